@@ -1,0 +1,423 @@
+"""Typing staged files into the warehouse tables, cross-file checks, and the additive fact tables.
+
+Order of work: influencers, posts and sales are typed from their staged text; payout rows are
+turned into cost components (fixed or variable, and by basis); the cost of every influencer is
+then spread over cells (influencer × date × brand × campaign × product) as docs/architecture.md
+describes, so that every figure is a plain SUM over cells.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from warehouse.errors import Problem
+from warehouse.rates import normalise_basis, parse_rate
+from warehouse.sources import SourceFile, line_of
+from warehouse.validate import DATE_SQL, NUMBER_SQL, Findings
+
+UNATTRIBUTED = "Unattributed"
+MEASURES = (
+    "orders", "revenue", "new_customers", "orders_without_user",
+    "spend_post", "spend_order", "spend_commission", "spend_hybrid", "spend_gifted", "spend_other", "spend",
+)
+SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
+# Rollups, smallest first: the metrics layer answers from the smallest one with the dimensions it needs.
+ROLLUPS = {
+    "facts_day": ("influencer_id", "date"),
+    "facts_day_brand": ("influencer_id", "date", "brand"),
+    "facts": ("influencer_id", "date", "brand", "campaign", "product"),
+}
+TERMS_TOLERANCE = 0.01
+
+PLATFORM_SQL = """CASE lower(trim({col}))
+    WHEN 'instagram' THEN 'Instagram' WHEN 'ig' THEN 'Instagram'
+    WHEN 'youtube' THEN 'YouTube' WHEN 'yt' THEN 'YouTube'
+    WHEN 'facebook' THEN 'Facebook' WHEN 'fb' THEN 'Facebook'
+    WHEN 'twitter' THEN 'Twitter' WHEN 'x' THEN 'Twitter' WHEN 'x/twitter' THEN 'Twitter'
+    WHEN 'tiktok' THEN 'TikTok' WHEN 'tik tok' THEN 'TikTok'
+    ELSE NULLIF(trim({col}), '') END"""
+BRAND_SQL = """CASE lower(replace(trim({col}), ' ', ''))
+    WHEN 'muscleblaze' THEN 'MuscleBlaze' WHEN 'hkvitals' THEN 'HKVitals'
+    WHEN 'gritzo' THEN 'Gritzo' WHEN 'bgreen' THEN 'bGreen'
+    ELSE NULLIF(trim({col}), '') END"""
+
+
+def _col(source: SourceFile | None, column: str, template: str = "{col}", sql_type: str = "VARCHAR") -> str:
+    """Typed expression for a staged column, or a typed NULL when the file does not have it."""
+    if source is None or column not in source.columns:
+        return f"CAST(NULL AS {sql_type})"
+    return template.format(col=column)
+
+
+def _text(source, column):
+    return _col(source, column, "NULLIF(trim({col}), '')")
+
+
+def _number(source, column, sql_type="DOUBLE"):
+    return _col(source, column, f"CAST({NUMBER_SQL} AS {sql_type})", sql_type)
+
+
+def _date(source, column):
+    return _col(source, column, DATE_SQL, "DATE")
+
+
+def _dimension(source, column, template="{col}"):
+    inner = _col(source, column, template)
+    return f"COALESCE({inner}, '{UNATTRIBUTED}')"
+
+
+def type_influencers(con, influencers: SourceFile):
+    con.execute(f"""
+        CREATE TABLE influencers AS SELECT
+            trim(influencer_id) AS influencer_id,
+            COALESCE({_text(influencers, 'name')}, trim(influencer_id)) AS name,
+            COALESCE({PLATFORM_SQL.format(col='platform')}, 'Unknown') AS platform,
+            COALESCE({_text(influencers, 'category')}, 'Uncategorised') AS category,
+            {_text(influencers, 'gender')} AS gender,
+            {_number(influencers, 'follower_count', 'BIGINT')} AS follower_count,
+            {_text(influencers, 'persona')} AS persona,
+            {_text(influencers, 'url')} AS url,
+            true AS known
+        FROM {influencers.table} ORDER BY rowid""")
+
+
+def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
+    metric_columns = ("reach", "impressions", "likes", "comments", "shares", "saves", "views")
+    if posts is None:
+        con.execute("""CREATE TABLE posts (post_id VARCHAR, influencer_id VARCHAR, platform VARCHAR, date DATE,
+            brand VARCHAR, url VARCHAR, caption VARCHAR, reach BIGINT, impressions BIGINT, likes BIGINT,
+            comments BIGINT, shares BIGINT, saves BIGINT, views BIGINT, engagements BIGINT)""")
+        return
+    metrics = ", ".join(f"{_number(posts, c, 'BIGINT')} AS {c}" for c in metric_columns)
+    con.execute(f"""
+        CREATE TEMP TABLE typed_posts AS
+        WITH typed AS (
+            SELECT rowid AS post_no,
+                COALESCE({_text(posts, 'post_id')}, 'row ' || {line_of(posts)}) AS post_id,
+                trim(influencer_id) AS influencer_id,
+                {_col(posts, 'platform', PLATFORM_SQL)} AS platform,
+                {_date(posts, 'date')} AS date,
+                {_col(posts, 'brand', BRAND_SQL)} AS brand,
+                {_text(posts, 'url')} AS url,
+                {_text(posts, 'caption')} AS caption,
+                {metrics}
+            FROM {posts.table})
+        SELECT typed.* REPLACE (COALESCE(typed.platform, i.platform, 'Unknown') AS platform)
+        FROM typed LEFT JOIN influencers i USING (influencer_id) ORDER BY post_no""")
+    # Per-platform exports fill in the metrics a posts file lacks (never overwrite what it has).
+    for extra in extras:
+        fills = [c for c in metric_columns if c in extra.columns]
+        if not fills:
+            continue
+        values = ", ".join(f"max({_number(extra, c, 'BIGINT')}) AS {c}" for c in fills)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE extra AS SELECT trim(post_id) AS post_id, {values} "
+                    f"FROM {extra.table} GROUP BY 1")
+        sets = ", ".join(f"{c} = COALESCE(typed_posts.{c}, extra.{c})" for c in fills)
+        con.execute(f"UPDATE typed_posts SET {sets} FROM extra WHERE extra.post_id = typed_posts.post_id")
+    engagement_parts = [f"{c}" for c in ("likes", "comments", "shares", "saves")]
+    any_present = " OR ".join(f"{c} IS NOT NULL" for c in engagement_parts)
+    total = " + ".join(f"COALESCE({c}, 0)" for c in engagement_parts)
+    con.execute(f"""CREATE TABLE posts AS SELECT * EXCLUDE (post_no), CASE WHEN {any_present} THEN {total} END
+                    AS engagements FROM typed_posts ORDER BY post_no""")
+
+
+def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
+    """Attributed sales. Without a tracking file, payouts' revenue and orders are the sales (undated)."""
+    if tracking is not None:
+        con.execute(f"""
+            CREATE TEMP TABLE sales AS SELECT
+                rowid AS sale_no,
+                trim(influencer_id) AS influencer_id,
+                {_date(tracking, 'date')} AS date,
+                {_dimension(tracking, 'brand', BRAND_SQL)} AS brand,
+                {_dimension(tracking, 'campaign', "NULLIF(trim({col}), '')")} AS campaign,
+                {_dimension(tracking, 'product', "NULLIF(trim({col}), '')")} AS product,
+                {_dimension(tracking, 'source', "NULLIF(trim({col}), '')")} AS source,
+                {_text(tracking, 'user_id')} AS user_id,
+                {_number(tracking, 'orders', 'BIGINT')} AS orders,
+                {_number(tracking, 'revenue')} AS revenue
+            FROM {tracking.table}""")
+        return
+    orders = _number(payouts, "orders", "BIGINT")
+    revenue = _number(payouts, "total_revenue")
+    con.execute(f"""
+        CREATE TEMP TABLE sales AS SELECT
+            rowid AS sale_no, trim(influencer_id) AS influencer_id, CAST(NULL AS DATE) AS date,
+            '{UNATTRIBUTED}' AS brand, '{UNATTRIBUTED}' AS campaign, '{UNATTRIBUTED}' AS product,
+            '{UNATTRIBUTED}' AS source, CAST(NULL AS VARCHAR) AS user_id,
+            COALESCE({orders}, 0) AS orders, COALESCE({revenue}, 0.0) AS revenue
+        FROM {payouts.table} WHERE {orders} IS NOT NULL OR {revenue} IS NOT NULL""")
+
+
+def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
+    """Sales, posts and payouts of ids missing from influencers are kept under `Unknown`."""
+    for role, table in (("tracking", "sales"), ("posts", "posts"), ("payouts", "payouts")):
+        if role not in sources:
+            continue  # without a tracking file the sales come from payouts, checked there
+        orphans = con.execute(f"""
+            SELECT t.influencer_id, count(*) FROM {table} t
+            LEFT JOIN influencers i USING (influencer_id)
+            WHERE i.influencer_id IS NULL OR NOT i.known GROUP BY 1 ORDER BY 1""").fetchall()
+        file_name = sources[role].path.name
+        for influencer_id, rows in orphans:
+            warnings.add(Problem(file_name, None, "influencer_id", influencer_id,
+                                 f"unknown influencer ({rows} rows): kept and shown as Unknown"))
+        con.execute(f"""
+            INSERT INTO influencers
+            SELECT DISTINCT t.influencer_id, 'Unknown', 'Unknown', 'Unknown', NULL, NULL, NULL, NULL, false
+            FROM {table} t LEFT JOIN influencers i USING (influencer_id) WHERE i.influencer_id IS NULL""")
+
+
+def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings, warnings: Findings):
+    """Payout rows with their parsed terms, the cost they stand for, and its components."""
+    columns = ("posts", "orders", "total_revenue", "total_payout", "gifted_products_cost", "other_cost", "total_cost")
+    numbers = ", ".join(f"{_number(payouts, c)} AS {c}" for c in columns)
+    rows = con.execute(f"""
+        SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
+               {_col(payouts, 'rate')} AS rate, {numbers}
+        FROM {payouts.table} ORDER BY rowid""").df()
+    totals = con.execute("""SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue
+                            FROM sales GROUP BY 1""").df().set_index("influencer_id")
+    post_counts = con.execute("SELECT influencer_id, count(*) AS posts FROM posts GROUP BY 1").df().set_index("influencer_id")
+
+    records, components = [], []
+    for row in rows.itertuples(index=False):
+        basis = normalise_basis(row.basis)
+        rate = parse_rate(row.rate, basis)
+        if rate is None:
+            errors.add(Problem(payouts.path.name, int(row.line), "rate", row.rate,
+                               "rate not understood (e.g. '₹50,000/post', '₹120/order', '12% commission', "
+                               "'₹50,000/post + 6%')"))
+            continue
+        posts = _first(row.posts, post_counts["posts"].get(row.influencer_id), 0)
+        orders = _first(row.orders, totals["orders"].get(row.influencer_id) if len(totals) else None, 0)
+        revenue = _first(row.total_revenue, totals["revenue"].get(row.influencer_id) if len(totals) else None, 0)
+        fee_part = (rate.fee_per_post or 0) * posts
+        order_part = (rate.per_order or 0) * orders
+        commission_part = (rate.commission_pct or 0) / 100 * revenue
+        terms = fee_part + order_part + commission_part if not rate.is_empty else None
+        gifted = _first(row.gifted_products_cost, 0)
+        if row.total_payout is not None and not pd.isna(row.total_payout):
+            payout = float(row.total_payout)
+        elif row.total_cost is not None and not pd.isna(row.total_cost):
+            payout = max(float(row.total_cost) - gifted - _first(row.other_cost, 0), 0.0)
+        elif terms is not None:
+            payout = terms
+        else:
+            errors.add(Problem(payouts.path.name, int(row.line), "rate", row.rate,
+                               "no total_cost, total_payout or rate to tell what this influencer costs"))
+            continue
+        other = _first(row.other_cost, 0)
+        given_total = _first(row.total_cost, None)
+        if given_total is not None:
+            # total_cost is authoritative: a surplus is cost we were not told about, a small gap is rounding.
+            gap = given_total - (payout + gifted + other)
+            if gap >= 0.5:
+                other += gap
+            else:
+                if gap < -max(0.5, TERMS_TOLERANCE * given_total):
+                    warnings.add(Problem(payouts.path.name, int(row.line), "total_cost", f"{given_total:.2f}",
+                                         f"is less than payout + gifted products ({payout + gifted:.2f}); "
+                                         "total_cost is used"))
+                payout = max(given_total - gifted - other, 0.0)
+        total_cost = payout + gifted + other
+        if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
+            warnings.add(Problem(payouts.path.name, int(row.line), "total_payout", f"{payout:.2f}",
+                                 f"differs from its terms ({row.rate} → {terms:.2f}) by more than 1%"))
+        tracked_orders = totals["orders"].get(row.influencer_id) if len(totals) else None
+        if row.orders is not None and not pd.isna(row.orders) and tracked_orders is not None \
+                and int(row.orders) != int(tracked_orders) and has_tracking:
+            warnings.add(Problem(payouts.path.name, int(row.line), "orders", str(int(row.orders)),
+                                 f"payout orders differ from tracked orders ({int(tracked_orders)})"))
+        records.append({
+            "row_no": int(row.line), "influencer_id": row.influencer_id, "basis": basis, "rate_text": row.rate,
+            "fee_per_post": rate.fee_per_post, "per_order": rate.per_order, "commission_pct": rate.commission_pct,
+            "posts": posts, "orders": orders, "total_revenue": revenue, "total_payout": payout,
+            "gifted_cost": gifted, "other_cost": other, "total_cost": total_cost, "terms_cost": terms,
+        })
+        components.extend(_components(row.influencer_id, basis, rate, payout, fee_part))
+        if gifted:
+            components.append((row.influencer_id, "gifted", "fixed", gifted))
+        if other:
+            components.append((row.influencer_id, "other", "fixed", other))
+    frame = pd.DataFrame.from_records(records, columns=[
+        "row_no", "influencer_id", "basis", "rate_text", "fee_per_post", "per_order", "commission_pct", "posts",
+        "orders", "total_revenue", "total_payout", "gifted_cost", "other_cost", "total_cost", "terms_cost"])
+    con.register("payout_frame", frame)
+    con.execute("""CREATE TABLE payouts AS SELECT row_no::BIGINT AS row_no, influencer_id::VARCHAR AS influencer_id,
+        basis::VARCHAR AS basis, rate_text::VARCHAR AS rate_text, fee_per_post::DOUBLE AS fee_per_post,
+        per_order::DOUBLE AS per_order, commission_pct::DOUBLE AS commission_pct, posts::DOUBLE AS posts,
+        orders::DOUBLE AS orders, total_revenue::DOUBLE AS total_revenue, total_payout::DOUBLE AS total_payout,
+        gifted_cost::DOUBLE AS gifted_cost, other_cost::DOUBLE AS other_cost, total_cost::DOUBLE AS total_cost,
+        terms_cost::DOUBLE AS terms_cost FROM payout_frame""")
+    con.unregister("payout_frame")
+    component_frame = pd.DataFrame(components, columns=["influencer_id", "label", "kind", "amount"])
+    con.register("component_frame", component_frame)
+    con.execute("""CREATE TEMP TABLE cost_components AS
+        SELECT influencer_id::VARCHAR AS influencer_id, label::VARCHAR AS label, kind::VARCHAR AS kind,
+               sum(amount)::DOUBLE AS amount
+        FROM component_frame WHERE amount <> 0 GROUP BY ALL""")
+    con.unregister("component_frame")
+
+
+def _first(*values):
+    for value in values:
+        if value is not None and not pd.isna(value):
+            return float(value)
+    return None
+
+
+def _components(influencer_id, basis, rate, payout, fee_part):
+    """Split a payout into (label, kind, amount): fixed follows posts; orders/revenue follow sales."""
+    if basis in ("post", "gifted"):
+        return [(influencer_id, basis, "fixed", payout)]
+    if basis == "hybrid":
+        fixed = min(fee_part, payout) if rate.fee_per_post else 0.0
+        return [(influencer_id, "hybrid", "fixed", fixed), (influencer_id, "hybrid", "revenue", payout - fixed)]
+    if basis == "order":
+        kind = "orders" if rate.per_order is not None or rate.commission_pct is None else "revenue"
+        return [(influencer_id, "order", kind, payout)]
+    return [(influencer_id, "commission", "revenue", payout)]
+
+
+def build_facts(con):
+    """Sales, new customers and allocated spend per cell, plus the rollups and the source table."""
+    cell = "influencer_id, date, brand, campaign, product"
+    # A user counts once, as new, where its first attributed order lies (ties: influencer, file order).
+    con.execute(f"""
+        CREATE TEMP TABLE first_orders AS
+        SELECT first.influencer_id, first.date, first.brand, first.campaign, first.product, first.source,
+               count(*) AS new_customers
+        FROM (
+            SELECT arg_min({{'influencer_id': influencer_id, 'date': date, 'brand': brand, 'campaign': campaign,
+                             'product': product, 'source': source}},
+                           (date IS NULL, date, influencer_id, sale_no)) AS first
+            FROM sales WHERE user_id IS NOT NULL GROUP BY user_id
+        ) GROUP BY ALL""")
+    con.execute(f"""
+        CREATE TEMP TABLE sales_cells AS
+        SELECT {cell}, source, sum(orders) AS orders, sum(revenue) AS revenue,
+               sum(CASE WHEN user_id IS NULL THEN orders ELSE 0 END) AS orders_without_user
+        FROM sales GROUP BY ALL""")
+    con.execute(f"""
+        CREATE TABLE facts_source AS
+        SELECT {cell}, source, sum(orders) AS orders, sum(revenue) AS revenue,
+               sum(new_customers) AS new_customers, sum(orders_without_user) AS orders_without_user
+        FROM (
+            SELECT {cell}, source, orders, revenue, 0 AS new_customers, orders_without_user FROM sales_cells
+            UNION ALL
+            SELECT {cell}, source, 0, 0, new_customers, 0 FROM first_orders
+        ) GROUP BY ALL""")
+    _build_weights(con, cell)
+    _allocate_costs(con, cell)
+    spend_sums = ", ".join(f"sum(spend_{label}) AS spend_{label}" for label in SPEND_LABELS)
+    spend_zeros = ", ".join(f"0.0 AS spend_{label}" for label in SPEND_LABELS)
+    con.execute(f"""
+        CREATE TABLE facts AS
+        SELECT {cell}, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
+               sum(new_customers)::BIGINT AS new_customers, sum(orders_without_user)::BIGINT AS orders_without_user,
+               {spend_sums}, sum(spend) AS spend
+        FROM (
+            SELECT {cell}, orders, revenue, new_customers, orders_without_user, {spend_zeros}, 0.0 AS spend
+            FROM facts_source
+            UNION ALL
+            SELECT {cell}, 0, 0, 0, 0, {", ".join(f"spend_{label}" for label in SPEND_LABELS)}, spend
+            FROM cost_cells
+        ) GROUP BY ALL ORDER BY date, influencer_id""")
+    measure_sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    for table, dimensions in ROLLUPS.items():
+        if table != "facts":
+            keys = ", ".join(dimensions)
+            con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM facts GROUP BY ALL ORDER BY date")
+
+
+def _build_weights(con, cell):
+    """Three ways to spread an influencer's cost, each summing to 1 per influencer.
+
+    `orders` and `revenue` follow its sales cells; `posts` gives each post an equal share on the
+    post's date and brand, spread over the influencer's sales mix for what the post does not name.
+    """
+    con.execute(f"CREATE TEMP TABLE cells AS SELECT {cell}, sum(orders) AS orders, sum(revenue) AS revenue "
+                "FROM sales_cells GROUP BY ALL")
+    con.execute("""CREATE TEMP TABLE influencer_sales AS
+                   SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM cells GROUP BY 1""")
+    con.execute(f"""
+        CREATE TEMP TABLE weights AS
+        SELECT 'orders' AS basis, {cell}, c.orders / t.orders AS weight
+        FROM cells c JOIN influencer_sales t USING (influencer_id) WHERE t.orders > 0 AND c.orders <> 0
+        UNION ALL
+        SELECT 'revenue', {cell}, c.revenue / t.revenue
+        FROM cells c JOIN influencer_sales t USING (influencer_id) WHERE t.revenue > 0 AND c.revenue <> 0""")
+    # The sales mix over brand × campaign × product (revenue share, orders where there is no revenue).
+    con.execute("""
+        CREATE TEMP TABLE mix AS
+        SELECT c.influencer_id, brand, campaign, product,
+               sum(CASE WHEN t.revenue > 0 THEN c.revenue / t.revenue ELSE c.orders / t.orders END) AS share
+        FROM cells c JOIN influencer_sales t USING (influencer_id)
+        WHERE t.revenue > 0 OR t.orders > 0 GROUP BY ALL HAVING share <> 0""")
+    con.execute("""
+        CREATE TEMP TABLE mix_within_brand AS
+        SELECT influencer_id, brand, campaign, product, share / sum(share) OVER (PARTITION BY influencer_id, brand) AS share
+        FROM mix""")
+    con.execute("""
+        CREATE TEMP TABLE mix_any_brand AS
+        SELECT influencer_id, campaign, product, sum(share) AS share FROM mix GROUP BY ALL""")
+    con.execute("""
+        CREATE TEMP TABLE post_shares AS
+        SELECT influencer_id, date, brand, 1.0 / count(*) OVER (PARTITION BY influencer_id) AS share,
+               EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id) AS has_mix,
+               EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.brand = p.brand) AS brand_sold
+        FROM posts p""")
+    con.execute(f"""
+        INSERT INTO weights
+        -- a post naming a brand the influencer sold: that brand's campaign × product mix
+        SELECT 'posts', p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
+        FROM post_shares p JOIN mix_within_brand m ON m.influencer_id = p.influencer_id AND m.brand = p.brand
+        WHERE p.brand_sold
+        UNION ALL
+        -- a post naming a brand the influencer did not sell: its brand, the overall campaign × product mix
+        SELECT 'posts', p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
+        FROM post_shares p JOIN mix_any_brand m USING (influencer_id)
+        WHERE p.brand IS NOT NULL AND NOT p.brand_sold AND p.has_mix
+        UNION ALL
+        -- a post naming no brand: the full sales mix
+        SELECT 'posts', p.influencer_id, p.date, m.brand, m.campaign, m.product, p.share * m.share
+        FROM post_shares p JOIN mix m USING (influencer_id)
+        WHERE p.brand IS NULL AND p.has_mix
+        UNION ALL
+        -- an influencer with no sales: the post's own date and brand
+        SELECT 'posts', p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'), '{UNATTRIBUTED}',
+               '{UNATTRIBUTED}', p.share
+        FROM post_shares p WHERE NOT p.has_mix""")
+
+
+def _allocate_costs(con, cell):
+    """Spread each cost component over the first weight set it can follow (see preferences)."""
+    con.execute("""
+        CREATE TEMP TABLE preferences AS SELECT * FROM (VALUES
+            ('fixed', 'posts', 1), ('fixed', 'revenue', 2), ('fixed', 'orders', 3),
+            ('orders', 'orders', 1), ('orders', 'revenue', 2), ('orders', 'posts', 3),
+            ('revenue', 'revenue', 1), ('revenue', 'orders', 2), ('revenue', 'posts', 3)
+        ) AS t(kind, basis, priority)""")
+    con.execute("""
+        CREATE TEMP TABLE chosen AS
+        SELECT c.influencer_id, c.kind, arg_min(p.basis, p.priority) AS basis
+        FROM (SELECT DISTINCT influencer_id, kind FROM cost_components) c
+        JOIN preferences p USING (kind)
+        JOIN (SELECT DISTINCT influencer_id, basis FROM weights) available
+          ON available.influencer_id = c.influencer_id AND available.basis = p.basis
+        GROUP BY ALL""")
+    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount END AS spend_{label}" for label in SPEND_LABELS)
+    sums = ", ".join(f"COALESCE(sum(spend_{label}), 0) AS spend_{label}" for label in SPEND_LABELS)
+    con.execute(f"""
+        CREATE TEMP TABLE cost_cells AS
+        WITH pieces AS (
+            SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
+            FROM cost_components c
+            JOIN chosen USING (influencer_id, kind)
+            JOIN weights w ON w.influencer_id = c.influencer_id AND w.basis = chosen.basis
+            UNION ALL
+            -- nothing to follow: one undated, unattributed cell keeps the cost in every total
+            SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
+            FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
+        ), labelled AS (SELECT {cell}, {pivot}, amount FROM pieces)
+        SELECT {cell}, {sums}, sum(amount) AS spend FROM labelled GROUP BY ALL""")
