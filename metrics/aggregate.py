@@ -1,0 +1,142 @@
+"""Pooled sums per group, and the ratios built on them (always ratio of sums, None when undefined)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from metrics.filters import Filters
+from metrics.selection import (
+    INFLUENCER_GROUPS, fact_conditions, fact_table, group_sql, influencer_conditions, post_conditions, where,
+)
+from metrics.settings import Settings
+
+SPEND_COLUMNS = ("spend_post", "spend_order", "spend_commission", "spend_hybrid", "spend_gifted", "spend_other")
+SUMS = ("orders", "revenue", "new_customers", "orders_without_user") + SPEND_COLUMNS + ("spend",)
+
+
+def ratio(numerator, denominator, scale: float = 1.0):
+    """numerator / denominator × scale, or None where that is undefined (0 or missing denominator)."""
+    if numerator is None or denominator is None:
+        return None
+    try:
+        if pd.isna(numerator) or pd.isna(denominator) or denominator == 0:
+            return None
+    except TypeError:
+        return None
+    value = float(numerator) / float(denominator) * scale
+    return value if math.isfinite(value) else None
+
+
+def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
+    return pd.Series([ratio(n, d, scale) for n, d in zip(numerator, denominator)], index=numerator.index, dtype=object)
+
+
+def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
+            influencer_id: str | None = None) -> pd.DataFrame:
+    """Sums of every measure per group, with the known influencers and their followers per group.
+
+    Sums are taken per group and influencer first, so an influencer is counted once per group
+    however many cells it has. Without a sale filter, influencers with no activity still count in
+    the groups of their own attributes.
+    """
+    table = fact_table(filters, groups)
+    measures = SUMS if table != "facts_source" else ("orders", "revenue", "new_customers", "orders_without_user")
+    group_columns = [f"{group_sql(g, settings)} AS {g}" for g in groups]
+    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
+    inner = ", ".join(group_columns + ["f.influencer_id"] + [f"sum(f.{m}) AS {m}" for m in measures])
+    per_influencer = f"SELECT {inner} FROM {table} f JOIN influencers i USING (influencer_id) {where_sql} GROUP BY ALL"
+    if not filters.has_sale_filter and all(g in INFLUENCER_GROUPS for g in groups):
+        idle_where, idle_params = where(influencer_conditions(filters, settings), only)
+        zeros = ", ".join(group_columns + ["i.influencer_id AS influencer_id"] + [f"0 AS {m}" for m in measures])
+        per_influencer += f" UNION ALL SELECT {zeros} FROM influencers i {idle_where}"
+        params = params + idle_params
+    keys = ", ".join(f"g.{g}" for g in groups)
+    outer_groups = (keys + ", ") if groups else ""
+    sql = f"""
+        WITH g AS ({per_influencer}),
+             per AS (SELECT {outer_groups}g.influencer_id, {", ".join(f"sum(g.{m}) AS {m}" for m in measures)}
+                     FROM g GROUP BY ALL)
+        SELECT {", ".join(f"per.{g}" for g in groups) + ", " if groups else ""}
+               count(*) FILTER (WHERE i.known) AS influencers,
+               COALESCE(sum(i.follower_count) FILTER (WHERE i.known), 0) AS followers,
+               {", ".join(f"COALESCE(sum(per.{m}), 0) AS {m}" for m in measures)}
+        FROM per JOIN influencers i USING (influencer_id)
+        {"GROUP BY " + ", ".join(f"per.{g}" for g in groups) if groups else ""}"""
+    frame = wh.query(sql, params)
+    if table == "facts_source":
+        for column in SPEND_COLUMNS + ("spend",):
+            frame[column] = None
+    return frame
+
+
+def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """New customers (estimated where buyers are unknown) and the pooled ratios of each row."""
+    frame = frame.copy()
+    frame["new_customers"] = frame["new_customers"] + settings.new_customer_share * frame["orders_without_user"]
+    frame["new_customers_estimated"] = frame["orders_without_user"] > 0
+    spend = frame["spend"]
+    frame["roas"] = ratio_column(frame["revenue"], spend)
+    frame["roi_pct"] = ratio_column(frame["revenue"] - spend.fillna(0), spend, 100) if spend.notna().any() \
+        else pd.Series([None] * len(frame), dtype=object)
+    frame["aov"] = ratio_column(frame["revenue"], frame["orders"])
+    frame["cost_per_order"] = ratio_column(spend, frame["orders"])
+    frame["cac"] = ratio_column(spend, frame["new_customers"])
+    total_revenue, total_spend = frame["revenue"].sum(), spend.sum() if spend.notna().any() else None
+    frame["revenue_share"] = ratio_column(frame["revenue"], pd.Series([total_revenue] * len(frame), index=frame.index))
+    frame["spend_share"] = ratio_column(spend, pd.Series([total_spend] * len(frame), index=frame.index))
+    return frame
+
+
+def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
+                    influencer_id: str | None = None) -> pd.DataFrame:
+    """Posts, reach, impressions, engagements per group (posts of the selected influencers)."""
+    expressions = {
+        "platform": "i.platform", "category": "i.category", "influencer_id": "p.influencer_id",
+        "post_id": "p.post_id", "tier": group_sql("tier", settings),
+    }
+    group_columns = [f"{expressions[g]} AS {g}" for g in groups]
+    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    where_sql, params = where(influencer_conditions(filters, settings), post_conditions(filters), only)
+    # Rates pool only over posts that report their denominator.
+    sql = f"""
+        SELECT {", ".join(group_columns) + ", " if groups else ""}
+               count(*) AS posts,
+               sum(p.reach) AS reach, sum(p.impressions) AS impressions, sum(p.views) AS views,
+               sum(p.engagements) AS engagements,
+               sum(p.engagements) FILTER (WHERE p.reach IS NOT NULL) AS engagements_with_reach,
+               sum(p.engagements) FILTER (WHERE p.impressions IS NOT NULL) AS engagements_with_impressions,
+               sum(i.follower_count) FILTER (WHERE p.engagements IS NOT NULL) AS followers_reached,
+               sum(p.engagements) FILTER (WHERE i.follower_count IS NOT NULL) AS engagements_with_followers
+        FROM posts p JOIN influencers i USING (influencer_id) {where_sql}
+        {"GROUP BY ALL" if groups else ""}"""
+    return wh.query(sql, params)
+
+
+def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Series | None) -> pd.DataFrame:
+    frame = frame.copy()
+    basis = settings.engagement_basis
+    numerator = {"reach": "engagements_with_reach", "impressions": "engagements_with_impressions",
+                 "followers": "engagements_with_followers"}[basis]
+    denominator = {"reach": "reach", "impressions": "impressions", "followers": "followers_reached"}[basis]
+    frame["engagement_rate_pct"] = ratio_column(frame[numerator], frame[denominator], 100)
+    if spend is not None:
+        frame["cpe"] = ratio_column(spend, frame["engagements"])
+        has_impressions = frame["impressions"].fillna(0) > 0
+        frame["cpm_basis"] = ["impressions" if flag else "reach" for flag in has_impressions]
+        frame["cpm"] = [ratio(s, imp if flag else reach, 1000) for s, imp, reach, flag in
+                        zip(spend, frame["impressions"], frame["reach"], has_impressions)]
+    return frame
+
+
+def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influencer_id: str | None = None):
+    """Sales and spend per period (day, week or month); a single pass, no per-influencer step."""
+    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
+    sql = f"""SELECT {group_sql(grain, settings)} AS period, sum(f.orders) AS orders, sum(f.revenue) AS revenue,
+                     sum(f.spend) AS spend, sum(f.new_customers) AS new_customers,
+                     sum(f.orders_without_user) AS orders_without_user
+              FROM {fact_table(filters)} f JOIN influencers i USING (influencer_id) {where_sql}
+              GROUP BY ALL ORDER BY period NULLS LAST"""
+    return wh.query(sql, params)

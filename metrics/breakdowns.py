@@ -1,0 +1,49 @@
+"""Figures per dimension (platform, category, tier, brand, campaign, product, source, month, day)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.aggregate import add_ratios, ratio_column, sums_by, sums_over_time
+from metrics.filters import Filters
+from metrics.selection import GROUPS
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+TIME_GROUPS = ("month", "week", "day")
+BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "orders", "spend", "roas", "roi_pct", "aov",
+                     "cost_per_order", "new_customers", "new_customers_estimated", "cac", "revenue_share",
+                     "spend_share"]
+
+
+def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filters(),
+              settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Pooled figures per value of `by` (one dimension or several); parts add up to the whole."""
+    groups = (by,) if isinstance(by, str) else tuple(by)
+    for group in groups:
+        if group not in GROUPS:
+            raise ValueError(f"unknown breakdown {group!r}; choose from {', '.join(GROUPS)}")
+    frame = add_ratios(sums_by(wh, filters, settings, groups), settings)
+    for group in groups:
+        if group == "month":
+            frame[group] = frame[group].fillna("Undated")
+    time_groups = [g for g in groups if g in TIME_GROUPS]
+    if time_groups:
+        frame = frame.sort_values(time_groups, na_position="last")
+    else:
+        frame = frame.sort_values(["revenue", *groups], ascending=[False] + [True] * len(groups))
+    return frame[list(groups) + BREAKDOWN_COLUMNS].reset_index(drop=True)
+
+
+def timeseries(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, grain: str = "day",
+               influencer_id: str | None = None) -> pd.DataFrame:
+    """Revenue, orders and spend per period; undated sales are left out and counted in attrs."""
+    if grain not in TIME_GROUPS:
+        raise ValueError(f"grain must be one of {TIME_GROUPS}")
+    frame = sums_over_time(wh, filters, settings, grain, influencer_id)
+    undated = frame[frame["period"].isna()]
+    frame = frame[frame["period"].notna()].reset_index(drop=True)
+    frame["roas"] = ratio_column(frame["revenue"], frame["spend"])
+    frame.attrs["undated"] = {
+        "revenue": float(undated["revenue"].sum()), "orders": int(undated["orders"].sum()),
+        "spend": float(undated["spend"].sum()),
+    }
+    return frame[["period", "revenue", "orders", "spend", "roas"]]

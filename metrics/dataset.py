@@ -1,0 +1,31 @@
+"""What data set is loaded, how fresh it is, and the values each filter can take."""
+from __future__ import annotations
+
+import json
+
+from metrics.selection import tier_sql
+from metrics.settings import DEFAULT_SETTINGS, TIER_NAMES, Settings
+
+
+def dataset_info(wh) -> dict:
+    rows = wh.query("SELECT key, value FROM dataset_info")
+    return {key: json.loads(value) for key, value in zip(rows["key"], rows["value"])}
+
+
+def filter_options(wh, settings: Settings = DEFAULT_SETTINGS) -> dict[str, list[str]]:
+    """Every value each filter can take in the loaded data set (sorted; tiers in size order)."""
+    options = {}
+    for column in ("platform", "category"):
+        options[column] = wh.query(f"SELECT DISTINCT {column} FROM influencers ORDER BY 1")[column].tolist()
+    present = set(wh.query(f"SELECT DISTINCT {tier_sql(settings)} AS tier FROM influencers i")["tier"])
+    options["tier"] = [t for t in TIER_NAMES + ("Unknown",) if t in present]
+    for column in ("brand", "campaign", "product"):
+        table = "facts_day_brand" if column == "brand" else "facts"
+        options[column] = wh.query(f"SELECT DISTINCT {column} FROM {table} ORDER BY 1")[column].tolist()
+    return options
+
+
+def date_bounds(wh) -> tuple:
+    """First and last dated cell (sales or posts' costs); (None, None) when nothing is dated."""
+    row = wh.connection().execute("SELECT min(date), max(date) FROM facts_day").fetchone()
+    return row[0], row[1]

@@ -1,0 +1,36 @@
+"""Everything about one influencer within the selection: profile, ratios, sales over time, posts, terms."""
+from __future__ import annotations
+
+from metrics.breakdowns import timeseries
+from metrics.engagement import engagement_by_post
+from metrics.filters import Filters
+from metrics.ranking import ranking
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+
+class UnknownInfluencer(KeyError):
+    pass
+
+
+def influencer_detail(wh, influencer_id: str, filters: Filters = Filters(),
+                      settings: Settings = DEFAULT_SETTINGS) -> dict:
+    """The influencer's row of the ranking (its ratios), its sales over time, posts and payout rows.
+
+    The ranking position is the one within the whole selection, so it matches the ranking table.
+    """
+    ranked = ranking(wh, filters, settings)
+    row = ranked[ranked["influencer_id"] == influencer_id]
+    if row.empty:
+        profile = ranking(wh, Filters(), settings, influencer_id=influencer_id)
+        if profile.empty:
+            raise UnknownInfluencer(influencer_id)
+        row = profile.assign(rank=None)
+    payouts = wh.query("""SELECT row_no, basis, rate_text, posts, orders, total_revenue, terms_cost, total_payout,
+                                 gifted_cost, other_cost, total_cost
+                          FROM payouts WHERE influencer_id = ? ORDER BY row_no""", [influencer_id])
+    return {
+        "profile": row.iloc[0].to_dict(),
+        "sales_over_time": timeseries(wh, filters, settings, grain="week", influencer_id=influencer_id),
+        "posts": engagement_by_post(wh, filters, settings, influencer_id=influencer_id),
+        "payouts": payouts,
+    }

@@ -1,0 +1,47 @@
+"""The headline figures of a selection."""
+from __future__ import annotations
+
+from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums, ratio, sums_by
+from metrics.filters import Filters
+from metrics.ranking import ranking
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+
+def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
+    totals = add_ratios(sums_by(wh, filters, settings), settings).iloc[0]
+    engagement = add_engagement_ratios(
+        engagement_sums(wh, filters, settings), settings, spend=totals[["spend"]].reset_index(drop=True)
+    ).iloc[0]
+    ranked = ranking(wh, filters, settings)
+    revenue, spend = float(totals["revenue"]), float(totals["spend"])
+    incremental_revenue = revenue * (1 - settings.baseline_share)
+    return {
+        "revenue": revenue,
+        "orders": int(totals["orders"]),
+        "spend": spend,
+        "roas": totals["roas"],
+        "roi_pct": totals["roi_pct"],
+        "aov": totals["aov"],
+        "cost_per_order": totals["cost_per_order"],
+        "new_customers": float(totals["new_customers"]),
+        "new_customers_estimated": bool(totals["new_customers_estimated"]),
+        "cac": totals["cac"],
+        "incremental_revenue": incremental_revenue,
+        "incremental_roas": ratio(incremental_revenue, spend),
+        "baseline_share": settings.baseline_share,
+        "engagement_rate_pct": engagement["engagement_rate_pct"],
+        "engagement_basis": settings.engagement_basis,
+        "engagements": _count(engagement["engagements"]),
+        "reach": _count(engagement["reach"]),
+        "impressions": _count(engagement["impressions"]),
+        "cpe": engagement["cpe"],
+        "cpm": engagement["cpm"],
+        "cpm_basis": engagement["cpm_basis"],
+        "posts": int(engagement["posts"]),
+        "influencers": int(totals["influencers"]),
+        "poor_performers": int((ranked["poor_performer"] & ranked["known"]).sum()),
+    }
+
+
+def _count(value):
+    return None if value is None or value != value else int(value)

@@ -1,0 +1,55 @@
+"""Spend by payout basis, and the reconciliation of payout terms against the totals paid."""
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.aggregate import SPEND_COLUMNS, ratio, sums_by
+from metrics.filters import Filters
+from metrics.selection import influencer_conditions, where
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+TERMS_TOLERANCE_PCT = 1.0
+
+
+def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Spend of the selection split by what it pays for: post, order, commission, hybrid, gifted, other."""
+    per_influencer = sums_by(wh, filters, settings, ("influencer_id",))
+    total = per_influencer["spend"].sum()
+    rows = []
+    for column in SPEND_COLUMNS:
+        spend = float(per_influencer[column].sum())
+        rows.append({
+            "basis": column.removeprefix("spend_"),
+            "spend": spend,
+            "spend_share": ratio(spend, total),
+            "influencers": int((per_influencer[column] > 0).sum()),
+        })
+    frame = pd.DataFrame(rows)
+    frame.attrs["total_spend"] = float(total)
+    return frame
+
+
+def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Each payout row: its terms (rate × posts / orders / revenue) against the total paid.
+
+    Payout rows are contracts, not sales, so only influencer filters apply here.
+    """
+    where_sql, params = where(influencer_conditions(filters, settings))
+    frame = wh.query(f"""
+        SELECT p.row_no, p.influencer_id, i.name, i.platform, p.basis, p.rate_text, p.posts, p.orders,
+               p.total_revenue, p.terms_cost, p.total_payout, p.gifted_cost, p.other_cost, p.total_cost
+        FROM payouts p JOIN influencers i USING (influencer_id) {where_sql}
+        ORDER BY p.row_no""", params)
+    frame["difference"] = [None if pd.isna(t) else p - t for p, t in zip(frame["total_payout"], frame["terms_cost"])]
+    frame["difference_pct"] = [ratio(d, t, 100) if d is not None else None
+                               for d, t in zip(frame["difference"], frame["terms_cost"])]
+    frame["status"] = [_status(d, pct) for d, pct in zip(frame["difference"], frame["difference_pct"])]
+    return frame
+
+
+def _status(difference, difference_pct) -> str:
+    if difference is None:
+        return "no terms"
+    if abs(difference) < 0.5 or (difference_pct is not None and abs(difference_pct) <= TERMS_TOLERANCE_PCT):
+        return "matches terms"
+    return "differs from terms"

@@ -1,0 +1,70 @@
+"""The influencer ranking: every ratio per influencer, the efficiency score and the poor-performer flag."""
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums, ratio_column, sums_by
+from metrics.filters import Filters
+from metrics.selection import tier_sql
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+RANKING_COLUMNS = [
+    "rank", "influencer_id", "name", "platform", "category", "tier", "gender", "persona", "known", "followers",
+    "posts", "revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers",
+    "new_customers_estimated", "cac", "engagement_rate_pct", "cpe", "cpm", "revenue_per_follower",
+    "efficiency_score", "poor_performer",
+]
+
+
+def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
+            influencer_id: str | None = None) -> pd.DataFrame:
+    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id)."""
+    sums = sums_by(wh, filters, settings, ("influencer_id",), influencer_id=influencer_id)
+    sums = add_ratios(sums.drop(columns=["influencers", "followers"]), settings)
+    attributes = wh.query(f"""SELECT influencer_id, name, platform, category, {tier_sql(settings)} AS tier,
+                                     gender, persona, known, follower_count AS followers
+                              FROM influencers i""")
+    engagement = engagement_sums(wh, filters, settings, ("influencer_id",), influencer_id=influencer_id)
+    frame = sums.merge(attributes, on="influencer_id", how="left").merge(engagement, on="influencer_id", how="left")
+    frame["posts"] = frame["posts"].fillna(0).astype(int)
+    frame = add_engagement_ratios(frame, settings, frame["spend"])
+    frame["revenue_per_follower"] = ratio_column(frame["revenue"], frame["followers"])
+    frame["efficiency_score"] = efficiency_scores(frame)
+    frame["poor_performer"] = [
+        is_poor_performer(spend, revenue, roas, roi, settings)
+        for spend, revenue, roas, roi in zip(frame["spend"], frame["revenue"], frame["roas"], frame["roi_pct"])
+    ]
+    frame["_undefined"] = frame["roas"].isna()
+    frame["_roas"] = pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0)
+    frame = frame.sort_values(["_undefined", "_roas", "influencer_id"], ascending=[True, False, True])
+    frame["rank"] = range(1, len(frame) + 1)
+    return frame[RANKING_COLUMNS].reset_index(drop=True)
+
+
+def efficiency_scores(frame: pd.DataFrame) -> pd.Series:
+    """40 % ROI + 40 % ROAS + 20 % revenue per follower, each as a percentile rank (0–100).
+
+    Ranks are taken among influencers whose ROAS is defined; the others get no score (shown "—"
+    and ranked last). A missing revenue per follower (no follower count) ranks lowest.
+    """
+    scored = frame["roas"].notna()
+    scores = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if not scored.any():
+        return scores
+    subset = frame.loc[scored]
+
+    def percentile(column: str) -> pd.Series:
+        values = pd.to_numeric(subset[column], errors="coerce")
+        return values.rank(pct=True, method="average").fillna(0.0)
+
+    combined = 100 * (0.4 * percentile("roi_pct") + 0.4 * percentile("roas") + 0.2 * percentile("revenue_per_follower"))
+    scores.loc[scored] = [round(float(v), 2) for v in combined]
+    return scores
+
+
+def is_poor_performer(spend, revenue, roas, roi_pct, settings: Settings) -> bool:
+    if not spend or spend <= 0:
+        return False
+    if not revenue:
+        return True
+    return (roi_pct is not None and roi_pct < settings.poor_roi_pct) or (roas is not None and roas < settings.poor_roas)

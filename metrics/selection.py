@@ -1,0 +1,111 @@
+"""SQL for a selection: which fact table answers it, and the WHERE clause of its filters.
+
+Every aggregate is a SUM over cells of an additive fact table joined 1:1 to `influencers`, so no
+join can multiply a cost or a revenue. The smallest rollup that has the dimensions a query needs
+answers it (docs/architecture.md lists them).
+"""
+from __future__ import annotations
+
+from metrics.filters import Filters
+from metrics.settings import Settings
+
+SALE_COLUMNS = ("brand", "campaign", "product")
+# Rollups smallest first, with the sale dimensions each one keeps.
+ROLLUPS = (("facts_day", ()), ("facts_day_brand", ("brand",)), ("facts", SALE_COLUMNS))
+INFLUENCER_GROUPS = ("platform", "category", "tier", "gender", "persona", "influencer_id")
+SALE_GROUPS = ("brand", "campaign", "product", "source", "month", "week", "day")
+GROUPS = INFLUENCER_GROUPS + SALE_GROUPS
+
+
+def tier_sql(settings: Settings, alias: str = "i") -> str:
+    micro, mid, macro, mega = settings.tier_bounds
+    followers = f"{alias}.follower_count"
+    return (f"CASE WHEN NOT {alias}.known OR {followers} IS NULL THEN 'Unknown' "
+            f"WHEN {followers} >= {mega} THEN 'Mega' WHEN {followers} >= {macro} THEN 'Macro' "
+            f"WHEN {followers} >= {mid} THEN 'Mid' WHEN {followers} >= {micro} THEN 'Micro' ELSE 'Nano' END")
+
+
+def group_sql(group: str, settings: Settings) -> str:
+    """SQL expression of a grouping dimension over `f` (facts) joined with `i` (influencers)."""
+    expressions = {
+        "platform": "i.platform",
+        "category": "i.category",
+        "tier": tier_sql(settings),
+        "gender": "COALESCE(i.gender, 'Unknown')",
+        "persona": "COALESCE(i.persona, 'Unknown')",
+        "influencer_id": "i.influencer_id",
+        "brand": "f.brand",
+        "campaign": "f.campaign",
+        "product": "f.product",
+        "source": "f.source",
+        "month": "strftime(f.date, '%Y-%m')",
+        "week": "CAST(date_trunc('week', f.date) AS DATE)",
+        "day": "f.date",
+    }
+    if group not in expressions:
+        raise ValueError(f"unknown breakdown {group!r}; choose from {', '.join(GROUPS)}")
+    return expressions[group]
+
+
+def fact_table(filters: Filters, groups: tuple[str, ...] = ()) -> str:
+    """The smallest fact table with every sale dimension that the filters and groups use."""
+    if "source" in groups:
+        return "facts_source"
+    needed = {column for column in SALE_COLUMNS if getattr(filters, column) or column in groups}
+    for table, columns in ROLLUPS:
+        if needed <= set(columns):
+            return table
+    raise AssertionError("facts holds every sale dimension")
+
+
+def influencer_conditions(filters: Filters, settings: Settings, alias: str = "i") -> tuple[list[str], list]:
+    conditions, params = [], []
+    for column, expression in (("platform", f"{alias}.platform"), ("category", f"{alias}.category"),
+                               ("tier", tier_sql(settings, alias))):
+        values = getattr(filters, column)
+        if values:
+            conditions.append(f"{expression} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    return conditions, params
+
+
+def fact_conditions(filters: Filters, alias: str = "f") -> tuple[list[str], list]:
+    """Sale-attribute filters on a fact table. Undated cells fall outside any date range."""
+    conditions, params = [], []
+    for column in SALE_COLUMNS:
+        values = getattr(filters, column)
+        if values:
+            conditions.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if filters.start:
+        conditions.append(f"{alias}.date >= ?")
+        params.append(filters.start)
+    if filters.end:
+        conditions.append(f"{alias}.date <= ?")
+        params.append(filters.end)
+    return conditions, params
+
+
+def post_conditions(filters: Filters, alias: str = "p") -> tuple[list[str], list]:
+    """Filters apply to posts through the attributes posts carry: date, and brand where named.
+
+    A post that names no brand stays in under a brand filter (its cost follows the sales mix);
+    posts carry no campaign or product, so those filters leave posts as they are.
+    """
+    conditions, params = [], []
+    if filters.brand:
+        conditions.append(f"({alias}.brand IS NULL OR {alias}.brand IN ({', '.join('?' * len(filters.brand))}))")
+        params.extend(filters.brand)
+    if filters.start:
+        conditions.append(f"{alias}.date >= ?")
+        params.append(filters.start)
+    if filters.end:
+        conditions.append(f"{alias}.date <= ?")
+        params.append(filters.end)
+    return conditions, params
+
+
+def where(*parts: tuple[list[str], list]) -> tuple[str, list]:
+    conditions = [c for part in parts for c in part[0]]
+    params = [p for part in parts for p in part[1]]
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
