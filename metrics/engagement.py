@@ -50,6 +50,6 @@ def engagement_by_post(wh, filters: Filters = Filters(), settings: Settings = DE
     posts["engagement_rate_pct"] = [ratio(e, d, 100) for e, d in zip(
         posts["engagements"], posts[denominator] if denominator else [None] * len(posts))]
     posts["cpe"] = [ratio(c, e) for c, e in zip(posts["cost"], posts["engagements"])]
-    posts["cpm"] = [ratio(c, imp if imp == imp and imp else reach, 1000)
+    posts["cpm"] = [ratio(c, imp if pd.notna(imp) and imp else reach, 1000)
                     for c, imp, reach in zip(posts["cost"], posts["impressions"], posts["reach"])]
     return posts.drop(columns=["influencer_posts", "spend"])

@@ -1,0 +1,68 @@
+"""The hkdash command line: exit codes, readable output, and the summary --json interface."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cli
+
+ROOT = Path(cli.__file__).parent
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_summary_json_keys_and_types(traps_wh, capsys):
+    assert cli.main(["--db", str(traps_wh.path), "summary", "--json", "--platform", "Instagram",
+                     "--platform", "YouTube", "--start", "2025-01-01"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) >= {"revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order",
+                             "new_customers", "new_customers_estimated", "cac", "incremental_revenue",
+                             "incremental_roas", "engagement_rate_pct", "influencers", "poor_performers",
+                             "filters", "by_platform", "by_category", "influencers_ranked"}
+    assert document["filters"]["platform"] == ["Instagram", "YouTube"]
+    assert document["filters"]["start"] == "2025-01-01"
+    assert document["revenue"] == pytest.approx(17000)
+    assert set(document["influencers_ranked"][0]) == {
+        "influencer_id", "name", "platform", "category", "tier", "followers", "revenue", "orders", "spend", "roas",
+        "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer"}
+
+
+def test_undefined_ratios_are_null_in_json(traps_wh, capsys):
+    assert cli.main(["--db", str(traps_wh.path), "summary", "--json", "--platform", "Twitter"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["roas"] is None and document["roi_pct"] is None and document["cac"] == 0
+    assert "Infinity" not in json.dumps(document) and "NaN" not in json.dumps(document)
+
+
+def test_summary_table_is_readable(traps_wh, capsys):
+    assert cli.main(["--db", str(traps_wh.path), "summary", "--brand", "MuscleBlaze"]) == 0
+    out = capsys.readouterr().out
+    assert "Revenue" in out and "₹12,500" in out and "brand: MuscleBlaze" in out
+    assert "<script>alert(1)</script> & Bros" in out  # names printed literally
+
+
+def test_bad_filter_and_missing_warehouse_fail_cleanly(tmp_path, traps_wh):
+    result = run("--db", str(traps_wh.path), "summary", "--start", "2025-31-01")
+    assert result.returncode == 2 and "not a date" in result.stderr and "Traceback" not in result.stderr
+    result = run("--db", str(tmp_path / "none.duckdb"), "summary")
+    assert result.returncode == 2 and "import a data set first" in result.stderr
+
+
+def test_validate_import_and_sample(tmp_path, traps_dir):
+    result = run("validate", str(traps_dir))
+    assert result.returncode == 0 and "valid" in result.stdout and "unknown influencer" in result.stdout
+    sample_dir = tmp_path / "sample"
+    result = run("sample", "--out", str(sample_dir), "--orders", "500", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "wh.duckdb"
+    result = run("--db", str(db), "import", str(sample_dir))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(run("--db", str(db), "summary", "--json").stdout)
+    assert summary["orders"] >= 500 and summary["influencers"] == 40
+    tracked = sum(1 for _ in (sample_dir / "tracking_data.csv").open()) - 1
+    assert tracked == 500

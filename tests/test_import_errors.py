@@ -1,0 +1,162 @@
+"""Every kind of bad input stops the import with file, row, column, value and reason, and changes nothing."""
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import cli
+import metrics
+from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def loaded(tmp_path, traps_dir):
+    """A warehouse holding the traps data set, and a copy of its folder to break."""
+    db = tmp_path / "wh.duckdb"
+    import_dataset(traps_dir, db)
+    broken = tmp_path / "broken"
+    shutil.copytree(traps_dir, broken)
+    return db, broken
+
+
+def replace_in(path: Path, old: str, new: str):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CASES = {
+    "missing required column": (
+        lambda d: replace_in(d / "tracking_data.csv", ",revenue\n", ",amount_paid\n"),
+        "tracking_data.csv, row 1, column revenue: missing required column"),
+    "non-numeric amount": (
+        lambda d: replace_in(d / "tracking_data.csv", "2025-01-07,1,2000", "2025-01-07,1,two thousand"),
+        "tracking_data.csv, row 3, column revenue: not a number (value 'two thousand')"),
+    "negative count": (
+        lambda d: replace_in(d / "posts.csv", "10000,400,50,50", "10000,-400,50,50"),
+        "posts.csv, row 3, column likes: negative value (value '-400')"),
+    "impossible date": (
+        lambda d: replace_in(d / "tracking_data.csv", "2025-02-02", "2025-02-30"),
+        "tracking_data.csv, row 6, column date: impossible or unreadable date (expected YYYY-MM-DD) "
+        "(value '2025-02-30')"),
+    "duplicate key": (
+        lambda d: replace_in(d / "influencers.csv", "D4,Dev", "A1,Dev"),
+        "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value 'A1')"),
+    "unknown payout basis": (
+        lambda d: replace_in(d / "payouts.csv", "B2,order", "B2,barter-ish"),
+        "payouts.csv, row 4, column basis: unknown payout basis"),
+    "rate not understood": (
+        lambda d: replace_in(d / "payouts.csv", "₹200/order", "two hundred a pop"),
+        "payouts.csv, row 4, column rate: rate not understood"),
+    "empty file": (
+        lambda d: (d / "posts.csv").write_bytes(b""),
+        "posts.csv: file is empty"),
+    "header only": (
+        lambda d: (d / "posts.csv").write_text("post_id,influencer_id,date\n"),
+        "posts.csv: file has a header but no data rows"),
+    "unreadable file": (
+        lambda d: (d / "tracking_data.csv").write_bytes(b"\xff\xfe\x00garbage\x00\x81\n\x00\x00"),
+        "tracking_data.csv: unreadable file"),
+    "missing influencers file": (
+        lambda d: (d / "influencers.csv").unlink(),
+        "no influencers file"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_error_stops_import_and_keeps_the_warehouse(case, loaded):
+    db, broken = loaded
+    before_file, before_kpis = digest(db), metrics.kpis(Warehouse(db))
+    mutate, expected = CASES[case]
+    mutate(broken)
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(broken, db)
+    assert expected in str(failure.value)
+    with pytest.raises(ImportFailed):
+        validate_dataset(broken)
+    assert digest(db) == before_file
+    assert metrics.kpis(Warehouse(db)) == before_kpis
+    assert not list(db.parent.glob(".wh.duckdb.importing-*"))
+
+
+def test_many_errors_show_twenty_and_a_count(loaded, capsys):
+    db, broken = loaded
+    rows = "".join(f"X{i},PromoCode,MB Jan,A1,U{i},MuscleBlaze,Whey,2025-13-0{i % 9 + 1},1,10\n" for i in range(30))
+    with (broken / "tracking_data.csv").open("a", encoding="utf-8") as handle:
+        handle.write(rows)
+    assert cli.main(["--db", str(db), "import", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error: tracking_data.csv, row") == 20
+    assert "... and 10 more errors (30 in all)" in err
+    assert "Traceback" not in err and "the warehouse was not changed" in err
+
+
+def test_warnings_keep_going(loaded):
+    db, broken = loaded
+    replace_in(broken / "payouts.csv", "E5,post,\"₹3,000/post\",0,3000", "E5,post,\"₹3,000/post\",0,3500")
+    report = import_dataset(broken, db)
+    lines = [str(w) for w in report.warnings]
+    assert any("tracking_data.csv, column influencer_id: unknown influencer" in l and "'Z9'" in l for l in lines)
+    assert any("payouts.csv, row 7, column total_payout: differs from its terms" in l for l in lines)
+    assert any("payouts.csv, row 2, column orders: payout orders differ from tracked orders (4)" in l for l in lines)
+    assert metrics.kpis(Warehouse(db))["spend"] == pytest.approx(11850 + 500)
+
+
+def test_headers_ignore_case_spaces_bom_and_crlf(tmp_path, traps_dir):
+    variant = tmp_path / "variant"
+    shutil.copytree(traps_dir, variant)
+    text = (variant / "influencers.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    header = " ID , Name ,PLATFORM,Category, Gender ,Follower_Count"
+    (variant / "influencers.csv").write_bytes(("\ufeff" + header + "\n" + rest).replace("\n", "\r\n").encode())
+    (variant / "notes.txt").write_text("not data")
+    report = import_dataset(variant, tmp_path / "wh.duckdb")
+    assert "notes.txt" in report.unused_files
+    assert metrics.kpis(Warehouse(report.db_path))["influencers"] == 5
+
+
+def test_parquet_folder_imports_like_csv(tmp_path, traps_dir, traps_wh):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    connection = duckdb.connect()
+    for csv_file in traps_dir.glob("*.csv"):
+        connection.execute(f"COPY (SELECT * FROM read_csv('{csv_file}', all_varchar=true)) "
+                           f"TO '{folder / (csv_file.stem + '.parquet')}' (FORMAT parquet)")
+    report = import_dataset(folder, tmp_path / "wh.duckdb")
+    assert metrics.kpis(Warehouse(report.db_path)) == metrics.kpis(traps_wh)
+
+
+def test_killed_import_leaves_previous_data(loaded, tmp_path):
+    db, broken = loaded
+    before = digest(db)
+    big = tmp_path / "big"
+    shutil.copytree(broken, big)
+    duckdb.connect().execute(f"""
+        COPY (SELECT 'T' || i AS tracking_id, 'PromoCode' AS source, 'MB Jan' AS campaign, 'A1' AS influencer_id,
+                     'U' || (i % 50000) AS user_id, 'MuscleBlaze' AS brand, 'Whey' AS product,
+                     DATE '2025-01-01' + CAST(i % 300 AS INTEGER) AS date, 1 AS orders, 999.5 AS revenue
+              FROM range(4000000) t(i))
+        TO '{big / "tracking_data.csv"}' (HEADER, DELIMITER ',')""")
+    process = subprocess.Popen([sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))",
+                                "--db", str(db), "import", str(big)], cwd=Path(cli.__file__).parent)
+    deadline = time.time() + 60
+    while not list(db.parent.glob(".wh.duckdb.importing-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert digest(db) == before
+    assert metrics.kpis(Warehouse(db))["revenue"] == pytest.approx(20000)
+    import_dataset(broken, db)  # the next import clears what the killed one left behind
+    assert not list(db.parent.glob(".wh.duckdb.importing-*"))

@@ -1,0 +1,110 @@
+"""Invariants on generated data sets: parts add up to the whole; no join multiplies money."""
+import csv
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import metrics
+from metrics import Filters
+from warehouse import Warehouse, import_dataset
+
+PLATFORMS = ["Instagram", "YouTube", "TikTok"]
+CATEGORIES = ["Fitness", "Health"]
+BRANDS = ["MuscleBlaze", "HKVitals", "Gritzo"]
+CAMPAIGNS = ["C1", "C2"]
+PRODUCTS = ["Whey", "Multi"]
+BASES = ["post", "order", "commission", "hybrid"]
+
+influencer = st.fixed_dictionaries({
+    "platform": st.sampled_from(PLATFORMS), "category": st.sampled_from(CATEGORIES),
+    "follower_count": st.integers(0, 3_000_000),
+})
+sale = st.fixed_dictionaries({
+    "who": st.integers(0, 7), "brand": st.sampled_from(BRANDS + [""]), "campaign": st.sampled_from(CAMPAIGNS),
+    "product": st.sampled_from(PRODUCTS), "day": st.integers(0, 120), "user": st.integers(0, 6),
+    "orders": st.integers(0, 4), "revenue": st.integers(0, 50_000),
+})
+post = st.fixed_dictionaries({
+    "who": st.integers(0, 7), "day": st.integers(0, 120), "brand": st.sampled_from(BRANDS + [""]),
+    "reach": st.integers(0, 10_000), "likes": st.integers(0, 500),
+})
+payout = st.fixed_dictionaries({
+    "who": st.integers(0, 8), "basis": st.sampled_from(BASES), "total": st.integers(0, 100_000),
+    "gifted": st.integers(0, 5_000),
+})
+dataset = st.fixed_dictionaries({
+    "influencers": st.lists(influencer, min_size=1, max_size=6),
+    "sales": st.lists(sale, max_size=25), "posts": st.lists(post, max_size=12),
+    "payouts": st.lists(payout, min_size=1, max_size=10),
+})
+
+START = dt.date(2025, 1, 1)
+
+
+def write(folder: Path, data: dict):
+    def table(name, header, rows):
+        if not rows:
+            return  # an empty file is an error; a data set without posts or sales simply has none
+        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    table("influencers.csv", ["influencer_id", "name", "platform", "category", "follower_count"],
+          [[f"I{i}", f"Name {i}", r["platform"], r["category"], r["follower_count"]]
+           for i, r in enumerate(data["influencers"])])
+    # ids beyond the influencer list are orphans: kept under Unknown
+    table("tracking_data.csv", ["influencer_id", "user_id", "brand", "campaign", "product", "date", "orders", "revenue"],
+          [[f"I{s['who']}", f"U{s['user']}", s["brand"], s["campaign"], s["product"],
+            (START + dt.timedelta(days=s["day"])).isoformat(), s["orders"], s["revenue"]] for s in data["sales"]])
+    table("posts.csv", ["influencer_id", "date", "brand", "reach", "likes"],
+          [[f"I{p['who']}", (START + dt.timedelta(days=p["day"])).isoformat(), p["brand"], p["reach"], p["likes"]]
+           for p in data["posts"]])
+    table("payouts.csv", ["influencer_id", "basis", "total_payout", "gifted_products_cost"],
+          [[f"I{p['who']}", p["basis"], p["total"], p["gifted"]] for p in data["payouts"]])
+
+
+def load(data) -> Warehouse:
+    folder = Path(tempfile.mkdtemp(prefix="prop-"))
+    write(folder, data)
+    report = import_dataset(folder, folder / "wh.duckdb")
+    return Warehouse(report.db_path)
+
+
+MONEY = ("revenue", "orders", "spend", "new_customers")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset)
+def test_no_join_multiplies_money(data):
+    wh = load(data)
+    k = metrics.kpis(wh)
+    assert k["revenue"] == pytest.approx(sum(s["revenue"] for s in data["sales"]))
+    assert k["orders"] == sum(s["orders"] for s in data["sales"])
+    assert k["spend"] == pytest.approx(sum(p["total"] + p["gifted"] for p in data["payouts"]))
+    assert k["new_customers"] == len({s["user"] for s in data["sales"]})
+    ranked = metrics.ranking(wh)
+    assert ranked["spend"].sum() == pytest.approx(k["spend"])
+    assert ranked["revenue"].sum() == pytest.approx(k["revenue"])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset, st.sampled_from(["platform", "category", "tier", "brand", "campaign", "product", "month"]),
+       st.sampled_from([Filters(), Filters(platform=["Instagram"]), Filters(start="2025-02-01"),
+                        Filters(brand=["MuscleBlaze"])]))
+def test_partitions_add_up(data, dimension, filters):
+    wh = load(data)
+    whole = metrics.kpis(wh, filters)
+    parts = metrics.breakdown(wh, dimension, filters)
+    for measure in MONEY:
+        assert parts[measure].sum() == pytest.approx(whole[measure], abs=1e-6), measure
+    # and filtering on each part gives that part's numbers (for dimensions that are filters)
+    if dimension in ("platform", "category", "tier", "brand", "campaign", "product"):
+        for value, revenue, spend in zip(parts[dimension], parts["revenue"], parts["spend"]):
+            selected = metrics.kpis(wh, Filters(**{**filters.__dict__, dimension: (value,)}))
+            if set(getattr(filters, dimension)) - {value}:
+                continue
+            assert selected["revenue"] == pytest.approx(revenue) and selected["spend"] == pytest.approx(spend)
