@@ -49,7 +49,7 @@ class Warehouse:
             return cached[1]
         if cached is not None:
             cached[1].close()
-        connection = duckdb.connect(str(self.path), read_only=True)
+        connection = duckdb.connect(str(self.path), read_only=True, config={"enable_progress_bar": False})
         self._local.cached = (identity, connection)
         return connection
 

@@ -23,6 +23,7 @@ from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 
 SCHEMA_VERSION = 1
+QUIET = {"enable_progress_bar": False}
 
 
 @dataclasses.dataclass
@@ -48,7 +49,7 @@ class ImportReport:
 
 def validate_dataset(source_dir: str | os.PathLike) -> ImportReport:
     """Check a folder as an import would, writing nothing. Raises ImportFailed on errors."""
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=QUIET)
     try:
         return _stage_and_build(connection, Path(source_dir))
     finally:
@@ -68,7 +69,7 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
         os.unlink(temp_name)  # DuckDB must create the file itself
         temp_path = Path(temp_name)
         try:
-            connection = duckdb.connect(str(temp_path))
+            connection = duckdb.connect(str(temp_path), config=QUIET)
             try:
                 report = _stage_and_build(connection, source_dir, persist=True, name=name)
                 connection.execute("CHECKPOINT")
