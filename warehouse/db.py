@@ -21,6 +21,12 @@ def default_db_path() -> Path:
     return Path(os.environ.get("HKDASH_DB") or DEFAULT_DB)
 
 
+def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No progress bars on the terminal from long statements (imports, benchmarks)."""
+    connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
 class WarehouseMissing(RuntimeError):
     """No data set has been imported into this warehouse yet."""
 
@@ -49,7 +55,7 @@ class Warehouse:
             return cached[1]
         if cached is not None:
             cached[1].close()
-        connection = duckdb.connect(str(self.path), read_only=True, config={"enable_progress_bar": False})
+        connection = quiet(duckdb.connect(str(self.path), read_only=True))
         self._local.cached = (identity, connection)
         return connection
 

@@ -17,13 +17,12 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build
-from warehouse.db import default_db_path
+from warehouse.db import default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 
 SCHEMA_VERSION = 1
-QUIET = {"enable_progress_bar": False}
 
 
 @dataclasses.dataclass
@@ -49,7 +48,7 @@ class ImportReport:
 
 def validate_dataset(source_dir: str | os.PathLike) -> ImportReport:
     """Check a folder as an import would, writing nothing. Raises ImportFailed on errors."""
-    connection = duckdb.connect(config=QUIET)
+    connection = quiet(duckdb.connect())
     try:
         return _stage_and_build(connection, Path(source_dir))
     finally:
@@ -69,7 +68,7 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
         os.unlink(temp_name)  # DuckDB must create the file itself
         temp_path = Path(temp_name)
         try:
-            connection = duckdb.connect(str(temp_path), config=QUIET)
+            connection = quiet(duckdb.connect(str(temp_path)))
             try:
                 report = _stage_and_build(connection, source_dir, persist=True, name=name)
                 connection.execute("CHECKPOINT")
