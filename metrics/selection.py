@@ -11,7 +11,8 @@ from metrics.settings import Settings
 
 SALE_COLUMNS = ("brand", "campaign", "product")
 # Rollups smallest first, with the sale dimensions each one keeps.
-ROLLUPS = (("facts_day", ()), ("facts_day_brand", ("brand",)), ("facts", SALE_COLUMNS))
+ROLLUPS = (("facts_day", ()), ("facts_day_brand", ("brand",)), ("facts_day_campaign", ("brand", "campaign")),
+           ("facts_day_product", ("brand", "product")), ("facts", SALE_COLUMNS))
 INFLUENCER_GROUPS = ("platform", "category", "tier", "gender", "persona", "influencer_id")
 SALE_GROUPS = ("brand", "campaign", "product", "source", "month", "week", "day")
 GROUPS = INFLUENCER_GROUPS + SALE_GROUPS

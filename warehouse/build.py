@@ -24,6 +24,8 @@ SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
 ROLLUPS = {
     "facts_day": ("influencer_id", "date"),
     "facts_day_brand": ("influencer_id", "date", "brand"),
+    "facts_day_campaign": ("influencer_id", "date", "brand", "campaign"),
+    "facts_day_product": ("influencer_id", "date", "brand", "product"),
     "facts": ("influencer_id", "date", "brand", "campaign", "product"),
 }
 TERMS_TOLERANCE = 0.01
@@ -53,11 +55,12 @@ def _text(source, column):
 
 
 def _number(source, column, sql_type="DOUBLE"):
-    return _col(source, column, f"CAST({NUMBER_SQL} AS {sql_type})", sql_type)
+    parse = "{col}" if source is not None and source.typed else NUMBER_SQL
+    return _col(source, column, f"CAST({parse} AS {sql_type})", sql_type)
 
 
 def _date(source, column):
-    return _col(source, column, DATE_SQL, "DATE")
+    return _col(source, column, "{col}" if source is not None and source.typed else DATE_SQL, "DATE")
 
 
 def _dimension(source, column, template="{col}"):
@@ -123,8 +126,9 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
 def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
     """Attributed sales. Without a tracking file, payouts' revenue and orders are the sales (undated)."""
     if tracking is not None:
+        # A view, not a copy: at tens of millions of rows every pass over it is cheaper than a copy.
         con.execute(f"""
-            CREATE TEMP TABLE sales AS SELECT
+            CREATE TEMP VIEW sales AS SELECT
                 rowid AS sale_no,
                 trim(influencer_id) AS influencer_id,
                 {_date(tracking, 'date')} AS date,
@@ -282,31 +286,23 @@ def _components(influencer_id, basis, rate, payout, fee_part):
 def build_facts(con):
     """Sales, new customers and allocated spend per cell, plus the rollups and the source table."""
     cell = "influencer_id, date, brand, campaign, product"
-    # A user counts once, as new, where its first attributed order lies (ties: influencer, file order).
-    con.execute(f"""
-        CREATE TEMP TABLE first_orders AS
-        SELECT first.influencer_id, first.date, first.brand, first.campaign, first.product, first.source,
-               count(*) AS new_customers
-        FROM (
-            SELECT arg_min({{'influencer_id': influencer_id, 'date': date, 'brand': brand, 'campaign': campaign,
-                             'product': product, 'source': source}},
-                           (date IS NULL, date, influencer_id, sale_no)) AS first
-            FROM sales WHERE user_id IS NOT NULL GROUP BY user_id
-        ) GROUP BY ALL""")
-    con.execute(f"""
-        CREATE TEMP TABLE sales_cells AS
-        SELECT {cell}, source, sum(orders) AS orders, sum(revenue) AS revenue,
-               sum(CASE WHEN user_id IS NULL THEN orders ELSE 0 END) AS orders_without_user
-        FROM sales GROUP BY ALL""")
+    # A user counts once, as new, at its first attributed order: earliest date, then file order.
+    # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
+    con.execute("""
+        CREATE TEMP VIEW keyed_sales AS SELECT *,
+            CASE WHEN date IS NULL THEN (CAST(1 AS BIGINT) << 62) + sale_no
+                 ELSE (date_diff('day', DATE '1970-01-01', date) + 1000000) * CAST(4294967296 AS BIGINT) + sale_no
+            END AS first_key
+        FROM sales""")
+    con.execute("""CREATE TEMP TABLE first_orders AS
+                   SELECT min(first_key) AS first_key FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
     con.execute(f"""
         CREATE TABLE facts_source AS
         SELECT {cell}, source, sum(orders) AS orders, sum(revenue) AS revenue,
-               sum(new_customers) AS new_customers, sum(orders_without_user) AS orders_without_user
-        FROM (
-            SELECT {cell}, source, orders, revenue, 0 AS new_customers, orders_without_user FROM sales_cells
-            UNION ALL
-            SELECT {cell}, source, 0, 0, new_customers, 0 FROM first_orders
-        ) GROUP BY ALL""")
+               count(f.first_key) AS new_customers,
+               COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0) AS orders_without_user
+        FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
+        GROUP BY ALL ORDER BY brand, campaign, product, date""")
     _build_weights(con, cell)
     _allocate_costs(con, cell)
     spend_sums = ", ".join(f"sum(spend_{label}) AS spend_{label}" for label in SPEND_LABELS)
@@ -322,12 +318,22 @@ def build_facts(con):
             UNION ALL
             SELECT {cell}, 0, 0, 0, 0, {", ".join(f"spend_{label}" for label in SPEND_LABELS)}, spend
             FROM cost_cells
-        ) GROUP BY ALL ORDER BY date, influencer_id""")
+        ) GROUP BY ALL ORDER BY brand, campaign, product, date""")
     measure_sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-    for table, dimensions in ROLLUPS.items():
-        if table != "facts":
-            keys = ", ".join(dimensions)
-            con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM facts GROUP BY ALL ORDER BY date")
+    # Each rollup is summed from the smallest finer one, largest first.
+    for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day"):
+        dimensions = ROLLUPS[table]
+        source = min((t for t, d in ROLLUPS.items() if t != table and set(dimensions) < set(d)
+                      and _exists(con, t)), key=lambda t: len(ROLLUPS[t]) * 10 + (t == "facts"))
+        keys = ", ".join(dimensions)
+        # Sorted by the sale dimensions, then date, so that filters on them skip whole row groups.
+        order = ", ".join([d for d in dimensions if d not in ("influencer_id", "date")] + ["date"])
+        con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL ORDER BY {order}")
+
+
+def _exists(con, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                            [table]).fetchone()[0])
 
 
 def _build_weights(con, cell):
@@ -337,7 +343,7 @@ def _build_weights(con, cell):
     post's date and brand, spread over the influencer's sales mix for what the post does not name.
     """
     con.execute(f"CREATE TEMP TABLE cells AS SELECT {cell}, sum(orders) AS orders, sum(revenue) AS revenue "
-                "FROM sales_cells GROUP BY ALL")
+                "FROM facts_source GROUP BY ALL")
     con.execute("""CREATE TEMP TABLE influencer_sales AS
                    SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM cells GROUP BY 1""")
     con.execute(f"""

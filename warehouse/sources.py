@@ -96,6 +96,7 @@ class SourceFile:
     columns: list[str]  # canonical column names present
     ignored_columns: list[str]
     rows: int
+    typed: bool  # numbers and dates already parsed (clean file); else every column is text
 
 
 @dataclasses.dataclass
@@ -170,30 +171,44 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
         return None, problems
 
     table = f"raw_{role}"
-    columns = ", ".join(
-        f'CAST("{src.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS {canonical}' for canonical, src in selected.items()
-    )
-    if is_parquet:
-        reader = "read_parquet(?)"
-        first_line = 1  # parquet rows are numbered from 1
-    else:
-        positional = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-        reader = (
-            f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{positional}}}, "
-            "auto_detect=false, encoding='utf-8', strict_mode=true)"
-        )
-        # read_csv with explicit columns names them c0..cN; map the chosen ones back.
-        columns = ", ".join(f"CAST(c{header.index(src)} AS VARCHAR) AS {canonical}" for canonical, src in selected.items())
-        first_line = 2  # line 1 is the header
-    try:
-        connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} FROM {reader}", [str(path)])
-    except duckdb.Error as exc:
-        message = str(exc).splitlines()[0]
-        return None, [Problem(name, None, None, None, f"unreadable file: {message}")]
+    # Typed first: the fast path for clean files. A value that does not parse sends the file down
+    # the text path, where validation can name each bad row.
+    for typed in (True, False):
+        try:
+            _stage(connection, table, path, header, selected, {c: SQL_TYPES[known[c]] if typed else "VARCHAR"
+                                                                  for c in selected})
+            break
+        except duckdb.Error as exc:
+            if not typed:
+                message = str(exc).splitlines()[0]
+                return None, [Problem(name, None, None, None, f"unreadable file: {message}")]
     rows = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     if rows == 0:
         return None, [Problem(name, None, None, None, "file has a header but no data rows")]
-    return SourceFile(role, path, table, first_line, list(selected), ignored, rows), []
+    first_line = 1 if is_parquet else 2  # parquet rows count from 1; a CSV's line 1 is its header
+    return SourceFile(role, path, table, first_line, list(selected), ignored, rows, typed), []
+
+
+SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "BIGINT", "money": "DOUBLE",
+             "date": "DATE"}
+
+
+def _stage(connection, table: str, path: Path, header: list[str], selected: dict[str, str], types: dict[str, str]):
+    """Create `table` with the selected columns of the file, in file order, with the given types."""
+    if path.suffix.lower() == ".parquet":
+        quoted = {canonical: '"' + src.replace('"', '""') + '"' for canonical, src in selected.items()}
+        columns = ", ".join(f"CAST({quoted[c]} AS {types[c]}) AS {c}" for c in selected)
+        reader = "read_parquet(?)"
+    else:
+        # Explicit positional columns: c0..cN typed as asked (unused ones as text), no sniffing.
+        position = {canonical: header.index(src) for canonical, src in selected.items()}
+        type_of_position = {i: "VARCHAR" for i in range(len(header))}
+        type_of_position.update({position[c]: types[c] for c in selected})
+        spec = ", ".join(f"'c{i}': '{t}'" for i, t in type_of_position.items())
+        columns = ", ".join(f"c{position[c]} AS {c}" for c in selected)
+        reader = (f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
+                  "auto_detect=false, encoding='utf-8', strict_mode=true)")
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} FROM {reader}", [str(path)])
 
 
 def line_of(source: SourceFile) -> str:

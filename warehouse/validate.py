@@ -43,7 +43,8 @@ class Findings:
             list(params),
         ).fetchall()
         for row, value in examples:
-            self.add(Problem(source.path.name, int(row), column, value, reason), 0)
+            shown = None if value is None else str(value)
+            self.add(Problem(source.path.name, int(row), column, shown, reason), 0)
         self.total += total
 
     def __bool__(self):
@@ -53,39 +54,66 @@ class Findings:
 def check_values(connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings):
     """Missing required values, non-numbers, negatives, impossible dates, duplicate keys, bad basis."""
     kinds = COLUMNS[source.role]
+    checks: list[tuple[str, str, str]] = []  # (column, condition, reason)
     for column in source.columns:
         kind = kinds[column]
         if column in REQUIRED[source.role]:
-            errors.add_query(connection, source, column, f"NOT {present(column)}", "missing value")
+            checks.append((column, f"NOT {present(column)}" if not _parsed(source, kind) else f"{column} IS NULL",
+                           "missing value"))
         if kind in ("count", "money"):
-            number = NUMBER_SQL.format(col=column)
-            errors.add_query(connection, source, column, f"{present(column)} AND {number} IS NULL", "not a number")
-            errors.add_query(connection, source, column, f"{number} < 0", "negative value")
-            if kind == "count":
-                errors.add_query(connection, source, column, f"{number} <> floor({number})", "not a whole number")
-        elif kind == "date":
-            errors.add_query(
-                connection, source, column,
-                f"{present(column)} AND {DATE_SQL.format(col=column)} IS NULL",
-                "impossible or unreadable date (expected YYYY-MM-DD)",
-            )
-        elif kind == "key":
-            line = line_of(source)
-            duplicates = connection.execute(
-                f"""SELECT {line} AS line, {column}, min({line}) OVER (PARTITION BY trim({column})) AS first_line,
-                           count(*) OVER (PARTITION BY trim({column})) AS copies
-                    FROM {source.table} WHERE {present(column)}
-                    QUALIFY copies > 1 AND line > first_line ORDER BY line"""
-            ).fetchall()
-            for line_no, value, first_line, _ in duplicates:
-                errors.add(Problem(source.path.name, int(line_no), column, value, f"duplicate key (first on row {first_line})"))
-        elif kind == "basis":
-            values = connection.execute(
-                f"SELECT DISTINCT {column} FROM {source.table} WHERE {present(column)}"
-            ).fetchall()
-            for (value,) in values:
-                if normalise_basis(value) is None:
-                    errors.add_query(
-                        connection, source, column, f"{column} = ?",
-                        f"unknown payout basis (expected one of {', '.join(BASES)})", params=[value],
-                    )
+            number = column if source.typed else NUMBER_SQL.format(col=column)
+            if not source.typed:
+                checks.append((column, f"{present(column)} AND {number} IS NULL", "not a number"))
+                if kind == "count":
+                    checks.append((column, f"{number} <> floor({number})", "not a whole number"))
+            checks.append((column, f"{number} < 0", "negative value"))
+        elif kind == "date" and not source.typed:
+            checks.append((column, f"{present(column)} AND {DATE_SQL.format(col=column)} IS NULL",
+                           "impossible or unreadable date (expected YYYY-MM-DD)"))
+    _run_checks(connection, source, checks, errors)
+    for column in source.columns:
+        if kinds[column] == "key":
+            _check_duplicates(connection, source, column, errors)
+        elif kinds[column] == "basis":
+            _check_basis(connection, source, column, errors)
+
+
+def _parsed(source: SourceFile, kind: str) -> bool:
+    return source.typed and kind in ("count", "money", "date")
+
+
+def _run_checks(connection, source: SourceFile, checks, errors: Findings):
+    """All row checks of a file in one scan; examples are fetched only for checks that fail."""
+    if not checks:
+        return
+    counts = connection.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {condition})" for _, condition, _ in checks)
+        + f" FROM {source.table}").fetchone()
+    for (column, condition, reason), count in zip(checks, counts):
+        if count:
+            errors.add_query(connection, source, column, condition, reason)
+
+
+def _check_duplicates(connection, source: SourceFile, column: str, errors: Findings):
+    duplicated = connection.execute(
+        f"SELECT trim({column}) FROM {source.table} WHERE {present(column)} GROUP BY 1 HAVING count(*) > 1"
+    ).fetchall()
+    if not duplicated:
+        return
+    line = line_of(source)
+    connection.execute("CREATE OR REPLACE TEMP TABLE duplicated_keys (key VARCHAR)")
+    connection.executemany("INSERT INTO duplicated_keys VALUES (?)", duplicated)
+    rows = connection.execute(
+        f"""SELECT {line} AS line, {column}, min({line}) OVER (PARTITION BY trim({column})) AS first_line
+            FROM {source.table} WHERE trim({column}) IN (SELECT key FROM duplicated_keys)
+            QUALIFY line > first_line ORDER BY line""").fetchall()
+    for line_no, value, first_line in rows:
+        errors.add(Problem(source.path.name, int(line_no), column, value, f"duplicate key (first on row {first_line})"))
+
+
+def _check_basis(connection, source: SourceFile, column: str, errors: Findings):
+    values = connection.execute(f"SELECT DISTINCT {column} FROM {source.table} WHERE {present(column)}").fetchall()
+    for (value,) in values:
+        if normalise_basis(value) is None:
+            errors.add_query(connection, source, column, f"{column} = ?",
+                             f"unknown payout basis (expected one of {', '.join(BASES)})", params=[value])
