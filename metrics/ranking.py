@@ -16,17 +16,28 @@ RANKING_COLUMNS = [
 ]
 
 
-def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
-            influencer_id: str | None = None) -> pd.DataFrame:
-    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id)."""
+def influencer_sums(wh, filters: Filters, settings: Settings, influencer_id: str | None = None) -> pd.DataFrame:
+    """Per influencer of the selection: its attributes and the raw sums of sales, spend and posts.
+
+    Sums, not ratios, so that totals of the selection are plain column sums (kpis uses this).
+    """
     sums = sums_by(wh, filters, settings, ("influencer_id",), influencer_id=influencer_id)
-    sums = add_ratios(sums.drop(columns=["influencers", "followers"]), settings)
     attributes = wh.query(f"""SELECT influencer_id, name, platform, category, {tier_sql(settings)} AS tier,
                                      gender, persona, known, follower_count AS followers
                               FROM influencers i""")
     engagement = engagement_sums(wh, filters, settings, ("influencer_id",), influencer_id=influencer_id)
-    frame = sums.merge(attributes, on="influencer_id", how="left").merge(engagement, on="influencer_id", how="left")
+    frame = sums.drop(columns=["influencers", "followers"]).merge(attributes, on="influencer_id", how="left")
+    frame = frame.merge(engagement, on="influencer_id", how="left")
     frame["posts"] = frame["posts"].fillna(0).astype(int)
+    return frame
+
+
+def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
+            influencer_id: str | None = None, sums: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id)."""
+    if sums is None:
+        sums = influencer_sums(wh, filters, settings, influencer_id)
+    frame = add_ratios(sums, settings)
     frame = add_engagement_ratios(frame, settings, frame["spend"])
     frame["revenue_per_follower"] = ratio_column(frame["revenue"], frame["followers"])
     frame["efficiency_score"] = efficiency_scores(frame)
