@@ -160,3 +160,20 @@ def test_killed_import_leaves_previous_data(loaded, tmp_path):
     assert metrics.kpis(Warehouse(db))["revenue"] == pytest.approx(20000)
     import_dataset(broken, db)  # the next import clears what the killed one left behind
     assert not list(db.parent.glob(".wh.duckdb.importing-*"))
+
+
+def test_readers_see_a_new_import_at_once(tmp_path, traps_dir):
+    """A reader that had the old file open sees the new data set after the swap (no stale cache)."""
+    db = tmp_path / "wh.duckdb"
+    import_dataset(traps_dir, db)
+    reader = Warehouse(db)
+    assert metrics.kpis(reader)["revenue"] == pytest.approx(20000)
+    # Another connection in the process (as another server thread would hold) keeps the old file open.
+    elsewhere = duckdb.connect(str(db), read_only=True)
+    changed = tmp_path / "changed"
+    shutil.copytree(traps_dir, changed)
+    replace_in(changed / "tracking_data.csv", "2025-02-15,1,500", "2025-02-15,1,1500")
+    import_dataset(changed, db)
+    assert metrics.kpis(reader)["revenue"] == pytest.approx(21000)
+    assert metrics.kpis(Warehouse(db))["revenue"] == pytest.approx(21000)
+    elsewhere.close()

@@ -31,10 +31,34 @@ class WarehouseMissing(RuntimeError):
     """No data set has been imported into this warehouse yet."""
 
 
+# One DuckDB instance per version of a warehouse file in this process, shared by its threads
+# (each thread has its own cursor on it). duckdb.connect(path) would hand back a process-wide
+# cached instance of whatever file was at that path when first opened, so an import's rename would
+# stay invisible; a private in-memory instance that ATTACHes the file sees the file as it is now.
+# These hold open files, never anything about a user or a request.
+_instances: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_instances_lock = threading.Lock()
+_thread_cursors = threading.local()
+
+
+def _instance(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
+    key = (str(path), identity)
+    with _instances_lock:
+        instance = _instances.get(key)
+        if instance is None:
+            for stale in [k for k in _instances if k[0] == str(path)]:
+                del _instances[stale]  # threads still using it keep it alive until they move on
+            instance = quiet(duckdb.connect())
+            escaped = str(path).replace("'", "''")
+            instance.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+            instance.execute("USE warehouse")
+            _instances[key] = instance
+        return instance
+
+
 class Warehouse:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else default_db_path()
-        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"Warehouse({str(self.path)!r})"
@@ -42,22 +66,24 @@ class Warehouse:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def _file_identity(self) -> tuple[int, int]:
-        stat = self.path.stat()
-        return stat.st_ino, stat.st_mtime_ns
-
     def connection(self) -> duckdb.DuckDBPyConnection:
-        if not self.exists():
+        """This thread's read-only connection to the file as it is now (reopened after an import)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
             raise WarehouseMissing(f"no warehouse at {self.path}: import a data set first (hkdash import DIR)")
-        identity = self._file_identity()
-        cached = getattr(self._local, "cached", None)
-        if cached is not None and cached[0] == identity:
-            return cached[1]
-        if cached is not None:
-            cached[1].close()
-        connection = quiet(duckdb.connect(str(self.path), read_only=True))
-        self._local.cached = (identity, connection)
-        return connection
+        key = (str(self.path), (stat.st_ino, stat.st_mtime_ns))
+        cursors = getattr(_thread_cursors, "by_file", None)
+        if cursors is None:
+            cursors = _thread_cursors.by_file = {}
+        cursor = cursors.get(key)
+        if cursor is None:
+            for stale in [k for k in cursors if k[0] == key[0]]:
+                cursors.pop(stale).close()
+            cursor = _instance(self.path, key[1]).cursor()
+            cursor.execute("USE warehouse")
+            cursors[key] = cursor
+        return cursor
 
     def query(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
         return self.connection().execute(sql, params or []).df()
