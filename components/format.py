@@ -174,8 +174,12 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
     return ticks
 
 
-def money_tick(value: float, step: float) -> str:
-    """Axis label for a rupee tick: lakh/crore with as many decimals as the step needs."""
+def money_tick(value: float, step: float, top: float | None = None) -> str:
+    """Axis label for a rupee tick in lakh/crore, with as many decimals as the step needs.
+
+    `top` (the axis's largest tick) fixes one unit for the whole axis, so a lakh axis reads
+    ₹0, ₹0.5 L, ₹1 L … rather than mixing ₹50,000 with ₹1 L.
+    """
     number = clean(value)
     if number is None:
         return ""
@@ -183,10 +187,14 @@ def money_tick(value: float, step: float) -> str:
         return "₹0"
     magnitude = abs(number)
     sign = "-" if number < 0 else ""
+    reference = abs(clean(top) or 0) or magnitude
     for unit, suffix in ((CRORE, "Cr"), (LAKH, "L")):
-        if magnitude >= unit:
+        if reference >= unit:
             decimals = 0
             while decimals < 3 and abs(round(step / unit, decimals) - step / unit) > 1e-9:
                 decimals += 1
-            return f"{sign}₹{_decimal(magnitude / unit, decimals)}{NBSP}{suffix}"
+            text = _decimal(magnitude / unit, decimals)
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{sign}₹{text}{NBSP}{suffix}"
     return f"{sign}₹{_decimal(magnitude, 0)}"

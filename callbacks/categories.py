@@ -1,0 +1,73 @@
+"""Categories page: ROAS heatmap, follower distribution, return by audience, best combinations."""
+from __future__ import annotations
+
+import pandas as pd
+from dash import Input, Output, State, callback
+
+import metrics
+
+from callbacks import common
+from components import figures
+from components.tables import records, table_id
+
+
+def best_combinations(frame: pd.DataFrame) -> pd.DataFrame:
+    """Best ROAS first; undefined ROAS (no spend) last; ties by revenue, then by name."""
+    if frame is None or frame.empty:
+        return frame
+    ordered = frame.assign(_undefined=frame["roas"].isna(),
+                           _roas=pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0))
+    ordered = ordered.sort_values(["_undefined", "_roas", "revenue", "category", "platform", "tier"],
+                                  ascending=[True, False, False, True, True, True])
+    return ordered.drop(columns=["_undefined", "_roas"]).reset_index(drop=True)
+
+
+@callback(
+    Output(table_id("combinations"), "rowData"),
+    Output("cat-empty", "children"),
+    Output("cat-body", "style"),
+    Input("url", "search"),
+    State("url", "pathname"),
+)
+def category_combinations(search, pathname):
+    filters = common.filters_from_search(search)
+    try:
+        frame = metrics.breakdown(common.warehouse(), ["category", "platform", "tier"], filters, common.settings())
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return [], common.no_data_state(error), common.HIDE
+        raise
+    if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
+        return [], common.no_data_state(pathname=pathname), common.HIDE
+    return records(best_combinations(frame)), None, common.SHOW
+
+
+@callback(Output("cat-heatmap", "figure"), Input("url", "search"), Input("cat-heatmap-cols", "value"))
+def category_heatmap(search, columns):
+    columns = columns if columns in ("platform", "tier") else "platform"
+    filters = common.filters_from_search(search)
+    frame = common.load(metrics.breakdown, ["category", columns], filters, common.settings())
+    return figures.category_platform_heatmap(frame, x=columns, y="category", value="roas", height=380)
+
+
+@callback(Output("cat-followers", "figure"), Input("url", "search"))
+def category_followers(search):
+    filters = common.filters_from_search(search)
+    frame = common.load(metrics.ranking, filters, common.settings())
+    if frame is not None and not frame.empty and "known" in frame.columns:
+        frame = frame[frame["known"].astype(bool)]
+    return figures.follower_distribution(frame, height=320)
+
+
+@callback(
+    Output("cat-dimension", "figure"),
+    Input("url", "search"),
+    Input("cat-dimension-by", "value"),
+    Input("cat-dimension-metric", "value"),
+)
+def category_dimension(search, dimension, metric):
+    dimension = dimension if dimension in ("category", "persona", "gender") else "category"
+    metric = metric if metric in ("roas", "revenue", "cac") else "roas"
+    filters = common.filters_from_search(search)
+    frame = common.load(metrics.breakdown, dimension, filters, common.settings())
+    return figures.dimension_bar(frame, dimension, metric, height=320, reference=1.0 if metric == "roas" else None)

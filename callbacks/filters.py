@@ -1,0 +1,209 @@
+"""The filter bar <-> URL query string, navbar links that carry the filters, the filter summary.
+
+The URL is the single source of truth. `sync_filters` is one callback with the URL and the
+controls both as inputs and outputs (Dash allows that circle inside one callback):
+- the URL changed (page load, back/forward, a pasted link): set the controls (and their
+  options, in the same response, so a dropdown never prunes a value before its options arrive);
+- a control changed: write the URL (pushes a history entry, so back/forward work);
+- reset: clear the URL and the controls.
+"""
+from __future__ import annotations
+
+import dash
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
+
+import metrics
+from metrics.filters import FilterError, Filters
+
+from callbacks import common
+from components import format as fmt
+from components.cards import notice
+from components.filter_bar import FILTER_FIELDS
+
+FIELDS = tuple(field for field, _, _ in FILTER_FIELDS)
+LABELS = {field: label for field, label, _ in FILTER_FIELDS}
+N = len(FIELDS)
+
+
+def _date_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)[:10]
+
+
+def _options(values: list[str], selected: tuple[str, ...]) -> list[dict]:
+    """Dropdown options: the data set's values, plus any selected value the data does not have
+    (a stale link) so the dropdown shows it instead of silently dropping it."""
+    known = [str(v) for v in values]
+    extra = [v for v in selected if v not in known]
+    return [{"label": v, "value": v} for v in known] + [{"label": f"{v} (not in data)", "value": v} for v in extra]
+
+
+def load_options(filters: Filters) -> tuple[list[list[dict]], str | None, str | None]:
+    """Options of every dropdown and the date bounds (None when nothing is imported yet)."""
+    try:
+        wh = common.warehouse()
+        options = metrics.filter_options(wh)
+        first, last = metrics.date_bounds(wh)
+    except Exception as error:  # no warehouse yet: keep the selected values selectable
+        if not common.is_missing_warehouse(error):
+            raise
+        options, first, last = {}, None, None
+    lists = [_options(options.get(field, []), getattr(filters, field)) for field in FIELDS]
+    return lists, _date_text(first), _date_text(last)
+
+
+def sync(trigger, search, values: list, start, end) -> tuple:
+    """Outputs of sync_filters for a trigger (None = initial call, "url", "filter-reset", or a control id).
+
+    Returns (search, *values, *options, start, end, min_date, max_date, error).
+    """
+    skip = (no_update,) * N
+    if trigger == "filter-reset":
+        return ("" if search not in (None, "", "?") else no_update, *([[]] * N), *skip, None, None,
+                no_update, no_update, None)
+    if trigger in (None, "url"):
+        filters = common.filters_from_search(search)
+        error = common.filter_error(search)
+        options, first, last = load_options(filters)
+        return (no_update, *[list(getattr(filters, f)) for f in FIELDS], *options,
+                filters.start.isoformat() if filters.start else None,
+                filters.end.isoformat() if filters.end else None,
+                first, last,
+                notice(f"Ignored an invalid date in the link: {error}") if error else None)
+    # A control changed: the URL follows.
+    try:
+        filters = Filters(**{f: tuple(v or ()) for f, v in zip(FIELDS, values)}, start=_date_text(start),
+                          end=_date_text(end))
+    except FilterError as error:
+        return (no_update, *skip, *skip, no_update, no_update, no_update, no_update, notice(str(error)))
+    new_search = common.search_of(filters)
+    current = "" if search in (None, "?") else search
+    return (new_search if new_search != current else no_update,
+            *skip, *skip, no_update, no_update, no_update, no_update, None)
+
+
+@callback(
+    Output("url", "search"),
+    *[Output(f"filter-{f}", "value") for f in FIELDS],
+    *[Output(f"filter-{f}", "options") for f in FIELDS],
+    Output("filter-dates", "start_date"),
+    Output("filter-dates", "end_date"),
+    Output("filter-dates", "min_date_allowed"),
+    Output("filter-dates", "max_date_allowed"),
+    Output("filter-error", "children"),
+    Input("url", "search"),
+    *[Input(f"filter-{f}", "value") for f in FIELDS],
+    Input("filter-dates", "start_date"),
+    Input("filter-dates", "end_date"),
+    Input("filter-reset", "n_clicks"),
+)
+def sync_filters(search, *args):
+    values, (start, end, _reset) = list(args[:N]), args[N:]
+    trigger = ctx.triggered_id or None  # None: the initial call
+    if trigger is not None and any(t.startswith("url.") for t in ctx.triggered_prop_ids):
+        trigger = "url"
+    return sync(trigger, search, values, start, end)
+
+
+def summary_children(search: str | None) -> tuple[list, str]:
+    """The active-filter line under the filter bar, and the count shown on the phone toggle."""
+    filters = common.filters_from_search(search)
+    parts = []
+    for field in FIELDS:
+        chosen = getattr(filters, field)
+        if chosen:
+            parts.append(html.Span([html.Strong(f"{LABELS[field]}: "), ", ".join(chosen)], className="hk-chip"))
+    if filters.start or filters.end:
+        start = filters.start.strftime("%-d %b %Y") if filters.start else "…"
+        end = filters.end.strftime("%-d %b %Y") if filters.end else "…"
+        parts.append(html.Span([html.Strong("Dates: "), f"{start} – {end}"], className="hk-chip"))
+    count = sum(1 for f in FIELDS if getattr(filters, f)) + (1 if (filters.start or filters.end) else 0)
+    if not parts:
+        return [html.Span("Showing all data", className="text-body-secondary")], ""
+    return [html.Span("Showing ", className="text-body-secondary me-1")] + parts, str(count)
+
+
+@callback(
+    Output("filter-summary", "children"),
+    Output("filter-count", "children"),
+    Input("url", "search"),
+)
+def filter_summary(search):
+    return summary_children(search)
+
+
+def nav_state(pathname: str | None, search: str | None, ids: list[dict]) -> tuple[list[str], list[bool]]:
+    """Navbar hrefs keep the current filters; the link of the current page is active."""
+    filters = common.filters_from_search(search)
+    query = common.search_of(filters)
+    path = (pathname or "/").rstrip("/") or "/"
+    hrefs, active = [], []
+    for link in ids:
+        target = link["path"]
+        hrefs.append(dash.get_relative_path(target) + query if _has_app() else target + query)
+        active.append(path == target if target == "/" else path == target or path.startswith(target + "/"))
+    return hrefs, active
+
+
+def _has_app() -> bool:
+    try:
+        dash.get_app()
+    except Exception:
+        return False
+    return True
+
+
+@callback(
+    Output({"type": "nav-link", "path": ALL}, "href"),
+    Output({"type": "nav-link", "path": ALL}, "active"),
+    Input("url", "pathname"),
+    Input("url", "search"),
+    State({"type": "nav-link", "path": ALL}, "id"),
+)
+def nav_links(pathname, search, ids):
+    return nav_state(pathname, search, ids)
+
+
+def dataset_line(info: dict | None) -> str:
+    if not info:
+        return "No data set imported"
+    name = info.get("name") or "data set"
+    imported = str(info.get("imported_at") or "")[:16].replace("T", " ")
+    pieces = [f"Data: {name}"]
+    if imported:
+        pieces.append(f"imported {imported} UTC")
+    if info.get("influencers") is not None:
+        pieces.append(f"{fmt.count(info.get('influencers'))} influencers")
+    if info.get("sales_rows") is not None:
+        pieces.append(f"{fmt.count(info.get('sales_rows'))} sales rows")
+    return " · ".join(pieces)
+
+
+@callback(Output("dataset-info", "children"), Input("url", "pathname"))
+def dataset_info(_pathname):
+    try:
+        info = metrics.dataset_info(common.warehouse())
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return dataset_line(None)
+        raise
+    return dataset_line(info)
+
+
+# Phone layout: the navbar and the filter bar fold away (assets/app.js, no inline scripts).
+clientside_callback(
+    ClientsideFunction(namespace="hk", function_name="toggle"),
+    Output("nav-collapse", "is_open"),
+    Input("nav-toggle", "n_clicks"),
+    State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+clientside_callback(
+    ClientsideFunction(namespace="hk", function_name="toggle"),
+    Output("filter-collapse", "is_open"),
+    Input("filter-toggle", "n_clicks"),
+    State("filter-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+

@@ -1,0 +1,238 @@
+"""Influencers page: ranking rows (all / top / poor), quick search, the influencer detail panel."""
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+
+import metrics
+
+from callbacks import common
+from components import figures
+from components import format as fmt
+from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
+from components.tables import count_col, csv_button, data_grid, money_col, pct_col, records, table_id, text_col
+
+log = logging.getLogger(__name__)
+
+RANKING = table_id("influencers")
+TOP_N = 10
+
+
+def view_rows(frame: pd.DataFrame, view: str) -> pd.DataFrame:
+    """The rows of a view: all (ranking order), top (best efficiency scores), poor performers."""
+    if frame is None or frame.empty:
+        return frame
+    if view == "top":
+        scored = frame[frame["efficiency_score"].notna()].copy()
+        scored["_score"] = pd.to_numeric(scored["efficiency_score"], errors="coerce")
+        scored = scored.sort_values(["_score", "influencer_id"], ascending=[False, True]).head(TOP_N)
+        return scored.drop(columns="_score")
+    if view == "poor":
+        return frame[frame["poor_performer"].astype(bool)]
+    return frame
+
+
+def ranking_summary(frame: pd.DataFrame, settings) -> list:
+    """Small KPI cards above the ranking."""
+    total = len(frame)
+    poor = int(frame["poor_performer"].astype(bool).sum()) if total else 0
+    scored = pd.to_numeric(frame["efficiency_score"], errors="coerce").dropna() if total else pd.Series(dtype=float)
+    best = frame.iloc[0] if total else None
+    best_roas = fmt.clean(best["roas"]) if best is not None else None
+    return [
+        kpi_card("inf-count", "Influencers", fmt.count(total), "Influencers with sales, cost or posts in the selection"),
+        kpi_card("inf-best", "Best ROAS", fmt.ratio(best_roas),
+                 "Highest revenue ÷ spend among the influencers in the selection",
+                 sub=str(best["name"]) if best is not None and best_roas is not None else "—"),
+        kpi_card("inf-median-score", "Median efficiency", fmt.decimal(scored.median() if len(scored) else None, 1),
+                 "Efficiency score 0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, percentile ranks"),
+        kpi_card("inf-poor", "Poor performers", fmt.count(poor),
+                 f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue",
+                 sub=f"of {fmt.count(total)} influencers", tone="bad" if poor else None),
+    ]
+
+
+def view_options(frame: pd.DataFrame) -> list[dict]:
+    total = 0 if frame is None else len(frame)
+    poor = 0 if frame is None or frame.empty else int(frame["poor_performer"].astype(bool).sum())
+    return [
+        {"label": f"All ({total})", "value": "all"},
+        {"label": f"Top {min(TOP_N, total)}", "value": "top"},
+        {"label": f"Poor performers ({poor})", "value": "poor"},
+    ]
+
+
+VIEW_NOTES = {
+    "all": "Ranked by ROAS (revenue ÷ spend); undefined ROAS last. Poor performers are tinted.",
+    "top": f"The {TOP_N} best efficiency scores (40 % ROI + 40 % ROAS + 20 % revenue per follower).",
+    "poor": "ROI below the threshold, ROAS below the threshold, or spend with no revenue.",
+}
+
+
+@callback(
+    Output(RANKING, "rowData"),
+    Output(RANKING, "selectedRows"),
+    Output("inf-view", "options"),
+    Output("inf-table-note", "children"),
+    Output("inf-kpis", "children"),
+    Output("inf-empty", "children"),
+    Output("inf-body", "style"),
+    Input("url", "search"),
+    Input("inf-view", "value"),
+    State("url", "pathname"),
+)
+def influencer_ranking(search, view, pathname):
+    filters = common.filters_from_search(search)
+    settings = common.settings()
+    try:
+        frame = metrics.ranking(common.warehouse(), filters, settings)
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return [], [], no_update, None, [], common.no_data_state(error), common.HIDE
+        raise
+    if frame.empty:
+        return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
+    rows = view_rows(frame, view or "all")
+    note = VIEW_NOTES.get(view or "all", "")
+    if view == "poor":
+        note = (f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue.")
+    return (records(rows), [], view_options(frame), note, ranking_summary(frame, settings), None, common.SHOW)
+
+
+@callback(Output(RANKING, "dashGridOptions"), Input("inf-search", "value"), prevent_initial_call=True)
+def influencer_search(text):
+    options = Patch()
+    options["quickFilterText"] = text or ""
+    return options
+
+
+# --- detail ---------------------------------------------------------------------------------
+
+POST_COLUMNS = [
+    text_col("date", "Date", width=105),
+    text_col("brand", "Brand", width=110),
+    text_col("caption", "Caption", width=240, tooltipField="caption"),
+    count_col("reach", "Reach"),
+    count_col("impressions", "Impressions"),
+    count_col("likes", "Likes"),
+    count_col("comments", "Comments"),
+    count_col("shares", "Shares"),
+    count_col("saves", "Saves"),
+    count_col("views", "Views"),
+    count_col("engagements", "Engagements", headerTooltip="Likes + comments + shares + saves (columns present)"),
+    pct_col("engagement_rate_pct", "Eng. rate", headerTooltip="Engagements ÷ reach × 100"),
+    money_col("cost", "Cost", decimals=2, headerTooltip="The influencer's spend in the selection ÷ its posts"),
+    money_col("cpe", "CPE", decimals=2, headerTooltip="Cost ÷ engagements"),
+    text_col("url", "URL", width=200),
+    text_col("post_id", "Post", width=110),
+]
+
+PAYOUT_COLUMNS = [
+    count_col("row_no", "Row", maxWidth=80),
+    text_col("basis", "Basis", width=100),
+    text_col("rate_text", "Rate", width=150),
+    count_col("posts", "Posts"),
+    count_col("orders", "Orders"),
+    money_col("total_revenue", "Revenue"),
+    money_col("terms_cost", "Terms", decimals=2, headerTooltip="What the terms give (rate × posts / orders / revenue)"),
+    money_col("total_payout", "Paid", decimals=2),
+    money_col("gifted_cost", "Gifted", decimals=2),
+    money_col("other_cost", "Other", decimals=2),
+    money_col("total_cost", "Total cost", decimals=2),
+]
+
+
+def detail_title(profile: dict) -> str:
+    return str(profile.get("name") or profile.get("influencer_id") or "Influencer")
+
+
+def detail_body(detail: dict, settings) -> list:
+    """The detail panel for a metrics.influencer_detail() result. Names and captions stay text."""
+    profile = detail.get("profile") or {}
+    estimated = bool(profile.get("new_customers_estimated"))
+    meta = " · ".join(str(v) for v in (
+        profile.get("platform"), profile.get("category"), profile.get("tier"),
+        f"{fmt.followers(profile.get('followers'))} followers" if fmt.clean(profile.get("followers")) is not None else None,
+        profile.get("persona") if profile.get("persona") not in (None, "", "Unknown") else None,
+    ) if v not in (None, ""))
+    rank = profile.get("rank")
+    flags = []
+    if profile.get("poor_performer"):
+        flags.append(dbc.Badge("Poor performer", color="danger", className="me-1"))
+    if rank is not None and fmt.clean(rank) is not None:
+        flags.append(dbc.Badge(f"Rank #{int(rank)} by ROAS", color="secondary", className="me-1"))
+    if profile.get("known") is False:
+        flags.append(dbc.Badge("Not in the influencer list", color="warning", text_color="dark"))
+    stats = stat_list([
+        ("Revenue", fmt.inr(profile.get("revenue"))),
+        ("Spend", fmt.inr(profile.get("spend"))),
+        ("ROAS", fmt.ratio(profile.get("roas"))),
+        ("ROI", fmt.pct(profile.get("roi_pct"))),
+        ("Orders", fmt.count(profile.get("orders"))),
+        ("AOV", fmt.inr(profile.get("aov"))),
+        ("Cost per order", fmt.inr(profile.get("cost_per_order"), 2)),
+        ("CAC" + (" (estimated)" if estimated else ""), fmt.inr(profile.get("cac"), 2)),
+        ("Engagement rate", fmt.pct(profile.get("engagement_rate_pct"))),
+        ("CPE", fmt.inr(profile.get("cpe"), 2)),
+        ("Revenue / follower", fmt.inr(profile.get("revenue_per_follower"), 2)),
+        ("Efficiency score", fmt.decimal(profile.get("efficiency_score"), 1)),
+    ])
+    ts = detail.get("sales_over_time")
+    posts = detail.get("posts")
+    payouts = detail.get("payouts")
+    if isinstance(posts, pd.DataFrame) and "date" in posts.columns:
+        posts = posts.copy()
+        posts["date"] = posts["date"].astype(str).where(posts["date"].notna(), None)
+    return [
+        html.Div(meta, className="hk-detail-meta"),
+        html.Div(flags, className="mt-2") if flags else None,
+        stats,
+        html.H3("Sales and spend over time (weekly)", className="hk-section-title"),
+        dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+        html.Div([html.H3("Payout terms", className="hk-section-title me-auto"), csv_button("influencer-payouts")],
+                 className="d-flex align-items-end"),
+        data_grid("influencer-payouts", PAYOUT_COLUMNS, records(payouts), height="auto",
+                  grid_options={"pagination": False}),
+        html.Div([html.H3(f"Posts ({0 if posts is None else len(posts)})", className="hk-section-title me-auto"),
+                  csv_button("influencer-posts")], className="d-flex align-items-end"),
+        data_grid("influencer-posts", POST_COLUMNS, records(posts), height=320, grid_options={"paginationPageSize": 25}),
+    ]
+
+
+def selected_influencer(trigger_prop: str | None, cell, selected) -> str | None:
+    if trigger_prop == "cellClicked" and cell:
+        return cell.get("rowId")
+    if selected:
+        row = selected[0] if isinstance(selected, list) else None
+        return row.get("influencer_id") if isinstance(row, dict) else None
+    return None
+
+
+@callback(
+    Output("inf-detail", "is_open"),
+    Output("inf-detail", "title"),
+    Output("inf-detail-body", "children"),
+    Input(RANKING, "cellClicked"),
+    Input(RANKING, "selectedRows"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def influencer_detail(cell, selected, search):
+    prop = ctx.triggered_prop_ids and list(ctx.triggered_prop_ids.keys())[0].rsplit(".", 1)[-1]
+    influencer_id = selected_influencer(prop, cell, selected)
+    if not influencer_id:
+        return no_update, no_update, no_update
+    filters = common.filters_from_search(search)
+    settings = common.settings()
+    try:
+        detail = metrics.influencer_detail(common.warehouse(), influencer_id, filters, settings)
+    except metrics.UnknownInfluencer:
+        return True, "Influencer", notice("This influencer is no longer in the data set.")
+    except Exception:
+        log.exception("influencer detail failed for %r", influencer_id)
+        return True, "Influencer", notice("The detail of this influencer could not be loaded.", color="danger")
+    return True, detail_title(detail.get("profile") or {}), detail_body(detail, settings)
+

@@ -1,0 +1,125 @@
+"""Overview page: KPI cards, revenue vs spend over time, platform share, top influencers."""
+from __future__ import annotations
+
+from dash import Input, Output, callback
+
+import metrics
+
+from callbacks import common
+from components import figures
+from components import format as fmt
+from components.cards import kpi_card
+
+
+def kpi_cards(k: dict, settings) -> list:
+    """The overview's KPI cards for a kpis() result (formulas in the tooltips, METRICS.md)."""
+    baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
+    estimated = bool(k.get("new_customers_estimated"))
+    nc_formula = (
+        f"Estimated: {fmt.share(settings.new_customer_share, 0)} of orders (the sales carry no user ids)"
+        if estimated else "Buyers (user_id) whose first attributed order falls in the selection"
+    )
+    roi = fmt.clean(k.get("roi_pct"))
+    roas = fmt.clean(k.get("roas"))
+    influencers = k.get("influencers") or 0
+    return [
+        kpi_card("revenue", "Revenue", fmt.inr_compact(k.get("revenue")),
+                 "Σ revenue of attributed sales in the selection",
+                 sub=f"{fmt.inr(k.get('revenue'))} · AOV {fmt.inr(k.get('aov'))}"),
+        kpi_card("orders", "Orders", fmt.count(k.get("orders")), "Σ orders of attributed sales in the selection",
+                 sub=f"Cost per order {fmt.inr(k.get('cost_per_order'), 2)}"),
+        kpi_card("spend", "Spend", fmt.inr_compact(k.get("spend")),
+                 "Σ influencer cost (payouts + gifted products + other cost); a sale filter takes the matching "
+                 "share of each influencer's cost",
+                 sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts"),
+        kpi_card("roas", "ROAS", fmt.ratio(roas), "ROAS = revenue ÷ spend (pooled over the selection)",
+                 sub="Return on ad spend", tone=None if roas is None else ("good" if roas >= settings.poor_roas else "bad")),
+        kpi_card("roi", "ROI", fmt.pct(roi), "ROI = (revenue − spend) ÷ spend × 100",
+                 sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
+                 tone=None if roi is None else ("good" if roi >= 0 else "bad")),
+        kpi_card("incremental-revenue", "Incremental revenue", fmt.inr_compact(k.get("incremental_revenue")),
+                 f"Incremental revenue = revenue × (1 − baseline). Assumed baseline: {baseline} of attributed "
+                 "revenue would have happened without the campaign",
+                 sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline"),
+        kpi_card("incremental-roas", "Incremental ROAS", fmt.ratio(k.get("incremental_roas")),
+                 f"Incremental ROAS = incremental revenue ÷ spend (assumed baseline {baseline})",
+                 sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline"),
+        kpi_card("new-customers", "New customers", fmt.count(k.get("new_customers")), nc_formula,
+                 sub="Estimated from orders" if estimated else "First attributed order",
+                 badge="estimated" if estimated else None),
+        kpi_card("cac", "CAC", fmt.inr(k.get("cac"), 2), "CAC = spend ÷ new customers"
+                 + (" (new customers estimated)" if estimated else ""),
+                 sub="Customer acquisition cost", badge="estimated" if estimated else None),
+        kpi_card("poor-performers", "Poor performers", fmt.count(k.get("poor_performers")),
+                 f"Influencers with ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, "
+                 "or spend with no revenue",
+                 sub=f"of {fmt.count(influencers)} influencers",
+                 tone="bad" if (k.get("poor_performers") or 0) else None),
+    ]
+
+
+@callback(
+    Output("ov-kpis", "children"),
+    Output("ov-empty", "children"),
+    Output("ov-body", "style"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+)
+def overview_kpis(search, pathname):
+    filters = common.filters_from_search(search)
+    try:
+        k = metrics.kpis(common.warehouse(), filters, common.settings())
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return [], common.no_data_state(error), common.HIDE
+        raise
+    if not common.has_activity(k):
+        return [], common.no_data_state(pathname=pathname), common.HIDE
+    return kpi_cards(k, common.settings()), None, common.SHOW
+
+
+def undated_note(ts) -> str | None:
+    """Sales and costs without a date cannot sit on a time axis: say how much is left out."""
+    undated = (ts.attrs or {}).get("undated") or {}
+    if not (undated.get("revenue") or undated.get("spend")):
+        return None
+    return (f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
+            f"spend {fmt.inr_compact(undated.get('spend'))}.")
+
+
+@callback(Output("ov-trend", "figure"), Output("ov-trend-note", "children"),
+          Input("url", "search"), Input("ov-grain", "value"))
+def overview_trend(search, grain):
+    filters = common.filters_from_search(search)
+    try:
+        ts = metrics.timeseries(common.warehouse(), filters, common.settings(), grain=grain or "week")
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return figures.empty_figure(), None
+        raise
+    return figures.revenue_spend_over_time(ts, height=340), undated_note(ts)
+
+
+@callback(Output("ov-platform-share", "figure"), Input("url", "search"))
+def overview_platform_share(search):
+    filters = common.filters_from_search(search)
+    try:
+        frame = metrics.breakdown(common.warehouse(), "platform", filters, common.settings())
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return figures.empty_figure()
+        raise
+    return figures.platform_share(frame, height=340)
+
+
+@callback(Output("ov-top", "figure"), Input("url", "search"), Input("ov-top-metric", "value"))
+def overview_top(search, metric):
+    filters = common.filters_from_search(search)
+    try:
+        frame = metrics.ranking(common.warehouse(), filters, common.settings())
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return figures.empty_figure()
+        raise
+    return figures.top_influencers(frame, n=10, metric=metric or "revenue", height=380)
+

@@ -1,0 +1,499 @@
+"""Plotly figure builders: pure functions DataFrame -> go.Figure.
+
+Shared by the dashboard pages and the PDF report (reports/), so nothing here imports Dash.
+Every builder accepts the DataFrames the metrics package returns (see docs/architecture.md),
+tolerates missing optional columns and empty frames (an empty frame gives a figure that says
+"No data for these filters"), and never plots inf/NaN: undefined ratios are left out of bars
+and shown as "—" in labels and hovers.
+
+Conventions
+- one colour per platform everywhere (PLATFORM_COLOURS, Okabe–Ito colour-blind-safe palette);
+  revenue / spend / ROAS series keep their colours across charts (SERIES_COLOURS);
+- money axes are labelled in ₹ with lakh / crore short forms (₹5 L, ₹1.5 Cr) via explicit
+  tick values, and hovers show Indian-grouped full amounts;
+- user text (influencer names, campaigns, captions) is HTML-escaped before it reaches plotly,
+  whose labels understand a subset of HTML: names are always shown as typed.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import format as fmt
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+PLATFORM_COLOURS = {
+    "Instagram": "#CC79A7",
+    "YouTube": "#D55E00",
+    "Facebook": "#0072B2",
+    "Twitter": "#56B4E9",
+    "X": "#56B4E9",
+    "TikTok": "#009E73",
+    "Unknown": "#8C8C8C",
+}
+_EXTRA_COLOURS = ["#E69F00", "#000000", "#F0E442", "#6A3D9A", "#B15928", "#1F78B4"]
+
+SERIES_COLOURS = {
+    "revenue": "#0072B2",
+    "spend": "#E69F00",
+    "roas": "#009E73",
+    "incremental_revenue": "#56B4E9",
+    "orders": "#CC79A7",
+}
+
+BASIS_COLOURS = {
+    "post": "#0072B2",
+    "order": "#E69F00",
+    "commission": "#009E73",
+    "hybrid": "#CC79A7",
+    "gifted": "#56B4E9",
+    "other": "#8C8C8C",
+}
+
+TIER_ORDER = ["nano", "micro", "mid", "macro", "mega", "unknown"]
+
+
+def tier_key(value) -> tuple:
+    """Sort key putting follower tiers in size order (Nano … Mega, Unknown last), any case."""
+    text = str(value)
+    lowered = text.lower()
+    return (TIER_ORDER.index(lowered) if lowered in TIER_ORDER else len(TIER_ORDER), text)
+
+# Sequential scale for ROAS heatmaps: light to dark blue (readable by all common CVD types).
+ROAS_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+
+FONT_FAMILY = '"Noto Sans", system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
+NO_DATA = "No data for these filters"
+
+
+def platform_colour(name, index: int = 0) -> str:
+    if name in PLATFORM_COLOURS:
+        return PLATFORM_COLOURS[name]
+    return _EXTRA_COLOURS[index % len(_EXTRA_COLOURS)]
+
+
+def platform_colours(names) -> dict:
+    """Stable colour for each name: known platforms keep theirs, others take the extra palette."""
+    out, extra = {}, 0
+    for name in names:
+        if name in out:
+            continue
+        if name in PLATFORM_COLOURS:
+            out[name] = PLATFORM_COLOURS[name]
+        else:
+            out[name] = _EXTRA_COLOURS[extra % len(_EXTRA_COLOURS)]
+            extra += 1
+    return out
+
+
+def safe_text(value) -> str:
+    """User text for plotly labels: plotly renders a subset of HTML, so escape it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=False)
+
+
+def _values(frame: pd.DataFrame, column: str) -> list:
+    """Column as a list of finite floats or None (None where missing/NaN/inf or no such column)."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [fmt.clean(v) for v in frame[column].tolist()]
+
+
+def _plot_values(values: list) -> list:
+    """None -> NaN for plotly traces that must skip undefined points (plotly draws no bar)."""
+    return [float("nan") if v is None else v for v in values]
+
+
+def _is_empty(frame) -> bool:
+    return frame is None or not isinstance(frame, pd.DataFrame) or frame.empty
+
+
+def _layout(fig: go.Figure, height: int = 360, legend: bool = True, title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin=dict(l=8, r=8, t=36 if title else 12, b=8),
+        font=dict(family=FONT_FAMILY, size=12, color="#212529"),
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=14)) if title else None,
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, title=None),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        separators=".,",
+        uirevision="keep",
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def empty_figure(message: str = NO_DATA, height: int = 360) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=14, color="#6c757d"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, height=height, legend=False)
+
+
+def _money_axis(fig: go.Figure, values, axis: str = "yaxis", title: str | None = None) -> None:
+    """Explicit ₹ lakh/crore tick labels for a money axis covering `values`."""
+    finite = [v for v in (fmt.clean(x) for x in values) if v is not None]
+    high = max(finite) if finite else 0.0
+    low = min(finite) if finite else 0.0
+    ticks = fmt.nice_ticks(low, high)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    fig.update_layout({axis: dict(
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=[fmt.money_tick(t, step, top=max(abs(ticks[0]), abs(ticks[-1]))) for t in ticks],
+        range=[ticks[0] - (step * 0.02 if ticks[0] < 0 else 0), ticks[-1] + step * 0.04],
+        title=dict(text=title) if title else None,
+    )})
+
+
+def _period_labels(frame: pd.DataFrame, column: str = "period"):
+    values = frame[column] if column in frame.columns else pd.Series(range(len(frame)))
+    try:
+        parsed = pd.to_datetime(values)
+        return list(parsed), True
+    except (ValueError, TypeError):
+        return [str(v) for v in values], False
+
+
+# --- overview -------------------------------------------------------------------------------
+
+def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> go.Figure:
+    """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis."""
+    if _is_empty(ts):
+        return empty_figure(height=height)
+    x, _ = _period_labels(ts)
+    revenue, spend, roas = _values(ts, "revenue"), _values(ts, "spend"), _values(ts, "roas")
+    fig = go.Figure()
+    for name, values, key in (("Revenue", revenue, "revenue"), ("Spend", spend, "spend")):
+        fig.add_bar(
+            x=x, y=[v or 0 for v in values], name=name, marker_color=SERIES_COLOURS[key],
+            customdata=[fmt.inr(v) for v in values],
+            hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
+        )
+    fig.add_scatter(
+        x=x, y=_plot_values(roas), name="ROAS", yaxis="y2", mode="lines+markers",
+        line=dict(color=SERIES_COLOURS["roas"], width=2), marker=dict(size=6), connectgaps=False,
+        customdata=[fmt.ratio(v) for v in roas],
+        hovertemplate="ROAS: %{customdata}<extra></extra>",
+    )
+    fig.update_layout(barmode="group", bargap=0.25, hovermode="x unified",
+                      yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero",
+                                  tickmode="auto", nticks=6, ticksuffix="x", title=dict(text="ROAS")))
+    _money_axis(fig, revenue + spend, "yaxis", "Revenue and spend")
+    return _layout(fig, height=height, title=title)
+
+
+def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320,
+                   title: str | None = None) -> go.Figure:
+    """Donut of each platform's share of revenue (or spend)."""
+    if _is_empty(df) or "platform" not in df.columns:
+        return empty_figure(height=height)
+    amounts = _values(df, value)
+    if not any(v for v in amounts if v):
+        return empty_figure(height=height)
+    names = [str(p) for p in df["platform"]]
+    colours = platform_colours(names)
+    total = sum(v for v in amounts if v)
+    fig = go.Figure(go.Pie(
+        labels=[safe_text(n) for n in names], values=[max(v or 0, 0) for v in amounts], hole=0.58,
+        marker=dict(colors=[colours[n] for n in names], line=dict(color="#ffffff", width=2)),
+        sort=True, direction="clockwise", texttemplate="%{percent:.1%}", textposition="inside",
+        customdata=[fmt.inr(v) for v in amounts],
+        hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
+    ))
+    fig.add_annotation(text=f"{fmt.inr_compact(total)}<br><span style='font-size:11px'>{value}</span>",
+                       showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
+    fig = _layout(fig, height=height, title=title)
+    fig.update_layout(legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02))
+    return fig
+
+
+def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue", height: int = 360,
+                    title: str | None = None) -> go.Figure:
+    """Horizontal bars of the n influencers with the highest `metric` (revenue by default)."""
+    if _is_empty(ranking) or metric not in ranking.columns:
+        return empty_figure(height=height)
+    frame = ranking.copy()
+    frame["_v"] = _values(frame, metric)
+    frame = frame[frame["_v"].notna()]
+    if frame.empty:
+        return empty_figure(height=height)
+    sort_cols = ["_v"] + (["influencer_id"] if "influencer_id" in frame.columns else [])
+    frame = frame.sort_values(sort_cols, ascending=[False] + [True] * (len(sort_cols) - 1)).head(n)
+    frame = frame.iloc[::-1]  # largest on top
+    names = [safe_text(v) for v in (frame["name"] if "name" in frame.columns else frame["influencer_id"])]
+    # Same-named creators stay distinct bars.
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    platforms = [str(p) for p in frame["platform"]] if "platform" in frame.columns else ["Unknown"] * len(frame)
+    colours = platform_colours(sorted(set(platforms)))
+    is_money = metric in ("revenue", "spend", "incremental_revenue", "aov", "cac", "cost_per_order")
+    values = frame["_v"].tolist()
+    text = [fmt.inr_compact(v) if is_money else fmt.ratio(v) if metric == "roas" else fmt.decimal(v, 1) for v in values]
+    roas = _values(frame, "roas")
+    fig = go.Figure()
+    for platform in sorted(set(platforms)):
+        idx = [i for i, p in enumerate(platforms) if p == platform]
+        fig.add_bar(
+            orientation="h", y=[labels[i] for i in idx], x=[values[i] for i in idx],
+            name=safe_text(platform), marker_color=colours[platform],
+            text=[text[i] for i in idx], textposition="auto", cliponaxis=False,
+            customdata=[[fmt.inr(values[i]) if is_money else text[i], fmt.ratio(roas[i])] for i in idx],
+            hovertemplate="%{y}<br>" + metric.replace("_", " ") + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
+        )
+    fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=labels))
+    if is_money:
+        _money_axis(fig, values, "xaxis")
+    return _layout(fig, height=height, title=title)
+
+
+# --- platforms --------------------------------------------------------------------------------
+
+def _dimension_labels(df: pd.DataFrame, dim: str) -> list[str]:
+    return [str(v) for v in df[dim]] if dim in df.columns else [""] * len(df)
+
+
+def roas_by_platform(df: pd.DataFrame, dim: str = "platform", height: int = 320,
+                     title: str | None = None) -> go.Figure:
+    """Pooled ROAS (revenue / spend) per platform; undefined ROAS (no spend) shows '—' and no bar."""
+    return dimension_bar(df, dim=dim, metric="roas", height=height, title=title, reference=1.0)
+
+
+def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, title: str | None = None,
+                  reference: float | None = None, sort: bool = True, colour_by_platform: bool | None = None) -> go.Figure:
+    """Horizontal bar of one metric per value of one dimension (ROAS, CAC, revenue…)."""
+    if _is_empty(df) or dim not in df.columns:
+        return empty_figure(height=height)
+    frame = df.copy()
+    frame["_v"] = _values(frame, metric)
+    if sort:
+        frame = frame.sort_values("_v", ascending=True, na_position="first")
+    labels = _dimension_labels(frame, dim)
+    values = frame["_v"].tolist()
+    if not any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values):
+        return empty_figure("Undefined for these filters (no denominator)", height=height)
+    values = [fmt.clean(v) for v in values]
+    money = metric in ("revenue", "spend", "cac", "aov", "cost_per_order", "cpe", "cpm", "incremental_revenue")
+    if metric in ("roas", "incremental_roas"):
+        text = [fmt.ratio(v) for v in values]
+    elif metric.endswith("_pct"):
+        text = [fmt.pct(v) for v in values]
+    elif metric.endswith("_share"):
+        text = [fmt.share(v) for v in values]
+    elif money:
+        largest = max((abs(v) for v in values if v is not None), default=0)
+        if largest >= fmt.LAKH:
+            text = [fmt.inr_compact(v) for v in values]
+        else:  # small amounts (CAC, CPE): full rupees, paise only when every value is small
+            text = [fmt.inr(v, 2 if largest < 100 else 0) for v in values]
+    else:
+        text = [fmt.count(v) for v in values]
+    by_platform = colour_by_platform if colour_by_platform is not None else dim == "platform"
+    if by_platform:
+        colours = platform_colours(labels)
+        marker = [colours[label] for label in labels]
+    else:
+        marker = SERIES_COLOURS.get(metric.replace("_share", "").replace("incremental_", ""), OKABE_ITO[0])
+    fig = go.Figure(go.Bar(
+        orientation="h", y=[safe_text(v) for v in labels], x=_plot_values(values),
+        marker_color=marker, text=text, textposition="auto", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    if reference is not None:
+        fig.add_vline(x=reference, line=dict(color="#6c757d", dash="dot", width=1),
+                      annotation_text="break-even" if metric == "roas" else None,
+                      annotation_position="top", annotation_font_size=10)
+    if money:
+        _money_axis(fig, values, "xaxis")
+    elif metric in ("roas", "incremental_roas"):
+        fig.update_xaxes(ticksuffix="x", rangemode="tozero")
+    elif metric.endswith("_pct"):
+        fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+    elif metric.endswith("_share"):
+        fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[safe_text(v) for v in labels])
+    return _layout(fig, height=height, legend=False, title=title)
+
+
+def engagement_by_platform(df: pd.DataFrame, metric: str = "engagement_rate_pct", height: int = 320,
+                           title: str | None = None) -> go.Figure:
+    """Pooled engagement rate (engagements / reach × 100) per platform."""
+    if _is_empty(df) or metric not in df.columns:
+        return empty_figure(height=height)
+    return dimension_bar(df, dim="platform", metric=metric, height=height, title=title)
+
+
+def source_breakdown(df: pd.DataFrame, metric: str = "revenue", height: int = 320,
+                     title: str | None = None) -> go.Figure:
+    """Revenue (or orders) per tracking source (promo code, link, swipe-up, or a platform name)."""
+    return dimension_bar(df, dim="source", metric=metric, height=height, title=title, colour_by_platform=False)
+
+
+def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) -> go.Figure:
+    """Spend by payout basis (post, order, commission, hybrid, gifted, other) as a donut."""
+    if _is_empty(df) or "basis" not in df.columns:
+        return empty_figure(height=height)
+    frame = df.copy()
+    frame["_v"] = _values(frame, "spend")
+    frame = frame[frame["_v"].fillna(0) > 0]
+    if frame.empty:
+        return empty_figure(height=height)
+    names = [str(b) for b in frame["basis"]]
+    fig = go.Figure(go.Pie(
+        labels=[safe_text(n) for n in names], values=frame["_v"].tolist(), hole=0.58, sort=True,
+        marker=dict(colors=[BASIS_COLOURS.get(n, OKABE_ITO[i % 8]) for i, n in enumerate(names)],
+                    line=dict(color="#ffffff", width=2)),
+        texttemplate="%{percent:.1%}", textposition="inside",
+        customdata=[fmt.inr(v) for v in frame["_v"]],
+        hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
+    ))
+    fig.add_annotation(text=f"{fmt.inr_compact(frame['_v'].sum())}<br><span style='font-size:11px'>spend</span>",
+                       showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
+    fig = _layout(fig, height=height, title=title)
+    fig.update_layout(legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02))
+    return fig
+
+
+# --- categories -------------------------------------------------------------------------------
+
+def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "category", value: str = "roas",
+                              height: int = 380, title: str | None = None) -> go.Figure:
+    """Heatmap of pooled ROAS for each (y, x) pair, e.g. category × platform or category × tier.
+
+    Cells without spend (ROAS undefined) stay blank and read "—"; cells with no sales or spend at
+    all are absent.
+    """
+    if _is_empty(df) or x not in df.columns or y not in df.columns:
+        return empty_figure(height=height)
+    frame = df.copy()
+    frame[x] = frame[x].astype(str)
+    frame[y] = frame[y].astype(str)
+    xs = sorted(frame[x].unique(), key=tier_key) if x == "tier" else sorted(frame[x].unique())
+    ys = sorted(frame[y].unique(), reverse=True)
+    lookup = {(r[y], r[x]): r for r in frame.to_dict("records")}
+    z, text, custom = [], [], []
+    for yy in ys:
+        z_row, t_row, c_row = [], [], []
+        for xx in xs:
+            row = lookup.get((yy, xx))
+            v = fmt.clean(row.get(value)) if row else None
+            z_row.append(float("nan") if v is None else v)
+            t_row.append(fmt.ratio(v) if row else "")
+            c_row.append([fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—",
+                          fmt.ratio(v)])
+        z.append(z_row)
+        text.append(t_row)
+        custom.append(c_row)
+    fig = go.Figure(go.Heatmap(
+        x=[safe_text(v) for v in xs], y=[safe_text(v) for v in ys], z=z, text=text, texttemplate="%{text}",
+        customdata=custom, colorscale=ROAS_SCALE, zmin=0, xgap=2, ygap=2, hoverongaps=False,
+        colorbar=dict(title=dict(text="ROAS"), ticksuffix="x", thickness=12),
+        hovertemplate="%{y} × %{x}<br>ROAS: %{customdata[2]}<br>Revenue: %{customdata[0]}"
+                      "<br>Spend: %{customdata[1]}<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", type="category")
+    fig.update_yaxes(type="category")
+    return _layout(fig, height=max(height, 60 + 34 * len(ys)), legend=False, title=title)
+
+
+def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str | None = None) -> go.Figure:
+    """Number of influencers per follower tier (nano … mega), stacked by platform."""
+    if _is_empty(ranking) or "tier" not in ranking.columns:
+        return empty_figure(height=height)
+    frame = ranking.copy()
+    frame["tier"] = frame["tier"].astype(str)
+    frame["platform"] = frame["platform"].astype(str) if "platform" in frame.columns else "Unknown"
+    counts = frame.groupby(["tier", "platform"]).size().reset_index(name="n")
+    tiers = sorted(set(counts["tier"]), key=tier_key)
+    platforms = sorted(set(counts["platform"]))
+    colours = platform_colours(platforms)
+    fig = go.Figure()
+    for platform in platforms:
+        sub = counts[counts["platform"] == platform].set_index("tier")["n"]
+        fig.add_bar(x=tiers, y=[int(sub.get(t, 0)) for t in tiers], name=safe_text(platform),
+                    marker_color=colours[platform],
+                    hovertemplate="%{x} · " + safe_text(platform) + ": %{y} influencers<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=tiers,
+                                                  title=dict(text="Follower tier")),
+                      yaxis=dict(title=dict(text="Influencers"), rangemode="tozero"))
+    return _layout(fig, height=height, title=title)
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title: str | None = None) -> go.Figure:
+    """Revenue and spend per campaign (the n campaigns with most revenue), ROAS in the hover and label."""
+    if _is_empty(df) or "campaign" not in df.columns:
+        return empty_figure(height=height)
+    frame = df.copy()
+    frame["_rev"] = [v or 0 for v in _values(frame, "revenue")]
+    frame = frame.sort_values(["_rev", "campaign"], ascending=[False, True]).head(n).iloc[::-1]
+    labels = [safe_text(c) for c in frame["campaign"]]
+    revenue, spend, roas = _values(frame, "revenue"), _values(frame, "spend"), _values(frame, "roas")
+    fig = go.Figure()
+    fig.add_bar(orientation="h", y=labels, x=[v or 0 for v in spend], name="Spend",
+                marker_color=SERIES_COLOURS["spend"], customdata=[fmt.inr(v) for v in spend],
+                hovertemplate="%{y}<br>Spend: %{customdata}<extra></extra>")
+    fig.add_bar(orientation="h", y=labels, x=[v or 0 for v in revenue], name="Revenue",
+                marker_color=SERIES_COLOURS["revenue"],
+                text=[fmt.ratio(r) for r in roas], texttemplate="ROAS %{text}", textposition="outside",
+                cliponaxis=False,
+                customdata=[fmt.inr(v) for v in revenue],
+                hovertemplate="%{y}<br>Revenue: %{customdata}<br>ROAS: %{text}<extra></extra>")
+    fig.update_layout(barmode="group", bargap=0.2, yaxis=dict(type="category"))
+    _money_axis(fig, revenue + spend, "xaxis")
+    return _layout(fig, height=max(height, 80 + 40 * len(frame)), title=title)
+
+
+def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "revenue", n: int = 6,
+                   height: int = 340, title: str | None = None) -> go.Figure:
+    """One line per campaign of `metric` over time (the n campaigns with most revenue in the frame)."""
+    if _is_empty(df) or "campaign" not in df.columns or period not in df.columns:
+        return empty_figure(height=height)
+    frame = df.copy()
+    frame = frame[frame[period].notna()]
+    if frame.empty:
+        return empty_figure(height=height)
+    totals = frame.groupby("campaign")["revenue"].sum().sort_values(ascending=False) if "revenue" in frame else None
+    keep = list(totals.index[:n]) if totals is not None else sorted(frame["campaign"].unique())[:n]
+    fig = go.Figure()
+    all_values = []
+    for i, campaign in enumerate(keep):
+        sub = frame[frame["campaign"] == campaign].sort_values(period)
+        x, _ = _period_labels(sub, period)
+        values = _values(sub, metric)
+        all_values += values
+        is_money = metric in ("revenue", "spend")
+        fig.add_scatter(x=x, y=_plot_values(values), mode="lines+markers", name=safe_text(campaign),
+                        line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2),
+                        customdata=[fmt.inr(v) if is_money else fmt.ratio(v) for v in values],
+                        hovertemplate=safe_text(campaign) + ": %{customdata}<extra></extra>")
+    fig.update_layout(hovermode="x unified")
+    if metric in ("revenue", "spend"):
+        _money_axis(fig, all_values, "yaxis")
+    else:
+        fig.update_yaxes(ticksuffix="x", rangemode="tozero")
+    return _layout(fig, height=height, title=title)
+
+
+# --- influencer detail ------------------------------------------------------------------------
+
+def sales_over_time(ts: pd.DataFrame, height: int = 260, title: str | None = None) -> go.Figure:
+    """Compact revenue / spend chart for one influencer's detail panel."""
+    return revenue_spend_over_time(ts, height=height, title=title)

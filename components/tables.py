@@ -1,0 +1,235 @@
+"""Tables: dash-ag-grid with Indian-formatted number columns and a CSV download button.
+
+Every table on every page is built with `data_grid(name, columns)` and gets
+- id {"type": "table", "name": name}           (the AgGrid: rowData, virtualRowData, …)
+- id {"type": "table-csv", "name": name}       (the "CSV" download button)
+- id {"type": "table-download", "name": name}  (the dcc.Download)
+One pattern-matching callback (callbacks/tables.py) turns the button click into a CSV of exactly
+the rows and columns the grid shows (after the user's sort, filters and quick search).
+
+Column helpers return AG Grid column definitions whose cells show formatted text (₹ Indian
+grouping, "11.21x", "—" for undefined) while the row data keeps raw numbers, so sorting and
+numeric filters work and the CSV keeps full precision. Formatting runs in the browser through the
+functions in assets/dashAgGridFunctions.js. Text cells are plain text (AG Grid escapes them).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+
+def table_id(name: str) -> dict:
+    return {"type": "table", "name": name}
+
+
+def csv_button_id(name: str) -> dict:
+    return {"type": "table-csv", "name": name}
+
+
+def download_id(name: str) -> dict:
+    return {"type": "table-download", "name": name}
+
+
+# --- column definitions ---------------------------------------------------------------------
+
+def _header_width(header: str, minimum: int) -> int:
+    """Room for the header text, its sort arrow and filter button, so headers are not cut off."""
+    return max(minimum, 7 * len(str(header)) + 62)
+
+
+def _num(field, header, formatter, width=None, **extra) -> dict:
+    col = {
+        "field": field,
+        "headerName": header,
+        "type": "rightAligned",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": {"function": formatter},
+        "cellDataType": "number",
+    }
+    col["minWidth"] = _header_width(header, width or 90)
+    col.update(extra)
+    return col
+
+
+def text_col(field: str, header: str, width: int | None = 120, pinned: bool = False, **extra) -> dict:
+    col = {"field": field, "headerName": header, "filter": "agTextColumnFilter", "cellDataType": "text"}
+    col["minWidth"] = _header_width(header, width or 90)
+    if pinned:
+        col["pinned"] = "left"
+    col.update(extra)
+    return col
+
+
+def money_col(field: str, header: str, decimals: int = 0, **extra) -> dict:
+    return _num(field, header, f"hkInr(params.value, {int(decimals)})", width=120, **extra)
+
+
+def ratio_col(field: str, header: str, **extra) -> dict:
+    return _num(field, header, "hkRatio(params.value)", width=90, **extra)
+
+
+def pct_col(field: str, header: str, **extra) -> dict:
+    """Values already in percent (roi_pct 35.2 -> 35.2%)."""
+    return _num(field, header, "hkPct(params.value)", width=90, **extra)
+
+
+def share_col(field: str, header: str, **extra) -> dict:
+    """Fractions shown as percent (revenue_share 0.352 -> 35.2%)."""
+    return _num(field, header, "hkShare(params.value)", width=90, **extra)
+
+
+def count_col(field: str, header: str, **extra) -> dict:
+    return _num(field, header, "hkCount(params.value)", width=90, **extra)
+
+
+def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
+    return _num(field, header, f"hkDecimal(params.value, {int(decimals)})", width=90, **extra)
+
+
+def followers_col(field: str = "followers", header: str = "Followers", **extra) -> dict:
+    return _num(field, header, "hkCount(params.value)", width=110, **extra)
+
+
+def bool_col(field: str, header: str, **extra) -> dict:
+    col = {"field": field, "headerName": header, "cellDataType": "text",
+           "valueFormatter": {"function": "hkYesNo(params.value)"}, "filter": "agTextColumnFilter",
+           "filterValueGetter": {"function": "hkYesNo(params.data ? params.data." + field + " : null)"},
+           "minWidth": 90}
+    col.update(extra)
+    return col
+
+
+# --- data -----------------------------------------------------------------------------------
+
+def _json_value(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat() if value == value else None  # NaT != NaT
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):  # numpy scalar
+        return _json_value(value.item())
+    return str(value)
+
+
+def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> list[dict]:
+    """DataFrame -> JSON-safe row dicts (NaN/inf/NaT -> None, numpy -> Python, dates -> ISO)."""
+    if frame is None or frame.empty:
+        return []
+    if columns:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    keys = list(frame.columns)
+    return [{k: _json_value(v) for k, v in zip(keys, row)} for row in frame.itertuples(index=False, name=None)]
+
+
+# --- components -----------------------------------------------------------------------------
+
+DEFAULT_COL_DEF = {
+    "sortable": True,
+    "filter": True,
+    "resizable": True,
+    "floatingFilter": False,
+    "suppressHeaderMenuButton": False,
+    "minWidth": 90,
+}
+
+
+def csv_button(name: str, label: str = "CSV") -> html.Div:
+    return html.Div([
+        dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), label],
+                   id=csv_button_id(name), size="sm", color="secondary", outline=True,
+                   className="hk-csv-btn", title="Download the rows and columns shown as CSV"),
+        dcc.Download(id=download_id(name)),
+    ], className="d-inline-block")
+
+
+def data_grid(name: str, columns: list[dict], row_data: list[dict] | None = None, height: int | str = 420,
+              row_id: str | None = None, grid_options: dict | None = None, **kwargs) -> dag.AgGrid:
+    """A dash-ag-grid with the project's defaults (quartz theme, sortable/filterable, paginated).
+
+    height: pixels, a CSS length, or "auto" (the grid grows with its rows; for short tables).
+    """
+    options = {
+        "animateRows": False,
+        "pagination": True,
+        "paginationPageSize": 25,
+        "paginationPageSizeSelector": [25, 50, 100, 500],
+        "enableCellTextSelection": True,
+        "ensureDomOrder": True,
+        "suppressDragLeaveHidesColumns": True,
+        "tooltipShowDelay": 300,
+        "theme": {"function": "themeQuartz.withParams(hkGridThemeParams())"},
+        "localeText": {"noRowsToShow": "No rows for these filters"},
+    }
+    options.update(grid_options or {})
+    if height == "auto":  # grow with the rows (small tables, no inner scrollbar)
+        options.setdefault("domLayout", "autoHeight")
+        style = {"width": "100%", "height": "auto"}
+    elif isinstance(height, (int, float)):
+        style = {"height": f"{int(height)}px", "width": "100%"}
+    else:
+        style = {"height": height, "width": "100%"}
+    extra = {}
+    if row_id:
+        extra["getRowId"] = f"params.data.{row_id}"
+    return dag.AgGrid(
+        id=table_id(name),
+        columnDefs=columns,
+        rowData=row_data or [],
+        defaultColDef=DEFAULT_COL_DEF,
+        dashGridOptions=options,
+        columnSize="responsiveSizeToFit",
+        style=style,
+        className="hk-grid",
+        **extra,
+        **kwargs,
+    )
+
+
+def table_card(title: str, name: str, columns: list[dict], subtitle: str | None = None, height: int | str = 420,
+               tools=None, row_id: str | None = None, grid_options: dict | None = None, **kwargs) -> dbc.Card:
+    """Card with a title, optional tool controls, the CSV button and the grid."""
+    header = html.Div([
+        html.Div([
+            html.H2(title, className="hk-card-title"),
+            html.Div(subtitle, className="hk-card-subtitle") if subtitle else None,
+        ], className="me-auto"),
+        html.Div(tools, className="hk-card-tools") if tools is not None else None,
+        csv_button(name),
+    ], className="hk-card-header d-flex flex-wrap align-items-start gap-2")
+    return dbc.Card(dbc.CardBody([
+        header,
+        data_grid(name, columns, height=height, row_id=row_id, grid_options=grid_options, **kwargs),
+    ]), className="hk-card mb-3")
+
+
+def ranking_grid(name: str, columns: list[dict], height: int | str = 560, **kwargs) -> dag.AgGrid:
+    """The influencer ranking: single-row selection (a click opens the detail), poor performers tinted."""
+    return data_grid(
+        name, columns, height=height, row_id="influencer_id",
+        grid_options={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            "paginationPageSize": 50,
+        },
+        rowClassRules={"hk-row-poor": "params.data && params.data.poor_performer === true"},
+        **kwargs,
+    )

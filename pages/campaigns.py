@@ -1,0 +1,66 @@
+"""Campaigns: comparison of revenue, spend, ROAS and influencers per campaign, and their trend."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.cards import chart_card, page_header
+from components.tables import count_col, money_col, pct_col, ratio_col, share_col, table_card, text_col
+
+dash.register_page(__name__, path="/campaigns", name="Campaigns", order=2,
+                   title="Campaigns · HealthKart Influencer ROI",
+                   description="Revenue, spend, ROAS and influencers per campaign, and each campaign's trend")
+
+CAMPAIGN_TABLE = "campaigns"
+
+CAMPAIGN_COLUMNS = [
+    text_col("campaign", "Campaign", width=200, pinned=True),
+    count_col("influencers", "Influencers", headerTooltip="Influencers with sales or cost in the campaign"),
+    money_col("revenue", "Revenue"),
+    count_col("orders", "Orders"),
+    money_col("spend", "Spend", headerTooltip="The campaign's share of influencer cost (see METRICS.md)"),
+    ratio_col("roas", "ROAS", headerTooltip="Revenue ÷ spend"),
+    pct_col("roi_pct", "ROI", headerTooltip="(Revenue − spend) ÷ spend × 100"),
+    money_col("aov", "AOV", headerTooltip="Revenue ÷ orders"),
+    money_col("cost_per_order", "Cost / order", decimals=2, headerTooltip="Spend ÷ orders"),
+    count_col("new_customers", "New customers"),
+    money_col("cac", "CAC", decimals=2, headerTooltip="Spend ÷ new customers"),
+    share_col("revenue_share", "Revenue share"),
+    share_col("spend_share", "Spend share"),
+]
+
+METRIC_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "Spend", "value": "spend"},
+                  {"label": "ROAS", "value": "roas"}]
+GRAIN_OPTIONS = [{"label": "Week", "value": "week"}, {"label": "Month", "value": "month"}]
+
+
+def _segmented(control_id, options, value):
+    return dbc.RadioItems(id=control_id, options=options, value=value, inline=True, className="hk-segmented",
+                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
+                          labelCheckedClassName="active")
+
+
+def layout(**_query):
+    return html.Div([
+        page_header("Campaigns", "How each campaign performs: revenue, spend, return and reach of influencers"),
+        html.Div(id="camp-empty"),
+        html.Div([
+            html.Div(id="camp-kpis", className="hk-kpi-grid"),
+            dbc.Row([
+                dbc.Col(chart_card("Revenue and spend by campaign", "camp-comparison", height=400,
+                                   subtitle="The campaigns with most revenue; label = ROAS (revenue ÷ spend)"),
+                        lg=7, className="mb-3"),
+                dbc.Col(chart_card("ROAS by campaign", "camp-roas", height=400,
+                                   subtitle="Revenue ÷ spend; dotted line = break-even (1x)",
+                                   formula="ROAS = revenue ÷ spend, pooled over the campaign's sales and cost"),
+                        lg=5, className="mb-3"),
+            ], className="g-3"),
+            chart_card("Campaign trend", "camp-trend", height=340,
+                       subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
+                                "to compare others",
+                       tools=html.Div([_segmented("camp-trend-metric", METRIC_OPTIONS, "revenue"),
+                                       _segmented("camp-trend-grain", GRAIN_OPTIONS, "week")],
+                                      className="d-flex flex-wrap gap-2")),
+            table_card("All campaigns", CAMPAIGN_TABLE, CAMPAIGN_COLUMNS, height=440,
+                       subtitle="Sales that no campaign claims are listed as “Unattributed”."),
+        ], id="camp-body"),
+    ], className="hk-page-campaigns")

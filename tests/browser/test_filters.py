@@ -1,0 +1,92 @@
+"""Filters live in the URL: the bar writes it, links reproduce it, back/forward work, KPIs follow."""
+from __future__ import annotations
+
+import pytest
+
+import metrics
+from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
+from components import format as fmt
+
+
+def expected_cards(wh, query: str) -> dict[str, str]:
+    k = metrics.kpis(wh, metrics.Filters.from_query_string(query))
+    return {"revenue": fmt.inr_compact(k["revenue"]), "orders": fmt.count(k["orders"]),
+            "spend": fmt.inr_compact(k["spend"]), "roas": fmt.ratio(k["roas"])}
+
+
+def assert_cards(page, expected: dict[str, str]):
+    for name, value in expected.items():
+        wait_for_text(page, f"#kpi-{name}-value", value)
+
+
+def test_filter_change_updates_kpis_and_url(page, live_server, page_problems, traps_wh):
+    goto(page, live_server.url + "/")
+    assert_cards(page, expected_cards(traps_wh, ""))
+    choose(page, "filter-platform", "Instagram")
+    page.wait_for_url("**/?platform=Instagram")
+    assert_cards(page, expected_cards(traps_wh, "platform=Instagram"))
+    wait_for_text(page, "#kpi-revenue-value", "₹14,000")  # by hand: A1 7,000 + C3 7,000
+    wait_for_text(page, "#kpi-orders-value", "8")
+    assert "Platform: Instagram" in normalise(page.inner_text("#filter-summary"))
+    assert not page_problems, page_problems
+
+
+def test_link_with_filters_reproduces_the_view(page, live_server, page_problems, traps_wh):
+    query = "platform=Instagram&brand=MuscleBlaze&start=2025-01-01&end=2025-01-31"
+    goto(page, live_server.url + "/?" + query)
+    assert_cards(page, expected_cards(traps_wh, query))
+    assert "Instagram" in page.inner_text("#filter-platform")
+    assert "MuscleBlaze" in page.inner_text("#filter-brand")
+    summary = normalise(page.inner_text("#filter-summary"))
+    assert "Platform: Instagram" in summary and "Brand: MuscleBlaze" in summary
+    assert "1 Jan 2025 – 31 Jan 2025" in summary
+    assert page.url.endswith("/?" + query)  # loading the link does not rewrite it
+    assert not page_problems, page_problems
+
+
+def test_back_and_forward(page, live_server, page_problems, traps_wh):
+    goto(page, live_server.url + "/")
+    total = expected_cards(traps_wh, "")
+    choose(page, "filter-platform", "YouTube")
+    page.wait_for_url("**/?platform=YouTube")
+    assert_cards(page, expected_cards(traps_wh, "platform=YouTube"))
+    page.go_back()
+    page.wait_for_url(live_server.url + "/")
+    assert_cards(page, total)
+    assert "YouTube" not in page.inner_text("#filter-platform")
+    page.go_forward()
+    page.wait_for_url("**/?platform=YouTube")
+    assert_cards(page, expected_cards(traps_wh, "platform=YouTube"))
+    assert "YouTube" in page.inner_text("#filter-platform")
+    assert not page_problems, page_problems
+
+
+def test_reset_clears_everything(page, live_server, page_problems, traps_wh):
+    goto(page, live_server.url + "/?platform=Instagram&tier=Mega")
+    assert_cards(page, expected_cards(traps_wh, "platform=Instagram&tier=Mega"))
+    page.click("#filter-reset")
+    page.wait_for_url(live_server.url + "/")
+    assert_cards(page, expected_cards(traps_wh, ""))
+    assert normalise(page.inner_text("#filter-summary")) == "Showing all data"
+    assert not page_problems, page_problems
+
+
+def test_navigation_keeps_the_filters(page, live_server, page_problems, traps_wh):
+    goto(page, live_server.url + "/?platform=Instagram")
+    page.click(".hk-navbar .nav-link >> text=Influencers")
+    page.wait_for_url("**/influencers?platform=Instagram")
+    page.wait_for_selector(".hk-grid .ag-center-cols-container .ag-row")
+    expected = metrics.ranking(traps_wh, metrics.Filters(platform=("Instagram",)))["name"].tolist()
+    page.wait_for_function("n => document.querySelectorAll('.hk-grid .ag-center-cols-container .ag-row').length === n",
+                           arg=len(expected))
+    assert grid_rows(page) == expected
+    assert "Instagram" in page.inner_text("#filter-platform")
+    assert not page_problems, page_problems
+
+
+@pytest.mark.parametrize("path,selector", [("/campaigns", "#camp-kpis"), ("/influencers", "#inf-kpis")])
+def test_other_pages_follow_the_url(page, live_server, page_problems, path, selector):
+    goto(page, live_server.url + path + "?campaign=HK+Feb")
+    page.wait_for_selector(selector + " .hk-kpi")
+    assert "Campaign: HK Feb" in normalise(page.inner_text("#filter-summary"))
+    assert not page_problems, page_problems

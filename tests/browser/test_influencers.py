@@ -1,0 +1,109 @@
+"""Influencer ranking in the browser: sort, filter, quick search, detail panel, CSV, hostile names."""
+from __future__ import annotations
+
+import csv
+import io
+
+import metrics
+from browser_helpers import goto, grid_rows, normalise
+
+GRID = ".hk-page-influencers .hk-grid"
+ROWS = GRID + " .ag-center-cols-container .ag-row"
+
+
+def open_ranking(page, url):
+    goto(page, url + "/influencers")
+    page.wait_for_selector(ROWS)
+
+
+def wait_rows(page, n: int):
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length === n", arg=[ROWS, n])
+
+
+def test_ranking_order_sort_and_quick_search(page, live_server, page_problems, traps_wh):
+    ranked = metrics.ranking(traps_wh, metrics.Filters())
+    open_ranking(page, live_server.url)
+    wait_rows(page, len(ranked))
+    assert grid_rows(page, GRID) == ranked["name"].tolist()  # ROAS order, undefined last
+    # Sort by revenue (descending on the second click).
+    header = page.locator(GRID + ' .ag-header-cell[col-id="revenue"] .ag-header-cell-label')
+    header.click()
+    header.click()
+    page.wait_for_timeout(300)
+    by_revenue = ranked.sort_values(["revenue", "influencer_id"], ascending=[False, True])
+    shown = grid_rows(page, GRID, "revenue")
+    assert [float(v.replace("₹", "").replace(",", "")) for v in shown] == by_revenue["revenue"].tolist()
+    # Quick search.
+    page.fill("#inf-search", "asha")
+    wait_rows(page, 1)
+    assert grid_rows(page, GRID) == ["Asha Rao"]
+    assert not page_problems, page_problems
+
+
+def test_poor_performer_view(page, live_server, page_problems, traps_wh):
+    ranked = metrics.ranking(traps_wh, metrics.Filters())
+    poor = ranked.loc[ranked["poor_performer"], "name"].tolist()
+    open_ranking(page, live_server.url)
+    page.click("label:has-text('Poor performers')")
+    wait_rows(page, len(poor))
+    assert sorted(grid_rows(page, GRID)) == sorted(poor)
+    assert page.locator(GRID + " .ag-row.hk-row-poor").count() >= len(poor)
+    assert not page_problems, page_problems
+
+
+def test_names_are_shown_as_text(page, live_server, page_problems):
+    open_ranking(page, live_server.url)
+    names = grid_rows(page, GRID)
+    assert "<script>alert(1)</script> & Bros" in names
+    assert "Esha <b>Bold</b>" in names
+    assert '=HYPERLINK("http://evil.example")' in names
+    assert page.locator(GRID + " b").count() == 0 and page.locator(GRID + " script").count() == 0
+    # And in charts (SVG text), on the overview.
+    goto(page, live_server.url + "/")
+    page.wait_for_selector("#ov-top .main-svg")
+    labels = page.eval_on_selector_all("#ov-top .ytick text", "els => els.map(e => e.textContent)")
+    assert "<script>alert(1)</script> & Bros" in labels
+    assert not page_problems, page_problems  # no alert() dialog fired anywhere
+
+
+def test_detail_panel(page, live_server, page_problems):
+    open_ranking(page, live_server.url)
+    page.locator(GRID + ' .ag-row [col-id="name"]', has_text="Asha Rao").first.click()
+    panel = page.locator("#inf-detail")
+    panel.wait_for(state="visible")
+    assert normalise(panel.locator(".offcanvas-title").inner_text()) == "Asha Rao"
+    body = normalise(panel.inner_text())
+    assert "Instagram · Fitness" in body and "ROAS" in body and "Payout terms" in body
+    posts_grid = '#inf-detail .hk-grid:has(.ag-header-cell[col-id="caption"])'
+    page.wait_for_function("sel => document.querySelectorAll(sel + ' .ag-center-cols-container .ag-row').length === 2",
+                           arg=posts_grid)
+    assert not page_problems, page_problems
+
+
+def test_csv_download_is_what_is_shown(page, live_server, page_problems, traps_wh):
+    open_ranking(page, live_server.url)
+    header = page.locator(GRID + ' .ag-header-cell[col-id="name"] .ag-header-cell-label')
+    header.click()  # sort by name, ascending
+    page.wait_for_timeout(300)
+    shown = grid_rows(page, GRID)
+    assert shown == sorted(shown)
+    with page.expect_download() as download_info:
+        page.click('.hk-page-influencers button:has-text("CSV")')
+    content = open(download_info.value.path(), encoding="utf-8").read()
+    table = list(csv.reader(io.StringIO(content)))
+    header_row = table[0]
+    assert header_row[:3] == ["#", "Influencer", "Platform"]
+    names = [row[header_row.index("Influencer")] for row in table[1:]]
+    assert names == [("'" + n if n.startswith("=") else n) for n in shown]  # same rows, same order
+    # Full precision numbers, not formatted text.
+    ranked = metrics.ranking(traps_wh, metrics.Filters()).set_index("name")
+    revenue = {row[1]: row[header_row.index("Revenue")] for row in table[1:]}
+    assert float(revenue["Asha Rao"]) == ranked.loc["Asha Rao", "revenue"]
+    # The quick search narrows the download too.
+    page.fill("#inf-search", "HYPERLINK")
+    wait_rows(page, 1)
+    with page.expect_download() as download_info:
+        page.click('.hk-page-influencers button:has-text("CSV")')
+    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    assert len(table) == 2 and table[1][1] == "'=HYPERLINK(\"http://evil.example\")"
+    assert not page_problems, page_problems

@@ -1,0 +1,67 @@
+"""Each dashboard page renders in Chromium with no console error, failed callback or external request."""
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import goto, normalise
+
+PAGES = {
+    "/": "#kpi-revenue-value",
+    "/influencers": ".hk-grid .ag-center-cols-container .ag-row",
+    "/campaigns": "#camp-comparison .main-svg",
+    "/platforms": "#plat-roas .main-svg",
+    "/categories": "#cat-heatmap .main-svg",
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_cleanly(page, live_server, page_problems, path):
+    goto(page, live_server.url + path)
+    page.wait_for_selector(PAGES[path], state="attached")
+    assert page.locator("#filter-bar").is_visible()
+    assert not page.locator(".hk-empty").count()
+    assert not page_problems, page_problems
+
+
+def test_unknown_path_shows_not_found(page, live_server, page_problems):
+    goto(page, live_server.url + "/nowhere")
+    assert "Page not found" in page.inner_text("#_pages_content")
+    assert not page_problems, page_problems
+
+
+def test_nav_marks_the_current_page(page, live_server, page_problems):
+    goto(page, live_server.url + "/campaigns")
+    active = page.locator(".hk-navbar .nav-link.active")
+    assert normalise(active.inner_text()) == "Campaigns"
+    assert not page_problems, page_problems
+
+
+def test_empty_state(page, live_server, page_problems):
+    goto(page, live_server.url + "/?brand=Nothing")
+    page.wait_for_selector(".hk-empty")
+    assert "No sales for these filters" in page.inner_text(".hk-empty")
+    assert not page.locator("#ov-body").is_visible()
+    page.click(".hk-empty a")
+    page.wait_for_selector("#kpi-revenue-value")
+    assert page.url == live_server.url + "/"
+    assert not page_problems, page_problems
+
+
+def test_phone_layout(phone_page, live_server, page_problems):
+    page = phone_page
+    goto(page, live_server.url + "/")
+    page.wait_for_selector("#kpi-revenue-value")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"page scrolls sideways by {overflow}px on a phone"
+    # KPI cards two per row.
+    boxes = [page.locator(f"#kpi-{k}").bounding_box() for k in ("revenue", "orders", "spend")]
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[2]["y"] > boxes[0]["y"] + 10
+    # Filters fold behind a toggle on phones.
+    assert not page.locator("#filter-platform").is_visible()
+    page.click("#filter-toggle")
+    page.wait_for_selector("#filter-platform", state="visible")
+    for path in ("/influencers", "/campaigns", "/platforms", "/categories"):
+        goto(page, live_server.url + path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    assert not page_problems, page_problems

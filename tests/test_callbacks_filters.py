@@ -1,0 +1,123 @@
+"""Filter bar <-> URL callbacks, navbar links, filter summary (called directly, no browser)."""
+from __future__ import annotations
+
+import pytest
+from dash import no_update
+
+import metrics
+from callbacks import filters as cb
+from dash_helpers import text, triggered
+
+N = len(cb.FIELDS)
+
+
+@pytest.fixture
+def traps_env(monkeypatch, traps_wh):
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    return traps_wh
+
+
+def unpack(result):
+    search, values, options = result[0], result[1:1 + N], result[1 + N:1 + 2 * N]
+    start, end, first, last, error = result[1 + 2 * N:]
+    return search, dict(zip(cb.FIELDS, values)), dict(zip(cb.FIELDS, options)), start, end, first, last, error
+
+
+def test_url_sets_controls_and_their_options_together(traps_env):
+    result = cb.sync("url", "?platform=Instagram&brand=MuscleBlaze&start=2025-01-01&end=2025-01-31",
+                     [[]] * N, None, None)
+    search, values, options, start, end, first, last, error = unpack(result)
+    assert search is no_update  # the URL is the source: not rewritten
+    assert values["platform"] == ["Instagram"] and values["brand"] == ["MuscleBlaze"] and values["tier"] == []
+    assert {"label": "Instagram", "value": "Instagram"} in options["platform"]
+    assert [o["value"] for o in options["tier"]] == metrics.filter_options(traps_env)["tier"]
+    assert (start, end) == ("2025-01-01", "2025-01-31")
+    first_date, last_date = metrics.date_bounds(traps_env)
+    assert (first, last) == (first_date.isoformat(), last_date.isoformat())
+    assert error is None
+
+
+def test_initial_call_reads_the_url(traps_env):
+    with triggered():
+        result = cb.sync_filters("?category=Fitness", *([[]] * N), None, None, 0)
+    _, values, *_ = unpack(result)
+    assert values["category"] == ["Fitness"]
+
+
+def test_a_stale_link_keeps_its_value_selectable(traps_env):
+    _, values, options, *_ = unpack(cb.sync("url", "?platform=Myspace", [[]] * N, None, None))
+    assert values["platform"] == ["Myspace"]
+    assert {"label": "Myspace (not in data)", "value": "Myspace"} in options["platform"]
+
+
+def test_invalid_date_in_the_link_is_reported_and_ignored(traps_env):
+    _, values, _, start, end, _, _, error = unpack(cb.sync("url", "?platform=X&start=yesterday", [[]] * N, None, None))
+    assert values["platform"] == ["X"] and start is None and end is None
+    assert "not a date" in text(error)
+
+
+def test_control_change_writes_the_url():
+    values = [[]] * N
+    values = [["YouTube", "Instagram"] if f == "platform" else ["Gritzo"] if f == "brand" else [] for f in cb.FIELDS]
+    with triggered("filter-platform.value"):
+        result = cb.sync_filters("", *values, "2025-01-01", None, 0)
+    search, controls, options, *_ = unpack(result)
+    assert search == "?platform=Instagram&platform=YouTube&brand=Gritzo&start=2025-01-01"
+    assert all(v is no_update for v in controls.values()) and all(o is no_update for o in options.values())
+    assert metrics.Filters.from_query_string(search) == metrics.Filters(
+        platform=("Instagram", "YouTube"), brand=("Gritzo",), start="2025-01-01")
+
+
+def test_unchanged_selection_leaves_the_url_alone():
+    values = [["Instagram"] if f == "platform" else [] for f in cb.FIELDS]
+    assert cb.sync("filter-platform", "?platform=Instagram", values, None, None)[0] is no_update
+    assert cb.sync("filter-platform", None, [[]] * N, None, None)[0] is no_update
+
+
+def test_end_before_start_is_refused():
+    search, *_, error = unpack(cb.sync("filter-dates", "", [[]] * N, "2025-02-01", "2025-01-01"))
+    assert search is no_update
+    assert "before" in text(error)
+
+
+def test_reset_clears_url_and_controls():
+    with triggered("filter-reset.n_clicks"):
+        result = cb.sync_filters("?platform=Instagram", *([["Instagram"]] + [[]] * (N - 1)), "2025-01-01", None, 1)
+    search, values, _, start, end, *_ = unpack(result)
+    assert search == ""
+    assert all(v == [] for v in values.values()) and start is None and end is None
+
+
+def test_summary_lists_active_filters():
+    children, count = cb.summary_children("?platform=Instagram&platform=YouTube&start=2025-01-01&end=2025-01-31")
+    shown = text(children)
+    assert "Platform: Instagram, YouTube" in shown.replace(":  ", ": ")
+    assert "1 Jan 2025 – 31 Jan 2025" in shown
+    assert count == "2"
+    children, count = cb.summary_children("")
+    assert text(children) == "Showing all data" and count == ""
+
+
+def test_nav_links_carry_the_filters_and_mark_the_page():
+    ids = [{"type": "nav-link", "path": p} for p in ("/", "/influencers", "/campaigns")]
+    hrefs, active = cb.nav_state("/influencers", "?platform=Instagram", ids)
+    assert hrefs == ["/?platform=Instagram", "/influencers?platform=Instagram", "/campaigns?platform=Instagram"]
+    assert active == [False, True, False]
+    hrefs, active = cb.nav_state("/", "", ids)
+    assert hrefs == ["/", "/influencers", "/campaigns"] and active == [True, False, False]
+
+
+def test_dataset_line(traps_env):
+    line = cb.dataset_info("/")
+    info = metrics.dataset_info(traps_env)
+    assert line.startswith(f"Data: {info['name']} · imported ")
+    assert f"{info['influencers']} influencers" in line
+    assert cb.dataset_line(None) == "No data set imported"
+
+
+def test_no_warehouse_yet(monkeypatch, tmp_path):
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "missing.duckdb"))
+    _, values, options, *_ = unpack(cb.sync("url", "?platform=Instagram", [[]] * N, None, None))
+    assert values["platform"] == ["Instagram"]
+    assert options["platform"] == [{"label": "Instagram (not in data)", "value": "Instagram"}]
+    assert cb.dataset_info("/") == "No data set imported"

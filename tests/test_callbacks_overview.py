@@ -1,0 +1,95 @@
+"""Overview callbacks: KPI cards follow METRICS.md and the filters; empty and missing-data states."""
+from __future__ import annotations
+
+import pytest
+
+import metrics
+from callbacks import common
+from callbacks import overview as cb
+from components import format as fmt
+from dash_helpers import find, text
+
+
+@pytest.fixture
+def traps_env(monkeypatch, traps_wh):
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    return traps_wh
+
+
+def card_value(cards, kpi: str) -> str:
+    return find(cards, f"kpi-{kpi}-value").children
+
+
+@pytest.mark.parametrize("search", ["", "?platform=Instagram", "?brand=MuscleBlaze&start=2025-01-01&end=2025-01-31",
+                                    "?tier=Mega&tier=Micro", "?campaign=HK+Feb"])
+def test_kpi_cards_show_the_metrics_of_the_url(traps_env, search):
+    cards, empty, style = cb.overview_kpis(search, "/")
+    k = metrics.kpis(traps_env, metrics.Filters.from_query_string(search))
+    assert empty is None and style == common.SHOW
+    assert card_value(cards, "revenue") == fmt.inr_compact(k["revenue"])
+    assert card_value(cards, "orders") == fmt.count(k["orders"])
+    assert card_value(cards, "spend") == fmt.inr_compact(k["spend"])
+    assert card_value(cards, "roas") == fmt.ratio(k["roas"])
+    assert card_value(cards, "roi") == fmt.pct(k["roi_pct"])
+    assert card_value(cards, "incremental-revenue") == fmt.inr_compact(k["incremental_revenue"])
+    assert card_value(cards, "incremental-roas") == fmt.ratio(k["incremental_roas"])
+    assert card_value(cards, "new-customers") == fmt.count(k["new_customers"])
+    assert card_value(cards, "cac") == fmt.inr(k["cac"], 2)
+    assert card_value(cards, "poor-performers") == fmt.count(k["poor_performers"])
+
+
+def test_instagram_values_by_hand(traps_env):
+    # A1 (Instagram): 4000 + 2000 + 1000; C3 ("instagram" in the file): 6000 + 1000.
+    cards, _, _ = cb.overview_kpis("?platform=Instagram", "/")
+    assert card_value(cards, "revenue") == "₹14,000"
+    assert card_value(cards, "orders") == "8"
+
+
+def test_formulas_and_assumptions_are_shown(traps_env):
+    cards, _, _ = cb.overview_kpis("", "/")
+    shown = text(cards)
+    assert "2% baseline" in shown  # incremental figures name their assumed baseline
+    tooltip = text(find(cards, "kpi-roas"))
+    assert "revenue ÷ spend" in tooltip
+
+
+def test_undefined_ratio_is_a_dash(traps_env):
+    # D4 (Twitter) has a sale but no spend: ROAS and ROI are undefined (CAC is ₹0 ÷ 1 customer).
+    cards, _, _ = cb.overview_kpis("?platform=Twitter", "/")
+    assert card_value(cards, "roas") == "—"
+    assert card_value(cards, "roi") == "—"
+    assert card_value(cards, "incremental-roas") == "—"
+    assert card_value(cards, "cac") == "₹0.00"
+
+
+def test_new_customers_labelled_estimated_without_user_ids(monkeypatch, seed1_wh):
+    monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
+    cards, _, _ = cb.overview_kpis("", "/")
+    assert "estimated" in text(find(cards, "kpi-new-customers"))
+    assert card_value(cards, "roas") == "11.21x"  # pooled, not the 11.24x mean of ratios
+    assert card_value(cards, "revenue") == "₹17.88\u00a0Cr"
+
+
+def test_no_sales_for_these_filters(traps_env):
+    cards, empty, style = cb.overview_kpis("?brand=Nothing", "/")
+    assert cards == [] and style == common.HIDE
+    assert "No sales for these filters" in text(empty)
+
+
+def test_no_warehouse_yet(monkeypatch, tmp_path):
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "none.duckdb"))
+    cards, empty, style = cb.overview_kpis("", "/")
+    assert "No data set imported yet" in text(empty) and style == common.HIDE
+    figure, note = cb.overview_trend("", "week")
+    assert note is None and figure.layout.annotations
+
+
+def test_charts(traps_env, seed1_wh, monkeypatch):
+    figure, note = cb.overview_trend("?platform=Instagram", "month")
+    assert note is None and len(figure.data) == 3
+    assert cb.overview_platform_share("").data[0].type == "pie"
+    top = cb.overview_top("", "revenue")
+    assert sum(len(trace.y) for trace in top.data) == 6  # five creators and the unknown Z9
+    monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
+    _, note = cb.overview_trend("", "week")
+    assert "no date" in note  # seed1 carries revenue per influencer only, undated

@@ -1,0 +1,194 @@
+"""Influencers, campaigns, platforms and categories callbacks, and the CSV download (no browser)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from dash import Patch, no_update
+
+import metrics
+from callbacks import campaigns, categories, common, influencers, platforms, tables
+from components import format as fmt
+from dash_helpers import find, text, triggered
+
+
+@pytest.fixture(scope="module")
+def dash_app():
+    """The app (pages register only once a Dash app exists)."""
+    import app
+
+    return app.app
+
+
+@pytest.fixture(autouse=True)
+def traps_env(monkeypatch, traps_wh):
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    return traps_wh
+
+
+# --- influencers ------------------------------------------------------------------------------
+
+def test_ranking_rows_follow_the_filters(traps_wh):
+    rows, selected, options, note, kpis, empty, style = influencers.influencer_ranking("?platform=Instagram", "all", "/")
+    expected = metrics.ranking(traps_wh, metrics.Filters(platform=("Instagram",)))
+    assert [r["influencer_id"] for r in rows] == expected["influencer_id"].tolist()
+    assert selected == [] and empty is None and style == common.SHOW
+    assert options[0]["label"] == f"All ({len(expected)})"
+    assert "ROAS" in note
+
+
+def test_ranking_rows_are_json_safe():
+    rows, *_ = influencers.influencer_ranking("", "all", "/")
+    for row in rows:
+        for value in row.values():
+            assert value is None or isinstance(value, (str, int, float, bool))
+            assert not (isinstance(value, float) and value != value)
+    twitter = next(r for r in rows if r["influencer_id"] == "D4")
+    assert twitter["roas"] is None  # undefined: null for the grid, shown as "—"
+
+
+def test_poor_and_top_views(traps_wh):
+    ranked = metrics.ranking(traps_wh, metrics.Filters())
+    rows, *_ = influencers.influencer_ranking("", "poor", "/")
+    assert {r["influencer_id"] for r in rows} == set(ranked.loc[ranked["poor_performer"], "influencer_id"])
+    rows, *_ = influencers.influencer_ranking("", "top", "/")
+    scores = [r["efficiency_score"] for r in rows]
+    assert scores == sorted(scores, reverse=True) and len(rows) <= influencers.TOP_N
+    assert all(score is not None for score in scores)
+
+
+def test_ranking_summary_cards():
+    _, _, _, _, kpis, _, _ = influencers.influencer_ranking("", "all", "/")
+    assert find(kpis, "kpi-inf-best-value").children == "10.00x"  # B2: 3000 / 300
+    assert "<script>alert(1)</script> & Bros" in text(find(kpis, "kpi-inf-best"))  # text, unescaped, never HTML
+
+
+def test_empty_ranking():
+    rows, _, _, _, _, empty, style = influencers.influencer_ranking("?platform=Myspace", "all", "/influencers")
+    assert rows == [] and style == common.HIDE and "No sales" in text(empty)
+
+
+def test_quick_search_patches_the_grid_options():
+    assert isinstance(influencers.influencer_search("asha"), Patch)
+
+
+def test_detail_panel_keeps_names_as_text():
+    with triggered('{"name":"influencers","type":"table"}.cellClicked'):
+        is_open, title, body = influencers.influencer_detail({"rowId": "B2"}, [], "")
+    assert is_open is True
+    assert title == "<script>alert(1)</script> & Bros"
+    shown = text(body)
+    assert "YouTube · Health" in shown
+    posts = find(body, {"type": "table", "name": "influencer-posts"})
+    assert [p["post_id"] for p in posts.rowData] == ["P3"]
+    payouts = find(body, {"type": "table", "name": "influencer-payouts"})
+    assert payouts.rowData[0]["basis"] == "order"
+
+
+def test_detail_from_keyboard_selection_and_unknown_ids():
+    with triggered('{"name":"influencers","type":"table"}.selectedRows'):
+        is_open, title, _ = influencers.influencer_detail(None, [{"influencer_id": "A1"}], "?platform=Instagram")
+    assert is_open and title == "Asha Rao"
+    with triggered('{"name":"influencers","type":"table"}.selectedRows'):
+        assert influencers.influencer_detail(None, [], "") == (no_update, no_update, no_update)
+    with triggered('{"name":"influencers","type":"table"}.cellClicked'):
+        is_open, _, body = influencers.influencer_detail({"rowId": "NOPE"}, [], "")
+    assert is_open and "no longer in the data set" in text(body)
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+def test_campaign_comparison(traps_wh):
+    comparison, roas, rows, kpis, empty, style = campaigns.campaign_overview("", "/campaigns")
+    expected = metrics.breakdown(traps_wh, "campaign", metrics.Filters())
+    assert [r["campaign"] for r in rows] == expected["campaign"].tolist()
+    assert empty is None and style == common.SHOW
+    assert comparison.data and roas.data
+    assert find(kpis, "kpi-camp-count-value").children == "2"
+
+
+def test_campaign_trend():
+    figure = campaigns.campaign_trend("", "revenue", "month")
+    assert {"MB Jan", "HK Feb"} <= {trace.name for trace in figure.data}
+    assert campaigns.campaign_trend("", "roas", "week").data
+
+
+def test_campaign_empty_state():
+    *_, empty, style = campaigns.campaign_overview("?brand=Nothing", "/campaigns")
+    assert style == common.HIDE and "No sales" in text(empty)
+
+
+# --- platforms --------------------------------------------------------------------------------
+
+def test_platform_overview(traps_wh):
+    roas, cac, cac_note, share, rows, empty, style = platforms.platform_overview("", "/platforms")
+    by_platform = {r["platform"]: r for r in rows}
+    assert by_platform["YouTube"]["roas"] == pytest.approx(10.0)
+    assert by_platform["Twitter"]["roas"] is None
+    assert "engagement_rate_pct" in by_platform["Instagram"]
+    assert cac_note is None  # the traps data has user ids
+    labels = dict(zip(roas.data[0].y, roas.data[0].text))
+    assert labels["YouTube"] == fmt.ratio(10.0) and labels["Twitter"] == "—"
+
+
+def test_platform_engagement_and_sources(traps_wh):
+    figure, note = platforms.platform_engagement("")
+    assert figure.data and note is None
+    figure, rows = platforms.platform_sources("")
+    sources = {r["source"]: r["revenue"] for r in rows}
+    assert sources["PromoCode"] == pytest.approx(4000 + 3000 + 6000 + 2500 + 500)
+    assert sources["SwipeUp"] == pytest.approx(1000)
+
+
+# --- categories -------------------------------------------------------------------------------
+
+def test_best_combinations_order(traps_wh):
+    rows, empty, style = categories.category_combinations("", "/categories")
+    roas = [r["roas"] for r in rows]
+    defined = [r for r in roas if r is not None]
+    assert defined == sorted(defined, reverse=True)
+    assert roas[len(defined):] == [None] * (len(roas) - len(defined))  # undefined last
+
+
+def test_category_charts():
+    heatmap = categories.category_heatmap("", "platform")
+    assert heatmap.data[0].type == "heatmap"
+    assert list(categories.category_heatmap("", "tier").data[0].x)[:2] == ["Nano", "Micro"]
+    followers = categories.category_followers("")
+    assert sum(sum(trace.y) for trace in followers.data) == 5  # the unknown Z9 is not a creator
+    assert categories.category_dimension("", "gender", "revenue").data
+
+
+# --- CSV download -----------------------------------------------------------------------------
+
+def test_csv_download_is_what_the_grid_shows(dash_app):
+    rows, *_ = influencers.influencer_ranking("", "all", "/")
+    from pages.influencers import RANKING_COLUMNS
+
+    shown = sorted(rows, key=lambda r: r["name"])[:3]  # as if the user sorted by name and paged
+    # The grid's columnState lists every column in display order; the user hid all but three.
+    visible = ["name", "revenue", "roas"]
+    state = [{"colId": c, "hide": False} for c in visible] + [
+        {"colId": col["field"], "hide": True} for col in RANKING_COLUMNS if col["field"] not in visible]
+    download = tables.download_table_csv(1, shown, rows, RANKING_COLUMNS, state, {"type": "table", "name": "influencers"})
+    assert download["filename"].startswith("hkdash-influencers-") and download["filename"].endswith(".csv")
+    table = list(csv.reader(io.StringIO(download["content"])))
+    assert table[0] == ["Influencer", "Revenue", "ROAS"]
+    assert [r[0] for r in table[1:]] == [
+        "<script>alert(1)</script> & Bros",
+        "'=HYPERLINK(\"http://evil.example\")",  # formula neutralised
+        "Asha Rao",
+    ]
+    assert table[1][1] == "3000" and table[1][2] == "10"
+
+
+def test_csv_without_grid_state_uses_all_visible_columns(dash_app):
+    from pages.campaigns import CAMPAIGN_COLUMNS
+
+    _, _, rows, *_ = campaigns.campaign_overview("", "/campaigns")
+    download = tables.download_table_csv(1, None, rows, CAMPAIGN_COLUMNS, None, {"type": "table", "name": "campaigns"})
+    table = list(csv.reader(io.StringIO(download["content"])))
+    assert table[0] == [c["headerName"] for c in CAMPAIGN_COLUMNS]
+    assert len(table) == 1 + len(rows)
+    assert tables.download_table_csv(0, None, rows, CAMPAIGN_COLUMNS, None, {"name": "x"}) is no_update

@@ -1,0 +1,112 @@
+"""components.figures: pure DataFrame -> Figure builders, no Dash, no inf/NaN, escaped user text."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import metrics
+from components import figures
+
+
+def _numbers(obj):
+    if isinstance(obj, float):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _numbers(value)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            yield from _numbers(value)
+
+
+def _texts(fig) -> str:
+    return fig.to_json()
+
+
+def test_figures_module_does_not_import_dash():
+    code = "import sys, components.figures, components.format; print('dash' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_every_builder_handles_an_empty_frame():
+    empty = pd.DataFrame()
+    for builder in (figures.revenue_spend_over_time, figures.platform_share, figures.top_influencers,
+                    figures.roas_by_platform, figures.engagement_by_platform, figures.source_breakdown,
+                    figures.payout_mix, figures.category_platform_heatmap, figures.follower_distribution,
+                    figures.campaign_comparison, figures.campaign_trend):
+        fig = builder(empty)
+        assert isinstance(fig, go.Figure)
+        assert figures.NO_DATA in _texts(fig)
+
+
+def test_builders_on_real_metrics(traps_wh):
+    f = metrics.Filters()
+    by_platform = metrics.breakdown(traps_wh, "platform", f)
+    ranking = metrics.ranking(traps_wh, f)
+    built = [
+        figures.revenue_spend_over_time(metrics.timeseries(traps_wh, f, grain="week")),
+        figures.platform_share(by_platform),
+        figures.roas_by_platform(by_platform),
+        figures.dimension_bar(by_platform, "platform", "cac"),
+        figures.engagement_by_platform(metrics.engagement_by_platform(traps_wh, f)),
+        figures.source_breakdown(metrics.breakdown(traps_wh, "source", f)),
+        figures.payout_mix(metrics.payouts_by_basis(traps_wh, f)),
+        figures.category_platform_heatmap(metrics.breakdown(traps_wh, ["category", "platform"], f)),
+        figures.category_platform_heatmap(metrics.breakdown(traps_wh, ["category", "tier"], f), x="tier"),
+        figures.top_influencers(ranking),
+        figures.top_influencers(ranking, metric="roas"),
+        figures.follower_distribution(ranking),
+        figures.campaign_comparison(metrics.breakdown(traps_wh, "campaign", f)),
+        figures.campaign_trend(metrics.breakdown(traps_wh, ["campaign", "month"], f), period="month"),
+    ]
+    for fig in built:
+        payload = json.loads(fig.to_json())
+        assert figures.NO_DATA not in fig.to_json()
+        for number in _numbers(payload):
+            assert math.isfinite(number) or math.isnan(number)  # NaN = a gap plotly skips, never inf
+        assert "inf" not in json.dumps([t.get("text") for t in payload["data"]])
+
+
+def test_undefined_roas_has_no_bar_and_reads_dash(traps_wh):
+    by_platform = metrics.breakdown(traps_wh, "platform", metrics.Filters())
+    fig = figures.roas_by_platform(by_platform)
+    bar = fig.data[0]
+    labels = dict(zip(bar.y, bar.text))
+    values = dict(zip(bar.y, bar.x))
+    assert labels["Twitter"] == "—"  # D4 has sales but no spend
+    assert math.isnan(values["Twitter"])
+
+
+def test_user_text_is_escaped_for_plotly(traps_wh):
+    ranking = metrics.ranking(traps_wh, metrics.Filters())
+    fig = figures.top_influencers(ranking, n=10)
+    labels = [label for trace in fig.data for label in trace.y]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Bros" in labels
+    assert not any("<script>" in label or "<b>" in label for label in labels)
+
+
+def test_platform_colours_are_stable_and_distinct():
+    colours = figures.platform_colours(["YouTube", "Instagram", "Threads", "Moj"])
+    assert colours["Instagram"] == figures.PLATFORM_COLOURS["Instagram"]
+    assert colours["YouTube"] == figures.PLATFORM_COLOURS["YouTube"]
+    assert len(set(colours.values())) == 4
+
+
+def test_money_axis_uses_lakh_and_crore():
+    ts = pd.DataFrame({"period": pd.to_datetime(["2025-01-06", "2025-01-13"]),
+                       "revenue": [1.2e7, 3.4e7], "spend": [2e6, 5e6], "roas": [6.0, 6.8]})
+    fig = figures.revenue_spend_over_time(ts)
+    ticktext = fig.layout.yaxis.ticktext
+    assert ticktext[0] == "₹0" and any(t.endswith("Cr") for t in ticktext)
+
+
+@pytest.mark.parametrize("tiers", [["Mega", "Nano", "Mid"], ["mega", "nano", "micro"]])
+def test_tiers_sort_by_size(tiers):
+    assert sorted(tiers, key=figures.tier_key)[0].lower() == "nano"
