@@ -49,7 +49,7 @@ def campaign_kpis(frame: pd.DataFrame) -> list:
 def campaign_overview(search, pathname):
     filters = common.filters_from_search(search)
     try:
-        frame = metrics.breakdown(common.warehouse(), "campaign", filters, common.settings())
+        frame = metrics.campaign_comparison(common.warehouse(), filters, common.settings())
     except Exception as error:
         if common.is_missing_warehouse(error):
             empty = figures.empty_figure()

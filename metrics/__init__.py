@@ -1,6 +1,6 @@
 """Every figure of METRICS.md as plain functions of (warehouse, filters, settings). No Dash here."""
 from metrics.aggregate import ratio
-from metrics.breakdowns import breakdown, timeseries
+from metrics.breakdowns import breakdown, campaign_comparison, timeseries
 from metrics.dataset import dataset_info, date_bounds, filter_options
 from metrics.engagement import engagement_by_influencer, engagement_by_platform, engagement_by_post
 from metrics.filters import FilterError, Filters
@@ -12,7 +12,8 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 from metrics.summary import summary
 
 __all__ = [
-    "DEFAULT_SETTINGS", "FilterError", "Filters", "Settings", "UnknownInfluencer", "breakdown", "dataset_info",
+    "DEFAULT_SETTINGS", "FilterError", "Filters", "Settings", "UnknownInfluencer", "breakdown", "campaign_comparison",
+    "dataset_info",
     "date_bounds", "engagement_by_influencer", "engagement_by_platform", "engagement_by_post", "filter_options",
     "influencer_detail", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "summary",
     "timeseries",

@@ -47,3 +47,16 @@ def timeseries(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SE
         "spend": float(undated["spend"].sum()),
     }
     return frame[["period", "revenue", "orders", "spend", "roas"]]
+
+
+def campaign_comparison(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The campaign breakdown with what the optional campaigns file says of each campaign.
+
+    Adds brand, start_date, end_date and budget (empty where the file is absent or silent) and
+    budget_used_pct = spend in the selection ÷ budget × 100.
+    """
+    frame = breakdown(wh, "campaign", filters, settings)
+    described = wh.query("SELECT campaign, brand AS campaign_brand, start_date, end_date, budget FROM campaigns")
+    frame = frame.merge(described.drop_duplicates("campaign"), on="campaign", how="left")
+    frame["budget_used_pct"] = ratio_column(frame["spend"], frame["budget"], 100)
+    return frame

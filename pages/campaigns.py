@@ -14,6 +14,11 @@ CAMPAIGN_TABLE = "campaigns"
 
 CAMPAIGN_COLUMNS = [
     text_col("campaign", "Campaign", width=200, pinned=True),
+    text_col("campaign_brand", "Brand", width=120),
+    text_col("start_date", "Starts", width=110),
+    text_col("end_date", "Ends", width=110),
+    money_col("budget", "Budget", headerTooltip="From the campaigns file, where given"),
+    pct_col("budget_used_pct", "Budget used", headerTooltip="Spend in the selection ÷ budget × 100"),
     count_col("influencers", "Influencers", headerTooltip="Influencers with sales or cost in the campaign"),
     money_col("revenue", "Revenue"),
     count_col("orders", "Orders"),

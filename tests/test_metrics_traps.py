@@ -152,3 +152,11 @@ def test_settings_change_tiers_and_flags(traps_wh):
     assert ranked.loc["A1", "poor_performer"]  # ROAS 2.19 < 3
     assert ranked.loc["C3", "tier"] == "Macro" and ranked.loc["B2", "tier"] == "Micro"
     assert metrics.ranking(traps_wh, Filters(tier=["Mega"]))["influencer_id"].tolist() == ["C3"]
+
+
+def test_campaign_comparison_joins_the_campaigns_file(traps_wh):
+    frame = metrics.campaign_comparison(traps_wh).set_index("campaign")
+    assert frame.loc["MB Jan", "budget"] == 50000 and frame.loc["MB Jan", "campaign_brand"] == "MuscleBlaze"
+    assert frame.loc["MB Jan", "revenue"] == approx(12500)
+    assert frame.loc["MB Jan", "budget_used_pct"] == approx(frame.loc["MB Jan", "spend"] / 50000 * 100)
+    assert frame["spend"].sum() == approx(11850)
