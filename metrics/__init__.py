@@ -5,6 +5,7 @@ from metrics.dataset import dataset_info, date_bounds, filter_options
 from metrics.engagement import engagement_by_influencer, engagement_by_platform, engagement_by_post
 from metrics.filters import FilterError, Filters
 from metrics.influencer import UnknownInfluencer, influencer_detail
+from metrics.insights import key_findings, recommendations
 from metrics.kpis import kpis
 from metrics.payouts import payout_reconciliation, payouts_by_basis
 from metrics.ranking import ranking
@@ -15,6 +16,6 @@ __all__ = [
     "DEFAULT_SETTINGS", "FilterError", "Filters", "Settings", "UnknownInfluencer", "breakdown", "campaign_comparison",
     "dataset_info",
     "date_bounds", "engagement_by_influencer", "engagement_by_platform", "engagement_by_post", "filter_options",
-    "influencer_detail", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "summary",
+    "influencer_detail", "key_findings", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "recommendations", "summary",
     "timeseries",
 ]

@@ -1,0 +1,162 @@
+"""Content page: engagement KPIs, engagement by platform, native post metrics, top posts."""
+from __future__ import annotations
+
+import pandas as pd
+from dash import Input, Output, callback
+
+import metrics
+
+from callbacks import common
+from components import figures
+from components import format as fmt
+from components.cards import empty_state, kpi_card, kpi_row, notice
+from components.tables import records, table_id
+
+# Table names as in pages/content.py (pages are not imported here: they register with Dash on import).
+PLATFORM_TABLE = "content-by-platform"
+NATIVE_TABLE = "content-native"
+POSTS_TABLE = "content-posts"
+
+MAX_POSTS = 1000  # rows sent to the browser; the grid says when more exist
+NATIVE = ("impressions", "reach", "views", "likes", "comments", "shares", "saves")
+BASIS_LABEL = {"reach": "reach", "impressions": "impressions", "followers": "followers"}
+
+
+def _sum(series: pd.Series):
+    """Sum of the reported values; None when no post reports the column (shown as “—”)."""
+    values = pd.to_numeric(series, errors="coerce")
+    return None if values.notna().sum() == 0 else float(values.sum())
+
+
+def native_rows(posts: pd.DataFrame) -> list[dict]:
+    """Per platform: post counts and the sums of each native metric the posts report."""
+    rows = []
+    if posts is None or posts.empty:
+        return rows
+    for platform, group in posts.groupby("platform", sort=True, dropna=False):
+        row = {"platform": "Unknown" if pd.isna(platform) else str(platform), "posts": int(len(group))}
+        for column in NATIVE:
+            row[column] = _sum(group[column]) if column in group.columns else None
+        both = group[pd.to_numeric(group["views"], errors="coerce").notna()
+                     & pd.to_numeric(group["impressions"], errors="coerce").notna()]
+        row["view_rate_pct"] = metrics.ratio(_sum(both["views"]), _sum(both["impressions"]), 100)
+        saved = group[pd.to_numeric(group["saves"], errors="coerce").notna()
+                      & pd.to_numeric(group["reach"], errors="coerce").notna()]
+        row["save_rate_pct"] = metrics.ratio(_sum(saved["saves"]), _sum(saved["reach"]), 100)
+        rows.append(row)
+    return rows
+
+
+def platform_rows(frame: pd.DataFrame) -> list[dict]:
+    """Platforms with posts or spend in the selection (others would be a row of “—”)."""
+    if frame is None or frame.empty:
+        return []
+    keep = (frame["posts"].fillna(0) > 0) | (pd.to_numeric(frame["spend"], errors="coerce").fillna(0) > 0)
+    return records(frame[keep])
+
+
+def cpm_basis_of(impressions, reach) -> str | None:
+    """What a post's CPM is per thousand of: impressions, else reach (as metrics.engagement_by_post)."""
+    if fmt.clean(impressions):
+        return "impressions"
+    if fmt.clean(reach):
+        return "reach"
+    return None
+
+
+def post_rows(posts: pd.DataFrame, limit: int | None = None) -> tuple[list[dict], int]:
+    """The posts with most engagements first (ties by date, post id), at most `limit` (MAX_POSTS);
+    and the total count."""
+    if posts is None or posts.empty:
+        return [], 0
+    limit = MAX_POSTS if limit is None else limit
+    frame = posts.copy()
+    frame["_eng"] = pd.to_numeric(frame["engagements"], errors="coerce")
+    frame = frame.sort_values(["_eng", "date", "post_id"], ascending=[False, True, True], na_position="last")
+    total = len(frame)
+    frame = frame.head(limit)
+    frame["cpm_basis"] = [cpm_basis_of(i, r) for i, r in zip(frame["impressions"], frame["reach"])]
+    rows = records(frame.drop(columns=["_eng"]))
+    for index, row in enumerate(rows):
+        row["row_key"] = str(index)
+        if row.get("caption") is not None:
+            row["caption"] = str(row["caption"])
+    return rows, total
+
+
+def content_kpis(k: dict, views, settings) -> list:
+    basis = BASIS_LABEL.get(k.get("engagement_basis") or settings.engagement_basis, "reach")
+    cpm_on_reach = k.get("cpm_basis") == "reach"
+    return [
+        kpi_card("cnt-posts", "Posts", fmt.count(k.get("posts")), "Sponsored posts of the selected influencers "
+                 "in the selection's dates and brands", sub=f"{fmt.count(k.get('influencers'))} influencers"),
+        kpi_card("cnt-engagements", "Engagements", fmt.count_compact(k.get("engagements")),
+                 "Engagements = likes + comments + shares + saves (the columns present)",
+                 sub=fmt.count(k.get("engagements"))),
+        kpi_card("cnt-er", "Engagement rate", fmt.pct(k.get("engagement_rate_pct"), 2),
+                 f"Engagement rate = engagements ÷ {basis} × 100, pooled over posts that report {basis}",
+                 sub=f"Reach {fmt.count_compact(k.get('reach'))}"),
+        kpi_card("cnt-cpe", "CPE", fmt.inr(k.get("cpe"), 2), "Cost per engagement = spend ÷ engagements",
+                 sub=f"Spend {fmt.inr_compact(k.get('spend'))}"),
+        kpi_card("cnt-cpm", "CPM", fmt.inr(k.get("cpm"), 2),
+                 "CPM = spend ÷ impressions × 1000; spend ÷ reach × 1000 where impressions are missing",
+                 sub=("Per 1,000 reach (no impressions in the data)" if cpm_on_reach
+                      else f"Impressions {fmt.count_compact(k.get('impressions'))}"),
+                 badge="uses reach" if cpm_on_reach else None),
+        kpi_card("cnt-views", "Views", fmt.count_compact(views), "Σ video views reported (YouTube analytics)",
+                 sub="Video posts" if views is not None else "Not reported in this data set"),
+    ]
+
+
+@callback(
+    Output("cnt-kpis", "children"),
+    Output("cnt-empty", "children"),
+    Output("cnt-body", "style"),
+    Output("cnt-notes", "children"),
+    Output(table_id(PLATFORM_TABLE), "rowData"),
+    Output(table_id(NATIVE_TABLE), "rowData"),
+    Output(table_id(POSTS_TABLE), "rowData"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+)
+def content_page(search, pathname):
+    filters = common.filters_from_search(search)
+    settings = common.settings()
+    try:
+        wh = common.warehouse()
+        k = metrics.kpis(wh, filters, settings)
+        by_platform = metrics.engagement_by_platform(wh, filters, settings)
+        posts = metrics.engagement_by_post(wh, filters, settings)
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return [], common.no_data_state(error), common.HIDE, None, [], [], []
+        raise
+    if not common.has_activity(k) or not k.get("posts"):
+        hint = common.no_data_state(pathname=pathname) if not common.has_activity(k) else empty_state(
+            "No posts for these filters", "The selection has sales or spend but no sponsored posts.",
+            icon="bi-camera-video-off", reset_href=pathname or "/")
+        return [], hint, common.HIDE, None, [], [], []
+    views = _sum(posts["views"]) if "views" in posts.columns else None
+    rows, total = post_rows(posts)
+    notes = []
+    if total > len(rows):
+        notes.append(notice(f"Top posts shows the {fmt.count(len(rows))} posts with most engagements of "
+                            f"{fmt.count(total)} in the selection.", color="info", icon="bi-info-circle"))
+    if k.get("cpm_basis") == "reach":
+        notes.append(notice("The posts in this selection report no impressions: CPM is per 1,000 reach.",
+                            color="info", icon="bi-info-circle"))
+    return (kpi_row(content_kpis(k, views, settings)), None, common.SHOW, notes or None,
+            platform_rows(by_platform), native_rows(posts), rows)
+
+
+@callback(Output("cnt-platform-chart", "figure"), Input("url", "search"), Input("cnt-metric", "value"))
+def content_platform_chart(search, metric):
+    filters = common.filters_from_search(search)
+    try:
+        frame = metrics.engagement_by_platform(common.warehouse(), filters, common.settings())
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return figures.empty_figure()
+        raise
+    frame = frame[frame["posts"] > 0]
+    return figures.engagement_by_platform(frame, metric=metric or "engagement_rate_pct", height=320)

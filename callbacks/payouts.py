@@ -1,0 +1,124 @@
+"""Payouts page: spend by basis (chart + table), cost per order, reconciliation of terms vs totals."""
+from __future__ import annotations
+
+from dash import Input, Output, callback
+
+import metrics
+
+from callbacks import common
+from components import figures
+from components import format as fmt
+from components.cards import kpi_card, kpi_row, notice
+from components.tables import records, table_id
+# Table names as in pages/payouts.py (pages are not imported here: they register with Dash on import).
+BASIS_TABLE = "payouts-by-basis"
+RECONCILIATION_TABLE = "payouts-reconciliation"
+DIFFERS = "differs from terms"
+
+
+def _missing(error: Exception) -> bool:
+    return common.is_missing_warehouse(error)
+
+
+def basis_rows(frame, orders) -> list[dict]:
+    """Rows of the basis table: spend, share, spend per order of the selection, influencers paid."""
+    rows = records(frame, ["basis", "spend", "spend_share", "influencers"])
+    for row in rows:
+        row["per_order"] = metrics.ratio(row["spend"], orders)
+    return rows
+
+
+def payout_kpis(k: dict, reconciliation) -> list:
+    differing = reconciliation[reconciliation["status"] == DIFFERS] if len(reconciliation) else reconciliation
+    gap = float(differing["difference"].sum()) if len(differing) else 0.0
+    return [
+        kpi_card("pay-spend", "Spend", fmt.inr_compact(k.get("spend")),
+                 "Σ influencer cost (payouts + gifted products + other cost) in the selection",
+                 sub=fmt.inr(k.get("spend"))),
+        kpi_card("pay-cpo", "Cost per order", fmt.inr(k.get("cost_per_order"), 2), "Cost per order = spend ÷ orders",
+                 sub=f"{fmt.count(k.get('orders'))} orders"),
+        kpi_card("pay-cac", "CAC", fmt.inr(k.get("cac"), 2),
+                 "CAC = spend ÷ new customers" + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
+                 badge="estimated" if k.get("new_customers_estimated") else None,
+                 sub=f"{fmt.count(k.get('new_customers'))} new customers"),
+        kpi_card("pay-roas", "ROAS", fmt.ratio(k.get("roas")), "ROAS = revenue ÷ spend (pooled)",
+                 sub=f"Revenue {fmt.inr_compact(k.get('revenue'))}"),
+        kpi_card("pay-differs", "Rows off terms", fmt.count(len(differing)),
+                 "Payout rows whose total paid differs from what their terms give by more than 1 %",
+                 sub=f"of {fmt.count(len(reconciliation))} rows · net {fmt.inr(gap, 0)}",
+                 tone="bad" if len(differing) else None),
+    ]
+
+
+def reconciliation_summary(reconciliation):
+    if not len(reconciliation):
+        return None
+    differing = reconciliation[reconciliation["status"] == DIFFERS]
+    no_terms = int((reconciliation["status"] == "no terms").sum())
+    parts = []
+    if len(differing):
+        parts.append(f"{fmt.count(len(differing))} of {fmt.count(len(reconciliation))} payout rows differ from their "
+                     f"terms by more than 1 % (paid − terms: {fmt.inr(float(differing['difference'].sum()), 2)}).")
+    else:
+        parts.append(f"All {fmt.count(len(reconciliation) - no_terms)} payout rows with terms match them within 1 %.")
+    if no_terms:
+        parts.append(f" {fmt.count(no_terms)} rows carry no terms to check (total only).")
+    return notice("".join(parts), color="warning" if len(differing) else "success",
+                  icon="bi-exclamation-triangle" if len(differing) else "bi-check-circle")
+
+
+@callback(
+    Output("pay-kpis", "children"),
+    Output("pay-empty", "children"),
+    Output("pay-body", "style"),
+    Output("pay-basis-chart", "figure"),
+    Output(table_id(BASIS_TABLE), "rowData"),
+    Output("pay-cpo-chart", "figure"),
+    Output("pay-reconciliation-summary", "children"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+)
+def payouts_page(search, pathname):
+    filters = common.filters_from_search(search)
+    settings = common.settings()
+    try:
+        wh = common.warehouse()
+        k = metrics.kpis(wh, filters, settings)
+        by_basis = metrics.payouts_by_basis(wh, filters, settings)
+        by_platform = metrics.breakdown(wh, "platform", filters, settings)
+        reconciliation = metrics.payout_reconciliation(wh, filters, settings)
+    except Exception as error:
+        if _missing(error):
+            return [], common.no_data_state(error), common.HIDE, figures.empty_figure(), [], figures.empty_figure(), None
+        raise
+    if not common.has_activity(k):
+        return ([], common.no_data_state(pathname=pathname), common.HIDE, figures.empty_figure(), [],
+                figures.empty_figure(), None)
+    return (
+        kpi_row(payout_kpis(k, reconciliation)), None, common.SHOW,
+        figures.payout_mix(by_basis, height=320),
+        basis_rows(by_basis, k.get("orders")),
+        figures.dimension_bar(by_platform, "platform", "cost_per_order", height=300),
+        reconciliation_summary(reconciliation),
+    )
+
+
+@callback(
+    Output(table_id(RECONCILIATION_TABLE), "rowData"),
+    Input("url", "search"),
+    Input("pay-differs-only", "value"),
+)
+def reconciliation_rows(search, differs_only):
+    filters = common.filters_from_search(search)
+    try:
+        frame = metrics.payout_reconciliation(common.warehouse(), filters, common.settings())
+    except Exception as error:
+        if _missing(error):
+            return []
+        raise
+    if differs_only:
+        frame = frame[frame["status"] == DIFFERS]
+    rows = records(frame)
+    for row in rows:
+        row["row_key"] = str(row["row_no"])  # AG Grid row ids are strings
+    return rows

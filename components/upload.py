@@ -1,0 +1,83 @@
+"""Data-set upload pieces for the /data page: the drop zone and the tables of an import report.
+
+Every value from the uploaded files (file names, cell values, reasons) is passed as Dash children,
+so it is rendered as text, never as HTML.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import format as fmt
+
+MAX_SHOWN = 20  # problems listed per kind; the rest are counted
+VALUE_CHARS = 80  # a cell value longer than this is cut in the report (the reason names the problem)
+
+
+def upload_area(upload_id: str, max_size: int, accept: str = ".csv,.parquet,.zip") -> dcc.Upload:
+    """Drag-and-drop zone (also opens the file picker on click) for several files at once."""
+    return dcc.Upload(
+        id=upload_id,
+        multiple=True,
+        accept=accept,
+        max_size=max_size,
+        children=html.Div([
+            html.I(className="bi bi-cloud-arrow-up hk-upload-icon", **{"aria-hidden": "true"}),
+            html.Div([html.Strong("Drop the data set's files here"), " or ", html.U("choose files")]),
+            html.Div("influencers, posts, tracking_data, payouts (+ campaigns, instagram_insights_data, "
+                     "youtube_analytics_data) as .csv or .parquet, or one .zip of them",
+                     className="small text-body-secondary"),
+        ], className="text-center"),
+        style={"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "8px", "borderColor": "#adb5bd",
+               "padding": "1.5rem", "cursor": "pointer", "backgroundColor": "#f8f9fa"},
+        style_active={"borderColor": "#0b5cab", "backgroundColor": "#e7f1ff"},
+        style_reject={"borderColor": "#dc3545", "backgroundColor": "#f8d7da"},
+        className="hk-upload",
+    )
+
+
+def _cut(value) -> str:
+    if value is None:
+        return "—"
+    text = str(value)
+    return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS - 1] + "…"
+
+
+def problems_table(problems: list, total: int | None = None, kind: str = "error", table_id: str | None = None):
+    """File, row, column, value and reason of the first MAX_SHOWN problems, then how many more.
+
+    `problems` are warehouse.Problem objects (or dicts with the same keys).
+    """
+    total = len(problems) if total is None else total
+    shown = list(problems)[:MAX_SHOWN]
+
+    def field(problem, name):
+        return problem.get(name) if isinstance(problem, dict) else getattr(problem, name)
+
+    body = [html.Tr([
+        html.Td(_cut(field(p, "file"))),
+        html.Td("—" if field(p, "row") is None else str(field(p, "row")), className="text-end"),
+        html.Td(_cut(field(p, "column"))),
+        html.Td(html.Code(_cut(field(p, "value"))) if field(p, "value") is not None else "—"),
+        html.Td(str(field(p, "reason"))),
+    ]) for p in shown]
+    table = dbc.Table([
+        html.Thead(html.Tr([html.Th("File"), html.Th("Row", className="text-end"), html.Th("Column"),
+                            html.Th("Value"), html.Th("Reason")])),
+        html.Tbody(body),
+    ], bordered=False, striped=True, hover=True, size="sm", responsive=True,
+        className=f"hk-problems hk-problems-{kind} mb-1", id=table_id)
+    more = total - len(shown)
+    footer = html.P(f"… and {fmt.count(more)} more {kind}{'s' if more != 1 else ''} ({fmt.count(total)} in all).",
+                    className="small text-body-secondary hk-problems-more") if more > 0 else None
+    return html.Div([table, footer])
+
+
+def files_table(files: dict[str, str], rows: dict[str, int], table_id: str | None = None):
+    """Which uploaded file was read as which table, and how many rows it has."""
+    body = [html.Tr([html.Td(role), html.Td(name), html.Td(fmt.count(rows.get(role, 0)), className="text-end")])
+            for role, name in sorted(files.items())]
+    return dbc.Table([
+        html.Thead(html.Tr([html.Th("Table"), html.Th("File"), html.Th("Rows", className="text-end")])),
+        html.Tbody(body),
+    ], size="sm", striped=True, responsive=True, className="hk-upload-files mb-2", id=table_id)

@@ -1,0 +1,348 @@
+"""Executive findings and recommendations for a selection: pure computation, no Dash.
+
+Used by the /insights page and the PDF report. Every item carries the raw numbers that justify it
+(float rupees, plain ratios; None where undefined) so callers can format them their own way, and
+a ready-made sentence (`text`) plus short `evidence` strings for people. Those strings format
+money with babel in Indian style (see `money`); they do not use components.format because
+metrics must not depend on the presentation layer.
+
+Rules (all thresholds are module constants or `Settings`; documented in docs/insights.md):
+
+recommendations(wh, filters, settings) -> list[dict], in this order:
+- scale: known creators with spend, not poor performers, whose ROAS is at least the selection's
+  pooled ROAS; the best MAX_PER_ACTION by efficiency score (then revenue, then id).
+- renew: the remaining creators that clear the poor-performer bar (ROAS ≥ settings.poor_roas and
+  ROI ≥ settings.poor_roi_pct), the largest MAX_PER_ACTION by revenue.
+- move budget: per dimension (platform, then category), the best and worst value by pooled ROAS
+  among values holding at least MIN_SPEND_SHARE of spend; recommended when the best ROAS is at
+  least MIN_ROAS_GAP times the worst. The revenue change of shifting BUDGET_SHIFT_SHARE of the
+  worst value's spend is estimated assuming both ROAS stay as they are (labelled an estimate).
+- review: poor performers (METRICS.md: ROI < poor_roi_pct or ROAS < poor_roas) that still return
+  at least their cost (ROAS ≥ 1): renegotiate terms or brief; the largest MAX_PER_ACTION by spend.
+- drop: creators with spend whose attributed revenue is below their cost (ROAS < 1) or nil;
+  the largest MAX_PER_ACTION by spend.
+
+key_findings(wh, filters, settings) -> list[dict] (up to 5): headline, concentration (top 10 %
+of creators by revenue), best / worst platform ROAS, poor performers' share of spend and the
+incremental view (assumed-baseline method). A finding is left out when the selection cannot
+support it (e.g. a single platform has no "worst").
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+from metrics.aggregate import ratio
+from metrics.breakdowns import breakdown
+from metrics.filters import Filters
+from metrics.kpis import kpis
+from metrics.ranking import ranking
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+ACTIONS = ("scale", "renew", "move budget", "review", "drop")
+MAX_PER_ACTION = 3
+MAX_REVIEW = 5
+MIN_SPEND_SHARE = 0.05  # a platform / category must hold 5 % of spend to be compared
+MIN_ROAS_GAP = 1.2  # best ROAS at least 1.2 × worst before moving budget is suggested
+BUDGET_SHIFT_SHARE = 0.2  # the share of the worst value's spend a "move budget" estimate shifts
+TOP_SHARE = 0.10  # "top 10 % of creators"
+MIN_CREATORS_FOR_CONCENTRATION = 5  # below this "the top 10 %" is one creator and says little
+
+LOCALE = "en_IN"
+DASH = "—"
+LAKH, CRORE = 100_000, 10_000_000
+
+
+# --- plain formatting (babel, Indian grouping); callers with components.format may reformat ----
+
+def _num(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def money(value) -> str:
+    """₹ with Indian grouping, lakh / crore above one lakh: ₹2.92 Cr, ₹49.99 L, ₹99,999; '—' if undefined."""
+    number = _num(value)
+    if number is None:
+        return DASH
+    sign, magnitude = ("-" if number < 0 else ""), abs(number)
+    if magnitude >= CRORE or round(magnitude / LAKH, 2) >= 100:
+        return f"{sign}₹{format_decimal(magnitude / CRORE, format='#,##,##0.00', locale=LOCALE)} Cr"
+    if round(magnitude) >= LAKH:
+        return f"{sign}₹{format_decimal(magnitude / LAKH, format='#,##,##0.00', locale=LOCALE)} L"
+    return f"{sign}₹{format_decimal(round(magnitude), format='#,##,##0', locale=LOCALE)}"
+
+
+def times(value) -> str:
+    number = _num(value)
+    return DASH if number is None else f"{format_decimal(number, format='#,##0.00', locale=LOCALE)}x"
+
+
+def percent(value, decimals: int = 1) -> str:
+    """A value already in percent: 35.2 -> '35.2%'."""
+    number = _num(value)
+    pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
+    return DASH if number is None else f"{format_decimal(number, format=pattern, locale=LOCALE)}%"
+
+
+def share(value, decimals: int = 1) -> str:
+    """A fraction as percent: 0.352 -> '35.2%'."""
+    number = _num(value)
+    return DASH if number is None else percent(number * 100, decimals)
+
+
+def whole(value) -> str:
+    number = _num(value)
+    return DASH if number is None else format_decimal(round(number), format="#,##,##0", locale=LOCALE)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _creators(wh, filters: Filters, settings: Settings) -> tuple[list[dict], float, float]:
+    """Known creators of the selection as plain dicts (None for undefined ratios), and the revenue and
+    spend of the whole selection (creators missing from the influencers file included, as in kpis)."""
+    frame = ranking(wh, filters, settings)
+    total_revenue = float(pd.to_numeric(frame["revenue"], errors="coerce").fillna(0).sum())
+    total_spend = float(pd.to_numeric(frame["spend"], errors="coerce").fillna(0).sum())
+    frame = frame[frame["known"].fillna(False).astype(bool)]
+    rows = []
+    for row in frame.to_dict("records"):
+        rows.append({
+            "influencer_id": str(row["influencer_id"]),
+            "name": str(row["name"]) if row["name"] is not None else str(row["influencer_id"]),
+            "platform": row["platform"], "category": row["category"], "tier": row["tier"],
+            "revenue": _num(row["revenue"]) or 0.0, "spend": _num(row["spend"]) or 0.0,
+            "orders": _num(row["orders"]) or 0.0, "new_customers": _num(row["new_customers"]),
+            "new_customers_estimated": bool(row["new_customers_estimated"]),
+            "roas": _num(row["roas"]), "roi_pct": _num(row["roi_pct"]), "cac": _num(row["cac"]),
+            "cost_per_order": _num(row["cost_per_order"]), "efficiency_score": _num(row["efficiency_score"]),
+            "poor_performer": bool(row["poor_performer"]),
+        })
+    return rows, total_revenue, total_spend
+
+
+def _creator_numbers(c: dict, pooled_roas: float | None) -> dict:
+    return {
+        "influencer_id": c["influencer_id"], "platform": c["platform"], "category": c["category"],
+        "revenue": c["revenue"], "spend": c["spend"], "orders": c["orders"], "roas": c["roas"],
+        "roi_pct": c["roi_pct"], "cac": c["cac"], "cac_estimated": c["new_customers_estimated"],
+        "cost_per_order": c["cost_per_order"], "efficiency_score": c["efficiency_score"],
+        "selection_roas": pooled_roas,
+    }
+
+
+def _creator_evidence(c: dict) -> list[str]:
+    cac = f"CAC {money(c['cac'])}" + (" (estimated)" if c["new_customers_estimated"] and c["cac"] is not None else "")
+    return [f"ROAS {times(c['roas'])}", f"ROI {percent(c['roi_pct'])}",
+            f"revenue {money(c['revenue'])} on spend {money(c['spend'])}", cac]
+
+
+def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[str], subject_type: str) -> dict:
+    verb = {"scale": "Scale", "renew": "Renew", "move budget": "Move budget", "review": "Review",
+            "drop": "Drop"}[action]
+    text = f"{verb}: {subject}. {reason}" if action != "move budget" else f"{subject}. {reason}"
+    return {"action": action, "subject": subject, "subject_type": subject_type, "reason": reason,
+            "numbers": numbers, "evidence": evidence, "text": text}
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> list[dict]:
+    """What to do next, each with the numbers that justify it (see the module docstring for rules).
+
+    Each item: action (scale / renew / move budget / review / drop), subject, subject_type
+    (influencer / platform / category), reason (sentence), numbers (raw values), evidence
+    (short formatted strings) and text (one sentence: action, subject and reason).
+    """
+    creators, total_revenue, total_spend = _creators(wh, filters, settings)
+    pooled = ratio(total_revenue, total_spend)
+    out: list[dict] = []
+
+    funded = [c for c in creators if c["spend"] > 0]
+    # scale: at or above the selection's pooled ROAS, not flagged.
+    scale = [c for c in funded if not c["poor_performer"] and c["roas"] is not None
+             and pooled is not None and c["roas"] >= pooled]
+    scale.sort(key=lambda c: (-(c["efficiency_score"] or 0.0), -c["revenue"], c["influencer_id"]))
+    scale = scale[:MAX_PER_ACTION]
+    for c in scale:
+        reason = (f"ROAS {times(c['roas'])} against {times(pooled)} for the selection, "
+                  f"{money(c['revenue'])} revenue on {money(c['spend'])} spend"
+                  + (f", efficiency score {c['efficiency_score']:.0f}/100." if c["efficiency_score"] is not None else "."))
+        out.append(_item("scale", c["name"], reason, _creator_numbers(c, pooled),
+                         _creator_evidence(c) + [f"selection ROAS {times(pooled)}"], "influencer"))
+
+    chosen = {c["influencer_id"] for c in scale}
+    renew = [c for c in funded if c["influencer_id"] not in chosen and not c["poor_performer"] and c["revenue"] > 0]
+    renew.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
+    for c in renew[:MAX_PER_ACTION]:
+        reason = (f"Clears the bar (ROAS {times(c['roas'])} ≥ {times(settings.poor_roas)}, "
+                  f"ROI {percent(c['roi_pct'])} ≥ {percent(settings.poor_roi_pct)}) with "
+                  f"{money(c['revenue'])} revenue on {money(c['spend'])} spend; keep the current terms.")
+        out.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
+
+    for dimension in ("platform", "category"):
+        item = _move_budget(wh, dimension, filters, settings)
+        if item is not None:
+            out.append(item)
+
+    review = [c for c in funded if c["poor_performer"] and c["revenue"] > 0 and c["roas"] is not None
+              and c["roas"] >= 1.0]
+    review.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
+    for c in review[:MAX_REVIEW]:
+        misses = []
+        if c["roas"] is not None and c["roas"] < settings.poor_roas:
+            misses.append(f"ROAS {times(c['roas'])} < {times(settings.poor_roas)}")
+        if c["roi_pct"] is not None and c["roi_pct"] < settings.poor_roi_pct:
+            misses.append(f"ROI {percent(c['roi_pct'])} < {percent(settings.poor_roi_pct)}")
+        reason = (f"Below the bar ({'; '.join(misses)}) on {money(c['spend'])} spend "
+                  f"({share(ratio(c['spend'], total_spend))} of the selection's): renegotiate terms or the brief.")
+        numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], total_spend),
+                                                 "poor_roas": settings.poor_roas, "poor_roi_pct": settings.poor_roi_pct}
+        out.append(_item("review", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
+
+    drop = [c for c in funded if c["revenue"] <= 0 or (c["roas"] is not None and c["roas"] < 1.0)]
+    drop.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
+    for c in drop[:MAX_REVIEW]:
+        if c["revenue"] <= 0:
+            reason = f"{money(c['spend'])} spend with no attributed revenue in the selection."
+        else:
+            reason = (f"Revenue {money(c['revenue'])} does not cover spend {money(c['spend'])} "
+                      f"(ROAS {times(c['roas'])}): each rupee returns less than a rupee.")
+        numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], total_spend)}
+        out.append(_item("drop", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
+    return out
+
+
+def _rated_values(wh, dimension: str, filters: Filters, settings: Settings) -> list[dict]:
+    """Values of a dimension with a defined ROAS and at least MIN_SPEND_SHARE of the spend, best ROAS first.
+
+    `Unknown` (creators missing from the influencers file) is left out: budget cannot move to it.
+    """
+    frame = breakdown(wh, dimension, filters, settings)
+    rows = [r for r in frame.to_dict("records")
+            if str(r[dimension]) != "Unknown" and (_num(r["spend"]) or 0) > 0 and _num(r["roas"]) is not None]
+    total_spend = sum(_num(r["spend"]) for r in rows)
+    rows = [r for r in rows if (ratio(_num(r["spend"]), total_spend) or 0) >= MIN_SPEND_SHARE]
+    rows.sort(key=lambda r: (-_num(r["roas"]), str(r[dimension])))
+    return rows
+
+
+def _move_budget(wh, dimension: str, filters: Filters, settings: Settings) -> dict | None:
+    rows = _rated_values(wh, dimension, filters, settings)
+    if len(rows) < 2:
+        return None
+    best, worst = rows[0], rows[-1]
+    best_roas, worst_roas = _num(best["roas"]), _num(worst["roas"])
+    if worst_roas > 0 and best_roas < worst_roas * MIN_ROAS_GAP:
+        return None
+    shift = _num(worst["spend"]) * BUDGET_SHIFT_SHARE
+    gain = shift * (best_roas - worst_roas)
+    subject = f"Move budget from {worst[dimension]} to {best[dimension]}"
+    reason = (f"ROAS {times(best_roas)} on {best[dimension]} against {times(worst_roas)} on "
+              f"{worst[dimension]} ({money(worst['spend'])} spend). Shifting {share(BUDGET_SHIFT_SHARE, 0)} of it "
+              f"({money(shift)}) would add about {money(gain)} revenue if both ROAS held (estimate).")
+    numbers = {
+        "dimension": dimension, "from": str(worst[dimension]), "to": str(best[dimension]),
+        "from_roas": worst_roas, "to_roas": best_roas, "roas_gap": best_roas - worst_roas,
+        "from_spend": _num(worst["spend"]), "to_spend": _num(best["spend"]),
+        "shift_share": BUDGET_SHIFT_SHARE, "shift": shift, "estimated_revenue_gain": gain,
+    }
+    evidence = [f"{best[dimension]} ROAS {times(best_roas)}", f"{worst[dimension]} ROAS {times(worst_roas)}",
+                f"{worst[dimension]} spend {money(worst['spend'])}",
+                f"estimated gain {money(gain)} on {money(shift)} moved"]
+    item = _item("move budget", subject, reason, numbers, evidence, dimension)
+    return item
+
+
+# --- key findings ------------------------------------------------------------------------------
+
+def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> list[dict]:
+    """3–5 findings for the executive summary: each {kind, text, numbers}.
+
+    kinds: headline, concentration, platforms, poor_performers, incremental.
+    """
+    k = kpis(wh, filters, settings)
+    findings: list[dict] = []
+    revenue, spend = k["revenue"], k["spend"]
+    findings.append({
+        "kind": "headline",
+        "text": (f"{money(revenue)} attributed revenue from {money(spend)} spend across {whole(k['influencers'])} "
+                 f"creator{'' if k['influencers'] == 1 else 's'}: ROAS {times(k['roas'])}, ROI {percent(k['roi_pct'])}, "
+                 f"CAC {money(k['cac'])}{' (estimated)' if k['new_customers_estimated'] and k['cac'] is not None else ''}."),
+        "numbers": {key: k[key] for key in ("revenue", "spend", "roas", "roi_pct", "orders", "cac",
+                                            "new_customers_estimated", "influencers")},
+    })
+
+    creators, total_revenue, total_spend = _creators(wh, filters, settings)
+    if len(creators) >= MIN_CREATORS_FOR_CONCENTRATION and total_revenue > 0:
+        n = max(1, math.ceil(len(creators) * TOP_SHARE))
+        top = sorted(creators, key=lambda c: (-c["revenue"], c["influencer_id"]))[:n]
+        top_revenue, top_spend = sum(c["revenue"] for c in top), sum(c["spend"] for c in top)
+        findings.append({
+            "kind": "concentration",
+            "text": (f"The top {share(TOP_SHARE, 0)} of creators ({n} of {len(creators)}) drove "
+                     f"{share(ratio(top_revenue, total_revenue))} of revenue on {share(ratio(top_spend, total_spend))} "
+                     f"of spend (ROAS {times(ratio(top_revenue, top_spend))})."),
+            "numbers": {"top_n": n, "creators": len(creators), "revenue_share": ratio(top_revenue, total_revenue),
+                        "spend_share": ratio(top_spend, total_spend), "roas": ratio(top_revenue, top_spend),
+                        "influencer_ids": [c["influencer_id"] for c in top]},
+        })
+
+    rated = _rated_values(wh, "platform", filters, settings)
+    if len(rated) >= 2:
+        best, worst = rated[0], rated[-1]
+        findings.append({
+            "kind": "platforms",
+            "text": (f"Among platforms with at least {share(MIN_SPEND_SHARE, 0)} of spend, {best['platform']} returns "
+                     f"the most per rupee (ROAS {times(best['roas'])} on {money(best['spend'])} spend) and "
+                     f"{worst['platform']} the least ({times(worst['roas'])} on {money(worst['spend'])})."),
+            "numbers": {"best": str(best["platform"]), "best_roas": _num(best["roas"]), "best_spend": _num(best["spend"]),
+                        "worst": str(worst["platform"]), "worst_roas": _num(worst["roas"]),
+                        "worst_spend": _num(worst["spend"]),
+                        "roas_gap": _num(best["roas"]) - _num(worst["roas"])},
+        })
+    elif len(rated) == 1:
+        only = rated[0]
+        findings.append({
+            "kind": "platforms",
+            "text": (f"{only['platform']} is the only platform with at least {share(MIN_SPEND_SHARE, 0)} of spend "
+                     f"(ROAS {times(only['roas'])} on {money(only['spend'])})."),
+            "numbers": {"best": str(only["platform"]), "best_roas": _num(only["roas"]),
+                        "best_spend": _num(only["spend"]), "worst": None, "worst_roas": None, "worst_spend": None,
+                        "roas_gap": None},
+        })
+
+    if total_spend > 0:
+        poor = [c for c in creators if c["poor_performer"]]
+        poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
+        rule = f"ROI < {percent(settings.poor_roi_pct, 0)} or ROAS < {times(settings.poor_roas)}"
+        if poor:
+            text = (f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
+                    f"{share(ratio(poor_spend, total_spend))} of spend ({money(poor_spend)}) and brought "
+                    f"{share(ratio(poor_revenue, total_revenue))} of revenue.")
+        else:
+            text = f"No creator in the selection is a poor performer ({rule})."
+        findings.append({
+            "kind": "poor_performers", "text": text,
+            "numbers": {"count": len(poor), "spend": poor_spend, "revenue": poor_revenue,
+                        "spend_share": ratio(poor_spend, total_spend), "revenue_share": ratio(poor_revenue, total_revenue),
+                        "poor_roi_pct": settings.poor_roi_pct, "poor_roas": settings.poor_roas},
+        })
+
+    if revenue > 0:
+        findings.append({
+            "kind": "incremental",
+            "text": (f"Assuming {share(k['baseline_share'])} of attributed revenue would have happened anyway, "
+                     f"incremental revenue is {money(k['incremental_revenue'])} and incremental ROAS "
+                     f"{times(k['incremental_roas'])}."),
+            "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
+                        "incremental_roas": k["incremental_roas"]},
+        })
+    return findings[:5]

@@ -1,0 +1,62 @@
+"""Data: the loaded data set and its freshness, upload → validate → import a new one, the sample data set."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.cards import page_header
+from components.upload import upload_area
+
+dash.register_page(__name__, path="/data", name="Data", order=9,
+                   title="Data · HealthKart Influencer ROI",
+                   description="Upload, validate and import a data set; download the sample data set")
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # per file; larger data sets: `hkdash import DIR`
+
+
+def layout(**_query):
+    return html.Div([
+        page_header("Data", "The data set behind every figure: what is loaded, and how to replace it"),
+        dcc.Store(id="data-upload-store", storage_type="memory"),
+        dcc.Store(id="data-imported", storage_type="memory"),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H2("Current data set", className="hk-card-title"),
+                dcc.Loading(html.Div(id="data-info"), type="dot", delay_show=300),
+            ]), className="hk-card mb-3 h-100"), lg=7, className="mb-3"),
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H2("Sample data set", className="hk-card-title"),
+                html.P("A generated year of HealthKart influencer marketing (20,000 attributed orders) in the "
+                       "import format: use it to try the dashboard or as a template for your own files.",
+                       className="hk-card-subtitle"),
+                dbc.Button([html.I(className="bi bi-file-earmark-zip me-1", **{"aria-hidden": "true"}),
+                            "Download sample (.zip)"],
+                           id="data-sample", color="secondary", outline=True, size="sm", n_clicks=0),
+                dcc.Download(id="data-sample-download"),
+            ]), className="hk-card mb-3 h-100"), lg=5, className="mb-3"),
+        ], className="g-3"),
+        dbc.Card(dbc.CardBody([
+            html.H2("Import a new data set", className="hk-card-title"),
+            html.P([
+                "1. Drop the files (or a .zip). 2. They are checked; nothing changes yet. 3. If they are valid, "
+                "Import replaces the current data set in one step (a failed import leaves it as it was). ",
+                f"Up to {MAX_FILE_BYTES // (1024 * 1024)} MB per file; larger data sets: ",
+                html.Code("hkdash import DIR"), ".",
+            ], className="hk-card-subtitle"),
+            upload_area("data-upload", max_size=MAX_FILE_BYTES),
+            dcc.Loading(html.Div(id="data-report", className="mt-3", **{"aria-live": "polite"}),
+                        type="dot", delay_show=200),
+            dbc.Row([
+                dbc.Col([
+                    dbc.Label("Data set name", html_for="data-name", className="small mb-1"),
+                    dbc.Input(id="data-name", type="text", placeholder="Uploaded data set", maxLength=80,
+                              value="", size="sm"),
+                ], md=6, lg=4),
+                dbc.Col(dbc.Button([html.I(className="bi bi-database-up me-1", **{"aria-hidden": "true"}), "Import"],
+                                   id="data-import", color="primary", disabled=True, n_clicks=0,
+                                   title="Replace the current data set with the validated upload"),
+                        width="auto", className="d-flex align-items-end"),
+            ], className="g-2 mt-2"),
+            dcc.Loading(html.Div(id="data-import-result", className="mt-3", **{"aria-live": "polite"}),
+                        type="dot", delay_show=200),
+        ]), className="hk-card mb-3"),
+    ], className="hk-page-data")

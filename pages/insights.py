@@ -1,0 +1,55 @@
+"""Insights: executive summary (key findings) and recommendations, each with the numbers behind it."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.cards import page_header
+from components.tables import money_col, pct_col, ratio_col, table_card, text_col
+
+dash.register_page(__name__, path="/insights", name="Insights", order=7,
+                   title="Insights · HealthKart Influencer ROI",
+                   description="Executive summary and recommendations: scale, renew, move budget, review, drop")
+
+RECOMMENDATIONS_TABLE = "insights-recommendations"
+
+RECOMMENDATION_COLUMNS = [
+    text_col("action", "Action", width=110, pinned=True),
+    text_col("subject", "Subject", width=220),
+    text_col("subject_type", "Of", width=100),
+    ratio_col("roas", "ROAS"),
+    pct_col("roi_pct", "ROI %"),
+    money_col("revenue", "Revenue"),
+    money_col("spend", "Spend"),
+    money_col("cac", "CAC", decimals=2),
+    ratio_col("selection_roas", "Selection ROAS", headerTooltip="Pooled ROAS of the whole selection"),
+    ratio_col("from_roas", "From ROAS", headerTooltip="Move budget: ROAS of the weaker platform / category"),
+    ratio_col("to_roas", "To ROAS", headerTooltip="Move budget: ROAS of the stronger platform / category"),
+    money_col("estimated_revenue_gain", "Est. revenue gain",
+              headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
+                            "held (an estimate)"),
+    text_col("reason", "Why", width=380, tooltipField="reason"),
+]
+
+
+def layout(**_query):
+    return html.Div([
+        page_header("Insights", "What the selection says, and what to do about it"),
+        html.Div(id="ins-empty"),
+        html.Div([
+            html.Div(id="ins-kpis", className="hk-kpi-grid"),
+            dbc.Card(dbc.CardBody([
+                html.H2("Executive summary", className="hk-card-title"),
+                html.Ul(id="ins-findings", className="hk-findings mb-0"),
+            ]), className="hk-card mb-3"),
+            dbc.Card(dbc.CardBody([
+                html.Div([
+                    html.H2("Recommendations", className="hk-card-title me-auto"),
+                    html.Span(id="ins-counts", className="text-body-secondary small"),
+                ], className="hk-card-header d-flex flex-wrap align-items-start gap-2"),
+                html.P(id="ins-rules", className="hk-card-subtitle"),
+                html.Div(id="ins-recommendations"),
+            ]), className="hk-card mb-3"),
+            table_card("Recommendations: the numbers", RECOMMENDATIONS_TABLE, RECOMMENDATION_COLUMNS, height=420,
+                       subtitle="Every recommendation with the figures that justify it (CSV keeps full precision)"),
+        ], id="ins-body"),
+    ], className="hk-page-insights")

@@ -1,0 +1,291 @@
+"""/data callbacks called directly: upload → validate (nothing changes) → import (atomic), info, sample."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from dash import no_update
+
+import metrics
+from dash_helpers import find, text, triggered
+from callbacks import common
+from callbacks import data as cb
+from warehouse import import_dataset
+
+
+def data_url(payload: bytes, mime: str = "text/csv") -> str:
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def upload_of(folder: Path, names=None):
+    paths = sorted(p for p in folder.iterdir() if p.is_file())
+    return [data_url(p.read_bytes()) for p in paths], [names(p) if names else p.name for p in paths]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def app_db(tmp_path, traps_dir, monkeypatch):
+    """The app's warehouse (HKDASH_DB) holding the traps data set; uploads under a temp root."""
+    db = tmp_path / "app" / "warehouse.duckdb"
+    import_dataset(traps_dir, db, name="traps")
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    return db
+
+
+@pytest.fixture
+def broken_dir(tmp_path, traps_dir):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    raw = (folder / "tracking_data.csv").read_text(encoding="utf-8")
+    (folder / "tracking_data.csv").write_text(raw.replace("2025-01-07,1,2000", "2025-01-07,1,two thousand"),
+                                              encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory):
+    from warehouse.sample import generate_sample
+
+    folder = tmp_path_factory.mktemp("upload-sample")
+    generate_sample(folder, orders=2_000, seed=5)
+    return folder
+
+
+# --- file names and folders -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("sent, kept", [
+    ("influencers.csv", "influencers.csv"),
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\me\\payouts.csv", "payouts.csv"),
+    ("folder/sub/posts.csv", "posts.csv"),
+    ("tracking data (1).csv", "tracking data (1).csv"),
+    ("<img src=x onerror=alert(1)>.csv", "_img src_x onerror_alert(1)_.csv"),
+    ("bad\x00name\n.csv", "badname.csv"),
+    (".hidden.csv", None), ("..", None), ("a/b/", None), ("", None), (None, None), ("x" * 200 + ".csv", None),
+])
+def test_safe_name(sent, kept):
+    assert cb.safe_name(sent) == kept
+
+
+def test_upload_dir_refuses_tokens_that_are_not_ours(tmp_path):
+    (tmp_path / ("a" * 32)).mkdir()
+    assert cb.upload_dir("a" * 32, tmp_path) == tmp_path / ("a" * 32)
+    for token in ("../" + "a" * 29, "A" * 32, "a" * 31, None, 5, {"x": 1}, "/etc"):
+        assert cb.upload_dir(token, tmp_path) is None
+    assert cb.upload_dir("b" * 32, tmp_path) is None  # well formed, but no such upload
+
+
+def test_receive_upload_writes_only_inside_its_folder(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    contents = [data_url(b"a,b\n1,2\n"), data_url(b"x"), data_url(b"y"), "not a data url", data_url(b"z")]
+    names = ["../../escape.csv", "notes.txt", ".env", "payouts.csv", "sub/escape.csv"]
+    upload = cb.receive_upload(contents, names, root)
+    assert cb.TOKEN_RE.match(upload.token)
+    assert upload.folder == root / upload.token
+    assert upload.saved == ["escape.csv"]
+    assert sorted(p.name for p in upload.folder.iterdir()) == ["escape.csv"]
+    assert (upload.folder / "escape.csv").read_bytes() == b"a,b\n1,2\n"
+    reasons = dict(upload.skipped)
+    assert reasons["notes.txt"].startswith("not a .csv")
+    assert reasons[".env"] == "file name not usable"
+    assert reasons["payouts.csv"] == "could not be decoded"
+    assert reasons["sub/escape.csv"].startswith("a second file named")
+    assert not (tmp_path / "escape.csv").exists()
+
+
+def test_receive_upload_unpacks_a_zip(tmp_path, traps_dir):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in traps_dir.iterdir():
+            archive.write(path, f"traps/{path.name}")
+        archive.writestr("../../../evil.csv", "a\n1\n")
+        archive.writestr("__MACOSX/._payouts.csv", "junk")
+        archive.writestr("readme.md", "hello")
+    upload = cb.receive_upload([data_url(buffer.getvalue(), "application/zip")], ["data.zip"], tmp_path)
+    assert sorted(upload.saved) == sorted([p.name for p in traps_dir.iterdir()] + ["evil.csv"])
+    assert all((upload.folder / name).is_file() for name in upload.saved)
+    assert not (tmp_path.parent / "evil.csv").exists()
+    assert ("data.zip: readme.md", "not a .csv or .parquet file") in upload.skipped
+    bad = cb.receive_upload([data_url(b"PK not really")], ["broken.zip"], tmp_path)
+    assert bad.saved == [] and bad.skipped == [("broken.zip", "not a readable .zip file")]
+
+
+def test_cleanup_removes_only_old_upload_folders(tmp_path):
+    old, fresh, claimed = tmp_path / ("1" * 32), tmp_path / ("2" * 32), tmp_path / ("3" * 32 + ".importing")
+    other = tmp_path / "keep-me"
+    for folder in (old, fresh, claimed, other):
+        folder.mkdir()
+    past = time.time() - cb.UPLOAD_TTL_SECONDS - 60
+    for folder in (old, claimed, other):
+        os.utime(folder, (past, past))
+    assert cb.cleanup_uploads(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name])
+
+
+# --- validate, then import ---------------------------------------------------------------------------
+
+def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
+    before_hash = digest(app_db)
+    wh = common.warehouse()
+    before_info, before_kpis = metrics.dataset_info(wh), metrics.kpis(wh)
+    contents, names = upload_of(broken_dir)
+    report, store, disabled, result, imported, cleared = cb.handle_upload(contents, names, None)
+    assert store is None and disabled is True and imported is no_update and cleared is None
+    shown = text(report)
+    assert "1 error" in shown and "Nothing was changed" in shown
+    errors = find(report, "data-errors")
+    row_text = text(errors)
+    for piece in ("tracking_data.csv", "3", "revenue", "two thousand", "not a number"):
+        assert piece in row_text
+    # Nothing changed: same file, same data set, same figures; the rejected upload is gone.
+    assert digest(app_db) == before_hash
+    assert metrics.dataset_info(wh) == before_info
+    assert metrics.kpis(wh) == before_kpis
+    assert [p for p in cb.upload_root().iterdir()] == []
+
+
+def test_more_than_twenty_problems_are_counted(app_db, tmp_path, traps_dir):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    rows = "".join(f"X{i},PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-06,1,lots\n" for i in range(30))
+    with open(folder / "tracking_data.csv", "a", encoding="utf-8") as handle:
+        handle.write(rows)
+    report, *_ = cb.handle_upload(*upload_of(folder), None)
+    table = find(report, "data-errors")
+    body = table.children[1].children
+    assert len(body) == 20
+    assert "… and 10 more errors (30 in all)." in text(report)
+
+
+def test_good_upload_validates_then_imports(app_db, sample_dir):
+    wh = common.warehouse()
+    before = metrics.kpis(wh)
+    before_hash = digest(app_db)
+    contents, names = upload_of(sample_dir, names=lambda p: f"my folder/{p.name}")
+    report, store, disabled, result, imported, cleared = cb.handle_upload(contents, names, None)
+    assert disabled is False and store["valid"] is True and cleared is None
+    assert "Valid." in text(report)
+    assert "tracking_data.csv" in text(find(report, "data-files"))
+    # Validation alone changes nothing.
+    assert digest(app_db) == before_hash
+    folder = cb.upload_dir(store["token"])
+    assert folder is not None and sorted(p.name for p in folder.iterdir()) == sorted(names_ for names_ in
+                                                                                       (p.name for p in sample_dir.iterdir()))
+    out = cb.handle_import(store, "  Sample\tupload  ")
+    _, new_store, disabled, result, imported, _ = out
+    assert new_store is None and disabled is True and imported is not no_update
+    assert "Imported “Sample upload”" in text(result)
+    info = metrics.dataset_info(wh)
+    assert info["name"] == "Sample upload"
+    assert info["sales_rows"] == 2_000
+    after = metrics.kpis(wh)
+    assert after["revenue"] != before["revenue"] and after["orders"] != before["orders"]
+    assert cb.upload_dir(store["token"]) is None  # the upload folder is cleaned up
+    # Importing the same token again is refused and changes nothing.
+    again_hash = digest(app_db)
+    _, again_store, again_disabled, again, marker, _ = cb.handle_import(store, "x")
+    assert marker is no_update and again_store is None and again_disabled is True
+    assert "Nothing to import" in text(again)
+    assert digest(app_db) == again_hash
+
+
+def test_import_refuses_foreign_tokens(app_db, tmp_path):
+    before = digest(app_db)
+    for store in (None, {}, {"token": "../../etc", "valid": True}, {"token": "a" * 32, "valid": True},
+                  {"token": None, "valid": True}):
+        _, _, disabled, result, marker, _ = cb.handle_import(store, "x")
+        assert marker is no_update and disabled is True
+        assert "Nothing to import" in text(result)
+    assert digest(app_db) == before
+
+
+def test_callback_dispatch(app_db, sample_dir):
+    contents, names = upload_of(sample_dir)
+    with triggered("data-upload.contents"):
+        out = cb.upload_or_import(contents, 0, names, None, "")
+    store = out[1]
+    assert store and store["valid"]
+    with triggered("data-import.n_clicks"):
+        out = cb.upload_or_import(None, 1, names, store, "")
+    assert out[4] is not no_update
+    assert metrics.dataset_info(common.warehouse())["name"] == cb.DEFAULT_NAME
+    with triggered("data-upload.contents"):
+        assert cb.upload_or_import(None, 1, None, None, "") == (no_update,) * 6
+
+
+def test_new_upload_replaces_the_previous_one(app_db, sample_dir):
+    first = cb.handle_upload(*upload_of(sample_dir), None)[1]
+    second = cb.handle_upload(*upload_of(sample_dir), first)[1]
+    assert cb.upload_dir(first["token"]) is None
+    assert cb.upload_dir(second["token"]) is not None
+
+
+def test_empty_upload_says_so(app_db):
+    report, store, disabled, *_ = cb.handle_upload([data_url(b"hi")], ["notes.txt"], None)
+    assert store is None and disabled is True
+    shown = text(report)
+    assert "No data file arrived" in shown and "notes.txt" in shown
+
+
+# --- current data set and sample ------------------------------------------------------------------------
+
+def test_dataset_info_card(app_db):
+    children = cb.dataset_info_card("/data", None)
+    shown = text(children)
+    assert "traps" in shown
+    for label in ("Imported", "Influencers", "Sales rows", "Payout rows", "6 Jan 2025 – 15 Feb 2025"):
+        assert label in shown
+    assert "warning" in shown  # Z9 is not in influencers.csv: the import warned
+
+
+def test_dataset_info_without_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "none.duckdb"))
+    assert "No data set imported yet" in text(cb.dataset_info_card("/data", None))
+
+
+def test_age():
+    now = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+    assert cb._age("2025-03-01T11:59:30+00:00", now) == "just now"
+    assert cb._age("2025-03-01T10:00:00+00:00", now) == "2 hours ago"
+    assert cb._age("2025-02-28T12:00:00+00:00", now) == "1 day ago"
+    assert cb._age("garbage", now) is None and cb._age(None, now) is None
+
+
+def test_sample_download_is_an_importable_zip(app_db, tmp_path):
+    sent = cb.download_sample(1)
+    assert sent["filename"].endswith(".zip") and sent["base64"] is True
+    payload = base64.b64decode(sent["content"])
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        names = sorted(archive.namelist())
+    assert names == ["campaigns.csv", "influencers.csv", "payouts.csv", "posts.csv", "tracking_data.csv"]
+    report, store, disabled, *_ = cb.handle_upload([data_url(payload, "application/zip")], [sent["filename"]], None)
+    assert store and store["valid"] and disabled is False
+    assert cb.download_sample(0) is no_update
+
+
+def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
+    db = tmp_path / "fresh" / "data" / "warehouse.duckdb"
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    assert "No data set imported yet" in text(cb.dataset_info_card("/data", None))
+    store = cb.handle_upload(*upload_of(sample_dir), None)[1]
+    result = cb.handle_import(store, "")[3]
+    assert "Imported “Uploaded data set”" in text(result)
+    assert db.is_file()
+    assert "Uploaded data set" in text(cb.dataset_info_card("/data", "now"))

@@ -1,0 +1,75 @@
+"""/insights callbacks called directly: findings, recommendation cards and their numbers table."""
+from __future__ import annotations
+
+import pytest
+from dash import html
+
+import metrics
+from dash_helpers import find, text, walk
+from callbacks import common
+from callbacks import insights as cb
+from metrics import insights
+
+
+@pytest.fixture
+def traps_app(traps_wh, monkeypatch):
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    return traps_wh
+
+
+def test_page(traps_app):
+    kpis, empty, style, findings, cards, counts, rules, rows = cb.insights_page("", "/insights")
+    assert empty is None and style == common.SHOW
+    expected = insights.key_findings(traps_app)
+    assert [li.children for li in findings] == [f["text"] for f in expected]
+    items = insights.recommendations(traps_app)
+    assert len(rows) == len(items)
+    assert counts == "2 scale · 2 move budget · 1 review · 1 drop"
+    assert "ROAS ≥ 2.00x" in rules and "ROI ≥ 50%" in rules
+    shown = text(cards)
+    for item in items:
+        assert item["reason"] in shown
+        for evidence in item["evidence"]:
+            assert evidence in shown
+    assert find(kpis, "kpi-ins-roas-value").children == "1.69x"
+    assert find(kpis, "kpi-ins-poor-value").children == "2"
+
+
+def test_numbers_table(traps_app):
+    rows = cb.insights_page("", "/insights")[-1]
+    scale = [r for r in rows if r["action"] == "scale"]
+    assert scale[0]["subject"] == "<script>alert(1)</script> & Bros"
+    assert scale[0]["roas"] == pytest.approx(10.0) and scale[0]["spend"] == pytest.approx(300)
+    assert scale[0]["selection_roas"] == pytest.approx(metrics.kpis(traps_app)["roas"])
+    move = next(r for r in rows if r["action"] == "move budget" and r["subject_type"] == "platform")
+    assert move["from_roas"] == 0 and move["to_roas"] == pytest.approx(14000 / 8550)
+    assert move["estimated_revenue_gain"] == pytest.approx(600 * 14000 / 8550)
+    assert move["roas"] is None  # numbers a row does not have stay empty, never NaN
+
+
+def test_user_names_are_text_not_markup(traps_app):
+    cards = cb.insights_page("", "/insights")[4]
+    subjects = [node.children for node in walk(cards)
+                if isinstance(node, html.Strong) and "hk-rec-subject" in (node.className or "")]
+    assert "<script>alert(1)</script> & Bros" in subjects
+    assert "Esha <b>Bold</b>" in subjects
+
+
+def test_follows_filters(traps_app):
+    _, _, _, findings, _, counts, _, rows = cb.insights_page("?platform=Instagram", "/insights")
+    k = metrics.kpis(traps_app, common.filters_from_search("?platform=Instagram"))
+    assert findings[0].children.startswith(f"₹14,000 attributed revenue from ₹8,550 spend across {k['influencers']}")
+    assert "move budget" not in counts
+    assert all(r["subject_type"] != "platform" for r in rows)
+
+
+def test_empty_and_missing(traps_app, tmp_path, monkeypatch):
+    out = cb.insights_page("?start=2030-01-01", "/insights")
+    assert out[2] == common.HIDE and "No sales for these filters" in text(out[1])
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "missing.duckdb"))
+    out = cb.insights_page("", "/insights")
+    assert out[2] == common.HIDE and "No data set imported yet" in text(out[1])
+
+
+def test_no_recommendation_message():
+    assert "No recommendation" in text(cb.recommendation_groups([]))

@@ -1,0 +1,203 @@
+"""metrics.insights: recommendations and key findings carry numbers that agree with the metrics."""
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+import metrics
+from metrics import insights
+from metrics.filters import Filters
+from metrics.settings import Settings
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
+
+
+@pytest.fixture(scope="module")
+def sample_wh(tmp_path_factory) -> Warehouse:
+    root = tmp_path_factory.mktemp("insights-sample")
+    generate_sample(root / "src", orders=5_000, seed=11)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+def by_action(items, action):
+    return [i for i in items if i["action"] == action]
+
+
+def all_numbers(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from all_numbers(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from all_numbers(v)
+    elif isinstance(value, float):
+        yield value
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, text", [
+    (17879815, "₹1.79 Cr"), (1234567, "₹12.35 L"), (99999, "₹99,999"), (99999.6, "₹1.00 L"),
+    (0, "₹0"), (-250000, "-₹2.50 L"), (None, "—"), (float("nan"), "—"), (float("inf"), "—"),
+    (1_25_00_00_00_000, "₹12,500.00 Cr"),
+])
+def test_money(value, text):
+    assert insights.money(value) == text
+
+
+def test_other_formats():
+    assert insights.times(5.8408) == "5.84x"
+    assert insights.times(None) == "—"
+    assert insights.percent(484.08) == "484.1%"
+    assert insights.share(0.6641) == "66.4%"
+    assert insights.whole(107154) == "1,07,154"
+
+
+# --- recommendations on the traps data set ----------------------------------------------------------
+
+def test_traps_recommendations(traps_wh):
+    items = insights.recommendations(traps_wh)
+    assert {i["action"] for i in items} <= set(insights.ACTIONS)
+    # Scale: at or above the selection's ROAS, not flagged (B2 10x, A1 2.19x vs 1.69x).
+    scale = by_action(items, "scale")
+    assert [i["numbers"]["influencer_id"] for i in scale] == ["B2", "A1"]
+    k = metrics.kpis(traps_wh)
+    for item in scale:
+        assert item["numbers"]["selection_roas"] == pytest.approx(k["roas"])
+        assert item["numbers"]["roas"] >= item["numbers"]["selection_roas"]
+    # Names are kept as typed (escaping is the renderer's job).
+    assert scale[0]["subject"] == "<script>alert(1)</script> & Bros"
+    # Review: poor performer that still covers its cost; drop: spend with no revenue.
+    review = by_action(items, "review")
+    assert [i["numbers"]["influencer_id"] for i in review] == ["C3"]
+    assert review[0]["numbers"]["roas"] == pytest.approx(7000 / 5350)
+    assert "ROAS 1.31x < 2.00x" in review[0]["reason"] and "ROI 30.8% < 50.0%" in review[0]["reason"]
+    drop = by_action(items, "drop")
+    assert [i["numbers"]["influencer_id"] for i in drop] == ["E5"]
+    assert drop[0]["numbers"]["revenue"] == 0 and drop[0]["numbers"]["spend"] == pytest.approx(3000)
+    assert "₹3,000 spend with no attributed revenue" in drop[0]["text"]
+    # Nobody twice.
+    ids = [i["numbers"]["influencer_id"] for i in items if i["subject_type"] == "influencer"]
+    assert len(ids) == len(set(ids))
+
+
+def test_traps_move_budget(traps_wh):
+    moves = by_action(insights.recommendations(traps_wh), "move budget")
+    platform = next(m for m in moves if m["subject_type"] == "platform")
+    n = platform["numbers"]
+    assert (n["from"], n["to"]) == ("Facebook", "Instagram")
+    assert n["from_roas"] == 0 and n["to_roas"] == pytest.approx(14000 / 8550)
+    assert n["shift"] == pytest.approx(3000 * insights.BUDGET_SHIFT_SHARE)
+    assert n["estimated_revenue_gain"] == pytest.approx(n["shift"] * (n["to_roas"] - n["from_roas"]))
+    assert platform["subject"] == "Move budget from Facebook to Instagram"
+    assert "estimate" in platform["reason"]
+    # YouTube holds 2.5 % of spend: too little to compare; Twitter/Unknown have no spend.
+    assert all(m["numbers"]["to"] not in ("YouTube", "Unknown") for m in moves)
+
+
+def test_items_are_complete_and_json_ready(traps_wh, sample_wh):
+    for wh in (traps_wh, sample_wh):
+        items = insights.recommendations(wh)
+        assert items
+        for item in items:
+            assert set(item) >= {"action", "subject", "subject_type", "reason", "numbers", "evidence", "text"}
+            assert item["text"] and item["reason"] and item["evidence"]
+            assert all(isinstance(e, str) for e in item["evidence"])
+            assert all(math.isfinite(v) for v in all_numbers(item["numbers"]))
+            assert not re.search(r"\b(nan|inf|None)\b", item["text"], flags=re.IGNORECASE)
+        json.dumps(items)
+
+
+def test_recommendation_limits_and_order(sample_wh):
+    items = insights.recommendations(sample_wh)
+    order = [insights.ACTIONS.index(i["action"]) for i in items]
+    assert order == sorted(order)
+    assert len(by_action(items, "scale")) <= insights.MAX_PER_ACTION
+    assert len(by_action(items, "renew")) <= insights.MAX_PER_ACTION
+    assert len(by_action(items, "review")) <= insights.MAX_REVIEW
+    ranked = metrics.ranking(sample_wh).set_index("influencer_id")
+    for item in items:
+        if item["subject_type"] != "influencer":
+            continue
+        row = ranked.loc[item["numbers"]["influencer_id"]]
+        assert item["numbers"]["spend"] == pytest.approx(row["spend"])
+        assert item["numbers"]["revenue"] == pytest.approx(row["revenue"])
+        if item["action"] in ("review", "drop"):
+            assert bool(row["poor_performer"])
+        if item["action"] in ("scale", "renew"):
+            assert not bool(row["poor_performer"])
+
+
+def test_recommendations_follow_filters(traps_wh):
+    instagram = insights.recommendations(traps_wh, Filters(platform=("Instagram",)))
+    assert {i["numbers"].get("platform") for i in instagram if i["subject_type"] == "influencer"} == {"Instagram"}
+    assert not [i for i in instagram if i["subject_type"] == "platform"]  # one platform: nothing to move
+    # The selection's ROAS is the filtered one.
+    k = metrics.kpis(traps_wh, Filters(platform=("Instagram",)))
+    for item in by_action(instagram, "scale"):
+        assert item["numbers"]["selection_roas"] == pytest.approx(k["roas"])
+
+
+def test_settings_move_the_bar(traps_wh):
+    strict = insights.recommendations(traps_wh, settings=Settings(poor_roas=3.0))
+    # A1 (2.19x) now misses the bar: no longer scaled, reviewed instead.
+    assert "A1" not in [i["numbers"]["influencer_id"] for i in by_action(strict, "scale")]
+    assert "A1" in [i["numbers"]["influencer_id"] for i in by_action(strict, "review")]
+
+
+def test_empty_selection(traps_wh):
+    nothing = Filters(start="2030-01-01")
+    assert insights.recommendations(traps_wh, nothing) == []
+    findings = insights.key_findings(traps_wh, nothing)
+    assert [f["kind"] for f in findings] == ["headline"]
+    assert "ROAS —" in findings[0]["text"]
+
+
+# --- key findings -------------------------------------------------------------------------------
+
+def test_traps_findings(traps_wh):
+    findings = insights.key_findings(traps_wh)
+    kinds = [f["kind"] for f in findings]
+    assert kinds == ["headline", "concentration", "platforms", "poor_performers", "incremental"]
+    k = metrics.kpis(traps_wh)
+    head = findings[0]
+    assert head["numbers"]["revenue"] == pytest.approx(k["revenue"]) and head["numbers"]["roas"] == pytest.approx(k["roas"])
+    assert head["text"].startswith("₹20,000 attributed revenue from ₹11,850 spend across 5 creators: ROAS 1.69x")
+    concentration = findings[1]["numbers"]
+    assert concentration["top_n"] == 1 and concentration["creators"] == 5
+    assert concentration["revenue_share"] == pytest.approx(7000 / 20000)  # A1 (ties with C3 broken by id)
+    platforms = findings[2]["numbers"]
+    assert (platforms["best"], platforms["worst"]) == ("Instagram", "Facebook")
+    poor = findings[3]["numbers"]
+    assert poor["count"] == 2 == k["poor_performers"]
+    assert poor["spend_share"] == pytest.approx((5350 + 3000) / 11850)
+    assert "70.5% of spend (₹8,350)" in findings[3]["text"]
+    incremental = findings[4]["numbers"]
+    assert incremental["incremental_revenue"] == pytest.approx(k["incremental_revenue"])
+    assert "Assuming 2.0% of attributed revenue" in findings[4]["text"]
+
+
+def test_sample_findings(sample_wh):
+    findings = insights.key_findings(sample_wh)
+    assert 3 <= len(findings) <= 5
+    json.dumps(findings)
+    concentration = next(f for f in findings if f["kind"] == "concentration")["numbers"]
+    ranked = metrics.ranking(sample_wh)
+    known = ranked[ranked["known"]]
+    assert concentration["creators"] == len(known)
+    assert concentration["top_n"] == math.ceil(len(known) * insights.TOP_SHARE)
+    top = known.sort_values(["revenue", "influencer_id"], ascending=[False, True]).head(concentration["top_n"])
+    assert concentration["revenue_share"] == pytest.approx(top["revenue"].sum() / ranked["revenue"].sum())
+
+
+def test_findings_follow_filters(sample_wh):
+    options = metrics.filter_options(sample_wh)
+    platform = options["platform"][0]
+    findings = insights.key_findings(sample_wh, Filters(platform=(platform,)))
+    k = metrics.kpis(sample_wh, Filters(platform=(platform,)))
+    assert findings[0]["numbers"]["revenue"] == pytest.approx(k["revenue"])
+    assert findings[0]["numbers"]["influencers"] == k["influencers"]
