@@ -218,13 +218,13 @@ def run_serve(args) -> int:
 
 def run_report(args) -> int:
     import metrics
-    from reports.build import build_report
+    from reports import ReportError, build_report
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
     try:
         pdf = build_report(Warehouse(), filters_from(args), metrics.DEFAULT_SETTINGS)
-    except (metrics.FilterError, WarehouseMissing) as error:
+    except (metrics.FilterError, WarehouseMissing, ReportError) as error:
         return fail(str(error))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)

@@ -66,3 +66,21 @@ def test_validate_import_and_sample(tmp_path, traps_dir):
     assert summary["orders"] >= 500 and summary["influencers"] == 40
     tracked = sum(1 for _ in (sample_dir / "tracking_data.csv").open()) - 1
     assert tracked == 500
+
+
+def test_report_command_writes_a_pdf(tmp_path, traps_wh):
+    out = tmp_path / "nested" / "report.pdf"
+    result = run("--db", str(traps_wh.path), "report", "--out", str(out), "--platform", "Instagram")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "wrote" in result.stdout
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "₹14,000" in text  # Instagram revenue of the traps fixture
+
+
+def test_report_failure_is_a_clear_message(tmp_path, traps_wh):
+    result = subprocess.run(
+        [sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))", "--db", str(traps_wh.path),
+         "report", "--out", str(tmp_path / "r.pdf")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**__import__("os").environ, "HKDASH_CHROMIUM": str(tmp_path / "no-such-browser")})
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.startswith("hkdash:")

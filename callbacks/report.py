@@ -1,0 +1,95 @@
+"""The navbar's "Download PDF": the report of the current filters (the URL), in one click.
+
+While it renders the button is disabled and shows a spinner with "Preparing PDF…" (Dash's
+`running=`); a failure shows a red alert under the button with a message a person can act on.
+The selection is read from the URL (`State("url", "search")`, parsed like every page does), so
+the PDF covers exactly what the page shows; the click is the only trigger.
+
+On the first page load in a server process the chart browser is started in the background
+(`reports.images.prestart`), so the first click doesn't pay Chromium's start-up. It runs in the
+worker that serves the request, after any fork. Set HKDASH_REPORT_PREWARM=0 to skip it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from callbacks import common
+from components.report_button import BUSY_LABEL, BUTTON_ID, DOWNLOAD_ID, IDLE_LABEL, STATUS_ID
+
+log = logging.getLogger(__name__)
+
+BUTTON_TITLE = "A board-ready PDF of the current view (all filters applied)"
+
+
+def report_filename(filters, now: dt.datetime | None = None) -> str:
+    """hk-influencer-roi-2025-04-02-0900[-instagram-youtube].pdf (ASCII, no user-controlled path parts)."""
+    now = now or dt.datetime.now()
+    parts = [v for name in ("platform", "category", "tier", "brand", "campaign", "product") for v in getattr(filters, name)]
+    if filters.start or filters.end:
+        parts.append(f"{filters.start or 'start'}-to-{filters.end or 'end'}")
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")[:60].strip("-")
+    return f"hk-influencer-roi-{now:%Y-%m-%d-%H%M}" + (f"-{slug}" if slug else "") + ".pdf"
+
+
+def error_alert(message: str) -> dbc.Alert:
+    return dbc.Alert(
+        [html.I(className="bi bi-exclamation-triangle-fill me-1", **{"aria-hidden": "true"}),
+         html.Strong("PDF report failed. "), message],
+        color="danger", dismissable=True, className="hk-report-error mb-0 py-1 px-2 small",
+        id="report-error",
+    )
+
+
+def make_report(search: str | None):
+    """(dcc.Download data, status children) for the selection in `search` — the callback body."""
+    from reports import ReportError, build_report  # imported on first click, not at app start
+
+    filters = common.filters_from_search(search)
+    try:
+        pdf = build_report(common.warehouse(), filters, common.settings())
+    except ReportError as error:
+        log.warning("PDF report failed: %s", error)
+        return no_update, error_alert(str(error))
+    except Exception as error:  # noqa: BLE001 - the person clicking needs a message, the log the trace
+        if common.is_missing_warehouse(error):
+            return no_update, error_alert("No data set is imported yet: import one on the Data page, then try again.")
+        log.exception("PDF report failed")
+        return no_update, error_alert(f"Unexpected error ({type(error).__name__}); the details are in the server log.")
+    return dcc.send_bytes(pdf, report_filename(filters), type="application/pdf"), None
+
+
+@callback(
+    Output(DOWNLOAD_ID, "data"),
+    Output(STATUS_ID, "children"),
+    Input(BUTTON_ID, "n_clicks"),
+    State("url", "search"),
+    running=[
+        (Output(BUTTON_ID, "disabled"), True, False),
+        (Output(BUTTON_ID, "children"), BUSY_LABEL, IDLE_LABEL),
+        (Output(STATUS_ID, "hidden"), True, False),
+    ],
+    prevent_initial_call=True,
+)
+def download_report(n_clicks, search):
+    if not n_clicks:
+        return no_update, no_update
+    return make_report(search)
+
+
+@callback(Output(BUTTON_ID, "title"), Input("url", "pathname"))
+def prewarm_report_browser(_pathname):
+    """Start the chart browser of this server process in the background (first page load only)."""
+    if os.environ.get("HKDASH_REPORT_PREWARM", "1") != "0":
+        try:
+            from reports import images
+
+            images.prestart()
+        except Exception:  # noqa: BLE001 - a warm-up must never break page loads
+            log.debug("report browser warm-up failed", exc_info=True)
+    return BUTTON_TITLE

@@ -1,0 +1,377 @@
+"""The report of a selection: metrics → formatted context → `render_pdf`.
+
+    from reports.build import build_report
+    pdf = build_report(wh, metrics.Filters(platform=["Instagram"]), metrics.DEFAULT_SETTINGS)
+
+Numbers come from the `metrics` API only (the warehouse is never queried here), charts from the
+dashboard's own figure builders (`components.figures`), money formatting from `components.format`.
+Everything the template prints is text; the template escapes it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pandas as pd
+
+import metrics
+from components import figures
+from components import format as fmt
+from reports import images
+from reports.pdf import render_pdf
+
+TITLE = "Influencer campaign ROI report"
+FILTER_LABELS = {"platform": "Platform", "category": "Category", "tier": "Tier", "brand": "Brand",
+                 "campaign": "Campaign", "product": "Product"}
+TOP_N = 10
+MAX_TABLE_ROWS = 25
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def _num(value) -> float | None:
+    return fmt.clean(value)
+
+
+def _date(value) -> str:
+    if value is None:
+        return "…"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%b %Y}"
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    return frame.to_dict("records")
+
+
+def _reason(row: dict, settings) -> str:
+    spend, revenue = _num(row.get("spend")) or 0, _num(row.get("revenue")) or 0
+    if spend > 0 and revenue == 0:
+        return "spend with no revenue"
+    reasons = []
+    roi, roas = _num(row.get("roi_pct")), _num(row.get("roas"))
+    if roi is not None and roi < settings.poor_roi_pct:
+        reasons.append(f"ROI {fmt.pct(roi)} < {settings.poor_roi_pct:g}%")
+    if roas is not None and roas < settings.poor_roas:
+        reasons.append(f"ROAS {fmt.ratio(roas)} < {settings.poor_roas:g}x")
+    return "; ".join(reasons)
+
+
+def _grain(start: dt.date | None, end: dt.date | None) -> str:
+    if not start or not end:
+        return "month"
+    days = (end - start).days
+    return "month" if days > 120 else "week" if days > 45 else "day"
+
+
+# --- the parts of the report -------------------------------------------------------------------
+
+def _period(filters, bounds) -> tuple[str, dt.date | None, dt.date | None]:
+    first, last = bounds if bounds else (None, None)
+    start, end = filters.start or first, filters.end or last
+    if not start and not end:
+        return "All dates (no dated sales or posts)", None, None
+    text = f"{_date(start)} – {_date(end)}"
+    if not (filters.start or filters.end):
+        text += " (all dates in the data)"
+    return text, start, end
+
+
+def _filters(filters) -> list[dict]:
+    out = [{"label": FILTER_LABELS[name], "value": ", ".join(getattr(filters, name))}
+           for name in FILTER_LABELS if getattr(filters, name)]
+    if filters.start or filters.end:
+        out.append({"label": "Dates", "value": f"{_date(filters.start)} to {_date(filters.end)}"})
+    return out
+
+
+def _dataset(info: dict, now: dt.datetime) -> dict:
+    imported = info.get("imported_at")
+    freshness = "unknown"
+    if imported:
+        try:
+            when = dt.datetime.fromisoformat(str(imported))
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.timezone.utc)
+            age = (now - when).days
+            ago = "today" if age <= 0 else "1 day ago" if age == 1 else f"{age} days ago"
+            freshness = f"imported {_date(when.date())} {when:%H:%M} {when.tzname() or 'UTC'} ({ago})"
+        except ValueError:
+            freshness = f"imported {imported}"
+    facts = [
+        {"label": "Rows", "value": f"{fmt.count(info.get('influencers'))} influencers · {fmt.count(info.get('posts'))} posts · "
+                                   f"{fmt.count(info.get('sales_rows'))} sales rows · {fmt.count(info.get('payouts'))} payout rows"},
+        {"label": "Buyer ids", "value": "present (new customers counted)" if info.get("has_user_ids")
+         else "absent (new customers estimated)"},
+    ]
+    if info.get("first_sale") or info.get("last_sale"):
+        facts.append({"label": "Sales dated", "value": f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"})
+    warnings = [str(w) for w in (info.get("warning_lines") or [])]
+    if len(warnings) > 5:
+        warnings = warnings[:5] + [f"… and {len(warnings) - 5} more import warnings"]
+    elif not warnings and info.get("warnings"):
+        warnings = [f"{info['warnings']} import warnings (see `hkdash validate`)"]
+    # The source folder is a server path: not shown in a document meant to travel.
+    return {"name": str(info.get("name") or "—"), "freshness": freshness, "facts": facts, "warnings": warnings}
+
+
+def _kpis(k: dict, settings) -> list[dict]:
+    estimated = bool(k.get("new_customers_estimated"))
+    baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
+    return [
+        {"label": "Revenue", "value": fmt.inr_compact(k.get("revenue")), "note": fmt.inr(k.get("revenue"))},
+        {"label": "Spend", "value": fmt.inr_compact(k.get("spend")), "note": fmt.inr(k.get("spend"))},
+        {"label": "ROAS", "value": fmt.ratio(k.get("roas")), "note": "revenue ÷ spend"},
+        {"label": "ROI", "value": fmt.pct(k.get("roi_pct")), "note": "(revenue − spend) ÷ spend"},
+        {"label": "Orders", "value": fmt.count(k.get("orders")), "note": f"AOV {fmt.inr(k.get('aov'))}"},
+        {"label": "Cost per order", "value": fmt.inr(k.get("cost_per_order"), 2), "note": "spend ÷ orders"},
+        {"label": "New customers", "value": fmt.count(k.get("new_customers")),
+         "note": "estimated from orders" if estimated else "first attributed order"},
+        {"label": "CAC", "value": fmt.inr(k.get("cac"), 2), "note": "estimated" if estimated else "spend ÷ new customers"},
+        {"label": "Incremental revenue", "value": fmt.inr_compact(k.get("incremental_revenue")),
+         "note": f"assumed baseline {baseline}"},
+        {"label": "Incremental ROAS", "value": fmt.ratio(k.get("incremental_roas")), "note": f"assumed baseline {baseline}"},
+        {"label": "Engagement rate", "value": fmt.pct(k.get("engagement_rate_pct"), 2),
+         "note": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}"},
+        {"label": "Poor performers", "value": f"{fmt.count(k.get('poor_performers'))} of {fmt.count(k.get('influencers'))}",
+         "note": f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x"},
+    ]
+
+
+def _incremental(k: dict, settings) -> dict:
+    share = k.get("baseline_share", settings.baseline_share)
+    baseline_amount = (_num(k.get("revenue")) or 0) * share
+    return {
+        "title": "Incremental view (assumed baseline)",
+        "rows": [
+            {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
+            {"label": f"Assumed baseline ({fmt.share(share, 1)})", "value": f"− {fmt.inr(baseline_amount)}"},
+            {"label": "Incremental revenue", "value": fmt.inr(k.get("incremental_revenue"))},
+            {"label": "Spend", "value": fmt.inr(k.get("spend"))},
+            {"label": "Incremental ROAS", "value": fmt.ratio(k.get("incremental_roas"))},
+        ],
+        "assumption": (
+            f"Assumption: {fmt.share(share, 1)} of attributed revenue would have happened without the campaigns "
+            f"(setting baseline_share = {share:g}). Incremental revenue = revenue × (1 − baseline share); "
+            "incremental ROAS = incremental revenue ÷ spend. This is an assumed baseline, not a measured lift."
+        ),
+    }
+
+
+def _findings(wh, filters, settings, k: dict) -> list[str]:
+    """The same key findings as the /insights page (metrics.key_findings)."""
+    if not (_num(k.get("revenue")) or _num(k.get("spend"))):
+        return ["This selection has no sales and no spend: there is nothing to report for these filters."]
+    return [item["text"] for item in metrics.key_findings(wh, filters, settings)]
+
+
+def _recommendations(wh, filters, settings) -> list[dict]:
+    """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
+    return [{"text": item["text"], "evidence": item["evidence"]}
+            for item in metrics.recommendations(wh, filters, settings)]
+
+
+def _table(title: str, columns: list[tuple[str, str, Any]], rows: list[dict], note: str = "", limit: int | None = None,
+           empty: str | None = None) -> dict:
+    numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
+    shown = rows if limit is None else rows[:limit]
+    if limit is not None and len(rows) > limit:
+        note = (note + " " if note else "") + f"Showing {limit} of {len(rows)}; the dashboard has them all."
+    return {
+        "title": title,
+        "note": note,
+        "columns": [c for _, c, _ in columns],
+        "numeric": numeric,
+        "rows": [[("" if row.get(key) is None else str(row.get(key))) if f is str else f(row.get(key))
+                  for key, _, f in columns] for row in shown],
+        "empty": empty,
+    }
+
+
+def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings) -> list[dict]:
+    money = fmt.inr_compact
+    top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
+    poor_rows = [dict(r, reason=_reason(r, settings)) for r in
+                 sorted(poor, key=lambda r: (-(_num(r.get("spend")) or 0), str(r["influencer_id"])))]
+    total_spend = _num(k.get("spend")) or 0
+    payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
+    if payout_rows:
+        payout_rows = payout_rows + [{"basis": "Total", "spend": total_spend, "spend_share": 1.0 if total_spend else None,
+                                      "influencers": None}]
+    return [
+        _table("Top 10 influencers by ROAS", [
+            ("rank", "#", fmt.count), ("name", "Name", str), ("platform", "Platform", str), ("category", "Category", str),
+            ("revenue", "Revenue", money), ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio),
+            ("roi_pct", "ROI", fmt.pct), ("cac", "CAC", fmt.inr), ("efficiency_score", "Score", fmt.score),
+        ], top, note="Ranked by pooled ROAS (revenue ÷ spend); score = efficiency score 0–100."),
+        _table("Poor performers", [
+            ("name", "Name", str), ("platform", "Platform", str), ("revenue", "Revenue", money),
+            ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio), ("roi_pct", "ROI", fmt.pct),
+            ("reason", "Why", str),
+        ], poor_rows, limit=MAX_TABLE_ROWS,
+            note=f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue; "
+                 "by spend, largest first.",
+            empty="No poor performers in this selection."),
+        _table("Platforms", [
+            ("platform", "Platform", str), ("influencers", "Influencers", fmt.count), ("revenue", "Revenue", money),
+            ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio), ("roi_pct", "ROI", fmt.pct),
+            ("orders", "Orders", fmt.count), ("cac", "CAC", fmt.inr), ("revenue_share", "Revenue share", fmt.share),
+        ], platforms),
+        _table("Categories", [
+            ("category", "Category", str), ("influencers", "Influencers", fmt.count), ("followers", "Followers", fmt.followers),
+            ("revenue", "Revenue", money), ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio),
+            ("roi_pct", "ROI", fmt.pct), ("revenue_share", "Revenue share", fmt.share),
+        ], categories),
+        _table("Campaigns", [
+            ("campaign", "Campaign", str), ("revenue", "Revenue", money), ("spend", "Spend", money),
+            ("roas", "ROAS", fmt.ratio), ("orders", "Orders", fmt.count), ("cac", "CAC", fmt.inr),
+            ("revenue_share", "Revenue share", fmt.share),
+        ], campaigns, limit=MAX_TABLE_ROWS, note="By revenue, largest first. Unattributed: sales or costs with no campaign."),
+        _table("Payouts by basis", [
+            ("basis", "Basis", str), ("spend", "Spend", fmt.inr), ("spend_share", "Share of spend", fmt.share),
+            ("influencers", "Influencers", fmt.count),
+        ], payout_rows, note="What the spend pays for. Hybrid = per-post fee plus commission.",
+            empty="No spend in this selection."),
+    ]
+
+
+def _methodology(settings, undated: dict | None) -> dict:
+    tiers = settings.tier_bounds
+    formulas = [
+        ("Revenue", "Σ revenue of attributed sales in the selection", "tracked by promo code, link or swipe-up"),
+        ("Orders", "Σ orders of attributed sales", ""),
+        ("Spend", "Σ payouts + gifted products + other cost", "total_cost where given, else computed from the terms"),
+        ("ROAS", "revenue ÷ spend", "pooled: ratio of sums, never a mean of ratios"),
+        ("ROI %", "(revenue − spend) ÷ spend × 100", ""),
+        ("AOV", "revenue ÷ orders", ""),
+        ("Cost per order", "spend ÷ orders", ""),
+        ("New customers", "buyers (user_id) counted once, on their first attributed order",
+         f"without user ids: new_customer_share × orders ({settings.new_customer_share:g}), labelled estimated"),
+        ("CAC", "spend ÷ new customers", "estimated when new customers are"),
+        ("Incremental revenue", "revenue × (1 − baseline_share)", f"assumed baseline {settings.baseline_share:g}"),
+        ("Incremental ROAS", "incremental revenue ÷ spend", ""),
+        ("Engagements", "likes + comments + shares + saves", "over the columns present"),
+        ("Engagement rate %", f"engagements ÷ {settings.engagement_basis} × 100", "posts reporting the denominator"),
+        ("CPE", "spend ÷ engagements", ""),
+        ("CPM", "spend ÷ impressions × 1000", "reach where impressions are missing (labelled)"),
+        ("Revenue per follower", "revenue ÷ follower_count", ""),
+        ("Efficiency score", "40% ROI + 40% ROAS + 20% revenue per follower, each as a percentile rank (0–100)",
+         "among influencers in the selection; undefined ROAS scores last"),
+        ("Poor performer", f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend > 0 with no revenue", ""),
+        ("Tiers", f"nano < {tiers[0]:,}; micro < {tiers[1]:,}; mid < {tiers[2]:,}; macro < {tiers[3]:,}; mega ≥ {tiers[3]:,} followers", ""),
+    ]
+    notes = [
+        "Ratios are pooled (ratio of sums over the selection). “—” means undefined: the denominator is zero.",
+        "Spend follows the filters: platform, category and tier select whole influencers; brand, campaign, product "
+        "and dates take a share of each influencer's cost — fixed fees and gifted products follow the influencer's "
+        "posts in the selection, per-order fees and commissions follow its sales in the selection. Parts always add "
+        "up to the whole.",
+        "Sales or costs without a date are in the totals but excluded by any date filter and left out of the "
+        "time chart. Sales or costs without a brand, campaign or product are shown as “Unattributed”.",
+        "Sales and payouts of influencers missing from the influencer list are kept under platform and category "
+        "“Unknown”. The tracking source (promo code, link, swipe-up…) is never used as the platform.",
+        "Money is in Indian Rupees with Indian digit grouping; L = lakh (₹1,00,000), Cr = crore (₹1,00,00,000).",
+    ]
+    if undated and (undated.get("revenue") or undated.get("spend")):
+        notes.append(f"In this selection {fmt.inr(undated.get('revenue'))} of revenue and {fmt.inr(undated.get('spend'))} "
+                     "of spend carry no date.")
+    settings_rows = [
+        {"label": "Baseline share (incrementality)", "value": f"{settings.baseline_share:g}"},
+        {"label": "New-customer share (no user ids)", "value": f"{settings.new_customer_share:g}"},
+        {"label": "Poor performer: ROI below", "value": f"{settings.poor_roi_pct:g}%"},
+        {"label": "Poor performer: ROAS below", "value": f"{settings.poor_roas:g}x"},
+        {"label": "Engagement rate denominator", "value": settings.engagement_basis},
+        {"label": "Tier bounds (micro, mid, macro, mega)", "value": ", ".join(f"{b:,}" for b in tiers)},
+    ]
+    return {
+        "intro": "Every figure in this report is computed by the same functions as the dashboard, over the filters "
+                 "on the cover.",
+        "formulas": [{"name": n, "formula": f, "note": note} for n, f, note in formulas],
+        "settings": settings_rows,
+        "notes": notes,
+    }
+
+
+def _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated: dict | None,
+            settings) -> list[dict]:
+    caption_ts = "Bars: revenue and spend per period; line: ROAS (revenue ÷ spend)."
+    if undated and (undated.get("revenue") or undated.get("spend")):
+        caption_ts += (f" Not shown (no date): {fmt.inr_compact(undated.get('revenue'))} revenue, "
+                       f"{fmt.inr_compact(undated.get('spend'))} spend.")
+    return [
+        {"title": "Revenue vs spend over time", "figure": figures.revenue_spend_over_time(ts), "caption": caption_ts},
+        {"title": "ROAS by platform", "figure": figures.roas_by_platform(platforms_df),
+         "caption": "Pooled ROAS per platform; dotted line = break-even (1x). Undefined ROAS (no spend) has no bar."},
+        {"title": "Category × platform (ROAS)", "figure": figures.category_platform_heatmap(cat_plat_df),
+         "caption": "Pooled ROAS of each category on each platform; blank = no spend."},
+        {"title": f"Top {TOP_N} influencers by revenue", "figure": figures.top_influencers(ranked_df, n=TOP_N),
+         "caption": "Colour = platform."},
+        {"title": "Payout mix", "figure": figures.payout_mix(payouts_df), "caption": "Spend by payout basis."},
+        {"title": "Engagement rate by platform", "figure": figures.engagement_by_platform(engagement_df),
+         "caption": f"Pooled engagement rate: engagements ÷ {settings.engagement_basis} × 100."},
+    ]
+
+
+def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None) -> dict:
+    """The report context (see reports.pdf) of a selection, from the metrics API."""
+    now = now or dt.datetime.now().astimezone()
+    k = metrics.kpis(wh, filters, settings)
+    bounds = metrics.date_bounds(wh)
+    period, start, end = _period(filters, bounds)
+    ts = metrics.timeseries(wh, filters, settings, grain=_grain(start, end))
+    undated = ts.attrs.get("undated")
+    platforms_df = metrics.breakdown(wh, "platform", filters, settings)
+    categories_df = metrics.breakdown(wh, "category", filters, settings)
+    cat_plat_df = metrics.breakdown(wh, ["category", "platform"], filters, settings)
+    campaigns_df = metrics.breakdown(wh, "campaign", filters, settings)
+    ranked_df = metrics.ranking(wh, filters, settings)
+    payouts_df = metrics.payouts_by_basis(wh, filters, settings)
+    engagement_df = metrics.engagement_by_platform(wh, filters, settings)
+    info = metrics.dataset_info(wh)
+
+    ranked = _records(ranked_df)
+    poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
+    platforms, categories = _records(platforms_df), _records(categories_df)
+    campaigns, payouts = _records(campaigns_df), _records(payouts_df)
+    return {
+        "title": TITLE,
+        "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
+        "brand": "HealthKart",
+        "period": period,
+        "filters": _filters(filters),
+        "dataset": _dataset(info, now),
+        "generated_at": f"{now:%d %b %Y, %H:%M} {now.tzname() or ''}".strip(),
+        "kpis": _kpis(k, settings),
+        "incremental": _incremental(k, settings),
+        "findings": _findings(wh, filters, settings, k),
+        "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
+        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings),
+        "recommendations": _recommendations(wh, filters, settings),
+        "methodology": _methodology(settings, undated),
+    }
+
+
+def build_report(wh, filters: "metrics.Filters | None" = None, settings: "metrics.Settings | None" = None, *,
+                 timings: dict | None = None) -> bytes:
+    """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
+
+    Raises reports.ReportError when charts or the PDF can't be produced; metrics' own errors
+    (FilterError, WarehouseMissing) pass through unchanged.
+    """
+    filters = filters if filters is not None else metrics.Filters()
+    settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
+    images.prestart()  # Chromium starts while the metrics run (no-op when it is up already)
+    t0 = time.perf_counter()
+    context = build_context(wh, filters, settings)
+    t1 = time.perf_counter()
+    render_timings: dict = {}
+    pdf = render_pdf(context, timings=render_timings)
+    if timings is not None:
+        timings.update(render_timings)
+        timings["metrics"] = t1 - t0
+        timings["total"] = time.perf_counter() - t0
+    return pdf
