@@ -150,7 +150,7 @@ def run_summary(args) -> int:
 
 
 def format_summary(document: dict) -> str:
-    from components.format import count, inr, pct, ratio, score
+    from metrics.format import count, inr, pct, ratio, score
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     headline = [

@@ -8,7 +8,7 @@ import metrics
 
 from callbacks import common
 from components import figures
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import empty_state, kpi_card, kpi_row, notice
 from components.tables import records, table_id
 

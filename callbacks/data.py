@@ -33,7 +33,7 @@ from dash import Input, Output, State, callback, ctx, html, no_update
 import metrics
 
 from callbacks import common
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import notice, stat_list
 from components.upload import MAX_SHOWN, files_table, problems_table
 

@@ -16,7 +16,7 @@ import metrics
 from metrics.filters import FilterError, Filters
 
 from callbacks import common
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import notice
 from components.filter_bar import FILTER_FIELDS
 

@@ -11,7 +11,7 @@ import metrics
 
 from callbacks import common
 from components import figures
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
 from components.tables import count_col, csv_button, data_grid, money_col, pct_col, records, table_id, text_col
 

@@ -8,7 +8,7 @@ import metrics
 from metrics import insights
 
 from callbacks import common
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import kpi_card, kpi_row
 from components.tables import table_id
 

@@ -7,7 +7,7 @@ import metrics
 
 from callbacks import common
 from components import figures
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import kpi_card
 
 

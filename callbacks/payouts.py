@@ -7,7 +7,7 @@ import metrics
 
 from callbacks import common
 from components import figures
-from components import format as fmt
+from metrics import format as fmt
 from components.cards import kpi_card, kpi_row, notice
 from components.tables import records, table_id
 # Table names as in pages/payouts.py (pages are not imported here: they register with Dash on import).

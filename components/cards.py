@@ -35,7 +35,7 @@ def kpi_card(kpi_id: str, label: str, value: str, formula: str, sub=None, badge:
     """One headline number.
 
     kpi_id: short unique name, e.g. "revenue"; ids become kpi-{kpi_id}-value / -info.
-    value: already formatted text (components.format). formula: shown in the tooltip.
+    value: already formatted text (metrics.format). formula: shown in the tooltip.
     sub: secondary line (text or components). badge: small label such as "estimated".
     tone: None, "good" or "bad" colours the value.
     """

@@ -22,7 +22,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import format as fmt
+from metrics import format as fmt
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

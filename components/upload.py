@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components import format as fmt
+from metrics import format as fmt
 
 MAX_SHOWN = 20  # problems listed per kind; the rest are counted
 VALUE_CHARS = 80  # a cell value longer than this is cut in the report (the reason names the problem)

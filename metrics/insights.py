@@ -2,9 +2,8 @@
 
 Used by the /insights page and the PDF report. Every item carries the raw numbers that justify it
 (float rupees, plain ratios; None where undefined) so callers can format them their own way, and
-a ready-made sentence (`text`) plus short `evidence` strings for people. Those strings format
-money with babel in Indian style (see `money`); they do not use components.format because
-metrics must not depend on the presentation layer.
+a ready-made sentence (`text`) plus short `evidence` strings for people, formatted by
+metrics.format (₹ with Indian grouping, lakh / crore; "—" where undefined).
 
 Rules (all thresholds are module constants or `Settings`; documented in docs/insights.md):
 
@@ -32,8 +31,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from babel.numbers import format_decimal
 
+from metrics import format as fmt
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown
 from metrics.filters import Filters
@@ -50,57 +49,6 @@ BUDGET_SHIFT_SHARE = 0.2  # the share of the worst value's spend a "move budget"
 TOP_SHARE = 0.10  # "top 10 % of creators"
 MIN_CREATORS_FOR_CONCENTRATION = 5  # below this "the top 10 %" is one creator and says little
 
-LOCALE = "en_IN"
-DASH = "—"
-LAKH, CRORE = 100_000, 10_000_000
-
-
-# --- plain formatting (babel, Indian grouping); callers with components.format may reformat ----
-
-def _num(value) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def money(value) -> str:
-    """₹ with Indian grouping, lakh / crore above one lakh: ₹2.92 Cr, ₹49.99 L, ₹99,999; '—' if undefined."""
-    number = _num(value)
-    if number is None:
-        return DASH
-    sign, magnitude = ("-" if number < 0 else ""), abs(number)
-    if magnitude >= CRORE or round(magnitude / LAKH, 2) >= 100:
-        return f"{sign}₹{format_decimal(magnitude / CRORE, format='#,##,##0.00', locale=LOCALE)} Cr"
-    if round(magnitude) >= LAKH:
-        return f"{sign}₹{format_decimal(magnitude / LAKH, format='#,##,##0.00', locale=LOCALE)} L"
-    return f"{sign}₹{format_decimal(round(magnitude), format='#,##,##0', locale=LOCALE)}"
-
-
-def times(value) -> str:
-    number = _num(value)
-    return DASH if number is None else f"{format_decimal(number, format='#,##0.00', locale=LOCALE)}x"
-
-
-def percent(value, decimals: int = 1) -> str:
-    """A value already in percent: 35.2 -> '35.2%'."""
-    number = _num(value)
-    pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
-    return DASH if number is None else f"{format_decimal(number, format=pattern, locale=LOCALE)}%"
-
-
-def share(value, decimals: int = 1) -> str:
-    """A fraction as percent: 0.352 -> '35.2%'."""
-    number = _num(value)
-    return DASH if number is None else percent(number * 100, decimals)
-
-
-def whole(value) -> str:
-    number = _num(value)
-    return DASH if number is None else format_decimal(round(number), format="#,##,##0", locale=LOCALE)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -118,11 +66,11 @@ def _creators(wh, filters: Filters, settings: Settings) -> tuple[list[dict], flo
             "influencer_id": str(row["influencer_id"]),
             "name": str(row["name"]) if row["name"] is not None else str(row["influencer_id"]),
             "platform": row["platform"], "category": row["category"], "tier": row["tier"],
-            "revenue": _num(row["revenue"]) or 0.0, "spend": _num(row["spend"]) or 0.0,
-            "orders": _num(row["orders"]) or 0.0, "new_customers": _num(row["new_customers"]),
+            "revenue": fmt.clean(row["revenue"]) or 0.0, "spend": fmt.clean(row["spend"]) or 0.0,
+            "orders": fmt.clean(row["orders"]) or 0.0, "new_customers": fmt.clean(row["new_customers"]),
             "new_customers_estimated": bool(row["new_customers_estimated"]),
-            "roas": _num(row["roas"]), "roi_pct": _num(row["roi_pct"]), "cac": _num(row["cac"]),
-            "cost_per_order": _num(row["cost_per_order"]), "efficiency_score": _num(row["efficiency_score"]),
+            "roas": fmt.clean(row["roas"]), "roi_pct": fmt.clean(row["roi_pct"]), "cac": fmt.clean(row["cac"]),
+            "cost_per_order": fmt.clean(row["cost_per_order"]), "efficiency_score": fmt.clean(row["efficiency_score"]),
             "poor_performer": bool(row["poor_performer"]),
         })
     return rows, total_revenue, total_spend
@@ -139,9 +87,9 @@ def _creator_numbers(c: dict, pooled_roas: float | None) -> dict:
 
 
 def _creator_evidence(c: dict) -> list[str]:
-    cac = f"CAC {money(c['cac'])}" + (" (estimated)" if c["new_customers_estimated"] and c["cac"] is not None else "")
-    return [f"ROAS {times(c['roas'])}", f"ROI {percent(c['roi_pct'])}",
-            f"revenue {money(c['revenue'])} on spend {money(c['spend'])}", cac]
+    cac = f"CAC {fmt.inr_compact(c['cac'])}" + (" (estimated)" if c["new_customers_estimated"] and c["cac"] is not None else "")
+    return [f"ROAS {fmt.ratio(c['roas'])}", f"ROI {fmt.pct(c['roi_pct'])}",
+            f"revenue {fmt.inr_compact(c['revenue'])} on spend {fmt.inr_compact(c['spend'])}", cac]
 
 
 def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[str], subject_type: str) -> dict:
@@ -172,19 +120,19 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
     scale.sort(key=lambda c: (-(c["efficiency_score"] or 0.0), -c["revenue"], c["influencer_id"]))
     scale = scale[:MAX_PER_ACTION]
     for c in scale:
-        reason = (f"ROAS {times(c['roas'])} against {times(pooled)} for the selection, "
-                  f"{money(c['revenue'])} revenue on {money(c['spend'])} spend"
+        reason = (f"ROAS {fmt.ratio(c['roas'])} against {fmt.ratio(pooled)} for the selection, "
+                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
                   + (f", efficiency score {c['efficiency_score']:.0f}/100." if c["efficiency_score"] is not None else "."))
         out.append(_item("scale", c["name"], reason, _creator_numbers(c, pooled),
-                         _creator_evidence(c) + [f"selection ROAS {times(pooled)}"], "influencer"))
+                         _creator_evidence(c) + [f"selection ROAS {fmt.ratio(pooled)}"], "influencer"))
 
     chosen = {c["influencer_id"] for c in scale}
     renew = [c for c in funded if c["influencer_id"] not in chosen and not c["poor_performer"] and c["revenue"] > 0]
     renew.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
     for c in renew[:MAX_PER_ACTION]:
-        reason = (f"Clears the bar (ROAS {times(c['roas'])} ≥ {times(settings.poor_roas)}, "
-                  f"ROI {percent(c['roi_pct'])} ≥ {percent(settings.poor_roi_pct)}) with "
-                  f"{money(c['revenue'])} revenue on {money(c['spend'])} spend; keep the current terms.")
+        reason = (f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
+                  f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
+                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; keep the current terms.")
         out.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
 
     for dimension in ("platform", "category"):
@@ -198,11 +146,11 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
     for c in review[:MAX_REVIEW]:
         misses = []
         if c["roas"] is not None and c["roas"] < settings.poor_roas:
-            misses.append(f"ROAS {times(c['roas'])} < {times(settings.poor_roas)}")
+            misses.append(f"ROAS {fmt.ratio(c['roas'])} < {fmt.ratio(settings.poor_roas)}")
         if c["roi_pct"] is not None and c["roi_pct"] < settings.poor_roi_pct:
-            misses.append(f"ROI {percent(c['roi_pct'])} < {percent(settings.poor_roi_pct)}")
-        reason = (f"Below the bar ({'; '.join(misses)}) on {money(c['spend'])} spend "
-                  f"({share(ratio(c['spend'], total_spend))} of the selection's): renegotiate terms or the brief.")
+            misses.append(f"ROI {fmt.pct(c['roi_pct'])} < {fmt.pct(settings.poor_roi_pct)}")
+        reason = (f"Below the bar ({'; '.join(misses)}) on {fmt.inr_compact(c['spend'])} spend "
+                  f"({fmt.share(ratio(c['spend'], total_spend))} of the selection's): renegotiate terms or the brief.")
         numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], total_spend),
                                                  "poor_roas": settings.poor_roas, "poor_roi_pct": settings.poor_roi_pct}
         out.append(_item("review", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
@@ -211,10 +159,10 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
     drop.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
     for c in drop[:MAX_REVIEW]:
         if c["revenue"] <= 0:
-            reason = f"{money(c['spend'])} spend with no attributed revenue in the selection."
+            reason = f"{fmt.inr_compact(c['spend'])} spend with no attributed revenue in the selection."
         else:
-            reason = (f"Revenue {money(c['revenue'])} does not cover spend {money(c['spend'])} "
-                      f"(ROAS {times(c['roas'])}): each rupee returns less than a rupee.")
+            reason = (f"Revenue {fmt.inr_compact(c['revenue'])} does not cover spend {fmt.inr_compact(c['spend'])} "
+                      f"(ROAS {fmt.ratio(c['roas'])}): each rupee returns less than a rupee.")
         numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], total_spend)}
         out.append(_item("drop", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
     return out
@@ -227,10 +175,10 @@ def _rated_values(wh, dimension: str, filters: Filters, settings: Settings) -> l
     """
     frame = breakdown(wh, dimension, filters, settings)
     rows = [r for r in frame.to_dict("records")
-            if str(r[dimension]) != "Unknown" and (_num(r["spend"]) or 0) > 0 and _num(r["roas"]) is not None]
-    total_spend = sum(_num(r["spend"]) for r in rows)
-    rows = [r for r in rows if (ratio(_num(r["spend"]), total_spend) or 0) >= MIN_SPEND_SHARE]
-    rows.sort(key=lambda r: (-_num(r["roas"]), str(r[dimension])))
+            if str(r[dimension]) != "Unknown" and (fmt.clean(r["spend"]) or 0) > 0 and fmt.clean(r["roas"]) is not None]
+    total_spend = sum(fmt.clean(r["spend"]) for r in rows)
+    rows = [r for r in rows if (ratio(fmt.clean(r["spend"]), total_spend) or 0) >= MIN_SPEND_SHARE]
+    rows.sort(key=lambda r: (-fmt.clean(r["roas"]), str(r[dimension])))
     return rows
 
 
@@ -239,24 +187,24 @@ def _move_budget(wh, dimension: str, filters: Filters, settings: Settings) -> di
     if len(rows) < 2:
         return None
     best, worst = rows[0], rows[-1]
-    best_roas, worst_roas = _num(best["roas"]), _num(worst["roas"])
+    best_roas, worst_roas = fmt.clean(best["roas"]), fmt.clean(worst["roas"])
     if worst_roas > 0 and best_roas < worst_roas * MIN_ROAS_GAP:
         return None
-    shift = _num(worst["spend"]) * BUDGET_SHIFT_SHARE
+    shift = fmt.clean(worst["spend"]) * BUDGET_SHIFT_SHARE
     gain = shift * (best_roas - worst_roas)
     subject = f"Move budget from {worst[dimension]} to {best[dimension]}"
-    reason = (f"ROAS {times(best_roas)} on {best[dimension]} against {times(worst_roas)} on "
-              f"{worst[dimension]} ({money(worst['spend'])} spend). Shifting {share(BUDGET_SHIFT_SHARE, 0)} of it "
-              f"({money(shift)}) would add about {money(gain)} revenue if both ROAS held (estimate).")
+    reason = (f"ROAS {fmt.ratio(best_roas)} on {best[dimension]} against {fmt.ratio(worst_roas)} on "
+              f"{worst[dimension]} ({fmt.inr_compact(worst['spend'])} spend). Shifting {fmt.share(BUDGET_SHIFT_SHARE, 0)} of it "
+              f"({fmt.inr_compact(shift)}) would add about {fmt.inr_compact(gain)} revenue if both ROAS held (estimate).")
     numbers = {
         "dimension": dimension, "from": str(worst[dimension]), "to": str(best[dimension]),
         "from_roas": worst_roas, "to_roas": best_roas, "roas_gap": best_roas - worst_roas,
-        "from_spend": _num(worst["spend"]), "to_spend": _num(best["spend"]),
+        "from_spend": fmt.clean(worst["spend"]), "to_spend": fmt.clean(best["spend"]),
         "shift_share": BUDGET_SHIFT_SHARE, "shift": shift, "estimated_revenue_gain": gain,
     }
-    evidence = [f"{best[dimension]} ROAS {times(best_roas)}", f"{worst[dimension]} ROAS {times(worst_roas)}",
-                f"{worst[dimension]} spend {money(worst['spend'])}",
-                f"estimated gain {money(gain)} on {money(shift)} moved"]
+    evidence = [f"{best[dimension]} ROAS {fmt.ratio(best_roas)}", f"{worst[dimension]} ROAS {fmt.ratio(worst_roas)}",
+                f"{worst[dimension]} spend {fmt.inr_compact(worst['spend'])}",
+                f"estimated gain {fmt.inr_compact(gain)} on {fmt.inr_compact(shift)} moved"]
     item = _item("move budget", subject, reason, numbers, evidence, dimension)
     return item
 
@@ -273,9 +221,9 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
     revenue, spend = k["revenue"], k["spend"]
     findings.append({
         "kind": "headline",
-        "text": (f"{money(revenue)} attributed revenue from {money(spend)} spend across {whole(k['influencers'])} "
-                 f"creator{'' if k['influencers'] == 1 else 's'}: ROAS {times(k['roas'])}, ROI {percent(k['roi_pct'])}, "
-                 f"CAC {money(k['cac'])}{' (estimated)' if k['new_customers_estimated'] and k['cac'] is not None else ''}."),
+        "text": (f"{fmt.inr_compact(revenue)} attributed revenue from {fmt.inr_compact(spend)} spend across {fmt.count(k['influencers'])} "
+                 f"creator{'' if k['influencers'] == 1 else 's'}: ROAS {fmt.ratio(k['roas'])}, ROI {fmt.pct(k['roi_pct'])}, "
+                 f"CAC {fmt.inr_compact(k['cac'])}{' (estimated)' if k['new_customers_estimated'] and k['cac'] is not None else ''}."),
         "numbers": {key: k[key] for key in ("revenue", "spend", "roas", "roi_pct", "orders", "cac",
                                             "new_customers_estimated", "influencers")},
     })
@@ -287,9 +235,9 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
         top_revenue, top_spend = sum(c["revenue"] for c in top), sum(c["spend"] for c in top)
         findings.append({
             "kind": "concentration",
-            "text": (f"The top {share(TOP_SHARE, 0)} of creators ({n} of {len(creators)}) drove "
-                     f"{share(ratio(top_revenue, total_revenue))} of revenue on {share(ratio(top_spend, total_spend))} "
-                     f"of spend (ROAS {times(ratio(top_revenue, top_spend))})."),
+            "text": (f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(creators)}) drove "
+                     f"{fmt.share(ratio(top_revenue, total_revenue))} of revenue on {fmt.share(ratio(top_spend, total_spend))} "
+                     f"of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."),
             "numbers": {"top_n": n, "creators": len(creators), "revenue_share": ratio(top_revenue, total_revenue),
                         "spend_share": ratio(top_spend, total_spend), "roas": ratio(top_revenue, top_spend),
                         "influencer_ids": [c["influencer_id"] for c in top]},
@@ -300,33 +248,33 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
         best, worst = rated[0], rated[-1]
         findings.append({
             "kind": "platforms",
-            "text": (f"Among platforms with at least {share(MIN_SPEND_SHARE, 0)} of spend, {best['platform']} returns "
-                     f"the most per rupee (ROAS {times(best['roas'])} on {money(best['spend'])} spend) and "
-                     f"{worst['platform']} the least ({times(worst['roas'])} on {money(worst['spend'])})."),
-            "numbers": {"best": str(best["platform"]), "best_roas": _num(best["roas"]), "best_spend": _num(best["spend"]),
-                        "worst": str(worst["platform"]), "worst_roas": _num(worst["roas"]),
-                        "worst_spend": _num(worst["spend"]),
-                        "roas_gap": _num(best["roas"]) - _num(worst["roas"])},
+            "text": (f"Among platforms with at least {fmt.share(MIN_SPEND_SHARE, 0)} of spend, {best['platform']} returns "
+                     f"the most per rupee (ROAS {fmt.ratio(best['roas'])} on {fmt.inr_compact(best['spend'])} spend) and "
+                     f"{worst['platform']} the least ({fmt.ratio(worst['roas'])} on {fmt.inr_compact(worst['spend'])})."),
+            "numbers": {"best": str(best["platform"]), "best_roas": fmt.clean(best["roas"]), "best_spend": fmt.clean(best["spend"]),
+                        "worst": str(worst["platform"]), "worst_roas": fmt.clean(worst["roas"]),
+                        "worst_spend": fmt.clean(worst["spend"]),
+                        "roas_gap": fmt.clean(best["roas"]) - fmt.clean(worst["roas"])},
         })
     elif len(rated) == 1:
         only = rated[0]
         findings.append({
             "kind": "platforms",
-            "text": (f"{only['platform']} is the only platform with at least {share(MIN_SPEND_SHARE, 0)} of spend "
-                     f"(ROAS {times(only['roas'])} on {money(only['spend'])})."),
-            "numbers": {"best": str(only["platform"]), "best_roas": _num(only["roas"]),
-                        "best_spend": _num(only["spend"]), "worst": None, "worst_roas": None, "worst_spend": None,
+            "text": (f"{only['platform']} is the only platform with at least {fmt.share(MIN_SPEND_SHARE, 0)} of spend "
+                     f"(ROAS {fmt.ratio(only['roas'])} on {fmt.inr_compact(only['spend'])})."),
+            "numbers": {"best": str(only["platform"]), "best_roas": fmt.clean(only["roas"]),
+                        "best_spend": fmt.clean(only["spend"]), "worst": None, "worst_roas": None, "worst_spend": None,
                         "roas_gap": None},
         })
 
     if total_spend > 0:
         poor = [c for c in creators if c["poor_performer"]]
         poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
-        rule = f"ROI < {percent(settings.poor_roi_pct, 0)} or ROAS < {times(settings.poor_roas)}"
+        rule = f"ROI < {fmt.pct(settings.poor_roi_pct, 0)} or ROAS < {fmt.ratio(settings.poor_roas)}"
         if poor:
             text = (f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
-                    f"{share(ratio(poor_spend, total_spend))} of spend ({money(poor_spend)}) and brought "
-                    f"{share(ratio(poor_revenue, total_revenue))} of revenue.")
+                    f"{fmt.share(ratio(poor_spend, total_spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
+                    f"{fmt.share(ratio(poor_revenue, total_revenue))} of revenue.")
         else:
             text = f"No creator in the selection is a poor performer ({rule})."
         findings.append({
@@ -339,9 +287,9 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
     if revenue > 0:
         findings.append({
             "kind": "incremental",
-            "text": (f"Assuming {share(k['baseline_share'])} of attributed revenue would have happened anyway, "
-                     f"incremental revenue is {money(k['incremental_revenue'])} and incremental ROAS "
-                     f"{times(k['incremental_roas'])}."),
+            "text": (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway, "
+                     f"incremental revenue is {fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS "
+                     f"{fmt.ratio(k['incremental_roas'])}."),
             "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
                         "incremental_roas": k["incremental_roas"]},
         })

@@ -4,7 +4,7 @@
     pdf = build_report(wh, metrics.Filters(platform=["Instagram"]), metrics.DEFAULT_SETTINGS)
 
 Numbers come from the `metrics` API only (the warehouse is never queried here), charts from the
-dashboard's own figure builders (`components.figures`), money formatting from `components.format`.
+dashboard's own figure builders (`components.figures`), money formatting from `metrics.format`.
 Everything the template prints is text; the template escapes it.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 
 import metrics
 from components import figures
-from components import format as fmt
+from metrics import format as fmt
 from reports import images
 from reports.pdf import render_pdf
 

@@ -6,7 +6,7 @@ import pytest
 import metrics
 from callbacks import common
 from callbacks import overview as cb
-from components import format as fmt
+from metrics import format as fmt
 from dash_helpers import find, text
 
 

@@ -9,7 +9,7 @@ from dash import Patch, no_update
 
 import metrics
 from callbacks import campaigns, categories, common, influencers, platforms, tables
-from components import format as fmt
+from metrics import format as fmt
 from dash_helpers import find, text, triggered
 
 

@@ -30,7 +30,7 @@ def _texts(fig) -> str:
 
 
 def test_figures_module_does_not_import_dash():
-    code = "import sys, components.figures, components.format; print('dash' in sys.modules)"
+    code = "import sys, components.figures, metrics.format; print('dash' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,4 +1,4 @@
-"""components.format: ₹ Indian grouping, lakh/crore short forms, "—" for undefined values."""
+"""metrics.format: ₹ Indian grouping, lakh/crore short forms, "—" for undefined values."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import format as fmt
+from metrics import format as fmt
 
 NB = fmt.NBSP
 

@@ -38,25 +38,6 @@ def all_numbers(value):
         yield value
 
 
-# --- formatting ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("value, text", [
-    (17879815, "₹1.79 Cr"), (1234567, "₹12.35 L"), (99999, "₹99,999"), (99999.6, "₹1.00 L"),
-    (0, "₹0"), (-250000, "-₹2.50 L"), (None, "—"), (float("nan"), "—"), (float("inf"), "—"),
-    (1_25_00_00_00_000, "₹12,500.00 Cr"),
-])
-def test_money(value, text):
-    assert insights.money(value) == text
-
-
-def test_other_formats():
-    assert insights.times(5.8408) == "5.84x"
-    assert insights.times(None) == "—"
-    assert insights.percent(484.08) == "484.1%"
-    assert insights.share(0.6641) == "66.4%"
-    assert insights.whole(107154) == "1,07,154"
-
-
 # --- recommendations on the traps data set ----------------------------------------------------------
 
 def test_traps_recommendations(traps_wh):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import metrics
-from components import format as fmt
+from metrics import format as fmt
 from reports import images
 from reports.build import build_context, build_report
 from warehouse import Warehouse, import_dataset

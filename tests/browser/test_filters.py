@@ -5,7 +5,7 @@ import pytest
 
 import metrics
 from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
-from components import format as fmt
+from metrics import format as fmt
 
 
 def expected_cards(wh, query: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pytest
 
 import metrics
 from browser_helpers import goto, grid_rows, normalise, wait_for_text
-from components import format as fmt
+from metrics import format as fmt
 from warehouse import Warehouse, import_dataset
 
 HOSTILE_CAPTION = '<img src=x onerror="alert(1)"> <b>Bold</b> & "quoted", =1+1'

@@ -12,7 +12,7 @@ import pytest
 
 import metrics
 from browser_helpers import goto, normalise, wait_for_dash, wait_for_text
-from components import format as fmt
+from metrics import format as fmt
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
 

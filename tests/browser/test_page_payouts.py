@@ -9,7 +9,7 @@ import pytest
 
 import metrics
 from browser_helpers import goto, grid_rows, normalise, wait_for_text
-from components import format as fmt
+from metrics import format as fmt
 
 
 def grid(name: str) -> str:

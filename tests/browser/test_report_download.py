@@ -15,7 +15,7 @@ import pytest
 
 import metrics
 from browser_helpers import goto
-from components import format as fmt
+from metrics import format as fmt
 from warehouse import Warehouse
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")

@@ -4,7 +4,8 @@ Money is Indian Rupees with Indian digit grouping (₹1,78,79,815) and lakh / cr
 (₹12.35 L, ₹17.88 Cr) on cards and axes. Undefined values (None, NaN, ±inf: a ratio with a zero
 denominator) are shown as an em dash "—", never as "inf", "nan" or 0.
 
-Pure functions, no Dash import: used by pages, callbacks, figures and reports/.
+Part of the metric contract (METRICS.md, "Money formatting"); pure functions, no Dash import:
+used by pages, callbacks, figures, insights texts, the CLI and reports/.
 """
 from __future__ import annotations
 

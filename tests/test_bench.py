@@ -1,0 +1,53 @@
+"""The benchmark harness works end to end at a tiny size (a smoke test, not a timed test)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.dash_client import is_pattern, split_output
+from bench.run import KEYS
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_split_output_handles_multi_and_dict_ids():
+    assert split_output("ov-top.figure") == [("ov-top", "figure")]
+    assert split_output('..{"name":"t","type":"table"}.rowData...ov-kpis.children..') == [
+        ('{"name":"t","type":"table"}', "rowData"), ("ov-kpis", "children")]
+    assert is_pattern('{"path":["ALL"],"type":"nav-link"}')
+    assert not is_pattern('{"name":"t","type":"table"}')
+    assert not is_pattern("ov-kpis")
+
+
+@pytest.mark.slow
+def test_bench_runs_at_a_tiny_size(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--orders", "2000", "--json", "--changes", "20", "--no-tour",
+         "--cache", str(tmp_path / "cache")],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    result = json.loads(completed.stdout)
+    for key in KEYS:
+        assert key in result, key
+    assert result["orders"] == 2000
+    assert result["correctness"] == {"checked": 20, "mismatches": []}
+    assert result["errors"] == []
+    for key in ("import_s", "duckdb_read_csv_s", "interaction_p50_ms", "interaction_p95_ms", "pandas_p50_ms",
+                "pandas_p95_ms", "speedup_p50", "server_rss_mb"):
+        assert isinstance(result[key], float) and result[key] > 0, (key, result[key])
+    assert result["interaction_p50_ms"] <= result["interaction_p95_ms"]
+    assert result["pandas_p50_ms"] <= result["pandas_p95_ms"]
+    assert 50 < result["server_rss_mb"] < 8000  # two workers and a master, in MiB
+    assert result["interaction_by_page"]["/"]["n"] == 20 and result["interaction_by_page"]["/influencers"]["n"] == 20
+    for page in ("/", "/influencers"):
+        assert all(change["requests"] > 0 for change in result["interactions"][page])
+    if result.get("report_error"):
+        pytest.fail(result["report_error"])
+    assert 0 < result["report_warm_s"] and 0 < result["report_cold_s"]
+    # The server's process group is gone: nothing listens on its port any more.
+    assert not (tmp_path / "cache" / "2000-42.generating").exists()
