@@ -57,16 +57,7 @@ def inr_compact(value, decimals: int = 2) -> str:
     Crores keep Indian grouping of the crore count (₹1,250 Cr). Trailing zeros are kept so that
     a column of figures lines up (₹2.50 Cr).
     """
-    number = clean(value)
-    if number is None:
-        return DASH
-    sign = "-" if number < 0 else ""
-    magnitude = abs(number)
-    if magnitude >= CRORE or round(magnitude / LAKH, decimals) >= 100:
-        return f"{sign}₹{_decimal(magnitude / CRORE, decimals)}{NBSP}Cr"
-    if round(magnitude) >= LAKH:
-        return f"{sign}₹{_decimal(magnitude / LAKH, decimals)}{NBSP}L"
-    return f"{sign}₹{_decimal(magnitude, 0)}"
+    return _lakh_crore(value, decimals, "₹")
 
 
 def count(value) -> str:
@@ -79,16 +70,22 @@ def count(value) -> str:
 
 def count_compact(value, decimals: int = 1) -> str:
     """A count in lakh / crore: 107154 -> '1.1 L'; below one lakh the full count."""
+    return _lakh_crore(value, decimals, "")
+
+
+def _lakh_crore(value, decimals: int, symbol: str) -> str:
+    """`symbol` + the value in crore (Cr) or lakh (L), or in full with Indian grouping below a lakh."""
     number = clean(value)
     if number is None:
         return DASH
     sign = "-" if number < 0 else ""
     magnitude = abs(number)
+    # A value that would round up to 100 L is shown as crore (₹1.00 Cr, not ₹100.00 L).
     if magnitude >= CRORE or round(magnitude / LAKH, decimals) >= 100:
-        return f"{sign}{_decimal(magnitude / CRORE, decimals)}{NBSP}Cr"
+        return f"{sign}{symbol}{_decimal(magnitude / CRORE, decimals)}{NBSP}Cr"
     if round(magnitude) >= LAKH:
-        return f"{sign}{_decimal(magnitude / LAKH, decimals)}{NBSP}L"
-    return f"{sign}{_decimal(round(magnitude), 0)}"
+        return f"{sign}{symbol}{_decimal(magnitude / LAKH, decimals)}{NBSP}L"
+    return f"{sign}{symbol}{_decimal(round(magnitude), 0)}"
 
 
 def followers(value) -> str:

@@ -78,13 +78,7 @@ def fact_conditions(filters: Filters, alias: str = "f") -> tuple[list[str], list
         if values:
             conditions.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
-    if filters.start:
-        conditions.append(f"{alias}.date >= ?")
-        params.append(filters.start)
-    if filters.end:
-        conditions.append(f"{alias}.date <= ?")
-        params.append(filters.end)
-    return conditions, params
+    return _with_date_range(conditions, params, filters, alias)
 
 
 def post_conditions(filters: Filters, alias: str = "p") -> tuple[list[str], list]:
@@ -97,6 +91,11 @@ def post_conditions(filters: Filters, alias: str = "p") -> tuple[list[str], list
     if filters.brand:
         conditions.append(f"({alias}.brand IS NULL OR {alias}.brand IN ({', '.join('?' * len(filters.brand))}))")
         params.extend(filters.brand)
+    return _with_date_range(conditions, params, filters, alias)
+
+
+def _with_date_range(conditions: list[str], params: list, filters: Filters, alias: str) -> tuple[list[str], list]:
+    """Add the date range; rows without a date fall outside any range (NULL compares false)."""
     if filters.start:
         conditions.append(f"{alias}.date >= ?")
         params.append(filters.start)
