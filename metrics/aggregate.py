@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from metrics.filters import Filters
@@ -29,12 +30,21 @@ def ratio(numerator, denominator, scale: float = 1.0):
 
 
 def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
-    return pd.Series([ratio(n, d, scale) for n, d in zip(numerator, denominator)], index=numerator.index, dtype=object)
+    """`ratio` for whole columns at once: floats, and None where undefined (object dtype)."""
+    top = pd.to_numeric(pd.Series(numerator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bottom = pd.to_numeric(pd.Series(denominator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = top / bottom * scale
+    defined = np.isfinite(values) & (bottom != 0)
+    result = values.astype(object)
+    result[~defined] = None
+    return pd.Series(result, index=numerator.index, dtype=object)
 
 
 def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
             influencer_id: str | None = None) -> pd.DataFrame:
-    """Sums of every measure per group, with the known influencers and their followers per group.
+    """Sums of every measure per group, with the known influencers, their followers and how many
+    of them are poor performers (on their sums within the group).
 
     Sums are taken per group and influencer first, so an influencer is counted once per group
     however many cells it has. Without a sale filter, influencers with no activity still count in
@@ -54,6 +64,10 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
         params = params + idle_params
     keys = ", ".join(f"g.{g}" for g in groups)
     outer_groups = (keys + ", ") if groups else ""
+    # Poor performers (METRICS.md) among the known influencers of each group, on their sums there.
+    poor = "NULL" if table == "facts_source" else f"""count(*) FILTER (WHERE i.known AND per.spend > 0 AND (
+               per.revenue = 0 OR (per.revenue - per.spend) / per.spend * 100 < {float(settings.poor_roi_pct)!r}
+               OR per.revenue / per.spend < {float(settings.poor_roas)!r}))"""
     sql = f"""
         WITH g AS ({per_influencer}),
              per AS (SELECT {outer_groups}g.influencer_id, {", ".join(f"sum(g.{m}) AS {m}" for m in measures)}
@@ -61,6 +75,7 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
         SELECT {", ".join(f"per.{g}" for g in groups) + ", " if groups else ""}
                count(*) FILTER (WHERE i.known) AS influencers,
                COALESCE(sum(i.follower_count) FILTER (WHERE i.known), 0) AS followers,
+               {poor} AS poor_performers,
                {", ".join(f"COALESCE(sum(per.{m}), 0) AS {m}" for m in measures)}
         FROM per JOIN influencers i USING (influencer_id)
         {"GROUP BY " + ", ".join(f"per.{g}" for g in groups) if groups else ""}"""
@@ -123,10 +138,9 @@ def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Ser
     frame["engagement_rate_pct"] = ratio_column(frame[numerator], frame[denominator], 100)
     if spend is not None:
         frame["cpe"] = ratio_column(spend, frame["engagements"])
-        has_impressions = frame["impressions"].fillna(0) > 0
-        frame["cpm_basis"] = ["impressions" if flag else "reach" for flag in has_impressions]
-        frame["cpm"] = [ratio(s, imp if flag else reach, 1000) for s, imp, reach, flag in
-                        zip(spend, frame["impressions"], frame["reach"], has_impressions)]
+        has_impressions = pd.to_numeric(frame["impressions"], errors="coerce").fillna(0) > 0
+        frame["cpm_basis"] = np.where(has_impressions, "impressions", "reach")
+        frame["cpm"] = ratio_column(spend, frame["impressions"].where(has_impressions, frame["reach"]), 1000)
     return frame
 
 

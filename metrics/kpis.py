@@ -3,25 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import SUMS, add_engagement_ratios, add_ratios, ratio
+from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums, ratio, sums_by
 from metrics.filters import Filters
-from metrics.ranking import influencer_sums, ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
-
-ENGAGEMENT_SUMS = ("posts", "reach", "impressions", "views", "engagements", "engagements_with_reach",
-                   "engagements_with_impressions", "followers_reached", "engagements_with_followers")
 
 
 def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
-    """Totals of the selection: sums over its influencers (additive), then pooled ratios."""
-    per_influencer = influencer_sums(wh, filters, settings)
-    ranked = ranking(wh, filters, settings, sums=per_influencer)
-    summed = {column: per_influencer[column].sum() for column in SUMS}
-    summed["influencers"] = int(per_influencer["known"].fillna(False).astype(bool).sum())
-    totals = add_ratios(pd.DataFrame([summed]), settings).iloc[0]
-    engagement_totals = {column: per_influencer[column].sum(min_count=1) for column in ENGAGEMENT_SUMS}
-    engagement = add_engagement_ratios(pd.DataFrame([engagement_totals]), settings,
-                                       spend=pd.Series([summed["spend"]])).iloc[0]
+    """Totals of the selection and their pooled ratios: two aggregate queries, no per-row work here."""
+    totals = add_ratios(sums_by(wh, filters, settings), settings).iloc[0]
+    engagement = add_engagement_ratios(engagement_sums(wh, filters, settings), settings,
+                                       spend=pd.Series([totals["spend"]])).iloc[0]
     revenue, spend = float(totals["revenue"]), float(totals["spend"])
     totals = {key: _plain(value) for key, value in totals.items()}
     engagement = {key: _plain(value) for key, value in engagement.items()}
@@ -50,7 +41,7 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
         "cpm_basis": engagement["cpm_basis"],
         "posts": _count(engagement["posts"]) or 0,
         "influencers": int(totals["influencers"]),
-        "poor_performers": int((ranked["poor_performer"] & ranked["known"]).sum()),
+        "poor_performers": int(totals["poor_performers"]),
     }
 
 

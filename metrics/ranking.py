@@ -41,10 +41,7 @@ def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     frame = add_engagement_ratios(frame, settings, frame["spend"])
     frame["revenue_per_follower"] = ratio_column(frame["revenue"], frame["followers"])
     frame["efficiency_score"] = efficiency_scores(frame)
-    frame["poor_performer"] = [
-        is_poor_performer(spend, revenue, roas, roi, settings)
-        for spend, revenue, roas, roi in zip(frame["spend"], frame["revenue"], frame["roas"], frame["roi_pct"])
-    ]
+    frame["poor_performer"] = poor_performers(frame, settings)
     frame["_undefined"] = frame["roas"].isna()
     frame["_roas"] = pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0)
     frame = frame.sort_values(["_undefined", "_roas", "influencer_id"], ascending=[True, False, True])
@@ -69,13 +66,14 @@ def efficiency_scores(frame: pd.DataFrame) -> pd.Series:
         return values.rank(pct=True, method="average").fillna(0.0)
 
     combined = 100 * (0.4 * percentile("roi_pct") + 0.4 * percentile("roas") + 0.2 * percentile("revenue_per_follower"))
-    scores.loc[scored] = [round(float(v), 2) for v in combined]
+    scores.loc[scored] = combined.round(2).astype(object)
     return scores
 
 
-def is_poor_performer(spend, revenue, roas, roi_pct, settings: Settings) -> bool:
-    if not spend or spend <= 0:
-        return False
-    if not revenue:
-        return True
-    return (roi_pct is not None and roi_pct < settings.poor_roi_pct) or (roas is not None and roas < settings.poor_roas)
+def poor_performers(frame: pd.DataFrame, settings: Settings) -> pd.Series:
+    """Spend > 0 and (no revenue, or ROI below the bar, or ROAS below the bar); never without spend."""
+    spend = frame["spend"].fillna(0)
+    roi = pd.to_numeric(frame["roi_pct"], errors="coerce")
+    roas = pd.to_numeric(frame["roas"], errors="coerce")
+    below_bar = (roi < settings.poor_roi_pct) | (roas < settings.poor_roas)
+    return (spend > 0) & ((frame["revenue"].fillna(0) == 0) | below_bar)

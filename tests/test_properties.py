@@ -89,6 +89,9 @@ def test_no_join_multiplies_money(data):
     ranked = metrics.ranking(wh)
     assert ranked["spend"].sum() == pytest.approx(k["spend"])
     assert ranked["revenue"].sum() == pytest.approx(k["revenue"])
+    # the headline counts (SQL) agree with the ranking's flags (pandas)
+    assert k["influencers"] == int(ranked["known"].sum())
+    assert k["poor_performers"] == int((ranked["poor_performer"] & ranked["known"]).sum())
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
