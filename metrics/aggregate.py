@@ -8,7 +8,8 @@ import pandas as pd
 
 from metrics.filters import Filters
 from metrics.selection import (
-    INFLUENCER_GROUPS, fact_conditions, fact_table, group_sql, influencer_conditions, post_conditions, where,
+    INFLUENCER_GROUPS, fact_conditions, fact_table, group_sql, influencer_conditions, post_conditions, tier_sql,
+    where,
 )
 from metrics.settings import Settings
 
@@ -41,14 +42,12 @@ def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.
     return pd.Series(result, index=numerator.index, dtype=object)
 
 
-def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
-            influencer_id: str | None = None) -> pd.DataFrame:
-    """Sums of every measure per group, with the known influencers, their followers and how many
-    of them are poor performers (on their sums within the group).
+def _per_influencer(filters: Filters, settings: Settings, groups: tuple[str, ...],
+                    influencer_id: str | None) -> tuple[str, list, tuple[str, ...], str]:
+    """SQL of the sums per group and influencer (the `per` step), its parameters, measures and table.
 
-    Sums are taken per group and influencer first, so an influencer is counted once per group
-    however many cells it has. Without a sale filter, influencers with no activity still count in
-    the groups of their own attributes.
+    Without a sale filter, influencers with no activity get a row of zeros in the groups of their
+    own attributes, so that they count as influencers of the selection.
     """
     table = fact_table(filters, groups)
     measures = SUMS if table != "facts_source" else ("orders", "revenue", "new_customers", "orders_without_user")
@@ -56,23 +55,33 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
     only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
     where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
     inner = ", ".join(group_columns + ["f.influencer_id"] + [f"sum(f.{m}) AS {m}" for m in measures])
-    per_influencer = f"SELECT {inner} FROM {table} f JOIN influencers i USING (influencer_id) {where_sql} GROUP BY ALL"
-    if not filters.has_sale_filter and all(g in INFLUENCER_GROUPS for g in groups):
-        idle_where, idle_params = where(influencer_conditions(filters, settings), only)
-        zeros = ", ".join(group_columns + ["i.influencer_id AS influencer_id"] + [f"0 AS {m}" for m in measures])
-        per_influencer += f" UNION ALL SELECT {zeros} FROM influencers i {idle_where}"
-        params = params + idle_params
-    keys = ", ".join(f"g.{g}" for g in groups)
-    outer_groups = (keys + ", ") if groups else ""
+    active = f"SELECT {inner} FROM {table} f JOIN influencers i USING (influencer_id) {where_sql} GROUP BY ALL"
+    if filters.has_sale_filter or not all(g in INFLUENCER_GROUPS for g in groups):
+        return active, params, measures, table
+    idle_where, idle_params = where(influencer_conditions(filters, settings), only)
+    zeros = ", ".join(group_columns + ["i.influencer_id AS influencer_id"] + [f"0 AS {m}" for m in measures])
+    keys = "".join(f"{g}, " for g in groups)
+    sql = (f"SELECT {keys}influencer_id, {', '.join(f'sum({m}) AS {m}' for m in measures)} FROM ("
+           f"{active} UNION ALL SELECT {zeros} FROM influencers i {idle_where}) GROUP BY ALL")
+    return sql, params + idle_params, measures, table
+
+
+def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
+            influencer_id: str | None = None) -> pd.DataFrame:
+    """Sums of every measure per group, with the known influencers, their followers and how many
+    of them are poor performers (on their sums within the group).
+
+    Sums are taken per group and influencer first, so an influencer is counted once per group
+    however many cells it has.
+    """
+    per_sql, params, measures, table = _per_influencer(filters, settings, groups, influencer_id)
     # Poor performers (METRICS.md) among the known influencers of each group, on their sums there.
     poor = "NULL" if table == "facts_source" else f"""count(*) FILTER (WHERE i.known AND per.spend > 0 AND (
                per.revenue = 0 OR (per.revenue - per.spend) / per.spend * 100 < {float(settings.poor_roi_pct)!r}
                OR per.revenue / per.spend < {float(settings.poor_roas)!r}))"""
     sql = f"""
-        WITH g AS ({per_influencer}),
-             per AS (SELECT {outer_groups}g.influencer_id, {", ".join(f"sum(g.{m}) AS {m}" for m in measures)}
-                     FROM g GROUP BY ALL)
-        SELECT {", ".join(f"per.{g}" for g in groups) + ", " if groups else ""}
+        WITH per AS ({per_sql})
+        SELECT {"".join(f"per.{g}, " for g in groups)}
                count(*) FILTER (WHERE i.known) AS influencers,
                COALESCE(sum(i.follower_count) FILTER (WHERE i.known), 0) AS followers,
                {poor} AS poor_performers,
@@ -84,6 +93,19 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
         for column in SPEND_COLUMNS + ("spend",):
             frame[column] = None
     return frame
+
+
+def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str | None = None) -> pd.DataFrame:
+    """Per influencer of the selection: attributes, sums of sales and spend, and post sums (one query)."""
+    per_sql, params, measures, _ = _per_influencer(filters, settings, ("influencer_id",), influencer_id)
+    posts_sql, posts_params = _engagement_sql(filters, settings, ("influencer_id",), influencer_id)
+    sql = f"""
+        WITH per AS ({per_sql}), post_sums AS ({posts_sql})
+        SELECT per.influencer_id, {", ".join(f"per.{m}" for m in measures)},
+               i.name, i.platform, i.category, {tier_sql(settings)} AS tier, i.gender, i.persona, i.known,
+               i.follower_count AS followers, post_sums.* EXCLUDE (influencer_id)
+        FROM per JOIN influencers i USING (influencer_id) LEFT JOIN post_sums USING (influencer_id)"""
+    return wh.query(sql, params + posts_params)
 
 
 def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -104,9 +126,8 @@ def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return frame
 
 
-def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
-                    influencer_id: str | None = None) -> pd.DataFrame:
-    """Posts, reach, impressions, engagements per group (posts of the selected influencers)."""
+def _engagement_sql(filters: Filters, settings: Settings, groups: tuple[str, ...],
+                    influencer_id: str | None) -> tuple[str, list]:
     expressions = {
         "platform": "i.platform", "category": "i.category", "influencer_id": "p.influencer_id",
         "post_id": "p.post_id", "tier": group_sql("tier", settings),
@@ -126,7 +147,13 @@ def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str,
                sum(p.engagements) FILTER (WHERE i.follower_count IS NOT NULL) AS engagements_with_followers
         FROM posts p JOIN influencers i USING (influencer_id) {where_sql}
         {"GROUP BY ALL" if groups else ""}"""
-    return wh.query(sql, params)
+    return sql, params
+
+
+def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
+                    influencer_id: str | None = None) -> pd.DataFrame:
+    """Posts, reach, impressions, engagements per group (posts of the selected influencers)."""
+    return wh.query(*_engagement_sql(filters, settings, groups, influencer_id))
 
 
 def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Series | None) -> pd.DataFrame:

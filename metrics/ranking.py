@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums, ratio_column, sums_by
+from metrics.aggregate import add_engagement_ratios, add_ratios, influencer_rows, ratio_column
 from metrics.filters import Filters
-from metrics.selection import tier_sql
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 RANKING_COLUMNS = [
@@ -16,28 +15,12 @@ RANKING_COLUMNS = [
 ]
 
 
-def influencer_sums(wh, filters: Filters, settings: Settings, influencer_id: str | None = None) -> pd.DataFrame:
-    """Per influencer of the selection: its attributes and the raw sums of sales, spend and posts.
-
-    Sums, not ratios, so that totals of the selection are plain column sums (kpis uses this).
-    """
-    sums = sums_by(wh, filters, settings, ("influencer_id",), influencer_id=influencer_id)
-    attributes = wh.query(f"""SELECT influencer_id, name, platform, category, {tier_sql(settings)} AS tier,
-                                     gender, persona, known, follower_count AS followers
-                              FROM influencers i""")
-    engagement = engagement_sums(wh, filters, settings, ("influencer_id",), influencer_id=influencer_id)
-    frame = sums.drop(columns=["influencers", "followers"]).merge(attributes, on="influencer_id", how="left")
-    frame = frame.merge(engagement, on="influencer_id", how="left")
-    frame["posts"] = frame["posts"].fillna(0).astype(int)
-    return frame
-
-
 def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
-            influencer_id: str | None = None, sums: pd.DataFrame | None = None) -> pd.DataFrame:
+            influencer_id: str | None = None) -> pd.DataFrame:
     """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id)."""
-    if sums is None:
-        sums = influencer_sums(wh, filters, settings, influencer_id)
-    frame = add_ratios(sums, settings)
+    frame = influencer_rows(wh, filters, settings, influencer_id)
+    frame["posts"] = frame["posts"].fillna(0).astype(int)
+    frame = add_ratios(frame, settings)
     frame = add_engagement_ratios(frame, settings, frame["spend"])
     frame["revenue_per_follower"] = ratio_column(frame["revenue"], frame["followers"])
     frame["efficiency_score"] = efficiency_scores(frame)
