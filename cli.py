@@ -190,10 +190,14 @@ def table(rows: list[dict], columns) -> str:
 
 def run_serve(args) -> int:
     from warehouse import Warehouse
+    from warehouse.db import WarehouseOutdated
 
     warehouse = Warehouse()
-    if not warehouse.has_data():
-        return fail(f"no data in {warehouse.path}: run `hkdash import DIR` (or `make run`, which imports the sample)")
+    try:
+        if not warehouse.has_data():
+            return fail(f"no data in {warehouse.path}: run `hkdash import DIR` (or `make run`, which imports the sample)")
+    except WarehouseOutdated as error:
+        return fail(str(error))
     from gunicorn.app.base import BaseApplication
 
     class DashboardServer(BaseApplication):

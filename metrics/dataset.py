@@ -19,9 +19,9 @@ def filter_options(wh, settings: Settings = DEFAULT_SETTINGS) -> dict[str, list[
         options[column] = wh.query(f"SELECT DISTINCT {column} FROM influencers ORDER BY 1")[column].tolist()
     present = set(wh.query(f"SELECT DISTINCT {tier_sql(settings)} AS tier FROM influencers i")["tier"])
     options["tier"] = [t for t in TIER_NAMES + ("Unknown",) if t in present]
+    values = wh.query("SELECT dimension, value FROM sale_values ORDER BY dimension, value")
     for column in ("brand", "campaign", "product"):
-        table = "facts_day_brand" if column == "brand" else "facts"
-        options[column] = wh.query(f"SELECT DISTINCT {column} FROM {table} ORDER BY 1")[column].tolist()
+        options[column] = values.loc[values["dimension"] == column, "value"].tolist()
     return options
 
 

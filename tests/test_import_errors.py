@@ -177,3 +177,15 @@ def test_readers_see_a_new_import_at_once(tmp_path, traps_dir):
     assert metrics.kpis(reader)["revenue"] == pytest.approx(21000)
     assert metrics.kpis(Warehouse(db))["revenue"] == pytest.approx(21000)
     elsewhere.close()
+
+
+def test_a_warehouse_from_another_version_asks_for_a_new_import(tmp_path, traps_dir):
+    db = tmp_path / "wh.duckdb"
+    import_dataset(traps_dir, db)
+    connection = duckdb.connect(str(db))
+    connection.execute("UPDATE dataset_info SET value = '1' WHERE key = 'schema_version'")
+    connection.close()
+    from warehouse.db import WarehouseOutdated
+
+    with pytest.raises(WarehouseOutdated, match="import the data set again"):
+        metrics.kpis(Warehouse(db))

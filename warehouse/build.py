@@ -331,6 +331,15 @@ def build_facts(con):
         con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL ORDER BY {order}")
 
 
+def build_sale_values(con):
+    """Every brand, campaign and product of the facts: what the filter bar offers, without a scan."""
+    con.execute("""CREATE TABLE sale_values AS
+        SELECT DISTINCT 'brand' AS dimension, brand AS value FROM facts_day_brand
+        UNION SELECT DISTINCT 'campaign', campaign FROM facts_day_campaign
+        UNION SELECT DISTINCT 'product', product FROM facts_day_product
+        ORDER BY 1, 2""")
+
+
 def _exists(con, table: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
                             [table]).fetchone()[0])

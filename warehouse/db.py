@@ -21,6 +21,10 @@ def default_db_path() -> Path:
     return Path(os.environ.get("HKDASH_DB") or DEFAULT_DB)
 
 
+# Bumped whenever the tables an import builds change; older files must be imported again.
+SCHEMA_VERSION = 2
+
+
 def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """No progress bars on the terminal from long statements (imports, benchmarks)."""
     connection.execute("SET enable_progress_bar = false")
@@ -29,6 +33,10 @@ def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 class WarehouseMissing(RuntimeError):
     """No data set has been imported into this warehouse yet."""
+
+
+class WarehouseOutdated(WarehouseMissing):
+    """The file was built by an older version of hkdash: its data set must be imported again."""
 
 
 # One DuckDB instance per version of a warehouse file in this process, shared by its threads
@@ -52,8 +60,20 @@ def _instance(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
             escaped = str(path).replace("'", "''")
             instance.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
             instance.execute("USE warehouse")
+            _check_schema(instance, path)
             _instances[key] = instance
         return instance
+
+
+def _check_schema(instance: duckdb.DuckDBPyConnection, path: Path):
+    try:
+        row = instance.execute("SELECT value FROM dataset_info WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        row = None
+    version = int(row[0]) if row else None
+    if version != SCHEMA_VERSION:
+        raise WarehouseOutdated(f"{path} was built by another version of hkdash (schema {version}, this one reads "
+                                f"{SCHEMA_VERSION}): import the data set again (hkdash import DIR)")
 
 
 class Warehouse:

@@ -17,12 +17,11 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build
-from warehouse.db import default_db_path, quiet
+from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 
-SCHEMA_VERSION = 1
 
 
 @dataclasses.dataclass
@@ -126,6 +125,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     if not persist:
         return report
     build.build_facts(connection)
+    build.build_sale_values(connection)
     _create_campaigns(connection, sources.get("campaigns"))
     _write_dataset_info(connection, report, name or source_dir.name)
     return report
