@@ -114,9 +114,14 @@ def _is_empty(frame) -> bool:
     return frame is None or not isinstance(frame, pd.DataFrame) or frame.empty
 
 
+GRID = "#EBF0F8"  # plotly_white's grid colour
+
+
 def _layout(fig: go.Figure, height: int = 360, legend: bool = True, title: str | None = None) -> go.Figure:
+    # The look of plotly_white set directly: assigning a named template deep-copies and validates
+    # the whole template on every figure (about 6 ms each, on every filter change).
     fig.update_layout(
-        template="plotly_white",
+        template="none",
         height=height,
         margin=dict(l=8, r=8, t=36 if title else 12, b=8),
         font=dict(family=FONT_FAMILY, size=12, color="#212529"),
@@ -129,8 +134,10 @@ def _layout(fig: go.Figure, height: int = 360, legend: bool = True, title: str |
         separators=".,",
         uirevision="keep",
     )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    axis_style = dict(automargin=True, gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, ticks="",
+                      zerolinewidth=2)
+    fig.update_xaxes(**axis_style)
+    fig.update_yaxes(**axis_style)
     return fig
 
 

@@ -21,6 +21,8 @@ def default_db_path() -> Path:
     return Path(os.environ.get("HKDASH_DB") or DEFAULT_DB)
 
 
+READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "512MB")
+
 # Bumped whenever the tables an import builds change; older files must be imported again.
 SCHEMA_VERSION = 2
 
@@ -57,6 +59,9 @@ def _instance(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
             for stale in [k for k in _instances if k[0] == str(path)]:
                 del _instances[stale]  # threads still using it keep it alive until they move on
             instance = quiet(duckdb.connect())
+            # Readers only scan and aggregate: a bounded cache keeps each server process small
+            # (pages past the limit are re-read from the file, which the OS caches anyway).
+            instance.execute(f"SET memory_limit = '{READER_MEMORY_LIMIT}'")
             escaped = str(path).replace("'", "''")
             instance.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
             instance.execute("USE warehouse")
