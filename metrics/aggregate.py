@@ -43,27 +43,28 @@ def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.
 
 
 def _per_influencer(filters: Filters, settings: Settings, groups: tuple[str, ...],
-                    influencer_id: str | None) -> tuple[str, list, tuple[str, ...], str]:
-    """SQL of the sums per group and influencer (the `per` step), its parameters, measures and table.
+                    influencer_id: str | None) -> tuple[str, list, tuple[str, ...]]:
+    """SQL of the sums per group and influencer (the `per` step), its parameters and measures.
 
     Without a sale filter, influencers with no activity get a row of zeros in the groups of their
     own attributes, so that they count as influencers of the selection.
     """
     table = fact_table(filters, groups)
-    measures = SUMS if table != "facts_source" else ("orders", "revenue", "new_customers", "orders_without_user")
+    # Costs are not split by tracking source: a breakdown by source has no spend.
+    measures = SUMS if "source" not in groups else ("orders", "revenue", "new_customers", "orders_without_user")
     group_columns = [f"{group_sql(g, settings)} AS {g}" for g in groups]
     only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
     where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
     inner = ", ".join(group_columns + ["f.influencer_id"] + [f"sum(f.{m}) AS {m}" for m in measures])
     active = f"SELECT {inner} FROM {table} f JOIN influencers i USING (influencer_id) {where_sql} GROUP BY ALL"
     if filters.has_sale_filter or not all(g in INFLUENCER_GROUPS for g in groups):
-        return active, params, measures, table
+        return active, params, measures
     idle_where, idle_params = where(influencer_conditions(filters, settings), only)
     zeros = ", ".join(group_columns + ["i.influencer_id AS influencer_id"] + [f"0 AS {m}" for m in measures])
     keys = "".join(f"{g}, " for g in groups)
     sql = (f"SELECT {keys}influencer_id, {', '.join(f'sum({m}) AS {m}' for m in measures)} FROM ("
            f"{active} UNION ALL SELECT {zeros} FROM influencers i {idle_where}) GROUP BY ALL")
-    return sql, params + idle_params, measures, table
+    return sql, params + idle_params, measures
 
 
 def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
@@ -74,9 +75,9 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
     Sums are taken per group and influencer first, so an influencer is counted once per group
     however many cells it has.
     """
-    per_sql, params, measures, table = _per_influencer(filters, settings, groups, influencer_id)
+    per_sql, params, measures = _per_influencer(filters, settings, groups, influencer_id)
     # Poor performers (METRICS.md) among the known influencers of each group, on their sums there.
-    poor = "NULL" if table == "facts_source" else f"""count(*) FILTER (WHERE i.known AND per.spend > 0 AND (
+    poor = "NULL" if "source" in groups else f"""count(*) FILTER (WHERE i.known AND per.spend > 0 AND (
                per.revenue = 0 OR (per.revenue - per.spend) / per.spend * 100 < {float(settings.poor_roi_pct)!r}
                OR per.revenue / per.spend < {float(settings.poor_roas)!r}))"""
     sql = f"""
@@ -89,7 +90,7 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
         FROM per JOIN influencers i USING (influencer_id)
         {"GROUP BY " + ", ".join(f"per.{g}" for g in groups) if groups else ""}"""
     frame = wh.query(sql, params)
-    if table == "facts_source":
+    if "source" in groups:
         for column in SPEND_COLUMNS + ("spend",):
             frame[column] = None
     return frame
@@ -97,7 +98,7 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
 
 def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str | None = None) -> pd.DataFrame:
     """Per influencer of the selection: attributes, sums of sales and spend, and post sums (one query)."""
-    per_sql, params, measures, _ = _per_influencer(filters, settings, ("influencer_id",), influencer_id)
+    per_sql, params, measures = _per_influencer(filters, settings, ("influencer_id",), influencer_id)
     posts_sql, posts_params = _engagement_sql(filters, settings, ("influencer_id",), influencer_id)
     sql = f"""
         WITH per AS ({per_sql}), post_sums AS ({posts_sql})

@@ -51,7 +51,7 @@ def group_sql(group: str, settings: Settings) -> str:
 def fact_table(filters: Filters, groups: tuple[str, ...] = ()) -> str:
     """The smallest fact table with every sale dimension that the filters and groups use."""
     if "source" in groups:
-        return "facts_source"
+        return "facts"  # only the finest table keeps the tracking source
     needed = {column for column in SALE_COLUMNS if getattr(filters, column) or column in groups}
     for table, columns in ROLLUPS:
         if needed <= set(columns):

@@ -52,6 +52,9 @@ CASES = {
     "duplicate key": (
         lambda d: replace_in(d / "influencers.csv", "D4,Dev", "A1,Dev"),
         "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value 'A1')"),
+    "duplicate key after trimming": (
+        lambda d: replace_in(d / "influencers.csv", "D4,Dev", " A1 ,Dev"),
+        "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value ' A1 ')"),
     "unknown payout basis": (
         lambda d: replace_in(d / "payouts.csv", "B2,order", "B2,barter-ish"),
         "payouts.csv, row 4, column basis: unknown payout basis"),

@@ -15,18 +15,16 @@ from warehouse.sources import SourceFile, line_of
 from warehouse.validate import DATE_SQL, NUMBER_SQL, Findings
 
 UNATTRIBUTED = "Unattributed"
-MEASURES = (
-    "orders", "revenue", "new_customers", "orders_without_user",
-    "spend_post", "spend_order", "spend_commission", "spend_hybrid", "spend_gifted", "spend_other", "spend",
-)
 SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
+MEASURES = ("orders", "revenue", "new_customers", "orders_without_user") \
+    + tuple(f"spend_{label}" for label in SPEND_LABELS) + ("spend",)
 # Rollups, smallest first: the metrics layer answers from the smallest one with the dimensions it needs.
 ROLLUPS = {
     "facts_day": ("influencer_id", "date"),
     "facts_day_brand": ("influencer_id", "date", "brand"),
     "facts_day_campaign": ("influencer_id", "date", "brand", "campaign"),
     "facts_day_product": ("influencer_id", "date", "brand", "product"),
-    "facts": ("influencer_id", "date", "brand", "campaign", "product"),
+    "facts": ("influencer_id", "date", "brand", "campaign", "product", "source"),
 }
 TERMS_TOLERANCE = 0.01
 
@@ -61,11 +59,6 @@ def _number(source, column, sql_type="DOUBLE"):
 
 def _date(source, column):
     return _col(source, column, "{col}" if source is not None and source.typed else DATE_SQL, "DATE")
-
-
-def _dimension(source, column, template="{col}"):
-    inner = _col(source, column, template)
-    return f"COALESCE({inner}, '{UNATTRIBUTED}')"
 
 
 def type_influencers(con, influencers: SourceFile):
@@ -124,41 +117,46 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
 
 
 def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
-    """Attributed sales. Without a tracking file, payouts' revenue and orders are the sales (undated)."""
+    """Attributed sales, and their totals per influencer.
+
+    Without a tracking file, payouts' revenue and orders are the sales (undated). The `sales` view
+    keeps text as it is in the file: at tens of millions of rows, trimming and normalising each row
+    costs more than the whole import otherwise does, so that happens after grouping (build_facts).
+    """
     if tracking is not None:
-        # A view, not a copy: at tens of millions of rows every pass over it is cheaper than a copy.
         con.execute(f"""
             CREATE TEMP VIEW sales AS SELECT
-                rowid AS sale_no,
-                trim(influencer_id) AS influencer_id,
-                {_date(tracking, 'date')} AS date,
-                {_dimension(tracking, 'brand', BRAND_SQL)} AS brand,
-                {_dimension(tracking, 'campaign', "NULLIF(trim({col}), '')")} AS campaign,
-                {_dimension(tracking, 'product', "NULLIF(trim({col}), '')")} AS product,
-                {_dimension(tracking, 'source', "NULLIF(trim({col}), '')")} AS source,
-                {_text(tracking, 'user_id')} AS user_id,
-                {_number(tracking, 'orders', 'BIGINT')} AS orders,
-                {_number(tracking, 'revenue')} AS revenue
+                rowid AS sale_no, influencer_id, {_date(tracking, 'date')} AS date,
+                {_col(tracking, 'brand')} AS brand, {_col(tracking, 'campaign')} AS campaign,
+                {_col(tracking, 'product')} AS product, {_col(tracking, 'source')} AS source,
+                NULLIF({_col(tracking, 'user_id')}, '') AS user_id,
+                {_number(tracking, 'orders', 'BIGINT')} AS orders, {_number(tracking, 'revenue')} AS revenue
             FROM {tracking.table}""")
-        return
-    orders = _number(payouts, "orders", "BIGINT")
-    revenue = _number(payouts, "total_revenue")
-    con.execute(f"""
-        CREATE TEMP TABLE sales AS SELECT
-            rowid AS sale_no, trim(influencer_id) AS influencer_id, CAST(NULL AS DATE) AS date,
-            '{UNATTRIBUTED}' AS brand, '{UNATTRIBUTED}' AS campaign, '{UNATTRIBUTED}' AS product,
-            '{UNATTRIBUTED}' AS source, CAST(NULL AS VARCHAR) AS user_id,
-            COALESCE({orders}, 0) AS orders, COALESCE({revenue}, 0.0) AS revenue
-        FROM {payouts.table} WHERE {orders} IS NOT NULL OR {revenue} IS NOT NULL""")
+    else:
+        orders = _number(payouts, "orders", "BIGINT")
+        revenue = _number(payouts, "total_revenue")
+        con.execute(f"""
+            CREATE TEMP TABLE sales AS SELECT
+                rowid AS sale_no, influencer_id, CAST(NULL AS DATE) AS date, CAST(NULL AS VARCHAR) AS brand,
+                CAST(NULL AS VARCHAR) AS campaign, CAST(NULL AS VARCHAR) AS product, CAST(NULL AS VARCHAR) AS source,
+                CAST(NULL AS VARCHAR) AS user_id, COALESCE({orders}, 0) AS orders, COALESCE({revenue}, 0.0) AS revenue
+            FROM {payouts.table} WHERE {orders} IS NOT NULL OR {revenue} IS NOT NULL""")
+    con.execute("""
+        CREATE TEMP TABLE sales_by_influencer AS
+        SELECT trim(influencer_id) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
+        FROM (SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, count(*) AS rows
+              FROM sales GROUP BY 1)
+        GROUP BY 1""")
 
 
 def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
     """Sales, posts and payouts of ids missing from influencers are kept under `Unknown`."""
-    for role, table in (("tracking", "sales"), ("posts", "posts"), ("payouts", "payouts")):
+    for role, table, rows in (("tracking", "sales_by_influencer", "sum(t.rows)"), ("posts", "posts", "count(*)"),
+                              ("payouts", "payouts", "count(*)")):
         if role not in sources:
             continue  # without a tracking file the sales come from payouts, checked there
         orphans = con.execute(f"""
-            SELECT t.influencer_id, count(*) FROM {table} t
+            SELECT t.influencer_id, {rows} FROM {table} t
             LEFT JOIN influencers i USING (influencer_id)
             WHERE i.influencer_id IS NULL OR NOT i.known GROUP BY 1 ORDER BY 1""").fetchall()
         file_name = sources[role].path.name
@@ -179,8 +177,8 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
         SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
                {_col(payouts, 'rate')} AS rate, {numbers}
         FROM {payouts.table} ORDER BY rowid""").df()
-    totals = con.execute("""SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue
-                            FROM sales GROUP BY 1""").df().set_index("influencer_id")
+    totals = con.execute("SELECT influencer_id, orders, revenue FROM sales_by_influencer").df() \
+        .set_index("influencer_id")
     post_counts = con.execute("SELECT influencer_id, count(*) AS posts FROM posts GROUP BY 1").df().set_index("influencer_id")
 
     records, components = [], []
@@ -284,7 +282,7 @@ def _components(influencer_id, basis, rate, payout, fee_part):
 
 
 def build_facts(con):
-    """Sales, new customers and allocated spend per cell, plus the rollups and the source table."""
+    """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups."""
     cell = "influencer_id, date, brand, campaign, product"
     # A user counts once, as new, at its first attributed order: earliest date, then file order.
     # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
@@ -296,29 +294,32 @@ def build_facts(con):
         FROM sales""")
     con.execute("""CREATE TEMP TABLE first_orders AS
                    SELECT min(first_key) AS first_key FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
-    con.execute(f"""
-        CREATE TABLE facts_source AS
-        SELECT {cell}, source, sum(orders) AS orders, sum(revenue) AS revenue,
+    # Group the file's own values first, then normalise the (far fewer) groups and group again.
+    con.execute("""
+        CREATE TEMP TABLE raw_cells AS
+        SELECT influencer_id, date, brand, campaign, product, source, sum(orders) AS orders, sum(revenue) AS revenue,
                count(f.first_key) AS new_customers,
                COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0) AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
-        GROUP BY ALL ORDER BY brand, campaign, product, date""")
-    _build_weights(con, cell)
-    _allocate_costs(con, cell)
-    spend_sums = ", ".join(f"sum(spend_{label}) AS spend_{label}" for label in SPEND_LABELS)
-    spend_zeros = ", ".join(f"0.0 AS spend_{label}" for label in SPEND_LABELS)
+        GROUP BY ALL""")
+    text = "COALESCE(NULLIF(trim({col}), ''), '" + UNATTRIBUTED + "')"
+    zeros = ", ".join(f"0::DOUBLE AS spend_{label}" for label in SPEND_LABELS)
     con.execute(f"""
         CREATE TABLE facts AS
-        SELECT {cell}, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
-               sum(new_customers)::BIGINT AS new_customers, sum(orders_without_user)::BIGINT AS orders_without_user,
-               {spend_sums}, sum(spend) AS spend
-        FROM (
-            SELECT {cell}, orders, revenue, new_customers, orders_without_user, {spend_zeros}, 0.0 AS spend
-            FROM facts_source
-            UNION ALL
-            SELECT {cell}, 0, 0, 0, 0, {", ".join(f"spend_{label}" for label in SPEND_LABELS)}, spend
-            FROM cost_cells
-        ) GROUP BY ALL ORDER BY brand, campaign, product, date""")
+        SELECT trim(influencer_id) AS influencer_id, date, COALESCE({BRAND_SQL.format(col='brand')}, '{UNATTRIBUTED}') AS brand,
+               {text.format(col='campaign')} AS campaign, {text.format(col='product')} AS product,
+               {text.format(col='source')} AS source,
+               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue, sum(new_customers)::BIGINT AS new_customers,
+               sum(orders_without_user)::BIGINT AS orders_without_user, {zeros}, 0::DOUBLE AS spend
+        FROM raw_cells GROUP BY ALL""")
+    _build_weights(con, cell)
+    _allocate_costs(con, cell)
+    # Cost cells are appended, not merged: every figure is a SUM, so a cell may have several rows.
+    # Costs are not split by tracking source (source `Unattributed`).
+    con.execute(f"""
+        INSERT INTO facts
+        SELECT {cell}, '{UNATTRIBUTED}', 0, 0, 0, 0, {", ".join(f"spend_{label}" for label in SPEND_LABELS)}, spend
+        FROM cost_cells""")
     measure_sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
     # Each rollup is summed from the smallest finer one, largest first.
     for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day"):
@@ -326,9 +327,7 @@ def build_facts(con):
         source = min((t for t, d in ROLLUPS.items() if t != table and set(dimensions) < set(d)
                       and _exists(con, t)), key=lambda t: len(ROLLUPS[t]) * 10 + (t == "facts"))
         keys = ", ".join(dimensions)
-        # Sorted by the sale dimensions, then date, so that filters on them skip whole row groups.
-        order = ", ".join([d for d in dimensions if d not in ("influencer_id", "date")] + ["date"])
-        con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL ORDER BY {order}")
+        con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL")
 
 
 def build_sale_values(con):
@@ -352,7 +351,7 @@ def _build_weights(con, cell):
     post's date and brand, spread over the influencer's sales mix for what the post does not name.
     """
     con.execute(f"CREATE TEMP TABLE cells AS SELECT {cell}, sum(orders) AS orders, sum(revenue) AS revenue "
-                "FROM facts_source GROUP BY ALL")
+                "FROM facts GROUP BY ALL")
     con.execute("""CREATE TEMP TABLE influencer_sales AS
                    SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM cells GROUP BY 1""")
     con.execute(f"""

@@ -24,7 +24,7 @@ def default_db_path() -> Path:
 READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "512MB")
 
 # Bumped whenever the tables an import builds change; older files must be imported again.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

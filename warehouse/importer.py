@@ -147,10 +147,10 @@ def _create_campaigns(connection, campaigns: SourceFile | None):
 def _write_dataset_info(connection, report: ImportReport, name: str):
     counts = connection.execute("""SELECT
         (SELECT count(*) FROM influencers WHERE known), (SELECT count(*) FROM posts),
-        (SELECT count(*) FROM sales), (SELECT count(*) FROM payouts),
-        (SELECT count(*) FROM sales WHERE user_id IS NOT NULL) = (SELECT count(*) FROM sales)
-            AND (SELECT count(*) FROM sales) > 0,
-        (SELECT min(date) FROM sales), (SELECT max(date) FROM sales)""").fetchone()
+        (SELECT COALESCE(sum(rows), 0) FROM sales_by_influencer), (SELECT count(*) FROM payouts),
+        (SELECT sum(orders) > 0 AND sum(orders_without_user) = 0 FROM facts_day),
+        (SELECT min(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0),
+        (SELECT max(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0)""").fetchone()
     info = {
         "schema_version": SCHEMA_VERSION,
         "name": name,
