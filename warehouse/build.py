@@ -35,6 +35,7 @@ PLATFORM_SQL = """CASE lower(trim({col}))
     WHEN 'twitter' THEN 'Twitter' WHEN 'x' THEN 'Twitter' WHEN 'x/twitter' THEN 'Twitter'
     WHEN 'tiktok' THEN 'TikTok' WHEN 'tik tok' THEN 'TikTok'
     ELSE NULLIF(trim({col}), '') END"""
+TEXT_SQL = "NULLIF(trim({col}), '')"
 BRAND_SQL = """CASE lower(replace(trim({col}), ' ', ''))
     WHEN 'muscleblaze' THEN 'MuscleBlaze' WHEN 'hkvitals' THEN 'HKVitals'
     WHEN 'gritzo' THEN 'Gritzo' WHEN 'bgreen' THEN 'bGreen'
@@ -302,16 +303,18 @@ def build_facts(con):
                COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0) AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
         GROUP BY ALL""")
-    text = "COALESCE(NULLIF(trim({col}), ''), '" + UNATTRIBUTED + "')"
     zeros = ", ".join(f"0::DOUBLE AS spend_{label}" for label in SPEND_LABELS)
+    # No regrouping after normalising: keys may repeat in facts, since every figure is a SUM.
     con.execute(f"""
         CREATE TABLE facts AS
-        SELECT trim(influencer_id) AS influencer_id, date, COALESCE({BRAND_SQL.format(col='brand')}, '{UNATTRIBUTED}') AS brand,
-               {text.format(col='campaign')} AS campaign, {text.format(col='product')} AS product,
-               {text.format(col='source')} AS source,
-               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue, sum(new_customers)::BIGINT AS new_customers,
-               sum(orders_without_user)::BIGINT AS orders_without_user, {zeros}, 0::DOUBLE AS spend
-        FROM raw_cells GROUP BY ALL""")
+        SELECT {_normalised(con, 'raw_cells', 'influencer_id', "trim({col})")} AS influencer_id, date,
+               {_normalised(con, 'raw_cells', 'brand', BRAND_SQL, UNATTRIBUTED)} AS brand,
+               {_normalised(con, 'raw_cells', 'campaign', TEXT_SQL, UNATTRIBUTED)} AS campaign,
+               {_normalised(con, 'raw_cells', 'product', TEXT_SQL, UNATTRIBUTED)} AS product,
+               {_normalised(con, 'raw_cells', 'source', TEXT_SQL, UNATTRIBUTED)} AS source,
+               orders::BIGINT AS orders, revenue, new_customers::BIGINT AS new_customers,
+               orders_without_user::BIGINT AS orders_without_user, {zeros}, 0::DOUBLE AS spend
+        FROM raw_cells""")
     _build_weights(con, cell)
     _allocate_costs(con, cell)
     # Cost cells are appended, not merged: every figure is a SUM, so a cell may have several rows.
@@ -328,6 +331,24 @@ def build_facts(con):
                       and _exists(con, t)), key=lambda t: len(ROLLUPS[t]) * 10 + (t == "facts"))
         keys = ", ".join(dimensions)
         con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL")
+
+
+def _normalised(con, table: str, column: str, template: str, missing: str | None = None) -> str:
+    """SQL for a column's normalised value, as cheap as the data allows.
+
+    The rule (trim, canonical spelling, `missing` for blanks) is checked on the distinct values
+    only; where it changes none of them, the column is used as it is instead of applying the rule
+    to every row.
+    """
+    rule = template.format(col="value")
+    if missing is not None:
+        rule = f"COALESCE({rule}, '{missing}')"
+    changed, = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {column} AS value FROM {table}) "
+                           f"WHERE ({rule}) IS DISTINCT FROM value").fetchone()
+    if not changed:
+        return column
+    expression = template.format(col=column)
+    return f"COALESCE({expression}, '{missing}')" if missing is not None else expression
 
 
 def build_sale_values(con):
@@ -420,8 +441,8 @@ def _allocate_costs(con, cell):
         JOIN (SELECT DISTINCT influencer_id, basis FROM weights) available
           ON available.influencer_id = c.influencer_id AND available.basis = p.basis
         GROUP BY ALL""")
-    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount END AS spend_{label}" for label in SPEND_LABELS)
-    sums = ", ".join(f"COALESCE(sum(spend_{label}), 0) AS spend_{label}" for label in SPEND_LABELS)
+    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount ELSE 0 END AS spend_{label}" for label in SPEND_LABELS)
+    # One row per piece (keys may repeat: every figure is a SUM).
     con.execute(f"""
         CREATE TEMP TABLE cost_cells AS
         WITH pieces AS (
@@ -433,5 +454,5 @@ def _allocate_costs(con, cell):
             -- nothing to follow: one undated, unattributed cell keeps the cost in every total
             SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
             FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
-        ), labelled AS (SELECT {cell}, {pivot}, amount FROM pieces)
-        SELECT {cell}, {sums}, sum(amount) AS spend FROM labelled GROUP BY ALL""")
+        )
+        SELECT {cell}, {pivot}, amount AS spend FROM pieces""")
