@@ -295,34 +295,22 @@ def build_facts(con):
         FROM sales""")
     con.execute("""CREATE TEMP TABLE first_orders AS
                    SELECT min(first_key) AS first_key FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
-    # Group the file's own values first, then normalise the (far fewer) groups and group again.
-    con.execute("""
-        CREATE TEMP TABLE raw_cells AS
-        SELECT influencer_id, date, brand, campaign, product, source, sum(orders) AS orders, sum(revenue) AS revenue,
-               count(f.first_key) AS new_customers,
-               COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0) AS orders_without_user
-        FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
-        GROUP BY ALL""")
+    # Grouped on the file's own values; the few values that need normalising are fixed afterwards
+    # (keys may then repeat in facts, which is fine: every figure is a SUM).
     zeros = ", ".join(f"0::DOUBLE AS spend_{label}" for label in SPEND_LABELS)
-    # No regrouping after normalising: keys may repeat in facts, since every figure is a SUM.
     con.execute(f"""
         CREATE TABLE facts AS
-        SELECT {_normalised(con, 'raw_cells', 'influencer_id', "trim({col})")} AS influencer_id, date,
-               {_normalised(con, 'raw_cells', 'brand', BRAND_SQL, UNATTRIBUTED)} AS brand,
-               {_normalised(con, 'raw_cells', 'campaign', TEXT_SQL, UNATTRIBUTED)} AS campaign,
-               {_normalised(con, 'raw_cells', 'product', TEXT_SQL, UNATTRIBUTED)} AS product,
-               {_normalised(con, 'raw_cells', 'source', TEXT_SQL, UNATTRIBUTED)} AS source,
-               orders::BIGINT AS orders, revenue, new_customers::BIGINT AS new_customers,
-               orders_without_user::BIGINT AS orders_without_user, {zeros}, 0::DOUBLE AS spend
-        FROM raw_cells""")
+        SELECT {cell}, source, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
+               count(f.first_key)::BIGINT AS new_customers,
+               COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user,
+               {zeros}, 0::DOUBLE AS spend
+        FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
+        GROUP BY ALL""")
+    _normalise(con, "facts", {"influencer_id": ("trim({col})", None), "brand": (BRAND_SQL, UNATTRIBUTED),
+                              "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
+                              "source": (TEXT_SQL, UNATTRIBUTED)})
     _build_weights(con, cell)
     _allocate_costs(con, cell)
-    # Cost cells are appended, not merged: every figure is a SUM, so a cell may have several rows.
-    # Costs are not split by tracking source (source `Unattributed`).
-    con.execute(f"""
-        INSERT INTO facts
-        SELECT {cell}, '{UNATTRIBUTED}', 0, 0, 0, 0, {", ".join(f"spend_{label}" for label in SPEND_LABELS)}, spend
-        FROM cost_cells""")
     measure_sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
     # Each rollup is summed from the smallest finer one, largest first.
     for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day"):
@@ -333,22 +321,27 @@ def build_facts(con):
         con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL")
 
 
-def _normalised(con, table: str, column: str, template: str, missing: str | None = None) -> str:
-    """SQL for a column's normalised value, as cheap as the data allows.
+def _normalise(con, table: str, rules: dict[str, tuple[str, str | None]]):
+    """Apply each column's rule (trim, canonical spelling, `missing` for blanks) where it changes a value.
 
-    The rule (trim, canonical spelling, `missing` for blanks) is checked on the distinct values
-    only; where it changes none of them, the column is used as it is instead of applying the rule
-    to every row.
+    The rules are checked on the distinct values of each column, in one pass; a clean file changes
+    nothing and costs no per-row work.
     """
-    rule = template.format(col="value")
-    if missing is not None:
-        rule = f"COALESCE({rule}, '{missing}')"
-    changed, = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {column} AS value FROM {table}) "
-                           f"WHERE ({rule}) IS DISTINCT FROM value").fetchone()
-    if not changed:
-        return column
-    expression = template.format(col=column)
-    return f"COALESCE({expression}, '{missing}')" if missing is not None else expression
+    rule_sql = {}
+    for column, (template, missing) in rules.items():
+        rule = template.format(col=column)
+        rule_sql[column] = f"COALESCE({rule}, '{missing}')" if missing is not None else rule
+    counts = con.execute(f"""
+        WITH distinct_values AS (
+            SELECT {", ".join(f"GROUPING({c}) AS grouped_out_{c}, {c}" for c in rules)}
+            FROM {table} GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in rules)}))
+        SELECT {", ".join(f"count(*) FILTER (WHERE grouped_out_{c} = 0 AND ({rule_sql[c]}) IS DISTINCT FROM {c})"
+                          for c in rules)}
+        FROM distinct_values""").fetchone()
+    for column, changed in zip(rules, counts):
+        if changed:
+            con.execute(f"UPDATE {table} SET {column} = {rule_sql[column]} "
+                        f"WHERE ({rule_sql[column]}) IS DISTINCT FROM {column}")
 
 
 def build_sale_values(con):
@@ -371,8 +364,8 @@ def _build_weights(con, cell):
     `orders` and `revenue` follow its sales cells; `posts` gives each post an equal share on the
     post's date and brand, spread over the influencer's sales mix for what the post does not name.
     """
-    con.execute(f"CREATE TEMP TABLE cells AS SELECT {cell}, sum(orders) AS orders, sum(revenue) AS revenue "
-                "FROM facts GROUP BY ALL")
+    # Sales rows of facts (the only rows so far); a cell may span several rows, one per source.
+    con.execute(f"CREATE TEMP VIEW cells AS SELECT {cell}, orders, revenue FROM facts")
     con.execute("""CREATE TEMP TABLE influencer_sales AS
                    SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM cells GROUP BY 1""")
     con.execute(f"""
@@ -441,10 +434,11 @@ def _allocate_costs(con, cell):
         JOIN (SELECT DISTINCT influencer_id, basis FROM weights) available
           ON available.influencer_id = c.influencer_id AND available.basis = p.basis
         GROUP BY ALL""")
-    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount ELSE 0 END AS spend_{label}" for label in SPEND_LABELS)
-    # One row per piece (keys may repeat: every figure is a SUM).
+    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount ELSE 0 END" for label in SPEND_LABELS)
+    # One row per piece, appended to facts (keys may repeat: every figure is a SUM). Costs are not
+    # split by tracking source (source `Unattributed`).
     con.execute(f"""
-        CREATE TEMP TABLE cost_cells AS
+        INSERT INTO facts
         WITH pieces AS (
             SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
             FROM cost_components c
@@ -455,4 +449,4 @@ def _allocate_costs(con, cell):
             SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
             FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
         )
-        SELECT {cell}, {pivot}, amount AS spend FROM pieces""")
+        SELECT {cell}, '{UNATTRIBUTED}', 0, 0, 0, 0, {pivot}, amount FROM pieces""")
