@@ -6,6 +6,7 @@ Each thread keeps one read-only connection and reopens it when the file has been
 """
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from pathlib import Path
@@ -47,8 +48,51 @@ class WarehouseOutdated(WarehouseMissing):
 # stay invisible; a private in-memory instance that ATTACHes the file sees the file as it is now.
 # These hold open files, never anything about a user or a request.
 _instances: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_open_cursors: list[duckdb.DuckDBPyConnection] = []
 _instances_lock = threading.Lock()
 _thread_cursors = threading.local()
+
+
+@atexit.register
+def _close_all():
+    """Close every cursor, then every instance, before the interpreter tears down: left to
+    destructors in arbitrary order (cursors of server threads outliving their instance), DuckDB
+    crashes the exiting process."""
+    with _instances_lock:
+        for cursor in _open_cursors:
+            cursor.close()
+        _open_cursors.clear()
+        for instance in _instances.values():
+            instance.close()
+        _instances.clear()
+
+
+def _forget_inherited():
+    """In a forked child, the parent's DuckDB instances are unusable (their threads did not come
+    along): drop them without touching them, so that the child opens its own."""
+    global _instances_lock, _thread_cursors
+    _instances.clear()
+    _open_cursors.clear()
+    _instances_lock = threading.Lock()
+    _thread_cursors = threading.local()
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
+
+
+def _new_cursor(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
+    cursor = _instance(path, identity).cursor()
+    cursor.execute("USE warehouse")
+    with _instances_lock:
+        _open_cursors.append(cursor)
+    return cursor
+
+
+def _close_cursor(cursor: duckdb.DuckDBPyConnection):
+    with _instances_lock:
+        if cursor in _open_cursors:
+            _open_cursors.remove(cursor)
+    cursor.close()
 
 
 def _instance(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
@@ -104,10 +148,8 @@ class Warehouse:
         cursor = cursors.get(key)
         if cursor is None:
             for stale in [k for k in cursors if k[0] == key[0]]:
-                cursors.pop(stale).close()
-            cursor = _instance(self.path, key[1]).cursor()
-            cursor.execute("USE warehouse")
-            cursors[key] = cursor
+                _close_cursor(cursors.pop(stale))
+            cursor = cursors[key] = _new_cursor(self.path, key[1])
         return cursor
 
     def query(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
@@ -118,9 +160,16 @@ class Warehouse:
         return row[0] if row else None
 
     def has_data(self) -> bool:
+        """Whether a data set is loaded. Uses a connection of its own, closed at once, so that a
+        process that forks afterwards (the server's master) holds no DuckDB instance."""
         if not self.exists():
             return False
         try:
-            return bool(self.scalar("SELECT count(*) FROM influencers") or self.scalar("SELECT count(*) FROM facts"))
+            with quiet(duckdb.connect()) as connection:
+                escaped = str(self.path).replace("'", "''")
+                connection.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+                connection.execute("USE warehouse")
+                _check_schema(connection, self.path)
+                return bool(connection.execute("SELECT count(*) FROM influencers").fetchone()[0])
         except duckdb.Error:
             return False

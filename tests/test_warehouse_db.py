@@ -1,0 +1,49 @@
+"""The read side of the warehouse: connections across threads, forks and process exit."""
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import metrics
+from warehouse import Warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_forked_child_opens_its_own_instance(traps_wh):
+    """gunicorn forks workers after the master has looked at the warehouse."""
+    revenue = metrics.kpis(traps_wh)["revenue"]
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            ok = metrics.kpis(Warehouse(traps_wh.path))["revenue"] == revenue
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_threads_then_exit_is_clean(traps_wh):
+    """Server threads keep cursors open until exit; the process must still exit normally."""
+    script = textwrap.dedent(f"""
+        import threading, metrics
+        from warehouse import Warehouse
+        wh = Warehouse({str(traps_wh.path)!r})
+        threads = [threading.Thread(target=metrics.kpis, args=(wh,)) for _ in range(4)]
+        [t.start() for t in threads]; [t.join() for t in threads]
+        metrics.ranking(wh)
+    """)
+    result = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_has_data_leaves_no_instance_open(traps_wh):
+    from warehouse import db
+
+    before = dict(db._instances)
+    assert Warehouse(traps_wh.path).has_data()
+    assert db._instances == before
