@@ -67,10 +67,15 @@ def _close_all():
         _instances.clear()
 
 
+_inherited: list = []
+
+
 def _forget_inherited():
     """In a forked child, the parent's DuckDB instances are unusable (their threads did not come
-    along): drop them without touching them, so that the child opens its own."""
+    along) and even destroying them crashes: set them aside untouched, so the child opens its own.
+    (The server's master opens none before it forks; this guards any other forking caller.)"""
     global _instances_lock, _thread_cursors
+    _inherited.extend([*_instances.values(), *_open_cursors])
     _instances.clear()
     _open_cursors.clear()
     _instances_lock = threading.Lock()
