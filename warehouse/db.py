@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def _instance(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
             # Readers only scan and aggregate: a bounded cache keeps each server process small
             # (pages past the limit are re-read from the file, which the OS caches anyway).
             instance.execute(f"SET memory_limit = '{READER_MEMORY_LIMIT}'")
+            # Spills, if any, go to the system's temporary folder, not to the working directory.
+            spill = Path(tempfile.gettempdir(), "hkdash-duckdb").as_posix().replace("'", "''")
+            instance.execute(f"SET temp_directory = '{spill}'")
             escaped = str(path).replace("'", "''")
             instance.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
             instance.execute("USE warehouse")
