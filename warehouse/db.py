@@ -23,7 +23,7 @@ def default_db_path() -> Path:
     return Path(os.environ.get("HKDASH_DB") or DEFAULT_DB)
 
 
-READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "512MB")
+READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "256MB")
 
 # Bumped whenever the tables an import builds change; older files must be imported again.
 SCHEMA_VERSION = 3
