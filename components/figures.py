@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -102,7 +103,8 @@ def _values(frame: pd.DataFrame, column: str) -> list:
     """Column as a list of finite floats or None (None where missing/NaN/inf or no such column)."""
     if column not in frame.columns:
         return [None] * len(frame)
-    return [fmt.clean(v) for v in frame[column].tolist()]
+    numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return [v if math.isfinite(v) else None for v in numbers.tolist()]
 
 
 def _plot_values(values: list) -> list:
@@ -233,8 +235,8 @@ def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue",
     """Horizontal bars of the n influencers with the highest `metric` (revenue by default)."""
     if _is_empty(ranking) or metric not in ranking.columns:
         return empty_figure(height=height)
-    frame = ranking.copy()
-    frame["_v"] = _values(frame, metric)
+    wanted = [c for c in ("influencer_id", "name", "platform", "roas") if c in ranking.columns and c != metric]
+    frame = ranking[wanted + [metric]].assign(_v=_values(ranking, metric))
     frame = frame[frame["_v"].notna()]
     if frame.empty:
         return empty_figure(height=height)
