@@ -5,9 +5,10 @@ While it renders the button is disabled and shows a spinner with "Preparing PDFâ
 The selection is read from the URL (`State("url", "search")`, parsed like every page does), so
 the PDF covers exactly what the page shows; the click is the only trigger.
 
-On the first page load in a server process the chart browser is started in the background
-(`reports.images.prestart`), so the first click doesn't pay Chromium's start-up. It runs in the
-worker that serves the request, after any fork. Set HKDASH_REPORT_PREWARM=0 to skip it.
+The chart browser (headless Chromium, about 1 GB per server process) starts on the first report
+click in each process. With HKDASH_REPORT_PREWARM=1 it starts instead in the background on the
+first page load (`reports.images.prestart`, in the worker, after any fork), so that the first click
+doesn't pay Chromium's start-up; that trades memory for a faster first report.
 """
 from __future__ import annotations
 
@@ -84,8 +85,8 @@ def download_report(n_clicks, search):
 
 @callback(Output(BUTTON_ID, "title"), Input("url", "pathname"))
 def prewarm_report_browser(_pathname):
-    """Start the chart browser of this server process in the background (first page load only)."""
-    if os.environ.get("HKDASH_REPORT_PREWARM", "1") != "0":
+    """With HKDASH_REPORT_PREWARM=1, start this process's chart browser on the first page load."""
+    if os.environ.get("HKDASH_REPORT_PREWARM", "0") == "1":
         try:
             from reports import images
 

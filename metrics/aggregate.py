@@ -179,6 +179,6 @@ def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influen
     sql = f"""SELECT {group_sql(grain, settings)} AS period, sum(f.orders) AS orders, sum(f.revenue) AS revenue,
                      sum(f.spend) AS spend, sum(f.new_customers) AS new_customers,
                      sum(f.orders_without_user) AS orders_without_user
-              FROM {fact_table(filters)} f JOIN influencers i USING (influencer_id) {where_sql}
+              FROM {fact_table(filters, (grain,))} f JOIN influencers i USING (influencer_id) {where_sql}
               GROUP BY ALL ORDER BY period NULLS LAST"""
     return wh.query(sql, params)

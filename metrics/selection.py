@@ -11,8 +11,10 @@ from metrics.settings import Settings
 
 SALE_COLUMNS = ("brand", "campaign", "product")
 # Rollups smallest first, with the sale dimensions each one keeps.
-ROLLUPS = (("facts_day", ()), ("facts_day_brand", ("brand",)), ("facts_day_campaign", ("brand", "campaign")),
-           ("facts_day_product", ("brand", "product")), ("facts", SALE_COLUMNS))
+ROLLUPS = (("facts_influencer", ()), ("facts_day", ("date",)), ("facts_day_brand", ("date", "brand")),
+           ("facts_day_campaign", ("date", "brand", "campaign")), ("facts_day_product", ("date", "brand", "product")),
+           ("facts", ("date",) + SALE_COLUMNS))
+TIME_GROUPS = ("month", "week", "day")
 INFLUENCER_GROUPS = ("platform", "category", "tier", "gender", "persona", "influencer_id")
 SALE_GROUPS = ("brand", "campaign", "product", "source", "month", "week", "day")
 GROUPS = INFLUENCER_GROUPS + SALE_GROUPS
@@ -49,10 +51,13 @@ def group_sql(group: str, settings: Settings) -> str:
 
 
 def fact_table(filters: Filters, groups: tuple[str, ...] = ()) -> str:
-    """The smallest fact table with every sale dimension that the filters and groups use."""
+    """The smallest fact table with every dimension (date, brand, campaign, product) the filters
+    and groups use: with no date or sale dimension, the one-row-per-influencer rollup."""
     if "source" in groups:
         return "facts"  # only the finest table keeps the tracking source
     needed = {column for column in SALE_COLUMNS if getattr(filters, column) or column in groups}
+    if filters.start or filters.end or any(group in TIME_GROUPS for group in groups):
+        needed.add("date")
     for table, columns in ROLLUPS:
         if needed <= set(columns):
             return table

@@ -160,3 +160,17 @@ def test_campaign_comparison_joins_the_campaigns_file(traps_wh):
     assert frame.loc["MB Jan", "revenue"] == approx(12500)
     assert frame.loc["MB Jan", "budget_used_pct"] == approx(frame.loc["MB Jan", "spend"] / 50000 * 100)
     assert frame["spend"].sum() == approx(11850)
+
+
+def test_queries_use_the_smallest_table_that_answers_them():
+    from metrics.selection import fact_table
+
+    assert fact_table(Filters()) == "facts_influencer"
+    assert fact_table(Filters(platform=["Instagram"]), ("platform",)) == "facts_influencer"
+    assert fact_table(Filters(start="2025-01-01")) == "facts_day"
+    assert fact_table(Filters(), ("month",)) == "facts_day"
+    assert fact_table(Filters(brand=["MuscleBlaze"])) == "facts_day_brand"
+    assert fact_table(Filters(campaign=["MB Jan"])) == "facts_day_campaign"
+    assert fact_table(Filters(product=["Whey"])) == "facts_day_product"
+    assert fact_table(Filters(campaign=["MB Jan"], product=["Whey"])) == "facts"
+    assert fact_table(Filters(), ("source",)) == "facts"

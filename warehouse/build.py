@@ -20,6 +20,7 @@ MEASURES = ("orders", "revenue", "new_customers", "orders_without_user") \
     + tuple(f"spend_{label}" for label in SPEND_LABELS) + ("spend",)
 # Rollups, smallest first: the metrics layer answers from the smallest one with the dimensions it needs.
 ROLLUPS = {
+    "facts_influencer": ("influencer_id",),
     "facts_day": ("influencer_id", "date"),
     "facts_day_brand": ("influencer_id", "date", "brand"),
     "facts_day_campaign": ("influencer_id", "date", "brand", "campaign"),
@@ -313,7 +314,7 @@ def build_facts(con):
     _allocate_costs(con, cell)
     measure_sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
     # Each rollup is summed from the smallest finer one, largest first.
-    for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day"):
+    for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day", "facts_influencer"):
         dimensions = ROLLUPS[table]
         source = min((t for t, d in ROLLUPS.items() if t != table and set(dimensions) < set(d)
                       and _exists(con, t)), key=lambda t: len(ROLLUPS[t]) * 10 + (t == "facts"))
