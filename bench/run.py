@@ -1,0 +1,239 @@
+"""`python -m bench --orders N [--json]`: one benchmark run at one data size (docs/benchmarks.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+PAGES = ("/", "/influencers")
+KEYS = ("orders", "import_s", "duckdb_read_csv_s", "interaction_p50_ms", "interaction_p95_ms", "pandas_p50_ms",
+        "pandas_p95_ms", "speedup_p50", "server_rss_mb", "report_cold_s", "report_warm_s")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--orders", type=int, required=True, help="tracking_data rows of the generated data set")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", action="store_true", help="print one JSON document (keys: docs/benchmarks.md)")
+    parser.add_argument("--cache", type=Path, default=None, help="data set cache (default bench/.cache)")
+    parser.add_argument("--changes", type=int, default=24, help="filter changes per page (at least 20 counted)")
+    parser.add_argument("--pandas-changes", type=int, default=None,
+                        help="time the pandas baseline on only the first K filter changes (default: all)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (hkdash serve default: 2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (hkdash serve default: 4)")
+    parser.add_argument("--connections", type=int, default=6, help="parallel browser connections (default 6)")
+    parser.add_argument("--no-report", action="store_true", help="skip the PDF report timings")
+    parser.add_argument("--no-tour", action="store_true", help="skip the visit of every page (RSS only)")
+    parser.add_argument("--server-log", type=Path, default=None,
+                        help="write the server's output here (default: bench/.cache/<N>-<seed>.server.log)")
+    return parser
+
+
+def percentile(values, q) -> float | None:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else None
+
+
+def log(message: str, quiet: bool):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr if quiet else sys.stdout, flush=True)
+
+
+def close_enough(a, b, rel: float = 1e-6, abs_tol: float = 0.01) -> bool:
+    return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_tol)
+
+
+def run(args) -> dict:
+    import metrics
+    from warehouse import Warehouse
+
+    from bench import dataset, report_timing
+    from bench.baseline import PandasBaseline
+    from bench.dash_client import DashClient
+    from bench.scenarios import filter_changes, search_of
+    from bench.server import Server
+
+    say = lambda message: log(message, args.json)  # noqa: E731
+    cache = args.cache or dataset.DEFAULT_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    result: dict = {key: None for key in KEYS}
+    result.update(orders=args.orders, seed=args.seed, code=code_version(), cpus=os.cpu_count(),
+                  load_avg_start=list(os.getloadavg()), errors=[])
+
+    source, cached, generated_s = dataset.dataset_dir(cache, args.orders, args.seed)
+    csv = source / "tracking_data.csv"
+    result.update(dataset=str(source), cached=cached, generate_s=round(generated_s, 2),
+                  tracking_csv_mb=round(csv.stat().st_size / 2**20, 1))
+    say(f"data set {source} ({'cached' if cached else f'generated in {generated_s:.1f} s'}, "
+        f"{result['tracking_csv_mb']} MiB tracking_data.csv)")
+
+    dataset.warm_page_cache(source)
+    result["duckdb_read_csv_s"], result["duckdb_read_csv_cpu_s"] = dataset.duckdb_read_csv(csv, cache)
+    say(f"duckdb read_csv reference: {result['duckdb_read_csv_s']:.2f} s")
+    db = cache / f"{args.orders}-{args.seed}.duckdb"
+    result["import_s"], result["import_cpu_s"] = dataset.timed_import(source, db)
+    result["import_ratio"] = result["import_s"] / result["duckdb_read_csv_s"]
+    result["import_cpu_ratio"] = result["import_cpu_s"] / max(result["duckdb_read_csv_cpu_s"], 1e-9)
+    say(f"import: {result['import_s']:.2f} s ({result['import_ratio']:.2f}x the reference; "
+        f"CPU {result['import_cpu_s']:.1f} s vs {result['duckdb_read_csv_cpu_s']:.1f} s)")
+
+    wh = Warehouse(db)
+    changes = filter_changes(wh, count=max(args.changes, 1))
+    per_page: dict[str, list[float]] = {}
+    server_cpu_ms: dict[str, float] = {}
+    details: dict[str, list] = {}
+    server_log = args.server_log or cache / f"{args.orders}-{args.seed}.server.log"
+    result["server_log"] = str(server_log)
+    server = Server(db, workers=args.workers, threads=args.threads, log=server_log)
+    try:
+        server.wait_ready()
+        say(f"server up on port {server.port} (pid {server.process.pid})")
+        client = DashClient("127.0.0.1", server.port, connections=args.connections)
+        try:
+            for page in PAGES:
+                client.load_page(page)
+                for warm in (changes[0], changes[-1]):  # first use of each worker's connections: not counted
+                    client.change_filters(warm)
+                times, info = [], []
+                cpu_before = server.cpu_s()
+                for filters in changes:
+                    measured = client.change_filters(filters)
+                    times.append(measured["ms"])
+                    info.append({"search": search_of(filters), "ms": round(measured["ms"], 1),
+                                 "requests": measured["requests"], "slowest": measured["slowest"]})
+                per_page[page] = times
+                details[page] = info
+                server_cpu_ms[page] = (server.cpu_s() - cpu_before) * 1000 / len(changes)
+                say(f"{page}: p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms "
+                    f"({len(times)} changes, {info[0]['requests']} requests each)")
+            if not args.no_report:  # the navbar's "Download PDF", twice in the same worker
+                result.update(http_report_times(client, say))
+            if not args.no_tour:
+                for page in tour_pages(client):
+                    try:
+                        client.load_page(page)
+                    except Exception as error:  # noqa: BLE001 - a broken page is reported, not fatal
+                        result["errors"].append(f"page {page}: {error}"[:400])
+        finally:
+            client.close()
+        result["server_rss_mb"] = server.peak_rss_mb
+        result["server_rss_all_mb"] = server.peak_rss_all_mb
+    finally:
+        server.stop()
+    everything = [t for times in per_page.values() for t in times]
+    result["interaction_p50_ms"] = percentile(everything, 50)
+    result["interaction_p95_ms"] = percentile(everything, 95)
+    result["interaction_by_page"] = {page: {"p50_ms": percentile(t, 50), "p95_ms": percentile(t, 95),
+                                            "max_ms": max(t), "n": len(t),
+                                            "server_cpu_ms_per_change": server_cpu_ms.get(page)}
+                                     for page, t in per_page.items()}
+    result["interactions"] = details
+    say(f"server peak RSS {result['server_rss_mb']:.0f} MiB (with child processes {result['server_rss_all_mb']:.0f})")
+
+    say("pandas baseline: loading the CSVs")
+    baseline = PandasBaseline(source)
+    result["pandas_load_s"] = baseline.load_s
+    result["pandas_frame_mb"] = round(baseline.memory_mb(), 1)
+    timed = changes[:args.pandas_changes] if args.pandas_changes else changes
+    pandas_times, pandas_cpu, mismatches = [], [], []
+    for index, filters in enumerate(changes):
+        if index < len(timed):
+            started, cpu = time.perf_counter(), dataset.cpu_s()
+            expected = baseline.interaction(filters)
+            pandas_times.append((time.perf_counter() - started) * 1000)
+            pandas_cpu.append((dataset.cpu_s() - cpu) * 1000)
+        else:  # not timed: the same totals, computed without the naive merges
+            expected = baseline.totals(filters)
+        got = metrics.kpis(wh, filters, metrics.DEFAULT_SETTINGS)
+        checks = [("revenue", got["revenue"], expected["revenue"]), ("orders", got["orders"], expected["orders"])]
+        if not filters.has_sale_filter:  # spend is allocated under sale filters; pandas cannot follow that
+            checks.append(("spend", got["spend"], expected["spend"]))
+        for name, ours, theirs in checks:
+            if not close_enough(ours, theirs):
+                mismatches.append(f"{search_of(filters) or '(no filter)'}: {name} {ours!r} != pandas {theirs!r}")
+    result["pandas_p50_ms"] = percentile(pandas_times, 50)
+    result["pandas_p95_ms"] = percentile(pandas_times, 95)
+    result["pandas_cpu_p50_ms"] = percentile(pandas_cpu, 50)
+    result["pandas_timed_changes"] = len(pandas_times)
+    if result["interaction_p50_ms"] and result["pandas_p50_ms"]:
+        result["speedup_p50"] = result["pandas_p50_ms"] / result["interaction_p50_ms"]
+    result["correctness"] = {"checked": len(changes), "mismatches": mismatches}
+    say(f"pandas: p50 {result['pandas_p50_ms']:.0f} ms, p95 {result['pandas_p95_ms']:.0f} ms; "
+        f"speedup p50 {result['speedup_p50']:.1f}x; correctness: {len(mismatches)} mismatch(es)")
+    del baseline
+
+    if not args.no_report:
+        say("PDF report: cold (fresh `hkdash report`) and warm (second build in one process)")
+        result.update(report_timing.report_times(db))
+        say(f"report cold {result['report_cold_s']} s, warm {result['report_warm_s']} s"
+            + (f" ({result['report_error']})" if result.get("report_error") else ""))
+    result["load_avg_end"] = list(os.getloadavg())
+    return result
+
+
+def http_report_times(client, say) -> dict:
+    """The report callback through POST /_dash-update-component, twice on one keep-alive
+    connection (so the same worker): first and second click after the page load."""
+    times = {}
+    for label in ("report_http_first_s", "report_http_second_s"):
+        try:
+            clicked = client.click("report-button", "report-download.data")
+        except Exception as error:  # noqa: BLE001 - reported, not fatal
+            return {**times, "report_http_error": str(error)[:400]}
+        if clicked is None:
+            return {**times, "report_http_error": "no report callback in this app"}
+        seconds, response = clicked
+        data = (response.get("report-download") or {}).get("data") or {}
+        if not (isinstance(data, dict) and data.get("content")):
+            return {**times, "report_http_error": f"no PDF in the response: {str(response)[:300]}"}
+        times[label] = seconds
+    say(f"report through HTTP: first {times['report_http_first_s']:.2f} s, second {times['report_http_second_s']:.2f} s")
+    return times
+
+
+def code_version() -> str | None:
+    """The commit the run measured (read-only git calls), `+modified` when tracked files differ."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head + ("+modified" if dirty else "")) or None
+
+
+def tour_pages(client) -> list[str]:
+    paths = []
+    for key, original in client.ids.items():
+        if isinstance(original, dict) and original.get("type") == "nav-link":
+            paths.append(original.get("path"))
+    return [p for p in paths if p and p not in PAGES]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.orders < 1:
+        print("python -m bench: --orders must be positive", file=sys.stderr)
+        return 2
+    result = run(args)
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        width = max(len(k) for k in KEYS)
+        print()
+        for key in KEYS:
+            value = result[key]
+            print(f"{key:<{width}}  {value:.3f}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+    if result["correctness"]["mismatches"]:
+        print("python -m bench: results differ from the pandas baseline:\n  "
+              + "\n  ".join(result["correctness"]["mismatches"][:20]), file=sys.stderr)
+        return 1
+    return 0
