@@ -13,7 +13,6 @@ import functools
 import logging
 from pathlib import Path
 
-import dash
 from dash import Dash
 
 HERE = Path(__file__).resolve().parent

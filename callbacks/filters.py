@@ -99,7 +99,8 @@ def sync(trigger, search, values: list, start, end) -> tuple:
     Input("filter-reset", "n_clicks"),
 )
 def sync_filters(search, *args):
-    values, (start, end, _reset) = list(args[:N]), args[N:]
+    # The reset button's clicks are not needed: it acts through ctx.triggered_id.
+    values, (start, end) = list(args[:N]), args[N:N + 2]
     trigger = ctx.triggered_id or None  # None: the initial call
     if trigger is not None and any(t.startswith("url.") for t in ctx.triggered_prop_ids):
         trigger = "url"

@@ -119,3 +119,10 @@ def notice(children, color: str = "warning", icon: str = "bi-exclamation-triangl
 def stat_list(items: list[tuple[str, str]]) -> html.Dl:
     """Definition list of (label, formatted value) pairs, e.g. the ratios in a detail panel."""
     return html.Dl([html.Div([html.Dt(label), html.Dd(value)]) for label, value in items], className="hk-stats")
+
+
+def segmented(control_id: str, options: list[dict], value) -> dbc.RadioItems:
+    """A row of toggle buttons (one choice), as used in chart headers and above tables."""
+    return dbc.RadioItems(id=control_id, options=options, value=value, inline=True, className="hk-segmented",
+                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
+                          labelCheckedClassName="active")

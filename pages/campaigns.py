@@ -3,7 +3,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.cards import chart_card, page_header
+from components.cards import chart_card, page_header, segmented
 from components.tables import count_col, money_col, pct_col, ratio_col, share_col, table_card, text_col
 
 dash.register_page(__name__, path="/campaigns", name="Campaigns", order=2,
@@ -38,11 +38,6 @@ METRIC_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "Spend", "
 GRAIN_OPTIONS = [{"label": "Week", "value": "week"}, {"label": "Month", "value": "month"}]
 
 
-def _segmented(control_id, options, value):
-    return dbc.RadioItems(id=control_id, options=options, value=value, inline=True, className="hk-segmented",
-                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                          labelCheckedClassName="active")
-
 
 def layout(**_query):
     return html.Div([
@@ -62,8 +57,8 @@ def layout(**_query):
             chart_card("Campaign trend", "camp-trend", height=340,
                        subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
                                 "to compare others",
-                       tools=html.Div([_segmented("camp-trend-metric", METRIC_OPTIONS, "revenue"),
-                                       _segmented("camp-trend-grain", GRAIN_OPTIONS, "week")],
+                       tools=html.Div([segmented("camp-trend-metric", METRIC_OPTIONS, "revenue"),
+                                       segmented("camp-trend-grain", GRAIN_OPTIONS, "week")],
                                       className="d-flex flex-wrap gap-2")),
             table_card("All campaigns", CAMPAIGN_TABLE, CAMPAIGN_COLUMNS, height=440,
                        subtitle="Sales that no campaign claims are listed as “Unattributed”."),

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.cards import chart_card, page_header
+from components.cards import chart_card, page_header, segmented
 from components.tables import count_col, followers_col, money_col, pct_col, ratio_col, share_col, table_card, text_col
 
 dash.register_page(__name__, path="/categories", name="Categories", order=4,
@@ -34,11 +34,6 @@ METRIC_OPTIONS = [{"label": "ROAS", "value": "roas"}, {"label": "Revenue", "valu
                   {"label": "CAC", "value": "cac"}]
 
 
-def _segmented(control_id, options, value):
-    return dbc.RadioItems(id=control_id, options=options, value=value, inline=True, className="hk-segmented",
-                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                          labelCheckedClassName="active")
-
 
 def layout(**_query):
     return html.Div([
@@ -49,7 +44,7 @@ def layout(**_query):
                        subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
                                 "“—” = no spend. Use the tier and platform filters to slice further.",
                        formula="ROAS = Σ revenue ÷ Σ spend of the cell's influencers",
-                       tools=_segmented("cat-heatmap-cols", HEATMAP_OPTIONS, "platform")),
+                       tools=segmented("cat-heatmap-cols", HEATMAP_OPTIONS, "platform")),
             dbc.Row([
                 dbc.Col(chart_card("Follower distribution", "cat-followers", height=320,
                                    subtitle="Influencers per follower tier, by platform",
@@ -57,8 +52,8 @@ def layout(**_query):
                         lg=6, className="mb-3"),
                 dbc.Col(chart_card("Return by audience", "cat-dimension", height=320,
                                    subtitle="Pooled per value; pick the dimension and the metric",
-                                   tools=html.Div([_segmented("cat-dimension-by", DIMENSION_OPTIONS, "category"),
-                                                   _segmented("cat-dimension-metric", METRIC_OPTIONS, "roas")],
+                                   tools=html.Div([segmented("cat-dimension-by", DIMENSION_OPTIONS, "category"),
+                                                   segmented("cat-dimension-metric", METRIC_OPTIONS, "roas")],
                                                   className="d-flex flex-wrap gap-2")),
                         lg=6, className="mb-3"),
             ], className="g-3"),

@@ -3,7 +3,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.cards import chart_card, page_header
+from components.cards import chart_card, page_header, segmented
 from components.tables import count_col, money_col, pct_col, table_card, text_col
 
 dash.register_page(__name__, path="/content", name="Content", order=6,
@@ -86,10 +86,7 @@ def layout(**_query):
                 dbc.Col(chart_card(
                     "Engagement by platform", "cnt-platform-chart", height=320,
                     subtitle="Pooled over the platform's posts (ratio of sums)",
-                    tools=dbc.RadioItems(id="cnt-metric", options=METRIC_OPTIONS, value="engagement_rate_pct",
-                                         inline=True, className="hk-segmented", inputClassName="btn-check",
-                                         labelClassName="btn btn-outline-secondary btn-sm",
-                                         labelCheckedClassName="active"),
+                    tools=segmented("cnt-metric", METRIC_OPTIONS, "engagement_rate_pct"),
                 ), lg=12, className="mb-3"),
             ], className="g-3"),
             table_card("Engagement by platform", PLATFORM_TABLE, PLATFORM_COLUMNS, height=300,

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.cards import page_header
+from components.cards import page_header, segmented
 from components.tables import (bool_col, count_col, csv_button, decimal_col, followers_col, money_col, pct_col,
                                ranking_grid, ratio_col, text_col)
 
@@ -52,9 +52,7 @@ def layout(**_query):
         dbc.Label("Search the ranking", html_for="inf-search", className="visually-hidden"),
         dbc.Input(id="inf-search", type="search", placeholder="Search name, platform, category…", debounce=300,
                   size="sm", className="hk-search"),
-        dbc.RadioItems(id="inf-view", options=VIEW_OPTIONS, value="all", inline=True,
-                       className="hk-segmented", inputClassName="btn-check",
-                       labelClassName="btn btn-outline-secondary btn-sm", labelCheckedClassName="active"),
+        segmented("inf-view", VIEW_OPTIONS, "all"),
         csv_button(RANKING_TABLE),
     ], className="d-flex flex-wrap gap-2 align-items-center")
     return html.Div([

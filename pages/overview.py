@@ -3,7 +3,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.cards import chart_card, page_header
+from components.cards import chart_card, page_header, segmented
 
 dash.register_page(__name__, path="/", name="Overview", order=0,
                    title="Overview · HealthKart Influencer ROI",
@@ -25,10 +25,7 @@ def layout(**_query):
                 dbc.Col(chart_card(
                     "Revenue vs spend", "ov-trend", height=340, footer_id="ov-trend-note",
                     subtitle="Bars: revenue and spend per period · line: ROAS (revenue ÷ spend)",
-                    tools=dbc.RadioItems(id="ov-grain", options=GRAIN_OPTIONS, value="week", inline=True,
-                                         className="hk-segmented", inputClassName="btn-check",
-                                         labelClassName="btn btn-outline-secondary btn-sm",
-                                         labelCheckedClassName="active"),
+                    tools=segmented("ov-grain", GRAIN_OPTIONS, "week"),
                 ), lg=8, className="mb-3"),
                 dbc.Col(chart_card("Revenue share by platform", "ov-platform-share", height=340,
                                    subtitle="Platform of the influencer who drove the sale"),
@@ -38,10 +35,7 @@ def layout(**_query):
                 dbc.Col(chart_card(
                     "Top influencers", "ov-top", height=380,
                     subtitle="Ten best in the selection; colour = platform",
-                    tools=dbc.RadioItems(id="ov-top-metric", options=TOP_OPTIONS, value="revenue", inline=True,
-                                         className="hk-segmented", inputClassName="btn-check",
-                                         labelClassName="btn btn-outline-secondary btn-sm",
-                                         labelCheckedClassName="active"),
+                    tools=segmented("ov-top-metric", TOP_OPTIONS, "revenue"),
                 ), lg=12, className="mb-3"),
             ], className="g-3"),
         ], id="ov-body"),

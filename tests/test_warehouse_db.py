@@ -4,7 +4,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import metrics
 from warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
