@@ -10,6 +10,8 @@ Reusable by every page's browser tests:
 - `live_server`: gunicorn serving app:server with HKDASH_DB = a warehouse imported from the
   tests/fixtures/traps data set (tiny, with hostile names: <script>, =HYPERLINK, <b>).
 - `start_server(db_path)`: another live server for another warehouse (one per path per session).
+- `server`: the server `page` watches (`live_server`); a module with a data set of its own
+  overrides it with a fixture of that name.
 - `page`: a fresh browser context and page (1366×900, downloads allowed) whose console errors,
   page errors, HTTP ≥ 400 responses, external requests and dialogs land in `page_problems`.
 - `phone_page`: the same at 390×844 (touch, mobile).
@@ -124,25 +126,31 @@ def page_problems() -> PageProblems:
     return PageProblems()
 
 
-def _page(browser, live_server, page_problems, **context_options):
+@pytest.fixture
+def server(live_server) -> LiveServer:
+    """The server `page` watches; a module with a data set of its own overrides this fixture."""
+    return live_server
+
+
+def _page(browser, server, page_problems, **context_options):
     context = browser.new_context(accept_downloads=True, locale="en-IN", timezone_id="Asia/Kolkata",
                                   **context_options)
     context.set_default_timeout(20_000)
     page = context.new_page()
-    page_problems.watch(page, live_server.url)
+    page_problems.watch(page, server.url)
     return context, page
 
 
 @pytest.fixture
-def page(browser, live_server, page_problems):
-    context, page = _page(browser, live_server, page_problems, viewport={"width": 1366, "height": 900})
+def page(browser, server, page_problems):
+    context, page = _page(browser, server, page_problems, viewport={"width": 1366, "height": 900})
     yield page
     context.close()
 
 
 @pytest.fixture
-def phone_page(browser, live_server, page_problems):
-    context, page = _page(browser, live_server, page_problems, viewport={"width": 390, "height": 844},
+def phone_page(browser, server, page_problems):
+    context, page = _page(browser, server, page_problems, viewport={"width": 390, "height": 844},
                           is_mobile=True, has_touch=True, device_scale_factor=2)
     yield page
     context.close()

@@ -44,18 +44,6 @@ def server(captions_db, start_server):
     return start_server(captions_db)
 
 
-@pytest.fixture
-def page(browser, server, page_problems):
-    """conftest's page, watching this module's server."""
-    context = browser.new_context(accept_downloads=True, locale="en-IN", timezone_id="Asia/Kolkata",
-                                  viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page_problems.watch(page, server.url)
-    yield page
-    context.close()
-
-
 def open_content(page, url: str):
     goto(page, url)
     page.wait_for_selector("#cnt-platform-chart .main-svg")

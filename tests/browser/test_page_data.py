@@ -55,18 +55,6 @@ def server(folders, start_server):
     return live
 
 
-@pytest.fixture
-def page(browser, server, page_problems):
-    """conftest's page, but watching this module's own server (its requests are not external)."""
-    context = browser.new_context(accept_downloads=True, locale="en-IN", timezone_id="Asia/Kolkata",
-                                  viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page_problems.watch(page, server.url)
-    yield page
-    context.close()
-
-
 def files(folder: Path) -> list[str]:
     return [str(p) for p in sorted(folder.iterdir()) if p.suffix == ".csv"]
 
