@@ -4,7 +4,6 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-import metrics
 from metrics import insights
 
 from callbacks import common
@@ -125,11 +124,12 @@ def insights_page(search, pathname):
     settings = common.settings()
     try:
         wh = common.warehouse()
-        k = metrics.kpis(wh, filters, settings)
+        evidence = insights.gather(wh, filters, settings)
+        k = evidence.kpis
         if not common.has_activity(k):
             return [], common.no_data_state(pathname=pathname), common.HIDE, [], [], "", "", []
-        findings = insights.key_findings(wh, filters, settings)
-        items = insights.recommendations(wh, filters, settings)
+        findings = insights.key_findings(wh, filters, settings, evidence)
+        items = insights.recommendations(wh, filters, settings, evidence)
     except Exception as error:
         if common.is_missing_warehouse(error):
             return [], common.no_data_state(error), common.HIDE, [], [], "", "", []

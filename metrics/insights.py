@@ -28,6 +28,7 @@ support it (e.g. a single platform has no "worst").
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -50,13 +51,29 @@ TOP_SHARE = 0.10  # "top 10 % of creators"
 MIN_CREATORS_FOR_CONCENTRATION = 5  # below this "the top 10 %" is one creator and says little
 
 
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """The figures findings and recommendations are drawn from, queried once per selection.
+
+    Callers that already hold them (the PDF report) build it directly instead of querying again.
+    """
+    kpis: dict
+    ranking: pd.DataFrame
+    by_platform: pd.DataFrame
+    by_category: pd.DataFrame
+
+
+def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Evidence:
+    return Evidence(kpis=kpis(wh, filters, settings), ranking=ranking(wh, filters, settings),
+                    by_platform=breakdown(wh, "platform", filters, settings),
+                    by_category=breakdown(wh, "category", filters, settings))
+
 
 # --- helpers -----------------------------------------------------------------------------------
 
-def _creators(wh, filters: Filters, settings: Settings) -> tuple[list[dict], float, float]:
-    """Known creators of the selection as plain dicts (None for undefined ratios), and the revenue and
+def _creators(frame: pd.DataFrame) -> tuple[list[dict], float, float]:
+    """Known creators of the ranking as plain dicts (None for undefined ratios), and the revenue and
     spend of the whole selection (creators missing from the influencers file included, as in kpis)."""
-    frame = ranking(wh, filters, settings)
     total_revenue = float(pd.to_numeric(frame["revenue"], errors="coerce").fillna(0).sum())
     total_spend = float(pd.to_numeric(frame["spend"], errors="coerce").fillna(0).sum())
     frame = frame[frame["known"].fillna(False).astype(bool)]
@@ -102,14 +119,17 @@ def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[
 
 # --- recommendations ---------------------------------------------------------------------------
 
-def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> list[dict]:
+def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
+                    evidence: Evidence | None = None) -> list[dict]:
     """What to do next, each with the numbers that justify it (see the module docstring for rules).
 
     Each item: action (scale / renew / move budget / review / drop), subject, subject_type
     (influencer / platform / category), reason (sentence), numbers (raw values), evidence
     (short formatted strings) and text (one sentence: action, subject and reason).
+    `evidence` (from `gather`) saves querying what the caller already has.
     """
-    creators, total_revenue, total_spend = _creators(wh, filters, settings)
+    evidence = evidence or gather(wh, filters, settings)
+    creators, total_revenue, total_spend = _creators(evidence.ranking)
     pooled = ratio(total_revenue, total_spend)
     out: list[dict] = []
 
@@ -135,8 +155,8 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
                   f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; keep the current terms.")
         out.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
 
-    for dimension in ("platform", "category"):
-        item = _move_budget(wh, dimension, filters, settings)
+    for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category)):
+        item = _move_budget(frame, dimension)
         if item is not None:
             out.append(item)
 
@@ -168,12 +188,11 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
     return out
 
 
-def _rated_values(wh, dimension: str, filters: Filters, settings: Settings) -> list[dict]:
-    """Values of a dimension with a defined ROAS and at least MIN_SPEND_SHARE of the spend, best ROAS first.
+def _rated_values(frame: pd.DataFrame, dimension: str) -> list[dict]:
+    """Values of a breakdown with a defined ROAS and at least MIN_SPEND_SHARE of the spend, best ROAS first.
 
     `Unknown` (creators missing from the influencers file) is left out: budget cannot move to it.
     """
-    frame = breakdown(wh, dimension, filters, settings)
     rows = [r for r in frame.to_dict("records")
             if str(r[dimension]) != "Unknown" and (fmt.clean(r["spend"]) or 0) > 0 and fmt.clean(r["roas"]) is not None]
     total_spend = sum(fmt.clean(r["spend"]) for r in rows)
@@ -182,8 +201,8 @@ def _rated_values(wh, dimension: str, filters: Filters, settings: Settings) -> l
     return rows
 
 
-def _move_budget(wh, dimension: str, filters: Filters, settings: Settings) -> dict | None:
-    rows = _rated_values(wh, dimension, filters, settings)
+def _move_budget(frame: pd.DataFrame, dimension: str) -> dict | None:
+    rows = _rated_values(frame, dimension)
     if len(rows) < 2:
         return None
     best, worst = rows[0], rows[-1]
@@ -211,12 +230,15 @@ def _move_budget(wh, dimension: str, filters: Filters, settings: Settings) -> di
 
 # --- key findings ------------------------------------------------------------------------------
 
-def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> list[dict]:
+def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
+                 evidence: Evidence | None = None) -> list[dict]:
     """3–5 findings for the executive summary: each {kind, text, numbers}.
 
     kinds: headline, concentration, platforms, poor_performers, incremental.
+    `evidence` (from `gather`) saves querying what the caller already has.
     """
-    k = kpis(wh, filters, settings)
+    evidence = evidence or gather(wh, filters, settings)
+    k = evidence.kpis
     findings: list[dict] = []
     revenue, spend = k["revenue"], k["spend"]
     findings.append({
@@ -228,7 +250,7 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
                                             "new_customers_estimated", "influencers")},
     })
 
-    creators, total_revenue, total_spend = _creators(wh, filters, settings)
+    creators, total_revenue, total_spend = _creators(evidence.ranking)
     if len(creators) >= MIN_CREATORS_FOR_CONCENTRATION and total_revenue > 0:
         n = max(1, math.ceil(len(creators) * TOP_SHARE))
         top = sorted(creators, key=lambda c: (-c["revenue"], c["influencer_id"]))[:n]
@@ -243,7 +265,7 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
                         "influencer_ids": [c["influencer_id"] for c in top]},
         })
 
-    rated = _rated_values(wh, "platform", filters, settings)
+    rated = _rated_values(evidence.by_platform, "platform")
     if len(rated) >= 2:
         best, worst = rated[0], rated[-1]
         findings.append({

@@ -18,6 +18,7 @@ import pandas as pd
 import metrics
 from components import figures
 from metrics import format as fmt
+from metrics import insights
 from reports import images
 from reports.pdf import render_pdf
 
@@ -162,17 +163,17 @@ def _incremental(k: dict, settings) -> dict:
     }
 
 
-def _findings(wh, filters, settings, k: dict) -> list[str]:
+def _findings(wh, filters, settings, evidence: "insights.Evidence") -> list[str]:
     """The same key findings as the /insights page (metrics.key_findings)."""
-    if not (_num(k.get("revenue")) or _num(k.get("spend"))):
+    if not (_num(evidence.kpis.get("revenue")) or _num(evidence.kpis.get("spend"))):
         return ["This selection has no sales and no spend: there is nothing to report for these filters."]
-    return [item["text"] for item in metrics.key_findings(wh, filters, settings)]
+    return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings) -> list[dict]:
+def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
     return [{"text": item["text"], "evidence": item["evidence"]}
-            for item in metrics.recommendations(wh, filters, settings)]
+            for item in metrics.recommendations(wh, filters, settings, evidence)]
 
 
 def _table(title: str, columns: list[tuple[str, str, Any]], rows: list[dict], note: str = "", limit: int | None = None,
@@ -332,6 +333,8 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
+    # Findings and recommendations reuse these figures instead of querying them again.
+    evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
 
     ranked = _records(ranked_df)
     poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
@@ -347,10 +350,10 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
         "generated_at": f"{now:%d %b %Y, %H:%M} {now.tzname() or ''}".strip(),
         "kpis": _kpis(k, settings),
         "incremental": _incremental(k, settings),
-        "findings": _findings(wh, filters, settings, k),
+        "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
         "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings),
-        "recommendations": _recommendations(wh, filters, settings),
+        "recommendations": _recommendations(wh, filters, settings, evidence),
         "methodology": _methodology(settings, undated),
     }
 

@@ -182,3 +182,11 @@ def test_findings_follow_filters(sample_wh):
     k = metrics.kpis(sample_wh, Filters(platform=(platform,)))
     assert findings[0]["numbers"]["revenue"] == pytest.approx(k["revenue"])
     assert findings[0]["numbers"]["influencers"] == k["influencers"]
+
+
+def test_gathered_evidence_gives_the_same_answers(traps_wh):
+    """The page and the report pass figures they already hold; the results must not change."""
+    filters = Filters(brand=("MuscleBlaze",))
+    evidence = insights.gather(traps_wh, filters)
+    assert insights.key_findings(traps_wh, filters, evidence=evidence) == insights.key_findings(traps_wh, filters)
+    assert insights.recommendations(traps_wh, filters, evidence=evidence) == insights.recommendations(traps_wh, filters)
