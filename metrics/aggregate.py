@@ -30,6 +30,17 @@ def ratio(numerator, denominator, scale: float = 1.0):
     return value if math.isfinite(value) else None
 
 
+def plain(value):
+    """A Python scalar fit for JSON: numpy scalars become Python, NaN and ±inf become None."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
     """`ratio` for whole columns at once: floats, and None where undefined (object dtype)."""
     top = pd.to_numeric(pd.Series(numerator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums, ratio, sums_by
+from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums, plain, ratio, sums_by
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -14,8 +14,8 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
     engagement = add_engagement_ratios(engagement_sums(wh, filters, settings), settings,
                                        spend=pd.Series([totals["spend"]])).iloc[0]
     revenue, spend = float(totals["revenue"]), float(totals["spend"])
-    totals = {key: _plain(value) for key, value in totals.items()}
-    engagement = {key: _plain(value) for key, value in engagement.items()}
+    totals = {key: plain(value) for key, value in totals.items()}
+    engagement = {key: plain(value) for key, value in engagement.items()}
     incremental_revenue = revenue * (1 - settings.baseline_share)
     return {
         "revenue": revenue,
@@ -48,9 +48,3 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
 def _count(value):
     return None if value is None or pd.isna(value) else int(value)
 
-
-def _plain(value):
-    """numpy scalars to Python; NaN to None (undefined)."""
-    if isinstance(value, float) and value != value:
-        return None
-    return value.item() if hasattr(value, "item") else value

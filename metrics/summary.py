@@ -1,8 +1,7 @@
 """The `hkdash summary --json` document: a stable machine interface (see docs/cli.md)."""
 from __future__ import annotations
 
-import math
-
+from metrics.aggregate import plain
 from metrics.breakdowns import breakdown
 from metrics.filters import Filters
 from metrics.kpis import kpis
@@ -30,14 +29,3 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
 
 def records(frame, keys) -> list[dict]:
     return [{key: plain(row[key]) for key in keys} for row in frame.to_dict("records")]
-
-
-def plain(value):
-    """JSON-ready: numpy scalars to Python, NaN/inf/None to None, whole floats of counts kept as floats."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
