@@ -53,29 +53,36 @@ def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.
     return pd.Series(result, index=numerator.index, dtype=object)
 
 
-def _per_influencer(filters: Filters, settings: Settings, groups: tuple[str, ...],
+def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str, ...],
                     influencer_id: str | None) -> tuple[str, list, tuple[str, ...]]:
-    """SQL of the sums per group and influencer (the `per` step), its parameters and measures.
+    """SQL of the sums per sale group and influencer key (the `per` step), its parameters and measures.
 
-    Without a sale filter, influencers with no activity get a row of zeros in the groups of their
-    own attributes, so that they count as influencers of the selection.
+    Influencer attributes are not grouped here: the caller joins `per` to `influencers` for them.
     """
-    table = fact_table(filters, groups)
+    table = fact_table(filters, sale_groups)
     # Costs are not split by tracking source: a breakdown by source has no spend.
-    measures = SUMS if "source" not in groups else ("orders", "revenue", "new_customers", "orders_without_user")
-    group_columns = [f"{group_sql(g, settings)} AS {g}" for g in groups]
+    measures = SUMS if "source" not in sale_groups else ("orders", "revenue", "new_customers", "orders_without_user")
+    group_columns = [f"{group_sql(g, settings)} AS {g}" for g in sale_groups]
+    conditions = influencer_conditions(filters, settings)
     only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
-    where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
-    inner = ", ".join(group_columns + ["f.influencer_id"] + [f"sum(f.{m}) AS {m}" for m in measures])
-    active = f"SELECT {inner} FROM {table} f JOIN influencers i USING (influencer_id) {where_sql} GROUP BY ALL"
-    if filters.has_sale_filter or not all(g in INFLUENCER_GROUPS for g in groups):
-        return active, params, measures
-    idle_where, idle_params = where(influencer_conditions(filters, settings), only)
-    zeros = ", ".join(group_columns + ["i.influencer_id AS influencer_id"] + [f"0 AS {m}" for m in measures])
-    keys = "".join(f"{g}, " for g in groups)
-    sql = (f"SELECT {keys}influencer_id, {', '.join(f'sum({m}) AS {m}' for m in measures)} FROM ("
-           f"{active} UNION ALL SELECT {zeros} FROM influencers i {idle_where}) GROUP BY ALL")
-    return sql, params + idle_params, measures
+    join = "JOIN influencers i USING (influencer_key)" if conditions[0] or only[0] else ""
+    where_sql, params = where(conditions, fact_conditions(filters), only)
+    inner = ", ".join(group_columns + ["f.influencer_key"] + [f"sum(f.{m}) AS {m}" for m in measures])
+    return f"SELECT {inner} FROM {table} f {join} {where_sql} GROUP BY ALL", params, measures
+
+
+def _influencers_with(filters: Filters, settings: Settings, groups: tuple[str, ...],
+                      influencer_id: str | None, also: str = "") -> tuple[str, list]:
+    """`FROM influencers i [also] … JOIN per … WHERE …` over the selected influencers.
+
+    Without a sale filter, influencers with no activity stay in (a left join: their sums are
+    NULL and count as zero), so that they count as influencers of the selection.
+    """
+    keep_idle = not filters.has_sale_filter and all(g in INFLUENCER_GROUPS for g in groups)
+    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    where_sql, params = where(influencer_conditions(filters, settings), only)
+    join = "LEFT JOIN" if keep_idle else "JOIN"
+    return f"FROM influencers i {also} {join} per USING (influencer_key) {where_sql}", params
 
 
 def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
@@ -86,21 +93,24 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
     Sums are taken per group and influencer first, so an influencer is counted once per group
     however many cells it has.
     """
-    per_sql, params, measures = _per_influencer(filters, settings, groups, influencer_id)
+    sale_groups = tuple(g for g in groups if g not in INFLUENCER_GROUPS)
+    per_sql, params, measures = _per_influencer(filters, settings, sale_groups, influencer_id)
+    from_sql, from_params = _influencers_with(filters, settings, groups, influencer_id)
+    keys = [f"per.{g} AS {g}" if g in sale_groups else f"{group_sql(g, settings)} AS {g}" for g in groups]
     # Poor performers (METRICS.md) among the known influencers of each group, on their sums there.
     poor = "NULL" if "source" in groups else f"""count(*) FILTER (WHERE i.known AND per.spend > 0 AND (
                per.revenue = 0 OR (per.revenue - per.spend) / per.spend * 100 < {float(settings.poor_roi_pct)!r}
                OR per.revenue / per.spend < {float(settings.poor_roas)!r}))"""
     sql = f"""
         WITH per AS ({per_sql})
-        SELECT {"".join(f"per.{g}, " for g in groups)}
+        SELECT {"".join(f"{key}, " for key in keys)}
                count(*) FILTER (WHERE i.known) AS influencers,
                COALESCE(sum(i.follower_count) FILTER (WHERE i.known), 0) AS followers,
                {poor} AS poor_performers,
                {", ".join(f"COALESCE(sum(per.{m}), 0) AS {m}" for m in measures)}
-        FROM per JOIN influencers i USING (influencer_id)
-        {"GROUP BY " + ", ".join(f"per.{g}" for g in groups) if groups else ""}"""
-    frame = wh.query(sql, params)
+        {from_sql}
+        {"GROUP BY " + ", ".join(str(n) for n in range(1, len(groups) + 1)) if groups else ""}"""
+    frame = wh.query(sql, params + from_params)
     if "source" in groups:
         for column in SPEND_COLUMNS + ("spend",):
             frame[column] = None
@@ -109,15 +119,17 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
 
 def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str | None = None) -> pd.DataFrame:
     """Per influencer of the selection: attributes, sums of sales and spend, and post sums (one query)."""
-    per_sql, params, measures = _per_influencer(filters, settings, ("influencer_id",), influencer_id)
+    per_sql, params, measures = _per_influencer(filters, settings, (), influencer_id)
     posts_sql, posts_params = _engagement_sql(filters, settings, ("influencer_id",), influencer_id)
+    from_sql, from_params = _influencers_with(filters, settings, ("influencer_id",), influencer_id,
+                                              also="LEFT JOIN post_sums USING (influencer_id)")
     sql = f"""
         WITH per AS ({per_sql}), post_sums AS ({posts_sql})
-        SELECT per.influencer_id, {", ".join(f"per.{m}" for m in measures)},
+        SELECT i.influencer_id, {", ".join(f"COALESCE(per.{m}, 0) AS {m}" for m in measures)},
                i.name, i.platform, i.category, {tier_sql(settings)} AS tier, i.gender, i.persona, i.known,
                i.follower_count AS followers, post_sums.* EXCLUDE (influencer_id)
-        FROM per JOIN influencers i USING (influencer_id) LEFT JOIN post_sums USING (influencer_id)"""
-    return wh.query(sql, params + posts_params)
+        {from_sql}"""
+    return wh.query(sql, params + posts_params + from_params)
 
 
 def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -190,6 +202,6 @@ def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influen
     sql = f"""SELECT {group_sql(grain, settings)} AS period, sum(f.orders) AS orders, sum(f.revenue) AS revenue,
                      sum(f.spend) AS spend, sum(f.new_customers) AS new_customers,
                      sum(f.orders_without_user) AS orders_without_user
-              FROM {fact_table(filters, (grain,))} f JOIN influencers i USING (influencer_id) {where_sql}
+              FROM {fact_table(filters, (grain,))} f JOIN influencers i USING (influencer_key) {where_sql}
               GROUP BY ALL ORDER BY period NULLS LAST"""
     return wh.query(sql, params)

@@ -18,15 +18,21 @@ UNATTRIBUTED = "Unattributed"
 SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
 MEASURES = ("orders", "revenue", "new_customers", "orders_without_user") \
     + tuple(f"spend_{label}" for label in SPEND_LABELS) + ("spend",)
+COUNT_MEASURES = ("orders", "new_customers", "orders_without_user")
+# Text dimensions of the fact tables, stored as ENUMs (a small integer per row, sorted like the text).
+SALE_DIMENSIONS = ("brand", "campaign", "product", "source")
 # Rollups, smallest first: the metrics layer answers from the smallest one with the dimensions it needs.
+# Each is stored sorted by what its queries filter on, so that DuckDB's zone maps skip the rest.
 ROLLUPS = {
-    "facts_influencer": ("influencer_id",),
-    "facts_day": ("influencer_id", "date"),
-    "facts_day_brand": ("influencer_id", "date", "brand"),
-    "facts_day_campaign": ("influencer_id", "date", "brand", "campaign"),
-    "facts_day_product": ("influencer_id", "date", "brand", "product"),
-    "facts": ("influencer_id", "date", "brand", "campaign", "product", "source"),
+    "facts_influencer": ("influencer_key",),
+    "facts_day": ("influencer_key", "date"),
+    "facts_day_brand": ("influencer_key", "date", "brand"),
+    "facts_day_campaign": ("influencer_key", "date", "brand", "campaign"),
+    "facts_day_product": ("influencer_key", "date", "brand", "product"),
+    "facts": ("influencer_key", "date", "brand", "campaign", "product", "source"),
 }
+ROLLUP_ORDER = {"facts_influencer": "influencer_key", "facts_day": "date", "facts_day_brand": "brand, date",
+                "facts_day_campaign": "campaign, date", "facts_day_product": "product, date"}
 TERMS_TOLERANCE = 0.01
 
 PLATFORM_SQL = """CASE lower(trim({col}))
@@ -284,7 +290,13 @@ def _components(influencer_id, basis, rate, payout, fee_part):
 
 
 def build_facts(con):
-    """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups."""
+    """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups.
+
+    The work happens in temporary tables keyed by text; the tables written to the file key
+    influencers by an integer and sale dimensions by ENUMs, which makes every later group-by,
+    join and filter work on small integers.
+    """
+    _key_influencers(con)
     cell = "influencer_id, date, brand, campaign, product"
     # A user counts once, as new, at its first attributed order: earliest date, then file order.
     # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
@@ -300,26 +312,56 @@ def build_facts(con):
     # (keys may then repeat in facts, which is fine: every figure is a SUM).
     zeros = ", ".join(f"0::DOUBLE AS spend_{label}" for label in SPEND_LABELS)
     con.execute(f"""
-        CREATE TABLE facts AS
+        CREATE TEMP TABLE sales_cells AS
         SELECT {cell}, source, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
                count(f.first_key)::BIGINT AS new_customers,
                COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user,
                {zeros}, 0::DOUBLE AS spend
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
         GROUP BY ALL""")
-    _normalise(con, "facts", {"influencer_id": ("trim({col})", None), "brand": (BRAND_SQL, UNATTRIBUTED),
-                              "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
-                              "source": (TEXT_SQL, UNATTRIBUTED)})
+    _normalise(con, "sales_cells", {"influencer_id": ("trim({col})", None), "brand": (BRAND_SQL, UNATTRIBUTED),
+                                    "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
+                                    "source": (TEXT_SQL, UNATTRIBUTED)})
     _build_weights(con, cell)
     _allocate_costs(con, cell)
-    measure_sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    _create_dimension_types(con)
+    dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS)
+    con.execute(f"""
+        CREATE TABLE facts AS
+        SELECT i.influencer_key, c.date, {dimensions}, {", ".join(f"c.{m}" for m in MEASURES)}
+        FROM (SELECT * FROM sales_cells UNION ALL SELECT * FROM cost_cells) c JOIN influencers i USING (influencer_id)""")
+    measure_sums = ", ".join(f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}"
+                             for m in MEASURES)
     # Each rollup is summed from the smallest finer one, largest first.
     for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day", "facts_influencer"):
         dimensions = ROLLUPS[table]
         source = min((t for t, d in ROLLUPS.items() if t != table and set(dimensions) < set(d)
                       and _exists(con, t)), key=lambda t: len(ROLLUPS[t]) * 10 + (t == "facts"))
         keys = ", ".join(dimensions)
-        con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL")
+        con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL "
+                    f"ORDER BY {ROLLUP_ORDER[table]}")
+
+
+def _key_influencers(con):
+    """Number the influencers (1, 2, …, in file order): fact tables refer to them by that key."""
+    con.execute("""CREATE OR REPLACE TABLE influencers AS
+                   SELECT (row_number() OVER (ORDER BY rowid))::INTEGER AS influencer_key, * FROM influencers
+                   ORDER BY influencer_key""")
+
+
+def _create_dimension_types(con):
+    """One ENUM per sale dimension holding every value of the cells, in text order (so ORDER BY
+    and comparisons behave as on the text)."""
+    con.execute(f"""
+        CREATE TEMP TABLE dimension_values AS
+        SELECT {", ".join(f"GROUPING({c}) = 0 AS is_{c}" for c in SALE_DIMENSIONS)},
+               COALESCE({", ".join(SALE_DIMENSIONS)}) AS value
+        FROM (SELECT {", ".join(SALE_DIMENSIONS)} FROM sales_cells
+              UNION ALL SELECT {", ".join(SALE_DIMENSIONS)} FROM cost_cells)
+        GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_DIMENSIONS)})""")
+    for column in SALE_DIMENSIONS:
+        con.execute(f"""CREATE TYPE {column}_value AS ENUM (
+            SELECT value FROM dimension_values WHERE is_{column} AND value IS NOT NULL ORDER BY value)""")
 
 
 def _normalise(con, table: str, rules: dict[str, tuple[str, str | None]]):
@@ -348,9 +390,9 @@ def _normalise(con, table: str, rules: dict[str, tuple[str, str | None]]):
 def build_sale_values(con):
     """Every brand, campaign and product of the facts: what the filter bar offers, without a scan."""
     con.execute("""CREATE TABLE sale_values AS
-        SELECT DISTINCT 'brand' AS dimension, brand AS value FROM facts_day_brand
-        UNION SELECT DISTINCT 'campaign', campaign FROM facts_day_campaign
-        UNION SELECT DISTINCT 'product', product FROM facts_day_product
+        SELECT DISTINCT 'brand' AS dimension, brand::VARCHAR AS value FROM facts_day_brand
+        UNION SELECT DISTINCT 'campaign', campaign::VARCHAR FROM facts_day_campaign
+        UNION SELECT DISTINCT 'product', product::VARCHAR FROM facts_day_product
         ORDER BY 1, 2""")
 
 
@@ -365,8 +407,8 @@ def _build_weights(con, cell):
     `orders` and `revenue` follow its sales cells; `posts` gives each post an equal share on the
     post's date and brand, spread over the influencer's sales mix for what the post does not name.
     """
-    # Sales rows of facts (the only rows so far); a cell may span several rows, one per source.
-    con.execute(f"CREATE TEMP VIEW cells AS SELECT {cell}, orders, revenue FROM facts")
+    # A cell may span several rows of sales_cells, one per source.
+    con.execute(f"CREATE TEMP VIEW cells AS SELECT {cell}, orders, revenue FROM sales_cells")
     con.execute("""CREATE TEMP TABLE influencer_sales AS
                    SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM cells GROUP BY 1""")
     con.execute(f"""
@@ -435,11 +477,11 @@ def _allocate_costs(con, cell):
         JOIN (SELECT DISTINCT influencer_id, basis FROM weights) available
           ON available.influencer_id = c.influencer_id AND available.basis = p.basis
         GROUP BY ALL""")
-    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount ELSE 0 END" for label in SPEND_LABELS)
-    # One row per piece, appended to facts (keys may repeat: every figure is a SUM). Costs are not
-    # split by tracking source (source `Unattributed`).
+    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount ELSE 0 END AS spend_{label}" for label in SPEND_LABELS)
+    # One row per piece, later appended to the sales cells (keys may repeat: every figure is a SUM).
+    # Costs are not split by tracking source (source `Unattributed`).
     con.execute(f"""
-        INSERT INTO facts
+        CREATE TEMP TABLE cost_cells AS
         WITH pieces AS (
             SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
             FROM cost_components c
@@ -450,4 +492,5 @@ def _allocate_costs(con, cell):
             SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
             FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
         )
-        SELECT {cell}, '{UNATTRIBUTED}', 0, 0, 0, 0, {pivot}, amount FROM pieces""")
+        SELECT {cell}, '{UNATTRIBUTED}' AS source, 0::BIGINT AS orders, 0::DOUBLE AS revenue,
+               0::BIGINT AS new_customers, 0::BIGINT AS orders_without_user, {pivot}, amount AS spend FROM pieces""")

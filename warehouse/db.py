@@ -26,7 +26,7 @@ def default_db_path() -> Path:
 READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "256MB")
 
 # Bumped whenever the tables an import builds change; older files must be imported again.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -162,7 +162,13 @@ class Warehouse:
         return cursor
 
     def query(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
-        return self.connection().execute(sql, params or []).df()
+        """The result as a DataFrame; ENUM columns (the fact tables' sale dimensions) come back as
+        plain text, like every other text column."""
+        frame = self.connection().execute(sql, params or []).df()
+        for column, dtype in frame.dtypes.items():
+            if isinstance(dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype("str")
+        return frame
 
     def scalar(self, sql: str, params: list | tuple | None = None):
         row = self.connection().execute(sql, params or []).fetchone()
