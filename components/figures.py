@@ -1,4 +1,4 @@
-"""Plotly figure builders: pure functions DataFrame -> go.Figure.
+"""Plotly figure builders: pure functions DataFrame -> figure dict (`{"data": […], "layout": {…}}`).
 
 Shared by the dashboard pages and the PDF report (reports/), so nothing here imports Dash.
 Every builder accepts the DataFrames the metrics package returns (see docs/architecture.md),
@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
+from components.plot import Figure, trace
 from metrics import format as fmt
 
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -119,17 +119,18 @@ def _is_empty(frame) -> bool:
 GRID = "#EBF0F8"  # plotly_white's grid colour
 
 
-def _layout(fig: go.Figure, height: int = 360, legend: bool = True, title: str | None = None) -> go.Figure:
-    # The look of plotly_white set directly: assigning a named template deep-copies and validates
-    # the whole template on every figure (about 6 ms each, on every filter change).
+def _layout(fig: Figure, height: int = 360, legend: bool = True, title: str | None = None,
+            legend_at_right: bool = False) -> dict:
+    """The house look (plotly_white's, set directly rather than through its large template), as a dict."""
     fig.update_layout(
-        template="none",
+        template={},  # no template: neither plotly.js nor go.Figure(figure) adds one
         height=height,
         margin=dict(l=8, r=8, t=36 if title else 12, b=8),
         font=dict(family=FONT_FAMILY, size=12, color="#212529"),
         title=dict(text=title, x=0, xanchor="left", font=dict(size=14)) if title else None,
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, title=None),
+        legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02) if legend_at_right
+        else dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
@@ -140,11 +141,11 @@ def _layout(fig: go.Figure, height: int = 360, legend: bool = True, title: str |
                       zerolinewidth=2)
     fig.update_xaxes(**axis_style)
     fig.update_yaxes(**axis_style)
-    return fig
+    return fig.to_dict()
 
 
-def empty_figure(message: str = NO_DATA, height: int = 360) -> go.Figure:
-    fig = go.Figure()
+def empty_figure(message: str = NO_DATA, height: int = 360) -> dict:
+    fig = Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font=dict(size=14, color="#6c757d"))
     fig.update_xaxes(visible=False)
@@ -152,7 +153,7 @@ def empty_figure(message: str = NO_DATA, height: int = 360) -> go.Figure:
     return _layout(fig, height=height, legend=False)
 
 
-def _money_axis(fig: go.Figure, values, axis: str = "yaxis", title: str | None = None) -> None:
+def _money_axis(fig: Figure, values, axis: str = "yaxis", title: str | None = None) -> None:
     """Explicit ₹ lakh/crore tick labels for a money axis covering `values`."""
     finite = [v for v in (fmt.clean(x) for x in values) if v is not None]
     high = max(finite) if finite else 0.0
@@ -179,25 +180,25 @@ def _period_labels(frame: pd.DataFrame, column: str = "period"):
 
 # --- overview -------------------------------------------------------------------------------
 
-def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> go.Figure:
+def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> dict:
     """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis."""
     if _is_empty(ts):
         return empty_figure(height=height)
     x, _ = _period_labels(ts)
     revenue, spend, roas = _values(ts, "revenue"), _values(ts, "spend"), _values(ts, "roas")
-    fig = go.Figure()
+    fig = Figure()
     for name, values, key in (("Revenue", revenue, "revenue"), ("Spend", spend, "spend")):
-        fig.add_bar(
-            x=x, y=[v or 0 for v in values], name=name, marker_color=SERIES_COLOURS[key],
+        fig.add_trace(trace(
+            "bar", x=x, y=[v or 0 for v in values], name=name, marker=dict(color=SERIES_COLOURS[key]),
             customdata=[fmt.inr(v) for v in values],
             hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
-        )
-    fig.add_scatter(
-        x=x, y=_plot_values(roas), name="ROAS", yaxis="y2", mode="lines+markers",
+        ))
+    fig.add_trace(trace(
+        "scatter", x=x, y=_plot_values(roas), name="ROAS", yaxis="y2", mode="lines+markers",
         line=dict(color=SERIES_COLOURS["roas"], width=2), marker=dict(size=6), connectgaps=False,
         customdata=[fmt.ratio(v) for v in roas],
         hovertemplate="ROAS: %{customdata}<extra></extra>",
-    )
+    ))
     fig.update_layout(barmode="group", bargap=0.25, hovermode="x unified",
                       yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero",
                                   tickmode="auto", nticks=6, ticksuffix="x", title=dict(text="ROAS")))
@@ -206,7 +207,7 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
 
 
 def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320,
-                   title: str | None = None) -> go.Figure:
+                   title: str | None = None) -> dict:
     """Donut of each platform's share of revenue (or spend)."""
     if _is_empty(df) or "platform" not in df.columns:
         return empty_figure(height=height)
@@ -216,8 +217,8 @@ def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320,
     names = [str(p) for p in df["platform"]]
     colours = platform_colours(names)
     total = sum(v for v in amounts if v)
-    fig = go.Figure(go.Pie(
-        labels=[safe_text(n) for n in names], values=[max(v or 0, 0) for v in amounts], hole=0.58,
+    fig = Figure(trace(
+        "pie", labels=[safe_text(n) for n in names], values=[max(v or 0, 0) for v in amounts], hole=0.58,
         marker=dict(colors=[colours[n] for n in names], line=dict(color="#ffffff", width=2)),
         sort=True, direction="clockwise", texttemplate="%{percent:.1%}", textposition="inside",
         customdata=[fmt.inr(v) for v in amounts],
@@ -225,13 +226,11 @@ def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320,
     ))
     fig.add_annotation(text=f"{fmt.inr_compact(total)}<br><span style='font-size:11px'>{value}</span>",
                        showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
-    fig = _layout(fig, height=height, title=title)
-    fig.update_layout(legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02))
-    return fig
+    return _layout(fig, height=height, title=title, legend_at_right=True)
 
 
 def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue", height: int = 360,
-                    title: str | None = None) -> go.Figure:
+                    title: str | None = None) -> dict:
     """Horizontal bars of the n influencers with the highest `metric` (revenue by default)."""
     if _is_empty(ranking) or metric not in ranking.columns:
         return empty_figure(height=height)
@@ -256,16 +255,16 @@ def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue",
     values = frame["_v"].tolist()
     text = [fmt.inr_compact(v) if is_money else fmt.ratio(v) if metric == "roas" else fmt.decimal(v, 1) for v in values]
     roas = _values(frame, "roas")
-    fig = go.Figure()
+    fig = Figure()
     for platform in sorted(set(platforms)):
         idx = [i for i, p in enumerate(platforms) if p == platform]
-        fig.add_bar(
-            orientation="h", y=[labels[i] for i in idx], x=[values[i] for i in idx],
-            name=safe_text(platform), marker_color=colours[platform],
+        fig.add_trace(trace(
+            "bar", orientation="h", y=[labels[i] for i in idx], x=[values[i] for i in idx],
+            name=safe_text(platform), marker=dict(color=colours[platform]),
             text=[text[i] for i in idx], textposition="auto", cliponaxis=False,
             customdata=[[fmt.inr(values[i]) if is_money else text[i], fmt.ratio(roas[i])] for i in idx],
             hovertemplate="%{y}<br>" + metric.replace("_", " ") + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
-        )
+        ))
     fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=labels))
     if is_money:
         _money_axis(fig, values, "xaxis")
@@ -279,13 +278,13 @@ def _dimension_labels(df: pd.DataFrame, dim: str) -> list[str]:
 
 
 def roas_by_platform(df: pd.DataFrame, dim: str = "platform", height: int = 320,
-                     title: str | None = None) -> go.Figure:
+                     title: str | None = None) -> dict:
     """Pooled ROAS (revenue / spend) per platform; undefined ROAS (no spend) shows '—' and no bar."""
     return dimension_bar(df, dim=dim, metric="roas", height=height, title=title, reference=1.0)
 
 
 def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, title: str | None = None,
-                  reference: float | None = None, sort: bool = True, colour_by_platform: bool | None = None) -> go.Figure:
+                  reference: float | None = None, sort: bool = True, colour_by_platform: bool | None = None) -> dict:
     """Horizontal bar of one metric per value of one dimension (ROAS, CAC, revenue…)."""
     if _is_empty(df) or dim not in df.columns:
         return empty_figure(height=height)
@@ -319,15 +318,14 @@ def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, ti
         marker = [colours[label] for label in labels]
     else:
         marker = SERIES_COLOURS.get(metric.replace("_share", "").replace("incremental_", ""), OKABE_ITO[0])
-    fig = go.Figure(go.Bar(
-        orientation="h", y=[safe_text(v) for v in labels], x=_plot_values(values),
-        marker_color=marker, text=text, textposition="auto", cliponaxis=False,
+    fig = Figure(trace(
+        "bar", orientation="h", y=[safe_text(v) for v in labels], x=_plot_values(values),
+        marker=dict(color=marker), text=text, textposition="auto", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     if reference is not None:
         fig.add_vline(x=reference, line=dict(color="#6c757d", dash="dot", width=1),
-                      annotation_text="break-even" if metric == "roas" else None,
-                      annotation_position="top", annotation_font_size=10)
+                      text="break-even" if metric == "roas" else None, font_size=10)
     if money:
         _money_axis(fig, values, "xaxis")
     elif metric in ("roas", "incremental_roas"):
@@ -341,7 +339,7 @@ def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, ti
 
 
 def engagement_by_platform(df: pd.DataFrame, metric: str = "engagement_rate_pct", height: int = 320,
-                           title: str | None = None) -> go.Figure:
+                           title: str | None = None) -> dict:
     """Pooled engagement rate (engagements / reach × 100) per platform."""
     if _is_empty(df) or metric not in df.columns:
         return empty_figure(height=height)
@@ -349,12 +347,12 @@ def engagement_by_platform(df: pd.DataFrame, metric: str = "engagement_rate_pct"
 
 
 def source_breakdown(df: pd.DataFrame, metric: str = "revenue", height: int = 320,
-                     title: str | None = None) -> go.Figure:
+                     title: str | None = None) -> dict:
     """Revenue (or orders) per tracking source (promo code, link, swipe-up, or a platform name)."""
     return dimension_bar(df, dim="source", metric=metric, height=height, title=title, colour_by_platform=False)
 
 
-def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) -> go.Figure:
+def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
     """Spend by payout basis (post, order, commission, hybrid, gifted, other) as a donut."""
     if _is_empty(df) or "basis" not in df.columns:
         return empty_figure(height=height)
@@ -364,8 +362,8 @@ def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) ->
     if frame.empty:
         return empty_figure(height=height)
     names = [str(b) for b in frame["basis"]]
-    fig = go.Figure(go.Pie(
-        labels=[safe_text(n) for n in names], values=frame["_v"].tolist(), hole=0.58, sort=True,
+    fig = Figure(trace(
+        "pie", labels=[safe_text(n) for n in names], values=frame["_v"].tolist(), hole=0.58, sort=True,
         marker=dict(colors=[BASIS_COLOURS.get(n, OKABE_ITO[i % 8]) for i, n in enumerate(names)],
                     line=dict(color="#ffffff", width=2)),
         texttemplate="%{percent:.1%}", textposition="inside",
@@ -374,15 +372,13 @@ def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) ->
     ))
     fig.add_annotation(text=f"{fmt.inr_compact(frame['_v'].sum())}<br><span style='font-size:11px'>spend</span>",
                        showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
-    fig = _layout(fig, height=height, title=title)
-    fig.update_layout(legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02))
-    return fig
+    return _layout(fig, height=height, title=title, legend_at_right=True)
 
 
 # --- categories -------------------------------------------------------------------------------
 
 def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "category", value: str = "roas",
-                              height: int = 380, title: str | None = None) -> go.Figure:
+                              height: int = 380, title: str | None = None) -> dict:
     """Heatmap of pooled ROAS for each (y, x) pair, e.g. category × platform or category × tier.
 
     Cells without spend (ROAS undefined) stay blank and read "—"; cells with no sales or spend at
@@ -409,8 +405,8 @@ def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "c
         z.append(z_row)
         text.append(t_row)
         custom.append(c_row)
-    fig = go.Figure(go.Heatmap(
-        x=[safe_text(v) for v in xs], y=[safe_text(v) for v in ys], z=z, text=text, texttemplate="%{text}",
+    fig = Figure(trace(
+        "heatmap", x=[safe_text(v) for v in xs], y=[safe_text(v) for v in ys], z=z, text=text, texttemplate="%{text}",
         customdata=custom, colorscale=ROAS_SCALE, zmin=0, xgap=2, ygap=2, hoverongaps=False,
         colorbar=dict(title=dict(text="ROAS"), ticksuffix="x", thickness=12),
         hovertemplate="%{y} × %{x}<br>ROAS: %{customdata[2]}<br>Revenue: %{customdata[0]}"
@@ -421,7 +417,7 @@ def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "c
     return _layout(fig, height=max(height, 60 + 34 * len(ys)), legend=False, title=title)
 
 
-def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str | None = None) -> go.Figure:
+def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
     """Number of influencers per follower tier (nano … mega), stacked by platform."""
     if _is_empty(ranking) or "tier" not in ranking.columns:
         return empty_figure(height=height)
@@ -432,12 +428,12 @@ def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str |
     tiers = sorted(set(counts["tier"]), key=tier_key)
     platforms = sorted(set(counts["platform"]))
     colours = platform_colours(platforms)
-    fig = go.Figure()
+    fig = Figure()
     for platform in platforms:
         sub = counts[counts["platform"] == platform].set_index("tier")["n"]
-        fig.add_bar(x=tiers, y=[int(sub.get(t, 0)) for t in tiers], name=safe_text(platform),
-                    marker_color=colours[platform],
-                    hovertemplate="%{x} · " + safe_text(platform) + ": %{y} influencers<extra></extra>")
+        fig.add_trace(trace("bar", x=tiers, y=[int(sub.get(t, 0)) for t in tiers], name=safe_text(platform),
+                            marker=dict(color=colours[platform]),
+                            hovertemplate="%{x} · " + safe_text(platform) + ": %{y} influencers<extra></extra>"))
     fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=tiers,
                                                   title=dict(text="Follower tier")),
                       yaxis=dict(title=dict(text="Influencers"), rangemode="tozero"))
@@ -446,7 +442,7 @@ def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str |
 
 # --- campaigns --------------------------------------------------------------------------------
 
-def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title: str | None = None) -> go.Figure:
+def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title: str | None = None) -> dict:
     """Revenue and spend per campaign (the n campaigns with most revenue), ROAS in the hover and label."""
     if _is_empty(df) or "campaign" not in df.columns:
         return empty_figure(height=height)
@@ -455,23 +451,23 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
     frame = frame.sort_values(["_rev", "campaign"], ascending=[False, True]).head(n).iloc[::-1]
     labels = [safe_text(c) for c in frame["campaign"]]
     revenue, spend, roas = _values(frame, "revenue"), _values(frame, "spend"), _values(frame, "roas")
-    fig = go.Figure()
-    fig.add_bar(orientation="h", y=labels, x=[v or 0 for v in spend], name="Spend",
-                marker_color=SERIES_COLOURS["spend"], customdata=[fmt.inr(v) for v in spend],
-                hovertemplate="%{y}<br>Spend: %{customdata}<extra></extra>")
-    fig.add_bar(orientation="h", y=labels, x=[v or 0 for v in revenue], name="Revenue",
-                marker_color=SERIES_COLOURS["revenue"],
-                text=[fmt.ratio(r) for r in roas], texttemplate="ROAS %{text}", textposition="outside",
-                cliponaxis=False,
-                customdata=[fmt.inr(v) for v in revenue],
-                hovertemplate="%{y}<br>Revenue: %{customdata}<br>ROAS: %{text}<extra></extra>")
+    fig = Figure()
+    fig.add_trace(trace("bar", orientation="h", y=labels, x=[v or 0 for v in spend], name="Spend",
+                        marker=dict(color=SERIES_COLOURS["spend"]), customdata=[fmt.inr(v) for v in spend],
+                        hovertemplate="%{y}<br>Spend: %{customdata}<extra></extra>"))
+    fig.add_trace(trace("bar", orientation="h", y=labels, x=[v or 0 for v in revenue], name="Revenue",
+                        marker=dict(color=SERIES_COLOURS["revenue"]),
+                        text=[fmt.ratio(r) for r in roas], texttemplate="ROAS %{text}", textposition="outside",
+                        cliponaxis=False,
+                        customdata=[fmt.inr(v) for v in revenue],
+                        hovertemplate="%{y}<br>Revenue: %{customdata}<br>ROAS: %{text}<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.2, yaxis=dict(type="category"))
     _money_axis(fig, revenue + spend, "xaxis")
     return _layout(fig, height=max(height, 80 + 40 * len(frame)), title=title)
 
 
 def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "revenue", n: int = 6,
-                   height: int = 340, title: str | None = None) -> go.Figure:
+                   height: int = 340, title: str | None = None) -> dict:
     """One line per campaign of `metric` over time (the n campaigns with most revenue in the frame)."""
     if _is_empty(df) or "campaign" not in df.columns or period not in df.columns:
         return empty_figure(height=height)
@@ -481,7 +477,7 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
         return empty_figure(height=height)
     totals = frame.groupby("campaign")["revenue"].sum().sort_values(ascending=False) if "revenue" in frame else None
     keep = list(totals.index[:n]) if totals is not None else sorted(frame["campaign"].unique())[:n]
-    fig = go.Figure()
+    fig = Figure()
     all_values = []
     for i, campaign in enumerate(keep):
         sub = frame[frame["campaign"] == campaign].sort_values(period)
@@ -489,10 +485,10 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
         values = _values(sub, metric)
         all_values += values
         is_money = metric in ("revenue", "spend")
-        fig.add_scatter(x=x, y=_plot_values(values), mode="lines+markers", name=safe_text(campaign),
-                        line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2),
-                        customdata=[fmt.inr(v) if is_money else fmt.ratio(v) for v in values],
-                        hovertemplate=safe_text(campaign) + ": %{customdata}<extra></extra>")
+        fig.add_trace(trace("scatter", x=x, y=_plot_values(values), mode="lines+markers", name=safe_text(campaign),
+                            line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2),
+                            customdata=[fmt.inr(v) if is_money else fmt.ratio(v) for v in values],
+                            hovertemplate=safe_text(campaign) + ": %{customdata}<extra></extra>"))
     fig.update_layout(hovermode="x unified")
     if metric in ("revenue", "spend"):
         _money_axis(fig, all_values, "yaxis")
@@ -503,6 +499,6 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
 
 # --- influencer detail ------------------------------------------------------------------------
 
-def sales_over_time(ts: pd.DataFrame, height: int = 260, title: str | None = None) -> go.Figure:
+def sales_over_time(ts: pd.DataFrame, height: int = 260, title: str | None = None) -> dict:
     """Compact revenue / spend chart for one influencer's detail panel."""
     return revenue_spend_over_time(ts, height=height, title=title)

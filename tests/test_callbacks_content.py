@@ -99,7 +99,7 @@ def test_filters_are_followed(traps_app):
 
 def test_chart(traps_app):
     for metric in ("engagement_rate_pct", "cpe", "cpm", None):
-        assert isinstance(cb.content_platform_chart("", metric), go.Figure)
+        assert go.Figure(cb.content_platform_chart("", metric)).data
 
 
 def test_empty_states(traps_app, tmp_path, monkeypatch):
@@ -111,4 +111,4 @@ def test_empty_states(traps_app, tmp_path, monkeypatch):
     monkeypatch.setenv("HKDASH_DB", str(tmp_path / "missing.duckdb"))
     kpis, empty, style, *_ = cb.content_page("", "/content")
     assert "No data set imported yet" in text(empty)
-    assert isinstance(cb.content_platform_chart("", "cpe"), go.Figure)
+    assert go.Figure(cb.content_platform_chart("", "cpe")).layout.annotations

@@ -81,15 +81,15 @@ def test_no_warehouse_yet(monkeypatch, tmp_path):
     cards, empty, style = cb.overview_kpis("", "/")
     assert "No data set imported yet" in text(empty) and style == common.HIDE
     figure, note = cb.overview_trend("", "week")
-    assert note is None and figure.layout.annotations
+    assert note is None and figure["layout"]["annotations"]
 
 
 def test_charts(traps_env, seed1_wh, monkeypatch):
     figure, note = cb.overview_trend("?platform=Instagram", "month")
-    assert note is None and len(figure.data) == 3
-    assert cb.overview_platform_share("").data[0].type == "pie"
+    assert note is None and len(figure["data"]) == 3
+    assert cb.overview_platform_share("")["data"][0]["type"] == "pie"
     top = cb.overview_top("", "revenue")
-    assert sum(len(trace.y) for trace in top.data) == 6  # five creators and the unknown Z9
+    assert sum(len(trace["y"]) for trace in top["data"]) == 6  # five creators and the unknown Z9
     monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
     _, note = cb.overview_trend("", "week")
     assert "no date" in note  # seed1 carries revenue per influencer only, undated

@@ -104,14 +104,14 @@ def test_campaign_comparison(traps_wh):
     expected = metrics.breakdown(traps_wh, "campaign", metrics.Filters())
     assert [r["campaign"] for r in rows] == expected["campaign"].tolist()
     assert empty is None and style == common.SHOW
-    assert comparison.data and roas.data
+    assert comparison["data"] and roas["data"]
     assert find(kpis, "kpi-camp-count-value").children == "2"
 
 
 def test_campaign_trend():
     figure = campaigns.campaign_trend("", "revenue", "month")
-    assert {"MB Jan", "HK Feb"} <= {trace.name for trace in figure.data}
-    assert campaigns.campaign_trend("", "roas", "week").data
+    assert {"MB Jan", "HK Feb"} <= {trace["name"] for trace in figure["data"]}
+    assert campaigns.campaign_trend("", "roas", "week")["data"]
 
 
 def test_campaign_empty_state():
@@ -128,13 +128,13 @@ def test_platform_overview(traps_wh):
     assert by_platform["Twitter"]["roas"] is None
     assert "engagement_rate_pct" in by_platform["Instagram"]
     assert cac_note is None  # the traps data has user ids
-    labels = dict(zip(roas.data[0].y, roas.data[0].text))
+    labels = dict(zip(roas["data"][0]["y"], roas["data"][0]["text"]))
     assert labels["YouTube"] == fmt.ratio(10.0) and labels["Twitter"] == "—"
 
 
 def test_platform_engagement_and_sources(traps_wh):
     figure, note = platforms.platform_engagement("")
-    assert figure.data and note is None
+    assert figure["data"] and note is None
     figure, rows = platforms.platform_sources("")
     sources = {r["source"]: r["revenue"] for r in rows}
     assert sources["PromoCode"] == pytest.approx(4000 + 3000 + 6000 + 2500 + 500)
@@ -153,11 +153,11 @@ def test_best_combinations_order(traps_wh):
 
 def test_category_charts():
     heatmap = categories.category_heatmap("", "platform")
-    assert heatmap.data[0].type == "heatmap"
-    assert list(categories.category_heatmap("", "tier").data[0].x)[:2] == ["Nano", "Micro"]
+    assert heatmap["data"][0]["type"] == "heatmap"
+    assert list(categories.category_heatmap("", "tier")["data"][0]["x"])[:2] == ["Nano", "Micro"]
     followers = categories.category_followers("")
-    assert sum(sum(trace.y) for trace in followers.data) == 5  # the unknown Z9 is not a creator
-    assert categories.category_dimension("", "gender", "revenue").data
+    assert sum(sum(trace["y"]) for trace in followers["data"]) == 5  # the unknown Z9 is not a creator
+    assert categories.category_dimension("", "gender", "revenue")["data"]
 
 
 # --- CSV download -----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_page_numbers_add_up(traps_app):
     kpis, empty, style, basis_fig, basis, cpo_fig, summary = cb.payouts_page("", "/payouts")
     k = metrics.kpis(traps_app)
     assert empty is None and style == common.SHOW
-    assert isinstance(basis_fig, go.Figure) and isinstance(cpo_fig, go.Figure)
+    assert go.Figure(basis_fig).data and go.Figure(cpo_fig).data
     assert [r["basis"] for r in basis] == ["post", "order", "commission", "hybrid", "gifted", "other"]
     assert sum(r["spend"] for r in basis) == pytest.approx(k["spend"])
     assert sum(r["per_order"] for r in basis) == pytest.approx(k["cost_per_order"])

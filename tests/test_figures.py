@@ -8,6 +8,7 @@ import sys
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 import pytest
 
 import metrics
@@ -26,7 +27,13 @@ def _numbers(obj):
 
 
 def _texts(fig) -> str:
-    return fig.to_json()
+    return to_json_plotly(fig)
+
+
+def validated(fig: dict) -> go.Figure:
+    """The builder's dict as plotly's own figure object: raises on any property plotly does not know."""
+    assert isinstance(fig, dict) and set(fig) == {"data", "layout"}
+    return go.Figure(fig)
 
 
 def test_figures_module_does_not_import_dash():
@@ -42,7 +49,7 @@ def test_every_builder_handles_an_empty_frame():
                     figures.payout_mix, figures.category_platform_heatmap, figures.follower_distribution,
                     figures.campaign_comparison, figures.campaign_trend):
         fig = builder(empty)
-        assert isinstance(fig, go.Figure)
+        validated(fig)
         assert figures.NO_DATA in _texts(fig)
 
 
@@ -67,8 +74,9 @@ def test_builders_on_real_metrics(traps_wh):
         figures.campaign_trend(metrics.breakdown(traps_wh, ["campaign", "month"], f), period="month"),
     ]
     for fig in built:
-        payload = json.loads(fig.to_json())
-        assert figures.NO_DATA not in fig.to_json()
+        validated(fig)
+        payload = json.loads(_texts(fig))
+        assert figures.NO_DATA not in _texts(fig)
         for number in _numbers(payload):
             assert math.isfinite(number) or math.isnan(number)  # NaN = a gap plotly skips, never inf
         assert "inf" not in json.dumps([t.get("text") for t in payload["data"]])
@@ -76,7 +84,7 @@ def test_builders_on_real_metrics(traps_wh):
 
 def test_undefined_roas_has_no_bar_and_reads_dash(traps_wh):
     by_platform = metrics.breakdown(traps_wh, "platform", metrics.Filters())
-    fig = figures.roas_by_platform(by_platform)
+    fig = validated(figures.roas_by_platform(by_platform))
     bar = fig.data[0]
     labels = dict(zip(bar.y, bar.text))
     values = dict(zip(bar.y, bar.x))
@@ -86,7 +94,7 @@ def test_undefined_roas_has_no_bar_and_reads_dash(traps_wh):
 
 def test_user_text_is_escaped_for_plotly(traps_wh):
     ranking = metrics.ranking(traps_wh, metrics.Filters())
-    fig = figures.top_influencers(ranking, n=10)
+    fig = validated(figures.top_influencers(ranking, n=10))
     labels = [label for trace in fig.data for label in trace.y]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Bros" in labels
     assert not any("<script>" in label or "<b>" in label for label in labels)
@@ -102,7 +110,7 @@ def test_platform_colours_are_stable_and_distinct():
 def test_money_axis_uses_lakh_and_crore():
     ts = pd.DataFrame({"period": pd.to_datetime(["2025-01-06", "2025-01-13"]),
                        "revenue": [1.2e7, 3.4e7], "spend": [2e6, 5e6], "roas": [6.0, 6.8]})
-    fig = figures.revenue_spend_over_time(ts)
+    fig = validated(figures.revenue_spend_over_time(ts))
     ticktext = fig.layout.yaxis.ticktext
     assert ticktext[0] == "₹0" and any(t.endswith("Cr") for t in ticktext)
 
