@@ -164,7 +164,7 @@ def test_category_charts():
 
 def test_csv_download_is_what_the_grid_shows(dash_app):
     rows, *_ = influencers.influencer_ranking("", "all", "/")
-    from pages.influencers import RANKING_COLUMNS
+    from components.ranking_grid import RANKING_COLUMNS
 
     shown = sorted(rows, key=lambda r: r["name"])[:3]  # as if the user sorted by name and paged
     # The grid's columnState lists every column in display order; the user hid all but three.
