@@ -13,6 +13,7 @@ from callbacks import common
 from components import figures
 from metrics import format as fmt
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
+from components.payload import plain_json
 from components.ranking_grid import RANKING_FIELDS
 from components.tables import count_col, csv_button, data_grid, money_col, pct_col, records, table_id, text_col
 
@@ -100,7 +101,8 @@ def influencer_ranking(search, view, pathname):
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
         note = (f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue.")
-    return (records(rows, RANKING_FIELDS), [], view_options(frame), note, ranking_summary(frame, settings), None, common.SHOW)
+    return (records(rows, RANKING_FIELDS), [], view_options(frame), note, plain_json(ranking_summary(frame, settings)),
+            None, common.SHOW)
 
 
 @callback(Output(RANKING, "dashGridOptions"), Input("inf-search", "value"), prevent_initial_call=True)

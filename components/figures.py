@@ -169,13 +169,14 @@ def _money_axis(fig: Figure, values, axis: str = "yaxis", title: str | None = No
     )})
 
 
-def _period_labels(frame: pd.DataFrame, column: str = "period"):
+def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
+    """Periods as ISO dates (plotly.js makes a date axis of them), or as text if they are not dates."""
     values = frame[column] if column in frame.columns else pd.Series(range(len(frame)))
     try:
         parsed = pd.to_datetime(values)
-        return list(parsed), True
     except (ValueError, TypeError):
-        return [str(v) for v in values], False
+        return [str(v) for v in values]
+    return [None if pd.isna(day) else day.strftime("%Y-%m-%d") for day in parsed]
 
 
 # --- overview -------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
     """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis."""
     if _is_empty(ts):
         return empty_figure(height=height)
-    x, _ = _period_labels(ts)
+    x = _period_labels(ts)
     revenue, spend, roas = _values(ts, "revenue"), _values(ts, "spend"), _values(ts, "roas")
     fig = Figure()
     for name, values, key in (("Revenue", revenue, "revenue"), ("Spend", spend, "spend")):
@@ -481,7 +482,7 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
     all_values = []
     for i, campaign in enumerate(keep):
         sub = frame[frame["campaign"] == campaign].sort_values(period)
-        x, _ = _period_labels(sub, period)
+        x = _period_labels(sub, period)
         values = _values(sub, metric)
         all_values += values
         is_money = metric in ("revenue", "spend")

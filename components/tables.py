@@ -148,9 +148,14 @@ def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> lis
                 "floating", "integer", "mixed-integer-float", "empty"):
             values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             finite = np.isfinite(values)
-            as_int = pd.api.types.is_integer_dtype(column)
-            columns_json[name] = [(int(v) if as_int else float(v)) if ok else None
-                                  for v, ok in zip(values.tolist(), finite.tolist())]
+            if pd.api.types.is_integer_dtype(column):
+                as_python = np.where(finite, values, 0).astype(np.int64).astype(object)
+            else:
+                as_python = values.astype(object)
+            as_python[~finite] = None
+            columns_json[name] = as_python.tolist()
+        elif pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column):
+            columns_json[name] = column.astype(object).where(column.notna(), None).tolist()
         else:
             columns_json[name] = [_json_value(v) for v in column.tolist()]
     keys = list(columns_json)

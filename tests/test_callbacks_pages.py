@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
+import dash_bootstrap_components as dbc
+import orjson
 import pytest
-from dash import Patch, no_update
+from dash import Patch, html, no_update
+from dash._utils import to_json
 
 import metrics
 from callbacks import campaigns, categories, common, influencers, platforms, tables
+from components.payload import plain_json
 from metrics import format as fmt
 from dash_helpers import find, text, triggered
 
@@ -58,10 +63,19 @@ def test_poor_and_top_views(traps_wh):
     assert all(score is not None for score in scores)
 
 
-def test_ranking_summary_cards():
-    _, _, _, _, kpis, _, _ = influencers.influencer_ranking("", "all", "/")
-    assert find(kpis, "kpi-inf-best-value").children == "10.00x"  # B2: 3000 / 300
-    assert "<script>alert(1)</script> & Bros" in text(find(kpis, "kpi-inf-best"))  # text, unescaped, never HTML
+def test_ranking_summary_cards(traps_wh):
+    cards = influencers.ranking_summary(metrics.ranking(traps_wh, metrics.Filters()), common.settings())
+    assert find(cards, "kpi-inf-best-value").children == "10.00x"  # B2: 3000 / 300
+    assert "<script>alert(1)</script> & Bros" in text(find(cards, "kpi-inf-best"))  # text, unescaped, never HTML
+    # The callback sends them as plain JSON, so that orjson encodes the whole response at once.
+    rows, _, options, _, kpis, _, _ = influencers.influencer_ranking("", "all", "/")
+    assert kpis == plain_json(cards)
+    assert orjson.loads(orjson.dumps([rows, options, kpis])) == [rows, options, kpis]
+
+
+def test_plain_json_is_what_dash_sends():
+    layout = html.Div([html.Span("a & <b>", id="s"), dbc.Badge("1", color="danger")], style={"gap": 2})
+    assert plain_json({"children": [layout]}) == {"children": [json.loads(to_json(layout))]}
 
 
 def test_empty_ranking():
