@@ -13,8 +13,7 @@ from metrics.selection import (
 )
 from metrics.settings import Settings
 
-SPEND_COLUMNS = ("spend_post", "spend_order", "spend_commission", "spend_hybrid", "spend_gifted", "spend_other")
-SUMS = ("orders", "revenue", "new_customers", "orders_without_user") + SPEND_COLUMNS + ("spend",)
+SUMS = ("orders", "revenue", "new_customers", "orders_without_user", "spend")
 
 
 def ratio(numerator, denominator, scale: float = 1.0):
@@ -112,8 +111,7 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
         {"GROUP BY " + ", ".join(str(n) for n in range(1, len(groups) + 1)) if groups else ""}"""
     frame = wh.query(sql, params + from_params)
     if "source" in groups:
-        for column in SPEND_COLUMNS + ("spend",):
-            frame[column] = None
+        frame["spend"] = None
     return frame
 
 

@@ -3,29 +3,38 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import SPEND_COLUMNS, ratio, sums_by
+from metrics.aggregate import ratio
 from metrics.filters import Filters
-from metrics.selection import influencer_conditions, where
+from metrics.selection import fact_conditions, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 TERMS_TOLERANCE_PCT = 1.0
+# What a cost pays for (the warehouse's payout bases), in the order reports list them.
+BASES = ("post", "order", "commission", "hybrid", "gifted", "other")
 
 
 def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """Spend of the selection split by what it pays for: post, order, commission, hybrid, gifted, other."""
-    per_influencer = sums_by(wh, filters, settings, ("influencer_id",))
-    total = per_influencer["spend"].sum()
+    """Spend of the selection split by what it pays for: post, order, commission, hybrid, gifted, other.
+
+    `influencers` counts those with spend of that basis in the selection. Every filter applies as
+    it does to spend elsewhere (the pieces of each cost sit on the same cells as in the facts).
+    """
+    conditions = influencer_conditions(filters, settings)
+    join = "JOIN influencers i USING (influencer_key)" if conditions[0] else ""
+    where_sql, params = where(conditions, fact_conditions(filters))
+    sums = wh.query(f"""
+        SELECT basis::VARCHAR AS basis, sum(spend) AS spend, count(*) FILTER (WHERE spend > 0) AS influencers
+        FROM (SELECT f.basis, f.influencer_key, sum(f.spend) AS spend
+              FROM spend_by_basis f {join} {where_sql} GROUP BY ALL)
+        GROUP BY 1""", params).set_index("basis")
+    total = float(sums["spend"].sum())
     rows = []
-    for column in SPEND_COLUMNS:
-        spend = float(per_influencer[column].sum())
-        rows.append({
-            "basis": column.removeprefix("spend_"),
-            "spend": spend,
-            "spend_share": ratio(spend, total),
-            "influencers": int((per_influencer[column] > 0).sum()),
-        })
+    for basis in BASES:
+        spend = float(sums["spend"].get(basis, 0.0))
+        rows.append({"basis": basis, "spend": spend, "spend_share": ratio(spend, total),
+                     "influencers": int(sums["influencers"].get(basis, 0))})
     frame = pd.DataFrame(rows)
-    frame.attrs["total_spend"] = float(total)
+    frame.attrs["total_spend"] = total
     return frame
 
 

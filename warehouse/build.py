@@ -16,8 +16,9 @@ from warehouse.validate import DATE_SQL, NUMBER_SQL, Findings
 
 UNATTRIBUTED = "Unattributed"
 SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
-MEASURES = ("orders", "revenue", "new_customers", "orders_without_user") \
-    + tuple(f"spend_{label}" for label in SPEND_LABELS) + ("spend",)
+# Spend by payout basis (SPEND_LABELS) is kept apart, in `spend_by_basis`: five measures instead
+# of eleven make every rollup and every query half the work.
+MEASURES = ("orders", "revenue", "new_customers", "orders_without_user", "spend")
 COUNT_MEASURES = ("orders", "new_customers", "orders_without_user")
 # Text dimensions of the fact tables, stored as ENUMs (a small integer per row, sorted like the text).
 SALE_DIMENSIONS = ("brand", "campaign", "product", "source")
@@ -310,26 +311,33 @@ def build_facts(con):
                    SELECT min(first_key) AS first_key FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
     # Grouped on the file's own values; the few values that need normalising are fixed afterwards
     # (keys may then repeat in facts, which is fine: every figure is a SUM).
-    zeros = ", ".join(f"0::DOUBLE AS spend_{label}" for label in SPEND_LABELS)
     con.execute(f"""
         CREATE TEMP TABLE sales_cells AS
         SELECT {cell}, source, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
                count(f.first_key)::BIGINT AS new_customers,
-               COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user,
-               {zeros}, 0::DOUBLE AS spend
+               COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
         GROUP BY ALL""")
     _normalise(con, "sales_cells", {"influencer_id": ("trim({col})", None), "brand": (BRAND_SQL, UNATTRIBUTED),
                                     "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
                                     "source": (TEXT_SQL, UNATTRIBUTED)})
     _build_weights(con, cell)
-    _allocate_costs(con, cell)
+    _allocate_costs(con)
     _create_dimension_types(con)
-    dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS)
+    sale_dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS[:3])
+    con.execute(f"""
+        CREATE TABLE spend_by_basis AS
+        SELECT i.influencer_key, c.date, {sale_dimensions}, c.label::basis_value AS basis, c.amount AS spend
+        FROM cost_pieces c JOIN influencers i USING (influencer_id)""")
+    # Costs are not split by tracking source: their rows carry source `Unattributed`.
     con.execute(f"""
         CREATE TABLE facts AS
-        SELECT i.influencer_key, c.date, {dimensions}, {", ".join(f"c.{m}" for m in MEASURES)}
-        FROM (SELECT * FROM sales_cells UNION ALL SELECT * FROM cost_cells) c JOIN influencers i USING (influencer_id)""")
+        SELECT i.influencer_key, c.date, {sale_dimensions}, c.source::source_value AS source,
+               c.orders, c.revenue, c.new_customers, c.orders_without_user, 0::DOUBLE AS spend
+        FROM sales_cells c JOIN influencers i USING (influencer_id)
+        UNION ALL
+        SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, spend
+        FROM spend_by_basis""")
     measure_sums = ", ".join(f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}"
                              for m in MEASURES)
     # Each rollup is summed from the smallest finer one, largest first.
@@ -351,17 +359,18 @@ def _key_influencers(con):
 
 def _create_dimension_types(con):
     """One ENUM per sale dimension holding every value of the cells, in text order (so ORDER BY
-    and comparisons behave as on the text)."""
+    and comparisons behave as on the text), and one for the payout bases."""
     con.execute(f"""
         CREATE TEMP TABLE dimension_values AS
         SELECT {", ".join(f"GROUPING({c}) = 0 AS is_{c}" for c in SALE_DIMENSIONS)},
                COALESCE({", ".join(SALE_DIMENSIONS)}) AS value
         FROM (SELECT {", ".join(SALE_DIMENSIONS)} FROM sales_cells
-              UNION ALL SELECT {", ".join(SALE_DIMENSIONS)} FROM cost_cells)
+              UNION ALL SELECT brand, campaign, product, '{UNATTRIBUTED}' FROM cost_pieces)
         GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_DIMENSIONS)})""")
     for column in SALE_DIMENSIONS:
         con.execute(f"""CREATE TYPE {column}_value AS ENUM (
             SELECT value FROM dimension_values WHERE is_{column} AND value IS NOT NULL ORDER BY value)""")
+    con.execute(f"CREATE TYPE basis_value AS ENUM ({', '.join(repr(label) for label in SPEND_LABELS)})")
 
 
 def _normalise(con, table: str, rules: dict[str, tuple[str, str | None]]):
@@ -461,7 +470,7 @@ def _build_weights(con, cell):
         FROM post_shares p WHERE NOT p.has_mix""")
 
 
-def _allocate_costs(con, cell):
+def _allocate_costs(con):
     """Spread each cost component over the first weight set it can follow (see preferences)."""
     con.execute("""
         CREATE TEMP TABLE preferences AS SELECT * FROM (VALUES
@@ -477,20 +486,15 @@ def _allocate_costs(con, cell):
         JOIN (SELECT DISTINCT influencer_id, basis FROM weights) available
           ON available.influencer_id = c.influencer_id AND available.basis = p.basis
         GROUP BY ALL""")
-    pivot = ", ".join(f"CASE WHEN label = '{label}' THEN amount ELSE 0 END AS spend_{label}" for label in SPEND_LABELS)
-    # One row per piece, later appended to the sales cells (keys may repeat: every figure is a SUM).
-    # Costs are not split by tracking source (source `Unattributed`).
+    # One row per piece, with its payout basis (label); facts later append them to the sales cells
+    # (keys may repeat: every figure is a SUM).
     con.execute(f"""
-        CREATE TEMP TABLE cost_cells AS
-        WITH pieces AS (
-            SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
-            FROM cost_components c
-            JOIN chosen USING (influencer_id, kind)
-            JOIN weights w ON w.influencer_id = c.influencer_id AND w.basis = chosen.basis
-            UNION ALL
-            -- nothing to follow: one undated, unattributed cell keeps the cost in every total
-            SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
-            FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
-        )
-        SELECT {cell}, '{UNATTRIBUTED}' AS source, 0::BIGINT AS orders, 0::DOUBLE AS revenue,
-               0::BIGINT AS new_customers, 0::BIGINT AS orders_without_user, {pivot}, amount AS spend FROM pieces""")
+        CREATE TEMP TABLE cost_pieces AS
+        SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
+        FROM cost_components c
+        JOIN chosen USING (influencer_id, kind)
+        JOIN weights w ON w.influencer_id = c.influencer_id AND w.basis = chosen.basis
+        UNION ALL
+        -- nothing to follow: one undated, unattributed cell keeps the cost in every total
+        SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
+        FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)""")
