@@ -116,7 +116,7 @@ def overview_platform_share(search):
 def overview_top(search, metric):
     filters = common.filters_from_search(search)
     try:
-        frame = metrics.ranking(common.warehouse(), filters, common.settings())
+        frame = metrics.top_influencers(common.warehouse(), filters, common.settings(), metric or "revenue", n=10)
     except Exception as error:
         if common.is_missing_warehouse(error):
             return figures.empty_figure()

@@ -8,7 +8,7 @@ from metrics.influencer import UnknownInfluencer, influencer_detail
 from metrics.insights import key_findings, recommendations
 from metrics.kpis import kpis
 from metrics.payouts import payout_reconciliation, payouts_by_basis
-from metrics.ranking import ranking
+from metrics.ranking import ranking, top_influencers
 from metrics.settings import DEFAULT_SETTINGS, Settings
 from metrics.summary import summary
 
@@ -17,5 +17,5 @@ __all__ = [
     "dataset_info",
     "date_bounds", "engagement_by_influencer", "engagement_by_platform", "engagement_by_post", "filter_options",
     "influencer_detail", "key_findings", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "recommendations", "summary",
-    "timeseries",
+    "timeseries", "top_influencers",
 ]

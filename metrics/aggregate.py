@@ -130,6 +130,21 @@ def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str
     return wh.query(sql, params + posts_params + from_params)
 
 
+def top_by(wh, filters: Filters, settings: Settings, expression: str, n: int) -> pd.DataFrame:
+    """The n influencers of the selection with the highest SQL `expression` of their `revenue` and
+    `spend` (where it is defined and finite), ties by influencer id: id, name, platform, revenue,
+    spend. The database sorts; only n rows come back."""
+    per_sql, params, _ = _per_influencer(filters, settings, (), None)
+    from_sql, from_params = _influencers_with(filters, settings, ("influencer_id",), None)
+    sql = f"""
+        WITH per AS ({per_sql}),
+             sums AS (SELECT i.influencer_id, i.name, i.platform, COALESCE(per.revenue, 0) AS revenue,
+                             COALESCE(per.spend, 0) AS spend {from_sql})
+        SELECT * FROM sums WHERE isfinite({expression})
+        ORDER BY {expression} DESC, influencer_id LIMIT ?"""
+    return wh.query(sql, params + from_params + [int(n)])
+
+
 def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """New customers (estimated where buyers are unknown) and the pooled ratios of each row."""
     frame = frame.copy()

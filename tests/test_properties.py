@@ -4,6 +4,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -111,3 +112,20 @@ def test_partitions_add_up(data, dimension, filters):
             if set(getattr(filters, dimension)) - {value}:
                 continue
             assert selected["revenue"] == pytest.approx(revenue) and selected["spend"] == pytest.approx(spend)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset, st.sampled_from(["revenue", "roas", "efficiency_score"]), st.integers(min_value=1, max_value=6),
+       st.sampled_from([Filters(), Filters(platform=["YouTube"]), Filters(end="2025-02-15"),
+                        Filters(brand=["HKVitals"])]))
+def test_top_influencers_are_the_top_of_the_ranking(data, metric, n, filters):
+    wh = load(data)
+    ranked = metrics.ranking(wh, filters)
+    ranked = ranked[pd.to_numeric(ranked[metric], errors="coerce").notna()].copy()
+    ranked["_v"] = pd.to_numeric(ranked[metric])
+    expected = ranked.sort_values(["_v", "influencer_id"], ascending=[False, True]).head(n)
+    top = metrics.top_influencers(wh, filters, metric=metric, n=n)
+    assert top["influencer_id"].tolist() == expected["influencer_id"].tolist()
+    for column in ("revenue", "spend", "roas", metric):
+        assert [None if pd.isna(v) else pytest.approx(v) for v in top[column]] == \
+               [None if pd.isna(v) else v for v in expected[column]], column
