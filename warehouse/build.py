@@ -34,6 +34,9 @@ ROLLUPS = {
 }
 ROLLUP_ORDER = {"facts_influencer": "influencer_key", "facts_day": "date", "facts_day_brand": "brand, date",
                 "facts_day_campaign": "campaign, date", "facts_day_product": "product, date"}
+# Each rollup is summed from the smallest finer one, largest first.
+ROLLUP_SOURCES = {"facts_day_campaign": "facts", "facts_day_product": "facts", "facts_day_brand": "facts_day_campaign",
+                  "facts_day": "facts_day_brand", "facts_influencer": "facts_day"}
 TERMS_TOLERANCE = 0.01
 
 PLATFORM_SQL = """CASE lower(trim({col}))
@@ -321,14 +324,10 @@ def build_facts(con):
     _normalise(con, "sales_cells", {"influencer_id": ("trim({col})", None), "brand": (BRAND_SQL, UNATTRIBUTED),
                                     "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
                                     "source": (TEXT_SQL, UNATTRIBUTED)})
-    _build_weights(con, cell)
-    _allocate_costs(con)
     _create_dimension_types(con)
+    _build_weights(con, cell)
     sale_dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS[:3])
-    con.execute(f"""
-        CREATE TABLE spend_by_basis AS
-        SELECT i.influencer_key, c.date, {sale_dimensions}, c.label::basis_value AS basis, c.amount AS spend
-        FROM cost_pieces c JOIN influencers i USING (influencer_id)""")
+    _allocate_costs(con, sale_dimensions)
     # Costs are not split by tracking source: their rows carry source `Unattributed`.
     con.execute(f"""
         CREATE TABLE facts AS
@@ -340,12 +339,8 @@ def build_facts(con):
         FROM spend_by_basis""")
     measure_sums = ", ".join(f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}"
                              for m in MEASURES)
-    # Each rollup is summed from the smallest finer one, largest first.
-    for table in ("facts_day_campaign", "facts_day_product", "facts_day_brand", "facts_day", "facts_influencer"):
-        dimensions = ROLLUPS[table]
-        source = min((t for t, d in ROLLUPS.items() if t != table and set(dimensions) < set(d)
-                      and _exists(con, t)), key=lambda t: len(ROLLUPS[t]) * 10 + (t == "facts"))
-        keys = ", ".join(dimensions)
+    for table, source in ROLLUP_SOURCES.items():
+        keys = ", ".join(ROLLUPS[table])
         con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL "
                     f"ORDER BY {ROLLUP_ORDER[table]}")
 
@@ -358,14 +353,18 @@ def _key_influencers(con):
 
 
 def _create_dimension_types(con):
-    """One ENUM per sale dimension holding every value of the cells, in text order (so ORDER BY
-    and comparisons behave as on the text), and one for the payout bases."""
+    """One ENUM per sale dimension holding every value a cell can have, in text order (so ORDER BY
+    and comparisons behave as on the text), and one for the payout bases.
+
+    Cost pieces sit on sales cells, or on a post's brand, or on `Unattributed` (_build_weights).
+    """
     con.execute(f"""
         CREATE TEMP TABLE dimension_values AS
         SELECT {", ".join(f"GROUPING({c}) = 0 AS is_{c}" for c in SALE_DIMENSIONS)},
                COALESCE({", ".join(SALE_DIMENSIONS)}) AS value
         FROM (SELECT {", ".join(SALE_DIMENSIONS)} FROM sales_cells
-              UNION ALL SELECT brand, campaign, product, '{UNATTRIBUTED}' FROM cost_pieces)
+              UNION ALL SELECT DISTINCT brand, NULL, NULL, NULL FROM posts
+              UNION ALL SELECT {", ".join(f"'{UNATTRIBUTED}'" for _ in SALE_DIMENSIONS)})
         GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_DIMENSIONS)})""")
     for column in SALE_DIMENSIONS:
         con.execute(f"""CREATE TYPE {column}_value AS ENUM (
@@ -403,11 +402,6 @@ def build_sale_values(con):
         UNION SELECT DISTINCT 'campaign', campaign::VARCHAR FROM facts_day_campaign
         UNION SELECT DISTINCT 'product', product::VARCHAR FROM facts_day_product
         ORDER BY 1, 2""")
-
-
-def _exists(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
-                            [table]).fetchone()[0])
 
 
 def _build_weights(con, cell):
@@ -470,8 +464,9 @@ def _build_weights(con, cell):
         FROM post_shares p WHERE NOT p.has_mix""")
 
 
-def _allocate_costs(con):
-    """Spread each cost component over the first weight set it can follow (see preferences)."""
+def _allocate_costs(con, sale_dimensions: str):
+    """Spread each cost component over the first weight set it can follow (see preferences), into
+    `spend_by_basis` (`sale_dimensions`: the typed brand, campaign and product of pieces `c`)."""
     con.execute("""
         CREATE TEMP TABLE preferences AS SELECT * FROM (VALUES
             ('fixed', 'posts', 1), ('fixed', 'revenue', 2), ('fixed', 'orders', 3),
@@ -489,12 +484,16 @@ def _allocate_costs(con):
     # One row per piece, with its payout basis (label); facts later append them to the sales cells
     # (keys may repeat: every figure is a SUM).
     con.execute(f"""
-        CREATE TEMP TABLE cost_pieces AS
-        SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
-        FROM cost_components c
-        JOIN chosen USING (influencer_id, kind)
-        JOIN weights w ON w.influencer_id = c.influencer_id AND w.basis = chosen.basis
-        UNION ALL
-        -- nothing to follow: one undated, unattributed cell keeps the cost in every total
-        SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
-        FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)""")
+        CREATE TABLE spend_by_basis AS
+        WITH pieces AS (
+            SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
+            FROM cost_components c
+            JOIN chosen USING (influencer_id, kind)
+            JOIN weights w ON w.influencer_id = c.influencer_id AND w.basis = chosen.basis
+            UNION ALL
+            -- nothing to follow: one undated, unattributed cell keeps the cost in every total
+            SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
+            FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
+        )
+        SELECT i.influencer_key, c.date, {sale_dimensions}, c.label::basis_value AS basis, c.amount AS spend
+        FROM pieces c JOIN influencers i USING (influencer_id)""")
