@@ -3,39 +3,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import ratio
+from metrics.aggregate import ratio, ratio_column
 from metrics.filters import Filters
 from metrics.selection import fact_conditions, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 TERMS_TOLERANCE_PCT = 1.0
-# What a cost pays for (the warehouse's payout bases), in the order reports list them.
-BASES = ("post", "order", "commission", "hybrid", "gifted", "other")
 
 
 def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """Spend of the selection split by what it pays for: post, order, commission, hybrid, gifted, other.
 
-    `influencers` counts those with spend of that basis in the selection. Every filter applies as
-    it does to spend elsewhere (the pieces of each cost sit on the same cells as in the facts).
+    One row per basis the warehouse knows (in its order), `influencers` counting those with spend
+    of that basis in the selection. Every filter applies as it does to spend elsewhere (the pieces
+    of each cost sit on the same cells as in the facts).
     """
     conditions = influencer_conditions(filters, settings)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] else ""
     where_sql, params = where(conditions, fact_conditions(filters))
-    sums = wh.query(f"""
-        SELECT basis::VARCHAR AS basis, sum(spend) AS spend, count(*) FILTER (WHERE spend > 0) AS influencers
-        FROM (SELECT f.basis, f.influencer_key, sum(f.spend) AS spend
-              FROM spend_by_basis f {join} {where_sql} GROUP BY ALL)
-        GROUP BY 1""", params).set_index("basis")
-    total = float(sums["spend"].sum())
-    rows = []
-    for basis in BASES:
-        spend = float(sums["spend"].get(basis, 0.0))
-        rows.append({"basis": basis, "spend": spend, "spend_share": ratio(spend, total),
-                     "influencers": int(sums["influencers"].get(basis, 0))})
-    frame = pd.DataFrame(rows)
+    frame = wh.query(f"""
+        WITH per AS (SELECT f.basis, f.influencer_key, sum(f.spend) AS spend
+                     FROM spend_by_basis f {join} {where_sql} GROUP BY ALL),
+             sums AS (SELECT basis, sum(spend) AS spend, count(*) FILTER (WHERE spend > 0) AS influencers
+                      FROM per GROUP BY 1)
+        SELECT b.basis, COALESCE(sums.spend, 0) AS spend,
+               COALESCE(sums.influencers, 0)::BIGINT AS influencers
+        FROM (SELECT unnest(enum_range(NULL::basis_value))::basis_value AS basis) b LEFT JOIN sums USING (basis)
+        ORDER BY b.basis""", params)  # the ENUM's order; the frame gets it as text
+    total = float(frame["spend"].sum())
+    frame["spend_share"] = ratio_column(frame["spend"], pd.Series([total] * len(frame), index=frame.index))
     frame.attrs["total_spend"] = total
-    return frame
+    return frame[["basis", "spend", "spend_share", "influencers"]]
 
 
 def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
