@@ -52,6 +52,11 @@ def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.
     return pd.Series(result, index=numerator.index, dtype=object)
 
 
+def _only(influencer_id: str | None) -> tuple[list[str], list]:
+    """The condition keeping one influencer (over `influencers i`), or none."""
+    return (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+
+
 def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str, ...],
                     influencer_id: str | None) -> tuple[str, list, tuple[str, ...]]:
     """SQL of the sums per sale group and influencer key (the `per` step), its parameters and measures.
@@ -63,7 +68,7 @@ def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str
     measures = SUMS if "source" not in sale_groups else ("orders", "revenue", "new_customers", "orders_without_user")
     group_columns = [f"{group_sql(g, settings)} AS {g}" for g in sale_groups]
     conditions = influencer_conditions(filters, settings)
-    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    only = _only(influencer_id)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] or only[0] else ""
     where_sql, params = where(conditions, fact_conditions(filters), only)
     inner = ", ".join(group_columns + ["f.influencer_key"] + [f"sum(f.{m}) AS {m}" for m in measures])
@@ -78,7 +83,7 @@ def _influencers_with(filters: Filters, settings: Settings, groups: tuple[str, .
     NULL and count as zero), so that they count as influencers of the selection.
     """
     keep_idle = not filters.has_sale_filter and all(g in INFLUENCER_GROUPS for g in groups)
-    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    only = _only(influencer_id)
     where_sql, params = where(influencer_conditions(filters, settings), only)
     join = "LEFT JOIN" if keep_idle else "JOIN"
     return f"FROM influencers i {also} {join} per USING (influencer_key) {where_sql}", params
@@ -170,7 +175,7 @@ def _engagement_sql(filters: Filters, settings: Settings, groups: tuple[str, ...
         "post_id": "p.post_id", "tier": group_sql("tier", settings),
     }
     group_columns = [f"{expressions[g]} AS {g}" for g in groups]
-    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    only = _only(influencer_id)
     where_sql, params = where(influencer_conditions(filters, settings), post_conditions(filters), only)
     # Rates pool only over posts that report their denominator.
     sql = f"""
@@ -210,7 +215,7 @@ def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Ser
 
 def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influencer_id: str | None = None):
     """Sales and spend per period (day, week or month); a single pass, no per-influencer step."""
-    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
+    only = _only(influencer_id)
     where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
     sql = f"""SELECT {group_sql(grain, settings)} AS period, sum(f.orders) AS orders, sum(f.revenue) AS revenue,
                      sum(f.spend) AS spend, sum(f.new_customers) AS new_customers,
