@@ -49,3 +49,12 @@ def test_has_data_leaves_no_instance_open(traps_wh):
     before = dict(db._instances)
     assert Warehouse(traps_wh.path).has_data()
     assert db._instances == before
+
+
+def test_enum_dimensions_come_back_as_text(traps_wh):
+    # Fact tables store brand, campaign, product and source as ENUMs (small integer codes).
+    assert traps_wh.scalar("SELECT typeof(brand) FROM facts_day_brand LIMIT 1").startswith("ENUM(")
+    frame = traps_wh.query("SELECT brand, sum(revenue) AS revenue FROM facts_day_brand GROUP BY 1 ORDER BY 1")
+    assert str(frame["brand"].dtype) != "category"
+    assert all(isinstance(value, str) for value in frame["brand"])
+    assert frame["brand"].tolist() == sorted(frame["brand"].tolist())  # the ENUM's order is the text order
