@@ -5,7 +5,7 @@ import pandas as pd
 
 from metrics.aggregate import ratio, ratio_column
 from metrics.filters import Filters
-from metrics.selection import fact_conditions, influencer_conditions, where
+from metrics.selection import fact_conditions, fact_table, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 TERMS_TOLERANCE_PCT = 1.0
@@ -15,21 +15,28 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
     """Spend of the selection split by what it pays for: post, order, commission, hybrid, gifted, other.
 
     One row per basis the warehouse knows (in its order), `influencers` counting those with spend
-    of that basis in the selection. Every filter applies as it does to spend elsewhere (the pieces
-    of each cost sit on the same cells as in the facts).
+    of that basis in the selection. Every filter applies as it does to spend elsewhere: cost that
+    follows sales is its rates times the selection's orders and revenue of each influencer, and
+    the other pieces sit on the same cells as in the facts.
     """
     conditions = influencer_conditions(filters, settings)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] else ""
     where_sql, params = where(conditions, fact_conditions(filters))
     frame = wh.query(f"""
-        WITH per AS (SELECT f.basis, f.influencer_key, sum(f.spend) AS spend
-                     FROM spend_by_basis f {join} {where_sql} GROUP BY ALL),
+        WITH sales AS (SELECT f.influencer_key, sum(f.orders) AS orders, sum(f.revenue) AS revenue
+                       FROM {fact_table(filters)} f {join} {where_sql} GROUP BY 1),
+             per AS (SELECT basis, influencer_key, sum(spend) AS spend FROM (
+                         SELECT r.basis, r.influencer_key, s.orders * r.per_order + s.revenue * r.per_revenue AS spend
+                         FROM spend_rates r JOIN sales s USING (influencer_key)
+                         UNION ALL
+                         SELECT f.basis, f.influencer_key, f.spend FROM spend_pieces f {join} {where_sql})
+                     GROUP BY ALL),
              sums AS (SELECT basis, sum(spend) AS spend, count(*) FILTER (WHERE spend > 0) AS influencers
                       FROM per GROUP BY 1)
         SELECT b.basis, COALESCE(sums.spend, 0) AS spend,
                COALESCE(sums.influencers, 0)::BIGINT AS influencers
         FROM (SELECT unnest(enum_range(NULL::basis_value))::basis_value AS basis) b LEFT JOIN sums USING (basis)
-        ORDER BY b.basis""", params)  # the ENUM's order; the frame gets it as text
+        ORDER BY b.basis""", params + params)  # the ENUM's order; the frame gets it as text
     total = float(frame["spend"].sum())
     frame["spend_share"] = ratio_column(frame["spend"], pd.Series([total] * len(frame), index=frame.index))
     frame.attrs["total_spend"] = total

@@ -129,3 +129,27 @@ def test_top_influencers_are_the_top_of_the_ranking(data, metric, n, filters):
     for column in ("revenue", "spend", "roas", metric):
         assert [None if pd.isna(v) else pytest.approx(v) for v in top[column]] == \
                [None if pd.isna(v) else v for v in expected[column]], column
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset, st.sampled_from([Filters(), Filters(platform=["TikTok"]), Filters(start="2025-02-01", end="2025-03-15"),
+                                 Filters(brand=["Gritzo"]), Filters(campaign=["C2"], product=["Whey"])]))
+def test_spend_by_basis_adds_up_to_spend(data, filters):
+    wh = load(data)
+    by_basis = metrics.payouts_by_basis(wh, filters).set_index("basis")
+    assert by_basis["spend"].sum() == pytest.approx(metrics.kpis(wh, filters)["spend"], abs=1e-6)
+    # each basis is additive over brands too: the parts of a brand partition add up to it
+    by_brand = [metrics.payouts_by_basis(wh, Filters(**{**filters.__dict__, "brand": (brand,)})).set_index("basis")
+                for brand in BRANDS + ["Unattributed"] if not filters.brand or brand in filters.brand]
+    for basis in by_basis.index:
+        assert sum(part.loc[basis, "spend"] for part in by_brand) == pytest.approx(by_basis.loc[basis, "spend"],
+                                                                                   abs=1e-6), basis
+    if filters == Filters():
+        paid = {basis: sum(p["total"] for p in data["payouts"] if p["basis"] == basis) for basis in BASES}
+        paid["gifted"] = sum(p["gifted"] for p in data["payouts"])
+        payees = {basis: len({p["who"] for p in data["payouts"] if p["basis"] == basis and p["total"]})
+                  for basis in BASES}
+        payees["gifted"] = len({p["who"] for p in data["payouts"] if p["gifted"]})
+        for basis in by_basis.index:
+            assert by_basis.loc[basis, "spend"] == pytest.approx(paid.get(basis, 0)), basis
+            assert by_basis.loc[basis, "influencers"] == payees.get(basis, 0), basis

@@ -16,8 +16,8 @@ from warehouse.validate import DATE_SQL, NUMBER_SQL, Findings
 
 UNATTRIBUTED = "Unattributed"
 SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
-# Spend by payout basis (SPEND_LABELS) is kept apart, in `spend_by_basis`: five measures instead
-# of eleven make every rollup and every query half the work.
+# Spend by payout basis (SPEND_LABELS) is kept apart, in `spend_rates` and `spend_pieces`: five
+# measures instead of eleven make every rollup and every query half the work.
 MEASURES = ("orders", "revenue", "new_customers", "orders_without_user", "spend")
 COUNT_MEASURES = ("orders", "new_customers", "orders_without_user")
 # Text dimensions of the fact tables, stored as ENUMs (a small integer per row, sorted like the text).
@@ -301,7 +301,6 @@ def build_facts(con):
     join and filter work on small integers.
     """
     _key_influencers(con)
-    cell = "influencer_id, date, brand, campaign, product"
     # A user counts once, as new, at its first attributed order: earliest date, then file order.
     # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
     con.execute("""
@@ -316,7 +315,7 @@ def build_facts(con):
     # (keys may then repeat in facts, which is fine: every figure is a SUM).
     con.execute(f"""
         CREATE TEMP TABLE sales_cells AS
-        SELECT {cell}, source, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
+        SELECT influencer_id, date, brand, campaign, product, source, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
                count(f.first_key)::BIGINT AS new_customers,
                COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
@@ -325,18 +324,21 @@ def build_facts(con):
                                     "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
                                     "source": (TEXT_SQL, UNATTRIBUTED)})
     _create_dimension_types(con)
-    _build_weights(con, cell)
     sale_dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS[:3])
     _allocate_costs(con, sale_dimensions)
-    # Costs are not split by tracking source: their rows carry source `Unattributed`.
+    # A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
+    # posts are appended with source `Unattributed` (the tracking source of a sale says nothing of them).
     con.execute(f"""
         CREATE TABLE facts AS
+        WITH rates AS (SELECT influencer_key, sum(per_order) AS per_order, sum(per_revenue) AS per_revenue
+                       FROM spend_rates GROUP BY 1)
         SELECT i.influencer_key, c.date, {sale_dimensions}, c.source::source_value AS source,
-               c.orders, c.revenue, c.new_customers, c.orders_without_user, 0::DOUBLE AS spend
-        FROM sales_cells c JOIN influencers i USING (influencer_id)
+               c.orders, c.revenue, c.new_customers, c.orders_without_user,
+               COALESCE(c.orders * r.per_order + c.revenue * r.per_revenue, 0) AS spend
+        FROM sales_cells c JOIN influencers i USING (influencer_id) LEFT JOIN rates r USING (influencer_key)
         UNION ALL
         SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, spend
-        FROM spend_by_basis""")
+        FROM spend_pieces""")
     measure_sums = ", ".join(f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}"
                              for m in MEASURES)
     for table, source in ROLLUP_SOURCES.items():
@@ -356,7 +358,7 @@ def _create_dimension_types(con):
     """One ENUM per sale dimension holding every value a cell can have, in text order (so ORDER BY
     and comparisons behave as on the text), and one for the payout bases.
 
-    Cost pieces sit on sales cells, or on a post's brand, or on `Unattributed` (_build_weights).
+    Cost pieces sit on sales cells, or on a post's brand, or on `Unattributed` (_build_post_weights).
     """
     con.execute(f"""
         CREATE TEMP TABLE dimension_values AS
@@ -404,29 +406,74 @@ def build_sale_values(con):
         ORDER BY 1, 2""")
 
 
-def _build_weights(con, cell):
-    """Three ways to spread an influencer's cost, each summing to 1 per influencer.
+def _allocate_costs(con, sale_dimensions: str):
+    """Where each cost component goes: the first thing it can follow (see preferences) among the
+    influencer's orders, revenue and posts.
 
-    `orders` and `revenue` follow its sales cells; `posts` gives each post an equal share on the
-    post's date and brand, spread over the influencer's sales mix for what the post does not name.
+    Cost that follows orders or revenue is a rate per order or per rupee of the influencer's sales
+    (`spend_rates`): each sales cell's spend is its orders and revenue times those rates, computed
+    where the cell is written, so such cost needs no rows of its own. Cost that follows posts, or
+    has nothing to follow, is cut into pieces on cells of their own (`spend_pieces`;
+    `sale_dimensions`: the typed brand, campaign and product of pieces `c`).
     """
-    # A cell may span several rows of sales_cells, one per source.
-    con.execute(f"CREATE TEMP VIEW cells AS SELECT {cell}, orders, revenue FROM sales_cells")
     con.execute("""CREATE TEMP TABLE influencer_sales AS
-                   SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM cells GROUP BY 1""")
+                   SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM sales_cells GROUP BY 1""")
+    con.execute("""
+        CREATE TEMP TABLE preferences AS SELECT * FROM (VALUES
+            ('fixed', 'posts', 1), ('fixed', 'revenue', 2), ('fixed', 'orders', 3),
+            ('orders', 'orders', 1), ('orders', 'revenue', 2), ('orders', 'posts', 3),
+            ('revenue', 'revenue', 1), ('revenue', 'orders', 2), ('revenue', 'posts', 3)
+        ) AS t(kind, basis, priority)""")
+    con.execute("""
+        CREATE TEMP TABLE chosen AS
+        WITH available AS (
+            SELECT influencer_id, 'orders' AS basis FROM influencer_sales WHERE orders > 0
+            UNION ALL SELECT influencer_id, 'revenue' FROM influencer_sales WHERE revenue > 0
+            UNION ALL SELECT DISTINCT influencer_id, 'posts' FROM posts)
+        SELECT c.influencer_id, c.kind, arg_min(p.basis, p.priority) AS basis
+        FROM (SELECT DISTINCT influencer_id, kind FROM cost_components) c
+        JOIN preferences p USING (kind)
+        JOIN available ON available.influencer_id = c.influencer_id AND available.basis = p.basis
+        GROUP BY ALL""")
+    con.execute("""
+        CREATE TABLE spend_rates AS
+        SELECT i.influencer_key, c.label::basis_value AS basis,
+               COALESCE(sum(c.amount / t.orders) FILTER (WHERE chosen.basis = 'orders'), 0) AS per_order,
+               COALESCE(sum(c.amount / t.revenue) FILTER (WHERE chosen.basis = 'revenue'), 0) AS per_revenue
+        FROM cost_components c JOIN chosen USING (influencer_id, kind) JOIN influencer_sales t USING (influencer_id)
+        JOIN influencers i USING (influencer_id)
+        WHERE chosen.basis IN ('orders', 'revenue')
+        GROUP BY ALL ORDER BY ALL""")
+    _build_post_weights(con)
     con.execute(f"""
-        CREATE TEMP TABLE weights AS
-        SELECT 'orders' AS basis, {cell}, c.orders / t.orders AS weight
-        FROM cells c JOIN influencer_sales t USING (influencer_id) WHERE t.orders > 0 AND c.orders <> 0
-        UNION ALL
-        SELECT 'revenue', {cell}, c.revenue / t.revenue
-        FROM cells c JOIN influencer_sales t USING (influencer_id) WHERE t.revenue > 0 AND c.revenue <> 0""")
+        CREATE TABLE spend_pieces AS
+        WITH pieces AS (
+            SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
+            FROM cost_components c
+            JOIN chosen USING (influencer_id, kind)
+            JOIN post_weights w USING (influencer_id)
+            WHERE chosen.basis = 'posts'
+            UNION ALL
+            -- nothing to follow: one undated, unattributed cell keeps the cost in every total
+            SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
+            FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
+        )
+        SELECT i.influencer_key, c.date, {sale_dimensions}, c.label::basis_value AS basis, c.amount AS spend
+        FROM pieces c JOIN influencers i USING (influencer_id)""")
+
+
+def _build_post_weights(con):
+    """How an influencer's cost that follows posts spreads over cells, summing to 1 per influencer.
+
+    Each post gets an equal share, on the post's date and brand, spread over the influencer's
+    sales mix for what the post does not name.
+    """
     # The sales mix over brand × campaign × product (revenue share, orders where there is no revenue).
     con.execute("""
         CREATE TEMP TABLE mix AS
         SELECT c.influencer_id, brand, campaign, product,
                sum(CASE WHEN t.revenue > 0 THEN c.revenue / t.revenue ELSE c.orders / t.orders END) AS share
-        FROM cells c JOIN influencer_sales t USING (influencer_id)
+        FROM sales_cells c JOIN influencer_sales t USING (influencer_id)
         WHERE t.revenue > 0 OR t.orders > 0 GROUP BY ALL HAVING share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS
@@ -442,58 +489,23 @@ def _build_weights(con, cell):
                EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.brand = p.brand) AS brand_sold
         FROM posts p""")
     con.execute(f"""
-        INSERT INTO weights
+        CREATE TEMP TABLE post_weights AS
         -- a post naming a brand the influencer sold: that brand's campaign × product mix
-        SELECT 'posts', p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
+        SELECT p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share AS weight
         FROM post_shares p JOIN mix_within_brand m ON m.influencer_id = p.influencer_id AND m.brand = p.brand
         WHERE p.brand_sold
         UNION ALL
         -- a post naming a brand the influencer did not sell: its brand, the overall campaign × product mix
-        SELECT 'posts', p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
+        SELECT p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
         FROM post_shares p JOIN mix_any_brand m USING (influencer_id)
         WHERE p.brand IS NOT NULL AND NOT p.brand_sold AND p.has_mix
         UNION ALL
         -- a post naming no brand: the full sales mix
-        SELECT 'posts', p.influencer_id, p.date, m.brand, m.campaign, m.product, p.share * m.share
+        SELECT p.influencer_id, p.date, m.brand, m.campaign, m.product, p.share * m.share
         FROM post_shares p JOIN mix m USING (influencer_id)
         WHERE p.brand IS NULL AND p.has_mix
         UNION ALL
         -- an influencer with no sales: the post's own date and brand
-        SELECT 'posts', p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'), '{UNATTRIBUTED}',
+        SELECT p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'), '{UNATTRIBUTED}',
                '{UNATTRIBUTED}', p.share
         FROM post_shares p WHERE NOT p.has_mix""")
-
-
-def _allocate_costs(con, sale_dimensions: str):
-    """Spread each cost component over the first weight set it can follow (see preferences), into
-    `spend_by_basis` (`sale_dimensions`: the typed brand, campaign and product of pieces `c`)."""
-    con.execute("""
-        CREATE TEMP TABLE preferences AS SELECT * FROM (VALUES
-            ('fixed', 'posts', 1), ('fixed', 'revenue', 2), ('fixed', 'orders', 3),
-            ('orders', 'orders', 1), ('orders', 'revenue', 2), ('orders', 'posts', 3),
-            ('revenue', 'revenue', 1), ('revenue', 'orders', 2), ('revenue', 'posts', 3)
-        ) AS t(kind, basis, priority)""")
-    con.execute("""
-        CREATE TEMP TABLE chosen AS
-        SELECT c.influencer_id, c.kind, arg_min(p.basis, p.priority) AS basis
-        FROM (SELECT DISTINCT influencer_id, kind FROM cost_components) c
-        JOIN preferences p USING (kind)
-        JOIN (SELECT DISTINCT influencer_id, basis FROM weights) available
-          ON available.influencer_id = c.influencer_id AND available.basis = p.basis
-        GROUP BY ALL""")
-    # One row per piece, with its payout basis (label); facts later append them to the sales cells
-    # (keys may repeat: every figure is a SUM).
-    con.execute(f"""
-        CREATE TABLE spend_by_basis AS
-        WITH pieces AS (
-            SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
-            FROM cost_components c
-            JOIN chosen USING (influencer_id, kind)
-            JOIN weights w ON w.influencer_id = c.influencer_id AND w.basis = chosen.basis
-            UNION ALL
-            -- nothing to follow: one undated, unattributed cell keeps the cost in every total
-            SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
-            FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
-        )
-        SELECT i.influencer_key, c.date, {sale_dimensions}, c.label::basis_value AS basis, c.amount AS spend
-        FROM pieces c JOIN influencers i USING (influencer_id)""")
