@@ -207,8 +207,25 @@ def _stage(connection, table: str, path: Path, header: list[str], selected: dict
         spec = ", ".join(f"'c{i}': '{t}'" for i, t in type_of_position.items())
         columns = ", ".join(f"c{position[c]} AS {c}" for c in selected)
         reader = (f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
-                  "auto_detect=false, encoding='utf-8', strict_mode=true)")
+                  f"auto_detect=false, encoding='utf-8', strict_mode=true, buffer_size={_buffer_size(path)})")
     connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} FROM {reader}", [str(path)])
+
+
+ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
+
+
+def _buffer_size(path: Path) -> int:
+    """Bytes the CSV reader hands each thread at a time: room for two row groups of this file's lines.
+
+    The staging table keeps file order (row numbers name lines in messages, and "first order"
+    means first in the file), and DuckDB's ordered insert is slow when each batch holds less than
+    a row group, which its default buffer does for a typical tracking file: staging 10M orders
+    took 3.2 s with it, 2.1–2.3 s with buffers of 16–32 MiB.
+    """
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    line_bytes = len(sample) / max(sample.count(b"\n"), 1)
+    return int(min(max(2 * ROW_GROUP_ROWS * line_bytes, 16 << 20), 256 << 20))
 
 
 def line_of(source: SourceFile) -> str:
