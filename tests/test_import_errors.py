@@ -12,7 +12,7 @@ import pytest
 
 import cli
 import metrics
-from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
+from warehouse import ImportFailed, Warehouse, import_dataset, sources, validate_dataset
 
 
 def digest(path: Path) -> str:
@@ -55,6 +55,9 @@ CASES = {
     "duplicate key after trimming": (
         lambda d: replace_in(d / "influencers.csv", "D4,Dev", " A1 ,Dev"),
         "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value ' A1 ')"),
+    "duplicate tracking id": (
+        lambda d: replace_in(d / "tracking_data.csv", "T2,Instagram", "T1,Instagram"),
+        "tracking_data.csv, row 3, column tracking_id: duplicate key (first on row 2) (value 'T1')"),
     "unknown payout basis": (
         lambda d: replace_in(d / "payouts.csv", "B2,order", "B2,barter-ish"),
         "payouts.csv, row 4, column basis: unknown payout basis"),
@@ -102,6 +105,35 @@ def test_many_errors_show_twenty_and_a_count(loaded, capsys):
     assert err.count("error: tracking_data.csv, row") == 20
     assert "... and 10 more errors (30 in all)" in err
     assert "Traceback" not in err and "the warehouse was not changed" in err
+
+
+def test_rows_keep_file_order_across_many_reader_batches(loaded, monkeypatch):
+    """Line numbers in messages and "first order of a user" rely on staged rows keeping file order,
+    also when the reader splits the file into many batches read in parallel."""
+    db, broken = loaded
+    monkeypatch.setattr(sources, "_buffer_size", lambda path: 2 << 20)
+    rows = 200_000
+    # V0 orders twice on one date: first in the file from A1 (MuscleBlaze), then from B2 (HKVitals).
+    duckdb.connect().execute(f"""
+        COPY (SELECT 'T' || i AS tracking_id, 'PromoCode' AS source, 'MB Jan' AS campaign,
+                     CASE WHEN i = {rows - 10} THEN 'B2' ELSE 'A1' END AS influencer_id,
+                     CASE WHEN i IN (7, {rows - 10}) THEN 'V0' ELSE 'U' || i END AS user_id,
+                     CASE WHEN i = {rows - 10} THEN 'HKVitals' ELSE 'MuscleBlaze' END AS brand, 'Whey' AS product,
+                     DATE '2025-01-01' + CAST(CASE WHEN i IN (7, {rows - 10}) THEN 3 ELSE i % 300 END AS INTEGER)
+                       AS date, 1 AS orders, 10.5 AS revenue
+              FROM range({rows}) t(i))
+        TO '{broken / "tracking_data.csv"}' (HEADER, DELIMITER ',')""")
+    report = import_dataset(broken, db)
+    assert report.rows["tracking"] == rows
+    wh = Warehouse(db)
+    assert metrics.kpis(wh)["new_customers"] == rows - 1
+    assert metrics.kpis(wh, metrics.Filters(brand=["HKVitals"]))["new_customers"] == 0
+    text = (broken / "tracking_data.csv").read_text(encoding="utf-8").split("\n")
+    text[rows - 5] = text[rows - 5].replace(",10.5", ",ten")
+    (broken / "tracking_data.csv").write_text("\n".join(text), encoding="utf-8")
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(broken, db)
+    assert f"tracking_data.csv, row {rows - 4}, column revenue: not a number (value 'ten')" in str(failure.value)
 
 
 def test_warnings_keep_going(loaded):
