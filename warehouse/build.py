@@ -189,9 +189,9 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
         SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
                {_col(payouts, 'rate')} AS rate, {numbers}
         FROM {payouts.table} ORDER BY rowid""").df()
-    totals = con.execute("SELECT influencer_id, orders, revenue FROM sales_by_influencer").df() \
-        .set_index("influencer_id")
-    post_counts = con.execute("SELECT influencer_id, count(*) AS posts FROM posts GROUP BY 1").df().set_index("influencer_id")
+    tracked = {influencer_id: (orders, revenue) for influencer_id, orders, revenue
+               in con.execute("SELECT influencer_id, orders, revenue FROM sales_by_influencer").fetchall()}
+    post_counts = dict(con.execute("SELECT influencer_id, count(*) FROM posts GROUP BY 1").fetchall())
 
     records, components = [], []
     for row in rows.itertuples(index=False):
@@ -202,9 +202,10 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
                                "rate not understood (e.g. '₹50,000/post', '₹120/order', '12% commission', "
                                "'₹50,000/post + 6%')"))
             continue
-        posts = _first(row.posts, post_counts["posts"].get(row.influencer_id), 0)
-        orders = _first(row.orders, totals["orders"].get(row.influencer_id) if len(totals) else None, 0)
-        revenue = _first(row.total_revenue, totals["revenue"].get(row.influencer_id) if len(totals) else None, 0)
+        tracked_orders, tracked_revenue = tracked.get(row.influencer_id, (None, None))
+        posts = _first(row.posts, post_counts.get(row.influencer_id), 0)
+        orders = _first(row.orders, tracked_orders, 0)
+        revenue = _first(row.total_revenue, tracked_revenue, 0)
         fee_part = (rate.fee_per_post or 0) * posts
         order_part = (rate.per_order or 0) * orders
         commission_part = (rate.commission_pct or 0) / 100 * revenue
@@ -237,7 +238,6 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
         if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
             warnings.add(Problem(payouts.path.name, int(row.line), "total_payout", f"{payout:.2f}",
                                  f"differs from its terms ({row.rate} → {terms:.2f}) by more than 1%"))
-        tracked_orders = totals["orders"].get(row.influencer_id) if len(totals) else None
         if row.orders is not None and not pd.isna(row.orders) and tracked_orders is not None \
                 and int(row.orders) != int(tracked_orders) and has_tracking:
             warnings.add(Problem(payouts.path.name, int(row.line), "orders", str(int(row.orders)),
