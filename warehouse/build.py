@@ -51,6 +51,10 @@ BRAND_SQL = """CASE lower(replace(trim({col}), ' ', ''))
     WHEN 'muscleblaze' THEN 'MuscleBlaze' WHEN 'hkvitals' THEN 'HKVitals'
     WHEN 'gritzo' THEN 'Gritzo' WHEN 'bgreen' THEN 'bGreen'
     ELSE NULLIF(trim({col}), '') END"""
+# How a sale's text is cleaned before it is grouped on (blanks then become `Unattributed`).
+SALE_TEXT = ("influencer_id",) + SALE_DIMENSIONS
+CLEANING = {"influencer_id": "trim({col})", "brand": BRAND_SQL, "campaign": TEXT_SQL, "product": TEXT_SQL,
+            "source": TEXT_SQL}
 
 
 def _col(source: SourceFile | None, column: str, template: str = "{col}", sql_type: str = "VARCHAR") -> str:
@@ -133,7 +137,8 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
 
     Without a tracking file, payouts' revenue and orders are the sales (undated). The `sales` view
     keeps text as it is in the file: at tens of millions of rows, trimming and normalising each row
-    costs more than the whole import otherwise does, so that happens after grouping (build_facts).
+    costs more than the whole import otherwise does, so the rules are checked on distinct values
+    and applied per row only to a column that needs them (build_facts).
     """
     if tracking is not None:
         con.execute(f"""
@@ -153,12 +158,17 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
                 CAST(NULL AS VARCHAR) AS campaign, CAST(NULL AS VARCHAR) AS product, CAST(NULL AS VARCHAR) AS source,
                 CAST(NULL AS VARCHAR) AS user_id, COALESCE({orders}, 0) AS orders, COALESCE({revenue}, 0.0) AS revenue
             FROM {payouts.table} WHERE {orders} IS NOT NULL OR {revenue} IS NOT NULL""")
+    # One pass gives the distinct values of each text column (cleaned and typed in build_facts)
+    # and the sales of each influencer id as written.
+    con.execute(f"""
+        CREATE TEMP TABLE sale_text_values AS
+        SELECT {", ".join(f"GROUPING({c}) = 0 AS is_{c}" for c in SALE_TEXT)}, COALESCE({", ".join(SALE_TEXT)}) AS value,
+               sum(orders) AS orders, sum(revenue) AS revenue, count(*) AS rows
+        FROM sales GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_TEXT)})""")
     con.execute("""
         CREATE TEMP TABLE sales_by_influencer AS
-        SELECT trim(influencer_id) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
-        FROM (SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, count(*) AS rows
-              FROM sales GROUP BY 1)
-        GROUP BY 1""")
+        SELECT trim(value) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
+        FROM sale_text_values WHERE is_influencer_id GROUP BY 1""")
 
 
 def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
@@ -296,11 +306,12 @@ def _components(influencer_id, basis, rate, payout, fee_part):
 def build_facts(con):
     """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups.
 
-    The work happens in temporary tables keyed by text; the tables written to the file key
-    influencers by an integer and sale dimensions by ENUMs, which makes every later group-by,
-    join and filter work on small integers.
+    Sales are grouped straight onto the typed dimensions: influencers by their text id (joined
+    to their integer key once, on the grouped cells), brand, campaign, product and source by
+    ENUMs, which makes the group-by, and every later join and filter, work on small integers.
     """
     _key_influencers(con)
+    dimension = _create_dimension_types(con)
     # A user counts once, as new, at its first attributed order: earliest date, then file order.
     # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
     con.execute("""
@@ -311,19 +322,14 @@ def build_facts(con):
         FROM sales""")
     con.execute("""CREATE TEMP TABLE first_orders AS
                    SELECT min(first_key) AS first_key FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
-    # Grouped on the file's own values; the few values that need normalising are fixed afterwards
-    # (keys may then repeat in facts, which is fine: every figure is a SUM).
     con.execute(f"""
         CREATE TEMP TABLE sales_cells AS
-        SELECT influencer_id, date, brand, campaign, product, source, sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
-               count(f.first_key)::BIGINT AS new_customers,
+        SELECT {dimension["influencer_id"]} AS influencer_id, date,
+               {", ".join(f"{dimension[column]} AS {column}" for column in SALE_DIMENSIONS)},
+               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue, count(f.first_key)::BIGINT AS new_customers,
                COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
         GROUP BY ALL""")
-    _normalise(con, "sales_cells", {"influencer_id": ("trim({col})", None), "brand": (BRAND_SQL, UNATTRIBUTED),
-                                    "campaign": (TEXT_SQL, UNATTRIBUTED), "product": (TEXT_SQL, UNATTRIBUTED),
-                                    "source": (TEXT_SQL, UNATTRIBUTED)})
-    _create_dimension_types(con)
     sale_dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS[:3])
     _allocate_costs(con, sale_dimensions)
     # A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
@@ -332,7 +338,7 @@ def build_facts(con):
         CREATE TABLE facts AS
         WITH rates AS (SELECT influencer_key, sum(per_order) AS per_order, sum(per_revenue) AS per_revenue
                        FROM spend_rates GROUP BY 1)
-        SELECT i.influencer_key, c.date, {sale_dimensions}, c.source::source_value AS source,
+        SELECT i.influencer_key, c.date, c.brand, c.campaign, c.product, c.source,
                c.orders, c.revenue, c.new_customers, c.orders_without_user,
                COALESCE(c.orders * r.per_order + c.revenue * r.per_revenue, 0) AS spend
         FROM sales_cells c JOIN influencers i USING (influencer_id) LEFT JOIN rates r USING (influencer_key)
@@ -354,47 +360,35 @@ def _key_influencers(con):
                    ORDER BY influencer_key""")
 
 
-def _create_dimension_types(con):
+def _create_dimension_types(con) -> dict[str, str]:
     """One ENUM per sale dimension holding every value a cell can have, in text order (so ORDER BY
-    and comparisons behave as on the text), and one for the payout bases.
+    and comparisons behave as on the text), and one for the payout bases. Returns, per column of
+    `sales`, the SQL of its cleaned value: typed, and `Unattributed` where blank.
 
-    Cost pieces sit on sales cells, or on a post's brand, or on `Unattributed` (_build_post_weights).
+    The cleaning rules (trim, canonical brand spelling) are checked on the distinct values of each
+    column (type_sales): a clean column is cast as it is, and only a column with
+    values to fix pays for its rule on every row. Cost pieces sit on sales cells, or on a post's
+    brand, or on `Unattributed` (_build_post_weights).
     """
-    con.execute(f"""
-        CREATE TEMP TABLE dimension_values AS
-        SELECT {", ".join(f"GROUPING({c}) = 0 AS is_{c}" for c in SALE_DIMENSIONS)},
-               COALESCE({", ".join(SALE_DIMENSIONS)}) AS value
-        FROM (SELECT {", ".join(SALE_DIMENSIONS)} FROM sales_cells
-              UNION ALL SELECT DISTINCT brand, NULL, NULL, NULL FROM posts
-              UNION ALL SELECT {", ".join(f"'{UNATTRIBUTED}'" for _ in SALE_DIMENSIONS)})
-        GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_DIMENSIONS)})""")
-    for column in SALE_DIMENSIONS:
+    rules = {column: CLEANING[column].format(col="value") for column in SALE_TEXT}
+    dirty = con.execute(f"""
+        SELECT {", ".join(f"count(*) FILTER (WHERE is_{c} AND ({rules[c]}) IS DISTINCT FROM value)" for c in SALE_TEXT)}
+        FROM sale_text_values WHERE value IS NOT NULL""").fetchone()
+    cleaned = {}
+    for column, changes in zip(SALE_TEXT, dirty):
+        value = CLEANING[column].format(col=column) if changes else column
+        if column == "influencer_id":
+            cleaned[column] = value
+            continue
         con.execute(f"""CREATE TYPE {column}_value AS ENUM (
-            SELECT value FROM dimension_values WHERE is_{column} AND value IS NOT NULL ORDER BY value)""")
+            SELECT DISTINCT value FROM (
+                SELECT {rules[column]} AS value FROM sale_text_values WHERE is_{column}
+                {"UNION ALL SELECT brand FROM posts" if column == "brand" else ""}
+                UNION ALL SELECT '{UNATTRIBUTED}')
+            WHERE value IS NOT NULL ORDER BY value)""")
+        cleaned[column] = f"COALESCE(CAST({value} AS {column}_value), '{UNATTRIBUTED}'::{column}_value)"
     con.execute(f"CREATE TYPE basis_value AS ENUM ({', '.join(repr(label) for label in SPEND_LABELS)})")
-
-
-def _normalise(con, table: str, rules: dict[str, tuple[str, str | None]]):
-    """Apply each column's rule (trim, canonical spelling, `missing` for blanks) where it changes a value.
-
-    The rules are checked on the distinct values of each column, in one pass; a clean file changes
-    nothing and costs no per-row work.
-    """
-    rule_sql = {}
-    for column, (template, missing) in rules.items():
-        rule = template.format(col=column)
-        rule_sql[column] = f"COALESCE({rule}, '{missing}')" if missing is not None else rule
-    counts = con.execute(f"""
-        WITH distinct_values AS (
-            SELECT {", ".join(f"GROUPING({c}) AS grouped_out_{c}, {c}" for c in rules)}
-            FROM {table} GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in rules)}))
-        SELECT {", ".join(f"count(*) FILTER (WHERE grouped_out_{c} = 0 AND ({rule_sql[c]}) IS DISTINCT FROM {c})"
-                          for c in rules)}
-        FROM distinct_values""").fetchone()
-    for column, changed in zip(rules, counts):
-        if changed:
-            con.execute(f"UPDATE {table} SET {column} = {rule_sql[column]} "
-                        f"WHERE ({rule_sql[column]}) IS DISTINCT FROM {column}")
+    return cleaned
 
 
 def build_sale_values(con):
@@ -484,7 +478,7 @@ def _build_post_weights(con):
         SELECT influencer_id, campaign, product, sum(share) AS share FROM mix GROUP BY ALL""")
     con.execute("""
         CREATE TEMP TABLE post_shares AS
-        SELECT influencer_id, date, brand, 1.0 / count(*) OVER (PARTITION BY influencer_id) AS share,
+        SELECT influencer_id, date, brand::brand_value AS brand, 1.0 / count(*) OVER (PARTITION BY influencer_id) AS share,
                EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id) AS has_mix,
                EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.brand = p.brand) AS brand_sold
         FROM posts p""")
@@ -506,6 +500,6 @@ def _build_post_weights(con):
         WHERE p.brand IS NULL AND p.has_mix
         UNION ALL
         -- an influencer with no sales: the post's own date and brand
-        SELECT p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'), '{UNATTRIBUTED}',
-               '{UNATTRIBUTED}', p.share
+        SELECT p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'::brand_value),
+               '{UNATTRIBUTED}'::campaign_value, '{UNATTRIBUTED}'::product_value, p.share
         FROM post_shares p WHERE NOT p.has_mix""")

@@ -1,0 +1,49 @@
+"""Sales text is cleaned before it is grouped on: spellings, spaces and blanks of one value meet in one cell."""
+import shutil
+
+import pandas as pd
+import pytest
+
+import metrics
+from metrics import Filters
+from warehouse import Warehouse, import_dataset
+
+# Sales of the traps data set, written the way exports get them wrong (same meaning).
+SLOPPY = {
+    "T2,Instagram,MB Jan,A1,U2,MuscleBlaze,Whey": "T2, Instagram ,MB Jan , A1 ,U2, muscleblaze ,Whey ",
+    "T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode,  MB Jan,B2,U3,MUSCLE BLAZE,Whey",
+    "T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi": "T5,PromoCode,HK Feb,C3 ,U2,hkvitals, Multi",
+}
+
+
+def import_edited(tmp_path, traps_dir, edits: dict[str, str]) -> Warehouse:
+    folder = tmp_path / "edited"
+    shutil.copytree(traps_dir, folder)
+    tracking = folder / "tracking_data.csv"
+    text = tracking.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new)
+    tracking.write_text(text, encoding="utf-8")
+    return Warehouse(import_dataset(folder, tmp_path / "edited.duckdb").db_path)
+
+
+def test_sloppy_spellings_give_the_clean_numbers(tmp_path, traps_dir, traps_wh):
+    sloppy = import_edited(tmp_path, traps_dir, SLOPPY)
+    assert metrics.kpis(sloppy) == pytest.approx(metrics.kpis(traps_wh))
+    for dimension in ("brand", "campaign", "product", "source"):
+        pd.testing.assert_frame_equal(metrics.breakdown(sloppy, dimension), metrics.breakdown(traps_wh, dimension))
+    brand_filter = Filters(brand=["MuscleBlaze"], campaign=["MB Jan"])
+    assert metrics.kpis(sloppy, brand_filter) == pytest.approx(metrics.kpis(traps_wh, brand_filter))
+    pd.testing.assert_frame_equal(metrics.ranking(sloppy), metrics.ranking(traps_wh))
+
+
+def test_blank_sale_text_is_unattributed(tmp_path, traps_dir, traps_wh):
+    blank = import_edited(tmp_path, traps_dir, {"T6,SwipeUp,MB Jan,C3,U4,MuscleBlaze,Creatine":
+                                                "T6,,MB Jan,C3,U4,MuscleBlaze,  "})
+    by_product = metrics.breakdown(blank, "product").set_index("product")
+    assert by_product.loc["Unattributed", "revenue"] == pytest.approx(1000)
+    assert "Creatine" not in by_product.index
+    by_source = metrics.breakdown(blank, "source").set_index("source")
+    assert by_source.loc["Unattributed", "revenue"] == pytest.approx(1000)
+    assert metrics.kpis(blank) == pytest.approx(metrics.kpis(traps_wh))
