@@ -64,13 +64,17 @@ def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str
     Influencer attributes are not grouped here: the caller joins `per` to `influencers` for them.
     """
     table = fact_table(filters, sale_groups)
-    # Costs are not split by tracking source: a breakdown by source has no spend.
-    measures = SUMS if "source" not in sale_groups else ("orders", "revenue", "new_customers", "orders_without_user")
+    measures, sales_only = SUMS, ([], [])
+    if "source" in sale_groups:
+        # A tracking source is a property of sales; fixed costs have none, so a breakdown by source
+        # has no spend, and lists the rows of sales only (cost rows carry no source of their own).
+        measures = tuple(m for m in SUMS if m != "spend")
+        sales_only = (["(" + " OR ".join(f"f.{m} <> 0" for m in measures) + ")"], [])
     group_columns = [f"{group_sql(g, settings)} AS {g}" for g in sale_groups]
     conditions = influencer_conditions(filters, settings)
     only = _only(influencer_id)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] or only[0] else ""
-    where_sql, params = where(conditions, fact_conditions(filters), only)
+    where_sql, params = where(conditions, fact_conditions(filters), only, sales_only)
     inner = ", ".join(group_columns + ["f.influencer_key"] + [f"sum(f.{m}) AS {m}" for m in measures])
     return f"SELECT {inner} FROM {table} f {join} {where_sql} GROUP BY ALL", params, measures
 

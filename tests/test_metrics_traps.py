@@ -95,6 +95,11 @@ def test_tracking_source_is_its_own_dimension(traps_wh):
     assert by_source.loc["PromoCode", "revenue"] == approx(16000)
     assert by_source.loc["Instagram", "revenue"] == approx(2000)  # a source named like a platform
     assert by_source["spend"].isna().all()
+    # the sources of the sales, and no row for costs (which have no tracking source)
+    assert set(by_source.index) == {"PromoCode", "Instagram", "BioLink", "SwipeUp"}
+    assert by_source["revenue"].sum() == approx(20000)
+    instagram_creators = metrics.breakdown(traps_wh, "source", Filters(platform=["Instagram"])).set_index("source")
+    assert "Unattributed" not in instagram_creators.index
 
 
 def test_payouts_by_basis_and_reconciliation(traps_wh):
