@@ -36,7 +36,7 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
         SELECT b.basis, COALESCE(sums.spend, 0) AS spend,
                COALESCE(sums.influencers, 0)::BIGINT AS influencers
         FROM (SELECT unnest(enum_range(NULL::basis_value))::basis_value AS basis) b LEFT JOIN sums USING (basis)
-        ORDER BY b.basis""", params + params)  # the ENUM's order; the frame gets it as text
+        ORDER BY b.basis""", params + params)  # one selection (where_sql) twice; the ENUM's order, as text
     total = float(frame["spend"].sum())
     frame["spend_share"] = ratio_column(frame["spend"], pd.Series([total] * len(frame), index=frame.index))
     frame.attrs["total_spend"] = total

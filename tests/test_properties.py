@@ -89,6 +89,13 @@ def test_no_join_multiplies_money(data):
     assert k["new_customers"] == len({s["user"] for s in data["sales"]})
     ranked = metrics.ranking(wh)
     assert ranked["spend"].sum() == pytest.approx(k["spend"])
+    # each influencer's spend is what its payout rows say, however its cost was spread
+    paid = {}
+    for p in data["payouts"]:
+        paid[f"I{p['who']}"] = paid.get(f"I{p['who']}", 0) + p["total"] + p["gifted"]
+    spend = ranked.set_index("influencer_id")["spend"]
+    for influencer_id, amount in paid.items():
+        assert spend.get(influencer_id, 0) == pytest.approx(amount), influencer_id
     assert ranked["revenue"].sum() == pytest.approx(k["revenue"])
     # the headline counts (SQL) agree with the ranking's flags (pandas)
     assert k["influencers"] == int(ranked["known"].sum())
@@ -133,7 +140,8 @@ def test_top_influencers_are_the_top_of_the_ranking(data, metric, n, filters):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dataset, st.sampled_from([Filters(), Filters(platform=["TikTok"]), Filters(start="2025-02-01", end="2025-03-15"),
-                                 Filters(brand=["Gritzo"]), Filters(campaign=["C2"], product=["Whey"])]))
+                                 Filters(brand=["Gritzo"]), Filters(campaign=["C2"], product=["Whey"]),
+                                 Filters(category=["Health"], brand=["MuscleBlaze"], start="2025-01-15")]))
 def test_spend_by_basis_adds_up_to_spend(data, filters):
     wh = load(data)
     by_basis = metrics.payouts_by_basis(wh, filters).set_index("basis")

@@ -330,8 +330,7 @@ def build_facts(con):
                COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
         GROUP BY ALL""")
-    sale_dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS[:3])
-    _allocate_costs(con, sale_dimensions)
+    _allocate_costs(con)
     # A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
     # posts are appended with source `Unattributed` (the tracking source of a sale says nothing of them).
     con.execute(f"""
@@ -400,18 +399,15 @@ def build_sale_values(con):
         ORDER BY 1, 2""")
 
 
-def _allocate_costs(con, sale_dimensions: str):
+def _allocate_costs(con):
     """Where each cost component goes: the first thing it can follow (see preferences) among the
     influencer's orders, revenue and posts.
 
     Cost that follows orders or revenue is a rate per order or per rupee of the influencer's sales
     (`spend_rates`): each sales cell's spend is its orders and revenue times those rates, computed
     where the cell is written, so such cost needs no rows of its own. Cost that follows posts, or
-    has nothing to follow, is cut into pieces on cells of their own (`spend_pieces`;
-    `sale_dimensions`: the typed brand, campaign and product of pieces `c`).
+    has nothing to follow, is cut into pieces on cells of their own (`spend_pieces`).
     """
-    con.execute("""CREATE TEMP TABLE influencer_sales AS
-                   SELECT influencer_id, sum(orders) AS orders, sum(revenue) AS revenue FROM sales_cells GROUP BY 1""")
     con.execute("""
         CREATE TEMP TABLE preferences AS SELECT * FROM (VALUES
             ('fixed', 'posts', 1), ('fixed', 'revenue', 2), ('fixed', 'orders', 3),
@@ -421,8 +417,8 @@ def _allocate_costs(con, sale_dimensions: str):
     con.execute("""
         CREATE TEMP TABLE chosen AS
         WITH available AS (
-            SELECT influencer_id, 'orders' AS basis FROM influencer_sales WHERE orders > 0
-            UNION ALL SELECT influencer_id, 'revenue' FROM influencer_sales WHERE revenue > 0
+            SELECT influencer_id, 'orders' AS basis FROM sales_by_influencer WHERE orders > 0
+            UNION ALL SELECT influencer_id, 'revenue' FROM sales_by_influencer WHERE revenue > 0
             UNION ALL SELECT DISTINCT influencer_id, 'posts' FROM posts)
         SELECT c.influencer_id, c.kind, arg_min(p.basis, p.priority) AS basis
         FROM (SELECT DISTINCT influencer_id, kind FROM cost_components) c
@@ -434,11 +430,12 @@ def _allocate_costs(con, sale_dimensions: str):
         SELECT i.influencer_key, c.label::basis_value AS basis,
                COALESCE(sum(c.amount / t.orders) FILTER (WHERE chosen.basis = 'orders'), 0) AS per_order,
                COALESCE(sum(c.amount / t.revenue) FILTER (WHERE chosen.basis = 'revenue'), 0) AS per_revenue
-        FROM cost_components c JOIN chosen USING (influencer_id, kind) JOIN influencer_sales t USING (influencer_id)
+        FROM cost_components c JOIN chosen USING (influencer_id, kind) JOIN sales_by_influencer t USING (influencer_id)
         JOIN influencers i USING (influencer_id)
         WHERE chosen.basis IN ('orders', 'revenue')
         GROUP BY ALL ORDER BY ALL""")
     _build_post_weights(con)
+    typed_dimensions = ", ".join(f"c.{column}::{column}_value AS {column}" for column in SALE_DIMENSIONS[:3])
     con.execute(f"""
         CREATE TABLE spend_pieces AS
         WITH pieces AS (
@@ -452,7 +449,7 @@ def _allocate_costs(con, sale_dimensions: str):
             SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
             FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
         )
-        SELECT i.influencer_key, c.date, {sale_dimensions}, c.label::basis_value AS basis, c.amount AS spend
+        SELECT i.influencer_key, c.date, {typed_dimensions}, c.label::basis_value AS basis, c.amount AS spend
         FROM pieces c JOIN influencers i USING (influencer_id)""")
 
 
@@ -467,7 +464,7 @@ def _build_post_weights(con):
         CREATE TEMP TABLE mix AS
         SELECT c.influencer_id, brand, campaign, product,
                sum(CASE WHEN t.revenue > 0 THEN c.revenue / t.revenue ELSE c.orders / t.orders END) AS share
-        FROM sales_cells c JOIN influencer_sales t USING (influencer_id)
+        FROM sales_cells c JOIN sales_by_influencer t USING (influencer_id)
         WHERE t.revenue > 0 OR t.orders > 0 GROUP BY ALL HAVING share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS

@@ -215,7 +215,8 @@ ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
 
 
 def _buffer_size(path: Path) -> int:
-    """Bytes the CSV reader hands each thread at a time: room for two row groups of this file's lines.
+    """Bytes the CSV reader hands each thread at a time: room for two row groups of this file's lines
+    (16–64 MiB: capped so that files of long lines on many cores stay within memory).
 
     The staging table keeps file order (row numbers name lines in messages, and "first order"
     means first in the file), and DuckDB's ordered insert is slow when each batch holds less than
@@ -225,7 +226,7 @@ def _buffer_size(path: Path) -> int:
     with path.open("rb") as handle:
         sample = handle.read(1 << 20)
     line_bytes = len(sample) / max(sample.count(b"\n"), 1)
-    return int(min(max(2 * ROW_GROUP_ROWS * line_bytes, 16 << 20), 256 << 20))
+    return int(min(max(2 * ROW_GROUP_ROWS * line_bytes, 16 << 20), 64 << 20))
 
 
 def line_of(source: SourceFile) -> str:
