@@ -62,7 +62,7 @@ def run(args) -> dict:
     cache.mkdir(parents=True, exist_ok=True)
     result: dict = {key: None for key in KEYS}
     result.update(orders=args.orders, seed=args.seed, code=code_version(), cpus=os.cpu_count(),
-                  load_avg_start=list(os.getloadavg()), errors=[])
+                  load_avg_start=list(os.getloadavg()), cpu_probe_ms_start=cpu_probe_ms(), errors=[])
 
     source, cached, generated_s = dataset.dataset_dir(cache, args.orders, args.seed)
     csv = source / "tracking_data.csv"
@@ -172,7 +172,19 @@ def run(args) -> dict:
         say(f"report cold {result['report_cold_s']} s, warm {result['report_warm_s']} s"
             + (f" ({result['report_error']})" if result.get("report_error") else ""))
     result["load_avg_end"] = list(os.getloadavg())
+    result["cpu_probe_ms_end"] = cpu_probe_ms()
     return result
+
+
+def cpu_probe_ms() -> float:
+    """Milliseconds one core takes for a fixed piece of pure-Python work (about 500 on this machine
+    when it has its cores to itself). The load average misses contention from outside the VM; this
+    shows it: a run whose probe took twice as long ran on half a machine."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round((time.perf_counter() - start) * 1000, 1)
 
 
 def http_report_times(client, say) -> dict:

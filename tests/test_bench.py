@@ -43,6 +43,7 @@ def test_bench_runs_at_a_tiny_size(tmp_path):
     assert result["interaction_p50_ms"] <= result["interaction_p95_ms"]
     assert result["pandas_p50_ms"] <= result["pandas_p95_ms"]
     assert 50 < result["server_rss_mb"] < 8000  # two workers and a master, in MiB
+    assert 0 < result["cpu_probe_ms_start"] < 60_000 and 0 < result["cpu_probe_ms_end"] < 60_000
     assert result["interaction_by_page"]["/"]["n"] == 20 and result["interaction_by_page"]["/influencers"]["n"] == 20
     for page in ("/", "/influencers"):
         assert all(change["requests"] > 0 for change in result["interactions"][page])
