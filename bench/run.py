@@ -177,7 +177,7 @@ def run(args) -> dict:
 
 
 def cpu_probe_ms() -> float:
-    """Milliseconds one core takes for a fixed piece of pure-Python work (about 500 on this machine
+    """Milliseconds one core takes for a fixed piece of pure-Python work (about 200 on this machine
     when it has its cores to itself). The load average misses contention from outside the VM; this
     shows it: a run whose probe took twice as long ran on half a machine."""
     start = time.perf_counter()
