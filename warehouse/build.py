@@ -365,9 +365,9 @@ def _create_dimension_types(con) -> dict[str, str]:
     `sales`, the SQL of its cleaned value: typed, and `Unattributed` where blank.
 
     The cleaning rules (trim, canonical brand spelling) are checked on the distinct values of each
-    column (type_sales): a clean column is cast as it is, and only a column with
-    values to fix pays for its rule on every row. Cost pieces sit on sales cells, or on a post's
-    brand, or on `Unattributed` (_build_post_weights).
+    column (type_sales): a clean column is cast as it is, and only a column with values to fix
+    pays for its rule on every row. Cost pieces sit on sales cells, or on a post's brand, or on
+    `Unattributed` (_build_post_weights).
     """
     rules = {column: CLEANING[column].format(col="value") for column in SALE_TEXT}
     dirty = con.execute(f"""
