@@ -9,7 +9,7 @@ from warehouse import Warehouse, import_dataset
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
-SHARED_DATASETS = TESTS.parent.parent / "shared" / "datasets"
+DATASETS = TESTS / "data" / "datasets"
 
 
 @pytest.fixture(scope="session")
@@ -27,5 +27,5 @@ def traps_wh(tmp_path_factory, traps_dir) -> Warehouse:
 @pytest.fixture(scope="session")
 def seed1_wh(tmp_path_factory) -> Warehouse:
     db = tmp_path_factory.mktemp("seed1") / "warehouse.duckdb"
-    import_dataset(SHARED_DATASETS / "seed1", db)
+    import_dataset(DATASETS / "seed1", db)
     return Warehouse(db)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import metrics
-from tests.conftest import SHARED_DATASETS
+from tests.conftest import DATASETS
 from warehouse import Warehouse, import_dataset
 
 FOLDERS = ["seed1", "peers/sonakshisant", "peers/ittismita", "peers/gitraun", "peers/aditya-somasi"]
@@ -11,7 +11,7 @@ FOLDERS = ["seed1", "peers/sonakshisant", "peers/ittismita", "peers/gitraun", "p
 
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_imports_and_totals_match_the_raw_files(folder, tmp_path):
-    source = SHARED_DATASETS / folder
+    source = DATASETS / folder
     report = import_dataset(source, tmp_path / "wh.duckdb")
     wh = Warehouse(report.db_path)
     k = metrics.kpis(wh)

@@ -88,7 +88,7 @@ def test_seed1_report_holds_the_overview_kpis(seed1_wh, tmp_path):
     pdf = build_report(seed1_wh, metrics.Filters(), settings, timings=timings)
     pages = pdf_pages(pdf, tmp_path)
     flat = squash("\n".join(pages))
-    # The published figures of seed1 (tests/../shared/datasets/README.md), pooled.
+    # The published figures of seed1 (tests/data/datasets/README.md), pooled.
     for expected in ("₹17.88 Cr", "₹17,87,98,153", "11.21x", "1,07,154", "20 influencers", "estimated"):
         assert squash(expected) in flat, expected
     k = metrics.kpis(seed1_wh, metrics.Filters(), settings)
