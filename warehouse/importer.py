@@ -37,8 +37,6 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         lines = [f"{role}: {name} ({self.rows.get(role, 0):,} rows)" for role, name in self.files.items()]
-        if self.unused_files:
-            lines.append("not used: " + ", ".join(self.unused_files))
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
@@ -88,17 +86,24 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
 
 
 def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None) -> ImportReport:
-    by_role, unused, problems = discover(source_dir)
+    found = discover(source_dir)
     errors, warnings = Findings(), Findings()
-    for problem in problems:
+    for problem in found.errors:
         errors.add(problem)
+    # File-level warnings first: they are the ones a reader must see among the examples kept.
+    for problem in found.unused + found.by_columns:
+        warnings.add(problem)
     sources: dict[str, SourceFile] = {}
-    for role, path in by_role.items():
+    for role, path in found.files.items():
         source, file_problems = load(connection, role, path)
         for problem in file_problems:
             errors.add(problem)
         if source is not None:
             sources[role] = source
+            for problem in source.warnings:
+                warnings.add(problem)
+    for problem in _missing_sales(source_dir, found.files, sources):
+        errors.add(problem)
     for source in sources.values():
         check_values(connection, source, errors)
     if errors:
@@ -116,7 +121,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     report = ImportReport(
         source=str(source_dir),
         files={role: s.path.name for role, s in sources.items()},
-        unused_files=unused,
+        unused_files=[problem.file for problem in found.unused],
         ignored_columns={s.path.name: s.ignored_columns for s in sources.values()},
         rows={role: s.rows for role, s in sources.items()},
         warnings=warnings.problems,
@@ -129,6 +134,18 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     _create_campaigns(connection, sources.get("campaigns"))
     _write_dataset_info(connection, report, name or source_dir.name)
     return report
+
+
+def _missing_sales(source_dir: Path, files: dict[str, Path], sources: dict[str, SourceFile]) -> list[Problem]:
+    """Revenue must come from somewhere: a sales file, or payouts with revenue or orders per
+    influencer (seed1's layout). Otherwise the import would "succeed" showing ₹0 revenue."""
+    payouts = sources.get("payouts")
+    if "tracking" in files or payouts is None or {"total_revenue", "orders"} & set(payouts.columns):
+        return []
+    return [Problem(source_dir.name, None, None, None,
+                    f"no sales file (expected tracking_data.csv, or a file with the columns influencer_id, date, "
+                    f"orders, revenue) and {payouts.path.name} has no total_revenue or orders column: "
+                    "every revenue figure would be ₹0")]
 
 
 def _create_campaigns(connection, campaigns: SourceFile | None):
