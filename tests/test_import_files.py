@@ -8,7 +8,7 @@ import pytest
 
 import cli
 import metrics
-from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
+from warehouse import ImportFailed, Warehouse, import_dataset, sources, validate_dataset
 
 CASES = Path(__file__).resolve().parent / "data" / "cases"
 BASE_TOTALS = {"revenue": 11093.0, "orders": 7, "spend": 8500.0}  # cases/README.md
@@ -218,6 +218,13 @@ def test_multiline_quoted_text_keeps_line_numbers_right_on_the_careful_path(tmp_
     assert "posts.csv, row 5, column likes: negative value" in message
 
 
+def test_blank_rows_above_the_header_are_skipped(tmp_path):
+    folder = write_base(tmp_path / "set", {"payouts.csv": [",,,", "", *BASE["payouts.csv"]]})
+    report = import_dataset(folder, tmp_path / "wh.duckdb")
+    assert totals(report.db_path) == BASE_TOTALS
+    assert "payouts.csv: blank rows (no value in any cell) skipped: rows 1–2" in warning_lines(report)
+
+
 def test_trailing_delimiters_after_the_last_column_are_harmless(tmp_path):
     rows = BASE["tracking_data.csv"]
     folder = write_base(tmp_path / "set", {"tracking_data.csv": [rows[0] + ",,", *(r + ",," for r in rows[1:])]})
@@ -257,6 +264,16 @@ def test_clean_copies_are_removed(tmp_path, monkeypatch):
 
 
 # --- recognising files ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, role", [
+    ("tracking_data (1).csv", "tracking"), ("Tracking Data - Copy.csv", "tracking"), ("orders_2025-01.csv", "tracking"),
+    ("posts_final_v2.csv", "posts"), ("Influencers.CSV", "influencers"), ("creators.parquet", "influencers"),
+    ("payments.csv", "payouts"), ("HK Q1 - payouts.csv", "payouts"), ("campaign-list.csv", None),
+    ("orders_export_1.csv", None),  # Shopify's order export is not a sales file of this layout
+    ("influencer_tracking_codes.csv", None), ("instagram_insights_data (2).csv", "instagram_insights")])
+def test_role_by_name(name, role):
+    assert sources.role_by_name(name) == role
+
 
 @pytest.mark.parametrize("name", ["tracking_data (1).csv", "Tracking Data.csv", "tracking-data_2025.csv",
                                   "TrackingData.csv", "HK campaigns - tracking_data.csv", "sales.tsv"])
@@ -300,16 +317,19 @@ def test_every_unused_file_is_a_warning_saying_why(tmp_path, capsys):
     folder = write_base(tmp_path / "set")
     (folder / "notes.txt").write_text("remember to ask Asha for the February numbers\n")
     (folder / "roi_by_brand.csv").write_text("brand,revenue,spend,roas\nMuscleBlaze,7497,2500,3.0\n")
+    (folder / "Campaign Summary.csv").write_text("campaign,revenue,spend\nNewYear,10194,8500\n")
     (folder / "influencers_old.xlsx").write_bytes(b"PK\x03\x04")
     (folder / "logo.png").write_bytes(b"\x89PNG")
     report = validate_dataset(folder)
-    assert sorted(report.unused_files) == ["influencers_old.xlsx", "logo.png", "notes.txt", "roi_by_brand.csv"]
+    assert sorted(report.unused_files) == ["Campaign Summary.csv", "influencers_old.xlsx", "logo.png", "notes.txt",
+                                           "roi_by_brand.csv"]
     lines = warning_lines(report)
     assert "influencers_old.xlsx: not used: a spreadsheet workbook: save each sheet as \"CSV UTF-8 (Comma " \
            "delimited)\"" in lines
     assert "logo.png: not used: not a CSV or Parquet file" in lines
     assert any(line.startswith("notes.txt: not used: not a recognised file") for line in lines)
     assert any(line.startswith("roi_by_brand.csv: not used: a derived summary") for line in lines)
+    assert any(line.startswith("Campaign Summary.csv: not used: a derived summary") for line in lines)
     assert cli.main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "warning: roi_by_brand.csv: not used: a derived summary" in out and "warning: logo.png: not used" in out

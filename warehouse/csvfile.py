@@ -152,7 +152,7 @@ def _first_record(text: str, delimiter: str) -> tuple[int, list[str]] | None:
 
 
 def _blank(record: list[str]) -> bool:
-    return all(not cell.strip() for cell in record)
+    return not "".join(record).strip()
 
 
 @contextlib.contextmanager

@@ -119,6 +119,7 @@ NAME_NOISE = re.compile(r"\d+|v\d+|copy|final|latest|new|updated|data")
 # A summary another tool computed (ratios, totals): the import computes its own from the rows.
 SUMMARY_NAME_WORDS = {"summary", "summaries", "performance", "metrics", "kpi", "kpis", "totals", "overview"}
 SUMMARY_COLUMN_WORDS = {"roas", "roi", "overall", "avg", "average"}
+DERIVED = "a derived summary (ratios or totals computed by another tool; the import computes its own)"
 
 
 def role_by_name(name: str) -> str | None:
@@ -152,7 +153,7 @@ def role_by_columns(header: list[str]) -> tuple[str | None, str]:
     """(role, "") when the header fits one main role best (all its required columns, most known
     columns), else (None, why not)."""
     if _looks_derived(header):
-        return None, "a derived summary (ratios or totals computed by another tool; the import computes its own)"
+        return None, DERIVED
     fits = {role: len(canonical_columns(role, header)) for role in MAIN_ROLES
             if set(REQUIRED[role]) <= canonical_columns(role, header)}
     best = [role for role, count in fits.items() if count == max(fits.values(), default=0)]
@@ -188,11 +189,11 @@ def discover(folder: Path) -> Discovery:
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith("."):
             continue
-        role, reason = _recognise(path)
+        role, by_its_columns, why_not = _recognise(path)
         if role is None:
-            unused.append(_unused(path, reason))
+            unused.append(_unused(path, why_not))
         else:
-            (by_columns if reason else by_name).setdefault(role, []).append(path)
+            (by_columns if by_its_columns else by_name).setdefault(role, []).append(path)
     by_role: dict[str, Path] = {}
     for role in COLUMNS:
         named, fitting = by_name.get(role, []), by_columns.get(role, [])
@@ -218,23 +219,25 @@ def discover(folder: Path) -> Discovery:
     return Discovery(by_role, unused, recognised, problems)
 
 
-def _recognise(path: Path) -> tuple[str | None, str]:
-    """(role, "") by name; (role, "columns") by columns; (None, why not)."""
+def _recognise(path: Path) -> tuple[str | None, bool, str]:
+    """(role, recognised by its columns rather than its name, why not when role is None)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls", ".xlsm", ".ods", ".numbers"):
-        return None, "a spreadsheet workbook: save each sheet as \"CSV UTF-8 (Comma delimited)\""
+        return None, False, "a spreadsheet workbook: save each sheet as \"CSV UTF-8 (Comma delimited)\""
     if suffix not in (*TEXT_SUFFIXES, ".parquet"):
-        return None, "not a CSV or Parquet file"
+        return None, False, "not a CSV or Parquet file"
     role = role_by_name(path.name)
     if role is not None:
-        return role, ""
+        return role, False, ""
+    if set(_words(path.stem)) & SUMMARY_NAME_WORDS:
+        return None, False, DERIVED
     if path.stat().st_size == 0:
-        return None, "an empty file"
+        return None, False, "an empty file"
     header = _header_for_recognition(path)
     if header is None:
-        return None, "not a recognised file (no header could be read)"
+        return None, False, "not a recognised file (no header could be read)"
     role, why_not = role_by_columns(header)
-    return (role, "columns") if role else (None, why_not)
+    return role, True, why_not
 
 
 def _header_for_recognition(path: Path) -> list[str] | None:
@@ -278,6 +281,7 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
 
     known = COLUMNS[role]
     aliases = ALIASES[role]
+    header_line = layout.header_line if layout else 1
     selected: dict[str, str] = {}  # canonical -> source column
     ignored: list[str] = []
     problems: list[Problem] = []
@@ -288,12 +292,13 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
             if original.strip():
                 ignored.append(original)
         elif canonical in selected:
-            problems.append(Problem(name, 1, original, None, f"column {canonical} appears twice"))
+            problems.append(Problem(name, header_line, original, None, f"column {canonical} appears twice"))
         else:
             selected[canonical] = original
     for column in REQUIRED[role]:
         if column not in selected:
-            problems.append(Problem(name, 1, column, None, "missing required column" + _header_as_read(header)))
+            problems.append(Problem(name, header_line, column, None,
+                                    "missing required column" + _header_as_read(header)))
     if problems:
         return None, problems
 
@@ -337,8 +342,8 @@ def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.L
     name = path.name
     if layout is None or layout.direct:
         try:
-            typed = _stage_typed_or_text(connection, role, table, Reading(path, layout and layout.delimiter, header, False),
-                                         selected)
+            direct = Reading(path, layout.delimiter if layout else None, header, False)
+            typed = _stage_typed_or_text(connection, role, table, direct, selected)
             if layout is None or not _has_blank_rows(connection, table):
                 return (typed, False, []), []
         except duckdb.Error as exc:
