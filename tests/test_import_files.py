@@ -241,10 +241,12 @@ def test_long_rows_in_a_tab_file_name_the_tab(tmp_path):
            "inside this text" in message and "(value 'Fish oil\\tvitamin D')" in message
 
 
-def test_an_unclosed_quote_names_its_row(tmp_path):
+@pytest.mark.parametrize("more_rows", [0, 4000])  # 4,000 rows make the would-be cell exceed csv's field limit
+def test_an_unclosed_quote_names_its_row(tmp_path, more_rows):
     posts = BASE["posts.csv"]
     folder = write_base(tmp_path / "set", {"posts.csv": [
-        posts[0], posts[1].replace("Morning", '"Morning'), "P2,INF02,YouTube,2025-01-15,Fish oil,200000,9000,800,200"]})
+        posts[0], posts[1].replace("Morning", '"Morning'), "P2,INF02,YouTube,2025-01-15,Fish oil,200000,9000,800,200",
+        *(f"Q{i},INF01,Instagram,2025-01-10,Hello,1000,10,1,1" for i in range(more_rows))]})
     assert "posts.csv, row 2: unreadable row: a double quote (\") opened on this row is never closed" \
         in refusal(folder)
 

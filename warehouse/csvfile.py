@@ -332,7 +332,7 @@ def _copy_rows(source: Path, encoding: str, layout: Layout, kinds: list[str], co
 
 
 def _unparsable(name: str, line: int, reason: str) -> Problem:
-    if "end of data" in reason:
+    if "end of data" in reason or "field limit" in reason:
         reason = ("a double quote (\") opened on this row is never closed, so the rest of the file would "
                   "be one cell; close the quote or remove it")
     elif "expected after" in reason:
