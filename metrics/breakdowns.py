@@ -5,13 +5,13 @@ import pandas as pd
 
 from metrics.aggregate import add_ratios, ratio_column, sums_by, sums_over_time
 from metrics.filters import Filters
+from metrics.catalogue import TIME_GROUPS
 from metrics.selection import GROUPS
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-TIME_GROUPS = ("month", "week", "day")
 BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "orders", "spend", "roas", "roi_pct", "aov",
-                     "cost_per_order", "new_customers", "new_customers_estimated", "cac", "revenue_share",
-                     "spend_share"]
+                     "cost_per_order", "new_customers", "new_customers_estimated", "cac", "revenue_per_follower",
+                     "revenue_share", "spend_share"]
 
 
 def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filters(),
