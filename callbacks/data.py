@@ -397,10 +397,7 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
 def _date(text: str | None) -> str:
     if not text:
         return "—"
-    try:
-        return dt.date.fromisoformat(str(text)[:10]).strftime("%-d %b %Y")
-    except ValueError:
-        return str(text)
+    return fmt.date(text) if fmt.date(text) != fmt.DASH else str(text)
 
 
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
@@ -408,7 +405,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         return [html.P("No data set imported yet: upload one below, or download the sample data set and "
                        "import it.", className="mb-0", id="data-info-empty")]
     imported = str(info.get("imported_at") or "")
-    when = imported[:16].replace("T", " ") + " UTC" if imported else "—"
+    when = fmt.timestamp(imported)
     age = _age(imported, now)
     warnings = int(info.get("warnings") or 0)
     lines = list(info.get("warning_lines") or [])

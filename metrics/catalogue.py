@@ -51,6 +51,9 @@ class Unit:
 
 INR = Unit("inr", "₹", lambda v, d: fmt.inr(v, d), lambda v, d: fmt.inr_compact(v) if abs(fmt.clean(v) or 0) >= fmt.LAKH
            else fmt.inr(v, d), "hkInr", 0, 2, "money")
+# Money that is often below a rupee (revenue per follower): significant digits, full precision in files.
+INR_SMALL = Unit("inr_small", "₹", lambda v, d: fmt.inr_small(v), lambda v, d: fmt.inr_small(v), "hkInrSmall", 2, None,
+                 "money")
 COUNT = Unit("count", "count", lambda v, d: fmt.count(v), lambda v, d: fmt.count(v), "hkCount", 0, None, "count")
 FOLLOWERS = Unit("followers", "count", lambda v, d: fmt.followers(v), lambda v, d: fmt.followers(v), "hkFollowers", 0,
                  None, "count")
@@ -59,7 +62,7 @@ PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "
 SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(v, d), "hkShare", 1, None, "share")
 SCORE = Unit("score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None,
              "count")
-UNITS = {unit.key: unit for unit in (INR, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
+UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
 
 
 # --- how a metric is computed ---------------------------------------------------------------------
@@ -251,8 +254,8 @@ _declare("cost_per_order", "Cost per order", INR, Ratio("spend", "orders"), "Cos
          header="Cost / order", decimals=2, json="pooled ratio (₹; `null` when the denominator is 0)")
 _declare("cac", "CAC", INR, Ratio("spend", "new_customers"), "CAC = spend ÷ new customers", False, decimals=2,
          note="estimated when new customers are", json="spend / new_customers (₹; estimated when new_customers is)")
-_declare("revenue_per_follower", "Revenue per follower", INR, Ratio("revenue", "followers"),
-         "Revenue per follower = revenue ÷ followers (pooled)", True, header="Rev./follower", decimals=2)
+_declare("revenue_per_follower", "Revenue per follower", INR_SMALL, Ratio("revenue", "followers"),
+         "Revenue per follower = revenue ÷ followers (pooled)", True, header="Rev./follower")
 _declare("incremental_revenue", "Incremental revenue", INR, Derived("revenue × (1 − baseline_share)"),
          "Incremental revenue = revenue × (1 − baseline). Assumed baseline: {baseline_pct} of attributed revenue "
          "would have happened without the campaign", True, note="assumed baseline {baseline_share:g}",
@@ -291,7 +294,7 @@ _declare("gifted_cost", "Gifted", INR, Sum("gifted_cost"), "Gifted products cost
 _declare("other_cost", "Other", INR, Sum("other_cost"), "Cost beyond payout and gifted products")
 _declare("total_cost", "Total cost", INR, Sum("total_cost"), "Payout + gifted products + other cost", decimals=2)
 _declare("total_revenue", "Revenue", INR, Sum("total_revenue"), "Revenue the payout row states")
-_declare("per_order", "Per order", INR, Ratio("spend", "orders"),
+_declare("per_order", "Per order", INR, Derived("a basis's spend ÷ all orders of the selection"),
          "This basis's spend ÷ all orders in the selection; the rows add up to cost per order", decimals=2)
 _declare("cost", "Cost", INR, Derived("influencer's spend ÷ its posts"),
          "The influencer's spend in the selection shared equally over its posts", decimals=2)
@@ -299,17 +302,22 @@ _declare("row_no", "Row", COUNT, Derived("line of the payouts file"), "Line of t
 _declare("view_rate_pct", "Views / impressions", PCT, Ratio("views", "impressions", 100),
          "Views ÷ impressions × 100 (pooled)", True)
 _declare("save_rate_pct", "Saves / reach", PCT, Ratio("saves", "reach", 100), "Saves ÷ reach × 100 (pooled)", True)
-_declare("selection_roas", "Selection ROAS", RATIO, Ratio("revenue", "spend"), "Pooled ROAS of the whole selection",
-         True)
-_declare("from_roas", "From ROAS", RATIO, Ratio("revenue", "spend"),
+_declare("selection_roas", "Selection ROAS", RATIO, Derived("ROAS of the whole selection"),
+         "Pooled ROAS of the whole selection", True)
+_declare("from_roas", "From ROAS", RATIO, Derived("ROAS of the weaker segment"),
          "Move budget: ROAS of the weaker platform / category")
-_declare("to_roas", "To ROAS", RATIO, Ratio("revenue", "spend"), "Move budget: ROAS of the stronger platform / category")
+_declare("to_roas", "To ROAS", RATIO, Derived("ROAS of the stronger segment"),
+         "Move budget: ROAS of the stronger platform / category")
 _declare("estimated_revenue_gain", "Est. revenue gain", INR, Derived("moved spend × (to ROAS − from ROAS)"),
          "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS", True)
 
-# The pooled ratios of a sales breakdown, in the order metrics.aggregate adds them.
-SALES_RATIOS = ("roas", "roi_pct", "aov", "cost_per_order", "cac", "revenue_per_follower")
-SHARES = ("revenue_share", "spend_share")
+# The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
+# ratio over two of them and each share of one is computed for all of them, in declaration order:
+# declaring one here adds it to every breakdown and the ranking.
+SALE_SUMS = ("revenue", "orders", "spend", "new_customers", "followers")
+SALES_RATIOS = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Ratio)
+                     and {m.computed.numerator, m.computed.denominator} <= set(SALE_SUMS))
+SHARES = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Share))
 
 
 def apply_ratios(frame: pd.DataFrame, keys=SALES_RATIOS + SHARES) -> pd.DataFrame:

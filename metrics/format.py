@@ -69,14 +69,18 @@ def inr_compact(value, decimals: int = 2) -> str:
 
 
 def inr_small(value) -> str:
-    """A rupee amount that may be small (CAC, CPE, revenue per follower): paise below ₹100, whole
-    rupees up to a lakh, lakh / crore above: 0.4567 -> '₹0.46', 719.56 -> '₹720', 1234567 -> '₹12.35 L'."""
+    """A rupee amount that is often below a rupee (revenue per follower): two significant digits
+    below ₹1 (up to 4 decimals), paise below ₹100, whole rupees up to a lakh, lakh / crore above:
+    0.0035 -> '₹0.0035', 0.4567 -> '₹0.46', 12.345 -> '₹12.35', 719.56 -> '₹720', 1234567 -> '₹12.35 L'."""
     number = clean(value)
     if number is None:
         return DASH
-    if abs(number) >= LAKH:
+    magnitude = abs(number)
+    if magnitude >= LAKH:
         return inr_compact(number)
-    return inr(number, 2 if abs(number) < 100 else 0)
+    if 0 < magnitude < 1:
+        return inr(number, min(4, max(2, 1 - math.floor(math.log10(magnitude)))))
+    return inr(number, 2 if magnitude < 100 else 0)
 
 
 def count(value) -> str:

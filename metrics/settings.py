@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from metrics.catalogue import TIER_NAMES, tier_of
+from metrics.catalogue import tier_of
 
 ENGAGEMENT_BASES = ("reach", "impressions", "followers")
 

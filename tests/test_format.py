@@ -122,6 +122,10 @@ def test_no_negative_zero():
 
 def test_small_amounts_and_paise():
     assert fmt.inr_small(0.4567) == "₹0.46"
+    assert fmt.inr_small(0.0035) == "₹0.0035"
+    assert fmt.inr_small(0.058333) == "₹0.058"
+    assert fmt.inr_small(12.345) == "₹12.35"
+    assert fmt.inr_small(0) == "₹0.00"
     assert fmt.inr_small(719.56) == "₹720"
     assert fmt.inr_small(1_234_567) == f"₹12.35{NB}L"
     assert fmt.paise(2960740.6700000046) == 2960740.67
