@@ -394,12 +394,6 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
     return "just now"
 
 
-def _date(text: str | None) -> str:
-    if not text:
-        return "—"
-    return fmt.date(text) if fmt.date(text) != fmt.DASH else str(text)
-
-
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     if not info:
         return [html.P("No data set imported yet: upload one below, or download the sample data set and "
@@ -413,7 +407,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     source = str(info.get("source") or "")
     items = [
         ("Imported", f"{when}" + (f" ({age})" if age else "")),
-        ("Sales dated", f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"),
+        ("Sales dated", f"{fmt.date(info.get('first_sale'))} – {fmt.date(info.get('last_sale'))}"),
         ("Influencers", fmt.count(info.get("influencers"))),
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),

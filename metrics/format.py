@@ -198,17 +198,6 @@ def date(value) -> str:
     return DASH if day is None else f"{day.day} {day:%b %Y}"
 
 
-def month(value) -> str:
-    """A month ('2025-01', a date) as 'Jan 2025'; text that is no month (e.g. 'Undated') unchanged."""
-    if isinstance(value, str) and len(value) == 7:
-        try:
-            return dt.date.fromisoformat(value + "-01").strftime("%b %Y")
-        except ValueError:
-            return value
-    day = _as_date(value)
-    return (str(value) if value is not None else DASH) if day is None else f"{day:%b %Y}"
-
-
 def timestamp(value, zone: str | None = None) -> str:
     """A moment in India time (or `zone`), labelled: '30 Nov 2026, 08:28 IST'. Naive values are UTC
     (the warehouse stores UTC). '—' when missing or unreadable."""

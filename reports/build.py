@@ -299,7 +299,7 @@ def _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df,
 
 def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None) -> dict:
     """The report context (see reports.pdf) of a selection, from the metrics API."""
-    now = now or dt.datetime.now().astimezone()
+    now = now or dt.datetime.now(dt.timezone.utc)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)

@@ -148,8 +148,6 @@ def test_dates_and_timestamps():
     assert fmt.date("2025-01-05") == "5 Jan 2025"
     assert fmt.date(pd.Timestamp("2025-11-30 10:00")) == "30 Nov 2025"
     assert fmt.date(None) == "—" and fmt.date(pd.NaT) == "—" and fmt.date("soon") == "—"
-    assert fmt.month("2025-01") == "Jan 2025"
-    assert fmt.month("Undated") == "Undated"
     # Naive timestamps are UTC (as stored); shown in India time, labelled.
     assert fmt.timestamp("2026-11-30T02:58:00") == "30 Nov 2026, 08:28 IST"
     assert fmt.timestamp(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.timezone.utc)) == "1 Dec 2026, 01:30 IST"
