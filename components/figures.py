@@ -161,12 +161,12 @@ def _money_axis(fig: Figure, values, axis: str = "yaxis", title: str | None = No
 
 def _count_axis(fig: Figure, values, axis: str = "xaxis", title: str | None = None) -> None:
     """Explicit tick labels in Indian units (50,000 · 1 L · 86 L) for a count axis (no 8.6M)."""
-    _explicit_axis(fig, values, axis, title, lambda ticks: [fmt.followers(t) for t in ticks])
+    _explicit_axis(fig, values, axis, title, lambda ticks: [fmt.followers(t) for t in ticks], whole=True)
 
 
-def _explicit_axis(fig: Figure, values, axis: str, title: str | None, labels) -> None:
+def _explicit_axis(fig: Figure, values, axis: str, title: str | None, labels, whole: bool = False) -> None:
     finite = [v for v in (fmt.clean(x) for x in values) if v is not None]
-    ticks = fmt.nice_ticks(min(finite, default=0.0), max(finite, default=0.0))
+    ticks = fmt.nice_ticks(min(finite, default=0.0), max(finite, default=0.0), whole=whole)
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     fig.update_layout({axis: dict(
         tickmode="array",
@@ -462,6 +462,7 @@ def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str |
     fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=tiers,
                                                   title=dict(text="Follower tier")),
                       yaxis=dict(title=dict(text="Influencers"), rangemode="tozero"))
+    _count_axis(fig, counts.groupby("tier")["n"].sum().tolist(), "yaxis", "Influencers")
     return _layout(fig, height=height, title=title)
 
 

@@ -228,8 +228,9 @@ def _as_date(value) -> dt.date | None:
 
 # --- axis helpers (used by figures) ---------------------------------------------------------
 
-def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
-    """Round tick values covering [low, high] (0 included when the range allows)."""
+def nice_ticks(low: float, high: float, target: int = 5, whole: bool = False) -> list[float]:
+    """Round tick values covering [low, high] (0 included when the range allows); `whole`: steps of
+    at least 1 (counts: no 0.2 influencer)."""
     low = min(0.0, clean(low) or 0.0)
     high = max(0.0, clean(high) or 0.0)
     if high == low:
@@ -238,8 +239,10 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     for step_factor in (1, 2, 2.5, 5, 10):
         step = step_factor * power
-        if (high - low) / step <= target:
+        if (high - low) / step <= target and not (whole and step != int(step)):
             break
+    if whole:
+        step = max(1.0, step)
     start = math.floor(low / step) * step
     ticks = []
     value = start

@@ -108,6 +108,14 @@ def test_axis_tick_labels_are_distinct_and_never_fractions_below_one_unit(low, h
         assert not label.startswith(("₹0.", "-₹0.")) or "L" not in label and "Cr" not in label, label
 
 
+@pytest.mark.parametrize("high", [0, 1, 3, 7, 12, 1234])
+def test_whole_ticks_for_counts(high):
+    ticks = fmt.nice_ticks(0, high, whole=True)
+    assert all(t == int(t) for t in ticks) and ticks[-1] >= high
+    labels = [fmt.followers(t) for t in ticks]
+    assert len(set(labels)) == len(labels)
+
+
 def test_no_negative_zero():
     assert fmt.inr(-0.004, 2) == "₹0.00"
     assert fmt.inr(-0.4) == "₹0"
