@@ -57,7 +57,7 @@ BASIS_COLOURS = {
     "other": "#8C8C8C",
 }
 
-TIER_ORDER = ["nano", "micro", "mid", "macro", "mega", "unknown"]
+TIER_ORDER = [name.lower() for name in catalogue.TIER_NAMES] + ["unknown"]
 
 
 def tier_key(value) -> tuple:
