@@ -17,7 +17,7 @@ ROLLUPS = (("facts_influencer", ()), ("facts_day", ("date",)), ("facts_day_brand
            ("facts", ("date",) + SALE_COLUMNS))
 TIME_GROUPS = catalogue.TIME_GROUPS
 INFLUENCER_GROUPS = ("platform", "category", "tier", "gender", "persona", "influencer_id")
-SALE_GROUPS = ("brand", "campaign", "product", "source", "month", "week", "day")
+SALE_GROUPS = ("brand", "campaign", "product", "source", *TIME_GROUPS)
 GROUPS = INFLUENCER_GROUPS + SALE_GROUPS
 
 
