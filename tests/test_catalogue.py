@@ -247,3 +247,18 @@ def test_unknown_metric_in_a_chart_is_an_error_not_a_wrong_unit(traps_wh):
     frame = metrics.breakdown(traps_wh, "platform").assign(mystery=1.0)
     with pytest.raises(KeyError, match="mystery"):
         figures.dimension_bar(frame, "platform", "mystery")
+
+
+def test_categories_page_offers_revenue_per_follower_by_tier(monkeypatch, traps_wh, dash_app):
+    from callbacks import categories
+    from pages.categories import DIMENSION_OPTIONS, METRIC_OPTIONS
+
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    assert {"label": "Revenue per follower", "value": "revenue_per_follower"} in METRIC_OPTIONS
+    assert {"label": "Tier", "value": "tier"} in DIMENSION_OPTIONS
+    figure = categories.category_dimension("", "tier", "revenue_per_follower")
+    bars = figure["data"][0]
+    assert bars["y"] == ["Unknown", "Mega", "Macro", "Mid", "Micro", "Nano"]  # size order, Nano on top
+    assert bars["text"][bars["y"].index("Nano")] == "₹0.38"
+    # A metric the breakdown lacks falls back to ROAS rather than guessing a unit.
+    assert categories.category_dimension("", "tier", "mystery")["data"][0]["text"][-1].endswith("x")
