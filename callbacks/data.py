@@ -394,21 +394,12 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
     return "just now"
 
 
-def _date(text: str | None) -> str:
-    if not text:
-        return "—"
-    try:
-        return dt.date.fromisoformat(str(text)[:10]).strftime("%-d %b %Y")
-    except ValueError:
-        return str(text)
-
-
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     if not info:
         return [html.P("No data set imported yet: upload one below, or download the sample data set and "
                        "import it.", className="mb-0", id="data-info-empty")]
     imported = str(info.get("imported_at") or "")
-    when = imported[:16].replace("T", " ") + " UTC" if imported else "—"
+    when = fmt.timestamp(imported)
     age = _age(imported, now)
     warnings = int(info.get("warnings") or 0)
     lines = list(info.get("warning_lines") or [])
@@ -416,7 +407,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     source = str(info.get("source") or "")
     items = [
         ("Imported", f"{when}" + (f" ({age})" if age else "")),
-        ("Sales dated", f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"),
+        ("Sales dated", f"{fmt.date(info.get('first_sale'))} – {fmt.date(info.get('last_sale'))}"),
         ("Influencers", fmt.count(info.get("influencers"))),
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from metrics.selection import tier_sql
-from metrics.settings import DEFAULT_SETTINGS, TIER_NAMES, Settings
+from metrics.catalogue import TIER_NAMES
+from metrics.settings import DEFAULT_SETTINGS, Settings
 
 
 def dataset_info(wh) -> dict:

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import jinja2
 
+from metrics import format as fmt
+
 from . import images
 from .fetcher import ASSETS_DIR, ReportURLFetcher, chart_url
 
@@ -79,7 +81,7 @@ def _norm_context(context: dict) -> dict:
     ds.setdefault("name", "—")
     ds.setdefault("freshness", "—")
     ctx["dataset"] = ds
-    ctx.setdefault("generated_at", dt.datetime.now().astimezone().strftime("%d %b %Y %H:%M %Z").strip())
+    ctx.setdefault("generated_at", fmt.timestamp(dt.datetime.now(dt.timezone.utc)))
     for key in ("kpis", "findings", "charts", "tables", "recommendations"):
         ctx[key] = list(ctx.get(key) or [])
     ctx.setdefault("incremental", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.catalogue import TERMS_TOLERANCE, TERMS_TOLERANCE_TEXT
 from warehouse.errors import Problem
 from warehouse.rates import normalise_basis, parse_rate
 from warehouse.sources import SourceFile, line_of
@@ -37,7 +38,6 @@ ROLLUP_ORDER = {"facts_influencer": "influencer_key", "facts_day": "date", "fact
 # Each rollup is summed from the smallest finer one, largest first.
 ROLLUP_SOURCES = {"facts_day_campaign": "facts", "facts_day_product": "facts", "facts_day_brand": "facts_day_campaign",
                   "facts_day": "facts_day_brand", "facts_influencer": "facts_day"}
-TERMS_TOLERANCE = 0.01
 
 PLATFORM_SQL = """CASE lower(trim({col}))
     WHEN 'instagram' THEN 'Instagram' WHEN 'ig' THEN 'Instagram'
@@ -247,7 +247,7 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
         total_cost = payout + gifted + other
         if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
             warnings.add(Problem(payouts.path.name, int(row.line), "total_payout", f"{payout:.2f}",
-                                 f"differs from its terms ({row.rate} → {terms:.2f}) by more than 1%"))
+                                 f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}"))
         if row.orders is not None and not pd.isna(row.orders) and tracked_orders is not None \
                 and int(row.orders) != int(tracked_orders) and has_tracking:
             warnings.add(Problem(payouts.path.name, int(row.line), "orders", str(int(row.orders)),
