@@ -2,9 +2,8 @@
 and which filters the data cannot split (metrics.sales_notices). One component, in the shared layout."""
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import html
-
-from components.cards import notice
 
 SALES_NOTICE_ID = "sales-notice"
 
@@ -16,4 +15,6 @@ def sales_notice_area() -> html.Div:
 
 def sales_notice(notices: list[str]) -> list:
     """One alert per sentence (text only, never markup); an empty list when there is nothing to say."""
-    return [notice(text, color="info", icon="bi-info-circle") for text in notices]
+    # No fade: the notice is re-rendered on every filter change and must not flicker in and out.
+    return [dbc.Alert([html.I(className="bi bi-info-circle me-2", **{"aria-hidden": "true"}), html.Span(text)],
+                      color="info", fade=False, className="hk-notice py-2 mb-2") for text in notices]
