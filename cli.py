@@ -14,9 +14,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         os.environ["HKDASH_DB"] = str(Path(args.db).resolve())
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # inside the try: a closed pipe must not surface at interpreter exit
+        return status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return closed_pipe()
+
+
+def closed_pipe() -> int:
+    """The reader of stdout went away (`hkdash summary --json | head`): stop quietly.
+
+    Python's documented recipe (library/signal.html, "Note on SIGPIPE"): point stdout at
+    /dev/null so that the flush at exit cannot raise again, and exit 1.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +169,8 @@ def format_summary(document: dict) -> str:
     from metrics.format import count, inr, pct, ratio, score
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
+    lines += [f"Note: {notice}" for notice in document.get("notices") or []]
+    lines += [""] if document.get("notices") else []
     headline = [
         ("Revenue", inr(document["revenue"])), ("Orders", count(document["orders"])),
         ("Spend", inr(document["spend"])), ("ROAS", ratio(document["roas"])), ("ROI", pct(document["roi_pct"])),

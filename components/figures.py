@@ -69,7 +69,12 @@ def tier_key(value) -> tuple:
 # Sequential scale for ROAS heatmaps: light to dark blue (readable by all common CVD types).
 ROAS_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 
-FONT_FAMILY = '"Noto Sans", system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
+# The pages' stack (assets/app.css): Indian scripts from Noto Sans <script> (vendored for the pages,
+# Debian fonts-noto-core for kaleido's Chromium), emoji from the system's emoji font.
+FONT_FAMILY = ('"Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi", "Noto Sans Gujarati", '
+               '"Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada", "Noto Sans Malayalam", system-ui, '
+               '-apple-system, "Segoe UI", Roboto, Arial, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", '
+               'sans-serif')
 NO_DATA = "No data for these filters"
 
 

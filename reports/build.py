@@ -253,6 +253,9 @@ def _methodology(settings, undated: dict | None) -> dict:
         "up to the whole.",
         "Sales or costs without a date are in the totals but excluded by any date filter and left out of the "
         "time chart. Sales or costs without a brand, campaign or product are shown as “Unattributed”.",
+        "Sales given only as a total per influencer (no tracking file) follow the influencer's posts: an equal "
+        "share per post, dated by the post and branded where the post names a brand; influencers without posts "
+        "keep them undated. A filter on something no sale carries cannot split them; the cover says so.",
         "Sales and payouts of influencers missing from the influencer list are kept under platform and category "
         "“Unknown”. The tracking source (promo code, link, swipe-up…) is never used as the platform.",
         "Money is in Indian Rupees with Indian digit grouping; L = lakh (₹1,00,000), Cr = crore (₹1,00,00,000).",
@@ -313,6 +316,7 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
+    sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
 
@@ -329,6 +333,7 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
         "dataset": _dataset(info, now),
         "generated_at": fmt.timestamp(now),
         "kpis": _kpis(k, settings),
+        "sales_notices": sales_notices,
         "incremental": _incremental(k, settings),
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 _ENV: jinja2.Environment | None = None
+LONG_WORD = 24
 # WeasyPrint is pure Python around Pango/HarfBuzz; under the GIL two renders gain nothing from
 # running together, and serialising keeps the (C) font machinery single-threaded.
 _WEASY_LOCK = threading.Lock()
@@ -65,6 +66,9 @@ def _env() -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # A run of text longer than this (characters, no space) is no word: report.html lets its
+        # table cell break it anywhere, while real words ("Instagram", "Uncategorised") stay whole.
+        _ENV.globals["long_word"] = LONG_WORD
     return _ENV
 
 

@@ -117,6 +117,8 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)
+    if "tracking" not in sources:
+        build.warn_payouts_as_sales(connection, sources["payouts"], warnings)
 
     report = ImportReport(
         source=str(source_dir),
@@ -168,6 +170,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str):
         (SELECT sum(orders) > 0 AND sum(orders_without_user) = 0 FROM facts_day),
         (SELECT min(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0),
         (SELECT max(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0)""").fetchone()
+    sales_undated = "tracking" not in report.files
     info = {
         "schema_version": SCHEMA_VERSION,
         "name": name,
@@ -179,10 +182,38 @@ def _write_dataset_info(connection, report: ImportReport, name: str):
         "last_sale": counts[6].isoformat() if counts[6] else None,
         "files": report.files, "unused_files": report.unused_files,
         "warnings": report.warning_count,
+        **_sales_coverage(connection, sales_undated),
         "warning_lines": [str(w) for w in report.warnings],
     }
     connection.execute("CREATE TABLE dataset_info (key VARCHAR, value VARCHAR)")
     connection.executemany("INSERT INTO dataset_info VALUES (?, ?)", [(k, json.dumps(v)) for k, v in info.items()])
+
+
+def _sales_coverage(connection, sales_undated: bool) -> dict:
+    """How far sales can be split by date and sale dimension (docs/metrics.md, "Sales without dates").
+
+    sales_undated: the sales file gives no dates (payouts' totals per influencer are the sales);
+    sales_dated_from_posts_share / sales_undated_share: shares of revenue (0–1, None without
+    revenue) dated by the influencer's posts / left without any date; sales_unsplit_by: the sale
+    dimensions (date, brand, campaign, product) that no sale carries.
+    """
+    # The two smallest rollups that hold every dimension between them, rather than `facts`.
+    total, undated, *unattributed = connection.execute(f"""
+        SELECT sum(abs(revenue)), COALESCE(sum(abs(revenue)) FILTER (WHERE date IS NULL), 0),
+               bool_and(date IS NULL), bool_and(brand = '{build.UNATTRIBUTED}'),
+               bool_and(campaign = '{build.UNATTRIBUTED}'),
+               (SELECT bool_and(product = '{build.UNATTRIBUTED}') FROM facts_day_product
+                WHERE orders <> 0 OR revenue <> 0)
+        FROM facts_day_campaign WHERE orders <> 0 OR revenue <> 0""").fetchone()
+    undated_share = undated / total if total else None
+    from_posts = (1 - undated_share if sales_undated else 0.0) if undated_share is not None else None
+    return {
+        "sales_undated": sales_undated,
+        "sales_dated_from_posts_share": from_posts,
+        "sales_undated_share": undated_share,
+        "sales_unsplit_by": [name for name, none in zip(("date", "brand", "campaign", "product"), unattributed)
+                             if none],
+    }
 
 
 class _import_lock:
