@@ -103,6 +103,10 @@ def init_app(dash_app) -> None:
     """Install the gate, the login/logout pages and Flask-Login on the Dash app's Flask server."""
     server = dash_app.server
     server.config.update(settings_from_env())
+    if os.environ.get("HKDASH_BEHIND_PROXY") == "1":  # client address and scheme from the proxy's X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
     server.secret_key = secret_key(Path(os.environ.get("HKDASH_SECRET_FILE")
                                         or store.auth_db_path().with_name("hkdash-secret.key")))
     manager = flask_login.LoginManager()
