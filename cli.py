@@ -27,7 +27,17 @@ def build_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="validate a folder of CSV/Parquet files and import it atomically")
     importing.add_argument("dir", type=Path)
     importing.add_argument("--name", help="data set name shown in the dashboard (default: the folder name)")
+    importing.add_argument("--append", action="store_true",
+                           help="add the folder's sales, posts and payouts to the live data set (overlaps refused)")
     importing.set_defaults(handler=run_import)
+
+    datasets = commands.add_parser("datasets", help="the live data set and the previous ones kept beside it")
+    datasets.add_argument("--json", action="store_true")
+    datasets.set_defaults(handler=run_datasets)
+
+    restore = commands.add_parser("restore", help="bring a previous data set back (the live one is kept)")
+    restore.add_argument("name", help="a name listed by `hkdash datasets`")
+    restore.set_defaults(handler=run_restore)
 
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
     validating.add_argument("dir", type=Path)
@@ -112,17 +122,55 @@ def fail(message: str) -> int:
 
 
 def run_import(args) -> int:
+    import auth
     from warehouse import ImportFailed, default_db_path, import_dataset
     from warehouse.errors import format_problems
 
+    action = "append" if args.append else "import"
     try:
-        report = import_dataset(args.dir, default_db_path(), name=args.name)
+        report = import_dataset(args.dir, default_db_path(), name=args.name, append=args.append)
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
-        print(f"hkdash: import refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
+        print(f"hkdash: {action} refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
+        auth.record(f"{action}_refused", f"{args.dir}: {failure.total} error(s)")
         return 1
     print_report(report)
-    print(f"imported {args.dir} into {report.db_path}")
+    auth.record(action, f"{args.dir}")
+    print(f"{'appended' if args.append else 'imported'} {args.dir} into {report.db_path}")
+    return 0
+
+
+def run_datasets(args) -> int:
+    from warehouse import default_db_path
+    from warehouse.history import list_datasets
+
+    listed = list_datasets(default_db_path())
+    if args.json:
+        print(json.dumps(listed, indent=2))
+        return 0
+    if not listed:
+        print("no data set imported yet")
+    for entry in listed:
+        mark = "live " if entry["live"] else "     "
+        print(f"{mark}{entry['id']}  {entry.get('imported_at') or '—':<25} {entry.get('name') or '—'}  "
+              f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
+              f"{entry['bytes'] / 1e6:,.1f} MB)")
+    return 0
+
+
+def run_restore(args) -> int:
+    import auth
+    from warehouse import default_db_path
+    from warehouse.history import HistoryError
+    from warehouse.importer import restore_dataset
+
+    try:
+        restored = restore_dataset(args.name, default_db_path())
+    except HistoryError as error:
+        return fail(str(error))
+    auth.record("restore", f"{args.name} ({restored.get('name')})")
+    print(f"restored {args.name} ({restored.get('name')}, imported {restored.get('imported_at')}); "
+          "the data set it replaced is kept: `hkdash datasets`")
     return 0
 
 
