@@ -8,7 +8,7 @@ roles enforced on the callback endpoint, login rate limiting, CSRF, and the audi
 from __future__ import annotations
 
 from auth.roles import ROLES, at_least
-from auth.web import current_actor, current_role
+from auth.web import current_actor, current_role, layout_role
 
 
 def record(action: str, detail: str) -> None:
@@ -26,4 +26,4 @@ def record(action: str, detail: str) -> None:
         logging.getLogger(__name__).exception("audit log not written: %s %s", action, detail)
 
 
-__all__ = ["ROLES", "at_least", "current_actor", "current_role", "record"]
+__all__ = ["ROLES", "at_least", "current_actor", "current_role", "layout_role", "record"]

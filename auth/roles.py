@@ -10,6 +10,8 @@ Add a row here whenever a callback changes data or reveals admin-only informatio
 """
 from __future__ import annotations
 
+import json
+
 ROLES = ("viewer", "analyst", "admin")
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 
@@ -26,7 +28,8 @@ CALLBACK_ROLES: dict[str, str] = {
     "data-import.n_clicks": "admin",
     "data-import-result.children": "admin",
     "data-report.children": "admin",
-    "data-restore.n_clicks": "admin",
+    "data-restore.submit_n_clicks": "admin",
+    "data-mode.value": "admin",
     "data-history.children": "admin",
     # /admin: audit log and users.
     "admin-audit.children": "admin",
@@ -39,7 +42,12 @@ def at_least(role: str | None, needed: str) -> bool:
 
 
 def _id_key(component_id) -> str:
-    """Dash's string form of an id; a pattern id (dict) is named by its "type"."""
+    """Dash's string form of an id; a pattern id (a dict, or its JSON text) is named by its "type"."""
+    if isinstance(component_id, str) and component_id.startswith("{"):
+        try:
+            component_id = json.loads(component_id)
+        except ValueError:
+            return component_id
     if isinstance(component_id, dict):
         return str(component_id.get("type", ""))
     return str(component_id)
@@ -51,7 +59,7 @@ def _named_properties(payload: dict):
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
     for part in parts:
         component, _, prop = part.rpartition(".")
-        yield f"{component}.{prop.split('@', 1)[0]}"
+        yield f"{_id_key(component)}.{prop.split('@', 1)[0]}"
     for group in ("outputs", "inputs", "state"):
         items = payload.get(group) or []
         stack = list(items) if isinstance(items, list) else [items]

@@ -163,6 +163,13 @@ def current_role() -> str | None:
     return user.role if user.is_authenticated else None
 
 
+def layout_role() -> str | None:
+    """The role a page layout is built for: the asking user's, or "admin" outside a request (a layout
+    built for inspection has every component). Layouts only hide what a role cannot use; the gate
+    refuses it whatever the layout shows."""
+    return current_role() if flask.has_request_context() else "admin"
+
+
 def current_actor() -> tuple[str, str]:
     """(user name, address) for the audit log: ("local", address) with auth off; ("cli", "cli") outside a request."""
     if not flask.has_request_context():

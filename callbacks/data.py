@@ -201,12 +201,13 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
 
 # --- validation / import reports ------------------------------------------------------------------
 
-def validate_folder(folder: Path):
-    """(ImportReport, None) when the folder would import, else (None, ImportFailed)."""
-    from warehouse import ImportFailed, validate_dataset
+def validate_folder(folder: Path, append: bool = False):
+    """(ImportReport, None) when the folder would import (or append), else (None, ImportFailed)."""
+    from warehouse import ImportFailed, default_db_path, validate_dataset
+    from warehouse.append import check_append
 
     try:
-        return validate_dataset(folder), None
+        return (check_append(default_db_path(), folder) if append else validate_dataset(folder)), None
     except ImportFailed as failure:
         return None, failure
 
@@ -294,8 +295,9 @@ def dataset_name(text) -> str:
     return cleaned or DEFAULT_NAME
 
 
-def run_import(store, name_text) -> tuple:
-    """Import the uploaded folder into the app's warehouse. Returns (result children, imported marker)."""
+def run_import(store, name_text, append: bool = False) -> tuple:
+    """Import (or append) the uploaded folder into the app's warehouse. Returns (result children, imported marker)."""
+    import auth
     from warehouse import ImportFailed, default_db_path, import_dataset
 
     folder = upload_dir((store or {}).get("token"))
@@ -308,10 +310,13 @@ def run_import(store, name_text) -> tuple:
         folder.rename(claimed)
     except OSError:
         return import_failure("This upload is already being imported."), no_update
-    name = dataset_name(name_text)
+    name = dataset_name(name_text) if (name_text or not append) else None
+    action = "append" if append else "import"
     try:
-        report = import_dataset(claimed, default_db_path(), name=name)
+        report = import_dataset(claimed, default_db_path(), name=name, append=append)
     except ImportFailed as failure:
+        auth.record(f"{action}_refused", f"upload {', '.join((store or {}).get('files') or [])}: "
+                                         f"{failure.total} error(s)")
         return import_failure(f"{fmt.count(failure.total)} errors: nothing was imported; the current data set is "
                               "unchanged.", failure), no_update
     except Exception as error:  # disk full, permissions…: the swap never happened
@@ -319,11 +324,12 @@ def run_import(store, name_text) -> tuple:
         return import_failure(f"The import failed ({type(error).__name__}): the current data set is unchanged."), no_update
     finally:
         shutil.rmtree(claimed, ignore_errors=True)
+    auth.record(action, f"upload {', '.join((store or {}).get('files') or [])}")
     try:
         info = metrics.dataset_info(common.warehouse())
     except Exception:  # the import worked; the summary is a nicety
         info = None
-    return import_success(report, name, info), dt.datetime.now(dt.timezone.utc).isoformat()
+    return import_success(report, name or str((info or {}).get("name") or ""), info), dt.datetime.now(dt.timezone.utc).isoformat()
 
 
 @callback(
@@ -338,27 +344,28 @@ def run_import(store, name_text) -> tuple:
     State("data-upload", "filename"),
     State("data-upload-store", "data"),
     State("data-name", "value"),
+    State("data-mode", "value"),
     running=[(Output("data-import", "disabled"), True, False), (Output("data-upload", "disabled"), True, False)],
     prevent_initial_call=True,
 )
-def upload_or_import(contents, _n_clicks, filenames, store, name):
+def upload_or_import(contents, _n_clicks, filenames, store, name, mode=None):
     """One callback for both steps, so the upload's contents are sent once (then cleared) and the
     Import button's state has a single owner."""
     if ctx.triggered_id == "data-import":
-        return handle_import(store, name)
-    return handle_upload(contents, filenames, store)
+        return handle_import(store, name, append=mode == "append")
+    return handle_upload(contents, filenames, store, append=mode == "append")
 
 
-def handle_import(store, name) -> tuple:
+def handle_import(store, name, append: bool = False) -> tuple:
     """Outputs of upload_or_import for an Import click."""
-    result, imported = run_import(store, name)
+    result, imported = run_import(store, name, append)
     if imported is no_update:  # failed: the upload stays importable only if its folder is still there
         still = upload_dir((store or {}).get("token")) is not None and bool((store or {}).get("valid"))
         return no_update, store if still else None, not still, result, no_update, no_update
     return no_update, None, True, result, imported, no_update
 
 
-def handle_upload(contents, filenames, store) -> tuple:
+def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
         return (no_update,) * 6
@@ -368,7 +375,7 @@ def handle_upload(contents, filenames, store) -> tuple:
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
     upload = receive_upload(contents, filenames, root)
-    report, failure = validate_folder(upload.folder) if upload.saved else (None, None)
+    report, failure = validate_folder(upload.folder, append) if upload.saved else (None, None)
     valid = report is not None
     if not valid:
         shutil.rmtree(upload.folder, ignore_errors=True)
@@ -446,8 +453,9 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     return children
 
 
-@callback(Output("data-info", "children"), Input("url", "pathname"), Input("data-imported", "data"))
-def dataset_info_card(_pathname, _imported):
+@callback(Output("data-info", "children"), Input("url", "pathname"), Input("data-imported", "data"),
+          Input("data-restored", "data"))
+def dataset_info_card(_pathname, _imported, _restored=None):
     try:
         info = metrics.dataset_info(common.warehouse())
     except Exception as error:

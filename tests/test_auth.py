@@ -106,8 +106,7 @@ def test_every_declared_property_exists_in_the_app(dash_app):
     named = set()
     for key, spec in dash_app.callback_map.items():
         named.update(key[2:-2].split("...") if key.startswith("..") else [key])
-        named.update(f"{i['id']}.{i['property']}" for i in spec["inputs"] + spec.get("state", [])
-                     if isinstance(i["id"], str))
+        named.update(f"{roles._id_key(i['id'])}.{i['property']}" for i in spec["inputs"] + spec.get("state", []))
     missing = {prop for prop in roles.CALLBACK_ROLES if prop not in named}
     assert not missing, f"the role table names properties no callback uses: {sorted(missing)}"
 
@@ -252,3 +251,27 @@ def test_cross_site_posts_are_refused_when_sign_in_is_off(dash_app):
                        headers={"Origin": "http://evil.example"}).status_code == 403
     assert client.post("/_dash-update-component", json=payload,
                        headers={"Origin": "http://localhost"}).status_code == 200
+
+
+def test_admin_page_shows_the_audit_log_to_admins_only(dash_app, signed_in):
+    sign_in(dash_app.server.test_client(), "viewer", "a wrong password")
+    admin = signed_in("admin")
+    response = call(dash_app, admin, "admin-audit.children", {"url.pathname": "/admin"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "login_failed" in body and "127.0.0.1" in body and "a wrong password" not in body
+    assert '"viewer"' in body and '"analyst"' in body  # the user list
+    for role in ("viewer", "analyst"):
+        assert call(dash_app, signed_in(role), "admin-audit.children", {"url.pathname": "/admin"}).status_code == 403
+
+
+def test_data_page_shows_import_controls_to_admins_only(dash_app, signed_in):
+    payload = callback_payload(dash_app, "_pages_content.children", {"_pages_location.pathname": "/data",
+                                                                      "_pages_location.search": ""})
+    for role, shown in (("viewer", False), ("analyst", False), ("admin", True)):
+        client = signed_in(role)
+        response = client.post("/_dash-update-component", json=payload, headers={"X-CSRFToken": session_csrf(client)})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert ('"data-upload"' in body) is shown and ('"data-history"' in body) is shown
+        assert ("for admins" in body) is not shown

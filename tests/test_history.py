@@ -155,3 +155,23 @@ def test_append_needs_something_to_append_and_a_live_data_set(db, tmp_path, trap
     with pytest.raises(ImportFailed, match="before hkdash kept sources"):
         import_dataset(month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"), db,
                        append=True)
+
+
+def test_restore_button_callback(db, traps_dir, monkeypatch):
+    from dash_helpers import text, triggered
+    from callbacks import history as cb
+
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    january = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    with triggered("url.pathname"):
+        table, status, restored = cb.history_card("/data", None, [None])
+    assert "february" in text(table) and "january" in text(table) and restored is cb.no_update
+    prop = '{"id":"%s","type":"data-restore"}.submit_n_clicks' % january
+    with triggered(prop):
+        table, status, restored = cb.history_card("/data", None, [1])
+    assert "Restored “january”" in text(status) and isinstance(restored, str)
+    assert history.read_info(db)["name"] == "january"
+    from auth import store
+
+    assert store.audit_entries(1)[0].action == "restore"

@@ -32,10 +32,26 @@ DATED = ("tracking", "posts")
 MERGED_BY_KEY = ("influencers", "campaigns")  # identical rows merge; a changed one is refused
 
 
-def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> str:
+def check_append(db_path: Path, new_dir: Path):
+    """Validate `new_dir` as an append to the live data set, writing nothing that stays.
+
+    Returns an ImportReport of the new files (files, rows, columns not used); raises ImportFailed."""
+    import tempfile
+
+    from warehouse.importer import ImportReport
+
+    with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as scratch:
+        _name, new = merge_into(db_path, new_dir, Path(scratch))
+    return ImportReport(source=str(new_dir), files={role: s.path.name for role, s in new.items()}, unused_files=[],
+                        ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
+                        rows={role: s.rows for role, s in new.items()}, warnings=[], warning_count=0)
+
+
+def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[str, SourceFile]]:
     """Write the live data set's rows plus `new_dir`'s into `out_dir` (one `<role>.parquet` per role).
 
-    Returns the live data set's name. Raises ImportFailed naming every refused row (nothing changes)."""
+    Returns (the live data set's name, the new folder's staged files by role). Raises ImportFailed
+    naming every refused row (nothing changes)."""
     if not db_path.exists():
         raise ImportFailed([Problem(str(db_path), None, None, None, "no data set to append to: import one first")], [], 1)
     live_id = history.dataset_id_of(db_path)
@@ -61,7 +77,7 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> str:
             _write_role(connection, role, old.get(role), new.get(role), out_dir / f"{role}.parquet")
     finally:
         connection.close()
-    return str(history.read_info(db_path).get("name") or "data set")
+    return str(history.read_info(db_path).get("name") or "data set"), new
 
 
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:

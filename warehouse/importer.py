@@ -72,7 +72,7 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name = appending.merge_into(db_path, source_dir, Path(merged))
+            live_name, _new = appending.merge_into(db_path, source_dir, Path(merged))
             return _build_and_swap(Path(merged), db_path, name or live_name, source_dir)
 
 
