@@ -36,6 +36,7 @@ from callbacks import common
 from metrics import format as fmt
 from components.cards import notice, stat_list
 from components.upload import MAX_SHOWN, files_table, problems_table
+from warehouse import upload_limits as limits
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,10 @@ SAMPLE_SEED = 42
 # --- upload folders ------------------------------------------------------------------------------
 
 def upload_root() -> Path:
-    root = Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads")
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+    """The upload folder, private to this server's user (UploadFolderUnsafe when it is not)."""
+    from warehouse.upload_limits import private_folder
+
+    return private_folder(Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads"))
 
 
 def upload_dir(token, root: Path | None = None) -> Path | None:
@@ -133,7 +135,7 @@ def _unzip(folder: Path, data: bytes, zip_name: str, saved: list[str], skipped: 
     except zipfile.BadZipFile:
         skipped.append((zip_name, "not a readable .zip file"))
         return
-    budget = MAX_UNZIPPED_BYTES
+    budget = min(MAX_UNZIPPED_BYTES, limits.max_unzipped_bytes())
     with archive:
         for member in archive.infolist():
             if member.is_dir():
@@ -147,23 +149,32 @@ def _unzip(folder: Path, data: bytes, zip_name: str, saved: list[str], skipped: 
             if not name.lower().endswith(DATA_EXTENSIONS):
                 skipped.append((shown, "not a .csv or .parquet file"))
                 continue
-            if member.file_size > budget:
+            if member.file_size > budget or member.file_size > limits.max_file_bytes():
                 skipped.append((shown, "expands beyond the upload limit"))
+                continue
+            if member.flag_bits & 0x1:
+                skipped.append((shown, "could not be read (encrypted)"))
                 continue
 
             def chunks(member=member):
                 nonlocal budget
+                size = 0
                 with archive.open(member) as source:
                     while block := source.read(1 << 20):
                         budget -= len(block)
-                        if budget < 0:
+                        size += len(block)
+                        if budget < 0 or size > limits.max_file_bytes():
                             raise ValueError("expands beyond the upload limit")
                         yield block
             try:
                 _store(folder, name, chunks(), saved, skipped, shown)
-            except (ValueError, zipfile.BadZipFile, OSError) as error:
+            except ValueError as error:
                 (folder / name).unlink(missing_ok=True)
-                skipped.append((shown, str(error) or "could not be read"))
+                skipped.append((shown, str(error)))
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+                # RuntimeError: encrypted; NotImplementedError: a compression zipfile cannot read
+                (folder / name).unlink(missing_ok=True)
+                skipped.append((shown, "could not be read"))
 
 
 def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
@@ -176,6 +187,7 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
     folder.mkdir(mode=0o700)
     saved: list[str] = []
     skipped: list[tuple[str, str]] = []
+    room = limits.room_left(root)
     for index, content in enumerate(contents):
         sent = filenames[index] if index < len(filenames) else None
         shown = str(sent) if sent is not None else f"file {index + 1}"
@@ -189,9 +201,14 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
             continue
         try:
             data = _decode(content)
-        except (ValueError, binascii.Error):
+        except (ValueError, binascii.Error, AttributeError):  # AttributeError: not text (a forged request)
             skipped.append((shown, "could not be decoded"))
             continue
+        refusal = limits.size_refusal(len(data), room, zipped=lower.endswith(".zip"))
+        if refusal:
+            skipped.append((shown, refusal))
+            continue
+        room -= len(data)
         if lower.endswith(".zip"):
             _unzip(folder, data, name, saved, skipped)
         else:
@@ -369,7 +386,12 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
         return (no_update,) * 6
-    root = upload_root()
+    try:
+        root = upload_root()
+    except limits.UploadFolderUnsafe as error:
+        log.error("uploads refused: %s", error)
+        return (notice("Uploads are switched off on this server until its upload folder is fixed (see the server "
+                       "log).", color="danger", icon="bi-x-octagon"), None, True, None, no_update, None)
     cleanup_uploads(root)
     previous = upload_dir((store or {}).get("token"), root)
     if previous is not None:
@@ -432,8 +454,8 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
          else "estimated from orders (no user_id in the sales)"),
     ]
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
-    if source and not source.startswith(str(upload_root())):
-        details.append(html.Li(["Imported from: ", html.Code(source)]))
+    if source and not source.startswith(str(upload_root())):  # the folder's name only: no server path for visitors
+        details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
     children = [
         html.Div([html.Strong(str(info.get("name") or "data set"), id="data-info-name", className="fs-5 me-2"),
                   dbc.Badge(f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings",

@@ -53,18 +53,18 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
     Returns (the live data set's name, the new folder's staged files by role). Raises ImportFailed
     naming every refused row (nothing changes)."""
     if not db_path.exists():
-        raise ImportFailed([Problem(str(db_path), None, None, None, "no data set to append to: import one first")], [], 1)
+        raise ImportFailed([Problem("warehouse", None, None, None, "no data set to append to: import one first")], [], 1)
     live_id = history.dataset_id_of(db_path)
     old_dir = history.sources_dir(db_path, live_id)
     if not old_dir.is_dir():
-        raise ImportFailed([Problem(str(db_path), None, None, None, "the live data set was imported before hkdash "
+        raise ImportFailed([Problem("warehouse", None, None, None, "the live data set was imported before hkdash "
                                     "kept sources: import the complete data set once, then append")], [], 1)
     connection = quiet(duckdb.connect())
     try:
         errors = Findings()
         new = _stage(connection, new_dir, "new", errors, check=True)
         if not errors and not set(new) & set(APPENDABLE):
-            errors.add(Problem(str(new_dir), None, None, None, "nothing to append: no sales, posts or payouts file"))
+            errors.add(Problem(new_dir.name, None, None, None, "nothing to append: no sales, posts or payouts file"))
         if errors:
             raise ImportFailed(errors.problems, [], errors.total)
         old = _stage(connection, old_dir, "old", errors, check=False)
