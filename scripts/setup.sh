@@ -109,6 +109,7 @@ probe_system() {
     have_rupee_font   || need "$level_run" fonts-dejavu-core "a system font with the rupee sign for Chromium"
     if [ "$MODE" = test ]; then
         { have_cmd pdftotext && have_cmd pdftoppm; } || need required poppler-utils "PDF tests (pdftotext, pdftoppm)"
+        have_cmd strace || need required strace "the test that the chart browser makes no network requests"
     fi
 }
 
