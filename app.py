@@ -145,6 +145,11 @@ def _warm_up(app: Dash) -> None:
     marks that setup done as soon as it starts: concurrent first requests (a gunicorn worker with
     threads, serving the scripts of a page another worker rendered) would otherwise get 500s.
     """
+    # plotly's JSON encoder imports PIL.Image lazily inside a callback; the first import racing
+    # another thread's (WeasyPrint's, during a PDF) fails with "partially initialized module
+    # 'PIL.Image'" (seen under bench.load with 16 threads). Import it here, before any thread.
+    import PIL.Image  # noqa: F401
+
     response = app.server.test_client().get(app.config.requests_pathname_prefix + "_dash-dependencies",
                                             environ_base={WARM_UP_KEY: True})
     if response.status_code != 200:
