@@ -8,7 +8,8 @@ filter changes replayed callback by callback) with 2 connections, looping over f
 "Download PDF" in a loop (each waits for its PDF, so N are always in flight); `--slow N` adds N
 connections that dribble a request a byte at a time and never finish it. Reported: interactions,
 errors (any HTTP status other than 200/204, any exception), p50/p95/max interaction time, PDFs
-finished or refused as busy, and the server's peak memory. Only 127.0.0.1 is ever a target.
+started, finished (within the run and its 240 s grace) or refused as busy, and the server's peak
+memory (with the chart browser). Only 127.0.0.1 is ever a target.
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class Tally:
         self.lock = threading.Lock()
         self.interactions: list[float] = []
         self.errors: list[str] = []
+        self.pdfs_started = 0
         self.pdfs_done = 0
         self.pdfs_busy = 0
         self.pdf_seconds: list[float] = []
@@ -94,6 +96,8 @@ def pdf_client(port: int, deadline: float, tally: Tally):
     try:
         client.load_page("/")
         while time.monotonic() < deadline:
+            with tally.lock:
+                tally.pdfs_started += 1
             clicked = client.click("report-button", "report-download.data")
             if clicked is None:
                 tally.error("pdf: no report callback")
@@ -169,7 +173,7 @@ def run(args) -> dict:
         "interactions": len(tally.interactions), "errors": len(tally.errors), "error_examples": tally.errors[:5],
         "p50_ms": percentile(tally.interactions, 50), "p95_ms": percentile(tally.interactions, 95),
         "max_ms": max(tally.interactions, default=None),
-        "pdfs_done": tally.pdfs_done, "pdfs_busy": tally.pdfs_busy,
+        "pdfs_started": tally.pdfs_started, "pdfs_done": tally.pdfs_done, "pdfs_busy": tally.pdfs_busy,
         "pdf_p50_s": percentile(tally.pdf_seconds, 50), "peak_rss_mb": round(peak),
     }
 
