@@ -54,10 +54,35 @@ def test_a_full_queue_shows_a_message_under_the_button(slots, monkeypatch):
     from dash_helpers import text
     from callbacks import report as cb
 
-    def busy(wait_s=0):
+    def busy(*_args):
         raise slots.ReportsBusy("the server is preparing many reports right now: try again in a minute")
 
-    monkeypatch.setattr(slots, "report_slot", busy)
+    monkeypatch.setattr(slots, "build_report_bounded", busy)
     download, status = cb.make_report("?platform=Instagram")
     assert download is cb.no_update
     assert "PDF report failed." in text(status) and "try again in a minute" in text(status)
+
+
+def test_reports_are_built_in_a_niced_worker_process(slots, traps_wh):
+    import os
+
+    import metrics
+
+    pdf = slots.build_report_bounded(traps_wh.path, metrics.Filters(platform=("Instagram",)), metrics.DEFAULT_SETTINGS)
+    assert pdf.startswith(b"%PDF")
+    worker_pid, niceness = slots._executor().submit(_pid_and_niceness).result(60)
+    assert worker_pid != os.getpid() and niceness >= os.nice(0) + slots.WORKER_NICENESS
+
+
+def test_warehouse_errors_come_back_from_the_worker(slots, tmp_path):
+    import metrics
+    from warehouse.db import WarehouseMissing
+
+    with pytest.raises(WarehouseMissing):
+        slots.build_report_bounded(tmp_path / "none.duckdb", metrics.Filters(), metrics.DEFAULT_SETTINGS)
+
+
+def _pid_and_niceness():
+    import os
+
+    return os.getpid(), os.nice(0)
