@@ -115,6 +115,38 @@ def _page_generator():
     return page
 
 
+# Chromium switches that keep the chart browser off the network: no background services (update
+# checks, safe browsing, metrics, translate, optimisation hints, domain reliability pings), no
+# DNS prefetch, and a resolver that finds no host at all, so that nothing can leave even if a
+# service we did not name starts. Charts need only kaleido's file:// page and data: URLs.
+# (Switch names: https://peter.sh/experiments/chromium-command-line-switches/.)
+OFFLINE_SWITCHES = (
+    "--disable-background-networking",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-features=OptimizationHints,MediaRouter,DialMediaRouteProvider,Translate,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying,"
+    "SafeBrowsing",
+    "--safebrowsing-disable-auto-update",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",  # anything that still tries goes to the discard port of loopback
+)
+
+
+def _offline_chromium_class():
+    """choreographer's Chromium launcher with OFFLINE_SWITCHES added to its command line."""
+    from choreographer.browsers.chromium import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self):
+            return [*super().get_cli(), *OFFLINE_SWITCHES]
+
+    return OfflineChromium
+
+
 def _kaleido_class():
     """kaleido.Kaleido, reusing a tab's loaded page between figures (see the module doc)."""
     from kaleido import Kaleido
@@ -161,6 +193,7 @@ class _Server:
             n=_tabs(),
             timeout=RENDER_TIMEOUT_S,
             page_generator=_page_generator(),
+            browser_cls=_offline_chromium_class(),
         )
         await k.open()
         return k

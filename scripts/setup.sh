@@ -118,6 +118,7 @@ probe_system() {
     have_font_for 1f4aa || need "$level_run" fonts-noto-color-emoji "emoji in names, in charts and PDF reports"
     if [ "$MODE" = test ]; then
         { have_cmd pdftotext && have_cmd pdftoppm; } || need required poppler-utils "PDF tests (pdftotext, pdftoppm)"
+        have_cmd strace || need required strace "the test that the chart browser makes no network requests"
     fi
 }
 

@@ -11,12 +11,13 @@ import datetime as dt
 import fcntl
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from warehouse import build
+from warehouse import build, history
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
@@ -53,39 +54,95 @@ def validate_dataset(source_dir: str | os.PathLike) -> ImportReport:
 
 
 def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | None = None,
-                   name: str | None = None) -> ImportReport:
-    """Validate and import `source_dir` into the warehouse at `db_path`, atomically."""
+                   name: str | None = None, append: bool = False) -> ImportReport:
+    """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
+
+    The data set it replaces is kept in the history (warehouse.history). With `append`, the
+    folder's rows are added to the live data set's (warehouse.append: overlaps are refused with
+    ImportFailed) and the whole is rebuilt and swapped in the same way."""
     source_dir = Path(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.importing-", dir=db_path.parent)
-        os.close(handle)
-        os.unlink(temp_name)  # DuckDB must create the file itself
-        temp_path = Path(temp_name)
+        if not append:
+            return _build_and_swap(source_dir, db_path, name, source_dir)
+        from warehouse import append as appending
+
+        with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
+            live_name, _new = appending.merge_into(db_path, source_dir, Path(merged))
+            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir)
+
+
+def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
+    """Bring a previous data set back as the live one, atomically; the one it replaces is kept.
+
+    Returns the restored data set's history entry (warehouse.history.list_datasets keys).
+    Raises history.HistoryError for an unknown name or a file that is not a readable warehouse."""
+    db_path = Path(db_path) if db_path else default_db_path()
+    with _import_lock(db_path):
+        _remove_leftovers(db_path)
+        previous = history.previous_file(db_path, dataset_id)
+        temp_path = _temp_beside(db_path)
         try:
-            connection = quiet(duckdb.connect(str(temp_path)))
+            shutil.copyfile(previous, temp_path)
             try:
-                report = _stage_and_build(connection, source_dir, persist=True, name=name)
-                connection.execute("CHECKPOINT")
-            finally:
-                connection.close()
+                info = history.read_info(temp_path)
+            except duckdb.Error as error:
+                raise history.HistoryError(f"{dataset_id} is not a readable warehouse: {error}") from None
+            if info.get("schema_version") != SCHEMA_VERSION:
+                raise history.HistoryError(f"{dataset_id} was built by another version of hkdash (schema "
+                                           f"{info.get('schema_version')}, this one reads {SCHEMA_VERSION}): "
+                                           "import its files again instead")
             _fsync(temp_path)
-            wal = Path(str(db_path) + ".wal")
-            if wal.exists():  # a stale log of an older file must never be replayed onto the new one
-                wal.unlink()
-            os.replace(temp_path, db_path)
-            _fsync(db_path.parent)
+            _swap_in(temp_path, db_path)
         finally:
-            for leftover in (temp_path, Path(str(temp_path) + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+            temp_path.unlink(missing_ok=True)
+    return next(entry for entry in history.list_datasets(db_path) if entry["live"])
+
+
+def _temp_beside(db_path: Path) -> Path:
+    handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.importing-", dir=db_path.parent)
+    os.close(handle)
+    os.unlink(temp_name)  # DuckDB must create the file itself
+    return Path(temp_name)
+
+
+def _build_and_swap(folder: Path, db_path: Path, name: str | None, shown_source: Path) -> ImportReport:
+    temp_path = _temp_beside(db_path)
+    dataset_id = history.new_dataset_id()
+    try:
+        connection = quiet(duckdb.connect(str(temp_path)))
+        try:
+            report = _stage_and_build(connection, folder, persist=True, name=name or shown_source.name,
+                                      dataset_id=dataset_id, keep_sources=history.sources_dir(db_path, dataset_id))
+            report.source = str(shown_source)
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        _fsync(temp_path)
+        _swap_in(temp_path, db_path)
+    finally:
+        for leftover in (temp_path, Path(str(temp_path) + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
     report.db_path = str(db_path)
     return report
 
 
-def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None) -> ImportReport:
+def _swap_in(temp_path: Path, db_path: Path) -> None:
+    """Keep the live file in the history, rename the new one over it, drop history beyond the setting."""
+    history.keep_previous(db_path)
+    wal = Path(str(db_path) + ".wal")
+    if wal.exists():  # a stale log of an older file must never be replayed onto the new one
+        wal.unlink()
+    os.replace(temp_path, db_path)
+    _fsync(db_path.parent)
+    history.prune(db_path)
+
+
+def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None,
+                     dataset_id: str | None = None, keep_sources: Path | None = None) -> ImportReport:
     found = discover(source_dir)
     errors, warnings = Findings(), Findings()
     for problem in found.errors:
@@ -134,7 +191,9 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     build.build_facts(connection)
     build.build_sale_values(connection)
     _create_campaigns(connection, sources.get("campaigns"))
-    _write_dataset_info(connection, report, name or source_dir.name)
+    _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
+    if keep_sources is not None:
+        history.save_sources(connection, sources.values(), keep_sources)
     return report
 
 
@@ -163,7 +222,7 @@ def _create_campaigns(connection, campaigns: SourceFile | None):
         FROM {campaigns.table} ORDER BY rowid""")
 
 
-def _write_dataset_info(connection, report: ImportReport, name: str):
+def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id: str | None = None):
     counts = connection.execute("""SELECT
         (SELECT count(*) FROM influencers WHERE known), (SELECT count(*) FROM posts),
         (SELECT COALESCE(sum(rows), 0) FROM sales_by_influencer), (SELECT count(*) FROM payouts),
@@ -173,6 +232,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str):
     sales_undated = "tracking" not in report.files
     info = {
         "schema_version": SCHEMA_VERSION,
+        "dataset_id": dataset_id,
         "name": name,
         "source": report.source,
         "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -236,6 +296,8 @@ def _remove_leftovers(db_path: Path):
     """Temporary files of imports that were killed before they could clean up."""
     for leftover in db_path.parent.glob(f".{db_path.name}.importing-*"):
         leftover.unlink(missing_ok=True)
+    for leftover in db_path.parent.glob(f".{db_path.name}.append-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _fsync(path: Path):
