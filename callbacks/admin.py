@@ -4,6 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from metrics import format as fmt
+
 AUDIT_SHOWN = 200
 
 
@@ -20,10 +22,10 @@ def admin_tables(_pathname):
     from auth import store
 
     entries = store.audit_entries(AUDIT_SHOWN)
-    audit = _table(["When (UTC)", "User", "Action", "Detail", "From"],
-                   [[e.at.replace("T", " ")[:19], e.user, e.action, e.detail, e.address] for e in entries],
+    audit = _table(["When", "User", "Action", "Detail", "From"],
+                   [[fmt.timestamp(e.at), e.user, e.action, e.detail, e.address] for e in entries],
                    "admin-audit-table")
-    users = _table(["User", "Role", "Created (UTC)"],
-                   [[u.name, u.role, u.created_at.replace("T", " ")[:19]] for u in store.list_users()],
+    users = _table(["User", "Role", "Created"],
+                   [[u.name, u.role, fmt.timestamp(u.created_at)] for u in store.list_users()],
                    "admin-users-table")
     return audit, users

@@ -34,8 +34,7 @@ def history_card() -> dbc.Card:
 
 
 def _when(imported_at) -> str:
-    text = str(imported_at or "")
-    return text[:16].replace("T", " ") + " UTC" if text else "—"
+    return fmt.timestamp(imported_at)
 
 
 def history_table(entries: list[dict]) -> html.Div:
