@@ -21,6 +21,7 @@ from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
+from warehouse.values import DEFAULT_RULES, ValueRules
 
 
 
@@ -45,18 +46,19 @@ class ImportReport:
         return lines
 
 
-def validate_dataset(source_dir: str | os.PathLike) -> ImportReport:
+def validate_dataset(source_dir: str | os.PathLike, rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     """Check a folder as an import would, writing nothing. Raises ImportFailed on errors."""
     connection = quiet(duckdb.connect())
     try:
-        return _stage_and_build(connection, Path(source_dir))
+        return _stage_and_build(connection, Path(source_dir), rules=rules)
     finally:
         connection.close()
 
 
 def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | None = None,
-                   name: str | None = None) -> ImportReport:
-    """Validate and import `source_dir` into the warehouse at `db_path`, atomically."""
+                   name: str | None = None, rules: ValueRules = DEFAULT_RULES) -> ImportReport:
+    """Validate and import `source_dir` into the warehouse at `db_path`, atomically. rules: the
+    settings of the value rule (plausible years; docs/metrics.md, "Reading values")."""
     source_dir = Path(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +71,7 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
         try:
             connection = quiet(duckdb.connect(str(temp_path)))
             try:
-                report = _stage_and_build(connection, source_dir, persist=True, name=name)
+                report = _stage_and_build(connection, source_dir, persist=True, name=name, rules=rules)
                 connection.execute("CHECKPOINT")
             finally:
                 connection.close()
@@ -87,20 +89,21 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
     return report
 
 
-def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None) -> ImportReport:
+def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None,
+                     rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     by_role, unused, problems = discover(source_dir)
     errors, warnings = Findings(), Findings()
     for problem in problems:
         errors.add(problem)
     sources: dict[str, SourceFile] = {}
     for role, path in by_role.items():
-        source, file_problems = load(connection, role, path)
+        source, file_problems = load(connection, role, path, rules)
         for problem in file_problems:
             errors.add(problem)
         if source is not None:
             sources[role] = source
     for source in sources.values():
-        check_values(connection, source, errors)
+        check_values(connection, source, errors, rules)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 
@@ -109,6 +112,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     build.type_posts(connection, sources.get("posts"), extras)
     build.type_sales(connection, sources.get("tracking"), sources["payouts"])
     build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
+    build.type_buyers(connection, sources.get("tracking"), warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import Problem
+from warehouse.values import DEFAULT_RULES, ValueRules, typed_read_is_exact
 
 # What each kind of file may hold: column -> value kind. Required columns are listed separately.
 COLUMNS: dict[str, dict[str, str]] = {
@@ -97,6 +98,8 @@ class SourceFile:
     ignored_columns: list[str]
     rows: int
     typed: bool  # numbers and dates already parsed (clean file); else every column is text
+    # Text path: the SQL reading each number or date column (warehouse/values.py), decided per column.
+    readings: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -137,8 +140,10 @@ def _parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[s
     return [row[0] for row in connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
 
 
-def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """Stage one file as text columns. Returns problems instead of raising."""
+def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path,
+         rules: ValueRules = DEFAULT_RULES) -> tuple[SourceFile | None, list[Problem]]:
+    """Stage one file, typed if every value reads exactly so (values.py), else as text. Returns
+    problems instead of raising."""
     name = path.name
     if path.stat().st_size == 0:
         return None, [Problem(name, None, None, None, "file is empty")]
@@ -171,13 +176,15 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
         return None, problems
 
     table = f"raw_{role}"
-    # Typed first: the fast path for clean files. A value that does not parse sends the file down
-    # the text path, where validation can name each bad row.
+    # Typed first: the fast path for clean files. A value that does not parse, or that the value
+    # rule would not take as DuckDB read it, sends the file down the text path, where the rule
+    # reads each value and validation names each bad one as written.
     for typed in (True, False):
         try:
             _stage(connection, table, path, header, selected, {c: SQL_TYPES[known[c]] if typed else "VARCHAR"
                                                                   for c in selected})
-            break
+            if not typed or typed_read_is_exact(connection, table, role, {c: known[c] for c in selected}, rules):
+                break
         except duckdb.Error as exc:
             if not typed:
                 message = str(exc).splitlines()[0]
@@ -189,7 +196,8 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
     return SourceFile(role, path, table, first_line, list(selected), ignored, rows, typed), []
 
 
-SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "BIGINT", "money": "DOUBLE",
+# Counts are read as DOUBLE: DuckDB's BIGINT read rounds `2.5` to 3, which the value rule refuses.
+SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "DOUBLE", "money": "DOUBLE",
              "date": "DATE"}
 
 
