@@ -154,7 +154,9 @@ def format_summary(document: dict) -> str:
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     headline = [
-        ("Revenue", inr(document["revenue"])), ("Orders", count(document["orders"])),
+        ("Revenue (net of refunds)" if document["refunds"] else "Revenue", inr(document["revenue"])),
+        *([("Refunds", inr(document["refunds"]))] if document["refunds"] else []),
+        ("Orders", count(document["orders"])),
         ("Spend", inr(document["spend"])), ("ROAS", ratio(document["roas"])), ("ROI", pct(document["roi_pct"])),
         ("AOV", inr(document["aov"], 2)), ("Cost per order", inr(document["cost_per_order"], 2)),
         ("New customers" + (" (estimated)" if document["new_customers_estimated"] else ""),

@@ -22,10 +22,14 @@ def kpi_cards(k: dict, settings) -> list:
     roi = fmt.clean(k.get("roi_pct"))
     roas = fmt.clean(k.get("roas"))
     influencers = k.get("influencers") or 0
+    refunds = k.get("refunds") or 0
     return [
         kpi_card("revenue", "Revenue", fmt.inr_compact(k.get("revenue")),
-                 "Σ revenue of attributed sales in the selection",
+                 "Σ revenue of attributed sales in the selection, net of refunds",
                  sub=f"{fmt.inr(k.get('revenue'))} · AOV {fmt.inr(k.get('aov'))}"),
+        *([kpi_card("refunds", "Refunds", fmt.inr_compact(refunds),
+                    "Σ rupees refunded in the selection (sales rows with negative revenue), already subtracted "
+                    "from revenue", sub=f"{fmt.inr(refunds)} netted from revenue")] if refunds else []),
         kpi_card("orders", "Orders", fmt.count(k.get("orders")), "Σ orders of attributed sales in the selection",
                  sub=f"Cost per order {fmt.inr(k.get('cost_per_order'), 2)}"),
         kpi_card("spend", "Spend", fmt.inr_compact(k.get("spend")),

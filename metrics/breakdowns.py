@@ -9,7 +9,7 @@ from metrics.selection import GROUPS
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 TIME_GROUPS = ("month", "week", "day")
-BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "orders", "spend", "roas", "roi_pct", "aov",
+BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "refunds", "orders", "spend", "roas", "roi_pct", "aov",
                      "cost_per_order", "new_customers", "new_customers_estimated", "cac", "revenue_share",
                      "spend_share"]
 

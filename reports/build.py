@@ -124,7 +124,8 @@ def _kpis(k: dict, settings) -> list[dict]:
     estimated = bool(k.get("new_customers_estimated"))
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     return [
-        {"label": "Revenue", "value": fmt.inr_compact(k.get("revenue")), "note": fmt.inr(k.get("revenue"))},
+        {"label": "Revenue", "value": fmt.inr_compact(k.get("revenue")),
+         "note": fmt.inr(k.get("revenue")) + (f", net of {fmt.inr(k['refunds'])} refunds" if k.get("refunds") else "")},
         {"label": "Spend", "value": fmt.inr_compact(k.get("spend")), "note": fmt.inr(k.get("spend"))},
         {"label": "ROAS", "value": fmt.ratio(k.get("roas")), "note": "revenue ÷ spend"},
         {"label": "ROI", "value": fmt.pct(k.get("roi_pct")), "note": "(revenue − spend) ÷ spend"},

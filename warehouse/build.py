@@ -549,13 +549,18 @@ def _build_post_weights(con):
     Each post gets an equal share, on the post's date and brand, spread over the influencer's
     sales mix for what the post does not name.
     """
-    # The sales mix over brand × campaign × product (revenue share, orders where there is no revenue).
+    # The sales mix over brand × campaign × product (share of gross revenue, before refunds, so that
+    # a cell of refunds never carries a negative share of fixed cost; orders where there is no revenue).
     con.execute("""
         CREATE TEMP TABLE mix AS
+        WITH cells AS (SELECT influencer_id, brand, campaign, product, sum(revenue + refunds) AS sold,
+                              sum(orders) AS orders
+                       FROM sales_cells GROUP BY ALL),
+             totals AS (SELECT influencer_id, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY 1)
         SELECT c.influencer_id, brand, campaign, product,
-               sum(CASE WHEN t.revenue > 0 THEN c.revenue / t.revenue ELSE c.orders / t.orders END) AS share
-        FROM sales_cells c JOIN sales_by_influencer t USING (influencer_id)
-        WHERE t.revenue > 0 OR t.orders > 0 GROUP BY ALL HAVING share <> 0""")
+               CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
+        FROM cells c JOIN totals t USING (influencer_id)
+        WHERE (t.sold > 0 OR t.orders <> 0) AND share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS
         SELECT influencer_id, brand, campaign, product, share / sum(share) OVER (PARTITION BY influencer_id, brand) AS share

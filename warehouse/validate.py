@@ -78,7 +78,8 @@ def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueR
     kinds = {c: COLUMNS[source.role][c] for c in source.columns if COLUMNS[source.role][c] in ("count", "money", "date")}
     if not kinds:
         return []
-    comma_columns = _decide_readings(connection, source, kinds, errors)
+    comma_columns, refused = _decide_readings(connection, source, kinds, errors)
+    kinds = {column: kind for column, kind in kinds.items() if column not in refused}
     checks = []
     for column, kind in kinds.items():
         if kind == "date":
@@ -95,11 +96,12 @@ def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueR
     return checks + value_checks(source.role, kinds, source.readings, rules)
 
 
-def _decide_readings(connection, source: SourceFile, kinds: dict[str, str], errors: Findings) -> set[str]:
+def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
+                     errors: Findings) -> tuple[set[str], set[str]]:
     """How each column of the text path is read: its decimal mark (',' only when some value can only
     be read with it and none only with '.'), its day-month order (day-first when some first number
     exceeds 12, month-first when some second one does; refused when neither and the order matters).
-    Fills source.readings; returns the decimal-comma columns."""
+    Fills source.readings; returns the decimal-comma columns and the date columns refused."""
     aggregates, names = [], []
     for column, kind in kinds.items():
         if kind == "date":
@@ -111,7 +113,7 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str], erro
             aggregates += [f"count(*) FILTER (WHERE {comma_only})", f"count(*) FILTER (WHERE {dot_only})", "NULL"]
         names.append(column)
     found = connection.execute(f"SELECT {', '.join(aggregates)} FROM {source.table}").fetchone()
-    comma_columns = set()
+    comma_columns, refused = set(), set()
     for i, column in enumerate(names):
         a, b, c = found[3 * i: 3 * i + 3]
         if kinds[column] != "date":
@@ -120,6 +122,8 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str], erro
             source.readings[column] = number_sql(column, decimal_comma=column in comma_columns)
             continue
         source.readings[column] = date_sql(column, day_first=not (b is not None and a is None))
+        if (a is not None and b is not None) or (a is None and b is None and c is not None):
+            refused.add(column)
         if a is not None and b is not None:
             _refuse_date_order(connection, source, column, b, errors,
                                f"day-first and month-first dates in one column (row {a + source.first_line} has "
@@ -128,7 +132,7 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str], erro
             _refuse_date_order(connection, source, column, c, errors,
                                "the order of day and month cannot be told: no date in this column has a number "
                                "above 12 in either place (write dates as YYYY-MM-DD)")
-    return comma_columns
+    return comma_columns, refused
 
 
 def _refuse_date_order(connection, source: SourceFile, column: str, rowid: int, errors: Findings, reason: str):

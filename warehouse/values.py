@@ -171,7 +171,9 @@ def date_sql(col: str, day_first: bool = True) -> str:
 
 
 def implausible_year_sql(date: str, rules: ValueRules) -> str:
-    return f"(year({date}) < {int(rules.first_year)} OR year({date}) > {int(rules.last_year)})"
+    """True for a date outside the plausible years (also DuckDB's `infinity` dates, which have no year)."""
+    return (f"({date} < DATE '{int(rules.first_year):04d}-01-01' "
+            f"OR {date} > DATE '{int(rules.last_year):04d}-12-31')")
 
 
 def refund_columns(role: str) -> tuple[str, ...]:
@@ -200,9 +202,9 @@ def value_checks(role: str, kinds: dict[str, str], parsed: dict[str, str],
                            f"year outside the plausible range {rules.first_year}–{rules.last_year}"))
     if role == "tracking" and {"orders", "revenue"} <= set(kinds):
         orders, revenue = parsed["orders"], parsed["revenue"]
-        checks.append(("revenue", f"{revenue} < 0 AND {orders} > 0",
+        checks.append(("revenue", f"isfinite({revenue}) AND {revenue} < 0 AND {orders} > 0",
                        "negative revenue on a row with orders (a refund row has 0 or negative orders)"))
-        checks.append(("orders", f"{orders} < 0 AND {revenue} > 0",
+        checks.append(("orders", f"isfinite({orders}) AND {orders} < 0 AND {revenue} > 0",
                        "negative orders on a row with positive revenue (a refund row has negative revenue)"))
     return checks
 
