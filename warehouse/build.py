@@ -150,8 +150,9 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
     and applied per row only to a column that needs them (build_facts).
     """
     if tracking is not None:
+        # On the text path the value rule is work per row: read each value once, not in every query.
         con.execute(f"""
-            CREATE TEMP VIEW sales AS SELECT
+            CREATE TEMP {"VIEW" if tracking.typed else "TABLE"} sales AS SELECT
                 rowid AS sale_no, influencer_id, {_date(tracking, 'date')} AS date,
                 {_col(tracking, 'brand')} AS brand, {_col(tracking, 'campaign')} AS campaign,
                 {_col(tracking, 'product')} AS product, {_col(tracking, 'source')} AS source,

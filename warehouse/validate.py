@@ -83,14 +83,15 @@ def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueR
     checks = []
     for column, kind in kinds.items():
         if kind == "date":
-            checks.append((column, f"{present(column)} AND {source.readings[column]} IS NULL",
+            checks.append((column, f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} ELSE false END",
                            "impossible or unreadable date (expected e.g. 2025-01-16, 16-01-2025, 16 Jan 2025)"))
             continue
         comma_only, dot_only = decimal_evidence_sql(column)
         mixed = dot_only if column in comma_columns else comma_only
-        checks.append((column, f"{present(column)} AND {mixed}",
+        checks.append((column, mixed,
                        "decimal mark differs from the rest of the column (',' and '.' both used as decimal mark)"))
-        checks.append((column, f"{present(column)} AND NOT {mixed} AND {source.readings[column]} IS NULL",
+        checks.append((column, f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} AND NOT ({mixed}) "
+                               "ELSE false END",
                        "not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; a decimal comma only when the whole "
                        "column uses it)"))
     return checks + value_checks(source.role, kinds, source.readings, rules)
@@ -109,15 +110,15 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
             aggregates += [f"min(rowid) FILTER (WHERE {first} > 12)", f"min(rowid) FILTER (WHERE {second} > 12)",
                            f"min(rowid) FILTER (WHERE {first} <> {second} AND {first} <= 12 AND {second} <= 12)"]
         else:
-            comma_only, dot_only = decimal_evidence_sql(column)
-            aggregates += [f"count(*) FILTER (WHERE {comma_only})", f"count(*) FILTER (WHERE {dot_only})", "NULL"]
+            aggregates += [f"count(*) FILTER (WHERE {decimal_evidence_sql(column)[0]})", "NULL", "NULL"]
         names.append(column)
     found = connection.execute(f"SELECT {', '.join(aggregates)} FROM {source.table}").fetchone()
     comma_columns, refused = set(), set()
     for i, column in enumerate(names):
         a, b, c = found[3 * i: 3 * i + 3]
         if kinds[column] != "date":
-            if a and not b:
+            # Only a column with values that need a decimal comma is looked at for values that need a point.
+            if a and not _count_where(connection, source, decimal_evidence_sql(column)[1]):
                 comma_columns.add(column)
             source.readings[column] = number_sql(column, decimal_comma=column in comma_columns)
             continue
@@ -133,6 +134,10 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
                                "the order of day and month cannot be told: no date in this column has a number "
                                "above 12 in either place (write dates as YYYY-MM-DD)")
     return comma_columns, refused
+
+
+def _count_where(connection, source: SourceFile, condition: str) -> int:
+    return connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}").fetchone()[0]
 
 
 def _refuse_date_order(connection, source: SourceFile, column: str, rowid: int, errors: Findings, reason: str):
