@@ -129,15 +129,15 @@ def test_unreadable_rate_is_a_warning_when_the_total_is_given(tmp_path, path):
     wh, report = imported(folder, tmp_path)
     assert totals(wh) == BASE_TOTALS
     assert [str(w) for w in report.warnings] == [
-        "payouts.csv, row 3, column rate: rate not understood (e.g. '₹50,000/post', '₹120/order', "
-        "'12% commission', '₹50,000/post + 6%'); the total decides the cost (value 'six grand-ish')"]
+        ("payouts.csv, row 3, column rate: rate not understood (e.g. '₹50,000/post', '₹120/order', "
+        "'12% commission', '₹50,000/post + 6%'); the total decides the cost (value 'six grand-ish')")]
 
 
 def test_unreadable_rate_without_a_total_is_refused(tmp_path, path):
     folder = base_folder(tmp_path, {"payouts.csv": {"INF02,post,6000,6000": "INF02,post,six grand-ish,"}})
     assert refusal(folder, tmp_path) == [
-        "payouts.csv, row 3, column rate: rate not understood (e.g. '₹50,000/post', '₹120/order', "
-        "'12% commission', '₹50,000/post + 6%') (value 'six grand-ish')"]
+        ("payouts.csv, row 3, column rate: rate not understood (e.g. '₹50,000/post', '₹120/order', "
+        "'12% commission', '₹50,000/post + 6%') (value 'six grand-ish')")]
 
 
 def test_19_placeholders_are_missing_and_follower_shorthand_is_read(tmp_path, path):
@@ -192,8 +192,8 @@ def test_other_date_formats_give_the_same_dates(tmp_path, path, written):
 def test_day_month_order_that_cannot_be_told_is_refused_naming_the_column(tmp_path, path):
     folder = with_dates(tmp_path, ("11-01-25", "10-01-25", "12-01-25", "02-02-25"))
     assert refusal(folder, tmp_path) == [
-        "tracking_data.csv, row 2, column date: the order of day and month cannot be told: no date in this column "
-        "has a number above 12 in either place (write dates as YYYY-MM-DD) (value '11-01-25')"]
+        ("tracking_data.csv, row 2, column date: the order of day and month cannot be told: no date in this column "
+        "has a number above 12 in either place (write dates as YYYY-MM-DD) (value '11-01-25')")]
 
 
 def test_same_day_and_month_need_no_order(tmp_path, path):
@@ -205,8 +205,8 @@ def test_same_day_and_month_need_no_order(tmp_path, path):
 def test_day_first_and_month_first_in_one_column_are_refused(tmp_path, path):
     folder = with_dates(tmp_path, ("11-01-25", "20-01-25", "01-16-25", "02-02-25"))
     assert refusal(folder, tmp_path) == [
-        "tracking_data.csv, row 4, column date: day-first and month-first dates in one column (row 3 has a day "
-        "above 12 first, this row second) (value '01-16-25')"]
+        ("tracking_data.csv, row 4, column date: day-first and month-first dates in one column (row 3 has a day "
+        "above 12 first, this row second) (value '01-16-25')")]
 
 
 @pytest.mark.parametrize("written, value", [("1999-12-31", "1999-12-31"), ("0016-01-25", "0016-01-25"),
@@ -255,8 +255,8 @@ def test_money_written_every_way_is_read(tmp_path, path, written):
 def test_decimal_comma_among_decimal_points_is_refused(tmp_path, path):
     folder = base_folder(tmp_path, {"tracking_data.csv": {",2499.00\n": ',"2499,00"\n'}})
     assert refusal(folder, tmp_path) == [
-        "tracking_data.csv, row 3, column revenue: decimal mark differs from the rest of the column (',' and '.' "
-        "both used as decimal mark) (value '2499,00')"]
+        ("tracking_data.csv, row 3, column revenue: decimal mark differs from the rest of the column (',' and '.' "
+        "both used as decimal mark) (value '2499,00')")]
 
 
 @pytest.mark.parametrize("placeholder", ["NA", "n/a", "—", "–", "--", "null", "None", "#N/A", "  "])
@@ -282,8 +282,8 @@ def test_follower_shorthand(tmp_path, path, written, followers):
 def test_refund_rows_with_orders_are_refused(tmp_path, path):
     folder = base_folder(tmp_path, {"tracking_data.csv": {"U4,1,899.00": "U4,1,-899.00"}})
     assert refusal(folder, tmp_path) == [
-        "tracking_data.csv, row 5, column revenue: negative revenue on a row with orders (a refund row has 0 or "
-        "negative orders) (value '-899.00')"]
+        ("tracking_data.csv, row 5, column revenue: negative revenue on a row with orders (a refund row has 0 or "
+        "negative orders) (value '-899.00')")]
 
 
 def test_returned_orders_net_out(tmp_path, path):
@@ -303,8 +303,8 @@ def test_guest_and_placeholder_user_ids_are_unknown_buyers(tmp_path, path):
     # U4 is the one known buyer; the 2 + 1 + 3 orders of the others are unknown buyers: 0.8 × 6 = 4.8
     assert k["new_customers"] == pytest.approx(1 + 0.8 * 6) and k["new_customers_estimated"]
     assert [str(w) for w in report.warnings] == [
-        "tracking_data.csv, column user_id: 3 rows with a guest, placeholder or blank user_id: counted as unknown "
-        "buyers (their new customers are estimated) (value \"'0', 'guest' and blank\")"]
+        ("tracking_data.csv, column user_id: 3 rows with a guest, placeholder or blank user_id: counted as unknown "
+        "buyers (their new customers are estimated) (value \"'0', 'guest' and blank\")")]
 
 
 def test_the_sql_rule_reads_what_the_rate_parser_reads():

@@ -25,7 +25,6 @@ from warehouse.validate import Findings, check_values
 from warehouse.values import DEFAULT_RULES, ValueRules
 
 
-
 @dataclasses.dataclass
 class ImportReport:
     source: str

@@ -44,10 +44,10 @@ class Rate:
 # Western or Indian grouping, shorthand (`6k`, `1.5L`).
 _AMOUNT = AMOUNT
 _PER = r"\s*(?:/|\bper\b|\ba\b|\beach\b)\s*"
-_PER_POST = re.compile(_AMOUNT + _PER + r"(?:post|video|reel|story|stories|short)s?\b", re.I)
-_PER_ORDER = re.compile(_AMOUNT + _PER + r"(?:order|sale|conversion)s?\b", re.I)
-_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%", re.I)
-_PLAIN = re.compile(r"^\s*" + _AMOUNT + r"\s*$", re.I)
+_PER_POST = re.compile(_AMOUNT + _PER + r"(?:post|video|reel|story|stories|short)s?\b", re.IGNORECASE)
+_PER_ORDER = re.compile(_AMOUNT + _PER + r"(?:order|sale|conversion)s?\b", re.IGNORECASE)
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%", re.IGNORECASE)
+_PLAIN = re.compile(r"^\s*" + _AMOUNT + r"\s*$", re.IGNORECASE)
 
 
 def parse_rate(text: str | None, basis: str | None) -> Rate | None:

@@ -11,7 +11,13 @@ from warehouse.errors import MAX_SHOWN, Problem
 from warehouse.rates import BASES, normalise_basis
 from warehouse.sources import COLUMNS, REQUIRED, SourceFile, line_of
 from warehouse.values import (
-    DEFAULT_RULES, ValueRules, date_sql, decimal_evidence_sql, missing_sql, number_sql, numeric_date_parts_sql,
+    DEFAULT_RULES,
+    ValueRules,
+    date_sql,
+    decimal_evidence_sql,
+    missing_sql,
+    number_sql,
+    numeric_date_parts_sql,
     value_checks,
 )
 
@@ -90,10 +96,10 @@ def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueR
         mixed = dot_only if column in comma_columns else comma_only
         checks.append((column, mixed,
                        "decimal mark differs from the rest of the column (',' and '.' both used as decimal mark)"))
-        checks.append((column, f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} AND NOT ({mixed}) "
-                               "ELSE false END",
-                       "not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; a decimal comma only when the whole "
-                       "column uses it)"))
+        checks.append((column, (f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} AND NOT ({mixed}) "
+                               "ELSE false END"),
+                       ("not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; a decimal comma only when the whole "
+                       "column uses it)")))
     return checks + value_checks(source.role, kinds, source.readings, rules)
 
 

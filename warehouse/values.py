@@ -128,10 +128,11 @@ def decimal_evidence_sql(col: str) -> tuple[str, str]:
     """Conditions: the value can only be read with ',' as decimal mark; only with '.'.
     (A cheap test rules out most cells before the regular expression: CASE evaluates it lazily.)"""
     body = _number_body_sql(col)
-    return (f"CASE WHEN contains({col}, ',') OR {col} LIKE '%.%.%' "
-            f"THEN regexp_full_match({body}, '[+-]?(?:{COMMA_DECIMAL_ONLY})') ELSE false END",
-            f"CASE WHEN contains({col}, '.') OR contains({col}, ',') "
-            f"THEN regexp_full_match({body}, '[+-]?(?:{DOT_DECIMAL_ONLY})') ELSE false END")
+    comma_only = (f"CASE WHEN contains({col}, ',') OR {col} LIKE '%.%.%' "
+                  f"THEN regexp_full_match({body}, '[+-]?(?:{COMMA_DECIMAL_ONLY})') ELSE false END")
+    dot_only = (f"CASE WHEN contains({col}, '.') OR contains({col}, ',') "
+                f"THEN regexp_full_match({body}, '[+-]?(?:{DOT_DECIMAL_ONLY})') ELSE false END")
+    return comma_only, dot_only
 
 
 def _year_sql(text: str) -> str:
@@ -249,15 +250,15 @@ def typed_read_is_exact(connection, table: str, role: str, kinds: dict[str, str]
                              f"FROM {table}").fetchone()
     if not row[0] or not row[1]:
         return bool(row[0])
-    conditions = " OR ".join(f"({condition})" for _, condition, _ in value_checks(role, checked, dict(
-        (column, column) for column in checked), rules))
+    conditions = " OR ".join(f"({condition})" for _, condition, _ in value_checks(
+        role, checked, {column: column for column in checked}, rules))
     return not connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {conditions})").fetchone()[0]
 
 
 # The same rule in Python, for amounts inside rate texts (`₹2,500 per post`, `Rs 6k/reel`).
 AMOUNT = (CURRENCY + r"?\s*(" + r"\d+(?:\.\d+)?\s*" + _UNIT + r"\b|" + GROUPED_DOT + r"|\d+(?:\.\d+)?)"
           + r"(?:\s*/-)?")
-_SHORTHAND_RE = re.compile(r"^" + r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"$", re.I)
+_SHORTHAND_RE = re.compile(r"^" + r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"$", re.IGNORECASE)
 
 
 def amount(text: str) -> float:
