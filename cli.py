@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="validate a folder of CSV/Parquet files and import it atomically")
     importing.add_argument("dir", type=Path)
     importing.add_argument("--name", help="data set name shown in the dashboard (default: the folder name)")
+    add_years_argument(importing)
     importing.add_argument("--append", action="store_true",
                            help="add the folder's sales, posts and payouts to the live data set (overlaps refused)")
     importing.set_defaults(handler=run_import)
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
     validating.add_argument("dir", type=Path)
+    add_years_argument(validating)
     validating.set_defaults(handler=run_validate)
 
     sample = commands.add_parser("sample", help="write a deterministic sample data set")
@@ -117,6 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_years_argument(parser: argparse.ArgumentParser):
+    parser.add_argument("--years", metavar="FIRST-LAST", type=value_rules, default=None,
+                        help="plausible years of dates in the files; others are refused (default 2000-2100)")
+
+
+def value_rules(text: str):
+    from warehouse.values import ValueRules
+
+    try:
+        first, last = (int(part) for part in text.split("-"))
+        return ValueRules(first_year=first, last_year=last)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 2000-2100 (got {text!r})")
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser):
     for name in ("platform", "category", "tier", "brand", "campaign", "product"):
         parser.add_argument(f"--{name}", action="append", default=[], metavar=name.upper(),
@@ -144,7 +161,7 @@ def run_import(args) -> int:
 
     action = "append" if args.append else "import"
     try:
-        report = import_dataset(args.dir, default_db_path(), name=args.name, append=args.append)
+        report = import_dataset(args.dir, default_db_path(), name=args.name, append=args.append, **rules_of(args))
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {action} refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
@@ -195,7 +212,7 @@ def run_validate(args) -> int:
     from warehouse.errors import format_problems
 
     try:
-        report = validate_dataset(args.dir)
+        report = validate_dataset(args.dir, **rules_of(args))
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {failure.total} error(s) in {args.dir}", file=sys.stderr)
@@ -203,6 +220,10 @@ def run_validate(args) -> int:
     print_report(report)
     print(f"{args.dir}: valid")
     return 0
+
+
+def rules_of(args) -> dict:
+    return {"rules": args.years} if args.years else {}
 
 
 def print_report(report):
@@ -251,7 +272,9 @@ def format_summary(document: dict) -> str:
     lines += [f"Note: {notice}" for notice in document.get("notices") or []]
     lines += [""] if document.get("notices") else []
     headline = [
-        ("Revenue", inr(document["revenue"])), ("Orders", count(document["orders"])),
+        ("Revenue (net of refunds)" if document["refunds"] else "Revenue", inr(document["revenue"])),
+        *([("Refunds", inr(document["refunds"]))] if document["refunds"] else []),
+        ("Orders", count(document["orders"])),
         ("Spend", inr(document["spend"])), ("ROAS", ratio(document["roas"])), ("ROI", pct(document["roi_pct"])),
         ("AOV", inr(document["aov"], 2)), ("Cost per order", inr(document["cost_per_order"], 2)),
         ("New customers" + (" (estimated)" if document["new_customers_estimated"] else ""),

@@ -27,6 +27,9 @@ def kpi_cards(k: dict, settings) -> list:
     return [
         metric_card("revenue", k.get("revenue"), settings,
                     sub=f"{fmt.inr(k.get('revenue'))} · AOV {catalogue.get('aov').text(k.get('aov'))}"),
+        # Shown only where the selection has refunds: most data sets have none.
+        *([metric_card("refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue",
+                       tone=None)] if k.get("refunds") else []),
         metric_card("orders", k.get("orders"), settings,
                     sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}"),
         metric_card("spend", k.get("spend"), settings,

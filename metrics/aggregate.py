@@ -14,7 +14,8 @@ from metrics.selection import (
 )
 from metrics.settings import Settings
 
-SUMS = ("orders", "revenue", "new_customers", "orders_without_user", "spend")
+# refunds: ₹ refunded (a positive amount), already netted into revenue.
+SUMS = ("orders", "revenue", "refunds", "new_customers", "orders_without_user", "spend")
 
 
 def ratio(numerator, denominator, scale: float = 1.0):
@@ -200,7 +201,7 @@ def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influen
     only = _only(influencer_id)
     where_sql, params = where(influencer_conditions(filters, settings), fact_conditions(filters), only)
     sql = f"""SELECT {group_sql(grain, settings)} AS period, sum(f.orders) AS orders, sum(f.revenue) AS revenue,
-                     sum(f.spend) AS spend, sum(f.new_customers) AS new_customers,
+                     sum(f.refunds) AS refunds, sum(f.spend) AS spend, sum(f.new_customers) AS new_customers,
                      sum(f.orders_without_user) AS orders_without_user
               FROM {fact_table(filters, (grain,))} f JOIN influencers i USING (influencer_key) {where_sql}
               GROUP BY ALL ORDER BY period NULLS LAST"""

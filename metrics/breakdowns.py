@@ -9,7 +9,7 @@ from metrics.filters import Filters
 from metrics.selection import GROUPS
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "orders", "spend", *SALES_RATIOS, "new_customers",
+BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "refunds", "orders", "spend", *SALES_RATIOS, "new_customers",
                      "new_customers_estimated", *SHARES]
 
 

@@ -216,6 +216,10 @@ def get(key: str) -> Metric:
 # Sums over the selection.
 _declare("revenue", "Revenue", INR, Sum("revenue"), "Σ revenue of attributed sales in the selection", True,
          note="tracked by promo code, link or swipe-up; refunds netted", json="sum over the selection (₹)")
+_declare("refunds", "Refunds", INR, Sum("refunds"),
+         "Σ rupees given back by refund rows (negative revenue) in the selection, already subtracted from revenue",
+         note="refund rows: negative revenue, 0 or negative orders",
+         json="rupees refunded in the selection, a positive amount already subtracted from revenue (₹)")
 _declare("orders", "Orders", COUNT, Sum("orders"), "Σ orders of attributed sales in the selection", True,
          json="sum over the selection")
 _declare("spend", "Spend", INR, Sum("spend"),

@@ -9,7 +9,11 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 
 
 def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
-    """Totals of the selection and their pooled ratios: two aggregate queries, no per-row work here."""
+    """Totals of the selection and their pooled ratios: two aggregate queries, no per-row work here.
+
+    revenue is net of refunds; refunds is the ₹ refunded in the selection as a positive amount
+    (docs/metrics.md); ratios are None where undefined.
+    """
     totals = add_ratios(sums_by(wh, filters, settings), settings).iloc[0]
     engagement = add_engagement_ratios(engagement_sums(wh, filters, settings), settings,
                                        spend=pd.Series([totals["spend"]])).iloc[0]
@@ -19,6 +23,7 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
     incremental_revenue = revenue * (1 - settings.baseline_share)
     return {
         "revenue": revenue,
+        "refunds": float(totals["refunds"]),
         "orders": int(totals["orders"]),
         "spend": spend,
         "roas": totals["roas"],

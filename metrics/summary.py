@@ -9,7 +9,7 @@ from metrics.kpis import kpis
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-KPI_KEYS = ("revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers",
+KPI_KEYS = ("revenue", "refunds", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers",
             "new_customers_estimated", "cac", "incremental_revenue", "incremental_roas", "engagement_rate_pct",
             "influencers", "poor_performers", "baseline_share")
 PLATFORM_KEYS = ("platform", "influencers", "revenue", "orders", "spend", "roas", "roi_pct", "new_customers", "cac")

@@ -102,7 +102,7 @@ def _kpis(k: dict, settings) -> list[dict]:
     estimated = bool(k.get("new_customers_estimated"))
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     notes = {
-        "revenue": fmt.inr(k.get("revenue")),
+        "revenue": fmt.inr(k.get("revenue")) + (f", net of {fmt.inr(k['refunds'])} refunds" if k.get("refunds") else ""),
         "spend": fmt.inr(k.get("spend")),
         "roas": "revenue ÷ spend",
         "roi_pct": "(revenue − spend) ÷ spend",

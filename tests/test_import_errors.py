@@ -41,14 +41,15 @@ CASES = {
         "tracking_data.csv, row 1, column revenue: missing required column"),
     "non-numeric amount": (
         lambda d: replace_in(d / "tracking_data.csv", "2025-01-07,1,2000", "2025-01-07,1,two thousand"),
-        "tracking_data.csv, row 3, column revenue: not a number (value 'two thousand')"),
+        "tracking_data.csv, row 3, column revenue: not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; "
+        "a decimal comma only when the whole column uses it) (value 'two thousand')"),
     "negative count": (
         lambda d: replace_in(d / "posts.csv", "10000,400,50,50", "10000,-400,50,50"),
         "posts.csv, row 3, column likes: negative value (value '-400')"),
     "impossible date": (
         lambda d: replace_in(d / "tracking_data.csv", "2025-02-02", "2025-02-30"),
-        "tracking_data.csv, row 6, column date: impossible or unreadable date (expected YYYY-MM-DD) "
-        "(value '2025-02-30')"),
+        "tracking_data.csv, row 6, column date: impossible or unreadable date (expected e.g. 2025-01-16, "
+        "16-01-2025, 16 Jan 2025) (value '2025-02-30')"),
     "duplicate key": (
         lambda d: replace_in(d / "influencers.csv", "D4,Dev", "A1,Dev"),
         "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value 'A1')"),
@@ -62,7 +63,7 @@ CASES = {
         lambda d: replace_in(d / "payouts.csv", "B2,order", "B2,barter-ish"),
         "payouts.csv, row 4, column basis: unknown payout basis"),
     "rate not understood": (
-        lambda d: replace_in(d / "payouts.csv", "₹200/order", "two hundred a pop"),
+        lambda d: replace_in(d / "payouts.csv", "₹200/order,1,200", "two hundred a pop,1,"),
         "payouts.csv, row 4, column rate: rate not understood"),
     "empty file": (
         lambda d: (d / "posts.csv").write_bytes(b""),
@@ -133,7 +134,8 @@ def test_rows_keep_file_order_across_many_reader_batches(loaded, monkeypatch):
     (broken / "tracking_data.csv").write_text("\n".join(text), encoding="utf-8")
     with pytest.raises(ImportFailed) as failure:
         import_dataset(broken, db)
-    assert f"tracking_data.csv, row {rows - 4}, column revenue: not a number (value 'ten')" in str(failure.value)
+    assert f"tracking_data.csv, row {rows - 4}, column revenue: not a number (e.g." in str(failure.value)
+    assert "(value 'ten')" in str(failure.value)
 
 
 def test_warnings_keep_going(loaded):

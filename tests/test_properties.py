@@ -27,6 +27,8 @@ sale = st.fixed_dictionaries({
     "who": st.integers(0, 7), "brand": st.sampled_from(BRANDS + [""]), "campaign": st.sampled_from(CAMPAIGNS),
     "product": st.sampled_from(PRODUCTS), "day": st.integers(0, 120), "user": st.integers(0, 6),
     "orders": st.integers(0, 4), "revenue": st.integers(0, 50_000),
+    # a refund: no orders and the revenue given back (negative)
+    "refund": st.sampled_from([False] * 5 + [True]),
 })
 post = st.fixed_dictionaries({
     "who": st.integers(0, 7), "day": st.integers(0, 120), "brand": st.sampled_from(BRANDS + [""]),
@@ -46,7 +48,14 @@ dataset = st.fixed_dictionaries({
 START = dt.date(2025, 1, 1)
 
 
-def write(folder: Path, data: dict):
+def sale_numbers(s: dict) -> tuple[int, int]:
+    """(orders, revenue) of a generated sale row; refunds have 0 orders and negative revenue."""
+    return (0, -s["revenue"]) if s["refund"] else (s["orders"], s["revenue"])
+
+
+def write(folder: Path, data: dict, cell=lambda kind, value, draw: value, draw=None):
+    """The data set as CSV files; `cell(kind, value, draw)` writes each value (kinds: money, count,
+    optional_count, date, text), by default as it is."""
     def table(name, header, rows):
         if not rows:
             return  # an empty file is an error; a data set without posts simply has none
@@ -55,28 +64,32 @@ def write(folder: Path, data: dict):
             writer.writerow(header)
             writer.writerows(rows)
 
+    def c(kind, value):
+        return cell(kind, value, draw)
+
     table("influencers.csv", ["influencer_id", "name", "platform", "category", "follower_count"],
-          [[f"I{i}", f"Name {i}", r["platform"], r["category"], r["follower_count"]]
+          [[f"I{i}", f"Name {i}", c("text", r["platform"]), r["category"], c("count", r["follower_count"])]
            for i, r in enumerate(data["influencers"])])
     # ids beyond the influencer list are orphans: kept under Unknown
     table("tracking_data.csv", ["influencer_id", "user_id", "brand", "campaign", "product", "date", "orders", "revenue"],
-          [[f"I{s['who']}", f"U{s['user']}", s["brand"], s["campaign"], s["product"],
-            (START + dt.timedelta(days=s["day"])).isoformat(), s["orders"], s["revenue"]] for s in data["sales"]])
+          [[f"I{s['who']}", f"U{s['user']}", c("text", s["brand"]), c("text", s["campaign"]), s["product"],
+            c("date", START + dt.timedelta(days=s["day"])), c("count", sale_numbers(s)[0]),
+            c("money", sale_numbers(s)[1])] for s in data["sales"]])
     table("posts.csv", ["influencer_id", "date", "brand", "reach", "likes"],
-          [[f"I{p['who']}", (START + dt.timedelta(days=p["day"])).isoformat(), p["brand"], p["reach"], p["likes"]]
-           for p in data["posts"]])
+          [[f"I{p['who']}", c("date", START + dt.timedelta(days=p["day"])), p["brand"], c("count", p["reach"]),
+            c("optional_count", p["likes"])] for p in data["posts"]])
     table("payouts.csv", ["influencer_id", "basis", "total_payout", "gifted_products_cost"],
-          [[f"I{p['who']}", p["basis"], p["total"], p["gifted"]] for p in data["payouts"]])
+          [[f"I{p['who']}", p["basis"], c("money", p["total"]), c("money", p["gifted"])] for p in data["payouts"]])
 
 
-def load(data) -> Warehouse:
+def load(data, cell=None, draw=None) -> Warehouse:
     folder = Path(tempfile.mkdtemp(prefix="prop-"))
-    write(folder, data)
+    write(folder, data, *((cell, draw) if cell else ()))
     report = import_dataset(folder, folder / "wh.duckdb")
     return Warehouse(report.db_path)
 
 
-MONEY = ("revenue", "orders", "spend", "new_customers")
+MONEY = ("revenue", "refunds", "orders", "spend", "new_customers")
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -84,10 +97,12 @@ MONEY = ("revenue", "orders", "spend", "new_customers")
 def test_no_join_multiplies_money(data):
     wh = load(data)
     k = metrics.kpis(wh)
-    assert k["revenue"] == pytest.approx(sum(s["revenue"] for s in data["sales"]))
-    assert k["orders"] == sum(s["orders"] for s in data["sales"])
+    assert k["revenue"] == pytest.approx(sum(sale_numbers(s)[1] for s in data["sales"]))
+    assert k["refunds"] == pytest.approx(sum(s["revenue"] for s in data["sales"] if s["refund"]))
+    assert k["orders"] == sum(sale_numbers(s)[0] for s in data["sales"])
     assert k["spend"] == pytest.approx(sum(p["total"] + p["gifted"] for p in data["payouts"]))
-    assert k["new_customers"] == len({s["user"] for s in data["sales"]})
+    # a refund makes no one a new customer
+    assert k["new_customers"] == len({s["user"] for s in data["sales"] if not s["refund"]})
     ranked = metrics.ranking(wh)
     assert ranked["spend"].sum() == pytest.approx(k["spend"])
     # each influencer's spend is what its payout rows say, however its cost was spread
@@ -162,3 +177,58 @@ def test_spend_by_basis_adds_up_to_spend(data, filters):
         for basis in by_basis.index:
             assert by_basis.loc[basis, "spend"] == pytest.approx(paid.get(basis, 0)), basis
             assert by_basis.loc[basis, "influencers"] == payees.get(basis, 0), basis
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def indian(number: int) -> str:
+    """1234567 → 12,34,567 (the last three digits, then groups of two)."""
+    text = str(abs(number))
+    head, tail = text[:-3], text[-3:]
+    groups = [head[max(i - 2, 0):i] for i in range(len(head), 0, -2)][::-1]
+    return ("-" if number < 0 else "") + ",".join(groups + [tail]) if head else str(number)
+
+
+def messy(kind: str, value, draw):
+    """A cell that means `value`, written the way spreadsheets and exports write it."""
+    if kind == "money":
+        sign = "-" if value < 0 else ""
+        return draw(st.sampled_from([
+            f"{value}", f"{sign}₹{abs(value):,}", f"Rs. {indian(value)}", f"{sign}INR {abs(value)}",
+            f" {value:,.2f} ", f"{sign}₹{indian(abs(value))}.00", f"({abs(value):,})" if value < 0 else f"{value}/-",
+            f"{sign}{abs(value) / 1000:g}K" if value % 1000 == 0 else f"{value:,}"]))
+    if kind in ("count", "optional_count"):
+        shorthands = [f"{value / 1000:g}K"] if value % 100 == 0 and value >= 1000 else []
+        return draw(st.sampled_from([f"{value}", f" {value} ", f"{value:,}", indian(value)] + shorthands))
+    if kind == "date":
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"  # one format per column, unambiguous
+    if kind == "text":
+        return draw(st.sampled_from([value, f" {value} "]))
+    return value
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset, st.data())
+def test_messy_cells_give_the_numbers_of_the_clean_file(data, draw):
+    """Currency, grouping, shorthand, placeholders and spaces: the text path reads what the typed path reads."""
+    clean = load(data)
+    messy_wh = load(data, messy, draw.draw)
+    assert metrics.kpis(messy_wh) == pytest.approx(metrics.kpis(clean))
+    for dimension in ("platform", "brand", "campaign", "month"):
+        pd.testing.assert_frame_equal(metrics.breakdown(messy_wh, dimension), metrics.breakdown(clean, dimension))
+    pd.testing.assert_frame_equal(metrics.ranking(messy_wh), metrics.ranking(clean))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset, st.sampled_from(["N/A", "-", "—", "NA", "", "null"]))
+def test_placeholders_read_as_missing(data, placeholder):
+    """An optional count written as a placeholder is missing, as an empty cell is."""
+    def hide_likes(kind, value, draw):
+        return placeholder if kind == "optional_count" else value
+
+    def blank_likes(kind, value, draw):
+        return "" if kind == "optional_count" else value
+
+    with_placeholders, blank = load(data, hide_likes), load(data, blank_likes)
+    assert metrics.kpis(with_placeholders) == pytest.approx(metrics.kpis(blank))

@@ -14,6 +14,12 @@ from warehouse.rates import Rate, normalise_basis, parse_rate
     ("0.12", "commission", Rate(commission_pct=12.0)),
     ("8", "commission", Rate(commission_pct=8.0)),
     ("", "post", Rate()),
+    ("₹2,500 per post", "post", Rate(fee_per_post=2500)),
+    ("Rs 6k/reel", "post", Rate(fee_per_post=6000)),
+    ("₹1,00,000/post + 5%", "hybrid", Rate(fee_per_post=100000, commission_pct=5)),
+    ("INR 120 per order", "order", Rate(per_order=120)),
+    ("1.5L", "post", Rate(fee_per_post=150000)),
+    ("Rs. 2,500/-", "post", Rate(fee_per_post=2500)),
 ])
 def test_parse_rate(text, basis, expected):
     assert parse_rate(text, basis) == expected

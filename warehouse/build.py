@@ -11,15 +11,18 @@ import pandas as pd
 
 from metrics.catalogue import TERMS_TOLERANCE, TERMS_TOLERANCE_TEXT
 from warehouse.errors import Problem
-from warehouse.rates import normalise_basis, parse_rate
+from warehouse.rates import Rate, normalise_basis, parse_rate
 from warehouse.sources import SourceFile, line_of
-from warehouse.validate import DATE_SQL, NUMBER_SQL, Findings
+from warehouse.validate import Findings
+from warehouse.values import date_sql, guest_user_sql, number_sql
 
 UNATTRIBUTED = "Unattributed"
 SPEND_LABELS = ("post", "order", "commission", "hybrid", "gifted", "other")
 # Spend by payout basis (SPEND_LABELS) is kept apart, in `spend_rates` and `spend_pieces`: five
 # measures instead of eleven make every rollup and every query half the work.
-MEASURES = ("orders", "revenue", "new_customers", "orders_without_user", "spend")
+# refunds: rupees refunded (the negative revenue of refund rows, as a positive amount), already
+# netted into revenue.
+MEASURES = ("orders", "revenue", "refunds", "new_customers", "orders_without_user", "spend")
 COUNT_MEASURES = ("orders", "new_customers", "orders_without_user")
 # Text dimensions of the fact tables, stored as ENUMs (a small integer per row, sorted like the text).
 SALE_DIMENSIONS = ("brand", "campaign", "product", "source")
@@ -68,13 +71,19 @@ def _text(source, column):
     return _col(source, column, "NULLIF(trim({col}), '')")
 
 
+def _reading(source: SourceFile | None, column: str, text_rule: str) -> str:
+    """The column as parsed: the typed column, or the text path's reading decided in validation."""
+    if source is None or source.typed or column not in source.columns:
+        return "{col}"
+    return source.readings.get(column, text_rule).replace("{", "{{").replace("}", "}}")
+
+
 def _number(source, column, sql_type="DOUBLE"):
-    parse = "{col}" if source is not None and source.typed else NUMBER_SQL
-    return _col(source, column, f"CAST({parse} AS {sql_type})", sql_type)
+    return _col(source, column, f"CAST({_reading(source, column, number_sql(column))} AS {sql_type})", sql_type)
 
 
 def _date(source, column):
-    return _col(source, column, "{col}" if source is not None and source.typed else DATE_SQL, "DATE")
+    return _col(source, column, _reading(source, column, date_sql(column)), "DATE")
 
 
 def type_influencers(con, influencers: SourceFile):
@@ -142,8 +151,9 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
     only to a column that needs them (build_facts).
     """
     if tracking is not None:
+        # On the text path the value rule is work per row: read each value once, not in every query.
         con.execute(f"""
-            CREATE TEMP VIEW sales AS SELECT
+            CREATE TEMP {"VIEW" if tracking.typed else "TABLE"} sales AS SELECT
                 rowid AS sale_no, influencer_id, {_date(tracking, 'date')} AS date,
                 {_col(tracking, 'brand')} AS brand, {_col(tracking, 'campaign')} AS campaign,
                 {_col(tracking, 'product')} AS product, {_col(tracking, 'source')} AS source,
@@ -225,6 +235,38 @@ def _create_post_shares(con):
         FROM posts""")
 
 
+def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
+    """Each buyer's first order (`first_orders`: the order that makes a user_id a new customer, by
+    earliest date, then file order) and the guest or placeholder ids that are no buyer at all
+    (`guest_ids`: values.GUEST_USER_IDS, warned about with their row count; their orders, like
+    those without a user_id, count as unknown buyers). A refund row makes no one a new customer.
+    """
+    # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
+    con.execute("""
+        CREATE TEMP VIEW keyed_sales AS SELECT *,
+            CASE WHEN date IS NULL THEN (CAST(1 AS BIGINT) << 62) + sale_no
+                 ELSE (date_diff('day', DATE '1970-01-01', date) + 1000000) * CAST(4294967296 AS BIGINT) + sale_no
+            END AS first_key
+        FROM sales""")
+    con.execute("""CREATE TEMP TABLE first_orders AS
+                   SELECT user_id, min(first_key) FILTER (WHERE orders >= 0 AND revenue >= 0) AS first_key,
+                          count(*) AS rows
+                   FROM keyed_sales GROUP BY user_id""")
+    con.execute(f"CREATE TEMP TABLE guest_ids AS SELECT user_id, rows FROM first_orders WHERE {guest_user_sql('user_id')}")
+    con.execute(f"DELETE FROM first_orders WHERE {guest_user_sql('user_id')}")
+    blank = con.execute("SELECT COALESCE(sum(rows), 0) FROM guest_ids WHERE user_id IS NULL").fetchone()[0]
+    con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
+    if tracking is None or "user_id" not in tracking.columns:
+        return
+    guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
+    rows = blank + sum(count for _, count in guests)
+    if rows:
+        shown = ", ".join(repr(user_id) for user_id, _ in guests[:5]) + (" and blank" if blank else "")
+        warnings.add(Problem(tracking.path.name, None, "user_id", shown or "blank",
+                             f"{rows} rows with a guest, placeholder or blank user_id: counted as unknown buyers "
+                             "(their new customers are estimated)"))
+
+
 def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
     """Sales, posts and payouts of ids missing from influencers are kept under `Unknown`."""
     for role, table, rows in (("tracking", "sales_by_influencer", "sum(t.rows)"), ("posts", "posts", "count(*)"),
@@ -245,10 +287,23 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             FROM {table} t LEFT JOIN influencers i USING (influencer_id) WHERE i.influencer_id IS NULL""")
 
 
+PAYOUT_NUMBERS = ("posts", "orders", "total_revenue", "total_payout", "gifted_products_cost", "other_cost",
+                  "total_cost")
+PAYOUT_COLUMNS = {"row_no": "BIGINT", "influencer_id": "VARCHAR", "basis": "VARCHAR", "rate_text": "VARCHAR",
+                  "fee_per_post": "DOUBLE", "per_order": "DOUBLE", "commission_pct": "DOUBLE", "posts": "DOUBLE",
+                  "orders": "DOUBLE", "total_revenue": "DOUBLE", "total_payout": "DOUBLE", "gifted_cost": "DOUBLE",
+                  "other_cost": "DOUBLE", "total_cost": "DOUBLE", "terms_cost": "DOUBLE"}
+RATE_EXAMPLES = "e.g. '₹50,000/post', '₹120/order', '12% commission', '₹50,000/post + 6%'"
+
+
 def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings, warnings: Findings):
-    """Payout rows with their parsed terms, the cost they stand for, and its components."""
-    columns = ("posts", "orders", "total_revenue", "total_payout", "gifted_products_cost", "other_cost", "total_cost")
-    numbers = ", ".join(f"{_number(payouts, c)} AS {c}" for c in columns)
+    """Payout rows with their parsed terms, the cost they stand for, and its components.
+
+    Creates `payouts` (one row per payout row: PAYOUT_COLUMNS, ₹) and `cost_components`
+    (influencer_id, label, kind: fixed/orders/revenue, amount ₹). Rows whose cost cannot be told
+    are errors; terms that disagree with the totals are warnings.
+    """
+    numbers = ", ".join(f"{_number(payouts, c)} AS {c}" for c in PAYOUT_NUMBERS)
     rows = con.execute(f"""
         SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
                {_col(payouts, 'rate')} AS rate, {numbers}
@@ -256,77 +311,115 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
     tracked = {influencer_id: (orders, revenue) for influencer_id, orders, revenue
                in con.execute("SELECT influencer_id, orders, revenue FROM sales_by_influencer").fetchall()}
     post_counts = dict(con.execute("SELECT influencer_id, count(*) FROM posts GROUP BY 1").fetchall())
-
+    issues = _PayoutIssues(payouts.path.name, errors, warnings)
     records, components = [], []
     for row in rows.itertuples(index=False):
-        basis = normalise_basis(row.basis)
-        rate = parse_rate(row.rate, basis)
-        if rate is None:
-            errors.add(Problem(payouts.path.name, int(row.line), "rate", row.rate,
-                               "rate not understood (e.g. '₹50,000/post', '₹120/order', '12% commission', "
-                               "'₹50,000/post + 6%')"))
-            continue
-        tracked_orders, tracked_revenue = tracked.get(row.influencer_id, (None, None))
-        posts = _first(row.posts, post_counts.get(row.influencer_id), 0)
-        orders = _first(row.orders, tracked_orders, 0)
-        revenue = _first(row.total_revenue, tracked_revenue, 0)
-        fee_part = (rate.fee_per_post or 0) * posts
-        order_part = (rate.per_order or 0) * orders
-        commission_part = (rate.commission_pct or 0) / 100 * revenue
-        terms = fee_part + order_part + commission_part if not rate.is_empty else None
-        gifted = _first(row.gifted_products_cost, 0)
-        if row.total_payout is not None and not pd.isna(row.total_payout):
-            payout = float(row.total_payout)
-        elif row.total_cost is not None and not pd.isna(row.total_cost):
-            payout = max(float(row.total_cost) - gifted - _first(row.other_cost, 0), 0.0)
-        elif terms is not None:
-            payout = terms
-        else:
-            errors.add(Problem(payouts.path.name, int(row.line), "rate", row.rate,
-                               "no total_cost, total_payout or rate to tell what this influencer costs"))
-            continue
-        other = _first(row.other_cost, 0)
-        given_total = _first(row.total_cost, None)
-        if given_total is not None:
-            # total_cost is authoritative: a surplus is cost we were not told about, a small gap is rounding.
-            gap = given_total - (payout + gifted + other)
-            if gap >= 0.5:
-                other += gap
-            else:
-                if gap < -max(0.5, TERMS_TOLERANCE * given_total):
-                    warnings.add(Problem(payouts.path.name, int(row.line), "total_cost", f"{given_total:.2f}",
-                                         f"is less than payout + gifted products ({payout + gifted:.2f}); "
-                                         "total_cost is used"))
-                payout = max(given_total - gifted - other, 0.0)
-        total_cost = payout + gifted + other
-        if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
-            warnings.add(Problem(payouts.path.name, int(row.line), "total_payout", f"{payout:.2f}",
-                                 f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}"))
-        if row.orders is not None and not pd.isna(row.orders) and tracked_orders is not None \
-                and int(row.orders) != int(tracked_orders) and has_tracking:
-            warnings.add(Problem(payouts.path.name, int(row.line), "orders", str(int(row.orders)),
-                                 f"payout orders differ from tracked orders ({int(tracked_orders)})"))
-        records.append({
-            "row_no": int(row.line), "influencer_id": row.influencer_id, "basis": basis, "rate_text": row.rate,
+        record = _cost_of_payout(row, tracked, post_counts, has_tracking, issues)
+        if record is not None:
+            records.append(record)
+            components.extend(_cost_components(record))
+    _write_payouts(con, records, components)
+
+
+class _PayoutIssues:
+    """Errors and warnings about one payouts file, each naming its row and column."""
+
+    def __init__(self, file_name: str, errors: Findings, warnings: Findings):
+        self.file_name, self.errors, self.warnings = file_name, errors, warnings
+
+    def error(self, row, column: str, value, reason: str):
+        self.errors.add(Problem(self.file_name, int(row.line), column, value, reason))
+
+    def warning(self, row, column: str, value, reason: str):
+        self.warnings.add(Problem(self.file_name, int(row.line), column, value, reason))
+
+
+def _cost_of_payout(row, tracked: dict, post_counts: dict, has_tracking: bool, issues: _PayoutIssues) -> dict | None:
+    """One payout row as a `payouts` record, or None (with an error) when its cost cannot be told."""
+    basis = normalise_basis(row.basis)
+    rate = _rate_of(row, basis, issues)
+    if rate is None:
+        return None
+    tracked_orders, tracked_revenue = tracked.get(row.influencer_id, (None, None))
+    posts = _first(row.posts, post_counts.get(row.influencer_id), 0)
+    orders = _first(row.orders, tracked_orders, 0)
+    revenue = _first(row.total_revenue, tracked_revenue, 0)
+    fee_part = (rate.fee_per_post or 0) * posts
+    terms = None if rate.is_empty else \
+        fee_part + (rate.per_order or 0) * orders + (rate.commission_pct or 0) / 100 * revenue
+    gifted, other = _first(row.gifted_products_cost, 0), _first(row.other_cost, 0)
+    payout = _stated_payout(row, gifted, other, terms)
+    if payout is None:
+        issues.error(row, "rate", row.rate, "no total_cost, total_payout or rate to tell what this influencer costs")
+        return None
+    payout, other = _reconcile_total_cost(row, payout, gifted, other, issues)
+    if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
+        issues.warning(row, "total_payout", f"{payout:.2f}",
+                       f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}")
+    if has_tracking and _given(row.orders) and tracked_orders is not None and int(row.orders) != int(tracked_orders):
+        issues.warning(row, "orders", str(int(row.orders)),
+                       f"payout orders differ from tracked orders ({int(tracked_orders)})")
+    return {"row_no": int(row.line), "influencer_id": row.influencer_id, "basis": basis, "rate_text": row.rate,
             "fee_per_post": rate.fee_per_post, "per_order": rate.per_order, "commission_pct": rate.commission_pct,
             "posts": posts, "orders": orders, "total_revenue": revenue, "total_payout": payout,
-            "gifted_cost": gifted, "other_cost": other, "total_cost": total_cost, "terms_cost": terms,
-        })
-        components.extend(_components(row.influencer_id, basis, rate, payout, fee_part))
-        if gifted:
-            components.append((row.influencer_id, "gifted", "fixed", gifted))
-        if other:
-            components.append((row.influencer_id, "other", "fixed", other))
-    frame = pd.DataFrame.from_records(records, columns=[
-        "row_no", "influencer_id", "basis", "rate_text", "fee_per_post", "per_order", "commission_pct", "posts",
-        "orders", "total_revenue", "total_payout", "gifted_cost", "other_cost", "total_cost", "terms_cost"])
+            "gifted_cost": gifted, "other_cost": other, "total_cost": payout + gifted + other, "terms_cost": terms,
+            "fee_part": fee_part}
+
+
+def _rate_of(row, basis: str | None, issues: _PayoutIssues) -> Rate | None:
+    """The row's terms. A rate not understood is an error, unless a total says what was paid: then
+    the total decides the cost and the rate is only a warning."""
+    rate = parse_rate(row.rate, basis)
+    if rate is not None:
+        return rate
+    if _given(row.total_payout) or _given(row.total_cost):
+        issues.warning(row, "rate", row.rate, f"rate not understood ({RATE_EXAMPLES}); the total decides the cost")
+        return Rate()
+    issues.error(row, "rate", row.rate, f"rate not understood ({RATE_EXAMPLES})")
+    return None
+
+
+def _stated_payout(row, gifted: float, other: float, terms: float | None) -> float | None:
+    """What the creator was paid: total_payout, else total_cost less gifted and other cost, else the terms."""
+    if _given(row.total_payout):
+        return float(row.total_payout)
+    if _given(row.total_cost):
+        return max(float(row.total_cost) - gifted - other, 0.0)
+    return terms
+
+
+def _reconcile_total_cost(row, payout: float, gifted: float, other: float,
+                          issues: _PayoutIssues) -> tuple[float, float]:
+    """total_cost is authoritative: a surplus over payout + gifted + other is other cost we were not
+    told about; a shortfall lowers the payout (a warning beyond rounding). Returns (payout, other)."""
+    if not _given(row.total_cost):
+        return payout, other
+    given_total = float(row.total_cost)
+    gap = given_total - (payout + gifted + other)
+    if gap >= 0.5:
+        return payout, other + gap
+    if gap < -max(0.5, TERMS_TOLERANCE * given_total):
+        issues.warning(row, "total_cost", f"{given_total:.2f}",
+                       f"is less than payout + gifted products ({payout + gifted:.2f}); total_cost is used")
+    return max(given_total - gifted - other, 0.0), other
+
+
+def _cost_components(record: dict) -> list[tuple]:
+    """(influencer_id, label, kind, amount) of a payout record: its payout split by basis, gifted, other."""
+    influencer_id = record["influencer_id"]
+    rate = Rate(record["fee_per_post"], record["per_order"], record["commission_pct"])
+    components = _components(influencer_id, record["basis"], rate, record["total_payout"], record["fee_part"])
+    for label, column in (("gifted", "gifted_cost"), ("other", "other_cost")):
+        if record[column]:
+            components.append((influencer_id, label, "fixed", record[column]))
+    return components
+
+
+def _write_payouts(con, records: list[dict], components: list[tuple]):
+    frame = pd.DataFrame.from_records(records, columns=list(PAYOUT_COLUMNS))
     con.register("payout_frame", frame)
-    con.execute("""CREATE TABLE payouts AS SELECT row_no::BIGINT AS row_no, influencer_id::VARCHAR AS influencer_id,
-        basis::VARCHAR AS basis, rate_text::VARCHAR AS rate_text, fee_per_post::DOUBLE AS fee_per_post,
-        per_order::DOUBLE AS per_order, commission_pct::DOUBLE AS commission_pct, posts::DOUBLE AS posts,
-        orders::DOUBLE AS orders, total_revenue::DOUBLE AS total_revenue, total_payout::DOUBLE AS total_payout,
-        gifted_cost::DOUBLE AS gifted_cost, other_cost::DOUBLE AS other_cost, total_cost::DOUBLE AS total_cost,
-        terms_cost::DOUBLE AS terms_cost FROM payout_frame""")
+    columns = ", ".join(f"{column}::{sql_type} AS {column}" for column, sql_type in PAYOUT_COLUMNS.items())
+    con.execute(f"CREATE TABLE payouts AS SELECT {columns} FROM payout_frame")
     con.unregister("payout_frame")
     component_frame = pd.DataFrame(components, columns=["influencer_id", "label", "kind", "amount"])
     con.register("component_frame", component_frame)
@@ -337,9 +430,13 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
     con.unregister("component_frame")
 
 
+def _given(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
 def _first(*values):
     for value in values:
-        if value is not None and not pd.isna(value):
+        if _given(value):
             return float(value)
     return None
 
@@ -366,22 +463,16 @@ def build_facts(con):
     """
     _key_influencers(con)
     dimension = _create_dimension_types(con)
-    # A user counts once, as new, at its first attributed order: earliest date, then file order.
-    # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
-    con.execute("""
-        CREATE TEMP VIEW keyed_sales AS SELECT *,
-            CASE WHEN date IS NULL THEN (CAST(1 AS BIGINT) << 62) + sale_no
-                 ELSE (date_diff('day', DATE '1970-01-01', date) + 1000000) * CAST(4294967296 AS BIGINT) + sale_no
-            END AS first_key
-        FROM sales""")
-    con.execute("""CREATE TEMP TABLE first_orders AS
-                   SELECT min(first_key) AS first_key FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
+    unknown_buyer = "s.user_id IS NULL" + (" OR s.user_id IN (SELECT user_id FROM guest_ids)"
+                                           if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0] else "")
     con.execute(f"""
         CREATE TEMP TABLE sales_cells AS
         SELECT {dimension["influencer_id"]} AS influencer_id, date,
                {", ".join(f"{dimension[column]} AS {column}" for column in SALE_DIMENSIONS)},
-               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue, count(f.first_key)::BIGINT AS new_customers,
-               COALESCE(sum(orders) FILTER (WHERE user_id IS NULL), 0)::BIGINT AS orders_without_user
+               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
+               COALESCE(-sum(revenue) FILTER (WHERE revenue < 0), 0) AS refunds,
+               count(f.first_key)::BIGINT AS new_customers,
+               COALESCE(sum(orders) FILTER (WHERE {unknown_buyer}), 0)::BIGINT AS orders_without_user
         FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
         GROUP BY ALL""")
     _allocate_costs(con)
@@ -392,11 +483,11 @@ def build_facts(con):
         WITH rates AS (SELECT influencer_key, sum(per_order) AS per_order, sum(per_revenue) AS per_revenue
                        FROM spend_rates GROUP BY 1)
         SELECT i.influencer_key, c.date, c.brand, c.campaign, c.product, c.source,
-               c.orders, c.revenue, c.new_customers, c.orders_without_user,
+               c.orders, c.revenue, c.refunds, c.new_customers, c.orders_without_user,
                COALESCE(c.orders * r.per_order + c.revenue * r.per_revenue, 0) AS spend
         FROM sales_cells c JOIN influencers i USING (influencer_id) LEFT JOIN rates r USING (influencer_key)
         UNION ALL
-        SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, spend
+        SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, 0, spend
         FROM spend_pieces""")
     measure_sums = ", ".join(f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}"
                              for m in MEASURES)
@@ -513,13 +604,18 @@ def _build_post_weights(con):
     Each post gets an equal share, on the post's date and brand, spread over the influencer's
     sales mix for what the post does not name.
     """
-    # The sales mix over brand × campaign × product (revenue share, orders where there is no revenue).
+    # The sales mix over brand × campaign × product (share of gross revenue, before refunds, so that
+    # a cell of refunds never carries a negative share of fixed cost; orders where there is no revenue).
     con.execute("""
         CREATE TEMP TABLE mix AS
+        WITH cells AS (SELECT influencer_id, brand, campaign, product, sum(revenue + refunds) AS sold,
+                              sum(orders) AS orders
+                       FROM sales_cells GROUP BY ALL),
+             totals AS (SELECT influencer_id, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY 1)
         SELECT c.influencer_id, brand, campaign, product,
-               sum(CASE WHEN t.revenue > 0 THEN c.revenue / t.revenue ELSE c.orders / t.orders END) AS share
-        FROM sales_cells c JOIN sales_by_influencer t USING (influencer_id)
-        WHERE t.revenue > 0 OR t.orders > 0 GROUP BY ALL HAVING share <> 0""")
+               CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
+        FROM cells c JOIN totals t USING (influencer_id)
+        WHERE (t.sold > 0 OR t.orders <> 0) AND share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS
         SELECT influencer_id, brand, campaign, product, share / sum(share) OVER (PARTITION BY influencer_id, brand) AS share

@@ -22,7 +22,7 @@ from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
-
+from warehouse.values import DEFAULT_RULES, ValueRules
 
 
 @dataclasses.dataclass
@@ -44,34 +44,36 @@ class ImportReport:
         return lines
 
 
-def validate_dataset(source_dir: str | os.PathLike) -> ImportReport:
+def validate_dataset(source_dir: str | os.PathLike, rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     """Check a folder as an import would, writing nothing. Raises ImportFailed on errors."""
     connection = quiet(duckdb.connect())
     try:
-        return _stage_and_build(connection, Path(source_dir))
+        return _stage_and_build(connection, Path(source_dir), rules=rules)
     finally:
         connection.close()
 
 
 def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | None = None,
-                   name: str | None = None, append: bool = False) -> ImportReport:
+                   name: str | None = None, append: bool = False,
+                   rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
 
     The data set it replaces is kept in the history (warehouse.history). With `append`, the
     folder's rows are added to the live data set's (warehouse.append: overlaps are refused with
-    ImportFailed) and the whole is rebuilt and swapped in the same way."""
+    ImportFailed) and the whole is rebuilt and swapped in the same way. rules: the settings of the
+    value rule (plausible years; docs/metrics.md, "Reading values")."""
     source_dir = Path(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
         if not append:
-            return _build_and_swap(source_dir, db_path, name, source_dir)
+            return _build_and_swap(source_dir, db_path, name, source_dir, rules)
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
             live_name, _new = appending.merge_into(db_path, source_dir, Path(merged))
-            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir)
+            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules)
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
@@ -108,14 +110,16 @@ def _temp_beside(db_path: Path) -> Path:
     return Path(temp_name)
 
 
-def _build_and_swap(folder: Path, db_path: Path, name: str | None, shown_source: Path) -> ImportReport:
+def _build_and_swap(folder: Path, db_path: Path, name: str | None, shown_source: Path,
+                    rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     try:
         connection = quiet(duckdb.connect(str(temp_path)))
         try:
             report = _stage_and_build(connection, folder, persist=True, name=name or shown_source.name,
-                                      dataset_id=dataset_id, keep_sources=history.sources_dir(db_path, dataset_id))
+                                      dataset_id=dataset_id, keep_sources=history.sources_dir(db_path, dataset_id),
+                                      rules=rules)
             report.source = str(shown_source)
             connection.execute("CHECKPOINT")
         finally:
@@ -142,7 +146,8 @@ def _swap_in(temp_path: Path, db_path: Path) -> None:
 
 
 def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None,
-                     dataset_id: str | None = None, keep_sources: Path | None = None) -> ImportReport:
+                     dataset_id: str | None = None, keep_sources: Path | None = None,
+                     rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     found = discover(source_dir)
     errors, warnings = Findings(), Findings()
     for problem in found.errors:
@@ -152,7 +157,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
         warnings.add(problem)
     sources: dict[str, SourceFile] = {}
     for role, path in found.files.items():
-        source, file_problems = load(connection, role, path)
+        source, file_problems = load(connection, role, path, rules)
         for problem in file_problems:
             errors.add(problem)
         if source is not None:
@@ -162,7 +167,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     for problem in _missing_sales(source_dir, found.files, sources):
         errors.add(problem)
     for source in sources.values():
-        check_values(connection, source, errors)
+        check_values(connection, source, errors, rules)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 
@@ -171,6 +176,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     build.type_posts(connection, sources.get("posts"), extras)
     build.type_sales(connection, sources.get("tracking"), sources["payouts"])
     build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
+    build.type_buyers(connection, sources.get("tracking"), warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)

@@ -1,13 +1,15 @@
 """Payout terms: the basis vocabulary and rates written as text.
 
 Real files write rates as plain numbers or as text: `₹437,947/post`, `₹120/order`,
-`12.3% commission`, `₹53,375/post + 6.2%`. A rate parses into up to three parts: a fee per post,
+`12.3% commission`, `₹53,375/post + 6.2%`, `₹2,500 per post`, `Rs 6k/reel`. A rate parses into up to three parts: a fee per post,
 a fee per order and a commission percentage. A plain number means what the basis says.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
+
+from warehouse.values import AMOUNT, amount
 
 BASES = ("post", "order", "commission", "hybrid", "gifted")
 
@@ -38,15 +40,14 @@ class Rate:
         return self.fee_per_post is None and self.per_order is None and self.commission_pct is None
 
 
-_AMOUNT = r"(?:₹|rs\.?|inr)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)"
-_PER_POST = re.compile(_AMOUNT + r"\s*/\s*(?:post|video|reel)s?\b", re.I)
-_PER_ORDER = re.compile(_AMOUNT + r"\s*/\s*(?:order|sale|conversion)s?\b", re.I)
-_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%", re.I)
-_PLAIN = re.compile(r"^\s*" + _AMOUNT + r"\s*$", re.I)
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+# Amounts are read by the value rule of every money column (values.py): currency before or after,
+# Western or Indian grouping, shorthand (`6k`, `1.5L`).
+_AMOUNT = AMOUNT
+_PER = r"\s*(?:/|\bper\b|\ba\b|\beach\b)\s*"
+_PER_POST = re.compile(_AMOUNT + _PER + r"(?:post|video|reel|story|stories|short)s?\b", re.IGNORECASE)
+_PER_ORDER = re.compile(_AMOUNT + _PER + r"(?:order|sale|conversion)s?\b", re.IGNORECASE)
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%", re.IGNORECASE)
+_PLAIN = re.compile(r"^\s*" + _AMOUNT + r"\s*$", re.IGNORECASE)
 
 
 def parse_rate(text: str | None, basis: str | None) -> Rate | None:
@@ -56,7 +57,7 @@ def parse_rate(text: str | None, basis: str | None) -> Rate | None:
     text = str(text)
     plain = _PLAIN.match(text)
     if plain:
-        value = _number(plain.group(1))
+        value = amount(plain.group(1))
         if basis == "post":
             return Rate(fee_per_post=value)
         if basis == "order":
@@ -71,8 +72,8 @@ def parse_rate(text: str | None, basis: str | None) -> Rate | None:
     per_order = _PER_ORDER.search(text)
     percent = _PERCENT.search(text)
     rate = Rate(
-        fee_per_post=_number(per_post.group(1)) if per_post else None,
-        per_order=_number(per_order.group(1)) if per_order else None,
+        fee_per_post=amount(per_post.group(1)) if per_post else None,
+        per_order=amount(per_order.group(1)) if per_order else None,
         commission_pct=float(percent.group(1)) if percent else None,
     )
     return None if rate.is_empty else rate

@@ -14,6 +14,7 @@ import duckdb
 
 from warehouse import csvfile
 from warehouse.errors import Problem
+from warehouse.values import DEFAULT_RULES, ValueRules, typed_read_is_exact
 
 # What each kind of file may hold: column -> value kind. Required columns are listed separately.
 COLUMNS: dict[str, dict[str, str]] = {
@@ -100,6 +101,8 @@ class SourceFile:
     typed: bool  # numbers and dates already parsed (clean file); else every column is text
     line_column: bool = False  # rows carry `source_line` (read through csvfile); else line = rowid + first_line
     warnings: list[Problem] = dataclasses.field(default_factory=list)  # what reading the file fixed
+    # Text path: the SQL reading each number or date column (warehouse/values.py), decided per column.
+    readings: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -259,8 +262,10 @@ def _parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[s
     return [row[0] for row in connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
 
 
-def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """Stage one file as text columns. Returns problems instead of raising."""
+def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path,
+         rules: ValueRules = DEFAULT_RULES) -> tuple[SourceFile | None, list[Problem]]:
+    """Stage one file, typed if every value reads exactly so (values.py), else as text. Returns
+    problems instead of raising."""
     name = path.name
     if path.stat().st_size == 0:
         return None, [Problem(name, None, None, None, "file is empty")]
@@ -303,7 +308,7 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
         return None, problems
 
     table = f"raw_{role}"
-    staged, problems = _stage_file(connection, role, table, path, layout, header, selected)
+    staged, problems = _stage_file(connection, role, table, path, layout, header, selected, rules)
     if staged is None:
         return None, problems
     typed, line_column, warnings = staged
@@ -334,7 +339,7 @@ class Reading:
 
 
 def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.Layout | None, header: list[str],
-                selected: dict[str, str]):
+                selected: dict[str, str], rules: ValueRules = DEFAULT_RULES):
     """Stage `path` into `table`: DuckDB reads it itself when it can (parquet; a UTF-8 CSV it reads
     strictly, without blank rows), else it reads csvfile's clean copy.
 
@@ -343,7 +348,7 @@ def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.L
     if layout is None or layout.direct:
         try:
             direct = Reading(path, layout.delimiter if layout else None, header, False)
-            typed = _stage_typed_or_text(connection, role, table, direct, selected)
+            typed = _stage_typed_or_text(connection, role, table, direct, selected, rules)
             if layout is None or not _has_blank_rows(connection, table):
                 return (typed, False, []), []
         except duckdb.Error as exc:
@@ -357,21 +362,26 @@ def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.L
         if copy.path is None:
             return None, copy.errors
         try:
-            typed = _stage_typed_or_text(connection, role, table, Reading(copy.path, ",", copy.header, True), selected)
+            typed = _stage_typed_or_text(connection, role, table, Reading(copy.path, ",", copy.header, True), selected,
+                                         rules)
         except duckdb.Error as exc:
             return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
     return (typed, True, copy.warnings), []
 
 
-def _stage_typed_or_text(connection, role: str, table: str, reading: Reading, selected: dict[str, str]) -> bool:
-    """Stage typed if every value parses (the fast path for clean files), else as text, where
-    validation can name each bad row. Returns whether typed; raises duckdb.Error if unreadable."""
+def _stage_typed_or_text(connection, role: str, table: str, reading: Reading, selected: dict[str, str],
+                         rules: ValueRules = DEFAULT_RULES) -> bool:
+    """Stage typed if every value parses and the value rule takes each as DuckDB read it (the fast
+    path for clean files), else as text, where the rule reads each value and validation names each
+    bad one as written. Returns whether typed; raises duckdb.Error if unreadable."""
     try:
         _stage(connection, table, reading, selected, {c: SQL_TYPES[COLUMNS[role][c]] for c in selected})
-        return True
+        if typed_read_is_exact(connection, table, role, {c: COLUMNS[role][c] for c in selected}, rules):
+            return True
     except duckdb.Error:
-        _stage(connection, table, reading, selected, {c: "VARCHAR" for c in selected})
-        return False
+        pass
+    _stage(connection, table, reading, selected, {c: "VARCHAR" for c in selected})
+    return False
 
 
 def _has_blank_rows(connection, table: str) -> bool:
@@ -382,7 +392,8 @@ def _has_blank_rows(connection, table: str) -> bool:
     return connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {blank})").fetchone()[0]
 
 
-SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "BIGINT", "money": "DOUBLE",
+# Counts are read as DOUBLE: DuckDB's BIGINT read rounds `2.5` to 3, which the value rule refuses.
+SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "DOUBLE", "money": "DOUBLE",
              "date": "DATE"}
 
 

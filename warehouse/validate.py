@@ -10,14 +10,21 @@ import duckdb
 from warehouse.errors import MAX_SHOWN, Problem
 from warehouse.rates import BASES, normalise_basis
 from warehouse.sources import COLUMNS, REQUIRED, SourceFile, line_of
-
-# Text → number: tolerate thousands separators, a rupee sign and surrounding spaces.
-NUMBER_SQL = "TRY_CAST(replace(replace(replace(trim({col}), ',', ''), '₹', ''), ' ', '') AS DOUBLE)"
-DATE_SQL = "COALESCE(TRY_CAST(trim({col}) AS DATE), TRY_CAST(TRY_CAST(trim({col}) AS TIMESTAMP) AS DATE))"
+from warehouse.values import (
+    DEFAULT_RULES,
+    ValueRules,
+    date_sql,
+    decimal_evidence_sql,
+    missing_sql,
+    number_sql,
+    numeric_date_parts_sql,
+    value_checks,
+)
 
 
 def present(col: str) -> str:
-    return f"({col} IS NOT NULL AND trim({col}) <> '')"
+    """True where a text cell holds a value (not blank, not a placeholder)."""
+    return f"NOT {missing_sql(col)}"
 
 
 class Findings:
@@ -51,25 +58,19 @@ class Findings:
         return self.total > 0
 
 
-def check_values(connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings):
-    """Missing required values, non-numbers, negatives, impossible dates, duplicate keys, bad basis."""
+def check_values(connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings,
+                 rules: ValueRules = DEFAULT_RULES):
+    """Missing required values, values the value rule refuses (warehouse/values.py), duplicate keys,
+    bad basis. On the text path, first decides how each column is read (source.readings)."""
     kinds = COLUMNS[source.role]
     checks: list[tuple[str, str, str]] = []  # (column, condition, reason)
     for column in source.columns:
-        kind = kinds[column]
         if column in REQUIRED[source.role]:
-            checks.append((column, f"NOT {present(column)}" if not _parsed(source, kind) else f"{column} IS NULL",
-                           "missing value"))
-        if kind in ("count", "money"):
-            number = column if source.typed else NUMBER_SQL.format(col=column)
-            if not source.typed:
-                checks.append((column, f"{present(column)} AND {number} IS NULL", "not a number"))
-                if kind == "count":
-                    checks.append((column, f"{number} <> floor({number})", "not a whole number"))
-            checks.append((column, f"{number} < 0", "negative value"))
-        elif kind == "date" and not source.typed:
-            checks.append((column, f"{present(column)} AND {DATE_SQL.format(col=column)} IS NULL",
-                           "impossible or unreadable date (expected YYYY-MM-DD)"))
+            parsed = source.typed and kinds[column] in ("count", "money", "date")
+            checks.append((column, f"{column} IS NULL" if parsed else missing_sql(column), "missing value"))
+    if not source.typed:
+        # The typed read was kept only because no value breaks these rules (sources.load).
+        checks += _text_checks(connection, source, errors, rules)
     _run_checks(connection, source, checks, errors)
     for column in source.columns:
         if kinds[column] == "key":
@@ -78,8 +79,77 @@ def check_values(connection: duckdb.DuckDBPyConnection, source: SourceFile, erro
             _check_basis(connection, source, column, errors)
 
 
-def _parsed(source: SourceFile, kind: str) -> bool:
-    return source.typed and kind in ("count", "money", "date")
+def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueRules) -> list[tuple[str, str, str]]:
+    """Decides each number and date column's reading, and lists the checks of the values it reads."""
+    kinds = {c: COLUMNS[source.role][c] for c in source.columns if COLUMNS[source.role][c] in ("count", "money", "date")}
+    if not kinds:
+        return []
+    comma_columns, refused = _decide_readings(connection, source, kinds, errors)
+    kinds = {column: kind for column, kind in kinds.items() if column not in refused}
+    checks = []
+    for column, kind in kinds.items():
+        if kind == "date":
+            checks.append((column, f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} ELSE false END",
+                           "impossible or unreadable date (expected e.g. 2025-01-16, 16-01-2025, 16 Jan 2025)"))
+            continue
+        comma_only, dot_only = decimal_evidence_sql(column)
+        mixed = dot_only if column in comma_columns else comma_only
+        checks.append((column, mixed,
+                       "decimal mark differs from the rest of the column (',' and '.' both used as decimal mark)"))
+        checks.append((column, (f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} AND NOT ({mixed}) "
+                               "ELSE false END"),
+                       ("not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; a decimal comma only when the whole "
+                       "column uses it)")))
+    return checks + value_checks(source.role, kinds, source.readings, rules)
+
+
+def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
+                     errors: Findings) -> tuple[set[str], set[str]]:
+    """How each column of the text path is read: its decimal mark (',' only when some value can only
+    be read with it and none only with '.'), its day-month order (day-first when some first number
+    exceeds 12, month-first when some second one does; refused when neither and the order matters).
+    Fills source.readings; returns the decimal-comma columns and the date columns refused."""
+    aggregates, names = [], []
+    for column, kind in kinds.items():
+        if kind == "date":
+            first, second = numeric_date_parts_sql(column)
+            line = line_of(source)
+            aggregates += [f"min({line}) FILTER (WHERE {first} > 12)", f"min({line}) FILTER (WHERE {second} > 12)",
+                           f"min({line}) FILTER (WHERE {first} <> {second} AND {first} <= 12 AND {second} <= 12)"]
+        else:
+            aggregates += [f"count(*) FILTER (WHERE {decimal_evidence_sql(column)[0]})", "NULL", "NULL"]
+        names.append(column)
+    found = connection.execute(f"SELECT {', '.join(aggregates)} FROM {source.table}").fetchone()
+    comma_columns, refused = set(), set()
+    for i, column in enumerate(names):
+        a, b, c = found[3 * i: 3 * i + 3]
+        if kinds[column] != "date":
+            # Only a column with values that need a decimal comma is looked at for values that need a point.
+            if a and not _count_where(connection, source, decimal_evidence_sql(column)[1]):
+                comma_columns.add(column)
+            source.readings[column] = number_sql(column, decimal_comma=column in comma_columns)
+            continue
+        source.readings[column] = date_sql(column, day_first=not (b is not None and a is None))
+        if (a is not None and b is not None) or (a is None and b is None and c is not None):
+            refused.add(column)
+        if a is not None and b is not None:
+            _refuse_date_order(connection, source, column, b, errors,
+                               f"day-first and month-first dates in one column (row {a} has "
+                               "a day above 12 first, this row second)")
+        elif a is None and b is None and c is not None:
+            _refuse_date_order(connection, source, column, c, errors,
+                               "the order of day and month cannot be told: no date in this column has a number "
+                               "above 12 in either place (write dates as YYYY-MM-DD)")
+    return comma_columns, refused
+
+
+def _count_where(connection, source: SourceFile, condition: str) -> int:
+    return connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}").fetchone()[0]
+
+
+def _refuse_date_order(connection, source: SourceFile, column: str, line: int, errors: Findings, reason: str):
+    value, = connection.execute(f"SELECT {column} FROM {source.table} WHERE {line_of(source)} = ?", [line]).fetchone()
+    errors.add(Problem(source.path.name, int(line), column, value, reason))
 
 
 def _run_checks(connection, source: SourceFile, checks, errors: Findings):
