@@ -139,10 +139,20 @@ def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str
     return wh.query(sql, params + posts_params + from_params)
 
 
-def top_by(wh, filters: Filters, settings: Settings, expression: str, n: int) -> pd.DataFrame:
-    """The n influencers of the selection with the highest SQL `expression` of their `revenue` and
-    `spend` (where it is defined and finite), ties by influencer id: id, name, platform, revenue,
-    spend. The database sorts; only n rows come back."""
+# Orders of the top-n lists the database can sort by itself: SQL over an influencer's revenue and spend.
+TOP_ORDERS = {"revenue": "revenue", "roas": "CASE WHEN spend <> 0 THEN revenue / spend END"}
+
+
+def top_by(wh, filters: Filters, settings: Settings, key: str, n: int) -> pd.DataFrame:
+    """The n influencers of the selection with the highest `key` (a key of TOP_ORDERS: revenue, roas).
+
+    Only influencers where the key is defined and finite, ties by influencer id. Columns:
+    influencer_id, name, platform, revenue (₹), spend (₹). The database sorts; only n rows come back.
+    Raises ValueError for a key outside TOP_ORDERS.
+    """
+    if key not in TOP_ORDERS:
+        raise ValueError(f"top_by: unknown key {key!r}; choose from {', '.join(sorted(TOP_ORDERS))}")
+    expression = TOP_ORDERS[key]
     per_sql, params, _ = _per_influencer(filters, settings, (), None)
     from_sql, from_params = _influencers_with(filters, settings, ("influencer_id",), None)
     sql = f"""
