@@ -1,29 +1,15 @@
 """Data page: upload → validate (nothing changes) → import (atomic swap), data set info, sample download.
 
-Uploaded files never live in module state or in the browser after they arrive: the upload
-callback decodes them into a fresh folder `<upload root>/<token>/` (token: 32 random hex digits)
-and keeps only the token in a dcc.Store. Import reads the folder the token names (the token is
-checked against its pattern first, so it cannot point anywhere else) and deletes it afterwards.
-Folders older than UPLOAD_TTL_SECONDS are removed whenever a new upload arrives.
-
-The upload root is HKDASH_UPLOAD_DIR, else `<system temp>/hkdash-uploads`. File names are reduced
-to their last path component, and only .csv / .parquet files are kept (a .zip is unpacked, with a
-limit on the bytes it may expand to).
+The files themselves are handled by the data layer (warehouse/uploads.py): these callbacks hand it
+what dcc.Upload sent, keep only the upload's token in a dcc.Store, and show what it reports.
 """
 from __future__ import annotations
 
 import base64
-import binascii
-import dataclasses
 import datetime as dt
 import io
 import logging
-import os
-import re
-import secrets
-import shutil
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -31,185 +17,21 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html, no_update
 
 import metrics
-
 from callbacks import common
-from metrics import format as fmt
 from components.cards import notice, stat_list
+from components.ids import data as ids
+from components.ids.shell import URL
 from components.upload import MAX_SHOWN, files_table, problems_table
+from metrics import format as fmt
+from warehouse import uploads
 
 log = logging.getLogger(__name__)
 
-UPLOAD_TTL_SECONDS = 2 * 3600
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-FOLDER_RE = re.compile(r"^[0-9a-f]{32}(\.importing)?$")  # upload folders, and those an import has claimed
-DATA_EXTENSIONS = (".csv", ".parquet")
-MAX_UNZIPPED_BYTES = 2 * 1024 ** 3  # what one .zip may expand to
-MAX_NAME_CHARS = 120
-DEFAULT_NAME = "Uploaded data set"
 SAMPLE_ORDERS = 20_000
 SAMPLE_SEED = 42
 
 
-# --- upload folders ------------------------------------------------------------------------------
-
-def upload_root() -> Path:
-    root = Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads")
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
-
-
-def upload_dir(token, root: Path | None = None) -> Path | None:
-    """The folder of an upload token, or None when the token is malformed or its folder is gone."""
-    if not isinstance(token, str) or not TOKEN_RE.match(token):
-        return None
-    folder = (root or upload_root()) / token
-    return folder if folder.is_dir() else None
-
-
-def cleanup_uploads(root: Path, max_age: float = UPLOAD_TTL_SECONDS, now: float | None = None) -> int:
-    """Remove upload folders older than max_age seconds; returns how many were removed."""
-    now = time.time() if now is None else now
-    removed = 0
-    for folder in root.iterdir():
-        if not (folder.is_dir() and FOLDER_RE.match(folder.name)):
-            continue
-        try:
-            if now - folder.stat().st_mtime > max_age:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
-        except FileNotFoundError:  # removed by another worker meanwhile
-            pass
-    return removed
-
-
-def safe_name(name) -> str | None:
-    """The last path component of an uploaded file's name, made safe; None when nothing usable is left.
-
-    Folder parts (`a/b/c.csv`, `..\\x.csv`) are dropped, control characters removed, characters
-    outside letters, digits, space and `._()-` replaced by `_`; hidden files (leading dot) are refused.
-    """
-    if not isinstance(name, str):
-        return None
-    base = name.replace("\\", "/").split("/")[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    base = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", base)
-    if not base or base in (".", "..") or base.startswith(".") or len(base) > MAX_NAME_CHARS:
-        return None
-    return base
-
-
-@dataclasses.dataclass
-class Upload:
-    token: str
-    folder: Path
-    saved: list[str]
-    skipped: list[tuple[str, str]]  # (name as sent, why it was not used)
-
-
-def _decode(content: str) -> bytes:
-    header, _, payload = (content or "").partition(",")
-    if not header.startswith("data:"):
-        raise ValueError("not a data URL")
-    if ";base64" in header:
-        return base64.b64decode(payload, validate=True)
-    from urllib.parse import unquote_to_bytes
-
-    return unquote_to_bytes(payload)
-
-
-def _store(folder: Path, name: str, data_chunks, saved: list[str], skipped: list, shown_name: str) -> None:
-    if name in saved:
-        skipped.append((shown_name, f"a second file named {name}"))
-        return
-    with open(folder / name, "xb") as handle:
-        for chunk in data_chunks:
-            handle.write(chunk)
-    saved.append(name)
-
-
-def _unzip(folder: Path, data: bytes, zip_name: str, saved: list[str], skipped: list) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        skipped.append((zip_name, "not a readable .zip file"))
-        return
-    budget = MAX_UNZIPPED_BYTES
-    with archive:
-        for member in archive.infolist():
-            if member.is_dir():
-                continue
-            shown = f"{zip_name}: {member.filename}"
-            name = safe_name(member.filename)
-            if name is None or "__MACOSX" in member.filename.split("/"):
-                if not member.filename.split("/")[-1].startswith("."):
-                    skipped.append((shown, "file name not usable"))
-                continue
-            if not name.lower().endswith(DATA_EXTENSIONS):
-                skipped.append((shown, "not a .csv or .parquet file"))
-                continue
-            if member.file_size > budget:
-                skipped.append((shown, "expands beyond the upload limit"))
-                continue
-
-            def chunks(member=member):
-                nonlocal budget
-                with archive.open(member) as source:
-                    while block := source.read(1 << 20):
-                        budget -= len(block)
-                        if budget < 0:
-                            raise ValueError("expands beyond the upload limit")
-                        yield block
-            try:
-                _store(folder, name, chunks(), saved, skipped, shown)
-            except (ValueError, zipfile.BadZipFile, OSError) as error:
-                (folder / name).unlink(missing_ok=True)
-                skipped.append((shown, str(error) or "could not be read"))
-
-
-def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
-    """Decode the files of one dcc.Upload event into a fresh folder under the upload root."""
-    root = root or upload_root()
-    contents = contents if isinstance(contents, list) else ([contents] if contents else [])
-    filenames = filenames if isinstance(filenames, list) else ([filenames] if filenames else [])
-    token = secrets.token_hex(16)
-    folder = root / token
-    folder.mkdir(mode=0o700)
-    saved: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    for index, content in enumerate(contents):
-        sent = filenames[index] if index < len(filenames) else None
-        shown = str(sent) if sent is not None else f"file {index + 1}"
-        name = safe_name(sent)
-        if name is None:
-            skipped.append((shown, "file name not usable"))
-            continue
-        lower = name.lower()
-        if not lower.endswith(DATA_EXTENSIONS + (".zip",)):
-            skipped.append((shown, "not a .csv, .parquet or .zip file"))
-            continue
-        try:
-            data = _decode(content)
-        except (ValueError, binascii.Error):
-            skipped.append((shown, "could not be decoded"))
-            continue
-        if lower.endswith(".zip"):
-            _unzip(folder, data, name, saved, skipped)
-        else:
-            _store(folder, name, [data], saved, skipped, shown)
-    return Upload(token, folder, saved, skipped)
-
-
 # --- validation / import reports ------------------------------------------------------------------
-
-def validate_folder(folder: Path):
-    """(ImportReport, None) when the folder would import, else (None, ImportFailed)."""
-    from warehouse import ImportFailed, validate_dataset
-
-    try:
-        return validate_dataset(folder), None
-    except ImportFailed as failure:
-        return None, failure
-
 
 def _skipped_notice(skipped):
     if not skipped:
@@ -225,11 +47,12 @@ def _warnings_block(warnings, total: int):
     return html.Div([
         html.H3(f"{fmt.count(total)} warning{'s' if total != 1 else ''} (the import goes ahead)",
                 className="h6 mt-3"),
-        problems_table(warnings, total, kind="warning", table_id="data-warnings"),
+        problems_table(warnings, total, kind="warning", table_id=ids.WARNINGS_TABLE),
     ])
 
 
-def report_children(upload: Upload, report, failure) -> list:
+def report_children(upload: uploads.Upload, report, failure) -> list:
+    """What an upload gave: skipped files, then the errors (nothing can be imported) or the files and warnings."""
     children = [_skipped_notice(upload.skipped)]
     if not upload.saved:
         children.append(notice("No data file arrived: upload the .csv or .parquet files (or a .zip of them).",
@@ -242,8 +65,8 @@ def report_children(upload: Upload, report, failure) -> list:
                 html.Strong(f"{fmt.count(failure.total)} error{'s' if failure.total != 1 else ''}: "),
                 "this data set cannot be imported. Nothing was changed; the current data set stays loaded. "
                 "Fix the rows below and upload again.",
-            ], color="danger", className="py-2", id="data-report-status"),
-            problems_table(failure.errors, failure.total, kind="error", table_id="data-errors"),
+            ], color="danger", className="py-2", id=ids.REPORT_STATUS),
+            problems_table(failure.errors, failure.total, kind="error", table_id=ids.ERRORS_TABLE),
             _warnings_block(failure.warnings, len(failure.warnings)),
         ]
         return children
@@ -256,8 +79,8 @@ def report_children(upload: Upload, report, failure) -> list:
             html.I(className="bi bi-check-circle me-2", **{"aria-hidden": "true"}),
             html.Strong("Valid. "),
             "Nothing has changed yet: press Import to replace the current data set with this one.",
-        ], color="success", className="py-2", id="data-report-status"),
-        files_table(report.files, report.rows, table_id="data-files"),
+        ], color="success", className="py-2", id=ids.REPORT_STATUS),
+        files_table(report.files, report.rows, table_id=ids.FILES_TABLE),
         *unused, *ignored,
         _warnings_block(report.warnings, report.warning_count),
     ]
@@ -265,6 +88,7 @@ def report_children(upload: Upload, report, failure) -> list:
 
 
 def import_success(report, name: str, info: dict | None) -> dbc.Alert:
+    """The green alert after an import: the data set's counts and a link to the overview."""
     info = info or {}
     counts = ", ".join(f"{fmt.count(info.get(key))} {label}" for key, label in (
         ("influencers", "influencers"), ("posts", "posts"), ("sales_rows", "sales rows"), ("payouts", "payout rows"))
@@ -277,74 +101,70 @@ def import_success(report, name: str, info: dict | None) -> dbc.Alert:
         "Every page now shows this data set: ",
         html.A("open the overview", href="/", className="alert-link"),
         " (reloads the filters).",
-    ], color="success", id="data-import-status")
+    ], color="success", id=ids.IMPORT_STATUS)
 
 
 def import_failure(message: str, failure=None) -> html.Div:
+    """The red alert of an import that did not happen, with its errors when there are any."""
     return html.Div([
         dbc.Alert([html.I(className="bi bi-x-octagon me-2", **{"aria-hidden": "true"}), message],
-                  color="danger", id="data-import-status"),
-        problems_table(failure.errors, failure.total, table_id="data-import-errors") if failure is not None else None,
+                  color="danger", id=ids.IMPORT_STATUS),
+        problems_table(failure.errors, failure.total, table_id=ids.IMPORT_ERRORS_TABLE) if failure is not None else None,
     ])
-
-
-def dataset_name(text) -> str:
-    spaced = " ".join(str(text or "").split())  # tabs and new lines become single spaces
-    cleaned = "".join(ch for ch in spaced if ch.isprintable())[:80].strip()
-    return cleaned or DEFAULT_NAME
 
 
 def run_import(store, name_text) -> tuple:
     """Import the uploaded folder into the app's warehouse. Returns (result children, imported marker)."""
-    from warehouse import ImportFailed, default_db_path, import_dataset
+    from warehouse import ImportFailed, default_db_path
 
-    folder = upload_dir((store or {}).get("token"))
-    if folder is None or not (store or {}).get("valid"):
-        return import_failure("Nothing to import: upload a valid data set first (uploads expire after "
-                              f"{UPLOAD_TTL_SECONDS // 3600} hours)."), no_update
-    # Claim the folder so that a second click cannot import it twice.
-    claimed = folder.with_name(folder.name + ".importing")
+    store = store or {}
+    if not store.get("valid"):
+        return _nothing_to_import(), no_update
+    name = uploads.dataset_name(name_text)
     try:
-        folder.rename(claimed)
-    except OSError:
+        report = uploads.import_upload(store.get("token"), default_db_path(), name)
+    except uploads.UploadGone:
+        return _nothing_to_import(), no_update
+    except uploads.UploadBusy:
         return import_failure("This upload is already being imported."), no_update
-    name = dataset_name(name_text)
-    try:
-        report = import_dataset(claimed, default_db_path(), name=name)
     except ImportFailed as failure:
         return import_failure(f"{fmt.count(failure.total)} errors: nothing was imported; the current data set is "
                               "unchanged.", failure), no_update
-    except Exception as error:  # disk full, permissions…: the swap never happened
+    except Exception as error:  # noqa: BLE001 - disk full, permissions…: the swap never happened; say so, log it
         log.exception("import of an uploaded data set failed")
         return import_failure(f"The import failed ({type(error).__name__}): the current data set is unchanged."), no_update
-    finally:
-        shutil.rmtree(claimed, ignore_errors=True)
-    try:
-        info = metrics.dataset_info(common.warehouse())
-    except Exception:  # the import worked; the summary is a nicety
-        info = None
-    return import_success(report, name, info), dt.datetime.now(dt.timezone.utc).isoformat()
+    return import_success(report, name, _info_after_import()), dt.datetime.now(dt.UTC).isoformat()
+
+
+def _nothing_to_import() -> html.Div:
+    return import_failure("Nothing to import: upload a valid data set first (uploads expire after "
+                          f"{uploads.UPLOAD_TTL_SECONDS // 3600} hours).")
+
+
+@common.when_no_data_set(lambda error: None)
+def _info_after_import() -> dict | None:
+    return metrics.dataset_info(common.warehouse())
 
 
 @callback(
-    Output("data-report", "children"),
-    Output("data-upload-store", "data"),
-    Output("data-import", "disabled"),
-    Output("data-import-result", "children"),
-    Output("data-imported", "data"),
-    Output("data-upload", "contents"),
-    Input("data-upload", "contents"),
-    Input("data-import", "n_clicks"),
-    State("data-upload", "filename"),
-    State("data-upload-store", "data"),
-    State("data-name", "value"),
-    running=[(Output("data-import", "disabled"), True, False), (Output("data-upload", "disabled"), True, False)],
+    Output(ids.REPORT, "children"),
+    Output(ids.UPLOAD_STORE, "data"),
+    Output(ids.IMPORT, "disabled"),
+    Output(ids.IMPORT_RESULT, "children"),
+    Output(ids.IMPORTED, "data"),
+    Output(ids.UPLOAD, "contents"),
+    Input(ids.UPLOAD, "contents"),
+    Input(ids.IMPORT, "n_clicks"),
+    State(ids.UPLOAD, "filename"),
+    State(ids.UPLOAD_STORE, "data"),
+    State(ids.NAME, "value"),
+    running=[(Output(ids.IMPORT, "disabled"), True, False), (Output(ids.UPLOAD, "disabled"), True, False)],
     prevent_initial_call=True,
 )
 def upload_or_import(contents, _n_clicks, filenames, store, name):
     """One callback for both steps, so the upload's contents are sent once (then cleared) and the
     Import button's state has a single owner."""
-    if ctx.triggered_id == "data-import":
+    if ctx.triggered_id == ids.IMPORT:
         return handle_import(store, name)
     return handle_upload(contents, filenames, store)
 
@@ -353,7 +173,7 @@ def handle_import(store, name) -> tuple:
     """Outputs of upload_or_import for an Import click."""
     result, imported = run_import(store, name)
     if imported is no_update:  # failed: the upload stays importable only if its folder is still there
-        still = upload_dir((store or {}).get("token")) is not None and bool((store or {}).get("valid"))
+        still = uploads.upload_dir((store or {}).get("token")) is not None and bool((store or {}).get("valid"))
         return no_update, store if still else None, not still, result, no_update, no_update
     return no_update, None, True, result, imported, no_update
 
@@ -362,16 +182,8 @@ def handle_upload(contents, filenames, store) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
         return (no_update,) * 6
-    root = upload_root()
-    cleanup_uploads(root)
-    previous = upload_dir((store or {}).get("token"), root)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-    upload = receive_upload(contents, filenames, root)
-    report, failure = validate_folder(upload.folder) if upload.saved else (None, None)
+    upload, report, failure = uploads.accept_upload(contents, filenames, (store or {}).get("token"))
     valid = report is not None
-    if not valid:
-        shutil.rmtree(upload.folder, ignore_errors=True)
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
     return report_children(upload, report, failure), new_store, not valid, None, no_update, None
 
@@ -385,7 +197,7 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
         then = dt.datetime.fromisoformat(imported_at)
     except ValueError:
         return None
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     seconds = max(0.0, (now - then).total_seconds())
     for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size:
@@ -404,9 +216,10 @@ def _date(text: str | None) -> str:
 
 
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
+    """The "current data set" card: name, warnings, when imported, what it holds, where from."""
     if not info:
         return [html.P("No data set imported yet: upload one below, or download the sample data set and "
-                       "import it.", className="mb-0", id="data-info-empty")]
+                       "import it.", className="mb-0", id=ids.INFO_EMPTY)]
     imported = str(info.get("imported_at") or "")
     when = imported[:16].replace("T", " ") + " UTC" if imported else "—"
     age = _age(imported, now)
@@ -425,10 +238,10 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
          else "estimated from orders (no user_id in the sales)"),
     ]
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
-    if source and not source.startswith(str(upload_root())):
+    if source and not source.startswith(str(uploads.upload_root())):
         details.append(html.Li(["Imported from: ", html.Code(source)]))
     children = [
-        html.Div([html.Strong(str(info.get("name") or "data set"), id="data-info-name", className="fs-5 me-2"),
+        html.Div([html.Strong(str(info.get("name") or "data set"), id=ids.INFO_NAME, className="fs-5 me-2"),
                   dbc.Badge(f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings",
                             color="warning" if warnings else "success",
                             text_color="dark" if warnings else None, className="align-middle")],
@@ -446,15 +259,10 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     return children
 
 
-@callback(Output("data-info", "children"), Input("url", "pathname"), Input("data-imported", "data"))
+@callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"))
+@common.when_no_data_set(lambda error: info_children(None))
 def dataset_info_card(_pathname, _imported):
-    try:
-        info = metrics.dataset_info(common.warehouse())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return info_children(None)
-        raise
-    return info_children(info)
+    return info_children(metrics.dataset_info(common.warehouse()))
 
 
 # --- sample data set ------------------------------------------------------------------------------
@@ -473,9 +281,9 @@ def sample_zip(orders: int = SAMPLE_ORDERS, seed: int = SAMPLE_SEED) -> bytes:
 
 
 @callback(
-    Output("data-sample-download", "data"),
-    Input("data-sample", "n_clicks"),
-    running=[(Output("data-sample", "disabled"), True, False)],
+    Output(ids.SAMPLE_DOWNLOAD, "data"),
+    Input(ids.SAMPLE, "n_clicks"),
+    running=[(Output(ids.SAMPLE, "disabled"), True, False)],
     prevent_initial_call=True,
 )
 def download_sample(n_clicks):
