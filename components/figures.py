@@ -72,12 +72,6 @@ FONT_FAMILY = '"Noto Sans", system-ui, -apple-system, "Segoe UI", Roboto, Arial,
 NO_DATA = "No data for these filters"
 
 
-def platform_colour(name, index: int = 0) -> str:
-    if name in PLATFORM_COLOURS:
-        return PLATFORM_COLOURS[name]
-    return _EXTRA_COLOURS[index % len(_EXTRA_COLOURS)]
-
-
 def platform_colours(names) -> dict:
     """Stable colour for each name: known platforms keep theirs, others take the extra palette."""
     out, extra = {}, 0

@@ -1,7 +1,6 @@
 """The columns of the influencer ranking grid: shared by its page (the grid) and its callback
 (which sends only these fields of each row)."""
-from components.tables import (bool_col, count_col, decimal_col, followers_col, money_col, pct_col, ratio_col,
-                               text_col)
+from components.tables import bool_col, count_col, decimal_col, followers_col, money_col, pct_col, ratio_col, text_col
 
 RANKING_COLUMNS = [
     count_col("rank", "#", maxWidth=80, minWidth=64, pinned="left",
