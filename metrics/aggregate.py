@@ -8,7 +8,13 @@ import pandas as pd
 
 from metrics.filters import Filters
 from metrics.selection import (
-    INFLUENCER_GROUPS, fact_conditions, fact_table, group_sql, influencer_conditions, post_conditions, tier_sql,
+    INFLUENCER_GROUPS,
+    fact_conditions,
+    fact_table,
+    group_sql,
+    influencer_conditions,
+    post_conditions,
+    tier_sql,
     where,
 )
 from metrics.settings import Settings
@@ -64,7 +70,8 @@ def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str
     Influencer attributes are not grouped here: the caller joins `per` to `influencers` for them.
     """
     table = fact_table(filters, sale_groups)
-    measures, sales_only = SUMS, ([], [])
+    measures: tuple[str, ...] = SUMS
+    sales_only: tuple[list[str], list] = ([], [])
     if "source" in sale_groups:
         # A tracking source is a property of sales; fixed costs have none, so a breakdown by source
         # has no spend, and lists the rows of sales only (cost rows carry no source of their own).
@@ -213,6 +220,9 @@ def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str,
 
 
 def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Series | None) -> pd.DataFrame:
+    """A copy of an engagement_sums() frame with engagement_rate_pct (% of settings.engagement_basis)
+    and, given the rows' spend (₹), cpe (₹ per engagement), cpm (₹ per 1,000 impressions, else reach)
+    and cpm_basis ("impressions" / "reach"). Undefined ratios are None."""
     frame = frame.copy()
     basis = settings.engagement_basis
     numerator = {"reach": "engagements_with_reach", "impressions": "engagements_with_impressions",

@@ -17,7 +17,14 @@ RANKING_COLUMNS = [
 
 def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
             influencer_id: str | None = None) -> pd.DataFrame:
-    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id)."""
+    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id).
+
+    Columns: RANKING_COLUMNS: rank, identity (influencer_id, name, platform, category, tier,
+    gender, persona, known), followers, posts, orders, new_customers (counts), revenue, spend, aov,
+    cost_per_order, cac, cpe, revenue_per_follower (₹), cpm (₹ per 1,000), roas (×), roi_pct,
+    engagement_rate_pct (%), efficiency_score (0–100), poor_performer (bool). Ratios are None
+    where undefined.
+    """
     frame = influencer_rows(wh, filters, settings, influencer_id)
     frame["posts"] = frame["posts"].fillna(0).astype(int)
     frame = add_ratios(frame, settings)

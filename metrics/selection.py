@@ -21,6 +21,8 @@ GROUPS = INFLUENCER_GROUPS + SALE_GROUPS
 
 
 def tier_sql(settings: Settings, alias: str = "i") -> str:
+    """SQL of a creator's follower tier (Nano … Mega by settings.tier_bounds; 'Unknown' for creators
+    missing from the influencers file or without a follower count) over influencers `alias`."""
     micro, mid, macro, mega = settings.tier_bounds
     followers = f"{alias}.follower_count"
     return (f"CASE WHEN NOT {alias}.known OR {followers} IS NULL THEN 'Unknown' "
@@ -65,6 +67,7 @@ def fact_table(filters: Filters, groups: tuple[str, ...] = ()) -> str:
 
 
 def influencer_conditions(filters: Filters, settings: Settings, alias: str = "i") -> tuple[list[str], list]:
+    """Influencer-attribute filters (platform, category, tier) on influencers `alias`: (conditions, params)."""
     conditions, params = [], []
     for column, expression in (("platform", f"{alias}.platform"), ("category", f"{alias}.category"),
                                ("tier", tier_sql(settings, alias))):
@@ -92,7 +95,8 @@ def post_conditions(filters: Filters, alias: str = "p") -> tuple[list[str], list
     A post that names no brand stays in under a brand filter (its cost follows the sales mix);
     posts carry no campaign or product, so those filters leave posts as they are.
     """
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list = []
     if filters.brand:
         conditions.append(f"({alias}.brand IS NULL OR {alias}.brand IN ({', '.join('?' * len(filters.brand))}))")
         params.extend(filters.brand)
@@ -111,6 +115,7 @@ def _with_date_range(conditions: list[str], params: list, filters: Filters, alia
 
 
 def where(*parts: tuple[list[str], list]) -> tuple[str, list]:
+    """`WHERE a AND b …` of (conditions, params) parts, and their parameters in order ('' for none)."""
     conditions = [c for part in parts for c in part[0]]
     params = [p for part in parts for p in part[1]]
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", params

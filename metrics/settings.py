@@ -9,6 +9,10 @@ TIER_NAMES = ("Nano", "Micro", "Mid", "Macro", "Mega")
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
+    """The assumptions every figure uses (METRICS.md): baseline share, new-customer share, the
+    poor-performer thresholds, the engagement-rate basis and the follower tier bounds. Raises
+    ValueError for a value out of range."""
+
     # Incrementality: share of attributed revenue assumed to have happened anyway.
     baseline_share: float = 0.02
     # Share of orders counted as new customers where sales carry no user_id.
@@ -34,6 +38,7 @@ class Settings:
         object.__setattr__(self, "tier_bounds", bounds)
 
     def tier_of(self, followers: float | None) -> str:
+        """The tier name of a follower count (Nano … Mega; 'Unknown' for None)."""
         if followers is None:
             return "Unknown"
         for name, lower in reversed(list(zip(TIER_NAMES[1:], self.tier_bounds))):
@@ -42,6 +47,7 @@ class Settings:
         return "Nano"
 
     def as_dict(self) -> dict:
+        """The settings as a plain dict (as `summary --json` prints them)."""
         return dataclasses.asdict(self)
 
 

@@ -106,7 +106,7 @@ def _render_charts(charts: list[dict]) -> tuple[list[dict], dict[str, bytes]]:
             [c["figure"] for _, c in todo],
             sizes=[(c.get("width"), c.get("height")) for _, c in todo],
         )
-        for (i, c), svg in zip(todo, svgs):
+        for (_, c), svg in zip(todo, svgs):
             c["svg"] = svg
     for i, c in enumerate(out):
         svg = c.get("svg")

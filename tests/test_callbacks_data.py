@@ -5,16 +5,14 @@ import base64
 import datetime as dt
 import hashlib
 import io
-import os
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from dash import no_update
+from dash_helpers import find, text, triggered
 
 import metrics
-from dash_helpers import find, text, triggered
 from callbacks import common
 from callbacks import data as cb
 from warehouse import import_dataset, uploads
@@ -188,7 +186,7 @@ def test_dataset_info_without_warehouse(tmp_path, monkeypatch):
 
 
 def test_age():
-    now = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
     assert cb._age("2025-03-01T11:59:30+00:00", now) == "just now"
     assert cb._age("2025-03-01T10:00:00+00:00", now) == "2 hours ago"
     assert cb._age("2025-02-28T12:00:00+00:00", now) == "1 day ago"

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
-from callbacks import campaigns, categories, common, content, data, filters, influencers, insights, overview, payouts
-from callbacks import platforms
 from dash_helpers import text
+
+from callbacks import (
+    campaigns,
+    categories,
+    common,
+    content,
+    data,
+    filters,
+    influencers,
+    insights,
+    overview,
+    payouts,
+    platforms,
+)
 
 # (callback, arguments, index of the empty-state output or None when the callback has none)
 PAGE_CALLBACKS = [

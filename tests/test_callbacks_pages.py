@@ -10,14 +10,14 @@ import orjson
 import pytest
 from dash import Patch, html, no_update
 from dash._utils import to_json
+from dash_helpers import find, text, triggered
+from query_counter import counting_queries, repeated
 
 import metrics
 from callbacks import campaigns, categories, common, influencers, platforms, tables
-from components.payload import plain_json
 from components import figures
-from dash_helpers import find, text, triggered
+from components.payload import plain_json
 from metrics import format as fmt
-from query_counter import counting_queries, repeated
 
 
 @pytest.fixture(scope="module")

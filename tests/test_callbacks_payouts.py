@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import pytest
+from dash_helpers import find, text
+from query_counter import counting_queries, repeated
 
 import metrics
 from callbacks import common
 from callbacks import payouts as cb
-from dash_helpers import find, text
-from query_counter import counting_queries, repeated
 from warehouse import import_dataset
 
 
