@@ -24,6 +24,7 @@ from components.ids.shell import URL
 from components.upload import MAX_SHOWN, files_table, problems_table
 from metrics import format as fmt
 from warehouse import uploads
+from warehouse.db import WarehouseOutdated
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +216,12 @@ def _date(text: str | None) -> str:
         return str(text)
 
 
+def outdated_children() -> list:
+    """The "current data set" card when the warehouse was built by another version of hkdash."""
+    return [html.P("The current data set was imported by another version of hkdash: import it again (upload it "
+                   "below, or `hkdash import DIR`).", className="mb-0", id=ids.INFO_EMPTY)]
+
+
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     """The "current data set" card: name, warnings, when imported, what it holds, where from."""
     if not info:
@@ -260,7 +267,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
 
 
 @callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"))
-@common.when_no_data_set(lambda error: info_children(None))
+@common.when_no_data_set(lambda error: outdated_children() if isinstance(error, WarehouseOutdated) else info_children(None))
 def dataset_info_card(_pathname, _imported):
     return info_children(metrics.dataset_info(common.warehouse()))
 

@@ -19,7 +19,7 @@ from components.filter_bar import FILTER_FIELDS
 from components.ids import shell as ids
 from metrics import format as fmt
 from metrics.filters import FilterError, Filters
-from warehouse.db import WarehouseMissing
+from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 FIELDS = tuple(field for field, _, _ in FILTER_FIELDS)
 LABELS = {field: label for field, label, _ in FILTER_FIELDS}
@@ -182,7 +182,9 @@ def dataset_line(info: dict | None) -> str:
 
 
 @callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"))
-@common.when_no_data_set(lambda error: dataset_line(None))
+@common.when_no_data_set(
+    lambda error: "Data set to import again (another hkdash version)" if isinstance(error, WarehouseOutdated)
+    else dataset_line(None))
 def dataset_info(_pathname):
     return dataset_line(metrics.dataset_info(common.warehouse()))
 

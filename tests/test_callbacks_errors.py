@@ -98,7 +98,10 @@ def test_unexpected_errors_propagate(callback, args, broken_warehouse):
         callback(*args)
 
 
-def test_footer_and_data_card_say_outdated_too(outdated_db):
+def test_footer_and_data_card_say_outdated_too(outdated_db, tmp_path, monkeypatch):
+    assert filters.dataset_info("/") == "Data set to import again (another hkdash version)"
+    assert "imported by another version of hkdash: import it again" in text(data.dataset_info_card("/data", None))
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "none.duckdb"))
     assert filters.dataset_info("/") == "No data set imported"
     assert "No data set imported yet" in text(data.dataset_info_card("/data", None))
 
