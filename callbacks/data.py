@@ -19,10 +19,12 @@ from dash import Input, Output, State, callback, ctx, html, no_update
 import metrics
 from callbacks import common
 from components.cards import notice, stat_list
+from components.history import RESTORED_ID
 from components.ids import data as ids
 from components.ids.shell import URL
 from components.upload import MAX_SHOWN, files_table, problems_table
 from metrics import format as fmt
+from warehouse import upload_limits as limits
 from warehouse import uploads
 from warehouse.db import WarehouseOutdated
 
@@ -114,27 +116,34 @@ def import_failure(message: str, failure=None) -> html.Div:
     ])
 
 
-def run_import(store, name_text) -> tuple:
-    """Import the uploaded folder into the app's warehouse. Returns (result children, imported marker)."""
+def run_import(store, name_text, append: bool = False) -> tuple:
+    """Import (or append) the uploaded folder into the app's warehouse. Returns (result children,
+    imported marker); records the import or its refusal in the audit log."""
+    import auth
     from warehouse import ImportFailed, default_db_path
 
     store = store or {}
     if not store.get("valid"):
         return _nothing_to_import(), no_update
-    name = uploads.dataset_name(name_text)
+    name = uploads.dataset_name(name_text) if (name_text or not append) else None  # append keeps the name
+    action = "append" if append else "import"
+    files = ", ".join(store.get("files") or [])
     try:
-        report = uploads.import_upload(store.get("token"), default_db_path(), name)
+        report = uploads.import_upload(store.get("token"), default_db_path(), name, append=append)
     except uploads.UploadGone:
         return _nothing_to_import(), no_update
     except uploads.UploadBusy:
         return import_failure("This upload is already being imported."), no_update
     except ImportFailed as failure:
+        auth.record(f"{action}_refused", f"upload {files}: {failure.total} error(s)")
         return import_failure(f"{fmt.count(failure.total)} errors: nothing was imported; the current data set is "
                               "unchanged.", failure), no_update
     except Exception as error:  # noqa: BLE001 - disk full, permissions…: the swap never happened; say so, log it
         log.exception("import of an uploaded data set failed")
         return import_failure(f"The import failed ({type(error).__name__}): the current data set is unchanged."), no_update
-    return import_success(report, name, _info_after_import()), dt.datetime.now(dt.UTC).isoformat()
+    auth.record(action, f"upload {files}")
+    info = _info_after_import()
+    return import_success(report, name or str((info or {}).get("name") or ""), info), dt.datetime.now(dt.UTC).isoformat()
 
 
 def _nothing_to_import() -> html.Div:
@@ -159,31 +168,40 @@ def _info_after_import() -> dict | None:
     State(ids.UPLOAD, "filename"),
     State(ids.UPLOAD_STORE, "data"),
     State(ids.NAME, "value"),
+    State(ids.MODE, "value"),
     running=[(Output(ids.IMPORT, "disabled"), True, False), (Output(ids.UPLOAD, "disabled"), True, False)],
     prevent_initial_call=True,
 )
-def upload_or_import(contents, _n_clicks, filenames, store, name):
+def upload_or_import(contents, _n_clicks, filenames, store, name, mode=None):
     """One callback for both steps, so the upload's contents are sent once (then cleared) and the
     Import button's state has a single owner."""
     if ctx.triggered_id == ids.IMPORT:
-        return handle_import(store, name)
-    return handle_upload(contents, filenames, store)
+        return handle_import(store, name, append=mode == "append")
+    return handle_upload(contents, filenames, store, append=mode == "append")
 
 
-def handle_import(store, name) -> tuple:
+def handle_import(store, name, append: bool = False) -> tuple:
     """Outputs of upload_or_import for an Import click."""
-    result, imported = run_import(store, name)
+    result, imported = run_import(store, name, append)
     if imported is no_update:  # failed: the upload stays importable only if its folder is still there
         still = uploads.upload_dir((store or {}).get("token")) is not None and bool((store or {}).get("valid"))
         return no_update, store if still else None, not still, result, no_update, no_update
     return no_update, None, True, result, imported, no_update
 
 
-def handle_upload(contents, filenames, store) -> tuple:
+def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
         return (no_update,) * 6
-    upload, report, failure = uploads.accept_upload(contents, filenames, (store or {}).get("token"))
+    from warehouse import default_db_path
+
+    try:
+        upload, report, failure = uploads.accept_upload(contents, filenames, (store or {}).get("token"),
+                                                        append_to=default_db_path() if append else None)
+    except limits.UploadFolderUnsafe as error:
+        log.error("uploads refused: %s", error)
+        return (notice("Uploads are switched off on this server until its upload folder is fixed (see the server "
+                       "log).", color="danger", icon="bi-x-octagon"), None, True, None, no_update, None)
     valid = report is not None
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
     return report_children(upload, report, failure), new_store, not valid, None, no_update, None
@@ -207,15 +225,6 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
     return "just now"
 
 
-def _date(text: str | None) -> str:
-    if not text:
-        return "—"
-    try:
-        return dt.date.fromisoformat(str(text)[:10]).strftime("%-d %b %Y")
-    except ValueError:
-        return str(text)
-
-
 def outdated_children() -> list:
     """The "current data set" card when the warehouse was built by another version of hkdash."""
     return [html.P("The current data set was imported by another version of hkdash: import it again (upload it "
@@ -228,7 +237,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         return [html.P("No data set imported yet: upload one below, or download the sample data set and "
                        "import it.", className="mb-0", id=ids.INFO_EMPTY)]
     imported = str(info.get("imported_at") or "")
-    when = imported[:16].replace("T", " ") + " UTC" if imported else "—"
+    when = fmt.timestamp(imported)
     age = _age(imported, now)
     warnings = int(info.get("warnings") or 0)
     lines = list(info.get("warning_lines") or [])
@@ -236,7 +245,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     source = str(info.get("source") or "")
     items = [
         ("Imported", f"{when}" + (f" ({age})" if age else "")),
-        ("Sales dated", f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"),
+        ("Sales dated", f"{fmt.date(info.get('first_sale'))} – {fmt.date(info.get('last_sale'))}"),
         ("Influencers", fmt.count(info.get("influencers"))),
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),
@@ -245,8 +254,8 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
          else "estimated from orders (no user_id in the sales)"),
     ]
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
-    if source and not source.startswith(str(uploads.upload_root())):
-        details.append(html.Li(["Imported from: ", html.Code(source)]))
+    if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
+        details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
     children = [
         html.Div([html.Strong(str(info.get("name") or "data set"), id=ids.INFO_NAME, className="fs-5 me-2"),
                   dbc.Badge(f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings",
@@ -266,9 +275,10 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     return children
 
 
-@callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"))
+@callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"),
+          Input(RESTORED_ID, "data"))
 @common.when_no_data_set(lambda error: outdated_children() if isinstance(error, WarehouseOutdated) else info_children(None))
-def dataset_info_card(_pathname, _imported):
+def dataset_info_card(_pathname, _imported, _restored=None):
     return info_children(metrics.dataset_info(common.warehouse()))
 
 

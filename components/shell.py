@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from components.filter_bar import filter_bar
 from components.ids import shell as ids
+from components.sales_notice import sales_notice_area
 
 APP_TITLE = "HealthKart Influencer ROI"
 
@@ -61,7 +62,7 @@ def app_shell(pages: list[dict], report=None) -> html.Div:
         dcc.Location(id=ids.URL, refresh=False),
         navbar(pages, report),
         html.Main(
-            dbc.Container([filter_bar(), html.Div(dash.page_container, className="hk-page")],
+            dbc.Container([filter_bar(), sales_notice_area(), html.Div(dash.page_container, className="hk-page")],
                           fluid=True, className="hk-container"),
             id=ids.MAIN,
         ),

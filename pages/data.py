@@ -3,7 +3,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.cards import page_header
+import auth
+from components.cards import notice, page_header
+from components.history import RESTORED_ID, history_card
 from components.ids import data as ids
 from components.upload import upload_area
 
@@ -15,10 +17,12 @@ MAX_FILE_BYTES = 100 * 1024 * 1024  # per file; larger data sets: `hkdash import
 
 
 def layout(**_query):
+    admin = auth.layout_role() == "admin"
     return html.Div([
         page_header("Data", "The data set behind every figure: what is loaded, and how to replace it"),
         dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
         dcc.Store(id=ids.IMPORTED, storage_type="memory"),
+        dcc.Store(id=RESTORED_ID, storage_type="memory"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H2("Current data set", className="hk-card-title"),
@@ -35,6 +39,14 @@ def layout(**_query):
                 dcc.Download(id=ids.SAMPLE_DOWNLOAD),
             ]), className="hk-card mb-3 h-100"), lg=5, className="mb-3"),
         ], className="g-3"),
+        *(admin_cards() if admin else [notice(
+            "Importing, appending and restoring data sets is for admins; ask one to change the data set.",
+            color="secondary", icon="bi-lock")]),
+    ], className="hk-page-data")
+
+
+def admin_cards() -> list:
+    return [
         dbc.Card(dbc.CardBody([
             html.H2("Import a new data set", className="hk-card-title"),
             html.P([
@@ -43,6 +55,11 @@ def layout(**_query):
                 f"Up to {MAX_FILE_BYTES // (1024 * 1024)} MB per file; larger data sets: ",
                 html.Code("hkdash import DIR"), ".",
             ], className="hk-card-subtitle"),
+            dbc.RadioItems(id=ids.MODE, inline=True, value="replace", className="small mb-2", options=[
+                {"label": "Replace the current data set", "value": "replace"},
+                {"label": "Append to it (a new month of sales, posts, payouts; overlaps are refused)",
+                 "value": "append"},
+            ]),
             upload_area(ids.UPLOAD, max_size=MAX_FILE_BYTES),
             dcc.Loading(html.Div(id=ids.REPORT, className="mt-3", **{"aria-live": "polite"}),
                         type="dot", delay_show=200),
@@ -60,4 +77,7 @@ def layout(**_query):
             dcc.Loading(html.Div(id=ids.IMPORT_RESULT, className="mt-3", **{"aria-live": "polite"}),
                         type="dot", delay_show=200),
         ]), className="hk-card mb-3"),
-    ], className="hk-page-data")
+        history_card(),
+        html.P([html.I(className="bi bi-shield-lock me-1", **{"aria-hidden": "true"}),
+                dcc.Link("Audit log and users", href="/admin")], className="small"),
+    ]

@@ -7,9 +7,10 @@ token is checked against its pattern first, so it cannot point anywhere else), c
 so that a second click cannot import it twice, and deletes it afterwards. Folders older than
 UPLOAD_TTL_SECONDS are removed whenever a new upload arrives.
 
-The upload root is HKDASH_UPLOAD_DIR, else `<system temp>/hkdash-uploads`. File names are reduced
-to their last path component, and only .csv / .parquet files are kept (a .zip is unpacked, with a
-limit on the bytes it may expand to).
+The upload root is HKDASH_UPLOAD_DIR, else `<system temp>/hkdash-uploads`, and must be private to
+the server's user (warehouse.upload_limits.private_folder). File names are reduced to their last
+path component, and only .csv / .parquet files are kept (a .zip is unpacked); the size limits of
+warehouse.upload_limits apply per file, per .zip and to all uploads together.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
+from warehouse import upload_limits as limits
 from warehouse.errors import ImportFailed
 from warehouse.importer import ImportReport, import_dataset, validate_dataset
 
@@ -62,10 +64,10 @@ class Upload:
 # --- folders ------------------------------------------------------------------------------------
 
 def upload_root() -> Path:
-    """The folder holding every upload (HKDASH_UPLOAD_DIR, else <temp>/hkdash-uploads), created 0700."""
-    root = Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads")
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+    """The folder holding every upload (HKDASH_UPLOAD_DIR, else <temp>/hkdash-uploads), private to this
+    server's user. Raises upload_limits.UploadFolderUnsafe when it is not."""
+    return limits.private_folder(Path(os.environ.get("HKDASH_UPLOAD_DIR")
+                                      or Path(tempfile.gettempdir()) / "hkdash-uploads"))
 
 
 def upload_dir(token, root: Path | None = None) -> Path | None:
@@ -156,20 +158,22 @@ def _member_problem(member: zipfile.ZipInfo, name: str | None, budget: int) -> s
         return "" if parts[-1].startswith(".") else "file name not usable"
     if not name.lower().endswith(DATA_EXTENSIONS):
         return "not a .csv or .parquet file"
-    if member.file_size > budget:
+    if member.file_size > budget or member.file_size > limits.max_file_bytes():
         return "expands beyond the upload limit"
+    if member.flag_bits & 0x1:
+        return "could not be read (encrypted)"
     return None
 
 
 def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
-    """Keep the data files of a .zip, within MAX_UNZIPPED_BYTES of what its members really expand to
-    (the sizes a .zip declares can lie)."""
+    """Keep the data files of a .zip, within the unzipped-bytes limit of what its members really expand
+    to (the sizes a .zip declares can lie) and the per-file limit for each member."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         upload.skipped.append((zip_name, "not a readable .zip file"))
         return
-    budget = MAX_UNZIPPED_BYTES
+    budget = min(MAX_UNZIPPED_BYTES, limits.max_unzipped_bytes())
     with archive:
         for member in archive.infolist():
             if member.is_dir():
@@ -185,17 +189,23 @@ def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
 
             def chunks(member=member):
                 nonlocal budget
+                size = 0
                 with archive.open(member) as source:
                     while block := source.read(1 << 20):
                         budget -= len(block)
-                        if budget < 0:
+                        size += len(block)
+                        if budget < 0 or size > limits.max_file_bytes():
                             raise ValueError("expands beyond the upload limit")
                         yield block
             try:
                 _store(upload.folder, name, chunks(), upload, shown)
-            except (ValueError, zipfile.BadZipFile, OSError) as error:
+            except ValueError as error:
                 (upload.folder / name).unlink(missing_ok=True)
-                upload.skipped.append((shown, str(error) or "could not be read"))
+                upload.skipped.append((shown, str(error)))
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+                # RuntimeError: encrypted; NotImplementedError: a compression zipfile cannot read
+                (upload.folder / name).unlink(missing_ok=True)
+                upload.skipped.append((shown, "could not be read"))
 
 
 def _as_list(value) -> list:
@@ -213,6 +223,7 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
     folder = root / token
     folder.mkdir(mode=0o700)
     upload = Upload(token, folder, [], [])
+    room = limits.room_left(root)
     filenames = _as_list(filenames)
     for index, content in enumerate(_as_list(contents)):
         sent = filenames[index] if index < len(filenames) else None
@@ -227,9 +238,14 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
             continue
         try:
             data = _decode(content)
-        except (ValueError, binascii.Error):
+        except (ValueError, binascii.Error, AttributeError):  # AttributeError: not text (a forged request)
             upload.skipped.append((shown, "could not be decoded"))
             continue
+        refusal = limits.size_refusal(len(data), room, zipped=lower.endswith(".zip"))
+        if refusal:
+            upload.skipped.append((shown, refusal))
+            continue
+        room -= len(data)
         if lower.endswith(".zip"):
             _unzip(data, name, upload)
         else:
@@ -239,34 +255,41 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
 
 # --- validate and import ----------------------------------------------------------------------------
 
-def validate_upload(folder: Path) -> tuple[ImportReport | None, ImportFailed | None]:
-    """(ImportReport, None) when the folder would import, else (None, ImportFailed). Writes nothing."""
+def validate_upload(folder: Path, append_to: Path | None = None
+                    ) -> tuple[ImportReport | None, ImportFailed | None]:
+    """(ImportReport, None) when the folder would import (or, with `append_to`, append to that
+    warehouse), else (None, ImportFailed). Writes nothing."""
+    from warehouse.append import check_append
+
     try:
-        return validate_dataset(folder), None
+        return (check_append(append_to, folder) if append_to else validate_dataset(folder)), None
     except ImportFailed as failure:
         return None, failure
 
 
-def accept_upload(contents, filenames, previous_token=None
+def accept_upload(contents, filenames, previous_token=None, append_to: Path | None = None
                   ) -> tuple[Upload, ImportReport | None, ImportFailed | None]:
-    """Receive one upload event and validate it: (upload, report, failure).
+    """Receive one upload event and validate it (as an append to `append_to` when given):
+    (upload, report, failure).
 
     Old uploads are cleaned up and the previous upload of the page (`previous_token`) is removed
     first. An upload that would not import is removed at once (report None); one that would keeps
-    its folder for `import_upload`.
+    its folder for `import_upload`. Raises upload_limits.UploadFolderUnsafe when the upload folder
+    is not private.
     """
     root = upload_root()
     cleanup_uploads(root)
     discard(previous_token, root)
     upload = receive_upload(contents, filenames, root)
-    report, failure = validate_upload(upload.folder) if upload.saved else (None, None)
+    report, failure = validate_upload(upload.folder, append_to) if upload.saved else (None, None)
     if report is None:
         shutil.rmtree(upload.folder, ignore_errors=True)
     return upload, report, failure
 
 
-def import_upload(token, db_path: Path, name: str) -> ImportReport:
-    """Import the upload a token names into the warehouse at db_path (atomic swap), then delete it.
+def import_upload(token, db_path: Path, name: str | None, append: bool = False) -> ImportReport:
+    """Import the upload a token names into the warehouse at db_path (atomic swap), or append it to
+    the data set there, then delete it. `name` None keeps the current name (append).
 
     Raises UploadGone (no such upload), UploadBusy (another request is importing it), or what
     import_dataset raises (ImportFailed: nothing was imported). The folder is deleted either way.
@@ -280,6 +303,6 @@ def import_upload(token, db_path: Path, name: str) -> ImportReport:
     except OSError:
         raise UploadBusy(token) from None
     try:
-        return import_dataset(claimed, db_path, name=name)
+        return import_dataset(claimed, db_path, name=name, append=append)
     finally:
         shutil.rmtree(claimed, ignore_errors=True)

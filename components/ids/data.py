@@ -1,6 +1,7 @@
 """Ids of the data page (pages/data.py, callbacks/data.py)."""
 
 UPLOAD = "data-upload"
+MODE = "data-mode"  # replace the current data set, or append to it
 UPLOAD_STORE = "data-upload-store"  # {"token", "valid", "files"} of the last upload
 IMPORTED = "data-imported"  # time of the last import, so the info card reloads
 INFO = "data-info"
