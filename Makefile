@@ -1,7 +1,8 @@
 # hkdash: influencer-campaign ROI dashboard.
 #
 #   make run     set up, load the sample data if the warehouse is empty, serve the app
-#   make test    set up (incl. Chromium + poppler), run the test suite
+#   make test    set up (incl. Chromium + poppler), run the test suite (lint and types included)
+#   make lint    ruff (lint) and mypy (metrics/, warehouse/) only: what tests/test_lint.py checks
 #   make bench   run the benchmark harness (make bench ARGS="...")
 #   make setup   system packages + .venv only (what run/test do first)
 #   make clean   remove caches and generated files (keeps .venv and the warehouse)
@@ -22,10 +23,10 @@ PYTEST_ARGS ?=
 SERVE_ARGS  ?=
 ARGS      ?=
 
-.PHONY: help setup run test bench clean distclean
+.PHONY: help setup run test lint bench clean distclean
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@bash scripts/setup.sh --for test
@@ -47,13 +48,18 @@ test:
 	echo "$(PY) -m pytest $$xdist $(PYTEST_ARGS)"; \
 	$(PY) -m pytest $$xdist $(PYTEST_ARGS)
 
+lint:
+	@bash scripts/setup.sh --for test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
 bench:
 	@bash scripts/setup.sh --for run
 	$(PY) -m bench $(ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf .pytest_cache .hypothesis build *.egg-info out bench/.cache $(SAMPLE)
+	rm -rf .pytest_cache .hypothesis .mypy_cache .ruff_cache build *.egg-info out bench/.cache $(SAMPLE)
 	rm -f data/*.tmp*
 
 distclean: clean

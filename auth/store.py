@@ -75,7 +75,7 @@ def connect(path: Path | None = None):
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def check_name(name: str) -> str:

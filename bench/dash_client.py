@@ -73,7 +73,6 @@ class HttpPool:
         self.host, self.port, self.timeout = host, port, timeout
         self.size = size
         self._free: queue.LifoQueue = queue.LifoQueue()
-        self._lock = threading.Lock()
 
     def _connection(self) -> http.client.HTTPConnection:
         try:
@@ -363,11 +362,6 @@ class DashClient:
             return None
         self.props[(component, "n_clicks")] = (self.props.get((component, "n_clicks")) or 0) + 1
         return self.call(callback, {(component, "n_clicks")})
-
-    def change_search(self, search: str) -> dict:
-        """The user changed a filter: the URL query string becomes `search` (with its `?`)."""
-        self.set_location(self.path, search)
-        return self.change(set(SEARCH_INPUTS))
 
     def close(self):
         self.executor.shutdown(wait=True)

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from metrics import format as fmt
+from components.ids.shell import URL
 
 AUDIT_SHOWN = 200
 
@@ -17,7 +18,7 @@ def _table(header: list[str], rows: list[list], table_id: str):
                      size="sm", hover=True, responsive=True, className="mb-0 small", id=table_id)
 
 
-@callback(Output("admin-audit", "children"), Output("admin-users", "children"), Input("url", "pathname"))
+@callback(Output("admin-audit", "children"), Output("admin-users", "children"), Input(URL, "pathname"))
 def admin_tables(_pathname):
     from auth import store
 

@@ -5,12 +5,14 @@ import pandas as pd
 from dash import Input, Output, State, callback
 
 import metrics
-
 from callbacks import common
 from components import figures
-from metrics import format as fmt
 from components.cards import kpi_card
+from components.ids import campaigns as ids
+from components.ids import chosen
+from components.ids.shell import URL
 from components.tables import records, table_id
+from metrics import format as fmt
 
 
 def campaign_kpis(frame: pd.DataFrame) -> list:
@@ -36,28 +38,26 @@ def campaign_kpis(frame: pd.DataFrame) -> list:
     ]
 
 
+def _no_campaigns(state) -> tuple:
+    return figures.empty_figure(), figures.empty_figure(), [], [], state, common.HIDE
+
+
 @callback(
-    Output("camp-comparison", "figure"),
-    Output("camp-roas", "figure"),
-    Output(table_id("campaigns"), "rowData"),
-    Output("camp-kpis", "children"),
-    Output("camp-empty", "children"),
-    Output("camp-body", "style"),
-    Input("url", "search"),
-    State("url", "pathname"),
+    Output(ids.COMPARISON, "figure"),
+    Output(ids.ROAS, "figure"),
+    Output(table_id(ids.CAMPAIGN_TABLE), "rowData"),
+    Output(ids.KPIS, "children"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Input(URL, "search"),
+    State(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: _no_campaigns(common.no_data_state(error)))
 def campaign_overview(search, pathname):
     filters = common.filters_from_search(search)
-    try:
-        frame = metrics.campaign_comparison(common.warehouse(), filters, common.settings())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            empty = figures.empty_figure()
-            return empty, empty, [], [], common.no_data_state(error), common.HIDE
-        raise
+    frame = metrics.campaign_comparison(common.warehouse(), filters, common.settings())
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
-        empty = figures.empty_figure()
-        return empty, empty, [], [], common.no_data_state(pathname=pathname), common.HIDE
+        return _no_campaigns(common.no_data_state(pathname=pathname))
     top = frame.head(15)
     return (figures.campaign_comparison(frame, n=12, height=400),
             figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
@@ -65,16 +65,17 @@ def campaign_overview(search, pathname):
 
 
 @callback(
-    Output("camp-trend", "figure"),
-    Input("url", "search"),
-    Input("camp-trend-metric", "value"),
-    Input("camp-trend-grain", "value"),
+    Output(ids.TREND, "figure"),
+    Input(URL, "search"),
+    Input(ids.TREND_METRIC, "value"),
+    Input(ids.TREND_GRAIN, "value"),
 )
 def campaign_trend(search, metric, grain):
     filters = common.filters_from_search(search)
-    grain = grain if grain in ("week", "month") else "week"
+    grain = chosen(grain, ids.GRAIN_OPTIONS)
+    metric = chosen(metric, ids.METRIC_OPTIONS)
     frame = common.load(metrics.breakdown, ["campaign", grain], filters, common.settings())
     if frame is None or frame.empty:
         return figures.empty_figure()
     frame = frame[frame[grain].notna() & (frame[grain].astype(str) != "Undated")]
-    return figures.campaign_trend(frame, period=grain, metric=metric or "revenue", n=6, height=340)
+    return figures.campaign_trend(frame, period=grain, metric=metric, n=6, height=340)

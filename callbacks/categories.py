@@ -5,9 +5,11 @@ import pandas as pd
 from dash import Input, Output, State, callback
 
 import metrics
-
 from callbacks import common
 from components import figures
+from components.ids import categories as ids
+from components.ids import chosen
+from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import catalogue
 from metrics.breakdowns import BREAKDOWN_COLUMNS
@@ -25,50 +27,45 @@ def best_combinations(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @callback(
-    Output(table_id("combinations"), "rowData"),
-    Output("cat-empty", "children"),
-    Output("cat-body", "style"),
-    Input("url", "search"),
-    State("url", "pathname"),
+    Output(table_id(ids.COMBINATION_TABLE), "rowData"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Input(URL, "search"),
+    State(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE))
 def category_combinations(search, pathname):
     filters = common.filters_from_search(search)
-    try:
-        frame = metrics.breakdown(common.warehouse(), ["category", "platform", "tier"], filters, common.settings())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], common.no_data_state(error), common.HIDE
-        raise
+    frame = metrics.breakdown(common.warehouse(), ["category", "platform", "tier"], filters, common.settings())
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return [], common.no_data_state(pathname=pathname), common.HIDE
     return records(best_combinations(frame)), None, common.SHOW
 
 
-@callback(Output("cat-heatmap", "figure"), Input("url", "search"), Input("cat-heatmap-cols", "value"))
+@callback(Output(ids.HEATMAP, "figure"), Input(URL, "search"), Input(ids.HEATMAP_COLS, "value"))
 def category_heatmap(search, columns):
-    columns = columns if columns in ("platform", "tier") else "platform"
+    columns = chosen(columns, ids.HEATMAP_OPTIONS)
     filters = common.filters_from_search(search)
     frame = common.load(metrics.breakdown, ["category", columns], filters, common.settings())
     return figures.category_platform_heatmap(frame, x=columns, y="category", value="roas", height=380)
 
 
-@callback(Output("cat-followers", "figure"), Input("url", "search"))
+@callback(Output(ids.FOLLOWERS, "figure"), Input(URL, "search"))
 def category_followers(search):
+    """Known influencers per tier and platform: one grouped count, not the whole ranking."""
     filters = common.filters_from_search(search)
-    frame = common.load(metrics.ranking, filters, common.settings())
-    if frame is not None and not frame.empty and "known" in frame.columns:
-        frame = frame[frame["known"].astype(bool)]
+    frame = common.load(metrics.breakdown, ["tier", "platform"], filters, common.settings())
     return figures.follower_distribution(frame, height=320)
 
 
 @callback(
-    Output("cat-dimension", "figure"),
-    Input("url", "search"),
-    Input("cat-dimension-by", "value"),
-    Input("cat-dimension-metric", "value"),
+    Output(ids.DIMENSION, "figure"),
+    Input(URL, "search"),
+    Input(ids.DIMENSION_BY, "value"),
+    Input(ids.DIMENSION_METRIC, "value"),
 )
 def category_dimension(search, dimension, metric):
-    dimension = dimension if dimension in ("category", "tier", "persona", "gender") else "category"
+    dimension = chosen(dimension, ids.DIMENSION_OPTIONS)
     filters = common.filters_from_search(search)
     frame = common.load(metrics.breakdown, dimension, filters, common.settings())
     # Any metric the breakdown has; its unit, label and axis come from the catalogue.

@@ -1,17 +1,20 @@
 """What every callback needs: the filters of the URL, the warehouse, the settings, error states.
 
 Callbacks read the selection from `Input("url", "search")` with `filters_from_search`, call
-metrics with `warehouse()` and `settings()`, and turn "no data set imported" or "no sales for
-these filters" into the empty state rather than an error.
+metrics with `warehouse()` and `settings()`, and turn "no data set imported" (or one imported by
+an older version of hkdash) into the empty state with `@when_no_data_set(...)` or `load(...)`.
+Any other error propagates: Dash answers the request with an error and the server logs it.
 """
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import metrics
-from metrics.filters import FilterError, Filters
-
 from components.cards import empty_state
+from metrics.filters import FilterError, Filters
+from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 
 def filters_from_search(search: str | None) -> Filters:
@@ -24,6 +27,7 @@ def filters_from_search(search: str | None) -> Filters:
 
 
 def filter_error(search: str | None) -> str | None:
+    """The message of an invalid date in the query string, None when the query is valid."""
     try:
         Filters.from_query_string(search)
     except FilterError as error:
@@ -46,7 +50,7 @@ def search_of(filters: Filters) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _warehouse_for(path: str):
-    from warehouse import Warehouse  # the only use of the warehouse package in callbacks
+    from warehouse import Warehouse
 
     return Warehouse(path)
 
@@ -63,35 +67,60 @@ def warehouse():
 
 
 def settings():
+    """The metric settings every page uses (thresholds, baseline share)."""
     return metrics.DEFAULT_SETTINGS
 
 
-def is_missing_warehouse(error: Exception) -> bool:
-    return type(error).__name__ == "WarehouseMissing"
+def when_no_data_set(fallback: Callable[[WarehouseMissing], Any]):
+    """Decorator: the callback answers `fallback(error)` when there is no usable data set.
+
+    "No usable data set" is `WarehouseMissing`: nothing imported yet, or (its subclass
+    `WarehouseOutdated`) a file built by another version of hkdash. Every other exception
+    propagates. Put it under `@callback(...)`:
+
+        @callback(Output("ov-trend", "figure"), Input("url", "search"))
+        @common.when_no_data_set(lambda error: figures.empty_figure())
+        def overview_trend(search): ...
+    """
+    def decorate(function):
+        @functools.wraps(function)
+        def answer(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except WarehouseMissing as error:
+                return fallback(error)
+        return answer
+    return decorate
 
 
 def load(function, *args, **kwargs):
-    """Call a metrics function with the warehouse; None when no data set has been imported yet.
+    """Call a metrics function with the warehouse; None when there is no usable data set.
 
         frame = common.load(metrics.breakdown, "platform", filters)
     """
     try:
         return function(warehouse(), *args, **kwargs)
-    except Exception as error:
-        if is_missing_warehouse(error):
-            return None
-        raise
+    except WarehouseMissing:
+        return None
 
 
 def no_data_state(error: Exception | None = None, pathname: str | None = None):
-    """The empty state for a failed load: no data set imported yet, or nothing in the selection."""
-    if error is not None and is_missing_warehouse(error):
+    """The empty state: no data set imported yet, one to import again, or nothing in the selection."""
+    if isinstance(error, WarehouseOutdated):
+        return empty_state(
+            "Import the data set again",
+            "The warehouse was built by another version of hkdash. Import the data set again "
+            "(Data page or `hkdash import DIR`), then reload.",
+            icon="bi-database-exclamation",
+        )
+    if isinstance(error, WarehouseMissing):
         return empty_state(
             "No data set imported yet",
             "Import one with `hkdash import DIR` (or `hkdash sample` for demo data), then reload.",
             icon="bi-database",
         )
     return empty_state(reset_href=pathname or "/")
+
 
 
 def has_activity(k: dict) -> bool:

@@ -5,17 +5,14 @@ import pandas as pd
 from dash import Input, Output, callback
 
 import metrics
-
 from callbacks import common
 from components import figures
-from metrics import format as fmt
 from components.cards import empty_state, kpi_card, kpi_row, notice
+from components.ids import chosen
+from components.ids import content as ids
+from components.ids.shell import URL
 from components.tables import records, table_id
-
-# Table names as in pages/content.py (pages are not imported here: they register with Dash on import).
-PLATFORM_TABLE = "content-by-platform"
-NATIVE_TABLE = "content-native"
-POSTS_TABLE = "content-posts"
+from metrics import format as fmt
 
 MAX_POSTS = 1000  # rows sent to the browser; the grid says when more exist
 NATIVE = ("impressions", "reach", "views", "likes", "comments", "shares", "saves")
@@ -109,33 +106,29 @@ def content_kpis(k: dict, views, settings) -> list:
 
 
 @callback(
-    Output("cnt-kpis", "children"),
-    Output("cnt-empty", "children"),
-    Output("cnt-body", "style"),
-    Output("cnt-notes", "children"),
-    Output(table_id(PLATFORM_TABLE), "rowData"),
-    Output(table_id(NATIVE_TABLE), "rowData"),
-    Output(table_id(POSTS_TABLE), "rowData"),
-    Input("url", "search"),
-    Input("url", "pathname"),
+    Output(ids.KPIS, "children"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Output(ids.NOTES, "children"),
+    Output(table_id(ids.PLATFORM_TABLE), "rowData"),
+    Output(table_id(ids.NATIVE_TABLE), "rowData"),
+    Output(table_id(ids.POSTS_TABLE), "rowData"),
+    Input(URL, "search"),
+    Input(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE, None, [], [], []))
 def content_page(search, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
-    try:
-        wh = common.warehouse()
-        k = metrics.kpis(wh, filters, settings)
-        by_platform = metrics.engagement_by_platform(wh, filters, settings)
-        posts = metrics.engagement_by_post(wh, filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], common.no_data_state(error), common.HIDE, None, [], [], []
-        raise
+    wh = common.warehouse()
+    k = metrics.kpis(wh, filters, settings)
     if not common.has_activity(k) or not k.get("posts"):
         hint = common.no_data_state(pathname=pathname) if not common.has_activity(k) else empty_state(
             "No posts for these filters", "The selection has sales or spend but no sponsored posts.",
             icon="bi-camera-video-off", reset_href=pathname or "/")
         return [], hint, common.HIDE, None, [], [], []
+    by_platform = metrics.engagement_by_platform(wh, filters, settings)
+    posts = metrics.engagement_by_post(wh, filters, settings)
     views = _sum(posts["views"]) if "views" in posts.columns else None
     rows, total = post_rows(posts)
     notes = []
@@ -149,14 +142,10 @@ def content_page(search, pathname):
             platform_rows(by_platform), native_rows(posts), rows)
 
 
-@callback(Output("cnt-platform-chart", "figure"), Input("url", "search"), Input("cnt-metric", "value"))
+@callback(Output(ids.PLATFORM_CHART, "figure"), Input(URL, "search"), Input(ids.METRIC, "value"))
+@common.when_no_data_set(lambda error: figures.empty_figure())
 def content_platform_chart(search, metric):
     filters = common.filters_from_search(search)
-    try:
-        frame = metrics.engagement_by_platform(common.warehouse(), filters, common.settings())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
+    frame = metrics.engagement_by_platform(common.warehouse(), filters, common.settings())
     frame = frame[frame["posts"] > 0]
-    return figures.engagement_by_platform(frame, metric=metric or "engagement_rate_pct", height=320)
+    return figures.engagement_by_platform(frame, metric=chosen(metric, ids.METRIC_OPTIONS), height=320)

@@ -13,12 +13,13 @@ import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
 import metrics
-from metrics.filters import FilterError, Filters
-
 from callbacks import common
-from metrics import format as fmt
 from components.cards import notice
 from components.filter_bar import FILTER_FIELDS
+from components.ids import shell as ids
+from metrics import format as fmt
+from metrics.filters import FilterError, Filters
+from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 FIELDS = tuple(field for field, _, _ in FILTER_FIELDS)
 LABELS = {field: label for field, label, _ in FILTER_FIELDS}
@@ -45,9 +46,7 @@ def load_options(filters: Filters) -> tuple[list[list[dict]], str | None, str | 
         wh = common.warehouse()
         options = metrics.filter_options(wh)
         first, last = metrics.date_bounds(wh)
-    except Exception as error:  # no warehouse yet: keep the selected values selectable
-        if not common.is_missing_warehouse(error):
-            raise
+    except WarehouseMissing:  # no usable data set: keep the selected values selectable
         options, first, last = {}, None, None
     lists = [_options(options.get(field, []), getattr(filters, field)) for field in FIELDS]
     return lists, _date_text(first), _date_text(last)
@@ -59,10 +58,10 @@ def sync(trigger, search, values: list, start, end) -> tuple:
     Returns (search, *values, *options, start, end, min_date, max_date, error).
     """
     skip = (no_update,) * N
-    if trigger == "filter-reset":
+    if trigger == ids.FILTER_RESET:
         return ("" if search not in (None, "", "?") else no_update, *([[]] * N), *skip, None, None,
                 no_update, no_update, None)
-    if trigger in (None, "url"):
+    if trigger in (None, ids.URL):
         filters = common.filters_from_search(search)
         error = common.filter_error(search)
         options, first, last = load_options(filters)
@@ -84,26 +83,26 @@ def sync(trigger, search, values: list, start, end) -> tuple:
 
 
 @callback(
-    Output("url", "search"),
-    *[Output(f"filter-{f}", "value") for f in FIELDS],
-    *[Output(f"filter-{f}", "options") for f in FIELDS],
-    Output("filter-dates", "start_date"),
-    Output("filter-dates", "end_date"),
-    Output("filter-dates", "min_date_allowed"),
-    Output("filter-dates", "max_date_allowed"),
-    Output("filter-error", "children"),
-    Input("url", "search"),
-    *[Input(f"filter-{f}", "value") for f in FIELDS],
-    Input("filter-dates", "start_date"),
-    Input("filter-dates", "end_date"),
-    Input("filter-reset", "n_clicks"),
+    Output(ids.URL, "search"),
+    *[Output(ids.filter_dropdown(f), "value") for f in FIELDS],
+    *[Output(ids.filter_dropdown(f), "options") for f in FIELDS],
+    Output(ids.FILTER_DATES, "start_date"),
+    Output(ids.FILTER_DATES, "end_date"),
+    Output(ids.FILTER_DATES, "min_date_allowed"),
+    Output(ids.FILTER_DATES, "max_date_allowed"),
+    Output(ids.FILTER_ERROR, "children"),
+    Input(ids.URL, "search"),
+    *[Input(ids.filter_dropdown(f), "value") for f in FIELDS],
+    Input(ids.FILTER_DATES, "start_date"),
+    Input(ids.FILTER_DATES, "end_date"),
+    Input(ids.FILTER_RESET, "n_clicks"),
 )
 def sync_filters(search, *args):
     # The reset button's clicks are not needed: it acts through ctx.triggered_id.
     values, (start, end) = list(args[:N]), args[N:N + 2]
     trigger = ctx.triggered_id or None  # None: the initial call
-    if trigger is not None and any(t.startswith("url.") for t in ctx.triggered_prop_ids):
-        trigger = "url"
+    if trigger is not None and any(t.startswith(f"{ids.URL}.") for t in ctx.triggered_prop_ids):
+        trigger = ids.URL
     return sync(trigger, search, values, start, end)
 
 
@@ -126,9 +125,9 @@ def summary_children(search: str | None) -> tuple[list, str]:
 
 
 @callback(
-    Output("filter-summary", "children"),
-    Output("filter-count", "children"),
-    Input("url", "search"),
+    Output(ids.FILTER_SUMMARY, "children"),
+    Output(ids.FILTER_COUNT, "children"),
+    Input(ids.URL, "search"),
 )
 def filter_summary(search):
     return summary_children(search)
@@ -150,23 +149,24 @@ def nav_state(pathname: str | None, search: str | None, ids: list[dict]) -> tupl
 def _has_app() -> bool:
     try:
         dash.get_app()
-    except Exception:
+    except Exception:  # Dash raises a bare Exception when no app exists yet (unit tests)
         return False
     return True
 
 
 @callback(
-    Output({"type": "nav-link", "path": ALL}, "href"),
-    Output({"type": "nav-link", "path": ALL}, "active"),
-    Input("url", "pathname"),
-    Input("url", "search"),
-    State({"type": "nav-link", "path": ALL}, "id"),
+    Output(ids.nav_link(ALL), "href"),
+    Output(ids.nav_link(ALL), "active"),
+    Input(ids.URL, "pathname"),
+    Input(ids.URL, "search"),
+    State(ids.nav_link(ALL), "id"),
 )
 def nav_links(pathname, search, ids):
     return nav_state(pathname, search, ids)
 
 
 def dataset_line(info: dict | None) -> str:
+    """The footer's line on the loaded data set (name, import time, counts)."""
     if not info:
         return "No data set imported"
     name = info.get("name") or "data set"
@@ -180,30 +180,27 @@ def dataset_line(info: dict | None) -> str:
     return " · ".join(pieces)
 
 
-@callback(Output("dataset-info", "children"), Input("url", "pathname"))
+@callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"))
+@common.when_no_data_set(
+    lambda error: "Data set to import again (another hkdash version)" if isinstance(error, WarehouseOutdated)
+    else dataset_line(None))
 def dataset_info(_pathname):
-    try:
-        info = metrics.dataset_info(common.warehouse())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return dataset_line(None)
-        raise
-    return dataset_line(info)
+    return dataset_line(metrics.dataset_info(common.warehouse()))
 
 
 # Phone layout: the navbar and the filter bar fold away (assets/app.js, no inline scripts).
 clientside_callback(
     ClientsideFunction(namespace="hk", function_name="toggle"),
-    Output("nav-collapse", "is_open"),
-    Input("nav-toggle", "n_clicks"),
-    State("nav-collapse", "is_open"),
+    Output(ids.NAV_COLLAPSE, "is_open"),
+    Input(ids.NAV_TOGGLE, "n_clicks"),
+    State(ids.NAV_COLLAPSE, "is_open"),
     prevent_initial_call=True,
 )
 clientside_callback(
     ClientsideFunction(namespace="hk", function_name="toggle"),
-    Output("filter-collapse", "is_open"),
-    Input("filter-toggle", "n_clicks"),
-    State("filter-collapse", "is_open"),
+    Output(ids.FILTER_COLLAPSE, "is_open"),
+    Input(ids.FILTER_TOGGLE, "n_clicks"),
+    State(ids.FILTER_COLLAPSE, "is_open"),
     prevent_initial_call=True,
 )
 

@@ -10,6 +10,8 @@ from dash import ALL, Input, Output, callback, ctx, no_update
 
 import auth
 from components.history import HISTORY_ID, RESTORE_TYPE, RESTORED_ID, STATUS_ID, history_table
+from components.ids import data as data_ids
+from components.ids.shell import URL
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +36,15 @@ def restore(dataset_id: str) -> tuple:
                        "danger"), no_update
     auth.record("restore", f"{dataset_id} ({restored.get('name')})")
     return (_status(f"Restored “{restored.get('name')}”: every page now shows it.", "success"),
-            dt.datetime.now(dt.timezone.utc).isoformat())
+            dt.datetime.now(dt.UTC).isoformat())
 
 
 @callback(
     Output(HISTORY_ID, "children"),
     Output(STATUS_ID, "children"),
     Output(RESTORED_ID, "data"),
-    Input("url", "pathname"),
-    Input("data-imported", "data"),
+    Input(URL, "pathname"),
+    Input(data_ids.IMPORTED, "data"),
     Input({"type": RESTORE_TYPE, "id": ALL}, "submit_n_clicks"),
 )
 def history_card(_pathname, _imported, _restore_clicks):

@@ -1,28 +1,25 @@
 """Influencers page: ranking rows (all / top / poor), quick search, the influencer detail panel."""
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 
 import metrics
-
 from callbacks import common
 from components import figures
-from metrics import format as fmt
-from metrics import catalogue
-from metrics.catalogue import POOR_PERFORMER
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
+from components.ids import influencers as ids
+from components.ids.shell import URL
 from components.payload import plain_json
 from components.ranking_grid import RANKING_FIELDS
 from components.tables import csv_button, data_grid, date_col, metric_col, records, table_id, text_col
+from metrics import catalogue
+from metrics import format as fmt
+from metrics.catalogue import POOR_PERFORMER
 
-log = logging.getLogger(__name__)
-
-RANKING = table_id("influencers")
-TOP_N = 10
+RANKING = table_id(ids.RANKING_TABLE)
+TOP_N = ids.TOP_N
 
 
 def view_rows(frame: pd.DataFrame, view: str) -> pd.DataFrame:
@@ -59,6 +56,7 @@ def ranking_summary(frame: pd.DataFrame, settings) -> list:
 
 
 def view_options(frame: pd.DataFrame) -> list[dict]:
+    """The view switch's options with the counts of the selection (the layout's are placeholders)."""
     total = 0 if frame is None else len(frame)
     poor = 0 if frame is None or frame.empty else int(frame["poor_performer"].astype(bool).sum())
     return [
@@ -78,24 +76,20 @@ VIEW_NOTES = {
 @callback(
     Output(RANKING, "rowData"),
     Output(RANKING, "selectedRows"),
-    Output("inf-view", "options"),
-    Output("inf-table-note", "children"),
-    Output("inf-kpis", "children"),
-    Output("inf-empty", "children"),
-    Output("inf-body", "style"),
-    Input("url", "search"),
-    Input("inf-view", "value"),
-    State("url", "pathname"),
+    Output(ids.VIEW, "options"),
+    Output(ids.TABLE_NOTE, "children"),
+    Output(ids.KPIS, "children"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Input(URL, "search"),
+    Input(ids.VIEW, "value"),
+    State(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: ([], [], no_update, None, [], common.no_data_state(error), common.HIDE))
 def influencer_ranking(search, view, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
-    try:
-        frame = metrics.ranking(common.warehouse(), filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], [], no_update, None, [], common.no_data_state(error), common.HIDE
-        raise
+    frame = metrics.ranking(common.warehouse(), filters, settings)
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     rows = view_rows(frame, view or "all")
@@ -106,7 +100,7 @@ def influencer_ranking(search, view, pathname):
             None, common.SHOW)
 
 
-@callback(Output(RANKING, "dashGridOptions"), Input("inf-search", "value"), prevent_initial_call=True)
+@callback(Output(RANKING, "dashGridOptions"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
 def influencer_search(text):
     options = Patch()
     options["quickFilterText"] = text or ""
@@ -155,6 +149,7 @@ DETAIL_STATS = ("revenue", "spend", "roas", "roi_pct", "orders", "aov", "cost_pe
 
 
 def detail_title(profile: dict) -> str:
+    """The detail panel's title: the influencer's name, else its id."""
     return str(profile.get("name") or profile.get("influencer_id") or "Influencer")
 
 
@@ -192,17 +187,18 @@ def detail_body(detail: dict, settings) -> list:
         stats,
         html.H3("Sales and spend over time (weekly)", className="hk-section-title"),
         dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
-        html.Div([html.H3("Payout terms", className="hk-section-title me-auto"), csv_button("influencer-payouts")],
+        html.Div([html.H3("Payout terms", className="hk-section-title me-auto"), csv_button(ids.PAYOUTS_TABLE)],
                  className="d-flex align-items-end"),
-        data_grid("influencer-payouts", PAYOUT_COLUMNS, records(payouts), height="auto",
+        data_grid(ids.PAYOUTS_TABLE, PAYOUT_COLUMNS, records(payouts), height="auto",
                   grid_options={"pagination": False}),
         html.Div([html.H3(f"Posts ({0 if posts is None else len(posts)})", className="hk-section-title me-auto"),
-                  csv_button("influencer-posts")], className="d-flex align-items-end"),
-        data_grid("influencer-posts", POST_COLUMNS, records(posts), height=320, grid_options={"paginationPageSize": 25}),
+                  csv_button(ids.POSTS_TABLE)], className="d-flex align-items-end"),
+        data_grid(ids.POSTS_TABLE, POST_COLUMNS, records(posts), height=320, grid_options={"paginationPageSize": 25}),
     ]
 
 
 def selected_influencer(trigger_prop: str | None, cell, selected) -> str | None:
+    """The influencer id of a click on a ranking cell, else of the selected row; None for neither."""
     if trigger_prop == "cellClicked" and cell:
         return cell.get("rowId")
     if selected:
@@ -212,14 +208,15 @@ def selected_influencer(trigger_prop: str | None, cell, selected) -> str | None:
 
 
 @callback(
-    Output("inf-detail", "is_open"),
-    Output("inf-detail", "title"),
-    Output("inf-detail-body", "children"),
+    Output(ids.DETAIL, "is_open"),
+    Output(ids.DETAIL, "title"),
+    Output(ids.DETAIL_BODY, "children"),
     Input(RANKING, "cellClicked"),
     Input(RANKING, "selectedRows"),
-    State("url", "search"),
+    State(URL, "search"),
     prevent_initial_call=True,
 )
+@common.when_no_data_set(lambda error: (True, "Influencer", common.no_data_state(error)))
 def influencer_detail(cell, selected, search):
     prop = ctx.triggered_prop_ids and list(ctx.triggered_prop_ids.keys())[0].rsplit(".", 1)[-1]
     influencer_id = selected_influencer(prop, cell, selected)
@@ -229,10 +226,7 @@ def influencer_detail(cell, selected, search):
     settings = common.settings()
     try:
         detail = metrics.influencer_detail(common.warehouse(), influencer_id, filters, settings)
-    except metrics.UnknownInfluencer:
+    except metrics.UnknownInfluencer:  # a link or a click from before an import
         return True, "Influencer", notice("This influencer is no longer in the data set.")
-    except Exception:
-        log.exception("influencer detail failed for %r", influencer_id)
-        return True, "Influencer", notice("The detail of this influencer could not be loaded.", color="danger")
     return True, detail_title(detail.get("profile") or {}), detail_body(detail, settings)
 

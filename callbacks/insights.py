@@ -4,15 +4,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from metrics import insights
-
 from callbacks import common
-from metrics import format as fmt
 from components.cards import kpi_row, metric_card
+from components.ids import insights as ids
+from components.ids.shell import URL
 from components.tables import table_id
-
-# Table name as in pages/insights.py (pages are not imported here: they register with Dash on import).
-RECOMMENDATIONS_TABLE = "insights-recommendations"
+from metrics import format as fmt
+from metrics import insights
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
@@ -102,32 +100,32 @@ def counts_text(items: list[dict]) -> str:
     return " · ".join(parts)
 
 
+def _no_insights(state) -> tuple:
+    return [], state, common.HIDE, [], [], "", "", []
+
+
 @callback(
-    Output("ins-kpis", "children"),
-    Output("ins-empty", "children"),
-    Output("ins-body", "style"),
-    Output("ins-findings", "children"),
-    Output("ins-recommendations", "children"),
-    Output("ins-counts", "children"),
-    Output("ins-rules", "children"),
-    Output(table_id(RECOMMENDATIONS_TABLE), "rowData"),
-    Input("url", "search"),
-    Input("url", "pathname"),
+    Output(ids.KPIS, "children"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Output(ids.FINDINGS, "children"),
+    Output(ids.RECOMMENDATIONS, "children"),
+    Output(ids.COUNTS, "children"),
+    Output(ids.RULES, "children"),
+    Output(table_id(ids.RECOMMENDATIONS_TABLE), "rowData"),
+    Input(URL, "search"),
+    Input(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: _no_insights(common.no_data_state(error)))
 def insights_page(search, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
-    try:
-        wh = common.warehouse()
-        evidence = insights.gather(wh, filters, settings)
-        k = evidence.kpis
-        if not common.has_activity(k):
-            return [], common.no_data_state(pathname=pathname), common.HIDE, [], [], "", "", []
-        findings = insights.key_findings(wh, filters, settings, evidence)
-        items = insights.recommendations(wh, filters, settings, evidence)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], common.no_data_state(error), common.HIDE, [], [], "", "", []
-        raise
+    wh = common.warehouse()
+    evidence = insights.gather(wh, filters, settings)
+    k = evidence.kpis
+    if not common.has_activity(k):
+        return _no_insights(common.no_data_state(pathname=pathname))
+    findings = insights.key_findings(wh, filters, settings, evidence)
+    items = insights.recommendations(wh, filters, settings, evidence)
     return (kpi_row(insight_kpis(k, settings)), None, common.SHOW, finding_items(findings),
             recommendation_groups(items), counts_text(items), rules_text(settings), table_rows(items))

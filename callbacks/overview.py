@@ -4,10 +4,12 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 import metrics
-
 from callbacks import common
 from components import figures
 from components.cards import metric_card
+from components.ids import chosen
+from components.ids import overview as ids
+from components.ids.shell import URL
 from metrics import catalogue
 from metrics import format as fmt
 
@@ -54,20 +56,16 @@ def kpi_cards(k: dict, settings) -> list:
 
 
 @callback(
-    Output("ov-kpis", "children"),
-    Output("ov-empty", "children"),
-    Output("ov-body", "style"),
-    Input("url", "search"),
-    Input("url", "pathname"),
+    Output(ids.KPIS, "children"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Input(URL, "search"),
+    Input(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE))
 def overview_kpis(search, pathname):
     filters = common.filters_from_search(search)
-    try:
-        k = metrics.kpis(common.warehouse(), filters, common.settings())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], common.no_data_state(error), common.HIDE
-        raise
+    k = metrics.kpis(common.warehouse(), filters, common.settings())
     if not common.has_activity(k):
         return [], common.no_data_state(pathname=pathname), common.HIDE
     return kpi_cards(k, common.settings()), None, common.SHOW
@@ -82,39 +80,29 @@ def undated_note(ts) -> str | None:
             f"spend {fmt.inr_compact(undated.get('spend'))}.")
 
 
-@callback(Output("ov-trend", "figure"), Output("ov-trend-note", "children"),
-          Input("url", "search"), Input("ov-grain", "value"))
+@callback(Output(ids.TREND, "figure"), Output(ids.TREND_NOTE, "children"),
+          Input(URL, "search"), Input(ids.GRAIN, "value"))
+@common.when_no_data_set(lambda error: (figures.empty_figure(), None))
 def overview_trend(search, grain):
     filters = common.filters_from_search(search)
-    try:
-        ts = metrics.timeseries(common.warehouse(), filters, common.settings(), grain=grain or "week")
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure(), None
-        raise
+    grain = chosen(grain or ids.DEFAULT_GRAIN, ids.GRAIN_OPTIONS)
+    ts = metrics.timeseries(common.warehouse(), filters, common.settings(), grain=grain)
     return figures.revenue_spend_over_time(ts, height=340), undated_note(ts)
 
 
-@callback(Output("ov-platform-share", "figure"), Input("url", "search"))
+@callback(Output(ids.PLATFORM_SHARE, "figure"), Input(URL, "search"))
+@common.when_no_data_set(lambda error: figures.empty_figure())
 def overview_platform_share(search):
     filters = common.filters_from_search(search)
-    try:
-        frame = metrics.breakdown(common.warehouse(), "platform", filters, common.settings())
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
+    frame = metrics.breakdown(common.warehouse(), "platform", filters, common.settings())
     return figures.platform_share(frame, height=340)
 
 
-@callback(Output("ov-top", "figure"), Input("url", "search"), Input("ov-top-metric", "value"))
+@callback(Output(ids.TOP, "figure"), Input(URL, "search"), Input(ids.TOP_METRIC, "value"))
+@common.when_no_data_set(lambda error: figures.empty_figure())
 def overview_top(search, metric):
     filters = common.filters_from_search(search)
-    try:
-        frame = metrics.top_influencers(common.warehouse(), filters, common.settings(), metric or "revenue", n=10)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
-    return figures.top_influencers(frame, n=10, metric=metric or "revenue", height=380)
+    metric = chosen(metric, ids.TOP_OPTIONS)
+    frame = metrics.top_influencers(common.warehouse(), filters, common.settings(), metric, n=ids.TOP_N)
+    return figures.top_influencers(frame, n=ids.TOP_N, metric=metric, height=380)
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 import metrics
-
 from callbacks import common
 from components import figures
 from components.cards import kpi_card, kpi_row, metric_card, notice
+from components.ids import payouts as ids
+from components.ids.shell import URL
+from components.tables import records, table_id
 from metrics import catalogue
 from metrics import format as fmt
-from components.tables import records, table_id
-# Table names as in pages/payouts.py (pages are not imported here: they register with Dash on import).
-BASIS_TABLE = "payouts-by-basis"
-RECONCILIATION_TABLE = "payouts-reconciliation"
+
 DIFFERS = "differs from terms"
 TOLERANCE = catalogue.TERMS_TOLERANCE_TEXT
-
-
-def _missing(error: Exception) -> bool:
-    return common.is_missing_warehouse(error)
+# The "only rows that differ" switch filters the grid in the browser (no new query); the CSV
+# button exports what the grid shows, so it follows the switch too.
+DIFFERS_FILTER = {"status": {"filterType": "text", "type": "equals", "filter": DIFFERS}}
 
 
 def basis_rows(frame, orders) -> list[dict]:
@@ -68,58 +66,56 @@ def reconciliation_summary(reconciliation):
                   icon="bi-exclamation-triangle" if len(differing) else "bi-check-circle")
 
 
+def reconciliation_grid_rows(frame) -> list[dict]:
+    """Rows of the reconciliation grid, each with its string row id (AG Grid's `getRowId`)."""
+    rows = records(frame)
+    for row in rows:
+        row["row_key"] = str(row["row_no"])
+    return rows
+
+
+def _no_data_set(error):
+    return ([], common.no_data_state(error), common.HIDE, figures.empty_figure(), [], figures.empty_figure(), None,
+            [])
+
+
 @callback(
-    Output("pay-kpis", "children"),
-    Output("pay-empty", "children"),
-    Output("pay-body", "style"),
-    Output("pay-basis-chart", "figure"),
-    Output(table_id(BASIS_TABLE), "rowData"),
-    Output("pay-cpo-chart", "figure"),
-    Output("pay-reconciliation-summary", "children"),
-    Input("url", "search"),
-    Input("url", "pathname"),
+    Output(ids.KPIS, "children"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Output(ids.BASIS_CHART, "figure"),
+    Output(table_id(ids.BASIS_TABLE), "rowData"),
+    Output(ids.CPO_CHART, "figure"),
+    Output(ids.RECONCILIATION_SUMMARY, "children"),
+    Output(table_id(ids.RECONCILIATION_TABLE), "rowData"),
+    Input(URL, "search"),
+    Input(URL, "pathname"),
 )
+@common.when_no_data_set(_no_data_set)
 def payouts_page(search, pathname):
+    """The whole page for the selection: the reconciliation is computed once, for the KPIs, the
+    summary and the grid."""
     filters = common.filters_from_search(search)
     settings = common.settings()
-    try:
-        wh = common.warehouse()
-        k = metrics.kpis(wh, filters, settings)
-        by_basis = metrics.payouts_by_basis(wh, filters, settings)
-        by_platform = metrics.breakdown(wh, "platform", filters, settings)
-        reconciliation = metrics.payout_reconciliation(wh, filters, settings)
-    except Exception as error:
-        if _missing(error):
-            return [], common.no_data_state(error), common.HIDE, figures.empty_figure(), [], figures.empty_figure(), None
-        raise
+    wh = common.warehouse()
+    k = metrics.kpis(wh, filters, settings)
     if not common.has_activity(k):
         return ([], common.no_data_state(pathname=pathname), common.HIDE, figures.empty_figure(), [],
-                figures.empty_figure(), None)
+                figures.empty_figure(), None, [])
+    by_basis = metrics.payouts_by_basis(wh, filters, settings)
+    by_platform = metrics.breakdown(wh, "platform", filters, settings)
+    reconciliation = metrics.payout_reconciliation(wh, filters, settings)
     return (
         kpi_row(payout_kpis(k, reconciliation, settings)), None, common.SHOW,
         figures.payout_mix(by_basis, height=320),
         basis_rows(by_basis, k.get("orders")),
         figures.dimension_bar(by_platform, "platform", "cost_per_order", height=300),
         reconciliation_summary(reconciliation),
+        reconciliation_grid_rows(reconciliation),
     )
 
 
-@callback(
-    Output(table_id(RECONCILIATION_TABLE), "rowData"),
-    Input("url", "search"),
-    Input("pay-differs-only", "value"),
-)
-def reconciliation_rows(search, differs_only):
-    filters = common.filters_from_search(search)
-    try:
-        frame = metrics.payout_reconciliation(common.warehouse(), filters, common.settings())
-    except Exception as error:
-        if _missing(error):
-            return []
-        raise
-    if differs_only:
-        frame = frame[frame["status"] == DIFFERS]
-    rows = records(frame)
-    for row in rows:
-        row["row_key"] = str(row["row_no"])  # AG Grid row ids are strings
-    return rows
+@callback(Output(table_id(ids.RECONCILIATION_TABLE), "filterModel"), Input(ids.DIFFERS_ONLY, "value"))
+def differs_only(value):
+    """The reconciliation grid's filter: only rows that differ from their terms, or every row."""
+    return DIFFERS_FILTER if value else {}

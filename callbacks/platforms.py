@@ -5,9 +5,10 @@ import pandas as pd
 from dash import Input, Output, State, callback
 
 import metrics
-
 from callbacks import common
 from components import figures
+from components.ids import platforms as ids
+from components.ids.shell import URL
 from components.tables import records, table_id
 
 ENGAGEMENT_COLUMNS = ["posts", "engagements", "engagement_rate_pct", "cpe", "cpm"]
@@ -22,37 +23,36 @@ def platform_table(breakdown: pd.DataFrame, engagement: pd.DataFrame | None) -> 
 
 
 def cac_note(frame: pd.DataFrame) -> str | None:
+    """The note under the CAC chart when new customers are estimated (the sales carry no user ids)."""
     if "new_customers_estimated" in frame.columns and frame["new_customers_estimated"].astype(bool).any():
         return "Estimated: the sales carry no user ids, so new customers are a share of orders (see METRICS.md)."
     return None
 
 
+def _no_platforms(state) -> tuple:
+    return figures.empty_figure(), figures.empty_figure(), None, figures.empty_figure(), [], state, common.HIDE
+
+
 @callback(
-    Output("plat-roas", "figure"),
-    Output("plat-cac", "figure"),
-    Output("plat-cac-note", "children"),
-    Output("plat-share", "figure"),
-    Output(table_id("platforms"), "rowData"),
-    Output("plat-empty", "children"),
-    Output("plat-body", "style"),
-    Input("url", "search"),
-    State("url", "pathname"),
+    Output(ids.ROAS, "figure"),
+    Output(ids.CAC, "figure"),
+    Output(ids.CAC_NOTE, "children"),
+    Output(ids.SHARE, "figure"),
+    Output(table_id(ids.PLATFORM_TABLE), "rowData"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Input(URL, "search"),
+    State(URL, "pathname"),
 )
+@common.when_no_data_set(lambda error: _no_platforms(common.no_data_state(error)))
 def platform_overview(search, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
-    try:
-        wh = common.warehouse()
-        frame = metrics.breakdown(wh, "platform", filters, settings)
-        engagement = metrics.engagement_by_platform(wh, filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            empty = figures.empty_figure()
-            return empty, empty, None, empty, [], common.no_data_state(error), common.HIDE
-        raise
+    wh = common.warehouse()
+    frame = metrics.breakdown(wh, "platform", filters, settings)
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
-        empty = figures.empty_figure()
-        return empty, empty, None, empty, [], common.no_data_state(pathname=pathname), common.HIDE
+        return _no_platforms(common.no_data_state(pathname=pathname))
+    engagement = metrics.engagement_by_platform(wh, filters, settings)
     return (figures.roas_by_platform(frame, height=300),
             figures.dimension_bar(frame, "platform", "cac", height=300),
             cac_note(frame),
@@ -61,9 +61,9 @@ def platform_overview(search, pathname):
 
 
 @callback(
-    Output("plat-engagement", "figure"),
-    Output("plat-engagement-note", "children"),
-    Input("url", "search"),
+    Output(ids.ENGAGEMENT, "figure"),
+    Output(ids.ENGAGEMENT_NOTE, "children"),
+    Input(URL, "search"),
 )
 def platform_engagement(search):
     filters = common.filters_from_search(search)
@@ -77,9 +77,9 @@ def platform_engagement(search):
 
 
 @callback(
-    Output("plat-source", "figure"),
-    Output(table_id("sources"), "rowData"),
-    Input("url", "search"),
+    Output(ids.SOURCE, "figure"),
+    Output(table_id(ids.SOURCE_TABLE), "rowData"),
+    Input(URL, "search"),
 )
 def platform_sources(search):
     filters = common.filters_from_search(search)

@@ -21,7 +21,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from callbacks import common
+from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, BUTTON_ID, DOWNLOAD_ID, IDLE_LABEL, STATUS_ID
+from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ def report_filename(filters, now: dt.datetime | None = None) -> str:
 
 
 def error_alert(message: str) -> dbc.Alert:
+    """The red alert under the PDF button."""
     return dbc.Alert(
         [html.I(className="bi bi-exclamation-triangle-fill me-1", **{"aria-hidden": "true"}),
          html.Strong("PDF report failed. "), message],
@@ -59,9 +62,12 @@ def make_report(search: str | None):
     except ReportError as error:
         log.warning("PDF report failed: %s", error)
         return no_update, error_alert(str(error))
-    except Exception as error:  # noqa: BLE001 - the person clicking needs a message, the log the trace
-        if common.is_missing_warehouse(error):
-            return no_update, error_alert("No data set is imported yet: import one on the Data page, then try again.")
+    except WarehouseOutdated:
+        return no_update, error_alert("The data set was imported by another version of hkdash: import it again on "
+                                      "the Data page, then try again.")
+    except WarehouseMissing:
+        return no_update, error_alert("No data set is imported yet: import one on the Data page, then try again.")
+    except Exception as error:  # noqa: BLE001 - a click with no visible answer is worse: message + logged trace
         log.exception("PDF report failed")
         return no_update, error_alert(f"Unexpected error ({type(error).__name__}); the details are in the server log.")
     return dcc.send_bytes(pdf, report_filename(filters), type="application/pdf"), None
@@ -71,7 +77,7 @@ def make_report(search: str | None):
     Output(DOWNLOAD_ID, "data"),
     Output(STATUS_ID, "children"),
     Input(BUTTON_ID, "n_clicks"),
-    State("url", "search"),
+    State(URL, "search"),
     running=[
         (Output(BUTTON_ID, "disabled"), True, False),
         (Output(BUTTON_ID, "children"), BUSY_LABEL, IDLE_LABEL),
@@ -85,7 +91,7 @@ def download_report(n_clicks, search):
     return make_report(search)
 
 
-@callback(Output(BUTTON_ID, "title"), Input("url", "pathname"))
+@callback(Output(BUTTON_ID, "title"), Input(URL, "pathname"))
 def prewarm_report_browser(_pathname):
     """With HKDASH_REPORT_PREWARM=1, start this process's chart browser on the first page load."""
     if os.environ.get("HKDASH_REPORT_PREWARM", "0") == "1":

@@ -4,8 +4,6 @@ All text is passed as Dash children (rendered as text, never as HTML or markdown
 """
 from __future__ import annotations
 
-import re
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -17,10 +15,6 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
 
 
 def info_icon(target_id: str, text: str) -> html.Span:
@@ -71,12 +65,6 @@ def kpi_row(cards: list) -> list:
     """Children for a KPI container: `html.Div(id=…, className="hk-kpi-grid")` (preferred) or
     `dbc.Row(id=…, className="hk-kpi-row")`; both lay the cards out as the same responsive grid."""
     return list(cards)
-
-
-def kpi_grid(cards: list, grid_id: str | None = None) -> html.Div:
-    """KPI cards in a responsive grid (5 across on wide screens, 3 on tablets, 2 on phones)."""
-    kwargs = {"id": grid_id} if grid_id else {}
-    return html.Div(cards, className="hk-kpi-grid", **kwargs)
 
 
 def chart_card(title: str, graph_id: str, subtitle: str | None = None, height: int = 360, tools=None,

@@ -78,12 +78,6 @@ FONT_FAMILY = ('"Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto 
 NO_DATA = "No data for these filters"
 
 
-def platform_colour(name, index: int = 0) -> str:
-    if name in PLATFORM_COLOURS:
-        return PLATFORM_COLOURS[name]
-    return _EXTRA_COLOURS[index % len(_EXTRA_COLOURS)]
-
-
 def platform_colours(names) -> dict:
     """Stable colour for each name: known platforms keep theirs, others take the extra palette."""
     out, extra = {}, 0
@@ -447,14 +441,22 @@ def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "c
     return _layout(fig, height=max(height, 60 + 34 * len(ys)), legend=False, title=title)
 
 
-def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
-    """Number of influencers per follower tier (nano … mega), stacked by platform."""
-    if _is_empty(ranking) or "tier" not in ranking.columns:
+def follower_distribution(frame: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
+    """Number of influencers per follower tier (nano … mega), stacked by platform.
+
+    `frame` is either counts (a breakdown by tier and platform: its `influencers` column) or one
+    row per influencer (a ranking).
+    """
+    if _is_empty(frame) or "tier" not in frame.columns:
         return empty_figure(height=height)
-    frame = ranking.copy()
+    frame = frame.copy()
     frame["tier"] = frame["tier"].astype(str)
     frame["platform"] = frame["platform"].astype(str) if "platform" in frame.columns else "Unknown"
-    counts = frame.groupby(["tier", "platform"]).size().reset_index(name="n")
+    frame["n"] = pd.to_numeric(frame["influencers"]).fillna(0) if "influencers" in frame.columns else 1
+    counts = frame.groupby(["tier", "platform"])["n"].sum().reset_index()
+    counts = counts[counts["n"] > 0]
+    if counts.empty:
+        return empty_figure(height=height)
     tiers = sorted(set(counts["tier"]), key=tier_key)
     platforms = sorted(set(counts["platform"]))
     colours = platform_colours(platforms)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.ids import shell as ids
+
 # (field, label, placeholder) in display order; field names are metrics.Filters fields.
 FILTER_FIELDS = (
     ("platform", "Platform", "All platforms"),
@@ -24,11 +26,9 @@ FILTER_FIELDS = (
     ("product", "Product", "All products"),
 )
 
-DROPDOWN_IDS = tuple(f"filter-{field}" for field, _, _ in FILTER_FIELDS)
-
 
 def _dropdown(field: str, label: str, placeholder: str) -> html.Div:
-    control_id = f"filter-{field}"
+    control_id = ids.filter_dropdown(field)
     return html.Div([
         dbc.Label(label, html_for=control_id, className="hk-filter-label"),
         dcc.Dropdown(id=control_id, options=[], value=[], multi=True, placeholder=placeholder,
@@ -38,30 +38,30 @@ def _dropdown(field: str, label: str, placeholder: str) -> html.Div:
 
 def filter_bar() -> html.Div:
     dates = html.Div([
-        dbc.Label("Date range", html_for="filter-dates", className="hk-filter-label"),
+        dbc.Label("Date range", html_for=ids.FILTER_DATES, className="hk-filter-label"),
         dcc.DatePickerRange(
-            id="filter-dates", clearable=True, updatemode="bothdates", display_format="D MMM YYYY",
+            id=ids.FILTER_DATES, clearable=True, updatemode="bothdates", display_format="D MMM YYYY",
             start_date_placeholder_text="Start", end_date_placeholder_text="End",
             first_day_of_week=1, className="hk-filter-dates",
         ),
     ], className="hk-filter-item hk-filter-item-dates")
     reset = html.Div([
         dbc.Button([html.I(className="bi bi-arrow-counterclockwise me-1", **{"aria-hidden": "true"}), "Reset"],
-                   id="filter-reset", color="secondary", outline=True, size="sm", n_clicks=0,
+                   id=ids.FILTER_RESET, color="secondary", outline=True, size="sm", n_clicks=0,
                    title="Clear all filters"),
     ], className="hk-filter-item hk-filter-item-reset")
     toggle = dbc.Button(
         [html.I(className="bi bi-funnel me-1", **{"aria-hidden": "true"}), "Filters",
-         dbc.Badge("", id="filter-count", color="primary", pill=True, className="ms-1")],
-        id="filter-toggle", color="light", size="sm", className="hk-filter-toggle d-md-none",
+         dbc.Badge("", id=ids.FILTER_COUNT, color="primary", pill=True, className="ms-1")],
+        id=ids.FILTER_TOGGLE, color="light", size="sm", className="hk-filter-toggle d-md-none",
         n_clicks=0,
     )
     return html.Section([
         toggle,
         dbc.Collapse(
             html.Div([_dropdown(*f) for f in FILTER_FIELDS] + [dates, reset], className="hk-filter-grid"),
-            id="filter-collapse", is_open=False, className="hk-filter-collapse",
+            id=ids.FILTER_COLLAPSE, is_open=False, className="hk-filter-collapse",
         ),
-        html.Div(id="filter-summary", className="hk-filter-summary", **{"aria-live": "polite"}),
-        html.Div(id="filter-error"),
-    ], className="hk-filter-bar", id="filter-bar", **{"aria-label": "Filters"})
+        html.Div(id=ids.FILTER_SUMMARY, className="hk-filter-summary", **{"aria-live": "polite"}),
+        html.Div(id=ids.FILTER_ERROR),
+    ], className="hk-filter-bar", id=ids.FILTER_BAR, **{"aria-label": "Filters"})

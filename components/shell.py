@@ -6,13 +6,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.filter_bar import filter_bar
+from components.ids import shell as ids
 from components.sales_notice import sales_notice_area
 
 APP_TITLE = "HealthKart Influencer ROI"
-
-
-def nav_link_id(path: str) -> dict:
-    return {"type": "nav-link", "path": path}
 
 
 def nav_pages(registry=None) -> list[dict]:
@@ -25,7 +22,7 @@ def nav_pages(registry=None) -> list[dict]:
 def navbar(pages: list[dict], report=None) -> dbc.Navbar:
     links = [
         dbc.NavItem(dbc.NavLink(
-            page.get("nav_label") or page["name"], href=page["relative_path"], id=nav_link_id(page["path"]),
+            page.get("nav_label") or page["name"], href=page["relative_path"], id=ids.nav_link(page["path"]),
             active=False, className="hk-nav-link",
         ))
         for page in pages
@@ -34,14 +31,14 @@ def navbar(pages: list[dict], report=None) -> dbc.Navbar:
         html.Span("HK", className="hk-logo", **{"aria-hidden": "true"}),
         html.Span([html.Span("HealthKart", className="hk-brand-name"),
                    html.Span("Influencer ROI", className="hk-brand-sub")], className="hk-brand-text"),
-    ], href="/", className="navbar-brand hk-brand", id="nav-brand")
+    ], href="/", className="navbar-brand hk-brand", id=ids.NAV_BRAND)
     right = html.Div(report, className="hk-nav-tools ms-lg-auto") if report is not None else None
     return dbc.Navbar(
         dbc.Container([
             brand,
-            dbc.NavbarToggler(id="nav-toggle", n_clicks=0),
+            dbc.NavbarToggler(id=ids.NAV_TOGGLE, n_clicks=0),
             dbc.Collapse([dbc.Nav(links, navbar=True, className="me-auto hk-nav"), right],
-                         id="nav-collapse", navbar=True, is_open=False),
+                         id=ids.NAV_COLLAPSE, navbar=True, is_open=False),
         ], fluid=True),
         color="dark", dark=True, expand="lg", className="hk-navbar", sticky="top",
     )
@@ -50,7 +47,7 @@ def navbar(pages: list[dict], report=None) -> dbc.Navbar:
 def footer() -> html.Footer:
     return html.Footer(
         dbc.Container([
-            html.Span(id="dataset-info", className="hk-dataset-info"),
+            html.Span(id=ids.DATASET_INFO, className="hk-dataset-info"),
             html.Span([
                 "Ratios are pooled (ratio of sums); “—” means undefined (zero denominator). ",
                 "Money in ₹, Indian grouping; L = lakh, Cr = crore.",
@@ -62,12 +59,12 @@ def footer() -> html.Footer:
 
 def app_shell(pages: list[dict], report=None) -> html.Div:
     return html.Div([
-        dcc.Location(id="url", refresh=False),
+        dcc.Location(id=ids.URL, refresh=False),
         navbar(pages, report),
         html.Main(
             dbc.Container([filter_bar(), sales_notice_area(), html.Div(dash.page_container, className="hk-page")],
                           fluid=True, className="hk-container"),
-            id="main",
+            id=ids.MAIN,
         ),
         footer(),
     ], className="hk-app")

@@ -226,7 +226,7 @@ def data_grid(name: str, columns: list[dict], row_data: list[dict] | None = None
         "suppressDragLeaveHidesColumns": True,
         "tooltipShowDelay": 300,
         "theme": {"function": "themeQuartz.withParams(hkGridThemeParams())"},
-        "localeText": {"noRowsToShow": "No rows for these filters"},
+        "localeText": {"noRowsToShow": "No rows for these filters", "noMatchingRows": "No rows for these filters"},
     }
     options.update(grid_options or {})
     if height == "auto":  # grow with the rows (small tables, no inner scrollbar)

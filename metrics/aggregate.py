@@ -9,7 +9,13 @@ import pandas as pd
 from metrics.catalogue import POOR_PERFORMER, apply_ratios, ratio_column
 from metrics.filters import Filters
 from metrics.selection import (
-    INFLUENCER_GROUPS, fact_conditions, fact_table, group_sql, influencer_conditions, post_conditions, tier_sql,
+    INFLUENCER_GROUPS,
+    fact_conditions,
+    fact_table,
+    group_sql,
+    influencer_conditions,
+    post_conditions,
+    tier_sql,
     where,
 )
 from metrics.settings import Settings
@@ -54,7 +60,8 @@ def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str
     Influencer attributes are not grouped here: the caller joins `per` to `influencers` for them.
     """
     table = fact_table(filters, sale_groups)
-    measures, sales_only = SUMS, ([], [])
+    measures: tuple[str, ...] = SUMS
+    sales_only: tuple[list[str], list] = ([], [])
     if "source" in sale_groups:
         # A tracking source is a property of sales; fixed costs have none, so a breakdown by source
         # has no spend, and lists the rows of sales only (cost rows carry no source of their own).
@@ -127,10 +134,20 @@ def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str
     return wh.query(sql, params + posts_params + from_params)
 
 
-def top_by(wh, filters: Filters, settings: Settings, expression: str, n: int) -> pd.DataFrame:
-    """The n influencers of the selection with the highest SQL `expression` of their `revenue` and
-    `spend` (where it is defined and finite), ties by influencer id: id, name, platform, revenue,
-    spend. The database sorts; only n rows come back."""
+# Orders of the top-n lists the database can sort by itself: SQL over an influencer's revenue and spend.
+TOP_ORDERS = {"revenue": "revenue", "roas": "CASE WHEN spend <> 0 THEN revenue / spend END"}
+
+
+def top_by(wh, filters: Filters, settings: Settings, key: str, n: int) -> pd.DataFrame:
+    """The n influencers of the selection with the highest `key` (a key of TOP_ORDERS: revenue, roas).
+
+    Only influencers where the key is defined and finite, ties by influencer id. Columns:
+    influencer_id, name, platform, revenue (₹), spend (₹). The database sorts; only n rows come back.
+    Raises ValueError for a key outside TOP_ORDERS.
+    """
+    if key not in TOP_ORDERS:
+        raise ValueError(f"top_by: unknown key {key!r}; choose from {', '.join(sorted(TOP_ORDERS))}")
+    expression = TOP_ORDERS[key]
     per_sql, params, _ = _per_influencer(filters, settings, (), None)
     from_sql, from_params = _influencers_with(filters, settings, ("influencer_id",), None)
     sql = f"""
@@ -182,6 +199,9 @@ def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str,
 
 
 def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Series | None) -> pd.DataFrame:
+    """A copy of an engagement_sums() frame with engagement_rate_pct (% of settings.engagement_basis)
+    and, given the rows' spend (₹), cpe (₹ per engagement), cpm (₹ per 1,000 impressions, else reach)
+    and cpm_basis ("impressions" / "reach"). Undefined ratios are None."""
     frame = frame.copy()
     basis = settings.engagement_basis
     numerator = {"reach": "engagements_with_reach", "impressions": "engagements_with_impressions",

@@ -15,7 +15,14 @@ BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "refunds", "orders",
 
 def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filters(),
               settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """Pooled figures per value of `by` (one dimension or several); parts add up to the whole."""
+    """Pooled figures per value of `by` (one dimension or several); parts add up to the whole.
+
+    Columns: the `by` columns, then BREAKDOWN_COLUMNS: influencers, followers (counts of known
+    creators), revenue, spend, aov, cost_per_order, cac (₹), orders, new_customers (counts;
+    new_customers_estimated when sales carry no user id), roas (×), roi_pct (%), revenue_share and
+    spend_share (0–1). Ratios are None where undefined; `source` has no spend (None). Sorted by
+    time for time groups, else by revenue (descending). Raises ValueError for an unknown group.
+    """
     groups = (by,) if isinstance(by, str) else tuple(by)
     for group in groups:
         if group not in GROUPS:
@@ -34,7 +41,12 @@ def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filt
 
 def timeseries(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, grain: str = "day",
                influencer_id: str | None = None) -> pd.DataFrame:
-    """Revenue, orders and spend per period; undated sales are left out and counted in attrs."""
+    """Revenue, orders and spend per period; undated sales are left out and counted in attrs.
+
+    Columns: period (the day, week start or month start), orders, new_customers,
+    orders_without_user (counts), revenue, spend (₹), roas (×, None without spend). `attrs["undated"]`: revenue, orders, spend left
+    out. Raises ValueError for a grain other than day, week or month.
+    """
     if grain not in TIME_GROUPS:
         raise ValueError(f"grain must be one of {TIME_GROUPS}")
     frame = sums_over_time(wh, filters, settings, grain, influencer_id)

@@ -73,6 +73,7 @@ class Sum:
     column: str
 
     def describe(self) -> str:
+        """The computation as text: Σ of the column."""
         return f"Σ {self.column}"
 
 
@@ -86,11 +87,13 @@ class Ratio:
     minus: str | None = None
 
     def describe(self) -> str:
+        """The computation as text: (numerator − minus) ÷ denominator, scaled."""
         top = f"({self.numerator} − {self.minus})" if self.minus else self.numerator
         return f"{top} ÷ {self.denominator}" + (f" × {self.scale:g}" if self.scale != 1 else "")
 
     @property
     def undefined_when(self) -> str:
+        """When the ratio is undefined (shown “—”): its denominator is 0."""
         return f"{self.denominator} = 0"
 
     def column(self, frame: pd.DataFrame) -> pd.Series:
@@ -107,9 +110,11 @@ class Share:
     column: str
 
     def describe(self) -> str:
+        """The computation as text: the row's share of the column's total."""
         return f"{self.column} ÷ Σ {self.column}"
 
     def column_of(self, frame: pd.DataFrame) -> pd.Series:
+        """Each row's share of the column's total (0–1; None where the total is 0)."""
         values = frame[self.column]
         total = values.sum() if values.notna().any() else None
         return ratio_column(values, pd.Series([total] * len(frame), index=frame.index))
@@ -121,6 +126,7 @@ class Derived:
     how: str
 
     def describe(self) -> str:
+        """The computation as text, as declared."""
         return self.how
 
 
@@ -157,10 +163,12 @@ class Metric:
 
     @property
     def column_header(self) -> str:
+        """The table and CSV header: `header` when set, else the label."""
         return self.header or self.label
 
     @property
     def digits(self) -> int:
+        """Decimals shown: the metric's own, else its unit's default."""
         return self.unit.default_decimals if self.decimals is None else self.decimals
 
     def text(self, value) -> str:
@@ -172,9 +180,11 @@ class Metric:
         return self.unit.short(value, self.digits)
 
     def formula_for(self, settings: Settings) -> str:
+        """The formula text with the settings' thresholds filled in."""
         return self.formula.format(**setting_words(settings))
 
     def threshold_value(self, settings: Settings) -> float | None:
+        """The metric's threshold under these settings (None when it has none)."""
         return None if self.threshold is None else float(getattr(settings, self.threshold))
 
     def tone(self, value, settings: Settings) -> str | None:
@@ -328,9 +338,12 @@ def apply_ratios(frame: pd.DataFrame, keys=SALES_RATIOS + SHARES) -> pd.DataFram
     """`frame` with each ratio / share metric of `keys` whose operands it has, computed as declared."""
     for key in keys:
         computed = get(key).computed
-        operands = (computed.numerator, computed.denominator) if isinstance(computed, Ratio) else (computed.column,)
-        if all(column in frame.columns for column in operands):
-            frame[key] = computed.column(frame) if isinstance(computed, Ratio) else computed.column_of(frame)
+        if isinstance(computed, Ratio):
+            if computed.numerator in frame.columns and computed.denominator in frame.columns:
+                frame[key] = computed.column(frame)
+        elif isinstance(computed, Share):
+            if computed.column in frame.columns:
+                frame[key] = computed.column_of(frame)
     return frame
 
 
@@ -373,6 +386,7 @@ class PoorPerformer:
 
     @staticmethod
     def text(settings: Settings) -> str:
+        """The poor-performer rule in words, with these settings' thresholds."""
         return f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue"
 
 
@@ -419,7 +433,7 @@ def within_terms(difference: float, terms: float | None) -> bool:
     """A payment matches its terms: off by less than ₹0.50, or by at most TERMS_TOLERANCE of the terms."""
     if abs(difference) < TERMS_ROUNDING_INR:
         return True
-    return bool(terms) and abs(difference) <= TERMS_TOLERANCE * abs(terms)
+    return terms is not None and terms != 0 and abs(difference) <= TERMS_TOLERANCE * abs(terms)
 
 
 # Time groupings of breakdowns and series, finest last, with their SQL over facts `f`.

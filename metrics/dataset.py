@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 
-from metrics.selection import tier_sql
 from metrics.catalogue import TIER_NAMES
+from metrics.selection import tier_sql
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 
 def dataset_info(wh) -> dict:
+    """The loaded data set's description (the `dataset_info` table): name, source, imported_at (ISO,
+    UTC), counts (influencers, posts, sales_rows, payouts), has_user_ids, warnings, files, first and
+    last sale dates and schema_version. Raises warehouse.db.WarehouseMissing without a data set."""
     rows = wh.query("SELECT key, value FROM dataset_info")
     return {key: json.loads(value) for key, value in zip(rows["key"], rows["value"])}
 

@@ -14,6 +14,9 @@ ENGAGEMENT_COLUMNS = ["posts", "reach", "impressions", "views", "engagements", "
 
 
 def engagement_by_platform(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Per platform (sorted by name): platform + ENGAGEMENT_COLUMNS (posts, reach, impressions,
+    views, engagements, engagement_rate_pct in %, spend in ₹, cpe in ₹, cpm in ₹ per 1,000, cpm_basis).
+    Platforms with spend but no posts have posts 0 and undefined rates (None)."""
     posts = engagement_sums(wh, filters, settings, ("platform",))
     spend = sums_by(wh, filters, settings, ("platform",))[["platform", "spend"]]
     frame = spend.merge(posts, on="platform", how="outer")
@@ -24,6 +27,8 @@ def engagement_by_platform(wh, filters: Filters = Filters(), settings: Settings 
 
 
 def engagement_by_influencer(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Per influencer, in ranking order: influencer_id, name, platform, followers, posts, spend (₹),
+    engagement_rate_pct (%), cpe (₹), cpm (₹ per 1,000)."""
     columns = ["influencer_id", "name", "platform", "followers", "posts", "spend", "engagement_rate_pct", "cpe", "cpm"]
     return ranking(wh, filters, settings)[columns]
 

@@ -32,6 +32,9 @@ def _parse_date(value: str | dt.date | None, name: str) -> dt.date | None:
 
 @dataclasses.dataclass(frozen=True)
 class Filters:
+    """A selection: values of each list field (any of them matches; sorted, de-duplicated) and an
+    inclusive date range. Raises FilterError for an invalid date or an end before the start."""
+
     platform: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     tier: tuple[str, ...] = ()
@@ -60,16 +63,18 @@ class Filters:
 
     @property
     def is_empty(self) -> bool:
+        """True when nothing is selected (every sale and influencer counts)."""
         return self == Filters()
 
     def as_dict(self) -> dict:
         """Plain JSON-friendly form (lists and ISO dates), as `summary --json` prints it."""
-        out = {name: list(getattr(self, name)) for name in LIST_FIELDS}
+        out: dict[str, list[str] | str | None] = {name: list(getattr(self, name)) for name in LIST_FIELDS}
         out["start"] = self.start.isoformat() if self.start else None
         out["end"] = self.end.isoformat() if self.end else None
         return out
 
     def to_query_string(self) -> str:
+        """The URL query string of the selection (no leading `?`; '' for none), read back by from_query_string."""
         pairs = [(name, value) for name in LIST_FIELDS for value in getattr(self, name)]
         if self.start:
             pairs.append(("start", self.start.isoformat()))
@@ -78,14 +83,15 @@ class Filters:
         return urlencode(pairs)
 
     @classmethod
-    def from_query_string(cls, query: str | None) -> "Filters":
+    def from_query_string(cls, query: str | None) -> Filters:
         """Parse `platform=Instagram&platform=YouTube&start=2025-01-01` (leading `?` allowed).
 
         Unknown keys are ignored so that links stay valid when the filter bar changes.
         """
         parsed = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
         values = {name: tuple(parsed.get(name, ())) for name in LIST_FIELDS}
-        return cls(**values, start=(parsed.get("start") or [None])[0], end=(parsed.get("end") or [None])[0])
+        start, end = (_parse_date(next(iter(parsed.get(key, [])), None), key) for key in ("start", "end"))
+        return cls(**values, start=start, end=end)
 
     def describe(self) -> str:
         """Human-readable one-liner for report covers and captions."""

@@ -208,7 +208,7 @@ def timestamp(value, zone: str | None = None) -> str:
     except ValueError:
         return DASH
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     local = moment.astimezone(zoneinfo.ZoneInfo(zone or TIMEZONE))
     return f"{date(local.date())}, {local:%H:%M} {local.tzname()}"
 

@@ -10,6 +10,7 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 
 
 class UnknownInfluencer(KeyError):
+    """No influencer with this id in the selection's ranking (influencer_detail)."""
     pass
 
 
@@ -18,6 +19,12 @@ def influencer_detail(wh, influencer_id: str, filters: Filters = Filters(),
     """The influencer's row of the ranking (its ratios), its sales over time, posts and payout rows.
 
     The ranking position is the one within the whole selection, so it matches the ranking table.
+
+    Keys: profile (the ranking row as a dict; rank None when the influencer has nothing in the
+    selection), sales_over_time (timeseries() by week), posts (engagement_by_post() rows), payouts
+    (its payout rows: row_no, basis, rate_text, posts, orders, total_revenue, terms_cost,
+    total_payout, gifted_cost, other_cost, total_cost in ₹). Raises UnknownInfluencer for an id
+    the data set does not have.
     """
     ranked = ranking(wh, filters, settings)
     row = ranked[ranked["influencer_id"] == influencer_id]

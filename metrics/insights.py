@@ -64,33 +64,54 @@ class Evidence:
 
 
 def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Evidence:
+    """Query the Evidence of a selection: kpis(), ranking() and the breakdowns by platform and category."""
     return Evidence(kpis=kpis(wh, filters, settings), ranking=ranking(wh, filters, settings),
                     by_platform=breakdown(wh, "platform", filters, settings),
                     by_category=breakdown(wh, "category", filters, settings))
 
 
-# --- helpers -----------------------------------------------------------------------------------
+# --- the selection's creators --------------------------------------------------------------------
 
-def _creators(frame: pd.DataFrame) -> tuple[list[dict], float, float]:
-    """Known creators of the ranking as plain dicts (None for undefined ratios), and the revenue and
-    spend of the whole selection (creators missing from the influencers file included, as in kpis)."""
+@dataclasses.dataclass(frozen=True)
+class Creators:
+    """Known creators of a ranking as plain dicts (None for undefined ratios), and the revenue and
+    spend (₹) of the whole selection (creators missing from the influencers file included, as in kpis)."""
+
+    rows: list[dict]
+    revenue: float
+    spend: float
+
+    @property
+    def pooled_roas(self) -> float | None:
+        """The selection's ROAS (revenue ÷ spend), None without spend."""
+        return ratio(self.revenue, self.spend)
+
+    @property
+    def funded(self) -> list[dict]:
+        """Creators with spend: the only ones a recommendation can judge."""
+        return [c for c in self.rows if c["spend"] > 0]
+
+
+def creators_of(frame: pd.DataFrame) -> Creators:
+    """The Creators of a ranking() frame (its known rows; the totals cover every row)."""
     total_revenue = float(pd.to_numeric(frame["revenue"], errors="coerce").fillna(0).sum())
     total_spend = float(pd.to_numeric(frame["spend"], errors="coerce").fillna(0).sum())
-    frame = frame[frame["known"].fillna(False).astype(bool)]
-    rows = []
-    for row in frame.to_dict("records"):
-        rows.append({
-            "influencer_id": str(row["influencer_id"]),
-            "name": str(row["name"]) if row["name"] is not None else str(row["influencer_id"]),
-            "platform": row["platform"], "category": row["category"], "tier": row["tier"],
-            "revenue": fmt.clean(row["revenue"]) or 0.0, "spend": fmt.clean(row["spend"]) or 0.0,
-            "orders": fmt.clean(row["orders"]) or 0.0, "new_customers": fmt.clean(row["new_customers"]),
-            "new_customers_estimated": bool(row["new_customers_estimated"]),
-            "roas": fmt.clean(row["roas"]), "roi_pct": fmt.clean(row["roi_pct"]), "cac": fmt.clean(row["cac"]),
-            "cost_per_order": fmt.clean(row["cost_per_order"]), "efficiency_score": fmt.clean(row["efficiency_score"]),
-            "poor_performer": bool(row["poor_performer"]),
-        })
-    return rows, total_revenue, total_spend
+    known = frame[frame["known"].fillna(False).astype(bool)]
+    return Creators([_creator(row) for row in known.to_dict("records")], total_revenue, total_spend)
+
+
+def _creator(row: dict) -> dict:
+    return {
+        "influencer_id": str(row["influencer_id"]),
+        "name": str(row["name"]) if row["name"] is not None else str(row["influencer_id"]),
+        "platform": row["platform"], "category": row["category"], "tier": row["tier"],
+        "revenue": fmt.clean(row["revenue"]) or 0.0, "spend": fmt.clean(row["spend"]) or 0.0,
+        "orders": fmt.clean(row["orders"]) or 0.0, "new_customers": fmt.clean(row["new_customers"]),
+        "new_customers_estimated": bool(row["new_customers_estimated"]),
+        "roas": fmt.clean(row["roas"]), "roi_pct": fmt.clean(row["roi_pct"]), "cac": fmt.clean(row["cac"]),
+        "cost_per_order": fmt.clean(row["cost_per_order"]), "efficiency_score": fmt.clean(row["efficiency_score"]),
+        "poor_performer": bool(row["poor_performer"]),
+    }
 
 
 def _creator_numbers(c: dict, pooled_roas: float | None) -> dict:
@@ -104,7 +125,8 @@ def _creator_numbers(c: dict, pooled_roas: float | None) -> dict:
 
 
 def _creator_evidence(c: dict) -> list[str]:
-    cac = f"CAC {fmt.inr_compact(c['cac'])}" + (" (estimated)" if c["new_customers_estimated"] and c["cac"] is not None else "")
+    estimated = c["new_customers_estimated"] and c["cac"] is not None
+    cac = f"CAC {fmt.inr_compact(c['cac'])}" + (" (estimated)" if estimated else "")
     return [f"ROAS {fmt.ratio(c['roas'])}", f"ROI {fmt.pct(c['roi_pct'])}",
             f"revenue {fmt.inr_compact(c['revenue'])} on spend {fmt.inr_compact(c['spend'])}", cac]
 
@@ -117,202 +139,282 @@ def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[
             "numbers": numbers, "evidence": evidence, "text": text}
 
 
-# --- recommendations ---------------------------------------------------------------------------
+# --- recommendations: one rule each ------------------------------------------------------------------
+
+def scale_items(creators: Creators) -> list[dict]:
+    """Scale: funded, not flagged, ROAS at or above the selection's; the best MAX_PER_ACTION by
+    efficiency score (then revenue, then id). Items as recommendations()."""
+    pooled = creators.pooled_roas
+    if pooled is None:
+        return []
+    chosen = [c for c in creators.funded if not c["poor_performer"] and c["roas"] is not None and c["roas"] >= pooled]
+    chosen.sort(key=lambda c: (-(c["efficiency_score"] or 0.0), -c["revenue"], c["influencer_id"]))
+    items = []
+    for c in chosen[:MAX_PER_ACTION]:
+        score = f", efficiency score {c['efficiency_score']:.0f}/100." if c["efficiency_score"] is not None else "."
+        reason = (f"ROAS {fmt.ratio(c['roas'])} against {fmt.ratio(pooled)} for the selection, "
+                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend" + score)
+        items.append(_item("scale", c["name"], reason, _creator_numbers(c, pooled),
+                           _creator_evidence(c) + [f"selection ROAS {fmt.ratio(pooled)}"], "influencer"))
+    return items
+
+
+def renew_items(creators: Creators, settings: Settings, scaled: set[str]) -> list[dict]:
+    """Renew: funded creators not flagged and with revenue, other than those to scale (`scaled`
+    ids); the largest MAX_PER_ACTION by revenue. Items as recommendations()."""
+    pooled = creators.pooled_roas
+    chosen = [c for c in creators.funded
+              if c["influencer_id"] not in scaled and not c["poor_performer"] and c["revenue"] > 0]
+    chosen.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
+    items = []
+    for c in chosen[:MAX_PER_ACTION]:
+        reason = (f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
+                  f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
+                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; "
+                  "keep the current terms.")
+        items.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c),
+                           "influencer"))
+    return items
+
+
+def _misses(c: dict, settings: Settings) -> list[str]:
+    """The poor-performer thresholds a creator misses, as text."""
+    misses = []
+    if c["roas"] is not None and c["roas"] < settings.poor_roas:
+        misses.append(f"ROAS {fmt.ratio(c['roas'])} < {fmt.ratio(settings.poor_roas)}")
+    if c["roi_pct"] is not None and c["roi_pct"] < settings.poor_roi_pct:
+        misses.append(f"ROI {fmt.pct(c['roi_pct'])} < {fmt.pct(settings.poor_roi_pct)}")
+    return misses
+
+
+def review_items(creators: Creators, settings: Settings) -> list[dict]:
+    """Review: poor performers that still return their cost (revenue > 0, ROAS ≥ 1); the largest
+    MAX_REVIEW by spend. Items as recommendations(), numbers with spend_share and the thresholds."""
+    pooled = creators.pooled_roas
+    chosen = [c for c in creators.funded if c["poor_performer"] and c["revenue"] > 0
+              and c["roas"] is not None and c["roas"] >= 1.0]
+    chosen.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
+    items = []
+    for c in chosen[:MAX_REVIEW]:
+        spend_share = ratio(c["spend"], creators.spend)
+        reason = (f"Below the bar ({'; '.join(_misses(c, settings))}) on {fmt.inr_compact(c['spend'])} spend "
+                  f"({fmt.share(spend_share)} of the selection's): renegotiate terms or the brief.")
+        numbers = _creator_numbers(c, pooled) | {"spend_share": spend_share, "poor_roas": settings.poor_roas,
+                                                 "poor_roi_pct": settings.poor_roi_pct}
+        items.append(_item("review", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
+    return items
+
+
+def drop_items(creators: Creators) -> list[dict]:
+    """Drop: funded creators whose revenue is nil or below their cost (ROAS < 1); the largest
+    MAX_REVIEW by spend. Items as recommendations(), numbers with spend_share."""
+    pooled = creators.pooled_roas
+    chosen = [c for c in creators.funded if c["revenue"] <= 0 or (c["roas"] is not None and c["roas"] < 1.0)]
+    chosen.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
+    items = []
+    for c in chosen[:MAX_REVIEW]:
+        if c["revenue"] <= 0:
+            reason = f"{fmt.inr_compact(c['spend'])} spend with no attributed revenue in the selection."
+        else:
+            reason = (f"Revenue {fmt.inr_compact(c['revenue'])} does not cover spend {fmt.inr_compact(c['spend'])} "
+                      f"(ROAS {fmt.ratio(c['roas'])}): each rupee returns less than a rupee.")
+        numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], creators.spend)}
+        items.append(_item("drop", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
+    return items
+
+
+@dataclasses.dataclass(frozen=True)
+class Rated:
+    """A platform or category value with a defined ROAS (×) and its spend (₹)."""
+
+    value: str
+    roas: float
+    spend: float
+
+
+def rated_values(frame: pd.DataFrame, dimension: str) -> list[Rated]:
+    """Values of a breakdown with a defined ROAS and at least MIN_SPEND_SHARE of the spend, best ROAS
+    first (ties by value). `Unknown` (creators missing from the influencers file) is left out:
+    budget cannot move to it."""
+    rated = []
+    for row in frame.to_dict("records"):
+        roas, spend = fmt.clean(row["roas"]), fmt.clean(row["spend"]) or 0.0
+        if str(row[dimension]) != "Unknown" and spend > 0 and roas is not None:
+            rated.append(Rated(str(row[dimension]), float(roas), float(spend)))
+    total_spend = sum(r.spend for r in rated)
+    rated = [r for r in rated if (ratio(r.spend, total_spend) or 0) >= MIN_SPEND_SHARE]
+    rated.sort(key=lambda r: (-r.roas, r.value))
+    return rated
+
+
+def move_budget_item(frame: pd.DataFrame, dimension: str) -> dict | None:
+    """Move budget: from the worst to the best value of a breakdown (rated_values) when the best ROAS is
+    at least MIN_ROAS_GAP × the worst. The revenue gain of shifting BUDGET_SHIFT_SHARE of the worst's
+    spend assumes both ROAS hold (an estimate, labelled so). None when there is no such pair."""
+    rated = rated_values(frame, dimension)
+    if len(rated) < 2:
+        return None
+    best, worst = rated[0], rated[-1]
+    if worst.roas > 0 and best.roas < worst.roas * MIN_ROAS_GAP:
+        return None
+    shift = worst.spend * BUDGET_SHIFT_SHARE
+    gain = shift * (best.roas - worst.roas)
+    subject = f"Move budget from {worst.value} to {best.value}"
+    reason = (f"ROAS {fmt.ratio(best.roas)} on {best.value} against {fmt.ratio(worst.roas)} on "
+              f"{worst.value} ({fmt.inr_compact(worst.spend)} spend). Shifting {fmt.share(BUDGET_SHIFT_SHARE, 0)} "
+              f"of it ({fmt.inr_compact(shift)}) would add about {fmt.inr_compact(gain)} revenue if both ROAS "
+              "held (estimate).")
+    numbers = {
+        "dimension": dimension, "from": worst.value, "to": best.value,
+        "from_roas": worst.roas, "to_roas": best.roas, "roas_gap": best.roas - worst.roas,
+        "from_spend": worst.spend, "to_spend": best.spend,
+        "shift_share": BUDGET_SHIFT_SHARE, "shift": shift, "estimated_revenue_gain": gain,
+    }
+    evidence = [f"{best.value} ROAS {fmt.ratio(best.roas)}", f"{worst.value} ROAS {fmt.ratio(worst.roas)}",
+                f"{worst.value} spend {fmt.inr_compact(worst.spend)}",
+                f"estimated gain {fmt.inr_compact(gain)} on {fmt.inr_compact(shift)} moved"]
+    return _item("move budget", subject, reason, numbers, evidence, dimension)
+
 
 def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
                     evidence: Evidence | None = None) -> list[dict]:
     """What to do next, each with the numbers that justify it (see the module docstring for rules).
 
     Each item: action (scale / renew / move budget / review / drop), subject, subject_type
-    (influencer / platform / category), reason (sentence), numbers (raw values), evidence
-    (short formatted strings) and text (one sentence: action, subject and reason).
-    `evidence` (from `gather`) saves querying what the caller already has.
+    (influencer / platform / category), reason (sentence), numbers (raw values: ₹ floats, ROAS ×,
+    ROI %; None where undefined), evidence (short formatted strings) and text (one sentence:
+    action, subject and reason), in the order of ACTIONS. `evidence` (from `gather`) saves
+    querying what the caller already has.
     """
     evidence = evidence or gather(wh, filters, settings)
-    creators, total_revenue, total_spend = _creators(evidence.ranking)
-    pooled = ratio(total_revenue, total_spend)
-    out: list[dict] = []
-
-    funded = [c for c in creators if c["spend"] > 0]
-    # scale: at or above the selection's pooled ROAS, not flagged.
-    scale = [c for c in funded if not c["poor_performer"] and c["roas"] is not None
-             and pooled is not None and c["roas"] >= pooled]
-    scale.sort(key=lambda c: (-(c["efficiency_score"] or 0.0), -c["revenue"], c["influencer_id"]))
-    scale = scale[:MAX_PER_ACTION]
-    for c in scale:
-        reason = (f"ROAS {fmt.ratio(c['roas'])} against {fmt.ratio(pooled)} for the selection, "
-                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
-                  + (f", efficiency score {c['efficiency_score']:.0f}/100." if c["efficiency_score"] is not None else "."))
-        out.append(_item("scale", c["name"], reason, _creator_numbers(c, pooled),
-                         _creator_evidence(c) + [f"selection ROAS {fmt.ratio(pooled)}"], "influencer"))
-
-    chosen = {c["influencer_id"] for c in scale}
-    renew = [c for c in funded if c["influencer_id"] not in chosen and not c["poor_performer"] and c["revenue"] > 0]
-    renew.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
-    for c in renew[:MAX_PER_ACTION]:
-        reason = (f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
-                  f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
-                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; keep the current terms.")
-        out.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
-
-    for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category)):
-        item = _move_budget(frame, dimension)
-        if item is not None:
-            out.append(item)
-
-    review = [c for c in funded if c["poor_performer"] and c["revenue"] > 0 and c["roas"] is not None
-              and c["roas"] >= 1.0]
-    review.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
-    for c in review[:MAX_REVIEW]:
-        misses = []
-        if c["roas"] is not None and c["roas"] < settings.poor_roas:
-            misses.append(f"ROAS {fmt.ratio(c['roas'])} < {fmt.ratio(settings.poor_roas)}")
-        if c["roi_pct"] is not None and c["roi_pct"] < settings.poor_roi_pct:
-            misses.append(f"ROI {fmt.pct(c['roi_pct'])} < {fmt.pct(settings.poor_roi_pct)}")
-        reason = (f"Below the bar ({'; '.join(misses)}) on {fmt.inr_compact(c['spend'])} spend "
-                  f"({fmt.share(ratio(c['spend'], total_spend))} of the selection's): renegotiate terms or the brief.")
-        numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], total_spend),
-                                                 "poor_roas": settings.poor_roas, "poor_roi_pct": settings.poor_roi_pct}
-        out.append(_item("review", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
-
-    drop = [c for c in funded if c["revenue"] <= 0 or (c["roas"] is not None and c["roas"] < 1.0)]
-    drop.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
-    for c in drop[:MAX_REVIEW]:
-        if c["revenue"] <= 0:
-            reason = f"{fmt.inr_compact(c['spend'])} spend with no attributed revenue in the selection."
-        else:
-            reason = (f"Revenue {fmt.inr_compact(c['revenue'])} does not cover spend {fmt.inr_compact(c['spend'])} "
-                      f"(ROAS {fmt.ratio(c['roas'])}): each rupee returns less than a rupee.")
-        numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], total_spend)}
-        out.append(_item("drop", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
-    return out
+    creators = creators_of(evidence.ranking)
+    scale = scale_items(creators)
+    moves = [move_budget_item(frame, dimension)
+             for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category))]
+    return [
+        *scale,
+        *renew_items(creators, settings, {item["numbers"]["influencer_id"] for item in scale}),
+        *[item for item in moves if item is not None],
+        *review_items(creators, settings),
+        *drop_items(creators),
+    ]
 
 
-def _rated_values(frame: pd.DataFrame, dimension: str) -> list[dict]:
-    """Values of a breakdown with a defined ROAS and at least MIN_SPEND_SHARE of the spend, best ROAS first.
+# --- key findings: one rule each -------------------------------------------------------------------
 
-    `Unknown` (creators missing from the influencers file) is left out: budget cannot move to it.
-    """
-    rows = [r for r in frame.to_dict("records")
-            if str(r[dimension]) != "Unknown" and (fmt.clean(r["spend"]) or 0) > 0 and fmt.clean(r["roas"]) is not None]
-    total_spend = sum(fmt.clean(r["spend"]) for r in rows)
-    rows = [r for r in rows if (ratio(fmt.clean(r["spend"]), total_spend) or 0) >= MIN_SPEND_SHARE]
-    rows.sort(key=lambda r: (-fmt.clean(r["roas"]), str(r[dimension])))
-    return rows
-
-
-def _move_budget(frame: pd.DataFrame, dimension: str) -> dict | None:
-    rows = _rated_values(frame, dimension)
-    if len(rows) < 2:
-        return None
-    best, worst = rows[0], rows[-1]
-    best_roas, worst_roas = fmt.clean(best["roas"]), fmt.clean(worst["roas"])
-    if worst_roas > 0 and best_roas < worst_roas * MIN_ROAS_GAP:
-        return None
-    shift = fmt.clean(worst["spend"]) * BUDGET_SHIFT_SHARE
-    gain = shift * (best_roas - worst_roas)
-    subject = f"Move budget from {worst[dimension]} to {best[dimension]}"
-    reason = (f"ROAS {fmt.ratio(best_roas)} on {best[dimension]} against {fmt.ratio(worst_roas)} on "
-              f"{worst[dimension]} ({fmt.inr_compact(worst['spend'])} spend). Shifting {fmt.share(BUDGET_SHIFT_SHARE, 0)} of it "
-              f"({fmt.inr_compact(shift)}) would add about {fmt.inr_compact(gain)} revenue if both ROAS held (estimate).")
-    numbers = {
-        "dimension": dimension, "from": str(worst[dimension]), "to": str(best[dimension]),
-        "from_roas": worst_roas, "to_roas": best_roas, "roas_gap": best_roas - worst_roas,
-        "from_spend": fmt.clean(worst["spend"]), "to_spend": fmt.clean(best["spend"]),
-        "shift_share": BUDGET_SHIFT_SHARE, "shift": shift, "estimated_revenue_gain": gain,
+def headline_finding(k: dict) -> dict:
+    """Revenue, spend, creators, ROAS, ROI and CAC of the selection (kpis() result `k`)."""
+    plural = "" if k["influencers"] == 1 else "s"
+    estimated = " (estimated)" if k["new_customers_estimated"] and k["cac"] is not None else ""
+    return {
+        "kind": "headline",
+        "text": (f"{fmt.inr_compact(k['revenue'])} attributed revenue from {fmt.inr_compact(k['spend'])} spend "
+                 f"across {fmt.count(k['influencers'])} creator{plural}: ROAS {fmt.ratio(k['roas'])}, "
+                 f"ROI {fmt.pct(k['roi_pct'])}, CAC {fmt.inr_compact(k['cac'])}{estimated}."),
+        "numbers": {key: k[key] for key in ("revenue", "spend", "roas", "roi_pct", "orders", "cac",
+                                            "new_customers_estimated", "influencers")},
     }
-    evidence = [f"{best[dimension]} ROAS {fmt.ratio(best_roas)}", f"{worst[dimension]} ROAS {fmt.ratio(worst_roas)}",
-                f"{worst[dimension]} spend {fmt.inr_compact(worst['spend'])}",
-                f"estimated gain {fmt.inr_compact(gain)} on {fmt.inr_compact(shift)} moved"]
-    item = _item("move budget", subject, reason, numbers, evidence, dimension)
-    return item
 
 
-# --- key findings ------------------------------------------------------------------------------
+def concentration_finding(creators: Creators) -> dict | None:
+    """The top TOP_SHARE of creators by revenue: their share of revenue and of spend, and their ROAS.
+    None below MIN_CREATORS_FOR_CONCENTRATION creators or without revenue."""
+    rows = creators.rows
+    if len(rows) < MIN_CREATORS_FOR_CONCENTRATION or creators.revenue <= 0:
+        return None
+    n = max(1, math.ceil(len(rows) * TOP_SHARE))
+    top = sorted(rows, key=lambda c: (-c["revenue"], c["influencer_id"]))[:n]
+    top_revenue, top_spend = sum(c["revenue"] for c in top), sum(c["spend"] for c in top)
+    return {
+        "kind": "concentration",
+        "text": (f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(rows)}) drove "
+                 f"{fmt.share(ratio(top_revenue, creators.revenue))} of revenue on "
+                 f"{fmt.share(ratio(top_spend, creators.spend))} of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."),
+        "numbers": {"top_n": n, "creators": len(rows), "revenue_share": ratio(top_revenue, creators.revenue),
+                    "spend_share": ratio(top_spend, creators.spend), "roas": ratio(top_revenue, top_spend),
+                    "influencer_ids": [c["influencer_id"] for c in top]},
+    }
+
+
+def platforms_finding(by_platform: pd.DataFrame) -> dict | None:
+    """The best and worst platform by ROAS among those with MIN_SPEND_SHARE of spend (or the only one);
+    None when no platform qualifies."""
+    rated = rated_values(by_platform, "platform")
+    share = fmt.share(MIN_SPEND_SHARE, 0)
+    if len(rated) >= 2:
+        best, worst = rated[0], rated[-1]
+        return {
+            "kind": "platforms",
+            "text": (f"Among platforms with at least {share} of spend, {best.value} returns the most per rupee "
+                     f"(ROAS {fmt.ratio(best.roas)} on {fmt.inr_compact(best.spend)} spend) and {worst.value} the "
+                     f"least ({fmt.ratio(worst.roas)} on {fmt.inr_compact(worst.spend)})."),
+            "numbers": {"best": best.value, "best_roas": best.roas, "best_spend": best.spend,
+                        "worst": worst.value, "worst_roas": worst.roas, "worst_spend": worst.spend,
+                        "roas_gap": best.roas - worst.roas},
+        }
+    if len(rated) == 1:
+        only = rated[0]
+        return {
+            "kind": "platforms",
+            "text": (f"{only.value} is the only platform with at least {share} of spend "
+                     f"(ROAS {fmt.ratio(only.roas)} on {fmt.inr_compact(only.spend)})."),
+            "numbers": {"best": only.value, "best_roas": only.roas, "best_spend": only.spend,
+                        "worst": None, "worst_roas": None, "worst_spend": None, "roas_gap": None},
+        }
+    return None
+
+
+def poor_performers_finding(creators: Creators, settings: Settings) -> dict | None:
+    """How many creators are poor performers, and their share of spend and of revenue; None without spend."""
+    if creators.spend <= 0:
+        return None
+    poor = [c for c in creators.rows if c["poor_performer"]]
+    poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
+    rule = f"ROI < {fmt.pct(settings.poor_roi_pct, 0)} or ROAS < {fmt.ratio(settings.poor_roas)}"
+    if poor:
+        text = (f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
+                f"{fmt.share(ratio(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
+                f"{fmt.share(ratio(poor_revenue, creators.revenue))} of revenue.")
+    else:
+        text = f"No creator in the selection is a poor performer ({rule})."
+    return {
+        "kind": "poor_performers", "text": text,
+        "numbers": {"count": len(poor), "spend": poor_spend, "revenue": poor_revenue,
+                    "spend_share": ratio(poor_spend, creators.spend),
+                    "revenue_share": ratio(poor_revenue, creators.revenue),
+                    "poor_roi_pct": settings.poor_roi_pct, "poor_roas": settings.poor_roas},
+    }
+
+
+def incremental_finding(k: dict) -> dict | None:
+    """Incremental revenue and ROAS under the assumed baseline share; None without revenue."""
+    if not k["revenue"] > 0:
+        return None
+    return {
+        "kind": "incremental",
+        "text": (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway, "
+                 f"incremental revenue is {fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS "
+                 f"{fmt.ratio(k['incremental_roas'])}."),
+        "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
+                    "incremental_roas": k["incremental_roas"]},
+    }
+
 
 def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
                  evidence: Evidence | None = None) -> list[dict]:
     """3–5 findings for the executive summary: each {kind, text, numbers}.
 
-    kinds: headline, concentration, platforms, poor_performers, incremental.
-    `evidence` (from `gather`) saves querying what the caller already has.
+    kinds, in this order: headline, concentration, platforms, poor_performers, incremental; a
+    finding the selection cannot support is left out. `evidence` (from `gather`) saves querying
+    what the caller already has.
     """
     evidence = evidence or gather(wh, filters, settings)
-    k = evidence.kpis
-    findings: list[dict] = []
-    revenue, spend = k["revenue"], k["spend"]
-    findings.append({
-        "kind": "headline",
-        "text": (f"{fmt.inr_compact(revenue)} attributed revenue from {fmt.inr_compact(spend)} spend across {fmt.count(k['influencers'])} "
-                 f"creator{'' if k['influencers'] == 1 else 's'}: ROAS {fmt.ratio(k['roas'])}, ROI {fmt.pct(k['roi_pct'])}, "
-                 f"CAC {fmt.inr_compact(k['cac'])}{' (estimated)' if k['new_customers_estimated'] and k['cac'] is not None else ''}."),
-        "numbers": {key: k[key] for key in ("revenue", "spend", "roas", "roi_pct", "orders", "cac",
-                                            "new_customers_estimated", "influencers")},
-    })
-
-    creators, total_revenue, total_spend = _creators(evidence.ranking)
-    if len(creators) >= MIN_CREATORS_FOR_CONCENTRATION and total_revenue > 0:
-        n = max(1, math.ceil(len(creators) * TOP_SHARE))
-        top = sorted(creators, key=lambda c: (-c["revenue"], c["influencer_id"]))[:n]
-        top_revenue, top_spend = sum(c["revenue"] for c in top), sum(c["spend"] for c in top)
-        findings.append({
-            "kind": "concentration",
-            "text": (f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(creators)}) drove "
-                     f"{fmt.share(ratio(top_revenue, total_revenue))} of revenue on {fmt.share(ratio(top_spend, total_spend))} "
-                     f"of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."),
-            "numbers": {"top_n": n, "creators": len(creators), "revenue_share": ratio(top_revenue, total_revenue),
-                        "spend_share": ratio(top_spend, total_spend), "roas": ratio(top_revenue, top_spend),
-                        "influencer_ids": [c["influencer_id"] for c in top]},
-        })
-
-    rated = _rated_values(evidence.by_platform, "platform")
-    if len(rated) >= 2:
-        best, worst = rated[0], rated[-1]
-        findings.append({
-            "kind": "platforms",
-            "text": (f"Among platforms with at least {fmt.share(MIN_SPEND_SHARE, 0)} of spend, {best['platform']} returns "
-                     f"the most per rupee (ROAS {fmt.ratio(best['roas'])} on {fmt.inr_compact(best['spend'])} spend) and "
-                     f"{worst['platform']} the least ({fmt.ratio(worst['roas'])} on {fmt.inr_compact(worst['spend'])})."),
-            "numbers": {"best": str(best["platform"]), "best_roas": fmt.clean(best["roas"]), "best_spend": fmt.clean(best["spend"]),
-                        "worst": str(worst["platform"]), "worst_roas": fmt.clean(worst["roas"]),
-                        "worst_spend": fmt.clean(worst["spend"]),
-                        "roas_gap": fmt.clean(best["roas"]) - fmt.clean(worst["roas"])},
-        })
-    elif len(rated) == 1:
-        only = rated[0]
-        findings.append({
-            "kind": "platforms",
-            "text": (f"{only['platform']} is the only platform with at least {fmt.share(MIN_SPEND_SHARE, 0)} of spend "
-                     f"(ROAS {fmt.ratio(only['roas'])} on {fmt.inr_compact(only['spend'])})."),
-            "numbers": {"best": str(only["platform"]), "best_roas": fmt.clean(only["roas"]),
-                        "best_spend": fmt.clean(only["spend"]), "worst": None, "worst_roas": None, "worst_spend": None,
-                        "roas_gap": None},
-        })
-
-    if total_spend > 0:
-        poor = [c for c in creators if c["poor_performer"]]
-        poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
-        rule = f"ROI < {fmt.pct(settings.poor_roi_pct, 0)} or ROAS < {fmt.ratio(settings.poor_roas)}"
-        if poor:
-            text = (f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
-                    f"{fmt.share(ratio(poor_spend, total_spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
-                    f"{fmt.share(ratio(poor_revenue, total_revenue))} of revenue.")
-        else:
-            text = f"No creator in the selection is a poor performer ({rule})."
-        findings.append({
-            "kind": "poor_performers", "text": text,
-            "numbers": {"count": len(poor), "spend": poor_spend, "revenue": poor_revenue,
-                        "spend_share": ratio(poor_spend, total_spend), "revenue_share": ratio(poor_revenue, total_revenue),
-                        "poor_roi_pct": settings.poor_roi_pct, "poor_roas": settings.poor_roas},
-        })
-
-    if revenue > 0:
-        findings.append({
-            "kind": "incremental",
-            "text": (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway, "
-                     f"incremental revenue is {fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS "
-                     f"{fmt.ratio(k['incremental_roas'])}."),
-            "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
-                        "incremental_roas": k["incremental_roas"]},
-        })
-    return findings[:5]
+    creators = creators_of(evidence.ranking)
+    findings = [
+        headline_finding(evidence.kpis),
+        concentration_finding(creators),
+        platforms_finding(evidence.by_platform),
+        poor_performers_finding(creators, settings),
+        incremental_finding(evidence.kpis),
+    ]
+    return [f for f in findings if f is not None][:5]

@@ -11,15 +11,20 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
     """Totals of the selection and their pooled ratios: two aggregate queries, no per-row work here.
 
-    revenue is net of refunds; refunds is the ₹ refunded in the selection as a positive amount
-    (docs/metrics.md); ratios are None where undefined.
+    Keys: revenue (net of refunds), refunds (₹ refunded in the selection, a positive amount;
+    docs/metrics.md), spend, incremental_revenue, aov, cost_per_order, cac, cpe, cpm (₹; cpm per 1,000
+    impressions, else reach: cpm_basis); orders, new_customers (estimated from orders where sales
+    carry no user id: new_customers_estimated), engagements, reach, impressions, posts, influencers,
+    poor_performers (counts); roas, incremental_roas (×); roi_pct, engagement_rate_pct (%, basis
+    engagement_basis); baseline_share (0–1). Ratios are None where undefined. Raises
+    warehouse.db.WarehouseMissing without a usable data set.
     """
-    totals = add_ratios(sums_by(wh, filters, settings), settings).iloc[0]
-    engagement = add_engagement_ratios(engagement_sums(wh, filters, settings), settings,
-                                       spend=pd.Series([totals["spend"]])).iloc[0]
-    revenue, spend = float(totals["revenue"]), float(totals["spend"])
-    totals = {key: plain(value) for key, value in totals.items()}
-    engagement = {key: plain(value) for key, value in engagement.items()}
+    sums = add_ratios(sums_by(wh, filters, settings), settings).iloc[0]
+    engagement_sums_row = add_engagement_ratios(engagement_sums(wh, filters, settings), settings,
+                                                spend=pd.Series([sums["spend"]])).iloc[0]
+    revenue, spend = float(sums["revenue"]), float(sums["spend"])
+    totals = {key: plain(value) for key, value in sums.items()}
+    engagement = {key: plain(value) for key, value in engagement_sums_row.items()}
     incremental_revenue = revenue * (1 - settings.baseline_share)
     return {
         "revenue": revenue,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import ratio, ratio_column
 from metrics import format as fmt
+from metrics.aggregate import ratio, ratio_column
 from metrics.catalogue import within_terms
 from metrics.filters import Filters
 from metrics.selection import fact_conditions, fact_table, influencer_conditions, where
@@ -18,6 +18,9 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
     of that basis in the selection. Every filter applies as it does to spend elsewhere: cost that
     follows sales is its rates times the selection's orders and revenue of each influencer, and
     the other pieces sit on the same cells as in the facts.
+
+    Columns: basis, spend (₹), spend_share (0–1, None without spend), influencers (count);
+    attrs["total_spend"] (₹).
     """
     conditions = influencer_conditions(filters, settings)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] else ""
@@ -52,6 +55,11 @@ def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings =
     paid − terms), difference_pct (%), status ('matches terms', 'differs from terms', 'no terms').
 
     Payout rows are contracts, not sales, so only influencer filters apply here.
+
+    Columns: row_no (line of the payouts file), influencer_id, name, platform, basis, rate_text,
+    posts, orders (counts), total_revenue, terms_cost, total_payout, gifted_cost, other_cost,
+    total_cost, difference (paid − terms; ₹), difference_pct (% of terms, None for terms of ₹0),
+    status ("matches terms", "differs from terms" beyond TERMS_TOLERANCE_PCT, "no terms").
     """
     where_sql, params = where(influencer_conditions(filters, settings))
     frame = wh.query(f"""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import add_engagement_ratios, add_ratios, influencer_rows, ratio_column, top_by
+from metrics.aggregate import TOP_ORDERS, add_engagement_ratios, add_ratios, influencer_rows, ratio_column, top_by
 from metrics.catalogue import POOR_PERFORMER
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -18,7 +18,14 @@ RANKING_COLUMNS = [
 
 def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
             influencer_id: str | None = None) -> pd.DataFrame:
-    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id)."""
+    """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id).
+
+    Columns: RANKING_COLUMNS: rank, identity (influencer_id, name, platform, category, tier,
+    gender, persona, known), followers, posts, orders, new_customers (counts), revenue, spend, aov,
+    cost_per_order, cac, cpe, revenue_per_follower (₹), cpm (₹ per 1,000), roas (×), roi_pct,
+    engagement_rate_pct (%), efficiency_score (0–100), poor_performer (bool). Ratios are None
+    where undefined.
+    """
     frame = influencer_rows(wh, filters, settings, influencer_id)
     frame["posts"] = frame["posts"].fillna(0).astype(int)
     frame = add_ratios(frame, settings)
@@ -32,23 +39,19 @@ def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     return frame[RANKING_COLUMNS].reset_index(drop=True)
 
 
-# Top-n metrics the database can sort by itself (SQL over an influencer's revenue and spend).
-TOP_IN_SQL = {"revenue": "revenue", "roas": "CASE WHEN spend <> 0 THEN revenue / spend END"}
-
-
 def top_influencers(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
                     metric: str = "revenue", n: int = 10) -> pd.DataFrame:
     """The n influencers with the highest `metric` (revenue, roas or any ranking column), ties by
     id, with their name, platform, revenue, spend, ROAS and the metric: the same rows and values
     as the top of ranking() sorted by that metric. Revenue and ROAS are sorted in the database,
     without building the whole ranking."""
-    if metric in TOP_IN_SQL:
-        frame = top_by(wh, filters, settings, TOP_IN_SQL[metric], n)
+    if metric in TOP_ORDERS:
+        frame = top_by(wh, filters, settings, metric, n)
         frame["roas"] = ratio_column(frame["revenue"], frame["spend"])
         return frame
     frame = ranking(wh, filters, settings)
     if metric not in frame.columns:
-        raise ValueError(f"unknown metric {metric!r}; choose from {', '.join(sorted(TOP_IN_SQL))} or a ranking column")
+        raise ValueError(f"unknown metric {metric!r}; choose from {', '.join(sorted(TOP_ORDERS))} or a ranking column")
     frame["_value"] = pd.to_numeric(frame[metric], errors="coerce")
     frame = frame[frame["_value"].notna()].sort_values(["_value", "influencer_id"], ascending=[False, True]).head(n)
     return frame[["influencer_id", "name", "platform", "revenue", "spend", "roas", metric]].reset_index(drop=True)

@@ -59,6 +59,7 @@ def fact_table(filters: Filters, groups: tuple[str, ...] = ()) -> str:
 
 
 def influencer_conditions(filters: Filters, settings: Settings, alias: str = "i") -> tuple[list[str], list]:
+    """Influencer-attribute filters (platform, category, tier) on influencers `alias`: (conditions, params)."""
     conditions, params = [], []
     for column, expression in (("platform", f"{alias}.platform"), ("category", f"{alias}.category"),
                                ("tier", tier_sql(settings, alias))):
@@ -86,7 +87,8 @@ def post_conditions(filters: Filters, alias: str = "p") -> tuple[list[str], list
     A post that names no brand stays in under a brand filter (its cost follows the sales mix);
     posts carry no campaign or product, so those filters leave posts as they are.
     """
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list = []
     if filters.brand:
         conditions.append(f"({alias}.brand IS NULL OR {alias}.brand IN ({', '.join('?' * len(filters.brand))}))")
         params.extend(filters.brand)
@@ -105,6 +107,7 @@ def _with_date_range(conditions: list[str], params: list, filters: Filters, alia
 
 
 def where(*parts: tuple[list[str], list]) -> tuple[str, list]:
+    """`WHERE a AND b …` of (conditions, params) parts, and their parameters in order ('' for none)."""
     conditions = [c for part in parts for c in part[0]]
     params = [p for part in parts for p in part[1]]
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", params

@@ -10,6 +10,10 @@ ENGAGEMENT_BASES = ("reach", "impressions", "followers")
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
+    """The assumptions every figure uses (METRICS.md): baseline share, new-customer share, the
+    poor-performer thresholds, the engagement-rate basis and the follower tier bounds. Raises
+    ValueError for a value out of range."""
+
     # Incrementality: share of attributed revenue assumed to have happened anyway.
     baseline_share: float = 0.02
     # Share of orders counted as new customers where sales carry no user_id.
@@ -39,6 +43,7 @@ class Settings:
         return tier_of(followers, self.tier_bounds)
 
     def as_dict(self) -> dict:
+        """The settings as a plain dict (as `summary --json` prints them)."""
         return dataclasses.asdict(self)
 
 

@@ -19,6 +19,9 @@ RANKED_KEYS = ("influencer_id", "name", "platform", "category", "tier", "followe
 
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
+    """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
+    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS) and
+    influencers_ranked (RANKED_KEYS in ranking order). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS}
     document["filters"] = filters.as_dict()
@@ -33,4 +36,5 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
 
 
 def records(frame, keys) -> list[dict]:
+    """The `keys` of each row of a frame as plain JSON values (NaN and ±inf become None)."""
     return [{key: plain(row[key]) for key in keys} for row in frame.to_dict("records")]

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import chart_card, page_header, segmented
+from components.ids import categories as ids
 from components.tables import metric_col, table_card, text_col
 from metrics import catalogue
 from metrics.settings import DEFAULT_SETTINGS
@@ -13,7 +14,6 @@ dash.register_page(__name__, path="/categories", name="Categories", order=4,
                    title="Categories · HealthKart Influencer ROI",
                    description="Which creator categories, personas, platforms and tiers return the most")
 
-COMBINATION_TABLE = "combinations"
 
 COMBINATION_COLUMNS = [
     text_col("category", "Category", width=120, pinned=True),
@@ -30,38 +30,30 @@ COMBINATION_COLUMNS = [
     metric_col("revenue_share"),
 ]
 
-HEATMAP_OPTIONS = [{"label": "× Platform", "value": "platform"}, {"label": "× Tier", "value": "tier"}]
-DIMENSION_OPTIONS = [{"label": "Category", "value": "category"}, {"label": "Tier", "value": "tier"},
-                     {"label": "Persona", "value": "persona"}, {"label": "Gender", "value": "gender"}]
-# Labels from the metric catalogue; any catalogue metric a breakdown has can be offered here.
-METRIC_OPTIONS = [{"label": catalogue.get(key).label, "value": key}
-                  for key in ("roas", "revenue", "cac", "revenue_per_follower")]
-
-
 
 def layout(**_query):
     return html.Div([
         page_header("Categories", "Which creator categories and personas pay back, on which platforms and tiers"),
-        html.Div(id="cat-empty"),
+        html.Div(id=ids.EMPTY),
         html.Div([
-            chart_card("ROAS by category", "cat-heatmap", height=380,
+            chart_card("ROAS by category", ids.HEATMAP, height=380,
                        subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
                                 "“—” = no spend. Use the tier and platform filters to slice further.",
                        formula="ROAS = Σ revenue ÷ Σ spend of the cell's influencers",
-                       tools=segmented("cat-heatmap-cols", HEATMAP_OPTIONS, "platform")),
+                       tools=segmented(ids.HEATMAP_COLS, ids.HEATMAP_OPTIONS, "platform")),
             dbc.Row([
-                dbc.Col(chart_card("Follower distribution", "cat-followers", height=320,
+                dbc.Col(chart_card("Follower distribution", ids.FOLLOWERS, height=320,
                                    subtitle="Influencers per follower tier, by platform",
                                    formula=f"Tiers by followers: {catalogue.tier_text(DEFAULT_SETTINGS)}"),
                         lg=6, className="mb-3"),
-                dbc.Col(chart_card("Return by audience", "cat-dimension", height=320,
+                dbc.Col(chart_card("Return by audience", ids.DIMENSION, height=320,
                                    subtitle="Pooled per value; pick the dimension and the metric",
-                                   tools=html.Div([segmented("cat-dimension-by", DIMENSION_OPTIONS, "category"),
-                                                   segmented("cat-dimension-metric", METRIC_OPTIONS, "roas")],
+                                   tools=html.Div([segmented(ids.DIMENSION_BY, ids.DIMENSION_OPTIONS, "category"),
+                                                   segmented(ids.DIMENSION_METRIC, ids.METRIC_OPTIONS, "roas")],
                                                   className="d-flex flex-wrap gap-2")),
                         lg=6, className="mb-3"),
             ], className="g-3"),
-            table_card("Best combinations", COMBINATION_TABLE, COMBINATION_COLUMNS, height=440,
+            table_card("Best combinations", ids.COMBINATION_TABLE, COMBINATION_COLUMNS, height=440,
                        subtitle="Category × platform × tier, best ROAS first (combinations without spend last)"),
-        ], id="cat-body"),
+        ], id=ids.BODY),
     ], className="hk-page-categories")

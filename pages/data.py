@@ -6,6 +6,7 @@ from dash import dcc, html
 import auth
 from components.cards import notice, page_header
 from components.history import RESTORED_ID, history_card
+from components.ids import data as ids
 from components.upload import upload_area
 
 dash.register_page(__name__, path="/data", name="Data", order=9,
@@ -19,13 +20,13 @@ def layout(**_query):
     admin = auth.layout_role() == "admin"
     return html.Div([
         page_header("Data", "The data set behind every figure: what is loaded, and how to replace it"),
-        dcc.Store(id="data-upload-store", storage_type="memory"),
-        dcc.Store(id="data-imported", storage_type="memory"),
+        dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
+        dcc.Store(id=ids.IMPORTED, storage_type="memory"),
         dcc.Store(id=RESTORED_ID, storage_type="memory"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H2("Current data set", className="hk-card-title"),
-                dcc.Loading(html.Div(id="data-info"), type="dot", delay_show=300),
+                dcc.Loading(html.Div(id=ids.INFO), type="dot", delay_show=300),
             ]), className="hk-card mb-3 h-100"), lg=7, className="mb-3"),
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H2("Sample data set", className="hk-card-title"),
@@ -34,8 +35,8 @@ def layout(**_query):
                        className="hk-card-subtitle"),
                 dbc.Button([html.I(className="bi bi-file-earmark-zip me-1", **{"aria-hidden": "true"}),
                             "Download sample (.zip)"],
-                           id="data-sample", color="secondary", outline=True, size="sm", n_clicks=0),
-                dcc.Download(id="data-sample-download"),
+                           id=ids.SAMPLE, color="secondary", outline=True, size="sm", n_clicks=0),
+                dcc.Download(id=ids.SAMPLE_DOWNLOAD),
             ]), className="hk-card mb-3 h-100"), lg=5, className="mb-3"),
         ], className="g-3"),
         *(admin_cards() if admin else [notice(
@@ -54,26 +55,26 @@ def admin_cards() -> list:
                 f"Up to {MAX_FILE_BYTES // (1024 * 1024)} MB per file; larger data sets: ",
                 html.Code("hkdash import DIR"), ".",
             ], className="hk-card-subtitle"),
-            dbc.RadioItems(id="data-mode", inline=True, value="replace", className="small mb-2", options=[
+            dbc.RadioItems(id=ids.MODE, inline=True, value="replace", className="small mb-2", options=[
                 {"label": "Replace the current data set", "value": "replace"},
                 {"label": "Append to it (a new month of sales, posts, payouts; overlaps are refused)",
                  "value": "append"},
             ]),
-            upload_area("data-upload", max_size=MAX_FILE_BYTES),
-            dcc.Loading(html.Div(id="data-report", className="mt-3", **{"aria-live": "polite"}),
+            upload_area(ids.UPLOAD, max_size=MAX_FILE_BYTES),
+            dcc.Loading(html.Div(id=ids.REPORT, className="mt-3", **{"aria-live": "polite"}),
                         type="dot", delay_show=200),
             dbc.Row([
                 dbc.Col([
-                    dbc.Label("Data set name", html_for="data-name", className="small mb-1"),
-                    dbc.Input(id="data-name", type="text", placeholder="Uploaded data set", maxLength=80,
+                    dbc.Label("Data set name", html_for=ids.NAME, className="small mb-1"),
+                    dbc.Input(id=ids.NAME, type="text", placeholder="Uploaded data set", maxLength=80,
                               value="", size="sm"),
                 ], md=6, lg=4),
                 dbc.Col(dbc.Button([html.I(className="bi bi-database-up me-1", **{"aria-hidden": "true"}), "Import"],
-                                   id="data-import", color="primary", disabled=True, n_clicks=0,
+                                   id=ids.IMPORT, color="primary", disabled=True, n_clicks=0,
                                    title="Replace the current data set with the validated upload"),
                         width="auto", className="d-flex align-items-end"),
             ], className="g-2 mt-2"),
-            dcc.Loading(html.Div(id="data-import-result", className="mt-3", **{"aria-live": "polite"}),
+            dcc.Loading(html.Div(id=ids.IMPORT_RESULT, className="mt-3", **{"aria-live": "polite"}),
                         type="dot", delay_show=200),
         ]), className="hk-card mb-3"),
         history_card(),

@@ -4,13 +4,13 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import page_header
+from components.ids import insights as ids
 from components.tables import metric_col, table_card, text_col
 
 dash.register_page(__name__, path="/insights", name="Insights", order=7,
                    title="Insights · HealthKart Influencer ROI",
                    description="Executive summary and recommendations: scale, renew, move budget, review, drop")
 
-RECOMMENDATIONS_TABLE = "insights-recommendations"
 
 RECOMMENDATION_COLUMNS = [
     text_col("action", "Action", width=110, pinned=True),
@@ -33,22 +33,22 @@ RECOMMENDATION_COLUMNS = [
 def layout(**_query):
     return html.Div([
         page_header("Insights", "What the selection says, and what to do about it"),
-        html.Div(id="ins-empty"),
+        html.Div(id=ids.EMPTY),
         html.Div([
-            html.Div(id="ins-kpis", className="hk-kpi-grid"),
+            html.Div(id=ids.KPIS, className="hk-kpi-grid"),
             dbc.Card(dbc.CardBody([
                 html.H2("Executive summary", className="hk-card-title"),
-                html.Ul(id="ins-findings", className="hk-findings mb-0"),
+                html.Ul(id=ids.FINDINGS, className="hk-findings mb-0"),
             ]), className="hk-card mb-3"),
             dbc.Card(dbc.CardBody([
                 html.Div([
                     html.H2("Recommendations", className="hk-card-title me-auto"),
-                    html.Span(id="ins-counts", className="text-body-secondary small"),
+                    html.Span(id=ids.COUNTS, className="text-body-secondary small"),
                 ], className="hk-card-header d-flex flex-wrap align-items-start gap-2"),
-                html.P(id="ins-rules", className="hk-card-subtitle"),
-                html.Div(id="ins-recommendations"),
+                html.P(id=ids.RULES, className="hk-card-subtitle"),
+                html.Div(id=ids.RECOMMENDATIONS),
             ]), className="hk-card mb-3"),
-            table_card("Recommendations: the numbers", RECOMMENDATIONS_TABLE, RECOMMENDATION_COLUMNS, height=420,
+            table_card("Recommendations: the numbers", ids.RECOMMENDATIONS_TABLE, RECOMMENDATION_COLUMNS, height=420,
                        subtitle="Every recommendation with the figures that justify it (CSV keeps full precision)"),
-        ], id="ins-body"),
+        ], id=ids.BODY),
     ], className="hk-page-insights")

@@ -4,14 +4,13 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import chart_card, page_header
+from components.ids import platforms as ids
 from components.tables import metric_col, table_card, text_col
 
 dash.register_page(__name__, path="/platforms", name="Platforms", order=3,
                    title="Platforms · HealthKart Influencer ROI",
                    description="Return, acquisition cost, revenue share and engagement by platform")
 
-PLATFORM_TABLE = "platforms"
-SOURCE_TABLE = "sources"
 
 PLATFORM_COLUMNS = [
     text_col("platform", "Platform", width=120, pinned=True),
@@ -47,39 +46,39 @@ SOURCE_COLUMNS = [
 def layout(**_query):
     return html.Div([
         page_header("Platforms", "Where influencer spend returns the most"),
-        html.Div(id="plat-empty"),
+        html.Div(id=ids.EMPTY),
         html.Div([
             dbc.Row([
-                dbc.Col(chart_card("ROAS by platform", "plat-roas", height=300,
+                dbc.Col(chart_card("ROAS by platform", ids.ROAS, height=300,
                                    subtitle="Revenue ÷ spend per platform; dotted line = break-even",
                                    formula="ROAS = Σ revenue ÷ Σ spend of the platform's influencers"),
                         lg=6, className="mb-3"),
-                dbc.Col(chart_card("CAC by platform", "plat-cac", height=300, footer_id="plat-cac-note",
+                dbc.Col(chart_card("CAC by platform", ids.CAC, height=300, footer_id=ids.CAC_NOTE,
                                    subtitle="Spend ÷ new customers per platform",
                                    formula="CAC = spend ÷ new customers"),
                         lg=6, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
-                dbc.Col(chart_card("Revenue share", "plat-share", height=300,
+                dbc.Col(chart_card("Revenue share", ids.SHARE, height=300,
                                    subtitle="Each platform's share of attributed revenue"),
                         lg=6, className="mb-3"),
-                dbc.Col(chart_card("Engagement rate by platform", "plat-engagement", height=300,
-                                   footer_id="plat-engagement-note",
+                dbc.Col(chart_card("Engagement rate by platform", ids.ENGAGEMENT, height=300,
+                                   footer_id=ids.ENGAGEMENT_NOTE,
                                    subtitle="Engagements ÷ reach × 100 over the platform's posts",
                                    formula="Engagement rate = (likes + comments + shares + saves) ÷ reach × 100"),
                         lg=6, className="mb-3"),
             ], className="g-3"),
-            table_card("Platform comparison", PLATFORM_TABLE, PLATFORM_COLUMNS, height="auto",
+            table_card("Platform comparison", ids.PLATFORM_TABLE, PLATFORM_COLUMNS, height="auto",
                        subtitle="Pooled figures per platform (the platform of the influencer)",
                        grid_options={"pagination": False}),
             dbc.Row([
-                dbc.Col(chart_card("Revenue by tracking source", "plat-source", height=320,
+                dbc.Col(chart_card("Revenue by tracking source", ids.SOURCE, height=320,
                                    subtitle="How sales were tracked (promo code, link, swipe-up, or the source named "
                                             "in the data). Spend is not split by source."),
                         lg=6, className="mb-3"),
-                dbc.Col(table_card("Tracking sources", SOURCE_TABLE, SOURCE_COLUMNS, height=340,
+                dbc.Col(table_card("Tracking sources", ids.SOURCE_TABLE, SOURCE_COLUMNS, height=340,
                                    subtitle="Source as recorded with each sale; never used as the platform"),
                         lg=6, className="mb-3"),
             ], className="g-3"),
-        ], id="plat-body"),
+        ], id=ids.BODY),
     ], className="hk-page-platforms")

@@ -17,8 +17,8 @@ import pandas as pd
 
 import metrics
 from components import figures
-from metrics import format as fmt
 from metrics import catalogue, insights
+from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from reports import images
 from reports.pdf import render_pdf

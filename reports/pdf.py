@@ -85,7 +85,7 @@ def _norm_context(context: dict) -> dict:
     ds.setdefault("name", "—")
     ds.setdefault("freshness", "—")
     ctx["dataset"] = ds
-    ctx.setdefault("generated_at", fmt.timestamp(dt.datetime.now(dt.timezone.utc)))
+    ctx.setdefault("generated_at", fmt.timestamp(dt.datetime.now(dt.UTC)))
     for key in ("kpis", "findings", "charts", "tables", "recommendations"):
         ctx[key] = list(ctx.get(key) or [])
     ctx.setdefault("incremental", None)
@@ -112,7 +112,7 @@ def _render_charts(charts: list[dict]) -> tuple[list[dict], dict[str, bytes]]:
             [c["figure"] for _, c in todo],
             sizes=[(c.get("width"), c.get("height")) for _, c in todo],
         )
-        for (i, c), svg in zip(todo, svgs):
+        for (_, c), svg in zip(todo, svgs):
             c["svg"] = svg
     for i, c in enumerate(out):
         svg = c.get("svg")

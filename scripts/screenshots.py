@@ -84,7 +84,7 @@ def serve(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
                 return server, url
         except OSError:
             if server.poll() is not None:
-                raise SystemExit(f"the server exited:\n{log_path.read_text(errors='replace')}")
+                raise SystemExit(f"the server exited:\n{log_path.read_text(errors='replace')}") from None
             time.sleep(0.3)
     raise SystemExit("the server did not start within 90 s")
 

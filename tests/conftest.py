@@ -15,7 +15,7 @@ os.environ.setdefault("HKDASH_AUTH", "off")
 os.environ.setdefault("HKDASH_AUTH_DB", str(_AUTH_HOME / "auth.sqlite3"))
 os.environ.setdefault("HKDASH_SECRET_FILE", str(_AUTH_HOME / "secret.key"))
 
-from warehouse import Warehouse, import_dataset
+from warehouse import Warehouse, import_dataset  # noqa: E402 - after the environment above
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"

@@ -7,7 +7,6 @@ import re
 import dash
 import pytest
 from dash.development.base_component import Component
-
 from dash_helpers import walk
 
 OWN_PAGES = {"/": "pages.overview", "/influencers": "pages.influencers", "/campaigns": "pages.campaigns",
@@ -125,7 +124,7 @@ def test_layouts_never_render_user_text_as_html(dash_app):
 
 
 def test_own_pages_render_offline(dash_app):
-    for path, module in OWN_PAGES.items():
+    for module in OWN_PAGES.values():
         page = next(p for p in dash.page_registry.values() if p["module"] == module)
         layout = page["layout"]()
         assert isinstance(layout, Component)

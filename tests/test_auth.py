@@ -8,9 +8,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from auth_helpers import add_users, auth_mode, callback_payload, cheap_hashing, session_csrf, sign_in
 
 from auth import roles, store
-from auth_helpers import add_users, auth_mode, callback_payload, cheap_hashing, session_csrf, sign_in
 
 PASSWORD = "correct horse battery"
 VIEWER_CALL = ("report-button.title", {"url.pathname": "/"})

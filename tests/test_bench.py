@@ -52,3 +52,29 @@ def test_bench_runs_at_a_tiny_size(tmp_path):
     assert 0 < result["report_warm_s"] and 0 < result["report_cold_s"]
     assert (tmp_path / "cache" / "2000-42" / ".complete").is_file()  # the data set is cached for the next run
     assert Path(result["server_log"]).is_file()
+
+
+def test_interaction_summary_and_speedup():
+    from bench.run import interaction_summary, speedup
+
+    pages = {"/": {"times": [10.0, 20.0, 30.0], "details": [{"ms": 10.0}], "server_cpu_ms": 5.0},
+             "/influencers": {"times": [40.0], "details": [{"ms": 40.0}], "server_cpu_ms": 8.0}}
+    out = interaction_summary(pages)
+    assert out["interaction_p50_ms"] == 25.0  # median of 10, 20, 30, 40
+    assert out["interaction_by_page"]["/"] == {"p50_ms": 20.0, "p95_ms": 29.0, "max_ms": 30.0, "n": 3,
+                                               "server_cpu_ms_per_change": 5.0}
+    assert out["interactions"]["/influencers"] == [{"ms": 40.0}]
+    assert speedup(100.0, 25.0) == 4.0 and speedup(None, 25.0) is None and speedup(100.0, None) is None
+
+
+def test_kpi_mismatches_skip_spend_under_a_sale_filter():
+    from bench.run import kpi_mismatches
+    from metrics import Filters
+
+    got = {"revenue": 100.0, "orders": 3, "spend": 50.0}
+    assert kpi_mismatches(Filters(), got, {"revenue": 100.004, "orders": 3, "spend": 50.0}) == []
+    assert kpi_mismatches(Filters(), got, {"revenue": 100.0, "orders": 3, "spend": 60.0}) == [
+        "(no filter): spend 50.0 != pandas 60.0"]
+    assert kpi_mismatches(Filters(brand=("MuscleBlaze",)), got, {"revenue": 100.0, "orders": 3, "spend": 60.0}) == []
+    assert kpi_mismatches(Filters(), got, {"revenue": 101.0, "orders": 3, "spend": 50.0})[0].startswith(
+        "(no filter): revenue")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from dash_helpers import find, text
 
 import metrics
-from dash_helpers import find, text
 from callbacks import common
 from callbacks import content as cb
 from warehouse import Warehouse, import_dataset

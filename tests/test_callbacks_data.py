@@ -5,19 +5,17 @@ import base64
 import datetime as dt
 import hashlib
 import io
-import os
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from dash import no_update
+from dash_helpers import find, text, triggered
 
 import metrics
-from dash_helpers import find, text, triggered
 from callbacks import common
 from callbacks import data as cb
-from warehouse import import_dataset
+from warehouse import import_dataset, uploads
 
 
 def data_url(payload: bytes, mime: str = "text/csv") -> str:
@@ -64,78 +62,6 @@ def sample_dir(tmp_path_factory):
     return folder
 
 
-# --- file names and folders -----------------------------------------------------------------------
-
-@pytest.mark.parametrize("sent, kept", [
-    ("influencers.csv", "influencers.csv"),
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\me\\payouts.csv", "payouts.csv"),
-    ("folder/sub/posts.csv", "posts.csv"),
-    ("tracking data (1).csv", "tracking data (1).csv"),
-    ("<img src=x onerror=alert(1)>.csv", "_img src_x onerror_alert(1)_.csv"),
-    ("bad\x00name\n.csv", "badname.csv"),
-    (".hidden.csv", None), ("..", None), ("a/b/", None), ("", None), (None, None), ("x" * 200 + ".csv", None),
-])
-def test_safe_name(sent, kept):
-    assert cb.safe_name(sent) == kept
-
-
-def test_upload_dir_refuses_tokens_that_are_not_ours(tmp_path):
-    (tmp_path / ("a" * 32)).mkdir()
-    assert cb.upload_dir("a" * 32, tmp_path) == tmp_path / ("a" * 32)
-    for token in ("../" + "a" * 29, "A" * 32, "a" * 31, None, 5, {"x": 1}, "/etc"):
-        assert cb.upload_dir(token, tmp_path) is None
-    assert cb.upload_dir("b" * 32, tmp_path) is None  # well formed, but no such upload
-
-
-def test_receive_upload_writes_only_inside_its_folder(tmp_path):
-    root = tmp_path / "root"
-    root.mkdir()
-    contents = [data_url(b"a,b\n1,2\n"), data_url(b"x"), data_url(b"y"), "not a data url", data_url(b"z")]
-    names = ["../../escape.csv", "notes.txt", ".env", "payouts.csv", "sub/escape.csv"]
-    upload = cb.receive_upload(contents, names, root)
-    assert cb.TOKEN_RE.match(upload.token)
-    assert upload.folder == root / upload.token
-    assert upload.saved == ["escape.csv"]
-    assert sorted(p.name for p in upload.folder.iterdir()) == ["escape.csv"]
-    assert (upload.folder / "escape.csv").read_bytes() == b"a,b\n1,2\n"
-    reasons = dict(upload.skipped)
-    assert reasons["notes.txt"].startswith("not a .csv")
-    assert reasons[".env"] == "file name not usable"
-    assert reasons["payouts.csv"] == "could not be decoded"
-    assert reasons["sub/escape.csv"].startswith("a second file named")
-    assert not (tmp_path / "escape.csv").exists()
-
-
-def test_receive_upload_unpacks_a_zip(tmp_path, traps_dir):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in traps_dir.iterdir():
-            archive.write(path, f"traps/{path.name}")
-        archive.writestr("../../../evil.csv", "a\n1\n")
-        archive.writestr("__MACOSX/._payouts.csv", "junk")
-        archive.writestr("readme.md", "hello")
-    upload = cb.receive_upload([data_url(buffer.getvalue(), "application/zip")], ["data.zip"], tmp_path)
-    assert sorted(upload.saved) == sorted([p.name for p in traps_dir.iterdir()] + ["evil.csv"])
-    assert all((upload.folder / name).is_file() for name in upload.saved)
-    assert not (tmp_path.parent / "evil.csv").exists()
-    assert ("data.zip: readme.md", "not a .csv or .parquet file") in upload.skipped
-    bad = cb.receive_upload([data_url(b"PK not really")], ["broken.zip"], tmp_path)
-    assert bad.saved == [] and bad.skipped == [("broken.zip", "not a readable .zip file")]
-
-
-def test_cleanup_removes_only_old_upload_folders(tmp_path):
-    old, fresh, claimed = tmp_path / ("1" * 32), tmp_path / ("2" * 32), tmp_path / ("3" * 32 + ".importing")
-    other = tmp_path / "keep-me"
-    for folder in (old, fresh, claimed, other):
-        folder.mkdir()
-    past = time.time() - cb.UPLOAD_TTL_SECONDS - 60
-    for folder in (old, claimed, other):
-        os.utime(folder, (past, past))
-    assert cb.cleanup_uploads(tmp_path) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name])
-
-
 # --- validate, then import ---------------------------------------------------------------------------
 
 def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
@@ -155,7 +81,7 @@ def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
     assert digest(app_db) == before_hash
     assert metrics.dataset_info(wh) == before_info
     assert metrics.kpis(wh) == before_kpis
-    assert [p for p in cb.upload_root().iterdir()] == []
+    assert [p for p in uploads.upload_root().iterdir()] == []
 
 
 def test_more_than_twenty_problems_are_counted(app_db, tmp_path, traps_dir):
@@ -184,7 +110,7 @@ def test_good_upload_validates_then_imports(app_db, sample_dir):
     assert "tracking_data.csv" in text(find(report, "data-files"))
     # Validation alone changes nothing.
     assert digest(app_db) == before_hash
-    folder = cb.upload_dir(store["token"])
+    folder = uploads.upload_dir(store["token"])
     assert folder is not None and sorted(p.name for p in folder.iterdir()) == sorted(names_ for names_ in
                                                                                        (p.name for p in sample_dir.iterdir()))
     out = cb.handle_import(store, "  Sample\tupload  ")
@@ -196,7 +122,7 @@ def test_good_upload_validates_then_imports(app_db, sample_dir):
     assert info["sales_rows"] == 2_000
     after = metrics.kpis(wh)
     assert after["revenue"] != before["revenue"] and after["orders"] != before["orders"]
-    assert cb.upload_dir(store["token"]) is None  # the upload folder is cleaned up
+    assert uploads.upload_dir(store["token"]) is None  # the upload folder is cleaned up
     # Importing the same token again is refused and changes nothing.
     again_hash = digest(app_db)
     _, again_store, again_disabled, again, marker, _ = cb.handle_import(store, "x")
@@ -224,7 +150,7 @@ def test_callback_dispatch(app_db, sample_dir):
     with triggered("data-import.n_clicks"):
         out = cb.upload_or_import(None, 1, names, store, "")
     assert out[4] is not no_update
-    assert metrics.dataset_info(common.warehouse())["name"] == cb.DEFAULT_NAME
+    assert metrics.dataset_info(common.warehouse())["name"] == uploads.DEFAULT_NAME
     with triggered("data-upload.contents"):
         assert cb.upload_or_import(None, 1, None, None, "") == (no_update,) * 6
 
@@ -232,8 +158,8 @@ def test_callback_dispatch(app_db, sample_dir):
 def test_new_upload_replaces_the_previous_one(app_db, sample_dir):
     first = cb.handle_upload(*upload_of(sample_dir), None)[1]
     second = cb.handle_upload(*upload_of(sample_dir), first)[1]
-    assert cb.upload_dir(first["token"]) is None
-    assert cb.upload_dir(second["token"]) is not None
+    assert uploads.upload_dir(first["token"]) is None
+    assert uploads.upload_dir(second["token"]) is not None
 
 
 def test_empty_upload_says_so(app_db):
@@ -260,7 +186,7 @@ def test_dataset_info_without_warehouse(tmp_path, monkeypatch):
 
 
 def test_age():
-    now = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
     assert cb._age("2025-03-01T11:59:30+00:00", now) == "just now"
     assert cb._age("2025-03-01T10:00:00+00:00", now) == "2 hours ago"
     assert cb._age("2025-02-28T12:00:00+00:00", now) == "1 day ago"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 from dash import no_update
+from dash_helpers import text, triggered
 
 import metrics
 from callbacks import filters as cb
-from dash_helpers import text, triggered
 
 N = len(cb.FIELDS)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 from dash import html
+from dash_helpers import find, text, walk
 
 import metrics
-from dash_helpers import find, text, walk
 from callbacks import common
 from callbacks import insights as cb
 from metrics import insights

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from dash_helpers import find, text
 
 import metrics
 from callbacks import common
 from callbacks import overview as cb
 from metrics import format as fmt
-from dash_helpers import find, text
 
 
 @pytest.fixture

@@ -10,12 +10,14 @@ import orjson
 import pytest
 from dash import Patch, html, no_update
 from dash._utils import to_json
+from dash_helpers import find, text, triggered
+from query_counter import counting_queries, repeated
 
 import metrics
 from callbacks import campaigns, categories, common, influencers, platforms, tables
+from components import figures
 from components.payload import plain_json
 from metrics import format as fmt
-from dash_helpers import find, text, triggered
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +174,34 @@ def test_category_charts():
     followers = categories.category_followers("")
     assert sum(sum(trace["y"]) for trace in followers["data"]) == 5  # the unknown Z9 is not a creator
     assert categories.category_dimension("", "gender", "revenue")["data"]
+
+
+@pytest.mark.parametrize("search", ["", "?platform=Instagram", "?brand=MuscleBlaze", "?start=2025-02-01",
+                                    "?tier=Micro&category=Fitness"])
+def test_follower_distribution_counts_as_the_ranking_does(traps_wh, search):
+    """One grouped count per tier and platform draws what the whole ranking drew."""
+    filters = common.filters_from_search(search)
+    ranking = metrics.ranking(traps_wh, filters)
+    expected = figures.follower_distribution(ranking[ranking["known"].astype(bool)], height=320)
+    assert categories.category_followers(search) == expected
+
+
+def test_category_callbacks_run_few_distinct_queries(traps_wh, monkeypatch):
+    """A URL change on /categories: four callbacks, one query each, none repeated; the follower
+    chart no longer builds the ranking (whose query joins the post sums)."""
+    with counting_queries(monkeypatch) as seen:
+        categories.category_combinations("?platform=Instagram", "/categories")
+        categories.category_heatmap("?platform=Instagram", "platform")
+        categories.category_followers("?platform=Instagram")
+        categories.category_dimension("?platform=Instagram", "category", "roas")
+    assert len(seen) == 4 and not repeated(seen)
+    assert not any("post_sums" in sql for sql, _ in seen)
+
+
+def test_controls_fall_back_to_an_offered_option():
+    same = lambda a, b: to_json(a) == to_json(b)  # noqa: E731 - NaN cells compare equal as JSON
+    assert same(categories.category_heatmap("", "<script>"), categories.category_heatmap("", "platform"))
+    assert same(categories.category_dimension("", "nope", "nope"), categories.category_dimension("", "category", "roas"))
 
 
 # --- CSV download -----------------------------------------------------------------------------

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import pytest
+from dash_helpers import find, text
+from query_counter import counting_queries, repeated
 
 import metrics
-from dash_helpers import find, text
 from callbacks import common
 from callbacks import payouts as cb
 from warehouse import import_dataset
@@ -34,7 +35,7 @@ def off_terms_db(tmp_path_factory, traps_dir):
 
 
 def test_page_numbers_add_up(traps_app):
-    kpis, empty, style, basis_fig, basis, cpo_fig, summary = cb.payouts_page("", "/payouts")
+    kpis, empty, style, basis_fig, basis, cpo_fig, summary, reconciliation = cb.payouts_page("", "/payouts")
     k = metrics.kpis(traps_app)
     assert empty is None and style == common.SHOW
     assert go.Figure(basis_fig).data and go.Figure(cpo_fig).data
@@ -46,13 +47,17 @@ def test_page_numbers_add_up(traps_app):
     assert "₹11,850" in shown and "₹1,077.27" in shown  # spend, cost per order (11,850 / 11)
     assert find(kpis, "kpi-pay-differs-value").children == "0"
     assert "match them within 1 %" in text(summary)
+    assert len(reconciliation) == 6 and all(r["row_key"] == str(r["row_no"]) for r in reconciliation)
 
 
 def test_reconciliation_highlights_rows_that_differ(off_terms_db, monkeypatch):
     monkeypatch.setenv("HKDASH_DB", str(off_terms_db))
-    rows = cb.reconciliation_rows("", False)
+    kpis, *_, summary, rows = cb.payouts_page("", "/payouts")
     assert len(rows) == 6
-    differing = cb.reconciliation_rows("", True)
+    # The switch filters the grid in the browser: the model keeps the rows whose status is DIFFERS.
+    model = cb.differs_only(True)["status"]
+    assert model["type"] == "equals" and cb.differs_only(False) == {}
+    differing = [r for r in rows if r["status"] == model["filter"]]
     assert [r["influencer_id"] for r in differing] == ["E5"]
     assert differing[0]["status"] == cb.DIFFERS
     assert differing[0]["difference"] == pytest.approx(500)
@@ -60,21 +65,20 @@ def test_reconciliation_highlights_rows_that_differ(off_terms_db, monkeypatch):
     # Undefined % (terms of ₹0) reaches the grid as null, never NaN.
     d4 = next(r for r in rows if r["influencer_id"] == "D4")
     assert d4["difference_pct"] is None
-    kpis, *_, summary = cb.payouts_page("", "/payouts")
     assert find(kpis, "kpi-pay-differs-value").children == "1"
     assert "1 of 6 payout rows differ from their terms by more than 1 %" in text(summary)
     assert "₹500.00" in text(summary)
 
 
 def test_reconciliation_follows_influencer_filters(traps_app):
-    rows = cb.reconciliation_rows("?platform=Instagram", False)
+    rows = cb.payouts_page("?platform=Instagram", "/payouts")[-1]
     assert {r["platform"] for r in rows} == {"Instagram"}
     assert {r["influencer_id"] for r in rows} == {"A1", "C3"}
 
 
 def test_basis_follows_sale_filters(traps_app):
     search = "?brand=MuscleBlaze"
-    _, _, _, _, basis, _, _ = cb.payouts_page(search, "/payouts")
+    _, _, _, _, basis, _, _, _ = cb.payouts_page(search, "/payouts")
     k = metrics.kpis(traps_app, common.filters_from_search(search))
     assert sum(r["spend"] for r in basis) == pytest.approx(k["spend"])
     assert k["spend"] < metrics.kpis(traps_app)["spend"]
@@ -84,13 +88,21 @@ def test_empty_selection_and_missing_warehouse(traps_app, tmp_path, monkeypatch)
     kpis, empty, style, *_ = cb.payouts_page("?start=2030-01-01", "/payouts")
     assert kpis == [] and style == common.HIDE and "No sales for these filters" in text(empty)
     monkeypatch.setenv("HKDASH_DB", str(tmp_path / "missing.duckdb"))
-    kpis, empty, style, *_ = cb.payouts_page("", "/payouts")
+    kpis, empty, style, *_, rows = cb.payouts_page("", "/payouts")
     assert style == common.HIDE and "No data set imported yet" in text(empty)
-    assert cb.reconciliation_rows("", False) == []
+    assert rows == []
 
 
 def test_user_text_stays_text(traps_app):
-    rows = cb.reconciliation_rows("", False)
+    rows = cb.payouts_page("", "/payouts")[-1]
     names = {r["name"] for r in rows}
     assert "<script>alert(1)</script> & Bros" in names  # raw: AG Grid renders cells as text
     assert '=HYPERLINK("http://evil.example")' in names  # the CSV export neutralises it
+
+
+def test_url_change_runs_each_query_once(traps_app, monkeypatch):
+    """One URL change on /payouts: the reconciliation (and every other query) runs once."""
+    with counting_queries(monkeypatch) as seen:
+        cb.payouts_page("?platform=Instagram", "/payouts")
+    assert seen and not repeated(seen)
+    assert sum("FROM payouts p JOIN influencers" in sql for sql, _ in seen) == 1

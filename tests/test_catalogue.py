@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from dash_helpers import find, text, walk
 
 import metrics
 from components import figures
 from components.csv_export import grid_csv
 from components.tables import metric_col
-from dash_helpers import find, text, walk
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import CATALOGUE, POOR_PERFORMER
@@ -251,7 +251,7 @@ def test_unknown_metric_in_a_chart_is_an_error_not_a_wrong_unit(traps_wh):
 
 def test_categories_page_offers_revenue_per_follower_by_tier(monkeypatch, traps_wh, dash_app):
     from callbacks import categories
-    from pages.categories import DIMENSION_OPTIONS, METRIC_OPTIONS
+    from components.ids.categories import DIMENSION_OPTIONS, METRIC_OPTIONS
 
     monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
     assert {"label": "Revenue per follower", "value": "revenue_per_follower"} in METRIC_OPTIONS

@@ -5,10 +5,10 @@ import argparse
 import io
 
 import pytest
+from auth_helpers import cheap_hashing
 
 import cli
 from auth import store
-from auth_helpers import cheap_hashing
 
 
 @pytest.fixture

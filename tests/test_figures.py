@@ -8,8 +8,8 @@ import sys
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.io.json import to_json_plotly
 import pytest
+from plotly.io.json import to_json_plotly
 
 import metrics
 from components import figures

@@ -158,7 +158,7 @@ def test_dates_and_timestamps():
     assert fmt.date(None) == "—" and fmt.date(pd.NaT) == "—" and fmt.date("soon") == "—"
     # Naive timestamps are UTC (as stored); shown in India time, labelled.
     assert fmt.timestamp("2026-11-30T02:58:00") == "30 Nov 2026, 08:28 IST"
-    assert fmt.timestamp(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.timezone.utc)) == "1 Dec 2026, 01:30 IST"
+    assert fmt.timestamp(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.UTC)) == "1 Dec 2026, 01:30 IST"
     assert fmt.timestamp("2026-11-30T02:58:00", zone="UTC") == "30 Nov 2026, 02:58 UTC"
     assert fmt.timestamp(None) == "—"
 

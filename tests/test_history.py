@@ -8,8 +8,7 @@ import threading
 import pytest
 
 import metrics
-from warehouse import ImportFailed, Warehouse, import_dataset
-from warehouse import history
+from warehouse import ImportFailed, Warehouse, history, import_dataset
 from warehouse.importer import restore_dataset
 
 TRACKING_HEADER = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
@@ -159,6 +158,7 @@ def test_append_needs_something_to_append_and_a_live_data_set(db, tmp_path, trap
 
 def test_restore_button_callback(db, traps_dir, monkeypatch):
     from dash_helpers import text, triggered
+
     from callbacks import history as cb
 
     monkeypatch.setenv("HKDASH_DB", str(db))

@@ -143,9 +143,9 @@ def test_warnings_keep_going(loaded):
     replace_in(broken / "payouts.csv", "E5,post,\"₹3,000/post\",0,3000", "E5,post,\"₹3,000/post\",0,3500")
     report = import_dataset(broken, db)
     lines = [str(w) for w in report.warnings]
-    assert any("tracking_data.csv, column influencer_id: unknown influencer" in l and "'Z9'" in l for l in lines)
-    assert any("payouts.csv, row 7, column total_payout: differs from its terms" in l for l in lines)
-    assert any("payouts.csv, row 2, column orders: payout orders differ from tracked orders (4)" in l for l in lines)
+    assert any("tracking_data.csv, column influencer_id: unknown influencer" in line and "'Z9'" in line for line in lines)
+    assert any("payouts.csv, row 7, column total_payout: differs from its terms" in line for line in lines)
+    assert any("payouts.csv, row 2, column orders: payout orders differ from tracked orders (4)" in line for line in lines)
     assert metrics.kpis(Warehouse(db))["spend"] == pytest.approx(11850 + 500)
 
 

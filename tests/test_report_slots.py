@@ -52,6 +52,7 @@ def test_one_renders_two_wait_the_fourth_is_refused_at_once(slots):
 
 def test_a_full_queue_shows_a_message_under_the_button(slots, monkeypatch):
     from dash_helpers import text
+
     from callbacks import report as cb
 
     def busy(*_args):

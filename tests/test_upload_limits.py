@@ -13,6 +13,7 @@ import pytest
 
 from callbacks import data as cb
 from warehouse import upload_limits as limits
+from warehouse import uploads
 from warehouse.sources import load
 from warehouse.validate import Findings, check_values
 
@@ -53,7 +54,7 @@ def root(tmp_path):
 ])
 def test_encrypted_or_unsupported_zip_members_could_not_be_read(root, how, reason):
     archive = patched(zipped({"influencers.csv": b"influencer_id,name\nA1,x\n"}), **how)
-    upload = cb.receive_upload([data_url(archive)], ["data.zip"], root)
+    upload = uploads.receive_upload([data_url(archive)], ["data.zip"], root)
     assert upload.saved == []
     assert upload.skipped and upload.skipped[0][0] == "data.zip: influencers.csv"
     assert upload.skipped[0][1].startswith(reason)
@@ -63,7 +64,7 @@ def test_encrypted_or_unsupported_zip_members_could_not_be_read(root, how, reaso
 def test_file_and_zip_member_size_limits(root, monkeypatch):
     monkeypatch.setenv("HKDASH_MAX_FILE_MB", str(1 / 1024))  # 1 KiB
     big = b"influencer_id\n" + b"A1\n" * 600
-    upload = cb.receive_upload([data_url(big), data_url(b"post_id\nP1\n"), data_url(zipped({"posts.csv": big}))],
+    upload = uploads.receive_upload([data_url(big), data_url(b"post_id\nP1\n"), data_url(zipped({"posts.csv": big}))],
                                ["influencers.csv", "posts.csv", "more.zip"], root)
     assert upload.saved == ["posts.csv"]
     reasons = dict(upload.skipped)
@@ -76,21 +77,21 @@ def test_zip_expansion_limit_stops_a_zip_bomb(root, monkeypatch):
     monkeypatch.setenv("HKDASH_MAX_UNZIPPED_MB", "1")
     bomb = zipped({f"part{i}.csv": b"0" * (600 * 1024) for i in range(3)})
     assert len(bomb) < 20_000
-    upload = cb.receive_upload([data_url(bomb)], ["bomb.zip"], root)
+    upload = uploads.receive_upload([data_url(bomb)], ["bomb.zip"], root)
     assert len(upload.saved) == 1 and sum(p.stat().st_size for p in upload.folder.iterdir()) <= 1024 * 1024
     assert all(reason == "expands beyond the upload limit" for _, reason in upload.skipped)
 
 
 def test_total_upload_space(root, monkeypatch):
     monkeypatch.setenv("HKDASH_MAX_UPLOADS_MB", str(2 / 1024))  # 2 KiB for every upload together
-    first = cb.receive_upload([data_url(b"x" * 1500)], ["influencers.csv"], root)
+    first = uploads.receive_upload([data_url(b"x" * 1500)], ["influencers.csv"], root)
     assert first.saved == ["influencers.csv"]
-    second = cb.receive_upload([data_url(b"y" * 1000)], ["posts.csv"], root)
+    second = uploads.receive_upload([data_url(b"y" * 1000)], ["posts.csv"], root)
     assert second.saved == [] and "upload space is full" in second.skipped[0][1]
 
 
 def test_undecodable_contents(root):
-    upload = cb.receive_upload(["data:text/csv;base64,@@@", 12345], ["a.csv", "b.csv"], root)
+    upload = uploads.receive_upload(["data:text/csv;base64,@@@", 12345], ["a.csv", "b.csv"], root)
     assert [reason for _, reason in upload.skipped] == ["could not be decoded"] * 2
 
 

@@ -167,7 +167,7 @@ def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile |
         values = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" if c in source.columns else f"CAST(NULL AS VARCHAR) AS {c}"
                            for c in columns)
         keep = ""
-        if order == 1 and old is not None and role in MERGED_BY_KEY:
+        if source is new and old is not None and role in MERGED_BY_KEY:
             key = KEYS[role]
             keep = f" WHERE {_text(new, key)} NOT IN (SELECT {_text(old, key)} FROM {old.table})"
         parts.append(f"SELECT {values}, {order} AS part_, rowid AS row_ FROM {source.table}{keep}")

@@ -20,6 +20,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
 
 def default_db_path() -> Path:
+    """The warehouse file: HKDASH_DB, else data/warehouse.duckdb in the project."""
     return Path(os.environ.get("HKDASH_DB") or DEFAULT_DB)
 
 
@@ -135,6 +136,12 @@ def _check_schema(instance: duckdb.DuckDBPyConnection, path: Path):
 
 
 class Warehouse:
+    """A DuckDB warehouse file, read-only (path: the argument, else HKDASH_DB, else the default).
+
+    Queries raise WarehouseMissing when no file exists and WarehouseOutdated when another version
+    of hkdash built it. Sharing one object between threads is safe (one cursor per thread).
+    """
+
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else default_db_path()
 
@@ -142,6 +149,7 @@ class Warehouse:
         return f"Warehouse({str(self.path)!r})"
 
     def exists(self) -> bool:
+        """True when the file exists (it may still hold no data set, or an outdated one)."""
         return self.path.is_file()
 
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -149,7 +157,7 @@ class Warehouse:
         try:
             stat = self.path.stat()
         except FileNotFoundError:
-            raise WarehouseMissing(f"no warehouse at {self.path}: import a data set first (hkdash import DIR)")
+            raise WarehouseMissing(f"no warehouse at {self.path}: import a data set first (hkdash import DIR)") from None
         key = (str(self.path), (stat.st_ino, stat.st_mtime_ns))
         cursors = getattr(_thread_cursors, "by_file", None)
         if cursors is None:
@@ -171,6 +179,7 @@ class Warehouse:
         return frame
 
     def scalar(self, sql: str, params: list | tuple | None = None):
+        """The first column of the first row of a query (None when there is no row)."""
         row = self.connection().execute(sql, params or []).fetchone()
         return row[0] if row else None
 
@@ -185,6 +194,7 @@ class Warehouse:
                 connection.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
                 connection.execute("USE warehouse")
                 _check_schema(connection, self.path)
-                return bool(connection.execute("SELECT count(*) FROM influencers").fetchone()[0])
+                row = connection.execute("SELECT count(*) FROM influencers").fetchone()
+                return bool(row and row[0])
         except duckdb.Error:
             return False

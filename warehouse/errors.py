@@ -8,6 +8,9 @@ MAX_SHOWN = 20
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
+    """One problem of a data set: file, row (line number, header = 1; None for the whole file),
+    column, the value as read, and the reason; `str()` names all of them."""
+
     file: str
     row: int | None  # line number in the file (header is line 1); None for whole-file problems
     column: str | None

@@ -35,20 +35,24 @@ class HistoryError(RuntimeError):
 
 
 def keep_count() -> int:
+    """How many previous data sets to keep (HKDASH_KEEP_DATASETS, else DEFAULT_KEEP)."""
     value = os.environ.get("HKDASH_KEEP_DATASETS")
     return max(0, int(value)) if value else DEFAULT_KEEP
 
 
 def history_dir(db_path: Path) -> Path:
+    """The folder holding a warehouse's previous data sets (<warehouse>.history)."""
     return Path(str(db_path) + ".history")
 
 
 def new_dataset_id(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    """A sortable id for a data set imported at `now` (UTC, microseconds)."""
+    now = now or dt.datetime.now(dt.UTC)
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def sources_dir(db_path: Path, dataset_id: str) -> Path:
+    """The folder of one previous data set's source files."""
     return history_dir(db_path) / dataset_id / SOURCES
 
 
@@ -72,7 +76,7 @@ def dataset_id_of(path: Path) -> str:
         found = None
     if isinstance(found, str) and ID_RE.match(found):
         return found
-    return new_dataset_id(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc))
+    return new_dataset_id(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC))
 
 
 def save_sources(connection, sources, folder: Path) -> None:

@@ -24,9 +24,12 @@ from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 from warehouse.values import DEFAULT_RULES, ValueRules
 
-
 @dataclasses.dataclass
 class ImportReport:
+    """What an import (or a validation) found: the source folder, the file of each role, files and
+    columns not used, rows per role, warnings (examples) and their total count, and the warehouse
+    written (None after a validation)."""
+
     source: str
     files: dict[str, str]  # role -> file name
     unused_files: list[str]
@@ -37,6 +40,7 @@ class ImportReport:
     db_path: str | None = None  # None when only validated
 
     def summary_lines(self) -> list[str]:
+        """One line per file used (role, name, rows), then the files and columns not used."""
         lines = [f"{role}: {name} ({self.rows.get(role, 0):,} rows)" for role, name in self.files.items()]
         for name, columns in self.ignored_columns.items():
             if columns:
@@ -241,7 +245,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "dataset_id": dataset_id,
         "name": name,
         "source": report.source,
-        "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "influencers": counts[0], "posts": counts[1], "sales_rows": counts[2], "payouts": counts[3],
         "has_user_ids": bool(counts[4]),
         "first_sale": counts[5].isoformat() if counts[5] else None,

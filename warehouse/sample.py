@@ -273,6 +273,8 @@ def _rng(seed: int, stream: int, block: int = 0) -> np.random.Generator:
 
 @dataclasses.dataclass(frozen=True)
 class Catalogue:
+    """The brands' products (names, prices, popularity) and campaigns (names, brands, dates) of the sample."""
+
     product_names: pa.Array
     product_price: np.ndarray
     product_cdf: np.ndarray  # (brand, product slot): cumulative popularity within the brand
@@ -287,8 +289,10 @@ class Catalogue:
 
     @classmethod
     def build(cls) -> Catalogue:
+        """The fixed catalogue of the sample (PRODUCTS and CAMPAIGNS); no randomness."""
         product_cdf, product_first, mean_price = [], [], []
-        names, prices = [], []
+        names: list[str] = []
+        prices: list[float] = []
         for brand in BRANDS:
             product_first.append(len(names))
             popularity = 1 / np.arange(1, len(PRODUCTS[brand]) + 1) ** PRODUCT_POPULARITY_EXPONENT
@@ -345,6 +349,8 @@ def draw(cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class Creators:
+    """The sample's creators, column by column (platform and category as indices)."""
+
     ids: pa.Array
     names: list[str]
     platform: np.ndarray  # index into PLATFORMS
@@ -355,6 +361,8 @@ class Creators:
     sales_rank: np.ndarray  # 1 = the creator expected to sell most
 
     def table(self) -> pa.Table:
+        """influencers.csv as an Arrow table (influencer_id, name, platform, category, gender,
+        follower_count, persona)."""
         categories = list(CATEGORIES)
         return pa.table({
             "influencer_id": self.ids,
@@ -368,6 +376,8 @@ class Creators:
 
 
 def make_creators(rng: np.random.Generator, n: int) -> Creators:
+    """n creators: category and gender by CATEGORIES' shares, log-normal followers (every platform and
+    tier present), awkward names planted, and a sales rank (followers with noise) for Zipf sales."""
     width = max(4, len(str(n)))
     ids = pa.array([f"HK{i:0{width}d}" for i in range(1, n + 1)])
 
@@ -418,12 +428,15 @@ CAPTIONS = (
 
 @dataclasses.dataclass(frozen=True)
 class Posts:
+    """posts.csv as an Arrow table, the number of posts per creator, and each creator's brand mix."""
+
     table: pa.Table
     count: np.ndarray  # posts per creator
     brand_mix: np.ndarray  # (creator, brand): share of the creator's posts naming each brand
 
 
 def make_posts(rng: np.random.Generator, creators: Creators, catalogue: Catalogue) -> Posts:
+    """1–12 posts per creator (more for larger accounts) with reach, impressions and engagements."""
     n = len(creators.ids)
     # 1 post for a 5K account, about 4 at 100K, 7 at 1M, up to 12.
     size = np.log10(creators.followers / 5_000).clip(min=0)
@@ -501,6 +514,9 @@ def _shortcode(number: int, length: int) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Deals:
+    """One payout deal per creator (some have two): basis, rates (₹ per post, ₹ per order, %
+    commission), gifted cost and how the rate is written."""
+
     basis: list[str]
     post_fee: np.ndarray  # ₹ per post (post, hybrid and the first row of two-deal creators)
     order_fee: np.ndarray  # ₹ per tracked order (order basis)
@@ -515,6 +531,8 @@ class Deals:
 
 def make_deals(rng: np.random.Generator, creators: Creators, posts: Posts, catalogue: Catalogue,
                orders: int) -> Deals:
+    """The creators' payout deals: a basis each (some with no sales, poor sellers, barter or two deals),
+    rates set from each creator's expected revenue and a log-normal target ROAS, gifted products."""
     n = len(creators.ids)
     zipf_weight = 1.0 / creators.sales_rank ** ZIPF_EXPONENT
     brand_mix = BRAND_FROM_POSTS * posts.brand_mix + (1 - BRAND_FROM_POSTS) * BRAND_AFFINITY[creators.category]
@@ -612,12 +630,14 @@ class SalesTotals:
         self.revenue_paise = np.zeros(creators, dtype=np.int64)  # integers: exact at any size
 
     def add(self, creator: np.ndarray, orders: np.ndarray, revenue_paise: np.ndarray) -> None:
+        """Add one block of sales (creator index, orders, revenue in paise) to the totals."""
         size = len(self.orders)
         self.orders += np.bincount(creator, weights=orders, minlength=size).astype(np.int64)
         self.revenue_paise += np.bincount(creator, weights=revenue_paise, minlength=size).astype(np.int64)
 
     @property
     def revenue(self) -> np.ndarray:
+        """Revenue per creator in ₹."""
         return self.revenue_paise / 100
 
 
@@ -693,6 +713,7 @@ def payouts_table(creators: Creators, posts: Posts, deals: Deals, sales: SalesTo
         fee, per_order, pct = int(deals.post_fee[i]), int(deals.order_fee[i]), float(deals.commission_pct[i])
         n_posts, n_orders, revenue = int(posts.count[i]), int(sales.orders[i]), float(sales.revenue[i])
         basis = deals.basis[i]
+        payout: float
         if basis == "post":
             rate, payout = (str(fee) if deals.plain_rate[i] else f"₹{fee:,}/post"), fee * n_posts
         elif basis == "order":

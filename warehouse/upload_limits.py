@@ -30,14 +30,17 @@ def _mb_setting(name: str, default_mb: float) -> int:
 
 
 def max_file_bytes() -> int:
+    """Bytes one uploaded file (or .zip member) may decode to (HKDASH_MAX_FILE_MB, default 100)."""
     return _mb_setting("HKDASH_MAX_FILE_MB", 100)
 
 
 def max_unzipped_bytes() -> int:
+    """Bytes one .zip may expand to (HKDASH_MAX_UNZIPPED_MB, default 2048)."""
     return _mb_setting("HKDASH_MAX_UNZIPPED_MB", 2048)
 
 
 def max_total_bytes() -> int:
+    """Bytes all upload folders may hold together (HKDASH_MAX_UPLOADS_MB, default 4096)."""
     return _mb_setting("HKDASH_MAX_UPLOADS_MB", 4096)
 
 

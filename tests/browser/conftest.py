@@ -28,7 +28,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, PageProblems
 
 ROOT = Path(__file__).resolve().parents[2]

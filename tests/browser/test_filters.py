@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
 
 import metrics
-from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
 from metrics import format as fmt
 
 

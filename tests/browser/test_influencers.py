@@ -4,8 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
-import metrics
 from browser_helpers import goto, grid_rows, normalise
+
+import metrics
 
 GRID = ".hk-page-influencers .hk-grid"
 ROWS = GRID + " .ag-center-cols-container .ag-row"

@@ -7,9 +7,9 @@ import json
 import shutil
 
 import pytest
+from browser_helpers import goto, grid_rows, normalise, wait_for_text
 
 import metrics
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
 from metrics import format as fmt
 from warehouse import Warehouse, import_dataset
 

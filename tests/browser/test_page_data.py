@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from browser_helpers import goto, normalise, wait_for_dash, wait_for_text
 
 import metrics
-from browser_helpers import goto, normalise, wait_for_dash, wait_for_text
 from metrics import format as fmt
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample

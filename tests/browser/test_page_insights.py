@@ -5,8 +5,9 @@ import csv
 import io
 import json
 
-import metrics
 from browser_helpers import goto, grid_rows, normalise
+
+import metrics
 from metrics import insights
 
 

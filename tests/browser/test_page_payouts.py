@@ -6,9 +6,9 @@ import io
 import json
 
 import pytest
+from browser_helpers import goto, grid_rows, normalise, wait_for_text
 
 import metrics
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
 from metrics import format as fmt
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import goto
+
 from warehouse import import_dataset
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("page-scripts")]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_helpers import goto, normalise
 
 PAGES = {

@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from browser_helpers import goto
 
 import metrics
-from browser_helpers import goto
 from metrics import format as fmt
 from warehouse import Warehouse
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser_helpers import goto, normalise
 
 import metrics
-from browser_helpers import goto, normalise
 from metrics import format as fmt
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sales-notice")]

@@ -1,0 +1,16 @@
+"""Ids and options of the campaigns page (pages/campaigns.py, callbacks/campaigns.py)."""
+
+EMPTY = "camp-empty"
+BODY = "camp-body"
+KPIS = "camp-kpis"
+COMPARISON = "camp-comparison"
+ROAS = "camp-roas"
+TREND = "camp-trend"
+TREND_METRIC = "camp-trend-metric"
+TREND_GRAIN = "camp-trend-grain"
+
+CAMPAIGN_TABLE = "campaigns"
+
+METRIC_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "Spend", "value": "spend"},
+                  {"label": "ROAS", "value": "roas"}]
+GRAIN_OPTIONS = [{"label": "Week", "value": "week"}, {"label": "Month", "value": "month"}]

@@ -1,0 +1,23 @@
+"""Ids of the data page (pages/data.py, callbacks/data.py)."""
+
+UPLOAD = "data-upload"
+MODE = "data-mode"  # replace the current data set, or append to it
+UPLOAD_STORE = "data-upload-store"  # {"token", "valid", "files"} of the last upload
+IMPORTED = "data-imported"  # time of the last import, so the info card reloads
+INFO = "data-info"
+SAMPLE = "data-sample"
+SAMPLE_DOWNLOAD = "data-sample-download"
+REPORT = "data-report"
+NAME = "data-name"
+IMPORT = "data-import"
+IMPORT_RESULT = "data-import-result"
+
+# Built by the callbacks inside the report, result and info areas above.
+REPORT_STATUS = "data-report-status"
+ERRORS_TABLE = "data-errors"
+WARNINGS_TABLE = "data-warnings"
+FILES_TABLE = "data-files"
+IMPORT_STATUS = "data-import-status"
+IMPORT_ERRORS_TABLE = "data-import-errors"
+INFO_EMPTY = "data-info-empty"
+INFO_NAME = "data-info-name"

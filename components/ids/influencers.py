@@ -1,0 +1,21 @@
+"""Ids and options of the influencers page (pages/influencers.py, callbacks/influencers.py)."""
+
+EMPTY = "inf-empty"
+BODY = "inf-body"
+KPIS = "inf-kpis"
+SEARCH = "inf-search"
+VIEW = "inf-view"
+TABLE_NOTE = "inf-table-note"
+DETAIL = "inf-detail"
+DETAIL_BODY = "inf-detail-body"
+
+RANKING_TABLE = "influencers"
+PAYOUTS_TABLE = "influencer-payouts"  # in the detail panel
+POSTS_TABLE = "influencer-posts"  # in the detail panel
+
+TOP_N = 10
+VIEW_OPTIONS = [
+    {"label": "All", "value": "all"},
+    {"label": f"Top {TOP_N}", "value": "top"},
+    {"label": "Poor performers", "value": "poor"},
+]

@@ -1,0 +1,18 @@
+"""Ids and options of the overview page (pages/overview.py, callbacks/overview.py)."""
+
+EMPTY = "ov-empty"
+BODY = "ov-body"
+KPIS = "ov-kpis"
+TREND = "ov-trend"
+TREND_NOTE = "ov-trend-note"
+GRAIN = "ov-grain"
+PLATFORM_SHARE = "ov-platform-share"
+TOP = "ov-top"
+TOP_METRIC = "ov-top-metric"
+
+GRAIN_OPTIONS = [{"label": "Day", "value": "day"}, {"label": "Week", "value": "week"},
+                 {"label": "Month", "value": "month"}]
+DEFAULT_GRAIN = "week"
+TOP_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "ROAS", "value": "roas"},
+               {"label": "Efficiency", "value": "efficiency_score"}]
+TOP_N = 10

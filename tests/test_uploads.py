@@ -1,0 +1,166 @@
+"""warehouse.uploads: files from the browser into a private folder; validate; import (claimed once)."""
+from __future__ import annotations
+
+import base64
+import io
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import metrics
+from warehouse import Warehouse, import_dataset
+from warehouse import uploads as up
+
+
+def data_url(payload: bytes, mime: str = "text/csv") -> str:
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def upload_of(folder: Path):
+    paths = sorted(p for p in folder.iterdir() if p.is_file())
+    return [data_url(p.read_bytes()) for p in paths], [p.name for p in paths]
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    folder = tmp_path / "uploads"
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(folder))
+    return folder
+
+
+# --- file names and folders -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("sent, kept", [
+    ("influencers.csv", "influencers.csv"),
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\me\\payouts.csv", "payouts.csv"),
+    ("folder/sub/posts.csv", "posts.csv"),
+    ("tracking data (1).csv", "tracking data (1).csv"),
+    ("<img src=x onerror=alert(1)>.csv", "_img src_x onerror_alert(1)_.csv"),
+    ("bad\x00name\n.csv", "badname.csv"),
+    (".hidden.csv", None), ("..", None), ("a/b/", None), ("", None), (None, None), ("x" * 200 + ".csv", None),
+])
+def test_safe_name(sent, kept):
+    assert up.safe_name(sent) == kept
+
+
+def test_upload_dir_refuses_tokens_that_are_not_ours(tmp_path):
+    (tmp_path / ("a" * 32)).mkdir()
+    assert up.upload_dir("a" * 32, tmp_path) == tmp_path / ("a" * 32)
+    for token in ("../" + "a" * 29, "A" * 32, "a" * 31, None, 5, {"x": 1}, "/etc"):
+        assert up.upload_dir(token, tmp_path) is None
+    assert up.upload_dir("b" * 32, tmp_path) is None  # well formed, but no such upload
+
+
+def test_receive_upload_writes_only_inside_its_folder(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    contents = [data_url(b"a,b\n1,2\n"), data_url(b"x"), data_url(b"y"), "not a data url", data_url(b"z")]
+    names = ["../../escape.csv", "notes.txt", ".env", "payouts.csv", "sub/escape.csv"]
+    upload = up.receive_upload(contents, names, root)
+    assert up.TOKEN_RE.match(upload.token)
+    assert upload.folder == root / upload.token
+    assert upload.saved == ["escape.csv"]
+    assert sorted(p.name for p in upload.folder.iterdir()) == ["escape.csv"]
+    assert (upload.folder / "escape.csv").read_bytes() == b"a,b\n1,2\n"
+    reasons = dict(upload.skipped)
+    assert reasons["notes.txt"].startswith("not a .csv")
+    assert reasons[".env"] == "file name not usable"
+    assert reasons["payouts.csv"] == "could not be decoded"
+    assert reasons["sub/escape.csv"].startswith("a second file named")
+    assert not (tmp_path / "escape.csv").exists()
+
+
+def test_receive_upload_unpacks_a_zip(tmp_path, traps_dir):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in traps_dir.iterdir():
+            archive.write(path, f"traps/{path.name}")
+        archive.writestr("../../../evil.csv", "a\n1\n")
+        archive.writestr("__MACOSX/._payouts.csv", "junk")
+        archive.writestr("readme.md", "hello")
+    upload = up.receive_upload([data_url(buffer.getvalue(), "application/zip")], ["data.zip"], tmp_path)
+    assert sorted(upload.saved) == sorted([p.name for p in traps_dir.iterdir()] + ["evil.csv"])
+    assert all((upload.folder / name).is_file() for name in upload.saved)
+    assert not (tmp_path.parent / "evil.csv").exists()
+    assert ("data.zip: readme.md", "not a .csv or .parquet file") in upload.skipped
+    bad = up.receive_upload([data_url(b"PK not really")], ["broken.zip"], tmp_path)
+    assert bad.saved == [] and bad.skipped == [("broken.zip", "not a readable .zip file")]
+
+
+def test_cleanup_removes_only_old_upload_folders(tmp_path):
+    old, fresh, claimed = tmp_path / ("1" * 32), tmp_path / ("2" * 32), tmp_path / ("3" * 32 + ".importing")
+    other = tmp_path / "keep-me"
+    for folder in (old, fresh, claimed, other):
+        folder.mkdir()
+    past = time.time() - up.UPLOAD_TTL_SECONDS - 60
+    for folder in (old, claimed, other):
+        os.utime(folder, (past, past))
+    assert up.cleanup_uploads(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name])
+
+
+# --- accept, then import ------------------------------------------------------------------------------
+
+def test_dataset_name():
+    assert up.dataset_name("  Sample\tupload\n ") == "Sample upload"
+    assert up.dataset_name("\x00\x07") == up.DEFAULT_NAME
+    assert up.dataset_name(None) == up.DEFAULT_NAME
+    assert len(up.dataset_name("x" * 500)) == up.MAX_DATASET_NAME_CHARS
+
+
+def test_accept_keeps_a_valid_upload_and_drops_the_previous_one(root, traps_dir):
+    first, report, failure = up.accept_upload(*upload_of(traps_dir))
+    assert report is not None and failure is None and first.folder.is_dir()
+    second, report, _ = up.accept_upload(*upload_of(traps_dir), previous_token=first.token)
+    assert not first.folder.exists() and second.folder.is_dir()
+    assert sorted(second.saved) == sorted(p.name for p in traps_dir.iterdir())
+
+
+def test_accept_removes_an_upload_that_would_not_import(root, traps_dir):
+    contents, names = upload_of(traps_dir)
+    keep = [i for i, n in enumerate(names) if n != "influencers.csv"]
+    upload, report, failure = up.accept_upload([contents[i] for i in keep], [names[i] for i in keep])
+    assert report is None and failure is not None and failure.total >= 1
+    assert not upload.folder.exists()
+    assert list(root.iterdir()) == []
+
+
+def test_import_upload_imports_once_and_cleans_up(root, traps_dir, tmp_path):
+    upload, report, _ = up.accept_upload(*upload_of(traps_dir))
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    done = up.import_upload(upload.token, db, "Traps")
+    assert done.warning_count == report.warning_count
+    assert metrics.dataset_info(Warehouse(db))["name"] == "Traps"
+    assert not upload.folder.exists() and list(root.iterdir()) == []
+    with pytest.raises(up.UploadGone):
+        up.import_upload(upload.token, db, "again")
+    for token in (None, "../../etc", "a" * 32, 5):
+        with pytest.raises(up.UploadGone):
+            up.import_upload(token, db, "x")
+
+
+def test_import_upload_refuses_a_claimed_folder(root, traps_dir, tmp_path, monkeypatch):
+    upload, _, _ = up.accept_upload(*upload_of(traps_dir))
+
+    def taken(self, target):
+        raise FileNotFoundError(self)  # another worker renamed it first
+
+    monkeypatch.setattr(Path, "rename", taken)
+    with pytest.raises(up.UploadBusy):
+        up.import_upload(upload.token, tmp_path / "wh.duckdb", "x")
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_failed_import_changes_nothing_and_cleans_up(root, traps_dir, tmp_path):
+    db = tmp_path / "wh.duckdb"
+    import_dataset(traps_dir, db, name="before")
+    upload, _, _ = up.accept_upload(*upload_of(traps_dir))
+    (upload.folder / "tracking_data.csv").write_text("garbage\n", encoding="utf-8")  # broken after validation
+    with pytest.raises(up.ImportFailed):
+        up.import_upload(upload.token, db, "after")
+    assert metrics.dataset_info(Warehouse(db))["name"] == "before"
+    assert list(root.iterdir()) == []

@@ -1,0 +1,308 @@
+"""Uploaded data sets: files from the browser into a private folder, validated, then imported.
+
+Uploaded files never live in module state or in the browser after they arrive: `accept_upload`
+decodes one upload event into a fresh folder `<upload root>/<token>/` (token: 32 random hex
+digits) and the page keeps only the token. `import_upload` imports the folder a token names (the
+token is checked against its pattern first, so it cannot point anywhere else), claiming it first
+so that a second click cannot import it twice, and deletes it afterwards. Folders older than
+UPLOAD_TTL_SECONDS are removed whenever a new upload arrives.
+
+The upload root is HKDASH_UPLOAD_DIR, else `<system temp>/hkdash-uploads`, and must be private to
+the server's user (warehouse.upload_limits.private_folder). File names are reduced to their last
+path component, and only .csv / .parquet files are kept (a .zip is unpacked); the size limits of
+warehouse.upload_limits apply per file, per .zip and to all uploads together.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import io
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
+from warehouse import upload_limits as limits
+from warehouse.errors import ImportFailed
+from warehouse.importer import ImportReport, import_dataset, validate_dataset
+
+UPLOAD_TTL_SECONDS = 2 * 3600
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+FOLDER_RE = re.compile(r"^[0-9a-f]{32}(\.importing)?$")  # upload folders, and those an import has claimed
+DATA_EXTENSIONS = (".csv", ".parquet")
+MAX_UNZIPPED_BYTES = 2 * 1024 ** 3  # what one .zip may expand to
+MAX_NAME_CHARS = 120
+MAX_DATASET_NAME_CHARS = 80
+DEFAULT_NAME = "Uploaded data set"
+
+
+class UploadGone(LookupError):
+    """The token names no upload: malformed, expired, already imported, or never ours."""
+
+
+class UploadBusy(RuntimeError):
+    """Another request is importing this upload right now."""
+
+
+@dataclasses.dataclass
+class Upload:
+    """One upload event: its token and folder, the files kept, and those skipped with the reason."""
+
+    token: str
+    folder: Path
+    saved: list[str]
+    skipped: list[tuple[str, str]]  # (name as sent, why it was not used)
+
+
+# --- folders ------------------------------------------------------------------------------------
+
+def upload_root() -> Path:
+    """The folder holding every upload (HKDASH_UPLOAD_DIR, else <temp>/hkdash-uploads), private to this
+    server's user. Raises upload_limits.UploadFolderUnsafe when it is not."""
+    return limits.private_folder(Path(os.environ.get("HKDASH_UPLOAD_DIR")
+                                      or Path(tempfile.gettempdir()) / "hkdash-uploads"))
+
+
+def upload_dir(token, root: Path | None = None) -> Path | None:
+    """The folder of an upload token, or None when the token is malformed or its folder is gone."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    folder = (root or upload_root()) / token
+    return folder if folder.is_dir() else None
+
+
+def discard(token, root: Path | None = None) -> None:
+    """Remove the upload a token names, if any (a malformed token removes nothing)."""
+    folder = upload_dir(token, root)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def cleanup_uploads(root: Path, max_age: float = UPLOAD_TTL_SECONDS, now: float | None = None) -> int:
+    """Remove upload folders older than max_age seconds; returns how many were removed.
+
+    Only folders named like uploads (a token, or a token + `.importing`) are touched.
+    """
+    now = time.time() if now is None else now
+    removed = 0
+    for folder in root.iterdir():
+        if not (folder.is_dir() and FOLDER_RE.match(folder.name)):
+            continue
+        try:
+            if now - folder.stat().st_mtime > max_age:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except FileNotFoundError:  # removed by another worker meanwhile
+            pass
+    return removed
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+def safe_name(name) -> str | None:
+    """The last path component of an uploaded file's name, made safe; None when nothing usable is left.
+
+    Folder parts (`a/b/c.csv`, `..\\x.csv`) are dropped, control characters removed, characters
+    outside letters, digits, space and `._()-` replaced by `_`; hidden files (leading dot) and names
+    longer than MAX_NAME_CHARS are refused.
+    """
+    if not isinstance(name, str):
+        return None
+    base = name.replace("\\", "/").split("/")[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    base = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", base)
+    if not base or base in (".", "..") or base.startswith(".") or len(base) > MAX_NAME_CHARS:
+        return None
+    return base
+
+
+def dataset_name(text) -> str:
+    """The name a person typed for a data set: one line, printable, at most 80 characters, else DEFAULT_NAME."""
+    spaced = " ".join(str(text or "").split())  # tabs and new lines become single spaces
+    cleaned = "".join(ch for ch in spaced if ch.isprintable())[:MAX_DATASET_NAME_CHARS].strip()
+    return cleaned or DEFAULT_NAME
+
+
+# --- receiving files --------------------------------------------------------------------------------
+
+def _decode(content: str) -> bytes:
+    header, _, payload = (content or "").partition(",")
+    if not header.startswith("data:"):
+        raise ValueError("not a data URL")
+    if ";base64" in header:
+        return base64.b64decode(payload, validate=True)
+    return unquote_to_bytes(payload)
+
+
+def _store(folder: Path, name: str, data_chunks: Iterable[bytes], upload: Upload, shown_name: str) -> None:
+    if name in upload.saved:
+        upload.skipped.append((shown_name, f"a second file named {name}"))
+        return
+    with open(folder / name, "xb") as handle:
+        for chunk in data_chunks:
+            handle.write(chunk)
+    upload.saved.append(name)
+
+
+def _member_problem(member: zipfile.ZipInfo, name: str | None, budget: int) -> str | None:
+    """Why a .zip member is not kept ('' to skip it silently), None to keep it."""
+    parts = member.filename.split("/")
+    if name is None or "__MACOSX" in parts:
+        return "" if parts[-1].startswith(".") else "file name not usable"
+    if not name.lower().endswith(DATA_EXTENSIONS):
+        return "not a .csv or .parquet file"
+    if member.file_size > budget or member.file_size > limits.max_file_bytes():
+        return "expands beyond the upload limit"
+    if member.flag_bits & 0x1:
+        return "could not be read (encrypted)"
+    return None
+
+
+def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
+    """Keep the data files of a .zip, within the unzipped-bytes limit of what its members really expand
+    to (the sizes a .zip declares can lie) and the per-file limit for each member."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        upload.skipped.append((zip_name, "not a readable .zip file"))
+        return
+    budget = min(MAX_UNZIPPED_BYTES, limits.max_unzipped_bytes())
+    with archive:
+        for member in archive.infolist():
+            if member.is_dir():
+                continue
+            shown = f"{zip_name}: {member.filename}"
+            name = safe_name(member.filename)
+            problem = _member_problem(member, name, budget)
+            if problem is not None:
+                if problem:
+                    upload.skipped.append((shown, problem))
+                continue
+            assert name is not None  # _member_problem refuses unusable names
+
+            def chunks(member=member):
+                nonlocal budget
+                size = 0
+                with archive.open(member) as source:
+                    while block := source.read(1 << 20):
+                        budget -= len(block)
+                        size += len(block)
+                        if budget < 0 or size > limits.max_file_bytes():
+                            raise ValueError("expands beyond the upload limit")
+                        yield block
+            try:
+                _store(upload.folder, name, chunks(), upload, shown)
+            except ValueError as error:
+                (upload.folder / name).unlink(missing_ok=True)
+                upload.skipped.append((shown, str(error)))
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+                # RuntimeError: encrypted; NotImplementedError: a compression zipfile cannot read
+                (upload.folder / name).unlink(missing_ok=True)
+                upload.skipped.append((shown, "could not be read"))
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else ([value] if value else [])
+
+
+def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
+    """Decode the files of one dcc.Upload event (data URLs and names) into a fresh folder under the root.
+
+    Returns the Upload: the names kept (safe_name of each, .csv/.parquet, a .zip unpacked) and the
+    files skipped with the reason. Nothing is written outside the new folder.
+    """
+    root = root or upload_root()
+    token = secrets.token_hex(16)
+    folder = root / token
+    folder.mkdir(mode=0o700)
+    upload = Upload(token, folder, [], [])
+    room = limits.room_left(root)
+    filenames = _as_list(filenames)
+    for index, content in enumerate(_as_list(contents)):
+        sent = filenames[index] if index < len(filenames) else None
+        shown = str(sent) if sent is not None else f"file {index + 1}"
+        name = safe_name(sent)
+        if name is None:
+            upload.skipped.append((shown, "file name not usable"))
+            continue
+        lower = name.lower()
+        if not lower.endswith(DATA_EXTENSIONS + (".zip",)):
+            upload.skipped.append((shown, "not a .csv, .parquet or .zip file"))
+            continue
+        try:
+            data = _decode(content)
+        except (ValueError, binascii.Error, AttributeError):  # AttributeError: not text (a forged request)
+            upload.skipped.append((shown, "could not be decoded"))
+            continue
+        refusal = limits.size_refusal(len(data), room, zipped=lower.endswith(".zip"))
+        if refusal:
+            upload.skipped.append((shown, refusal))
+            continue
+        room -= len(data)
+        if lower.endswith(".zip"):
+            _unzip(data, name, upload)
+        else:
+            _store(folder, name, [data], upload, shown)
+    return upload
+
+
+# --- validate and import ----------------------------------------------------------------------------
+
+def validate_upload(folder: Path, append_to: Path | None = None
+                    ) -> tuple[ImportReport | None, ImportFailed | None]:
+    """(ImportReport, None) when the folder would import (or, with `append_to`, append to that
+    warehouse), else (None, ImportFailed). Writes nothing."""
+    from warehouse.append import check_append
+
+    try:
+        return (check_append(append_to, folder) if append_to else validate_dataset(folder)), None
+    except ImportFailed as failure:
+        return None, failure
+
+
+def accept_upload(contents, filenames, previous_token=None, append_to: Path | None = None
+                  ) -> tuple[Upload, ImportReport | None, ImportFailed | None]:
+    """Receive one upload event and validate it (as an append to `append_to` when given):
+    (upload, report, failure).
+
+    Old uploads are cleaned up and the previous upload of the page (`previous_token`) is removed
+    first. An upload that would not import is removed at once (report None); one that would keeps
+    its folder for `import_upload`. Raises upload_limits.UploadFolderUnsafe when the upload folder
+    is not private.
+    """
+    root = upload_root()
+    cleanup_uploads(root)
+    discard(previous_token, root)
+    upload = receive_upload(contents, filenames, root)
+    report, failure = validate_upload(upload.folder, append_to) if upload.saved else (None, None)
+    if report is None:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+    return upload, report, failure
+
+
+def import_upload(token, db_path: Path, name: str | None, append: bool = False) -> ImportReport:
+    """Import the upload a token names into the warehouse at db_path (atomic swap), or append it to
+    the data set there, then delete it. `name` None keeps the current name (append).
+
+    Raises UploadGone (no such upload), UploadBusy (another request is importing it), or what
+    import_dataset raises (ImportFailed: nothing was imported). The folder is deleted either way.
+    """
+    folder = upload_dir(token)
+    if folder is None:
+        raise UploadGone(token)
+    claimed = folder.with_name(folder.name + ".importing")
+    try:
+        folder.rename(claimed)
+    except OSError:
+        raise UploadBusy(token) from None
+    try:
+        return import_dataset(claimed, db_path, name=name, append=append)
+    finally:
+        shutil.rmtree(claimed, ignore_errors=True)
