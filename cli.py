@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--influencers", type=int, default=None)
     sample.add_argument("--seed", type=int, default=42)
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
     sample.set_defaults(handler=run_sample)
 
     summary = commands.add_parser("summary", help="the headline figures of a selection")
@@ -125,7 +126,7 @@ def run_sample(args) -> int:
     if not 1 <= args.orders:
         return fail("--orders must be positive")
     result = generate_sample(args.out, orders=args.orders, influencers=args.influencers, seed=args.seed,
-                             fmt=args.format)
+                             fmt=args.format, lift=not args.no_lift)
     print(json.dumps(result, indent=2, default=str))
     return 0
 

@@ -143,7 +143,7 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         "quiet_days": levels["quiet_days"], "credibility": levels["credibility"],
         "level": levels["level"], "level_orders": levels["level_orders"],
         "daily_low": _quiet_quantile(adjusted, quiet, 0.05), "daily_high": _quiet_quantile(adjusted, quiet, 0.95),
-        "window_days": in_window.sum(axis=0), "window_revenue": window_revenue, "window_orders": window_orders,
+        "days_in_window": in_window.sum(axis=0), "window_revenue": window_revenue, "window_orders": window_orders,
         "baseline_revenue": baseline_revenue, "baseline_orders": baseline_orders,
         "incremental_revenue": window_revenue - baseline_revenue,
         "incremental_orders": window_orders - baseline_orders,
@@ -217,7 +217,7 @@ def _per_post(panel: Panel, assigned: np.ndarray, in_window: np.ndarray, day_wei
     baseline_revenue = per_post(levels["level"][cols] * weight)
     baseline_orders = per_post(levels["level_orders"][cols] * weight)
     return {
-        "window_days": np.bincount(owner, minlength=posts), "window_revenue": window_revenue,
+        "days_in_window": np.bincount(owner, minlength=posts), "window_revenue": window_revenue,
         "window_orders": window_orders, "baseline_revenue": baseline_revenue, "baseline_orders": baseline_orders,
         "incremental_revenue": window_revenue - baseline_revenue,
         "incremental_orders": window_orders - baseline_orders,
