@@ -29,7 +29,8 @@ import dataclasses
 import numpy as np
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 
-WINDOW_CHOICES = (7, 14, 28)
+from metrics.settings import LIFT_WINDOW_CHOICES as WINDOW_CHOICES
+
 DEFAULT_WINDOW_DAYS = 14
 DEFAULT_CONFIDENCE = 0.90
 GUARD_BEFORE = 2  # days before a post that are not quiet

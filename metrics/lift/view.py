@@ -1,0 +1,201 @@
+"""Measured incrementality of a selection, read from the import-time lift tables.
+
+`lift_table(wh, by, filters, settings)` and `lift_totals(wh, filters, settings)` answer from
+`lift_posts`, `lift_creators`, `lift_draws` and `lift_mix` (warehouse/lift_tables.py): no estimate
+is recomputed per request. Rules for a selection (docs/metrics.md, "Measured incrementality"):
+- influencer attributes (platform, category, tier) select whole creators;
+- a date range keeps the posts dated inside it (a post's whole window counts with its post);
+- brand, campaign and product keep each post's share of its window's attributed revenue in the
+  chosen values (its lift is split like its window sales);
+- a part's interval comes from its creators' bootstrap draws, each scaled by the part's share of
+  the creator's window baseline, summed over creators (draws share days, so sums keep their
+  correlation); point estimates of the parts add up to the whole.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.filters import Filters
+from metrics.lift.method import interval
+from metrics.selection import influencer_conditions, tier_sql, where
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+LEVELS = ("post", "influencer", "tier", "platform", "campaign", "brand")
+METHOD_MEASURED, METHOD_ASSUMED = "event-window", "assumed-baseline"
+NOT_DISTINGUISHABLE = "not distinguishable from baseline"
+
+
+def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | None]:
+    """(method, reason): "event-window" and None where the data set supports a measurement at the
+    setting's window, else "assumed-baseline" and why not."""
+    row = wh.query("SELECT status, reason FROM lift_info WHERE window_days = ?", [settings.lift_window_days])
+    if row.empty:
+        return METHOD_ASSUMED, "the data set was imported without lift tables"
+    if row["status"].iloc[0] != "measured":
+        return METHOD_ASSUMED, str(row["reason"].iloc[0])
+    return METHOD_MEASURED, None
+
+
+def _selected_posts(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+    conditions = influencer_conditions(filters, settings)
+    dates = ([], [])
+    if filters.start:
+        dates[0].append("p.date >= ?")
+        dates[1].append(filters.start)
+    if filters.end:
+        dates[0].append("p.date <= ?")
+        dates[1].append(filters.end)
+    where_sql, params = where((["p.window_days = ?"], [settings.lift_window_days]), conditions, dates)
+    return wh.query(f"""
+        SELECT p.post_no, ps.post_id, p.influencer_key, i.influencer_id, i.name, i.platform,
+               {tier_sql(settings)} AS tier, p.date, p.days_in_window, p.window_revenue, p.window_orders,
+               p.baseline_revenue, p.baseline_orders, p.incremental_revenue, p.incremental_orders,
+               c.level AS baseline_per_day, c.baseline_revenue AS creator_baseline
+        FROM lift_posts p JOIN influencers i USING (influencer_key)
+        JOIN lift_creators c ON c.window_days = p.window_days AND c.influencer_key = p.influencer_key
+        LEFT JOIN (SELECT rowid AS post_no, post_id FROM posts) ps USING (post_no)
+        {where_sql} ORDER BY p.influencer_key, p.date, p.post_no""", params)
+
+
+def _sale_shares(wh, posts: pd.DataFrame, filters: Filters, settings: Settings, by: str | None) -> pd.DataFrame:
+    """post_no, value (the `by` value, or "all"), share of the post's window revenue in the
+    selection's brands/campaigns/products and that value. Posts whose window sold nothing keep
+    their whole lift under "Unattributed" (or wholly in the selection without a sale filter)."""
+    sale_filter = [(name, getattr(filters, name)) for name in ("brand", "campaign", "product") if getattr(filters, name)]
+    if not sale_filter and by not in ("campaign", "brand"):
+        return pd.DataFrame({"post_no": posts["post_no"], "value": "all", "share": 1.0})
+    conditions = " AND ".join(f"m.{name} IN ({', '.join('?' * len(values))})" for name, values in sale_filter) or "true"
+    params = [v for _, values in sale_filter for v in values]
+    value = f"m.{by}" if by in ("campaign", "brand") else "'all'"
+    shares = wh.query(f"""
+        WITH mix AS (SELECT * FROM lift_mix m WHERE m.window_days = ? AND m.post_no IN (SELECT unnest(?)))
+        SELECT m.post_no, {value} AS value,
+               sum(m.revenue) FILTER (WHERE {conditions}) / any_value(t.total) AS share
+        FROM mix m JOIN (SELECT post_no, sum(revenue) AS total FROM mix GROUP BY post_no) t USING (post_no)
+        WHERE t.total <> 0 GROUP BY ALL""",
+                      [settings.lift_window_days, posts["post_no"].astype("int64").tolist()] + params)
+    shares = shares[shares["share"].fillna(0) != 0]
+    silent = posts.loc[~posts["post_no"].isin(shares["post_no"]), ["post_no"]]
+    if not sale_filter:
+        shares = pd.concat([shares, silent.assign(value="Unattributed", share=1.0)], ignore_index=True)
+    return shares
+
+
+def _draws(wh, keys: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(keys in order, (len(keys), R) deviations of each creator's draws from its estimate)."""
+    if len(keys) == 0:
+        return keys, np.zeros((0, 0))
+    connection = wh.connection()
+    rows = connection.execute("""
+        SELECT d.influencer_key, d.value - c.incremental_revenue AS deviation
+        FROM lift_draws d JOIN lift_creators c USING (window_days, influencer_key)
+        WHERE d.window_days = ? AND d.influencer_key IN (SELECT unnest(?))
+        ORDER BY d.influencer_key, d.draw""", [settings.lift_window_days, [int(k) for k in keys]]).fetchnumpy()
+    ordered = np.unique(rows["influencer_key"])
+    deviations = np.asarray(rows["deviation"], dtype=float).reshape(len(ordered), -1) if len(ordered) else np.zeros((0, 0))
+    return ordered, deviations
+
+
+def lift_parts(wh, by: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The selection's measured lift split by `by` (one of LEVELS): one row per (part, post) with
+    the part's share of the post: columns part, post_no, post_id, influencer_key, influencer_id,
+    name, platform, tier, date, share and the post's window figures (₹, orders, days)."""
+    if by not in LEVELS:
+        raise ValueError(f"by must be one of {', '.join(LEVELS)}")
+    posts = _selected_posts(wh, filters, settings)
+    shares = _sale_shares(wh, posts, filters, settings, by)
+    rows = posts.merge(shares, on="post_no")
+    part = {"post": rows["post_no"].astype(str), "influencer": rows["influencer_id"], "tier": rows["tier"],
+            "platform": rows["platform"], "campaign": rows["value"], "brand": rows["value"]}[by]
+    return rows.assign(part=part)
+
+
+def summarise(wh, parts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Per part: posts, days_in_window, window_revenue, baseline_revenue, incremental_revenue,
+    incremental_revenue_low/high (₹, at settings.lift_confidence), incremental_orders,
+    baseline_per_day (₹ per window day), verdict ("positive", "negative" or NOT_DISTINGUISHABLE)."""
+    scaled = parts.assign(**{m: parts[m] * parts["share"] for m in (
+        "days_in_window", "window_revenue", "window_orders", "baseline_revenue", "baseline_orders",
+        "incremental_revenue", "incremental_orders")})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled["draw_weight"] = np.where(parts["creator_baseline"] != 0,
+                                         scaled["baseline_revenue"] / parts["creator_baseline"], 0.0)
+    grouped = scaled.groupby("part", sort=False)
+    table = grouped.agg(posts=("post_no", "nunique"), days_in_window=("days_in_window", "sum"),
+                        window_revenue=("window_revenue", "sum"), window_orders=("window_orders", "sum"),
+                        baseline_revenue=("baseline_revenue", "sum"), incremental_revenue=("incremental_revenue", "sum"),
+                        incremental_orders=("incremental_orders", "sum")).reset_index()
+    keys, deviations = _draws(wh, np.unique(scaled["influencer_key"]), settings)
+    weights = scaled.pivot_table(index="part", columns="influencer_key", values="draw_weight", aggfunc="sum",
+                                 fill_value=0.0).reindex(index=table["part"], columns=keys, fill_value=0.0)
+    part_draws = weights.to_numpy() @ deviations if len(keys) else np.zeros((len(table), 1))
+    low, high = interval(part_draws, settings.lift_confidence)
+    table["incremental_revenue_low"] = table["incremental_revenue"] + low
+    table["incremental_revenue_high"] = table["incremental_revenue"] + high
+    table["baseline_per_day"] = np.where(table["days_in_window"] > 0,
+                                         table["baseline_revenue"] / table["days_in_window"].where(table["days_in_window"] > 0, 1), np.nan)
+    table["verdict"] = np.select([table["incremental_revenue_low"] > 0, table["incremental_revenue_high"] < 0],
+                                 ["positive", "negative"], NOT_DISTINGUISHABLE)
+    table.attrs["total_draws"] = part_draws.sum(axis=0)
+    return table
+
+
+BY_GROUP = {"influencer": "influencer_id", "tier": "tier", "platform": "platform", "campaign": "campaign",
+            "brand": "brand"}
+
+
+def lift_table(wh, by: str = "influencer", filters: Filters = Filters(),
+               settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The measured lift of the selection at one level (LEVELS), largest incremental revenue first
+    (ties by the part's name). Columns: the level's key (post: post_id, influencer_id, name, date;
+    influencer: influencer_id, name, platform, tier; else the level's value), posts,
+    days_in_window, baseline_per_day (₹: the creator's, or the sum of the part's creators'),
+    window_revenue, baseline_revenue, incremental_revenue, incremental_revenue_low/high (₹),
+    incremental_orders, spend (₹; None for posts), incremental_roas (×, None where spend is 0),
+    verdict. Empty where the data set cannot support a measurement (see lift_status)."""
+    from metrics.aggregate import ratio_column, sums_by
+
+    parts = lift_parts(wh, by, filters, settings)
+    table = summarise(wh, parts, settings)
+    first = parts.drop_duplicates("part").set_index("part")
+    levels = parts.drop_duplicates(["part", "influencer_key"]).groupby("part")["baseline_per_day"].sum()
+    table["baseline_per_day"] = table["part"].map(levels)
+    if by == "post":
+        for column in ("post_id", "influencer_id", "name", "date"):
+            table[column] = table["part"].map(first[column])
+        table["spend"] = None
+    else:
+        key = BY_GROUP[by]
+        table[key] = table["part"]
+        if by == "influencer":
+            for column in ("name", "platform", "tier"):
+                table[column] = table["part"].map(first[column])
+        spend = sums_by(wh, filters, settings, (key,)).set_index(key)["spend"]
+        table["spend"] = table["part"].map(spend)
+    table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
+    table = table.sort_values(["incremental_revenue", "part"], ascending=[False, True]).reset_index(drop=True)
+    return table.drop(columns=["part"])
+
+
+def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
+    """The selection's measured incremental revenue: keys method ("event-window" or
+    "assumed-baseline"), reason (why assumed, else None), window_days, confidence,
+    incremental_revenue, incremental_revenue_low, incremental_revenue_high (₹; low/high None when
+    assumed), incremental_orders, window_revenue, baseline_revenue, posts."""
+    method, reason = lift_status(wh, settings)
+    base = {"method": method, "reason": reason, "window_days": settings.lift_window_days,
+            "confidence": settings.lift_confidence}
+    if method != METHOD_MEASURED:
+        return base
+    parts = lift_parts(wh, "influencer", filters, settings)
+    if parts.empty:
+        return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
+    table = summarise(wh, parts, settings)
+    point = float(table["incremental_revenue"].sum())
+    low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
+    return {**base, "incremental_revenue": point, "incremental_revenue_low": point + float(low),
+            "incremental_revenue_high": point + float(high),
+            "incremental_orders": float(table["incremental_orders"].sum()),
+            "window_revenue": float(table["window_revenue"].sum()),
+            "baseline_revenue": float(table["baseline_revenue"].sum()), "posts": int(table["posts"].sum())}
