@@ -95,11 +95,13 @@ def load_panel(con):
     np.add.at(orders, (row, column), sales["orders"].to_numpy(dtype=float))
     post_creator = posts["influencer_key"].map(index).to_numpy()
     post_day = (pd.to_datetime(posts["date"]) - first_day).dt.days.to_numpy()
-    active = _activity_span(days, len(creators), np.concatenate([row, post_day]),
-                            np.concatenate([column, post_creator]), revenue != 0)
+    # Every creator is taken to be active over the whole period of dated sales: a span from its
+    # own first to last sale would make its endpoints sales by construction, and the days after
+    # its last sale (often a post's window) would sit outside its baseline.
+    active = np.ones((days, len(creators)), dtype=bool)
     followers = creators["follower_count"].where(creators["known"])
     group = np.array([_tier_number(f) for f in followers])
-    weekday = ((np.arange(days) + first_day.dayofweek) % 7).astype(np.int64)
+    weekday = ((np.arange(days) + first_day.day_of_week) % 7).astype(np.int64)
     panel = Panel(revenue=revenue, orders=orders, active=active, weekday=weekday,
                   post_creator=post_creator.astype(np.int64), post_day=post_day.astype(np.int64), group=group)
     return panel, creators, posts, first_day.date(), None
@@ -108,17 +110,6 @@ def load_panel(con):
 def _tier_number(followers) -> int:
     names = ("Nano", "Micro", "Mid", "Macro", "Mega")
     return 5 if pd.isna(followers) else names.index(DEFAULT_SETTINGS.tier_of(followers))
-
-
-def _activity_span(days, creators, rows, columns, has_sale) -> np.ndarray:
-    """(D, C) bool: from each creator's first to its last dated sale or post (clipped to the panel)."""
-    rows = np.clip(rows, 0, days - 1)
-    first = np.full(creators, days)
-    last = np.full(creators, -1)
-    np.minimum.at(first, columns, rows)
-    np.maximum.at(last, columns, rows)
-    day = np.arange(days)[:, None]
-    return (day >= first[None, :]) & (day <= last[None, :])
 
 
 def _has_window(panel: Panel, window: int) -> bool:

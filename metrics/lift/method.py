@@ -7,10 +7,11 @@ its assumptions and its sources; docs/incrementality.md how well it does on data
 Rules (each one named by a constant below):
 - a post's window is its day and the `window_days − 1` days after; a day in the windows of several
   posts of one creator belongs to the latest of them (windows merge, nothing is counted twice);
-- a creator's quiet days are the days of its activity span (first to last dated sale or post) that
-  are neither in a window, nor in the GUARD_AFTER days after one (the tail of a slow decay), nor in
+- a creator's quiet days are the days of its active span (the import: the whole period of dated
+  sales) that are neither in a window, nor in the GUARD_AFTER days after one (the tail of a slow decay), nor in
   the GUARD_BEFORE days before a post (teasers);
-- weekday effects: one multiplicative index per weekday, from all creators' quiet days pooled;
+- weekday effects: one multiplicative index per weekday, from all creators' quiet days pooled
+  (each day's revenue against its creator's own quiet-day mean);
 - baseline per day of a creator = level × weekday index, level = its mean weekday-adjusted quiet-day
   revenue, credibility-weighted towards its tier's pooled level when it has fewer than
   FULL_CREDIBILITY_DAYS quiet days (Bühlmann-style limited-fluctuation credibility);
@@ -18,8 +19,9 @@ Rules (each one named by a constant below):
 - interval: Politis & Romano's stationary bootstrap (arch.bootstrap.StationaryBootstrap, block
   length from arch's optimal_block_length, Politis & White 2004) resamples days of the quiet-day
   panel jointly for all creators. Each draw re-estimates every level (estimation error) and, from an
-  independent resample, the noise of the baseline over the window days (the window's own
-  day-to-day variation), so a draw of a creator's incremental revenue is
+  independent resample, the sum of the creator's first quiet-day deviations in resampled order,
+  as many as it has window days (the window's own day-to-day variation, skew included), so a draw
+  of a creator's incremental revenue is
   window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
 """
 from __future__ import annotations
@@ -44,7 +46,7 @@ SEED = 20_251_130
 class Panel:
     """Daily attributed sales of C creators over D consecutive days, and their posts.
 
-    revenue, orders: (D, C) ₹ and orders per day; active: (D, C) bool, the creator's activity span;
+    revenue, orders: (D, C) ₹ and orders per day; active: (D, C) bool, days the creator could sell;
     weekday: (D,) 0 = Monday; post_creator, post_day: (P,) creator index and day index of each post
     (a day index may lie outside [0, D): only its window days inside the panel count);
     group: (C,) the pooling group (tier) of each creator, 0 … G − 1.
@@ -107,14 +109,18 @@ def quiet_days(panel: Panel, window_days: int) -> np.ndarray:
 
 
 def weekday_index(revenue: np.ndarray, quiet: np.ndarray, weekday: np.ndarray) -> np.ndarray:
-    """(7,) quiet-day revenue per creator-day of each weekday over the mean of the seven; all 1
-    where a weekday has no quiet day or there is no quiet revenue."""
-    sums = np.bincount(weekday, weights=(revenue * quiet).sum(axis=1), minlength=7)
-    counts = np.bincount(weekday, weights=quiet.sum(axis=1), minlength=7)
-    if (counts == 0).any() or sums.sum() <= 0:
+    """(7,) quiet-day revenue on each weekday over what each creator's own quiet-day mean would
+    give (so creators of different sizes and different quiet weekdays do not bias it), scaled to
+    a mean of 1; all 1 where a weekday has no quiet day or there is no quiet revenue."""
+    counts = quiet.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = np.where(counts > 0, (revenue * quiet).sum(axis=0) / counts, 0.0)
+    actual = np.bincount(weekday, weights=(revenue * quiet).sum(axis=1), minlength=7)
+    expected = np.bincount(weekday, weights=(quiet * own[None, :]).sum(axis=1), minlength=7)
+    if (expected <= 0).any() or actual.sum() <= 0:
         return np.ones(7)
-    per_day = sums / counts
-    return per_day / per_day.mean()
+    ratio = actual / expected
+    return ratio / ratio.mean()
 
 
 def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = DRAWS,
@@ -195,12 +201,17 @@ def _group_spread(own: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.
 
 
 def _quiet_quantile(adjusted: np.ndarray, quiet: np.ndarray, q: float) -> np.ndarray:
-    values = np.where(quiet, adjusted, np.nan)
-    out = np.full(adjusted.shape[1], np.nan)
-    has = quiet.any(axis=0)
-    if has.any():
-        out[has] = np.nanquantile(values[:, has], q, axis=0)
-    return out
+    """(C,) the q-quantile (linear interpolation) of each creator's quiet-day values; NaN without any."""
+    ordered = np.sort(np.where(quiet, adjusted, np.inf), axis=0)  # quiet values first, ascending
+    count = quiet.sum(axis=0)
+    position = np.maximum(count - 1, 0) * q
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, np.maximum(count - 1, 0))
+    columns = np.arange(adjusted.shape[1])
+    low, high = ordered[below, columns], ordered[above, columns]
+    with np.errstate(invalid="ignore"):
+        value = low + (high - low) * (position - below)
+    return np.where(count > 0, np.where(below == above, low, value), np.nan)
 
 
 def _per_post(panel: Panel, assigned: np.ndarray, in_window: np.ndarray, day_weight: np.ndarray,
@@ -236,12 +247,39 @@ def block_length(adjusted: np.ndarray, q: np.ndarray, own: np.ndarray) -> float:
     return float(np.clip(optimal if np.isfinite(optimal) else 1.0, 1.0, max(1.0, days / 4)))
 
 
-def _day_multiplicities(days: int, block: float, count: int, seed: int) -> np.ndarray:
-    """(count, D): how often each day appears in each stationary-bootstrap resample."""
+def _resampled_days(days: int, block: float, count: int, seed: int) -> np.ndarray:
+    """(count, D) day indices of `count` stationary-bootstrap resamples of the D days."""
     bootstrap = StationaryBootstrap(block, np.arange(days), seed=np.random.default_rng(seed))
-    out = np.empty((count, days))
-    for row in range(count):
-        out[row] = np.bincount(bootstrap.update_indices(), minlength=days)
+    return np.stack([bootstrap.update_indices() for _ in range(count)]) if count else np.zeros((0, days), int)
+
+
+def _multiplicities(resamples: np.ndarray, days: int) -> np.ndarray:
+    """(R, D): how often each day appears in each resample."""
+    out = np.zeros((len(resamples), days))
+    np.add.at(out, (np.repeat(np.arange(len(resamples)), resamples.shape[1]), resamples.ravel()), 1.0)
+    return out
+
+
+def _window_noise(resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray,
+                  window_count: np.ndarray) -> np.ndarray:
+    """(R, C): per resample, the sum of each creator's weekday-adjusted quiet-day deviations over
+    its first window_count quiet days in the resampled order (scaled up where the resample holds
+    fewer): what its baseline could have done over a window of that length, skew included.
+    Only creators with window days are computed, on the rows a window can need."""
+    out = np.zeros((len(resamples), deviations.shape[1]))
+    needed = np.flatnonzero((window_count > 0) & quiet.any(axis=0))
+    if not len(needed):
+        return out
+    share = quiet[:, needed].mean(axis=0)
+    rows = int(min(quiet.shape[0], np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
+    picked_all, values, limit = quiet[:, needed], deviations[:, needed].astype(np.float32), window_count[needed]
+    for row, order in enumerate(resamples[:, :rows]):
+        picked = picked_all[order]
+        taken = picked & (np.cumsum(picked, axis=0, dtype=np.int32) <= limit[None, :])
+        found = taken.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(found > 0, limit / found, 0.0)
+        out[row, needed] = np.einsum("dc,dc->c", values[order], taken, dtype=np.float32) * scale
     return out
 
 
@@ -250,8 +288,8 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     days, creators = adjusted.shape
     if creators == 0 or draws == 0:
         return np.zeros((creators, draws))
-    multiplicity = _day_multiplicities(days, block, 2 * draws, seed)
-    estimation, noise = multiplicity[:draws], multiplicity[draws:]
+    resamples = _resampled_days(days, block, 2 * draws, seed)
+    estimation = _multiplicities(resamples[:draws], days)
     rng = np.random.default_rng([seed, 1])
 
     own_star = _resampled_mean(estimation, adjusted, q, levels["own"])
@@ -264,8 +302,9 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     window_count = in_window.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_weight = np.where(window_count > 0, window_weight / window_count, 0.0)
-    own_noise = _resampled_mean(noise, adjusted, q, levels["own"]) - levels["own"][None, :]
-    own_noise *= np.sqrt(levels["quiet_days"] * window_count)[None, :]
+    quiet = q > 0
+    own_noise = _window_noise(resamples[draws:], np.where(quiet, adjusted - levels["own"][None, :], 0.0), quiet,
+                              window_count)
     # Creators with too few quiet days to resample their own noise take their group's typical
     # day-to-day variation relative to the level (a normal draw with that spread).
     relative_sd = _group_relative_sd(adjusted, q, group, levels)
