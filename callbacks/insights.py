@@ -8,6 +8,7 @@ from metrics import insights
 
 from callbacks import common
 from metrics import format as fmt
+from callbacks.overview import incremental_cards
 from components.cards import kpi_card, kpi_row
 from components.tables import table_id
 
@@ -83,7 +84,6 @@ def table_rows(items: list[dict]) -> list[dict]:
 
 
 def insight_kpis(k: dict, settings) -> list:
-    baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     return [
         kpi_card("ins-revenue", "Revenue", fmt.inr_compact(k.get("revenue")), "Σ revenue of attributed sales",
                  sub=fmt.inr(k.get("revenue"))),
@@ -91,9 +91,7 @@ def insight_kpis(k: dict, settings) -> list:
                  sub=fmt.inr(k.get("spend"))),
         kpi_card("ins-roas", "ROAS", fmt.ratio(k.get("roas")), "ROAS = revenue ÷ spend (pooled)",
                  sub=f"ROI {fmt.pct(k.get('roi_pct'))}"),
-        kpi_card("ins-incremental-roas", "Incremental ROAS", fmt.ratio(k.get("incremental_roas")),
-                 f"Incremental ROAS = revenue × (1 − baseline) ÷ spend; assumed baseline {baseline}",
-                 badge="assumed baseline", sub=f"Incremental revenue {fmt.inr_compact(k.get('incremental_revenue'))}"),
+        incremental_cards(k, settings, prefix="ins-")[1],
         kpi_card("ins-poor", "Poor performers", fmt.count(k.get("poor_performers")),
                  f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue",
                  sub=f"of {fmt.count(k.get('influencers'))} influencers",

@@ -11,7 +11,8 @@ recommendations(wh, filters, settings) -> list[dict], in this order:
 - scale: known creators with spend, not poor performers, whose ROAS is at least the selection's
   pooled ROAS; the best MAX_PER_ACTION by efficiency score (then revenue, then id).
 - renew: the remaining creators that clear the poor-performer bar (ROAS ≥ settings.poor_roas and
-  ROI ≥ settings.poor_roi_pct), the largest MAX_PER_ACTION by revenue.
+  ROI ≥ settings.poor_roi_pct) and, where incrementality is measured, whose measured lift is
+  clearly positive (the low end of its interval above 0); the largest MAX_PER_ACTION by revenue.
 - move budget: per dimension (platform, then category), the best and worst value by pooled ROAS
   among values holding at least MIN_SPEND_SHARE of spend; recommended when the best ROAS is at
   least MIN_ROAS_GAP times the worst. The revenue change of shifting BUDGET_SHIFT_SHARE of the
@@ -23,7 +24,7 @@ recommendations(wh, filters, settings) -> list[dict], in this order:
 
 key_findings(wh, filters, settings) -> list[dict] (up to 5): headline, concentration (top 10 %
 of creators by revenue), best / worst platform ROAS, poor performers' share of spend and the
-incremental view (assumed-baseline method). A finding is left out when the selection cannot
+incremental view (measured, with its interval, or the assumed-baseline share). A finding is left out when the selection cannot
 support it (e.g. a single platform has no "worst").
 """
 from __future__ import annotations
@@ -64,7 +65,11 @@ class Evidence:
 
 
 def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Evidence:
-    return Evidence(kpis=kpis(wh, filters, settings), ranking=ranking(wh, filters, settings),
+    from metrics.summary import with_lift
+
+    headline = kpis(wh, filters, settings)
+    ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
+    return Evidence(kpis=headline, ranking=ranked,
                     by_platform=breakdown(wh, "platform", filters, settings),
                     by_category=breakdown(wh, "category", filters, settings))
 
@@ -89,6 +94,9 @@ def _creators(frame: pd.DataFrame) -> tuple[list[dict], float, float]:
             "roas": fmt.clean(row["roas"]), "roi_pct": fmt.clean(row["roi_pct"]), "cac": fmt.clean(row["cac"]),
             "cost_per_order": fmt.clean(row["cost_per_order"]), "efficiency_score": fmt.clean(row["efficiency_score"]),
             "poor_performer": bool(row["poor_performer"]),
+            "incremental_revenue": fmt.clean(row.get("incremental_revenue")),
+            "incremental_revenue_low": fmt.clean(row.get("incremental_revenue_low")),
+            "incremental_revenue_high": fmt.clean(row.get("incremental_revenue_high")),
         })
     return rows, total_revenue, total_spend
 
@@ -147,12 +155,18 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
                          _creator_evidence(c) + [f"selection ROAS {fmt.ratio(pooled)}"], "influencer"))
 
     chosen = {c["influencer_id"] for c in scale}
-    renew = [c for c in funded if c["influencer_id"] not in chosen and not c["poor_performer"] and c["revenue"] > 0]
+    measured = evidence.kpis.get("incrementality_method") == "event-window"
+    renew = [c for c in funded if c["influencer_id"] not in chosen and not c["poor_performer"] and c["revenue"] > 0
+             and (not measured or (c["incremental_revenue_low"] or 0.0) > 0)]
     renew.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
     for c in renew[:MAX_PER_ACTION]:
+        lift = (f"; measured lift {fmt.inr_compact(c['incremental_revenue'])} "
+                f"({fmt.inr_compact(c['incremental_revenue_low'])} to {fmt.inr_compact(c['incremental_revenue_high'])})"
+                if measured else "")
         reason = (f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
                   f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
-                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; keep the current terms.")
+                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend{lift}; "
+                  "keep the current terms.")
         out.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
 
     for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category)):
@@ -307,12 +321,23 @@ def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
         })
 
     if revenue > 0:
+        if k.get("incrementality_method") == "event-window":
+            text = (f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), the "
+                    f"posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue "
+                    f"({fmt.share(k['incrementality_confidence'], 0)} interval "
+                    f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}): "
+                    f"{fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
+                    f"{fmt.ratio(k['incremental_roas'])}.")
+        else:
+            text = (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway "
+                    f"({k.get('incrementality_reason')}), incremental revenue is "
+                    f"{fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS {fmt.ratio(k['incremental_roas'])}.")
         findings.append({
             "kind": "incremental",
-            "text": (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway, "
-                     f"incremental revenue is {fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS "
-                     f"{fmt.ratio(k['incremental_roas'])}."),
+            "text": text,
             "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
-                        "incremental_roas": k["incremental_roas"]},
+                        "incremental_roas": k["incremental_roas"], "method": k.get("incrementality_method"),
+                        "incremental_revenue_low": k.get("incremental_revenue_low"),
+                        "incremental_revenue_high": k.get("incremental_revenue_high")},
         })
     return findings[:5]

@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from metrics.lift.method import DRAWS, SEED, WINDOW_CHOICES, Panel, estimate
+from metrics.lift.method import DRAWS, SEED, WINDOW_CHOICES, Panel, assign_windows, estimate, quiet_days
 from metrics.settings import DEFAULT_SETTINGS
 
 MIN_PANEL_DAYS = 28  # fewer days of dated sales cannot separate a baseline from a window
+MIN_QUIET_SALE_DAYS = 30  # creator-days with sales far from any post: fewer cannot estimate a baseline
 CREATOR_COLUMNS = ("quiet_days", "credibility", "level", "level_orders", "daily_low", "daily_high", "days_in_window",
                    "window_revenue", "window_orders", "baseline_revenue", "baseline_orders", "incremental_revenue",
                    "incremental_orders")
@@ -44,12 +45,13 @@ def build_lift_tables(con) -> None:
             con.execute("INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
                         [window, reason_here, first_day, _last_day(first_day, panel)])
             continue
-        result = estimate(panel, window)
-        if not (result.creator["quiet_days"] > 0).any():
+        quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
+        if quiet_sales < MIN_QUIET_SALE_DAYS:
             con.execute("INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
-                        [window, "no creator has a quiet day (days far from all of its posts)",
-                         first_day, _last_day(first_day, panel)])
+                        [window, f"too little history: {quiet_sales} creator-days with sales far from posts "
+                                 f"(at least {MIN_QUIET_SALE_DAYS} needed)", first_day, _last_day(first_day, panel)])
             continue
+        result = estimate(panel, window)
         _write(con, window, result, creators, posts, first_day, panel)
     con.execute("CREATE TABLE lift_draws_sorted AS SELECT * FROM lift_draws ORDER BY window_days, influencer_key, draw")
     con.execute("DROP TABLE lift_draws")
@@ -155,8 +157,6 @@ def _write(con, window, result, creators, posts, first_day, panel):
 
 def _write_mix(con, window, panel, posts, creators, first_day):
     """Each post's window days, joined to the fact cells of its creator on those days."""
-    from metrics.lift.method import assign_windows
-
     assigned = assign_windows(panel, window)
     rows, columns = np.nonzero(assigned >= 0)
     days = pd.to_datetime(first_day) + pd.to_timedelta(rows, unit="D")

@@ -111,13 +111,13 @@ def quiet_days(panel: Panel, window_days: int) -> np.ndarray:
 def weekday_index(revenue: np.ndarray, quiet: np.ndarray, weekday: np.ndarray) -> np.ndarray:
     """(7,) quiet-day revenue on each weekday over what each creator's own quiet-day mean would
     give (so creators of different sizes and different quiet weekdays do not bias it), scaled to
-    a mean of 1; all 1 where a weekday has no quiet day or there is no quiet revenue."""
+    a mean of 1; all 1 where a weekday has no quiet day or no quiet revenue (too little data)."""
     counts = quiet.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = np.where(counts > 0, (revenue * quiet).sum(axis=0) / counts, 0.0)
     actual = np.bincount(weekday, weights=(revenue * quiet).sum(axis=1), minlength=7)
     expected = np.bincount(weekday, weights=(quiet * own[None, :]).sum(axis=1), minlength=7)
-    if (expected <= 0).any() or actual.sum() <= 0:
+    if (expected <= 0).any() or (actual <= 0).any():
         return np.ones(7)
     ratio = actual / expected
     return ratio / ratio.mean()
