@@ -8,6 +8,8 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 
 import metrics
+from metrics.lift import lift_status
+from metrics.summary import with_lift
 
 from callbacks import common
 from components import figures
@@ -90,7 +92,8 @@ def influencer_ranking(search, view, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
     try:
-        frame = metrics.ranking(common.warehouse(), filters, settings)
+        wh = common.warehouse()
+        frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
     except Exception as error:
         if common.is_missing_warehouse(error):
             return [], [], no_update, None, [], common.no_data_state(error), common.HIDE

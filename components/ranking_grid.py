@@ -16,6 +16,9 @@ RANKING_COLUMNS = [
     count_col("orders", "Orders"),
     money_col("spend", "Spend", headerTooltip="Payouts + gifted products + other cost, following the filters"),
     ratio_col("roas", "ROAS", headerTooltip="Revenue ÷ spend; — when there is no spend"),
+    ratio_col("incremental_roas", "Incr. ROAS",
+              headerTooltip="Incremental revenue ÷ spend: measured against the creator's quiet days (page Lift), "
+                            "or the assumed baseline where the data cannot support a measurement"),
     pct_col("roi_pct", "ROI", headerTooltip="(Revenue − spend) ÷ spend × 100"),
     money_col("aov", "AOV", headerTooltip="Revenue ÷ orders"),
     money_col("cac", "CAC", decimals=2, headerTooltip="Spend ÷ new customers (estimated where sales carry no user ids)"),

@@ -187,3 +187,26 @@ def test_data_without_posts_falls_back_to_the_assumed_baseline(seed1_wh):
     assert k["incrementality_reason"]
     assert k["incremental_revenue"] == pytest.approx(k["revenue"] * (1 - k["baseline_share"]))
     assert k["incremental_revenue_low"] is None
+
+
+def test_pdf_report_has_the_lift_section(planted, tmp_path):
+    import shutil
+    import subprocess
+
+    from reports import build_report
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    wh, _, _, _ = planted
+    pdf = build_report(wh, Filters(), Settings())
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+    k = kpis(wh)
+    from metrics import format as fmt
+
+    assert "Measured lift (14-day windows against each creator's quiet days)" in text
+    assert " ".join(f"{fmt.inr(k['incremental_revenue_low'])} to {fmt.inr(k['incremental_revenue_high'])}".split()) in text
+    assert "Lift per creator (largest first)" in text
+    top = lift_table(wh, "influencer").iloc[0]
+    assert " ".join(str(top["name"]).split()) in text

@@ -148,7 +148,7 @@ BY_GROUP = {"influencer": "influencer_id", "tier": "tier", "platform": "platform
 def lift_table(wh, by: str = "influencer", filters: Filters = Filters(),
                settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """The measured lift of the selection at one level (LEVELS), largest incremental revenue first
-    (ties by the part's name). Columns: the level's key (post: post_id, influencer_id, name, date;
+    (ties by the part's name). Columns: the level's key (post: post_no, post_id, influencer_id, name, date;
     influencer: influencer_id, name, platform, tier; else the level's value), posts,
     days_in_window, baseline_per_day (₹: the creator's, or the sum of the part's creators'),
     window_revenue, baseline_revenue, incremental_revenue, incremental_revenue_low/high (₹),
@@ -164,6 +164,7 @@ def lift_table(wh, by: str = "influencer", filters: Filters = Filters(),
     if by == "post":
         for column in ("post_id", "influencer_id", "name", "date"):
             table[column] = table["part"].map(first[column])
+        table["post_no"] = table["part"].astype("int64")
         table["spend"] = None
     else:
         key = BY_GROUP[by]
@@ -199,3 +200,40 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
             "incremental_orders": float(table["incremental_orders"].sum()),
             "window_revenue": float(table["window_revenue"].sum()),
             "baseline_revenue": float(table["baseline_revenue"].sum()), "posts": int(table["posts"].sum())}
+
+
+EVENT_MARGIN_DAYS = 14  # days shown either side of a post's window in its event chart
+
+
+def lift_event(wh, post_no: int, settings: Settings = DEFAULT_SETTINGS) -> dict | None:
+    """One post's event chart data: keys post_id, influencer_id, name, date, window_start,
+    window_end (dates), incremental_revenue (₹, the post's share of its creator's merged window)
+    and `days`, a DataFrame of date, revenue (₹ actual attributed revenue of the creator that day),
+    baseline, band_low, band_high (₹: the creator's baseline and the 5 %–95 % range of its quiet
+    days, by weekday). None for a post without lift figures."""
+    post = wh.query("""
+        SELECT p.date, p.days_in_window, p.incremental_revenue, p.influencer_key, i.influencer_id, i.name,
+               ps.post_id, c.level, c.daily_low, c.daily_high, li.weekday_index, li.first_day, li.last_day
+        FROM lift_posts p JOIN influencers i USING (influencer_key)
+        JOIN lift_creators c ON c.window_days = p.window_days AND c.influencer_key = p.influencer_key
+        JOIN lift_info li ON li.window_days = p.window_days
+        LEFT JOIN (SELECT rowid AS post_no, post_id FROM posts) ps USING (post_no)
+        WHERE p.window_days = ? AND p.post_no = ?""", [settings.lift_window_days, int(post_no)])
+    if post.empty:
+        return None
+    row = post.iloc[0]
+    day = pd.Timestamp(row["date"])
+    window_end = day + pd.Timedelta(days=settings.lift_window_days - 1)
+    start = max(day - pd.Timedelta(days=EVENT_MARGIN_DAYS), pd.Timestamp(row["first_day"]))
+    end = min(window_end + pd.Timedelta(days=EVENT_MARGIN_DAYS), pd.Timestamp(row["last_day"]))
+    sales = wh.query("""SELECT date, sum(revenue) AS revenue FROM facts_day
+                        WHERE influencer_key = ? AND date BETWEEN ? AND ? GROUP BY date""",
+                     [int(row["influencer_key"]), start.date(), end.date()])
+    dates = pd.date_range(start, end, freq="D")
+    revenue = pd.Series(sales["revenue"].to_numpy(), index=pd.to_datetime(sales["date"])).reindex(dates, fill_value=0.0)
+    index = np.asarray(row["weekday_index"], dtype=float)[dates.weekday]
+    days = pd.DataFrame({"date": dates, "revenue": revenue.to_numpy(), "baseline": row["level"] * index,
+                         "band_low": row["daily_low"] * index, "band_high": row["daily_high"] * index})
+    return {"post_id": row["post_id"], "influencer_id": row["influencer_id"], "name": row["name"], "date": day,
+            "window_start": day, "window_end": window_end, "incremental_revenue": float(row["incremental_revenue"]),
+            "days": days}
