@@ -32,7 +32,7 @@ def server(start_server, sample_wh):
 
 
 def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, page_problems, sample_wh):
-    goto(page, server.url + "/lift")
+    goto(page, server.url + "/lift", timeout=90_000)
     page.wait_for_selector("#lift-event .main-svg", timeout=90_000)
     page.wait_for_selector(grid("lift-creators") + " .ag-center-cols-container .ag-row", timeout=90_000)
     k = metrics.kpis(sample_wh)
@@ -59,7 +59,7 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
 
 
 def test_lift_page_says_why_it_is_assumed(page, start_server, traps_wh, page_problems):
-    goto(page, start_server(traps_wh.path).url + "/lift")
+    goto(page, start_server(traps_wh.path).url + "/lift", timeout=90_000)
     page.wait_for_selector("#lift-method-note .alert")
     assert "Not measured: too little history" in page.inner_text("#lift-method-note")
     assert "assumed" in page.inner_text("#kpi-lift-incremental-revenue")
