@@ -10,8 +10,11 @@ is recomputed per request. Rules for a selection (docs/metrics.md, "Measured inc
 - a part's interval comes from its creators' bootstrap draws, each scaled by the part's share of
   the creator's window baseline, summed over creators (draws share days, so sums keep their
   correlation); point estimates of the parts add up to the whole.
+The draws of a window are read once per warehouse file version and process (_all_draws).
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pandas as pd
@@ -83,18 +86,32 @@ def _sale_shares(wh, posts: pd.DataFrame, filters: Filters, settings: Settings, 
 
 
 def _draws(wh, keys: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """(keys in order, (len(keys), R) deviations of each creator's draws from its estimate)."""
+    """(keys in order, (len(keys), R) deviations of each creator's draws from its estimate, ₹)."""
     if len(keys) == 0:
         return keys, np.zeros((0, 0))
-    connection = wh.connection()
-    rows = connection.execute("""
+    stat = wh.path.stat()
+    all_keys, deviations = _all_draws(str(wh.path), stat.st_ino, stat.st_mtime_ns, settings.lift_window_days)
+    ordered = np.intersect1d(all_keys, keys)
+    return ordered, deviations[np.searchsorted(all_keys, ordered)]
+
+
+@functools.lru_cache(maxsize=3)
+def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every creator's draw deviations of one window, read once per warehouse file version and
+    window (an import replaces the file, so a new version has a new key): immutable arrays, 2 MB
+    per thousand creators. Pages then only select and sum rows."""
+    from warehouse import Warehouse
+
+    rows = Warehouse(path).connection().execute("""
         SELECT d.influencer_key, d.value - c.incremental_revenue AS deviation
         FROM lift_draws d JOIN lift_creators c USING (window_days, influencer_key)
-        WHERE d.window_days = ? AND d.influencer_key IN (SELECT unnest(?))
-        ORDER BY d.influencer_key, d.draw""", [settings.lift_window_days, [int(k) for k in keys]]).fetchnumpy()
-    ordered = np.unique(rows["influencer_key"])
-    deviations = np.asarray(rows["deviation"], dtype=float).reshape(len(ordered), -1) if len(ordered) else np.zeros((0, 0))
-    return ordered, deviations
+        WHERE d.window_days = ? ORDER BY d.influencer_key, d.draw""", [window_days]).fetchnumpy()
+    keys = np.unique(rows["influencer_key"])
+    deviations = np.asarray(rows["deviation"], dtype=np.float32).reshape(len(keys), -1) if len(keys) \
+        else np.zeros((0, 0), dtype=np.float32)
+    deviations.setflags(write=False)
+    keys.setflags(write=False)
+    return keys, deviations
 
 
 def lift_parts(wh, by: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
@@ -113,28 +130,33 @@ def lift_parts(wh, by: str, filters: Filters = Filters(), settings: Settings = D
 
 def summarise(wh, parts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per part: posts, days_in_window, window_revenue, baseline_revenue, incremental_revenue,
-    incremental_revenue_low/high (₹, at settings.lift_confidence), incremental_orders,
-    baseline_per_day (₹ per window day), verdict ("positive", "negative" or NOT_DISTINGUISHABLE)."""
-    scaled = parts.assign(**{m: parts[m] * parts["share"] for m in (
-        "days_in_window", "window_revenue", "window_orders", "baseline_revenue", "baseline_orders",
-        "incremental_revenue", "incremental_orders")})
+    incremental_revenue_low/high (₹, at settings.lift_confidence), incremental_orders, verdict
+    ("positive", "negative" or NOT_DISTINGUISHABLE); attrs["total_draws"]: the summed draw deviations."""
+    share = parts["share"].to_numpy(dtype=float)
+    part_codes, part_names = pd.factorize(parts["part"], sort=False)
+    count = len(part_names)
+
+    def summed(column):
+        return np.bincount(part_codes, weights=parts[column].to_numpy(dtype=float) * share, minlength=count)
+
+    table = pd.DataFrame({"part": part_names, "posts": np.bincount(part_codes, minlength=count)})  # a post once per part
+    for column in ("days_in_window", "window_revenue", "window_orders", "baseline_revenue", "incremental_revenue",
+                   "incremental_orders"):
+        table[column] = summed(column)
+    creator_baseline = parts["creator_baseline"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        scaled["draw_weight"] = np.where(parts["creator_baseline"] != 0,
-                                         scaled["baseline_revenue"] / parts["creator_baseline"], 0.0)
-    grouped = scaled.groupby("part", sort=False)
-    table = grouped.agg(posts=("post_no", "nunique"), days_in_window=("days_in_window", "sum"),
-                        window_revenue=("window_revenue", "sum"), window_orders=("window_orders", "sum"),
-                        baseline_revenue=("baseline_revenue", "sum"), incremental_revenue=("incremental_revenue", "sum"),
-                        incremental_orders=("incremental_orders", "sum")).reset_index()
-    keys, deviations = _draws(wh, np.unique(scaled["influencer_key"]), settings)
-    weights = scaled.pivot_table(index="part", columns="influencer_key", values="draw_weight", aggfunc="sum",
-                                 fill_value=0.0).reindex(index=table["part"], columns=keys, fill_value=0.0)
-    part_draws = weights.to_numpy() @ deviations if len(keys) else np.zeros((len(table), 1))
+        draw_weight = np.where(creator_baseline != 0,
+                               parts["baseline_revenue"].to_numpy(dtype=float) * share / creator_baseline, 0.0)
+    keys, deviations = _draws(wh, np.unique(parts["influencer_key"]), settings)
+    if len(keys):
+        weights = np.zeros((count, len(keys)))
+        np.add.at(weights, (part_codes, np.searchsorted(keys, parts["influencer_key"].to_numpy())), draw_weight)
+        part_draws = weights @ deviations
+    else:
+        part_draws = np.zeros((count, 1))
     low, high = interval(part_draws, settings.lift_confidence)
     table["incremental_revenue_low"] = table["incremental_revenue"] + low
     table["incremental_revenue_high"] = table["incremental_revenue"] + high
-    table["baseline_per_day"] = np.where(table["days_in_window"] > 0,
-                                         table["baseline_revenue"] / table["days_in_window"].where(table["days_in_window"] > 0, 1), np.nan)
     table["verdict"] = np.select([table["incremental_revenue_low"] > 0, table["incremental_revenue_high"] < 0],
                                  ["positive", "negative"], NOT_DISTINGUISHABLE)
     table.attrs["total_draws"] = part_draws.sum(axis=0)
