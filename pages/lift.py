@@ -5,7 +5,7 @@ from dash import dcc, html
 
 from components import lift_ids as ids
 from components.cards import chart_card, page_header, segmented
-from components.tables import money_col, ratio_col, table_card, text_col, count_col
+from components.tables import metric_col, table_card, text_col
 
 dash.register_page(__name__, path="/lift", name="Lift", order=8,
                    title="Lift · HealthKart Influencer ROI",
@@ -19,14 +19,14 @@ CREATOR_COLUMNS = [
     text_col("name", "Influencer", width=170),
     text_col("platform", "Platform", width=110),
     text_col("tier", "Tier", width=90),
-    count_col("posts", "Posts"),
-    money_col("baseline_per_day", "Baseline / day", headerTooltip="Typical attributed revenue per day on quiet days"),
-    money_col("window_revenue", "Window revenue", headerTooltip="Attributed revenue on the days of its post windows"),
-    money_col("incremental_revenue", "Incremental", headerTooltip="Σ (actual − baseline) over the window days"),
-    money_col("incremental_revenue_low", "Low", headerTooltip="Low end of the interval"),
-    money_col("incremental_revenue_high", "High", headerTooltip="High end of the interval"),
-    money_col("spend", "Spend"),
-    ratio_col("incremental_roas", "Incr. ROAS", headerTooltip="Incremental revenue ÷ spend"),
+    metric_col("posts"),
+    metric_col("baseline_per_day"),
+    metric_col("window_revenue"),
+    metric_col("incremental_revenue"),
+    metric_col("incremental_revenue_low"),
+    metric_col("incremental_revenue_high"),
+    metric_col("spend"),
+    metric_col("incremental_roas"),
     text_col("verdict", "Verdict", width=230),
 ]
 
