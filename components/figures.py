@@ -591,5 +591,6 @@ def lift_intervals(table: pd.DataFrame, label: str = "name", n: int = 20, height
         hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]} to %{customdata[2]})<br>%{customdata[3]}<extra></extra>",
     ))
     fig.add_vline(x=0, line=dict(color="#212529", width=1))
+    fig.update_layout(yaxis=dict(type="category", dtick=1))  # every creator named, none skipped
     _money_axis(fig, point + low + high, "xaxis", "Incremental revenue")
     return _layout(fig, height=height, legend=False, title=title)
