@@ -67,12 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--influencers", type=int, default=None)
     sample.add_argument("--seed", type=int, default=42)
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
     sample.set_defaults(handler=run_sample)
 
     summary = commands.add_parser("summary", help="the headline figures of a selection")
     add_filter_arguments(summary)
     summary.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    add_lift_window_argument(summary)
     summary.set_defaults(handler=run_summary)
+
+    lift = commands.add_parser("lift", help="measured incremental revenue per post, creator or segment, with intervals")
+    add_filter_arguments(lift)
+    add_lift_window_argument(lift)
+    lift.add_argument("--by", choices=("post", "influencer", "tier", "platform", "campaign", "brand"),
+                      default="influencer", help="level of the table (default: influencer)")
+    lift.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    lift.set_defaults(handler=run_lift)
 
     serve = commands.add_parser("serve", help="run the dashboard on a production WSGI server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -140,6 +150,17 @@ def add_filter_arguments(parser: argparse.ArgumentParser):
                             help=f"keep only this {name} (repeatable)")
     parser.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the date range")
     parser.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the date range")
+
+
+def add_lift_window_argument(parser: argparse.ArgumentParser):
+    parser.add_argument("--lift-window", type=int, choices=(7, 14, 28), default=14, metavar="DAYS",
+                        help="days of a post's window for measured incrementality: 7, 14 or 28 (default 14)")
+
+
+def settings_from(args):
+    from metrics import Settings
+
+    return Settings(lift_window_days=args.lift_window)
 
 
 def filters_from(args):
@@ -241,7 +262,7 @@ def run_sample(args) -> int:
     if not 1 <= args.orders:
         return fail("--orders must be positive")
     result = generate_sample(args.out, orders=args.orders, influencers=args.influencers, seed=args.seed,
-                             fmt=args.format)
+                             fmt=args.format, lift=not args.no_lift)
     print(json.dumps(result, indent=2, default=str))
     return 0
 
@@ -253,7 +274,7 @@ def run_summary(args) -> int:
 
     try:
         filters = filters_from(args)
-        document = metrics.summary(Warehouse(), filters)
+        document = metrics.summary(Warehouse(), filters, settings_from(args))
     except metrics.FilterError as error:
         return fail(str(error))
     except WarehouseMissing as error:
@@ -280,8 +301,10 @@ def format_summary(document: dict) -> str:
         ("New customers" + (" (estimated)" if document["new_customers_estimated"] else ""),
          count(document["new_customers"])),
         ("CAC" + (" (estimated)" if document["new_customers_estimated"] else ""), inr(document["cac"], 2)),
-        (f"Incremental revenue (assumed baseline {document['baseline_share']:.0%})", inr(document["incremental_revenue"])),
-        ("Incremental ROAS", ratio(document["incremental_roas"])),
+        (f"Incremental revenue ({incrementality_label(document)})", inr(document["incremental_revenue"])
+         + interval_text(document["incremental_revenue_low"], document["incremental_revenue_high"], inr)),
+        ("Incremental ROAS", ratio(document["incremental_roas"])
+         + interval_text(document["incremental_roas_low"], document["incremental_roas_high"], ratio)),
         ("Engagement rate", pct(document["engagement_rate_pct"], 2)),
         ("Influencers", count(document["influencers"])), ("Poor performers", count(document["poor_performers"])),
     ]
@@ -294,6 +317,62 @@ def format_summary(document: dict) -> str:
         ("name", "Name", str), ("platform", "Platform", str), ("revenue", "Revenue", inr),
         ("spend", "Spend", inr), ("roas", "ROAS", ratio), ("efficiency_score", "Score", score)])]
     return "\n".join(lines)
+
+
+def incrementality_label(document: dict) -> str:
+    if document["incrementality_method"] == "event-window":
+        return (f"measured, {document['incrementality_window_days']}-day windows, "
+                f"{document['incrementality_confidence']:.0%} interval")
+    return f"assumed baseline {document['baseline_share']:.0%}: {document['incrementality_reason']}"
+
+
+def interval_text(low, high, fmt) -> str:
+    return "" if low is None or high is None else f" ({fmt(low)} to {fmt(high)})"
+
+
+def run_lift(args) -> int:
+    import metrics
+    from metrics.aggregate import plain
+    from metrics.format import inr, ratio
+    from metrics.lift import METHOD_MEASURED, lift_status, lift_table
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        warehouse, filters, settings = Warehouse(), filters_from(args), settings_from(args)
+        method, reason = lift_status(warehouse, settings)
+        frame = lift_table(warehouse, args.by, filters, settings) if method == METHOD_MEASURED else None
+    except (metrics.FilterError, WarehouseMissing) as error:
+        return fail(str(error))
+    if frame is None:
+        if args.json:
+            print(json.dumps({"method": method, "reason": reason, "window_days": settings.lift_window_days,
+                              "rows": []}, indent=2))
+            return 0
+        return fail(f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline")
+    columns = [c for c in LIFT_COLUMNS[args.by] if c in frame.columns]
+    if args.json:
+        rows = [{c: (row[c].date().isoformat() if c == "date" else plain(row[c])) for c in columns} for row in frame.to_dict("records")]
+        print(json.dumps({"method": method, "window_days": settings.lift_window_days,
+                          "confidence": settings.lift_confidence, "by": args.by, "rows": rows},
+                         indent=2, ensure_ascii=False))
+        return 0
+    formats = {"baseline_per_day": inr, "window_revenue": inr, "incremental_revenue": inr,
+               "incremental_revenue_low": inr, "incremental_revenue_high": inr, "incremental_roas": ratio,
+               "spend": inr, "date": lambda d: d.date().isoformat()}
+    print(f"Incremental revenue by {args.by}, {settings.lift_window_days}-day windows, "
+          f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})")
+    print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+    return 0
+
+
+LIFT_KEYS = ("posts", "baseline_per_day", "window_revenue", "incremental_revenue", "incremental_revenue_low",
+             "incremental_revenue_high", "spend", "incremental_roas", "verdict")
+LIFT_COLUMNS = {
+    "post": ("post_id", "influencer_id", "name", "date") + LIFT_KEYS,
+    "influencer": ("influencer_id", "name", "platform", "tier") + LIFT_KEYS,
+    **{level: (level,) + LIFT_KEYS for level in ("tier", "platform", "campaign", "brand")},
+}
 
 
 def describe_filters(filters: dict) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-PAGES = ("/", "/influencers")
+PAGES = ("/", "/influencers", "/lift")
 KEYS = ("orders", "import_s", "duckdb_read_csv_s", "interaction_p50_ms", "interaction_p95_ms", "pandas_p50_ms",
         "pandas_p95_ms", "speedup_p50", "server_rss_mb", "report_cold_s", "report_warm_s")
 

@@ -6,6 +6,8 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 
 import metrics
+from metrics.lift import lift_status
+from metrics.summary import with_lift
 from callbacks import common
 from components import figures
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
@@ -89,7 +91,8 @@ VIEW_NOTES = {
 def influencer_ranking(search, view, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
-    frame = metrics.ranking(common.warehouse(), filters, settings)
+    wh = common.warehouse()
+    frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     rows = view_rows(frame, view or "all")

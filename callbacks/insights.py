@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from callbacks import common
+from callbacks.overview import incremental_cards
 from components.cards import kpi_row, metric_card
 from components.ids import insights as ids
 from components.ids.shell import URL
@@ -86,8 +87,7 @@ def insight_kpis(k: dict, settings) -> list:
         metric_card("spend", k.get("spend"), settings, card_id="ins-spend", sub=fmt.inr(k.get("spend"))),
         metric_card("roas", k.get("roas"), settings, card_id="ins-roas", tone=None,
                     sub=f"ROI {fmt.pct(k.get('roi_pct'))}"),
-        metric_card("incremental_roas", k.get("incremental_roas"), settings, card_id="ins-incremental-roas", tone=None,
-                    badge="assumed baseline", sub=f"Incremental revenue {fmt.inr_compact(k.get('incremental_revenue'))}"),
+        incremental_cards(k, settings, prefix="ins-")[1],
         metric_card("poor_performers", k.get("poor_performers"), settings, card_id="ins-poor",
                     sub=f"of {fmt.count(k.get('influencers'))} influencers",
                     tone="bad" if k.get("poor_performers") else None),

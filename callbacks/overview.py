@@ -17,7 +17,6 @@ from metrics import format as fmt
 def kpi_cards(k: dict, settings) -> list:
     """The overview's KPI cards for a kpis() result: labels, values, formulas and colours from the
     metric catalogue (metrics/catalogue.py)."""
-    baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
         f"Estimated: {fmt.share(settings.new_customer_share, 0)} of orders (the sales carry no user ids)"
@@ -41,10 +40,7 @@ def kpi_cards(k: dict, settings) -> list:
         metric_card("roi_pct", roi, settings, card_id="roi",
                     sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
                     tone=None if roi is None else ("good" if roi >= 0 else "bad")),
-        metric_card("incremental_revenue", k.get("incremental_revenue"), settings,
-                    sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline"),
-        metric_card("incremental_roas", k.get("incremental_roas"), settings,
-                    sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline", tone=None),
+        *incremental_cards(k, settings),
         metric_card("new_customers", k.get("new_customers"), settings, formula=nc_formula,
                     sub="Estimated from orders" if estimated else "First attributed order", badge=estimated_badge),
         metric_card("cac", k.get("cac"), settings,
@@ -52,6 +48,39 @@ def kpi_cards(k: dict, settings) -> list:
                     sub="Customer acquisition cost", badge=estimated_badge),
         metric_card("poor_performers", k.get("poor_performers"), settings, sub=f"of {fmt.count(influencers)} influencers",
                     tone="bad" if (k.get("poor_performers") or 0) else None),
+    ]
+
+
+def incremental_cards(k: dict, settings, prefix: str = "") -> list:
+    """The incremental revenue and ROAS cards: measured (event windows, with the interval and
+    method) or the assumed-baseline share, labelled "assumed" with the reason."""
+    baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
+    if k.get("incrementality_method") == "event-window":
+        window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
+        method = f"measured · {window}-day windows"
+        revenue_sub = (f"{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
+                       f"{fmt.inr_compact(k.get('incremental_revenue_high'))} · {fmt.share(k.get('incremental_share'))} "
+                       "of attributed")
+        roas_sub = (f"{confidence} interval {fmt.ratio(k.get('incremental_roas_low'))} to "
+                    f"{fmt.ratio(k.get('incremental_roas_high'))}")
+        revenue_formula = (f"Measured: Σ over each post's {window}-day window of (actual − the creator's baseline from "
+                           "its quiet days, by weekday); overlapping windows merged. Interval: stationary bootstrap "
+                           "of the quiet days (page Lift)")
+        badge = "measured"
+    else:
+        method = f"assumed baseline {baseline}"
+        reason = k.get("incrementality_reason") or "the data cannot support a measurement"
+        revenue_sub = f"Assumed: {baseline} of revenue is baseline ({reason})"
+        roas_sub = revenue_sub
+        revenue_formula = (f"Assumed (not measured: {reason}): incremental revenue = revenue × (1 − {baseline})")
+        badge = "assumed"
+    return [
+        metric_card("incremental_revenue", k.get("incremental_revenue"), settings,
+                    card_id=f"{prefix}incremental-revenue", formula=revenue_formula, sub=revenue_sub, badge=badge,
+                    tone=None),
+        metric_card("incremental_roas", k.get("incremental_roas"), settings, card_id=f"{prefix}incremental-roas",
+                    formula=f"Incremental ROAS = incremental revenue ÷ spend ({method})", sub=roas_sub, badge=badge,
+                    tone=None),
     ]
 
 

@@ -534,3 +534,65 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
 def sales_over_time(ts: pd.DataFrame, height: int = 260, title: str | None = None) -> dict:
     """Compact revenue / spend chart for one influencer's detail panel."""
     return revenue_spend_over_time(ts, height=height, title=title)
+
+
+# --- lift -------------------------------------------------------------------------------------
+
+LIFT_COLOURS = {"actual": "#0072B2", "baseline": "#6c757d", "band": "rgba(108,117,125,0.18)",
+                "window": "rgba(230,159,0,0.15)", "positive": "#009E73", "negative": "#D55E00",
+                "flat": "#adb5bd"}
+
+
+def lift_event(event: dict | None, height: int = 340, title: str | None = None) -> dict:
+    """A post's event chart: the creator's daily attributed revenue (bars) against its baseline
+    (line) and the range of its quiet days (band), the post's window shaded."""
+    if not event or _is_empty(event.get("days")):
+        return empty_figure(height=height)
+    days = event["days"]
+    x = [d.strftime("%Y-%m-%d") for d in days["date"]]
+    fig = Figure()
+    fig.add_trace(trace("scatter", x=x, y=_plot_values(_values(days, "band_high")), mode="lines",
+                        line=dict(width=0), hoverinfo="skip", showlegend=False))
+    fig.add_trace(trace("scatter", x=x, y=_plot_values(_values(days, "band_low")), mode="lines", fill="tonexty",
+                        fillcolor=LIFT_COLOURS["band"], line=dict(width=0), name="Quiet-day range (5–95 %)",
+                        hoverinfo="skip"))
+    fig.add_trace(trace("bar", x=x, y=_values(days, "revenue"), name="Actual", marker=dict(color=LIFT_COLOURS["actual"]),
+                        customdata=[fmt.inr(v) for v in _values(days, "revenue")],
+                        hovertemplate="%{x}: %{customdata}<extra>Actual</extra>"))
+    fig.add_trace(trace("scatter", x=x, y=_values(days, "baseline"), mode="lines", name="Baseline",
+                        line=dict(color=LIFT_COLOURS["baseline"], width=2, dash="dash"),
+                        customdata=[fmt.inr(v) for v in _values(days, "baseline")],
+                        hovertemplate="%{x}: %{customdata}<extra>Baseline</extra>"))
+    start = (event["window_start"] - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+    end = (event["window_end"] + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+    fig.update_layout(shapes=[dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1,
+                                   fillcolor=LIFT_COLOURS["window"], line=dict(width=0), layer="below")],
+                      annotations=[dict(x=start, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
+                                        showarrow=False, text="window", font=dict(size=11, color="#8a6100"))],
+                      bargap=0.15, hovermode="x unified")
+    _money_axis(fig, _values(days, "revenue") + _values(days, "band_high"), "yaxis", "Revenue per day")
+    return _layout(fig, height=height, title=title)
+
+
+def lift_intervals(table: pd.DataFrame, label: str = "name", n: int = 20, height: int = 420,
+                   title: str | None = None) -> dict:
+    """Each part's incremental revenue (dot) with its interval (bar), largest first; parts whose
+    interval includes 0 in grey ("not distinguishable from baseline")."""
+    if _is_empty(table):
+        return empty_figure(height=height)
+    frame = table.head(n).iloc[::-1]
+    names = [safe_text(v) for v in frame[label if label in frame.columns else frame.columns[0]]]
+    point, low, high = _values(frame, "incremental_revenue"), _values(frame, "incremental_revenue_low"), \
+        _values(frame, "incremental_revenue_high")
+    colours = [LIFT_COLOURS[{"positive": "positive", "negative": "negative"}.get(v, "flat")] for v in frame["verdict"]]
+    fig = Figure(trace(
+        "scatter", x=point, y=names, mode="markers", marker=dict(color=colours, size=9),
+        error_x=dict(type="data", symmetric=False, array=[h - p for h, p in zip(high, point)],
+                     arrayminus=[p - lo for p, lo in zip(point, low)], color="#6c757d", thickness=1.5),
+        customdata=[[fmt.inr(p), fmt.inr(lo), fmt.inr(h), v] for p, lo, h, v in zip(point, low, high, frame["verdict"])],
+        hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]} to %{customdata[2]})<br>%{customdata[3]}<extra></extra>",
+    ))
+    fig.add_vline(x=0, line=dict(color="#212529", width=1))
+    fig.update_layout(yaxis=dict(type="category", dtick=1))  # every creator named, none skipped
+    _money_axis(fig, point + low + high, "xaxis", "Incremental revenue")
+    return _layout(fig, height=height, legend=False, title=title)

@@ -16,6 +16,7 @@ RANKING_COLUMNS = [
     metric_col("orders"),
     metric_col("spend"),
     metric_col("roas"),
+    metric_col("incremental_roas"),
     metric_col("roi_pct"),
     metric_col("aov"),
     metric_col("cac"),

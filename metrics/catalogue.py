@@ -270,13 +270,37 @@ _declare("cac", "CAC", INR, Ratio("spend", "new_customers"), "CAC = spend ÷ new
          note="estimated when new customers are", json="spend / new_customers (₹; estimated when new_customers is)")
 _declare("revenue_per_follower", "Revenue per follower", INR_SMALL, Ratio("revenue", "followers"),
          "Revenue per follower = revenue ÷ followers (pooled)", True, header="Rev./follower")
-_declare("incremental_revenue", "Incremental revenue", INR, Derived("revenue × (1 − baseline_share)"),
-         "Incremental revenue = revenue × (1 − baseline). Assumed baseline: {baseline_pct} of attributed revenue "
-         "would have happened without the campaign", True, note="assumed baseline {baseline_share:g}",
-         json="assumed-baseline method (₹); `baseline_share` gives the assumption")
+_declare("incremental_revenue", "Incremental revenue", INR,
+         Derived("Σ over post windows of (actual − quiet-day baseline), or revenue × (1 − baseline_share)"),
+         "Incremental revenue: measured as Σ over each post's window of (actual − the creator's quiet-day "
+         "baseline), where the data supports it; else assumed: revenue × (1 − {baseline_pct})", True,
+         note="measured (event windows) or assumed baseline {baseline_share:g}",
+         json="measured incremental revenue (₹) where the data supports it (`incrementality_method` "
+              "\"event-window\"), else the assumed-baseline share of revenue")
 _declare("incremental_roas", "Incremental ROAS", RATIO, Ratio("incremental_revenue", "spend"),
-         "Incremental ROAS = incremental revenue ÷ spend (assumed baseline {baseline_pct})", True,
+         "Incremental ROAS = incremental revenue ÷ spend: measured against the creator's quiet days (page Lift), "
+         "or the assumed baseline where the data cannot support a measurement", True, header="Incr. ROAS",
          json="incremental_revenue / spend (`null` when spend is 0)")
+_declare("incremental_revenue_low", "Incremental revenue, low", INR, Derived("percentile of bootstrap draws"),
+         "Low end of the interval of incremental revenue (stationary bootstrap of quiet days)", True,
+         header="Low", json="low end of the incremental revenue interval (₹); `null` when assumed")
+_declare("incremental_revenue_high", "Incremental revenue, high", INR, Derived("percentile of bootstrap draws"),
+         "High end of the interval of incremental revenue (stationary bootstrap of quiet days)", True,
+         header="High", json="high end of the incremental revenue interval (₹); `null` when assumed")
+_declare("incremental_roas_low", "Incremental ROAS, low", RATIO, Ratio("incremental_revenue_low", "spend"),
+         "Low end of the incremental revenue interval ÷ spend", True,
+         json="incremental_revenue_low / spend; `null` when assumed or spend is 0")
+_declare("incremental_roas_high", "Incremental ROAS, high", RATIO, Ratio("incremental_revenue_high", "spend"),
+         "High end of the incremental revenue interval ÷ spend", True,
+         json="incremental_revenue_high / spend; `null` when assumed or spend is 0")
+_declare("baseline_per_day", "Baseline per day", INR, Derived("mean weekday-adjusted quiet-day revenue"),
+         "A creator's typical attributed revenue per day on quiet days (far from its posts); a group: the sum "
+         "over its creators", header="Baseline / day")
+_declare("window_revenue", "Window revenue", INR, Sum("window_revenue"),
+         "Attributed revenue on the days of the post windows (post day + window − 1, merged)")
+_declare("incremental_share", "Incremental share", SHARE, Ratio("incremental_revenue", "revenue"),
+         "Incremental revenue ÷ attributed revenue", True,
+         json="incremental_revenue / revenue (`null` when revenue is 0)")
 _declare("engagement_rate_pct", "Engagement rate", PCT, Ratio("engagements", "reach", 100),
          "Engagement rate = engagements ÷ {engagement_basis} × 100 (pooled)", True, header="Eng. rate",
          note="posts reporting the denominator", json="engagements / reach × 100 over the selection's posts")

@@ -11,7 +11,8 @@ recommendations(wh, filters, settings) -> list[dict], in this order:
 - scale: known creators with spend, not poor performers, whose ROAS is at least the selection's
   pooled ROAS; the best MAX_PER_ACTION by efficiency score (then revenue, then id).
 - renew: the remaining creators that clear the poor-performer bar (ROAS ≥ settings.poor_roas and
-  ROI ≥ settings.poor_roi_pct), the largest MAX_PER_ACTION by revenue.
+  ROI ≥ settings.poor_roi_pct) and, where incrementality is measured, whose measured lift is
+  clearly positive (the low end of its interval above 0); the largest MAX_PER_ACTION by revenue.
 - move budget: per dimension (platform, then category), the best and worst value by pooled ROAS
   among values holding at least MIN_SPEND_SHARE of spend; recommended when the best ROAS is at
   least MIN_ROAS_GAP times the worst. The revenue change of shifting BUDGET_SHIFT_SHARE of the
@@ -23,7 +24,7 @@ recommendations(wh, filters, settings) -> list[dict], in this order:
 
 key_findings(wh, filters, settings) -> list[dict] (up to 5): headline, concentration (top 10 %
 of creators by revenue), best / worst platform ROAS, poor performers' share of spend and the
-incremental view (assumed-baseline method). A finding is left out when the selection cannot
+incremental view (measured, with its interval, or the assumed-baseline share). A finding is left out when the selection cannot
 support it (e.g. a single platform has no "worst").
 """
 from __future__ import annotations
@@ -64,8 +65,13 @@ class Evidence:
 
 
 def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Evidence:
-    """Query the Evidence of a selection: kpis(), ranking() and the breakdowns by platform and category."""
-    return Evidence(kpis=kpis(wh, filters, settings), ranking=ranking(wh, filters, settings),
+    """Query the Evidence of a selection: kpis(), ranking() with each creator's measured lift, and the
+    breakdowns by platform and category."""
+    from metrics.summary import with_lift
+
+    headline = kpis(wh, filters, settings)
+    ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
+    return Evidence(kpis=headline, ranking=ranked,
                     by_platform=breakdown(wh, "platform", filters, settings),
                     by_category=breakdown(wh, "category", filters, settings))
 
@@ -111,6 +117,9 @@ def _creator(row: dict) -> dict:
         "roas": fmt.clean(row["roas"]), "roi_pct": fmt.clean(row["roi_pct"]), "cac": fmt.clean(row["cac"]),
         "cost_per_order": fmt.clean(row["cost_per_order"]), "efficiency_score": fmt.clean(row["efficiency_score"]),
         "poor_performer": bool(row["poor_performer"]),
+        "incremental_revenue": fmt.clean(row.get("incremental_revenue")),
+        "incremental_revenue_low": fmt.clean(row.get("incremental_revenue_low")),
+        "incremental_revenue_high": fmt.clean(row.get("incremental_revenue_high")),
     }
 
 
@@ -159,22 +168,30 @@ def scale_items(creators: Creators) -> list[dict]:
     return items
 
 
-def renew_items(creators: Creators, settings: Settings, scaled: set[str]) -> list[dict]:
+def renew_items(creators: Creators, settings: Settings, scaled: set[str], measured: bool) -> list[dict]:
     """Renew: funded creators not flagged and with revenue, other than those to scale (`scaled`
-    ids); the largest MAX_PER_ACTION by revenue. Items as recommendations()."""
+    ids), and — where lift is measured (`measured`) — only those whose interval of incremental
+    revenue lies above 0; the largest MAX_PER_ACTION by revenue. Items as recommendations()."""
     pooled = creators.pooled_roas
     chosen = [c for c in creators.funded
-              if c["influencer_id"] not in scaled and not c["poor_performer"] and c["revenue"] > 0]
+              if c["influencer_id"] not in scaled and not c["poor_performer"] and c["revenue"] > 0
+              and (not measured or (c["incremental_revenue_low"] or 0.0) > 0)]
     chosen.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
     items = []
     for c in chosen[:MAX_PER_ACTION]:
         reason = (f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
                   f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
-                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; "
-                  "keep the current terms.")
+                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
+                  f"{_measured_lift(c) if measured else ''}; keep the current terms.")
         items.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c),
                            "influencer"))
     return items
+
+
+def _measured_lift(c: dict) -> str:
+    """A creator's measured lift and its interval, as a clause of a reason."""
+    return (f"; measured lift {fmt.inr_compact(c['incremental_revenue'])} "
+            f"({fmt.inr_compact(c['incremental_revenue_low'])} to {fmt.inr_compact(c['incremental_revenue_high'])})")
 
 
 def _misses(c: dict, settings: Settings) -> list[str]:
@@ -293,7 +310,8 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
              for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category))]
     return [
         *scale,
-        *renew_items(creators, settings, {item["numbers"]["influencer_id"] for item in scale}),
+        *renew_items(creators, settings, {item["numbers"]["influencer_id"] for item in scale},
+                     evidence.kpis.get("incrementality_method") == "event-window"),
         *[item for item in moves if item is not None],
         *review_items(creators, settings),
         *drop_items(creators),
@@ -387,16 +405,29 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
 
 
 def incremental_finding(k: dict) -> dict | None:
-    """Incremental revenue and ROAS under the assumed baseline share; None without revenue."""
+    """Incremental revenue and ROAS: measured against each creator's quiet days (event-window) with
+    its interval, or under the assumed baseline share with the reason; None without revenue."""
     if not k["revenue"] > 0:
         return None
+    if k.get("incrementality_method") == "event-window":
+        text = (f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), the "
+                f"posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue "
+                f"({fmt.share(k['incrementality_confidence'], 0)} interval "
+                f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}): "
+                f"{fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
+                f"{fmt.ratio(k['incremental_roas'])}.")
+    else:
+        reason = f" ({k['incrementality_reason']})" if k.get("incrementality_reason") else ""
+        text = (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway"
+                f"{reason}, incremental revenue is "
+                f"{fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS {fmt.ratio(k['incremental_roas'])}.")
     return {
         "kind": "incremental",
-        "text": (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway, "
-                 f"incremental revenue is {fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS "
-                 f"{fmt.ratio(k['incremental_roas'])}."),
+        "text": text,
         "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
-                    "incremental_roas": k["incremental_roas"]},
+                    "incremental_roas": k["incremental_roas"], "method": k.get("incrementality_method"),
+                    "incremental_revenue_low": k.get("incremental_revenue_low"),
+                    "incremental_revenue_high": k.get("incremental_revenue_high")},
     }
 
 

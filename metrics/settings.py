@@ -6,6 +6,7 @@ import dataclasses
 from metrics.catalogue import tier_of
 
 ENGAGEMENT_BASES = ("reach", "impressions", "followers")
+LIFT_WINDOW_CHOICES = (7, 14, 28)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Settings:
     engagement_basis: str = "reach"
     # Lower follower bounds of micro, mid, macro and mega (nano is everything below micro).
     tier_bounds: tuple[int, int, int, int] = (10_000, 50_000, 500_000, 1_000_000)
+    # Measured incrementality: days of a post's window (one of LIFT_WINDOW_CHOICES, computed at
+    # import) and the confidence level of its intervals.
+    lift_window_days: int = 14
+    lift_confidence: float = 0.90
 
     def __post_init__(self):
         if not 0 <= self.baseline_share < 1:
@@ -37,6 +42,10 @@ class Settings:
         if len(bounds) != 4 or list(bounds) != sorted(set(bounds)) or bounds[0] <= 0:
             raise ValueError("tier_bounds must be four increasing positive follower counts")
         object.__setattr__(self, "tier_bounds", bounds)
+        if self.lift_window_days not in LIFT_WINDOW_CHOICES:
+            raise ValueError(f"lift_window_days must be one of {LIFT_WINDOW_CHOICES}")
+        if not 0.5 <= self.lift_confidence < 1:
+            raise ValueError("lift_confidence must be in [0.5, 1)")
 
     def tier_of(self, followers: float | None) -> str:
         """The tier of a follower count under these bounds (metrics.catalogue.tier_of)."""

@@ -11,11 +11,14 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 
 KPI_KEYS = ("revenue", "refunds", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers",
             "new_customers_estimated", "cac", "incremental_revenue", "incremental_roas", "engagement_rate_pct",
-            "influencers", "poor_performers", "baseline_share")
+            "influencers", "poor_performers", "baseline_share", "incremental_revenue_low", "incremental_revenue_high",
+            "incremental_roas_low", "incremental_roas_high", "incremental_share", "incrementality_method",
+            "incrementality_reason", "incrementality_window_days", "incrementality_confidence")
 PLATFORM_KEYS = ("platform", "influencers", "revenue", "orders", "spend", "roas", "roi_pct", "new_customers", "cac")
 CATEGORY_KEYS = ("category", "influencers", "followers", "revenue", "orders", "spend", "roas")
 RANKED_KEYS = ("influencer_id", "name", "platform", "category", "tier", "followers", "revenue", "orders", "spend",
-               "roas", "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer")
+               "roas", "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer",
+               "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas")
 
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
@@ -31,10 +34,30 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document["notices"] = sales_notices(coverage)
     document["by_platform"] = records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS)
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
-    document["influencers_ranked"] = records(ranking(wh, filters, settings), RANKED_KEYS)
+    ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
+    document["influencers_ranked"] = records(ranked, RANKED_KEYS)
     return document
 
 
 def records(frame, keys) -> list[dict]:
     """The `keys` of each row of a frame as plain JSON values (NaN and ±inf become None)."""
     return [{key: plain(row[key]) for key in keys} for row in frame.to_dict("records")]
+
+
+def with_lift(wh, ranked, filters: Filters, settings: Settings, method: str):
+    """The ranking with each influencer's measured incremental revenue, its interval (₹) and
+    incremental ROAS (×); the assumed-baseline share where the method is assumed (no interval).
+    An influencer without a post window in the selection has 0 measured incremental revenue."""
+    from metrics.aggregate import ratio_column
+    from metrics.lift import METHOD_MEASURED, lift_table
+
+    ranked = ranked.copy()
+    if method == METHOD_MEASURED:
+        lift = lift_table(wh, "influencer", filters, settings).set_index("influencer_id")
+        for column in ("incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"):
+            ranked[column] = ranked["influencer_id"].map(lift[column]).fillna(0.0)
+    else:
+        ranked["incremental_revenue"] = ranked["revenue"] * (1 - settings.baseline_share)
+        ranked["incremental_revenue_low"] = ranked["incremental_revenue_high"] = None
+    ranked["incremental_roas"] = ratio_column(ranked["incremental_revenue"], ranked["spend"])
+    return ranked

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 import metrics
+from metrics.lift import lift_table
 from components import figures
 from metrics import catalogue, insights
 from metrics import format as fmt
@@ -110,8 +111,8 @@ def _kpis(k: dict, settings) -> list[dict]:
         "cost_per_order": "spend ÷ orders",
         "new_customers": "estimated from orders" if estimated else "first attributed order",
         "cac": "estimated" if estimated else "spend ÷ new customers",
-        "incremental_revenue": f"assumed baseline {baseline}",
-        "incremental_roas": f"assumed baseline {baseline}",
+        "incremental_revenue": _incremental_note(k, baseline, fmt.inr_compact, "incremental_revenue"),
+        "incremental_roas": _incremental_note(k, baseline, fmt.ratio, "incremental_roas"),
         "engagement_rate_pct": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}",
     }
     boxes = [{"label": catalogue.get(key).label, "value": catalogue.get(key).short(k.get(key)), "note": note}
@@ -122,7 +123,15 @@ def _kpis(k: dict, settings) -> list[dict]:
     return boxes
 
 
-def _incremental(k: dict, settings) -> dict:
+def _incremental_note(k: dict, baseline: str, formatter, key: str) -> str:
+    if k.get("incrementality_method") == "event-window":
+        return f"measured: {formatter(k.get(key + '_low'))} to {formatter(k.get(key + '_high'))}"
+    return f"assumed baseline {baseline}"
+
+
+def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict:
+    if k.get("incrementality_method") == "event-window":
+        return _measured_incremental(k, lift_rows or [])
     share = k.get("baseline_share", settings.baseline_share)
     baseline_amount = (_num(k.get("revenue")) or 0) * share
     return {
@@ -137,8 +146,40 @@ def _incremental(k: dict, settings) -> dict:
         "assumption": (
             f"Assumption: {fmt.share(share, 1)} of attributed revenue would have happened without the campaigns "
             f"(setting baseline_share = {share:g}). Incremental revenue = revenue × (1 − baseline share); "
-            "incremental ROAS = incremental revenue ÷ spend. This is an assumed baseline, not a measured lift."
+            "incremental ROAS = incremental revenue ÷ spend. This is an assumed baseline, not a measured lift "
+            f"({k.get('incrementality_reason') or 'the data cannot support a measurement'})."
         ),
+    }
+
+
+def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
+    """The lift section: measured incremental revenue and ROAS with intervals, the method, and the
+    creators with the largest measured lift."""
+    window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
+    money = fmt.inr_compact
+    return {
+        "title": f"Measured lift ({window}-day windows against each creator's quiet days)",
+        "rows": [
+            {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
+            {"label": "Incremental revenue", "value": fmt.inr(k.get("incremental_revenue"))},
+            {"label": f"{confidence} interval", "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to "
+                                                         f"{fmt.inr(k.get('incremental_revenue_high'))}"},
+            {"label": "Incremental share of attributed", "value": fmt.share(k.get("incremental_share"))},
+            {"label": "Incremental ROAS", "value": f"{fmt.ratio(k.get('incremental_roas'))} "
+                                                   f"({fmt.ratio(k.get('incremental_roas_low'))} to "
+                                                   f"{fmt.ratio(k.get('incremental_roas_high'))})"},
+        ],
+        "assumption": (
+            f"Method: a creator's baseline is its typical attributed revenue on quiet days (far from its posts), "
+            f"by weekday; a post's incremental revenue is its {window}-day window's revenue beyond that baseline, "
+            f"overlapping windows merged. Intervals: stationary bootstrap of the quiet days. Results whose interval "
+            f"includes 0 are not distinguishable from baseline. Assumes nothing else moved sales inside the windows."
+        ),
+        "table": _table("Lift per creator (largest first)", [
+            ("name", "Name", str), ("posts", "Posts", fmt.count), ("incremental_revenue", "Incremental", money),
+            ("incremental_revenue_low", "Low", money), ("incremental_revenue_high", "High", money),
+            ("incremental_roas", "Incr. ROAS", fmt.ratio), ("verdict", "Verdict", str),
+        ], lift_rows, limit=MAX_TABLE_ROWS),
     }
 
 
@@ -316,6 +357,8 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
+    lift_rows = (_records(lift_table(wh, "influencer", filters, settings))
+                 if k.get("incrementality_method") == "event-window" else [])
     sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
@@ -334,7 +377,7 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
         "generated_at": fmt.timestamp(now),
         "kpis": _kpis(k, settings),
         "sales_notices": sales_notices,
-        "incremental": _incremental(k, settings),
+        "incremental": _incremental(k, settings, lift_rows),
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
         "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings),

@@ -48,7 +48,9 @@ def test_instagram_values_by_hand(traps_env):
 def test_formulas_and_assumptions_are_shown(traps_env):
     cards, _, _ = cb.overview_kpis("", "/")
     shown = text(cards)
-    assert "2% baseline" in shown  # incremental figures name their assumed baseline
+    # Too little history to measure: the incremental figures are labelled assumed, with the reason.
+    assert "Assumed: 2% of revenue is baseline (too little history" in shown
+    assert "assumed" in text(find(cards, "kpi-incremental-roas"))
     tooltip = text(find(cards, "kpi-roas"))
     assert "revenue ÷ spend" in tooltip
 

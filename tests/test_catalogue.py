@@ -176,7 +176,7 @@ def _page_columns(dash_app) -> list[dict]:
     from callbacks import influencers
     from components.ranking_grid import RANKING_COLUMNS
     columns = list(RANKING_COLUMNS) + influencers.POST_COLUMNS + influencers.PAYOUT_COLUMNS
-    for page in ("campaigns", "categories", "content", "insights", "payouts", "platforms"):
+    for page in ("campaigns", "categories", "content", "insights", "lift", "payouts", "platforms"):
         module = importlib.import_module(f"pages.{page}")
         for name in dir(module):
             if name.endswith("_COLUMNS"):

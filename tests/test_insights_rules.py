@@ -61,9 +61,18 @@ def test_renew_takes_the_rest_that_clear_the_bar():
     group = creators(creator("A", 5000, 1000), creator("B", 3000, 1000), creator("C", 2500, 1000),
                      creator("D", 1500, 1000), creator("E", 0, 0))
     # C: ROAS 2.5 ≥ 2, ROI 150 ≥ 50: clears; D: 1.5x is a poor performer; E: no spend.
-    items = insights.renew_items(group, SETTINGS, scaled={"A"})
+    items = insights.renew_items(group, SETTINGS, scaled={"A"}, measured=False)
     assert ids(items) == ["B", "C"]
     assert "Clears the bar (ROAS 3.00x ≥ 2.00x, ROI 200.0% ≥ 50.0%)" in items[0]["reason"]
+
+
+def test_renew_with_measured_lift_needs_an_interval_above_zero():
+    lifted = {"incremental_revenue": 900.0, "incremental_revenue_low": 200.0, "incremental_revenue_high": 1600.0}
+    unclear = {"incremental_revenue": 300.0, "incremental_revenue_low": -100.0, "incremental_revenue_high": 700.0}
+    group = creators(creator("B", 3000, 1000) | lifted, creator("C", 2500, 1000) | unclear)
+    items = insights.renew_items(group, SETTINGS, scaled=set(), measured=True)
+    assert ids(items) == ["B"]  # C's interval includes 0: not distinguishable from its baseline
+    assert "measured lift ₹900 (₹200 to ₹1,600)" in items[0]["reason"]
 
 
 def test_review_is_flagged_but_returns_its_cost():

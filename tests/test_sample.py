@@ -51,7 +51,8 @@ def data(folder) -> dict[str, pd.DataFrame]:
 
 
 def file_bytes(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    """Every file of the data set and of its truth/ folder, by relative path."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 # ---- determinism, counts, format
@@ -64,7 +65,7 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path, fmt)
     generate_sample(tmp_path / "c", orders=3_000, seed=12, fmt=fmt)
     first, again, other = (file_bytes(tmp_path / d) for d in "abc")
     assert first == again
-    assert sorted(first) == sorted(f"{t}.{fmt}" for t in TABLES)
+    assert sorted(first) == sorted([f"{t}.{fmt}" for t in TABLES] + ["truth/lift.csv"])
     assert all(first[name] != other[name] for name in first if not name.startswith("campaigns"))
 
 
@@ -294,3 +295,28 @@ def test_tracking_is_written_in_blocks(tmp_path, monkeypatch):
 
 def test_default_block_size_is_bounded():
     assert 10_000 <= sample.BLOCK_ROWS <= 500_000
+
+
+def test_sales_rise_after_posts_and_no_lift_plants_none(tmp_path):
+    """The planted lift: a creator's daily sales in the 7 days from a post beat its other days;
+    with lift=False they do not, and the truth file says zero."""
+    def window_ratio(folder):
+        frames = load(folder)
+        sales = frames["tracking_data"].groupby(["influencer_id", "date"])["revenue"].sum()
+        posts = frames["posts"][["influencer_id", "date"]]
+        window = pd.concat([posts.assign(date=posts["date"] + pd.Timedelta(days=lag)) for lag in range(7)])
+        window = window[window["date"].dt.year == sample.YEAR].drop_duplicates()
+        in_window = pd.MultiIndex.from_frame(window[["influencer_id", "date"]])
+        is_window = sales.index.isin(in_window)
+        window_revenue = sales[is_window].groupby(level=0).sum()
+        other_revenue = sales[~is_window].groupby(level=0).sum()
+        window_days = window.groupby("influencer_id").size()
+        expected = other_revenue / (365 - window_days) * window_days  # at each creator's own daily rate
+        return window_revenue.sum() / expected.reindex(window_revenue.index).sum()
+
+    generate_sample(tmp_path / "lift", orders=20_000, seed=4)
+    generate_sample(tmp_path / "flat", orders=20_000, seed=4, lift=False)
+    assert window_ratio(tmp_path / "lift") > 1.3
+    assert 0.8 < window_ratio(tmp_path / "flat") < 1.2
+    truth = pd.read_csv(tmp_path / "flat" / "truth" / "lift.csv")
+    assert truth["true_incremental_revenue"].sum() == 0

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build, history
+from warehouse.lift_tables import build_lift_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
@@ -200,6 +201,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
         return report
     build.build_facts(connection)
     build.build_sale_values(connection)
+    build_lift_tables(connection)
     _create_campaigns(connection, sources.get("campaigns"))
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:

@@ -9,7 +9,16 @@ LF, quotes only where needed, money with two decimals) or as Parquet with the sa
 - tracking_data: `orders` rows of attributed sales, streamed in fixed blocks so memory stays
   bounded from a hundred rows to tens of millions;
 - payouts: each creator's deal, with totals computed from the terms and the generated data;
-- campaigns: the named campaigns, their brand, date window and budget.
+- campaigns: the named campaigns, their brand, date window and budget;
+- truth/lift.csv (beside the data, never imported): each post's true incremental orders and revenue.
+
+Sales dates carry a known truth for measuring incrementality (docs/incrementality.md): each
+creator sells a baseline every day of the year (codes leaking to coupon sites, evergreen links),
+with a weekly pattern (WEEKLY); after each post a lift adds sales that decay over the following
+days (mean DECAY_DAYS), its size set by the creator, its tier and its fee, with diminishing
+returns when a creator posts often. `lift=False` gives the same data set with zero true lift (every
+sale is baseline). A sale's campaign is one of its brand's campaigns running on its day, weighted
+by the campaigns' intensity.
 
 Same arguments and seed give byte-identical files: every table draws from its own random stream,
 and tracking_data draws one stream per block of BLOCK_ROWS rows.
@@ -187,7 +196,21 @@ POOR_SALES_FACTOR = 0.05
 TWO_DEALS_SHARE = 0.08  # a post deal plus a separate commission deal: two payout rows
 
 # Independent random streams, one per table (tracking_data: one per block).
-STREAM_INFLUENCERS, STREAM_POSTS, STREAM_DEALS, STREAM_CAMPAIGNS, STREAM_TRACKING = range(1, 6)
+STREAM_INFLUENCERS, STREAM_POSTS, STREAM_DEALS, STREAM_CAMPAIGNS, STREAM_TRACKING, STREAM_LIFT = range(1, 7)
+
+# The planted lift. A post adds, in expectation, LIFT_GAIN_DAYS days of its creator's baseline
+# sales, × the creator's tier factor (smaller audiences convert better), × (fee ÷ median fee)^0.15,
+# × a creator effect (log-normal), ÷ √(1 + the creator's posts in the 30 days before it)
+# (diminishing returns); a lifted sale comes floor(Exponential(DECAY_DAYS)) days after the post.
+WEEKLY = (0.95, 0.90, 0.90, 0.95, 1.05, 1.15, 1.10)  # Monday … Sunday, mean 1
+LIFT_GAIN_DAYS = 2.5
+LIFT_TIER_FACTOR = (1.4, 1.2, 1.0, 0.9, 0.8)  # nano … mega
+LIFT_FEE_EXPONENT = 0.15
+LIFT_CREATOR_SIGMA = 0.5
+LIFT_RECENT_DAYS = 30
+DECAY_DAYS = 3.0
+TRUTH_SCHEMA = pa.schema([("post_id", pa.string()), ("influencer_id", pa.string()),
+                          ("true_incremental_orders", pa.int64()), ("true_incremental_revenue", pa.float64())])
 
 _CODED = pa.dictionary(pa.int32(), pa.string())
 SCHEMAS = {
@@ -223,10 +246,12 @@ FORMATS = ("csv", "parquet")
 
 
 def generate_sample(out_dir, orders: int = 20_000, influencers: int | None = None, seed: int = 42,
-                    fmt: str = "csv") -> dict:
-    """Write a sample data set into out_dir; returns {"files": [paths], "rows": {file name: rows}}.
+                    fmt: str = "csv", lift: bool = True) -> dict:
+    """Write a sample data set into out_dir; returns {"files": [paths], "rows": {file name: rows},
+    "truth": path of truth/lift.csv}.
 
-    orders is the number of tracking_data rows; influencers defaults to default_influencers(orders).
+    orders is the number of tracking_data rows; influencers defaults to default_influencers(orders);
+    lift=False plants zero true lift.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -246,16 +271,19 @@ def generate_sample(out_dir, orders: int = 20_000, influencers: int | None = Non
     posts = make_posts(_rng(seed, STREAM_POSTS), creators, catalogue)
     deals = make_deals(_rng(seed, STREAM_DEALS), creators, posts, catalogue, orders)
     campaigns = campaigns_table(_rng(seed, STREAM_CAMPAIGNS), catalogue, deals)
+    planted = make_lift(_rng(seed, STREAM_LIFT), creators, posts, deals, lift)
 
     written: dict[Path, int] = {}
     for name, table in (("influencers", creators.table()), ("posts", posts.table), ("campaigns", campaigns)):
         written[write_table(out_dir, name, fmt, [table])] = table.num_rows
-    sales = SalesTotals(len(creators.ids))
-    blocks = tracking_blocks(seed, orders, creators, catalogue, deals, sales)
+    sales = SalesTotals(len(creators.ids), len(posts.owner))
+    blocks = tracking_blocks(seed, orders, creators, catalogue, deals, sales, posts, planted)
     written[write_table(out_dir, "tracking_data", fmt, blocks)] = orders
     payouts = payouts_table(creators, posts, deals, sales)
     written[write_table(out_dir, "payouts", fmt, [payouts])] = payouts.num_rows
-    return {"files": [str(path) for path in written], "rows": {path.name: rows for path, rows in written.items()}}
+    truth = write_truth(out_dir, posts, sales)
+    return {"files": [str(path) for path in written], "rows": {path.name: rows for path, rows in written.items()},
+            "truth": str(truth)}
 
 
 def default_influencers(orders: int) -> int:
@@ -286,6 +314,9 @@ class Catalogue:
     campaign_cdf: np.ndarray  # (brand, campaign slot): cumulative share of the brand's sales
     campaign_first: np.ndarray
     brand_mean_price: np.ndarray  # expected price of one unit of each brand
+    year_start: int  # days since 1970-01-01 of 1 January
+    day_cdf: np.ndarray  # (day of year,): cumulative share of baseline sales (weekly pattern)
+    campaign_by_day_cdf: np.ndarray  # (brand, day of year, campaign slot): campaigns running that day
 
     @classmethod
     def build(cls) -> Catalogue:
@@ -311,6 +342,19 @@ class Catalogue:
             campaign_first.append(members[0])
             weight = np.array([days[i] * CAMPAIGNS[i][4] for i in members])
             campaign_cdf.append(np.cumsum(weight / weight.sum()))
+        year_start = _day_number("01-01")
+        year_days = _day_number("12-31") - year_start + 1
+        weekday = (np.arange(year_days) + dt.date(YEAR, 1, 1).weekday()) % 7
+        by_day = []
+        for brand in BRANDS:
+            members = [i for i, c in enumerate(CAMPAIGNS) if c[1] == brand]
+            day = np.arange(year_days)[:, None] + year_start
+            running = np.array([(day[:, 0] >= starts[i]) & (day[:, 0] < starts[i] + days[i]) for i in members]).T
+            weight = running * np.array([CAMPAIGNS[i][4] for i in members])[None, :]
+            by_day.append(np.cumsum(weight / weight.sum(axis=1, keepdims=True), axis=1))
+        campaign_by_day = np.ones((len(BRANDS), year_days, max(b.shape[1] for b in by_day)))
+        for b, cdf in enumerate(by_day):
+            campaign_by_day[b, :, :cdf.shape[1]] = cdf
         return cls(
             product_names=pa.array(names),
             product_price=np.array(prices, dtype=np.int64), product_cdf=_pad_rows(product_cdf),
@@ -320,6 +364,8 @@ class Catalogue:
             campaign_start=np.array(starts, dtype=np.int32), campaign_days=np.array(days, dtype=np.int32),
             campaign_cdf=_pad_rows(campaign_cdf), campaign_first=np.array(campaign_first),
             brand_mean_price=np.array(mean_price),
+            year_start=year_start, day_cdf=_cdf(np.asarray(WEEKLY)[weekday]),
+            campaign_by_day_cdf=campaign_by_day,
         )
 
 
@@ -433,6 +479,9 @@ class Posts:
     table: pa.Table
     count: np.ndarray  # posts per creator
     brand_mix: np.ndarray  # (creator, brand): share of the creator's posts naming each brand
+    owner: np.ndarray  # per post: creator index (posts are grouped by creator)
+    day: np.ndarray  # per post: days since 1970-01-01
+    brand: np.ndarray  # per post: index into BRANDS
 
 
 def make_posts(rng: np.random.Generator, creators: Creators, catalogue: Catalogue) -> Posts:
@@ -484,7 +533,7 @@ def make_posts(rng: np.random.Generator, creators: Creators, catalogue: Catalogu
 
     brand_mix = np.zeros((n, len(BRANDS)))
     np.add.at(brand_mix, (owner, brand), 1)
-    return Posts(table, count, brand_mix / count[:, None])
+    return Posts(table, count, brand_mix / count[:, None], owner, day, brand)
 
 
 def _handle(name: str) -> str:
@@ -619,21 +668,66 @@ def campaigns_table(rng: np.random.Generator, catalogue: Catalogue, deals: Deals
 
 
 # ---------------------------------------------------------------------------------------------
+# The planted lift
+
+
+@dataclasses.dataclass(frozen=True)
+class PlantedLift:
+    share: np.ndarray  # per creator: share of its tracked rows that the posts caused
+    post_key: np.ndarray  # per post: creator index + cumulative share of the creator's lift (draws a post)
+
+
+def make_lift(rng: np.random.Generator, creators: Creators, posts: Posts, deals: Deals, lift: bool) -> PlantedLift:
+    """Each post's expected lift in days of its creator's baseline, and the resulting lift share."""
+    n = len(creators.ids)
+    tier = np.searchsorted([low for low, _ in TIER_BOUNDS[1:]], creators.followers, side="right")
+    fee = np.maximum(deals.post_fee, MIN_POST_FEE)
+    fee_factor = (fee / np.median(fee)) ** LIFT_FEE_EXPONENT
+    creator_effect = np.exp(rng.normal(0, LIFT_CREATOR_SIGMA, n))
+    recent = _recent_posts(posts.owner, posts.day)
+    gain = (LIFT_GAIN_DAYS * np.asarray(LIFT_TIER_FACTOR)[tier] * fee_factor * creator_effect)[posts.owner]
+    gain = gain / np.sqrt(1 + recent) if lift else np.zeros(len(posts.owner))
+    total_gain = np.bincount(posts.owner, weights=gain, minlength=n)
+    year_days = _day_number("12-31") - _day_number("01-01") + 1
+    share = total_gain / (year_days + total_gain)
+    within = np.cumsum(gain) - np.repeat(np.cumsum(total_gain) - total_gain, posts.count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        post_key = posts.owner + np.where(total_gain[posts.owner] > 0, within / total_gain[posts.owner], 1.0)
+    return PlantedLift(share=share, post_key=post_key)
+
+
+def _recent_posts(owner: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Per post: the creator's other posts in the LIFT_RECENT_DAYS days before its day."""
+    key = owner.astype(np.int64) * 1_000_000 + day  # days since 1970 stay far below a million
+    ordered = np.sort(key)
+    return (np.searchsorted(ordered, key, side="left")
+            - np.searchsorted(ordered, key - LIFT_RECENT_DAYS, side="left")).astype(float)
+
+
+# ---------------------------------------------------------------------------------------------
 # Tracked sales, streamed block by block
 
 
 class SalesTotals:
-    """Per-creator orders and revenue, summed while the blocks stream past (payouts need them)."""
+    """Per-creator orders and revenue, and per-post lifted orders and revenue (the truth), summed
+    while the blocks stream past (payouts and truth/lift.csv need them)."""
 
-    def __init__(self, creators: int):
+    def __init__(self, creators: int, posts: int = 0):
         self.orders = np.zeros(creators, dtype=np.int64)
         self.revenue_paise = np.zeros(creators, dtype=np.int64)  # integers: exact at any size
+        self.lift_orders = np.zeros(posts, dtype=np.int64)
+        self.lift_revenue_paise = np.zeros(posts, dtype=np.int64)
 
     def add(self, creator: np.ndarray, orders: np.ndarray, revenue_paise: np.ndarray) -> None:
         """Add one block of sales (creator index, orders, revenue in paise) to the totals."""
         size = len(self.orders)
         self.orders += np.bincount(creator, weights=orders, minlength=size).astype(np.int64)
         self.revenue_paise += np.bincount(creator, weights=revenue_paise, minlength=size).astype(np.int64)
+
+    def add_lift(self, post: np.ndarray, orders: np.ndarray, revenue_paise: np.ndarray) -> None:
+        size = len(self.lift_orders)
+        self.lift_orders += np.bincount(post, weights=orders, minlength=size).astype(np.int64)
+        self.lift_revenue_paise += np.bincount(post, weights=revenue_paise, minlength=size).astype(np.int64)
 
     @property
     def revenue(self) -> np.ndarray:
@@ -642,7 +736,7 @@ class SalesTotals:
 
 
 def tracking_blocks(seed: int, rows: int, creators: Creators, catalogue: Catalogue, deals: Deals,
-                    sales: SalesTotals):
+                    sales: SalesTotals, posts: Posts, planted: PlantedLift):
     """Yield tracking_data tables of up to BLOCK_ROWS rows each, adding them into sales."""
     id_width = max(8, len(str(rows)))
     user_pool = max(1, int(rows * USER_POOL_SHARE))
@@ -657,9 +751,13 @@ def tracking_blocks(seed: int, rows: int, creators: Creators, catalogue: Catalog
 
         creator = draw(deals.sales_cdf, rng.random(n))
         brand = draw(deals.brand_cdf[creator], rng.random(n))
+        day_of_year = draw(catalogue.day_cdf, rng.random(n))
+        lifted, post, day_of_year = _lifted(rng, creator, day_of_year, posts, planted, catalogue)
+        brand = np.where(lifted, posts.brand[post], brand)
         product = catalogue.product_first[brand] + draw(catalogue.product_cdf[brand], rng.random(n))
-        campaign = catalogue.campaign_first[brand] + draw(catalogue.campaign_cdf[brand], rng.random(n))
-        day = catalogue.campaign_start[campaign] + (rng.random(n) * catalogue.campaign_days[campaign]).astype(np.int32)
+        slot = draw(catalogue.campaign_by_day_cdf[brand, day_of_year], rng.random(n))
+        campaign = catalogue.campaign_first[brand] + slot
+        day = (catalogue.year_start + day_of_year).astype(np.int32)
 
         platform = creators.platform[creator]
         kind = draw(np.cumsum(SOURCE_KIND_SHARE), rng.random(n))  # the first SOURCES, or a platform name
@@ -673,6 +771,7 @@ def tracking_blocks(seed: int, rows: int, creators: Creators, catalogue: Catalog
         discount = rng.uniform(*DISCOUNT_RANGE, n)
         revenue_paise = np.rint(catalogue.product_price[product] * order_count * (1 - discount) * 100).astype(np.int64)
         sales.add(creator, order_count, revenue_paise)
+        sales.add_lift(post[lifted], order_count[lifted], revenue_paise[lifted])
 
         yield pa.table({
             "tracking_id": _numbered("TRK", np.arange(first + 1, first + n + 1), id_width),
@@ -686,6 +785,37 @@ def tracking_blocks(seed: int, rows: int, creators: Creators, catalogue: Catalog
             "orders": order_count,
             "revenue": revenue_paise / 100,  # integer paise / 100: the double nearest the 2-decimal amount
         }, schema=SCHEMAS["tracking_data"])
+
+
+def _lifted(rng: np.random.Generator, creator: np.ndarray, day_of_year: np.ndarray, posts: Posts,
+            planted: PlantedLift, catalogue: Catalogue):
+    """Which rows the posts caused, the post that caused each (valid where lifted) and the rows'
+    day of the year (a lifted row: its post's day + a decaying lag, folded to stay in the year)."""
+    n = len(creator)
+    lifted = rng.random(n) < planted.share[creator]
+    post = np.searchsorted(planted.post_key, creator + rng.random(n), side="right").clip(max=len(planted.post_key) - 1)
+    lag = np.floor(rng.exponential(DECAY_DAYS, n)).astype(np.int64)
+    post_day = posts.day[post] - catalogue.year_start if len(posts.day) else np.zeros(n, dtype=np.int64)
+    room = len(catalogue.day_cdf) - post_day
+    lifted_day = post_day + lag % np.maximum(room, 1)
+    return lifted, post, np.where(lifted, lifted_day, day_of_year)
+
+
+def write_truth(out_dir: Path, posts: Posts, sales: SalesTotals) -> Path:
+    """truth/lift.csv: post_id, influencer_id, true incremental orders and revenue (₹) of each post."""
+    folder = out_dir / "truth"
+    folder.mkdir(exist_ok=True)
+    table = pa.table({
+        "post_id": posts.table["post_id"], "influencer_id": posts.table["influencer_id"],
+        "true_incremental_orders": sales.lift_orders, "true_incremental_revenue": sales.lift_revenue_paise / 100,
+    }, schema=TRUTH_SCHEMA)
+    path = folder / "lift.csv"
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "wb") as out:
+        out.write((",".join(TRUTH_SCHEMA.names) + "\n").encode())
+        out.write(csv_bytes(table))
+    os.replace(partial, path)
+    return path
 
 
 def _coded(indices: np.ndarray, values: pa.Array) -> pa.DictionaryArray:

@@ -1,0 +1,10 @@
+"""Component ids of the /lift page, imported by its layout (pages/lift.py) and its callbacks."""
+WINDOW = "lift-window"
+KPIS = "lift-kpis"
+EMPTY = "lift-empty"
+BODY = "lift-body"
+METHOD_NOTE = "lift-method-note"
+POST = "lift-post"
+EVENT_CHART = "lift-event"
+INTERVAL_CHART = "lift-intervals"
+CREATOR_TABLE = "lift-creators"  # a table name (components.tables.table_id)

@@ -1,0 +1,358 @@
+"""Event windows against each creator's quiet days: the measured incremental revenue of posts.
+
+Pure numpy on a day × creator panel, so the import (warehouse/lift_tables.py), the validation
+harness (bench/lift.py) and the tests run exactly the same code. docs/metrics.md states the method,
+its assumptions and its sources; docs/incrementality.md how well it does on data with a known truth.
+
+Rules (each one named by a constant below):
+- a post's window is its day and the `window_days − 1` days after; a day in the windows of several
+  posts of one creator belongs to the latest of them (windows merge, nothing is counted twice);
+- a creator's quiet days are the days of its active span (the import: the whole period of dated
+  sales) that are neither in a window, nor in the GUARD_AFTER days after one (the tail of a slow decay), nor in
+  the GUARD_BEFORE days before a post (teasers);
+- weekday effects: one multiplicative index per weekday, from all creators' quiet days pooled
+  (each day's revenue against its creator's own quiet-day mean);
+- baseline per day of a creator = level × weekday index, level = its mean weekday-adjusted quiet-day
+  revenue, credibility-weighted towards its tier's pooled level when it has fewer than
+  FULL_CREDIBILITY_DAYS quiet days (Bühlmann-style limited-fluctuation credibility);
+- incremental revenue = Σ over window days of (actual − baseline);
+- interval: Politis & Romano's stationary bootstrap (arch.bootstrap.StationaryBootstrap, block
+  length from arch's optimal_block_length, Politis & White 2004) resamples days of the quiet-day
+  panel jointly for all creators. Each draw re-estimates every level (estimation error) and, from an
+  independent resample, the sum of the creator's first quiet-day deviations in resampled order,
+  as many as it has window days (the window's own day-to-day variation, skew included), so a draw
+  of a creator's incremental revenue is
+  window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from arch.bootstrap import StationaryBootstrap, optimal_block_length
+
+from metrics.settings import LIFT_WINDOW_CHOICES as WINDOW_CHOICES
+
+DEFAULT_WINDOW_DAYS = 14
+DEFAULT_CONFIDENCE = 0.90
+GUARD_BEFORE = 2  # days before a post that are not quiet
+GUARD_AFTER = 7  # days after a window that are not quiet
+FULL_CREDIBILITY_DAYS = 28  # quiet days from which a creator's own level stands alone
+DRAWS = 500
+SEED = 20_251_130
+
+
+@dataclasses.dataclass(frozen=True)
+class Panel:
+    """Daily attributed sales of C creators over D consecutive days, and their posts.
+
+    revenue, orders: (D, C) ₹ and orders per day; active: (D, C) bool, days the creator could sell;
+    weekday: (D,) 0 = Monday; post_creator, post_day: (P,) creator index and day index of each post
+    (a day index may lie outside [0, D): only its window days inside the panel count);
+    group: (C,) the pooling group (tier) of each creator, 0 … G − 1.
+    """
+    revenue: np.ndarray
+    orders: np.ndarray
+    active: np.ndarray
+    weekday: np.ndarray
+    post_creator: np.ndarray
+    post_day: np.ndarray
+    group: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class Estimate:
+    """Per creator (C,) and per post (P,) arrays of one window length; draws are (C, DRAWS) ₹.
+
+    Money in ₹, orders in orders, days in days. `creator_*` arrays: quiet_days, credibility (0–1),
+    level (₹ per weekday-adjusted day), level_orders, daily_low/daily_high (5 %/95 % of quiet days'
+    weekday-adjusted revenue, for the baseline band), window_days, window_revenue, window_orders,
+    baseline_revenue, baseline_orders, incremental_revenue, incremental_orders.
+    `post_*` arrays: the same window figures per post (posts share out their creator's merged window).
+    """
+    window_days: int
+    weekday_index: np.ndarray  # (7,) mean 1
+    block_length: float
+    creator: dict[str, np.ndarray]
+    post: dict[str, np.ndarray]
+    draws: np.ndarray
+
+
+def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
+    """(D, C) int: the post whose window holds each day (the latest post started on or before it
+    within window_days days), −1 outside every window."""
+    days, creators = panel.revenue.shape
+    pad = window_days  # posts up to window_days before the panel still reach into it
+    starts = np.full((days + pad, creators), -1, dtype=np.int64)
+    order = np.lexsort((np.arange(len(panel.post_day)), panel.post_day))
+    for post in order:  # later posts (and, on one day, later rows) overwrite earlier ones
+        row = panel.post_day[post] + pad
+        if 0 <= row < days + pad:
+            starts[row, panel.post_creator[post]] = post
+    has_start = starts >= 0
+    start_row = np.where(has_start, np.arange(days + pad)[:, None], -1)
+    last_start = np.maximum.accumulate(start_row, axis=0)
+    within = (last_start >= 0) & (np.arange(days + pad)[:, None] - last_start < window_days)
+    assigned = np.where(within, starts[np.maximum(last_start, 0), np.arange(creators)[None, :]], -1)
+    return assigned[pad:]
+
+
+def quiet_days(panel: Panel, window_days: int) -> np.ndarray:
+    """(D, C) bool: days of each creator's activity span far enough from all of its posts."""
+    days, creators = panel.revenue.shape
+    near = np.zeros((days + 1, creators), dtype=np.int64)
+    first = np.clip(panel.post_day - GUARD_BEFORE, 0, days)
+    last = np.clip(panel.post_day + window_days + GUARD_AFTER, 0, days)  # exclusive
+    np.add.at(near, (first, panel.post_creator), 1)
+    np.add.at(near, (last, panel.post_creator), -1)
+    return panel.active & (np.cumsum(near, axis=0)[:days] == 0)
+
+
+def weekday_index(revenue: np.ndarray, quiet: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """(7,) quiet-day revenue on each weekday over what each creator's own quiet-day mean would
+    give (so creators of different sizes and different quiet weekdays do not bias it), scaled to
+    a mean of 1; all 1 where a weekday has no quiet day or no quiet revenue (too little data)."""
+    counts = quiet.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = np.where(counts > 0, (revenue * quiet).sum(axis=0) / counts, 0.0)
+    actual = np.bincount(weekday, weights=(revenue * quiet).sum(axis=1), minlength=7)
+    expected = np.bincount(weekday, weights=(quiet * own[None, :]).sum(axis=1), minlength=7)
+    if (expected <= 0).any() or (actual <= 0).any():
+        return np.ones(7)
+    ratio = actual / expected
+    return ratio / ratio.mean()
+
+
+def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = DRAWS,
+             seed: int = SEED) -> Estimate:
+    """The event-window estimate of every creator and post, with `draws` bootstrap draws.
+
+    Deterministic for the same panel, window and seed. Raises ValueError for a window below 1 day.
+    """
+    if window_days < 1:
+        raise ValueError("window_days must be 1 or more")
+    assigned = assign_windows(panel, window_days)
+    quiet = quiet_days(panel, window_days)
+    index = weekday_index(panel.revenue, quiet, panel.weekday)
+    day_weight = index[panel.weekday]
+    in_window = assigned >= 0
+    q = quiet.astype(float)
+    adjusted = np.where(quiet, panel.revenue / day_weight[:, None], 0.0)
+    adjusted_orders = np.where(quiet, panel.orders / day_weight[:, None], 0.0)
+
+    levels = _pooled_levels(adjusted, adjusted_orders, q, panel.group)
+    window_weight = (in_window * day_weight[:, None]).sum(axis=0)  # Σ weekday index over window days
+    window_revenue = (panel.revenue * in_window).sum(axis=0)
+    window_orders = (panel.orders * in_window).sum(axis=0)
+    baseline_revenue = levels["level"] * window_weight
+    baseline_orders = levels["level_orders"] * window_weight
+    creator = {
+        "quiet_days": levels["quiet_days"], "credibility": levels["credibility"],
+        "level": levels["level"], "level_orders": levels["level_orders"],
+        "daily_low": _quiet_quantile(adjusted, quiet, 0.05), "daily_high": _quiet_quantile(adjusted, quiet, 0.95),
+        "days_in_window": in_window.sum(axis=0), "window_revenue": window_revenue, "window_orders": window_orders,
+        "baseline_revenue": baseline_revenue, "baseline_orders": baseline_orders,
+        "incremental_revenue": window_revenue - baseline_revenue,
+        "incremental_orders": window_orders - baseline_orders,
+    }
+    post = _per_post(panel, assigned, in_window, day_weight, levels)
+    block = block_length(adjusted, q, levels["own"])
+    draw_matrix = _draws(panel, adjusted, q, levels, window_weight, in_window, day_weight, block, draws, seed)
+    return Estimate(window_days, index, block, creator, post, draw_matrix + creator["incremental_revenue"][:, None])
+
+
+def _pooled_levels(adjusted: np.ndarray, adjusted_orders: np.ndarray, q: np.ndarray,
+                   group: np.ndarray) -> dict[str, np.ndarray]:
+    quiet_count = q.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = adjusted.sum(axis=0) / quiet_count
+        own_orders = adjusted_orders.sum(axis=0) / quiet_count
+    prior = _group_level(adjusted.sum(axis=0), quiet_count, group)
+    prior_orders = _group_level(adjusted_orders.sum(axis=0), quiet_count, group)
+    credibility = np.minimum(1.0, quiet_count / FULL_CREDIBILITY_DAYS)
+    return {
+        "quiet_days": quiet_count, "credibility": credibility, "own": np.nan_to_num(own),
+        "prior": prior, "spread": _group_spread(own, quiet_count, group),
+        "level": credibility * np.nan_to_num(own) + (1 - credibility) * prior,
+        "level_orders": credibility * np.nan_to_num(own_orders) + (1 - credibility) * prior_orders,
+    }
+
+
+def _group_level(sums: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """(C,) the pooled quiet-day level of each creator's group; of all creators where its group has
+    no quiet day; 0 where no creator has one."""
+    group_sums = np.bincount(group, weights=sums)
+    group_counts = np.bincount(group, weights=counts)
+    overall = sums.sum() / counts.sum() if counts.sum() else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        level = np.where(group_counts > 0, group_sums / group_counts, overall)
+    return level[group]
+
+
+def _group_spread(own: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """(C,) standard deviation of the levels of fully credible creators in each creator's group
+    (between-creator variation, added to the draws of pooled levels); 0 with fewer than two."""
+    full = counts >= FULL_CREDIBILITY_DAYS
+    spread = np.zeros(group.max() + 1 if len(group) else 0)
+    for g in np.unique(group):
+        members = own[full & (group == g)]
+        spread[g] = members.std(ddof=1) if len(members) > 1 else 0.0
+    return spread[group]
+
+
+def _quiet_quantile(adjusted: np.ndarray, quiet: np.ndarray, q: float) -> np.ndarray:
+    """(C,) the q-quantile (linear interpolation) of each creator's quiet-day values; NaN without any."""
+    ordered = np.sort(np.where(quiet, adjusted, np.inf), axis=0)  # quiet values first, ascending
+    count = quiet.sum(axis=0)
+    position = np.maximum(count - 1, 0) * q
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, np.maximum(count - 1, 0))
+    columns = np.arange(adjusted.shape[1])
+    low, high = ordered[below, columns], ordered[above, columns]
+    with np.errstate(invalid="ignore"):
+        value = low + (high - low) * (position - below)
+    return np.where(count > 0, np.where(below == above, low, value), np.nan)
+
+
+def _per_post(panel: Panel, assigned: np.ndarray, in_window: np.ndarray, day_weight: np.ndarray,
+              levels: dict) -> dict[str, np.ndarray]:
+    posts = len(panel.post_day)
+    rows, cols = np.nonzero(in_window)
+    owner = assigned[rows, cols]
+    weight = day_weight[rows]
+
+    def per_post(values):
+        return np.bincount(owner, weights=values, minlength=posts)
+
+    window_revenue = per_post(panel.revenue[rows, cols])
+    window_orders = per_post(panel.orders[rows, cols])
+    baseline_revenue = per_post(levels["level"][cols] * weight)
+    baseline_orders = per_post(levels["level_orders"][cols] * weight)
+    return {
+        "days_in_window": np.bincount(owner, minlength=posts), "window_revenue": window_revenue,
+        "window_orders": window_orders, "baseline_revenue": baseline_revenue, "baseline_orders": baseline_orders,
+        "incremental_revenue": window_revenue - baseline_revenue,
+        "incremental_orders": window_orders - baseline_orders,
+    }
+
+
+def block_length(adjusted: np.ndarray, q: np.ndarray, own: np.ndarray) -> float:
+    """Mean block length of the stationary bootstrap: arch's optimal_block_length (Politis & White
+    2004, Patton et al. 2009) of the summed quiet-day deviations, between 1 and a quarter of the days."""
+    deviations = (adjusted - own[None, :] * q).sum(axis=1)
+    days = len(deviations)
+    if days < 8 or not np.any(deviations):
+        return 1.0
+    optimal = float(optimal_block_length(deviations)["stationary"].iloc[0])
+    return float(np.clip(optimal if np.isfinite(optimal) else 1.0, 1.0, max(1.0, days / 4)))
+
+
+def _resampled_days(days: int, block: float, count: int, seed: int) -> np.ndarray:
+    """(count, D) day indices of `count` stationary-bootstrap resamples of the D days."""
+    bootstrap = StationaryBootstrap(block, np.arange(days), seed=np.random.default_rng(seed))
+    return np.stack([bootstrap.update_indices() for _ in range(count)]) if count else np.zeros((0, days), int)
+
+
+def _multiplicities(resamples: np.ndarray, days: int) -> np.ndarray:
+    """(R, D): how often each day appears in each resample."""
+    out = np.zeros((len(resamples), days))
+    np.add.at(out, (np.repeat(np.arange(len(resamples)), resamples.shape[1]), resamples.ravel()), 1.0)
+    return out
+
+
+def _window_noise(resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray,
+                  window_count: np.ndarray) -> np.ndarray:
+    """(R, C): per resample, the sum of each creator's weekday-adjusted quiet-day deviations over
+    its first window_count quiet days in the resampled order (scaled up where the resample holds
+    fewer): what its baseline could have done over a window of that length, skew included.
+    Only creators with window days are computed, on the rows a window can need."""
+    out = np.zeros((len(resamples), deviations.shape[1]))
+    needed = np.flatnonzero((window_count > 0) & quiet.any(axis=0))
+    if not len(needed):
+        return out
+    share = quiet[:, needed].mean(axis=0)
+    rows = int(min(quiet.shape[0], np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
+    picked_all, values, limit = quiet[:, needed], deviations[:, needed].astype(np.float32), window_count[needed]
+    for row, order in enumerate(resamples[:, :rows]):
+        picked = picked_all[order]
+        taken = picked & (np.cumsum(picked, axis=0, dtype=np.int32) <= limit[None, :])
+        found = taken.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(found > 0, limit / found, 0.0)
+        out[row, needed] = np.einsum("dc,dc->c", values[order], taken, dtype=np.float32) * scale
+    return out
+
+
+def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weight, block, draws, seed):
+    """(C, draws): bootstrap deviations of each creator's incremental revenue from its estimate."""
+    days, creators = adjusted.shape
+    if creators == 0 or draws == 0:
+        return np.zeros((creators, draws))
+    resamples = _resampled_days(days, block, 2 * draws, seed)
+    estimation = _multiplicities(resamples[:draws], days)
+    rng = np.random.default_rng([seed, 1])
+
+    own_star = _resampled_mean(estimation, adjusted, q, levels["own"])
+    group = panel.group
+    prior_star = _resampled_group_mean(estimation, adjusted, q, group, levels["prior"])
+    between = levels["spread"][None, :] * rng.standard_normal((draws, creators))
+    credibility = levels["credibility"][None, :]
+    level_star = credibility * own_star + (1 - credibility) * (prior_star + between)
+
+    window_count = in_window.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_weight = np.where(window_count > 0, window_weight / window_count, 0.0)
+    quiet = q > 0
+    own_noise = _window_noise(resamples[draws:], np.where(quiet, adjusted - levels["own"][None, :], 0.0), quiet,
+                              window_count)
+    # Creators with too few quiet days to resample their own noise take their group's typical
+    # day-to-day variation relative to the level (a normal draw with that spread).
+    relative_sd = _group_relative_sd(adjusted, q, group, levels)
+    pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
+    few = levels["quiet_days"] < 2
+    window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
+    deviation = -(level_star - levels["level"][None, :]) * window_weight[None, :] - window_noise * mean_weight[None, :]
+    return deviation.T
+
+
+def _resampled_mean(multiplicity: np.ndarray, adjusted: np.ndarray, q: np.ndarray,
+                    fallback: np.ndarray) -> np.ndarray:
+    """(R, C) mean quiet-day value of each creator in each resample (its estimate where a resample
+    holds none of its quiet days)."""
+    sums, counts = multiplicity @ adjusted, multiplicity @ q
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    return np.where(counts > 0, means, fallback[None, :])
+
+
+def _resampled_group_mean(multiplicity, adjusted, q, group, fallback):
+    groups = group.max() + 1
+    member = np.zeros((adjusted.shape[1], groups))
+    member[np.arange(adjusted.shape[1]), group] = 1.0
+    sums, counts = (multiplicity @ adjusted) @ member, (multiplicity @ q) @ member
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (sums / counts)[:, group]
+    return np.where(np.isfinite(means), means, fallback[None, :])
+
+
+def _group_relative_sd(adjusted, q, group, levels) -> np.ndarray:
+    """(C,) median coefficient of variation of quiet-day revenue among the fully credible creators
+    of each creator's group (0 without any)."""
+    full = levels["quiet_days"] >= FULL_CREDIBILITY_DAYS
+    values = np.where(q > 0, adjusted, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = np.nanstd(values[:, full], axis=0, ddof=1) / levels["own"][full] if full.any() else np.array([])
+    out = np.zeros(group.max() + 1 if len(group) else 0)
+    for g in np.unique(group):
+        members = cv[(group[full] == g) & np.isfinite(cv)] if full.any() else np.array([])
+        out[g] = float(np.median(members)) if len(members) else 0.0
+    return out[group]
+
+
+def interval(draws: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-tailed percentile interval of draws along the last axis: (low, high) in the draws' unit."""
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail], axis=-1)
+    return low, high

@@ -1,0 +1,56 @@
+"""Lift: what the posts caused, measured against each creator's quiet days, with intervals."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import lift_ids as ids
+from components.cards import chart_card, page_header, segmented
+from components.tables import metric_col, table_card, text_col
+
+dash.register_page(__name__, path="/lift", name="Lift", order=8,
+                   title="Lift · HealthKart Influencer ROI",
+                   description="Measured incremental revenue per post and creator, with intervals")
+
+WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in (7, 14, 28)]
+FLAT_ROW = {"hk-lift-flat": "params.data.verdict === 'not distinguishable from baseline'"}
+
+CREATOR_COLUMNS = [
+    text_col("influencer_id", "ID", width=100),
+    text_col("name", "Influencer", width=170),
+    text_col("platform", "Platform", width=110),
+    text_col("tier", "Tier", width=90),
+    metric_col("posts"),
+    metric_col("baseline_per_day"),
+    metric_col("window_revenue"),
+    metric_col("incremental_revenue"),
+    metric_col("incremental_revenue_low"),
+    metric_col("incremental_revenue_high"),
+    metric_col("spend"),
+    metric_col("incremental_roas"),
+    text_col("verdict", "Verdict", width=230),
+]
+
+
+def layout(**_query):
+    return html.Div([
+        page_header("Lift", "What the posts caused: sales in each post's window against the creator's own "
+                    "quiet days", tools=segmented(ids.WINDOW, WINDOW_OPTIONS, 14)),
+        html.Div(id=ids.EMPTY),
+        html.Div([
+            html.Div(id=ids.KPIS, className="hk-kpi-grid"),
+            html.Div(id=ids.METHOD_NOTE, className="hk-method-note mb-3"),
+            dbc.Row([
+                dbc.Col(chart_card("Post event", ids.EVENT_CHART, height=340,
+                                   subtitle="The creator's daily attributed revenue around the post; dashed: its "
+                                            "baseline; grey band: the range of its quiet days; shaded: the window",
+                                   tools=dcc.Dropdown(id=ids.POST, clearable=False, style={"minWidth": "320px"})),
+                        lg=7, className="mb-3"),
+                dbc.Col(chart_card("Incremental revenue by creator", ids.INTERVAL_CHART, height=340,
+                                   subtitle="Dot: estimate · bar: interval · grey: not distinguishable from baseline"),
+                        lg=5, className="mb-3"),
+            ], className="g-3"),
+            table_card("Lift per creator", ids.CREATOR_TABLE, CREATOR_COLUMNS,
+                       subtitle="Greyed rows: the interval includes 0 (not distinguishable from baseline)",
+                       grid_options={"rowClassRules": FLAT_ROW}, height=480),
+        ], id=ids.BODY),
+    ], className="hk-page-lift")

@@ -1,0 +1,212 @@
+"""Measured incrementality: the estimator on hand-computed panels, its invariants, the import path
+on a sample with a planted truth, the CLI, and a tiny run of the validation harness."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cli
+from bench import lift as harness
+from metrics import Filters, Settings, kpis
+from metrics.lift import lift_table, lift_totals
+from metrics.lift.method import Panel, estimate, interval
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
+
+WEEKDAY_PATTERN = np.array([70.0, 70, 70, 70, 70, 140, 140])  # mean 90 a day
+
+
+def panel(revenue: np.ndarray, posts: list[tuple[int, int]], group=None) -> Panel:
+    days, creators = revenue.shape
+    return Panel(revenue=revenue, orders=revenue / 10, active=np.ones_like(revenue, dtype=bool),
+                 weekday=np.arange(days) % 7, post_creator=np.array([c for c, _ in posts]),
+                 post_day=np.array([d for _, d in posts]),
+                 group=np.zeros(creators, dtype=np.int64) if group is None else np.asarray(group))
+
+
+def test_one_post_against_a_weekly_baseline_by_hand():
+    revenue = np.tile(WEEKDAY_PATTERN, 6)[:, None].copy()  # 42 days
+    revenue[20:27, 0] += 50  # the window of a post on day 20: 7 days, +₹50 each
+    result = estimate(panel(revenue, [(0, 20)]), window_days=7, draws=200)
+    # Quiet days: not in [20 − 2, 20 + 7 + 7) → 18 + 8 = 26; weekday index 70/90 and 140/90.
+    assert result.creator["quiet_days"][0] == 26
+    assert result.weekday_index == pytest.approx(WEEKDAY_PATTERN / 90)
+    assert result.creator["level"][0] == pytest.approx(90)
+    assert result.creator["baseline_revenue"][0] == pytest.approx(630)  # 5 × 70 + 2 × 140
+    assert result.creator["incremental_revenue"][0] == pytest.approx(350)
+    assert result.post["incremental_revenue"][0] == pytest.approx(350)
+    low, high = interval(result.draws[0])
+    assert low == pytest.approx(350) and high == pytest.approx(350)  # a noiseless baseline: no uncertainty
+
+
+def test_overlapping_windows_merge_and_the_latest_post_takes_the_shared_days():
+    revenue = np.tile(WEEKDAY_PATTERN, 8)[:, None].copy()  # 56 days
+    revenue[20:30, 0] += 50  # posts on days 20 and 23, 7-day windows: days 20–29 merged
+    result = estimate(panel(revenue, [(0, 20), (0, 23)]), window_days=7, draws=50)
+    assert result.creator["days_in_window"][0] == 10
+    assert result.creator["incremental_revenue"][0] == pytest.approx(500)
+    assert list(result.post["days_in_window"]) == [3, 7]
+    assert result.post["incremental_revenue"] == pytest.approx([150, 350])
+
+
+def test_few_quiet_days_pool_towards_the_tier():
+    days = 42
+    revenue = np.full((days, 2), 100.0)
+    revenue[:, 1] = 40.0
+    # Creator 1 posts on days 20 and 24: days 18–37 are not quiet, 22 are, so it leans on its tier.
+    posts = [(0, 20), (1, 20), (1, 24)]
+    result = estimate(panel(revenue, posts), window_days=7, draws=50)
+    quiet = result.creator["quiet_days"][1]
+    assert quiet == 22
+    credibility = quiet / 28
+    tier_level = (100 * result.creator["quiet_days"][0] + 40 * quiet) / (result.creator["quiet_days"][0] + quiet)
+    assert result.creator["credibility"][1] == pytest.approx(credibility)
+    assert result.creator["level"][1] == pytest.approx(credibility * 40 + (1 - credibility) * tier_level)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), window=st.sampled_from([7, 14, 28]))
+def test_parts_add_up_and_the_estimate_is_deterministic(seed, window):
+    rng = np.random.default_rng(seed)
+    data, _ = harness.simulate(harness.SCENARIOS[2], rng, creators=6, days=120)
+    first = estimate(data, window, draws=40)
+    again = estimate(data, window, draws=40)
+    per_creator = np.bincount(data.post_creator, weights=first.post["incremental_revenue"], minlength=6)
+    assert per_creator == pytest.approx(first.creator["incremental_revenue"])
+    assert first.post["incremental_revenue"].sum() == pytest.approx(first.creator["incremental_revenue"].sum())
+    np.testing.assert_array_equal(first.draws, again.draws)
+
+
+def test_zero_lift_intervals_include_zero():
+    totals_with_zero, creators_with_zero = [], []
+    for seed in range(20):
+        data, truth = harness.simulate(harness.SCENARIOS[0], np.random.default_rng([3, seed]), creators=12)
+        assert not truth.any()
+        result = estimate(data, draws=300)
+        low, high = interval(result.draws.sum(axis=0))
+        totals_with_zero.append(low <= 0 <= high)
+        c_low, c_high = interval(result.draws)
+        creators_with_zero.extend((c_low <= 0) & (0 <= c_high))
+    assert np.mean(totals_with_zero) >= 0.8
+    assert np.mean(creators_with_zero) >= 0.85
+
+
+def test_tiny_validation_harness_meets_its_targets_roughly():
+    zero = harness.evaluate(harness.SCENARIOS[0], reps=8, creators=12, draws=200)
+    lifted = harness.evaluate(harness.SCENARIOS[3], reps=8, creators=12, draws=200)
+    assert zero["creator_called_lift"] <= 0.15
+    assert 0.75 <= lifted["creator_coverage"] <= 1.0
+    assert abs(lifted["total_bias"]) < 0.1 * lifted["total_truth"]
+    assert "| lift 50 % |" in harness.markdown([lifted])
+
+
+# ---- the real import path on a sample with a planted truth
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lift")
+    generate_sample(root / "src", orders=20_000, seed=5)
+    import_dataset(root / "src", root / "wh.duckdb")
+    generate_sample(root / "flat", orders=20_000, seed=5, lift=False)
+    import_dataset(root / "flat", root / "flat.duckdb")
+    truth = pd.read_csv(root / "src" / "truth" / "lift.csv")
+    return Warehouse(root / "wh.duckdb"), Warehouse(root / "flat.duckdb"), truth, root
+
+
+def test_sample_writes_its_truth_beside_the_data_and_no_lift_plants_none(planted):
+    _, _, truth, root = planted
+    assert list(truth.columns) == ["post_id", "influencer_id", "true_incremental_orders", "true_incremental_revenue"]
+    assert truth["true_incremental_revenue"].sum() > 0
+    flat = pd.read_csv(root / "flat" / "truth" / "lift.csv")
+    assert (flat["true_incremental_orders"] == 0).all()
+
+
+def test_import_estimate_recovers_the_planted_truth(planted):
+    wh, _, truth, _ = planted
+    total = lift_totals(wh)
+    assert total["method"] == "event-window"
+    true_total = truth["true_incremental_revenue"].sum()
+    assert total["incremental_revenue_low"] <= true_total <= total["incremental_revenue_high"]
+    by_creator = lift_table(wh, "influencer")
+    true_by_creator = truth.groupby("influencer_id")["true_incremental_revenue"].sum()
+    covered = ((by_creator["incremental_revenue_low"] <= by_creator["influencer_id"].map(true_by_creator))
+               & (by_creator["influencer_id"].map(true_by_creator) <= by_creator["incremental_revenue_high"]))
+    assert covered.mean() >= 0.75
+
+
+def test_no_lift_sample_measures_nothing_distinguishable(planted):
+    _, flat, _, _ = planted
+    total = lift_totals(flat)
+    assert total["incremental_revenue_low"] <= 0 <= total["incremental_revenue_high"]
+
+
+@pytest.mark.parametrize("by", ["tier", "platform", "campaign", "brand", "post"])
+def test_parts_of_the_selection_add_up_to_its_total(planted, by):
+    wh, _, _, _ = planted
+    total = lift_totals(wh, Filters(platform=("Instagram", "YouTube")))
+    parts = lift_table(wh, by, Filters(platform=("Instagram", "YouTube")))
+    assert parts["incremental_revenue"].sum() == pytest.approx(total["incremental_revenue"])
+    assert (parts["incremental_revenue_low"] <= parts["incremental_revenue"]).all()
+    assert (parts["incremental_revenue"] <= parts["incremental_revenue_high"]).all()
+
+
+def test_brand_filter_shares_out_the_lift_of_each_window(planted):
+    wh, _, _, _ = planted
+    by_brand = lift_table(wh, "brand").set_index("brand")["incremental_revenue"]
+    for brand in ("MuscleBlaze", "Gritzo"):
+        assert lift_totals(wh, Filters(brand=(brand,)))["incremental_revenue"] == pytest.approx(by_brand[brand])
+
+
+def test_kpis_and_summary_carry_the_measured_figures(planted, monkeypatch, capsys):
+    wh, _, _, _ = planted
+    k = kpis(wh, Filters(), Settings(lift_window_days=28))
+    assert k["incrementality_method"] == "event-window" and k["incrementality_window_days"] == 28
+    assert k["incremental_roas"] == pytest.approx(k["incremental_revenue"] / k["spend"])
+    assert k["incremental_share"] == pytest.approx(k["incremental_revenue"] / k["revenue"])
+    assert k["incremental_roas_low"] <= k["incremental_roas"] <= k["incremental_roas_high"]
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    assert cli.main(["summary", "--json", "--lift-window", "7"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["incrementality_window_days"] == 7 and document["incrementality_confidence"] == 0.9
+    row = document["influencers_ranked"][0]
+    assert {"incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas"} <= set(row)
+    assert cli.main(["lift", "--by", "tier", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert sum(r["incremental_revenue"] for r in rows) == pytest.approx(lift_totals(wh)["incremental_revenue"])
+
+
+def test_data_without_posts_falls_back_to_the_assumed_baseline(seed1_wh):
+    k = kpis(seed1_wh)
+    assert k["incrementality_method"] == "assumed-baseline"
+    assert k["incrementality_reason"]
+    assert k["incremental_revenue"] == pytest.approx(k["revenue"] * (1 - k["baseline_share"]))
+    assert k["incremental_revenue_low"] is None
+
+
+def test_pdf_report_has_the_lift_section(planted, tmp_path):
+    import shutil
+    import subprocess
+
+    from reports import build_report
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    wh, _, _, _ = planted
+    pdf = build_report(wh, Filters(), Settings())
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+    k = kpis(wh)
+    from metrics import format as fmt
+
+    assert "Measured lift (14-day windows against each creator's quiet days)" in text
+    assert " ".join(f"{fmt.inr(k['incremental_revenue_low'])} to {fmt.inr(k['incremental_revenue_high'])}".split()) in text
+    assert "Lift per creator (largest first)" in text
+    top = lift_table(wh, "influencer").iloc[0]
+    assert " ".join(str(top["name"]).split()) in text

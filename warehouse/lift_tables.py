@@ -1,0 +1,173 @@
+"""Import-time tables of the measured incrementality (metrics/lift/method.py), one set per window
+length offered (7, 14, 28 days), so that no page recomputes the heavy part:
+
+- `lift_info`: per window: status (`measured` or `unsupported`), reason, first/last day of the
+  panel, weekday index, bootstrap block length, draws, seed;
+- `lift_creators`: per window and influencer_key: quiet days, credibility, baseline per day (₹ and
+  orders), the 5 %/95 % band of a quiet day, window days, window revenue/orders, baseline and
+  incremental revenue/orders;
+- `lift_posts`: per window and post (`post_no` = the post's rowid in `posts`): the same window figures;
+- `lift_draws`: per window, influencer_key and draw number: a bootstrap draw of the creator's
+  incremental revenue (₹);
+- `lift_mix`: per window, post and (brand, campaign, product): the attributed revenue of the post's
+  window days in that cell (how sale filters and per-campaign/brand views share a post's lift).
+
+Tiers for pooling use the default follower bounds (metrics.settings.Settings).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from metrics.lift.method import DRAWS, SEED, WINDOW_CHOICES, Panel, assign_windows, estimate, quiet_days
+from metrics.settings import DEFAULT_SETTINGS
+
+MIN_PANEL_DAYS = 28  # fewer days of dated sales cannot separate a baseline from a window
+MIN_QUIET_SALE_DAYS = 30  # creator-days with sales far from any post: fewer cannot estimate a baseline
+CREATOR_COLUMNS = ("quiet_days", "credibility", "level", "level_orders", "daily_low", "daily_high", "days_in_window",
+                   "window_revenue", "window_orders", "baseline_revenue", "baseline_orders", "incremental_revenue",
+                   "incremental_orders")
+POST_COLUMNS = ("days_in_window", "window_revenue", "window_orders", "baseline_revenue", "baseline_orders",
+                "incremental_revenue", "incremental_orders")
+
+
+def build_lift_tables(con) -> None:
+    """Create the lift_* tables in the import's connection (after the fact tables exist)."""
+    _create_empty(con)
+    panel, creators, posts, first_day, reason = load_panel(con)
+    for window in WINDOW_CHOICES:
+        if reason is None and not _has_window(panel, window):
+            reason_here = "no post lies in or just before the dated sales"
+        else:
+            reason_here = reason
+        if reason_here is not None:
+            con.execute("INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
+                        [window, reason_here, first_day, _last_day(first_day, panel)])
+            continue
+        quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
+        if quiet_sales < MIN_QUIET_SALE_DAYS:
+            con.execute("INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
+                        [window, f"too little history: {quiet_sales} creator-days with sales far from posts "
+                                 f"(at least {MIN_QUIET_SALE_DAYS} needed)", first_day, _last_day(first_day, panel)])
+            continue
+        result = estimate(panel, window)
+        _write(con, window, result, creators, posts, first_day, panel)
+    con.execute("CREATE TABLE lift_draws_sorted AS SELECT * FROM lift_draws ORDER BY window_days, influencer_key, draw")
+    con.execute("DROP TABLE lift_draws")
+    con.execute("ALTER TABLE lift_draws_sorted RENAME TO lift_draws")
+
+
+def _create_empty(con):
+    con.execute("""CREATE TABLE lift_info (window_days INTEGER, status VARCHAR, reason VARCHAR, first_day DATE,
+                   last_day DATE, weekday_index DOUBLE[], block_length DOUBLE, draws INTEGER, seed BIGINT)""")
+    con.execute("CREATE TABLE lift_creators (window_days INTEGER, influencer_key INTEGER, "
+                + ", ".join(f"{c} DOUBLE" for c in CREATOR_COLUMNS) + ")")
+    con.execute("CREATE TABLE lift_posts (window_days INTEGER, post_no BIGINT, influencer_key INTEGER, date DATE, "
+                + ", ".join(f"{c} DOUBLE" for c in POST_COLUMNS) + ")")
+    con.execute("CREATE TABLE lift_draws (window_days INTEGER, influencer_key INTEGER, draw SMALLINT, value FLOAT)")
+    con.execute("""CREATE TABLE lift_mix AS SELECT 0::INTEGER AS window_days, 0::BIGINT AS post_no, brand, campaign,
+                   product, 0::DOUBLE AS revenue FROM facts WHERE false""")
+
+
+def load_panel(con):
+    """(Panel, creators frame, posts frame, first day, reason or None): the day × creator panel of
+    dated attributed sales; reason says why the data cannot support a measurement."""
+    creators = con.execute("SELECT influencer_key, follower_count, known FROM influencers ORDER BY influencer_key").df()
+    span = con.execute("""SELECT min(date), max(date) FROM facts_day
+                          WHERE date IS NOT NULL AND (orders <> 0 OR revenue <> 0)""").fetchone()
+    posts = con.execute("""SELECT p.rowid AS post_no, i.influencer_key, p.date FROM posts p
+                           JOIN influencers i USING (influencer_id) WHERE p.date IS NOT NULL ORDER BY p.rowid""").df()
+    if span[0] is None:
+        return None, creators, posts, None, "no dated sales"
+    first_day, last_day = pd.Timestamp(span[0]), pd.Timestamp(span[1])
+    days = (last_day - first_day).days + 1
+    if days < MIN_PANEL_DAYS:
+        return None, creators, posts, first_day.date(), f"only {days} days of dated sales (at least {MIN_PANEL_DAYS} needed)"
+    if posts.empty:
+        return None, creators, posts, first_day.date(), "no dated posts"
+    sales = con.execute("""SELECT influencer_key, date, sum(orders) AS orders, sum(revenue) AS revenue
+                           FROM facts_day WHERE date IS NOT NULL GROUP BY ALL""").df()
+    index = {key: n for n, key in enumerate(creators["influencer_key"])}
+    column = sales["influencer_key"].map(index).to_numpy()
+    row = (pd.to_datetime(sales["date"]) - first_day).dt.days.to_numpy()
+    revenue = np.zeros((days, len(creators)))
+    orders = np.zeros((days, len(creators)))
+    np.add.at(revenue, (row, column), sales["revenue"].to_numpy(dtype=float))
+    np.add.at(orders, (row, column), sales["orders"].to_numpy(dtype=float))
+    post_creator = posts["influencer_key"].map(index).to_numpy()
+    post_day = (pd.to_datetime(posts["date"]) - first_day).dt.days.to_numpy()
+    # Every creator is taken to be active over the whole period of dated sales: a span from its
+    # own first to last sale would make its endpoints sales by construction, and the days after
+    # its last sale (often a post's window) would sit outside its baseline.
+    active = np.ones((days, len(creators)), dtype=bool)
+    followers = creators["follower_count"].where(creators["known"])
+    group = np.array([_tier_number(f) for f in followers])
+    weekday = ((np.arange(days) + first_day.day_of_week) % 7).astype(np.int64)
+    panel = Panel(revenue=revenue, orders=orders, active=active, weekday=weekday,
+                  post_creator=post_creator.astype(np.int64), post_day=post_day.astype(np.int64), group=group)
+    return panel, creators, posts, first_day.date(), None
+
+
+def _tier_number(followers) -> int:
+    names = ("Nano", "Micro", "Mid", "Macro", "Mega")
+    return 5 if pd.isna(followers) else names.index(DEFAULT_SETTINGS.tier_of(followers))
+
+
+def _has_window(panel: Panel, window: int) -> bool:
+    days = panel.revenue.shape[0]
+    return bool(((panel.post_day > -window) & (panel.post_day < days)).any())
+
+
+def _last_day(first_day, panel):
+    if first_day is None or panel is None:
+        return None
+    return first_day + pd.Timedelta(days=panel.revenue.shape[0] - 1)
+
+
+def _write(con, window, result, creators, posts, first_day, panel):
+    con.execute("INSERT INTO lift_info VALUES (?, 'measured', NULL, ?, ?, ?, ?, ?, ?)",
+                [window, first_day, _last_day(first_day, panel), [float(x) for x in result.weekday_index],
+                 result.block_length, DRAWS, SEED])
+    creator_table = pa.table({"window_days": pa.array(np.full(len(creators), window), pa.int32()),
+                              "influencer_key": pa.array(creators["influencer_key"].to_numpy(), pa.int32()),
+                              **{c: np.asarray(result.creator[c], dtype=float) for c in CREATOR_COLUMNS}})
+    con.register("lift_creator_rows", creator_table)
+    con.execute("INSERT INTO lift_creators SELECT * FROM lift_creator_rows")
+    post_table = pa.table({"window_days": pa.array(np.full(len(posts), window), pa.int32()),
+                           "post_no": posts["post_no"].to_numpy(),
+                           "influencer_key": pa.array(posts["influencer_key"].to_numpy(), pa.int32()),
+                           "date": pa.array(pd.to_datetime(posts["date"]).dt.date),
+                           **{c: np.asarray(result.post[c], dtype=float) for c in POST_COLUMNS}})
+    con.register("lift_post_rows", post_table)
+    con.execute("INSERT INTO lift_posts SELECT * FROM lift_post_rows")
+    draws = result.draws.shape[1]
+    draw_table = pa.table({
+        "window_days": pa.array(np.full(result.draws.size, window), pa.int32()),
+        "influencer_key": pa.array(np.repeat(creators["influencer_key"].to_numpy(), draws), pa.int32()),
+        "draw": pa.array(np.tile(np.arange(draws), len(creators)), pa.int16()),
+        "value": pa.array(result.draws.ravel().astype(np.float32)),
+    })
+    con.register("lift_draw_rows", draw_table)
+    con.execute("INSERT INTO lift_draws SELECT * FROM lift_draw_rows")
+    _write_mix(con, window, panel, posts, creators, first_day)
+    for name in ("lift_creator_rows", "lift_post_rows", "lift_draw_rows"):
+        con.unregister(name)
+
+
+def _write_mix(con, window, panel, posts, creators, first_day):
+    """Each post's window days, joined to the fact cells of its creator on those days."""
+    assigned = assign_windows(panel, window)
+    rows, columns = np.nonzero(assigned >= 0)
+    days = pd.to_datetime(first_day) + pd.to_timedelta(rows, unit="D")
+    window_days = pa.table({
+        "post_no": posts["post_no"].to_numpy()[assigned[rows, columns]],
+        "influencer_key": pa.array(creators["influencer_key"].to_numpy()[columns], pa.int32()),
+        "date": pa.array(days.date),
+    })
+    con.register("lift_window_day_rows", window_days)
+    con.execute("""INSERT INTO lift_mix
+                   SELECT ?, w.post_no, f.brand, f.campaign, f.product, sum(f.revenue)
+                   FROM lift_window_day_rows w JOIN facts f USING (influencer_key, date)
+                   WHERE f.revenue <> 0 GROUP BY ALL""", [window])
+    con.unregister("lift_window_day_rows")
