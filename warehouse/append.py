@@ -81,9 +81,10 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
 
 
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
-    by_role, _unused, problems = discover(folder)
-    for problem in problems:
-        if problem.file != str(folder):  # "no influencers file": an appended month needs none
+    found = discover(folder)
+    by_role = found.files
+    for problem in found.errors:
+        if problem.file not in (str(folder), folder.name):  # "no influencers file": an appended month needs none
             errors.add(problem)
     staged: dict[str, SourceFile] = {}
     for role, path in by_role.items():
