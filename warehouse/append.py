@@ -83,7 +83,7 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
     found = discover(folder)
     for problem in found.errors:
-        if problem.file != str(folder):  # "no influencers file": an appended month needs none
+        if problem.file not in (str(folder), folder.name):  # "no influencers file": an appended month needs none
             errors.add(problem)
     staged: dict[str, SourceFile] = {}
     for role, path in found.files.items():
