@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import build
+from warehouse import build, store_orders
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
@@ -34,6 +34,7 @@ class ImportReport:
     warnings: list[Problem]
     warning_count: int
     db_path: str | None = None  # None when only validated
+    store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
 
     def summary_lines(self) -> list[str]:
         lines = [f"{role}: {name} ({self.rows.get(role, 0):,} rows)" for role, name in self.files.items()]
@@ -42,6 +43,8 @@ class ImportReport:
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
+        if self.store_orders:
+            lines += store_orders.mapping_lines(self.store_orders)
         return lines
 
 
@@ -89,6 +92,7 @@ def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | N
 
 def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None) -> ImportReport:
     by_role, unused, problems = discover(source_dir)
+    store = store_orders.claim(source_dir, by_role, unused, problems)
     errors, warnings = Findings(), Findings()
     for problem in problems:
         errors.add(problem)
@@ -101,6 +105,9 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
             sources[role] = source
     for source in sources.values():
         check_values(connection, source, errors)
+    mapping = None
+    if store is not None and not errors:  # checked by store_orders itself: refunds are negative rows
+        sources["tracking"], mapping = store_orders.stage(connection, store, errors, warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 
@@ -121,6 +128,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
         rows={role: s.rows for role, s in sources.items()},
         warnings=warnings.problems,
         warning_count=warnings.total,
+        store_orders=mapping,
     )
     if not persist:
         return report
@@ -160,7 +168,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str):
         "has_user_ids": bool(counts[4]),
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
-        "files": report.files, "unused_files": report.unused_files,
+        "files": report.files, "unused_files": report.unused_files, "store_orders": report.store_orders,
         "warnings": report.warning_count,
         "warning_lines": [str(w) for w in report.warnings],
     }
