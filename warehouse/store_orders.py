@@ -211,6 +211,12 @@ def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Find
     _attribute_orders(connection, staged)
     _build_sales(connection, staged)
     report = _mapping_report(connection, staged)
+    if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
+        errors.add(Problem(files.exports[0].name, None, staged.shown.get("codes"), None,
+                           f"no sale carries a code of {report['code_map']}: nothing to attribute "
+                           f"({_orders(report['sales_orders'])}, {_orders(report['unattributed_orders'])} with "
+                           "unknown codes)"))
+        return None, None
     _warn(report, staged, warnings)
     # rows: the export's line items, as a person counts the file's rows
     source = SourceFile(role="tracking", path=files.exports[0], table="store_sales", first_line=2,
@@ -583,9 +589,6 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
         warnings.add(Problem(name, None, staged.shown.get("codes"), None,
                              f"{_orders(report['conflicting_codes_orders'])} carry codes of two or more creators: "
                              "each goes to the creator of its first known code"))
-    if report["attributed_orders"] == 0:
-        warnings.add(Problem(name, None, staged.shown.get("codes"), None,
-                             f"no order carries a code of {report['code_map']}: no sales are attributed"))
     if report["currency"] != DATA_CURRENCY:
         warnings.add(Problem(name, None, staged.shown.get("currency"), report["currency"],
                              "amounts are not in INR: they are shown with ₹; payouts must be in the same currency"))
