@@ -182,18 +182,26 @@ def test_bad_order_fields_are_named_by_row_and_column(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
 
     def edit(row):
-        if row["Name"] == "#1004":
-            row["Total"] = "eight hundred"
         if row["Name"] == "#1007":
             row["Created at"] = ""
         if row["Lineitem name"] == "HKVitals Fish Oil":
             row["Lineitem quantity"] = "1.5"
+        if row["Name"] == "#1005":
+            row["Total"] = "200.00"
+            row["Taxes"] = "250.00"
     rewrite(folder / "orders_export_1.csv", edit)
     assert refused(folder) == [
         "orders_export_1.csv, row 3, column Lineitem quantity: quantity must be a whole number, 0 or more (value '1.5')",
         "orders_export_1.csv, row 10, column Created at: missing order date (read from the order's first row)",
-        "orders_export_1.csv, row 6, column Total: not a number (value 'eight hundred')",
+        "orders_export_1.csv, row 7, column Total: total is less than Shipping + Taxes: the order's "
+        "merchandise value would be negative (value '200')",
     ]
+
+
+def test_an_unreadable_amount_is_named(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    rewrite(folder / "orders_export_1.csv", lambda r: r.update(Total="eight hundred") if r["Name"] == "#1004" else None)
+    assert refused(folder) == ["orders_export_1.csv, row 6, column Total: not a number (value 'eight hundred')"]
 
 
 def test_a_store_export_beside_tracking_data_is_refused(store_dir, tmp_path, traps_dir):

@@ -83,6 +83,7 @@ ORDER_LEVEL = ("created", "email", "customer", "status", "cancelled_at", "curren
                "note_attributes")
 MONEY = ("subtotal", "shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded",
          "price", "line_value")
+NUMBERS = MONEY + ("quantity",)
 
 CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code", "code")
 CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
@@ -226,42 +227,78 @@ def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Find
 
 
 def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged | None:
-    """All export files into `store_raw` (text, in file order); fields by their canonical names."""
+    """All export files into `store_raw` (file order), fields by their canonical names, amounts and
+    quantities as DOUBLE. Typed first, the fast path for clean files; a value that does not parse
+    sends the files down the text path, where each unreadable amount is named."""
     wanted = STORES[files.store]
-    first_fields: dict[str, str] | None = None
-    shown: dict[str, str] = {}
-    offsets: list[tuple[int, Path]] = []
-    rows = 0
-    for number, (path, header) in enumerate(zip(files.exports, files.headers)):
+    positions = []
+    for path, header in zip(files.exports, files.headers):
         position = _positions(header, wanted)
         missing = [field for field in REQUIRED[files.store] if field not in position]
+        for field in missing:
+            errors.add(Problem(path.name, 1, " or ".join(_titles(wanted[field])), None,
+                               f"missing required column of a {files.store} order export"))
         if missing:
-            for field in missing:
-                errors.add(Problem(path.name, 1, " or ".join(_titles(wanted[field])), None,
-                                   f"missing required column of a {files.store} order export"))
             return None
-        if first_fields is not None and set(position) != set(first_fields):
+        if positions and set(position) != set(positions[0]):
             errors.add(Problem(path.name, 1, None, None,
                                f"columns differ from {files.exports[0].name}: export all files with the same columns"))
             return None
-        first_fields = {field: field for field in position}
-        shown.update({field: header[i] for field, i in position.items()})
-        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-        columns = ", ".join(f"c{i} AS {field}" for field, i in position.items())
+        positions.append(position)
+    shown = {field: files.headers[0][i] for field, i in positions[0].items()}
+    staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
+    for typed in (True, False):
+        try:
+            staged.offsets = _read_exports(connection, files, positions, typed)
+            break
+        except duckdb.Error as error:
+            if not typed:
+                errors.add(Problem(files.exports[0].name, None, None, None,
+                                   f"unreadable file: {str(error).splitlines()[0]}"))
+                return None
+    total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
+    ends = [first for first, _ in staged.offsets[1:]] + [total]
+    for (first, path), end in zip(staged.offsets, ends):
+        if end == first:
+            errors.add(Problem(path.name, None, None, None, "file has a header but no data rows"))
+            return None
+    if not typed and not _numbers_from_text(connection, staged, errors):
+        return None
+    return staged
+
+
+def _read_exports(connection, files: StoreFiles, positions: list[dict[str, int]], typed: bool) -> list[tuple[int, Path]]:
+    offsets, rows = [], 0
+    for number, (path, header, position) in enumerate(zip(files.exports, files.headers, positions)):
+        types = {i: "VARCHAR" for i in range(len(header))}
+        if typed:
+            types.update({i: "DOUBLE" for field, i in position.items() if field in NUMBERS})
+        spec = ", ".join(f"'c{i}': '{t}'" for i, t in types.items())
+        columns = ", ".join(f"c{i} AS {field}" for field, i in sorted(position.items(), key=lambda item: item[0]))
         reader = (f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
                   "auto_detect=false, encoding='utf-8', null_padding=true)")
         statement = "CREATE OR REPLACE TEMP TABLE store_raw AS" if number == 0 else "INSERT INTO store_raw"
-        try:
-            connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(path)])
-        except duckdb.Error as error:
-            errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
-            return None
+        connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(path)])
         offsets.append((rows, path))
         rows = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
-        if rows == offsets[-1][0]:
-            errors.add(Problem(path.name, None, None, None, "file has a header but no data rows"))
-            return None
-    return _Staged(files, first_fields or {}, shown, offsets)
+    return offsets
+
+
+def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
+    """Name every amount or quantity that is not a number, then type them (NUMBER_SQL: grouping,
+    ₹ and spaces allowed)."""
+    numbers = [field for field in staged.fields if field in NUMBERS]
+    before = errors.total
+    connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
+    _run_checks(connection, staged, errors, "store_rows",
+                [(field, f"{_present(field)} AND {NUMBER_SQL.format(col=field)} IS NULL", "not a number")
+                 for field in numbers])
+    if errors.total > before:
+        return False
+    typed = ", ".join(f"CAST({NUMBER_SQL.format(col=field)} AS DOUBLE) AS {field}" for field in numbers)
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE store_raw AS SELECT * REPLACE ({typed}) FROM store_raw "
+                       "ORDER BY rowid")
+    return True
 
 
 def _positions(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -337,16 +374,12 @@ def _present(column: str) -> str:
     return f"({column} IS NOT NULL AND trim({column}) <> '')"
 
 
-def _number(column: str) -> str:
-    return NUMBER_SQL.format(col=column)
-
-
 def _line_value(staged: _Staged, table: str = "") -> str:
     """SQL of a line's value (price × quantity, or the export's line subtotal)."""
     prefix = f"{table}." if table else ""
-    product = f"{_number(prefix + 'price')} * {_number(prefix + 'quantity')}" if "price" in staged.fields else "NULL"
+    product = f"{prefix}price * {prefix}quantity" if "price" in staged.fields else "NULL"
     if "line_value" in staged.fields:
-        return f"COALESCE({_number(prefix + 'line_value')}, {product})"
+        return f"COALESCE({prefix}line_value, {product})"
     return product
 
 
@@ -356,44 +389,45 @@ def _where(staged: _Staged, rowid: int) -> tuple[str, int]:
     return path.name, rowid - first + 2
 
 
-def _record(connection, staged: _Staged, errors: Findings, table: str, field: str, condition: str, reason: str):
-    """Every row of `table` (rowid = the export's row) matching `condition` is an error in `field`."""
-    total = connection.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]
-    if not total:
+def _run_checks(connection, staged: _Staged, errors: Findings, table: str, checks: list[tuple[str, str, str]]):
+    """Each row of `table` (row_no = the export's row) matching a check's condition is an error in
+    its field: one scan counts them all; examples are fetched only for checks that fail."""
+    if not checks:
         return
-    examples = connection.execute(
-        f"SELECT row_no, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20").fetchall()
-    for row_no, value in examples:
-        name, line = _where(staged, int(row_no))
-        errors.add(Problem(name, line, staged.shown.get(field, field), value, reason), 0)
-    errors.total += total
+    counts = connection.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {condition})"
+                                                      for _, condition, _ in checks) + f" FROM {table}").fetchone()
+    for (field, condition, reason), total in zip(checks, counts):
+        if not total:
+            continue
+        examples = connection.execute(
+            f"SELECT row_no, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20").fetchall()
+        for row_no, value in examples:
+            name, line = _where(staged, int(row_no))
+            shown = None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+            errors.add(Problem(name, line, staged.shown.get(field, field), shown, reason), 0)
+        errors.total += total
 
 
 def _check_lines(connection, staged: _Staged, errors: Findings):
-    """Line fields present on every row: an order number, a whole quantity ≥ 0, a readable price."""
+    """Line fields present on every row: an order number, a whole quantity ≥ 0, a price ≥ 0."""
     connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
     checks = [("order_ref", f"NOT {_present('order_ref')}", "missing order number (line items are grouped by it)"),
-              ("quantity", f"{_present('quantity')} AND {_number('quantity')} IS NULL", "not a number"),
-              ("quantity", f"{_number('quantity')} < 0 OR {_number('quantity')} <> floor({_number('quantity')})",
-               "quantity must be a whole number, 0 or more")]
-    for field in ("price", "line_value"):
-        if field in staged.fields:
-            checks.append((field, f"{_present(field)} AND {_number(field)} IS NULL", "not a number"))
-            checks.append((field, f"{_number(field)} < 0", "negative value"))
-    for field, condition, reason in checks:
-        _record(connection, staged, errors, "store_rows", field, condition, reason)
+              ("quantity", "quantity IS NULL", "missing quantity"),
+              ("quantity", "quantity < 0 OR quantity <> floor(quantity)", "quantity must be a whole number, 0 or more")]
+    checks += [(field, f"{field} < 0", "negative value") for field in ("price", "line_value") if field in staged.fields]
+    _run_checks(connection, staged, errors, "store_rows", checks)
 
 
 def _group_orders(connection, staged: _Staged):
     """One row per order: its first row (where order-level fields are read), its line items'
-    total value and its lead line (largest value, first in the file on ties)."""
+    total value and its lead line (largest value, first in the file on ties). Order numbers are
+    compared as written."""
     value = _line_value(staged)
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_groups AS
-        SELECT trim(order_ref) AS order_key, min(rowid) AS first_row, count(*) AS line_rows,
-               sum(line_value) AS lines_value, {LEAD_ROW.format(value='COALESCE(line_value, 0)')} AS lead_row
-        FROM (SELECT rowid, order_ref, {value} AS line_value FROM store_raw WHERE {_present('order_ref')})
-        GROUP BY 1""")
+        SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
+               {LEAD_ROW.format(value='COALESCE(line_value, 0)')} AS lead_row
+        FROM (SELECT rowid, order_ref, {value} AS line_value FROM store_raw) GROUP BY 1""")
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_first_rows AS
@@ -402,24 +436,20 @@ def _group_orders(connection, staged: _Staged):
 
 
 def _check_orders(connection, staged: _Staged, errors: Findings):
-    """Order-level fields on each order's first row: a readable date and total, amounts ≥ 0."""
+    """Order-level fields on each order's first row: a readable date, a total, amounts ≥ 0, and a
+    total that holds at least its shipping and taxes."""
     checks = [("created", f"NOT {_present('created')}", "missing order date (read from the order's first row)"),
               ("created", f"{_present('created')} AND {_date('created')} IS NULL",
                "unreadable order date (expected YYYY-MM-DD…)"),
-              ("total", f"NOT {_present('total')}", "missing order total (read from the order's first row)")]
-    for field in MONEY:
-        if field in staged.fields and field in ORDER_LEVEL:
-            checks.append((field, f"{_present(field)} AND {_number(field)} IS NULL", "not a number"))
-            checks.append((field, f"{_number(field)} < 0", "negative value"))
-    for field, condition, reason in checks:
-        _record(connection, staged, errors, "store_first_rows", field, condition, reason)
+              ("total", "total IS NULL", "missing order total (read from the order's first row)")]
+    checks += [(field, f"{field} < 0", "negative value") for field in MONEY
+               if field in staged.fields and field in ORDER_LEVEL]
     parts = [p for p in NOT_MERCHANDISE[staged.files.store] if p in staged.fields]
     if parts:
-        beside = " + ".join(f"COALESCE({_number(p)}, 0)" for p in parts)
-        _record(connection, staged, errors, "store_first_rows", "total",
-                f"{_number('total')} < {beside} - 0.005",
-                f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
-                "value would be negative")
+        checks.append(("total", f"total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
+                       f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
+                       "value would be negative"))
+    _run_checks(connection, staged, errors, "store_first_rows", checks)
 
 
 def _date(column: str) -> str:
@@ -438,18 +468,18 @@ def _type_orders(connection, staged: _Staged):
     not_sale = f"{status} IN ({', '.join(repr(s) for s in NOT_SALES[store])})"
     if "cancelled_at" in staged.fields:
         not_sale += f" OR {_present('cancelled_at')}"
-    beside = " + ".join(f"COALESCE({_number(p)}, 0)" for p in NOT_MERCHANDISE[store] if p in staged.fields) or "0"
-    refunded = _opt(staged, "refunded", _number("{col}"))
+    beside = " + ".join(f"COALESCE({p}, 0)" for p in NOT_MERCHANDISE[store] if p in staged.fields) or "0"
+    refunded = _opt(staged, "refunded", "{col}")
     salt = secrets.token_hex(16)  # per import, never stored: hashes cannot be linked back to an e-mail
     email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
     customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, order_key, line_rows, lines_value, lead_row, {_date('created')} AS date,
+            SELECT row_no, order_ref, line_rows, lines_value, lead_row, {_date('created')} AS date,
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
                    {_opt(staged, 'currency', "NULLIF(upper(trim({col})), '')")} AS currency,
-                   {_number('total')} AS total, {_number('total')} - ({beside}) AS revenue, {refunded} AS refunded,
+                   total, total - ({beside}) AS revenue, {refunded} AS refunded,
                    CASE WHEN {email} IS NOT NULL THEN sha256(? || 'e:' || {email})
                         WHEN {customer} IS NOT NULL THEN sha256(? || 'c:' || {customer}) END AS user_id,
                    {_codes(staged)} AS codes,
@@ -470,7 +500,10 @@ def _codes(staged: _Staged) -> str:
         return "CAST([] AS VARCHAR[])"
     listed = ("CASE WHEN codes ILIKE '%code:%' THEN regexp_extract_all(codes, 'code:([^|;]+)', 1) "
               "ELSE string_split_regex(codes, '[,;]') END")
-    return f"list_filter(list_transform(COALESCE({listed}, []), lambda x: trim(x)), lambda x: x <> '')"
+    several = f"list_filter(list_transform(COALESCE({listed}, []), lambda x: trim(x)), lambda x: x <> '')"
+    # one code, most orders: no list functions per row
+    return (f"CASE WHEN codes IS NULL OR trim(codes) = '' THEN CAST([] AS VARCHAR[]) "
+            f"WHEN codes ILIKE '%code:%' OR regexp_matches(codes, '[,;]') THEN {several} ELSE [trim(codes)] END")
 
 
 def _utm(staged: _Staged) -> str:
@@ -493,28 +526,35 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
 
 
 def _attribute_orders(connection, staged: _Staged):
-    """`store_attribution`: per order with codes, the creator of its first known code (and how many
-    codes and distinct creators it named); orders without a known code by their UTM source."""
+    """`store_orders_attributed`: each order with the creator of its first known code (an order
+    with one code, most of them, is a plain join), how many codes and distinct creators it named,
+    and, without a known code, the creator of its UTM source."""
     connection.execute("""
-        CREATE OR REPLACE TEMP TABLE store_attribution AS
+        CREATE OR REPLACE TEMP TABLE store_multi_codes AS
         WITH listed AS (
             SELECT row_no, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
-            FROM store_order_facts WHERE is_sale AND len(codes) > 0)
-        SELECT l.row_no, count(*) AS codes, count(DISTINCT m.influencer_id) AS creators,
+            FROM store_order_facts WHERE is_sale AND len(codes) > 1)
+        SELECT l.row_no, count(DISTINCT m.influencer_id) AS creators,
                arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
-               arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign,
-               arg_min(l.code, l.position) AS first_code
+               arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
         FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
         GROUP BY 1""")
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_orders_attributed AS
-        SELECT o.*, COALESCE(a.codes, 0) AS code_count, COALESCE(a.creators, 0) AS creators, a.first_code,
-               COALESCE(a.influencer_id, u.influencer_id) AS influencer_id,
-               CASE WHEN a.influencer_id IS NOT NULL THEN a.campaign ELSE u.campaign END AS campaign,
-               CASE WHEN a.influencer_id IS NOT NULL THEN '{CODE_SOURCE}'
+        WITH coded AS (
+            SELECT o.*, len(o.codes) AS code_count,
+                   CASE WHEN len(o.codes) > 1 THEN a.creators ELSE (m.influencer_id IS NOT NULL)::BIGINT END AS creators,
+                   CASE WHEN len(o.codes) > 1 THEN a.influencer_id ELSE m.influencer_id END AS code_creator,
+                   CASE WHEN len(o.codes) > 1 THEN a.campaign ELSE m.campaign END AS code_campaign
+            FROM store_order_facts o
+            LEFT JOIN code_map m ON m.key = CASE WHEN len(o.codes) = 1 THEN lower(o.codes[1]) END
+            LEFT JOIN store_multi_codes a USING (row_no))
+        SELECT c.* EXCLUDE (code_creator, code_campaign),
+               COALESCE(c.code_creator, u.influencer_id) AS influencer_id,
+               CASE WHEN c.code_creator IS NOT NULL THEN c.code_campaign ELSE u.campaign END AS campaign,
+               CASE WHEN c.code_creator IS NOT NULL THEN '{CODE_SOURCE}'
                     WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
-        FROM store_order_facts o LEFT JOIN store_attribution a USING (row_no)
-        LEFT JOIN utm_map u ON u.key = o.utm AND a.influencer_id IS NULL""")
+        FROM coded c LEFT JOIN utm_map u ON u.key = c.utm""")
 
 
 def _build_sales(connection, staged: _Staged):
@@ -530,7 +570,7 @@ def _build_sales(connection, staged: _Staged):
                    {brand} AS brand, o.source, r.rowid = o.lead_row AS is_lead, o.user_id, o.revenue, o.refund,
                    CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows
                    END AS share
-            FROM store_raw r JOIN store_orders_attributed o ON o.order_key = trim(r.order_ref)
+            FROM store_raw r JOIN store_orders_attributed o USING (order_ref)
             WHERE o.is_sale AND o.influencer_id IS NOT NULL)
         SELECT influencer_id, date, campaign, product, brand, source,
                CASE WHEN is_lead THEN user_id END AS user_id, is_lead::BIGINT AS orders, revenue * share AS revenue
