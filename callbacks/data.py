@@ -35,7 +35,7 @@ import metrics
 from callbacks import common
 from metrics import format as fmt
 from components.cards import notice, stat_list
-from components.upload import MAX_SHOWN, files_table, problems_table
+from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +258,7 @@ def report_children(upload: Upload, report, failure) -> list:
             "Nothing has changed yet: press Import to replace the current data set with this one.",
         ], color="success", className="py-2", id="data-report-status"),
         files_table(report.files, report.rows, table_id="data-files"),
+        store_orders_summary(report.store_orders, table_id="data-store-orders"),
         *unused, *ignored,
         _warnings_block(report.warnings, report.warning_count),
     ]
@@ -424,6 +425,11 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("New customers", "from buyer ids (user_id)" if info.get("has_user_ids")
          else "estimated from orders (no user_id in the sales)"),
     ]
+    if info.get("store_orders"):
+        store = info["store_orders"]
+        items.append(("Sales from store orders", f"{fmt.count(store['attributed_orders'])} of "
+                      f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
+                      "revenue without shipping and taxes, net of refunds"))
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
     if source and not source.startswith(str(upload_root())):
         details.append(html.Li(["Imported from: ", html.Code(source)]))

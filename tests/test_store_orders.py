@@ -425,3 +425,31 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders):
                 assert count == tracking_parts[value][1]
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+# --- /data ----------------------------------------------------------------------------------------
+
+def test_the_data_page_shows_the_mapping_before_import(store_dir):
+    from dash_helpers import find, text
+
+    from callbacks import data as cb
+
+    report = validate_dataset(store_dir)
+    upload = cb.Upload("0" * 32, store_dir, ["orders_export_1.csv"], [])
+    children = cb.report_children(upload, report, None)
+    shown = text(children)
+    table = text(find(children, "data-store-orders"))
+    assert "Orders read" in table and "9 (11 line items)" in table
+    assert "Attributed to a creator" in table and "6 · ₹3,250.00" in table
+    assert "Cancelled or voided (not sales) 1" in table and "Refunded (netted from revenue) 2 · ₹700.00" in table
+    assert "WELCOME5 (1)" in shown
+    assert "subtotal after discounts, without shipping and taxes, net of refunds" in shown
+
+
+def test_the_data_page_says_where_sales_came_from(store_wh):
+    from dash_helpers import text
+
+    from callbacks import data as cb
+
+    shown = text(cb.info_children(metrics.dataset_info(store_wh)))
+    assert "6 of 9 Shopify orders attributed by code" in shown
