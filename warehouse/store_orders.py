@@ -90,9 +90,11 @@ CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaig
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
 DATA_CURRENCY = "INR"
 TOP_CODES = 10
-# Ties in an order's largest line go to the first line in the file: rows are compared on value,
-# then on this minus their row number.
-LEAD_ROW = "arg_max(rowid, {{'value': {value}, 'first': -rowid}})"
+# An order's lead line: its largest line value, the first in the file on ties. One HUGEINT per row,
+# value in paise above 40 bits of (2^40 − 1 − row), so a plain max() finds it and its row.
+ROW_BITS = 40
+LEAD_KEY = f"(round({{value}} * 100)::HUGEINT << {ROW_BITS}) + ({(1 << ROW_BITS) - 1} - rowid)"
+LEAD_ROW = f"{(1 << ROW_BITS) - 1} - (max({{key}}) & {(1 << ROW_BITS) - 1})::BIGINT"
 
 
 @dataclasses.dataclass
@@ -202,10 +204,8 @@ def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Find
     before = errors.total
     _check_lines(connection, staged, errors)
     _group_orders(connection, staged)
-    _check_orders(connection, staged, errors)
-    if errors.total > before:
-        return None, None
     _type_orders(connection, staged)
+    _check_orders(connection, staged, errors)
     _refuse_mixed_currencies(connection, staged, errors)
     if errors.total > before:
         return None, None
@@ -426,8 +426,11 @@ def _group_orders(connection, staged: _Staged):
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_groups AS
         SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
-               {LEAD_ROW.format(value='COALESCE(line_value, 0)')} AS lead_row
-        FROM (SELECT rowid, order_ref, {value} AS line_value FROM store_raw) GROUP BY 1""")
+               {LEAD_ROW.format(key='lead_key')} AS lead_row
+        FROM (SELECT row_no AS rowid, order_ref, line_value,
+                     {LEAD_KEY.format(value='COALESCE(line_value, 0)').replace('rowid', 'row_no')} AS lead_key
+              FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
+        GROUP BY 1""")
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_first_rows AS
@@ -438,8 +441,9 @@ def _group_orders(connection, staged: _Staged):
 def _check_orders(connection, staged: _Staged, errors: Findings):
     """Order-level fields on each order's first row: a readable date, a total, amounts ≥ 0, and a
     total that holds at least its shipping and taxes."""
-    checks = [("created", f"NOT {_present('created')}", "missing order date (read from the order's first row)"),
-              ("created", f"{_present('created')} AND {_date('created')} IS NULL",
+    checks = [("created", f"date IS NULL AND NOT {_present('created')}",
+               "missing order date (read from the order's first row)"),
+              ("created", f"date IS NULL AND {_present('created')}",
                "unreadable order date (expected YYYY-MM-DD…)"),
               ("total", "total IS NULL", "missing order total (read from the order's first row)")]
     checks += [(field, f"{field} < 0", "negative value") for field in MONEY
@@ -449,12 +453,12 @@ def _check_orders(connection, staged: _Staged, errors: Findings):
         checks.append(("total", f"total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
                        f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
                        "value would be negative"))
-    _run_checks(connection, staged, errors, "store_first_rows", checks)
+    _run_checks(connection, staged, errors, "store_order_facts", checks)
 
 
 def _date(column: str) -> str:
     # The date as written in the store's own time zone (Shopify: `2025-01-15 10:32:11 +0530`).
-    return f"TRY_CAST(left(trim({column}), 10) AS DATE)"
+    return f"COALESCE(TRY_CAST(left({column}, 10) AS DATE), TRY_CAST(left(trim({column}), 10) AS DATE))"
 
 
 def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
@@ -464,12 +468,12 @@ def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
 def _type_orders(connection, staged: _Staged):
     """`store_order_facts`: one typed row per order with its sale status, revenue, refund and buyer."""
     store = staged.files.store
-    status = _opt(staged, "status", "regexp_replace(lower(trim({col})), '^wc-', '')", "''")
-    not_sale = f"{status} IN ({', '.join(repr(s) for s in NOT_SALES[store])})"
+    status = _opt(staged, "status", "lower(trim({col}))", "''")
+    not_sale = f"{status} IN ({_statuses(NOT_SALES[store])})"
     if "cancelled_at" in staged.fields:
         not_sale += f" OR {_present('cancelled_at')}"
     beside = " + ".join(f"COALESCE({p}, 0)" for p in NOT_MERCHANDISE[store] if p in staged.fields) or "0"
-    refunded = _opt(staged, "refunded", "{col}")
+    refunded = _opt(staged, "refunded", "{col}", "CAST(NULL AS DOUBLE)")
     salt = secrets.token_hex(16)  # per import, never stored: hashes cannot be linked back to an e-mail
     email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
     customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
@@ -477,33 +481,34 @@ def _type_orders(connection, staged: _Staged):
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
             SELECT row_no, order_ref, line_rows, lines_value, lead_row, {_date('created')} AS date,
+                   {", ".join(f for f in ("created",) + MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
                    {_opt(staged, 'currency', "NULLIF(upper(trim({col})), '')")} AS currency,
-                   total, total - ({beside}) AS revenue, {refunded} AS refunded,
+                   total, total - ({beside}) AS revenue,
                    CASE WHEN {email} IS NOT NULL THEN sha256(? || 'e:' || {email})
                         WHEN {customer} IS NOT NULL THEN sha256(? || 'c:' || {customer}) END AS user_id,
-                   {_codes(staged)} AS codes,
+                   {CODES_TEXT if "codes" in staged.fields else "NULL"} AS codes_text,
                    {_utm(staged)} AS utm
             FROM store_first_rows)
-        SELECT * EXCLUDE (refunded),
-               CASE WHEN refunded > 0 AND total > 0 THEN least(refunded * revenue / total, revenue)
-                    WHEN refunded > 0 THEN 0.0
-                    WHEN refunded IS NULL AND status IN ({', '.join(repr(s) for s in FULLY_REFUNDED)}) THEN revenue
+        SELECT *, COALESCE({SEVERAL_CODES}, false) AS several,
+               CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
+                    WHEN {refunded} > 0 THEN 0.0
+                    WHEN {refunded} IS NULL AND status IN ({_statuses(FULLY_REFUNDED)}) THEN revenue
                     ELSE 0.0 END AS refund
         FROM typed""", [salt, salt])
 
 
-def _codes(staged: _Staged) -> str:
-    """The order's codes as written (trimmed, blanks dropped): `CODE1, CODE2` or WooCommerce's
-    `code:CODE1|amount:10.00;code:CODE2|…`."""
-    if "codes" not in staged.fields:
-        return "CAST([] AS VARCHAR[])"
-    listed = ("CASE WHEN codes ILIKE '%code:%' THEN regexp_extract_all(codes, 'code:([^|;]+)', 1) "
-              "ELSE string_split_regex(codes, '[,;]') END")
-    several = f"list_filter(list_transform(COALESCE({listed}, []), lambda x: trim(x)), lambda x: x <> '')"
-    # one code, most orders: no list functions per row
-    return (f"CASE WHEN codes IS NULL OR trim(codes) = '' THEN CAST([] AS VARCHAR[]) "
-            f"WHEN codes ILIKE '%code:%' OR regexp_matches(codes, '[,;]') THEN {several} ELSE [trim(codes)] END")
+def _statuses(statuses: tuple[str, ...]) -> str:
+    """SQL list of statuses as written, and with WooCommerce's `wc-` prefix."""
+    return ", ".join(repr(prefix + status) for status in statuses for prefix in ("", "wc-"))
+
+
+CODES_TEXT = "NULLIF(trim(codes), '')"
+# Several codes in one cell: `CODE1, CODE2`, or WooCommerce's `code:CODE1|amount:10.00;code:CODE2|…`.
+SEVERAL_CODES = "(contains(codes_text, ',') OR contains(codes_text, ';') OR codes_text ILIKE '%code:%')"
+CODE_LIST = ("list_filter(list_transform(COALESCE(CASE WHEN codes_text ILIKE '%code:%' "
+             "THEN regexp_extract_all(codes_text, 'code:([^|;]+)', 1) ELSE string_split_regex(codes_text, '[,;]') END, "
+             "[]), lambda x: trim(x)), lambda x: x <> '')")
 
 
 def _utm(staged: _Staged) -> str:
@@ -529,54 +534,56 @@ def _attribute_orders(connection, staged: _Staged):
     """`store_orders_attributed`: each order with the creator of its first known code (an order
     with one code, most of them, is a plain join), how many codes and distinct creators it named,
     and, without a known code, the creator of its UTM source."""
-    connection.execute("""
+    connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_multi_codes AS
         WITH listed AS (
-            SELECT row_no, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
-            FROM store_order_facts WHERE is_sale AND len(codes) > 1)
-        SELECT l.row_no, count(DISTINCT m.influencer_id) AS creators,
+            SELECT row_no, unnest({CODE_LIST}) AS code, generate_subscripts({CODE_LIST}, 1) AS position
+            FROM store_order_facts WHERE is_sale AND several)
+        SELECT l.row_no, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
                arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
                arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
         FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
         GROUP BY 1""")
+    has_utm = "true" if "utm_source" in staged.fields or "note_attributes" in staged.fields else "false"
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_orders_attributed AS
         WITH coded AS (
-            SELECT o.*, len(o.codes) AS code_count,
-                   CASE WHEN len(o.codes) > 1 THEN a.creators ELSE (m.influencer_id IS NOT NULL)::BIGINT END AS creators,
-                   CASE WHEN len(o.codes) > 1 THEN a.influencer_id ELSE m.influencer_id END AS code_creator,
-                   CASE WHEN len(o.codes) > 1 THEN a.campaign ELSE m.campaign END AS code_campaign
+            SELECT o.row_no, o.order_ref, o.line_rows, o.lines_value, o.lead_row, o.date, o.is_sale, o.revenue,
+                   o.refund, o.user_id, o.currency, o.codes_text, o.several, o.utm,
+                   CASE WHEN several THEN COALESCE(a.code_count, 0) ELSE (codes_text IS NOT NULL)::BIGINT END AS code_count,
+                   CASE WHEN several THEN a.creators ELSE (m.influencer_id IS NOT NULL)::BIGINT END AS creators,
+                   CASE WHEN several THEN a.influencer_id ELSE m.influencer_id END AS code_creator,
+                   CASE WHEN several THEN a.campaign ELSE m.campaign END AS code_campaign
             FROM store_order_facts o
-            LEFT JOIN code_map m ON m.key = CASE WHEN len(o.codes) = 1 THEN lower(o.codes[1]) END
+            LEFT JOIN code_map m ON m.key = CASE WHEN NOT several THEN lower(o.codes_text) END
             LEFT JOIN store_multi_codes a USING (row_no))
         SELECT c.* EXCLUDE (code_creator, code_campaign),
                COALESCE(c.code_creator, u.influencer_id) AS influencer_id,
                CASE WHEN c.code_creator IS NOT NULL THEN c.code_campaign ELSE u.campaign END AS campaign,
                CASE WHEN c.code_creator IS NOT NULL THEN '{CODE_SOURCE}'
                     WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
-        FROM coded c LEFT JOIN utm_map u ON u.key = c.utm""")
+        FROM coded c LEFT JOIN (SELECT * FROM utm_map WHERE {has_utm}) u ON u.key = c.utm""")
 
 
 def _build_sales(connection, staged: _Staged):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
-    sale (revenue ∝ line value; the order, and its buyer, on the lead line) and, for a refunded order,
-    a row per line item with its share of the refund as negative revenue and no orders."""
+    sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
+    each refunded order a row per line item with its share of the refund as negative revenue and no
+    orders. Product and brand stay as written: the import trims and normalises them (build.py)."""
     value = _line_value(staged, "r")
-    brand = "NULLIF(trim(r.brand), '')" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_sales AS
-        WITH lines AS (
-            SELECT r.rowid AS line_row, o.influencer_id, o.date, o.campaign, NULLIF(trim(r.product), '') AS product,
-                   {brand} AS brand, o.source, r.rowid = o.lead_row AS is_lead, o.user_id, o.revenue, o.refund,
-                   CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows
-                   END AS share
-            FROM store_raw r JOIN store_orders_attributed o USING (order_ref)
-            WHERE o.is_sale AND o.influencer_id IS NOT NULL)
-        SELECT influencer_id, date, campaign, product, brand, source,
-               CASE WHEN is_lead THEN user_id END AS user_id, is_lead::BIGINT AS orders, revenue * share AS revenue
-        FROM (SELECT *, 0 AS kind FROM lines
-              UNION ALL SELECT * REPLACE (false AS is_lead, -refund AS revenue), 1 AS kind FROM lines WHERE refund > 0)
-        ORDER BY line_row, kind""")
+    brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
+    share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
+    for statement, amount, refunds_only in (("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
+                                            ("INSERT INTO store_sales", "-o.refund", True)):
+        connection.execute(f"""
+            {statement}
+            SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
+                   CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
+                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue
+            FROM store_raw r
+            JOIN (SELECT * FROM store_orders_attributed
+                  WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
+            USING (order_ref)""")
 
 
 def _mapping_report(connection, staged: _Staged) -> dict:
@@ -607,8 +614,8 @@ def _mapping_report(connection, staged: _Staged) -> dict:
     report["currency"] = report["currency"] or DATA_CURRENCY
     top = connection.execute(f"""
         SELECT arg_min(code, row_no), count(DISTINCT row_no), sum(revenue - refund) FROM (
-            SELECT o.row_no, o.revenue, o.refund, unnest(o.codes) AS code
-            FROM store_orders_attributed o WHERE o.is_sale AND o.influencer_id IS NULL AND o.code_count > 0)
+            SELECT row_no, revenue, refund, unnest(CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END) AS code
+            FROM store_orders_attributed WHERE is_sale AND influencer_id IS NULL AND code_count > 0)
         GROUP BY lower(code) ORDER BY 2 DESC, 3 DESC, 1 LIMIT {TOP_CODES}""").fetchall()
     report["top_unknown_codes"] = [{"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)}
                                    for code, orders, revenue in top]
