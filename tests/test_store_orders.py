@@ -453,3 +453,38 @@ def test_the_data_page_says_where_sales_came_from(store_wh):
 
     shown = text(cb.info_children(metrics.dataset_info(store_wh)))
     assert "6 of 9 Shopify orders attributed by code" in shown
+
+
+# --- the sample in Shopify form -------------------------------------------------------------------
+
+def test_sample_as_shopify_imports_with_payouts_that_agree(tmp_path):
+    from warehouse.sample import generate_sample
+
+    first = generate_sample(tmp_path / "a", orders=1500, seed=7, store="shopify")
+    generate_sample(tmp_path / "b", orders=1500, seed=7, store="shopify")
+    for name in ("orders_export_1.csv", "influencer_tracking_codes.csv", "payouts.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert not (tmp_path / "a" / "tracking_data.csv").exists()
+    assert first["rows"]["orders_export_1.csv"] > 1500  # some orders have two line items
+    report = validate_dataset(tmp_path / "a")
+    mapping = report.store_orders
+    assert mapping["orders_read"] == 1500 and mapping["line_items"] == first["rows"]["orders_export_1.csv"]
+    for key in ("not_sales", "unattributed_orders", "no_code_orders", "refunded_orders", "several_codes_orders",
+                "guest_orders"):
+        assert mapping[key] > 0, key
+    assert mapping["attributed_orders"] + mapping["unattributed_orders"] + mapping["no_code_orders"] \
+        == mapping["sales_orders"] == 1500 - mapping["not_sales"]
+    # the payouts were computed from what the import attributes: no disagreement warnings
+    assert not [w for w in report.warnings if "payouts.csv" in str(w)]
+    wh = Warehouse(import_dataset(tmp_path / "a", tmp_path / "wh.duckdb").db_path)
+    assert metrics.kpis(wh)["orders"] == mapping["attributed_orders"]
+    assert metrics.kpis(wh)["revenue"] == pytest.approx(mapping["attributed_revenue"], abs=0.01)
+
+
+def test_cli_sample_as_shopify(tmp_path, capsys):
+    import cli
+
+    assert cli.main(["sample", "--out", str(tmp_path / "s"), "--orders", "300", "--as", "shopify"]) == 0
+    assert (tmp_path / "s" / "orders_export_1.csv").is_file()
+    assert cli.main(["sample", "--out", str(tmp_path / "p"), "--as", "shopify", "--format", "parquet"]) == 2
+    assert "--as shopify writes CSV" in capsys.readouterr().err
