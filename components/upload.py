@@ -25,7 +25,8 @@ def upload_area(upload_id: str, max_size: int, accept: str = ".csv,.parquet,.zip
             html.I(className="bi bi-cloud-arrow-up hk-upload-icon", **{"aria-hidden": "true"}),
             html.Div([html.Strong("Drop the data set's files here"), " or ", html.U("choose files")]),
             html.Div("influencers, posts, tracking_data, payouts (+ campaigns, instagram_insights_data, "
-                     "youtube_analytics_data) as .csv or .parquet, or one .zip of them",
+                     "youtube_analytics_data) as .csv or .parquet, or one .zip of them; instead of tracking_data, "
+                     "a Shopify or WooCommerce order export with a code-to-creator map",
                      className="small text-body-secondary"),
         ], className="text-center"),
         style={"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "8px", "borderColor": "#adb5bd",
