@@ -423,19 +423,19 @@ def _group_orders(connection, staged: _Staged):
     total value and its lead line (largest value, first in the file on ties). Order numbers are
     compared as written."""
     value = _line_value(staged)
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_groups AS
-        SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
-               {LEAD_ROW.format(key='lead_key')} AS lead_row
-        FROM (SELECT row_no AS rowid, order_ref, line_value,
-                     {LEAD_KEY.format(value='COALESCE(line_value, 0)').replace('rowid', 'row_no')} AS lead_key
-              FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
-        GROUP BY 1""")
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
+    # A view: the grouping and the join run inside the one query that types the orders.
     connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_first_rows AS
+        CREATE OR REPLACE TEMP VIEW store_first_rows AS
+        WITH groups AS (
+            SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
+                   {LEAD_ROW.format(key='lead_key')} AS lead_row
+            FROM (SELECT row_no AS rowid, order_ref, line_value,
+                         {LEAD_KEY.format(value='COALESCE(line_value, 0)').replace('rowid', 'row_no')} AS lead_key
+                  FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
+            GROUP BY 1)
         SELECT g.first_row AS row_no, g.*, {", ".join(f"r.{f}" for f in fields)}
-        FROM store_groups g JOIN (SELECT rowid AS first_row, * FROM store_raw) r USING (first_row)""")
+        FROM groups g JOIN (SELECT rowid AS first_row, * FROM store_raw) r USING (first_row)""")
 
 
 def _check_orders(connection, staged: _Staged, errors: Findings):
