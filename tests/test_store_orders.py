@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import metrics
 from metrics import Filters
@@ -82,8 +83,8 @@ def test_figures_follow_the_rules(store_wh):
     assert k["spend"] == pytest.approx(1000 + 0.10 * 1250)
 
 
-def by(wh, dimension, filters=Filters()) -> dict:
-    frame = metrics.breakdown(wh, dimension, filters)
+def by(wh, dimension) -> dict:
+    frame = metrics.breakdown(wh, dimension)
     return {row[dimension]: (row["revenue"], row["orders"]) for _, row in frame.iterrows()}
 
 

@@ -325,7 +325,9 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     code = next((name for name in CODE_MAP_CODES if name in position), None)
     campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
     spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-    text = lambda name: f"NULLIF(trim(c{position[name]}), '')" if name in position else "CAST(NULL AS VARCHAR)"  # noqa: E731
+
+    def text(name):
+        return f"NULLIF(trim(c{position[name]}), '')" if name in position else "CAST(NULL AS VARCHAR)"
     try:
         connection.execute(f"""
             CREATE OR REPLACE TEMP TABLE code_map_file AS
