@@ -489,3 +489,11 @@ def test_cli_sample_as_shopify(tmp_path, capsys):
     assert (tmp_path / "s" / "orders_export_1.csv").is_file()
     assert cli.main(["sample", "--out", str(tmp_path / "p"), "--as", "shopify", "--format", "parquet"]) == 2
     assert "--as shopify writes CSV" in capsys.readouterr().err
+
+
+def test_the_store_import_benchmark_runs_at_a_tiny_size(tmp_path):
+    from bench.store_orders import run
+
+    result = run(400, 42, tmp_path)
+    assert result["line_items"] > 400 and result["attributed_orders"] > 0
+    assert result["import_s"] > 0 and result["duckdb_read_csv_s"] > 0 and result["import_ratio"] > 0
