@@ -38,13 +38,13 @@ from warehouse.errors import Problem
 from warehouse.sources import SourceFile, normalise_header
 from warehouse.validate import NUMBER_SQL, Findings
 
-# Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store.
+# Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store. Only what the
+# rules use is read (the subtotal is Total − Shipping − Taxes, whether or not prices include tax).
 SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
     "order_ref": ("name",), "created": ("created_at",), "email": ("email",), "status": ("financial_status",),
-    "cancelled_at": ("cancelled_at",), "currency": ("currency",), "subtotal": ("subtotal",),
-    "shipping": ("shipping",), "taxes": ("taxes",), "duties": ("duties",), "total": ("total",),
+    "cancelled_at": ("cancelled_at",), "currency": ("currency",), "shipping": ("shipping",), "taxes": ("taxes",), "duties": ("duties",), "total": ("total",),
     "codes": ("discount_code",), "refunded": ("refunded_amount",), "quantity": ("lineitem_quantity",),
-    "product": ("lineitem_name",), "price": ("lineitem_price",), "sku": ("lineitem_sku",), "brand": ("vendor",),
+    "product": ("lineitem_name",), "price": ("lineitem_price",), "brand": ("vendor",),
     "utm_source": ("utm_source",), "note_attributes": ("note_attributes",),
 }
 # WooCommerce exports with one row per line item: Customer/Order/Coupon Export ("one row per item"),
@@ -61,7 +61,7 @@ WOOCOMMERCE_FIELDS: dict[str, tuple[str, ...]] = {
     "refunded": ("refunded_total", "order_refund", "order_refund_amount"),
     "quantity": ("item_quantity", "quantity"), "product": ("item_name", "product_name"),
     "line_value": ("item_subtotal", "item_total"), "price": ("item_cost", "item_price"),
-    "sku": ("item_sku", "sku"), "brand": ("brand", "item_brand"), "utm_source": ("utm_source",),
+    "brand": ("brand", "item_brand"), "utm_source": ("utm_source",),
 }
 STORES = {"Shopify": SHOPIFY_FIELDS, "WooCommerce": WOOCOMMERCE_FIELDS}
 # What makes a file an export of a store (any of these sets), and what it must then have.
@@ -78,10 +78,10 @@ NOT_SALES = {"Shopify": ("voided",),
              "WooCommerce": ("cancelled", "canceled", "failed", "pending", "pending payment", "checkout-draft",
                              "draft", "trash")}
 FULLY_REFUNDED = ("refunded",)
-ORDER_LEVEL = ("created", "email", "customer", "status", "cancelled_at", "currency", "subtotal", "shipping",
+ORDER_LEVEL = ("created", "email", "customer", "status", "cancelled_at", "currency", "shipping",
                "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "codes", "refunded", "utm_source",
                "note_attributes")
-MONEY = ("subtotal", "shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded",
+MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded",
          "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
 
