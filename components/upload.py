@@ -103,7 +103,9 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
         ("Unattributed: code no creator has", orders_and(mapping["unattributed_orders"], mapping["unattributed_revenue"])),
         ("Without a code", orders_and(mapping["no_code_orders"], mapping["no_code_revenue"])),
         ("Cancelled or voided (not sales)", fmt.count(mapping["not_sales"])),
-        ("Refunded (netted from revenue)", orders_and(mapping["refunded_orders"], mapping["refunded_amount"])),
+        ("Refunded, attributed orders (netted from revenue)",
+         orders_and(mapping["attributed_refunded_orders"], mapping["attributed_refunds"])),
+        ("Refunded, all sales", orders_and(mapping["refunded_orders"], mapping["refunded_amount"])),
         ("Several codes (first known code wins)", fmt.count(mapping["several_codes_orders"])),
         ("Guest checkouts among the attributed", fmt.count(mapping["guest_orders"])),
     ]

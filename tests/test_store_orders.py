@@ -62,7 +62,7 @@ def test_mapping_report_before_anything_is_written(store_dir):
     assert mapping["attributed_revenue"] == 3250.00
     # #1002: 118 refunded of a 1,180 total with 1,000 of merchandise → 100; #1009: all of its 600
     assert mapping["refunded_orders"] == 2 and mapping["refunded_amount"] == 700.00
-    assert mapping["attributed_refunds"] == 700.00
+    assert mapping["attributed_refunds"] == 700.00 and mapping["attributed_refunded_orders"] == 2
     assert mapping["unattributed_orders"] == 1 and mapping["unattributed_revenue"] == 300.00
     assert mapping["top_unknown_codes"] == [{"code": "WELCOME5", "orders": 1, "revenue": 300.00}]
     assert mapping["no_code_orders"] == 1 and mapping["no_code_revenue"] == 100.00
@@ -442,7 +442,7 @@ def test_the_data_page_shows_the_mapping_before_import(store_dir):
     table = text(find(children, "data-store-orders"))
     assert "Orders read" in table and "9 (11 line items)" in table
     assert "Attributed to a creator" in table and "6 · ₹3,250.00" in table
-    assert "Cancelled or voided (not sales) 1" in table and "Refunded (netted from revenue) 2 · ₹700.00" in table
+    assert "Cancelled or voided (not sales) 1" in table and "Refunded, attributed orders (netted from revenue) 2 · ₹700.00" in table
     assert "WELCOME5 (1)" in shown
     assert "subtotal after discounts, without shipping and taxes, net of refunds" in shown
 

@@ -191,7 +191,7 @@ def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Find
     when errors were found (added to `errors`; row numbers are the export's lines). The report's
     keys: store, exports, code_map, currency, line_items, orders_read, not_sales, sales_orders,
     attributed_orders, attributed_revenue (₹, net of refunds), attributed_refunds (₹),
-    refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
+    attributed_refunded_orders, refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
     top_unknown_codes ([{code, orders, revenue}]), no_code_orders, no_code_revenue (₹),
     several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders.
     """
@@ -603,12 +603,12 @@ def _mapping_report(connection, staged: _Staged) -> dict:
                count(*) FILTER (WHERE is_sale AND creators > 1),
                count(*) FILTER (WHERE is_sale AND source = ?),
                count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL),
-               any_value(currency)
+               any_value(currency), count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
         FROM store_orders_attributed""", [UTM_SOURCE]).fetchone()
     keys = ("orders_read", "not_sales", "sales_orders", "attributed_orders", "attributed_revenue",
             "attributed_refunds", "refunded_orders", "refunded_amount", "unattributed_orders",
             "unattributed_revenue", "no_code_orders", "no_code_revenue", "several_codes_orders",
-            "conflicting_codes_orders", "utm_orders", "guest_orders", "currency")
+            "conflicting_codes_orders", "utm_orders", "guest_orders", "currency", "attributed_refunded_orders")
     report = dict(zip(keys, totals))
     for key in ("attributed_revenue", "attributed_refunds", "refunded_amount", "unattributed_revenue",
                 "no_code_revenue"):
