@@ -15,6 +15,9 @@ from pathlib import Path
 
 from dash import Dash
 
+from auth import web
+from auth.web import WARM_UP_KEY
+
 HERE = Path(__file__).resolve().parent
 
 INDEX_STRING = """<!DOCTYPE html>
@@ -124,6 +127,7 @@ def create_app() -> Dash:
         dev_tools_disable_version_check=True,
         dev_tools_prune_errors=True,
     )
+    web.init_app(app)  # Host allow-list, size limit, login, CSRF, roles on callbacks (before any route runs)
     app.layout = app_shell(nav_pages(), report=_report_button())
 
     import callbacks
@@ -141,7 +145,13 @@ def _warm_up(app: Dash) -> None:
     marks that setup done as soon as it starts: concurrent first requests (a gunicorn worker with
     threads, serving the scripts of a page another worker rendered) would otherwise get 500s.
     """
-    response = app.server.test_client().get(app.config.requests_pathname_prefix + "_dash-dependencies")
+    # plotly's JSON encoder imports PIL.Image lazily inside a callback; the first import racing
+    # another thread's (WeasyPrint's, during a PDF) fails with "partially initialized module
+    # 'PIL.Image'" (seen under bench.load with 16 threads). Import it here, before any thread.
+    import PIL.Image  # noqa: F401
+
+    response = app.server.test_client().get(app.config.requests_pathname_prefix + "_dash-dependencies",
+                                            environ_base={WARM_UP_KEY: True})
     if response.status_code != 200:
         raise RuntimeError(f"Dash setup failed: HTTP {response.status_code}")
 

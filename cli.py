@@ -14,9 +14,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         os.environ["HKDASH_DB"] = str(Path(args.db).resolve())
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # inside the try: a closed pipe must not surface at interpreter exit
+        return status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return closed_pipe()
+
+
+def closed_pipe() -> int:
+    """The reader of stdout went away (`hkdash summary --json | head`): stop quietly.
+
+    Python's documented recipe (library/signal.html, "Note on SIGPIPE"): point stdout at
+    /dev/null so that the flush at exit cannot raise again, and exit 1.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="validate a folder of CSV/Parquet files and import it atomically")
     importing.add_argument("dir", type=Path)
     importing.add_argument("--name", help="data set name shown in the dashboard (default: the folder name)")
+    importing.add_argument("--append", action="store_true",
+                           help="add the folder's sales, posts and payouts to the live data set (overlaps refused)")
     importing.set_defaults(handler=run_import)
+
+    datasets = commands.add_parser("datasets", help="the live data set and the previous ones kept beside it")
+    datasets.add_argument("--json", action="store_true")
+    datasets.set_defaults(handler=run_datasets)
+
+    restore = commands.add_parser("restore", help="bring a previous data set back (the live one is kept)")
+    restore.add_argument("name", help="a name listed by `hkdash datasets`")
+    restore.set_defaults(handler=run_restore)
 
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
     validating.add_argument("dir", type=Path)
@@ -51,9 +77,40 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the dashboard on a production WSGI server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
-    serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--auth", choices=("off", "password", "header"),
+                       help="sign-in: off (default on a loopback address), password (default elsewhere: "
+                            "`hkdash user add`), header (a trusted reverse proxy names the user; docs/deploy.md)")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                       help="a Host name visitors use (repeatable; default: the bound address and localhost)")
+    serve.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress",
+                       help="waitress buffers whole requests before a thread sees them (default); gunicorn "
+                            "only behind a buffering proxy such as the nginx of docs/deploy.md")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    serve.add_argument("--threads", type=int, default=None,
+                       help="threads per process (default: 16 with waitress, 4 with gunicorn)")
     serve.set_defaults(handler=run_serve)
+
+    user = commands.add_parser("user", help="manage the users who may sign in (passwords are read from the terminal)")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    adding = user_commands.add_parser("add", help="create a user")
+    adding.add_argument("name")
+    adding.add_argument("--role", choices=("viewer", "analyst", "admin"), default="viewer")
+    adding.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    adding.set_defaults(handler=run_user_add)
+    removing = user_commands.add_parser("remove", help="delete a user")
+    removing.add_argument("name")
+    removing.set_defaults(handler=run_user_remove)
+    passwd = user_commands.add_parser("passwd", help="set a user's password (and optionally role)")
+    passwd.add_argument("name")
+    passwd.add_argument("--role", choices=("viewer", "analyst", "admin"))
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    passwd.set_defaults(handler=run_user_passwd)
+    listing = user_commands.add_parser("list", help="list users and roles")
+    listing.set_defaults(handler=run_user_list)
+
+    audit = commands.add_parser("audit", help="the newest entries of the audit log (sign-ins, imports, restores)")
+    audit.add_argument("--limit", type=int, default=50)
+    audit.set_defaults(handler=run_audit)
 
     report = commands.add_parser("report", help="write the PDF report of a selection")
     report.add_argument("--out", type=Path, required=True)
@@ -83,17 +140,55 @@ def fail(message: str) -> int:
 
 
 def run_import(args) -> int:
+    import auth
     from warehouse import ImportFailed, default_db_path, import_dataset
     from warehouse.errors import format_problems
 
+    action = "append" if args.append else "import"
     try:
-        report = import_dataset(args.dir, default_db_path(), name=args.name)
+        report = import_dataset(args.dir, default_db_path(), name=args.name, append=args.append)
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
-        print(f"hkdash: import refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
+        print(f"hkdash: {action} refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
+        auth.record(f"{action}_refused", f"{args.dir}: {failure.total} error(s)")
         return 1
     print_report(report)
-    print(f"imported {args.dir} into {report.db_path}")
+    auth.record(action, f"{args.dir}")
+    print(f"{'appended' if args.append else 'imported'} {args.dir} into {report.db_path}")
+    return 0
+
+
+def run_datasets(args) -> int:
+    from warehouse import default_db_path
+    from warehouse.history import list_datasets
+
+    listed = list_datasets(default_db_path())
+    if args.json:
+        print(json.dumps(listed, indent=2))
+        return 0
+    if not listed:
+        print("no data set imported yet")
+    for entry in listed:
+        mark = "live " if entry["live"] else "     "
+        print(f"{mark}{entry['id']}  {entry.get('imported_at') or '—':<25} {entry.get('name') or '—'}  "
+              f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
+              f"{entry['bytes'] / 1e6:,.1f} MB)")
+    return 0
+
+
+def run_restore(args) -> int:
+    import auth
+    from warehouse import default_db_path
+    from warehouse.history import HistoryError
+    from warehouse.importer import restore_dataset
+
+    try:
+        restored = restore_dataset(args.name, default_db_path())
+    except HistoryError as error:
+        return fail(str(error))
+    auth.record("restore", f"{args.name} ({restored.get('name')})")
+    print(f"restored {args.name} ({restored.get('name')}, imported {restored.get('imported_at')}); "
+          "the data set it replaced is kept: `hkdash datasets`")
     return 0
 
 
@@ -157,6 +252,8 @@ def format_summary(document: dict) -> str:
     from metrics.format import count, inr, pct, ratio, score
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
+    lines += [f"Note: {notice}" for notice in document.get("notices") or []]
+    lines += [""] if document.get("notices") else []
     headline = [
         ("Revenue", inr(document["revenue"])), ("Orders", count(document["orders"])),
         ("Spend", inr(document["spend"])), ("ROAS", ratio(document["roas"])), ("ROI", pct(document["roi_pct"])),
@@ -192,7 +289,28 @@ def table(rows: list[dict], columns) -> str:
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells)
 
 
+def serve_environment(args, env=os.environ) -> dict[str, str]:
+    """HKDASH_* settings the app reads at start, from `serve`'s options (explicit environment wins).
+
+    Sign-in is off only on a loopback address; session cookies are Secure except on loopback
+    (elsewhere TLS terminates in front, docs/deploy.md); the Host allow-list is the bound address,
+    localhost and every --allowed-host."""
+    from auth.web import LOOPBACK_NAMES, is_loopback
+
+    loopback = is_loopback(args.host)
+    hosts = list(dict.fromkeys([*args.allowed_host, *([] if args.host in ("0.0.0.0", "::") else [args.host]),
+                                *LOOPBACK_NAMES]))
+    settings = {"HKDASH_AUTH": args.auth or ("off" if loopback else "password"),
+                "HKDASH_ALLOWED_HOSTS": ",".join(hosts)}
+    if loopback:
+        settings["HKDASH_COOKIE_SECURE"] = "0"
+    if args.auth:  # an explicit option beats the environment
+        return {**{k: v for k, v in settings.items() if k not in env}, "HKDASH_AUTH": args.auth}
+    return {k: v for k, v in settings.items() if k not in env}
+
+
 def run_serve(args) -> int:
+    from auth import store
     from warehouse import Warehouse
     from warehouse.db import WarehouseOutdated
 
@@ -202,13 +320,40 @@ def run_serve(args) -> int:
             return fail(f"no data in {warehouse.path}: run `hkdash import DIR` (or `make run`, which imports the sample)")
     except WarehouseOutdated as error:
         return fail(str(error))
+    os.environ.update(serve_environment(args))
+    mode = os.environ["HKDASH_AUTH"]
+    if mode == "password" and not any(u.role == "admin" for u in store.list_users()):
+        return fail(f"sign-in is on ({args.host} is not a loopback address) and {store.auth_db_path()} has no admin: "
+                    "run `hkdash user add NAME --role admin` first (or `--auth header` behind a sign-in proxy)")
+    print(f"hkdash: serving {warehouse.path} on http://{args.host}:{args.port}/ (sign-in: {mode}; "
+          f"hosts: {os.environ['HKDASH_ALLOWED_HOSTS']})", flush=True)
+    if args.server == "gunicorn":
+        return serve_gunicorn(args)
+    return serve_waitress(args)
+
+
+def serve_waitress(args) -> int:
+    """One process, `threads` threads; waitress reads each request in full (spooling big bodies to
+    disk, refusing those above the limit) before a thread runs it, so slow clients cost no thread."""
+    import waitress
+
+    from app import server
+
+    waitress.serve(server, host=args.host, port=args.port, threads=args.threads or 16, ident="hkdash",
+                   max_request_body_size=server.config["MAX_CONTENT_LENGTH"], channel_timeout=60,
+                   connection_limit=200, cleanup_interval=10, clear_untrusted_proxy_headers=True,
+                   _quiet=True)
+    return 0
+
+
+def serve_gunicorn(args) -> int:
     from gunicorn.app.base import BaseApplication
 
     class DashboardServer(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
-            self.cfg.set("threads", args.threads)
+            self.cfg.set("threads", args.threads or 4)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", None)
@@ -219,8 +364,81 @@ def run_serve(args) -> int:
 
             return server
 
-    print(f"hkdash: serving {warehouse.path} on http://{args.host}:{args.port}/", flush=True)
     DashboardServer().run()
+    return 0
+
+
+def read_password(from_stdin: bool) -> str:
+    """A new password: from standard input (one line), or typed twice at a prompt that does not echo."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def run_user_add(args) -> int:
+    import auth
+    from auth import store
+
+    try:
+        user = store.add_user(args.name, args.role, read_password(args.password_stdin))
+    except (store.UserError, ValueError) as error:
+        return fail(str(error))
+    auth.record("user_add", f"{user.name} as {user.role}")
+    print(f"added {user.name} ({user.role}) to {store.auth_db_path()}")
+    return 0
+
+
+def run_user_remove(args) -> int:
+    import auth
+    from auth import store
+
+    try:
+        store.remove_user(args.name)
+    except store.UserError as error:
+        return fail(str(error))
+    auth.record("user_remove", args.name)
+    print(f"removed {args.name}")
+    return 0
+
+
+def run_user_passwd(args) -> int:
+    import auth
+    from auth import store
+
+    try:
+        if store.get_user(args.name) is None:
+            raise store.UserError(f"no user {args.name}")
+        store.set_password(args.name, read_password(args.password_stdin))
+        if args.role:
+            store.set_role(args.name, args.role)
+    except (store.UserError, ValueError) as error:
+        return fail(str(error))
+    auth.record("user_passwd", args.name + (f", role {args.role}" if args.role else ""))
+    print(f"password of {args.name} changed" + (f"; role {args.role}" if args.role else ""))
+    return 0
+
+
+def run_user_list(args) -> int:
+    from auth import store
+
+    users = store.list_users()
+    if not users:
+        print(f"no users in {store.auth_db_path()}")
+    for user in users:
+        print(f"{user.name:<24} {user.role:<8} created {user.created_at}")
+    return 0
+
+
+def run_audit(args) -> int:
+    from auth import store
+
+    for entry in store.audit_entries(args.limit):
+        print(f"{entry.at}  {entry.address:<15} {entry.user:<16} {entry.action:<14} {entry.detail}")
     return 0
 
 

@@ -1,5 +1,5 @@
 /* Cell formatters for dash-ag-grid (see components/tables.py).
-   Same rules as components/format.py: ₹ with Indian digit grouping, "11.21x", percent,
+   Same rules as metrics/format.py: ₹ with Indian digit grouping, "11.21x", percent,
    and "—" for undefined values (null, NaN, ±Infinity). Nothing here builds HTML. */
 (function () {
   "use strict";
@@ -21,26 +21,60 @@
     return cache[key];
   }
 
+  // The number as shown: a value that rounds to zero is +0, so no "-₹0.00" or "-0.0%".
+  function shown(v, decimals) {
+    var f = Math.pow(10, decimals);
+    var r = Math.round(v * f) / f;
+    return r === 0 ? 0 : r;
+  }
+  function lakhCrore(v) {
+    // Indian units as metrics.format.followers: 86 L, 4.85 L, 12.5 Cr; full grouping below a lakh.
+    var a = Math.abs(v), sign = v < 0 && Math.round(a) > 0 ? "-" : "";
+    var trim = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
+    if (a >= 1e7 || Math.round((a / 1e5) * 100) / 100 >= 100) return sign + trim.format(a / 1e7) + "\u00a0Cr";
+    if (Math.round(a) >= 1e5) return sign + trim.format(a / 1e5) + "\u00a0L";
+    return sign + numberFormat(0).format(Math.round(a));
+  }
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
   dagfuncs.hkInr = function (v, decimals) {
     if (!finite(v)) return DASH;
     var d = decimals || 0;
-    var text = numberFormat(d).format(Math.abs(v));
-    return (v < 0 ? "-" : "") + "\u20b9" + text;
+    var r = shown(v, d);
+    return (r < 0 ? "-" : "") + "\u20b9" + numberFormat(d).format(Math.abs(r));
+  };
+  dagfuncs.hkInrSmall = function (v) {
+    // As metrics.format.inr_small: two significant digits below ₹1 (up to 4 decimals), paise below ₹100.
+    if (!finite(v)) return DASH;
+    var a = Math.abs(v);
+    if (a >= 1e5) return (v < 0 ? "-" : "") + "\u20b9" + lakhCrore(a);
+    var d = a >= 100 ? 0 : a >= 1 || a === 0 ? 2 : Math.min(4, Math.max(2, 1 - Math.floor(Math.log10(a))));
+    return dagfuncs.hkInr(v, d);
   };
   dagfuncs.hkRatio = function (v) {
-    return finite(v) ? numberFormat(2).format(v) + "x" : DASH;
+    return finite(v) ? numberFormat(2).format(shown(v, 2)) + "x" : DASH;
   };
   dagfuncs.hkPct = function (v) {
-    return finite(v) ? numberFormat(1).format(v) + "%" : DASH;
+    return finite(v) ? numberFormat(1).format(shown(v, 1)) + "%" : DASH;
   };
   dagfuncs.hkShare = function (v) {
-    return finite(v) ? numberFormat(1).format(v * 100) + "%" : DASH;
+    return finite(v) ? numberFormat(1).format(shown(v * 100, 1)) + "%" : DASH;
   };
   dagfuncs.hkCount = function (v) {
-    return finite(v) ? numberFormat(0).format(Math.round(v)) : DASH;
+    return finite(v) ? numberFormat(0).format(shown(v, 0)) : DASH;
+  };
+  dagfuncs.hkFollowers = function (v) {
+    return finite(v) ? lakhCrore(v) : DASH;
   };
   dagfuncs.hkDecimal = function (v, decimals) {
-    return finite(v) ? numberFormat(decimals === undefined ? 2 : decimals).format(v) : DASH;
+    var d = decimals === undefined ? 2 : decimals;
+    return finite(v) ? numberFormat(d).format(shown(v, d)) : DASH;
+  };
+  dagfuncs.hkDate = function (v) {
+    // ISO date text (YYYY-MM-DD…) as "5 Jan 2025", the one date format (metrics.format.date).
+    var m = typeof v === "string" ? /^(\d{4})-(\d{2})-(\d{2})/.exec(v) : null;
+    if (!m) return v === null || v === undefined || v === "" ? DASH : String(v);
+    return parseInt(m[3], 10) + " " + MONTHS[parseInt(m[2], 10) - 1] + " " + m[1];
   };
   dagfuncs.hkYesNo = function (v) {
     if (v === true) return "Yes";

@@ -65,17 +65,19 @@ def cpu_ticks(pid: int) -> int:
 class Server:
     """`hkdash --db DB serve --port P` on 127.0.0.1; stop() kills its whole process group."""
 
-    def __init__(self, db: Path, workers: int = 2, threads: int = 4, log: Path | None = None):
+    def __init__(self, db: Path, workers: int = 2, threads: int | None = None, log: Path | None = None,
+                 server: str = "gunicorn", env: dict | None = None):
         self.port = free_port()
         self.log_path = Path(log) if log else None
         self.log = open(log, "wb") if log else subprocess.DEVNULL
-        env = dict(os.environ, HKDASH_DB=str(db), PYTHONUNBUFFERED="1")
+        env = dict(os.environ, HKDASH_DB=str(db), PYTHONUNBUFFERED="1", **(env or {}))
+        threads = threads or (4 if server == "gunicorn" else 16)
         self.process = subprocess.Popen(
             hkdash_command() + ["--db", str(db), "serve", "--host", HOST, "--port", str(self.port),
-                                "--workers", str(workers), "--threads", str(threads)],
+                                "--server", server, "--workers", str(workers), "--threads", str(threads)],
             cwd=PROJECT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        self.workers = workers
+        self.workers = workers if server == "gunicorn" else 0  # waitress: one process, no workers
         self.peak_rss_mb = 0.0
         self.peak_rss_all_mb = 0.0  # master + workers + anything they started (e.g. a chart browser)
         self._stop = threading.Event()

@@ -9,6 +9,8 @@ import metrics
 from callbacks import common
 from components import figures
 from components.tables import records, table_id
+from metrics import catalogue
+from metrics.breakdowns import BREAKDOWN_COLUMNS
 
 
 def best_combinations(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +68,12 @@ def category_followers(search):
     Input("cat-dimension-metric", "value"),
 )
 def category_dimension(search, dimension, metric):
-    dimension = dimension if dimension in ("category", "persona", "gender") else "category"
-    metric = metric if metric in ("roas", "revenue", "cac") else "roas"
+    dimension = dimension if dimension in ("category", "tier", "persona", "gender") else "category"
     filters = common.filters_from_search(search)
     frame = common.load(metrics.breakdown, dimension, filters, common.settings())
-    return figures.dimension_bar(frame, dimension, metric, height=320, reference=1.0 if metric == "roas" else None)
+    # Any metric the breakdown has; its unit, label and axis come from the catalogue.
+    metric = metric if metric in BREAKDOWN_COLUMNS and metric in catalogue.CATALOGUE else "roas"
+    if dimension == "tier" and frame is not None and not frame.empty:  # tiers in size order, Nano on top
+        frame = frame.sort_values("tier", key=lambda tiers: tiers.map(figures.tier_key), ascending=False)
+    return figures.dimension_bar(frame, dimension, metric, height=320, reference=1.0 if metric == "roas" else None,
+                                 sort=dimension != "tier")

@@ -36,6 +36,7 @@ from callbacks import common
 from metrics import format as fmt
 from components.cards import notice, stat_list
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
+from warehouse import upload_limits as limits
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,10 @@ SAMPLE_SEED = 42
 # --- upload folders ------------------------------------------------------------------------------
 
 def upload_root() -> Path:
-    root = Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads")
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+    """The upload folder, private to this server's user (UploadFolderUnsafe when it is not)."""
+    from warehouse.upload_limits import private_folder
+
+    return private_folder(Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads"))
 
 
 def upload_dir(token, root: Path | None = None) -> Path | None:
@@ -133,7 +135,7 @@ def _unzip(folder: Path, data: bytes, zip_name: str, saved: list[str], skipped: 
     except zipfile.BadZipFile:
         skipped.append((zip_name, "not a readable .zip file"))
         return
-    budget = MAX_UNZIPPED_BYTES
+    budget = min(MAX_UNZIPPED_BYTES, limits.max_unzipped_bytes())
     with archive:
         for member in archive.infolist():
             if member.is_dir():
@@ -147,23 +149,32 @@ def _unzip(folder: Path, data: bytes, zip_name: str, saved: list[str], skipped: 
             if not name.lower().endswith(DATA_EXTENSIONS):
                 skipped.append((shown, "not a .csv or .parquet file"))
                 continue
-            if member.file_size > budget:
+            if member.file_size > budget or member.file_size > limits.max_file_bytes():
                 skipped.append((shown, "expands beyond the upload limit"))
+                continue
+            if member.flag_bits & 0x1:
+                skipped.append((shown, "could not be read (encrypted)"))
                 continue
 
             def chunks(member=member):
                 nonlocal budget
+                size = 0
                 with archive.open(member) as source:
                     while block := source.read(1 << 20):
                         budget -= len(block)
-                        if budget < 0:
+                        size += len(block)
+                        if budget < 0 or size > limits.max_file_bytes():
                             raise ValueError("expands beyond the upload limit")
                         yield block
             try:
                 _store(folder, name, chunks(), saved, skipped, shown)
-            except (ValueError, zipfile.BadZipFile, OSError) as error:
+            except ValueError as error:
                 (folder / name).unlink(missing_ok=True)
-                skipped.append((shown, str(error) or "could not be read"))
+                skipped.append((shown, str(error)))
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+                # RuntimeError: encrypted; NotImplementedError: a compression zipfile cannot read
+                (folder / name).unlink(missing_ok=True)
+                skipped.append((shown, "could not be read"))
 
 
 def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
@@ -176,6 +187,7 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
     folder.mkdir(mode=0o700)
     saved: list[str] = []
     skipped: list[tuple[str, str]] = []
+    room = limits.room_left(root)
     for index, content in enumerate(contents):
         sent = filenames[index] if index < len(filenames) else None
         shown = str(sent) if sent is not None else f"file {index + 1}"
@@ -189,9 +201,14 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
             continue
         try:
             data = _decode(content)
-        except (ValueError, binascii.Error):
+        except (ValueError, binascii.Error, AttributeError):  # AttributeError: not text (a forged request)
             skipped.append((shown, "could not be decoded"))
             continue
+        refusal = limits.size_refusal(len(data), room, zipped=lower.endswith(".zip"))
+        if refusal:
+            skipped.append((shown, refusal))
+            continue
+        room -= len(data)
         if lower.endswith(".zip"):
             _unzip(folder, data, name, saved, skipped)
         else:
@@ -201,12 +218,13 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
 
 # --- validation / import reports ------------------------------------------------------------------
 
-def validate_folder(folder: Path):
-    """(ImportReport, None) when the folder would import, else (None, ImportFailed)."""
-    from warehouse import ImportFailed, validate_dataset
+def validate_folder(folder: Path, append: bool = False):
+    """(ImportReport, None) when the folder would import (or append), else (None, ImportFailed)."""
+    from warehouse import ImportFailed, default_db_path, validate_dataset
+    from warehouse.append import check_append
 
     try:
-        return validate_dataset(folder), None
+        return (check_append(default_db_path(), folder) if append else validate_dataset(folder)), None
     except ImportFailed as failure:
         return None, failure
 
@@ -295,8 +313,9 @@ def dataset_name(text) -> str:
     return cleaned or DEFAULT_NAME
 
 
-def run_import(store, name_text) -> tuple:
-    """Import the uploaded folder into the app's warehouse. Returns (result children, imported marker)."""
+def run_import(store, name_text, append: bool = False) -> tuple:
+    """Import (or append) the uploaded folder into the app's warehouse. Returns (result children, imported marker)."""
+    import auth
     from warehouse import ImportFailed, default_db_path, import_dataset
 
     folder = upload_dir((store or {}).get("token"))
@@ -309,10 +328,13 @@ def run_import(store, name_text) -> tuple:
         folder.rename(claimed)
     except OSError:
         return import_failure("This upload is already being imported."), no_update
-    name = dataset_name(name_text)
+    name = dataset_name(name_text) if (name_text or not append) else None
+    action = "append" if append else "import"
     try:
-        report = import_dataset(claimed, default_db_path(), name=name)
+        report = import_dataset(claimed, default_db_path(), name=name, append=append)
     except ImportFailed as failure:
+        auth.record(f"{action}_refused", f"upload {', '.join((store or {}).get('files') or [])}: "
+                                         f"{failure.total} error(s)")
         return import_failure(f"{fmt.count(failure.total)} errors: nothing was imported; the current data set is "
                               "unchanged.", failure), no_update
     except Exception as error:  # disk full, permissions…: the swap never happened
@@ -320,11 +342,12 @@ def run_import(store, name_text) -> tuple:
         return import_failure(f"The import failed ({type(error).__name__}): the current data set is unchanged."), no_update
     finally:
         shutil.rmtree(claimed, ignore_errors=True)
+    auth.record(action, f"upload {', '.join((store or {}).get('files') or [])}")
     try:
         info = metrics.dataset_info(common.warehouse())
     except Exception:  # the import worked; the summary is a nicety
         info = None
-    return import_success(report, name, info), dt.datetime.now(dt.timezone.utc).isoformat()
+    return import_success(report, name or str((info or {}).get("name") or ""), info), dt.datetime.now(dt.timezone.utc).isoformat()
 
 
 @callback(
@@ -339,37 +362,43 @@ def run_import(store, name_text) -> tuple:
     State("data-upload", "filename"),
     State("data-upload-store", "data"),
     State("data-name", "value"),
+    State("data-mode", "value"),
     running=[(Output("data-import", "disabled"), True, False), (Output("data-upload", "disabled"), True, False)],
     prevent_initial_call=True,
 )
-def upload_or_import(contents, _n_clicks, filenames, store, name):
+def upload_or_import(contents, _n_clicks, filenames, store, name, mode=None):
     """One callback for both steps, so the upload's contents are sent once (then cleared) and the
     Import button's state has a single owner."""
     if ctx.triggered_id == "data-import":
-        return handle_import(store, name)
-    return handle_upload(contents, filenames, store)
+        return handle_import(store, name, append=mode == "append")
+    return handle_upload(contents, filenames, store, append=mode == "append")
 
 
-def handle_import(store, name) -> tuple:
+def handle_import(store, name, append: bool = False) -> tuple:
     """Outputs of upload_or_import for an Import click."""
-    result, imported = run_import(store, name)
+    result, imported = run_import(store, name, append)
     if imported is no_update:  # failed: the upload stays importable only if its folder is still there
         still = upload_dir((store or {}).get("token")) is not None and bool((store or {}).get("valid"))
         return no_update, store if still else None, not still, result, no_update, no_update
     return no_update, None, True, result, imported, no_update
 
 
-def handle_upload(contents, filenames, store) -> tuple:
+def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
         return (no_update,) * 6
-    root = upload_root()
+    try:
+        root = upload_root()
+    except limits.UploadFolderUnsafe as error:
+        log.error("uploads refused: %s", error)
+        return (notice("Uploads are switched off on this server until its upload folder is fixed (see the server "
+                       "log).", color="danger", icon="bi-x-octagon"), None, True, None, no_update, None)
     cleanup_uploads(root)
     previous = upload_dir((store or {}).get("token"), root)
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
     upload = receive_upload(contents, filenames, root)
-    report, failure = validate_folder(upload.folder) if upload.saved else (None, None)
+    report, failure = validate_folder(upload.folder, append) if upload.saved else (None, None)
     valid = report is not None
     if not valid:
         shutil.rmtree(upload.folder, ignore_errors=True)
@@ -395,21 +424,12 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
     return "just now"
 
 
-def _date(text: str | None) -> str:
-    if not text:
-        return "—"
-    try:
-        return dt.date.fromisoformat(str(text)[:10]).strftime("%-d %b %Y")
-    except ValueError:
-        return str(text)
-
-
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     if not info:
         return [html.P("No data set imported yet: upload one below, or download the sample data set and "
                        "import it.", className="mb-0", id="data-info-empty")]
     imported = str(info.get("imported_at") or "")
-    when = imported[:16].replace("T", " ") + " UTC" if imported else "—"
+    when = fmt.timestamp(imported)
     age = _age(imported, now)
     warnings = int(info.get("warnings") or 0)
     lines = list(info.get("warning_lines") or [])
@@ -417,7 +437,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     source = str(info.get("source") or "")
     items = [
         ("Imported", f"{when}" + (f" ({age})" if age else "")),
-        ("Sales dated", f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"),
+        ("Sales dated", f"{fmt.date(info.get('first_sale'))} – {fmt.date(info.get('last_sale'))}"),
         ("Influencers", fmt.count(info.get("influencers"))),
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),
@@ -431,8 +451,8 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
                       f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
                       "revenue without shipping and taxes, net of refunds"))
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
-    if source and not source.startswith(str(upload_root())):
-        details.append(html.Li(["Imported from: ", html.Code(source)]))
+    if source and not source.startswith(str(upload_root())):  # the folder's name only: no server path for visitors
+        details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
     children = [
         html.Div([html.Strong(str(info.get("name") or "data set"), id="data-info-name", className="fs-5 me-2"),
                   dbc.Badge(f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings",
@@ -452,8 +472,9 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     return children
 
 
-@callback(Output("data-info", "children"), Input("url", "pathname"), Input("data-imported", "data"))
-def dataset_info_card(_pathname, _imported):
+@callback(Output("data-info", "children"), Input("url", "pathname"), Input("data-imported", "data"),
+          Input("data-restored", "data"))
+def dataset_info_card(_pathname, _imported, _restored=None):
     try:
         info = metrics.dataset_info(common.warehouse())
     except Exception as error:

@@ -116,8 +116,8 @@ def summary_children(search: str | None) -> tuple[list, str]:
         if chosen:
             parts.append(html.Span([html.Strong(f"{LABELS[field]}: "), ", ".join(chosen)], className="hk-chip"))
     if filters.start or filters.end:
-        start = filters.start.strftime("%-d %b %Y") if filters.start else "…"
-        end = filters.end.strftime("%-d %b %Y") if filters.end else "…"
+        start = fmt.date(filters.start) if filters.start else "…"
+        end = fmt.date(filters.end) if filters.end else "…"
         parts.append(html.Span([html.Strong("Dates: "), f"{start} – {end}"], className="hk-chip"))
     count = sum(1 for f in FIELDS if getattr(filters, f)) + (1 if (filters.start or filters.end) else 0)
     if not parts:
@@ -170,10 +170,9 @@ def dataset_line(info: dict | None) -> str:
     if not info:
         return "No data set imported"
     name = info.get("name") or "data set"
-    imported = str(info.get("imported_at") or "")[:16].replace("T", " ")
     pieces = [f"Data: {name}"]
-    if imported:
-        pieces.append(f"imported {imported} UTC")
+    if info.get("imported_at"):
+        pieces.append(f"imported {fmt.timestamp(info.get('imported_at'))}")
     if info.get("influencers") is not None:
         pieces.append(f"{fmt.count(info.get('influencers'))} influencers")
     if info.get("sales_rows") is not None:

@@ -12,10 +12,12 @@ import metrics
 from callbacks import common
 from components import figures
 from metrics import format as fmt
+from metrics import catalogue
+from metrics.catalogue import POOR_PERFORMER
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
 from components.payload import plain_json
 from components.ranking_grid import RANKING_FIELDS
-from components.tables import count_col, csv_button, data_grid, money_col, pct_col, records, table_id, text_col
+from components.tables import csv_button, data_grid, date_col, metric_col, records, table_id, text_col
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,7 @@ def ranking_summary(frame: pd.DataFrame, settings) -> list:
                  sub=str(best["name"]) if best is not None and best_roas is not None else "—"),
         kpi_card("inf-median-score", "Median efficiency", fmt.decimal(scored.median() if len(scored) else None, 1),
                  "Efficiency score 0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, percentile ranks"),
-        kpi_card("inf-poor", "Poor performers", fmt.count(poor),
-                 f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue",
+        kpi_card("inf-poor", "Poor performers", fmt.count(poor), POOR_PERFORMER.text(settings),
                  sub=f"of {fmt.count(total)} influencers", tone="bad" if poor else None),
     ]
 
@@ -100,7 +101,7 @@ def influencer_ranking(search, view, pathname):
     rows = view_rows(frame, view or "all")
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
-        note = (f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue.")
+        note = POOR_PERFORMER.text(settings) + "."
     return (records(rows, RANKING_FIELDS), [], view_options(frame), note, plain_json(ranking_summary(frame, settings)),
             None, common.SHOW)
 
@@ -115,37 +116,42 @@ def influencer_search(text):
 # --- detail ---------------------------------------------------------------------------------
 
 POST_COLUMNS = [
-    text_col("date", "Date", width=105),
+    date_col("date"),
     text_col("brand", "Brand", width=110),
     text_col("caption", "Caption", width=240, tooltipField="caption"),
-    count_col("reach", "Reach"),
-    count_col("impressions", "Impressions"),
-    count_col("likes", "Likes"),
-    count_col("comments", "Comments"),
-    count_col("shares", "Shares"),
-    count_col("saves", "Saves"),
-    count_col("views", "Views"),
-    count_col("engagements", "Engagements", headerTooltip="Likes + comments + shares + saves (columns present)"),
-    pct_col("engagement_rate_pct", "Eng. rate", headerTooltip="Engagements ÷ reach × 100"),
-    money_col("cost", "Cost", decimals=2, headerTooltip="The influencer's spend in the selection ÷ its posts"),
-    money_col("cpe", "CPE", decimals=2, headerTooltip="Cost ÷ engagements"),
+    metric_col("reach"),
+    metric_col("impressions"),
+    metric_col("likes"),
+    metric_col("comments"),
+    metric_col("shares"),
+    metric_col("saves"),
+    metric_col("views"),
+    metric_col("engagements"),
+    metric_col("engagement_rate_pct"),
+    metric_col("cost"),
+    metric_col("cpe"),
     text_col("url", "URL", width=200),
     text_col("post_id", "Post", width=110),
 ]
 
 PAYOUT_COLUMNS = [
-    count_col("row_no", "Row", maxWidth=80),
+    metric_col("row_no", maxWidth=80),
     text_col("basis", "Basis", width=100),
-    text_col("rate_text", "Rate", width=150),
-    count_col("posts", "Posts"),
-    count_col("orders", "Orders"),
-    money_col("total_revenue", "Revenue"),
-    money_col("terms_cost", "Terms", decimals=2, headerTooltip="What the terms give (rate × posts / orders / revenue)"),
-    money_col("total_payout", "Paid", decimals=2),
-    money_col("gifted_cost", "Gifted", decimals=2),
-    money_col("other_cost", "Other", decimals=2),
-    money_col("total_cost", "Total cost", decimals=2),
+    text_col("rate", "Rate", width=200, headerTooltip="The payout terms as parsed from the file"),
+    metric_col("posts"),
+    metric_col("orders"),
+    metric_col("total_revenue"),
+    metric_col("terms_cost"),
+    metric_col("total_payout"),
+    metric_col("gifted_cost"),
+    metric_col("other_cost"),
+    metric_col("total_cost"),
 ]
+
+
+# The figures of the detail panel, in its order (labels and formats from the metric catalogue).
+DETAIL_STATS = ("revenue", "spend", "roas", "roi_pct", "orders", "aov", "cost_per_order", "cac", "engagement_rate_pct",
+                "cpe", "revenue_per_follower", "efficiency_score")
 
 
 def detail_title(profile: dict) -> str:
@@ -170,18 +176,9 @@ def detail_body(detail: dict, settings) -> list:
     if profile.get("known") is False:
         flags.append(dbc.Badge("Not in the influencer list", color="warning", text_color="dark"))
     stats = stat_list([
-        ("Revenue", fmt.inr(profile.get("revenue"))),
-        ("Spend", fmt.inr(profile.get("spend"))),
-        ("ROAS", fmt.ratio(profile.get("roas"))),
-        ("ROI", fmt.pct(profile.get("roi_pct"))),
-        ("Orders", fmt.count(profile.get("orders"))),
-        ("AOV", fmt.inr(profile.get("aov"))),
-        ("Cost per order", fmt.inr(profile.get("cost_per_order"), 2)),
-        ("CAC" + (" (estimated)" if estimated else ""), fmt.inr(profile.get("cac"), 2)),
-        ("Engagement rate", fmt.pct(profile.get("engagement_rate_pct"))),
-        ("CPE", fmt.inr(profile.get("cpe"), 2)),
-        ("Revenue / follower", fmt.inr(profile.get("revenue_per_follower"), 2)),
-        ("Efficiency score", fmt.decimal(profile.get("efficiency_score"), 1)),
+        (catalogue.get(key).label + (" (estimated)" if key == "cac" and estimated else ""),
+         catalogue.get(key).text(profile.get(key)))
+        for key in DETAIL_STATS
     ])
     ts = detail.get("sales_over_time")
     posts = detail.get("posts")

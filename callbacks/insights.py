@@ -8,7 +8,7 @@ from metrics import insights
 
 from callbacks import common
 from metrics import format as fmt
-from components.cards import kpi_card, kpi_row
+from components.cards import kpi_row, metric_card
 from components.tables import table_id
 
 # Table name as in pages/insights.py (pages are not imported here: they register with Dash on import).
@@ -83,21 +83,16 @@ def table_rows(items: list[dict]) -> list[dict]:
 
 
 def insight_kpis(k: dict, settings) -> list:
-    baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     return [
-        kpi_card("ins-revenue", "Revenue", fmt.inr_compact(k.get("revenue")), "Σ revenue of attributed sales",
-                 sub=fmt.inr(k.get("revenue"))),
-        kpi_card("ins-spend", "Spend", fmt.inr_compact(k.get("spend")), "Σ influencer cost in the selection",
-                 sub=fmt.inr(k.get("spend"))),
-        kpi_card("ins-roas", "ROAS", fmt.ratio(k.get("roas")), "ROAS = revenue ÷ spend (pooled)",
-                 sub=f"ROI {fmt.pct(k.get('roi_pct'))}"),
-        kpi_card("ins-incremental-roas", "Incremental ROAS", fmt.ratio(k.get("incremental_roas")),
-                 f"Incremental ROAS = revenue × (1 − baseline) ÷ spend; assumed baseline {baseline}",
-                 badge="assumed baseline", sub=f"Incremental revenue {fmt.inr_compact(k.get('incremental_revenue'))}"),
-        kpi_card("ins-poor", "Poor performers", fmt.count(k.get("poor_performers")),
-                 f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue",
-                 sub=f"of {fmt.count(k.get('influencers'))} influencers",
-                 tone="bad" if k.get("poor_performers") else None),
+        metric_card("revenue", k.get("revenue"), settings, card_id="ins-revenue", sub=fmt.inr(k.get("revenue"))),
+        metric_card("spend", k.get("spend"), settings, card_id="ins-spend", sub=fmt.inr(k.get("spend"))),
+        metric_card("roas", k.get("roas"), settings, card_id="ins-roas", tone=None,
+                    sub=f"ROI {fmt.pct(k.get('roi_pct'))}"),
+        metric_card("incremental_roas", k.get("incremental_roas"), settings, card_id="ins-incremental-roas", tone=None,
+                    badge="assumed baseline", sub=f"Incremental revenue {fmt.inr_compact(k.get('incremental_revenue'))}"),
+        metric_card("poor_performers", k.get("poor_performers"), settings, card_id="ins-poor",
+                    sub=f"of {fmt.count(k.get('influencers'))} influencers",
+                    tone="bad" if k.get("poor_performers") else None),
     ]
 
 

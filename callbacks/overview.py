@@ -7,12 +7,14 @@ import metrics
 
 from callbacks import common
 from components import figures
+from components.cards import metric_card
+from metrics import catalogue
 from metrics import format as fmt
-from components.cards import kpi_card
 
 
 def kpi_cards(k: dict, settings) -> list:
-    """The overview's KPI cards for a kpis() result (formulas in the tooltips, METRICS.md)."""
+    """The overview's KPI cards for a kpis() result: labels, values, formulas and colours from the
+    metric catalogue (metrics/catalogue.py)."""
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
@@ -20,41 +22,31 @@ def kpi_cards(k: dict, settings) -> list:
         if estimated else "Buyers (user_id) whose first attributed order falls in the selection"
     )
     roi = fmt.clean(k.get("roi_pct"))
-    roas = fmt.clean(k.get("roas"))
     influencers = k.get("influencers") or 0
+    estimated_badge = "estimated" if estimated else None
     return [
-        kpi_card("revenue", "Revenue", fmt.inr_compact(k.get("revenue")),
-                 "Σ revenue of attributed sales in the selection",
-                 sub=f"{fmt.inr(k.get('revenue'))} · AOV {fmt.inr(k.get('aov'))}"),
-        kpi_card("orders", "Orders", fmt.count(k.get("orders")), "Σ orders of attributed sales in the selection",
-                 sub=f"Cost per order {fmt.inr(k.get('cost_per_order'), 2)}"),
-        kpi_card("spend", "Spend", fmt.inr_compact(k.get("spend")),
-                 "Σ influencer cost (payouts + gifted products + other cost); a sale filter takes the matching "
-                 "share of each influencer's cost",
-                 sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts"),
-        kpi_card("roas", "ROAS", fmt.ratio(roas), "ROAS = revenue ÷ spend (pooled over the selection)",
-                 sub="Return on ad spend", tone=None if roas is None else ("good" if roas >= settings.poor_roas else "bad")),
-        kpi_card("roi", "ROI", fmt.pct(roi), "ROI = (revenue − spend) ÷ spend × 100",
-                 sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
-                 tone=None if roi is None else ("good" if roi >= 0 else "bad")),
-        kpi_card("incremental-revenue", "Incremental revenue", fmt.inr_compact(k.get("incremental_revenue")),
-                 f"Incremental revenue = revenue × (1 − baseline). Assumed baseline: {baseline} of attributed "
-                 "revenue would have happened without the campaign",
-                 sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline"),
-        kpi_card("incremental-roas", "Incremental ROAS", fmt.ratio(k.get("incremental_roas")),
-                 f"Incremental ROAS = incremental revenue ÷ spend (assumed baseline {baseline})",
-                 sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline"),
-        kpi_card("new-customers", "New customers", fmt.count(k.get("new_customers")), nc_formula,
-                 sub="Estimated from orders" if estimated else "First attributed order",
-                 badge="estimated" if estimated else None),
-        kpi_card("cac", "CAC", fmt.inr(k.get("cac"), 2), "CAC = spend ÷ new customers"
-                 + (" (new customers estimated)" if estimated else ""),
-                 sub="Customer acquisition cost", badge="estimated" if estimated else None),
-        kpi_card("poor-performers", "Poor performers", fmt.count(k.get("poor_performers")),
-                 f"Influencers with ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, "
-                 "or spend with no revenue",
-                 sub=f"of {fmt.count(influencers)} influencers",
-                 tone="bad" if (k.get("poor_performers") or 0) else None),
+        metric_card("revenue", k.get("revenue"), settings,
+                    sub=f"{fmt.inr(k.get('revenue'))} · AOV {catalogue.get('aov').text(k.get('aov'))}"),
+        metric_card("orders", k.get("orders"), settings,
+                    sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}"),
+        metric_card("spend", k.get("spend"), settings,
+                    sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts"),
+        metric_card("roas", k.get("roas"), settings, sub="Return on ad spend"),
+        # ROI is coloured by profit (≥ 0), not by the poor-performer bar.
+        metric_card("roi_pct", roi, settings, card_id="roi",
+                    sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
+                    tone=None if roi is None else ("good" if roi >= 0 else "bad")),
+        metric_card("incremental_revenue", k.get("incremental_revenue"), settings,
+                    sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline"),
+        metric_card("incremental_roas", k.get("incremental_roas"), settings,
+                    sub=f"Assumed baseline: {baseline} of revenue", badge=f"{baseline} baseline", tone=None),
+        metric_card("new_customers", k.get("new_customers"), settings, formula=nc_formula,
+                    sub="Estimated from orders" if estimated else "First attributed order", badge=estimated_badge),
+        metric_card("cac", k.get("cac"), settings,
+                    formula=catalogue.get("cac").formula_for(settings) + (" (new customers estimated)" if estimated else ""),
+                    sub="Customer acquisition cost", badge=estimated_badge),
+        metric_card("poor_performers", k.get("poor_performers"), settings, sub=f"of {fmt.count(influencers)} influencers",
+                    tone="bad" if (k.get("poor_performers") or 0) else None),
     ]
 
 

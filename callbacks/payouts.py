@@ -7,13 +7,15 @@ import metrics
 
 from callbacks import common
 from components import figures
+from components.cards import kpi_card, kpi_row, metric_card, notice
+from metrics import catalogue
 from metrics import format as fmt
-from components.cards import kpi_card, kpi_row, notice
 from components.tables import records, table_id
 # Table names as in pages/payouts.py (pages are not imported here: they register with Dash on import).
 BASIS_TABLE = "payouts-by-basis"
 RECONCILIATION_TABLE = "payouts-reconciliation"
 DIFFERS = "differs from terms"
+TOLERANCE = catalogue.TERMS_TOLERANCE_TEXT
 
 
 def _missing(error: Exception) -> bool:
@@ -28,23 +30,22 @@ def basis_rows(frame, orders) -> list[dict]:
     return rows
 
 
-def payout_kpis(k: dict, reconciliation) -> list:
+def payout_kpis(k: dict, reconciliation, settings) -> list:
     differing = reconciliation[reconciliation["status"] == DIFFERS] if len(reconciliation) else reconciliation
     gap = float(differing["difference"].sum()) if len(differing) else 0.0
     return [
-        kpi_card("pay-spend", "Spend", fmt.inr_compact(k.get("spend")),
-                 "Σ influencer cost (payouts + gifted products + other cost) in the selection",
-                 sub=fmt.inr(k.get("spend"))),
-        kpi_card("pay-cpo", "Cost per order", fmt.inr(k.get("cost_per_order"), 2), "Cost per order = spend ÷ orders",
-                 sub=f"{fmt.count(k.get('orders'))} orders"),
-        kpi_card("pay-cac", "CAC", fmt.inr(k.get("cac"), 2),
-                 "CAC = spend ÷ new customers" + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
-                 badge="estimated" if k.get("new_customers_estimated") else None,
-                 sub=f"{fmt.count(k.get('new_customers'))} new customers"),
-        kpi_card("pay-roas", "ROAS", fmt.ratio(k.get("roas")), "ROAS = revenue ÷ spend (pooled)",
-                 sub=f"Revenue {fmt.inr_compact(k.get('revenue'))}"),
+        metric_card("spend", k.get("spend"), settings, card_id="pay-spend", sub=fmt.inr(k.get("spend"))),
+        metric_card("cost_per_order", k.get("cost_per_order"), settings, card_id="pay-cpo",
+                    sub=f"{fmt.count(k.get('orders'))} orders"),
+        metric_card("cac", k.get("cac"), settings, card_id="pay-cac",
+                    formula=catalogue.get("cac").formula_for(settings)
+                    + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
+                    badge="estimated" if k.get("new_customers_estimated") else None,
+                    sub=f"{fmt.count(k.get('new_customers'))} new customers"),
+        metric_card("roas", k.get("roas"), settings, card_id="pay-roas", tone=None,
+                    sub=f"Revenue {fmt.inr_compact(k.get('revenue'))}"),
         kpi_card("pay-differs", "Rows off terms", fmt.count(len(differing)),
-                 "Payout rows whose total paid differs from what their terms give by more than 1 %",
+                 f"Payout rows whose total paid differs from what their terms give by more than {TOLERANCE}",
                  sub=f"of {fmt.count(len(reconciliation))} rows · net {fmt.inr(gap, 0)}",
                  tone="bad" if len(differing) else None),
     ]
@@ -58,9 +59,9 @@ def reconciliation_summary(reconciliation):
     parts = []
     if len(differing):
         parts.append(f"{fmt.count(len(differing))} of {fmt.count(len(reconciliation))} payout rows differ from their "
-                     f"terms by more than 1 % (paid − terms: {fmt.inr(float(differing['difference'].sum()), 2)}).")
+                     f"terms by more than {TOLERANCE} (paid − terms: {fmt.inr(float(differing['difference'].sum()), 2)}).")
     else:
-        parts.append(f"All {fmt.count(len(reconciliation) - no_terms)} payout rows with terms match them within 1 %.")
+        parts.append(f"All {fmt.count(len(reconciliation) - no_terms)} payout rows with terms match them within {TOLERANCE}.")
     if no_terms:
         parts.append(f" {fmt.count(no_terms)} rows carry no terms to check (total only).")
     return notice("".join(parts), color="warning" if len(differing) else "success",
@@ -95,7 +96,7 @@ def payouts_page(search, pathname):
         return ([], common.no_data_state(pathname=pathname), common.HIDE, figures.empty_figure(), [],
                 figures.empty_figure(), None)
     return (
-        kpi_row(payout_kpis(k, reconciliation)), None, common.SHOW,
+        kpi_row(payout_kpis(k, reconciliation, settings)), None, common.SHOW,
         figures.payout_mix(by_basis, height=320),
         basis_rows(by_basis, k.get("orders")),
         figures.dimension_bar(by_platform, "platform", "cost_per_order", height=300),

@@ -49,11 +49,13 @@ def error_alert(message: str) -> dbc.Alert:
 
 def make_report(search: str | None):
     """(dcc.Download data, status children) for the selection in `search` — the callback body."""
-    from reports import ReportError, build_report  # imported on first click, not at app start
+    from reports import ReportError  # imported on first click, not at app start
+    from reports.slots import build_report_bounded
 
     filters = common.filters_from_search(search)
     try:
-        pdf = build_report(common.warehouse(), filters, common.settings())
+        # in the report worker process, one at a time, a bounded queue: pages keep their threads and CPU
+        pdf = build_report_bounded(common.warehouse().path, filters, common.settings())
     except ReportError as error:
         log.warning("PDF report failed: %s", error)
         return no_update, error_alert(str(error))

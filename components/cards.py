@@ -9,6 +9,8 @@ import re
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from metrics import catalogue
+
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
@@ -50,6 +52,19 @@ def kpi_card(kpi_id: str, label: str, value: str, formula: str, sub=None, badge:
                  className="hk-kpi-value" + (f" hk-tone-{tone}" if tone else "")),
         html.Div(sub, className="hk-kpi-sub") if sub is not None else None,
     ]), className="hk-kpi h-100", id=f"kpi-{kpi_id}")
+
+
+def metric_card(key: str, value, settings, card_id: str | None = None, sub=None, badge: str | None = None,
+                formula: str | None = None, tone: str | None = "threshold", label: str | None = None) -> dbc.Card:
+    """The KPI card of a catalogue metric: label, short formatted value, formula tooltip (with the
+    settings filled in) and, by default, the good / bad colour of its threshold all come from
+    metrics/catalogue.py. card_id: the card's id stem (default: the key with '-' for '_');
+    formula / label: an addition a page needs (an "estimated" note); tone: None, "good", "bad" or
+    "threshold"."""
+    metric = catalogue.get(key)
+    return kpi_card(card_id or key.replace("_", "-"), label or metric.label, metric.short(value),
+                    formula or metric.formula_for(settings), sub=sub, badge=badge,
+                    tone=metric.tone(value, settings) if tone == "threshold" else tone)
 
 
 def kpi_row(cards: list) -> list:

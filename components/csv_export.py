@@ -1,5 +1,6 @@
 """CSV of exactly what a table shows: its visible columns in display order, its rows after the
-user's sorting and filtering, values at full precision (numbers as plain numbers, not ₹ text).
+user's sorting and filtering, values as plain numbers (not ₹ text): money rounded to paise, other
+numbers at full precision.
 
 Spreadsheet formula injection is neutralised: a text cell starting with = + - @ tab or carriage
 return is prefixed with a single quote, so Excel / Sheets show it as text instead of running it.
@@ -68,15 +69,39 @@ def columns_shown(column_defs: list[dict] | None, column_state: list[dict] | Non
     return out
 
 
-def table_csv(rows: list[dict] | None, columns: list[tuple[str, str]]) -> str:
-    """CSV text (UTF-8, header row first, \\r\\n line ends as RFC 4180 says)."""
+def file_decimals(column_defs: list[dict] | None) -> dict[str, int]:
+    """{field: decimals} of the columns whose values files round (money: 2, to paise), from the
+    `context.fileDecimals` components.tables puts on them."""
+    out = {}
+    for col in column_defs or []:
+        for leaf in col.get("children", [col]):
+            decimals = (leaf.get("context") or {}).get("fileDecimals")
+            if decimals is not None and (leaf.get("field") or leaf.get("colId")):
+                out[leaf.get("field") or leaf.get("colId")] = int(decimals)
+    return out
+
+
+def _rounded(value, decimals: int | None):
+    if decimals is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    shown = round(number, decimals)
+    return 0.0 if shown == 0 else shown  # no "-0.0"
+
+
+def table_csv(rows: list[dict] | None, columns: list[tuple[str, str]], decimals: dict[str, int] | None = None) -> str:
+    """CSV text (UTF-8, header row first, \\r\\n line ends as RFC 4180 says); `decimals` rounds
+    the named fields (money to paise: 2960740.6700000046 -> 2960740.67)."""
+    decimals = decimals or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([cell(header) for _, header in columns])
     for row in rows or []:
-        writer.writerow([cell(row.get(field)) for field, _ in columns])
+        writer.writerow([cell(_rounded(row.get(field), decimals.get(field))) for field, _ in columns])
     return buffer.getvalue()
 
 
 def grid_csv(rows, column_defs, column_state=None) -> str:
-    return table_csv(rows, columns_shown(column_defs, column_state))
+    return table_csv(rows, columns_shown(column_defs, column_state), file_decimals(column_defs))

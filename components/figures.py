@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from components.plot import Figure, trace
+from metrics import catalogue
 from metrics import format as fmt
 
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -56,7 +57,7 @@ BASIS_COLOURS = {
     "other": "#8C8C8C",
 }
 
-TIER_ORDER = ["nano", "micro", "mid", "macro", "mega", "unknown"]
+TIER_ORDER = [name.lower() for name in catalogue.TIER_NAMES] + ["unknown"]
 
 
 def tier_key(value) -> tuple:
@@ -68,7 +69,12 @@ def tier_key(value) -> tuple:
 # Sequential scale for ROAS heatmaps: light to dark blue (readable by all common CVD types).
 ROAS_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 
-FONT_FAMILY = '"Noto Sans", system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
+# The pages' stack (assets/app.css): Indian scripts from Noto Sans <script> (vendored for the pages,
+# Debian fonts-noto-core for kaleido's Chromium), emoji from the system's emoji font.
+FONT_FAMILY = ('"Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi", "Noto Sans Gujarati", '
+               '"Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada", "Noto Sans Malayalam", system-ui, '
+               '-apple-system, "Segoe UI", Roboto, Arial, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", '
+               'sans-serif')
 NO_DATA = "No data for these filters"
 
 
@@ -154,19 +160,62 @@ def empty_figure(message: str = NO_DATA, height: int = 360) -> dict:
 
 
 def _money_axis(fig: Figure, values, axis: str = "yaxis", title: str | None = None) -> None:
-    """Explicit ₹ lakh/crore tick labels for a money axis covering `values`."""
+    """Explicit ₹ tick labels (each in its own unit: ₹50,000 · ₹1 L · ₹1.5 L) for a money axis."""
+    _explicit_axis(fig, values, axis, title, fmt.money_ticks)
+
+
+def _count_axis(fig: Figure, values, axis: str = "xaxis", title: str | None = None) -> None:
+    """Explicit tick labels in Indian units (50,000 · 1 L · 86 L) for a count axis (no 8.6M)."""
+    _explicit_axis(fig, values, axis, title, lambda ticks: [fmt.followers(t) for t in ticks], whole=True)
+
+
+def _explicit_axis(fig: Figure, values, axis: str, title: str | None, labels, whole: bool = False) -> None:
     finite = [v for v in (fmt.clean(x) for x in values) if v is not None]
-    high = max(finite) if finite else 0.0
-    low = min(finite) if finite else 0.0
-    ticks = fmt.nice_ticks(low, high)
+    ticks = fmt.nice_ticks(min(finite, default=0.0), max(finite, default=0.0), whole=whole)
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     fig.update_layout({axis: dict(
         tickmode="array",
         tickvals=ticks,
-        ticktext=[fmt.money_tick(t, step, top=max(abs(ticks[0]), abs(ticks[-1]))) for t in ticks],
+        ticktext=labels(ticks),
         range=[ticks[0] - (step * 0.02 if ticks[0] < 0 else 0), ticks[-1] + step * 0.04],
         title=dict(text=title) if title else None,
     )})
+
+
+def _value_axis(fig: Figure, metric: catalogue.Metric, values, axis: str = "xaxis") -> None:
+    """The axis of a metric, by its catalogue unit: ₹ ticks, counts in Indian units, ×, % or share."""
+    kind = metric.unit.axis
+    if kind == "money":
+        _money_axis(fig, values, axis)
+    elif kind == "count":
+        _count_axis(fig, values, axis)
+    else:
+        suffix = {"ratio": dict(ticksuffix="x"), "pct": dict(ticksuffix="%"), "share": dict(tickformat=".0%")}[kind]
+        fig.update_layout({axis: dict(rangemode="tozero", **suffix)})
+
+
+def metric_labels(metric: catalogue.Metric, values: list) -> list[str]:
+    """Bar labels of a metric's values, by its catalogue unit: money in lakh / crore when the
+    largest is a lakh or more, else in full (paise when every value is under ₹100, so ₹0.45 per
+    follower does not read ₹0); other units as the catalogue formats them."""
+    if metric.unit is catalogue.INR:
+        largest = max((abs(v) for v in (fmt.clean(x) for x in values) if v is not None), default=0)
+        if largest >= fmt.LAKH:
+            return [fmt.inr_compact(v) for v in values]
+        return [fmt.inr(v, 2 if largest < 100 else 0) for v in values]
+    return [metric.text(v) for v in values]
+
+
+def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
+    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') on ticks and in hovers."""
+    try:
+        days = [pd.Timestamp(v) for v in x if v]
+    except ValueError:  # periods that are not dates stay a category axis
+        return
+    monthly = len(days) > 1 and all(d.day == 1 for d in days) and min(
+        (b - a).days for a, b in zip(days, days[1:])) >= 28
+    form = "%b %Y" if monthly else "%-d %b %Y"
+    fig.update_layout({axis: dict(type="date", tickformat=form, hoverformat=form)})
 
 
 def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
@@ -204,6 +253,7 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
                       yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero",
                                   tickmode="auto", nticks=6, ticksuffix="x", title=dict(text="ROAS")))
     _money_axis(fig, revenue + spend, "yaxis", "Revenue and spend")
+    _date_axis(fig, x)
     return _layout(fig, height=height, title=title)
 
 
@@ -252,9 +302,9 @@ def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue",
         labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     platforms = [str(p) for p in frame["platform"]] if "platform" in frame.columns else ["Unknown"] * len(frame)
     colours = platform_colours(sorted(set(platforms)))
-    is_money = metric in ("revenue", "spend", "incremental_revenue", "aov", "cac", "cost_per_order")
+    described = catalogue.get(metric)
     values = frame["_v"].tolist()
-    text = [fmt.inr_compact(v) if is_money else fmt.ratio(v) if metric == "roas" else fmt.decimal(v, 1) for v in values]
+    text = metric_labels(described, values)
     roas = _values(frame, "roas")
     fig = Figure()
     for platform in sorted(set(platforms)):
@@ -263,12 +313,11 @@ def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue",
             "bar", orientation="h", y=[labels[i] for i in idx], x=[values[i] for i in idx],
             name=safe_text(platform), marker=dict(color=colours[platform]),
             text=[text[i] for i in idx], textposition="auto", cliponaxis=False,
-            customdata=[[fmt.inr(values[i]) if is_money else text[i], fmt.ratio(roas[i])] for i in idx],
-            hovertemplate="%{y}<br>" + metric.replace("_", " ") + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
+            customdata=[[described.text(values[i]), fmt.ratio(roas[i])] for i in idx],
+            hovertemplate="%{y}<br>" + described.label + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
         ))
     fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=labels))
-    if is_money:
-        _money_axis(fig, values, "xaxis")
+    _value_axis(fig, described, values, "xaxis")
     return _layout(fig, height=height, title=title)
 
 
@@ -298,21 +347,8 @@ def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, ti
     if not any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values):
         return empty_figure("Undefined for these filters (no denominator)", height=height)
     values = [fmt.clean(v) for v in values]
-    money = metric in ("revenue", "spend", "cac", "aov", "cost_per_order", "cpe", "cpm", "incremental_revenue")
-    if metric in ("roas", "incremental_roas"):
-        text = [fmt.ratio(v) for v in values]
-    elif metric.endswith("_pct"):
-        text = [fmt.pct(v) for v in values]
-    elif metric.endswith("_share"):
-        text = [fmt.share(v) for v in values]
-    elif money:
-        largest = max((abs(v) for v in values if v is not None), default=0)
-        if largest >= fmt.LAKH:
-            text = [fmt.inr_compact(v) for v in values]
-        else:  # small amounts (CAC, CPE): full rupees, paise only when every value is small
-            text = [fmt.inr(v, 2 if largest < 100 else 0) for v in values]
-    else:
-        text = [fmt.count(v) for v in values]
+    described = catalogue.get(metric)  # units come from the catalogue, never from a list kept here
+    text = metric_labels(described, values)
     by_platform = colour_by_platform if colour_by_platform is not None else dim == "platform"
     if by_platform:
         colours = platform_colours(labels)
@@ -327,14 +363,7 @@ def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, ti
     if reference is not None:
         fig.add_vline(x=reference, line=dict(color="#6c757d", dash="dot", width=1),
                       text="break-even" if metric == "roas" else None, font_size=10)
-    if money:
-        _money_axis(fig, values, "xaxis")
-    elif metric in ("roas", "incremental_roas"):
-        fig.update_xaxes(ticksuffix="x", rangemode="tozero")
-    elif metric.endswith("_pct"):
-        fig.update_xaxes(ticksuffix="%", rangemode="tozero")
-    elif metric.endswith("_share"):
-        fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    _value_axis(fig, described, values, "xaxis")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[safe_text(v) for v in labels])
     return _layout(fig, height=height, legend=False, title=title)
 
@@ -438,6 +467,7 @@ def follower_distribution(ranking: pd.DataFrame, height: int = 320, title: str |
     fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=tiers,
                                                   title=dict(text="Follower tier")),
                       yaxis=dict(title=dict(text="Influencers"), rangemode="tozero"))
+    _count_axis(fig, counts.groupby("tier")["n"].sum().tolist(), "yaxis", "Influencers")
     return _layout(fig, height=height, title=title)
 
 
@@ -478,23 +508,22 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
         return empty_figure(height=height)
     totals = frame.groupby("campaign")["revenue"].sum().sort_values(ascending=False) if "revenue" in frame else None
     keep = list(totals.index[:n]) if totals is not None else sorted(frame["campaign"].unique())[:n]
+    described = catalogue.get(metric)
     fig = Figure()
-    all_values = []
+    all_values, all_x = [], []
     for i, campaign in enumerate(keep):
         sub = frame[frame["campaign"] == campaign].sort_values(period)
         x = _period_labels(sub, period)
         values = _values(sub, metric)
         all_values += values
-        is_money = metric in ("revenue", "spend")
+        all_x += x
         fig.add_trace(trace("scatter", x=x, y=_plot_values(values), mode="lines+markers", name=safe_text(campaign),
                             line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2),
-                            customdata=[fmt.inr(v) if is_money else fmt.ratio(v) for v in values],
+                            customdata=[described.text(v) for v in values],
                             hovertemplate=safe_text(campaign) + ": %{customdata}<extra></extra>"))
     fig.update_layout(hovermode="x unified")
-    if metric in ("revenue", "spend"):
-        _money_axis(fig, all_values, "yaxis")
-    else:
-        fig.update_yaxes(ticksuffix="x", rangemode="tozero")
+    _value_axis(fig, described, all_values, "yaxis")
+    _date_axis(fig, all_x)
     return _layout(fig, height=height, title=title)
 
 

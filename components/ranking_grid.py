@@ -1,31 +1,29 @@
 """The columns of the influencer ranking grid: shared by its page (the grid) and its callback
-(which sends only these fields of each row)."""
-from components.tables import (bool_col, count_col, decimal_col, followers_col, money_col, pct_col, ratio_col,
-                               text_col)
+(which sends only these fields of each row). Metric columns come from metrics/catalogue.py."""
+from components.tables import bool_col, metric_col, text_col
+from metrics.catalogue import POOR_PERFORMER, tier_text
+from metrics.settings import DEFAULT_SETTINGS
 
 RANKING_COLUMNS = [
-    count_col("rank", "#", maxWidth=80, minWidth=64, pinned="left",
-              headerTooltip="Rank by ROAS (undefined last, ties by influencer id)"),
+    metric_col("rank", maxWidth=80, minWidth=64, pinned="left"),
     text_col("name", "Influencer", width=170, pinned=True),
     text_col("platform", "Platform", width=110),
     text_col("category", "Category", width=120),
-    text_col("tier", "Tier", width=90, headerTooltip="By followers: nano < 10K ≤ micro < 50K ≤ mid < 500K ≤ macro < 1M ≤ mega"),
-    followers_col("followers", "Followers"),
-    count_col("posts", "Posts"),
-    money_col("revenue", "Revenue", headerTooltip="Σ revenue of attributed sales"),
-    count_col("orders", "Orders"),
-    money_col("spend", "Spend", headerTooltip="Payouts + gifted products + other cost, following the filters"),
-    ratio_col("roas", "ROAS", headerTooltip="Revenue ÷ spend; — when there is no spend"),
-    pct_col("roi_pct", "ROI", headerTooltip="(Revenue − spend) ÷ spend × 100"),
-    money_col("aov", "AOV", headerTooltip="Revenue ÷ orders"),
-    money_col("cac", "CAC", decimals=2, headerTooltip="Spend ÷ new customers (estimated where sales carry no user ids)"),
-    pct_col("engagement_rate_pct", "Eng. rate", headerTooltip="Engagements ÷ reach × 100"),
-    money_col("cpe", "CPE", decimals=2, headerTooltip="Spend ÷ engagements"),
-    decimal_col("revenue_per_follower", "Rev./follower", decimals=2, headerTooltip="Revenue ÷ followers (₹)"),
-    decimal_col("efficiency_score", "Efficiency", decimals=1,
-                headerTooltip="0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, as percentile ranks "
-                              "within the selection"),
-    bool_col("poor_performer", "Poor", headerTooltip="ROI < 50 % or ROAS < 2.0x, or spend with no revenue"),
+    text_col("tier", "Tier", width=90, headerTooltip=f"By followers: {tier_text(DEFAULT_SETTINGS)}"),
+    metric_col("followers"),
+    metric_col("posts"),
+    metric_col("revenue"),
+    metric_col("orders"),
+    metric_col("spend"),
+    metric_col("roas"),
+    metric_col("roi_pct"),
+    metric_col("aov"),
+    metric_col("cac"),
+    metric_col("engagement_rate_pct"),
+    metric_col("cpe"),
+    metric_col("revenue_per_follower"),
+    metric_col("efficiency_score"),
+    bool_col("poor_performer", "Poor", headerTooltip=POOR_PERFORMER.text(DEFAULT_SETTINGS)),
     text_col("influencer_id", "ID", width=100),
 ]
 RANKING_FIELDS = [column["field"] for column in RANKING_COLUMNS]

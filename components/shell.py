@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.filter_bar import filter_bar
+from components.sales_notice import sales_notice_area
 
 APP_TITLE = "HealthKart Influencer ROI"
 
@@ -64,7 +65,7 @@ def app_shell(pages: list[dict], report=None) -> html.Div:
         dcc.Location(id="url", refresh=False),
         navbar(pages, report),
         html.Main(
-            dbc.Container([filter_bar(), html.Div(dash.page_container, className="hk-page")],
+            dbc.Container([filter_bar(), sales_notice_area(), html.Div(dash.page_container, className="hk-page")],
                           fluid=True, className="hk-container"),
             id="main",
         ),

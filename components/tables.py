@@ -24,6 +24,9 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
+from metrics import catalogue
+from metrics.settings import DEFAULT_SETTINGS
+
 
 def table_id(name: str) -> dict:
     return {"type": "table", "name": name}
@@ -44,7 +47,7 @@ def _header_width(header: str, minimum: int) -> int:
     return max(minimum, 7 * len(str(header)) + 62)
 
 
-def _num(field, header, formatter, width=None, **extra) -> dict:
+def _num(field, header, formatter, width=None, file_decimals: int | None = None, **extra) -> dict:
     col = {
         "field": field,
         "headerName": header,
@@ -53,8 +56,26 @@ def _num(field, header, formatter, width=None, **extra) -> dict:
         "valueFormatter": {"function": formatter},
         "cellDataType": "number",
     }
+    if file_decimals is not None:  # read by components.csv_export (money: paise)
+        col["context"] = {"fileDecimals": file_decimals}
     col["minWidth"] = _header_width(header, width or 90)
     col.update(extra)
+    return col
+
+
+def metric_col(key: str, header: str | None = None, **extra) -> dict:
+    """The grid column of a catalogue metric: its header, browser formatter, formula tooltip and
+    file rounding all come from metrics/catalogue.py. `header` replaces the catalogue's where a
+    table needs its own word (the payout table's "Revenue" of a row); extra keys are AG Grid's."""
+    metric = catalogue.get(key)
+    unit = metric.unit
+    formatter = (f"{unit.grid}(params.value, {metric.digits})" if unit.grid in ("hkInr", "hkDecimal")
+                 else f"{unit.grid}(params.value)")
+    # Column definitions are static: tooltips name the default settings (the app runs with them).
+    extra.setdefault("headerTooltip", metric.formula_for(DEFAULT_SETTINGS))
+    col = _num(key, header or metric.column_header, formatter, width=120 if unit is catalogue.INR else 90,
+               file_decimals=unit.file_decimals, **extra)
+    col["context"] = {**col.get("context", {}), "metric": key}
     return col
 
 
@@ -68,7 +89,8 @@ def text_col(field: str, header: str, width: int | None = 120, pinned: bool = Fa
 
 
 def money_col(field: str, header: str, decimals: int = 0, **extra) -> dict:
-    return _num(field, header, f"hkInr(params.value, {int(decimals)})", width=120, **extra)
+    return _num(field, header, f"hkInr(params.value, {int(decimals)})", width=120,
+                file_decimals=catalogue.INR.file_decimals, **extra)
 
 
 def ratio_col(field: str, header: str, **extra) -> dict:
@@ -94,7 +116,12 @@ def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
 
 
 def followers_col(field: str = "followers", header: str = "Followers", **extra) -> dict:
-    return _num(field, header, "hkCount(params.value)", width=110, **extra)
+    return _num(field, header, "hkFollowers(params.value)", width=110, **extra)
+
+
+def date_col(field: str, header: str = "Date", **extra) -> dict:
+    """ISO dates in the row data (they sort), shown as '5 Jan 2025' like everywhere else."""
+    return text_col(field, header, width=110, valueFormatter={"function": "hkDate(params.value)"}, **extra)
 
 
 def bool_col(field: str, header: str, **extra) -> dict:

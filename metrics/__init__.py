@@ -1,7 +1,7 @@
 """Every figure of METRICS.md as plain functions of (warehouse, filters, settings). No Dash here."""
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown, campaign_comparison, timeseries
-from metrics.dataset import dataset_info, date_bounds, filter_options
+from metrics.dataset import dataset_info, date_bounds, filter_options, sales_coverage, sales_notices
 from metrics.engagement import engagement_by_influencer, engagement_by_platform, engagement_by_post
 from metrics.filters import FilterError, Filters
 from metrics.influencer import UnknownInfluencer, influencer_detail
@@ -16,6 +16,7 @@ __all__ = [
     "DEFAULT_SETTINGS", "FilterError", "Filters", "Settings", "UnknownInfluencer", "breakdown", "campaign_comparison",
     "dataset_info",
     "date_bounds", "engagement_by_influencer", "engagement_by_platform", "engagement_by_post", "filter_options",
-    "influencer_detail", "key_findings", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "recommendations", "summary",
+    "influencer_detail", "key_findings", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "recommendations",
+    "sales_coverage", "sales_notices", "summary",
     "timeseries", "top_influencers",
 ]

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from metrics.catalogue import POOR_PERFORMER, apply_ratios, ratio_column
 from metrics.filters import Filters
 from metrics.selection import (
     INFLUENCER_GROUPS, fact_conditions, fact_table, group_sql, influencer_conditions, post_conditions, tier_sql,
@@ -38,18 +39,6 @@ def plain(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
-    """`ratio` for whole columns at once: floats, and None where undefined (object dtype)."""
-    top = pd.to_numeric(pd.Series(numerator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bottom = pd.to_numeric(pd.Series(denominator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = top / bottom * scale
-    defined = np.isfinite(values) & (bottom != 0)
-    result = values.astype(object)
-    result[~defined] = None
-    return pd.Series(result, index=numerator.index, dtype=object)
 
 
 def _only(influencer_id: str | None) -> tuple[list[str], list]:
@@ -106,9 +95,7 @@ def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = 
     from_sql, from_params = _influencers_with(filters, settings, groups, influencer_id)
     keys = [f"per.{g} AS {g}" if g in sale_groups else f"{group_sql(g, settings)} AS {g}" for g in groups]
     # Poor performers (METRICS.md) among the known influencers of each group, on their sums there.
-    poor = "NULL" if "source" in groups else f"""count(*) FILTER (WHERE i.known AND per.spend > 0 AND (
-               per.revenue = 0 OR (per.revenue - per.spend) / per.spend * 100 < {float(settings.poor_roi_pct)!r}
-               OR per.revenue / per.spend < {float(settings.poor_roas)!r}))"""
+    poor = "NULL" if "source" in groups else f"count(*) FILTER (WHERE i.known AND {POOR_PERFORMER.sql(settings)})"
     sql = f"""
         WITH per AS ({per_sql})
         SELECT {"".join(f"{key}, " for key in keys)}
@@ -159,16 +146,7 @@ def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     frame = frame.copy()
     frame["new_customers"] = frame["new_customers"] + settings.new_customer_share * frame["orders_without_user"]
     frame["new_customers_estimated"] = frame["orders_without_user"] > 0
-    spend = frame["spend"]
-    frame["roas"] = ratio_column(frame["revenue"], spend)
-    frame["roi_pct"] = ratio_column(frame["revenue"] - spend.fillna(0), spend, 100) if spend.notna().any() \
-        else pd.Series([None] * len(frame), dtype=object)
-    frame["aov"] = ratio_column(frame["revenue"], frame["orders"])
-    frame["cost_per_order"] = ratio_column(spend, frame["orders"])
-    frame["cac"] = ratio_column(spend, frame["new_customers"])
-    total_revenue, total_spend = frame["revenue"].sum(), spend.sum() if spend.notna().any() else None
-    frame["revenue_share"] = ratio_column(frame["revenue"], pd.Series([total_revenue] * len(frame), index=frame.index))
-    frame["spend_share"] = ratio_column(spend, pd.Series([total_spend] * len(frame), index=frame.index))
+    apply_ratios(frame)
     return frame
 
 

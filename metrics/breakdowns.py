@@ -4,14 +4,13 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.aggregate import add_ratios, ratio_column, sums_by, sums_over_time
+from metrics.catalogue import SALES_RATIOS, SHARES, TIME_GROUPS, apply_ratios
 from metrics.filters import Filters
 from metrics.selection import GROUPS
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-TIME_GROUPS = ("month", "week", "day")
-BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "orders", "spend", "roas", "roi_pct", "aov",
-                     "cost_per_order", "new_customers", "new_customers_estimated", "cac", "revenue_share",
-                     "spend_share"]
+BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "orders", "spend", *SALES_RATIOS, "new_customers",
+                     "new_customers_estimated", *SHARES]
 
 
 def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filters(),
@@ -58,5 +57,4 @@ def campaign_comparison(wh, filters: Filters = Filters(), settings: Settings = D
     frame = breakdown(wh, "campaign", filters, settings)
     described = wh.query("SELECT campaign, brand AS campaign_brand, start_date, end_date, budget FROM campaigns")
     frame = frame.merge(described.drop_duplicates("campaign"), on="campaign", how="left")
-    frame["budget_used_pct"] = ratio_column(frame["spend"], frame["budget"], 100)
-    return frame
+    return apply_ratios(frame, ("budget_used_pct",))

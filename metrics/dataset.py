@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from metrics.selection import tier_sql
-from metrics.settings import DEFAULT_SETTINGS, TIER_NAMES, Settings
+from metrics.catalogue import TIER_NAMES
+from metrics.settings import DEFAULT_SETTINGS, Settings
 
 
 def dataset_info(wh) -> dict:
@@ -29,3 +30,52 @@ def date_bounds(wh) -> tuple:
     """First and last dated cell (sales or posts' costs); (None, None) when nothing is dated."""
     row = wh.connection().execute("SELECT min(date), max(date) FROM facts_day").fetchone()
     return row[0], row[1]
+
+
+def sales_coverage(wh, filters=None) -> dict:
+    """How far the selection's sales can be split by its filters (docs/metrics.md, "Sales without
+    dates or brands"), from what the import recorded in `dataset_info`.
+
+    Returns a dict: sales_undated (bool: the sales file gives no dates, so sales follow posts),
+    sales_dated_from_posts_share and sales_undated_share (shares 0–1 of revenue dated by posts /
+    left without a date; None when there is no revenue), cannot_split_by (the selection's filters
+    among date, brand, campaign, product that no sale carries), undated_left_out (a date range
+    leaves some revenue out because it has no date).
+    """
+    info = dataset_info(wh)
+    active = {"date": bool(filters and (filters.start or filters.end))}
+    active.update({name: bool(filters and getattr(filters, name)) for name in ("brand", "campaign", "product")})
+    undated_share = info.get("sales_undated_share")
+    return {
+        "sales_undated": bool(info.get("sales_undated")),
+        "sales_dated_from_posts_share": info.get("sales_dated_from_posts_share"),
+        "sales_undated_share": undated_share,
+        "cannot_split_by": [name for name in info.get("sales_unsplit_by") or [] if active.get(name)],
+        "undated_left_out": bool(active["date"] and undated_share),
+    }
+
+
+def sales_notices(coverage: dict) -> list[str]:
+    """The sentences every page, the PDF and the CLI show for a sales_coverage() result (may be empty)."""
+    from metrics.format import share
+
+    notices = []
+    from_posts = coverage.get("sales_dated_from_posts_share") or 0
+    undated = coverage.get("sales_undated_share") or 0
+    if coverage.get("sales_undated") and from_posts:
+        notices.append(
+            "Sales in this data set have no dates or brands of their own (payouts give revenue and orders per "
+            "influencer): they follow each influencer's posts — an equal share per post, dated by the post, "
+            f"branded where the post names a brand. {share(from_posts)} of revenue is dated this way.")
+    if undated and coverage.get("undated_left_out"):
+        notices.append(f"{share(undated)} of revenue has no date and is left out of this date range, "
+                       "as is the cost that follows it.")
+    elif undated and coverage.get("sales_undated"):
+        notices.append(f"{share(undated)} of revenue has no date (influencers with sales but no posts): it counts "
+                       "in totals, but in no date range or time chart.")
+    for name in coverage.get("cannot_split_by") or []:
+        holds = ("none of them" if name == "date" else
+                 "either every sale (“Unattributed”) or none, not the share of the value chosen")
+        notices.append(f"Revenue and orders cannot be split by {name} in this data set: no sale carries a {name}, "
+                       f"so under this filter the figures hold {holds}.")
+    return notices

@@ -9,8 +9,11 @@ used by pages, callbacks, figures, insights texts, the CLI and reports/.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
+import os
+import zoneinfo
 
 from babel.numbers import format_currency, format_decimal
 
@@ -41,14 +44,19 @@ def _decimal(value: float, decimals: int) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def _rounded(number: float, decimals: int) -> float:
+    """The number as it will be shown; a value that shows as zero is +0 (never "-₹0.00", "-0.0%")."""
+    shown = round(number, decimals)
+    return 0.0 if shown == 0 else shown
+
+
 def inr(value, decimals: int = 0) -> str:
-    """Full rupee amount with Indian grouping: inr(17879815.3) == '₹1,78,79,815'."""
+    """Full rupee amount with Indian grouping: inr(17879815.3) == '₹1,78,79,815'; inr(-0.004, 2) == '₹0.00'."""
     number = clean(value)
     if number is None:
         return DASH
     pattern = "¤#,##,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_currency(number, "INR", format=pattern, locale=LOCALE, currency_digits=False)
-    return text
+    return format_currency(_rounded(number, decimals), "INR", format=pattern, locale=LOCALE, currency_digits=False)
 
 
 def inr_compact(value, decimals: int = 2) -> str:
@@ -60,12 +68,27 @@ def inr_compact(value, decimals: int = 2) -> str:
     return _lakh_crore(value, decimals, "₹")
 
 
+def inr_small(value) -> str:
+    """A rupee amount that is often below a rupee (revenue per follower): two significant digits
+    below ₹1 (up to 4 decimals), paise below ₹100, whole rupees up to a lakh, lakh / crore above:
+    0.0035 -> '₹0.0035', 0.4567 -> '₹0.46', 12.345 -> '₹12.35', 719.56 -> '₹720', 1234567 -> '₹12.35 L'."""
+    number = clean(value)
+    if number is None:
+        return DASH
+    magnitude = abs(number)
+    if magnitude >= LAKH:
+        return inr_compact(number)
+    if 0 < magnitude < 1:
+        return inr(number, min(4, max(2, 1 - math.floor(math.log10(magnitude)))))
+    return inr(number, 2 if magnitude < 100 else 0)
+
+
 def count(value) -> str:
     """A whole count with Indian grouping: 107154 -> '1,07,154'."""
     number = clean(value)
     if number is None:
         return DASH
-    return _decimal(round(number), 0)
+    return _decimal(_rounded(number, 0), 0)
 
 
 def count_compact(value, decimals: int = 1) -> str:
@@ -73,32 +96,32 @@ def count_compact(value, decimals: int = 1) -> str:
     return _lakh_crore(value, decimals, "")
 
 
-def _lakh_crore(value, decimals: int, symbol: str) -> str:
-    """`symbol` + the value in crore (Cr) or lakh (L), or in full with Indian grouping below a lakh."""
+def _lakh_crore(value, decimals: int, symbol: str, trim: bool = False) -> str:
+    """`symbol` + the value in crore (Cr) or lakh (L), or in full with Indian grouping below a lakh.
+
+    trim: drop trailing zeros of the decimals (86 L rather than 86.0 L)."""
     number = clean(value)
     if number is None:
         return DASH
-    sign = "-" if number < 0 else ""
     magnitude = abs(number)
+    sign = "-" if number < 0 and round(magnitude) > 0 else ""
     # A value that would round up to 100 L is shown as crore (₹1.00 Cr, not ₹100.00 L).
     if magnitude >= CRORE or round(magnitude / LAKH, decimals) >= 100:
-        return f"{sign}{symbol}{_decimal(magnitude / CRORE, decimals)}{NBSP}Cr"
-    if round(magnitude) >= LAKH:
-        return f"{sign}{symbol}{_decimal(magnitude / LAKH, decimals)}{NBSP}L"
-    return f"{sign}{symbol}{_decimal(round(magnitude), 0)}"
+        amount, suffix = magnitude / CRORE, f"{NBSP}Cr"
+    elif round(magnitude) >= LAKH:
+        amount, suffix = magnitude / LAKH, f"{NBSP}L"
+    else:
+        return f"{sign}{symbol}{_decimal(round(magnitude), 0)}"
+    text = _decimal(amount, decimals)
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{sign}{symbol}{text}{suffix}"
 
 
 def followers(value) -> str:
-    """Follower counts the way platforms show them: 9.3M, 485K, 950."""
-    number = clean(value)
-    if number is None:
-        return DASH
-    magnitude = abs(number)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if magnitude >= limit:
-            text = f"{number / limit:.1f}".rstrip("0").rstrip(".")
-            return f"{text}{suffix}"
-    return f"{number:.0f}"
+    """Follower counts in Indian units: 8,600,000 -> '86 L', 485,000 -> '4.85 L', 12,345 -> '12,345',
+    125,000,000 -> '12.5 Cr' (lakh / crore, up to two decimals, trailing zeros dropped)."""
+    return _lakh_crore(value, 2, "", trim=True)
 
 
 def ratio(value, decimals: int = 2) -> str:
@@ -106,15 +129,15 @@ def ratio(value, decimals: int = 2) -> str:
     number = clean(value)
     if number is None:
         return DASH
-    return f"{_decimal(number, decimals)}x"
+    return f"{_decimal(_rounded(number, decimals), decimals)}x"
 
 
 def pct(value, decimals: int = 1) -> str:
-    """A value already in percent (roi_pct, engagement_rate_pct): 35.2 -> '35.2%'."""
+    """A value already in percent (roi_pct, engagement_rate_pct): 35.2 -> '35.2%'; -0.04 -> '0.0%'."""
     number = clean(value)
     if number is None:
         return DASH
-    return f"{_decimal(number, decimals)}%"
+    return f"{_decimal(_rounded(number, decimals), decimals)}%"
 
 
 def share(value, decimals: int = 1) -> str:
@@ -126,10 +149,11 @@ def share(value, decimals: int = 1) -> str:
 
 
 def decimal(value, decimals: int = 2) -> str:
+    """A plain number with Indian grouping and `decimals` decimals; -0.001 -> '0.00'."""
     number = clean(value)
     if number is None:
         return DASH
-    return _decimal(number, decimals)
+    return _decimal(_rounded(number, decimals), decimals)
 
 
 def score(value) -> str:
@@ -137,20 +161,76 @@ def score(value) -> str:
     return decimal(value, 1)
 
 
+def paise(value) -> float | None:
+    """A rupee amount for a file (CSV): rounded to paise, None when undefined (2960740.6700000046 -> 2960740.67)."""
+    number = clean(value)
+    return None if number is None else _rounded(number, 2)
+
+
+def payout_rate(fee_per_post=None, per_order=None, commission_pct=None) -> str:
+    """Parsed payout terms as text: '₹6,11,631 per post', '12.3 % commission',
+    '₹53,375 per post + 6.2 % commission'; '—' when the row gives no terms."""
+    parts = []
+    if clean(fee_per_post) is not None:
+        parts.append(f"{inr(fee_per_post, _paise_if_any(fee_per_post))} per post")
+    if clean(per_order) is not None:
+        parts.append(f"{inr(per_order, _paise_if_any(per_order))} per order")
+    if clean(commission_pct) is not None:
+        parts.append(f"{decimal(commission_pct, 1).removesuffix('.0')} % commission")
+    return " + ".join(parts) or DASH
+
+
+def _paise_if_any(value) -> int:
+    return 0 if float(value).is_integer() else 2
+
+
+# --- dates and times ---------------------------------------------------------------------------
+
+# Timestamps are shown in this time zone (a setting: HKDASH_TIMEZONE, an IANA name), labelled
+# with its abbreviation. The team works in India, so India Standard Time by default.
+TIMEZONE = os.environ.get("HKDASH_TIMEZONE", "Asia/Kolkata")
+
+
+def date(value) -> str:
+    """A calendar date the one way every page, hover, table and the PDF shows it: '5 Jan 2025'.
+    Accepts a date, a datetime, a pandas Timestamp or ISO text; '—' when missing or unreadable."""
+    day = _as_date(value)
+    return DASH if day is None else f"{day.day} {day:%b %Y}"
+
+
+def timestamp(value, zone: str | None = None) -> str:
+    """A moment in India time (or `zone`), labelled: '30 Nov 2026, 08:28 IST'. Naive values are UTC
+    (the warehouse stores UTC). '—' when missing or unreadable."""
+    if value is None or value == "":
+        return DASH
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return DASH
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone or TIMEZONE))
+    return f"{date(local.date())}, {local:%H:%M} {local.tzname()}"
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or value != value:  # NaT and NaN are not equal to themselves
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 # --- axis helpers (used by figures) ---------------------------------------------------------
 
-def money_unit(max_abs: float | None) -> tuple[float, str]:
-    """(divisor, label) for an axis whose largest absolute value is max_abs: crore, lakh or rupees."""
-    number = clean(max_abs) or 0.0
-    if number >= CRORE:
-        return float(CRORE), "₹ Cr"
-    if number >= LAKH:
-        return float(LAKH), "₹ L"
-    return 1.0, "₹"
-
-
-def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
-    """Round tick values covering [low, high] (0 included when the range allows)."""
+def nice_ticks(low: float, high: float, target: int = 5, whole: bool = False) -> list[float]:
+    """Round tick values covering [low, high] (0 included when the range allows); `whole`: steps of
+    at least 1 (counts: no 0.2 influencer)."""
     low = min(0.0, clean(low) or 0.0)
     high = max(0.0, clean(high) or 0.0)
     if high == low:
@@ -159,8 +239,10 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     for step_factor in (1, 2, 2.5, 5, 10):
         step = step_factor * power
-        if (high - low) / step <= target:
+        if (high - low) / step <= target and not (whole and step != int(step)):
             break
+    if whole:
+        step = max(1.0, step)
     start = math.floor(low / step) * step
     ticks = []
     value = start
@@ -172,12 +254,10 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
     return ticks
 
 
-def money_tick(value: float, step: float, top: float | None = None) -> str:
-    """Axis label for a rupee tick in lakh/crore, with as many decimals as the step needs.
-
-    `top` (the axis's largest tick) fixes one unit for the whole axis, so a lakh axis reads
-    ₹0, ₹0.5 L, ₹1 L … rather than mixing ₹50,000 with ₹1 L.
-    """
+def money_tick(value: float, step: float) -> str:
+    """Axis label for a rupee tick, in the tick's own unit (₹50,000 · ₹1 L · ₹1.5 L; ₹50 L · ₹1 Cr):
+    never a fraction of a unit below one (no ₹0.5 Cr, no ₹0.2 L), with as many decimals as the
+    step needs in that unit (₹0.25 on an axis of paise)."""
     number = clean(value)
     if number is None:
         return ""
@@ -185,14 +265,17 @@ def money_tick(value: float, step: float, top: float | None = None) -> str:
         return "₹0"
     magnitude = abs(number)
     sign = "-" if number < 0 else ""
-    reference = abs(clean(top) or 0) or magnitude
-    for unit, suffix in ((CRORE, "Cr"), (LAKH, "L")):
-        if reference >= unit:
-            decimals = 0
-            while decimals < 3 and abs(round(step / unit, decimals) - step / unit) > 1e-9:
-                decimals += 1
-            text = _decimal(magnitude / unit, decimals)
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-            return f"{sign}₹{text}{NBSP}{suffix}"
-    return f"{sign}₹{_decimal(magnitude, 0)}"
+    unit, suffix = (CRORE, f"{NBSP}Cr") if magnitude >= CRORE else (LAKH, f"{NBSP}L") if magnitude >= LAKH else (1, "")
+    decimals = 0
+    while decimals < 4 and abs(round(step / unit, decimals) - step / unit) > 1e-9 * max(1.0, step / unit):
+        decimals += 1
+    text = _decimal(magnitude / unit, decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{sign}₹{text}{suffix}"
+
+
+def money_ticks(ticks: list[float]) -> list[str]:
+    """Labels for evenly spaced rupee ticks (nice_ticks); every label distinct (no '₹0 ₹0 ₹1 ₹1')."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    return [money_tick(t, step) for t in ticks]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from metrics.breakdowns import timeseries
 from metrics.engagement import engagement_by_post
 from metrics.filters import Filters
+from metrics.payouts import with_rate
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -25,12 +26,12 @@ def influencer_detail(wh, influencer_id: str, filters: Filters = Filters(),
         if profile.empty:
             raise UnknownInfluencer(influencer_id)
         row = profile.assign(rank=None)
-    payouts = wh.query("""SELECT row_no, basis, rate_text, posts, orders, total_revenue, terms_cost, total_payout,
+    payouts = wh.query("""SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
                                  gifted_cost, other_cost, total_cost
                           FROM payouts WHERE influencer_id = ? ORDER BY row_no""", [influencer_id])
     return {
         "profile": row.iloc[0].to_dict(),
         "sales_over_time": timeseries(wh, filters, settings, grain="week", influencer_id=influencer_id),
         "posts": engagement_by_post(wh, filters, settings, influencer_id=influencer_id),
-        "payouts": payouts,
+        "payouts": with_rate(payouts),
     }

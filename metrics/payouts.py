@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.aggregate import ratio, ratio_column
+from metrics import format as fmt
+from metrics.catalogue import within_terms
 from metrics.filters import Filters
 from metrics.selection import fact_conditions, fact_table, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
-
-TERMS_TOLERANCE_PCT = 1.0
 
 
 def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
@@ -46,24 +46,37 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
 def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """Each payout row: its terms (rate × posts / orders / revenue) against the total paid.
 
+    Columns: row_no, influencer_id, name, platform, basis, rate_text (as written), fee_per_post,
+    per_order_fee (₹), commission_pct (%), rate (the parsed terms as text), posts, orders,
+    total_revenue, terms_cost, total_payout, gifted_cost, other_cost, total_cost, difference (₹,
+    paid − terms), difference_pct (%), status ('matches terms', 'differs from terms', 'no terms').
+
     Payout rows are contracts, not sales, so only influencer filters apply here.
     """
     where_sql, params = where(influencer_conditions(filters, settings))
     frame = wh.query(f"""
-        SELECT p.row_no, p.influencer_id, i.name, i.platform, p.basis, p.rate_text, p.posts, p.orders,
+        SELECT p.row_no, p.influencer_id, i.name, i.platform, p.basis, p.rate_text, p.fee_per_post, p.per_order AS per_order_fee, p.commission_pct, p.posts, p.orders,
                p.total_revenue, p.terms_cost, p.total_payout, p.gifted_cost, p.other_cost, p.total_cost
         FROM payouts p JOIN influencers i USING (influencer_id) {where_sql}
         ORDER BY p.row_no""", params)
     frame["difference"] = [None if pd.isna(t) else p - t for p, t in zip(frame["total_payout"], frame["terms_cost"])]
     frame["difference_pct"] = [ratio(d, t, 100) if d is not None else None
                                for d, t in zip(frame["difference"], frame["terms_cost"])]
-    frame["status"] = [_status(d, pct) for d, pct in zip(frame["difference"], frame["difference_pct"])]
+    frame["status"] = [_status(d, t) for d, t in zip(frame["difference"], frame["terms_cost"])]
+    return with_rate(frame)
+
+
+def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds `rate`: the parsed terms of each payout row as text ('₹6,11,631 per post + 12.3 % commission',
+    '—' without terms) from its fee_per_post, per_order_fee and commission_pct (₹, ₹, %)."""
+    frame["rate"] = [fmt.payout_rate(post, order, commission) for post, order, commission
+                     in zip(frame["fee_per_post"], frame["per_order_fee"], frame["commission_pct"])]
     return frame
 
 
-def _status(difference, difference_pct) -> str:
+def _status(difference, terms) -> str:
     if difference is None:
         return "no terms"
-    if abs(difference) < 0.5 or (difference_pct is not None and abs(difference_pct) <= TERMS_TOLERANCE_PCT):
+    if within_terms(difference, terms):
         return "matches terms"
     return "differs from terms"

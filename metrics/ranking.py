@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.aggregate import add_engagement_ratios, add_ratios, influencer_rows, ratio_column, top_by
+from metrics.catalogue import POOR_PERFORMER
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -22,7 +23,6 @@ def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     frame["posts"] = frame["posts"].fillna(0).astype(int)
     frame = add_ratios(frame, settings)
     frame = add_engagement_ratios(frame, settings, frame["spend"])
-    frame["revenue_per_follower"] = ratio_column(frame["revenue"], frame["followers"])
     frame["efficiency_score"] = efficiency_scores(frame)
     frame["poor_performer"] = poor_performers(frame, settings)
     frame["_undefined"] = frame["roas"].isna()
@@ -76,9 +76,5 @@ def efficiency_scores(frame: pd.DataFrame) -> pd.Series:
 
 
 def poor_performers(frame: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Spend > 0 and (no revenue, or ROI below the bar, or ROAS below the bar); never without spend."""
-    spend = frame["spend"].fillna(0)
-    roi = pd.to_numeric(frame["roi_pct"], errors="coerce")
-    roas = pd.to_numeric(frame["roas"], errors="coerce")
-    below_bar = (roi < settings.poor_roi_pct) | (roas < settings.poor_roas)
-    return (spend > 0) & ((frame["revenue"].fillna(0) == 0) | below_bar)
+    """The poor-performer flag of each row (metrics.catalogue.POOR_PERFORMER)."""
+    return POOR_PERFORMER.flags(frame, settings)

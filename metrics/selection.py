@@ -6,6 +6,7 @@ answers it (docs/architecture.md lists them).
 """
 from __future__ import annotations
 
+from metrics import catalogue
 from metrics.filters import Filters
 from metrics.settings import Settings
 
@@ -14,18 +15,13 @@ SALE_COLUMNS = ("brand", "campaign", "product")
 ROLLUPS = (("facts_influencer", ()), ("facts_day", ("date",)), ("facts_day_brand", ("date", "brand")),
            ("facts_day_campaign", ("date", "brand", "campaign")), ("facts_day_product", ("date", "brand", "product")),
            ("facts", ("date",) + SALE_COLUMNS))
-TIME_GROUPS = ("month", "week", "day")
+TIME_GROUPS = catalogue.TIME_GROUPS
 INFLUENCER_GROUPS = ("platform", "category", "tier", "gender", "persona", "influencer_id")
-SALE_GROUPS = ("brand", "campaign", "product", "source", "month", "week", "day")
+SALE_GROUPS = ("brand", "campaign", "product", "source", *TIME_GROUPS)
 GROUPS = INFLUENCER_GROUPS + SALE_GROUPS
 
 
-def tier_sql(settings: Settings, alias: str = "i") -> str:
-    micro, mid, macro, mega = settings.tier_bounds
-    followers = f"{alias}.follower_count"
-    return (f"CASE WHEN NOT {alias}.known OR {followers} IS NULL THEN 'Unknown' "
-            f"WHEN {followers} >= {mega} THEN 'Mega' WHEN {followers} >= {macro} THEN 'Macro' "
-            f"WHEN {followers} >= {mid} THEN 'Mid' WHEN {followers} >= {micro} THEN 'Micro' ELSE 'Nano' END")
+tier_sql = catalogue.tier_sql
 
 
 def group_sql(group: str, settings: Settings) -> str:
@@ -41,9 +37,7 @@ def group_sql(group: str, settings: Settings) -> str:
         "campaign": "f.campaign",
         "product": "f.product",
         "source": "f.source",
-        "month": "strftime(f.date, '%Y-%m')",
-        "week": "CAST(date_trunc('week', f.date) AS DATE)",
-        "day": "f.date",
+        **catalogue.TIME_GRAINS,
     }
     if group not in expressions:
         raise ValueError(f"unknown breakdown {group!r}; choose from {', '.join(GROUPS)}")

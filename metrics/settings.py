@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from metrics.catalogue import tier_of
+
 ENGAGEMENT_BASES = ("reach", "impressions", "followers")
-TIER_NAMES = ("Nano", "Micro", "Mid", "Macro", "Mega")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,12 +35,8 @@ class Settings:
         object.__setattr__(self, "tier_bounds", bounds)
 
     def tier_of(self, followers: float | None) -> str:
-        if followers is None:
-            return "Unknown"
-        for name, lower in reversed(list(zip(TIER_NAMES[1:], self.tier_bounds))):
-            if followers >= lower:
-                return name
-        return "Nano"
+        """The tier of a follower count under these bounds (metrics.catalogue.tier_of)."""
+        return tier_of(followers, self.tier_bounds)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)

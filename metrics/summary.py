@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from metrics.aggregate import plain
 from metrics.breakdowns import breakdown
+from metrics.dataset import sales_coverage, sales_notices
 from metrics.filters import Filters
 from metrics.kpis import kpis
 from metrics.ranking import ranking
@@ -21,6 +22,10 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS}
     document["filters"] = filters.as_dict()
+    coverage = sales_coverage(wh, filters)
+    document.update({key: plain(value) for key, value in coverage.items() if key != "cannot_split_by"})
+    document["sales_cannot_split_by"] = coverage["cannot_split_by"]
+    document["notices"] = sales_notices(coverage)
     document["by_platform"] = records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS)
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     document["influencers_ranked"] = records(ranking(wh, filters, settings), RANKED_KEYS)

@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import chart_card, page_header, segmented
-from components.tables import count_col, money_col, pct_col, ratio_col, share_col, table_card, text_col
+from components.tables import date_col, metric_col, table_card, text_col
 
 dash.register_page(__name__, path="/campaigns", name="Campaigns", order=2,
                    title="Campaigns · HealthKart Influencer ROI",
@@ -15,22 +15,22 @@ CAMPAIGN_TABLE = "campaigns"
 CAMPAIGN_COLUMNS = [
     text_col("campaign", "Campaign", width=200, pinned=True),
     text_col("campaign_brand", "Brand", width=120),
-    text_col("start_date", "Starts", width=110),
-    text_col("end_date", "Ends", width=110),
-    money_col("budget", "Budget", headerTooltip="From the campaigns file, where given"),
-    pct_col("budget_used_pct", "Budget used", headerTooltip="Spend in the selection ÷ budget × 100"),
-    count_col("influencers", "Influencers", headerTooltip="Influencers with sales or cost in the campaign"),
-    money_col("revenue", "Revenue"),
-    count_col("orders", "Orders"),
-    money_col("spend", "Spend", headerTooltip="The campaign's share of influencer cost (see METRICS.md)"),
-    ratio_col("roas", "ROAS", headerTooltip="Revenue ÷ spend"),
-    pct_col("roi_pct", "ROI", headerTooltip="(Revenue − spend) ÷ spend × 100"),
-    money_col("aov", "AOV", headerTooltip="Revenue ÷ orders"),
-    money_col("cost_per_order", "Cost / order", decimals=2, headerTooltip="Spend ÷ orders"),
-    count_col("new_customers", "New customers"),
-    money_col("cac", "CAC", decimals=2, headerTooltip="Spend ÷ new customers"),
-    share_col("revenue_share", "Revenue share"),
-    share_col("spend_share", "Spend share"),
+    date_col("start_date", "Starts"),
+    date_col("end_date", "Ends"),
+    metric_col("budget", headerTooltip="From the campaigns file, where given"),
+    metric_col("budget_used_pct"),
+    metric_col("influencers", headerTooltip="Influencers with sales or cost in the campaign"),
+    metric_col("revenue"),
+    metric_col("orders"),
+    metric_col("spend", headerTooltip="The campaign's share of influencer cost (see METRICS.md)"),
+    metric_col("roas"),
+    metric_col("roi_pct"),
+    metric_col("aov"),
+    metric_col("cost_per_order"),
+    metric_col("new_customers"),
+    metric_col("cac"),
+    metric_col("revenue_share"),
+    metric_col("spend_share"),
 ]
 
 METRIC_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "Spend", "value": "spend"},

@@ -1,11 +1,13 @@
 """Categories: category and persona analysis: ROAS heatmap (category × platform or tier), follower
-distribution, ROAS by category / persona / gender, and the best category × platform × tier combinations."""
+distribution, return (ROAS, revenue, CAC, revenue per follower) by category / tier / persona / gender, and the best category × platform × tier combinations."""
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import chart_card, page_header, segmented
-from components.tables import count_col, followers_col, money_col, pct_col, ratio_col, share_col, table_card, text_col
+from components.tables import metric_col, table_card, text_col
+from metrics import catalogue
+from metrics.settings import DEFAULT_SETTINGS
 
 dash.register_page(__name__, path="/categories", name="Categories", order=4,
                    title="Categories · HealthKart Influencer ROI",
@@ -17,21 +19,23 @@ COMBINATION_COLUMNS = [
     text_col("category", "Category", width=120, pinned=True),
     text_col("platform", "Platform", width=110),
     text_col("tier", "Tier", width=90),
-    count_col("influencers", "Influencers"),
-    followers_col("followers", "Followers"),
-    money_col("revenue", "Revenue"),
-    money_col("spend", "Spend"),
-    ratio_col("roas", "ROAS", headerTooltip="Revenue ÷ spend"),
-    pct_col("roi_pct", "ROI", headerTooltip="(Revenue − spend) ÷ spend × 100"),
-    money_col("cac", "CAC", decimals=2, headerTooltip="Spend ÷ new customers"),
-    share_col("revenue_share", "Revenue share"),
+    metric_col("influencers"),
+    metric_col("followers"),
+    metric_col("revenue"),
+    metric_col("spend"),
+    metric_col("roas"),
+    metric_col("roi_pct"),
+    metric_col("cac"),
+    metric_col("revenue_per_follower"),
+    metric_col("revenue_share"),
 ]
 
 HEATMAP_OPTIONS = [{"label": "× Platform", "value": "platform"}, {"label": "× Tier", "value": "tier"}]
-DIMENSION_OPTIONS = [{"label": "Category", "value": "category"}, {"label": "Persona", "value": "persona"},
-                     {"label": "Gender", "value": "gender"}]
-METRIC_OPTIONS = [{"label": "ROAS", "value": "roas"}, {"label": "Revenue", "value": "revenue"},
-                  {"label": "CAC", "value": "cac"}]
+DIMENSION_OPTIONS = [{"label": "Category", "value": "category"}, {"label": "Tier", "value": "tier"},
+                     {"label": "Persona", "value": "persona"}, {"label": "Gender", "value": "gender"}]
+# Labels from the metric catalogue; any catalogue metric a breakdown has can be offered here.
+METRIC_OPTIONS = [{"label": catalogue.get(key).label, "value": key}
+                  for key in ("roas", "revenue", "cac", "revenue_per_follower")]
 
 
 
@@ -48,7 +52,7 @@ def layout(**_query):
             dbc.Row([
                 dbc.Col(chart_card("Follower distribution", "cat-followers", height=320,
                                    subtitle="Influencers per follower tier, by platform",
-                                   formula="Tiers: nano < 10K ≤ micro < 50K ≤ mid < 500K ≤ macro < 1M ≤ mega"),
+                                   formula=f"Tiers by followers: {catalogue.tier_text(DEFAULT_SETTINGS)}"),
                         lg=6, className="mb-3"),
                 dbc.Col(chart_card("Return by audience", "cat-dimension", height=320,
                                    subtitle="Pooled per value; pick the dimension and the metric",

@@ -3,7 +3,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.cards import page_header
+import auth
+from components.cards import notice, page_header
+from components.history import RESTORED_ID, history_card
 from components.upload import upload_area
 
 dash.register_page(__name__, path="/data", name="Data", order=9,
@@ -14,10 +16,12 @@ MAX_FILE_BYTES = 100 * 1024 * 1024  # per file; larger data sets: `hkdash import
 
 
 def layout(**_query):
+    admin = auth.layout_role() == "admin"
     return html.Div([
         page_header("Data", "The data set behind every figure: what is loaded, and how to replace it"),
         dcc.Store(id="data-upload-store", storage_type="memory"),
         dcc.Store(id="data-imported", storage_type="memory"),
+        dcc.Store(id=RESTORED_ID, storage_type="memory"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H2("Current data set", className="hk-card-title"),
@@ -34,6 +38,14 @@ def layout(**_query):
                 dcc.Download(id="data-sample-download"),
             ]), className="hk-card mb-3 h-100"), lg=5, className="mb-3"),
         ], className="g-3"),
+        *(admin_cards() if admin else [notice(
+            "Importing, appending and restoring data sets is for admins; ask one to change the data set.",
+            color="secondary", icon="bi-lock")]),
+    ], className="hk-page-data")
+
+
+def admin_cards() -> list:
+    return [
         dbc.Card(dbc.CardBody([
             html.H2("Import a new data set", className="hk-card-title"),
             html.P([
@@ -42,6 +54,11 @@ def layout(**_query):
                 f"Up to {MAX_FILE_BYTES // (1024 * 1024)} MB per file; larger data sets: ",
                 html.Code("hkdash import DIR"), ".",
             ], className="hk-card-subtitle"),
+            dbc.RadioItems(id="data-mode", inline=True, value="replace", className="small mb-2", options=[
+                {"label": "Replace the current data set", "value": "replace"},
+                {"label": "Append to it (a new month of sales, posts, payouts; overlaps are refused)",
+                 "value": "append"},
+            ]),
             upload_area("data-upload", max_size=MAX_FILE_BYTES),
             dcc.Loading(html.Div(id="data-report", className="mt-3", **{"aria-live": "polite"}),
                         type="dot", delay_show=200),
@@ -59,4 +76,7 @@ def layout(**_query):
             dcc.Loading(html.Div(id="data-import-result", className="mt-3", **{"aria-live": "polite"}),
                         type="dot", delay_show=200),
         ]), className="hk-card mb-3"),
-    ], className="hk-page-data")
+        history_card(),
+        html.P([html.I(className="bi bi-shield-lock me-1", **{"aria-hidden": "true"}),
+                dcc.Link("Audit log and users", href="/admin")], className="small"),
+    ]

@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import page_header
-from components.tables import money_col, pct_col, ratio_col, table_card, text_col
+from components.tables import metric_col, table_card, text_col
 
 dash.register_page(__name__, path="/insights", name="Insights", order=7,
                    title="Insights · HealthKart Influencer ROI",
@@ -16,16 +16,15 @@ RECOMMENDATION_COLUMNS = [
     text_col("action", "Action", width=110, pinned=True),
     text_col("subject", "Subject", width=220),
     text_col("subject_type", "Of", width=100),
-    ratio_col("roas", "ROAS"),
-    pct_col("roi_pct", "ROI %"),
-    money_col("revenue", "Revenue"),
-    money_col("spend", "Spend"),
-    money_col("cac", "CAC", decimals=2),
-    ratio_col("selection_roas", "Selection ROAS", headerTooltip="Pooled ROAS of the whole selection"),
-    ratio_col("from_roas", "From ROAS", headerTooltip="Move budget: ROAS of the weaker platform / category"),
-    ratio_col("to_roas", "To ROAS", headerTooltip="Move budget: ROAS of the stronger platform / category"),
-    money_col("estimated_revenue_gain", "Est. revenue gain",
-              headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
+    metric_col("roas"),
+    metric_col("roi_pct"),
+    metric_col("revenue"),
+    metric_col("spend"),
+    metric_col("cac"),
+    metric_col("selection_roas", headerTooltip="Pooled ROAS of the whole selection"),
+    metric_col("from_roas", headerTooltip="Move budget: ROAS of the weaker platform / category"),
+    metric_col("to_roas", headerTooltip="Move budget: ROAS of the stronger platform / category"),
+    metric_col("estimated_revenue_gain", headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
                             "held (an estimate)"),
     text_col("reason", "Why", width=380, tooltipField="reason"),
 ]

@@ -4,7 +4,8 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import chart_card, page_header
-from components.tables import count_col, money_col, pct_col, share_col, table_card, text_col
+from components.tables import metric_col, table_card, text_col
+from metrics.catalogue import TERMS_TOLERANCE_TEXT
 
 dash.register_page(__name__, path="/payouts", name="Payouts", order=5,
                    title="Payouts · HealthKart Influencer ROI",
@@ -15,32 +16,29 @@ RECONCILIATION_TABLE = "payouts-reconciliation"
 
 BASIS_COLUMNS = [
     text_col("basis", "Basis", width=110),
-    money_col("spend", "Spend"),
-    share_col("spend_share", "Share of spend"),
-    money_col("per_order", "Per order", decimals=2,
-              headerTooltip="This basis's spend ÷ all orders in the selection; the rows add up to cost per order"),
-    count_col("influencers", "Influencers", headerTooltip="Influencers with spend on this basis"),
+    metric_col("spend"),
+    metric_col("spend_share"),
+    metric_col("per_order"),
+    metric_col("influencers", headerTooltip="Influencers with spend on this basis"),
 ]
 
 RECONCILIATION_COLUMNS = [
-    count_col("row_no", "Row", headerTooltip="Line of the payouts file (header = line 1)", maxWidth=90),
+    metric_col("row_no", headerTooltip="Line of the payouts file (header = line 1)", maxWidth=90),
     text_col("influencer_id", "ID", width=100),
     text_col("name", "Influencer", width=160),
     text_col("platform", "Platform", width=110),
     text_col("basis", "Basis", width=100),
-    text_col("rate_text", "Rate", width=150),
-    count_col("posts", "Posts"),
-    count_col("orders", "Orders"),
-    money_col("total_revenue", "Revenue"),
-    money_col("terms_cost", "Terms", decimals=2,
-              headerTooltip="What the terms give: rate × posts, rate × orders, commission % × revenue, "
-                            "or fee × posts + commission % × revenue"),
-    money_col("total_payout", "Paid", decimals=2, headerTooltip="total_payout of the row"),
-    money_col("difference", "Difference", decimals=2, headerTooltip="Paid − terms"),
-    pct_col("difference_pct", "Difference %", headerTooltip="(Paid − terms) ÷ terms × 100"),
-    money_col("gifted_cost", "Gifted", headerTooltip="Gifted products cost"),
-    money_col("other_cost", "Other"),
-    money_col("total_cost", "Total cost", decimals=2),
+    text_col("rate", "Rate", width=200, headerTooltip="The payout terms as parsed from the file"),
+    metric_col("posts"),
+    metric_col("orders"),
+    metric_col("total_revenue"),
+    metric_col("terms_cost"),
+    metric_col("total_payout", headerTooltip="total_payout of the row"),
+    metric_col("difference", headerTooltip="Paid − terms"),
+    metric_col("difference_pct"),
+    metric_col("gifted_cost", headerTooltip="Gifted products cost"),
+    metric_col("other_cost"),
+    metric_col("total_cost"),
     text_col("status", "Status", width=150, pinned=False),
 ]
 
@@ -72,7 +70,7 @@ def layout(**_query):
             table_card(
                 "Payout terms vs totals paid", RECONCILIATION_TABLE, RECONCILIATION_COLUMNS, height=480,
                 row_id="row_key",
-                subtitle="One row per payout row. Rows whose payment differs from their terms by more than 1 % "
+                subtitle=f"One row per payout row. Rows whose payment differs from their terms by more than {TERMS_TOLERANCE_TEXT} "
                          "are highlighted. Contracts are not dated: only platform, category and tier filters apply.",
                 tools=dbc.Switch(id="pay-differs-only", label="Only rows that differ", value=False,
                                  className="mb-0"),

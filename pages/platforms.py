@@ -4,8 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.cards import chart_card, page_header
-from components.tables import (count_col, followers_col, money_col, pct_col, ratio_col, share_col, table_card,
-                               text_col)
+from components.tables import metric_col, table_card, text_col
 
 dash.register_page(__name__, path="/platforms", name="Platforms", order=3,
                    title="Platforms · HealthKart Influencer ROI",
@@ -16,32 +15,32 @@ SOURCE_TABLE = "sources"
 
 PLATFORM_COLUMNS = [
     text_col("platform", "Platform", width=120, pinned=True),
-    count_col("influencers", "Influencers"),
-    followers_col("followers", "Followers"),
-    money_col("revenue", "Revenue"),
-    count_col("orders", "Orders"),
-    money_col("spend", "Spend"),
-    ratio_col("roas", "ROAS", headerTooltip="Revenue ÷ spend"),
-    pct_col("roi_pct", "ROI", headerTooltip="(Revenue − spend) ÷ spend × 100"),
-    money_col("cac", "CAC", decimals=2, headerTooltip="Spend ÷ new customers"),
-    money_col("aov", "AOV", headerTooltip="Revenue ÷ orders"),
-    share_col("revenue_share", "Revenue share"),
-    share_col("spend_share", "Spend share"),
-    count_col("posts", "Posts"),
-    count_col("engagements", "Engagements", headerTooltip="Likes + comments + shares + saves"),
-    pct_col("engagement_rate_pct", "Eng. rate", headerTooltip="Engagements ÷ reach × 100"),
-    money_col("cpe", "CPE", decimals=2, headerTooltip="Spend ÷ engagements"),
-    money_col("cpm", "CPM", decimals=2, headerTooltip="Spend ÷ impressions × 1000 (reach where impressions are missing)"),
+    metric_col("influencers"),
+    metric_col("followers"),
+    metric_col("revenue"),
+    metric_col("orders"),
+    metric_col("spend"),
+    metric_col("roas"),
+    metric_col("roi_pct"),
+    metric_col("cac"),
+    metric_col("aov"),
+    metric_col("revenue_share"),
+    metric_col("spend_share"),
+    metric_col("posts"),
+    metric_col("engagements"),
+    metric_col("engagement_rate_pct"),
+    metric_col("cpe"),
+    metric_col("cpm"),
 ]
 
 SOURCE_COLUMNS = [
     text_col("source", "Tracking source", width=160, pinned=True),
-    count_col("influencers", "Influencers"),
-    money_col("revenue", "Revenue"),
-    count_col("orders", "Orders"),
-    money_col("aov", "AOV", headerTooltip="Revenue ÷ orders"),
-    count_col("new_customers", "New customers"),
-    share_col("revenue_share", "Revenue share"),
+    metric_col("influencers"),
+    metric_col("revenue"),
+    metric_col("orders"),
+    metric_col("aov"),
+    metric_col("new_customers"),
+    metric_col("revenue_share"),
 ]
 
 

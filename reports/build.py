@@ -18,7 +18,8 @@ import pandas as pd
 import metrics
 from components import figures
 from metrics import format as fmt
-from metrics import insights
+from metrics import catalogue, insights
+from metrics.catalogue import POOR_PERFORMER
 from reports import images
 from reports.pdf import render_pdf
 
@@ -36,37 +37,13 @@ def _num(value) -> float | None:
 
 
 def _date(value) -> str:
-    if value is None:
-        return "…"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value.day} {value:%b %Y}"
+    return "…" if value is None else fmt.date(value)
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict]:
     if frame is None or frame.empty:
         return []
     return frame.to_dict("records")
-
-
-def _reason(row: dict, settings) -> str:
-    spend, revenue = _num(row.get("spend")) or 0, _num(row.get("revenue")) or 0
-    if spend > 0 and revenue == 0:
-        return "spend with no revenue"
-    reasons = []
-    roi, roas = _num(row.get("roi_pct")), _num(row.get("roas"))
-    if roi is not None and roi < settings.poor_roi_pct:
-        reasons.append(f"ROI {fmt.pct(roi)} < {settings.poor_roi_pct:g}%")
-    if roas is not None and roas < settings.poor_roas:
-        reasons.append(f"ROAS {fmt.ratio(roas)} < {settings.poor_roas:g}x")
-    return "; ".join(reasons)
-
-
-def _grain(start: dt.date | None, end: dt.date | None) -> str:
-    if not start or not end:
-        return "month"
-    days = (end - start).days
-    return "month" if days > 120 else "week" if days > 45 else "day"
 
 
 # --- the parts of the report -------------------------------------------------------------------
@@ -100,7 +77,7 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
                 when = when.replace(tzinfo=dt.timezone.utc)
             age = (now - when).days
             ago = "today" if age <= 0 else "1 day ago" if age == 1 else f"{age} days ago"
-            freshness = f"imported {_date(when.date())} {when:%H:%M} {when.tzname() or 'UTC'} ({ago})"
+            freshness = f"imported {fmt.timestamp(when)} ({ago})"
         except ValueError:
             freshness = f"imported {imported}"
     facts = [
@@ -121,26 +98,28 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
 
 
 def _kpis(k: dict, settings) -> list[dict]:
+    """The summary's KPI boxes: label and value from the metric catalogue, a note each."""
     estimated = bool(k.get("new_customers_estimated"))
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
-    return [
-        {"label": "Revenue", "value": fmt.inr_compact(k.get("revenue")), "note": fmt.inr(k.get("revenue"))},
-        {"label": "Spend", "value": fmt.inr_compact(k.get("spend")), "note": fmt.inr(k.get("spend"))},
-        {"label": "ROAS", "value": fmt.ratio(k.get("roas")), "note": "revenue ÷ spend"},
-        {"label": "ROI", "value": fmt.pct(k.get("roi_pct")), "note": "(revenue − spend) ÷ spend"},
-        {"label": "Orders", "value": fmt.count(k.get("orders")), "note": f"AOV {fmt.inr(k.get('aov'))}"},
-        {"label": "Cost per order", "value": fmt.inr(k.get("cost_per_order"), 2), "note": "spend ÷ orders"},
-        {"label": "New customers", "value": fmt.count(k.get("new_customers")),
-         "note": "estimated from orders" if estimated else "first attributed order"},
-        {"label": "CAC", "value": fmt.inr(k.get("cac"), 2), "note": "estimated" if estimated else "spend ÷ new customers"},
-        {"label": "Incremental revenue", "value": fmt.inr_compact(k.get("incremental_revenue")),
-         "note": f"assumed baseline {baseline}"},
-        {"label": "Incremental ROAS", "value": fmt.ratio(k.get("incremental_roas")), "note": f"assumed baseline {baseline}"},
-        {"label": "Engagement rate", "value": fmt.pct(k.get("engagement_rate_pct"), 2),
-         "note": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}"},
-        {"label": "Poor performers", "value": f"{fmt.count(k.get('poor_performers'))} of {fmt.count(k.get('influencers'))}",
-         "note": f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x"},
-    ]
+    notes = {
+        "revenue": fmt.inr(k.get("revenue")),
+        "spend": fmt.inr(k.get("spend")),
+        "roas": "revenue ÷ spend",
+        "roi_pct": "(revenue − spend) ÷ spend",
+        "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}",
+        "cost_per_order": "spend ÷ orders",
+        "new_customers": "estimated from orders" if estimated else "first attributed order",
+        "cac": "estimated" if estimated else "spend ÷ new customers",
+        "incremental_revenue": f"assumed baseline {baseline}",
+        "incremental_roas": f"assumed baseline {baseline}",
+        "engagement_rate_pct": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}",
+    }
+    boxes = [{"label": catalogue.get(key).label, "value": catalogue.get(key).short(k.get(key)), "note": note}
+             for key, note in notes.items()]
+    boxes.append({"label": catalogue.get("poor_performers").label,
+                  "value": f"{fmt.count(k.get('poor_performers'))} of {fmt.count(k.get('influencers'))}",
+                  "note": POOR_PERFORMER.text(settings).removesuffix(", or spend with no revenue")})
+    return boxes
 
 
 def _incremental(k: dict, settings) -> dict:
@@ -176,6 +155,14 @@ def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> li
             for item in metrics.recommendations(wh, filters, settings, evidence)]
 
 
+def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:
+    """A table column: text as it is, or a catalogue metric with its header and short formatter."""
+    if key in catalogue.CATALOGUE:
+        metric = catalogue.get(key)
+        return key, header or metric.column_header, metric.short
+    return key, header or key.replace("_", " ").capitalize(), str
+
+
 def _table(title: str, columns: list[tuple[str, str, Any]], rows: list[dict], note: str = "", limit: int | None = None,
            empty: str | None = None) -> dict:
     numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
@@ -194,76 +181,69 @@ def _table(title: str, columns: list[tuple[str, str, Any]], rows: list[dict], no
 
 
 def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings) -> list[dict]:
-    money = fmt.inr_compact
     top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
-    poor_rows = [dict(r, reason=_reason(r, settings)) for r in
+    poor_rows = [dict(r, reason=POOR_PERFORMER.reasons(r, settings)) for r in
                  sorted(poor, key=lambda r: (-(_num(r.get("spend")) or 0), str(r["influencer_id"])))]
     total_spend = _num(k.get("spend")) or 0
     payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
     if payout_rows:
         payout_rows = payout_rows + [{"basis": "Total", "spend": total_spend, "spend_share": 1.0 if total_spend else None,
                                       "influencers": None}]
+
+    def columns(*keys: str | tuple[str, str]) -> list:
+        return [_column(*key) if isinstance(key, tuple) else _column(key) for key in keys]
+
     return [
-        _table("Top 10 influencers by ROAS", [
-            ("rank", "#", fmt.count), ("name", "Name", str), ("platform", "Platform", str), ("category", "Category", str),
-            ("revenue", "Revenue", money), ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio),
-            ("roi_pct", "ROI", fmt.pct), ("cac", "CAC", fmt.inr), ("efficiency_score", "Score", fmt.score),
-        ], top, note="Ranked by pooled ROAS (revenue ÷ spend); score = efficiency score 0–100."),
-        _table("Poor performers", [
-            ("name", "Name", str), ("platform", "Platform", str), ("revenue", "Revenue", money),
-            ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio), ("roi_pct", "ROI", fmt.pct),
-            ("reason", "Why", str),
-        ], poor_rows, limit=MAX_TABLE_ROWS,
-            note=f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue; "
-                 "by spend, largest first.",
+        _table("Top 10 influencers by ROAS", columns(
+            "rank", "name", "platform", "category", "revenue", "spend", "roas", "roi_pct", "cac",
+            "efficiency_score",
+        ), top, note="Ranked by pooled ROAS (revenue ÷ spend); efficiency = efficiency score 0–100."),
+        _table("Poor performers", columns(
+            "name", "platform", "revenue", "spend", "roas", "roi_pct", ("reason", "Why"),
+        ), poor_rows, limit=MAX_TABLE_ROWS,
+            note=f"{POOR_PERFORMER.text(settings)}; by spend, largest first.",
             empty="No poor performers in this selection."),
-        _table("Platforms", [
-            ("platform", "Platform", str), ("influencers", "Influencers", fmt.count), ("revenue", "Revenue", money),
-            ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio), ("roi_pct", "ROI", fmt.pct),
-            ("orders", "Orders", fmt.count), ("cac", "CAC", fmt.inr), ("revenue_share", "Revenue share", fmt.share),
-        ], platforms),
-        _table("Categories", [
-            ("category", "Category", str), ("influencers", "Influencers", fmt.count), ("followers", "Followers", fmt.followers),
-            ("revenue", "Revenue", money), ("spend", "Spend", money), ("roas", "ROAS", fmt.ratio),
-            ("roi_pct", "ROI", fmt.pct), ("revenue_share", "Revenue share", fmt.share),
-        ], categories),
-        _table("Campaigns", [
-            ("campaign", "Campaign", str), ("revenue", "Revenue", money), ("spend", "Spend", money),
-            ("roas", "ROAS", fmt.ratio), ("orders", "Orders", fmt.count), ("cac", "CAC", fmt.inr),
-            ("revenue_share", "Revenue share", fmt.share),
-        ], campaigns, limit=MAX_TABLE_ROWS, note="By revenue, largest first. Unattributed: sales or costs with no campaign."),
-        _table("Payouts by basis", [
-            ("basis", "Basis", str), ("spend", "Spend", fmt.inr), ("spend_share", "Share of spend", fmt.share),
-            ("influencers", "Influencers", fmt.count),
-        ], payout_rows, note="What the spend pays for. Hybrid = per-post fee plus commission.",
+        _table("Platforms", columns(
+            "platform", "influencers", "revenue", "spend", "roas", "roi_pct", "orders", "cac", "revenue_share",
+        ), platforms),
+        _table("Categories", columns(
+            "category", "influencers", "followers", "revenue", "spend", "roas", "roi_pct", "revenue_share",
+        ), categories),
+        _table("Campaigns", columns(
+            "campaign", "revenue", "spend", "roas", "orders", "cac", "revenue_share",
+        ), campaigns, limit=MAX_TABLE_ROWS, note="By revenue, largest first. Unattributed: sales or costs with no campaign."),
+        _table("Payouts by basis", columns(
+            "basis", "spend", "spend_share", "influencers",
+        ), payout_rows, note="What the spend pays for. Hybrid = per-post fee plus commission.",
             empty="No spend in this selection."),
     ]
 
 
+# The figures the methodology appendix explains, in its order (all from the metric catalogue).
+METHODOLOGY_METRICS = ("revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers", "cac",
+                       "incremental_revenue", "incremental_roas", "engagements", "engagement_rate_pct", "cpe", "cpm",
+                       "revenue_per_follower", "efficiency_score")
+
+
+def _formula(key: str, settings) -> tuple[str, str, str]:
+    """(label, formula, note) of a catalogue metric: a ratio's computation and when it is undefined."""
+    metric = catalogue.get(key)
+    note = metric.note.format(**catalogue.setting_words(settings))
+    if isinstance(metric.computed, catalogue.Ratio):
+        formula = metric.computed.describe().replace("_", " ")
+        if key == "engagement_rate_pct":
+            formula = formula.replace("reach", settings.engagement_basis)
+        return metric.label, formula, "; ".join(part for part in (note, f"“—” when {metric.computed.undefined_when}")
+                                                if part).replace("_", " ")
+    return metric.label, metric.formula_for(settings), note
+
+
 def _methodology(settings, undated: dict | None) -> dict:
     tiers = settings.tier_bounds
-    formulas = [
-        ("Revenue", "Σ revenue of attributed sales in the selection", "tracked by promo code, link or swipe-up"),
-        ("Orders", "Σ orders of attributed sales", ""),
-        ("Spend", "Σ payouts + gifted products + other cost", "total_cost where given, else computed from the terms"),
-        ("ROAS", "revenue ÷ spend", "pooled: ratio of sums, never a mean of ratios"),
-        ("ROI %", "(revenue − spend) ÷ spend × 100", ""),
-        ("AOV", "revenue ÷ orders", ""),
-        ("Cost per order", "spend ÷ orders", ""),
-        ("New customers", "buyers (user_id) counted once, on their first attributed order",
-         f"without user ids: new_customer_share × orders ({settings.new_customer_share:g}), labelled estimated"),
-        ("CAC", "spend ÷ new customers", "estimated when new customers are"),
-        ("Incremental revenue", "revenue × (1 − baseline_share)", f"assumed baseline {settings.baseline_share:g}"),
-        ("Incremental ROAS", "incremental revenue ÷ spend", ""),
-        ("Engagements", "likes + comments + shares + saves", "over the columns present"),
-        ("Engagement rate %", f"engagements ÷ {settings.engagement_basis} × 100", "posts reporting the denominator"),
-        ("CPE", "spend ÷ engagements", ""),
-        ("CPM", "spend ÷ impressions × 1000", "reach where impressions are missing (labelled)"),
-        ("Revenue per follower", "revenue ÷ follower_count", ""),
-        ("Efficiency score", "40% ROI + 40% ROAS + 20% revenue per follower, each as a percentile rank (0–100)",
-         "among influencers in the selection; undefined ROAS scores last"),
-        ("Poor performer", f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend > 0 with no revenue", ""),
-        ("Tiers", f"nano < {tiers[0]:,}; micro < {tiers[1]:,}; mid < {tiers[2]:,}; macro < {tiers[3]:,}; mega ≥ {tiers[3]:,} followers", ""),
+    formulas = [_formula(key, settings) for key in METHODOLOGY_METRICS]
+    formulas += [
+        ("Poor performer", POOR_PERFORMER.text(settings), ""),
+        ("Tiers", f"{catalogue.tier_text(settings)} (followers)", ""),
     ]
     notes = [
         "Ratios are pooled (ratio of sums over the selection). “—” means undefined: the denominator is zero.",
@@ -273,6 +253,9 @@ def _methodology(settings, undated: dict | None) -> dict:
         "up to the whole.",
         "Sales or costs without a date are in the totals but excluded by any date filter and left out of the "
         "time chart. Sales or costs without a brand, campaign or product are shown as “Unattributed”.",
+        "Sales given only as a total per influencer (no tracking file) follow the influencer's posts: an equal "
+        "share per post, dated by the post and branded where the post names a brand; influencers without posts "
+        "keep them undated. A filter on something no sale carries cannot split them; the cover says so.",
         "Sales and payouts of influencers missing from the influencer list are kept under platform and category "
         "“Unknown”. The tracking source (promo code, link, swipe-up…) is never used as the platform.",
         "Money is in Indian Rupees with Indian digit grouping; L = lakh (₹1,00,000), Cr = crore (₹1,00,00,000).",
@@ -286,7 +269,7 @@ def _methodology(settings, undated: dict | None) -> dict:
         {"label": "Poor performer: ROI below", "value": f"{settings.poor_roi_pct:g}%"},
         {"label": "Poor performer: ROAS below", "value": f"{settings.poor_roas:g}x"},
         {"label": "Engagement rate denominator", "value": settings.engagement_basis},
-        {"label": "Tier bounds (micro, mid, macro, mega)", "value": ", ".join(f"{b:,}" for b in tiers)},
+        {"label": "Tier bounds (micro, mid, macro, mega)", "value": ", ".join(fmt.count(b) for b in tiers)},
     ]
     return {
         "intro": "Every figure in this report is computed by the same functions as the dashboard, over the filters "
@@ -319,11 +302,11 @@ def _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df,
 
 def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None) -> dict:
     """The report context (see reports.pdf) of a selection, from the metrics API."""
-    now = now or dt.datetime.now().astimezone()
+    now = now or dt.datetime.now(dt.timezone.utc)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
-    ts = metrics.timeseries(wh, filters, settings, grain=_grain(start, end))
+    ts = metrics.timeseries(wh, filters, settings, grain=catalogue.grain_for((end - start).days if start and end else None))
     undated = ts.attrs.get("undated")
     platforms_df = metrics.breakdown(wh, "platform", filters, settings)
     categories_df = metrics.breakdown(wh, "category", filters, settings)
@@ -333,6 +316,7 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
+    sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
 
@@ -347,8 +331,9 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
         "period": period,
         "filters": _filters(filters),
         "dataset": _dataset(info, now),
-        "generated_at": f"{now:%d %b %Y, %H:%M} {now.tzname() or ''}".strip(),
+        "generated_at": fmt.timestamp(now),
         "kpis": _kpis(k, settings),
+        "sales_notices": sales_notices,
         "incremental": _incremental(k, settings),
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),

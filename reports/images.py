@@ -45,9 +45,12 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
 import copy
+import json
 import logging
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -112,6 +115,38 @@ def _page_generator():
     return page
 
 
+# Chromium switches that keep the chart browser off the network: no background services (update
+# checks, safe browsing, metrics, translate, optimisation hints, domain reliability pings), no
+# DNS prefetch, and a resolver that finds no host at all, so that nothing can leave even if a
+# service we did not name starts. Charts need only kaleido's file:// page and data: URLs.
+# (Switch names: https://peter.sh/experiments/chromium-command-line-switches/.)
+OFFLINE_SWITCHES = (
+    "--disable-background-networking",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-features=OptimizationHints,MediaRouter,DialMediaRouteProvider,Translate,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying,"
+    "SafeBrowsing",
+    "--safebrowsing-disable-auto-update",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",  # anything that still tries goes to the discard port of loopback
+)
+
+
+def _offline_chromium_class():
+    """choreographer's Chromium launcher with OFFLINE_SWITCHES added to its command line."""
+    from choreographer.browsers.chromium import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self):
+            return [*super().get_cli(), *OFFLINE_SWITCHES]
+
+    return OfflineChromium
+
+
 def _kaleido_class():
     """kaleido.Kaleido, reusing a tab's loaded page between figures (see the module doc)."""
     from kaleido import Kaleido
@@ -158,6 +193,7 @@ class _Server:
             n=_tabs(),
             timeout=RENDER_TIMEOUT_S,
             page_generator=_page_generator(),
+            browser_cls=_offline_chromium_class(),
         )
         await k.open()
         return k
@@ -329,7 +365,9 @@ def figures_to_svg(
         w, h = size or (None, None)
         w = w or width or DEFAULT_WIDTH
         h = h or height or data["layout"].get("height") or DEFAULT_HEIGHT
-        specs.append((data, {"format": "svg", "width": int(w), "height": int(h)}))
+        raster = needs_shaping(data)
+        specs.append((data, {"format": "png" if raster else "svg", "width": int(w), "height": int(h),
+                             **({"scale": RASTER_SCALE} if raster else {})}))
     global _server
     with _LOCK:
         server = _get_server()
@@ -344,13 +382,39 @@ def figures_to_svg(
                 _server = None
             raise ChartRenderError(f"chart rendering failed: {type(exc).__name__}: {exc}") from exc
     out = []
-    for svg in result:
+    for (_, spec), svg in zip(specs, result):
         if isinstance(svg, str):
             svg = svg.encode("utf-8")
+        if spec["format"] == "png":
+            svg = _png_in_svg(svg, spec["width"], spec["height"])
         if not svg.lstrip().startswith(b"<svg"):
             raise ChartRenderError("kaleido did not return an SVG document")
         out.append(svg)
     return out
+
+
+# Scripts whose letters change shape with their neighbours (conjuncts, vowel signs: the Indic
+# blocks U+0900–U+0DFF) and joined emoji sequences (U+200D). WeasyPrint 70 draws SVG text one
+# code point at a time (weasyprint/svg/text.py), which takes them apart ("प्रिया" as प ् र ि य ा);
+# such a chart is drawn by Chromium, which shapes them, as a PNG at RASTER_SCALE× instead.
+_SHAPED_TEXT = re.compile("[\u0900-\u0dff\u200d]")
+RASTER_SCALE = 3
+
+
+def needs_shaping(figure: dict) -> bool:
+    """True when the figure's text (labels, hover text, titles) holds letters that need shaping."""
+    return bool(_SHAPED_TEXT.search(json.dumps(figure, ensure_ascii=False, default=str)))
+
+
+def _png_in_svg(png: bytes, width: int, height: int) -> bytes:
+    """An SVG document showing `png` at width × height CSS px (a `data:` image: the report's
+    fetcher accepts those and nothing remote)."""
+    if not png.startswith(b"\x89PNG"):
+        raise ChartRenderError("kaleido did not return a PNG image")
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
+            f'href="data:image/png;base64,{data}"/></svg>').encode("ascii")
 
 
 def figure_to_svg(fig: Any, width: int | None = None, height: int | None = None) -> bytes:

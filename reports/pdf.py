@@ -36,6 +36,8 @@ from pathlib import Path
 
 import jinja2
 
+from metrics import format as fmt
+
 from . import images
 from .fetcher import ASSETS_DIR, ReportURLFetcher, chart_url
 
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 _ENV: jinja2.Environment | None = None
+LONG_WORD = 24
 # WeasyPrint is pure Python around Pango/HarfBuzz; under the GIL two renders gain nothing from
 # running together, and serialising keeps the (C) font machinery single-threaded.
 _WEASY_LOCK = threading.Lock()
@@ -63,6 +66,9 @@ def _env() -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # A run of text longer than this (characters, no space) is no word: report.html lets its
+        # table cell break it anywhere, while real words ("Instagram", "Uncategorised") stay whole.
+        _ENV.globals["long_word"] = LONG_WORD
     return _ENV
 
 
@@ -79,7 +85,7 @@ def _norm_context(context: dict) -> dict:
     ds.setdefault("name", "—")
     ds.setdefault("freshness", "—")
     ctx["dataset"] = ds
-    ctx.setdefault("generated_at", dt.datetime.now().astimezone().strftime("%d %b %Y %H:%M %Z").strip())
+    ctx.setdefault("generated_at", fmt.timestamp(dt.datetime.now(dt.timezone.utc)))
     for key in ("kpis", "findings", "charts", "tables", "recommendations"):
         ctx[key] = list(ctx.get(key) or [])
     ctx.setdefault("incremental", None)

@@ -78,6 +78,11 @@ have_rupee_font() {
     return 1
 }
 
+# A system font that has the code point (hex), e.g. 0915 (Devanagari KA), 1f4aa (flexed biceps).
+have_font_for() {
+    have_cmd fc-list && [ -n "$(fc-list ":charset=$1" family 2>/dev/null | head -n1)" ]
+}
+
 MISSING_REQUIRED=()   # Debian packages whose absence fails this mode
 MISSING_OPTIONAL=()   # only warned about (run mode)
 need() { # need required|optional debian-package why
@@ -107,8 +112,13 @@ probe_system() {
     # Chromium renders the report charts (kaleido) and drives the browser tests.
     have_cmd chromium || need "$level_run" chromium "chart images in PDF reports (kaleido) and browser tests"
     have_rupee_font   || need "$level_run" fonts-dejavu-core "a system font with the rupee sign for Chromium"
+    # Names in Indian scripts and emoji: chart labels (kaleido's Chromium) and the PDF's fallback
+    # (WeasyPrint draws the colour emoji's PNG glyphs). The pages use assets/fonts for the scripts.
+    have_font_for 0915 || need "$level_run" fonts-noto-core "Indian-script names (Devanagari, Tamil, …) in charts"
+    have_font_for 1f4aa || need "$level_run" fonts-noto-color-emoji "emoji in names, in charts and PDF reports"
     if [ "$MODE" = test ]; then
         { have_cmd pdftotext && have_cmd pdftoppm; } || need required poppler-utils "PDF tests (pdftotext, pdftoppm)"
+        have_cmd strace || need required strace "the test that the chart browser makes no network requests"
     fi
 }
 

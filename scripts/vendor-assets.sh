@@ -6,6 +6,8 @@
 #   assets/vendor/bootstrap-icons.min.css  npm bootstrap-icons (MIT), woff2 only,
 #   assets/vendor/fonts/bootstrap-icons.woff2   cache-busting query strings removed
 #   assets/fonts/NotoSans-{Regular,Bold}.ttf    Debian fonts-noto-core (OFL-1.1)
+#   assets/fonts/NotoSans<Script>-{Regular,Bold}.ttf  the same package: the scripts of Indian
+#       names (Devanagari, Bengali, Gurmukhi, Gujarati, Tamil, Telugu, Kannada, Malayalam)
 #
 # Needs: npm (talks to the npm registry), fonts-noto-core installed, python3.
 set -euo pipefail
@@ -45,8 +47,12 @@ new = re.sub(r'\n?/\*# sourceMappingURL=[^*]*\*/\s*$', '\n', new)
 open(sys.argv[2], "w", encoding="utf-8").write(new)
 EOF
 
+INDIAN_SCRIPTS="Devanagari Bengali Gurmukhi Gujarati Tamil Telugu Kannada Malayalam"
 for w in Regular Bold; do
     cp "$NOTO_DIR/NotoSans-$w.ttf" "$root/assets/fonts/NotoSans-$w.ttf"
+    for s in $INDIAN_SCRIPTS; do
+        cp "$NOTO_DIR/NotoSans$s-$w.ttf" "$root/assets/fonts/NotoSans$s-$w.ttf"
+    done
 done
 
 # Checks: no external fetches from the CSS, and the rupee sign is in the fonts.
@@ -66,5 +72,11 @@ for w in ("Regular", "Bold"):
     f = TTFont(f"assets/fonts/NotoSans-{w}.ttf")
     assert 0x20B9 in f.getBestCmap(), f"NotoSans-{w}.ttf lacks U+20B9"
 print("vendor-assets: U+20B9 present in NotoSans Regular and Bold")
+# One letter of each script (KA, or its equivalent) must be in its face.
+for script, letter in (("Devanagari", 0x915), ("Bengali", 0x995), ("Gurmukhi", 0xA15), ("Gujarati", 0xA95),
+                       ("Tamil", 0xB95), ("Telugu", 0xC15), ("Kannada", 0xC95), ("Malayalam", 0xD15)):
+    for w in ("Regular", "Bold"):
+        assert letter in TTFont(f"assets/fonts/NotoSans{script}-{w}.ttf").getBestCmap(), script
+print("vendor-assets: the eight Indian-script faces cover their scripts")
 EOF
 du -ch assets/vendor assets/fonts | tail -1

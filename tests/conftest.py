@@ -1,9 +1,19 @@
 """Shared fixtures: warehouses built by really importing fixture folders into DuckDB files."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The app under test: no sign-in (as `hkdash serve` on 127.0.0.1), and its users, secret key and
+# audit log in a folder of this session, never beside the repository's data/ warehouse.
+# tests/test_auth.py switches sign-in on for its own requests.
+_AUTH_HOME = Path(tempfile.mkdtemp(prefix="hkdash-test-auth-"))
+os.environ.setdefault("HKDASH_AUTH", "off")
+os.environ.setdefault("HKDASH_AUTH_DB", str(_AUTH_HOME / "auth.sqlite3"))
+os.environ.setdefault("HKDASH_SECRET_FILE", str(_AUTH_HOME / "secret.key"))
 
 from warehouse import Warehouse, import_dataset
 

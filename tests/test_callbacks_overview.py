@@ -91,5 +91,6 @@ def test_charts(traps_env, seed1_wh, monkeypatch):
     top = cb.overview_top("", "revenue")
     assert sum(len(trace["y"]) for trace in top["data"]) == 6  # five creators and the unknown Z9
     monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
-    _, note = cb.overview_trend("", "week")
-    assert "no date" in note  # seed1 carries revenue per influencer only, undated
+    figure, note = cb.overview_trend("", "week")
+    # seed1's revenue per influencer follows the posts' dates: every week plotted, nothing left undated.
+    assert note is None and len(figure["data"][0]["x"]) > 1

@@ -15,7 +15,7 @@ NB = fmt.NBSP
 @pytest.mark.parametrize("value", [None, float("nan"), float("inf"), -float("inf"), pd.NA, np.nan, "x"])
 def test_undefined_values_are_an_em_dash(value):
     for function in (fmt.inr, fmt.inr_compact, fmt.count, fmt.count_compact, fmt.ratio, fmt.pct, fmt.share,
-                     fmt.decimal, fmt.followers, fmt.score):
+                     fmt.decimal, fmt.followers, fmt.score, fmt.inr_small):
         assert function(value) == "—", function.__name__
 
 
@@ -52,9 +52,12 @@ def test_counts():
     assert fmt.count(79348.4) == "79,348"
     assert fmt.count_compact(107154) == f"1.1{NB}L"
     assert fmt.count_compact(950) == "950"
-    assert fmt.followers(9_300_000) == "9.3M"
-    assert fmt.followers(485_000) == "485K"
-    assert fmt.followers(2_000_000) == "2M"
+    assert fmt.followers(8_600_000) == f"86{NB}L"  # Indian units, not 8.6M
+    assert fmt.followers(9_300_000) == f"93{NB}L"
+    assert fmt.followers(485_000) == f"4.85{NB}L"
+    assert fmt.followers(2_000_000) == f"20{NB}L"
+    assert fmt.followers(125_000_000) == f"12.5{NB}Cr"
+    assert fmt.followers(12_345) == "12,345"
     assert fmt.followers(950) == "950"
 
 
@@ -78,23 +81,86 @@ def test_clean():
     assert fmt.clean(True) == 1.0
 
 
-def test_axis_units_and_ticks():
-    assert fmt.money_unit(178798153) == (1e7, "₹ Cr")
-    assert fmt.money_unit(500000) == (1e5, "₹ L")
-    assert fmt.money_unit(999) == (1.0, "₹")
+def test_axis_ticks():
     ticks = fmt.nice_ticks(0, 178798153)
     assert ticks[0] == 0 and ticks[-1] >= 178798153
     assert len(ticks) <= 7
-    step = ticks[1] - ticks[0]
-    labels = [fmt.money_tick(t, step) for t in ticks]
-    assert labels[0] == "₹0"
-    assert labels[1] == f"₹5{NB}Cr"
+    labels = fmt.money_ticks(ticks)
+    assert labels[:2] == ["₹0", f"₹5{NB}Cr"]
     assert all("nan" not in label and "inf" not in label for label in labels)
-    assert fmt.money_tick(1_250_000, 250_000) == f"₹12.5{NB}L"
+    step = 250_000
+    assert fmt.money_tick(1_250_000, step) == f"₹12.5{NB}L"
     assert fmt.money_tick(10_000_000, 2_500_000) == f"₹1{NB}Cr"
     assert fmt.money_tick(1000, 500) == "₹1,000"
-    assert fmt.money_tick(50_000, 50_000, top=250_000) == f"₹0.5{NB}L"  # one unit per axis
-    assert fmt.money_tick(5_000_000, 5_000_000, top=20_000_000) == f"₹0.5{NB}Cr"
+    # Each tick in its own unit: never a fraction of a unit below one.
+    assert fmt.money_ticks([0, 50_000, 100_000, 150_000]) == ["₹0", "₹50,000", f"₹1{NB}L", f"₹1.5{NB}L"]
+    assert fmt.money_ticks([0, 5_000_000, 10_000_000, 15_000_000]) == [
+        "₹0", f"₹50{NB}L", f"₹1{NB}Cr", f"₹1.5{NB}Cr"]
+    assert fmt.money_ticks([0, 0.25, 0.5, 0.75, 1]) == ["₹0", "₹0.25", "₹0.5", "₹0.75", "₹1"]
+
+
+@pytest.mark.parametrize("low,high", [(0, 0), (0, 0.9), (0, 1.6), (0, 3), (0, 7), (-50, 1234), (0, 49_000),
+                                      (0, 2_60_000), (0, 99_99_999), (0, 4_00_00_000), (-3e5, 2e7), (0, 1e12)])
+def test_axis_tick_labels_are_distinct_and_never_fractions_below_one_unit(low, high):
+    labels = fmt.money_ticks(fmt.nice_ticks(low, high))
+    assert len(set(labels)) == len(labels), labels
+    for label in labels:
+        assert not label.startswith(("₹0.", "-₹0.")) or "L" not in label and "Cr" not in label, label
+
+
+@pytest.mark.parametrize("high", [0, 1, 3, 7, 12, 1234])
+def test_whole_ticks_for_counts(high):
+    ticks = fmt.nice_ticks(0, high, whole=True)
+    assert all(t == int(t) for t in ticks) and ticks[-1] >= high
+    labels = [fmt.followers(t) for t in ticks]
+    assert len(set(labels)) == len(labels)
+
+
+def test_no_negative_zero():
+    assert fmt.inr(-0.004, 2) == "₹0.00"
+    assert fmt.inr(-0.4) == "₹0"
+    assert fmt.inr_compact(-0.4) == "₹0"
+    assert fmt.pct(-0.04) == "0.0%"
+    assert fmt.share(-0.0001) == "0.0%"
+    assert fmt.ratio(-0.001) == "0.00x"
+    assert fmt.decimal(-0.001) == "0.00"
+    assert fmt.count(-0.2) == "0"
+    assert fmt.inr(-0.006, 2) == "-₹0.01"
+
+
+def test_small_amounts_and_paise():
+    assert fmt.inr_small(0.4567) == "₹0.46"
+    assert fmt.inr_small(0.0035) == "₹0.0035"
+    assert fmt.inr_small(0.058333) == "₹0.058"
+    assert fmt.inr_small(12.345) == "₹12.35"
+    assert fmt.inr_small(0) == "₹0.00"
+    assert fmt.inr_small(719.56) == "₹720"
+    assert fmt.inr_small(1_234_567) == f"₹12.35{NB}L"
+    assert fmt.paise(2960740.6700000046) == 2960740.67
+    assert fmt.paise(-0.001) == 0.0
+    assert fmt.paise(float("nan")) is None
+
+
+def test_payout_rates_are_parsed_terms_formatted():
+    assert fmt.payout_rate(fee_per_post=611631) == "₹6,11,631 per post"
+    assert fmt.payout_rate(commission_pct=12.3) == "12.3 % commission"
+    assert fmt.payout_rate(commission_pct=12) == "12 % commission"
+    assert fmt.payout_rate(fee_per_post=53375, commission_pct=6.2) == "₹53,375 per post + 6.2 % commission"
+    assert fmt.payout_rate(per_order=120.5) == "₹120.50 per order"
+    assert fmt.payout_rate() == "—"
+
+
+def test_dates_and_timestamps():
+    import datetime as dt
+    assert fmt.date(dt.date(2025, 1, 5)) == "5 Jan 2025"
+    assert fmt.date("2025-01-05") == "5 Jan 2025"
+    assert fmt.date(pd.Timestamp("2025-11-30 10:00")) == "30 Nov 2025"
+    assert fmt.date(None) == "—" and fmt.date(pd.NaT) == "—" and fmt.date("soon") == "—"
+    # Naive timestamps are UTC (as stored); shown in India time, labelled.
+    assert fmt.timestamp("2026-11-30T02:58:00") == "30 Nov 2026, 08:28 IST"
+    assert fmt.timestamp(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.timezone.utc)) == "1 Dec 2026, 01:30 IST"
+    assert fmt.timestamp("2026-11-30T02:58:00", zone="UTC") == "30 Nov 2026, 02:58 UTC"
+    assert fmt.timestamp(None) == "—"
 
 
 @pytest.mark.parametrize("low,high", [(0, 0), (0, 1), (0, 7), (-50, 1234), (0, 1e12), (5, 5)])

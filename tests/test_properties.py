@@ -38,7 +38,8 @@ payout = st.fixed_dictionaries({
 })
 dataset = st.fixed_dictionaries({
     "influencers": st.lists(influencer, min_size=1, max_size=6),
-    "sales": st.lists(sale, max_size=25), "posts": st.lists(post, max_size=12),
+    # At least one sale: a data set without any is refused (it would show ₹0 revenue).
+    "sales": st.lists(sale, min_size=1, max_size=25), "posts": st.lists(post, max_size=12),
     "payouts": st.lists(payout, min_size=1, max_size=10),
 })
 
@@ -48,7 +49,7 @@ START = dt.date(2025, 1, 1)
 def write(folder: Path, data: dict):
     def table(name, header, rows):
         if not rows:
-            return  # an empty file is an error; a data set without posts or sales simply has none
+            return  # an empty file is an error; a data set without posts simply has none
         with (folder / name).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)

@@ -289,3 +289,31 @@ def test_report_filename_is_safe():
 
     name = report_filename(metrics.Filters(platform=["../../etc", HOSTILE], start="2025-01-01"))
     assert re.fullmatch(r"hk-influencer-roi-\d{4}-\d\d-\d\d-\d{4}-[a-z0-9-]+\.pdf", name), name
+
+
+# --- formatting (issue 13): what pdftotext reads ---------------------------------------------------
+
+def test_report_formats_from_the_catalogue(seed1_wh, tmp_path):
+    pdf = build_report(seed1_wh, metrics.Filters())
+    pages = pdf_pages(pdf, tmp_path)
+    whole = "\n".join(pages)
+    flat = re.sub(r"\s+", " ", whole.replace("\u00a0", " "))
+    # Timestamps in India time, labelled; one date format.
+    assert re.search(r"Generated \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} IST", flat), flat[:600]
+    assert re.search(r"imported \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} IST", flat)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", flat)  # no ISO dates in the document
+    # Follower counts in lakh / crore (Categories table), never 8.6M / 485K.
+    categories = section(pages, "Tables", "Recommendations")
+    followers = metrics.breakdown(seed1_wh, "category")["followers"]
+    for value in followers:
+        assert fmt.followers(value).replace("\u00a0", " ") in re.sub(r"[ \u00a0]+", " ", categories), value
+    assert not re.search(r"\b\d+(\.\d+)?[MK]\b", categories)
+    # No negative zero anywhere, no fraction of a unit below one on the chart axes (SVG text).
+    assert "-₹0.00" not in flat and "-0.0%" not in flat and "−₹0" not in flat
+    assert not re.search(r"₹0\.\d+ (L|Cr)\b", flat), re.findall(r"₹0\.\d+ (?:L|Cr)", flat)
+    # Methodology from the catalogue and its rules: tiers in Indian grouping, the poor-performer rule.
+    method = flat[flat.index("Appendix: methodology"):]
+    assert "nano < 10,000 ≤ micro < 50,000 ≤ mid < 5,00,000 ≤ macro < 10,00,000 ≤ mega" in method
+    assert "ROI < 50% or ROAS < 2x, or spend with no revenue" in method
+    assert "revenue ÷ followers" in method and "“—” when followers = 0" in method
+    assert "10,000, 50,000, 5,00,000, 10,00,000" in method

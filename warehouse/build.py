@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.catalogue import TERMS_TOLERANCE, TERMS_TOLERANCE_TEXT
 from warehouse.errors import Problem
 from warehouse.rates import normalise_basis, parse_rate
 from warehouse.sources import SourceFile, line_of
@@ -37,7 +38,6 @@ ROLLUP_ORDER = {"facts_influencer": "influencer_key", "facts_day": "date", "fact
 # Each rollup is summed from the smallest finer one, largest first.
 ROLLUP_SOURCES = {"facts_day_campaign": "facts", "facts_day_product": "facts", "facts_day_brand": "facts_day_campaign",
                   "facts_day": "facts_day_brand", "facts_influencer": "facts_day"}
-TERMS_TOLERANCE = 0.01
 
 PLATFORM_SQL = """CASE lower(trim({col}))
     WHEN 'instagram' THEN 'Instagram' WHEN 'ig' THEN 'Instagram'
@@ -135,10 +135,11 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
 def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
     """Attributed sales, and their totals per influencer.
 
-    Without a tracking file, payouts' revenue and orders are the sales (undated). The `sales` view
-    keeps text as it is in the file: at tens of millions of rows, trimming and normalising each row
-    costs more than the whole import otherwise does, so the rules are checked on distinct values
-    and applied per row only to a column that needs them (build_facts).
+    Without a tracking file, payouts' revenue and orders are the sales: a total per influencer,
+    which follows the influencer's posts (_payouts_as_sales). The `sales` view keeps text as it is
+    in the file: at tens of millions of rows, trimming and normalising each row costs more than the
+    whole import otherwise does, so the rules are checked on distinct values and applied per row
+    only to a column that needs them (build_facts).
     """
     if tracking is not None:
         con.execute(f"""
@@ -150,14 +151,7 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
                 {_number(tracking, 'orders', 'BIGINT')} AS orders, {_number(tracking, 'revenue')} AS revenue
             FROM {tracking.table}""")
     else:
-        orders = _number(payouts, "orders", "BIGINT")
-        revenue = _number(payouts, "total_revenue")
-        con.execute(f"""
-            CREATE TEMP TABLE sales AS SELECT
-                rowid AS sale_no, influencer_id, CAST(NULL AS DATE) AS date, CAST(NULL AS VARCHAR) AS brand,
-                CAST(NULL AS VARCHAR) AS campaign, CAST(NULL AS VARCHAR) AS product, CAST(NULL AS VARCHAR) AS source,
-                CAST(NULL AS VARCHAR) AS user_id, COALESCE({orders}, 0) AS orders, COALESCE({revenue}, 0.0) AS revenue
-            FROM {payouts.table} WHERE {orders} IS NOT NULL OR {revenue} IS NOT NULL""")
+        _payouts_as_sales(con, payouts)
     # One pass gives the distinct values of each text column (cleaned and typed in build_facts)
     # and the sales of each influencer id as written.
     con.execute(f"""
@@ -169,6 +163,66 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
         CREATE TEMP TABLE sales_by_influencer AS
         SELECT trim(value) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
         FROM sale_text_values WHERE is_influencer_id GROUP BY 1""")
+    if tracking is None:  # rows of the file, not the pieces they were cut into
+        con.execute("""UPDATE sales_by_influencer t SET rows = p.rows
+                       FROM (SELECT influencer_id, count(DISTINCT sale_no) AS rows FROM sales GROUP BY 1) p
+                       WHERE p.influencer_id = t.influencer_id""")
+
+
+def _payouts_as_sales(con, payouts: SourceFile):
+    """Sales given only as a total per payout row (orders, total_revenue) follow the influencer's
+    posts, as fixed cost does: each post carries an equal share, on the post's date and with the
+    brand it names (campaign, product and source stay unknown). Orders are split as whole numbers
+    that add up to the total (post k of n gets ⌊orders·k/n⌋ − ⌊orders·(k−1)/n⌋). An influencer
+    without posts keeps one undated row. `sale_no` is the payout row, so the rows of the file can
+    still be counted.
+    """
+    orders = _number(payouts, "orders", "BIGINT")
+    revenue = _number(payouts, "total_revenue")
+    _create_post_shares(con)
+    con.execute(f"""
+        CREATE TEMP TABLE sales AS
+        WITH totals AS (
+            SELECT rowid AS sale_no, trim(influencer_id) AS influencer_id,
+                   COALESCE({orders}, 0) AS orders, COALESCE({revenue}, 0.0) AS revenue
+            FROM {payouts.table} WHERE {orders} IS NOT NULL OR {revenue} IS NOT NULL)
+        SELECT t.sale_no, t.influencer_id, p.date, p.brand, CAST(NULL AS VARCHAR) AS campaign,
+               CAST(NULL AS VARCHAR) AS product, CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS user_id,
+               CASE WHEN p.posts IS NULL THEN t.orders
+                    ELSE t.orders * p.post_rank // p.posts - t.orders * (p.post_rank - 1) // p.posts END AS orders,
+               t.revenue * COALESCE(p.share, 1.0) AS revenue
+        FROM totals t LEFT JOIN post_shares p USING (influencer_id)
+        ORDER BY t.sale_no, p.post_rank""")
+
+
+def warn_payouts_as_sales(con, payouts: SourceFile, warnings: Findings):
+    """Say what _payouts_as_sales assumed: where sales got their dates and brands, and which stayed undated."""
+    dated, undated, undated_revenue = con.execute("""
+        SELECT count(DISTINCT influencer_id) FILTER (WHERE date IS NOT NULL),
+               count(DISTINCT influencer_id) FILTER (WHERE date IS NULL),
+               COALESCE(sum(revenue) FILTER (WHERE date IS NULL), 0) FROM sales""").fetchone()
+    if dated:
+        warnings.add(Problem(payouts.path.name, None, "total_revenue", None,
+                             f"no tracking file: revenue and orders are totals per influencer; those of {dated} "
+                             "influencers are spread over their posts (equally per post, dated by the post, "
+                             "branded where the post names a brand) — an assumption; sales have no campaign "
+                             "or product"))
+    if undated:
+        warnings.add(Problem(payouts.path.name, None, "total_revenue", f"{undated_revenue:.2f}",
+                             f"{undated} influencers with sales have no posts: their sales stay undated and "
+                             "fall outside any date range"))
+
+
+def _create_post_shares(con):
+    """Each post's equal share of its influencer, on the post's date and brand: the rule by which
+    fixed cost (_build_post_weights) and sales given per influencer (_payouts_as_sales) follow posts.
+    Columns: influencer_id, date, brand (text), post_rank (1…posts, file order), posts, share (1/posts).
+    """
+    con.execute("""
+        CREATE TEMP TABLE IF NOT EXISTS post_shares AS
+        SELECT influencer_id, date, brand, row_number() OVER (PARTITION BY influencer_id ORDER BY rowid) AS post_rank,
+               count(*) OVER (PARTITION BY influencer_id) AS posts, 1.0 / count(*) OVER (PARTITION BY influencer_id) AS share
+        FROM posts""")
 
 
 def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
@@ -247,7 +301,7 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
         total_cost = payout + gifted + other
         if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
             warnings.add(Problem(payouts.path.name, int(row.line), "total_payout", f"{payout:.2f}",
-                                 f"differs from its terms ({row.rate} → {terms:.2f}) by more than 1%"))
+                                 f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}"))
         if row.orders is not None and not pd.isna(row.orders) and tracked_orders is not None \
                 and int(row.orders) != int(tracked_orders) and has_tracking:
             warnings.add(Problem(payouts.path.name, int(row.line), "orders", str(int(row.orders)),
@@ -473,30 +527,31 @@ def _build_post_weights(con):
     con.execute("""
         CREATE TEMP TABLE mix_any_brand AS
         SELECT influencer_id, campaign, product, sum(share) AS share FROM mix GROUP BY ALL""")
+    _create_post_shares(con)
     con.execute("""
-        CREATE TEMP TABLE post_shares AS
-        SELECT influencer_id, date, brand::brand_value AS brand, 1.0 / count(*) OVER (PARTITION BY influencer_id) AS share,
+        CREATE TEMP TABLE post_mix AS
+        SELECT influencer_id, date, brand::brand_value AS brand, share,
                EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id) AS has_mix,
                EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.brand = p.brand) AS brand_sold
-        FROM posts p""")
+        FROM post_shares p""")
     con.execute(f"""
         CREATE TEMP TABLE post_weights AS
         -- a post naming a brand the influencer sold: that brand's campaign × product mix
         SELECT p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share AS weight
-        FROM post_shares p JOIN mix_within_brand m ON m.influencer_id = p.influencer_id AND m.brand = p.brand
+        FROM post_mix p JOIN mix_within_brand m ON m.influencer_id = p.influencer_id AND m.brand = p.brand
         WHERE p.brand_sold
         UNION ALL
         -- a post naming a brand the influencer did not sell: its brand, the overall campaign × product mix
         SELECT p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
-        FROM post_shares p JOIN mix_any_brand m USING (influencer_id)
+        FROM post_mix p JOIN mix_any_brand m USING (influencer_id)
         WHERE p.brand IS NOT NULL AND NOT p.brand_sold AND p.has_mix
         UNION ALL
         -- a post naming no brand: the full sales mix
         SELECT p.influencer_id, p.date, m.brand, m.campaign, m.product, p.share * m.share
-        FROM post_shares p JOIN mix m USING (influencer_id)
+        FROM post_mix p JOIN mix m USING (influencer_id)
         WHERE p.brand IS NULL AND p.has_mix
         UNION ALL
         -- an influencer with no sales: the post's own date and brand
         SELECT p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'::brand_value),
                '{UNATTRIBUTED}'::campaign_value, '{UNATTRIBUTED}'::product_value, p.share
-        FROM post_shares p WHERE NOT p.has_mix""")
+        FROM post_mix p WHERE NOT p.has_mix""")

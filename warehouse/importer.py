@@ -11,12 +11,13 @@ import datetime as dt
 import fcntl
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from warehouse import build, store_orders
+from warehouse import build, history, store_orders
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, load
@@ -38,8 +39,6 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         lines = [f"{role}: {name} ({self.rows.get(role, 0):,} rows)" for role, name in self.files.items()]
-        if self.unused_files:
-            lines.append("not used: " + ", ".join(self.unused_files))
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
@@ -58,56 +57,121 @@ def validate_dataset(source_dir: str | os.PathLike) -> ImportReport:
 
 
 def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | None = None,
-                   name: str | None = None) -> ImportReport:
-    """Validate and import `source_dir` into the warehouse at `db_path`, atomically."""
+                   name: str | None = None, append: bool = False) -> ImportReport:
+    """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
+
+    The data set it replaces is kept in the history (warehouse.history). With `append`, the
+    folder's rows are added to the live data set's (warehouse.append: overlaps are refused with
+    ImportFailed) and the whole is rebuilt and swapped in the same way."""
     source_dir = Path(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.importing-", dir=db_path.parent)
-        os.close(handle)
-        os.unlink(temp_name)  # DuckDB must create the file itself
-        temp_path = Path(temp_name)
+        if not append:
+            return _build_and_swap(source_dir, db_path, name, source_dir)
+        from warehouse import append as appending
+
+        with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
+            live_name, _new = appending.merge_into(db_path, source_dir, Path(merged))
+            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir)
+
+
+def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
+    """Bring a previous data set back as the live one, atomically; the one it replaces is kept.
+
+    Returns the restored data set's history entry (warehouse.history.list_datasets keys).
+    Raises history.HistoryError for an unknown name or a file that is not a readable warehouse."""
+    db_path = Path(db_path) if db_path else default_db_path()
+    with _import_lock(db_path):
+        _remove_leftovers(db_path)
+        previous = history.previous_file(db_path, dataset_id)
+        temp_path = _temp_beside(db_path)
         try:
-            connection = quiet(duckdb.connect(str(temp_path)))
+            shutil.copyfile(previous, temp_path)
             try:
-                report = _stage_and_build(connection, source_dir, persist=True, name=name)
-                connection.execute("CHECKPOINT")
-            finally:
-                connection.close()
+                info = history.read_info(temp_path)
+            except duckdb.Error as error:
+                raise history.HistoryError(f"{dataset_id} is not a readable warehouse: {error}") from None
+            if info.get("schema_version") != SCHEMA_VERSION:
+                raise history.HistoryError(f"{dataset_id} was built by another version of hkdash (schema "
+                                           f"{info.get('schema_version')}, this one reads {SCHEMA_VERSION}): "
+                                           "import its files again instead")
             _fsync(temp_path)
-            wal = Path(str(db_path) + ".wal")
-            if wal.exists():  # a stale log of an older file must never be replayed onto the new one
-                wal.unlink()
-            os.replace(temp_path, db_path)
-            _fsync(db_path.parent)
+            _swap_in(temp_path, db_path)
         finally:
-            for leftover in (temp_path, Path(str(temp_path) + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+            temp_path.unlink(missing_ok=True)
+    return next(entry for entry in history.list_datasets(db_path) if entry["live"])
+
+
+def _temp_beside(db_path: Path) -> Path:
+    handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.importing-", dir=db_path.parent)
+    os.close(handle)
+    os.unlink(temp_name)  # DuckDB must create the file itself
+    return Path(temp_name)
+
+
+def _build_and_swap(folder: Path, db_path: Path, name: str | None, shown_source: Path) -> ImportReport:
+    temp_path = _temp_beside(db_path)
+    dataset_id = history.new_dataset_id()
+    try:
+        connection = quiet(duckdb.connect(str(temp_path)))
+        try:
+            report = _stage_and_build(connection, folder, persist=True, name=name or shown_source.name,
+                                      dataset_id=dataset_id, keep_sources=history.sources_dir(db_path, dataset_id))
+            report.source = str(shown_source)
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        _fsync(temp_path)
+        _swap_in(temp_path, db_path)
+    finally:
+        for leftover in (temp_path, Path(str(temp_path) + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
     report.db_path = str(db_path)
     return report
 
 
-def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None) -> ImportReport:
-    by_role, unused, problems = discover(source_dir)
-    store = store_orders.claim(source_dir, by_role, unused, problems)
+def _swap_in(temp_path: Path, db_path: Path) -> None:
+    """Keep the live file in the history, rename the new one over it, drop history beyond the setting."""
+    history.keep_previous(db_path)
+    wal = Path(str(db_path) + ".wal")
+    if wal.exists():  # a stale log of an older file must never be replayed onto the new one
+        wal.unlink()
+    os.replace(temp_path, db_path)
+    _fsync(db_path.parent)
+    history.prune(db_path)
+
+
+def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None,
+                     dataset_id: str | None = None, keep_sources: Path | None = None) -> ImportReport:
+    found = discover(source_dir)
+    store = store_orders.claim(source_dir, found)
     errors, warnings = Findings(), Findings()
-    for problem in problems:
+    for problem in found.errors:
         errors.add(problem)
+    # File-level warnings first: they are the ones a reader must see among the examples kept.
+    for problem in found.unused + found.by_columns:
+        warnings.add(problem)
     sources: dict[str, SourceFile] = {}
-    for role, path in by_role.items():
+    for role, path in found.files.items():
         source, file_problems = load(connection, role, path)
         for problem in file_problems:
             errors.add(problem)
         if source is not None:
             sources[role] = source
+            for problem in source.warnings:
+                warnings.add(problem)
+    for problem in _missing_sales(source_dir, found.files, sources) if store is None else []:
+        errors.add(problem)
     for source in sources.values():
         check_values(connection, source, errors)
     mapping = None
-    if store is not None and not errors:  # checked by store_orders itself: refunds are negative rows
-        sources["tracking"], mapping = store_orders.stage(connection, store, errors, warnings)
+    if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
+        store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
+        if store_sales is not None:
+            sources["tracking"] = store_sales
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 
@@ -119,11 +183,13 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)
+    if "tracking" not in sources:
+        build.warn_payouts_as_sales(connection, sources["payouts"], warnings)
 
     report = ImportReport(
         source=str(source_dir),
         files={role: s.path.name for role, s in sources.items()},
-        unused_files=unused,
+        unused_files=[problem.file for problem in found.unused],
         ignored_columns={s.path.name: s.ignored_columns for s in sources.values()},
         rows={role: s.rows for role, s in sources.items()},
         warnings=warnings.problems,
@@ -135,8 +201,22 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
     build.build_facts(connection)
     build.build_sale_values(connection)
     _create_campaigns(connection, sources.get("campaigns"))
-    _write_dataset_info(connection, report, name or source_dir.name)
+    _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
+    if keep_sources is not None:
+        history.save_sources(connection, sources.values(), keep_sources)
     return report
+
+
+def _missing_sales(source_dir: Path, files: dict[str, Path], sources: dict[str, SourceFile]) -> list[Problem]:
+    """Revenue must come from somewhere: a sales file, or payouts with revenue or orders per
+    influencer (seed1's layout). Otherwise the import would "succeed" showing ₹0 revenue."""
+    payouts = sources.get("payouts")
+    if "tracking" in files or payouts is None or {"total_revenue", "orders"} & set(payouts.columns):
+        return []
+    return [Problem(source_dir.name, None, None, None,
+                    f"no sales file (expected tracking_data.csv, or a file with the columns influencer_id, date, "
+                    f"orders, revenue) and {payouts.path.name} has no total_revenue or orders column: "
+                    "every revenue figure would be ₹0")]
 
 
 def _create_campaigns(connection, campaigns: SourceFile | None):
@@ -152,15 +232,17 @@ def _create_campaigns(connection, campaigns: SourceFile | None):
         FROM {campaigns.table} ORDER BY rowid""")
 
 
-def _write_dataset_info(connection, report: ImportReport, name: str):
+def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id: str | None = None):
     counts = connection.execute("""SELECT
         (SELECT count(*) FROM influencers WHERE known), (SELECT count(*) FROM posts),
         (SELECT COALESCE(sum(rows), 0) FROM sales_by_influencer), (SELECT count(*) FROM payouts),
         (SELECT sum(orders) > 0 AND sum(orders_without_user) = 0 FROM facts_day),
         (SELECT min(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0),
         (SELECT max(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0)""").fetchone()
+    sales_undated = "tracking" not in report.files
     info = {
         "schema_version": SCHEMA_VERSION,
+        "dataset_id": dataset_id,
         "name": name,
         "source": report.source,
         "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -170,10 +252,38 @@ def _write_dataset_info(connection, report: ImportReport, name: str):
         "last_sale": counts[6].isoformat() if counts[6] else None,
         "files": report.files, "unused_files": report.unused_files, "store_orders": report.store_orders,
         "warnings": report.warning_count,
+        **_sales_coverage(connection, sales_undated),
         "warning_lines": [str(w) for w in report.warnings],
     }
     connection.execute("CREATE TABLE dataset_info (key VARCHAR, value VARCHAR)")
     connection.executemany("INSERT INTO dataset_info VALUES (?, ?)", [(k, json.dumps(v)) for k, v in info.items()])
+
+
+def _sales_coverage(connection, sales_undated: bool) -> dict:
+    """How far sales can be split by date and sale dimension (docs/metrics.md, "Sales without dates").
+
+    sales_undated: the sales file gives no dates (payouts' totals per influencer are the sales);
+    sales_dated_from_posts_share / sales_undated_share: shares of revenue (0–1, None without
+    revenue) dated by the influencer's posts / left without any date; sales_unsplit_by: the sale
+    dimensions (date, brand, campaign, product) that no sale carries.
+    """
+    # The two smallest rollups that hold every dimension between them, rather than `facts`.
+    total, undated, *unattributed = connection.execute(f"""
+        SELECT sum(abs(revenue)), COALESCE(sum(abs(revenue)) FILTER (WHERE date IS NULL), 0),
+               bool_and(date IS NULL), bool_and(brand = '{build.UNATTRIBUTED}'),
+               bool_and(campaign = '{build.UNATTRIBUTED}'),
+               (SELECT bool_and(product = '{build.UNATTRIBUTED}') FROM facts_day_product
+                WHERE orders <> 0 OR revenue <> 0)
+        FROM facts_day_campaign WHERE orders <> 0 OR revenue <> 0""").fetchone()
+    undated_share = undated / total if total else None
+    from_posts = (1 - undated_share if sales_undated else 0.0) if undated_share is not None else None
+    return {
+        "sales_undated": sales_undated,
+        "sales_dated_from_posts_share": from_posts,
+        "sales_undated_share": undated_share,
+        "sales_unsplit_by": [name for name, none in zip(("date", "brand", "campaign", "product"), unattributed)
+                             if none],
+    }
 
 
 class _import_lock:
@@ -196,6 +306,8 @@ def _remove_leftovers(db_path: Path):
     """Temporary files of imports that were killed before they could clean up."""
     for leftover in db_path.parent.glob(f".{db_path.name}.importing-*"):
         leftover.unlink(missing_ok=True)
+    for leftover in db_path.parent.glob(f".{db_path.name}.append-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _fsync(path: Path):

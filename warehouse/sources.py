@@ -6,12 +6,13 @@ surrounding spaces, through the aliases real data sets use (`ID`, `id`, `URL`, `
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
+import re
 from pathlib import Path
 
 import duckdb
 
+from warehouse import csvfile
 from warehouse.errors import Problem
 
 # What each kind of file may hold: column -> value kind. Required columns are listed separately.
@@ -97,6 +98,8 @@ class SourceFile:
     ignored_columns: list[str]
     rows: int
     typed: bool  # numbers and dates already parsed (clean file); else every column is text
+    line_column: bool = False  # rows carry `source_line` (read through csvfile); else line = rowid + first_line
+    warnings: list[Problem] = dataclasses.field(default_factory=list)  # what reading the file fixed
 
 
 @dataclasses.dataclass
@@ -105,32 +108,151 @@ class Sources:
     unused: list[str]  # files in the folder that the import does not read
 
 
-def discover(folder: Path) -> tuple[dict[str, Path], list[str], list[Problem]]:
-    """Map each role to its file; list the files not used; report folders that make no sense."""
+MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns")  # recognised by columns too
+ROLE_LABELS = {"influencers": "influencers", "posts": "posts", "tracking": "sales (tracking data)",
+               "payouts": "payouts", "campaigns": "campaigns", "instagram_insights": "Instagram insights",
+               "youtube_analytics": "YouTube analytics"}
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+# Words a spreadsheet or a download adds to a name: "tracking_data (1)", "Tracking Data - Copy",
+# "tracking-data_2025", "posts_final_v2".
+NAME_NOISE = re.compile(r"\d+|v\d+|copy|final|latest|new|updated|data")
+# A summary another tool computed (ratios, totals): the import computes its own from the rows.
+SUMMARY_NAME_WORDS = {"summary", "summaries", "performance", "metrics", "kpi", "kpis", "totals", "overview"}
+SUMMARY_COLUMN_WORDS = {"roas", "roi", "overall", "avg", "average"}
+DERIVED = "a derived summary (ratios or totals computed by another tool; the import computes its own)"
+
+
+def role_by_name(name: str) -> str | None:
+    """The role a file name says, ignoring case, separators, copy numbers, dates and versions;
+    for Google Sheets' "<spreadsheet> - <sheet>.csv", either part may say it."""
+    stem = Path(name).stem
+    for part in (stem, *stem.split(" - ")[::-1]):
+        role = ROLE_BY_STEM.get("_".join(w for w in _words(part) if not NAME_NOISE.fullmatch(w)))
+        if role is not None:
+            return role
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower())
+
+
+def canonical_columns(role: str, header: list[str]) -> set[str]:
+    """The known columns of `role` that a header holds (through the aliases)."""
+    aliases = ALIASES[role]
+    names = {aliases.get(n, n) for n in map(normalise_header, header)}
+    return names & COLUMNS[role].keys()
+
+
+def known_names(header: list[str]) -> int:
+    """How many cells of a header are column names of some role: what the delimiter is chosen by."""
+    return max(len(canonical_columns(role, header)) for role in COLUMNS)
+
+
+def role_by_columns(header: list[str]) -> tuple[str | None, str]:
+    """(role, "") when the header fits one main role best (all its required columns, most known
+    columns), else (None, why not)."""
+    if _looks_derived(header):
+        return None, DERIVED
+    fits = {role: len(canonical_columns(role, header)) for role in MAIN_ROLES
+            if set(REQUIRED[role]) <= canonical_columns(role, header)}
+    best = [role for role, count in fits.items() if count == max(fits.values(), default=0)]
+    if len(best) == 1:
+        return best[0], ""
+    if best:
+        return None, f"its columns fit both the {ROLE_LABELS[best[0]]} and the {ROLE_LABELS[best[1]]} layouts"
+    shown = ", ".join(h.strip() for h in header[:6] if h.strip()) + (", …" if len(header) > 6 else "")
+    return None, f"not a recognised file (its columns {shown} fit no input layout)"
+
+
+def _looks_derived(header: list[str]) -> bool:
+    return any(set(normalise_header(h).split("_")) & SUMMARY_COLUMN_WORDS for h in header)
+
+
+@dataclasses.dataclass
+class Discovery:
+    files: dict[str, Path]  # role -> file
+    unused: list[Problem]  # one warning per file the import does not read, saying why
+    by_columns: list[Problem]  # one warning per file recognised by its columns, not its name
+    errors: list[Problem]  # no folder, two candidates for one role, a required role missing
+
+
+def discover(folder: Path) -> Discovery:
+    """Map each role to its file: by name (role_by_name), else by columns (role_by_columns)."""
     problems: list[Problem] = []
     if not folder.is_dir():
-        return {}, [], [Problem(str(folder), None, None, None, "is not a folder")]
-    by_role: dict[str, Path] = {}
-    unused: list[str] = []
+        return Discovery({}, [], [], [Problem(str(folder), None, None, None, "is not a folder")])
+    by_name: dict[str, list[Path]] = {}
+    by_columns: dict[str, list[Path]] = {}
+    unused: list[Problem] = []
+    recognised: list[Problem] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith("."):
             continue
-        role = ROLE_BY_STEM.get(normalise_header(path.stem))
-        if path.suffix.lower() not in (".csv", ".parquet") or role is None:
-            unused.append(path.name)
-        elif role in by_role:
-            problems.append(Problem(path.name, None, None, None, f"second file for {role} (also {by_role[role].name})"))
+        role, by_its_columns, why_not = _recognise(path)
+        if role is None:
+            unused.append(_unused(path, why_not))
         else:
-            by_role[role] = path
+            (by_columns if by_its_columns else by_name).setdefault(role, []).append(path)
+    by_role: dict[str, Path] = {}
+    for role in COLUMNS:
+        named, fitting = by_name.get(role, []), by_columns.get(role, [])
+        candidates = named or fitting
+        if len(candidates) > 1:
+            problems.append(Problem(candidates[1].name, None, None, None,
+                                    f"two candidates for the {ROLE_LABELS[role]} file: {candidates[0].name} and "
+                                    f"{candidates[1].name}; keep one of them in the folder"))
+        elif candidates:
+            by_role[role] = candidates[0]
+            if not named:
+                recognised.append(Problem(candidates[0].name, None, None, None,
+                                          f"read as the {ROLE_LABELS[role]} file: recognised by its columns"))
+        for path in fitting if named else []:
+            unused.append(_unused(path, f"its columns fit the {ROLE_LABELS[role]} layout, but {named[0].name} "
+                                        "is that file"))
     for role in ("influencers", "payouts"):
         if role not in by_role:
-            problems.append(Problem(str(folder), None, None, None, f"no {role} file (expected {role}.csv)"))
-    return by_role, unused, problems
+            hint = [p.file for p in unused if role_by_name(p.file) == role]
+            problems.append(Problem(str(folder), None, None, None,
+                                    f"no {role} file (expected {role}.csv, or a file with the columns "
+                                    f"{', '.join(REQUIRED[role])})" + (f"; {hint[0]} is not usable" if hint else "")))
+    return Discovery(by_role, unused, recognised, problems)
 
 
-def _csv_header(path: Path) -> list[str]:
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        return next(csv.reader(handle), [])
+def _recognise(path: Path) -> tuple[str | None, bool, str]:
+    """(role, recognised by its columns rather than its name, why not when role is None)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls", ".xlsm", ".ods", ".numbers"):
+        return None, False, "a spreadsheet workbook: save each sheet as \"CSV UTF-8 (Comma delimited)\""
+    if suffix not in (*TEXT_SUFFIXES, ".parquet"):
+        return None, False, "not a CSV or Parquet file"
+    role = role_by_name(path.name)
+    if role is not None:
+        return role, False, ""
+    if set(_words(path.stem)) & SUMMARY_NAME_WORDS:
+        return None, False, DERIVED
+    if path.stat().st_size == 0:
+        return None, False, "an empty file"
+    header = _header_for_recognition(path)
+    if header is None:
+        return None, False, "not a recognised file (no header could be read)"
+    role, why_not = role_by_columns(header)
+    return role, True, why_not
+
+
+def _header_for_recognition(path: Path) -> list[str] | None:
+    if path.suffix.lower() == ".parquet":
+        try:
+            with duckdb.connect() as connection:
+                return _parquet_header(connection, path)
+        except duckdb.Error:
+            return None
+    layout, _ = csvfile.sniff(path, known_names)
+    return None if layout is None else layout.header
+
+
+def _unused(path: Path, reason: str) -> Problem:
+    return Problem(path.name, None, None, None, f"not used: {reason}")
 
 
 def _parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
@@ -143,15 +265,23 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
     if path.stat().st_size == 0:
         return None, [Problem(name, None, None, None, "file is empty")]
     is_parquet = path.suffix.lower() == ".parquet"
-    try:
-        header = _parquet_header(connection, path) if is_parquet else _csv_header(path)
-    except (UnicodeDecodeError, csv.Error, duckdb.Error) as exc:
-        return None, [Problem(name, None, None, None, f"unreadable file: {exc}")]
+    layout = None
+    if is_parquet:
+        try:
+            header = _parquet_header(connection, path)
+        except duckdb.Error as exc:
+            return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
+    else:
+        layout, problems = csvfile.sniff(path, lambda cells: len(canonical_columns(role, cells)))
+        if layout is None:
+            return None, problems
+        header = layout.header
     if not any(h.strip() for h in header):
         return None, [Problem(name, None, None, None, "file is empty (no header)")]
 
     known = COLUMNS[role]
     aliases = ALIASES[role]
+    header_line = layout.header_line if layout else 1
     selected: dict[str, str] = {}  # canonical -> source column
     ignored: list[str] = []
     problems: list[Problem] = []
@@ -159,56 +289,125 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path) -> tuple[
         canonical = normalise_header(original)
         canonical = aliases.get(canonical, canonical)
         if canonical not in known:
-            ignored.append(original)
+            if original.strip():
+                ignored.append(original)
         elif canonical in selected:
-            problems.append(Problem(name, 1, original, None, f"column {canonical} appears twice"))
+            problems.append(Problem(name, header_line, original, None, f"column {canonical} appears twice"))
         else:
             selected[canonical] = original
     for column in REQUIRED[role]:
         if column not in selected:
-            problems.append(Problem(name, 1, column, None, "missing required column"))
+            problems.append(Problem(name, header_line, column, None,
+                                    "missing required column" + _header_as_read(header)))
     if problems:
         return None, problems
 
     table = f"raw_{role}"
-    # Typed first: the fast path for clean files. A value that does not parse sends the file down
-    # the text path, where validation can name each bad row.
-    for typed in (True, False):
-        try:
-            _stage(connection, table, path, header, selected, {c: SQL_TYPES[known[c]] if typed else "VARCHAR"
-                                                                  for c in selected})
-            break
-        except duckdb.Error as exc:
-            if not typed:
-                message = str(exc).splitlines()[0]
-                return None, [Problem(name, None, None, None, f"unreadable file: {message}")]
+    staged, problems = _stage_file(connection, role, table, path, layout, header, selected)
+    if staged is None:
+        return None, problems
+    typed, line_column, warnings = staged
     rows = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     if rows == 0:
-        return None, [Problem(name, None, None, None, "file has a header but no data rows")]
+        blank = " (the rows below it are blank)" if warnings else ""
+        return None, [Problem(name, None, None, None, f"file has a header but no data rows{blank}")]
     first_line = 1 if is_parquet else 2  # parquet rows count from 1; a CSV's line 1 is its header
-    return SourceFile(role, path, table, first_line, list(selected), ignored, rows, typed), []
+    return SourceFile(role, path, table, first_line, list(selected), ignored, rows, typed, line_column, warnings), []
+
+
+def _header_as_read(header: list[str]) -> str:
+    shown = ", ".join(repr(h.strip()) for h in header[:8]) + (", …" if len(header) > 8 else "")
+    return f" (the header's {len(header)} column{'s' if len(header) != 1 else ''}: {shown})"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """What DuckDB reads: a parquet file, the user's CSV itself, or csvfile's clean copy of it."""
+    path: Path
+    delimiter: str | None  # None for parquet
+    header: list[str]  # the file's columns, in order
+    line_column: bool  # the first column holds each row's line in the user's file (a copy)
+
+
+def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.Layout | None, header: list[str],
+                selected: dict[str, str]):
+    """Stage `path` into `table`: DuckDB reads it itself when it can (parquet; a UTF-8 CSV it reads
+    strictly, without blank rows), else it reads csvfile's clean copy.
+
+    Returns ((typed, line_column, warnings), []) or (None, errors)."""
+    name = path.name
+    if layout is None or layout.direct:
+        try:
+            direct = Reading(path, layout.delimiter if layout else None, header, False)
+            typed = _stage_typed_or_text(connection, role, table, direct, selected)
+            if layout is None or not _has_blank_rows(connection, table):
+                return (typed, False, []), []
+        except duckdb.Error as exc:
+            if layout is None:
+                return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
+            # Not UTF-8, or rows of other lengths than the header: csvfile reads and names them.
+    role_columns = {source: canonical for canonical, source in selected.items()}
+    known = COLUMNS[role]
+    kinds = [known[role_columns[h]] if h in role_columns else "text" for h in header]
+    with csvfile.rewritten(path, layout, kinds) as copy:
+        if copy.path is None:
+            return None, copy.errors
+        try:
+            typed = _stage_typed_or_text(connection, role, table, Reading(copy.path, ",", copy.header, True), selected)
+        except duckdb.Error as exc:
+            return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
+    return (typed, True, copy.warnings), []
+
+
+def _stage_typed_or_text(connection, role: str, table: str, reading: Reading, selected: dict[str, str]) -> bool:
+    """Stage typed if every value parses (the fast path for clean files), else as text, where
+    validation can name each bad row. Returns whether typed; raises duckdb.Error if unreadable."""
+    try:
+        _stage(connection, table, reading, selected, {c: SQL_TYPES[COLUMNS[role][c]] for c in selected})
+        return True
+    except duckdb.Error:
+        _stage(connection, table, reading, selected, {c: "VARCHAR" for c in selected})
+        return False
+
+
+def _has_blank_rows(connection, table: str) -> bool:
+    """Whether some staged row is empty in every column (rows of bare delimiters)."""
+    columns = connection.execute(f"DESCRIBE {table}").fetchall()
+    blank = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" if t == "VARCHAR" else f"{c} IS NULL"
+                         for c, t, *_ in columns)
+    return connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {blank})").fetchone()[0]
 
 
 SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "BIGINT", "money": "DOUBLE",
              "date": "DATE"}
 
 
-def _stage(connection, table: str, path: Path, header: list[str], selected: dict[str, str], types: dict[str, str]):
-    """Create `table` with the selected columns of the file, in file order, with the given types."""
-    if path.suffix.lower() == ".parquet":
+def _stage(connection, table: str, reading: Reading, selected: dict[str, str], types: dict[str, str]):
+    """Create `table` with the selected columns of the file, in file order, with the given types
+    (and `source_line`, each row's line in the user's file, when reading a clean copy)."""
+    if reading.delimiter is None:
         quoted = {canonical: '"' + src.replace('"', '""') + '"' for canonical, src in selected.items()}
         columns = ", ".join(f"CAST({quoted[c]} AS {types[c]}) AS {c}" for c in selected)
         reader = "read_parquet(?)"
     else:
         # Explicit positional columns: c0..cN typed as asked (unused ones as text), no sniffing.
-        position = {canonical: header.index(src) for canonical, src in selected.items()}
-        type_of_position = {i: "VARCHAR" for i in range(len(header))}
+        offset = 1 if reading.line_column else 0
+        position = {canonical: reading.header.index(src) + offset for canonical, src in selected.items()}
+        type_of_position = {i: "VARCHAR" for i in range(len(reading.header) + offset)}
         type_of_position.update({position[c]: types[c] for c in selected})
+        if reading.line_column:
+            type_of_position[0] = "BIGINT"
         spec = ", ".join(f"'c{i}': '{t}'" for i, t in type_of_position.items())
-        columns = ", ".join(f"c{position[c]} AS {c}" for c in selected)
-        reader = (f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
-                  f"auto_detect=false, encoding='utf-8', strict_mode=true, buffer_size={_buffer_size(path)})")
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} FROM {reader}", [str(path)])
+        columns = ", ".join([f"c0 AS {csvfile.LINE_COLUMN}"] * reading.line_column
+                            + [f"c{position[c]} AS {c}" for c in selected])
+        delimiter = reading.delimiter.replace("'", "''")
+        reader = (f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
+                  f"auto_detect=false, encoding='utf-8', strict_mode=true, buffer_size={_buffer_size(reading.path)})")
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} FROM {reader}", [str(reading.path)])
 
 
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
@@ -231,4 +430,4 @@ def _buffer_size(path: Path) -> int:
 
 def line_of(source: SourceFile) -> str:
     """SQL expression giving each staged row's line number in its file (rows keep file order)."""
-    return f"(rowid + {source.first_line})"
+    return csvfile.LINE_COLUMN if source.line_column else f"(rowid + {source.first_line})"

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import Problem
-from warehouse.sources import SourceFile, normalise_header
+from warehouse.sources import Discovery, SourceFile, normalise_header
 from warehouse.validate import NUMBER_SQL, Findings
 
 # Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store. Only what the
@@ -85,6 +85,7 @@ MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "to
          "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
 
+CSV_SUFFIXES = (".csv",)  # as stores write them: UTF-8, comma-separated
 CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code", "code")
 CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
@@ -129,19 +130,20 @@ def is_code_map(header: list[str]) -> bool:
         and store_of(header) is None and not names & {"orders", "revenue", "date"}
 
 
-def claim(folder: Path, by_role: dict[str, Path], unused: list[str], problems: list[Problem]) -> StoreFiles | None:
+def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     """Take a store order export and its code map out of the folder's files (found by their columns).
 
-    `by_role` and `unused` (discovery's answer) lose the files claimed; problems get a second
-    store, an export without a code map and an export beside a tracking_data file. Returns None
-    when the folder holds no store export.
+    `found` (discovery's answer) loses the files claimed (from its files and its unused-file
+    warnings) and gains errors for exports of two stores, an export without a code map and an export
+    beside a tracking_data file. Returns None when the folder holds no store export.
     """
-    candidates = [folder / name for name in unused if name.lower().endswith(".csv")]
-    if by_role.get("tracking") is not None and by_role["tracking"].suffix.lower() == ".csv":
-        candidates.append(by_role["tracking"])
+    candidates = [folder / problem.file for problem in found.unused if problem.file.lower().endswith(CSV_SUFFIXES)]
+    tracking = found.files.get("tracking")
+    if tracking is not None and tracking.suffix.lower() in CSV_SUFFIXES:
+        candidates.append(tracking)
     exports: dict[str, list[tuple[Path, list[str]]]] = {}
     maps: list[tuple[Path, list[str]]] = []
-    for path in sorted(candidates):
+    for path in sorted(set(candidates)):
         header = _header(path)
         store = store_of(header)
         if store is not None:
@@ -150,20 +152,20 @@ def claim(folder: Path, by_role: dict[str, Path], unused: list[str], problems: l
             maps.append((path, header))
     if not exports:
         return None
-    for path, _ in [item for files in exports.values() for item in files] + maps:
-        if by_role.get("tracking") == path:
-            del by_role["tracking"]
-        elif path.name in unused:
-            unused.remove(path.name)
+    claimed = {path for files in exports.values() for path, _ in files} | {path for path, _ in maps}
+    if found.files.get("tracking") in claimed:
+        del found.files["tracking"]
+    found.unused[:] = [problem for problem in found.unused if folder / problem.file not in claimed]
+    problems = found.errors
     if len(exports) > 1:
         names = ", ".join(path.name for files in exports.values() for path, _ in files)
         problems.append(Problem(str(folder), None, None, None,
                                 f"order exports of two stores ({' and '.join(exports)}: {names}); import one store"))
     store, files = next(iter(exports.items()))
-    if "tracking" in by_role:
+    if "tracking" in found.files:
         problems.append(Problem(files[0][0].name, None, None, None,
-                                f"a store order export beside a sales file ({by_role['tracking'].name}): the same "
-                                "sales would count twice; keep one of them"))
+                                f"a store order export beside a sales file ({found.files['tracking'].name}): the "
+                                "same sales would count twice; keep one of them"))
     if not maps:
         problems.append(Problem(files[0][0].name, None, None, None,
                                 "a store order export needs a code map: a CSV with influencer_id and the code "

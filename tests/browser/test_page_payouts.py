@@ -74,7 +74,7 @@ def test_basis_csv_download(page, live_server, page_problems, traps_wh):
     with page.expect_download() as download_info:
         page.click(csv_button("payouts-by-basis"))
     table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
-    assert table[0] == ["Basis", "Spend", "Share of spend", "Per order", "Influencers"]
+    assert table[0] == ["Basis", "Spend", "Spend share", "Per order", "Influencers"]
     assert [row[0] for row in table[1:]] == ["post", "order", "commission", "hybrid", "gifted", "other"]
     by_basis = metrics.payouts_by_basis(traps_wh).set_index("basis")
     assert float(table[1][1]) == pytest.approx(by_basis.loc["post", "spend"])  # plain full-precision numbers

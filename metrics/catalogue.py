@@ -1,0 +1,438 @@
+"""The metric catalogue: every figure of METRICS.md declared once, and the business rules behind them.
+
+In the manner of dbt MetricFlow's semantic layer (https://docs.getdbt.com/docs/build/metrics-overview):
+a metric is declared once — key, label, unit, how it is computed (a column sum, a ratio of two sums
+with its zero-denominator rule, a share of the total, or a derived figure), the formula text shown in
+tooltips and the PDF, its formatter, whether higher is better, and its threshold setting where it has
+one — and everything else reads the declaration: KPI cards, grid columns and CSV headers
+(components/tables.metric_col), chart axes, bar labels and hovers (components/figures), the PDF's
+tables and methodology (reports/build), the `summary --json` documentation (docs/cli.md, checked by
+tests/test_catalogue.py) and the pooled ratios themselves (`apply_ratios`, used by metrics.aggregate).
+
+Adding a metric is one `_declare(...)` line here (plus its SQL when it is a new sum) and its tests:
+docs/dashboard.md, "Adding a metric".
+
+The rules (poor performer, tiers, the payout-terms tolerance, time grains) are defined once at the
+end of this module, each with its SQL, its pandas form and its prose.
+
+No Dash here (metrics know nothing of Dash); formatting comes from metrics.format.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from metrics import format as fmt
+
+if TYPE_CHECKING:  # Settings imports this module's tier rule; only its type is needed here
+    from metrics.settings import Settings
+
+
+# --- units -------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """How a kind of number reads: `text` in tables, hovers and the PDF, `short` on cards and bar
+    labels, `grid` the browser formatter (assets/dashAgGridFunctions.js), `file_decimals` the rounding
+    in CSV files (None: as computed), `axis` the kind of chart axis."""
+    key: str
+    symbol: str
+    text: Callable[[object, int], str]
+    short: Callable[[object, int], str]
+    grid: str
+    default_decimals: int
+    file_decimals: int | None
+    axis: str
+
+
+INR = Unit("inr", "₹", lambda v, d: fmt.inr(v, d), lambda v, d: fmt.inr_compact(v) if abs(fmt.clean(v) or 0) >= fmt.LAKH
+           else fmt.inr(v, d), "hkInr", 0, 2, "money")
+# Money that is often below a rupee (revenue per follower): significant digits, full precision in files.
+INR_SMALL = Unit("inr_small", "₹", lambda v, d: fmt.inr_small(v), lambda v, d: fmt.inr_small(v), "hkInrSmall", 2, None,
+                 "money")
+COUNT = Unit("count", "count", lambda v, d: fmt.count(v), lambda v, d: fmt.count(v), "hkCount", 0, None, "count")
+FOLLOWERS = Unit("followers", "count", lambda v, d: fmt.followers(v), lambda v, d: fmt.followers(v), "hkFollowers", 0,
+                 None, "count")
+RATIO = Unit("ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, None, "ratio")
+PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, None, "pct")
+SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(v, d), "hkShare", 1, None, "share")
+SCORE = Unit("score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None,
+             "count")
+UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
+
+
+# --- how a metric is computed ---------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Sum:
+    """Σ of a column over the selection (SQL in metrics.aggregate)."""
+    column: str
+
+    def describe(self) -> str:
+        return f"Σ {self.column}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Ratio:
+    """(numerator − minus) ÷ denominator × scale over pooled sums; undefined (None, "—") when the
+    denominator is 0 or missing — never inf, NaN or 0."""
+    numerator: str
+    denominator: str
+    scale: float = 1.0
+    minus: str | None = None
+
+    def describe(self) -> str:
+        top = f"({self.numerator} − {self.minus})" if self.minus else self.numerator
+        return f"{top} ÷ {self.denominator}" + (f" × {self.scale:g}" if self.scale != 1 else "")
+
+    @property
+    def undefined_when(self) -> str:
+        return f"{self.denominator} = 0"
+
+    def column(self, frame: pd.DataFrame) -> pd.Series:
+        """The ratio of each row of `frame`: floats, None where undefined (object dtype)."""
+        top = frame[self.numerator]
+        if self.minus:
+            top = top - pd.to_numeric(frame[self.minus], errors="coerce").fillna(0)
+        return ratio_column(top, frame[self.denominator], self.scale)
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    """A row's part of the column total of the frame (None when the total is 0)."""
+    column: str
+
+    def describe(self) -> str:
+        return f"{self.column} ÷ Σ {self.column}"
+
+    def column_of(self, frame: pd.DataFrame) -> pd.Series:
+        values = frame[self.column]
+        total = values.sum() if values.notna().any() else None
+        return ratio_column(values, pd.Series([total] * len(frame), index=frame.index))
+
+
+@dataclasses.dataclass(frozen=True)
+class Derived:
+    """Anything else (a rule, a score, an estimate); `how` says what."""
+    how: str
+
+    def describe(self) -> str:
+        return self.how
+
+
+def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
+    """numerator ÷ denominator × scale for whole columns: floats, and None where undefined (a 0 or
+    missing denominator, or a non-finite result). Returns an object Series on numerator's index."""
+    top = pd.to_numeric(pd.Series(numerator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bottom = pd.to_numeric(pd.Series(denominator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = top / bottom * scale
+    defined = np.isfinite(values) & (bottom != 0)
+    result = values.astype(object)
+    result[~defined] = None
+    return pd.Series(result, index=pd.Series(numerator).index, dtype=object)
+
+
+# --- metrics -------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """One figure. `formula` may name settings in braces ({poor_roas}, {baseline_pct},
+    {engagement_basis}); `formula_for(settings)` fills them in."""
+    key: str
+    label: str
+    unit: Unit
+    computed: Sum | Ratio | Share | Derived
+    formula: str
+    higher_is_better: bool | None = None
+    header: str | None = None           # short column header, where the label is too long
+    decimals: int | None = None         # full-text decimals (CAC ₹719.56), else the unit's
+    threshold: str | None = None        # the Settings field below which the figure is poor
+    note: str = ""                      # the PDF methodology's note column
+    json: str | None = None             # meaning in `summary --json` (docs/cli.md), where it is a key
+
+    @property
+    def column_header(self) -> str:
+        return self.header or self.label
+
+    @property
+    def digits(self) -> int:
+        return self.unit.default_decimals if self.decimals is None else self.decimals
+
+    def text(self, value) -> str:
+        """Full text (tables, hovers, PDF): ₹1,78,79,815 · 1,07,154 · 11.21x · 35.2% · 86 L."""
+        return self.unit.text(value, self.digits)
+
+    def short(self, value) -> str:
+        """Short text (cards, bar labels): ₹17.88 Cr; small amounts in full (₹719.56)."""
+        return self.unit.short(value, self.digits)
+
+    def formula_for(self, settings: Settings) -> str:
+        return self.formula.format(**setting_words(settings))
+
+    def threshold_value(self, settings: Settings) -> float | None:
+        return None if self.threshold is None else float(getattr(settings, self.threshold))
+
+    def tone(self, value, settings: Settings) -> str | None:
+        """'good' / 'bad' against the threshold ('bad' below it for higher-is-better figures)."""
+        number, bar = fmt.clean(value), self.threshold_value(settings)
+        if number is None or bar is None or self.higher_is_better is None:
+            return None
+        good = number >= bar if self.higher_is_better else number <= bar
+        return "good" if good else "bad"
+
+
+def setting_words(settings: Settings) -> dict:
+    """Settings as the words formulas print: raw fields plus formatted forms (baseline_pct '2%')."""
+    words = dict(settings.as_dict())
+    words.update(baseline_pct=fmt.share(settings.baseline_share, 0),
+                 new_customer_pct=fmt.share(settings.new_customer_share, 0),
+                 poor_rule=POOR_PERFORMER.text(settings), tiers=tier_text(settings))
+    return words
+
+
+CATALOGUE: dict[str, Metric] = {}
+
+
+def _declare(key, label, unit, computed, formula, higher_is_better=None, **extra) -> Metric:
+    if key in CATALOGUE:
+        raise ValueError(f"metric {key!r} declared twice")
+    CATALOGUE[key] = Metric(key, label, unit, computed, formula, higher_is_better, **extra)
+    return CATALOGUE[key]
+
+
+def get(key: str) -> Metric:
+    """The declaration of `key`; KeyError naming the known keys when there is none."""
+    try:
+        return CATALOGUE[key]
+    except KeyError:
+        raise KeyError(f"no metric {key!r} in metrics/catalogue.py; known: {', '.join(sorted(CATALOGUE))}") from None
+
+
+# Sums over the selection.
+_declare("revenue", "Revenue", INR, Sum("revenue"), "Σ revenue of attributed sales in the selection", True,
+         note="tracked by promo code, link or swipe-up; refunds netted", json="sum over the selection (₹)")
+_declare("orders", "Orders", COUNT, Sum("orders"), "Σ orders of attributed sales in the selection", True,
+         json="sum over the selection")
+_declare("spend", "Spend", INR, Sum("spend"),
+         "Σ influencer cost (payouts + gifted products + other cost); a sale filter takes the matching share "
+         "of each influencer's cost", note="total_cost where given, else computed from the terms",
+         json="sum over the selection (₹)")
+_declare("new_customers", "New customers", COUNT, Sum("new_customers"),
+         "Buyers (user_id) counted once, on their first attributed order; without user ids "
+         "{new_customer_share:g} × orders, labelled estimated", True,
+         json="first-time buyers (user_id), or `new_customer_share × orders` where buyers are unknown")
+_declare("influencers", "Influencers", COUNT, Sum("influencers"), "Known influencers in the selection",
+         json="known influencers in the selection")
+_declare("followers", "Followers", FOLLOWERS, Sum("follower_count"), "Σ followers of the known influencers", True)
+_declare("posts", "Posts", COUNT, Sum("posts"), "Posts in the selection")
+_declare("reach", "Reach", COUNT, Sum("reach"), "Σ reach of the posts", True)
+_declare("impressions", "Impressions", COUNT, Sum("impressions"), "Σ impressions of the posts", True)
+_declare("views", "Views", COUNT, Sum("views"), "Σ views of the posts", True)
+_declare("likes", "Likes", COUNT, Sum("likes"), "Σ likes of the posts", True)
+_declare("comments", "Comments", COUNT, Sum("comments"), "Σ comments on the posts", True)
+_declare("shares", "Shares", COUNT, Sum("shares"), "Σ shares of the posts", True)
+_declare("saves", "Saves", COUNT, Sum("saves"), "Σ saves of the posts", True)
+_declare("engagements", "Engagements", COUNT, Sum("engagements"),
+         "Likes + comments + shares + saves (columns present)", True, note="over the columns present")
+_declare("poor_performers", "Poor performers", COUNT, Derived("count of influencers flagged poor"),
+         "Influencers with {poor_rule}", False, json="known influencers flagged poor (docs/metrics.md)")
+
+# Pooled ratios (ratio of sums).
+_declare("roas", "ROAS", RATIO, Ratio("revenue", "spend"), "ROAS = revenue ÷ spend (pooled over the selection)",
+         True, threshold="poor_roas", note="pooled: ratio of sums, never a mean of ratios",
+         json="pooled ratio (`null` when the denominator is 0)")
+_declare("roi_pct", "ROI", PCT, Ratio("revenue", "spend", 100, minus="spend"), "ROI = (revenue − spend) ÷ spend × 100",
+         True, threshold="poor_roi_pct", json="pooled ratio, in % (`null` when the denominator is 0)")
+_declare("aov", "AOV", INR, Ratio("revenue", "orders"), "AOV = revenue ÷ orders", True,
+         json="pooled ratio (₹; `null` when the denominator is 0)")
+_declare("cost_per_order", "Cost per order", INR, Ratio("spend", "orders"), "Cost per order = spend ÷ orders", False,
+         header="Cost / order", decimals=2, json="pooled ratio (₹; `null` when the denominator is 0)")
+_declare("cac", "CAC", INR, Ratio("spend", "new_customers"), "CAC = spend ÷ new customers", False, decimals=2,
+         note="estimated when new customers are", json="spend / new_customers (₹; estimated when new_customers is)")
+_declare("revenue_per_follower", "Revenue per follower", INR_SMALL, Ratio("revenue", "followers"),
+         "Revenue per follower = revenue ÷ followers (pooled)", True, header="Rev./follower")
+_declare("incremental_revenue", "Incremental revenue", INR, Derived("revenue × (1 − baseline_share)"),
+         "Incremental revenue = revenue × (1 − baseline). Assumed baseline: {baseline_pct} of attributed revenue "
+         "would have happened without the campaign", True, note="assumed baseline {baseline_share:g}",
+         json="assumed-baseline method (₹); `baseline_share` gives the assumption")
+_declare("incremental_roas", "Incremental ROAS", RATIO, Ratio("incremental_revenue", "spend"),
+         "Incremental ROAS = incremental revenue ÷ spend (assumed baseline {baseline_pct})", True,
+         json="incremental_revenue / spend (`null` when spend is 0)")
+_declare("engagement_rate_pct", "Engagement rate", PCT, Ratio("engagements", "reach", 100),
+         "Engagement rate = engagements ÷ {engagement_basis} × 100 (pooled)", True, header="Eng. rate",
+         note="posts reporting the denominator", json="engagements / reach × 100 over the selection's posts")
+_declare("cpe", "CPE", INR, Ratio("spend", "engagements"), "Cost per engagement = spend ÷ engagements", False,
+         decimals=2)
+_declare("cpm", "CPM", INR, Ratio("spend", "impressions", 1000),
+         "CPM = spend ÷ impressions × 1000 (reach where impressions are missing)", False, decimals=2,
+         note="reach where impressions are missing (labelled)")
+_declare("revenue_share", "Revenue share", SHARE, Share("revenue"), "This row's revenue ÷ the selection's revenue")
+_declare("spend_share", "Spend share", SHARE, Share("spend"), "This row's spend ÷ the selection's spend")
+_declare("efficiency_score", "Efficiency score", SCORE,
+         Derived("percentile ranks of ROI, ROAS and revenue per follower"),
+         "0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, as percentile ranks within the selection", True,
+         header="Efficiency", note="among influencers in the selection; undefined ROAS scores last")
+_declare("rank", "Rank", COUNT, Derived("position by ROAS"), "Rank by ROAS (undefined last, ties by influencer id)",
+         header="#")
+
+# Campaigns, payouts, content and insights tables.
+_declare("budget", "Budget", INR, Sum("budget"), "From the campaigns file, where given")
+_declare("budget_used_pct", "Budget used", PCT, Ratio("spend", "budget", 100), "Spend in the selection ÷ budget × 100")
+_declare("terms_cost", "Terms", INR, Derived("rate × posts / orders / revenue"),
+         "What the terms give: rate × posts, rate × orders, commission % × revenue, or fee × posts + "
+         "commission % × revenue", decimals=2)
+_declare("total_payout", "Paid", INR, Sum("total_payout"), "total_payout of the payout row", decimals=2)
+_declare("difference", "Difference", INR, Derived("paid − terms"), "Paid − terms", decimals=2)
+_declare("difference_pct", "Difference %", PCT, Ratio("total_payout", "terms_cost", 100, minus="terms_cost"),
+         "(Paid − terms) ÷ terms × 100")
+_declare("gifted_cost", "Gifted", INR, Sum("gifted_cost"), "Gifted products cost")
+_declare("other_cost", "Other", INR, Sum("other_cost"), "Cost beyond payout and gifted products")
+_declare("total_cost", "Total cost", INR, Sum("total_cost"), "Payout + gifted products + other cost", decimals=2)
+_declare("total_revenue", "Revenue", INR, Sum("total_revenue"), "Revenue the payout row states")
+_declare("per_order", "Per order", INR, Derived("a basis's spend ÷ all orders of the selection"),
+         "This basis's spend ÷ all orders in the selection; the rows add up to cost per order", decimals=2)
+_declare("cost", "Cost", INR, Derived("influencer's spend ÷ its posts"),
+         "The influencer's spend in the selection shared equally over its posts", decimals=2)
+_declare("row_no", "Row", COUNT, Derived("line of the payouts file"), "Line of the payouts file (header = line 1)")
+_declare("view_rate_pct", "Views / impressions", PCT, Ratio("views", "impressions", 100),
+         "Views ÷ impressions × 100 (pooled)", True)
+_declare("save_rate_pct", "Saves / reach", PCT, Ratio("saves", "reach", 100), "Saves ÷ reach × 100 (pooled)", True)
+_declare("selection_roas", "Selection ROAS", RATIO, Derived("ROAS of the whole selection"),
+         "Pooled ROAS of the whole selection", True)
+_declare("from_roas", "From ROAS", RATIO, Derived("ROAS of the weaker segment"),
+         "Move budget: ROAS of the weaker platform / category")
+_declare("to_roas", "To ROAS", RATIO, Derived("ROAS of the stronger segment"),
+         "Move budget: ROAS of the stronger platform / category")
+_declare("estimated_revenue_gain", "Est. revenue gain", INR, Derived("moved spend × (to ROAS − from ROAS)"),
+         "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS", True)
+
+# The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
+# ratio over two of them and each share of one is computed for all of them, in declaration order:
+# declaring one here adds it to every breakdown and the ranking.
+SALE_SUMS = ("revenue", "orders", "spend", "new_customers", "followers")
+SALES_RATIOS = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Ratio)
+                     and {m.computed.numerator, m.computed.denominator} <= set(SALE_SUMS))
+SHARES = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Share))
+
+
+def apply_ratios(frame: pd.DataFrame, keys=SALES_RATIOS + SHARES) -> pd.DataFrame:
+    """`frame` with each ratio / share metric of `keys` whose operands it has, computed as declared."""
+    for key in keys:
+        computed = get(key).computed
+        operands = (computed.numerator, computed.denominator) if isinstance(computed, Ratio) else (computed.column,)
+        if all(column in frame.columns for column in operands):
+            frame[key] = computed.column(frame) if isinstance(computed, Ratio) else computed.column_of(frame)
+    return frame
+
+
+# --- rules: one definition each ---------------------------------------------------------------------
+
+class PoorPerformer:
+    """METRICS.md: spend > 0 and (no revenue, or ROI < poor_roi_pct, or ROAS < poor_roas).
+    Zero-spend creators are never poor performers."""
+
+    @staticmethod
+    def sql(settings: Settings, alias: str = "per") -> str:
+        """SQL condition over `alias`.revenue and `alias`.spend (the thresholds are validated floats)."""
+        roi_bar, roas_bar = float(settings.poor_roi_pct), float(settings.poor_roas)
+        return (f"({alias}.spend > 0 AND ({alias}.revenue = 0 "
+                f"OR ({alias}.revenue - {alias}.spend) / {alias}.spend * 100 < {roi_bar!r} "
+                f"OR {alias}.revenue / {alias}.spend < {roas_bar!r}))")
+
+    @staticmethod
+    def flags(frame: pd.DataFrame, settings: Settings) -> pd.Series:
+        """Per row of a frame with spend, revenue, roi_pct and roas: True for poor performers."""
+        spend = pd.to_numeric(frame["spend"], errors="coerce").fillna(0)
+        roi = pd.to_numeric(frame["roi_pct"], errors="coerce")
+        roas = pd.to_numeric(frame["roas"], errors="coerce")
+        below_bar = (roi < settings.poor_roi_pct) | (roas < settings.poor_roas)
+        return (spend > 0) & ((pd.to_numeric(frame["revenue"], errors="coerce").fillna(0) == 0) | below_bar)
+
+    @staticmethod
+    def reasons(row: dict, settings: Settings) -> str:
+        """Why one row is poor, in words ('ROI 12.0% < 50%; ROAS 1.12x < 2x'); '' when it is not."""
+        spend, revenue = fmt.clean(row.get("spend")) or 0, fmt.clean(row.get("revenue")) or 0
+        if spend > 0 and revenue == 0:
+            return "spend with no revenue"
+        roi, roas = fmt.clean(row.get("roi_pct")), fmt.clean(row.get("roas"))
+        reasons = []
+        if roi is not None and roi < settings.poor_roi_pct:
+            reasons.append(f"ROI {fmt.pct(roi)} < {settings.poor_roi_pct:g}%")
+        if roas is not None and roas < settings.poor_roas:
+            reasons.append(f"ROAS {fmt.ratio(roas)} < {settings.poor_roas:g}x")
+        return "; ".join(reasons)
+
+    @staticmethod
+    def text(settings: Settings) -> str:
+        return f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue"
+
+
+POOR_PERFORMER = PoorPerformer()
+
+TIER_NAMES = ("Nano", "Micro", "Mid", "Macro", "Mega")
+
+
+def tier_of(followers: float | None, bounds: tuple[int, ...]) -> str:
+    """The tier of a follower count: Nano below the first bound, then Micro, Mid, Macro, Mega."""
+    if followers is None:
+        return "Unknown"
+    for name, lower in reversed(list(zip(TIER_NAMES[1:], bounds))):
+        if followers >= lower:
+            return name
+    return "Nano"
+
+
+def tier_sql(settings: Settings, alias: str = "i") -> str:
+    """SQL CASE giving the tier of `alias`.follower_count ('Unknown' for unknown influencers)."""
+    followers = f"{alias}.follower_count"
+    cases = " ".join(f"WHEN {followers} >= {int(lower)} THEN '{name}'"
+                     for name, lower in reversed(list(zip(TIER_NAMES[1:], settings.tier_bounds))))
+    return f"CASE WHEN NOT {alias}.known OR {followers} IS NULL THEN 'Unknown' {cases} ELSE 'Nano' END"
+
+
+def tier_text(settings: Settings) -> str:
+    """'nano < 10,000 ≤ micro < 50,000 ≤ mid < 5,00,000 ≤ macro < 10,00,000 ≤ mega' (followers)."""
+    text = TIER_NAMES[0].lower()
+    for name, lower in zip(TIER_NAMES[1:], settings.tier_bounds):
+        text += f" < {fmt.count(lower)} ≤ {name.lower()}"
+    return text
+
+
+# Payout rows whose total paid differs from their terms by more than this share are flagged
+# (validation warns on import; the payouts page highlights them). Gaps under ₹0.50 are rounding.
+TERMS_TOLERANCE = 0.01
+TERMS_TOLERANCE_PCT = TERMS_TOLERANCE * 100
+TERMS_ROUNDING_INR = 0.5
+TERMS_TOLERANCE_TEXT = f"{TERMS_TOLERANCE_PCT:g} %"
+
+
+def within_terms(difference: float, terms: float | None) -> bool:
+    """A payment matches its terms: off by less than ₹0.50, or by at most TERMS_TOLERANCE of the terms."""
+    if abs(difference) < TERMS_ROUNDING_INR:
+        return True
+    return bool(terms) and abs(difference) <= TERMS_TOLERANCE * abs(terms)
+
+
+# Time groupings of breakdowns and series, finest last, with their SQL over facts `f`.
+TIME_GRAINS = {"month": "strftime(f.date, '%Y-%m')", "week": "CAST(date_trunc('week', f.date) AS DATE)",
+               "day": "f.date"}
+TIME_GROUPS = tuple(TIME_GRAINS)
+
+
+def grain_for(days: int | None) -> str:
+    """The grain of a time chart spanning `days`: month beyond 120 days, week beyond 45, else day."""
+    if days is None:
+        return "month"
+    return "month" if days > 120 else "week" if days > 45 else "day"
+
+
+# --- documentation -------------------------------------------------------------------------------
+
+def json_doc_rows(keys) -> list[str]:
+    """The docs/cli.md table rows (`| key | meaning |`) of the `summary --json` keys that are metrics."""
+    return [f"| `{key}` | {get(key).json} |" for key in keys if key in CATALOGUE and get(key).json]

@@ -1,0 +1,100 @@
+"""PDFs are rendered away from the pages: in a separate, lower-priority worker process, one at a
+time per server process, with a bounded queue. Expensive work must not starve pages.
+
+A report takes seconds of CPU (WeasyPrint in Python, charts in Chromium). Rendered in a server
+thread it would hold the GIL against every page callback of that process; instead it runs in a
+worker process (`concurrent.futures.ProcessPoolExecutor`, started with "spawn" so that it
+inherits no threads, locks or DuckDB handles) niced by 10, so the kernel serves page threads
+first. `HKDASH_REPORT_CONCURRENCY` (default 1) reports render at once and at most
+`HKDASH_REPORT_QUEUE` (default 8) wait, asleep: with 16 server threads and 8 reports in flight,
+8 threads answer pages. A request beyond the queue gets ReportsBusy at once.
+`HKDASH_REPORT_PROCESS=0` renders in the calling thread instead (the slots still apply).
+
+The semaphores and the pool are process-wide by design (they bound the process); they hold no
+request data.
+"""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from reports.pdf import ReportError
+
+WAIT_S = 180
+
+
+class ReportsBusy(ReportError):
+    """Too many reports are being prepared on this server; the message asks to try again."""
+
+
+def _setting(name: str, default: int) -> int:
+    return max(1, int(os.environ.get(name, default)))
+
+
+_rendering = threading.BoundedSemaphore(_setting("HKDASH_REPORT_CONCURRENCY", 1))
+_queue = threading.BoundedSemaphore(_setting("HKDASH_REPORT_CONCURRENCY", 1) + _setting("HKDASH_REPORT_QUEUE", 8))
+
+
+@contextlib.contextmanager
+def report_slot(wait_s: float = WAIT_S):
+    """Hold one of the process's report slots for the duration of the block.
+
+    Raises ReportsBusy when the queue is full (immediately) or no slot frees within `wait_s` seconds."""
+    if not _queue.acquire(blocking=False):
+        raise ReportsBusy("the server is preparing many reports right now: try again in a minute")
+    try:
+        if not _rendering.acquire(timeout=wait_s):
+            raise ReportsBusy("the server is still busy with other reports: try again in a minute")
+        try:
+            yield
+        finally:
+            _rendering.release()
+    finally:
+        _queue.release()
+
+
+_pool_lock = threading.Lock()
+_pool: dict[int, ProcessPoolExecutor] = {}  # pid -> pool: a forked child builds its own
+WORKER_NICENESS = 10
+
+
+def _lower_priority():
+    os.nice(WORKER_NICENESS)
+
+
+def _executor() -> ProcessPoolExecutor:
+    with _pool_lock:
+        pool = _pool.get(os.getpid())
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=_setting("HKDASH_REPORT_CONCURRENCY", 1),
+                                       mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_lower_priority)
+            _pool[os.getpid()] = pool
+        return pool
+
+
+def _build(db_path: str, filters, settings) -> bytes:
+    from reports import build_report
+    from warehouse import Warehouse
+
+    return build_report(Warehouse(db_path), filters, settings)
+
+
+def build_report_bounded(db_path, filters, settings) -> bytes:
+    """The PDF of `filters` in the warehouse at `db_path`, built in the report worker under a slot.
+
+    Raises ReportsBusy (queue full, or no slot in time), ReportError (as build_report), and
+    metrics' errors unchanged (they pickle back from the worker)."""
+    with report_slot():
+        if os.environ.get("HKDASH_REPORT_PROCESS", "1") == "0":
+            return _build(str(db_path), filters, settings)
+        try:
+            return _executor().submit(_build, str(db_path), filters, settings).result(timeout=WAIT_S)
+        except BrokenProcessPool:
+            with _pool_lock:
+                _pool.pop(os.getpid(), None)
+            raise ReportError("the report worker stopped (out of memory?): try again") from None

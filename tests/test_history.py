@@ -1,0 +1,177 @@
+"""Data-set history (previous data sets kept beside the live one), restore, and append mode."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+
+import pytest
+
+import metrics
+from warehouse import ImportFailed, Warehouse, import_dataset
+from warehouse import history
+from warehouse.importer import restore_dataset
+
+TRACKING_HEADER = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def revenue(db) -> float:
+    return metrics.summary(Warehouse(db), metrics.Filters())["revenue"]
+
+
+@pytest.fixture
+def db(tmp_path, traps_dir):
+    path = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(traps_dir, path, name="january")
+    return path
+
+
+def month(tmp_path, rows: str, name="march", posts: str | None = None, payouts: str | None = None):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "tracking_data.csv").write_text(TRACKING_HEADER + rows, encoding="utf-8")
+    if posts:
+        (folder / "posts.csv").write_text(posts, encoding="utf-8")
+    if payouts:
+        (folder / "payouts.csv").write_text(payouts, encoding="utf-8")
+    return folder
+
+
+def test_an_import_keeps_the_data_set_it_replaces(db, traps_dir, monkeypatch):
+    before = digest(db)
+    first_id = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    listed = history.list_datasets(db)
+    assert [(e["name"], e["live"]) for e in listed] == [("february", True), ("january", False)]
+    assert listed[1]["id"] == first_id and listed[0]["has_sources"] and listed[1]["has_sources"]
+    assert digest(history.previous_file(db, first_id)) == before  # exactly the file that was live
+
+
+def test_only_the_newest_previous_data_sets_are_kept(db, traps_dir, monkeypatch):
+    monkeypatch.setenv("HKDASH_KEEP_DATASETS", "2")
+    for name in ("b", "c", "d"):
+        import_dataset(traps_dir, db, name=name)
+    assert [e["name"] for e in history.list_datasets(db)] == ["d", "c", "b"]
+    assert len([p for p in history.history_dir(db).iterdir()]) == 3  # live sources + two previous
+
+
+def test_restore_brings_a_previous_data_set_back_and_keeps_the_live_one(db, traps_dir, tmp_path):
+    january = history.dataset_id_of(db)
+    january_revenue = revenue(db)
+    import_dataset(month(tmp_path, "T9,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,7000\n"), db,
+                   append=True, name="with march")
+    assert revenue(db) == january_revenue + 7000
+    with_march = history.dataset_id_of(db)
+    restored = restore_dataset(january, db)
+    assert restored["id"] == january and restored["name"] == "january" and restored["live"]
+    assert revenue(db) == january_revenue  # readers see the restored file at once
+    listed = {e["id"]: e["live"] for e in history.list_datasets(db)}
+    assert listed[january] is True and listed[with_march] is False
+    restore_dataset(with_march, db)
+    assert revenue(db) == january_revenue + 7000
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "20200101T000000000000Z", "", None])
+def test_restore_of_an_unknown_name_changes_nothing(db, name):
+    before = digest(db)
+    with pytest.raises(history.HistoryError):
+        restore_dataset(name, db)
+    assert digest(db) == before
+
+
+def test_a_restore_waits_for_a_running_import(db, traps_dir):
+    """Both take the importer's lock: the live file is always one complete data set."""
+    january = history.dataset_id_of(db)
+    threads = [threading.Thread(target=import_dataset, args=(traps_dir, db), kwargs={"name": f"n{i}"})
+               for i in range(2)]
+    threads.append(threading.Thread(target=restore_dataset, args=(january, db)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert history.read_info(db)["name"] in ("january", "n0", "n1")
+    assert revenue(db) > 0
+
+
+def test_append_adds_a_new_month(db, tmp_path):
+    before = metrics.summary(Warehouse(db), metrics.Filters())
+    folder = month(tmp_path, "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,2,5000\n"
+                             "T21,PromoCode,MB Jan,NEW1,U10,MuscleBlaze,Whey,2025-03-03,1,1000\n",
+                   posts="post_id,influencer_id,platform,date,brand,reach,likes,comments,shares\n"
+                         "P20,A1,Instagram,2025-03-01,MuscleBlaze,1000,10,1,1\n",
+                   payouts="influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n"
+                           "A1,post,\"₹1,000/post\",2,1000,0\n")
+    report = import_dataset(folder, db, append=True)
+    after = metrics.summary(Warehouse(db), metrics.Filters())
+    assert after["revenue"] == before["revenue"] + 6000 and after["orders"] == before["orders"] + 3
+    assert after["spend"] == before["spend"] + 1000
+    info = history.read_info(db)
+    assert info["name"] == "january" and info["posts"] == 6 and info["sales_rows"] == 10
+    assert report.source == str(folder)
+    march = metrics.summary(Warehouse(db), metrics.Filters(start="2025-03-01", end="2025-03-31"))
+    assert march["revenue"] == 6000
+
+
+@pytest.mark.parametrize("rows, column, value, reason", [
+    ("T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,2,4000\n", "tracking_id", "T1", "already in the live"),
+    ("T30,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-20,2,4000\n", "date", "2025-01-20", "already covers"),
+    ("T31,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,two,4000\n", "orders", "two", "not a number"),
+])
+def test_append_refuses_overlaps_and_bad_rows_and_changes_nothing(db, tmp_path, rows, column, value, reason):
+    before = digest(db)
+    entries = len(history.list_datasets(db))
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(month(tmp_path, rows), db, append=True)
+    problem = failure.value.errors[0]
+    assert (problem.file, problem.row, problem.column, problem.value) == ("tracking_data.csv", 2, column, value)
+    assert reason in problem.reason
+    assert digest(db) == before and len(history.list_datasets(db)) == entries
+
+
+def test_append_refuses_a_payout_row_already_there_and_a_changed_influencer(db, tmp_path):
+    folder = month(tmp_path, "T40,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n",
+                   payouts="influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n"
+                           "B2,order,₹200/order,1,200,100\n")
+    (folder / "influencers.csv").write_text("influencer_id,name,platform,category,gender,follower_count\n"
+                                            "A1,Asha Rao,Instagram,Fitness,Female,999\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(folder, db, append=True)
+    found = {(p.file, p.row, p.column) for p in failure.value.errors}
+    assert ("payouts.csv", 2, "influencer_id") in found and ("influencers.csv", 2, "influencer_id") in found
+
+
+def test_append_needs_something_to_append_and_a_live_data_set(db, tmp_path, traps_dir):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ImportFailed, match="nothing to append"):
+        import_dataset(empty, db, append=True)
+    with pytest.raises(ImportFailed, match="no data set to append to"):
+        import_dataset(traps_dir, tmp_path / "none" / "warehouse.duckdb", append=True)
+    shutil.rmtree(history.sources_dir(db, history.dataset_id_of(db)))
+    with pytest.raises(ImportFailed, match="before hkdash kept sources"):
+        import_dataset(month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"), db,
+                       append=True)
+
+
+def test_restore_button_callback(db, traps_dir, monkeypatch):
+    from dash_helpers import text, triggered
+    from callbacks import history as cb
+
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    january = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    with triggered("url.pathname"):
+        table, status, restored = cb.history_card("/data", None, [None])
+    assert "february" in text(table) and "january" in text(table) and restored is cb.no_update
+    prop = '{"id":"%s","type":"data-restore"}.submit_n_clicks' % january
+    with triggered(prop):
+        table, status, restored = cb.history_card("/data", None, [1])
+    assert "Restored “january”" in text(status) and isinstance(restored, str)
+    assert history.read_info(db)["name"] == "january"
+    from auth import store
+
+    assert store.audit_entries(1)[0].action == "restore"

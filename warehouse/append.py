@@ -1,0 +1,185 @@
+"""Append mode: a new month of sales, posts and payouts added to the live data set.
+
+The live data set's validated sources (kept by every import, warehouse.history) and the new
+folder's files are staged side by side; the new files are checked row by row as an import
+would check them; overlaps with what is already there are refused; then each role's rows are
+written, old then new, to a folder that the importer builds and swaps in like any import (spend
+allocation needs every sale, so the whole data set is rebuilt, never patched).
+
+Overlaps refused (each names the new file, row, column and value):
+- a tracking_id or post_id (or insights post_id) already present;
+- sales or posts of an influencer dated within the range the live data set already has for that
+  influencer (first to last date): a month imported twice, or two exports of the same period;
+- a payout row identical to one already present (payouts carry no date);
+- an influencer or campaign already present with different details (identical rows are merged).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from warehouse import history
+from warehouse.db import quiet
+from warehouse.errors import MAX_SHOWN, ImportFailed, Problem
+from warehouse.sources import SourceFile, discover, line_of, load
+from warehouse.validate import DATE_SQL, Findings, check_values
+
+APPENDABLE = ("tracking", "posts", "payouts")
+KEYS = {"tracking": "tracking_id", "posts": "post_id", "instagram_insights": "post_id",
+        "youtube_analytics": "post_id", "influencers": "influencer_id", "campaigns": "campaign"}
+DATED = ("tracking", "posts")
+MERGED_BY_KEY = ("influencers", "campaigns")  # identical rows merge; a changed one is refused
+
+
+def check_append(db_path: Path, new_dir: Path):
+    """Validate `new_dir` as an append to the live data set, writing nothing that stays.
+
+    Returns an ImportReport of the new files (files, rows, columns not used); raises ImportFailed."""
+    import tempfile
+
+    from warehouse.importer import ImportReport
+
+    with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as scratch:
+        _name, new = merge_into(db_path, new_dir, Path(scratch))
+    return ImportReport(source=str(new_dir), files={role: s.path.name for role, s in new.items()}, unused_files=[],
+                        ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
+                        rows={role: s.rows for role, s in new.items()}, warnings=[], warning_count=0)
+
+
+def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[str, SourceFile]]:
+    """Write the live data set's rows plus `new_dir`'s into `out_dir` (one `<role>.parquet` per role).
+
+    Returns (the live data set's name, the new folder's staged files by role). Raises ImportFailed
+    naming every refused row (nothing changes)."""
+    if not db_path.exists():
+        raise ImportFailed([Problem("warehouse", None, None, None, "no data set to append to: import one first")], [], 1)
+    live_id = history.dataset_id_of(db_path)
+    old_dir = history.sources_dir(db_path, live_id)
+    if not old_dir.is_dir():
+        raise ImportFailed([Problem("warehouse", None, None, None, "the live data set was imported before hkdash "
+                                    "kept sources: import the complete data set once, then append")], [], 1)
+    connection = quiet(duckdb.connect())
+    try:
+        errors = Findings()
+        new = _stage(connection, new_dir, "new", errors, check=True)
+        if not errors and not set(new) & set(APPENDABLE):
+            errors.add(Problem(new_dir.name, None, None, None, "nothing to append: no sales, posts or payouts file"))
+        if errors:
+            raise ImportFailed(errors.problems, [], errors.total)
+        old = _stage(connection, old_dir, "old", errors, check=False)
+        for role, source in new.items():
+            if role in old:
+                _check_overlaps(connection, role, old[role], source, errors)
+        if errors:
+            raise ImportFailed(errors.problems, [], errors.total)
+        for role in set(old) | set(new):
+            _write_role(connection, role, old.get(role), new.get(role), out_dir / f"{role}.parquet")
+    finally:
+        connection.close()
+    return str(history.read_info(db_path).get("name") or "data set"), new
+
+
+def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
+    by_role, _unused, problems = discover(folder)
+    for problem in problems:
+        if problem.file != str(folder):  # "no influencers file": an appended month needs none
+            errors.add(problem)
+    staged: dict[str, SourceFile] = {}
+    for role, path in by_role.items():
+        source, file_problems = load(connection, role, path)
+        for problem in file_problems:
+            errors.add(problem)
+        if source is None:
+            continue
+        table = f"{prefix}_{role}"
+        connection.execute(f"ALTER TABLE {source.table} RENAME TO {table}")
+        source.table = table
+        if check:
+            check_values(connection, source, errors)
+        staged[role] = source
+    return staged
+
+
+def _text(source: SourceFile, column: str) -> str:
+    return f"trim(CAST({source.table}.{column} AS VARCHAR))"
+
+
+def _date(source: SourceFile) -> str:
+    return DATE_SQL.format(col=f"CAST({source.table}.date AS VARCHAR)")
+
+
+def _check_overlaps(connection, role: str, old: SourceFile, new: SourceFile, errors: Findings) -> None:
+    key = KEYS.get(role)
+    if role in MERGED_BY_KEY:
+        _refuse_changed_rows(connection, role, key, old, new, errors)
+    elif key and key in old.columns and key in new.columns:
+        _refuse(connection, new, key, f"{_text(new, key)} IN (SELECT {_text(old, key)} FROM {old.table})",
+                f"{key} already in the live data set", errors)
+    if role in DATED and "influencer_id" in old.columns and "date" in new.columns:
+        _refuse_dated_overlap(connection, old, new, errors)
+    if role == "payouts":
+        shared = [c for c in new.columns if c in old.columns]
+        row = ", ".join(_text(new, c) for c in shared)
+        old_row = ", ".join(_text(old, c) for c in shared)
+        _refuse(connection, new, "influencer_id", f"({row}) IN (SELECT ({old_row}) FROM {old.table})",
+                "the same payout row is already in the live data set", errors)
+
+
+def _refuse_dated_overlap(connection, old: SourceFile, new: SourceFile, errors: Findings) -> None:
+    ranges = (f"(SELECT {_text(old, 'influencer_id')} AS influencer, min({_date(old)}) AS first, "
+              f"max({_date(old)}) AS last FROM {old.table} GROUP BY 1)")
+    condition = (f"EXISTS (SELECT 1 FROM {ranges} r WHERE r.influencer = {_text(new, 'influencer_id')} "
+                 f"AND {_date(new)} BETWEEN r.first AND r.last)")
+    _refuse(connection, new, "date", condition,
+            "dated within the period the live data set already covers for this influencer", errors)
+
+
+def _refuse_changed_rows(connection, role, key, old: SourceFile, new: SourceFile, errors: Findings) -> None:
+    shared = [c for c in new.columns if c in old.columns]
+    differs = " OR ".join(f"{_text(new, c)} IS DISTINCT FROM {_text(old, c)}" for c in shared if c != key)
+    if not differs:
+        return
+    condition = (f"EXISTS (SELECT 1 FROM {old.table} WHERE {_text(old, key)} = {_text(new, key)} AND ({differs}))")
+    _refuse(connection, new, key, condition, f"this {key} is already in the live data set with other details",
+            errors)
+
+
+def _refuse(connection, source: SourceFile, column: str, condition: str, reason: str, errors: Findings) -> None:
+    total, = connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}").fetchone()
+    if not total:
+        return
+    rows = connection.execute(f"SELECT {line_of(source)}, CAST({column} AS VARCHAR) FROM {source.table} "
+                              f"WHERE {condition} ORDER BY rowid LIMIT {MAX_SHOWN}").fetchall()
+    for line, value in rows:
+        errors.add(Problem(source.path.name, int(line), column, value, reason), 0)
+    errors.total += total
+
+
+def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile | None, target: Path) -> None:
+    """Old rows then new ones, in file order, every column as text (typed and text staging of one
+    column must line up; the import types them again and checks them as a whole)."""
+    columns = _all_columns(old, new)
+    parts = []
+    for order, source in enumerate((old, new)):
+        if source is None:
+            continue
+        values = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" if c in source.columns else f"CAST(NULL AS VARCHAR) AS {c}"
+                           for c in columns)
+        keep = ""
+        if order == 1 and old is not None and role in MERGED_BY_KEY:
+            key = KEYS[role]
+            keep = f" WHERE {_text(new, key)} NOT IN (SELECT {_text(old, key)} FROM {old.table})"
+        parts.append(f"SELECT {values}, {order} AS part_, rowid AS row_ FROM {source.table}{keep}")
+    path = str(target).replace("'", "''")
+    connection.execute(f"COPY (SELECT {', '.join(columns)} FROM ({' UNION ALL '.join(parts)}) ORDER BY part_, row_) "
+                       f"TO '{path}' (FORMAT parquet)")
+
+
+def _all_columns(old: SourceFile | None, new: SourceFile | None) -> list[str]:
+    columns: list[str] = []
+    for source in (old, new):
+        for column in (source.columns if source else []):
+            if column not in columns:
+                columns.append(column)
+    return columns

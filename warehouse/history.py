@@ -1,0 +1,162 @@
+"""Data-set history: the previous data sets beside the live one, and the sources of each.
+
+    data/warehouse.duckdb                         the live data set (readers open it read-only)
+    data/warehouse.duckdb.history/<id>/
+        warehouse.duckdb                          a previous data set, exactly as it was live
+        sources/<role>.parquet                    the validated input rows it was built from
+
+`<id>` is the UTC time of its import (`20250401T093012123456Z`), also stored in its
+`dataset_info` as `dataset_id`. An import hard-links the live file into the history before it
+renames the new file over it (no copy: the old file's blocks simply stay), then removes all but
+the newest `HKDASH_KEEP_DATASETS` (default 5) previous data sets. A restore copies a previous
+file beside the live one and swaps it in the same way, under the importer's lock, so the data
+set it replaces is kept too. The sources let `import --append` rebuild the live data set with a
+new month added (warehouse.append), since spend allocation needs every sale, not only the new ones.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_KEEP = 5
+DB_NAME = "warehouse.duckdb"
+SOURCES = "sources"
+ID_RE = re.compile(r"^\d{8}T\d{12}Z$")
+
+
+class HistoryError(RuntimeError):
+    """A restore that cannot be done (unknown name, damaged file); the live data set is unchanged."""
+
+
+def keep_count() -> int:
+    value = os.environ.get("HKDASH_KEEP_DATASETS")
+    return max(0, int(value)) if value else DEFAULT_KEEP
+
+
+def history_dir(db_path: Path) -> Path:
+    return Path(str(db_path) + ".history")
+
+
+def new_dataset_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def sources_dir(db_path: Path, dataset_id: str) -> Path:
+    return history_dir(db_path) / dataset_id / SOURCES
+
+
+def read_info(path: Path) -> dict:
+    """The dataset_info of a warehouse file (read-only, through a private instance: duckdb.connect(path)
+    would hand back a cached instance of whatever file was at that path before)."""
+    connection = duckdb.connect()
+    try:
+        connection.execute("ATTACH ? AS d (READ_ONLY)", [str(path)])
+        rows = connection.execute("SELECT key, value FROM d.dataset_info").fetchall()
+    finally:
+        connection.close()
+    return {key: json.loads(value) for key, value in rows}
+
+
+def dataset_id_of(path: Path) -> str:
+    """The file's dataset_id; files imported before ids existed get one from their modification time."""
+    try:
+        found = read_info(path).get("dataset_id")
+    except duckdb.Error:
+        found = None
+    if isinstance(found, str) and ID_RE.match(found):
+        return found
+    return new_dataset_id(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc))
+
+
+def save_sources(connection, sources, folder: Path) -> None:
+    """Write each staged source table (file order kept) to `folder/<role>.parquet`, all at once or not at all."""
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True, mode=0o700)
+    for source in sources:
+        target = str(partial / f"{source.role}.parquet").replace("'", "''")
+        connection.execute(f"COPY (SELECT * FROM {source.table} ORDER BY rowid) TO '{target}' "
+                           "(FORMAT parquet, COMPRESSION zstd)")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(partial, folder)
+
+
+def keep_previous(db_path: Path) -> str | None:
+    """Before a swap: link the live file into the history (copy where links are impossible). Returns its id."""
+    if not db_path.exists():
+        return None
+    dataset_id = dataset_id_of(db_path)
+    target = history_dir(db_path) / dataset_id / DB_NAME
+    if target.exists():  # a restored data set: its history copy is already there
+        return dataset_id
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staging = target.with_name(DB_NAME + ".partial")
+    staging.unlink(missing_ok=True)
+    try:
+        os.link(db_path, staging)
+    except OSError:
+        shutil.copy2(db_path, staging)
+    os.replace(staging, target)
+    return dataset_id
+
+
+def prune(db_path: Path, keep: int | None = None) -> list[str]:
+    """Remove all but the newest `keep` previous data sets and any entry left by an interrupted
+    import (no file, not live). Returns the removed ids."""
+    keep = keep_count() if keep is None else keep
+    folder = history_dir(db_path)
+    if not folder.is_dir():
+        return []
+    live = dataset_id_of(db_path) if db_path.exists() else None
+    entries = sorted((p for p in folder.iterdir() if p.is_dir() and ID_RE.match(p.name)), key=lambda p: p.name)
+    previous = [p for p in entries if p.name != live and (p / DB_NAME).exists()]
+    doomed = previous[:max(0, len(previous) - keep)]
+    doomed += [p for p in entries if p.name != live and not (p / DB_NAME).exists()]
+    for entry in doomed:
+        shutil.rmtree(entry, ignore_errors=True)
+    return [p.name for p in doomed]
+
+
+def list_datasets(db_path: Path) -> list[dict]:
+    """The live data set, then the previous ones, newest first.
+
+    Keys: id, name, imported_at (ISO UTC), influencers, posts, sales_rows, payouts, first_sale,
+    last_sale, bytes (file size), live (bool), has_sources (bool: can take an --append)."""
+    listed = []
+    live_id = dataset_id_of(db_path) if db_path.exists() else None
+    if live_id:
+        listed.append(_describe(db_path, live_id, live=True))
+    folder = history_dir(db_path)
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name, reverse=True):
+            if ID_RE.match(entry.name) and entry.name != live_id and (entry / DB_NAME).exists():
+                listed.append(_describe(entry / DB_NAME, entry.name, live=False))
+    return listed
+
+
+def _describe(path: Path, dataset_id: str, live: bool) -> dict:
+    try:
+        info = read_info(path)
+    except duckdb.Error:
+        info = {"name": "(unreadable file)"}
+    keys = ("name", "imported_at", "influencers", "posts", "sales_rows", "payouts", "first_sale", "last_sale")
+    entry = path.parent if not live else history_dir(path) / dataset_id
+    return {"id": dataset_id, **{key: info.get(key) for key in keys}, "bytes": path.stat().st_size, "live": live,
+            "has_sources": (entry / SOURCES).is_dir()}
+
+
+def previous_file(db_path: Path, dataset_id: str) -> Path:
+    """The file of a previous data set; HistoryError when the name is not one (never a path outside the history)."""
+    if not isinstance(dataset_id, str) or not ID_RE.match(dataset_id):
+        raise HistoryError(f"{dataset_id!r} is not a data set name (see `hkdash datasets`)")
+    path = history_dir(db_path) / dataset_id / DB_NAME
+    if not path.is_file():
+        raise HistoryError(f"no previous data set {dataset_id} (see `hkdash datasets`)")
+    return path
