@@ -133,14 +133,14 @@ def is_code_map(header: list[str]) -> bool:
 def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     """Take a store order export and its code map out of the folder's files (found by their columns).
 
-    `found` (discovery's answer) loses the files claimed (from its files and its unused-file
-    warnings) and gains errors for exports of two stores, an export without a code map and an export
+    `found` (discovery's answer) loses the files claimed (from its files, whatever role it gave
+    them, and its warnings) and gains errors for exports of two stores, an export without a code map and an export
     beside a tracking_data file. Returns None when the folder holds no store export.
     """
+    # Discovery may have taken an export for another role, by its name (orders.csv: sales) or its
+    # columns (Shopify's `Name`: a campaign).
     candidates = [folder / problem.file for problem in found.unused if problem.file.lower().endswith(CSV_SUFFIXES)]
-    tracking = found.files.get("tracking")
-    if tracking is not None and tracking.suffix.lower() in CSV_SUFFIXES:
-        candidates.append(tracking)
+    candidates += [path for path in found.files.values() if path.suffix.lower() in CSV_SUFFIXES]
     exports: dict[str, list[tuple[Path, list[str]]]] = {}
     maps: list[tuple[Path, list[str]]] = []
     for path in sorted(set(candidates)):
@@ -153,9 +153,10 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     if not exports:
         return None
     claimed = {path for files in exports.values() for path, _ in files} | {path for path, _ in maps}
-    if found.files.get("tracking") in claimed:
-        del found.files["tracking"]
+    for role in [role for role, path in found.files.items() if path in claimed]:
+        del found.files[role]
     found.unused[:] = [problem for problem in found.unused if folder / problem.file not in claimed]
+    found.by_columns[:] = [problem for problem in found.by_columns if folder / problem.file not in claimed]
     problems = found.errors
     if len(exports) > 1:
         names = ", ".join(path.name for files in exports.values() for path, _ in files)
