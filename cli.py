@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=42)
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
     sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
+    sample.add_argument("--as", dest="store", choices=("tracking", "shopify"), default="tracking",
+                        help="sales as tracking_data (default) or as a Shopify order export plus a code map")
     sample.set_defaults(handler=run_sample)
 
     summary = commands.add_parser("summary", help="the headline figures of a selection")
@@ -261,8 +263,11 @@ def run_sample(args) -> int:
 
     if not 1 <= args.orders:
         return fail("--orders must be positive")
+    if args.store == "shopify" and args.format != "csv":
+        return fail("--as shopify writes CSV (a store's export format)")
     result = generate_sample(args.out, orders=args.orders, influencers=args.influencers, seed=args.seed,
-                             fmt=args.format, lift=not args.no_lift)
+                             fmt=args.format, lift=not args.no_lift,
+                             store=None if args.store == "tracking" else args.store)
     print(json.dumps(result, indent=2, default=str))
     return 0
 

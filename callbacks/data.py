@@ -22,7 +22,7 @@ from components.cards import notice, stat_list
 from components.history import RESTORED_ID
 from components.ids import data as ids
 from components.ids.shell import URL
-from components.upload import MAX_SHOWN, files_table, problems_table
+from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
 from warehouse import upload_limits as limits
 from warehouse import uploads
@@ -84,6 +84,7 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
             "Nothing has changed yet: press Import to replace the current data set with this one.",
         ], color="success", className="py-2", id=ids.REPORT_STATUS),
         files_table(report.files, report.rows, table_id=ids.FILES_TABLE),
+        store_orders_summary(report.store_orders, table_id="data-store-orders"),
         *unused, *ignored,
         _warnings_block(report.warnings, report.warning_count),
     ]
@@ -253,6 +254,11 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("New customers", "from buyer ids (user_id)" if info.get("has_user_ids")
          else "estimated from orders (no user_id in the sales)"),
     ]
+    if info.get("store_orders"):
+        store = info["store_orders"]
+        items.append(("Sales from store orders", f"{fmt.count(store['attributed_orders'])} of "
+                      f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
+                      "revenue without shipping and taxes, net of refunds"))
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))

@@ -25,7 +25,8 @@ def upload_area(upload_id: str, max_size: int, accept: str = ".csv,.parquet,.zip
             html.I(className="bi bi-cloud-arrow-up hk-upload-icon", **{"aria-hidden": "true"}),
             html.Div([html.Strong("Drop the data set's files here"), " or ", html.U("choose files")]),
             html.Div("influencers, posts, tracking_data, payouts (+ campaigns, instagram_insights_data, "
-                     "youtube_analytics_data) as .csv or .parquet, or one .zip of them",
+                     "youtube_analytics_data) as .csv or .parquet, or one .zip of them; instead of tracking_data, "
+                     "a Shopify or WooCommerce order export with a code-to-creator map",
                      className="small text-body-secondary"),
         ], className="text-center"),
         style={"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "8px", "borderColor": "#adb5bd",
@@ -81,3 +82,45 @@ def files_table(files: dict[str, str], rows: dict[str, int], table_id: str | Non
         html.Thead(html.Tr([html.Th("Table"), html.Th("File"), html.Th("Rows", className="text-end")])),
         html.Tbody(body),
     ], size="sm", striped=True, responsive=True, className="hk-upload-files mb-2", id=table_id)
+
+
+REVENUE_RULE = ("Revenue of an order = its subtotal after discounts, without shipping and taxes, net of refunds; "
+                "split over its line items by price × quantity.")
+
+
+def store_orders_summary(mapping: dict | None, table_id: str | None = None):
+    """How a store order export mapped to creators (warehouse.store_orders report), before anything
+    is written: orders read, attributed, unattributed (with the top codes), cancelled, refunded."""
+    if not mapping:
+        return None
+
+    def orders_and(orders, revenue=None):
+        return fmt.count(orders) + ("" if revenue is None else f" · {fmt.inr(revenue, 2)}")
+
+    rows = [
+        ("Orders read", f"{fmt.count(mapping['orders_read'])} ({fmt.count(mapping['line_items'])} line items)"),
+        ("Attributed to a creator", orders_and(mapping["attributed_orders"], mapping["attributed_revenue"])),
+        ("Unattributed: code no creator has", orders_and(mapping["unattributed_orders"], mapping["unattributed_revenue"])),
+        ("Without a code", orders_and(mapping["no_code_orders"], mapping["no_code_revenue"])),
+        ("Cancelled or voided (not sales)", fmt.count(mapping["not_sales"])),
+        ("Refunded, attributed orders (netted from revenue)",
+         orders_and(mapping["attributed_refunded_orders"], mapping["attributed_refunds"])),
+        ("Refunded, all sales", orders_and(mapping["refunded_orders"], mapping["refunded_amount"])),
+        ("Several codes (first known code wins)", fmt.count(mapping["several_codes_orders"])),
+        ("Guest checkouts among the attributed", fmt.count(mapping["guest_orders"])),
+    ]
+    if mapping.get("utm_orders"):
+        rows.append(("Attributed by UTM source", fmt.count(mapping["utm_orders"])))
+    top = mapping.get("top_unknown_codes") or []
+    return html.Div([
+        html.H3(f"Store orders: {', '.join(mapping['exports'])} ({mapping['store']}, {mapping['currency']}) "
+                f"with {mapping['code_map']}", className="h6 mt-3"),
+        dbc.Table(html.Tbody([html.Tr([html.Th(label, scope="row", className="fw-normal"),
+                                       html.Td(value, className="text-end")]) for label, value in rows]),
+                  size="sm", striped=True, responsive=True, className="hk-store-orders mb-1", id=table_id),
+        html.P(["Codes no creator has (fix the code list to attribute them): ",
+                ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in top)],
+               className="small mb-1") if top else None,
+        html.P(REVENUE_RULE + " Buyers are identified by their hashed e-mail; no personal data is stored.",
+               className="small text-body-secondary mb-0"),
+    ])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import build, history
+from warehouse import build, history, store_orders
 from warehouse.lift_tables import build_lift_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
@@ -39,6 +39,7 @@ class ImportReport:
     warnings: list[Problem]
     warning_count: int
     db_path: str | None = None  # None when only validated
+    store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
@@ -46,6 +47,8 @@ class ImportReport:
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
+        if self.store_orders:
+            lines += store_orders.mapping_lines(self.store_orders)
         return lines
 
 
@@ -154,6 +157,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
                      dataset_id: str | None = None, keep_sources: Path | None = None,
                      rules: ValueRules = DEFAULT_RULES) -> ImportReport:
     found = discover(source_dir)
+    store = store_orders.claim(source_dir, found)
     errors, warnings = Findings(), Findings()
     for problem in found.errors:
         errors.add(problem)
@@ -169,10 +173,15 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
             sources[role] = source
             for problem in source.warnings:
                 warnings.add(problem)
-    for problem in _missing_sales(source_dir, found.files, sources):
+    for problem in _missing_sales(source_dir, found.files, sources) if store is None else []:
         errors.add(problem)
     for source in sources.values():
         check_values(connection, source, errors, rules)
+    mapping = None
+    if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
+        store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
+        if store_sales is not None:
+            sources["tracking"] = store_sales
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 
@@ -196,6 +205,7 @@ def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: 
         rows={role: s.rows for role, s in sources.items()},
         warnings=warnings.problems,
         warning_count=warnings.total,
+        store_orders=mapping,
     )
     if not persist:
         return report
@@ -252,7 +262,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "has_user_ids": bool(counts[4]),
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
-        "files": report.files, "unused_files": report.unused_files,
+        "files": report.files, "unused_files": report.unused_files, "store_orders": report.store_orders,
         "warnings": report.warning_count,
         **_sales_coverage(connection, sales_undated),
         "warning_lines": [str(w) for w in report.warnings],

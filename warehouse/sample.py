@@ -42,6 +42,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from warehouse.sample_shopify import write_shopify_sales
+
 YEAR = 2025
 BLOCK_ROWS = 100_000  # tracking rows per random stream and per write: bounds memory
 
@@ -246,15 +248,18 @@ FORMATS = ("csv", "parquet")
 
 
 def generate_sample(out_dir, orders: int = 20_000, influencers: int | None = None, seed: int = 42,
-                    fmt: str = "csv", lift: bool = True) -> dict:
+                    fmt: str = "csv", lift: bool = True, store: str | None = None) -> dict:
     """Write a sample data set into out_dir; returns {"files": [paths], "rows": {file name: rows},
     "truth": path of truth/lift.csv}.
 
     orders is the number of tracking_data rows; influencers defaults to default_influencers(orders);
-    lift=False plants zero true lift.
+    lift=False plants zero true lift. store="shopify" writes the sales as a Shopify order export plus
+    a code map instead of tracking_data (warehouse/sample_shopify.py; CSV only).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if store not in (None, "shopify") or (store and fmt != "csv"):
+        raise ValueError("store must be None or 'shopify' (a CSV export)")
     if orders < 0:
         raise ValueError("orders must be 0 or more")
     if influencers is None:
@@ -277,8 +282,14 @@ def generate_sample(out_dir, orders: int = 20_000, influencers: int | None = Non
     for name, table in (("influencers", creators.table()), ("posts", posts.table), ("campaigns", campaigns)):
         written[write_table(out_dir, name, fmt, [table])] = table.num_rows
     sales = SalesTotals(len(creators.ids), len(posts.owner))
-    blocks = tracking_blocks(seed, orders, creators, catalogue, deals, sales, posts, planted)
-    written[write_table(out_dir, "tracking_data", fmt, blocks)] = orders
+    if store == "shopify":  # payouts follow what the import attributes, not the tracked rows
+        tracked = SalesTotals(len(creators.ids), len(posts.owner))
+        blocks = tracking_blocks(seed, orders, creators, catalogue, deals, tracked, posts, planted)
+        written.update(write_shopify_sales(out_dir, seed, blocks, creators.ids, catalogue, sales))
+        sales.lift_orders, sales.lift_revenue_paise = tracked.lift_orders, tracked.lift_revenue_paise
+    else:
+        blocks = tracking_blocks(seed, orders, creators, catalogue, deals, sales, posts, planted)
+        written[write_table(out_dir, "tracking_data", fmt, blocks)] = orders
     payouts = payouts_table(creators, posts, deals, sales)
     written[write_table(out_dir, "payouts", fmt, [payouts])] = payouts.num_rows
     truth = write_truth(out_dir, posts, sales)

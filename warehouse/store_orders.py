@@ -1,0 +1,675 @@
+"""Store order exports (Shopify, WooCommerce) plus a code-to-creator map → attributed sales.
+
+A team without a ready-made tracking_data file drops its store's order export and a list of
+which discount code (or UTM source) belongs to which creator into the data-set folder. Both are
+recognised by their columns, whatever their names. `claim` takes them out of the folder's other
+files; `stage` builds from them, in DuckDB SQL, a staging table of exactly the shape a typed
+tracking_data file has (influencer_id, date, campaign, product, brand, source, user_id, orders,
+revenue), which the rest of the import treats like one. The rules (docs/metrics.md, "Store order
+exports") in short:
+
+- an export has one row per line item; order-level fields (totals, codes, status, date) are read
+  from the order's first row, never summed over its line items;
+- an order's revenue is its total minus shipping, taxes (and duties or fees), i.e. the subtotal
+  after discounts excluding shipping and taxes, whether or not prices include tax; it is split over
+  the order's line items in proportion to line price × quantity; the order counts once, on its
+  line of largest value (the first such line in the file);
+- cancelled and voided (WooCommerce: cancelled, failed, pending payment, draft) orders are not sales;
+- refunds follow the refund rule of real-world files: the refunded amount, scaled to the order's
+  merchandise share (revenue / total) because a store refunds taxes and shipping too, is a row of
+  negative revenue and no orders beside the sale, on the order's date;
+- codes match case-insensitively and trimmed; of several codes on one order the first one that a
+  creator holds wins; orders with only unknown codes, or none, are not attributed and reported;
+- the customer is the e-mail (else the store's customer id) hashed with SHA-256 and a random salt
+  drawn for each import and never stored: the same buyer is one customer within the import, and no
+  personal data reaches the warehouse;
+- one currency per data set: an export in several currencies is refused, naming them.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import secrets
+from pathlib import Path
+
+import duckdb
+
+from warehouse.errors import Problem
+from warehouse.sources import Discovery, SourceFile, normalise_header
+from warehouse.validate import NUMBER_SQL, Findings
+
+# Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store. Only what the
+# rules use is read (the subtotal is Total − Shipping − Taxes, whether or not prices include tax).
+SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
+    "order_ref": ("name",), "created": ("created_at",), "email": ("email",), "status": ("financial_status",),
+    "cancelled_at": ("cancelled_at",), "currency": ("currency",), "shipping": ("shipping",), "taxes": ("taxes",), "duties": ("duties",), "total": ("total",),
+    "codes": ("discount_code",), "refunded": ("refunded_amount",), "quantity": ("lineitem_quantity",),
+    "product": ("lineitem_name",), "price": ("lineitem_price",), "brand": ("vendor",),
+    "utm_source": ("utm_source",), "note_attributes": ("note_attributes",),
+}
+# WooCommerce exports with one row per line item: Customer/Order/Coupon Export ("one row per item"),
+# Order Export & Import (WebToffee), Advanced Order Export (its default "Order Number" style headers).
+WOOCOMMERCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "order_ref": ("order_id", "order_number"), "created": ("order_date", "date"),
+    "email": ("billing_email", "customer_email", "email_(billing)"), "customer": ("customer_id", "customer_user"),
+    "status": ("status", "order_status"), "currency": ("order_currency", "currency"),
+    "shipping": ("shipping_total", "order_shipping", "order_shipping_amount"),
+    "shipping_tax": ("shipping_tax_total", "order_shipping_tax", "order_shipping_tax_amount"),
+    "taxes": ("tax_total", "order_tax", "order_total_tax_amount"), "fees": ("fee_total", "order_fees"),
+    "fee_taxes": ("fee_tax_total", "order_fee_tax"), "total": ("order_total", "order_total_amount"),
+    "codes": ("coupon_items", "coupon_code", "coupons", "coupon_codes"),
+    "refunded": ("refunded_total", "order_refund", "order_refund_amount"),
+    "quantity": ("item_quantity", "quantity"), "product": ("item_name", "product_name"),
+    "line_value": ("item_subtotal", "item_total"), "price": ("item_cost", "item_price"),
+    "brand": ("brand", "item_brand"), "utm_source": ("utm_source",),
+}
+STORES = {"Shopify": SHOPIFY_FIELDS, "WooCommerce": WOOCOMMERCE_FIELDS}
+# What makes a file an export of a store (any of these sets), and what it must then have.
+SIGNATURES = {"Shopify": ({"financial_status", "lineitem_quantity"},),
+              "WooCommerce": ({"order_id", "item_quantity"}, {"order_number", "item_name", "order_total"},
+                              {"order_number", "order_status", "quantity"})}
+REQUIRED = {"Shopify": ("order_ref", "created", "total", "codes", "quantity", "product", "price"),
+            "WooCommerce": ("order_ref", "created", "total", "codes", "quantity", "product")}
+# What an order's total holds beside its merchandise (subtotal after discounts).
+NOT_MERCHANDISE = {"Shopify": ("shipping", "taxes", "duties"),
+                   "WooCommerce": ("shipping", "shipping_tax", "taxes", "fees", "fee_taxes")}
+# Statuses (lower case, WooCommerce's `wc-` prefix removed) of orders that are not sales.
+NOT_SALES = {"Shopify": ("voided",),
+             "WooCommerce": ("cancelled", "canceled", "failed", "pending", "pending payment", "checkout-draft",
+                             "draft", "trash")}
+FULLY_REFUNDED = ("refunded",)
+ORDER_LEVEL = ("created", "email", "customer", "status", "cancelled_at", "currency", "shipping",
+               "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "codes", "refunded", "utm_source",
+               "note_attributes")
+MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded",
+         "price", "line_value")
+NUMBERS = MONEY + ("quantity",)
+
+CSV_SUFFIXES = (".csv",)  # as stores write them: UTF-8, comma-separated
+CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code", "code")
+CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
+CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
+DATA_CURRENCY = "INR"
+TOP_CODES = 10
+# An order's lead line: its largest line value, the first in the file on ties. One HUGEINT per row,
+# value in paise above 40 bits of (2^40 − 1 − row), so a plain max() finds it and its row.
+ROW_BITS = 40
+LEAD_KEY = f"(round({{value}} * 100)::HUGEINT << {ROW_BITS}) + ({(1 << ROW_BITS) - 1} - rowid)"
+LEAD_ROW = f"{(1 << ROW_BITS) - 1} - (max({{key}}) & {(1 << ROW_BITS) - 1})::BIGINT"
+
+
+@dataclasses.dataclass
+class StoreFiles:
+    store: str  # Shopify or WooCommerce
+    exports: list[Path]  # a store may split one export over several files
+    headers: list[list[str]]
+    code_map: Path | None
+    code_map_header: list[str]
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def store_of(header: list[str]) -> str | None:
+    """Shopify or WooCommerce when the header is that store's order export, else None."""
+    names = {normalise_header(h) for h in header}
+    for store, signatures in SIGNATURES.items():
+        if any(signature <= names for signature in signatures):
+            return store
+    return None
+
+
+def is_code_map(header: list[str]) -> bool:
+    names = {normalise_header(h) for h in header}
+    return "influencer_id" in names and bool(names & set(CODE_MAP_CODES + ("utm_source",))) \
+        and store_of(header) is None and not names & {"orders", "revenue", "date"}
+
+
+def claim(folder: Path, found: Discovery) -> StoreFiles | None:
+    """Take a store order export and its code map out of the folder's files (found by their columns).
+
+    `found` (discovery's answer) loses the files claimed (from its files, whatever role it gave
+    them, and its warnings) and gains errors for exports of two stores, an export without a code map and an export
+    beside a tracking_data file. Returns None when the folder holds no store export.
+    """
+    # Discovery may have taken an export for another role, by its name (orders.csv: sales) or its
+    # columns (Shopify's `Name`: a campaign).
+    candidates = [folder / problem.file for problem in found.unused if problem.file.lower().endswith(CSV_SUFFIXES)]
+    candidates += [path for path in found.files.values() if path.suffix.lower() in CSV_SUFFIXES]
+    exports: dict[str, list[tuple[Path, list[str]]]] = {}
+    maps: list[tuple[Path, list[str]]] = []
+    for path in sorted(set(candidates)):
+        header = _header(path)
+        store = store_of(header)
+        if store is not None:
+            exports.setdefault(store, []).append((path, header))
+        elif is_code_map(header):
+            maps.append((path, header))
+    if not exports:
+        return None
+    claimed = {path for files in exports.values() for path, _ in files} | {path for path, _ in maps}
+    for role in [role for role, path in found.files.items() if path in claimed]:
+        del found.files[role]
+    found.unused[:] = [problem for problem in found.unused if folder / problem.file not in claimed]
+    found.by_columns[:] = [problem for problem in found.by_columns if folder / problem.file not in claimed]
+    problems = found.errors
+    if len(exports) > 1:
+        names = ", ".join(path.name for files in exports.values() for path, _ in files)
+        problems.append(Problem(str(folder), None, None, None,
+                                f"order exports of two stores ({' and '.join(exports)}: {names}); import one store"))
+    store, files = next(iter(exports.items()))
+    if "tracking" in found.files:
+        problems.append(Problem(files[0][0].name, None, None, None,
+                                f"a store order export beside a sales file ({found.files['tracking'].name}): the "
+                                "same sales would count twice; keep one of them"))
+    if not maps:
+        problems.append(Problem(files[0][0].name, None, None, None,
+                                "a store order export needs a code map: a CSV with influencer_id and the code "
+                                "(tracking_code or discount_code, optionally utm_source and campaign_tag) each "
+                                "creator's buyers use"))
+    elif len(maps) > 1:
+        problems.append(Problem(maps[1][0].name, None, None, None, f"second code map (also {maps[0][0].name})"))
+    code_map, code_map_header = maps[0] if maps else (None, [])
+    return StoreFiles(store, [path for path, _ in files], [header for _, header in files], code_map, code_map_header)
+
+
+@dataclasses.dataclass
+class _Staged:
+    files: StoreFiles
+    fields: dict[str, str]  # canonical field → staged column (the canonical name) present in the export
+    shown: dict[str, str]  # canonical field → the export's own header, for messages
+    offsets: list[tuple[int, Path]]  # first rowid of each export file
+
+
+def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Findings,
+          warnings: Findings) -> tuple[SourceFile | None, dict | None]:
+    """Build the attributed sales of a store export and its code map.
+
+    Returns (the staged sales as a typed tracking SourceFile, the mapping report) or (None, None)
+    when errors were found (added to `errors`; row numbers are the export's lines). The report's
+    keys: store, exports, code_map, currency, line_items, orders_read, not_sales, sales_orders,
+    attributed_orders, attributed_revenue (₹, net of refunds), attributed_refunds (₹),
+    attributed_refunded_orders, refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
+    top_unknown_codes ([{code, orders, revenue}]), no_code_orders, no_code_revenue (₹),
+    several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders.
+    """
+    if files.code_map is None:
+        return None, None
+    staged = _stage_exports(connection, files, errors)
+    code_map_ok = _stage_code_map(connection, files, errors, warnings)
+    if staged is None or not code_map_ok:
+        return None, None
+    before = errors.total
+    _check_lines(connection, staged, errors)
+    _group_orders(connection, staged)
+    _type_orders(connection, staged)
+    _check_orders(connection, staged, errors)
+    _refuse_mixed_currencies(connection, staged, errors)
+    if errors.total > before:
+        return None, None
+    _attribute_orders(connection, staged)
+    _build_sales(connection, staged)
+    report = _mapping_report(connection, staged)
+    if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
+        errors.add(Problem(files.exports[0].name, None, staged.shown.get("codes"), None,
+                           f"no sale carries a code of {report['code_map']}: nothing to attribute "
+                           f"({_orders(report['sales_orders'])}, {_orders(report['unattributed_orders'])} with "
+                           "unknown codes)"))
+        return None, None
+    _warn(report, staged, warnings)
+    # rows: the export's line items, as a person counts the file's rows
+    source = SourceFile(role="tracking", path=files.exports[0], table="store_sales", first_line=2,
+                        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id",
+                                 "orders", "revenue"], ignored_columns=[], rows=report["line_items"], typed=True)
+    return source, report
+
+
+def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged | None:
+    """All export files into `store_raw` (file order), fields by their canonical names, amounts and
+    quantities as DOUBLE. Typed first, the fast path for clean files; a value that does not parse
+    sends the files down the text path, where each unreadable amount is named."""
+    wanted = STORES[files.store]
+    positions = []
+    for path, header in zip(files.exports, files.headers):
+        position = _positions(header, wanted)
+        missing = [field for field in REQUIRED[files.store] if field not in position]
+        for field in missing:
+            errors.add(Problem(path.name, 1, " or ".join(_titles(wanted[field])), None,
+                               f"missing required column of a {files.store} order export"))
+        if missing:
+            return None
+        if positions and set(position) != set(positions[0]):
+            errors.add(Problem(path.name, 1, None, None,
+                               f"columns differ from {files.exports[0].name}: export all files with the same columns"))
+            return None
+        positions.append(position)
+    shown = {field: files.headers[0][i] for field, i in positions[0].items()}
+    staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
+    for typed in (True, False):
+        try:
+            staged.offsets = _read_exports(connection, files, positions, typed)
+            break
+        except duckdb.Error as error:
+            if not typed:
+                errors.add(Problem(files.exports[0].name, None, None, None,
+                                   f"unreadable file: {str(error).splitlines()[0]}"))
+                return None
+    total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
+    ends = [first for first, _ in staged.offsets[1:]] + [total]
+    for (first, path), end in zip(staged.offsets, ends):
+        if end == first:
+            errors.add(Problem(path.name, None, None, None, "file has a header but no data rows"))
+            return None
+    if not typed and not _numbers_from_text(connection, staged, errors):
+        return None
+    return staged
+
+
+def _read_exports(connection, files: StoreFiles, positions: list[dict[str, int]], typed: bool) -> list[tuple[int, Path]]:
+    offsets, rows = [], 0
+    for number, (path, header, position) in enumerate(zip(files.exports, files.headers, positions)):
+        types = {i: "VARCHAR" for i in range(len(header))}
+        if typed:
+            types.update({i: "DOUBLE" for field, i in position.items() if field in NUMBERS})
+        spec = ", ".join(f"'c{i}': '{t}'" for i, t in types.items())
+        columns = ", ".join(f"c{i} AS {field}" for field, i in sorted(position.items(), key=lambda item: item[0]))
+        reader = (f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
+                  "auto_detect=false, encoding='utf-8', null_padding=true)")
+        statement = "CREATE OR REPLACE TEMP TABLE store_raw AS" if number == 0 else "INSERT INTO store_raw"
+        connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(path)])
+        offsets.append((rows, path))
+        rows = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
+    return offsets
+
+
+def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
+    """Name every amount or quantity that is not a number, then type them (NUMBER_SQL: grouping,
+    ₹ and spaces allowed)."""
+    numbers = [field for field in staged.fields if field in NUMBERS]
+    before = errors.total
+    connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
+    _run_checks(connection, staged, errors, "store_rows",
+                [(field, f"{_present(field)} AND {NUMBER_SQL.format(col=field)} IS NULL", "not a number")
+                 for field in numbers])
+    if errors.total > before:
+        return False
+    typed = ", ".join(f"CAST({NUMBER_SQL.format(col=field)} AS DOUBLE) AS {field}" for field in numbers)
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE store_raw AS SELECT * REPLACE ({typed}) FROM store_raw "
+                       "ORDER BY rowid")
+    return True
+
+
+def _positions(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    names = [normalise_header(h) for h in header]
+    position = {}
+    for field, accepted in wanted.items():
+        for name in accepted:
+            if name in names:
+                position[field] = names.index(name)
+                break
+    return position
+
+
+def _titles(names: tuple[str, ...]) -> list[str]:
+    return [name.replace("_", " ").capitalize() if "_" in name or name.isalpha() else name for name in names]
+
+
+def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: Findings) -> bool:
+    """`code_map` (code, influencer_id, campaign) and `utm_map` (utm, influencer_id, campaign): one
+    creator per code, compared lower-cased and trimmed. A code given to two creators is an error."""
+    path, header = files.code_map, files.code_map_header
+    names = [normalise_header(h) for h in header]
+    position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
+    code = next((name for name in CODE_MAP_CODES if name in position), None)
+    campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
+    spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+
+    def text(name):
+        return f"NULLIF(trim(c{position[name]}), '')" if name in position else "CAST(NULL AS VARCHAR)"
+    try:
+        connection.execute(f"""
+            CREATE OR REPLACE TEMP TABLE code_map_file AS
+            SELECT * FROM read_csv(?, header=true, delim=',', quote='"', escape='"', columns={{{spec}}},
+                                   auto_detect=false, encoding='utf-8', null_padding=true)""", [str(path)])
+    except duckdb.Error as error:
+        errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
+        return False
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE code_map_raw AS
+        SELECT rowid + 2 AS line, {text('influencer_id')} AS influencer_id, {text(code) if code else 'NULL'} AS code,
+               {text('utm_source')} AS utm, {text(campaign) if campaign else 'CAST(NULL AS VARCHAR)'} AS campaign
+        FROM code_map_file""")
+    before = errors.total
+    for line, value in connection.execute("""SELECT line, COALESCE(code, utm) FROM code_map_raw
+            WHERE influencer_id IS NULL AND (code IS NOT NULL OR utm IS NOT NULL) ORDER BY line LIMIT 20""").fetchall():
+        errors.add(Problem(path.name, int(line), "influencer_id", value, "missing value: whose code is this?"))
+    for kind, column in (("code", code), ("utm", "utm_source")):
+        if column is None:
+            continue
+        clashes = connection.execute(f"""
+            SELECT line, {kind}, influencer_id, first_line, first_id FROM (
+                SELECT line, {kind}, influencer_id,
+                       arg_min(line, line) OVER w AS first_line, arg_min(influencer_id, line) OVER w AS first_id
+                FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL
+                WINDOW w AS (PARTITION BY lower({kind})))
+            WHERE influencer_id <> first_id ORDER BY line""").fetchall()
+        for line, value, influencer, first_line, first_id in clashes:
+            errors.add(Problem(path.name, int(line), column, value,
+                               f"code of two creators: {first_id} (row {first_line}) and {influencer}"))
+    if errors.total > before:
+        return False
+    blank = connection.execute("SELECT count(*) FROM code_map_raw WHERE code IS NULL AND utm IS NULL").fetchone()[0]
+    if blank:
+        warnings.add(Problem(path.name, None, code, None, f"{blank} rows without a code: ignored"), blank)
+    for kind in ("code", "utm"):
+        connection.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {kind}_map AS
+            SELECT lower({kind}) AS key, arg_min(influencer_id, line) AS influencer_id,
+                   arg_min(campaign, line) AS campaign
+            FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL GROUP BY 1""")
+    return True
+
+
+def _present(column: str) -> str:
+    return f"({column} IS NOT NULL AND trim({column}) <> '')"
+
+
+def _line_value(staged: _Staged, table: str = "") -> str:
+    """SQL of a line's value (price × quantity, or the export's line subtotal)."""
+    prefix = f"{table}." if table else ""
+    product = f"{prefix}price * {prefix}quantity" if "price" in staged.fields else "NULL"
+    if "line_value" in staged.fields:
+        return f"COALESCE({prefix}line_value, {product})"
+    return product
+
+
+def _where(staged: _Staged, rowid: int) -> tuple[str, int]:
+    """(file name, line) of a staged row."""
+    first, path = max((item for item in staged.offsets if item[0] <= rowid), key=lambda item: item[0])
+    return path.name, rowid - first + 2
+
+
+def _run_checks(connection, staged: _Staged, errors: Findings, table: str, checks: list[tuple[str, str, str]]):
+    """Each row of `table` (row_no = the export's row) matching a check's condition is an error in
+    its field: one scan counts them all; examples are fetched only for checks that fail."""
+    if not checks:
+        return
+    counts = connection.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {condition})"
+                                                      for _, condition, _ in checks) + f" FROM {table}").fetchone()
+    for (field, condition, reason), total in zip(checks, counts):
+        if not total:
+            continue
+        examples = connection.execute(
+            f"SELECT row_no, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20").fetchall()
+        for row_no, value in examples:
+            name, line = _where(staged, int(row_no))
+            shown = None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+            errors.add(Problem(name, line, staged.shown.get(field, field), shown, reason), 0)
+        errors.total += total
+
+
+def _check_lines(connection, staged: _Staged, errors: Findings):
+    """Line fields present on every row: an order number, a whole quantity ≥ 0, a price ≥ 0."""
+    connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
+    checks = [("order_ref", f"NOT {_present('order_ref')}", "missing order number (line items are grouped by it)"),
+              ("quantity", "quantity IS NULL", "missing quantity"),
+              ("quantity", "quantity < 0 OR quantity <> floor(quantity)", "quantity must be a whole number, 0 or more")]
+    checks += [(field, f"{field} < 0", "negative value") for field in ("price", "line_value") if field in staged.fields]
+    _run_checks(connection, staged, errors, "store_rows", checks)
+
+
+def _group_orders(connection, staged: _Staged):
+    """One row per order: its first row (where order-level fields are read), its line items'
+    total value and its lead line (largest value, first in the file on ties). Order numbers are
+    compared as written."""
+    value = _line_value(staged)
+    fields = [f for f in ORDER_LEVEL if f in staged.fields]
+    # A view: the grouping and the join run inside the one query that types the orders.
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW store_first_rows AS
+        WITH groups AS (
+            SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
+                   {LEAD_ROW.format(key='lead_key')} AS lead_row
+            FROM (SELECT row_no AS rowid, order_ref, line_value,
+                         {LEAD_KEY.format(value='COALESCE(line_value, 0)').replace('rowid', 'row_no')} AS lead_key
+                  FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
+            GROUP BY 1)
+        SELECT g.first_row AS row_no, g.*, {", ".join(f"r.{f}" for f in fields)}
+        FROM groups g JOIN (SELECT rowid AS first_row, * FROM store_raw) r USING (first_row)""")
+
+
+def _check_orders(connection, staged: _Staged, errors: Findings):
+    """Order-level fields on each order's first row: a readable date, a total, amounts ≥ 0, and a
+    total that holds at least its shipping and taxes."""
+    checks = [("created", f"date IS NULL AND NOT {_present('created')}",
+               "missing order date (read from the order's first row)"),
+              ("created", f"date IS NULL AND {_present('created')}",
+               "unreadable order date (expected YYYY-MM-DD…)"),
+              ("total", "total IS NULL", "missing order total (read from the order's first row)")]
+    checks += [(field, f"{field} < 0", "negative value") for field in MONEY
+               if field in staged.fields and field in ORDER_LEVEL]
+    parts = [p for p in NOT_MERCHANDISE[staged.files.store] if p in staged.fields]
+    if parts:
+        checks.append(("total", f"total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
+                       f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
+                       "value would be negative"))
+    _run_checks(connection, staged, errors, "store_order_facts", checks)
+
+
+def _date(column: str) -> str:
+    # The date as written in the store's own time zone (Shopify: `2025-01-15 10:32:11 +0530`).
+    return f"COALESCE(TRY_CAST(left({column}, 10) AS DATE), TRY_CAST(left(trim({column}), 10) AS DATE))"
+
+
+def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
+    return sql.format(col=field) if field in staged.fields else default
+
+
+def _type_orders(connection, staged: _Staged):
+    """`store_order_facts`: one typed row per order with its sale status, revenue, refund and buyer."""
+    store = staged.files.store
+    status = _opt(staged, "status", "lower(trim({col}))", "''")
+    not_sale = f"{status} IN ({_statuses(NOT_SALES[store])})"
+    if "cancelled_at" in staged.fields:
+        not_sale += f" OR {_present('cancelled_at')}"
+    beside = " + ".join(f"COALESCE({p}, 0)" for p in NOT_MERCHANDISE[store] if p in staged.fields) or "0"
+    refunded = _opt(staged, "refunded", "{col}", "CAST(NULL AS DOUBLE)")
+    salt = secrets.token_hex(16)  # per import, never stored: hashes cannot be linked back to an e-mail
+    email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
+    customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_order_facts AS
+        WITH typed AS (
+            SELECT row_no, order_ref, line_rows, lines_value, lead_row, {_date('created')} AS date,
+                   {", ".join(f for f in ("created",) + MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
+                   NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
+                   {_opt(staged, 'currency', "NULLIF(upper(trim({col})), '')")} AS currency,
+                   total, total - ({beside}) AS revenue,
+                   CASE WHEN {email} IS NOT NULL THEN sha256(? || 'e:' || {email})
+                        WHEN {customer} IS NOT NULL THEN sha256(? || 'c:' || {customer}) END AS user_id,
+                   {CODES_TEXT if "codes" in staged.fields else "NULL"} AS codes_text,
+                   {_utm(staged)} AS utm
+            FROM store_first_rows)
+        SELECT *, COALESCE({SEVERAL_CODES}, false) AS several,
+               CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
+                    WHEN {refunded} > 0 THEN 0.0
+                    WHEN {refunded} IS NULL AND status IN ({_statuses(FULLY_REFUNDED)}) THEN revenue
+                    ELSE 0.0 END AS refund
+        FROM typed""", [salt, salt])
+
+
+def _statuses(statuses: tuple[str, ...]) -> str:
+    """SQL list of statuses as written, and with WooCommerce's `wc-` prefix."""
+    return ", ".join(repr(prefix + status) for status in statuses for prefix in ("", "wc-"))
+
+
+CODES_TEXT = "NULLIF(trim(codes), '')"
+# Several codes in one cell: `CODE1, CODE2`, or WooCommerce's `code:CODE1|amount:10.00;code:CODE2|…`.
+SEVERAL_CODES = "(contains(codes_text, ',') OR contains(codes_text, ';') OR codes_text ILIKE '%code:%')"
+CODE_LIST = ("list_filter(list_transform(COALESCE(CASE WHEN codes_text ILIKE '%code:%' "
+             "THEN regexp_extract_all(codes_text, 'code:([^|;]+)', 1) ELSE string_split_regex(codes_text, '[,;]') END, "
+             "[]), lambda x: trim(x)), lambda x: x <> '')")
+
+
+def _utm(staged: _Staged) -> str:
+    """A utm_source column, else Shopify's note attributes (`utm_source: …` lines), else NULL."""
+    parts = []
+    if "utm_source" in staged.fields:
+        parts.append("NULLIF(lower(trim(utm_source)), '')")
+    if "note_attributes" in staged.fields:
+        parts.append("NULLIF(lower(trim(regexp_extract(note_attributes, 'utm_source:\\s*([^\\n\\r]+)', 1))), '')")
+    return f"COALESCE({', '.join(parts)})" if parts else "CAST(NULL AS VARCHAR)"
+
+
+def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
+    currencies = connection.execute("""SELECT currency, count(*) FROM store_order_facts WHERE currency IS NOT NULL
+                                       GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+    if len(currencies) > 1:
+        listed = ", ".join(f"{currency} ({count:,} orders)" for currency, count in currencies)
+        errors.add(Problem(staged.files.exports[0].name, None, staged.shown.get("currency"), None,
+                           f"orders in several currencies: {listed}; one currency per data set"))
+
+
+def _attribute_orders(connection, staged: _Staged):
+    """`store_orders_attributed`: each order with the creator of its first known code (an order
+    with one code, most of them, is a plain join), how many codes and distinct creators it named,
+    and, without a known code, the creator of its UTM source."""
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_multi_codes AS
+        WITH listed AS (
+            SELECT row_no, unnest({CODE_LIST}) AS code, generate_subscripts({CODE_LIST}, 1) AS position
+            FROM store_order_facts WHERE is_sale AND several)
+        SELECT l.row_no, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
+               arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
+               arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
+        FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
+        GROUP BY 1""")
+    has_utm = "true" if "utm_source" in staged.fields or "note_attributes" in staged.fields else "false"
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_orders_attributed AS
+        WITH coded AS (
+            SELECT o.row_no, o.order_ref, o.line_rows, o.lines_value, o.lead_row, o.date, o.is_sale, o.revenue,
+                   o.refund, o.user_id, o.currency, o.codes_text, o.several, o.utm,
+                   CASE WHEN several THEN COALESCE(a.code_count, 0) ELSE (codes_text IS NOT NULL)::BIGINT END AS code_count,
+                   CASE WHEN several THEN a.creators ELSE (m.influencer_id IS NOT NULL)::BIGINT END AS creators,
+                   CASE WHEN several THEN a.influencer_id ELSE m.influencer_id END AS code_creator,
+                   CASE WHEN several THEN a.campaign ELSE m.campaign END AS code_campaign
+            FROM store_order_facts o
+            LEFT JOIN code_map m ON m.key = CASE WHEN NOT several THEN lower(o.codes_text) END
+            LEFT JOIN store_multi_codes a USING (row_no))
+        SELECT c.* EXCLUDE (code_creator, code_campaign),
+               COALESCE(c.code_creator, u.influencer_id) AS influencer_id,
+               CASE WHEN c.code_creator IS NOT NULL THEN c.code_campaign ELSE u.campaign END AS campaign,
+               CASE WHEN c.code_creator IS NOT NULL THEN '{CODE_SOURCE}'
+                    WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
+        FROM coded c LEFT JOIN (SELECT * FROM utm_map WHERE {has_utm}) u ON u.key = c.utm""")
+
+
+def _build_sales(connection, staged: _Staged):
+    """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
+    sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
+    each refunded order a row per line item with its share of the refund as negative revenue and no
+    orders. Product and brand stay as written: the import trims and normalises them (build.py)."""
+    value = _line_value(staged, "r")
+    brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
+    share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
+    for statement, amount, refunds_only in (("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
+                                            ("INSERT INTO store_sales", "-o.refund", True)):
+        connection.execute(f"""
+            {statement}
+            SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
+                   CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
+                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue
+            FROM store_raw r
+            JOIN (SELECT * FROM store_orders_attributed
+                  WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
+            USING (order_ref)""")
+
+
+def _mapping_report(connection, staged: _Staged) -> dict:
+    totals = connection.execute("""
+        SELECT count(*), count(*) FILTER (WHERE NOT is_sale), count(*) FILTER (WHERE is_sale),
+               count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL),
+               COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NOT NULL), 0),
+               COALESCE(sum(refund) FILTER (WHERE is_sale AND influencer_id IS NOT NULL), 0),
+               count(*) FILTER (WHERE is_sale AND refund > 0), COALESCE(sum(refund) FILTER (WHERE is_sale), 0),
+               count(*) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count > 0),
+               COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count > 0), 0),
+               count(*) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count = 0),
+               COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count = 0), 0),
+               count(*) FILTER (WHERE is_sale AND code_count > 1),
+               count(*) FILTER (WHERE is_sale AND creators > 1),
+               count(*) FILTER (WHERE is_sale AND source = ?),
+               count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL),
+               any_value(currency), count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
+        FROM store_orders_attributed""", [UTM_SOURCE]).fetchone()
+    keys = ("orders_read", "not_sales", "sales_orders", "attributed_orders", "attributed_revenue",
+            "attributed_refunds", "refunded_orders", "refunded_amount", "unattributed_orders",
+            "unattributed_revenue", "no_code_orders", "no_code_revenue", "several_codes_orders",
+            "conflicting_codes_orders", "utm_orders", "guest_orders", "currency", "attributed_refunded_orders")
+    report = dict(zip(keys, totals))
+    for key in ("attributed_revenue", "attributed_refunds", "refunded_amount", "unattributed_revenue",
+                "no_code_revenue"):
+        report[key] = round(float(report[key]), 2)
+    report["currency"] = report["currency"] or DATA_CURRENCY
+    top = connection.execute(f"""
+        SELECT arg_min(code, row_no), count(DISTINCT row_no), sum(revenue - refund) FROM (
+            SELECT row_no, revenue, refund, unnest(CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END) AS code
+            FROM store_orders_attributed WHERE is_sale AND influencer_id IS NULL AND code_count > 0)
+        GROUP BY lower(code) ORDER BY 2 DESC, 3 DESC, 1 LIMIT {TOP_CODES}""").fetchall()
+    report["top_unknown_codes"] = [{"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)}
+                                   for code, orders, revenue in top]
+    report["line_items"] = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
+    report.update(store=staged.files.store, exports=[p.name for p in staged.files.exports],
+                  code_map=staged.files.code_map.name)
+    return report
+
+
+def _warn(report: dict, staged: _Staged, warnings: Findings):
+    name = staged.files.exports[0].name
+    if report["unattributed_orders"]:
+        codes = ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
+        warnings.add(Problem(name, None, staged.shown.get("codes"), None,
+                             f"{_orders(report['unattributed_orders'])} (₹{report['unattributed_revenue']:,.2f}) carry "
+                             f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}"))
+    if report["conflicting_codes_orders"]:
+        warnings.add(Problem(name, None, staged.shown.get("codes"), None,
+                             f"{_orders(report['conflicting_codes_orders'])} carry codes of two or more creators: "
+                             "each goes to the creator of its first known code"))
+    if report["currency"] != DATA_CURRENCY:
+        warnings.add(Problem(name, None, staged.shown.get("currency"), report["currency"],
+                             "amounts are not in INR: they are shown with ₹; payouts must be in the same currency"))
+
+
+def _orders(n: int) -> str:
+    return f"{n:,} order{'' if n == 1 else 's'}"
+
+
+def mapping_lines(report: dict) -> list[str]:
+    """The mapping result as lines for the command line (the /data page shows the same figures)."""
+    lines = [f"store orders: {', '.join(report['exports'])} ({report['store']}, {report['currency']}) "
+             f"with code map {report['code_map']}",
+             f"  {_orders(report['orders_read'])} read ({report['line_items']:,} line items); "
+             f"{report['not_sales']:,} cancelled or voided (not sales)",
+             f"  attributed: {_orders(report['attributed_orders'])}, ₹{report['attributed_revenue']:,.2f} revenue "
+             "(subtotal after discounts, without shipping and taxes, net of refunds)",
+             f"  refunded: {_orders(report['refunded_orders'])}, ₹{report['refunded_amount']:,.2f} "
+             f"(₹{report['attributed_refunds']:,.2f} of it on attributed orders)",
+             f"  unattributed: {_orders(report['unattributed_orders'])} with codes no creator has "
+             f"(₹{report['unattributed_revenue']:,.2f})"
+             + (": " + ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
+                if report["top_unknown_codes"] else ""),
+             f"  without a code: {_orders(report['no_code_orders'])} (₹{report['no_code_revenue']:,.2f})"]
+    if report["several_codes_orders"]:
+        lines.append(f"  several codes: {_orders(report['several_codes_orders'])} (the first known code wins; "
+                     f"{report['conflicting_codes_orders']:,} named two creators)")
+    if report["utm_orders"]:
+        lines.append(f"  attributed by UTM source (no known code): {_orders(report['utm_orders'])}")
+    if report["guest_orders"]:
+        lines.append(f"  guest checkouts (no e-mail or customer id): {_orders(report['guest_orders'])} among the attributed")
+    return lines
