@@ -23,7 +23,8 @@ from warehouse import history
 from warehouse.db import quiet
 from warehouse.errors import MAX_SHOWN, ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, line_of, load
-from warehouse.validate import DATE_SQL, Findings, check_values
+from warehouse.validate import Findings, check_values
+from warehouse.values import date_sql
 
 APPENDABLE = ("tracking", "posts", "payouts")
 KEYS = {"tracking": "tracking_id", "posts": "post_id", "instagram_insights": "post_id",
@@ -106,7 +107,7 @@ def _text(source: SourceFile, column: str) -> str:
 
 
 def _date(source: SourceFile) -> str:
-    return DATE_SQL.format(col=f"CAST({source.table}.date AS VARCHAR)")
+    return date_sql(f"CAST({source.table}.date AS VARCHAR)")
 
 
 def _check_overlaps(connection, role: str, old: SourceFile, new: SourceFile, errors: Findings) -> None:
