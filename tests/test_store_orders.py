@@ -434,9 +434,10 @@ def test_the_data_page_shows_the_mapping_before_import(store_dir):
     from dash_helpers import find, text
 
     from callbacks import data as cb
+    from warehouse import uploads
 
     report = validate_dataset(store_dir)
-    upload = cb.Upload("0" * 32, store_dir, ["orders_export_1.csv"], [])
+    upload = uploads.Upload("0" * 32, store_dir, ["orders_export_1.csv"], [])
     children = cb.report_children(upload, report, None)
     shown = text(children)
     table = text(find(children, "data-store-orders"))

@@ -36,7 +36,8 @@ import duckdb
 
 from warehouse.errors import Problem
 from warehouse.sources import Discovery, SourceFile, normalise_header
-from warehouse.validate import NUMBER_SQL, Findings
+from warehouse.validate import Findings
+from warehouse.values import number_sql
 
 # Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store. Only what the
 # rules use is read (the subtotal is Total − Shipping − Taxes, whether or not prices include tax).
@@ -288,17 +289,17 @@ def _read_exports(connection, files: StoreFiles, positions: list[dict[str, int]]
 
 
 def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
-    """Name every amount or quantity that is not a number, then type them (NUMBER_SQL: grouping,
+    """Name every amount or quantity that is not a number, then type them (values.number_sql: grouping,
     ₹ and spaces allowed)."""
     numbers = [field for field in staged.fields if field in NUMBERS]
     before = errors.total
     connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
     _run_checks(connection, staged, errors, "store_rows",
-                [(field, f"{_present(field)} AND {NUMBER_SQL.format(col=field)} IS NULL", "not a number")
+                [(field, f"{_present(field)} AND {number_sql(field)} IS NULL", "not a number")
                  for field in numbers])
     if errors.total > before:
         return False
-    typed = ", ".join(f"CAST({NUMBER_SQL.format(col=field)} AS DOUBLE) AS {field}" for field in numbers)
+    typed = ", ".join(f"CAST({number_sql(field)} AS DOUBLE) AS {field}" for field in numbers)
     connection.execute(f"CREATE OR REPLACE TEMP TABLE store_raw AS SELECT * REPLACE ({typed}) FROM store_raw "
                        "ORDER BY rowid")
     return True
