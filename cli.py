@@ -143,7 +143,7 @@ def value_rules(text: str):
         first, last = (int(part) for part in text.split("-"))
         return ValueRules(first_year=first, last_year=last)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 2000-2100 (got {text!r})")
+        raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 2000-2100 (got {text!r})") from None
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from metrics import format as fmt
 from components.ids.shell import URL
+from metrics import format as fmt
 
 AUDIT_SHOWN = 200
 

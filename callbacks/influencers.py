@@ -6,8 +6,6 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 
 import metrics
-from metrics.lift import lift_status
-from metrics.summary import with_lift
 from callbacks import common
 from components import figures
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
@@ -19,6 +17,8 @@ from components.tables import csv_button, data_grid, date_col, metric_col, recor
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.lift import lift_status
+from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
 TOP_N = ids.TOP_N

@@ -16,11 +16,11 @@ from typing import Any
 import pandas as pd
 
 import metrics
-from metrics.lift import lift_table
 from components import figures
 from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.lift import lift_table
 from reports import images
 from reports.pdf import render_pdf
 

@@ -351,7 +351,7 @@ def expected_tracking(orders: list[Order]) -> list[list]:
             refund = revenue
         values = [q * p for q, _, p, _ in order.lines]
         lead = values.index(max(values))
-        for index, (quantity, product, price, brand) in enumerate(order.lines):
+        for index, (_quantity, product, _price, brand) in enumerate(order.lines):
             share = values[index] / sum(values) if sum(values) else 1 / len(values)
             rows.append([known[0], order.email if index == lead else "", brand, f"C-{known[0]}", product,
                          f"2025-03-{order.day + 1:02d}", int(index == lead), round((revenue - refund) * share, 6)])

@@ -18,12 +18,13 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build, history, store_orders
-from warehouse.lift_tables import build_lift_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
+from warehouse.lift_tables import build_lift_tables
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 from warehouse.values import DEFAULT_RULES, ValueRules
+
 
 @dataclasses.dataclass
 class ImportReport:

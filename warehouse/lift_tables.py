@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from metrics.lift.method import DRAWS, SEED, WINDOW_CHOICES, Panel, assign_windows, estimate, quiet_days
+from metrics.lift.method import DRAWS, SEED, Panel, assign_windows, estimate, quiet_days
 from metrics.settings import DEFAULT_SETTINGS
+from metrics.settings import LIFT_WINDOW_CHOICES as WINDOW_CHOICES
 
 MIN_PANEL_DAYS = 28  # fewer days of dated sales cannot separate a baseline from a window
 MIN_QUIET_SALE_DAYS = 30  # creator-days with sales far from any post: fewer cannot estimate a baseline

@@ -684,6 +684,9 @@ def campaigns_table(rng: np.random.Generator, catalogue: Catalogue, deals: Deals
 
 @dataclasses.dataclass(frozen=True)
 class PlantedLift:
+    """The lift the generator plants: per creator the share of tracked rows its posts caused, and how a
+    lifted row picks its post."""
+
     share: np.ndarray  # per creator: share of its tracked rows that the posts caused
     post_key: np.ndarray  # per post: creator index + cumulative share of the creator's lift (draws a post)
 
@@ -736,6 +739,7 @@ class SalesTotals:
         self.revenue_paise += np.bincount(creator, weights=revenue_paise, minlength=size).astype(np.int64)
 
     def add_lift(self, post: np.ndarray, orders: np.ndarray, revenue_paise: np.ndarray) -> None:
+        """Add one block's lifted sales (post index, orders, revenue in paise) to the truth per post."""
         size = len(self.lift_orders)
         self.lift_orders += np.bincount(post, weights=orders, minlength=size).astype(np.int64)
         self.lift_revenue_paise += np.bincount(post, weights=revenue_paise, minlength=size).astype(np.int64)

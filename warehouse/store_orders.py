@@ -101,6 +101,8 @@ LEAD_ROW = f"{(1 << ROW_BITS) - 1} - (max({{key}}) & {(1 << ROW_BITS) - 1})::BIG
 
 @dataclasses.dataclass
 class StoreFiles:
+    """The store order export files of a folder (one store, maybe split over files) and its code map."""
+
     store: str  # Shopify or WooCommerce
     exports: list[Path]  # a store may split one export over several files
     headers: list[list[str]]
@@ -126,6 +128,7 @@ def store_of(header: list[str]) -> str | None:
 
 
 def is_code_map(header: list[str]) -> bool:
+    """True when a header is a code map: influencer_id with a tracking/discount code or utm_source."""
     names = {normalise_header(h) for h in header}
     return "influencer_id" in names and bool(names & set(CODE_MAP_CODES + ("utm_source",))) \
         and store_of(header) is None and not names & {"orders", "revenue", "date"}
@@ -235,7 +238,7 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
     quantities as DOUBLE. Typed first, the fast path for clean files; a value that does not parse
     sends the files down the text path, where each unreadable amount is named."""
     wanted = STORES[files.store]
-    positions = []
+    positions: list[dict[str, int]] = []
     for path, header in zip(files.exports, files.headers):
         position = _positions(header, wanted)
         missing = [field for field in REQUIRED[files.store] if field not in position]
@@ -324,6 +327,7 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     """`code_map` (code, influencer_id, campaign) and `utm_map` (utm, influencer_id, campaign): one
     creator per code, compared lower-cased and trimmed. A code given to two creators is an error."""
     path, header = files.code_map, files.code_map_header
+    assert path is not None  # stage() refuses an export without a code map before this
     names = [normalise_header(h) for h in header]
     position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
     code = next((name for name in CODE_MAP_CODES if name in position), None)
@@ -627,7 +631,7 @@ def _mapping_report(connection, staged: _Staged) -> dict:
                                    for code, orders, revenue in top]
     report["line_items"] = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     report.update(store=staged.files.store, exports=[p.name for p in staged.files.exports],
-                  code_map=staged.files.code_map.name)
+                  code_map=staged.files.code_map.name if staged.files.code_map else None)
     return report
 
 

@@ -153,8 +153,9 @@ def numeric_date_parts_sql(col: str) -> tuple[str, str]:
     """The first and second numbers of a day-month date (NULL for other values)."""
     text = f"trim({col})"
     # Year-first dates (DuckDB reads them with a year of 100 or more) are ruled out before the regular expression.
-    return tuple(f"CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN NULL "
-                 f"ELSE TRY_CAST(regexp_extract({text}, '^{NUMERIC_DATE}$', {i}) AS INTEGER) END" for i in (1, 2))
+    first, second = (f"CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN NULL "
+                     f"ELSE TRY_CAST(regexp_extract({text}, '^{NUMERIC_DATE}$', {i}) AS INTEGER) END" for i in (1, 2))
+    return first, second
 
 
 def date_sql(col: str, day_first: bool = True) -> str:

@@ -1,6 +1,13 @@
 """Measured incrementality: the estimator (method) and the selection's figures (view)."""
 from metrics.lift.view import (
-    LEVELS, METHOD_ASSUMED, METHOD_MEASURED, NOT_DISTINGUISHABLE, lift_event, lift_status, lift_table, lift_totals,
+    LEVELS,
+    METHOD_ASSUMED,
+    METHOD_MEASURED,
+    NOT_DISTINGUISHABLE,
+    lift_event,
+    lift_status,
+    lift_table,
+    lift_totals,
 )
 
 __all__ = ["LEVELS", "METHOD_ASSUMED", "METHOD_MEASURED", "NOT_DISTINGUISHABLE", "lift_event", "lift_status",

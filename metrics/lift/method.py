@@ -31,8 +31,6 @@ import dataclasses
 import numpy as np
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 
-from metrics.settings import LIFT_WINDOW_CHOICES as WINDOW_CHOICES
-
 DEFAULT_WINDOW_DAYS = 14
 DEFAULT_CONFIDENCE = 0.90
 GUARD_BEFORE = 2  # days before a post that are not quiet
@@ -249,7 +247,9 @@ def block_length(adjusted: np.ndarray, q: np.ndarray, own: np.ndarray) -> float:
 
 def _resampled_days(days: int, block: float, count: int, seed: int) -> np.ndarray:
     """(count, D) day indices of `count` stationary-bootstrap resamples of the D days."""
-    bootstrap = StationaryBootstrap(block, np.arange(days), seed=np.random.default_rng(seed))
+    # arch annotates block_size as int, but the stationary bootstrap's mean block length is real-valued
+    # (Politis & Romano 1994) and arch uses it as such.
+    bootstrap = StationaryBootstrap(block, np.arange(days), seed=np.random.default_rng(seed))  # type: ignore[arg-type]
     return np.stack([bootstrap.update_indices() for _ in range(count)]) if count else np.zeros((0, days), int)
 
 

@@ -42,7 +42,7 @@ def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | N
 
 def _selected_posts(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     conditions = influencer_conditions(filters, settings)
-    dates = ([], [])
+    dates: tuple[list[str], list] = ([], [])
     if filters.start:
         dates[0].append("p.date >= ?")
         dates[1].append(filters.start)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from browser_helpers import goto, grid_rows, normalise, wait_for_text
 
 import metrics
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
 from metrics import format as fmt
 from metrics.lift import NOT_DISTINGUISHABLE, lift_table
 from warehouse import Warehouse, import_dataset
