@@ -88,7 +88,8 @@ def load_panel(con):
     if posts.empty:
         return None, creators, posts, first_day.date(), "no dated posts"
     sales = con.execute("""SELECT influencer_key, date, sum(orders) AS orders, sum(revenue) AS revenue
-                           FROM facts_day WHERE date IS NOT NULL GROUP BY ALL""").df()
+                           FROM facts_day WHERE date IS NOT NULL AND (orders <> 0 OR revenue <> 0)
+                           GROUP BY ALL""").df()
     index = {key: n for n, key in enumerate(creators["influencer_key"])}
     column = sales["influencer_key"].map(index).to_numpy()
     row = (pd.to_datetime(sales["date"]) - first_day).dt.days.to_numpy()
@@ -96,6 +97,12 @@ def load_panel(con):
     orders = np.zeros((days, len(creators)))
     np.add.at(revenue, (row, column), sales["revenue"].to_numpy(dtype=float))
     np.add.at(orders, (row, column), sales["orders"].to_numpy(dtype=float))
+    # A post outside the days of dated sales has no sales around it to measure: it is left out
+    # (dated cost rows alone, e.g. a fee on a day without sales, must not widen the panel).
+    offset = (pd.to_datetime(posts["date"]) - first_day).dt.days
+    posts = posts[(offset >= 0) & (offset < days)].reset_index(drop=True)
+    if posts.empty:
+        return None, creators, posts, first_day.date(), "no dated posts within the days of dated sales"
     post_creator = posts["influencer_key"].map(index).to_numpy()
     post_day = (pd.to_datetime(posts["date"]) - first_day).dt.days.to_numpy()
     # Every creator is taken to be active over the whole period of dated sales: a span from its
