@@ -29,7 +29,8 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
     assert document["revenue"] == pytest.approx(17000)
     assert set(document["influencers_ranked"][0]) == {
         "influencer_id", "name", "platform", "category", "tier", "followers", "revenue", "orders", "spend", "roas",
-        "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer"}
+        "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer",
+        "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas"}
 
 
 def test_undefined_ratios_are_null_in_json(traps_wh, capsys):

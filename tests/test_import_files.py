@@ -190,7 +190,7 @@ def test_blank_rows_in_the_middle_keep_later_line_numbers_right(tmp_path):
         rows[0], rows[1], ",,,,,,,,,", "", " , ,", rows[2], rows[3], rows[4].replace("899.00", "lots")]})
     message = refusal(folder)
     # The bad value is on line 8 of the file as the user sees it, whatever rows were skipped.
-    assert "tracking_data.csv, row 8, column revenue: not a number (value 'lots')" in message
+    assert "tracking_data.csv, row 8, column revenue: not a number" in message and "(value 'lots')" in message
     folder = write_base(tmp_path / "fixed", {"tracking_data.csv": [
         rows[0], rows[1], ",,,,,,,,,", "", " , ,", rows[2], rows[3], rows[4]]})
     report = import_dataset(folder, tmp_path / "wh.duckdb")

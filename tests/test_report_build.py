@@ -272,14 +272,17 @@ def test_callback_shows_a_clear_error(app_db, monkeypatch):
     def fail(*args, **kwargs):
         raise reports.ReportError("Charts could not be drawn: Chromium not found at '/nope'")
 
-    monkeypatch.setattr(reports, "build_report", fail, raising=False)
+    import reports.slots
+
+    # The callback renders in the report worker process (reports.slots); the failure is raised there.
+    monkeypatch.setattr(reports.slots, "build_report_bounded", fail)
     data, status = cb.make_report("")
     assert data is no_update
     assert "PDF report failed." in text_of(status) and "Chromium not found at '/nope'" in text_of(status)
     assert status.color == "danger"
 
+    monkeypatch.undo()
     monkeypatch.setenv("HKDASH_DB", "/nonexistent/warehouse.duckdb")
-    monkeypatch.setattr(reports, "build_report", build_report)
     data, status = cb.make_report("")
     assert data is no_update and "No data set is imported yet" in text_of(status)
 
