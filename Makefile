@@ -2,7 +2,7 @@
 #
 #   make run     set up, load the sample data if the warehouse is empty, serve the app
 #   make test    set up (incl. Chromium + poppler), run the test suite (lint and types included)
-#   make lint    ruff (lint) and mypy (metrics/, warehouse/) only: what tests/test_lint.py checks
+#   make lint    ruff (lint, format) and mypy (metrics/, warehouse/) only: what tests/test_lint.py checks
 #   make bench   run the benchmark harness (make bench ARGS="...")
 #   make setup   system packages + .venv only (what run/test do first)
 #   make clean   remove caches and generated files (keeps .venv and the warehouse)
@@ -51,6 +51,7 @@ test:
 lint:
 	@bash scripts/setup.sh --for test
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 bench:

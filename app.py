@@ -7,6 +7,7 @@ Dash serves its own JavaScript (serve_locally), debug tools and the version chec
 The warehouse is never opened here: callbacks ask metrics, with warehouse.Warehouse() resolving
 the path from HKDASH_DB (or the default).
 """
+
 from __future__ import annotations
 
 import functools
@@ -63,20 +64,22 @@ def _report_button():
 
 def _content_security_policy(app: Dash) -> str:
     scripts = " ".join(["'self'"] + list(app.csp_hashes()))
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {scripts}",
-        # Plotly, AG Grid and React set inline styles.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            # Plotly, AG Grid and React set inline styles.
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def _add_security_headers(app: Dash) -> None:
@@ -150,8 +153,9 @@ def _warm_up(app: Dash) -> None:
     # 'PIL.Image'" (seen under bench.load with 16 threads). Import it here, before any thread.
     import PIL.Image  # noqa: F401
 
-    response = app.server.test_client().get(app.config.requests_pathname_prefix + "_dash-dependencies",
-                                            environ_base={WARM_UP_KEY: True})
+    response = app.server.test_client().get(
+        app.config.requests_pathname_prefix + "_dash-dependencies", environ_base={WARM_UP_KEY: True}
+    )
     if response.status_code != 200:
         raise RuntimeError(f"Dash setup failed: HTTP {response.status_code}")
 

@@ -1,4 +1,5 @@
 """`hkdash`: import, validate, sample, summary, serve and report from the command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("dir", type=Path)
     importing.add_argument("--name", help="data set name shown in the dashboard (default: the folder name)")
     add_years_argument(importing)
-    importing.add_argument("--append", action="store_true",
-                           help="add the folder's sales, posts and payouts to the live data set (overlaps refused)")
+    importing.add_argument(
+        "--append",
+        action="store_true",
+        help="add the folder's sales, posts and payouts to the live data set (overlaps refused)",
+    )
     importing.set_defaults(handler=run_import)
 
     datasets = commands.add_parser("datasets", help="the live data set and the previous ones kept beside it")
@@ -68,8 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=42)
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
     sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
-    sample.add_argument("--as", dest="store", choices=("tracking", "shopify"), default="tracking",
-                        help="sales as tracking_data (default) or as a Shopify order export plus a code map")
+    sample.add_argument(
+        "--as",
+        dest="store",
+        choices=("tracking", "shopify"),
+        default="tracking",
+        help="sales as tracking_data (default) or as a Shopify order export plus a code map",
+    )
     sample.set_defaults(handler=run_sample)
 
     summary = commands.add_parser("summary", help="the headline figures of a selection")
@@ -81,25 +90,42 @@ def build_parser() -> argparse.ArgumentParser:
     lift = commands.add_parser("lift", help="measured incremental revenue per post, creator or segment, with intervals")
     add_filter_arguments(lift)
     add_lift_window_argument(lift)
-    lift.add_argument("--by", choices=("post", "influencer", "tier", "platform", "campaign", "brand"),
-                      default="influencer", help="level of the table (default: influencer)")
+    lift.add_argument(
+        "--by",
+        choices=("post", "influencer", "tier", "platform", "campaign", "brand"),
+        default="influencer",
+        help="level of the table (default: influencer)",
+    )
     lift.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
     lift.set_defaults(handler=run_lift)
 
     serve = commands.add_parser("serve", help="run the dashboard on a production WSGI server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
-    serve.add_argument("--auth", choices=("off", "password", "header"),
-                       help="sign-in: off (default on a loopback address), password (default elsewhere: "
-                            "`hkdash user add`), header (a trusted reverse proxy names the user; docs/deploy.md)")
-    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
-                       help="a Host name visitors use (repeatable; default: the bound address and localhost)")
-    serve.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress",
-                       help="waitress buffers whole requests before a thread sees them (default); gunicorn "
-                            "only behind a buffering proxy such as the nginx of docs/deploy.md")
+    serve.add_argument(
+        "--auth",
+        choices=("off", "password", "header"),
+        help="sign-in: off (default on a loopback address), password (default elsewhere: "
+        "`hkdash user add`), header (a trusted reverse proxy names the user; docs/deploy.md)",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name visitors use (repeatable; default: the bound address and localhost)",
+    )
+    serve.add_argument(
+        "--server",
+        choices=("waitress", "gunicorn"),
+        default="waitress",
+        help="waitress buffers whole requests before a thread sees them (default); gunicorn "
+        "only behind a buffering proxy such as the nginx of docs/deploy.md",
+    )
     serve.add_argument("--workers", type=int, default=2, help="gunicorn processes")
-    serve.add_argument("--threads", type=int, default=None,
-                       help="threads per process (default: 16 with waitress, 4 with gunicorn)")
+    serve.add_argument(
+        "--threads", type=int, default=None, help="threads per process (default: 16 with waitress, 4 with gunicorn)"
+    )
     serve.set_defaults(handler=run_serve)
 
     user = commands.add_parser("user", help="manage the users who may sign in (passwords are read from the terminal)")
@@ -132,8 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_years_argument(parser: argparse.ArgumentParser):
-    parser.add_argument("--years", metavar="FIRST-LAST", type=value_rules, default=None,
-                        help="plausible years of dates in the files; others are refused (default 2000-2100)")
+    parser.add_argument(
+        "--years",
+        metavar="FIRST-LAST",
+        type=value_rules,
+        default=None,
+        help="plausible years of dates in the files; others are refused (default 2000-2100)",
+    )
 
 
 def value_rules(text: str):
@@ -148,15 +179,22 @@ def value_rules(text: str):
 
 def add_filter_arguments(parser: argparse.ArgumentParser):
     for name in ("platform", "category", "tier", "brand", "campaign", "product"):
-        parser.add_argument(f"--{name}", action="append", default=[], metavar=name.upper(),
-                            help=f"keep only this {name} (repeatable)")
+        parser.add_argument(
+            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"keep only this {name} (repeatable)"
+        )
     parser.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the date range")
     parser.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the date range")
 
 
 def add_lift_window_argument(parser: argparse.ArgumentParser):
-    parser.add_argument("--lift-window", type=int, choices=(7, 14, 28), default=14, metavar="DAYS",
-                        help="days of a post's window for measured incrementality: 7, 14 or 28 (default 14)")
+    parser.add_argument(
+        "--lift-window",
+        type=int,
+        choices=(7, 14, 28),
+        default=14,
+        metavar="DAYS",
+        help="days of a post's window for measured incrementality: 7, 14 or 28 (default 14)",
+    )
 
 
 def settings_from(args):
@@ -168,8 +206,16 @@ def settings_from(args):
 def filters_from(args):
     from metrics import Filters
 
-    return Filters(platform=args.platform, category=args.category, tier=args.tier, brand=args.brand,
-                   campaign=args.campaign, product=args.product, start=args.start, end=args.end)
+    return Filters(
+        platform=args.platform,
+        category=args.category,
+        tier=args.tier,
+        brand=args.brand,
+        campaign=args.campaign,
+        product=args.product,
+        start=args.start,
+        end=args.end,
+    )
 
 
 def fail(message: str) -> int:
@@ -208,9 +254,11 @@ def run_datasets(args) -> int:
         print("no data set imported yet")
     for entry in listed:
         mark = "live " if entry["live"] else "     "
-        print(f"{mark}{entry['id']}  {entry.get('imported_at') or '—':<25} {entry.get('name') or '—'}  "
-              f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
-              f"{entry['bytes'] / 1e6:,.1f} MB)")
+        print(
+            f"{mark}{entry['id']}  {entry.get('imported_at') or '—':<25} {entry.get('name') or '—'}  "
+            f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
+            f"{entry['bytes'] / 1e6:,.1f} MB)"
+        )
     return 0
 
 
@@ -225,8 +273,10 @@ def run_restore(args) -> int:
     except HistoryError as error:
         return fail(str(error))
     auth.record("restore", f"{args.name} ({restored.get('name')})")
-    print(f"restored {args.name} ({restored.get('name')}, imported {restored.get('imported_at')}); "
-          "the data set it replaced is kept: `hkdash datasets`")
+    print(
+        f"restored {args.name} ({restored.get('name')}, imported {restored.get('imported_at')}); "
+        "the data set it replaced is kept: `hkdash datasets`"
+    )
     return 0
 
 
@@ -265,9 +315,15 @@ def run_sample(args) -> int:
         return fail("--orders must be positive")
     if args.store == "shopify" and args.format != "csv":
         return fail("--as shopify writes CSV (a store's export format)")
-    result = generate_sample(args.out, orders=args.orders, influencers=args.influencers, seed=args.seed,
-                             fmt=args.format, lift=not args.no_lift,
-                             store=None if args.store == "tracking" else args.store)
+    result = generate_sample(
+        args.out,
+        orders=args.orders,
+        influencers=args.influencers,
+        seed=args.seed,
+        fmt=args.format,
+        lift=not args.no_lift,
+        store=None if args.store == "tracking" else args.store,
+    )
     print(json.dumps(result, indent=2, default=str))
     return 0
 
@@ -301,33 +357,70 @@ def format_summary(document: dict) -> str:
         ("Revenue (net of refunds)" if document["refunds"] else "Revenue", inr(document["revenue"])),
         *([("Refunds", inr(document["refunds"]))] if document["refunds"] else []),
         ("Orders", count(document["orders"])),
-        ("Spend", inr(document["spend"])), ("ROAS", ratio(document["roas"])), ("ROI", pct(document["roi_pct"])),
-        ("AOV", inr(document["aov"], 2)), ("Cost per order", inr(document["cost_per_order"], 2)),
-        ("New customers" + (" (estimated)" if document["new_customers_estimated"] else ""),
-         count(document["new_customers"])),
+        ("Spend", inr(document["spend"])),
+        ("ROAS", ratio(document["roas"])),
+        ("ROI", pct(document["roi_pct"])),
+        ("AOV", inr(document["aov"], 2)),
+        ("Cost per order", inr(document["cost_per_order"], 2)),
+        (
+            "New customers" + (" (estimated)" if document["new_customers_estimated"] else ""),
+            count(document["new_customers"]),
+        ),
         ("CAC" + (" (estimated)" if document["new_customers_estimated"] else ""), inr(document["cac"], 2)),
-        (f"Incremental revenue ({incrementality_label(document)})", inr(document["incremental_revenue"])
-         + interval_text(document["incremental_revenue_low"], document["incremental_revenue_high"], inr)),
-        ("Incremental ROAS", ratio(document["incremental_roas"])
-         + interval_text(document["incremental_roas_low"], document["incremental_roas_high"], ratio)),
+        (
+            f"Incremental revenue ({incrementality_label(document)})",
+            inr(document["incremental_revenue"])
+            + interval_text(document["incremental_revenue_low"], document["incremental_revenue_high"], inr),
+        ),
+        (
+            "Incremental ROAS",
+            ratio(document["incremental_roas"])
+            + interval_text(document["incremental_roas_low"], document["incremental_roas_high"], ratio),
+        ),
         ("Engagement rate", pct(document["engagement_rate_pct"], 2)),
-        ("Influencers", count(document["influencers"])), ("Poor performers", count(document["poor_performers"])),
+        ("Influencers", count(document["influencers"])),
+        ("Poor performers", count(document["poor_performers"])),
     ]
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
-    lines += ["", table(document["by_platform"], [("platform", "Platform", str), ("influencers", "Infl.", count),
-                                                   ("revenue", "Revenue", inr), ("spend", "Spend", inr),
-                                                   ("roas", "ROAS", ratio), ("cac", "CAC", inr)])]
-    lines += ["", "Top influencers by ROAS", table(document["influencers_ranked"][:10], [
-        ("name", "Name", str), ("platform", "Platform", str), ("revenue", "Revenue", inr),
-        ("spend", "Spend", inr), ("roas", "ROAS", ratio), ("efficiency_score", "Score", score)])]
+    lines += [
+        "",
+        table(
+            document["by_platform"],
+            [
+                ("platform", "Platform", str),
+                ("influencers", "Infl.", count),
+                ("revenue", "Revenue", inr),
+                ("spend", "Spend", inr),
+                ("roas", "ROAS", ratio),
+                ("cac", "CAC", inr),
+            ],
+        ),
+    ]
+    lines += [
+        "",
+        "Top influencers by ROAS",
+        table(
+            document["influencers_ranked"][:10],
+            [
+                ("name", "Name", str),
+                ("platform", "Platform", str),
+                ("revenue", "Revenue", inr),
+                ("spend", "Spend", inr),
+                ("roas", "ROAS", ratio),
+                ("efficiency_score", "Score", score),
+            ],
+        ),
+    ]
     return "\n".join(lines)
 
 
 def incrementality_label(document: dict) -> str:
     if document["incrementality_method"] == "event-window":
-        return (f"measured, {document['incrementality_window_days']}-day windows, "
-                f"{document['incrementality_confidence']:.0%} interval")
+        return (
+            f"measured, {document['incrementality_window_days']}-day windows, "
+            f"{document['incrementality_confidence']:.0%} interval"
+        )
     return f"assumed baseline {document['baseline_share']:.0%}: {document['incrementality_reason']}"
 
 
@@ -351,28 +444,64 @@ def run_lift(args) -> int:
         return fail(str(error))
     if frame is None:
         if args.json:
-            print(json.dumps({"method": method, "reason": reason, "window_days": settings.lift_window_days,
-                              "rows": []}, indent=2))
+            print(
+                json.dumps(
+                    {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}, indent=2
+                )
+            )
             return 0
-        return fail(f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline")
+        return fail(
+            f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline"
+        )
     columns = [c for c in LIFT_COLUMNS[args.by] if c in frame.columns]
     if args.json:
-        rows = [{c: (row[c].date().isoformat() if c == "date" else plain(row[c])) for c in columns} for row in frame.to_dict("records")]
-        print(json.dumps({"method": method, "window_days": settings.lift_window_days,
-                          "confidence": settings.lift_confidence, "by": args.by, "rows": rows},
-                         indent=2, ensure_ascii=False))
+        rows = [
+            {c: (row[c].date().isoformat() if c == "date" else plain(row[c])) for c in columns}
+            for row in frame.to_dict("records")
+        ]
+        print(
+            json.dumps(
+                {
+                    "method": method,
+                    "window_days": settings.lift_window_days,
+                    "confidence": settings.lift_confidence,
+                    "by": args.by,
+                    "rows": rows,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
-    formats = {"baseline_per_day": inr, "window_revenue": inr, "incremental_revenue": inr,
-               "incremental_revenue_low": inr, "incremental_revenue_high": inr, "incremental_roas": ratio,
-               "spend": inr, "date": lambda d: d.date().isoformat()}
-    print(f"Incremental revenue by {args.by}, {settings.lift_window_days}-day windows, "
-          f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})")
+    formats = {
+        "baseline_per_day": inr,
+        "window_revenue": inr,
+        "incremental_revenue": inr,
+        "incremental_revenue_low": inr,
+        "incremental_revenue_high": inr,
+        "incremental_roas": ratio,
+        "spend": inr,
+        "date": lambda d: d.date().isoformat(),
+    }
+    print(
+        f"Incremental revenue by {args.by}, {settings.lift_window_days}-day windows, "
+        f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
+    )
     print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
     return 0
 
 
-LIFT_KEYS = ("posts", "baseline_per_day", "window_revenue", "incremental_revenue", "incremental_revenue_low",
-             "incremental_revenue_high", "spend", "incremental_roas", "verdict")
+LIFT_KEYS = (
+    "posts",
+    "baseline_per_day",
+    "window_revenue",
+    "incremental_revenue",
+    "incremental_revenue_low",
+    "incremental_revenue_high",
+    "spend",
+    "incremental_roas",
+    "verdict",
+)
 LIFT_COLUMNS = {
     "post": ("post_id", "influencer_id", "name", "date") + LIFT_KEYS,
     "influencer": ("influencer_id", "name", "platform", "tier") + LIFT_KEYS,
@@ -401,10 +530,13 @@ def serve_environment(args, env=os.environ) -> dict[str, str]:
     from auth.web import LOOPBACK_NAMES, is_loopback
 
     loopback = is_loopback(args.host)
-    hosts = list(dict.fromkeys([*args.allowed_host, *([] if args.host in ("0.0.0.0", "::") else [args.host]),
-                                *LOOPBACK_NAMES]))
-    settings = {"HKDASH_AUTH": args.auth or ("off" if loopback else "password"),
-                "HKDASH_ALLOWED_HOSTS": ",".join(hosts)}
+    hosts = list(
+        dict.fromkeys([*args.allowed_host, *([] if args.host in ("0.0.0.0", "::") else [args.host]), *LOOPBACK_NAMES])
+    )
+    settings = {
+        "HKDASH_AUTH": args.auth or ("off" if loopback else "password"),
+        "HKDASH_ALLOWED_HOSTS": ",".join(hosts),
+    }
     if loopback:
         settings["HKDASH_COOKIE_SECURE"] = "0"
     if args.auth:  # an explicit option beats the environment
@@ -420,16 +552,23 @@ def run_serve(args) -> int:
     warehouse = Warehouse()
     try:
         if not warehouse.has_data():
-            return fail(f"no data in {warehouse.path}: run `hkdash import DIR` (or `make run`, which imports the sample)")
+            return fail(
+                f"no data in {warehouse.path}: run `hkdash import DIR` (or `make run`, which imports the sample)"
+            )
     except WarehouseOutdated as error:
         return fail(str(error))
     os.environ.update(serve_environment(args))
     mode = os.environ["HKDASH_AUTH"]
     if mode == "password" and not any(u.role == "admin" for u in store.list_users()):
-        return fail(f"sign-in is on ({args.host} is not a loopback address) and {store.auth_db_path()} has no admin: "
-                    "run `hkdash user add NAME --role admin` first (or `--auth header` behind a sign-in proxy)")
-    print(f"hkdash: serving {warehouse.path} on http://{args.host}:{args.port}/ (sign-in: {mode}; "
-          f"hosts: {os.environ['HKDASH_ALLOWED_HOSTS']})", flush=True)
+        return fail(
+            f"sign-in is on ({args.host} is not a loopback address) and {store.auth_db_path()} has no admin: "
+            "run `hkdash user add NAME --role admin` first (or `--auth header` behind a sign-in proxy)"
+        )
+    print(
+        f"hkdash: serving {warehouse.path} on http://{args.host}:{args.port}/ (sign-in: {mode}; "
+        f"hosts: {os.environ['HKDASH_ALLOWED_HOSTS']})",
+        flush=True,
+    )
     if args.server == "gunicorn":
         return serve_gunicorn(args)
     return serve_waitress(args)
@@ -442,10 +581,19 @@ def serve_waitress(args) -> int:
 
     from app import server
 
-    waitress.serve(server, host=args.host, port=args.port, threads=args.threads or 16, ident="hkdash",
-                   max_request_body_size=server.config["MAX_CONTENT_LENGTH"], channel_timeout=60,
-                   connection_limit=200, cleanup_interval=10, clear_untrusted_proxy_headers=True,
-                   _quiet=True)
+    waitress.serve(
+        server,
+        host=args.host,
+        port=args.port,
+        threads=args.threads or 16,
+        ident="hkdash",
+        max_request_body_size=server.config["MAX_CONTENT_LENGTH"],
+        channel_timeout=60,
+        connection_limit=200,
+        cleanup_interval=10,
+        clear_untrusted_proxy_headers=True,
+        _quiet=True,
+    )
     return 0
 
 

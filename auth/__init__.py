@@ -5,6 +5,7 @@ roles enforced on the callback endpoint, login rate limiting, CSRF, and the audi
     auth.current_role()             "viewer" | "analyst" | "admin" | None (layouts hide what a role cannot use)
     auth.record(action, detail)     an audit entry for whoever is asking (or the shell user from the CLI)
 """
+
 from __future__ import annotations
 
 from auth.roles import ROLES, at_least

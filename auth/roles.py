@@ -8,6 +8,7 @@ writes or reads any property below needs at least that role.
 
 Add a row here whenever a callback changes data or reveals admin-only information.
 """
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ each write is one small row; every connection uses WAL mode and a busy timeout.
 Passwords are hashed with Argon2id (`argon2-cffi`'s PasswordHasher, RFC 9106 parameters); the
 clear text never reaches a log, an exception message or the file.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -189,7 +190,9 @@ def locked_out(name: str, address: str, now: float, path: Path | None = None) ->
     with connect(path) as db:
         by_name, by_address = db.execute(
             "SELECT count(*) FILTER (WHERE name = ?), count(*) FILTER (WHERE address = ?) "
-            "FROM login_failures WHERE at >= ?", ((name or "")[:64].lower(), address, since)).fetchone()
+            "FROM login_failures WHERE at >= ?",
+            ((name or "")[:64].lower(), address, since),
+        ).fetchone()
     return by_name >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS
 
 
@@ -199,6 +202,7 @@ def clear_failures(name: str, path: Path | None = None) -> None:
 
 
 # --- audit log ----------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class AuditEntry:
@@ -211,13 +215,16 @@ class AuditEntry:
 
 def audit(action: str, detail: str, user: str, address: str, path: Path | None = None) -> None:
     with connect(path) as db:
-        db.execute("INSERT INTO audit (at, user, action, detail, address) VALUES (?, ?, ?, ?, ?)",
-                   (_now(), user[:64], action, detail[:500], address[:64]))
+        db.execute(
+            "INSERT INTO audit (at, user, action, detail, address) VALUES (?, ?, ?, ?, ?)",
+            (_now(), user[:64], action, detail[:500], address[:64]),
+        )
 
 
 def audit_entries(limit: int = 200, path: Path | None = None) -> list[AuditEntry]:
     """The newest `limit` entries, newest first."""
     with connect(path) as db:
-        rows = db.execute("SELECT at, user, action, detail, address FROM audit ORDER BY id DESC LIMIT ?",
-                          (limit,)).fetchall()
+        rows = db.execute(
+            "SELECT at, user, action, detail, address FROM audit ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
     return [AuditEntry(*row) for row in rows]

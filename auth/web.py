@@ -17,6 +17,7 @@ Every request passes `gate` (a Flask before_request hook) before Dash sees it:
 Settings come from the environment when the app is created (`hkdash serve` sets them from its
 options) and live in `server.config["HKDASH_AUTH"]` and friends, so a test can switch them.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -73,9 +74,11 @@ def settings_from_env(env=os.environ) -> dict:
     return {
         "HKDASH_AUTH": mode,
         "HKDASH_AUTH_HEADER": env.get("HKDASH_AUTH_HEADER", "X-Forwarded-User"),
-        "HKDASH_TRUSTED_PROXIES": [p.strip() for p in env.get("HKDASH_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
-                                   if p.strip()],
-        "HKDASH_PROXY_ROLE": roles.ROLES[0] if env.get("HKDASH_PROXY_ROLE") is None
+        "HKDASH_TRUSTED_PROXIES": [
+            p.strip() for p in env.get("HKDASH_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+        ],
+        "HKDASH_PROXY_ROLE": roles.ROLES[0]
+        if env.get("HKDASH_PROXY_ROLE") is None
         else store.check_role(env["HKDASH_PROXY_ROLE"]),
         "TRUSTED_HOSTS": hosts or list(LOOPBACK_NAMES),
         "MAX_CONTENT_LENGTH": int(float(env.get("HKDASH_MAX_REQUEST_MB", DEFAULT_MAX_REQUEST_MB)) * 1024 * 1024),
@@ -107,8 +110,9 @@ def init_app(dash_app) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    server.secret_key = secret_key(Path(os.environ.get("HKDASH_SECRET_FILE")
-                                        or store.auth_db_path().with_name("hkdash-secret.key")))
+    server.secret_key = secret_key(
+        Path(os.environ.get("HKDASH_SECRET_FILE") or store.auth_db_path().with_name("hkdash-secret.key"))
+    )
     manager = flask_login.LoginManager()
     # "basic": a session used from another address or browser is no longer "fresh"; "strong" would
     # also drop the anonymous session (and its CSRF token) that the proxy-header mode relies on.
@@ -124,6 +128,7 @@ def init_app(dash_app) -> None:
 
 
 # --- who is asking ------------------------------------------------------------------------------
+
 
 def _load_user(name: str):
     if flask.current_app.config["HKDASH_AUTH"] != "password":
@@ -182,6 +187,7 @@ def current_actor() -> tuple[str, str]:
 
 
 # --- the gate -----------------------------------------------------------------------------------
+
 
 def _error(status: int, message: str):
     return jsonify(error=message), status
@@ -272,8 +278,14 @@ def _is_dependency(item) -> bool:
 def _csrf_cookie(response):
     token = session.get("csrf") if flask.current_app.config["HKDASH_AUTH"] != "off" else None
     if token and request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
-                            httponly=False, samesite="Strict", path="/")
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=False,
+            samesite="Strict",
+            path="/",
+        )
     return response
 
 
@@ -310,8 +322,16 @@ PAGE = """<!DOCTYPE html>
 
 
 def _page(status: int = 200, **values):
-    values = {"message": None, "tone": "danger", "form": None, "name": "", "next": "/", "csrf": session.get("csrf", ""),
-              "role": "", **values}
+    values = {
+        "message": None,
+        "tone": "danger",
+        "form": None,
+        "name": "",
+        "next": "/",
+        "csrf": session.get("csrf", ""),
+        "role": "",
+        **values,
+    }
     return render_template_string(PAGE, **values), status
 
 
@@ -330,21 +350,29 @@ def login_view():
     if request.method == "GET":
         return _page(form="login", next=next_path, title="Sign in")
     if not _csrf_ok(request.form.get("csrf_token")):
-        return _page(400, form="login", next=next_path, title="Sign in",
-                     message="The form expired: please sign in again.")
+        return _page(
+            400, form="login", next=next_path, title="Sign in", message="The form expired: please sign in again."
+        )
     name = request.form.get("name", "")[:64]
     address = request.remote_addr or ""
     now = time.time()
     if store.locked_out(name, address, now):
         store.audit("login_refused", "too many failed logins", name or "?", address)
-        return _page(429, form="login", next=next_path, name=name, title="Sign in",
-                     message=f"Too many failed sign-ins: try again in {store.FAILURE_WINDOW_S // 60} minutes.")
+        return _page(
+            429,
+            form="login",
+            next=next_path,
+            name=name,
+            title="Sign in",
+            message=f"Too many failed sign-ins: try again in {store.FAILURE_WINDOW_S // 60} minutes.",
+        )
     user = store.verify(name, request.form.get("password", ""))
     if user is None:
         store.record_failure(name, address, now)
         store.audit("login_failed", "wrong user name or password", name or "?", address)
-        return _page(401, form="login", next=next_path, name=name, title="Sign in",
-                     message="Wrong user name or password.")
+        return _page(
+            401, form="login", next=next_path, name=name, title="Sign in", message="Wrong user name or password."
+        )
     store.clear_failures(user.name)
     session.clear()  # no session fixation: a fresh session (and CSRF token) after sign-in
     session.permanent = True

@@ -6,6 +6,7 @@ payout total, filter, totals, a group-by platform and the influencer ranking (RO
 Loading is deliberately generous to pandas (only the columns used, strings as categoricals,
 dates parsed once) so the speedup is not flattered by a slow baseline.
 """
+
 from __future__ import annotations
 
 import time
@@ -30,9 +31,15 @@ class PandasBaseline:
             data_dir / "tracking_data.csv",
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(TRACKING_COLUMNS),
-                column_types={"influencer_id": dictionary, "brand": dictionary, "campaign": dictionary,
-                              "product": dictionary, "date": pa.date32(), "orders": pa.int64(),
-                              "revenue": pa.float64()},
+                column_types={
+                    "influencer_id": dictionary,
+                    "brand": dictionary,
+                    "campaign": dictionary,
+                    "product": dictionary,
+                    "date": pa.date32(),
+                    "orders": pa.int64(),
+                    "revenue": pa.float64(),
+                },
             ),
         )
         self.tracking = table.to_pandas(date_as_object=False)
@@ -93,8 +100,9 @@ class PandasBaseline:
         sel = df[mask]
 
         # Spend: the selected influencers' payout totals (the naive way: whole cost, whatever the sale filter).
-        people = self.payouts.merge(self.influencers[["influencer_id", "platform", "category"]],
-                                    on="influencer_id", how="left")
+        people = self.payouts.merge(
+            self.influencers[["influencer_id", "platform", "category"]], on="influencer_id", how="left"
+        )
         keep = np.ones(len(people), dtype=bool)
         for column in ("platform", "category"):
             values = getattr(filters, column)
@@ -105,9 +113,19 @@ class PandasBaseline:
         revenue, orders = float(sel["revenue"].sum()), int(sel["orders"].sum())
         by_platform = sel.groupby("platform", observed=True).agg(revenue=("revenue", "sum"), orders=("orders", "sum"))
         ranking = sel.groupby("influencer_id", observed=True).agg(
-            name=("name", "first"), platform=("platform", "first"), revenue=("revenue", "sum"),
-            orders=("orders", "sum"), spend=("total_cost", "first"))
+            name=("name", "first"),
+            platform=("platform", "first"),
+            revenue=("revenue", "sum"),
+            orders=("orders", "sum"),
+            spend=("total_cost", "first"),
+        )
         ranking["roas"] = ranking["revenue"] / ranking["spend"].replace(0, np.nan)
         ranking = ranking.sort_values("roas", ascending=False)
-        return {"revenue": revenue, "orders": orders, "spend": spend, "roas": revenue / spend if spend else None,
-                "platforms": len(by_platform), "ranked": len(ranking)}
+        return {
+            "revenue": revenue,
+            "orders": orders,
+            "spend": spend,
+            "roas": revenue / spend if spend else None,
+            "platforms": len(by_platform),
+            "ranked": len(ranking),
+        }

@@ -19,6 +19,7 @@ Requests go out concurrently over at most `connections` keep-alive connections (
 (the browser's own rendering is not included). Clientside callbacks and MATCH pattern callbacks
 (button-driven downloads) are not sent.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -86,8 +87,11 @@ class HttpPool:
         for attempt in (1, 2, 3):
             # A pooled connection may have been closed by the server (gunicorn's keep-alive is 2 s):
             # retry on a new one, as a browser does. Callbacks are safe to repeat.
-            connection = self._connection() if attempt == 1 else \
-                http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            connection = (
+                self._connection()
+                if attempt == 1
+                else http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            )
             try:
                 connection.request(method, path, body=payload, headers=headers)
                 response = connection.getresponse()
@@ -126,8 +130,11 @@ class DashClient:
     def __init__(self, host: str, port: int, connections: int = 6):
         self.http = HttpPool(host, port, connections)
         self.executor = ThreadPoolExecutor(max_workers=connections, thread_name_prefix="bench-http")
-        self.callbacks = [c for c in self.http.get_json("/_dash-dependencies")
-                          if not c.get("clientside_function") and "MATCH" not in c["output"]]
+        self.callbacks = [
+            c
+            for c in self.http.get_json("/_dash-dependencies")
+            if not c.get("clientside_function") and "MATCH" not in c["output"]
+        ]
         for callback in self.callbacks:
             callback["_outputs"] = split_output(callback["output"])
             callback["_inputs"] = [(i["id"], i["property"]) for i in callback["inputs"]]
@@ -170,8 +177,11 @@ class DashClient:
         return changed
 
     def matches(self, pattern_key: str) -> list[str]:
-        return [key for key, original in self.ids.items()
-                if isinstance(original, dict) and pattern_matches(pattern_key, original)]
+        return [
+            key
+            for key, original in self.ids.items()
+            if isinstance(original, dict) and pattern_matches(pattern_key, original)
+        ]
 
     def present(self, callback) -> bool:
         """All plain inputs exist and at least one output exists in the current layout."""
@@ -179,7 +189,7 @@ class DashClient:
             if not is_pattern(component) and component not in self.ids:
                 return False
         for component, _ in callback["_outputs"]:
-            if (self.matches(component) if is_pattern(component) else component in self.ids):
+            if self.matches(component) if is_pattern(component) else component in self.ids:
                 return True
         return False
 
@@ -189,6 +199,7 @@ class DashClient:
             if with_value and (key, prop) in self.props:
                 item["value"] = self.props[(key, prop)]
             return item
+
         if is_pattern(component):
             return [one(key) for key in self.matches(component)]
         return one(component)
@@ -286,8 +297,12 @@ class DashClient:
         if errors:
             raise CallbackError(str(errors[0])) from errors[0]
         timings.sort(reverse=True)
-        return {"ms": wall * 1000, "requests": len(timings), "server_ms": sum(t for t, _ in timings) * 1000,
-                "slowest": [(round(t * 1000, 1), name[:70]) for t, name in timings[:3]]}
+        return {
+            "ms": wall * 1000,
+            "requests": len(timings),
+            "server_ms": sum(t for t, _ in timings) * 1000,
+            "slowest": [(round(t * 1000, 1), name[:70]) for t, name in timings[:3]],
+        }
 
     def _changed(self, pair, changed_now) -> bool:
         component, prop = pair
@@ -331,6 +346,7 @@ class DashClient:
                         found.add(id_key(props["id"]))
                     for value in props.values():
                         walk(value)
+
         walk(response)
         return found
 
@@ -338,8 +354,10 @@ class DashClient:
         """The user set the filter controls to `filters` (a metrics.Filters): the filter bar's sync
         callback writes the URL, and the URL change fires the rest (steps 1–3 above)."""
         changed = set()
-        wanted = {f"filter-{name}": list(getattr(filters, name))
-                  for name in ("platform", "category", "tier", "brand", "campaign", "product")}
+        wanted = {
+            f"filter-{name}": list(getattr(filters, name))
+            for name in ("platform", "category", "tier", "brand", "campaign", "product")
+        }
         for component, value in wanted.items():
             if (component, "value") in self.props and self.props[(component, "value")] != value:
                 self.props[(component, "value")] = value
@@ -356,8 +374,10 @@ class DashClient:
     def click(self, component: str, output_contains: str) -> tuple[float, dict] | None:
         """Click a button (n_clicks + 1) and send only the callback whose output names
         `output_contains` (e.g. the report download); (seconds, response) or None if absent."""
-        callback = next((c for c in self.callbacks if output_contains in c["output"]
-                         and (component, "n_clicks") in c["_inputs"]), None)
+        callback = next(
+            (c for c in self.callbacks if output_contains in c["output"] and (component, "n_clicks") in c["_inputs"]),
+            None,
+        )
         if callback is None or component not in self.ids:
             return None
         self.props[(component, "n_clicks")] = (self.props.get((component, "n_clicks")) or 0) + 1

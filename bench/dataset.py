@@ -4,6 +4,7 @@ Cache layout (git-ignored): `bench/.cache/<orders>-<seed>/` holds the CSVs (a `.
 is written last, so an interrupted generation is redone), `bench/.cache/<orders>-<seed>.duckdb`
 the imported warehouse of the latest run.
 """
+
 from __future__ import annotations
 
 import os

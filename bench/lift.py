@@ -12,6 +12,7 @@ noise), prices of ₹ AOV ± 20 %; 1–12 posts on random days; after each post 
 `lift × 14 × baseline` orders in expectation, spread over the following days by an exponential
 decay (mean DECAY_DAYS days). The truth is the realised lift orders × their prices.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,11 @@ class Scenario:
 
 
 SCENARIOS = (
-    Scenario("zero lift", 0.0), Scenario("lift 5 %", 0.05), Scenario("lift 20 %", 0.20),
-    Scenario("lift 50 %", 0.50), Scenario("overlapping posts (20 %)", 0.20, overlapping=True),
+    Scenario("zero lift", 0.0),
+    Scenario("lift 5 %", 0.05),
+    Scenario("lift 20 %", 0.20),
+    Scenario("lift 50 %", 0.50),
+    Scenario("overlapping posts (20 %)", 0.20, overlapping=True),
     Scenario("demand shock in a window (20 %)", 0.20, shock=True),
 )
 
@@ -57,7 +61,7 @@ def simulate(scenario: Scenario, rng: np.random.Generator, creators: int = CREAT
         for c in range(creators):
             mine = post_day[post_creator == c]
             start = int(rng.choice(mine)) + 2
-            shock[start:start + 7, c] = 1.6
+            shock[start : start + 7, c] = 1.6
     base_orders = rng.negative_binomial(DISPERSION, DISPERSION / (DISPERSION + expected * shock))
     lift_orders = np.zeros((days, creators))
     if scenario.lift > 0:
@@ -65,13 +69,19 @@ def simulate(scenario: Scenario, rng: np.random.Generator, creators: int = CREAT
         decay /= decay.sum()
         for c, d in zip(post_creator, post_day):
             total = scenario.lift * DEFAULT_WINDOW_DAYS * mean_orders[c]
-            lift_orders[d:, c] += total * decay[:days - d]
+            lift_orders[d:, c] += total * decay[: days - d]
         lift_orders = rng.poisson(lift_orders)
     price = AOV * rng.uniform(0.8, 1.2, (days, creators))
     revenue = (base_orders + lift_orders) * price
-    panel = Panel(revenue=revenue, orders=(base_orders + lift_orders).astype(float),
-                  active=np.ones((days, creators), dtype=bool), weekday=weekday,
-                  post_creator=post_creator, post_day=post_day, group=rng.integers(0, 3, creators))
+    panel = Panel(
+        revenue=revenue,
+        orders=(base_orders + lift_orders).astype(float),
+        active=np.ones((days, creators), dtype=bool),
+        weekday=weekday,
+        post_creator=post_creator,
+        post_day=post_day,
+        group=rng.integers(0, 3, creators),
+    )
     return panel, (lift_orders * price).sum(axis=0)
 
 
@@ -87,8 +97,9 @@ def _posts(scenario: Scenario, rng: np.random.Generator, creators: int, days: in
     return owner, day
 
 
-def evaluate(scenario: Scenario, reps: int, seed: int = 7, draws: int = 500, creators: int = CREATORS,
-             days: int = DAYS) -> dict:
+def evaluate(
+    scenario: Scenario, reps: int, seed: int = 7, draws: int = 500, creators: int = CREATORS, days: int = DAYS
+) -> dict:
     """Bias, RMSE (₹), coverage of the 90 % interval and share of intervals above 0, per creator and total."""
     creator_error, creator_cover, creator_positive = [], [], []
     total_error, total_cover, total_positive, total_truth = [], [], [], []
@@ -108,25 +119,33 @@ def evaluate(scenario: Scenario, reps: int, seed: int = 7, draws: int = 500, cre
         total_truth.append(truth.sum())
     creator_error, total_error = np.concatenate(creator_error), np.array(total_error)
     return {
-        "scenario": scenario.name, "reps": reps,
-        "creator_bias": float(creator_error.mean()), "creator_rmse": float(np.sqrt((creator_error ** 2).mean())),
+        "scenario": scenario.name,
+        "reps": reps,
+        "creator_bias": float(creator_error.mean()),
+        "creator_rmse": float(np.sqrt((creator_error**2).mean())),
         "creator_coverage": float(np.concatenate(creator_cover).mean()),
         "creator_called_lift": float(np.concatenate(creator_positive).mean()),
         "total_truth": float(np.mean(total_truth)),
-        "total_bias": float(total_error.mean()), "total_rmse": float(np.sqrt((total_error ** 2).mean())),
-        "total_coverage": float(np.mean(total_cover)), "total_called_lift": float(np.mean(total_positive)),
+        "total_bias": float(total_error.mean()),
+        "total_rmse": float(np.sqrt((total_error**2).mean())),
+        "total_coverage": float(np.mean(total_cover)),
+        "total_called_lift": float(np.mean(total_positive)),
     }
 
 
 def markdown(rows: list[dict]) -> str:
-    head = ("| scenario | data sets | creator bias ₹ | creator RMSE ₹ | creator coverage | creator called lift "
-            "| mean true total ₹ | total bias ₹ | total RMSE ₹ | total coverage | total called lift |")
+    head = (
+        "| scenario | data sets | creator bias ₹ | creator RMSE ₹ | creator coverage | creator called lift "
+        "| mean true total ₹ | total bias ₹ | total RMSE ₹ | total coverage | total called lift |"
+    )
     lines = [head, "|" + "---|" * 11]
     for r in rows:
-        lines.append(f"| {r['scenario']} | {r['reps']} | {r['creator_bias']:,.0f} | {r['creator_rmse']:,.0f} | "
-                     f"{r['creator_coverage']:.3f} | {r['creator_called_lift']:.3f} | {r['total_truth']:,.0f} | "
-                     f"{r['total_bias']:,.0f} | {r['total_rmse']:,.0f} | {r['total_coverage']:.3f} | "
-                     f"{r['total_called_lift']:.3f} |")
+        lines.append(
+            f"| {r['scenario']} | {r['reps']} | {r['creator_bias']:,.0f} | {r['creator_rmse']:,.0f} | "
+            f"{r['creator_coverage']:.3f} | {r['creator_called_lift']:.3f} | {r['total_truth']:,.0f} | "
+            f"{r['total_bias']:,.0f} | {r['total_rmse']:,.0f} | {r['total_coverage']:.3f} | "
+            f"{r['total_called_lift']:.3f} |"
+        )
     return "\n".join(lines)
 
 

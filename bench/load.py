@@ -11,6 +11,7 @@ errors (any HTTP status other than 200/204, any exception), p50/p95/max interact
 started, finished (within the run and its 240 s grace) or refused as busy, and the server's peak
 memory (with the chart browser). Only 127.0.0.1 is ever a target.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -120,8 +121,10 @@ def pdf_client(port: int, deadline: float, tally: Tally):
 
 def slow_client(port: int, stop: threading.Event):
     """Sends a request's head a byte per second, then a body that never ends."""
-    head = (b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 1000000\r\n\r\n")
+    head = (
+        b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000000\r\n\r\n"
+    )
     try:
         with socket.create_connection((HOST, port), timeout=90) as sock:
             for byte in head:
@@ -147,18 +150,26 @@ def run(args) -> dict:
     changes = filter_changes(Warehouse(db), count=24)
     tally = Tally()
     stop = threading.Event()
-    with Server(db, server=args.server, log=args.cache / "load.server.log",
-                env={"HKDASH_AUTH": "off", "HKDASH_UPLOAD_DIR": str(args.cache / "uploads")}) as server:
+    with Server(
+        db,
+        server=args.server,
+        log=args.cache / "load.server.log",
+        env={"HKDASH_AUTH": "off", "HKDASH_UPLOAD_DIR": str(args.cache / "uploads")},
+    ) as server:
         server.wait_ready(180)
         slow = [threading.Thread(target=slow_client, args=(server.port, stop), daemon=True) for _ in range(args.slow)]
         for thread in slow:
             thread.start()
         time.sleep(2 if args.slow else 0)
         deadline = time.monotonic() + seconds
-        threads = [threading.Thread(target=user, args=(server.port, changes, deadline, tally, i), daemon=True)
-                   for i in range(args.users)]
-        threads += [threading.Thread(target=pdf_client, args=(server.port, deadline, tally), daemon=True)
-                    for _ in range(args.pdfs)]
+        threads = [
+            threading.Thread(target=user, args=(server.port, changes, deadline, tally, i), daemon=True)
+            for i in range(args.users)
+        ]
+        threads += [
+            threading.Thread(target=pdf_client, args=(server.port, deadline, tally), daemon=True)
+            for _ in range(args.pdfs)
+        ]
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -168,13 +179,23 @@ def run(args) -> dict:
         stop.set()
         peak = server.peak_rss_all_mb
     return {
-        "server": args.server, "orders": args.orders, "seconds": round(elapsed, 1), "users": args.users,
-        "pdfs_in_flight": args.pdfs, "slow_clients": args.slow,
-        "interactions": len(tally.interactions), "errors": len(tally.errors), "error_examples": tally.errors[:5],
-        "p50_ms": percentile(tally.interactions, 50), "p95_ms": percentile(tally.interactions, 95),
+        "server": args.server,
+        "orders": args.orders,
+        "seconds": round(elapsed, 1),
+        "users": args.users,
+        "pdfs_in_flight": args.pdfs,
+        "slow_clients": args.slow,
+        "interactions": len(tally.interactions),
+        "errors": len(tally.errors),
+        "error_examples": tally.errors[:5],
+        "p50_ms": percentile(tally.interactions, 50),
+        "p95_ms": percentile(tally.interactions, 95),
         "max_ms": max(tally.interactions, default=None),
-        "pdfs_started": tally.pdfs_started, "pdfs_done": tally.pdfs_done, "pdfs_busy": tally.pdfs_busy,
-        "pdf_p50_s": percentile(tally.pdf_seconds, 50), "peak_rss_mb": round(peak),
+        "pdfs_started": tally.pdfs_started,
+        "pdfs_done": tally.pdfs_done,
+        "pdfs_busy": tally.pdfs_busy,
+        "pdf_p50_s": percentile(tally.pdf_seconds, 50),
+        "peak_rss_mb": round(peak),
     }
 
 

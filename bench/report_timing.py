@@ -5,6 +5,7 @@
 - warm: `reports.build.build_report` called twice in one process; the second call is the warm time
   (the first is reported too, as `report_first_in_process_s`).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,19 +40,32 @@ def report_times(db: Path, timeout: float = 600) -> dict:
     with tempfile.TemporaryDirectory(prefix="hkdash-bench-report-") as tmp:
         out = Path(tmp) / "report.pdf"
         started = time.perf_counter()
-        cold = subprocess.run(hkdash_command() + ["--db", str(db), "report", "--out", str(out)], cwd=PROJECT,
-                              env=env, capture_output=True, text=True, timeout=timeout)
+        cold = subprocess.run(
+            hkdash_command() + ["--db", str(db), "report", "--out", str(out)],
+            cwd=PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         elapsed = time.perf_counter() - started
         if cold.returncode == 0 and out.is_file() and out.read_bytes().startswith(b"%PDF"):
             result["report_cold_s"] = elapsed
         else:
             result["report_error"] = f"hkdash report: exit {cold.returncode}: {cold.stderr.strip()[-500:]}"
-        twice = subprocess.run([sys.executable, "-c", TWICE, str(db)], cwd=PROJECT, env=env,
-                               capture_output=True, text=True, timeout=timeout)
+        twice = subprocess.run(
+            [sys.executable, "-c", TWICE, str(db)],
+            cwd=PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if twice.returncode == 0:
             times = json.loads(twice.stdout.strip().splitlines()[-1])["times"]
             result["report_first_in_process_s"], result["report_warm_s"] = times
         else:
-            result.setdefault("report_error", f"build_report twice: exit {twice.returncode}: "
-                                              f"{twice.stderr.strip()[-500:]}")
+            result.setdefault(
+                "report_error", f"build_report twice: exit {twice.returncode}: {twice.stderr.strip()[-500:]}"
+            )
     return result

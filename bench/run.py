@@ -1,4 +1,5 @@
 """`python -m bench --orders N [--json]`: one benchmark run at one data size (docs/benchmarks.md)."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,19 @@ from pathlib import Path
 import numpy as np
 
 PAGES = ("/", "/influencers", "/lift")
-KEYS = ("orders", "import_s", "duckdb_read_csv_s", "interaction_p50_ms", "interaction_p95_ms", "pandas_p50_ms",
-        "pandas_p95_ms", "speedup_p50", "server_rss_mb", "report_cold_s", "report_warm_s")
+KEYS = (
+    "orders",
+    "import_s",
+    "duckdb_read_csv_s",
+    "interaction_p50_ms",
+    "interaction_p95_ms",
+    "pandas_p50_ms",
+    "pandas_p95_ms",
+    "speedup_p50",
+    "server_rss_mb",
+    "report_cold_s",
+    "report_warm_s",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,15 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON document (keys: docs/benchmarks.md)")
     parser.add_argument("--cache", type=Path, default=None, help="data set cache (default bench/.cache)")
     parser.add_argument("--changes", type=int, default=24, help="filter changes per page (at least 20 counted)")
-    parser.add_argument("--pandas-changes", type=int, default=None,
-                        help="time the pandas baseline on only the first K filter changes (default: all)")
+    parser.add_argument(
+        "--pandas-changes",
+        type=int,
+        default=None,
+        help="time the pandas baseline on only the first K filter changes (default: all)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (hkdash serve default: 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (hkdash serve default: 4)")
     parser.add_argument("--connections", type=int, default=6, help="parallel browser connections (default 6)")
     parser.add_argument("--no-report", action="store_true", help="skip the PDF report timings")
     parser.add_argument("--no-tour", action="store_true", help="skip the visit of every page (RSS only)")
-    parser.add_argument("--server-log", type=Path, default=None,
-                        help="write the server's output here (default: bench/.cache/<N>-<seed>.server.log)")
+    parser.add_argument(
+        "--server-log",
+        type=Path,
+        default=None,
+        help="write the server's output here (default: bench/.cache/<N>-<seed>.server.log)",
+    )
     return parser
 
 
@@ -64,8 +84,15 @@ def run(args) -> dict:
     cache = args.cache or dataset.DEFAULT_CACHE
     cache.mkdir(parents=True, exist_ok=True)
     result: dict = {key: None for key in KEYS}
-    result.update(orders=args.orders, seed=args.seed, code=code_version(), cpus=os.cpu_count(),
-                  load_avg_start=list(os.getloadavg()), cpu_probe_ms_start=cpu_probe_ms(), errors=[])
+    result.update(
+        orders=args.orders,
+        seed=args.seed,
+        code=code_version(),
+        cpus=os.cpu_count(),
+        load_avg_start=list(os.getloadavg()),
+        cpu_probe_ms_start=cpu_probe_ms(),
+        errors=[],
+    )
     source = prepare_dataset(cache, args, result, say)
     db = cache / f"{args.orders}-{args.seed}.duckdb"
     result.update(measure_import(source, db, cache, say))
@@ -78,8 +105,10 @@ def run(args) -> dict:
     if not args.no_report:
         say("PDF report: cold (fresh `hkdash report`) and warm (second build in one process)")
         result.update(report_timing.report_times(db))
-        say(f"report cold {result['report_cold_s']} s, warm {result['report_warm_s']} s"
-            + (f" ({result['report_error']})" if result.get("report_error") else ""))
+        say(
+            f"report cold {result['report_cold_s']} s, warm {result['report_warm_s']} s"
+            + (f" ({result['report_error']})" if result.get("report_error") else "")
+        )
     result["load_avg_end"] = list(os.getloadavg())
     result["cpu_probe_ms_end"] = cpu_probe_ms()
     return result
@@ -91,10 +120,16 @@ def prepare_dataset(cache: Path, args, result: dict, say) -> Path:
 
     source, cached, generated_s = dataset.dataset_dir(cache, args.orders, args.seed)
     csv = source / "tracking_data.csv"
-    result.update(dataset=str(source), cached=cached, generate_s=round(generated_s, 2),
-                  tracking_csv_mb=round(csv.stat().st_size / 2**20, 1))
-    say(f"data set {source} ({'cached' if cached else f'generated in {generated_s:.1f} s'}, "
-        f"{result['tracking_csv_mb']} MiB tracking_data.csv)")
+    result.update(
+        dataset=str(source),
+        cached=cached,
+        generate_s=round(generated_s, 2),
+        tracking_csv_mb=round(csv.stat().st_size / 2**20, 1),
+    )
+    say(
+        f"data set {source} ({'cached' if cached else f'generated in {generated_s:.1f} s'}, "
+        f"{result['tracking_csv_mb']} MiB tracking_data.csv)"
+    )
     return source
 
 
@@ -105,14 +140,17 @@ def measure_import(source: Path, db: Path, cache: Path, say) -> dict:
 
     dataset.warm_page_cache(source)
     out: dict = {}
-    out["duckdb_read_csv_s"], out["duckdb_read_csv_cpu_s"] = dataset.duckdb_read_csv(source / "tracking_data.csv",
-                                                                                     cache)
+    out["duckdb_read_csv_s"], out["duckdb_read_csv_cpu_s"] = dataset.duckdb_read_csv(
+        source / "tracking_data.csv", cache
+    )
     say(f"duckdb read_csv reference: {out['duckdb_read_csv_s']:.2f} s")
     out["import_s"], out["import_cpu_s"] = dataset.timed_import(source, db)
     out["import_ratio"] = out["import_s"] / out["duckdb_read_csv_s"]
     out["import_cpu_ratio"] = out["import_cpu_s"] / max(out["duckdb_read_csv_cpu_s"], 1e-9)
-    say(f"import: {out['import_s']:.2f} s ({out['import_ratio']:.2f}x the reference; "
-        f"CPU {out['import_cpu_s']:.1f} s vs {out['duckdb_read_csv_cpu_s']:.1f} s)")
+    say(
+        f"import: {out['import_s']:.2f} s ({out['import_ratio']:.2f}x the reference; "
+        f"CPU {out['import_cpu_s']:.1f} s vs {out['duckdb_read_csv_cpu_s']:.1f} s)"
+    )
     return out
 
 
@@ -134,8 +172,10 @@ def measure_server(db: Path, changes: list, args, cache: Path, say) -> dict:
             pages = {page: time_page(client, server, page, changes) for page in PAGES}
             for page, timed in pages.items():
                 times = timed["times"]
-                say(f"{page}: p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms "
-                    f"({len(times)} changes, {timed['details'][0]['requests']} requests each)")
+                say(
+                    f"{page}: p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms "
+                    f"({len(times)} changes, {timed['details'][0]['requests']} requests each)"
+                )
             if not args.no_report:  # the navbar's "Download PDF", twice in the same worker
                 out.update(http_report_times(client, say))
             if not args.no_tour:
@@ -164,8 +204,14 @@ def time_page(client, server, page: str, changes: list) -> dict:
     for filters in changes:
         measured = client.change_filters(filters)
         times.append(measured["ms"])
-        details.append({"search": search_of(filters), "ms": round(measured["ms"], 1),
-                        "requests": measured["requests"], "slowest": measured["slowest"]})
+        details.append(
+            {
+                "search": search_of(filters),
+                "ms": round(measured["ms"], 1),
+                "requests": measured["requests"],
+                "slowest": measured["slowest"],
+            }
+        )
     return {"times": times, "details": details, "server_cpu_ms": (server.cpu_s() - cpu_before) * 1000 / len(changes)}
 
 
@@ -188,11 +234,16 @@ def interaction_summary(pages: dict[str, dict]) -> dict:
     return {
         "interaction_p50_ms": percentile(everything, 50),
         "interaction_p95_ms": percentile(everything, 95),
-        "interaction_by_page": {page: {"p50_ms": percentile(timed["times"], 50),
-                                       "p95_ms": percentile(timed["times"], 95),
-                                       "max_ms": max(timed["times"]), "n": len(timed["times"]),
-                                       "server_cpu_ms_per_change": timed["server_cpu_ms"]}
-                                for page, timed in pages.items()},
+        "interaction_by_page": {
+            page: {
+                "p50_ms": percentile(timed["times"], 50),
+                "p95_ms": percentile(timed["times"], 95),
+                "max_ms": max(timed["times"]),
+                "n": len(timed["times"]),
+                "server_cpu_ms_per_change": timed["server_cpu_ms"],
+            }
+            for page, timed in pages.items()
+        },
         "interactions": {page: timed["details"] for page, timed in pages.items()},
     }
 
@@ -218,11 +269,17 @@ def compare_with_pandas(source: Path, wh, changes: list, pandas_changes: int | N
         else:  # not timed: the same totals, computed without the naive merges
             expected = baseline.totals(filters)
         mismatches += kpi_mismatches(filters, metrics.kpis(wh, filters, metrics.DEFAULT_SETTINGS), expected)
-    out.update(pandas_p50_ms=percentile(pandas_times, 50), pandas_p95_ms=percentile(pandas_times, 95),
-               pandas_cpu_p50_ms=percentile(pandas_cpu, 50), pandas_timed_changes=len(pandas_times),
-               correctness={"checked": len(changes), "mismatches": mismatches})
-    say(f"pandas: p50 {out['pandas_p50_ms']:.0f} ms, p95 {out['pandas_p95_ms']:.0f} ms; "
-        f"correctness: {len(mismatches)} mismatch(es)")
+    out.update(
+        pandas_p50_ms=percentile(pandas_times, 50),
+        pandas_p95_ms=percentile(pandas_times, 95),
+        pandas_cpu_p50_ms=percentile(pandas_cpu, 50),
+        pandas_timed_changes=len(pandas_times),
+        correctness={"checked": len(changes), "mismatches": mismatches},
+    )
+    say(
+        f"pandas: p50 {out['pandas_p50_ms']:.0f} ms, p95 {out['pandas_p95_ms']:.0f} ms; "
+        f"correctness: {len(mismatches)} mismatch(es)"
+    )
     return out
 
 
@@ -234,8 +291,11 @@ def kpi_mismatches(filters, got: dict, expected: dict) -> list[str]:
     checks = [("revenue", got["revenue"], expected["revenue"]), ("orders", got["orders"], expected["orders"])]
     if not filters.has_sale_filter:
         checks.append(("spend", got["spend"], expected["spend"]))
-    return [f"{search_of(filters) or '(no filter)'}: {name} {ours!r} != pandas {theirs!r}"
-            for name, ours, theirs in checks if not close_enough(ours, theirs)]
+    return [
+        f"{search_of(filters) or '(no filter)'}: {name} {ours!r} != pandas {theirs!r}"
+        for name, ours, theirs in checks
+        if not close_enough(ours, theirs)
+    ]
 
 
 def speedup(pandas_ms: float | None, ours_ms: float | None) -> float | None:
@@ -270,7 +330,9 @@ def http_report_times(client, say) -> dict:
         if not (isinstance(data, dict) and data.get("content")):
             return {**times, "report_http_error": f"no PDF in the response: {str(response)[:300]}"}
         times[label] = seconds
-    say(f"report through HTTP: first {times['report_http_first_s']:.2f} s, second {times['report_http_second_s']:.2f} s")
+    say(
+        f"report through HTTP: first {times['report_http_first_s']:.2f} s, second {times['report_http_second_s']:.2f} s"
+    )
     return times
 
 
@@ -280,10 +342,16 @@ def code_version() -> str | None:
 
     root = Path(__file__).resolve().parent.parent
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
-                              timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return (head + ("+modified" if dirty else "")) or None
@@ -314,7 +382,10 @@ def main(argv: list[str] | None = None) -> int:
             value = result[key]
             print(f"{key:<{width}}  {value:.3f}" if isinstance(value, float) else f"{key:<{width}}  {value}")
     if result["correctness"]["mismatches"]:
-        print("python -m bench: results differ from the pandas baseline:\n  "
-              + "\n  ".join(result["correctness"]["mismatches"][:20]), file=sys.stderr)
+        print(
+            "python -m bench: results differ from the pandas baseline:\n  "
+            + "\n  ".join(result["correctness"]["mismatches"][:20]),
+            file=sys.stderr,
+        )
         return 1
     return 0

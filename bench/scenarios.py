@@ -1,4 +1,5 @@
 """The filter changes an interaction run replays: varied, deterministic, taken from the data set."""
+
 from __future__ import annotations
 
 import datetime as dt

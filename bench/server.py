@@ -1,4 +1,5 @@
 """The real server (`hkdash --db X serve`), started in its own process group, and its memory."""
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,7 @@ def children_of(pid: int) -> list[int]:
                 stat = handle.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         if ppid == pid:
             kids.append(int(entry))
     return kids
@@ -65,17 +66,42 @@ def cpu_ticks(pid: int) -> int:
 class Server:
     """`hkdash --db DB serve --port P` on 127.0.0.1; stop() kills its whole process group."""
 
-    def __init__(self, db: Path, workers: int = 2, threads: int | None = None, log: Path | None = None,
-                 server: str = "gunicorn", env: dict | None = None):
+    def __init__(
+        self,
+        db: Path,
+        workers: int = 2,
+        threads: int | None = None,
+        log: Path | None = None,
+        server: str = "gunicorn",
+        env: dict | None = None,
+    ):
         self.port = free_port()
         self.log_path = Path(log) if log else None
         self.log = open(log, "wb") if log else subprocess.DEVNULL
         env = dict(os.environ, HKDASH_DB=str(db), PYTHONUNBUFFERED="1", **(env or {}))
         threads = threads or (4 if server == "gunicorn" else 16)
         self.process = subprocess.Popen(
-            hkdash_command() + ["--db", str(db), "serve", "--host", HOST, "--port", str(self.port),
-                                "--server", server, "--workers", str(workers), "--threads", str(threads)],
-            cwd=PROJECT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            hkdash_command()
+            + [
+                "--db",
+                str(db),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--server",
+                server,
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
+            cwd=PROJECT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.workers = workers if server == "gunicorn" else 0  # waitress: one process, no workers
         self.peak_rss_mb = 0.0

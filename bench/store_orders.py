@@ -13,6 +13,7 @@ start from the page cache), then times
 
 Target (issue 17): import ≤ 2 × the reference at 10M line-item rows. Results: docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,9 @@ def run(orders: int, seed: int, cache: Path) -> dict:
     result["import_ratio"] = round(result["import_s"] / result["duckdb_read_csv_s"], 2)
     result["import_cpu_ratio"] = round(result["import_cpu_s"] / max(result["duckdb_read_csv_cpu_s"], 1e-9), 2)
     info = json.loads(Warehouse(db).scalar("SELECT value FROM dataset_info WHERE key = 'store_orders'"))
-    result.update(line_items=info["line_items"], attributed_orders=info["attributed_orders"],
-                  load_avg_end=list(os.getloadavg()))
+    result.update(
+        line_items=info["line_items"], attributed_orders=info["attributed_orders"], load_avg_end=list(os.getloadavg())
+    )
     for key in ("duckdb_read_csv_s", "duckdb_read_csv_cpu_s", "import_s", "import_cpu_s"):
         result[key] = round(result[key], 2)
     return result
@@ -78,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"{result['line_items']:,} line items ({result['export_mb']} MiB): import {result['import_s']} s, "
-              f"DuckDB read_csv {result['duckdb_read_csv_s']} s, ratio {result['import_ratio']} "
-              f"(CPU {result['import_cpu_ratio']})")
+        print(
+            f"{result['line_items']:,} line items ({result['export_mb']} MiB): import {result['import_s']} s, "
+            f"DuckDB read_csv {result['duckdb_read_csv_s']} s, ratio {result['import_ratio']} "
+            f"(CPU {result['import_cpu_ratio']})"
+        )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 `callbacks.register_all()` imports every module once (app.py calls it after the Dash app exists).
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """/admin: the audit log and the user list (auth.roles: admins only, refused on the server otherwise)."""
+
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -13,9 +14,17 @@ AUDIT_SHOWN = 200
 def _table(header: list[str], rows: list[list], table_id: str):
     if not rows:
         return html.P("Nothing yet.", className="mb-0", id=table_id)
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
-                      html.Tbody([html.Tr([html.Td(str(cell)) for cell in row]) for row in rows])],
-                     size="sm", hover=True, responsive=True, className="mb-0 small", id=table_id)
+    return dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in header])),
+            html.Tbody([html.Tr([html.Td(str(cell)) for cell in row]) for row in rows]),
+        ],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="mb-0 small",
+        id=table_id,
+    )
 
 
 @callback(Output("admin-audit", "children"), Output("admin-users", "children"), Input(URL, "pathname"))
@@ -23,10 +32,14 @@ def admin_tables(_pathname):
     from auth import store
 
     entries = store.audit_entries(AUDIT_SHOWN)
-    audit = _table(["When", "User", "Action", "Detail", "From"],
-                   [[fmt.timestamp(e.at), e.user, e.action, e.detail, e.address] for e in entries],
-                   "admin-audit-table")
-    users = _table(["User", "Role", "Created"],
-                   [[u.name, u.role, fmt.timestamp(u.created_at)] for u in store.list_users()],
-                   "admin-users-table")
+    audit = _table(
+        ["When", "User", "Action", "Detail", "From"],
+        [[fmt.timestamp(e.at), e.user, e.action, e.detail, e.address] for e in entries],
+        "admin-audit-table",
+    )
+    users = _table(
+        ["User", "Role", "Created"],
+        [[u.name, u.role, fmt.timestamp(u.created_at)] for u in store.list_users()],
+        "admin-users-table",
+    )
     return audit, users

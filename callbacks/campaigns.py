@@ -1,4 +1,5 @@
 """Campaigns page: comparison charts and table, campaign trend."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -25,16 +26,33 @@ def campaign_kpis(frame: pd.DataFrame) -> list:
     unattributed = frame.loc[frame["campaign"] == "Unattributed", "revenue"].sum()
     total = frame["revenue"].sum()
     return [
-        kpi_card("camp-count", "Campaigns", fmt.count(len(attributed)),
-                 "Campaigns with sales or cost in the selection (Unattributed not counted)"),
-        kpi_card("camp-best", "Best campaign ROAS", fmt.ratio(best["roas"] if best is not None else None),
-                 "Highest revenue ÷ spend among the campaigns", sub=str(best["campaign"]) if best is not None else "—"),
-        kpi_card("camp-top", "Top campaign revenue",
-                 fmt.inr_compact(attributed["revenue"].max() if not attributed.empty else None),
-                 "Revenue of the campaign with most revenue",
-                 sub=str(attributed.iloc[0]["campaign"]) if not attributed.empty else "—"),
-        kpi_card("camp-unattributed", "Unattributed revenue", fmt.share(fmt.clean(unattributed / total) if total else None),
-                 "Share of revenue whose sales name no campaign", sub=fmt.inr_compact(unattributed)),
+        kpi_card(
+            "camp-count",
+            "Campaigns",
+            fmt.count(len(attributed)),
+            "Campaigns with sales or cost in the selection (Unattributed not counted)",
+        ),
+        kpi_card(
+            "camp-best",
+            "Best campaign ROAS",
+            fmt.ratio(best["roas"] if best is not None else None),
+            "Highest revenue ÷ spend among the campaigns",
+            sub=str(best["campaign"]) if best is not None else "—",
+        ),
+        kpi_card(
+            "camp-top",
+            "Top campaign revenue",
+            fmt.inr_compact(attributed["revenue"].max() if not attributed.empty else None),
+            "Revenue of the campaign with most revenue",
+            sub=str(attributed.iloc[0]["campaign"]) if not attributed.empty else "—",
+        ),
+        kpi_card(
+            "camp-unattributed",
+            "Unattributed revenue",
+            fmt.share(fmt.clean(unattributed / total) if total else None),
+            "Share of revenue whose sales name no campaign",
+            sub=fmt.inr_compact(unattributed),
+        ),
     ]
 
 
@@ -59,9 +77,14 @@ def campaign_overview(search, pathname):
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_campaigns(common.no_data_state(pathname=pathname))
     top = frame.head(15)
-    return (figures.campaign_comparison(frame, n=12, height=400),
-            figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
-            records(frame), campaign_kpis(frame), None, common.SHOW)
+    return (
+        figures.campaign_comparison(frame, n=12, height=400),
+        figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
+        records(frame),
+        campaign_kpis(frame),
+        None,
+        common.SHOW,
+    )
 
 
 @callback(

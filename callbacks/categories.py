@@ -1,4 +1,5 @@
 """Categories page: ROAS heatmap, follower distribution, return by audience, best combinations."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -19,10 +20,13 @@ def best_combinations(frame: pd.DataFrame) -> pd.DataFrame:
     """Best ROAS first; undefined ROAS (no spend) last; ties by revenue, then by name."""
     if frame is None or frame.empty:
         return frame
-    ordered = frame.assign(_undefined=frame["roas"].isna(),
-                           _roas=pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0))
-    ordered = ordered.sort_values(["_undefined", "_roas", "revenue", "category", "platform", "tier"],
-                                  ascending=[True, False, False, True, True, True])
+    ordered = frame.assign(
+        _undefined=frame["roas"].isna(), _roas=pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0)
+    )
+    ordered = ordered.sort_values(
+        ["_undefined", "_roas", "revenue", "category", "platform", "tier"],
+        ascending=[True, False, False, True, True, True],
+    )
     return ordered.drop(columns=["_undefined", "_roas"]).reset_index(drop=True)
 
 
@@ -72,5 +76,6 @@ def category_dimension(search, dimension, metric):
     metric = metric if metric in BREAKDOWN_COLUMNS and metric in catalogue.CATALOGUE else "roas"
     if dimension == "tier" and frame is not None and not frame.empty:  # tiers in size order, Nano on top
         frame = frame.sort_values("tier", key=lambda tiers: tiers.map(figures.tier_key), ascending=False)
-    return figures.dimension_bar(frame, dimension, metric, height=320, reference=1.0 if metric == "roas" else None,
-                                 sort=dimension != "tier")
+    return figures.dimension_bar(
+        frame, dimension, metric, height=320, reference=1.0 if metric == "roas" else None, sort=dimension != "tier"
+    )

@@ -5,6 +5,7 @@ metrics with `warehouse()` and `settings()`, and turn "no data set imported" (or
 an older version of hkdash) into the empty state with `@when_no_data_set(...)` or `load(...)`.
 Any other error propagates: Dash answers the request with an error and the server logs it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -82,6 +83,7 @@ def when_no_data_set(fallback: Callable[[WarehouseMissing], Any]):
         @common.when_no_data_set(lambda error: figures.empty_figure())
         def overview_trend(search): ...
     """
+
     def decorate(function):
         @functools.wraps(function)
         def answer(*args, **kwargs):
@@ -89,14 +91,16 @@ def when_no_data_set(fallback: Callable[[WarehouseMissing], Any]):
                 return function(*args, **kwargs)
             except WarehouseMissing as error:
                 return fallback(error)
+
         return answer
+
     return decorate
 
 
 def load(function, *args, **kwargs):
     """Call a metrics function with the warehouse; None when there is no usable data set.
 
-        frame = common.load(metrics.breakdown, "platform", filters)
+    frame = common.load(metrics.breakdown, "platform", filters)
     """
     try:
         return function(warehouse(), *args, **kwargs)
@@ -120,7 +124,6 @@ def no_data_state(error: Exception | None = None, pathname: str | None = None):
             icon="bi-database",
         )
     return empty_state(reset_href=pathname or "/")
-
 
 
 def has_activity(k: dict) -> bool:

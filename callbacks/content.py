@@ -1,4 +1,5 @@
 """Content page: engagement KPIs, engagement by platform, native post metrics, top posts."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -34,11 +35,15 @@ def native_rows(posts: pd.DataFrame) -> list[dict]:
         row = {"platform": "Unknown" if pd.isna(platform) else str(platform), "posts": int(len(group))}
         for column in NATIVE:
             row[column] = _sum(group[column]) if column in group.columns else None
-        both = group[pd.to_numeric(group["views"], errors="coerce").notna()
-                     & pd.to_numeric(group["impressions"], errors="coerce").notna()]
+        both = group[
+            pd.to_numeric(group["views"], errors="coerce").notna()
+            & pd.to_numeric(group["impressions"], errors="coerce").notna()
+        ]
         row["view_rate_pct"] = metrics.ratio(_sum(both["views"]), _sum(both["impressions"]), 100)
-        saved = group[pd.to_numeric(group["saves"], errors="coerce").notna()
-                      & pd.to_numeric(group["reach"], errors="coerce").notna()]
+        saved = group[
+            pd.to_numeric(group["saves"], errors="coerce").notna()
+            & pd.to_numeric(group["reach"], errors="coerce").notna()
+        ]
         row["save_rate_pct"] = metrics.ratio(_sum(saved["saves"]), _sum(saved["reach"]), 100)
         rows.append(row)
     return rows
@@ -85,23 +90,53 @@ def content_kpis(k: dict, views, settings) -> list:
     basis = BASIS_LABEL.get(k.get("engagement_basis") or settings.engagement_basis, "reach")
     cpm_on_reach = k.get("cpm_basis") == "reach"
     return [
-        kpi_card("cnt-posts", "Posts", fmt.count(k.get("posts")), "Sponsored posts of the selected influencers "
-                 "in the selection's dates and brands", sub=f"{fmt.count(k.get('influencers'))} influencers"),
-        kpi_card("cnt-engagements", "Engagements", fmt.count_compact(k.get("engagements")),
-                 "Engagements = likes + comments + shares + saves (the columns present)",
-                 sub=fmt.count(k.get("engagements"))),
-        kpi_card("cnt-er", "Engagement rate", fmt.pct(k.get("engagement_rate_pct"), 2),
-                 f"Engagement rate = engagements ÷ {basis} × 100, pooled over posts that report {basis}",
-                 sub=f"Reach {fmt.count_compact(k.get('reach'))}"),
-        kpi_card("cnt-cpe", "CPE", fmt.inr(k.get("cpe"), 2), "Cost per engagement = spend ÷ engagements",
-                 sub=f"Spend {fmt.inr_compact(k.get('spend'))}"),
-        kpi_card("cnt-cpm", "CPM", fmt.inr(k.get("cpm"), 2),
-                 "CPM = spend ÷ impressions × 1000; spend ÷ reach × 1000 where impressions are missing",
-                 sub=("Per 1,000 reach (no impressions in the data)" if cpm_on_reach
-                      else f"Impressions {fmt.count_compact(k.get('impressions'))}"),
-                 badge="uses reach" if cpm_on_reach else None),
-        kpi_card("cnt-views", "Views", fmt.count_compact(views), "Σ video views reported (YouTube analytics)",
-                 sub="Video posts" if views is not None else "Not reported in this data set"),
+        kpi_card(
+            "cnt-posts",
+            "Posts",
+            fmt.count(k.get("posts")),
+            "Sponsored posts of the selected influencers in the selection's dates and brands",
+            sub=f"{fmt.count(k.get('influencers'))} influencers",
+        ),
+        kpi_card(
+            "cnt-engagements",
+            "Engagements",
+            fmt.count_compact(k.get("engagements")),
+            "Engagements = likes + comments + shares + saves (the columns present)",
+            sub=fmt.count(k.get("engagements")),
+        ),
+        kpi_card(
+            "cnt-er",
+            "Engagement rate",
+            fmt.pct(k.get("engagement_rate_pct"), 2),
+            f"Engagement rate = engagements ÷ {basis} × 100, pooled over posts that report {basis}",
+            sub=f"Reach {fmt.count_compact(k.get('reach'))}",
+        ),
+        kpi_card(
+            "cnt-cpe",
+            "CPE",
+            fmt.inr(k.get("cpe"), 2),
+            "Cost per engagement = spend ÷ engagements",
+            sub=f"Spend {fmt.inr_compact(k.get('spend'))}",
+        ),
+        kpi_card(
+            "cnt-cpm",
+            "CPM",
+            fmt.inr(k.get("cpm"), 2),
+            "CPM = spend ÷ impressions × 1000; spend ÷ reach × 1000 where impressions are missing",
+            sub=(
+                "Per 1,000 reach (no impressions in the data)"
+                if cpm_on_reach
+                else f"Impressions {fmt.count_compact(k.get('impressions'))}"
+            ),
+            badge="uses reach" if cpm_on_reach else None,
+        ),
+        kpi_card(
+            "cnt-views",
+            "Views",
+            fmt.count_compact(views),
+            "Σ video views reported (YouTube analytics)",
+            sub="Video posts" if views is not None else "Not reported in this data set",
+        ),
     ]
 
 
@@ -123,9 +158,16 @@ def content_page(search, pathname):
     wh = common.warehouse()
     k = metrics.kpis(wh, filters, settings)
     if not common.has_activity(k) or not k.get("posts"):
-        hint = common.no_data_state(pathname=pathname) if not common.has_activity(k) else empty_state(
-            "No posts for these filters", "The selection has sales or spend but no sponsored posts.",
-            icon="bi-camera-video-off", reset_href=pathname or "/")
+        hint = (
+            common.no_data_state(pathname=pathname)
+            if not common.has_activity(k)
+            else empty_state(
+                "No posts for these filters",
+                "The selection has sales or spend but no sponsored posts.",
+                icon="bi-camera-video-off",
+                reset_href=pathname or "/",
+            )
+        )
         return [], hint, common.HIDE, None, [], [], []
     by_platform = metrics.engagement_by_platform(wh, filters, settings)
     posts = metrics.engagement_by_post(wh, filters, settings)
@@ -133,13 +175,31 @@ def content_page(search, pathname):
     rows, total = post_rows(posts)
     notes = []
     if total > len(rows):
-        notes.append(notice(f"Top posts shows the {fmt.count(len(rows))} posts with most engagements of "
-                            f"{fmt.count(total)} in the selection.", color="info", icon="bi-info-circle"))
+        notes.append(
+            notice(
+                f"Top posts shows the {fmt.count(len(rows))} posts with most engagements of "
+                f"{fmt.count(total)} in the selection.",
+                color="info",
+                icon="bi-info-circle",
+            )
+        )
     if k.get("cpm_basis") == "reach":
-        notes.append(notice("The posts in this selection report no impressions: CPM is per 1,000 reach.",
-                            color="info", icon="bi-info-circle"))
-    return (kpi_row(content_kpis(k, views, settings)), None, common.SHOW, notes or None,
-            platform_rows(by_platform), native_rows(posts), rows)
+        notes.append(
+            notice(
+                "The posts in this selection report no impressions: CPM is per 1,000 reach.",
+                color="info",
+                icon="bi-info-circle",
+            )
+        )
+    return (
+        kpi_row(content_kpis(k, views, settings)),
+        None,
+        common.SHOW,
+        notes or None,
+        platform_rows(by_platform),
+        native_rows(posts),
+        rows,
+    )
 
 
 @callback(Output(ids.PLATFORM_CHART, "figure"), Input(URL, "search"), Input(ids.METRIC, "value"))

@@ -3,6 +3,7 @@
 The files themselves are handled by the data layer (warehouse/uploads.py): these callbacks hand it
 what dcc.Upload sent, keep only the upload's token in a dcc.Store, and show what it reports.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,56 +37,89 @@ SAMPLE_SEED = 42
 
 # --- validation / import reports ------------------------------------------------------------------
 
+
 def _skipped_notice(skipped):
     if not skipped:
         return None
-    return notice([f"Not used ({len(skipped)}): ",
-                   html.Ul([html.Li(f"{name}: {reason}") for name, reason in skipped[:MAX_SHOWN]],
-                           className="mb-0 mt-1 small")], color="secondary", icon="bi-file-earmark-x")
+    return notice(
+        [
+            f"Not used ({len(skipped)}): ",
+            html.Ul(
+                [html.Li(f"{name}: {reason}") for name, reason in skipped[:MAX_SHOWN]], className="mb-0 mt-1 small"
+            ),
+        ],
+        color="secondary",
+        icon="bi-file-earmark-x",
+    )
 
 
 def _warnings_block(warnings, total: int):
     if not total:
         return None
-    return html.Div([
-        html.H3(f"{fmt.count(total)} warning{'s' if total != 1 else ''} (the import goes ahead)",
-                className="h6 mt-3"),
-        problems_table(warnings, total, kind="warning", table_id=ids.WARNINGS_TABLE),
-    ])
+    return html.Div(
+        [
+            html.H3(
+                f"{fmt.count(total)} warning{'s' if total != 1 else ''} (the import goes ahead)", className="h6 mt-3"
+            ),
+            problems_table(warnings, total, kind="warning", table_id=ids.WARNINGS_TABLE),
+        ]
+    )
 
 
 def report_children(upload: uploads.Upload, report, failure) -> list:
     """What an upload gave: skipped files, then the errors (nothing can be imported) or the files and warnings."""
     children = [_skipped_notice(upload.skipped)]
     if not upload.saved:
-        children.append(notice("No data file arrived: upload the .csv or .parquet files (or a .zip of them).",
-                               color="danger", icon="bi-x-octagon"))
+        children.append(
+            notice(
+                "No data file arrived: upload the .csv or .parquet files (or a .zip of them).",
+                color="danger",
+                icon="bi-x-octagon",
+            )
+        )
         return children
     if failure is not None:
         children += [
-            dbc.Alert([
-                html.I(className="bi bi-x-octagon me-2", **{"aria-hidden": "true"}),
-                html.Strong(f"{fmt.count(failure.total)} error{'s' if failure.total != 1 else ''}: "),
-                "this data set cannot be imported. Nothing was changed; the current data set stays loaded. "
-                "Fix the rows below and upload again.",
-            ], color="danger", className="py-2", id=ids.REPORT_STATUS),
+            dbc.Alert(
+                [
+                    html.I(className="bi bi-x-octagon me-2", **{"aria-hidden": "true"}),
+                    html.Strong(f"{fmt.count(failure.total)} error{'s' if failure.total != 1 else ''}: "),
+                    "this data set cannot be imported. Nothing was changed; the current data set stays loaded. "
+                    "Fix the rows below and upload again.",
+                ],
+                color="danger",
+                className="py-2",
+                id=ids.REPORT_STATUS,
+            ),
             problems_table(failure.errors, failure.total, kind="error", table_id=ids.ERRORS_TABLE),
             _warnings_block(failure.warnings, len(failure.warnings)),
         ]
         return children
-    unused = [html.P(f"Not used: {', '.join(report.unused_files)}", className="small text-body-secondary mb-1")
-              ] if report.unused_files else []
-    ignored = [html.P(f"{name}: columns not used: {', '.join(cols)}", className="small text-body-secondary mb-1")
-               for name, cols in report.ignored_columns.items() if cols]
+    unused = (
+        [html.P(f"Not used: {', '.join(report.unused_files)}", className="small text-body-secondary mb-1")]
+        if report.unused_files
+        else []
+    )
+    ignored = [
+        html.P(f"{name}: columns not used: {', '.join(cols)}", className="small text-body-secondary mb-1")
+        for name, cols in report.ignored_columns.items()
+        if cols
+    ]
     children += [
-        dbc.Alert([
-            html.I(className="bi bi-check-circle me-2", **{"aria-hidden": "true"}),
-            html.Strong("Valid. "),
-            "Nothing has changed yet: press Import to replace the current data set with this one.",
-        ], color="success", className="py-2", id=ids.REPORT_STATUS),
+        dbc.Alert(
+            [
+                html.I(className="bi bi-check-circle me-2", **{"aria-hidden": "true"}),
+                html.Strong("Valid. "),
+                "Nothing has changed yet: press Import to replace the current data set with this one.",
+            ],
+            color="success",
+            className="py-2",
+            id=ids.REPORT_STATUS,
+        ),
         files_table(report.files, report.rows, table_id=ids.FILES_TABLE),
         store_orders_summary(report.store_orders, table_id="data-store-orders"),
-        *unused, *ignored,
+        *unused,
+        *ignored,
         _warnings_block(report.warnings, report.warning_count),
     ]
     return children
@@ -94,27 +128,45 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
 def import_success(report, name: str, info: dict | None) -> dbc.Alert:
     """The green alert after an import: the data set's counts and a link to the overview."""
     info = info or {}
-    counts = ", ".join(f"{fmt.count(info.get(key))} {label}" for key, label in (
-        ("influencers", "influencers"), ("posts", "posts"), ("sales_rows", "sales rows"), ("payouts", "payout rows"))
-        if info.get(key) is not None)
-    return dbc.Alert([
-        html.I(className="bi bi-check-circle-fill me-2", **{"aria-hidden": "true"}),
-        html.Strong(f"Imported “{name}”. "),
-        f"{counts}. " if counts else "",
-        f"{fmt.count(report.warning_count)} warnings. " if report.warning_count else "",
-        "Every page now shows this data set: ",
-        html.A("open the overview", href="/", className="alert-link"),
-        " (reloads the filters).",
-    ], color="success", id=ids.IMPORT_STATUS)
+    counts = ", ".join(
+        f"{fmt.count(info.get(key))} {label}"
+        for key, label in (
+            ("influencers", "influencers"),
+            ("posts", "posts"),
+            ("sales_rows", "sales rows"),
+            ("payouts", "payout rows"),
+        )
+        if info.get(key) is not None
+    )
+    return dbc.Alert(
+        [
+            html.I(className="bi bi-check-circle-fill me-2", **{"aria-hidden": "true"}),
+            html.Strong(f"Imported “{name}”. "),
+            f"{counts}. " if counts else "",
+            f"{fmt.count(report.warning_count)} warnings. " if report.warning_count else "",
+            "Every page now shows this data set: ",
+            html.A("open the overview", href="/", className="alert-link"),
+            " (reloads the filters).",
+        ],
+        color="success",
+        id=ids.IMPORT_STATUS,
+    )
 
 
 def import_failure(message: str, failure=None) -> html.Div:
     """The red alert of an import that did not happen, with its errors when there are any."""
-    return html.Div([
-        dbc.Alert([html.I(className="bi bi-x-octagon me-2", **{"aria-hidden": "true"}), message],
-                  color="danger", id=ids.IMPORT_STATUS),
-        problems_table(failure.errors, failure.total, table_id=ids.IMPORT_ERRORS_TABLE) if failure is not None else None,
-    ])
+    return html.Div(
+        [
+            dbc.Alert(
+                [html.I(className="bi bi-x-octagon me-2", **{"aria-hidden": "true"}), message],
+                color="danger",
+                id=ids.IMPORT_STATUS,
+            ),
+            problems_table(failure.errors, failure.total, table_id=ids.IMPORT_ERRORS_TABLE)
+            if failure is not None
+            else None,
+        ]
+    )
 
 
 def run_import(store, name_text, append: bool = False) -> tuple:
@@ -137,19 +189,26 @@ def run_import(store, name_text, append: bool = False) -> tuple:
         return import_failure("This upload is already being imported."), no_update
     except ImportFailed as failure:
         auth.record(f"{action}_refused", f"upload {files}: {failure.total} error(s)")
-        return import_failure(f"{fmt.count(failure.total)} errors: nothing was imported; the current data set is "
-                              "unchanged.", failure), no_update
+        return import_failure(
+            f"{fmt.count(failure.total)} errors: nothing was imported; the current data set is unchanged.", failure
+        ), no_update
     except Exception as error:  # noqa: BLE001 - disk full, permissions…: the swap never happened; say so, log it
         log.exception("import of an uploaded data set failed")
-        return import_failure(f"The import failed ({type(error).__name__}): the current data set is unchanged."), no_update
+        return import_failure(
+            f"The import failed ({type(error).__name__}): the current data set is unchanged."
+        ), no_update
     auth.record(action, f"upload {files}")
     info = _info_after_import()
-    return import_success(report, name or str((info or {}).get("name") or ""), info), dt.datetime.now(dt.UTC).isoformat()
+    return import_success(report, name or str((info or {}).get("name") or ""), info), dt.datetime.now(
+        dt.UTC
+    ).isoformat()
 
 
 def _nothing_to_import() -> html.Div:
-    return import_failure("Nothing to import: upload a valid data set first (uploads expire after "
-                          f"{uploads.UPLOAD_TTL_SECONDS // 3600} hours).")
+    return import_failure(
+        "Nothing to import: upload a valid data set first (uploads expire after "
+        f"{uploads.UPLOAD_TTL_SECONDS // 3600} hours)."
+    )
 
 
 @common.when_no_data_set(lambda error: None)
@@ -197,18 +256,30 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     from warehouse import default_db_path
 
     try:
-        upload, report, failure = uploads.accept_upload(contents, filenames, (store or {}).get("token"),
-                                                        append_to=default_db_path() if append else None)
+        upload, report, failure = uploads.accept_upload(
+            contents, filenames, (store or {}).get("token"), append_to=default_db_path() if append else None
+        )
     except limits.UploadFolderUnsafe as error:
         log.error("uploads refused: %s", error)
-        return (notice("Uploads are switched off on this server until its upload folder is fixed (see the server "
-                       "log).", color="danger", icon="bi-x-octagon"), None, True, None, no_update, None)
+        return (
+            notice(
+                "Uploads are switched off on this server until its upload folder is fixed (see the server log).",
+                color="danger",
+                icon="bi-x-octagon",
+            ),
+            None,
+            True,
+            None,
+            no_update,
+            None,
+        )
     valid = report is not None
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
     return report_children(upload, report, failure), new_store, not valid, None, no_update, None
 
 
 # --- current data set -------------------------------------------------------------------------------
+
 
 def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
     if not imported_at:
@@ -228,15 +299,26 @@ def _age(imported_at: str | None, now: dt.datetime | None = None) -> str | None:
 
 def outdated_children() -> list:
     """The "current data set" card when the warehouse was built by another version of hkdash."""
-    return [html.P("The current data set was imported by another version of hkdash: import it again (upload it "
-                   "below, or `hkdash import DIR`).", className="mb-0", id=ids.INFO_EMPTY)]
+    return [
+        html.P(
+            "The current data set was imported by another version of hkdash: import it again (upload it "
+            "below, or `hkdash import DIR`).",
+            className="mb-0",
+            id=ids.INFO_EMPTY,
+        )
+    ]
 
 
 def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     """The "current data set" card: name, warnings, when imported, what it holds, where from."""
     if not info:
-        return [html.P("No data set imported yet: upload one below, or download the sample data set and "
-                       "import it.", className="mb-0", id=ids.INFO_EMPTY)]
+        return [
+            html.P(
+                "No data set imported yet: upload one below, or download the sample data set and import it.",
+                className="mb-0",
+                id=ids.INFO_EMPTY,
+            )
+        ]
     imported = str(info.get("imported_at") or "")
     when = fmt.timestamp(imported)
     age = _age(imported, now)
@@ -251,44 +333,68 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),
         ("Payout rows", fmt.count(info.get("payouts"))),
-        ("New customers", "from buyer ids (user_id)" if info.get("has_user_ids")
-         else "estimated from orders (no user_id in the sales)"),
+        (
+            "New customers",
+            "from buyer ids (user_id)"
+            if info.get("has_user_ids")
+            else "estimated from orders (no user_id in the sales)",
+        ),
     ]
     if info.get("store_orders"):
         store = info["store_orders"]
-        items.append(("Sales from store orders", f"{fmt.count(store['attributed_orders'])} of "
-                      f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
-                      "revenue without shipping and taxes, net of refunds"))
+        items.append(
+            (
+                "Sales from store orders",
+                f"{fmt.count(store['attributed_orders'])} of "
+                f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
+                "revenue without shipping and taxes, net of refunds",
+            )
+        )
     details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
     children = [
-        html.Div([html.Strong(str(info.get("name") or "data set"), id=ids.INFO_NAME, className="fs-5 me-2"),
-                  dbc.Badge(f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings",
-                            color="warning" if warnings else "success",
-                            text_color="dark" if warnings else None, className="align-middle")],
-                 className="mb-2"),
+        html.Div(
+            [
+                html.Strong(str(info.get("name") or "data set"), id=ids.INFO_NAME, className="fs-5 me-2"),
+                dbc.Badge(
+                    f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings",
+                    color="warning" if warnings else "success",
+                    text_color="dark" if warnings else None,
+                    className="align-middle",
+                ),
+            ],
+            className="mb-2",
+        ),
         stat_list(items),
         html.Ul(details, className="small text-body-secondary mb-0 mt-2 list-unstyled"),
     ]
     if lines:
-        children.append(html.Details([
-            html.Summary(f"Import warnings ({fmt.count(warnings)})"),
-            html.Ul([html.Li(line) for line in lines[:MAX_SHOWN]], className="small mb-0"),
-            html.P(f"… and {fmt.count(warnings - len(lines[:MAX_SHOWN]))} more.", className="small mb-0")
-            if warnings > len(lines[:MAX_SHOWN]) else None,
-        ], className="mt-2"))
+        children.append(
+            html.Details(
+                [
+                    html.Summary(f"Import warnings ({fmt.count(warnings)})"),
+                    html.Ul([html.Li(line) for line in lines[:MAX_SHOWN]], className="small mb-0"),
+                    html.P(f"… and {fmt.count(warnings - len(lines[:MAX_SHOWN]))} more.", className="small mb-0")
+                    if warnings > len(lines[:MAX_SHOWN])
+                    else None,
+                ],
+                className="mt-2",
+            )
+        )
     return children
 
 
-@callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"),
-          Input(RESTORED_ID, "data"))
-@common.when_no_data_set(lambda error: outdated_children() if isinstance(error, WarehouseOutdated) else info_children(None))
+@callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"), Input(RESTORED_ID, "data"))
+@common.when_no_data_set(
+    lambda error: outdated_children() if isinstance(error, WarehouseOutdated) else info_children(None)
+)
 def dataset_info_card(_pathname, _imported, _restored=None):
     return info_children(metrics.dataset_info(common.warehouse()))
 
 
 # --- sample data set ------------------------------------------------------------------------------
+
 
 def sample_zip(orders: int = SAMPLE_ORDERS, seed: int = SAMPLE_SEED) -> bytes:
     """The sample data set (warehouse.sample) as a .zip of its CSV files, built in a temporary folder."""
@@ -312,5 +418,9 @@ def sample_zip(orders: int = SAMPLE_ORDERS, seed: int = SAMPLE_SEED) -> bytes:
 def download_sample(n_clicks):
     if not n_clicks:
         return no_update
-    return {"content": base64.b64encode(sample_zip()).decode("ascii"), "base64": True,
-            "filename": f"hkdash-sample-{SAMPLE_ORDERS}-orders.zip", "type": "application/zip"}
+    return {
+        "content": base64.b64encode(sample_zip()).decode("ascii"),
+        "base64": True,
+        "filename": f"hkdash-sample-{SAMPLE_ORDERS}-orders.zip",
+        "type": "application/zip",
+    }

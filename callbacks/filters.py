@@ -7,6 +7,7 @@ controls both as inputs and outputs (Dash allows that circle inside one callback
 - a control changed: write the URL (pushes a history entry, so back/forward work);
 - reset: clear the URL and the controls.
 """
+
 from __future__ import annotations
 
 import dash
@@ -59,27 +60,49 @@ def sync(trigger, search, values: list, start, end) -> tuple:
     """
     skip = (no_update,) * N
     if trigger == ids.FILTER_RESET:
-        return ("" if search not in (None, "", "?") else no_update, *([[]] * N), *skip, None, None,
-                no_update, no_update, None)
+        return (
+            "" if search not in (None, "", "?") else no_update,
+            *([[]] * N),
+            *skip,
+            None,
+            None,
+            no_update,
+            no_update,
+            None,
+        )
     if trigger in (None, ids.URL):
         filters = common.filters_from_search(search)
         error = common.filter_error(search)
         options, first, last = load_options(filters)
-        return (no_update, *[list(getattr(filters, f)) for f in FIELDS], *options,
-                filters.start.isoformat() if filters.start else None,
-                filters.end.isoformat() if filters.end else None,
-                first, last,
-                notice(f"Ignored an invalid date in the link: {error}") if error else None)
+        return (
+            no_update,
+            *[list(getattr(filters, f)) for f in FIELDS],
+            *options,
+            filters.start.isoformat() if filters.start else None,
+            filters.end.isoformat() if filters.end else None,
+            first,
+            last,
+            notice(f"Ignored an invalid date in the link: {error}") if error else None,
+        )
     # A control changed: the URL follows.
     try:
-        filters = Filters(**{f: tuple(v or ()) for f, v in zip(FIELDS, values)}, start=_date_text(start),
-                          end=_date_text(end))
+        filters = Filters(
+            **{f: tuple(v or ()) for f, v in zip(FIELDS, values)}, start=_date_text(start), end=_date_text(end)
+        )
     except FilterError as error:
         return (no_update, *skip, *skip, no_update, no_update, no_update, no_update, notice(str(error)))
     new_search = common.search_of(filters)
     current = "" if search in (None, "?") else search
-    return (new_search if new_search != current else no_update,
-            *skip, *skip, no_update, no_update, no_update, no_update, None)
+    return (
+        new_search if new_search != current else no_update,
+        *skip,
+        *skip,
+        no_update,
+        no_update,
+        no_update,
+        no_update,
+        None,
+    )
 
 
 @callback(
@@ -99,7 +122,7 @@ def sync(trigger, search, values: list, start, end) -> tuple:
 )
 def sync_filters(search, *args):
     # The reset button's clicks are not needed: it acts through ctx.triggered_id.
-    values, (start, end) = list(args[:N]), args[N:N + 2]
+    values, (start, end) = list(args[:N]), args[N : N + 2]
     trigger = ctx.triggered_id or None  # None: the initial call
     if trigger is not None and any(t.startswith(f"{ids.URL}.") for t in ctx.triggered_prop_ids):
         trigger = ids.URL
@@ -182,8 +205,12 @@ def dataset_line(info: dict | None) -> str:
 
 @callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"))
 @common.when_no_data_set(
-    lambda error: "Data set to import again (another hkdash version)" if isinstance(error, WarehouseOutdated)
-    else dataset_line(None))
+    lambda error: (
+        "Data set to import again (another hkdash version)"
+        if isinstance(error, WarehouseOutdated)
+        else dataset_line(None)
+    )
+)
 def dataset_info(_pathname):
     return dataset_line(metrics.dataset_info(common.warehouse()))
 
@@ -203,4 +230,3 @@ clientside_callback(
     State(ids.FILTER_COLLAPSE, "is_open"),
     prevent_initial_call=True,
 )
-

@@ -1,5 +1,6 @@
 """/data's previous data sets: list them, restore one (admins only: auth.roles declares data-history
 and data-restore, so the server refuses anyone else before this code runs)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,11 +33,14 @@ def restore(dataset_id: str) -> tuple:
         return _status(f"Not restored: {error}. The current data set is unchanged.", "danger"), no_update
     except Exception as error:  # disk full, permissions…: the swap never happened
         log.exception("restore failed")
-        return _status(f"The restore failed ({type(error).__name__}): the current data set is unchanged.",
-                       "danger"), no_update
+        return _status(
+            f"The restore failed ({type(error).__name__}): the current data set is unchanged.", "danger"
+        ), no_update
     auth.record("restore", f"{dataset_id} ({restored.get('name')})")
-    return (_status(f"Restored “{restored.get('name')}”: every page now shows it.", "success"),
-            dt.datetime.now(dt.UTC).isoformat())
+    return (
+        _status(f"Restored “{restored.get('name')}”: every page now shows it.", "success"),
+        dt.datetime.now(dt.UTC).isoformat(),
+    )
 
 
 @callback(

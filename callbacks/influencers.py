@@ -1,4 +1,5 @@
 """Influencers page: ranking rows (all / top / poor), quick search, the influencer detail panel."""
+
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -46,14 +47,30 @@ def ranking_summary(frame: pd.DataFrame, settings) -> list:
     best = frame.iloc[0] if total else None
     best_roas = fmt.clean(best["roas"]) if best is not None else None
     return [
-        kpi_card("inf-count", "Influencers", fmt.count(total), "Influencers with sales, cost or posts in the selection"),
-        kpi_card("inf-best", "Best ROAS", fmt.ratio(best_roas),
-                 "Highest revenue ÷ spend among the influencers in the selection",
-                 sub=str(best["name"]) if best is not None and best_roas is not None else "—"),
-        kpi_card("inf-median-score", "Median efficiency", fmt.decimal(scored.median() if len(scored) else None, 1),
-                 "Efficiency score 0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, percentile ranks"),
-        kpi_card("inf-poor", "Poor performers", fmt.count(poor), POOR_PERFORMER.text(settings),
-                 sub=f"of {fmt.count(total)} influencers", tone="bad" if poor else None),
+        kpi_card(
+            "inf-count", "Influencers", fmt.count(total), "Influencers with sales, cost or posts in the selection"
+        ),
+        kpi_card(
+            "inf-best",
+            "Best ROAS",
+            fmt.ratio(best_roas),
+            "Highest revenue ÷ spend among the influencers in the selection",
+            sub=str(best["name"]) if best is not None and best_roas is not None else "—",
+        ),
+        kpi_card(
+            "inf-median-score",
+            "Median efficiency",
+            fmt.decimal(scored.median() if len(scored) else None, 1),
+            "Efficiency score 0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, percentile ranks",
+        ),
+        kpi_card(
+            "inf-poor",
+            "Poor performers",
+            fmt.count(poor),
+            POOR_PERFORMER.text(settings),
+            sub=f"of {fmt.count(total)} influencers",
+            tone="bad" if poor else None,
+        ),
     ]
 
 
@@ -99,8 +116,15 @@ def influencer_ranking(search, view, pathname):
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
         note = POOR_PERFORMER.text(settings) + "."
-    return (records(rows, RANKING_FIELDS), [], view_options(frame), note, plain_json(ranking_summary(frame, settings)),
-            None, common.SHOW)
+    return (
+        records(rows, RANKING_FIELDS),
+        [],
+        view_options(frame),
+        note,
+        plain_json(ranking_summary(frame, settings)),
+        None,
+        common.SHOW,
+    )
 
 
 @callback(Output(RANKING, "dashGridOptions"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
@@ -147,8 +171,20 @@ PAYOUT_COLUMNS = [
 
 
 # The figures of the detail panel, in its order (labels and formats from the metric catalogue).
-DETAIL_STATS = ("revenue", "spend", "roas", "roi_pct", "orders", "aov", "cost_per_order", "cac", "engagement_rate_pct",
-                "cpe", "revenue_per_follower", "efficiency_score")
+DETAIL_STATS = (
+    "revenue",
+    "spend",
+    "roas",
+    "roi_pct",
+    "orders",
+    "aov",
+    "cost_per_order",
+    "cac",
+    "engagement_rate_pct",
+    "cpe",
+    "revenue_per_follower",
+    "efficiency_score",
+)
 
 
 def detail_title(profile: dict) -> str:
@@ -160,11 +196,19 @@ def detail_body(detail: dict, settings) -> list:
     """The detail panel for a metrics.influencer_detail() result. Names and captions stay text."""
     profile = detail.get("profile") or {}
     estimated = bool(profile.get("new_customers_estimated"))
-    meta = " · ".join(str(v) for v in (
-        profile.get("platform"), profile.get("category"), profile.get("tier"),
-        f"{fmt.followers(profile.get('followers'))} followers" if fmt.clean(profile.get("followers")) is not None else None,
-        profile.get("persona") if profile.get("persona") not in (None, "", "Unknown") else None,
-    ) if v not in (None, ""))
+    meta = " · ".join(
+        str(v)
+        for v in (
+            profile.get("platform"),
+            profile.get("category"),
+            profile.get("tier"),
+            f"{fmt.followers(profile.get('followers'))} followers"
+            if fmt.clean(profile.get("followers")) is not None
+            else None,
+            profile.get("persona") if profile.get("persona") not in (None, "", "Unknown") else None,
+        )
+        if v not in (None, "")
+    )
     rank = profile.get("rank")
     flags = []
     if profile.get("poor_performer"):
@@ -173,11 +217,15 @@ def detail_body(detail: dict, settings) -> list:
         flags.append(dbc.Badge(f"Rank #{int(rank)} by ROAS", color="secondary", className="me-1"))
     if profile.get("known") is False:
         flags.append(dbc.Badge("Not in the influencer list", color="warning", text_color="dark"))
-    stats = stat_list([
-        (catalogue.get(key).label + (" (estimated)" if key == "cac" and estimated else ""),
-         catalogue.get(key).text(profile.get(key)))
-        for key in DETAIL_STATS
-    ])
+    stats = stat_list(
+        [
+            (
+                catalogue.get(key).label + (" (estimated)" if key == "cac" and estimated else ""),
+                catalogue.get(key).text(profile.get(key)),
+            )
+            for key in DETAIL_STATS
+        ]
+    )
     ts = detail.get("sales_over_time")
     posts = detail.get("posts")
     payouts = detail.get("payouts")
@@ -190,12 +238,20 @@ def detail_body(detail: dict, settings) -> list:
         stats,
         html.H3("Sales and spend over time (weekly)", className="hk-section-title"),
         dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
-        html.Div([html.H3("Payout terms", className="hk-section-title me-auto"), csv_button(ids.PAYOUTS_TABLE)],
-                 className="d-flex align-items-end"),
-        data_grid(ids.PAYOUTS_TABLE, PAYOUT_COLUMNS, records(payouts), height="auto",
-                  grid_options={"pagination": False}),
-        html.Div([html.H3(f"Posts ({0 if posts is None else len(posts)})", className="hk-section-title me-auto"),
-                  csv_button(ids.POSTS_TABLE)], className="d-flex align-items-end"),
+        html.Div(
+            [html.H3("Payout terms", className="hk-section-title me-auto"), csv_button(ids.PAYOUTS_TABLE)],
+            className="d-flex align-items-end",
+        ),
+        data_grid(
+            ids.PAYOUTS_TABLE, PAYOUT_COLUMNS, records(payouts), height="auto", grid_options={"pagination": False}
+        ),
+        html.Div(
+            [
+                html.H3(f"Posts ({0 if posts is None else len(posts)})", className="hk-section-title me-auto"),
+                csv_button(ids.POSTS_TABLE),
+            ],
+            className="d-flex align-items-end",
+        ),
         data_grid(ids.POSTS_TABLE, POST_COLUMNS, records(posts), height=320, grid_options={"paginationPageSize": 25}),
     ]
 
@@ -232,4 +288,3 @@ def influencer_detail(cell, selected, search):
     except metrics.UnknownInfluencer:  # a link or a click from before an import
         return True, "Influencer", notice("This influencer is no longer in the data set.")
     return True, detail_title(detail.get("profile") or {}), detail_body(detail, settings)
-

@@ -1,4 +1,5 @@
 """/lift page: measured incremental revenue per creator and post, its interval, the method."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,9 +16,21 @@ from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.lift import METHOD_MEASURED, lift_event, lift_table
 
-TABLE_FIELDS = ["influencer_id", "name", "platform", "tier", "posts", "baseline_per_day", "window_revenue",
-                "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "spend",
-                "incremental_roas", "verdict"]
+TABLE_FIELDS = [
+    "influencer_id",
+    "name",
+    "platform",
+    "tier",
+    "posts",
+    "baseline_per_day",
+    "window_revenue",
+    "incremental_revenue",
+    "incremental_revenue_low",
+    "incremental_revenue_high",
+    "spend",
+    "incremental_roas",
+    "verdict",
+]
 POST_CHOICES = 50  # the posts offered for the event chart: the largest incremental revenue first
 
 
@@ -31,27 +44,41 @@ def lift_settings(window) -> metrics.Settings:
 def method_note(k: dict) -> html.Div:
     """The method in plain words, or why the figures are assumed."""
     if k.get("incrementality_method") != METHOD_MEASURED:
-        return notice(f"Not measured: {k.get('incrementality_reason')}. Incremental figures elsewhere assume "
-                      f"{fmt.share(k.get('baseline_share'), 0)} of attributed revenue would have happened anyway.")
+        return notice(
+            f"Not measured: {k.get('incrementality_reason')}. Incremental figures elsewhere assume "
+            f"{fmt.share(k.get('baseline_share'), 0)} of attributed revenue would have happened anyway."
+        )
     window, confidence = k["incrementality_window_days"], fmt.share(k["incrementality_confidence"], 0)
-    return html.Div([
-        html.P(f"How this is measured: sales tracked to a creator keep arriving on days it has not posted (codes "
-               f"on coupon sites, links in its bio, repeat buyers). Those quiet days give its baseline, by weekday. "
-               f"A post's incremental revenue is what the creator sold in the {window} days from the post beyond "
-               f"that baseline; windows of posts close together are merged and counted once."),
-        html.P(f"Each figure has a {confidence} interval from resampling the quiet days (a stationary bootstrap): "
-               f"where it includes 0 the result is not distinguishable from baseline. The method assumes nothing "
-               f"else moved sales inside the window (a sale event or a competitor's outage would be counted as "
-               f"lift) and that the quiet days represent days without a post."),
-    ])
+    return html.Div(
+        [
+            html.P(
+                f"How this is measured: sales tracked to a creator keep arriving on days it has not posted (codes "
+                f"on coupon sites, links in its bio, repeat buyers). Those quiet days give its baseline, by weekday. "
+                f"A post's incremental revenue is what the creator sold in the {window} days from the post beyond "
+                f"that baseline; windows of posts close together are merged and counted once."
+            ),
+            html.P(
+                f"Each figure has a {confidence} interval from resampling the quiet days (a stationary bootstrap): "
+                f"where it includes 0 the result is not distinguishable from baseline. The method assumes nothing "
+                f"else moved sales inside the window (a sale event or a competitor's outage would be counted as "
+                f"lift) and that the quiet days represent days without a post."
+            ),
+        ]
+    )
 
 
 @callback(
-    Output(ids.KPIS, "children"), Output(ids.METHOD_NOTE, "children"),
-    Output(table_id(ids.CREATOR_TABLE), "rowData"), Output(ids.INTERVAL_CHART, "figure"),
-    Output(ids.POST, "options"), Output(ids.POST, "value"),
-    Output(ids.EMPTY, "children"), Output(ids.BODY, "style"),
-    Input("url", "search"), Input(ids.WINDOW, "value"), Input("url", "pathname"),
+    Output(ids.KPIS, "children"),
+    Output(ids.METHOD_NOTE, "children"),
+    Output(table_id(ids.CREATOR_TABLE), "rowData"),
+    Output(ids.INTERVAL_CHART, "figure"),
+    Output(ids.POST, "options"),
+    Output(ids.POST, "value"),
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Input("url", "search"),
+    Input(ids.WINDOW, "value"),
+    Input("url", "pathname"),
 )
 def lift_page(search, window, pathname):
     filters, settings = common.filters_from_search(search), lift_settings(window)
@@ -65,17 +92,36 @@ def lift_page(search, window, pathname):
     if not common.has_activity(k):
         return [], None, [], figures.empty_figure(), [], None, common.no_data_state(pathname=pathname), common.HIDE
     cards = incremental_cards(k, settings, prefix="lift-") + [
-        kpi_card("lift-share", "Incremental share", fmt.share(k.get("incremental_share")),
-                 "Incremental revenue ÷ attributed revenue", sub=f"of {fmt.inr_compact(k.get('revenue'))} attributed")]
+        kpi_card(
+            "lift-share",
+            "Incremental share",
+            fmt.share(k.get("incremental_share")),
+            "Incremental revenue ÷ attributed revenue",
+            sub=f"of {fmt.inr_compact(k.get('revenue'))} attributed",
+        )
+    ]
     if k["incrementality_method"] != METHOD_MEASURED:
         return cards, method_note(k), [], figures.empty_figure("Not measured"), [], None, None, common.SHOW
     creators = lift_table(wh, "influencer", filters, settings)
     posts = lift_table(wh, "post", filters, settings).head(POST_CHOICES)
-    options = [{"label": f"{row['post_id'] or 'post'} · {row['name']} · {row['date']:%d %b %Y} · "
-                         f"{fmt.inr_compact(row['incremental_revenue'])}", "value": int(row["post_no"])}
-               for row in posts.to_dict("records")]
-    return (cards, method_note(k), records(creators, TABLE_FIELDS), figures.lift_intervals(creators, height=340),
-            options, options[0]["value"] if options else None, None, common.SHOW)
+    options = [
+        {
+            "label": f"{row['post_id'] or 'post'} · {row['name']} · {row['date']:%d %b %Y} · "
+            f"{fmt.inr_compact(row['incremental_revenue'])}",
+            "value": int(row["post_no"]),
+        }
+        for row in posts.to_dict("records")
+    ]
+    return (
+        cards,
+        method_note(k),
+        records(creators, TABLE_FIELDS),
+        figures.lift_intervals(creators, height=340),
+        options,
+        options[0]["value"] if options else None,
+        None,
+        common.SHOW,
+    )
 
 
 @callback(Output(ids.EVENT_CHART, "figure"), Input(ids.POST, "value"), Input(ids.WINDOW, "value"))

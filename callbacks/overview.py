@@ -1,4 +1,5 @@
 """Overview page: KPI cards, revenue vs spend over time, platform share, top influencers."""
+
 from __future__ import annotations
 
 from dash import Input, Output, callback
@@ -20,34 +21,75 @@ def kpi_cards(k: dict, settings) -> list:
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
         f"Estimated: {fmt.share(settings.new_customer_share, 0)} of orders (the sales carry no user ids)"
-        if estimated else "Buyers (user_id) whose first attributed order falls in the selection"
+        if estimated
+        else "Buyers (user_id) whose first attributed order falls in the selection"
     )
     roi = fmt.clean(k.get("roi_pct"))
     influencers = k.get("influencers") or 0
     estimated_badge = "estimated" if estimated else None
     return [
-        metric_card("revenue", k.get("revenue"), settings,
-                    sub=f"{fmt.inr(k.get('revenue'))} · AOV {catalogue.get('aov').text(k.get('aov'))}"),
+        metric_card(
+            "revenue",
+            k.get("revenue"),
+            settings,
+            sub=f"{fmt.inr(k.get('revenue'))} · AOV {catalogue.get('aov').text(k.get('aov'))}",
+        ),
         # Shown only where the selection has refunds: most data sets have none.
-        *([metric_card("refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue",
-                       tone=None)] if k.get("refunds") else []),
-        metric_card("orders", k.get("orders"), settings,
-                    sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}"),
-        metric_card("spend", k.get("spend"), settings,
-                    sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts"),
+        *(
+            [
+                metric_card(
+                    "refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue", tone=None
+                )
+            ]
+            if k.get("refunds")
+            else []
+        ),
+        metric_card(
+            "orders",
+            k.get("orders"),
+            settings,
+            sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}",
+        ),
+        metric_card(
+            "spend",
+            k.get("spend"),
+            settings,
+            sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts",
+        ),
         metric_card("roas", k.get("roas"), settings, sub="Return on ad spend"),
         # ROI is coloured by profit (≥ 0), not by the poor-performer bar.
-        metric_card("roi_pct", roi, settings, card_id="roi",
-                    sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
-                    tone=None if roi is None else ("good" if roi >= 0 else "bad")),
+        metric_card(
+            "roi_pct",
+            roi,
+            settings,
+            card_id="roi",
+            sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
+            tone=None if roi is None else ("good" if roi >= 0 else "bad"),
+        ),
         *incremental_cards(k, settings),
-        metric_card("new_customers", k.get("new_customers"), settings, formula=nc_formula,
-                    sub="Estimated from orders" if estimated else "First attributed order", badge=estimated_badge),
-        metric_card("cac", k.get("cac"), settings,
-                    formula=catalogue.get("cac").formula_for(settings) + (" (new customers estimated)" if estimated else ""),
-                    sub="Customer acquisition cost", badge=estimated_badge),
-        metric_card("poor_performers", k.get("poor_performers"), settings, sub=f"of {fmt.count(influencers)} influencers",
-                    tone="bad" if (k.get("poor_performers") or 0) else None),
+        metric_card(
+            "new_customers",
+            k.get("new_customers"),
+            settings,
+            formula=nc_formula,
+            sub="Estimated from orders" if estimated else "First attributed order",
+            badge=estimated_badge,
+        ),
+        metric_card(
+            "cac",
+            k.get("cac"),
+            settings,
+            formula=catalogue.get("cac").formula_for(settings) + (" (new customers estimated)" if estimated else ""),
+            sub="Customer acquisition cost",
+            badge=estimated_badge,
+        ),
+        metric_card(
+            "poor_performers",
+            k.get("poor_performers"),
+            settings,
+            sub=f"of {fmt.count(influencers)} influencers",
+            tone="bad" if (k.get("poor_performers") or 0) else None,
+        ),
     ]
 
 
@@ -58,29 +100,49 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
     if k.get("incrementality_method") == "event-window":
         window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
         method = f"measured · {window}-day windows"
-        revenue_sub = (f"{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
-                       f"{fmt.inr_compact(k.get('incremental_revenue_high'))} · {fmt.share(k.get('incremental_share'))} "
-                       "of attributed")
-        roas_sub = (f"{confidence} interval {fmt.ratio(k.get('incremental_roas_low'))} to "
-                    f"{fmt.ratio(k.get('incremental_roas_high'))}")
-        revenue_formula = (f"Measured: Σ over each post's {window}-day window of (actual − the creator's baseline from "
-                           "its quiet days, by weekday); overlapping windows merged. Interval: stationary bootstrap "
-                           "of the quiet days (page Lift)")
+        revenue_sub = (
+            f"{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
+            f"{fmt.inr_compact(k.get('incremental_revenue_high'))} · {fmt.share(k.get('incremental_share'))} "
+            "of attributed"
+        )
+        roas_sub = (
+            f"{confidence} interval {fmt.ratio(k.get('incremental_roas_low'))} to "
+            f"{fmt.ratio(k.get('incremental_roas_high'))}"
+        )
+        revenue_formula = (
+            f"Measured: Σ over each post's {window}-day window of (actual − the creator's baseline from "
+            "its quiet days, by weekday); overlapping windows merged. Interval: stationary bootstrap "
+            "of the quiet days (page Lift)"
+        )
         badge = "measured"
     else:
         method = f"assumed baseline {baseline}"
         reason = k.get("incrementality_reason") or "the data cannot support a measurement"
         revenue_sub = f"Assumed: {baseline} of revenue is baseline ({reason})"
         roas_sub = revenue_sub
-        revenue_formula = (f"Assumed (not measured: {reason}): incremental revenue = revenue × (1 − {baseline})")
+        revenue_formula = f"Assumed (not measured: {reason}): incremental revenue = revenue × (1 − {baseline})"
         badge = "assumed"
     return [
-        metric_card("incremental_revenue", k.get("incremental_revenue"), settings,
-                    card_id=f"{prefix}incremental-revenue", formula=revenue_formula, sub=revenue_sub, badge=badge,
-                    tone=None),
-        metric_card("incremental_roas", k.get("incremental_roas"), settings, card_id=f"{prefix}incremental-roas",
-                    formula=f"Incremental ROAS = incremental revenue ÷ spend ({method})", sub=roas_sub, badge=badge,
-                    tone=None),
+        metric_card(
+            "incremental_revenue",
+            k.get("incremental_revenue"),
+            settings,
+            card_id=f"{prefix}incremental-revenue",
+            formula=revenue_formula,
+            sub=revenue_sub,
+            badge=badge,
+            tone=None,
+        ),
+        metric_card(
+            "incremental_roas",
+            k.get("incremental_roas"),
+            settings,
+            card_id=f"{prefix}incremental-roas",
+            formula=f"Incremental ROAS = incremental revenue ÷ spend ({method})",
+            sub=roas_sub,
+            badge=badge,
+            tone=None,
+        ),
     ]
 
 
@@ -105,12 +167,15 @@ def undated_note(ts) -> str | None:
     undated = (ts.attrs or {}).get("undated") or {}
     if not (undated.get("revenue") or undated.get("spend")):
         return None
-    return (f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
-            f"spend {fmt.inr_compact(undated.get('spend'))}.")
+    return (
+        f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
+        f"spend {fmt.inr_compact(undated.get('spend'))}."
+    )
 
 
-@callback(Output(ids.TREND, "figure"), Output(ids.TREND_NOTE, "children"),
-          Input(URL, "search"), Input(ids.GRAIN, "value"))
+@callback(
+    Output(ids.TREND, "figure"), Output(ids.TREND_NOTE, "children"), Input(URL, "search"), Input(ids.GRAIN, "value")
+)
 @common.when_no_data_set(lambda error: (figures.empty_figure(), None))
 def overview_trend(search, grain):
     filters = common.filters_from_search(search)
@@ -134,4 +199,3 @@ def overview_top(search, metric):
     metric = chosen(metric, ids.TOP_OPTIONS)
     frame = metrics.top_influencers(common.warehouse(), filters, common.settings(), metric, n=ids.TOP_N)
     return figures.top_influencers(frame, n=ids.TOP_N, metric=metric, height=380)
-

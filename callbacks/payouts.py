@@ -1,4 +1,5 @@
 """Payouts page: spend by basis (chart + table), cost per order, reconciliation of terms vs totals."""
+
 from __future__ import annotations
 
 from dash import Input, Output, callback
@@ -33,19 +34,39 @@ def payout_kpis(k: dict, reconciliation, settings) -> list:
     gap = float(differing["difference"].sum()) if len(differing) else 0.0
     return [
         metric_card("spend", k.get("spend"), settings, card_id="pay-spend", sub=fmt.inr(k.get("spend"))),
-        metric_card("cost_per_order", k.get("cost_per_order"), settings, card_id="pay-cpo",
-                    sub=f"{fmt.count(k.get('orders'))} orders"),
-        metric_card("cac", k.get("cac"), settings, card_id="pay-cac",
-                    formula=catalogue.get("cac").formula_for(settings)
-                    + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
-                    badge="estimated" if k.get("new_customers_estimated") else None,
-                    sub=f"{fmt.count(k.get('new_customers'))} new customers"),
-        metric_card("roas", k.get("roas"), settings, card_id="pay-roas", tone=None,
-                    sub=f"Revenue {fmt.inr_compact(k.get('revenue'))}"),
-        kpi_card("pay-differs", "Rows off terms", fmt.count(len(differing)),
-                 f"Payout rows whose total paid differs from what their terms give by more than {TOLERANCE}",
-                 sub=f"of {fmt.count(len(reconciliation))} rows · net {fmt.inr(gap, 0)}",
-                 tone="bad" if len(differing) else None),
+        metric_card(
+            "cost_per_order",
+            k.get("cost_per_order"),
+            settings,
+            card_id="pay-cpo",
+            sub=f"{fmt.count(k.get('orders'))} orders",
+        ),
+        metric_card(
+            "cac",
+            k.get("cac"),
+            settings,
+            card_id="pay-cac",
+            formula=catalogue.get("cac").formula_for(settings)
+            + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
+            badge="estimated" if k.get("new_customers_estimated") else None,
+            sub=f"{fmt.count(k.get('new_customers'))} new customers",
+        ),
+        metric_card(
+            "roas",
+            k.get("roas"),
+            settings,
+            card_id="pay-roas",
+            tone=None,
+            sub=f"Revenue {fmt.inr_compact(k.get('revenue'))}",
+        ),
+        kpi_card(
+            "pay-differs",
+            "Rows off terms",
+            fmt.count(len(differing)),
+            f"Payout rows whose total paid differs from what their terms give by more than {TOLERANCE}",
+            sub=f"of {fmt.count(len(reconciliation))} rows · net {fmt.inr(gap, 0)}",
+            tone="bad" if len(differing) else None,
+        ),
     ]
 
 
@@ -56,14 +77,21 @@ def reconciliation_summary(reconciliation):
     no_terms = int((reconciliation["status"] == "no terms").sum())
     parts = []
     if len(differing):
-        parts.append(f"{fmt.count(len(differing))} of {fmt.count(len(reconciliation))} payout rows differ from their "
-                     f"terms by more than {TOLERANCE} (paid − terms: {fmt.inr(float(differing['difference'].sum()), 2)}).")
+        parts.append(
+            f"{fmt.count(len(differing))} of {fmt.count(len(reconciliation))} payout rows differ from their "
+            f"terms by more than {TOLERANCE} (paid − terms: {fmt.inr(float(differing['difference'].sum()), 2)})."
+        )
     else:
-        parts.append(f"All {fmt.count(len(reconciliation) - no_terms)} payout rows with terms match them within {TOLERANCE}.")
+        parts.append(
+            f"All {fmt.count(len(reconciliation) - no_terms)} payout rows with terms match them within {TOLERANCE}."
+        )
     if no_terms:
         parts.append(f" {fmt.count(no_terms)} rows carry no terms to check (total only).")
-    return notice("".join(parts), color="warning" if len(differing) else "success",
-                  icon="bi-exclamation-triangle" if len(differing) else "bi-check-circle")
+    return notice(
+        "".join(parts),
+        color="warning" if len(differing) else "success",
+        icon="bi-exclamation-triangle" if len(differing) else "bi-check-circle",
+    )
 
 
 def reconciliation_grid_rows(frame) -> list[dict]:
@@ -75,8 +103,7 @@ def reconciliation_grid_rows(frame) -> list[dict]:
 
 
 def _no_data_set(error):
-    return ([], common.no_data_state(error), common.HIDE, figures.empty_figure(), [], figures.empty_figure(), None,
-            [])
+    return ([], common.no_data_state(error), common.HIDE, figures.empty_figure(), [], figures.empty_figure(), None, [])
 
 
 @callback(
@@ -100,13 +127,23 @@ def payouts_page(search, pathname):
     wh = common.warehouse()
     k = metrics.kpis(wh, filters, settings)
     if not common.has_activity(k):
-        return ([], common.no_data_state(pathname=pathname), common.HIDE, figures.empty_figure(), [],
-                figures.empty_figure(), None, [])
+        return (
+            [],
+            common.no_data_state(pathname=pathname),
+            common.HIDE,
+            figures.empty_figure(),
+            [],
+            figures.empty_figure(),
+            None,
+            [],
+        )
     by_basis = metrics.payouts_by_basis(wh, filters, settings)
     by_platform = metrics.breakdown(wh, "platform", filters, settings)
     reconciliation = metrics.payout_reconciliation(wh, filters, settings)
     return (
-        kpi_row(payout_kpis(k, reconciliation, settings)), None, common.SHOW,
+        kpi_row(payout_kpis(k, reconciliation, settings)),
+        None,
+        common.SHOW,
         figures.payout_mix(by_basis, height=320),
         basis_rows(by_basis, k.get("orders")),
         figures.dimension_bar(by_platform, "platform", "cost_per_order", height=300),

@@ -1,4 +1,5 @@
 """Platforms page: ROAS / CAC / share charts and table, engagement, tracking sources."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -53,11 +54,15 @@ def platform_overview(search, pathname):
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_platforms(common.no_data_state(pathname=pathname))
     engagement = metrics.engagement_by_platform(wh, filters, settings)
-    return (figures.roas_by_platform(frame, height=300),
-            figures.dimension_bar(frame, "platform", "cac", height=300),
-            cac_note(frame),
-            figures.platform_share(frame, height=300),
-            records(platform_table(frame, engagement)), None, common.SHOW)
+    return (
+        figures.roas_by_platform(frame, height=300),
+        figures.dimension_bar(frame, "platform", "cac", height=300),
+        cac_note(frame),
+        figures.platform_share(frame, height=300),
+        records(platform_table(frame, engagement)),
+        None,
+        common.SHOW,
+    )
 
 
 @callback(

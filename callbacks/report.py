@@ -10,6 +10,7 @@ click in each process. With HKDASH_REPORT_PREWARM=1 it starts instead in the bac
 first page load (`reports.images.prestart`, in the worker, after any fork), so that the first click
 doesn't pay Chromium's start-up; that trades memory for a faster first report.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,9 @@ BUTTON_TITLE = "A board-ready PDF of the current view (all filters applied)"
 def report_filename(filters, now: dt.datetime | None = None) -> str:
     """hk-influencer-roi-2025-04-02-0900[-instagram-youtube].pdf (ASCII, no user-controlled path parts)."""
     now = now or dt.datetime.now()
-    parts = [v for name in ("platform", "category", "tier", "brand", "campaign", "product") for v in getattr(filters, name)]
+    parts = [
+        v for name in ("platform", "category", "tier", "brand", "campaign", "product") for v in getattr(filters, name)
+    ]
     if filters.start or filters.end:
         parts.append(f"{filters.start or 'start'}-to-{filters.end or 'end'}")
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")[:60].strip("-")
@@ -43,9 +46,14 @@ def report_filename(filters, now: dt.datetime | None = None) -> str:
 def error_alert(message: str) -> dbc.Alert:
     """The red alert under the PDF button."""
     return dbc.Alert(
-        [html.I(className="bi bi-exclamation-triangle-fill me-1", **{"aria-hidden": "true"}),
-         html.Strong("PDF report failed. "), message],
-        color="danger", dismissable=True, className="hk-report-error mb-0 py-1 px-2 small",
+        [
+            html.I(className="bi bi-exclamation-triangle-fill me-1", **{"aria-hidden": "true"}),
+            html.Strong("PDF report failed. "),
+            message,
+        ],
+        color="danger",
+        dismissable=True,
+        className="hk-report-error mb-0 py-1 px-2 small",
         id="report-error",
     )
 
@@ -63,8 +71,9 @@ def make_report(search: str | None):
         log.warning("PDF report failed: %s", error)
         return no_update, error_alert(str(error))
     except WarehouseOutdated:
-        return no_update, error_alert("The data set was imported by another version of hkdash: import it again on "
-                                      "the Data page, then try again.")
+        return no_update, error_alert(
+            "The data set was imported by another version of hkdash: import it again on the Data page, then try again."
+        )
     except WarehouseMissing:
         return no_update, error_alert("No data set is imported yet: import one on the Data page, then try again.")
     except Exception as error:  # noqa: BLE001 - a click with no visible answer is worse: message + logged trace

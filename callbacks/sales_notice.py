@@ -1,4 +1,5 @@
 """Fills the shared sales notice (components/sales_notice.py) for the selection in the URL."""
+
 from __future__ import annotations
 
 from dash import Input, Output, callback

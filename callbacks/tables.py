@@ -4,6 +4,7 @@ The file holds exactly what the grid shows: the rows after the user's sorting, c
 quick search (`virtualRowData`), the visible columns in display order (`columnState`), with raw
 full-precision values and formula-like text neutralised (components.csv_export).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,12 @@ def csv_download(name: str, rows, row_data, column_defs, column_state) -> dict:
     shown = rows if rows is not None else row_data
     text = grid_csv(shown or [], column_defs or [], column_state)
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-") or "table"
-    return {"content": text, "filename": f"hkdash-{stem}-{dt.date.today().isoformat()}.csv",
-            "type": "text/csv", "base64": False}
+    return {
+        "content": text,
+        "filename": f"hkdash-{stem}-{dt.date.today().isoformat()}.csv",
+        "type": "text/csv",
+        "base64": False,
+    }
 
 
 @callback(

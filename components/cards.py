@@ -2,6 +2,7 @@
 
 All text is passed as Dash children (rendered as text, never as HTML or markdown).
 """
+
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -19,15 +20,24 @@ GRAPH_CONFIG = {
 
 def info_icon(target_id: str, text: str) -> html.Span:
     """A small ⓘ icon with a tooltip (also exposed as the native title for keyboard/screen readers)."""
-    return html.Span([
-        html.I(className="bi bi-info-circle", id=target_id, tabIndex=0, title=text,
-               **{"aria-label": text, "role": "img"}),
-        dbc.Tooltip(text, target=target_id, placement="top", className="hk-tooltip"),
-    ], className="hk-info")
+    return html.Span(
+        [
+            html.I(
+                className="bi bi-info-circle",
+                id=target_id,
+                tabIndex=0,
+                title=text,
+                **{"aria-label": text, "role": "img"},
+            ),
+            dbc.Tooltip(text, target=target_id, placement="top", className="hk-tooltip"),
+        ],
+        className="hk-info",
+    )
 
 
-def kpi_card(kpi_id: str, label: str, value: str, formula: str, sub=None, badge: str | None = None,
-             tone: str | None = None) -> dbc.Card:
+def kpi_card(
+    kpi_id: str, label: str, value: str, formula: str, sub=None, badge: str | None = None, tone: str | None = None
+) -> dbc.Card:
     """One headline number.
 
     kpi_id: short unique name, e.g. "revenue"; ids become kpi-{kpi_id}-value / -info.
@@ -37,28 +47,49 @@ def kpi_card(kpi_id: str, label: str, value: str, formula: str, sub=None, badge:
     """
     title = [html.Span(label, className="hk-kpi-label")]
     if badge:
-        title.append(dbc.Badge(badge, color="light", text_color="secondary", className="ms-1 hk-kpi-badge",
-                               pill=True))
+        title.append(dbc.Badge(badge, color="light", text_color="secondary", className="ms-1 hk-kpi-badge", pill=True))
     title.append(info_icon(f"kpi-{kpi_id}-info", formula))
-    return dbc.Card(dbc.CardBody([
-        html.Div(title, className="hk-kpi-title"),
-        html.Div(value, id=f"kpi-{kpi_id}-value",
-                 className="hk-kpi-value" + (f" hk-tone-{tone}" if tone else "")),
-        html.Div(sub, className="hk-kpi-sub") if sub is not None else None,
-    ]), className="hk-kpi h-100", id=f"kpi-{kpi_id}")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(title, className="hk-kpi-title"),
+                html.Div(
+                    value, id=f"kpi-{kpi_id}-value", className="hk-kpi-value" + (f" hk-tone-{tone}" if tone else "")
+                ),
+                html.Div(sub, className="hk-kpi-sub") if sub is not None else None,
+            ]
+        ),
+        className="hk-kpi h-100",
+        id=f"kpi-{kpi_id}",
+    )
 
 
-def metric_card(key: str, value, settings, card_id: str | None = None, sub=None, badge: str | None = None,
-                formula: str | None = None, tone: str | None = "threshold", label: str | None = None) -> dbc.Card:
+def metric_card(
+    key: str,
+    value,
+    settings,
+    card_id: str | None = None,
+    sub=None,
+    badge: str | None = None,
+    formula: str | None = None,
+    tone: str | None = "threshold",
+    label: str | None = None,
+) -> dbc.Card:
     """The KPI card of a catalogue metric: label, short formatted value, formula tooltip (with the
     settings filled in) and, by default, the good / bad colour of its threshold all come from
     metrics/catalogue.py. card_id: the card's id stem (default: the key with '-' for '_');
     formula / label: an addition a page needs (an "estimated" note); tone: None, "good", "bad" or
     "threshold"."""
     metric = catalogue.get(key)
-    return kpi_card(card_id or key.replace("_", "-"), label or metric.label, metric.short(value),
-                    formula or metric.formula_for(settings), sub=sub, badge=badge,
-                    tone=metric.tone(value, settings) if tone == "threshold" else tone)
+    return kpi_card(
+        card_id or key.replace("_", "-"),
+        label or metric.label,
+        metric.short(value),
+        formula or metric.formula_for(settings),
+        sub=sub,
+        badge=badge,
+        tone=metric.tone(value, settings) if tone == "threshold" else tone,
+    )
 
 
 def kpi_row(cards: list) -> list:
@@ -67,56 +98,93 @@ def kpi_row(cards: list) -> list:
     return list(cards)
 
 
-def chart_card(title: str, graph_id: str, subtitle: str | None = None, height: int = 360, tools=None,
-               footer=None, formula: str | None = None, footer_id: str | None = None) -> dbc.Card:
+def chart_card(
+    title: str,
+    graph_id: str,
+    subtitle: str | None = None,
+    height: int = 360,
+    tools=None,
+    footer=None,
+    formula: str | None = None,
+    footer_id: str | None = None,
+) -> dbc.Card:
     """A titled card around one dcc.Graph (id = graph_id). `tools` are controls shown in the header;
     `footer_id` adds an empty footer Div a callback can fill (notes such as undated sales)."""
     heading = [html.H2(title, className="hk-card-title d-inline")]
     if formula:
         heading.append(info_icon(f"{graph_id}-info", formula))
-    return dbc.Card(dbc.CardBody([
-        html.Div([
-            html.Div([
-                html.Div(heading),
-                html.Div(subtitle, className="hk-card-subtitle") if subtitle else None,
-            ], className="me-auto"),
-            html.Div(tools, className="hk-card-tools") if tools is not None else None,
-        ], className="hk-card-header d-flex flex-wrap align-items-start gap-2"),
-        dcc.Loading(
-            dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"},
-                      className="hk-graph"),
-            type="dot", color="#0b5cab", delay_show=300,
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.Div(
+                            [
+                                html.Div(heading),
+                                html.Div(subtitle, className="hk-card-subtitle") if subtitle else None,
+                            ],
+                            className="me-auto",
+                        ),
+                        html.Div(tools, className="hk-card-tools") if tools is not None else None,
+                    ],
+                    className="hk-card-header d-flex flex-wrap align-items-start gap-2",
+                ),
+                dcc.Loading(
+                    dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}, className="hk-graph"),
+                    type="dot",
+                    color="#0b5cab",
+                    delay_show=300,
+                ),
+                html.Div(footer, className="hk-card-footer", **({"id": footer_id} if footer_id else {}))
+                if footer is not None or footer_id
+                else None,
+            ]
         ),
-        html.Div(footer, className="hk-card-footer", **({"id": footer_id} if footer_id else {}))
-        if footer is not None or footer_id else None,
-    ]), className="hk-card mb-3 h-100")
+        className="hk-card mb-3 h-100",
+    )
 
 
-def empty_state(message: str = "No sales for these filters",
-                hint: str = "Widen the date range or clear some filters to see data.",
-                icon: str = "bi-funnel", reset_href: str | None = None) -> html.Div:
+def empty_state(
+    message: str = "No sales for these filters",
+    hint: str = "Widen the date range or clear some filters to see data.",
+    icon: str = "bi-funnel",
+    reset_href: str | None = None,
+) -> html.Div:
     """Shown instead of a page body when the selection holds no sales and no spend."""
-    return html.Div([
-        html.I(className=f"bi {icon} hk-empty-icon", **{"aria-hidden": "true"}),
-        html.H2(message, className="hk-empty-title"),
-        html.P(hint, className="hk-empty-hint"),
-        dcc.Link("Clear all filters", href=reset_href, className="btn btn-primary btn-sm") if reset_href else None,
-    ], className="hk-empty", role="status")
+    return html.Div(
+        [
+            html.I(className=f"bi {icon} hk-empty-icon", **{"aria-hidden": "true"}),
+            html.H2(message, className="hk-empty-title"),
+            html.P(hint, className="hk-empty-hint"),
+            dcc.Link("Clear all filters", href=reset_href, className="btn btn-primary btn-sm") if reset_href else None,
+        ],
+        className="hk-empty",
+        role="status",
+    )
 
 
 def page_header(title: str, subtitle: str | None = None, tools=None) -> html.Div:
-    return html.Div([
-        html.Div([
-            html.H1(title, className="hk-page-title"),
-            html.P(subtitle, className="hk-page-subtitle") if subtitle else None,
-        ], className="me-auto"),
-        html.Div(tools) if tools is not None else None,
-    ], className="hk-page-header d-flex flex-wrap align-items-end gap-2")
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1(title, className="hk-page-title"),
+                    html.P(subtitle, className="hk-page-subtitle") if subtitle else None,
+                ],
+                className="me-auto",
+            ),
+            html.Div(tools) if tools is not None else None,
+        ],
+        className="hk-page-header d-flex flex-wrap align-items-end gap-2",
+    )
 
 
 def notice(children, color: str = "warning", icon: str = "bi-exclamation-triangle") -> dbc.Alert:
-    return dbc.Alert([html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}), html.Span(children)],
-                     color=color, className="hk-notice py-2")
+    return dbc.Alert(
+        [html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}), html.Span(children)],
+        color=color,
+        className="hk-notice py-2",
+    )
 
 
 def stat_list(items: list[tuple[str, str]]) -> html.Dl:
@@ -126,6 +194,13 @@ def stat_list(items: list[tuple[str, str]]) -> html.Dl:
 
 def segmented(control_id: str, options: list[dict], value) -> dbc.RadioItems:
     """A row of toggle buttons (one choice), as used in chart headers and above tables."""
-    return dbc.RadioItems(id=control_id, options=options, value=value, inline=True, className="hk-segmented",
-                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                          labelCheckedClassName="active")
+    return dbc.RadioItems(
+        id=control_id,
+        options=options,
+        value=value,
+        inline=True,
+        className="hk-segmented",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-secondary btn-sm",
+        labelCheckedClassName="active",
+    )

@@ -5,6 +5,7 @@ numbers at full precision.
 Spreadsheet formula injection is neutralised: a text cell starting with = + - @ tab or carriage
 return is prefixed with a single quote, so Excel / Sheets show it as text instead of running it.
 """
+
 from __future__ import annotations
 
 import csv

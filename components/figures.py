@@ -14,6 +14,7 @@ Conventions
 - user text (influencer names, campaigns, captions) is HTML-escaped before it reaches plotly,
   whose labels understand a subset of HTML: names are always shown as typed.
 """
+
 from __future__ import annotations
 
 import html
@@ -66,15 +67,18 @@ def tier_key(value) -> tuple:
     lowered = text.lower()
     return (TIER_ORDER.index(lowered) if lowered in TIER_ORDER else len(TIER_ORDER), text)
 
+
 # Sequential scale for ROAS heatmaps: light to dark blue (readable by all common CVD types).
 ROAS_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 
 # The pages' stack (assets/app.css): Indian scripts from Noto Sans <script> (vendored for the pages,
 # Debian fonts-noto-core for kaleido's Chromium), emoji from the system's emoji font.
-FONT_FAMILY = ('"Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi", "Noto Sans Gujarati", '
-               '"Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada", "Noto Sans Malayalam", system-ui, '
-               '-apple-system, "Segoe UI", Roboto, Arial, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", '
-               'sans-serif')
+FONT_FAMILY = (
+    '"Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi", "Noto Sans Gujarati", '
+    '"Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada", "Noto Sans Malayalam", system-ui, '
+    '-apple-system, "Segoe UI", Roboto, Arial, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", '
+    "sans-serif"
+)
 NO_DATA = "No data for these filters"
 
 
@@ -119,8 +123,9 @@ def _is_empty(frame) -> bool:
 GRID = "#EBF0F8"  # plotly_white's grid colour
 
 
-def _layout(fig: Figure, height: int = 360, legend: bool = True, title: str | None = None,
-            legend_at_right: bool = False) -> dict:
+def _layout(
+    fig: Figure, height: int = 360, legend: bool = True, title: str | None = None, legend_at_right: bool = False
+) -> dict:
     """The house look (plotly_white's, set directly rather than through its large template), as a dict."""
     fig.update_layout(
         template={},  # no template: neither plotly.js nor go.Figure(figure) adds one
@@ -129,7 +134,8 @@ def _layout(fig: Figure, height: int = 360, legend: bool = True, title: str | No
         font=dict(family=FONT_FAMILY, size=12, color="#212529"),
         title=dict(text=title, x=0, xanchor="left", font=dict(size=14)) if title else None,
         showlegend=legend,
-        legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02) if legend_at_right
+        legend=dict(orientation="v", yanchor="middle", y=0.5, xanchor="left", x=1.02)
+        if legend_at_right
         else dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         paper_bgcolor="rgba(0,0,0,0)",
@@ -137,8 +143,7 @@ def _layout(fig: Figure, height: int = 360, legend: bool = True, title: str | No
         separators=".,",
         uirevision="keep",
     )
-    axis_style = dict(automargin=True, gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, ticks="",
-                      zerolinewidth=2)
+    axis_style = dict(automargin=True, gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, ticks="", zerolinewidth=2)
     fig.update_xaxes(**axis_style)
     fig.update_yaxes(**axis_style)
     return fig.to_dict()
@@ -146,8 +151,9 @@ def _layout(fig: Figure, height: int = 360, legend: bool = True, title: str | No
 
 def empty_figure(message: str = NO_DATA, height: int = 360) -> dict:
     fig = Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=14, color="#6c757d"))
+    fig.add_annotation(
+        text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=14, color="#6c757d")
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, height=height, legend=False)
@@ -167,13 +173,17 @@ def _explicit_axis(fig: Figure, values, axis: str, title: str | None, labels, wh
     finite = [v for v in (fmt.clean(x) for x in values) if v is not None]
     ticks = fmt.nice_ticks(min(finite, default=0.0), max(finite, default=0.0), whole=whole)
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    fig.update_layout({axis: dict(
-        tickmode="array",
-        tickvals=ticks,
-        ticktext=labels(ticks),
-        range=[ticks[0] - (step * 0.02 if ticks[0] < 0 else 0), ticks[-1] + step * 0.04],
-        title=dict(text=title) if title else None,
-    )})
+    fig.update_layout(
+        {
+            axis: dict(
+                tickmode="array",
+                tickvals=ticks,
+                ticktext=labels(ticks),
+                range=[ticks[0] - (step * 0.02 if ticks[0] < 0 else 0), ticks[-1] + step * 0.04],
+                title=dict(text=title) if title else None,
+            )
+        }
+    )
 
 
 def _value_axis(fig: Figure, metric: catalogue.Metric, values, axis: str = "xaxis") -> None:
@@ -206,8 +216,9 @@ def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
         days = [pd.Timestamp(v) for v in x if v]
     except ValueError:  # periods that are not dates stay a category axis
         return
-    monthly = len(days) > 1 and all(d.day == 1 for d in days) and min(
-        (b - a).days for a, b in zip(days, days[1:])) >= 28
+    monthly = (
+        len(days) > 1 and all(d.day == 1 for d in days) and min((b - a).days for a, b in zip(days, days[1:])) >= 28
+    )
     form = "%b %Y" if monthly else "%-d %b %Y"
     fig.update_layout({axis: dict(type="date", tickformat=form, hoverformat=form)})
 
@@ -224,6 +235,7 @@ def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
 
 # --- overview -------------------------------------------------------------------------------
 
+
 def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> dict:
     """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis."""
     if _is_empty(ts):
@@ -232,27 +244,53 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
     revenue, spend, roas = _values(ts, "revenue"), _values(ts, "spend"), _values(ts, "roas")
     fig = Figure()
     for name, values, key in (("Revenue", revenue, "revenue"), ("Spend", spend, "spend")):
-        fig.add_trace(trace(
-            "bar", x=x, y=[v or 0 for v in values], name=name, marker=dict(color=SERIES_COLOURS[key]),
-            customdata=[fmt.inr(v) for v in values],
-            hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
-        ))
-    fig.add_trace(trace(
-        "scatter", x=x, y=_plot_values(roas), name="ROAS", yaxis="y2", mode="lines+markers",
-        line=dict(color=SERIES_COLOURS["roas"], width=2), marker=dict(size=6), connectgaps=False,
-        customdata=[fmt.ratio(v) for v in roas],
-        hovertemplate="ROAS: %{customdata}<extra></extra>",
-    ))
-    fig.update_layout(barmode="group", bargap=0.25, hovermode="x unified",
-                      yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero",
-                                  tickmode="auto", nticks=6, ticksuffix="x", title=dict(text="ROAS")))
+        fig.add_trace(
+            trace(
+                "bar",
+                x=x,
+                y=[v or 0 for v in values],
+                name=name,
+                marker=dict(color=SERIES_COLOURS[key]),
+                customdata=[fmt.inr(v) for v in values],
+                hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(roas),
+            name="ROAS",
+            yaxis="y2",
+            mode="lines+markers",
+            line=dict(color=SERIES_COLOURS["roas"], width=2),
+            marker=dict(size=6),
+            connectgaps=False,
+            customdata=[fmt.ratio(v) for v in roas],
+            hovertemplate="ROAS: %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        hovermode="x unified",
+        yaxis2=dict(
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            rangemode="tozero",
+            tickmode="auto",
+            nticks=6,
+            ticksuffix="x",
+            title=dict(text="ROAS"),
+        ),
+    )
     _money_axis(fig, revenue + spend, "yaxis", "Revenue and spend")
     _date_axis(fig, x)
     return _layout(fig, height=height, title=title)
 
 
-def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320,
-                   title: str | None = None) -> dict:
+def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320, title: str | None = None) -> dict:
     """Donut of each platform's share of revenue (or spend)."""
     if _is_empty(df) or "platform" not in df.columns:
         return empty_figure(height=height)
@@ -262,20 +300,36 @@ def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320,
     names = [str(p) for p in df["platform"]]
     colours = platform_colours(names)
     total = sum(v for v in amounts if v)
-    fig = Figure(trace(
-        "pie", labels=[safe_text(n) for n in names], values=[max(v or 0, 0) for v in amounts], hole=0.58,
-        marker=dict(colors=[colours[n] for n in names], line=dict(color="#ffffff", width=2)),
-        sort=True, direction="clockwise", texttemplate="%{percent:.1%}", textposition="inside",
-        customdata=[fmt.inr(v) for v in amounts],
-        hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
-    ))
-    fig.add_annotation(text=f"{fmt.inr_compact(total)}<br><span style='font-size:11px'>{value}</span>",
-                       showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
+    fig = Figure(
+        trace(
+            "pie",
+            labels=[safe_text(n) for n in names],
+            values=[max(v or 0, 0) for v in amounts],
+            hole=0.58,
+            marker=dict(colors=[colours[n] for n in names], line=dict(color="#ffffff", width=2)),
+            sort=True,
+            direction="clockwise",
+            texttemplate="%{percent:.1%}",
+            textposition="inside",
+            customdata=[fmt.inr(v) for v in amounts],
+            hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
+        )
+    )
+    fig.add_annotation(
+        text=f"{fmt.inr_compact(total)}<br><span style='font-size:11px'>{value}</span>",
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font=dict(size=15),
+    )
     return _layout(fig, height=height, title=title, legend_at_right=True)
 
 
-def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue", height: int = 360,
-                    title: str | None = None) -> dict:
+def top_influencers(
+    ranking: pd.DataFrame, n: int = 10, metric: str = "revenue", height: int = 360, title: str | None = None
+) -> dict:
     """Horizontal bars of the n influencers with the highest `metric` (revenue by default)."""
     if _is_empty(ranking) or metric not in ranking.columns:
         return empty_figure(height=height)
@@ -303,13 +357,23 @@ def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue",
     fig = Figure()
     for platform in sorted(set(platforms)):
         idx = [i for i, p in enumerate(platforms) if p == platform]
-        fig.add_trace(trace(
-            "bar", orientation="h", y=[labels[i] for i in idx], x=[values[i] for i in idx],
-            name=safe_text(platform), marker=dict(color=colours[platform]),
-            text=[text[i] for i in idx], textposition="auto", cliponaxis=False,
-            customdata=[[described.text(values[i]), fmt.ratio(roas[i])] for i in idx],
-            hovertemplate="%{y}<br>" + described.label + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
-        ))
+        fig.add_trace(
+            trace(
+                "bar",
+                orientation="h",
+                y=[labels[i] for i in idx],
+                x=[values[i] for i in idx],
+                name=safe_text(platform),
+                marker=dict(color=colours[platform]),
+                text=[text[i] for i in idx],
+                textposition="auto",
+                cliponaxis=False,
+                customdata=[[described.text(values[i]), fmt.ratio(roas[i])] for i in idx],
+                hovertemplate="%{y}<br>"
+                + described.label
+                + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=labels))
     _value_axis(fig, described, values, "xaxis")
     return _layout(fig, height=height, title=title)
@@ -317,18 +381,26 @@ def top_influencers(ranking: pd.DataFrame, n: int = 10, metric: str = "revenue",
 
 # --- platforms --------------------------------------------------------------------------------
 
+
 def _dimension_labels(df: pd.DataFrame, dim: str) -> list[str]:
     return [str(v) for v in df[dim]] if dim in df.columns else [""] * len(df)
 
 
-def roas_by_platform(df: pd.DataFrame, dim: str = "platform", height: int = 320,
-                     title: str | None = None) -> dict:
+def roas_by_platform(df: pd.DataFrame, dim: str = "platform", height: int = 320, title: str | None = None) -> dict:
     """Pooled ROAS (revenue / spend) per platform; undefined ROAS (no spend) shows '—' and no bar."""
     return dimension_bar(df, dim=dim, metric="roas", height=height, title=title, reference=1.0)
 
 
-def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, title: str | None = None,
-                  reference: float | None = None, sort: bool = True, colour_by_platform: bool | None = None) -> dict:
+def dimension_bar(
+    df: pd.DataFrame,
+    dim: str,
+    metric: str,
+    height: int = 320,
+    title: str | None = None,
+    reference: float | None = None,
+    sort: bool = True,
+    colour_by_platform: bool | None = None,
+) -> dict:
     """Horizontal bar of one metric per value of one dimension (ROAS, CAC, revenue…)."""
     if _is_empty(df) or dim not in df.columns:
         return empty_figure(height=height)
@@ -349,29 +421,41 @@ def dimension_bar(df: pd.DataFrame, dim: str, metric: str, height: int = 320, ti
         marker = [colours[label] for label in labels]
     else:
         marker = SERIES_COLOURS.get(metric.replace("_share", "").replace("incremental_", ""), OKABE_ITO[0])
-    fig = Figure(trace(
-        "bar", orientation="h", y=[safe_text(v) for v in labels], x=_plot_values(values),
-        marker=dict(color=marker), text=text, textposition="auto", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
+    fig = Figure(
+        trace(
+            "bar",
+            orientation="h",
+            y=[safe_text(v) for v in labels],
+            x=_plot_values(values),
+            marker=dict(color=marker),
+            text=text,
+            textposition="auto",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     if reference is not None:
-        fig.add_vline(x=reference, line=dict(color="#6c757d", dash="dot", width=1),
-                      text="break-even" if metric == "roas" else None, font_size=10)
+        fig.add_vline(
+            x=reference,
+            line=dict(color="#6c757d", dash="dot", width=1),
+            text="break-even" if metric == "roas" else None,
+            font_size=10,
+        )
     _value_axis(fig, described, values, "xaxis")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[safe_text(v) for v in labels])
     return _layout(fig, height=height, legend=False, title=title)
 
 
-def engagement_by_platform(df: pd.DataFrame, metric: str = "engagement_rate_pct", height: int = 320,
-                           title: str | None = None) -> dict:
+def engagement_by_platform(
+    df: pd.DataFrame, metric: str = "engagement_rate_pct", height: int = 320, title: str | None = None
+) -> dict:
     """Pooled engagement rate (engagements / reach × 100) per platform."""
     if _is_empty(df) or metric not in df.columns:
         return empty_figure(height=height)
     return dimension_bar(df, dim="platform", metric=metric, height=height, title=title)
 
 
-def source_breakdown(df: pd.DataFrame, metric: str = "revenue", height: int = 320,
-                     title: str | None = None) -> dict:
+def source_breakdown(df: pd.DataFrame, metric: str = "revenue", height: int = 320, title: str | None = None) -> dict:
     """Revenue (or orders) per tracking source (promo code, link, swipe-up, or a platform name)."""
     return dimension_bar(df, dim="source", metric=metric, height=height, title=title, colour_by_platform=False)
 
@@ -386,23 +470,46 @@ def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) ->
     if frame.empty:
         return empty_figure(height=height)
     names = [str(b) for b in frame["basis"]]
-    fig = Figure(trace(
-        "pie", labels=[safe_text(n) for n in names], values=frame["_v"].tolist(), hole=0.58, sort=True,
-        marker=dict(colors=[BASIS_COLOURS.get(n, OKABE_ITO[i % 8]) for i, n in enumerate(names)],
-                    line=dict(color="#ffffff", width=2)),
-        texttemplate="%{percent:.1%}", textposition="inside",
-        customdata=[fmt.inr(v) for v in frame["_v"]],
-        hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
-    ))
-    fig.add_annotation(text=f"{fmt.inr_compact(frame['_v'].sum())}<br><span style='font-size:11px'>spend</span>",
-                       showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
+    fig = Figure(
+        trace(
+            "pie",
+            labels=[safe_text(n) for n in names],
+            values=frame["_v"].tolist(),
+            hole=0.58,
+            sort=True,
+            marker=dict(
+                colors=[BASIS_COLOURS.get(n, OKABE_ITO[i % 8]) for i, n in enumerate(names)],
+                line=dict(color="#ffffff", width=2),
+            ),
+            texttemplate="%{percent:.1%}",
+            textposition="inside",
+            customdata=[fmt.inr(v) for v in frame["_v"]],
+            hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
+        )
+    )
+    fig.add_annotation(
+        text=f"{fmt.inr_compact(frame['_v'].sum())}<br><span style='font-size:11px'>spend</span>",
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font=dict(size=15),
+    )
     return _layout(fig, height=height, title=title, legend_at_right=True)
 
 
 # --- categories -------------------------------------------------------------------------------
 
-def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "category", value: str = "roas",
-                              height: int = 380, title: str | None = None) -> dict:
+
+def category_platform_heatmap(
+    df: pd.DataFrame,
+    x: str = "platform",
+    y: str = "category",
+    value: str = "roas",
+    height: int = 380,
+    title: str | None = None,
+) -> dict:
     """Heatmap of pooled ROAS for each (y, x) pair, e.g. category × platform or category × tier.
 
     Cells without spend (ROAS undefined) stay blank and read "—"; cells with no sales or spend at
@@ -424,18 +531,31 @@ def category_platform_heatmap(df: pd.DataFrame, x: str = "platform", y: str = "c
             v = fmt.clean(row.get(value)) if row else None
             z_row.append(float("nan") if v is None else v)
             t_row.append(fmt.ratio(v) if row else "")
-            c_row.append([fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—",
-                          fmt.ratio(v)])
+            c_row.append(
+                [fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—", fmt.ratio(v)]
+            )
         z.append(z_row)
         text.append(t_row)
         custom.append(c_row)
-    fig = Figure(trace(
-        "heatmap", x=[safe_text(v) for v in xs], y=[safe_text(v) for v in ys], z=z, text=text, texttemplate="%{text}",
-        customdata=custom, colorscale=ROAS_SCALE, zmin=0, xgap=2, ygap=2, hoverongaps=False,
-        colorbar=dict(title=dict(text="ROAS"), ticksuffix="x", thickness=12),
-        hovertemplate="%{y} × %{x}<br>ROAS: %{customdata[2]}<br>Revenue: %{customdata[0]}"
-                      "<br>Spend: %{customdata[1]}<extra></extra>",
-    ))
+    fig = Figure(
+        trace(
+            "heatmap",
+            x=[safe_text(v) for v in xs],
+            y=[safe_text(v) for v in ys],
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            customdata=custom,
+            colorscale=ROAS_SCALE,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            hoverongaps=False,
+            colorbar=dict(title=dict(text="ROAS"), ticksuffix="x", thickness=12),
+            hovertemplate="%{y} × %{x}<br>ROAS: %{customdata[2]}<br>Revenue: %{customdata[0]}"
+            "<br>Spend: %{customdata[1]}<extra></extra>",
+        )
+    )
     fig.update_xaxes(side="top", type="category")
     fig.update_yaxes(type="category")
     return _layout(fig, height=max(height, 60 + 34 * len(ys)), legend=False, title=title)
@@ -463,17 +583,27 @@ def follower_distribution(frame: pd.DataFrame, height: int = 320, title: str | N
     fig = Figure()
     for platform in platforms:
         sub = counts[counts["platform"] == platform].set_index("tier")["n"]
-        fig.add_trace(trace("bar", x=tiers, y=[int(sub.get(t, 0)) for t in tiers], name=safe_text(platform),
-                            marker=dict(color=colours[platform]),
-                            hovertemplate="%{x} · " + safe_text(platform) + ": %{y} influencers<extra></extra>"))
-    fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=tiers,
-                                                  title=dict(text="Follower tier")),
-                      yaxis=dict(title=dict(text="Influencers"), rangemode="tozero"))
+        fig.add_trace(
+            trace(
+                "bar",
+                x=tiers,
+                y=[int(sub.get(t, 0)) for t in tiers],
+                name=safe_text(platform),
+                marker=dict(color=colours[platform]),
+                hovertemplate="%{x} · " + safe_text(platform) + ": %{y} influencers<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        xaxis=dict(type="category", categoryorder="array", categoryarray=tiers, title=dict(text="Follower tier")),
+        yaxis=dict(title=dict(text="Influencers"), rangemode="tozero"),
+    )
     _count_axis(fig, counts.groupby("tier")["n"].sum().tolist(), "yaxis", "Influencers")
     return _layout(fig, height=height, title=title)
 
 
 # --- campaigns --------------------------------------------------------------------------------
+
 
 def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title: str | None = None) -> dict:
     """Revenue and spend per campaign (the n campaigns with most revenue), ROAS in the hover and label."""
@@ -485,22 +615,47 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
     labels = [safe_text(c) for c in frame["campaign"]]
     revenue, spend, roas = _values(frame, "revenue"), _values(frame, "spend"), _values(frame, "roas")
     fig = Figure()
-    fig.add_trace(trace("bar", orientation="h", y=labels, x=[v or 0 for v in spend], name="Spend",
-                        marker=dict(color=SERIES_COLOURS["spend"]), customdata=[fmt.inr(v) for v in spend],
-                        hovertemplate="%{y}<br>Spend: %{customdata}<extra></extra>"))
-    fig.add_trace(trace("bar", orientation="h", y=labels, x=[v or 0 for v in revenue], name="Revenue",
-                        marker=dict(color=SERIES_COLOURS["revenue"]),
-                        text=[fmt.ratio(r) for r in roas], texttemplate="ROAS %{text}", textposition="outside",
-                        cliponaxis=False,
-                        customdata=[fmt.inr(v) for v in revenue],
-                        hovertemplate="%{y}<br>Revenue: %{customdata}<br>ROAS: %{text}<extra></extra>"))
+    fig.add_trace(
+        trace(
+            "bar",
+            orientation="h",
+            y=labels,
+            x=[v or 0 for v in spend],
+            name="Spend",
+            marker=dict(color=SERIES_COLOURS["spend"]),
+            customdata=[fmt.inr(v) for v in spend],
+            hovertemplate="%{y}<br>Spend: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        trace(
+            "bar",
+            orientation="h",
+            y=labels,
+            x=[v or 0 for v in revenue],
+            name="Revenue",
+            marker=dict(color=SERIES_COLOURS["revenue"]),
+            text=[fmt.ratio(r) for r in roas],
+            texttemplate="ROAS %{text}",
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[fmt.inr(v) for v in revenue],
+            hovertemplate="%{y}<br>Revenue: %{customdata}<br>ROAS: %{text}<extra></extra>",
+        )
+    )
     fig.update_layout(barmode="group", bargap=0.2, yaxis=dict(type="category"))
     _money_axis(fig, revenue + spend, "xaxis")
     return _layout(fig, height=max(height, 80 + 40 * len(frame)), title=title)
 
 
-def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "revenue", n: int = 6,
-                   height: int = 340, title: str | None = None) -> dict:
+def campaign_trend(
+    df: pd.DataFrame,
+    period: str = "month",
+    metric: str = "revenue",
+    n: int = 6,
+    height: int = 340,
+    title: str | None = None,
+) -> dict:
     """One line per campaign of `metric` over time (the n campaigns with most revenue in the frame)."""
     if _is_empty(df) or "campaign" not in df.columns or period not in df.columns:
         return empty_figure(height=height)
@@ -519,10 +674,18 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
         values = _values(sub, metric)
         all_values += values
         all_x += x
-        fig.add_trace(trace("scatter", x=x, y=_plot_values(values), mode="lines+markers", name=safe_text(campaign),
-                            line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2),
-                            customdata=[described.text(v) for v in values],
-                            hovertemplate=safe_text(campaign) + ": %{customdata}<extra></extra>"))
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=x,
+                y=_plot_values(values),
+                mode="lines+markers",
+                name=safe_text(campaign),
+                line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2),
+                customdata=[described.text(v) for v in values],
+                hovertemplate=safe_text(campaign) + ": %{customdata}<extra></extra>",
+            )
+        )
     fig.update_layout(hovermode="x unified")
     _value_axis(fig, described, all_values, "yaxis")
     _date_axis(fig, all_x)
@@ -531,6 +694,7 @@ def campaign_trend(df: pd.DataFrame, period: str = "month", metric: str = "reven
 
 # --- influencer detail ------------------------------------------------------------------------
 
+
 def sales_over_time(ts: pd.DataFrame, height: int = 260, title: str | None = None) -> dict:
     """Compact revenue / spend chart for one influencer's detail panel."""
     return revenue_spend_over_time(ts, height=height, title=title)
@@ -538,9 +702,15 @@ def sales_over_time(ts: pd.DataFrame, height: int = 260, title: str | None = Non
 
 # --- lift -------------------------------------------------------------------------------------
 
-LIFT_COLOURS = {"actual": "#0072B2", "baseline": "#6c757d", "band": "rgba(108,117,125,0.18)",
-                "window": "rgba(230,159,0,0.15)", "positive": "#009E73", "negative": "#D55E00",
-                "flat": "#adb5bd"}
+LIFT_COLOURS = {
+    "actual": "#0072B2",
+    "baseline": "#6c757d",
+    "band": "rgba(108,117,125,0.18)",
+    "window": "rgba(230,159,0,0.15)",
+    "positive": "#009E73",
+    "negative": "#D55E00",
+    "flat": "#adb5bd",
+}
 
 
 def lift_event(event: dict | None, height: int = 340, title: str | None = None) -> dict:
@@ -551,47 +721,126 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
     days = event["days"]
     x = [d.strftime("%Y-%m-%d") for d in days["date"]]
     fig = Figure()
-    fig.add_trace(trace("scatter", x=x, y=_plot_values(_values(days, "band_high")), mode="lines",
-                        line=dict(width=0), hoverinfo="skip", showlegend=False))
-    fig.add_trace(trace("scatter", x=x, y=_plot_values(_values(days, "band_low")), mode="lines", fill="tonexty",
-                        fillcolor=LIFT_COLOURS["band"], line=dict(width=0), name="Quiet-day range (5–95 %)",
-                        hoverinfo="skip"))
-    fig.add_trace(trace("bar", x=x, y=_values(days, "revenue"), name="Actual", marker=dict(color=LIFT_COLOURS["actual"]),
-                        customdata=[fmt.inr(v) for v in _values(days, "revenue")],
-                        hovertemplate="%{x}: %{customdata}<extra>Actual</extra>"))
-    fig.add_trace(trace("scatter", x=x, y=_values(days, "baseline"), mode="lines", name="Baseline",
-                        line=dict(color=LIFT_COLOURS["baseline"], width=2, dash="dash"),
-                        customdata=[fmt.inr(v) for v in _values(days, "baseline")],
-                        hovertemplate="%{x}: %{customdata}<extra>Baseline</extra>"))
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(_values(days, "band_high")),
+            mode="lines",
+            line=dict(width=0),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(_values(days, "band_low")),
+            mode="lines",
+            fill="tonexty",
+            fillcolor=LIFT_COLOURS["band"],
+            line=dict(width=0),
+            name="Quiet-day range (5–95 %)",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        trace(
+            "bar",
+            x=x,
+            y=_values(days, "revenue"),
+            name="Actual",
+            marker=dict(color=LIFT_COLOURS["actual"]),
+            customdata=[fmt.inr(v) for v in _values(days, "revenue")],
+            hovertemplate="%{x}: %{customdata}<extra>Actual</extra>",
+        )
+    )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_values(days, "baseline"),
+            mode="lines",
+            name="Baseline",
+            line=dict(color=LIFT_COLOURS["baseline"], width=2, dash="dash"),
+            customdata=[fmt.inr(v) for v in _values(days, "baseline")],
+            hovertemplate="%{x}: %{customdata}<extra>Baseline</extra>",
+        )
+    )
     start = (event["window_start"] - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
     end = (event["window_end"] + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
-    fig.update_layout(shapes=[dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1,
-                                   fillcolor=LIFT_COLOURS["window"], line=dict(width=0), layer="below")],
-                      annotations=[dict(x=start, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
-                                        showarrow=False, text="window", font=dict(size=11, color="#8a6100"))],
-                      bargap=0.15, hovermode="x unified")
+    fig.update_layout(
+        shapes=[
+            dict(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=start,
+                x1=end,
+                y0=0,
+                y1=1,
+                fillcolor=LIFT_COLOURS["window"],
+                line=dict(width=0),
+                layer="below",
+            )
+        ],
+        annotations=[
+            dict(
+                x=start,
+                y=1,
+                xref="x",
+                yref="paper",
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                text="window",
+                font=dict(size=11, color="#8a6100"),
+            )
+        ],
+        bargap=0.15,
+        hovermode="x unified",
+    )
     _money_axis(fig, _values(days, "revenue") + _values(days, "band_high"), "yaxis", "Revenue per day")
     return _layout(fig, height=height, title=title)
 
 
-def lift_intervals(table: pd.DataFrame, label: str = "name", n: int = 20, height: int = 420,
-                   title: str | None = None) -> dict:
+def lift_intervals(
+    table: pd.DataFrame, label: str = "name", n: int = 20, height: int = 420, title: str | None = None
+) -> dict:
     """Each part's incremental revenue (dot) with its interval (bar), largest first; parts whose
     interval includes 0 in grey ("not distinguishable from baseline")."""
     if _is_empty(table):
         return empty_figure(height=height)
     frame = table.head(n).iloc[::-1]
     names = [safe_text(v) for v in frame[label if label in frame.columns else frame.columns[0]]]
-    point, low, high = _values(frame, "incremental_revenue"), _values(frame, "incremental_revenue_low"), \
-        _values(frame, "incremental_revenue_high")
+    point, low, high = (
+        _values(frame, "incremental_revenue"),
+        _values(frame, "incremental_revenue_low"),
+        _values(frame, "incremental_revenue_high"),
+    )
     colours = [LIFT_COLOURS[{"positive": "positive", "negative": "negative"}.get(v, "flat")] for v in frame["verdict"]]
-    fig = Figure(trace(
-        "scatter", x=point, y=names, mode="markers", marker=dict(color=colours, size=9),
-        error_x=dict(type="data", symmetric=False, array=[h - p for h, p in zip(high, point)],
-                     arrayminus=[p - lo for p, lo in zip(point, low)], color="#6c757d", thickness=1.5),
-        customdata=[[fmt.inr(p), fmt.inr(lo), fmt.inr(h), v] for p, lo, h, v in zip(point, low, high, frame["verdict"])],
-        hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]} to %{customdata[2]})<br>%{customdata[3]}<extra></extra>",
-    ))
+    fig = Figure(
+        trace(
+            "scatter",
+            x=point,
+            y=names,
+            mode="markers",
+            marker=dict(color=colours, size=9),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=[h - p for h, p in zip(high, point)],
+                arrayminus=[p - lo for p, lo in zip(point, low)],
+                color="#6c757d",
+                thickness=1.5,
+            ),
+            customdata=[
+                [fmt.inr(p), fmt.inr(lo), fmt.inr(h), v] for p, lo, h, v in zip(point, low, high, frame["verdict"])
+            ],
+            hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]} to %{customdata[2]})<br>%{customdata[3]}<extra></extra>",
+        )
+    )
     fig.add_vline(x=0, line=dict(color="#212529", width=1))
     fig.update_layout(yaxis=dict(type="category", dtick=1))  # every creator named, none skipped
     _money_axis(fig, point + low + high, "xaxis", "Incremental revenue")

@@ -9,6 +9,7 @@ Ids: filter-platform, filter-category, filter-tier, filter-brand, filter-campaig
 filter-reset (button), filter-summary (active filters, text), filter-toggle / filter-collapse
 (phone layout), filter-error (invalid values in the URL), filter-count (badge).
 """
+
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -29,39 +30,80 @@ FILTER_FIELDS = (
 
 def _dropdown(field: str, label: str, placeholder: str) -> html.Div:
     control_id = ids.filter_dropdown(field)
-    return html.Div([
-        dbc.Label(label, html_for=control_id, className="hk-filter-label"),
-        dcc.Dropdown(id=control_id, options=[], value=[], multi=True, placeholder=placeholder,
-                     clearable=True, searchable=True, className="hk-filter-dropdown"),
-    ], className="hk-filter-item")
+    return html.Div(
+        [
+            dbc.Label(label, html_for=control_id, className="hk-filter-label"),
+            dcc.Dropdown(
+                id=control_id,
+                options=[],
+                value=[],
+                multi=True,
+                placeholder=placeholder,
+                clearable=True,
+                searchable=True,
+                className="hk-filter-dropdown",
+            ),
+        ],
+        className="hk-filter-item",
+    )
 
 
 def filter_bar() -> html.Div:
-    dates = html.Div([
-        dbc.Label("Date range", html_for=ids.FILTER_DATES, className="hk-filter-label"),
-        dcc.DatePickerRange(
-            id=ids.FILTER_DATES, clearable=True, updatemode="bothdates", display_format="D MMM YYYY",
-            start_date_placeholder_text="Start", end_date_placeholder_text="End",
-            first_day_of_week=1, className="hk-filter-dates",
-        ),
-    ], className="hk-filter-item hk-filter-item-dates")
-    reset = html.Div([
-        dbc.Button([html.I(className="bi bi-arrow-counterclockwise me-1", **{"aria-hidden": "true"}), "Reset"],
-                   id=ids.FILTER_RESET, color="secondary", outline=True, size="sm", n_clicks=0,
-                   title="Clear all filters"),
-    ], className="hk-filter-item hk-filter-item-reset")
+    dates = html.Div(
+        [
+            dbc.Label("Date range", html_for=ids.FILTER_DATES, className="hk-filter-label"),
+            dcc.DatePickerRange(
+                id=ids.FILTER_DATES,
+                clearable=True,
+                updatemode="bothdates",
+                display_format="D MMM YYYY",
+                start_date_placeholder_text="Start",
+                end_date_placeholder_text="End",
+                first_day_of_week=1,
+                className="hk-filter-dates",
+            ),
+        ],
+        className="hk-filter-item hk-filter-item-dates",
+    )
+    reset = html.Div(
+        [
+            dbc.Button(
+                [html.I(className="bi bi-arrow-counterclockwise me-1", **{"aria-hidden": "true"}), "Reset"],
+                id=ids.FILTER_RESET,
+                color="secondary",
+                outline=True,
+                size="sm",
+                n_clicks=0,
+                title="Clear all filters",
+            ),
+        ],
+        className="hk-filter-item hk-filter-item-reset",
+    )
     toggle = dbc.Button(
-        [html.I(className="bi bi-funnel me-1", **{"aria-hidden": "true"}), "Filters",
-         dbc.Badge("", id=ids.FILTER_COUNT, color="primary", pill=True, className="ms-1")],
-        id=ids.FILTER_TOGGLE, color="light", size="sm", className="hk-filter-toggle d-md-none",
+        [
+            html.I(className="bi bi-funnel me-1", **{"aria-hidden": "true"}),
+            "Filters",
+            dbc.Badge("", id=ids.FILTER_COUNT, color="primary", pill=True, className="ms-1"),
+        ],
+        id=ids.FILTER_TOGGLE,
+        color="light",
+        size="sm",
+        className="hk-filter-toggle d-md-none",
         n_clicks=0,
     )
-    return html.Section([
-        toggle,
-        dbc.Collapse(
-            html.Div([_dropdown(*f) for f in FILTER_FIELDS] + [dates, reset], className="hk-filter-grid"),
-            id=ids.FILTER_COLLAPSE, is_open=False, className="hk-filter-collapse",
-        ),
-        html.Div(id=ids.FILTER_SUMMARY, className="hk-filter-summary", **{"aria-live": "polite"}),
-        html.Div(id=ids.FILTER_ERROR),
-    ], className="hk-filter-bar", id=ids.FILTER_BAR, **{"aria-label": "Filters"})
+    return html.Section(
+        [
+            toggle,
+            dbc.Collapse(
+                html.Div([_dropdown(*f) for f in FILTER_FIELDS] + [dates, reset], className="hk-filter-grid"),
+                id=ids.FILTER_COLLAPSE,
+                is_open=False,
+                className="hk-filter-collapse",
+            ),
+            html.Div(id=ids.FILTER_SUMMARY, className="hk-filter-summary", **{"aria-live": "polite"}),
+            html.Div(id=ids.FILTER_ERROR),
+        ],
+        className="hk-filter-bar",
+        id=ids.FILTER_BAR,
+        **{"aria-label": "Filters"},
+    )

@@ -1,4 +1,5 @@
 """Component ids of the /lift page, imported by its layout (pages/lift.py) and its callbacks."""
+
 WINDOW = "lift-window"
 KPIS = "lift-kpis"
 EMPTY = "lift-empty"

@@ -8,6 +8,7 @@ for every builder) and the report renders it as it is.
 Properties are written as nested dicts (`marker=dict(color=…)`, not `marker_color=…`), and
 properties set to None are left out, as plotly does.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,11 +39,20 @@ class Figure:
     def add_vline(self, x, line: dict, text: str | None = None, font_size: int | None = None) -> Figure:
         """A vertical line across the plot at `x`, labelled above the plot (go.Figure.add_vline)."""
         self.layout.setdefault("shapes", []).append(
-            {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1, "line": line})
+            {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1, "line": line}
+        )
         if text:
-            self.add_annotation(text=text, x=x, xref="x", y=1, yref="y domain", showarrow=False,
-                                xanchor="center", yanchor="bottom",
-                                font=dict(size=font_size) if font_size else None)
+            self.add_annotation(
+                text=text,
+                x=x,
+                xref="x",
+                y=1,
+                yref="y domain",
+                showarrow=False,
+                xanchor="center",
+                yanchor="bottom",
+                font=dict(size=font_size) if font_size else None,
+            )
         return self
 
     def update_layout(self, changes: dict | None = None, **properties) -> Figure:
@@ -67,8 +77,11 @@ class Figure:
 
 
 def _without_none(properties: dict) -> dict:
-    return {key: (_without_none(value) if isinstance(value, dict) else value)
-            for key, value in properties.items() if value is not None}
+    return {
+        key: (_without_none(value) if isinstance(value, dict) else value)
+        for key, value in properties.items()
+        if value is not None
+    }
 
 
 def _merge(target: dict, changes: dict) -> None:

@@ -1,5 +1,6 @@
 """The columns of the influencer ranking grid: shared by its page (the grid) and its callback
 (which sends only these fields of each row). Metric columns come from metrics/catalogue.py."""
+
 from components.tables import bool_col, metric_col, text_col
 from metrics.catalogue import POOR_PERFORMER, tier_text
 from metrics.settings import DEFAULT_SETTINGS

@@ -12,6 +12,7 @@ grouping, "11.21x", "—" for undefined) while the row data keeps raw numbers, s
 numeric filters work and the CSV keeps full precision. Formatting runs in the browser through the
 functions in assets/dashAgGridFunctions.js. Text cells are plain text (AG Grid escapes them).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,6 +43,7 @@ def download_id(name: str) -> dict:
 
 # --- column definitions ---------------------------------------------------------------------
 
+
 def _header_width(header: str, minimum: int) -> int:
     """Room for the header text, its sort arrow and filter button, so headers are not cut off."""
     return max(minimum, 7 * len(str(header)) + 62)
@@ -69,12 +71,21 @@ def metric_col(key: str, header: str | None = None, **extra) -> dict:
     table needs its own word (the payout table's "Revenue" of a row); extra keys are AG Grid's."""
     metric = catalogue.get(key)
     unit = metric.unit
-    formatter = (f"{unit.grid}(params.value, {metric.digits})" if unit.grid in ("hkInr", "hkDecimal")
-                 else f"{unit.grid}(params.value)")
+    formatter = (
+        f"{unit.grid}(params.value, {metric.digits})"
+        if unit.grid in ("hkInr", "hkDecimal")
+        else f"{unit.grid}(params.value)"
+    )
     # Column definitions are static: tooltips name the default settings (the app runs with them).
     extra.setdefault("headerTooltip", metric.formula_for(DEFAULT_SETTINGS))
-    col = _num(key, header or metric.column_header, formatter, width=120 if unit is catalogue.INR else 90,
-               file_decimals=unit.file_decimals, **extra)
+    col = _num(
+        key,
+        header or metric.column_header,
+        formatter,
+        width=120 if unit is catalogue.INR else 90,
+        file_decimals=unit.file_decimals,
+        **extra,
+    )
     col["context"] = {**col.get("context", {}), "metric": key}
     return col
 
@@ -89,8 +100,14 @@ def text_col(field: str, header: str, width: int | None = 120, pinned: bool = Fa
 
 
 def money_col(field: str, header: str, decimals: int = 0, **extra) -> dict:
-    return _num(field, header, f"hkInr(params.value, {int(decimals)})", width=120,
-                file_decimals=catalogue.INR.file_decimals, **extra)
+    return _num(
+        field,
+        header,
+        f"hkInr(params.value, {int(decimals)})",
+        width=120,
+        file_decimals=catalogue.INR.file_decimals,
+        **extra,
+    )
 
 
 def ratio_col(field: str, header: str, **extra) -> dict:
@@ -125,15 +142,21 @@ def date_col(field: str, header: str = "Date", **extra) -> dict:
 
 
 def bool_col(field: str, header: str, **extra) -> dict:
-    col = {"field": field, "headerName": header, "cellDataType": "text",
-           "valueFormatter": {"function": "hkYesNo(params.value)"}, "filter": "agTextColumnFilter",
-           "filterValueGetter": {"function": "hkYesNo(params.data ? params.data." + field + " : null)"},
-           "minWidth": 90}
+    col = {
+        "field": field,
+        "headerName": header,
+        "cellDataType": "text",
+        "valueFormatter": {"function": "hkYesNo(params.value)"},
+        "filter": "agTextColumnFilter",
+        "filterValueGetter": {"function": "hkYesNo(params.data ? params.data." + field + " : null)"},
+        "minWidth": 90,
+    }
     col.update(extra)
     return col
 
 
 # --- data -----------------------------------------------------------------------------------
+
 
 def _json_value(value):
     if value is None:
@@ -172,7 +195,11 @@ def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> lis
         if pd.api.types.is_bool_dtype(column):
             columns_json[name] = column.tolist()
         elif pd.api.types.is_numeric_dtype(column) or pd.api.types.infer_dtype(column, skipna=True) in (
-                "floating", "integer", "mixed-integer-float", "empty"):
+            "floating",
+            "integer",
+            "mixed-integer-float",
+            "empty",
+        ):
             values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             finite = np.isfinite(values)
             if pd.api.types.is_integer_dtype(column):
@@ -202,16 +229,32 @@ DEFAULT_COL_DEF = {
 
 
 def csv_button(name: str, label: str = "CSV") -> html.Div:
-    return html.Div([
-        dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), label],
-                   id=csv_button_id(name), size="sm", color="secondary", outline=True,
-                   className="hk-csv-btn", title="Download the rows and columns shown as CSV"),
-        dcc.Download(id=download_id(name)),
-    ], className="d-inline-block")
+    return html.Div(
+        [
+            dbc.Button(
+                [html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), label],
+                id=csv_button_id(name),
+                size="sm",
+                color="secondary",
+                outline=True,
+                className="hk-csv-btn",
+                title="Download the rows and columns shown as CSV",
+            ),
+            dcc.Download(id=download_id(name)),
+        ],
+        className="d-inline-block",
+    )
 
 
-def data_grid(name: str, columns: list[dict], row_data: list[dict] | None = None, height: int | str = 420,
-              row_id: str | None = None, grid_options: dict | None = None, **kwargs) -> dag.AgGrid:
+def data_grid(
+    name: str,
+    columns: list[dict],
+    row_data: list[dict] | None = None,
+    height: int | str = 420,
+    row_id: str | None = None,
+    grid_options: dict | None = None,
+    **kwargs,
+) -> dag.AgGrid:
     """A dash-ag-grid with the project's defaults (quartz theme, sortable/filterable, paginated).
 
     height: pixels, a CSS length, or "auto" (the grid grows with its rows; for short tables).
@@ -253,27 +296,50 @@ def data_grid(name: str, columns: list[dict], row_data: list[dict] | None = None
     )
 
 
-def table_card(title: str, name: str, columns: list[dict], subtitle: str | None = None, height: int | str = 420,
-               tools=None, row_id: str | None = None, grid_options: dict | None = None, **kwargs) -> dbc.Card:
+def table_card(
+    title: str,
+    name: str,
+    columns: list[dict],
+    subtitle: str | None = None,
+    height: int | str = 420,
+    tools=None,
+    row_id: str | None = None,
+    grid_options: dict | None = None,
+    **kwargs,
+) -> dbc.Card:
     """Card with a title, optional tool controls, the CSV button and the grid."""
-    header = html.Div([
-        html.Div([
-            html.H2(title, className="hk-card-title"),
-            html.Div(subtitle, className="hk-card-subtitle") if subtitle else None,
-        ], className="me-auto"),
-        html.Div(tools, className="hk-card-tools") if tools is not None else None,
-        csv_button(name),
-    ], className="hk-card-header d-flex flex-wrap align-items-start gap-2")
-    return dbc.Card(dbc.CardBody([
-        header,
-        data_grid(name, columns, height=height, row_id=row_id, grid_options=grid_options, **kwargs),
-    ]), className="hk-card mb-3")
+    header = html.Div(
+        [
+            html.Div(
+                [
+                    html.H2(title, className="hk-card-title"),
+                    html.Div(subtitle, className="hk-card-subtitle") if subtitle else None,
+                ],
+                className="me-auto",
+            ),
+            html.Div(tools, className="hk-card-tools") if tools is not None else None,
+            csv_button(name),
+        ],
+        className="hk-card-header d-flex flex-wrap align-items-start gap-2",
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                header,
+                data_grid(name, columns, height=height, row_id=row_id, grid_options=grid_options, **kwargs),
+            ]
+        ),
+        className="hk-card mb-3",
+    )
 
 
 def ranking_grid(name: str, columns: list[dict], height: int | str = 560, **kwargs) -> dag.AgGrid:
     """The influencer ranking: single-row selection (a click opens the detail), poor performers tinted."""
     return data_grid(
-        name, columns, height=height, row_id="influencer_id",
+        name,
+        columns,
+        height=height,
+        row_id="influencer_id",
         grid_options={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "paginationPageSize": 50,

@@ -1,4 +1,5 @@
 """Every figure of METRICS.md as plain functions of (warehouse, filters, settings). No Dash here."""
+
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown, campaign_comparison, timeseries
 from metrics.dataset import dataset_info, date_bounds, filter_options, sales_coverage, sales_notices
@@ -13,10 +14,30 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 from metrics.summary import summary
 
 __all__ = [
-    "DEFAULT_SETTINGS", "FilterError", "Filters", "Settings", "UnknownInfluencer", "breakdown", "campaign_comparison",
+    "DEFAULT_SETTINGS",
+    "FilterError",
+    "Filters",
+    "Settings",
+    "UnknownInfluencer",
+    "breakdown",
+    "campaign_comparison",
     "dataset_info",
-    "date_bounds", "engagement_by_influencer", "engagement_by_platform", "engagement_by_post", "filter_options",
-    "influencer_detail", "key_findings", "kpis", "payout_reconciliation", "payouts_by_basis", "ranking", "ratio", "recommendations",
-    "sales_coverage", "sales_notices", "summary",
-    "timeseries", "top_influencers",
+    "date_bounds",
+    "engagement_by_influencer",
+    "engagement_by_platform",
+    "engagement_by_post",
+    "filter_options",
+    "influencer_detail",
+    "key_findings",
+    "kpis",
+    "payout_reconciliation",
+    "payouts_by_basis",
+    "ranking",
+    "ratio",
+    "recommendations",
+    "sales_coverage",
+    "sales_notices",
+    "summary",
+    "timeseries",
+    "top_influencers",
 ]

@@ -1,4 +1,5 @@
 """Pooled sums per group, and the ratios built on them (always ratio of sums, None when undefined)."""
+
 from __future__ import annotations
 
 import math
@@ -53,8 +54,9 @@ def _only(influencer_id: str | None) -> tuple[list[str], list]:
     return (["i.influencer_id = ?"], [influencer_id]) if influencer_id is not None else ([], [])
 
 
-def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str, ...],
-                    influencer_id: str | None) -> tuple[str, list, tuple[str, ...]]:
+def _per_influencer(
+    filters: Filters, settings: Settings, sale_groups: tuple[str, ...], influencer_id: str | None
+) -> tuple[str, list, tuple[str, ...]]:
     """SQL of the sums per sale group and influencer key (the `per` step), its parameters and measures.
 
     Influencer attributes are not grouped here: the caller joins `per` to `influencers` for them.
@@ -76,8 +78,9 @@ def _per_influencer(filters: Filters, settings: Settings, sale_groups: tuple[str
     return f"SELECT {inner} FROM {table} f {join} {where_sql} GROUP BY ALL", params, measures
 
 
-def _influencers_with(filters: Filters, settings: Settings, groups: tuple[str, ...],
-                      influencer_id: str | None, also: str = "") -> tuple[str, list]:
+def _influencers_with(
+    filters: Filters, settings: Settings, groups: tuple[str, ...], influencer_id: str | None, also: str = ""
+) -> tuple[str, list]:
     """`FROM influencers i [also] … JOIN per … WHERE …` over the selected influencers.
 
     Without a sale filter, influencers with no activity stay in (a left join: their sums are
@@ -90,8 +93,9 @@ def _influencers_with(filters: Filters, settings: Settings, groups: tuple[str, .
     return f"FROM influencers i {also} {join} per USING (influencer_key) {where_sql}", params
 
 
-def sums_by(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
-            influencer_id: str | None = None) -> pd.DataFrame:
+def sums_by(
+    wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (), influencer_id: str | None = None
+) -> pd.DataFrame:
     """Sums of every measure per group, with the known influencers, their followers and how many
     of them are poor performers (on their sums within the group).
 
@@ -123,8 +127,9 @@ def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str
     """Per influencer of the selection: attributes, sums of sales and spend, and post sums (one query)."""
     per_sql, params, measures = _per_influencer(filters, settings, (), influencer_id)
     posts_sql, posts_params = _engagement_sql(filters, settings, ("influencer_id",), influencer_id)
-    from_sql, from_params = _influencers_with(filters, settings, ("influencer_id",), influencer_id,
-                                              also="LEFT JOIN post_sums USING (influencer_id)")
+    from_sql, from_params = _influencers_with(
+        filters, settings, ("influencer_id",), influencer_id, also="LEFT JOIN post_sums USING (influencer_id)"
+    )
     sql = f"""
         WITH per AS ({per_sql}), post_sums AS ({posts_sql})
         SELECT i.influencer_id, {", ".join(f"COALESCE(per.{m}, 0) AS {m}" for m in measures)},
@@ -168,11 +173,15 @@ def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return frame
 
 
-def _engagement_sql(filters: Filters, settings: Settings, groups: tuple[str, ...],
-                    influencer_id: str | None) -> tuple[str, list]:
+def _engagement_sql(
+    filters: Filters, settings: Settings, groups: tuple[str, ...], influencer_id: str | None
+) -> tuple[str, list]:
     expressions = {
-        "platform": "i.platform", "category": "i.category", "influencer_id": "p.influencer_id",
-        "post_id": "p.post_id", "tier": group_sql("tier", settings),
+        "platform": "i.platform",
+        "category": "i.category",
+        "influencer_id": "p.influencer_id",
+        "post_id": "p.post_id",
+        "tier": group_sql("tier", settings),
     }
     group_columns = [f"{expressions[g]} AS {g}" for g in groups]
     only = _only(influencer_id)
@@ -192,8 +201,9 @@ def _engagement_sql(filters: Filters, settings: Settings, groups: tuple[str, ...
     return sql, params
 
 
-def engagement_sums(wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (),
-                    influencer_id: str | None = None) -> pd.DataFrame:
+def engagement_sums(
+    wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (), influencer_id: str | None = None
+) -> pd.DataFrame:
     """Posts, reach, impressions, engagements per group (posts of the selected influencers)."""
     return wh.query(*_engagement_sql(filters, settings, groups, influencer_id))
 
@@ -204,8 +214,11 @@ def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Ser
     and cpm_basis ("impressions" / "reach"). Undefined ratios are None."""
     frame = frame.copy()
     basis = settings.engagement_basis
-    numerator = {"reach": "engagements_with_reach", "impressions": "engagements_with_impressions",
-                 "followers": "engagements_with_followers"}[basis]
+    numerator = {
+        "reach": "engagements_with_reach",
+        "impressions": "engagements_with_impressions",
+        "followers": "engagements_with_followers",
+    }[basis]
     denominator = {"reach": "reach", "impressions": "impressions", "followers": "followers_reached"}[basis]
     frame["engagement_rate_pct"] = ratio_column(frame[numerator], frame[denominator], 100)
     if spend is not None:

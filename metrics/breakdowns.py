@@ -1,4 +1,5 @@
 """Figures per dimension (platform, category, tier, brand, campaign, product, source, month, day)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,12 +10,23 @@ from metrics.filters import Filters
 from metrics.selection import GROUPS
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-BREAKDOWN_COLUMNS = ["influencers", "followers", "revenue", "refunds", "orders", "spend", *SALES_RATIOS, "new_customers",
-                     "new_customers_estimated", *SHARES]
+BREAKDOWN_COLUMNS = [
+    "influencers",
+    "followers",
+    "revenue",
+    "refunds",
+    "orders",
+    "spend",
+    *SALES_RATIOS,
+    "new_customers",
+    "new_customers_estimated",
+    *SHARES,
+]
 
 
-def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filters(),
-              settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def breakdown(
+    wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
     """Pooled figures per value of `by` (one dimension or several); parts add up to the whole.
 
     Columns: the `by` columns, then BREAKDOWN_COLUMNS: influencers, followers (counts of known
@@ -39,8 +51,13 @@ def breakdown(wh, by: str | list[str] | tuple[str, ...], filters: Filters = Filt
     return frame[list(groups) + BREAKDOWN_COLUMNS].reset_index(drop=True)
 
 
-def timeseries(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, grain: str = "day",
-               influencer_id: str | None = None) -> pd.DataFrame:
+def timeseries(
+    wh,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+    grain: str = "day",
+    influencer_id: str | None = None,
+) -> pd.DataFrame:
     """Revenue, orders and spend per period; undated sales are left out and counted in attrs.
 
     Columns: period (the day, week start or month start), orders, new_customers,
@@ -54,7 +71,8 @@ def timeseries(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SE
     frame = frame[frame["period"].notna()].reset_index(drop=True)
     frame["roas"] = ratio_column(frame["revenue"], frame["spend"])
     frame.attrs["undated"] = {
-        "revenue": float(undated["revenue"].sum()), "orders": int(undated["orders"].sum()),
+        "revenue": float(undated["revenue"].sum()),
+        "orders": int(undated["orders"].sum()),
         "spend": float(undated["spend"].sum()),
     }
     return frame[["period", "revenue", "orders", "spend", "roas"]]

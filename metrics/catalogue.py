@@ -17,6 +17,7 @@ end of this module, each with its SQL, its pandas form and its prose.
 
 No Dash here (metrics know nothing of Dash); formatting comes from metrics.format.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,11 +35,13 @@ if TYPE_CHECKING:  # Settings imports this module's tier rule; only its type is 
 
 # --- units -------------------------------------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True)
 class Unit:
     """How a kind of number reads: `text` in tables, hovers and the PDF, `short` on cards and bar
     labels, `grid` the browser formatter (assets/dashAgGridFunctions.js), `file_decimals` the rounding
     in CSV files (None: as computed), `axis` the kind of chart axis."""
+
     key: str
     symbol: str
     text: Callable[[object, int], str]
@@ -49,27 +52,40 @@ class Unit:
     axis: str
 
 
-INR = Unit("inr", "₹", lambda v, d: fmt.inr(v, d), lambda v, d: fmt.inr_compact(v) if abs(fmt.clean(v) or 0) >= fmt.LAKH
-           else fmt.inr(v, d), "hkInr", 0, 2, "money")
+INR = Unit(
+    "inr",
+    "₹",
+    lambda v, d: fmt.inr(v, d),
+    lambda v, d: fmt.inr_compact(v) if abs(fmt.clean(v) or 0) >= fmt.LAKH else fmt.inr(v, d),
+    "hkInr",
+    0,
+    2,
+    "money",
+)
 # Money that is often below a rupee (revenue per follower): significant digits, full precision in files.
-INR_SMALL = Unit("inr_small", "₹", lambda v, d: fmt.inr_small(v), lambda v, d: fmt.inr_small(v), "hkInrSmall", 2, None,
-                 "money")
+INR_SMALL = Unit(
+    "inr_small", "₹", lambda v, d: fmt.inr_small(v), lambda v, d: fmt.inr_small(v), "hkInrSmall", 2, None, "money"
+)
 COUNT = Unit("count", "count", lambda v, d: fmt.count(v), lambda v, d: fmt.count(v), "hkCount", 0, None, "count")
-FOLLOWERS = Unit("followers", "count", lambda v, d: fmt.followers(v), lambda v, d: fmt.followers(v), "hkFollowers", 0,
-                 None, "count")
+FOLLOWERS = Unit(
+    "followers", "count", lambda v, d: fmt.followers(v), lambda v, d: fmt.followers(v), "hkFollowers", 0, None, "count"
+)
 RATIO = Unit("ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, None, "ratio")
 PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, None, "pct")
 SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(v, d), "hkShare", 1, None, "share")
-SCORE = Unit("score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None,
-             "count")
+SCORE = Unit(
+    "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None, "count"
+)
 UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
 
 
 # --- how a metric is computed ---------------------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True)
 class Sum:
     """Σ of a column over the selection (SQL in metrics.aggregate)."""
+
     column: str
 
     def describe(self) -> str:
@@ -81,6 +97,7 @@ class Sum:
 class Ratio:
     """(numerator − minus) ÷ denominator × scale over pooled sums; undefined (None, "—") when the
     denominator is 0 or missing — never inf, NaN or 0."""
+
     numerator: str
     denominator: str
     scale: float = 1.0
@@ -107,6 +124,7 @@ class Ratio:
 @dataclasses.dataclass(frozen=True)
 class Share:
     """A row's part of the column total of the frame (None when the total is 0)."""
+
     column: str
 
     def describe(self) -> str:
@@ -123,6 +141,7 @@ class Share:
 @dataclasses.dataclass(frozen=True)
 class Derived:
     """Anything else (a rule, a score, an estimate); `how` says what."""
+
     how: str
 
     def describe(self) -> str:
@@ -145,21 +164,23 @@ def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.
 
 # --- metrics -------------------------------------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True)
 class Metric:
     """One figure. `formula` may name settings in braces ({poor_roas}, {baseline_pct},
     {engagement_basis}); `formula_for(settings)` fills them in."""
+
     key: str
     label: str
     unit: Unit
     computed: Sum | Ratio | Share | Derived
     formula: str
     higher_is_better: bool | None = None
-    header: str | None = None           # short column header, where the label is too long
-    decimals: int | None = None         # full-text decimals (CAC ₹719.56), else the unit's
-    threshold: str | None = None        # the Settings field below which the figure is poor
-    note: str = ""                      # the PDF methodology's note column
-    json: str | None = None             # meaning in `summary --json` (docs/cli.md), where it is a key
+    header: str | None = None  # short column header, where the label is too long
+    decimals: int | None = None  # full-text decimals (CAC ₹719.56), else the unit's
+    threshold: str | None = None  # the Settings field below which the figure is poor
+    note: str = ""  # the PDF methodology's note column
+    json: str | None = None  # meaning in `summary --json` (docs/cli.md), where it is a key
 
     @property
     def column_header(self) -> str:
@@ -199,9 +220,12 @@ class Metric:
 def setting_words(settings: Settings) -> dict:
     """Settings as the words formulas print: raw fields plus formatted forms (baseline_pct '2%')."""
     words = dict(settings.as_dict())
-    words.update(baseline_pct=fmt.share(settings.baseline_share, 0),
-                 new_customer_pct=fmt.share(settings.new_customer_share, 0),
-                 poor_rule=POOR_PERFORMER.text(settings), tiers=tier_text(settings))
+    words.update(
+        baseline_pct=fmt.share(settings.baseline_share, 0),
+        new_customer_pct=fmt.share(settings.new_customer_share, 0),
+        poor_rule=POOR_PERFORMER.text(settings),
+        tiers=tier_text(settings),
+    )
     return words
 
 
@@ -224,24 +248,62 @@ def get(key: str) -> Metric:
 
 
 # Sums over the selection.
-_declare("revenue", "Revenue", INR, Sum("revenue"), "Σ revenue of attributed sales in the selection", True,
-         note="tracked by promo code, link or swipe-up; refunds netted", json="sum over the selection (₹)")
-_declare("refunds", "Refunds", INR, Sum("refunds"),
-         "Σ rupees given back by refund rows (negative revenue) in the selection, already subtracted from revenue",
-         note="refund rows: negative revenue, 0 or negative orders",
-         json="rupees refunded in the selection, a positive amount already subtracted from revenue (₹)")
-_declare("orders", "Orders", COUNT, Sum("orders"), "Σ orders of attributed sales in the selection", True,
-         json="sum over the selection")
-_declare("spend", "Spend", INR, Sum("spend"),
-         "Σ influencer cost (payouts + gifted products + other cost); a sale filter takes the matching share "
-         "of each influencer's cost", note="total_cost where given, else computed from the terms",
-         json="sum over the selection (₹)")
-_declare("new_customers", "New customers", COUNT, Sum("new_customers"),
-         "Buyers (user_id) counted once, on their first attributed order; without user ids "
-         "{new_customer_share:g} × orders, labelled estimated", True,
-         json="first-time buyers (user_id), or `new_customer_share × orders` where buyers are unknown")
-_declare("influencers", "Influencers", COUNT, Sum("influencers"), "Known influencers in the selection",
-         json="known influencers in the selection")
+_declare(
+    "revenue",
+    "Revenue",
+    INR,
+    Sum("revenue"),
+    "Σ revenue of attributed sales in the selection",
+    True,
+    note="tracked by promo code, link or swipe-up; refunds netted",
+    json="sum over the selection (₹)",
+)
+_declare(
+    "refunds",
+    "Refunds",
+    INR,
+    Sum("refunds"),
+    "Σ rupees given back by refund rows (negative revenue) in the selection, already subtracted from revenue",
+    note="refund rows: negative revenue, 0 or negative orders",
+    json="rupees refunded in the selection, a positive amount already subtracted from revenue (₹)",
+)
+_declare(
+    "orders",
+    "Orders",
+    COUNT,
+    Sum("orders"),
+    "Σ orders of attributed sales in the selection",
+    True,
+    json="sum over the selection",
+)
+_declare(
+    "spend",
+    "Spend",
+    INR,
+    Sum("spend"),
+    "Σ influencer cost (payouts + gifted products + other cost); a sale filter takes the matching share "
+    "of each influencer's cost",
+    note="total_cost where given, else computed from the terms",
+    json="sum over the selection (₹)",
+)
+_declare(
+    "new_customers",
+    "New customers",
+    COUNT,
+    Sum("new_customers"),
+    "Buyers (user_id) counted once, on their first attributed order; without user ids "
+    "{new_customer_share:g} × orders, labelled estimated",
+    True,
+    json="first-time buyers (user_id), or `new_customer_share × orders` where buyers are unknown",
+)
+_declare(
+    "influencers",
+    "Influencers",
+    COUNT,
+    Sum("influencers"),
+    "Known influencers in the selection",
+    json="known influencers in the selection",
+)
 _declare("followers", "Followers", FOLLOWERS, Sum("follower_count"), "Σ followers of the known influencers", True)
 _declare("posts", "Posts", COUNT, Sum("posts"), "Posts in the selection")
 _declare("reach", "Reach", COUNT, Sum("reach"), "Σ reach of the posts", True)
@@ -251,110 +313,308 @@ _declare("likes", "Likes", COUNT, Sum("likes"), "Σ likes of the posts", True)
 _declare("comments", "Comments", COUNT, Sum("comments"), "Σ comments on the posts", True)
 _declare("shares", "Shares", COUNT, Sum("shares"), "Σ shares of the posts", True)
 _declare("saves", "Saves", COUNT, Sum("saves"), "Σ saves of the posts", True)
-_declare("engagements", "Engagements", COUNT, Sum("engagements"),
-         "Likes + comments + shares + saves (columns present)", True, note="over the columns present")
-_declare("poor_performers", "Poor performers", COUNT, Derived("count of influencers flagged poor"),
-         "Influencers with {poor_rule}", False, json="known influencers flagged poor (docs/metrics.md)")
+_declare(
+    "engagements",
+    "Engagements",
+    COUNT,
+    Sum("engagements"),
+    "Likes + comments + shares + saves (columns present)",
+    True,
+    note="over the columns present",
+)
+_declare(
+    "poor_performers",
+    "Poor performers",
+    COUNT,
+    Derived("count of influencers flagged poor"),
+    "Influencers with {poor_rule}",
+    False,
+    json="known influencers flagged poor (docs/metrics.md)",
+)
 
 # Pooled ratios (ratio of sums).
-_declare("roas", "ROAS", RATIO, Ratio("revenue", "spend"), "ROAS = revenue ÷ spend (pooled over the selection)",
-         True, threshold="poor_roas", note="pooled: ratio of sums, never a mean of ratios",
-         json="pooled ratio (`null` when the denominator is 0)")
-_declare("roi_pct", "ROI", PCT, Ratio("revenue", "spend", 100, minus="spend"), "ROI = (revenue − spend) ÷ spend × 100",
-         True, threshold="poor_roi_pct", json="pooled ratio, in % (`null` when the denominator is 0)")
-_declare("aov", "AOV", INR, Ratio("revenue", "orders"), "AOV = revenue ÷ orders", True,
-         json="pooled ratio (₹; `null` when the denominator is 0)")
-_declare("cost_per_order", "Cost per order", INR, Ratio("spend", "orders"), "Cost per order = spend ÷ orders", False,
-         header="Cost / order", decimals=2, json="pooled ratio (₹; `null` when the denominator is 0)")
-_declare("cac", "CAC", INR, Ratio("spend", "new_customers"), "CAC = spend ÷ new customers", False, decimals=2,
-         note="estimated when new customers are", json="spend / new_customers (₹; estimated when new_customers is)")
-_declare("revenue_per_follower", "Revenue per follower", INR_SMALL, Ratio("revenue", "followers"),
-         "Revenue per follower = revenue ÷ followers (pooled)", True, header="Rev./follower")
-_declare("incremental_revenue", "Incremental revenue", INR,
-         Derived("Σ over post windows of (actual − quiet-day baseline), or revenue × (1 − baseline_share)"),
-         "Incremental revenue: measured as Σ over each post's window of (actual − the creator's quiet-day "
-         "baseline), where the data supports it; else assumed: revenue × (1 − {baseline_pct})", True,
-         note="measured (event windows) or assumed baseline {baseline_share:g}",
-         json="measured incremental revenue (₹) where the data supports it (`incrementality_method` "
-              "\"event-window\"), else the assumed-baseline share of revenue")
-_declare("incremental_roas", "Incremental ROAS", RATIO, Ratio("incremental_revenue", "spend"),
-         "Incremental ROAS = incremental revenue ÷ spend: measured against the creator's quiet days (page Lift), "
-         "or the assumed baseline where the data cannot support a measurement", True, header="Incr. ROAS",
-         json="incremental_revenue / spend (`null` when spend is 0)")
-_declare("incremental_revenue_low", "Incremental revenue, low", INR, Derived("percentile of bootstrap draws"),
-         "Low end of the interval of incremental revenue (stationary bootstrap of quiet days)", True,
-         header="Low", json="low end of the incremental revenue interval (₹); `null` when assumed")
-_declare("incremental_revenue_high", "Incremental revenue, high", INR, Derived("percentile of bootstrap draws"),
-         "High end of the interval of incremental revenue (stationary bootstrap of quiet days)", True,
-         header="High", json="high end of the incremental revenue interval (₹); `null` when assumed")
-_declare("incremental_roas_low", "Incremental ROAS, low", RATIO, Ratio("incremental_revenue_low", "spend"),
-         "Low end of the incremental revenue interval ÷ spend", True,
-         json="incremental_revenue_low / spend; `null` when assumed or spend is 0")
-_declare("incremental_roas_high", "Incremental ROAS, high", RATIO, Ratio("incremental_revenue_high", "spend"),
-         "High end of the incremental revenue interval ÷ spend", True,
-         json="incremental_revenue_high / spend; `null` when assumed or spend is 0")
-_declare("baseline_per_day", "Baseline per day", INR, Derived("mean weekday-adjusted quiet-day revenue"),
-         "A creator's typical attributed revenue per day on quiet days (far from its posts); a group: the sum "
-         "over its creators", header="Baseline / day")
-_declare("window_revenue", "Window revenue", INR, Sum("window_revenue"),
-         "Attributed revenue on the days of the post windows (post day + window − 1, merged)")
-_declare("incremental_share", "Incremental share", SHARE, Ratio("incremental_revenue", "revenue"),
-         "Incremental revenue ÷ attributed revenue", True,
-         json="incremental_revenue / revenue (`null` when revenue is 0)")
-_declare("engagement_rate_pct", "Engagement rate", PCT, Ratio("engagements", "reach", 100),
-         "Engagement rate = engagements ÷ {engagement_basis} × 100 (pooled)", True, header="Eng. rate",
-         note="posts reporting the denominator", json="engagements / reach × 100 over the selection's posts")
-_declare("cpe", "CPE", INR, Ratio("spend", "engagements"), "Cost per engagement = spend ÷ engagements", False,
-         decimals=2)
-_declare("cpm", "CPM", INR, Ratio("spend", "impressions", 1000),
-         "CPM = spend ÷ impressions × 1000 (reach where impressions are missing)", False, decimals=2,
-         note="reach where impressions are missing (labelled)")
+_declare(
+    "roas",
+    "ROAS",
+    RATIO,
+    Ratio("revenue", "spend"),
+    "ROAS = revenue ÷ spend (pooled over the selection)",
+    True,
+    threshold="poor_roas",
+    note="pooled: ratio of sums, never a mean of ratios",
+    json="pooled ratio (`null` when the denominator is 0)",
+)
+_declare(
+    "roi_pct",
+    "ROI",
+    PCT,
+    Ratio("revenue", "spend", 100, minus="spend"),
+    "ROI = (revenue − spend) ÷ spend × 100",
+    True,
+    threshold="poor_roi_pct",
+    json="pooled ratio, in % (`null` when the denominator is 0)",
+)
+_declare(
+    "aov",
+    "AOV",
+    INR,
+    Ratio("revenue", "orders"),
+    "AOV = revenue ÷ orders",
+    True,
+    json="pooled ratio (₹; `null` when the denominator is 0)",
+)
+_declare(
+    "cost_per_order",
+    "Cost per order",
+    INR,
+    Ratio("spend", "orders"),
+    "Cost per order = spend ÷ orders",
+    False,
+    header="Cost / order",
+    decimals=2,
+    json="pooled ratio (₹; `null` when the denominator is 0)",
+)
+_declare(
+    "cac",
+    "CAC",
+    INR,
+    Ratio("spend", "new_customers"),
+    "CAC = spend ÷ new customers",
+    False,
+    decimals=2,
+    note="estimated when new customers are",
+    json="spend / new_customers (₹; estimated when new_customers is)",
+)
+_declare(
+    "revenue_per_follower",
+    "Revenue per follower",
+    INR_SMALL,
+    Ratio("revenue", "followers"),
+    "Revenue per follower = revenue ÷ followers (pooled)",
+    True,
+    header="Rev./follower",
+)
+_declare(
+    "incremental_revenue",
+    "Incremental revenue",
+    INR,
+    Derived("Σ over post windows of (actual − quiet-day baseline), or revenue × (1 − baseline_share)"),
+    "Incremental revenue: measured as Σ over each post's window of (actual − the creator's quiet-day "
+    "baseline), where the data supports it; else assumed: revenue × (1 − {baseline_pct})",
+    True,
+    note="measured (event windows) or assumed baseline {baseline_share:g}",
+    json="measured incremental revenue (₹) where the data supports it (`incrementality_method` "
+    '"event-window"), else the assumed-baseline share of revenue',
+)
+_declare(
+    "incremental_roas",
+    "Incremental ROAS",
+    RATIO,
+    Ratio("incremental_revenue", "spend"),
+    "Incremental ROAS = incremental revenue ÷ spend: measured against the creator's quiet days (page Lift), "
+    "or the assumed baseline where the data cannot support a measurement",
+    True,
+    header="Incr. ROAS",
+    json="incremental_revenue / spend (`null` when spend is 0)",
+)
+_declare(
+    "incremental_revenue_low",
+    "Incremental revenue, low",
+    INR,
+    Derived("percentile of bootstrap draws"),
+    "Low end of the interval of incremental revenue (stationary bootstrap of quiet days)",
+    True,
+    header="Low",
+    json="low end of the incremental revenue interval (₹); `null` when assumed",
+)
+_declare(
+    "incremental_revenue_high",
+    "Incremental revenue, high",
+    INR,
+    Derived("percentile of bootstrap draws"),
+    "High end of the interval of incremental revenue (stationary bootstrap of quiet days)",
+    True,
+    header="High",
+    json="high end of the incremental revenue interval (₹); `null` when assumed",
+)
+_declare(
+    "incremental_roas_low",
+    "Incremental ROAS, low",
+    RATIO,
+    Ratio("incremental_revenue_low", "spend"),
+    "Low end of the incremental revenue interval ÷ spend",
+    True,
+    json="incremental_revenue_low / spend; `null` when assumed or spend is 0",
+)
+_declare(
+    "incremental_roas_high",
+    "Incremental ROAS, high",
+    RATIO,
+    Ratio("incremental_revenue_high", "spend"),
+    "High end of the incremental revenue interval ÷ spend",
+    True,
+    json="incremental_revenue_high / spend; `null` when assumed or spend is 0",
+)
+_declare(
+    "baseline_per_day",
+    "Baseline per day",
+    INR,
+    Derived("mean weekday-adjusted quiet-day revenue"),
+    "A creator's typical attributed revenue per day on quiet days (far from its posts); a group: the sum "
+    "over its creators",
+    header="Baseline / day",
+)
+_declare(
+    "window_revenue",
+    "Window revenue",
+    INR,
+    Sum("window_revenue"),
+    "Attributed revenue on the days of the post windows (post day + window − 1, merged)",
+)
+_declare(
+    "incremental_share",
+    "Incremental share",
+    SHARE,
+    Ratio("incremental_revenue", "revenue"),
+    "Incremental revenue ÷ attributed revenue",
+    True,
+    json="incremental_revenue / revenue (`null` when revenue is 0)",
+)
+_declare(
+    "engagement_rate_pct",
+    "Engagement rate",
+    PCT,
+    Ratio("engagements", "reach", 100),
+    "Engagement rate = engagements ÷ {engagement_basis} × 100 (pooled)",
+    True,
+    header="Eng. rate",
+    note="posts reporting the denominator",
+    json="engagements / reach × 100 over the selection's posts",
+)
+_declare(
+    "cpe", "CPE", INR, Ratio("spend", "engagements"), "Cost per engagement = spend ÷ engagements", False, decimals=2
+)
+_declare(
+    "cpm",
+    "CPM",
+    INR,
+    Ratio("spend", "impressions", 1000),
+    "CPM = spend ÷ impressions × 1000 (reach where impressions are missing)",
+    False,
+    decimals=2,
+    note="reach where impressions are missing (labelled)",
+)
 _declare("revenue_share", "Revenue share", SHARE, Share("revenue"), "This row's revenue ÷ the selection's revenue")
 _declare("spend_share", "Spend share", SHARE, Share("spend"), "This row's spend ÷ the selection's spend")
-_declare("efficiency_score", "Efficiency score", SCORE,
-         Derived("percentile ranks of ROI, ROAS and revenue per follower"),
-         "0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, as percentile ranks within the selection", True,
-         header="Efficiency", note="among influencers in the selection; undefined ROAS scores last")
-_declare("rank", "Rank", COUNT, Derived("position by ROAS"), "Rank by ROAS (undefined last, ties by influencer id)",
-         header="#")
+_declare(
+    "efficiency_score",
+    "Efficiency score",
+    SCORE,
+    Derived("percentile ranks of ROI, ROAS and revenue per follower"),
+    "0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, as percentile ranks within the selection",
+    True,
+    header="Efficiency",
+    note="among influencers in the selection; undefined ROAS scores last",
+)
+_declare(
+    "rank",
+    "Rank",
+    COUNT,
+    Derived("position by ROAS"),
+    "Rank by ROAS (undefined last, ties by influencer id)",
+    header="#",
+)
 
 # Campaigns, payouts, content and insights tables.
 _declare("budget", "Budget", INR, Sum("budget"), "From the campaigns file, where given")
 _declare("budget_used_pct", "Budget used", PCT, Ratio("spend", "budget", 100), "Spend in the selection ÷ budget × 100")
-_declare("terms_cost", "Terms", INR, Derived("rate × posts / orders / revenue"),
-         "What the terms give: rate × posts, rate × orders, commission % × revenue, or fee × posts + "
-         "commission % × revenue", decimals=2)
+_declare(
+    "terms_cost",
+    "Terms",
+    INR,
+    Derived("rate × posts / orders / revenue"),
+    "What the terms give: rate × posts, rate × orders, commission % × revenue, or fee × posts + commission % × revenue",
+    decimals=2,
+)
 _declare("total_payout", "Paid", INR, Sum("total_payout"), "total_payout of the payout row", decimals=2)
 _declare("difference", "Difference", INR, Derived("paid − terms"), "Paid − terms", decimals=2)
-_declare("difference_pct", "Difference %", PCT, Ratio("total_payout", "terms_cost", 100, minus="terms_cost"),
-         "(Paid − terms) ÷ terms × 100")
+_declare(
+    "difference_pct",
+    "Difference %",
+    PCT,
+    Ratio("total_payout", "terms_cost", 100, minus="terms_cost"),
+    "(Paid − terms) ÷ terms × 100",
+)
 _declare("gifted_cost", "Gifted", INR, Sum("gifted_cost"), "Gifted products cost")
 _declare("other_cost", "Other", INR, Sum("other_cost"), "Cost beyond payout and gifted products")
 _declare("total_cost", "Total cost", INR, Sum("total_cost"), "Payout + gifted products + other cost", decimals=2)
 _declare("total_revenue", "Revenue", INR, Sum("total_revenue"), "Revenue the payout row states")
-_declare("per_order", "Per order", INR, Derived("a basis's spend ÷ all orders of the selection"),
-         "This basis's spend ÷ all orders in the selection; the rows add up to cost per order", decimals=2)
-_declare("cost", "Cost", INR, Derived("influencer's spend ÷ its posts"),
-         "The influencer's spend in the selection shared equally over its posts", decimals=2)
+_declare(
+    "per_order",
+    "Per order",
+    INR,
+    Derived("a basis's spend ÷ all orders of the selection"),
+    "This basis's spend ÷ all orders in the selection; the rows add up to cost per order",
+    decimals=2,
+)
+_declare(
+    "cost",
+    "Cost",
+    INR,
+    Derived("influencer's spend ÷ its posts"),
+    "The influencer's spend in the selection shared equally over its posts",
+    decimals=2,
+)
 _declare("row_no", "Row", COUNT, Derived("line of the payouts file"), "Line of the payouts file (header = line 1)")
-_declare("view_rate_pct", "Views / impressions", PCT, Ratio("views", "impressions", 100),
-         "Views ÷ impressions × 100 (pooled)", True)
+_declare(
+    "view_rate_pct",
+    "Views / impressions",
+    PCT,
+    Ratio("views", "impressions", 100),
+    "Views ÷ impressions × 100 (pooled)",
+    True,
+)
 _declare("save_rate_pct", "Saves / reach", PCT, Ratio("saves", "reach", 100), "Saves ÷ reach × 100 (pooled)", True)
-_declare("selection_roas", "Selection ROAS", RATIO, Derived("ROAS of the whole selection"),
-         "Pooled ROAS of the whole selection", True)
-_declare("from_roas", "From ROAS", RATIO, Derived("ROAS of the weaker segment"),
-         "Move budget: ROAS of the weaker platform / category")
-_declare("to_roas", "To ROAS", RATIO, Derived("ROAS of the stronger segment"),
-         "Move budget: ROAS of the stronger platform / category")
-_declare("estimated_revenue_gain", "Est. revenue gain", INR, Derived("moved spend × (to ROAS − from ROAS)"),
-         "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS", True)
+_declare(
+    "selection_roas",
+    "Selection ROAS",
+    RATIO,
+    Derived("ROAS of the whole selection"),
+    "Pooled ROAS of the whole selection",
+    True,
+)
+_declare(
+    "from_roas",
+    "From ROAS",
+    RATIO,
+    Derived("ROAS of the weaker segment"),
+    "Move budget: ROAS of the weaker platform / category",
+)
+_declare(
+    "to_roas",
+    "To ROAS",
+    RATIO,
+    Derived("ROAS of the stronger segment"),
+    "Move budget: ROAS of the stronger platform / category",
+)
+_declare(
+    "estimated_revenue_gain",
+    "Est. revenue gain",
+    INR,
+    Derived("moved spend × (to ROAS − from ROAS)"),
+    "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS",
+    True,
+)
 
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
 # ratio over two of them and each share of one is computed for all of them, in declaration order:
 # declaring one here adds it to every breakdown and the ranking.
 SALE_SUMS = ("revenue", "orders", "spend", "new_customers", "followers")
-SALES_RATIOS = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Ratio)
-                     and {m.computed.numerator, m.computed.denominator} <= set(SALE_SUMS))
+SALES_RATIOS = tuple(
+    key
+    for key, m in CATALOGUE.items()
+    if isinstance(m.computed, Ratio) and {m.computed.numerator, m.computed.denominator} <= set(SALE_SUMS)
+)
 SHARES = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Share))
 
 
@@ -373,6 +633,7 @@ def apply_ratios(frame: pd.DataFrame, keys=SALES_RATIOS + SHARES) -> pd.DataFram
 
 # --- rules: one definition each ---------------------------------------------------------------------
 
+
 class PoorPerformer:
     """METRICS.md: spend > 0 and (no revenue, or ROI < poor_roi_pct, or ROAS < poor_roas).
     Zero-spend creators are never poor performers."""
@@ -381,9 +642,11 @@ class PoorPerformer:
     def sql(settings: Settings, alias: str = "per") -> str:
         """SQL condition over `alias`.revenue and `alias`.spend (the thresholds are validated floats)."""
         roi_bar, roas_bar = float(settings.poor_roi_pct), float(settings.poor_roas)
-        return (f"({alias}.spend > 0 AND ({alias}.revenue = 0 "
-                f"OR ({alias}.revenue - {alias}.spend) / {alias}.spend * 100 < {roi_bar!r} "
-                f"OR {alias}.revenue / {alias}.spend < {roas_bar!r}))")
+        return (
+            f"({alias}.spend > 0 AND ({alias}.revenue = 0 "
+            f"OR ({alias}.revenue - {alias}.spend) / {alias}.spend * 100 < {roi_bar!r} "
+            f"OR {alias}.revenue / {alias}.spend < {roas_bar!r}))"
+        )
 
     @staticmethod
     def flags(frame: pd.DataFrame, settings: Settings) -> pd.Series:
@@ -432,8 +695,10 @@ def tier_of(followers: float | None, bounds: tuple[int, ...]) -> str:
 def tier_sql(settings: Settings, alias: str = "i") -> str:
     """SQL CASE giving the tier of `alias`.follower_count ('Unknown' for unknown influencers)."""
     followers = f"{alias}.follower_count"
-    cases = " ".join(f"WHEN {followers} >= {int(lower)} THEN '{name}'"
-                     for name, lower in reversed(list(zip(TIER_NAMES[1:], settings.tier_bounds))))
+    cases = " ".join(
+        f"WHEN {followers} >= {int(lower)} THEN '{name}'"
+        for name, lower in reversed(list(zip(TIER_NAMES[1:], settings.tier_bounds)))
+    )
     return f"CASE WHEN NOT {alias}.known OR {followers} IS NULL THEN 'Unknown' {cases} ELSE 'Nano' END"
 
 
@@ -461,8 +726,11 @@ def within_terms(difference: float, terms: float | None) -> bool:
 
 
 # Time groupings of breakdowns and series, finest last, with their SQL over facts `f`.
-TIME_GRAINS = {"month": "strftime(f.date, '%Y-%m')", "week": "CAST(date_trunc('week', f.date) AS DATE)",
-               "day": "f.date"}
+TIME_GRAINS = {
+    "month": "strftime(f.date, '%Y-%m')",
+    "week": "CAST(date_trunc('week', f.date) AS DATE)",
+    "day": "f.date",
+}
 TIME_GROUPS = tuple(TIME_GRAINS)
 
 
@@ -474,6 +742,7 @@ def grain_for(days: int | None) -> str:
 
 
 # --- documentation -------------------------------------------------------------------------------
+
 
 def json_doc_rows(keys) -> list[str]:
     """The docs/cli.md table rows (`| key | meaning |`) of the `summary --json` keys that are metrics."""

@@ -1,4 +1,5 @@
 """What data set is loaded, how fresh it is, and the values each filter can take."""
+
 from __future__ import annotations
 
 import json
@@ -69,16 +70,26 @@ def sales_notices(coverage: dict) -> list[str]:
         notices.append(
             "Sales in this data set have no dates or brands of their own (payouts give revenue and orders per "
             "influencer): they follow each influencer's posts — an equal share per post, dated by the post, "
-            f"branded where the post names a brand. {share(from_posts)} of revenue is dated this way.")
+            f"branded where the post names a brand. {share(from_posts)} of revenue is dated this way."
+        )
     if undated and coverage.get("undated_left_out"):
-        notices.append(f"{share(undated)} of revenue has no date and is left out of this date range, "
-                       "as is the cost that follows it.")
+        notices.append(
+            f"{share(undated)} of revenue has no date and is left out of this date range, "
+            "as is the cost that follows it."
+        )
     elif undated and coverage.get("sales_undated"):
-        notices.append(f"{share(undated)} of revenue has no date (influencers with sales but no posts): it counts "
-                       "in totals, but in no date range or time chart.")
+        notices.append(
+            f"{share(undated)} of revenue has no date (influencers with sales but no posts): it counts "
+            "in totals, but in no date range or time chart."
+        )
     for name in coverage.get("cannot_split_by") or []:
-        holds = ("none of them" if name == "date" else
-                 "either every sale (“Unattributed”) or none, not the share of the value chosen")
-        notices.append(f"Revenue and orders cannot be split by {name} in this data set: no sale carries a {name}, "
-                       f"so under this filter the figures hold {holds}.")
+        holds = (
+            "none of them"
+            if name == "date"
+            else "either every sale (“Unattributed”) or none, not the share of the value chosen"
+        )
+        notices.append(
+            f"Revenue and orders cannot be split by {name} in this data set: no sale carries a {name}, "
+            f"so under this filter the figures hold {holds}."
+        )
     return notices

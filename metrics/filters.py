@@ -4,6 +4,7 @@ Influencer attributes (platform, category, tier) select whole influencers. Sale 
 (brand, campaign, product, date range) select a share of each influencer's sales and cost.
 The same object travels through the URL query string, the CLI and the PDF report.
 """
+
 from __future__ import annotations
 
 import dataclasses

@@ -7,6 +7,7 @@ denominator) are shown as an em dash "—", never as "inf", "nan" or 0.
 Part of the metric contract (METRICS.md, "Money formatting"); pure functions, no Dash import:
 used by pages, callbacks, figures, insights texts, the CLI and reports/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -227,6 +228,7 @@ def _as_date(value) -> dt.date | None:
 
 
 # --- axis helpers (used by figures) ---------------------------------------------------------
+
 
 def nice_ticks(low: float, high: float, target: int = 5, whole: bool = False) -> list[float]:
     """Round tick values covering [low, high] (0 included when the range allows); `whole`: steps of

@@ -1,4 +1,5 @@
 """Everything about one influencer within the selection: profile, ratios, sales over time, posts, terms."""
+
 from __future__ import annotations
 
 from metrics.breakdowns import timeseries
@@ -11,11 +12,13 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 
 class UnknownInfluencer(KeyError):
     """No influencer with this id in the selection's ranking (influencer_detail)."""
+
     pass
 
 
-def influencer_detail(wh, influencer_id: str, filters: Filters = Filters(),
-                      settings: Settings = DEFAULT_SETTINGS) -> dict:
+def influencer_detail(
+    wh, influencer_id: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
+) -> dict:
     """The influencer's row of the ranking (its ratios), its sales over time, posts and payout rows.
 
     The ranking position is the one within the whole selection, so it matches the ranking table.
@@ -33,9 +36,12 @@ def influencer_detail(wh, influencer_id: str, filters: Filters = Filters(),
         if profile.empty:
             raise UnknownInfluencer(influencer_id)
         row = profile.assign(rank=None)
-    payouts = wh.query("""SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
+    payouts = wh.query(
+        """SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
                                  gifted_cost, other_cost, total_cost
-                          FROM payouts WHERE influencer_id = ? ORDER BY row_no""", [influencer_id])
+                          FROM payouts WHERE influencer_id = ? ORDER BY row_no""",
+        [influencer_id],
+    )
     return {
         "profile": row.iloc[0].to_dict(),
         "sales_over_time": timeseries(wh, filters, settings, grain="week", influencer_id=influencer_id),

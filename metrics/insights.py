@@ -27,6 +27,7 @@ of creators by revenue), best / worst platform ROAS, poor performers' share of s
 incremental view (measured, with its interval, or the assumed-baseline share). A finding is left out when the selection cannot
 support it (e.g. a single platform has no "worst").
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,6 +59,7 @@ class Evidence:
 
     Callers that already hold them (the PDF report) build it directly instead of querying again.
     """
+
     kpis: dict
     ranking: pd.DataFrame
     by_platform: pd.DataFrame
@@ -71,12 +73,16 @@ def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTIN
 
     headline = kpis(wh, filters, settings)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
-    return Evidence(kpis=headline, ranking=ranked,
-                    by_platform=breakdown(wh, "platform", filters, settings),
-                    by_category=breakdown(wh, "category", filters, settings))
+    return Evidence(
+        kpis=headline,
+        ranking=ranked,
+        by_platform=breakdown(wh, "platform", filters, settings),
+        by_category=breakdown(wh, "category", filters, settings),
+    )
 
 
 # --- the selection's creators --------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class Creators:
@@ -110,12 +116,19 @@ def _creator(row: dict) -> dict:
     return {
         "influencer_id": str(row["influencer_id"]),
         "name": str(row["name"]) if row["name"] is not None else str(row["influencer_id"]),
-        "platform": row["platform"], "category": row["category"], "tier": row["tier"],
-        "revenue": fmt.clean(row["revenue"]) or 0.0, "spend": fmt.clean(row["spend"]) or 0.0,
-        "orders": fmt.clean(row["orders"]) or 0.0, "new_customers": fmt.clean(row["new_customers"]),
+        "platform": row["platform"],
+        "category": row["category"],
+        "tier": row["tier"],
+        "revenue": fmt.clean(row["revenue"]) or 0.0,
+        "spend": fmt.clean(row["spend"]) or 0.0,
+        "orders": fmt.clean(row["orders"]) or 0.0,
+        "new_customers": fmt.clean(row["new_customers"]),
         "new_customers_estimated": bool(row["new_customers_estimated"]),
-        "roas": fmt.clean(row["roas"]), "roi_pct": fmt.clean(row["roi_pct"]), "cac": fmt.clean(row["cac"]),
-        "cost_per_order": fmt.clean(row["cost_per_order"]), "efficiency_score": fmt.clean(row["efficiency_score"]),
+        "roas": fmt.clean(row["roas"]),
+        "roi_pct": fmt.clean(row["roi_pct"]),
+        "cac": fmt.clean(row["cac"]),
+        "cost_per_order": fmt.clean(row["cost_per_order"]),
+        "efficiency_score": fmt.clean(row["efficiency_score"]),
         "poor_performer": bool(row["poor_performer"]),
         "incremental_revenue": fmt.clean(row.get("incremental_revenue")),
         "incremental_revenue_low": fmt.clean(row.get("incremental_revenue_low")),
@@ -125,10 +138,18 @@ def _creator(row: dict) -> dict:
 
 def _creator_numbers(c: dict, pooled_roas: float | None) -> dict:
     return {
-        "influencer_id": c["influencer_id"], "platform": c["platform"], "category": c["category"],
-        "revenue": c["revenue"], "spend": c["spend"], "orders": c["orders"], "roas": c["roas"],
-        "roi_pct": c["roi_pct"], "cac": c["cac"], "cac_estimated": c["new_customers_estimated"],
-        "cost_per_order": c["cost_per_order"], "efficiency_score": c["efficiency_score"],
+        "influencer_id": c["influencer_id"],
+        "platform": c["platform"],
+        "category": c["category"],
+        "revenue": c["revenue"],
+        "spend": c["spend"],
+        "orders": c["orders"],
+        "roas": c["roas"],
+        "roi_pct": c["roi_pct"],
+        "cac": c["cac"],
+        "cac_estimated": c["new_customers_estimated"],
+        "cost_per_order": c["cost_per_order"],
+        "efficiency_score": c["efficiency_score"],
         "selection_roas": pooled_roas,
     }
 
@@ -136,19 +157,32 @@ def _creator_numbers(c: dict, pooled_roas: float | None) -> dict:
 def _creator_evidence(c: dict) -> list[str]:
     estimated = c["new_customers_estimated"] and c["cac"] is not None
     cac = f"CAC {fmt.inr_compact(c['cac'])}" + (" (estimated)" if estimated else "")
-    return [f"ROAS {fmt.ratio(c['roas'])}", f"ROI {fmt.pct(c['roi_pct'])}",
-            f"revenue {fmt.inr_compact(c['revenue'])} on spend {fmt.inr_compact(c['spend'])}", cac]
+    return [
+        f"ROAS {fmt.ratio(c['roas'])}",
+        f"ROI {fmt.pct(c['roi_pct'])}",
+        f"revenue {fmt.inr_compact(c['revenue'])} on spend {fmt.inr_compact(c['spend'])}",
+        cac,
+    ]
 
 
 def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[str], subject_type: str) -> dict:
-    verb = {"scale": "Scale", "renew": "Renew", "move budget": "Move budget", "review": "Review",
-            "drop": "Drop"}[action]
+    verb = {"scale": "Scale", "renew": "Renew", "move budget": "Move budget", "review": "Review", "drop": "Drop"}[
+        action
+    ]
     text = f"{verb}: {subject}. {reason}" if action != "move budget" else f"{subject}. {reason}"
-    return {"action": action, "subject": subject, "subject_type": subject_type, "reason": reason,
-            "numbers": numbers, "evidence": evidence, "text": text}
+    return {
+        "action": action,
+        "subject": subject,
+        "subject_type": subject_type,
+        "reason": reason,
+        "numbers": numbers,
+        "evidence": evidence,
+        "text": text,
+    }
 
 
 # --- recommendations: one rule each ------------------------------------------------------------------
+
 
 def scale_items(creators: Creators) -> list[dict]:
     """Scale: funded, not flagged, ROAS at or above the selection's; the best MAX_PER_ACTION by
@@ -161,10 +195,20 @@ def scale_items(creators: Creators) -> list[dict]:
     items = []
     for c in chosen[:MAX_PER_ACTION]:
         score = f", efficiency score {c['efficiency_score']:.0f}/100." if c["efficiency_score"] is not None else "."
-        reason = (f"ROAS {fmt.ratio(c['roas'])} against {fmt.ratio(pooled)} for the selection, "
-                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend" + score)
-        items.append(_item("scale", c["name"], reason, _creator_numbers(c, pooled),
-                           _creator_evidence(c) + [f"selection ROAS {fmt.ratio(pooled)}"], "influencer"))
+        reason = (
+            f"ROAS {fmt.ratio(c['roas'])} against {fmt.ratio(pooled)} for the selection, "
+            f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend" + score
+        )
+        items.append(
+            _item(
+                "scale",
+                c["name"],
+                reason,
+                _creator_numbers(c, pooled),
+                _creator_evidence(c) + [f"selection ROAS {fmt.ratio(pooled)}"],
+                "influencer",
+            )
+        )
     return items
 
 
@@ -173,25 +217,33 @@ def renew_items(creators: Creators, settings: Settings, scaled: set[str], measur
     ids), and — where lift is measured (`measured`) — only those whose interval of incremental
     revenue lies above 0; the largest MAX_PER_ACTION by revenue. Items as recommendations()."""
     pooled = creators.pooled_roas
-    chosen = [c for c in creators.funded
-              if c["influencer_id"] not in scaled and not c["poor_performer"] and c["revenue"] > 0
-              and (not measured or (c["incremental_revenue_low"] or 0.0) > 0)]
+    chosen = [
+        c
+        for c in creators.funded
+        if c["influencer_id"] not in scaled
+        and not c["poor_performer"]
+        and c["revenue"] > 0
+        and (not measured or (c["incremental_revenue_low"] or 0.0) > 0)
+    ]
     chosen.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
     items = []
     for c in chosen[:MAX_PER_ACTION]:
-        reason = (f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
-                  f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
-                  f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
-                  f"{_measured_lift(c) if measured else ''}; keep the current terms.")
-        items.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c),
-                           "influencer"))
+        reason = (
+            f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
+            f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
+            f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
+            f"{_measured_lift(c) if measured else ''}; keep the current terms."
+        )
+        items.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
     return items
 
 
 def _measured_lift(c: dict) -> str:
     """A creator's measured lift and its interval, as a clause of a reason."""
-    return (f"; measured lift {fmt.inr_compact(c['incremental_revenue'])} "
-            f"({fmt.inr_compact(c['incremental_revenue_low'])} to {fmt.inr_compact(c['incremental_revenue_high'])})")
+    return (
+        f"; measured lift {fmt.inr_compact(c['incremental_revenue'])} "
+        f"({fmt.inr_compact(c['incremental_revenue_low'])} to {fmt.inr_compact(c['incremental_revenue_high'])})"
+    )
 
 
 def _misses(c: dict, settings: Settings) -> list[str]:
@@ -208,16 +260,24 @@ def review_items(creators: Creators, settings: Settings) -> list[dict]:
     """Review: poor performers that still return their cost (revenue > 0, ROAS ≥ 1); the largest
     MAX_REVIEW by spend. Items as recommendations(), numbers with spend_share and the thresholds."""
     pooled = creators.pooled_roas
-    chosen = [c for c in creators.funded if c["poor_performer"] and c["revenue"] > 0
-              and c["roas"] is not None and c["roas"] >= 1.0]
+    chosen = [
+        c
+        for c in creators.funded
+        if c["poor_performer"] and c["revenue"] > 0 and c["roas"] is not None and c["roas"] >= 1.0
+    ]
     chosen.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
     items = []
     for c in chosen[:MAX_REVIEW]:
         spend_share = ratio(c["spend"], creators.spend)
-        reason = (f"Below the bar ({'; '.join(_misses(c, settings))}) on {fmt.inr_compact(c['spend'])} spend "
-                  f"({fmt.share(spend_share)} of the selection's): renegotiate terms or the brief.")
-        numbers = _creator_numbers(c, pooled) | {"spend_share": spend_share, "poor_roas": settings.poor_roas,
-                                                 "poor_roi_pct": settings.poor_roi_pct}
+        reason = (
+            f"Below the bar ({'; '.join(_misses(c, settings))}) on {fmt.inr_compact(c['spend'])} spend "
+            f"({fmt.share(spend_share)} of the selection's): renegotiate terms or the brief."
+        )
+        numbers = _creator_numbers(c, pooled) | {
+            "spend_share": spend_share,
+            "poor_roas": settings.poor_roas,
+            "poor_roi_pct": settings.poor_roi_pct,
+        }
         items.append(_item("review", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
     return items
 
@@ -233,8 +293,10 @@ def drop_items(creators: Creators) -> list[dict]:
         if c["revenue"] <= 0:
             reason = f"{fmt.inr_compact(c['spend'])} spend with no attributed revenue in the selection."
         else:
-            reason = (f"Revenue {fmt.inr_compact(c['revenue'])} does not cover spend {fmt.inr_compact(c['spend'])} "
-                      f"(ROAS {fmt.ratio(c['roas'])}): each rupee returns less than a rupee.")
+            reason = (
+                f"Revenue {fmt.inr_compact(c['revenue'])} does not cover spend {fmt.inr_compact(c['spend'])} "
+                f"(ROAS {fmt.ratio(c['roas'])}): each rupee returns less than a rupee."
+            )
         numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], creators.spend)}
         items.append(_item("drop", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
     return items
@@ -277,24 +339,37 @@ def move_budget_item(frame: pd.DataFrame, dimension: str) -> dict | None:
     shift = worst.spend * BUDGET_SHIFT_SHARE
     gain = shift * (best.roas - worst.roas)
     subject = f"Move budget from {worst.value} to {best.value}"
-    reason = (f"ROAS {fmt.ratio(best.roas)} on {best.value} against {fmt.ratio(worst.roas)} on "
-              f"{worst.value} ({fmt.inr_compact(worst.spend)} spend). Shifting {fmt.share(BUDGET_SHIFT_SHARE, 0)} "
-              f"of it ({fmt.inr_compact(shift)}) would add about {fmt.inr_compact(gain)} revenue if both ROAS "
-              "held (estimate).")
+    reason = (
+        f"ROAS {fmt.ratio(best.roas)} on {best.value} against {fmt.ratio(worst.roas)} on "
+        f"{worst.value} ({fmt.inr_compact(worst.spend)} spend). Shifting {fmt.share(BUDGET_SHIFT_SHARE, 0)} "
+        f"of it ({fmt.inr_compact(shift)}) would add about {fmt.inr_compact(gain)} revenue if both ROAS "
+        "held (estimate)."
+    )
     numbers = {
-        "dimension": dimension, "from": worst.value, "to": best.value,
-        "from_roas": worst.roas, "to_roas": best.roas, "roas_gap": best.roas - worst.roas,
-        "from_spend": worst.spend, "to_spend": best.spend,
-        "shift_share": BUDGET_SHIFT_SHARE, "shift": shift, "estimated_revenue_gain": gain,
+        "dimension": dimension,
+        "from": worst.value,
+        "to": best.value,
+        "from_roas": worst.roas,
+        "to_roas": best.roas,
+        "roas_gap": best.roas - worst.roas,
+        "from_spend": worst.spend,
+        "to_spend": best.spend,
+        "shift_share": BUDGET_SHIFT_SHARE,
+        "shift": shift,
+        "estimated_revenue_gain": gain,
     }
-    evidence = [f"{best.value} ROAS {fmt.ratio(best.roas)}", f"{worst.value} ROAS {fmt.ratio(worst.roas)}",
-                f"{worst.value} spend {fmt.inr_compact(worst.spend)}",
-                f"estimated gain {fmt.inr_compact(gain)} on {fmt.inr_compact(shift)} moved"]
+    evidence = [
+        f"{best.value} ROAS {fmt.ratio(best.roas)}",
+        f"{worst.value} ROAS {fmt.ratio(worst.roas)}",
+        f"{worst.value} spend {fmt.inr_compact(worst.spend)}",
+        f"estimated gain {fmt.inr_compact(gain)} on {fmt.inr_compact(shift)} moved",
+    ]
     return _item("move budget", subject, reason, numbers, evidence, dimension)
 
 
-def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
-                    evidence: Evidence | None = None) -> list[dict]:
+def recommendations(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, evidence: Evidence | None = None
+) -> list[dict]:
     """What to do next, each with the numbers that justify it (see the module docstring for rules).
 
     Each item: action (scale / renew / move budget / review / drop), subject, subject_type
@@ -306,12 +381,18 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
     evidence = evidence or gather(wh, filters, settings)
     creators = creators_of(evidence.ranking)
     scale = scale_items(creators)
-    moves = [move_budget_item(frame, dimension)
-             for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category))]
+    moves = [
+        move_budget_item(frame, dimension)
+        for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category))
+    ]
     return [
         *scale,
-        *renew_items(creators, settings, {item["numbers"]["influencer_id"] for item in scale},
-                     evidence.kpis.get("incrementality_method") == "event-window"),
+        *renew_items(
+            creators,
+            settings,
+            {item["numbers"]["influencer_id"] for item in scale},
+            evidence.kpis.get("incrementality_method") == "event-window",
+        ),
         *[item for item in moves if item is not None],
         *review_items(creators, settings),
         *drop_items(creators),
@@ -320,17 +401,31 @@ def recommendations(wh, filters: Filters = Filters(), settings: Settings = DEFAU
 
 # --- key findings: one rule each -------------------------------------------------------------------
 
+
 def headline_finding(k: dict) -> dict:
     """Revenue, spend, creators, ROAS, ROI and CAC of the selection (kpis() result `k`)."""
     plural = "" if k["influencers"] == 1 else "s"
     estimated = " (estimated)" if k["new_customers_estimated"] and k["cac"] is not None else ""
     return {
         "kind": "headline",
-        "text": (f"{fmt.inr_compact(k['revenue'])} attributed revenue from {fmt.inr_compact(k['spend'])} spend "
-                 f"across {fmt.count(k['influencers'])} creator{plural}: ROAS {fmt.ratio(k['roas'])}, "
-                 f"ROI {fmt.pct(k['roi_pct'])}, CAC {fmt.inr_compact(k['cac'])}{estimated}."),
-        "numbers": {key: k[key] for key in ("revenue", "spend", "roas", "roi_pct", "orders", "cac",
-                                            "new_customers_estimated", "influencers")},
+        "text": (
+            f"{fmt.inr_compact(k['revenue'])} attributed revenue from {fmt.inr_compact(k['spend'])} spend "
+            f"across {fmt.count(k['influencers'])} creator{plural}: ROAS {fmt.ratio(k['roas'])}, "
+            f"ROI {fmt.pct(k['roi_pct'])}, CAC {fmt.inr_compact(k['cac'])}{estimated}."
+        ),
+        "numbers": {
+            key: k[key]
+            for key in (
+                "revenue",
+                "spend",
+                "roas",
+                "roi_pct",
+                "orders",
+                "cac",
+                "new_customers_estimated",
+                "influencers",
+            )
+        },
     }
 
 
@@ -345,12 +440,19 @@ def concentration_finding(creators: Creators) -> dict | None:
     top_revenue, top_spend = sum(c["revenue"] for c in top), sum(c["spend"] for c in top)
     return {
         "kind": "concentration",
-        "text": (f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(rows)}) drove "
-                 f"{fmt.share(ratio(top_revenue, creators.revenue))} of revenue on "
-                 f"{fmt.share(ratio(top_spend, creators.spend))} of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."),
-        "numbers": {"top_n": n, "creators": len(rows), "revenue_share": ratio(top_revenue, creators.revenue),
-                    "spend_share": ratio(top_spend, creators.spend), "roas": ratio(top_revenue, top_spend),
-                    "influencer_ids": [c["influencer_id"] for c in top]},
+        "text": (
+            f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(rows)}) drove "
+            f"{fmt.share(ratio(top_revenue, creators.revenue))} of revenue on "
+            f"{fmt.share(ratio(top_spend, creators.spend))} of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."
+        ),
+        "numbers": {
+            "top_n": n,
+            "creators": len(rows),
+            "revenue_share": ratio(top_revenue, creators.revenue),
+            "spend_share": ratio(top_spend, creators.spend),
+            "roas": ratio(top_revenue, top_spend),
+            "influencer_ids": [c["influencer_id"] for c in top],
+        },
     }
 
 
@@ -363,21 +465,38 @@ def platforms_finding(by_platform: pd.DataFrame) -> dict | None:
         best, worst = rated[0], rated[-1]
         return {
             "kind": "platforms",
-            "text": (f"Among platforms with at least {share} of spend, {best.value} returns the most per rupee "
-                     f"(ROAS {fmt.ratio(best.roas)} on {fmt.inr_compact(best.spend)} spend) and {worst.value} the "
-                     f"least ({fmt.ratio(worst.roas)} on {fmt.inr_compact(worst.spend)})."),
-            "numbers": {"best": best.value, "best_roas": best.roas, "best_spend": best.spend,
-                        "worst": worst.value, "worst_roas": worst.roas, "worst_spend": worst.spend,
-                        "roas_gap": best.roas - worst.roas},
+            "text": (
+                f"Among platforms with at least {share} of spend, {best.value} returns the most per rupee "
+                f"(ROAS {fmt.ratio(best.roas)} on {fmt.inr_compact(best.spend)} spend) and {worst.value} the "
+                f"least ({fmt.ratio(worst.roas)} on {fmt.inr_compact(worst.spend)})."
+            ),
+            "numbers": {
+                "best": best.value,
+                "best_roas": best.roas,
+                "best_spend": best.spend,
+                "worst": worst.value,
+                "worst_roas": worst.roas,
+                "worst_spend": worst.spend,
+                "roas_gap": best.roas - worst.roas,
+            },
         }
     if len(rated) == 1:
         only = rated[0]
         return {
             "kind": "platforms",
-            "text": (f"{only.value} is the only platform with at least {share} of spend "
-                     f"(ROAS {fmt.ratio(only.roas)} on {fmt.inr_compact(only.spend)})."),
-            "numbers": {"best": only.value, "best_roas": only.roas, "best_spend": only.spend,
-                        "worst": None, "worst_roas": None, "worst_spend": None, "roas_gap": None},
+            "text": (
+                f"{only.value} is the only platform with at least {share} of spend "
+                f"(ROAS {fmt.ratio(only.roas)} on {fmt.inr_compact(only.spend)})."
+            ),
+            "numbers": {
+                "best": only.value,
+                "best_roas": only.roas,
+                "best_spend": only.spend,
+                "worst": None,
+                "worst_roas": None,
+                "worst_spend": None,
+                "roas_gap": None,
+            },
         }
     return None
 
@@ -390,17 +509,25 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
     poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
     rule = f"ROI < {fmt.pct(settings.poor_roi_pct, 0)} or ROAS < {fmt.ratio(settings.poor_roas)}"
     if poor:
-        text = (f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
-                f"{fmt.share(ratio(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
-                f"{fmt.share(ratio(poor_revenue, creators.revenue))} of revenue.")
+        text = (
+            f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
+            f"{fmt.share(ratio(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
+            f"{fmt.share(ratio(poor_revenue, creators.revenue))} of revenue."
+        )
     else:
         text = f"No creator in the selection is a poor performer ({rule})."
     return {
-        "kind": "poor_performers", "text": text,
-        "numbers": {"count": len(poor), "spend": poor_spend, "revenue": poor_revenue,
-                    "spend_share": ratio(poor_spend, creators.spend),
-                    "revenue_share": ratio(poor_revenue, creators.revenue),
-                    "poor_roi_pct": settings.poor_roi_pct, "poor_roas": settings.poor_roas},
+        "kind": "poor_performers",
+        "text": text,
+        "numbers": {
+            "count": len(poor),
+            "spend": poor_spend,
+            "revenue": poor_revenue,
+            "spend_share": ratio(poor_spend, creators.spend),
+            "revenue_share": ratio(poor_revenue, creators.revenue),
+            "poor_roi_pct": settings.poor_roi_pct,
+            "poor_roas": settings.poor_roas,
+        },
     }
 
 
@@ -410,29 +537,38 @@ def incremental_finding(k: dict) -> dict | None:
     if not k["revenue"] > 0:
         return None
     if k.get("incrementality_method") == "event-window":
-        text = (f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), the "
-                f"posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue "
-                f"({fmt.share(k['incrementality_confidence'], 0)} interval "
-                f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}): "
-                f"{fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
-                f"{fmt.ratio(k['incremental_roas'])}.")
+        text = (
+            f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), the "
+            f"posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue "
+            f"({fmt.share(k['incrementality_confidence'], 0)} interval "
+            f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}): "
+            f"{fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
+            f"{fmt.ratio(k['incremental_roas'])}."
+        )
     else:
         reason = f" ({k['incrementality_reason']})" if k.get("incrementality_reason") else ""
-        text = (f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway"
-                f"{reason}, incremental revenue is "
-                f"{fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS {fmt.ratio(k['incremental_roas'])}.")
+        text = (
+            f"Assuming {fmt.share(k['baseline_share'])} of attributed revenue would have happened anyway"
+            f"{reason}, incremental revenue is "
+            f"{fmt.inr_compact(k['incremental_revenue'])} and incremental ROAS {fmt.ratio(k['incremental_roas'])}."
+        )
     return {
         "kind": "incremental",
         "text": text,
-        "numbers": {"baseline_share": k["baseline_share"], "incremental_revenue": k["incremental_revenue"],
-                    "incremental_roas": k["incremental_roas"], "method": k.get("incrementality_method"),
-                    "incremental_revenue_low": k.get("incremental_revenue_low"),
-                    "incremental_revenue_high": k.get("incremental_revenue_high")},
+        "numbers": {
+            "baseline_share": k["baseline_share"],
+            "incremental_revenue": k["incremental_revenue"],
+            "incremental_roas": k["incremental_roas"],
+            "method": k.get("incrementality_method"),
+            "incremental_revenue_low": k.get("incremental_revenue_low"),
+            "incremental_revenue_high": k.get("incremental_revenue_high"),
+        },
     }
 
 
-def key_findings(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
-                 evidence: Evidence | None = None) -> list[dict]:
+def key_findings(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, evidence: Evidence | None = None
+) -> list[dict]:
     """3–5 findings for the executive summary: each {kind, text, numbers}.
 
     kinds, in this order: headline, concentration, platforms, poor_performers, incremental; a

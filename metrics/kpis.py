@@ -1,4 +1,5 @@
 """The headline figures of a selection."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,8 +22,9 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
     warehouse.db.WarehouseMissing without a usable data set.
     """
     sums = add_ratios(sums_by(wh, filters, settings), settings).iloc[0]
-    engagement_sums_row = add_engagement_ratios(engagement_sums(wh, filters, settings), settings,
-                                                spend=pd.Series([sums["spend"]])).iloc[0]
+    engagement_sums_row = add_engagement_ratios(
+        engagement_sums(wh, filters, settings), settings, spend=pd.Series([sums["spend"]])
+    ).iloc[0]
     revenue, spend = float(sums["revenue"]), float(sums["spend"])
     totals = {key: plain(value) for key, value in sums.items()}
     engagement = {key: plain(value) for key, value in engagement_sums_row.items()}
@@ -59,7 +61,6 @@ def _count(value):
     return None if value is None or pd.isna(value) else int(value)
 
 
-
 def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spend: float) -> dict:
     """Incremental revenue (₹) and ROAS (×) of the selection with their intervals, measured by
     event windows (metrics.lift) where the data supports it, else the assumed-baseline share of
@@ -75,9 +76,15 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     low = lift["incremental_revenue_low"] if measured else None
     high = lift["incremental_revenue_high"] if measured else None
     return {
-        "incremental_revenue": value, "incremental_revenue_low": low, "incremental_revenue_high": high,
-        "incremental_roas": ratio(value, spend), "incremental_roas_low": ratio(low, spend),
-        "incremental_roas_high": ratio(high, spend), "incremental_share": ratio(value, revenue),
-        "incrementality_method": lift["method"], "incrementality_reason": lift["reason"],
-        "incrementality_window_days": lift["window_days"], "incrementality_confidence": lift["confidence"],
+        "incremental_revenue": value,
+        "incremental_revenue_low": low,
+        "incremental_revenue_high": high,
+        "incremental_roas": ratio(value, spend),
+        "incremental_roas_low": ratio(low, spend),
+        "incremental_roas_high": ratio(high, spend),
+        "incremental_share": ratio(value, revenue),
+        "incrementality_method": lift["method"],
+        "incrementality_reason": lift["reason"],
+        "incrementality_window_days": lift["window_days"],
+        "incrementality_confidence": lift["confidence"],
     }

@@ -1,4 +1,5 @@
 """Spend by payout basis, and the reconciliation of payout terms against the totals paid."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -25,7 +26,8 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
     conditions = influencer_conditions(filters, settings)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] else ""
     where_sql, params = where(conditions, fact_conditions(filters))
-    frame = wh.query(f"""
+    frame = wh.query(
+        f"""
         WITH sales AS (SELECT f.influencer_key, sum(f.orders) AS orders, sum(f.revenue) AS revenue
                        FROM {fact_table(filters)} f {join} {where_sql} GROUP BY 1),
              per AS (SELECT basis, influencer_key, sum(spend) AS spend FROM (
@@ -39,7 +41,9 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
         SELECT b.basis, COALESCE(sums.spend, 0) AS spend,
                COALESCE(sums.influencers, 0)::BIGINT AS influencers
         FROM (SELECT unnest(enum_range(NULL::basis_value))::basis_value AS basis) b LEFT JOIN sums USING (basis)
-        ORDER BY b.basis""", params + params)  # one selection (where_sql) twice; the ENUM's order, as text
+        ORDER BY b.basis""",
+        params + params,
+    )  # one selection (where_sql) twice; the ENUM's order, as text
     total = float(frame["spend"].sum())
     frame["spend_share"] = ratio_column(frame["spend"], pd.Series([total] * len(frame), index=frame.index))
     frame.attrs["total_spend"] = total
@@ -62,14 +66,18 @@ def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings =
     status ("matches terms", "differs from terms" beyond TERMS_TOLERANCE_PCT, "no terms").
     """
     where_sql, params = where(influencer_conditions(filters, settings))
-    frame = wh.query(f"""
+    frame = wh.query(
+        f"""
         SELECT p.row_no, p.influencer_id, i.name, i.platform, p.basis, p.rate_text, p.fee_per_post, p.per_order AS per_order_fee, p.commission_pct, p.posts, p.orders,
                p.total_revenue, p.terms_cost, p.total_payout, p.gifted_cost, p.other_cost, p.total_cost
         FROM payouts p JOIN influencers i USING (influencer_id) {where_sql}
-        ORDER BY p.row_no""", params)
+        ORDER BY p.row_no""",
+        params,
+    )
     frame["difference"] = [None if pd.isna(t) else p - t for p, t in zip(frame["total_payout"], frame["terms_cost"])]
-    frame["difference_pct"] = [ratio(d, t, 100) if d is not None else None
-                               for d, t in zip(frame["difference"], frame["terms_cost"])]
+    frame["difference_pct"] = [
+        ratio(d, t, 100) if d is not None else None for d, t in zip(frame["difference"], frame["terms_cost"])
+    ]
     frame["status"] = [_status(d, t) for d, t in zip(frame["difference"], frame["terms_cost"])]
     return with_rate(frame)
 
@@ -77,8 +85,10 @@ def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings =
 def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds `rate`: the parsed terms of each payout row as text ('₹6,11,631 per post + 12.3 % commission',
     '—' without terms) from its fee_per_post, per_order_fee and commission_pct (₹, ₹, %)."""
-    frame["rate"] = [fmt.payout_rate(post, order, commission) for post, order, commission
-                     in zip(frame["fee_per_post"], frame["per_order_fee"], frame["commission_pct"])]
+    frame["rate"] = [
+        fmt.payout_rate(post, order, commission)
+        for post, order, commission in zip(frame["fee_per_post"], frame["per_order_fee"], frame["commission_pct"])
+    ]
     return frame
 
 

@@ -1,4 +1,5 @@
 """The influencer ranking: every ratio per influencer, the efficiency score and the poor-performer flag."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,15 +10,39 @@ from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 RANKING_COLUMNS = [
-    "rank", "influencer_id", "name", "platform", "category", "tier", "gender", "persona", "known", "followers",
-    "posts", "revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers",
-    "new_customers_estimated", "cac", "engagement_rate_pct", "cpe", "cpm", "revenue_per_follower",
-    "efficiency_score", "poor_performer",
+    "rank",
+    "influencer_id",
+    "name",
+    "platform",
+    "category",
+    "tier",
+    "gender",
+    "persona",
+    "known",
+    "followers",
+    "posts",
+    "revenue",
+    "orders",
+    "spend",
+    "roas",
+    "roi_pct",
+    "aov",
+    "cost_per_order",
+    "new_customers",
+    "new_customers_estimated",
+    "cac",
+    "engagement_rate_pct",
+    "cpe",
+    "cpm",
+    "revenue_per_follower",
+    "efficiency_score",
+    "poor_performer",
 ]
 
 
-def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
-            influencer_id: str | None = None) -> pd.DataFrame:
+def ranking(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, influencer_id: str | None = None
+) -> pd.DataFrame:
     """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id).
 
     Columns: RANKING_COLUMNS: rank, identity (influencer_id, name, platform, category, tier,
@@ -39,8 +64,9 @@ def ranking(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     return frame[RANKING_COLUMNS].reset_index(drop=True)
 
 
-def top_influencers(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS,
-                    metric: str = "revenue", n: int = 10) -> pd.DataFrame:
+def top_influencers(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, metric: str = "revenue", n: int = 10
+) -> pd.DataFrame:
     """The n influencers with the highest `metric` (revenue, roas or any ranking column), ties by
     id, with their name, platform, revenue, spend, ROAS and the metric: the same rows and values
     as the top of ranking() sorted by that metric. Revenue and ROAS are sorted in the database,

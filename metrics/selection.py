@@ -4,6 +4,7 @@ Every aggregate is a SUM over cells of an additive fact table joined 1:1 to `inf
 join can multiply a cost or a revenue. The smallest rollup that has the dimensions a query needs
 answers it (docs/architecture.md lists them).
 """
+
 from __future__ import annotations
 
 from metrics import catalogue
@@ -12,9 +13,14 @@ from metrics.settings import Settings
 
 SALE_COLUMNS = ("brand", "campaign", "product")
 # Rollups smallest first, with the sale dimensions each one keeps.
-ROLLUPS = (("facts_influencer", ()), ("facts_day", ("date",)), ("facts_day_brand", ("date", "brand")),
-           ("facts_day_campaign", ("date", "brand", "campaign")), ("facts_day_product", ("date", "brand", "product")),
-           ("facts", ("date",) + SALE_COLUMNS))
+ROLLUPS = (
+    ("facts_influencer", ()),
+    ("facts_day", ("date",)),
+    ("facts_day_brand", ("date", "brand")),
+    ("facts_day_campaign", ("date", "brand", "campaign")),
+    ("facts_day_product", ("date", "brand", "product")),
+    ("facts", ("date",) + SALE_COLUMNS),
+)
 TIME_GROUPS = catalogue.TIME_GROUPS
 INFLUENCER_GROUPS = ("platform", "category", "tier", "gender", "persona", "influencer_id")
 SALE_GROUPS = ("brand", "campaign", "product", "source", *TIME_GROUPS)
@@ -61,8 +67,11 @@ def fact_table(filters: Filters, groups: tuple[str, ...] = ()) -> str:
 def influencer_conditions(filters: Filters, settings: Settings, alias: str = "i") -> tuple[list[str], list]:
     """Influencer-attribute filters (platform, category, tier) on influencers `alias`: (conditions, params)."""
     conditions, params = [], []
-    for column, expression in (("platform", f"{alias}.platform"), ("category", f"{alias}.category"),
-                               ("tier", tier_sql(settings, alias))):
+    for column, expression in (
+        ("platform", f"{alias}.platform"),
+        ("category", f"{alias}.category"),
+        ("tier", tier_sql(settings, alias)),
+    ):
         values = getattr(filters, column)
         if values:
             conditions.append(f"{expression} IN ({', '.join('?' * len(values))})")

@@ -1,4 +1,5 @@
 """Analyst settings with the defaults of METRICS.md."""
+
 from __future__ import annotations
 
 import dataclasses

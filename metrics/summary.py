@@ -1,4 +1,5 @@
 """The `hkdash summary --json` document: a stable machine interface (see docs/cli.md)."""
+
 from __future__ import annotations
 
 from metrics.aggregate import plain
@@ -9,16 +10,57 @@ from metrics.kpis import kpis
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-KPI_KEYS = ("revenue", "refunds", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers",
-            "new_customers_estimated", "cac", "incremental_revenue", "incremental_roas", "engagement_rate_pct",
-            "influencers", "poor_performers", "baseline_share", "incremental_revenue_low", "incremental_revenue_high",
-            "incremental_roas_low", "incremental_roas_high", "incremental_share", "incrementality_method",
-            "incrementality_reason", "incrementality_window_days", "incrementality_confidence")
+KPI_KEYS = (
+    "revenue",
+    "refunds",
+    "orders",
+    "spend",
+    "roas",
+    "roi_pct",
+    "aov",
+    "cost_per_order",
+    "new_customers",
+    "new_customers_estimated",
+    "cac",
+    "incremental_revenue",
+    "incremental_roas",
+    "engagement_rate_pct",
+    "influencers",
+    "poor_performers",
+    "baseline_share",
+    "incremental_revenue_low",
+    "incremental_revenue_high",
+    "incremental_roas_low",
+    "incremental_roas_high",
+    "incremental_share",
+    "incrementality_method",
+    "incrementality_reason",
+    "incrementality_window_days",
+    "incrementality_confidence",
+)
 PLATFORM_KEYS = ("platform", "influencers", "revenue", "orders", "spend", "roas", "roi_pct", "new_customers", "cac")
 CATEGORY_KEYS = ("category", "influencers", "followers", "revenue", "orders", "spend", "roas")
-RANKED_KEYS = ("influencer_id", "name", "platform", "category", "tier", "followers", "revenue", "orders", "spend",
-               "roas", "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer",
-               "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas")
+RANKED_KEYS = (
+    "influencer_id",
+    "name",
+    "platform",
+    "category",
+    "tier",
+    "followers",
+    "revenue",
+    "orders",
+    "spend",
+    "roas",
+    "roi_pct",
+    "cac",
+    "engagement_rate_pct",
+    "efficiency_score",
+    "poor_performer",
+    "incremental_revenue",
+    "incremental_revenue_low",
+    "incremental_revenue_high",
+    "incremental_roas",
+)
 
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:

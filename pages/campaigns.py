@@ -1,4 +1,5 @@
 """Campaigns: comparison of revenue, spend, ROAS and influencers per campaign, and their trend."""
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
@@ -7,9 +8,14 @@ from components.cards import chart_card, page_header, segmented
 from components.ids import campaigns as ids
 from components.tables import date_col, metric_col, table_card, text_col
 
-dash.register_page(__name__, path="/campaigns", name="Campaigns", order=2,
-                   title="Campaigns · HealthKart Influencer ROI",
-                   description="Revenue, spend, ROAS and influencers per campaign, and each campaign's trend")
+dash.register_page(
+    __name__,
+    path="/campaigns",
+    name="Campaigns",
+    order=2,
+    title="Campaigns · HealthKart Influencer ROI",
+    description="Revenue, spend, ROAS and influencers per campaign, and each campaign's trend",
+)
 
 
 CAMPAIGN_COLUMNS = [
@@ -35,27 +41,63 @@ CAMPAIGN_COLUMNS = [
 
 
 def layout(**_query):
-    return html.Div([
-        page_header("Campaigns", "How each campaign performs: revenue, spend, return and reach of influencers"),
-        html.Div(id=ids.EMPTY),
-        html.Div([
-            html.Div(id=ids.KPIS, className="hk-kpi-grid"),
-            dbc.Row([
-                dbc.Col(chart_card("Revenue and spend by campaign", ids.COMPARISON, height=400,
-                                   subtitle="The campaigns with most revenue; label = ROAS (revenue ÷ spend)"),
-                        lg=7, className="mb-3"),
-                dbc.Col(chart_card("ROAS by campaign", ids.ROAS, height=400,
-                                   subtitle="Revenue ÷ spend; dotted line = break-even (1x)",
-                                   formula="ROAS = revenue ÷ spend, pooled over the campaign's sales and cost"),
-                        lg=5, className="mb-3"),
-            ], className="g-3"),
-            chart_card("Campaign trend", ids.TREND, height=340,
-                       subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
-                                "to compare others",
-                       tools=html.Div([segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),
-                                       segmented(ids.TREND_GRAIN, ids.GRAIN_OPTIONS, "week")],
-                                      className="d-flex flex-wrap gap-2")),
-            table_card("All campaigns", ids.CAMPAIGN_TABLE, CAMPAIGN_COLUMNS, height=440,
-                       subtitle="Sales that no campaign claims are listed as “Unattributed”."),
-        ], id=ids.BODY),
-    ], className="hk-page-campaigns")
+    return html.Div(
+        [
+            page_header("Campaigns", "How each campaign performs: revenue, spend, return and reach of influencers"),
+            html.Div(id=ids.EMPTY),
+            html.Div(
+                [
+                    html.Div(id=ids.KPIS, className="hk-kpi-grid"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                chart_card(
+                                    "Revenue and spend by campaign",
+                                    ids.COMPARISON,
+                                    height=400,
+                                    subtitle="The campaigns with most revenue; label = ROAS (revenue ÷ spend)",
+                                ),
+                                lg=7,
+                                className="mb-3",
+                            ),
+                            dbc.Col(
+                                chart_card(
+                                    "ROAS by campaign",
+                                    ids.ROAS,
+                                    height=400,
+                                    subtitle="Revenue ÷ spend; dotted line = break-even (1x)",
+                                    formula="ROAS = revenue ÷ spend, pooled over the campaign's sales and cost",
+                                ),
+                                lg=5,
+                                className="mb-3",
+                            ),
+                        ],
+                        className="g-3",
+                    ),
+                    chart_card(
+                        "Campaign trend",
+                        ids.TREND,
+                        height=340,
+                        subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
+                        "to compare others",
+                        tools=html.Div(
+                            [
+                                segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),
+                                segmented(ids.TREND_GRAIN, ids.GRAIN_OPTIONS, "week"),
+                            ],
+                            className="d-flex flex-wrap gap-2",
+                        ),
+                    ),
+                    table_card(
+                        "All campaigns",
+                        ids.CAMPAIGN_TABLE,
+                        CAMPAIGN_COLUMNS,
+                        height=440,
+                        subtitle="Sales that no campaign claims are listed as “Unattributed”.",
+                    ),
+                ],
+                id=ids.BODY,
+            ),
+        ],
+        className="hk-page-campaigns",
+    )

@@ -1,5 +1,6 @@
 """Categories: category and persona analysis: ROAS heatmap (category × platform or tier), follower
 distribution, return (ROAS, revenue, CAC, revenue per follower) by category / tier / persona / gender, and the best category × platform × tier combinations."""
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
@@ -10,9 +11,14 @@ from components.tables import metric_col, table_card, text_col
 from metrics import catalogue
 from metrics.settings import DEFAULT_SETTINGS
 
-dash.register_page(__name__, path="/categories", name="Categories", order=4,
-                   title="Categories · HealthKart Influencer ROI",
-                   description="Which creator categories, personas, platforms and tiers return the most")
+dash.register_page(
+    __name__,
+    path="/categories",
+    name="Categories",
+    order=4,
+    title="Categories · HealthKart Influencer ROI",
+    description="Which creator categories, personas, platforms and tiers return the most",
+)
 
 
 COMBINATION_COLUMNS = [
@@ -32,28 +38,64 @@ COMBINATION_COLUMNS = [
 
 
 def layout(**_query):
-    return html.Div([
-        page_header("Categories", "Which creator categories and personas pay back, on which platforms and tiers"),
-        html.Div(id=ids.EMPTY),
-        html.Div([
-            chart_card("ROAS by category", ids.HEATMAP, height=380,
-                       subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
-                                "“—” = no spend. Use the tier and platform filters to slice further.",
-                       formula="ROAS = Σ revenue ÷ Σ spend of the cell's influencers",
-                       tools=segmented(ids.HEATMAP_COLS, ids.HEATMAP_OPTIONS, "platform")),
-            dbc.Row([
-                dbc.Col(chart_card("Follower distribution", ids.FOLLOWERS, height=320,
-                                   subtitle="Influencers per follower tier, by platform",
-                                   formula=f"Tiers by followers: {catalogue.tier_text(DEFAULT_SETTINGS)}"),
-                        lg=6, className="mb-3"),
-                dbc.Col(chart_card("Return by audience", ids.DIMENSION, height=320,
-                                   subtitle="Pooled per value; pick the dimension and the metric",
-                                   tools=html.Div([segmented(ids.DIMENSION_BY, ids.DIMENSION_OPTIONS, "category"),
-                                                   segmented(ids.DIMENSION_METRIC, ids.METRIC_OPTIONS, "roas")],
-                                                  className="d-flex flex-wrap gap-2")),
-                        lg=6, className="mb-3"),
-            ], className="g-3"),
-            table_card("Best combinations", ids.COMBINATION_TABLE, COMBINATION_COLUMNS, height=440,
-                       subtitle="Category × platform × tier, best ROAS first (combinations without spend last)"),
-        ], id=ids.BODY),
-    ], className="hk-page-categories")
+    return html.Div(
+        [
+            page_header("Categories", "Which creator categories and personas pay back, on which platforms and tiers"),
+            html.Div(id=ids.EMPTY),
+            html.Div(
+                [
+                    chart_card(
+                        "ROAS by category",
+                        ids.HEATMAP,
+                        height=380,
+                        subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
+                        "“—” = no spend. Use the tier and platform filters to slice further.",
+                        formula="ROAS = Σ revenue ÷ Σ spend of the cell's influencers",
+                        tools=segmented(ids.HEATMAP_COLS, ids.HEATMAP_OPTIONS, "platform"),
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                chart_card(
+                                    "Follower distribution",
+                                    ids.FOLLOWERS,
+                                    height=320,
+                                    subtitle="Influencers per follower tier, by platform",
+                                    formula=f"Tiers by followers: {catalogue.tier_text(DEFAULT_SETTINGS)}",
+                                ),
+                                lg=6,
+                                className="mb-3",
+                            ),
+                            dbc.Col(
+                                chart_card(
+                                    "Return by audience",
+                                    ids.DIMENSION,
+                                    height=320,
+                                    subtitle="Pooled per value; pick the dimension and the metric",
+                                    tools=html.Div(
+                                        [
+                                            segmented(ids.DIMENSION_BY, ids.DIMENSION_OPTIONS, "category"),
+                                            segmented(ids.DIMENSION_METRIC, ids.METRIC_OPTIONS, "roas"),
+                                        ],
+                                        className="d-flex flex-wrap gap-2",
+                                    ),
+                                ),
+                                lg=6,
+                                className="mb-3",
+                            ),
+                        ],
+                        className="g-3",
+                    ),
+                    table_card(
+                        "Best combinations",
+                        ids.COMBINATION_TABLE,
+                        COMBINATION_COLUMNS,
+                        height=440,
+                        subtitle="Category × platform × tier, best ROAS first (combinations without spend last)",
+                    ),
+                ],
+                id=ids.BODY,
+            ),
+        ],
+        className="hk-page-categories",
+    )

@@ -1,4 +1,5 @@
 """Insights: executive summary (key findings) and recommendations, each with the numbers behind it."""
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
@@ -7,9 +8,14 @@ from components.cards import page_header
 from components.ids import insights as ids
 from components.tables import metric_col, table_card, text_col
 
-dash.register_page(__name__, path="/insights", name="Insights", order=7,
-                   title="Insights · HealthKart Influencer ROI",
-                   description="Executive summary and recommendations: scale, renew, move budget, review, drop")
+dash.register_page(
+    __name__,
+    path="/insights",
+    name="Insights",
+    order=7,
+    title="Insights · HealthKart Influencer ROI",
+    description="Executive summary and recommendations: scale, renew, move budget, review, drop",
+)
 
 
 RECOMMENDATION_COLUMNS = [
@@ -24,31 +30,58 @@ RECOMMENDATION_COLUMNS = [
     metric_col("selection_roas", headerTooltip="Pooled ROAS of the whole selection"),
     metric_col("from_roas", headerTooltip="Move budget: ROAS of the weaker platform / category"),
     metric_col("to_roas", headerTooltip="Move budget: ROAS of the stronger platform / category"),
-    metric_col("estimated_revenue_gain", headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
-                            "held (an estimate)"),
+    metric_col(
+        "estimated_revenue_gain",
+        headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
+        "held (an estimate)",
+    ),
     text_col("reason", "Why", width=380, tooltipField="reason"),
 ]
 
 
 def layout(**_query):
-    return html.Div([
-        page_header("Insights", "What the selection says, and what to do about it"),
-        html.Div(id=ids.EMPTY),
-        html.Div([
-            html.Div(id=ids.KPIS, className="hk-kpi-grid"),
-            dbc.Card(dbc.CardBody([
-                html.H2("Executive summary", className="hk-card-title"),
-                html.Ul(id=ids.FINDINGS, className="hk-findings mb-0"),
-            ]), className="hk-card mb-3"),
-            dbc.Card(dbc.CardBody([
-                html.Div([
-                    html.H2("Recommendations", className="hk-card-title me-auto"),
-                    html.Span(id=ids.COUNTS, className="text-body-secondary small"),
-                ], className="hk-card-header d-flex flex-wrap align-items-start gap-2"),
-                html.P(id=ids.RULES, className="hk-card-subtitle"),
-                html.Div(id=ids.RECOMMENDATIONS),
-            ]), className="hk-card mb-3"),
-            table_card("Recommendations: the numbers", ids.RECOMMENDATIONS_TABLE, RECOMMENDATION_COLUMNS, height=420,
-                       subtitle="Every recommendation with the figures that justify it (CSV keeps full precision)"),
-        ], id=ids.BODY),
-    ], className="hk-page-insights")
+    return html.Div(
+        [
+            page_header("Insights", "What the selection says, and what to do about it"),
+            html.Div(id=ids.EMPTY),
+            html.Div(
+                [
+                    html.Div(id=ids.KPIS, className="hk-kpi-grid"),
+                    dbc.Card(
+                        dbc.CardBody(
+                            [
+                                html.H2("Executive summary", className="hk-card-title"),
+                                html.Ul(id=ids.FINDINGS, className="hk-findings mb-0"),
+                            ]
+                        ),
+                        className="hk-card mb-3",
+                    ),
+                    dbc.Card(
+                        dbc.CardBody(
+                            [
+                                html.Div(
+                                    [
+                                        html.H2("Recommendations", className="hk-card-title me-auto"),
+                                        html.Span(id=ids.COUNTS, className="text-body-secondary small"),
+                                    ],
+                                    className="hk-card-header d-flex flex-wrap align-items-start gap-2",
+                                ),
+                                html.P(id=ids.RULES, className="hk-card-subtitle"),
+                                html.Div(id=ids.RECOMMENDATIONS),
+                            ]
+                        ),
+                        className="hk-card mb-3",
+                    ),
+                    table_card(
+                        "Recommendations: the numbers",
+                        ids.RECOMMENDATIONS_TABLE,
+                        RECOMMENDATION_COLUMNS,
+                        height=420,
+                        subtitle="Every recommendation with the figures that justify it (CSV keeps full precision)",
+                    ),
+                ],
+                id=ids.BODY,
+            ),
+        ],
+        className="hk-page-insights",
+    )

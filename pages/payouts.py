@@ -1,4 +1,5 @@
 """Payouts: spend by payout basis, cost per order, and payout terms reconciled against totals paid."""
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
@@ -8,9 +9,14 @@ from components.ids import payouts as ids
 from components.tables import metric_col, table_card, text_col
 from metrics.catalogue import TERMS_TOLERANCE_TEXT
 
-dash.register_page(__name__, path="/payouts", name="Payouts", order=5,
-                   title="Payouts · HealthKart Influencer ROI",
-                   description="Influencer spend by payout basis and the reconciliation of terms against totals")
+dash.register_page(
+    __name__,
+    path="/payouts",
+    name="Payouts",
+    order=5,
+    title="Payouts · HealthKart Influencer ROI",
+    description="Influencer spend by payout basis and the reconciliation of terms against totals",
+)
 
 
 BASIS_COLUMNS = [
@@ -43,40 +49,82 @@ RECONCILIATION_COLUMNS = [
 
 
 def layout(**_query):
-    return html.Div([
-        page_header("Payouts", "What influencers cost, how they are paid, and whether payments match their terms"),
-        html.Div(id=ids.EMPTY),
-        html.Div([
-            html.Div(id=ids.KPIS, className="hk-kpi-grid"),
-            dbc.Row([
-                dbc.Col(chart_card("Spend by payout basis", ids.BASIS_CHART, height=320,
-                                   subtitle="Post fees, per-order fees, commission, hybrid deals, gifted products, "
-                                            "other cost",
-                                   formula="Each payout row is split into its parts; a sale filter takes the "
-                                           "matching share of each influencer's cost"),
-                        lg=5, className="mb-3"),
-                dbc.Col(table_card("Spend by basis", ids.BASIS_TABLE, BASIS_COLUMNS, height=300,
-                                   subtitle="Per order = this basis's spend ÷ all orders (sums to cost per order)"),
-                        lg=7, className="mb-3"),
-            ], className="g-3"),
-            dbc.Row([
-                dbc.Col(chart_card("Cost per order by platform", ids.CPO_CHART, height=300,
-                                   subtitle="Spend ÷ orders (pooled); “—” where a platform has no orders",
-                                   formula="Cost per order = spend ÷ orders"),
-                        lg=12, className="mb-3"),
-            ], className="g-3"),
-            html.Div(id=ids.RECONCILIATION_SUMMARY),
-            table_card(
-                "Payout terms vs totals paid", ids.RECONCILIATION_TABLE, RECONCILIATION_COLUMNS, height=480,
-                row_id="row_key",
-                subtitle=f"One row per payout row. Rows whose payment differs from their terms by more than {TERMS_TOLERANCE_TEXT} "
-                         "are highlighted. Contracts are not dated: only platform, category and tier filters apply.",
-                tools=dbc.Switch(id=ids.DIFFERS_ONLY, label="Only rows that differ", value=False,
-                                 className="mb-0"),
-                getRowStyle={"styleConditions": [{
-                    "condition": "params.data && params.data.status === 'differs from terms'",
-                    "style": {"backgroundColor": "#fff3cd", "fontWeight": "600"},
-                }]},
+    return html.Div(
+        [
+            page_header("Payouts", "What influencers cost, how they are paid, and whether payments match their terms"),
+            html.Div(id=ids.EMPTY),
+            html.Div(
+                [
+                    html.Div(id=ids.KPIS, className="hk-kpi-grid"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                chart_card(
+                                    "Spend by payout basis",
+                                    ids.BASIS_CHART,
+                                    height=320,
+                                    subtitle="Post fees, per-order fees, commission, hybrid deals, gifted products, "
+                                    "other cost",
+                                    formula="Each payout row is split into its parts; a sale filter takes the "
+                                    "matching share of each influencer's cost",
+                                ),
+                                lg=5,
+                                className="mb-3",
+                            ),
+                            dbc.Col(
+                                table_card(
+                                    "Spend by basis",
+                                    ids.BASIS_TABLE,
+                                    BASIS_COLUMNS,
+                                    height=300,
+                                    subtitle="Per order = this basis's spend ÷ all orders (sums to cost per order)",
+                                ),
+                                lg=7,
+                                className="mb-3",
+                            ),
+                        ],
+                        className="g-3",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                chart_card(
+                                    "Cost per order by platform",
+                                    ids.CPO_CHART,
+                                    height=300,
+                                    subtitle="Spend ÷ orders (pooled); “—” where a platform has no orders",
+                                    formula="Cost per order = spend ÷ orders",
+                                ),
+                                lg=12,
+                                className="mb-3",
+                            ),
+                        ],
+                        className="g-3",
+                    ),
+                    html.Div(id=ids.RECONCILIATION_SUMMARY),
+                    table_card(
+                        "Payout terms vs totals paid",
+                        ids.RECONCILIATION_TABLE,
+                        RECONCILIATION_COLUMNS,
+                        height=480,
+                        row_id="row_key",
+                        subtitle=f"One row per payout row. Rows whose payment differs from their terms by more than {TERMS_TOLERANCE_TEXT} "
+                        "are highlighted. Contracts are not dated: only platform, category and tier filters apply.",
+                        tools=dbc.Switch(
+                            id=ids.DIFFERS_ONLY, label="Only rows that differ", value=False, className="mb-0"
+                        ),
+                        getRowStyle={
+                            "styleConditions": [
+                                {
+                                    "condition": "params.data && params.data.status === 'differs from terms'",
+                                    "style": {"backgroundColor": "#fff3cd", "fontWeight": "600"},
+                                }
+                            ]
+                        },
+                    ),
+                ],
+                id=ids.BODY,
             ),
-        ], id=ids.BODY),
-    ], className="hk-page-payouts")
+        ],
+        className="hk-page-payouts",
+    )

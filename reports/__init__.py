@@ -7,6 +7,7 @@
 Nothing here starts a browser at import: Chromium (for the charts) starts on the first render in
 the process that renders (reports.images).
 """
+
 from __future__ import annotations
 
 from reports.pdf import ReportError, render_html, render_pdf

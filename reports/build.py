@@ -7,6 +7,7 @@ Numbers come from the `metrics` API only (the warehouse is never queried here), 
 dashboard's own figure builders (`components.figures`), money formatting from `metrics.format`.
 Everything the template prints is text; the template escapes it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,13 +26,20 @@ from reports import images
 from reports.pdf import render_pdf
 
 TITLE = "Influencer campaign ROI report"
-FILTER_LABELS = {"platform": "Platform", "category": "Category", "tier": "Tier", "brand": "Brand",
-                 "campaign": "Campaign", "product": "Product"}
+FILTER_LABELS = {
+    "platform": "Platform",
+    "category": "Category",
+    "tier": "Tier",
+    "brand": "Brand",
+    "campaign": "Campaign",
+    "product": "Product",
+}
 TOP_N = 10
 MAX_TABLE_ROWS = 25
 
 
 # --- small helpers ---------------------------------------------------------------------------
+
 
 def _num(value) -> float | None:
     return fmt.clean(value)
@@ -49,6 +57,7 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
 
 # --- the parts of the report -------------------------------------------------------------------
 
+
 def _period(filters, bounds) -> tuple[str, dt.date | None, dt.date | None]:
     first, last = bounds if bounds else (None, None)
     start, end = filters.start or first, filters.end or last
@@ -61,8 +70,11 @@ def _period(filters, bounds) -> tuple[str, dt.date | None, dt.date | None]:
 
 
 def _filters(filters) -> list[dict]:
-    out = [{"label": FILTER_LABELS[name], "value": ", ".join(getattr(filters, name))}
-           for name in FILTER_LABELS if getattr(filters, name)]
+    out = [
+        {"label": FILTER_LABELS[name], "value": ", ".join(getattr(filters, name))}
+        for name in FILTER_LABELS
+        if getattr(filters, name)
+    ]
     if filters.start or filters.end:
         out.append({"label": "Dates", "value": f"{_date(filters.start)} to {_date(filters.end)}"})
     return out
@@ -82,13 +94,22 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         except ValueError:
             freshness = f"imported {imported}"
     facts = [
-        {"label": "Rows", "value": f"{fmt.count(info.get('influencers'))} influencers · {fmt.count(info.get('posts'))} posts · "
-                                   f"{fmt.count(info.get('sales_rows'))} sales rows · {fmt.count(info.get('payouts'))} payout rows"},
-        {"label": "Buyer ids", "value": "present (new customers counted)" if info.get("has_user_ids")
-         else "absent (new customers estimated)"},
+        {
+            "label": "Rows",
+            "value": f"{fmt.count(info.get('influencers'))} influencers · {fmt.count(info.get('posts'))} posts · "
+            f"{fmt.count(info.get('sales_rows'))} sales rows · {fmt.count(info.get('payouts'))} payout rows",
+        },
+        {
+            "label": "Buyer ids",
+            "value": "present (new customers counted)"
+            if info.get("has_user_ids")
+            else "absent (new customers estimated)",
+        },
     ]
     if info.get("first_sale") or info.get("last_sale"):
-        facts.append({"label": "Sales dated", "value": f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"})
+        facts.append(
+            {"label": "Sales dated", "value": f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"}
+        )
     warnings = [str(w) for w in (info.get("warning_lines") or [])]
     if len(warnings) > 5:
         warnings = warnings[:5] + [f"… and {len(warnings) - 5} more import warnings"]
@@ -103,7 +124,8 @@ def _kpis(k: dict, settings) -> list[dict]:
     estimated = bool(k.get("new_customers_estimated"))
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     notes = {
-        "revenue": fmt.inr(k.get("revenue")) + (f", net of {fmt.inr(k['refunds'])} refunds" if k.get("refunds") else ""),
+        "revenue": fmt.inr(k.get("revenue"))
+        + (f", net of {fmt.inr(k['refunds'])} refunds" if k.get("refunds") else ""),
         "spend": fmt.inr(k.get("spend")),
         "roas": "revenue ÷ spend",
         "roi_pct": "(revenue − spend) ÷ spend",
@@ -115,11 +137,17 @@ def _kpis(k: dict, settings) -> list[dict]:
         "incremental_roas": _incremental_note(k, baseline, fmt.ratio, "incremental_roas"),
         "engagement_rate_pct": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}",
     }
-    boxes = [{"label": catalogue.get(key).label, "value": catalogue.get(key).short(k.get(key)), "note": note}
-             for key, note in notes.items()]
-    boxes.append({"label": catalogue.get("poor_performers").label,
-                  "value": f"{fmt.count(k.get('poor_performers'))} of {fmt.count(k.get('influencers'))}",
-                  "note": POOR_PERFORMER.text(settings).removesuffix(", or spend with no revenue")})
+    boxes = [
+        {"label": catalogue.get(key).label, "value": catalogue.get(key).short(k.get(key)), "note": note}
+        for key, note in notes.items()
+    ]
+    boxes.append(
+        {
+            "label": catalogue.get("poor_performers").label,
+            "value": f"{fmt.count(k.get('poor_performers'))} of {fmt.count(k.get('influencers'))}",
+            "note": POOR_PERFORMER.text(settings).removesuffix(", or spend with no revenue"),
+        }
+    )
     return boxes
 
 
@@ -162,12 +190,17 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
         "rows": [
             {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
             {"label": "Incremental revenue", "value": fmt.inr(k.get("incremental_revenue"))},
-            {"label": f"{confidence} interval", "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to "
-                                                         f"{fmt.inr(k.get('incremental_revenue_high'))}"},
+            {
+                "label": f"{confidence} interval",
+                "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to {fmt.inr(k.get('incremental_revenue_high'))}",
+            },
             {"label": "Incremental share of attributed", "value": fmt.share(k.get("incremental_share"))},
-            {"label": "Incremental ROAS", "value": f"{fmt.ratio(k.get('incremental_roas'))} "
-                                                   f"({fmt.ratio(k.get('incremental_roas_low'))} to "
-                                                   f"{fmt.ratio(k.get('incremental_roas_high'))})"},
+            {
+                "label": "Incremental ROAS",
+                "value": f"{fmt.ratio(k.get('incremental_roas'))} "
+                f"({fmt.ratio(k.get('incremental_roas_low'))} to "
+                f"{fmt.ratio(k.get('incremental_roas_high'))})",
+            },
         ],
         "assumption": (
             f"Method: a creator's baseline is its typical attributed revenue on quiet days (far from its posts), "
@@ -175,11 +208,20 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
             f"overlapping windows merged. Intervals: stationary bootstrap of the quiet days. Results whose interval "
             f"includes 0 are not distinguishable from baseline. Assumes nothing else moved sales inside the windows."
         ),
-        "table": _table("Lift per creator (largest first)", [
-            ("name", "Name", str), ("posts", "Posts", fmt.count), ("incremental_revenue", "Incremental", money),
-            ("incremental_revenue_low", "Low", money), ("incremental_revenue_high", "High", money),
-            ("incremental_roas", "Incr. ROAS", fmt.ratio), ("verdict", "Verdict", str),
-        ], lift_rows, limit=MAX_TABLE_ROWS),
+        "table": _table(
+            "Lift per creator (largest first)",
+            [
+                ("name", "Name", str),
+                ("posts", "Posts", fmt.count),
+                ("incremental_revenue", "Incremental", money),
+                ("incremental_revenue_low", "Low", money),
+                ("incremental_revenue_high", "High", money),
+                ("incremental_roas", "Incr. ROAS", fmt.ratio),
+                ("verdict", "Verdict", str),
+            ],
+            lift_rows,
+            limit=MAX_TABLE_ROWS,
+        ),
     }
 
 
@@ -192,8 +234,10 @@ def _findings(wh, filters, settings, evidence: "insights.Evidence") -> list[str]
 
 def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
-    return [{"text": item["text"], "evidence": item["evidence"]}
-            for item in metrics.recommendations(wh, filters, settings, evidence)]
+    return [
+        {"text": item["text"], "evidence": item["evidence"]}
+        for item in metrics.recommendations(wh, filters, settings, evidence)
+    ]
 
 
 def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:
@@ -204,8 +248,14 @@ def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:
     return key, header or key.replace("_", " ").capitalize(), str
 
 
-def _table(title: str, columns: list[tuple[str, str, Any]], rows: list[dict], note: str = "", limit: int | None = None,
-           empty: str | None = None) -> dict:
+def _table(
+    title: str,
+    columns: list[tuple[str, str, Any]],
+    rows: list[dict],
+    note: str = "",
+    limit: int | None = None,
+    empty: str | None = None,
+) -> dict:
     numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
     shown = rows if limit is None else rows[:limit]
     if limit is not None and len(rows) > limit:
@@ -215,55 +265,146 @@ def _table(title: str, columns: list[tuple[str, str, Any]], rows: list[dict], no
         "note": note,
         "columns": [c for _, c, _ in columns],
         "numeric": numeric,
-        "rows": [[("" if row.get(key) is None else str(row.get(key))) if f is str else f(row.get(key))
-                  for key, _, f in columns] for row in shown],
+        "rows": [
+            [
+                ("" if row.get(key) is None else str(row.get(key))) if f is str else f(row.get(key))
+                for key, _, f in columns
+            ]
+            for row in shown
+        ],
         "empty": empty,
     }
 
 
 def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings) -> list[dict]:
     top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
-    poor_rows = [dict(r, reason=POOR_PERFORMER.reasons(r, settings)) for r in
-                 sorted(poor, key=lambda r: (-(_num(r.get("spend")) or 0), str(r["influencer_id"])))]
+    poor_rows = [
+        dict(r, reason=POOR_PERFORMER.reasons(r, settings))
+        for r in sorted(poor, key=lambda r: (-(_num(r.get("spend")) or 0), str(r["influencer_id"])))
+    ]
     total_spend = _num(k.get("spend")) or 0
     payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
     if payout_rows:
-        payout_rows = payout_rows + [{"basis": "Total", "spend": total_spend, "spend_share": 1.0 if total_spend else None,
-                                      "influencers": None}]
+        payout_rows = payout_rows + [
+            {"basis": "Total", "spend": total_spend, "spend_share": 1.0 if total_spend else None, "influencers": None}
+        ]
 
     def columns(*keys: str | tuple[str, str]) -> list:
         return [_column(*key) if isinstance(key, tuple) else _column(key) for key in keys]
 
     return [
-        _table("Top 10 influencers by ROAS", columns(
-            "rank", "name", "platform", "category", "revenue", "spend", "roas", "roi_pct", "cac",
-            "efficiency_score",
-        ), top, note="Ranked by pooled ROAS (revenue ÷ spend); efficiency = efficiency score 0–100."),
-        _table("Poor performers", columns(
-            "name", "platform", "revenue", "spend", "roas", "roi_pct", ("reason", "Why"),
-        ), poor_rows, limit=MAX_TABLE_ROWS,
+        _table(
+            "Top 10 influencers by ROAS",
+            columns(
+                "rank",
+                "name",
+                "platform",
+                "category",
+                "revenue",
+                "spend",
+                "roas",
+                "roi_pct",
+                "cac",
+                "efficiency_score",
+            ),
+            top,
+            note="Ranked by pooled ROAS (revenue ÷ spend); efficiency = efficiency score 0–100.",
+        ),
+        _table(
+            "Poor performers",
+            columns(
+                "name",
+                "platform",
+                "revenue",
+                "spend",
+                "roas",
+                "roi_pct",
+                ("reason", "Why"),
+            ),
+            poor_rows,
+            limit=MAX_TABLE_ROWS,
             note=f"{POOR_PERFORMER.text(settings)}; by spend, largest first.",
-            empty="No poor performers in this selection."),
-        _table("Platforms", columns(
-            "platform", "influencers", "revenue", "spend", "roas", "roi_pct", "orders", "cac", "revenue_share",
-        ), platforms),
-        _table("Categories", columns(
-            "category", "influencers", "followers", "revenue", "spend", "roas", "roi_pct", "revenue_share",
-        ), categories),
-        _table("Campaigns", columns(
-            "campaign", "revenue", "spend", "roas", "orders", "cac", "revenue_share",
-        ), campaigns, limit=MAX_TABLE_ROWS, note="By revenue, largest first. Unattributed: sales or costs with no campaign."),
-        _table("Payouts by basis", columns(
-            "basis", "spend", "spend_share", "influencers",
-        ), payout_rows, note="What the spend pays for. Hybrid = per-post fee plus commission.",
-            empty="No spend in this selection."),
+            empty="No poor performers in this selection.",
+        ),
+        _table(
+            "Platforms",
+            columns(
+                "platform",
+                "influencers",
+                "revenue",
+                "spend",
+                "roas",
+                "roi_pct",
+                "orders",
+                "cac",
+                "revenue_share",
+            ),
+            platforms,
+        ),
+        _table(
+            "Categories",
+            columns(
+                "category",
+                "influencers",
+                "followers",
+                "revenue",
+                "spend",
+                "roas",
+                "roi_pct",
+                "revenue_share",
+            ),
+            categories,
+        ),
+        _table(
+            "Campaigns",
+            columns(
+                "campaign",
+                "revenue",
+                "spend",
+                "roas",
+                "orders",
+                "cac",
+                "revenue_share",
+            ),
+            campaigns,
+            limit=MAX_TABLE_ROWS,
+            note="By revenue, largest first. Unattributed: sales or costs with no campaign.",
+        ),
+        _table(
+            "Payouts by basis",
+            columns(
+                "basis",
+                "spend",
+                "spend_share",
+                "influencers",
+            ),
+            payout_rows,
+            note="What the spend pays for. Hybrid = per-post fee plus commission.",
+            empty="No spend in this selection.",
+        ),
     ]
 
 
 # The figures the methodology appendix explains, in its order (all from the metric catalogue).
-METHODOLOGY_METRICS = ("revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order", "new_customers", "cac",
-                       "incremental_revenue", "incremental_roas", "engagements", "engagement_rate_pct", "cpe", "cpm",
-                       "revenue_per_follower", "efficiency_score")
+METHODOLOGY_METRICS = (
+    "revenue",
+    "orders",
+    "spend",
+    "roas",
+    "roi_pct",
+    "aov",
+    "cost_per_order",
+    "new_customers",
+    "cac",
+    "incremental_revenue",
+    "incremental_roas",
+    "engagements",
+    "engagement_rate_pct",
+    "cpe",
+    "cpm",
+    "revenue_per_follower",
+    "efficiency_score",
+)
 
 
 def _formula(key: str, settings) -> tuple[str, str, str]:
@@ -274,8 +415,11 @@ def _formula(key: str, settings) -> tuple[str, str, str]:
         formula = metric.computed.describe().replace("_", " ")
         if key == "engagement_rate_pct":
             formula = formula.replace("reach", settings.engagement_basis)
-        return metric.label, formula, "; ".join(part for part in (note, f"“—” when {metric.computed.undefined_when}")
-                                                if part).replace("_", " ")
+        return (
+            metric.label,
+            formula,
+            "; ".join(part for part in (note, f"“—” when {metric.computed.undefined_when}") if part).replace("_", " "),
+        )
     return metric.label, metric.formula_for(settings), note
 
 
@@ -302,8 +446,10 @@ def _methodology(settings, undated: dict | None) -> dict:
         "Money is in Indian Rupees with Indian digit grouping; L = lakh (₹1,00,000), Cr = crore (₹1,00,00,000).",
     ]
     if undated and (undated.get("revenue") or undated.get("spend")):
-        notes.append(f"In this selection {fmt.inr(undated.get('revenue'))} of revenue and {fmt.inr(undated.get('spend'))} "
-                     "of spend carry no date.")
+        notes.append(
+            f"In this selection {fmt.inr(undated.get('revenue'))} of revenue and {fmt.inr(undated.get('spend'))} "
+            "of spend carry no date."
+        )
     settings_rows = [
         {"label": "Baseline share (incrementality)", "value": f"{settings.baseline_share:g}"},
         {"label": "New-customer share (no user ids)", "value": f"{settings.new_customer_share:g}"},
@@ -314,40 +460,59 @@ def _methodology(settings, undated: dict | None) -> dict:
     ]
     return {
         "intro": "Every figure in this report is computed by the same functions as the dashboard, over the filters "
-                 "on the cover.",
+        "on the cover.",
         "formulas": [{"name": n, "formula": f, "note": note} for n, f, note in formulas],
         "settings": settings_rows,
         "notes": notes,
     }
 
 
-def _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated: dict | None,
-            settings) -> list[dict]:
+def _charts(
+    ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated: dict | None, settings
+) -> list[dict]:
     caption_ts = "Bars: revenue and spend per period; line: ROAS (revenue ÷ spend)."
     if undated and (undated.get("revenue") or undated.get("spend")):
-        caption_ts += (f" Not shown (no date): {fmt.inr_compact(undated.get('revenue'))} revenue, "
-                       f"{fmt.inr_compact(undated.get('spend'))} spend.")
+        caption_ts += (
+            f" Not shown (no date): {fmt.inr_compact(undated.get('revenue'))} revenue, "
+            f"{fmt.inr_compact(undated.get('spend'))} spend."
+        )
     return [
         {"title": "Revenue vs spend over time", "figure": figures.revenue_spend_over_time(ts), "caption": caption_ts},
-        {"title": "ROAS by platform", "figure": figures.roas_by_platform(platforms_df),
-         "caption": "Pooled ROAS per platform; dotted line = break-even (1x). Undefined ROAS (no spend) has no bar."},
-        {"title": "Category × platform (ROAS)", "figure": figures.category_platform_heatmap(cat_plat_df),
-         "caption": "Pooled ROAS of each category on each platform; blank = no spend."},
-        {"title": f"Top {TOP_N} influencers by revenue", "figure": figures.top_influencers(ranked_df, n=TOP_N),
-         "caption": "Colour = platform."},
+        {
+            "title": "ROAS by platform",
+            "figure": figures.roas_by_platform(platforms_df),
+            "caption": "Pooled ROAS per platform; dotted line = break-even (1x). Undefined ROAS (no spend) has no bar.",
+        },
+        {
+            "title": "Category × platform (ROAS)",
+            "figure": figures.category_platform_heatmap(cat_plat_df),
+            "caption": "Pooled ROAS of each category on each platform; blank = no spend.",
+        },
+        {
+            "title": f"Top {TOP_N} influencers by revenue",
+            "figure": figures.top_influencers(ranked_df, n=TOP_N),
+            "caption": "Colour = platform.",
+        },
         {"title": "Payout mix", "figure": figures.payout_mix(payouts_df), "caption": "Spend by payout basis."},
-        {"title": "Engagement rate by platform", "figure": figures.engagement_by_platform(engagement_df),
-         "caption": f"Pooled engagement rate: engagements ÷ {settings.engagement_basis} × 100."},
+        {
+            "title": "Engagement rate by platform",
+            "figure": figures.engagement_by_platform(engagement_df),
+            "caption": f"Pooled engagement rate: engagements ÷ {settings.engagement_basis} × 100.",
+        },
     ]
 
 
-def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None) -> dict:
+def build_context(
+    wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None
+) -> dict:
     """The report context (see reports.pdf) of a selection, from the metrics API."""
     now = now or dt.datetime.now(dt.timezone.utc)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
-    ts = metrics.timeseries(wh, filters, settings, grain=catalogue.grain_for((end - start).days if start and end else None))
+    ts = metrics.timeseries(
+        wh, filters, settings, grain=catalogue.grain_for((end - start).days if start and end else None)
+    )
     undated = ts.attrs.get("undated")
     platforms_df = metrics.breakdown(wh, "platform", filters, settings)
     categories_df = metrics.breakdown(wh, "category", filters, settings)
@@ -357,8 +522,11 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
-    lift_rows = (_records(lift_table(wh, "influencer", filters, settings))
-                 if k.get("incrementality_method") == "event-window" else [])
+    lift_rows = (
+        _records(lift_table(wh, "influencer", filters, settings))
+        if k.get("incrementality_method") == "event-window"
+        else []
+    )
     sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
@@ -386,8 +554,13 @@ def build_context(wh, filters: "metrics.Filters", settings: "metrics.Settings", 
     }
 
 
-def build_report(wh, filters: "metrics.Filters | None" = None, settings: "metrics.Settings | None" = None, *,
-                 timings: dict | None = None) -> bytes:
+def build_report(
+    wh,
+    filters: "metrics.Filters | None" = None,
+    settings: "metrics.Settings | None" = None,
+    *,
+    timings: dict | None = None,
+) -> bytes:
     """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
 
     Raises reports.ReportError when charts or the PDF can't be produced; metrics' own errors

@@ -28,6 +28,7 @@ Hostile *text* never reaches this fetcher in the first place: the template autoe
 such as `<link rel=attachment href="file:///etc/passwd">` is printed, not parsed. The fetcher is
 the second wall, for the day markup slips through anyway.
 """
+
 from __future__ import annotations
 
 import base64

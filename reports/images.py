@@ -41,6 +41,7 @@ from the installed plotly package, so rendering needs no network. The bundled re
 (assets/fonts) is declared in kaleido's page, so Chromium lays out chart text with the same
 metrics WeasyPrint later draws it with.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -177,9 +178,7 @@ class _Server:
     def __init__(self) -> None:
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(
-            target=self.loop.run_forever, name="hkdash-kaleido", daemon=True
-        )
+        self.thread = threading.Thread(target=self.loop.run_forever, name="hkdash-kaleido", daemon=True)
         self.thread.start()
         self.kaleido = None
         try:
@@ -209,9 +208,7 @@ class _Server:
 
     def render(self, specs: list[tuple[Any, dict]]) -> list[bytes]:
         async def batch():
-            return await asyncio.gather(
-                *(self.kaleido.calc_fig(fig, opts=opts) for fig, opts in specs)
-            )
+            return await asyncio.gather(*(self.kaleido.calc_fig(fig, opts=opts) for fig, opts in specs))
 
         return self._run(batch(), RENDER_TIMEOUT_S + 5 * len(specs))
 
@@ -284,7 +281,9 @@ def prestart() -> None:
         try:
             with _LOCK:
                 server = _get_server()
-                server.render([(prepare_figure(_WARMUP_FIGURE), {"format": "svg", "width": 200, "height": 100})] * _tabs())
+                server.render(
+                    [(prepare_figure(_WARMUP_FIGURE), {"format": "svg", "width": 200, "height": 100})] * _tabs()
+                )
         except Exception:  # noqa: BLE001 - the real render will raise it properly
             log.debug("chart browser warm-up failed", exc_info=True)
 
@@ -367,8 +366,17 @@ def figures_to_svg(
         w = w or width or DEFAULT_WIDTH
         h = h or height or data["layout"].get("height") or DEFAULT_HEIGHT
         raster = needs_shaping(data)
-        specs.append((data, {"format": "png" if raster else "svg", "width": int(w), "height": int(h),
-                             **({"scale": RASTER_SCALE} if raster else {})}))
+        specs.append(
+            (
+                data,
+                {
+                    "format": "png" if raster else "svg",
+                    "width": int(w),
+                    "height": int(h),
+                    **({"scale": RASTER_SCALE} if raster else {}),
+                },
+            )
+        )
     global _server
     with _LOCK:
         server = _get_server()
@@ -413,9 +421,11 @@ def _png_in_svg(png: bytes, width: int, height: int) -> bytes:
     if not png.startswith(b"\x89PNG"):
         raise ChartRenderError("kaleido did not return a PNG image")
     data = base64.b64encode(png).decode("ascii")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
-            f'href="data:image/png;base64,{data}"/></svg>').encode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
+        f'href="data:image/png;base64,{data}"/></svg>'
+    ).encode("ascii")
 
 
 def figure_to_svg(fig: Any, width: int | None = None, height: int | None = None) -> bytes:

@@ -26,6 +26,7 @@ Every string is escaped by the template; nothing in the context can become marku
 attachment or a fetch. Figures are rendered to SVG by `reports.images` (one batch per report) and
 served to WeasyPrint from memory under `hkchart:` URLs by a fetcher made for this report only.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -166,6 +167,5 @@ def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
     if refused:
         log.warning("report renderer refused %d URL(s): %s", len(refused), [u[:100] for u in refused[:5]])
     if timings is not None:
-        timings.update(charts=t1 - t0, html=t2 - t1, pdf=t3 - t2, total=t3 - t0,
-                       fetched=list(fetcher.requests))
+        timings.update(charts=t1 - t0, html=t2 - t1, pdf=t3 - t2, total=t3 - t0, fetched=list(fetcher.requests))
     return pdf

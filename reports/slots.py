@@ -13,6 +13,7 @@ first. `HKDASH_REPORT_CONCURRENCY` (default 1) reports render at once and at mos
 The semaphores and the pool are process-wide by design (they bound the process); they hold no
 request data.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -70,9 +71,11 @@ def _executor() -> ProcessPoolExecutor:
     with _pool_lock:
         pool = _pool.get(os.getpid())
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=_setting("HKDASH_REPORT_CONCURRENCY", 1),
-                                       mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_lower_priority)
+            pool = ProcessPoolExecutor(
+                max_workers=_setting("HKDASH_REPORT_CONCURRENCY", 1),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+            )
             _pool[os.getpid()] = pool
         return pool
 

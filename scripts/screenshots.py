@@ -7,6 +7,7 @@ orders) in a temporary folder, so the pictures are reproducible. It starts `hkda
 free local port, opens every page in headless Debian Chromium (Playwright, never a downloaded
 browser) and saves one PNG per page, plus a filtered view and a phone-sized overview.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CHROMIUM = os.environ.get("HKDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = [
     ("overview", "/"),
     ("influencers", "/influencers"),
@@ -73,9 +80,13 @@ def serve(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = log_path.open("wb")
-    server = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--db", str(db), "serve", "--port", str(port),
-                               "--workers", "1"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "--db", str(db), "serve", "--port", str(port), "--workers", "1"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

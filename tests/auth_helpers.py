@@ -1,4 +1,5 @@
 """Helpers for tests that talk to the app's Flask server as a browser would: sign-in, CSRF, callbacks."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,14 +17,24 @@ def callback_payload(dash_app, output_prop: str, values: dict | None = None, cha
             continue
 
         def entries(items):
-            return [{"id": item["id"], "property": item["property"],
-                     "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+            return [
+                {
+                    "id": item["id"],
+                    "property": item["property"],
+                    "value": values.get(f"{item['id']}.{item['property']}"),
+                }
+                for item in items
+            ]
 
         inputs = entries(spec["inputs"])
         described = [{"id": o.rpartition(".")[0], "property": o.rpartition(".")[2]} for o in outputs]
-        return {"output": key, "outputs": described if key.startswith("..") else described[0],
-                "inputs": inputs, "state": entries(spec.get("state", [])),
-                "changedPropIds": [changed or f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+        return {
+            "output": key,
+            "outputs": described if key.startswith("..") else described[0],
+            "inputs": inputs,
+            "state": entries(spec.get("state", [])),
+            "changedPropIds": [changed or f"{inputs[0]['id']}.{inputs[0]['property']}"],
+        }
     raise KeyError(output_prop)
 
 
@@ -33,8 +44,7 @@ def csrf_of(client) -> str:
 
 
 def sign_in(client, name: str, password: str):
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_of(client),
-                                       "next": "/"})
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_of(client), "next": "/"})
 
 
 def session_csrf(client) -> str:

@@ -1,4 +1,5 @@
 """Shared fixtures: warehouses built by really importing fixture folders into DuckDB files."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Helpers for calling Dash callbacks directly in tests (imported by tests/test_callbacks_*.py)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -11,9 +12,11 @@ from dash.development.base_component import Component
 @contextlib.contextmanager
 def triggered(*prop_ids: str):
     """Run a callback as if `prop_ids` (e.g. "url.search") had triggered it; none = initial call."""
-    token = context_value.set(AttributeDict(
-        triggered_inputs=[{"prop_id": p, "value": None} for p in prop_ids],
-    ))
+    token = context_value.set(
+        AttributeDict(
+            triggered_inputs=[{"prop_id": p, "value": None} for p in prop_ids],
+        )
+    )
     try:
         yield
     finally:

@@ -1,4 +1,5 @@
 """Count the SQL statements the warehouse runs (Warehouse.query and Warehouse.scalar)."""
+
 from __future__ import annotations
 
 import contextlib

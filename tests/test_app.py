@@ -1,4 +1,5 @@
 """The Dash app: production settings, nothing from the internet, pages, callbacks wired to real ids."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,13 @@ import pytest
 from dash.development.base_component import Component
 from dash_helpers import walk
 
-OWN_PAGES = {"/": "pages.overview", "/influencers": "pages.influencers", "/campaigns": "pages.campaigns",
-             "/platforms": "pages.platforms", "/categories": "pages.categories"}
+OWN_PAGES = {
+    "/": "pages.overview",
+    "/influencers": "pages.influencers",
+    "/campaigns": "pages.campaigns",
+    "/platforms": "pages.platforms",
+    "/categories": "pages.categories",
+}
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +81,9 @@ def test_navbar_lists_the_pages_in_order(dash_app):
 
 
 def _layout_ids(dash_app) -> set:
-    trees = [dash_app.layout] + [page["layout"]() if callable(page["layout"]) else page["layout"]
-                                 for page in dash.page_registry.values()]
+    trees = [dash_app.layout] + [
+        page["layout"]() if callable(page["layout"]) else page["layout"] for page in dash.page_registry.values()
+    ]
     ids = set()
     for tree in trees:
         for component in walk(tree):

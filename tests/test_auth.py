@@ -3,6 +3,7 @@
 Requests go through the app's real Flask server (test client), exactly as a browser's would: the
 gate is a before_request hook, so these are the checks a visitor meets. Roles are tested by
 calling the callback endpoint directly without a session and with each role."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -38,22 +39,24 @@ def dash_app():
 def signed_in(dash_app, users_db):
     """A test client signed in as `role` (a fresh client per call), with sign-in switched on."""
     with auth_mode(dash_app.server, "password", SESSION_COOKIE_SECURE=False):
+
         def client_for(role):
             client = dash_app.server.test_client()
             if role is not None:
                 response = sign_in(client, role, PASSWORD)
                 assert response.status_code == 302, response.get_data(as_text=True)
             return client
+
         yield client_for
 
 
 def call(dash_app, client, output_prop, values, csrf=True):
     headers = {"X-CSRFToken": session_csrf(client)} if csrf else {}
-    return client.post("/_dash-update-component", json=callback_payload(dash_app, output_prop, values),
-                       headers=headers)
+    return client.post("/_dash-update-component", json=callback_payload(dash_app, output_prop, values), headers=headers)
 
 
 # --- the user store ---------------------------------------------------------------------------------
+
 
 def test_production_hashing_is_argon2id_at_the_library_defaults():
     from argon2 import DEFAULT_MEMORY_COST, DEFAULT_TIME_COST
@@ -90,6 +93,7 @@ def test_verify_add_remove_passwd(users_db):
 
 # --- the declared role table --------------------------------------------------------------------------
 
+
 def test_required_role_reads_outputs_and_inputs(dash_app):
     assert roles.required_role(callback_payload(dash_app, *VIEWER_CALL)) == "viewer"
     assert roles.required_role(callback_payload(dash_app, *ANALYST_CALL)) == "analyst"
@@ -113,12 +117,16 @@ def test_every_declared_property_exists_in_the_app(dash_app):
 
 # --- the callback endpoint, without and with each role --------------------------------------------------
 
-@pytest.mark.parametrize("role, allowed", [
-    (None, set()),
-    ("viewer", {"viewer"}),
-    ("analyst", {"viewer", "analyst"}),
-    ("admin", {"viewer", "analyst", "admin"}),
-])
+
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        (None, set()),
+        ("viewer", {"viewer"}),
+        ("analyst", {"viewer", "analyst"}),
+        ("admin", {"viewer", "analyst", "admin"}),
+    ],
+)
 def test_callback_endpoint_enforces_roles(dash_app, signed_in, role, allowed):
     client = signed_in(role)
     for needed, (prop, values) in {"viewer": VIEWER_CALL, "analyst": ANALYST_CALL, "admin": ADMIN_CALL}.items():
@@ -135,8 +143,9 @@ def test_callback_endpoint_enforces_roles(dash_app, signed_in, role, allowed):
 def test_callbacks_without_csrf_token_are_refused(dash_app, signed_in):
     client = signed_in("admin")
     assert call(dash_app, client, *VIEWER_CALL, csrf=False).status_code == 403
-    response = client.post("/_dash-update-component", json=callback_payload(dash_app, *VIEWER_CALL),
-                           headers={"X-CSRFToken": "0" * 64})
+    response = client.post(
+        "/_dash-update-component", json=callback_payload(dash_app, *VIEWER_CALL), headers={"X-CSRFToken": "0" * 64}
+    )
     assert response.status_code == 403
 
 
@@ -179,8 +188,10 @@ def test_next_never_leaves_the_site(dash_app, signed_in):
     client = signed_in(None)
     from auth_helpers import csrf_of
 
-    response = client.post("/login", data={"name": "viewer", "password": PASSWORD, "csrf_token": csrf_of(client),
-                                           "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={"name": "viewer", "password": PASSWORD, "csrf_token": csrf_of(client), "next": "//evil.example/x"},
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
@@ -201,14 +212,20 @@ def test_login_is_rate_limited_and_audited(dash_app, signed_in, caplog):
 
 def test_trusted_proxy_header(dash_app, users_db):
     server = dash_app.server
-    with auth_mode(server, "header", HKDASH_AUTH_HEADER="X-Forwarded-User", HKDASH_TRUSTED_PROXIES=["127.0.0.1"],
-                   HKDASH_PROXY_ROLE="viewer"):
+    with auth_mode(
+        server,
+        "header",
+        HKDASH_AUTH_HEADER="X-Forwarded-User",
+        HKDASH_TRUSTED_PROXIES=["127.0.0.1"],
+        HKDASH_PROXY_ROLE="viewer",
+    ):
         client = server.test_client()
         assert client.get("/_dash-layout", headers={"X-Forwarded-User": "someone"}).status_code == 200
         # the same header from an address that is not the proxy counts for nothing
         outsider = server.test_client()
-        response = outsider.get("/_dash-layout", headers={"X-Forwarded-User": "admin"},
-                                environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        response = outsider.get(
+            "/_dash-layout", headers={"X-Forwarded-User": "admin"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}
+        )
         assert response.status_code == 401
         # a user the store knows gets their role; strangers the default role
         client.get("/", headers={"X-Forwarded-User": "admin"})
@@ -216,12 +233,16 @@ def test_trusted_proxy_header(dash_app, users_db):
         for name, status in (("admin", (200, 204)), ("someone", (403,))):
             client = server.test_client()
             client.get("/", headers={"X-Forwarded-User": name, "Accept": "text/html"})
-            response = client.post("/_dash-update-component", json=payload,
-                                   headers={"X-Forwarded-User": name, "X-CSRFToken": session_csrf(client)})
+            response = client.post(
+                "/_dash-update-component",
+                json=payload,
+                headers={"X-Forwarded-User": name, "X-CSRFToken": session_csrf(client)},
+            )
             assert response.status_code in status, (name, response.status_code)
 
 
 # --- requests that are not what they claim --------------------------------------------------------------
+
 
 def test_unknown_host_is_refused(dash_app):
     client = dash_app.server.test_client()
@@ -229,14 +250,20 @@ def test_unknown_host_is_refused(dash_app):
     assert client.get("/", headers={"Host": "localhost:8050"}).status_code == 200
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"[]", b'{"output": "no-such.children"}', b'{"output": "report-button.title", "inputs": "x"}',
-    b'{"output": "nav-collapse.is_open", "inputs": [{"id": "nav-toggle", "property": "n_clicks"}], '
-    b'"state": [{"id": "nav-collapse", "property": "is_open"}]}',  # clientside: no server function
-    b'{"output": "report-button.title", "inputs": [], "state": []}',
-    b'{"output": "report-button.title", "inputs": [{"id": "url"}]}',
-    b'{"output": "report-button.title", "inputs": [{"id": "url", "property": "pathname"}], "changedPropIds": [1]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"output": "no-such.children"}',
+        b'{"output": "report-button.title", "inputs": "x"}',
+        b'{"output": "nav-collapse.is_open", "inputs": [{"id": "nav-toggle", "property": "n_clicks"}], '
+        b'"state": [{"id": "nav-collapse", "property": "is_open"}]}',  # clientside: no server function
+        b'{"output": "report-button.title", "inputs": [], "state": []}',
+        b'{"output": "report-button.title", "inputs": [{"id": "url"}]}',
+        b'{"output": "report-button.title", "inputs": [{"id": "url", "property": "pathname"}], "changedPropIds": [1]}',
+    ],
+)
 def test_malformed_callback_requests_get_400(dash_app, body, caplog):
     client = dash_app.server.test_client()
     response = client.post("/_dash-update-component", data=body, content_type="application/json")
@@ -247,10 +274,13 @@ def test_malformed_callback_requests_get_400(dash_app, body, caplog):
 def test_cross_site_posts_are_refused_when_sign_in_is_off(dash_app):
     client = dash_app.server.test_client()
     payload = callback_payload(dash_app, *VIEWER_CALL)
-    assert client.post("/_dash-update-component", json=payload,
-                       headers={"Origin": "http://evil.example"}).status_code == 403
-    assert client.post("/_dash-update-component", json=payload,
-                       headers={"Origin": "http://localhost"}).status_code == 200
+    assert (
+        client.post("/_dash-update-component", json=payload, headers={"Origin": "http://evil.example"}).status_code
+        == 403
+    )
+    assert (
+        client.post("/_dash-update-component", json=payload, headers={"Origin": "http://localhost"}).status_code == 200
+    )
 
 
 def test_admin_page_shows_the_audit_log_to_admins_only(dash_app, signed_in):
@@ -266,8 +296,9 @@ def test_admin_page_shows_the_audit_log_to_admins_only(dash_app, signed_in):
 
 
 def test_data_page_shows_import_controls_to_admins_only(dash_app, signed_in):
-    payload = callback_payload(dash_app, "_pages_content.children", {"_pages_location.pathname": "/data",
-                                                                      "_pages_location.search": ""})
+    payload = callback_payload(
+        dash_app, "_pages_content.children", {"_pages_location.pathname": "/data", "_pages_location.search": ""}
+    )
     for role, shown in (("viewer", False), ("analyst", False), ("admin", True)):
         client = signed_in(role)
         response = client.post("/_dash-update-component", json=payload, headers={"X-CSRFToken": session_csrf(client)})

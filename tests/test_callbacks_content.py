@@ -1,4 +1,5 @@
 """/content callbacks called directly: engagement KPIs, platform and native tables, top posts."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -68,11 +69,16 @@ def test_sample_has_native_metrics(sample_db, monkeypatch):
 
 
 def test_post_rows_limit_and_order():
-    frame = pd.DataFrame({
-        "post_id": ["a", "b", "c", "d"], "date": pd.to_datetime(["2025-01-02", "2025-01-01", None, "2025-01-03"]),
-        "engagements": [5, 5, None, 9], "impressions": [None, 100, None, None], "reach": [10, 10, None, None],
-        "caption": ["<b>hi</b>", None, "x", "y"],
-    })
+    frame = pd.DataFrame(
+        {
+            "post_id": ["a", "b", "c", "d"],
+            "date": pd.to_datetime(["2025-01-02", "2025-01-01", None, "2025-01-03"]),
+            "engagements": [5, 5, None, 9],
+            "impressions": [None, 100, None, None],
+            "reach": [10, 10, None, None],
+            "caption": ["<b>hi</b>", None, "x", "y"],
+        }
+    )
     rows, total = cb.post_rows(frame, limit=3)
     assert total == 4 and [r["post_id"] for r in rows] == ["d", "b", "a"]
     assert [r["cpm_basis"] for r in rows] == [None, "impressions", "reach"]

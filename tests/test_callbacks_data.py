@@ -1,4 +1,5 @@
 """/data callbacks called directly: upload → validate (nothing changes) → import (atomic), info, sample."""
+
 from __future__ import annotations
 
 import base64
@@ -48,8 +49,9 @@ def broken_dir(tmp_path, traps_dir):
     for path in traps_dir.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     raw = (folder / "tracking_data.csv").read_text(encoding="utf-8")
-    (folder / "tracking_data.csv").write_text(raw.replace("2025-01-07,1,2000", "2025-01-07,1,two thousand"),
-                                              encoding="utf-8")
+    (folder / "tracking_data.csv").write_text(
+        raw.replace("2025-01-07,1,2000", "2025-01-07,1,two thousand"), encoding="utf-8"
+    )
     return folder
 
 
@@ -63,6 +65,7 @@ def sample_dir(tmp_path_factory):
 
 
 # --- validate, then import ---------------------------------------------------------------------------
+
 
 def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
     before_hash = digest(app_db)
@@ -112,7 +115,8 @@ def test_good_upload_validates_then_imports(app_db, sample_dir):
     assert digest(app_db) == before_hash
     folder = uploads.upload_dir(store["token"])
     assert folder is not None and sorted(p.name for p in folder.iterdir()) == sorted(
-        p.name for p in sample_dir.iterdir() if p.is_file())  # the sample's truth/ folder is never uploaded
+        p.name for p in sample_dir.iterdir() if p.is_file()
+    )  # the sample's truth/ folder is never uploaded
     out = cb.handle_import(store, "  Sample\tupload  ")
     _, new_store, disabled, result, imported, _ = out
     assert new_store is None and disabled is True and imported is not no_update
@@ -133,8 +137,13 @@ def test_good_upload_validates_then_imports(app_db, sample_dir):
 
 def test_import_refuses_foreign_tokens(app_db, tmp_path):
     before = digest(app_db)
-    for store in (None, {}, {"token": "../../etc", "valid": True}, {"token": "a" * 32, "valid": True},
-                  {"token": None, "valid": True}):
+    for store in (
+        None,
+        {},
+        {"token": "../../etc", "valid": True},
+        {"token": "a" * 32, "valid": True},
+        {"token": None, "valid": True},
+    ):
         _, _, disabled, result, marker, _ = cb.handle_import(store, "x")
         assert marker is no_update and disabled is True
         assert "Nothing to import" in text(result)
@@ -170,6 +179,7 @@ def test_empty_upload_says_so(app_db):
 
 
 # --- current data set and sample ------------------------------------------------------------------------
+
 
 def test_dataset_info_card(app_db):
     children = cb.dataset_info_card("/data", None)

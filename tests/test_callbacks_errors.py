@@ -1,5 +1,6 @@
 """Every warehouse-reading callback: no data set and an outdated one give the empty state; any
 other error propagates (Dash answers with an error and the server logs it), never a notice."""
+
 from __future__ import annotations
 
 import duckdb
@@ -60,6 +61,7 @@ def outdated_db(tmp_path, monkeypatch):
 @pytest.fixture
 def broken_warehouse(monkeypatch, traps_wh):
     """A warehouse whose every query fails with an error nobody expects."""
+
     class Broken:
         path = traps_wh.path
 
@@ -91,8 +93,9 @@ def test_other_callbacks_answer_without_a_data_set(callback, args, outdated_db):
     callback(*args)  # an empty figure, table or line: no exception
 
 
-@pytest.mark.parametrize("callback, args", [c[:2] for c in PAGE_CALLBACKS] + OTHER_CALLBACKS,
-                         ids=lambda v: getattr(v, "__name__", None))
+@pytest.mark.parametrize(
+    "callback, args", [c[:2] for c in PAGE_CALLBACKS] + OTHER_CALLBACKS, ids=lambda v: getattr(v, "__name__", None)
+)
 def test_unexpected_errors_propagate(callback, args, broken_warehouse):
     with pytest.raises(RuntimeError, match="disk on fire"):
         callback(*args)

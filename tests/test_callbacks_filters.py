@@ -1,4 +1,5 @@
 """Filter bar <-> URL callbacks, navbar links, filter summary (called directly, no browser)."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,14 +19,15 @@ def traps_env(monkeypatch, traps_wh):
 
 
 def unpack(result):
-    search, values, options = result[0], result[1:1 + N], result[1 + N:1 + 2 * N]
-    start, end, first, last, error = result[1 + 2 * N:]
+    search, values, options = result[0], result[1 : 1 + N], result[1 + N : 1 + 2 * N]
+    start, end, first, last, error = result[1 + 2 * N :]
     return search, dict(zip(cb.FIELDS, values)), dict(zip(cb.FIELDS, options)), start, end, first, last, error
 
 
 def test_url_sets_controls_and_their_options_together(traps_env):
-    result = cb.sync("url", "?platform=Instagram&brand=MuscleBlaze&start=2025-01-01&end=2025-01-31",
-                     [[]] * N, None, None)
+    result = cb.sync(
+        "url", "?platform=Instagram&brand=MuscleBlaze&start=2025-01-01&end=2025-01-31", [[]] * N, None, None
+    )
     search, values, options, start, end, first, last, error = unpack(result)
     assert search is no_update  # the URL is the source: not rewritten
     assert values["platform"] == ["Instagram"] and values["brand"] == ["MuscleBlaze"] and values["tier"] == []
@@ -65,7 +67,8 @@ def test_control_change_writes_the_url():
     assert search == "?platform=Instagram&platform=YouTube&brand=Gritzo&start=2025-01-01"
     assert all(v is no_update for v in controls.values()) and all(o is no_update for o in options.values())
     assert metrics.Filters.from_query_string(search) == metrics.Filters(
-        platform=("Instagram", "YouTube"), brand=("Gritzo",), start="2025-01-01")
+        platform=("Instagram", "YouTube"), brand=("Gritzo",), start="2025-01-01"
+    )
 
 
 def test_unchanged_selection_leaves_the_url_alone():

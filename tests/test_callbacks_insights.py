@@ -1,4 +1,5 @@
 """/insights callbacks called directly: findings, recommendation cards and their numbers table."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,8 +50,11 @@ def test_numbers_table(traps_app):
 
 def test_user_names_are_text_not_markup(traps_app):
     cards = cb.insights_page("", "/insights")[4]
-    subjects = [node.children for node in walk(cards)
-                if isinstance(node, html.Strong) and "hk-rec-subject" in (node.className or "")]
+    subjects = [
+        node.children
+        for node in walk(cards)
+        if isinstance(node, html.Strong) and "hk-rec-subject" in (node.className or "")
+    ]
     assert "<script>alert(1)</script> & Bros" in subjects
     assert "Esha <b>Bold</b>" in subjects
 

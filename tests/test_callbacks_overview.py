@@ -1,4 +1,5 @@
 """Overview callbacks: KPI cards follow METRICS.md and the filters; empty and missing-data states."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,16 @@ def card_value(cards, kpi: str) -> str:
     return find(cards, f"kpi-{kpi}-value").children
 
 
-@pytest.mark.parametrize("search", ["", "?platform=Instagram", "?brand=MuscleBlaze&start=2025-01-01&end=2025-01-31",
-                                    "?tier=Mega&tier=Micro", "?campaign=HK+Feb"])
+@pytest.mark.parametrize(
+    "search",
+    [
+        "",
+        "?platform=Instagram",
+        "?brand=MuscleBlaze&start=2025-01-01&end=2025-01-31",
+        "?tier=Mega&tier=Micro",
+        "?campaign=HK+Feb",
+    ],
+)
 def test_kpi_cards_show_the_metrics_of_the_url(traps_env, search):
     cards, empty, style = cb.overview_kpis(search, "/")
     k = metrics.kpis(traps_env, metrics.Filters.from_query_string(search))

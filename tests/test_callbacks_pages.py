@@ -1,4 +1,5 @@
 """Influencers, campaigns, platforms and categories callbacks, and the CSV download (no browser)."""
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,11 @@ def traps_env(monkeypatch, traps_wh):
 
 # --- influencers ------------------------------------------------------------------------------
 
+
 def test_ranking_rows_follow_the_filters(traps_wh):
-    rows, selected, options, note, kpis, empty, style = influencers.influencer_ranking("?platform=Instagram", "all", "/")
+    rows, selected, options, note, kpis, empty, style = influencers.influencer_ranking(
+        "?platform=Instagram", "all", "/"
+    )
     expected = metrics.ranking(traps_wh, metrics.Filters(platform=("Instagram",)))
     assert [r["influencer_id"] for r in rows] == expected["influencer_id"].tolist()
     assert selected == [] and empty is None and style == common.SHOW
@@ -115,6 +119,7 @@ def test_detail_from_keyboard_selection_and_unknown_ids():
 
 # --- campaigns --------------------------------------------------------------------------------
 
+
 def test_campaign_comparison(traps_wh):
     comparison, roas, rows, kpis, empty, style = campaigns.campaign_overview("", "/campaigns")
     expected = metrics.breakdown(traps_wh, "campaign", metrics.Filters())
@@ -136,6 +141,7 @@ def test_campaign_empty_state():
 
 
 # --- platforms --------------------------------------------------------------------------------
+
 
 def test_platform_overview(traps_wh):
     roas, cac, cac_note, share, rows, empty, style = platforms.platform_overview("", "/platforms")
@@ -159,12 +165,13 @@ def test_platform_engagement_and_sources(traps_wh):
 
 # --- categories -------------------------------------------------------------------------------
 
+
 def test_best_combinations_order(traps_wh):
     rows, empty, style = categories.category_combinations("", "/categories")
     roas = [r["roas"] for r in rows]
     defined = [r for r in roas if r is not None]
     assert defined == sorted(defined, reverse=True)
-    assert roas[len(defined):] == [None] * (len(roas) - len(defined))  # undefined last
+    assert roas[len(defined) :] == [None] * (len(roas) - len(defined))  # undefined last
 
 
 def test_category_charts():
@@ -176,8 +183,9 @@ def test_category_charts():
     assert categories.category_dimension("", "gender", "revenue")["data"]
 
 
-@pytest.mark.parametrize("search", ["", "?platform=Instagram", "?brand=MuscleBlaze", "?start=2025-02-01",
-                                    "?tier=Micro&category=Fitness"])
+@pytest.mark.parametrize(
+    "search", ["", "?platform=Instagram", "?brand=MuscleBlaze", "?start=2025-02-01", "?tier=Micro&category=Fitness"]
+)
 def test_follower_distribution_counts_as_the_ranking_does(traps_wh, search):
     """One grouped count per tier and platform draws what the whole ranking drew."""
     filters = common.filters_from_search(search)
@@ -201,10 +209,13 @@ def test_category_callbacks_run_few_distinct_queries(traps_wh, monkeypatch):
 def test_controls_fall_back_to_an_offered_option():
     same = lambda a, b: to_json(a) == to_json(b)  # noqa: E731 - NaN cells compare equal as JSON
     assert same(categories.category_heatmap("", "<script>"), categories.category_heatmap("", "platform"))
-    assert same(categories.category_dimension("", "nope", "nope"), categories.category_dimension("", "category", "roas"))
+    assert same(
+        categories.category_dimension("", "nope", "nope"), categories.category_dimension("", "category", "roas")
+    )
 
 
 # --- CSV download -----------------------------------------------------------------------------
+
 
 def test_csv_download_is_what_the_grid_shows(dash_app):
     rows, *_ = influencers.influencer_ranking("", "all", "/")
@@ -214,14 +225,17 @@ def test_csv_download_is_what_the_grid_shows(dash_app):
     # The grid's columnState lists every column in display order; the user hid all but three.
     visible = ["name", "revenue", "roas"]
     state = [{"colId": c, "hide": False} for c in visible] + [
-        {"colId": col["field"], "hide": True} for col in RANKING_COLUMNS if col["field"] not in visible]
-    download = tables.download_table_csv(1, shown, rows, RANKING_COLUMNS, state, {"type": "table", "name": "influencers"})
+        {"colId": col["field"], "hide": True} for col in RANKING_COLUMNS if col["field"] not in visible
+    ]
+    download = tables.download_table_csv(
+        1, shown, rows, RANKING_COLUMNS, state, {"type": "table", "name": "influencers"}
+    )
     assert download["filename"].startswith("hkdash-influencers-") and download["filename"].endswith(".csv")
     table = list(csv.reader(io.StringIO(download["content"])))
     assert table[0] == ["Influencer", "Revenue", "ROAS"]
     assert [r[0] for r in table[1:]] == [
         "<script>alert(1)</script> & Bros",
-        "'=HYPERLINK(\"http://evil.example\")",  # formula neutralised
+        '\'=HYPERLINK("http://evil.example")',  # formula neutralised
         "Asha Rao",
     ]
     assert table[1][1] == "3000" and table[1][2] == "10"

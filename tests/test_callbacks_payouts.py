@@ -1,4 +1,5 @@
 """/payouts callbacks called directly against real warehouses."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -27,8 +28,9 @@ def off_terms_db(tmp_path_factory, traps_dir):
     payouts = folder / "payouts.csv"
     raw = payouts.read_text(encoding="utf-8")
     assert 'E5,post,"₹3,000/post",0,3000,0' in raw
-    payouts.write_text(raw.replace('E5,post,"₹3,000/post",0,3000,0', 'E5,post,"₹3,000/post",0,3500,0'),
-                       encoding="utf-8")
+    payouts.write_text(
+        raw.replace('E5,post,"₹3,000/post",0,3000,0', 'E5,post,"₹3,000/post",0,3500,0'), encoding="utf-8"
+    )
     db = folder / "wh.duckdb"
     import_dataset(folder, db)
     return db

@@ -3,6 +3,7 @@
 Hand values on small frames; the rules' SQL and pandas forms agree on the same rows (DuckDB);
 KPI cards, grid columns, CSV headers, chart labels and docs/cli.md come from the declarations.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- the declarations ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
 def test_every_metric_is_fully_declared(key):
@@ -71,7 +73,8 @@ def test_formatters_by_hand():
 def test_formulas_fill_in_the_settings():
     settings = Settings(poor_roi_pct=40, poor_roas=1.5, baseline_share=0.05, engagement_basis="impressions")
     assert catalogue.get("poor_performers").formula_for(settings) == (
-        "Influencers with ROI < 40% or ROAS < 1.5x, or spend with no revenue")
+        "Influencers with ROI < 40% or ROAS < 1.5x, or spend with no revenue"
+    )
     assert "5%" in catalogue.get("incremental_revenue").formula_for(settings)
     assert "impressions" in catalogue.get("engagement_rate_pct").formula_for(settings)
 
@@ -84,8 +87,15 @@ def test_tone_follows_direction_and_threshold():
 
 
 def test_ratios_by_hand_and_undefined_denominators():
-    frame = pd.DataFrame({"revenue": [100.0, 0.0, 30.0], "spend": [50.0, 0.0, 60.0], "orders": [4, 0, 3],
-                          "new_customers": [2.0, 0.0, 0.0], "followers": [1000, 0, 300]})
+    frame = pd.DataFrame(
+        {
+            "revenue": [100.0, 0.0, 30.0],
+            "spend": [50.0, 0.0, 60.0],
+            "orders": [4, 0, 3],
+            "new_customers": [2.0, 0.0, 0.0],
+            "followers": [1000, 0, 300],
+        }
+    )
     out = catalogue.apply_ratios(frame.copy())
     assert out["roas"].tolist() == [2.0, None, 0.5]
     assert out["roi_pct"].tolist() == [100.0, None, -50.0]
@@ -104,10 +114,12 @@ def test_sales_ratios_are_every_ratio_over_the_sums():
 
 # --- the rules, once ---------------------------------------------------------------------------
 
-PER = pd.DataFrame({
-    "spend": [0.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0],
-    "revenue": [0.0, 0.0, 149.9, 150.0, 199.9, 200.0, 1000.0],
-})
+PER = pd.DataFrame(
+    {
+        "spend": [0.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0],
+        "revenue": [0.0, 0.0, 149.9, 150.0, 199.9, 200.0, 1000.0],
+    }
+)
 
 
 @pytest.mark.parametrize("settings", [DEFAULT_SETTINGS, Settings(poor_roi_pct=100, poor_roas=1.0)])
@@ -129,10 +141,14 @@ def test_tier_sql_and_python_agree_on_the_bounds():
     i = pd.DataFrame({"follower_count": counts, "known": [True] * len(counts)})  # noqa: F841 (DuckDB)
     in_sql = [v for (v,) in duckdb.sql(f"SELECT {catalogue.tier_sql(DEFAULT_SETTINGS)} FROM i").fetchall()]
     in_python = [DEFAULT_SETTINGS.tier_of(c) for c in counts]
-    assert in_sql == in_python == ["Unknown", "Nano", "Nano", "Micro", "Micro", "Mid", "Mid", "Macro", "Macro",
-                                   "Mega", "Mega"]
+    assert (
+        in_sql
+        == in_python
+        == ["Unknown", "Nano", "Nano", "Micro", "Micro", "Mid", "Mid", "Macro", "Macro", "Mega", "Mega"]
+    )
     assert catalogue.tier_text(DEFAULT_SETTINGS) == (
-        "nano < 10,000 ≤ micro < 50,000 ≤ mid < 5,00,000 ≤ macro < 10,00,000 ≤ mega")
+        "nano < 10,000 ≤ micro < 50,000 ≤ mid < 5,00,000 ≤ macro < 10,00,000 ≤ mega"
+    )
 
 
 def test_terms_tolerance_is_one_rule():
@@ -147,10 +163,17 @@ def test_time_grains():
     assert catalogue.TIME_GROUPS == ("month", "week", "day")
     assert metrics.breakdowns.TIME_GROUPS is catalogue.TIME_GROUPS
     assert [catalogue.grain_for(d) for d in (None, 10, 45, 46, 120, 121)] == [
-        "month", "day", "day", "week", "week", "month"]
+        "month",
+        "day",
+        "day",
+        "week",
+        "week",
+        "month",
+    ]
 
 
 # --- everything reads it --------------------------------------------------------------------------
+
 
 def test_docs_cli_table_is_the_catalogue():
     doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -175,6 +198,7 @@ def _page_columns(dash_app) -> list[dict]:
 
     from callbacks import influencers
     from components.ranking_grid import RANKING_COLUMNS
+
     columns = list(RANKING_COLUMNS) + influencers.POST_COLUMNS + influencers.PAYOUT_COLUMNS
     for page in ("campaigns", "categories", "content", "insights", "lift", "payouts", "platforms"):
         module = importlib.import_module(f"pages.{page}")
@@ -211,8 +235,18 @@ def test_overview_kpi_cards_are_catalogue_metrics(monkeypatch, traps_wh):
     monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
     k = metrics.kpis(traps_wh)
     cards = overview.kpi_cards(k, DEFAULT_SETTINGS)
-    keys = ("revenue", "orders", "spend", "roas", "roi_pct", "incremental_revenue", "incremental_roas",
-            "new_customers", "cac", "poor_performers")
+    keys = (
+        "revenue",
+        "orders",
+        "spend",
+        "roas",
+        "roi_pct",
+        "incremental_revenue",
+        "incremental_roas",
+        "new_customers",
+        "cac",
+        "poor_performers",
+    )
     assert len(cards) == len(keys)
     for card, key in zip(cards, keys):
         metric = catalogue.get(key)
@@ -237,8 +271,14 @@ def test_revenue_per_follower_by_tier_is_labelled_in_rupees(traps_wh):
     assert by_tier["Unknown"] is None
     figure = figures.dimension_bar(frame, "tier", "revenue_per_follower")
     labels = dict(zip(figure["data"][0]["y"], figure["data"][0]["text"]))
-    assert labels == {"Mid": "₹0.058", "Nano": "₹0.38", "Mega": "₹0.0035", "Macro": "₹0.0042", "Micro": "₹0.00",
-                      "Unknown": "—"}
+    assert labels == {
+        "Mid": "₹0.058",
+        "Nano": "₹0.38",
+        "Mega": "₹0.0035",
+        "Macro": "₹0.0042",
+        "Micro": "₹0.00",
+        "Unknown": "—",
+    }
     ticks = figure["layout"]["xaxis"]["ticktext"]
     assert ticks[0] == "₹0" and all(t.startswith("₹") for t in ticks) and len(set(ticks)) == len(ticks)
 

@@ -5,6 +5,7 @@ A chart is rendered in a fresh process under `strace -f -yy`, which names each s
 packet sent on a UDP socket (DNS included), any connect to port 53. Chromium's IPv6 reachability
 probe (a UDP connect() to a public address that sends nothing: the kernel only picks a route)
 is allowed, since no packet leaves the machine."""
+
 from __future__ import annotations
 
 import re
@@ -39,10 +40,10 @@ def network_calls(log: str) -> list[str]:
 
 
 def test_network_calls_classifier():
-    assert network_calls('1 connect(5<TCP:[1]>, {sa_family=AF_INET, sin_port=htons(443)}, 16) = 0')
+    assert network_calls("1 connect(5<TCP:[1]>, {sa_family=AF_INET, sin_port=htons(443)}, 16) = 0")
     assert network_calls('1 sendto(7<UDP:[2]>, "x", 1, 0, {sa_family=AF_INET, sin_port=htons(53)}, 16) = 1')
     assert network_calls('1 connect(9<UNIX:[3]>, {sa_family=AF_UNIX, sun_path="/run/x"}, 110) = 0') == []
-    assert network_calls('1 connect(18<UDPv6:[4]>, {sa_family=AF_INET6, sin6_port=htons(443)}, 28) = 0') == []
+    assert network_calls("1 connect(18<UDPv6:[4]>, {sa_family=AF_INET6, sin6_port=htons(443)}, 28) = 0") == []
 
 
 @pytest.mark.slow
@@ -50,9 +51,27 @@ def test_network_calls_classifier():
 def test_rendering_a_chart_sends_nothing_to_the_network(tmp_path):
     trace = tmp_path / "strace.log"
     result = subprocess.run(
-        ["strace", "-f", "-qq", "-yy", "-e", "trace=connect,sendto,sendmsg,write", "-e", "signal=none",
-         "-o", str(trace), sys.executable, "-c", RENDER],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-yy",
+            "-e",
+            "trace=connect,sendto,sendmsg,write",
+            "-e",
+            "signal=none",
+            "-o",
+            str(trace),
+            sys.executable,
+            "-c",
+            RENDER,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0 and "rendered" in result.stdout, result.stderr[-2000:]
     calls = network_calls(trace.read_text(errors="replace"))
     assert calls == [], "\n".join(calls[:20])

@@ -1,4 +1,5 @@
 """The hkdash command line: exit codes, readable output, and the summary --json interface."""
+
 import json
 import subprocess
 import sys
@@ -12,25 +13,79 @@ ROOT = Path(cli.__file__).parent
 
 
 def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_summary_json_keys_and_types(traps_wh, capsys):
-    assert cli.main(["--db", str(traps_wh.path), "summary", "--json", "--platform", "Instagram",
-                     "--platform", "YouTube", "--start", "2025-01-01"]) == 0
+    assert (
+        cli.main(
+            [
+                "--db",
+                str(traps_wh.path),
+                "summary",
+                "--json",
+                "--platform",
+                "Instagram",
+                "--platform",
+                "YouTube",
+                "--start",
+                "2025-01-01",
+            ]
+        )
+        == 0
+    )
     document = json.loads(capsys.readouterr().out)
-    assert set(document) >= {"revenue", "orders", "spend", "roas", "roi_pct", "aov", "cost_per_order",
-                             "new_customers", "new_customers_estimated", "cac", "incremental_revenue",
-                             "incremental_roas", "engagement_rate_pct", "influencers", "poor_performers",
-                             "filters", "by_platform", "by_category", "influencers_ranked"}
+    assert set(document) >= {
+        "revenue",
+        "orders",
+        "spend",
+        "roas",
+        "roi_pct",
+        "aov",
+        "cost_per_order",
+        "new_customers",
+        "new_customers_estimated",
+        "cac",
+        "incremental_revenue",
+        "incremental_roas",
+        "engagement_rate_pct",
+        "influencers",
+        "poor_performers",
+        "filters",
+        "by_platform",
+        "by_category",
+        "influencers_ranked",
+    }
     assert document["filters"]["platform"] == ["Instagram", "YouTube"]
     assert document["filters"]["start"] == "2025-01-01"
     assert document["revenue"] == pytest.approx(17000)
     assert set(document["influencers_ranked"][0]) == {
-        "influencer_id", "name", "platform", "category", "tier", "followers", "revenue", "orders", "spend", "roas",
-        "roi_pct", "cac", "engagement_rate_pct", "efficiency_score", "poor_performer",
-        "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas"}
+        "influencer_id",
+        "name",
+        "platform",
+        "category",
+        "tier",
+        "followers",
+        "revenue",
+        "orders",
+        "spend",
+        "roas",
+        "roi_pct",
+        "cac",
+        "engagement_rate_pct",
+        "efficiency_score",
+        "poor_performer",
+        "incremental_revenue",
+        "incremental_revenue_low",
+        "incremental_revenue_high",
+        "incremental_roas",
+    }
 
 
 def test_undefined_ratios_are_null_in_json(traps_wh, capsys):
@@ -80,8 +135,20 @@ def test_report_command_writes_a_pdf(tmp_path, traps_wh):
 
 def test_report_failure_is_a_clear_message(tmp_path, traps_wh):
     result = subprocess.run(
-        [sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))", "--db", str(traps_wh.path),
-         "report", "--out", str(tmp_path / "r.pdf")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "HKDASH_CHROMIUM": str(tmp_path / "no-such-browser")})
+        [
+            sys.executable,
+            "-c",
+            "import cli, sys; sys.exit(cli.main(sys.argv[1:]))",
+            "--db",
+            str(traps_wh.path),
+            "report",
+            "--out",
+            str(tmp_path / "r.pdf"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "HKDASH_CHROMIUM": str(tmp_path / "no-such-browser")},
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.startswith("hkdash:")

@@ -1,4 +1,5 @@
 """`hkdash … | head` and any closed pipe: a quiet exit, never a BrokenPipeError traceback."""
+
 from __future__ import annotations
 
 import subprocess
@@ -14,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_summary_into_a_closed_pipe_exits_quietly(seed1_wh, extra):
     # The reading end is closed before the command writes anything (it is still importing modules),
     # so its first write really meets a closed pipe, whatever the size of the output.
-    process = subprocess.Popen([sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "summary", *extra],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "summary", *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 1

@@ -1,4 +1,5 @@
 """`hkdash user add|remove|passwd|list`, `hkdash audit` and the settings `hkdash serve` derives from its address."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,9 @@ def test_user_commands(users_db, monkeypatch, capsys):
     assert "asha" in out.out and "admin" in out.out and "ravi" in out.out and "viewer" in out.out
     assert "already exists" in out.err and "at least 10" in out.err
     assert "a long passphrase" not in out.out + out.err
-    assert run(monkeypatch, ["user", "passwd", "ravi", "--role", "analyst", "--password-stdin"], "changed phrase!\n") == 0
+    assert (
+        run(monkeypatch, ["user", "passwd", "ravi", "--role", "analyst", "--password-stdin"], "changed phrase!\n") == 0
+    )
     assert store.verify("ravi", "changed phrase!").role == "analyst"
     assert run(monkeypatch, ["user", "remove", "ravi"]) == 0
     assert run(monkeypatch, ["user", "remove", "ravi"]) == 2
@@ -46,11 +49,14 @@ def test_user_commands(users_db, monkeypatch, capsys):
     assert all(" cli " in line for line in lines)
 
 
-@pytest.mark.parametrize("host, extra, auth, hosts, secure", [
-    ("127.0.0.1", [], "off", "127.0.0.1,localhost,::1", "0"),
-    ("0.0.0.0", ["dash.example.in"], "password", "dash.example.in,localhost,127.0.0.1,::1", None),
-    ("10.0.0.5", [], "password", "10.0.0.5,localhost,127.0.0.1,::1", None),
-])
+@pytest.mark.parametrize(
+    "host, extra, auth, hosts, secure",
+    [
+        ("127.0.0.1", [], "off", "127.0.0.1,localhost,::1", "0"),
+        ("0.0.0.0", ["dash.example.in"], "password", "dash.example.in,localhost,127.0.0.1,::1", None),
+        ("10.0.0.5", [], "password", "10.0.0.5,localhost,127.0.0.1,::1", None),
+    ],
+)
 def test_serve_turns_sign_in_on_off_loopback(host, extra, auth, hosts, secure):
     args = argparse.Namespace(host=host, allowed_host=extra, auth=None)
     settings = cli.serve_environment(args, env={})

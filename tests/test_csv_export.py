@@ -1,4 +1,5 @@
 """components.csv_export: exactly the shown rows/columns, full precision, no formula injection."""
+
 from __future__ import annotations
 
 import csv
@@ -41,17 +42,26 @@ def test_other_values_are_kept():
 
 def test_columns_follow_the_grid_state():
     assert columns_shown(DEFS) == [("name", "Influencer"), ("revenue", "Revenue"), ("roas", "ROAS")]
-    state = [{"colId": "roas", "hide": False}, {"colId": "name", "hide": False},
-             {"colId": "revenue", "hide": True}, {"colId": "secret", "hide": True}]
+    state = [
+        {"colId": "roas", "hide": False},
+        {"colId": "name", "hide": False},
+        {"colId": "revenue", "hide": True},
+        {"colId": "secret", "hide": True},
+    ]
     assert columns_shown(DEFS, state) == [("roas", "ROAS"), ("name", "Influencer")]
 
 
 def test_table_csv_writes_rows_in_order_with_header():
-    rows = [{"name": "=evil()", "revenue": 1234.5, "roas": None, "secret": "x"},
-            {"name": "Asha, \"A\" Rao", "revenue": 10, "roas": 2.5}]
+    rows = [
+        {"name": "=evil()", "revenue": 1234.5, "roas": None, "secret": "x"},
+        {"name": 'Asha, "A" Rao', "revenue": 10, "roas": 2.5},
+    ]
     text = grid_csv(rows, DEFS)
-    assert parse(text) == [["Influencer", "Revenue", "ROAS"], ["'=evil()", "1234.5", ""],
-                           ['Asha, "A" Rao', "10", "2.5"]]
+    assert parse(text) == [
+        ["Influencer", "Revenue", "ROAS"],
+        ["'=evil()", "1234.5", ""],
+        ['Asha, "A" Rao', "10", "2.5"],
+    ]
     assert "secret" not in text and "x\r\n" not in text
 
 

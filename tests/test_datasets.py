@@ -1,4 +1,5 @@
 """Every third-party data set imports, totals match the raw files, and seed1 reproduces its published table."""
+
 import pandas as pd
 import pytest
 
@@ -44,7 +45,14 @@ def test_seed1_published_table(seed1_wh):
     fitness = next(row for row in document["by_category"] if row["category"] == "Fitness")
     assert fitness["influencers"] == 9 and fitness["followers"] == 22_700_000 + 10_000
     assert {row["category"] for row in document["by_category"]} == {
-        "Fitness", "Beauty", "Bodybuilding", "Health", "Lifestyle", "Doctor", "Sports"}
+        "Fitness",
+        "Beauty",
+        "Bodybuilding",
+        "Health",
+        "Lifestyle",
+        "Doctor",
+        "Sports",
+    }
     top = [(r["name"], round(r["roas"], 2)) for r in document["influencers_ranked"][:3]]
     assert top == [("Varsha Thapa", 45.90), ("Sangram Chougule", 28.74), ("Sahil Khan", 19.79)]
     mean_of_ratios = sum(r["roas"] for r in document["influencers_ranked"]) / 20

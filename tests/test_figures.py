@@ -1,4 +1,5 @@
 """components.figures: pure DataFrame -> Figure builders, no Dash, no inf/NaN, escaped user text."""
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,19 @@ def test_figures_module_does_not_import_dash():
 
 def test_every_builder_handles_an_empty_frame():
     empty = pd.DataFrame()
-    for builder in (figures.revenue_spend_over_time, figures.platform_share, figures.top_influencers,
-                    figures.roas_by_platform, figures.engagement_by_platform, figures.source_breakdown,
-                    figures.payout_mix, figures.category_platform_heatmap, figures.follower_distribution,
-                    figures.campaign_comparison, figures.campaign_trend):
+    for builder in (
+        figures.revenue_spend_over_time,
+        figures.platform_share,
+        figures.top_influencers,
+        figures.roas_by_platform,
+        figures.engagement_by_platform,
+        figures.source_breakdown,
+        figures.payout_mix,
+        figures.category_platform_heatmap,
+        figures.follower_distribution,
+        figures.campaign_comparison,
+        figures.campaign_trend,
+    ):
         fig = builder(empty)
         validated(fig)
         assert figures.NO_DATA in _texts(fig)
@@ -108,8 +118,14 @@ def test_platform_colours_are_stable_and_distinct():
 
 
 def test_money_axis_uses_lakh_and_crore():
-    ts = pd.DataFrame({"period": pd.to_datetime(["2025-01-06", "2025-01-13"]),
-                       "revenue": [1.2e7, 3.4e7], "spend": [2e6, 5e6], "roas": [6.0, 6.8]})
+    ts = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-06", "2025-01-13"]),
+            "revenue": [1.2e7, 3.4e7],
+            "spend": [2e6, 5e6],
+            "roas": [6.0, 6.8],
+        }
+    )
     fig = validated(figures.revenue_spend_over_time(ts))
     ticktext = fig.layout.yaxis.ticktext
     assert ticktext[0] == "₹0" and any(t.endswith("Cr") for t in ticktext)

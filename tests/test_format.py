@@ -1,4 +1,5 @@
 """metrics.format: ₹ Indian grouping, lakh/crore short forms, "—" for undefined values."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,19 @@ NB = fmt.NBSP
 
 @pytest.mark.parametrize("value", [None, float("nan"), float("inf"), -float("inf"), pd.NA, np.nan, "x"])
 def test_undefined_values_are_an_em_dash(value):
-    for function in (fmt.inr, fmt.inr_compact, fmt.count, fmt.count_compact, fmt.ratio, fmt.pct, fmt.share,
-                     fmt.decimal, fmt.followers, fmt.score, fmt.inr_small):
+    for function in (
+        fmt.inr,
+        fmt.inr_compact,
+        fmt.count,
+        fmt.count_compact,
+        fmt.ratio,
+        fmt.pct,
+        fmt.share,
+        fmt.decimal,
+        fmt.followers,
+        fmt.score,
+        fmt.inr_small,
+    ):
         assert function(value) == "—", function.__name__
 
 
@@ -94,13 +106,27 @@ def test_axis_ticks():
     assert fmt.money_tick(1000, 500) == "₹1,000"
     # Each tick in its own unit: never a fraction of a unit below one.
     assert fmt.money_ticks([0, 50_000, 100_000, 150_000]) == ["₹0", "₹50,000", f"₹1{NB}L", f"₹1.5{NB}L"]
-    assert fmt.money_ticks([0, 5_000_000, 10_000_000, 15_000_000]) == [
-        "₹0", f"₹50{NB}L", f"₹1{NB}Cr", f"₹1.5{NB}Cr"]
+    assert fmt.money_ticks([0, 5_000_000, 10_000_000, 15_000_000]) == ["₹0", f"₹50{NB}L", f"₹1{NB}Cr", f"₹1.5{NB}Cr"]
     assert fmt.money_ticks([0, 0.25, 0.5, 0.75, 1]) == ["₹0", "₹0.25", "₹0.5", "₹0.75", "₹1"]
 
 
-@pytest.mark.parametrize("low,high", [(0, 0), (0, 0.9), (0, 1.6), (0, 3), (0, 7), (-50, 1234), (0, 49_000),
-                                      (0, 2_60_000), (0, 99_99_999), (0, 4_00_00_000), (-3e5, 2e7), (0, 1e12)])
+@pytest.mark.parametrize(
+    "low,high",
+    [
+        (0, 0),
+        (0, 0.9),
+        (0, 1.6),
+        (0, 3),
+        (0, 7),
+        (-50, 1234),
+        (0, 49_000),
+        (0, 2_60_000),
+        (0, 99_99_999),
+        (0, 4_00_00_000),
+        (-3e5, 2e7),
+        (0, 1e12),
+    ],
+)
 def test_axis_tick_labels_are_distinct_and_never_fractions_below_one_unit(low, high):
     labels = fmt.money_ticks(fmt.nice_ticks(low, high))
     assert len(set(labels)) == len(labels), labels
@@ -152,6 +178,7 @@ def test_payout_rates_are_parsed_terms_formatted():
 
 def test_dates_and_timestamps():
     import datetime as dt
+
     assert fmt.date(dt.date(2025, 1, 5)) == "5 Jan 2025"
     assert fmt.date("2025-01-05") == "5 Jan 2025"
     assert fmt.date(pd.Timestamp("2025-11-30 10:00")) == "30 Nov 2025"

@@ -1,4 +1,5 @@
 """Data-set history (previous data sets kept beside the live one), restore, and append mode."""
+
 from __future__ import annotations
 
 import hashlib
@@ -61,8 +62,12 @@ def test_only_the_newest_previous_data_sets_are_kept(db, traps_dir, monkeypatch)
 def test_restore_brings_a_previous_data_set_back_and_keeps_the_live_one(db, traps_dir, tmp_path):
     january = history.dataset_id_of(db)
     january_revenue = revenue(db)
-    import_dataset(month(tmp_path, "T9,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,7000\n"), db,
-                   append=True, name="with march")
+    import_dataset(
+        month(tmp_path, "T9,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,7000\n"),
+        db,
+        append=True,
+        name="with march",
+    )
     assert revenue(db) == january_revenue + 7000
     with_march = history.dataset_id_of(db)
     restored = restore_dataset(january, db)
@@ -85,8 +90,9 @@ def test_restore_of_an_unknown_name_changes_nothing(db, name):
 def test_a_restore_waits_for_a_running_import(db, traps_dir):
     """Both take the importer's lock: the live file is always one complete data set."""
     january = history.dataset_id_of(db)
-    threads = [threading.Thread(target=import_dataset, args=(traps_dir, db), kwargs={"name": f"n{i}"})
-               for i in range(2)]
+    threads = [
+        threading.Thread(target=import_dataset, args=(traps_dir, db), kwargs={"name": f"n{i}"}) for i in range(2)
+    ]
     threads.append(threading.Thread(target=restore_dataset, args=(january, db)))
     for thread in threads:
         thread.start()
@@ -98,12 +104,14 @@ def test_a_restore_waits_for_a_running_import(db, traps_dir):
 
 def test_append_adds_a_new_month(db, tmp_path):
     before = metrics.summary(Warehouse(db), metrics.Filters())
-    folder = month(tmp_path, "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,2,5000\n"
-                             "T21,PromoCode,MB Jan,NEW1,U10,MuscleBlaze,Whey,2025-03-03,1,1000\n",
-                   posts="post_id,influencer_id,platform,date,brand,reach,likes,comments,shares\n"
-                         "P20,A1,Instagram,2025-03-01,MuscleBlaze,1000,10,1,1\n",
-                   payouts="influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n"
-                           "A1,post,\"₹1,000/post\",2,1000,0\n")
+    folder = month(
+        tmp_path,
+        "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,2,5000\n"
+        "T21,PromoCode,MB Jan,NEW1,U10,MuscleBlaze,Whey,2025-03-03,1,1000\n",
+        posts="post_id,influencer_id,platform,date,brand,reach,likes,comments,shares\n"
+        "P20,A1,Instagram,2025-03-01,MuscleBlaze,1000,10,1,1\n",
+        payouts='influencer_id,basis,rate,orders,total_payout,gifted_products_cost\nA1,post,"₹1,000/post",2,1000,0\n',
+    )
     report = import_dataset(folder, db, append=True)
     after = metrics.summary(Warehouse(db), metrics.Filters())
     assert after["revenue"] == before["revenue"] + 6000 and after["orders"] == before["orders"] + 3
@@ -115,11 +123,14 @@ def test_append_adds_a_new_month(db, tmp_path):
     assert march["revenue"] == 6000
 
 
-@pytest.mark.parametrize("rows, column, value, reason", [
-    ("T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,2,4000\n", "tracking_id", "T1", "already in the live"),
-    ("T30,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-20,2,4000\n", "date", "2025-01-20", "already covers"),
-    ("T31,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,two,4000\n", "orders", "two", "not a number"),
-])
+@pytest.mark.parametrize(
+    "rows, column, value, reason",
+    [
+        ("T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,2,4000\n", "tracking_id", "T1", "already in the live"),
+        ("T30,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-20,2,4000\n", "date", "2025-01-20", "already covers"),
+        ("T31,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,two,4000\n", "orders", "two", "not a number"),
+    ],
+)
 def test_append_refuses_overlaps_and_bad_rows_and_changes_nothing(db, tmp_path, rows, column, value, reason):
     before = digest(db)
     entries = len(history.list_datasets(db))
@@ -132,11 +143,15 @@ def test_append_refuses_overlaps_and_bad_rows_and_changes_nothing(db, tmp_path, 
 
 
 def test_append_refuses_a_payout_row_already_there_and_a_changed_influencer(db, tmp_path):
-    folder = month(tmp_path, "T40,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n",
-                   payouts="influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n"
-                           "B2,order,₹200/order,1,200,100\n")
-    (folder / "influencers.csv").write_text("influencer_id,name,platform,category,gender,follower_count\n"
-                                            "A1,Asha Rao,Instagram,Fitness,Female,999\n", encoding="utf-8")
+    folder = month(
+        tmp_path,
+        "T40,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n",
+        payouts="influencer_id,basis,rate,orders,total_payout,gifted_products_cost\nB2,order,₹200/order,1,200,100\n",
+    )
+    (folder / "influencers.csv").write_text(
+        "influencer_id,name,platform,category,gender,follower_count\nA1,Asha Rao,Instagram,Fitness,Female,999\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFailed) as failure:
         import_dataset(folder, db, append=True)
     found = {(p.file, p.row, p.column) for p in failure.value.errors}
@@ -152,8 +167,9 @@ def test_append_needs_something_to_append_and_a_live_data_set(db, tmp_path, trap
         import_dataset(traps_dir, tmp_path / "none" / "warehouse.duckdb", append=True)
     shutil.rmtree(history.sources_dir(db, history.dataset_id_of(db)))
     with pytest.raises(ImportFailed, match="before hkdash kept sources"):
-        import_dataset(month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"), db,
-                       append=True)
+        import_dataset(
+            month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"), db, append=True
+        )
 
 
 def test_restore_button_callback(db, traps_dir, monkeypatch):

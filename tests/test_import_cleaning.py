@@ -1,4 +1,5 @@
 """Sales text is cleaned before it is grouped on: spellings, spaces and blanks of one value meet in one cell."""
+
 import shutil
 
 import pandas as pd
@@ -38,26 +39,33 @@ def test_sloppy_spellings_give_the_clean_numbers(tmp_path, traps_dir, traps_wh):
     pd.testing.assert_frame_equal(metrics.ranking(sloppy), metrics.ranking(traps_wh))
 
 
-@pytest.mark.parametrize("sloppy", [
-    {"T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode,MB Jan,B2,U3,MUSCLE BLAZE,Whey"},
-    {"T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode, MB Jan,B2,U3,MuscleBlaze,Whey"},
-    {"T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode,MB Jan, B2,U3,MuscleBlaze,Whey"},
-    {"T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi": "T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi "},
-    {"T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi": "T5,PromoCode ,HK Feb,C3,U2,HKVitals,Multi"},
-], ids=["brand", "campaign", "influencer", "product", "source"])
+@pytest.mark.parametrize(
+    "sloppy",
+    [
+        {"T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode,MB Jan,B2,U3,MUSCLE BLAZE,Whey"},
+        {"T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode, MB Jan,B2,U3,MuscleBlaze,Whey"},
+        {"T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey": "T4,PromoCode,MB Jan, B2,U3,MuscleBlaze,Whey"},
+        {"T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi": "T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi "},
+        {"T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi": "T5,PromoCode ,HK Feb,C3,U2,HKVitals,Multi"},
+    ],
+    ids=["brand", "campaign", "influencer", "product", "source"],
+)
 def test_one_sloppy_column_among_clean_ones(tmp_path, traps_dir, traps_wh, sloppy):
     """A column with values to fix is cleaned row by row while the clean ones are cast as they are."""
     wh = import_edited(tmp_path, traps_dir, sloppy)
     for dimension in ("brand", "campaign", "product", "source", "platform"):
         pd.testing.assert_frame_equal(metrics.breakdown(wh, dimension), metrics.breakdown(traps_wh, dimension))
     for filters in (Filters(), Filters(brand=["MuscleBlaze"]), Filters(campaign=["HK Feb"], product=["Multi"])):
-        pd.testing.assert_frame_equal(metrics.payouts_by_basis(wh, filters), metrics.payouts_by_basis(traps_wh, filters))
+        pd.testing.assert_frame_equal(
+            metrics.payouts_by_basis(wh, filters), metrics.payouts_by_basis(traps_wh, filters)
+        )
     pd.testing.assert_frame_equal(metrics.ranking(wh), metrics.ranking(traps_wh))
 
 
 def test_blank_sale_text_is_unattributed(tmp_path, traps_dir, traps_wh):
-    blank = import_edited(tmp_path, traps_dir, {"T6,SwipeUp,MB Jan,C3,U4,MuscleBlaze,Creatine":
-                                                "T6,,MB Jan,C3,U4,MuscleBlaze,  "})
+    blank = import_edited(
+        tmp_path, traps_dir, {"T6,SwipeUp,MB Jan,C3,U4,MuscleBlaze,Creatine": "T6,,MB Jan,C3,U4,MuscleBlaze,  "}
+    )
     by_product = metrics.breakdown(blank, "product").set_index("product")
     assert by_product.loc["Unattributed", "revenue"] == pytest.approx(1000)
     assert "Creatine" not in by_product.index

@@ -1,4 +1,5 @@
 """Every kind of bad input stops the import with file, row, column, value and reason, and changes nothing."""
+
 import hashlib
 import shutil
 import signal
@@ -38,45 +39,52 @@ def replace_in(path: Path, old: str, new: str):
 CASES = {
     "missing required column": (
         lambda d: replace_in(d / "tracking_data.csv", ",revenue\n", ",amount_paid\n"),
-        "tracking_data.csv, row 1, column revenue: missing required column"),
+        "tracking_data.csv, row 1, column revenue: missing required column",
+    ),
     "non-numeric amount": (
         lambda d: replace_in(d / "tracking_data.csv", "2025-01-07,1,2000", "2025-01-07,1,two thousand"),
         "tracking_data.csv, row 3, column revenue: not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; "
-        "a decimal comma only when the whole column uses it) (value 'two thousand')"),
+        "a decimal comma only when the whole column uses it) (value 'two thousand')",
+    ),
     "negative count": (
         lambda d: replace_in(d / "posts.csv", "10000,400,50,50", "10000,-400,50,50"),
-        "posts.csv, row 3, column likes: negative value (value '-400')"),
+        "posts.csv, row 3, column likes: negative value (value '-400')",
+    ),
     "impossible date": (
         lambda d: replace_in(d / "tracking_data.csv", "2025-02-02", "2025-02-30"),
         "tracking_data.csv, row 6, column date: impossible or unreadable date (expected e.g. 2025-01-16, "
-        "16-01-2025, 16 Jan 2025) (value '2025-02-30')"),
+        "16-01-2025, 16 Jan 2025) (value '2025-02-30')",
+    ),
     "duplicate key": (
         lambda d: replace_in(d / "influencers.csv", "D4,Dev", "A1,Dev"),
-        "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value 'A1')"),
+        "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value 'A1')",
+    ),
     "duplicate key after trimming": (
         lambda d: replace_in(d / "influencers.csv", "D4,Dev", " A1 ,Dev"),
-        "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value ' A1 ')"),
+        "influencers.csv, row 5, column influencer_id: duplicate key (first on row 2) (value ' A1 ')",
+    ),
     "duplicate tracking id": (
         lambda d: replace_in(d / "tracking_data.csv", "T2,Instagram", "T1,Instagram"),
-        "tracking_data.csv, row 3, column tracking_id: duplicate key (first on row 2) (value 'T1')"),
+        "tracking_data.csv, row 3, column tracking_id: duplicate key (first on row 2) (value 'T1')",
+    ),
     "unknown payout basis": (
         lambda d: replace_in(d / "payouts.csv", "B2,order", "B2,barter-ish"),
-        "payouts.csv, row 4, column basis: unknown payout basis"),
+        "payouts.csv, row 4, column basis: unknown payout basis",
+    ),
     "rate not understood": (
         lambda d: replace_in(d / "payouts.csv", "₹200/order,1,200", "two hundred a pop,1,"),
-        "payouts.csv, row 4, column rate: rate not understood"),
-    "empty file": (
-        lambda d: (d / "posts.csv").write_bytes(b""),
-        "posts.csv: file is empty"),
+        "payouts.csv, row 4, column rate: rate not understood",
+    ),
+    "empty file": (lambda d: (d / "posts.csv").write_bytes(b""), "posts.csv: file is empty"),
     "header only": (
         lambda d: (d / "posts.csv").write_text("post_id,influencer_id,date\n"),
-        "posts.csv: file has a header but no data rows"),
+        "posts.csv: file has a header but no data rows",
+    ),
     "unreadable file": (
         lambda d: (d / "tracking_data.csv").write_bytes(b"\xff\xfe\x00garbage\x00\x81\n\x00\x00"),
-        "tracking_data.csv: unreadable file"),
-    "missing influencers file": (
-        lambda d: (d / "influencers.csv").unlink(),
-        "no influencers file"),
+        "tracking_data.csv: unreadable file",
+    ),
+    "missing influencers file": (lambda d: (d / "influencers.csv").unlink(), "no influencers file"),
 }
 
 
@@ -140,12 +148,16 @@ def test_rows_keep_file_order_across_many_reader_batches(loaded, monkeypatch):
 
 def test_warnings_keep_going(loaded):
     db, broken = loaded
-    replace_in(broken / "payouts.csv", "E5,post,\"₹3,000/post\",0,3000", "E5,post,\"₹3,000/post\",0,3500")
+    replace_in(broken / "payouts.csv", 'E5,post,"₹3,000/post",0,3000', 'E5,post,"₹3,000/post",0,3500')
     report = import_dataset(broken, db)
     lines = [str(w) for w in report.warnings]
-    assert any("tracking_data.csv, column influencer_id: unknown influencer" in line and "'Z9'" in line for line in lines)
+    assert any(
+        "tracking_data.csv, column influencer_id: unknown influencer" in line and "'Z9'" in line for line in lines
+    )
     assert any("payouts.csv, row 7, column total_payout: differs from its terms" in line for line in lines)
-    assert any("payouts.csv, row 2, column orders: payout orders differ from tracked orders (4)" in line for line in lines)
+    assert any(
+        "payouts.csv, row 2, column orders: payout orders differ from tracked orders (4)" in line for line in lines
+    )
     assert metrics.kpis(Warehouse(db))["spend"] == pytest.approx(11850 + 500)
 
 
@@ -167,8 +179,10 @@ def test_parquet_folder_imports_like_csv(tmp_path, traps_dir, traps_wh):
     folder.mkdir()
     connection = duckdb.connect()
     for csv_file in traps_dir.glob("*.csv"):
-        connection.execute(f"COPY (SELECT * FROM read_csv('{csv_file}', all_varchar=true)) "
-                           f"TO '{folder / (csv_file.stem + '.parquet')}' (FORMAT parquet)")
+        connection.execute(
+            f"COPY (SELECT * FROM read_csv('{csv_file}', all_varchar=true)) "
+            f"TO '{folder / (csv_file.stem + '.parquet')}' (FORMAT parquet)"
+        )
     report = import_dataset(folder, tmp_path / "wh.duckdb")
     assert metrics.kpis(Warehouse(report.db_path)) == metrics.kpis(traps_wh)
 
@@ -184,8 +198,18 @@ def test_killed_import_leaves_previous_data(loaded, tmp_path):
                      DATE '2025-01-01' + CAST(i % 300 AS INTEGER) AS date, 1 AS orders, 999.5 AS revenue
               FROM range(4000000) t(i))
         TO '{big / "tracking_data.csv"}' (HEADER, DELIMITER ',')""")
-    process = subprocess.Popen([sys.executable, "-c", "import cli, sys; sys.exit(cli.main(sys.argv[1:]))",
-                                "--db", str(db), "import", str(big)], cwd=Path(cli.__file__).parent)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import cli, sys; sys.exit(cli.main(sys.argv[1:]))",
+            "--db",
+            str(db),
+            "import",
+            str(big),
+        ],
+        cwd=Path(cli.__file__).parent,
+    )
     deadline = time.time() + 60
     while not list(db.parent.glob(".wh.duckdb.importing-*")) and time.time() < deadline:
         time.sleep(0.05)

@@ -1,4 +1,5 @@
 """metrics.insights: recommendations and key findings carry numbers that agree with the metrics."""
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,7 @@ def all_numbers(value):
 
 
 # --- recommendations on the traps data set ----------------------------------------------------------
+
 
 def test_traps_recommendations(traps_wh):
     items = insights.recommendations(traps_wh)
@@ -140,13 +142,16 @@ def test_empty_selection(traps_wh):
 
 # --- key findings -------------------------------------------------------------------------------
 
+
 def test_traps_findings(traps_wh):
     findings = insights.key_findings(traps_wh)
     kinds = [f["kind"] for f in findings]
     assert kinds == ["headline", "concentration", "platforms", "poor_performers", "incremental"]
     k = metrics.kpis(traps_wh)
     head = findings[0]
-    assert head["numbers"]["revenue"] == pytest.approx(k["revenue"]) and head["numbers"]["roas"] == pytest.approx(k["roas"])
+    assert head["numbers"]["revenue"] == pytest.approx(k["revenue"]) and head["numbers"]["roas"] == pytest.approx(
+        k["roas"]
+    )
     assert head["text"].startswith("₹20,000 attributed revenue from ₹11,850 spend across 5 creators: ROAS 1.69x")
     concentration = findings[1]["numbers"]
     assert concentration["top_n"] == 1 and concentration["creators"] == 5

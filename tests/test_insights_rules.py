@@ -1,4 +1,5 @@
 """metrics.insights rules one by one, on hand-made creators and breakdowns (numbers worked by hand)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,10 +16,25 @@ def creator(cid, revenue, spend, *, score=None, poor=None, known=True, estimated
     roi = (revenue - spend) / spend * 100 if spend else None
     if poor is None:
         poor = bool(spend) and (revenue == 0 or roas < SETTINGS.poor_roas or roi < SETTINGS.poor_roi_pct)
-    return {"influencer_id": cid, "name": name or f"Creator {cid}", "platform": "Instagram", "category": "Fitness",
-            "tier": "micro", "known": known, "revenue": revenue, "spend": spend, "orders": 10, "new_customers": 5,
-            "new_customers_estimated": estimated, "roas": roas, "roi_pct": roi, "cac": spend / 5 if spend else None,
-            "cost_per_order": spend / 10, "efficiency_score": score, "poor_performer": poor}
+    return {
+        "influencer_id": cid,
+        "name": name or f"Creator {cid}",
+        "platform": "Instagram",
+        "category": "Fitness",
+        "tier": "micro",
+        "known": known,
+        "revenue": revenue,
+        "spend": spend,
+        "orders": 10,
+        "new_customers": 5,
+        "new_customers_estimated": estimated,
+        "roas": roas,
+        "roi_pct": roi,
+        "cac": spend / 5 if spend else None,
+        "cost_per_order": spend / 10,
+        "efficiency_score": score,
+        "poor_performer": poor,
+    }
 
 
 def creators(*rows):
@@ -40,8 +56,12 @@ def test_creators_keep_known_rows_but_total_every_row():
 
 def test_scale_needs_the_selection_roas_and_no_flag():
     # Pooled ROAS = (3000 + 4000 + 1000 + 900) / (1000 + 1000 + 1000 + 100) = 8900 / 3100 = 2.87x.
-    group = creators(creator("A", 3000, 1000, score=60), creator("B", 4000, 1000, score=80),
-                     creator("C", 1000, 1000, score=99), creator("D", 900, 100, score=None))
+    group = creators(
+        creator("A", 3000, 1000, score=60),
+        creator("B", 4000, 1000, score=80),
+        creator("C", 1000, 1000, score=99),
+        creator("D", 900, 100, score=None),
+    )
     items = insights.scale_items(group)
     # A (3.0x) and B (4.0x) and D (9.0x) clear 2.87x; C (1.0x) does not. Order: score, then revenue.
     assert ids(items) == ["B", "A", "D"]
@@ -53,13 +73,18 @@ def test_scale_needs_the_selection_roas_and_no_flag():
 
 def test_scale_keeps_at_most_max_per_action_and_needs_spend():
     group = creators(*[creator(f"C{i}", 5000 + i, 1000, score=50 + i) for i in range(5)])
-    assert ids(insights.scale_items(group)) == ["C4", "C3", "C2"][:insights.MAX_PER_ACTION]
+    assert ids(insights.scale_items(group)) == ["C4", "C3", "C2"][: insights.MAX_PER_ACTION]
     assert insights.scale_items(creators(creator("A", 100, 0))) == []
 
 
 def test_renew_takes_the_rest_that_clear_the_bar():
-    group = creators(creator("A", 5000, 1000), creator("B", 3000, 1000), creator("C", 2500, 1000),
-                     creator("D", 1500, 1000), creator("E", 0, 0))
+    group = creators(
+        creator("A", 5000, 1000),
+        creator("B", 3000, 1000),
+        creator("C", 2500, 1000),
+        creator("D", 1500, 1000),
+        creator("E", 0, 0),
+    )
     # C: ROAS 2.5 ≥ 2, ROI 150 ≥ 50: clears; D: 1.5x is a poor performer; E: no spend.
     items = insights.renew_items(group, SETTINGS, scaled={"A"}, measured=False)
     assert ids(items) == ["B", "C"]
@@ -76,8 +101,9 @@ def test_renew_with_measured_lift_needs_an_interval_above_zero():
 
 
 def test_review_is_flagged_but_returns_its_cost():
-    group = creators(creator("A", 1500, 1000), creator("B", 900, 1000), creator("C", 3000, 1000),
-                     creator("D", 1200, 2000))
+    group = creators(
+        creator("A", 1500, 1000), creator("B", 900, 1000), creator("C", 3000, 1000), creator("D", 1200, 2000)
+    )
     items = insights.review_items(group, SETTINGS)
     assert ids(items) == ["A"]  # B and D return less than their cost; C is not flagged
     numbers = items[0]["numbers"]
@@ -100,19 +126,30 @@ def breakdown(dimension, rows):
 
 
 def test_rated_values_drop_small_unknown_and_undefined():
-    frame = breakdown("platform", [("Instagram", 4000, 1000), ("YouTube", 1000, 1000), ("X", 100, 40),
-                                   ("Unknown", 9000, 1000), ("Facebook", 500, 0)])
+    frame = breakdown(
+        "platform",
+        [
+            ("Instagram", 4000, 1000),
+            ("YouTube", 1000, 1000),
+            ("X", 100, 40),
+            ("Unknown", 9000, 1000),
+            ("Facebook", 500, 0),
+        ],
+    )
     rated = insights.rated_values(frame, "platform")
     # X holds 40 / 2040 < 5 % of the spend left after Unknown and Facebook (no spend) go.
     assert [(r.value, r.roas, r.spend) for r in rated] == [("Instagram", 4.0, 1000.0), ("YouTube", 1.0, 1000.0)]
 
 
 def test_move_budget_needs_a_gap_and_estimates_the_gain():
-    item = insights.move_budget_item(breakdown("platform", [("Instagram", 4000, 1000), ("YouTube", 1000, 1000)]),
-                                     "platform")
+    item = insights.move_budget_item(
+        breakdown("platform", [("Instagram", 4000, 1000), ("YouTube", 1000, 1000)]), "platform"
+    )
     # 20 % of YouTube's ₹1,000 (₹200) moved from 1x to 4x adds 200 × 3 = ₹600 (estimate).
     assert item["subject"] == "Move budget from YouTube to Instagram"
-    assert item["numbers"]["shift"] == pytest.approx(200) and item["numbers"]["estimated_revenue_gain"] == pytest.approx(600)
+    assert item["numbers"]["shift"] == pytest.approx(200) and item["numbers"][
+        "estimated_revenue_gain"
+    ] == pytest.approx(600)
     assert item["text"].startswith("Move budget from YouTube to Instagram. ROAS 4.00x on Instagram")
     close = breakdown("platform", [("Instagram", 1100, 1000), ("YouTube", 1000, 1000)])  # 1.1 < 1.2 × 1.0
     assert insights.move_budget_item(close, "platform") is None
@@ -141,4 +178,5 @@ def test_findings_each_rule():
     k |= {"revenue": 1000.0, "incremental_revenue": 700.0, "incremental_roas": 1.4}
     assert insights.incremental_finding(k)["text"] == (
         "Assuming 30.0% of attributed revenue would have happened anyway, incremental revenue is ₹700 and "
-        "incremental ROAS 1.40x.")
+        "incremental ROAS 1.40x."
+    )

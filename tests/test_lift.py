@@ -1,5 +1,6 @@
 """Measured incrementality: the estimator on hand-computed panels, its invariants, the import path
 on a sample with a planted truth, the CLI, and a tiny run of the validation harness."""
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,15 @@ WEEKDAY_PATTERN = np.array([70.0, 70, 70, 70, 70, 140, 140])  # mean 90 a day
 
 def panel(revenue: np.ndarray, posts: list[tuple[int, int]], group=None) -> Panel:
     days, creators = revenue.shape
-    return Panel(revenue=revenue, orders=revenue / 10, active=np.ones_like(revenue, dtype=bool),
-                 weekday=np.arange(days) % 7, post_creator=np.array([c for c, _ in posts]),
-                 post_day=np.array([d for _, d in posts]),
-                 group=np.zeros(creators, dtype=np.int64) if group is None else np.asarray(group))
+    return Panel(
+        revenue=revenue,
+        orders=revenue / 10,
+        active=np.ones_like(revenue, dtype=bool),
+        weekday=np.arange(days) % 7,
+        post_creator=np.array([c for c, _ in posts]),
+        post_day=np.array([d for _, d in posts]),
+        group=np.zeros(creators, dtype=np.int64) if group is None else np.asarray(group),
+    )
 
 
 def test_one_post_against_a_weekly_baseline_by_hand():
@@ -135,8 +141,9 @@ def test_import_estimate_recovers_the_planted_truth(planted):
     assert total["incremental_revenue_low"] <= true_total <= total["incremental_revenue_high"]
     by_creator = lift_table(wh, "influencer")
     true_by_creator = truth.groupby("influencer_id")["true_incremental_revenue"].sum()
-    covered = ((by_creator["incremental_revenue_low"] <= by_creator["influencer_id"].map(true_by_creator))
-               & (by_creator["influencer_id"].map(true_by_creator) <= by_creator["incremental_revenue_high"]))
+    covered = (by_creator["incremental_revenue_low"] <= by_creator["influencer_id"].map(true_by_creator)) & (
+        by_creator["influencer_id"].map(true_by_creator) <= by_creator["incremental_revenue_high"]
+    )
     assert covered.mean() >= 0.75
 
 
@@ -175,7 +182,9 @@ def test_kpis_and_summary_carry_the_measured_figures(planted, monkeypatch, capsy
     document = json.loads(capsys.readouterr().out)
     assert document["incrementality_window_days"] == 7 and document["incrementality_confidence"] == 0.9
     row = document["influencers_ranked"][0]
-    assert {"incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas"} <= set(row)
+    assert {"incremental_revenue", "incremental_revenue_low", "incremental_revenue_high", "incremental_roas"} <= set(
+        row
+    )
     assert cli.main(["lift", "--by", "tier", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert sum(r["incremental_revenue"] for r in rows) == pytest.approx(lift_totals(wh)["incremental_revenue"])
@@ -200,13 +209,18 @@ def test_pdf_report_has_the_lift_section(planted, tmp_path):
     wh, _, _, _ = planted
     pdf = build_report(wh, Filters(), Settings())
     (tmp_path / "r.pdf").write_bytes(pdf)
-    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True,
-                                   text=True).stdout.split())
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
     k = kpis(wh)
     from metrics import format as fmt
 
     assert "Measured lift (14-day windows against each creator's quiet days)" in text
-    assert " ".join(f"{fmt.inr(k['incremental_revenue_low'])} to {fmt.inr(k['incremental_revenue_high'])}".split()) in text
+    assert (
+        " ".join(f"{fmt.inr(k['incremental_revenue_low'])} to {fmt.inr(k['incremental_revenue_high'])}".split()) in text
+    )
     assert "Lift per creator (largest first)" in text
     top = lift_table(wh, "influencer").iloc[0]
     assert " ".join(str(top["name"]).split()) in text

@@ -3,6 +3,7 @@
 Run from the test suite so that `make test`, and CI with it, fail on a violation. Both tools come
 from the test extra (constraints.txt pins them); they run as `python -m …` of this interpreter.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -15,12 +16,16 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *command], cwd=PROJECT, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-m", *command], cwd=PROJECT, capture_output=True, text=True, timeout=600)
 
 
 def test_ruff_finds_nothing():
     completed = run("ruff", "check", "--no-cache", "--output-format", "concise", ".")
+    assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-2000:]
+
+
+def test_ruff_format_leaves_every_file_as_it_is():
+    completed = run("ruff", "format", "--check", "--no-cache", ".")
     assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-2000:]
 
 
@@ -36,9 +41,25 @@ def test_ruff_catches_a_violation():
     unused import fail; outside metrics/ and warehouse/ docstrings are not required."""
     source = '"""A module."""\nimport os\n\n\ndef public():\n    return 1\n'
     for name, expected in (("metrics/bad.py", {"F401", "D103"}), ("callbacks/bad.py", {"F401"})):
-        completed = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise",
-                                    "--stdin-filename", name, "-"], input=source, cwd=PROJECT, capture_output=True,
-                                   text=True, timeout=120)
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                "check",
+                "--no-cache",
+                "--output-format",
+                "concise",
+                "--stdin-filename",
+                name,
+                "-",
+            ],
+            input=source,
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert completed.returncode == 1
         found = {code for code in ("F401", "D103") if f" {code} " in completed.stdout}
         assert found == expected, completed.stdout

@@ -4,6 +4,7 @@ The fixture holds the traps public dashboards fall into: two payout rows for one
 zero spend (D4), spend without sales (E5), an orphan sale (Z9), repeat buyers (U1, U2), a tracking
 source that is a platform name ("Instagram"), platform spellings (instagram, X) and hostile names.
 """
+
 import pytest
 
 import metrics
@@ -127,8 +128,17 @@ def test_undefined_ratios_are_none_not_inf(traps_wh):
     nothing = Filters(start="2030-01-01")
     k = metrics.kpis(traps_wh, nothing)
     assert k["revenue"] == 0 and k["spend"] == 0
-    for key in ("roas", "roi_pct", "aov", "cac", "cost_per_order", "incremental_roas", "engagement_rate_pct",
-                "cpe", "cpm"):
+    for key in (
+        "roas",
+        "roi_pct",
+        "aov",
+        "cac",
+        "cost_per_order",
+        "incremental_roas",
+        "engagement_rate_pct",
+        "cpe",
+        "cpm",
+    ):
         assert k[key] is None, key
     assert metrics.ranking(traps_wh, nothing).empty
 
@@ -137,8 +147,17 @@ def test_summary_json_document(traps_wh):
     document = metrics.summary(traps_wh, Filters(platform=["Instagram"]))
     assert document["influencers"] == 2 and document["revenue"] == approx(14000)
     assert [r["influencer_id"] for r in document["influencers_ranked"]] == ["A1", "C3"]
-    assert set(document["by_platform"][0]) == {"platform", "influencers", "revenue", "orders", "spend", "roas",
-                                               "roi_pct", "new_customers", "cac"}
+    assert set(document["by_platform"][0]) == {
+        "platform",
+        "influencers",
+        "revenue",
+        "orders",
+        "spend",
+        "roas",
+        "roi_pct",
+        "new_customers",
+        "cac",
+    }
     assert document["filters"]["platform"] == ["Instagram"]
 
 

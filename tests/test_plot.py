@@ -1,4 +1,5 @@
 """components.plot: figures written as the dicts plotly.js receives, valid for plotly itself."""
+
 import plotly.graph_objects as go
 
 from components.plot import Figure, trace

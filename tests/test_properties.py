@@ -1,4 +1,5 @@
 """Invariants on generated data sets: parts add up to the whole; no join multiplies money."""
+
 import csv
 import datetime as dt
 import tempfile
@@ -20,31 +21,53 @@ CAMPAIGNS = ["C1", "C2"]
 PRODUCTS = ["Whey", "Multi"]
 BASES = ["post", "order", "commission", "hybrid"]
 
-influencer = st.fixed_dictionaries({
-    "platform": st.sampled_from(PLATFORMS), "category": st.sampled_from(CATEGORIES),
-    "follower_count": st.integers(0, 3_000_000),
-})
-sale = st.fixed_dictionaries({
-    "who": st.integers(0, 7), "brand": st.sampled_from(BRANDS + [""]), "campaign": st.sampled_from(CAMPAIGNS),
-    "product": st.sampled_from(PRODUCTS), "day": st.integers(0, 120), "user": st.integers(0, 6),
-    "orders": st.integers(0, 4), "revenue": st.integers(0, 50_000),
-    # a refund: no orders and the revenue given back (negative)
-    "refund": st.sampled_from([False] * 5 + [True]),
-})
-post = st.fixed_dictionaries({
-    "who": st.integers(0, 7), "day": st.integers(0, 120), "brand": st.sampled_from(BRANDS + [""]),
-    "reach": st.integers(0, 10_000), "likes": st.integers(0, 500),
-})
-payout = st.fixed_dictionaries({
-    "who": st.integers(0, 8), "basis": st.sampled_from(BASES), "total": st.integers(0, 100_000),
-    "gifted": st.integers(0, 5_000),
-})
-dataset = st.fixed_dictionaries({
-    "influencers": st.lists(influencer, min_size=1, max_size=6),
-    # At least one sale: a data set without any is refused (it would show ₹0 revenue).
-    "sales": st.lists(sale, min_size=1, max_size=25), "posts": st.lists(post, max_size=12),
-    "payouts": st.lists(payout, min_size=1, max_size=10),
-})
+influencer = st.fixed_dictionaries(
+    {
+        "platform": st.sampled_from(PLATFORMS),
+        "category": st.sampled_from(CATEGORIES),
+        "follower_count": st.integers(0, 3_000_000),
+    }
+)
+sale = st.fixed_dictionaries(
+    {
+        "who": st.integers(0, 7),
+        "brand": st.sampled_from(BRANDS + [""]),
+        "campaign": st.sampled_from(CAMPAIGNS),
+        "product": st.sampled_from(PRODUCTS),
+        "day": st.integers(0, 120),
+        "user": st.integers(0, 6),
+        "orders": st.integers(0, 4),
+        "revenue": st.integers(0, 50_000),
+        # a refund: no orders and the revenue given back (negative)
+        "refund": st.sampled_from([False] * 5 + [True]),
+    }
+)
+post = st.fixed_dictionaries(
+    {
+        "who": st.integers(0, 7),
+        "day": st.integers(0, 120),
+        "brand": st.sampled_from(BRANDS + [""]),
+        "reach": st.integers(0, 10_000),
+        "likes": st.integers(0, 500),
+    }
+)
+payout = st.fixed_dictionaries(
+    {
+        "who": st.integers(0, 8),
+        "basis": st.sampled_from(BASES),
+        "total": st.integers(0, 100_000),
+        "gifted": st.integers(0, 5_000),
+    }
+)
+dataset = st.fixed_dictionaries(
+    {
+        "influencers": st.lists(influencer, min_size=1, max_size=6),
+        # At least one sale: a data set without any is refused (it would show ₹0 revenue).
+        "sales": st.lists(sale, min_size=1, max_size=25),
+        "posts": st.lists(post, max_size=12),
+        "payouts": st.lists(payout, min_size=1, max_size=10),
+    }
+)
 
 START = dt.date(2025, 1, 1)
 
@@ -57,6 +80,7 @@ def sale_numbers(s: dict) -> tuple[int, int]:
 def write(folder: Path, data: dict, cell=lambda kind, value, draw: value, draw=None):
     """The data set as CSV files; `cell(kind, value, draw)` writes each value (kinds: money, count,
     optional_count, date, text), by default as it is."""
+
     def table(name, header, rows):
         if not rows:
             return  # an empty file is an error; a data set without posts simply has none
@@ -68,19 +92,51 @@ def write(folder: Path, data: dict, cell=lambda kind, value, draw: value, draw=N
     def c(kind, value):
         return cell(kind, value, draw)
 
-    table("influencers.csv", ["influencer_id", "name", "platform", "category", "follower_count"],
-          [[f"I{i}", f"Name {i}", c("text", r["platform"]), r["category"], c("count", r["follower_count"])]
-           for i, r in enumerate(data["influencers"])])
+    table(
+        "influencers.csv",
+        ["influencer_id", "name", "platform", "category", "follower_count"],
+        [
+            [f"I{i}", f"Name {i}", c("text", r["platform"]), r["category"], c("count", r["follower_count"])]
+            for i, r in enumerate(data["influencers"])
+        ],
+    )
     # ids beyond the influencer list are orphans: kept under Unknown
-    table("tracking_data.csv", ["influencer_id", "user_id", "brand", "campaign", "product", "date", "orders", "revenue"],
-          [[f"I{s['who']}", f"U{s['user']}", c("text", s["brand"]), c("text", s["campaign"]), s["product"],
-            c("date", START + dt.timedelta(days=s["day"])), c("count", sale_numbers(s)[0]),
-            c("money", sale_numbers(s)[1])] for s in data["sales"]])
-    table("posts.csv", ["influencer_id", "date", "brand", "reach", "likes"],
-          [[f"I{p['who']}", c("date", START + dt.timedelta(days=p["day"])), p["brand"], c("count", p["reach"]),
-            c("optional_count", p["likes"])] for p in data["posts"]])
-    table("payouts.csv", ["influencer_id", "basis", "total_payout", "gifted_products_cost"],
-          [[f"I{p['who']}", p["basis"], c("money", p["total"]), c("money", p["gifted"])] for p in data["payouts"]])
+    table(
+        "tracking_data.csv",
+        ["influencer_id", "user_id", "brand", "campaign", "product", "date", "orders", "revenue"],
+        [
+            [
+                f"I{s['who']}",
+                f"U{s['user']}",
+                c("text", s["brand"]),
+                c("text", s["campaign"]),
+                s["product"],
+                c("date", START + dt.timedelta(days=s["day"])),
+                c("count", sale_numbers(s)[0]),
+                c("money", sale_numbers(s)[1]),
+            ]
+            for s in data["sales"]
+        ],
+    )
+    table(
+        "posts.csv",
+        ["influencer_id", "date", "brand", "reach", "likes"],
+        [
+            [
+                f"I{p['who']}",
+                c("date", START + dt.timedelta(days=p["day"])),
+                p["brand"],
+                c("count", p["reach"]),
+                c("optional_count", p["likes"]),
+            ]
+            for p in data["posts"]
+        ],
+    )
+    table(
+        "payouts.csv",
+        ["influencer_id", "basis", "total_payout", "gifted_products_cost"],
+        [[f"I{p['who']}", p["basis"], c("money", p["total"]), c("money", p["gifted"])] for p in data["payouts"]],
+    )
 
 
 def load(data, cell=None, draw=None) -> Warehouse:
@@ -120,9 +176,13 @@ def test_no_join_multiplies_money(data):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(dataset, st.sampled_from(["platform", "category", "tier", "brand", "campaign", "product", "month"]),
-       st.sampled_from([Filters(), Filters(platform=["Instagram"]), Filters(start="2025-02-01"),
-                        Filters(brand=["MuscleBlaze"])]))
+@given(
+    dataset,
+    st.sampled_from(["platform", "category", "tier", "brand", "campaign", "product", "month"]),
+    st.sampled_from(
+        [Filters(), Filters(platform=["Instagram"]), Filters(start="2025-02-01"), Filters(brand=["MuscleBlaze"])]
+    ),
+)
 def test_partitions_add_up(data, dimension, filters):
     wh = load(data)
     whole = metrics.kpis(wh, filters)
@@ -139,9 +199,12 @@ def test_partitions_add_up(data, dimension, filters):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(dataset, st.sampled_from(["revenue", "roas", "efficiency_score"]), st.integers(min_value=1, max_value=6),
-       st.sampled_from([Filters(), Filters(platform=["YouTube"]), Filters(end="2025-02-15"),
-                        Filters(brand=["HKVitals"])]))
+@given(
+    dataset,
+    st.sampled_from(["revenue", "roas", "efficiency_score"]),
+    st.integers(min_value=1, max_value=6),
+    st.sampled_from([Filters(), Filters(platform=["YouTube"]), Filters(end="2025-02-15"), Filters(brand=["HKVitals"])]),
+)
 def test_top_influencers_are_the_top_of_the_ranking(data, metric, n, filters):
     wh = load(data)
     ranked = metrics.ranking(wh, filters)
@@ -151,29 +214,45 @@ def test_top_influencers_are_the_top_of_the_ranking(data, metric, n, filters):
     top = metrics.top_influencers(wh, filters, metric=metric, n=n)
     assert top["influencer_id"].tolist() == expected["influencer_id"].tolist()
     for column in ("revenue", "spend", "roas", metric):
-        assert [None if pd.isna(v) else pytest.approx(v) for v in top[column]] == \
-               [None if pd.isna(v) else v for v in expected[column]], column
+        assert [None if pd.isna(v) else pytest.approx(v) for v in top[column]] == [
+            None if pd.isna(v) else v for v in expected[column]
+        ], column
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(dataset, st.sampled_from([Filters(), Filters(platform=["TikTok"]), Filters(start="2025-02-01", end="2025-03-15"),
-                                 Filters(brand=["Gritzo"]), Filters(campaign=["C2"], product=["Whey"]),
-                                 Filters(category=["Health"], brand=["MuscleBlaze"], start="2025-01-15")]))
+@given(
+    dataset,
+    st.sampled_from(
+        [
+            Filters(),
+            Filters(platform=["TikTok"]),
+            Filters(start="2025-02-01", end="2025-03-15"),
+            Filters(brand=["Gritzo"]),
+            Filters(campaign=["C2"], product=["Whey"]),
+            Filters(category=["Health"], brand=["MuscleBlaze"], start="2025-01-15"),
+        ]
+    ),
+)
 def test_spend_by_basis_adds_up_to_spend(data, filters):
     wh = load(data)
     by_basis = metrics.payouts_by_basis(wh, filters).set_index("basis")
     assert by_basis["spend"].sum() == pytest.approx(metrics.kpis(wh, filters)["spend"], abs=1e-6)
     # each basis is additive over brands too: the parts of a brand partition add up to it
-    by_brand = [metrics.payouts_by_basis(wh, Filters(**{**filters.__dict__, "brand": (brand,)})).set_index("basis")
-                for brand in BRANDS + ["Unattributed"] if not filters.brand or brand in filters.brand]
+    by_brand = [
+        metrics.payouts_by_basis(wh, Filters(**{**filters.__dict__, "brand": (brand,)})).set_index("basis")
+        for brand in BRANDS + ["Unattributed"]
+        if not filters.brand or brand in filters.brand
+    ]
     for basis in by_basis.index:
-        assert sum(part.loc[basis, "spend"] for part in by_brand) == pytest.approx(by_basis.loc[basis, "spend"],
-                                                                                   abs=1e-6), basis
+        assert sum(part.loc[basis, "spend"] for part in by_brand) == pytest.approx(
+            by_basis.loc[basis, "spend"], abs=1e-6
+        ), basis
     if filters == Filters():
         paid = {basis: sum(p["total"] for p in data["payouts"] if p["basis"] == basis) for basis in BASES}
         paid["gifted"] = sum(p["gifted"] for p in data["payouts"])
-        payees = {basis: len({p["who"] for p in data["payouts"] if p["basis"] == basis and p["total"]})
-                  for basis in BASES}
+        payees = {
+            basis: len({p["who"] for p in data["payouts"] if p["basis"] == basis and p["total"]}) for basis in BASES
+        }
         payees["gifted"] = len({p["who"] for p in data["payouts"] if p["gifted"]})
         for basis in by_basis.index:
             assert by_basis.loc[basis, "spend"] == pytest.approx(paid.get(basis, 0)), basis
@@ -187,7 +266,7 @@ def indian(number: int) -> str:
     """1234567 → 12,34,567 (the last three digits, then groups of two)."""
     text = str(abs(number))
     head, tail = text[:-3], text[-3:]
-    groups = [head[max(i - 2, 0):i] for i in range(len(head), 0, -2)][::-1]
+    groups = [head[max(i - 2, 0) : i] for i in range(len(head), 0, -2)][::-1]
     return ("-" if number < 0 else "") + ",".join(groups + [tail]) if head else str(number)
 
 
@@ -195,10 +274,20 @@ def messy(kind: str, value, draw):
     """A cell that means `value`, written the way spreadsheets and exports write it."""
     if kind == "money":
         sign = "-" if value < 0 else ""
-        return draw(st.sampled_from([
-            f"{value}", f"{sign}₹{abs(value):,}", f"Rs. {indian(value)}", f"{sign}INR {abs(value)}",
-            f" {value:,.2f} ", f"{sign}₹{indian(abs(value))}.00", f"({abs(value):,})" if value < 0 else f"{value}/-",
-            f"{sign}{abs(value) / 1000:g}K" if value % 1000 == 0 else f"{value:,}"]))
+        return draw(
+            st.sampled_from(
+                [
+                    f"{value}",
+                    f"{sign}₹{abs(value):,}",
+                    f"Rs. {indian(value)}",
+                    f"{sign}INR {abs(value)}",
+                    f" {value:,.2f} ",
+                    f"{sign}₹{indian(abs(value))}.00",
+                    f"({abs(value):,})" if value < 0 else f"{value}/-",
+                    f"{sign}{abs(value) / 1000:g}K" if value % 1000 == 0 else f"{value:,}",
+                ]
+            )
+        )
     if kind in ("count", "optional_count"):
         shorthands = [f"{value / 1000:g}K"] if value % 100 == 0 and value >= 1000 else []
         return draw(st.sampled_from([f"{value}", f" {value} ", f"{value:,}", indian(value)] + shorthands))
@@ -225,6 +314,7 @@ def test_messy_cells_give_the_numbers_of_the_clean_file(data, draw):
 @given(dataset, st.sampled_from(["N/A", "-", "—", "NA", "", "null"]))
 def test_placeholders_read_as_missing(data, placeholder):
     """An optional count written as a placeholder is missing, as an empty cell is."""
+
     def hide_likes(kind, value, draw):
         return placeholder if kind == "optional_count" else value
 

@@ -4,6 +4,7 @@ The browser download is in tests/browser/test_report_download.py.
 
 Needs chromium (HKDASH_CHROMIUM, default /usr/bin/chromium) and poppler-utils.
 """
+
 from __future__ import annotations
 
 import base64
@@ -63,9 +64,17 @@ def text_of(node) -> str:
 
 
 def headline_values(k: dict) -> list[str]:
-    return [fmt.inr_compact(k["revenue"]), fmt.inr_compact(k["spend"]), fmt.ratio(k["roas"]), fmt.pct(k["roi_pct"]),
-            fmt.count(k["orders"]), fmt.inr(k["cac"], 2), fmt.inr_compact(k["incremental_revenue"]),
-            fmt.ratio(k["incremental_roas"]), fmt.inr(k["revenue"])]
+    return [
+        fmt.inr_compact(k["revenue"]),
+        fmt.inr_compact(k["spend"]),
+        fmt.ratio(k["roas"]),
+        fmt.pct(k["roi_pct"]),
+        fmt.count(k["orders"]),
+        fmt.inr(k["cac"], 2),
+        fmt.inr_compact(k["incremental_revenue"]),
+        fmt.ratio(k["incremental_roas"]),
+        fmt.inr(k["revenue"]),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +82,16 @@ def hostile_wh(tmp_path_factory, traps_dir) -> Warehouse:
     folder = tmp_path_factory.mktemp("hostile") / "data"
     shutil.copytree(traps_dir, folder)
     path = folder / "influencers.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("Asha Rao", HOSTILE.replace('"', '""').join('""')),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Asha Rao", HOSTILE.replace('"', '""').join('""')), encoding="utf-8"
+    )
     db = folder.parent / "warehouse.duckdb"
     import_dataset(folder, db, name=HOSTILE)
     return Warehouse(db)
 
 
 # --- the PDF of a fixture and of a filtered fixture ------------------------------------------
+
 
 def test_seed1_report_holds_the_overview_kpis(seed1_wh, tmp_path):
     settings = metrics.DEFAULT_SETTINGS
@@ -95,16 +106,29 @@ def test_seed1_report_holds_the_overview_kpis(seed1_wh, tmp_path):
     summary = squash(section(pages, "Executive summary", "Charts"))
     for value in headline_values(k):
         assert squash(value) in summary, value
-    assert "Assumption: 2.0% of attributed revenue" in "\n".join(pages).replace("\n", " ") or \
-        squash("Assumption: 2.0% of attributed revenue") in flat
+    assert (
+        "Assumption: 2.0% of attributed revenue" in "\n".join(pages).replace("\n", " ")
+        or squash("Assumption: 2.0% of attributed revenue") in flat
+    )
     # Cover: data set name and freshness, no filters, generation time; page numbers everywhere.
     cover = pages[0]
     assert "seed1" in cover and "imported" in cover and "None (all data)" in cover and "Generated" in cover
     total = len([p for p in pages if p.strip()])
     assert f"Page {total} of {total}" in flat.replace("Page", " Page ") or squash(f"Page {total} of {total}") in flat
-    for heading in ("Key findings", "Charts", "Tables", "Recommendations", "Appendix: methodology",
-                    "Top 10 influencers by ROAS", "Poor performers", "Platforms", "Categories", "Campaigns",
-                    "Payouts by basis", "Settings used"):
+    for heading in (
+        "Key findings",
+        "Charts",
+        "Tables",
+        "Recommendations",
+        "Appendix: methodology",
+        "Top 10 influencers by ROAS",
+        "Poor performers",
+        "Platforms",
+        "Categories",
+        "Campaigns",
+        "Payouts by basis",
+        "Settings used",
+    ):
         assert squash(heading) in flat, heading
     # Findings: 3 to 5, each with a number.
     findings = section(pages, "Executive summary", "Charts").split("Key findings")[1]
@@ -125,12 +149,14 @@ def assert_charts_drawn(pdf: bytes, pages: list[str], tmp_path: Path) -> None:
     assert last >= first
     for number in range(first, last + 1):
         prefix = tmp_path / f"page{number}"
-        subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", str(number), "-l", str(number), str(path), str(prefix)],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "30", "-png", "-f", str(number), "-l", str(number), str(path), str(prefix)], check=True
+        )
         image = Image.open(next(tmp_path.glob(f"page{number}*.png"))).convert("RGB")
         raw = image.tobytes()
-        coloured = sum(1 for i in range(0, len(raw), 3)
-                       if max(raw[i:i + 3]) - min(raw[i:i + 3]) > 60)  # saturated: bars, lines, cells
+        coloured = sum(
+            1 for i in range(0, len(raw), 3) if max(raw[i : i + 3]) - min(raw[i : i + 3]) > 60
+        )  # saturated: bars, lines, cells
         assert coloured > 0.02 * image.width * image.height, (number, coloured)
 
 
@@ -172,7 +198,13 @@ def test_context_is_plain_text_and_complete(traps_wh):
     context = build_context(traps_wh, metrics.Filters(), metrics.DEFAULT_SETTINGS)
     assert len(context["charts"]) == 6 and all(c["figure"] is not None for c in context["charts"])
     assert [t["title"] for t in context["tables"]] == [
-        "Top 10 influencers by ROAS", "Poor performers", "Platforms", "Categories", "Campaigns", "Payouts by basis"]
+        "Top 10 influencers by ROAS",
+        "Poor performers",
+        "Platforms",
+        "Categories",
+        "Campaigns",
+        "Payouts by basis",
+    ]
     assert 3 <= len(context["findings"]) <= 5
     assert context["recommendations"] and all(r["evidence"] for r in context["recommendations"])
     for table in context["tables"]:
@@ -184,6 +216,7 @@ def test_context_is_plain_text_and_complete(traps_wh):
 
 
 # --- hostile text ------------------------------------------------------------------------------
+
 
 def test_hostile_influencer_and_dataset_names_print_literally(hostile_wh, tmp_path):
     pdf = build_report(hostile_wh, metrics.Filters())
@@ -201,8 +234,12 @@ def test_hostile_influencer_and_dataset_names_print_literally(hostile_wh, tmp_pa
 
 # --- two reports at once -------------------------------------------------------------------------
 
+
 def test_two_reports_at_the_same_time_keep_their_own_numbers_and_charts(seed1_wh, tmp_path):
-    selections = {"Instagram": metrics.Filters(platform=["Instagram"]), "YouTube": metrics.Filters(platform=["YouTube"])}
+    selections = {
+        "Instagram": metrics.Filters(platform=["Instagram"]),
+        "YouTube": metrics.Filters(platform=["YouTube"]),
+    }
     results, errors = {}, []
     barrier = threading.Barrier(len(selections))
 
@@ -230,12 +267,29 @@ def test_two_reports_at_the_same_time_keep_their_own_numbers_and_charts(seed1_wh
 
 # --- CLI -------------------------------------------------------------------------------------
 
+
 def test_cli_report_for_cron(seed1_wh, tmp_path):
     out = tmp_path / "out" / "instagram.pdf"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "report", "--out", str(out), "--platform", "Instagram"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "--db",
+            str(seed1_wh.path),
+            "report",
+            "--out",
+            str(out),
+            "--platform",
+            "Instagram",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     pages = pdf_pages(out.read_bytes(), tmp_path)
     k = metrics.kpis(seed1_wh, metrics.Filters(platform=["Instagram"]), metrics.DEFAULT_SETTINGS)
@@ -243,6 +297,7 @@ def test_cli_report_for_cron(seed1_wh, tmp_path):
 
 
 # --- the Dash callback -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def app_db(seed1_wh, monkeypatch):
@@ -296,6 +351,7 @@ def test_report_filename_is_safe():
 
 # --- formatting (issue 13): what pdftotext reads ---------------------------------------------------
 
+
 def test_report_formats_from_the_catalogue(seed1_wh, tmp_path):
     pdf = build_report(seed1_wh, metrics.Filters())
     pages = pdf_pages(pdf, tmp_path)
@@ -315,7 +371,7 @@ def test_report_formats_from_the_catalogue(seed1_wh, tmp_path):
     assert "-₹0.00" not in flat and "-0.0%" not in flat and "−₹0" not in flat
     assert not re.search(r"₹0\.\d+ (L|Cr)\b", flat), re.findall(r"₹0\.\d+ (?:L|Cr)", flat)
     # Methodology from the catalogue and its rules: tiers in Indian grouping, the poor-performer rule.
-    method = flat[flat.index("Appendix: methodology"):]
+    method = flat[flat.index("Appendix: methodology") :]
     assert "nano < 10,000 ≤ micro < 50,000 ≤ mid < 5,00,000 ≤ macro < 10,00,000 ≤ mega" in method
     assert "ROI < 50% or ROAS < 2x, or spend with no revenue" in method
     assert "revenue ÷ followers" in method and "“—” when followers = 0" in method

@@ -3,6 +3,7 @@
 Runs on hand-made contexts, independent of the warehouse and metrics. Needs chromium
 (HKDASH_CHROMIUM, default /usr/bin/chromium) and poppler-utils (pdftotext, pdftoppm, pdfdetach).
 """
+
 from __future__ import annotations
 
 import os
@@ -52,55 +53,83 @@ def bar_figure(tag: str, values: list[float]) -> go.Figure:
 def make_context(tag: str = "ALPHA", revenue: str = "₹1.79 Cr", hostile: str = HOSTILE, figures: bool = True) -> dict:
     names = ["Asha Verma", hostile, "Rohit K"]
     charts = [
-        {"title": f"Revenue vs spend {tag}", "figure": bar_figure(tag, [3, 1, 2]) if figures else None,
-         "svg": None if figures else b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
-         "caption": f"caption {hostile}"},
-        {"title": f"Top influencers {tag}",
-         "figure": go.Figure(go.Bar(orientation="h", y=[n.replace("<", "&lt;") for n in names], x=[1, 2, 3]))
-         if figures else None},
+        {
+            "title": f"Revenue vs spend {tag}",
+            "figure": bar_figure(tag, [3, 1, 2]) if figures else None,
+            "svg": None if figures else b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+            "caption": f"caption {hostile}",
+        },
+        {
+            "title": f"Top influencers {tag}",
+            "figure": go.Figure(go.Bar(orientation="h", y=[n.replace("<", "&lt;") for n in names], x=[1, 2, 3]))
+            if figures
+            else None,
+        },
     ]
     return {
         "title": f"Influencer ROI report {tag}",
         "period": "1 Jan 2025 – 31 Mar 2025",
         "filters": [{"label": "Platform", "value": "Instagram"}, {"label": "Campaign", "value": hostile}],
-        "dataset": {"name": f"fixture {hostile}", "source": hostile, "freshness": "imported 2025-04-01 10:00 UTC",
-                    "warnings": [f"warning {hostile}"]},
+        "dataset": {
+            "name": f"fixture {hostile}",
+            "source": hostile,
+            "freshness": "imported 2025-04-01 10:00 UTC",
+            "warnings": [f"warning {hostile}"],
+        },
         "generated_at": "2 Apr 2025 09:00 IST",
-        "kpis": [{"label": "Revenue", "value": revenue, "note": "₹1,78,79,815"},
-                 {"label": "ROAS", "value": "3.96x"}, {"label": hostile, "value": hostile, "note": hostile}],
-        "incremental": {"rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
-                        "assumption": "Assumes 2% baseline."},
+        "kpis": [
+            {"label": "Revenue", "value": revenue, "note": "₹1,78,79,815"},
+            {"label": "ROAS", "value": "3.96x"},
+            {"label": hostile, "value": hostile, "note": hostile},
+        ],
+        "incremental": {
+            "rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
+            "assumption": "Assumes 2% baseline.",
+        },
         "findings": [f"Top influencer {hostile} made ₹12.00 L"],
         "charts": charts,
-        "tables": [{"title": "Top 10 influencers", "columns": ["#", "Name", "Revenue"], "numeric": [0, 2],
-                    "rows": [[str(i + 1), n, f"₹{(i + 1) * 1000:,}"] for i, n in enumerate(names)]},
-                   {"title": "Poor performers", "columns": ["Name"], "rows": []}],
+        "tables": [
+            {
+                "title": "Top 10 influencers",
+                "columns": ["#", "Name", "Revenue"],
+                "numeric": [0, 2],
+                "rows": [[str(i + 1), n, f"₹{(i + 1) * 1000:,}"] for i, n in enumerate(names)],
+            },
+            {"title": "Poor performers", "columns": ["Name"], "rows": []},
+        ],
         "recommendations": [{"text": f"Renew {hostile}", "evidence": [f"ROAS 3.2x for {hostile}"]}],
-        "methodology": {"formulas": [{"name": "ROAS", "formula": "revenue / spend", "note": hostile}],
-                        "settings": [{"label": "baseline_share", "value": "0.02"}], "notes": [hostile]},
+        "methodology": {
+            "formulas": [{"name": "ROAS", "formula": "revenue / spend", "note": hostile}],
+            "settings": [{"label": "baseline_share", "value": "0.02"}],
+            "notes": [hostile],
+        },
     }
 
 
 # --- fetcher ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "http://example.com/x.css",
-    "https://example.com/font.ttf",
-    "ftp://example.com/x",
-    "file:///etc/passwd",
-    "file://localhost/etc/passwd",
-    "file://otherhost/share/x.css",
-    (ASSETS_DIR / ".." / "pyproject.toml").as_uri(),
-    ASSETS_DIR.as_uri() + "/../pyproject.toml",
-    ASSETS_DIR.as_uri() + "/%2e%2e/pyproject.toml",
-    ASSETS_DIR.as_uri() + "/",
-    "data:text/html,<b>x</b>",
-    "data:application/pdf;base64,JVBERi0=",
-    "data:image/svg+xml;base64,PHN2Zy8+",
-    "hkchart:not-registered.svg",
-    "javascript:alert(1)",
-    "about:blank",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/x.css",
+        "https://example.com/font.ttf",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        "file://localhost/etc/passwd",
+        "file://otherhost/share/x.css",
+        (ASSETS_DIR / ".." / "pyproject.toml").as_uri(),
+        ASSETS_DIR.as_uri() + "/../pyproject.toml",
+        ASSETS_DIR.as_uri() + "/%2e%2e/pyproject.toml",
+        ASSETS_DIR.as_uri() + "/",
+        "data:text/html,<b>x</b>",
+        "data:application/pdf;base64,JVBERi0=",
+        "data:image/svg+xml;base64,PHN2Zy8+",
+        "hkchart:not-registered.svg",
+        "javascript:alert(1)",
+        "about:blank",
+    ],
+)
 def test_fetcher_refuses(url):
     fetcher = ReportURLFetcher({"a.svg": b"<svg/>"})
     with pytest.raises(RefusedURL):
@@ -142,6 +171,7 @@ def test_two_fetchers_do_not_share_charts():
 
 # --- template ----------------------------------------------------------------------------------
 
+
 def test_template_escapes_every_user_string():
     html = render_html(make_context(hostile=HOSTILE_2, figures=False))
     assert "<script>" not in html and '<img src="http' not in html
@@ -151,6 +181,7 @@ def test_template_escapes_every_user_string():
 
 # --- PDF -------------------------------------------------------------------------------------
 
+
 @needs_poppler
 @needs_chromium
 def test_pdf_text_kpis_and_page_numbers(tmp_path):
@@ -159,10 +190,23 @@ def test_pdf_text_kpis_and_page_numbers(tmp_path):
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf, tmp_path)
     flat = squash(text)
-    for expected in ("Influencer ROI report ALPHA", "₹1.79 Cr", "₹1,78,79,815", "3.96x", "Incremental revenue",
-                     "₹1.75 Cr", "Assumes 2% baseline.", "Key findings", "Top 10 influencers", "Recommendations",
-                     "Appendix: methodology", "revenue / spend", "1 Jan 2025 – 31 Mar 2025",
-                     "imported 2025-04-01 10:00 UTC", "Nothing to show for this selection."):
+    for expected in (
+        "Influencer ROI report ALPHA",
+        "₹1.79 Cr",
+        "₹1,78,79,815",
+        "3.96x",
+        "Incremental revenue",
+        "₹1.75 Cr",
+        "Assumes 2% baseline.",
+        "Key findings",
+        "Top 10 influencers",
+        "Recommendations",
+        "Appendix: methodology",
+        "revenue / spend",
+        "1 Jan 2025 – 31 Mar 2025",
+        "imported 2025-04-01 10:00 UTC",
+        "Nothing to show for this selection.",
+    ):
         assert squash(expected) in flat, expected
     pages = int(re.search(r"Page 1 of (\d+)", text)[1])
     assert pages >= 5
@@ -219,8 +263,9 @@ def test_page_images_show_non_blank_charts(tmp_path):
     chart_pages = [i + 1 for i, page in enumerate(text_pages) if "Chart ALPHA" in page]
     assert chart_pages
     page = chart_pages[0]
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", str(page), "-l", str(page), str(path), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", str(page), "-l", str(page), str(path), str(tmp_path / "p")], check=True
+    )
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
     # The bar colour (#0072B2) covers a real area of the page: the chart is drawn, not blank.
     raw = image.tobytes()
@@ -242,8 +287,10 @@ def test_two_reports_at_once_keep_their_own_numbers_and_charts(tmp_path):
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=("ALPHA", "₹1.11 Cr")),
-               threading.Thread(target=run, args=("BRAVO", "₹2.22 Cr"))]
+    threads = [
+        threading.Thread(target=run, args=("ALPHA", "₹1.11 Cr")),
+        threading.Thread(target=run, args=("BRAVO", "₹2.22 Cr")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -257,6 +304,7 @@ def test_two_reports_at_once_keep_their_own_numbers_and_charts(tmp_path):
 
 
 # --- kaleido ---------------------------------------------------------------------------------
+
 
 @needs_chromium
 def test_figures_to_svg_from_many_threads_each_get_their_own():
@@ -291,9 +339,13 @@ def test_page_is_reused_between_figures_and_reloaded_periodically(monkeypatch):
     assert type(images._server.kaleido).__name__ == "ReusingKaleido"
     monkeypatch.setattr(images, "RELOAD_EVERY", 2)
     tag = "fig_{}_tag".format  # underscores: never part of the base64 PNG a heatmap embeds
-    kinds = [bar_figure(tag(0), [1, 2, 3]), go.Figure(go.Pie(labels=[tag(1), "b"], values=[1, 2])),
-             go.Figure(go.Heatmap(z=[[1, 2]], x=[tag(2), "b"], y=["y"])), bar_figure(tag(3), [3, 2, 1]),
-             go.Figure(go.Scatter(x=[tag(4), "b"], y=[1, 2]))]
+    kinds = [
+        bar_figure(tag(0), [1, 2, 3]),
+        go.Figure(go.Pie(labels=[tag(1), "b"], values=[1, 2])),
+        go.Figure(go.Heatmap(z=[[1, 2]], x=[tag(2), "b"], y=["y"])),
+        bar_figure(tag(3), [3, 2, 1]),
+        go.Figure(go.Scatter(x=[tag(4), "b"], y=[1, 2])),
+    ]
     for i, fig in enumerate(kinds):  # one by one, across several reloads
         svg = images.figure_to_svg(fig)
         assert tag(i).encode() in svg and not any(tag(j).encode() in svg for j in range(5) if j != i)
@@ -317,8 +369,14 @@ def test_prepare_figure_leaves_the_page_figure_alone():
 
 def _run_python(code: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parent.parent
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_import_starts_no_browser():
@@ -340,7 +398,8 @@ def test_missing_chromium_gives_a_clear_error():
         env={"HKDASH_CHROMIUM": "/nonexistent/chromium"},
     )
     assert "ERR Charts could not be drawn: Chromium not found at '/nonexistent/chromium'" in proc.stdout, (
-        proc.stdout + proc.stderr)
+        proc.stdout + proc.stderr
+    )
 
 
 @needs_chromium

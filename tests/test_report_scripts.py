@@ -1,6 +1,7 @@
 """PDF reports draw Indian scripts and emoji (case 15), wrap long unbroken text without breaking short
 words (case 24), and carry the notice of sales dated from posts (seed1). Real PDFs: pdftotext,
 pdffonts, pdftoppm."""
+
 from __future__ import annotations
 
 import re
@@ -51,8 +52,9 @@ def test_every_letter_of_the_names_has_a_glyph_in_the_report_fonts():
     from fontTools.ttLib import TTFont
 
     fonts = sorted((images.ASSETS_DIR / "fonts").glob("NotoSans*-Regular.ttf"))
-    emoji = Path(subprocess.run(["fc-match", "-f", "%{file}", "Noto Color Emoji"], capture_output=True,
-                                text=True).stdout)
+    emoji = Path(
+        subprocess.run(["fc-match", "-f", "%{file}", "Noto Color Emoji"], capture_output=True, text=True).stdout
+    )
     cmaps = [TTFont(path).getBestCmap() for path in fonts + [emoji]]
     names = (CASES / "15-devanagari-emoji-names-pdf" / "influencers.csv").read_text(encoding="utf-8")
     for char in set(names) - set("\n"):
@@ -68,12 +70,13 @@ def test_chart_with_devanagari_labels_is_drawn_by_chromium():
 
 def test_long_unbroken_names_wrap_and_short_words_stay_whole(tmp_path):
     text = _text(_report("24-long-unbroken-campaign-name-pdf", tmp_path))
-    tables = text[text.index("Top 10 influencers by ROAS\n"):]
+    tables = text[text.index("Top 10 influencers by ROAS\n") :]
     name = "MuscleBlaze_Biozyme_Performance_Whey_Launch_Q1_2025_Instagram_Reels_Collab_Tier2_Creators_Mumbai_Pune"
-    campaigns = tables[tables.index("\nCampaigns\n"):tables.index("Payouts by basis")]
+    campaigns = tables[tables.index("\nCampaigns\n") : tables.index("Payouts by basis")]
     assert name not in campaigns  # wrapped over lines…
-    first_cells = [line.split()[0] for line in campaigns.splitlines()
-                   if line.strip() and not line.split()[0].startswith("₹")]
+    first_cells = [
+        line.split()[0] for line in campaigns.splitlines() if line.strip() and not line.split()[0].startswith("₹")
+    ]
     assert name in "".join(first_cells)  # …and nothing lost
     for word in ("Instagram", "Category", "Platform", "Influencers", "Nutrition", "YouTube"):
         assert word in tables

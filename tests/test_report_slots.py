@@ -1,4 +1,5 @@
 """Report slots: one PDF renders at a time per process, a bounded number wait, the rest are told to retry."""
+
 from __future__ import annotations
 
 import importlib

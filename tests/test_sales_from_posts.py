@@ -2,6 +2,7 @@
 in payouts) follow the influencer's posts: an equal share per post, dated by the post, branded by
 the post (docs/metrics.md, "Sales without dates or brands"). Values below are computed by hand.
 """
+
 from __future__ import annotations
 
 import csv
@@ -99,7 +100,8 @@ def test_notices_name_the_rule_and_what_cannot_be_split(small):
     assert "cannot be split by product" in text
     assert metrics.sales_notices(metrics.sales_coverage(wh, metrics.Filters(brand=["Gritzo"])))[1:] == [
         "17.4% of revenue has no date (influencers with sales but no posts): it counts in totals, "
-        "but in no date range or time chart."]
+        "but in no date range or time chart."
+    ]
 
 
 def test_validate_lists_the_assumption(small):
@@ -117,9 +119,14 @@ def test_tracked_sales_need_no_notice(traps_wh):
 def _seed1_posts():
     """(influencer_id, date, brand) of seed1's posts in file order, read with the csv module."""
     with open(DATASETS / "seed1" / "posts.csv", newline="", encoding="utf-8") as handle:
-        return [(row["influencer_id"], dt.date.fromisoformat(row["date"]),
-                 BRANDS.get(row["brand_mentioned"].replace(" ", "").lower(), row["brand_mentioned"]))
-                for row in csv.DictReader(handle)]
+        return [
+            (
+                row["influencer_id"],
+                dt.date.fromisoformat(row["date"]),
+                BRANDS.get(row["brand_mentioned"].replace(" ", "").lower(), row["brand_mentioned"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 def _seed1_pieces():
@@ -158,20 +165,31 @@ def test_seed1_under_a_brand_filter_gives_the_revenue_of_posts_naming_it(seed1_w
 
 def test_seed1_time_chart_has_roas_every_week_with_posts(seed1_wh):
     ts = metrics.timeseries(seed1_wh, metrics.Filters(), grain="week")
-    weeks = {monday - dt.timedelta(days=monday.weekday()) for _, monday, _ in
-             [(None, d, None) for _, d, _ in _seed1_posts()]}
+    weeks = {
+        monday - dt.timedelta(days=monday.weekday()) for _, monday, _ in [(None, d, None) for _, d, _ in _seed1_posts()]
+    }
     assert len(ts) == len(weeks)
     assert all(r is not None and r > 0 for r in ts["roas"])
     assert ts.attrs.get("undated", {}).get("revenue", 0) == 0
 
 
 def test_summary_json_says_where_dates_come_from(seed1_wh):
-    out = subprocess.run([sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "summary", "--json",
-                          "--product", "Whey"], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "summary", "--json", "--product", "Whey"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
     document = json.loads(out)
     assert document["sales_undated"] is True and document["sales_dated_from_posts_share"] == 1.0
     assert document["sales_undated_share"] == 0.0 and document["sales_cannot_split_by"] == ["product"]
     assert any("cannot be split by product" in n for n in document["notices"])
-    text = subprocess.run([sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "summary", "--start",
-                           "2024-12-01"], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    text = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(seed1_wh.path), "summary", "--start", "2024-12-01"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
     assert "equal share per post" in text

@@ -1,4 +1,5 @@
 """The sample generator: deterministic, consistent with itself, shaped like real data, streaming."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ TABLES = ("influencers", "posts", "tracking_data", "payouts", "campaigns")
 HEADERS = {
     "influencers": "influencer_id,name,platform,category,gender,follower_count,persona",
     "posts": "post_id,influencer_id,platform,date,url,caption,brand,reach,impressions,likes,comments,"
-             "shares,saves,views",
+    "shares,saves,views",
     "tracking_data": "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue",
     "payouts": "influencer_id,basis,rate,posts,orders,total_payout,gifted_products_cost,total_cost",
     "campaigns": "campaign,brand,start_date,end_date,budget",
@@ -52,7 +53,9 @@ def data(folder) -> dict[str, pd.DataFrame]:
 
 def file_bytes(folder: Path) -> dict[str, bytes]:
     """Every file of the data set and of its truth/ folder, by relative path."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 # ---- determinism, counts, format
@@ -168,15 +171,19 @@ def rate_terms(basis: str, rate: str) -> tuple[float, float, float]:
         return (float(rate), 0.0, 0.0) if basis == "post" else (0.0, float(rate), 0.0)
     rupees = r"₹([\d,]+)"
     patterns = {
-        "post": rupees + "/post", "order": rupees + "/order",
-        "commission": r"(\d+\.\d)% commission", "hybrid": rupees + r"/post \+ (\d+\.\d)%",
+        "post": rupees + "/post",
+        "order": rupees + "/order",
+        "commission": r"(\d+\.\d)% commission",
+        "hybrid": rupees + r"/post \+ (\d+\.\d)%",
     }
     match = re.fullmatch(patterns[basis], rate)
     assert match, (basis, rate)
     numbers = [float(g.replace(",", "")) for g in match.groups()]
     return {
-        "post": lambda: (numbers[0], 0.0, 0.0), "order": lambda: (0.0, numbers[0], 0.0),
-        "commission": lambda: (0.0, 0.0, numbers[0]), "hybrid": lambda: (numbers[0], 0.0, numbers[1]),
+        "post": lambda: (numbers[0], 0.0, 0.0),
+        "order": lambda: (0.0, numbers[0], 0.0),
+        "commission": lambda: (0.0, 0.0, numbers[0]),
+        "hybrid": lambda: (numbers[0], 0.0, numbers[1]),
     }[basis]()
 
 
@@ -300,6 +307,7 @@ def test_default_block_size_is_bounded():
 def test_sales_rise_after_posts_and_no_lift_plants_none(tmp_path):
     """The planted lift: a creator's daily sales in the 7 days from a post beat its other days;
     with lift=False they do not, and the truth file says zero."""
+
     def window_ratio(folder):
         frames = load(folder)
         sales = frames["tracking_data"].groupby(["influencer_id", "date"])["revenue"].sum()

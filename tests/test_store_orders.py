@@ -4,6 +4,7 @@ The fixture tests/fixtures/store_shopify/orders_export_1.csv holds nine Shopify 
 figures are computed by hand below; the property test checks that any set of store orders gives
 the same figures as the tracking_data file a person would write for them by the documented rules.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,9 +24,11 @@ from warehouse.store_orders import is_code_map, store_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED1 = Path(__file__).resolve().parent / "data" / "datasets" / "seed1"
-SHOPIFY_HEADER = ("Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,Taxes,Total,"
-                  "Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,"
-                  "Lineitem sku,Cancelled at,Refunded Amount,Vendor,Id").split(",")
+SHOPIFY_HEADER = (
+    "Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,Taxes,Total,"
+    "Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,"
+    "Lineitem sku,Cancelled at,Refunded Amount,Vendor,Id"
+).split(",")
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,7 @@ def copy_of(store_dir: Path, tmp_path: Path) -> Path:
 
 
 # --- the hand-computed fixture ------------------------------------------------------------------
+
 
 def test_mapping_report_before_anything_is_written(store_dir):
     report = validate_dataset(store_dir)
@@ -139,6 +143,7 @@ def test_the_import_records_the_mapping(store_wh):
 
 # --- refusals -------------------------------------------------------------------------------------
 
+
 def rewrite(path: Path, edit):
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -159,9 +164,14 @@ def refused(folder: Path) -> list[str]:
 
 def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
-    rewrite(folder / "orders_export_1.csv", lambda r: r.update(Currency="USD") if r["Name"] == "#1004" and r["Currency"] else None)
-    assert refused(folder) == ["orders_export_1.csv, column Currency: orders in several currencies: INR (8 orders), "
-                               "USD (1 orders); one currency per data set"]
+    rewrite(
+        folder / "orders_export_1.csv",
+        lambda r: r.update(Currency="USD") if r["Name"] == "#1004" and r["Currency"] else None,
+    )
+    assert refused(folder) == [
+        "orders_export_1.csv, column Currency: orders in several currencies: INR (8 orders), "
+        "USD (1 orders); one currency per data set"
+    ]
 
 
 def test_an_export_without_a_code_map_is_refused(store_dir, tmp_path):
@@ -175,8 +185,10 @@ def test_a_code_of_two_creators_is_refused(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
     with (folder / "influencer_tracking_codes.csv").open("a", encoding="utf-8") as handle:
         handle.write("B2, asha10 ,,\n")
-    assert refused(folder) == ["influencer_tracking_codes.csv, row 4, column tracking_code: code of two creators: "
-                               "A1 (row 2) and B2 (value 'asha10')"]
+    assert refused(folder) == [
+        "influencer_tracking_codes.csv, row 4, column tracking_code: code of two creators: "
+        "A1 (row 2) and B2 (value 'asha10')"
+    ]
 
 
 def test_bad_order_fields_are_named_by_row_and_column(store_dir, tmp_path):
@@ -190,6 +202,7 @@ def test_bad_order_fields_are_named_by_row_and_column(store_dir, tmp_path):
         if row["Name"] == "#1005":
             row["Total"] = "200.00"
             row["Taxes"] = "250.00"
+
     rewrite(folder / "orders_export_1.csv", edit)
     assert refused(folder) == [
         "orders_export_1.csv, row 3, column Lineitem quantity: quantity must be a whole number, 0 or more (value '1.5')",
@@ -214,10 +227,28 @@ def test_a_store_export_beside_tracking_data_is_refused(store_dir, tmp_path, tra
 
 # --- WooCommerce --------------------------------------------------------------------------------
 
-WOO_HEADER = ["order_id", "order_number", "order_date", "status", "shipping_total", "shipping_tax_total", "fee_total",
-              "tax_total", "discount_total", "order_total", "refunded_total", "order_currency", "customer_id",
-              "billing_email", "item_name", "item_sku", "item_quantity", "item_subtotal", "item_total",
-              "coupon_items"]
+WOO_HEADER = [
+    "order_id",
+    "order_number",
+    "order_date",
+    "status",
+    "shipping_total",
+    "shipping_tax_total",
+    "fee_total",
+    "tax_total",
+    "discount_total",
+    "order_total",
+    "refunded_total",
+    "order_currency",
+    "customer_id",
+    "billing_email",
+    "item_name",
+    "item_sku",
+    "item_quantity",
+    "item_subtotal",
+    "item_total",
+    "coupon_items",
+]
 
 
 def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
@@ -225,16 +256,96 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
     (folder / "orders_export_1.csv").unlink()
     rows = [
         # 2 lines, fee and shipping excluded: 1,000 of merchandise split 3:1 (line subtotals 600 and 200)
-        ["71", "71", "2025-02-01 10:00:00", "completed", "60", "10.8", "30", "180", "200", "1280.8", "0", "INR", "9",
-         "x@example.com", "Whey", "W1", "1", "600", "450", "code:ben15|amount:200.00"],
-        ["71", "71", "2025-02-01 10:00:00", "completed", "60", "10.8", "30", "180", "200", "1280.8", "0", "INR", "9",
-         "x@example.com", "Oats", "O1", "2", "200", "150", "code:ben15|amount:200.00"],
+        [
+            "71",
+            "71",
+            "2025-02-01 10:00:00",
+            "completed",
+            "60",
+            "10.8",
+            "30",
+            "180",
+            "200",
+            "1280.8",
+            "0",
+            "INR",
+            "9",
+            "x@example.com",
+            "Whey",
+            "W1",
+            "1",
+            "600",
+            "450",
+            "code:ben15|amount:200.00",
+        ],
+        [
+            "71",
+            "71",
+            "2025-02-01 10:00:00",
+            "completed",
+            "60",
+            "10.8",
+            "30",
+            "180",
+            "200",
+            "1280.8",
+            "0",
+            "INR",
+            "9",
+            "x@example.com",
+            "Oats",
+            "O1",
+            "2",
+            "200",
+            "150",
+            "code:ben15|amount:200.00",
+        ],
         # wc-cancelled: not a sale
-        ["72", "72", "2025-02-02 10:00:00", "wc-cancelled", "0", "0", "0", "0", "0", "500", "0", "INR", "10",
-         "y@example.com", "Whey", "W1", "1", "500", "500", "code:ASHA10|amount:0"],
+        [
+            "72",
+            "72",
+            "2025-02-02 10:00:00",
+            "wc-cancelled",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "500",
+            "0",
+            "INR",
+            "10",
+            "y@example.com",
+            "Whey",
+            "W1",
+            "1",
+            "500",
+            "500",
+            "code:ASHA10|amount:0",
+        ],
         # a guest (customer 0, no e-mail), refunded in part: 59 of a 590 total with 500 of merchandise → 50
-        ["73", "73", "2025-02-03 10:00:00", "completed", "0", "0", "0", "90", "0", "590", "59", "INR", "0",
-         "", "Oats", "O1", "5", "500", "500", "code:SPRING|amount:0;code:Asha10|amount:0"],
+        [
+            "73",
+            "73",
+            "2025-02-03 10:00:00",
+            "completed",
+            "0",
+            "0",
+            "0",
+            "90",
+            "0",
+            "590",
+            "59",
+            "INR",
+            "0",
+            "",
+            "Oats",
+            "O1",
+            "5",
+            "500",
+            "500",
+            "code:SPRING|amount:0;code:Asha10|amount:0",
+        ],
     ]
     with (folder / "orders-2025-02.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -242,8 +353,12 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
         writer.writerows(rows)
     report = validate_dataset(folder)
     mapping = report.store_orders
-    assert (mapping["store"], mapping["orders_read"], mapping["not_sales"], mapping["attributed_orders"]) == \
-        ("WooCommerce", 3, 1, 2)
+    assert (mapping["store"], mapping["orders_read"], mapping["not_sales"], mapping["attributed_orders"]) == (
+        "WooCommerce",
+        3,
+        1,
+        2,
+    )
     assert mapping["attributed_revenue"] == pytest.approx(1000 + 500 - 50)
     assert (mapping["several_codes_orders"], mapping["guest_orders"], mapping["refunded_orders"]) == (1, 1, 1)
     wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
@@ -253,6 +368,7 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
 
 
 # --- recognition, seed1 ---------------------------------------------------------------------------
+
 
 def test_files_are_recognised_by_their_columns():
     assert store_of(SHOPIFY_HEADER) == "Shopify"
@@ -278,11 +394,30 @@ def test_seed1_code_map_joins_its_creators(tmp_path):
     orders = []
     for number, row in enumerate(codes):
         code = row["tracking_code"].lower() if number % 2 else f" {row['tracking_code']} "
-        orders.append(Order(f"#{number}", f"buyer{number}@example.com", "paid", [(1, "Whey", 1000.0, "MuscleBlaze")],
-                            total=1000.0, codes=code, day=number))
+        orders.append(
+            Order(
+                f"#{number}",
+                f"buyer{number}@example.com",
+                "paid",
+                [(1, "Whey", 1000.0, "MuscleBlaze")],
+                total=1000.0,
+                codes=code,
+                day=number,
+            )
+        )
     # no code, but the seed's UTM source in the note attributes
-    orders.append(Order("#99", "late@example.com", "paid", [(1, "Oats", 400.0, "MuscleBlaze")], total=400.0, codes="",
-                        day=3, notes=f"utm_source: {codes[4]['utm_source']}"))
+    orders.append(
+        Order(
+            "#99",
+            "late@example.com",
+            "paid",
+            [(1, "Oats", 400.0, "MuscleBlaze")],
+            total=400.0,
+            codes="",
+            day=3,
+            notes=f"utm_source: {codes[4]['utm_source']}",
+        )
+    )
     write_shopify(folder / "orders_export_1.csv", orders, notes=True)
     report = validate_dataset(folder)
     assert report.store_orders["attributed_orders"] == 21 and report.store_orders["utm_orders"] == 1
@@ -294,6 +429,7 @@ def test_seed1_code_map_joins_its_creators(tmp_path):
 
 
 # --- property: a store export and the equivalent tracking_data give the same figures -------------
+
 
 @dataclasses.dataclass
 class Order:
@@ -318,16 +454,30 @@ def write_shopify(path: Path, orders: list[Order], notes: bool = False):
         for order in orders:
             for index, (quantity, product, price, brand) in enumerate(order.lines):
                 first = index == 0
-                cells = {"Name": order.name, "Lineitem quantity": quantity, "Lineitem name": product,
-                         "Lineitem price": f"{price:.2f}", "Vendor": brand}
+                cells = {
+                    "Name": order.name,
+                    "Lineitem quantity": quantity,
+                    "Lineitem name": product,
+                    "Lineitem price": f"{price:.2f}",
+                    "Vendor": brand,
+                }
                 if first:
-                    cells.update({"Email": order.email, "Financial Status": order.status, "Currency": "INR",
-                                  "Subtotal": f"{order.total - order.shipping - order.taxes:.2f}",
-                                  "Shipping": f"{order.shipping:.2f}", "Taxes": f"{order.taxes:.2f}",
-                                  "Total": f"{order.total:.2f}", "Discount Code": order.codes,
-                                  "Created at": f"2025-03-{order.day + 1:02d} 10:00:00 +0530",
-                                  "Cancelled at": "2025-03-28 10:00:00 +0530" if order.status == "voided" else "",
-                                  "Refunded Amount": f"{order.refunded:.2f}", "Note Attributes": order.notes})
+                    cells.update(
+                        {
+                            "Email": order.email,
+                            "Financial Status": order.status,
+                            "Currency": "INR",
+                            "Subtotal": f"{order.total - order.shipping - order.taxes:.2f}",
+                            "Shipping": f"{order.shipping:.2f}",
+                            "Taxes": f"{order.taxes:.2f}",
+                            "Total": f"{order.total:.2f}",
+                            "Discount Code": order.codes,
+                            "Created at": f"2025-03-{order.day + 1:02d} 10:00:00 +0530",
+                            "Cancelled at": "2025-03-28 10:00:00 +0530" if order.status == "voided" else "",
+                            "Refunded Amount": f"{order.refunded:.2f}",
+                            "Note Attributes": order.notes,
+                        }
+                    )
                 writer.writerow([cells.get(column, "") for column in header])
 
 
@@ -353,13 +503,27 @@ def expected_tracking(orders: list[Order]) -> list[list]:
         lead = values.index(max(values))
         for index, (_quantity, product, _price, brand) in enumerate(order.lines):
             share = values[index] / sum(values) if sum(values) else 1 / len(values)
-            rows.append([known[0], order.email if index == lead else "", brand, f"C-{known[0]}", product,
-                         f"2025-03-{order.day + 1:02d}", int(index == lead), round((revenue - refund) * share, 6)])
+            rows.append(
+                [
+                    known[0],
+                    order.email if index == lead else "",
+                    brand,
+                    f"C-{known[0]}",
+                    product,
+                    f"2025-03-{order.day + 1:02d}",
+                    int(index == lead),
+                    round((revenue - refund) * share, 6),
+                ]
+            )
     return rows
 
 
-line = st.tuples(st.integers(1, 3), st.sampled_from(["Whey", "Oats", "Fish Oil"]),
-                 st.sampled_from([0.0, 99.0, 250.0, 1299.0]), st.sampled_from(["MuscleBlaze", "HKVitals"]))
+line = st.tuples(
+    st.integers(1, 3),
+    st.sampled_from(["Whey", "Oats", "Fish Oil"]),
+    st.sampled_from([0.0, 99.0, 250.0, 1299.0]),
+    st.sampled_from(["MuscleBlaze", "HKVitals"]),
+)
 
 
 @st.composite
@@ -383,11 +547,15 @@ def store_orders(draw):
 
 def write_common(folder: Path):
     with (folder / "influencers.csv").open("w", encoding="utf-8") as handle:
-        handle.write("influencer_id,name,platform,category,follower_count\n"
-                     "I0,Zero,Instagram,Fitness,1000\nI1,One,YouTube,Health,20000\nI2,Two,Facebook,Beauty,60000\n")
+        handle.write(
+            "influencer_id,name,platform,category,follower_count\n"
+            "I0,Zero,Instagram,Fitness,1000\nI1,One,YouTube,Health,20000\nI2,Two,Facebook,Beauty,60000\n"
+        )
     with (folder / "payouts.csv").open("w", encoding="utf-8") as handle:
-        handle.write("influencer_id,basis,rate,total_payout\nI0,post,₹1000/post,5000\nI1,commission,10% commission,\n"
-                     "I2,order,₹100/order,\n")
+        handle.write(
+            "influencer_id,basis,rate,total_payout\nI0,post,₹1000/post,5000\nI1,commission,10% commission,\n"
+            "I2,order,₹100/order,\n"
+        )
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -401,8 +569,10 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders):
             write_common(folder)
         write_shopify(store / "orders_export_1.csv", orders)
         with (store / "codes.csv").open("w", encoding="utf-8") as handle:
-            handle.write("influencer_id,discount_code,campaign_tag\n"
-                         + "".join(f"{c},{code},C-{c}\n" for c, code in CREATOR_CODES.items()))
+            handle.write(
+                "influencer_id,discount_code,campaign_tag\n"
+                + "".join(f"{c},{code},C-{c}\n" for c, code in CREATOR_CODES.items())
+            )
         rows = expected_tracking(orders)
         if not rows:
             with pytest.raises(ImportFailed):  # no attributed sales at all: nothing to show
@@ -430,6 +600,7 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders):
 
 # --- /data ----------------------------------------------------------------------------------------
 
+
 def test_the_data_page_shows_the_mapping_before_import(store_dir):
     from dash_helpers import find, text
 
@@ -443,7 +614,10 @@ def test_the_data_page_shows_the_mapping_before_import(store_dir):
     table = text(find(children, "data-store-orders"))
     assert "Orders read" in table and "9 (11 line items)" in table
     assert "Attributed to a creator" in table and "6 · ₹3,250.00" in table
-    assert "Cancelled or voided (not sales) 1" in table and "Refunded, attributed orders (netted from revenue) 2 · ₹700.00" in table
+    assert (
+        "Cancelled or voided (not sales) 1" in table
+        and "Refunded, attributed orders (netted from revenue) 2 · ₹700.00" in table
+    )
     assert "WELCOME5 (1)" in shown
     assert "subtotal after discounts, without shipping and taxes, net of refunds" in shown
 
@@ -459,6 +633,7 @@ def test_the_data_page_says_where_sales_came_from(store_wh):
 
 # --- the sample in Shopify form -------------------------------------------------------------------
 
+
 def test_sample_as_shopify_imports_with_payouts_that_agree(tmp_path):
     from warehouse.sample import generate_sample
 
@@ -471,11 +646,20 @@ def test_sample_as_shopify_imports_with_payouts_that_agree(tmp_path):
     report = validate_dataset(tmp_path / "a")
     mapping = report.store_orders
     assert mapping["orders_read"] == 1500 and mapping["line_items"] == first["rows"]["orders_export_1.csv"]
-    for key in ("not_sales", "unattributed_orders", "no_code_orders", "refunded_orders", "several_codes_orders",
-                "guest_orders"):
+    for key in (
+        "not_sales",
+        "unattributed_orders",
+        "no_code_orders",
+        "refunded_orders",
+        "several_codes_orders",
+        "guest_orders",
+    ):
         assert mapping[key] > 0, key
-    assert mapping["attributed_orders"] + mapping["unattributed_orders"] + mapping["no_code_orders"] \
-        == mapping["sales_orders"] == 1500 - mapping["not_sales"]
+    assert (
+        mapping["attributed_orders"] + mapping["unattributed_orders"] + mapping["no_code_orders"]
+        == mapping["sales_orders"]
+        == 1500 - mapping["not_sales"]
+    )
     # the payouts were computed from what the import attributes: no disagreement warnings
     assert not [w for w in report.warnings if "payouts.csv" in str(w)]
     wh = Warehouse(import_dataset(tmp_path / "a", tmp_path / "wh.duckdb").db_path)

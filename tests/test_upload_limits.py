@@ -1,5 +1,6 @@
 """Upload limits (per file, per zip, in total), unreadable zip members, the private upload folder,
 and duplicate-key validation that fetches only the examples it shows."""
+
 from __future__ import annotations
 
 import base64
@@ -49,9 +50,13 @@ def root(tmp_path):
     return limits.private_folder(tmp_path / "uploads")
 
 
-@pytest.mark.parametrize("how, reason", [
-    ({"flag": 0x1}, "could not be read"), ({"method": 99}, "could not be read"),
-])
+@pytest.mark.parametrize(
+    "how, reason",
+    [
+        ({"flag": 0x1}, "could not be read"),
+        ({"method": 99}, "could not be read"),
+    ],
+)
 def test_encrypted_or_unsupported_zip_members_could_not_be_read(root, how, reason):
     archive = patched(zipped({"influencers.csv": b"influencer_id,name\nA1,x\n"}), **how)
     upload = uploads.receive_upload([data_url(archive)], ["data.zip"], root)
@@ -64,8 +69,11 @@ def test_encrypted_or_unsupported_zip_members_could_not_be_read(root, how, reaso
 def test_file_and_zip_member_size_limits(root, monkeypatch):
     monkeypatch.setenv("HKDASH_MAX_FILE_MB", str(1 / 1024))  # 1 KiB
     big = b"influencer_id\n" + b"A1\n" * 600
-    upload = uploads.receive_upload([data_url(big), data_url(b"post_id\nP1\n"), data_url(zipped({"posts.csv": big}))],
-                               ["influencers.csv", "posts.csv", "more.zip"], root)
+    upload = uploads.receive_upload(
+        [data_url(big), data_url(b"post_id\nP1\n"), data_url(zipped({"posts.csv": big}))],
+        ["influencers.csv", "posts.csv", "more.zip"],
+        root,
+    )
     assert upload.saved == ["posts.csv"]
     reasons = dict(upload.skipped)
     assert reasons["influencers.csv"].startswith("larger than")
@@ -147,5 +155,7 @@ def test_duplicate_keys_count_all_and_list_only_the_first_examples(tmp_path):
     from warehouse.errors import MAX_SHOWN
 
     assert [(p.row, p.value, p.reason) for p in errors.problems[:2]] == [
-        (1002, "T0", "duplicate key (first on row 2)"), (1003, "T1", "duplicate key (first on row 3)")]
+        (1002, "T0", "duplicate key (first on row 2)"),
+        (1003, "T1", "duplicate key (first on row 3)"),
+    ]
     assert len(errors.problems) == MAX_SHOWN

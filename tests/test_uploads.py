@@ -1,4 +1,5 @@
 """warehouse.uploads: files from the browser into a private folder; validate; import (claimed once)."""
+
 from __future__ import annotations
 
 import base64
@@ -33,16 +34,25 @@ def root(tmp_path, monkeypatch):
 
 # --- file names and folders -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("sent, kept", [
-    ("influencers.csv", "influencers.csv"),
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\me\\payouts.csv", "payouts.csv"),
-    ("folder/sub/posts.csv", "posts.csv"),
-    ("tracking data (1).csv", "tracking data (1).csv"),
-    ("<img src=x onerror=alert(1)>.csv", "_img src_x onerror_alert(1)_.csv"),
-    ("bad\x00name\n.csv", "badname.csv"),
-    (".hidden.csv", None), ("..", None), ("a/b/", None), ("", None), (None, None), ("x" * 200 + ".csv", None),
-])
+
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        ("influencers.csv", "influencers.csv"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\payouts.csv", "payouts.csv"),
+        ("folder/sub/posts.csv", "posts.csv"),
+        ("tracking data (1).csv", "tracking data (1).csv"),
+        ("<img src=x onerror=alert(1)>.csv", "_img src_x onerror_alert(1)_.csv"),
+        ("bad\x00name\n.csv", "badname.csv"),
+        (".hidden.csv", None),
+        ("..", None),
+        ("a/b/", None),
+        ("", None),
+        (None, None),
+        ("x" * 200 + ".csv", None),
+    ],
+)
 def test_safe_name(sent, kept):
     assert up.safe_name(sent) == kept
 
@@ -104,6 +114,7 @@ def test_cleanup_removes_only_old_upload_folders(tmp_path):
 
 
 # --- accept, then import ------------------------------------------------------------------------------
+
 
 def test_dataset_name():
     assert up.dataset_name("  Sample\tupload\n ") == "Sample upload"

@@ -1,4 +1,5 @@
 """The read side of the warehouse: connections across threads, forks and process exit."""
+
 import subprocess
 import sys
 import textwrap
@@ -23,8 +24,9 @@ def test_the_server_master_forks_with_no_instance_open(traps_wh):
         _, status = os.waitpid(child, 0)
         sys.exit(os.waitstatus_to_exitcode(status))
     """)
-    result = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -38,8 +40,9 @@ def test_threads_then_exit_is_clean(traps_wh):
         [t.start() for t in threads]; [t.join() for t in threads]
         metrics.ranking(wh)
     """)
-    result = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -13,6 +13,7 @@ Overlaps refused (each names the new file, row, column and value):
 - a payout row identical to one already present (payouts carry no date);
 - an influencer or campaign already present with different details (identical rows are merged).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,14 @@ from warehouse.validate import Findings, check_values
 from warehouse.values import date_sql
 
 APPENDABLE = ("tracking", "posts", "payouts")
-KEYS = {"tracking": "tracking_id", "posts": "post_id", "instagram_insights": "post_id",
-        "youtube_analytics": "post_id", "influencers": "influencer_id", "campaigns": "campaign"}
+KEYS = {
+    "tracking": "tracking_id",
+    "posts": "post_id",
+    "instagram_insights": "post_id",
+    "youtube_analytics": "post_id",
+    "influencers": "influencer_id",
+    "campaigns": "campaign",
+}
 DATED = ("tracking", "posts")
 MERGED_BY_KEY = ("influencers", "campaigns")  # identical rows merge; a changed one is refused
 
@@ -43,9 +50,15 @@ def check_append(db_path: Path, new_dir: Path):
 
     with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as scratch:
         _name, new = merge_into(db_path, new_dir, Path(scratch))
-    return ImportReport(source=str(new_dir), files={role: s.path.name for role, s in new.items()}, unused_files=[],
-                        ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
-                        rows={role: s.rows for role, s in new.items()}, warnings=[], warning_count=0)
+    return ImportReport(
+        source=str(new_dir),
+        files={role: s.path.name for role, s in new.items()},
+        unused_files=[],
+        ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
+        rows={role: s.rows for role, s in new.items()},
+        warnings=[],
+        warning_count=0,
+    )
 
 
 def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[str, SourceFile]]:
@@ -54,12 +67,26 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
     Returns (the live data set's name, the new folder's staged files by role). Raises ImportFailed
     naming every refused row (nothing changes)."""
     if not db_path.exists():
-        raise ImportFailed([Problem("warehouse", None, None, None, "no data set to append to: import one first")], [], 1)
+        raise ImportFailed(
+            [Problem("warehouse", None, None, None, "no data set to append to: import one first")], [], 1
+        )
     live_id = history.dataset_id_of(db_path)
     old_dir = history.sources_dir(db_path, live_id)
     if not old_dir.is_dir():
-        raise ImportFailed([Problem("warehouse", None, None, None, "the live data set was imported before hkdash "
-                                    "kept sources: import the complete data set once, then append")], [], 1)
+        raise ImportFailed(
+            [
+                Problem(
+                    "warehouse",
+                    None,
+                    None,
+                    None,
+                    "the live data set was imported before hkdash "
+                    "kept sources: import the complete data set once, then append",
+                )
+            ],
+            [],
+            1,
+        )
     connection = quiet(duckdb.connect())
     try:
         errors = Findings()
@@ -115,25 +142,47 @@ def _check_overlaps(connection, role: str, old: SourceFile, new: SourceFile, err
     if role in MERGED_BY_KEY:
         _refuse_changed_rows(connection, role, key, old, new, errors)
     elif key and key in old.columns and key in new.columns:
-        _refuse(connection, new, key, f"{_text(new, key)} IN (SELECT {_text(old, key)} FROM {old.table})",
-                f"{key} already in the live data set", errors)
+        _refuse(
+            connection,
+            new,
+            key,
+            f"{_text(new, key)} IN (SELECT {_text(old, key)} FROM {old.table})",
+            f"{key} already in the live data set",
+            errors,
+        )
     if role in DATED and "influencer_id" in old.columns and "date" in new.columns:
         _refuse_dated_overlap(connection, old, new, errors)
     if role == "payouts":
         shared = [c for c in new.columns if c in old.columns]
         row = ", ".join(_text(new, c) for c in shared)
         old_row = ", ".join(_text(old, c) for c in shared)
-        _refuse(connection, new, "influencer_id", f"({row}) IN (SELECT ({old_row}) FROM {old.table})",
-                "the same payout row is already in the live data set", errors)
+        _refuse(
+            connection,
+            new,
+            "influencer_id",
+            f"({row}) IN (SELECT ({old_row}) FROM {old.table})",
+            "the same payout row is already in the live data set",
+            errors,
+        )
 
 
 def _refuse_dated_overlap(connection, old: SourceFile, new: SourceFile, errors: Findings) -> None:
-    ranges = (f"(SELECT {_text(old, 'influencer_id')} AS influencer, min({_date(old)}) AS first, "
-              f"max({_date(old)}) AS last FROM {old.table} GROUP BY 1)")
-    condition = (f"EXISTS (SELECT 1 FROM {ranges} r WHERE r.influencer = {_text(new, 'influencer_id')} "
-                 f"AND {_date(new)} BETWEEN r.first AND r.last)")
-    _refuse(connection, new, "date", condition,
-            "dated within the period the live data set already covers for this influencer", errors)
+    ranges = (
+        f"(SELECT {_text(old, 'influencer_id')} AS influencer, min({_date(old)}) AS first, "
+        f"max({_date(old)}) AS last FROM {old.table} GROUP BY 1)"
+    )
+    condition = (
+        f"EXISTS (SELECT 1 FROM {ranges} r WHERE r.influencer = {_text(new, 'influencer_id')} "
+        f"AND {_date(new)} BETWEEN r.first AND r.last)"
+    )
+    _refuse(
+        connection,
+        new,
+        "date",
+        condition,
+        "dated within the period the live data set already covers for this influencer",
+        errors,
+    )
 
 
 def _refuse_changed_rows(connection, role, key, old: SourceFile, new: SourceFile, errors: Findings) -> None:
@@ -141,17 +190,18 @@ def _refuse_changed_rows(connection, role, key, old: SourceFile, new: SourceFile
     differs = " OR ".join(f"{_text(new, c)} IS DISTINCT FROM {_text(old, c)}" for c in shared if c != key)
     if not differs:
         return
-    condition = (f"EXISTS (SELECT 1 FROM {old.table} WHERE {_text(old, key)} = {_text(new, key)} AND ({differs}))")
-    _refuse(connection, new, key, condition, f"this {key} is already in the live data set with other details",
-            errors)
+    condition = f"EXISTS (SELECT 1 FROM {old.table} WHERE {_text(old, key)} = {_text(new, key)} AND ({differs}))"
+    _refuse(connection, new, key, condition, f"this {key} is already in the live data set with other details", errors)
 
 
 def _refuse(connection, source: SourceFile, column: str, condition: str, reason: str, errors: Findings) -> None:
-    total, = connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}").fetchone()
+    (total,) = connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}").fetchone()
     if not total:
         return
-    rows = connection.execute(f"SELECT {line_of(source)}, CAST({column} AS VARCHAR) FROM {source.table} "
-                              f"WHERE {condition} ORDER BY rowid LIMIT {MAX_SHOWN}").fetchall()
+    rows = connection.execute(
+        f"SELECT {line_of(source)}, CAST({column} AS VARCHAR) FROM {source.table} "
+        f"WHERE {condition} ORDER BY rowid LIMIT {MAX_SHOWN}"
+    ).fetchall()
     for line, value in rows:
         errors.add(Problem(source.path.name, int(line), column, value, reason), 0)
     errors.total += total
@@ -165,22 +215,25 @@ def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile |
     for order, source in enumerate((old, new)):
         if source is None:
             continue
-        values = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" if c in source.columns else f"CAST(NULL AS VARCHAR) AS {c}"
-                           for c in columns)
+        values = ", ".join(
+            f"CAST({c} AS VARCHAR) AS {c}" if c in source.columns else f"CAST(NULL AS VARCHAR) AS {c}" for c in columns
+        )
         keep = ""
         if source is new and old is not None and role in MERGED_BY_KEY:
             key = KEYS[role]
             keep = f" WHERE {_text(new, key)} NOT IN (SELECT {_text(old, key)} FROM {old.table})"
         parts.append(f"SELECT {values}, {order} AS part_, rowid AS row_ FROM {source.table}{keep}")
     path = str(target).replace("'", "''")
-    connection.execute(f"COPY (SELECT {', '.join(columns)} FROM ({' UNION ALL '.join(parts)}) ORDER BY part_, row_) "
-                       f"TO '{path}' (FORMAT parquet)")
+    connection.execute(
+        f"COPY (SELECT {', '.join(columns)} FROM ({' UNION ALL '.join(parts)}) ORDER BY part_, row_) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
 
 
 def _all_columns(old: SourceFile | None, new: SourceFile | None) -> list[str]:
     columns: list[str] = []
     for source in (old, new):
-        for column in (source.columns if source else []):
+        for column in source.columns if source else []:
             if column not in columns:
                 columns.append(column)
     return columns

@@ -5,6 +5,7 @@ turned into cost components (fixed or variable, and by basis); the cost of every
 then spread over cells (influencer × date × brand × campaign × product) as docs/architecture.md
 describes, so that every figure is a plain SUM over cells.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,11 +37,21 @@ ROLLUPS = {
     "facts_day_product": ("influencer_key", "date", "brand", "product"),
     "facts": ("influencer_key", "date", "brand", "campaign", "product", "source"),
 }
-ROLLUP_ORDER = {"facts_influencer": "influencer_key", "facts_day": "date", "facts_day_brand": "brand, date",
-                "facts_day_campaign": "campaign, date", "facts_day_product": "product, date"}
+ROLLUP_ORDER = {
+    "facts_influencer": "influencer_key",
+    "facts_day": "date",
+    "facts_day_brand": "brand, date",
+    "facts_day_campaign": "campaign, date",
+    "facts_day_product": "product, date",
+}
 # Each rollup is summed from the smallest finer one, largest first.
-ROLLUP_SOURCES = {"facts_day_campaign": "facts", "facts_day_product": "facts", "facts_day_brand": "facts_day_campaign",
-                  "facts_day": "facts_day_brand", "facts_influencer": "facts_day"}
+ROLLUP_SOURCES = {
+    "facts_day_campaign": "facts",
+    "facts_day_product": "facts",
+    "facts_day_brand": "facts_day_campaign",
+    "facts_day": "facts_day_brand",
+    "facts_influencer": "facts_day",
+}
 
 PLATFORM_SQL = """CASE lower(trim({col}))
     WHEN 'instagram' THEN 'Instagram' WHEN 'ig' THEN 'Instagram'
@@ -56,8 +67,13 @@ BRAND_SQL = """CASE lower(replace(trim({col}), ' ', ''))
     ELSE NULLIF(trim({col}), '') END"""
 # How a sale's text is cleaned before it is grouped on (blanks then become `Unattributed`).
 SALE_TEXT = ("influencer_id",) + SALE_DIMENSIONS
-CLEANING = {"influencer_id": "trim({col})", "brand": BRAND_SQL, "campaign": TEXT_SQL, "product": TEXT_SQL,
-            "source": TEXT_SQL}
+CLEANING = {
+    "influencer_id": "trim({col})",
+    "brand": BRAND_SQL,
+    "campaign": TEXT_SQL,
+    "product": TEXT_SQL,
+    "source": TEXT_SQL,
+}
 
 
 def _col(source: SourceFile | None, column: str, template: str = "{col}", sql_type: str = "VARCHAR") -> str:
@@ -90,13 +106,13 @@ def type_influencers(con, influencers: SourceFile):
     con.execute(f"""
         CREATE TABLE influencers AS SELECT
             trim(influencer_id) AS influencer_id,
-            COALESCE({_text(influencers, 'name')}, trim(influencer_id)) AS name,
-            COALESCE({PLATFORM_SQL.format(col='platform')}, 'Unknown') AS platform,
-            COALESCE({_text(influencers, 'category')}, 'Uncategorised') AS category,
-            {_text(influencers, 'gender')} AS gender,
-            {_number(influencers, 'follower_count', 'BIGINT')} AS follower_count,
-            {_text(influencers, 'persona')} AS persona,
-            {_text(influencers, 'url')} AS url,
+            COALESCE({_text(influencers, "name")}, trim(influencer_id)) AS name,
+            COALESCE({PLATFORM_SQL.format(col="platform")}, 'Unknown') AS platform,
+            COALESCE({_text(influencers, "category")}, 'Uncategorised') AS category,
+            {_text(influencers, "gender")} AS gender,
+            {_number(influencers, "follower_count", "BIGINT")} AS follower_count,
+            {_text(influencers, "persona")} AS persona,
+            {_text(influencers, "url")} AS url,
             true AS known
         FROM {influencers.table} ORDER BY rowid""")
 
@@ -113,13 +129,13 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
         CREATE TEMP TABLE typed_posts AS
         WITH typed AS (
             SELECT rowid AS post_no,
-                COALESCE({_text(posts, 'post_id')}, 'row ' || {line_of(posts)}) AS post_id,
+                COALESCE({_text(posts, "post_id")}, 'row ' || {line_of(posts)}) AS post_id,
                 trim(influencer_id) AS influencer_id,
-                {_col(posts, 'platform', PLATFORM_SQL)} AS platform,
-                {_date(posts, 'date')} AS date,
-                {_col(posts, 'brand', BRAND_SQL)} AS brand,
-                {_text(posts, 'url')} AS url,
-                {_text(posts, 'caption')} AS caption,
+                {_col(posts, "platform", PLATFORM_SQL)} AS platform,
+                {_date(posts, "date")} AS date,
+                {_col(posts, "brand", BRAND_SQL)} AS brand,
+                {_text(posts, "url")} AS url,
+                {_text(posts, "caption")} AS caption,
                 {metrics}
             FROM {posts.table})
         SELECT typed.* REPLACE (COALESCE(typed.platform, i.platform, 'Unknown') AS platform)
@@ -130,8 +146,10 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
         if not fills:
             continue
         values = ", ".join(f"max({_number(extra, c, 'BIGINT')}) AS {c}" for c in fills)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE extra AS SELECT trim(post_id) AS post_id, {values} "
-                    f"FROM {extra.table} GROUP BY 1")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE extra AS SELECT trim(post_id) AS post_id, {values} "
+            f"FROM {extra.table} GROUP BY 1"
+        )
         sets = ", ".join(f"{c} = COALESCE(typed_posts.{c}, extra.{c})" for c in fills)
         con.execute(f"UPDATE typed_posts SET {sets} FROM extra WHERE extra.post_id = typed_posts.post_id")
     engagement_parts = [f"{c}" for c in ("likes", "comments", "shares", "saves")]
@@ -154,11 +172,11 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
         # On the text path the value rule is work per row: read each value once, not in every query.
         con.execute(f"""
             CREATE TEMP {"VIEW" if tracking.typed else "TABLE"} sales AS SELECT
-                rowid AS sale_no, influencer_id, {_date(tracking, 'date')} AS date,
-                {_col(tracking, 'brand')} AS brand, {_col(tracking, 'campaign')} AS campaign,
-                {_col(tracking, 'product')} AS product, {_col(tracking, 'source')} AS source,
-                NULLIF({_col(tracking, 'user_id')}, '') AS user_id,
-                {_number(tracking, 'orders', 'BIGINT')} AS orders, {_number(tracking, 'revenue')} AS revenue
+                rowid AS sale_no, influencer_id, {_date(tracking, "date")} AS date,
+                {_col(tracking, "brand")} AS brand, {_col(tracking, "campaign")} AS campaign,
+                {_col(tracking, "product")} AS product, {_col(tracking, "source")} AS source,
+                NULLIF({_col(tracking, "user_id")}, '') AS user_id,
+                {_number(tracking, "orders", "BIGINT")} AS orders, {_number(tracking, "revenue")} AS revenue
             FROM {tracking.table}""")
     else:
         _payouts_as_sales(con, payouts)
@@ -212,15 +230,29 @@ def warn_payouts_as_sales(con, payouts: SourceFile, warnings: Findings):
                count(DISTINCT influencer_id) FILTER (WHERE date IS NULL),
                COALESCE(sum(revenue) FILTER (WHERE date IS NULL), 0) FROM sales""").fetchone()
     if dated:
-        warnings.add(Problem(payouts.path.name, None, "total_revenue", None,
-                             f"no tracking file: revenue and orders are totals per influencer; those of {dated} "
-                             "influencers are spread over their posts (equally per post, dated by the post, "
-                             "branded where the post names a brand) — an assumption; sales have no campaign "
-                             "or product"))
+        warnings.add(
+            Problem(
+                payouts.path.name,
+                None,
+                "total_revenue",
+                None,
+                f"no tracking file: revenue and orders are totals per influencer; those of {dated} "
+                "influencers are spread over their posts (equally per post, dated by the post, "
+                "branded where the post names a brand) — an assumption; sales have no campaign "
+                "or product",
+            )
+        )
     if undated:
-        warnings.add(Problem(payouts.path.name, None, "total_revenue", f"{undated_revenue:.2f}",
-                             f"{undated} influencers with sales have no posts: their sales stay undated and "
-                             "fall outside any date range"))
+        warnings.add(
+            Problem(
+                payouts.path.name,
+                None,
+                "total_revenue",
+                f"{undated_revenue:.2f}",
+                f"{undated} influencers with sales have no posts: their sales stay undated and "
+                "fall outside any date range",
+            )
+        )
 
 
 def _create_post_shares(con):
@@ -252,7 +284,9 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
                    SELECT user_id, min(first_key) FILTER (WHERE orders >= 0 AND revenue >= 0) AS first_key,
                           count(*) AS rows
                    FROM keyed_sales GROUP BY user_id""")
-    con.execute(f"CREATE TEMP TABLE guest_ids AS SELECT user_id, rows FROM first_orders WHERE {guest_user_sql('user_id')}")
+    con.execute(
+        f"CREATE TEMP TABLE guest_ids AS SELECT user_id, rows FROM first_orders WHERE {guest_user_sql('user_id')}"
+    )
     con.execute(f"DELETE FROM first_orders WHERE {guest_user_sql('user_id')}")
     blank = con.execute("SELECT COALESCE(sum(rows), 0) FROM guest_ids WHERE user_id IS NULL").fetchone()[0]
     con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
@@ -262,15 +296,25 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     rows = blank + sum(count for _, count in guests)
     if rows:
         shown = ", ".join(repr(user_id) for user_id, _ in guests[:5]) + (" and blank" if blank else "")
-        warnings.add(Problem(tracking.path.name, None, "user_id", shown or "blank",
-                             f"{rows} rows with a guest, placeholder or blank user_id: counted as unknown buyers "
-                             "(their new customers are estimated)"))
+        warnings.add(
+            Problem(
+                tracking.path.name,
+                None,
+                "user_id",
+                shown or "blank",
+                f"{rows} rows with a guest, placeholder or blank user_id: counted as unknown buyers "
+                "(their new customers are estimated)",
+            )
+        )
 
 
 def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
     """Sales, posts and payouts of ids missing from influencers are kept under `Unknown`."""
-    for role, table, rows in (("tracking", "sales_by_influencer", "sum(t.rows)"), ("posts", "posts", "count(*)"),
-                              ("payouts", "payouts", "count(*)")):
+    for role, table, rows in (
+        ("tracking", "sales_by_influencer", "sum(t.rows)"),
+        ("posts", "posts", "count(*)"),
+        ("payouts", "payouts", "count(*)"),
+    ):
         if role not in sources:
             continue  # without a tracking file the sales come from payouts, checked there
         orphans = con.execute(f"""
@@ -279,20 +323,47 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             WHERE i.influencer_id IS NULL OR NOT i.known GROUP BY 1 ORDER BY 1""").fetchall()
         file_name = sources[role].path.name
         for influencer_id, rows in orphans:
-            warnings.add(Problem(file_name, None, "influencer_id", influencer_id,
-                                 f"unknown influencer ({rows} rows): kept and shown as Unknown"))
+            warnings.add(
+                Problem(
+                    file_name,
+                    None,
+                    "influencer_id",
+                    influencer_id,
+                    f"unknown influencer ({rows} rows): kept and shown as Unknown",
+                )
+            )
         con.execute(f"""
             INSERT INTO influencers
             SELECT DISTINCT t.influencer_id, 'Unknown', 'Unknown', 'Unknown', NULL, NULL, NULL, NULL, false
             FROM {table} t LEFT JOIN influencers i USING (influencer_id) WHERE i.influencer_id IS NULL""")
 
 
-PAYOUT_NUMBERS = ("posts", "orders", "total_revenue", "total_payout", "gifted_products_cost", "other_cost",
-                  "total_cost")
-PAYOUT_COLUMNS = {"row_no": "BIGINT", "influencer_id": "VARCHAR", "basis": "VARCHAR", "rate_text": "VARCHAR",
-                  "fee_per_post": "DOUBLE", "per_order": "DOUBLE", "commission_pct": "DOUBLE", "posts": "DOUBLE",
-                  "orders": "DOUBLE", "total_revenue": "DOUBLE", "total_payout": "DOUBLE", "gifted_cost": "DOUBLE",
-                  "other_cost": "DOUBLE", "total_cost": "DOUBLE", "terms_cost": "DOUBLE"}
+PAYOUT_NUMBERS = (
+    "posts",
+    "orders",
+    "total_revenue",
+    "total_payout",
+    "gifted_products_cost",
+    "other_cost",
+    "total_cost",
+)
+PAYOUT_COLUMNS = {
+    "row_no": "BIGINT",
+    "influencer_id": "VARCHAR",
+    "basis": "VARCHAR",
+    "rate_text": "VARCHAR",
+    "fee_per_post": "DOUBLE",
+    "per_order": "DOUBLE",
+    "commission_pct": "DOUBLE",
+    "posts": "DOUBLE",
+    "orders": "DOUBLE",
+    "total_revenue": "DOUBLE",
+    "total_payout": "DOUBLE",
+    "gifted_cost": "DOUBLE",
+    "other_cost": "DOUBLE",
+    "total_cost": "DOUBLE",
+    "terms_cost": "DOUBLE",
+}
 RATE_EXAMPLES = "e.g. '₹50,000/post', '₹120/order', '12% commission', '₹50,000/post + 6%'"
 
 
@@ -306,10 +377,14 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
     numbers = ", ".join(f"{_number(payouts, c)} AS {c}" for c in PAYOUT_NUMBERS)
     rows = con.execute(f"""
         SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
-               {_col(payouts, 'rate')} AS rate, {numbers}
+               {_col(payouts, "rate")} AS rate, {numbers}
         FROM {payouts.table} ORDER BY rowid""").df()
-    tracked = {influencer_id: (orders, revenue) for influencer_id, orders, revenue
-               in con.execute("SELECT influencer_id, orders, revenue FROM sales_by_influencer").fetchall()}
+    tracked = {
+        influencer_id: (orders, revenue)
+        for influencer_id, orders, revenue in con.execute(
+            "SELECT influencer_id, orders, revenue FROM sales_by_influencer"
+        ).fetchall()
+    }
     post_counts = dict(con.execute("SELECT influencer_id, count(*) FROM posts GROUP BY 1").fetchall())
     issues = _PayoutIssues(payouts.path.name, errors, warnings)
     records, components = [], []
@@ -345,8 +420,11 @@ def _cost_of_payout(row, tracked: dict, post_counts: dict, has_tracking: bool, i
     orders = _first(row.orders, tracked_orders, 0)
     revenue = _first(row.total_revenue, tracked_revenue, 0)
     fee_part = (rate.fee_per_post or 0) * posts
-    terms = None if rate.is_empty else \
-        fee_part + (rate.per_order or 0) * orders + (rate.commission_pct or 0) / 100 * revenue
+    terms = (
+        None
+        if rate.is_empty
+        else fee_part + (rate.per_order or 0) * orders + (rate.commission_pct or 0) / 100 * revenue
+    )
     gifted, other = _first(row.gifted_products_cost, 0), _first(row.other_cost, 0)
     payout = _stated_payout(row, gifted, other, terms)
     if payout is None:
@@ -354,16 +432,34 @@ def _cost_of_payout(row, tracked: dict, post_counts: dict, has_tracking: bool, i
         return None
     payout, other = _reconcile_total_cost(row, payout, gifted, other, issues)
     if terms is not None and payout and abs(terms - payout) > TERMS_TOLERANCE * payout:
-        issues.warning(row, "total_payout", f"{payout:.2f}",
-                       f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}")
+        issues.warning(
+            row,
+            "total_payout",
+            f"{payout:.2f}",
+            f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}",
+        )
     if has_tracking and _given(row.orders) and tracked_orders is not None and int(row.orders) != int(tracked_orders):
-        issues.warning(row, "orders", str(int(row.orders)),
-                       f"payout orders differ from tracked orders ({int(tracked_orders)})")
-    return {"row_no": int(row.line), "influencer_id": row.influencer_id, "basis": basis, "rate_text": row.rate,
-            "fee_per_post": rate.fee_per_post, "per_order": rate.per_order, "commission_pct": rate.commission_pct,
-            "posts": posts, "orders": orders, "total_revenue": revenue, "total_payout": payout,
-            "gifted_cost": gifted, "other_cost": other, "total_cost": payout + gifted + other, "terms_cost": terms,
-            "fee_part": fee_part}
+        issues.warning(
+            row, "orders", str(int(row.orders)), f"payout orders differ from tracked orders ({int(tracked_orders)})"
+        )
+    return {
+        "row_no": int(row.line),
+        "influencer_id": row.influencer_id,
+        "basis": basis,
+        "rate_text": row.rate,
+        "fee_per_post": rate.fee_per_post,
+        "per_order": rate.per_order,
+        "commission_pct": rate.commission_pct,
+        "posts": posts,
+        "orders": orders,
+        "total_revenue": revenue,
+        "total_payout": payout,
+        "gifted_cost": gifted,
+        "other_cost": other,
+        "total_cost": payout + gifted + other,
+        "terms_cost": terms,
+        "fee_part": fee_part,
+    }
 
 
 def _rate_of(row, basis: str | None, issues: _PayoutIssues) -> Rate | None:
@@ -388,8 +484,9 @@ def _stated_payout(row, gifted: float, other: float, terms: float | None) -> flo
     return terms
 
 
-def _reconcile_total_cost(row, payout: float, gifted: float, other: float,
-                          issues: _PayoutIssues) -> tuple[float, float]:
+def _reconcile_total_cost(
+    row, payout: float, gifted: float, other: float, issues: _PayoutIssues
+) -> tuple[float, float]:
     """total_cost is authoritative: a surplus over payout + gifted + other is other cost we were not
     told about; a shortfall lowers the payout (a warning beyond rounding). Returns (payout, other)."""
     if not _given(row.total_cost):
@@ -399,8 +496,12 @@ def _reconcile_total_cost(row, payout: float, gifted: float, other: float,
     if gap >= 0.5:
         return payout, other + gap
     if gap < -max(0.5, TERMS_TOLERANCE * given_total):
-        issues.warning(row, "total_cost", f"{given_total:.2f}",
-                       f"is less than payout + gifted products ({payout + gifted:.2f}); total_cost is used")
+        issues.warning(
+            row,
+            "total_cost",
+            f"{given_total:.2f}",
+            f"is less than payout + gifted products ({payout + gifted:.2f}); total_cost is used",
+        )
     return max(given_total - gifted - other, 0.0), other
 
 
@@ -463,8 +564,11 @@ def build_facts(con):
     """
     _key_influencers(con)
     dimension = _create_dimension_types(con)
-    unknown_buyer = "s.user_id IS NULL" + (" OR s.user_id IN (SELECT user_id FROM guest_ids)"
-                                           if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0] else "")
+    unknown_buyer = "s.user_id IS NULL" + (
+        " OR s.user_id IN (SELECT user_id FROM guest_ids)"
+        if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0]
+        else ""
+    )
     con.execute(f"""
         CREATE TEMP TABLE sales_cells AS
         SELECT {dimension["influencer_id"]} AS influencer_id, date,
@@ -489,12 +593,15 @@ def build_facts(con):
         UNION ALL
         SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, 0, spend
         FROM spend_pieces""")
-    measure_sums = ", ".join(f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}"
-                             for m in MEASURES)
+    measure_sums = ", ".join(
+        f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}" for m in MEASURES
+    )
     for table, source in ROLLUP_SOURCES.items():
         keys = ", ".join(ROLLUPS[table])
-        con.execute(f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL "
-                    f"ORDER BY {ROLLUP_ORDER[table]}")
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL "
+            f"ORDER BY {ROLLUP_ORDER[table]}"
+        )
 
 
 def _key_influencers(con):

@@ -22,6 +22,7 @@ unstable (cp1250 for a Windows-1252 `Renée`, cp775 or UTF-16-BE for one line wi
 whereas the byte-order mark and a strict UTF-8 decode are certain, and Windows-1252 is what
 Excel writes otherwise.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -38,15 +39,25 @@ from pathlib import Path
 from warehouse.errors import MAX_SHOWN, Problem
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
-                  "cp1252": "Windows-1252"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+    "cp1252": "Windows-1252",
+}
 HEAD_BYTES = 1 << 16  # enough for the header and the lines that confirm the delimiter
 CHUNK_BYTES = 1 << 22
 LINE_COLUMN = "source_line"  # first column of a rewritten file: the row's line in the original
 
 # Byte-order marks, longest first (UTF-32-LE's mark begins with UTF-16-LE's).
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # A UTF-8 multi-byte character: its presence beside invalid bytes means the file mixes encodings.
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
@@ -54,6 +65,7 @@ UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[
 @dataclasses.dataclass(frozen=True)
 class Layout:
     """How a delimited file is written, from its first bytes."""
+
     encoding: str  # Python codec: utf-8, utf-8-sig, utf-16, utf-32 (by mark) or cp1252 (head not UTF-8)
     delimiter: str
     header: list[str]  # the header's cells as written
@@ -68,6 +80,7 @@ class Layout:
 @dataclasses.dataclass(frozen=True)
 class Rewritten:
     """A file read here: a clean UTF-8 copy (None when refused), what was wrong, what was fixed."""
+
     path: Path | None
     header: list[str]  # the copy's columns after LINE_COLUMN
     errors: list[Problem]
@@ -85,18 +98,32 @@ def sniff(path: Path, score: Callable[[list[str]], int]) -> tuple[Layout | None,
     whole = len(head) < HEAD_BYTES
     encoding = _encoding_by_mark(head)
     if encoding is None and b"\x00" in head:
-        return None, [Problem(path.name, None, None, None,
-                              "unreadable file: it holds NUL bytes, so it is not text (or it is UTF-16 without "
-                              "its byte-order mark); save it as \"CSV UTF-8 (Comma delimited)\"")]
+        return None, [
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                "unreadable file: it holds NUL bytes, so it is not text (or it is UTF-16 without "
+                'its byte-order mark); save it as "CSV UTF-8 (Comma delimited)"',
+            )
+        ]
     if encoding is None:
         encoding = "utf-8" if _decodes(head, "utf-8", whole) else "cp1252"
     elif not _decodes(head, encoding, whole):
-        return None, [Problem(path.name, None, None, None,
-                              f"unreadable file: not valid {ENCODING_NAMES[encoding]} text although it starts "
-                              f"with the {ENCODING_NAMES[encoding]} byte-order mark")]
+        return None, [
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                f"unreadable file: not valid {ENCODING_NAMES[encoding]} text although it starts "
+                f"with the {ENCODING_NAMES[encoding]} byte-order mark",
+            )
+        ]
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=whole)
     if not whole and "\n" in text:
-        text = text[:text.rindex("\n") + 1]  # whole lines only
+        text = text[: text.rindex("\n") + 1]  # whole lines only
     delimiter = _delimiter(text, score)
     found = _first_record(text, delimiter)
     if found is None:
@@ -187,28 +214,72 @@ def _encoding_of_file(path: Path, layout: Layout) -> tuple[str, list[Problem], l
         return ("utf-8" if encoding == "cp1252" else encoding), [], []
     if encoding not in ("utf-8", "cp1252"):
         line, _ = _line_at(path, bad, encoding)
-        return encoding, [Problem(name, line, None, None,
-                                  f"unreadable file: not valid {ENCODING_NAMES[encoding]} text although the file "
-                                  f"starts with the {ENCODING_NAMES[encoding]} mark; save it again as "
-                                  "\"CSV UTF-8 (Comma delimited)\"")], []
+        return (
+            encoding,
+            [
+                Problem(
+                    name,
+                    line,
+                    None,
+                    None,
+                    f"unreadable file: not valid {ENCODING_NAMES[encoding]} text although the file "
+                    f"starts with the {ENCODING_NAMES[encoding]} mark; save it again as "
+                    '"CSV UTF-8 (Comma delimited)"',
+                )
+            ],
+            [],
+        )
     line, text = _line_at(path, bad, "cp1252")
     column, value = _cell_with_non_ascii(text, layout)
     utf8_line = _first_utf8_sequence_line(path)
     if utf8_line is not None:
-        return encoding, [Problem(name, line, column, value,
-                                  f"the file mixes encodings: this row is not UTF-8 but row {utf8_line} is, so "
-                                  "some names would be garbled either way; save the file again as "
-                                  "\"CSV UTF-8 (Comma delimited)\"")], []
+        return (
+            encoding,
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    value,
+                    f"the file mixes encodings: this row is not UTF-8 but row {utf8_line} is, so "
+                    "some names would be garbled either way; save the file again as "
+                    '"CSV UTF-8 (Comma delimited)"',
+                )
+            ],
+            [],
+        )
     undefined = _first_undecodable(path, "cp1252")
     if undefined is not None:
         line, text = _line_at(path, undefined, "cp1252")
-        return encoding, [Problem(name, line, None, _excerpt(text),
-                                  f"unreadable file: byte 0x{_byte_at(path, undefined):02X} is neither UTF-8 nor "
-                                  "Windows-1252 text; save the file again as \"CSV UTF-8 (Comma delimited)\"")], []
-    return "cp1252", [], [Problem(name, line, column, value,
-                                  "not UTF-8, read as Windows-1252 (Excel's \"CSV\" on Windows); this is the first "
-                                  "value that needed it: check that names read right, or save the file as "
-                                  "\"CSV UTF-8 (Comma delimited)\"")]
+        return (
+            encoding,
+            [
+                Problem(
+                    name,
+                    line,
+                    None,
+                    _excerpt(text),
+                    f"unreadable file: byte 0x{_byte_at(path, undefined):02X} is neither UTF-8 nor "
+                    'Windows-1252 text; save the file again as "CSV UTF-8 (Comma delimited)"',
+                )
+            ],
+            [],
+        )
+    return (
+        "cp1252",
+        [],
+        [
+            Problem(
+                name,
+                line,
+                column,
+                value,
+                'not UTF-8, read as Windows-1252 (Excel\'s "CSV" on Windows); this is the first '
+                "value that needed it: check that names read right, or save the file as "
+                '"CSV UTF-8 (Comma delimited)"',
+            )
+        ],
+    )
 
 
 def _cell_with_non_ascii(line: str, layout: Layout) -> tuple[str | None, str]:
@@ -272,7 +343,7 @@ def _first_utf8_sequence_line(path: Path) -> int | None:
 
 
 def _excerpt(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _copy_rows(source: Path, encoding: str, layout: Layout, kinds: list[str], copy: Path):
@@ -318,44 +389,64 @@ def _copy_rows(source: Path, encoding: str, layout: Layout, kinds: list[str], co
             return header, [_unparsable(name, line, str(exc))], []
     errors = long_rows
     if long_count > len(long_rows):
-        errors.append(Problem(name, None, None, None,
-                              f"{long_count - len(long_rows)} more rows have more cells than the header"))
+        errors.append(
+            Problem(name, None, None, None, f"{long_count - len(long_rows)} more rows have more cells than the header")
+        )
     warnings = []
     if blank:
-        warnings.append(Problem(name, None, None, None,
-                                f"blank rows (no value in any cell) skipped: {_rows_text(blank)}"))
+        warnings.append(
+            Problem(name, None, None, None, f"blank rows (no value in any cell) skipped: {_rows_text(blank)}")
+        )
     if short:
-        warnings.append(Problem(name, None, None, None,
-                                f"rows with fewer cells than the header ({width}), the missing trailing cells "
-                                f"read as empty: {_rows_text(short)}"))
+        warnings.append(
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                f"rows with fewer cells than the header ({width}), the missing trailing cells "
+                f"read as empty: {_rows_text(short)}",
+            )
+        )
     return header, errors, warnings
 
 
 def _unparsable(name: str, line: int, reason: str) -> Problem:
     if "end of data" in reason or "field limit" in reason:
-        reason = ("a double quote (\") opened on this row is never closed, so the rest of the file would "
-                  "be one cell; close the quote or remove it")
+        reason = (
+            'a double quote (") opened on this row is never closed, so the rest of the file would '
+            "be one cell; close the quote or remove it"
+        )
     elif "expected after" in reason:
-        reason = ("a quoted cell is followed by more text before the next delimiter; put the whole cell "
-                  "in double quotes, writing a quote inside it as two (\"\")")
+        reason = (
+            "a quoted cell is followed by more text before the next delimiter; put the whole cell "
+            'in double quotes, writing a quote inside it as two ("")'
+        )
     return Problem(name, line, None, None, f"unreadable row: {reason}")
 
 
-def _too_long(name: str, line: int, record: list[str], header: list[str], kinds: list[str],
-              delimiter: str) -> Problem:
+def _too_long(name: str, line: int, record: list[str], header: list[str], kinds: list[str], delimiter: str) -> Problem:
     """A row with more cells than the header, with the text the stray delimiter most likely sits in."""
     extra = len(record) - len(header)
     shown = "a tab" if delimiter == "\t" else f"'{delimiter}'"
     found = f"{len(record)} cells where the header has {len(header)}"
     position = _likely_split_text(record, header, kinds, delimiter)
     if position is None:
-        return Problem(name, line, None, None,
-                       f"{found}: probably an unquoted {shown} inside a text; put texts containing {shown} "
-                       "in double quotes")
-    merged = delimiter.join(record[position:position + extra + 1])
-    return Problem(name, line, header[position], _excerpt(merged),
-                   f"{found}: probably an unquoted {shown} inside this text; put it in double quotes "
-                   f"or remove the {shown}")
+        return Problem(
+            name,
+            line,
+            None,
+            None,
+            f"{found}: probably an unquoted {shown} inside a text; put texts containing {shown} in double quotes",
+        )
+    merged = delimiter.join(record[position : position + extra + 1])
+    return Problem(
+        name,
+        line,
+        header[position],
+        _excerpt(merged),
+        f"{found}: probably an unquoted {shown} inside this text; put it in double quotes or remove the {shown}",
+    )
 
 
 def _likely_split_text(record: list[str], header: list[str], kinds: list[str], delimiter: str) -> int | None:
@@ -363,11 +454,14 @@ def _likely_split_text(record: list[str], header: list[str], kinds: list[str], d
     number and date column looking like a number or date; None if none or several fit."""
     extra = len(record) - len(header)
     fits = []
-    for position, kind in enumerate(kinds[:len(header)]):
+    for position, kind in enumerate(kinds[: len(header)]):
         if kind not in ("text", "key"):
             continue
-        joined = record[:position] + [delimiter.join(record[position:position + extra + 1])] \
-            + record[position + extra + 1:]
+        joined = (
+            record[:position]
+            + [delimiter.join(record[position : position + extra + 1])]
+            + record[position + extra + 1 :]
+        )
         if all(_looks_like(kind_, cell) for kind_, cell in zip(kinds, joined)):
             fits.append(position)
     return fits[0] if len(fits) == 1 else None
@@ -379,8 +473,11 @@ def _looks_like(kind: str, cell: str) -> bool:
     if kind not in ("count", "money", "date") or not cell:
         return True
     letters = sum(ch.isalpha() for ch in cell)
-    return any(ch.isdigit() for ch in cell) and letters <= (4 if kind != "date" else 9) or cell.lower() in (
-        "n/a", "na", "-", "—", "nan", "none", "null")
+    return (
+        any(ch.isdigit() for ch in cell)
+        and letters <= (4 if kind != "date" else 9)
+        or cell.lower() in ("n/a", "na", "-", "—", "nan", "none", "null")
+    )
 
 
 def _rows_text(lines: list[int]) -> str:

@@ -4,6 +4,7 @@ Readers open the file read-only. An import never writes the live file: it builds
 beside it and renames it into place, so a reader holds either the old data set or the new one.
 Each thread keeps one read-only connection and reopens it when the file has been replaced.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -131,8 +132,10 @@ def _check_schema(instance: duckdb.DuckDBPyConnection, path: Path):
         row = None
     version = int(row[0]) if row else None
     if version != SCHEMA_VERSION:
-        raise WarehouseOutdated(f"{path} was built by another version of hkdash (schema {version}, this one reads "
-                                f"{SCHEMA_VERSION}): import the data set again (hkdash import DIR)")
+        raise WarehouseOutdated(
+            f"{path} was built by another version of hkdash (schema {version}, this one reads "
+            f"{SCHEMA_VERSION}): import the data set again (hkdash import DIR)"
+        )
 
 
 class Warehouse:
@@ -157,7 +160,9 @@ class Warehouse:
         try:
             stat = self.path.stat()
         except FileNotFoundError:
-            raise WarehouseMissing(f"no warehouse at {self.path}: import a data set first (hkdash import DIR)") from None
+            raise WarehouseMissing(
+                f"no warehouse at {self.path}: import a data set first (hkdash import DIR)"
+            ) from None
         key = (str(self.path), (stat.st_ino, stat.st_mtime_ns))
         cursors = getattr(_thread_cursors, "by_file", None)
         if cursors is None:

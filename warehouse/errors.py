@@ -1,4 +1,5 @@
 """Problems found in input files, and the error an import stops with."""
+
 from __future__ import annotations
 
 import dataclasses

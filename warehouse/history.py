@@ -13,6 +13,7 @@ file beside the live one and swaps it in the same way, under the importer's lock
 set it replaces is kept too. The sources let `import --append` rebuild the live data set with a
 new month added (warehouse.append), since spend allocation needs every sale, not only the new ones.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -86,8 +87,9 @@ def save_sources(connection, sources, folder: Path) -> None:
     partial.mkdir(parents=True, mode=0o700)
     for source in sources:
         target = str(partial / f"{source.role}.parquet").replace("'", "''")
-        connection.execute(f"COPY (SELECT * FROM {source.table} ORDER BY rowid) TO '{target}' "
-                           "(FORMAT parquet, COMPRESSION zstd)")
+        connection.execute(
+            f"COPY (SELECT * FROM {source.table} ORDER BY rowid) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+        )
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(partial, folder)
 
@@ -121,7 +123,7 @@ def prune(db_path: Path, keep: int | None = None) -> list[str]:
     live = dataset_id_of(db_path) if db_path.exists() else None
     entries = sorted((p for p in folder.iterdir() if p.is_dir() and ID_RE.match(p.name)), key=lambda p: p.name)
     previous = [p for p in entries if p.name != live and (p / DB_NAME).exists()]
-    doomed = previous[:max(0, len(previous) - keep)]
+    doomed = previous[: max(0, len(previous) - keep)]
     doomed += [p for p in entries if p.name != live and not (p / DB_NAME).exists()]
     for entry in doomed:
         shutil.rmtree(entry, ignore_errors=True)
@@ -152,8 +154,13 @@ def _describe(path: Path, dataset_id: str, live: bool) -> dict:
         info = {"name": "(unreadable file)"}
     keys = ("name", "imported_at", "influencers", "posts", "sales_rows", "payouts", "first_sale", "last_sale")
     entry = path.parent if not live else history_dir(path) / dataset_id
-    return {"id": dataset_id, **{key: info.get(key) for key in keys}, "bytes": path.stat().st_size, "live": live,
-            "has_sources": (entry / SOURCES).is_dir()}
+    return {
+        "id": dataset_id,
+        **{key: info.get(key) for key in keys},
+        "bytes": path.stat().st_size,
+        "live": live,
+        "has_sources": (entry / SOURCES).is_dir(),
+    }
 
 
 def previous_file(db_path: Path, dataset_id: str) -> Path:

@@ -4,6 +4,7 @@ The live warehouse file is never opened for writing. The new data set is built i
 file next to it and renamed over it only once complete and flushed to disk, so a failed, refused
 or killed import leaves the previous data exactly as it was.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -62,9 +63,13 @@ def validate_dataset(source_dir: str | os.PathLike, rules: ValueRules = DEFAULT_
         connection.close()
 
 
-def import_dataset(source_dir: str | os.PathLike, db_path: str | os.PathLike | None = None,
-                   name: str | None = None, append: bool = False,
-                   rules: ValueRules = DEFAULT_RULES) -> ImportReport:
+def import_dataset(
+    source_dir: str | os.PathLike,
+    db_path: str | os.PathLike | None = None,
+    name: str | None = None,
+    append: bool = False,
+    rules: ValueRules = DEFAULT_RULES,
+) -> ImportReport:
     """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
 
     The data set it replaces is kept in the history (warehouse.history). With `append`, the
@@ -102,9 +107,11 @@ def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -
             except duckdb.Error as error:
                 raise history.HistoryError(f"{dataset_id} is not a readable warehouse: {error}") from None
             if info.get("schema_version") != SCHEMA_VERSION:
-                raise history.HistoryError(f"{dataset_id} was built by another version of hkdash (schema "
-                                           f"{info.get('schema_version')}, this one reads {SCHEMA_VERSION}): "
-                                           "import its files again instead")
+                raise history.HistoryError(
+                    f"{dataset_id} was built by another version of hkdash (schema "
+                    f"{info.get('schema_version')}, this one reads {SCHEMA_VERSION}): "
+                    "import its files again instead"
+                )
             _fsync(temp_path)
             _swap_in(temp_path, db_path)
         finally:
@@ -119,16 +126,23 @@ def _temp_beside(db_path: Path) -> Path:
     return Path(temp_name)
 
 
-def _build_and_swap(folder: Path, db_path: Path, name: str | None, shown_source: Path,
-                    rules: ValueRules = DEFAULT_RULES) -> ImportReport:
+def _build_and_swap(
+    folder: Path, db_path: Path, name: str | None, shown_source: Path, rules: ValueRules = DEFAULT_RULES
+) -> ImportReport:
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     try:
         connection = quiet(duckdb.connect(str(temp_path)))
         try:
-            report = _stage_and_build(connection, folder, persist=True, name=name or shown_source.name,
-                                      dataset_id=dataset_id, keep_sources=history.sources_dir(db_path, dataset_id),
-                                      rules=rules)
+            report = _stage_and_build(
+                connection,
+                folder,
+                persist=True,
+                name=name or shown_source.name,
+                dataset_id=dataset_id,
+                keep_sources=history.sources_dir(db_path, dataset_id),
+                rules=rules,
+            )
             report.source = str(shown_source)
             connection.execute("CHECKPOINT")
         finally:
@@ -154,9 +168,15 @@ def _swap_in(temp_path: Path, db_path: Path) -> None:
     history.prune(db_path)
 
 
-def _stage_and_build(connection, source_dir: Path, persist: bool = False, name: str | None = None,
-                     dataset_id: str | None = None, keep_sources: Path | None = None,
-                     rules: ValueRules = DEFAULT_RULES) -> ImportReport:
+def _stage_and_build(
+    connection,
+    source_dir: Path,
+    persist: bool = False,
+    name: str | None = None,
+    dataset_id: str | None = None,
+    keep_sources: Path | None = None,
+    rules: ValueRules = DEFAULT_RULES,
+) -> ImportReport:
     found = discover(source_dir)
     store = store_orders.claim(source_dir, found)
     errors, warnings = Findings(), Findings()
@@ -226,10 +246,17 @@ def _missing_sales(source_dir: Path, files: dict[str, Path], sources: dict[str, 
     payouts = sources.get("payouts")
     if "tracking" in files or payouts is None or {"total_revenue", "orders"} & set(payouts.columns):
         return []
-    return [Problem(source_dir.name, None, None, None,
-                    f"no sales file (expected tracking_data.csv, or a file with the columns influencer_id, date, "
-                    f"orders, revenue) and {payouts.path.name} has no total_revenue or orders column: "
-                    "every revenue figure would be ₹0")]
+    return [
+        Problem(
+            source_dir.name,
+            None,
+            None,
+            None,
+            f"no sales file (expected tracking_data.csv, or a file with the columns influencer_id, date, "
+            f"orders, revenue) and {payouts.path.name} has no total_revenue or orders column: "
+            "every revenue figure would be ₹0",
+        )
+    ]
 
 
 def _create_campaigns(connection, campaigns: SourceFile | None):
@@ -239,9 +266,9 @@ def _create_campaigns(connection, campaigns: SourceFile | None):
         return
     connection.execute(f"""
         CREATE TABLE campaigns AS SELECT trim(campaign) AS campaign,
-            {build.BRAND_SQL.format(col='brand') if 'brand' in campaigns.columns else 'NULL'} AS brand,
-            {build._date(campaigns, 'start_date')} AS start_date, {build._date(campaigns, 'end_date')} AS end_date,
-            {build._number(campaigns, 'budget')} AS budget
+            {build.BRAND_SQL.format(col="brand") if "brand" in campaigns.columns else "NULL"} AS brand,
+            {build._date(campaigns, "start_date")} AS start_date, {build._date(campaigns, "end_date")} AS end_date,
+            {build._number(campaigns, "budget")} AS budget
         FROM {campaigns.table} ORDER BY rowid""")
 
 
@@ -259,11 +286,16 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "name": name,
         "source": report.source,
         "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "influencers": counts[0], "posts": counts[1], "sales_rows": counts[2], "payouts": counts[3],
+        "influencers": counts[0],
+        "posts": counts[1],
+        "sales_rows": counts[2],
+        "payouts": counts[3],
         "has_user_ids": bool(counts[4]),
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
-        "files": report.files, "unused_files": report.unused_files, "store_orders": report.store_orders,
+        "files": report.files,
+        "unused_files": report.unused_files,
+        "store_orders": report.store_orders,
         "warnings": report.warning_count,
         **_sales_coverage(connection, sales_undated),
         "warning_lines": [str(w) for w in report.warnings],
@@ -294,8 +326,9 @@ def _sales_coverage(connection, sales_undated: bool) -> dict:
         "sales_undated": sales_undated,
         "sales_dated_from_posts_share": from_posts,
         "sales_undated_share": undated_share,
-        "sales_unsplit_by": [name for name, none in zip(("date", "brand", "campaign", "product"), unattributed)
-                             if none],
+        "sales_unsplit_by": [
+            name for name, none in zip(("date", "brand", "campaign", "product"), unattributed) if none
+        ],
     }
 
 

@@ -14,6 +14,7 @@ length offered (7, 14, 28 days), so that no page recomputes the heavy part:
 
 Tiers for pooling use the default follower bounds (metrics.settings.Settings).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,11 +27,30 @@ from metrics.settings import LIFT_WINDOW_CHOICES as WINDOW_CHOICES
 
 MIN_PANEL_DAYS = 28  # fewer days of dated sales cannot separate a baseline from a window
 MIN_QUIET_SALE_DAYS = 30  # creator-days with sales far from any post: fewer cannot estimate a baseline
-CREATOR_COLUMNS = ("quiet_days", "credibility", "level", "level_orders", "daily_low", "daily_high", "days_in_window",
-                   "window_revenue", "window_orders", "baseline_revenue", "baseline_orders", "incremental_revenue",
-                   "incremental_orders")
-POST_COLUMNS = ("days_in_window", "window_revenue", "window_orders", "baseline_revenue", "baseline_orders",
-                "incremental_revenue", "incremental_orders")
+CREATOR_COLUMNS = (
+    "quiet_days",
+    "credibility",
+    "level",
+    "level_orders",
+    "daily_low",
+    "daily_high",
+    "days_in_window",
+    "window_revenue",
+    "window_orders",
+    "baseline_revenue",
+    "baseline_orders",
+    "incremental_revenue",
+    "incremental_orders",
+)
+POST_COLUMNS = (
+    "days_in_window",
+    "window_revenue",
+    "window_orders",
+    "baseline_revenue",
+    "baseline_orders",
+    "incremental_revenue",
+    "incremental_orders",
+)
 
 
 def build_lift_tables(con) -> None:
@@ -43,14 +63,23 @@ def build_lift_tables(con) -> None:
         else:
             reason_here = reason
         if reason_here is not None:
-            con.execute("INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
-                        [window, reason_here, first_day, _last_day(first_day, panel)])
+            con.execute(
+                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
+                [window, reason_here, first_day, _last_day(first_day, panel)],
+            )
             continue
         quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
         if quiet_sales < MIN_QUIET_SALE_DAYS:
-            con.execute("INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
-                        [window, f"too little history: {quiet_sales} creator-days with sales far from posts "
-                                 f"(at least {MIN_QUIET_SALE_DAYS} needed)", first_day, _last_day(first_day, panel)])
+            con.execute(
+                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
+                [
+                    window,
+                    f"too little history: {quiet_sales} creator-days with sales far from posts "
+                    f"(at least {MIN_QUIET_SALE_DAYS} needed)",
+                    first_day,
+                    _last_day(first_day, panel),
+                ],
+            )
             continue
         result = estimate(panel, window)
         _write(con, window, result, creators, posts, first_day, panel)
@@ -62,10 +91,16 @@ def build_lift_tables(con) -> None:
 def _create_empty(con):
     con.execute("""CREATE TABLE lift_info (window_days INTEGER, status VARCHAR, reason VARCHAR, first_day DATE,
                    last_day DATE, weekday_index DOUBLE[], block_length DOUBLE, draws INTEGER, seed BIGINT)""")
-    con.execute("CREATE TABLE lift_creators (window_days INTEGER, influencer_key INTEGER, "
-                + ", ".join(f"{c} DOUBLE" for c in CREATOR_COLUMNS) + ")")
-    con.execute("CREATE TABLE lift_posts (window_days INTEGER, post_no BIGINT, influencer_key INTEGER, date DATE, "
-                + ", ".join(f"{c} DOUBLE" for c in POST_COLUMNS) + ")")
+    con.execute(
+        "CREATE TABLE lift_creators (window_days INTEGER, influencer_key INTEGER, "
+        + ", ".join(f"{c} DOUBLE" for c in CREATOR_COLUMNS)
+        + ")"
+    )
+    con.execute(
+        "CREATE TABLE lift_posts (window_days INTEGER, post_no BIGINT, influencer_key INTEGER, date DATE, "
+        + ", ".join(f"{c} DOUBLE" for c in POST_COLUMNS)
+        + ")"
+    )
     con.execute("CREATE TABLE lift_draws (window_days INTEGER, influencer_key INTEGER, draw SMALLINT, value FLOAT)")
     con.execute("""CREATE TABLE lift_mix AS SELECT 0::INTEGER AS window_days, 0::BIGINT AS post_no, brand, campaign,
                    product, 0::DOUBLE AS revenue FROM facts WHERE false""")
@@ -84,7 +119,13 @@ def load_panel(con):
     first_day, last_day = pd.Timestamp(span[0]), pd.Timestamp(span[1])
     days = (last_day - first_day).days + 1
     if days < MIN_PANEL_DAYS:
-        return None, creators, posts, first_day.date(), f"only {days} days of dated sales (at least {MIN_PANEL_DAYS} needed)"
+        return (
+            None,
+            creators,
+            posts,
+            first_day.date(),
+            f"only {days} days of dated sales (at least {MIN_PANEL_DAYS} needed)",
+        )
     if posts.empty:
         return None, creators, posts, first_day.date(), "no dated posts"
     sales = con.execute("""SELECT influencer_key, date, sum(orders) AS orders, sum(revenue) AS revenue
@@ -112,8 +153,15 @@ def load_panel(con):
     followers = creators["follower_count"].where(creators["known"])
     group = np.array([_tier_number(f) for f in followers])
     weekday = ((np.arange(days) + first_day.day_of_week) % 7).astype(np.int64)
-    panel = Panel(revenue=revenue, orders=orders, active=active, weekday=weekday,
-                  post_creator=post_creator.astype(np.int64), post_day=post_day.astype(np.int64), group=group)
+    panel = Panel(
+        revenue=revenue,
+        orders=orders,
+        active=active,
+        weekday=weekday,
+        post_creator=post_creator.astype(np.int64),
+        post_day=post_day.astype(np.int64),
+        group=group,
+    )
     return panel, creators, posts, first_day.date(), None
 
 
@@ -134,28 +182,47 @@ def _last_day(first_day, panel):
 
 
 def _write(con, window, result, creators, posts, first_day, panel):
-    con.execute("INSERT INTO lift_info VALUES (?, 'measured', NULL, ?, ?, ?, ?, ?, ?)",
-                [window, first_day, _last_day(first_day, panel), [float(x) for x in result.weekday_index],
-                 result.block_length, DRAWS, SEED])
-    creator_table = pa.table({"window_days": pa.array(np.full(len(creators), window), pa.int32()),
-                              "influencer_key": pa.array(creators["influencer_key"].to_numpy(), pa.int32()),
-                              **{c: np.asarray(result.creator[c], dtype=float) for c in CREATOR_COLUMNS}})
+    con.execute(
+        "INSERT INTO lift_info VALUES (?, 'measured', NULL, ?, ?, ?, ?, ?, ?)",
+        [
+            window,
+            first_day,
+            _last_day(first_day, panel),
+            [float(x) for x in result.weekday_index],
+            result.block_length,
+            DRAWS,
+            SEED,
+        ],
+    )
+    creator_table = pa.table(
+        {
+            "window_days": pa.array(np.full(len(creators), window), pa.int32()),
+            "influencer_key": pa.array(creators["influencer_key"].to_numpy(), pa.int32()),
+            **{c: np.asarray(result.creator[c], dtype=float) for c in CREATOR_COLUMNS},
+        }
+    )
     con.register("lift_creator_rows", creator_table)
     con.execute("INSERT INTO lift_creators SELECT * FROM lift_creator_rows")
-    post_table = pa.table({"window_days": pa.array(np.full(len(posts), window), pa.int32()),
-                           "post_no": posts["post_no"].to_numpy(),
-                           "influencer_key": pa.array(posts["influencer_key"].to_numpy(), pa.int32()),
-                           "date": pa.array(pd.to_datetime(posts["date"]).dt.date),
-                           **{c: np.asarray(result.post[c], dtype=float) for c in POST_COLUMNS}})
+    post_table = pa.table(
+        {
+            "window_days": pa.array(np.full(len(posts), window), pa.int32()),
+            "post_no": posts["post_no"].to_numpy(),
+            "influencer_key": pa.array(posts["influencer_key"].to_numpy(), pa.int32()),
+            "date": pa.array(pd.to_datetime(posts["date"]).dt.date),
+            **{c: np.asarray(result.post[c], dtype=float) for c in POST_COLUMNS},
+        }
+    )
     con.register("lift_post_rows", post_table)
     con.execute("INSERT INTO lift_posts SELECT * FROM lift_post_rows")
     draws = result.draws.shape[1]
-    draw_table = pa.table({
-        "window_days": pa.array(np.full(result.draws.size, window), pa.int32()),
-        "influencer_key": pa.array(np.repeat(creators["influencer_key"].to_numpy(), draws), pa.int32()),
-        "draw": pa.array(np.tile(np.arange(draws), len(creators)), pa.int16()),
-        "value": pa.array(result.draws.ravel().astype(np.float32)),
-    })
+    draw_table = pa.table(
+        {
+            "window_days": pa.array(np.full(result.draws.size, window), pa.int32()),
+            "influencer_key": pa.array(np.repeat(creators["influencer_key"].to_numpy(), draws), pa.int32()),
+            "draw": pa.array(np.tile(np.arange(draws), len(creators)), pa.int16()),
+            "value": pa.array(result.draws.ravel().astype(np.float32)),
+        }
+    )
     con.register("lift_draw_rows", draw_table)
     con.execute("INSERT INTO lift_draws SELECT * FROM lift_draw_rows")
     _write_mix(con, window, panel, posts, creators, first_day)
@@ -168,14 +235,19 @@ def _write_mix(con, window, panel, posts, creators, first_day):
     assigned = assign_windows(panel, window)
     rows, columns = np.nonzero(assigned >= 0)
     days = pd.to_datetime(first_day) + pd.to_timedelta(rows, unit="D")
-    window_days = pa.table({
-        "post_no": posts["post_no"].to_numpy()[assigned[rows, columns]],
-        "influencer_key": pa.array(creators["influencer_key"].to_numpy()[columns], pa.int32()),
-        "date": pa.array(days.date),
-    })
+    window_days = pa.table(
+        {
+            "post_no": posts["post_no"].to_numpy()[assigned[rows, columns]],
+            "influencer_key": pa.array(creators["influencer_key"].to_numpy()[columns], pa.int32()),
+            "date": pa.array(days.date),
+        }
+    )
     con.register("lift_window_day_rows", window_days)
-    con.execute("""INSERT INTO lift_mix
+    con.execute(
+        """INSERT INTO lift_mix
                    SELECT ?, w.post_no, f.brand, f.campaign, f.product, sum(f.revenue)
                    FROM lift_window_day_rows w JOIN facts f USING (influencer_key, date)
-                   WHERE f.revenue <> 0 GROUP BY ALL""", [window])
+                   WHERE f.revenue <> 0 GROUP BY ALL""",
+        [window],
+    )
     con.unregister("lift_window_day_rows")

@@ -4,6 +4,7 @@ Real files write rates as plain numbers or as text: `₹437,947/post`, `₹120/o
 `12.3% commission`, `₹53,375/post + 6.2%`, `₹2,500 per post`, `Rs 6k/reel`. A rate parses into up to three parts: a fee per post,
 a fee per order and a commission percentage. A plain number means what the basis says.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,11 +15,24 @@ from warehouse.values import AMOUNT, amount
 BASES = ("post", "order", "commission", "hybrid", "gifted")
 
 _BASIS_ALIASES = {
-    "post": "post", "per post": "post", "per_post": "post", "fixed": "post", "flat": "post",
-    "order": "order", "per order": "order", "per_order": "order", "cpo": "order", "cpa": "order",
-    "commission": "commission", "percentage": "commission", "revenue share": "commission",
-    "hybrid": "hybrid", "post + commission": "hybrid",
-    "gifted": "gifted", "barter": "gifted", "gift": "gifted",
+    "post": "post",
+    "per post": "post",
+    "per_post": "post",
+    "fixed": "post",
+    "flat": "post",
+    "order": "order",
+    "per order": "order",
+    "per_order": "order",
+    "cpo": "order",
+    "cpa": "order",
+    "commission": "commission",
+    "percentage": "commission",
+    "revenue share": "commission",
+    "hybrid": "hybrid",
+    "post + commission": "hybrid",
+    "gifted": "gifted",
+    "barter": "gifted",
+    "gift": "gifted",
 }
 
 

@@ -30,6 +30,7 @@ rates, include creators with two deals, creators costing nothing, poor performer
 products; names, products, campaigns and captions contain commas, quotes, apostrophes and
 ampersands so that CSV escaping is exercised.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -138,21 +139,119 @@ BRAND_AFFINITY = np.array([affinity for _, _, affinity, _ in CATEGORIES.values()
 PARENT_PERSONA = {"Female": "Mom Blogger", "Male": "Dad Blogger"}
 
 MALE_NAMES = (
-    "Aarav", "Vivaan", "Aditya", "Arjun", "Rohan", "Karan", "Rahul", "Vikram", "Siddharth", "Ishaan",
-    "Kabir", "Aryan", "Sahil", "Nikhil", "Pranav", "Varun", "Harsh", "Yash", "Manish", "Gaurav",
-    "Abhishek", "Ankit", "Deepak", "Sanjay", "Rajat", "Tushar", "Mohit", "Kunal", "Sameer", "Jeet",
+    "Aarav",
+    "Vivaan",
+    "Aditya",
+    "Arjun",
+    "Rohan",
+    "Karan",
+    "Rahul",
+    "Vikram",
+    "Siddharth",
+    "Ishaan",
+    "Kabir",
+    "Aryan",
+    "Sahil",
+    "Nikhil",
+    "Pranav",
+    "Varun",
+    "Harsh",
+    "Yash",
+    "Manish",
+    "Gaurav",
+    "Abhishek",
+    "Ankit",
+    "Deepak",
+    "Sanjay",
+    "Rajat",
+    "Tushar",
+    "Mohit",
+    "Kunal",
+    "Sameer",
+    "Jeet",
 )
 FEMALE_NAMES = (
-    "Ananya", "Diya", "Priya", "Sneha", "Kavya", "Ishita", "Riya", "Neha", "Pooja", "Shreya",
-    "Aditi", "Meera", "Tanvi", "Nandini", "Sakshi", "Anjali", "Kritika", "Simran", "Aisha", "Varsha",
-    "Divya", "Pallavi", "Radhika", "Swati", "Nisha", "Komal", "Shruti", "Megha", "Ritu", "Zoya",
+    "Ananya",
+    "Diya",
+    "Priya",
+    "Sneha",
+    "Kavya",
+    "Ishita",
+    "Riya",
+    "Neha",
+    "Pooja",
+    "Shreya",
+    "Aditi",
+    "Meera",
+    "Tanvi",
+    "Nandini",
+    "Sakshi",
+    "Anjali",
+    "Kritika",
+    "Simran",
+    "Aisha",
+    "Varsha",
+    "Divya",
+    "Pallavi",
+    "Radhika",
+    "Swati",
+    "Nisha",
+    "Komal",
+    "Shruti",
+    "Megha",
+    "Ritu",
+    "Zoya",
 )
 SURNAMES = (
-    "Sharma", "Verma", "Gupta", "Singh", "Kumar", "Patel", "Shah", "Mehta", "Iyer", "Nair",
-    "Reddy", "Rao", "Menon", "Pillai", "Das", "Banerjee", "Chatterjee", "Mukherjee", "Bose", "Sen",
-    "Joshi", "Kulkarni", "Deshpande", "Patil", "Chauhan", "Rathore", "Malhotra", "Kapoor", "Khanna",
-    "Bhatia", "Sethi", "Arora", "Gill", "Sandhu", "Thapa", "Khan", "Qureshi", "Fernandes", "D'Souza",
-    "Pinto", "Chougule", "Naidu", "Hegde", "Shetty", "Bhat", "Agarwal", "Jain", "Saxena", "Tiwari",
+    "Sharma",
+    "Verma",
+    "Gupta",
+    "Singh",
+    "Kumar",
+    "Patel",
+    "Shah",
+    "Mehta",
+    "Iyer",
+    "Nair",
+    "Reddy",
+    "Rao",
+    "Menon",
+    "Pillai",
+    "Das",
+    "Banerjee",
+    "Chatterjee",
+    "Mukherjee",
+    "Bose",
+    "Sen",
+    "Joshi",
+    "Kulkarni",
+    "Deshpande",
+    "Patil",
+    "Chauhan",
+    "Rathore",
+    "Malhotra",
+    "Kapoor",
+    "Khanna",
+    "Bhatia",
+    "Sethi",
+    "Arora",
+    "Gill",
+    "Sandhu",
+    "Thapa",
+    "Khan",
+    "Qureshi",
+    "Fernandes",
+    "D'Souza",
+    "Pinto",
+    "Chougule",
+    "Naidu",
+    "Hegde",
+    "Shetty",
+    "Bhat",
+    "Agarwal",
+    "Jain",
+    "Saxena",
+    "Tiwari",
 )
 # Names with characters that need care in CSV, HTML and PDF output, with their gender.
 AWKWARD_NAMES = (
@@ -211,44 +310,96 @@ LIFT_FEE_EXPONENT = 0.15
 LIFT_CREATOR_SIGMA = 0.5
 LIFT_RECENT_DAYS = 30
 DECAY_DAYS = 3.0
-TRUTH_SCHEMA = pa.schema([("post_id", pa.string()), ("influencer_id", pa.string()),
-                          ("true_incremental_orders", pa.int64()), ("true_incremental_revenue", pa.float64())])
+TRUTH_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("influencer_id", pa.string()),
+        ("true_incremental_orders", pa.int64()),
+        ("true_incremental_revenue", pa.float64()),
+    ]
+)
 
 _CODED = pa.dictionary(pa.int32(), pa.string())
 SCHEMAS = {
-    "influencers": pa.schema([
-        ("influencer_id", pa.string()), ("name", pa.string()), ("platform", pa.string()),
-        ("category", pa.string()), ("gender", pa.string()), ("follower_count", pa.int64()),
-        ("persona", pa.string()),
-    ]),
-    "posts": pa.schema([
-        ("post_id", pa.string()), ("influencer_id", pa.string()), ("platform", pa.string()),
-        ("date", pa.date32()), ("url", pa.string()), ("caption", pa.string()), ("brand", pa.string()),
-        ("reach", pa.int64()), ("impressions", pa.int64()), ("likes", pa.int64()),
-        ("comments", pa.int64()), ("shares", pa.int64()), ("saves", pa.int64()), ("views", pa.int64()),
-    ]),
+    "influencers": pa.schema(
+        [
+            ("influencer_id", pa.string()),
+            ("name", pa.string()),
+            ("platform", pa.string()),
+            ("category", pa.string()),
+            ("gender", pa.string()),
+            ("follower_count", pa.int64()),
+            ("persona", pa.string()),
+        ]
+    ),
+    "posts": pa.schema(
+        [
+            ("post_id", pa.string()),
+            ("influencer_id", pa.string()),
+            ("platform", pa.string()),
+            ("date", pa.date32()),
+            ("url", pa.string()),
+            ("caption", pa.string()),
+            ("brand", pa.string()),
+            ("reach", pa.int64()),
+            ("impressions", pa.int64()),
+            ("likes", pa.int64()),
+            ("comments", pa.int64()),
+            ("shares", pa.int64()),
+            ("saves", pa.int64()),
+            ("views", pa.int64()),
+        ]
+    ),
     # Low-cardinality columns stay dictionary-encoded in memory: no per-row strings to build.
     # Files hold plain strings (CSV text; Parquet written without the Arrow schema).
-    "tracking_data": pa.schema([
-        ("tracking_id", pa.string()), ("source", _CODED), ("campaign", _CODED),
-        ("influencer_id", _CODED), ("user_id", pa.string()), ("brand", _CODED),
-        ("product", _CODED), ("date", pa.date32()), ("orders", pa.int64()), ("revenue", pa.float64()),
-    ]),
-    "payouts": pa.schema([
-        ("influencer_id", pa.string()), ("basis", pa.string()), ("rate", pa.string()),
-        ("posts", pa.int64()), ("orders", pa.int64()), ("total_payout", pa.float64()),
-        ("gifted_products_cost", pa.float64()), ("total_cost", pa.float64()),
-    ]),
-    "campaigns": pa.schema([
-        ("campaign", pa.string()), ("brand", pa.string()), ("start_date", pa.date32()),
-        ("end_date", pa.date32()), ("budget", pa.float64()),
-    ]),
+    "tracking_data": pa.schema(
+        [
+            ("tracking_id", pa.string()),
+            ("source", _CODED),
+            ("campaign", _CODED),
+            ("influencer_id", _CODED),
+            ("user_id", pa.string()),
+            ("brand", _CODED),
+            ("product", _CODED),
+            ("date", pa.date32()),
+            ("orders", pa.int64()),
+            ("revenue", pa.float64()),
+        ]
+    ),
+    "payouts": pa.schema(
+        [
+            ("influencer_id", pa.string()),
+            ("basis", pa.string()),
+            ("rate", pa.string()),
+            ("posts", pa.int64()),
+            ("orders", pa.int64()),
+            ("total_payout", pa.float64()),
+            ("gifted_products_cost", pa.float64()),
+            ("total_cost", pa.float64()),
+        ]
+    ),
+    "campaigns": pa.schema(
+        [
+            ("campaign", pa.string()),
+            ("brand", pa.string()),
+            ("start_date", pa.date32()),
+            ("end_date", pa.date32()),
+            ("budget", pa.float64()),
+        ]
+    ),
 }
 FORMATS = ("csv", "parquet")
 
 
-def generate_sample(out_dir, orders: int = 20_000, influencers: int | None = None, seed: int = 42,
-                    fmt: str = "csv", lift: bool = True, store: str | None = None) -> dict:
+def generate_sample(
+    out_dir,
+    orders: int = 20_000,
+    influencers: int | None = None,
+    seed: int = 42,
+    fmt: str = "csv",
+    lift: bool = True,
+    store: str | None = None,
+) -> dict:
     """Write a sample data set into out_dir; returns {"files": [paths], "rows": {file name: rows},
     "truth": path of truth/lift.csv}.
 
@@ -293,8 +444,11 @@ def generate_sample(out_dir, orders: int = 20_000, influencers: int | None = Non
     payouts = payouts_table(creators, posts, deals, sales)
     written[write_table(out_dir, "payouts", fmt, [payouts])] = payouts.num_rows
     truth = write_truth(out_dir, posts, sales)
-    return {"files": [str(path) for path in written], "rows": {path.name: rows for path, rows in written.items()},
-            "truth": str(truth)}
+    return {
+        "files": [str(path) for path in written],
+        "rows": {path.name: rows for path, rows in written.items()},
+        "truth": str(truth),
+    }
 
 
 def default_influencers(orders: int) -> int:
@@ -365,17 +519,21 @@ class Catalogue:
             by_day.append(np.cumsum(weight / weight.sum(axis=1, keepdims=True), axis=1))
         campaign_by_day = np.ones((len(BRANDS), year_days, max(b.shape[1] for b in by_day)))
         for b, cdf in enumerate(by_day):
-            campaign_by_day[b, :, :cdf.shape[1]] = cdf
+            campaign_by_day[b, :, : cdf.shape[1]] = cdf
         return cls(
             product_names=pa.array(names),
-            product_price=np.array(prices, dtype=np.int64), product_cdf=_pad_rows(product_cdf),
+            product_price=np.array(prices, dtype=np.int64),
+            product_cdf=_pad_rows(product_cdf),
             product_first=np.array(product_first),
             campaign_names=pa.array([c[0] for c in CAMPAIGNS]),
             campaign_brand=np.array([BRANDS.index(c[1]) for c in CAMPAIGNS]),
-            campaign_start=np.array(starts, dtype=np.int32), campaign_days=np.array(days, dtype=np.int32),
-            campaign_cdf=_pad_rows(campaign_cdf), campaign_first=np.array(campaign_first),
+            campaign_start=np.array(starts, dtype=np.int32),
+            campaign_days=np.array(days, dtype=np.int32),
+            campaign_cdf=_pad_rows(campaign_cdf),
+            campaign_first=np.array(campaign_first),
             brand_mean_price=np.array(mean_price),
-            year_start=year_start, day_cdf=_cdf(np.asarray(WEEKLY)[weekday]),
+            year_start=year_start,
+            day_cdf=_cdf(np.asarray(WEEKLY)[weekday]),
             campaign_by_day_cdf=campaign_by_day,
         )
 
@@ -388,7 +546,7 @@ def _pad_rows(cdfs: list[np.ndarray]) -> np.ndarray:
     """Stack cumulative distributions of different lengths, padding with 1.0 (never drawn)."""
     out = np.ones((len(cdfs), max(len(c) for c in cdfs)))
     for row, cdf in enumerate(cdfs):
-        out[row, :len(cdf)] = cdf
+        out[row, : len(cdf)] = cdf
     out[:, -1] = 1.0  # guard against rounding leaving the total a hair below 1
     return out
 
@@ -421,15 +579,18 @@ class Creators:
         """influencers.csv as an Arrow table (influencer_id, name, platform, category, gender,
         follower_count, persona)."""
         categories = list(CATEGORIES)
-        return pa.table({
-            "influencer_id": self.ids,
-            "name": self.names,
-            "platform": [PLATFORMS[p] for p in self.platform],
-            "category": [categories[c] for c in self.category],
-            "gender": self.gender,
-            "follower_count": self.followers,
-            "persona": self.persona,
-        }, schema=SCHEMAS["influencers"])
+        return pa.table(
+            {
+                "influencer_id": self.ids,
+                "name": self.names,
+                "platform": [PLATFORMS[p] for p in self.platform],
+                "category": [categories[c] for c in self.category],
+                "gender": self.gender,
+                "follower_count": self.followers,
+                "persona": self.persona,
+            },
+            schema=SCHEMAS["influencers"],
+        )
 
 
 def make_creators(rng: np.random.Generator, n: int) -> Creators:
@@ -447,7 +608,7 @@ def make_creators(rng: np.random.Generator, n: int) -> Creators:
     followers = np.exp(rng.normal(np.log(FOLLOWER_MEDIAN), FOLLOWER_LOG_SIGMA, n))
     followers = followers.clip(TIER_BOUNDS[0][0], TIER_BOUNDS[-1][1])
     if n >= len(PLATFORMS):
-        platform[rng.permutation(n)[:len(PLATFORMS)]] = np.arange(len(PLATFORMS))
+        platform[rng.permutation(n)[: len(PLATFORMS)]] = np.arange(len(PLATFORMS))
     if n >= len(TIER_BOUNDS):
         for creator, (low, high) in zip(rng.permutation(n), TIER_BOUNDS):
             followers[creator] = np.exp(rng.uniform(np.log(low), np.log(high)))
@@ -507,7 +668,9 @@ def make_posts(rng: np.random.Generator, creators: Creators, catalogue: Catalogu
     brand = draw(np.cumsum(BRAND_AFFINITY, axis=1)[creators.category[owner]], rng.random(len(owner)))
     product = catalogue.product_first[brand] + draw(catalogue.product_cdf[brand], rng.random(len(owner)))
     campaign = catalogue.campaign_first[brand] + draw(catalogue.campaign_cdf[brand], rng.random(len(owner)))
-    day = catalogue.campaign_start[campaign] + (rng.random(len(owner)) * catalogue.campaign_days[campaign]).astype(np.int32)
+    day = catalogue.campaign_start[campaign] + (rng.random(len(owner)) * catalogue.campaign_days[campaign]).astype(
+        np.int32
+    )
 
     followers = creators.followers[owner]
     reach = (followers * np.exp(rng.normal(np.log(0.25), 0.5, len(owner)))).clip(50, 3 * followers).astype(np.int64)
@@ -527,20 +690,28 @@ def make_posts(rng: np.random.Generator, creators: Creators, catalogue: Catalogu
     product_names = catalogue.product_names.to_pylist()
     captions = rng.integers(len(CAPTIONS), size=len(owner))
     url_ids = rng.integers(0, 2**62, size=len(owner))
-    table = pa.table({
-        "post_id": [f"POST_{ids[o]}_{k:02d}" for o, k in zip(owner, number)],
-        "influencer_id": creators.ids.take(pa.array(owner)),
-        "platform": [PLATFORMS[creators.platform[o]] for o in owner],
-        "date": pa.array(day, pa.date32()),
-        "url": [_post_url(PLATFORMS[creators.platform[o]], handles[o], int(u)) for o, u in zip(owner, url_ids)],
-        "caption": [
-            CAPTIONS[t].format(product=product_names[p], brand=BRANDS[b], code=codes[o])
-            for t, p, b, o in zip(captions, product, brand, owner)
-        ],
-        "brand": [BRANDS[b] for b in brand],
-        "reach": reach, "impressions": impressions, "likes": likes, "comments": comments,
-        "shares": shares, "saves": saves, "views": views,
-    }, schema=SCHEMAS["posts"])
+    table = pa.table(
+        {
+            "post_id": [f"POST_{ids[o]}_{k:02d}" for o, k in zip(owner, number)],
+            "influencer_id": creators.ids.take(pa.array(owner)),
+            "platform": [PLATFORMS[creators.platform[o]] for o in owner],
+            "date": pa.array(day, pa.date32()),
+            "url": [_post_url(PLATFORMS[creators.platform[o]], handles[o], int(u)) for o, u in zip(owner, url_ids)],
+            "caption": [
+                CAPTIONS[t].format(product=product_names[p], brand=BRANDS[b], code=codes[o])
+                for t, p, b, o in zip(captions, product, brand, owner)
+            ],
+            "brand": [BRANDS[b] for b in brand],
+            "reach": reach,
+            "impressions": impressions,
+            "likes": likes,
+            "comments": comments,
+            "shares": shares,
+            "saves": saves,
+            "views": views,
+        },
+        schema=SCHEMAS["posts"],
+    )
 
     brand_mix = np.zeros((n, len(BRANDS)))
     np.add.at(brand_mix, (owner, brand), 1)
@@ -589,22 +760,21 @@ class Deals:
     expected_spend: float
 
 
-def make_deals(rng: np.random.Generator, creators: Creators, posts: Posts, catalogue: Catalogue,
-               orders: int) -> Deals:
+def make_deals(rng: np.random.Generator, creators: Creators, posts: Posts, catalogue: Catalogue, orders: int) -> Deals:
     """The creators' payout deals: a basis each (some with no sales, poor sellers, barter or two deals),
     rates set from each creator's expected revenue and a log-normal target ROAS, gifted products."""
     n = len(creators.ids)
-    zipf_weight = 1.0 / creators.sales_rank ** ZIPF_EXPONENT
+    zipf_weight = 1.0 / creators.sales_rank**ZIPF_EXPONENT
     brand_mix = BRAND_FROM_POSTS * posts.brand_mix + (1 - BRAND_FROM_POSTS) * BRAND_AFFINITY[creators.category]
 
     # Creators who sell little or nothing come from outside the top tenth of the sales ranking,
     # so the few creators expected to drive most revenue still do.
     no_sales_count, poor_count = _special_count(NO_SALES_SHARE, n), _special_count(POOR_SHARE, n)
     tail = rng.permutation(np.flatnonzero(creators.sales_rank > n / 10))
-    no_sales, poor = tail[:no_sales_count], tail[no_sales_count:no_sales_count + poor_count]
-    others = rng.permutation(np.setdiff1d(np.arange(n), tail[:no_sales_count + poor_count]))
+    no_sales, poor = tail[:no_sales_count], tail[no_sales_count : no_sales_count + poor_count]
+    others = rng.permutation(np.setdiff1d(np.arange(n), tail[: no_sales_count + poor_count]))
     barter_count, two_count = _special_count(BARTER_SHARE, n), _special_count(TWO_DEALS_SHARE, n)
-    barter, two = others[:barter_count], others[barter_count:barter_count + two_count]
+    barter, two = others[:barter_count], others[barter_count : barter_count + two_count]
 
     basis = np.array(list(BASIS_SHARE))[draw(np.cumsum(list(BASIS_SHARE.values())), rng.random(n))]
     basis[no_sales] = "commission"
@@ -636,19 +806,36 @@ def make_deals(rng: np.random.Generator, creators: Creators, posts: Posts, catal
 
     can_be_gifted = np.setdiff1d(np.arange(n), np.concatenate([no_sales, barter]))
     gifted = np.zeros(n, dtype=bool)
-    gifted[rng.permutation(can_be_gifted)[:round(GIFTED_SHARE * n)]] = True
+    gifted[rng.permutation(can_be_gifted)[: round(GIFTED_SHARE * n)]] = True
     gifted_cost = np.where(gifted, np.round(posts.count * rng.uniform(800, 3000, n), 2), 0.0)
     plain_rate = rng.random(n) < PLAIN_RATE_SHARE
 
-    expected_spend = float(np.sum(np.select(
-        [basis == "post", basis == "order", basis == "commission"],
-        [post_fee * posts.count, order_fee * expected_revenue / mean_order_value, commission_pct / 100 * expected_revenue],
-        post_fee * posts.count + commission_pct / 100 * expected_revenue,
-    )) + np.sum(commission_pct[two] / 100 * expected_revenue[two]) + gifted_cost.sum())
+    expected_spend = float(
+        np.sum(
+            np.select(
+                [basis == "post", basis == "order", basis == "commission"],
+                [
+                    post_fee * posts.count,
+                    order_fee * expected_revenue / mean_order_value,
+                    commission_pct / 100 * expected_revenue,
+                ],
+                post_fee * posts.count + commission_pct / 100 * expected_revenue,
+            )
+        )
+        + np.sum(commission_pct[two] / 100 * expected_revenue[two])
+        + gifted_cost.sum()
+    )
     return Deals(
-        basis=basis.tolist(), post_fee=post_fee, order_fee=order_fee, commission_pct=commission_pct,
-        two_deals=two_deals, gifted_cost=gifted_cost, plain_rate=plain_rate,
-        sales_cdf=_cdf(sales_weight), brand_cdf=np.cumsum(brand_mix, axis=1), expected_spend=expected_spend,
+        basis=basis.tolist(),
+        post_fee=post_fee,
+        order_fee=order_fee,
+        commission_pct=commission_pct,
+        two_deals=two_deals,
+        gifted_cost=gifted_cost,
+        plain_rate=plain_rate,
+        sales_cdf=_cdf(sales_weight),
+        brand_cdf=np.cumsum(brand_mix, axis=1),
+        expected_spend=expected_spend,
     )
 
 
@@ -669,13 +856,16 @@ def campaigns_table(rng: np.random.Generator, catalogue: Catalogue, deals: Deals
     slot = np.arange(len(CAMPAIGNS)) - catalogue.campaign_first[catalogue.campaign_brand]
     share = brand_share[catalogue.campaign_brand] * within_brand[catalogue.campaign_brand, slot]
     budget = np.maximum(50_000, np.round(deals.expected_spend * share * rng.uniform(0.8, 1.3, len(CAMPAIGNS)), -4))
-    return pa.table({
-        "campaign": catalogue.campaign_names,
-        "brand": [BRANDS[b] for b in catalogue.campaign_brand],
-        "start_date": pa.array(catalogue.campaign_start, pa.date32()),
-        "end_date": pa.array(catalogue.campaign_start + catalogue.campaign_days - 1, pa.date32()),
-        "budget": budget,
-    }, schema=SCHEMAS["campaigns"])
+    return pa.table(
+        {
+            "campaign": catalogue.campaign_names,
+            "brand": [BRANDS[b] for b in catalogue.campaign_brand],
+            "start_date": pa.array(catalogue.campaign_start, pa.date32()),
+            "end_date": pa.array(catalogue.campaign_start + catalogue.campaign_days - 1, pa.date32()),
+            "budget": budget,
+        },
+        schema=SCHEMAS["campaigns"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -714,8 +904,9 @@ def _recent_posts(owner: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Per post: the creator's other posts in the LIFT_RECENT_DAYS days before its day."""
     key = owner.astype(np.int64) * 1_000_000 + day  # days since 1970 stay far below a million
     ordered = np.sort(key)
-    return (np.searchsorted(ordered, key, side="left")
-            - np.searchsorted(ordered, key - LIFT_RECENT_DAYS, side="left")).astype(float)
+    return (
+        np.searchsorted(ordered, key, side="left") - np.searchsorted(ordered, key - LIFT_RECENT_DAYS, side="left")
+    ).astype(float)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -750,8 +941,16 @@ class SalesTotals:
         return self.revenue_paise / 100
 
 
-def tracking_blocks(seed: int, rows: int, creators: Creators, catalogue: Catalogue, deals: Deals,
-                    sales: SalesTotals, posts: Posts, planted: PlantedLift):
+def tracking_blocks(
+    seed: int,
+    rows: int,
+    creators: Creators,
+    catalogue: Catalogue,
+    deals: Deals,
+    sales: SalesTotals,
+    posts: Posts,
+    planted: PlantedLift,
+):
     """Yield tracking_data tables of up to BLOCK_ROWS rows each, adding them into sales."""
     id_width = max(8, len(str(rows)))
     user_pool = max(1, int(rows * USER_POOL_SHARE))
@@ -788,22 +987,31 @@ def tracking_blocks(seed: int, rows: int, creators: Creators, catalogue: Catalog
         sales.add(creator, order_count, revenue_paise)
         sales.add_lift(post[lifted], order_count[lifted], revenue_paise[lifted])
 
-        yield pa.table({
-            "tracking_id": _numbered("TRK", np.arange(first + 1, first + n + 1), id_width),
-            "source": _coded(source, sources),
-            "campaign": _coded(campaign, catalogue.campaign_names),
-            "influencer_id": _coded(creator, creators.ids),
-            "user_id": _numbered("U", user, user_width),
-            "brand": _coded(brand, brands),
-            "product": _coded(product, catalogue.product_names),
-            "date": pa.array(day, pa.date32()),
-            "orders": order_count,
-            "revenue": revenue_paise / 100,  # integer paise / 100: the double nearest the 2-decimal amount
-        }, schema=SCHEMAS["tracking_data"])
+        yield pa.table(
+            {
+                "tracking_id": _numbered("TRK", np.arange(first + 1, first + n + 1), id_width),
+                "source": _coded(source, sources),
+                "campaign": _coded(campaign, catalogue.campaign_names),
+                "influencer_id": _coded(creator, creators.ids),
+                "user_id": _numbered("U", user, user_width),
+                "brand": _coded(brand, brands),
+                "product": _coded(product, catalogue.product_names),
+                "date": pa.array(day, pa.date32()),
+                "orders": order_count,
+                "revenue": revenue_paise / 100,  # integer paise / 100: the double nearest the 2-decimal amount
+            },
+            schema=SCHEMAS["tracking_data"],
+        )
 
 
-def _lifted(rng: np.random.Generator, creator: np.ndarray, day_of_year: np.ndarray, posts: Posts,
-            planted: PlantedLift, catalogue: Catalogue):
+def _lifted(
+    rng: np.random.Generator,
+    creator: np.ndarray,
+    day_of_year: np.ndarray,
+    posts: Posts,
+    planted: PlantedLift,
+    catalogue: Catalogue,
+):
     """Which rows the posts caused, the post that caused each (valid where lifted) and the rows'
     day of the year (a lifted row: its post's day + a decaying lag, folded to stay in the year)."""
     n = len(creator)
@@ -820,10 +1028,15 @@ def write_truth(out_dir: Path, posts: Posts, sales: SalesTotals) -> Path:
     """truth/lift.csv: post_id, influencer_id, true incremental orders and revenue (₹) of each post."""
     folder = out_dir / "truth"
     folder.mkdir(exist_ok=True)
-    table = pa.table({
-        "post_id": posts.table["post_id"], "influencer_id": posts.table["influencer_id"],
-        "true_incremental_orders": sales.lift_orders, "true_incremental_revenue": sales.lift_revenue_paise / 100,
-    }, schema=TRUTH_SCHEMA)
+    table = pa.table(
+        {
+            "post_id": posts.table["post_id"],
+            "influencer_id": posts.table["influencer_id"],
+            "true_incremental_orders": sales.lift_orders,
+            "true_incremental_revenue": sales.lift_revenue_paise / 100,
+        },
+        schema=TRUTH_SCHEMA,
+    )
     path = folder / "lift.csv"
     partial = path.with_name(path.name + ".partial")
     with open(partial, "wb") as out:
@@ -841,8 +1054,8 @@ def _numbered(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     """prefix + number zero-padded to width, as fixed-width ASCII built by numpy arithmetic."""
     places = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     text = np.empty((len(numbers), len(prefix) + width), dtype=np.uint8)
-    text[:, :len(prefix)] = np.frombuffer(prefix.encode(), dtype=np.uint8)
-    text[:, len(prefix):] = ord("0") + numbers[:, None] // places % 10
+    text[:, : len(prefix)] = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    text[:, len(prefix) :] = ord("0") + numbers[:, None] // places % 10
     offsets = np.arange(0, text.size + 1, text.shape[1], dtype=np.int32)
     return pa.StringArray.from_buffers(len(numbers), pa.py_buffer(offsets), pa.py_buffer(text))
 
@@ -869,16 +1082,26 @@ def payouts_table(creators: Creators, posts: Posts, deals: Deals, sales: SalesTo
             rate, payout = f"₹{fee:,}/post + {pct:.1f}%", fee * n_posts + pct / 100 * revenue
         rows.append((creator_id, basis, rate, n_posts, n_orders, payout, float(deals.gifted_cost[i])))
         if deals.two_deals[i]:
-            rows.append((creator_id, "commission", f"{pct:.1f}% commission", n_posts, n_orders, pct / 100 * revenue, 0.0))
+            rows.append(
+                (creator_id, "commission", f"{pct:.1f}% commission", n_posts, n_orders, pct / 100 * revenue, 0.0)
+            )
 
     columns = list(zip(*rows))
     total_payout = np.round(np.array(columns[5], dtype=np.float64), 2)
     gifted = np.array(columns[6], dtype=np.float64)
-    return pa.table({
-        "influencer_id": columns[0], "basis": columns[1], "rate": columns[2],
-        "posts": columns[3], "orders": columns[4], "total_payout": total_payout,
-        "gifted_products_cost": gifted, "total_cost": np.round(total_payout + gifted, 2),
-    }, schema=SCHEMAS["payouts"])
+    return pa.table(
+        {
+            "influencer_id": columns[0],
+            "basis": columns[1],
+            "rate": columns[2],
+            "posts": columns[3],
+            "orders": columns[4],
+            "total_payout": total_payout,
+            "gifted_products_cost": gifted,
+            "total_cost": np.round(total_payout + gifted, 2),
+        },
+        schema=SCHEMAS["payouts"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -921,7 +1144,8 @@ def _csv_cells(column: pa.Array) -> pa.Array:
         rupees = pc.divide(paise, 100)  # integer division: amounts are never negative
         fraction = pc.subtract(paise, pc.multiply(rupees, 100))
         cells = pc.binary_join_element_wise(
-            pc.cast(rupees, pa.string()), pc.utf8_lpad(pc.cast(fraction, pa.string()), 2, "0"), ".")
+            pc.cast(rupees, pa.string()), pc.utf8_lpad(pc.cast(fraction, pa.string()), 2, "0"), "."
+        )
     elif pa.types.is_dictionary(column.type):  # escape each distinct value once
         cells = _csv_cells(column.dictionary).take(column.indices)
     elif pa.types.is_string(column.type):

@@ -18,6 +18,7 @@ The creators' payout totals follow what the import will attribute (orders with a
 not voided; revenue net of refunds), so payouts agree with the sales as in the tracking_data form.
 Same seed, same bytes: each block of rows draws from its own random stream.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,9 +30,29 @@ import pyarrow.compute as pc
 
 STREAM_SHOPIFY = 17  # random streams of warehouse.sample use 1–5 (and their blocks)
 EXPORT_NAME, CODE_MAP_NAME = "orders_export_1.csv", "influencer_tracking_codes.csv"
-COLUMNS = ("Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Currency", "Subtotal", "Shipping",
-           "Taxes", "Total", "Discount Code", "Discount Amount", "Created at", "Lineitem quantity", "Lineitem name",
-           "Lineitem price", "Lineitem sku", "Cancelled at", "Refunded Amount", "Vendor", "Id")
+COLUMNS = (
+    "Name",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Currency",
+    "Subtotal",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Discount Code",
+    "Discount Amount",
+    "Created at",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem sku",
+    "Cancelled at",
+    "Refunded Amount",
+    "Vendor",
+    "Id",
+)
 LINE_COLUMNS = ("Name", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku", "Vendor")
 FIRST_ORDER_NUMBER = 1001
 SECOND_LINE_SHARE = 0.25
@@ -40,8 +61,15 @@ FREE_SHIPPING_FROM_PAISE, SHIPPING_PAISE, GST = 49_900, 4_900, 0.18
 STATUSES = (("paid", 0.95), ("voided", 0.02), ("refunded", 0.01), ("partially_refunded", 0.02))
 # How the code is written: the creator's code; lower case; padded; beside a shop-wide code (after,
 # before); a shop-wide code only; none.
-CODE_FORMS = (("code", 0.74), ("lower", 0.04), ("padded", 0.02), ("with_shop_code", 0.03),
-              ("shop_code_first", 0.01), ("shop_code", 0.06), ("none", 0.10))
+CODE_FORMS = (
+    ("code", 0.74),
+    ("lower", 0.04),
+    ("padded", 0.02),
+    ("with_shop_code", 0.03),
+    ("shop_code_first", 0.01),
+    ("shop_code", 0.06),
+    ("none", 0.10),
+)
 SHOP_CODES = ("WELCOME10", "FREESHIP", "FESTIVE15", "APP5")
 GUEST_SHARE = 0.04
 
@@ -53,8 +81,13 @@ def code_table(creator_ids: pa.Array, campaign_names: pa.Array) -> pa.Table:
     campaign = np.tile(np.arange(campaigns), creators)
     numbers = pc.utf8_lpad(pc.cast(pa.array(campaign + 1), pa.string()), 2, "0")
     ids = creator_ids.take(pa.array(creator))
-    return pa.table({"influencer_id": ids, "discount_code": pc.binary_join_element_wise(ids, numbers, "C"),
-                     "campaign_tag": campaign_names.take(pa.array(campaign))})
+    return pa.table(
+        {
+            "influencer_id": ids,
+            "discount_code": pc.binary_join_element_wise(ids, numbers, "C"),
+            "campaign_tag": campaign_names.take(pa.array(campaign)),
+        }
+    )
 
 
 def _draw(shares, u: np.ndarray) -> np.ndarray:
@@ -76,8 +109,15 @@ def write_shopify_sales(out_dir: Path, seed: int, blocks, creator_ids: pa.Array,
 
     def tables():
         for number, block in enumerate(blocks):
-            table = _orders_of_block(block, np.random.default_rng([seed, STREAM_SHOPIFY, number]), counter["orders"],
-                                     creator_ids, catalogue, codes, sales)
+            table = _orders_of_block(
+                block,
+                np.random.default_rng([seed, STREAM_SHOPIFY, number]),
+                counter["orders"],
+                creator_ids,
+                catalogue,
+                codes,
+                sales,
+            )
             counter["orders"] += block.num_rows
             counter["lines"] += table.num_rows
             yield table
@@ -87,11 +127,20 @@ def write_shopify_sales(out_dir: Path, seed: int, blocks, creator_ids: pa.Array,
     return written
 
 
-def _orders_of_block(block: pa.Table, rng: np.random.Generator, first_order: int, creator_ids: pa.Array, catalogue,
-                     codes: pa.Table, sales) -> pa.Table:
+def _orders_of_block(
+    block: pa.Table,
+    rng: np.random.Generator,
+    first_order: int,
+    creator_ids: pa.Array,
+    catalogue,
+    codes: pa.Table,
+    sales,
+) -> pa.Table:
     n = block.num_rows
-    text = {name: pc.cast(block[name].combine_chunks(), pa.string()) for name in
-            ("influencer_id", "campaign", "product", "brand", "user_id")}
+    text = {
+        name: pc.cast(block[name].combine_chunks(), pa.string())
+        for name in ("influencer_id", "campaign", "product", "brand", "user_id")
+    }
     creator = pc.index_in(text["influencer_id"], value_set=creator_ids).to_numpy(zero_copy_only=False)
     campaign = pc.index_in(text["campaign"], value_set=catalogue.campaign_names).to_numpy(zero_copy_only=False)
     product = pc.index_in(text["product"], value_set=catalogue.product_names).to_numpy(zero_copy_only=False)
@@ -104,8 +153,10 @@ def _orders_of_block(block: pa.Table, rng: np.random.Generator, first_order: int
     brand = np.searchsorted(catalogue.product_first, product, side="right") - 1
     brand_size = np.diff(np.append(catalogue.product_first, len(catalogue.product_names)))[brand]
     second = (rng.random(n) < SECOND_LINE_SHARE) & (brand_size > 1)
-    other = catalogue.product_first[brand] + (product - catalogue.product_first[brand]
-                                              + rng.integers(1, np.maximum(brand_size, 2))) % brand_size
+    other = (
+        catalogue.product_first[brand]
+        + (product - catalogue.product_first[brand] + rng.integers(1, np.maximum(brand_size, 2))) % brand_size
+    )
     other_price = (catalogue.product_price[other] * 100).astype(np.int64)
     other_paise = np.where(second, np.rint(other_price * kept), 0).astype(np.int64)
 
@@ -126,34 +177,59 @@ def _orders_of_block(block: pa.Table, rng: np.random.Generator, first_order: int
     sales.add(creator[attributed], np.ones(attributed.sum(), dtype=np.int64), net[attributed])
 
     code = codes["discount_code"].combine_chunks().take(pa.array(creator * len(catalogue.campaign_names) + campaign))
-    forms = [code, pc.utf8_lower(code), pc.binary_join_element_wise(" ", code, " ", ""),
-             pc.binary_join_element_wise(code, ", FREESHIP", ""), pc.binary_join_element_wise("WELCOME10, ", code, ""),
-             shop_code, pa.nulls(n, pa.string())]
+    forms = [
+        code,
+        pc.utf8_lower(code),
+        pc.binary_join_element_wise(" ", code, " ", ""),
+        pc.binary_join_element_wise(code, ", FREESHIP", ""),
+        pc.binary_join_element_wise("WELCOME10, ", code, ""),
+        shop_code,
+        pa.nulls(n, pa.string()),
+    ]
     discount_code = _choose(forms, form)
     number = np.arange(first_order, first_order + n) + FIRST_ORDER_NUMBER
     name = pc.binary_join_element_wise("#", pc.cast(pa.array(number), pa.string()), "")
     created = pc.binary_join_element_wise(pc.cast(block["date"].combine_chunks(), pa.string()), " 11:30:00 +0530", "")
-    email = pc.if_else(pa.array(guest), pa.nulls(n, pa.string()),
-                       pc.binary_join_element_wise(pc.utf8_lower(text["user_id"]), "@example.com", ""))
+    email = pc.if_else(
+        pa.array(guest),
+        pa.nulls(n, pa.string()),
+        pc.binary_join_element_wise(pc.utf8_lower(text["user_id"]), "@example.com", ""),
+    )
     voided = pa.array(status == 1)
     order_level = {
-        "Email": email, "Financial Status": _pick(tuple(s for s, _ in STATUSES), status),
+        "Email": email,
+        "Financial Status": _pick(tuple(s for s, _ in STATUSES), status),
         "Paid at": pc.if_else(voided, pa.nulls(n, pa.string()), created),
         "Fulfillment Status": pc.if_else(voided, pa.nulls(n, pa.string()), pa.scalar("fulfilled")),
-        "Currency": pa.array(np.full(n, "INR")), "Subtotal": pa.array(subtotal / 100),
-        "Shipping": pa.array(shipping / 100), "Taxes": pa.array(taxes / 100), "Total": pa.array(total / 100),
+        "Currency": pa.array(np.full(n, "INR")),
+        "Subtotal": pa.array(subtotal / 100),
+        "Shipping": pa.array(shipping / 100),
+        "Taxes": pa.array(taxes / 100),
+        "Total": pa.array(total / 100),
         "Discount Code": discount_code,
         "Discount Amount": pa.array((price * quantity + np.where(second, other_price, 0) - subtotal) / 100),
-        "Created at": created, "Cancelled at": pc.if_else(voided, created, pa.nulls(n, pa.string())),
-        "Refunded Amount": pa.array(refunded / 100), "Id": pa.array(number + 4_000_000_000),
+        "Created at": created,
+        "Cancelled at": pc.if_else(voided, created, pa.nulls(n, pa.string())),
+        "Refunded Amount": pa.array(refunded / 100),
+        "Id": pa.array(number + 4_000_000_000),
     }
-    first_line = {"Name": name, "Lineitem quantity": pa.array(quantity), "Lineitem name": text["product"],
-                  "Lineitem price": pa.array(price / 100), "Lineitem sku": _sku(product), "Vendor": text["brand"]}
+    first_line = {
+        "Name": name,
+        "Lineitem quantity": pa.array(quantity),
+        "Lineitem name": text["product"],
+        "Lineitem price": pa.array(price / 100),
+        "Lineitem sku": _sku(product),
+        "Vendor": text["brand"],
+    }
     picked = pa.array(np.flatnonzero(second))
-    second_line = {"Name": name.take(picked), "Lineitem quantity": pa.array(np.ones(len(picked), dtype=np.int64)),
-                   "Lineitem name": catalogue.product_names.take(pa.array(other[second])),
-                   "Lineitem price": pa.array(other_price[second] / 100), "Lineitem sku": _sku(other[second]),
-                   "Vendor": text["brand"].take(picked)}
+    second_line = {
+        "Name": name.take(picked),
+        "Lineitem quantity": pa.array(np.ones(len(picked), dtype=np.int64)),
+        "Lineitem name": catalogue.product_names.take(pa.array(other[second])),
+        "Lineitem price": pa.array(other_price[second] / 100),
+        "Lineitem sku": _sku(other[second]),
+        "Vendor": text["brand"].take(picked),
+    }
     # Rows in file order: each order's first line, then its second line if any.
     position = np.arange(n) + np.cumsum(second) - second
     order = np.argsort(np.concatenate([position, position[second] + 1]), kind="stable")

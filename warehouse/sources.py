@@ -4,6 +4,7 @@ Every file is loaded with all columns as text so that validation can name the ex
 value that is wrong; typing happens afterwards, in SQL. Headers are matched ignoring case and
 surrounding spaces, through the aliases real data sets use (`ID`, `id`, `URL`, `payout_amount`...).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,34 +20,79 @@ from warehouse.values import DEFAULT_RULES, ValueRules, typed_read_is_exact
 # What each kind of file may hold: column -> value kind. Required columns are listed separately.
 COLUMNS: dict[str, dict[str, str]] = {
     "influencers": {
-        "influencer_id": "key", "name": "text", "platform": "text", "category": "text",
-        "gender": "text", "follower_count": "count", "persona": "text", "url": "text", "tier": "text",
+        "influencer_id": "key",
+        "name": "text",
+        "platform": "text",
+        "category": "text",
+        "gender": "text",
+        "follower_count": "count",
+        "persona": "text",
+        "url": "text",
+        "tier": "text",
     },
     "posts": {
-        "post_id": "key", "influencer_id": "text", "platform": "text", "date": "date", "brand": "text",
-        "url": "text", "caption": "text", "reach": "count", "impressions": "count", "likes": "count",
-        "comments": "count", "shares": "count", "saves": "count", "views": "count",
+        "post_id": "key",
+        "influencer_id": "text",
+        "platform": "text",
+        "date": "date",
+        "brand": "text",
+        "url": "text",
+        "caption": "text",
+        "reach": "count",
+        "impressions": "count",
+        "likes": "count",
+        "comments": "count",
+        "shares": "count",
+        "saves": "count",
+        "views": "count",
     },
     "tracking": {
-        "tracking_id": "key", "influencer_id": "text", "date": "date", "campaign": "text",
-        "product": "text", "brand": "text", "source": "text", "user_id": "text",
-        "orders": "count", "revenue": "money",
+        "tracking_id": "key",
+        "influencer_id": "text",
+        "date": "date",
+        "campaign": "text",
+        "product": "text",
+        "brand": "text",
+        "source": "text",
+        "user_id": "text",
+        "orders": "count",
+        "revenue": "money",
     },
     "payouts": {
-        "influencer_id": "text", "basis": "basis", "rate": "text", "posts": "count", "orders": "count",
-        "total_revenue": "money", "total_payout": "money", "gifted_products_cost": "money",
-        "other_cost": "money", "total_cost": "money",
+        "influencer_id": "text",
+        "basis": "basis",
+        "rate": "text",
+        "posts": "count",
+        "orders": "count",
+        "total_revenue": "money",
+        "total_payout": "money",
+        "gifted_products_cost": "money",
+        "other_cost": "money",
+        "total_cost": "money",
     },
     "campaigns": {
-        "campaign": "key", "brand": "text", "start_date": "date", "end_date": "date", "budget": "money",
+        "campaign": "key",
+        "brand": "text",
+        "start_date": "date",
+        "end_date": "date",
+        "budget": "money",
     },
     # seed1's per-platform exports: they add post metrics the posts file lacks.
     "instagram_insights": {
-        "post_id": "text", "impressions": "count", "reach": "count", "likes": "count",
-        "comments": "count", "shares": "count", "saves": "count",
+        "post_id": "text",
+        "impressions": "count",
+        "reach": "count",
+        "likes": "count",
+        "comments": "count",
+        "shares": "count",
+        "saves": "count",
     },
     "youtube_analytics": {
-        "post_id": "text", "impressions": "count", "views": "count", "likes": "count", "comments": "count",
+        "post_id": "text",
+        "impressions": "count",
+        "views": "count",
+        "likes": "count",
+        "comments": "count",
     },
 }
 
@@ -61,13 +107,25 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 ROLE_BY_STEM = {
-    "influencers": "influencers", "influencer": "influencers", "creators": "influencers",
-    "posts": "posts", "post": "posts", "content": "posts",
-    "tracking_data": "tracking", "tracking": "tracking", "sales": "tracking", "orders": "tracking",
-    "payouts": "payouts", "payout": "payouts", "payments": "payouts",
-    "campaigns": "campaigns", "campaign": "campaigns",
-    "instagram_insights_data": "instagram_insights", "instagram_insights": "instagram_insights",
-    "youtube_analytics_data": "youtube_analytics", "youtube_analytics": "youtube_analytics",
+    "influencers": "influencers",
+    "influencer": "influencers",
+    "creators": "influencers",
+    "posts": "posts",
+    "post": "posts",
+    "content": "posts",
+    "tracking_data": "tracking",
+    "tracking": "tracking",
+    "sales": "tracking",
+    "orders": "tracking",
+    "payouts": "payouts",
+    "payout": "payouts",
+    "payments": "payouts",
+    "campaigns": "campaigns",
+    "campaign": "campaigns",
+    "instagram_insights_data": "instagram_insights",
+    "instagram_insights": "instagram_insights",
+    "youtube_analytics_data": "youtube_analytics",
+    "youtube_analytics": "youtube_analytics",
 }
 
 ALIASES: dict[str, dict[str, str]] = {
@@ -75,9 +133,14 @@ ALIASES: dict[str, dict[str, str]] = {
     "posts": {"id": "post_id", "brand_mentioned": "brand", "video_views": "views", "post_date": "date"},
     "tracking": {"order_date": "date", "amount": "revenue", "sales": "revenue", "utm_source": "source"},
     "payouts": {
-        "payout_amount": "total_payout", "payout": "total_payout", "payout_total": "total_payout",
-        "gifted_cost": "gifted_products_cost", "gifted_product_cost": "gifted_products_cost",
-        "revenue": "total_revenue", "cost": "total_cost", "payout_basis": "basis",
+        "payout_amount": "total_payout",
+        "payout": "total_payout",
+        "payout_total": "total_payout",
+        "gifted_cost": "gifted_products_cost",
+        "gifted_product_cost": "gifted_products_cost",
+        "revenue": "total_revenue",
+        "cost": "total_cost",
+        "payout_basis": "basis",
     },
     "campaigns": {"name": "campaign", "campaign_name": "campaign", "start": "start_date", "end": "end_date"},
     "instagram_insights": {},
@@ -112,9 +175,15 @@ class Sources:
 
 
 MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns")  # recognised by columns too
-ROLE_LABELS = {"influencers": "influencers", "posts": "posts", "tracking": "sales (tracking data)",
-               "payouts": "payouts", "campaigns": "campaigns", "instagram_insights": "Instagram insights",
-               "youtube_analytics": "YouTube analytics"}
+ROLE_LABELS = {
+    "influencers": "influencers",
+    "posts": "posts",
+    "tracking": "sales (tracking data)",
+    "payouts": "payouts",
+    "campaigns": "campaigns",
+    "instagram_insights": "Instagram insights",
+    "youtube_analytics": "YouTube analytics",
+}
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 # Words a spreadsheet or a download adds to a name: "tracking_data (1)", "Tracking Data - Copy",
 # "tracking-data_2025", "posts_final_v2".
@@ -157,8 +226,11 @@ def role_by_columns(header: list[str]) -> tuple[str | None, str]:
     columns), else (None, why not)."""
     if _looks_derived(header):
         return None, DERIVED
-    fits = {role: len(canonical_columns(role, header)) for role in MAIN_ROLES
-            if set(REQUIRED[role]) <= canonical_columns(role, header)}
+    fits = {
+        role: len(canonical_columns(role, header))
+        for role in MAIN_ROLES
+        if set(REQUIRED[role]) <= canonical_columns(role, header)
+    }
     best = [role for role, count in fits.items() if count == max(fits.values(), default=0)]
     if len(best) == 1:
         return best[0], ""
@@ -202,23 +274,45 @@ def discover(folder: Path) -> Discovery:
         named, fitting = by_name.get(role, []), by_columns.get(role, [])
         candidates = named or fitting
         if len(candidates) > 1:
-            problems.append(Problem(candidates[1].name, None, None, None,
-                                    f"two candidates for the {ROLE_LABELS[role]} file: {candidates[0].name} and "
-                                    f"{candidates[1].name}; keep one of them in the folder"))
+            problems.append(
+                Problem(
+                    candidates[1].name,
+                    None,
+                    None,
+                    None,
+                    f"two candidates for the {ROLE_LABELS[role]} file: {candidates[0].name} and "
+                    f"{candidates[1].name}; keep one of them in the folder",
+                )
+            )
         elif candidates:
             by_role[role] = candidates[0]
             if not named:
-                recognised.append(Problem(candidates[0].name, None, None, None,
-                                          f"read as the {ROLE_LABELS[role]} file: recognised by its columns"))
+                recognised.append(
+                    Problem(
+                        candidates[0].name,
+                        None,
+                        None,
+                        None,
+                        f"read as the {ROLE_LABELS[role]} file: recognised by its columns",
+                    )
+                )
         for path in fitting if named else []:
-            unused.append(_unused(path, f"its columns fit the {ROLE_LABELS[role]} layout, but {named[0].name} "
-                                        "is that file"))
+            unused.append(
+                _unused(path, f"its columns fit the {ROLE_LABELS[role]} layout, but {named[0].name} is that file")
+            )
     for role in ("influencers", "payouts"):
         if role not in by_role:
             hint = [p.file for p in unused if role_by_name(p.file) == role]
-            problems.append(Problem(str(folder), None, None, None,
-                                    f"no {role} file (expected {role}.csv, or a file with the columns "
-                                    f"{', '.join(REQUIRED[role])})" + (f"; {hint[0]} is not usable" if hint else "")))
+            problems.append(
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    None,
+                    f"no {role} file (expected {role}.csv, or a file with the columns "
+                    f"{', '.join(REQUIRED[role])})" + (f"; {hint[0]} is not usable" if hint else ""),
+                )
+            )
     return Discovery(by_role, unused, recognised, problems)
 
 
@@ -226,7 +320,7 @@ def _recognise(path: Path) -> tuple[str | None, bool, str]:
     """(role, recognised by its columns rather than its name, why not when role is None)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls", ".xlsm", ".ods", ".numbers"):
-        return None, False, "a spreadsheet workbook: save each sheet as \"CSV UTF-8 (Comma delimited)\""
+        return None, False, 'a spreadsheet workbook: save each sheet as "CSV UTF-8 (Comma delimited)"'
     if suffix not in (*TEXT_SUFFIXES, ".parquet"):
         return None, False, "not a CSV or Parquet file"
     role = role_by_name(path.name)
@@ -262,8 +356,9 @@ def _parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[s
     return [row[0] for row in connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
 
 
-def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path,
-         rules: ValueRules = DEFAULT_RULES) -> tuple[SourceFile | None, list[Problem]]:
+def load(
+    connection: duckdb.DuckDBPyConnection, role: str, path: Path, rules: ValueRules = DEFAULT_RULES
+) -> tuple[SourceFile | None, list[Problem]]:
     """Stage one file, typed if every value reads exactly so (values.py), else as text. Returns
     problems instead of raising."""
     name = path.name
@@ -302,8 +397,9 @@ def load(connection: duckdb.DuckDBPyConnection, role: str, path: Path,
             selected[canonical] = original
     for column in REQUIRED[role]:
         if column not in selected:
-            problems.append(Problem(name, header_line, column, None,
-                                    "missing required column" + _header_as_read(header)))
+            problems.append(
+                Problem(name, header_line, column, None, "missing required column" + _header_as_read(header))
+            )
     if problems:
         return None, problems
 
@@ -332,14 +428,23 @@ def _first_line(exc: Exception) -> str:
 @dataclasses.dataclass(frozen=True)
 class Reading:
     """What DuckDB reads: a parquet file, the user's CSV itself, or csvfile's clean copy of it."""
+
     path: Path
     delimiter: str | None  # None for parquet
     header: list[str]  # the file's columns, in order
     line_column: bool  # the first column holds each row's line in the user's file (a copy)
 
 
-def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.Layout | None, header: list[str],
-                selected: dict[str, str], rules: ValueRules = DEFAULT_RULES):
+def _stage_file(
+    connection,
+    role: str,
+    table: str,
+    path: Path,
+    layout: csvfile.Layout | None,
+    header: list[str],
+    selected: dict[str, str],
+    rules: ValueRules = DEFAULT_RULES,
+):
     """Stage `path` into `table`: DuckDB reads it itself when it can (parquet; a UTF-8 CSV it reads
     strictly, without blank rows), else it reads csvfile's clean copy.
 
@@ -362,15 +467,17 @@ def _stage_file(connection, role: str, table: str, path: Path, layout: csvfile.L
         if copy.path is None:
             return None, copy.errors
         try:
-            typed = _stage_typed_or_text(connection, role, table, Reading(copy.path, ",", copy.header, True), selected,
-                                         rules)
+            typed = _stage_typed_or_text(
+                connection, role, table, Reading(copy.path, ",", copy.header, True), selected, rules
+            )
         except duckdb.Error as exc:
             return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
     return (typed, True, copy.warnings), []
 
 
-def _stage_typed_or_text(connection, role: str, table: str, reading: Reading, selected: dict[str, str],
-                         rules: ValueRules = DEFAULT_RULES) -> bool:
+def _stage_typed_or_text(
+    connection, role: str, table: str, reading: Reading, selected: dict[str, str], rules: ValueRules = DEFAULT_RULES
+) -> bool:
     """Stage typed if every value parses and the value rule takes each as DuckDB read it (the fast
     path for clean files), else as text, where the rule reads each value and validation names each
     bad one as written. Returns whether typed; raises duckdb.Error if unreadable."""
@@ -387,14 +494,21 @@ def _stage_typed_or_text(connection, role: str, table: str, reading: Reading, se
 def _has_blank_rows(connection, table: str) -> bool:
     """Whether some staged row is empty in every column (rows of bare delimiters)."""
     columns = connection.execute(f"DESCRIBE {table}").fetchall()
-    blank = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" if t == "VARCHAR" else f"{c} IS NULL"
-                         for c, t, *_ in columns)
+    blank = " AND ".join(
+        f"({c} IS NULL OR trim({c}) = '')" if t == "VARCHAR" else f"{c} IS NULL" for c, t, *_ in columns
+    )
     return connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {blank})").fetchone()[0]
 
 
 # Counts are read as DOUBLE: DuckDB's BIGINT read rounds `2.5` to 3, which the value rule refuses.
-SQL_TYPES = {"key": "VARCHAR", "text": "VARCHAR", "basis": "VARCHAR", "count": "DOUBLE", "money": "DOUBLE",
-             "date": "DATE"}
+SQL_TYPES = {
+    "key": "VARCHAR",
+    "text": "VARCHAR",
+    "basis": "VARCHAR",
+    "count": "DOUBLE",
+    "money": "DOUBLE",
+    "date": "DATE",
+}
 
 
 def _stage(connection, table: str, reading: Reading, selected: dict[str, str], types: dict[str, str]):
@@ -413,11 +527,14 @@ def _stage(connection, table: str, reading: Reading, selected: dict[str, str], t
         if reading.line_column:
             type_of_position[0] = "BIGINT"
         spec = ", ".join(f"'c{i}': '{t}'" for i, t in type_of_position.items())
-        columns = ", ".join([f"c0 AS {csvfile.LINE_COLUMN}"] * reading.line_column
-                            + [f"c{position[c]} AS {c}" for c in selected])
+        columns = ", ".join(
+            [f"c0 AS {csvfile.LINE_COLUMN}"] * reading.line_column + [f"c{position[c]} AS {c}" for c in selected]
+        )
         delimiter = reading.delimiter.replace("'", "''")
-        reader = (f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
-                  f"auto_detect=false, encoding='utf-8', strict_mode=true, buffer_size={_buffer_size(reading.path)})")
+        reader = (
+            f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
+            f"auto_detect=false, encoding='utf-8', strict_mode=true, buffer_size={_buffer_size(reading.path)})"
+        )
     connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} FROM {reader}", [str(reading.path)])
 
 

@@ -25,6 +25,7 @@ exports") in short:
   personal data reaches the warehouse;
 - one currency per data set: an export in several currencies is refused, naming them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,48 +43,103 @@ from warehouse.values import number_sql
 # Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store. Only what the
 # rules use is read (the subtotal is Total − Shipping − Taxes, whether or not prices include tax).
 SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
-    "order_ref": ("name",), "created": ("created_at",), "email": ("email",), "status": ("financial_status",),
-    "cancelled_at": ("cancelled_at",), "currency": ("currency",), "shipping": ("shipping",), "taxes": ("taxes",), "duties": ("duties",), "total": ("total",),
-    "codes": ("discount_code",), "refunded": ("refunded_amount",), "quantity": ("lineitem_quantity",),
-    "product": ("lineitem_name",), "price": ("lineitem_price",), "brand": ("vendor",),
-    "utm_source": ("utm_source",), "note_attributes": ("note_attributes",),
+    "order_ref": ("name",),
+    "created": ("created_at",),
+    "email": ("email",),
+    "status": ("financial_status",),
+    "cancelled_at": ("cancelled_at",),
+    "currency": ("currency",),
+    "shipping": ("shipping",),
+    "taxes": ("taxes",),
+    "duties": ("duties",),
+    "total": ("total",),
+    "codes": ("discount_code",),
+    "refunded": ("refunded_amount",),
+    "quantity": ("lineitem_quantity",),
+    "product": ("lineitem_name",),
+    "price": ("lineitem_price",),
+    "brand": ("vendor",),
+    "utm_source": ("utm_source",),
+    "note_attributes": ("note_attributes",),
 }
 # WooCommerce exports with one row per line item: Customer/Order/Coupon Export ("one row per item"),
 # Order Export & Import (WebToffee), Advanced Order Export (its default "Order Number" style headers).
 WOOCOMMERCE_FIELDS: dict[str, tuple[str, ...]] = {
-    "order_ref": ("order_id", "order_number"), "created": ("order_date", "date"),
-    "email": ("billing_email", "customer_email", "email_(billing)"), "customer": ("customer_id", "customer_user"),
-    "status": ("status", "order_status"), "currency": ("order_currency", "currency"),
+    "order_ref": ("order_id", "order_number"),
+    "created": ("order_date", "date"),
+    "email": ("billing_email", "customer_email", "email_(billing)"),
+    "customer": ("customer_id", "customer_user"),
+    "status": ("status", "order_status"),
+    "currency": ("order_currency", "currency"),
     "shipping": ("shipping_total", "order_shipping", "order_shipping_amount"),
     "shipping_tax": ("shipping_tax_total", "order_shipping_tax", "order_shipping_tax_amount"),
-    "taxes": ("tax_total", "order_tax", "order_total_tax_amount"), "fees": ("fee_total", "order_fees"),
-    "fee_taxes": ("fee_tax_total", "order_fee_tax"), "total": ("order_total", "order_total_amount"),
+    "taxes": ("tax_total", "order_tax", "order_total_tax_amount"),
+    "fees": ("fee_total", "order_fees"),
+    "fee_taxes": ("fee_tax_total", "order_fee_tax"),
+    "total": ("order_total", "order_total_amount"),
     "codes": ("coupon_items", "coupon_code", "coupons", "coupon_codes"),
     "refunded": ("refunded_total", "order_refund", "order_refund_amount"),
-    "quantity": ("item_quantity", "quantity"), "product": ("item_name", "product_name"),
-    "line_value": ("item_subtotal", "item_total"), "price": ("item_cost", "item_price"),
-    "brand": ("brand", "item_brand"), "utm_source": ("utm_source",),
+    "quantity": ("item_quantity", "quantity"),
+    "product": ("item_name", "product_name"),
+    "line_value": ("item_subtotal", "item_total"),
+    "price": ("item_cost", "item_price"),
+    "brand": ("brand", "item_brand"),
+    "utm_source": ("utm_source",),
 }
 STORES = {"Shopify": SHOPIFY_FIELDS, "WooCommerce": WOOCOMMERCE_FIELDS}
 # What makes a file an export of a store (any of these sets), and what it must then have.
-SIGNATURES = {"Shopify": ({"financial_status", "lineitem_quantity"},),
-              "WooCommerce": ({"order_id", "item_quantity"}, {"order_number", "item_name", "order_total"},
-                              {"order_number", "order_status", "quantity"})}
-REQUIRED = {"Shopify": ("order_ref", "created", "total", "codes", "quantity", "product", "price"),
-            "WooCommerce": ("order_ref", "created", "total", "codes", "quantity", "product")}
+SIGNATURES = {
+    "Shopify": ({"financial_status", "lineitem_quantity"},),
+    "WooCommerce": (
+        {"order_id", "item_quantity"},
+        {"order_number", "item_name", "order_total"},
+        {"order_number", "order_status", "quantity"},
+    ),
+}
+REQUIRED = {
+    "Shopify": ("order_ref", "created", "total", "codes", "quantity", "product", "price"),
+    "WooCommerce": ("order_ref", "created", "total", "codes", "quantity", "product"),
+}
 # What an order's total holds beside its merchandise (subtotal after discounts).
-NOT_MERCHANDISE = {"Shopify": ("shipping", "taxes", "duties"),
-                   "WooCommerce": ("shipping", "shipping_tax", "taxes", "fees", "fee_taxes")}
+NOT_MERCHANDISE = {
+    "Shopify": ("shipping", "taxes", "duties"),
+    "WooCommerce": ("shipping", "shipping_tax", "taxes", "fees", "fee_taxes"),
+}
 # Statuses (lower case, WooCommerce's `wc-` prefix removed) of orders that are not sales.
-NOT_SALES = {"Shopify": ("voided",),
-             "WooCommerce": ("cancelled", "canceled", "failed", "pending", "pending payment", "checkout-draft",
-                             "draft", "trash")}
+NOT_SALES = {
+    "Shopify": ("voided",),
+    "WooCommerce": (
+        "cancelled",
+        "canceled",
+        "failed",
+        "pending",
+        "pending payment",
+        "checkout-draft",
+        "draft",
+        "trash",
+    ),
+}
 FULLY_REFUNDED = ("refunded",)
-ORDER_LEVEL = ("created", "email", "customer", "status", "cancelled_at", "currency", "shipping",
-               "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "codes", "refunded", "utm_source",
-               "note_attributes")
-MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded",
-         "price", "line_value")
+ORDER_LEVEL = (
+    "created",
+    "email",
+    "customer",
+    "status",
+    "cancelled_at",
+    "currency",
+    "shipping",
+    "shipping_tax",
+    "taxes",
+    "duties",
+    "fees",
+    "fee_taxes",
+    "total",
+    "codes",
+    "refunded",
+    "utm_source",
+    "note_attributes",
+)
+MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded", "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
 
 CSV_SUFFIXES = (".csv",)  # as stores write them: UTF-8, comma-separated
@@ -130,8 +186,12 @@ def store_of(header: list[str]) -> str | None:
 def is_code_map(header: list[str]) -> bool:
     """True when a header is a code map: influencer_id with a tracking/discount code or utm_source."""
     names = {normalise_header(h) for h in header}
-    return "influencer_id" in names and bool(names & set(CODE_MAP_CODES + ("utm_source",))) \
-        and store_of(header) is None and not names & {"orders", "revenue", "date"}
+    return (
+        "influencer_id" in names
+        and bool(names & set(CODE_MAP_CODES + ("utm_source",)))
+        and store_of(header) is None
+        and not names & {"orders", "revenue", "date"}
+    )
 
 
 def claim(folder: Path, found: Discovery) -> StoreFiles | None:
@@ -164,18 +224,39 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     problems = found.errors
     if len(exports) > 1:
         names = ", ".join(path.name for files in exports.values() for path, _ in files)
-        problems.append(Problem(str(folder), None, None, None,
-                                f"order exports of two stores ({' and '.join(exports)}: {names}); import one store"))
+        problems.append(
+            Problem(
+                str(folder),
+                None,
+                None,
+                None,
+                f"order exports of two stores ({' and '.join(exports)}: {names}); import one store",
+            )
+        )
     store, files = next(iter(exports.items()))
     if "tracking" in found.files:
-        problems.append(Problem(files[0][0].name, None, None, None,
-                                f"a store order export beside a sales file ({found.files['tracking'].name}): the "
-                                "same sales would count twice; keep one of them"))
+        problems.append(
+            Problem(
+                files[0][0].name,
+                None,
+                None,
+                None,
+                f"a store order export beside a sales file ({found.files['tracking'].name}): the "
+                "same sales would count twice; keep one of them",
+            )
+        )
     if not maps:
-        problems.append(Problem(files[0][0].name, None, None, None,
-                                "a store order export needs a code map: a CSV with influencer_id and the code "
-                                "(tracking_code or discount_code, optionally utm_source and campaign_tag) each "
-                                "creator's buyers use"))
+        problems.append(
+            Problem(
+                files[0][0].name,
+                None,
+                None,
+                None,
+                "a store order export needs a code map: a CSV with influencer_id and the code "
+                "(tracking_code or discount_code, optionally utm_source and campaign_tag) each "
+                "creator's buyers use",
+            )
+        )
     elif len(maps) > 1:
         problems.append(Problem(maps[1][0].name, None, None, None, f"second code map (also {maps[0][0].name})"))
     code_map, code_map_header = maps[0] if maps else (None, [])
@@ -190,8 +271,9 @@ class _Staged:
     offsets: list[tuple[int, Path]]  # first rowid of each export file
 
 
-def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Findings,
-          warnings: Findings) -> tuple[SourceFile | None, dict | None]:
+def stage(
+    connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Findings, warnings: Findings
+) -> tuple[SourceFile | None, dict | None]:
     """Build the attributed sales of a store export and its code map.
 
     Returns (the staged sales as a typed tracking SourceFile, the mapping report) or (None, None)
@@ -220,16 +302,30 @@ def stage(connection: duckdb.DuckDBPyConnection, files: StoreFiles, errors: Find
     _build_sales(connection, staged)
     report = _mapping_report(connection, staged)
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
-        errors.add(Problem(files.exports[0].name, None, staged.shown.get("codes"), None,
-                           f"no sale carries a code of {report['code_map']}: nothing to attribute "
-                           f"({_orders(report['sales_orders'])}, {_orders(report['unattributed_orders'])} with "
-                           "unknown codes)"))
+        errors.add(
+            Problem(
+                files.exports[0].name,
+                None,
+                staged.shown.get("codes"),
+                None,
+                f"no sale carries a code of {report['code_map']}: nothing to attribute "
+                f"({_orders(report['sales_orders'])}, {_orders(report['unattributed_orders'])} with "
+                "unknown codes)",
+            )
+        )
         return None, None
     _warn(report, staged, warnings)
     # rows: the export's line items, as a person counts the file's rows
-    source = SourceFile(role="tracking", path=files.exports[0], table="store_sales", first_line=2,
-                        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id",
-                                 "orders", "revenue"], ignored_columns=[], rows=report["line_items"], typed=True)
+    source = SourceFile(
+        role="tracking",
+        path=files.exports[0],
+        table="store_sales",
+        first_line=2,
+        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"],
+        ignored_columns=[],
+        rows=report["line_items"],
+        typed=True,
+    )
     return source, report
 
 
@@ -243,13 +339,27 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
         position = _positions(header, wanted)
         missing = [field for field in REQUIRED[files.store] if field not in position]
         for field in missing:
-            errors.add(Problem(path.name, 1, " or ".join(_titles(wanted[field])), None,
-                               f"missing required column of a {files.store} order export"))
+            errors.add(
+                Problem(
+                    path.name,
+                    1,
+                    " or ".join(_titles(wanted[field])),
+                    None,
+                    f"missing required column of a {files.store} order export",
+                )
+            )
         if missing:
             return None
         if positions and set(position) != set(positions[0]):
-            errors.add(Problem(path.name, 1, None, None,
-                               f"columns differ from {files.exports[0].name}: export all files with the same columns"))
+            errors.add(
+                Problem(
+                    path.name,
+                    1,
+                    None,
+                    None,
+                    f"columns differ from {files.exports[0].name}: export all files with the same columns",
+                )
+            )
             return None
         positions.append(position)
     shown = {field: files.headers[0][i] for field, i in positions[0].items()}
@@ -260,8 +370,9 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
             break
         except duckdb.Error as error:
             if not typed:
-                errors.add(Problem(files.exports[0].name, None, None, None,
-                                   f"unreadable file: {str(error).splitlines()[0]}"))
+                errors.add(
+                    Problem(files.exports[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}")
+                )
                 return None
     total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     ends = [first for first, _ in staged.offsets[1:]] + [total]
@@ -274,7 +385,9 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
     return staged
 
 
-def _read_exports(connection, files: StoreFiles, positions: list[dict[str, int]], typed: bool) -> list[tuple[int, Path]]:
+def _read_exports(
+    connection, files: StoreFiles, positions: list[dict[str, int]], typed: bool
+) -> list[tuple[int, Path]]:
     offsets, rows = [], 0
     for number, (path, header, position) in enumerate(zip(files.exports, files.headers, positions)):
         types = {i: "VARCHAR" for i in range(len(header))}
@@ -282,8 +395,10 @@ def _read_exports(connection, files: StoreFiles, positions: list[dict[str, int]]
             types.update({i: "DOUBLE" for field, i in position.items() if field in NUMBERS})
         spec = ", ".join(f"'c{i}': '{t}'" for i, t in types.items())
         columns = ", ".join(f"c{i} AS {field}" for field, i in sorted(position.items(), key=lambda item: item[0]))
-        reader = (f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
-                  "auto_detect=false, encoding='utf-8', null_padding=true)")
+        reader = (
+            f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
+            "auto_detect=false, encoding='utf-8', null_padding=true)"
+        )
         statement = "CREATE OR REPLACE TEMP TABLE store_raw AS" if number == 0 else "INSERT INTO store_raw"
         connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(path)])
         offsets.append((rows, path))
@@ -297,14 +412,19 @@ def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
     numbers = [field for field in staged.fields if field in NUMBERS]
     before = errors.total
     connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
-    _run_checks(connection, staged, errors, "store_rows",
-                [(field, f"{_present(field)} AND {number_sql(field)} IS NULL", "not a number")
-                 for field in numbers])
+    _run_checks(
+        connection,
+        staged,
+        errors,
+        "store_rows",
+        [(field, f"{_present(field)} AND {number_sql(field)} IS NULL", "not a number") for field in numbers],
+    )
     if errors.total > before:
         return False
     typed = ", ".join(f"CAST({number_sql(field)} AS DOUBLE) AS {field}" for field in numbers)
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE store_raw AS SELECT * REPLACE ({typed}) FROM store_raw "
-                       "ORDER BY rowid")
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE store_raw AS SELECT * REPLACE ({typed}) FROM store_raw ORDER BY rowid"
+    )
     return True
 
 
@@ -336,18 +456,22 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
 
     def text(name):
         return f"NULLIF(trim(c{position[name]}), '')" if name in position else "CAST(NULL AS VARCHAR)"
+
     try:
-        connection.execute(f"""
+        connection.execute(
+            f"""
             CREATE OR REPLACE TEMP TABLE code_map_file AS
             SELECT * FROM read_csv(?, header=true, delim=',', quote='"', escape='"', columns={{{spec}}},
-                                   auto_detect=false, encoding='utf-8', null_padding=true)""", [str(path)])
+                                   auto_detect=false, encoding='utf-8', null_padding=true)""",
+            [str(path)],
+        )
     except duckdb.Error as error:
         errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
         return False
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE code_map_raw AS
-        SELECT rowid + 2 AS line, {text('influencer_id')} AS influencer_id, {text(code) if code else 'NULL'} AS code,
-               {text('utm_source')} AS utm, {text(campaign) if campaign else 'CAST(NULL AS VARCHAR)'} AS campaign
+        SELECT rowid + 2 AS line, {text("influencer_id")} AS influencer_id, {text(code) if code else "NULL"} AS code,
+               {text("utm_source")} AS utm, {text(campaign) if campaign else "CAST(NULL AS VARCHAR)"} AS campaign
         FROM code_map_file""")
     before = errors.total
     for line, value in connection.execute("""SELECT line, COALESCE(code, utm) FROM code_map_raw
@@ -364,8 +488,15 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
                 WINDOW w AS (PARTITION BY lower({kind})))
             WHERE influencer_id <> first_id ORDER BY line""").fetchall()
         for line, value, influencer, first_line, first_id in clashes:
-            errors.add(Problem(path.name, int(line), column, value,
-                               f"code of two creators: {first_id} (row {first_line}) and {influencer}"))
+            errors.add(
+                Problem(
+                    path.name,
+                    int(line),
+                    column,
+                    value,
+                    f"code of two creators: {first_id} (row {first_line}) and {influencer}",
+                )
+            )
     if errors.total > before:
         return False
     blank = connection.execute("SELECT count(*) FROM code_map_raw WHERE code IS NULL AND utm IS NULL").fetchone()[0]
@@ -404,13 +535,15 @@ def _run_checks(connection, staged: _Staged, errors: Findings, table: str, check
     its field: one scan counts them all; examples are fetched only for checks that fail."""
     if not checks:
         return
-    counts = connection.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {condition})"
-                                                      for _, condition, _ in checks) + f" FROM {table}").fetchone()
+    counts = connection.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {condition})" for _, condition, _ in checks) + f" FROM {table}"
+    ).fetchone()
     for (field, condition, reason), total in zip(checks, counts):
         if not total:
             continue
         examples = connection.execute(
-            f"SELECT row_no, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20").fetchall()
+            f"SELECT row_no, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20"
+        ).fetchall()
         for row_no, value in examples:
             name, line = _where(staged, int(row_no))
             shown = None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
@@ -421,9 +554,11 @@ def _run_checks(connection, staged: _Staged, errors: Findings, table: str, check
 def _check_lines(connection, staged: _Staged, errors: Findings):
     """Line fields present on every row: an order number, a whole quantity ≥ 0, a price ≥ 0."""
     connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
-    checks = [("order_ref", f"NOT {_present('order_ref')}", "missing order number (line items are grouped by it)"),
-              ("quantity", "quantity IS NULL", "missing quantity"),
-              ("quantity", "quantity < 0 OR quantity <> floor(quantity)", "quantity must be a whole number, 0 or more")]
+    checks = [
+        ("order_ref", f"NOT {_present('order_ref')}", "missing order number (line items are grouped by it)"),
+        ("quantity", "quantity IS NULL", "missing quantity"),
+        ("quantity", "quantity < 0 OR quantity <> floor(quantity)", "quantity must be a whole number, 0 or more"),
+    ]
     checks += [(field, f"{field} < 0", "negative value") for field in ("price", "line_value") if field in staged.fields]
     _run_checks(connection, staged, errors, "store_rows", checks)
 
@@ -439,9 +574,9 @@ def _group_orders(connection, staged: _Staged):
         CREATE OR REPLACE TEMP VIEW store_first_rows AS
         WITH groups AS (
             SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
-                   {LEAD_ROW.format(key='lead_key')} AS lead_row
+                   {LEAD_ROW.format(key="lead_key")} AS lead_row
             FROM (SELECT row_no AS rowid, order_ref, line_value,
-                         {LEAD_KEY.format(value='COALESCE(line_value, 0)').replace('rowid', 'row_no')} AS lead_key
+                         {LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")} AS lead_key
                   FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
             GROUP BY 1)
         SELECT g.first_row AS row_no, g.*, {", ".join(f"r.{f}" for f in fields)}
@@ -451,18 +586,28 @@ def _group_orders(connection, staged: _Staged):
 def _check_orders(connection, staged: _Staged, errors: Findings):
     """Order-level fields on each order's first row: a readable date, a total, amounts ≥ 0, and a
     total that holds at least its shipping and taxes."""
-    checks = [("created", f"date IS NULL AND NOT {_present('created')}",
-               "missing order date (read from the order's first row)"),
-              ("created", f"date IS NULL AND {_present('created')}",
-               "unreadable order date (expected YYYY-MM-DD…)"),
-              ("total", "total IS NULL", "missing order total (read from the order's first row)")]
-    checks += [(field, f"{field} < 0", "negative value") for field in MONEY
-               if field in staged.fields and field in ORDER_LEVEL]
+    checks = [
+        (
+            "created",
+            f"date IS NULL AND NOT {_present('created')}",
+            "missing order date (read from the order's first row)",
+        ),
+        ("created", f"date IS NULL AND {_present('created')}", "unreadable order date (expected YYYY-MM-DD…)"),
+        ("total", "total IS NULL", "missing order total (read from the order's first row)"),
+    ]
+    checks += [
+        (field, f"{field} < 0", "negative value") for field in MONEY if field in staged.fields and field in ORDER_LEVEL
+    ]
     parts = [p for p in NOT_MERCHANDISE[staged.files.store] if p in staged.fields]
     if parts:
-        checks.append(("total", f"total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
-                       f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
-                       "value would be negative"))
+        checks.append(
+            (
+                "total",
+                f"total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
+                f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
+                "value would be negative",
+            )
+        )
     _run_checks(connection, staged, errors, "store_order_facts", checks)
 
 
@@ -487,13 +632,14 @@ def _type_orders(connection, staged: _Staged):
     salt = secrets.token_hex(16)  # per import, never stored: hashes cannot be linked back to an e-mail
     email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
     customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
-    connection.execute(f"""
+    connection.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, order_ref, line_rows, lines_value, lead_row, {_date('created')} AS date,
+            SELECT row_no, order_ref, line_rows, lines_value, lead_row, {_date("created")} AS date,
                    {", ".join(f for f in ("created",) + MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
-                   {_opt(staged, 'currency', "NULLIF(upper(trim({col})), '')")} AS currency,
+                   {_opt(staged, "currency", "NULLIF(upper(trim({col})), '')")} AS currency,
                    total, total - ({beside}) AS revenue,
                    CASE WHEN {email} IS NOT NULL THEN sha256(? || 'e:' || {email})
                         WHEN {customer} IS NOT NULL THEN sha256(? || 'c:' || {customer}) END AS user_id,
@@ -505,7 +651,9 @@ def _type_orders(connection, staged: _Staged):
                     WHEN {refunded} > 0 THEN 0.0
                     WHEN {refunded} IS NULL AND status IN ({_statuses(FULLY_REFUNDED)}) THEN revenue
                     ELSE 0.0 END AS refund
-        FROM typed""", [salt, salt])
+        FROM typed""",
+        [salt, salt],
+    )
 
 
 def _statuses(statuses: tuple[str, ...]) -> str:
@@ -516,9 +664,11 @@ def _statuses(statuses: tuple[str, ...]) -> str:
 CODES_TEXT = "NULLIF(trim(codes), '')"
 # Several codes in one cell: `CODE1, CODE2`, or WooCommerce's `code:CODE1|amount:10.00;code:CODE2|…`.
 SEVERAL_CODES = "(contains(codes_text, ',') OR contains(codes_text, ';') OR codes_text ILIKE '%code:%')"
-CODE_LIST = ("list_filter(list_transform(COALESCE(CASE WHEN codes_text ILIKE '%code:%' "
-             "THEN regexp_extract_all(codes_text, 'code:([^|;]+)', 1) ELSE string_split_regex(codes_text, '[,;]') END, "
-             "[]), lambda x: trim(x)), lambda x: x <> '')")
+CODE_LIST = (
+    "list_filter(list_transform(COALESCE(CASE WHEN codes_text ILIKE '%code:%' "
+    "THEN regexp_extract_all(codes_text, 'code:([^|;]+)', 1) ELSE string_split_regex(codes_text, '[,;]') END, "
+    "[]), lambda x: trim(x)), lambda x: x <> '')"
+)
 
 
 def _utm(staged: _Staged) -> str:
@@ -536,8 +686,15 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
                                        GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
     if len(currencies) > 1:
         listed = ", ".join(f"{currency} ({count:,} orders)" for currency, count in currencies)
-        errors.add(Problem(staged.files.exports[0].name, None, staged.shown.get("currency"), None,
-                           f"orders in several currencies: {listed}; one currency per data set"))
+        errors.add(
+            Problem(
+                staged.files.exports[0].name,
+                None,
+                staged.shown.get("currency"),
+                None,
+                f"orders in several currencies: {listed}; one currency per data set",
+            )
+        )
 
 
 def _attribute_orders(connection, staged: _Staged):
@@ -583,8 +740,10 @@ def _build_sales(connection, staged: _Staged):
     value = _line_value(staged, "r")
     brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
     share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
-    for statement, amount, refunds_only in (("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
-                                            ("INSERT INTO store_sales", "-o.refund", True)):
+    for statement, amount, refunds_only in (
+        ("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
+        ("INSERT INTO store_sales", "-o.refund", True),
+    ):
         connection.execute(f"""
             {statement}
             SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
@@ -597,7 +756,8 @@ def _build_sales(connection, staged: _Staged):
 
 
 def _mapping_report(connection, staged: _Staged) -> dict:
-    totals = connection.execute("""
+    totals = connection.execute(
+        """
         SELECT count(*), count(*) FILTER (WHERE NOT is_sale), count(*) FILTER (WHERE is_sale),
                count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL),
                COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NOT NULL), 0),
@@ -612,14 +772,37 @@ def _mapping_report(connection, staged: _Staged) -> dict:
                count(*) FILTER (WHERE is_sale AND source = ?),
                count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL),
                any_value(currency), count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
-        FROM store_orders_attributed""", [UTM_SOURCE]).fetchone()
-    keys = ("orders_read", "not_sales", "sales_orders", "attributed_orders", "attributed_revenue",
-            "attributed_refunds", "refunded_orders", "refunded_amount", "unattributed_orders",
-            "unattributed_revenue", "no_code_orders", "no_code_revenue", "several_codes_orders",
-            "conflicting_codes_orders", "utm_orders", "guest_orders", "currency", "attributed_refunded_orders")
+        FROM store_orders_attributed""",
+        [UTM_SOURCE],
+    ).fetchone()
+    keys = (
+        "orders_read",
+        "not_sales",
+        "sales_orders",
+        "attributed_orders",
+        "attributed_revenue",
+        "attributed_refunds",
+        "refunded_orders",
+        "refunded_amount",
+        "unattributed_orders",
+        "unattributed_revenue",
+        "no_code_orders",
+        "no_code_revenue",
+        "several_codes_orders",
+        "conflicting_codes_orders",
+        "utm_orders",
+        "guest_orders",
+        "currency",
+        "attributed_refunded_orders",
+    )
     report = dict(zip(keys, totals))
-    for key in ("attributed_revenue", "attributed_refunds", "refunded_amount", "unattributed_revenue",
-                "no_code_revenue"):
+    for key in (
+        "attributed_revenue",
+        "attributed_refunds",
+        "refunded_amount",
+        "unattributed_revenue",
+        "no_code_revenue",
+    ):
         report[key] = round(float(report[key]), 2)
     report["currency"] = report["currency"] or DATA_CURRENCY
     top = connection.execute(f"""
@@ -627,11 +810,15 @@ def _mapping_report(connection, staged: _Staged) -> dict:
             SELECT row_no, revenue, refund, unnest(CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END) AS code
             FROM store_orders_attributed WHERE is_sale AND influencer_id IS NULL AND code_count > 0)
         GROUP BY lower(code) ORDER BY 2 DESC, 3 DESC, 1 LIMIT {TOP_CODES}""").fetchall()
-    report["top_unknown_codes"] = [{"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)}
-                                   for code, orders, revenue in top]
+    report["top_unknown_codes"] = [
+        {"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)} for code, orders, revenue in top
+    ]
     report["line_items"] = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
-    report.update(store=staged.files.store, exports=[p.name for p in staged.files.exports],
-                  code_map=staged.files.code_map.name if staged.files.code_map else None)
+    report.update(
+        store=staged.files.store,
+        exports=[p.name for p in staged.files.exports],
+        code_map=staged.files.code_map.name if staged.files.code_map else None,
+    )
     return report
 
 
@@ -639,16 +826,37 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
     name = staged.files.exports[0].name
     if report["unattributed_orders"]:
         codes = ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
-        warnings.add(Problem(name, None, staged.shown.get("codes"), None,
-                             f"{_orders(report['unattributed_orders'])} (₹{report['unattributed_revenue']:,.2f}) carry "
-                             f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}"))
+        warnings.add(
+            Problem(
+                name,
+                None,
+                staged.shown.get("codes"),
+                None,
+                f"{_orders(report['unattributed_orders'])} (₹{report['unattributed_revenue']:,.2f}) carry "
+                f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}",
+            )
+        )
     if report["conflicting_codes_orders"]:
-        warnings.add(Problem(name, None, staged.shown.get("codes"), None,
-                             f"{_orders(report['conflicting_codes_orders'])} carry codes of two or more creators: "
-                             "each goes to the creator of its first known code"))
+        warnings.add(
+            Problem(
+                name,
+                None,
+                staged.shown.get("codes"),
+                None,
+                f"{_orders(report['conflicting_codes_orders'])} carry codes of two or more creators: "
+                "each goes to the creator of its first known code",
+            )
+        )
     if report["currency"] != DATA_CURRENCY:
-        warnings.add(Problem(name, None, staged.shown.get("currency"), report["currency"],
-                             "amounts are not in INR: they are shown with ₹; payouts must be in the same currency"))
+        warnings.add(
+            Problem(
+                name,
+                None,
+                staged.shown.get("currency"),
+                report["currency"],
+                "amounts are not in INR: they are shown with ₹; payouts must be in the same currency",
+            )
+        )
 
 
 def _orders(n: int) -> str:
@@ -657,24 +865,33 @@ def _orders(n: int) -> str:
 
 def mapping_lines(report: dict) -> list[str]:
     """The mapping result as lines for the command line (the /data page shows the same figures)."""
-    lines = [f"store orders: {', '.join(report['exports'])} ({report['store']}, {report['currency']}) "
-             f"with code map {report['code_map']}",
-             f"  {_orders(report['orders_read'])} read ({report['line_items']:,} line items); "
-             f"{report['not_sales']:,} cancelled or voided (not sales)",
-             f"  attributed: {_orders(report['attributed_orders'])}, ₹{report['attributed_revenue']:,.2f} revenue "
-             "(subtotal after discounts, without shipping and taxes, net of refunds)",
-             f"  refunded: {_orders(report['refunded_orders'])}, ₹{report['refunded_amount']:,.2f} "
-             f"(₹{report['attributed_refunds']:,.2f} of it on attributed orders)",
-             f"  unattributed: {_orders(report['unattributed_orders'])} with codes no creator has "
-             f"(₹{report['unattributed_revenue']:,.2f})"
-             + (": " + ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
-                if report["top_unknown_codes"] else ""),
-             f"  without a code: {_orders(report['no_code_orders'])} (₹{report['no_code_revenue']:,.2f})"]
+    lines = [
+        f"store orders: {', '.join(report['exports'])} ({report['store']}, {report['currency']}) "
+        f"with code map {report['code_map']}",
+        f"  {_orders(report['orders_read'])} read ({report['line_items']:,} line items); "
+        f"{report['not_sales']:,} cancelled or voided (not sales)",
+        f"  attributed: {_orders(report['attributed_orders'])}, ₹{report['attributed_revenue']:,.2f} revenue "
+        "(subtotal after discounts, without shipping and taxes, net of refunds)",
+        f"  refunded: {_orders(report['refunded_orders'])}, ₹{report['refunded_amount']:,.2f} "
+        f"(₹{report['attributed_refunds']:,.2f} of it on attributed orders)",
+        f"  unattributed: {_orders(report['unattributed_orders'])} with codes no creator has "
+        f"(₹{report['unattributed_revenue']:,.2f})"
+        + (
+            ": " + ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
+            if report["top_unknown_codes"]
+            else ""
+        ),
+        f"  without a code: {_orders(report['no_code_orders'])} (₹{report['no_code_revenue']:,.2f})",
+    ]
     if report["several_codes_orders"]:
-        lines.append(f"  several codes: {_orders(report['several_codes_orders'])} (the first known code wins; "
-                     f"{report['conflicting_codes_orders']:,} named two creators)")
+        lines.append(
+            f"  several codes: {_orders(report['several_codes_orders'])} (the first known code wins; "
+            f"{report['conflicting_codes_orders']:,} named two creators)"
+        )
     if report["utm_orders"]:
         lines.append(f"  attributed by UTM source (no known code): {_orders(report['utm_orders'])}")
     if report["guest_orders"]:
-        lines.append(f"  guest checkouts (no e-mail or customer id): {_orders(report['guest_orders'])} among the attributed")
+        lines.append(
+            f"  guest checkouts (no e-mail or customer id): {_orders(report['guest_orders'])} among the attributed"
+        )
     return lines

@@ -12,6 +12,7 @@ Four limits, each enforced on the server (the browser's own max_size is a courte
 
 Kept apart from the upload callbacks so that the rules move with upload handling.
 """
+
 from __future__ import annotations
 
 import os
@@ -82,11 +83,11 @@ def private_folder(path: Path) -> Path:
     if not stat.S_ISDIR(info.st_mode):
         raise UploadFolderUnsafe("the upload folder is not a folder (a link or a file): set HKDASH_UPLOAD_DIR")
     if info.st_uid != os.getuid():
-        raise UploadFolderUnsafe("the upload folder belongs to another user: set HKDASH_UPLOAD_DIR to a folder "
-                                 "of this server's user")
+        raise UploadFolderUnsafe(
+            "the upload folder belongs to another user: set HKDASH_UPLOAD_DIR to a folder of this server's user"
+        )
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise UploadFolderUnsafe("the upload folder is writable by other users: chmod 700 it, or set "
-                                 "HKDASH_UPLOAD_DIR")
+        raise UploadFolderUnsafe("the upload folder is writable by other users: chmod 700 it, or set HKDASH_UPLOAD_DIR")
     if info.st_mode & 0o077:
         os.chmod(path, 0o700)  # readable by others: tighten it (our own folder)
     return path

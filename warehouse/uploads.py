@@ -12,6 +12,7 @@ the server's user (warehouse.upload_limits.private_folder). File names are reduc
 path component, and only .csv / .parquet files are kept (a .zip is unpacked); the size limits of
 warehouse.upload_limits apply per file, per .zip and to all uploads together.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,7 +38,7 @@ UPLOAD_TTL_SECONDS = 2 * 3600
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 FOLDER_RE = re.compile(r"^[0-9a-f]{32}(\.importing)?$")  # upload folders, and those an import has claimed
 DATA_EXTENSIONS = (".csv", ".parquet")
-MAX_UNZIPPED_BYTES = 2 * 1024 ** 3  # what one .zip may expand to
+MAX_UNZIPPED_BYTES = 2 * 1024**3  # what one .zip may expand to
 MAX_NAME_CHARS = 120
 MAX_DATASET_NAME_CHARS = 80
 DEFAULT_NAME = "Uploaded data set"
@@ -63,11 +64,13 @@ class Upload:
 
 # --- folders ------------------------------------------------------------------------------------
 
+
 def upload_root() -> Path:
     """The folder holding every upload (HKDASH_UPLOAD_DIR, else <temp>/hkdash-uploads), private to this
     server's user. Raises upload_limits.UploadFolderUnsafe when it is not."""
-    return limits.private_folder(Path(os.environ.get("HKDASH_UPLOAD_DIR")
-                                      or Path(tempfile.gettempdir()) / "hkdash-uploads"))
+    return limits.private_folder(
+        Path(os.environ.get("HKDASH_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "hkdash-uploads")
+    )
 
 
 def upload_dir(token, root: Path | None = None) -> Path | None:
@@ -106,6 +109,7 @@ def cleanup_uploads(root: Path, max_age: float = UPLOAD_TTL_SECONDS, now: float 
 
 # --- names ----------------------------------------------------------------------------------------
 
+
 def safe_name(name) -> str | None:
     """The last path component of an uploaded file's name, made safe; None when nothing usable is left.
 
@@ -131,6 +135,7 @@ def dataset_name(text) -> str:
 
 
 # --- receiving files --------------------------------------------------------------------------------
+
 
 def _decode(content: str) -> bytes:
     header, _, payload = (content or "").partition(",")
@@ -197,6 +202,7 @@ def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
                         if budget < 0 or size > limits.max_file_bytes():
                             raise ValueError("expands beyond the upload limit")
                         yield block
+
             try:
                 _store(upload.folder, name, chunks(), upload, shown)
             except ValueError as error:
@@ -255,8 +261,8 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
 
 # --- validate and import ----------------------------------------------------------------------------
 
-def validate_upload(folder: Path, append_to: Path | None = None
-                    ) -> tuple[ImportReport | None, ImportFailed | None]:
+
+def validate_upload(folder: Path, append_to: Path | None = None) -> tuple[ImportReport | None, ImportFailed | None]:
     """(ImportReport, None) when the folder would import (or, with `append_to`, append to that
     warehouse), else (None, ImportFailed). Writes nothing."""
     from warehouse.append import check_append
@@ -267,8 +273,9 @@ def validate_upload(folder: Path, append_to: Path | None = None
         return None, failure
 
 
-def accept_upload(contents, filenames, previous_token=None, append_to: Path | None = None
-                  ) -> tuple[Upload, ImportReport | None, ImportFailed | None]:
+def accept_upload(
+    contents, filenames, previous_token=None, append_to: Path | None = None
+) -> tuple[Upload, ImportReport | None, ImportFailed | None]:
     """Receive one upload event and validate it (as an append to `append_to` when given):
     (upload, report, failure).
 

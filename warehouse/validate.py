@@ -3,6 +3,7 @@
 Checks run as SQL over the staged text so that they stay fast on tens of millions of rows;
 each check keeps its first examples and counts the rest.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -42,7 +43,7 @@ class Findings:
     def add_query(self, connection, source: SourceFile, column: str, condition: str, reason: str, params=()):
         """Record every staged row of `source` matching `condition` as a problem in `column`."""
         line = line_of(source)
-        total, = connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}", list(params)).fetchone()
+        (total,) = connection.execute(f"SELECT count(*) FROM {source.table} WHERE {condition}", list(params)).fetchone()
         if not total:
             return
         examples = connection.execute(
@@ -58,8 +59,9 @@ class Findings:
         return self.total > 0
 
 
-def check_values(connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings,
-                 rules: ValueRules = DEFAULT_RULES):
+def check_values(
+    connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings, rules: ValueRules = DEFAULT_RULES
+):
     """Missing required values, values the value rule refuses (warehouse/values.py), duplicate keys,
     bad basis. On the text path, first decides how each column is read (source.readings)."""
     kinds = COLUMNS[source.role]
@@ -81,7 +83,9 @@ def check_values(connection: duckdb.DuckDBPyConnection, source: SourceFile, erro
 
 def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueRules) -> list[tuple[str, str, str]]:
     """Decides each number and date column's reading, and lists the checks of the values it reads."""
-    kinds = {c: COLUMNS[source.role][c] for c in source.columns if COLUMNS[source.role][c] in ("count", "money", "date")}
+    kinds = {
+        c: COLUMNS[source.role][c] for c in source.columns if COLUMNS[source.role][c] in ("count", "money", "date")
+    }
     if not kinds:
         return []
     comma_columns, refused = _decide_readings(connection, source, kinds, errors)
@@ -89,22 +93,38 @@ def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueR
     checks = []
     for column, kind in kinds.items():
         if kind == "date":
-            checks.append((column, f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} ELSE false END",
-                           "impossible or unreadable date (expected e.g. 2025-01-16, 16-01-2025, 16 Jan 2025)"))
+            checks.append(
+                (
+                    column,
+                    f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} ELSE false END",
+                    "impossible or unreadable date (expected e.g. 2025-01-16, 16-01-2025, 16 Jan 2025)",
+                )
+            )
             continue
         comma_only, dot_only = decimal_evidence_sql(column)
         mixed = dot_only if column in comma_columns else comma_only
-        checks.append((column, mixed,
-                       "decimal mark differs from the rest of the column (',' and '.' both used as decimal mark)"))
-        checks.append((column, (f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} AND NOT ({mixed}) "
-                               "ELSE false END"),
-                       ("not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; a decimal comma only when the whole "
-                       "column uses it)")))
+        checks.append(
+            (column, mixed, "decimal mark differs from the rest of the column (',' and '.' both used as decimal mark)")
+        )
+        checks.append(
+            (
+                column,
+                (
+                    f"CASE WHEN {source.readings[column]} IS NULL THEN {present(column)} AND NOT ({mixed}) "
+                    "ELSE false END"
+                ),
+                (
+                    "not a number (e.g. 2500, 2,500.00, ₹1,23,456, 1.2K; a decimal comma only when the whole "
+                    "column uses it)"
+                ),
+            )
+        )
     return checks + value_checks(source.role, kinds, source.readings, rules)
 
 
-def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
-                     errors: Findings) -> tuple[set[str], set[str]]:
+def _decide_readings(
+    connection, source: SourceFile, kinds: dict[str, str], errors: Findings
+) -> tuple[set[str], set[str]]:
     """How each column of the text path is read: its decimal mark (',' only when some value can only
     be read with it and none only with '.'), its day-month order (day-first when some first number
     exceeds 12, month-first when some second one does; refused when neither and the order matters).
@@ -114,15 +134,18 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
         if kind == "date":
             first, second = numeric_date_parts_sql(column)
             line = line_of(source)
-            aggregates += [f"min({line}) FILTER (WHERE {first} > 12)", f"min({line}) FILTER (WHERE {second} > 12)",
-                           f"min({line}) FILTER (WHERE {first} <> {second} AND {first} <= 12 AND {second} <= 12)"]
+            aggregates += [
+                f"min({line}) FILTER (WHERE {first} > 12)",
+                f"min({line}) FILTER (WHERE {second} > 12)",
+                f"min({line}) FILTER (WHERE {first} <> {second} AND {first} <= 12 AND {second} <= 12)",
+            ]
         else:
             aggregates += [f"count(*) FILTER (WHERE {decimal_evidence_sql(column)[0]})", "NULL", "NULL"]
         names.append(column)
     found = connection.execute(f"SELECT {', '.join(aggregates)} FROM {source.table}").fetchone()
     comma_columns, refused = set(), set()
     for i, column in enumerate(names):
-        a, b, c = found[3 * i: 3 * i + 3]
+        a, b, c = found[3 * i : 3 * i + 3]
         if kinds[column] != "date":
             # Only a column with values that need a decimal comma is looked at for values that need a point.
             if a and not _count_where(connection, source, decimal_evidence_sql(column)[1]):
@@ -133,13 +156,24 @@ def _decide_readings(connection, source: SourceFile, kinds: dict[str, str],
         if (a is not None and b is not None) or (a is None and b is None and c is not None):
             refused.add(column)
         if a is not None and b is not None:
-            _refuse_date_order(connection, source, column, b, errors,
-                               f"day-first and month-first dates in one column (row {a} has "
-                               "a day above 12 first, this row second)")
+            _refuse_date_order(
+                connection,
+                source,
+                column,
+                b,
+                errors,
+                f"day-first and month-first dates in one column (row {a} has a day above 12 first, this row second)",
+            )
         elif a is None and b is None and c is not None:
-            _refuse_date_order(connection, source, column, c, errors,
-                               "the order of day and month cannot be told: no date in this column has a number "
-                               "above 12 in either place (write dates as YYYY-MM-DD)")
+            _refuse_date_order(
+                connection,
+                source,
+                column,
+                c,
+                errors,
+                "the order of day and month cannot be told: no date in this column has a number "
+                "above 12 in either place (write dates as YYYY-MM-DD)",
+            )
     return comma_columns, refused
 
 
@@ -148,7 +182,7 @@ def _count_where(connection, source: SourceFile, condition: str) -> int:
 
 
 def _refuse_date_order(connection, source: SourceFile, column: str, line: int, errors: Findings, reason: str):
-    value, = connection.execute(f"SELECT {column} FROM {source.table} WHERE {line_of(source)} = ?", [line]).fetchone()
+    (value,) = connection.execute(f"SELECT {column} FROM {source.table} WHERE {line_of(source)} = ?", [line]).fetchone()
     errors.add(Problem(source.path.name, int(line), column, value, reason))
 
 
@@ -157,8 +191,10 @@ def _run_checks(connection, source: SourceFile, checks, errors: Findings):
     if not checks:
         return
     counts = connection.execute(
-        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {condition})" for _, condition, _ in checks)
-        + f" FROM {source.table}").fetchone()
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {condition})" for _, condition, _ in checks)
+        + f" FROM {source.table}"
+    ).fetchone()
     for (column, condition, reason), count in zip(checks, counts):
         if count:
             errors.add_query(connection, source, column, condition, reason)
@@ -170,7 +206,9 @@ def _check_duplicates(connection, source: SourceFile, column: str, errors: Findi
     # trimming tens of millions of them would cost more than the check itself, so it is compared as written.
     key = column if source.role == "tracking" else f"trim({column})"
     # Counting distinct keys is a third cheaper than listing the repeated ones; clean files stop here.
-    distinct, present_keys = connection.execute(f"SELECT count(DISTINCT {key}), count({key}) FROM {source.table}").fetchone()
+    distinct, present_keys = connection.execute(
+        f"SELECT count(DISTINCT {key}), count({key}) FROM {source.table}"
+    ).fetchone()
     if distinct == present_keys:
         return
     # Only the examples shown are fetched (a window over the file, top rows by line); every other
@@ -181,9 +219,12 @@ def _check_duplicates(connection, source: SourceFile, column: str, errors: Findi
         f"""SELECT line, value, first_line FROM (
                 SELECT {line} AS line, {column} AS value, min({line}) OVER (PARTITION BY {key}) AS first_line
                 FROM {source.table} WHERE {column} IS NOT NULL)
-            WHERE line > first_line ORDER BY line LIMIT {MAX_SHOWN}""").fetchall()
+            WHERE line > first_line ORDER BY line LIMIT {MAX_SHOWN}"""
+    ).fetchall()
     for line_no, value, first_line in examples:
-        errors.add(Problem(source.path.name, int(line_no), column, value, f"duplicate key (first on row {first_line})"), 0)
+        errors.add(
+            Problem(source.path.name, int(line_no), column, value, f"duplicate key (first on row {first_line})"), 0
+        )
     errors.total += present_keys - distinct
 
 
@@ -191,5 +232,11 @@ def _check_basis(connection, source: SourceFile, column: str, errors: Findings):
     values = connection.execute(f"SELECT DISTINCT {column} FROM {source.table} WHERE {present(column)}").fetchall()
     for (value,) in values:
         if normalise_basis(value) is None:
-            errors.add_query(connection, source, column, f"{column} = ?",
-                             f"unknown payout basis (expected one of {', '.join(BASES)})", params=[value])
+            errors.add_query(
+                connection,
+                source,
+                column,
+                f"{column} = ?",
+                f"unknown payout basis (expected one of {', '.join(BASES)})",
+                params=[value],
+            )

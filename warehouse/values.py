@@ -17,6 +17,7 @@ and every refusal names the value as written. docs/metrics.md ("Reading values")
   12: day-first; some second number above 12: month-first; neither, where the order matters:
   refused); `16 Jan 2025`, `16-Jan-25`, `Jan 16, 2025`. Years outside ValueRules' range are refused.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,13 +26,33 @@ import re
 
 PLACEHOLDERS = ("", "n/a", "na", "-", "--", "—", "–", "null", "none", "nil", "#n/a")
 # user_id values that stand for no known buyer (checkout as guest, exports' fillers).
-GUEST_USER_IDS = PLACEHOLDERS + ("0", "guest", "guest user", "guest_user", "anonymous", "anon", "unknown",
-                                 "not logged in", "undefined", "nan")
+GUEST_USER_IDS = PLACEHOLDERS + (
+    "0",
+    "guest",
+    "guest user",
+    "guest_user",
+    "anonymous",
+    "anon",
+    "unknown",
+    "not logged in",
+    "undefined",
+    "nan",
+)
 
 # Regular expressions shared by the SQL (DuckDB's RE2) and Python (re): the same syntax in both.
 CURRENCY = r"(?:₹|rs\.?|inr)"
-SHORTHAND_UNITS = {"k": 10**3, "m": 10**6, "l": 10**5, "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "lacs": 10**5,
-                   "cr": 10**7, "crore": 10**7, "crores": 10**7}
+SHORTHAND_UNITS = {
+    "k": 10**3,
+    "m": 10**6,
+    "l": 10**5,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "lac": 10**5,
+    "lacs": 10**5,
+    "cr": 10**7,
+    "crore": 10**7,
+    "crores": 10**7,
+}
 _UNIT = "(" + "|".join(sorted(SHORTHAND_UNITS, key=len, reverse=True)) + ")"
 # A number written with ',' grouping and '.' decimals: Western 1,234,567.5 or Indian 12,34,567.5.
 GROUPED_DOT = r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d+)?"
@@ -39,14 +60,28 @@ GROUPED_DOT = r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d+)?"
 GROUPED_COMMA = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 # Values that can only be read with one decimal mark (`12,345` and `1.234` could be either).
 COMMA_DECIMAL_ONLY = r"\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}"
-DOT_DECIMAL_ONLY = (r"\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}"
-                    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?")
+DOT_DECIMAL_ONLY = (
+    r"\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}"
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?"
+)
 SHORTHAND_DOT = r"(\d+(?:\.\d+)?)" + _UNIT
 SHORTHAND_COMMA = r"(\d+(?:,\d+)?)" + _UNIT
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-MONTH_NAMES = MONTHS + ("january", "february", "march", "april", "june", "july", "august", "september", "sept",
-                        "october", "november", "december")
+MONTH_NAMES = MONTHS + (
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "sept",
+    "october",
+    "november",
+    "december",
+)
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
 # Day and month as numbers, year last: 16-01-25, 16/01/2025, 01.16.2025 (day/month order per column).
 NUMERIC_DATE = r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME
@@ -57,6 +92,7 @@ MONTH_NAME_DAY = r"([A-Za-z]{3,9})\.?[-/ ](\d{1,2}),?[-/ ]+(\d{2}|\d{4})" + _TIM
 @dataclasses.dataclass(frozen=True)
 class ValueRules:
     """Settings of the value rule. first_year, last_year: the plausible years of a date (inclusive)."""
+
     first_year: int = 2000
     last_year: int = 2100
 
@@ -128,10 +164,14 @@ def decimal_evidence_sql(col: str) -> tuple[str, str]:
     """Conditions: the value can only be read with ',' as decimal mark; only with '.'.
     (A cheap test rules out most cells before the regular expression: CASE evaluates it lazily.)"""
     body = _number_body_sql(col)
-    comma_only = (f"CASE WHEN contains({col}, ',') OR {col} LIKE '%.%.%' "
-                  f"THEN regexp_full_match({body}, '[+-]?(?:{COMMA_DECIMAL_ONLY})') ELSE false END")
-    dot_only = (f"CASE WHEN contains({col}, '.') OR contains({col}, ',') "
-                f"THEN regexp_full_match({body}, '[+-]?(?:{DOT_DECIMAL_ONLY})') ELSE false END")
+    comma_only = (
+        f"CASE WHEN contains({col}, ',') OR {col} LIKE '%.%.%' "
+        f"THEN regexp_full_match({body}, '[+-]?(?:{COMMA_DECIMAL_ONLY})') ELSE false END"
+    )
+    dot_only = (
+        f"CASE WHEN contains({col}, '.') OR contains({col}, ',') "
+        f"THEN regexp_full_match({body}, '[+-]?(?:{DOT_DECIMAL_ONLY})') ELSE false END"
+    )
     return comma_only, dot_only
 
 
@@ -145,16 +185,20 @@ def _make_date_sql(year: str, month: str, day: str) -> str:
 
 def _month_number_sql(name: str) -> str:
     months = "[" + ", ".join(_quote(m) for m in MONTHS) + "]"
-    return (f"CASE WHEN {_in_list(f'lower({name})', MONTH_NAMES)} "
-            f"THEN list_position({months}, left(lower({name}), 3)) END")
+    return (
+        f"CASE WHEN {_in_list(f'lower({name})', MONTH_NAMES)} THEN list_position({months}, left(lower({name}), 3)) END"
+    )
 
 
 def numeric_date_parts_sql(col: str) -> tuple[str, str]:
     """The first and second numbers of a day-month date (NULL for other values)."""
     text = f"trim({col})"
     # Year-first dates (DuckDB reads them with a year of 100 or more) are ruled out before the regular expression.
-    first, second = (f"CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN NULL "
-                     f"ELSE TRY_CAST(regexp_extract({text}, '^{NUMERIC_DATE}$', {i}) AS INTEGER) END" for i in (1, 2))
+    first, second = (
+        f"CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN NULL "
+        f"ELSE TRY_CAST(regexp_extract({text}, '^{NUMERIC_DATE}$', {i}) AS INTEGER) END"
+        for i in (1, 2)
+    )
     return first, second
 
 
@@ -166,12 +210,21 @@ def date_sql(col: str, day_first: bool = True) -> str:
         return f"regexp_extract({text}, '^{pattern}$', {group})"
 
     day, month = (1, 2) if day_first else (2, 1)
-    numeric = _make_date_sql(_year_sql(part(NUMERIC_DATE, 3)), f"CAST({part(NUMERIC_DATE, month)} AS INTEGER)",
-                             f"CAST({part(NUMERIC_DATE, day)} AS INTEGER)")
-    day_name = _make_date_sql(_year_sql(part(DAY_MONTH_NAME, 3)), _month_number_sql(part(DAY_MONTH_NAME, 2)),
-                              f"CAST({part(DAY_MONTH_NAME, 1)} AS INTEGER)")
-    name_day = _make_date_sql(_year_sql(part(MONTH_NAME_DAY, 3)), _month_number_sql(part(MONTH_NAME_DAY, 1)),
-                              f"CAST({part(MONTH_NAME_DAY, 2)} AS INTEGER)")
+    numeric = _make_date_sql(
+        _year_sql(part(NUMERIC_DATE, 3)),
+        f"CAST({part(NUMERIC_DATE, month)} AS INTEGER)",
+        f"CAST({part(NUMERIC_DATE, day)} AS INTEGER)",
+    )
+    day_name = _make_date_sql(
+        _year_sql(part(DAY_MONTH_NAME, 3)),
+        _month_number_sql(part(DAY_MONTH_NAME, 2)),
+        f"CAST({part(DAY_MONTH_NAME, 1)} AS INTEGER)",
+    )
+    name_day = _make_date_sql(
+        _year_sql(part(MONTH_NAME_DAY, 3)),
+        _month_number_sql(part(MONTH_NAME_DAY, 1)),
+        f"CAST({part(MONTH_NAME_DAY, 2)} AS INTEGER)",
+    )
     # Year-first dates, most cells of most files, take DuckDB's own cast first; day-month dates
     # (16-01-25) never pass it: it reads them with a year below 100.
     return f"""CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN TRY_CAST({text} AS DATE)
@@ -184,8 +237,7 @@ def date_sql(col: str, day_first: bool = True) -> str:
 
 def implausible_year_sql(date: str, rules: ValueRules) -> str:
     """True for a date outside the plausible years (also DuckDB's `infinity` dates, which have no year)."""
-    return (f"({date} < DATE '{int(rules.first_year):04d}-01-01' "
-            f"OR {date} > DATE '{int(rules.last_year):04d}-12-31')")
+    return f"({date} < DATE '{int(rules.first_year):04d}-01-01' OR {date} > DATE '{int(rules.last_year):04d}-12-31')"
 
 
 def refund_columns(role: str) -> tuple[str, ...]:
@@ -193,8 +245,9 @@ def refund_columns(role: str) -> tuple[str, ...]:
     return ("orders", "revenue") if role == "tracking" else ()
 
 
-def value_checks(role: str, kinds: dict[str, str], parsed: dict[str, str],
-                 rules: ValueRules) -> list[tuple[str, str, str]]:
+def value_checks(
+    role: str, kinds: dict[str, str], parsed: dict[str, str], rules: ValueRules
+) -> list[tuple[str, str, str]]:
     """(column, condition, reason) of every rule a parsed value must meet, on either path.
 
     kinds: column -> kind (count, money, date) of the columns to check; parsed: column -> SQL of its
@@ -210,19 +263,35 @@ def value_checks(role: str, kinds: dict[str, str], parsed: dict[str, str],
             if column not in refund_columns(role):
                 checks.append((column, f"{value} < 0", "negative value"))
         elif kind == "date":
-            checks.append((column, implausible_year_sql(value, rules),
-                           f"year outside the plausible range {rules.first_year}–{rules.last_year}"))
+            checks.append(
+                (
+                    column,
+                    implausible_year_sql(value, rules),
+                    f"year outside the plausible range {rules.first_year}–{rules.last_year}",
+                )
+            )
     if role == "tracking" and {"orders", "revenue"} <= set(kinds):
         orders, revenue = parsed["orders"], parsed["revenue"]
-        checks.append(("revenue", f"isfinite({revenue}) AND {revenue} < 0 AND {orders} > 0",
-                       "negative revenue on a row with orders (a refund row has 0 or negative orders)"))
-        checks.append(("orders", f"isfinite({orders}) AND {orders} < 0 AND {revenue} > 0",
-                       "negative orders on a row with positive revenue (a refund row has negative revenue)"))
+        checks.append(
+            (
+                "revenue",
+                f"isfinite({revenue}) AND {revenue} < 0 AND {orders} > 0",
+                "negative revenue on a row with orders (a refund row has 0 or negative orders)",
+            )
+        )
+        checks.append(
+            (
+                "orders",
+                f"isfinite({orders}) AND {orders} < 0 AND {revenue} > 0",
+                "negative orders on a row with positive revenue (a refund row has negative revenue)",
+            )
+        )
     return checks
 
 
-def typed_read_is_exact(connection, table: str, role: str, kinds: dict[str, str],
-                        rules: ValueRules = DEFAULT_RULES) -> bool:
+def typed_read_is_exact(
+    connection, table: str, role: str, kinds: dict[str, str], rules: ValueRules = DEFAULT_RULES
+) -> bool:
     """Whether a file read with typed columns holds only values the rule accepts as they are.
 
     DuckDB's typed read takes `nan`, `inf`, `2.5` orders and `16-01-25` (the year 16) without a
@@ -237,8 +306,10 @@ def typed_read_is_exact(connection, table: str, role: str, kinds: dict[str, str]
     verdicts = []
     for column, kind in checked.items():
         if kind == "date":
-            verdicts.append(f"COALESCE(NOT {implausible_year_sql(f'min({column})', rules)} "
-                            f"AND NOT {implausible_year_sql(f'max({column})', rules)}, true)")
+            verdicts.append(
+                f"COALESCE(NOT {implausible_year_sql(f'min({column})', rules)} "
+                f"AND NOT {implausible_year_sql(f'max({column})', rules)}, true)"
+            )
             continue
         rule = f"isfinite(min({column})) AND isfinite(max({column}))"
         if kind == "count":
@@ -247,18 +318,20 @@ def typed_read_is_exact(connection, table: str, role: str, kinds: dict[str, str]
             rule += f" AND min({column}) >= 0"
         verdicts.append(f"COALESCE({rule}, true)")
     refunds = [f"min({column}) < 0" for column in refund_columns(role) if column in checked]
-    row = connection.execute(f"SELECT {' AND '.join(verdicts)}, {' OR '.join(refunds) or 'false'} "
-                             f"FROM {table}").fetchone()
+    row = connection.execute(
+        f"SELECT {' AND '.join(verdicts)}, {' OR '.join(refunds) or 'false'} FROM {table}"
+    ).fetchone()
     if not row[0] or not row[1]:
         return bool(row[0])
-    conditions = " OR ".join(f"({condition})" for _, condition, _ in value_checks(
-        role, checked, {column: column for column in checked}, rules))
+    conditions = " OR ".join(
+        f"({condition})"
+        for _, condition, _ in value_checks(role, checked, {column: column for column in checked}, rules)
+    )
     return not connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {conditions})").fetchone()[0]
 
 
 # The same rule in Python, for amounts inside rate texts (`₹2,500 per post`, `Rs 6k/reel`).
-AMOUNT = (CURRENCY + r"?\s*(" + r"\d+(?:\.\d+)?\s*" + _UNIT + r"\b|" + GROUPED_DOT + r"|\d+(?:\.\d+)?)"
-          + r"(?:\s*/-)?")
+AMOUNT = CURRENCY + r"?\s*(" + r"\d+(?:\.\d+)?\s*" + _UNIT + r"\b|" + GROUPED_DOT + r"|\d+(?:\.\d+)?)" + r"(?:\s*/-)?"
 _SHORTHAND_RE = re.compile(r"^" + r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"$", re.IGNORECASE)
 
 

@@ -11,6 +11,9 @@ TREND_GRAIN = "camp-trend-grain"
 
 CAMPAIGN_TABLE = "campaigns"
 
-METRIC_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "Spend", "value": "spend"},
-                  {"label": "ROAS", "value": "roas"}]
+METRIC_OPTIONS = [
+    {"label": "Revenue", "value": "revenue"},
+    {"label": "Spend", "value": "spend"},
+    {"label": "ROAS", "value": "roas"},
+]
 GRAIN_OPTIONS = [{"label": "Week", "value": "week"}, {"label": "Month", "value": "month"}]

@@ -14,8 +14,13 @@ DIMENSION_METRIC = "cat-dimension-metric"
 COMBINATION_TABLE = "combinations"
 
 HEATMAP_OPTIONS = [{"label": "× Platform", "value": "platform"}, {"label": "× Tier", "value": "tier"}]
-DIMENSION_OPTIONS = [{"label": "Category", "value": "category"}, {"label": "Tier", "value": "tier"},
-                     {"label": "Persona", "value": "persona"}, {"label": "Gender", "value": "gender"}]
+DIMENSION_OPTIONS = [
+    {"label": "Category", "value": "category"},
+    {"label": "Tier", "value": "tier"},
+    {"label": "Persona", "value": "persona"},
+    {"label": "Gender", "value": "gender"},
+]
 # Labels from the metric catalogue; any catalogue metric a breakdown has can be offered here.
-METRIC_OPTIONS = [{"label": catalogue.get(key).label, "value": key}
-                  for key in ("roas", "revenue", "cac", "revenue_per_follower")]
+METRIC_OPTIONS = [
+    {"label": catalogue.get(key).label, "value": key} for key in ("roas", "revenue", "cac", "revenue_per_follower")
+]

@@ -10,9 +10,15 @@ PLATFORM_SHARE = "ov-platform-share"
 TOP = "ov-top"
 TOP_METRIC = "ov-top-metric"
 
-GRAIN_OPTIONS = [{"label": "Day", "value": "day"}, {"label": "Week", "value": "week"},
-                 {"label": "Month", "value": "month"}]
+GRAIN_OPTIONS = [
+    {"label": "Day", "value": "day"},
+    {"label": "Week", "value": "week"},
+    {"label": "Month", "value": "month"},
+]
 DEFAULT_GRAIN = "week"
-TOP_OPTIONS = [{"label": "Revenue", "value": "revenue"}, {"label": "ROAS", "value": "roas"},
-               {"label": "Efficiency", "value": "efficiency_score"}]
+TOP_OPTIONS = [
+    {"label": "Revenue", "value": "revenue"},
+    {"label": "ROAS", "value": "roas"},
+    {"label": "Efficiency", "value": "efficiency_score"},
+]
 TOP_N = 10

@@ -1,4 +1,5 @@
 """Measured incrementality: the estimator (method) and the selection's figures (view)."""
+
 from metrics.lift.view import (
     LEVELS,
     METHOD_ASSUMED,
@@ -10,5 +11,13 @@ from metrics.lift.view import (
     lift_totals,
 )
 
-__all__ = ["LEVELS", "METHOD_ASSUMED", "METHOD_MEASURED", "NOT_DISTINGUISHABLE", "lift_event", "lift_status",
-           "lift_table", "lift_totals"]
+__all__ = [
+    "LEVELS",
+    "METHOD_ASSUMED",
+    "METHOD_MEASURED",
+    "NOT_DISTINGUISHABLE",
+    "lift_event",
+    "lift_status",
+    "lift_table",
+    "lift_totals",
+]

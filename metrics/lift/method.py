@@ -24,6 +24,7 @@ Rules (each one named by a constant below):
   of a creator's incremental revenue is
   window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -49,6 +50,7 @@ class Panel:
     (a day index may lie outside [0, D): only its window days inside the panel count);
     group: (C,) the pooling group (tier) of each creator, 0 … G − 1.
     """
+
     revenue: np.ndarray
     orders: np.ndarray
     active: np.ndarray
@@ -68,6 +70,7 @@ class Estimate:
     baseline_revenue, baseline_orders, incremental_revenue, incremental_orders.
     `post_*` arrays: the same window figures per post (posts share out their creator's merged window).
     """
+
     window_days: int
     weekday_index: np.ndarray  # (7,) mean 1
     block_length: float
@@ -121,8 +124,7 @@ def weekday_index(revenue: np.ndarray, quiet: np.ndarray, weekday: np.ndarray) -
     return ratio / ratio.mean()
 
 
-def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = DRAWS,
-             seed: int = SEED) -> Estimate:
+def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = DRAWS, seed: int = SEED) -> Estimate:
     """The event-window estimate of every creator and post, with `draws` bootstrap draws.
 
     Deterministic for the same panel, window and seed. Raises ValueError for a window below 1 day.
@@ -145,11 +147,17 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     baseline_revenue = levels["level"] * window_weight
     baseline_orders = levels["level_orders"] * window_weight
     creator = {
-        "quiet_days": levels["quiet_days"], "credibility": levels["credibility"],
-        "level": levels["level"], "level_orders": levels["level_orders"],
-        "daily_low": _quiet_quantile(adjusted, quiet, 0.05), "daily_high": _quiet_quantile(adjusted, quiet, 0.95),
-        "days_in_window": in_window.sum(axis=0), "window_revenue": window_revenue, "window_orders": window_orders,
-        "baseline_revenue": baseline_revenue, "baseline_orders": baseline_orders,
+        "quiet_days": levels["quiet_days"],
+        "credibility": levels["credibility"],
+        "level": levels["level"],
+        "level_orders": levels["level_orders"],
+        "daily_low": _quiet_quantile(adjusted, quiet, 0.05),
+        "daily_high": _quiet_quantile(adjusted, quiet, 0.95),
+        "days_in_window": in_window.sum(axis=0),
+        "window_revenue": window_revenue,
+        "window_orders": window_orders,
+        "baseline_revenue": baseline_revenue,
+        "baseline_orders": baseline_orders,
         "incremental_revenue": window_revenue - baseline_revenue,
         "incremental_orders": window_orders - baseline_orders,
     }
@@ -159,8 +167,9 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     return Estimate(window_days, index, block, creator, post, draw_matrix + creator["incremental_revenue"][:, None])
 
 
-def _pooled_levels(adjusted: np.ndarray, adjusted_orders: np.ndarray, q: np.ndarray,
-                   group: np.ndarray) -> dict[str, np.ndarray]:
+def _pooled_levels(
+    adjusted: np.ndarray, adjusted_orders: np.ndarray, q: np.ndarray, group: np.ndarray
+) -> dict[str, np.ndarray]:
     quiet_count = q.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = adjusted.sum(axis=0) / quiet_count
@@ -169,8 +178,11 @@ def _pooled_levels(adjusted: np.ndarray, adjusted_orders: np.ndarray, q: np.ndar
     prior_orders = _group_level(adjusted_orders.sum(axis=0), quiet_count, group)
     credibility = np.minimum(1.0, quiet_count / FULL_CREDIBILITY_DAYS)
     return {
-        "quiet_days": quiet_count, "credibility": credibility, "own": np.nan_to_num(own),
-        "prior": prior, "spread": _group_spread(own, quiet_count, group),
+        "quiet_days": quiet_count,
+        "credibility": credibility,
+        "own": np.nan_to_num(own),
+        "prior": prior,
+        "spread": _group_spread(own, quiet_count, group),
         "level": credibility * np.nan_to_num(own) + (1 - credibility) * prior,
         "level_orders": credibility * np.nan_to_num(own_orders) + (1 - credibility) * prior_orders,
     }
@@ -212,8 +224,9 @@ def _quiet_quantile(adjusted: np.ndarray, quiet: np.ndarray, q: float) -> np.nda
     return np.where(count > 0, np.where(below == above, low, value), np.nan)
 
 
-def _per_post(panel: Panel, assigned: np.ndarray, in_window: np.ndarray, day_weight: np.ndarray,
-              levels: dict) -> dict[str, np.ndarray]:
+def _per_post(
+    panel: Panel, assigned: np.ndarray, in_window: np.ndarray, day_weight: np.ndarray, levels: dict
+) -> dict[str, np.ndarray]:
     posts = len(panel.post_day)
     rows, cols = np.nonzero(in_window)
     owner = assigned[rows, cols]
@@ -227,8 +240,11 @@ def _per_post(panel: Panel, assigned: np.ndarray, in_window: np.ndarray, day_wei
     baseline_revenue = per_post(levels["level"][cols] * weight)
     baseline_orders = per_post(levels["level_orders"][cols] * weight)
     return {
-        "days_in_window": np.bincount(owner, minlength=posts), "window_revenue": window_revenue,
-        "window_orders": window_orders, "baseline_revenue": baseline_revenue, "baseline_orders": baseline_orders,
+        "days_in_window": np.bincount(owner, minlength=posts),
+        "window_revenue": window_revenue,
+        "window_orders": window_orders,
+        "baseline_revenue": baseline_revenue,
+        "baseline_orders": baseline_orders,
         "incremental_revenue": window_revenue - baseline_revenue,
         "incremental_orders": window_orders - baseline_orders,
     }
@@ -260,8 +276,9 @@ def _multiplicities(resamples: np.ndarray, days: int) -> np.ndarray:
     return out
 
 
-def _window_noise(resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray,
-                  window_count: np.ndarray) -> np.ndarray:
+def _window_noise(
+    resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray, window_count: np.ndarray
+) -> np.ndarray:
     """(R, C): per resample, the sum of each creator's weekday-adjusted quiet-day deviations over
     its first window_count quiet days in the resampled order (scaled up where the resample holds
     fewer): what its baseline could have done over a window of that length, skew included.
@@ -303,8 +320,9 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_weight = np.where(window_count > 0, window_weight / window_count, 0.0)
     quiet = q > 0
-    own_noise = _window_noise(resamples[draws:], np.where(quiet, adjusted - levels["own"][None, :], 0.0), quiet,
-                              window_count)
+    own_noise = _window_noise(
+        resamples[draws:], np.where(quiet, adjusted - levels["own"][None, :], 0.0), quiet, window_count
+    )
     # Creators with too few quiet days to resample their own noise take their group's typical
     # day-to-day variation relative to the level (a normal draw with that spread).
     relative_sd = _group_relative_sd(adjusted, q, group, levels)
@@ -315,8 +333,7 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     return deviation.T
 
 
-def _resampled_mean(multiplicity: np.ndarray, adjusted: np.ndarray, q: np.ndarray,
-                    fallback: np.ndarray) -> np.ndarray:
+def _resampled_mean(multiplicity: np.ndarray, adjusted: np.ndarray, q: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """(R, C) mean quiet-day value of each creator in each resample (its estimate where a resample
     holds none of its quiet days)."""
     sums, counts = multiplicity @ adjusted, multiplicity @ q

@@ -1,12 +1,19 @@
 """Helpers for the Playwright tests (imported by tests/browser/conftest.py and the test modules)."""
+
 from __future__ import annotations
 
 import re
 import time
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; never download browsers
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class PageProblems(list):
@@ -42,8 +49,7 @@ def wait_for_dash(page, timeout: float = 20_000) -> None:
     """Wait until the app has rendered and no callback is in flight."""
     page.wait_for_selector("#react-entry-point ._dash-loading", state="detached", timeout=timeout)
     page.wait_for_load_state("networkidle", timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout)
 
 
 def goto(page, url: str, timeout: float = 20_000) -> None:

@@ -16,6 +16,7 @@ Reusable by every page's browser tests:
   page errors, HTTP ≥ 400 responses, external requests and dialogs land in `page_problems`.
 - `phone_page`: the same at 390×844 (touch, mobile).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,7 +32,6 @@ import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, PageProblems
 
 ROOT = Path(__file__).resolve().parents[2]
-
 
 
 def pytest_collection_modifyitems(items):
@@ -63,9 +63,24 @@ def _start(db_path: Path, log_dir: Path) -> LiveServer:
     env = {**os.environ, "HKDASH_DB": str(db_path)}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "4", "--timeout", "120"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "app:server",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     server = LiveServer(url, Path(db_path), process, log_path)
@@ -132,8 +147,7 @@ def server(live_server) -> LiveServer:
 
 
 def _page(browser, server, page_problems, **context_options):
-    context = browser.new_context(accept_downloads=True, locale="en-IN", timezone_id="Asia/Kolkata",
-                                  **context_options)
+    context = browser.new_context(accept_downloads=True, locale="en-IN", timezone_id="Asia/Kolkata", **context_options)
     context.set_default_timeout(20_000)
     page = context.new_page()
     page_problems.watch(page, server.url)
@@ -149,7 +163,14 @@ def page(browser, server, page_problems):
 
 @pytest.fixture
 def phone_page(browser, server, page_problems):
-    context, page = _page(browser, server, page_problems, viewport={"width": 390, "height": 844},
-                          is_mobile=True, has_touch=True, device_scale_factor=2)
+    context, page = _page(
+        browser,
+        server,
+        page_problems,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     yield page
     context.close()

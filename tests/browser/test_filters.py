@@ -1,4 +1,5 @@
 """Filters live in the URL: the bar writes it, links reproduce it, back/forward work, KPIs follow."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,12 @@ from metrics import format as fmt
 
 def expected_cards(wh, query: str) -> dict[str, str]:
     k = metrics.kpis(wh, metrics.Filters.from_query_string(query))
-    return {"revenue": fmt.inr_compact(k["revenue"]), "orders": fmt.count(k["orders"]),
-            "spend": fmt.inr_compact(k["spend"]), "roas": fmt.ratio(k["roas"])}
+    return {
+        "revenue": fmt.inr_compact(k["revenue"]),
+        "orders": fmt.count(k["orders"]),
+        "spend": fmt.inr_compact(k["spend"]),
+        "roas": fmt.ratio(k["roas"]),
+    }
 
 
 def assert_cards(page, expected: dict[str, str]):
@@ -77,8 +82,9 @@ def test_navigation_keeps_the_filters(page, live_server, page_problems, traps_wh
     page.wait_for_url("**/influencers?platform=Instagram")
     page.wait_for_selector(".hk-grid .ag-center-cols-container .ag-row")
     expected = metrics.ranking(traps_wh, metrics.Filters(platform=("Instagram",)))["name"].tolist()
-    page.wait_for_function("n => document.querySelectorAll('.hk-grid .ag-center-cols-container .ag-row').length === n",
-                           arg=len(expected))
+    page.wait_for_function(
+        "n => document.querySelectorAll('.hk-grid .ag-center-cols-container .ag-row').length === n", arg=len(expected)
+    )
     assert grid_rows(page) == expected
     assert "Instagram" in page.inner_text("#filter-platform")
     assert not page_problems, page_problems

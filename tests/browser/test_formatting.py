@@ -1,5 +1,6 @@
 """Formatting points of issue 13 as the browser shows them: follower counts in lakh, money axis
 ticks, dates, IST timestamps, payout rates parsed, revenue per follower by tier labelled in ₹."""
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,8 @@ def tick_labels(page, graph: str, axis: str, drawn: str = "") -> list[str]:
     before that the graph shows Dash's placeholder axes)."""
     page.wait_for_function(
         "([sel, drawn]) => [...document.querySelectorAll(sel)].some(t => t.textContent && t.textContent.includes(drawn))",
-        arg=[f"{graph} .{axis}tick text", drawn])
+        arg=[f"{graph} .{axis}tick text", drawn],
+    )
     return [normalise(t) for t in page.locator(f"{graph} .{axis}tick text").all_inner_texts()]
 
 
@@ -40,7 +42,10 @@ def test_follower_counts_are_in_lakh(page, live_server, page_problems):
     assert not page_problems, page_problems
 
 
-@pytest.mark.xfail(reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)", strict=False)
+@pytest.mark.xfail(
+    reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)",
+    strict=False,
+)
 def test_overview_axes_ticks_and_dates(page, live_server, page_problems):
     goto(page, live_server.url + "/?start=2025-01-01&end=2025-02-28", timeout=90_000)
     money = tick_labels(page, "#ov-trend", "y", "₹")
@@ -56,14 +61,18 @@ def test_overview_axes_ticks_and_dates(page, live_server, page_problems):
     assert not page_problems, page_problems
 
 
-@pytest.mark.xfail(reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)", strict=False)
+@pytest.mark.xfail(
+    reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)",
+    strict=False,
+)
 def test_revenue_per_follower_by_tier(page, live_server, page_problems):
     goto(page, live_server.url + "/categories", timeout=90_000)
     page.wait_for_selector("#cat-dimension .main-svg")
     page.locator("#cat-dimension-by label", has_text="Tier").click()
     page.locator("#cat-dimension-metric label", has_text="Revenue per follower").click()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#cat-dimension .bartext')].some(t => t.textContent.includes('₹0.38'))")
+        "() => [...document.querySelectorAll('#cat-dimension .bartext')].some(t => t.textContent.includes('₹0.38'))"
+    )
     labels = [normalise(t) for t in page.locator("#cat-dimension .bartext").all_inner_texts()]
     assert "₹0.38" in labels and "₹0.0035" in labels  # Nano 3,000 / 8,000; Mega 7,000 / 20,00,000
     ticks = tick_labels(page, "#cat-dimension", "x", "₹")
@@ -90,7 +99,10 @@ def test_payout_rates_and_post_dates_in_the_detail_panel(page, live_server, page
     assert not page_problems, page_problems
 
 
-@pytest.mark.xfail(reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)", strict=False)
+@pytest.mark.xfail(
+    reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)",
+    strict=False,
+)
 def test_reconciliation_rates_are_parsed(page, live_server, page_problems):
     goto(page, live_server.url + "/payouts", timeout=90_000)
     grid = '.hk-grid:has(.ag-header-cell[col-id="status"])'

@@ -1,4 +1,5 @@
 """Influencer ranking in the browser: sort, filter, quick search, detail panel, CSV, hostile names."""
+
 from __future__ import annotations
 
 import csv
@@ -76,8 +77,9 @@ def test_detail_panel(page, live_server, page_problems):
     body = normalise(panel.inner_text())
     assert "Instagram · Fitness" in body and "ROAS" in body and "Payout terms" in body
     posts_grid = '#inf-detail .hk-grid:has(.ag-header-cell[col-id="caption"])'
-    page.wait_for_function("sel => document.querySelectorAll(sel + ' .ag-center-cols-container .ag-row').length === 2",
-                           arg=posts_grid)
+    page.wait_for_function(
+        "sel => document.querySelectorAll(sel + ' .ag-center-cols-container .ag-row').length === 2", arg=posts_grid
+    )
     assert not page_problems, page_problems
 
 
@@ -106,5 +108,5 @@ def test_csv_download_is_what_is_shown(page, live_server, page_problems, traps_w
     with page.expect_download() as download_info:
         page.click('.hk-page-influencers button:has-text("CSV")')
     table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
-    assert len(table) == 2 and table[1][1] == "'=HYPERLINK(\"http://evil.example\")"
+    assert len(table) == 2 and table[1][1] == '\'=HYPERLINK("http://evil.example")'
     assert not page_problems, page_problems

@@ -1,4 +1,5 @@
 """/content in Chromium: renders cleanly, CPM labelled when it uses reach, captions shown as text."""
+
 from __future__ import annotations
 
 import csv

@@ -1,5 +1,6 @@
 """/data in a real browser: a bad upload shows its row-level errors and changes nothing; a good
 upload, once imported, changes every number; the sample data set downloads as a .zip."""
+
 from __future__ import annotations
 
 import hashlib
@@ -70,8 +71,12 @@ def overview_numbers(page, server) -> dict:
 
 def expected_numbers(db: Path) -> dict:
     k = metrics.kpis(Warehouse(db))
-    expected = {"kpi-revenue-value": fmt.inr_compact(k["revenue"]), "kpi-orders-value": fmt.count(k["orders"]),
-                "kpi-spend-value": fmt.inr_compact(k["spend"]), "kpi-roas-value": fmt.ratio(k["roas"])}
+    expected = {
+        "kpi-revenue-value": fmt.inr_compact(k["revenue"]),
+        "kpi-orders-value": fmt.count(k["orders"]),
+        "kpi-spend-value": fmt.inr_compact(k["spend"]),
+        "kpi-roas-value": fmt.ratio(k["roas"]),
+    }
     return {key: normalise(value) for key, value in expected.items()}
 
 
@@ -148,8 +153,13 @@ def test_sample_download(page, server, page_problems):
     assert download.suggested_filename.endswith(".zip")
     payload = Path(download.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-        assert sorted(archive.namelist()) == ["campaigns.csv", "influencers.csv", "payouts.csv", "posts.csv",
-                                              "tracking_data.csv"]
+        assert sorted(archive.namelist()) == [
+            "campaigns.csv",
+            "influencers.csv",
+            "payouts.csv",
+            "posts.csv",
+            "tracking_data.csv",
+        ]
         with archive.open("tracking_data.csv") as handle:
             assert sum(1 for _ in handle) == 20_001
     assert not page_problems, page_problems

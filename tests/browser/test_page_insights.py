@@ -1,4 +1,5 @@
 """/insights in Chromium: findings and recommendations with their numbers, following the filters."""
+
 from __future__ import annotations
 
 import csv
@@ -47,8 +48,8 @@ def test_follows_the_filters(page, live_server, page_problems, traps_wh):
     open_insights(page, live_server.url + "/insights?platform=Instagram")
     expected = insights.key_findings(traps_wh, metrics.Filters(platform=("Instagram",)))
     page.wait_for_function(
-        "(text) => document.querySelector('#ins-findings li')?.innerText.trim() === text",
-        arg=expected[0]["text"])
+        "(text) => document.querySelector('#ins-findings li')?.innerText.trim() === text", arg=expected[0]["text"]
+    )
     assert "move budget" not in page.inner_text("#ins-counts")
     assert not page_problems, page_problems
 

@@ -1,5 +1,6 @@
 """/lift in Chromium on a sample with a planted lift: KPI cards, method note, event chart, creator
 table with greyed rows, the window selector; and the assumed state on a data set too small to measure."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,12 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
     table = lift_table(sample_wh, "influencer")
     shown = grid_rows(page, grid("lift-creators"), "influencer_id")
     assert shown[:5] == list(table["influencer_id"][:5])
-    flat = page.locator(grid("lift-creators") + " .ag-center-cols-container .ag-row.hk-lift-flat [col-id=influencer_id]")
-    expected = table.loc[table["influencer_id"].isin(shown) & (table["verdict"] == NOT_DISTINGUISHABLE), "influencer_id"]
+    flat = page.locator(
+        grid("lift-creators") + " .ag-center-cols-container .ag-row.hk-lift-flat [col-id=influencer_id]"
+    )
+    expected = table.loc[
+        table["influencer_id"].isin(shown) & (table["verdict"] == NOT_DISTINGUISHABLE), "influencer_id"
+    ]
     assert sorted(flat.all_inner_texts()) == sorted(expected) and len(expected) > 0
     assert page.locator(grid("lift-creators") + " .ag-center-cols-container .ag-row:not(.hk-lift-flat)").count() > 0
     # The event chart draws the window and the baseline; the window selector changes the figures.

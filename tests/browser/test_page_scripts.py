@@ -1,5 +1,6 @@
 """In a real browser: names in Devanagari and with emoji (case 15) are drawn with the vendored
 fonts, and a data set with tracked sales shows no sales notice."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Each dashboard page renders in Chromium with no console error, failed callback or external request."""
+
 from __future__ import annotations
 
 import pytest

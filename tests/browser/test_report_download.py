@@ -4,6 +4,7 @@ of the URL's filters; a clear error when the report can't be made.
 Uses the shared fixtures of tests/browser/conftest.py (live gunicorn on the traps data set, which
 has hostile influencer names). Needs poppler-utils for pdftotext.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,7 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-u
 def pdf_text(path: Path) -> str:
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def squash(text: str) -> str:

@@ -1,6 +1,7 @@
 """In a real browser: every page carries the sales notice of a data set whose sales follow posts
 (seed1), a date filter shows the posts' revenue instead of ₹0, a filter the data cannot split says
 so. Names in Indian scripts: test_page_scripts.py."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,11 +21,14 @@ def server(seed1_wh, start_server):
     return start_server(seed1_wh.path)
 
 
-
 def notice_text(page, expected: str) -> str:
     # Polled on a timer: animation-frame polling (the default) stalled in background tabs here.
-    page.wait_for_function("t => (document.querySelector('#sales-notice') || {}).innerText?.includes(t)",
-                           arg=expected, timeout=60_000, polling=200)
+    page.wait_for_function(
+        "t => (document.querySelector('#sales-notice') || {}).innerText?.includes(t)",
+        arg=expected,
+        timeout=60_000,
+        polling=200,
+    )
     return normalise(page.inner_text("#sales-notice"))
 
 
@@ -40,7 +44,10 @@ def test_date_filter_shows_the_posts_revenue(page, server, page_problems, seed1_
     expected = metrics.kpis(seed1_wh, metrics.Filters(start="2024-12-01", end="2024-12-31"))
     page.wait_for_function(
         "t => document.querySelector('#kpi-revenue-value')?.innerText.replace(/\\s+/g, ' ').trim() === t",
-        arg=normalise(fmt.inr_compact(expected["revenue"])), timeout=60_000, polling=200)
+        arg=normalise(fmt.inr_compact(expected["revenue"])),
+        timeout=60_000,
+        polling=200,
+    )
     assert expected["revenue"] > 0 and normalise(page.inner_text("#kpi-roas-value")) != "0.00x"
     goto(page, server.url + "/?product=Whey")
     assert "no sale carries a product" in notice_text(page, "cannot be split by product")
