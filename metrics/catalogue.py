@@ -658,23 +658,35 @@ class PoorPerformer:
         return (spend > 0) & ((pd.to_numeric(frame["revenue"], errors="coerce").fillna(0) == 0) | below_bar)
 
     @staticmethod
-    def reasons(row: dict, settings: Settings) -> str:
+    def bars(settings: Settings) -> dict[str, str]:
+        """The two thresholds as the rule's prose writes them: {"roi": "50%", "roas": "2x"}."""
+        return {"roi": f"{settings.poor_roi_pct:g}%", "roas": f"{settings.poor_roas:g}x"}
+
+    @classmethod
+    def misses(cls, row: dict, settings: Settings) -> list[str]:
+        """The thresholds a row (roi_pct %, roas ×) falls below, in words: ['ROI 12.0% < 50%',
+        'ROAS 1.12x < 2x']; [] when it clears both (or they are undefined)."""
+        roi, roas, bar = fmt.clean(row.get("roi_pct")), fmt.clean(row.get("roas")), cls.bars(settings)
+        misses = []
+        if roi is not None and roi < settings.poor_roi_pct:
+            misses.append(f"ROI {fmt.pct(roi)} < {bar['roi']}")
+        if roas is not None and roas < settings.poor_roas:
+            misses.append(f"ROAS {fmt.ratio(roas)} < {bar['roas']}")
+        return misses
+
+    @classmethod
+    def reasons(cls, row: dict, settings: Settings) -> str:
         """Why one row is poor, in words ('ROI 12.0% < 50%; ROAS 1.12x < 2x'); '' when it is not."""
         spend, revenue = fmt.clean(row.get("spend")) or 0, fmt.clean(row.get("revenue")) or 0
         if spend > 0 and revenue == 0:
             return "spend with no revenue"
-        roi, roas = fmt.clean(row.get("roi_pct")), fmt.clean(row.get("roas"))
-        reasons = []
-        if roi is not None and roi < settings.poor_roi_pct:
-            reasons.append(f"ROI {fmt.pct(roi)} < {settings.poor_roi_pct:g}%")
-        if roas is not None and roas < settings.poor_roas:
-            reasons.append(f"ROAS {fmt.ratio(roas)} < {settings.poor_roas:g}x")
-        return "; ".join(reasons)
+        return "; ".join(cls.misses(row, settings))
 
-    @staticmethod
-    def text(settings: Settings) -> str:
+    @classmethod
+    def text(cls, settings: Settings) -> str:
         """The poor-performer rule in words, with these settings' thresholds."""
-        return f"ROI < {settings.poor_roi_pct:g}% or ROAS < {settings.poor_roas:g}x, or spend with no revenue"
+        bar = cls.bars(settings)
+        return f"ROI < {bar['roi']} or ROAS < {bar['roas']}, or spend with no revenue"
 
 
 POOR_PERFORMER = PoorPerformer()

@@ -38,6 +38,7 @@ import pandas as pd
 from metrics import format as fmt
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown
+from metrics.catalogue import POOR_PERFORMER
 from metrics.filters import Filters
 from metrics.kpis import kpis
 from metrics.ranking import ranking
@@ -227,10 +228,11 @@ def renew_items(creators: Creators, settings: Settings, scaled: set[str], measur
     ]
     chosen.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
     items = []
+    bar = POOR_PERFORMER.bars(settings)
     for c in chosen[:MAX_PER_ACTION]:
         reason = (
-            f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
-            f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
+            f"Clears the bar (ROI {fmt.pct(c['roi_pct'])} ≥ {bar['roi']}, ROAS {fmt.ratio(c['roas'])} ≥ {bar['roas']}) "
+            "with "
             f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
             f"{_measured_lift(c) if measured else ''}; keep the current terms."
         )
@@ -244,16 +246,6 @@ def _measured_lift(c: dict) -> str:
         f"; measured lift {fmt.inr_compact(c['incremental_revenue'])} "
         f"({fmt.inr_compact(c['incremental_revenue_low'])} to {fmt.inr_compact(c['incremental_revenue_high'])})"
     )
-
-
-def _misses(c: dict, settings: Settings) -> list[str]:
-    """The poor-performer thresholds a creator misses, as text."""
-    misses = []
-    if c["roas"] is not None and c["roas"] < settings.poor_roas:
-        misses.append(f"ROAS {fmt.ratio(c['roas'])} < {fmt.ratio(settings.poor_roas)}")
-    if c["roi_pct"] is not None and c["roi_pct"] < settings.poor_roi_pct:
-        misses.append(f"ROI {fmt.pct(c['roi_pct'])} < {fmt.pct(settings.poor_roi_pct)}")
-    return misses
 
 
 def review_items(creators: Creators, settings: Settings) -> list[dict]:
@@ -270,7 +262,7 @@ def review_items(creators: Creators, settings: Settings) -> list[dict]:
     for c in chosen[:MAX_REVIEW]:
         spend_share = ratio(c["spend"], creators.spend)
         reason = (
-            f"Below the bar ({'; '.join(_misses(c, settings))}) on {fmt.inr_compact(c['spend'])} spend "
+            f"Below the bar ({'; '.join(POOR_PERFORMER.misses(c, settings))}) on {fmt.inr_compact(c['spend'])} spend "
             f"({fmt.share(spend_share)} of the selection's): renegotiate terms or the brief."
         )
         numbers = _creator_numbers(c, pooled) | {
@@ -507,7 +499,7 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
         return None
     poor = [c for c in creators.rows if c["poor_performer"]]
     poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
-    rule = f"ROI < {fmt.pct(settings.poor_roi_pct, 0)} or ROAS < {fmt.ratio(settings.poor_roas)}"
+    rule = POOR_PERFORMER.text(settings)
     if poor:
         text = (
             f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "

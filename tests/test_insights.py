@@ -58,7 +58,7 @@ def test_traps_recommendations(traps_wh):
     review = by_action(items, "review")
     assert [i["numbers"]["influencer_id"] for i in review] == ["C3"]
     assert review[0]["numbers"]["roas"] == pytest.approx(7000 / 5350)
-    assert "ROAS 1.31x < 2.00x" in review[0]["reason"] and "ROI 30.8% < 50.0%" in review[0]["reason"]
+    assert "ROAS 1.31x < 2x" in review[0]["reason"] and "ROI 30.8% < 50%" in review[0]["reason"]
     drop = by_action(items, "drop")
     assert [i["numbers"]["influencer_id"] for i in drop] == ["E5"]
     assert drop[0]["numbers"]["revenue"] == 0 and drop[0]["numbers"]["spend"] == pytest.approx(3000)

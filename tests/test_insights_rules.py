@@ -88,7 +88,7 @@ def test_renew_takes_the_rest_that_clear_the_bar():
     # C: ROAS 2.5 ≥ 2, ROI 150 ≥ 50: clears; D: 1.5x is a poor performer; E: no spend.
     items = insights.renew_items(group, SETTINGS, scaled={"A"}, measured=False)
     assert ids(items) == ["B", "C"]
-    assert "Clears the bar (ROAS 3.00x ≥ 2.00x, ROI 200.0% ≥ 50.0%)" in items[0]["reason"]
+    assert "Clears the bar (ROI 200.0% ≥ 50%, ROAS 3.00x ≥ 2x)" in items[0]["reason"]
 
 
 def test_renew_with_measured_lift_needs_an_interval_above_zero():
@@ -108,8 +108,23 @@ def test_review_is_flagged_but_returns_its_cost():
     assert ids(items) == ["A"]  # B and D return less than their cost; C is not flagged
     numbers = items[0]["numbers"]
     assert numbers["spend_share"] == pytest.approx(1000 / 5000)
-    assert "ROAS 1.50x < 2.00x; ROI 50.0% < 50.0%" not in items[0]["reason"]
-    assert "ROAS 1.50x < 2.00x" in items[0]["reason"]  # ROI 50 % is not below 50 %
+    assert "ROI 50.0% < 50%" not in items[0]["reason"]
+    assert "(ROAS 1.50x < 2x)" in items[0]["reason"]  # ROI 50 % is not below 50 %
+
+
+def test_poor_performer_prose_follows_the_one_rule():
+    """Other thresholds change every sentence that states the rule (catalogue.POOR_PERFORMER)."""
+    strict = Settings(poor_roas=3, poor_roi_pct=150)
+    group = creators(creator("A", 2500, 1000, poor=True), creator("B", 4000, 1000, poor=False))
+    review = insights.review_items(group, strict)
+    assert "(ROI 150.0% < 150%; ROAS 2.50x < 3x)" not in review[0]["reason"]  # 150 % is not below 150 %
+    assert "(ROAS 2.50x < 3x)" in review[0]["reason"]
+    assert (
+        "Clears the bar (ROI 300.0% ≥ 150%, ROAS 4.00x ≥ 3x)"
+        in insights.renew_items(group, strict, set(), False)[0]["reason"]
+    )
+    finding = insights.poor_performers_finding(group, strict)
+    assert "(ROI < 150% or ROAS < 3x, or spend with no revenue)" in finding["text"]
 
 
 def test_drop_is_revenue_below_cost_or_none_largest_spend_first():
