@@ -334,8 +334,8 @@ def run_summary(args) -> int:
     from warehouse.db import WarehouseMissing
 
     try:
-        filters = filters_from(args)
-        document = metrics.summary(Warehouse(), filters, settings_from(args))
+        filters, settings = filters_from(args), settings_from(args)
+        document = metrics.summary(Warehouse(), filters, settings)
     except metrics.FilterError as error:
         return fail(str(error))
     except WarehouseMissing as error:
@@ -343,76 +343,83 @@ def run_summary(args) -> int:
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        print(format_summary(document))
+        print(format_summary(document, settings))
     return 0
 
 
-def format_summary(document: dict) -> str:
-    from metrics.format import count, inr, pct, ratio, score
+def format_summary(document: dict, settings=None) -> str:
+    """The summary as text: every label, formatter and formula from metrics/catalogue.py."""
+    from metrics import catalogue
+
+    estimated = " (estimated)" if document["new_customers_estimated"] else ""
+    measured = " (measured)" if document["incrementality_method"] == "event-window" else " (assumed)"
+
+    def headline_row(key: str, label_note: str = "", interval: tuple[str, str] | None = None) -> tuple[str, str]:
+        metric = catalogue.get(key)
+        value = metric.text(document[key])
+        if interval:
+            value += interval_text(document[interval[0]], document[interval[1]], metric.text)
+        return metric.label + label_note, value
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     lines += [f"Note: {notice}" for notice in document.get("notices") or []]
     lines += [""] if document.get("notices") else []
     headline = [
-        ("Revenue (net of refunds)" if document["refunds"] else "Revenue", inr(document["revenue"])),
-        *([("Refunds", inr(document["refunds"]))] if document["refunds"] else []),
-        ("Orders", count(document["orders"])),
-        ("Spend", inr(document["spend"])),
-        ("ROAS", ratio(document["roas"])),
-        ("ROI", pct(document["roi_pct"])),
-        ("AOV", inr(document["aov"], 2)),
-        ("Cost per order", inr(document["cost_per_order"], 2)),
-        (
-            "New customers" + (" (estimated)" if document["new_customers_estimated"] else ""),
-            count(document["new_customers"]),
-        ),
-        ("CAC" + (" (estimated)" if document["new_customers_estimated"] else ""), inr(document["cac"], 2)),
-        (
-            f"Incremental revenue ({incrementality_label(document)})",
-            inr(document["incremental_revenue"])
-            + interval_text(document["incremental_revenue_low"], document["incremental_revenue_high"], inr),
-        ),
-        (
-            "Incremental ROAS",
-            ratio(document["incremental_roas"])
-            + interval_text(document["incremental_roas_low"], document["incremental_roas_high"], ratio),
-        ),
-        ("Engagement rate", pct(document["engagement_rate_pct"], 2)),
-        ("Influencers", count(document["influencers"])),
-        ("Poor performers", count(document["poor_performers"])),
+        headline_row("revenue", " (net of refunds)" if document["refunds"] else ""),
+        *([headline_row("refunds")] if document["refunds"] else []),
+        headline_row("orders"),
+        headline_row("spend"),
+        headline_row("roas"),
+        headline_row("roi_pct"),
+        headline_row("aov"),
+        headline_row("cost_per_order"),
+        headline_row("new_customers", estimated),
+        headline_row("cac", estimated),
+        headline_row("incremental_revenue", measured, ("incremental_revenue_low", "incremental_revenue_high")),
+        headline_row("incremental_roas", "", ("incremental_roas_low", "incremental_roas_high")),
+        headline_row("engagement_rate_pct"),
+        headline_row("influencers"),
+        headline_row("poor_performers"),
     ]
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
-    lines += [
-        "",
-        table(
-            document["by_platform"],
-            [
-                ("platform", "Platform", str),
-                ("influencers", "Infl.", count),
-                ("revenue", "Revenue", inr),
-                ("spend", "Spend", inr),
-                ("roas", "ROAS", ratio),
-                ("cac", "CAC", inr),
-            ],
-        ),
-    ]
+    lines += ["", f"Incrementality: {incrementality_label(document)}"]
+    lines += ["", table(document["by_platform"], [("platform", "Platform", str), *metric_columns(PLATFORM_COLUMNS)])]
     lines += [
         "",
         "Top influencers by ROAS",
         table(
             document["influencers_ranked"][:10],
-            [
-                ("name", "Name", str),
-                ("platform", "Platform", str),
-                ("revenue", "Revenue", inr),
-                ("spend", "Spend", inr),
-                ("roas", "ROAS", ratio),
-                ("efficiency_score", "Score", score),
-            ],
+            [("name", "Name", str), ("platform", "Platform", str), *metric_columns(RANKED_COLUMNS)],
         ),
     ]
+    lines += ["", "How the figures are computed"]
+    lines += [f"- {definition(key, settings)}" for key in DEFINED_KEYS]
     return "\n".join(lines)
+
+
+# The catalogue metrics the text summary's tables show, and those whose formula it spells out.
+PLATFORM_COLUMNS = ("influencers", "revenue", "spend", "roas", "cac")
+RANKED_COLUMNS = ("revenue", "spend", "roas", "efficiency_score")
+DEFINED_KEYS = ("revenue", "spend", "roas", "roi_pct", "cac", "new_customers", "poor_performers", "efficiency_score")
+
+
+def metric_columns(keys) -> list[tuple]:
+    """table() columns of catalogue metrics: (key, column header, full-text formatter)."""
+    from metrics import catalogue
+
+    return [(key, catalogue.get(key).column_header, catalogue.get(key).text) for key in keys]
+
+
+def definition(key: str, settings=None) -> str:
+    """'ROAS = revenue ÷ spend (pooled over the selection)': a metric's formula with the settings'
+    thresholds, led by its label unless the formula names it already."""
+    from metrics import catalogue
+    from metrics.settings import DEFAULT_SETTINGS
+
+    metric = catalogue.get(key)
+    formula = metric.formula_for(settings or DEFAULT_SETTINGS)
+    return formula if formula.startswith(metric.label) else f"{metric.label}: {formula}"
 
 
 def incrementality_label(document: dict) -> str:

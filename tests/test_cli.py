@@ -95,6 +95,24 @@ def test_undefined_ratios_are_null_in_json(traps_wh, capsys):
     assert "Infinity" not in json.dumps(document) and "NaN" not in json.dumps(document)
 
 
+def test_summary_text_reads_the_catalogue(traps_wh, capsys):
+    """Labels, formatters and formulas of the text summary are the catalogue's (hand values: traps)."""
+    from metrics import catalogue
+    from metrics.settings import DEFAULT_SETTINGS
+
+    assert cli.main(["--db", str(traps_wh.path), "summary"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in lines[2:17] if "  " in line}
+    assert row["Revenue"] == "₹20,000" and row["Spend"] == "₹11,850" and row["ROAS"] == "1.69x"
+    assert row["AOV"] == catalogue.get("aov").text(20_000 / 11) == "₹1,818"
+    assert row["CAC"] == "₹1,975.00"  # ₹11,850 ÷ 6 new customers, the catalogue's 2 decimals
+    assert row["Engagement rate"] == "5.7%" and row["Incremental revenue (assumed)"] == "₹19,600"
+    platforms = lines.index("Platform   Influencers  Revenue  Spend   ROAS    CAC")
+    assert lines[platforms + 1].split() == ["Instagram", "2", "₹14,000", "₹8,550", "1.64x", "₹2,850.00"]
+    assert f"- Poor performers: Influencers with {catalogue.POOR_PERFORMER.text(DEFAULT_SETTINGS)}" in lines
+    assert "- " + catalogue.get("roas").formula_for(DEFAULT_SETTINGS) in lines
+
+
 def test_summary_table_is_readable(traps_wh, capsys):
     assert cli.main(["--db", str(traps_wh.path), "summary", "--brand", "MuscleBlaze"]) == 0
     out = capsys.readouterr().out
