@@ -8,15 +8,17 @@ from dash import Input, Output, State, callback
 import metrics
 from callbacks import common
 from components import figures
-from components.cards import kpi_card
+from components.cards import metric_card
 from components.ids import campaigns as ids
 from components.ids import chosen
 from components.ids.shell import URL
 from components.tables import records, table_id
+from metrics import catalogue
 from metrics import format as fmt
 
 
-def campaign_kpis(frame: pd.DataFrame) -> list:
+def campaign_kpis(frame: pd.DataFrame, settings) -> list:
+    """The cards above the campaigns: count, best ROAS, top revenue, unattributed share (catalogue)."""
     attributed = frame[frame["campaign"] != "Unattributed"]
     defined = attributed[attributed["roas"].notna()] if not attributed.empty else attributed
     best = None
@@ -25,32 +27,33 @@ def campaign_kpis(frame: pd.DataFrame) -> list:
         best = ordered.sort_values(["_r", "campaign"], ascending=[False, True]).iloc[0]
     unattributed = frame.loc[frame["campaign"] == "Unattributed", "revenue"].sum()
     total = frame["revenue"].sum()
+    roas, revenue = catalogue.get("roas"), catalogue.get("revenue")
     return [
-        kpi_card(
-            "camp-count",
-            "Campaigns",
-            fmt.count(len(attributed)),
-            "Campaigns with sales or cost in the selection (Unattributed not counted)",
-        ),
-        kpi_card(
-            "camp-best",
-            "Best campaign ROAS",
-            fmt.ratio(best["roas"] if best is not None else None),
-            "Highest revenue ÷ spend among the campaigns",
+        metric_card("campaigns", len(attributed), settings, card_id="camp-count"),
+        metric_card(
+            "roas",
+            best["roas"] if best is not None else None,
+            settings,
+            card_id="camp-best",
+            label=f"Best campaign {roas.label}",
+            formula=f"The highest among the campaigns. {roas.formula_for(settings)}",
+            tone=None,
             sub=str(best["campaign"]) if best is not None else "—",
         ),
-        kpi_card(
-            "camp-top",
-            "Top campaign revenue",
-            fmt.inr_compact(attributed["revenue"].max() if not attributed.empty else None),
-            "Revenue of the campaign with most revenue",
+        metric_card(
+            "revenue",
+            attributed["revenue"].max() if not attributed.empty else None,
+            settings,
+            card_id="camp-top",
+            label=f"Top campaign {revenue.label.lower()}",
+            formula=f"The campaign with most revenue. {revenue.formula_for(settings)}",
             sub=str(attributed.iloc[0]["campaign"]) if not attributed.empty else "—",
         ),
-        kpi_card(
-            "camp-unattributed",
-            "Unattributed revenue",
-            fmt.share(fmt.clean(unattributed / total) if total else None),
-            "Share of revenue whose sales name no campaign",
+        metric_card(
+            "unattributed_share",
+            fmt.clean(unattributed / total) if total else None,
+            settings,
+            card_id="camp-unattributed",
             sub=fmt.inr_compact(unattributed),
         ),
     ]
@@ -73,7 +76,8 @@ def _no_campaigns(state) -> tuple:
 @common.when_no_data_set(lambda error: _no_campaigns(common.no_data_state(error)))
 def campaign_overview(search, pathname):
     filters = common.filters_from_search(search)
-    frame = metrics.campaign_comparison(common.warehouse(), filters, common.settings())
+    settings = common.settings()
+    frame = metrics.campaign_comparison(common.warehouse(), filters, settings)
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_campaigns(common.no_data_state(pathname=pathname))
     top = frame.head(15)
@@ -81,7 +85,7 @@ def campaign_overview(search, pathname):
         figures.campaign_comparison(frame, n=12, height=400),
         figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
         records(frame),
-        campaign_kpis(frame),
+        campaign_kpis(frame, settings),
         None,
         common.SHOW,
     )

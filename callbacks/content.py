@@ -8,7 +8,7 @@ from dash import Input, Output, callback
 import metrics
 from callbacks import common
 from components import figures
-from components.cards import empty_state, kpi_card, kpi_row, notice
+from components.cards import empty_state, kpi_row, metric_card, notice
 from components.ids import chosen
 from components.ids import content as ids
 from components.ids.shell import URL
@@ -17,7 +17,6 @@ from metrics import format as fmt
 
 MAX_POSTS = 1000  # rows sent to the browser; the grid says when more exist
 NATIVE = ("impressions", "reach", "views", "likes", "comments", "shares", "saves")
-BASIS_LABEL = {"reach": "reach", "impressions": "impressions", "followers": "followers"}
 
 
 def _sum(series: pd.Series):
@@ -87,42 +86,37 @@ def post_rows(posts: pd.DataFrame, limit: int | None = None) -> tuple[list[dict]
 
 
 def content_kpis(k: dict, views, settings) -> list:
-    basis = BASIS_LABEL.get(k.get("engagement_basis") or settings.engagement_basis, "reach")
     cpm_on_reach = k.get("cpm_basis") == "reach"
     return [
-        kpi_card(
-            "cnt-posts",
-            "Posts",
-            fmt.count(k.get("posts")),
-            "Sponsored posts of the selected influencers in the selection's dates and brands",
-            sub=f"{fmt.count(k.get('influencers'))} influencers",
+        metric_card(
+            "posts", k.get("posts"), settings, card_id="cnt-posts", sub=f"{fmt.count(k.get('influencers'))} influencers"
         ),
-        kpi_card(
-            "cnt-engagements",
-            "Engagements",
-            fmt.count_compact(k.get("engagements")),
-            "Engagements = likes + comments + shares + saves (the columns present)",
+        metric_card(
+            "engagements",
+            k.get("engagements"),
+            settings,
+            card_id="cnt-engagements",
+            value_text=fmt.count_compact(k.get("engagements")),
             sub=fmt.count(k.get("engagements")),
         ),
-        kpi_card(
-            "cnt-er",
-            "Engagement rate",
-            fmt.pct(k.get("engagement_rate_pct"), 2),
-            f"Engagement rate = engagements ÷ {basis} × 100, pooled over posts that report {basis}",
+        metric_card(
+            "engagement_rate_pct",
+            k.get("engagement_rate_pct"),
+            settings,
+            card_id="cnt-er",
+            value_text=fmt.pct(k.get("engagement_rate_pct"), 2),
+            tone=None,
             sub=f"Reach {fmt.count_compact(k.get('reach'))}",
         ),
-        kpi_card(
-            "cnt-cpe",
-            "CPE",
-            fmt.inr(k.get("cpe"), 2),
-            "Cost per engagement = spend ÷ engagements",
-            sub=f"Spend {fmt.inr_compact(k.get('spend'))}",
+        metric_card(
+            "cpe", k.get("cpe"), settings, card_id="cnt-cpe", tone=None, sub=f"Spend {fmt.inr_compact(k.get('spend'))}"
         ),
-        kpi_card(
-            "cnt-cpm",
-            "CPM",
-            fmt.inr(k.get("cpm"), 2),
-            "CPM = spend ÷ impressions × 1000; spend ÷ reach × 1000 where impressions are missing",
+        metric_card(
+            "cpm",
+            k.get("cpm"),
+            settings,
+            card_id="cnt-cpm",
+            tone=None,
             sub=(
                 "Per 1,000 reach (no impressions in the data)"
                 if cpm_on_reach
@@ -130,11 +124,12 @@ def content_kpis(k: dict, views, settings) -> list:
             ),
             badge="uses reach" if cpm_on_reach else None,
         ),
-        kpi_card(
-            "cnt-views",
-            "Views",
-            fmt.count_compact(views),
-            "Σ video views reported (YouTube analytics)",
+        metric_card(
+            "views",
+            views,
+            settings,
+            card_id="cnt-views",
+            value_text=fmt.count_compact(views),
             sub="Video posts" if views is not None else "Not reported in this data set",
         ),
     ]

@@ -9,12 +9,12 @@ from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_updat
 import metrics
 from callbacks import common
 from components import figures
-from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
+from components.cards import GRAPH_CONFIG, metric_card, notice, stat_list
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
 from components.ranking_grid import RANKING_FIELDS
-from components.tables import csv_button, data_grid, date_col, metric_col, records, table_id, text_col
+from components.tables import csv_button, data_grid, date_col, metric_col, rate_col, records, table_id, text_col
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
@@ -46,28 +46,38 @@ def ranking_summary(frame: pd.DataFrame, settings) -> list:
     scored = pd.to_numeric(frame["efficiency_score"], errors="coerce").dropna() if total else pd.Series(dtype=float)
     best = frame.iloc[0] if total else None
     best_roas = fmt.clean(best["roas"]) if best is not None else None
+    roas, score = catalogue.get("roas"), catalogue.get("efficiency_score")
     return [
-        kpi_card(
-            "inf-count", "Influencers", fmt.count(total), "Influencers with sales, cost or posts in the selection"
+        metric_card(
+            "influencers",
+            total,
+            settings,
+            card_id="inf-count",
+            formula="Influencers with sales, cost or posts in the selection",
         ),
-        kpi_card(
-            "inf-best",
-            "Best ROAS",
-            fmt.ratio(best_roas),
-            "Highest revenue ÷ spend among the influencers in the selection",
+        metric_card(
+            "roas",
+            best_roas,
+            settings,
+            card_id="inf-best",
+            label=f"Best {roas.label}",
+            formula=f"The highest among the influencers in the selection. {roas.formula_for(settings)}",
+            tone=None,
             sub=str(best["name"]) if best is not None and best_roas is not None else "—",
         ),
-        kpi_card(
-            "inf-median-score",
-            "Median efficiency",
-            fmt.decimal(scored.median() if len(scored) else None, 1),
-            "Efficiency score 0–100: 40 % ROI + 40 % ROAS + 20 % revenue per follower, percentile ranks",
+        metric_card(
+            "efficiency_score",
+            scored.median() if len(scored) else None,
+            settings,
+            card_id="inf-median-score",
+            label=f"Median {score.label.lower()}",
+            formula=f"Median over the influencers. {score.label}: {score.formula_for(settings)}",
         ),
-        kpi_card(
-            "inf-poor",
-            "Poor performers",
-            fmt.count(poor),
-            POOR_PERFORMER.text(settings),
+        metric_card(
+            "poor_performers",
+            poor,
+            settings,
+            card_id="inf-poor",
             sub=f"of {fmt.count(total)} influencers",
             tone="bad" if poor else None,
         ),
@@ -158,7 +168,7 @@ POST_COLUMNS = [
 PAYOUT_COLUMNS = [
     metric_col("row_no", maxWidth=80),
     text_col("basis", "Basis", width=100),
-    text_col("rate", "Rate", width=200, headerTooltip="The payout terms as parsed from the file"),
+    rate_col(),
     metric_col("posts"),
     metric_col("orders"),
     metric_col("total_revenue"),

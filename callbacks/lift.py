@@ -10,7 +10,7 @@ import metrics
 from callbacks import common
 from callbacks.overview import incremental_cards
 from components import figures
-from components.cards import kpi_card, notice
+from components.cards import metric_card, notice
 from components.ids import lift as ids
 from components.ids import option_values
 from components.ids.shell import URL
@@ -95,11 +95,11 @@ def lift_page(search, window, pathname):
     if not common.has_activity(k):
         return [], None, [], figures.empty_figure(), [], None, common.no_data_state(pathname=pathname), common.HIDE
     cards = incremental_cards(k, settings, prefix="lift-") + [
-        kpi_card(
-            "lift-share",
-            "Incremental share",
-            fmt.share(k.get("incremental_share")),
-            "Incremental revenue ÷ attributed revenue",
+        metric_card(
+            "incremental_share",
+            k.get("incremental_share"),
+            settings,
+            card_id="lift-share",
             sub=f"of {fmt.inr_compact(k.get('revenue'))} attributed",
         )
     ]

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from metrics import catalogue
+from metrics.settings import DEFAULT_SETTINGS
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -74,17 +75,19 @@ def metric_card(
     formula: str | None = None,
     tone: str | None = "threshold",
     label: str | None = None,
+    value_text: str | None = None,
 ) -> dbc.Card:
     """The KPI card of a catalogue metric: label, short formatted value, formula tooltip (with the
     settings filled in) and, by default, the good / bad colour of its threshold all come from
     metrics/catalogue.py. card_id: the card's id stem (default: the key with '-' for '_');
     formula / label: an addition a page needs (an "estimated" note); tone: None, "good", "bad" or
-    "threshold"."""
+    "threshold"; value_text: the value already formatted, where a card shows another precision
+    than the catalogue's short form (engagements in lakh)."""
     metric = catalogue.get(key)
     return kpi_card(
         card_id or key.replace("_", "-"),
         label or metric.label,
-        metric.short(value),
+        metric.short(value) if value_text is None else value_text,
         formula or metric.formula_for(settings),
         sub=sub,
         badge=badge,
@@ -107,9 +110,15 @@ def chart_card(
     footer=None,
     formula: str | None = None,
     footer_id: str | None = None,
+    metric: str | None = None,
 ) -> dbc.Card:
     """A titled card around one dcc.Graph (id = graph_id). `tools` are controls shown in the header;
-    `footer_id` adds an empty footer Div a callback can fill (notes such as undated sales)."""
+    `footer_id` adds an empty footer Div a callback can fill (notes such as undated sales).
+    `metric`: the catalogue metric the chart shows; its formula is the ⓘ tooltip, followed by
+    `formula` when both are given (what the chart adds)."""
+    if metric:
+        declared = catalogue.get(metric).formula_for(DEFAULT_SETTINGS)
+        formula = f"{declared}. {formula}" if formula else declared
     heading = [html.H2(title, className="hk-card-title d-inline")]
     if formula:
         heading.append(info_icon(f"{graph_id}-info", formula))

@@ -65,10 +65,11 @@ def _num(field, header, formatter, width=None, file_decimals: int | None = None,
     return col
 
 
-def metric_col(key: str, header: str | None = None, **extra) -> dict:
+def metric_col(key: str, header: str | None = None, note: str | None = None, **extra) -> dict:
     """The grid column of a catalogue metric: its header, browser formatter, formula tooltip and
     file rounding all come from metrics/catalogue.py. `header` replaces the catalogue's where a
-    table needs its own word (the payout table's "Revenue" of a row); extra keys are AG Grid's."""
+    table needs its own word (the payout table's "Revenue" of a row); `note` adds what the figure
+    covers in this table to the formula ("In this table: …"); extra keys are AG Grid's."""
     metric = catalogue.get(key)
     unit = metric.unit
     formatter = (
@@ -77,7 +78,8 @@ def metric_col(key: str, header: str | None = None, **extra) -> dict:
         else f"{unit.grid}(params.value)"
     )
     # Column definitions are static: tooltips name the default settings (the app runs with them).
-    extra.setdefault("headerTooltip", metric.formula_for(DEFAULT_SETTINGS))
+    formula = metric.formula_for(DEFAULT_SETTINGS)
+    extra.setdefault("headerTooltip", f"{formula}. In this table: {note}" if note else formula)
     col = _num(
         key,
         header or metric.column_header,
@@ -88,6 +90,11 @@ def metric_col(key: str, header: str | None = None, **extra) -> dict:
     )
     col["context"] = {**col.get("context", {}), "metric": key}
     return col
+
+
+def rate_col() -> dict:
+    """The payout terms of a payout row, parsed and formatted (metrics.format.payout_rate)."""
+    return text_col("rate", "Rate", width=200, headerTooltip="The payout terms as parsed from the file")
 
 
 def text_col(field: str, header: str, width: int | None = 120, pinned: bool = False, **extra) -> dict:

@@ -605,6 +605,22 @@ _declare(
     "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS",
     True,
 )
+# The campaigns page's cards.
+_declare(
+    "campaigns",
+    "Campaigns",
+    COUNT,
+    Derived("count of campaigns with sales or cost"),
+    "Campaigns with sales or cost in the selection (Unattributed not counted)",
+)
+_declare(
+    "unattributed_share",
+    "Unattributed revenue",
+    SHARE,
+    Derived("revenue of sales naming no campaign ÷ revenue"),
+    "Share of revenue whose sales name no campaign",
+    False,
+)
 
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
 # ratio over two of them and each share of one is computed for all of them, in declaration order:

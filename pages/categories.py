@@ -50,7 +50,7 @@ def layout(**_query):
                         height=380,
                         subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
                         "“—” = no spend. Use the tier and platform filters to slice further.",
-                        formula="ROAS = Σ revenue ÷ Σ spend of the cell's influencers",
+                        metric="roas",
                         tools=segmented(ids.HEATMAP_COLS, ids.HEATMAP_OPTIONS, "platform"),
                     ),
                     dbc.Row(

@@ -61,7 +61,7 @@ POST_COLUMNS = [
     metric_col("saves"),
     metric_col("engagements", sort="desc"),
     metric_col("engagement_rate_pct"),
-    metric_col("cost", headerTooltip="The influencer's spend in the selection shared equally over its posts"),
+    metric_col("cost"),
     metric_col("cpe"),
     metric_col("cpm"),
     text_col("cpm_basis", "CPM basis", width=110),

@@ -27,9 +27,9 @@ RECOMMENDATION_COLUMNS = [
     metric_col("revenue"),
     metric_col("spend"),
     metric_col("cac"),
-    metric_col("selection_roas", headerTooltip="Pooled ROAS of the whole selection"),
-    metric_col("from_roas", headerTooltip="Move budget: ROAS of the weaker platform / category"),
-    metric_col("to_roas", headerTooltip="Move budget: ROAS of the stronger platform / category"),
+    metric_col("selection_roas"),
+    metric_col("from_roas"),
+    metric_col("to_roas"),
     metric_col(
         "estimated_revenue_gain",
         headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "

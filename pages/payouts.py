@@ -6,7 +6,7 @@ from dash import html
 
 from components.cards import chart_card, page_header
 from components.ids import payouts as ids
-from components.tables import metric_col, table_card, text_col
+from components.tables import metric_col, rate_col, table_card, text_col
 from metrics.catalogue import TERMS_TOLERANCE_TEXT
 
 dash.register_page(
@@ -24,24 +24,24 @@ BASIS_COLUMNS = [
     metric_col("spend"),
     metric_col("spend_share"),
     metric_col("per_order"),
-    metric_col("influencers", headerTooltip="Influencers with spend on this basis"),
+    metric_col("influencers", note="those with spend on this basis"),
 ]
 
 RECONCILIATION_COLUMNS = [
-    metric_col("row_no", headerTooltip="Line of the payouts file (header = line 1)", maxWidth=90),
+    metric_col("row_no", maxWidth=90),
     text_col("influencer_id", "ID", width=100),
     text_col("name", "Influencer", width=160),
     text_col("platform", "Platform", width=110),
     text_col("basis", "Basis", width=100),
-    text_col("rate", "Rate", width=200, headerTooltip="The payout terms as parsed from the file"),
+    rate_col(),
     metric_col("posts"),
     metric_col("orders"),
     metric_col("total_revenue"),
     metric_col("terms_cost"),
-    metric_col("total_payout", headerTooltip="total_payout of the row"),
-    metric_col("difference", headerTooltip="Paid − terms"),
+    metric_col("total_payout"),
+    metric_col("difference"),
     metric_col("difference_pct"),
-    metric_col("gifted_cost", headerTooltip="Gifted products cost"),
+    metric_col("gifted_cost"),
     metric_col("other_cost"),
     metric_col("total_cost"),
     text_col("status", "Status", width=150, pinned=False),
@@ -65,8 +65,8 @@ def layout(**_query):
                                     height=320,
                                     subtitle="Post fees, per-order fees, commission, hybrid deals, gifted products, "
                                     "other cost",
-                                    formula="Each payout row is split into its parts; a sale filter takes the "
-                                    "matching share of each influencer's cost",
+                                    metric="spend",
+                                    formula="Each payout row is split into its parts (post fees, per order, commission).",
                                 ),
                                 lg=5,
                                 className="mb-3",
@@ -93,7 +93,7 @@ def layout(**_query):
                                     ids.CPO_CHART,
                                     height=300,
                                     subtitle="Spend ÷ orders (pooled); “—” where a platform has no orders",
-                                    formula="Cost per order = spend ÷ orders",
+                                    metric="cost_per_order",
                                 ),
                                 lg=12,
                                 className="mb-3",

@@ -256,6 +256,57 @@ def test_overview_kpi_cards_are_catalogue_metrics(monkeypatch, traps_wh):
     assert "ROI < 50% or ROAS < 2x" in text(find(cards, "kpi-poor-performers"))
 
 
+def card_parts(cards, card_id: str) -> tuple[str, str, str]:
+    """(label, value, tooltip) of the KPI card kpi-{card_id}."""
+    card = find(cards, f"kpi-{card_id}")
+    label = [n.children for n in walk(card) if getattr(n, "className", "") == "hk-kpi-label"][0]
+    value = find(card, f"kpi-{card_id}-value").children
+    return label, value, find(card, f"kpi-{card_id}-info").title
+
+
+@pytest.mark.parametrize("page", ["content", "influencers", "campaigns"])
+def test_page_kpi_cards_read_the_catalogue(page, monkeypatch, traps_wh):
+    """The cards of the other pages: each label is its metric's (or names it), each tooltip holds
+    its formula with the settings in force (stricter thresholds show in the text)."""
+    from callbacks import campaigns, content, influencers
+
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    strict = Settings(poor_roas=3, poor_roi_pct=150)
+    k = metrics.kpis(traps_wh, settings=strict)
+    cards, expected = {
+        "content": (
+            lambda: content.content_kpis(k, 1234, strict),
+            {"cnt-posts": "posts", "cnt-engagements": "engagements", "cnt-er": "engagement_rate_pct"}
+            | {"cnt-cpe": "cpe", "cnt-cpm": "cpm", "cnt-views": "views"},
+        ),
+        "influencers": (
+            lambda: influencers.ranking_summary(metrics.ranking(traps_wh, settings=strict), strict),
+            {"inf-count": "influencers", "inf-best": "roas", "inf-median-score": "efficiency_score"}
+            | {"inf-poor": "poor_performers"},
+        ),
+        "campaigns": (
+            lambda: campaigns.campaign_kpis(metrics.campaign_comparison(traps_wh, settings=strict), strict),
+            {"camp-count": "campaigns", "camp-best": "roas", "camp-top": "revenue"}
+            | {"camp-unattributed": "unattributed_share"},
+        ),
+    }[page]
+    cards = cards()
+    for card_id, key in expected.items():
+        metric = catalogue.get(key)
+        label, value, tooltip = card_parts(cards, card_id)
+        assert metric.label.lower() in label.lower(), (card_id, label)
+        if card_id != "inf-count":  # the ranking counts every influencer with activity (its own note)
+            assert metric.formula_for(strict) in tooltip, (card_id, tooltip)
+        assert value, card_id
+    if page == "influencers":
+        assert card_parts(cards, "inf-poor")[2] == "Influencers with ROI < 150% or ROAS < 3x, or spend with no revenue"
+        assert card_parts(cards, "inf-best")[1] == "10.00x"  # ₹3,000 ÷ ₹300
+    if page == "campaigns":
+        assert card_parts(cards, "camp-best")[0] == "Best campaign ROAS"
+    if page == "content":
+        assert card_parts(cards, "cnt-views")[1] == "1,234"
+
+
 def test_revenue_per_follower_by_tier_is_labelled_in_rupees(traps_wh):
     """The recipe's proof (docs/dashboard.md): one catalogue entry puts revenue per follower in every
     breakdown, and the bar chart reads ₹, not "0"."""
