@@ -145,7 +145,7 @@ def _kpis(k: dict, settings) -> list[dict]:
         {
             "label": catalogue.get("poor_performers").label,
             "value": f"{fmt.count(k.get('poor_performers'))} of {fmt.count(k.get('influencers'))}",
-            "note": POOR_PERFORMER.text(settings).removesuffix(", or spend with no revenue"),
+            "note": POOR_PERFORMER.text(settings),
         }
     )
     return boxes
@@ -155,6 +155,12 @@ def _incremental_note(k: dict, baseline: str, formatter, key: str) -> str:
     if k.get("incrementality_method") == "event-window":
         return f"measured: {formatter(k.get(key + '_low'))} to {formatter(k.get(key + '_high'))}"
     return f"assumed baseline {baseline}"
+
+
+def _metric_row(key: str, k: dict) -> dict:
+    """A label / value row of a catalogue metric, in its full text."""
+    metric = catalogue.get(key)
+    return {"label": metric.label, "value": metric.text(k.get(key))}
 
 
 def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict:
@@ -167,9 +173,9 @@ def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict
         "rows": [
             {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
             {"label": f"Assumed baseline ({fmt.share(share, 1)})", "value": f"− {fmt.inr(baseline_amount)}"},
-            {"label": "Incremental revenue", "value": fmt.inr(k.get("incremental_revenue"))},
-            {"label": "Spend", "value": fmt.inr(k.get("spend"))},
-            {"label": "Incremental ROAS", "value": fmt.ratio(k.get("incremental_roas"))},
+            _metric_row("incremental_revenue", k),
+            _metric_row("spend", k),
+            _metric_row("incremental_roas", k),
         ],
         "assumption": (
             f"Assumption: {fmt.share(share, 1)} of attributed revenue would have happened without the campaigns "
@@ -189,14 +195,14 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
         "title": f"Measured lift ({window}-day windows against each creator's quiet days)",
         "rows": [
             {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
-            {"label": "Incremental revenue", "value": fmt.inr(k.get("incremental_revenue"))},
+            _metric_row("incremental_revenue", k),
             {
                 "label": f"{confidence} interval",
                 "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to {fmt.inr(k.get('incremental_revenue_high'))}",
             },
-            {"label": "Incremental share of attributed", "value": fmt.share(k.get("incremental_share"))},
+            _metric_row("incremental_share", k),
             {
-                "label": "Incremental ROAS",
+                "label": catalogue.get("incremental_roas").label,
                 "value": f"{fmt.ratio(k.get('incremental_roas'))} "
                 f"({fmt.ratio(k.get('incremental_roas_low'))} to "
                 f"{fmt.ratio(k.get('incremental_roas_high'))})",
@@ -453,8 +459,8 @@ def _methodology(settings, undated: dict | None) -> dict:
     settings_rows = [
         {"label": "Baseline share (incrementality)", "value": f"{settings.baseline_share:g}"},
         {"label": "New-customer share (no user ids)", "value": f"{settings.new_customer_share:g}"},
-        {"label": "Poor performer: ROI below", "value": f"{settings.poor_roi_pct:g}%"},
-        {"label": "Poor performer: ROAS below", "value": f"{settings.poor_roas:g}x"},
+        {"label": "Poor performer: ROI below", "value": POOR_PERFORMER.bars(settings)["roi"]},
+        {"label": "Poor performer: ROAS below", "value": POOR_PERFORMER.bars(settings)["roas"]},
         {"label": "Engagement rate denominator", "value": settings.engagement_basis},
         {"label": "Tier bounds (micro, mid, macro, mega)", "value": ", ".join(fmt.count(b) for b in tiers)},
     ]
