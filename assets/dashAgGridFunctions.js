@@ -21,10 +21,15 @@
     return cache[key];
   }
 
-  // The number as shown: a value that rounds to zero is +0, so no "-₹0.00" or "-0.0%".
+  // The number as shown: rounded half to even like the server (Python's round, Babel), so a
+  // table and the PDF agree on 35.25 -> 35.2; a value that rounds to zero is +0, so no "-₹0.00"
+  // or "-0.0%".
   function shown(v, decimals) {
     var f = Math.pow(10, decimals);
-    var r = Math.round(v * f) / f;
+    var x = v * f;
+    var r = Math.round(x);
+    if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
+    r = r / f;
     return r === 0 ? 0 : r;
   }
   function lakhCrore(v) {

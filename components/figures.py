@@ -103,6 +103,11 @@ def safe_text(value) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _label(key: str) -> str:
+    """A metric's label in a hover or legend (metrics/catalogue.py)."""
+    return catalogue.get(key).label
+
+
 def _values(frame: pd.DataFrame, column: str) -> list:
     """Column as a list of finite floats or None (None where missing/NaN/inf or no such column)."""
     if column not in frame.columns:
@@ -260,14 +265,14 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             "scatter",
             x=x,
             y=_plot_values(roas),
-            name="ROAS",
+            name=_label("roas"),
             yaxis="y2",
             mode="lines+markers",
             line=dict(color=SERIES_COLOURS["roas"], width=2),
             marker=dict(size=6),
             connectgaps=False,
             customdata=[fmt.ratio(v) for v in roas],
-            hovertemplate="ROAS: %{customdata}<extra></extra>",
+            hovertemplate=_label("roas") + ": %{customdata}<extra></extra>",
         )
     )
     fig.update_layout(
@@ -282,7 +287,7 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             tickmode="auto",
             nticks=6,
             ticksuffix="x",
-            title=dict(text="ROAS"),
+            title=dict(text=_label("roas")),
         ),
     )
     _money_axis(fig, revenue + spend, "yaxis", "Revenue and spend")
@@ -371,7 +376,9 @@ def top_influencers(
                 customdata=[[described.text(values[i]), fmt.ratio(roas[i])] for i in idx],
                 hovertemplate="%{y}<br>"
                 + described.label
-                + ": %{customdata[0]}<br>ROAS: %{customdata[1]}<extra></extra>",
+                + ": %{customdata[0]}<br>"
+                + _label("roas")
+                + ": %{customdata[1]}<extra></extra>",
             )
         )
     fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=labels))
@@ -551,9 +558,9 @@ def category_platform_heatmap(
             xgap=2,
             ygap=2,
             hoverongaps=False,
-            colorbar=dict(title=dict(text="ROAS"), ticksuffix="x", thickness=12),
-            hovertemplate="%{y} × %{x}<br>ROAS: %{customdata[2]}<br>Revenue: %{customdata[0]}"
-            "<br>Spend: %{customdata[1]}<extra></extra>",
+            colorbar=dict(title=dict(text=_label("roas")), ticksuffix="x", thickness=12),
+            hovertemplate=f"%{{y}} × %{{x}}<br>{_label('roas')}: %{{customdata[2]}}<br>{_label('revenue')}: "
+            f"%{{customdata[0]}}<br>{_label('spend')}: %{{customdata[1]}}<extra></extra>",
         )
     )
     fig.update_xaxes(side="top", type="category")
@@ -621,10 +628,10 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
             orientation="h",
             y=labels,
             x=[v or 0 for v in spend],
-            name="Spend",
+            name=_label("spend"),
             marker=dict(color=SERIES_COLOURS["spend"]),
             customdata=[fmt.inr(v) for v in spend],
-            hovertemplate="%{y}<br>Spend: %{customdata}<extra></extra>",
+            hovertemplate="%{y}<br>" + _label("spend") + ": %{customdata}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -633,14 +640,14 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
             orientation="h",
             y=labels,
             x=[v or 0 for v in revenue],
-            name="Revenue",
+            name=_label("revenue"),
             marker=dict(color=SERIES_COLOURS["revenue"]),
             text=[fmt.ratio(r) for r in roas],
-            texttemplate="ROAS %{text}",
+            texttemplate=_label("roas") + " %{text}",
             textposition="outside",
             cliponaxis=False,
             customdata=[fmt.inr(v) for v in revenue],
-            hovertemplate="%{y}<br>Revenue: %{customdata}<br>ROAS: %{text}<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{_label('revenue')}: %{{customdata}}<br>{_label('roas')}: %{{text}}<extra></extra>",
         )
     )
     fig.update_layout(barmode="group", bargap=0.2, yaxis=dict(type="category"))
@@ -802,6 +809,7 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
         hovermode="x unified",
     )
     _money_axis(fig, _values(days, "revenue") + _values(days, "band_high"), "yaxis", "Revenue per day")
+    _date_axis(fig, x)
     return _layout(fig, height=height, title=title)
 
 

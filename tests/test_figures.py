@@ -134,3 +134,41 @@ def test_money_axis_uses_lakh_and_crore():
 @pytest.mark.parametrize("tiers", [["Mega", "Nano", "Mid"], ["mega", "nano", "micro"]])
 def test_tiers_sort_by_size(tiers):
     assert sorted(tiers, key=figures.tier_key)[0].lower() == "nano"
+
+
+def test_lift_event_dates_and_money_as_everywhere_else():
+    """The event chart's days read '5 Jan 2025' on ticks and in the hover (not plotly's 'Jan 5,
+    2025'); its revenue axis ticks are rupees in Indian units."""
+    days = pd.DataFrame(
+        {
+            "date": pd.date_range("2025-01-01", periods=10, freq="D"),
+            "revenue": [1000.0, 0, 2500, 125000, 40000, 0, 800, 0, 0, 300],
+            "baseline": [500.0] * 10,
+            "band_low": [0.0] * 10,
+            "band_high": [1500.0] * 10,
+        }
+    )
+    event = {"days": days, "window_start": pd.Timestamp("2025-01-03"), "window_end": pd.Timestamp("2025-01-05")}
+    fig = validated(figures.lift_event(event))
+    assert fig.layout.xaxis.type == "date"
+    assert fig.layout.xaxis.tickformat == fig.layout.xaxis.hoverformat == "%-d %b %Y"
+    ticktext = [t.replace("\u00a0", " ") for t in fig.layout.yaxis.ticktext]
+    assert ticktext[0] == "₹0" and "₹1 L" in ticktext and len(set(ticktext)) == len(ticktext), ticktext
+    actual = next(t for t in fig.data if t.name == "Actual")
+    assert actual.customdata[3] == "₹1,25,000"  # its hover
+
+
+def test_hover_and_legend_labels_are_the_catalogues(traps_wh, monkeypatch):
+    """Renaming a metric in the catalogue renames it in legends, hovers and bar texts."""
+    import dataclasses
+
+    from metrics import catalogue
+
+    for key, label in (("roas", "Return on ad spend"), ("revenue", "Sales"), ("spend", "Cost")):
+        monkeypatch.setitem(catalogue.CATALOGUE, key, dataclasses.replace(catalogue.get(key), label=label))
+    fig = validated(figures.campaign_comparison(metrics.campaign_comparison(traps_wh)))
+    assert [t.name for t in fig.data] == ["Cost", "Sales"]
+    assert "Cost: " in fig.data[0].hovertemplate and "Return on ad spend: " in fig.data[1].hovertemplate
+    assert fig.data[1].texttemplate == "Return on ad spend %{text}"
+    heatmap = validated(figures.category_platform_heatmap(metrics.breakdown(traps_wh, ["category", "platform"])))
+    assert "Sales: " in heatmap.data[0].hovertemplate and "ROAS" not in heatmap.data[0].hovertemplate

@@ -10,6 +10,7 @@ from browser_helpers import goto, grid_rows, normalise, table_selector
 
 from components.ids import categories as category_ids
 from components.ids import payouts as payout_ids
+from metrics import format as fmt
 
 RANKING = ".hk-page-influencers .hk-grid"
 DATE = re.compile(r"^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
@@ -108,4 +109,46 @@ def test_reconciliation_rates_are_parsed(page, live_server, page_problems):
     rates = {normalise(v) for v in grid_rows(page, grid, "rate")}
     assert "₹5,000 per post + 5 % commission" in rates and "₹200 per order" in rates
     assert not any("/" in r for r in rates), rates
+    assert not page_problems, page_problems
+
+
+# Values every grid formatter must show as the server does: Indian grouping, lakh / crore, negative
+# amounts that round to zero shown as zero, paise, undefined as "—".
+GRID_CASES = [
+    ("hkInr", [17879815.3, 0], lambda v: fmt.inr(v)),
+    ("hkInr", [-0.004, 2], lambda v: fmt.inr(v, 2)),
+    ("hkInr", [-1234.5, 2], lambda v: fmt.inr(v, 2)),
+    ("hkInr", [2960740.6700000046, 2], lambda v: fmt.inr(v, 2)),
+    ("hkInrSmall", [0.0035], fmt.inr_small),
+    ("hkInrSmall", [0.4567], fmt.inr_small),
+    ("hkInrSmall", [-0.00001], fmt.inr_small),
+    ("hkInrSmall", [1234567], fmt.inr_small),
+    ("hkRatio", [-0.001], fmt.ratio),
+    ("hkRatio", [11.2067], fmt.ratio),
+    ("hkPct", [-0.04], fmt.pct),
+    ("hkPct", [35.25], fmt.pct),  # an exact half: half to even on both sides (35.2)
+    ("hkInr", [0.125, 2], lambda v: fmt.inr(v, 2)),
+    ("hkInr", [2.5, 0], lambda v: fmt.inr(v)),
+    ("hkShare", [-0.0004], fmt.share),
+    ("hkCount", [107154], fmt.count),
+    ("hkFollowers", [8_600_000], fmt.followers),
+    ("hkFollowers", [485_000], fmt.followers),
+    ("hkFollowers", [125_000_000], fmt.followers),
+    ("hkFollowers", [12_345], fmt.followers),
+    ("hkDate", ["2025-01-05"], fmt.date),
+    ("hkInr", [None, 0], lambda v: fmt.inr(v)),
+]
+
+
+def test_grid_formatters_in_the_browser_match_the_servers(page, live_server, page_problems):
+    """The grids format in the browser (assets/dashAgGridFunctions.js): each formatter gives what
+    metrics.format gives for the same value, so a table, its hover and its PDF read the same."""
+    goto(page, live_server.url + "/influencers", timeout=90_000)
+    shown = page.evaluate(
+        "cases => cases.map(([name, args]) => window.dashAgGridFunctions[name](...args))",
+        [[name, args] for name, args, _ in GRID_CASES],
+    )
+    expected = [normalise(python(args[0])) for _, args, python in GRID_CASES]
+    assert [normalise(v) for v in shown] == expected
+    assert not [v for v in shown if v.startswith(("-₹0", "-0.0", "−"))], shown
     assert not page_problems, page_problems
