@@ -152,3 +152,32 @@ def test_grid_formatters_in_the_browser_match_the_servers(page, live_server, pag
     assert [normalise(v) for v in shown] == expected
     assert not [v for v in shown if v.startswith(("-₹0", "-0.0", "−"))], shown
     assert not page_problems, page_problems
+
+
+PAGES = ["/", "/influencers", "/campaigns", "/platforms", "/categories", "/payouts", "/content", "/insights", "/lift"]
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+WESTERN_UNIT = re.compile(r"(?<![\w.])\d+(\.\d+)?\s?[MKB]\b")
+FRACTION_ANYWHERE = re.compile(r"₹0\.\d+ (?:L|Cr)\b")
+NEGATIVE_ZERO = re.compile(r"[-−]\s?₹?0(\.0+)?(?!\.?\d)\s?%?")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_reads_one_way(page, live_server, page_problems, path):
+    """What a page shows (HTML text and the charts' SVG text) holds issue 13's formatting points:
+    no ISO date, no Western unit (8.6M, 485K), no negative zero, no fraction of a lakh or crore on an
+    axis, no repeated tick label on an axis."""
+    goto(page, live_server.url + path + "?start=2025-01-01&end=2025-03-31", timeout=90_000)
+    page.wait_for_timeout(500)  # charts are drawn after the callbacks answer
+    shown = normalise(page.inner_text("body")) + " " + " ".join(svg_texts(page, ".main-svg text"))
+    assert not ISO_DATE.findall(shown), ISO_DATE.findall(shown)
+    assert not WESTERN_UNIT.search(shown), WESTERN_UNIT.search(shown)
+    assert not NEGATIVE_ZERO.search(shown), NEGATIVE_ZERO.search(shown)
+    assert not FRACTION_ANYWHERE.search(shown), FRACTION_ANYWHERE.findall(shown)
+    repeated = page.evaluate(
+        """() => [...document.querySelectorAll('.main-svg')].flatMap(svg =>
+            ['xtick', 'ytick'].map(axis => [...svg.querySelectorAll('.' + axis + ' text')].map(t => t.textContent))
+        ).filter(labels => new Set(labels).size !== labels.length)"""
+    )
+    assert not repeated, repeated
+    assert re.search(r"imported \d{1,2} \w{3} \d{4}, \d{2}:\d{2} IST", normalise(page.inner_text("#dataset-info")))
+    assert not page_problems, page_problems
