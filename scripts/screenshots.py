@@ -42,6 +42,7 @@ SHOTS = [
     ("payouts", "/payouts"),
     ("content", "/content"),
     ("insights", "/insights"),
+    ("lift", "/lift"),
     ("data", "/data"),
     ("overview-instagram-q2", "/?platform=Instagram&start=2025-04-01&end=2025-06-30"),
 ]
