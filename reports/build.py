@@ -503,9 +503,15 @@ def _charts(
 
 
 def build_context(
-    wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None
+    wh,
+    filters: "metrics.Filters",
+    settings: "metrics.Settings",
+    *,
+    now: dt.datetime | None = None,
+    about: str | None = None,
 ) -> dict:
-    """The report context (see reports.pdf) of a selection, from the metrics API."""
+    """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
+    view a scheduled report was made from) is printed on the cover."""
     now = now or dt.datetime.now(dt.timezone.utc)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
@@ -539,6 +545,7 @@ def build_context(
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
         "brand": "HealthKart",
+        "about": about,
         "period": period,
         "filters": _filters(filters),
         "dataset": _dataset(info, now),
@@ -560,6 +567,7 @@ def build_report(
     settings: "metrics.Settings | None" = None,
     *,
     timings: dict | None = None,
+    about: str | None = None,
 ) -> bytes:
     """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
 
@@ -570,7 +578,7 @@ def build_report(
     settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
     images.prestart()  # Chromium starts while the metrics run (no-op when it is up already)
     t0 = time.perf_counter()
-    context = build_context(wh, filters, settings)
+    context = build_context(wh, filters, settings, about=about)
     t1 = time.perf_counter()
     render_timings: dict = {}
     pdf = render_pdf(context, timings=render_timings)
