@@ -87,7 +87,7 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         try:
             when = dt.datetime.fromisoformat(str(imported))
             if when.tzinfo is None:
-                when = when.replace(tzinfo=dt.timezone.utc)
+                when = when.replace(tzinfo=dt.UTC)
             age = (now - when).days
             ago = "today" if age <= 0 else "1 day ago" if age == 1 else f"{age} days ago"
             freshness = f"imported {fmt.timestamp(when)} ({ago})"
@@ -225,14 +225,14 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
     }
 
 
-def _findings(wh, filters, settings, evidence: "insights.Evidence") -> list[str]:
+def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     """The same key findings as the /insights page (metrics.key_findings)."""
     if not (_num(evidence.kpis.get("revenue")) or _num(evidence.kpis.get("spend"))):
         return ["This selection has no sales and no spend: there is nothing to report for these filters."]
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> list[dict]:
+def _recommendations(wh, filters, settings, evidence: insights.Evidence) -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
     return [
         {"text": item["text"], "evidence": item["evidence"]}
@@ -504,15 +504,15 @@ def _charts(
 
 def build_context(
     wh,
-    filters: "metrics.Filters",
-    settings: "metrics.Settings",
+    filters: metrics.Filters,
+    settings: metrics.Settings,
     *,
     now: dt.datetime | None = None,
     about: str | None = None,
 ) -> dict:
     """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
     view a scheduled report was made from) is printed on the cover."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
@@ -563,8 +563,8 @@ def build_context(
 
 def build_report(
     wh,
-    filters: "metrics.Filters | None" = None,
-    settings: "metrics.Settings | None" = None,
+    filters: metrics.Filters | None = None,
+    settings: metrics.Settings | None = None,
     *,
     timings: dict | None = None,
     about: str | None = None,
