@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dash import Input, Output, callback
 
 import metrics
@@ -13,11 +15,14 @@ from components.ids import overview as ids
 from components.ids.shell import URL
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.comparison import kpi_comparison
 
 
-def kpi_cards(k: dict, settings) -> list:
+def kpi_cards(k: dict, settings, comparison: dict | None = None) -> list:
     """The overview's KPI cards for a kpis() result: labels, values, formulas and colours from the
-    metric catalogue (metrics/catalogue.py)."""
+    metric catalogue (metrics/catalogue.py); with `comparison` (metrics.comparison.kpi_comparison),
+    each card shows its change against the comparison period."""
+    card = functools.partial(metric_card, comparison=comparison)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
         f"Estimated: {fmt.share(settings.new_customer_share, 0)} of orders (the sales carry no user ids)"
@@ -28,7 +33,7 @@ def kpi_cards(k: dict, settings) -> list:
     influencers = k.get("influencers") or 0
     estimated_badge = "estimated" if estimated else None
     return [
-        metric_card(
+        card(
             "revenue",
             k.get("revenue"),
             settings,
@@ -36,29 +41,25 @@ def kpi_cards(k: dict, settings) -> list:
         ),
         # Shown only where the selection has refunds: most data sets have none.
         *(
-            [
-                metric_card(
-                    "refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue", tone=None
-                )
-            ]
+            [card("refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue", tone=None)]
             if k.get("refunds")
             else []
         ),
-        metric_card(
+        card(
             "orders",
             k.get("orders"),
             settings,
             sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}",
         ),
-        metric_card(
+        card(
             "spend",
             k.get("spend"),
             settings,
             sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts",
         ),
-        metric_card("roas", k.get("roas"), settings, sub="Return on ad spend"),
+        card("roas", k.get("roas"), settings, sub="Return on ad spend"),
         # ROI is coloured by profit (≥ 0), not by the poor-performer bar.
-        metric_card(
+        card(
             "roi_pct",
             roi,
             settings,
@@ -66,8 +67,8 @@ def kpi_cards(k: dict, settings) -> list:
             sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
             tone=None if roi is None else ("good" if roi >= 0 else "bad"),
         ),
-        *incremental_cards(k, settings),
-        metric_card(
+        *incremental_cards(k, settings, comparison=comparison),
+        card(
             "new_customers",
             k.get("new_customers"),
             settings,
@@ -75,7 +76,7 @@ def kpi_cards(k: dict, settings) -> list:
             sub="Estimated from orders" if estimated else "First attributed order",
             badge=estimated_badge,
         ),
-        metric_card(
+        card(
             "cac",
             k.get("cac"),
             settings,
@@ -83,7 +84,7 @@ def kpi_cards(k: dict, settings) -> list:
             sub="Customer acquisition cost",
             badge=estimated_badge,
         ),
-        metric_card(
+        card(
             "poor_performers",
             k.get("poor_performers"),
             settings,
@@ -93,9 +94,10 @@ def kpi_cards(k: dict, settings) -> list:
     ]
 
 
-def incremental_cards(k: dict, settings, prefix: str = "") -> list:
+def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | None = None) -> list:
     """The incremental revenue and ROAS cards: measured (event windows, with the interval and
-    method) or the assumed-baseline share, labelled "assumed" with the reason."""
+    method) or the assumed-baseline share, labelled "assumed" with the reason; with `comparison`,
+    their change against the comparison period."""
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     if k.get("incrementality_method") == "event-window":
         window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
@@ -132,6 +134,7 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
             sub=revenue_sub,
             badge=badge,
             tone=None,
+            comparison=comparison,
         ),
         metric_card(
             "incremental_roas",
@@ -142,6 +145,7 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
             sub=roas_sub,
             badge=badge,
             tone=None,
+            comparison=comparison,
         ),
     ]
 
@@ -156,10 +160,11 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
 @common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE))
 def overview_kpis(search, pathname):
     filters = common.filters_from_search(search)
-    k = metrics.kpis(common.warehouse(), filters, common.settings())
+    wh, settings = common.warehouse(), common.settings()
+    k = metrics.kpis(wh, filters, settings)
     if not common.has_activity(k):
         return [], common.no_data_state(pathname=pathname), common.HIDE
-    return kpi_cards(k, common.settings()), None, common.SHOW
+    return kpi_cards(k, settings, kpi_comparison(wh, filters, k, settings)), None, common.SHOW
 
 
 def undated_note(ts) -> str | None:

@@ -76,7 +76,9 @@ SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(
 SCORE = Unit(
     "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None, "count"
 )
-UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
+# A relative change against the comparison period (a fraction, shown signed: +12.3%).
+CHANGE = Unit("change", "%", lambda v, d: fmt.change(v, d), lambda v, d: fmt.change(v, d), "hkChange", 1, None, "share")
+UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE, CHANGE)}
 
 
 # --- how a metric is computed ---------------------------------------------------------------------
@@ -605,6 +607,30 @@ _declare(
     "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS",
     True,
 )
+
+
+# Changes against the comparison period (metrics.comparison; docs/metrics.md "Period comparison"):
+# `<key>_change` of the main figures, for the Δ columns of the ranking and the breakdown tables.
+CHANGE_KEYS = ("revenue", "orders", "spend", "roas", "new_customers", "cac")
+
+
+def _declare_change(key: str) -> Metric:
+    base = get(key)
+    return _declare(
+        f"{key}_change",
+        f"{base.label} change",
+        CHANGE,
+        Derived(f"relative change of {key} against the comparison period"),
+        f"({base.label} − {base.label} in the comparison period) ÷ |{base.label} in the comparison period|; "
+        "— when that is 0 or undefined. Comparison: the previous period of equal length, or the same dates "
+        "a year earlier",
+        base.higher_is_better,
+        header=f"Δ {base.column_header}",
+    )
+
+
+for _key in CHANGE_KEYS:
+    _declare_change(_key)
 
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
 # ratio over two of them and each share of one is computed for all of them, in declaration order:
