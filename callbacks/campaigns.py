@@ -14,6 +14,7 @@ from components.ids import chosen
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
+from metrics.comparison import changes_by
 
 
 def campaign_kpis(frame: pd.DataFrame) -> list:
@@ -73,14 +74,15 @@ def _no_campaigns(state) -> tuple:
 @common.when_no_data_set(lambda error: _no_campaigns(common.no_data_state(error)))
 def campaign_overview(search, pathname):
     filters = common.filters_from_search(search)
-    frame = metrics.campaign_comparison(common.warehouse(), filters, common.settings())
+    wh, settings = common.warehouse(), common.settings()
+    frame = metrics.campaign_comparison(wh, filters, settings)
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_campaigns(common.no_data_state(pathname=pathname))
     top = frame.head(15)
     return (
         figures.campaign_comparison(frame, n=12, height=400),
         figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
-        records(frame),
+        records(changes_by(wh, frame, "campaign", filters, settings)),
         campaign_kpis(frame),
         None,
         common.SHOW,

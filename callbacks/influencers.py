@@ -18,6 +18,7 @@ from components.tables import csv_button, data_grid, date_col, metric_col, recor
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.comparison import DELTA_COLUMNS, changes_by
 from metrics.lift import lift_status
 from metrics.summary import with_lift
 
@@ -112,6 +113,7 @@ def influencer_ranking(search, view, pathname):
     frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
+    frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))
     rows = view_rows(frame, view or "all")
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":

@@ -69,3 +69,20 @@ def with_changes(now: pd.DataFrame, then: pd.DataFrame | None, key: str | list[s
 def change_metric(key: str) -> catalogue.Metric:
     """The catalogue entry of the change of a metric (`<key>_change`)."""
     return catalogue.get(f"{key}_change")
+
+
+DELTA_COLUMNS = ("revenue", "spend", "roas")  # the main figures of the Δ columns of tables
+
+
+def changes_by(
+    wh, frame: pd.DataFrame, by, filters: Filters, settings: Settings = DEFAULT_SETTINGS, columns=DELTA_COLUMNS
+) -> pd.DataFrame:
+    """`frame` (rows keyed by the `by` column or columns, e.g. a metrics.breakdown or the ranking by
+    influencer_id) with `<column>_change` for each of `columns`: the row's relative change against
+    the same row of metrics.breakdown(by) over the comparison window (None without a date range or
+    where the comparison value is 0). One breakdown query more."""
+    from metrics.breakdowns import breakdown
+
+    other = comparison_filters(wh, filters)
+    then = breakdown(wh, list(by) if not isinstance(by, str) else by, other, settings) if other else None
+    return with_changes(frame, then, by, columns)

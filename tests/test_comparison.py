@@ -72,3 +72,49 @@ def test_kpi_comparison_matches_the_cards(traps_wh):
     compared = kpi_comparison(traps_wh, filters, now)
     assert compared["mode"] == "previous" and compared["start"] == dt.date(2025, 1, 4)
     assert compared["change"]["revenue"] == pytest.approx(-3000 / 11500)
+
+
+@pytest.fixture
+def traps_env(monkeypatch, traps_wh):
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    return traps_wh
+
+
+def test_platform_table_has_delta_columns(traps_env):
+    from callbacks import platforms
+
+    rows = platforms.platform_overview("?start=2025-02-01&end=2025-02-28", "/platforms")[4]
+    instagram = next(row for row in rows if row["platform"] == "Instagram")
+    # Instagram: February T3 + T5 + T6 = ₹8,000 against T1 + T2 = ₹6,000 in 4–31 January.
+    assert instagram["revenue_change"] == pytest.approx(2000 / 6000)
+    assert set(rows[0]) >= {"revenue_change", "spend_change", "roas_change"}
+    all_time = platforms.platform_overview("", "/platforms")[4]
+    assert all(row["revenue_change"] is None for row in all_time)  # nothing earlier to compare with
+
+
+def test_ranking_and_campaign_tables_have_delta_columns(traps_env):
+    from callbacks import campaigns, influencers
+    from components.ranking_grid import RANKING_FIELDS
+
+    assert {"revenue_change", "spend_change", "roas_change", "cac_change"} <= set(RANKING_FIELDS)
+    rows = influencers.influencer_ranking("?start=2025-02-01&end=2025-02-28", "all", "/influencers")[0]
+    a1 = next(row for row in rows if row["influencer_id"] == "A1")
+    assert a1["revenue_change"] == pytest.approx((1000 - 6000) / 6000)  # T3 against T1 + T2
+    campaign_rows = campaigns.campaign_overview("?start=2025-02-01&end=2025-02-28", "/campaigns")[2]
+    mb_jan = next(row for row in campaign_rows if row["campaign"] == "MB Jan")
+    # MB Jan: February T6 ₹1,000 against T1 + T2 + T4 + T7 = ₹11,500 in 4–31 January.
+    assert mb_jan["revenue_change"] == pytest.approx((1000 - 11500) / 11500)
+
+
+def test_cards_show_the_change_with_the_comparison_dates(traps_env):
+    from dash_helpers import find, text
+
+    from callbacks import overview
+
+    cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28", "/")[0]
+    assert text(find(cards, "kpi-revenue-change")) == "−26.1%"  # (8,500 − 11,500) ÷ 11,500
+    assert "hk-tone-bad" in find(cards, "kpi-revenue-change").className
+    tip = text(find(cards, "kpi-revenue-change-info").title)
+    assert "4 Jan 2025 – 31 Jan 2025" in tip
+    cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28&compare=year", "/")[0]
+    assert text(find(cards, "kpi-revenue-change")) == "—"
