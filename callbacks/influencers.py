@@ -20,6 +20,7 @@ from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import DELTA_COLUMNS, changes_by
 from metrics.lift import lift_status
+from metrics.ltv import with_ltv
 from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
@@ -114,6 +115,7 @@ def influencer_ranking(search, view, pathname):
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))
+    frame = with_ltv(wh, frame, filters, settings)
     rows = view_rows(frame, view or "all")
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
@@ -186,6 +188,10 @@ DETAIL_STATS = (
     "cpe",
     "revenue_per_follower",
     "efficiency_score",
+    "ltv_90",
+    "ltv_180",
+    "ltv_365",
+    "ltv_cac_365",
 )
 
 

@@ -632,6 +632,48 @@ def _declare_change(key: str) -> Metric:
 for _key in CHANGE_KEYS:
     _declare_change(_key)
 
+# What acquired customers are worth later (metrics/ltv.py; docs/metrics.md "Customer value").
+for _days in (90, 180, 365):
+    _declare(
+        f"ltv_customers_{_days}",
+        f"Customers with {_days} days",
+        COUNT,
+        Sum("customers"),
+        f"Customers the creator acquired (first order) at least {_days} days before the last sale date",
+        header=f"Cust. {_days}d",
+    )
+    _declare(
+        f"ltv_revenue_{_days}",
+        f"{_days}-day customer revenue",
+        INR,
+        Sum(f"revenue_{_days}"),
+        f"Realised revenue of those customers over the {_days} days from their first order (first day = day 1), "
+        "all their attributed sales, net of refunds",
+        True,
+        header=f"Cust. rev. {_days}d",
+    )
+    _declare(
+        f"ltv_{_days}",
+        f"{_days}-day LTV",
+        INR,
+        Ratio(f"ltv_revenue_{_days}", f"ltv_customers_{_days}"),
+        f"{_days}-day LTV = realised revenue over {_days} days from the first order ÷ customers acquired, "
+        f"counting only customers acquired at least {_days} days before the last sale date; — without one",
+        True,
+        header=f"LTV {_days}d",
+        json=f"realised revenue per acquired customer over {_days} days (₹; `null` where not measurable)",
+    )
+_declare(
+    "ltv_cac_365",
+    "LTV:CAC (365 days)",
+    RATIO,
+    Ratio("ltv_365", "cac"),
+    "365-day LTV ÷ CAC; — where either is undefined",
+    True,
+    header="LTV:CAC",
+    json="ltv_365 / cac (`null` where not measurable)",
+)
+
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
 # ratio over two of them and each share of one is computed for all of them, in declaration order:
 # declaring one here adds it to every breakdown and the ranking.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from metrics.breakdowns import timeseries
 from metrics.engagement import engagement_by_post
 from metrics.filters import Filters
+from metrics.ltv import with_ltv
 from metrics.payouts import with_rate
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -23,8 +24,8 @@ def influencer_detail(
 
     The ranking position is the one within the whole selection, so it matches the ranking table.
 
-    Keys: profile (the ranking row as a dict; rank None when the influencer has nothing in the
-    selection), sales_over_time (timeseries() by week), posts (engagement_by_post() rows), payouts
+    Keys: profile (the ranking row as a dict, with metrics.ltv's LTV_COLUMNS; rank None when the
+    influencer has nothing in the selection), sales_over_time (timeseries() by week), posts (engagement_by_post() rows), payouts
     (its payout rows: row_no, basis, rate_text, posts, orders, total_revenue, terms_cost,
     total_payout, gifted_cost, other_cost, total_cost in ₹). Raises UnknownInfluencer for an id
     the data set does not have.
@@ -36,6 +37,7 @@ def influencer_detail(
         if profile.empty:
             raise UnknownInfluencer(influencer_id)
         row = profile.assign(rank=None)
+    row = with_ltv(wh, row, filters, settings)
     payouts = wh.query(
         """SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
                                  gifted_cost, other_cost, total_cost
