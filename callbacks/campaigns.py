@@ -14,6 +14,7 @@ from components.ids import chosen
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
+from metrics.cohorts import campaign_series
 from metrics.comparison import changes_by
 
 
@@ -94,13 +95,14 @@ def campaign_overview(search, pathname):
     Input(URL, "search"),
     Input(ids.TREND_METRIC, "value"),
     Input(ids.TREND_GRAIN, "value"),
+    Input(ids.TREND_BASIS, "value"),
 )
-def campaign_trend(search, metric, grain):
+def campaign_trend(search, metric, grain, basis="sale"):
     filters = common.filters_from_search(search)
     grain = chosen(grain, ids.GRAIN_OPTIONS)
     metric = chosen(metric, ids.METRIC_OPTIONS)
-    frame = common.load(metrics.breakdown, ["campaign", grain], filters, common.settings())
+    basis = chosen(basis, ids.BASIS_OPTIONS)
+    frame = common.load(campaign_series, filters, common.settings(), grain, basis)
     if frame is None or frame.empty:
         return figures.empty_figure()
-    frame = frame[frame[grain].notna() & (frame[grain].astype(str) != "Undated")]
     return figures.campaign_trend(frame, period=grain, metric=metric, n=6, height=340)

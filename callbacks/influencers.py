@@ -8,6 +8,7 @@ from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_updat
 
 import metrics
 from callbacks import common
+from callbacks.overview import undated_note
 from components import figures
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
 from components.ids import influencers as ids
@@ -195,6 +196,16 @@ DETAIL_STATS = (
 )
 
 
+def time_chart(ts) -> html.Div:
+    """A detail panel's weekly chart with the note of what it leaves out or marks as partial."""
+    return html.Div(
+        [
+            dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+            html.Div(undated_note(ts) if ts is not None else None, className="hk-card-footer"),
+        ]
+    )
+
+
 def detail_title(profile: dict) -> str:
     """The detail panel's title: the influencer's name, else its id."""
     return str(profile.get("name") or profile.get("influencer_id") or "Influencer")
@@ -245,7 +256,14 @@ def detail_body(detail: dict, settings) -> list:
         html.Div(flags, className="mt-2") if flags else None,
         stats,
         html.H3("Sales and spend over time (weekly)", className="hk-section-title"),
-        dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+        dbc.Tabs(
+            [
+                dbc.Tab(time_chart(ts), label="By sale date", tab_id="sale"),
+                dbc.Tab(time_chart(detail.get("sales_by_post")), label="By post (cohort)", tab_id="cohort"),
+            ],
+            active_tab="sale",
+            id=ids.DETAIL_TIME_TABS,
+        ),
         html.Div(
             [html.H3("Payout terms", className="hk-section-title me-auto"), csv_button(ids.PAYOUTS_TABLE)],
             className="d-flex align-items-end",

@@ -15,6 +15,7 @@ from components.ids import overview as ids
 from components.ids.shell import URL
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.cohorts import time_series
 from metrics.comparison import kpi_comparison
 
 
@@ -168,24 +169,43 @@ def overview_kpis(search, pathname):
 
 
 def undated_note(ts) -> str | None:
-    """Sales and costs without a date cannot sit on a time axis: say how much is left out."""
+    """What a time chart leaves out or marks: sales and costs without a date (by sale date), or in
+    no post's window (by post), and the partial periods."""
+    notes = []
     undated = (ts.attrs or {}).get("undated") or {}
-    if not (undated.get("revenue") or undated.get("spend")):
-        return None
-    return (
-        f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
-        f"spend {fmt.inr_compact(undated.get('spend'))}."
-    )
+    if undated.get("revenue") or undated.get("spend"):
+        notes.append(
+            f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
+            f"spend {fmt.inr_compact(undated.get('spend'))}."
+        )
+    outside = (ts.attrs or {}).get("outside") or {}
+    if outside.get("revenue") or outside.get("spend"):
+        notes.append(
+            f"By post: each post's fee and the sales of its {ts.attrs.get('window_days')}-day window on the "
+            f"post's day; in no post's window (left out): revenue {fmt.inr_compact(outside.get('revenue'))}, "
+            f"spend {fmt.inr_compact(outside.get('spend'))}."
+        )
+    if "partial" in ts.columns and ts["partial"].any():
+        notes.append(
+            "Hatched: partial period (it ends after the last sale date"
+            + (", or a window of its posts does)." if ts.attrs.get("basis") == "cohort" else ").")
+        )
+    return " ".join(notes) or None
 
 
 @callback(
-    Output(ids.TREND, "figure"), Output(ids.TREND_NOTE, "children"), Input(URL, "search"), Input(ids.GRAIN, "value")
+    Output(ids.TREND, "figure"),
+    Output(ids.TREND_NOTE, "children"),
+    Input(URL, "search"),
+    Input(ids.GRAIN, "value"),
+    Input(ids.TREND_BASIS, "value"),
 )
 @common.when_no_data_set(lambda error: (figures.empty_figure(), None))
-def overview_trend(search, grain):
+def overview_trend(search, grain, basis="sale"):
     filters = common.filters_from_search(search)
     grain = chosen(grain or ids.DEFAULT_GRAIN, ids.GRAIN_OPTIONS)
-    ts = metrics.timeseries(common.warehouse(), filters, common.settings(), grain=grain)
+    basis = chosen(basis, ids.BASIS_OPTIONS)
+    ts = time_series(common.warehouse(), filters, common.settings(), grain=grain, basis=basis)
     return figures.revenue_spend_over_time(ts, height=340), undated_note(ts)
 
 

@@ -82,11 +82,12 @@ def layout(**_query):
                         ids.TREND,
                         height=340,
                         subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
-                        "to compare others",
+                        "to compare others. By post: each post's fee and the sales of its window on the post's day",
                         tools=html.Div(
                             [
                                 segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),
                                 segmented(ids.TREND_GRAIN, ids.GRAIN_OPTIONS, "week"),
+                                segmented(ids.TREND_BASIS, ids.BASIS_OPTIONS, "sale"),
                             ],
                             className="d-flex flex-wrap gap-2",
                         ),
