@@ -192,6 +192,8 @@ DETAIL_STATS = (
     "ltv_90",
     "ltv_180",
     "ltv_365",
+    "ltv_customers_365",
+    "ltv_revenue_365",
     "ltv_cac_365",
 )
 

@@ -28,6 +28,8 @@ RANKING_COLUMNS = [
     metric_col("ltv_90"),
     metric_col("ltv_180"),
     metric_col("ltv_365"),
+    metric_col("ltv_customers_365"),
+    metric_col("ltv_revenue_365"),
     metric_col("ltv_cac_365"),
     metric_col("engagement_rate_pct"),
     metric_col("cpe"),
