@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="the headline figures of a selection")
     add_filter_arguments(summary)
     summary.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    summary.add_argument(
+        "--compare",
+        choices=("previous", "year"),
+        help="add the comparison period's figures and the relative changes: the previous period of "
+        "equal length, or the same dates one year earlier",
+    )
     add_lift_window_argument(summary)
     summary.set_defaults(handler=run_summary)
 
@@ -198,6 +204,12 @@ def add_filter_arguments(parser: argparse.ArgumentParser):
         )
     parser.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the date range")
     parser.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the date range")
+    parser.add_argument(
+        "--period",
+        metavar="PRESET",
+        help="a date preset counted back from the last sale date: last-7, last-30, last-90, this-month, "
+        "last-month, this-quarter, last-quarter, this-fy, last-fy (April–March), all (replaces --start/--end)",
+    )
 
 
 def add_lift_window_argument(parser: argparse.ArgumentParser):
@@ -217,19 +229,31 @@ def settings_from(args):
     return Settings(lift_window_days=args.lift_window)
 
 
-def filters_from(args):
-    from metrics import Filters
+def filters_from(args, wh=None):
+    """The selection of the filter arguments; a --period preset is resolved against the last sale
+    date of `wh` (metrics.periods). Raises metrics.FilterError for a bad value."""
+    from metrics import Filters, sale_date_bounds
 
-    return Filters(
+    period = getattr(args, "period", None)
+    filters = Filters(
         platform=args.platform,
         category=args.category,
         tier=args.tier,
         brand=args.brand,
         campaign=args.campaign,
         product=args.product,
-        start=args.start,
-        end=args.end,
+        start=None if period else args.start,
+        end=None if period else args.end,
+        period=period,
+        compare=getattr(args, "compare", None) or "previous",
     )
+    if filters.period is None:
+        return filters
+    if wh is None:
+        from warehouse import Warehouse
+
+        wh = Warehouse()
+    return filters.resolved(sale_date_bounds(wh)[1])
 
 
 def fail(message: str) -> int:
@@ -348,8 +372,9 @@ def run_summary(args) -> int:
     from warehouse.db import WarehouseMissing
 
     try:
-        filters = filters_from(args)
-        document = metrics.summary(Warehouse(), filters, settings_from(args))
+        wh = Warehouse()
+        filters = filters_from(args, wh)
+        document = metrics.summary(wh, filters, settings_from(args), compare=bool(args.compare))
     except metrics.FilterError as error:
         return fail(str(error))
     except WarehouseMissing as error:
