@@ -197,8 +197,11 @@ def value_rules(text: str):
         raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 2000-2100 (got {text!r})") from None
 
 
+FILTER_NAMES = ("platform", "category", "tier", "brand", "campaign", "product")
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser):
-    for name in ("platform", "category", "tier", "brand", "campaign", "product"):
+    for name in FILTER_NAMES:
         parser.add_argument(
             f"--{name}", action="append", default=[], metavar=name.upper(), help=f"keep only this {name} (repeatable)"
         )
@@ -741,10 +744,12 @@ def run_report(args) -> int:
     about = None
     try:
         if args.view is not None:
-            if filters_from(args) != metrics.Filters():
+            if any(getattr(args, name) for name in FILTER_NAMES + ("start", "end", "period")):
                 return fail("--view takes its filters from the saved view: give no other filter")
             view = saved_views.get_view(args.view)
             filters = metrics.Filters.from_query_string(view.query)
+            if filters.period is not None:  # relative periods count back from the data's last sale, today
+                filters = filters.resolved(metrics.sale_date_bounds(Warehouse())[1])
             about = f"the saved view “{view.name}”: the {page_title(view.path)} page ({view.url})"
         else:
             filters = filters_from(args)

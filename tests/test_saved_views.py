@@ -159,10 +159,10 @@ def hkdash(*args, views: Path) -> subprocess.CompletedProcess:
 
 def test_report_of_a_saved_view_says_what_it_is_about(tmp_path, traps_wh):
     views = tmp_path / "views.sqlite3"
-    saved = hkdash("views", "save", "Instagram weekly", "/influencers?platform=Instagram", views=views)
+    saved = hkdash("views", "save", "Instagram weekly", "/influencers?platform=Instagram&period=all", views=views)
     assert saved.returncode == 0, saved.stderr
     listed = hkdash("views", "list", views=views)
-    assert "Instagram weekly" in listed.stdout and "/influencers?platform=Instagram" in listed.stdout
+    assert "Instagram weekly" in listed.stdout and "/influencers?platform=Instagram&period=all" in listed.stdout
     out = tmp_path / "weekly.pdf"
     made = hkdash("--db", str(traps_wh.path), "report", "--view", "instagram weekly", "--out", str(out), views=views)
     assert made.returncode == 0, made.stderr
