@@ -276,7 +276,7 @@ def _table(
     }
 
 
-def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings) -> list[dict]:
+def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
     top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
     poor_rows = [
         dict(r, reason=POOR_PERFORMER.reasons(r, settings))
@@ -382,7 +382,22 @@ def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings
             note="What the spend pays for. Hybrid = per-post fee plus commission.",
             empty="No spend in this selection.",
         ),
-    ]
+    ] + ([_pacing_table(pacing, settings)] if pacing else [])
+
+
+def _pacing_table(rows: list[dict], settings) -> dict:
+    """Budgeted campaigns against time elapsed (metrics.pacing), the ones needing attention first."""
+    keys = ("campaign", ("status", "Status"), "budget", "spend", "budget_used_pct", "elapsed_pct", "pacing_index")
+    columns = [_column(*key) if isinstance(key, tuple) else _column(key) for key in keys]
+    columns += [_column("projected_spend")]
+    return _table(
+        "Budget pacing",
+        columns,
+        rows,
+        limit=MAX_TABLE_ROWS,
+        note=f"As of the last sale date; pacing = budget used ÷ time elapsed, beyond 1 ± "
+        f"{fmt.pct(settings.pacing_tolerance_pct, 0)} flagged. Each budget against the campaign's whole cost.",
+    )
 
 
 # The figures the methodology appendix explains, in its order (all from the metric catalogue).
@@ -541,6 +556,7 @@ def build_context(
     poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
+    pacing = _records(metrics.campaign_pacing(wh, filters, settings))
     return {
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
@@ -555,7 +571,7 @@ def build_context(
         "incremental": _incremental(k, settings, lift_rows),
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
-        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings),
+        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": _recommendations(wh, filters, settings, evidence),
         "methodology": _methodology(settings, undated),
     }
