@@ -606,6 +606,76 @@ _declare(
     True,
 )
 
+# Budget planner (metrics/planning): response curves, the plan, verdicts and similar profiles.
+_declare(
+    "current_spend",
+    "Current spend",
+    INR,
+    Derived("spend of the unit in the selection"),
+    "Spend of the segment or creator in the selection (today's allocation)",
+    header="Current",
+)
+_declare(
+    "planned_spend",
+    "Planned spend",
+    INR,
+    Derived("the planner's allocation"),
+    "Spend the planner allocates: marginal incremental ROAS equalised across segments, within the max change "
+    "(default ±30 %) of current spend",
+    header="Planned",
+)
+_declare(
+    "spend_change",
+    "Change",
+    INR,
+    Derived("planned spend − current spend"),
+    "Planned spend − current spend",
+)
+_declare(
+    "expected_incremental_revenue",
+    "Expected incremental revenue",
+    INR,
+    Derived("response curve at the spend"),
+    "The fitted response curve coef × spend^β at the spend (concave power curve of measured incremental revenue)",
+    True,
+    header="Exp. incr. revenue",
+)
+_declare(
+    "expected_incremental_revenue_low",
+    "Expected incremental revenue, low",
+    INR,
+    Derived("percentile of the curves over bootstrap draws"),
+    "Low end of the interval of the expected incremental revenue (curves refitted on each bootstrap draw)",
+    True,
+    header="Low",
+)
+_declare(
+    "expected_incremental_revenue_high",
+    "Expected incremental revenue, high",
+    INR,
+    Derived("percentile of the curves over bootstrap draws"),
+    "High end of the interval of the expected incremental revenue (curves refitted on each bootstrap draw)",
+    True,
+    header="High",
+)
+_declare(
+    "marginal_roas",
+    "Marginal ROAS",
+    RATIO,
+    Derived("slope of the response curve"),
+    "Marginal incremental ROAS = d(incremental revenue) ÷ d(spend) at the spend: what the next rupee returns",
+    True,
+    header="Marginal ROAS",
+)
+_declare(
+    "similarity",
+    "Similarity",
+    SHARE,
+    Derived("1 − Gower distance"),
+    "1 − Gower distance over platform, category, tier, persona, follower count and engagement rate",
+    True,
+)
+
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each
 # ratio over two of them and each share of one is computed for all of them, in declaration order:
 # declaring one here adds it to every breakdown and the ranking.
