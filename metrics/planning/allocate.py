@@ -61,21 +61,36 @@ def allocate(coef: np.ndarray, beta: float, current: np.ndarray, budget: float, 
     top = np.where(responsive, upper, lower)
     if top.sum() <= budget:
         planned = _spread_rest(top, lower, upper, ~responsive, budget)
+    elif budget <= lower.sum():
+        planned = lower.copy()
     else:
-        lo, hi = _bracket(coef, beta, lower, upper, responsive)
-        log_lambda = brentq(lambda x: spends(x).sum() - budget, lo, hi, xtol=1e-12, rtol=4 * np.finfo(float).eps)
-        planned = spends(log_lambda)
+        log_coef = np.log(np.where(responsive, coef, 1.0))
+
+        def excess(log_lambda: float) -> float:
+            with np.errstate(over="ignore"):  # far out in the bracket: an infinite ideal clips to the bound
+                ideal = np.exp((np.log(beta) + log_coef - log_lambda) / (1.0 - beta))
+            return float(np.where(responsive, np.clip(ideal, lower, upper), lower).sum() - budget)
+
+        lo, hi = _bracket(excess, log_coef, beta, lower, upper, responsive)
+        log_lambda = brentq(excess, lo, hi, xtol=1e-12, rtol=4 * np.finfo(float).eps)
+        with np.errstate(over="ignore"):
+            ideal = np.exp((np.log(beta) + log_coef - log_lambda) / (1.0 - beta))
+        planned = np.where(responsive, np.clip(ideal, lower, upper), lower)
     return _exact_sum(planned, lower, upper, budget)
 
 
-def _bracket(coef, beta, lower, upper, responsive) -> tuple[float, float]:
-    """log λ bounds: at the low end every responsive unit sits at its upper bound, at the high end
-    at its lower bound (a lower bound of 0 is approached within a millionth of the upper)."""
-    c, lo_s, hi_s = coef[responsive], lower[responsive], upper[responsive]
+def _bracket(excess, log_coef, beta, lower, upper, responsive) -> tuple[float, float]:
+    """log λ with too much spend (every responsive unit at its upper bound) and with too little
+    (at its lower bound; a lower bound of 0 is approached by raising λ until the sum falls short)."""
+    c, lo_s, hi_s = log_coef[responsive], lower[responsive], upper[responsive]
     floor = np.maximum(lo_s, hi_s * 1e-6)
-    at_upper = np.log(beta * c) + (beta - 1) * np.log(hi_s)
-    at_lower = np.log(beta * c) + (beta - 1) * np.log(floor)
-    return float(at_upper.min() - 1.0), float(at_lower.max() + 1.0)
+    lo = float(np.min(np.log(beta) + c + (beta - 1) * np.log(hi_s))) - 1.0
+    hi = float(np.max(np.log(beta) + c + (beta - 1) * np.log(floor))) + 1.0
+    for _ in range(200):
+        if excess(hi) < 0:
+            break
+        hi += 10.0
+    return lo, hi
 
 
 def _spread_rest(spend, lower, upper, takers, budget) -> np.ndarray:
