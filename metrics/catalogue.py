@@ -668,6 +668,22 @@ _declare(
     header="Marginal ROAS",
 )
 _declare(
+    "spend_change_pct",
+    "Change %",
+    PCT,
+    Ratio("spend_change", "current_spend", 100),
+    "(Planned spend − current spend) ÷ current spend × 100",
+)
+_declare(
+    "current_marginal_roas",
+    "Marginal ROAS today",
+    RATIO,
+    Derived("slope of the response curve at today's spend"),
+    "Marginal incremental ROAS at today's spend: what the next rupee returns before the plan",
+    True,
+    header="Marginal today",
+)
+_declare(
     "similarity",
     "Similarity",
     SHARE,

@@ -215,3 +215,45 @@ def projection(plan_: Plan, revenue: float, days: int | None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+CURVE_POINTS = 40
+CURVE_UNITS = 8  # the curves drawn: the units with the most planned spend
+
+
+def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURVE_POINTS) -> pd.DataFrame:
+    """The response curves of `units` (default: the CURVE_UNITS with the most planned spend) from 0
+    to twice the larger of current and planned spend: columns unit, spend, expected, low, high (₹);
+    attrs["marks"]: per unit current_spend, current_expected, planned_spend, expected (₹)."""
+    key = KEY_OF[plan_.by]
+    rows = plan_.rows.set_index(key)
+    chosen = units or list(rows.sort_values("planned_spend", ascending=False).index[:CURVE_UNITS])
+    table = plan_.curves.units.set_index("unit")
+    frames = []
+    for unit in chosen:
+        top = 2 * max(float(rows.loc[unit, "current_spend"]), float(rows.loc[unit, "planned_spend"]), 1.0)
+        spend = np.linspace(0.0, top, points)
+        coef = float(table.loc[unit, "coef"])
+        draws = plan_.curves.coef_draws[table.index.get_loc(unit)]
+        low, high = interval(np.outer(np.power(spend, plan_.curves.beta), draws), plan_.confidence)
+        frames.append(
+            pd.DataFrame(
+                {"unit": unit, "spend": spend, "expected": coef * np.power(spend, plan_.curves.beta), "low": low}
+            ).assign(high=high)
+        )
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "spend", "expected"])
+    marks = rows.loc[chosen, ["current_spend", "current_expected", "planned_spend", "expected_incremental_revenue"]]
+    out.attrs["marks"] = marks.rename(columns={"expected_incremental_revenue": "expected"}).reset_index(names="unit")
+    return out
+
+
+def selection_projection(wh, plan_: Plan, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS):
+    """projection() of the selection: its attributed revenue (₹) and its length in days (the
+    filters' dates, else the data's first to last dated day)."""
+    from metrics.dataset import date_bounds
+    from metrics.kpis import kpis
+
+    first, last = date_bounds(wh)
+    start, end = filters.start or first, filters.end or last
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1 if start is not None and end is not None else None
+    return projection(plan_, float(kpis(wh, filters, settings)["revenue"] or 0.0), days)
