@@ -19,6 +19,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.lift import lift_status
+from metrics.planning.verdicts import with_verdicts
 from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
@@ -110,6 +111,7 @@ def influencer_ranking(search, view, pathname):
     settings = common.settings()
     wh = common.warehouse()
     frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
+    frame = with_verdicts(wh, frame, filters, settings)
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     rows = view_rows(frame, view or "all")
@@ -117,7 +119,7 @@ def influencer_ranking(search, view, pathname):
     if view == "poor":
         note = POOR_PERFORMER.text(settings) + "."
     return (
-        records(rows, RANKING_FIELDS),
+        records(rows, RANKING_FIELDS + ["verdict_reason"]),
         [],
         view_options(frame),
         note,

@@ -587,22 +587,22 @@ _declare(
     "from_roas",
     "From ROAS",
     RATIO,
-    Derived("ROAS of the weaker segment"),
-    "Move budget: ROAS of the weaker platform / category",
+    Derived("marginal ROAS today of the segments the plan cuts"),
+    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner cuts",
 )
 _declare(
     "to_roas",
     "To ROAS",
     RATIO,
-    Derived("ROAS of the stronger segment"),
-    "Move budget: ROAS of the stronger platform / category",
+    Derived("marginal ROAS today of the segments the plan raises"),
+    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner raises",
 )
 _declare(
     "estimated_revenue_gain",
     "Est. revenue gain",
     INR,
-    Derived("moved spend × (to ROAS − from ROAS)"),
-    "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS",
+    Derived("planned − today's expected incremental revenue"),
+    "Expected incremental revenue of the planner's allocation − that of today's, on the fitted response curves",
     True,
 )
 
