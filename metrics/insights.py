@@ -83,6 +83,18 @@ def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTIN
     )
 
 
+def judged(wh, evidence: Evidence, filters: Filters, settings: Settings) -> Evidence:
+    """`evidence` whose ranking carries each creator's measured lift and verdict (callers such as
+    the PDF build Evidence from a plain ranking); unchanged when it has them already."""
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.summary import with_lift
+
+    if "verdict" in evidence.ranking.columns:
+        return evidence
+    ranked = with_lift(wh, evidence.ranking, filters, settings, evidence.kpis["incrementality_method"])
+    return dataclasses.replace(evidence, ranking=with_verdicts(wh, ranked, filters, settings))
+
+
 # --- the selection's creators --------------------------------------------------------------------
 
 
@@ -432,7 +444,7 @@ def recommendations(
     action, subject and reason), in the order of ACTIONS. `evidence` (from `gather`) saves
     querying what the caller already has.
     """
-    evidence = evidence or gather(wh, filters, settings)
+    evidence = judged(wh, evidence or gather(wh, filters, settings), filters, settings)
     creators = creators_of(evidence.ranking)
     if evidence.kpis.get("incrementality_method") == "event-window":
         return verdict_recommendations(wh, filters, settings, creators)

@@ -21,6 +21,10 @@ from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
 
 
+def norm(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
 def response(coef, beta, spend):
     return float(np.sum(np.asarray(coef) * np.power(np.asarray(spend), beta)))
 
@@ -327,3 +331,32 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     assert {"influencer_id", "name", "similarity", "shared", "spend", "incremental_roas"} <= set(similar[0])
     assert [r["similarity"] for r in similar] == sorted((r["similarity"] for r in similar), reverse=True)
     assert cli.main(["--db", str(wh.path), "similar", "NOBODY"]) == 2
+
+
+def test_report_has_the_budget_plan_section(planted, tmp_path):
+    import subprocess
+
+    from metrics.planning.verdicts import verdict_counts, with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+    from reports import build_report
+
+    wh, _ = planted
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(build_report(wh))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    chosen = plan(wh)
+    from metrics import format as fmt
+
+    assert "Budget plan" in text and "Allocation by segment" in text and "Response curves" in text
+    gain = chosen.totals["gain"]
+    assert norm(f"a gain of {fmt.inr_compact(gain['value'])}") in text
+    counts = verdict_counts(with_verdicts(wh, with_lift(wh, ranking(wh), Filters(), DEFAULT_SETTINGS, "event-window")))
+    assert f"{counts['renew']} to renew" in text and f"{counts['review']} to review" in text
+    top = chosen.rows.iloc[0]
+    assert (
+        norm(f"{top['segment']} {fmt.inr_compact(top['current_spend'])} {fmt.inr_compact(top['planned_spend'])}")
+        in text
+    )
