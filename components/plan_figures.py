@@ -42,7 +42,7 @@ def response_curves(points: pd.DataFrame, height: int = 380, title: str | None =
                 legendgroup=name,
                 line=dict(color=colour, width=2),
                 customdata=[
-                    [fmt.inr(s), fmt.inr(e), fmt.inr(lo), fmt.inr(h)]
+                    [fmt.inr_compact(s), fmt.inr_compact(e), fmt.inr_compact(lo), fmt.inr_compact(h)]
                     for s, e, lo, h in curve[["spend", "expected", "low", "high"]].to_numpy()
                 ],
                 hovertemplate=f"{name}<br>spend %{{customdata[0]}}<br>{label} %{{customdata[1]}} "

@@ -217,7 +217,7 @@ def projection(plan_: Plan, revenue: float, days: int | None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-CURVE_POINTS = 40
+CURVE_POINTS = 25
 CURVE_UNITS = 8  # the curves drawn: the units with the most planned spend
 
 
@@ -250,10 +250,11 @@ def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURV
 def selection_projection(wh, plan_: Plan, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS):
     """projection() of the selection: its attributed revenue (₹) and its length in days (the
     filters' dates, else the data's first to last dated day)."""
+    from metrics.aggregate import sums_by
     from metrics.dataset import date_bounds
-    from metrics.kpis import kpis
 
     first, last = date_bounds(wh)
     start, end = filters.start or first, filters.end or last
     days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1 if start is not None and end is not None else None
-    return projection(plan_, float(kpis(wh, filters, settings)["revenue"] or 0.0), days)
+    revenue = float(sums_by(wh, filters, settings)["revenue"].fillna(0).sum())
+    return projection(plan_, revenue, days)
