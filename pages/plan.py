@@ -56,7 +56,7 @@ def controls() -> dbc.Card:
                     dbc.Col(
                         [
                             dbc.Label("Total budget (₹)", html_for=ids.BUDGET),
-                            dbc.Input(id=ids.BUDGET, type="number", min=0, step=1000, debounce=True),
+                            dbc.Input(id=ids.BUDGET, type="number", min=0, step="any", debounce=True),
                             html.Div(id=ids.BUDGET_HELP, className="form-text"),
                         ],
                         md=5,
@@ -97,7 +97,7 @@ def what_if_card() -> dbc.Card:
                     [
                         dbc.Col(dcc.Dropdown(id=ids.WHAT_IF_UNIT, clearable=False), md=6),
                         dbc.Col(
-                            dbc.Input(id=ids.WHAT_IF_SPEND, type="number", min=0, step=1000, debounce=True),
+                            dbc.Input(id=ids.WHAT_IF_SPEND, type="number", min=0, step="any", debounce=True),
                             md=4,
                         ),
                     ],
