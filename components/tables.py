@@ -87,6 +87,12 @@ def metric_col(key: str, header: str | None = None, **extra) -> dict:
         **extra,
     )
     col["context"] = {**col.get("context", {}), "metric": key}
+    if unit is catalogue.CHANGE and metric.higher_is_better is not None:
+        better = "true" if metric.higher_is_better else "false"
+        col["cellClassRules"] = {
+            f"hk-tone-{tone}": {"function": f"hkChangeTone(params.value, {better}, '{tone}')"}
+            for tone in ("good", "bad")
+        }
     return col
 
 

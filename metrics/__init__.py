@@ -2,7 +2,7 @@
 
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown, campaign_comparison, timeseries
-from metrics.dataset import dataset_info, date_bounds, filter_options, sales_coverage, sales_notices
+from metrics.dataset import dataset_info, date_bounds, filter_options, sale_date_bounds, sales_coverage, sales_notices
 from metrics.engagement import engagement_by_influencer, engagement_by_platform, engagement_by_post
 from metrics.filters import FilterError, Filters
 from metrics.influencer import UnknownInfluencer, influencer_detail
@@ -35,6 +35,7 @@ __all__ = [
     "ranking",
     "ratio",
     "recommendations",
+    "sale_date_bounds",
     "sales_coverage",
     "sales_notices",
     "summary",

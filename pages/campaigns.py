@@ -30,6 +30,9 @@ CAMPAIGN_COLUMNS = [
     metric_col("orders"),
     metric_col("spend", headerTooltip="The campaign's share of influencer cost (see METRICS.md)"),
     metric_col("roas"),
+    metric_col("revenue_change"),
+    metric_col("spend_change"),
+    metric_col("roas_change"),
     metric_col("roi_pct"),
     metric_col("aov"),
     metric_col("cost_per_order"),
@@ -79,11 +82,12 @@ def layout(**_query):
                         ids.TREND,
                         height=340,
                         subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
-                        "to compare others",
+                        "to compare others. By post: each post's fee and the sales of its window on the post's day",
                         tools=html.Div(
                             [
                                 segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),
                                 segmented(ids.TREND_GRAIN, ids.GRAIN_OPTIONS, "week"),
+                                segmented(ids.TREND_BASIS, ids.BASIS_OPTIONS, "sale"),
                             ],
                             className="d-flex flex-wrap gap-2",
                         ),

@@ -88,7 +88,7 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         try:
             when = dt.datetime.fromisoformat(str(imported))
             if when.tzinfo is None:
-                when = when.replace(tzinfo=dt.timezone.utc)
+                when = when.replace(tzinfo=dt.UTC)
             age = (now - when).days
             ago = "today" if age <= 0 else "1 day ago" if age == 1 else f"{age} days ago"
             freshness = f"imported {fmt.timestamp(when)} ({ago})"
@@ -226,14 +226,14 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
     }
 
 
-def _findings(wh, filters, settings, evidence: "insights.Evidence") -> list[str]:
+def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     """The same key findings as the /insights page (metrics.key_findings)."""
     if not (_num(evidence.kpis.get("revenue")) or _num(evidence.kpis.get("spend"))):
         return ["This selection has no sales and no spend: there is nothing to report for these filters."]
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> list[dict]:
+def _recommendations(wh, filters, settings, evidence: insights.Evidence) -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
     return [
         {"text": item["text"], "evidence": item["evidence"]}
@@ -504,10 +504,16 @@ def _charts(
 
 
 def build_context(
-    wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None
+    wh,
+    filters: metrics.Filters,
+    settings: metrics.Settings,
+    *,
+    now: dt.datetime | None = None,
+    about: str | None = None,
 ) -> dict:
-    """The report context (see reports.pdf) of a selection, from the metrics API."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
+    view a scheduled report was made from) is printed on the cover."""
+    now = now or dt.datetime.now(dt.UTC)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
@@ -543,6 +549,7 @@ def build_context(
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
         "brand": "HealthKart",
+        "about": about,
         "period": period,
         "filters": _filters(filters),
         "dataset": _dataset(info, now),
@@ -561,10 +568,11 @@ def build_context(
 
 def build_report(
     wh,
-    filters: "metrics.Filters | None" = None,
-    settings: "metrics.Settings | None" = None,
+    filters: metrics.Filters | None = None,
+    settings: metrics.Settings | None = None,
     *,
     timings: dict | None = None,
+    about: str | None = None,
 ) -> bytes:
     """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
 
@@ -575,7 +583,7 @@ def build_report(
     settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
     images.prestart()  # Chromium starts while the metrics run (no-op when it is up already)
     t0 = time.perf_counter()
-    context = build_context(wh, filters, settings)
+    context = build_context(wh, filters, settings, about=about)
     t1 = time.perf_counter()
     render_timings: dict = {}
     pdf = render_pdf(context, timings=render_timings)

@@ -87,6 +87,10 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
         "incremental_roas",
         "marginal_roas",
         "verdict",
+        "ltv_90",
+        "ltv_180",
+        "ltv_365",
+        "ltv_cac_365",
     }
     # The traps cannot support a lift measurement: every creator is to review, without a marginal ROAS.
     assert {row["verdict"] for row in document["influencers_ranked"]} == {"review"}
