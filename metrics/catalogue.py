@@ -627,7 +627,7 @@ _declare(
     header="Planned",
 )
 _declare(
-    "spend_change",
+    "planned_change",
     "Change",
     INR,
     Derived("planned spend − current spend"),
@@ -670,10 +670,10 @@ _declare(
     header="Marginal ROAS",
 )
 _declare(
-    "spend_change_pct",
+    "planned_change_pct",
     "Change %",
     PCT,
-    Ratio("spend_change", "current_spend", 100),
+    Ratio("planned_change", "current_spend", 100),
     "(Planned spend − current spend) ÷ current spend × 100",
 )
 _declare(

@@ -340,12 +340,12 @@ def move_budget_item(wh, filters: Filters, settings: Settings) -> dict | None:
     except PlanError:
         return None
     rows = chosen.rows
-    up = rows[rows["spend_change"] > 0.005 * rows["current_spend"]].sort_values("spend_change", ascending=False)
-    down = rows[rows["spend_change"] < -0.005 * rows["current_spend"]].sort_values("spend_change")
+    up = rows[rows["planned_change"] > 0.005 * rows["current_spend"]].sort_values("planned_change", ascending=False)
+    down = rows[rows["planned_change"] < -0.005 * rows["current_spend"]].sort_values("planned_change")
     if up.empty or down.empty:
         return None
     gain = chosen.totals["gain"]
-    shift = float(up["spend_change"].sum())
+    shift = float(up["planned_change"].sum())
     to, frm = list(up["segment"]), list(down["segment"])
     subject = f"Move budget from {_listed(frm)} to {_listed(to)}"
     reason = (

@@ -111,9 +111,9 @@ def test_measured_recommendations_follow_the_verdicts(sample_wh):
     assert len(move) == 1 and move[0]["subject_type"] == "segment"
     n = move[0]["numbers"]
     assert n["estimated_revenue_gain"] == pytest.approx(chosen.totals["gain"]["value"])
-    assert n["shift"] == pytest.approx(chosen.rows["spend_change"].clip(lower=0).sum(), rel=1e-3)
+    assert n["shift"] == pytest.approx(chosen.rows["planned_change"].clip(lower=0).sum(), rel=1e-3)
     assert set(n["to"]) == set(
-        chosen.rows.loc[chosen.rows["spend_change"] > 0.005 * chosen.rows["current_spend"], "segment"]
+        chosen.rows.loc[chosen.rows["planned_change"] > 0.005 * chosen.rows["current_spend"], "segment"]
     )
 
 

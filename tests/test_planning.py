@@ -295,7 +295,7 @@ def test_planner_moves_money_towards_higher_true_returns(planted):
     rows = result.rows.set_index("segment").join(true_roas)
     # The planted lift has one fee exponent everywhere, so a segment's true marginal return is
     # proportional to its true incremental ROAS: the moved money must earn more where it goes.
-    change, true = rows["spend_change"], rows["true_roas"].fillna(0)
+    change, true = rows["planned_change"], rows["true_roas"].fillna(0)
     added = float((change.clip(lower=0) * true).sum() / change.clip(lower=0).sum())
     removed = float((-change.clip(upper=0) * true).sum() / -change.clip(upper=0).sum())
     assert added > 1.3 * removed

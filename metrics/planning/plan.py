@@ -29,7 +29,7 @@ ROW_KEYS = (
 class Plan:
     """A plan. rows: one per unit (segment or creator), columns: the unit key (segment or
     influencer_id), name, tier, platform, creators, posts, current_spend, planned_spend,
-    spend_change (₹), spend_change_pct (%, None at 0 current), current_expected (₹ on the curve at
+    planned_change (₹), planned_change_pct (%, None at 0 current), current_expected (₹ on the curve at
     today's spend), expected_incremental_revenue, low, high (₹ at the planned spend, interval at
     the settings' confidence), marginal_roas (× at the planned spend), current_marginal_roas,
     bound ("lower", "upper" or None). totals: {"current": …, "planned": …} each {spend,
@@ -129,8 +129,8 @@ def _rows(curves: Curves, by: str, current, planned, max_change: float, confiden
             "posts": units["posts"],
             "current_spend": current,
             "planned_spend": planned,
-            "spend_change": planned - current,
-            "spend_change_pct": change_pct,
+            "planned_change": planned - current,
+            "planned_change_pct": change_pct,
             "current_expected": curves.response(current),
             "expected_incremental_revenue": curves.response(planned),
             "low": low,
@@ -145,7 +145,7 @@ def _rows(curves: Curves, by: str, current, planned, max_change: float, confiden
         }
     )
     rows["bound"] = rows["bound"].replace("", None)
-    return rows.sort_values(["spend_change", KEY_OF[by]], ascending=[False, True]).reset_index(drop=True)
+    return rows.sort_values(["planned_change", KEY_OF[by]], ascending=[False, True]).reset_index(drop=True)
 
 
 def _total(curves: Curves, spend: np.ndarray, confidence: float) -> dict:
