@@ -14,6 +14,7 @@ optimum; tests check it against scipy.optimize.minimize(method="SLSQP") on small
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import brentq
 
 from metrics import format as fmt
@@ -111,7 +112,7 @@ def _exact_sum(planned, lower, upper, budget) -> np.ndarray:
     return np.clip(planned + residual * room / room.sum(), lower, upper)
 
 
-def marginal_roas(coef: np.ndarray, beta: float, spend: np.ndarray) -> np.ndarray:
+def marginal_roas(coef: npt.ArrayLike, beta: float, spend: npt.ArrayLike) -> np.ndarray:
     """(units,) dR/ds = β·coef·s^(β−1) (×) at each spend; NaN at 0 spend."""
     spend = np.asarray(spend, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

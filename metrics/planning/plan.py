@@ -179,7 +179,7 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
     coef, beta = float(units["coef"].iloc[i]), plan_.curves.beta
     expected = coef * spend**beta
     low, high = interval(plan_.curves.coef_draws[i] * spend**beta, plan_.confidence)
-    row = plan_.rows.set_index(key).loc[unit]
+    planned_expected = dict(zip(plan_.rows[key], plan_.rows["expected_incremental_revenue"].astype(float)))[unit]
     current = float(units["current_spend"].iloc[i])
     return {
         "unit": unit,
@@ -188,7 +188,7 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
         "low": float(low),
         "high": float(high),
         "marginal_roas": plain(_clean(float(marginal_roas([coef], beta, [spend])[0]))),
-        "change_from_plan": expected - float(row["expected_incremental_revenue"]),
+        "change_from_plan": expected - planned_expected,
         "outside_history": bool(abs(spend - current) > plan_.max_change * current + 1e-9),
     }
 
@@ -230,10 +230,12 @@ def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURV
     chosen = units or list(rows.sort_values("planned_spend", ascending=False).index[:CURVE_UNITS])
     table = plan_.curves.units.set_index("unit")
     frames = []
+    current = dict(zip(rows.index, rows["current_spend"].astype(float)))
+    planned = dict(zip(rows.index, rows["planned_spend"].astype(float)))
+    coefs = dict(zip(table.index, table["coef"].astype(float)))
     for unit in chosen:
-        top = 2 * max(float(rows.loc[unit, "current_spend"]), float(rows.loc[unit, "planned_spend"]), 1.0)
-        spend = np.linspace(0.0, top, points)
-        coef = float(table.loc[unit, "coef"])
+        spend = np.linspace(0.0, 2 * max(current[unit], planned[unit], 1.0), points)
+        coef = coefs[unit]
         draws = plan_.curves.coef_draws[table.index.get_loc(unit)]
         low, high = interval(np.outer(np.power(spend, plan_.curves.beta), draws), plan_.confidence)
         frames.append(
