@@ -433,6 +433,7 @@ def run_lift(args) -> int:
     from metrics.aggregate import plain
     from metrics.format import inr, ratio
     from metrics.lift import METHOD_MEASURED, lift_status, lift_table
+    from metrics.summary import organic_rows
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -440,15 +441,13 @@ def run_lift(args) -> int:
         warehouse, filters, settings = Warehouse(), filters_from(args), settings_from(args)
         method, reason = lift_status(warehouse, settings)
         frame = lift_table(warehouse, args.by, filters, settings) if method == METHOD_MEASURED else None
+        organic = organic_rows(warehouse, filters, settings)
     except (metrics.FilterError, WarehouseMissing) as error:
         return fail(str(error))
     if frame is None:
         if args.json:
-            print(
-                json.dumps(
-                    {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}, indent=2
-                )
-            )
+            document = {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}
+            print(json.dumps({**document, "organic_check": organic}, indent=2, ensure_ascii=False))
             return 0
         return fail(
             f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline"
@@ -467,6 +466,7 @@ def run_lift(args) -> int:
                     "confidence": settings.lift_confidence,
                     "by": args.by,
                     "rows": rows,
+                    "organic_check": organic,
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -488,7 +488,41 @@ def run_lift(args) -> int:
         f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
     )
     print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+    print()
+    print(organic_text(organic, settings))
     return 0
+
+
+def organic_text(rows: list[dict] | None, settings) -> str:
+    """The organic-sales check under `hkdash lift`'s table: one line per campaign burst, or how to add the file."""
+    from metrics.format import inr
+    from metrics.lift.organic import HOW_TO_ADD, NO_FILE
+
+    if rows is None:
+        return f"Organic-sales check: {NO_FILE}; {HOW_TO_ADD}."
+    heading = (
+        f"Organic-sales check: lift of each brand's total sales around its campaigns, "
+        f"{settings.lift_confidence:.0%} intervals, against the attributed lift of its posts"
+    )
+    if not rows:
+        return f"{heading}\nNo campaign of the selection has organic sales to check."
+
+    def money(value):
+        return "—" if value is None else inr(value)
+
+    columns = [
+        ("brand", "brand", str),
+        ("campaign", "campaign", str),
+        ("start", "start", str),
+        ("window_end", "window end", lambda v: v or "—"),
+        ("total_lift", "total lift", money),
+        ("low", "low", money),
+        ("high", "high", money),
+        ("attributed_lift", "attributed lift", money),
+        ("verdict", "verdict", str),
+        ("reason", "note", lambda v: v or ""),
+    ]
+    return f"{heading}\n{table(rows, columns)}"
 
 
 LIFT_KEYS = (

@@ -65,8 +65,8 @@ RANKED_KEYS = (
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
     """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
-    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS) and
-    influencers_ranked (RANKED_KEYS in ranking order). Values are JSON-ready (None where undefined)."""
+    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS),
+    influencers_ranked (RANKED_KEYS in ranking order) and organic_check (organic_rows). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS}
     document["filters"] = filters.as_dict()
@@ -78,7 +78,17 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
     document["influencers_ranked"] = records(ranked, RANKED_KEYS)
+    document["organic_check"] = organic_rows(wh, filters, settings)
     return document
+
+
+def organic_rows(wh, filters: Filters, settings: Settings) -> list[dict] | None:
+    """The organic-sales check's rows (metrics.lift.organic.CHECK_KEYS, JSON-ready), or None without
+    an organic sales file."""
+    from metrics.lift.organic import organic_check
+
+    check = organic_check(wh, filters, settings)
+    return [{key: plain(value) for key, value in row.items()} for row in check["rows"]] if check["available"] else None
 
 
 def records(frame, keys) -> list[dict]:
