@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
     sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
     sample.add_argument(
+        "--no-organic", action="store_true", help="leave out organic_sales (the brands' total daily sales)"
+    )
+    sample.add_argument(
+        "--halo",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="unattributed sales the posts add, as a share of their lifted sales (default 0.5; "
+        "negative for cannibalisation, at least -1); written into truth/organic_lift.csv",
+    )
+    sample.add_argument(
         "--as",
         dest="store",
         choices=("tracking", "shopify"),
@@ -315,6 +326,8 @@ def run_sample(args) -> int:
         return fail("--orders must be positive")
     if args.store == "shopify" and args.format != "csv":
         return fail("--as shopify writes CSV (a store's export format)")
+    if args.halo is not None and (args.no_organic or not -1 <= args.halo):
+        return fail("--halo needs organic sales and a share of -1 or more")
     result = generate_sample(
         args.out,
         orders=args.orders,
@@ -323,6 +336,8 @@ def run_sample(args) -> int:
         fmt=args.format,
         lift=not args.no_lift,
         store=None if args.store == "tracking" else args.store,
+        organic=not args.no_organic,
+        **({"halo": args.halo} if args.halo is not None else {}),
     )
     print(json.dumps(result, indent=2, default=str))
     return 0

@@ -265,8 +265,8 @@ def _check_row(wh, burst: dict, windows: pd.DataFrame, draws_of: dict, settings:
     return row
 
 
-def organic_days(wh, brand: str, campaign: str, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame | None:
-    """One burst's chart data: date, actual (₹ total sales that day, NaN where the file has no row),
+def organic_days(wh, campaign: str, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame | None:
+    """One campaign burst's chart data (campaign names are unique): date, actual (₹ total sales that day, NaN where the file has no row),
     counterfactual (₹: the one-step prediction in the pre-period, the forecast in the window),
     band_low, band_high (₹: the pointwise interval at the setting's confidence, window days only),
     in_window (bool: start … end + lift_window_days − 1). None for a burst without a fitted model."""
@@ -274,8 +274,8 @@ def organic_days(wh, brand: str, campaign: str, settings: Settings = DEFAULT_SET
 
     days = wh.query(
         """SELECT d.date, d.actual, d.expected, d.sd, d.in_window, b.end_date FROM organic_days d
-           JOIN organic_bursts b USING (burst_no) WHERE b.brand = ? AND b.campaign = ? ORDER BY d.date""",
-        [brand, campaign],
+           JOIN organic_bursts b USING (burst_no) WHERE b.campaign = ? ORDER BY d.date""",
+        [campaign],
     )
     if days.empty:
         return None
