@@ -806,7 +806,7 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
 
 
 def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: str | None = None) -> dict:
-    """A campaign's organic-sales check: the brand's total daily revenue (bars) against the
+    """A campaign's organic-sales check: the brand's total daily revenue (line) against the
     counterfactual (dashed: one-step predictions before the campaign, the forecast after) and the
     forecast's pointwise interval (band), the campaign and its window shaded
     (metrics.lift.organic.organic_days gives the columns)."""
@@ -829,11 +829,12 @@ def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: 
         )
     fig.add_trace(
         trace(
-            "bar",
+            "scatter",
             x=x,
-            y=_values(days, "actual"),
+            y=_plot_values(_values(days, "actual")),
+            mode="lines",
             name="Actual total sales",
-            marker=dict(color=LIFT_COLOURS["actual"]),
+            line=dict(color=LIFT_COLOURS["actual"], width=1.6),
             customdata=[fmt.inr(v) for v in _values(days, "actual")],
             hovertemplate="%{x}: %{customdata}<extra>Actual</extra>",
         )
@@ -870,7 +871,7 @@ def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: 
                 )
             ]
         )
-    fig.update_layout(bargap=0.15, hovermode="x unified")
+    fig.update_layout(hovermode="x unified")
     _money_axis(fig, _values(days, "actual") + _values(days, "band_high"), "yaxis", "Total revenue per day")
     return _layout(fig, height=height, title=title)
 

@@ -67,7 +67,7 @@ def organic_section():
                         "Total sales against their counterfactual",
                         ids.ORGANIC_CHART,
                         height=340,
-                        subtitle="The brand's total daily revenue (bars); dashed: what the 13 weeks before the campaign "
+                        subtitle="The brand's total daily revenue (blue); dashed: what the 13 weeks before the campaign "
                         "forecast without it; band: the forecast's interval; shaded: the campaign and its window",
                         tools=dcc.Dropdown(id=ids.ORGANIC_BURST, clearable=False, style={"minWidth": "320px"}),
                     ),

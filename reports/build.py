@@ -256,7 +256,7 @@ def _organic(check: dict) -> dict:
     skipped = [row for row in rows if row["total_lift"] is None]
     if skipped:
         note += f" Not checked: {len(skipped)} campaign{'s' if len(skipped) != 1 else ''} (too little history before "
-        note += "it, always on, or past the organic sales; the dashboard and `hkdash lift` say which)."
+        note += "it, always on, or past the organic sales; the dashboard and the hkdash lift command say which)."
     shown = [row for row in rows if row["total_lift"] is not None]
     table = _table("", columns, shown, limit=MAX_TABLE_ROWS, empty="No campaign of the selection could be checked.")
     return {"title": title, "note": note, "table": table}

@@ -324,3 +324,29 @@ def test_summary_and_hkdash_lift_carry_the_check(sample_dir, tmp_path, monkeypat
     assert cli.main(["lift", "--by", "brand", "--brand", STEP_BRAND]) == 0
     text = capsys.readouterr().out
     assert "Organic-sales check" in text and STEP_CAMPAIGN in text and "halo" in text
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    import subprocess
+
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True, text=True)
+    return " ".join(out.stdout.split())
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_pdf_lift_section_holds_the_check_or_how_to_add_it(sample_dir, tmp_path):
+    from metrics import format as fmt
+    from reports import build_report
+
+    wh = imported(sample_dir, tmp_path, 8_000.0)
+    text = pdf_text(build_report(wh, Filters(brand=(STEP_BRAND,))), tmp_path)
+    row = step_row(wh)
+    assert "Organic-sales check: total brand sales around campaigns" in text
+    amount = " ".join(fmt.inr_compact(row["total_lift"]).replace("\u00a0", " ").split())
+    assert f"{STEP_CAMPAIGN} 2025-11-01 2025-12-13 {amount}" in text.replace("\u00a0", " "), text[-3000:]
+    assert "halo" in text and "Not checked: 3 campaigns" in text  # always on, Veganuary, Plant Power Summer
+    without = tmp_path / "plain"
+    import_dataset(sample_dir, without / "wh.duckdb")
+    text = pdf_text(build_report(Warehouse(without / "wh.duckdb"), Filters()), tmp_path)
+    assert "Not run: no organic sales file. To run it, add a file named organic_sales.csv" in text
