@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from components import lift_ids as ids
 from components.cards import chart_card, page_header, segmented
-from components.tables import metric_col, money_col, table_card, text_col
+from components.tables import metric_col, table_card, text_col
 
 dash.register_page(
     __name__,
@@ -41,12 +41,12 @@ ORGANIC_COLUMNS = [
     text_col("campaign", "Campaign", width=240),
     text_col("start", "Start", width=105),
     text_col("window_end", "Window end", width=110),
-    money_col("total_lift", "Total lift"),
-    money_col("low", "Total low"),
-    money_col("high", "Total high"),
-    money_col("attributed_lift", "Attributed lift"),
-    money_col("attributed_low", "Attributed low"),
-    money_col("attributed_high", "Attributed high"),
+    metric_col("total_lift"),
+    metric_col("total_lift_low"),
+    metric_col("total_lift_high"),
+    metric_col("attributed_lift"),
+    metric_col("attributed_lift_low"),
+    metric_col("attributed_lift_high"),
     text_col("verdict", "Verdict", width=130),
     text_col("reason", "Note", width=320),
 ]

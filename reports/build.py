@@ -247,8 +247,8 @@ def _organic(check: dict) -> dict:
         ("start", "Start", str),
         ("window_end", "Window end", str),
         ("total_lift", "Total lift", money),
-        ("low", "Low", money),
-        ("high", "High", money),
+        ("total_lift_low", "Low", money),
+        ("total_lift_high", "High", money),
         ("attributed_lift", "Attributed", money),
         ("verdict", "Verdict", str),
     ]

@@ -45,10 +45,10 @@ def simulated(rng: np.random.Generator, effect: float = 0.0) -> np.ndarray:
     return series
 
 
-def total_lift(series: np.ndarray, confidence: float = 0.9, seed: int = 1) -> tuple[float, float, float]:
-    counterfactual = fit_counterfactual(series[:PRE], WINDOW, draws=400, seed=seed)
-    actual, expected, draws = window_sums(series[PRE:], counterfactual, WINDOW)
-    low, high = lift_interval(actual, draws, confidence)
+def total_lift(series: np.ndarray, confidence: float = 0.9) -> tuple[float, float, float]:
+    counterfactual = fit_counterfactual(series[:PRE], WINDOW)
+    actual, expected, sd = window_sums(series[PRE:], counterfactual, WINDOW)
+    low, high = lift_interval(actual, expected, sd, confidence)
     return actual - expected, low, high
 
 
@@ -64,17 +64,30 @@ def test_verdict_compares_the_two_intervals():
 
 
 def test_window_sums_skip_days_without_a_row_on_both_sides():
-    counterfactual = Counterfactual(
-        mean=np.array([10.0, 20, 30, 40]),
-        sd=np.ones(4),
-        paths=np.array([[9.0, 11], [19, 21], [29, 31], [39, 41]]),
-        fitted=np.array([]),
-    )
-    actual, expected, draws = window_sums(np.array([12.0, np.nan, 35, 100]), counterfactual, 3)
+    cov = np.array([[4.0, 1, 1, 0], [1, 4, 1, 0], [1, 1, 9, 2], [0, 0, 2, 16]])
+    counterfactual = Counterfactual(mean=np.array([10.0, 20, 30, 40]), cov=cov, fitted=np.array([]))
+    actual, expected, sd = window_sums(np.array([12.0, np.nan, 35, 100]), counterfactual, 3)
     assert (actual, expected) == (47, 40)  # days 1 and 3; day 4 is past the window
-    assert list(draws) == [38, 42]
-    low, high = lift_interval(actual, np.arange(101.0), 0.9)  # draws 0 … 100: 5th and 95th percentiles
-    assert (low, high) == pytest.approx((47 - 95, 47 - 5))
+    assert sd == pytest.approx(np.sqrt(4 + 9 + 2 * 1))  # variances of days 1 and 3 plus twice their covariance
+    assert list(counterfactual.sd) == [2, 2, 3, 4]
+    low, high = lift_interval(actual, expected, sd, 0.9)
+    assert (low, high) == pytest.approx((7 - 1.6448536 * np.sqrt(15), 7 + 1.6448536 * np.sqrt(15)))
+
+
+def test_the_window_covariance_is_the_one_statsmodels_simulates():
+    """forecast_covariance's diagonal is statsmodels' forecast variance, and the variance of a
+    window sum matches the spread of sums of paths simulated by statsmodels from the same fit."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    from metrics.lift.organic import forecast_covariance
+
+    series = simulated(np.random.default_rng(8))[:PRE] / 10_000
+    result = UnobservedComponents(series, level="llevel", seasonal=7).fit(disp=False)
+    cov = forecast_covariance(result, 30)
+    assert np.diag(cov) == pytest.approx(np.asarray(result.get_forecast(30).var_pred_mean), rel=1e-9)
+    paths = np.asarray(result.simulate(30, anchor="end", repetitions=4000, rng=np.random.default_rng(0)))
+    simulated_sd = paths.reshape(30, -1).sum(axis=0).std()
+    assert np.sqrt(cov.sum()) == pytest.approx(simulated_sd, rel=0.05)
 
 
 def test_too_short_or_flat_pre_periods_are_refused():
@@ -105,7 +118,7 @@ def test_a_planted_cannibalisation_is_found_and_its_interval_holds_the_truth():
 
 def test_interval_coverage_on_simulated_series_without_an_effect():
     rng = np.random.default_rng(2025)
-    covered = [low <= 0 <= high for _, low, high in (total_lift(simulated(rng), seed=i) for i in range(20))]
+    covered = [low <= 0 <= high for _, low, high in (total_lift(simulated(rng)) for _ in range(20))]
     # 90 % intervals: 20 series give 18 ± 1.3 covered; fewer than 15 would be a broken interval.
     assert 15 <= sum(covered) <= 20
 
@@ -173,7 +186,7 @@ def test_planted_halo_and_cannibalisation_through_the_import(sample_dir, tmp_pat
     wh = imported(sample_dir, tmp_path, step)
     row = step_row(wh)
     truth = step * 43 + true_attributed_lift(sample_dir)  # the step's 43 days plus what the posts caused
-    assert row["low"] <= truth <= row["high"]
+    assert row["total_lift_low"] <= truth <= row["total_lift_high"]
     assert row["attributed_lift"] is not None and row["window_end"] == "2025-12-13"
     assert row["verdict"] == expected
     # A campaign running all year has no before to compare with; one starting on the first day neither.
@@ -304,7 +317,7 @@ def test_planted_truth_of_the_sample_lies_in_most_intervals(tmp_path):
     import_dataset(tmp_path / "src", tmp_path / "wh.duckdb")
     truth = pd.read_csv(result["organic_truth"]).set_index("campaign")["true_total_lift_revenue"]
     checked = [r for r in organic_check(Warehouse(tmp_path / "wh.duckdb"))["rows"] if r["total_lift"] is not None]
-    inside = [r["low"] <= truth[r["campaign"]] <= r["high"] for r in checked]
+    inside = [r["total_lift_low"] <= truth[r["campaign"]] <= r["total_lift_high"] for r in checked]
     assert len(checked) >= 3 and sum(inside) >= len(checked) - 2
 
 
@@ -315,7 +328,16 @@ def test_summary_and_hkdash_lift_carry_the_check(sample_dir, tmp_path, monkeypat
     wh = imported(sample_dir, tmp_path, 8_000.0)
     rows = summary(wh, Filters(brand=(STEP_BRAND,)))["organic_check"]
     row = next(r for r in rows if r["campaign"] == STEP_CAMPAIGN)
-    assert {"brand", "start", "end", "total_lift", "low", "high", "attributed_lift", "verdict"} <= set(row)
+    assert {
+        "brand",
+        "start",
+        "end",
+        "total_lift",
+        "total_lift_low",
+        "total_lift_high",
+        "attributed_lift",
+        "verdict",
+    } <= set(row)
     assert row["verdict"] == HALO and json.dumps(rows)
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     assert cli.main(["lift", "--by", "brand", "--brand", STEP_BRAND, "--json"]) == 0

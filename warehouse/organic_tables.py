@@ -10,8 +10,8 @@ Tables (all present after every import, empty without an organic_sales file):
   one-step prediction in the pre-period, the forecast in the window), sd (₹, the forecast's
   standard deviation; NULL in the pre-period), in_window (window days up to the longest window);
 - organic_windows: window_days (7, 14, 28), burst_no, window_end, observed_days, actual,
-  counterfactual (₹ summed over the window's observed days);
-- organic_draws: window_days, burst_no, draw, value (₹: a simulated counterfactual sum of the window).
+  counterfactual, counterfactual_sd (₹ summed over the window's observed days; the sum's standard
+  deviation from the forecasts' joint covariance).
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.lift.organic import (
-    DRAWS,
     MIN_PRE_DAYS,
     PRE_DAYS,
-    SEED,
     TAIL_GUARD_DAYS,
     CounterfactualError,
     fit_counterfactual,
@@ -48,7 +46,7 @@ def build_organic_tables(connection, organic: SourceFile | None) -> None:
            WHERE brand IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL AND end_date >= start_date
              AND brand IN (SELECT brand FROM organic_sales) ORDER BY brand, start_date, campaign"""
     ).df()
-    bursts, days, windows, draws = [], [], [], []
+    bursts, days, windows = [], [], []
     by_brand = {brand: _daily(group) for brand, group in series.groupby("brand")}
     for burst_no, campaign in enumerate(campaigns.to_dict("records")):
         daily = by_brand[campaign["brand"]]
@@ -71,7 +69,7 @@ def build_organic_tables(connection, organic: SourceFile | None) -> None:
             days += _day_rows(burst_no, pre, window, counterfactual)
             for window_days in WINDOW_CHOICES:
                 length = min(len(window), (campaign["end_date"] - campaign["start_date"]).days + window_days)
-                actual, expected, sums = window_sums(window.to_numpy(), counterfactual, length)
+                actual, expected, sd = window_sums(window.to_numpy(), counterfactual, length)
                 windows.append(
                     (
                         window_days,
@@ -80,10 +78,10 @@ def build_organic_tables(connection, organic: SourceFile | None) -> None:
                         int(np.isfinite(window.to_numpy()[:length]).sum()),
                         actual,
                         expected,
+                        sd,
                     )
                 )
-                draws += [(window_days, burst_no, draw, float(value)) for draw, value in enumerate(sums)]
-    _write(connection, bursts, days, windows, draws)
+    _write(connection, bursts, days, windows)
 
 
 def _create_organic_sales(connection, organic: SourceFile | None) -> None:
@@ -125,7 +123,7 @@ def _check_burst(campaign: dict, daily: pd.Series, others: pd.DataFrame):
         pre[(pre.index >= pd.Timestamp(other["start_date"])) & (pre.index <= busy_end)] = np.nan
     window = daily[start : min(last, end + pd.Timedelta(days=LONGEST_WINDOW - 1))]
     try:
-        counterfactual = fit_counterfactual(pre.to_numpy(), len(window), DRAWS, SEED)
+        counterfactual = fit_counterfactual(pre.to_numpy(), len(window))
     except CounterfactualError as error:
         reason = str(error)
         if "fewer than" in reason and overlapping:
@@ -159,14 +157,13 @@ TABLES = {
     "pre_days INTEGER, status VARCHAR, reason VARCHAR",
     "organic_days": "burst_no INTEGER, date DATE, actual DOUBLE, expected DOUBLE, sd DOUBLE, in_window BOOLEAN",
     "organic_windows": "window_days INTEGER, burst_no INTEGER, window_end DATE, observed_days INTEGER, "
-    "actual DOUBLE, counterfactual DOUBLE",
-    "organic_draws": "window_days INTEGER, burst_no INTEGER, draw INTEGER, value DOUBLE",
+    "actual DOUBLE, counterfactual DOUBLE, counterfactual_sd DOUBLE",
 }
 
 
-def _write(connection, bursts, days, windows, draws) -> None:
-    """Create the four tables and insert their rows (through a registered frame: executemany is slow)."""
-    for (table, columns), rows in zip(TABLES.items(), (bursts, days, windows, draws)):
+def _write(connection, bursts, days, windows) -> None:
+    """Create the three tables and insert their rows (through a registered frame: executemany is slow)."""
+    for (table, columns), rows in zip(TABLES.items(), (bursts, days, windows)):
         connection.execute(f"CREATE TABLE {table} ({columns})")
         if rows:
             names = [column.split()[0] for column in columns.split(", ")]

@@ -6,12 +6,13 @@ series: a structural time-series model of the brand's total daily revenue (a loc
 weekly seasonal, statsmodels' `UnobservedComponents`, fitted by maximum likelihood on the
 pre-period) is forecast over the burst's window; the forecast is the counterfactual (what the
 brand would have sold without the burst), and total lift = Σ (actual − counterfactual) over the
-window. Its interval comes from the forecast distribution: DRAWS paths simulated from the end of
-the pre-period (`MLEResults.simulate(anchor="end")`, the starting state drawn from its filtered
-distribution), summed over the window's observed days; parameter uncertainty is left out (the
-Bayesian CausalImpact includes it), which the coverage check in tests/test_organic.py measures.
-statsmodels docs: "Unobserved components" (statsmodels.tsa.statespace.structural) and "State space
-models: simulate".
+window. Its interval comes from the forecast distribution: the window's sum of forecasts is normal
+with the variance of the joint forecast covariance over its observed days (forecast_covariance:
+state uncertainty at the end of the pre-period, level and seasonal shocks, noise); parameter
+uncertainty is left out (the Bayesian CausalImpact includes it), which the coverage check in
+tests/test_organic.py measures. statsmodels docs: "Unobserved components"
+(statsmodels.tsa.statespace.structural); Durbin & Koopman (2012), *Time series analysis by state
+space methods*, 2nd ed., section 4.11 (forecasting).
 
 The total lift is set beside the attributed event-window lift (metrics.lift.view.lift_totals) of the
 brand's posts dated in the burst, over the same window: "halo" when the total's interval lies wholly
@@ -39,8 +40,6 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 PRE_DAYS = 91  # days before a burst the model learns from (13 weeks)
 MIN_PRE_DAYS = 28  # observed pre-period days below which no counterfactual is fitted
 WEEK = 7
-DRAWS = 1000
-SEED = 20_251_130
 TAIL_GUARD_DAYS = 7  # days after a burst's longest window that another burst's pre-period leaves out
 
 HALO, CANNIBALISATION, CONSISTENT = "halo", "cannibalisation", "consistent"
@@ -55,28 +54,34 @@ HOW_TO_ADD = (
 
 @dataclasses.dataclass(frozen=True)
 class Counterfactual:
-    """The forecast of a series past its pre-period: mean and sd (H,) per day and paths (H, draws),
-    in the series' units (₹); fitted (P,) the one-step-ahead predictions over the pre-period (NaN where
-    the model had nothing to predict from yet)."""
+    """The forecast of a series past its pre-period, in the series' units (₹): mean (H,) per day, cov
+    (H, H) the joint covariance of the H days' values (so sums over any days have their variance),
+    fitted (P,) the one-step-ahead predictions over the pre-period (NaN where the model had nothing
+    to predict from yet)."""
 
     mean: np.ndarray
-    sd: np.ndarray
-    paths: np.ndarray
+    cov: np.ndarray
     fitted: np.ndarray
+
+    @property
+    def sd(self) -> np.ndarray:
+        """(H,) each day's forecast standard deviation (₹)."""
+        return np.sqrt(np.diag(self.cov))
 
 
 class CounterfactualError(ValueError):
     """The pre-period cannot support a counterfactual (too few observed days, or the model does not fit)."""
 
 
-def fit_counterfactual(pre: np.ndarray, horizon: int, draws: int = DRAWS, seed: int = SEED) -> Counterfactual:
+def fit_counterfactual(pre: np.ndarray, horizon: int) -> Counterfactual:
     """Fit a local level + weekly seasonal model to `pre` (daily values, NaN for days not observed,
-    the last element the day before the window) and forecast `horizon` days.
+    the last element the day before the window) and forecast `horizon` days with their joint
+    covariance (forecast_covariance).
 
-    The series is standardised before fitting (as CausalImpact does) and the results are scaled back.
-    Seeded: the same input gives the same paths. Raises CounterfactualError when fewer than
-    MIN_PRE_DAYS days are observed, the series is constant, or the likelihood cannot be maximised.
-    Source: statsmodels `UnobservedComponents(level="llevel", seasonal=7)`, `get_forecast`, `simulate`."""
+    The series is standardised before fitting (as CausalImpact does) and the results are scaled back;
+    no randomness. Raises CounterfactualError when fewer than MIN_PRE_DAYS days are observed, the
+    series is constant, or the likelihood cannot be maximised.
+    Source: statsmodels `UnobservedComponents(level="llevel", seasonal=7)`, `fit`, `get_forecast`."""
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
     pre = np.asarray(pre, dtype=float)
@@ -91,39 +96,59 @@ def fit_counterfactual(pre: np.ndarray, horizon: int, draws: int = DRAWS, seed: 
         warnings.simplefilter("ignore")  # convergence chatter; a failed fit raises or gives NaN below
         try:
             result = model.fit(disp=False, maxiter=200)
-            forecast = result.get_forecast(horizon)
-            paths = result.simulate(horizon, anchor="end", repetitions=draws, rng=np.random.default_rng(seed))
+            mean = np.asarray(result.get_forecast(horizon).predicted_mean, dtype=float)
         except (np.linalg.LinAlgError, ValueError) as error:
             raise CounterfactualError(f"the model could not be fitted ({error})") from None
-    mean = np.asarray(forecast.predicted_mean, dtype=float)
-    sd = np.sqrt(np.asarray(forecast.var_pred_mean, dtype=float))
-    paths = np.asarray(paths, dtype=float).reshape(horizon, draws)
-    if not (np.isfinite(mean).all() and np.isfinite(paths).all()):
+    cov = forecast_covariance(result, horizon)
+    if not (np.isfinite(mean).all() and np.isfinite(cov).all()):
         raise CounterfactualError("the model could not be fitted (the forecast is not finite)")
     fitted = np.asarray(result.fittedvalues, dtype=float)
     fitted[: WEEK + 1] = np.nan  # diffuse start: the first predictions carry no information
-    return Counterfactual(
-        mean=centre + scale * mean, sd=scale * sd, paths=centre + scale * paths, fitted=centre + scale * fitted
-    )
+    return Counterfactual(mean=centre + scale * mean, cov=scale**2 * cov, fitted=centre + scale * fitted)
 
 
-def window_sums(actual: np.ndarray, counterfactual: Counterfactual, days: int) -> tuple[float, float, np.ndarray]:
-    """(actual ₹, counterfactual ₹, counterfactual draws ₹ (draws,)) summed over the first `days` days
-    of the window where actual sales were observed (a day without a row counts on neither side)."""
+def forecast_covariance(result, horizon: int) -> np.ndarray:
+    """(horizon, horizon) covariance of the next `horizon` observations of a fitted time-invariant
+    state-space model, given its sample: with Z, T, R, Q, H the model's design, transition, selection,
+    state and observation covariances and P_1 the predicted state covariance after the last
+    observation, P_(i+1) = T P_i T' + R Q R' and Cov(y_i, y_j) = Z T^(j−i) P_i Z' (+ H when i = j).
+    Its diagonal is statsmodels' forecast variance; a window's sum has variance 1' Cov 1 over its
+    days (Durbin & Koopman 2012, section 4.11, forecasting)."""
+    filtered = result.filter_results
+    design, transition = filtered.design[:, :, 0], filtered.transition[:, :, 0]
+    selection, state_cov = filtered.selection[:, :, 0], filtered.state_cov[:, :, 0]
+    noise = float(filtered.obs_cov[0, 0, 0])
+    shock = selection @ state_cov @ selection.T
+    powers = np.empty((horizon, transition.shape[0]))  # row m: Z T^m
+    powers[0] = design[0]
+    for m in range(1, horizon):
+        powers[m] = powers[m - 1] @ transition
+    cov = np.empty((horizon, horizon))
+    state = np.asarray(result.predicted_state_cov[:, :, -1], dtype=float)
+    for i in range(horizon):
+        cov[i, i:] = powers[: horizon - i] @ (state @ design[0])
+        cov[i:, i] = cov[i, i:]
+        cov[i, i] += noise
+        state = transition @ state @ transition.T + shock
+    return cov
+
+
+def window_sums(actual: np.ndarray, counterfactual: Counterfactual, days: int) -> tuple[float, float, float]:
+    """(actual ₹, counterfactual ₹, the counterfactual's standard deviation ₹) summed over the first
+    `days` days of the window where actual sales were observed (a day without a row counts on neither side)."""
     actual = np.asarray(actual[:days], dtype=float)
-    seen = np.isfinite(actual)
-    return (
-        float(actual[seen].sum()),
-        float(counterfactual.mean[:days][seen].sum()),
-        counterfactual.paths[:days][seen].sum(axis=0),
-    )
+    seen = np.flatnonzero(np.isfinite(actual))
+    variance = counterfactual.cov[np.ix_(seen, seen)].sum()
+    return float(actual[seen].sum()), float(counterfactual.mean[seen].sum()), float(np.sqrt(max(variance, 0.0)))
 
 
-def lift_interval(actual: float, draws: np.ndarray, confidence: float) -> tuple[float, float]:
-    """The equal-tailed interval (₹) of total lift = actual − counterfactual over the draws."""
-    tail = (1 - confidence) / 2 * 100
-    high_cf, low_cf = np.percentile(draws, [100 - tail, tail])
-    return actual - float(high_cf), actual - float(low_cf)
+def lift_interval(actual: float, expected: float, sd: float, confidence: float) -> tuple[float, float]:
+    """The equal-tailed interval (₹) of total lift = actual − counterfactual, the counterfactual sum
+    being normal with mean `expected` and standard deviation `sd` (the model's forecast distribution)."""
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + confidence / 2))
+    return actual - expected - z * sd, actual - expected + z * sd
 
 
 def verdict(low: float, high: float, attributed_low: float | None, attributed_high: float | None) -> str:
@@ -161,11 +186,11 @@ CHECK_KEYS = (
     "actual_revenue",
     "counterfactual_revenue",
     "total_lift",
-    "low",
-    "high",
+    "total_lift_low",
+    "total_lift_high",
     "attributed_lift",
-    "attributed_low",
-    "attributed_high",
+    "attributed_lift_low",
+    "attributed_lift_high",
     "verdict",
     "reason",
 )
@@ -198,8 +223,8 @@ def organic_check(wh, filters: Filters = Filters(), settings: Settings = DEFAULT
     starts in the date range, with CHECK_KEYS: brand, campaign, start, end, window_end (ISO dates;
     the window is start … end + window_days − 1, cut at the last day of organic sales), pre_days
     (observed days the model learnt from), actual_revenue and counterfactual_revenue (₹ over the
-    window's observed days), total_lift, low, high (₹), attributed_lift, attributed_low,
-    attributed_high (₹: the event-window lift of the brand's posts dated start … end, None when it
+    window's observed days), total_lift, total_lift_low, total_lift_high (₹), attributed_lift,
+    attributed_lift_low, attributed_lift_high (₹: the event-window lift of the brand's posts dated start … end, None when it
     is not measured), verdict (halo, cannibalisation, consistent, not compared, not checked) and
     reason (why not checked or not compared, else None). Influencer, platform, category and product
     filters do not apply: total sales cannot be split by creator or product."""
@@ -217,20 +242,15 @@ def organic_check(wh, filters: Filters = Filters(), settings: Settings = DEFAULT
     if bursts.empty:
         return base
     windows = wh.query(
-        """SELECT burst_no, window_end, observed_days, actual, counterfactual FROM organic_windows
-           WHERE window_days = ?""",
+        """SELECT burst_no, window_end, observed_days, actual, counterfactual, counterfactual_sd
+           FROM organic_windows WHERE window_days = ?""",
         [settings.lift_window_days],
     ).set_index("burst_no")
-    draws = wh.query(
-        "SELECT burst_no, value FROM organic_draws WHERE window_days = ? ORDER BY burst_no, draw",
-        [settings.lift_window_days],
-    )
-    draws_of = {key: group["value"].to_numpy() for key, group in draws.groupby("burst_no")}
-    base["rows"] = [_check_row(wh, burst, windows, draws_of, settings) for burst in bursts.to_dict("records")]
+    base["rows"] = [_check_row(wh, burst, windows, settings) for burst in bursts.to_dict("records")]
     return base
 
 
-def _check_row(wh, burst: dict, windows: pd.DataFrame, draws_of: dict, settings: Settings) -> dict:
+def _check_row(wh, burst: dict, windows: pd.DataFrame, settings: Settings) -> dict:
     start, end = pd.Timestamp(burst["start_date"]), pd.Timestamp(burst["end_date"])
     row = dict.fromkeys(CHECK_KEYS)
     row.update(
@@ -244,24 +264,24 @@ def _check_row(wh, burst: dict, windows: pd.DataFrame, draws_of: dict, settings:
         return {**row, "verdict": NOT_CHECKED, "reason": burst["reason"] or "no organic sales in its window"}
     window = windows.loc[burst["burst_no"]]
     actual, counterfactual = float(window["actual"]), float(window["counterfactual"])
-    low, high = lift_interval(actual, draws_of[burst["burst_no"]], settings.lift_confidence)
+    low, high = lift_interval(actual, counterfactual, float(window["counterfactual_sd"]), settings.lift_confidence)
     row.update(
         window_end=pd.Timestamp(window["window_end"]).date().isoformat(),
         actual_revenue=actual,
         counterfactual_revenue=counterfactual,
         total_lift=actual - counterfactual,
-        low=low,
-        high=high,
+        total_lift_low=low,
+        total_lift_high=high,
     )
     attributed = lift_totals(wh, Filters(start=start.date(), end=end.date(), brand=(burst["brand"],)), settings)
     if attributed["method"] != METHOD_MEASURED:
         return {**row, "verdict": NOT_COMPARED, "reason": f"attributed lift not measured: {attributed['reason']}"}
     row.update(
         attributed_lift=attributed["incremental_revenue"],
-        attributed_low=attributed["incremental_revenue_low"],
-        attributed_high=attributed["incremental_revenue_high"],
+        attributed_lift_low=attributed["incremental_revenue_low"],
+        attributed_lift_high=attributed["incremental_revenue_high"],
     )
-    row["verdict"] = verdict(low, high, row["attributed_low"], row["attributed_high"])
+    row["verdict"] = verdict(low, high, row["attributed_lift_low"], row["attributed_lift_high"])
     return row
 
 
