@@ -141,7 +141,7 @@ def _day_rows(burst_no: int, pre: pd.Series, window: pd.Series, counterfactual) 
     def value(x):
         return None if not np.isfinite(x) else float(x)
 
-    rows = [
+    rows: list[tuple] = [
         (burst_no, day.date(), value(actual), value(expected), None, False)
         for day, actual, expected in zip(pre.index, pre.to_numpy(), counterfactual.fitted)
     ]

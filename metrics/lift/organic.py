@@ -229,7 +229,7 @@ def organic_check(wh, filters: Filters = Filters(), settings: Settings = DEFAULT
     reason (why not checked or not compared, else None). Influencer, platform, category and product
     filters do not apply: total sales cannot be split by creator or product."""
     available, reason = organic_status(wh)
-    base = {
+    base: dict = {
         "available": available,
         "reason": reason,
         "window_days": settings.lift_window_days,
