@@ -46,6 +46,7 @@ def test_lift_page_sets_total_sales_beside_attributed_lift(page, server, page_pr
     # Rows far below the viewport are not rendered (AG Grid: content-visibility): bring the grid into view.
     page.locator(grid("lift-organic")).scroll_into_view_if_needed()
     page.wait_for_selector(grid("lift-organic") + " [col-id=campaign]:has-text('2025')", timeout=30_000)
+    page.screenshot(path=str(server.log_path.parent / "lift-organic-table.png"))
     assert grid_rows(page, grid("lift-organic"), "campaign") == [r["campaign"] for r in rows]
     step = next(r for r in rows if r["campaign"] == STEP_CAMPAIGN)
     assert step["verdict"] == HALO
