@@ -8,6 +8,7 @@ from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_updat
 
 import metrics
 from callbacks import common
+from callbacks.overview import undated_note
 from components import figures
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
 from components.ids import influencers as ids
@@ -18,7 +19,9 @@ from components.tables import csv_button, data_grid, date_col, metric_col, recor
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.comparison import DELTA_COLUMNS, changes_by
 from metrics.lift import lift_status
+from metrics.ltv import with_ltv
 from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
@@ -112,6 +115,8 @@ def influencer_ranking(search, view, pathname):
     frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
+    frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))
+    frame = with_ltv(wh, frame, filters, settings)
     rows = view_rows(frame, view or "all")
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
@@ -184,7 +189,23 @@ DETAIL_STATS = (
     "cpe",
     "revenue_per_follower",
     "efficiency_score",
+    "ltv_90",
+    "ltv_180",
+    "ltv_365",
+    "ltv_customers_365",
+    "ltv_revenue_365",
+    "ltv_cac_365",
 )
+
+
+def time_chart(ts) -> html.Div:
+    """A detail panel's weekly chart with the note of what it leaves out or marks as partial."""
+    return html.Div(
+        [
+            dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+            html.Div(undated_note(ts) if ts is not None else None, className="hk-card-footer"),
+        ]
+    )
 
 
 def detail_title(profile: dict) -> str:
@@ -237,7 +258,14 @@ def detail_body(detail: dict, settings) -> list:
         html.Div(flags, className="mt-2") if flags else None,
         stats,
         html.H3("Sales and spend over time (weekly)", className="hk-section-title"),
-        dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+        dbc.Tabs(
+            [
+                dbc.Tab(time_chart(ts), label="By sale date", tab_id="sale"),
+                dbc.Tab(time_chart(detail.get("sales_by_post")), label="By post (cohort)", tab_id="cohort"),
+            ],
+            active_tab="sale",
+            id=ids.DETAIL_TIME_TABS,
+        ),
         html.Div(
             [html.H3("Payout terms", className="hk-section-title me-auto"), csv_button(ids.PAYOUTS_TABLE)],
             className="d-flex align-items-end",

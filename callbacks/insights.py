@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
@@ -13,6 +15,7 @@ from components.ids.shell import URL
 from components.tables import table_id
 from metrics import format as fmt
 from metrics import insights
+from metrics.comparison import kpi_comparison
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
@@ -119,15 +122,14 @@ def table_rows(items: list[dict]) -> list[dict]:
     return rows
 
 
-def insight_kpis(k: dict, settings) -> list:
+def insight_kpis(k: dict, settings, comparison: dict | None = None) -> list:
+    card = functools.partial(metric_card, comparison=comparison)
     return [
-        metric_card("revenue", k.get("revenue"), settings, card_id="ins-revenue", sub=fmt.inr(k.get("revenue"))),
-        metric_card("spend", k.get("spend"), settings, card_id="ins-spend", sub=fmt.inr(k.get("spend"))),
-        metric_card(
-            "roas", k.get("roas"), settings, card_id="ins-roas", tone=None, sub=f"ROI {fmt.pct(k.get('roi_pct'))}"
-        ),
-        incremental_cards(k, settings, prefix="ins-")[1],
-        metric_card(
+        card("revenue", k.get("revenue"), settings, card_id="ins-revenue", sub=fmt.inr(k.get("revenue"))),
+        card("spend", k.get("spend"), settings, card_id="ins-spend", sub=fmt.inr(k.get("spend"))),
+        card("roas", k.get("roas"), settings, card_id="ins-roas", tone=None, sub=f"ROI {fmt.pct(k.get('roi_pct'))}"),
+        incremental_cards(k, settings, prefix="ins-", comparison=comparison)[1],
+        card(
             "poor_performers",
             k.get("poor_performers"),
             settings,
@@ -175,7 +177,7 @@ def insights_page(search, pathname):
     findings = insights.key_findings(wh, filters, settings, evidence)
     items = insights.recommendations(wh, filters, settings, evidence)
     return (
-        kpi_row(insight_kpis(k, settings)),
+        kpi_row(insight_kpis(k, settings, kpi_comparison(wh, filters, k, settings))),
         None,
         common.SHOW,
         finding_items(findings),

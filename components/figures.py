@@ -237,11 +237,16 @@ def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
 
 
 def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> dict:
-    """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis."""
+    """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis.
+
+    Where `ts` has them (metrics.cohorts.time_series): a dashed rolling ROAS line (`rolling_roas`),
+    and hatched bars with "partial" in the hover for periods whose figures are incomplete (`partial`)."""
     if _is_empty(ts):
         return empty_figure(height=height)
     x = _period_labels(ts)
     revenue, spend, roas = _values(ts, "revenue"), _values(ts, "spend"), _values(ts, "roas")
+    partial = [bool(v) for v in ts["partial"]] if "partial" in ts.columns else [False] * len(ts)
+    note = ["" if not p else " (partial period)" for p in partial]
     fig = Figure()
     for name, values, key in (("Revenue", revenue, "revenue"), ("Spend", spend, "spend")):
         fig.add_trace(
@@ -250,8 +255,11 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
                 x=x,
                 y=[v or 0 for v in values],
                 name=name,
-                marker=dict(color=SERIES_COLOURS[key]),
-                customdata=[fmt.inr(v) for v in values],
+                marker=dict(
+                    color=SERIES_COLOURS[key],
+                    pattern=dict(shape=["/" if p else "" for p in partial], solidity=0.45),
+                ),
+                customdata=[fmt.inr(v) + n for v, n in zip(values, note)],
                 hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
             )
         )
@@ -270,6 +278,22 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             hovertemplate="ROAS: %{customdata}<extra></extra>",
         )
     )
+    rolling = _values(ts, "rolling_roas")
+    if any(v is not None for v in rolling):
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=x,
+                y=_plot_values(rolling),
+                name="ROAS, rolling 4 weeks",
+                yaxis="y2",
+                mode="lines",
+                line=dict(color=SERIES_COLOURS["roas"], width=2, dash="dash"),
+                connectgaps=False,
+                customdata=[fmt.ratio(v) for v in rolling],
+                hovertemplate="ROAS, rolling 4 weeks: %{customdata}<extra></extra>",
+            )
+        )
     fig.update_layout(
         barmode="group",
         bargap=0.25,

@@ -76,7 +76,9 @@ SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(
 SCORE = Unit(
     "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None, "count"
 )
-UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
+# A relative change against the comparison period (a fraction, shown signed: +12.3%).
+CHANGE = Unit("change", "%", lambda v, d: fmt.change(v, d), lambda v, d: fmt.change(v, d), "hkChange", 1, None, "share")
+UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE, CHANGE)}
 
 
 # --- how a metric is computed ---------------------------------------------------------------------
@@ -529,6 +531,35 @@ _declare(
 _declare("budget", "Budget", INR, Sum("budget"), "From the campaigns file, where given")
 _declare("budget_used_pct", "Budget used", PCT, Ratio("spend", "budget", 100), "Spend in the selection ÷ budget × 100")
 _declare(
+    "elapsed_pct",
+    "Time elapsed",
+    PCT,
+    Derived("days run ÷ days planned × 100"),
+    "Days from the campaign's start to the last sale date ÷ its days, start to end × 100",
+)
+_declare(
+    "pacing_index",
+    "Pacing",
+    RATIO,
+    Derived("budget used ÷ time elapsed"),
+    "Budget used ÷ time elapsed: 1.00x spends the budget exactly by the end; above 1, faster",
+)
+_declare(
+    "projected_spend",
+    "Projected spend",
+    INR,
+    Derived("spend ÷ time elapsed"),
+    "Spend at today's rate to the campaign's end (spend ÷ time elapsed); the spend once it has ended",
+)
+_declare(
+    "projected_used_pct",
+    "Projected use",
+    PCT,
+    Derived("projected spend ÷ budget × 100"),
+    "Projected spend ÷ budget × 100: above 100 % the campaign is heading for an overrun",
+    False,
+)
+_declare(
     "terms_cost",
     "Terms",
     INR,
@@ -659,6 +690,71 @@ _declare(
     "High end of the interval of the attributed lift (stationary bootstrap of quiet days)",
     True,
     header="Attributed high",
+)
+
+# Changes against the comparison period (metrics.comparison; docs/metrics.md "Period comparison"):
+# `<key>_change` of the main figures, for the Δ columns of the ranking and the breakdown tables.
+CHANGE_KEYS = ("revenue", "orders", "spend", "roas", "new_customers", "cac")
+
+
+def _declare_change(key: str) -> Metric:
+    base = get(key)
+    return _declare(
+        f"{key}_change",
+        f"{base.label} change",
+        CHANGE,
+        Derived(f"relative change of {key} against the comparison period"),
+        f"({base.label} − {base.label} in the comparison period) ÷ |{base.label} in the comparison period|; "
+        "— when that is 0 or undefined. Comparison: the previous period of equal length, or the same dates "
+        "a year earlier",
+        base.higher_is_better,
+        header=f"Δ {base.column_header}",
+    )
+
+
+for _key in CHANGE_KEYS:
+    _declare_change(_key)
+
+# What acquired customers are worth later (metrics/ltv.py; docs/metrics.md "Customer value").
+for _days in (90, 180, 365):
+    _declare(
+        f"ltv_customers_{_days}",
+        f"Customers with {_days} days",
+        COUNT,
+        Sum("customers"),
+        f"Customers the creator acquired (first order) at least {_days} days before the last sale date",
+        header=f"Cust. {_days}d",
+    )
+    _declare(
+        f"ltv_revenue_{_days}",
+        f"{_days}-day customer revenue",
+        INR,
+        Sum(f"revenue_{_days}"),
+        f"Realised revenue of those customers over the {_days} days from their first order (first day = day 1), "
+        "all their attributed sales, net of refunds",
+        True,
+        header=f"Cust. rev. {_days}d",
+    )
+    _declare(
+        f"ltv_{_days}",
+        f"{_days}-day LTV",
+        INR,
+        Ratio(f"ltv_revenue_{_days}", f"ltv_customers_{_days}"),
+        f"{_days}-day LTV = realised revenue over {_days} days from the first order ÷ customers acquired, "
+        f"counting only customers acquired at least {_days} days before the last sale date; — without one",
+        True,
+        header=f"LTV {_days}d",
+        json=f"realised revenue per acquired customer over {_days} days (₹; `null` where not measurable)",
+    )
+_declare(
+    "ltv_cac_365",
+    "LTV:CAC (365 days)",
+    RATIO,
+    Ratio("ltv_365", "cac"),
+    "365-day LTV ÷ CAC; — where either is undefined",
+    True,
+    header="LTV:CAC",
+    json="ltv_365 / cac (`null` where not measurable)",
 )
 
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each

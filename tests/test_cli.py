@@ -85,6 +85,10 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
         "incremental_revenue_low",
         "incremental_revenue_high",
         "incremental_roas",
+        "ltv_90",
+        "ltv_180",
+        "ltv_365",
+        "ltv_cac_365",
     }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build, history, store_orders
+from warehouse.customer_tables import build_customer_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.lift_tables import build_lift_tables
@@ -233,6 +234,7 @@ def _stage_and_build(
         return report
     build.build_facts(connection)
     build.build_sale_values(connection)
+    build_customer_tables(connection)
     build_lift_tables(connection)
     _create_campaigns(connection, sources.get("campaigns"))
     build_organic_tables(connection, sources.get("organic_sales"))

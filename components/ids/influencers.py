@@ -8,6 +8,7 @@ VIEW = "inf-view"
 TABLE_NOTE = "inf-table-note"
 DETAIL = "inf-detail"
 DETAIL_BODY = "inf-detail-body"
+DETAIL_TIME_TABS = "inf-detail-time"  # in the detail panel: by sale date / by post (cohort)
 
 RANKING_TABLE = "influencers"
 PAYOUTS_TABLE = "influencer-payouts"  # in the detail panel

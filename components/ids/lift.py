@@ -1,4 +1,6 @@
-"""Component ids of the /lift page, imported by its layout (pages/lift.py) and its callbacks."""
+"""Ids and options of the lift page (pages/lift.py, callbacks/lift.py)."""
+
+from metrics.settings import LIFT_WINDOW_CHOICES
 
 WINDOW = "lift-window"
 KPIS = "lift-kpis"
@@ -15,3 +17,5 @@ ORGANIC_BURST = "lift-organic-burst"
 ORGANIC_CHART = "lift-organic-chart"
 ORGANIC_BODY = "lift-organic-body"
 ORGANIC_TABLE = "lift-organic"  # a table name (components.tables.table_id)
+
+WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in LIFT_WINDOW_CHOICES]
