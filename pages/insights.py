@@ -32,8 +32,7 @@ RECOMMENDATION_COLUMNS = [
     metric_col("to_roas"),
     metric_col(
         "estimated_revenue_gain",
-        headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
-        "held (an estimate)",
+        headerTooltip="Move budget: expected incremental revenue of the plan minus today's, on the response curves",
     ),
     text_col("reason", "Why", width=380, tooltipField="reason"),
 ]
