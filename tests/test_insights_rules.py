@@ -129,8 +129,7 @@ def test_poor_performer_prose_follows_the_one_rule():
     assert "(ROI 150.0% < 150%; ROAS 2.50x < 3x)" not in review[0]["reason"]  # 150 % is not below 150 %
     assert "(ROAS 2.50x < 3x)" in review[0]["reason"]
     assert (
-        "Clears the bar (ROI 300.0% ≥ 150%, ROAS 4.00x ≥ 3x)"
-        in insights.renew_items(group, strict, set(), False)[0]["reason"]
+        "Clears the bar (ROI 300.0% ≥ 150%, ROAS 4.00x ≥ 3x)" in insights.renew_items(group, strict, set())[0]["reason"]
     )
     finding = insights.poor_performers_finding(group, strict)
     assert "(ROI < 150% or ROAS < 3x, or spend with no revenue)" in finding["text"]
