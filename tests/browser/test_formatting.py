@@ -154,7 +154,18 @@ def test_grid_formatters_in_the_browser_match_the_servers(page, live_server, pag
     assert not page_problems, page_problems
 
 
-PAGES = ["/", "/influencers", "/campaigns", "/platforms", "/categories", "/payouts", "/content", "/insights", "/lift"]
+PAGES = [
+    "/",
+    "/influencers",
+    "/campaigns",
+    "/platforms",
+    "/categories",
+    "/payouts",
+    "/content",
+    "/insights",
+    "/lift",
+    "/plan",
+]
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 WESTERN_UNIT = re.compile(r"(?<![\w.])\d+(\.\d+)?\s?[MKB]\b")
 FRACTION_ANYWHERE = re.compile(r"₹0\.\d+ (?:L|Cr)\b")
