@@ -61,7 +61,7 @@ def ltv_by_influencer(wh, filters: Filters = Filters(), settings: Settings = DEF
         select_params + params,
     )
     for days in HORIZONS:
-        frame[f"ltv_{days}"] = catalogue.get(f"ltv_{days}").computed.column(frame)
+        frame[f"ltv_{days}"] = _ratio(f"ltv_{days}").column(frame)
     return frame[columns]
 
 
@@ -74,5 +74,12 @@ def with_ltv(wh, ranked: pd.DataFrame, filters: Filters, settings: Settings = DE
     for column in values.columns:
         mapped = out["influencer_id"].map(values[column])
         out[column] = pd.Series([None if pd.isna(v) else float(v) for v in mapped], index=out.index, dtype=object)
-    out["ltv_cac_365"] = catalogue.get("ltv_cac_365").computed.column(out)
+    out["ltv_cac_365"] = _ratio("ltv_cac_365").column(out)
     return out
+
+
+def _ratio(key: str) -> catalogue.Ratio:
+    """The catalogue's ratio rule of `key` (its zero-denominator rule included)."""
+    computed = catalogue.get(key).computed
+    assert isinstance(computed, catalogue.Ratio), key
+    return computed
