@@ -156,10 +156,24 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=int, default=50)
     audit.set_defaults(handler=run_audit)
 
-    report = commands.add_parser("report", help="write the PDF report of a selection")
+    report = commands.add_parser("report", help="write the PDF report of a selection or of a saved view")
     report.add_argument("--out", type=Path, required=True)
+    report.add_argument(
+        "--view", metavar="NAME", help="the saved view's page and filters (others options then not allowed)"
+    )
     add_filter_arguments(report)
     report.set_defaults(handler=run_report)
+
+    views = commands.add_parser("views", help="saved views: list, save or delete (shared by everyone on the server)")
+    view_commands = views.add_subparsers(dest="views_command", required=True)
+    view_commands.add_parser("list", help="every saved view and its address").set_defaults(handler=run_views_list)
+    saving = view_commands.add_parser("save", help="save an address (/page?filters) under a name")
+    saving.add_argument("name")
+    saving.add_argument("url", help="the dashboard address, e.g. '/influencers?platform=Instagram'")
+    saving.set_defaults(handler=run_views_save)
+    deleting = view_commands.add_parser("delete", help="delete a saved view")
+    deleting.add_argument("name")
+    deleting.set_defaults(handler=run_views_delete)
     return parser
 
 
@@ -183,8 +197,11 @@ def value_rules(text: str):
         raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 2000-2100 (got {text!r})") from None
 
 
+FILTER_NAMES = ("platform", "category", "tier", "brand", "campaign", "product")
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser):
-    for name in ("platform", "category", "tier", "brand", "campaign", "product"):
+    for name in FILTER_NAMES:
         parser.add_argument(
             f"--{name}", action="append", default=[], metavar=name.upper(), help=f"keep only this {name} (repeatable)"
         )
@@ -721,16 +738,68 @@ def run_audit(args) -> int:
 def run_report(args) -> int:
     import metrics
     from reports import ReportError, build_report
-    from warehouse import Warehouse
+    from warehouse import Warehouse, saved_views
     from warehouse.db import WarehouseMissing
 
+    about = None
     try:
-        pdf = build_report(Warehouse(), filters_from(args), metrics.DEFAULT_SETTINGS)
-    except (metrics.FilterError, WarehouseMissing, ReportError) as error:
+        if args.view is not None:
+            if any(getattr(args, name) for name in FILTER_NAMES + ("start", "end", "period")):
+                return fail("--view takes its filters from the saved view: give no other filter")
+            view = saved_views.get_view(args.view)
+            filters = metrics.Filters.from_query_string(view.query)
+            if filters.period is not None:  # relative periods count back from the data's last sale, today
+                filters = filters.resolved(metrics.sale_date_bounds(Warehouse())[1])
+            about = f"the saved view “{view.name}”: the {page_title(view.path)} page ({view.url})"
+        else:
+            filters = filters_from(args)
+        pdf = build_report(Warehouse(), filters, metrics.DEFAULT_SETTINGS, about=about)
+    except (metrics.FilterError, WarehouseMissing, ReportError, saved_views.ViewError) as error:
         return fail(str(error))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def page_title(path: str) -> str:
+    """A page's name from its path: "/" is the Overview, "/influencers" the Influencers page."""
+    first = path.strip("/").split("/")[0]
+    return first.replace("-", " ").capitalize() if first else "Overview"
+
+
+def run_views_list(_args) -> int:
+    from warehouse import saved_views
+
+    views = saved_views.list_views()
+    if not views:
+        print("no saved views (save one from the dashboard's Views menu, or with `hkdash views save`)")
+    for view in views:
+        print(f"{view.name:<32} {view.url:<60} saved by {view.saved_by} at {view.saved_at}")
+    return 0
+
+
+def run_views_save(args) -> int:
+    import getpass
+
+    from warehouse import saved_views
+
+    try:
+        view = saved_views.save_view(args.name, args.url, getpass.getuser())
+    except saved_views.ViewError as error:
+        return fail(str(error))
+    print(f"saved view “{view.name}”: {view.url}")
+    return 0
+
+
+def run_views_delete(args) -> int:
+    from warehouse import saved_views
+
+    try:
+        saved_views.delete_view(args.name)
+    except saved_views.ViewError as error:
+        return fail(str(error))
+    print(f"deleted view “{args.name}”")
     return 0
 
 

@@ -10,8 +10,10 @@ import metrics
 from callbacks import common
 from callbacks.overview import incremental_cards
 from components import figures
-from components import lift_ids as ids
 from components.cards import kpi_card, notice
+from components.ids import lift as ids
+from components.ids import option_values
+from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.lift import METHOD_MEASURED, lift_event, lift_table
@@ -35,9 +37,10 @@ POST_CHOICES = 50  # the posts offered for the event chart: the largest incremen
 
 
 def lift_settings(window) -> metrics.Settings:
-    """The app's settings with the page's window (7, 14 or 28 days; anything else: the default)."""
+    """The app's settings with the page's window (one of its options, in days; anything else: the default)."""
     base = common.settings()
-    days = int(window) if str(window) in ("7", "14", "28") else base.lift_window_days
+    offered = {str(days): days for days in option_values(ids.WINDOW_OPTIONS)}
+    days = offered.get(str(window), base.lift_window_days)
     return dataclasses.replace(base, lift_window_days=days)
 
 
@@ -76,9 +79,9 @@ def method_note(k: dict) -> html.Div:
     Output(ids.POST, "value"),
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
-    Input("url", "search"),
+    Input(URL, "search"),
     Input(ids.WINDOW, "value"),
-    Input("url", "pathname"),
+    Input(URL, "pathname"),
 )
 def lift_page(search, window, pathname):
     filters, settings = common.filters_from_search(search), lift_settings(window)

@@ -531,6 +531,35 @@ _declare(
 _declare("budget", "Budget", INR, Sum("budget"), "From the campaigns file, where given")
 _declare("budget_used_pct", "Budget used", PCT, Ratio("spend", "budget", 100), "Spend in the selection ÷ budget × 100")
 _declare(
+    "elapsed_pct",
+    "Time elapsed",
+    PCT,
+    Derived("days run ÷ days planned × 100"),
+    "Days from the campaign's start to the last sale date ÷ its days, start to end × 100",
+)
+_declare(
+    "pacing_index",
+    "Pacing",
+    RATIO,
+    Derived("budget used ÷ time elapsed"),
+    "Budget used ÷ time elapsed: 1.00x spends the budget exactly by the end; above 1, faster",
+)
+_declare(
+    "projected_spend",
+    "Projected spend",
+    INR,
+    Derived("spend ÷ time elapsed"),
+    "Spend at today's rate to the campaign's end (spend ÷ time elapsed); the spend once it has ended",
+)
+_declare(
+    "projected_used_pct",
+    "Projected use",
+    PCT,
+    Derived("projected spend ÷ budget × 100"),
+    "Projected spend ÷ budget × 100: above 100 % the campaign is heading for an overrun",
+    False,
+)
+_declare(
     "terms_cost",
     "Terms",
     INR,

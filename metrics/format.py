@@ -30,7 +30,7 @@ def clean(value) -> float | None:
     """The value as a float, or None when it is missing or not finite (None, NaN, ±inf, pd.NA)."""
     if value is None or isinstance(value, bool):
         return None if value is None else float(value)
-    if isinstance(value, numbers.Number):
+    if isinstance(value, numbers.Real):
         number = float(value)
     else:
         try:

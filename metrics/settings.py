@@ -31,6 +31,8 @@ class Settings:
     # import) and the confidence level of its intervals.
     lift_window_days: int = 14
     lift_confidence: float = 0.90
+    # Campaign pacing: budget used ÷ time elapsed beyond 1 ± this % is over- or under-pacing.
+    pacing_tolerance_pct: float = 10.0
 
     def __post_init__(self):
         if not 0 <= self.baseline_share < 1:
@@ -47,6 +49,8 @@ class Settings:
             raise ValueError(f"lift_window_days must be one of {LIFT_WINDOW_CHOICES}")
         if not 0.5 <= self.lift_confidence < 1:
             raise ValueError("lift_confidence must be in [0.5, 1)")
+        if not 0 < self.pacing_tolerance_pct < 100:
+            raise ValueError("pacing_tolerance_pct must be in (0, 100)")
 
     def tier_of(self, followers: float | None) -> str:
         """The tier of a follower count under these bounds (metrics.catalogue.tier_of)."""

@@ -4,8 +4,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components import lift_ids as ids
 from components.cards import chart_card, page_header, segmented
+from components.ids import lift as ids
 from components.tables import metric_col, table_card, text_col
 
 dash.register_page(
@@ -17,7 +17,6 @@ dash.register_page(
     description="Measured incremental revenue per post and creator, with intervals",
 )
 
-WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in (7, 14, 28)]
 FLAT_ROW = {"hk-lift-flat": "params.data.verdict === 'not distinguishable from baseline'"}
 
 CREATOR_COLUMNS = [
@@ -43,7 +42,7 @@ def layout(**_query):
             page_header(
                 "Lift",
                 "What the posts caused: sales in each post's window against the creator's own quiet days",
-                tools=segmented(ids.WINDOW, WINDOW_OPTIONS, 14),
+                tools=segmented(ids.WINDOW, ids.WINDOW_OPTIONS, 14),
             ),
             html.Div(id=ids.EMPTY),
             html.Div(

@@ -87,7 +87,7 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         try:
             when = dt.datetime.fromisoformat(str(imported))
             if when.tzinfo is None:
-                when = when.replace(tzinfo=dt.timezone.utc)
+                when = when.replace(tzinfo=dt.UTC)
             age = (now - when).days
             ago = "today" if age <= 0 else "1 day ago" if age == 1 else f"{age} days ago"
             freshness = f"imported {fmt.timestamp(when)} ({ago})"
@@ -225,14 +225,14 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
     }
 
 
-def _findings(wh, filters, settings, evidence: "insights.Evidence") -> list[str]:
+def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     """The same key findings as the /insights page (metrics.key_findings)."""
     if not (_num(evidence.kpis.get("revenue")) or _num(evidence.kpis.get("spend"))):
         return ["This selection has no sales and no spend: there is nothing to report for these filters."]
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> list[dict]:
+def _recommendations(wh, filters, settings, evidence: insights.Evidence) -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
     return [
         {"text": item["text"], "evidence": item["evidence"]}
@@ -276,7 +276,7 @@ def _table(
     }
 
 
-def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings) -> list[dict]:
+def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
     top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
     poor_rows = [
         dict(r, reason=POOR_PERFORMER.reasons(r, settings))
@@ -382,7 +382,22 @@ def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings
             note="What the spend pays for. Hybrid = per-post fee plus commission.",
             empty="No spend in this selection.",
         ),
-    ]
+    ] + ([_pacing_table(pacing, settings)] if pacing else [])
+
+
+def _pacing_table(rows: list[dict], settings) -> dict:
+    """Budgeted campaigns against time elapsed (metrics.pacing), the ones needing attention first."""
+    keys = ("campaign", ("status", "Status"), "budget", "spend", "budget_used_pct", "elapsed_pct", "pacing_index")
+    columns = [_column(*key) if isinstance(key, tuple) else _column(key) for key in keys]
+    columns += [_column("projected_spend")]
+    return _table(
+        "Budget pacing",
+        columns,
+        rows,
+        limit=MAX_TABLE_ROWS,
+        note=f"As of the last sale date; pacing = budget used ÷ time elapsed, beyond 1 ± "
+        f"{fmt.pct(settings.pacing_tolerance_pct, 0)} flagged. Each budget against the campaign's whole cost.",
+    )
 
 
 # The figures the methodology appendix explains, in its order (all from the metric catalogue).
@@ -503,10 +518,16 @@ def _charts(
 
 
 def build_context(
-    wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None
+    wh,
+    filters: metrics.Filters,
+    settings: metrics.Settings,
+    *,
+    now: dt.datetime | None = None,
+    about: str | None = None,
 ) -> dict:
-    """The report context (see reports.pdf) of a selection, from the metrics API."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
+    view a scheduled report was made from) is printed on the cover."""
+    now = now or dt.datetime.now(dt.UTC)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
@@ -535,10 +556,12 @@ def build_context(
     poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
+    pacing = _records(metrics.campaign_pacing(wh, filters, settings))
     return {
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
         "brand": "HealthKart",
+        "about": about,
         "period": period,
         "filters": _filters(filters),
         "dataset": _dataset(info, now),
@@ -548,7 +571,7 @@ def build_context(
         "incremental": _incremental(k, settings, lift_rows),
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
-        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings),
+        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": _recommendations(wh, filters, settings, evidence),
         "methodology": _methodology(settings, undated),
     }
@@ -556,10 +579,11 @@ def build_context(
 
 def build_report(
     wh,
-    filters: "metrics.Filters | None" = None,
-    settings: "metrics.Settings | None" = None,
+    filters: metrics.Filters | None = None,
+    settings: metrics.Settings | None = None,
     *,
     timings: dict | None = None,
+    about: str | None = None,
 ) -> bytes:
     """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
 
@@ -570,7 +594,7 @@ def build_report(
     settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
     images.prestart()  # Chromium starts while the metrics run (no-op when it is up already)
     t0 = time.perf_counter()
-    context = build_context(wh, filters, settings)
+    context = build_context(wh, filters, settings, about=about)
     t1 = time.perf_counter()
     render_timings: dict = {}
     pdf = render_pdf(context, timings=render_timings)

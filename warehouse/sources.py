@@ -149,11 +149,15 @@ ALIASES: dict[str, dict[str, str]] = {
 
 
 def normalise_header(name: str) -> str:
+    """A header cell as a canonical column name: BOM and outer spaces dropped, lower case, spaces and
+    hyphens as single underscores ("Follower Count" -> "follower_count")."""
     return "_".join(name.strip().lstrip("\ufeff").strip().lower().replace("-", " ").split())
 
 
 @dataclasses.dataclass
 class SourceFile:
+    """One input file staged in DuckDB by load(): its role, staging table and how to read its rows."""
+
     role: str
     path: Path
     table: str  # staging table with text columns, in file order
@@ -170,6 +174,8 @@ class SourceFile:
 
 @dataclasses.dataclass
 class Sources:
+    """The staged files of one import, by role, and the folder's files it does not read."""
+
     files: dict[str, SourceFile]
     unused: list[str]  # files in the folder that the import does not read
 
@@ -246,6 +252,8 @@ def _looks_derived(header: list[str]) -> bool:
 
 @dataclasses.dataclass
 class Discovery:
+    """discover()'s answer: the file of each role, with the warnings and errors of the choice."""
+
     files: dict[str, Path]  # role -> file
     unused: list[Problem]  # one warning per file the import does not read, saying why
     by_columns: list[Problem]  # one warning per file recognised by its columns, not its name
@@ -359,8 +367,13 @@ def _parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[s
 def load(
     connection: duckdb.DuckDBPyConnection, role: str, path: Path, rules: ValueRules = DEFAULT_RULES
 ) -> tuple[SourceFile | None, list[Problem]]:
-    """Stage one file, typed if every value reads exactly so (values.py), else as text. Returns
-    problems instead of raising."""
+    """Stage one file as table `raw_<role>`, typed if every value reads exactly so (values.py), else
+    as text.
+
+    Returns (SourceFile, []) or (None, problems): an empty or unreadable file, a header without
+    data rows, a column given twice, a required column missing (each Problem names the file, the
+    header line and the column). Problems are returned, never raised.
+    """
     name = path.name
     if path.stat().st_size == 0:
         return None, [Problem(name, None, None, None, "file is empty")]
@@ -372,9 +385,9 @@ def load(
         except duckdb.Error as exc:
             return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
     else:
-        layout, problems = csvfile.sniff(path, lambda cells: len(canonical_columns(role, cells)))
+        layout, sniffed = csvfile.sniff(path, lambda cells: len(canonical_columns(role, cells)))
         if layout is None:
-            return None, problems
+            return None, sniffed
         header = layout.header
     if not any(h.strip() for h in header):
         return None, [Problem(name, None, None, None, "file is empty (no header)")]
@@ -408,7 +421,7 @@ def load(
     if staged is None:
         return None, problems
     typed, line_column, warnings = staged
-    rows = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    rows = connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     if rows == 0:
         blank = " (the rows below it are blank)" if warnings else ""
         return None, [Problem(name, None, None, None, f"file has a header but no data rows{blank}")]

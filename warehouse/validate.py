@@ -36,6 +36,7 @@ class Findings:
         self.total = 0
 
     def add(self, problem: Problem, count: int = 1):
+        """Count `count` problems of this kind; keep `problem` as an example while fewer than MAX_SHOWN are kept."""
         if len(self.problems) < MAX_SHOWN:
             self.problems.append(problem)
         self.total += count
@@ -63,7 +64,11 @@ def check_values(
     connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings, rules: ValueRules = DEFAULT_RULES
 ):
     """Missing required values, values the value rule refuses (warehouse/values.py), duplicate keys,
-    bad basis. On the text path, first decides how each column is read (source.readings)."""
+    bad basis. On the text path, first decides how each column is read (source.readings).
+
+    Adds each problem to `errors` (file, line, column, value, reason); returns nothing and raises
+    nothing for bad data.
+    """
     kinds = COLUMNS[source.role]
     checks: list[tuple[str, str, str]] = []  # (column, condition, reason)
     for column in source.columns:

@@ -1,4 +1,6 @@
-"""Component ids of the /lift page, imported by its layout (pages/lift.py) and its callbacks."""
+"""Ids and options of the lift page (pages/lift.py, callbacks/lift.py)."""
+
+from metrics.settings import LIFT_WINDOW_CHOICES
 
 WINDOW = "lift-window"
 KPIS = "lift-kpis"
@@ -9,3 +11,5 @@ POST = "lift-post"
 EVENT_CHART = "lift-event"
 INTERVAL_CHART = "lift-intervals"
 CREATOR_TABLE = "lift-creators"  # a table name (components.tables.table_id)
+
+WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in LIFT_WINDOW_CHOICES]
