@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
     sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
     sample.add_argument(
+        "--no-organic", action="store_true", help="leave out organic_sales (the brands' total daily sales)"
+    )
+    sample.add_argument(
+        "--halo",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="unattributed sales the posts add, as a share of their lifted sales (default 0.5; "
+        "negative for cannibalisation, at least -1); written into truth/organic_lift.csv",
+    )
+    sample.add_argument(
         "--as",
         dest="store",
         choices=("tracking", "shopify"),
@@ -164,6 +175,26 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_arguments(report)
     report.set_defaults(handler=run_report)
 
+    planning = commands.add_parser("plan", help="allocate a budget over response curves (equal marginal ROAS)")
+    planning.add_argument(
+        "--budget", type=float, metavar="RUPEES", help="total budget (default: the selection's spend)"
+    )
+    planning.add_argument("--by", choices=("segment", "influencer"), default="segment")
+    planning.add_argument(
+        "--max-change", type=float, default=None, metavar="SHARE", help="most a unit's spend may change (default 0.3)"
+    )
+    add_filter_arguments(planning)
+    add_lift_window_argument(planning)
+    planning.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    planning.set_defaults(handler=run_plan)
+
+    similar = commands.add_parser("similar", help="the creators most like one creator (Gower similarity)")
+    similar.add_argument("influencer_id")
+    similar.add_argument("--limit", type=int, default=10)
+    add_filter_arguments(similar)
+    add_lift_window_argument(similar)
+    similar.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    similar.set_defaults(handler=run_similar)
     views = commands.add_parser("views", help="saved views: list, save or delete (shared by everyone on the server)")
     view_commands = views.add_subparsers(dest="views_command", required=True)
     view_commands.add_parser("list", help="every saved view and its address").set_defaults(handler=run_views_list)
@@ -356,6 +387,8 @@ def run_sample(args) -> int:
         return fail("--orders must be positive")
     if args.store == "shopify" and args.format != "csv":
         return fail("--as shopify writes CSV (a store's export format)")
+    if args.halo is not None and (args.no_organic or not -1 <= args.halo):
+        return fail("--halo needs organic sales and a share of -1 or more")
     result = generate_sample(
         args.out,
         orders=args.orders,
@@ -364,6 +397,8 @@ def run_sample(args) -> int:
         fmt=args.format,
         lift=not args.no_lift,
         store=None if args.store == "tracking" else args.store,
+        organic=not args.no_organic,
+        **({"halo": args.halo} if args.halo is not None else {}),
     )
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -494,6 +529,7 @@ def run_lift(args) -> int:
     from metrics.aggregate import plain
     from metrics.format import inr, ratio
     from metrics.lift import METHOD_MEASURED, lift_status, lift_table
+    from metrics.summary import organic_rows
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -501,15 +537,13 @@ def run_lift(args) -> int:
         warehouse, filters, settings = Warehouse(), filters_from(args), settings_from(args)
         method, reason = lift_status(warehouse, settings)
         frame = lift_table(warehouse, args.by, filters, settings) if method == METHOD_MEASURED else None
+        organic = organic_rows(warehouse, filters, settings)
     except (metrics.FilterError, WarehouseMissing) as error:
         return fail(str(error))
     if frame is None:
         if args.json:
-            print(
-                json.dumps(
-                    {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}, indent=2
-                )
-            )
+            document = {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}
+            print(json.dumps({**document, "organic_check": organic}, indent=2, ensure_ascii=False))
             return 0
         return fail(
             f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline"
@@ -528,6 +562,7 @@ def run_lift(args) -> int:
                     "confidence": settings.lift_confidence,
                     "by": args.by,
                     "rows": rows,
+                    "organic_check": organic,
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -549,7 +584,41 @@ def run_lift(args) -> int:
         f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
     )
     print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+    print()
+    print(organic_text(organic, settings))
     return 0
+
+
+def organic_text(rows: list[dict] | None, settings) -> str:
+    """The organic-sales check under `hkdash lift`'s table: one line per campaign burst, or how to add the file."""
+    from metrics.format import inr
+    from metrics.lift.organic import HOW_TO_ADD, NO_FILE
+
+    if rows is None:
+        return f"Organic-sales check: {NO_FILE}; {HOW_TO_ADD}."
+    heading = (
+        f"Organic-sales check: lift of each brand's total sales around its campaigns, "
+        f"{settings.lift_confidence:.0%} intervals, against the attributed lift of its posts"
+    )
+    if not rows:
+        return f"{heading}\nNo campaign of the selection has organic sales to check."
+
+    def money(value):
+        return "—" if value is None else inr(value)
+
+    columns = [
+        ("brand", "brand", str),
+        ("campaign", "campaign", str),
+        ("start", "start", str),
+        ("window_end", "window end", lambda v: v or "—"),
+        ("total_lift", "total lift", money),
+        ("total_lift_low", "low", money),
+        ("total_lift_high", "high", money),
+        ("attributed_lift", "attributed lift", money),
+        ("verdict", "verdict", str),
+        ("reason", "note", lambda v: v or ""),
+    ]
+    return f"{heading}\n{table(rows, columns)}"
 
 
 LIFT_KEYS = (
@@ -778,6 +847,76 @@ def run_report(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def run_plan(args) -> int:
+    import metrics
+    from metrics.format import inr, ratio
+    from metrics.planning import PlanError, plan
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings_from(args))
+    except (metrics.FilterError, WarehouseMissing, PlanError) as error:
+        return fail(str(error))
+    document = result.as_json()
+    if args.json:
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    key = "segment" if args.by == "segment" else "influencer_id"
+    print(
+        f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {args.by}, "
+        f"curve exponent {result.curves.beta:.2f}"
+    )
+    columns = [(key, key.replace("_", " "), str)] + [
+        (c, c.replace("_", " "), ratio if c == "marginal_roas" else inr)
+        for c in ("current_spend", "planned_spend", "expected_incremental_revenue", "low", "high", "marginal_roas")
+    ]
+    print(table(document["rows"], columns))
+    for name in ("current", "planned"):
+        part = document["totals"][name]
+        print(
+            f"{name}: spend {inr(part['spend'])}, expected incremental revenue "
+            f"{inr(part['expected_incremental_revenue'])} ({inr(part['low'])} to {inr(part['high'])})"
+        )
+    return 0
+
+
+def run_similar(args) -> int:
+    import metrics
+    from metrics.aggregate import plain
+    from metrics.format import ratio, share
+    from metrics.planning.similar import similar
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        frame = similar(Warehouse(), args.influencer_id, filters_from(args), settings_from(args), args.limit)
+    except KeyError as error:
+        return fail(str(error.args[0]))
+    except (metrics.FilterError, WarehouseMissing) as error:
+        return fail(str(error))
+    keys = ("influencer_id", "name", "similarity", "shared", "spend", "incremental_roas", "marginal_roas", "verdict")
+    rows = [
+        {k: (list(row[k]) if k == "shared" else plain(row[k])) for k in keys}
+        | {"under_funded": bool(row["under_funded"])}
+        for row in frame.to_dict("records")
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    columns = [
+        ("influencer_id", "id", str),
+        ("name", "name", str),
+        ("similarity", "similarity", share),
+        ("incremental_roas", "incr. ROAS", ratio),
+        ("verdict", "verdict", str),
+        ("under_funded", "candidate to scale", lambda v: "yes" if v else ""),
+        ("shared", "shared", lambda v: ", ".join(v)),
+    ]
+    print(table(rows, columns))
     return 0
 
 

@@ -22,8 +22,10 @@ from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.lift import lift_table
+from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
 from reports.pdf import render_pdf
+from reports.plan_section import plan_section
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -223,6 +225,42 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
             limit=MAX_TABLE_ROWS,
         ),
     }
+
+
+def _organic(check: dict) -> dict:
+    """The organic-sales check under the lift section: total brand-sales lift per campaign beside the
+    attributed lift, or how to add the file it needs."""
+    title = "Organic-sales check: total brand sales around campaigns"
+    if not check["available"]:
+        return {"title": title, "note": f"Not run: {NO_FILE}. To run it, {HOW_TO_ADD}.", "table": None}
+    confidence = fmt.share(check["confidence"], 0)
+    note = (
+        "A model of each brand's total daily sales (attributed or not) in the 13 weeks before a campaign (level "
+        f"and weekday pattern, statsmodels' UnobservedComponents) forecasts its sales without it; total lift is "
+        f"actual minus forecast over the campaign and the {check['window_days']} days after ({confidence} "
+        "interval). Halo: the total's interval lies above the attributed lift's; cannibalisation: below; "
+        "consistent: they overlap. Assumes nothing else changed sales in the window."
+    )
+    money = fmt.inr_compact
+    columns = [
+        ("brand", "Brand", str),
+        ("campaign", "Campaign", str),
+        ("start", "Start", str),
+        ("window_end", "Window end", str),
+        ("total_lift", "Total lift", money),
+        ("total_lift_low", "Low", money),
+        ("total_lift_high", "High", money),
+        ("attributed_lift", "Attributed", money),
+        ("verdict", "Verdict", str),
+    ]
+    rows = check["rows"]
+    skipped = [row for row in rows if row["total_lift"] is None]
+    if skipped:
+        note += f" Not checked: {len(skipped)} campaign{'s' if len(skipped) != 1 else ''} (too little history before "
+        note += "it, always on, or past the organic sales; the dashboard and the hkdash lift command say which)."
+    shown = [row for row in rows if row["total_lift"] is not None]
+    table = _table("", columns, shown, limit=MAX_TABLE_ROWS, empty="No campaign of the selection could be checked.")
+    return {"title": title, "note": note, "table": table}
 
 
 def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
@@ -549,8 +587,12 @@ def build_context(
         else []
     )
     sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
+    incremental = {**_incremental(k, settings, lift_rows), "organic": _organic(organic_check(wh, filters, settings))}
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
+    measured = k.get("incrementality_method") == "event-window"
+    evidence = insights.judged(wh, evidence, filters, settings) if measured else evidence
+    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence)) if measured else None
 
     ranked = _records(ranked_df)
     poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
@@ -568,11 +610,12 @@ def build_context(
         "generated_at": fmt.timestamp(now),
         "kpis": _kpis(k, settings),
         "sales_notices": sales_notices,
-        "incremental": _incremental(k, settings, lift_rows),
+        "incremental": incremental,
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
         "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": _recommendations(wh, filters, settings, evidence),
+        "plan": plan,
         "methodology": _methodology(settings, undated),
     }
 
