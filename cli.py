@@ -424,6 +424,24 @@ def run_summary(args) -> int:
     return 0
 
 
+def comparison_lines(document: dict) -> list[str]:
+    """The text form of `summary --compare`: the comparison window and the main figures' changes."""
+    from metrics import catalogue, periods
+    from metrics import format as fmt
+
+    if "comparison" not in document:
+        return []
+    compared = document["comparison"]
+    label = periods.COMPARE_LABELS[compared["mode"]]
+    if not compared["start"]:
+        return ["", f"{label}: none (no date range: all time has no earlier period)"]
+    window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
+    changes = ", ".join(
+        f"{catalogue.get(key).label} {fmt.change(document['change'][key])}" for key in catalogue.CHANGE_KEYS
+    )
+    return ["", f"Change against {label.lower()} ({window}): {changes}"]
+
+
 def format_summary(document: dict) -> str:
     from metrics.format import count, inr, pct, ratio, score
 
@@ -460,6 +478,7 @@ def format_summary(document: dict) -> str:
     ]
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
+    lines += comparison_lines(document)
     lines += [
         "",
         table(
