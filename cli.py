@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
     sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
     sample.add_argument(
+        "--no-organic", action="store_true", help="leave out organic_sales (the brands' total daily sales)"
+    )
+    sample.add_argument(
+        "--halo",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="unattributed sales the posts add, as a share of their lifted sales (default 0.5; "
+        "negative for cannibalisation, at least -1); written into truth/organic_lift.csv",
+    )
+    sample.add_argument(
         "--as",
         dest="store",
         choices=("tracking", "shopify"),
@@ -376,6 +387,8 @@ def run_sample(args) -> int:
         return fail("--orders must be positive")
     if args.store == "shopify" and args.format != "csv":
         return fail("--as shopify writes CSV (a store's export format)")
+    if args.halo is not None and (args.no_organic or not -1 <= args.halo):
+        return fail("--halo needs organic sales and a share of -1 or more")
     result = generate_sample(
         args.out,
         orders=args.orders,
@@ -384,6 +397,8 @@ def run_sample(args) -> int:
         fmt=args.format,
         lift=not args.no_lift,
         store=None if args.store == "tracking" else args.store,
+        organic=not args.no_organic,
+        **({"halo": args.halo} if args.halo is not None else {}),
     )
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -495,6 +510,7 @@ def run_lift(args) -> int:
     from metrics.aggregate import plain
     from metrics.format import inr, ratio
     from metrics.lift import METHOD_MEASURED, lift_status, lift_table
+    from metrics.summary import organic_rows
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -502,15 +518,13 @@ def run_lift(args) -> int:
         warehouse, filters, settings = Warehouse(), filters_from(args), settings_from(args)
         method, reason = lift_status(warehouse, settings)
         frame = lift_table(warehouse, args.by, filters, settings) if method == METHOD_MEASURED else None
+        organic = organic_rows(warehouse, filters, settings)
     except (metrics.FilterError, WarehouseMissing) as error:
         return fail(str(error))
     if frame is None:
         if args.json:
-            print(
-                json.dumps(
-                    {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}, indent=2
-                )
-            )
+            document = {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}
+            print(json.dumps({**document, "organic_check": organic}, indent=2, ensure_ascii=False))
             return 0
         return fail(
             f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline"
@@ -529,6 +543,7 @@ def run_lift(args) -> int:
                     "confidence": settings.lift_confidence,
                     "by": args.by,
                     "rows": rows,
+                    "organic_check": organic,
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -550,7 +565,41 @@ def run_lift(args) -> int:
         f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
     )
     print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+    print()
+    print(organic_text(organic, settings))
     return 0
+
+
+def organic_text(rows: list[dict] | None, settings) -> str:
+    """The organic-sales check under `hkdash lift`'s table: one line per campaign burst, or how to add the file."""
+    from metrics.format import inr
+    from metrics.lift.organic import HOW_TO_ADD, NO_FILE
+
+    if rows is None:
+        return f"Organic-sales check: {NO_FILE}; {HOW_TO_ADD}."
+    heading = (
+        f"Organic-sales check: lift of each brand's total sales around its campaigns, "
+        f"{settings.lift_confidence:.0%} intervals, against the attributed lift of its posts"
+    )
+    if not rows:
+        return f"{heading}\nNo campaign of the selection has organic sales to check."
+
+    def money(value):
+        return "—" if value is None else inr(value)
+
+    columns = [
+        ("brand", "brand", str),
+        ("campaign", "campaign", str),
+        ("start", "start", str),
+        ("window_end", "window end", lambda v: v or "—"),
+        ("total_lift", "total lift", money),
+        ("total_lift_low", "low", money),
+        ("total_lift_high", "high", money),
+        ("attributed_lift", "attributed lift", money),
+        ("verdict", "verdict", str),
+        ("reason", "note", lambda v: v or ""),
+    ]
+    return f"{heading}\n{table(rows, columns)}"
 
 
 LIFT_KEYS = (

@@ -106,3 +106,25 @@ def campaign_trend(search, metric, grain, basis="sale"):
     if frame is None or frame.empty:
         return figures.empty_figure()
     return figures.campaign_trend(frame, period=grain, metric=metric, n=6, height=340)
+
+
+@callback(
+    Output(table_id(ids.PACING_TABLE), "rowData"),
+    Output(ids.PACING_NOTE, "children"),
+    Input(URL, "search"),
+)
+@common.when_no_data_set(lambda error: ([], None))
+def campaign_pacing_table(search):
+    """Budgeted campaigns against the time they have run, as of the last sale date."""
+    filters = common.filters_from_search(search)
+    wh, settings = common.warehouse(), common.settings()
+    frame = metrics.campaign_pacing(wh, filters, settings)
+    as_of = metrics.sale_date_bounds(wh)[1]
+    if frame.empty:
+        return [], "No campaign in the selection has a budget: add budget, start_date and end_date to campaigns.csv."
+    tolerance = fmt.pct(settings.pacing_tolerance_pct, 0)
+    return records(frame), (
+        f"Spend against budget and time elapsed as of the last sale, {fmt.date(as_of)}; pacing beyond 1 ± "
+        f"{tolerance} is highlighted. A budget is compared with the campaign's whole cost: only the campaign and "
+        "brand filters apply."
+    )

@@ -829,6 +829,77 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
     return _layout(fig, height=height, title=title)
 
 
+def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: str | None = None) -> dict:
+    """A campaign's organic-sales check: the brand's total daily revenue (line) against the
+    counterfactual (dashed: one-step predictions before the campaign, the forecast after) and the
+    forecast's pointwise interval (band), the campaign and its window shaded
+    (metrics.lift.organic.organic_days gives the columns)."""
+    if _is_empty(days):
+        return empty_figure("No counterfactual for this campaign", height=height)
+    x = [d.strftime("%Y-%m-%d") for d in days["date"]]
+    fig = Figure()
+    for column, fill, name in (("band_high", None, None), ("band_low", "tonexty", "Forecast interval")):
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=x,
+                y=_plot_values(_values(days, column)),
+                mode="lines",
+                line=dict(width=0),
+                hoverinfo="skip",
+                showlegend=name is not None,
+                **({"fill": fill, "fillcolor": LIFT_COLOURS["band"], "name": name} if fill else {}),
+            )
+        )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(_values(days, "actual")),
+            mode="lines",
+            name="Actual total sales",
+            line=dict(color=LIFT_COLOURS["actual"], width=1.6),
+            customdata=[fmt.inr(v) for v in _values(days, "actual")],
+            hovertemplate="%{x}: %{customdata}<extra>Actual</extra>",
+        )
+    )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(_values(days, "counterfactual")),
+            mode="lines",
+            name="Counterfactual",
+            line=dict(color=LIFT_COLOURS["baseline"], width=2, dash="dash"),
+            customdata=[fmt.inr(v) for v in _values(days, "counterfactual")],
+            hovertemplate="%{x}: %{customdata}<extra>Counterfactual</extra>",
+        )
+    )
+    window = days.loc[days["in_window"].astype(bool), "date"]
+    if len(window):
+        start = (window.min() - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+        end = (window.max() + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+        fig.update_layout(
+            shapes=[
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="paper",
+                    x0=start,
+                    x1=end,
+                    y0=0,
+                    y1=1,
+                    fillcolor=LIFT_COLOURS["window"],
+                    line=dict(width=0),
+                    layer="below",
+                )
+            ]
+        )
+    fig.update_layout(hovermode="x unified")
+    _money_axis(fig, _values(days, "actual") + _values(days, "band_high"), "yaxis", "Total revenue per day")
+    return _layout(fig, height=height, title=title)
+
+
 def lift_intervals(
     table: pd.DataFrame, label: str = "name", n: int = 20, height: int = 420, title: str | None = None
 ) -> dict:

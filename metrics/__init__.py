@@ -8,6 +8,7 @@ from metrics.filters import FilterError, Filters
 from metrics.influencer import UnknownInfluencer, influencer_detail
 from metrics.insights import key_findings, recommendations
 from metrics.kpis import kpis
+from metrics.pacing import campaign_pacing
 from metrics.payouts import payout_reconciliation, payouts_by_basis
 from metrics.ranking import ranking, top_influencers
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -21,6 +22,7 @@ __all__ = [
     "UnknownInfluencer",
     "breakdown",
     "campaign_comparison",
+    "campaign_pacing",
     "dataset_info",
     "date_bounds",
     "engagement_by_influencer",

@@ -531,6 +531,35 @@ _declare(
 _declare("budget", "Budget", INR, Sum("budget"), "From the campaigns file, where given")
 _declare("budget_used_pct", "Budget used", PCT, Ratio("spend", "budget", 100), "Spend in the selection ÷ budget × 100")
 _declare(
+    "elapsed_pct",
+    "Time elapsed",
+    PCT,
+    Derived("days run ÷ days planned × 100"),
+    "Days from the campaign's start to the last sale date ÷ its days, start to end × 100",
+)
+_declare(
+    "pacing_index",
+    "Pacing",
+    RATIO,
+    Derived("budget used ÷ time elapsed"),
+    "Budget used ÷ time elapsed: 1.00x spends the budget exactly by the end; above 1, faster",
+)
+_declare(
+    "projected_spend",
+    "Projected spend",
+    INR,
+    Derived("spend ÷ time elapsed"),
+    "Spend at today's rate to the campaign's end (spend ÷ time elapsed); the spend once it has ended",
+)
+_declare(
+    "projected_used_pct",
+    "Projected use",
+    PCT,
+    Derived("projected spend ÷ budget × 100"),
+    "Projected spend ÷ budget × 100: above 100 % the campaign is heading for an overrun",
+    False,
+)
+_declare(
     "terms_cost",
     "Terms",
     INR,
@@ -694,6 +723,60 @@ _declare(
     True,
 )
 
+# The organic-sales check (metrics/lift/organic.py): total brand sales around a campaign.
+_declare(
+    "total_lift",
+    "Total lift",
+    INR,
+    Derived("actual − forecast of the brand's total sales over the window"),
+    "Total lift = Σ over the window's days of (total brand sales − the forecast from the 13 weeks before the "
+    "campaign); the window is the campaign and lift window − 1 days after",
+    True,
+)
+_declare(
+    "total_lift_low",
+    "Total lift, low",
+    INR,
+    Derived("forecast distribution of the window's sum"),
+    "Low end of the interval of total lift (the forecast's distribution)",
+    True,
+    header="Total low",
+)
+_declare(
+    "total_lift_high",
+    "Total lift, high",
+    INR,
+    Derived("forecast distribution of the window's sum"),
+    "High end of the interval of total lift (the forecast's distribution)",
+    True,
+    header="Total high",
+)
+_declare(
+    "attributed_lift",
+    "Attributed lift",
+    INR,
+    Derived("event-window lift of the brand's posts dated in the campaign"),
+    "Measured incremental revenue (page Lift's method) of the brand's posts dated in the campaign",
+    True,
+)
+_declare(
+    "attributed_lift_low",
+    "Attributed lift, low",
+    INR,
+    Derived("percentile of bootstrap draws"),
+    "Low end of the interval of the attributed lift (stationary bootstrap of quiet days)",
+    True,
+    header="Attributed low",
+)
+_declare(
+    "attributed_lift_high",
+    "Attributed lift, high",
+    INR,
+    Derived("percentile of bootstrap draws"),
+    "High end of the interval of the attributed lift (stationary bootstrap of quiet days)",
+    True,
+    header="Attributed high",
+)
 
 # Changes against the comparison period (metrics.comparison; docs/metrics.md "Period comparison"):
 # `<key>_change` of the main figures, for the Δ columns of the ranking and the breakdown tables.

@@ -31,6 +31,8 @@ class Settings:
     # import) and the confidence level of its intervals.
     lift_window_days: int = 14
     lift_confidence: float = 0.90
+    # Campaign pacing: budget used ÷ time elapsed beyond 1 ± this % is over- or under-pacing.
+    pacing_tolerance_pct: float = 10.0
     # Budget planner (metrics/planning): the most a segment's or creator's spend may change
     # against its history (a share: 0.3 = ±30 %, Meridian's default), and the bounds of the
     # response curves' exponent (concave: below 1).
@@ -61,6 +63,8 @@ class Settings:
             raise ValueError(f"lift_window_days must be one of {LIFT_WINDOW_CHOICES}")
         if not 0.5 <= self.lift_confidence < 1:
             raise ValueError("lift_confidence must be in [0.5, 1)")
+        if not 0 < self.pacing_tolerance_pct < 100:
+            raise ValueError("pacing_tolerance_pct must be in (0, 100)")
         if not 0 <= self.plan_max_change <= 1:
             raise ValueError("plan_max_change must be in [0, 1]")
         if not 0 < self.response_exponent_min <= self.response_exponent_max < 1:

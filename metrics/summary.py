@@ -73,9 +73,9 @@ RANKED_KEYS = (
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, compare: bool = False) -> dict:
     """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
-    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS) and
-    influencers_ranked (RANKED_KEYS in ranking order). With `compare`, also `comparison` ({start, end
-    (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
+    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS),
+    influencers_ranked (RANKED_KEYS in ranking order) and organic_check (organic_rows). With
+    `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range) and `change` ({KPI_KEYS key: relative change
     (fraction) or None}). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
@@ -93,7 +93,17 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     ranked = with_verdicts(wh, ranked, filters, settings)
     ranked = with_ltv(wh, ranked, filters, settings)
     document["influencers_ranked"] = records(ranked, RANKED_KEYS)
+    document["organic_check"] = organic_rows(wh, filters, settings)
     return document
+
+
+def organic_rows(wh, filters: Filters, settings: Settings) -> list[dict] | None:
+    """The organic-sales check's rows (metrics.lift.organic.CHECK_KEYS, JSON-ready), or None without
+    an organic sales file."""
+    from metrics.lift.organic import organic_check
+
+    check = organic_check(wh, filters, settings)
+    return [{key: plain(value) for key, value in row.items()} for row in check["rows"]] if check["available"] else None
 
 
 def comparison_document(wh, filters: Filters, settings: Settings, headline: dict) -> dict:

@@ -43,6 +43,32 @@ CAMPAIGN_COLUMNS = [
 ]
 
 
+PACING_COLUMNS = [
+    text_col("campaign", "Campaign", width=180, pinned=True),
+    text_col("campaign_brand", "Brand", width=110),
+    text_col(
+        "status",
+        "Status",
+        width=150,
+        cellClassRules={
+            "hk-pace-bad": "params.value === 'over budget' || params.value === 'overpacing'",
+            "hk-pace-warn": "params.value === 'underspending' || params.value === 'ended under budget'",
+        },
+    ),
+    date_col("start_date", "Starts"),
+    date_col("end_date", "Ends"),
+    metric_col("budget"),
+    metric_col(
+        "spend", headerTooltip="The campaign's whole cost in the data set (only campaign and brand filters apply)"
+    ),
+    metric_col("budget_used_pct", headerTooltip="Spend ÷ budget × 100"),
+    metric_col("elapsed_pct"),
+    metric_col("pacing_index"),
+    metric_col("projected_spend"),
+    metric_col("projected_used_pct"),
+]
+
+
 def layout(**_query):
     return html.Div(
         [
@@ -98,6 +124,13 @@ def layout(**_query):
                         CAMPAIGN_COLUMNS,
                         height=440,
                         subtitle="Sales that no campaign claims are listed as “Unattributed”.",
+                    ),
+                    table_card(
+                        "Budget pacing",
+                        ids.PACING_TABLE,
+                        PACING_COLUMNS,
+                        height=320,
+                        subtitle=html.Span(id=ids.PACING_NOTE),
                     ),
                 ],
                 id=ids.BODY,

@@ -35,6 +35,56 @@ CREATOR_COLUMNS = [
     text_col("verdict", "Verdict", width=230),
 ]
 
+ORGANIC_COLUMNS = [
+    text_col("brand", "Brand", width=120),
+    text_col("campaign", "Campaign", width=240),
+    text_col("start", "Start", width=105),
+    text_col("window_end", "Window end", width=110),
+    metric_col("total_lift"),
+    metric_col("total_lift_low"),
+    metric_col("total_lift_high"),
+    metric_col("attributed_lift"),
+    metric_col("attributed_lift_low"),
+    metric_col("attributed_lift_high"),
+    text_col("verdict", "Verdict", width=130),
+    text_col("reason", "Note", width=320),
+]
+ORGANIC_ROWS = {
+    "hk-lift-flat": "params.data.verdict === 'not checked' || params.data.verdict === 'not compared'",
+}
+
+
+def organic_section():
+    """The organic-sales check: total brand sales around campaigns against the attributed lift."""
+    return html.Div(
+        [
+            html.H2("Organic-sales check: total brand sales", className="hk-section-title mt-2"),
+            html.Div(id=ids.ORGANIC_NOTE, className="hk-method-note mb-3"),
+            html.Div(
+                [
+                    chart_card(
+                        "Total sales against their counterfactual",
+                        ids.ORGANIC_CHART,
+                        height=340,
+                        subtitle="The brand's total daily revenue (blue); dashed: what the 13 weeks before the campaign "
+                        "forecast without it; band: the forecast's interval; shaded: the campaign and its window",
+                        tools=dcc.Dropdown(id=ids.ORGANIC_BURST, clearable=False, style={"minWidth": "320px"}),
+                    ),
+                    table_card(
+                        "Total lift against attributed lift, per campaign",
+                        ids.ORGANIC_TABLE,
+                        ORGANIC_COLUMNS,
+                        subtitle="Halo: total sales rose more than the posts' codes and links show; cannibalisation: "
+                        "less. Greyed: not checked or not compared (see the note)",
+                        grid_options={"rowClassRules": ORGANIC_ROWS},
+                        height=360,
+                    ),
+                ],
+                id=ids.ORGANIC_BODY,
+            ),
+        ]
+    )
+
 
 def layout(**_query):
     return html.Div(
@@ -84,6 +134,7 @@ def layout(**_query):
                         grid_options={"rowClassRules": FLAT_ROW},
                         height=480,
                     ),
+                    organic_section(),
                 ],
                 id=ids.BODY,
             ),

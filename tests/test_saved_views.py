@@ -169,6 +169,8 @@ def test_report_of_a_saved_view_says_what_it_is_about(tmp_path, traps_wh):
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
     assert "Report of" in text and "“Instagram weekly”: the Influencers page" in text
     assert "₹14,000" in text  # Instagram revenue of the traps fixture: the view's filter applied
+    pacing = text[text.index("Budget pacing") :]
+    assert "MB Jan" in pacing and "underspending" in pacing and "14.4%" in pacing  # ₹7,200 of ₹50,000
 
 
 def test_report_of_an_unknown_view_or_with_extra_filters_is_refused(tmp_path, traps_wh):

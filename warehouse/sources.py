@@ -77,6 +77,14 @@ COLUMNS: dict[str, dict[str, str]] = {
         "end_date": "date",
         "budget": "money",
     },
+    # A brand's total daily sales, attributed or not (optional): the organic-sales check's input.
+    "organic_sales": {
+        "date": "date",
+        "brand": "text",
+        "product": "text",
+        "orders": "count",
+        "revenue": "money",
+    },
     # seed1's per-platform exports: they add post metrics the posts file lacks.
     "instagram_insights": {
         "post_id": "text",
@@ -102,6 +110,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "tracking": ("influencer_id", "date", "orders", "revenue"),
     "payouts": ("influencer_id", "basis"),
     "campaigns": ("campaign",),
+    "organic_sales": ("date", "brand", "revenue"),
     "instagram_insights": ("post_id",),
     "youtube_analytics": ("post_id",),
 }
@@ -122,6 +131,10 @@ ROLE_BY_STEM = {
     "payments": "payouts",
     "campaigns": "campaigns",
     "campaign": "campaigns",
+    "organic_sales": "organic_sales",
+    "organic": "organic_sales",
+    "total_sales": "organic_sales",
+    "brand_sales": "organic_sales",
     "instagram_insights_data": "instagram_insights",
     "instagram_insights": "instagram_insights",
     "youtube_analytics_data": "youtube_analytics",
@@ -143,6 +156,7 @@ ALIASES: dict[str, dict[str, str]] = {
         "payout_basis": "basis",
     },
     "campaigns": {"name": "campaign", "campaign_name": "campaign", "start": "start_date", "end": "end_date"},
+    "organic_sales": {"order_date": "date", "sales": "revenue", "amount": "revenue", "total_revenue": "revenue"},
     "instagram_insights": {},
     "youtube_analytics": {},
 }
@@ -180,13 +194,14 @@ class Sources:
     unused: list[str]  # files in the folder that the import does not read
 
 
-MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns")  # recognised by columns too
+MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns", "organic_sales")  # recognised by columns too
 ROLE_LABELS = {
     "influencers": "influencers",
     "posts": "posts",
     "tracking": "sales (tracking data)",
     "payouts": "payouts",
     "campaigns": "campaigns",
+    "organic_sales": "organic (total brand) sales",
     "instagram_insights": "Instagram insights",
     "youtube_analytics": "YouTube analytics",
 }

@@ -11,6 +11,8 @@ TREND_GRAIN = "camp-trend-grain"
 TREND_BASIS = "camp-trend-basis"
 
 CAMPAIGN_TABLE = "campaigns"
+PACING_TABLE = "campaign-pacing"
+PACING_NOTE = "camp-pacing-note"
 
 METRIC_OPTIONS = [
     {"label": "Revenue", "value": "revenue"},
