@@ -10,6 +10,7 @@ from components import plan_figures
 from components.cards import kpi_card, notice, stat_list
 from components.figures import empty_figure
 from components.ids import plan as ids
+from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
@@ -133,11 +134,11 @@ def budget_help(chosen) -> str:
     Output(ids.BUDGET, "placeholder"),
     Output(ids.WHAT_IF_UNIT, "options"),
     Output(ids.WHAT_IF_UNIT, "value"),
-    Input("url", "search"),
+    Input(URL, "search"),
     Input(ids.BY, "value"),
     Input(ids.BUDGET, "value"),
     Input(ids.MAX_CHANGE, "value"),
-    Input("url", "pathname"),
+    Input(URL, "pathname"),
 )
 def plan_page(search, by, budget, max_change, pathname):
     try:
@@ -173,7 +174,7 @@ def plan_page(search, by, budget, max_change, pathname):
     Output(ids.WHAT_IF_RESULT, "children"),
     Input(ids.WHAT_IF_UNIT, "value"),
     Input(ids.WHAT_IF_SPEND, "value"),
-    State("url", "search"),
+    State(URL, "search"),
     State(ids.BY, "value"),
     State(ids.BUDGET, "value"),
     State(ids.MAX_CHANGE, "value"),
@@ -210,7 +211,7 @@ def plan_what_if(unit, spend, search, by, budget, max_change):
 @callback(
     Output(ids.SIMILAR_TO, "options"),
     Output(ids.SIMILAR_TO, "value"),
-    Input("url", "search"),
+    Input(URL, "search"),
 )
 def similar_choices(search):
     filters, settings = common.filters_from_search(search), common.settings()
@@ -227,7 +228,7 @@ def similar_choices(search):
 @callback(
     Output(table_id(ids.SIMILAR_TABLE), "rowData"),
     Input(ids.SIMILAR_TO, "value"),
-    State("url", "search"),
+    State(URL, "search"),
 )
 def similar_profiles(influencer_id, search):
     if not influencer_id:
