@@ -175,6 +175,26 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_arguments(report)
     report.set_defaults(handler=run_report)
 
+    planning = commands.add_parser("plan", help="allocate a budget over response curves (equal marginal ROAS)")
+    planning.add_argument(
+        "--budget", type=float, metavar="RUPEES", help="total budget (default: the selection's spend)"
+    )
+    planning.add_argument("--by", choices=("segment", "influencer"), default="segment")
+    planning.add_argument(
+        "--max-change", type=float, default=None, metavar="SHARE", help="most a unit's spend may change (default 0.3)"
+    )
+    add_filter_arguments(planning)
+    add_lift_window_argument(planning)
+    planning.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    planning.set_defaults(handler=run_plan)
+
+    similar = commands.add_parser("similar", help="the creators most like one creator (Gower similarity)")
+    similar.add_argument("influencer_id")
+    similar.add_argument("--limit", type=int, default=10)
+    add_filter_arguments(similar)
+    add_lift_window_argument(similar)
+    similar.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    similar.set_defaults(handler=run_similar)
     views = commands.add_parser("views", help="saved views: list, save or delete (shared by everyone on the server)")
     view_commands = views.add_subparsers(dest="views_command", required=True)
     view_commands.add_parser("list", help="every saved view and its address").set_defaults(handler=run_views_list)
@@ -404,6 +424,24 @@ def run_summary(args) -> int:
     return 0
 
 
+def comparison_lines(document: dict) -> list[str]:
+    """The text form of `summary --compare`: the comparison window and the main figures' changes."""
+    from metrics import catalogue, periods
+    from metrics import format as fmt
+
+    if "comparison" not in document:
+        return []
+    compared = document["comparison"]
+    label = periods.COMPARE_LABELS[compared["mode"]]
+    if not compared["start"]:
+        return ["", f"{label}: none (no date range: all time has no earlier period)"]
+    window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
+    changes = ", ".join(
+        f"{catalogue.get(key).label} {fmt.change(document['change'][key])}" for key in catalogue.CHANGE_KEYS
+    )
+    return ["", f"Change against {label.lower()} ({window}): {changes}"]
+
+
 def format_summary(document: dict) -> str:
     from metrics.format import count, inr, pct, ratio, score
 
@@ -440,6 +478,7 @@ def format_summary(document: dict) -> str:
     ]
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
+    lines += comparison_lines(document)
     lines += [
         "",
         table(
@@ -808,6 +847,76 @@ def run_report(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def run_plan(args) -> int:
+    import metrics
+    from metrics.format import inr, ratio
+    from metrics.planning import PlanError, plan
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings_from(args))
+    except (metrics.FilterError, WarehouseMissing, PlanError) as error:
+        return fail(str(error))
+    document = result.as_json()
+    if args.json:
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    key = "segment" if args.by == "segment" else "influencer_id"
+    print(
+        f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {args.by}, "
+        f"curve exponent {result.curves.beta:.2f}"
+    )
+    columns = [(key, key.replace("_", " "), str)] + [
+        (c, c.replace("_", " "), ratio if c == "marginal_roas" else inr)
+        for c in ("current_spend", "planned_spend", "expected_incremental_revenue", "low", "high", "marginal_roas")
+    ]
+    print(table(document["rows"], columns))
+    for name in ("current", "planned"):
+        part = document["totals"][name]
+        print(
+            f"{name}: spend {inr(part['spend'])}, expected incremental revenue "
+            f"{inr(part['expected_incremental_revenue'])} ({inr(part['low'])} to {inr(part['high'])})"
+        )
+    return 0
+
+
+def run_similar(args) -> int:
+    import metrics
+    from metrics.aggregate import plain
+    from metrics.format import ratio, share
+    from metrics.planning.similar import similar
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        frame = similar(Warehouse(), args.influencer_id, filters_from(args), settings_from(args), args.limit)
+    except KeyError as error:
+        return fail(str(error.args[0]))
+    except (metrics.FilterError, WarehouseMissing) as error:
+        return fail(str(error))
+    keys = ("influencer_id", "name", "similarity", "shared", "spend", "incremental_roas", "marginal_roas", "verdict")
+    rows = [
+        {k: (list(row[k]) if k == "shared" else plain(row[k])) for k in keys}
+        | {"under_funded": bool(row["under_funded"])}
+        for row in frame.to_dict("records")
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    columns = [
+        ("influencer_id", "id", str),
+        ("name", "name", str),
+        ("similarity", "similarity", share),
+        ("incremental_roas", "incr. ROAS", ratio),
+        ("verdict", "verdict", str),
+        ("under_funded", "candidate to scale", lambda v: "yes" if v else ""),
+        ("shared", "shared", lambda v: ", ".join(v)),
+    ]
+    print(table(rows, columns))
     return 0
 
 

@@ -37,13 +37,27 @@ TABLE_NUMBERS = (
 )
 
 
-def rules_text(settings) -> str:
+def rules_text(settings, measured: bool) -> str:
+    """The rules behind the recommendations, with every cap the page applies."""
+    if measured:
+        return (
+            f"Each creator's verdict comes from its measured lift: drop when even the top of its interval "
+            f"returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend; scale when the interval lies "
+            f"above 0 and the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} "
+            f"(marginal ROAS); renew when the interval lies above 0; review otherwise, or with fewer than "
+            f"{settings.verdict_min_posts} posts or {fmt.inr(settings.verdict_min_spend)} spend. Move budget: "
+            f"the planner's allocation at the same budget, each segment within "
+            f"±{fmt.share(settings.plan_max_change, 0)}. Caps: the counts cover every creator; the "
+            f"{insights.MAX_PER_ACTION} largest by spend of each verdict are listed (all are in the ranking's "
+            f"Verdict column); a move names {insights.MAX_LISTED} segments each way, the rest counted."
+        )
     return (
-        f"Scale: ROAS at or above the selection's and not flagged. Renew: clears the bar "
-        f"(ROAS ≥ {fmt.ratio(settings.poor_roas)} and ROI ≥ {fmt.pct(settings.poor_roi_pct, 0)}). "
-        f"Move budget: the best platform / category returns at least {insights.MIN_ROAS_GAP:g}× the worst "
-        f"(each with ≥ {fmt.share(insights.MIN_SPEND_SHARE, 0)} of spend). Review: below the bar but "
-        f"returns its cost. Drop: revenue below cost (ROAS < 1.00x) or none."
+        f"Incrementality is not measured for this data set, so actions follow attributed ROAS. Scale: ROAS at "
+        f"or above the selection's and not flagged. Renew: clears the bar (ROAS ≥ {fmt.ratio(settings.poor_roas)} "
+        f"and ROI ≥ {fmt.pct(settings.poor_roi_pct, 0)}). Review: below the bar but returns its cost. Drop: "
+        f"revenue below cost (ROAS < 1.00x) or none. No budget move is suggested: the planner needs measured "
+        f"response curves. Caps: the best {insights.MAX_PER_ACTION} to scale and to renew, the "
+        f"{insights.MAX_REVIEW} largest by spend to review and to drop are listed."
     )
 
 
@@ -140,7 +154,10 @@ def insight_kpis(k: dict, settings, comparison: dict | None = None) -> list:
     ]
 
 
-def counts_text(items: list[dict]) -> str:
+def counts_text(items: list[dict], counts: dict[str, int] | None) -> str:
+    """Full counts per verdict where lift is measured ("48 to renew"), else the items listed."""
+    if counts is not None:
+        return " · ".join(f"{fmt.count(counts[v])} to {v}" for v in ("scale", "renew", "review", "drop"))
     parts = [
         f"{sum(1 for i in items if i['action'] == a)} {ACTION_STYLE[a][0].lower()}"
         for a in insights.ACTIONS
@@ -176,13 +193,14 @@ def insights_page(search, pathname):
         return _no_insights(common.no_data_state(pathname=pathname))
     findings = insights.key_findings(wh, filters, settings, evidence)
     items = insights.recommendations(wh, filters, settings, evidence)
+    measured = k.get("incrementality_method") == "event-window"
     return (
         kpi_row(insight_kpis(k, settings, kpi_comparison(wh, filters, k, settings))),
         None,
         common.SHOW,
         finding_items(findings),
         recommendation_groups(items),
-        counts_text(items),
-        rules_text(settings),
+        counts_text(items, insights.verdict_counts(evidence) if measured else None),
+        rules_text(settings, measured),
         table_rows(items),
     )

@@ -176,7 +176,7 @@ def organic_note(check: dict) -> html.Div:
     Output(ids.ORGANIC_BURST, "options"),
     Output(ids.ORGANIC_BURST, "value"),
     Output(ids.ORGANIC_BODY, "style"),
-    Input("url", "search"),
+    Input(URL, "search"),
     Input(ids.WINDOW, "value"),
 )
 def lift_organic(search, window):

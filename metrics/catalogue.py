@@ -618,22 +618,108 @@ _declare(
     "from_roas",
     "From ROAS",
     RATIO,
-    Derived("ROAS of the weaker segment"),
-    "Move budget: ROAS of the weaker platform / category",
+    Derived("marginal ROAS today of the segments the plan cuts"),
+    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner cuts",
 )
 _declare(
     "to_roas",
     "To ROAS",
     RATIO,
-    Derived("ROAS of the stronger segment"),
-    "Move budget: ROAS of the stronger platform / category",
+    Derived("marginal ROAS today of the segments the plan raises"),
+    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner raises",
 )
 _declare(
     "estimated_revenue_gain",
     "Est. revenue gain",
     INR,
-    Derived("moved spend × (to ROAS − from ROAS)"),
-    "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS",
+    Derived("planned − today's expected incremental revenue"),
+    "Expected incremental revenue of the planner's allocation − that of today's, on the fitted response curves",
+    True,
+)
+
+# Budget planner (metrics/planning): response curves, the plan, verdicts and similar profiles.
+_declare(
+    "current_spend",
+    "Current spend",
+    INR,
+    Derived("spend of the unit in the selection"),
+    "Spend of the segment or creator in the selection (today's allocation)",
+    header="Current",
+)
+_declare(
+    "planned_spend",
+    "Planned spend",
+    INR,
+    Derived("the planner's allocation"),
+    "Spend the planner allocates: marginal incremental ROAS equalised across segments, within the max change "
+    "(default ±30 %) of current spend",
+    header="Planned",
+)
+_declare(
+    "planned_change",
+    "Change",
+    INR,
+    Derived("planned spend − current spend"),
+    "Planned spend − current spend",
+)
+_declare(
+    "expected_incremental_revenue",
+    "Expected incremental revenue",
+    INR,
+    Derived("response curve at the spend"),
+    "The fitted response curve coef × spend^β at the spend (concave power curve of measured incremental revenue)",
+    True,
+    header="Exp. incr. revenue",
+)
+_declare(
+    "expected_incremental_revenue_low",
+    "Expected incremental revenue, low",
+    INR,
+    Derived("percentile of the curves over bootstrap draws"),
+    "Low end of the interval of the expected incremental revenue (curves refitted on each bootstrap draw)",
+    True,
+    header="Low",
+)
+_declare(
+    "expected_incremental_revenue_high",
+    "Expected incremental revenue, high",
+    INR,
+    Derived("percentile of the curves over bootstrap draws"),
+    "High end of the interval of the expected incremental revenue (curves refitted on each bootstrap draw)",
+    True,
+    header="High",
+)
+_declare(
+    "marginal_roas",
+    "Marginal ROAS",
+    RATIO,
+    Derived("slope of the response curve"),
+    "Marginal incremental ROAS = d(incremental revenue) ÷ d(spend) at the spend: what the next rupee returns",
+    True,
+    header="Marginal ROAS",
+)
+_declare(
+    "planned_change_pct",
+    "Change %",
+    PCT,
+    Ratio("planned_change", "current_spend", 100),
+    "(Planned spend − current spend) ÷ current spend × 100",
+)
+_declare(
+    "current_marginal_roas",
+    "Marginal ROAS today",
+    RATIO,
+    Derived("slope of the response curve at today's spend"),
+    "Marginal incremental ROAS at today's spend: what the next rupee returns before the plan",
+    True,
+    header="Marginal today",
+)
+_declare(
+    "similarity",
+    "Similarity",
+    SHARE,
+    Derived("1 − Gower distance"),
+    "1 − Gower distance over platform, category, tier, persona, follower count and engagement rate",
     True,
 )
 

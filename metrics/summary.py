@@ -8,6 +8,7 @@ from metrics.dataset import sales_coverage, sales_notices
 from metrics.filters import Filters
 from metrics.kpis import kpis
 from metrics.ltv import with_ltv
+from metrics.planning.verdicts import with_verdicts
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -61,6 +62,8 @@ RANKED_KEYS = (
     "incremental_revenue_low",
     "incremental_revenue_high",
     "incremental_roas",
+    "marginal_roas",
+    "verdict",
     "ltv_90",
     "ltv_180",
     "ltv_365",
@@ -87,6 +90,7 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document["by_platform"] = records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS)
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
+    ranked = with_verdicts(wh, ranked, filters, settings)
     ranked = with_ltv(wh, ranked, filters, settings)
     document["influencers_ranked"] = records(ranked, RANKED_KEYS)
     document["organic_check"] = organic_rows(wh, filters, settings)

@@ -25,6 +25,7 @@ from metrics.lift import lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
 from reports.pdf import render_pdf
+from reports.plan_section import plan_section
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -589,6 +590,9 @@ def build_context(
     incremental = {**_incremental(k, settings, lift_rows), "organic": _organic(organic_check(wh, filters, settings))}
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
+    measured = k.get("incrementality_method") == "event-window"
+    evidence = insights.judged(wh, evidence, filters, settings) if measured else evidence
+    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence)) if measured else None
 
     ranked = _records(ranked_df)
     poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
@@ -611,6 +615,7 @@ def build_context(
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
         "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": _recommendations(wh, filters, settings, evidence),
+        "plan": plan,
         "methodology": _methodology(settings, undated),
     }
 
