@@ -424,6 +424,24 @@ def run_summary(args) -> int:
     return 0
 
 
+def comparison_lines(document: dict) -> list[str]:
+    """The text form of `summary --compare`: the comparison window and the main figures' changes."""
+    from metrics import catalogue, periods
+    from metrics import format as fmt
+
+    if "comparison" not in document:
+        return []
+    compared = document["comparison"]
+    label = periods.COMPARE_LABELS[compared["mode"]]
+    if not compared["start"]:
+        return ["", f"{label}: none (no date range: all time has no earlier period)"]
+    window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
+    changes = ", ".join(
+        f"{catalogue.get(key).label} {fmt.change(document['change'][key])}" for key in catalogue.CHANGE_KEYS
+    )
+    return ["", f"Change against {label.lower()} ({window}): {changes}"]
+
+
 def format_summary(document: dict, settings=None) -> str:
     """The summary as text: every label, formatter and formula from metrics/catalogue.py."""
     from metrics import catalogue
@@ -461,6 +479,7 @@ def format_summary(document: dict, settings=None) -> str:
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
     lines += ["", f"Incrementality: {incrementality_label(document)}"]
+    lines += comparison_lines(document)
     lines += ["", table(document["by_platform"], [("platform", "Platform", str), *metric_columns(PLATFORM_COLUMNS)])]
     lines += [
         "",

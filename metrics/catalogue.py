@@ -249,15 +249,6 @@ def get(key: str) -> Metric:
         raise KeyError(f"no metric {key!r} in metrics/catalogue.py; known: {', '.join(sorted(CATALOGUE))}") from None
 
 
-def ratio_of(key: str) -> Ratio:
-    """How a ratio metric is computed (its Ratio, e.g. to compute the column of a frame); TypeError
-    when `key` is declared as something else."""
-    computed = get(key).computed
-    if not isinstance(computed, Ratio):
-        raise TypeError(f"metric {key!r} is not a ratio: {computed.describe()}")
-    return computed
-
-
 # Sums over the selection.
 _declare(
     "revenue",

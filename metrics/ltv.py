@@ -24,6 +24,13 @@ LTV_COLUMNS = tuple(f"{part}_{days}" for days in HORIZONS for part in ("ltv_cust
 )
 
 
+def _ratio(key: str, frame: pd.DataFrame) -> pd.Series:
+    """A catalogue Ratio metric over the columns of `frame` (declared once, in metrics/catalogue.py)."""
+    computed = catalogue.get(key).computed
+    assert isinstance(computed, catalogue.Ratio), key
+    return computed.column(frame)
+
+
 def eligible_until(last_sale: dt.date, days: int) -> dt.date:
     """The last first-order day whose `days`-day horizon lies inside the data (day 1 = the first
     order's day): a cohort acquired on it has its day `days` on the last sale date."""
@@ -61,7 +68,7 @@ def ltv_by_influencer(wh, filters: Filters = Filters(), settings: Settings = DEF
         select_params + params,
     )
     for days in HORIZONS:
-        frame[f"ltv_{days}"] = catalogue.ratio_of(f"ltv_{days}").column(frame)
+        frame[f"ltv_{days}"] = _ratio(f"ltv_{days}", frame)
     return frame[columns]
 
 
@@ -74,5 +81,5 @@ def with_ltv(wh, ranked: pd.DataFrame, filters: Filters, settings: Settings = DE
     for column in values.columns:
         mapped = out["influencer_id"].map(values[column])
         out[column] = pd.Series([None if pd.isna(v) else float(v) for v in mapped], index=out.index, dtype=object)
-    out["ltv_cac_365"] = catalogue.ratio_of("ltv_cac_365").column(out)
+    out["ltv_cac_365"] = _ratio("ltv_cac_365", out)
     return out

@@ -118,3 +118,11 @@ def test_cards_show_the_change_with_the_comparison_dates(traps_env):
     assert "4 Jan 2025 – 31 Jan 2025" in tip
     cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28&compare=year", "/")[0]
     assert text(find(cards, "kpi-revenue-change")) == "—"
+
+
+def test_text_summary_states_the_comparison(traps_wh, capsys):
+    assert cli.main(["--db", str(traps_wh.path), "summary", "--period", "this-month", "--compare", "previous"]) == 0
+    out = capsys.readouterr().out
+    assert "Change against previous period (17 Jan 2025 – 31 Jan 2025): Revenue +183.3%" in out
+    assert cli.main(["--db", str(traps_wh.path), "summary", "--compare", "year"]) == 0
+    assert "Same period last year: none (no date range" in capsys.readouterr().out

@@ -360,3 +360,10 @@ def test_report_has_the_budget_plan_section(planted, tmp_path):
         norm(f"{top['segment']} {fmt.inr_compact(top['current_spend'])} {fmt.inr_compact(top['planned_spend'])}")
         in text
     )
+
+
+def test_plan_without_measured_lift_says_why(traps_wh, capsys):
+    assert cli.main(["--db", str(traps_wh.path), "plan", "--json"]) == 2
+    assert "no measured incrementality" in capsys.readouterr().err
+    with pytest.raises(PlanError):
+        plan(traps_wh)
