@@ -39,6 +39,7 @@ GUARD_AFTER = 7  # days after a window that are not quiet
 FULL_CREDIBILITY_DAYS = 28  # quiet days from which a creator's own level stands alone
 DRAWS = 500
 SEED = 20_251_130
+NOISE_CHUNK_CELLS = 4_000_000  # resample × day × creator cells held at once while drawing window noise
 
 
 @dataclasses.dataclass(frozen=True)
@@ -290,13 +291,15 @@ def _window_noise(
     share = quiet[:, needed].mean(axis=0)
     rows = int(min(quiet.shape[0], np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
     picked_all, values, limit = quiet[:, needed], deviations[:, needed].astype(np.float32), window_count[needed]
-    for row, order in enumerate(resamples[:, :rows]):
-        picked = picked_all[order]
-        taken = picked & (np.cumsum(picked, axis=0, dtype=np.int32) <= limit[None, :])
-        found = taken.sum(axis=0)
+    chunk = max(1, NOISE_CHUNK_CELLS // (rows * len(needed)))  # bounds memory on large panels
+    for first in range(0, len(resamples), chunk):
+        order = resamples[first : first + chunk, :rows]  # (r, rows)
+        picked = picked_all[order]  # (r, rows, n)
+        taken = picked & (np.cumsum(picked, axis=1, dtype=np.int32) <= limit[None, None, :])
+        found = taken.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(found > 0, limit / found, 0.0)
-        out[row, needed] = np.einsum("dc,dc->c", values[order], taken, dtype=np.float32) * scale
+            scale = np.where(found > 0, limit[None, :] / found, 0.0)
+        out[first : first + chunk, needed] = np.einsum("rdc,rdc->rc", values[order], taken, dtype=np.float32) * scale
     return out
 
 
