@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=str, default=None, help="also write the results as JSON to this file")
     args = parser.parse_args(argv)
     chosen = [s for s in SCENARIOS if not args.scenario or any(part in s.name for part in args.scenario)]
-    started, load_start = time.perf_counter(), os.getloadavg()
+    started, load_start, code = time.perf_counter(), os.getloadavg(), code_version()
     pool = multiprocessing.get_context("fork").Pool(args.jobs) if args.jobs > 1 else None
     rows = []
     try:
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "load_avg_start": [round(x, 2) for x in load_start],
         "load_avg_end": [round(x, 2) for x in os.getloadavg()],
-        "code": code_version(),
+        "code": code,
     }
     print(markdown(rows))
     print(
