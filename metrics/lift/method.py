@@ -41,6 +41,7 @@ FACTOR_MIN_CREATORS = 5  # other quiet creators needed on a day to measure the c
 FACTOR_MIN_ORDERS = 20.0  # and their expected orders that day (fewer: the factor is too noisy, 1 is used)
 FACTOR_FLOOR = 0.1  # a day whose quiet creators sold almost nothing still keeps a tenth of the baseline
 FACTOR_PASSES = 2  # level ↔ factor refinements
+FACTOR_NEIGHBOURHOOD = 7  # days either side whose factors tell how much a day's factor moves beyond noise
 DRAWS = 500
 SEED = 20_251_130
 NOISE_CHUNK_CELLS = 4_000_000  # resample × day × creator cells held at once while drawing window noise
@@ -141,9 +142,9 @@ def common_daily_factor(
     """(D, C) the demand of day t common to all creators, seen by the others: the revenue of the
     creators quiet on day t other than c over what their levels and the weekday index expect
     (leave-one-out, so a creator's own noise never explains itself and its window days are measured
-    only by others). 1 where fewer than FACTOR_MIN_CREATORS others are quiet or they expect fewer
-    than FACTOR_MIN_ORDERS orders; at least FACTOR_FLOOR. With everyone=True: (D,) over all quiet
-    creators (the factor drawn in the event chart).
+    only by others), shrunk towards 1 (shrink_towards_one). 1 where fewer than FACTOR_MIN_CREATORS
+    others are quiet or they expect fewer than FACTOR_MIN_ORDERS orders; at least FACTOR_FLOOR.
+    With everyone=True: (D,) over all quiet creators (the factor drawn in the event chart).
 
     A sale event, a price cut or a season moves every creator's sales on the same dates; quiet
     creators show it, so a window's baseline follows it and it is not counted as lift (the
@@ -152,21 +153,41 @@ def common_daily_factor(
     expected = quiet * level[None, :] * weekday_weight[:, None]
     sold = np.where(quiet, revenue, 0.0)
     expected_orders = quiet * level_orders[None, :] * weekday_weight[:, None]
+    all_sums, all_means = sold.sum(axis=1), expected.sum(axis=1)
+    all_measured = (quiet.sum(axis=1) >= FACTOR_MIN_CREATORS) & (expected_orders.sum(axis=1) >= FACTOR_MIN_ORDERS)
+    all_measured &= all_means > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.nan_to_num(np.nanvar(np.where(quiet, revenue / weekday_weight[:, None], np.nan), axis=0, ddof=1))
+        raw = np.where(all_measured, all_sums / all_means, 1.0)
+        sampling = np.where(all_measured, (quiet @ spread) * weekday_weight**2 / all_means**2, 0.0)
+    trust = shrink_towards_one(raw, sampling, all_measured)
     if everyone:
-        sums, means, counts, orders = (
-            sold.sum(axis=1),
-            expected.sum(axis=1),
-            quiet.sum(axis=1),
-            expected_orders.sum(axis=1),
-        )
-    else:
-        sums = sold.sum(axis=1)[:, None] - sold
-        means = expected.sum(axis=1)[:, None] - expected
-        counts = quiet.sum(axis=1)[:, None] - quiet
-        orders = expected_orders.sum(axis=1)[:, None] - expected_orders
+        return np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
+    sums = all_sums[:, None] - sold
+    means = all_means[:, None] - expected
+    counts = quiet.sum(axis=1)[:, None] - quiet
+    orders = expected_orders.sum(axis=1)[:, None] - expected_orders
     measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(measured, np.maximum(sums / means, FACTOR_FLOOR), 1.0)
+        return np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+
+
+def shrink_towards_one(raw: np.ndarray, sampling: np.ndarray, measured: np.ndarray) -> np.ndarray:
+    """(D,) how much of each day's measured factor to trust, 0–1: local empirical Bayes (Efron &
+    Morris 1975). Around each day (± FACTOR_NEIGHBOURHOOD days) the factors' mean squared distance
+    from 1 beyond their sampling variance is the variance τ² of the true common movement; a day's
+    factor keeps τ² ÷ (τ² + its sampling variance) of its distance from 1. Data without common
+    shocks keep almost nothing (no noise added to baselines); a week-long sale keeps most of it."""
+    kernel = np.ones(2 * FACTOR_NEIGHBOURHOOD + 1)
+    m = measured.astype(float)
+
+    def local_mean(values):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.convolve(values * m, kernel, "same") / np.convolve(m, kernel, "same")
+
+    movement = np.maximum(np.nan_to_num(local_mean((raw - 1) ** 2) - local_mean(sampling)), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(measured & (movement > 0), movement / (movement + sampling), 0.0)
 
 
 def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = DRAWS, seed: int = SEED) -> Estimate:
