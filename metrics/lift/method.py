@@ -364,36 +364,36 @@ def _multiplicities(resamples: np.ndarray, days: int) -> np.ndarray:
 def _window_noise(
     resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray, window_count: np.ndarray, rng
 ) -> np.ndarray:
-    """(R, C): per resample, the sum of each creator's weight-adjusted quiet-day deviations over
-    its first window_count quiet days in the resampled order (scaled up where the resample holds
+    """(R, C): per draw, the sum of each creator's weight-adjusted quiet-day deviations over its
+    first window_count quiet days in the order of one resample (scaled up where the resample holds
     fewer): what its baseline could have done over a window of that length, skew included.
 
-    Each creator reads the resample from its own random circular offset (still a stationary
-    bootstrap resample: Politis & Romano's resampling is circular): creators' windows fall on
-    different dates and the common daily factor has taken out what days share, so their window
-    noise is drawn independently (leave-one-out factors make same-day deviations of different
-    creators negatively correlated; a shared order would let them cancel in a sum).
+    Each creator takes the resamples in its own random cyclic order, so one draw combines different
+    resamples for different creators: creators' windows fall on different dates and the common
+    daily factor has taken out what days share, so their window noise is drawn independently
+    (leave-one-out factors make same-day deviations of different creators negatively correlated;
+    one shared resample would let them cancel in a sum).
     Only creators with window days are computed, on the rows a window can need."""
-    days = quiet.shape[0]
-    out = np.zeros((len(resamples), deviations.shape[1]))
+    count = len(resamples)
+    out = np.zeros((count, deviations.shape[1]))
     needed = np.flatnonzero((window_count > 0) & quiet.any(axis=0))
-    offsets = rng.integers(0, days, (len(resamples), len(needed)))
+    shifts = rng.integers(0, max(count, 1), len(needed))
     if not len(needed):
         return out
     share = quiet[:, needed].mean(axis=0)
-    rows = int(min(days, np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
+    rows = int(min(quiet.shape[0], np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
     picked_all, values, limit = quiet[:, needed], deviations[:, needed].astype(np.float32), window_count[needed]
-    columns = np.arange(len(needed))[None, None, :]
+    noise = np.zeros((count, len(needed)))
     chunk = max(1, NOISE_CHUNK_CELLS // (rows * len(needed)))  # bounds memory on large panels
-    for first in range(0, len(resamples), chunk):
-        part = slice(first, first + chunk)
-        order = (resamples[part, :rows, None] + offsets[part, None, :]) % days  # (r, rows, n)
-        picked = picked_all[order, columns]
+    for first in range(0, count, chunk):
+        order = resamples[first : first + chunk, :rows]  # (r, rows)
+        picked = picked_all[order]  # (r, rows, n)
         taken = picked & (np.cumsum(picked, axis=1, dtype=np.int32) <= limit[None, None, :])
         found = taken.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             scale = np.where(found > 0, limit[None, :] / found, 0.0)
-        out[part, needed] = np.einsum("rdc,rdc->rc", values[order, columns], taken, dtype=np.float32) * scale
+        noise[first : first + chunk] = np.einsum("rdc,rdc->rc", values[order], taken, dtype=np.float32) * scale
+    out[:, needed] = noise[(np.arange(count)[:, None] + shifts[None, :]) % count, np.arange(len(needed))[None, :]]
     return out
 
 
