@@ -12,17 +12,23 @@ Rules (each one named by a constant below):
   the GUARD_BEFORE days before a post (teasers);
 - weekday effects: one multiplicative index per weekday, from all creators' quiet days pooled
   (each day's revenue against its creator's own quiet-day mean);
-- baseline per day of a creator = level × weekday index, level = its mean weekday-adjusted quiet-day
-  revenue, credibility-weighted towards its tier's pooled level when it has fewer than
-  FULL_CREDIBILITY_DAYS quiet days (Bühlmann-style limited-fluctuation credibility);
+- common daily factor (common_daily_factor): on each day, the other quiet creators' revenue over
+  what they were expected to sell (leave-one-out), shrunk towards 1 by local empirical Bayes
+  (shrink_towards_one), so a sale event on the same dates for everyone is not counted as lift;
+- baseline per day of a creator = level × weekday index × factor, level = its quiet-day revenue ÷
+  the sum of those days' weights (a ratio of sums), credibility-weighted towards its tier's pooled
+  level when it has fewer than FULL_CREDIBILITY_DAYS quiet days (Bühlmann-style limited-fluctuation
+  credibility);
 - incremental revenue = Σ over window days of (actual − baseline);
 - interval: Politis & Romano's stationary bootstrap (arch.bootstrap.StationaryBootstrap, block
   length from arch's optimal_block_length, Politis & White 2004) resamples days of the quiet-day
-  panel jointly for all creators. Each draw re-estimates every level (estimation error) and, from an
-  independent resample, the sum of the creator's first quiet-day deviations in resampled order,
-  as many as it has window days (the window's own day-to-day variation, skew included), so a draw
-  of a creator's incremental revenue is
+  panel. Each draw re-estimates every level from a resample taken jointly for all creators
+  (estimation error) and, from another set of resamples read by each creator in its own cyclic
+  order (independent across creators), the sum of the creator's first quiet-day deviations in
+  resampled order, as many as it has window days (the window's own day-to-day variation, skew
+  included), so a draw of a creator's incremental revenue is
   window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
+docs/incrementality.md holds the validation (bench/lift.py) and where the method breaks.
 """
 
 from __future__ import annotations
@@ -157,7 +163,7 @@ def common_daily_factor(
     all_measured = (quiet.sum(axis=1) >= FACTOR_MIN_CREATORS) & (expected_orders.sum(axis=1) >= FACTOR_MIN_ORDERS)
     all_measured &= all_means > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        spread = np.nan_to_num(np.nanvar(np.where(quiet, revenue / weekday_weight[:, None], np.nan), axis=0, ddof=1))
+        spread = _quiet_variance(revenue / weekday_weight[:, None], quiet)
         raw = np.where(all_measured, all_sums / all_means, 1.0)
         sampling = np.where(all_measured, (quiet @ spread) * weekday_weight**2 / all_means**2, 0.0)
     trust = shrink_towards_one(raw, sampling, all_measured)
@@ -170,6 +176,14 @@ def common_daily_factor(
     measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+
+
+def _quiet_variance(values: np.ndarray, quiet: np.ndarray) -> np.ndarray:
+    """(C,) sample variance (ddof 1) of each creator's values on its quiet days; 0 with fewer than 2."""
+    count = quiet.sum(axis=0)
+    mean = np.where(quiet, values, 0.0).sum(axis=0) / np.maximum(count, 1)
+    squares = np.where(quiet, (values - mean[None, :]) ** 2, 0.0).sum(axis=0)
+    return np.where(count > 1, squares / np.maximum(count - 1, 1), 0.0)
 
 
 def shrink_towards_one(raw: np.ndarray, sampling: np.ndarray, measured: np.ndarray) -> np.ndarray:
