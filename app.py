@@ -100,6 +100,7 @@ def _add_security_headers(app: Dash) -> None:
 @functools.cache
 def create_app() -> Dash:
     """Build the app once per process (Dash's page registry and dash.callback are global)."""
+    from components.saved_views import views_menu
     from components.shell import APP_TITLE, app_shell, nav_pages
 
     app = Dash(
@@ -131,7 +132,7 @@ def create_app() -> Dash:
         dev_tools_prune_errors=True,
     )
     web.init_app(app)  # Host allow-list, size limit, login, CSRF, roles on callbacks (before any route runs)
-    app.layout = app_shell(nav_pages(), report=_report_button())
+    app.layout = app_shell(nav_pages(), report=[views_menu(), _report_button()])
 
     import callbacks
 

@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
     sample.add_argument("--no-lift", action="store_true", help="plant zero true lift (every sale is baseline)")
     sample.add_argument(
+        "--no-organic", action="store_true", help="leave out organic_sales (the brands' total daily sales)"
+    )
+    sample.add_argument(
+        "--halo",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="unattributed sales the posts add, as a share of their lifted sales (default 0.5; "
+        "negative for cannibalisation, at least -1); written into truth/organic_lift.csv",
+    )
+    sample.add_argument(
         "--as",
         dest="store",
         choices=("tracking", "shopify"),
@@ -84,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="the headline figures of a selection")
     add_filter_arguments(summary)
     summary.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    summary.add_argument(
+        "--compare",
+        choices=("previous", "year"),
+        help="add the comparison period's figures and the relative changes: the previous period of "
+        "equal length, or the same dates one year earlier",
+    )
     add_lift_window_argument(summary)
     summary.set_defaults(handler=run_summary)
 
@@ -150,10 +167,44 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=int, default=50)
     audit.set_defaults(handler=run_audit)
 
-    report = commands.add_parser("report", help="write the PDF report of a selection")
+    report = commands.add_parser("report", help="write the PDF report of a selection or of a saved view")
     report.add_argument("--out", type=Path, required=True)
+    report.add_argument(
+        "--view", metavar="NAME", help="the saved view's page and filters (others options then not allowed)"
+    )
     add_filter_arguments(report)
     report.set_defaults(handler=run_report)
+
+    planning = commands.add_parser("plan", help="allocate a budget over response curves (equal marginal ROAS)")
+    planning.add_argument(
+        "--budget", type=float, metavar="RUPEES", help="total budget (default: the selection's spend)"
+    )
+    planning.add_argument("--by", choices=("segment", "influencer"), default="segment")
+    planning.add_argument(
+        "--max-change", type=float, default=None, metavar="SHARE", help="most a unit's spend may change (default 0.3)"
+    )
+    add_filter_arguments(planning)
+    add_lift_window_argument(planning)
+    planning.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    planning.set_defaults(handler=run_plan)
+
+    similar = commands.add_parser("similar", help="the creators most like one creator (Gower similarity)")
+    similar.add_argument("influencer_id")
+    similar.add_argument("--limit", type=int, default=10)
+    add_filter_arguments(similar)
+    add_lift_window_argument(similar)
+    similar.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
+    similar.set_defaults(handler=run_similar)
+    views = commands.add_parser("views", help="saved views: list, save or delete (shared by everyone on the server)")
+    view_commands = views.add_subparsers(dest="views_command", required=True)
+    view_commands.add_parser("list", help="every saved view and its address").set_defaults(handler=run_views_list)
+    saving = view_commands.add_parser("save", help="save an address (/page?filters) under a name")
+    saving.add_argument("name")
+    saving.add_argument("url", help="the dashboard address, e.g. '/influencers?platform=Instagram'")
+    saving.set_defaults(handler=run_views_save)
+    deleting = view_commands.add_parser("delete", help="delete a saved view")
+    deleting.add_argument("name")
+    deleting.set_defaults(handler=run_views_delete)
     return parser
 
 
@@ -177,13 +228,22 @@ def value_rules(text: str):
         raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 2000-2100 (got {text!r})") from None
 
 
+FILTER_NAMES = ("platform", "category", "tier", "brand", "campaign", "product")
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser):
-    for name in ("platform", "category", "tier", "brand", "campaign", "product"):
+    for name in FILTER_NAMES:
         parser.add_argument(
             f"--{name}", action="append", default=[], metavar=name.upper(), help=f"keep only this {name} (repeatable)"
         )
     parser.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the date range")
     parser.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the date range")
+    parser.add_argument(
+        "--period",
+        metavar="PRESET",
+        help="a date preset counted back from the last sale date: last-7, last-30, last-90, this-month, "
+        "last-month, this-quarter, last-quarter, this-fy, last-fy (April–March), all (replaces --start/--end)",
+    )
 
 
 def add_lift_window_argument(parser: argparse.ArgumentParser):
@@ -203,19 +263,31 @@ def settings_from(args):
     return Settings(lift_window_days=args.lift_window)
 
 
-def filters_from(args):
-    from metrics import Filters
+def filters_from(args, wh=None):
+    """The selection of the filter arguments; a --period preset is resolved against the last sale
+    date of `wh` (metrics.periods). Raises metrics.FilterError for a bad value."""
+    from metrics import Filters, sale_date_bounds
 
-    return Filters(
+    period = getattr(args, "period", None)
+    filters = Filters(
         platform=args.platform,
         category=args.category,
         tier=args.tier,
         brand=args.brand,
         campaign=args.campaign,
         product=args.product,
-        start=args.start,
-        end=args.end,
+        start=None if period else args.start,
+        end=None if period else args.end,
+        period=period,
+        compare=getattr(args, "compare", None) or "previous",
     )
+    if filters.period is None:
+        return filters
+    if wh is None:
+        from warehouse import Warehouse
+
+        wh = Warehouse()
+    return filters.resolved(sale_date_bounds(wh)[1])
 
 
 def fail(message: str) -> int:
@@ -315,6 +387,8 @@ def run_sample(args) -> int:
         return fail("--orders must be positive")
     if args.store == "shopify" and args.format != "csv":
         return fail("--as shopify writes CSV (a store's export format)")
+    if args.halo is not None and (args.no_organic or not -1 <= args.halo):
+        return fail("--halo needs organic sales and a share of -1 or more")
     result = generate_sample(
         args.out,
         orders=args.orders,
@@ -323,6 +397,8 @@ def run_sample(args) -> int:
         fmt=args.format,
         lift=not args.no_lift,
         store=None if args.store == "tracking" else args.store,
+        organic=not args.no_organic,
+        **({"halo": args.halo} if args.halo is not None else {}),
     )
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -334,8 +410,9 @@ def run_summary(args) -> int:
     from warehouse.db import WarehouseMissing
 
     try:
-        filters = filters_from(args)
-        document = metrics.summary(Warehouse(), filters, settings_from(args))
+        wh = Warehouse()
+        filters = filters_from(args, wh)
+        document = metrics.summary(wh, filters, settings_from(args), compare=bool(args.compare))
     except metrics.FilterError as error:
         return fail(str(error))
     except WarehouseMissing as error:
@@ -345,6 +422,24 @@ def run_summary(args) -> int:
     else:
         print(format_summary(document))
     return 0
+
+
+def comparison_lines(document: dict) -> list[str]:
+    """The text form of `summary --compare`: the comparison window and the main figures' changes."""
+    from metrics import catalogue, periods
+    from metrics import format as fmt
+
+    if "comparison" not in document:
+        return []
+    compared = document["comparison"]
+    label = periods.COMPARE_LABELS[compared["mode"]]
+    if not compared["start"]:
+        return ["", f"{label}: none (no date range: all time has no earlier period)"]
+    window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
+    changes = ", ".join(
+        f"{catalogue.get(key).label} {fmt.change(document['change'][key])}" for key in catalogue.CHANGE_KEYS
+    )
+    return ["", f"Change against {label.lower()} ({window}): {changes}"]
 
 
 def format_summary(document: dict) -> str:
@@ -383,6 +478,7 @@ def format_summary(document: dict) -> str:
     ]
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
+    lines += comparison_lines(document)
     lines += [
         "",
         table(
@@ -433,6 +529,7 @@ def run_lift(args) -> int:
     from metrics.aggregate import plain
     from metrics.format import inr, ratio
     from metrics.lift import METHOD_MEASURED, lift_status, lift_table
+    from metrics.summary import organic_rows
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -440,15 +537,13 @@ def run_lift(args) -> int:
         warehouse, filters, settings = Warehouse(), filters_from(args), settings_from(args)
         method, reason = lift_status(warehouse, settings)
         frame = lift_table(warehouse, args.by, filters, settings) if method == METHOD_MEASURED else None
+        organic = organic_rows(warehouse, filters, settings)
     except (metrics.FilterError, WarehouseMissing) as error:
         return fail(str(error))
     if frame is None:
         if args.json:
-            print(
-                json.dumps(
-                    {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}, indent=2
-                )
-            )
+            document = {"method": method, "reason": reason, "window_days": settings.lift_window_days, "rows": []}
+            print(json.dumps({**document, "organic_check": organic}, indent=2, ensure_ascii=False))
             return 0
         return fail(
             f"incrementality cannot be measured on this data set ({reason}); summary shows the assumed baseline"
@@ -467,6 +562,7 @@ def run_lift(args) -> int:
                     "confidence": settings.lift_confidence,
                     "by": args.by,
                     "rows": rows,
+                    "organic_check": organic,
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -488,7 +584,41 @@ def run_lift(args) -> int:
         f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
     )
     print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+    print()
+    print(organic_text(organic, settings))
     return 0
+
+
+def organic_text(rows: list[dict] | None, settings) -> str:
+    """The organic-sales check under `hkdash lift`'s table: one line per campaign burst, or how to add the file."""
+    from metrics.format import inr
+    from metrics.lift.organic import HOW_TO_ADD, NO_FILE
+
+    if rows is None:
+        return f"Organic-sales check: {NO_FILE}; {HOW_TO_ADD}."
+    heading = (
+        f"Organic-sales check: lift of each brand's total sales around its campaigns, "
+        f"{settings.lift_confidence:.0%} intervals, against the attributed lift of its posts"
+    )
+    if not rows:
+        return f"{heading}\nNo campaign of the selection has organic sales to check."
+
+    def money(value):
+        return "—" if value is None else inr(value)
+
+    columns = [
+        ("brand", "brand", str),
+        ("campaign", "campaign", str),
+        ("start", "start", str),
+        ("window_end", "window end", lambda v: v or "—"),
+        ("total_lift", "total lift", money),
+        ("total_lift_low", "low", money),
+        ("total_lift_high", "high", money),
+        ("attributed_lift", "attributed lift", money),
+        ("verdict", "verdict", str),
+        ("reason", "note", lambda v: v or ""),
+    ]
+    return f"{heading}\n{table(rows, columns)}"
 
 
 LIFT_KEYS = (
@@ -696,16 +826,138 @@ def run_audit(args) -> int:
 def run_report(args) -> int:
     import metrics
     from reports import ReportError, build_report
-    from warehouse import Warehouse
+    from warehouse import Warehouse, saved_views
     from warehouse.db import WarehouseMissing
 
+    about = None
     try:
-        pdf = build_report(Warehouse(), filters_from(args), metrics.DEFAULT_SETTINGS)
-    except (metrics.FilterError, WarehouseMissing, ReportError) as error:
+        if args.view is not None:
+            if any(getattr(args, name) for name in FILTER_NAMES + ("start", "end", "period")):
+                return fail("--view takes its filters from the saved view: give no other filter")
+            view = saved_views.get_view(args.view)
+            filters = metrics.Filters.from_query_string(view.query)
+            if filters.period is not None:  # relative periods count back from the data's last sale, today
+                filters = filters.resolved(metrics.sale_date_bounds(Warehouse())[1])
+            about = f"the saved view “{view.name}”: the {page_title(view.path)} page ({view.url})"
+        else:
+            filters = filters_from(args)
+        pdf = build_report(Warehouse(), filters, metrics.DEFAULT_SETTINGS, about=about)
+    except (metrics.FilterError, WarehouseMissing, ReportError, saved_views.ViewError) as error:
         return fail(str(error))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def run_plan(args) -> int:
+    import metrics
+    from metrics.format import inr, ratio
+    from metrics.planning import PlanError, plan
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings_from(args))
+    except (metrics.FilterError, WarehouseMissing, PlanError) as error:
+        return fail(str(error))
+    document = result.as_json()
+    if args.json:
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    key = "segment" if args.by == "segment" else "influencer_id"
+    print(
+        f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {args.by}, "
+        f"curve exponent {result.curves.beta:.2f}"
+    )
+    columns = [(key, key.replace("_", " "), str)] + [
+        (c, c.replace("_", " "), ratio if c == "marginal_roas" else inr)
+        for c in ("current_spend", "planned_spend", "expected_incremental_revenue", "low", "high", "marginal_roas")
+    ]
+    print(table(document["rows"], columns))
+    for name in ("current", "planned"):
+        part = document["totals"][name]
+        print(
+            f"{name}: spend {inr(part['spend'])}, expected incremental revenue "
+            f"{inr(part['expected_incremental_revenue'])} ({inr(part['low'])} to {inr(part['high'])})"
+        )
+    return 0
+
+
+def run_similar(args) -> int:
+    import metrics
+    from metrics.aggregate import plain
+    from metrics.format import ratio, share
+    from metrics.planning.similar import similar
+    from warehouse import Warehouse
+    from warehouse.db import WarehouseMissing
+
+    try:
+        frame = similar(Warehouse(), args.influencer_id, filters_from(args), settings_from(args), args.limit)
+    except KeyError as error:
+        return fail(str(error.args[0]))
+    except (metrics.FilterError, WarehouseMissing) as error:
+        return fail(str(error))
+    keys = ("influencer_id", "name", "similarity", "shared", "spend", "incremental_roas", "marginal_roas", "verdict")
+    rows = [
+        {k: (list(row[k]) if k == "shared" else plain(row[k])) for k in keys}
+        | {"under_funded": bool(row["under_funded"])}
+        for row in frame.to_dict("records")
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    columns = [
+        ("influencer_id", "id", str),
+        ("name", "name", str),
+        ("similarity", "similarity", share),
+        ("incremental_roas", "incr. ROAS", ratio),
+        ("verdict", "verdict", str),
+        ("under_funded", "candidate to scale", lambda v: "yes" if v else ""),
+        ("shared", "shared", lambda v: ", ".join(v)),
+    ]
+    print(table(rows, columns))
+    return 0
+
+
+def page_title(path: str) -> str:
+    """A page's name from its path: "/" is the Overview, "/influencers" the Influencers page."""
+    first = path.strip("/").split("/")[0]
+    return first.replace("-", " ").capitalize() if first else "Overview"
+
+
+def run_views_list(_args) -> int:
+    from warehouse import saved_views
+
+    views = saved_views.list_views()
+    if not views:
+        print("no saved views (save one from the dashboard's Views menu, or with `hkdash views save`)")
+    for view in views:
+        print(f"{view.name:<32} {view.url:<60} saved by {view.saved_by} at {view.saved_at}")
+    return 0
+
+
+def run_views_save(args) -> int:
+    import getpass
+
+    from warehouse import saved_views
+
+    try:
+        view = saved_views.save_view(args.name, args.url, getpass.getuser())
+    except saved_views.ViewError as error:
+        return fail(str(error))
+    print(f"saved view “{view.name}”: {view.url}")
+    return 0
+
+
+def run_views_delete(args) -> int:
+    from warehouse import saved_views
+
+    try:
+        saved_views.delete_view(args.name)
+    except saved_views.ViewError as error:
+        return fail(str(error))
+    print(f"deleted view “{args.name}”")
     return 0
 
 

@@ -81,6 +81,17 @@
     if (v === false) return "No";
     return DASH;
   };
+  dagfuncs.hkChange = function (v) {
+    // As metrics.format.change: a signed relative change, "+12.3%", "\u22124.0%", "0.0%", "—".
+    if (!finite(v)) return DASH;
+    var r = shown(v * 100, 1);
+    return (r > 0 ? "+" : r < 0 ? "\u2212" : "") + numberFormat(1).format(Math.abs(r)) + "%";
+  };
+  // A change is good when it moves the way the figure is better (catalogue's higher_is_better).
+  dagfuncs.hkChangeTone = function (v, higherIsBetter, tone) {
+    if (!finite(v) || v === 0) return false;
+    return (v > 0) === higherIsBetter ? tone === "good" : tone === "bad";
+  };
   dagfuncs.hkGridThemeParams = function () {
     return {
       fontFamily: "inherit",

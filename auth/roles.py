@@ -32,6 +32,9 @@ CALLBACK_ROLES: dict[str, str] = {
     "data-restore.submit_n_clicks": "admin",
     "data-mode.value": "admin",
     "data-history.children": "admin",
+    # Saved views (navbar): analysts and admins save and delete; everyone lists them.
+    "views-save.n_clicks": "analyst",
+    "views-delete.n_clicks": "analyst",
     # /admin: audit log and users.
     "admin-audit.children": "admin",
     "admin-users.children": "admin",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-PAGES = ("/", "/influencers", "/lift")
+PAGES = ("/", "/influencers", "/lift", "/plan")  # /plan: the budget planner callback (issue 12, ≤ 1 s at 10M)
 LIFT_CONTROLS = "/lift controls"  # the window selector and the post picker of /lift, timed like a page
 KEYS = (
     "orders",
@@ -221,7 +221,7 @@ def time_lift_controls(client, server, count: int) -> dict:
     """/lift without filters: alternately a new window length (7 → 28 → 14 days: the whole page
     again, from the import-time tables of that window) and another post for the event chart, `count`
     changes after one of each unmeasured; the same shape as time_page."""
-    from components import lift_ids
+    from components.ids import lift as lift_ids
 
     client.load_page("/lift")
     windows = [7, 28, 14]

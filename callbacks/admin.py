@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from components.ids import admin as ids
 from components.ids.shell import URL
 from metrics import format as fmt
 
@@ -27,7 +28,7 @@ def _table(header: list[str], rows: list[list], table_id: str):
     )
 
 
-@callback(Output("admin-audit", "children"), Output("admin-users", "children"), Input(URL, "pathname"))
+@callback(Output(ids.AUDIT, "children"), Output(ids.USERS, "children"), Input(URL, "pathname"))
 def admin_tables(_pathname):
     from auth import store
 
@@ -35,11 +36,11 @@ def admin_tables(_pathname):
     audit = _table(
         ["When", "User", "Action", "Detail", "From"],
         [[fmt.timestamp(e.at), e.user, e.action, e.detail, e.address] for e in entries],
-        "admin-audit-table",
+        ids.AUDIT_TABLE,
     )
     users = _table(
         ["User", "Role", "Created"],
         [[u.name, u.role, fmt.timestamp(u.created_at)] for u in store.list_users()],
-        "admin-users-table",
+        ids.USERS_TABLE,
     )
     return audit, users

@@ -14,6 +14,8 @@ from components.ids import chosen
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
+from metrics.cohorts import campaign_series
+from metrics.comparison import changes_by
 
 
 def campaign_kpis(frame: pd.DataFrame) -> list:
@@ -73,14 +75,15 @@ def _no_campaigns(state) -> tuple:
 @common.when_no_data_set(lambda error: _no_campaigns(common.no_data_state(error)))
 def campaign_overview(search, pathname):
     filters = common.filters_from_search(search)
-    frame = metrics.campaign_comparison(common.warehouse(), filters, common.settings())
+    wh, settings = common.warehouse(), common.settings()
+    frame = metrics.campaign_comparison(wh, filters, settings)
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_campaigns(common.no_data_state(pathname=pathname))
     top = frame.head(15)
     return (
         figures.campaign_comparison(frame, n=12, height=400),
         figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
-        records(frame),
+        records(changes_by(wh, frame, "campaign", filters, settings)),
         campaign_kpis(frame),
         None,
         common.SHOW,
@@ -92,13 +95,36 @@ def campaign_overview(search, pathname):
     Input(URL, "search"),
     Input(ids.TREND_METRIC, "value"),
     Input(ids.TREND_GRAIN, "value"),
+    Input(ids.TREND_BASIS, "value"),
 )
-def campaign_trend(search, metric, grain):
+def campaign_trend(search, metric, grain, basis="sale"):
     filters = common.filters_from_search(search)
     grain = chosen(grain, ids.GRAIN_OPTIONS)
     metric = chosen(metric, ids.METRIC_OPTIONS)
-    frame = common.load(metrics.breakdown, ["campaign", grain], filters, common.settings())
+    basis = chosen(basis, ids.BASIS_OPTIONS)
+    frame = common.load(campaign_series, filters, common.settings(), grain, basis)
     if frame is None or frame.empty:
         return figures.empty_figure()
-    frame = frame[frame[grain].notna() & (frame[grain].astype(str) != "Undated")]
     return figures.campaign_trend(frame, period=grain, metric=metric, n=6, height=340)
+
+
+@callback(
+    Output(table_id(ids.PACING_TABLE), "rowData"),
+    Output(ids.PACING_NOTE, "children"),
+    Input(URL, "search"),
+)
+@common.when_no_data_set(lambda error: ([], None))
+def campaign_pacing_table(search):
+    """Budgeted campaigns against the time they have run, as of the last sale date."""
+    filters = common.filters_from_search(search)
+    wh, settings = common.warehouse(), common.settings()
+    frame = metrics.campaign_pacing(wh, filters, settings)
+    as_of = metrics.sale_date_bounds(wh)[1]
+    if frame.empty:
+        return [], "No campaign in the selection has a budget: add budget, start_date and end_date to campaigns.csv."
+    tolerance = fmt.pct(settings.pacing_tolerance_pct, 0)
+    return records(frame), (
+        f"Spend against budget and time elapsed as of the last sale, {fmt.date(as_of)}; pacing beyond 1 ± "
+        f"{tolerance} is highlighted. A budget is compared with the campaign's whole cost: only the campaign and "
+        "brand filters apply."
+    )

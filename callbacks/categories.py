@@ -14,6 +14,7 @@ from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import catalogue
 from metrics.breakdowns import BREAKDOWN_COLUMNS
+from metrics.comparison import changes_by
 
 
 def best_combinations(frame: pd.DataFrame) -> pd.DataFrame:
@@ -40,10 +41,11 @@ def best_combinations(frame: pd.DataFrame) -> pd.DataFrame:
 @common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE))
 def category_combinations(search, pathname):
     filters = common.filters_from_search(search)
-    frame = metrics.breakdown(common.warehouse(), ["category", "platform", "tier"], filters, common.settings())
+    wh, settings, by = common.warehouse(), common.settings(), ["category", "platform", "tier"]
+    frame = metrics.breakdown(wh, by, filters, settings)
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return [], common.no_data_state(pathname=pathname), common.HIDE
-    return records(best_combinations(frame)), None, common.SHOW
+    return records(changes_by(wh, best_combinations(frame), by, filters, settings)), None, common.SHOW
 
 
 @callback(Output(ids.HEATMAP, "figure"), Input(URL, "search"), Input(ids.HEATMAP_COLS, "value"))

@@ -19,12 +19,18 @@ from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 
 def filters_from_search(search: str | None) -> Filters:
-    """The selection of a URL query string; invalid dates are dropped (the filter bar says so)."""
+    """The selection of a URL query string, its date preset resolved against the data's last sale
+    date; invalid dates, presets and comparisons are dropped (the filter bar says so)."""
     try:
-        return Filters.from_query_string(search)
+        filters = Filters.from_query_string(search)
     except FilterError:
-        loose = Filters.from_query_string(_without_dates(search))
-        return loose
+        filters = Filters.from_query_string(_without_dates(search))
+    if filters.period is None:
+        return filters
+    try:
+        return filters.resolved(metrics.sale_date_bounds(warehouse())[1])
+    except WarehouseMissing:
+        return filters
 
 
 def filter_error(search: str | None) -> str | None:
@@ -39,7 +45,7 @@ def filter_error(search: str | None) -> str | None:
 def _without_dates(search: str | None) -> str:
     from urllib.parse import parse_qsl, urlencode
 
-    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in ("start", "end")]
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in ("start", "end", "period", "compare")]
     return urlencode(pairs)
 
 

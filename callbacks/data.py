@@ -117,7 +117,7 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
             id=ids.REPORT_STATUS,
         ),
         files_table(report.files, report.rows, table_id=ids.FILES_TABLE),
-        store_orders_summary(report.store_orders, table_id="data-store-orders"),
+        store_orders_summary(report.store_orders, table_id=ids.STORE_ORDERS_TABLE),
         *unused,
         *ignored,
         _warnings_block(report.warnings, report.warning_count),

@@ -19,6 +19,7 @@ from components.cards import notice
 from components.filter_bar import FILTER_FIELDS
 from components.ids import shell as ids
 from metrics import format as fmt
+from metrics import periods
 from metrics.filters import FilterError, Filters
 from warehouse.db import WarehouseMissing, WarehouseOutdated
 
@@ -53,10 +54,12 @@ def load_options(filters: Filters) -> tuple[list[list[dict]], str | None, str | 
     return lists, _date_text(first), _date_text(last)
 
 
-def sync(trigger, search, values: list, start, end) -> tuple:
+def sync(trigger, search, values: list, start, end, period=None, compare=None) -> tuple:
     """Outputs of sync_filters for a trigger (None = initial call, "url", "filter-reset", or a control id).
 
-    Returns (search, *values, *options, start, end, min_date, max_date, error).
+    Returns (search, *values, *options, start, end, min_date, max_date, error, period, compare).
+    A period preset writes `period=…` into the URL (as written) and shows its dates in the date
+    picker; picking dates by hand clears the preset.
     """
     skip = (no_update,) * N
     if trigger == ids.FILTER_RESET:
@@ -69,6 +72,8 @@ def sync(trigger, search, values: list, start, end) -> tuple:
             no_update,
             no_update,
             None,
+            None,
+            periods.COMPARE_MODES[0],
         )
     if trigger in (None, ids.URL):
         filters = common.filters_from_search(search)
@@ -82,26 +87,48 @@ def sync(trigger, search, values: list, start, end) -> tuple:
             filters.end.isoformat() if filters.end else None,
             first,
             last,
-            notice(f"Ignored an invalid date in the link: {error}") if error else None,
+            notice(f"Ignored an invalid value in the link: {error}") if error else None,
+            filters.period,
+            filters.compare,
         )
     # A control changed: the URL follows.
+    chosen_period = period if trigger == ids.FILTER_PERIOD else None if trigger == ids.FILTER_DATES else period
     try:
         filters = Filters(
-            **{f: tuple(v or ()) for f, v in zip(FIELDS, values)}, start=_date_text(start), end=_date_text(end)
+            **{f: tuple(v or ()) for f, v in zip(FIELDS, values)},
+            start=None if chosen_period else _date_text(start),
+            end=None if chosen_period else _date_text(end),
+            period=chosen_period,
+            compare=compare or periods.COMPARE_MODES[0],
         )
     except FilterError as error:
-        return (no_update, *skip, *skip, no_update, no_update, no_update, no_update, notice(str(error)))
+        return (
+            no_update,
+            *skip,
+            *skip,
+            no_update,
+            no_update,
+            no_update,
+            no_update,
+            notice(str(error)),
+            *(no_update,) * 2,
+        )
     new_search = common.search_of(filters)
     current = "" if search in (None, "?") else search
+    dates = (no_update, no_update)
+    if trigger == ids.FILTER_PERIOD:  # show the preset's days in the date picker
+        shown = common.filters_from_search(new_search)
+        dates = (_date_text(shown.start), _date_text(shown.end))
     return (
         new_search if new_search != current else no_update,
         *skip,
         *skip,
-        no_update,
-        no_update,
+        *dates,
         no_update,
         no_update,
         None,
+        None if trigger == ids.FILTER_DATES else no_update,
+        no_update,
     )
 
 
@@ -114,19 +141,24 @@ def sync(trigger, search, values: list, start, end) -> tuple:
     Output(ids.FILTER_DATES, "min_date_allowed"),
     Output(ids.FILTER_DATES, "max_date_allowed"),
     Output(ids.FILTER_ERROR, "children"),
+    Output(ids.FILTER_PERIOD, "value"),
+    Output(ids.FILTER_COMPARE, "value"),
     Input(ids.URL, "search"),
     *[Input(ids.filter_dropdown(f), "value") for f in FIELDS],
     Input(ids.FILTER_DATES, "start_date"),
     Input(ids.FILTER_DATES, "end_date"),
     Input(ids.FILTER_RESET, "n_clicks"),
+    Input(ids.FILTER_PERIOD, "value"),
+    Input(ids.FILTER_COMPARE, "value"),
 )
 def sync_filters(search, *args):
     # The reset button's clicks are not needed: it acts through ctx.triggered_id.
     values, (start, end) = list(args[:N]), args[N : N + 2]
+    period, compare = (args[N + 3 : N + 5] + (None, None))[:2]
     trigger = ctx.triggered_id or None  # None: the initial call
     if trigger is not None and any(t.startswith(f"{ids.URL}.") for t in ctx.triggered_prop_ids):
         trigger = ids.URL
-    return sync(trigger, search, values, start, end)
+    return sync(trigger, search, values, start, end, period, compare)
 
 
 def summary_children(search: str | None) -> tuple[list, str]:
@@ -137,6 +169,8 @@ def summary_children(search: str | None) -> tuple[list, str]:
         chosen = getattr(filters, field)
         if chosen:
             parts.append(html.Span([html.Strong(f"{LABELS[field]}: "), ", ".join(chosen)], className="hk-chip"))
+    if filters.period:
+        parts.append(html.Span([html.Strong("Period: "), periods.PRESET_LABELS[filters.period]], className="hk-chip"))
     if filters.start or filters.end:
         start = fmt.date(filters.start) if filters.start else "…"
         end = fmt.date(filters.end) if filters.end else "…"

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, callback, ctx, no_update
 
 import auth
-from components.history import HISTORY_ID, RESTORE_TYPE, RESTORED_ID, STATUS_ID, history_table
+from components.history import HISTORY_ID, RESTORE_TYPE, RESTORED_ID, RESULT_ID, STATUS_ID, history_table
 from components.ids import data as data_ids
 from components.ids.shell import URL
 
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def _status(message: str, color: str) -> dbc.Alert:
-    return dbc.Alert(message, color=color, className="py-2", id="data-restore-result")
+    return dbc.Alert(message, color=color, className="py-2", id=RESULT_ID)
 
 
 def restore(dataset_id: str) -> tuple:

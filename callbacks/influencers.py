@@ -8,17 +8,21 @@ from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_updat
 
 import metrics
 from callbacks import common
+from callbacks.overview import undated_note
 from components import figures
 from components.cards import GRAPH_CONFIG, kpi_card, notice, stat_list
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
 from components.ranking_grid import RANKING_FIELDS
-from components.tables import csv_button, data_grid, date_col, metric_col, records, table_id, text_col
+from components.tables import bool_col, csv_button, data_grid, date_col, metric_col, records, table_id, text_col
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.comparison import DELTA_COLUMNS, changes_by
 from metrics.lift import lift_status
+from metrics.ltv import with_ltv
+from metrics.planning.verdicts import with_verdicts
 from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
@@ -110,14 +114,17 @@ def influencer_ranking(search, view, pathname):
     settings = common.settings()
     wh = common.warehouse()
     frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
+    frame = with_verdicts(wh, frame, filters, settings)
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
+    frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))
+    frame = with_ltv(wh, frame, filters, settings)
     rows = view_rows(frame, view or "all")
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
         note = POOR_PERFORMER.text(settings) + "."
     return (
-        records(rows, RANKING_FIELDS),
+        records(rows, RANKING_FIELDS + ["verdict_reason"]),
         [],
         view_options(frame),
         note,
@@ -184,7 +191,23 @@ DETAIL_STATS = (
     "cpe",
     "revenue_per_follower",
     "efficiency_score",
+    "ltv_90",
+    "ltv_180",
+    "ltv_365",
+    "ltv_customers_365",
+    "ltv_revenue_365",
+    "ltv_cac_365",
 )
+
+
+def time_chart(ts) -> html.Div:
+    """A detail panel's weekly chart with the note of what it leaves out or marks as partial."""
+    return html.Div(
+        [
+            dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+            html.Div(undated_note(ts) if ts is not None else None, className="hk-card-footer"),
+        ]
+    )
 
 
 def detail_title(profile: dict) -> str:
@@ -237,7 +260,14 @@ def detail_body(detail: dict, settings) -> list:
         html.Div(flags, className="mt-2") if flags else None,
         stats,
         html.H3("Sales and spend over time (weekly)", className="hk-section-title"),
-        dcc.Graph(figure=figures.sales_over_time(ts, height=260), config=GRAPH_CONFIG, style={"height": "260px"}),
+        dbc.Tabs(
+            [
+                dbc.Tab(time_chart(ts), label="By sale date", tab_id="sale"),
+                dbc.Tab(time_chart(detail.get("sales_by_post")), label="By post (cohort)", tab_id="cohort"),
+            ],
+            active_tab="sale",
+            id=ids.DETAIL_TIME_TABS,
+        ),
         html.Div(
             [html.H3("Payout terms", className="hk-section-title me-auto"), csv_button(ids.PAYOUTS_TABLE)],
             className="d-flex align-items-end",
@@ -287,4 +317,41 @@ def influencer_detail(cell, selected, search):
         detail = metrics.influencer_detail(common.warehouse(), influencer_id, filters, settings)
     except metrics.UnknownInfluencer:  # a link or a click from before an import
         return True, "Influencer", notice("This influencer is no longer in the data set.")
-    return True, detail_title(detail.get("profile") or {}), detail_body(detail, settings)
+    body = detail_body(detail, settings) + similar_section(influencer_id, filters, settings)
+    return True, detail_title(detail.get("profile") or {}), body
+
+
+SIMILAR_COLUMNS = [
+    text_col("name", "Influencer", width=160),
+    metric_col("similarity"),
+    text_col("shared", "Shared", width=260, tooltipField="shared"),
+    metric_col("spend"),
+    metric_col("incremental_roas"),
+    metric_col("marginal_roas"),
+    text_col("verdict", "Verdict", width=90),
+    bool_col("under_funded", "Candidate to scale"),
+]
+
+
+def similar_section(influencer_id: str, filters, settings) -> list:
+    """The detail panel's "Similar profiles": the SIMILAR_N most similar creators (Gower), each
+    with what it shares and whether it is a candidate to scale; nothing for unknown creators."""
+    from metrics.planning.similar import similar
+
+    try:
+        frame = similar(common.warehouse(), influencer_id, filters, settings, limit=ids.SIMILAR_N)
+    except KeyError:  # not a known creator of this selection: nothing to compare
+        return []
+    frame = frame.assign(shared=[", ".join(s) for s in frame["shared"]])
+    return [
+        html.Div(
+            [
+                html.H3(f"Similar profiles (top {ids.SIMILAR_N})", className="hk-section-title me-auto"),
+                csv_button(ids.SIMILAR_TABLE),
+            ],
+            className="d-flex align-items-end",
+        ),
+        data_grid(
+            ids.SIMILAR_TABLE, SIMILAR_COLUMNS, records(frame), height="auto", grid_options={"pagination": False}
+        ),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
@@ -13,6 +15,7 @@ from components.ids.shell import URL
 from components.tables import table_id
 from metrics import format as fmt
 from metrics import insights
+from metrics.comparison import kpi_comparison
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
@@ -34,13 +37,27 @@ TABLE_NUMBERS = (
 )
 
 
-def rules_text(settings) -> str:
+def rules_text(settings, measured: bool) -> str:
+    """The rules behind the recommendations, with every cap the page applies."""
+    if measured:
+        return (
+            f"Each creator's verdict comes from its measured lift: drop when even the top of its interval "
+            f"returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend; scale when the interval lies "
+            f"above 0 and the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} "
+            f"(marginal ROAS); renew when the interval lies above 0; review otherwise, or with fewer than "
+            f"{settings.verdict_min_posts} posts or {fmt.inr(settings.verdict_min_spend)} spend. Move budget: "
+            f"the planner's allocation at the same budget, each segment within "
+            f"±{fmt.share(settings.plan_max_change, 0)}. Caps: the counts cover every creator; the "
+            f"{insights.MAX_PER_ACTION} largest by spend of each verdict are listed (all are in the ranking's "
+            f"Verdict column); a move names {insights.MAX_LISTED} segments each way, the rest counted."
+        )
     return (
-        f"Scale: ROAS at or above the selection's and not flagged. Renew: clears the bar "
-        f"(ROAS ≥ {fmt.ratio(settings.poor_roas)} and ROI ≥ {fmt.pct(settings.poor_roi_pct, 0)}). "
-        f"Move budget: the best platform / category returns at least {insights.MIN_ROAS_GAP:g}× the worst "
-        f"(each with ≥ {fmt.share(insights.MIN_SPEND_SHARE, 0)} of spend). Review: below the bar but "
-        f"returns its cost. Drop: revenue below cost (ROAS < 1.00x) or none."
+        f"Incrementality is not measured for this data set, so actions follow attributed ROAS. Scale: ROAS at "
+        f"or above the selection's and not flagged. Renew: clears the bar (ROAS ≥ {fmt.ratio(settings.poor_roas)} "
+        f"and ROI ≥ {fmt.pct(settings.poor_roi_pct, 0)}). Review: below the bar but returns its cost. Drop: "
+        f"revenue below cost (ROAS < 1.00x) or none. No budget move is suggested: the planner needs measured "
+        f"response curves. Caps: the best {insights.MAX_PER_ACTION} to scale and to renew, the "
+        f"{insights.MAX_REVIEW} largest by spend to review and to drop are listed."
     )
 
 
@@ -119,15 +136,14 @@ def table_rows(items: list[dict]) -> list[dict]:
     return rows
 
 
-def insight_kpis(k: dict, settings) -> list:
+def insight_kpis(k: dict, settings, comparison: dict | None = None) -> list:
+    card = functools.partial(metric_card, comparison=comparison)
     return [
-        metric_card("revenue", k.get("revenue"), settings, card_id="ins-revenue", sub=fmt.inr(k.get("revenue"))),
-        metric_card("spend", k.get("spend"), settings, card_id="ins-spend", sub=fmt.inr(k.get("spend"))),
-        metric_card(
-            "roas", k.get("roas"), settings, card_id="ins-roas", tone=None, sub=f"ROI {fmt.pct(k.get('roi_pct'))}"
-        ),
-        incremental_cards(k, settings, prefix="ins-")[1],
-        metric_card(
+        card("revenue", k.get("revenue"), settings, card_id="ins-revenue", sub=fmt.inr(k.get("revenue"))),
+        card("spend", k.get("spend"), settings, card_id="ins-spend", sub=fmt.inr(k.get("spend"))),
+        card("roas", k.get("roas"), settings, card_id="ins-roas", tone=None, sub=f"ROI {fmt.pct(k.get('roi_pct'))}"),
+        incremental_cards(k, settings, prefix="ins-", comparison=comparison)[1],
+        card(
             "poor_performers",
             k.get("poor_performers"),
             settings,
@@ -138,7 +154,10 @@ def insight_kpis(k: dict, settings) -> list:
     ]
 
 
-def counts_text(items: list[dict]) -> str:
+def counts_text(items: list[dict], counts: dict[str, int] | None) -> str:
+    """Full counts per verdict where lift is measured ("48 to renew"), else the items listed."""
+    if counts is not None:
+        return " · ".join(f"{fmt.count(counts[v])} to {v}" for v in ("scale", "renew", "review", "drop"))
     parts = [
         f"{sum(1 for i in items if i['action'] == a)} {ACTION_STYLE[a][0].lower()}"
         for a in insights.ACTIONS
@@ -174,13 +193,14 @@ def insights_page(search, pathname):
         return _no_insights(common.no_data_state(pathname=pathname))
     findings = insights.key_findings(wh, filters, settings, evidence)
     items = insights.recommendations(wh, filters, settings, evidence)
+    measured = k.get("incrementality_method") == "event-window"
     return (
-        kpi_row(insight_kpis(k, settings)),
+        kpi_row(insight_kpis(k, settings, kpi_comparison(wh, filters, k, settings))),
         None,
         common.SHOW,
         finding_items(findings),
         recommendation_groups(items),
-        counts_text(items),
-        rules_text(settings),
+        counts_text(items, insights.verdict_counts(evidence) if measured else None),
+        rules_text(settings, measured),
         table_rows(items),
     )

@@ -10,11 +10,14 @@ import metrics
 from callbacks import common
 from callbacks.overview import incremental_cards
 from components import figures
-from components import lift_ids as ids
 from components.cards import kpi_card, notice
+from components.ids import lift as ids
+from components.ids import option_values
+from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.lift import METHOD_MEASURED, lift_event, lift_table
+from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
 
 TABLE_FIELDS = [
     "influencer_id",
@@ -35,9 +38,10 @@ POST_CHOICES = 50  # the posts offered for the event chart: the largest incremen
 
 
 def lift_settings(window) -> metrics.Settings:
-    """The app's settings with the page's window (7, 14 or 28 days; anything else: the default)."""
+    """The app's settings with the page's window (one of its options, in days; anything else: the default)."""
     base = common.settings()
-    days = int(window) if str(window) in ("7", "14", "28") else base.lift_window_days
+    offered = {str(days): days for days in option_values(ids.WINDOW_OPTIONS)}
+    days = offered.get(str(window), base.lift_window_days)
     return dataclasses.replace(base, lift_window_days=days)
 
 
@@ -79,9 +83,9 @@ def method_note(k: dict) -> html.Div:
     Output(ids.POST, "value"),
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
-    Input("url", "search"),
+    Input(URL, "search"),
     Input(ids.WINDOW, "value"),
-    Input("url", "pathname"),
+    Input(URL, "pathname"),
 )
 def lift_page(search, window, pathname):
     filters, settings = common.filters_from_search(search), lift_settings(window)
@@ -138,3 +142,75 @@ def lift_post_event(post_no, window):
             return figures.empty_figure()
         raise
     return figures.lift_event(event, height=340)
+
+
+def organic_note(check: dict) -> html.Div:
+    """What the organic-sales check does, in plain words, or how to add the file it needs."""
+    if not check["available"]:
+        return notice(
+            f"No organic sales file: {HOW_TO_ADD}. With it, this section sets the lift of each brand's total "
+            f"sales around its campaigns beside the attributed lift above.",
+            color="info",
+            icon="bi-info-circle",
+        )
+    confidence = fmt.share(check["confidence"], 0)
+    return html.Div(
+        [
+            html.P(
+                "Codes and links miss buyers who saw a post and bought another way, and count buyers who would "
+                "have bought anyway. This check looks at each brand's total sales instead: a model of its daily "
+                "sales in the 13 weeks before a campaign (level and weekday pattern) forecasts what it would have "
+                f"sold without it; total lift is what it sold beyond that forecast over the campaign and the "
+                f"{check['window_days']} days after, with a {confidence} interval."
+            ),
+            html.P(
+                "Halo: the total lift's interval lies above the attributed lift's (the posts sold beyond their "
+                "codes). Cannibalisation: below (attributed sales that would have happened anyway). Consistent: "
+                "they overlap. The forecast assumes nothing else changed sales during the campaign (prices, "
+                "stock, seasons beyond the weekly pattern); creator and product filters do not apply."
+            ),
+        ]
+    )
+
+
+@callback(
+    Output(ids.ORGANIC_NOTE, "children"),
+    Output(table_id(ids.ORGANIC_TABLE), "rowData"),
+    Output(ids.ORGANIC_BURST, "options"),
+    Output(ids.ORGANIC_BURST, "value"),
+    Output(ids.ORGANIC_BODY, "style"),
+    Input(URL, "search"),
+    Input(ids.WINDOW, "value"),
+)
+def lift_organic(search, window):
+    filters, settings = common.filters_from_search(search), lift_settings(window)
+    try:
+        check = organic_check(common.warehouse(), filters, settings)
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return None, [], [], None, common.HIDE
+        raise
+    if not check["available"]:
+        return organic_note(check), [], [], None, common.HIDE
+    fitted = [row for row in check["rows"] if row["total_lift"] is not None]
+    options = [{"label": f"{row['campaign']} · {row['verdict']}", "value": row["campaign"]} for row in fitted]
+    return (
+        organic_note(check),
+        check["rows"],
+        options,
+        options[0]["value"] if options else None,
+        common.SHOW,
+    )
+
+
+@callback(Output(ids.ORGANIC_CHART, "figure"), Input(ids.ORGANIC_BURST, "value"), Input(ids.WINDOW, "value"))
+def lift_organic_chart(campaign, window):
+    if campaign is None:
+        return figures.empty_figure("No campaign with a counterfactual in the selection")
+    try:
+        days = organic_days(common.warehouse(), campaign, lift_settings(window))
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return figures.empty_figure()
+        raise
+    return figures.organic_counterfactual(days, height=340)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dash import Input, Output, callback
 
 import metrics
@@ -13,11 +15,15 @@ from components.ids import overview as ids
 from components.ids.shell import URL
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.cohorts import time_series
+from metrics.comparison import kpi_comparison
 
 
-def kpi_cards(k: dict, settings) -> list:
+def kpi_cards(k: dict, settings, comparison: dict | None = None) -> list:
     """The overview's KPI cards for a kpis() result: labels, values, formulas and colours from the
-    metric catalogue (metrics/catalogue.py)."""
+    metric catalogue (metrics/catalogue.py); with `comparison` (metrics.comparison.kpi_comparison),
+    each card shows its change against the comparison period."""
+    card = functools.partial(metric_card, comparison=comparison)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
         f"Estimated: {fmt.share(settings.new_customer_share, 0)} of orders (the sales carry no user ids)"
@@ -28,7 +34,7 @@ def kpi_cards(k: dict, settings) -> list:
     influencers = k.get("influencers") or 0
     estimated_badge = "estimated" if estimated else None
     return [
-        metric_card(
+        card(
             "revenue",
             k.get("revenue"),
             settings,
@@ -36,29 +42,25 @@ def kpi_cards(k: dict, settings) -> list:
         ),
         # Shown only where the selection has refunds: most data sets have none.
         *(
-            [
-                metric_card(
-                    "refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue", tone=None
-                )
-            ]
+            [card("refunds", k["refunds"], settings, sub=f"{fmt.inr(k['refunds'])} netted from revenue", tone=None)]
             if k.get("refunds")
             else []
         ),
-        metric_card(
+        card(
             "orders",
             k.get("orders"),
             settings,
             sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}",
         ),
-        metric_card(
+        card(
             "spend",
             k.get("spend"),
             settings,
             sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts",
         ),
-        metric_card("roas", k.get("roas"), settings, sub="Return on ad spend"),
+        card("roas", k.get("roas"), settings, sub="Return on ad spend"),
         # ROI is coloured by profit (≥ 0), not by the poor-performer bar.
-        metric_card(
+        card(
             "roi_pct",
             roi,
             settings,
@@ -66,8 +68,8 @@ def kpi_cards(k: dict, settings) -> list:
             sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
             tone=None if roi is None else ("good" if roi >= 0 else "bad"),
         ),
-        *incremental_cards(k, settings),
-        metric_card(
+        *incremental_cards(k, settings, comparison=comparison),
+        card(
             "new_customers",
             k.get("new_customers"),
             settings,
@@ -75,7 +77,7 @@ def kpi_cards(k: dict, settings) -> list:
             sub="Estimated from orders" if estimated else "First attributed order",
             badge=estimated_badge,
         ),
-        metric_card(
+        card(
             "cac",
             k.get("cac"),
             settings,
@@ -83,7 +85,7 @@ def kpi_cards(k: dict, settings) -> list:
             sub="Customer acquisition cost",
             badge=estimated_badge,
         ),
-        metric_card(
+        card(
             "poor_performers",
             k.get("poor_performers"),
             settings,
@@ -93,9 +95,10 @@ def kpi_cards(k: dict, settings) -> list:
     ]
 
 
-def incremental_cards(k: dict, settings, prefix: str = "") -> list:
+def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | None = None) -> list:
     """The incremental revenue and ROAS cards: measured (event windows, with the interval and
-    method) or the assumed-baseline share, labelled "assumed" with the reason."""
+    method) or the assumed-baseline share, labelled "assumed" with the reason; with `comparison`,
+    their change against the comparison period."""
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     if k.get("incrementality_method") == "event-window":
         window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
@@ -132,6 +135,7 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
             sub=revenue_sub,
             badge=badge,
             tone=None,
+            comparison=comparison,
         ),
         metric_card(
             "incremental_roas",
@@ -142,6 +146,7 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
             sub=roas_sub,
             badge=badge,
             tone=None,
+            comparison=comparison,
         ),
     ]
 
@@ -156,31 +161,51 @@ def incremental_cards(k: dict, settings, prefix: str = "") -> list:
 @common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE))
 def overview_kpis(search, pathname):
     filters = common.filters_from_search(search)
-    k = metrics.kpis(common.warehouse(), filters, common.settings())
+    wh, settings = common.warehouse(), common.settings()
+    k = metrics.kpis(wh, filters, settings)
     if not common.has_activity(k):
         return [], common.no_data_state(pathname=pathname), common.HIDE
-    return kpi_cards(k, common.settings()), None, common.SHOW
+    return kpi_cards(k, settings, kpi_comparison(wh, filters, k, settings)), None, common.SHOW
 
 
 def undated_note(ts) -> str | None:
-    """Sales and costs without a date cannot sit on a time axis: say how much is left out."""
+    """What a time chart leaves out or marks: sales and costs without a date (by sale date), or in
+    no post's window (by post), and the partial periods."""
+    notes = []
     undated = (ts.attrs or {}).get("undated") or {}
-    if not (undated.get("revenue") or undated.get("spend")):
-        return None
-    return (
-        f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
-        f"spend {fmt.inr_compact(undated.get('spend'))}."
-    )
+    if undated.get("revenue") or undated.get("spend"):
+        notes.append(
+            f"Not on the time axis (no date): revenue {fmt.inr_compact(undated.get('revenue'))}, "
+            f"spend {fmt.inr_compact(undated.get('spend'))}."
+        )
+    outside = (ts.attrs or {}).get("outside") or {}
+    if outside.get("revenue") or outside.get("spend"):
+        notes.append(
+            f"By post: each post's fee and the sales of its {ts.attrs.get('window_days')}-day window on the "
+            f"post's day; in no post's window (left out): revenue {fmt.inr_compact(outside.get('revenue'))}, "
+            f"spend {fmt.inr_compact(outside.get('spend'))}."
+        )
+    if "partial" in ts.columns and ts["partial"].any():
+        notes.append(
+            "Hatched: partial period (it ends after the last sale date"
+            + (", or a window of its posts does)." if ts.attrs.get("basis") == "cohort" else ").")
+        )
+    return " ".join(notes) or None
 
 
 @callback(
-    Output(ids.TREND, "figure"), Output(ids.TREND_NOTE, "children"), Input(URL, "search"), Input(ids.GRAIN, "value")
+    Output(ids.TREND, "figure"),
+    Output(ids.TREND_NOTE, "children"),
+    Input(URL, "search"),
+    Input(ids.GRAIN, "value"),
+    Input(ids.TREND_BASIS, "value"),
 )
 @common.when_no_data_set(lambda error: (figures.empty_figure(), None))
-def overview_trend(search, grain):
+def overview_trend(search, grain, basis="sale"):
     filters = common.filters_from_search(search)
     grain = chosen(grain or ids.DEFAULT_GRAIN, ids.GRAIN_OPTIONS)
-    ts = metrics.timeseries(common.warehouse(), filters, common.settings(), grain=grain)
+    basis = chosen(basis, ids.BASIS_OPTIONS)
+    ts = time_series(common.warehouse(), filters, common.settings(), grain=grain, basis=basis)
     return figures.revenue_spend_over_time(ts, height=340), undated_note(ts)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dash import Input, Output, callback
 
 import metrics
@@ -13,6 +15,7 @@ from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.comparison import kpi_comparison
 
 DIFFERS = "differs from terms"
 TOLERANCE = catalogue.TERMS_TOLERANCE_TEXT
@@ -29,19 +32,20 @@ def basis_rows(frame, orders) -> list[dict]:
     return rows
 
 
-def payout_kpis(k: dict, reconciliation, settings) -> list:
+def payout_kpis(k: dict, reconciliation, settings, comparison: dict | None = None) -> list:
+    card = functools.partial(metric_card, comparison=comparison)
     differing = reconciliation[reconciliation["status"] == DIFFERS] if len(reconciliation) else reconciliation
     gap = float(differing["difference"].sum()) if len(differing) else 0.0
     return [
-        metric_card("spend", k.get("spend"), settings, card_id="pay-spend", sub=fmt.inr(k.get("spend"))),
-        metric_card(
+        card("spend", k.get("spend"), settings, card_id="pay-spend", sub=fmt.inr(k.get("spend"))),
+        card(
             "cost_per_order",
             k.get("cost_per_order"),
             settings,
             card_id="pay-cpo",
             sub=f"{fmt.count(k.get('orders'))} orders",
         ),
-        metric_card(
+        card(
             "cac",
             k.get("cac"),
             settings,
@@ -51,7 +55,7 @@ def payout_kpis(k: dict, reconciliation, settings) -> list:
             badge="estimated" if k.get("new_customers_estimated") else None,
             sub=f"{fmt.count(k.get('new_customers'))} new customers",
         ),
-        metric_card(
+        card(
             "roas",
             k.get("roas"),
             settings,
@@ -141,7 +145,7 @@ def payouts_page(search, pathname):
     by_platform = metrics.breakdown(wh, "platform", filters, settings)
     reconciliation = metrics.payout_reconciliation(wh, filters, settings)
     return (
-        kpi_row(payout_kpis(k, reconciliation, settings)),
+        kpi_row(payout_kpis(k, reconciliation, settings, kpi_comparison(wh, filters, k, settings))),
         None,
         common.SHOW,
         figures.payout_mix(by_basis, height=320),

@@ -11,6 +11,7 @@ from components import figures
 from components.ids import platforms as ids
 from components.ids.shell import URL
 from components.tables import records, table_id
+from metrics.comparison import changes_by
 
 ENGAGEMENT_COLUMNS = ["posts", "engagements", "engagement_rate_pct", "cpe", "cpm"]
 
@@ -59,7 +60,7 @@ def platform_overview(search, pathname):
         figures.dimension_bar(frame, "platform", "cac", height=300),
         cac_note(frame),
         figures.platform_share(frame, height=300),
-        records(platform_table(frame, engagement)),
+        records(changes_by(wh, platform_table(frame, engagement), "platform", filters, settings)),
         None,
         common.SHOW,
     )

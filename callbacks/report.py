@@ -23,7 +23,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from callbacks import common
 from components.ids.shell import URL
-from components.report_button import BUSY_LABEL, BUTTON_ID, DOWNLOAD_ID, IDLE_LABEL, STATUS_ID
+from components.report_button import BUSY_LABEL, BUTTON_ID, DOWNLOAD_ID, ERROR_ID, IDLE_LABEL, STATUS_ID
 from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def error_alert(message: str) -> dbc.Alert:
         color="danger",
         dismissable=True,
         className="hk-report-error mb-0 py-1 px-2 small",
-        id="report-error",
+        id=ERROR_ID,
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from metrics import catalogue
+from metrics import catalogue, periods
+from metrics import format as fmt
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -36,14 +37,21 @@ def info_icon(target_id: str, text: str) -> html.Span:
 
 
 def kpi_card(
-    kpi_id: str, label: str, value: str, formula: str, sub=None, badge: str | None = None, tone: str | None = None
+    kpi_id: str,
+    label: str,
+    value: str,
+    formula: str,
+    sub=None,
+    badge: str | None = None,
+    tone: str | None = None,
+    change=None,
 ) -> dbc.Card:
     """One headline number.
 
     kpi_id: short unique name, e.g. "revenue"; ids become kpi-{kpi_id}-value / -info.
     value: already formatted text (metrics.format). formula: shown in the tooltip.
     sub: secondary line (text or components). badge: small label such as "estimated".
-    tone: None, "good" or "bad" colours the value.
+    tone: None, "good" or "bad" colours the value. change: the line of `change_line` (below the value).
     """
     title = [html.Span(label, className="hk-kpi-label")]
     if badge:
@@ -56,6 +64,7 @@ def kpi_card(
                 html.Div(
                     value, id=f"kpi-{kpi_id}-value", className="hk-kpi-value" + (f" hk-tone-{tone}" if tone else "")
                 ),
+                change,
                 html.Div(sub, className="hk-kpi-sub") if sub is not None else None,
             ]
         ),
@@ -74,21 +83,54 @@ def metric_card(
     formula: str | None = None,
     tone: str | None = "threshold",
     label: str | None = None,
+    comparison: dict | None = None,
 ) -> dbc.Card:
     """The KPI card of a catalogue metric: label, short formatted value, formula tooltip (with the
     settings filled in) and, by default, the good / bad colour of its threshold all come from
     metrics/catalogue.py. card_id: the card's id stem (default: the key with '-' for '_');
     formula / label: an addition a page needs (an "estimated" note); tone: None, "good", "bad" or
-    "threshold"."""
+    "threshold"; comparison: metrics.comparison.kpi_comparison's result, shown as the change line."""
     metric = catalogue.get(key)
+    stem = card_id or key.replace("_", "-")
     return kpi_card(
-        card_id or key.replace("_", "-"),
+        stem,
         label or metric.label,
         metric.short(value),
         formula or metric.formula_for(settings),
         sub=sub,
         badge=badge,
         tone=metric.tone(value, settings) if tone == "threshold" else tone,
+        change=change_line(stem, key, comparison) if comparison is not None else None,
+    )
+
+
+def change_line(stem: str, key: str, comparison: dict) -> html.Div:
+    """ "+12.3% vs previous period" under a card's value, coloured by whether the change is good for
+    this metric (catalogue's higher_is_better: CAC up is bad), "—" where undefined; the comparison
+    period's dates in its tooltip. Ids: kpi-{stem}-change (the line), kpi-{stem}-change-info."""
+    change = comparison["change"].get(key)
+    tone = periods.change_tone(change, catalogue.get(key).higher_is_better)
+    mode_text = "vs previous period" if comparison["mode"] == "previous" else "vs same period last year"
+    if comparison.get("start"):
+        then = (comparison.get("kpis") or {}).get(key)
+        tip = (
+            f"{periods.COMPARE_LABELS[comparison['mode']]}: {fmt.date(comparison['start'])} – "
+            f"{fmt.date(comparison['end'])} ({catalogue.get(key).text(then)})"
+        )
+    else:
+        tip = "No date range: all time has no earlier period to compare with (choose dates or a period)"
+    target = f"kpi-{stem}-change-info"
+    return html.Div(
+        [
+            html.Span(
+                catalogue.CHANGE.short(change, 1),
+                id=f"kpi-{stem}-change",
+                className="hk-kpi-change-value" + (f" hk-tone-{tone}" if tone else ""),
+            ),
+            html.Span(f" {mode_text}", className="hk-kpi-change-label"),
+            info_icon(target, tip),
+        ],
+        className="hk-kpi-change",
     )
 
 

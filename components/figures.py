@@ -237,11 +237,16 @@ def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
 
 
 def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> dict:
-    """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis."""
+    """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis.
+
+    Where `ts` has them (metrics.cohorts.time_series): a dashed rolling ROAS line (`rolling_roas`),
+    and hatched bars with "partial" in the hover for periods whose figures are incomplete (`partial`)."""
     if _is_empty(ts):
         return empty_figure(height=height)
     x = _period_labels(ts)
     revenue, spend, roas = _values(ts, "revenue"), _values(ts, "spend"), _values(ts, "roas")
+    partial = [bool(v) for v in ts["partial"]] if "partial" in ts.columns else [False] * len(ts)
+    note = ["" if not p else " (partial period)" for p in partial]
     fig = Figure()
     for name, values, key in (("Revenue", revenue, "revenue"), ("Spend", spend, "spend")):
         fig.add_trace(
@@ -250,8 +255,11 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
                 x=x,
                 y=[v or 0 for v in values],
                 name=name,
-                marker=dict(color=SERIES_COLOURS[key]),
-                customdata=[fmt.inr(v) for v in values],
+                marker=dict(
+                    color=SERIES_COLOURS[key],
+                    pattern=dict(shape=["/" if p else "" for p in partial], solidity=0.45),
+                ),
+                customdata=[fmt.inr(v) + n for v, n in zip(values, note)],
                 hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
             )
         )
@@ -270,6 +278,22 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             hovertemplate="ROAS: %{customdata}<extra></extra>",
         )
     )
+    rolling = _values(ts, "rolling_roas")
+    if any(v is not None for v in rolling):
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=x,
+                y=_plot_values(rolling),
+                name="ROAS, rolling 4 weeks",
+                yaxis="y2",
+                mode="lines",
+                line=dict(color=SERIES_COLOURS["roas"], width=2, dash="dash"),
+                connectgaps=False,
+                customdata=[fmt.ratio(v) for v in rolling],
+                hovertemplate="ROAS, rolling 4 weeks: %{customdata}<extra></extra>",
+            )
+        )
     fig.update_layout(
         barmode="group",
         bargap=0.25,
@@ -802,6 +826,77 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
         hovermode="x unified",
     )
     _money_axis(fig, _values(days, "revenue") + _values(days, "band_high"), "yaxis", "Revenue per day")
+    return _layout(fig, height=height, title=title)
+
+
+def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: str | None = None) -> dict:
+    """A campaign's organic-sales check: the brand's total daily revenue (line) against the
+    counterfactual (dashed: one-step predictions before the campaign, the forecast after) and the
+    forecast's pointwise interval (band), the campaign and its window shaded
+    (metrics.lift.organic.organic_days gives the columns)."""
+    if _is_empty(days):
+        return empty_figure("No counterfactual for this campaign", height=height)
+    x = [d.strftime("%Y-%m-%d") for d in days["date"]]
+    fig = Figure()
+    for column, fill, name in (("band_high", None, None), ("band_low", "tonexty", "Forecast interval")):
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=x,
+                y=_plot_values(_values(days, column)),
+                mode="lines",
+                line=dict(width=0),
+                hoverinfo="skip",
+                showlegend=name is not None,
+                **({"fill": fill, "fillcolor": LIFT_COLOURS["band"], "name": name} if fill else {}),
+            )
+        )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(_values(days, "actual")),
+            mode="lines",
+            name="Actual total sales",
+            line=dict(color=LIFT_COLOURS["actual"], width=1.6),
+            customdata=[fmt.inr(v) for v in _values(days, "actual")],
+            hovertemplate="%{x}: %{customdata}<extra>Actual</extra>",
+        )
+    )
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=x,
+            y=_plot_values(_values(days, "counterfactual")),
+            mode="lines",
+            name="Counterfactual",
+            line=dict(color=LIFT_COLOURS["baseline"], width=2, dash="dash"),
+            customdata=[fmt.inr(v) for v in _values(days, "counterfactual")],
+            hovertemplate="%{x}: %{customdata}<extra>Counterfactual</extra>",
+        )
+    )
+    window = days.loc[days["in_window"].astype(bool), "date"]
+    if len(window):
+        start = (window.min() - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+        end = (window.max() + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+        fig.update_layout(
+            shapes=[
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="paper",
+                    x0=start,
+                    x1=end,
+                    y0=0,
+                    y1=1,
+                    fillcolor=LIFT_COLOURS["window"],
+                    line=dict(width=0),
+                    layer="below",
+                )
+            ]
+        )
+    fig.update_layout(hovermode="x unified")
+    _money_axis(fig, _values(days, "actual") + _values(days, "band_high"), "yaxis", "Total revenue per day")
     return _layout(fig, height=height, title=title)
 
 

@@ -7,7 +7,9 @@ Pages never read these controls: they read `Input("url", "search")`.
 Ids: filter-platform, filter-category, filter-tier, filter-brand, filter-campaign, filter-product
 (multi dropdowns, value = list of strings), filter-dates (DatePickerRange: start_date, end_date),
 filter-reset (button), filter-summary (active filters, text), filter-toggle / filter-collapse
-(phone layout), filter-error (invalid values in the URL), filter-count (badge).
+(phone layout), filter-error (invalid values in the URL), filter-count (badge), filter-period (date
+presets, resolved against the data's last sale date), filter-compare (previous period / same period
+last year: what KPI cards and Δ columns compare with).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.ids import shell as ids
+from metrics import periods
 
 # (field, label, placeholder) in display order; field names are metrics.Filters fields.
 FILTER_FIELDS = (
@@ -65,6 +68,36 @@ def filter_bar() -> html.Div:
         ],
         className="hk-filter-item hk-filter-item-dates",
     )
+    period = html.Div(
+        [
+            dbc.Label("Period", html_for=ids.FILTER_PERIOD, className="hk-filter-label"),
+            dcc.Dropdown(
+                id=ids.FILTER_PERIOD,
+                options=[{"label": label, "value": key} for key, label in periods.PRESETS],
+                value=None,
+                multi=False,
+                clearable=True,
+                searchable=False,
+                placeholder="Custom dates",
+                className="hk-filter-dropdown",
+            ),
+        ],
+        className="hk-filter-item",
+        title="Counted back from the last sale date in the data, not from today",
+    )
+    compare = html.Div(
+        [
+            dbc.Label("Compare with", html_for=ids.FILTER_COMPARE, className="hk-filter-label"),
+            dbc.RadioItems(
+                id=ids.FILTER_COMPARE,
+                options=[{"label": periods.COMPARE_LABELS[m], "value": m} for m in periods.COMPARE_MODES],
+                value=periods.COMPARE_MODES[0],
+                inline=True,
+                className="hk-filter-compare",
+            ),
+        ],
+        className="hk-filter-item",
+    )
     reset = html.Div(
         [
             dbc.Button(
@@ -95,7 +128,9 @@ def filter_bar() -> html.Div:
         [
             toggle,
             dbc.Collapse(
-                html.Div([_dropdown(*f) for f in FILTER_FIELDS] + [dates, reset], className="hk-filter-grid"),
+                html.Div(
+                    [_dropdown(*f) for f in FILTER_FIELDS] + [period, dates, compare, reset], className="hk-filter-grid"
+                ),
                 id=ids.FILTER_COLLAPSE,
                 is_open=False,
                 className="hk-filter-collapse",

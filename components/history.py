@@ -18,6 +18,7 @@ HISTORY_ID = "data-history"
 RESTORE_TYPE = "data-restore"
 STATUS_ID = "data-restore-status"
 RESTORED_ID = "data-restored"
+RESULT_ID = "data-restore-result"  # the alert saying how a restore went (inside STATUS_ID)
 
 
 def restore_id(dataset_id: str) -> dict:

@@ -17,6 +17,7 @@ from dash import dcc, html
 BUTTON_ID = "report-button"
 DOWNLOAD_ID = "report-download"
 STATUS_ID = "report-status"
+ERROR_ID = "report-error"  # the alert the callback puts in STATUS_ID when a report fails
 
 IDLE_LABEL = [html.I(className="bi bi-file-earmark-pdf me-1", **{"aria-hidden": "true"}), "Download PDF"]
 BUSY_LABEL = [html.Span(dbc.Spinner(size="sm", spinner_class_name="me-1"), **{"aria-hidden": "true"}), "Preparing PDF…"]

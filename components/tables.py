@@ -87,6 +87,12 @@ def metric_col(key: str, header: str | None = None, **extra) -> dict:
         **extra,
     )
     col["context"] = {**col.get("context", {}), "metric": key}
+    if unit is catalogue.CHANGE and metric.higher_is_better is not None:
+        better = "true" if metric.higher_is_better else "false"
+        col["cellClassRules"] = {
+            f"hk-tone-{tone}": {"function": f"hkChangeTone(params.value, {better}, '{tone}')"}
+            for tone in ("good", "bad")
+        }
     return col
 
 
@@ -300,20 +306,21 @@ def table_card(
     title: str,
     name: str,
     columns: list[dict],
-    subtitle: str | None = None,
+    subtitle=None,
     height: int | str = 420,
     tools=None,
     row_id: str | None = None,
     grid_options: dict | None = None,
     **kwargs,
 ) -> dbc.Card:
-    """Card with a title, optional tool controls, the CSV button and the grid."""
+    """Card with a title, optional tool controls, the CSV button and the grid. `subtitle`: text, or a
+    component a callback fills (an empty component is falsy in Dash, so it is tested against None)."""
     header = html.Div(
         [
             html.Div(
                 [
                     html.H2(title, className="hk-card-title"),
-                    html.Div(subtitle, className="hk-card-subtitle") if subtitle else None,
+                    html.Div(subtitle, className="hk-card-subtitle") if subtitle is not None else None,
                 ],
                 className="me-auto",
             ),

@@ -2,12 +2,13 @@
 
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown, campaign_comparison, timeseries
-from metrics.dataset import dataset_info, date_bounds, filter_options, sales_coverage, sales_notices
+from metrics.dataset import dataset_info, date_bounds, filter_options, sale_date_bounds, sales_coverage, sales_notices
 from metrics.engagement import engagement_by_influencer, engagement_by_platform, engagement_by_post
 from metrics.filters import FilterError, Filters
 from metrics.influencer import UnknownInfluencer, influencer_detail
 from metrics.insights import key_findings, recommendations
 from metrics.kpis import kpis
+from metrics.pacing import campaign_pacing
 from metrics.payouts import payout_reconciliation, payouts_by_basis
 from metrics.ranking import ranking, top_influencers
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -21,6 +22,7 @@ __all__ = [
     "UnknownInfluencer",
     "breakdown",
     "campaign_comparison",
+    "campaign_pacing",
     "dataset_info",
     "date_bounds",
     "engagement_by_influencer",
@@ -35,6 +37,7 @@ __all__ = [
     "ranking",
     "ratio",
     "recommendations",
+    "sale_date_bounds",
     "sales_coverage",
     "sales_notices",
     "summary",

@@ -76,7 +76,9 @@ SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(
 SCORE = Unit(
     "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None, "count"
 )
-UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE)}
+# A relative change against the comparison period (a fraction, shown signed: +12.3%).
+CHANGE = Unit("change", "%", lambda v, d: fmt.change(v, d), lambda v, d: fmt.change(v, d), "hkChange", 1, None, "share")
+UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE, CHANGE)}
 
 
 # --- how a metric is computed ---------------------------------------------------------------------
@@ -529,6 +531,35 @@ _declare(
 _declare("budget", "Budget", INR, Sum("budget"), "From the campaigns file, where given")
 _declare("budget_used_pct", "Budget used", PCT, Ratio("spend", "budget", 100), "Spend in the selection ÷ budget × 100")
 _declare(
+    "elapsed_pct",
+    "Time elapsed",
+    PCT,
+    Derived("days run ÷ days planned × 100"),
+    "Days from the campaign's start to the last sale date ÷ its days, start to end × 100",
+)
+_declare(
+    "pacing_index",
+    "Pacing",
+    RATIO,
+    Derived("budget used ÷ time elapsed"),
+    "Budget used ÷ time elapsed: 1.00x spends the budget exactly by the end; above 1, faster",
+)
+_declare(
+    "projected_spend",
+    "Projected spend",
+    INR,
+    Derived("spend ÷ time elapsed"),
+    "Spend at today's rate to the campaign's end (spend ÷ time elapsed); the spend once it has ended",
+)
+_declare(
+    "projected_used_pct",
+    "Projected use",
+    PCT,
+    Derived("projected spend ÷ budget × 100"),
+    "Projected spend ÷ budget × 100: above 100 % the campaign is heading for an overrun",
+    False,
+)
+_declare(
     "terms_cost",
     "Terms",
     INR,
@@ -587,23 +618,229 @@ _declare(
     "from_roas",
     "From ROAS",
     RATIO,
-    Derived("ROAS of the weaker segment"),
-    "Move budget: ROAS of the weaker platform / category",
+    Derived("marginal ROAS today of the segments the plan cuts"),
+    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner cuts",
 )
 _declare(
     "to_roas",
     "To ROAS",
     RATIO,
-    Derived("ROAS of the stronger segment"),
-    "Move budget: ROAS of the stronger platform / category",
+    Derived("marginal ROAS today of the segments the plan raises"),
+    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner raises",
 )
 _declare(
     "estimated_revenue_gain",
     "Est. revenue gain",
     INR,
-    Derived("moved spend × (to ROAS − from ROAS)"),
-    "Moved spend × (to ROAS − from ROAS), if the stronger segment keeps its ROAS",
+    Derived("planned − today's expected incremental revenue"),
+    "Expected incremental revenue of the planner's allocation − that of today's, on the fitted response curves",
     True,
+)
+
+# Budget planner (metrics/planning): response curves, the plan, verdicts and similar profiles.
+_declare(
+    "current_spend",
+    "Current spend",
+    INR,
+    Derived("spend of the unit in the selection"),
+    "Spend of the segment or creator in the selection (today's allocation)",
+    header="Current",
+)
+_declare(
+    "planned_spend",
+    "Planned spend",
+    INR,
+    Derived("the planner's allocation"),
+    "Spend the planner allocates: marginal incremental ROAS equalised across segments, within the max change "
+    "(default ±30 %) of current spend",
+    header="Planned",
+)
+_declare(
+    "planned_change",
+    "Change",
+    INR,
+    Derived("planned spend − current spend"),
+    "Planned spend − current spend",
+)
+_declare(
+    "expected_incremental_revenue",
+    "Expected incremental revenue",
+    INR,
+    Derived("response curve at the spend"),
+    "The fitted response curve coef × spend^β at the spend (concave power curve of measured incremental revenue)",
+    True,
+    header="Exp. incr. revenue",
+)
+_declare(
+    "expected_incremental_revenue_low",
+    "Expected incremental revenue, low",
+    INR,
+    Derived("percentile of the curves over bootstrap draws"),
+    "Low end of the interval of the expected incremental revenue (curves refitted on each bootstrap draw)",
+    True,
+    header="Low",
+)
+_declare(
+    "expected_incremental_revenue_high",
+    "Expected incremental revenue, high",
+    INR,
+    Derived("percentile of the curves over bootstrap draws"),
+    "High end of the interval of the expected incremental revenue (curves refitted on each bootstrap draw)",
+    True,
+    header="High",
+)
+_declare(
+    "marginal_roas",
+    "Marginal ROAS",
+    RATIO,
+    Derived("slope of the response curve"),
+    "Marginal incremental ROAS = d(incremental revenue) ÷ d(spend) at the spend: what the next rupee returns",
+    True,
+    header="Marginal ROAS",
+)
+_declare(
+    "planned_change_pct",
+    "Change %",
+    PCT,
+    Ratio("planned_change", "current_spend", 100),
+    "(Planned spend − current spend) ÷ current spend × 100",
+)
+_declare(
+    "current_marginal_roas",
+    "Marginal ROAS today",
+    RATIO,
+    Derived("slope of the response curve at today's spend"),
+    "Marginal incremental ROAS at today's spend: what the next rupee returns before the plan",
+    True,
+    header="Marginal today",
+)
+_declare(
+    "similarity",
+    "Similarity",
+    SHARE,
+    Derived("1 − Gower distance"),
+    "1 − Gower distance over platform, category, tier, persona, follower count and engagement rate",
+    True,
+)
+
+# The organic-sales check (metrics/lift/organic.py): total brand sales around a campaign.
+_declare(
+    "total_lift",
+    "Total lift",
+    INR,
+    Derived("actual − forecast of the brand's total sales over the window"),
+    "Total lift = Σ over the window's days of (total brand sales − the forecast from the 13 weeks before the "
+    "campaign); the window is the campaign and lift window − 1 days after",
+    True,
+)
+_declare(
+    "total_lift_low",
+    "Total lift, low",
+    INR,
+    Derived("forecast distribution of the window's sum"),
+    "Low end of the interval of total lift (the forecast's distribution)",
+    True,
+    header="Total low",
+)
+_declare(
+    "total_lift_high",
+    "Total lift, high",
+    INR,
+    Derived("forecast distribution of the window's sum"),
+    "High end of the interval of total lift (the forecast's distribution)",
+    True,
+    header="Total high",
+)
+_declare(
+    "attributed_lift",
+    "Attributed lift",
+    INR,
+    Derived("event-window lift of the brand's posts dated in the campaign"),
+    "Measured incremental revenue (page Lift's method) of the brand's posts dated in the campaign",
+    True,
+)
+_declare(
+    "attributed_lift_low",
+    "Attributed lift, low",
+    INR,
+    Derived("percentile of bootstrap draws"),
+    "Low end of the interval of the attributed lift (stationary bootstrap of quiet days)",
+    True,
+    header="Attributed low",
+)
+_declare(
+    "attributed_lift_high",
+    "Attributed lift, high",
+    INR,
+    Derived("percentile of bootstrap draws"),
+    "High end of the interval of the attributed lift (stationary bootstrap of quiet days)",
+    True,
+    header="Attributed high",
+)
+
+# Changes against the comparison period (metrics.comparison; docs/metrics.md "Period comparison"):
+# `<key>_change` of the main figures, for the Δ columns of the ranking and the breakdown tables.
+CHANGE_KEYS = ("revenue", "orders", "spend", "roas", "new_customers", "cac")
+
+
+def _declare_change(key: str) -> Metric:
+    base = get(key)
+    return _declare(
+        f"{key}_change",
+        f"{base.label} change",
+        CHANGE,
+        Derived(f"relative change of {key} against the comparison period"),
+        f"({base.label} − {base.label} in the comparison period) ÷ |{base.label} in the comparison period|; "
+        "— when that is 0 or undefined. Comparison: the previous period of equal length, or the same dates "
+        "a year earlier",
+        base.higher_is_better,
+        header=f"Δ {base.column_header}",
+    )
+
+
+for _key in CHANGE_KEYS:
+    _declare_change(_key)
+
+# What acquired customers are worth later (metrics/ltv.py; docs/metrics.md "Customer value").
+for _days in (90, 180, 365):
+    _declare(
+        f"ltv_customers_{_days}",
+        f"Customers with {_days} days",
+        COUNT,
+        Sum("customers"),
+        f"Customers the creator acquired (first order) at least {_days} days before the last sale date",
+        header=f"Cust. {_days}d",
+    )
+    _declare(
+        f"ltv_revenue_{_days}",
+        f"{_days}-day customer revenue",
+        INR,
+        Sum(f"revenue_{_days}"),
+        f"Realised revenue of those customers over the {_days} days from their first order (first day = day 1), "
+        "all their attributed sales, net of refunds",
+        True,
+        header=f"Cust. rev. {_days}d",
+    )
+    _declare(
+        f"ltv_{_days}",
+        f"{_days}-day LTV",
+        INR,
+        Ratio(f"ltv_revenue_{_days}", f"ltv_customers_{_days}"),
+        f"{_days}-day LTV = realised revenue over {_days} days from the first order ÷ customers acquired, "
+        f"counting only customers acquired at least {_days} days before the last sale date; — without one",
+        True,
+        header=f"LTV {_days}d",
+        json=f"realised revenue per acquired customer over {_days} days (₹; `null` where not measurable)",
+    )
+_declare(
+    "ltv_cac_365",
+    "LTV:CAC (365 days)",
+    RATIO,
+    Ratio("ltv_365", "cac"),
+    "365-day LTV ÷ CAC; — where either is undefined",
+    True,
+    header="LTV:CAC",
+    json="ltv_365 / cac (`null` where not measurable)",
 )
 
 # The sums every sales breakdown, the ranking and the KPIs have (metrics.aggregate.sums_by). Each

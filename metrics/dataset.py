@@ -36,6 +36,17 @@ def date_bounds(wh) -> tuple:
     return row[0], row[1]
 
 
+def sale_date_bounds(wh) -> tuple:
+    """First and last date with a sale (orders or revenue not 0; costs alone do not count), as
+    datetime.date; (None, None) when no sale is dated. Date presets count back from the last one."""
+    row = (
+        wh.connection()
+        .execute("SELECT min(date), max(date) FROM facts_day WHERE date IS NOT NULL AND (orders <> 0 OR revenue <> 0)")
+        .fetchone()
+    )
+    return row[0], row[1]
+
+
 def sales_coverage(wh, filters=None) -> dict:
     """How far the selection's sales can be split by its filters (docs/metrics.md, "Sales without
     dates or brands"), from what the import recorded in `dataset_info`.

@@ -30,7 +30,7 @@ def clean(value) -> float | None:
     """The value as a float, or None when it is missing or not finite (None, NaN, ±inf, pd.NA)."""
     if value is None or isinstance(value, bool):
         return None if value is None else float(value)
-    if isinstance(value, numbers.Number):
+    if isinstance(value, numbers.Real):
         number = float(value)
     else:
         try:
@@ -281,3 +281,14 @@ def money_ticks(ticks: list[float]) -> list[str]:
     """Labels for evenly spaced rupee ticks (nice_ticks); every label distinct (no '₹0 ₹0 ₹1 ₹1')."""
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     return [money_tick(t, step) for t in ticks]
+
+
+def change(value, decimals: int = 1) -> str:
+    """A relative change (fraction) with its sign: 0.123 -> '+12.3%', -0.04 -> '−4.0%' (minus sign),
+    a change that rounds to zero '0.0%', None -> '—'."""
+    number = clean(value)
+    if number is None:
+        return DASH
+    rounded = _rounded(number * 100, decimals)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
+    return f"{sign}{_decimal(abs(rounded), decimals)}%"

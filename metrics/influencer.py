@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from metrics.breakdowns import timeseries
+from metrics.cohorts import time_series
 from metrics.engagement import engagement_by_post
 from metrics.filters import Filters
+from metrics.ltv import with_ltv
 from metrics.payouts import with_rate
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -23,8 +24,9 @@ def influencer_detail(
 
     The ranking position is the one within the whole selection, so it matches the ranking table.
 
-    Keys: profile (the ranking row as a dict; rank None when the influencer has nothing in the
-    selection), sales_over_time (timeseries() by week), posts (engagement_by_post() rows), payouts
+    Keys: profile (the ranking row as a dict, with metrics.ltv's LTV_COLUMNS; rank None when the
+    influencer has nothing in the selection), sales_over_time and sales_by_post (metrics.cohorts.time_series by week, by sale date
+    and by post), posts (engagement_by_post() rows), payouts
     (its payout rows: row_no, basis, rate_text, posts, orders, total_revenue, terms_cost,
     total_payout, gifted_cost, other_cost, total_cost in ₹). Raises UnknownInfluencer for an id
     the data set does not have.
@@ -36,6 +38,7 @@ def influencer_detail(
         if profile.empty:
             raise UnknownInfluencer(influencer_id)
         row = profile.assign(rank=None)
+    row = with_ltv(wh, row, filters, settings)
     payouts = wh.query(
         """SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
                                  gifted_cost, other_cost, total_cost
@@ -44,7 +47,8 @@ def influencer_detail(
     )
     return {
         "profile": row.iloc[0].to_dict(),
-        "sales_over_time": timeseries(wh, filters, settings, grain="week", influencer_id=influencer_id),
+        "sales_over_time": time_series(wh, filters, settings, "week", "sale", influencer_id=influencer_id),
+        "sales_by_post": time_series(wh, filters, settings, "week", "cohort", influencer_id=influencer_id),
         "posts": engagement_by_post(wh, filters, settings, influencer_id=influencer_id),
         "payouts": with_rate(payouts),
     }

@@ -7,20 +7,22 @@ metrics.format (₹ with Indian grouping, lakh / crore; "—" where undefined).
 
 Rules (all thresholds are module constants or `Settings`; documented in docs/insights.md):
 
-recommendations(wh, filters, settings) -> list[dict], in this order:
+recommendations(wh, filters, settings) -> list[dict]. Where lift is measured, each creator's
+verdict (metrics.planning.verdicts: scale / renew / review / drop from its measured lift, its
+interval and its marginal ROAS) decides its action; verdict_counts gives how many creators have
+each (all of them), and the items show the largest MAX_PER_ACTION by spend of each. Move budget
+comes from the budget planner (move_budget_item). In the order of ACTIONS.
+
+Where lift cannot be measured (too little history), the attributed rules below apply and no
+budget move is suggested (the planner needs measured response curves):
 - scale: known creators with spend, not poor performers, whose ROAS is at least the selection's
   pooled ROAS; the best MAX_PER_ACTION by efficiency score (then revenue, then id).
 - renew: the remaining creators that clear the poor-performer bar (ROAS ≥ settings.poor_roas and
-  ROI ≥ settings.poor_roi_pct) and, where incrementality is measured, whose measured lift is
-  clearly positive (the low end of its interval above 0); the largest MAX_PER_ACTION by revenue.
-- move budget: per dimension (platform, then category), the best and worst value by pooled ROAS
-  among values holding at least MIN_SPEND_SHARE of spend; recommended when the best ROAS is at
-  least MIN_ROAS_GAP times the worst. The revenue change of shifting BUDGET_SHIFT_SHARE of the
-  worst value's spend is estimated assuming both ROAS stay as they are (labelled an estimate).
+  ROI ≥ settings.poor_roi_pct); the largest MAX_PER_ACTION by revenue.
 - review: poor performers (METRICS.md: ROI < poor_roi_pct or ROAS < poor_roas) that still return
-  at least their cost (ROAS ≥ 1): renegotiate terms or brief; the largest MAX_PER_ACTION by spend.
+  at least their cost (ROAS ≥ 1): renegotiate terms or brief; the largest MAX_REVIEW by spend.
 - drop: creators with spend whose attributed revenue is below their cost (ROAS < 1) or nil;
-  the largest MAX_PER_ACTION by spend.
+  the largest MAX_REVIEW by spend.
 
 key_findings(wh, filters, settings) -> list[dict] (up to 5): headline, concentration (top 10 %
 of creators by revenue), best / worst platform ROAS, poor performers' share of spend and the
@@ -47,8 +49,6 @@ ACTIONS = ("scale", "renew", "move budget", "review", "drop")
 MAX_PER_ACTION = 3
 MAX_REVIEW = 5
 MIN_SPEND_SHARE = 0.05  # a platform / category must hold 5 % of spend to be compared
-MIN_ROAS_GAP = 1.2  # best ROAS at least 1.2 × worst before moving budget is suggested
-BUDGET_SHIFT_SHARE = 0.2  # the share of the worst value's spend a "move budget" estimate shifts
 TOP_SHARE = 0.10  # "top 10 % of creators"
 MIN_CREATORS_FOR_CONCENTRATION = 5  # below this "the top 10 %" is one creator and says little
 
@@ -69,16 +69,30 @@ class Evidence:
 def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Evidence:
     """Query the Evidence of a selection: kpis(), ranking() with each creator's measured lift, and the
     breakdowns by platform and category."""
+    from metrics.planning.verdicts import with_verdicts
     from metrics.summary import with_lift
 
     headline = kpis(wh, filters, settings)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
+    ranked = with_verdicts(wh, ranked, filters, settings)
     return Evidence(
         kpis=headline,
         ranking=ranked,
         by_platform=breakdown(wh, "platform", filters, settings),
         by_category=breakdown(wh, "category", filters, settings),
     )
+
+
+def judged(wh, evidence: Evidence, filters: Filters, settings: Settings) -> Evidence:
+    """`evidence` whose ranking carries each creator's measured lift and verdict (callers such as
+    the PDF build Evidence from a plain ranking); unchanged when it has them already."""
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.summary import with_lift
+
+    if "verdict" in evidence.ranking.columns:
+        return evidence
+    ranked = with_lift(wh, evidence.ranking, filters, settings, evidence.kpis["incrementality_method"])
+    return dataclasses.replace(evidence, ranking=with_verdicts(wh, ranked, filters, settings))
 
 
 # --- the selection's creators --------------------------------------------------------------------
@@ -133,6 +147,9 @@ def _creator(row: dict) -> dict:
         "incremental_revenue": fmt.clean(row.get("incremental_revenue")),
         "incremental_revenue_low": fmt.clean(row.get("incremental_revenue_low")),
         "incremental_revenue_high": fmt.clean(row.get("incremental_revenue_high")),
+        "marginal_roas": fmt.clean(row.get("marginal_roas")),
+        "verdict": row.get("verdict"),
+        "verdict_reason": row.get("verdict_reason"),
     }
 
 
@@ -212,18 +229,12 @@ def scale_items(creators: Creators) -> list[dict]:
     return items
 
 
-def renew_items(creators: Creators, settings: Settings, scaled: set[str], measured: bool) -> list[dict]:
+def renew_items(creators: Creators, settings: Settings, scaled: set[str]) -> list[dict]:
     """Renew: funded creators not flagged and with revenue, other than those to scale (`scaled`
-    ids), and — where lift is measured (`measured`) — only those whose interval of incremental
-    revenue lies above 0; the largest MAX_PER_ACTION by revenue. Items as recommendations()."""
+    ids); the largest MAX_PER_ACTION by revenue. Items as recommendations()."""
     pooled = creators.pooled_roas
     chosen = [
-        c
-        for c in creators.funded
-        if c["influencer_id"] not in scaled
-        and not c["poor_performer"]
-        and c["revenue"] > 0
-        and (not measured or (c["incremental_revenue_low"] or 0.0) > 0)
+        c for c in creators.funded if c["influencer_id"] not in scaled and not c["poor_performer"] and c["revenue"] > 0
     ]
     chosen.sort(key=lambda c: (-c["revenue"], c["influencer_id"]))
     items = []
@@ -231,19 +242,10 @@ def renew_items(creators: Creators, settings: Settings, scaled: set[str], measur
         reason = (
             f"Clears the bar (ROAS {fmt.ratio(c['roas'])} ≥ {fmt.ratio(settings.poor_roas)}, "
             f"ROI {fmt.pct(c['roi_pct'])} ≥ {fmt.pct(settings.poor_roi_pct)}) with "
-            f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend"
-            f"{_measured_lift(c) if measured else ''}; keep the current terms."
+            f"{fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend; keep the current terms."
         )
         items.append(_item("renew", c["name"], reason, _creator_numbers(c, pooled), _creator_evidence(c), "influencer"))
     return items
-
-
-def _measured_lift(c: dict) -> str:
-    """A creator's measured lift and its interval, as a clause of a reason."""
-    return (
-        f"; measured lift {fmt.inr_compact(c['incremental_revenue'])} "
-        f"({fmt.inr_compact(c['incremental_revenue_low'])} to {fmt.inr_compact(c['incremental_revenue_high'])})"
-    )
 
 
 def _misses(c: dict, settings: Settings) -> list[str]:
@@ -326,45 +328,109 @@ def rated_values(frame: pd.DataFrame, dimension: str) -> list[Rated]:
     return rated
 
 
-def move_budget_item(frame: pd.DataFrame, dimension: str) -> dict | None:
-    """Move budget: from the worst to the best value of a breakdown (rated_values) when the best ROAS is
-    at least MIN_ROAS_GAP × the worst. The revenue gain of shifting BUDGET_SHIFT_SHARE of the worst's
-    spend assumes both ROAS hold (an estimate, labelled so). None when there is no such pair."""
-    rated = rated_values(frame, dimension)
-    if len(rated) < 2:
+def move_budget_item(wh, filters: Filters, settings: Settings) -> dict | None:
+    """Move budget, from the planner (metrics.planning.plan by segment at the selection's spend,
+    each segment within ±settings.plan_max_change): the segments the plan cuts and raises, the
+    money moved and the expected gain in incremental revenue with its interval. None when the plan
+    moves nothing or cannot be made (no measured lift or no spend)."""
+    from metrics.planning import PlanError, plan
+
+    try:
+        chosen = plan(wh, None, "segment", None, filters, settings)
+    except PlanError:
         return None
-    best, worst = rated[0], rated[-1]
-    if worst.roas > 0 and best.roas < worst.roas * MIN_ROAS_GAP:
+    rows = chosen.rows
+    up = rows[rows["planned_change"] > 0.005 * rows["current_spend"]].sort_values("planned_change", ascending=False)
+    down = rows[rows["planned_change"] < -0.005 * rows["current_spend"]].sort_values("planned_change")
+    if up.empty or down.empty:
         return None
-    shift = worst.spend * BUDGET_SHIFT_SHARE
-    gain = shift * (best.roas - worst.roas)
-    subject = f"Move budget from {worst.value} to {best.value}"
+    gain = chosen.totals["gain"]
+    shift = float(up["planned_change"].sum())
+    to, frm = list(up["segment"]), list(down["segment"])
+    subject = f"Move budget from {_listed(frm)} to {_listed(to)}"
     reason = (
-        f"ROAS {fmt.ratio(best.roas)} on {best.value} against {fmt.ratio(worst.roas)} on "
-        f"{worst.value} ({fmt.inr_compact(worst.spend)} spend). Shifting {fmt.share(BUDGET_SHIFT_SHARE, 0)} "
-        f"of it ({fmt.inr_compact(shift)}) would add about {fmt.inr_compact(gain)} revenue if both ROAS "
-        "held (estimate)."
+        f"The planner moves {fmt.inr_compact(shift)} (at most ±{fmt.share(chosen.max_change, 0)} per segment) "
+        f"towards the segments whose next rupee returns most: expected incremental revenue "
+        f"{fmt.inr_compact(gain['value'])} higher ({fmt.inr_compact(gain['low'])} to "
+        f"{fmt.inr_compact(gain['high'])}) at the same budget; the plan on page Plan."
     )
     numbers = {
-        "dimension": dimension,
-        "from": worst.value,
-        "to": best.value,
-        "from_roas": worst.roas,
-        "to_roas": best.roas,
-        "roas_gap": best.roas - worst.roas,
-        "from_spend": worst.spend,
-        "to_spend": best.spend,
-        "shift_share": BUDGET_SHIFT_SHARE,
+        "dimension": "segment",
+        "from": frm,
+        "to": to,
         "shift": shift,
-        "estimated_revenue_gain": gain,
+        "max_change": chosen.max_change,
+        "estimated_revenue_gain": gain["value"],
+        "estimated_revenue_gain_low": gain["low"],
+        "estimated_revenue_gain_high": gain["high"],
+        "from_roas": _weighted_margin(down),
+        "to_roas": _weighted_margin(up),
     }
     evidence = [
-        f"{best.value} ROAS {fmt.ratio(best.roas)}",
-        f"{worst.value} ROAS {fmt.ratio(worst.roas)}",
-        f"{worst.value} spend {fmt.inr_compact(worst.spend)}",
-        f"estimated gain {fmt.inr_compact(gain)} on {fmt.inr_compact(shift)} moved",
+        f"{fmt.inr_compact(shift)} moved",
+        f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}",
+        f"gain {fmt.inr_compact(gain['value'])}",
     ]
-    return _item("move budget", subject, reason, numbers, evidence, dimension)
+    return _item("move budget", subject, reason, numbers, evidence, "segment")
+
+
+MAX_LISTED = 3  # segments named in a move-budget subject; the rest are counted
+
+
+def _listed(names: list[str]) -> str:
+    """The first MAX_LISTED names, then how many more (every segment is in the item's numbers)."""
+    shown = ", ".join(names[:MAX_LISTED])
+    return shown + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
+
+
+def _weighted_margin(rows: pd.DataFrame) -> float | None:
+    """Spend-weighted marginal ROAS today of plan rows (×), None without spend."""
+    spend = rows["current_spend"].sum()
+    margin = pd.to_numeric(rows["current_marginal_roas"], errors="coerce").fillna(0)
+    return float((margin * rows["current_spend"]).sum() / spend) if spend > 0 else None
+
+
+def verdict_items(creators: Creators, action: str) -> list[dict]:
+    """The creators whose verdict (metrics.planning.verdicts) is `action`: the largest
+    MAX_PER_ACTION by spend as items (the count of all of them is verdict_counts)."""
+    pooled = creators.pooled_roas
+    chosen = sorted(
+        (c for c in creators.rows if c.get("verdict") == action), key=lambda c: (-c["spend"], c["influencer_id"])
+    )
+    items = []
+    for c in chosen[:MAX_PER_ACTION]:
+        reason = (
+            f"{c['verdict_reason']}; {fmt.inr_compact(c['revenue'])} revenue on {fmt.inr_compact(c['spend'])} spend."
+        )
+        numbers = _creator_numbers(c, pooled) | {
+            "incremental_revenue": c["incremental_revenue"],
+            "incremental_revenue_low": c["incremental_revenue_low"],
+            "incremental_revenue_high": c["incremental_revenue_high"],
+            "marginal_roas": c["marginal_roas"],
+        }
+        items.append(_item(action, c["name"], reason, numbers, _creator_evidence(c), "influencer"))
+    return items
+
+
+def verdict_counts(evidence: Evidence) -> dict[str, int]:
+    """How many known creators of the selection have each verdict (scale, renew, review, drop)."""
+    from metrics.planning.verdicts import verdict_counts as counts
+
+    known = evidence.ranking[evidence.ranking["known"].fillna(False).astype(bool)]
+    return counts(known)
+
+
+def verdict_recommendations(wh, filters: Filters, settings: Settings, creators: Creators) -> list[dict]:
+    """Recommendations where lift is measured: per verdict the largest MAX_PER_ACTION creators, and
+    the planner's move-budget item, in the order of ACTIONS."""
+    move = move_budget_item(wh, filters, settings)
+    return [
+        *verdict_items(creators, "scale"),
+        *verdict_items(creators, "renew"),
+        *([move] if move else []),
+        *verdict_items(creators, "review"),
+        *verdict_items(creators, "drop"),
+    ]
 
 
 def recommendations(
@@ -378,22 +444,14 @@ def recommendations(
     action, subject and reason), in the order of ACTIONS. `evidence` (from `gather`) saves
     querying what the caller already has.
     """
-    evidence = evidence or gather(wh, filters, settings)
+    evidence = judged(wh, evidence or gather(wh, filters, settings), filters, settings)
     creators = creators_of(evidence.ranking)
+    if evidence.kpis.get("incrementality_method") == "event-window":
+        return verdict_recommendations(wh, filters, settings, creators)
     scale = scale_items(creators)
-    moves = [
-        move_budget_item(frame, dimension)
-        for dimension, frame in (("platform", evidence.by_platform), ("category", evidence.by_category))
-    ]
     return [
         *scale,
-        *renew_items(
-            creators,
-            settings,
-            {item["numbers"]["influencer_id"] for item in scale},
-            evidence.kpis.get("incrementality_method") == "event-window",
-        ),
-        *[item for item in moves if item is not None],
+        *renew_items(creators, settings, {item["numbers"]["influencer_id"] for item in scale}),
         *review_items(creators, settings),
         *drop_items(creators),
     ]

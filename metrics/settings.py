@@ -31,6 +31,22 @@ class Settings:
     # import) and the confidence level of its intervals.
     lift_window_days: int = 14
     lift_confidence: float = 0.90
+    # Campaign pacing: budget used ÷ time elapsed beyond 1 ± this % is over- or under-pacing.
+    pacing_tolerance_pct: float = 10.0
+    # Budget planner (metrics/planning): the most a segment's or creator's spend may change
+    # against its history (a share: 0.3 = ±30 %, Meridian's default), and the bounds of the
+    # response curves' exponent (concave: below 1).
+    plan_max_change: float = 0.3
+    response_exponent_min: float = 0.1
+    response_exponent_max: float = 0.9
+    # Verdicts (metrics/planning/verdicts.py): the evidence a creator needs before it is judged
+    # (posts with a lift window, ₹ spend), the marginal incremental ROAS (×) from which a clearly
+    # positive creator is scaled, and the incremental ROAS (×) that even the top of its interval
+    # must reach for it not to be dropped.
+    verdict_min_posts: int = 3
+    verdict_min_spend: float = 10_000.0
+    verdict_scale_marginal_roas: float = 1.0
+    verdict_drop_roas: float = 0.0
 
     def __post_init__(self):
         if not 0 <= self.baseline_share < 1:
@@ -47,6 +63,14 @@ class Settings:
             raise ValueError(f"lift_window_days must be one of {LIFT_WINDOW_CHOICES}")
         if not 0.5 <= self.lift_confidence < 1:
             raise ValueError("lift_confidence must be in [0.5, 1)")
+        if not 0 < self.pacing_tolerance_pct < 100:
+            raise ValueError("pacing_tolerance_pct must be in (0, 100)")
+        if not 0 <= self.plan_max_change <= 1:
+            raise ValueError("plan_max_change must be in [0, 1]")
+        if not 0 < self.response_exponent_min <= self.response_exponent_max < 1:
+            raise ValueError("response exponents must satisfy 0 < min <= max < 1 (a concave curve)")
+        if self.verdict_min_posts < 0 or self.verdict_min_spend < 0:
+            raise ValueError("verdict_min_posts and verdict_min_spend must be 0 or more")
 
     def tier_of(self, followers: float | None) -> str:
         """The tier of a follower count under these bounds (metrics.catalogue.tier_of)."""

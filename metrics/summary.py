@@ -7,6 +7,8 @@ from metrics.breakdowns import breakdown
 from metrics.dataset import sales_coverage, sales_notices
 from metrics.filters import Filters
 from metrics.kpis import kpis
+from metrics.ltv import with_ltv
+from metrics.planning.verdicts import with_verdicts
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -60,15 +62,26 @@ RANKED_KEYS = (
     "incremental_revenue_low",
     "incremental_revenue_high",
     "incremental_roas",
+    "marginal_roas",
+    "verdict",
+    "ltv_90",
+    "ltv_180",
+    "ltv_365",
+    "ltv_cac_365",
 )
 
 
-def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
+def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, compare: bool = False) -> dict:
     """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
-    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS) and
-    influencers_ranked (RANKED_KEYS in ranking order). Values are JSON-ready (None where undefined)."""
+    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS),
+    influencers_ranked (RANKED_KEYS in ranking order) and organic_check (organic_rows). With
+    `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
+    `filters.compare`; all None without a date range) and `change` ({KPI_KEYS key: relative change
+    (fraction) or None}). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS}
+    if compare:
+        document.update(comparison_document(wh, filters, settings, headline))
     document["filters"] = filters.as_dict()
     coverage = sales_coverage(wh, filters)
     document.update({key: plain(value) for key, value in coverage.items() if key != "cannot_split_by"})
@@ -77,8 +90,37 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document["by_platform"] = records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS)
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
+    ranked = with_verdicts(wh, ranked, filters, settings)
+    ranked = with_ltv(wh, ranked, filters, settings)
     document["influencers_ranked"] = records(ranked, RANKED_KEYS)
+    document["organic_check"] = organic_rows(wh, filters, settings)
     return document
+
+
+def organic_rows(wh, filters: Filters, settings: Settings) -> list[dict] | None:
+    """The organic-sales check's rows (metrics.lift.organic.CHECK_KEYS, JSON-ready), or None without
+    an organic sales file."""
+    from metrics.lift.organic import organic_check
+
+    check = organic_check(wh, filters, settings)
+    return [{key: plain(value) for key, value in row.items()} for row in check["rows"]] if check["available"] else None
+
+
+def comparison_document(wh, filters: Filters, settings: Settings, headline: dict) -> dict:
+    """`comparison` and `change` of the summary document (see summary)."""
+    from metrics.comparison import kpi_comparison
+
+    compared = kpi_comparison(wh, filters, headline, settings)
+    then = compared["kpis"] or {}
+    return {
+        "comparison": {
+            "mode": compared["mode"],
+            "start": compared["start"].isoformat() if compared["start"] else None,
+            "end": compared["end"].isoformat() if compared["end"] else None,
+            **{key: plain(then.get(key)) for key in KPI_KEYS},
+        },
+        "change": {key: plain(compared["change"].get(key)) for key in KPI_KEYS},
+    }
 
 
 def records(frame, keys) -> list[dict]:

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 import auth
 from components.cards import notice, page_header
+from components.ids import admin as ids
 
 dash.register_page(
     __name__,
@@ -33,7 +34,7 @@ def layout(**_query):
                 dbc.CardBody(
                     [
                         html.H2("Audit log (newest first)", className="hk-card-title"),
-                        dcc.Loading(html.Div(id="admin-audit"), type="dot", delay_show=300),
+                        dcc.Loading(html.Div(id=ids.AUDIT), type="dot", delay_show=300),
                     ]
                 ),
                 className="hk-card mb-3",
@@ -54,7 +55,7 @@ def layout(**_query):
                             ],
                             className="hk-card-subtitle",
                         ),
-                        html.Div(id="admin-users"),
+                        html.Div(id=ids.USERS),
                     ]
                 ),
                 className="hk-card mb-3",

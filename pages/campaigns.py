@@ -30,6 +30,9 @@ CAMPAIGN_COLUMNS = [
     metric_col("orders"),
     metric_col("spend", headerTooltip="The campaign's share of influencer cost (see METRICS.md)"),
     metric_col("roas"),
+    metric_col("revenue_change"),
+    metric_col("spend_change"),
+    metric_col("roas_change"),
     metric_col("roi_pct"),
     metric_col("aov"),
     metric_col("cost_per_order"),
@@ -37,6 +40,32 @@ CAMPAIGN_COLUMNS = [
     metric_col("cac"),
     metric_col("revenue_share"),
     metric_col("spend_share"),
+]
+
+
+PACING_COLUMNS = [
+    text_col("campaign", "Campaign", width=180, pinned=True),
+    text_col("campaign_brand", "Brand", width=110),
+    text_col(
+        "status",
+        "Status",
+        width=150,
+        cellClassRules={
+            "hk-pace-bad": "params.value === 'over budget' || params.value === 'overpacing'",
+            "hk-pace-warn": "params.value === 'underspending' || params.value === 'ended under budget'",
+        },
+    ),
+    date_col("start_date", "Starts"),
+    date_col("end_date", "Ends"),
+    metric_col("budget"),
+    metric_col(
+        "spend", headerTooltip="The campaign's whole cost in the data set (only campaign and brand filters apply)"
+    ),
+    metric_col("budget_used_pct", headerTooltip="Spend ÷ budget × 100"),
+    metric_col("elapsed_pct"),
+    metric_col("pacing_index"),
+    metric_col("projected_spend"),
+    metric_col("projected_used_pct"),
 ]
 
 
@@ -79,11 +108,12 @@ def layout(**_query):
                         ids.TREND,
                         height=340,
                         subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
-                        "to compare others",
+                        "to compare others. By post: each post's fee and the sales of its window on the post's day",
                         tools=html.Div(
                             [
                                 segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),
                                 segmented(ids.TREND_GRAIN, ids.GRAIN_OPTIONS, "week"),
+                                segmented(ids.TREND_BASIS, ids.BASIS_OPTIONS, "sale"),
                             ],
                             className="d-flex flex-wrap gap-2",
                         ),
@@ -94,6 +124,13 @@ def layout(**_query):
                         CAMPAIGN_COLUMNS,
                         height=440,
                         subtitle="Sales that no campaign claims are listed as “Unattributed”.",
+                    ),
+                    table_card(
+                        "Budget pacing",
+                        ids.PACING_TABLE,
+                        PACING_COLUMNS,
+                        height=320,
+                        subtitle=html.Span(id=ids.PACING_NOTE),
                     ),
                 ],
                 id=ids.BODY,

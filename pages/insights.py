@@ -28,12 +28,11 @@ RECOMMENDATION_COLUMNS = [
     metric_col("spend"),
     metric_col("cac"),
     metric_col("selection_roas", headerTooltip="Pooled ROAS of the whole selection"),
-    metric_col("from_roas", headerTooltip="Move budget: ROAS of the weaker platform / category"),
-    metric_col("to_roas", headerTooltip="Move budget: ROAS of the stronger platform / category"),
+    metric_col("from_roas", headerTooltip="Move budget: marginal ROAS today of the segments the plan cuts"),
+    metric_col("to_roas", headerTooltip="Move budget: marginal ROAS today of the segments the plan raises"),
     metric_col(
         "estimated_revenue_gain",
-        headerTooltip="Move budget: revenue added by shifting 20 % of the weaker one's spend, if both ROAS "
-        "held (an estimate)",
+        headerTooltip="Move budget: expected incremental revenue of the plan minus today's, on the response curves",
     ),
     text_col("reason", "Why", width=380, tooltipField="reason"),
 ]

@@ -4,8 +4,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components import lift_ids as ids
 from components.cards import chart_card, page_header, segmented
+from components.ids import lift as ids
 from components.tables import metric_col, table_card, text_col
 
 dash.register_page(
@@ -17,7 +17,6 @@ dash.register_page(
     description="Measured incremental revenue per post and creator, with intervals",
 )
 
-WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in (7, 14, 28)]
 FLAT_ROW = {"hk-lift-flat": "params.data.verdict === 'not distinguishable from baseline'"}
 
 CREATOR_COLUMNS = [
@@ -36,6 +35,56 @@ CREATOR_COLUMNS = [
     text_col("verdict", "Verdict", width=230),
 ]
 
+ORGANIC_COLUMNS = [
+    text_col("brand", "Brand", width=120),
+    text_col("campaign", "Campaign", width=240),
+    text_col("start", "Start", width=105),
+    text_col("window_end", "Window end", width=110),
+    metric_col("total_lift"),
+    metric_col("total_lift_low"),
+    metric_col("total_lift_high"),
+    metric_col("attributed_lift"),
+    metric_col("attributed_lift_low"),
+    metric_col("attributed_lift_high"),
+    text_col("verdict", "Verdict", width=130),
+    text_col("reason", "Note", width=320),
+]
+ORGANIC_ROWS = {
+    "hk-lift-flat": "params.data.verdict === 'not checked' || params.data.verdict === 'not compared'",
+}
+
+
+def organic_section():
+    """The organic-sales check: total brand sales around campaigns against the attributed lift."""
+    return html.Div(
+        [
+            html.H2("Organic-sales check: total brand sales", className="hk-section-title mt-2"),
+            html.Div(id=ids.ORGANIC_NOTE, className="hk-method-note mb-3"),
+            html.Div(
+                [
+                    chart_card(
+                        "Total sales against their counterfactual",
+                        ids.ORGANIC_CHART,
+                        height=340,
+                        subtitle="The brand's total daily revenue (blue); dashed: what the 13 weeks before the campaign "
+                        "forecast without it; band: the forecast's interval; shaded: the campaign and its window",
+                        tools=dcc.Dropdown(id=ids.ORGANIC_BURST, clearable=False, style={"minWidth": "320px"}),
+                    ),
+                    table_card(
+                        "Total lift against attributed lift, per campaign",
+                        ids.ORGANIC_TABLE,
+                        ORGANIC_COLUMNS,
+                        subtitle="Halo: total sales rose more than the posts' codes and links show; cannibalisation: "
+                        "less. Greyed: not checked or not compared (see the note)",
+                        grid_options={"rowClassRules": ORGANIC_ROWS},
+                        height=360,
+                    ),
+                ],
+                id=ids.ORGANIC_BODY,
+            ),
+        ]
+    )
+
 
 def layout(**_query):
     return html.Div(
@@ -43,7 +92,7 @@ def layout(**_query):
             page_header(
                 "Lift",
                 "What the posts caused: sales in each post's window against the creator's own quiet days",
-                tools=segmented(ids.WINDOW, WINDOW_OPTIONS, 14),
+                tools=segmented(ids.WINDOW, ids.WINDOW_OPTIONS, 14),
             ),
             html.Div(id=ids.EMPTY),
             html.Div(
@@ -85,6 +134,7 @@ def layout(**_query):
                         grid_options={"rowClassRules": FLAT_ROW},
                         height=480,
                     ),
+                    organic_section(),
                 ],
                 id=ids.BODY,
             ),

@@ -33,8 +33,12 @@ def layout(**_query):
                                     ids.TREND,
                                     height=340,
                                     footer_id=ids.TREND_NOTE,
-                                    subtitle="Bars: revenue and spend per period · line: ROAS (revenue ÷ spend)",
-                                    tools=segmented(ids.GRAIN, ids.GRAIN_OPTIONS, "week"),
+                                    subtitle="Bars: revenue and spend per period (hatched: partial) · lines: ROAS "
+                                    "(revenue ÷ spend) and its rolling 4 weeks",
+                                    tools=[
+                                        segmented(ids.TREND_BASIS, ids.BASIS_OPTIONS, "sale"),
+                                        segmented(ids.GRAIN, ids.GRAIN_OPTIONS, "week"),
+                                    ],
                                 ),
                                 lg=8,
                                 className="mb-3",

@@ -22,8 +22,10 @@ from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.lift import lift_table
+from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
 from reports.pdf import render_pdf
+from reports.plan_section import plan_section
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -87,7 +89,7 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         try:
             when = dt.datetime.fromisoformat(str(imported))
             if when.tzinfo is None:
-                when = when.replace(tzinfo=dt.timezone.utc)
+                when = when.replace(tzinfo=dt.UTC)
             age = (now - when).days
             ago = "today" if age <= 0 else "1 day ago" if age == 1 else f"{age} days ago"
             freshness = f"imported {fmt.timestamp(when)} ({ago})"
@@ -227,14 +229,50 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
     }
 
 
-def _findings(wh, filters, settings, evidence: "insights.Evidence") -> list[str]:
+def _organic(check: dict) -> dict:
+    """The organic-sales check under the lift section: total brand-sales lift per campaign beside the
+    attributed lift, or how to add the file it needs."""
+    title = "Organic-sales check: total brand sales around campaigns"
+    if not check["available"]:
+        return {"title": title, "note": f"Not run: {NO_FILE}. To run it, {HOW_TO_ADD}.", "table": None}
+    confidence = fmt.share(check["confidence"], 0)
+    note = (
+        "A model of each brand's total daily sales (attributed or not) in the 13 weeks before a campaign (level "
+        f"and weekday pattern, statsmodels' UnobservedComponents) forecasts its sales without it; total lift is "
+        f"actual minus forecast over the campaign and the {check['window_days']} days after ({confidence} "
+        "interval). Halo: the total's interval lies above the attributed lift's; cannibalisation: below; "
+        "consistent: they overlap. Assumes nothing else changed sales in the window."
+    )
+    money = fmt.inr_compact
+    columns = [
+        ("brand", "Brand", str),
+        ("campaign", "Campaign", str),
+        ("start", "Start", str),
+        ("window_end", "Window end", str),
+        ("total_lift", "Total lift", money),
+        ("total_lift_low", "Low", money),
+        ("total_lift_high", "High", money),
+        ("attributed_lift", "Attributed", money),
+        ("verdict", "Verdict", str),
+    ]
+    rows = check["rows"]
+    skipped = [row for row in rows if row["total_lift"] is None]
+    if skipped:
+        note += f" Not checked: {len(skipped)} campaign{'s' if len(skipped) != 1 else ''} (too little history before "
+        note += "it, always on, or past the organic sales; the dashboard and the hkdash lift command say which)."
+    shown = [row for row in rows if row["total_lift"] is not None]
+    table = _table("", columns, shown, limit=MAX_TABLE_ROWS, empty="No campaign of the selection could be checked.")
+    return {"title": title, "note": note, "table": table}
+
+
+def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     """The same key findings as the /insights page (metrics.key_findings)."""
     if not (_num(evidence.kpis.get("revenue")) or _num(evidence.kpis.get("spend"))):
         return ["This selection has no sales and no spend: there is nothing to report for these filters."]
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: "insights.Evidence") -> list[dict]:
+def _recommendations(wh, filters, settings, evidence: insights.Evidence) -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
     return [
         {"text": item["text"], "evidence": item["evidence"]}
@@ -278,7 +316,7 @@ def _table(
     }
 
 
-def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings) -> list[dict]:
+def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
     top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
     poor_rows = [
         dict(r, reason=POOR_PERFORMER.reasons(r, settings))
@@ -384,7 +422,22 @@ def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings
             note="What the spend pays for. Hybrid = per-post fee plus commission.",
             empty="No spend in this selection.",
         ),
-    ]
+    ] + ([_pacing_table(pacing, settings)] if pacing else [])
+
+
+def _pacing_table(rows: list[dict], settings) -> dict:
+    """Budgeted campaigns against time elapsed (metrics.pacing), the ones needing attention first."""
+    keys = ("campaign", ("status", "Status"), "budget", "spend", "budget_used_pct", "elapsed_pct", "pacing_index")
+    columns = [_column(*key) if isinstance(key, tuple) else _column(key) for key in keys]
+    columns += [_column("projected_spend")]
+    return _table(
+        "Budget pacing",
+        columns,
+        rows,
+        limit=MAX_TABLE_ROWS,
+        note=f"As of the last sale date; pacing = budget used ÷ time elapsed, beyond 1 ± "
+        f"{fmt.pct(settings.pacing_tolerance_pct, 0)} flagged. Each budget against the campaign's whole cost.",
+    )
 
 
 # The figures the methodology appendix explains, in its order (all from the metric catalogue).
@@ -505,10 +558,16 @@ def _charts(
 
 
 def build_context(
-    wh, filters: "metrics.Filters", settings: "metrics.Settings", *, now: dt.datetime | None = None
+    wh,
+    filters: metrics.Filters,
+    settings: metrics.Settings,
+    *,
+    now: dt.datetime | None = None,
+    about: str | None = None,
 ) -> dict:
-    """The report context (see reports.pdf) of a selection, from the metrics API."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
+    view a scheduled report was made from) is printed on the cover."""
+    now = now or dt.datetime.now(dt.UTC)
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
@@ -530,38 +589,46 @@ def build_context(
         else []
     )
     sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
+    incremental = {**_incremental(k, settings, lift_rows), "organic": _organic(organic_check(wh, filters, settings))}
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
+    measured = k.get("incrementality_method") == "event-window"
+    evidence = insights.judged(wh, evidence, filters, settings) if measured else evidence
+    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence)) if measured else None
 
     ranked = _records(ranked_df)
     poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
+    pacing = _records(metrics.campaign_pacing(wh, filters, settings))
     return {
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
         "brand": "HealthKart",
+        "about": about,
         "period": period,
         "filters": _filters(filters),
         "dataset": _dataset(info, now),
         "generated_at": fmt.timestamp(now),
         "kpis": _kpis(k, settings),
         "sales_notices": sales_notices,
-        "incremental": _incremental(k, settings, lift_rows),
+        "incremental": incremental,
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
-        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings),
+        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": _recommendations(wh, filters, settings, evidence),
+        "plan": plan,
         "methodology": _methodology(settings, undated),
     }
 
 
 def build_report(
     wh,
-    filters: "metrics.Filters | None" = None,
-    settings: "metrics.Settings | None" = None,
+    filters: metrics.Filters | None = None,
+    settings: metrics.Settings | None = None,
     *,
     timings: dict | None = None,
+    about: str | None = None,
 ) -> bytes:
     """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
 
@@ -572,7 +639,7 @@ def build_report(
     settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
     images.prestart()  # Chromium starts while the metrics run (no-op when it is up already)
     t0 = time.perf_counter()
-    context = build_context(wh, filters, settings)
+    context = build_context(wh, filters, settings, about=about)
     t1 = time.perf_counter()
     render_timings: dict = {}
     pdf = render_pdf(context, timings=render_timings)

@@ -18,6 +18,8 @@ The context is plain data, already formatted for people (strings), plus plotly f
       "tables": [{"title": str, "note": str, "columns": [str], "rows": [[str]],
                   "numeric": [column indexes right-aligned], "empty": str}, ...],
       "recommendations": [{"text": str, "evidence": [str]}, ...],
+      "plan": {"summary": str, "verdicts": str | None, "charts": [chart as above],
+               "table": {"title", "columns", "numeric", "rows"}} | None,   # reports/plan_section.py
       "methodology": {"intro": str, "formulas": [{"name", "formula", "note"}],
                       "settings": [{"label", "value"}], "notes": [str]},
     }
@@ -98,6 +100,9 @@ def _norm_context(context: dict) -> dict:
         contents.append(("tables", "Tables"))
     if ctx["recommendations"]:
         contents.append(("recommendations", "Recommendations"))
+    ctx.setdefault("plan", None)
+    if ctx["plan"]:
+        contents.append(("plan", "Budget plan"))
     contents.append(("methodology", "Appendix: methodology"))
     ctx.setdefault("contents", [{"id": i, "title": t} for i, t in contents])
     return ctx
@@ -143,7 +148,7 @@ def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
     t0 = time.perf_counter()
     ctx = _norm_context(context)
     try:
-        ctx["charts"], store = _render_charts(ctx["charts"])
+        ctx["charts"], store = _render_charts(ctx["charts"] + (ctx["plan"]["charts"] if ctx["plan"] else []))
     except images.ChartRenderError as exc:
         raise ReportError(f"Charts could not be drawn: {exc}") from exc
     t1 = time.perf_counter()

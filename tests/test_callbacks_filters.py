@@ -20,7 +20,7 @@ def traps_env(monkeypatch, traps_wh):
 
 def unpack(result):
     search, values, options = result[0], result[1 : 1 + N], result[1 + N : 1 + 2 * N]
-    start, end, first, last, error = result[1 + 2 * N :]
+    start, end, first, last, error = result[1 + 2 * N : 6 + 2 * N]
     return search, dict(zip(cb.FIELDS, values)), dict(zip(cb.FIELDS, options)), start, end, first, last, error
 
 
@@ -41,7 +41,7 @@ def test_url_sets_controls_and_their_options_together(traps_env):
 
 def test_initial_call_reads_the_url(traps_env):
     with triggered():
-        result = cb.sync_filters("?category=Fitness", *([[]] * N), None, None, 0)
+        result = cb.sync_filters("?category=Fitness", *([[]] * N), None, None, 0, None, "previous")
     _, values, *_ = unpack(result)
     assert values["category"] == ["Fitness"]
 
@@ -62,7 +62,7 @@ def test_control_change_writes_the_url():
     values = [[]] * N
     values = [["YouTube", "Instagram"] if f == "platform" else ["Gritzo"] if f == "brand" else [] for f in cb.FIELDS]
     with triggered("filter-platform.value"):
-        result = cb.sync_filters("", *values, "2025-01-01", None, 0)
+        result = cb.sync_filters("", *values, "2025-01-01", None, 0, None, "previous")
     search, controls, options, *_ = unpack(result)
     assert search == "?platform=Instagram&platform=YouTube&brand=Gritzo&start=2025-01-01"
     assert all(v is no_update for v in controls.values()) and all(o is no_update for o in options.values())
@@ -85,7 +85,9 @@ def test_end_before_start_is_refused():
 
 def test_reset_clears_url_and_controls():
     with triggered("filter-reset.n_clicks"):
-        result = cb.sync_filters("?platform=Instagram", *([["Instagram"]] + [[]] * (N - 1)), "2025-01-01", None, 1)
+        result = cb.sync_filters(
+            "?platform=Instagram", *([["Instagram"]] + [[]] * (N - 1)), "2025-01-01", None, 1, None, "previous"
+        )
     search, values, _, start, end, *_ = unpack(result)
     assert search == ""
     assert all(v == [] for v in values.values()) and start is None and end is None
@@ -124,3 +126,27 @@ def test_no_warehouse_yet(monkeypatch, tmp_path):
     assert values["platform"] == ["Instagram"]
     assert options["platform"] == [{"label": "Instagram (not in data)", "value": "Instagram"}]
     assert cb.dataset_info("/") == "No data set imported"
+
+
+def test_a_preset_link_sets_the_period_and_shows_its_dates(traps_env):
+    result = cb.sync("url", "?period=last-month&compare=year", [[]] * N, None, None)
+    _, _, _, start, end, _, _, error = unpack(result)
+    assert (start, end) == ("2025-01-01", "2025-01-31")  # the last sale is 15 Feb 2025
+    assert result[-2:] == ("last-month", "year") and error is None
+
+
+def test_choosing_a_preset_writes_it_as_written(traps_env):
+    result = cb.sync("filter-period", "?platform=Instagram", [["Instagram"]] + [[]] * (N - 1), None, None, "last-7")
+    search, _, _, start, end, *_ = unpack(result)
+    assert search == "?platform=Instagram&period=last-7"
+    assert (start, end) == ("2025-02-09", "2025-02-15")
+
+
+def test_picking_dates_clears_the_preset(traps_env):
+    result = cb.sync("filter-dates", "?period=last-7", [[]] * N, "2025-01-01", "2025-01-10", "last-7")
+    assert result[0] == "?start=2025-01-01&end=2025-01-10" and result[-2] is None
+
+
+def test_the_comparison_switch_goes_into_the_url(traps_env):
+    result = cb.sync("filter-compare", "?period=last-7", [[]] * N, "2025-02-09", "2025-02-15", "last-7", "year")
+    assert result[0] == "?period=last-7&compare=year"

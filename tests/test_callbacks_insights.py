@@ -25,8 +25,9 @@ def test_page(traps_app):
     assert [li.children for li in findings] == [f["text"] for f in expected]
     items = insights.recommendations(traps_app)
     assert len(rows) == len(items)
-    assert counts == "2 scale · 2 move budget · 1 review · 1 drop"
+    assert counts == "2 scale · 1 review · 1 drop"  # not measured: no budget move without response curves
     assert "ROAS ≥ 2.00x" in rules and "ROI ≥ 50%" in rules
+    assert "not measured" in rules and "Caps: the best 3 to scale and to renew, the 5 largest" in rules
     shown = text(cards)
     for item in items:
         assert item["reason"] in shown
@@ -42,10 +43,16 @@ def test_numbers_table(traps_app):
     assert scale[0]["subject"] == "<script>alert(1)</script> & Bros"
     assert scale[0]["roas"] == pytest.approx(10.0) and scale[0]["spend"] == pytest.approx(300)
     assert scale[0]["selection_roas"] == pytest.approx(metrics.kpis(traps_app)["roas"])
-    move = next(r for r in rows if r["action"] == "move budget" and r["subject_type"] == "platform")
-    assert move["from_roas"] == 0 and move["to_roas"] == pytest.approx(14000 / 8550)
-    assert move["estimated_revenue_gain"] == pytest.approx(600 * 14000 / 8550)
-    assert move["roas"] is None  # numbers a row does not have stay empty, never NaN
+    assert scale[0]["from_roas"] is None  # numbers a row does not have stay empty, never NaN
+    assert not [r for r in rows if r["action"] == "move budget"]
+
+
+def test_measured_counts_cover_every_creator():
+    counts = {"scale": 0, "renew": 80, "review": 1234, "drop": 2}
+    assert cb.counts_text([], counts) == "0 to scale · 80 to renew · 1,234 to review · 2 to drop"
+    rules = cb.rules_text(metrics.DEFAULT_SETTINGS, measured=True)
+    assert "the counts cover every creator" in rules and "the 3 largest by spend of each verdict" in rules
+    assert "±30%" in rules and "marginal ROAS" in rules
 
 
 def test_user_names_are_text_not_markup(traps_app):

@@ -97,11 +97,18 @@ def test_no_warehouse_yet(monkeypatch, tmp_path):
 
 def test_charts(traps_env, seed1_wh, monkeypatch):
     figure, note = cb.overview_trend("?platform=Instagram", "month")
-    assert note is None and len(figure["data"]) == 3
+    # Revenue, spend, ROAS (no rolling line by month); February ends after the last sale (15 Feb).
+    assert note == "Hatched: partial period (it ends after the last sale date)." and len(figure["data"]) == 3
+    assert figure["data"][0]["marker"]["pattern"]["shape"] == ["", "/"]
+    figure, note = cb.overview_trend("?platform=Instagram", "week", "cohort")
+    assert [t["name"] for t in figure["data"]] == ["Revenue", "Spend", "ROAS", "ROAS, rolling 4 weeks"]
+    assert "in no post's window (left out)" not in note  # every Instagram sale is in a post's window
+    _, note = cb.overview_trend("", "week", "cohort")
+    assert "in no post's window (left out): revenue ₹3,000" in note  # D4 and Z9 have no posts
     assert cb.overview_platform_share("")["data"][0]["type"] == "pie"
     top = cb.overview_top("", "revenue")
     assert sum(len(trace["y"]) for trace in top["data"]) == 6  # five creators and the unknown Z9
     monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
     figure, note = cb.overview_trend("", "week")
     # seed1's revenue per influencer follows the posts' dates: every week plotted, nothing left undated.
-    assert note is None and len(figure["data"][0]["x"]) > 1
+    assert "no date" not in (note or "") and len(figure["data"][0]["x"]) > 1

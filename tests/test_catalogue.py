@@ -200,7 +200,8 @@ def _page_columns(dash_app) -> list[dict]:
     from components.ranking_grid import RANKING_COLUMNS
 
     columns = list(RANKING_COLUMNS) + influencers.POST_COLUMNS + influencers.PAYOUT_COLUMNS
-    for page in ("campaigns", "categories", "content", "insights", "lift", "payouts", "platforms"):
+    columns += influencers.SIMILAR_COLUMNS
+    for page in ("campaigns", "categories", "content", "insights", "lift", "payouts", "platforms", "plan"):
         module = importlib.import_module(f"pages.{page}")
         for name in dir(module):
             if name.endswith("_COLUMNS"):

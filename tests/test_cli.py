@@ -85,7 +85,16 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
         "incremental_revenue_low",
         "incremental_revenue_high",
         "incremental_roas",
+        "marginal_roas",
+        "verdict",
+        "ltv_90",
+        "ltv_180",
+        "ltv_365",
+        "ltv_cac_365",
     }
+    # The traps cannot support a lift measurement: every creator is to review, without a marginal ROAS.
+    assert {row["verdict"] for row in document["influencers_ranked"]} == {"review"}
+    assert all(row["marginal_roas"] is None for row in document["influencers_ranked"])
 
 
 def test_undefined_ratios_are_null_in_json(traps_wh, capsys):

@@ -86,18 +86,27 @@ def test_renew_takes_the_rest_that_clear_the_bar():
         creator("E", 0, 0),
     )
     # C: ROAS 2.5 ≥ 2, ROI 150 ≥ 50: clears; D: 1.5x is a poor performer; E: no spend.
-    items = insights.renew_items(group, SETTINGS, scaled={"A"}, measured=False)
+    items = insights.renew_items(group, SETTINGS, scaled={"A"})
     assert ids(items) == ["B", "C"]
     assert "Clears the bar (ROAS 3.00x ≥ 2.00x, ROI 200.0% ≥ 50.0%)" in items[0]["reason"]
 
 
-def test_renew_with_measured_lift_needs_an_interval_above_zero():
-    lifted = {"incremental_revenue": 900.0, "incremental_revenue_low": 200.0, "incremental_revenue_high": 1600.0}
-    unclear = {"incremental_revenue": 300.0, "incremental_revenue_low": -100.0, "incremental_revenue_high": 700.0}
-    group = creators(creator("B", 3000, 1000) | lifted, creator("C", 2500, 1000) | unclear)
-    items = insights.renew_items(group, SETTINGS, scaled=set(), measured=True)
-    assert ids(items) == ["B"]  # C's interval includes 0: not distinguishable from its baseline
-    assert "measured lift ₹900 (₹200 to ₹1,600)" in items[0]["reason"]
+def test_verdict_items_list_the_largest_of_one_verdict_with_its_reason():
+    rows = [
+        creator(cid, 3000, spend) | {"verdict": verdict, "verdict_reason": f"why {cid}", "marginal_roas": 0.5}
+        for cid, spend, verdict in [
+            ("A", 500, "renew"),
+            ("B", 900, "renew"),
+            ("C", 700, "renew"),
+            ("D", 800, "renew"),
+            ("E", 2000, "drop"),
+        ]
+    ]
+    items = insights.verdict_items(creators(*rows), "renew")
+    assert ids(items) == ["B", "D", "C"]  # MAX_PER_ACTION = 3, largest spend first; A is counted, not listed
+    assert items[0]["reason"].startswith("why B; ₹3,000 revenue on ₹900 spend")
+    assert items[0]["numbers"]["marginal_roas"] == 0.5
+    assert ids(insights.verdict_items(creators(*rows), "drop")) == ["E"]
 
 
 def test_review_is_flagged_but_returns_its_cost():
@@ -141,19 +150,9 @@ def test_rated_values_drop_small_unknown_and_undefined():
     assert [(r.value, r.roas, r.spend) for r in rated] == [("Instagram", 4.0, 1000.0), ("YouTube", 1.0, 1000.0)]
 
 
-def test_move_budget_needs_a_gap_and_estimates_the_gain():
-    item = insights.move_budget_item(
-        breakdown("platform", [("Instagram", 4000, 1000), ("YouTube", 1000, 1000)]), "platform"
-    )
-    # 20 % of YouTube's ₹1,000 (₹200) moved from 1x to 4x adds 200 × 3 = ₹600 (estimate).
-    assert item["subject"] == "Move budget from YouTube to Instagram"
-    assert item["numbers"]["shift"] == pytest.approx(200) and item["numbers"][
-        "estimated_revenue_gain"
-    ] == pytest.approx(600)
-    assert item["text"].startswith("Move budget from YouTube to Instagram. ROAS 4.00x on Instagram")
-    close = breakdown("platform", [("Instagram", 1100, 1000), ("YouTube", 1000, 1000)])  # 1.1 < 1.2 × 1.0
-    assert insights.move_budget_item(close, "platform") is None
-    assert insights.move_budget_item(breakdown("platform", [("Instagram", 1, 1)]), "platform") is None
+def test_move_budget_names_three_segments_and_counts_the_rest():
+    assert insights._listed(["a", "b"]) == "a, b"
+    assert insights._listed(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
 
 
 def test_findings_each_rule():

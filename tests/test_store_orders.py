@@ -218,6 +218,48 @@ def test_an_unreadable_amount_is_named(store_dir, tmp_path):
     assert refused(folder) == ["orders_export_1.csv, row 6, column Total: not a number (value 'eight hundred')"]
 
 
+def resave(path: Path, encoding: str, delimiter: str, blank_after: int | None = None) -> None:
+    """Write a CSV again as Excel would in another locale: another encoding and separator, and
+    optionally a blank row after data row `blank_after`."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if blank_after is not None:
+        rows.insert(blank_after + 1, [""] * len(rows[0]))
+    with path.open("w", newline="", encoding=encoding) as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+
+
+def test_an_excel_export_in_another_locale_gives_the_same_figures(store_dir, tmp_path):
+    """Windows-1252 with a semicolon separator, a name with an accent, a blank row, and a code map
+    saved as UTF-8 with a byte-order mark and tabs: the figures of the clean fixture."""
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    rewrite(
+        export,
+        lambda r: r.update({"Lineitem name": "MuscleBlaze Créatine"}) if "Creatine" in r["Lineitem name"] else None,
+    )
+    resave(export, "cp1252", ";", blank_after=4)
+    resave(folder / "influencer_tracking_codes.csv", "utf-8-sig", "\t")
+    report = validate_dataset(folder)
+    assert report.store_orders["line_items"] == 11 and report.store_orders["orders_read"] == 9
+    assert any("Windows-1252" in str(w) for w in report.warnings)
+    assert any("blank rows" in str(w) and "6" in str(w) for w in report.warnings)
+    db = tmp_path / "wh.duckdb"
+    import_dataset(folder, db)
+    k = metrics.kpis(Warehouse(db))
+    assert k["revenue"] == pytest.approx(3250.00) and k["orders"] == 6
+    assert k["spend"] == pytest.approx(1000 + 0.10 * 1250)
+    assert "MuscleBlaze Créatine" in by(Warehouse(db), "product")
+
+
+def test_an_error_in_a_rewritten_export_names_the_line_in_the_users_file(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    rewrite(export, lambda r: r.update(Total="eight hundred") if r["Name"] == "#1004" else None)
+    resave(export, "cp1252", ";", blank_after=1)  # a blank line 4: #1004's row moves from line 6 to 7
+    assert refused(folder) == ["orders_export_1.csv, row 7, column Total: not a number (value 'eight hundred')"]
+
+
 def test_a_store_export_beside_tracking_data_is_refused(store_dir, tmp_path, traps_dir):
     folder = copy_of(store_dir, tmp_path)
     shutil.copy(traps_dir / "tracking_data.csv", folder / "tracking_data.csv")

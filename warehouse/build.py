@@ -103,6 +103,14 @@ def _date(source, column):
 
 
 def type_influencers(con, influencers: SourceFile):
+    """Create `influencers` from the staged file, one row per file row in file order.
+
+    Columns: influencer_id, name (the id when blank), platform (canonical; 'Unknown' when blank),
+    category ('Uncategorised' when blank), gender, follower_count (BIGINT, a count), persona, url,
+    known (true: listed in the file; add_unknown_influencers adds the others). Values the value
+    rule refuses were reported by validate.check_values before this runs; raises duckdb.Error only
+    on a staging table that bypassed it.
+    """
     con.execute(f"""
         CREATE TABLE influencers AS SELECT
             trim(influencer_id) AS influencer_id,
@@ -118,6 +126,14 @@ def type_influencers(con, influencers: SourceFile):
 
 
 def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
+    """Create `posts`, one row per file row in file order (an empty table without a posts file).
+
+    Columns: post_id ('row N' when blank), influencer_id, platform (the post's, else its
+    influencer's, else 'Unknown'), date (DATE), brand, url, caption, the counts reach, impressions,
+    likes, comments, shares, saves, views (BIGINT, NULL when not given) and engagements (likes +
+    comments + shares + saves, NULL when all four are missing). `extras` (per-platform exports)
+    fill metrics the posts file leaves empty, matched by post_id; they never overwrite a value.
+    """
     metric_columns = ("reach", "impressions", "likes", "comments", "shares", "saves", "views")
     if posts is None:
         con.execute("""CREATE TABLE posts (post_id VARCHAR, influencer_id VARCHAR, platform VARCHAR, date DATE,

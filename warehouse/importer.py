@@ -19,9 +19,11 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build, history, store_orders
+from warehouse.customer_tables import build_customer_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.lift_tables import build_lift_tables
+from warehouse.organic_tables import build_organic_tables
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 from warehouse.values import DEFAULT_RULES, ValueRules
@@ -232,8 +234,10 @@ def _stage_and_build(
         return report
     build.build_facts(connection)
     build.build_sale_values(connection)
+    build_customer_tables(connection)
     build_lift_tables(connection)
     _create_campaigns(connection, sources.get("campaigns"))
+    build_organic_tables(connection, sources.get("organic_sales"))
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:
         history.save_sources(connection, sources.values(), keep_sources)

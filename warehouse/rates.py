@@ -45,12 +45,16 @@ def normalise_basis(text: str | None) -> str | None:
 
 @dataclasses.dataclass(frozen=True)
 class Rate:
+    """Payout terms parsed from a rate cell: ₹ per post, ₹ per order, commission in % of revenue
+    (each None when the terms do not have that part)."""
+
     fee_per_post: float | None = None
     per_order: float | None = None
     commission_pct: float | None = None
 
     @property
     def is_empty(self) -> bool:
+        """True when the terms have no part (gifted products only, or a blank rate)."""
         return self.fee_per_post is None and self.per_order is None and self.commission_pct is None
 
 
@@ -65,7 +69,13 @@ _PLAIN = re.compile(r"^\s*" + _AMOUNT + r"\s*$", re.IGNORECASE)
 
 
 def parse_rate(text: str | None, basis: str | None) -> Rate | None:
-    """Parse a rate; None when the text says nothing usable (the caller reports it)."""
+    """Parse a rate cell into a Rate (₹ per post, ₹ per order, commission %).
+
+    A plain amount takes its meaning from `basis` (post, order, commission: below 1 a fraction,
+    else a percentage); written terms ("₹5,000 per post + 5% commission") need no basis. Blank
+    text is Rate() (no terms). None when the text says nothing usable, or a hybrid gives a plain
+    amount: the caller reports it with file, row and value; nothing is raised.
+    """
     if text is None or str(text).strip() == "":
         return Rate()
     text = str(text)

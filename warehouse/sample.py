@@ -10,7 +10,12 @@ LF, quotes only where needed, money with two decimals) or as Parquet with the sa
   bounded from a hundred rows to tens of millions;
 - payouts: each creator's deal, with totals computed from the terms and the generated data;
 - campaigns: the named campaigns, their brand, date window and budget;
-- truth/lift.csv (beside the data, never imported): each post's true incremental orders and revenue.
+- organic_sales (optional, `organic=True`; `hkdash sample` writes it unless --no-organic): each
+  brand's TOTAL daily sales, attributed or not: the tracked sales plus unattributed sales with a
+  weekly and a yearly pattern, plus a planted halo (`halo` × the posts' lifted sales, negative for
+  cannibalisation) on the day of each lifted sale;
+- truth/lift.csv (beside the data, never imported): each post's true incremental orders and revenue;
+- truth/organic_lift.csv (with organic_sales): per campaign, the true lift of the brand's total sales.
 
 Sales dates carry a known truth for measuring incrementality (docs/incrementality.md): each
 creator sells a baseline every day of the year (codes leaking to coupon sites, evergreen links),
@@ -297,7 +302,9 @@ POOR_SALES_FACTOR = 0.05
 TWO_DEALS_SHARE = 0.08  # a post deal plus a separate commission deal: two payout rows
 
 # Independent random streams, one per table (tracking_data: one per block).
-STREAM_INFLUENCERS, STREAM_POSTS, STREAM_DEALS, STREAM_CAMPAIGNS, STREAM_TRACKING, STREAM_LIFT = range(1, 7)
+STREAM_INFLUENCERS, STREAM_POSTS, STREAM_DEALS, STREAM_CAMPAIGNS, STREAM_TRACKING, STREAM_LIFT, STREAM_ORGANIC = range(
+    1, 8
+)
 
 # The planted lift. A post adds, in expectation, LIFT_GAIN_DAYS days of its creator's baseline
 # sales, × the creator's tier factor (smaller audiences convert better), × (fee ÷ median fee)^0.15,
@@ -310,6 +317,27 @@ LIFT_FEE_EXPONENT = 0.15
 LIFT_CREATOR_SIGMA = 0.5
 LIFT_RECENT_DAYS = 30
 DECAY_DAYS = 3.0
+# Organic (total) brand sales: the tracked sales plus unattributed sales of ORGANIC_MULTIPLE × the
+# brand's mean tracked orders per day, × WEEKLY × a yearly cycle peaking on ORGANIC_PEAK_DAY (festive
+# season), with gamma day-to-day noise (coefficient of variation 1/√ORGANIC_NOISE_SHAPE), priced at
+# the brand's mean unit price less ORGANIC_DISCOUNT; plus the planted halo.
+ORGANIC_MULTIPLE = 2.0
+ORGANIC_YEARLY_AMPLITUDE = 0.10
+ORGANIC_PEAK_DAY = 300  # day of the year (27 October)
+ORGANIC_NOISE_SHAPE = 25.0
+ORGANIC_DISCOUNT = 0.1
+ORGANIC_HALO = 0.5  # unattributed sales the posts add, as a share of their lifted (attributed) sales
+ORGANIC_TRUTH_SCHEMA = pa.schema(
+    [
+        ("campaign", pa.string()),
+        ("brand", pa.string()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("halo_share", pa.float64()),
+        ("true_attributed_lift_revenue", pa.float64()),
+        ("true_total_lift_revenue", pa.float64()),
+    ]
+)
 TRUTH_SCHEMA = pa.schema(
     [
         ("post_id", pa.string()),
@@ -378,6 +406,14 @@ SCHEMAS = {
             ("total_cost", pa.float64()),
         ]
     ),
+    "organic_sales": pa.schema(
+        [
+            ("date", pa.date32()),
+            ("brand", pa.string()),
+            ("orders", pa.int64()),
+            ("revenue", pa.float64()),
+        ]
+    ),
     "campaigns": pa.schema(
         [
             ("campaign", pa.string()),
@@ -399,13 +435,18 @@ def generate_sample(
     fmt: str = "csv",
     lift: bool = True,
     store: str | None = None,
+    organic: bool = False,
+    halo: float = ORGANIC_HALO,
 ) -> dict:
     """Write a sample data set into out_dir; returns {"files": [paths], "rows": {file name: rows},
-    "truth": path of truth/lift.csv}.
+    "truth": path of truth/lift.csv} (and "organic_truth": path of truth/organic_lift.csv with organic).
 
     orders is the number of tracking_data rows; influencers defaults to default_influencers(orders);
     lift=False plants zero true lift. store="shopify" writes the sales as a Shopify order export plus
-    a code map instead of tracking_data (warehouse/sample_shopify.py; CSV only).
+    a code map instead of tracking_data (warehouse/sample_shopify.py; CSV only). organic=True adds
+    organic_sales with a planted halo of `halo` × the lifted sales (−1 ≤ halo; negative:
+    cannibalisation). Off by default here so that importing a sample stays quick (the organic check
+    fits a model per campaign); the files and numbers of everything else are the same either way.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -419,6 +460,8 @@ def generate_sample(
         raise ValueError("influencers must be 1 or more")
     if seed < 0:
         raise ValueError("seed must be 0 or more")
+    if not -1 <= halo:
+        raise ValueError("halo must be −1 or more (−1: every lifted sale displaces an unattributed one)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -432,9 +475,10 @@ def generate_sample(
     written: dict[Path, int] = {}
     for name, table in (("influencers", creators.table()), ("posts", posts.table), ("campaigns", campaigns)):
         written[write_table(out_dir, name, fmt, [table])] = table.num_rows
-    sales = SalesTotals(len(creators.ids), len(posts.owner))
+    sales = SalesTotals(len(creators.ids), len(posts.owner), len(catalogue.day_cdf))
+    tracked = sales
     if store == "shopify":  # payouts follow what the import attributes, not the tracked rows
-        tracked = SalesTotals(len(creators.ids), len(posts.owner))
+        tracked = SalesTotals(len(creators.ids), len(posts.owner), len(catalogue.day_cdf))
         blocks = tracking_blocks(seed, orders, creators, catalogue, deals, tracked, posts, planted)
         written.update(write_shopify_sales(out_dir, seed, blocks, creators.ids, catalogue, sales))
         sales.lift_orders, sales.lift_revenue_paise = tracked.lift_orders, tracked.lift_revenue_paise
@@ -444,10 +488,15 @@ def generate_sample(
     payouts = payouts_table(creators, posts, deals, sales)
     written[write_table(out_dir, "payouts", fmt, [payouts])] = payouts.num_rows
     truth = write_truth(out_dir, posts, sales)
+    result = {"truth": str(truth)}
+    if organic:
+        organic_sales = organic_table(_rng(seed, STREAM_ORGANIC), catalogue, tracked, halo)
+        written[write_table(out_dir, "organic_sales", fmt, [organic_sales])] = organic_sales.num_rows
+        result["organic_truth"] = str(write_organic_truth(out_dir, catalogue, posts, sales, halo))
     return {
         "files": [str(path) for path in written],
         "rows": {path.name: rows for path, rows in written.items()},
-        "truth": str(truth),
+        **result,
     }
 
 
@@ -917,11 +966,16 @@ class SalesTotals:
     """Per-creator orders and revenue, and per-post lifted orders and revenue (the truth), summed
     while the blocks stream past (payouts and truth/lift.csv need them)."""
 
-    def __init__(self, creators: int, posts: int = 0):
+    def __init__(self, creators: int, posts: int = 0, days: int = 0):
         self.orders = np.zeros(creators, dtype=np.int64)
         self.revenue_paise = np.zeros(creators, dtype=np.int64)  # integers: exact at any size
         self.lift_orders = np.zeros(posts, dtype=np.int64)
         self.lift_revenue_paise = np.zeros(posts, dtype=np.int64)
+        # (brand, day of the year): all tracked and lifted sales, for the organic (total) sales
+        self.brand_day_orders = np.zeros((len(BRANDS), days), dtype=np.int64)
+        self.brand_day_revenue_paise = np.zeros((len(BRANDS), days), dtype=np.int64)
+        self.lift_brand_day_orders = np.zeros((len(BRANDS), days), dtype=np.int64)
+        self.lift_brand_day_revenue_paise = np.zeros((len(BRANDS), days), dtype=np.int64)
 
     def add(self, creator: np.ndarray, orders: np.ndarray, revenue_paise: np.ndarray) -> None:
         """Add one block of sales (creator index, orders, revenue in paise) to the totals."""
@@ -934,6 +988,20 @@ class SalesTotals:
         size = len(self.lift_orders)
         self.lift_orders += np.bincount(post, weights=orders, minlength=size).astype(np.int64)
         self.lift_revenue_paise += np.bincount(post, weights=revenue_paise, minlength=size).astype(np.int64)
+
+    def add_brand_days(
+        self, brand: np.ndarray, day: np.ndarray, lifted: np.ndarray, orders: np.ndarray, revenue_paise: np.ndarray
+    ) -> None:
+        """Add one block's sales (brand index, day of the year, lifted or not) to the brand × day totals."""
+        if not self.brand_day_orders.shape[1]:
+            return
+        for target, weights in ((self.brand_day_orders, orders), (self.brand_day_revenue_paise, revenue_paise)):
+            np.add.at(target, (brand, day), weights)
+        for target, weights in (
+            (self.lift_brand_day_orders, orders[lifted]),
+            (self.lift_brand_day_revenue_paise, revenue_paise[lifted]),
+        ):
+            np.add.at(target, (brand[lifted], day[lifted]), weights)
 
     @property
     def revenue(self) -> np.ndarray:
@@ -986,6 +1054,7 @@ def tracking_blocks(
         revenue_paise = np.rint(catalogue.product_price[product] * order_count * (1 - discount) * 100).astype(np.int64)
         sales.add(creator, order_count, revenue_paise)
         sales.add_lift(post[lifted], order_count[lifted], revenue_paise[lifted])
+        sales.add_brand_days(brand, day_of_year, lifted, order_count, revenue_paise)
 
         yield pa.table(
             {
@@ -1041,6 +1110,67 @@ def write_truth(out_dir: Path, posts: Posts, sales: SalesTotals) -> Path:
     partial = path.with_name(path.name + ".partial")
     with open(partial, "wb") as out:
         out.write((",".join(TRUTH_SCHEMA.names) + "\n").encode())
+        out.write(csv_bytes(table))
+    os.replace(partial, path)
+    return path
+
+
+def organic_table(rng: np.random.Generator, catalogue: Catalogue, sales: SalesTotals, halo: float) -> pa.Table:
+    """organic_sales: per brand and day of the year, the tracked sales plus unattributed sales (a
+    weekly and a yearly pattern, gamma noise) plus `halo` × the day's lifted sales of the brand."""
+    days = sales.brand_day_orders.shape[1]
+    day = np.arange(days)
+    weekday = (day + dt.date(YEAR, 1, 1).weekday()) % 7
+    pattern = np.asarray(WEEKLY)[weekday] * (
+        1 + ORGANIC_YEARLY_AMPLITUDE * np.cos(2 * np.pi * (day - ORGANIC_PEAK_DAY) / days)
+    )
+    mean_orders = np.maximum(sales.brand_day_orders.mean(axis=1), 1.0)
+    expected = ORGANIC_MULTIPLE * mean_orders[:, None] * pattern[None, :]
+    base_orders = rng.poisson(rng.gamma(ORGANIC_NOISE_SHAPE, expected / ORGANIC_NOISE_SHAPE))
+    price_paise = catalogue.brand_mean_price[:, None] * (1 - ORGANIC_DISCOUNT) * 100
+    halo_orders = np.rint(halo * sales.lift_brand_day_orders).astype(np.int64)
+    halo_paise = np.rint(halo * sales.lift_brand_day_revenue_paise).astype(np.int64)
+    orders = sales.brand_day_orders + np.maximum(base_orders + halo_orders, 0)
+    revenue_paise = sales.brand_day_revenue_paise + np.maximum(np.rint(base_orders * price_paise) + halo_paise, 0)
+    brand = np.repeat(np.arange(len(BRANDS)), days)
+    return pa.table(
+        {
+            "date": pa.array(np.tile(catalogue.year_start + day, len(BRANDS)).astype(np.int32), pa.date32()),
+            "brand": pa.array(BRANDS).take(pa.array(brand)),
+            "orders": orders.ravel(),
+            "revenue": revenue_paise.ravel() / 100,
+        },
+        schema=SCHEMAS["organic_sales"],
+    )
+
+
+def write_organic_truth(out_dir: Path, catalogue: Catalogue, posts: Posts, sales: SalesTotals, halo: float) -> Path:
+    """truth/organic_lift.csv: per campaign, the lifted sales of its brand's posts dated inside it (₹,
+    all their lifted days) and the true lift of the brand's total sales, (1 + halo) × that."""
+    start = catalogue.campaign_start
+    end = start + catalogue.campaign_days - 1
+    inside = (
+        (posts.brand[None, :] == catalogue.campaign_brand[:, None])
+        & (posts.day[None, :] >= start[:, None])
+        & (posts.day[None, :] <= end[:, None])
+    )
+    attributed = inside @ (sales.lift_revenue_paise / 100)
+    table = pa.table(
+        {
+            "campaign": catalogue.campaign_names,
+            "brand": pa.array(BRANDS).take(pa.array(catalogue.campaign_brand)),
+            "start_date": pa.array(start, pa.date32()),
+            "end_date": pa.array(end, pa.date32()),
+            "halo_share": np.full(len(start), float(halo)),
+            "true_attributed_lift_revenue": np.round(attributed, 2),
+            "true_total_lift_revenue": np.round((1 + halo) * attributed, 2),
+        },
+        schema=ORGANIC_TRUTH_SCHEMA,
+    )
+    path = out_dir / "truth" / "organic_lift.csv"
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "wb") as out:
+        out.write((",".join(ORGANIC_TRUTH_SCHEMA.names) + "\n").encode())
         out.write(csv_bytes(table))
     os.replace(partial, path)
     return path

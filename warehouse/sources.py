@@ -77,6 +77,14 @@ COLUMNS: dict[str, dict[str, str]] = {
         "end_date": "date",
         "budget": "money",
     },
+    # A brand's total daily sales, attributed or not (optional): the organic-sales check's input.
+    "organic_sales": {
+        "date": "date",
+        "brand": "text",
+        "product": "text",
+        "orders": "count",
+        "revenue": "money",
+    },
     # seed1's per-platform exports: they add post metrics the posts file lacks.
     "instagram_insights": {
         "post_id": "text",
@@ -102,6 +110,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "tracking": ("influencer_id", "date", "orders", "revenue"),
     "payouts": ("influencer_id", "basis"),
     "campaigns": ("campaign",),
+    "organic_sales": ("date", "brand", "revenue"),
     "instagram_insights": ("post_id",),
     "youtube_analytics": ("post_id",),
 }
@@ -122,6 +131,10 @@ ROLE_BY_STEM = {
     "payments": "payouts",
     "campaigns": "campaigns",
     "campaign": "campaigns",
+    "organic_sales": "organic_sales",
+    "organic": "organic_sales",
+    "total_sales": "organic_sales",
+    "brand_sales": "organic_sales",
     "instagram_insights_data": "instagram_insights",
     "instagram_insights": "instagram_insights",
     "youtube_analytics_data": "youtube_analytics",
@@ -143,17 +156,22 @@ ALIASES: dict[str, dict[str, str]] = {
         "payout_basis": "basis",
     },
     "campaigns": {"name": "campaign", "campaign_name": "campaign", "start": "start_date", "end": "end_date"},
+    "organic_sales": {"order_date": "date", "sales": "revenue", "amount": "revenue", "total_revenue": "revenue"},
     "instagram_insights": {},
     "youtube_analytics": {},
 }
 
 
 def normalise_header(name: str) -> str:
+    """A header cell as a canonical column name: BOM and outer spaces dropped, lower case, spaces and
+    hyphens as single underscores ("Follower Count" -> "follower_count")."""
     return "_".join(name.strip().lstrip("\ufeff").strip().lower().replace("-", " ").split())
 
 
 @dataclasses.dataclass
 class SourceFile:
+    """One input file staged in DuckDB by load(): its role, staging table and how to read its rows."""
+
     role: str
     path: Path
     table: str  # staging table with text columns, in file order
@@ -170,17 +188,20 @@ class SourceFile:
 
 @dataclasses.dataclass
 class Sources:
+    """The staged files of one import, by role, and the folder's files it does not read."""
+
     files: dict[str, SourceFile]
     unused: list[str]  # files in the folder that the import does not read
 
 
-MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns")  # recognised by columns too
+MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns", "organic_sales")  # recognised by columns too
 ROLE_LABELS = {
     "influencers": "influencers",
     "posts": "posts",
     "tracking": "sales (tracking data)",
     "payouts": "payouts",
     "campaigns": "campaigns",
+    "organic_sales": "organic (total brand) sales",
     "instagram_insights": "Instagram insights",
     "youtube_analytics": "YouTube analytics",
 }
@@ -246,6 +267,8 @@ def _looks_derived(header: list[str]) -> bool:
 
 @dataclasses.dataclass
 class Discovery:
+    """discover()'s answer: the file of each role, with the warnings and errors of the choice."""
+
     files: dict[str, Path]  # role -> file
     unused: list[Problem]  # one warning per file the import does not read, saying why
     by_columns: list[Problem]  # one warning per file recognised by its columns, not its name
@@ -359,8 +382,13 @@ def _parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[s
 def load(
     connection: duckdb.DuckDBPyConnection, role: str, path: Path, rules: ValueRules = DEFAULT_RULES
 ) -> tuple[SourceFile | None, list[Problem]]:
-    """Stage one file, typed if every value reads exactly so (values.py), else as text. Returns
-    problems instead of raising."""
+    """Stage one file as table `raw_<role>`, typed if every value reads exactly so (values.py), else
+    as text.
+
+    Returns (SourceFile, []) or (None, problems): an empty or unreadable file, a header without
+    data rows, a column given twice, a required column missing (each Problem names the file, the
+    header line and the column). Problems are returned, never raised.
+    """
     name = path.name
     if path.stat().st_size == 0:
         return None, [Problem(name, None, None, None, "file is empty")]
@@ -372,9 +400,9 @@ def load(
         except duckdb.Error as exc:
             return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
     else:
-        layout, problems = csvfile.sniff(path, lambda cells: len(canonical_columns(role, cells)))
+        layout, sniffed = csvfile.sniff(path, lambda cells: len(canonical_columns(role, cells)))
         if layout is None:
-            return None, problems
+            return None, sniffed
         header = layout.header
     if not any(h.strip() for h in header):
         return None, [Problem(name, None, None, None, "file is empty (no header)")]
@@ -408,7 +436,7 @@ def load(
     if staged is None:
         return None, problems
     typed, line_column, warnings = staged
-    rows = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    rows = connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     if rows == 0:
         blank = " (the rows below it are blank)" if warnings else ""
         return None, [Problem(name, None, None, None, f"file has a header but no data rows{blank}")]

@@ -28,13 +28,14 @@ exports") in short:
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import dataclasses
 import secrets
 from pathlib import Path
 
 import duckdb
 
+from warehouse import csvfile
 from warehouse.errors import Problem
 from warehouse.sources import Discovery, SourceFile, normalise_header
 from warehouse.validate import Findings
@@ -142,7 +143,7 @@ ORDER_LEVEL = (
 MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded", "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
 
-CSV_SUFFIXES = (".csv",)  # as stores write them: UTF-8, comma-separated
+CSV_SUFFIXES = (".csv",)  # read like every other CSV (warehouse/csvfile.py): any encoding and delimiter
 CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code", "code")
 CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
@@ -161,17 +162,33 @@ class StoreFiles:
 
     store: str  # Shopify or WooCommerce
     exports: list[Path]  # a store may split one export over several files
-    headers: list[list[str]]
+    layouts: list[csvfile.Layout]  # each export's encoding, delimiter and header
     code_map: Path | None
-    code_map_header: list[str]
+    code_map_layout: csvfile.Layout | None
+
+    @property
+    def headers(self) -> list[list[str]]:
+        """Each export's header cells as written."""
+        return [layout.header for layout in self.layouts]
 
 
-def _header(path: Path) -> list[str]:
+# Every header a store export or code map may carry: the delimiter that finds most of them wins.
+STORE_NAMES = frozenset(
+    {name for fields in STORES.values() for names in fields.values() for name in names} | set(CODE_MAP_COLUMNS)
+)
+
+
+def _store_names(header: list[str]) -> int:
+    return len({normalise_header(h) for h in header} & STORE_NAMES)
+
+
+def _layout(path: Path) -> csvfile.Layout | None:
+    """The file's encoding, delimiter and header (csvfile.sniff), or None when unreadable."""
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return []
+        layout, _ = csvfile.sniff(path, _store_names)
+    except OSError:
+        return None
+    return layout
 
 
 def store_of(header: list[str]) -> str | None:
@@ -205,15 +222,17 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     # columns (Shopify's `Name`: a campaign).
     candidates = [folder / problem.file for problem in found.unused if problem.file.lower().endswith(CSV_SUFFIXES)]
     candidates += [path for path in found.files.values() if path.suffix.lower() in CSV_SUFFIXES]
-    exports: dict[str, list[tuple[Path, list[str]]]] = {}
-    maps: list[tuple[Path, list[str]]] = []
+    exports: dict[str, list[tuple[Path, csvfile.Layout]]] = {}
+    maps: list[tuple[Path, csvfile.Layout]] = []
     for path in sorted(set(candidates)):
-        header = _header(path)
-        store = store_of(header)
+        layout = _layout(path)
+        if layout is None:
+            continue
+        store = store_of(layout.header)
         if store is not None:
-            exports.setdefault(store, []).append((path, header))
-        elif is_code_map(header):
-            maps.append((path, header))
+            exports.setdefault(store, []).append((path, layout))
+        elif is_code_map(layout.header):
+            maps.append((path, layout))
     if not exports:
         return None
     claimed = {path for files in exports.values() for path, _ in files} | {path for path, _ in maps}
@@ -259,8 +278,8 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
         )
     elif len(maps) > 1:
         problems.append(Problem(maps[1][0].name, None, None, None, f"second code map (also {maps[0][0].name})"))
-    code_map, code_map_header = maps[0] if maps else (None, [])
-    return StoreFiles(store, [path for path, _ in files], [header for _, header in files], code_map, code_map_header)
+    code_map, code_map_layout = maps[0] if maps else (None, None)
+    return StoreFiles(store, [path for path, _ in files], [layout for _, layout in files], code_map, code_map_layout)
 
 
 @dataclasses.dataclass
@@ -286,7 +305,7 @@ def stage(
     """
     if files.code_map is None:
         return None, None
-    staged = _stage_exports(connection, files, errors)
+    staged = _stage_exports(connection, files, errors, warnings)
     code_map_ok = _stage_code_map(connection, files, errors, warnings)
     if staged is None or not code_map_ok:
         return None, None
@@ -329,20 +348,54 @@ def stage(
     return source, report
 
 
-def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged | None:
+@dataclasses.dataclass(frozen=True)
+class _Reading:
+    """What DuckDB reads for one file: the user's UTF-8 CSV itself, or csvfile's clean copy of it
+    (comma-separated UTF-8 whose first column is each row's line in the user's file)."""
+
+    path: Path
+    delimiter: str
+    width: int  # columns DuckDB reads, the line column included
+    line_column: bool
+
+
+@contextlib.contextmanager
+def _readings(files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings):
+    """Each file as DuckDB can read it, or None (problems added) when one is unreadable. Files in
+    another encoding, with blank rows or rows of the wrong length go through csvfile's rewrite, as
+    every other input does; its copies are removed on exit."""
+    with contextlib.ExitStack() as stack:
+        readings = []
+        for path, layout in zip(files, layouts):
+            if layout.direct:
+                readings.append(_Reading(path, layout.delimiter, len(layout.header), False))
+                continue
+            copy = stack.enter_context(csvfile.rewritten(path, layout, ["text"] * len(layout.header)))
+            for problem in copy.warnings:
+                warnings.add(problem)
+            for problem in copy.errors:
+                errors.add(problem)
+            if copy.path is None:
+                yield None
+                return
+            readings.append(_Reading(copy.path, ",", len(copy.header) + 1, True))
+        yield readings
+
+
+def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Findings) -> _Staged | None:
     """All export files into `store_raw` (file order), fields by their canonical names, amounts and
     quantities as DOUBLE. Typed first, the fast path for clean files; a value that does not parse
     sends the files down the text path, where each unreadable amount is named."""
     wanted = STORES[files.store]
     positions: list[dict[str, int]] = []
-    for path, header in zip(files.exports, files.headers):
-        position = _positions(header, wanted)
+    for path, layout in zip(files.exports, files.layouts):
+        position = _positions(layout.header, wanted)
         missing = [field for field in REQUIRED[files.store] if field not in position]
         for field in missing:
             errors.add(
                 Problem(
                     path.name,
-                    1,
+                    layout.header_line,
                     " or ".join(_titles(wanted[field])),
                     None,
                     f"missing required column of a {files.store} order export",
@@ -354,7 +407,7 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
             errors.add(
                 Problem(
                     path.name,
-                    1,
+                    layout.header_line,
                     None,
                     None,
                     f"columns differ from {files.exports[0].name}: export all files with the same columns",
@@ -364,16 +417,21 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
         positions.append(position)
     shown = {field: files.headers[0][i] for field, i in positions[0].items()}
     staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
-    for typed in (True, False):
-        try:
-            staged.offsets = _read_exports(connection, files, positions, typed)
-            break
-        except duckdb.Error as error:
-            if not typed:
-                errors.add(
-                    Problem(files.exports[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}")
-                )
-                return None
+    with _readings(files.exports, files.layouts, errors, warnings) as readings:
+        if readings is None:
+            return None
+        for typed in (True, False):
+            try:
+                staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
+                break
+            except duckdb.Error as error:
+                if not typed:
+                    errors.add(
+                        Problem(
+                            files.exports[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"
+                        )
+                    )
+                    return None
     total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     ends = [first for first, _ in staged.offsets[1:]] + [total]
     for (first, path), end in zip(staged.offsets, ends):
@@ -386,21 +444,30 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings) -> _Staged |
 
 
 def _read_exports(
-    connection, files: StoreFiles, positions: list[dict[str, int]], typed: bool
+    connection, paths: list[Path], readings: list[_Reading], positions: list[dict[str, int]], typed: bool
 ) -> list[tuple[int, Path]]:
+    """Append each export to `store_raw` with a `source_line` column (the row's line in the user's
+    file, NULL when DuckDB read the file itself: then rows count from line 2). Returns the first
+    rowid of each file."""
     offsets, rows = [], 0
-    for number, (path, header, position) in enumerate(zip(files.exports, files.headers, positions)):
-        types = {i: "VARCHAR" for i in range(len(header))}
+    for number, (path, reading, position) in enumerate(zip(paths, readings, positions)):
+        shift = 1 if reading.line_column else 0  # the copy's line column comes first
+        types = {i: "VARCHAR" for i in range(reading.width)}
+        if reading.line_column:
+            types[0] = "BIGINT"
         if typed:
-            types.update({i: "DOUBLE" for field, i in position.items() if field in NUMBERS})
+            types.update({i + shift: "DOUBLE" for field, i in position.items() if field in NUMBERS})
         spec = ", ".join(f"'c{i}': '{t}'" for i, t in types.items())
-        columns = ", ".join(f"c{i} AS {field}" for field, i in sorted(position.items(), key=lambda item: item[0]))
+        fields = sorted(position.items(), key=lambda item: item[0])
+        columns = ", ".join([f"c{i + shift} AS {field}" for field, i in fields])
+        columns += ", c0 AS source_line" if reading.line_column else ", CAST(NULL AS BIGINT) AS source_line"
+        delimiter = reading.delimiter.replace("'", "''")
         reader = (
-            f"read_csv(?, header=true, delim=',', quote='\"', escape='\"', columns={{{spec}}}, "
-            "auto_detect=false, encoding='utf-8', null_padding=true)"
+            f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
+            "auto_detect=false, encoding='utf-8', null_padding=true, ignore_errors=false)"
         )
         statement = "CREATE OR REPLACE TEMP TABLE store_raw AS" if number == 0 else "INSERT INTO store_raw"
-        connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(path)])
+        connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(reading.path)])
         offsets.append((rows, path))
         rows = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     return offsets
@@ -446,31 +513,38 @@ def _titles(names: tuple[str, ...]) -> list[str]:
 def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: Findings) -> bool:
     """`code_map` (code, influencer_id, campaign) and `utm_map` (utm, influencer_id, campaign): one
     creator per code, compared lower-cased and trimmed. A code given to two creators is an error."""
-    path, header = files.code_map, files.code_map_header
-    assert path is not None  # stage() refuses an export without a code map before this
-    names = [normalise_header(h) for h in header]
+    path, layout = files.code_map, files.code_map_layout
+    assert path is not None and layout is not None  # stage() refuses an export without a code map before this
+    names = [normalise_header(h) for h in layout.header]
     position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
     code = next((name for name in CODE_MAP_CODES if name in position), None)
     campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
-    spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    with _readings([path], [layout], errors, warnings) as readings:
+        if readings is None:
+            return False
+        (reading,) = readings
+        shift = 1 if reading.line_column else 0
+        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
+        delimiter = reading.delimiter.replace("'", "''")
+        try:
+            connection.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE code_map_file AS
+                SELECT * FROM read_csv(?, header=true, delim='{delimiter}', quote='"', escape='"',
+                                       columns={{{spec}}}, auto_detect=false, encoding='utf-8', null_padding=true)""",
+                [str(reading.path)],
+            )
+        except duckdb.Error as error:
+            errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
+            return False
 
     def text(name):
-        return f"NULLIF(trim(c{position[name]}), '')" if name in position else "CAST(NULL AS VARCHAR)"
+        return f"NULLIF(trim(c{position[name] + shift}), '')" if name in position else "CAST(NULL AS VARCHAR)"
 
-    try:
-        connection.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE code_map_file AS
-            SELECT * FROM read_csv(?, header=true, delim=',', quote='"', escape='"', columns={{{spec}}},
-                                   auto_detect=false, encoding='utf-8', null_padding=true)""",
-            [str(path)],
-        )
-    except duckdb.Error as error:
-        errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
-        return False
+    line = "CAST(c0 AS BIGINT)" if shift else "rowid + 2"
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE code_map_raw AS
-        SELECT rowid + 2 AS line, {text("influencer_id")} AS influencer_id, {text(code) if code else "NULL"} AS code,
+        SELECT {line} AS line, {text("influencer_id")} AS influencer_id, {text(code) if code else "NULL"} AS code,
                {text("utm_source")} AS utm, {text(campaign) if campaign else "CAST(NULL AS VARCHAR)"} AS campaign
         FROM code_map_file""")
     before = errors.total
@@ -524,10 +598,10 @@ def _line_value(staged: _Staged, table: str = "") -> str:
     return product
 
 
-def _where(staged: _Staged, rowid: int) -> tuple[str, int]:
-    """(file name, line) of a staged row."""
+def _where(staged: _Staged, rowid: int, source_line: int | None) -> tuple[str, int]:
+    """(file name, line) of a staged row: its recorded line, else counted from the file's first row."""
     first, path = max((item for item in staged.offsets if item[0] <= rowid), key=lambda item: item[0])
-    return path.name, rowid - first + 2
+    return path.name, int(source_line) if source_line is not None else rowid - first + 2
 
 
 def _run_checks(connection, staged: _Staged, errors: Findings, table: str, checks: list[tuple[str, str, str]]):
@@ -542,10 +616,10 @@ def _run_checks(connection, staged: _Staged, errors: Findings, table: str, check
         if not total:
             continue
         examples = connection.execute(
-            f"SELECT row_no, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20"
+            f"SELECT row_no, source_line, {field} FROM {table} WHERE {condition} ORDER BY row_no LIMIT 20"
         ).fetchall()
-        for row_no, value in examples:
-            name, line = _where(staged, int(row_no))
+        for row_no, source_line, value in examples:
+            name, line = _where(staged, int(row_no), source_line)
             shown = None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
             errors.add(Problem(name, line, staged.shown.get(field, field), shown, reason), 0)
         errors.total += total
@@ -579,7 +653,7 @@ def _group_orders(connection, staged: _Staged):
                          {LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")} AS lead_key
                   FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
             GROUP BY 1)
-        SELECT g.first_row AS row_no, g.*, {", ".join(f"r.{f}" for f in fields)}
+        SELECT g.first_row AS row_no, g.*, r.source_line, {", ".join(f"r.{f}" for f in fields)}
         FROM groups g JOIN (SELECT rowid AS first_row, * FROM store_raw) r USING (first_row)""")
 
 
@@ -636,7 +710,7 @@ def _type_orders(connection, staged: _Staged):
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, order_ref, line_rows, lines_value, lead_row, {_date("created")} AS date,
+            SELECT row_no, source_line, order_ref, line_rows, lines_value, lead_row, {_date("created")} AS date,
                    {", ".join(f for f in ("created",) + MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
                    {_opt(staged, "currency", "NULLIF(upper(trim({col})), '')")} AS currency,

@@ -36,6 +36,7 @@ class Findings:
         self.total = 0
 
     def add(self, problem: Problem, count: int = 1):
+        """Count `count` problems of this kind; keep `problem` as an example while fewer than MAX_SHOWN are kept."""
         if len(self.problems) < MAX_SHOWN:
             self.problems.append(problem)
         self.total += count
@@ -63,7 +64,11 @@ def check_values(
     connection: duckdb.DuckDBPyConnection, source: SourceFile, errors: Findings, rules: ValueRules = DEFAULT_RULES
 ):
     """Missing required values, values the value rule refuses (warehouse/values.py), duplicate keys,
-    bad basis. On the text path, first decides how each column is read (source.readings)."""
+    bad basis. On the text path, first decides how each column is read (source.readings).
+
+    Adds each problem to `errors` (file, line, column, value, reason); returns nothing and raises
+    nothing for bad data.
+    """
     kinds = COLUMNS[source.role]
     checks: list[tuple[str, str, str]] = []  # (column, condition, reason)
     for column in source.columns:
@@ -79,6 +84,8 @@ def check_values(
             _check_duplicates(connection, source, column, errors)
         elif kinds[column] == "basis":
             _check_basis(connection, source, column, errors)
+    if source.role == "organic_sales":
+        _check_organic_days(connection, source, errors)
 
 
 def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueRules) -> list[tuple[str, str, str]]:
@@ -240,3 +247,32 @@ def _check_basis(connection, source: SourceFile, column: str, errors: Findings):
                 f"unknown payout basis (expected one of {', '.join(BASES)})",
                 params=[value],
             )
+
+
+def _check_organic_days(connection, source: SourceFile, errors: Findings):
+    """A brand's total sales hold one row per day (per product when the file has products): a second
+    row for the same day is an error, never summed, since an export pasted twice looks the same."""
+    day = "date" if source.typed else source.readings.get("date", date_sql("date"))
+    product = "lower(trim(product))" if "product" in source.columns else "''"
+    key = f"{day}, lower(replace(trim(brand), ' ', '')), {product}"
+    line = line_of(source)
+    repeated = f"""SELECT line, value, first_line FROM (
+            SELECT {line} AS line, CAST(date AS VARCHAR) AS value, min({line}) OVER (PARTITION BY {key}) AS first_line
+            FROM {source.table} WHERE {day} IS NOT NULL AND {present("brand")})
+        WHERE line > first_line"""
+    (total,) = connection.execute(f"SELECT count(*) FROM ({repeated})").fetchone()
+    if not total:
+        return
+    what = "date, brand and product" if "product" in source.columns else "date and brand"
+    for line_no, value, first_line in connection.execute(f"{repeated} ORDER BY line LIMIT {MAX_SHOWN}").fetchall():
+        errors.add(
+            Problem(
+                source.path.name,
+                int(line_no),
+                "date",
+                value,
+                f"second row for the same {what} (first on row {first_line})",
+            ),
+            0,
+        )
+    errors.total += total

@@ -8,8 +8,11 @@ ROAS = "camp-roas"
 TREND = "camp-trend"
 TREND_METRIC = "camp-trend-metric"
 TREND_GRAIN = "camp-trend-grain"
+TREND_BASIS = "camp-trend-basis"
 
 CAMPAIGN_TABLE = "campaigns"
+PACING_TABLE = "campaign-pacing"
+PACING_NOTE = "camp-pacing-note"
 
 METRIC_OPTIONS = [
     {"label": "Revenue", "value": "revenue"},
@@ -17,3 +20,8 @@ METRIC_OPTIONS = [
     {"label": "ROAS", "value": "roas"},
 ]
 GRAIN_OPTIONS = [{"label": "Week", "value": "week"}, {"label": "Month", "value": "month"}]
+# By sale date, or by post (cohort: each post's fee and its window's sales on the post's day).
+BASIS_OPTIONS = [
+    {"label": "By sale date", "value": "sale"},
+    {"label": "By post (cohort)", "value": "cohort"},
+]

@@ -6,6 +6,7 @@ KPIS = "ov-kpis"
 TREND = "ov-trend"
 TREND_NOTE = "ov-trend-note"
 GRAIN = "ov-grain"
+TREND_BASIS = "ov-trend-basis"
 PLATFORM_SHARE = "ov-platform-share"
 TOP = "ov-top"
 TOP_METRIC = "ov-top-metric"
@@ -16,6 +17,11 @@ GRAIN_OPTIONS = [
     {"label": "Month", "value": "month"},
 ]
 DEFAULT_GRAIN = "week"
+# Time charts: by sale date, or by post (cohort: each post's fee and its window's sales on its day).
+BASIS_OPTIONS = [
+    {"label": "By sale date", "value": "sale"},
+    {"label": "By post (cohort)", "value": "cohort"},
+]
 TOP_OPTIONS = [
     {"label": "Revenue", "value": "revenue"},
     {"label": "ROAS", "value": "roas"},

@@ -16,6 +16,8 @@ FILTER_COUNT = "filter-count"
 FILTER_TOGGLE = "filter-toggle"
 FILTER_COLLAPSE = "filter-collapse"
 FILTER_ERROR = "filter-error"
+FILTER_PERIOD = "filter-period"  # dcc.Dropdown of date presets (metrics.periods.PRESETS), `?period=last-30`
+FILTER_COMPARE = "filter-compare"  # radio: the KPI cards' and Δ columns' comparison, `?compare=year`
 
 
 def nav_link(path: str) -> dict:

@@ -197,6 +197,7 @@ def summarise(wh, parts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         NOT_DISTINGUISHABLE,
     )
     table.attrs["total_draws"] = part_draws.sum(axis=0)
+    table.attrs["part_draws"] = part_draws  # (parts, R) ₹, rows as the table's: the planner's curves use them
     return table
 
 

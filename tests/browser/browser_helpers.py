@@ -82,6 +82,12 @@ def choose(page, dropdown_id: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
+def table_selector(name: str) -> str:
+    """CSS selector of the grid components.tables.data_grid(name) renders: Dash writes its dict id
+    as JSON with sorted keys."""
+    return f"""[id='{{"name":"{name}","type":"table"}}']"""
+
+
 def grid_rows(page, grid_selector: str = ".hk-grid", column: str = "name") -> list[str]:
     """The values of one column in the grid, in the order shown (rendered rows of the first page)."""
     return page.evaluate(

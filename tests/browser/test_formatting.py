@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import goto, grid_rows, normalise
+from browser_helpers import goto, grid_rows, normalise, table_selector
+
+from components.ids import categories as category_ids
+from components.ids import payouts as payout_ids
 
 RANKING = ".hk-page-influencers .hk-grid"
 DATE = re.compile(r"^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
@@ -20,6 +23,12 @@ def patient(page):
     page.set_default_timeout(90_000)
 
 
+def svg_texts(page, selector: str) -> list[str]:
+    """The text of SVG elements (plotly's ticks and bar labels): SVG has no innerText, so Playwright's
+    inner texts read None there; textContent holds what is drawn."""
+    return [normalise(t) for t in page.locator(selector).all_text_contents()]
+
+
 def tick_labels(page, graph: str, axis: str, drawn: str = "") -> list[str]:
     """The tick labels of a graph's axis once the callback's figure is drawn (a label holds `drawn`;
     before that the graph shows Dash's placeholder axes)."""
@@ -27,7 +36,7 @@ def tick_labels(page, graph: str, axis: str, drawn: str = "") -> list[str]:
         "([sel, drawn]) => [...document.querySelectorAll(sel)].some(t => t.textContent && t.textContent.includes(drawn))",
         arg=[f"{graph} .{axis}tick text", drawn],
     )
-    return [normalise(t) for t in page.locator(f"{graph} .{axis}tick text").all_inner_texts()]
+    return svg_texts(page, f"{graph} .{axis}tick text")
 
 
 def test_follower_counts_are_in_lakh(page, live_server, page_problems):
@@ -42,10 +51,6 @@ def test_follower_counts_are_in_lakh(page, live_server, page_problems):
     assert not page_problems, page_problems
 
 
-@pytest.mark.xfail(
-    reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)",
-    strict=False,
-)
 def test_overview_axes_ticks_and_dates(page, live_server, page_problems):
     goto(page, live_server.url + "/?start=2025-01-01&end=2025-02-28", timeout=90_000)
     money = tick_labels(page, "#ov-trend", "y", "₹")
@@ -61,10 +66,6 @@ def test_overview_axes_ticks_and_dates(page, live_server, page_problems):
     assert not page_problems, page_problems
 
 
-@pytest.mark.xfail(
-    reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)",
-    strict=False,
-)
 def test_revenue_per_follower_by_tier(page, live_server, page_problems):
     goto(page, live_server.url + "/categories", timeout=90_000)
     page.wait_for_selector("#cat-dimension .main-svg")
@@ -73,12 +74,12 @@ def test_revenue_per_follower_by_tier(page, live_server, page_problems):
     page.wait_for_function(
         "() => [...document.querySelectorAll('#cat-dimension .bartext')].some(t => t.textContent.includes('₹0.38'))"
     )
-    labels = [normalise(t) for t in page.locator("#cat-dimension .bartext").all_inner_texts()]
+    labels = svg_texts(page, "#cat-dimension .bartext")
     assert "₹0.38" in labels and "₹0.0035" in labels  # Nano 3,000 / 8,000; Mega 7,000 / 20,00,000
     ticks = tick_labels(page, "#cat-dimension", "x", "₹")
     assert ticks[0] == "₹0" and len(set(ticks)) == len(ticks), ticks
     # The same figure in the combinations table.
-    grid = '.hk-card:has(.hk-card-title:text("Best combinations")) .hk-grid'
+    grid = table_selector(category_ids.COMBINATION_TABLE)
     page.wait_for_selector(grid + " .ag-center-cols-container .ag-row")
     per_follower = [normalise(v) for v in grid_rows(page, grid, "revenue_per_follower")]
     assert "₹0.38" in per_follower
@@ -99,13 +100,10 @@ def test_payout_rates_and_post_dates_in_the_detail_panel(page, live_server, page
     assert not page_problems, page_problems
 
 
-@pytest.mark.xfail(
-    reason="fails since the merge of the catalogue with the ids/notice changes: tick and bar labels read empty, the reconciliation grid never shows rows (issue 13 left open)",
-    strict=False,
-)
 def test_reconciliation_rates_are_parsed(page, live_server, page_problems):
     goto(page, live_server.url + "/payouts", timeout=90_000)
-    grid = '.hk-grid:has(.ag-header-cell[col-id="status"])'
+    # By id: the grid renders only the columns in view, and the status column is off to the right.
+    grid = table_selector(payout_ids.RECONCILIATION_TABLE)
     page.wait_for_selector(grid + " .ag-center-cols-container .ag-row")
     rates = {normalise(v) for v in grid_rows(page, grid, "rate")}
     assert "₹5,000 per post + 5 % commission" in rates and "₹200 per order" in rates

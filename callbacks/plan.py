@@ -1,0 +1,244 @@
+"""/plan page: the budget plan of the selection, a what-if for one segment, similar profiles."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, html
+
+import metrics
+from callbacks import common
+from components import plan_figures
+from components.cards import kpi_card, notice, stat_list
+from components.figures import empty_figure
+from components.ids import plan as ids
+from components.ids.shell import URL
+from components.tables import records, table_id
+from metrics import format as fmt
+from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
+from metrics.planning.similar import similar
+
+ALLOCATION_FIELDS = [
+    "name",
+    "tier",
+    "platform",
+    "posts",
+    "current_spend",
+    "planned_spend",
+    "planned_change",
+    "planned_change_pct",
+    "expected_incremental_revenue",
+    "expected_incremental_revenue_low",
+    "expected_incremental_revenue_high",
+    "current_marginal_roas",
+    "marginal_roas",
+    "bound",
+]
+SIMILAR_FIELDS = [
+    "name",
+    "similarity",
+    "shared",
+    "platform",
+    "tier",
+    "spend",
+    "incremental_roas",
+    "marginal_roas",
+    "verdict",
+    "under_funded",
+    "influencer_id",
+]
+SIMILAR_CHOICES = 200  # creators offered in the similar-profiles menu: the largest by revenue
+
+
+def max_change_share(value) -> float:
+    """The max-change input (%) as a share; the default where empty."""
+    pct = ids.DEFAULT_MAX_CHANGE_PCT if value is None else float(value)
+    return pct / 100
+
+
+def plan_of(search, by, budget, max_change):
+    """(filters, settings, Plan) of the page's inputs; raises PlanError / FilterError."""
+    filters, settings = common.filters_from_search(search), common.settings()
+    budget = None if budget in (None, "") else float(budget)
+    chosen = plan(common.warehouse(), budget, by or "segment", max_change_share(max_change), filters, settings)
+    return filters, settings, chosen
+
+
+def allocation_rows(chosen) -> list[dict]:
+    """The allocation grid's rows: the plan's rows under their catalogue keys."""
+    rows = chosen.rows.rename(
+        columns={"low": "expected_incremental_revenue_low", "high": "expected_incremental_revenue_high"}
+    )
+    return records(rows, ALLOCATION_FIELDS)
+
+
+def plan_cards(chosen) -> list:
+    """Today, planned, the gain (each with its interval) and the plan's marginal ROAS."""
+    today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
+    interior = chosen.rows[chosen.rows["bound"].isna()]["marginal_roas"].dropna()
+    margin = float(interior.median()) if len(interior) else None
+    confidence = fmt.share(chosen.confidence, 0)
+
+    def between(part, low="low", high="high"):
+        return f"{confidence}: {fmt.inr_compact(part[low])} to {fmt.inr_compact(part[high])}"
+
+    return [
+        kpi_card(
+            "plan-today",
+            "Today's allocation",
+            fmt.inr_compact(today["expected_incremental_revenue"]),
+            "Expected incremental revenue of today's spend on the fitted response curves",
+            sub=between(today),
+        ),
+        kpi_card(
+            "plan-planned",
+            "Planned allocation",
+            fmt.inr_compact(planned["expected_incremental_revenue"]),
+            "Expected incremental revenue of the planned spend at the same budget",
+            sub=between(planned),
+        ),
+        kpi_card(
+            "plan-gain",
+            "Gain",
+            fmt.inr_compact(gain["value"]),
+            "Planned − today, on the same bootstrap draws",
+            sub=between(gain),
+            tone="good" if gain["low"] > 0 else None,
+        ),
+        kpi_card(
+            "plan-margin",
+            "Marginal ROAS at the plan",
+            fmt.ratio(margin),
+            "The common marginal incremental ROAS of the segments the max change does not stop",
+            sub=f"curve exponent {chosen.curves.beta:.2f}",
+        ),
+    ]
+
+
+def budget_help(chosen) -> str:
+    lower = chosen.rows["current_spend"].sum() * (1 - chosen.max_change)
+    upper = chosen.rows["current_spend"].sum() * (1 + chosen.max_change)
+    return (
+        f"Today's spend {fmt.inr(chosen.rows['current_spend'].sum())}; this max change allows "
+        f"{fmt.inr(lower)} to {fmt.inr(upper)}"
+    )
+
+
+@callback(
+    Output(ids.EMPTY, "children"),
+    Output(ids.BODY, "style"),
+    Output(ids.ERROR, "children"),
+    Output(ids.KPIS, "children"),
+    Output(ids.CURVES, "figure"),
+    Output(ids.PROJECTION, "figure"),
+    Output(table_id(ids.ALLOCATION_TABLE), "rowData"),
+    Output(ids.BUDGET_HELP, "children"),
+    Output(ids.BUDGET, "placeholder"),
+    Output(ids.WHAT_IF_UNIT, "options"),
+    Output(ids.WHAT_IF_UNIT, "value"),
+    Input(URL, "search"),
+    Input(ids.BY, "value"),
+    Input(ids.BUDGET, "value"),
+    Input(ids.MAX_CHANGE, "value"),
+    Input(URL, "pathname"),
+)
+def plan_page(search, by, budget, max_change, pathname):
+    try:
+        filters, _, chosen = plan_of(search, by, budget, max_change)
+    except PlanError as error:
+        blank = empty_figure("No plan")
+        return None, common.SHOW, notice(str(error)), [], blank, blank, [], None, None, [], None
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            blank = empty_figure()
+            return common.no_data_state(error), common.HIDE, None, [], blank, blank, [], None, None, [], None
+        raise
+    future = selection_projection(common.warehouse(), chosen, filters, common.settings())
+    units = chosen.rows.sort_values("planned_spend", ascending=False)
+    key = "segment" if chosen.by == "segment" else "influencer_id"
+    options = [{"label": str(row["name"]), "value": str(row[key])} for row in units.to_dict("records")]
+    return (
+        None,
+        common.SHOW,
+        None,
+        plan_cards(chosen),
+        plan_figures.response_curves(curve_points(chosen), height=380),
+        plan_figures.projection(future, height=380),
+        allocation_rows(chosen),
+        budget_help(chosen),
+        fmt.inr(chosen.budget),
+        options,
+        options[0]["value"] if options else None,
+    )
+
+
+@callback(
+    Output(ids.WHAT_IF_RESULT, "children"),
+    Input(ids.WHAT_IF_UNIT, "value"),
+    Input(ids.WHAT_IF_SPEND, "value"),
+    State(URL, "search"),
+    State(ids.BY, "value"),
+    State(ids.BUDGET, "value"),
+    State(ids.MAX_CHANGE, "value"),
+)
+def plan_what_if(unit, spend, search, by, budget, max_change):
+    if unit is None:
+        return None
+    try:
+        _, _, chosen = plan_of(search, by, budget, max_change)
+        key = "segment" if chosen.by == "segment" else "influencer_id"
+        planned = float(chosen.rows.set_index(key).loc[unit, "planned_spend"])
+        result = what_if(chosen, unit, planned if spend in (None, "") else float(spend))
+    except (PlanError, KeyError) as error:
+        return notice(str(error))
+    except Exception as error:
+        if common.is_missing_warehouse(error):
+            return None
+        raise
+    items = [
+        ("Spend", fmt.inr(result["spend"])),
+        ("Expected incremental revenue", fmt.inr(result["expected_incremental_revenue"])),
+        ("Interval", f"{fmt.inr(result['low'])} to {fmt.inr(result['high'])}"),
+        ("Marginal ROAS", fmt.ratio(result["marginal_roas"])),
+        ("Against the plan", fmt.inr(result["change_from_plan"])),
+    ]
+    warning = (
+        notice("Beyond the max change: the curve is extrapolated past the spend seen in the data.")
+        if result["outside_history"]
+        else None
+    )
+    return html.Div([stat_list(items), warning])
+
+
+@callback(
+    Output(ids.SIMILAR_TO, "options"),
+    Output(ids.SIMILAR_TO, "value"),
+    Input(URL, "search"),
+)
+def similar_choices(search):
+    filters, settings = common.filters_from_search(search), common.settings()
+    top = common.load(metrics.top_influencers, filters, settings, "revenue", SIMILAR_CHOICES)
+    if top is None or top.empty:
+        return [], None
+    options = [
+        {"label": f"{row['name']} ({row['influencer_id']})", "value": row["influencer_id"]}
+        for row in top.to_dict("records")
+    ]
+    return options, options[0]["value"]
+
+
+@callback(
+    Output(table_id(ids.SIMILAR_TABLE), "rowData"),
+    Input(ids.SIMILAR_TO, "value"),
+    State(URL, "search"),
+)
+def similar_profiles(influencer_id, search):
+    if not influencer_id:
+        return []
+    filters, settings = common.filters_from_search(search), common.settings()
+    try:
+        frame = common.load(similar, influencer_id, filters, settings)
+    except KeyError:  # the creator is not in this selection (the menu is refreshed with the filters)
+        return []
+    if frame is None:
+        return []
+    frame = frame.assign(shared=[", ".join(s) for s in frame["shared"]])
+    return records(frame, SIMILAR_FIELDS)

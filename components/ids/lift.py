@@ -1,0 +1,21 @@
+"""Ids and options of the lift page (pages/lift.py, callbacks/lift.py)."""
+
+from metrics.settings import LIFT_WINDOW_CHOICES
+
+WINDOW = "lift-window"
+KPIS = "lift-kpis"
+EMPTY = "lift-empty"
+BODY = "lift-body"
+METHOD_NOTE = "lift-method-note"
+POST = "lift-post"
+EVENT_CHART = "lift-event"
+INTERVAL_CHART = "lift-intervals"
+CREATOR_TABLE = "lift-creators"  # a table name (components.tables.table_id)
+# The organic-sales check (total brand sales around campaign bursts)
+ORGANIC_NOTE = "lift-organic-note"
+ORGANIC_BURST = "lift-organic-burst"
+ORGANIC_CHART = "lift-organic-chart"
+ORGANIC_BODY = "lift-organic-body"
+ORGANIC_TABLE = "lift-organic"  # a table name (components.tables.table_id)
+
+WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in LIFT_WINDOW_CHOICES]

@@ -1,0 +1,22 @@
+"""Component ids and options of the /plan page, imported by its layout (pages/plan.py) and its
+callbacks (callbacks/plan.py)."""
+
+BY = "plan-by"
+BUDGET = "plan-budget"
+MAX_CHANGE = "plan-max-change"
+BUDGET_HELP = "plan-budget-help"
+EMPTY = "plan-empty"
+BODY = "plan-body"
+ERROR = "plan-error"
+KPIS = "plan-kpis"
+CURVES = "plan-curves"
+PROJECTION = "plan-projection"
+WHAT_IF_UNIT = "plan-what-if-unit"
+WHAT_IF_SPEND = "plan-what-if-spend"
+WHAT_IF_RESULT = "plan-what-if-result"
+SIMILAR_TO = "plan-similar-to"
+ALLOCATION_TABLE = "plan-allocation"  # table names (components.tables.table_id)
+SIMILAR_TABLE = "plan-similar"
+
+BY_OPTIONS = [{"label": "Segments", "value": "segment"}, {"label": "Creators", "value": "influencer"}]
+DEFAULT_MAX_CHANGE_PCT = 30

@@ -1,0 +1,127 @@
+"""Figure builders of the budget plan (/plan and the PDF's plan section): pure functions of the
+frames metrics.planning returns, in the house look of components/figures.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components.figures import (
+    OKABE_ITO,
+    SERIES_COLOURS,
+    _is_empty,
+    _layout,
+    _money_axis,
+    _values,
+    empty_figure,
+    safe_text,
+)
+from components.plot import Figure, trace
+from metrics import catalogue
+from metrics import format as fmt
+
+
+def response_curves(points: pd.DataFrame, height: int = 380, title: str | None = None) -> dict:
+    """Each unit's response curve (expected incremental revenue against spend; metrics.planning.
+    curve_points) with today's spend (open circle) and the planned spend (filled diamond)."""
+    if _is_empty(points):
+        return empty_figure(height=height)
+    marks = points.attrs.get("marks", pd.DataFrame()).set_index("unit")
+    label = catalogue.get("expected_incremental_revenue").label
+    fig = Figure()
+    values: list = []
+    for i, (unit, curve) in enumerate(points.groupby("unit", sort=False)):
+        colour, name = OKABE_ITO[i % len(OKABE_ITO)], safe_text(unit)
+        values += _values(curve, "expected")
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=_values(curve, "spend"),
+                y=_values(curve, "expected"),
+                mode="lines",
+                name=name,
+                legendgroup=name,
+                line=dict(color=colour, width=2),
+                customdata=[
+                    [fmt.inr_compact(s), fmt.inr_compact(e), fmt.inr_compact(lo), fmt.inr_compact(h)]
+                    for s, e, lo, h in curve[["spend", "expected", "low", "high"]].to_numpy()
+                ],
+                hovertemplate=f"{name}<br>spend %{{customdata[0]}}<br>{label} %{{customdata[1]}} "
+                "(%{customdata[2]} to %{customdata[3]})<extra></extra>",
+            )
+        )
+        if unit in marks.index:
+            mark = marks.loc[unit]
+            for kind, spend, expected, symbol in (
+                ("today", mark["current_spend"], mark["current_expected"], "circle-open"),
+                ("planned", mark["planned_spend"], mark["expected"], "diamond"),
+            ):
+                fig.add_trace(
+                    trace(
+                        "scatter",
+                        x=[float(spend)],
+                        y=[float(expected)],
+                        mode="markers",
+                        name=f"{name} {kind}",
+                        legendgroup=name,
+                        showlegend=False,
+                        marker=dict(color=colour, size=11, symbol=symbol, line=dict(width=2, color=colour)),
+                        hovertemplate=f"{name} {kind}: spend {fmt.inr(spend)}, {label} {fmt.inr(expected)}<extra></extra>",
+                    )
+                )
+    _money_axis(fig, values, "yaxis", label)
+    _money_axis(fig, _values(points, "spend"), "xaxis", "Spend")
+    fig.add_annotation(
+        text="○ today · ◆ planned",
+        showarrow=False,
+        x=0,
+        y=1,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        font=dict(size=11, color="#6c757d"),
+    )
+    return _layout(fig, height=height, title=title, legend_at_right=True)
+
+
+def projection(frame: pd.DataFrame, height: int = 300, title: str | None = None) -> dict:
+    """Next period's spend and attributed revenue (with its interval) under today's and the
+    planned allocation (metrics.planning.projection): grouped bars."""
+    if _is_empty(frame):
+        return empty_figure(height=height)
+    names = [{"today": "Today's allocation", "planned": "Planned"}.get(a, safe_text(a)) for a in frame["allocation"]]
+    revenue, low, high, spend = (_values(frame, c) for c in ("revenue", "revenue_low", "revenue_high", "spend"))
+    fig = Figure(
+        trace(
+            "bar",
+            x=names,
+            y=spend,
+            name="Spend",
+            marker=dict(color=SERIES_COLOURS["spend"]),
+            text=[fmt.inr_compact(v) for v in spend],
+            textposition="auto",
+            hovertemplate="%{x}: spend %{text}<extra></extra>",
+        ),
+        trace(
+            "bar",
+            x=names,
+            y=revenue,
+            name="Revenue",
+            marker=dict(color=SERIES_COLOURS["revenue"]),
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=[h - r for h, r in zip(high, revenue)],
+                arrayminus=[r - lo for r, lo in zip(revenue, low)],
+                color="#212529",
+                thickness=1.5,
+            ),
+            text=[fmt.inr_compact(v) for v in revenue],
+            textposition="auto",
+            customdata=[[fmt.inr(lo), fmt.inr(h)] for lo, h in zip(low, high)],
+            hovertemplate="%{x}: revenue %{text} (%{customdata[0]} to %{customdata[1]})<extra></extra>",
+        ),
+    )
+    fig.update_layout(barmode="group", bargap=0.3)
+    _money_axis(fig, spend + revenue + high, "yaxis", "Next period")
+    return _layout(fig, height=height, title=title)

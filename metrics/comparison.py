@@ -1,0 +1,88 @@
+"""A selection against its comparison period (METRICS.md "Comparison and planning").
+
+The comparison selection is the same filters over metrics.periods.comparison_window of the
+selection's dates (`Filters.comparison`); its figures come from the same functions as the
+selection's own, so every figure is compared like with like.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics import catalogue, periods
+from metrics.dataset import sale_date_bounds
+from metrics.filters import Filters
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+
+def comparison_filters(wh, filters: Filters) -> Filters | None:
+    """The selection over its comparison window (mode `filters.compare`), an open end of the date
+    range taken as the data's first / last sale date; None when the selection has no date range."""
+    first, last = sale_date_bounds(wh)
+    return filters.comparison(first, last)
+
+
+def changes(now: dict, then: dict | None, keys) -> dict:
+    """{key: relative change (fraction, metrics.periods.relative_change) or None} for each key; None
+    for every key without a comparison, and for keys whose values are not numbers."""
+    return {key: periods.relative_change(now.get(key), then.get(key)) if then else None for key in keys}
+
+
+def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT_SETTINGS) -> dict:
+    """The KPIs of the comparison period beside the selection's (`now`, from metrics.kpis).
+
+    Keys: mode ("previous" / "year"), start, end (datetime.date, None without a comparison), kpis
+    (metrics.kpis of the comparison selection, None without one), change ({key of now: relative
+    change or None}). Raises warehouse.db.WarehouseMissing without a data set."""
+    from metrics.kpis import kpis
+
+    other = comparison_filters(wh, filters)
+    then = kpis(wh, other, settings) if other else None
+    return {
+        "mode": filters.compare,
+        "start": other.start if other else None,
+        "end": other.end if other else None,
+        "kpis": then,
+        "change": changes(now, then, now.keys()),
+    }
+
+
+def with_changes(now: pd.DataFrame, then: pd.DataFrame | None, key: str | list[str], columns) -> pd.DataFrame:
+    """`now` with a `<column>_change` column (relative change, None where undefined) for each of
+    `columns`, matching rows of `then` (the comparison period's frame) on `key`. A row without a
+    counterpart in `then` has no change."""
+    keys = [key] if isinstance(key, str) else list(key)
+    out = now.copy()
+    if then is None or then.empty:
+        for column in columns:
+            out[f"{column}_change"] = None
+        return out
+    before = then.set_index(keys)
+    index = pd.MultiIndex.from_frame(out[keys]) if len(keys) > 1 else pd.Index(out[keys[0]])
+    for column in columns:
+        previous = before[column].reindex(index) if column in before.columns else pd.Series(None, index=index)
+        values = [periods.relative_change(a, b) for a, b in zip(out[column].tolist(), previous.tolist())]
+        out[f"{column}_change"] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def change_metric(key: str) -> catalogue.Metric:
+    """The catalogue entry of the change of a metric (`<key>_change`)."""
+    return catalogue.get(f"{key}_change")
+
+
+DELTA_COLUMNS = ("revenue", "spend", "roas")  # the main figures of the Δ columns of tables
+
+
+def changes_by(
+    wh, frame: pd.DataFrame, by, filters: Filters, settings: Settings = DEFAULT_SETTINGS, columns=DELTA_COLUMNS
+) -> pd.DataFrame:
+    """`frame` (rows keyed by the `by` column or columns, e.g. a metrics.breakdown or the ranking by
+    influencer_id) with `<column>_change` for each of `columns`: the row's relative change against
+    the same row of metrics.breakdown(by) over the comparison window (None without a date range or
+    where the comparison value is 0). One breakdown query more."""
+    from metrics.breakdowns import breakdown
+
+    other = comparison_filters(wh, filters)
+    then = breakdown(wh, list(by) if not isinstance(by, str) else by, other, settings) if other else None
+    return with_changes(frame, then, by, columns)

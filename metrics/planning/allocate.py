@@ -1,0 +1,120 @@
+"""Allocating a budget over concave response curves by equalising marginal incremental ROAS.
+
+Problem: maximise Σ_u coef_u · s_u^β subject to Σ_u s_u = budget and (1 − m)·c_u ≤ s_u ≤ (1 + m)·c_u
+(c_u the unit's current spend, m the max change). The objective is separable and concave, so the
+Karush-Kuhn-Tucker conditions are necessary and sufficient: there is one multiplier λ (the marginal
+incremental ROAS of the plan) with s_u = clip((β·coef_u/λ)^(1/(1−β)), lower_u, upper_u), and
+Σ s_u(λ) falls monotonically in λ. scipy.optimize.brentq finds the λ whose spends sum to the
+budget (Boyd & Vandenberghe, Convex Optimization, §5.5.3 "water-filling"). This is exact, costs
+O(units) per evaluation and stays fast for thousands of creators, where a general solver
+(SLSQP's dense quadratic subproblems, or cvxpy, not installed) would be slower for the same
+optimum; tests check it against scipy.optimize.minimize(method="SLSQP") on small problems.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import brentq
+
+from metrics import format as fmt
+
+RELATIVE_TOLERANCE = 1e-9
+
+
+class PlanError(ValueError):
+    """A budget or selection the planner cannot plan, with a message for the user."""
+
+
+def bounds(current: np.ndarray, max_change: float) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) spend (₹) of each unit: its current spend ± max_change (a share, 0–1)."""
+    if not 0 <= max_change <= 1:
+        raise PlanError(f"max change must be between 0 and 1 (a share of current spend), got {max_change}")
+    current = np.asarray(current, dtype=float)
+    return current * (1 - max_change), current * (1 + max_change)
+
+
+def check_budget(budget: float, lower: np.ndarray, upper: np.ndarray, max_change: float) -> None:
+    """Raise PlanError when the budget (₹) lies outside [Σ lower, Σ upper]."""
+    low, high = float(lower.sum()), float(upper.sum())
+    slack = RELATIVE_TOLERANCE * max(high, 1.0)
+    if not np.isfinite(budget) or budget < low - slack or budget > high + slack:
+        raise PlanError(
+            f"budget {fmt.inr(budget)} is outside what a change of at most ±{fmt.share(max_change, 0)} per "
+            f"segment allows: {fmt.inr(low)} to {fmt.inr(high)}. Change the budget or the max change."
+        )
+
+
+def allocate(coef: np.ndarray, beta: float, current: np.ndarray, budget: float, max_change: float) -> np.ndarray:
+    """(units,) planned spend (₹) maximising Σ coef·s^β with Σ s = budget and each s within
+    ±max_change of its current spend. Units with coef 0 (no response) take only what the others
+    cannot absorb. Raises PlanError for an infeasible budget or max change."""
+    coef, current = np.asarray(coef, dtype=float), np.asarray(current, dtype=float)
+    lower, upper = bounds(current, max_change)
+    check_budget(budget, lower, upper, max_change)
+    responsive = (coef > 0) & (upper > lower)
+
+    def spends(log_lambda: float) -> np.ndarray:
+        with np.errstate(divide="ignore", over="ignore"):
+            ideal = np.power(beta * coef / np.exp(log_lambda), 1.0 / (1.0 - beta))
+        return np.where(responsive, np.clip(ideal, lower, upper), lower)
+
+    top = np.where(responsive, upper, lower)
+    if top.sum() <= budget:
+        planned = _spread_rest(top, lower, upper, ~responsive, budget)
+    elif budget <= lower.sum():
+        planned = lower.copy()
+    else:
+        log_coef = np.log(np.where(responsive, coef, 1.0))
+
+        def excess(log_lambda: float) -> float:
+            with np.errstate(over="ignore"):  # far out in the bracket: an infinite ideal clips to the bound
+                ideal = np.exp((np.log(beta) + log_coef - log_lambda) / (1.0 - beta))
+            return float(np.where(responsive, np.clip(ideal, lower, upper), lower).sum() - budget)
+
+        lo, hi = _bracket(excess, log_coef, beta, lower, upper, responsive)
+        log_lambda = brentq(excess, lo, hi, xtol=1e-12, rtol=4 * np.finfo(float).eps)
+        with np.errstate(over="ignore"):
+            ideal = np.exp((np.log(beta) + log_coef - log_lambda) / (1.0 - beta))
+        planned = np.where(responsive, np.clip(ideal, lower, upper), lower)
+    return _exact_sum(planned, lower, upper, budget)
+
+
+def _bracket(excess, log_coef, beta, lower, upper, responsive) -> tuple[float, float]:
+    """log λ with too much spend (every responsive unit at its upper bound) and with too little
+    (at its lower bound; a lower bound of 0 is approached by raising λ until the sum falls short)."""
+    c, lo_s, hi_s = log_coef[responsive], lower[responsive], upper[responsive]
+    floor = np.maximum(lo_s, hi_s * 1e-6)
+    lo = float(np.min(np.log(beta) + c + (beta - 1) * np.log(hi_s))) - 1.0
+    hi = float(np.max(np.log(beta) + c + (beta - 1) * np.log(floor))) + 1.0
+    for _ in range(200):
+        if excess(hi) < 0:
+            break
+        hi += 10.0
+    return lo, hi
+
+
+def _spread_rest(spend, lower, upper, takers, budget) -> np.ndarray:
+    """Give what the responsive units cannot absorb to the others, in proportion to their room."""
+    rest = budget - spend.sum()
+    room = np.where(takers, upper - lower, 0.0)
+    if rest <= 0 or room.sum() <= 0:
+        return spend
+    return spend + room * min(rest / room.sum(), 1.0)
+
+
+def _exact_sum(planned, lower, upper, budget) -> np.ndarray:
+    """Remove the solver's rounding residue (far below a rupee) from units inside their bounds."""
+    residual = budget - planned.sum()
+    room = upper - planned if residual > 0 else planned - lower
+    if residual == 0 or room.sum() <= 0:
+        return planned
+    return np.clip(planned + residual * room / room.sum(), lower, upper)
+
+
+def marginal_roas(coef: npt.ArrayLike, beta: float, spend: npt.ArrayLike) -> np.ndarray:
+    """(units,) dR/ds = β·coef·s^(β−1) (×) at each spend; NaN at 0 spend."""
+    spend = np.asarray(spend, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = beta * np.asarray(coef, dtype=float) * np.power(spend, beta - 1)
+    return np.where(spend > 0, value, np.nan)

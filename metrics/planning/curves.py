@@ -1,0 +1,254 @@
+"""Response curves: measured incremental revenue against spend, concave, per segment and creator.
+
+Model (docs/metrics.md, "Response curves and the budget planner"): a creator i of segment g
+(tier × platform) returns R_i(s) = θ_i · s^β incremental rupees on s rupees of spend, 0 < β < 1
+(diminishing returns; the power curve of Robyn's and Meridian's saturation family).
+- β is shared by every creator: weighted least squares of measured incremental revenue on spend
+  over all creators with spend (each segment's θ profiled out, weights the inverse bootstrap
+  variance), bounded by settings.response_exponent_min/max so the curve stays concave;
+  scipy.optimize.minimize_scalar (bounded Brent) finds it.
+- θ_i is shrunk towards its segment (parametric empirical Bayes, Morris 1983, JASA 78:47-55):
+  the segment's pooled coefficient m_g = Σ r_i / Σ s_i^β, the between-creator variance τ²_g by
+  the method of moments (variance of the raw coefficients less their mean sampling variance,
+  floored at 0), and θ_i = m_g + τ²_g/(τ²_g + v_i) · (r_i/s_i^β − m_g), v_i the bootstrap variance
+  of the raw coefficient. A creator with spend but no measured post gets m_g. A negative θ (the
+  measurement says spend lowered sales) is floored at 0: spend cannot be planned on it.
+- Uncertainty: the same shrinkage applied to each of the incrementality bootstrap draws
+  (metrics.lift: a draw of every creator's incremental revenue, sharing resampled days), so each
+  draw gives a set of curves; intervals of any allocation are percentiles over the draws.
+- A segment's curve at total spend S keeps its creators' current shares w_i:
+  R_g(S) = Σ θ_i (w_i S)^β = A_g S^β.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize_scalar
+
+from metrics.aggregate import sums_by
+from metrics.filters import Filters
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+SEGMENT_SEPARATOR = " · "
+MIN_CREATORS_FOR_SPREAD = 3  # a segment with fewer measured creators borrows the overall τ²
+
+
+@dataclasses.dataclass(frozen=True)
+class Curves:
+    """Fitted power curves R(s) = coef · s^beta of planning units (segments or creators).
+
+    units: one row per unit with spend: unit (segment "Tier · Platform" or influencer_id), name,
+    tier, platform, creators, posts, current_spend (₹), incremental_revenue (₹ measured),
+    coef (₹ per ₹^beta). coef_draws: (units, R) the coefficient under each bootstrap draw.
+    beta: the shared exponent (unitless, 0–1).
+    """
+
+    units: pd.DataFrame
+    coef_draws: np.ndarray
+    beta: float
+
+    def response(self, spend: np.ndarray) -> np.ndarray:
+        """(units,) expected incremental revenue (₹) at each unit's spend (₹)."""
+        return self.units["coef"].to_numpy() * np.power(np.maximum(spend, 0.0), self.beta)
+
+    def response_draws(self, spend: np.ndarray) -> np.ndarray:
+        """(units, R) incremental revenue (₹) at each unit's spend under every draw."""
+        return self.coef_draws * np.power(np.maximum(spend, 0.0), self.beta)[:, None]
+
+    def marginal(self, spend: np.ndarray) -> np.ndarray:
+        """(units,) marginal incremental ROAS dR/ds (×) at each spend; NaN at 0 spend (unbounded)."""
+        spend = np.asarray(spend, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = self.beta * self.units["coef"].to_numpy() * np.power(spend, self.beta - 1)
+        return np.where(spend > 0, value, np.nan)
+
+
+def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """One row per creator of the selection with spend: influencer_id, name, tier, platform,
+    segment, posts (with a lift window), spend, incremental_revenue (₹, 0 where no post is
+    measured), measured (bool); attrs["draws"]: (rows, R) bootstrap deviations of the incremental
+    revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status)."""
+    from metrics.lift.view import METHOD_MEASURED, lift_parts, lift_status, summarise
+
+    spend = sums_by(wh, filters, settings, ("influencer_id", "tier", "platform"))
+    spend = spend[spend["spend"].fillna(0) > 0][["influencer_id", "tier", "platform", "spend"]]
+    names = wh.query("SELECT influencer_id, name FROM influencers").set_index("influencer_id")["name"]
+    spend.insert(1, "name", spend["influencer_id"].map(names).fillna(spend["influencer_id"]))
+    spend = spend.sort_values("influencer_id").reset_index(drop=True)
+    if lift_status(wh, settings)[0] != METHOD_MEASURED:
+        frame = spend.iloc[0:0].assign(posts=0, incremental_revenue=0.0, measured=False, segment="")
+        frame.attrs["draws"] = np.zeros((0, 1))
+        return frame
+    parts = lift_parts(wh, "influencer", filters, settings)
+    table = summarise(wh, parts, settings)
+    draws = table.attrs["part_draws"]
+    position = pd.Series(np.arange(len(table)), index=table["part"])
+    found = spend["influencer_id"].map(position)
+    frame = spend.assign(
+        posts=spend["influencer_id"].map(table.set_index("part")["posts"]).fillna(0).astype(int),
+        incremental_revenue=spend["influencer_id"].map(table.set_index("part")["incremental_revenue"]).fillna(0.0),
+        measured=found.notna(),
+        segment=spend["tier"].astype(str) + SEGMENT_SEPARATOR + spend["platform"].astype(str),
+    )
+    width = draws.shape[1] if draws.ndim == 2 and draws.shape[0] else 1
+    out = np.zeros((len(frame), width))
+    rows = found.notna().to_numpy()
+    if rows.any():
+        out[rows] = draws[found[rows].astype(int).to_numpy()]
+    frame.attrs["draws"] = out
+    return frame
+
+
+def fit_exponent(points: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> float:
+    """The shared exponent β (0–1): weighted least squares of measured incremental revenue on
+    spend^β with one coefficient per segment, bounded to [response_exponent_min, max];
+    scipy.optimize.minimize_scalar (method "bounded"). The lower bound without measured creators."""
+    measured = points[points["measured"]]
+    low, high = settings.response_exponent_min, settings.response_exponent_max
+    if measured.empty or low == high:
+        return low
+    spend = measured["spend"].to_numpy(dtype=float)
+    revenue = measured["incremental_revenue"].to_numpy(dtype=float)
+    weight = 1.0 / _variance_floor(points.attrs["draws"][points["measured"].to_numpy()])
+    codes = pd.factorize(measured["segment"])[0]
+
+    def loss(beta: float) -> float:
+        x = np.power(spend, beta)
+        coef = np.bincount(codes, weight * x * revenue) / np.bincount(codes, weight * x * x)
+        return float(np.sum(weight * (revenue - coef[codes] * x) ** 2))
+
+    return float(minimize_scalar(loss, bounds=(low, high), method="bounded").x)
+
+
+def _variance_floor(draws: np.ndarray) -> np.ndarray:
+    """Per row the draws' variance, floored at a tenth of the median (no creator's weight explodes)."""
+    variance = draws.var(axis=1) if draws.size else np.zeros(len(draws))
+    floor = max(float(np.median(variance)) * 0.1, 1.0) if len(variance) else 1.0
+    return np.maximum(variance, floor)
+
+
+def shrunk_coefficients(points: pd.DataFrame, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """(creators,) θ_i and (creators, R) θ_i per draw: each creator's raw coefficient r/s^β shrunk
+    towards its segment's pooled coefficient by the empirical-Bayes weight τ²/(τ² + v_i); 0 floor."""
+    draws = points.attrs["draws"]
+    x = np.power(points["spend"].to_numpy(dtype=float), beta)
+    revenue = points["incremental_revenue"].to_numpy(dtype=float)
+    measured = points["measured"].to_numpy()
+    raw = revenue / x
+    raw_draws = (revenue[:, None] + draws) / x[:, None]
+    sampling = raw_draws.var(axis=1) if draws.size else np.zeros(len(points))
+    codes, _ = pd.factorize(points["segment"])
+    prior, spread = _segment_priors(codes, x, revenue, raw, sampling, measured)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(measured, np.where(sampling > 0, spread / (spread + sampling), 1.0), 0.0)
+    theta = prior + weight * (raw - prior)
+    prior_draws = _segment_prior_draws(codes, x, revenue[:, None] + draws, measured)
+    theta_draws = prior_draws + weight[:, None] * (raw_draws - prior_draws)
+    return np.maximum(theta, 0.0), np.maximum(theta_draws, 0.0)
+
+
+def _segment_priors(codes, x, revenue, raw, sampling, measured) -> tuple[np.ndarray, np.ndarray]:
+    """Per creator its segment's pooled coefficient m_g (overall where the segment has no measured
+    creator) and between-creator variance τ²_g (overall with fewer than MIN_CREATORS_FOR_SPREAD)."""
+    groups = codes.max() + 1 if len(codes) else 0
+    m = measured.astype(float)
+    overall = revenue[measured].sum() / x[measured].sum() if measured.any() else 0.0
+    num, den = np.bincount(codes, m * revenue, groups), np.bincount(codes, m * x, groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prior = np.where(den > 0, num / den, overall)
+    overall_spread = _spread(raw[measured], sampling[measured])
+    spread = np.full(groups, overall_spread)
+    for g in range(groups):
+        members = measured & (codes == g)
+        if members.sum() >= MIN_CREATORS_FOR_SPREAD:
+            spread[g] = _spread(raw[members], sampling[members])
+    return prior[codes], spread[codes]
+
+
+def _spread(raw: np.ndarray, sampling: np.ndarray) -> float:
+    """Method-of-moments between-creator variance: var(raw) − mean(sampling variance), ≥ 0."""
+    if len(raw) < 2:
+        return 0.0
+    return float(max(raw.var(ddof=1) - sampling.mean(), 0.0))
+
+
+def _segment_prior_draws(codes, x, revenue_draws, measured) -> np.ndarray:
+    """(creators, R) the segment's pooled coefficient under each draw (overall where unmeasured)."""
+    groups = codes.max() + 1 if len(codes) else 0
+    m = measured.astype(float)[:, None]
+    num = np.zeros((groups, revenue_draws.shape[1]))
+    np.add.at(num, codes, m * revenue_draws)
+    den = np.bincount(codes, m[:, 0] * x, groups)
+    total = x[measured].sum()
+    overall = (m * revenue_draws).sum(axis=0) / total if total > 0 else np.zeros(revenue_draws.shape[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prior = np.where(den[:, None] > 0, num / den[:, None], overall[None, :])
+    return prior[codes]
+
+
+def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Curves:
+    """Response curves of the selection's planning units: `by` "segment" (tier × platform) or
+    "influencer" (each creator with spend). Raises ValueError for another `by`, and
+    PlanError where lift is not measured or no creator of the selection has spend."""
+    from metrics.planning.allocate import PlanError
+
+    if by not in ("segment", "influencer"):
+        raise ValueError("by must be 'segment' or 'influencer'")
+    points = creator_points(wh, filters, settings)
+    if points.empty:
+        raise PlanError(
+            "no response curve can be fitted: the selection has no creator with spend, or the data set "
+            "has no measured incrementality (hkdash lift says why)"
+        )
+    return curves_from_points(points, by, settings)
+
+
+def curves_from_points(points: pd.DataFrame, by: str, settings: Settings = DEFAULT_SETTINGS) -> Curves:
+    """Curves (see fit_curves) from creator_points() rows: the fit without the warehouse."""
+    beta = fit_exponent(points, settings)
+    theta, theta_draws = shrunk_coefficients(points, beta)
+    if by == "influencer":
+        units = pd.DataFrame(
+            {
+                "unit": points["influencer_id"].to_numpy(),
+                "name": points["name"].to_numpy(),
+                "tier": points["tier"].to_numpy(),
+                "platform": points["platform"].to_numpy(),
+                "creators": 1,
+                "posts": points["posts"].to_numpy(),
+                "current_spend": points["spend"].to_numpy(dtype=float),
+                "incremental_revenue": points["incremental_revenue"].to_numpy(dtype=float),
+                "coef": theta,
+            }
+        )
+        return Curves(units, theta_draws, beta)
+    return _segment_curves(points, theta, theta_draws, beta)
+
+
+def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Curves:
+    """Aggregate creators' curves into their segment's: A_g = Σ θ_i w_i^β, w_i the spend share."""
+    codes, names = pd.factorize(points["segment"], sort=True)
+    spend = points["spend"].to_numpy(dtype=float)
+    total = np.bincount(codes, spend, len(names))
+    share_power = np.power(spend / total[codes], beta)
+    coef = np.bincount(codes, theta * share_power, len(names))
+    coef_draws = np.zeros((len(names), theta_draws.shape[1]))
+    np.add.at(coef_draws, codes, theta_draws * share_power[:, None])
+    first = points.groupby(codes).first()
+    units = pd.DataFrame(
+        {
+            "unit": list(names),
+            "name": list(names),
+            "tier": first["tier"].to_numpy(),
+            "platform": first["platform"].to_numpy(),
+            "creators": np.bincount(codes, minlength=len(names)),
+            "posts": np.bincount(codes, points["posts"].to_numpy(dtype=float), len(names)).astype(int),
+            "current_spend": total,
+            "incremental_revenue": np.bincount(codes, points["incremental_revenue"].to_numpy(dtype=float), len(names)),
+            "coef": coef,
+        }
+    )
+    return Curves(units, coef_draws, beta)

@@ -1,0 +1,262 @@
+"""The budget plan of a selection: today's allocation against the planner's at the same budget."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from metrics.aggregate import plain
+from metrics.filters import Filters
+from metrics.lift.method import interval
+from metrics.planning.allocate import PlanError, allocate, bounds, marginal_roas
+from metrics.planning.curves import Curves, fit_curves
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+KEY_OF = {"segment": "segment", "influencer": "influencer_id"}
+ROW_KEYS = (
+    "current_spend",
+    "planned_spend",
+    "expected_incremental_revenue",
+    "low",
+    "high",
+    "marginal_roas",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A plan. rows: one per unit (segment or creator), columns: the unit key (segment or
+    influencer_id), name, tier, platform, creators, posts, current_spend, planned_spend,
+    planned_change (₹), planned_change_pct (%, None at 0 current), current_expected (₹ on the curve at
+    today's spend), expected_incremental_revenue, low, high (₹ at the planned spend, interval at
+    the settings' confidence), marginal_roas (× at the planned spend), current_marginal_roas,
+    bound ("lower", "upper" or None). totals: {"current": …, "planned": …} each {spend,
+    expected_incremental_revenue, low, high (₹), incremental_roas (×)}, and "gain" {value, low,
+    high} (planned − current, ₹, interval over the same draws)."""
+
+    by: str
+    budget: float
+    max_change: float
+    confidence: float
+    curves: Curves
+    rows: pd.DataFrame
+    totals: dict
+
+    def as_json(self) -> dict:
+        """The `hkdash plan --json` document: by, budget, max_change, beta, confidence, rows
+        [{segment or influencer_id, name, current_spend, planned_spend,
+        expected_incremental_revenue, low, high, marginal_roas}] and totals."""
+        key = KEY_OF[self.by]
+        rows = [
+            {key: row[key], "name": row["name"], **{k: plain(_clean(row[k])) for k in ROW_KEYS}}
+            for row in self.rows.to_dict("records")
+        ]
+        return {
+            "by": self.by,
+            "budget": self.budget,
+            "max_change": self.max_change,
+            "beta": self.curves.beta,
+            "confidence": self.confidence,
+            "rows": rows,
+            "totals": {name: {k: plain(v) for k, v in part.items()} for name, part in self.totals.items()},
+        }
+
+
+def _clean(value):
+    return None if value is None or (isinstance(value, float) and not np.isfinite(value)) else value
+
+
+def plan(
+    wh,
+    budget: float | None = None,
+    by: str = "segment",
+    max_change: float | None = None,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Plan:
+    """Allocate `budget` (₹; default the selection's spend) over the selection's segments
+    (tier × platform) or creators (`by` "influencer"), each within ±max_change (a share; default
+    settings.plan_max_change) of its current spend. Raises PlanError (a ValueError) where lift is
+    not measured, nothing has spend, or the budget lies outside the sum of the bounds."""
+    curves = fit_curves(wh, by, filters, settings)
+    return plan_on(curves, by, budget, settings.plan_max_change if max_change is None else max_change, settings)
+
+
+def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, settings: Settings) -> Plan:
+    """The Plan of fitted curves (see plan())."""
+    units = curves.units
+    current = units["current_spend"].to_numpy(dtype=float)
+    budget = float(current.sum()) if budget is None else float(budget)
+    coef = units["coef"].to_numpy(dtype=float)
+    planned = allocate(coef, curves.beta, current, budget, max_change)
+    rows = _rows(curves, by, current, planned, max_change, settings.lift_confidence)
+    totals = {
+        "current": _total(curves, current, settings.lift_confidence),
+        "planned": _total(curves, planned, settings.lift_confidence),
+    }
+    gain_draws = (curves.response_draws(planned) - curves.response_draws(current)).sum(axis=0)
+    gain = float(curves.response(planned).sum() - curves.response(current).sum())
+    low, high = _centred_interval(gain_draws, gain, settings.lift_confidence)
+    totals["gain"] = {"value": gain, "low": low, "high": high}
+    return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals)
+
+
+def _centred_interval(draws: np.ndarray, point: float, confidence: float) -> tuple[float, float]:
+    """The percentile interval of draws shifted so it sits around `point` as the draws sit around
+    their own centre estimate (draws are point + deviation, the lift tables' convention)."""
+    if draws.size == 0:
+        return point, point
+    low, high = interval(draws, confidence)
+    return float(low), float(high)
+
+
+def _rows(curves: Curves, by: str, current, planned, max_change: float, confidence: float) -> pd.DataFrame:
+    units = curves.units
+    low, high = interval(curves.response_draws(planned), confidence) if curves.coef_draws.size else (None, None)
+    lower, upper = bounds(current, max_change)
+    tolerance = 1e-6 * np.maximum(current, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change_pct = np.where(current > 0, (planned - current) / current * 100, np.nan)
+    rows = pd.DataFrame(
+        {
+            KEY_OF[by]: units["unit"],
+            "name": units["name"],
+            "tier": units["tier"],
+            "platform": units["platform"],
+            "creators": units["creators"],
+            "posts": units["posts"],
+            "current_spend": current,
+            "planned_spend": planned,
+            "planned_change": planned - current,
+            "planned_change_pct": change_pct,
+            "current_expected": curves.response(current),
+            "expected_incremental_revenue": curves.response(planned),
+            "low": low,
+            "high": high,
+            "marginal_roas": marginal_roas(units["coef"], curves.beta, planned),
+            "current_marginal_roas": marginal_roas(units["coef"], curves.beta, current),
+            "bound": np.where(
+                upper - lower <= tolerance,
+                "fixed",
+                np.where(planned >= upper - tolerance, "upper", np.where(planned <= lower + tolerance, "lower", "")),
+            ),
+        }
+    )
+    rows["bound"] = rows["bound"].replace("", None)
+    return rows.sort_values(["planned_change", KEY_OF[by]], ascending=[False, True]).reset_index(drop=True)
+
+
+def _total(curves: Curves, spend: np.ndarray, confidence: float) -> dict:
+    expected = float(curves.response(spend).sum())
+    draws = curves.response_draws(spend).sum(axis=0)
+    low, high = _centred_interval(draws, expected, confidence)
+    total_spend = float(spend.sum())
+    return {
+        "spend": total_spend,
+        "expected_incremental_revenue": expected,
+        "low": low,
+        "high": high,
+        "incremental_roas": expected / total_spend if total_spend > 0 else None,
+    }
+
+
+def what_if(plan_: Plan, unit: str, spend: float) -> dict:
+    """One unit at another spend (₹), everything else as planned: keys unit, spend,
+    expected_incremental_revenue, low, high (₹), marginal_roas (×, None at 0), change_from_plan
+    (₹ of expected incremental revenue against the plan's for that unit), outside_history (bool:
+    beyond ±max_change of current spend, an extrapolation). Raises PlanError for an unknown unit
+    or a negative spend."""
+    key = KEY_OF[plan_.by]
+    units = plan_.curves.units
+    matches = np.flatnonzero(units["unit"].to_numpy() == unit)
+    if not len(matches):
+        raise PlanError(f"no {plan_.by} {unit!r} in the plan")
+    if not np.isfinite(spend) or spend < 0:
+        raise PlanError(f"spend must be 0 or more, got {spend}")
+    i = int(matches[0])
+    coef, beta = float(units["coef"].iloc[i]), plan_.curves.beta
+    expected = coef * spend**beta
+    low, high = interval(plan_.curves.coef_draws[i] * spend**beta, plan_.confidence)
+    planned_expected = dict(zip(plan_.rows[key], plan_.rows["expected_incremental_revenue"].astype(float)))[unit]
+    current = float(units["current_spend"].iloc[i])
+    return {
+        "unit": unit,
+        "spend": float(spend),
+        "expected_incremental_revenue": expected,
+        "low": float(low),
+        "high": float(high),
+        "marginal_roas": plain(_clean(float(marginal_roas([coef], beta, [spend])[0]))),
+        "change_from_plan": expected - planned_expected,
+        "outside_history": bool(abs(spend - current) > plan_.max_change * current + 1e-9),
+    }
+
+
+def projection(plan_: Plan, revenue: float, days: int | None) -> pd.DataFrame:
+    """Next period (as long as the selection, `days`) under today's and the planned allocation:
+    rows allocation ("today", "planned") with spend, revenue, revenue_low, revenue_high (₹) and
+    roas (×). Assumes the next period repeats this one's attributed revenue apart from the
+    incremental part, which follows the curves: revenue = this period's revenue (`revenue`, ₹)
+    − expected incremental revenue today + expected incremental revenue of the allocation."""
+    base = revenue - plan_.totals["current"]["expected_incremental_revenue"]
+    out = []
+    for name, part in (("today", plan_.totals["current"]), ("planned", plan_.totals["planned"])):
+        total = base + part["expected_incremental_revenue"]
+        out.append(
+            {
+                "allocation": name,
+                "days": days,
+                "spend": part["spend"],
+                "revenue": total,
+                "revenue_low": base + part["low"],
+                "revenue_high": base + part["high"],
+                "roas": total / part["spend"] if part["spend"] > 0 else None,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+CURVE_POINTS = 25
+CURVE_UNITS = 8  # the curves drawn: the units with the most planned spend
+
+
+def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURVE_POINTS) -> pd.DataFrame:
+    """The response curves of `units` (default: the CURVE_UNITS with the most planned spend) from 0
+    to twice the larger of current and planned spend: columns unit, spend, expected, low, high (₹);
+    attrs["marks"]: per unit current_spend, current_expected, planned_spend, expected (₹)."""
+    key = KEY_OF[plan_.by]
+    rows = plan_.rows.set_index(key)
+    chosen = units or list(rows.sort_values("planned_spend", ascending=False).index[:CURVE_UNITS])
+    table = plan_.curves.units.set_index("unit")
+    frames = []
+    current = dict(zip(rows.index, rows["current_spend"].astype(float)))
+    planned = dict(zip(rows.index, rows["planned_spend"].astype(float)))
+    coefs = dict(zip(table.index, table["coef"].astype(float)))
+    for unit in chosen:
+        spend = np.linspace(0.0, 2 * max(current[unit], planned[unit], 1.0), points)
+        coef = coefs[unit]
+        draws = plan_.curves.coef_draws[table.index.get_loc(unit)]
+        low, high = interval(np.outer(np.power(spend, plan_.curves.beta), draws), plan_.confidence)
+        frames.append(
+            pd.DataFrame(
+                {"unit": unit, "spend": spend, "expected": coef * np.power(spend, plan_.curves.beta), "low": low}
+            ).assign(high=high)
+        )
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "spend", "expected"])
+    marks = rows.loc[chosen, ["current_spend", "current_expected", "planned_spend", "expected_incremental_revenue"]]
+    out.attrs["marks"] = marks.rename(columns={"expected_incremental_revenue": "expected"}).reset_index(names="unit")
+    return out
+
+
+def selection_projection(wh, plan_: Plan, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS):
+    """projection() of the selection: its attributed revenue (₹) and its length in days (the
+    filters' dates, else the data's first to last dated day)."""
+    from metrics.aggregate import sums_by
+    from metrics.dataset import date_bounds
+
+    first, last = date_bounds(wh)
+    start, end = filters.start or first, filters.end or last
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1 if start is not None and end is not None else None
+    revenue = float(sums_by(wh, filters, settings)["revenue"].fillna(0).sum())
+    return projection(plan_, revenue, days)

@@ -1,0 +1,80 @@
+"""The report's budget-plan section: the /plan page's figures and allocation for the selection.
+
+Reuses the page's figure builders (components/plan_figures.py) and metrics.planning; the section is
+left out (None) where the planner cannot plan (no measured lift, or no spend).
+"""
+
+from __future__ import annotations
+
+from components import plan_figures
+from metrics import catalogue
+from metrics import format as fmt
+from metrics.planning import PlanError, curve_points, plan, selection_projection
+from metrics.planning.verdicts import VERDICTS
+
+PLAN_COLUMNS = (
+    ("segment", "Segment"),
+    "current_spend",
+    "planned_spend",
+    "planned_change",
+    "planned_change_pct",
+    "expected_incremental_revenue",
+    "expected_incremental_revenue_low",
+    "expected_incremental_revenue_high",
+    "marginal_roas",
+)
+
+
+def _cell(key: str, value) -> str:
+    return catalogue.get(key).short(value) if key in catalogue.CATALOGUE else ("" if value is None else str(value))
+
+
+def plan_section(wh, filters, settings, verdict_counts: dict[str, int] | None = None) -> dict | None:
+    """Context of the section: summary (sentence), charts ([{title, figure, caption, section}]),
+    table ({title, columns, numeric, rows}) and verdicts (text); None where no plan can be made."""
+    try:
+        chosen = plan(wh, None, "segment", None, filters, settings)
+    except PlanError:
+        return None
+    today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
+    confidence = fmt.share(chosen.confidence, 0)
+    summary = (
+        f"At today's budget of {fmt.inr_compact(chosen.budget)}, moving spend between segments (tier × platform, "
+        f"each within ±{fmt.share(chosen.max_change, 0)} of its spend) until the next rupee returns the same "
+        f"everywhere raises the expected incremental revenue from {fmt.inr_compact(today['expected_incremental_revenue'])} "
+        f"to {fmt.inr_compact(planned['expected_incremental_revenue'])}: a gain of {fmt.inr_compact(gain['value'])} "
+        f"({confidence} interval {fmt.inr_compact(gain['low'])} to {fmt.inr_compact(gain['high'])}). "
+        f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
+        "measured lift and shrunk towards its segment."
+    )
+    rows = chosen.rows.rename(
+        columns={"low": "expected_incremental_revenue_low", "high": "expected_incremental_revenue_high"}
+    ).to_dict("records")
+    columns = [c if isinstance(c, tuple) else (c, catalogue.get(c).column_header) for c in PLAN_COLUMNS]
+    table = {
+        "title": "Allocation by segment",
+        "columns": [header for _, header in columns],
+        "numeric": list(range(1, len(columns))),
+        "rows": [[_cell(key, row.get(key)) for key, _ in columns] for row in rows],
+    }
+    charts = [
+        {
+            "title": "Response curves",
+            "figure": plan_figures.response_curves(curve_points(chosen)),
+            "caption": "Expected incremental revenue against spend for the largest planned segments; "
+            "open circle: today, diamond: planned.",
+            "section": "plan",
+        },
+        {
+            "title": "Next period under today's and the planned allocation",
+            "figure": plan_figures.projection(selection_projection(wh, chosen, filters, settings)),
+            "caption": "A period as long as the selection, if its baseline sales repeat; bar: interval.",
+            "section": "plan",
+        },
+    ]
+    verdicts = (
+        "Creators' verdicts: " + ", ".join(f"{fmt.count(verdict_counts[v])} to {v}" for v in VERDICTS) + "."
+        if verdict_counts
+        else None
+    )
+    return {"summary": summary, "charts": charts, "table": table, "verdicts": verdicts}

@@ -1,0 +1,108 @@
+"""/plan in Chromium on a sample with a planted lift: the plan's cards and allocation agree with
+metrics.planning, the budget and max change re-plan, an infeasible budget says why, creators, what
+if, similar profiles and the formula-safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from browser_helpers import goto, grid_rows, normalise, wait_for_text
+
+from metrics import format as fmt
+from metrics.planning import plan, what_if
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
+
+
+def grid(name: str) -> str:
+    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
+
+
+def csv_button(name: str) -> str:
+    return "[id='" + json.dumps({"name": name, "type": "table-csv"}, separators=(",", ":"), sort_keys=True) + "']"
+
+
+@pytest.fixture(scope="module")
+def sample_wh(tmp_path_factory) -> Warehouse:
+    root = tmp_path_factory.mktemp("plan-page")
+    generate_sample(root / "src", orders=8_000, seed=13)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(start_server, sample_wh):
+    return start_server(sample_wh.path)
+
+
+def set_number(page, selector: str, value) -> None:
+    page.fill(selector, str(value))
+    page.press(selector, "Enter")
+
+
+def test_plan_page(page, server, page_problems, sample_wh):
+    goto(page, server.url + "/plan", timeout=90_000)
+    page.wait_for_selector("#plan-curves .main-svg", timeout=90_000)
+    page.wait_for_selector(grid("plan-allocation") + " .ag-center-cols-container .ag-row", timeout=90_000)
+    chosen = plan(sample_wh)
+    totals = chosen.totals
+    wait_for_text(page, "#kpi-plan-planned-value", fmt.inr_compact(totals["planned"]["expected_incremental_revenue"]))
+    wait_for_text(page, "#kpi-plan-today-value", fmt.inr_compact(totals["current"]["expected_incremental_revenue"]))
+    assert normalise(fmt.inr(chosen.budget)) in normalise(page.get_attribute("#plan-budget", "placeholder"))
+    shown = grid_rows(page, grid("plan-allocation"), "name")
+    assert shown == list(chosen.rows["name"])[: len(shown)] and len(shown) >= min(len(chosen.rows), 10)
+    # Today's and the planned spend are marked on the curves (open circle, diamond).
+    assert page.locator("#plan-curves .scatterlayer .trace").count() >= 3
+    page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
+
+    # CSV of the allocation: full-precision numbers under the catalogue's headers.
+    with page.expect_download() as download_info:
+        page.click(csv_button("plan-allocation"))
+    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    header = table[0]
+    assert header[:3] == ["Segment / creator", "Tier", "Platform"] and "Planned" in header
+    planned = [float(row[header.index("Planned")]) for row in table[1:]]
+    assert sum(planned) == pytest.approx(chosen.budget)
+
+    # A wider max change re-plans; a budget beyond the bounds says why.
+    set_number(page, "#plan-max-change", 50)
+    wider = plan(sample_wh, max_change=0.5)
+    wait_for_text(
+        page, "#kpi-plan-planned-value", fmt.inr_compact(wider.totals["planned"]["expected_incremental_revenue"])
+    )
+    set_number(page, "#plan-budget", round(chosen.budget * 3))
+    page.wait_for_selector("#plan-error .alert", timeout=30_000)
+    assert "outside what a change of at most ±50% per segment allows" in normalise(page.inner_text("#plan-error"))
+    set_number(page, "#plan-budget", round(chosen.budget * 1.1))
+    page.wait_for_selector("#plan-error .alert", state="detached", timeout=30_000)
+    more = plan(sample_wh, budget=round(chosen.budget * 1.1), max_change=0.5)
+    wait_for_text(
+        page, "#kpi-plan-planned-value", fmt.inr_compact(more.totals["planned"]["expected_incremental_revenue"])
+    )
+
+    # Creators instead of segments; what if; similar profiles.
+    page.locator("label", has_text="Creators").click()
+    by_creator = plan(sample_wh, budget=round(chosen.budget * 1.1), by="influencer", max_change=0.5)
+    first = by_creator.rows["name"].iloc[0]
+    page.wait_for_function(
+        "([grid, name]) => document.querySelector(grid + ' .ag-row [col-id=name]')?.innerText === name",
+        arg=[grid("plan-allocation"), first],
+        timeout=30_000,
+    )
+    page.wait_for_selector("#plan-what-if-result dl", timeout=30_000)
+    assert "expected incremental revenue" in page.inner_text("#plan-what-if-result").lower()
+    largest = by_creator.rows.sort_values("planned_spend", ascending=False).iloc[0]
+    doubled = what_if(by_creator, largest["influencer_id"], 2 * largest["planned_spend"])
+    set_number(page, "#plan-what-if-spend", round(2 * largest["planned_spend"], 2))
+    page.wait_for_function(
+        "(text) => document.querySelector('#plan-what-if-result')?.innerText.replace(/\\u00a0/g, ' ').includes(text)",
+        arg=normalise(fmt.inr(doubled["expected_incremental_revenue"])),
+        timeout=30_000,
+    )
+    assert "extrapolated" in page.inner_text("#plan-what-if-result")
+    page.wait_for_selector(grid("plan-similar") + " .ag-center-cols-container .ag-row", timeout=60_000)
+    assert grid_rows(page, grid("plan-similar"), "similarity")
+    assert not page_problems, page_problems

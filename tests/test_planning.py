@@ -1,0 +1,369 @@
+"""metrics.planning: the allocator's invariants, hand-computed plans, verdicts and similarity, and the
+planner against the sample's planted truth (truth/lift.csv)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import minimize
+
+import cli
+from metrics import DEFAULT_SETTINGS, Filters
+from metrics.aggregate import sums_by
+from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
+from metrics.planning.curves import curves_from_points
+from metrics.planning.similar import features, gower_similarity
+from metrics.planning.verdicts import verdict_of
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def response(coef, beta, spend):
+    return float(np.sum(np.asarray(coef) * np.power(np.asarray(spend), beta)))
+
+
+# --- the allocator --------------------------------------------------------------------------------
+
+
+def test_two_units_by_hand():
+    # β = ½: spend ∝ coef^(1/(1−β)) = coef², so coefs 1 and 2 split 200 as 40 / 160, and both
+    # marginal ROAS are ½·1·40^−½ = ½·2·160^−½ = 0.0791.
+    planned = allocate(np.array([1.0, 2.0]), 0.5, np.array([100.0, 100.0]), 200.0, 1.0)
+    assert planned == pytest.approx([40.0, 160.0], rel=1e-9)
+    assert marginal_roas([1.0, 2.0], 0.5, planned) == pytest.approx([0.5 / 40**0.5] * 2, rel=1e-9)
+
+
+def test_bounds_bind_by_hand():
+    # ±30 %: the better unit stops at 130, the other takes the rest of the 200.
+    planned = allocate(np.array([1.0, 2.0]), 0.5, np.array([100.0, 100.0]), 200.0, 0.3)
+    assert planned == pytest.approx([70.0, 130.0])
+
+
+def test_infeasible_budget_is_a_clear_error():
+    with pytest.raises(PlanError, match=r"outside what a change of at most ±30% per segment allows: ₹140 to ₹260"):
+        allocate(np.array([1.0, 2.0]), 0.5, np.array([100.0, 100.0]), 300.0, 0.3)
+    with pytest.raises(PlanError, match="max change"):
+        allocate(np.array([1.0]), 0.5, np.array([100.0]), 100.0, 1.5)
+
+
+def test_units_without_response_take_only_the_rest():
+    planned = allocate(np.array([0.0, 1.0]), 0.5, np.array([100.0, 100.0]), 250.0, 0.3)
+    assert planned == pytest.approx([120.0, 130.0])
+
+
+problems = st.integers(1, 12).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.floats(0.0, 50.0), min_size=n, max_size=n),
+        st.lists(st.floats(1.0, 1e6), min_size=n, max_size=n),
+        st.floats(0.1, 0.9),
+        st.floats(0.0, 1.0),
+        st.floats(0.0, 1.0),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems)
+def test_plan_invariants(problem):
+    coef, current, beta, max_change, where = (np.asarray(problem[0]), np.asarray(problem[1]), *problem[2:])
+    lower, upper = current * (1 - max_change), current * (1 + max_change)
+    budget = lower.sum() + where * (upper.sum() - lower.sum())
+    planned = allocate(coef, beta, current, budget, max_change)
+    assert planned.sum() == pytest.approx(budget, rel=1e-9, abs=1e-6)
+    assert np.all(planned >= lower - 1e-6 * current) and np.all(planned <= upper + 1e-6 * current)
+    inside = (planned > lower + 1e-6 * current) & (planned < upper - 1e-6 * current) & (coef > 0)
+    slopes = marginal_roas(coef, beta, planned)[inside]
+    if len(slopes) > 1:
+        assert slopes.max() == pytest.approx(slopes.min(), rel=1e-6)
+    # KKT: a unit at its upper bound returns at least the common margin, one at its lower at most.
+    if len(slopes):
+        margin = slopes.mean()
+        at_upper = (planned >= upper - 1e-6 * current) & (upper > lower) & (coef > 0)
+        at_lower = (planned <= lower + 1e-6 * current) & (upper > lower)
+        assert np.all(marginal_roas(coef, beta, planned)[at_upper] >= margin * (1 - 1e-6))
+        assert np.all(np.nan_to_num(marginal_roas(coef, beta, planned)[at_lower]) <= margin * (1 + 1e-6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems)
+def test_plan_is_never_worse_than_today_at_the_same_budget(problem):
+    coef, current, beta, max_change, _ = (np.asarray(problem[0]), np.asarray(problem[1]), *problem[2:])
+    planned = allocate(coef, beta, current, current.sum(), max_change)
+    assert response(coef, beta, planned) >= response(coef, beta, current) * (1 - 1e-9) - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems)
+def test_plan_matches_a_general_solver(problem):
+    coef, current, beta, max_change, where = (np.asarray(problem[0]), np.asarray(problem[1]), *problem[2:])
+    lower, upper = current * (1 - max_change), current * (1 + max_change)
+    budget = lower.sum() + where * (upper.sum() - lower.sum())
+    planned = allocate(coef, beta, current, budget, max_change)
+    scale = current.sum()
+    general = minimize(
+        lambda x: -response(coef, beta, x * scale),
+        current / scale * budget / scale if scale else current,
+        method="SLSQP",
+        bounds=list(zip(lower / scale, upper / scale)),
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget / scale}],
+        options={"ftol": 1e-12, "maxiter": 500},
+    )
+    if general.success:
+        assert response(coef, beta, planned) >= response(coef, beta, general.x * scale) * (1 - 1e-6) - 1e-6
+
+
+# --- curves, shrinkage and the plan on hand-made points ----------------------------------------------
+
+
+def points_fixture():
+    frame = pd.DataFrame(
+        {
+            "influencer_id": ["A", "B", "C", "D"],
+            "name": ["A", "B", "C", "D"],
+            "tier": ["Mid", "Mid", "Mega", "Mega"],
+            "platform": ["Instagram"] * 4,
+            "spend": [100.0, 300.0, 1000.0, 1000.0],
+            "posts": [3, 4, 5, 0],
+            "incremental_revenue": [80.0, 150.0, 200.0, 0.0],
+            "measured": [True, True, True, False],
+            "segment": ["Mid · Instagram"] * 2 + ["Mega · Instagram"] * 2,
+        }
+    )
+    rng = np.random.default_rng(1)
+    frame.attrs["draws"] = np.vstack([rng.normal(0, 10, 200) for _ in range(3)] + [np.zeros(200)])
+    return frame
+
+
+def test_curves_reproduce_pooled_segments_and_unmeasured_creators_take_the_prior():
+    s = DEFAULT_SETTINGS
+    points = points_fixture()
+    by_creator = curves_from_points(points, "influencer", s)
+    beta = by_creator.beta
+    assert s.response_exponent_min <= beta <= s.response_exponent_max
+    coef = by_creator.units.set_index("unit")["coef"]
+    # D has no measured post: its coefficient is its segment's pooled one, Σ r ÷ Σ s^β over measured.
+    assert coef["D"] == pytest.approx(200.0 / 1000.0**beta)
+    # A segment's curve is its creators' curves at their current shares.
+    by_segment = curves_from_points(points, "segment", s)
+    seg = by_segment.units.set_index("unit")
+    mega = seg.loc["Mega · Instagram"]
+    assert mega["current_spend"] == 2000.0
+    assert by_segment.response(seg["current_spend"].to_numpy()).sum() == pytest.approx(
+        by_creator.response(by_creator.units["current_spend"].to_numpy()).sum()
+    )
+    assert by_segment.coef_draws.shape == (2, 200)
+
+
+def test_plan_what_if_and_projection_on_hand_points():
+    from metrics.planning.plan import plan_on
+
+    curves = curves_from_points(points_fixture(), "segment", DEFAULT_SETTINGS)
+    result = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    assert result.budget == 2400.0
+    assert result.rows["planned_spend"].sum() == pytest.approx(2400.0)
+    totals = result.totals
+    assert totals["planned"]["expected_incremental_revenue"] >= totals["current"]["expected_incremental_revenue"]
+    assert totals["planned"]["low"] <= totals["planned"]["expected_incremental_revenue"] <= totals["planned"]["high"]
+    mid = result.rows.set_index("segment").loc["Mid · Instagram"]
+    same = what_if(result, "Mid · Instagram", float(mid["planned_spend"]))
+    assert same["change_from_plan"] == pytest.approx(0.0, abs=1e-9)
+    assert not same["outside_history"]
+    assert what_if(result, "Mid · Instagram", 10_000.0)["outside_history"]
+    with pytest.raises(PlanError):
+        what_if(result, "nope", 1.0)
+    future = projection(result, revenue=10_000.0, days=30).set_index("allocation")
+    assert future.loc["today", "revenue"] == pytest.approx(10_000.0)
+    assert future.loc["planned", "spend"] == pytest.approx(2400.0)
+    gain = totals["planned"]["expected_incremental_revenue"] - totals["current"]["expected_incremental_revenue"]
+    assert future.loc["planned", "revenue"] - future.loc["today", "revenue"] == pytest.approx(gain)
+
+
+# --- verdicts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"posts": 5, "spend": 0.0}, "review"),  # nothing spent
+        ({"posts": 2, "spend": 50_000.0, "incremental_revenue_low": 1.0, "incremental_revenue_high": 9.0}, "review"),
+        ({"posts": 5, "spend": 5_000.0, "incremental_revenue_low": 1.0, "incremental_revenue_high": 9.0}, "review"),
+        ({"posts": 5, "spend": 50_000.0, "incremental_revenue_low": -900.0, "incremental_revenue_high": -1.0}, "drop"),
+        (
+            {
+                "posts": 5,
+                "spend": 50_000.0,
+                "incremental_revenue_low": 10.0,
+                "incremental_revenue_high": 90_000.0,
+                "marginal_roas": 1.2,
+            },
+            "scale",
+        ),
+        (
+            {
+                "posts": 5,
+                "spend": 50_000.0,
+                "incremental_revenue_low": 10.0,
+                "incremental_revenue_high": 90_000.0,
+                "marginal_roas": 0.4,
+            },
+            "renew",
+        ),
+        (
+            {
+                "posts": 5,
+                "spend": 50_000.0,
+                "incremental_revenue_low": -10.0,
+                "incremental_revenue_high": 90_000.0,
+                "marginal_roas": 3.0,
+            },
+            "review",
+        ),
+    ],
+)
+def test_verdicts_by_hand(row, expected):
+    verdict, reason = verdict_of(row, DEFAULT_SETTINGS, measured=True)
+    assert verdict == expected and reason
+
+
+def test_verdict_thresholds_are_settings():
+    import dataclasses
+
+    row = {
+        "posts": 5,
+        "spend": 50_000.0,
+        "incremental_revenue_low": 10.0,
+        "incremental_revenue_high": 20_000.0,
+        "marginal_roas": 0.4,
+    }
+    stricter = dataclasses.replace(DEFAULT_SETTINGS, verdict_drop_roas=0.5)  # top 0.4x < 0.5x
+    assert verdict_of(row, stricter, True)[0] == "drop"
+    looser = dataclasses.replace(DEFAULT_SETTINGS, verdict_scale_marginal_roas=0.3)
+    assert verdict_of(row, looser, True)[0] == "scale"
+    assert verdict_of(row, DEFAULT_SETTINGS, measured=False)[0] == "review"
+
+
+# --- similarity ------------------------------------------------------------------------------------
+
+
+def test_gower_similarity_by_hand():
+    frame = pd.DataFrame(
+        {
+            "platform": ["Instagram", "Instagram", "YouTube"],
+            "category": ["Fitness", "Fitness", "Fitness"],
+            "tier": ["Mid", "Micro", "Mid"],
+            "persona": ["Coach", None, "Coach"],
+            "followers": [100_000, 10_000, 1_000_000],
+            "engagement_rate_pct": [2.0, 4.0, None],
+        }
+    )
+    similarity, shared = gower_similarity(features(frame), 0)
+    # log10 followers span 4 → 6 (range 2); engagement 2 → 4 (range 2).
+    # B: platform 0, category 0, tier 1, persona missing, followers |5−4|/2 = .5, engagement 1 → 2.5/5.
+    # C: platform 1, category 0, tier 0, persona 0, followers .5, engagement missing → 1.5/5.
+    assert similarity[1] == pytest.approx(1 - 2.5 / 5)
+    assert similarity[2] == pytest.approx(1 - 1.5 / 5)
+    assert shared[1] == ["platform Instagram", "category Fitness"]
+    assert shared[2] == ["category Fitness", "tier Mid", "persona Coach"]
+
+
+# --- the sample's planted truth ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    root = tmp_path_factory.mktemp("planning-sample")
+    generate_sample(root / "src", orders=60_000, influencers=250, seed=7)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb"), pd.read_csv(root / "src" / "truth" / "lift.csv")
+
+
+def test_planner_moves_money_towards_higher_true_returns(planted):
+    wh, truth = planted
+    result = plan(wh)
+    per = sums_by(wh, Filters(), DEFAULT_SETTINGS, ("influencer_id", "tier", "platform"))
+    per["true"] = per["influencer_id"].map(truth.groupby("influencer_id")["true_incremental_revenue"].sum())
+    per["segment"] = per["tier"] + " · " + per["platform"]
+    segments = per.groupby("segment")[["true", "spend"]].sum()
+    true_roas = (segments["true"].fillna(0) / segments["spend"]).rename("true_roas")
+    rows = result.rows.set_index("segment").join(true_roas)
+    # The planted lift has one fee exponent everywhere, so a segment's true marginal return is
+    # proportional to its true incremental ROAS: the moved money must earn more where it goes.
+    change, true = rows["planned_change"], rows["true_roas"].fillna(0)
+    added = float((change.clip(lower=0) * true).sum() / change.clip(lower=0).sum())
+    removed = float((-change.clip(upper=0) * true).sum() / -change.clip(upper=0).sum())
+    assert added > 1.3 * removed
+    assert rows["planned_spend"].sum() == pytest.approx(result.budget)
+
+
+def test_plan_and_similar_on_the_command_line(planted, capsys):
+    wh, _ = planted
+    assert cli.main(["--db", str(wh.path), "plan", "--by", "influencer", "--max-change", "0.2", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    rows = document["rows"]
+    assert set(rows[0]) == {
+        "influencer_id",
+        "name",
+        "current_spend",
+        "planned_spend",
+        "expected_incremental_revenue",
+        "low",
+        "high",
+        "marginal_roas",
+    }
+    assert sum(r["planned_spend"] for r in rows) == pytest.approx(document["budget"])
+    assert all(abs(r["planned_spend"] - r["current_spend"]) <= 0.2 * r["current_spend"] + 1e-6 for r in rows)
+    assert document["totals"]["planned"]["expected_incremental_revenue"] >= document["totals"]["current"][
+        "expected_incremental_revenue"
+    ] * (1 - 1e-9)
+    assert cli.main(["--db", str(wh.path), "plan", "--budget", "1", "--json"]) == 2
+    assert "outside what a change" in capsys.readouterr().err
+    first = rows[0]["influencer_id"]
+    assert cli.main(["--db", str(wh.path), "similar", first, "--json", "--limit", "4"]) == 0
+    similar = json.loads(capsys.readouterr().out)
+    assert len(similar) == 4 and all(r["influencer_id"] != first for r in similar)
+    assert {"influencer_id", "name", "similarity", "shared", "spend", "incremental_roas"} <= set(similar[0])
+    assert [r["similarity"] for r in similar] == sorted((r["similarity"] for r in similar), reverse=True)
+    assert cli.main(["--db", str(wh.path), "similar", "NOBODY"]) == 2
+
+
+def test_report_has_the_budget_plan_section(planted, tmp_path):
+    import subprocess
+
+    from metrics.planning.verdicts import verdict_counts, with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+    from reports import build_report
+
+    wh, _ = planted
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(build_report(wh))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    chosen = plan(wh)
+    from metrics import format as fmt
+
+    assert "Budget plan" in text and "Allocation by segment" in text and "Response curves" in text
+    gain = chosen.totals["gain"]
+    assert norm(f"a gain of {fmt.inr_compact(gain['value'])}") in text
+    counts = verdict_counts(with_verdicts(wh, with_lift(wh, ranking(wh), Filters(), DEFAULT_SETTINGS, "event-window")))
+    assert f"{counts['renew']} to renew" in text and f"{counts['review']} to review" in text
+    top = chosen.rows.iloc[0]
+    assert (
+        norm(f"{top['segment']} {fmt.inr_compact(top['current_spend'])} {fmt.inr_compact(top['planned_spend'])}")
+        in text
+    )
+
+
+def test_plan_without_measured_lift_says_why(traps_wh, capsys):
+    assert cli.main(["--db", str(traps_wh.path), "plan", "--json"]) == 2
+    assert "no measured incrementality" in capsys.readouterr().err
+    with pytest.raises(PlanError):
+        plan(traps_wh)

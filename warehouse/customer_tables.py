@@ -1,0 +1,39 @@
+"""Import-time table of what acquired customers are worth later (docs/metrics.md, "Customer value").
+
+`customer_cohorts`: one row per influencer_key × date (`date`: the day a buyer's first attributed
+order, the one that makes it a new customer, was placed with that creator): `customers` acquired
+that day, and `revenue_90`, `revenue_180`, `revenue_365`: their realised revenue (₹, net of refunds,
+all their attributed sales, with any creator) from the first order's day through day 90 / 180 / 365
+(the first day counts as day 1). Buyers are user_ids as for new customers (guest and placeholder
+ids are no buyer); a first order without a date has no cohort and is left out. Whether a cohort is
+old enough for a horizon is decided at query time (metrics/ltv.py), against the last sale date.
+"""
+
+from __future__ import annotations
+
+from metrics.ltv import HORIZONS
+
+
+def build_customer_tables(con) -> None:
+    """Create `customer_cohorts` from the import's `keyed_sales`, `first_orders` and `influencers`
+    (an empty table when the sales carry no user id), sorted by influencer_key and date."""
+    windows = ", ".join(
+        f"COALESCE(sum(s.revenue) FILTER (WHERE s.date < x.first_date + {days}), 0) AS revenue_{days}"
+        for days in HORIZONS
+    )
+    sums = ", ".join(f"sum(revenue_{days}) AS revenue_{days}" for days in HORIZONS)
+    con.execute(f"""
+        CREATE TABLE customer_cohorts AS
+        WITH firsts AS (
+            SELECT f.user_id, s.date AS first_date, trim(s.influencer_id) AS influencer_id
+            FROM first_orders f JOIN keyed_sales s USING (first_key)
+            WHERE f.first_key IS NOT NULL AND s.date IS NOT NULL),
+        customers AS (
+            SELECT x.user_id, x.first_date, x.influencer_id, {windows}
+            FROM firsts x JOIN keyed_sales s
+              ON s.user_id = x.user_id AND s.date >= x.first_date AND s.date < x.first_date + {max(HORIZONS)}
+            GROUP BY x.user_id, x.first_date, x.influencer_id)
+        SELECT i.influencer_key, c.first_date AS date, count(*)::BIGINT AS customers, {sums}
+        FROM customers c JOIN influencers i USING (influencer_id)
+        GROUP BY i.influencer_key, c.first_date
+        ORDER BY i.influencer_key, date""")
