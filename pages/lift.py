@@ -38,6 +38,7 @@ CREATOR_COLUMNS = [
 ORGANIC_COLUMNS = [
     text_col("brand", "Brand", width=120),
     text_col("campaign", "Campaign", width=240),
+    text_col("verdict", "Verdict", width=130),
     text_col("start", "Start", width=105),
     text_col("window_end", "Window end", width=110),
     metric_col("total_lift"),
@@ -46,7 +47,6 @@ ORGANIC_COLUMNS = [
     metric_col("attributed_lift"),
     metric_col("attributed_lift_low"),
     metric_col("attributed_lift_high"),
-    text_col("verdict", "Verdict", width=130),
     text_col("reason", "Note", width=320),
 ]
 ORGANIC_ROWS = {

@@ -204,6 +204,7 @@ def test_context_is_plain_text_and_complete(traps_wh):
         "Categories",
         "Campaigns",
         "Payouts by basis",
+        "Budget pacing",  # the traps' campaigns file has budgets
     ]
     assert 3 <= len(context["findings"]) <= 5
     assert context["recommendations"] and all(r["evidence"] for r in context["recommendations"])
