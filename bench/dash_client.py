@@ -371,6 +371,14 @@ class DashClient:
             return {"ms": 0.0, "requests": 0, "server_ms": 0.0, "slowest": []}
         return self.change(changed)
 
+    def set_value(self, component: str, prop: str, value) -> dict:
+        """The user set a control of the page (e.g. /lift's window selector) to `value`: everything
+        the change triggers is sent (as change()); its timing. CallbackError if the control is absent."""
+        if component not in self.ids:
+            raise CallbackError(f"no component {component!r} in the current page")
+        self.props[(component, prop)] = value
+        return self.change({(component, prop)})
+
     def click(self, component: str, output_contains: str) -> tuple[float, dict] | None:
         """Click a button (n_clicks + 1) and send only the callback whose output names
         `output_contains` (e.g. the report download); (seconds, response) or None if absent."""

@@ -18,11 +18,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import multiprocessing
+import os
 import sys
 import time
 
 import numpy as np
 
+from bench.run import code_version
 from metrics.lift.method import DEFAULT_WINDOW_DAYS, Panel, estimate, interval
 
 CREATORS, DAYS = 30, 365
@@ -37,7 +40,8 @@ class Scenario:
     name: str
     lift: float  # expected window lift as a share of the window's baseline
     overlapping: bool = False  # posts come in pairs a few days apart
-    shock: bool = False  # a week of +60 % demand inside one post window of every creator
+    shock: bool = False  # a week of +60 % demand inside one post window of each creator, on its own dates
+    sale_event: bool = False  # a week of +60 % demand on the same dates for every creator (a brand-wide sale)
 
 
 SCENARIOS = (
@@ -46,8 +50,11 @@ SCENARIOS = (
     Scenario("lift 20 %", 0.20),
     Scenario("lift 50 %", 0.50),
     Scenario("overlapping posts (20 %)", 0.20, overlapping=True),
-    Scenario("demand shock in a window (20 %)", 0.20, shock=True),
+    Scenario("sale event, same days for all (20 %)", 0.20, sale_event=True),
+    Scenario("creator's own shock in a window (20 %)", 0.20, shock=True),
 )
+SHOCK = 1.6  # demand multiplier during a shock
+SHOCK_DAYS = 7
 
 
 def simulate(scenario: Scenario, rng: np.random.Generator, creators: int = CREATORS, days: int = DAYS):
@@ -61,7 +68,13 @@ def simulate(scenario: Scenario, rng: np.random.Generator, creators: int = CREAT
         for c in range(creators):
             mine = post_day[post_creator == c]
             start = int(rng.choice(mine)) + 2
-            shock[start : start + 7, c] = 1.6
+            shock[start : start + SHOCK_DAYS, c] = SHOCK
+    if scenario.sale_event:  # half the creators post 1–3 days before the sale starts
+        start = int(rng.integers(days // 4, days - days // 4))
+        shock[start : start + SHOCK_DAYS, :] = SHOCK
+        launching = np.flatnonzero(rng.random(creators) < 0.5)
+        post_creator = np.concatenate([post_creator, launching])
+        post_day = np.concatenate([post_day, start - rng.integers(1, 4, len(launching))])
     base_orders = rng.negative_binomial(DISPERSION, DISPERSION / (DISPERSION + expected * shock))
     lift_orders = np.zeros((days, creators))
     if scenario.lift > 0:
@@ -97,39 +110,58 @@ def _posts(scenario: Scenario, rng: np.random.Generator, creators: int, days: in
     return owner, day
 
 
+def one_data_set(scenario: Scenario, rep: int, seed: int, draws: int, creators: int, days: int) -> dict:
+    """Errors (₹), interval coverage and "called lift" of one simulated data set, per creator and total."""
+    panel, truth = simulate(scenario, np.random.default_rng([seed, rep]), creators, days)
+    result = estimate(panel, DEFAULT_WINDOW_DAYS, draws=draws)
+    low, high = interval(result.draws)
+    point = result.creator["incremental_revenue"]
+    t_low, t_high = interval(result.draws.sum(axis=0))
+    return {
+        "creator_error": point - truth,
+        "creator_cover": (low <= truth) & (truth <= high),
+        "creator_positive": low > 0,
+        "total_error": point.sum() - truth.sum(),
+        "total_cover": bool(t_low <= truth.sum() <= t_high),
+        "total_positive": bool(t_low > 0),
+        "total_truth": truth.sum(),
+    }
+
+
+def _one(job: tuple) -> dict:
+    return one_data_set(*job)
+
+
 def evaluate(
-    scenario: Scenario, reps: int, seed: int = 7, draws: int = 500, creators: int = CREATORS, days: int = DAYS
+    scenario: Scenario,
+    reps: int,
+    seed: int = 7,
+    draws: int = 500,
+    creators: int = CREATORS,
+    days: int = DAYS,
+    pool=None,
 ) -> dict:
-    """Bias, RMSE (₹), coverage of the 90 % interval and share of intervals above 0, per creator and total."""
-    creator_error, creator_cover, creator_positive = [], [], []
-    total_error, total_cover, total_positive, total_truth = [], [], [], []
-    for rep in range(reps):
-        panel, truth = simulate(scenario, np.random.default_rng([seed, rep]), creators, days)
-        result = estimate(panel, DEFAULT_WINDOW_DAYS, draws=draws)
-        low, high = interval(result.draws)
-        point = result.creator["incremental_revenue"]
-        creator_error.append(point - truth)
-        creator_cover.append((low <= truth) & (truth <= high))
-        creator_positive.append(low > 0)
-        total_draws = result.draws.sum(axis=0)
-        t_low, t_high = interval(total_draws)
-        total_error.append(point.sum() - truth.sum())
-        total_cover.append(t_low <= truth.sum() <= t_high)
-        total_positive.append(t_low > 0)
-        total_truth.append(truth.sum())
-    creator_error, total_error = np.concatenate(creator_error), np.array(total_error)
+    """Bias, RMSE (₹), coverage of the 90 % interval and share of intervals above 0, per creator and
+    total, over `reps` data sets (data set r uses the seed [seed, r]: the same with or without a pool)."""
+    started = time.perf_counter()
+    jobs = [(scenario, rep, seed, draws, creators, days) for rep in range(reps)]
+    runs = list(pool.imap(_one, jobs, chunksize=4) if pool else map(_one, jobs))
+    creator_error = np.concatenate([r["creator_error"] for r in runs])
+    total_error = np.array([r["total_error"] for r in runs])
     return {
         "scenario": scenario.name,
         "reps": reps,
+        "creators": creators,
         "creator_bias": float(creator_error.mean()),
         "creator_rmse": float(np.sqrt((creator_error**2).mean())),
-        "creator_coverage": float(np.concatenate(creator_cover).mean()),
-        "creator_called_lift": float(np.concatenate(creator_positive).mean()),
-        "total_truth": float(np.mean(total_truth)),
+        "creator_coverage": float(np.concatenate([r["creator_cover"] for r in runs]).mean()),
+        "creator_called_lift": float(np.concatenate([r["creator_positive"] for r in runs]).mean()),
+        "total_truth": float(np.mean([r["total_truth"] for r in runs])),
         "total_bias": float(total_error.mean()),
         "total_rmse": float(np.sqrt((total_error**2).mean())),
-        "total_coverage": float(np.mean(total_cover)),
-        "total_called_lift": float(np.mean(total_positive)),
+        "total_coverage": float(np.mean([r["total_cover"] for r in runs])),
+        "total_called_lift": float(np.mean([r["total_positive"] for r in runs])),
+        "seconds": round(time.perf_counter() - started, 1),
     }
 
 
@@ -153,17 +185,42 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.lift", description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=200, help="simulated data sets per scenario (default 200)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--draws", type=int, default=500, help="bootstrap draws per data set (default 500)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1: the machine is shared)")
+    parser.add_argument("--scenario", action="append", default=None, help="run only scenarios whose name has this")
     parser.add_argument("--json", type=str, default=None, help="also write the results as JSON to this file")
     args = parser.parse_args(argv)
+    chosen = [s for s in SCENARIOS if not args.scenario or any(part in s.name for part in args.scenario)]
+    started, load_start, code = time.perf_counter(), os.getloadavg(), code_version()
+    pool = multiprocessing.get_context("fork").Pool(args.jobs) if args.jobs > 1 else None
     rows = []
-    for scenario in SCENARIOS:
-        started = time.perf_counter()
-        rows.append(evaluate(scenario, args.reps, args.seed))
-        print(f"{scenario.name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    try:
+        for scenario in chosen:
+            rows.append(evaluate(scenario, args.reps, args.seed, args.draws, pool=pool))
+            print(f"{scenario.name}: {rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+    run = {
+        "seed": args.seed,
+        "draws": args.draws,
+        "window_days": DEFAULT_WINDOW_DAYS,
+        "jobs": args.jobs,
+        "seconds": round(time.perf_counter() - started, 1),
+        "load_avg_start": [round(x, 2) for x in load_start],
+        "load_avg_end": [round(x, 2) for x in os.getloadavg()],
+        "code": code,
+    }
     print(markdown(rows))
+    print(
+        f"\n{args.reps} data sets per scenario, seed {run['seed']}, {run['draws']} draws, {run['window_days']}-day "
+        f"windows, {run['jobs']} process(es), {run['seconds']:.0f} s, load average {run['load_avg_start'][0]} → "
+        f"{run['load_avg_end'][0]}, commit {run['code']}"
+    )
     if args.json:
         with open(args.json, "w") as out:
-            json.dump(rows, out, indent=2)
+            json.dump({"run": run, "rows": rows}, out, indent=2)
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 PAGES = ("/", "/influencers", "/lift", "/plan")  # /plan: the budget planner callback (issue 12, ≤ 1 s at 10M)
+LIFT_CONTROLS = "/lift controls"  # the window selector and the post picker of /lift, timed like a page
 KEYS = (
     "orders",
     "import_s",
@@ -170,6 +171,7 @@ def measure_server(db: Path, changes: list, args, cache: Path, say) -> dict:
         client = DashClient("127.0.0.1", server.port, connections=args.connections)
         try:
             pages = {page: time_page(client, server, page, changes) for page in PAGES}
+            pages[LIFT_CONTROLS] = time_lift_controls(client, server, len(changes))
             for page, timed in pages.items():
                 times = timed["times"]
                 say(
@@ -213,6 +215,42 @@ def time_page(client, server, page: str, changes: list) -> dict:
             }
         )
     return {"times": times, "details": details, "server_cpu_ms": (server.cpu_s() - cpu_before) * 1000 / len(changes)}
+
+
+def time_lift_controls(client, server, count: int) -> dict:
+    """/lift without filters: alternately a new window length (7 → 28 → 14 days: the whole page
+    again, from the import-time tables of that window) and another post for the event chart, `count`
+    changes after one of each unmeasured; the same shape as time_page."""
+    from components.ids import lift as lift_ids
+
+    client.load_page("/lift")
+    windows = [7, 28, 14]
+
+    def step(number: int) -> tuple[str, dict]:
+        if number % 2 == 0:
+            days = windows[(number // 2) % len(windows)]
+            return f"window {days}", client.set_value(lift_ids.WINDOW, "value", days)
+        options = client.props.get((lift_ids.POST, "options")) or []
+        if not options:
+            raise RuntimeError("/lift offers no post for the event chart")
+        chosen = options[(number // 2 + 1) % len(options)]["value"]
+        return f"post {chosen}", client.set_value(lift_ids.POST, "value", chosen)
+
+    step(0), step(1)  # warm-up, not counted
+    times, details = [], []
+    cpu_before = server.cpu_s()
+    for number in range(2, count + 2):
+        label, measured = step(number)
+        times.append(measured["ms"])
+        details.append(
+            {
+                "search": label,
+                "ms": round(measured["ms"], 1),
+                "requests": measured["requests"],
+                "slowest": measured["slowest"],
+            }
+        )
+    return {"times": times, "details": details, "server_cpu_ms": (server.cpu_s() - cpu_before) * 1000 / count}
 
 
 def visit_pages(client) -> list[str]:

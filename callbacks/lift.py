@@ -63,9 +63,12 @@ def method_note(k: dict) -> html.Div:
             ),
             html.P(
                 f"Each figure has a {confidence} interval from resampling the quiet days (a stationary bootstrap): "
-                f"where it includes 0 the result is not distinguishable from baseline. The method assumes nothing "
-                f"else moved sales inside the window (a sale event or a competitor's outage would be counted as "
-                f"lift) and that the quiet days represent days without a post."
+                f"where it includes 0 the result is not distinguishable from baseline. Sales that rise for every "
+                f"creator on the same dates (a brand-wide sale, a season) are read from the creators who were quiet "
+                f"then and are not counted as lift. A change that hits one creator alone inside its window (its "
+                f"code posted on a coupon site, a competitor's outage in its niche) is counted as lift, and so is a "
+                f"sale on dates when almost every creator was posting; the quiet days are taken to represent days "
+                f"without a post."
             ),
         ]
     )

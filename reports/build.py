@@ -212,9 +212,11 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
         ],
         "assumption": (
             f"Method: a creator's baseline is its typical attributed revenue on quiet days (far from its posts), "
-            f"by weekday; a post's incremental revenue is its {window}-day window's revenue beyond that baseline, "
+            f"by weekday and by the movement of the creators quiet on the same dates (a sale for everyone is not "
+            f"lift); a post's incremental revenue is its {window}-day window's revenue beyond that baseline, "
             f"overlapping windows merged. Intervals: stationary bootstrap of the quiet days. Results whose interval "
-            f"includes 0 are not distinguishable from baseline. Assumes nothing else moved sales inside the windows."
+            f"includes 0 are not distinguishable from baseline. Assumes nothing moved one creator's sales alone "
+            f"inside its windows."
         ),
         "table": _table(
             "Lift per creator (largest first)",

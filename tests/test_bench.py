@@ -70,8 +70,10 @@ def test_bench_runs_at_a_tiny_size(tmp_path):
     assert 50 < result["server_rss_mb"] < 8000  # two workers and a master, in MiB
     assert 0 < result["cpu_probe_ms_start"] < 60_000 and 0 < result["cpu_probe_ms_end"] < 60_000
     assert result["interaction_by_page"]["/"]["n"] == 20 and result["interaction_by_page"]["/influencers"]["n"] == 20
-    for page in ("/", "/influencers"):
+    assert result["interaction_by_page"]["/lift controls"]["n"] == 20  # the window selector and post picker
+    for page in ("/", "/influencers", "/lift controls"):
         assert all(change["requests"] > 0 for change in result["interactions"][page])
+    assert {change["search"].split()[0] for change in result["interactions"]["/lift controls"]} == {"window", "post"}
     if result.get("report_error"):
         pytest.fail(result["report_error"])
     assert 0 < result["report_warm_s"] and 0 < result["report_cold_s"]

@@ -2,7 +2,7 @@
 length offered (7, 14, 28 days), so that no page recomputes the heavy part:
 
 - `lift_info`: per window: status (`measured` or `unsupported`), reason, first/last day of the
-  panel, weekday index, bootstrap block length, draws, seed;
+  panel, weekday index, bootstrap block length, draws, seed, the common daily factor of each panel day;
 - `lift_creators`: per window and influencer_key: quiet days, credibility, baseline per day (₹ and
   orders), the 5 %/95 % band of a quiet day, window days, window revenue/orders, baseline and
   incremental revenue/orders;
@@ -64,14 +64,14 @@ def build_lift_tables(con) -> None:
             reason_here = reason
         if reason_here is not None:
             con.execute(
-                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
+                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
                 [window, reason_here, first_day, _last_day(first_day, panel)],
             )
             continue
         quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
         if quiet_sales < MIN_QUIET_SALE_DAYS:
             con.execute(
-                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL)",
+                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
                 [
                     window,
                     f"too little history: {quiet_sales} creator-days with sales far from posts "
@@ -90,7 +90,8 @@ def build_lift_tables(con) -> None:
 
 def _create_empty(con):
     con.execute("""CREATE TABLE lift_info (window_days INTEGER, status VARCHAR, reason VARCHAR, first_day DATE,
-                   last_day DATE, weekday_index DOUBLE[], block_length DOUBLE, draws INTEGER, seed BIGINT)""")
+                   last_day DATE, weekday_index DOUBLE[], block_length DOUBLE, draws INTEGER, seed BIGINT,
+                   daily_factor DOUBLE[])""")
     con.execute(
         "CREATE TABLE lift_creators (window_days INTEGER, influencer_key INTEGER, "
         + ", ".join(f"{c} DOUBLE" for c in CREATOR_COLUMNS)
@@ -183,7 +184,7 @@ def _last_day(first_day, panel):
 
 def _write(con, window, result, creators, posts, first_day, panel):
     con.execute(
-        "INSERT INTO lift_info VALUES (?, 'measured', NULL, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO lift_info VALUES (?, 'measured', NULL, ?, ?, ?, ?, ?, ?, ?)",
         [
             window,
             first_day,
@@ -192,6 +193,7 @@ def _write(con, window, result, creators, posts, first_day, panel):
             result.block_length,
             DRAWS,
             SEED,
+            [float(x) for x in result.daily_factor],
         ],
     )
     creator_table = pa.table(

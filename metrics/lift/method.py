@@ -12,17 +12,23 @@ Rules (each one named by a constant below):
   the GUARD_BEFORE days before a post (teasers);
 - weekday effects: one multiplicative index per weekday, from all creators' quiet days pooled
   (each day's revenue against its creator's own quiet-day mean);
-- baseline per day of a creator = level × weekday index, level = its mean weekday-adjusted quiet-day
-  revenue, credibility-weighted towards its tier's pooled level when it has fewer than
-  FULL_CREDIBILITY_DAYS quiet days (Bühlmann-style limited-fluctuation credibility);
+- common daily factor (common_daily_factor): on each day, the other quiet creators' revenue over
+  what they were expected to sell (leave-one-out), shrunk towards 1 by local empirical Bayes
+  (shrink_towards_one), so a sale event on the same dates for everyone is not counted as lift;
+- baseline per day of a creator = level × weekday index × factor, level = its quiet-day revenue ÷
+  the sum of those days' weights (a ratio of sums), credibility-weighted towards its tier's pooled
+  level when it has fewer than FULL_CREDIBILITY_DAYS quiet days (Bühlmann-style limited-fluctuation
+  credibility);
 - incremental revenue = Σ over window days of (actual − baseline);
 - interval: Politis & Romano's stationary bootstrap (arch.bootstrap.StationaryBootstrap, block
   length from arch's optimal_block_length, Politis & White 2004) resamples days of the quiet-day
-  panel jointly for all creators. Each draw re-estimates every level (estimation error) and, from an
-  independent resample, the sum of the creator's first quiet-day deviations in resampled order,
-  as many as it has window days (the window's own day-to-day variation, skew included), so a draw
-  of a creator's incremental revenue is
+  panel. Each draw re-estimates every level from a resample taken jointly for all creators
+  (estimation error) and, from another set of resamples read by each creator in its own cyclic
+  order (independent across creators), the sum of the creator's first quiet-day deviations in
+  resampled order, as many as it has window days (the window's own day-to-day variation, skew
+  included), so a draw of a creator's incremental revenue is
   window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
+docs/incrementality.md holds the validation (bench/lift.py) and where the method breaks.
 """
 
 from __future__ import annotations
@@ -37,8 +43,14 @@ DEFAULT_CONFIDENCE = 0.90
 GUARD_BEFORE = 2  # days before a post that are not quiet
 GUARD_AFTER = 7  # days after a window that are not quiet
 FULL_CREDIBILITY_DAYS = 28  # quiet days from which a creator's own level stands alone
+FACTOR_MIN_CREATORS = 5  # other quiet creators needed on a day to measure the common daily factor there
+FACTOR_MIN_ORDERS = 20.0  # and their expected orders that day (fewer: the factor is too noisy, 1 is used)
+FACTOR_FLOOR = 0.1  # a day whose quiet creators sold almost nothing still keeps a tenth of the baseline
+FACTOR_PASSES = 2  # level ↔ factor refinements
+FACTOR_NEIGHBOURHOOD = 7  # days either side whose factors tell how much a day's factor moves beyond noise
 DRAWS = 500
 SEED = 20_251_130
+NOISE_CHUNK_CELLS = 4_000_000  # resample × day × creator cells held at once while drawing window noise
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +89,7 @@ class Estimate:
     creator: dict[str, np.ndarray]
     post: dict[str, np.ndarray]
     draws: np.ndarray
+    daily_factor: np.ndarray  # (D,) the common daily factor of all quiet creators (1 where not measured)
 
 
 def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
@@ -124,6 +137,73 @@ def weekday_index(revenue: np.ndarray, quiet: np.ndarray, weekday: np.ndarray) -
     return ratio / ratio.mean()
 
 
+def common_daily_factor(
+    revenue: np.ndarray,
+    quiet: np.ndarray,
+    weekday_weight: np.ndarray,
+    level: np.ndarray,
+    level_orders: np.ndarray,
+    everyone: bool = False,
+) -> np.ndarray:
+    """(D, C) the demand of day t common to all creators, seen by the others: the revenue of the
+    creators quiet on day t other than c over what their levels and the weekday index expect
+    (leave-one-out, so a creator's own noise never explains itself and its window days are measured
+    only by others), shrunk towards 1 (shrink_towards_one). 1 where fewer than FACTOR_MIN_CREATORS
+    others are quiet or they expect fewer than FACTOR_MIN_ORDERS orders; at least FACTOR_FLOOR.
+    With everyone=True: (D,) over all quiet creators (the factor drawn in the event chart).
+
+    A sale event, a price cut or a season moves every creator's sales on the same dates; quiet
+    creators show it, so a window's baseline follows it and it is not counted as lift (the
+    "control series" of Brodersen et al. 2015, CausalImpact, with other creators as controls).
+    """
+    expected = quiet * level[None, :] * weekday_weight[:, None]
+    sold = np.where(quiet, revenue, 0.0)
+    expected_orders = quiet * level_orders[None, :] * weekday_weight[:, None]
+    all_sums, all_means = sold.sum(axis=1), expected.sum(axis=1)
+    all_measured = (quiet.sum(axis=1) >= FACTOR_MIN_CREATORS) & (expected_orders.sum(axis=1) >= FACTOR_MIN_ORDERS)
+    all_measured &= all_means > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = _quiet_variance(revenue / weekday_weight[:, None], quiet)
+        raw = np.where(all_measured, all_sums / all_means, 1.0)
+        sampling = np.where(all_measured, (quiet @ spread) * weekday_weight**2 / all_means**2, 0.0)
+    trust = shrink_towards_one(raw, sampling, all_measured)
+    if everyone:
+        return np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
+    sums = all_sums[:, None] - sold
+    means = all_means[:, None] - expected
+    counts = quiet.sum(axis=1)[:, None] - quiet
+    orders = expected_orders.sum(axis=1)[:, None] - expected_orders
+    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+
+
+def _quiet_variance(values: np.ndarray, quiet: np.ndarray) -> np.ndarray:
+    """(C,) sample variance (ddof 1) of each creator's values on its quiet days; 0 with fewer than 2."""
+    count = quiet.sum(axis=0)
+    mean = np.where(quiet, values, 0.0).sum(axis=0) / np.maximum(count, 1)
+    squares = np.where(quiet, (values - mean[None, :]) ** 2, 0.0).sum(axis=0)
+    return np.where(count > 1, squares / np.maximum(count - 1, 1), 0.0)
+
+
+def shrink_towards_one(raw: np.ndarray, sampling: np.ndarray, measured: np.ndarray) -> np.ndarray:
+    """(D,) how much of each day's measured factor to trust, 0–1: local empirical Bayes (Efron &
+    Morris 1975). Around each day (± FACTOR_NEIGHBOURHOOD days) the factors' mean squared distance
+    from 1 beyond their sampling variance is the variance τ² of the true common movement; a day's
+    factor keeps τ² ÷ (τ² + its sampling variance) of its distance from 1. Data without common
+    shocks keep almost nothing (no noise added to baselines); a week-long sale keeps most of it."""
+    kernel = np.ones(2 * FACTOR_NEIGHBOURHOOD + 1)
+    m = measured.astype(float)
+
+    def local_mean(values):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.convolve(values * m, kernel, "same") / np.convolve(m, kernel, "same")
+
+    movement = np.maximum(np.nan_to_num(local_mean((raw - 1) ** 2) - local_mean(sampling)), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(measured & (movement > 0), movement / (movement + sampling), 0.0)
+
+
 def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = DRAWS, seed: int = SEED) -> Estimate:
     """The event-window estimate of every creator and post, with `draws` bootstrap draws.
 
@@ -134,14 +214,19 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     assigned = assign_windows(panel, window_days)
     quiet = quiet_days(panel, window_days)
     index = weekday_index(panel.revenue, quiet, panel.weekday)
-    day_weight = index[panel.weekday]
     in_window = assigned >= 0
     q = quiet.astype(float)
-    adjusted = np.where(quiet, panel.revenue / day_weight[:, None], 0.0)
-    adjusted_orders = np.where(quiet, panel.orders / day_weight[:, None], 0.0)
+    day_weight = np.broadcast_to(index[panel.weekday][:, None], panel.revenue.shape)
+    for _ in range(FACTOR_PASSES):  # levels and the common factor depend on each other: a fixed refinement
+        levels = _pooled_levels(panel, quiet, day_weight)
+        factor = common_daily_factor(
+            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
+        )
+        day_weight = index[panel.weekday][:, None] * factor
+    levels = _pooled_levels(panel, quiet, day_weight)
+    adjusted = np.where(quiet, panel.revenue / day_weight, 0.0)
 
-    levels = _pooled_levels(adjusted, adjusted_orders, q, panel.group)
-    window_weight = (in_window * day_weight[:, None]).sum(axis=0)  # Σ weekday index over window days
+    window_weight = (in_window * day_weight).sum(axis=0)  # Σ weekday index × common factor over window days
     window_revenue = (panel.revenue * in_window).sum(axis=0)
     window_orders = (panel.orders * in_window).sum(axis=0)
     baseline_revenue = levels["level"] * window_weight
@@ -162,29 +247,43 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         "incremental_orders": window_orders - baseline_orders,
     }
     post = _per_post(panel, assigned, in_window, day_weight, levels)
-    block = block_length(adjusted, q, levels["own"])
-    draw_matrix = _draws(panel, adjusted, q, levels, window_weight, in_window, day_weight, block, draws, seed)
-    return Estimate(window_days, index, block, creator, post, draw_matrix + creator["incremental_revenue"][:, None])
+    block = block_length(adjusted, q, levels["center"])
+    draw_matrix = _draws(panel, adjusted, quiet, day_weight, levels, window_weight, in_window, block, draws, seed)
+    return Estimate(
+        window_days,
+        index,
+        block,
+        creator,
+        post,
+        draw_matrix + creator["incremental_revenue"][:, None],
+        common_daily_factor(panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], True),
+    )
 
 
-def _pooled_levels(
-    adjusted: np.ndarray, adjusted_orders: np.ndarray, q: np.ndarray, group: np.ndarray
-) -> dict[str, np.ndarray]:
+def _pooled_levels(panel: Panel, quiet: np.ndarray, day_weight: np.ndarray) -> dict[str, np.ndarray]:
+    """Per creator: its own level (quiet-day revenue ÷ the quiet days' weights, a ratio of sums, so
+    noise in a day's weight does not inflate it), its tier's, and the credibility-weighted mix."""
+    q = quiet.astype(float)
     quiet_count = q.sum(axis=0)
+    weights = (q * day_weight).sum(axis=0)
+    sold = np.where(quiet, panel.revenue, 0.0).sum(axis=0)
+    sold_orders = np.where(quiet, panel.orders, 0.0).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        own = adjusted.sum(axis=0) / quiet_count
-        own_orders = adjusted_orders.sum(axis=0) / quiet_count
-    prior = _group_level(adjusted.sum(axis=0), quiet_count, group)
-    prior_orders = _group_level(adjusted_orders.sum(axis=0), quiet_count, group)
+        own = np.nan_to_num(sold / weights)
+        own_orders = np.nan_to_num(sold_orders / weights)
+        center = np.nan_to_num(np.where(quiet, panel.revenue / day_weight, 0.0).sum(axis=0) / quiet_count)
+    prior = _group_level(sold, weights, panel.group)
+    prior_orders = _group_level(sold_orders, weights, panel.group)
     credibility = np.minimum(1.0, quiet_count / FULL_CREDIBILITY_DAYS)
     return {
         "quiet_days": quiet_count,
         "credibility": credibility,
-        "own": np.nan_to_num(own),
+        "own": own,
+        "center": center,  # mean weight-adjusted quiet day: the centre of the deviations resampled
         "prior": prior,
-        "spread": _group_spread(own, quiet_count, group),
-        "level": credibility * np.nan_to_num(own) + (1 - credibility) * prior,
-        "level_orders": credibility * np.nan_to_num(own_orders) + (1 - credibility) * prior_orders,
+        "spread": _group_spread(own, quiet_count, panel.group),
+        "level": credibility * own + (1 - credibility) * prior,
+        "level_orders": credibility * own_orders + (1 - credibility) * prior_orders,
     }
 
 
@@ -230,7 +329,7 @@ def _per_post(
     posts = len(panel.post_day)
     rows, cols = np.nonzero(in_window)
     owner = assigned[rows, cols]
-    weight = day_weight[rows]
+    weight = day_weight[rows, cols]
 
     def per_post(values):
         return np.bincount(owner, weights=values, minlength=posts)
@@ -277,30 +376,42 @@ def _multiplicities(resamples: np.ndarray, days: int) -> np.ndarray:
 
 
 def _window_noise(
-    resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray, window_count: np.ndarray
+    resamples: np.ndarray, deviations: np.ndarray, quiet: np.ndarray, window_count: np.ndarray, rng
 ) -> np.ndarray:
-    """(R, C): per resample, the sum of each creator's weekday-adjusted quiet-day deviations over
-    its first window_count quiet days in the resampled order (scaled up where the resample holds
+    """(R, C): per draw, the sum of each creator's weight-adjusted quiet-day deviations over its
+    first window_count quiet days in the order of one resample (scaled up where the resample holds
     fewer): what its baseline could have done over a window of that length, skew included.
+
+    Each creator takes the resamples in its own random cyclic order, so one draw combines different
+    resamples for different creators: creators' windows fall on different dates and the common
+    daily factor has taken out what days share, so their window noise is drawn independently
+    (leave-one-out factors make same-day deviations of different creators negatively correlated;
+    one shared resample would let them cancel in a sum).
     Only creators with window days are computed, on the rows a window can need."""
-    out = np.zeros((len(resamples), deviations.shape[1]))
+    count = len(resamples)
+    out = np.zeros((count, deviations.shape[1]))
     needed = np.flatnonzero((window_count > 0) & quiet.any(axis=0))
+    shifts = rng.integers(0, max(count, 1), len(needed))
     if not len(needed):
         return out
     share = quiet[:, needed].mean(axis=0)
     rows = int(min(quiet.shape[0], np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
     picked_all, values, limit = quiet[:, needed], deviations[:, needed].astype(np.float32), window_count[needed]
-    for row, order in enumerate(resamples[:, :rows]):
-        picked = picked_all[order]
-        taken = picked & (np.cumsum(picked, axis=0, dtype=np.int32) <= limit[None, :])
-        found = taken.sum(axis=0)
+    noise = np.zeros((count, len(needed)))
+    chunk = max(1, NOISE_CHUNK_CELLS // (rows * len(needed)))  # bounds memory on large panels
+    for first in range(0, count, chunk):
+        order = resamples[first : first + chunk, :rows]  # (r, rows)
+        picked = picked_all[order]  # (r, rows, n)
+        taken = picked & (np.cumsum(picked, axis=1, dtype=np.int32) <= limit[None, None, :])
+        found = taken.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(found > 0, limit / found, 0.0)
-        out[row, needed] = np.einsum("dc,dc->c", values[order], taken, dtype=np.float32) * scale
+            scale = np.where(found > 0, limit[None, :] / found, 0.0)
+        noise[first : first + chunk] = np.einsum("rdc,rdc->rc", values[order], taken, dtype=np.float32) * scale
+    out[:, needed] = noise[(np.arange(count)[:, None] + shifts[None, :]) % count, np.arange(len(needed))[None, :]]
     return out
 
 
-def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weight, block, draws, seed):
+def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_window, block, draws, seed):
     """(C, draws): bootstrap deviations of each creator's incremental revenue from its estimate."""
     days, creators = adjusted.shape
     if creators == 0 or draws == 0:
@@ -309,9 +420,11 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     estimation = _multiplicities(resamples[:draws], days)
     rng = np.random.default_rng([seed, 1])
 
-    own_star = _resampled_mean(estimation, adjusted, q, levels["own"])
+    q = quiet.astype(float)
+    sold, weights = np.where(quiet, panel.revenue, 0.0), q * day_weight
+    own_star = _resampled_ratio(estimation, sold, weights, levels["own"])
     group = panel.group
-    prior_star = _resampled_group_mean(estimation, adjusted, q, group, levels["prior"])
+    prior_star = _resampled_group_ratio(estimation, sold, weights, group, levels["prior"])
     between = levels["spread"][None, :] * rng.standard_normal((draws, creators))
     credibility = levels["credibility"][None, :]
     level_star = credibility * own_star + (1 - credibility) * (prior_star + between)
@@ -319,9 +432,8 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     window_count = in_window.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_weight = np.where(window_count > 0, window_weight / window_count, 0.0)
-    quiet = q > 0
     own_noise = _window_noise(
-        resamples[draws:], np.where(quiet, adjusted - levels["own"][None, :], 0.0), quiet, window_count
+        resamples[draws:], np.where(quiet, adjusted - levels["center"][None, :], 0.0), quiet, window_count, rng
     )
     # Creators with too few quiet days to resample their own noise take their group's typical
     # day-to-day variation relative to the level (a normal draw with that spread).
@@ -333,20 +445,20 @@ def _draws(panel: Panel, adjusted, q, levels, window_weight, in_window, day_weig
     return deviation.T
 
 
-def _resampled_mean(multiplicity: np.ndarray, adjusted: np.ndarray, q: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """(R, C) mean quiet-day value of each creator in each resample (its estimate where a resample
-    holds none of its quiet days)."""
-    sums, counts = multiplicity @ adjusted, multiplicity @ q
+def _resampled_ratio(multiplicity: np.ndarray, sold: np.ndarray, weights: np.ndarray, fallback: np.ndarray):
+    """(R, C) each creator's level (quiet-day revenue ÷ weights) in each resample (its estimate
+    where a resample holds none of its quiet days)."""
+    sums, counts = multiplicity @ sold, multiplicity @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / counts
     return np.where(counts > 0, means, fallback[None, :])
 
 
-def _resampled_group_mean(multiplicity, adjusted, q, group, fallback):
+def _resampled_group_ratio(multiplicity, sold, weights, group, fallback):
     groups = group.max() + 1
-    member = np.zeros((adjusted.shape[1], groups))
-    member[np.arange(adjusted.shape[1]), group] = 1.0
-    sums, counts = (multiplicity @ adjusted) @ member, (multiplicity @ q) @ member
+    member = np.zeros((sold.shape[1], groups))
+    member[np.arange(sold.shape[1]), group] = 1.0
+    sums, counts = (multiplicity @ sold) @ member, (multiplicity @ weights) @ member
     with np.errstate(invalid="ignore", divide="ignore"):
         means = (sums / counts)[:, group]
     return np.where(np.isfinite(means), means, fallback[None, :])

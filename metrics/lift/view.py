@@ -285,11 +285,12 @@ def lift_event(wh, post_no: int, settings: Settings = DEFAULT_SETTINGS) -> dict 
     window_end (dates), incremental_revenue (₹, the post's share of its creator's merged window)
     and `days`, a DataFrame of date, revenue (₹ actual attributed revenue of the creator that day),
     baseline, band_low, band_high (₹: the creator's baseline and the 5 %–95 % range of its quiet
-    days, by weekday). None for a post without lift figures."""
+    days, by weekday and the day's common factor). None for a post without lift figures."""
     post = wh.query(
         """
         SELECT p.date, p.days_in_window, p.incremental_revenue, p.influencer_key, i.influencer_id, i.name,
-               ps.post_id, c.level, c.daily_low, c.daily_high, li.weekday_index, li.first_day, li.last_day
+               ps.post_id, c.level, c.daily_low, c.daily_high, li.weekday_index, li.daily_factor, li.first_day,
+               li.last_day
         FROM lift_posts p JOIN influencers i USING (influencer_key)
         JOIN lift_creators c ON c.window_days = p.window_days AND c.influencer_key = p.influencer_key
         JOIN lift_info li ON li.window_days = p.window_days
@@ -311,7 +312,8 @@ def lift_event(wh, post_no: int, settings: Settings = DEFAULT_SETTINGS) -> dict 
     )
     dates = pd.date_range(start, end, freq="D")
     revenue = pd.Series(sales["revenue"].to_numpy(), index=pd.to_datetime(sales["date"])).reindex(dates, fill_value=0.0)
-    index = np.asarray(row["weekday_index"], dtype=float)[dates.weekday]
+    offset = (dates - pd.Timestamp(row["first_day"])).days
+    index = np.asarray(row["weekday_index"], dtype=float)[dates.weekday] * np.asarray(row["daily_factor"])[offset]
     days = pd.DataFrame(
         {
             "date": dates,
