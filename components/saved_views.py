@@ -56,7 +56,9 @@ def views_menu() -> html.Div:
         is_open=False,
     )
     menu = dbc.DropdownMenu(
-        view_items([], can_save=False),
+        # Filled per request by callbacks/views.py; the save item is in the layout from the start so
+        # its callback has an input to listen to (the server refuses a viewer's save whatever shows).
+        view_items([], can_save=True),
         id=ids.MENU,
         label="Views",
         color="light",
