@@ -30,10 +30,7 @@ RECOMMENDATION_COLUMNS = [
     metric_col("selection_roas"),
     metric_col("from_roas"),
     metric_col("to_roas"),
-    metric_col(
-        "estimated_revenue_gain",
-        headerTooltip="Move budget: expected incremental revenue of the plan minus today's, on the response curves",
-    ),
+    metric_col("estimated_revenue_gain"),
     text_col("reason", "Why", width=380, tooltipField="reason"),
 ]
 
