@@ -75,10 +75,17 @@ def _named_properties(payload: dict):
                 yield f"{_id_key(item['id'])}.{item['property']}"
 
 
-def required_role(payload: dict) -> str:
-    """The least role allowed to run the callback request `payload` (Dash's JSON body)."""
+def required_role(payload: dict, callback_map: dict | None = None) -> str:
+    """The least role allowed to run the callback request `payload` (Dash's JSON body).
+
+    With `callback_map` (the app's), the properties the *registered* callback of the payload's
+    output declares count as well as those the request names: Dash dispatches on the output alone,
+    so a request that renames its input ids must not slip past a rule keyed on an input."""
     needed = ROLES[0]
-    for name in _named_properties(payload):
+    names = set(_named_properties(payload))
+    spec = (callback_map or {}).get(payload.get("output", "")) or {}
+    names |= set(_named_properties({"inputs": spec.get("inputs", []), "state": spec.get("state", [])}))
+    for name in names:
         role = CALLBACK_ROLES.get(name)
         if role is not None and RANK[role] > RANK[needed]:
             needed = role

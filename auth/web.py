@@ -241,7 +241,7 @@ def _check_callback(dash_app, role: str):
     problem = malformed(dash_app, payload)
     if problem:
         return _error(400, f"malformed callback request: {problem}")
-    needed = roles.required_role(payload)
+    needed = roles.required_role(payload, dash_app.callback_map)
     if not roles.at_least(role, needed):
         return _error(403, f"this needs the {needed} role (you are {role})")
     return None

@@ -129,6 +129,24 @@ def test_saving_a_view_needs_the_analyst_role(dash_app, client_for, role, allowe
     assert deleted.status_code == 200 and saved_views.list_views() == []
 
 
+@pytest.mark.parametrize("button", ["views-save", "views-delete"])
+def test_a_viewer_cannot_save_or_delete_by_renaming_the_inputs(dash_app, client_for, button):
+    """Dash dispatches on the output alone: renamed input ids must not dodge the analyst rule."""
+    saved_views.save_view("Kept", "/", "asha")
+    client = client_for("viewer")
+    payload = callback_payload(
+        dash_app,
+        "views-status.children",
+        {"views-name.value": "Kept" if button == "views-delete" else "viewer-bypass"},
+        changed=f"{button}.n_clicks",
+    )
+    for position, item in enumerate(payload["inputs"]):
+        item.update(id=f"renamed-{position}", value=1)
+    response = client.post("/_dash-update-component", json=payload, headers={"X-CSRFToken": session_csrf(client)})
+    assert response.status_code == 403 and "needs the analyst role" in response.get_json()["error"]
+    assert [v.name for v in saved_views.list_views()] == ["Kept"]
+
+
 def test_every_role_lists_views_but_only_savers_see_the_save_item(dash_app, client_for):
     saved_views.save_view("Gritzo", "/campaigns?brand=Gritzo", "asha")
     for role, can_save in (("viewer", False), ("analyst", True)):
