@@ -75,7 +75,7 @@ def cohort_sums(
     """Sums per period of the posts' days (by post): (frame with period (and `by`: brand or
     campaign, where given), revenue, orders, spend; {"outside": revenue, orders, spend in no
     window}). Influencer and sale filters select cells as everywhere; a date range selects posts by
-    their day (with their whole window)."""
+    their day (with their whole window), and the cells in no window by their own day."""
     if by not in (None, "brand", "campaign"):
         raise ValueError("by must be brand or campaign")
     undated = dataclasses.replace(filters, start=None, end=None, period=None)
@@ -109,8 +109,9 @@ def cohort_sums(
         f"""{owned}
         SELECT COALESCE(sum(revenue), 0) AS revenue, COALESCE(sum(orders), 0) AS orders,
                COALESCE(sum(spend), 0) AS spend
-        FROM owned WHERE in_window IS NOT TRUE""",
-        cells_params,
+        FROM (SELECT date, revenue, orders, spend FROM owned WHERE in_window IS NOT TRUE) f
+        {posts_where}""",
+        cells_params + posts_params,
     ).iloc[0]
     return by_post, {"outside": {key: float(outside[key]) for key in ("revenue", "orders", "spend")}}
 

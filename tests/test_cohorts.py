@@ -54,6 +54,9 @@ def test_by_sale_date_marks_only_the_unfinished_last_period(traps_wh):
 def test_a_date_range_selects_posts_by_their_day(traps_wh):
     frame = time_series(traps_wh, metrics.Filters(start="2025-01-16", end="2025-02-05"), grain="week", basis="cohort")
     assert frame["revenue"].sum() == 3000 + 7000  # P3 and P4 with their whole windows
+    assert frame.attrs["outside"]["revenue"] == 0  # D4 (10 Jan) and Z9 (15 Feb) are sold outside the range
+    later = time_series(traps_wh, metrics.Filters(start="2025-02-01"), grain="week", basis="cohort")
+    assert later.attrs["outside"] == {"revenue": 500.0, "orders": 1.0, "spend": 0.0}  # Z9 only, by its own day
 
 
 def test_campaign_cohorts(traps_wh):
@@ -126,3 +129,6 @@ def test_overlapping_windows_count_each_sale_once(sample_wh, grain, window, spli
     ]
     for key in ("revenue", "spend"):
         assert sum(part[key].sum() for part in parts) == pytest.approx(frame[key].sum(), rel=1e-9)
+        # What no window holds is split by each sale's own day: the parts add up too.
+        outside = sum(part.attrs["outside"][key] for part in parts)
+        assert outside == pytest.approx(frame.attrs["outside"][key], rel=1e-9, abs=1e-6)
