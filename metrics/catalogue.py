@@ -922,9 +922,9 @@ class PoorPerformer:
         roi, roas, bar = fmt.clean(row.get("roi_pct")), fmt.clean(row.get("roas")), cls.bars(settings)
         misses = []
         if roi is not None and roi < settings.poor_roi_pct:
-            misses.append(f"ROI {fmt.pct(roi)} < {bar['roi']}")
+            misses.append(f"ROI {fmt.below(roi, settings.poor_roi_pct, fmt.pct, 1)} < {bar['roi']}")
         if roas is not None and roas < settings.poor_roas:
-            misses.append(f"ROAS {fmt.ratio(roas)} < {bar['roas']}")
+            misses.append(f"ROAS {fmt.below(roas, settings.poor_roas, fmt.ratio, 2)} < {bar['roas']}")
         return misses
 
     @classmethod

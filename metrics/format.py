@@ -141,6 +141,16 @@ def pct(value, decimals: int = 1) -> str:
     return f"{_decimal(_rounded(number, decimals), decimals)}%"
 
 
+def below(value, bar: float, formatter, decimals: int) -> str:
+    """`value` formatted with as many more decimals (up to 4 more) as it takes not to read like
+    `bar` when it lies below it: ratio 1.9992 against a 2x bar -> "1.999x", not "2.00x"."""
+    for places in range(decimals, decimals + 5):
+        text = formatter(value, places)
+        if text != formatter(bar, places):
+            return text
+    return text
+
+
 def share(value, decimals: int = 1) -> str:
     """A fraction shown as percent (revenue_share 0.352 -> '35.2%')."""
     number = clean(value)

@@ -196,3 +196,14 @@ def test_nice_ticks_cover_the_range(low, high):
     assert ticks == sorted(ticks)
     assert ticks[0] <= min(low, 0) and ticks[-1] >= high
     assert all(math.isfinite(t) for t in ticks)
+
+
+def test_a_value_below_a_bar_never_reads_as_the_bar():
+    from metrics.catalogue import POOR_PERFORMER
+    from metrics.settings import DEFAULT_SETTINGS
+
+    assert fmt.below(1.9992, 2.0, fmt.ratio, 2) == "1.999x"  # 2.00x would read as the bar
+    assert fmt.below(1.5, 2.0, fmt.ratio, 2) == "1.50x"
+    assert fmt.below(49.96, 50.0, fmt.pct, 1) == "49.96%"
+    row = {"spend": 2500.0, "revenue": 4998.0, "roi_pct": 99.92, "roas": 1.9992}
+    assert POOR_PERFORMER.misses(row, DEFAULT_SETTINGS) == ["ROAS 1.999x < 2x"]
