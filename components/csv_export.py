@@ -24,7 +24,7 @@ def neutralise(value):
 
 
 def cell(value) -> str:
-    """One CSV cell: '' for missing / undefined values, full-precision numbers, neutralised text."""
+    """One CSV cell: '' for missing / undefined values, numbers to 12 significant digits, neutralised text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -35,8 +35,10 @@ def cell(value) -> str:
         number = float(value)
         if not math.isfinite(number):
             return ""
+        # 12 significant digits: beyond what any input carries, short of binary noise (8.8, not 8.799999999999999).
+        number = float(f"{number:.12g}")
         if number.is_integer() and abs(number) < 1e15:
-            return str(int(number))
+            return str(int(number)) if number else "0"
         return repr(number)
     return neutralise(str(value))
 

@@ -34,7 +34,7 @@ def test_other_values_are_kept():
     assert cell(float("inf")) == ""
     assert cell(-5.5) == "-5.5"  # numbers are numbers, not text: not prefixed
     assert cell(178798153.3) == "178798153.3"
-    assert cell(0.1 + 0.2) == repr(0.1 + 0.2)  # full precision
+    assert cell(0.1 + 0.2) == "0.3"  # 12 significant digits: no binary noise
     assert cell(7.0) == "7"
     assert cell(True) == "yes"
     assert cell("<script>alert(1)</script>") == "<script>alert(1)</script>"
@@ -67,3 +67,13 @@ def test_table_csv_writes_rows_in_order_with_header():
 
 def test_empty_table_has_only_the_header():
     assert parse(table_csv([], [("a", "A")])) == [["A"]]
+
+
+def test_numbers_carry_no_binary_noise():
+    from components.csv_export import cell
+
+    assert cell(8.799999999999999) == "8.8"
+    assert cell(49.99999999999993) == "50"
+    assert cell(0.0005811627906976744) == "0.000581162790698"
+    assert cell(-2.0e-16) == "-2e-16"  # a real tiny value is kept, only the representation is bounded
+    assert cell(2960740.67) == "2960740.67"
