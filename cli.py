@@ -698,7 +698,8 @@ def run_serve(args) -> int:
     mode = os.environ["HKDASH_AUTH"]
     if mode == "password" and not any(u.role == "admin" for u in store.list_users()):
         return fail(
-            f"sign-in is on ({args.host} is not a loopback address) and {store.auth_db_path()} has no admin: "
+            f"sign-in is on ({'--auth password' if args.auth == 'password' else f'{args.host} is not a loopback address'}) "
+            f"and {store.auth_db_path()} has no admin: "
             "run `hkdash user add NAME --role admin` first (or `--auth header` behind a sign-in proxy)"
         )
     print(
