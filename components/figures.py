@@ -799,23 +799,10 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
             hovertemplate="%{x}: %{customdata}<extra>Baseline</extra>",
         )
     )
-    start = (event["window_start"] - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
-    end = (event["window_end"] + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+    shape = window_shape(event["window_start"], event["window_end"])
+    start = shape["x0"]
     fig.update_layout(
-        shapes=[
-            dict(
-                type="rect",
-                xref="x",
-                yref="paper",
-                x0=start,
-                x1=end,
-                y0=0,
-                y1=1,
-                fillcolor=LIFT_COLOURS["window"],
-                line=dict(width=0),
-                layer="below",
-            )
-        ],
+        shapes=[shape],
         annotations=[
             dict(
                 x=start,
@@ -835,6 +822,22 @@ def lift_event(event: dict | None, height: int = 340, title: str | None = None) 
     _money_axis(fig, _values(days, "revenue") + _values(days, "band_high"), "yaxis", "Revenue per day")
     _date_axis(fig, x)
     return _layout(fig, height=height, title=title)
+
+
+def window_shape(first_day, last_day) -> dict:
+    """The shaded band of a window from its first to its last day (whole days: half a day either side)."""
+    return dict(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=(pd.Timestamp(first_day) - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M"),
+        x1=(pd.Timestamp(last_day) + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M"),
+        y0=0,
+        y1=1,
+        fillcolor=LIFT_COLOURS["window"],
+        line=dict(width=0),
+        layer="below",
+    )
 
 
 def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: str | None = None) -> dict:
@@ -885,24 +888,7 @@ def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: 
     )
     window = days.loc[days["in_window"].astype(bool), "date"]
     if len(window):
-        start = (window.min() - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
-        end = (window.max() + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
-        fig.update_layout(
-            shapes=[
-                dict(
-                    type="rect",
-                    xref="x",
-                    yref="paper",
-                    x0=start,
-                    x1=end,
-                    y0=0,
-                    y1=1,
-                    fillcolor=LIFT_COLOURS["window"],
-                    line=dict(width=0),
-                    layer="below",
-                )
-            ]
-        )
+        fig.update_layout(shapes=[window_shape(window.min(), window.max())])
     fig.update_layout(hovermode="x unified")
     _money_axis(fig, _values(days, "actual") + _values(days, "band_high"), "yaxis", "Total revenue per day")
     return _layout(fig, height=height, title=title)
