@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 from browser_helpers import goto, grid_rows, normalise
 
 import metrics
@@ -72,5 +73,5 @@ def test_recommendations_csv(page, live_server, page_problems, traps_wh):
     items = insights.recommendations(traps_wh)
     assert [row[0] for row in table[1:]] == [i["action"] for i in items]
     scale = table[1]
-    assert float(scale[header.index("ROAS")]) == items[0]["numbers"]["roas"]  # full precision
+    assert float(scale[header.index("ROAS")]) == pytest.approx(items[0]["numbers"]["roas"], rel=1e-11)  # 12 digits
     assert not page_problems, page_problems
