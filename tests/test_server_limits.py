@@ -131,7 +131,7 @@ def test_16_slow_clients_hold_no_thread(server):
 
 
 @pytest.mark.xfail(
-    reason="a timed bound (2 s) that failed on this loaded machine; bench/load.py measures it (issue 15 left open)",
+    reason="a timed bound (2 s) that fails on a loaded machine; bench/load.py measures it (docs/benchmarks.md)",
     strict=False,
 )
 def test_8_pdfs_in_flight_do_not_starve_pages(server):
