@@ -338,7 +338,17 @@ def influencer_detail(cell, selected, search):
     except metrics.UnknownInfluencer:  # a link or a click from before an import
         return True, "Influencer", notice("This influencer is no longer in the data set.")
     body = detail_body(detail, settings) + similar_section(influencer_id, filters, settings)
-    return True, detail_title(detail.get("profile") or {}), body
+    return True, detail_title(detail.get("profile") or {}), [creator_page_link(influencer_id, search)] + body
+
+
+def creator_page_link(influencer_id: str, search: str | None) -> html.Div:
+    """The detail panel's link to the creator's own page (an address to reload, bookmark or send)."""
+    from callbacks.creator import creator_href
+
+    href = creator_href(influencer_id, common.search_of(common.filters_from_search(search)))
+    return html.Div(
+        dcc.Link("Open the creator page →", href=href, className="btn btn-primary btn-sm"), className="mb-2"
+    )
 
 
 SIMILAR_COLUMNS = [

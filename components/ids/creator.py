@@ -1,0 +1,28 @@
+"""Ids and options of the creator page /influencers/<influencer_id> (pages/creator.py, callbacks/creator.py)."""
+
+PATH_PREFIX = "/influencers/"  # the page's address is PATH_PREFIX + the URL-quoted influencer id
+
+HEADER = "creator-header"
+NOT_FOUND = "creator-not-found"
+BODY = "creator-body"
+KPIS = "creator-kpis"
+VERDICT = "creator-verdict"
+CONTRACT = "creator-contract"
+TIME_SALE = "creator-time-sale"  # graph: weekly revenue and spend by sale date
+TIME_COHORT = "creator-time-cohort"  # graph: the same by post (each post's window)
+TIME_NOTE = "creator-time-note"
+TIME_TABS = "creator-time-tabs"
+POSTS = "creator-posts"
+POSTS_NOTE = "creator-posts-note"
+AUDIENCE = "creator-audience"
+
+PDF_BUTTON = "creator-pdf"
+PDF_DOWNLOAD = "creator-pdf-download"
+PDF_STATUS = "creator-pdf-status"
+
+POST_LINK_CLASS = "hk-post-link"  # each post's link (browser tests find them by it)
+
+
+def post_item(post_id: str) -> dict:
+    """The id of one post's item in the posts list (pattern-matching: `{"type": "creator-post", "post": id}`)."""
+    return {"type": "creator-post", "post": str(post_id)}
