@@ -14,7 +14,7 @@ from components.cards import GRAPH_CONFIG, metric_card, notice, stat_list
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
-from components.ranking_grid import RANKING_FIELDS
+from components.ranking_grid import RANKING_FIELDS, view_in
 from components.tables import (
     bool_col,
     csv_button,
@@ -125,11 +125,12 @@ VIEW_NOTES = {
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
     Input(URL, "search"),
-    Input(ids.VIEW, "value"),
+    State(ids.VIEW, "value"),
     State(URL, "pathname"),
 )
 @common.when_no_data_set(lambda error: ([], [], no_update, None, [], common.no_data_state(error), common.HIDE))
 def influencer_ranking(search, view, pathname):
+    view = view_in(search, view)  # the view switch writes the URL (callbacks/ranking_state.py)
     filters = common.filters_from_search(search)
     settings = common.settings()
     wh = common.warehouse()
