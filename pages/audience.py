@@ -49,7 +49,7 @@ def layout(**_query):
                     chart_card(
                         "ROAS by audience segment",
                         ids.SEGMENT_CHART,
-                        subtitle=html.Span(id=ids.SEGMENT_NOTE),
+                        footer_id=ids.SEGMENT_NOTE,
                         metric="roas",
                         formula="Weighted: each creator's revenue and spend spread over its audience by share; "
                         "dominant: each creator whole in its largest segment (docs/metrics.md, Audience segments)",
@@ -64,7 +64,7 @@ def layout(**_query):
                     chart_card(
                         "Where the audience is, against where sales come from",
                         ids.REGIONS_CHART,
-                        subtitle=html.Span(id=ids.REGIONS_NOTE),
+                        footer_id=ids.REGIONS_NOTE,
                         height=420,
                         metric="audience_revenue_share",
                     ),

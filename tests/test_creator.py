@@ -1,0 +1,157 @@
+"""The creator page's callbacks and figures, the one-creator report's context, and the ranking grid's
+state in the URL (round trip)."""
+
+from __future__ import annotations
+
+import pytest
+from dash import no_update
+
+import metrics
+from callbacks import creator, ranking_state
+from callbacks.filters import sync
+from components.ids import shell
+from components.ranking_grid import RANKING_COLUMNS, grid_state, sort_of, sorted_columns, with_grid_state
+from metrics.creator import creator_view
+
+
+@pytest.fixture
+def on_traps(monkeypatch, traps_wh):
+    monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
+    return traps_wh
+
+
+def text_of(component) -> str:
+    """Every string in a component tree (what the page shows as text)."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+def find(component, predicate) -> list:
+    found = [component] if predicate(component) else []
+    children = getattr(component, "children", None) if not isinstance(component, list | tuple) else component
+    if isinstance(children, list | tuple):
+        for child in children:
+            found += find(child, predicate)
+    elif children is not None and not isinstance(children, str | int | float):
+        found += find(children, predicate)
+    return found
+
+
+def test_path_and_links():
+    assert creator.creator_id_of("/influencers/A1") == "A1"
+    assert creator.creator_id_of("/influencers/a%2Fb%20c") == "a/b c"
+    assert creator.creator_id_of("/influencers") is None and creator.creator_id_of("/lift") is None
+    href = creator.creator_href("a/b c", "?platform=Instagram")
+    assert href == "/influencers/a%2Fb%20c?platform=Instagram"
+    assert creator.creator_id_of(href.split("?")[0]) == "a/b c"
+    assert creator.safe_link("https://instagram.com/p/x") == "https://instagram.com/p/x"
+    for unsafe in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "/relative", "data:text/html,x", "http://", None, 5):
+        assert creator.safe_link(unsafe) is None
+
+
+def test_creator_page_by_hand(on_traps):
+    out = creator.creator_page("/influencers/A1", "")
+    header, missing, style, cards, verdict, contract, sale, cohort, note, posts_note, posts, audience = out
+    assert missing is None and style == {}
+    assert "Asha Rao" in text_of(header)
+    values = {card.id: text_of(card) for card in cards}
+    assert "₹7,000" in values["kpi-creator-revenue"] and "₹3,200" in values["kpi-creator-spend"]
+    assert "2.19x" in values["kpi-creator-roas"]  # 7,000 ÷ 3,200
+    assert "₹1,000 per post" in text_of(contract) and "10" in text_of(contract)
+    assert posts_note.startswith("2 posts")
+    links = find(posts, lambda c: getattr(c, "className", None) == "hk-post-link")
+    assert links == []  # the traps posts carry no address: no link is made
+    assert "No audience file in this data set" in text_of(audience)
+
+
+def test_post_links_only_for_http(on_traps):
+    post = {"post_id": "P9", "date": None, "platform": "X", "url": "javascript:alert(1)", "caption": "<b>hi</b>"}
+    item = creator.post_item(post, measured=False)
+    assert find(item, lambda c: getattr(c, "href", None)) == []
+    assert "Link: javascript:alert(1)" in text_of(item) and "<b>hi</b>" in text_of(item)
+    item = creator.post_item(dict(post, url="https://youtu.be/x"), measured=False)
+    (link,) = find(item, lambda c: getattr(c, "href", None))
+    assert (link.href, link.target, link.rel) == ("https://youtu.be/x", "_blank", "noopener noreferrer")
+
+
+def test_unknown_creator_is_named_as_text(on_traps):
+    out = creator.creator_page("/influencers/%3Cb%3ENope%3C%2Fb%3E", "")
+    assert out[2] == {"display": "none"}
+    shown = text_of(out[1])
+    assert "No creator with id “<b>Nope</b>”" in shown  # Dash renders it as text, never markup
+    with pytest.raises(metrics.UnknownInfluencer):
+        creator_view(on_traps, "<b>Nope</b>")
+
+
+def test_comparison_of_a_creator(traps_wh):
+    filters = metrics.Filters(start="2025-02-01", end="2025-02-28")
+    view = creator_view(traps_wh, "A1", filters)
+    before = metrics.ranking(traps_wh, metrics.Filters(start="2025-01-04", end="2025-01-31"), influencer_id="A1")
+    assert view["comparison"]["start"].isoformat() == "2025-01-04"
+    expected = view["profile"]["revenue"] / before["revenue"].iloc[0] - 1
+    assert view["comparison"]["change"]["revenue"] == pytest.approx(expected)
+
+
+def test_creator_report_context_names_the_creator(traps_wh):
+    from reports.creator import build_creator_context
+    from reports.pdf import render_html
+
+    context = build_creator_context(traps_wh, "B2", metrics.Filters(), metrics.DEFAULT_SETTINGS)
+    assert context["title"] == "Creator report: <script>alert(1)</script> & Bros"
+    assert "influencer id B2" in context["about"]
+    html = render_html({**context, "charts": []})
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Bros" in html
+    assert "No audience file in this data set" in html
+
+
+# --- the ranking grid's state in the URL -------------------------------------------------------
+
+
+def test_grid_state_round_trip():
+    search = with_grid_state("?platform=Instagram&period=last-30", ("revenue", "desc"), "asha rao", "poor")
+    assert search == "?platform=Instagram&period=last-30&sort=revenue%3Adesc&q=asha+rao&view=poor"
+    assert grid_state(search) == {"sort": ("revenue", "desc"), "q": "asha rao", "view": "poor"}
+    assert metrics.Filters.from_query_string(search) == metrics.Filters(platform=("Instagram",), period="last-30")
+    # Dash hands the layout the parsed query: the same state.
+    assert grid_state({"sort": "revenue:desc", "q": "asha rao", "view": "poor"}) == grid_state(search)
+    assert with_grid_state(search) == "?platform=Instagram&period=last-30"  # state cleared, filters kept
+    assert with_grid_state("") == ""
+
+
+def test_grid_state_refuses_what_the_grid_cannot_show():
+    assert grid_state("?sort=password:desc&view=everything&q=" + "x" * 500) == {
+        "sort": None,
+        "q": "x" * 100,
+        "view": "all",
+    }
+    assert grid_state("?sort=roas:sideways")["sort"] is None
+
+
+def test_sort_from_column_state_and_back_to_columns():
+    state = [{"colId": "name", "sort": None}, {"colId": "roas", "sort": "asc", "sortIndex": 0}]
+    assert sort_of(state) == ("roas", "asc") and sort_of([]) is None and sort_of(None) is None
+    columns = sorted_columns(RANKING_COLUMNS, ("roas", "asc"))
+    assert [c["field"] for c in columns if c.get("sort")] == ["roas"]
+    assert not any(c.get("sort") for c in RANKING_COLUMNS)  # the shared definitions are not changed
+
+
+def test_ranking_state_writes_the_url():
+    state = [{"colId": "revenue", "sort": "desc"}]
+    assert (
+        ranking_state.ranking_search("?brand=Gritzo", state, " asha ", None)
+        == "?brand=Gritzo&sort=revenue%3Adesc&q=asha"
+    )
+    assert ranking_state.ranking_search("?brand=Gritzo&sort=revenue%3Adesc", state, "", None) is no_update
+
+
+def test_filter_changes_keep_the_grid_state():
+    from callbacks.filters import FIELDS
+
+    values = [["Instagram"] if f == "platform" else [] for f in FIELDS]
+    out = sync(shell.filter_dropdown("platform"), "?sort=roas%3Aasc&view=poor", values, None, None)
+    assert out[0] == "?platform=Instagram&sort=roas%3Aasc&view=poor"
