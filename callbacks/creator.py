@@ -5,7 +5,7 @@ as text (never markup), and a post's link is made only from an http(s) address."
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -26,18 +26,6 @@ from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
 
 VERDICT_COLOURS = {"scale": "success", "renew": "primary", "review": "secondary", "drop": "danger"}
-
-
-def creator_id_of(pathname: str | None) -> str | None:
-    """The influencer id of a creator page's path (URL-decoded), None for any other path."""
-    if not pathname or not pathname.startswith(ids.PATH_PREFIX):
-        return None
-    return unquote(pathname[len(ids.PATH_PREFIX) :].rstrip("/")) or None
-
-
-def creator_href(influencer_id: str, search: str | None = "") -> str:
-    """The creator page's address for an influencer id (quoted: an id may hold any character)."""
-    return ids.PATH_PREFIX + quote(str(influencer_id), safe="") + (search or "")
 
 
 def safe_link(url) -> str | None:
@@ -319,7 +307,7 @@ HIDDEN_BODY = (no_update,) * 9
 )
 @common.when_no_data_set(lambda error: (None, common.no_data_state(error), common.HIDE) + HIDDEN_BODY)
 def creator_page(pathname, search):
-    influencer_id = creator_id_of(pathname)
+    influencer_id = ids.creator_id_of(pathname)
     if influencer_id is None:
         return (no_update,) * 12
     filters, settings, wh = common.filters_from_search(search), common.settings(), common.warehouse()
@@ -362,7 +350,7 @@ def creator_pdf(n_clicks, pathname, search):
     """The one-creator report of the page's creator and filters (callbacks/report.py's path)."""
     from callbacks.report import make_report
 
-    influencer_id = creator_id_of(pathname)
+    influencer_id = ids.creator_id_of(pathname)
     if not n_clicks or influencer_id is None:
         return no_update, no_update
     return make_report(search, influencer_id=influencer_id)

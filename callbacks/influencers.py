@@ -344,7 +344,7 @@ def influencer_detail(cell, selected, search):
 
 def creator_page_link(influencer_id: str, search: str | None) -> html.Div:
     """The detail panel's link to the creator's own page (an address to reload, bookmark or send)."""
-    from callbacks.creator import creator_href
+    from components.ids.creator import creator_href
 
     href = creator_href(influencer_id, common.search_of(common.filters_from_search(search)))
     return html.Div(

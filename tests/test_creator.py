@@ -9,6 +9,7 @@ from dash import no_update
 import metrics
 from callbacks import creator, ranking_state
 from callbacks.filters import sync
+from components.ids import creator as creator_ids
 from components.ids import shell
 from components.ranking_grid import RANKING_COLUMNS, grid_state, sort_of, sorted_columns, with_grid_state
 from metrics.creator import creator_view
@@ -43,12 +44,12 @@ def find(component, predicate) -> list:
 
 
 def test_path_and_links():
-    assert creator.creator_id_of("/influencers/A1") == "A1"
-    assert creator.creator_id_of("/influencers/a%2Fb%20c") == "a/b c"
-    assert creator.creator_id_of("/influencers") is None and creator.creator_id_of("/lift") is None
-    href = creator.creator_href("a/b c", "?platform=Instagram")
+    assert creator_ids.creator_id_of("/influencers/A1") == "A1"
+    assert creator_ids.creator_id_of("/influencers/a%2Fb%20c") == "a/b c"
+    assert creator_ids.creator_id_of("/influencers") is None and creator_ids.creator_id_of("/lift") is None
+    href = creator_ids.creator_href("a/b c", "?platform=Instagram")
     assert href == "/influencers/a%2Fb%20c?platform=Instagram"
-    assert creator.creator_id_of(href.split("?")[0]) == "a/b c"
+    assert creator_ids.creator_id_of(href.split("?")[0]) == "a/b c"
     assert creator.safe_link("https://instagram.com/p/x") == "https://instagram.com/p/x"
     for unsafe in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "/relative", "data:text/html,x", "http://", None, 5):
         assert creator.safe_link(unsafe) is None
@@ -155,3 +156,35 @@ def test_filter_changes_keep_the_grid_state():
     values = [["Instagram"] if f == "platform" else [] for f in FIELDS]
     out = sync(shell.filter_dropdown("platform"), "?sort=roas%3Aasc&view=poor", values, None, None)
     assert out[0] == "?platform=Instagram&sort=roas%3Aasc&view=poor"
+
+
+def test_cli_report_of_one_creator(tmp_path, traps_wh, capsys):
+    import shutil
+    import subprocess
+
+    import cli
+
+    out = tmp_path / "a1.pdf"
+    assert cli.main(["--db", str(traps_wh.path), "report", "--out", str(out), "--influencer", "A1"]) == 0
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
+        assert "Creator report: Asha Rao" in text and "influencer id A1" in text
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert (
+        cli.main(["--db", str(traps_wh.path), "report", "--out", str(tmp_path / "x.pdf"), "--influencer", "NOPE"]) == 2
+    )
+    assert "no creator with id 'NOPE'" in capsys.readouterr().err
+
+
+def test_saved_view_of_a_creator_page_reports_that_creator(tmp_path, traps_wh, monkeypatch):
+    import subprocess
+
+    import cli
+    from warehouse import saved_views
+
+    monkeypatch.setenv("HKDASH_VIEWS_DB", str(tmp_path / "views.sqlite3"))
+    saved_views.save_view("Bros", "/influencers/B2?platform=YouTube", "tester")
+    out = tmp_path / "b2.pdf"
+    assert cli.main(["--db", str(traps_wh.path), "report", "--out", str(out), "--view", "Bros"]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Creator report: <script>alert(1)</script> & Bros" in text and "Platform: YouTube" in text
