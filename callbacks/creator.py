@@ -224,7 +224,7 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
     measured = profile.get("lift_method") == METHOD_MEASURED
     if posts is None or posts.empty:
         return "", [html.P("No posts in the selection.", className="text-body-secondary")]
-    note = f"{len(posts)} posts, oldest first."
+    note = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, oldest first."
     if measured:
         note += (
             " Window revenue: attributed revenue in the post's window; lift: beyond the creator's baseline (page Lift)."

@@ -28,7 +28,7 @@ OTHER_PLACES = "Other places (not listed)"
 HOW_TO_ADD = (
     "add audience_demographics.csv (influencer_id, age_group, gender, views_percentage) and/or "
     "geographic_distribution.csv (influencer_id, city or state, views_percentage) to the data folder, "
-    "or the platforms' audience exports with an influencer_id column, and import it again (docs/data.md, "
+    "or the platforms' audience exports with an influencer_id column, and import it again (docs/metrics.md, "
     '"Audience files")'
 )
 
