@@ -220,6 +220,17 @@ def post_item(post: dict, measured: bool) -> html.Li:
     )
 
 
+def unlisted_note(unlisted: dict) -> str:
+    """What a sale filter leaves out of the list but the creator's lift counts (metrics.creator)."""
+    if not unlisted.get("posts"):
+        return ""
+    return (
+        f" Not listed: {unlisted['posts']} posts naming no selected brand whose windows sold in the selection "
+        f"({fmt.inr(unlisted['window_revenue'])} window revenue, {fmt.inr(unlisted['incremental_revenue'])} lift, "
+        "counted in the creator's total)."
+    )
+
+
 def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
     measured = profile.get("lift_method") == METHOD_MEASURED
     if posts is None or posts.empty:
@@ -229,6 +240,7 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
         note += (
             " Window revenue: attributed revenue in the post's window; lift: beyond the creator's baseline (page Lift)."
         )
+        note += unlisted_note(posts.attrs.get("unlisted") or {})
     else:
         note += " Lift per post is not measured for this data set."
     items = [post_item(p, measured) for p in posts.to_dict("records")]

@@ -36,17 +36,19 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     window, None without one), change ({key: relative change or None} for CARD_KEYS)}), profile keys
     incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
     verdict_reason, lift_method ("event-window" / "assumed-baseline"), and posts with POST_LIFT_COLUMNS
-    (₹; None where the lift is not measured or the post has no window in the data).
-    Raises UnknownInfluencer for an id the data set does not have.
+    (₹; None where the lift is not measured or the post has no window in the data); posts.attrs
+    ["unlisted"] (posts, window_revenue, incremental_revenue ₹): the lift of posts a sale filter leaves
+    out of the list but whose windows sold in the selection. Raises UnknownInfluencer for an id the data set does not have.
     """
     from metrics.planning.verdicts import with_verdicts
-    from metrics.summary import with_lift
 
     detail = influencer_detail(wh, influencer_id, filters, settings)
     method = lift_status(wh, settings)[0]
-    row = pd.DataFrame([detail["profile"]])
-    row = with_verdicts(wh, with_lift(wh, row, filters, settings, method), filters, settings)
-    profile = row.iloc[0].to_dict()
+    # The creator's posts' lift parts, once: summed per post for the list, per creator for the
+    # verdict (the rows metrics.summary.with_lift sums for the ranking, so the figures agree).
+    parts = _creator_parts(wh, influencer_id, filters, settings) if method == METHOD_MEASURED else None
+    row = _with_creator_lift(wh, pd.DataFrame([detail["profile"]]), parts, filters, settings, method)
+    profile = with_verdicts(wh, row, filters, settings).iloc[0].to_dict()
     profile["lift_method"] = method
     other = comparison_filters(wh, filters)
     then = None
@@ -61,24 +63,43 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
         "kpis": then,
         "change": changes(profile, then, CARD_KEYS),
     }
-    detail["posts"] = posts_with_lift(wh, influencer_id, detail["posts"], filters, settings, method)
+    detail["posts"] = posts_with_lift(wh, detail["posts"], parts, settings)
     return detail
 
 
-def posts_with_lift(
-    wh, influencer_id: str, posts: pd.DataFrame, filters: Filters, settings: Settings, method: str
-) -> pd.DataFrame:
+def _creator_parts(wh, influencer_id: str, filters: Filters, settings: Settings) -> pd.DataFrame:
+    parts = lift_parts(wh, "post", filters, settings)
+    return parts[parts["influencer_id"] == influencer_id]
+
+
+def _with_creator_lift(wh, row: pd.DataFrame, parts, filters: Filters, settings: Settings, method: str):
+    """The creator's row with its measured lift and interval (0 without a post window, as the
+    ranking), or the assumed-baseline figures (metrics.summary.with_lift)."""
+    from metrics.aggregate import ratio_column
+    from metrics.summary import with_lift
+
+    if method != METHOD_MEASURED:
+        return with_lift(wh, row, filters, settings, method)
+    row = row.copy()
+    totals = {"incremental_revenue": 0.0, "incremental_revenue_low": 0.0, "incremental_revenue_high": 0.0}
+    if parts is not None and not parts.empty:
+        table = summarise(wh, parts.assign(part=parts["influencer_id"]), settings)
+        totals = {column: float(table[column].iloc[0]) for column in totals}
+    for column, value in totals.items():
+        row[column] = value
+    row["incremental_roas"] = ratio_column(row["incremental_revenue"], row["spend"])
+    return row
+
+
+def posts_with_lift(wh, posts: pd.DataFrame, parts: pd.DataFrame | None, settings: Settings) -> pd.DataFrame:
     """`posts` (metrics.engagement_by_post rows of one creator) with each post's window revenue,
-    baseline, incremental revenue and its interval (₹) and lift_verdict (metrics.lift.view.summarise,
-    the /lift page's post level): None for every post where the lift is not measured."""
+    baseline, incremental revenue and its interval (₹) and lift_verdict from `parts` (the creator's
+    metrics.lift.view.lift_parts rows at the post level; None where the lift is not measured): None
+    for a post without a window in the data."""
     posts = posts.copy()
     for column in POST_LIFT_COLUMNS:
         posts[column] = None
-    if method != METHOD_MEASURED or posts.empty:
-        return posts
-    parts = lift_parts(wh, "post", filters, settings)
-    parts = parts[parts["influencer_id"] == influencer_id]
-    if parts.empty:
+    if parts is None or parts.empty or posts.empty:
         return posts
     table = summarise(wh, parts, settings)
     post_ids = parts.drop_duplicates("part").set_index("part")["post_id"]
@@ -87,4 +108,12 @@ def posts_with_lift(
     for column in POST_LIFT_COLUMNS:
         values = posts["post_id"].map(table[column])
         posts[column] = [None if pd.isna(v) else v for v in values]
+    # Under a brand / campaign / product filter the list keeps the posts naming it, while the lift
+    # counts every post's share of window sales there: what the listed posts leave out, said.
+    unlisted = table[~table.index.isin(posts["post_id"])]
+    posts.attrs["unlisted"] = {
+        "posts": int(len(unlisted)),
+        "window_revenue": float(unlisted["window_revenue"].sum()),
+        "incremental_revenue": float(unlisted["incremental_revenue"].sum()),
+    }
     return posts

@@ -188,3 +188,36 @@ def test_saved_view_of_a_creator_page_reports_that_creator(tmp_path, traps_wh, m
     assert cli.main(["--db", str(traps_wh.path), "report", "--out", str(out), "--view", "Bros"]) == 0
     text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
     assert "Creator report: <script>alert(1)</script> & Bros" in text and "Platform: YouTube" in text
+
+
+@pytest.fixture(scope="module")
+def measured_wh(tmp_path_factory):
+    from warehouse import Warehouse, import_dataset
+    from warehouse.sample import generate_sample
+
+    root = tmp_path_factory.mktemp("creator-lift")
+    generate_sample(root / "src", orders=20_000, seed=5)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+@pytest.mark.parametrize(
+    "filters", [metrics.Filters(), metrics.Filters(brand=("MuscleBlaze",)), metrics.Filters(start="2025-07-01")]
+)
+def test_a_creators_lift_is_the_rankings_and_its_posts_add_up(measured_wh, filters):
+    from metrics.lift import lift_table
+
+    table = lift_table(measured_wh, "influencer", filters).set_index("influencer_id")
+    influencer_id = table.index[0]
+    view = creator_view(measured_wh, influencer_id, filters)
+    profile = view["profile"]
+    assert profile["lift_method"] == "event-window"
+    for column in ("incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"):
+        assert profile[column] == pytest.approx(table.loc[influencer_id, column])
+    posts, unlisted = view["posts"], view["posts"].attrs.get("unlisted", {})
+    # Listed posts plus those a sale filter leaves out of the list (their windows sold in it) add up.
+    listed = posts["incremental_revenue"].dropna().sum() + unlisted.get("incremental_revenue", 0.0)
+    assert listed == pytest.approx(profile["incremental_revenue"])
+    windows = posts["window_revenue"].dropna().sum() + unlisted.get("window_revenue", 0.0)
+    assert windows == pytest.approx(table.loc[influencer_id, "window_revenue"])
+    assert bool(unlisted.get("posts")) == bool(filters.brand)
