@@ -225,7 +225,7 @@ def unlisted_note(unlisted: dict) -> str:
     if not unlisted.get("posts"):
         return ""
     return (
-        f" Not listed: {unlisted['posts']} posts naming no selected brand whose windows sold in the selection "
+        f" Not listed: {unlisted['posts']} posts the filters leave out whose windows sold in the selection "
         f"({fmt.inr(unlisted['window_revenue'])} window revenue, {fmt.inr(unlisted['incremental_revenue'])} lift, "
         "counted in the creator's total)."
     )
