@@ -221,3 +221,12 @@ def test_a_creators_lift_is_the_rankings_and_its_posts_add_up(measured_wh, filte
     windows = posts["window_revenue"].dropna().sum() + unlisted.get("window_revenue", 0.0)
     assert windows == pytest.approx(table.loc[influencer_id, "window_revenue"])
     assert bool(unlisted.get("posts")) == bool(filters.brand)
+
+
+def test_unlisted_posts_note():
+    assert creator.unlisted_note({}) == "" and creator.unlisted_note({"posts": 0}) == ""
+    note = creator.unlisted_note({"posts": 2, "window_revenue": 1500.0, "incremental_revenue": 250.0})
+    assert note == (
+        " Not listed: 2 posts the filters leave out whose windows sold in the selection (₹1,500 window revenue, "
+        "₹250 lift, counted in the creator's total)."
+    )
