@@ -128,16 +128,16 @@ def _check_file(connection, source: SourceFile, errors: Findings, warnings: Find
             errors.add(Problem(name, 1, "age_band", None, "no age band or gender column (e.g. age_group, gender)"))
             return
         age, gender = _age_sql(source), _gender_sql(source)
-        column = next(c for c in ("age_band", "gender", "gender_age") if c in source.columns)
-        checks.append((column, f"{age} IS NULL AND {gender} IS NULL", "row names neither an age band nor a gender"))
+        named = next(c for c in ("age_band", "gender", "gender_age") if c in source.columns)
+        checks.append((named, f"{age} IS NULL AND {gender} IS NULL", "row names neither an age band nor a gender"))
     elif not ({"city", "state", "country"} & set(source.columns)):
         errors.add(Problem(name, 1, "city", None, "no city, state or country column"))
         return
     else:
         region, _ = _region_sql(source)
         checks.append(("share", f"{region} IS NULL", "row names no city, state or country"))
-    for column, condition, reason in checks:
-        errors.add_query(connection, source, column, condition, reason)
+    for checked, condition, reason in checks:
+        errors.add_query(connection, source, checked, condition, reason)
     _check_repeats(connection, source, errors)
     _warn_sums(connection, source, warnings, top)
     if influencers is not None:
