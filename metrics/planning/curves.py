@@ -71,7 +71,7 @@ def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAUL
     segment, posts (with a lift window), spend, incremental_revenue (₹, 0 where no post is
     measured), measured (bool); attrs["draws"]: (rows, R) bootstrap deviations of the incremental
     revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status)."""
-    from metrics.lift.view import METHOD_MEASURED, lift_parts, lift_status, summarise
+    from metrics.lift.view import METHOD_MEASURED, creator_summary, creator_sums, lift_status
 
     spend = sums_by(wh, filters, settings, ("influencer_id", "tier", "platform"))
     spend = spend[spend["spend"].fillna(0) > 0][["influencer_id", "tier", "platform", "spend"]]
@@ -82,8 +82,8 @@ def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAUL
         frame = spend.iloc[0:0].assign(posts=0, incremental_revenue=0.0, measured=False, segment="")
         frame.attrs["draws"] = np.zeros((0, 1))
         return frame
-    parts = lift_parts(wh, "influencer", filters, settings)
-    table = summarise(wh, parts, settings)
+    table = creator_summary(wh, creator_sums(wh, filters, settings), settings, keep_draws=True)
+    table = table.assign(part=table["influencer_id"])
     draws = table.attrs["part_draws"]
     position = pd.Series(np.arange(len(table)), index=table["part"])
     found = spend["influencer_id"].map(position)
