@@ -96,6 +96,22 @@ def _sale_shares(wh, posts: pd.DataFrame, filters: Filters, settings: Settings, 
     return shares
 
 
+class _SharedArray(np.ndarray):
+    """A read-only array that DataFrame.attrs shares: pandas deep-copies attrs on every operation
+    (column access, filter, assign), and draws are 20 MB per 5,000 creators."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def shared(array: np.ndarray) -> np.ndarray:
+    """`array` as a read-only view that pandas' attrs propagation passes on without copying;
+    np.asarray() of it is a plain array again."""
+    view = np.asarray(array).view(_SharedArray)
+    view.setflags(write=False)
+    return view
+
+
 def _file_version(wh, settings: Settings) -> tuple[str, int, int, int]:
     """The cache key of a warehouse file version and window: an import replaces the file, so a
     new version has a new inode / mtime and the old entries are never read again."""
@@ -311,7 +327,9 @@ def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws
         creator_weight[chosen] @ deviations[chosen].astype(np.float64) if deviations.size else np.zeros(1)
     )
     if keep_draws:  # the planner's curves use each row's draws
-        table.attrs["part_draws"] = weights @ deviations.astype(np.float64) if deviations.size else np.zeros((count, 1))
+        table.attrs["part_draws"] = shared(
+            weights @ deviations.astype(np.float64) if deviations.size else np.zeros((count, 1))
+        )
     return table
 
 

@@ -68,11 +68,12 @@ def with_verdicts(
     ranked["marginal_roas"] = None
     points = creator_points(wh, filters, settings) if measured else pd.DataFrame()
     if measured and not points.empty:
-        curves = curves_from_points(points, "influencer", settings)
+        curves = curves_from_points(points, "influencer", settings, draws=False)
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])
         values = ranked["influencer_id"].map(slope)
         ranked["marginal_roas"] = [None if pd.isna(v) else float(v) for v in values]
-    judged = [verdict_of(row, settings, measured) for row in ranked.to_dict("records")]
+    evidence = ranked[["posts", "spend", "incremental_revenue_low", "incremental_revenue_high", "marginal_roas"]]
+    judged = [verdict_of(row, settings, measured) for row in evidence.to_dict("records")]
     ranked["verdict"] = [v for v, _ in judged]
     ranked["verdict_reason"] = [r for _, r in judged]
     return ranked
