@@ -325,3 +325,19 @@ def test_creator_sums_in_sql_equal_the_post_rows_summed(planted, selection):
     np.testing.assert_allclose(table["incremental_revenue_low"], reference["incremental_revenue_low"], rtol=1e-9)
     levels = parts.groupby("part")["baseline_per_day"].first()
     np.testing.assert_allclose(table["baseline_per_day"], levels.sort_index(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("selection", range(len(SELECTIONS)))
+def test_top_posts_in_sql_are_the_head_of_the_post_table(planted, selection):
+    """The /lift page's post picker ranks in SQL: the same posts, order and figures as the head
+    of lift_table(by="post")."""
+    from metrics.lift import top_posts
+
+    wh, _, _, _ = planted
+    filters = SELECTIONS[selection]
+    columns = ["post_no", "post_id", "influencer_id", "name", "date", "incremental_revenue"]
+    expected = lift_table(wh, "post", filters).head(7)[columns].reset_index(drop=True)
+    fast = top_posts(wh, 7, filters)
+    assert fast["post_no"].tolist() == expected["post_no"].tolist()
+    assert fast["post_id"].tolist() == expected["post_id"].tolist()
+    np.testing.assert_allclose(fast["incremental_revenue"], expected["incremental_revenue"], rtol=1e-9)

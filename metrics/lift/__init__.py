@@ -9,6 +9,7 @@ from metrics.lift.view import (
     lift_status,
     lift_table,
     lift_totals,
+    top_posts,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "lift_status",
     "lift_table",
     "lift_totals",
+    "top_posts",
 ]

@@ -233,15 +233,10 @@ SUMMED_COLUMNS = (
 SUMMARY_COLUMNS = ("posts", *SUMMED_COLUMNS, "incremental_revenue_low", "incremental_revenue_high", "verdict")
 
 
-def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """The selection's measured lift per creator, summed in SQL (the rules of lift_parts: posts
-    dated in the range, each post's share of its window's revenue in the sale filter's values).
-
-    One row per creator with a selected post: influencer_key, influencer_id, name, platform, tier,
-    posts, days_in_window, window_revenue, window_orders, baseline_revenue, incremental_revenue,
-    incremental_orders (₹, orders, days, each post's figures times its share), baseline_per_day
-    (₹, the creator's), draw_weight (the selected share of the creator's window baseline: its
-    draws times this are the selection's draws). Ordered by influencer_key."""
+def _chosen_posts_sql(filters: Filters, settings: Settings) -> tuple[str, str, list]:
+    """(the CTE `chosen_posts`, the join giving each of its rows `s.share`, params of both) for
+    the rules of lift_parts: posts dated in the range of creators matching the influencer
+    filters, each with its share of its window's revenue in the sale filter's values."""
     conditions = influencer_conditions(filters, settings)
     dates: tuple[list[str], list] = ([], [])
     if filters.start:
@@ -251,27 +246,39 @@ def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
         dates[0].append("p.date <= ?")
         dates[1].append(filters.end)
     where_sql, params = where((["p.window_days = ?"], [settings.lift_window_days]), conditions, dates)
-    sale_filter = [
-        (name, getattr(filters, name)) for name in ("brand", "campaign", "product") if getattr(filters, name)
-    ]
-    if sale_filter:
-        chosen = " AND ".join(f"m.{name} IN ({', '.join('?' * len(values))})" for name, values in sale_filter)
-        # posts whose window sold nothing, or nothing in the chosen values, are not in the selection
-        shares = f"""JOIN (SELECT m.post_no, sum(m.revenue) FILTER (WHERE {chosen}) / sum(m.revenue) AS share
-                           FROM lift_mix m WHERE m.window_days = ? AND m.post_no IN (SELECT post_no FROM chosen_posts)
-                           GROUP BY m.post_no HAVING sum(m.revenue) <> 0) s USING (post_no)
-                     WHERE s.share IS NOT NULL AND s.share <> 0"""
-        share_params = [v for _, values in sale_filter for v in values] + [settings.lift_window_days]
-    else:
-        shares, share_params = "CROSS JOIN (SELECT 1.0 AS share) s", []
-    sums = ", ".join(f"sum(p.{column} * s.share) AS {column}" for column in SUMMED_COLUMNS)
-    return wh.query(
-        f"""
-        WITH chosen_posts AS (
+    cte = f"""chosen_posts AS (
             SELECT p.*, c.baseline_revenue AS creator_baseline, c.level AS baseline_per_day
             FROM lift_posts p JOIN influencers i USING (influencer_key)
             JOIN lift_creators c ON c.window_days = p.window_days AND c.influencer_key = p.influencer_key
-            {where_sql}),
+            {where_sql})"""
+    sale_filter = [
+        (name, getattr(filters, name)) for name in ("brand", "campaign", "product") if getattr(filters, name)
+    ]
+    if not sale_filter:
+        return cte, "CROSS JOIN (SELECT 1.0 AS share) s", params
+    chosen = " AND ".join(f"m.{name} IN ({', '.join('?' * len(values))})" for name, values in sale_filter)
+    # posts whose window sold nothing, or nothing in the chosen values, are not in the selection
+    shares = f"""JOIN (SELECT m.post_no, sum(m.revenue) FILTER (WHERE {chosen}) / sum(m.revenue) AS share
+                       FROM lift_mix m WHERE m.window_days = ? AND m.post_no IN (SELECT post_no FROM chosen_posts)
+                       GROUP BY m.post_no HAVING sum(m.revenue) <> 0) s USING (post_no)
+                 WHERE s.share IS NOT NULL AND s.share <> 0"""
+    return cte, shares, params + [v for _, values in sale_filter for v in values] + [settings.lift_window_days]
+
+
+def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The selection's measured lift per creator, summed in SQL (the rules of lift_parts: posts
+    dated in the range, each post's share of its window's revenue in the sale filter's values).
+
+    One row per creator with a selected post: influencer_key, influencer_id, name, platform, tier,
+    posts, days_in_window, window_revenue, window_orders, baseline_revenue, incremental_revenue,
+    incremental_orders (₹, orders, days, each post's figures times its share), baseline_per_day
+    (₹, the creator's), draw_weight (the selected share of the creator's window baseline: its
+    draws times this are the selection's draws). Ordered by influencer_key."""
+    cte, shares, params = _chosen_posts_sql(filters, settings)
+    sums = ", ".join(f"sum(p.{column} * s.share) AS {column}" for column in SUMMED_COLUMNS)
+    return wh.query(
+        f"""
+        WITH {cte},
         by_creator AS (
             SELECT p.influencer_key, count(*) AS posts, {sums},
                    sum(CASE WHEN p.creator_baseline <> 0 THEN p.baseline_revenue * s.share / p.creator_baseline
@@ -281,7 +288,25 @@ def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
             GROUP BY p.influencer_key)
         SELECT b.influencer_key, i.influencer_id, i.name, i.platform, {tier_sql(settings)} AS tier, b.* EXCLUDE (influencer_key)
         FROM by_creator b JOIN influencers i USING (influencer_key) ORDER BY b.influencer_key""",
-        params + share_params,
+        params,
+    )
+
+
+def top_posts(wh, n: int, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The `n` posts of the selection with the largest measured incremental revenue (₹, the post's
+    share under a sale filter), in lift_table(by="post")'s order (ties by the post number as
+    text), ranked in SQL: columns post_no, post_id, influencer_id, name, date, incremental_revenue."""
+    cte, shares, params = _chosen_posts_sql(filters, settings)
+    return wh.query(
+        f"""
+        WITH {cte}
+        SELECT p.post_no, ps.post_id, i.influencer_id, i.name, p.date, p.incremental_revenue
+        FROM (SELECT p.post_no, p.influencer_key, p.date, p.incremental_revenue * s.share AS incremental_revenue
+              FROM chosen_posts p {shares}) p
+        JOIN influencers i USING (influencer_key)
+        LEFT JOIN (SELECT rowid AS post_no, post_id FROM posts) ps USING (post_no)
+        ORDER BY p.incremental_revenue DESC, CAST(p.post_no AS VARCHAR) LIMIT ?""",
+        params + [int(n)],
     )
 
 
