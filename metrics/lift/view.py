@@ -122,7 +122,7 @@ def _file_version(wh, settings: Settings) -> tuple[str, int, int, int]:
 @functools.lru_cache(maxsize=3)
 def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Every creator's draw deviations of one window, read once per warehouse file version and
-    window (an import replaces the file, so a new version has a new key): immutable arrays, 2 MB
+    window (an import replaces the file, so a new version has a new key): immutable arrays, 4 MB
     per thousand creators. Pages then only select and sum rows."""
     from warehouse import Warehouse
 
@@ -139,10 +139,11 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
         .fetchnumpy()
     )
     keys = np.unique(rows["influencer_key"])
+    # stored as FLOAT: the same rounding as before, then float64 so sums need no converted copy
     deviations = (
-        np.asarray(rows["deviation"], dtype=np.float32).reshape(len(keys), -1)
+        np.asarray(rows["deviation"], dtype=np.float32).astype(np.float64).reshape(len(keys), -1)
         if len(keys)
-        else np.zeros((0, 0), dtype=np.float32)
+        else np.zeros((0, 0))
     )
     deviations.setflags(write=False)
     keys.setflags(write=False)
@@ -158,7 +159,7 @@ def _creator_intervals(
     made of one creator's posts has draws w · deviations (w its share of the creator's window
     baseline), and percentiles scale with w, so its interval is w · (low, high) without resampling."""
     _, deviations = _all_draws(path, inode, mtime_ns, window_days)
-    low, high = interval(deviations.astype(np.float64), confidence) if deviations.size else (np.zeros(0),) * 2
+    low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
     low.setflags(write=False)
     high.setflags(write=False)
     return low, high
@@ -193,7 +194,7 @@ def _part_intervals(wh, weights, deviations: np.ndarray, settings: Settings) -> 
     if weights.nnz == 0:
         return np.zeros(count), np.zeros(count)
     if weights.getnnz(axis=1).max() > 1:
-        return interval(weights @ deviations.astype(np.float64), settings.lift_confidence)
+        return interval(weights @ deviations, settings.lift_confidence)
     one = weights.tocoo()
     creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
     w, low, high = one.data, np.zeros(count), np.zeros(count)
@@ -347,14 +348,9 @@ def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws
     # the selection's draws: each creator's draws times its weight summed over the rows (draws
     # share resampled days, so the sum keeps their correlation)
     creator_weight = np.asarray(weights.sum(axis=0)).ravel()
-    chosen = np.flatnonzero(creator_weight)
-    table.attrs["total_draws"] = (
-        creator_weight[chosen] @ deviations[chosen].astype(np.float64) if deviations.size else np.zeros(1)
-    )
+    table.attrs["total_draws"] = creator_weight @ deviations if deviations.size else np.zeros(1)
     if keep_draws:  # the planner's curves use each row's draws
-        table.attrs["part_draws"] = shared(
-            weights @ deviations.astype(np.float64) if deviations.size else np.zeros((count, 1))
-        )
+        table.attrs["part_draws"] = shared(weights @ deviations if deviations.size else np.zeros((count, 1)))
     return table
 
 
