@@ -72,8 +72,7 @@ def with_verdicts(
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])
         values = ranked["influencer_id"].map(slope)
         ranked["marginal_roas"] = [None if pd.isna(v) else float(v) for v in values]
-    evidence = ranked[["posts", "spend", "incremental_revenue_low", "incremental_revenue_high", "marginal_roas"]]
-    judged = [verdict_of(row, settings, measured) for row in evidence.to_dict("records")]
+    judged = [verdict_of(row, settings, measured) for row in ranked.to_dict("records")]
     ranked["verdict"] = [v for v, _ in judged]
     ranked["verdict_reason"] = [r for _, r in judged]
     return ranked
