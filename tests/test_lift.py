@@ -341,3 +341,24 @@ def test_top_posts_in_sql_are_the_head_of_the_post_table(planted, selection):
     assert fast["post_no"].tolist() == expected["post_no"].tolist()
     assert fast["post_id"].tolist() == expected["post_id"].tolist()
     np.testing.assert_allclose(fast["incremental_revenue"], expected["incremental_revenue"], rtol=1e-9)
+
+
+@pytest.mark.parametrize("selection", [0, 3])
+def test_a_shared_creator_lift_changes_no_ranking_figure_or_verdict(planted, selection):
+    """/influencers and the similar profiles read creator_lift once for with_lift and
+    with_verdicts: the same frame as each reading its own."""
+    from metrics.lift import creator_lift, lift_status
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+
+    wh, _, _, _ = planted
+    filters, settings = SELECTIONS[selection], Settings()
+    method = lift_status(wh, settings)[0]
+    alone = with_verdicts(
+        wh, with_lift(wh, ranking(wh, filters, settings), filters, settings, method), filters, settings
+    )
+    lift = creator_lift(wh, filters, settings)
+    shared = with_lift(wh, ranking(wh, filters, settings), filters, settings, method, lift)
+    shared = with_verdicts(wh, shared, filters, settings, lift)
+    pd.testing.assert_frame_equal(shared, alone)

@@ -333,6 +333,12 @@ def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: 
     return _with_draws(_with_verdict(table), weights, deviations, keep_draws)
 
 
+def creator_lift(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """creator_summary of creator_sums with each creator's draws (attrs["part_draws"]): what the
+    ranking's lift columns, its verdicts and the planner's curves read, once per request."""
+    return creator_summary(wh, creator_sums(wh, filters, settings), settings, keep_draws=True)
+
+
 def _with_verdict(table: pd.DataFrame) -> pd.DataFrame:
     table["verdict"] = np.select(
         [table["incremental_revenue_low"] > 0, table["incremental_revenue_high"] < 0],

@@ -67,12 +67,15 @@ class Curves:
         return np.where(spend > 0, value, np.nan)
 
 
-def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def creator_points(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, lift: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per creator of the selection with spend: influencer_id, name, tier, platform,
     segment, posts (with a lift window), spend, incremental_revenue (₹, 0 where no post is
     measured), measured (bool); attrs["draws"]: (rows, R) bootstrap deviations of the incremental
-    revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status)."""
-    from metrics.lift.view import METHOD_MEASURED, creator_summary, creator_sums, lift_status, shared
+    revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status).
+    `lift`: metrics.lift.creator_lift of the same selection where the caller has read it."""
+    from metrics.lift.view import METHOD_MEASURED, creator_lift, lift_status, shared
 
     spend = sums_by(wh, filters, settings, ("influencer_id", "tier", "platform"))
     spend = spend[spend["spend"].fillna(0) > 0][["influencer_id", "tier", "platform", "spend"]]
@@ -83,7 +86,7 @@ def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAUL
         frame = spend.iloc[0:0].assign(posts=0, incremental_revenue=0.0, measured=False, segment="")
         frame.attrs["draws"] = shared(np.zeros((0, 1)))
         return frame
-    table = creator_summary(wh, creator_sums(wh, filters, settings), settings, keep_draws=True)
+    table = creator_lift(wh, filters, settings) if lift is None else lift
     table = table.assign(part=table["influencer_id"])
     draws = table.attrs["part_draws"]
     position = pd.Series(np.arange(len(table)), index=table["part"])
