@@ -30,7 +30,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import DELTA_COLUMNS, changes_by
-from metrics.lift import lift_status
+from metrics.lift import METHOD_MEASURED, creator_lift, lift_status
 from metrics.ltv import with_ltv
 from metrics.planning.verdicts import with_verdicts
 from metrics.summary import with_lift
@@ -134,8 +134,10 @@ def influencer_ranking(search, view, pathname):
     filters = common.filters_from_search(search)
     settings = common.settings()
     wh = common.warehouse()
-    frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
-    frame = with_verdicts(wh, frame, filters, settings)
+    method = lift_status(wh, settings)[0]
+    lift = creator_lift(wh, filters, settings) if method == METHOD_MEASURED else None  # read once, used twice
+    frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, method, lift)
+    frame = with_verdicts(wh, frame, filters, settings, lift)
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))
