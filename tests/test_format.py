@@ -223,3 +223,29 @@ def test_inr_is_babels_currency_format(value, decimals):
     rounded = fmt._rounded(value, decimals)
     expected = format_currency(rounded, "INR", format=pattern, locale="en_IN", currency_digits=False)
     assert fmt.inr(value, decimals) == expected
+
+
+@given(
+    value=st.one_of(
+        st.floats(min_value=-1e18, max_value=1e18),  # babel itself fails far above
+        st.sampled_from([math.inf, -math.inf]),
+        st.integers(-(10**18), 10**18),
+        st.floats(min_value=-1e7, max_value=1e7).map(lambda v: round(v, 3) + 0.005),  # near-ties
+    ),
+    decimals=st.integers(0, 6),
+)
+def test_decimal_is_babels_format_decimal(value, decimals):
+    """_decimal() applies babel's steps itself (every figure of a ranking passes here): the text
+    must stay babel's for any float or int, ties rounded half-even on str(value) as babel does."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
+    assert fmt._decimal(value, decimals) == format_decimal(value, format=pattern, locale="en_IN")
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(2.675, 2, "2.68"), (0.125, 2, "0.12"), (-0.001, 2, "-0.00"), (1234567.891, 2, "12,34,567.89"), (999, 0, "999")],
+)
+def test_decimal_by_hand(value, decimals, text):
+    assert fmt._decimal(value, decimals) == text

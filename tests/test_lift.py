@@ -362,3 +362,24 @@ def test_a_shared_creator_lift_changes_no_ranking_figure_or_verdict(planted, sel
     shared = with_lift(wh, ranking(wh, filters, settings), filters, settings, method, lift)
     shared = with_verdicts(wh, shared, filters, settings, lift)
     pd.testing.assert_frame_equal(shared, alone)
+
+
+@pytest.mark.parametrize("selection", [0, 3])
+def test_verdicts_read_through_frame_rows_equal_to_dict_rows(planted, selection):
+    """with_verdicts reads the rows lazily (metrics.planning.verdicts.frame_rows): every verdict
+    and reason equals verdict_of over the frame's to_dict("records") rows."""
+    from metrics.lift import lift_status
+    from metrics.planning.verdicts import verdict_of, with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+
+    wh, _, _, _ = planted
+    filters, settings = SELECTIONS[selection], Settings()
+    method = lift_status(wh, settings)[0]
+    judged = with_verdicts(
+        wh, with_lift(wh, ranking(wh, filters, settings), filters, settings, method), filters, settings
+    )
+    rows = judged.drop(columns=["verdict", "verdict_reason"]).to_dict("records")
+    expected = [verdict_of(row, settings, True) for row in rows]
+    assert list(zip(judged["verdict"], judged["verdict_reason"], strict=True)) == expected
+    assert len(set(judged["verdict_reason"])) >= 2  # texts with figures are compared, not one constant

@@ -367,3 +367,30 @@ def test_plan_without_measured_lift_says_why(traps_wh, capsys):
     assert "no measured incrementality" in capsys.readouterr().err
     with pytest.raises(PlanError):
         plan(traps_wh)
+
+
+def test_frame_rows_equal_to_dict_records():
+    """with_verdicts reads rows through frame_rows (only the columns used are converted): each row
+    must be the mapping to_dict("records") gives, values and types, for every dtype a ranking has."""
+    from metrics.planning.verdicts import frame_rows
+
+    frame = pd.DataFrame(
+        {
+            "influencer_id": ["a", "b", "c"],
+            "spend": [1500.0, float("nan"), 0.0],
+            "posts": pd.array([3, None, 1], dtype="Int64"),
+            "marginal_roas": [None, 1.25, None],
+            "verdict": ["scale", None, np.float64(2.5)],
+            "name": pd.array(["A", None, "C"], dtype="str"),
+            "poor_performer": [True, False, True],
+            "first_post": pd.to_datetime(["2025-01-01", None, "2025-02-03"]),
+        }
+    )
+    rows, expected = frame_rows(frame), frame.to_dict("records")
+    assert len(rows) == len(expected)
+    for row, want in zip(rows, expected, strict=True):
+        assert list(row) == list(want)
+        for key, value in want.items():
+            got = row[key]
+            assert type(got) is type(value) and (got == value or (pd.isna(got) and pd.isna(value)))
+        assert row.get("absent", "default") == "default"
