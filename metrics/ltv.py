@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from metrics import catalogue
@@ -78,8 +79,12 @@ def with_ltv(wh, ranked: pd.DataFrame, filters: Filters, settings: Settings = DE
     ltv_cac_365 = ltv_365 ÷ the row's CAC (×; None where either is undefined)."""
     values = ltv_by_influencer(wh, filters, settings).set_index("influencer_id")
     out = ranked.copy()
+    # one alignment for every column (a map per column cost ~70 ms at 5,000 creators)
+    aligned = values.reindex(out["influencer_id"].to_numpy()).astype(float)
     for column in values.columns:
-        mapped = out["influencer_id"].map(values[column]).astype(float)
-        out[column] = mapped.astype(object).where(mapped.notna(), None)
+        mapped = aligned[column].to_numpy()
+        column_values = mapped.astype(object)
+        column_values[np.isnan(mapped)] = None
+        out[column] = column_values
     out["ltv_cac_365"] = _ratio("ltv_cac_365", out)
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
 import cli
@@ -71,6 +72,24 @@ def test_ltv_to_cac_and_unmeasurable_creators(ltv_wh):
     rows = ranked.set_index("influencer_id")
     assert rows.loc["A1", "ltv_cac_365"] == pytest.approx(1800 / rows.loc["A1", "cac"])
     assert rows.loc["C3", "ltv_365"] is None and rows.loc["C3", "ltv_cac_365"] is None  # no customers
+
+
+@pytest.mark.parametrize(
+    "filters", [metrics.Filters(), metrics.Filters(start="2024-02-01"), metrics.Filters(platform=("YouTube",))]
+)
+def test_with_ltv_aligns_like_a_map_per_column(ltv_wh, filters):
+    """with_ltv aligns every LTV column at once: the frame a Series.map per column gave (values,
+    None where a creator has no figure, object columns), on a reversed, re-indexed ranking."""
+    ranked = metrics.ranking(ltv_wh, filters).iloc[::-1]
+    ranked.index = range(100, 100 + len(ranked))
+    values = ltv_by_influencer(ltv_wh, filters).set_index("influencer_id")
+    expected = ranked.copy()
+    for column in values.columns:
+        mapped = expected["influencer_id"].map(values[column]).astype(float)
+        expected[column] = mapped.astype(object).where(mapped.notna(), None)
+    got = with_ltv(ltv_wh, ranked, filters)
+    pd.testing.assert_frame_equal(got.drop(columns="ltv_cac_365"), expected)
+    assert got["ltv_365"].map(type).isin([float, type(None)]).all()
 
 
 def test_influencers_ranked_carries_ltv(ltv_wh, capsys, traps_wh):
