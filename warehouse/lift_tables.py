@@ -85,6 +85,7 @@ def _refusal(panel: Panel | None, window: int, reason: str | None) -> str | None
     """Why the data cannot support a measurement with this window length (None: it can)."""
     if reason is not None:
         return reason
+    assert panel is not None  # load_panel gives a panel whenever it gives no reason
     if not _has_window(panel, window):
         return "no post lies in or just before the dated sales"
     quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
