@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build, history, store_orders
+from warehouse.audience_tables import build_audience_tables, check_audience
 from warehouse.customer_tables import build_customer_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
@@ -215,6 +216,7 @@ def _stage_and_build(
     with stage("check"):
         for source in sources.values():
             check_values(connection, source, errors, rules)
+        check_audience(connection, sources, errors, warnings)
     mapping = None
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
         with stage("store_orders"):
@@ -260,6 +262,8 @@ def _stage_and_build(
     with stage("organic"):
         _create_campaigns(connection, sources.get("campaigns"))
         build_organic_tables(connection, sources.get("organic_sales"))
+    with stage("audience"):
+        build_audience_tables(connection, sources)
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:
         with stage("history_sources"):
