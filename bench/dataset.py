@@ -44,11 +44,12 @@ def cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_import(source: Path, db: Path) -> tuple[float, float]:
-    """`hkdash import` of the folder into db (replacing it): (wall, CPU) seconds."""
+def timed_import(source: Path, db: Path) -> tuple[float, float, dict]:
+    """`hkdash import` of the folder into db (replacing it): (wall, CPU) seconds and the seconds of
+    each stage (ImportReport.stages: {stage: {"wall": s, "cpu": s}})."""
     started, cpu = time.perf_counter(), cpu_s()
-    import_dataset(source, db, name=source.name)
-    return time.perf_counter() - started, cpu_s() - cpu
+    report = import_dataset(source, db, name=source.name)
+    return time.perf_counter() - started, cpu_s() - cpu, report.stages
 
 
 def warm_page_cache(folder: Path):

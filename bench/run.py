@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-report", action="store_true", help="skip the PDF report timings")
     parser.add_argument("--no-tour", action="store_true", help="skip the visit of every page (RSS only)")
     parser.add_argument(
+        "--import-only", action="store_true", help="stop after the import timings (no server, pandas or PDF)"
+    )
+    parser.add_argument(
         "--server-log",
         type=Path,
         default=None,
@@ -97,6 +100,10 @@ def run(args) -> dict:
     source = prepare_dataset(cache, args, result, say)
     db = cache / f"{args.orders}-{args.seed}.duckdb"
     result.update(measure_import(source, db, cache, say))
+    if args.import_only:
+        result["load_avg_end"] = list(os.getloadavg())
+        result["cpu_probe_ms_end"] = cpu_probe_ms()
+        return result
     wh = Warehouse(db)
     changes = filter_changes(wh, count=max(args.changes, 1))
     result.update(measure_server(db, changes, args, cache, say))
@@ -145,7 +152,7 @@ def measure_import(source: Path, db: Path, cache: Path, say) -> dict:
         source / "tracking_data.csv", cache
     )
     say(f"duckdb read_csv reference: {out['duckdb_read_csv_s']:.2f} s")
-    out["import_s"], out["import_cpu_s"] = dataset.timed_import(source, db)
+    out["import_s"], out["import_cpu_s"], out["import_stages"] = dataset.timed_import(source, db)
     out["import_ratio"] = out["import_s"] / out["duckdb_read_csv_s"]
     out["import_cpu_ratio"] = out["import_cpu_s"] / max(out["duckdb_read_csv_cpu_s"], 1e-9)
     say(
@@ -419,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in KEYS:
             value = result[key]
             print(f"{key:<{width}}  {value:.3f}" if isinstance(value, float) else f"{key:<{width}}  {value}")
-    if result["correctness"]["mismatches"]:
+    if result.get("correctness") and result["correctness"]["mismatches"]:
         print(
             "python -m bench: results differ from the pandas baseline:\n  "
             + "\n  ".join(result["correctness"]["mismatches"][:20]),

@@ -57,7 +57,7 @@ def run(orders: int, seed: int, cache: Path) -> dict:
     warm_page_cache(source)
     result["duckdb_read_csv_s"], result["duckdb_read_csv_cpu_s"] = duckdb_read_csv(export, cache)
     db = cache / f"shopify-{orders}-{seed}.duckdb"
-    result["import_s"], result["import_cpu_s"] = timed_import(source, db)
+    result["import_s"], result["import_cpu_s"], result["import_stages"] = timed_import(source, db)
     result["import_ratio"] = round(result["import_s"] / result["duckdb_read_csv_s"], 2)
     result["import_cpu_ratio"] = round(result["import_cpu_s"] / max(result["duckdb_read_csv_cpu_s"], 1e-9), 2)
     info = json.loads(Warehouse(db).scalar("SELECT value FROM dataset_info WHERE key = 'store_orders'"))

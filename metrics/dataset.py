@@ -59,7 +59,7 @@ def _sale_date_bounds(path: str, inode: int, mtime_ns: int) -> tuple:
         .connection()
         .execute("SELECT min(date), max(date) FROM facts_day WHERE date IS NOT NULL AND (orders <> 0 OR revenue <> 0)")
         .fetchone()
-    )
+    ) or (None, None)
     return row[0], row[1]
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 import threading
 
+import pyarrow.parquet as pq
 import pytest
 
 import metrics
 from warehouse import ImportFailed, Warehouse, history, import_dataset
 from warehouse.importer import restore_dataset
+from warehouse.sample import generate_sample
 
 TRACKING_HEADER = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
 
@@ -191,3 +194,15 @@ def test_restore_button_callback(db, traps_dir, monkeypatch):
     from auth import store
 
     assert store.audit_entries(1)[0].action == "restore"
+
+
+def test_kept_sources_hold_the_rows_in_file_order_at_a_size_read_in_parallel(tmp_path):
+    """The sources are written without sorting: DuckDB's insertion order must carry the file's order
+    (several row groups, read by several threads), since "first order" means first in the file."""
+    generate_sample(tmp_path / "src", orders=300_000, seed=3)
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(tmp_path / "src", db)
+    kept = history.sources_dir(db, history.dataset_id_of(db)) / "tracking.parquet"
+    with (tmp_path / "src" / "tracking_data.csv").open(newline="", encoding="utf-8") as handle:
+        in_file = [row["tracking_id"] for row in csv.DictReader(handle)]
+    assert pq.read_table(kept, columns=["tracking_id"]).column(0).to_pylist() == in_file

@@ -7,13 +7,17 @@ or killed import leaves the previous data exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
+import resource
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -28,6 +32,8 @@ from warehouse.organic_tables import build_organic_tables
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 from warehouse.values import DEFAULT_RULES, ValueRules
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -45,6 +51,7 @@ class ImportReport:
     warning_count: int
     db_path: str | None = None  # None when only validated
     store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
+    stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
@@ -134,6 +141,7 @@ def _build_and_swap(
 ) -> ImportReport:
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
+    stage = Stages()
     try:
         connection = quiet(duckdb.connect(str(temp_path)))
         try:
@@ -145,13 +153,16 @@ def _build_and_swap(
                 dataset_id=dataset_id,
                 keep_sources=history.sources_dir(db_path, dataset_id),
                 rules=rules,
+                stages=stage,
             )
             report.source = str(shown_source)
-            connection.execute("CHECKPOINT")
+            with stage("checkpoint"):
+                connection.execute("CHECKPOINT")
         finally:
             connection.close()
-        _fsync(temp_path)
-        _swap_in(temp_path, db_path)
+        with stage("swap"):
+            _fsync(temp_path)
+            _swap_in(temp_path, db_path)
     finally:
         for leftover in (temp_path, Path(str(temp_path) + ".wal")):
             if leftover.exists():
@@ -179,43 +190,49 @@ def _stage_and_build(
     dataset_id: str | None = None,
     keep_sources: Path | None = None,
     rules: ValueRules = DEFAULT_RULES,
+    stages: Stages | None = None,
 ) -> ImportReport:
-    found = discover(source_dir)
-    store = store_orders.claim(source_dir, found)
-    errors, warnings = Findings(), Findings()
-    for problem in found.errors:
-        errors.add(problem)
-    # File-level warnings first: they are the ones a reader must see among the examples kept.
-    for problem in found.unused + found.by_columns:
-        warnings.add(problem)
-    sources: dict[str, SourceFile] = {}
-    for role, path in found.files.items():
-        source, file_problems = load(connection, role, path, rules)
-        for problem in file_problems:
+    stage = stages or Stages()
+    with stage("read"):
+        found = discover(source_dir)
+        store = store_orders.claim(source_dir, found)
+        errors, warnings = Findings(), Findings()
+        for problem in found.errors:
             errors.add(problem)
-        if source is not None:
-            sources[role] = source
-            for problem in source.warnings:
-                warnings.add(problem)
-    for problem in _missing_sales(source_dir, found.files, sources) if store is None else []:
-        errors.add(problem)
-    for source in sources.values():
-        check_values(connection, source, errors, rules)
-    check_audience(connection, sources, errors, warnings)
+        # File-level warnings first: they are the ones a reader must see among the examples kept.
+        for problem in found.unused + found.by_columns:
+            warnings.add(problem)
+        sources: dict[str, SourceFile] = {}
+        for role, path in found.files.items():
+            source, file_problems = load(connection, role, path, rules)
+            for problem in file_problems:
+                errors.add(problem)
+            if source is not None:
+                sources[role] = source
+                for problem in source.warnings:
+                    warnings.add(problem)
+        for problem in _missing_sales(source_dir, found.files, sources) if store is None else []:
+            errors.add(problem)
+    with stage("check"):
+        for source in sources.values():
+            check_values(connection, source, errors, rules)
+        check_audience(connection, sources, errors, warnings)
     mapping = None
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
-        store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
+        with stage("store_orders"):
+            store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
         if store_sales is not None:
             sources["tracking"] = store_sales
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 
-    build.type_influencers(connection, sources["influencers"])
-    extras = [sources[r] for r in ("instagram_insights", "youtube_analytics") if r in sources]
-    build.type_posts(connection, sources.get("posts"), extras)
-    build.type_sales(connection, sources.get("tracking"), sources["payouts"])
-    build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
-    build.type_buyers(connection, sources.get("tracking"), warnings)
+    with stage("type"):
+        build.type_influencers(connection, sources["influencers"])
+        extras = [sources[r] for r in ("instagram_insights", "youtube_analytics") if r in sources]
+        build.type_posts(connection, sources.get("posts"), extras)
+        build.type_sales(connection, sources.get("tracking"), sources["payouts"])
+        build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
+        build.type_buyers(connection, sources.get("tracking"), warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)
@@ -231,20 +248,52 @@ def _stage_and_build(
         warnings=warnings.problems,
         warning_count=warnings.total,
         store_orders=mapping,
+        stages=stage.seconds,
     )
     if not persist:
         return report
-    build.build_facts(connection)
-    build.build_sale_values(connection)
-    build_customer_tables(connection)
-    build_lift_tables(connection)
-    _create_campaigns(connection, sources.get("campaigns"))
-    build_organic_tables(connection, sources.get("organic_sales"))
-    build_audience_tables(connection, sources)
+    with stage("facts"):
+        build.build_facts(connection)
+        build.build_sale_values(connection)
+    with stage("customer_cohorts"):
+        build_customer_tables(connection)
+    with stage("lift"):
+        build_lift_tables(connection)
+    with stage("organic"):
+        _create_campaigns(connection, sources.get("campaigns"))
+        build_organic_tables(connection, sources.get("organic_sales"))
+    with stage("audience"):
+        build_audience_tables(connection, sources)
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:
-        history.save_sources(connection, sources.values(), keep_sources)
+        with stage("history_sources"):
+            history.save_sources(connection, sources.values(), keep_sources)
     return report
+
+
+class Stages:
+    """Wall and CPU seconds of each named stage of an import, for the benchmark (bench/run.py) and
+    the debug log: `seconds[name] = {"wall": s, "cpu": s}` (CPU of the whole process, so DuckDB's
+    threads count)."""
+
+    def __init__(self):
+        self.seconds: dict[str, dict[str, float]] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        """Time the block as stage `name`."""
+        wall, cpu = time.perf_counter(), _cpu_seconds()
+        try:
+            yield
+        finally:
+            spent = {"wall": round(time.perf_counter() - wall, 3), "cpu": round(_cpu_seconds() - cpu, 3)}
+            self.seconds[name] = spent
+            log.debug("import stage %s: %.2f s wall, %.2f s CPU", name, spent["wall"], spent["cpu"])
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _missing_sales(source_dir: Path, files: dict[str, Path], sources: dict[str, SourceFile]) -> list[Problem]:

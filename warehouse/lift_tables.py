@@ -17,6 +17,9 @@ Tiers for pooling use the default follower bounds (metrics.settings.Settings).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -54,38 +57,44 @@ POST_COLUMNS = (
 
 
 def build_lift_tables(con) -> None:
-    """Create the lift_* tables in the import's connection (after the fact tables exist)."""
+    """Create the lift_* tables in the import's connection (after the fact tables exist).
+
+    The windows are estimated at the same time in threads (numpy and the compiled kernels of the
+    draws release the GIL, and each estimate is deterministic on its own), then written in window
+    order: creators come in influencer_key order and draws in draw order, so `lift_draws` is
+    stored sorted by (window_days, influencer_key, draw) as it is inserted."""
     _create_empty(con)
     panel, creators, posts, first_day, reason = load_panel(con)
-    for window in WINDOW_CHOICES:
-        if reason is None and not _has_window(panel, window):
-            reason_here = "no post lies in or just before the dated sales"
+    windows = sorted(WINDOW_CHOICES)
+    refusals = {window: _refusal(panel, window, reason) for window in windows}
+    measured = [window for window in windows if refusals[window] is None]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(measured), os.cpu_count() or 1))) as pool:
+        results = dict(zip(measured, pool.map(lambda window: estimate(panel, window), measured)))
+    for window in windows:
+        if window in results:
+            _write(con, window, results[window], creators, posts, first_day, panel)
         else:
-            reason_here = reason
-        if reason_here is not None:
             con.execute(
                 "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
-                [window, reason_here, first_day, _last_day(first_day, panel)],
+                [window, refusals[window], first_day, _last_day(first_day, panel)],
             )
-            continue
-        quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
-        if quiet_sales < MIN_QUIET_SALE_DAYS:
-            con.execute(
-                "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
-                [
-                    window,
-                    f"too little history: {quiet_sales} creator-days with sales far from posts "
-                    f"(at least {MIN_QUIET_SALE_DAYS} needed)",
-                    first_day,
-                    _last_day(first_day, panel),
-                ],
-            )
-            continue
-        result = estimate(panel, window)
-        _write(con, window, result, creators, posts, first_day, panel)
-    con.execute("CREATE TABLE lift_draws_sorted AS SELECT * FROM lift_draws ORDER BY window_days, influencer_key, draw")
-    con.execute("DROP TABLE lift_draws")
-    con.execute("ALTER TABLE lift_draws_sorted RENAME TO lift_draws")
+    _write_mix(con, measured, panel, posts, creators, first_day)
+
+
+def _refusal(panel: Panel | None, window: int, reason: str | None) -> str | None:
+    """Why the data cannot support a measurement with this window length (None: it can)."""
+    if reason is not None:
+        return reason
+    assert panel is not None  # load_panel gives a panel whenever it gives no reason
+    if not _has_window(panel, window):
+        return "no post lies in or just before the dated sales"
+    quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
+    if quiet_sales < MIN_QUIET_SALE_DAYS:
+        return (
+            f"too little history: {quiet_sales} creator-days with sales far from posts "
+            f"(at least {MIN_QUIET_SALE_DAYS} needed)"
+        )
+    return None
 
 
 def _create_empty(con):
@@ -227,29 +236,35 @@ def _write(con, window, result, creators, posts, first_day, panel):
     )
     con.register("lift_draw_rows", draw_table)
     con.execute("INSERT INTO lift_draws SELECT * FROM lift_draw_rows")
-    _write_mix(con, window, panel, posts, creators, first_day)
     for name in ("lift_creator_rows", "lift_post_rows", "lift_draw_rows"):
         con.unregister(name)
 
 
-def _write_mix(con, window, panel, posts, creators, first_day):
-    """Each post's window days, joined to the fact cells of its creator on those days."""
-    assigned = assign_windows(panel, window)
-    rows, columns = np.nonzero(assigned >= 0)
-    days = pd.to_datetime(first_day) + pd.to_timedelta(rows, unit="D")
-    window_days = pa.table(
-        {
-            "post_no": posts["post_no"].to_numpy()[assigned[rows, columns]],
-            "influencer_key": pa.array(creators["influencer_key"].to_numpy()[columns], pa.int32()),
-            "date": pa.array(days.date),
-        }
-    )
-    con.register("lift_window_day_rows", window_days)
+def _write_mix(con, windows, panel, posts, creators, first_day):
+    """Each post's window days (of every measured window length), joined to the fact cells of its
+    creator on those days in one pass over `facts`."""
+    if not windows:
+        return
+    epoch_day = (pd.Timestamp(first_day) - pd.Timestamp("1970-01-01")).days
+    parts = []
+    for window in windows:
+        assigned = assign_windows(panel, window)
+        rows, columns = np.nonzero(assigned >= 0)
+        parts.append(
+            pa.table(
+                {
+                    "window_days": pa.array(np.full(len(rows), window), pa.int32()),
+                    "post_no": posts["post_no"].to_numpy()[assigned[rows, columns]],
+                    "influencer_key": pa.array(creators["influencer_key"].to_numpy()[columns], pa.int32()),
+                    "date": pa.array((rows + epoch_day).astype(np.int32)).cast(pa.date32()),
+                }
+            )
+        )
+    con.register("lift_window_day_rows", pa.concat_tables(parts))
     con.execute(
         """INSERT INTO lift_mix
-                   SELECT ?, w.post_no, f.brand, f.campaign, f.product, sum(f.revenue)
+                   SELECT w.window_days, w.post_no, f.brand, f.campaign, f.product, sum(f.revenue)
                    FROM lift_window_day_rows w JOIN facts f USING (influencer_key, date)
-                   WHERE f.revenue <> 0 GROUP BY ALL""",
-        [window],
+                   WHERE f.revenue <> 0 GROUP BY ALL ORDER BY w.window_days, w.post_no"""
     )
     con.unregister("lift_window_day_rows")

@@ -50,7 +50,6 @@ FACTOR_PASSES = 2  # level ↔ factor refinements
 FACTOR_NEIGHBOURHOOD = 7  # days either side whose factors tell how much a day's factor moves beyond noise
 DRAWS = 500
 SEED = 20_251_130
-NOISE_CHUNK_CELLS = 4_000_000  # resample × day × creator cells held at once while drawing window noise
 
 
 @dataclasses.dataclass(frozen=True)
@@ -388,6 +387,8 @@ def _window_noise(
     (leave-one-out factors make same-day deviations of different creators negatively correlated;
     one shared resample would let them cancel in a sum).
     Only creators with window days are computed, on the rows a window can need."""
+    from metrics.lift.kernels import first_quiet_sums  # numba: loaded only where draws are made
+
     count = len(resamples)
     out = np.zeros((count, deviations.shape[1]))
     needed = np.flatnonzero((window_count > 0) & quiet.any(axis=0))
@@ -396,17 +397,12 @@ def _window_noise(
         return out
     share = quiet[:, needed].mean(axis=0)
     rows = int(min(quiet.shape[0], np.ceil(np.max(window_count[needed] / share) * 1.5) + 14))
-    picked_all, values, limit = quiet[:, needed], deviations[:, needed].astype(np.float32), window_count[needed]
-    noise = np.zeros((count, len(needed)))
-    chunk = max(1, NOISE_CHUNK_CELLS // (rows * len(needed)))  # bounds memory on large panels
-    for first in range(0, count, chunk):
-        order = resamples[first : first + chunk, :rows]  # (r, rows)
-        picked = picked_all[order]  # (r, rows, n)
-        taken = picked & (np.cumsum(picked, axis=1, dtype=np.int32) <= limit[None, None, :])
-        found = taken.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(found > 0, limit[None, :] / found, 0.0)
-        noise[first : first + chunk] = np.einsum("rdc,rdc->rc", values[order], taken, dtype=np.float32) * scale
+    # One contiguous row per creator: the kernel walks each creator's days for every resample.
+    picked, values = np.ascontiguousarray(quiet[:, needed].T), np.ascontiguousarray(deviations[:, needed].T, np.float32)
+    limit = window_count[needed]
+    total, found = first_quiet_sums(np.ascontiguousarray(resamples[:, :rows]), picked, values, limit)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        noise = total * np.where(found > 0, limit[None, :] / found, 0.0)
     out[:, needed] = noise[(np.arange(count)[:, None] + shifts[None, :]) % count, np.arange(len(needed))[None, :]]
     return out
 
