@@ -28,7 +28,7 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 VERDICTS = ("scale", "renew", "review", "drop")
 
 
-def verdict_of(row: dict, settings: Settings, measured: bool) -> tuple[str, str]:
+def verdict_of(row: Mapping, settings: Settings, measured: bool) -> tuple[str, str]:
     """(verdict, reason) of one creator: row keys posts, spend (₹), incremental_revenue_low,
     incremental_revenue_high (₹ or None), marginal_roas (× or None)."""
     spend = fmt.clean(row.get("spend")) or 0.0
