@@ -93,8 +93,9 @@
     return (r > 0 ? "+" : r < 0 ? "\u2212" : "") + numberFormat(1).format(Math.abs(r)) + "%";
   };
   // A change is good when it moves the way the figure is better (catalogue's higher_is_better).
+  // A change shown as "0.0%" (float noise: a ROAS equal up to 1e-16) is neutral.
   dagfuncs.hkChangeTone = function (v, higherIsBetter, tone) {
-    if (!finite(v) || v === 0) return false;
+    if (!finite(v) || shown(v * 100, 1) === 0) return false;
     return (v > 0) === higherIsBetter ? tone === "good" : tone === "bad";
   };
   dagfuncs.hkGridThemeParams = function () {
