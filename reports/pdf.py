@@ -93,7 +93,9 @@ def _norm_context(context: dict) -> dict:
         ctx[key] = list(ctx.get(key) or [])
     ctx.setdefault("incremental", None)
     ctx["methodology"] = dict(ctx.get("methodology") or {})
-    contents = [("summary", "Executive summary")]
+    ctx.setdefault("executive", None)
+    contents = [("executive", "Executive summary")] if ctx["executive"] else []
+    contents.append(("summary", "Key figures"))
     if ctx["charts"]:
         contents.append(("charts", "Charts"))
     if ctx["tables"]:

@@ -77,4 +77,27 @@ def plan_section(wh, filters, settings, verdict_counts: dict[str, int] | None = 
         if verdict_counts
         else None
     )
-    return {"summary": summary, "charts": charts, "table": table, "verdicts": verdicts}
+    return {
+        "summary": summary,
+        "headline": _headline(chosen),
+        "charts": charts,
+        "table": table,
+        "verdicts": verdicts,
+    }
+
+
+def _headline(chosen) -> str:
+    """The plan in one sentence for the executive summary: where money moves and what it gains."""
+    gain, rows = chosen.totals["gain"], chosen.rows
+    more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False).head(2)
+    less = rows[rows["planned_change"] <= -1].sort_values("planned_change").head(2)
+    if more.empty:
+        return "Keep today's allocation: no move between segments raises the expected incremental revenue."
+    towards = ", ".join(f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples())
+    away = ", ".join(f"{r.segment} (−{fmt.inr_compact(-r.planned_change)})" for r in less.itertuples())
+    return (
+        f"Move budget towards {towards}, away from {away or 'the rest'}: expected incremental revenue "
+        f"{fmt.inr_compact(gain['value'])} higher at the same budget of {fmt.inr_compact(chosen.budget)} "
+        f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
+        f"{fmt.inr_compact(gain['high'])})."
+    )
