@@ -229,7 +229,9 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
                 ("incremental_revenue_low", "Low", money),
                 ("incremental_revenue_high", "High", money),
                 ("incremental_roas", "Incr. ROAS", fmt.ratio),
-                ("verdict", "Verdict", str),
+                # The lift's sign (positive / negative / not distinguishable), not the creator's
+                # scale / renew / review / drop verdict: headed so that the two are not confused.
+                ("verdict", "Lift", str),
             ],
             lift_rows,
             limit=MAX_TABLE_ROWS,
