@@ -215,17 +215,31 @@ def metric_labels(metric: catalogue.Metric, values: list) -> list[str]:
     return [metric.text(v) for v in values]
 
 
+MAX_DATE_TICKS = 6  # labelled periods on a time axis (a phone's width holds six "6 Jan 2025")
+
+
 def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
-    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') on ticks and in hovers."""
+    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') on ticks and in hovers. Months and
+    weeks are ticked on the periods themselves (every k-th, at most MAX_DATE_TICKS), so a tick sits
+    under its bar (a week's Monday, not plotly's Sunday) and no month is labelled twice on a short
+    range; days keep plotly's ticks."""
     try:
-        days = [pd.Timestamp(v) for v in x if v]
+        days = sorted({pd.Timestamp(v) for v in x if v})
     except ValueError:  # periods that are not dates stay a category axis
         return
-    monthly = (
-        len(days) > 1 and all(d.day == 1 for d in days) and min((b - a).days for a, b in zip(days, days[1:])) >= 28
-    )
+    gaps = [(b - a).days for a, b in zip(days, days[1:])]
+    monthly = bool(days) and all(d.day == 1 for d in days) and min(gaps, default=28) >= 28
+    weekly = not monthly and bool(days) and all(d.weekday() == 0 for d in days) and min(gaps, default=7) >= 7
     form = "%b %Y" if monthly else "%-d %b %Y"
-    fig.update_layout({axis: dict(type="date", tickformat=form, hoverformat=form)})
+    layout = dict(type="date", tickformat=form, hoverformat=form)
+    if monthly or weekly:
+        ticks = days[:: math.ceil(len(days) / MAX_DATE_TICKS)]
+        layout.update(
+            tickmode="array",
+            tickvals=[d.strftime("%Y-%m-%d") for d in ticks],
+            ticktext=[f"{d:%b %Y}" if monthly else fmt.date(d) for d in ticks],
+        )
+    fig.update_layout({axis: layout})
 
 
 def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:

@@ -97,9 +97,15 @@ def test_no_warehouse_yet(monkeypatch, tmp_path):
 
 def test_charts(traps_env, seed1_wh, monkeypatch):
     figure, note = cb.overview_trend("?platform=Instagram", "month")
-    # Revenue, spend, ROAS (no rolling line by month); February ends after the last sale (15 Feb).
-    assert note == "Hatched: partial period (it ends after the last sale date)." and len(figure["data"]) == 3
-    assert figure["data"][0]["marker"]["pattern"]["shape"] == ["", "/"]
+    # Revenue, spend, ROAS (no rolling line by month); January starts before the first sale (6 Jan),
+    # February ends after the last (15 Feb): both partial.
+    assert note == "Hatched: partial period (the data or the selected dates cover only part of it)."
+    assert len(figure["data"]) == 3 and figure["data"][0]["marker"]["pattern"]["shape"] == ["/", "/"]
+    figure, note = cb.overview_trend("?platform=Instagram&start=2025-01-13&end=2025-02-09", "week")
+    assert figure["data"][0]["marker"]["pattern"]["shape"] == [""] * len(figure["data"][0]["x"])  # whole weeks
+    figure, note = cb.overview_trend("?start=2025-01-15&end=2025-02-09", "week")
+    assert figure["data"][0]["x"][0] == "2025-01-13"  # the week of 13 Jan, selected from the 15th
+    assert figure["data"][0]["marker"]["pattern"]["shape"] == ["/", "", "", ""]
     figure, note = cb.overview_trend("?platform=Instagram", "week", "cohort")
     assert [t["name"] for t in figure["data"]] == ["Revenue", "Spend", "ROAS", "ROAS, rolling 4 weeks"]
     assert "in no post's window (left out)" not in note  # every Instagram sale is in a post's window

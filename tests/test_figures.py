@@ -172,3 +172,17 @@ def test_hover_and_legend_labels_are_the_catalogues(traps_wh, monkeypatch):
     assert fig.data[1].texttemplate == "Return on ad spend %{text}"
     heatmap = validated(figures.category_platform_heatmap(metrics.breakdown(traps_wh, ["category", "platform"])))
     assert "Sales: " in heatmap.data[0].hovertemplate and "ROAS" not in heatmap.data[0].hovertemplate
+
+
+def test_time_axis_ticks_sit_on_the_periods():
+    # Weeks: ticks on the Mondays the bars stand on (plotly's own weekly ticks fall on Sundays).
+    weeks = pd.DataFrame(
+        {"period": pd.date_range("2025-01-06", periods=9, freq="W-MON"), "revenue": 1.0, "spend": 1.0, "roas": 1.0}
+    )
+    axis = validated(figures.revenue_spend_over_time(weeks)).layout.xaxis
+    assert all(pd.Timestamp(v).weekday() == 0 for v in axis.tickvals) and len(axis.tickvals) <= figures.MAX_DATE_TICKS
+    assert axis.tickvals[0] == "2025-01-06" and axis.ticktext[0] == "6 Jan 2025"
+    # Two months: each labelled once, on its bar.
+    months = pd.DataFrame({"period": ["2025-01", "2025-02"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    axis = validated(figures.revenue_spend_over_time(months)).layout.xaxis
+    assert list(axis.ticktext) == ["Jan 2025", "Feb 2025"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
