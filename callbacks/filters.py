@@ -113,7 +113,7 @@ def sync(trigger, search, values: list, start, end, period=None, compare=None) -
             notice(str(error)),
             *(no_update,) * 2,
         )
-    new_search = common.search_of(filters)
+    new_search = common.search_of(filters, keep=search)
     current = "" if search in (None, "?") else search
     dates = (no_update, no_update)
     if trigger == ids.FILTER_PERIOD:  # show the preset's days in the date picker

@@ -134,10 +134,10 @@ def budget_help(chosen) -> str:
     Output(ids.BUDGET, "placeholder"),
     Output(ids.WHAT_IF_UNIT, "options"),
     Output(ids.WHAT_IF_UNIT, "value"),
-    Input(URL, "search"),
-    Input(ids.BY, "value"),
-    Input(ids.BUDGET, "value"),
-    Input(ids.MAX_CHANGE, "value"),
+    Input(URL, "search"),  # the controls' changes reach it through the URL (callbacks/page_state.py)
+    State(ids.BY, "value"),
+    State(ids.BUDGET, "value"),
+    State(ids.MAX_CHANGE, "value"),
     Input(URL, "pathname"),
 )
 def plan_page(search, by, budget, max_change, pathname):

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from components.cards import chart_card, page_header, segmented
 from components.ids import lift as ids
+from components.page_state import lift_inputs
 from components.tables import metric_col, table_card, text_col
 
 dash.register_page(
@@ -86,13 +87,13 @@ def organic_section():
     )
 
 
-def layout(**_query):
+def layout(**query):
     return html.Div(
         [
             page_header(
                 "Lift",
                 "What the posts caused: sales in each post's window against the creator's own quiet days",
-                tools=segmented(ids.WINDOW, ids.WINDOW_OPTIONS, 14),
+                tools=segmented(ids.WINDOW, ids.WINDOW_OPTIONS, lift_inputs(query)["window"]),
             ),
             html.Div(id=ids.EMPTY),
             html.Div(
