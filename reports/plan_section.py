@@ -10,6 +10,7 @@ from components import plan_figures
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection
+from metrics.planning.curves import exponent_at_bound
 from metrics.planning.verdicts import VERDICTS
 
 PLAN_COLUMNS = (
@@ -47,6 +48,12 @@ def plan_section(wh, filters, settings, verdict_counts: dict[str, int] | None = 
         f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
         "measured lift and shrunk towards its segment."
     )
+    side = exponent_at_bound(chosen.curves.beta, settings)
+    if side:
+        summary += (
+            f" At bound: extrapolation unreliable — the exponent sits at its {side} bound, so how fast returns "
+            "diminish is assumed, not fitted."
+        )
     rows = chosen.rows.rename(
         columns={"low": "expected_incremental_revenue_low", "high": "expected_incremental_revenue_high"}
     ).to_dict("records")

@@ -384,3 +384,12 @@ def test_plan_without_measured_lift_says_why(traps_wh, capsys):
     assert "no measured incrementality" in capsys.readouterr().err
     with pytest.raises(PlanError):
         plan(traps_wh)
+
+
+def test_an_exponent_at_its_bound_is_flagged():
+    from metrics.planning.curves import exponent_at_bound
+
+    low, high = DEFAULT_SETTINGS.response_exponent_min, DEFAULT_SETTINGS.response_exponent_max
+    assert exponent_at_bound(high - 1e-6) == "upper" and exponent_at_bound(low + 1e-6) == "lower"
+    assert exponent_at_bound((low + high) / 2) is None
+    assert exponent_at_bound(high - 0.05) is None  # a fit well inside the range

@@ -13,6 +13,7 @@ from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
 
 from metrics import format as fmt
 from metrics.planning import plan, what_if
+from metrics.planning.curves import exponent_at_bound
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
 
@@ -54,6 +55,12 @@ def test_plan_page(page, server, page_problems, sample_wh):
     assert normalise(fmt.inr(chosen.budget)) in normalise(page.get_attribute("#plan-budget", "placeholder"))
     shown = grid_rows(page, grid("plan-allocation"), "name")
     assert shown == list(chosen.rows["name"])[: len(shown)] and len(shown) >= min(len(chosen.rows), 10)
+    # The sample's exponent sits at a bound (0.1 here): flagged, not shown as a normal fit.
+    side = exponent_at_bound(chosen.curves.beta)
+    assert side is not None
+    bound = normalise(page.inner_text("#plan-bound"))
+    assert "At bound: extrapolation unreliable" in bound and f"its {side} bound" in bound
+    assert "(at bound: extrapolation unreliable)" in normalise(page.inner_text("#kpi-plan-margin"))
     # Today's and the planned spend are marked on the curves (open circle, diamond).
     assert page.locator("#plan-curves .scatterlayer .trace").count() >= 3
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
