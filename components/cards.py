@@ -142,6 +142,14 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     )
 
 
+def cap_note(shown: int, total: int, noun: str, order: str, rest: str) -> str | None:
+    """ "Top 12 of 23 campaigns by revenue. The rest: …" under a chart or list that draws only the
+    first `shown` of `total`; None when nothing is left out."""
+    if total <= shown:
+        return None
+    return f"Top {shown} of {total} {noun} by {order}. The rest: {rest}."
+
+
 def kpi_row(cards: list) -> list:
     """Children for a KPI container: `html.Div(id=…, className="hk-kpi-grid")` (preferred) or
     `dbc.Row(id=…, className="hk-kpi-row")`; both lay the cards out as the same responsive grid."""

@@ -80,6 +80,7 @@ FONT_FAMILY = (
     "sans-serif"
 )
 NO_DATA = "No data for these filters"
+NOTHING_TO_DRAW = "Nothing to draw: every value is 0 or undefined for these filters"
 
 
 def platform_colours(names) -> dict:
@@ -378,9 +379,9 @@ def top_influencers(
         return empty_figure(height=height)
     wanted = [c for c in ("influencer_id", "name", "platform", "roas") if c in ranking.columns and c != metric]
     frame = ranking[wanted + [metric]].assign(_v=_values(ranking, metric))
-    frame = frame[frame["_v"].notna()]
+    frame = frame[frame["_v"].notna() & (pd.to_numeric(frame["_v"], errors="coerce") != 0)]  # a bar to draw
     if frame.empty:
-        return empty_figure(height=height)
+        return empty_figure(NOTHING_TO_DRAW, height=height)
     sort_cols = ["_v"] + (["influencer_id"] if "influencer_id" in frame.columns else [])
     frame = frame.sort_values(sort_cols, ascending=[False] + [True] * (len(sort_cols) - 1)).head(n)
     frame = frame.iloc[::-1]  # largest on top
@@ -457,6 +458,8 @@ def dimension_bar(
     values = frame["_v"].tolist()
     if not any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values):
         return empty_figure("Undefined for these filters (no denominator)", height=height)
+    if not any(fmt.clean(v) for v in values):  # names without bars say nothing
+        return empty_figure(NOTHING_TO_DRAW, height=height)
     values = [fmt.clean(v) for v in values]
     described = catalogue.get(metric)  # units come from the catalogue, never from a list kept here
     text = metric_labels(described, values)
@@ -656,6 +659,8 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
         return empty_figure(height=height)
     frame = df.copy()
     frame["_rev"] = [v or 0 for v in _values(frame, "revenue")]
+    if not any(fmt.clean(v) for v in frame["_rev"].tolist() + _values(frame, "spend")):
+        return empty_figure(NOTHING_TO_DRAW, height=height)
     frame = frame.sort_values(["_rev", "campaign"], ascending=[False, True]).head(n).iloc[::-1]
     labels = [safe_text(c) for c in frame["campaign"]]
     revenue, spend, roas = _values(frame, "revenue"), _values(frame, "spend"), _values(frame, "roas")

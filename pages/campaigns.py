@@ -85,6 +85,7 @@ def layout(**_query):
                                     ids.COMPARISON,
                                     height=400,
                                     subtitle="The campaigns with most revenue; label = ROAS (revenue ÷ spend)",
+                                    footer_id=ids.COMPARISON_CAP,
                                 ),
                                 lg=7,
                                 className="mb-3",
@@ -95,6 +96,7 @@ def layout(**_query):
                                     ids.ROAS,
                                     height=400,
                                     subtitle="Revenue ÷ spend; dotted line = break-even (1x)",
+                                    footer_id=ids.ROAS_CAP,
                                     metric="roas",
                                 ),
                                 lg=5,
@@ -109,6 +111,7 @@ def layout(**_query):
                         height=340,
                         subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
                         "to compare others. By post: each post's fee and the sales of its window on the post's day",
+                        footer_id=ids.TREND_CAP,
                         tools=html.Div(
                             [
                                 segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),

@@ -186,3 +186,15 @@ def test_time_axis_ticks_sit_on_the_periods():
     months = pd.DataFrame({"period": ["2025-01", "2025-02"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
     axis = validated(figures.revenue_spend_over_time(months)).layout.xaxis
     assert list(axis.ticktext) == ["Jan 2025", "Feb 2025"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
+
+
+def test_charts_with_nothing_to_draw_show_an_empty_state():
+    zeros = pd.DataFrame({"influencer_id": ["A", "B"], "name": ["A", "B"], "platform": "X", "revenue": [0.0, 0.0]})
+    for figure in (
+        figures.top_influencers(zeros),
+        figures.dimension_bar(zeros, "name", "revenue"),
+        figures.campaign_comparison(zeros.assign(campaign=["c1", "c2"], spend=0.0)),
+    ):
+        assert not figure["data"] and figure["layout"]["annotations"][0]["text"] == figures.NOTHING_TO_DRAW
+    some = zeros.assign(revenue=[0.0, 5.0])
+    assert [len(t["y"]) for t in figures.top_influencers(some)["data"]] == [1]  # only the bar that exists
