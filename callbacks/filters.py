@@ -237,7 +237,7 @@ def dataset_line(info: dict | None) -> str:
     return " · ".join(pieces)
 
 
-@callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"))
+@callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"), Input(ids.DATASET_CHANGED, "data"))
 @common.when_no_data_set(
     lambda error: (
         "Data set to import again (another hkdash version)"
@@ -245,8 +245,34 @@ def dataset_line(info: dict | None) -> str:
         else dataset_line(None)
     )
 )
-def dataset_info(_pathname):
+def dataset_info(_pathname, _changed=None):
     return dataset_line(metrics.dataset_info(common.warehouse()))
+
+
+@callback(
+    *[Output(ids.filter_dropdown(f), "options", allow_duplicate=True) for f in FIELDS],
+    Output(ids.FILTER_DATES, "min_date_allowed", allow_duplicate=True),
+    Output(ids.FILTER_DATES, "max_date_allowed", allow_duplicate=True),
+    Input(ids.DATASET_CHANGED, "data"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def options_after_import(_changed, search):
+    """The new data set's platforms, brands, campaigns… and dates in the filter bar, without a reload."""
+    options, first, last = load_options(common.filters_from_search(search))
+    return (*options, first, last)
+
+
+def filter_bar_style(pathname: str | None, registry=None) -> dict:
+    """Hidden on pages that declare `filters=False` (/data, /admin): the bar would select nothing there."""
+    registry = dash.page_registry if registry is None else registry
+    page = next((p for p in registry.values() if p.get("path") == (pathname or "/")), None)
+    return {"display": "none"} if page is not None and page.get("filters") is False else {}
+
+
+@callback(Output(ids.FILTER_BAR, "style"), Input(ids.URL, "pathname"))
+def filter_bar_visibility(pathname):
+    return filter_bar_style(pathname)
 
 
 # Phone layout: the navbar and the filter bar fold away (assets/app.js, no inline scripts).
