@@ -139,6 +139,21 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
     over = pacing[pacing["status"] == "over budget"]["campaign"].tolist()
     assert over and over[0] in flat and "over budget" in flat
     assert "Move budget towards" in flat and "higher at the same budget" in flat
+    # Tables: one short enough for a page sits on one page with its title (no remnant of two rows
+    # alone on the next page); the report's pages as text, from the Tables section on.
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    start = next(i for i, p in enumerate(pages) if re.search(r"^\s*Tables\s*$", p, re.M))
+    for table in context["tables"]:
+        if not table["rows"]:
+            continue
+        assert len(table["rows"]) <= 26
+        here = next(
+            i for i in range(start, len(pages)) if re.search(rf"^\s*{re.escape(table['title'])}\s*$", pages[i], re.M)
+        )
+        words = squash(table["rows"][-1][0]).split()  # a long name wraps inside its cell
+        assert all(word in squash(pages[here]) for word in words), (table["title"], here)
     # The whole summary fits on page 1: the cover comes next.
     second = subprocess.run(
         ["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"], check=True, capture_output=True, text=True
