@@ -176,7 +176,7 @@ def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict
         "title": "Incremental view (assumed baseline)",
         "rows": [
             {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
-            {"label": f"Assumed baseline ({fmt.share(share, 1)})", "value": f"− {fmt.inr(baseline_amount)}"},
+            {"label": f"Assumed baseline ({fmt.share(share, 1)})", "value": fmt.inr(-baseline_amount)},
             _metric_row("incremental_revenue", k),
             _metric_row("spend", k),
             _metric_row("incremental_roas", k),

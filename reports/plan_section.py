@@ -101,7 +101,7 @@ def _headline(chosen) -> str:
     if more.empty:
         return "Keep today's allocation: no move between segments raises the expected incremental revenue."
     towards = ", ".join(f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples())
-    away = ", ".join(f"{r.segment} (−{fmt.inr_compact(-r.planned_change)})" for r in less.itertuples())
+    away = ", ".join(f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples())
     return (
         f"Move budget towards {towards}, away from {away or 'the rest'}: expected incremental revenue "
         f"{fmt.inr_compact(gain['value'])} higher at the same budget of {fmt.inr_compact(chosen.budget)} "

@@ -112,7 +112,7 @@ def test_cards_show_the_change_with_the_comparison_dates(traps_env):
     from callbacks import overview
 
     cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28", "/")[0]
-    assert text(find(cards, "kpi-revenue-change")) == "−26.1%"  # (8,500 − 11,500) ÷ 11,500
+    assert text(find(cards, "kpi-revenue-change")) == "-26.1%"  # (8,500 − 11,500) ÷ 11,500
     assert "hk-tone-bad" in find(cards, "kpi-revenue-change").className
     tip = text(find(cards, "kpi-revenue-change-info").title)
     assert "4 Jan 2025 – 31 Jan 2025" in tip

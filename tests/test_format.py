@@ -207,3 +207,10 @@ def test_a_value_below_a_bar_never_reads_as_the_bar():
     assert fmt.below(49.96, 50.0, fmt.pct, 1) == "49.96%"
     row = {"spend": 2500.0, "revenue": 4998.0, "roi_pct": 99.92, "roas": 1.9992}
     assert POOR_PERFORMER.misses(row, DEFAULT_SETTINGS) == ["ROAS 1.999x < 2x"]
+
+
+def test_one_minus_sign_for_every_negative_number():
+    # A view that shows "-₹25,00,000" and "−4.0%" side by side uses two different signs: one only.
+    negatives = [fmt.inr(-2500000), fmt.inr_compact(-2500000), fmt.pct(-8.36), fmt.change(-0.04), fmt.ratio(-1.5)]
+    assert [text[0] for text in negatives] == ["-"] * len(negatives), negatives
+    assert fmt.change(-0.04) == "-4.0%" and "\u2212" not in "".join(negatives)

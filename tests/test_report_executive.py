@@ -39,7 +39,7 @@ def test_headline_kpis_and_changes_are_the_cards(traps_wh):
     boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
     assert list(boxes) == [catalogue.get(key).label for key in HEADLINE_KEYS]
     revenue = boxes[catalogue.get("revenue").label]
-    assert revenue["value"] == "₹8,500" and revenue["change"] == "−26.1%" and revenue["tone"] == "bad"
+    assert revenue["value"] == "₹8,500" and revenue["change"] == "-26.1%" and revenue["tone"] == "bad"
     for key in HEADLINE_KEYS:
         box = boxes[catalogue.get(key).label]
         assert box["value"] == catalogue.get(key).short(k[key])
