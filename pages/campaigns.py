@@ -49,7 +49,8 @@ PACING_COLUMNS = [
     text_col(
         "status",
         "Status",
-        width=150,
+        width=175,  # "ended under budget" in bold, whole (it was cut to "ended under b…")
+        tooltipField="status",
         cellClassRules={
             "hk-pace-bad": "params.value === 'over budget' || params.value === 'overpacing'",
             "hk-pace-warn": "params.value === 'underspending' || params.value === 'ended under budget'",
