@@ -43,6 +43,13 @@ CAMPAIGN_COLUMNS = [
 ]
 
 
+# What a campaign's spend is (docs/metrics.md "How spend follows the filters"), said where it is read.
+SPEND_RULE = (
+    "A campaign's spend: the commissions and per-order fees of its sales, and the fees of posts naming it; "
+    "a post that names no campaign splits its fee by the creator's sales mix over the whole data set, so "
+    "under a date range a campaign can carry fees of posts made while it was not running."
+)
+
 PACING_COLUMNS = [
     text_col("campaign", "Campaign", width=180, pinned=True),
     text_col("campaign_brand", "Brand", width=110),
@@ -127,7 +134,7 @@ def layout(**_query):
                         ids.CAMPAIGN_TABLE,
                         CAMPAIGN_COLUMNS,
                         height=440,
-                        subtitle="Sales that no campaign claims are listed as “Unattributed”.",
+                        subtitle="Sales that no campaign claims are listed as “Unattributed”. " + SPEND_RULE,
                     ),
                     table_card(
                         "Budget pacing",

@@ -265,3 +265,13 @@ def test_csv_without_grid_state_uses_all_visible_columns(dash_app):
     assert table[0] == [c["headerName"] for c in CAMPAIGN_COLUMNS]
     assert len(table) == 1 + len(rows)
     assert tables.download_table_csv(0, None, rows, CAMPAIGN_COLUMNS, None, {"name": "x"}) is no_update
+
+
+def test_campaign_table_says_how_its_spend_is_split():
+    from dash_helpers import walk
+
+    import app  # noqa: F401 - pages register after the app exists
+    from pages import campaigns as page
+
+    subtitles = " ".join(str(getattr(n, "children", "")) for n in walk(page.layout()))
+    assert "splits its fee by the creator's sales mix over the whole data set" in subtitles
