@@ -126,7 +126,8 @@ def _is_empty(frame) -> bool:
     return frame is None or not isinstance(frame, pd.DataFrame) or frame.empty
 
 
-GRID = "#EBF0F8"  # plotly_white's grid colour
+GRID = "#EBF0F8"
+BAD_COLOUR = "#D55E00"  # Okabe-Ito vermillion: what falls below a bar  # plotly_white's grid colour
 
 
 def _layout(
@@ -557,11 +558,14 @@ def category_platform_heatmap(
     value: str = "roas",
     height: int = 380,
     title: str | None = None,
+    poor_roas: float | None = None,
 ) -> dict:
     """Heatmap of pooled ROAS for each (y, x) pair, e.g. category × platform or category × tier.
 
-    Cells without spend (ROAS undefined) stay blank and read "—"; cells with no sales or spend at
-    all are absent.
+    Each cell reads its ROAS and how many creators it holds (`influencers` of the frame); cells
+    whose ROAS is below `poor_roas` (the poor-performer bar, Settings.poor_roas) are outlined in
+    the "bad" colour. Cells without spend (ROAS undefined) stay blank and read "—"; cells with no
+    sales or spend at all are absent.
     """
     if _is_empty(df) or x not in df.columns or y not in df.columns:
         return empty_figure(height=height)
@@ -578,7 +582,9 @@ def category_platform_heatmap(
             row = lookup.get((yy, xx))
             v = fmt.clean(row.get(value)) if row else None
             z_row.append(float("nan") if v is None else v)
-            t_row.append(fmt.ratio(v) if row else "")
+            creators = fmt.clean(row.get("influencers")) if row else None
+            count = "" if creators is None else f"<br>{fmt.count(creators)} creator{'s' if creators != 1 else ''}"
+            t_row.append(fmt.ratio(v) + count if row else "")
             c_row.append(
                 [fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—", fmt.ratio(v)]
             )
@@ -604,9 +610,30 @@ def category_platform_heatmap(
             f"%{{customdata[0]}}<br>{_label('spend')}: %{{customdata[1]}}<extra></extra>",
         )
     )
+    below = [
+        (xx, yy)
+        for yy in ys
+        for xx in xs
+        if poor_roas is not None
+        and (yy, xx) in lookup
+        and (fmt.clean(lookup[(yy, xx)].get(value)) is not None)
+        and fmt.clean(lookup[(yy, xx)].get(value)) < poor_roas
+    ]
+    # Outlined: cells under the poor-performer bar stand out beyond their colour (category axes:
+    # cell i spans i ± 0.5).
+    outline = dict(color=BAD_COLOUR, width=2.5)
+    shapes = [
+        dict(type="rect", xref="x", yref="y", line=outline, fillcolor="rgba(0,0,0,0)", layer="above", **box)
+        for box in (
+            dict(x0=xs.index(xx) - 0.47, x1=xs.index(xx) + 0.47, y0=ys.index(yy) - 0.45, y1=ys.index(yy) + 0.45)
+            for xx, yy in below
+        )
+    ]
+    if shapes:
+        fig.update_layout(shapes=shapes)
     fig.update_xaxes(side="top", type="category")
     fig.update_yaxes(type="category")
-    return _layout(fig, height=max(height, 60 + 34 * len(ys)), legend=False, title=title)
+    return _layout(fig, height=max(height, 60 + 40 * len(ys)), legend=False, title=title)
 
 
 def follower_distribution(frame: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:

@@ -198,3 +198,27 @@ def test_charts_with_nothing_to_draw_show_an_empty_state():
         assert not figure["data"] and figure["layout"]["annotations"][0]["text"] == figures.NOTHING_TO_DRAW
     some = zeros.assign(revenue=[0.0, 5.0])
     assert [len(t["y"]) for t in figures.top_influencers(some)["data"]] == [1]  # only the bar that exists
+
+
+def test_heatmap_cells_count_creators_and_outline_poor_roas():
+    frame = pd.DataFrame(
+        {
+            "category": ["Fitness", "Fitness", "Beauty"],
+            "platform": ["Instagram", "YouTube", "Instagram"],
+            "roas": [3.0, 1.5, None],
+            "revenue": [300.0, 150.0, 10.0],
+            "spend": [100.0, 100.0, 0.0],
+            "influencers": [4, 1, 2],
+        }
+    )
+    figure = figures.category_platform_heatmap(frame, poor_roas=2.0)
+    heat = figure["data"][0]
+    cells = {(y, x): heat["text"][i][j] for i, y in enumerate(heat["y"]) for j, x in enumerate(heat["x"])}
+    assert cells[("Fitness", "Instagram")] == "3.00x<br>4 creators"
+    assert cells[("Fitness", "YouTube")] == "1.50x<br>1 creator"
+    assert cells[("Beauty", "Instagram")] == "—<br>2 creators" and cells[("Beauty", "YouTube")] == ""
+    # Only ROAS 1.5 < 2 is outlined: the rectangle around column YouTube (1), row Fitness (0).
+    (outline,) = figure["layout"]["shapes"]
+    assert heat["x"][1] == "YouTube" and heat["y"][0] == "Fitness"
+    assert outline["x0"] < 1 < outline["x1"] and outline["y0"] < 0 < outline["y1"]
+    assert not figures.category_platform_heatmap(frame)["layout"].get("shapes")  # no bar, no outline
