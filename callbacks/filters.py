@@ -113,6 +113,8 @@ def sync(trigger, search, values: list, start, end, period=None, compare=None) -
             notice(str(error)),
             *(no_update,) * 2,
         )
+    # The page's own parameters (components/page_state.py: /plan's budget, /lift's window, the ranking
+    # grid's sort / search / view of components/ranking_grid.py) stay when a filter changes.
     new_search = common.search_of(filters, keep=search)
     current = "" if search in (None, "?") else search
     dates = (no_update, no_update)
