@@ -87,14 +87,16 @@
     return DASH;
   };
   dagfuncs.hkChange = function (v) {
-    // As metrics.format.change: a signed relative change, "+12.3%", "\u22124.0%", "0.0%", "—".
+    // As metrics.format.change: a signed relative change, "+12.3%", "-4.0%", "0.0%", "—" (the same
+    // hyphen-minus as every other negative number).
     if (!finite(v)) return DASH;
     var r = shown(v * 100, 1);
-    return (r > 0 ? "+" : r < 0 ? "\u2212" : "") + numberFormat(1).format(Math.abs(r)) + "%";
+    return (r > 0 ? "+" : r < 0 ? "-" : "") + numberFormat(1).format(Math.abs(r)) + "%";
   };
   // A change is good when it moves the way the figure is better (catalogue's higher_is_better).
+  // A change shown as "0.0%" (float noise: a ROAS equal up to 1e-16) is neutral.
   dagfuncs.hkChangeTone = function (v, higherIsBetter, tone) {
-    if (!finite(v) || v === 0) return false;
+    if (!finite(v) || shown(v * 100, 1) === 0) return false;
     return (v > 0) === higherIsBetter ? tone === "good" : tone === "bad";
   };
   dagfuncs.hkGridThemeParams = function () {

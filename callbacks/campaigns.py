@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback
 import metrics
 from callbacks import common
 from components import figures
-from components.cards import metric_card
+from components.cards import cap_note, metric_card
 from components.ids import campaigns as ids
 from components.ids import chosen
 from components.ids.shell import URL
@@ -61,8 +61,11 @@ def campaign_kpis(frame: pd.DataFrame, settings) -> list:
     ]
 
 
+REST = "every campaign is in the table below (sortable), or pick a brand or campaign in the filter bar"
+
+
 def _no_campaigns(state) -> tuple:
-    return figures.empty_figure(), figures.empty_figure(), [], [], state, common.HIDE
+    return figures.empty_figure(), figures.empty_figure(), [], [], state, common.HIDE, None, None
 
 
 @callback(
@@ -72,6 +75,8 @@ def _no_campaigns(state) -> tuple:
     Output(ids.KPIS, "children"),
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
+    Output(ids.COMPARISON_CAP, "children"),
+    Output(ids.ROAS_CAP, "children"),
     Input(URL, "search"),
     State(URL, "pathname"),
 )
@@ -82,19 +87,22 @@ def campaign_overview(search, pathname):
     frame = metrics.campaign_comparison(wh, filters, settings)
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_campaigns(common.no_data_state(pathname=pathname))
-    top = frame.head(15)
+    top = frame.head(ids.ROAS_N)  # metrics.campaign_comparison: the most revenue first
     return (
-        figures.campaign_comparison(frame, n=12, height=400),
+        figures.campaign_comparison(frame, n=ids.COMPARISON_N, height=400),
         figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
         records(changes_by(wh, frame, "campaign", filters, settings)),
         campaign_kpis(frame, settings),
         None,
         common.SHOW,
+        cap_note(ids.COMPARISON_N, len(frame), "campaigns", "revenue", REST),
+        cap_note(ids.ROAS_N, len(frame), "campaigns", "revenue", REST),
     )
 
 
 @callback(
     Output(ids.TREND, "figure"),
+    Output(ids.TREND_CAP, "children"),
     Input(URL, "search"),
     Input(ids.TREND_METRIC, "value"),
     Input(ids.TREND_GRAIN, "value"),
@@ -107,8 +115,10 @@ def campaign_trend(search, metric, grain, basis="sale"):
     basis = chosen(basis, ids.BASIS_OPTIONS)
     frame = common.load(campaign_series, filters, common.settings(), grain, basis)
     if frame is None or frame.empty:
-        return figures.empty_figure()
-    return figures.campaign_trend(frame, period=grain, metric=metric, n=6, height=340)
+        return figures.empty_figure(), None
+    campaigns = frame["campaign"].nunique()
+    note = cap_note(ids.TREND_N, campaigns, "campaigns", "revenue", "pick campaigns in the filter bar to see others")
+    return figures.campaign_trend(frame, period=grain, metric=metric, n=ids.TREND_N, height=340), note
 
 
 @callback(

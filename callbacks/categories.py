@@ -53,7 +53,10 @@ def category_heatmap(search, columns):
     columns = chosen(columns, ids.HEATMAP_OPTIONS)
     filters = common.filters_from_search(search)
     frame = common.load(metrics.breakdown, ["category", columns], filters, common.settings())
-    return figures.category_platform_heatmap(frame, x=columns, y="category", value="roas", height=380)
+    settings = common.settings()
+    return figures.category_platform_heatmap(
+        frame, x=columns, y="category", value="roas", height=380, poor_roas=settings.poor_roas
+    )
 
 
 @callback(Output(ids.FOLLOWERS, "figure"), Input(URL, "search"))

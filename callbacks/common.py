@@ -49,9 +49,14 @@ def _without_dates(search: str | None) -> str:
     return urlencode(pairs)
 
 
-def search_of(filters: Filters) -> str:
-    """`?platform=…` for a non-empty selection, '' for none (the URL then has no query string)."""
-    query = filters.to_query_string()
+def search_of(filters: Filters, keep: str | None = None) -> str:
+    """`?platform=…` for a non-empty selection, '' for none (the URL then has no query string);
+    with `keep` (the current query), the page's own inputs in it stay (components/page_state.py)."""
+    from urllib.parse import urlencode
+
+    from components.page_state import page_pairs
+
+    query = "&".join(part for part in (filters.to_query_string(), urlencode(page_pairs(keep))) if part)
     return f"?{query}" if query else ""
 
 

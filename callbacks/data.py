@@ -22,7 +22,7 @@ from callbacks import common
 from components.cards import notice, stat_list
 from components.history import RESTORED_ID
 from components.ids import data as ids
-from components.ids.shell import URL
+from components.ids.shell import DATASET_CHANGED, URL
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
 from warehouse import upload_limits as limits
@@ -229,7 +229,9 @@ def _info_after_import() -> dict | None:
     State(ids.UPLOAD_STORE, "data"),
     State(ids.NAME, "value"),
     State(ids.MODE, "value"),
-    running=[(Output(ids.IMPORT, "disabled"), True, False), (Output(ids.UPLOAD, "disabled"), True, False)],
+    # Import is not in `running`: its end value would enable the button again after an import,
+    # whose upload is gone; the outputs own it (a second click meanwhile gets UploadBusy).
+    running=[(Output(ids.UPLOAD, "disabled"), True, False)],
     prevent_initial_call=True,
 )
 def upload_or_import(contents, _n_clicks, filenames, store, name, mode=None):
@@ -246,7 +248,19 @@ def handle_import(store, name, append: bool = False) -> tuple:
     if imported is no_update:  # failed: the upload stays importable only if its folder is still there
         still = uploads.upload_dir((store or {}).get("token")) is not None and bool((store or {}).get("valid"))
         return no_update, store if still else None, not still, result, no_update, no_update
-    return no_update, None, True, result, imported, no_update
+    # Imported: the upload's "Valid. Nothing has changed yet" report goes; Import waits for a new upload.
+    return None, None, True, result, imported, no_update
+
+
+@callback(
+    Output(DATASET_CHANGED, "data"),
+    Input(ids.IMPORTED, "data"),
+    Input(RESTORED_ID, "data"),
+    prevent_initial_call=True,
+)
+def dataset_changed(imported, restored):
+    """Tell the shell (footer, filter options) that the data set changed, without a reload."""
+    return imported if ctx.triggered_id == ids.IMPORTED else restored
 
 
 def handle_upload(contents, filenames, store, append: bool = False) -> tuple:

@@ -10,8 +10,6 @@ controls both as inputs and outputs (Dash allows that circle inside one callback
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
@@ -20,7 +18,6 @@ from callbacks import common
 from components.cards import notice
 from components.filter_bar import FILTER_FIELDS
 from components.ids import shell as ids
-from components.ranking_grid import grid_params
 from metrics import format as fmt
 from metrics import periods
 from metrics.filters import FilterError, Filters
@@ -116,10 +113,9 @@ def sync(trigger, search, values: list, start, end, period=None, compare=None) -
             notice(str(error)),
             *(no_update,) * 2,
         )
-    new_search = common.search_of(filters)
-    # The ranking's sort / search / view (components/ranking_grid.py) stay when a filter changes.
-    kept = urlencode(grid_params(search))
-    new_search = f"{new_search}&{kept}" if new_search and kept else new_search or (f"?{kept}" if kept else "")
+    # The page's own parameters (components/page_state.py: /plan's budget, /lift's window, the ranking
+    # grid's sort / search / view of components/ranking_grid.py) stay when a filter changes.
+    new_search = common.search_of(filters, keep=search)
     current = "" if search in (None, "?") else search
     dates = (no_update, no_update)
     if trigger == ids.FILTER_PERIOD:  # show the preset's days in the date picker
@@ -243,7 +239,7 @@ def dataset_line(info: dict | None) -> str:
     return " · ".join(pieces)
 
 
-@callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"))
+@callback(Output(ids.DATASET_INFO, "children"), Input(ids.URL, "pathname"), Input(ids.DATASET_CHANGED, "data"))
 @common.when_no_data_set(
     lambda error: (
         "Data set to import again (another hkdash version)"
@@ -251,8 +247,34 @@ def dataset_line(info: dict | None) -> str:
         else dataset_line(None)
     )
 )
-def dataset_info(_pathname):
+def dataset_info(_pathname, _changed=None):
     return dataset_line(metrics.dataset_info(common.warehouse()))
+
+
+@callback(
+    *[Output(ids.filter_dropdown(f), "options", allow_duplicate=True) for f in FIELDS],
+    Output(ids.FILTER_DATES, "min_date_allowed", allow_duplicate=True),
+    Output(ids.FILTER_DATES, "max_date_allowed", allow_duplicate=True),
+    Input(ids.DATASET_CHANGED, "data"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def options_after_import(_changed, search):
+    """The new data set's platforms, brands, campaigns… and dates in the filter bar, without a reload."""
+    options, first, last = load_options(common.filters_from_search(search))
+    return (*options, first, last)
+
+
+def filter_bar_style(pathname: str | None, registry=None) -> dict:
+    """Hidden on pages that declare `filters=False` (/data, /admin): the bar would select nothing there."""
+    registry = dash.page_registry if registry is None else registry
+    page = next((p for p in registry.values() if p.get("path") == (pathname or "/")), None)
+    return {"display": "none"} if page is not None and page.get("filters") is False else {}
+
+
+@callback(Output(ids.FILTER_BAR, "style"), Input(ids.URL, "pathname"))
+def filter_bar_visibility(pathname):
+    return filter_bar_style(pathname)
 
 
 # Phone layout: the navbar and the filter bar fold away (assets/app.js, no inline scripts).

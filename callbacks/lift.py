@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 import metrics
 from callbacks import common
@@ -83,8 +83,8 @@ def method_note(k: dict) -> html.Div:
     Output(ids.POST, "value"),
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
-    Input(URL, "search"),
-    Input(ids.WINDOW, "value"),
+    Input(URL, "search"),  # the window's changes reach it through the URL (callbacks/page_state.py)
+    State(ids.WINDOW, "value"),
     Input(URL, "pathname"),
 )
 def lift_page(search, window, pathname):
@@ -180,7 +180,7 @@ def organic_note(check: dict) -> html.Div:
     Output(ids.ORGANIC_BURST, "value"),
     Output(ids.ORGANIC_BODY, "style"),
     Input(URL, "search"),
-    Input(ids.WINDOW, "value"),
+    State(ids.WINDOW, "value"),
 )
 def lift_organic(search, window):
     filters, settings = common.filters_from_search(search), lift_settings(window)

@@ -187,8 +187,8 @@ def undated_note(ts) -> str | None:
         )
     if "partial" in ts.columns and ts["partial"].any():
         notes.append(
-            "Hatched: partial period (it ends after the last sale date"
-            + (", or a window of its posts does)." if ts.attrs.get("basis") == "cohort" else ").")
+            "Hatched: partial period (the data or the selected dates cover only part of it"
+            + (", or a window of its posts is still open)." if ts.attrs.get("basis") == "cohort" else ").")
         )
     return " ".join(notes) or None
 

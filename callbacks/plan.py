@@ -14,6 +14,7 @@ from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
+from metrics.planning.curves import exponent_at_bound
 from metrics.planning.similar import similar
 
 ALLOCATION_FIELDS = [
@@ -108,9 +109,28 @@ def plan_cards(chosen) -> list:
             "Marginal ROAS at the plan",
             fmt.ratio(margin),
             "The common marginal incremental ROAS of the segments the max change does not stop",
-            sub=f"curve exponent {chosen.curves.beta:.2f}",
+            sub=f"curve exponent {chosen.curves.beta:.2f}"
+            + (
+                " (at bound: extrapolation unreliable)"
+                if exponent_at_bound(chosen.curves.beta, common.settings())
+                else ""
+            ),
         ),
     ]
+
+
+def bound_notice(chosen):
+    """A warning when the curves' exponent sits at its bound (metrics.planning.curves.exponent_at_bound)."""
+    settings = common.settings()
+    side = exponent_at_bound(chosen.curves.beta, settings)
+    if side is None:
+        return None
+    limit = settings.response_exponent_min if side == "lower" else settings.response_exponent_max
+    return notice(
+        f"At bound: extrapolation unreliable. The response curves' exponent ({chosen.curves.beta:.2f}) sits at its "
+        f"{side} bound ({limit:g}, settings response_exponent_min/max): the data did not choose how fast returns "
+        "diminish, so the curves and the plan's moves along them are an assumption, not a fit."
+    )
 
 
 def budget_help(chosen) -> str:
@@ -126,6 +146,7 @@ def budget_help(chosen) -> str:
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
     Output(ids.ERROR, "children"),
+    Output(ids.BOUND, "children"),
     Output(ids.KPIS, "children"),
     Output(ids.CURVES, "figure"),
     Output(ids.PROJECTION, "figure"),
@@ -134,10 +155,10 @@ def budget_help(chosen) -> str:
     Output(ids.BUDGET, "placeholder"),
     Output(ids.WHAT_IF_UNIT, "options"),
     Output(ids.WHAT_IF_UNIT, "value"),
-    Input(URL, "search"),
-    Input(ids.BY, "value"),
-    Input(ids.BUDGET, "value"),
-    Input(ids.MAX_CHANGE, "value"),
+    Input(URL, "search"),  # the controls' changes reach it through the URL (callbacks/page_state.py)
+    State(ids.BY, "value"),
+    State(ids.BUDGET, "value"),
+    State(ids.MAX_CHANGE, "value"),
     Input(URL, "pathname"),
 )
 def plan_page(search, by, budget, max_change, pathname):
@@ -145,11 +166,11 @@ def plan_page(search, by, budget, max_change, pathname):
         filters, _, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
         blank = empty_figure("No plan")
-        return None, common.SHOW, notice(str(error)), [], blank, blank, [], None, None, [], None
+        return None, common.SHOW, notice(str(error)), None, [], blank, blank, [], None, None, [], None
     except Exception as error:
         if common.is_missing_warehouse(error):
             blank = empty_figure()
-            return common.no_data_state(error), common.HIDE, None, [], blank, blank, [], None, None, [], None
+            return common.no_data_state(error), common.HIDE, None, None, [], blank, blank, [], None, None, [], None
         raise
     future = selection_projection(common.warehouse(), chosen, filters, common.settings())
     units = chosen.rows.sort_values("planned_spend", ascending=False)
@@ -159,6 +180,7 @@ def plan_page(search, by, budget, max_change, pathname):
         None,
         common.SHOW,
         None,
+        bound_notice(chosen),
         plan_cards(chosen),
         plan_figures.response_curves(curve_points(chosen), height=380),
         plan_figures.projection(future, height=380),

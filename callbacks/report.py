@@ -123,3 +123,12 @@ def prewarm_report_browser(_pathname):
         except Exception:  # noqa: BLE001 - a warm-up must never break page loads
             log.debug("report browser warm-up failed", exc_info=True)
     return BUTTON_TITLE
+
+
+@callback(Output(BUTTON_ID, "style"), Input(URL, "pathname"))
+def report_button_for_role(_pathname):
+    """Hide Download PDF from a role the server refuses reports to (auth/roles.py stays the gate):
+    a viewer's click would only meet a 403 with no message."""
+    import auth
+
+    return {} if auth.at_least(auth.current_role(), "analyst") else {"display": "none"}

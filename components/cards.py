@@ -115,12 +115,16 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     change = comparison["change"].get(key)
     tone = periods.change_tone(change, catalogue.get(key).higher_is_better)
     mode_text = "vs previous period" if comparison["mode"] == "previous" else "vs same period last year"
+    notice = comparison.get("notice")
+    if notice and change is None:
+        head = notice.split(":")[0]
+        mode_text = head[0].lower() + head[1:]  # "no data before 6 Jan 2025"
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)
         tip = (
             f"{periods.COMPARE_LABELS[comparison['mode']]}: {fmt.date(comparison['start'])} – "
             f"{fmt.date(comparison['end'])} ({catalogue.get(key).text(then)})"
-        )
+        ) + (f". {notice}" if notice else "")
     else:
         tip = "No date range: all time has no earlier period to compare with (choose dates or a period)"
     target = f"kpi-{stem}-change-info"
@@ -136,6 +140,14 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
         ],
         className="hk-kpi-change",
     )
+
+
+def cap_note(shown: int, total: int, noun: str, order: str, rest: str) -> str | None:
+    """ "Top 12 of 23 campaigns by revenue. The rest: …" under a chart or list that draws only the
+    first `shown` of `total`; None when nothing is left out."""
+    if total <= shown:
+        return None
+    return f"Top {shown} of {total} {noun} by {order}. The rest: {rest}."
 
 
 def kpi_row(cards: list) -> list:

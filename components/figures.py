@@ -80,6 +80,7 @@ FONT_FAMILY = (
     "sans-serif"
 )
 NO_DATA = "No data for these filters"
+NOTHING_TO_DRAW = "Nothing to draw: every value is 0 or undefined for these filters"
 
 
 def platform_colours(names) -> dict:
@@ -125,7 +126,8 @@ def _is_empty(frame) -> bool:
     return frame is None or not isinstance(frame, pd.DataFrame) or frame.empty
 
 
-GRID = "#EBF0F8"  # plotly_white's grid colour
+GRID = "#EBF0F8"
+BAD_COLOUR = "#D55E00"  # Okabe-Ito vermillion: what falls below a bar  # plotly_white's grid colour
 
 
 def _layout(
@@ -215,17 +217,31 @@ def metric_labels(metric: catalogue.Metric, values: list) -> list[str]:
     return [metric.text(v) for v in values]
 
 
+MAX_DATE_TICKS = 6  # labelled periods on a time axis (a phone's width holds six "6 Jan 2025")
+
+
 def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
-    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') on ticks and in hovers."""
+    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') on ticks and in hovers. Months and
+    weeks are ticked on the periods themselves (every k-th, at most MAX_DATE_TICKS), so a tick sits
+    under its bar (a week's Monday, not plotly's Sunday) and no month is labelled twice on a short
+    range; days keep plotly's ticks."""
     try:
-        days = [pd.Timestamp(v) for v in x if v]
+        days = sorted({pd.Timestamp(v) for v in x if v})
     except ValueError:  # periods that are not dates stay a category axis
         return
-    monthly = (
-        len(days) > 1 and all(d.day == 1 for d in days) and min((b - a).days for a, b in zip(days, days[1:])) >= 28
-    )
+    gaps = [(b - a).days for a, b in zip(days, days[1:])]
+    monthly = bool(days) and all(d.day == 1 for d in days) and min(gaps, default=28) >= 28
+    weekly = not monthly and bool(days) and all(d.weekday() == 0 for d in days) and min(gaps, default=7) >= 7
     form = "%b %Y" if monthly else "%-d %b %Y"
-    fig.update_layout({axis: dict(type="date", tickformat=form, hoverformat=form)})
+    layout = dict(type="date", tickformat=form, hoverformat=form)
+    if monthly or weekly:
+        ticks = days[:: math.ceil(len(days) / MAX_DATE_TICKS)]
+        layout.update(
+            tickmode="array",
+            tickvals=[d.strftime("%Y-%m-%d") for d in ticks],
+            ticktext=[f"{d:%b %Y}" if monthly else fmt.date(d) for d in ticks],
+        )
+    fig.update_layout({axis: layout})
 
 
 def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
@@ -364,9 +380,9 @@ def top_influencers(
         return empty_figure(height=height)
     wanted = [c for c in ("influencer_id", "name", "platform", "roas") if c in ranking.columns and c != metric]
     frame = ranking[wanted + [metric]].assign(_v=_values(ranking, metric))
-    frame = frame[frame["_v"].notna()]
+    frame = frame[frame["_v"].notna() & (pd.to_numeric(frame["_v"], errors="coerce") != 0)]  # a bar to draw
     if frame.empty:
-        return empty_figure(height=height)
+        return empty_figure(NOTHING_TO_DRAW, height=height)
     sort_cols = ["_v"] + (["influencer_id"] if "influencer_id" in frame.columns else [])
     frame = frame.sort_values(sort_cols, ascending=[False] + [True] * (len(sort_cols) - 1)).head(n)
     frame = frame.iloc[::-1]  # largest on top
@@ -443,6 +459,8 @@ def dimension_bar(
     values = frame["_v"].tolist()
     if not any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values):
         return empty_figure("Undefined for these filters (no denominator)", height=height)
+    if not any(fmt.clean(v) for v in values):  # names without bars say nothing
+        return empty_figure(NOTHING_TO_DRAW, height=height)
     values = [fmt.clean(v) for v in values]
     described = catalogue.get(metric)  # units come from the catalogue, never from a list kept here
     text = metric_labels(described, values)
@@ -540,11 +558,14 @@ def category_platform_heatmap(
     value: str = "roas",
     height: int = 380,
     title: str | None = None,
+    poor_roas: float | None = None,
 ) -> dict:
     """Heatmap of pooled ROAS for each (y, x) pair, e.g. category × platform or category × tier.
 
-    Cells without spend (ROAS undefined) stay blank and read "—"; cells with no sales or spend at
-    all are absent.
+    Each cell reads its ROAS and how many creators it holds (`influencers` of the frame); cells
+    whose ROAS is below `poor_roas` (the poor-performer bar, Settings.poor_roas) are outlined in
+    the "bad" colour. Cells without spend (ROAS undefined) stay blank and read "—"; cells with no
+    sales or spend at all are absent.
     """
     if _is_empty(df) or x not in df.columns or y not in df.columns:
         return empty_figure(height=height)
@@ -561,7 +582,9 @@ def category_platform_heatmap(
             row = lookup.get((yy, xx))
             v = fmt.clean(row.get(value)) if row else None
             z_row.append(float("nan") if v is None else v)
-            t_row.append(fmt.ratio(v) if row else "")
+            creators = fmt.clean(row.get("influencers")) if row else None
+            count = "" if creators is None else f"<br>{fmt.count(creators)} creator{'s' if creators != 1 else ''}"
+            t_row.append(fmt.ratio(v) + count if row else "")
             c_row.append(
                 [fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—", fmt.ratio(v)]
             )
@@ -587,9 +610,30 @@ def category_platform_heatmap(
             f"%{{customdata[0]}}<br>{_label('spend')}: %{{customdata[1]}}<extra></extra>",
         )
     )
+    below = [
+        (xx, yy)
+        for yy in ys
+        for xx in xs
+        if poor_roas is not None
+        and (yy, xx) in lookup
+        and (fmt.clean(lookup[(yy, xx)].get(value)) is not None)
+        and fmt.clean(lookup[(yy, xx)].get(value)) < poor_roas
+    ]
+    # Outlined: cells under the poor-performer bar stand out beyond their colour (category axes:
+    # cell i spans i ± 0.5).
+    outline = dict(color=BAD_COLOUR, width=2.5)
+    shapes = [
+        dict(type="rect", xref="x", yref="y", line=outline, fillcolor="rgba(0,0,0,0)", layer="above", **box)
+        for box in (
+            dict(x0=xs.index(xx) - 0.47, x1=xs.index(xx) + 0.47, y0=ys.index(yy) - 0.45, y1=ys.index(yy) + 0.45)
+            for xx, yy in below
+        )
+    ]
+    if shapes:
+        fig.update_layout(shapes=shapes)
     fig.update_xaxes(side="top", type="category")
     fig.update_yaxes(type="category")
-    return _layout(fig, height=max(height, 60 + 34 * len(ys)), legend=False, title=title)
+    return _layout(fig, height=max(height, 60 + 40 * len(ys)), legend=False, title=title)
 
 
 def follower_distribution(frame: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
@@ -642,6 +686,8 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
         return empty_figure(height=height)
     frame = df.copy()
     frame["_rev"] = [v or 0 for v in _values(frame, "revenue")]
+    if not any(fmt.clean(v) for v in frame["_rev"].tolist() + _values(frame, "spend")):
+        return empty_figure(NOTHING_TO_DRAW, height=height)
     frame = frame.sort_values(["_rev", "campaign"], ascending=[False, True]).head(n).iloc[::-1]
     labels = [safe_text(c) for c in frame["campaign"]]
     revenue, spend, roas = _values(frame, "revenue"), _values(frame, "spend"), _values(frame, "roas")

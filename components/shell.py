@@ -95,6 +95,7 @@ def app_shell(pages: list[dict], report=None) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.DATASET_CHANGED, storage_type="memory"),
             navbar(pages, report),
             html.Main(
                 dbc.Container(

@@ -190,7 +190,7 @@ def _engagement_sql(
     sql = f"""
         SELECT {", ".join(group_columns) + ", " if groups else ""}
                count(*) AS posts,
-               sum(p.reach) AS reach, sum(p.impressions) AS impressions, sum(p.views) AS views,
+               sum(p.reach) AS reach, sum(p.impressions) AS impressions, sum({VIEWS_SQL}) AS views,
                sum(p.engagements) AS engagements,
                sum(p.engagements) FILTER (WHERE p.reach IS NOT NULL) AS engagements_with_reach,
                sum(p.engagements) FILTER (WHERE p.impressions IS NOT NULL) AS engagements_with_impressions,
@@ -199,6 +199,11 @@ def _engagement_sql(
         FROM posts p JOIN influencers i USING (influencer_id) {where_sql}
         {"GROUP BY ALL" if groups else ""}"""
     return sql, params
+
+
+# A post's views: 0 views on a post that reached people is not a count but a "not a video" (seed1's
+# image posts give video_views 0 beside a reach of millions): undefined, shown "—", never summed as 0.
+VIEWS_SQL = "CASE WHEN p.views = 0 AND p.reach > 0 THEN NULL ELSE p.views END"
 
 
 def engagement_sums(

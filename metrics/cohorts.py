@@ -41,8 +41,10 @@ def time_series(
 ) -> pd.DataFrame:
     """Revenue, orders, spend and ROAS per period, by sale date (`basis="sale"`) or by post
     (`basis="cohort"`), with rolling_roas (×: Σ revenue ÷ Σ spend over the periods starting in
-    the last 28 days, day and week grains; None for months or without spend) and partial (bool: the
-    period ends after the last sale date; by post, also while a window of one of its posts does).
+    the last 28 days, day and week grains; None for months or without spend) and partial (bool:
+    the period is only partly covered: it starts before the data's first sale or the selection's
+    start, or ends after the last sale date or the selection's end; by post, also while a window of
+    one of its posts is open).
 
     Columns: SERIES_COLUMNS; period is a date (day, week start) or 'YYYY-MM' (month).
     attrs["undated"] (by sale date: revenue, orders, spend without a date) or attrs["outside"] (by
@@ -59,11 +61,14 @@ def time_series(
     else:
         frame, attrs = cohort_sums(wh, filters, settings, grain, influencer_id)
         frame["roas"] = ratio_column(frame["revenue"], frame["spend"])
-    last_sale = sale_date_bounds(wh)[1]
+    first_sale, last_sale = sale_date_bounds(wh)
     frame = frame.reset_index(drop=True)
     frame["rolling_roas"] = rolling_roas(frame, grain)
     open_days = settings.lift_window_days - 1 if basis == "cohort" else 0
-    frame["partial"] = [is_partial(period, grain, last_sale, open_days) for period in frame["period"]]
+    first_day = max(d for d in (first_sale, filters.start) if d) if first_sale or filters.start else None
+    frame["partial"] = [
+        is_partial(period, grain, last_sale, open_days, first_day, filters.end) for period in frame["period"]
+    ]
     frame = frame[SERIES_COLUMNS]
     frame.attrs.update(attrs, basis=basis, window_days=settings.lift_window_days)
     return frame
@@ -136,12 +141,34 @@ def period_end(period, grain: str) -> dt.date:
     return start + dt.timedelta(days=6 if grain == "week" else 0)
 
 
-def is_partial(period, grain: str, last_sale: dt.date | None, open_days: int = 0) -> bool:
-    """True when the period, plus `open_days` (a post's window after its day), ends after the last
-    sale date: its figures are still incomplete."""
-    if last_sale is None or period is None or (isinstance(period, float) and pd.isna(period)):
+def period_start(period, grain: str) -> dt.date:
+    """The first day of a period: the day; the week's Monday; the month's first day."""
+    if grain == "month":
+        year, month = (int(part) for part in str(period).split("-"))
+        return dt.date(year, month, 1)
+    return pd.Timestamp(period).date()
+
+
+def is_partial(
+    period,
+    grain: str,
+    last_sale: dt.date | None,
+    open_days: int = 0,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+) -> bool:
+    """True when the figures of the period are incomplete: it, plus `open_days` (a post's window
+    after its day), ends after the last sale date; or it starts before `first_day` (the data's first
+    sale, or the selection's start when later) or ends after `last_day` (the selection's end), so
+    only part of its days can hold figures (a first month of data beginning on the 6th)."""
+    if period is None or (isinstance(period, float) and pd.isna(period)):
         return False
-    return period_end(period, grain) + dt.timedelta(days=open_days) > last_sale
+    end = period_end(period, grain)
+    if last_sale is not None and end + dt.timedelta(days=open_days) > last_sale:
+        return True
+    if last_day is not None and end > last_day:
+        return True
+    return first_day is not None and period_start(period, grain) < first_day
 
 
 def campaign_series(

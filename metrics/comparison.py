@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import catalogue, periods
+from metrics import format as fmt
 from metrics.dataset import sale_date_bounds
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -20,6 +21,21 @@ def comparison_filters(wh, filters: Filters) -> Filters | None:
     range taken as the data's first / last sale date; None when the selection has no date range."""
     first, last = sale_date_bounds(wh)
     return filters.comparison(first, last)
+
+
+def data_start_notice(wh, other: Filters | None) -> tuple[bool, str | None]:
+    """(undefined, notice) of a comparison selection against the data's first sale date (docs/metrics.md,
+    "Period comparison"): a window that ends before the first sale has no data to compare with, so
+    its changes are undefined ("—") and the notice says "No data before <date>"; a window that only
+    starts before it is compared, with a notice that part of it holds no data."""
+    if other is None or other.start is None:
+        return False, None
+    first = sale_date_bounds(wh)[0]
+    if first is None or other.start >= first:
+        return False, None
+    if other.end is not None and other.end < first:
+        return True, f"No data before {fmt.date(first)}: nothing to compare with"
+    return False, f"No data before {fmt.date(first)}: the comparison period is partly before it"
 
 
 def changes(now: dict, then: dict | None, keys) -> dict:
@@ -33,17 +49,20 @@ def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT
 
     Keys: mode ("previous" / "year"), start, end (datetime.date, None without a comparison), kpis
     (metrics.kpis of the comparison selection, None without one), change ({key of now: relative
-    change or None}). Raises warehouse.db.WarehouseMissing without a data set."""
+    change or None}), notice (data_start_notice's text or None). Raises warehouse.db.WarehouseMissing
+    without a data set."""
     from metrics.kpis import kpis
 
     other = comparison_filters(wh, filters)
     then = kpis(wh, other, settings) if other else None
+    undefined, notice = data_start_notice(wh, other)
     return {
         "mode": filters.compare,
         "start": other.start if other else None,
         "end": other.end if other else None,
         "kpis": then,
-        "change": changes(now, then, now.keys()),
+        "change": changes(now, None if undefined else then, now.keys()),
+        "notice": notice,
     }
 
 
@@ -80,9 +99,12 @@ def changes_by(
     """`frame` (rows keyed by the `by` column or columns, e.g. a metrics.breakdown or the ranking by
     influencer_id) with `<column>_change` for each of `columns`: the row's relative change against
     the same row of metrics.breakdown(by) over the comparison window (None without a date range or
-    where the comparison value is 0). One breakdown query more."""
+    where the comparison value is 0, or when the comparison window lies before the data's first sale).
+    One breakdown query more."""
     from metrics.breakdowns import breakdown
 
     other = comparison_filters(wh, filters)
+    if data_start_notice(wh, other)[0]:
+        other = None
     then = breakdown(wh, list(by) if not isinstance(by, str) else by, other, settings) if other else None
     return with_changes(frame, then, by, columns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.aggregate import add_engagement_ratios, engagement_sums, ratio, sums_by
+from metrics.aggregate import VIEWS_SQL, add_engagement_ratios, engagement_sums, ratio, sums_by
 from metrics.filters import Filters
 from metrics.ranking import ranking
 from metrics.selection import influencer_conditions, post_conditions, where
@@ -57,7 +57,7 @@ def engagement_by_post(
     posts = wh.query(
         f"""
         SELECT p.post_id, p.influencer_id, i.name, p.platform, p.date, p.brand, p.url, p.caption, p.reach,
-               p.impressions, p.likes, p.comments, p.shares, p.saves, p.views, p.engagements,
+               p.impressions, p.likes, p.comments, p.shares, p.saves, {VIEWS_SQL} AS views, p.engagements,
                count(*) OVER (PARTITION BY p.influencer_id) AS influencer_posts
         FROM posts p JOIN influencers i USING (influencer_id) {where_sql}
         ORDER BY p.date NULLS LAST, p.post_id""",

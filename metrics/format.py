@@ -324,11 +324,12 @@ def money_ticks(ticks: list[float]) -> list[str]:
 
 
 def change(value, decimals: int = 1) -> str:
-    """A relative change (fraction) with its sign: 0.123 -> '+12.3%', -0.04 -> '−4.0%' (minus sign),
-    a change that rounds to zero '0.0%', None -> '—'."""
+    """A relative change (fraction) with its sign: 0.123 -> '+12.3%', -0.04 -> '-4.0%', a change that
+    rounds to zero '0.0%', None -> '—'. The minus is the hyphen-minus every negative number on the
+    dashboard, in the PDF and in files uses (Babel's ₹ amounts, percentages): one sign in a view."""
     number = clean(value)
     if number is None:
         return DASH
     rounded = _rounded(number * 100, decimals)
-    sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
+    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
     return f"{sign}{_decimal(abs(rounded), decimals)}%"

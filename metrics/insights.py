@@ -440,9 +440,12 @@ def recommendations(
     if evidence.kpis.get("incrementality_method") == "event-window":
         return verdict_recommendations(wh, filters, settings, creators)
     scale = scale_items(creators)
+    # Every creator whose verdict is scale, listed or not (the cap), is not offered for renewal:
+    # the grid's verdict and the recommendation agree (metrics.planning.verdicts.attributed_verdict).
+    scalable = {c["influencer_id"] for c in creators.rows if c.get("verdict") == "scale"}
     return [
         *scale,
-        *renew_items(creators, settings, {item["numbers"]["influencer_id"] for item in scale}),
+        *renew_items(creators, settings, scalable | {item["numbers"]["influencer_id"] for item in scale}),
         *review_items(creators, settings),
         *drop_items(creators),
     ]

@@ -120,9 +120,13 @@ def relative_change(now, then) -> float | None:
     return (now - then) / abs(then)
 
 
+CHANGE_DECIMALS = 1  # a change is shown in percent with one decimal (metrics.format.change)
+
+
 def change_tone(change: float | None, higher_is_better: bool | None) -> str | None:
-    """'good' / 'bad' for a change of a figure with that direction; None when undefined, zero or
-    the figure has no better direction (CAC up is 'bad')."""
-    if change is None or change == 0 or higher_is_better is None:
+    """'good' / 'bad' for a change of a figure with that direction; None when undefined, when it is
+    shown as zero ("0.0%": float noise such as a ROAS equal up to 1e-16 is no change) or the figure
+    has no better direction (CAC up is 'bad')."""
+    if change is None or higher_is_better is None or round(change * 100, CHANGE_DECIMALS) == 0:
         return None
     return "good" if (change > 0) == higher_is_better else "bad"

@@ -16,6 +16,7 @@ dash.register_page(
     nav=False,
     title="Admin · HealthKart Influencer ROI",
     description="Audit log and users",
+    filters=False,
 )
 
 

@@ -43,13 +43,21 @@ CAMPAIGN_COLUMNS = [
 ]
 
 
+# What a campaign's spend is (docs/metrics.md "How spend follows the filters"), said where it is read.
+SPEND_RULE = (
+    "A campaign's spend: the commissions and per-order fees of its sales, and the fees of posts naming it; "
+    "a post that names no campaign splits its fee by the creator's sales mix over the whole data set, so "
+    "under a date range a campaign can carry fees of posts made while it was not running."
+)
+
 PACING_COLUMNS = [
     text_col("campaign", "Campaign", width=180, pinned=True),
     text_col("campaign_brand", "Brand", width=110),
     text_col(
         "status",
         "Status",
-        width=150,
+        width=175,  # "ended under budget" in bold, whole (it was cut to "ended under b…")
+        tooltipField="status",
         cellClassRules={
             "hk-pace-bad": "params.value === 'over budget' || params.value === 'overpacing'",
             "hk-pace-warn": "params.value === 'underspending' || params.value === 'ended under budget'",
@@ -85,6 +93,7 @@ def layout(**_query):
                                     ids.COMPARISON,
                                     height=400,
                                     subtitle="The campaigns with most revenue; label = ROAS (revenue ÷ spend)",
+                                    footer_id=ids.COMPARISON_CAP,
                                 ),
                                 lg=7,
                                 className="mb-3",
@@ -95,6 +104,7 @@ def layout(**_query):
                                     ids.ROAS,
                                     height=400,
                                     subtitle="Revenue ÷ spend; dotted line = break-even (1x)",
+                                    footer_id=ids.ROAS_CAP,
                                     metric="roas",
                                 ),
                                 lg=5,
@@ -109,6 +119,7 @@ def layout(**_query):
                         height=340,
                         subtitle="The six campaigns with most revenue in the selection; pick campaigns in the filter bar "
                         "to compare others. By post: each post's fee and the sales of its window on the post's day",
+                        footer_id=ids.TREND_CAP,
                         tools=html.Div(
                             [
                                 segmented(ids.TREND_METRIC, ids.METRIC_OPTIONS, "revenue"),
@@ -123,7 +134,7 @@ def layout(**_query):
                         ids.CAMPAIGN_TABLE,
                         CAMPAIGN_COLUMNS,
                         height=440,
-                        subtitle="Sales that no campaign claims are listed as “Unattributed”.",
+                        subtitle="Sales that no campaign claims are listed as “Unattributed”. " + SPEND_RULE,
                     ),
                     table_card(
                         "Budget pacing",

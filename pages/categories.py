@@ -52,7 +52,8 @@ def layout(**_query):
                         ids.HEATMAP,
                         height=380,
                         subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
-                        "“—” = no spend. Use the tier and platform filters to slice further.",
+                        "“—” = no spend; each cell counts its creators; outlined = ROAS below the poor-performer "
+                        "bar. Use the tier and platform filters to slice further.",
                         metric="roas",
                         tools=segmented(ids.HEATMAP_COLS, ids.HEATMAP_OPTIONS, "platform"),
                     ),

@@ -96,7 +96,7 @@ def layout(**_query):
                         className="g-3",
                     ),
                     table_card(
-                        "Engagement by platform",
+                        "Engagement and cost by platform",
                         ids.PLATFORM_TABLE,
                         PLATFORM_COLUMNS,
                         height=300,

@@ -17,6 +17,7 @@ dash.register_page(
     order=9,
     title="Data · HealthKart Influencer ROI",
     description="Upload, validate and import a data set; download the sample data set",
+    filters=False,  # the filter bar selects nothing here: hidden (callbacks/filters.py)
 )
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # per file; larger data sets: `hkdash import DIR`

@@ -6,7 +6,8 @@ from dash import dcc, html
 
 from components.cards import chart_card, page_header, segmented
 from components.ids import lift as ids
-from components.tables import metric_col, table_card, text_col
+from components.page_state import lift_inputs
+from components.tables import date_col, metric_col, table_card, text_col
 
 dash.register_page(
     __name__,
@@ -39,8 +40,8 @@ ORGANIC_COLUMNS = [
     text_col("brand", "Brand", width=120),
     text_col("campaign", "Campaign", width=240),
     text_col("verdict", "Verdict", width=130),
-    text_col("start", "Start", width=105),
-    text_col("window_end", "Window end", width=110),
+    date_col("start", "Start"),  # ISO in the rows (they sort), "5 Jan 2025" on screen
+    date_col("window_end", "Window end"),
     metric_col("total_lift"),
     metric_col("total_lift_low"),
     metric_col("total_lift_high"),
@@ -86,13 +87,13 @@ def organic_section():
     )
 
 
-def layout(**_query):
+def layout(**query):
     return html.Div(
         [
             page_header(
                 "Lift",
                 "What the posts caused: sales in each post's window against the creator's own quiet days",
-                tools=segmented(ids.WINDOW, ids.WINDOW_OPTIONS, 14),
+                tools=segmented(ids.WINDOW, ids.WINDOW_OPTIONS, lift_inputs(query)["window"]),
             ),
             html.Div(id=ids.EMPTY),
             html.Div(

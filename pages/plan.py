@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from components.cards import chart_card, page_header, segmented
 from components.ids import plan as ids
+from components.page_state import plan_inputs
 from components.tables import bool_col, metric_col, table_card, text_col
 
 dash.register_page(
@@ -48,7 +49,7 @@ SIMILAR_COLUMNS = [
 ]
 
 
-def controls() -> dbc.Card:
+def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             dbc.Row(
@@ -56,7 +57,7 @@ def controls() -> dbc.Card:
                     dbc.Col(
                         [
                             dbc.Label("Total budget (₹)", html_for=ids.BUDGET),
-                            dbc.Input(id=ids.BUDGET, type="number", min=0, step="any", debounce=True),
+                            dbc.Input(id=ids.BUDGET, type="number", min=0, step="any", value=budget, debounce=True),
                             html.Div(id=ids.BUDGET_HELP, className="form-text"),
                         ],
                         md=5,
@@ -70,7 +71,7 @@ def controls() -> dbc.Card:
                                 min=0,
                                 max=100,
                                 step=5,
-                                value=ids.DEFAULT_MAX_CHANGE_PCT,
+                                value=max_change,
                                 debounce=True,
                             ),
                             html.Div(
@@ -110,19 +111,21 @@ def what_if_card() -> dbc.Card:
     )
 
 
-def layout(**_query):
+def layout(**query):
+    inputs = plan_inputs(query)  # kept in the URL (components/page_state.py)
     return html.Div(
         [
             page_header(
                 "Plan",
                 "Where the next rupee should go: the budget split that equalises marginal incremental ROAS",
-                tools=segmented(ids.BY, ids.BY_OPTIONS, "segment"),
+                tools=segmented(ids.BY, ids.BY_OPTIONS, inputs["by"]),
             ),
             html.Div(id=ids.EMPTY),
             html.Div(
                 [
-                    controls(),
+                    controls(inputs["budget"], inputs["max_change"]),
                     html.Div(id=ids.ERROR),
+                    html.Div(id=ids.BOUND),
                     html.Div(id=ids.KPIS, className="hk-kpi-grid"),
                     dbc.Row(
                         [

@@ -21,9 +21,11 @@ from components import figures
 from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.comparison import kpi_comparison
 from metrics.lift import lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
+from reports.executive import executive_summary
 from reports.pdf import render_pdf
 from reports.plan_section import plan_section
 
@@ -174,7 +176,7 @@ def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict
         "title": "Incremental view (assumed baseline)",
         "rows": [
             {"label": "Attributed revenue", "value": fmt.inr(k.get("revenue"))},
-            {"label": f"Assumed baseline ({fmt.share(share, 1)})", "value": f"− {fmt.inr(baseline_amount)}"},
+            {"label": f"Assumed baseline ({fmt.share(share, 1)})", "value": fmt.inr(-baseline_amount)},
             _metric_row("incremental_revenue", k),
             _metric_row("spend", k),
             _metric_row("incremental_roas", k),
@@ -227,7 +229,9 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
                 ("incremental_revenue_low", "Low", money),
                 ("incremental_revenue_high", "High", money),
                 ("incremental_roas", "Incr. ROAS", fmt.ratio),
-                ("verdict", "Verdict", str),
+                # The lift's sign (positive / negative / not distinguishable), not the creator's
+                # scale / renew / review / drop verdict: headed so that the two are not confused.
+                ("verdict", "Lift", str),
             ],
             lift_rows,
             limit=MAX_TABLE_ROWS,
@@ -322,12 +326,21 @@ def _table(
     }
 
 
-def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
-    top = [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
-    poor_rows = [
+def _top(ranked: list[dict]) -> list[dict]:
+    """The top performers: the ranking's first TOP_N with a defined ROAS (ranked by pooled ROAS)."""
+    return [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
+
+
+def _poor(poor: list[dict], settings) -> list[dict]:
+    """Poor performers by spend, largest first, each with the reason it is flagged."""
+    return [
         dict(r, reason=POOR_PERFORMER.reasons(r, settings))
         for r in sorted(poor, key=lambda r: (-(_num(r.get("spend")) or 0), str(r["influencer_id"])))
     ]
+
+
+def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
+    top, poor_rows = _top(ranked), _poor(poor, settings)
     total_spend = _num(k.get("spend")) or 0
     payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
     if payout_rows:
@@ -546,8 +559,9 @@ def _charts(
         },
         {
             "title": "Category × platform (ROAS)",
-            "figure": figures.category_platform_heatmap(cat_plat_df),
-            "caption": "Pooled ROAS of each category on each platform; blank = no spend.",
+            "figure": figures.category_platform_heatmap(cat_plat_df, poor_roas=settings.poor_roas),
+            "caption": "Pooled ROAS of each category on each platform and its number of creators; blank = no "
+            f"spend; outlined = ROAS below the poor-performer bar ({fmt.ratio(settings.poor_roas)}).",
         },
         {
             "title": f"Top {TOP_N} influencers by revenue",
@@ -607,6 +621,17 @@ def build_context(
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
     pacing = _records(metrics.campaign_pacing(wh, filters, settings))
+    recommendations = _recommendations(wh, filters, settings, evidence)
+    executive = executive_summary(
+        k,
+        kpi_comparison(wh, filters, k, settings),
+        _top(ranked),
+        _poor(poor, settings),
+        pacing,
+        plan,
+        recommendations,
+        settings,
+    )
     return {
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
@@ -622,7 +647,8 @@ def build_context(
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
         "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
-        "recommendations": _recommendations(wh, filters, settings, evidence),
+        "recommendations": recommendations,
+        "executive": executive,
         "plan": plan,
         "methodology": _methodology(settings, undated),
     }

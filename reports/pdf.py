@@ -51,6 +51,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 _ENV: jinja2.Environment | None = None
 LONG_WORD = 24
+# Tables of up to this many rows are kept on one page (report.css `.keep`): no two-row remnant alone.
+KEEP_ROWS = 25
 # WeasyPrint is pure Python around Pango/HarfBuzz; under the GIL two renders gain nothing from
 # running together, and serialising keeps the (C) font machinery single-threaded.
 _WEASY_LOCK = threading.Lock()
@@ -73,6 +75,7 @@ def _env() -> jinja2.Environment:
         # A run of text longer than this (characters, no space) is no word: report.html lets its
         # table cell break it anywhere, while real words ("Instagram", "Uncategorised") stay whole.
         _ENV.globals["long_word"] = LONG_WORD
+        _ENV.globals["keep_rows"] = KEEP_ROWS
     return _ENV
 
 
@@ -94,7 +97,9 @@ def _norm_context(context: dict) -> dict:
         ctx[key] = list(ctx.get(key) or [])
     ctx.setdefault("incremental", None)
     ctx["methodology"] = dict(ctx.get("methodology") or {})
-    contents = [("summary", "Executive summary")]
+    ctx.setdefault("executive", None)
+    contents = [("executive", "Executive summary")] if ctx["executive"] else []
+    contents.append(("summary", "Key figures"))
     if ctx["charts"]:
         contents.append(("charts", "Charts"))
     if ctx["tables"]:

@@ -10,6 +10,7 @@ from components import plan_figures
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection
+from metrics.planning.curves import exponent_at_bound
 from metrics.planning.verdicts import VERDICTS
 
 PLAN_COLUMNS = (
@@ -47,6 +48,12 @@ def plan_section(wh, filters, settings, verdict_counts: dict[str, int] | None = 
         f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
         "measured lift and shrunk towards its segment."
     )
+    side = exponent_at_bound(chosen.curves.beta, settings)
+    if side:
+        summary += (
+            f" At bound: extrapolation unreliable — the exponent sits at its {side} bound, so how fast returns "
+            "diminish is assumed, not fitted."
+        )
     rows = chosen.rows.rename(
         columns={"low": "expected_incremental_revenue_low", "high": "expected_incremental_revenue_high"}
     ).to_dict("records")
@@ -77,4 +84,27 @@ def plan_section(wh, filters, settings, verdict_counts: dict[str, int] | None = 
         if verdict_counts
         else None
     )
-    return {"summary": summary, "charts": charts, "table": table, "verdicts": verdicts}
+    return {
+        "summary": summary,
+        "headline": _headline(chosen),
+        "charts": charts,
+        "table": table,
+        "verdicts": verdicts,
+    }
+
+
+def _headline(chosen) -> str:
+    """The plan in one sentence for the executive summary: where money moves and what it gains."""
+    gain, rows = chosen.totals["gain"], chosen.rows
+    more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False).head(2)
+    less = rows[rows["planned_change"] <= -1].sort_values("planned_change").head(2)
+    if more.empty:
+        return "Keep today's allocation: no move between segments raises the expected incremental revenue."
+    towards = ", ".join(f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples())
+    away = ", ".join(f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples())
+    return (
+        f"Move budget towards {towards}, away from {away or 'the rest'}: expected incremental revenue "
+        f"{fmt.inr_compact(gain['value'])} higher at the same budget of {fmt.inr_compact(chosen.budget)} "
+        f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
+        f"{fmt.inr_compact(gain['high'])})."
+    )

@@ -118,3 +118,30 @@ def test_empty_states(traps_app, tmp_path, monkeypatch):
     kpis, empty, style, *_ = cb.content_page("", "/content")
     assert "No data set imported yet" in text(empty)
     assert go.Figure(cb.content_platform_chart("", "cpe")).layout.annotations
+
+
+def test_seed1_image_posts_show_no_views(seed1_wh, monkeypatch):
+    # seed1 gives video_views 0 for its Instagram and Facebook posts beside a reach of millions: not a
+    # count of views but "not a video", shown "—" (docs/metrics.md), never 0; YouTube's views stay.
+    monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
+    kpis, _, _, _, platforms, native, posts = cb.content_page("", "/content")
+    rows = {r["platform"]: r for r in native}
+    assert rows["Instagram"]["views"] is None and rows["Facebook"]["views"] is None
+    assert rows["YouTube"]["views"] > 0
+    assert all(r["views"] is None for r in posts if r["platform"] == "Instagram")
+    assert next(r for r in platforms if r["platform"] == "Instagram")["views"] is None or pd.isna(
+        next(r for r in platforms if r["platform"] == "Instagram")["views"]
+    )
+
+
+def test_content_section_titles_are_distinct():
+    from dash_helpers import walk
+
+    import app  # noqa: F401 - pages register after the app exists
+    from pages import content
+
+    titles = [
+        n.children for n in walk(content.layout()) if str(getattr(n, "className", "")).startswith("hk-card-title")
+    ]
+    assert "Engagement by platform" in titles and "Top posts" in titles  # charts' and tables' titles
+    assert len(titles) == len(set(titles)), titles

@@ -97,9 +97,15 @@ def test_no_warehouse_yet(monkeypatch, tmp_path):
 
 def test_charts(traps_env, seed1_wh, monkeypatch):
     figure, note = cb.overview_trend("?platform=Instagram", "month")
-    # Revenue, spend, ROAS (no rolling line by month); February ends after the last sale (15 Feb).
-    assert note == "Hatched: partial period (it ends after the last sale date)." and len(figure["data"]) == 3
-    assert figure["data"][0]["marker"]["pattern"]["shape"] == ["", "/"]
+    # Revenue, spend, ROAS (no rolling line by month); January starts before the first sale (6 Jan),
+    # February ends after the last (15 Feb): both partial.
+    assert note == "Hatched: partial period (the data or the selected dates cover only part of it)."
+    assert len(figure["data"]) == 3 and figure["data"][0]["marker"]["pattern"]["shape"] == ["/", "/"]
+    figure, note = cb.overview_trend("?platform=Instagram&start=2025-01-13&end=2025-02-09", "week")
+    assert figure["data"][0]["marker"]["pattern"]["shape"] == [""] * len(figure["data"][0]["x"])  # whole weeks
+    figure, note = cb.overview_trend("?start=2025-01-15&end=2025-02-09", "week")
+    assert figure["data"][0]["x"][0] == "2025-01-13"  # the week of 13 Jan, selected from the 15th
+    assert figure["data"][0]["marker"]["pattern"]["shape"] == ["/", "", "", ""]
     figure, note = cb.overview_trend("?platform=Instagram", "week", "cohort")
     assert [t["name"] for t in figure["data"]] == ["Revenue", "Spend", "ROAS", "ROAS, rolling 4 weeks"]
     assert "in no post's window (left out)" not in note  # every Instagram sale is in a post's window
@@ -107,7 +113,8 @@ def test_charts(traps_env, seed1_wh, monkeypatch):
     assert "in no post's window (left out): revenue ₹3,000" in note  # D4 and Z9 have no posts
     assert cb.overview_platform_share("")["data"][0]["type"] == "pie"
     top = cb.overview_top("", "revenue")
-    assert sum(len(trace["y"]) for trace in top["data"]) == 6  # five creators and the unknown Z9
+    # Four creators with revenue and the unknown Z9; E5 has no revenue, so no bar (no name without a bar).
+    assert sum(len(trace["y"]) for trace in top["data"]) == 5
     monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
     figure, note = cb.overview_trend("", "week")
     # seed1's revenue per influencer follows the posts' dates: every week plotted, nothing left undated.

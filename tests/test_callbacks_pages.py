@@ -121,22 +121,37 @@ def test_detail_from_keyboard_selection_and_unknown_ids():
 
 
 def test_campaign_comparison(traps_wh):
-    comparison, roas, rows, kpis, empty, style = campaigns.campaign_overview("", "/campaigns")
+    comparison, roas, rows, kpis, empty, style, comparison_cap, roas_cap = campaigns.campaign_overview("", "/campaigns")
     expected = metrics.breakdown(traps_wh, "campaign", metrics.Filters())
     assert [r["campaign"] for r in rows] == expected["campaign"].tolist()
     assert empty is None and style == common.SHOW
     assert comparison["data"] and roas["data"]
     assert find(kpis, "kpi-camp-count-value").children == "2"
+    assert comparison_cap is None and roas_cap is None  # 3 rows: nothing left out
+
+
+def test_capped_campaign_charts_say_top_n_of_m(monkeypatch):
+    # Issue 14: "ROAS by campaign" kept the top 15 by revenue without saying so.
+    monkeypatch.setattr(campaigns.ids, "ROAS_N", 1)
+    monkeypatch.setattr(campaigns.ids, "TREND_N", 1)
+    result = campaigns.campaign_overview("", "/campaigns")
+    assert len(result[1]["data"][0]["y"]) == 1
+    assert result[7] == (
+        "Top 1 of 3 campaigns by revenue. The rest: every campaign is in the table below (sortable), "
+        "or pick a brand or campaign in the filter bar."
+    )
+    figure, note = campaigns.campaign_trend("", "revenue", "month")
+    assert len(figure["data"]) == 1 and note.startswith("Top 1 of 3 campaigns by revenue. The rest: pick campaigns")
 
 
 def test_campaign_trend():
-    figure = campaigns.campaign_trend("", "revenue", "month")
-    assert {"MB Jan", "HK Feb"} <= {trace["name"] for trace in figure["data"]}
-    assert campaigns.campaign_trend("", "roas", "week")["data"]
+    figure, note = campaigns.campaign_trend("", "revenue", "month")
+    assert {"MB Jan", "HK Feb"} <= {trace["name"] for trace in figure["data"]} and note is None
+    assert campaigns.campaign_trend("", "roas", "week")[0]["data"]
 
 
 def test_campaign_empty_state():
-    *_, empty, style = campaigns.campaign_overview("?brand=Nothing", "/campaigns")
+    empty, style = campaigns.campaign_overview("?brand=Nothing", "/campaigns")[4:6]
     assert style == common.HIDE and "No sales" in text(empty)
 
 
@@ -250,3 +265,13 @@ def test_csv_without_grid_state_uses_all_visible_columns(dash_app):
     assert table[0] == [c["headerName"] for c in CAMPAIGN_COLUMNS]
     assert len(table) == 1 + len(rows)
     assert tables.download_table_csv(0, None, rows, CAMPAIGN_COLUMNS, None, {"name": "x"}) is no_update
+
+
+def test_campaign_table_says_how_its_spend_is_split():
+    from dash_helpers import walk
+
+    import app  # noqa: F401 - pages register after the app exists
+    from pages import campaigns as page
+
+    subtitles = " ".join(str(getattr(n, "children", "")) for n in walk(page.layout()))
+    assert "splits its fee by the creator's sales mix over the whole data set" in subtitles

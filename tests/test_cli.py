@@ -92,8 +92,10 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
         "ltv_365",
         "ltv_cac_365",
     }
-    # The traps cannot support a lift measurement: every creator is to review, without a marginal ROAS.
-    assert {row["verdict"] for row in document["influencers_ranked"]} == {"review"}
+    # The traps cannot support a lift measurement: verdicts follow the attributed figures (the rule
+    # /insights and the PDF recommend by), and no creator has a marginal ROAS.
+    verdicts = {row["influencer_id"]: row["verdict"] for row in document["influencers_ranked"]}
+    assert verdicts == {"B2": "scale", "A1": "scale", "C3": "review"}  # ROAS 10x, 2.19x ≥ 1.92x pooled; C3 flagged
     assert all(row["marginal_roas"] is None for row in document["influencers_ranked"])
 
 

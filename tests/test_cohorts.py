@@ -45,9 +45,10 @@ def test_rolling_roas_pools_four_weeks(traps_wh):
     assert time_series(traps_wh, grain="month")["rolling_roas"].isna().all()
 
 
-def test_by_sale_date_marks_only_the_unfinished_last_period(traps_wh):
+def test_by_sale_date_marks_the_first_and_the_unfinished_last_period(traps_wh):
     frame = time_series(traps_wh, grain="week", basis="sale")
-    assert frame["partial"].tolist() == [False] * (len(frame) - 1) + [True]  # week of 10–16 Feb
+    # The week of 30 Dec holds a fee of 5 Jan, before the first sale (6 Jan); 10–16 Feb is unfinished.
+    assert frame["partial"].tolist() == [True] + [False] * (len(frame) - 2) + [True]
     assert frame["revenue"].sum() == pytest.approx(metrics.kpis(traps_wh)["revenue"])
 
 
@@ -73,6 +74,19 @@ def test_period_ends():
         "2025-02", "month", dt.date(2025, 2, 28)
     )
     assert is_partial(dt.date(2025, 2, 1), "day", dt.date(2025, 2, 10), open_days=13)
+    # The first period: partial when it starts before the data's first sale or the selection's start.
+    assert is_partial("2025-01", "month", dt.date(2025, 2, 27), first_day=dt.date(2025, 1, 6))
+    assert not is_partial("2025-01", "month", dt.date(2025, 2, 27), first_day=dt.date(2025, 1, 1))
+    assert is_partial(dt.date(2025, 1, 6), "week", dt.date(2025, 2, 27), first_day=dt.date(2025, 1, 7))
+    assert not is_partial(dt.date(2025, 1, 6), "week", dt.date(2025, 2, 27), first_day=dt.date(2025, 1, 6))
+    assert is_partial(dt.date(2025, 1, 6), "week", dt.date(2025, 2, 27), last_day=dt.date(2025, 1, 10))
+
+
+def test_the_first_partial_month_is_marked(traps_wh):
+    # traps' sales run 6 January – 15 February 2025: January and February are both partial.
+    assert time_series(traps_wh, grain="month")["partial"].tolist() == [True, True]
+    whole = time_series(traps_wh, metrics.Filters(start="2025-01-06", end="2025-02-09"), grain="week")
+    assert not whole["partial"].any()
 
 
 PLATFORMS = st.lists(st.sampled_from(["Instagram", "YouTube", "X", "Facebook"]), max_size=2, unique=True)

@@ -112,12 +112,35 @@ def test_cards_show_the_change_with_the_comparison_dates(traps_env):
     from callbacks import overview
 
     cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28", "/")[0]
-    assert text(find(cards, "kpi-revenue-change")) == "−26.1%"  # (8,500 − 11,500) ÷ 11,500
+    assert text(find(cards, "kpi-revenue-change")) == "-26.1%"  # (8,500 − 11,500) ÷ 11,500
     assert "hk-tone-bad" in find(cards, "kpi-revenue-change").className
     tip = text(find(cards, "kpi-revenue-change-info").title)
     assert "4 Jan 2025 – 31 Jan 2025" in tip
     cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28&compare=year", "/")[0]
     assert text(find(cards, "kpi-revenue-change")) == "—"
+
+
+def test_a_comparison_before_the_first_sale_is_undefined_with_a_notice(traps_env):
+    from dash_helpers import find, text
+
+    from callbacks import campaigns, overview
+
+    # February 2025 a year earlier lies wholly before the first sale (6 January 2025).
+    filters = metrics.Filters(start="2025-02-01", end="2025-02-28", compare="year")
+    compared = kpi_comparison(traps_env, filters, metrics.kpis(traps_env, filters))
+    assert compared["notice"] == "No data before 6 Jan 2025: nothing to compare with"
+    assert all(value is None for value in compared["change"].values())  # spend too: no coloured change
+    cards = overview.overview_kpis("?start=2025-02-01&end=2025-02-28&compare=year", "/")[0]
+    for stem in ("revenue", "spend", "roas"):
+        change = find(cards, f"kpi-{stem}-change")
+        assert text(change) == "—" and "hk-tone" not in change.className
+    assert "no data before 6 Jan 2025" in text(cards)
+    rows = campaigns.campaign_overview("?start=2025-02-01&end=2025-02-28&compare=year", "/campaigns")[2]
+    assert all(row["spend_change"] is None and row["revenue_change"] is None for row in rows)
+    # 4–31 January starts two days before the first sale: compared, and the tooltip says so.
+    partly = kpi_comparison(traps_env, metrics.Filters(start="2025-02-01", end="2025-02-28"), {"revenue": 1})
+    assert partly["notice"] == "No data before 6 Jan 2025: the comparison period is partly before it"
+    assert partly["change"]["revenue"] is not None
 
 
 def test_text_summary_states_the_comparison(traps_wh, capsys):

@@ -172,3 +172,53 @@ def test_hover_and_legend_labels_are_the_catalogues(traps_wh, monkeypatch):
     assert fig.data[1].texttemplate == "Return on ad spend %{text}"
     heatmap = validated(figures.category_platform_heatmap(metrics.breakdown(traps_wh, ["category", "platform"])))
     assert "Sales: " in heatmap.data[0].hovertemplate and "ROAS" not in heatmap.data[0].hovertemplate
+
+
+def test_time_axis_ticks_sit_on_the_periods():
+    # Weeks: ticks on the Mondays the bars stand on (plotly's own weekly ticks fall on Sundays).
+    weeks = pd.DataFrame(
+        {"period": pd.date_range("2025-01-06", periods=9, freq="W-MON"), "revenue": 1.0, "spend": 1.0, "roas": 1.0}
+    )
+    axis = validated(figures.revenue_spend_over_time(weeks)).layout.xaxis
+    assert all(pd.Timestamp(v).weekday() == 0 for v in axis.tickvals) and len(axis.tickvals) <= figures.MAX_DATE_TICKS
+    assert axis.tickvals[0] == "2025-01-06" and axis.ticktext[0] == "6 Jan 2025"
+    # Two months: each labelled once, on its bar.
+    months = pd.DataFrame({"period": ["2025-01", "2025-02"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    axis = validated(figures.revenue_spend_over_time(months)).layout.xaxis
+    assert list(axis.ticktext) == ["Jan 2025", "Feb 2025"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
+
+
+def test_charts_with_nothing_to_draw_show_an_empty_state():
+    zeros = pd.DataFrame({"influencer_id": ["A", "B"], "name": ["A", "B"], "platform": "X", "revenue": [0.0, 0.0]})
+    for figure in (
+        figures.top_influencers(zeros),
+        figures.dimension_bar(zeros, "name", "revenue"),
+        figures.campaign_comparison(zeros.assign(campaign=["c1", "c2"], spend=0.0)),
+    ):
+        assert not figure["data"] and figure["layout"]["annotations"][0]["text"] == figures.NOTHING_TO_DRAW
+    some = zeros.assign(revenue=[0.0, 5.0])
+    assert [len(t["y"]) for t in figures.top_influencers(some)["data"]] == [1]  # only the bar that exists
+
+
+def test_heatmap_cells_count_creators_and_outline_poor_roas():
+    frame = pd.DataFrame(
+        {
+            "category": ["Fitness", "Fitness", "Beauty"],
+            "platform": ["Instagram", "YouTube", "Instagram"],
+            "roas": [3.0, 1.5, None],
+            "revenue": [300.0, 150.0, 10.0],
+            "spend": [100.0, 100.0, 0.0],
+            "influencers": [4, 1, 2],
+        }
+    )
+    figure = figures.category_platform_heatmap(frame, poor_roas=2.0)
+    heat = figure["data"][0]
+    cells = {(y, x): heat["text"][i][j] for i, y in enumerate(heat["y"]) for j, x in enumerate(heat["x"])}
+    assert cells[("Fitness", "Instagram")] == "3.00x<br>4 creators"
+    assert cells[("Fitness", "YouTube")] == "1.50x<br>1 creator"
+    assert cells[("Beauty", "Instagram")] == "—<br>2 creators" and cells[("Beauty", "YouTube")] == ""
+    # Only ROAS 1.5 < 2 is outlined: the rectangle around column YouTube (1), row Fitness (0).
+    (outline,) = figure["layout"]["shapes"]
+    assert heat["x"][1] == "YouTube" and heat["y"][0] == "Fitness"
+    assert outline["x0"] < 1 < outline["x1"] and outline["y0"] < 0 < outline["y1"]
+    assert not figures.category_platform_heatmap(frame)["layout"].get("shapes")  # no bar, no outline

@@ -211,6 +211,13 @@ def test_a_value_below_a_bar_never_reads_as_the_bar():
     assert POOR_PERFORMER.misses(row, DEFAULT_SETTINGS) == ["ROAS 1.999x < 2x"]
 
 
+def test_one_minus_sign_for_every_negative_number():
+    # A view that shows "-₹25,00,000" and "−4.0%" side by side uses two different signs: one only.
+    negatives = [fmt.inr(-2500000), fmt.inr_compact(-2500000), fmt.pct(-8.36), fmt.change(-0.04), fmt.ratio(-1.5)]
+    assert [text[0] for text in negatives] == ["-"] * len(negatives), negatives
+    assert fmt.change(-0.04) == "-4.0%" and "\u2212" not in "".join(negatives)
+
+
 @given(
     value=st.floats(min_value=-1e13, max_value=1e13, allow_nan=False, allow_infinity=False),
     decimals=st.integers(0, 4),

@@ -68,6 +68,19 @@ def test_traps_recommendations(traps_wh):
     assert len(ids) == len(set(ids))
 
 
+def test_recommendations_and_the_ranking_verdict_agree(traps_wh):
+    # One rule: a creator the PDF / insights tell to drop reads "drop" in the ranking grid too
+    # (lift is not measured on traps, so both follow the attributed verdict).
+    from metrics.planning.verdicts import with_verdicts
+
+    verdicts = with_verdicts(traps_wh, metrics.ranking(traps_wh)).set_index("influencer_id")["verdict"]
+    items = [i for i in insights.recommendations(traps_wh) if i["subject_type"] == "influencer"]
+    assert {i["action"] for i in items} >= {"scale", "review", "drop"}
+    for item in items:
+        assert verdicts[item["numbers"]["influencer_id"]] == item["action"], item["text"]
+    assert verdicts["E5"] == "drop" and verdicts["C3"] == "review"
+
+
 def test_traps_suggest_no_flat_roas_budget_move(traps_wh):
     # The traps cannot support a lift measurement: without response curves the planner cannot say
     # where money returns more, and a move assuming flat ROAS is not offered.

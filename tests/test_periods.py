@@ -89,6 +89,13 @@ def test_change_tone_follows_the_better_direction():
     assert periods.change_tone(0.1, None) is None
 
 
+def test_a_change_shown_as_zero_is_neutral():
+    # A ROAS equal to its comparison up to float noise reads "0.0%": neither good nor bad.
+    assert periods.change_tone(2.220446049250313e-16, True) is None
+    assert periods.change_tone(-0.0004, False) is None  # −0.04 % shows as "0.0%"
+    assert periods.change_tone(0.0006, True) == "good"  # +0.06 % shows as "+0.1%"
+
+
 def test_a_preset_stays_in_the_link_as_written():
     filters = Filters.from_query_string("?platform=YouTube&period=last-30&compare=year")
     assert filters.period == "last-30" and filters.start is None and filters.compare == "year"

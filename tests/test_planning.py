@@ -246,7 +246,24 @@ def test_verdict_thresholds_are_settings():
     assert verdict_of(row, stricter, True)[0] == "drop"
     looser = dataclasses.replace(DEFAULT_SETTINGS, verdict_scale_marginal_roas=0.3)
     assert verdict_of(row, looser, True)[0] == "scale"
-    assert verdict_of(row, DEFAULT_SETTINGS, measured=False)[0] == "review"
+    # Lift not measured: the attributed rule, the one the recommendations use.
+    assert verdict_of(row, DEFAULT_SETTINGS, measured=False)[0] == "drop"  # no attributed revenue
+
+
+@pytest.mark.parametrize(
+    ("row", "pooled", "expected"),
+    [
+        ({"spend": 0.0, "revenue": 10.0}, 2.0, "review"),
+        ({"spend": 100.0, "revenue": 0.0, "roas": 0.0}, 2.0, "drop"),
+        ({"spend": 100.0, "revenue": 80.0, "roas": 0.8, "poor_performer": True}, 2.0, "drop"),
+        ({"spend": 100.0, "revenue": 150.0, "roas": 1.5, "poor_performer": True}, 2.0, "review"),
+        ({"spend": 100.0, "revenue": 300.0, "roas": 3.0, "poor_performer": False}, 2.5, "scale"),
+        ({"spend": 100.0, "revenue": 300.0, "roas": 3.0, "poor_performer": False}, 3.5, "renew"),
+    ],
+)
+def test_attributed_verdicts_by_hand(row, pooled, expected):
+    verdict, reason = verdict_of(dict(row, posts=1), DEFAULT_SETTINGS, measured=False, pooled_roas=pooled)
+    assert verdict == expected and reason
 
 
 # --- similarity ------------------------------------------------------------------------------------
@@ -394,3 +411,12 @@ def test_frame_rows_equal_to_dict_records():
             got = row[key]
             assert type(got) is type(value) and (got == value or (pd.isna(got) and pd.isna(value)))
         assert row.get("absent", "default") == "default"
+
+
+def test_an_exponent_at_its_bound_is_flagged():
+    from metrics.planning.curves import exponent_at_bound
+
+    low, high = DEFAULT_SETTINGS.response_exponent_min, DEFAULT_SETTINGS.response_exponent_max
+    assert exponent_at_bound(high - 1e-6) == "upper" and exponent_at_bound(low + 1e-6) == "lower"
+    assert exponent_at_bound((low + high) / 2) is None
+    assert exponent_at_bound(high - 0.05) is None  # a fit well inside the range

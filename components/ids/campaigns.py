@@ -9,6 +9,11 @@ TREND = "camp-trend"
 TREND_METRIC = "camp-trend-metric"
 TREND_GRAIN = "camp-trend-grain"
 TREND_BASIS = "camp-trend-basis"
+# "Top N of M" under the capped charts (components.cards.cap_note)
+COMPARISON_CAP = "camp-comparison-cap"
+ROAS_CAP = "camp-roas-cap"
+TREND_CAP = "camp-trend-cap"
+COMPARISON_N, ROAS_N, TREND_N = 12, 15, 6  # campaigns drawn, the most revenue first
 
 CAMPAIGN_TABLE = "campaigns"
 PACING_TABLE = "campaign-pacing"

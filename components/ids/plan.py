@@ -8,6 +8,7 @@ BUDGET_HELP = "plan-budget-help"
 EMPTY = "plan-empty"
 BODY = "plan-body"
 ERROR = "plan-error"
+BOUND = "plan-bound"  # the warning of a response-curve exponent at its bound
 KPIS = "plan-kpis"
 CURVES = "plan-curves"
 PROJECTION = "plan-projection"

@@ -7,6 +7,7 @@ NAV_TOGGLE = "nav-toggle"
 NAV_COLLAPSE = "nav-collapse"
 NAV_LINK_TYPE = "nav-link"
 DATASET_INFO = "dataset-info"
+DATASET_CHANGED = "dataset-changed"  # dcc.Store: when /data imported or restored a data set (footer, filter options)
 
 FILTER_BAR = "filter-bar"
 FILTER_DATES = "filter-dates"

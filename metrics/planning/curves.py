@@ -106,6 +106,22 @@ def creator_points(
     return frame
 
 
+BOUND_TOLERANCE = 0.01  # share of the exponent's range within which a fit counts as at its bound
+
+
+def exponent_at_bound(beta: float, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """ "lower" / "upper" when the fitted exponent β lies at (within BOUND_TOLERANCE of the range)
+    settings.response_exponent_min / max, else None. At a bound the data did not choose the curve's
+    shape, the bound did: the curve (and a plan that moves spend along it) is an extrapolation."""
+    low, high = settings.response_exponent_min, settings.response_exponent_max
+    margin = BOUND_TOLERANCE * max(high - low, 1e-9)
+    if beta <= low + margin:
+        return "lower"
+    if beta >= high - margin:
+        return "upper"
+    return None
+
+
 def fit_exponent(points: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> float:
     """The shared exponent β (0–1): weighted least squares of measured incremental revenue on
     spend^β with one coefficient per segment, bounded to [response_exponent_min, max];

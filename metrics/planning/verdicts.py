@@ -12,6 +12,15 @@ Rules, first match wins (thresholds are Settings fields):
    "marginal ROI > 1" rule of Meridian's and Robyn's budget guidance);
 4. renew: the interval lies above zero;
 5. review: the lift is not distinguishable from the baseline.
+
+Where lift cannot be measured for the data set, the verdict follows the attributed figures instead
+(attributed_verdict), the same rule /insights and the PDF recommend by, so a creator never reads
+"drop" in one place and "review" in another:
+1. review: no spend in the selection;
+2. drop: no attributed revenue, or ROAS < 1 (each rupee returns less than a rupee);
+3. review: a poor performer (METRICS.md) that still covers its cost;
+4. scale: ROAS at least the selection's pooled ROAS;
+5. renew: the rest (they clear the poor-performer bar).
 """
 
 from __future__ import annotations
@@ -28,17 +37,36 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 VERDICTS = ("scale", "renew", "review", "drop")
 
 
-def verdict_of(row: Mapping, settings: Settings, measured: bool) -> tuple[str, str]:
+def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, str]:
+    """(verdict, reason) of one creator with spend where lift is not measured (module docstring):
+    row keys revenue, spend (₹), roas (× or None), poor_performer (bool); `pooled_roas` is the
+    selection's ROAS (×, None without spend)."""
+    revenue, roas = fmt.clean(row.get("revenue")) or 0.0, fmt.clean(row.get("roas"))
+    if revenue <= 0:
+        return "drop", "spend with no attributed revenue in the selection (lift not measured)"
+    if roas is not None and roas < 1.0:
+        return "drop", f"ROAS {fmt.ratio(roas)} < 1x: revenue does not cover spend (lift not measured)"
+    if row.get("poor_performer"):
+        return "review", f"poor performer that covers its cost, ROAS {fmt.ratio(roas)} (lift not measured)"
+    if roas is not None and pooled_roas is not None and roas >= pooled_roas:
+        return "scale", f"ROAS {fmt.ratio(roas)} ≥ {fmt.ratio(pooled_roas)} of the selection (lift not measured)"
+    return "renew", f"clears the poor-performer bar, ROAS {fmt.ratio(roas)} (lift not measured)"
+
+
+def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: float | None = None) -> tuple[str, str]:
     """(verdict, reason) of one creator: row keys posts, spend (₹), incremental_revenue_low,
-    incremental_revenue_high (₹ or None), marginal_roas (× or None)."""
+    incremental_revenue_high (₹ or None), marginal_roas (× or None); where lift is not measured
+    (`measured` False) attributed_verdict's keys and `pooled_roas` decide instead."""
     spend = fmt.clean(row.get("spend")) or 0.0
     posts = int(fmt.clean(row.get("posts")) or 0)
     low, high = fmt.clean(row.get("incremental_revenue_low")), fmt.clean(row.get("incremental_revenue_high"))
     marginal = fmt.clean(row.get("marginal_roas"))
     if spend <= 0:
         return "review", "no spend in the selection"
-    if not measured or low is None or high is None:
-        return "review", "incrementality is not measured for this data set"
+    if not measured:
+        return attributed_verdict(row, pooled_roas)
+    if low is None or high is None:
+        return "review", "lift not measured for this creator"
     if posts < settings.verdict_min_posts or spend < settings.verdict_min_spend:
         return "review", (
             f"too little evidence: {fmt.count(posts)} posts, {fmt.inr(spend)} spend "
@@ -74,7 +102,10 @@ def with_verdicts(
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])
         values = ranked["influencer_id"].map(slope)
         ranked["marginal_roas"] = [None if pd.isna(v) else float(v) for v in values]
-    judged = [verdict_of(row, settings, measured) for row in frame_rows(ranked)]
+    revenue = pd.to_numeric(ranked["revenue"], errors="coerce").fillna(0).sum()
+    spend = pd.to_numeric(ranked["spend"], errors="coerce").fillna(0).sum()
+    pooled = float(revenue / spend) if spend > 0 else None  # as insights.Creators.pooled_roas
+    judged = [verdict_of(row, settings, measured, pooled) for row in frame_rows(ranked)]
     ranked["verdict"] = [v for v, _ in judged]
     ranked["verdict_reason"] = [r for _, r in judged]
     return ranked

@@ -12,6 +12,16 @@ def test_pacing_table_highlights_underspending(page, server, page_problems, tmp_
     assert grid_rows(page, pacing, "campaign") == ["MB Jan", "HK Feb"]
     assert grid_rows(page, pacing, "status") == ["underspending", "underspending"]
     assert page.locator(f"{pacing} .ag-row [col-id='status'].hk-pace-warn").count() == 2
+    # The longest status ("ended under budget", bold) fits its column: nothing is cut off.
+    cut = page.evaluate(
+        """(grid) => [...document.querySelectorAll(grid + " .ag-row [col-id='status']")].filter((cell) => {
+            const value = cell.querySelector('.ag-cell-value') || cell;
+            value.textContent = 'ended under budget';
+            return value.scrollWidth > value.clientWidth + 1;
+        }).length""",
+        pacing,
+    )
+    assert cut == 0
     assert "15 Feb 2025" in page.inner_text("#camp-pacing-note")
     page.locator(pacing).scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "pacing.png"), full_page=False)

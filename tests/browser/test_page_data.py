@@ -32,6 +32,13 @@ def folders(tmp_path_factory):
     first, second = root / "first", root / "second"
     generate_sample(first, orders=2_000, seed=21)
     generate_sample(second, orders=3_000, seed=22)
+    # A category only the second data set has: the filter bar must offer it after the import.
+    people = second / "influencers.csv"
+    rows = people.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = rows[1].split(",")
+    fields[3] = "Second-only category"
+    rows[1] = ",".join(fields)
+    people.write_text("".join(rows), encoding="utf-8")
     broken = root / "broken"
     shutil.copytree(first, broken)
     payouts = broken / "payouts.csv"
@@ -131,10 +138,27 @@ def test_good_upload_changes_the_numbers(page, server, folders, page_problems):
     assert "Imported “Second sample”" in page.locator("#data-import-status").inner_text()
     # The data set card follows the import (its callback runs once the import's output arrives).
     wait_for_text(page, "#data-info-name", "Second sample")
+    # Without a reload: the footer names the new data set, the "nothing has changed yet" report is
+    # gone, Import waits for a new upload, and the filter bar (hidden on /data) offers the new values.
+    page.wait_for_function(
+        "() => document.querySelector('#dataset-info')?.innerText.includes('Data: Second sample')", timeout=15_000
+    )
+    assert page.locator("#data-report-status").count() == 0
+    wait_for_dash(page)
     assert page.locator("#data-import").is_disabled()
+    assert page.locator("#filter-bar").is_hidden()
+    page.locator("a.hk-nav-link", has_text="Overview").click()
+    page.wait_for_selector("#kpi-revenue-value")
+    assert page.locator("#filter-bar").is_visible()
+    page.click("#filter-toggle") if page.locator("#filter-toggle").is_visible() else None
+    page.click("#filter-category")
+    page.get_by_role("option", name="Second-only category", exact=True).wait_for(timeout=15_000)
+    page.keyboard.press("Escape")
+    goto(page, server.url + "/data")
+    wait_for_dash(page)
     info = metrics.dataset_info(Warehouse(server.db_path))
     assert info["name"] == "Second sample" and info["sales_rows"] == 3_000
-    page.locator("#data-import-status a").click()  # "open the overview": a full reload
+    goto(page, server.url + "/")  # a full reload
     wait_for_dash(page)
     page.wait_for_selector("#kpi-revenue-value")
     wait_for_dash(page)

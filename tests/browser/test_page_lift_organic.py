@@ -5,6 +5,7 @@ chart of total sales against the counterfactual band; on a data set without the 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -53,6 +54,9 @@ def test_lift_page_sets_total_sales_beside_attributed_lift(page, server, page_pr
     cells = page.locator(grid("lift-organic") + f" .ag-row[row-index='{rows.index(step)}']")
     text = normalise(cells.inner_text())
     assert "halo" in text and normalise(fmt.inr(step["total_lift"])) in text
+    # Dates as everywhere else ("5 Jan 2025"), not ISO.
+    assert fmt.date(step["start"]) in text and fmt.date(step["window_end"]) in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
     flat = page.locator(grid("lift-organic") + " .ag-center-cols-container .ag-row.hk-lift-flat")
     assert flat.count() == sum(r["verdict"] in ("not checked", "not compared") for r in rows) > 0
     assert "13 weeks before a campaign" in page.inner_text("#lift-organic-note")

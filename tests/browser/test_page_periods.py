@@ -71,7 +71,7 @@ def test_delta_columns(page, live_server, page_problems, tmp_path):
     page.wait_for_selector(RANKING_GRID + ' .ag-cell[col-id="revenue_change"]', state="attached")
     names = grid_rows(page, RANKING_GRID, "name")
     changes = dict(zip(names, grid_rows(page, RANKING_GRID, "revenue_change")))
-    assert normalise(changes["Asha Rao"]) == "−83.3%"  # T3 ₹1,000 against T1 + T2 ₹6,000
+    assert normalise(changes["Asha Rao"]) == "-83.3%"  # T3 ₹1,000 against T1 + T2 ₹6,000
     bad = page.locator(RANKING_GRID + ' .ag-cell[col-id="revenue_change"].hk-tone-bad')
     assert bad.count() >= 1
     page.screenshot(path=str(tmp_path / "ranking.png"), full_page=False)

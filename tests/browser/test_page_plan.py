@@ -9,10 +9,11 @@ import io
 import json
 
 import pytest
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
+from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
 
 from metrics import format as fmt
 from metrics.planning import plan, what_if
+from metrics.planning.curves import exponent_at_bound
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
 
@@ -54,6 +55,12 @@ def test_plan_page(page, server, page_problems, sample_wh):
     assert normalise(fmt.inr(chosen.budget)) in normalise(page.get_attribute("#plan-budget", "placeholder"))
     shown = grid_rows(page, grid("plan-allocation"), "name")
     assert shown == list(chosen.rows["name"])[: len(shown)] and len(shown) >= min(len(chosen.rows), 10)
+    # The sample's exponent sits at a bound (0.1 here): flagged, not shown as a normal fit.
+    side = exponent_at_bound(chosen.curves.beta)
+    assert side is not None
+    bound = normalise(page.inner_text("#plan-bound"))
+    assert "At bound: extrapolation unreliable" in bound and f"its {side} bound" in bound
+    assert "(at bound: extrapolation unreliable)" in normalise(page.inner_text("#kpi-plan-margin"))
     # Today's and the planned spend are marked on the curves (open circle, diamond).
     assert page.locator("#plan-curves .scatterlayer .trace").count() >= 3
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
@@ -105,4 +112,44 @@ def test_plan_page(page, server, page_problems, sample_wh):
     assert "extrapolated" in page.inner_text("#plan-what-if-result")
     page.wait_for_selector(grid("plan-similar") + " .ag-center-cols-container .ag-row", timeout=60_000)
     assert grid_rows(page, grid("plan-similar"), "similarity")
+    assert not page_problems, page_problems
+
+
+def test_plan_and_lift_inputs_live_in_the_url(page, server, page_problems, sample_wh):
+    """Budget, max change and segments / creators on /plan and the window on /lift are kept in the
+    URL: a reload (a link, a saved view) shows the same plan, and a filter change keeps them."""
+    goto(page, server.url + "/plan", timeout=90_000)
+    page.wait_for_selector("#plan-curves .main-svg", timeout=90_000)
+    set_number(page, "#plan-max-change", 50)
+    page.wait_for_function("() => location.search.includes('max_change=50')", timeout=30_000)
+    budget = round(plan(sample_wh).budget * 1.1)
+    set_number(page, "#plan-budget", budget)
+    page.wait_for_function(f"() => location.search.includes('budget={budget}')", timeout=30_000)
+    wider = plan(sample_wh, budget=budget, max_change=0.5)
+    expected = fmt.inr_compact(wider.totals["planned"]["expected_incremental_revenue"])
+    wait_for_text(page, "#kpi-plan-planned-value", expected, timeout=60_000)
+    # A link to this address reproduces the plan: the inputs and the figures.
+    address = page.url
+    goto(page, address, timeout=90_000)
+    wait_for_text(page, "#kpi-plan-planned-value", expected, timeout=60_000)
+    assert page.input_value("#plan-max-change") == "50" and page.input_value("#plan-budget") == str(budget)
+    # A filter change keeps the page's inputs beside the selection.
+    choose(page, "filter-platform", "Instagram")
+    page.wait_for_function("() => location.search.includes('platform=Instagram')", timeout=30_000)
+    assert "max_change=50" in page.url and f"budget={budget}" in page.url
+    # /lift: the window.
+    goto(page, server.url + "/lift", timeout=90_000)
+    page.wait_for_selector("#lift-kpis .hk-kpi", timeout=90_000)
+    page.locator("#lift-window label", has_text="28 days").click()
+    page.wait_for_function("() => location.search.includes('window=28')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#lift-method-note')?.innerText.includes('in the 28 days from the post')",
+        timeout=90_000,
+    )
+    goto(page, page.url, timeout=90_000)
+    page.wait_for_function(
+        "() => document.querySelector('#lift-method-note')?.innerText.includes('in the 28 days from the post')",
+        timeout=90_000,
+    )
+    assert page.locator("#lift-window input[value='28']").is_checked()
     assert not page_problems, page_problems

@@ -60,8 +60,14 @@ def test_phone_layout(phone_page, live_server, page_problems):
     assert not page.locator("#filter-platform").is_visible()
     page.click("#filter-toggle")
     page.wait_for_selector("#filter-platform", state="visible")
-    for path in ("/influencers", "/campaigns", "/platforms", "/categories"):
+    # The navbar folds behind its toggler on phones.
+    assert page.locator("#nav-toggle").is_visible() and not page.locator(".hk-nav-link").first.is_visible()
+    page.click("#nav-toggle")
+    page.locator(".hk-nav-link").first.wait_for(state="visible")
+    every = ("/influencers", "/campaigns", "/platforms", "/categories", "/content", "/payouts", "/insights")
+    for path in every + ("/lift", "/plan", "/data"):
         goto(page, live_server.url + path)
+        page.wait_for_timeout(300)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
     assert not page_problems, page_problems

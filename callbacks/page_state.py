@@ -1,0 +1,40 @@
+"""A page's inputs into the URL (components/page_state.py): /plan's budget, max change and
+segments / creators, /lift's window. The page's own callbacks read these controls as State and
+run on the URL's change, so one change computes the page once and a link or saved view holds it."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, no_update
+
+from components import page_state
+from components.ids import lift as lift_ids
+from components.ids import plan as plan_ids
+from components.ids.shell import URL
+
+
+def rewritten(search: str | None, values: dict, defaults: dict):
+    """The new query string, or no_update when it says the same already."""
+    new = page_state.with_values(search, values, defaults)
+    return no_update if new == ("" if search in (None, "?") else search) else new
+
+
+@callback(
+    Output(URL, "search", allow_duplicate=True),
+    Input(plan_ids.BY, "value"),
+    Input(plan_ids.BUDGET, "value"),
+    Input(plan_ids.MAX_CHANGE, "value"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+def plan_inputs_to_url(by, budget, max_change, search):
+    return rewritten(search, {"by": by, "budget": budget, "max_change": max_change}, page_state.PLAN_DEFAULTS)
+
+
+@callback(
+    Output(URL, "search", allow_duplicate=True),
+    Input(lift_ids.WINDOW, "value"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+def lift_window_to_url(window, search):
+    return rewritten(search, {"window": window}, page_state.LIFT_DEFAULTS)

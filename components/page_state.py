@@ -1,0 +1,77 @@
+"""A page's own inputs in the URL query string, beside the filter bar's selection.
+
+/plan keeps `by`, `budget` and `max_change`, /lift keeps `window`, so that a link or a saved view
+reproduces what was on screen. The URL is the one source of truth, as for the filters: the page's
+layout sets its controls from the query (`dash.register_page` passes it to `layout(**query)`), a
+control's change rewrites the query (callbacks/page_state.py), and the page's figures follow the
+URL. A value that is not one the control offers is dropped, never reinterpreted.
+
+Pure functions of text; no Dash callbacks here.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import parse_qsl, urlencode
+
+from components.ids import lift as lift_ids
+from components.ids import plan as plan_ids
+from metrics.filters import LIST_FIELDS
+
+FILTER_KEYS = frozenset(LIST_FIELDS) | {"start", "end", "period", "compare"}
+PLAN_DEFAULTS = {"by": "segment", "budget": None, "max_change": plan_ids.DEFAULT_MAX_CHANGE_PCT}
+LIFT_DEFAULTS = {"window": 14}
+
+
+def _number(value, low: float, high: float) -> float | None:
+    """A finite number within [low, high] (whole numbers as int), else None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or not low <= number <= high:
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def plan_inputs(query: dict) -> dict:
+    """{by, budget, max_change} of /plan from a query ({key: text}); defaults where missing or invalid
+    (by: segment / influencer; budget: ₹ ≥ 0, None = the selection's spend; max_change: 0–100 %)."""
+    by, max_change = query.get("by"), _number(query.get("max_change"), 0, 100)
+    return {
+        "by": by if by in {o["value"] for o in plan_ids.BY_OPTIONS} else PLAN_DEFAULTS["by"],
+        "budget": _number(query.get("budget"), 0, 1e15),
+        "max_change": PLAN_DEFAULTS["max_change"] if max_change is None else max_change,
+    }
+
+
+def lift_inputs(query: dict) -> dict:
+    """{window} of /lift from a query: one of its window options (days), else the default."""
+    window = _number(query.get("window"), 0, 366)
+    offered = {o["value"] for o in lift_ids.WINDOW_OPTIONS}
+    return {"window": window if window in offered else LIFT_DEFAULTS["window"]}
+
+
+def query_of(search: str | None) -> dict:
+    """{key: first value} of a query string (leading `?` allowed)."""
+    out: dict[str, str] = {}
+    for key, value in parse_qsl((search or "").lstrip("?")):
+        out.setdefault(key, value)
+    return out
+
+
+def page_pairs(search: str | None) -> list[tuple[str, str]]:
+    """The query's pairs that are not the filter bar's (a page's own inputs), in their order."""
+    return [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in FILTER_KEYS]
+
+
+def with_values(search: str | None, values: dict, defaults: dict) -> str:
+    """`search` with each of `values` set (removed where it is None or its default), everything else
+    kept in its order; '' for an empty query."""
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in values]
+    for key, value in values.items():
+        if value is not None and value != "" and value != defaults.get(key):
+            number = _number(value, -math.inf, math.inf)
+            pairs.append((key, str(number) if number is not None else str(value)))
+    query = urlencode(pairs)
+    return f"?{query}" if query else ""

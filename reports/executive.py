@@ -1,0 +1,141 @@
+"""The report's first page: a one-page executive summary of the selection.
+
+Headline KPIs with their change against the comparison period (metrics.comparison.kpi_comparison,
+as the KPI cards), the incremental revenue with its interval (measured) or its assumed baseline,
+the top and poor performers (the ranking the report's tables print), the campaigns whose budget
+pacing needs attention (metrics.pacing) and the plan's headline recommendation. Every number is
+one the rest of the report (and the dashboard) shows, from the same metric functions; labels and
+formats come from the metric catalogue. Pure: the caller passes what it already computed.
+"""
+
+from __future__ import annotations
+
+from metrics import catalogue, periods
+from metrics import format as fmt
+from metrics.catalogue import POOR_PERFORMER
+from metrics.pacing import ATTENTION
+
+HEADLINE_KEYS = ("revenue", "spend", "roas", "roi_pct", "orders", "new_customers", "cac", "incremental_revenue")
+MAX_NAMED = 3  # creators named as top / poor performers
+MAX_ALERTS = 4  # pacing alerts listed (the Budget pacing table has them all)
+
+
+def headline(k: dict, compared: dict) -> dict:
+    """{comparison (sentence), kpis [{label, value, change, tone}]}: the headline KPIs of `k`
+    (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison)."""
+    boxes = []
+    for key in HEADLINE_KEYS:
+        metric, change = catalogue.get(key), compared["change"].get(key)
+        boxes.append(
+            {
+                "label": metric.label,
+                "value": metric.short(k.get(key)),
+                "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS),
+                "tone": periods.change_tone(change, metric.higher_is_better),
+            }
+        )
+    return {"comparison": _comparison_sentence(compared), "kpis": boxes}
+
+
+def _comparison_sentence(compared: dict) -> str:
+    if not compared.get("start"):
+        return "No comparison: the selection covers all dates (choose dates or a period to compare)."
+    text = (
+        f"Changes against the {periods.COMPARE_LABELS[compared['mode']].lower()}, "
+        f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}."
+    )
+    return text + (f" {compared['notice']}." if compared.get("notice") else "")
+
+
+def _in_sentence(label: str) -> str:
+    """A catalogue label inside a sentence: "Incremental ROAS" -> "incremental ROAS"."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def incremental_line(k: dict, settings) -> str:
+    """The incremental revenue sentence: measured with its interval, or at the assumed baseline."""
+    revenue, roas = catalogue.get("incremental_revenue"), catalogue.get("incremental_roas")
+    if k.get("incrementality_method") == "event-window":
+        confidence = fmt.share(k.get("incrementality_confidence"), 0)
+        return (
+            f"Measured {_in_sentence(revenue.label)} {fmt.inr_compact(k.get('incremental_revenue'))} "
+            f"({confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
+            f"{fmt.inr_compact(k.get('incremental_revenue_high'))}); {_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))} "
+            f"({fmt.ratio(k.get('incremental_roas_low'))} to {fmt.ratio(k.get('incremental_roas_high'))})."
+        )
+    share = k.get("baseline_share", settings.baseline_share)
+    return (
+        f"{revenue.label} {fmt.inr_compact(k.get('incremental_revenue'))} at an assumed baseline of "
+        f"{fmt.share(share, 1)} (not measured: {k.get('incrementality_reason') or 'too little history'}); "
+        f"{_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))}."
+    )
+
+
+def _creator(row: dict) -> str:
+    roas, revenue, spend = catalogue.get("roas"), catalogue.get("revenue"), catalogue.get("spend")
+    return (
+        f"{row.get('name') or row.get('influencer_id')} ({row.get('platform') or '—'}): {roas.label} "
+        f"{roas.text(row.get('roas'))}, {_in_sentence(revenue.label)} {revenue.short(row.get('revenue'))} on "
+        f"{_in_sentence(spend.label)} {spend.short(row.get('spend'))}"
+    )
+
+
+def performers(top: list[dict], poor: list[dict], influencers, settings) -> dict:
+    """{top [line], poor_count (sentence), poor [line]}: the first MAX_NAMED of the report's top
+    table (`top`, ranked by ROAS) and of its poor-performer table (`poor`, by spend, with reasons)."""
+    poor_lines = [f"{_creator(row)}: {row.get('reason') or POOR_PERFORMER.reasons(row, settings)}" for row in poor]
+    count = (
+        f"{fmt.count(len(poor))} of {fmt.count(influencers)} creators are poor performers "
+        f"({POOR_PERFORMER.text(settings)})"
+    )
+    more = len(poor) - MAX_NAMED
+    return {
+        "top": [_creator(row) for row in top[:MAX_NAMED]],
+        "poor_count": count + (f"; the {MAX_NAMED} with the largest spend:" if more > 0 else ":" if poor else "."),
+        "poor": poor_lines[:MAX_NAMED],
+    }
+
+
+def pacing_alerts(rows: list[dict]) -> dict:
+    """{alerts [line], more (sentence or None), budgeted (count)}: campaigns whose pacing status needs
+    attention (metrics.pacing.ATTENTION), in the pacing table's order."""
+    used, elapsed = catalogue.get("budget_used_pct"), catalogue.get("elapsed_pct")
+    projected = catalogue.get("projected_spend")
+    attention = [row for row in rows if row.get("status") in ATTENTION]
+    alerts = [
+        f"{row['campaign']}: {row['status']}, {_in_sentence(used.label)} {used.text(row.get('budget_used_pct'))} "
+        f"after {elapsed.text(row.get('elapsed_pct'))} of its time; {_in_sentence(projected.label)} "
+        f"{projected.short(row.get('projected_spend'))} of {fmt.inr_compact(row.get('budget'))}"
+        for row in attention[:MAX_ALERTS]
+    ]
+    more = len(attention) - len(alerts)
+    return {
+        "alerts": alerts,
+        "more": f"… and {more} more in the Budget pacing table." if more > 0 else None,
+        "budgeted": len(rows),
+    }
+
+
+def recommendation(plan: dict | None, recommendations: list[dict]) -> dict:
+    """{text, note}: the plan's headline (where a plan can be made) and the creators' verdict counts,
+    else the first recommendation of the Recommendations section."""
+    if plan and plan.get("headline"):
+        return {"text": plan["headline"], "note": plan.get("verdicts")}
+    if recommendations:
+        return {
+            "text": recommendations[0]["text"],
+            "note": f"The first of {len(recommendations)} recommendations; all are in the Recommendations section.",
+        }
+    return {"text": "No recommendation: the selection has no spend to act on.", "note": None}
+
+
+def executive_summary(k, compared, top, poor, pacing, plan, recommendations, settings) -> dict:
+    """The first page's context: headline, incremental, performers, pacing and recommendation (see
+    the functions of this module)."""
+    return {
+        "headline": headline(k, compared),
+        "incremental": incremental_line(k, settings),
+        "performers": performers(top, poor, k.get("influencers"), settings),
+        "pacing": pacing_alerts(pacing),
+        "recommendation": recommendation(plan, recommendations),
+    }

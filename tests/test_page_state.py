@@ -1,0 +1,41 @@
+"""A page's own inputs in the URL (components/page_state.py): parsed strictly, written canonically,
+kept when the filter bar rewrites the selection."""
+
+from __future__ import annotations
+
+from callbacks import common
+from components import page_state
+from metrics.filters import Filters
+
+
+def test_plan_inputs_are_read_strictly():
+    assert page_state.plan_inputs({}) == {"by": "segment", "budget": None, "max_change": 30}
+    assert page_state.plan_inputs({"by": "influencer", "budget": "250000", "max_change": "0"}) == {
+        "by": "influencer",
+        "budget": 250000,
+        "max_change": 0,
+    }
+    # Values the controls do not offer are dropped, not reinterpreted.
+    bad = {"by": "tier", "budget": "-5", "max_change": "150"}
+    assert page_state.plan_inputs(bad) == {"by": "segment", "budget": None, "max_change": 30}
+    assert page_state.plan_inputs({"budget": "nan", "max_change": "abc"})["budget"] is None
+    assert page_state.lift_inputs({"window": "28"}) == {"window": 28}
+    assert page_state.lift_inputs({"window": "21"}) == {"window": 14}
+
+
+def test_values_are_written_canonically_beside_the_filters():
+    search = "?platform=Instagram&budget=100"
+    assert page_state.with_values(search, {"budget": 250000.0, "max_change": 30}, page_state.PLAN_DEFAULTS) == (
+        "?platform=Instagram&budget=250000"
+    )  # the default max change is not written
+    assert page_state.with_values(search, {"budget": None}, page_state.PLAN_DEFAULTS) == "?platform=Instagram"
+    assert page_state.with_values("", {"window": 14}, page_state.LIFT_DEFAULTS) == ""
+
+
+def test_a_filter_change_keeps_the_page_inputs():
+    current = "?platform=Instagram&budget=250000&max_change=50"
+    assert common.search_of(Filters(platform=["YouTube"]), keep=current) == (
+        "?platform=YouTube&budget=250000&max_change=50"
+    )
+    assert common.search_of(Filters(), keep="?window=28") == "?window=28"
+    assert common.search_of(Filters(platform=["X"])) == "?platform=X"

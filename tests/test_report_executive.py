@@ -1,0 +1,161 @@
+"""The report's first page, the executive summary: its numbers are the dashboard's (metrics API and
+the metric catalogue), checked in the context on the traps fixture and in the PDF (pdftotext) of a
+generated data set with measured lift, budgets and a plan.
+
+Needs chromium (HKDASH_CHROMIUM, default /usr/bin/chromium) and poppler-utils for the PDF test.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import metrics
+from metrics import catalogue
+from metrics import format as fmt
+from metrics.comparison import kpi_comparison
+from reports import images
+from reports.build import build_context, build_report
+from reports.executive import HEADLINE_KEYS, pacing_alerts, performers, recommendation
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
+
+
+def squash(text: str) -> str:
+    """Text with every run of white space (NBSP of ₹16.17 L included) as one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def test_headline_kpis_and_changes_are_the_cards(traps_wh):
+    # traps: February 2025 holds ₹8,500 of revenue, 4–31 January ₹11,500 (tests/test_comparison.py).
+    filters = metrics.Filters(start="2025-02-01", end="2025-02-28")
+    executive = build_context(traps_wh, filters, metrics.DEFAULT_SETTINGS)["executive"]
+    k = metrics.kpis(traps_wh, filters)
+    compared = kpi_comparison(traps_wh, filters, k)
+    boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
+    assert list(boxes) == [catalogue.get(key).label for key in HEADLINE_KEYS]
+    revenue = boxes[catalogue.get("revenue").label]
+    assert revenue["value"] == "₹8,500" and revenue["change"] == "-26.1%" and revenue["tone"] == "bad"
+    for key in HEADLINE_KEYS:
+        box = boxes[catalogue.get(key).label]
+        assert box["value"] == catalogue.get(key).short(k[key])
+        assert box["change"] == fmt.change(compared["change"][key])
+    assert "previous period, 4 Jan 2025 – 31 Jan 2025" in executive["headline"]["comparison"]
+    # Lift cannot be measured on traps: the assumed baseline is said, not an interval.
+    assert "assumed baseline of 2.0%" in executive["incremental"]
+
+
+def test_all_time_and_a_window_before_the_data_have_no_changes(traps_wh):
+    executive = build_context(traps_wh, metrics.Filters(), metrics.DEFAULT_SETTINGS)["executive"]
+    assert all(box["change"] == "—" and box["tone"] is None for box in executive["headline"]["kpis"])
+    assert executive["headline"]["comparison"].startswith("No comparison: the selection covers all dates")
+    year = metrics.Filters(start="2025-02-01", end="2025-02-28", compare="year")
+    executive = build_context(traps_wh, year, metrics.DEFAULT_SETTINGS)["executive"]
+    assert all(box["change"] == "—" for box in executive["headline"]["kpis"])
+    assert "No data before 6 Jan 2025" in executive["headline"]["comparison"]
+
+
+def test_performers_pacing_and_recommendation_rules():
+    row = {"name": "Asha", "platform": "Instagram", "roas": 3.0, "revenue": 3000.0, "spend": 1000.0}
+    poor = [dict(row, name=f"P{i}", roas=0.5, reason="ROAS 0.50x < 2x") for i in range(5)]
+    result = performers([row], poor, 12, metrics.DEFAULT_SETTINGS)
+    assert result["top"] == ["Asha (Instagram): ROAS 3.00x, revenue ₹3,000 on spend ₹1,000"]
+    assert result["poor_count"].startswith("5 of 12 creators are poor performers (")
+    assert result["poor_count"].endswith("the 3 with the largest spend:") and len(result["poor"]) == 3
+    assert result["poor"][0].endswith(": ROAS 0.50x < 2x")
+    rows = [
+        {
+            "campaign": "A",
+            "status": "over budget",
+            "budget": 100.0,
+            "budget_used_pct": 176.0,
+            "elapsed_pct": 80.0,
+            "projected_spend": 220.0,
+        },
+        {
+            "campaign": "B",
+            "status": "on pace",
+            "budget": 100.0,
+            "budget_used_pct": 50.0,
+            "elapsed_pct": 50.0,
+            "projected_spend": 100.0,
+        },
+    ] + [{"campaign": f"U{i}", "status": "underspending", "budget": 100.0} for i in range(4)]
+    alerts = pacing_alerts(rows)
+    assert (
+        alerts["alerts"][0]
+        == "A: over budget, budget used 176.0% after 80.0% of its time; projected spend ₹220 of ₹100"
+    )
+    assert len(alerts["alerts"]) == 4 and alerts["more"] == "… and 1 more in the Budget pacing table."
+    assert pacing_alerts(rows[1:2]) == {"alerts": [], "more": None, "budgeted": 1}
+    plan = {"headline": "Move budget towards X", "verdicts": "Creators' verdicts: 1 to scale."}
+    assert recommendation(plan, []) == {"text": "Move budget towards X", "note": "Creators' verdicts: 1 to scale."}
+    assert recommendation(None, [{"text": "Drop B: …"}, {"text": "x"}])["text"] == "Drop B: …"
+    assert recommendation(None, [])["text"].startswith("No recommendation")
+
+
+@pytest.fixture(scope="module")
+def measured_wh(tmp_path_factory) -> Warehouse:
+    root = tmp_path_factory.mktemp("executive-sample")
+    generate_sample(root / "src", orders=5_000, seed=11)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+@pytest.mark.skipif(not Path(images.chromium_path()).is_file(), reason="chromium not installed")
+def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
+    filters = metrics.Filters(period="last-90").resolved(metrics.sale_date_bounds(measured_wh)[1])
+    context = build_context(measured_wh, filters, metrics.DEFAULT_SETTINGS)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(build_report(measured_wh, filters))
+    first = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = squash(first)
+    assert "Executive summary" in first and "Page 1 of" in first
+    k = metrics.kpis(measured_wh, filters)
+    compared = kpi_comparison(measured_wh, filters, k)
+    for key in HEADLINE_KEYS:
+        assert squash(catalogue.get(key).short(k[key])) in flat, key
+        assert fmt.change(compared["change"][key]) in flat, key
+    # Measured lift with its interval, the same numbers as the lift section.
+    assert k["incrementality_method"] == "event-window"
+    interval = squash(
+        f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}"
+    )
+    assert (
+        squash(f"Measured incremental revenue {fmt.inr_compact(k['incremental_revenue'])}") in flat and interval in flat
+    )
+    # Top performer: the first row of the report's "Top 10 influencers by ROAS" table.
+    top_table = next(t for t in context["tables"] if t["title"] == "Top 10 influencers by ROAS")
+    assert top_table["rows"][0][1] in flat
+    # Pacing alerts: the over-budget campaigns of the pacing table; the plan's headline.
+    pacing = metrics.campaign_pacing(measured_wh, filters)
+    over = pacing[pacing["status"] == "over budget"]["campaign"].tolist()
+    assert over and over[0] in flat and "over budget" in flat
+    assert "Move budget towards" in flat and "higher at the same budget" in flat
+    # Tables: one short enough for a page sits on one page with its title (no remnant of two rows
+    # alone on the next page); the report's pages as text, from the Tables section on.
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    start = next(i for i, p in enumerate(pages) if re.search(r"^\s*Tables\s*$", p, re.M))
+    for table in context["tables"]:
+        if not table["rows"]:
+            continue
+        assert len(table["rows"]) <= 26
+        here = next(
+            i for i in range(start, len(pages)) if re.search(rf"^\s*{re.escape(table['title'])}\s*$", pages[i], re.M)
+        )
+        words = squash(table["rows"][-1][0]).split()  # a long name wraps inside its cell
+        assert all(word in squash(pages[here]) for word in words), (table["title"], here)
+    # The whole summary fits on page 1: the cover comes next.
+    second = subprocess.run(
+        ["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Filters applied" in second and "Recommendation" not in second.split("Contents")[0]
