@@ -195,7 +195,7 @@ def _stage_and_build(
     engine: Engine | None = None,
     scratch_dir: Path | None = None,
 ) -> ImportReport:
-    if _on_spark(engine):
+    if engine is not None and _on_spark(engine):
         from warehouse.engines import spark
 
         with spark.spark_connection(engine.master) as rows_connection, spark.scratch(scratch_dir) as scratch:
@@ -271,7 +271,7 @@ def _stage_and_build_with(
     build.type_influencers(connection, sources["influencers"])
     extras = [sources[r] for r in ("instagram_insights", "youtube_analytics") if r in sources]
     build.type_posts(connection, sources.get("posts"), extras)
-    if rows_connection is not None and "tracking" in sources:
+    if rows_connection is not None and scratch is not None and "tracking" in sources:
         from warehouse.engines import spark
 
         spark.type_sales(rows_connection, connection, sources["tracking"], sources["payouts"], scratch)
@@ -299,7 +299,7 @@ def _stage_and_build_with(
     )
     if not persist:
         return report
-    if rows_connection is not None and "tracking" in sources:
+    if rows_connection is not None and scratch is not None and "tracking" in sources:
         from warehouse.engines import spark
 
         build.build_facts(connection, spark.sales_cells_from(rows_connection, scratch))

@@ -39,9 +39,9 @@ SPECIAL_DOUBLES = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+i
 # and a zone; group 1 year, 3 month, 4 day.
 DATE_TEXT = (
     r"^\s*(\d{1,4})([-/])(\d{1,2})\2(\d{1,2})"
-    r"(?:[ T]\d{1,2}(?::\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)?(?:\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?))?)?\s*$"
+    r"(?:[ T](?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?(?: [AaPp][Mm])?"
+    r"(?:\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?))?)?\s*$"
 )
-TIMESTAMP_TEXT = DATE_TEXT  # as a DATE only: the timestamp read is used only to take its date
 
 
 def _literal(text: str) -> exp.Literal:
@@ -71,7 +71,7 @@ def _double_of_text(value: exp.Expression) -> exp.Expression:
 
 
 def _date_of_text(value: exp.Expression) -> exp.Expression:
-    # DuckDB also reads the words `epoch` and `infinity`; the value rule refuses both as years
+    # DuckDB also reads the words `epoch` and `infinity` (`inf`); the value rule refuses both as years
     # outside the plausible range, so they are read as the dates DuckDB gives them.
     part = "CAST(REGEXP_EXTRACT(CAST(__v AS STRING), '{pattern}', {group}) AS INT)"
     pattern = _escape(DATE_TEXT)
@@ -79,8 +79,8 @@ def _date_of_text(value: exp.Expression) -> exp.Expression:
     return _sql(
         f"CASE WHEN CAST(__v AS STRING) RLIKE '{pattern}' THEN MAKE_DATE({year}, {month}, {day}) "
         "WHEN LOWER(TRIM(CAST(__v AS STRING))) = 'epoch' THEN DATE '1970-01-01' "
-        "WHEN LOWER(TRIM(CAST(__v AS STRING))) IN ('infinity', '+infinity') THEN DATE '9999-12-31' "
-        "WHEN LOWER(TRIM(CAST(__v AS STRING))) = '-infinity' THEN DATE '0001-01-01' END",
+        "WHEN LOWER(TRIM(CAST(__v AS STRING))) IN ('inf', 'infinity') THEN DATE '9999-12-31' "
+        "WHEN LOWER(TRIM(CAST(__v AS STRING))) IN ('-inf', '-infinity') THEN DATE '0001-01-01' END",
         __v=value,
     )
 
@@ -90,8 +90,11 @@ def _escape(pattern: str) -> str:
     return pattern.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def _is_text_cast(node: exp.Expression, target: exp.DataType.Type) -> bool:
-    return isinstance(node, (exp.TryCast, exp.Cast)) and node.to.is_type(target)
+TIMESTAMPS = (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ)
+
+
+def _is_timestamp_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.is_type(*TIMESTAMPS)
 
 
 def _flags(pattern: exp.Expression, options: exp.Expression | None) -> exp.Expression:
@@ -121,7 +124,8 @@ def _replace(node: exp.RegexpReplace) -> exp.Expression:
         raise NotImplementedError("regexp_replace needs a literal pattern")
     text = pattern.name
     anchored = text.startswith("^") or (text.endswith("$") and not text.endswith("\\$"))
-    if not anchored and "g" not in (node.args.get("modifiers").name if node.args.get("modifiers") else ""):
+    modifiers = node.args.get("modifiers")
+    if not anchored and "g" not in (modifiers.name if modifiers is not None else ""):
         raise NotImplementedError(f"regexp_replace of the first match only ({text!r}) differs on Spark")
     replacement = node.args["replacement"]
     if isinstance(replacement, exp.Literal):
@@ -157,14 +161,12 @@ def _anonymous(node: exp.Anonymous) -> exp.Expression:
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.TryCast) or isinstance(node, exp.Cast):
         inner = node.this
-        if node.to.is_type(exp.DataType.Type.DATE) and _is_text_cast(inner, exp.DataType.Type.TIMESTAMP):
+        if node.to.is_type(exp.DataType.Type.DATE) and _is_timestamp_cast(inner):
             return _date_of_text(inner.this)
         if isinstance(node, exp.TryCast) and node.to.is_type(exp.DataType.Type.DOUBLE):
             return _double_of_text(inner)
         if isinstance(node, exp.TryCast) and node.to.is_type(exp.DataType.Type.DATE):
             return _date_of_text(inner)
-        if isinstance(node, exp.TryCast) and node.to.is_type(exp.DataType.Type.TIMESTAMP):
-            raise NotImplementedError("TRY_CAST(... AS TIMESTAMP) is translated only inside a cast to DATE")
         return node
     if isinstance(node, exp.Trim) and node.args.get("expression") is None:
         return _trimmed(node.this)
@@ -190,10 +192,13 @@ def to_spark(sql: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
     # Children before parents: a rewritten expression embeds its already rewritten operands.
     for node in reversed(list(tree.dfs())):
+        assert isinstance(node, exp.Expression)
         new = _rewrite(node)
         if new is not node:
             if node is tree:
                 tree = new
             else:
                 node.replace(new)
+    if any(isinstance(node, exp.TryCast) and node.to.is_type(*TIMESTAMPS) for node in tree.dfs()):
+        raise NotImplementedError("TRY_CAST(... AS TIMESTAMP) is translated only inside a cast to DATE")
     return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
