@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--view", metavar="NAME", help="the saved view's page and filters (others options then not allowed)"
     )
+    report.add_argument("--influencer", metavar="ID", help="the one-creator report (the creator page's PDF)")
     add_filter_arguments(report)
     report.set_defaults(handler=run_report)
 
@@ -868,23 +869,32 @@ def run_audit(args) -> int:
 
 def run_report(args) -> int:
     import metrics
+    from components.ids.creator import creator_id_of
     from reports import ReportError, build_report
+    from reports.creator import build_creator_report
     from warehouse import Warehouse, saved_views
     from warehouse.db import WarehouseMissing
 
     about = None
     try:
         if args.view is not None:
-            if any(getattr(args, name) for name in FILTER_NAMES + ("start", "end", "period")):
+            if any(getattr(args, name) for name in FILTER_NAMES + ("start", "end", "period", "influencer")):
                 return fail("--view takes its filters from the saved view: give no other filter")
             view = saved_views.get_view(args.view)
             filters = metrics.Filters.from_query_string(view.query)
             if filters.period is not None:  # relative periods count back from the data's last sale, today
                 filters = filters.resolved(metrics.sale_date_bounds(Warehouse())[1])
             about = f"the saved view “{view.name}”: the {page_title(view.path)} page ({view.url})"
+            influencer_id = creator_id_of(view.path)  # a view of a creator page: that creator's report
         else:
             filters = filters_from(args)
-        pdf = build_report(Warehouse(), filters, metrics.DEFAULT_SETTINGS, about=about)
+            influencer_id = args.influencer
+        if influencer_id is not None:
+            pdf = build_creator_report(Warehouse(), influencer_id, filters, metrics.DEFAULT_SETTINGS)
+        else:
+            pdf = build_report(Warehouse(), filters, metrics.DEFAULT_SETTINGS, about=about)
+    except metrics.UnknownInfluencer:
+        return fail(f"no creator with id {influencer_id!r} in the data set")
     except (metrics.FilterError, WarehouseMissing, ReportError, saved_views.ViewError) as error:
         return fail(str(error))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,9 @@ CALLBACK_ROLES: dict[str, str] = {
     # PDF report (navbar button): analysts and admins.
     "report-download.data": "analyst",
     "report-button.n_clicks": "analyst",
+    # The creator page's one-creator PDF: the same role.
+    "creator-pdf.n_clicks": "analyst",
+    "creator-pdf-download.data": "analyst",
     # /data: upload, validate, import, append, restore.
     "data-upload.contents": "admin",
     "data-upload-store.data": "admin",

@@ -10,6 +10,8 @@ controls both as inputs and outputs (Dash allows that circle inside one callback
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
@@ -18,6 +20,7 @@ from callbacks import common
 from components.cards import notice
 from components.filter_bar import FILTER_FIELDS
 from components.ids import shell as ids
+from components.ranking_grid import grid_params
 from metrics import format as fmt
 from metrics import periods
 from metrics.filters import FilterError, Filters
@@ -114,6 +117,9 @@ def sync(trigger, search, values: list, start, end, period=None, compare=None) -
             *(no_update,) * 2,
         )
     new_search = common.search_of(filters)
+    # The ranking's sort / search / view (components/ranking_grid.py) stay when a filter changes.
+    kept = urlencode(grid_params(search))
+    new_search = f"{new_search}&{kept}" if new_search and kept else new_search or (f"?{kept}" if kept else "")
     current = "" if search in (None, "?") else search
     dates = (no_update, no_update)
     if trigger == ids.FILTER_PERIOD:  # show the preset's days in the date picker

@@ -14,7 +14,7 @@ from components.cards import GRAPH_CONFIG, metric_card, notice, stat_list
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
-from components.ranking_grid import RANKING_FIELDS
+from components.ranking_grid import RANKING_FIELDS, view_in
 from components.tables import (
     bool_col,
     csv_button,
@@ -30,7 +30,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import DELTA_COLUMNS, changes_by
-from metrics.lift import lift_status
+from metrics.lift import METHOD_MEASURED, creator_lift, lift_status
 from metrics.ltv import with_ltv
 from metrics.planning.verdicts import with_verdicts
 from metrics.summary import with_lift
@@ -125,16 +125,19 @@ VIEW_NOTES = {
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
     Input(URL, "search"),
-    Input(ids.VIEW, "value"),
+    State(ids.VIEW, "value"),
     State(URL, "pathname"),
 )
 @common.when_no_data_set(lambda error: ([], [], no_update, None, [], common.no_data_state(error), common.HIDE))
 def influencer_ranking(search, view, pathname):
+    view = view_in(search, view)  # the view switch writes the URL (callbacks/ranking_state.py)
     filters = common.filters_from_search(search)
     settings = common.settings()
     wh = common.warehouse()
-    frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
-    frame = with_verdicts(wh, frame, filters, settings)
+    method = lift_status(wh, settings)[0]
+    lift = creator_lift(wh, filters, settings) if method == METHOD_MEASURED else None  # read once, used twice
+    frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, method, lift)
+    frame = with_verdicts(wh, frame, filters, settings, lift)
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))
@@ -338,7 +341,17 @@ def influencer_detail(cell, selected, search):
     except metrics.UnknownInfluencer:  # a link or a click from before an import
         return True, "Influencer", notice("This influencer is no longer in the data set.")
     body = detail_body(detail, settings) + similar_section(influencer_id, filters, settings)
-    return True, detail_title(detail.get("profile") or {}), body
+    return True, detail_title(detail.get("profile") or {}), [creator_page_link(influencer_id, search)] + body
+
+
+def creator_page_link(influencer_id: str, search: str | None) -> html.Div:
+    """The detail panel's link to the creator's own page (an address to reload, bookmark or send)."""
+    from components.ids.creator import creator_href
+
+    href = creator_href(influencer_id, common.search_of(common.filters_from_search(search)))
+    return html.Div(
+        dcc.Link("Open the creator page →", href=href, className="btn btn-primary btn-sm"), className="mb-2"
+    )
 
 
 SIMILAR_COLUMNS = [

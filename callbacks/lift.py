@@ -16,7 +16,7 @@ from components.ids import option_values
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
-from metrics.lift import METHOD_MEASURED, lift_event, lift_table
+from metrics.lift import METHOD_MEASURED, lift_event, lift_table, top_posts
 from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
 
 TABLE_FIELDS = [
@@ -110,7 +110,7 @@ def lift_page(search, window, pathname):
     if k["incrementality_method"] != METHOD_MEASURED:
         return cards, method_note(k), [], figures.empty_figure("Not measured"), [], None, None, common.SHOW
     creators = lift_table(wh, "influencer", filters, settings)
-    posts = lift_table(wh, "post", filters, settings).head(POST_CHOICES)
+    posts = top_posts(wh, POST_CHOICES, filters, settings)
     options = [
         {
             "label": f"{row['post_id'] or 'post'} · {row['name']} · {row['date']:%d %b %Y} · "

@@ -58,15 +58,17 @@ def error_alert(message: str) -> dbc.Alert:
     )
 
 
-def make_report(search: str | None):
-    """(dcc.Download data, status children) for the selection in `search` — the callback body."""
+def make_report(search: str | None, influencer_id: str | None = None):
+    """(dcc.Download data, status children) for the selection in `search` (one creator's report with
+    `influencer_id`, the creator page's button) — the callback body."""
+    from metrics import UnknownInfluencer
     from reports import ReportError  # imported on first click, not at app start
     from reports.slots import build_report_bounded
 
     filters = common.filters_from_search(search)
     try:
         # in the report worker process, one at a time, a bounded queue: pages keep their threads and CPU
-        pdf = build_report_bounded(common.warehouse().path, filters, common.settings())
+        pdf = build_report_bounded(common.warehouse().path, filters, common.settings(), influencer_id)
     except ReportError as error:
         log.warning("PDF report failed: %s", error)
         return no_update, error_alert(str(error))
@@ -76,10 +78,20 @@ def make_report(search: str | None):
         )
     except WarehouseMissing:
         return no_update, error_alert("No data set is imported yet: import one on the Data page, then try again.")
+    except UnknownInfluencer:
+        return no_update, error_alert("This creator is not in the data set (it was imported again): reload the page.")
     except Exception as error:  # noqa: BLE001 - a click with no visible answer is worse: message + logged trace
         log.exception("PDF report failed")
         return no_update, error_alert(f"Unexpected error ({type(error).__name__}); the details are in the server log.")
-    return dcc.send_bytes(pdf, report_filename(filters), type="application/pdf"), None
+    name = report_filename(filters)
+    if influencer_id is not None:
+        name = name.replace("hk-influencer-roi-", f"hk-creator-{creator_slug(influencer_id)}-", 1)
+    return dcc.send_bytes(pdf, name, type="application/pdf"), None
+
+
+def creator_slug(influencer_id: str) -> str:
+    """An influencer id as a file-name part: ASCII letters, digits and hyphens, at most 30."""
+    return re.sub(r"[^a-z0-9]+", "-", str(influencer_id).lower()).strip("-")[:30].strip("-") or "creator"
 
 
 @callback(

@@ -1,6 +1,8 @@
 """The columns of the influencer ranking grid: shared by its page (the grid) and its callback
 (which sends only these fields of each row). Metric columns come from metrics/catalogue.py."""
 
+from urllib.parse import parse_qs, parse_qsl, urlencode
+
 from components.tables import bool_col, metric_col, text_col
 from metrics.catalogue import POOR_PERFORMER, tier_text
 from metrics.settings import DEFAULT_SETTINGS
@@ -46,3 +48,68 @@ RANKING_COLUMNS = [
     text_col("verdict", "Verdict", width=100, tooltipField="verdict_reason", headerTooltip=VERDICT_RULE),
 ]
 RANKING_FIELDS = [column["field"] for column in RANKING_COLUMNS]
+
+# --- the grid's state in the URL ----------------------------------------------------------------
+# `?sort=revenue:desc&q=asha&view=poor` beside the filters: a link (or a saved view) reproduces the
+# ranking as it was shown. The filter bar keeps these parameters when it rewrites the filters.
+
+GRID_PARAMS = ("sort", "q", "view")
+VIEWS = ("all", "top", "poor")
+MAX_QUERY_CHARS = 100
+
+
+def grid_state(query) -> dict:
+    """The grid state of a query string (`?…`) or of Dash's parsed query dict: sort ((field,
+    "asc"/"desc") or None), q (quick search text, "" for none), view (all / top / poor). Values
+    the grid cannot show (an unknown column, a bad direction or view) fall back to the default."""
+    if isinstance(query, dict):
+        values = {k: (v[0] if isinstance(v, list) else v) for k, v in query.items()}
+    else:
+        values = {k: v[0] for k, v in parse_qs((query or "").lstrip("?")).items()}
+    field, _, direction = str(values.get("sort") or "").partition(":")
+    sort = (field, direction) if field in RANKING_FIELDS and direction in ("asc", "desc") else None
+    view = values.get("view") if values.get("view") in VIEWS else "all"
+    return {"sort": sort, "q": str(values.get("q") or "").strip()[:MAX_QUERY_CHARS], "view": view}
+
+
+def view_in(search: str | None, fallback: str | None) -> str:
+    """The view the URL names, else `fallback` (the switch's value), else "all"."""
+    named = "view" in parse_qs((search or "").lstrip("?"))
+    return grid_state(search)["view"] if named else (fallback if fallback in VIEWS else "all")
+
+
+def with_grid_state(search: str | None, sort=None, q: str = "", view: str | None = None) -> str:
+    """`search` with the grid's parameters set to this state and every other parameter kept in its
+    order; "" when nothing is left. No sort or q leaves them out; the view is always written once
+    chosen (`view=all` too: the ranking reads the URL's view before the switch's)."""
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=False) if k not in GRID_PARAMS]
+    if sort:
+        pairs.append(("sort", f"{sort[0]}:{sort[1]}"))
+    if q:
+        pairs.append(("q", q[:MAX_QUERY_CHARS]))
+    if view in VIEWS:
+        pairs.append(("view", view))
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+def grid_params(search: str | None) -> list[tuple[str, str]]:
+    """The grid's parameters of a query string, in order (the filter bar puts them back after a change)."""
+    return [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k in GRID_PARAMS]
+
+
+def sort_of(column_state: list[dict] | None):
+    """(field, "asc"/"desc") of AG Grid's column state (the first column sorted), None when unsorted."""
+    for column in sorted(
+        (c for c in column_state or [] if isinstance(c, dict) and c.get("sort") in ("asc", "desc")),
+        key=lambda c: c.get("sortIndex") or 0,
+    ):
+        if column.get("colId") in RANKING_FIELDS:
+            return column["colId"], column["sort"]
+    return None
+
+
+def sorted_columns(columns: list[dict], sort) -> list[dict]:
+    """The columns with the URL's sort applied (AG Grid's `sort` on that column), others unchanged."""
+    if not sort:
+        return columns
+    return [dict(c, sort=sort[1]) if c.get("field") == sort[0] else c for c in columns]

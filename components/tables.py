@@ -347,8 +347,11 @@ def table_card(
     )
 
 
-def ranking_grid(name: str, columns: list[dict], height: int | str = 560, **kwargs) -> dag.AgGrid:
-    """The influencer ranking: single-row selection (a click opens the detail), poor performers tinted."""
+def ranking_grid(
+    name: str, columns: list[dict], height: int | str = 560, grid_options: dict | None = None, **kwargs
+) -> dag.AgGrid:
+    """The influencer ranking: single-row selection (a click opens the detail), poor performers tinted;
+    `grid_options` adds AG Grid options (the URL's quick search text)."""
     return data_grid(
         name,
         columns,
@@ -357,6 +360,7 @@ def ranking_grid(name: str, columns: list[dict], height: int | str = 560, **kwar
         grid_options={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "paginationPageSize": 50,
+            **(grid_options or {}),
         },
         rowClassRules={"hk-row-poor": "params.data && params.data.poor_performer === true"},
         **kwargs,

@@ -1012,3 +1012,27 @@ def grain_for(days: int | None) -> str:
 def json_doc_rows(keys) -> list[str]:
     """The docs/cli.md table rows (`| key | meaning |`) of the `summary --json` keys that are metrics."""
     return [f"| `{key}` | {get(key).json} |" for key in keys if key in CATALOGUE and get(key).json]
+
+
+# Audience segments (metrics/audience.py; docs/metrics.md "Audience segments").
+_declare(
+    "audience_share",
+    "Audience share",
+    SHARE,
+    Derived("the creator's audience share in the segment ÷ the sum of its shares of that kind"),
+    "Share of the creator's audience in this age band, gender or place (from the audience files)",
+)
+_declare(
+    "audience_revenue_share",
+    "Audience (revenue-weighted)",
+    SHARE,
+    Derived("Σ revenue × the creator's audience share there ÷ Σ revenue of creators with places"),
+    "Where the selection's audience is, each creator weighted by its revenue",
+)
+_declare(
+    "segment_creators",
+    "Creators",
+    COUNT,
+    Derived("creators with audience in the segment (weighted) or whose largest segment it is (dominant)"),
+    "Creators with audience in this segment (weighted rule) or whose largest segment it is (dominant rule)",
+)

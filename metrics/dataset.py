@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from metrics.catalogue import TIER_NAMES
@@ -38,12 +39,27 @@ def date_bounds(wh) -> tuple:
 
 def sale_date_bounds(wh) -> tuple:
     """First and last date with a sale (orders or revenue not 0; costs alone do not count), as
-    datetime.date; (None, None) when no sale is dated. Date presets count back from the last one."""
+    datetime.date; (None, None) when no sale is dated. Date presets count back from the last one.
+    Read once per warehouse file version (every comparison and preset asks; an import replaces
+    the file, so a new version has a new key)."""
+    try:
+        stat = wh.path.stat()
+    except FileNotFoundError:
+        wh.connection()  # raises WarehouseMissing, naming the path
+        raise
+    return _sale_date_bounds(str(wh.path), stat.st_ino, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _sale_date_bounds(path: str, inode: int, mtime_ns: int) -> tuple:
+    from warehouse import Warehouse
+
     row = (
-        wh.connection()
+        Warehouse(path)
+        .connection()
         .execute("SELECT min(date), max(date) FROM facts_day WHERE date IS NOT NULL AND (orders <> 0 OR revenue <> 0)")
         .fetchone()
-    )
+    ) or (None, None)
     return row[0], row[1]
 
 

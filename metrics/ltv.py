@@ -79,7 +79,7 @@ def with_ltv(wh, ranked: pd.DataFrame, filters: Filters, settings: Settings = DE
     values = ltv_by_influencer(wh, filters, settings).set_index("influencer_id")
     out = ranked.copy()
     for column in values.columns:
-        mapped = out["influencer_id"].map(values[column])
-        out[column] = pd.Series([None if pd.isna(v) else float(v) for v in mapped], index=out.index, dtype=object)
+        mapped = out["influencer_id"].map(values[column]).astype(float)
+        out[column] = mapped.astype(object).where(mapped.notna(), None)
     out["ltv_cac_365"] = _ratio("ltv_cac_365", out)
     return out

@@ -128,16 +128,17 @@ def records(frame, keys) -> list[dict]:
     return [{key: plain(row[key]) for key in keys} for row in frame.to_dict("records")]
 
 
-def with_lift(wh, ranked, filters: Filters, settings: Settings, method: str):
+def with_lift(wh, ranked, filters: Filters, settings: Settings, method: str, lift=None):
     """The ranking with each influencer's measured incremental revenue, its interval (₹) and
     incremental ROAS (×); the assumed-baseline share where the method is assumed (no interval).
-    An influencer without a post window in the selection has 0 measured incremental revenue."""
+    An influencer without a post window in the selection has 0 measured incremental revenue.
+    `lift`: metrics.lift.creator_lift of the same selection where the caller has it (else read)."""
     from metrics.aggregate import ratio_column
     from metrics.lift import METHOD_MEASURED, lift_table
 
     ranked = ranked.copy()
     if method == METHOD_MEASURED:
-        lift = lift_table(wh, "influencer", filters, settings).set_index("influencer_id")
+        lift = (lift_table(wh, "influencer", filters, settings) if lift is None else lift).set_index("influencer_id")
         for column in ("incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"):
             ranked[column] = ranked["influencer_id"].map(lift[column]).fillna(0.0)
     else:

@@ -7,7 +7,7 @@ from dash import html
 
 from components.cards import page_header, segmented
 from components.ids import influencers as ids
-from components.ranking_grid import RANKING_COLUMNS
+from components.ranking_grid import RANKING_COLUMNS, grid_state, sorted_columns
 from components.tables import csv_button, ranking_grid
 
 dash.register_page(
@@ -20,19 +20,21 @@ dash.register_page(
 )
 
 
-def layout(**_query):
+def layout(**query):
+    state = grid_state(query)  # sort, quick search and view from the URL: a link reproduces the ranking
     tools = html.Div(
         [
             dbc.Label("Search the ranking", html_for=ids.SEARCH, className="visually-hidden"),
             dbc.Input(
                 id=ids.SEARCH,
+                value=state["q"],
                 type="search",
                 placeholder="Search name, platform, category…",
                 debounce=300,
                 size="sm",
                 className="hk-search",
             ),
-            segmented(ids.VIEW, ids.VIEW_OPTIONS, "all"),
+            segmented(ids.VIEW, ids.VIEW_OPTIONS, state["view"]),
             csv_button(ids.RANKING_TABLE),
         ],
         className="d-flex flex-wrap gap-2 align-items-center",
@@ -62,7 +64,12 @@ def layout(**_query):
                                     ],
                                     className="hk-card-header d-flex flex-wrap align-items-start gap-2",
                                 ),
-                                ranking_grid(ids.RANKING_TABLE, RANKING_COLUMNS, height=600),
+                                ranking_grid(
+                                    ids.RANKING_TABLE,
+                                    sorted_columns(RANKING_COLUMNS, state["sort"]),
+                                    height=600,
+                                    grid_options={"quickFilterText": state["q"]},
+                                ),
                             ]
                         ),
                         className="hk-card mb-3",

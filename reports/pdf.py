@@ -24,7 +24,8 @@ The context is plain data, already formatted for people (strings), plus plotly f
                       "settings": [{"label", "value"}], "notes": [str]},
     }
 
-Every string is escaped by the template; nothing in the context can become markup, a link, an
+`"template"` (optional) names another template in reports/templates (creator.html: the
+one-creator report, reports/creator.py). Every string is escaped by the template; nothing in the context can become markup, a link, an
 attachment or a fetch. Figures are rendered to SVG by `reports.images` (one batch per report) and
 served to WeasyPrint from memory under `hkchart:` URLs by a fetcher made for this report only.
 """
@@ -133,7 +134,8 @@ def _render_charts(charts: list[dict]) -> tuple[list[dict], dict[str, bytes]]:
 
 def render_html(context: dict) -> str:
     """The report's HTML (charts referenced by `hkchart:` URL). Mostly for tests and debugging."""
-    return _env().get_template("report.html").render(**_norm_context(context))
+    ctx = _norm_context(context)
+    return _env().get_template(ctx.get("template") or "report.html").render(**ctx)
 
 
 def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
@@ -152,7 +154,7 @@ def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
     except images.ChartRenderError as exc:
         raise ReportError(f"Charts could not be drawn: {exc}") from exc
     t1 = time.perf_counter()
-    html = _env().get_template("report.html").render(**ctx)
+    html = _env().get_template(ctx.get("template") or "report.html").render(**ctx)
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     t2 = time.perf_counter()
     fetcher = ReportURLFetcher(store)

@@ -80,23 +80,28 @@ def _executor() -> ProcessPoolExecutor:
         return pool
 
 
-def _build(db_path: str, filters, settings) -> bytes:
+def _build(db_path: str, filters, settings, influencer_id: str | None = None) -> bytes:
     from reports import build_report
     from warehouse import Warehouse
 
+    if influencer_id is not None:
+        from reports.creator import build_creator_report
+
+        return build_creator_report(Warehouse(db_path), influencer_id, filters, settings)
     return build_report(Warehouse(db_path), filters, settings)
 
 
-def build_report_bounded(db_path, filters, settings) -> bytes:
-    """The PDF of `filters` in the warehouse at `db_path`, built in the report worker under a slot.
+def build_report_bounded(db_path, filters, settings, influencer_id: str | None = None) -> bytes:
+    """The PDF of `filters` in the warehouse at `db_path` (one creator's, with `influencer_id`),
+    built in the report worker under a slot.
 
     Raises ReportsBusy (queue full, or no slot in time), ReportError (as build_report), and
     metrics' errors unchanged (they pickle back from the worker)."""
     with report_slot():
         if os.environ.get("HKDASH_REPORT_PROCESS", "1") == "0":
-            return _build(str(db_path), filters, settings)
+            return _build(str(db_path), filters, settings, influencer_id)
         try:
-            return _executor().submit(_build, str(db_path), filters, settings).result(timeout=WAIT_S)
+            return _executor().submit(_build, str(db_path), filters, settings, influencer_id).result(timeout=WAIT_S)
         except BrokenProcessPool:
             with _pool_lock:
                 _pool.pop(os.getpid(), None)

@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from metrics import format as fmt
 
@@ -207,3 +209,17 @@ def test_a_value_below_a_bar_never_reads_as_the_bar():
     assert fmt.below(49.96, 50.0, fmt.pct, 1) == "49.96%"
     row = {"spend": 2500.0, "revenue": 4998.0, "roi_pct": 99.92, "roas": 1.9992}
     assert POOR_PERFORMER.misses(row, DEFAULT_SETTINGS) == ["ROAS 1.999x < 2x"]
+
+
+@given(
+    value=st.floats(min_value=-1e13, max_value=1e13, allow_nan=False, allow_infinity=False),
+    decimals=st.integers(0, 4),
+)
+def test_inr_is_babels_currency_format(value, decimals):
+    """inr() formats the digits itself (a third of babel's cost): the text must stay babel's."""
+    from babel.numbers import format_currency
+
+    pattern = "¤#,##,##0" + ("." + "0" * decimals if decimals else "")
+    rounded = fmt._rounded(value, decimals)
+    expected = format_currency(rounded, "INR", format=pattern, locale="en_IN", currency_digits=False)
+    assert fmt.inr(value, decimals) == expected

@@ -249,3 +249,116 @@ def test_pdf_report_has_the_lift_section(planted, tmp_path):
     assert "Lift per creator (largest first)" in text
     top = lift_table(wh, "influencer").iloc[0]
     assert " ".join(str(top["name"]).split()) in text
+
+
+def dense_draws_reference(wh, parts: pd.DataFrame, settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(low, high, total draws) of summarise's parts computed directly: every creator's draws read
+    from lift_draws, a dense (parts, creators) weight matrix, the sum, then percentiles."""
+    rows = wh.query(
+        """SELECT d.influencer_key, d.draw, d.value - c.incremental_revenue AS deviation
+           FROM lift_draws d JOIN lift_creators c USING (window_days, influencer_key)
+           WHERE d.window_days = ? ORDER BY d.influencer_key, d.draw""",
+        [settings.lift_window_days],
+    )
+    keys = np.unique(rows["influencer_key"])
+    deviations = rows["deviation"].to_numpy(dtype=np.float32).reshape(len(keys), -1).astype(np.float64)
+    codes, names = pd.factorize(parts["part"], sort=False)
+    weight = parts["baseline_revenue"] * parts["share"] / parts["creator_baseline"]
+    dense = np.zeros((len(names), len(keys)))
+    np.add.at(dense, (codes, np.searchsorted(keys, parts["influencer_key"])), weight.fillna(0).to_numpy())
+    part_draws = dense @ deviations
+    low, high = interval(part_draws, settings.lift_confidence)
+    return low, high, part_draws.sum(axis=0)
+
+
+SELECTIONS = [
+    Filters(),
+    Filters(platform=("Instagram",)),
+    Filters(brand=("MuscleBlaze",)),
+    Filters(start=pd.Timestamp("2025-03-01").date(), end=pd.Timestamp("2025-06-30").date(), brand=("Gritzo", "bGreen")),
+]
+
+
+@pytest.mark.parametrize("by", ["post", "influencer", "tier", "brand"])
+@pytest.mark.parametrize("selection", range(len(SELECTIONS)))
+def test_intervals_equal_the_direct_sum_of_the_creators_draws(planted, by, selection):
+    """The scaled per-creator intervals and the sparse sums change no interval (precision 1e-9)."""
+    from metrics.lift.view import lift_parts, summarise
+
+    wh, _, _, _ = planted
+    settings = Settings(lift_window_days=14)
+    parts = lift_parts(wh, by, SELECTIONS[selection], settings)
+    table = summarise(wh, parts, settings)
+    low, high, total = dense_draws_reference(wh, parts, settings)
+    np.testing.assert_allclose(table["incremental_revenue_low"], table["incremental_revenue"] + low, rtol=1e-9)
+    np.testing.assert_allclose(table["incremental_revenue_high"], table["incremental_revenue"] + high, rtol=1e-9)
+    np.testing.assert_allclose(table.attrs["total_draws"], total, rtol=1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize("selection", range(len(SELECTIONS)))
+def test_creator_sums_in_sql_equal_the_post_rows_summed(planted, selection):
+    """lift_totals and lift_table(by="influencer") read creator_sums (one SQL aggregate); they
+    equal the post-level rows of lift_parts summed by summarise, interval and draws included."""
+    from metrics.lift.view import creator_summary, creator_sums, lift_parts, summarise
+
+    wh, _, _, _ = planted
+    filters, settings = SELECTIONS[selection], Settings(lift_window_days=28)
+    parts = lift_parts(wh, "influencer", filters, settings)
+    reference = summarise(wh, parts, settings, keep_draws=True).set_index("part").sort_index()
+    fast = creator_summary(wh, creator_sums(wh, filters, settings), settings, keep_draws=True)
+    order = np.argsort(fast["influencer_id"].to_numpy())
+    fast = fast.set_index("influencer_id").iloc[order]
+    assert list(fast.index) == list(reference.index)
+    for column in reference.columns.drop("verdict"):
+        np.testing.assert_allclose(fast[column], reference[column], rtol=1e-9, atol=1e-6, err_msg=column)
+    assert (fast["verdict"] == reference["verdict"]).all()
+    # both in influencer_key order (the attrs keep the rows' order before sorting)
+    np.testing.assert_allclose(fast.attrs["part_draws"], reference.attrs["part_draws"], rtol=1e-9, atol=1e-6)
+    total = lift_totals(wh, filters, settings)
+    low, high = interval(reference.attrs["total_draws"], settings.lift_confidence)
+    point = reference["incremental_revenue"].sum()
+    assert total["incremental_revenue"] == pytest.approx(point, rel=1e-12)
+    assert total["incremental_revenue_low"] == pytest.approx(point + low, rel=1e-9)
+    assert total["incremental_revenue_high"] == pytest.approx(point + high, rel=1e-9)
+    assert total["posts"] == int(reference["posts"].sum())
+    table = lift_table(wh, "influencer", filters, settings).set_index("influencer_id").sort_index()
+    np.testing.assert_allclose(table["incremental_revenue_low"], reference["incremental_revenue_low"], rtol=1e-9)
+    levels = parts.groupby("part")["baseline_per_day"].first()
+    np.testing.assert_allclose(table["baseline_per_day"], levels.sort_index(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("selection", range(len(SELECTIONS)))
+def test_top_posts_in_sql_are_the_head_of_the_post_table(planted, selection):
+    """The /lift page's post picker ranks in SQL: the same posts, order and figures as the head
+    of lift_table(by="post")."""
+    from metrics.lift import top_posts
+
+    wh, _, _, _ = planted
+    filters = SELECTIONS[selection]
+    columns = ["post_no", "post_id", "influencer_id", "name", "date", "incremental_revenue"]
+    expected = lift_table(wh, "post", filters).head(7)[columns].reset_index(drop=True)
+    fast = top_posts(wh, 7, filters)
+    assert fast["post_no"].tolist() == expected["post_no"].tolist()
+    assert fast["post_id"].tolist() == expected["post_id"].tolist()
+    np.testing.assert_allclose(fast["incremental_revenue"], expected["incremental_revenue"], rtol=1e-9)
+
+
+@pytest.mark.parametrize("selection", [0, 3])
+def test_a_shared_creator_lift_changes_no_ranking_figure_or_verdict(planted, selection):
+    """/influencers and the similar profiles read creator_lift once for with_lift and
+    with_verdicts: the same frame as each reading its own."""
+    from metrics.lift import creator_lift, lift_status
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+
+    wh, _, _, _ = planted
+    filters, settings = SELECTIONS[selection], Settings()
+    method = lift_status(wh, settings)[0]
+    alone = with_verdicts(
+        wh, with_lift(wh, ranking(wh, filters, settings), filters, settings, method), filters, settings
+    )
+    lift = creator_lift(wh, filters, settings)
+    shared = with_lift(wh, ranking(wh, filters, settings), filters, settings, method, lift)
+    shared = with_verdicts(wh, shared, filters, settings, lift)
+    pd.testing.assert_frame_equal(shared, alone)

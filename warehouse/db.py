@@ -28,7 +28,7 @@ def default_db_path() -> Path:
 READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "256MB")
 
 # Bumped whenever the tables an import builds change; older files must be imported again.
-SCHEMA_VERSION = 12  # 12: lift_info.daily_factor
+SCHEMA_VERSION = 13  # 12: lift_info.daily_factor; 13: audience_demographics, audience_geography
 
 
 def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import build, history, store_orders
+from warehouse.audience_tables import build_audience_tables, check_audience
 from warehouse.customer_tables import build_customer_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
@@ -260,6 +261,7 @@ def _stage_and_build_with(
     for source in sources.values():
         on_spark = rows_connection is not None and source.role == "tracking"
         check_values(rows_connection if on_spark else connection, source, errors, rules)
+    check_audience(connection, sources, errors, warnings)
     mapping = None
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
         store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
@@ -312,6 +314,7 @@ def _stage_and_build_with(
     build_lift_tables(connection)
     _create_campaigns(connection, sources.get("campaigns"))
     build_organic_tables(connection, sources.get("organic_sales"))
+    build_audience_tables(connection, sources)
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:
         history.save_sources(connection, sources.values(), keep_sources)

@@ -102,6 +102,23 @@ COLUMNS: dict[str, dict[str, str]] = {
         "likes": "count",
         "comments": "count",
     },
+    # Optional audience files (warehouse/audience_tables.py reads and checks the shares: text here).
+    "audience_demographics": {
+        "influencer_id": "text",
+        "platform": "text",
+        "age_band": "text",
+        "gender": "text",
+        "gender_age": "text",
+        "share": "text",
+    },
+    "audience_geography": {
+        "influencer_id": "text",
+        "platform": "text",
+        "city": "text",
+        "state": "text",
+        "country": "text",
+        "share": "text",
+    },
 }
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -113,6 +130,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "organic_sales": ("date", "brand", "revenue"),
     "instagram_insights": ("post_id",),
     "youtube_analytics": ("post_id",),
+    "audience_demographics": ("influencer_id", "share"),
+    "audience_geography": ("influencer_id", "share"),
 }
 
 ROLE_BY_STEM = {
@@ -139,7 +158,37 @@ ROLE_BY_STEM = {
     "instagram_insights": "instagram_insights",
     "youtube_analytics_data": "youtube_analytics",
     "youtube_analytics": "youtube_analytics",
+    "audience_demographics": "audience_demographics",
+    "demographics": "audience_demographics",
+    "audience": "audience_demographics",
+    "audience_age_gender": "audience_demographics",
+    "geographic_distribution": "audience_geography",
+    "audience_geography": "audience_geography",
+    "geography": "audience_geography",
+    "audience_cities": "audience_geography",
+    "audience_locations": "audience_geography",
 }
+
+AUDIENCE_SHARE_ALIASES = {
+    name: "share"
+    for name in (
+        "views_percentage",
+        "viewer_percentage",
+        "viewerpercentage",
+        "views_(%)",
+        "views_%",
+        "%_of_views",
+        "percentage",
+        "percent",
+        "share_pct",
+        "share_%",
+        "audience_share",
+        "audience_percentage",
+        "followers_percentage",
+        "followers_(%)",
+    )
+}
+AUDIENCE_ID_ALIASES = {"id": "influencer_id", "creator_id": "influencer_id"}
 
 ALIASES: dict[str, dict[str, str]] = {
     "influencers": {"id": "influencer_id", "followers": "follower_count", "influencer_name": "name"},
@@ -159,6 +208,34 @@ ALIASES: dict[str, dict[str, str]] = {
     "organic_sales": {"order_date": "date", "sales": "revenue", "amount": "revenue", "total_revenue": "revenue"},
     "instagram_insights": {},
     "youtube_analytics": {},
+    # seed1 (age_group, views_percentage), the YouTube Analytics API (ageGroup, gender,
+    # viewerPercentage) and Instagram's audience_gender_age keys ("F.18-24") as columns.
+    "audience_demographics": {
+        **AUDIENCE_SHARE_ALIASES,
+        **AUDIENCE_ID_ALIASES,
+        "age_group": "age_band",
+        "age": "age_band",
+        "age_range": "age_band",
+        "agegroup": "age_band",
+        "viewer_age": "age_band",
+        "sex": "gender",
+        "viewer_gender": "gender",
+        "audience_gender_age": "gender_age",
+    },
+    # seed1 (city, views_percentage), the YouTube Analytics API (city, province, country) and
+    # Instagram's audience_city ("Mumbai, Maharashtra") / audience_country.
+    "audience_geography": {
+        **AUDIENCE_SHARE_ALIASES,
+        **AUDIENCE_ID_ALIASES,
+        "audience_city": "city",
+        "city_name": "city",
+        "town": "city",
+        "province": "state",
+        "region": "state",
+        "state_name": "state",
+        "audience_country": "country",
+        "geography": "country",
+    },
 }
 
 
@@ -194,7 +271,16 @@ class Sources:
     unused: list[str]  # files in the folder that the import does not read
 
 
-MAIN_ROLES = ("influencers", "posts", "tracking", "payouts", "campaigns", "organic_sales")  # recognised by columns too
+MAIN_ROLES = (
+    "influencers",
+    "posts",
+    "tracking",
+    "payouts",
+    "campaigns",
+    "organic_sales",
+    "audience_demographics",
+    "audience_geography",
+)  # recognised by columns too
 ROLE_LABELS = {
     "influencers": "influencers",
     "posts": "posts",
@@ -204,6 +290,8 @@ ROLE_LABELS = {
     "organic_sales": "organic (total brand) sales",
     "instagram_insights": "Instagram insights",
     "youtube_analytics": "YouTube analytics",
+    "audience_demographics": "audience demographics",
+    "audience_geography": "audience geography",
 }
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 # Words a spreadsheet or a download adds to a name: "tracking_data (1)", "Tracking Data - Copy",

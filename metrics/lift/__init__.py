@@ -5,10 +5,12 @@ from metrics.lift.view import (
     METHOD_ASSUMED,
     METHOD_MEASURED,
     NOT_DISTINGUISHABLE,
+    creator_lift,
     lift_event,
     lift_status,
     lift_table,
     lift_totals,
+    top_posts,
 )
 
 __all__ = [
@@ -16,8 +18,10 @@ __all__ = [
     "METHOD_ASSUMED",
     "METHOD_MEASURED",
     "NOT_DISTINGUISHABLE",
+    "creator_lift",
     "lift_event",
     "lift_status",
     "lift_table",
     "lift_totals",
+    "top_posts",
 ]

@@ -10,7 +10,9 @@ is recomputed per request. Rules for a selection (docs/metrics.md, "Measured inc
 - a part's interval comes from its creators' bootstrap draws, each scaled by the part's share of
   the creator's window baseline, summed over creators (draws share days, so sums keep their
   correlation); point estimates of the parts add up to the whole.
-The draws of a window are read once per warehouse file version and process (_all_draws).
+The draws of a window are read once per warehouse file version and process (_all_draws), with
+each creator's interval (_creator_intervals): a post's or a creator's interval is then its
+creator's, scaled; only parts of several creators sum draws (a sparse product).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from metrics.filters import Filters
 from metrics.lift.method import interval
@@ -93,20 +96,33 @@ def _sale_shares(wh, posts: pd.DataFrame, filters: Filters, settings: Settings, 
     return shares
 
 
-def _draws(wh, keys: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """(keys in order, (len(keys), R) deviations of each creator's draws from its estimate, ₹)."""
-    if len(keys) == 0:
-        return keys, np.zeros((0, 0))
+class _SharedArray(np.ndarray):
+    """A read-only array that DataFrame.attrs shares: pandas deep-copies attrs on every operation
+    (column access, filter, assign), and draws are 20 MB per 5,000 creators."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def shared(array: np.ndarray) -> np.ndarray:
+    """`array` as a read-only view that pandas' attrs propagation passes on without copying;
+    np.asarray() of it is a plain array again."""
+    view = np.asarray(array).view(_SharedArray)
+    view.setflags(write=False)
+    return view
+
+
+def _file_version(wh, settings: Settings) -> tuple[str, int, int, int]:
+    """The cache key of a warehouse file version and window: an import replaces the file, so a
+    new version has a new inode / mtime and the old entries are never read again."""
     stat = wh.path.stat()
-    all_keys, deviations = _all_draws(str(wh.path), stat.st_ino, stat.st_mtime_ns, settings.lift_window_days)
-    ordered = np.intersect1d(all_keys, keys)
-    return ordered, deviations[np.searchsorted(all_keys, ordered)]
+    return str(wh.path), stat.st_ino, stat.st_mtime_ns, settings.lift_window_days
 
 
 @functools.lru_cache(maxsize=3)
 def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Every creator's draw deviations of one window, read once per warehouse file version and
-    window (an import replaces the file, so a new version has a new key): immutable arrays, 2 MB
+    window (an import replaces the file, so a new version has a new key): immutable arrays, 4 MB
     per thousand creators. Pages then only select and sum rows."""
     from warehouse import Warehouse
 
@@ -123,14 +139,68 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
         .fetchnumpy()
     )
     keys = np.unique(rows["influencer_key"])
+    # stored as FLOAT: the same rounding as before, then float64 so sums need no converted copy
     deviations = (
-        np.asarray(rows["deviation"], dtype=np.float32).reshape(len(keys), -1)
+        np.asarray(rows["deviation"], dtype=np.float32).astype(np.float64).reshape(len(keys), -1)
         if len(keys)
-        else np.zeros((0, 0), dtype=np.float32)
+        else np.zeros((0, 0))
     )
     deviations.setflags(write=False)
     keys.setflags(write=False)
     return keys, deviations
+
+
+@functools.lru_cache(maxsize=6)
+def _creator_intervals(
+    path: str, inode: int, mtime_ns: int, window_days: int, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high): each creator's percentile interval of its draw deviations (₹, rows as
+    _all_draws' keys), once per file version, window and confidence: 16 bytes per creator. A part
+    made of one creator's posts has draws w · deviations (w its share of the creator's window
+    baseline), and percentiles scale with w, so its interval is w · (low, high) without resampling."""
+    _, deviations = _all_draws(path, inode, mtime_ns, window_days)
+    low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
+    low.setflags(write=False)
+    high.setflags(write=False)
+    return low, high
+
+
+def _draw_weights(wh, parts: pd.DataFrame, part_codes: np.ndarray, count: int, settings: Settings):
+    """(sparse (parts, creators) weights, (creators, R) deviations ₹): a part's draws are
+    weights @ deviations, each creator scaled by the part's share of the creator's window baseline.
+    Creators are _all_draws' rows; a part's posts name few of them, so the matrix is sparse."""
+    keys, deviations = _all_draws(*_file_version(wh, settings))
+    creator_baseline = parts["creator_baseline"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draw_weight = np.where(
+            creator_baseline != 0,
+            parts["baseline_revenue"].to_numpy(dtype=float) * parts["share"].to_numpy(dtype=float) / creator_baseline,
+            0.0,
+        )
+    creator = parts["influencer_key"].to_numpy()
+    position = np.searchsorted(keys, creator)
+    found = position < len(keys)
+    found[found] = keys[position[found]] == creator[found]
+    # duplicates (a creator's several posts in one part) are summed
+    weights = sparse.csr_matrix((draw_weight[found], (part_codes[found], position[found])), shape=(count, len(keys)))
+    return weights, deviations
+
+
+def _part_intervals(wh, weights, deviations: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(parts,) low and high deviations (₹) of each part's summed draws at settings.lift_confidence.
+    Parts of at most one creator (a post, an influencer) scale that creator's interval; parts of
+    several creators (a tier, a brand) sum their draws and take the percentiles of the sums."""
+    count = weights.shape[0]
+    if weights.nnz == 0:
+        return np.zeros(count), np.zeros(count)
+    if weights.getnnz(axis=1).max() > 1:
+        return interval(weights @ deviations, settings.lift_confidence)
+    one = weights.tocoo()
+    creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
+    w, low, high = one.data, np.zeros(count), np.zeros(count)
+    low[one.row] = np.where(w >= 0, w * creator_low[one.col], w * creator_high[one.col])
+    high[one.row] = np.where(w >= 0, w * creator_high[one.col], w * creator_low[one.col])
+    return low, high
 
 
 def lift_parts(wh, by: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
@@ -153,10 +223,148 @@ def lift_parts(wh, by: str, filters: Filters = Filters(), settings: Settings = D
     return rows.assign(part=part)
 
 
-def summarise(wh, parts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+SUMMED_COLUMNS = (
+    "days_in_window",
+    "window_revenue",
+    "window_orders",
+    "baseline_revenue",
+    "incremental_revenue",
+    "incremental_orders",
+)
+SUMMARY_COLUMNS = ("posts", *SUMMED_COLUMNS, "incremental_revenue_low", "incremental_revenue_high", "verdict")
+
+
+def _chosen_posts_sql(filters: Filters, settings: Settings) -> tuple[str, str, list]:
+    """(the CTE `chosen_posts`, the join giving each of its rows `s.share`, params of both) for
+    the rules of lift_parts: posts dated in the range of creators matching the influencer
+    filters, each with its share of its window's revenue in the sale filter's values."""
+    conditions = influencer_conditions(filters, settings)
+    dates: tuple[list[str], list] = ([], [])
+    if filters.start:
+        dates[0].append("p.date >= ?")
+        dates[1].append(filters.start)
+    if filters.end:
+        dates[0].append("p.date <= ?")
+        dates[1].append(filters.end)
+    where_sql, params = where((["p.window_days = ?"], [settings.lift_window_days]), conditions, dates)
+    cte = f"""chosen_posts AS (
+            SELECT p.*, c.baseline_revenue AS creator_baseline, c.level AS baseline_per_day
+            FROM lift_posts p JOIN influencers i USING (influencer_key)
+            JOIN lift_creators c ON c.window_days = p.window_days AND c.influencer_key = p.influencer_key
+            {where_sql})"""
+    sale_filter = [
+        (name, getattr(filters, name)) for name in ("brand", "campaign", "product") if getattr(filters, name)
+    ]
+    if not sale_filter:
+        return cte, "CROSS JOIN (SELECT 1.0 AS share) s", params
+    chosen = " AND ".join(f"m.{name} IN ({', '.join('?' * len(values))})" for name, values in sale_filter)
+    # posts whose window sold nothing, or nothing in the chosen values, are not in the selection
+    shares = f"""JOIN (SELECT m.post_no, sum(m.revenue) FILTER (WHERE {chosen}) / sum(m.revenue) AS share
+                       FROM lift_mix m WHERE m.window_days = ? AND m.post_no IN (SELECT post_no FROM chosen_posts)
+                       GROUP BY m.post_no HAVING sum(m.revenue) <> 0) s USING (post_no)
+                 WHERE s.share IS NOT NULL AND s.share <> 0"""
+    return cte, shares, params + [v for _, values in sale_filter for v in values] + [settings.lift_window_days]
+
+
+def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The selection's measured lift per creator, summed in SQL (the rules of lift_parts: posts
+    dated in the range, each post's share of its window's revenue in the sale filter's values).
+
+    One row per creator with a selected post: influencer_key, influencer_id, name, platform, tier,
+    posts, days_in_window, window_revenue, window_orders, baseline_revenue, incremental_revenue,
+    incremental_orders (₹, orders, days, each post's figures times its share), baseline_per_day
+    (₹, the creator's), draw_weight (the selected share of the creator's window baseline: its
+    draws times this are the selection's draws). Ordered by influencer_key."""
+    cte, shares, params = _chosen_posts_sql(filters, settings)
+    sums = ", ".join(f"sum(p.{column} * s.share) AS {column}" for column in SUMMED_COLUMNS)
+    return wh.query(
+        f"""
+        WITH {cte},
+        by_creator AS (
+            SELECT p.influencer_key, count(*) AS posts, {sums},
+                   sum(CASE WHEN p.creator_baseline <> 0 THEN p.baseline_revenue * s.share / p.creator_baseline
+                       ELSE 0 END) AS draw_weight,
+                   any_value(p.baseline_per_day) AS baseline_per_day
+            FROM chosen_posts p {shares}
+            GROUP BY p.influencer_key)
+        SELECT b.influencer_key, i.influencer_id, i.name, i.platform, {tier_sql(settings)} AS tier, b.* EXCLUDE (influencer_key)
+        FROM by_creator b JOIN influencers i USING (influencer_key) ORDER BY b.influencer_key""",
+        params,
+    )
+
+
+def top_posts(wh, n: int, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The `n` posts of the selection with the largest measured incremental revenue (₹, the post's
+    share under a sale filter), in lift_table(by="post")'s order (ties by the post number as
+    text), ranked in SQL: columns post_no, post_id, influencer_id, name, date, incremental_revenue."""
+    cte, shares, params = _chosen_posts_sql(filters, settings)
+    return wh.query(
+        f"""
+        WITH {cte}
+        SELECT p.post_no, ps.post_id, i.influencer_id, i.name, p.date, p.incremental_revenue
+        FROM (SELECT p.post_no, p.influencer_key, p.date, p.incremental_revenue * s.share AS incremental_revenue
+              FROM chosen_posts p {shares}) p
+        JOIN influencers i USING (influencer_key)
+        LEFT JOIN (SELECT rowid AS post_no, post_id FROM posts) ps USING (post_no)
+        ORDER BY p.incremental_revenue DESC, CAST(p.post_no AS VARCHAR) LIMIT ?""",
+        params + [int(n)],
+    )
+
+
+def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: bool = False) -> pd.DataFrame:
+    """creator_sums() rows with incremental_revenue_low/high (₹: the creator's interval scaled by
+    its draw_weight, as summarise computes for a part of one creator) and verdict;
+    attrs["total_draws"]: (R,) the selection's summed draw deviations (₹); with keep_draws,
+    attrs["part_draws"]: (rows, R) each creator's (₹)."""
+    keys, deviations = _all_draws(*_file_version(wh, settings))
+    creator = creators["influencer_key"].to_numpy()
+    position = np.searchsorted(keys, creator)
+    found = position < len(keys)
+    found[found] = keys[position[found]] == creator[found]
+    weights = sparse.csr_matrix(
+        (creators["draw_weight"].to_numpy(dtype=float)[found], (np.flatnonzero(found), position[found])),
+        shape=(len(creators), len(keys)),
+    )
+    low, high = _part_intervals(wh, weights, deviations, settings)
+    table = creators.assign(
+        incremental_revenue_low=creators["incremental_revenue"] + low,
+        incremental_revenue_high=creators["incremental_revenue"] + high,
+    )
+    return _with_draws(_with_verdict(table), weights, deviations, keep_draws)
+
+
+def creator_lift(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """creator_summary of creator_sums with each creator's draws (attrs["part_draws"]): what the
+    ranking's lift columns, its verdicts and the planner's curves read, once per request."""
+    return creator_summary(wh, creator_sums(wh, filters, settings), settings, keep_draws=True)
+
+
+def _with_verdict(table: pd.DataFrame) -> pd.DataFrame:
+    table["verdict"] = np.select(
+        [table["incremental_revenue_low"] > 0, table["incremental_revenue_high"] < 0],
+        ["positive", "negative"],
+        NOT_DISTINGUISHABLE,
+    )
+    return table
+
+
+def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws: bool) -> pd.DataFrame:
+    """attrs total_draws (and part_draws with keep_draws) of the table's rows' weights."""
+    count = weights.shape[0]
+    # the selection's draws: each creator's draws times its weight summed over the rows (draws
+    # share resampled days, so the sum keeps their correlation)
+    creator_weight = np.asarray(weights.sum(axis=0)).ravel()
+    table.attrs["total_draws"] = creator_weight @ deviations if deviations.size else np.zeros(1)
+    if keep_draws:  # the planner's curves use each row's draws
+        table.attrs["part_draws"] = shared(weights @ deviations if deviations.size else np.zeros((count, 1)))
+    return table
+
+
+def summarise(wh, parts: pd.DataFrame, settings: Settings, keep_draws: bool = False) -> pd.DataFrame:
     """Per part: posts, days_in_window, window_revenue, baseline_revenue, incremental_revenue,
     incremental_revenue_low/high (₹, at settings.lift_confidence), incremental_orders, verdict
-    ("positive", "negative" or NOT_DISTINGUISHABLE); attrs["total_draws"]: the summed draw deviations."""
+    ("positive", "negative" or NOT_DISTINGUISHABLE); attrs["total_draws"]: (R,) the selection's
+    summed draw deviations (₹); with keep_draws, attrs["part_draws"]: (parts, R) each part's."""
     share = parts["share"].to_numpy(dtype=float)
     part_codes, part_names = pd.factorize(parts["part"], sort=False)
     count = len(part_names)
@@ -167,38 +375,13 @@ def summarise(wh, parts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     table = pd.DataFrame(
         {"part": part_names, "posts": np.bincount(part_codes, minlength=count)}
     )  # a post once per part
-    for column in (
-        "days_in_window",
-        "window_revenue",
-        "window_orders",
-        "baseline_revenue",
-        "incremental_revenue",
-        "incremental_orders",
-    ):
+    for column in SUMMED_COLUMNS:
         table[column] = summed(column)
-    creator_baseline = parts["creator_baseline"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        draw_weight = np.where(
-            creator_baseline != 0, parts["baseline_revenue"].to_numpy(dtype=float) * share / creator_baseline, 0.0
-        )
-    keys, deviations = _draws(wh, np.unique(parts["influencer_key"]), settings)
-    if len(keys):
-        weights = np.zeros((count, len(keys)))
-        np.add.at(weights, (part_codes, np.searchsorted(keys, parts["influencer_key"].to_numpy())), draw_weight)
-        part_draws = weights @ deviations
-    else:
-        part_draws = np.zeros((count, 1))
-    low, high = interval(part_draws, settings.lift_confidence)
+    weights, deviations = _draw_weights(wh, parts, part_codes, count, settings)
+    low, high = _part_intervals(wh, weights, deviations, settings)
     table["incremental_revenue_low"] = table["incremental_revenue"] + low
     table["incremental_revenue_high"] = table["incremental_revenue"] + high
-    table["verdict"] = np.select(
-        [table["incremental_revenue_low"] > 0, table["incremental_revenue_high"] < 0],
-        ["positive", "negative"],
-        NOT_DISTINGUISHABLE,
-    )
-    table.attrs["total_draws"] = part_draws.sum(axis=0)
-    table.attrs["part_draws"] = part_draws  # (parts, R) ₹, rows as the table's: the planner's curves use them
-    return table
+    return _with_draws(_with_verdict(table), weights, deviations, keep_draws)
 
 
 BY_GROUP = {
@@ -222,6 +405,8 @@ def lift_table(
     verdict. Empty where the data set cannot support a measurement (see lift_status)."""
     from metrics.aggregate import ratio_column, sums_by
 
+    if by == "influencer":
+        return _influencer_table(wh, filters, settings)
     parts = lift_parts(wh, by, filters, settings)
     table = summarise(wh, parts, settings)
     first = parts.drop_duplicates("part").set_index("part")
@@ -245,6 +430,30 @@ def lift_table(
     return table.drop(columns=["part"])
 
 
+INFLUENCER_COLUMNS = (
+    *SUMMARY_COLUMNS,
+    "baseline_per_day",
+    "influencer_id",
+    "name",
+    "platform",
+    "tier",
+    "spend",
+    "incremental_roas",
+)
+
+
+def _influencer_table(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """lift_table(by="influencer") from creator_sums: one SQL aggregate instead of post rows."""
+    from metrics.aggregate import ratio_column, sums_by
+
+    table = creator_summary(wh, creator_sums(wh, filters, settings), settings)
+    spend = sums_by(wh, filters, settings, ("influencer_id",)).set_index("influencer_id")["spend"]
+    table["spend"] = table["influencer_id"].map(spend)
+    table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
+    table = table.sort_values(["incremental_revenue", "influencer_id"], ascending=[False, True])
+    return table[list(INFLUENCER_COLUMNS)].reset_index(drop=True)
+
+
 def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
     """The selection's measured incremental revenue: keys method ("event-window" or
     "assumed-baseline"), reason (why assumed, else None), window_days, confidence,
@@ -259,10 +468,10 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     }
     if method != METHOD_MEASURED:
         return base
-    parts = lift_parts(wh, "influencer", filters, settings)
-    if parts.empty:
+    creators = creator_sums(wh, filters, settings)
+    if creators.empty:
         return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
-    table = summarise(wh, parts, settings)
+    table = creator_summary(wh, creators, settings)
     point = float(table["incremental_revenue"].sum())
     low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
     return {

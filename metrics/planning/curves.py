@@ -26,6 +26,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 
 from metrics.aggregate import sums_by
@@ -66,12 +67,15 @@ class Curves:
         return np.where(spend > 0, value, np.nan)
 
 
-def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def creator_points(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, lift: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per creator of the selection with spend: influencer_id, name, tier, platform,
     segment, posts (with a lift window), spend, incremental_revenue (₹, 0 where no post is
     measured), measured (bool); attrs["draws"]: (rows, R) bootstrap deviations of the incremental
-    revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status)."""
-    from metrics.lift.view import METHOD_MEASURED, lift_parts, lift_status, summarise
+    revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status).
+    `lift`: metrics.lift.creator_lift of the same selection where the caller has read it."""
+    from metrics.lift.view import METHOD_MEASURED, creator_lift, lift_status, shared
 
     spend = sums_by(wh, filters, settings, ("influencer_id", "tier", "platform"))
     spend = spend[spend["spend"].fillna(0) > 0][["influencer_id", "tier", "platform", "spend"]]
@@ -80,10 +84,10 @@ def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAUL
     spend = spend.sort_values("influencer_id").reset_index(drop=True)
     if lift_status(wh, settings)[0] != METHOD_MEASURED:
         frame = spend.iloc[0:0].assign(posts=0, incremental_revenue=0.0, measured=False, segment="")
-        frame.attrs["draws"] = np.zeros((0, 1))
+        frame.attrs["draws"] = shared(np.zeros((0, 1)))
         return frame
-    parts = lift_parts(wh, "influencer", filters, settings)
-    table = summarise(wh, parts, settings)
+    table = creator_lift(wh, filters, settings) if lift is None else lift
+    table = table.assign(part=table["influencer_id"])
     draws = table.attrs["part_draws"]
     position = pd.Series(np.arange(len(table)), index=table["part"])
     found = spend["influencer_id"].map(position)
@@ -98,7 +102,7 @@ def creator_points(wh, filters: Filters = Filters(), settings: Settings = DEFAUL
     rows = found.notna().to_numpy()
     if rows.any():
         out[rows] = draws[found[rows].astype(int).to_numpy()]
-    frame.attrs["draws"] = out
+    frame.attrs["draws"] = shared(out)
     return frame
 
 
@@ -112,7 +116,7 @@ def fit_exponent(points: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) ->
         return low
     spend = measured["spend"].to_numpy(dtype=float)
     revenue = measured["incremental_revenue"].to_numpy(dtype=float)
-    weight = 1.0 / _variance_floor(points.attrs["draws"][points["measured"].to_numpy()])
+    weight = 1.0 / _variance_floor(np.asarray(points.attrs["draws"])[points["measured"].to_numpy()])
     codes = pd.factorize(measured["segment"])[0]
 
     def loss(beta: float) -> float:
@@ -130,22 +134,25 @@ def _variance_floor(draws: np.ndarray) -> np.ndarray:
     return np.maximum(variance, floor)
 
 
-def shrunk_coefficients(points: pd.DataFrame, beta: float) -> tuple[np.ndarray, np.ndarray]:
+def shrunk_coefficients(points: pd.DataFrame, beta: float, draws: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(creators,) θ_i and (creators, R) θ_i per draw: each creator's raw coefficient r/s^β shrunk
-    towards its segment's pooled coefficient by the empirical-Bayes weight τ²/(τ² + v_i); 0 floor."""
-    draws = points.attrs["draws"]
+    towards its segment's pooled coefficient by the empirical-Bayes weight τ²/(τ² + v_i); 0 floor.
+    Without `draws` the second is (creators, 0) (a verdict needs the point curve only)."""
+    samples = np.asarray(points.attrs["draws"])
     x = np.power(points["spend"].to_numpy(dtype=float), beta)
     revenue = points["incremental_revenue"].to_numpy(dtype=float)
     measured = points["measured"].to_numpy()
     raw = revenue / x
-    raw_draws = (revenue[:, None] + draws) / x[:, None]
-    sampling = raw_draws.var(axis=1) if draws.size else np.zeros(len(points))
+    raw_draws = (revenue[:, None] + samples) / x[:, None]
+    sampling = raw_draws.var(axis=1) if samples.size else np.zeros(len(points))
     codes, _ = pd.factorize(points["segment"])
     prior, spread = _segment_priors(codes, x, revenue, raw, sampling, measured)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = np.where(measured, np.where(sampling > 0, spread / (spread + sampling), 1.0), 0.0)
     theta = prior + weight * (raw - prior)
-    prior_draws = _segment_prior_draws(codes, x, revenue[:, None] + draws, measured)
+    if not draws:
+        return np.maximum(theta, 0.0), np.zeros((len(points), 0))
+    prior_draws = _segment_prior_draws(codes, x, revenue[:, None] + samples, measured)
     theta_draws = prior_draws + weight[:, None] * (raw_draws - prior_draws)
     return np.maximum(theta, 0.0), np.maximum(theta_draws, 0.0)
 
@@ -179,14 +186,20 @@ def _segment_prior_draws(codes, x, revenue_draws, measured) -> np.ndarray:
     """(creators, R) the segment's pooled coefficient under each draw (overall where unmeasured)."""
     groups = codes.max() + 1 if len(codes) else 0
     m = measured.astype(float)[:, None]
-    num = np.zeros((groups, revenue_draws.shape[1]))
-    np.add.at(num, codes, m * revenue_draws)
+    num = _group_sums(codes, groups, m * revenue_draws)
     den = np.bincount(codes, m[:, 0] * x, groups)
     total = x[measured].sum()
     overall = (m * revenue_draws).sum(axis=0) / total if total > 0 else np.zeros(revenue_draws.shape[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         prior = np.where(den[:, None] > 0, num / den[:, None], overall[None, :])
     return prior[codes]
+
+
+def _group_sums(codes: np.ndarray, groups: int, rows: np.ndarray) -> np.ndarray:
+    """(groups, R) the sum of `rows` per code, added in row order like np.add.at (same result)
+    through a sparse indicator product, without np.add.at's per-element overhead."""
+    indicator = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(groups, len(codes)))
+    return np.asarray(indicator @ rows)
 
 
 def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Curves:
@@ -206,10 +219,13 @@ def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: 
     return curves_from_points(points, by, settings)
 
 
-def curves_from_points(points: pd.DataFrame, by: str, settings: Settings = DEFAULT_SETTINGS) -> Curves:
-    """Curves (see fit_curves) from creator_points() rows: the fit without the warehouse."""
+def curves_from_points(
+    points: pd.DataFrame, by: str, settings: Settings = DEFAULT_SETTINGS, draws: bool = True
+) -> Curves:
+    """Curves (see fit_curves) from creator_points() rows: the fit without the warehouse. Without
+    `draws`, coef_draws is (units, 0): the point curves alone (marginal ROAS, verdicts)."""
     beta = fit_exponent(points, settings)
-    theta, theta_draws = shrunk_coefficients(points, beta)
+    theta, theta_draws = shrunk_coefficients(points, beta, draws)
     if by == "influencer":
         units = pd.DataFrame(
             {
@@ -235,8 +251,7 @@ def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Cu
     total = np.bincount(codes, spend, len(names))
     share_power = np.power(spend / total[codes], beta)
     coef = np.bincount(codes, theta * share_power, len(names))
-    coef_draws = np.zeros((len(names), theta_draws.shape[1]))
-    np.add.at(coef_draws, codes, theta_draws * share_power[:, None])
+    coef_draws = _group_sums(codes, len(names), theta_draws * share_power[:, None])
     first = points.groupby(codes).first()
     units = pd.DataFrame(
         {

@@ -90,17 +90,19 @@ def similar(
     incremental_revenue (₹), incremental_roas (×, None without spend), marginal_roas (×),
     verdict, under_funded (bool: candidate to scale, metrics.planning.verdicts.under_funded).
     Raises KeyError for an influencer not among the selection's known creators."""
-    from metrics.lift import lift_status
+    from metrics.lift import METHOD_MEASURED, creator_lift, lift_status
     from metrics.planning.verdicts import under_funded, with_verdicts
     from metrics.ranking import ranking
     from metrics.summary import with_lift
 
-    ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, lift_status(wh, settings)[0])
+    method = lift_status(wh, settings)[0]
+    lift = creator_lift(wh, filters, settings) if method == METHOD_MEASURED else None  # read once, used twice
+    ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, method, lift)
     ranked = ranked[ranked["known"].fillna(False).astype(bool)].reset_index(drop=True)
     matches = np.flatnonzero(ranked["influencer_id"].to_numpy() == influencer_id)
     if not len(matches):
         raise KeyError(f"no known influencer {influencer_id!r} in the selection")
-    ranked = with_verdicts(wh, ranked, filters, settings)
+    ranked = with_verdicts(wh, ranked, filters, settings, lift)
     similarity, shared = gower_similarity(features(ranked), int(matches[0]))
     ranked["similarity"], ranked["shared"] = similarity, shared
     ranked["under_funded"] = under_funded(ranked)

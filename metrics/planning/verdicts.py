@@ -55,20 +55,20 @@ def verdict_of(row: dict, settings: Settings, measured: bool) -> tuple[str, str]
 
 
 def with_verdicts(
-    wh, ranked: pd.DataFrame, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
+    wh, ranked: pd.DataFrame, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, lift=None
 ) -> pd.DataFrame:
     """`ranked` (metrics.summary.with_lift of metrics.ranking) with marginal_roas (× at today's
     spend on the creator's response curve; None without spend or curve), verdict (VERDICTS) and
-    verdict_reason (text)."""
+    verdict_reason (text). `lift`: metrics.lift.creator_lift of the same selection, if read already."""
     from metrics.lift import METHOD_MEASURED, lift_status
     from metrics.planning.curves import creator_points, curves_from_points
 
     measured = lift_status(wh, settings)[0] == METHOD_MEASURED
     ranked = ranked.copy()
     ranked["marginal_roas"] = None
-    points = creator_points(wh, filters, settings) if measured else pd.DataFrame()
+    points = creator_points(wh, filters, settings, lift) if measured else pd.DataFrame()
     if measured and not points.empty:
-        curves = curves_from_points(points, "influencer", settings)
+        curves = curves_from_points(points, "influencer", settings, draws=False)
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])
         values = ranked["influencer_id"].map(slope)
         ranked["marginal_roas"] = [None if pd.isna(v) else float(v) for v in values]

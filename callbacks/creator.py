@@ -1,0 +1,368 @@
+"""The creator page /influencers/<influencer_id>: figures, verdict, contract, time charts, posts,
+audience and the one-creator PDF. Names, captions and links are the files' text: Dash renders them
+as text (never markup), and a post's link is made only from an http(s) address."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlsplit
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from callbacks import common
+from callbacks.overview import undated_note
+from components import audience_figures, figures
+from components.cards import GRAPH_CONFIG, empty_state, metric_card, notice, stat_list
+from components.ids import creator as ids
+from components.ids.shell import URL
+from components.report_button import BUSY_LABEL, IDLE_LABEL
+from metrics import catalogue
+from metrics import format as fmt
+from metrics.audience import HOW_TO_ADD, creator_audience
+from metrics.creator import CARD_KEYS, creator_view
+from metrics.influencer import UnknownInfluencer
+from metrics.lift import METHOD_MEASURED
+
+VERDICT_COLOURS = {"scale": "success", "renew": "primary", "review": "secondary", "drop": "danger"}
+
+
+def safe_link(url) -> str | None:
+    """The address when it is an absolute http(s) URL with a host, else None: only those become links
+    (a `javascript:` or relative address in a file stays text)."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def external_link(text, url: str, class_name: str | None = None) -> html.A:
+    """A link that opens in a new tab without giving that page a handle on this one."""
+    return html.A(text, href=url, target="_blank", rel="noopener noreferrer", className=class_name)
+
+
+def not_found(influencer_id: str) -> html.Div:
+    return empty_state(
+        f"No creator with id “{influencer_id}”",
+        "The data set has no influencer with this id (a link from before an import, or a typing error). "
+        "Find the creator in the ranking.",
+        icon="bi-person-x",
+        reset_href="/influencers",
+    )
+
+
+# --- header, cards, verdict, contract -----------------------------------------------------------
+
+
+def header(profile: dict, search: str | None) -> list:
+    meta = [
+        profile.get("platform"),
+        profile.get("category"),
+        profile.get("tier"),
+        f"{fmt.followers(profile.get('followers'))} followers" if fmt.clean(profile.get("followers")) else None,
+        f"id {profile.get('influencer_id')}",
+    ]
+    badges = []
+    if profile.get("poor_performer"):
+        badges.append(dbc.Badge("Poor performer", color="danger", className="me-1"))
+    if fmt.clean(profile.get("rank")) is not None:
+        badges.append(dbc.Badge(f"Rank #{int(profile['rank'])} by ROAS", color="secondary", className="me-1"))
+    if profile.get("known") is False:
+        badges.append(dbc.Badge("Not in the influencer list", color="warning", text_color="dark"))
+    profile_url = safe_link(profile.get("url"))
+    return [
+        dcc.Link("← All influencers", href="/influencers" + common.search_of(common.filters_from_search(search))),
+        html.H1(str(profile.get("name") or profile.get("influencer_id")), className="hk-page-title"),
+        html.P(
+            [" · ".join(str(m) for m in meta if m not in (None, ""))]
+            + ([" · ", external_link("profile", profile_url)] if profile_url else []),
+            className="hk-page-subtitle mb-1",
+        ),
+        html.Div(badges) if badges else None,
+    ]
+
+
+def kpi_cards(profile: dict, comparison: dict, settings) -> list:
+    """The creator's KPI cards (catalogue labels and formats), each against the comparison period."""
+    card = functools.partial(metric_card, comparison=comparison)
+    cards = [card(key, profile.get(key), settings, card_id=f"creator-{key}") for key in CARD_KEYS]
+    cards.append(
+        metric_card(
+            "incremental_roas",
+            profile.get("incremental_roas"),
+            settings,
+            card_id="creator-incremental_roas",
+            badge="measured" if profile.get("lift_method") == METHOD_MEASURED else "assumed",
+        )
+    )
+    return cards
+
+
+def verdict_block(profile: dict) -> list:
+    verdict = str(profile.get("verdict") or "review")
+    measured = profile.get("lift_method") == METHOD_MEASURED
+    interval = (
+        f"{fmt.inr(profile.get('incremental_revenue_low'))} to {fmt.inr(profile.get('incremental_revenue_high'))}"
+        if measured
+        else "not measured (assumed baseline)"
+    )
+    return [
+        html.Div(
+            [
+                dbc.Badge(verdict.capitalize(), color=VERDICT_COLOURS.get(verdict, "secondary"), className="fs-6"),
+                html.Span(str(profile.get("verdict_reason") or ""), className="ms-2"),
+            ],
+            className="mb-2",
+        ),
+        stat_list(
+            [
+                (
+                    catalogue.get("incremental_revenue").label,
+                    catalogue.get("incremental_revenue").text(profile.get("incremental_revenue")),
+                ),
+                ("Interval", interval),
+                (
+                    catalogue.get("incremental_roas").label,
+                    catalogue.get("incremental_roas").text(profile.get("incremental_roas")),
+                ),
+                (
+                    catalogue.get("marginal_roas").label,
+                    catalogue.get("marginal_roas").text(profile.get("marginal_roas")),
+                ),
+                (
+                    catalogue.get("efficiency_score").label,
+                    catalogue.get("efficiency_score").text(profile.get("efficiency_score")),
+                ),
+            ]
+        ),
+    ]
+
+
+CONTRACT_FIGURES = (
+    "posts",
+    "orders",
+    "total_revenue",
+    "terms_cost",
+    "total_payout",
+    "gifted_cost",
+    "other_cost",
+    "total_cost",
+)
+
+
+def contract_block(payouts: pd.DataFrame | None) -> list:
+    """Each payout row: its basis, the rate as written and as parsed, and its amounts."""
+    if payouts is None or payouts.empty:
+        return [html.P("No payout row for this creator.", className="text-body-secondary")]
+    blocks = []
+    for row in payouts.to_dict("records"):
+        items = [
+            ("Basis", str(row.get("basis") or "—")),
+            ("Rate as written", str(row.get("rate_text") or "—")),
+            ("Terms (parsed)", str(row.get("rate") or "—")),
+        ]
+        items += [
+            (catalogue.get(key).column_header, catalogue.get(key).text(row.get(key)))
+            for key in CONTRACT_FIGURES
+            if key in row
+        ]
+        blocks.append(
+            html.Div([html.H3(f"Payout row {row.get('row_no')}", className="hk-section-title"), stat_list(items)])
+        )
+    return blocks
+
+
+# --- posts ---------------------------------------------------------------------------------------
+
+
+def post_item(post: dict, measured: bool) -> html.Li:
+    """One post: date, link (http(s) only, new tab), caption, reach, engagement, window revenue and lift."""
+    url = safe_link(post.get("url"))
+    title = (
+        f"{fmt.date(post.get('date')) if post.get('date') is not None else 'Undated'} · {post.get('platform') or ''}"
+    )
+    if post.get("brand"):
+        title += f" · {post['brand']}"
+    link = (
+        external_link(
+            [html.I(className="bi bi-box-arrow-up-right me-1", **{"aria-hidden": "true"}), "Open post"],
+            url,
+            ids.POST_LINK_CLASS,
+        )
+        if url
+        else html.Span(f"Link: {post.get('url')}" if post.get("url") else "No link", className="text-body-secondary")
+    )
+    figures_shown = [
+        ("reach", post.get("reach")),
+        ("engagements", post.get("engagements")),
+        ("engagement_rate_pct", post.get("engagement_rate_pct")),
+        ("cost", post.get("cost")),
+    ]
+    if measured:
+        figures_shown += [
+            ("window_revenue", post.get("window_revenue")),
+            ("incremental_revenue", post.get("incremental_revenue")),
+        ]
+    stats = [(catalogue.get(key).label, catalogue.get(key).text(value)) for key, value in figures_shown]
+    if measured:
+        low, high = post.get("incremental_revenue_low"), post.get("incremental_revenue_high")
+        stats.append(("Lift interval", f"{fmt.inr(low)} to {fmt.inr(high)}" if low is not None else "—"))
+        stats.append(("Lift", str(post.get("lift_verdict") or "no window in the data")))
+    return html.Li(
+        [
+            html.Div([html.Strong(title, className="me-auto"), link], className="d-flex flex-wrap gap-2"),
+            html.P(str(post.get("caption") or "No caption"), className="hk-post-caption mb-1"),
+            stat_list(stats),
+        ],
+        className="hk-post list-group-item",
+        id=ids.post_item(post.get("post_id")),
+    )
+
+
+def unlisted_note(unlisted: dict) -> str:
+    """What a sale filter leaves out of the list but the creator's lift counts (metrics.creator)."""
+    if not unlisted.get("posts"):
+        return ""
+    return (
+        f" Not listed: {unlisted['posts']} posts the filters leave out whose windows sold in the selection "
+        f"({fmt.inr(unlisted['window_revenue'])} window revenue, {fmt.inr(unlisted['incremental_revenue'])} lift, "
+        "counted in the creator's total)."
+    )
+
+
+def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
+    measured = profile.get("lift_method") == METHOD_MEASURED
+    if posts is None or posts.empty:
+        return "", [html.P("No posts in the selection.", className="text-body-secondary")]
+    note = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, oldest first."
+    if measured:
+        note += (
+            " Window revenue: attributed revenue in the post's window; lift: beyond the creator's baseline (page Lift)."
+        )
+        note += unlisted_note(posts.attrs.get("unlisted") or {})
+    else:
+        note += " Lift per post is not measured for this data set."
+    items = [post_item(p, measured) for p in posts.to_dict("records")]
+    return note, [html.Ul(items, className="list-group hk-posts")]
+
+
+# --- audience --------------------------------------------------------------------------------------
+
+
+def audience_block(audience: dict) -> list:
+    files = audience["files"]
+    if not (files["demographics"] or files["geography"]):
+        return [
+            notice(
+                f"No audience file in this data set. To see who watches each creator, {HOW_TO_ADD}.",
+                color="info",
+                icon="bi-info-circle",
+            )
+        ]
+    charts = []
+    for dimension, title in (("age_band", "Age band"), ("gender", "Gender"), ("region", "Places")):
+        frame = audience[dimension]
+        if frame.empty:
+            kind = "demographics" if dimension != "region" else "geography"
+            message = (
+                f"No {title.lower()} rows for this creator in the audience {kind} file."
+                if files[kind]
+                else f"No audience {kind} file: {HOW_TO_ADD}."
+            )
+            charts.append(
+                dbc.Col(
+                    html.Div(
+                        [html.H3(title, className="hk-section-title"), html.P(message, className="text-body-secondary")]
+                    ),
+                    lg=4,
+                )
+            )
+            continue
+        figure = audience_figures.audience_shares(frame, height=60 + 26 * len(frame))
+        charts.append(
+            dbc.Col(
+                html.Div([html.H3(title, className="hk-section-title"), dcc.Graph(figure=figure, config=GRAPH_CONFIG)]),
+                lg=4,
+            )
+        )
+    return [
+        dbc.Row(charts, className="g-3"),
+        html.P(
+            "Shares of the creator's audience from the audience files (docs/metrics.md, \"Audience "
+            'segments"); places: the top places the export lists, the rest as “Other places”.',
+            className="hk-card-footer",
+        ),
+    ]
+
+
+# --- callbacks -------------------------------------------------------------------------------------
+
+HIDDEN_BODY = (no_update,) * 9
+
+
+@callback(
+    Output(ids.HEADER, "children"),
+    Output(ids.NOT_FOUND, "children"),
+    Output(ids.BODY, "style"),
+    Output(ids.KPIS, "children"),
+    Output(ids.VERDICT, "children"),
+    Output(ids.CONTRACT, "children"),
+    Output(ids.TIME_SALE, "figure"),
+    Output(ids.TIME_COHORT, "figure"),
+    Output(ids.TIME_NOTE, "children"),
+    Output(ids.POSTS_NOTE, "children"),
+    Output(ids.POSTS, "children"),
+    Output(ids.AUDIENCE, "children"),
+    Input(URL, "pathname"),
+    Input(URL, "search"),
+)
+@common.when_no_data_set(lambda error: (None, common.no_data_state(error), common.HIDE) + HIDDEN_BODY)
+def creator_page(pathname, search):
+    influencer_id = ids.creator_id_of(pathname)
+    if influencer_id is None:
+        return (no_update,) * 12
+    filters, settings, wh = common.filters_from_search(search), common.settings(), common.warehouse()
+    try:
+        view = creator_view(wh, influencer_id, filters, settings)
+    except UnknownInfluencer:
+        return (None, not_found(influencer_id), common.HIDE) + HIDDEN_BODY
+    profile = view["profile"]
+    posts_note, posts = posts_block(view["posts"], profile)
+    ts = view["sales_over_time"]
+    return (
+        header(profile, search),
+        None,
+        common.SHOW,
+        kpi_cards(profile, view["comparison"], settings),
+        verdict_block(profile),
+        contract_block(view["payouts"]),
+        figures.revenue_spend_over_time(ts, height=300),
+        figures.revenue_spend_over_time(view["sales_by_post"], height=300),
+        undated_note(ts),
+        posts_note,
+        posts,
+        audience_block(creator_audience(wh, influencer_id)),
+    )
+
+
+@callback(
+    Output(ids.PDF_DOWNLOAD, "data"),
+    Output(ids.PDF_STATUS, "children"),
+    Input(ids.PDF_BUTTON, "n_clicks"),
+    State(URL, "pathname"),
+    State(URL, "search"),
+    running=[
+        (Output(ids.PDF_BUTTON, "disabled"), True, False),
+        (Output(ids.PDF_BUTTON, "children"), BUSY_LABEL, IDLE_LABEL),
+    ],
+    prevent_initial_call=True,
+)
+def creator_pdf(n_clicks, pathname, search):
+    """The one-creator report of the page's creator and filters (callbacks/report.py's path)."""
+    from callbacks.report import make_report
+
+    influencer_id = ids.creator_id_of(pathname)
+    if not n_clicks or influencer_id is None:
+        return no_update, no_update
+    return make_report(search, influencer_id=influencer_id)

@@ -1,0 +1,119 @@
+"""Everything the creator page and the one-creator report show about one creator, within a selection:
+its figures against the comparison period, its verdict, its posts with their window revenue and
+measured lift, and its contract. Built from the functions every other page uses (ranking,
+comparison, lift, verdicts), so the numbers match the ranking, /lift and /plan.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.comparison import changes, comparison_filters
+from metrics.filters import Filters
+from metrics.influencer import influencer_detail
+from metrics.lift import METHOD_MEASURED, lift_status
+from metrics.lift.view import lift_parts, summarise
+from metrics.ranking import ranking
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+# The figures of the creator's KPI cards, each compared with the comparison period.
+CARD_KEYS = ("revenue", "spend", "roas", "roi_pct", "orders", "cac", "engagement_rate_pct", "cpe")
+POST_LIFT_COLUMNS = (
+    "window_revenue",
+    "baseline_revenue",
+    "incremental_revenue",
+    "incremental_revenue_low",
+    "incremental_revenue_high",
+    "lift_verdict",
+)
+
+
+def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
+    """The creator page's figures.
+
+    Keys: everything of metrics.influencer_detail (profile, sales_over_time, sales_by_post, posts,
+    payouts), plus comparison ({mode, start, end, kpis (the creator's ranking row over the comparison
+    window, None without one), change ({key: relative change or None} for CARD_KEYS)}), profile keys
+    incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
+    verdict_reason, lift_method ("event-window" / "assumed-baseline"), and posts with POST_LIFT_COLUMNS
+    (₹; None where the lift is not measured or the post has no window in the data); posts.attrs
+    ["unlisted"] (posts, window_revenue, incremental_revenue ₹): the lift of posts a sale filter leaves
+    out of the list but whose windows sold in the selection. Raises UnknownInfluencer for an id the data set does not have.
+    """
+    from metrics.planning.verdicts import with_verdicts
+
+    detail = influencer_detail(wh, influencer_id, filters, settings)
+    method = lift_status(wh, settings)[0]
+    # The creator's posts' lift parts, once: summed per post for the list, per creator for the
+    # verdict (the rows metrics.summary.with_lift sums for the ranking, so the figures agree).
+    parts = _creator_parts(wh, influencer_id, filters, settings) if method == METHOD_MEASURED else None
+    row = _with_creator_lift(wh, pd.DataFrame([detail["profile"]]), parts, filters, settings, method)
+    profile = with_verdicts(wh, row, filters, settings).iloc[0].to_dict()
+    profile["lift_method"] = method
+    other = comparison_filters(wh, filters)
+    then = None
+    if other is not None:
+        previous = ranking(wh, other, settings, influencer_id=influencer_id)
+        then = previous.iloc[0].to_dict() if not previous.empty else {}
+    detail["profile"] = profile
+    detail["comparison"] = {
+        "mode": filters.compare,
+        "start": other.start if other else None,
+        "end": other.end if other else None,
+        "kpis": then,
+        "change": changes(profile, then, CARD_KEYS),
+    }
+    detail["posts"] = posts_with_lift(wh, detail["posts"], parts, settings)
+    return detail
+
+
+def _creator_parts(wh, influencer_id: str, filters: Filters, settings: Settings) -> pd.DataFrame:
+    parts = lift_parts(wh, "post", filters, settings)
+    return parts[parts["influencer_id"] == influencer_id]
+
+
+def _with_creator_lift(wh, row: pd.DataFrame, parts, filters: Filters, settings: Settings, method: str):
+    """The creator's row with its measured lift and interval (0 without a post window, as the
+    ranking), or the assumed-baseline figures (metrics.summary.with_lift)."""
+    from metrics.aggregate import ratio_column
+    from metrics.summary import with_lift
+
+    if method != METHOD_MEASURED:
+        return with_lift(wh, row, filters, settings, method)
+    row = row.copy()
+    totals = {"incremental_revenue": 0.0, "incremental_revenue_low": 0.0, "incremental_revenue_high": 0.0}
+    if parts is not None and not parts.empty:
+        table = summarise(wh, parts.assign(part=parts["influencer_id"]), settings)
+        totals = {column: float(table[column].iloc[0]) for column in totals}
+    for column, value in totals.items():
+        row[column] = value
+    row["incremental_roas"] = ratio_column(row["incremental_revenue"], row["spend"])
+    return row
+
+
+def posts_with_lift(wh, posts: pd.DataFrame, parts: pd.DataFrame | None, settings: Settings) -> pd.DataFrame:
+    """`posts` (metrics.engagement_by_post rows of one creator) with each post's window revenue,
+    baseline, incremental revenue and its interval (₹) and lift_verdict from `parts` (the creator's
+    metrics.lift.view.lift_parts rows at the post level; None where the lift is not measured): None
+    for a post without a window in the data."""
+    posts = posts.copy()
+    for column in POST_LIFT_COLUMNS:
+        posts[column] = None
+    if parts is None or parts.empty or posts.empty:
+        return posts
+    table = summarise(wh, parts, settings)
+    post_ids = parts.drop_duplicates("part").set_index("part")["post_id"]
+    table["post_id"] = table["part"].map(post_ids)
+    table = table.rename(columns={"verdict": "lift_verdict"}).set_index("post_id")
+    for column in POST_LIFT_COLUMNS:
+        values = posts["post_id"].map(table[column])
+        posts[column] = [None if pd.isna(v) else v for v in values]
+    # Under a brand / campaign / product filter the list keeps the posts naming it, while the lift
+    # counts every post's share of window sales there: what the listed posts leave out, said.
+    unlisted = table[~table.index.isin(posts["post_id"])]
+    posts.attrs["unlisted"] = {
+        "posts": int(len(unlisted)),
+        "window_revenue": float(unlisted["window_revenue"].sum()),
+        "incremental_revenue": float(unlisted["incremental_revenue"].sum()),
+    }
+    return posts

@@ -1,0 +1,128 @@
+"""The creator page /influencers/<id> in a real browser, on seed1 (posts with addresses, audience
+files): direct address and reload, post links, the one-creator PDF, the link from the ranking,
+a not-found id; the ranking grid's sort / view in the URL; the /audience page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from browser_helpers import goto, grid_rows, normalise
+
+import metrics
+from metrics import format as fmt
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+
+GRID = ".hk-page-influencers .hk-grid"
+ROWS = GRID + " .ag-center-cols-container .ag-row"
+
+
+@pytest.fixture(scope="module")
+def server(start_server, seed1_wh):
+    return start_server(seed1_wh.path)
+
+
+def open_creator(page, url: str) -> None:
+    goto(page, url)
+    page.wait_for_selector("#creator-header h1, #creator-not-found .hk-empty-title")
+
+
+def test_direct_address_reload_and_post_links(page, server, page_problems, seed1_wh):
+    open_creator(page, server.url + "/influencers/HK001")
+    assert normalise(page.inner_text("#creator-header h1")) == "Sahil Khan"
+    profile = metrics.ranking(seed1_wh, metrics.Filters(), influencer_id="HK001").iloc[0]
+    page.wait_for_selector("#kpi-creator-revenue-value")
+    assert page.inner_text("#kpi-creator-revenue-value") == fmt.inr_compact(profile["revenue"])
+    posts = seed1_wh.query("SELECT url, caption FROM posts WHERE influencer_id = 'HK001' ORDER BY date, post_id")
+    links = page.locator("#creator-posts a.hk-post-link")
+    assert links.count() == len(posts)
+    for i, url in enumerate(posts["url"]):
+        link = links.nth(i)
+        assert link.get_attribute("href") == url and url.startswith("https://")
+        assert link.get_attribute("target") == "_blank"
+        assert "noopener" in link.get_attribute("rel")
+    assert posts["caption"].iloc[0] in page.inner_text("#creator-posts")
+    assert page.locator("#creator-audience .main-svg").count() >= 3  # age band, gender, places
+    page.reload()
+    page.wait_for_selector("#kpi-creator-revenue-value")
+    assert normalise(page.inner_text("#creator-header h1")) == "Sahil Khan"
+    assert not page_problems, page_problems
+
+
+def test_one_creator_pdf(page, server, page_problems, tmp_path):
+    open_creator(page, server.url + "/influencers/HK002")
+    page.wait_for_selector("#kpi-creator-revenue-value")
+    with page.expect_download(timeout=90_000) as info:
+        page.click("#creator-pdf")
+    download = info.value
+    assert re.fullmatch(r"hk-creator-hk002-\d{4}-\d\d-\d\d-\d{4}\.pdf", download.suggested_filename)
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], check=True, capture_output=True, text=True).stdout
+    first = text.split("\f")[0]
+    assert "Creator report: Ria Das" in first and "influencer id HK002" in first
+    assert "Audience by age band" in text and "Contract and payout terms" in text
+    assert not page_problems, page_problems
+
+
+def test_link_from_the_ranking(page, server, page_problems):
+    goto(page, server.url + "/influencers?platform=YouTube")
+    page.wait_for_selector(ROWS)
+    page.locator(GRID + ' .ag-row [col-id="name"]', has_text="Ria Das").first.click()
+    page.locator("#inf-detail").wait_for(state="visible")
+    page.click("#inf-detail a:has-text('Open the creator page')")
+    page.wait_for_url(re.compile(r"/influencers/HK002\?platform=YouTube$"))
+    page.wait_for_selector("#creator-header h1")
+    assert normalise(page.inner_text("#creator-header h1")) == "Ria Das"
+    assert "Platform: YouTube" in normalise(page.inner_text("#filter-summary"))
+    assert not page_problems, page_problems
+
+
+def test_unknown_id(page, server, page_problems):
+    open_creator(page, server.url + "/influencers/%3Cb%3ENope%3C%2Fb%3E")
+    title = normalise(page.inner_text("#creator-not-found .hk-empty-title"))
+    assert title == "No creator with id “<b>Nope</b>”"
+    assert page.locator("main b").count() == 0
+    assert not page.locator("#creator-body").is_visible()
+    assert not page_problems, page_problems
+
+
+def test_ranking_state_survives_a_reload(page, server, page_problems, seed1_wh):
+    goto(page, server.url + "/influencers")
+    page.wait_for_selector(ROWS)
+    header = page.locator(GRID + ' .ag-header-cell[col-id="revenue"] .ag-header-cell-label')
+    header.click()
+    page.wait_for_url(re.compile(r"sort=revenue%3Aasc"))
+    header.click()
+    page.wait_for_url(re.compile(r"sort=revenue%3Adesc"))
+    page.click("label:has-text('Top ')")
+    page.wait_for_url(re.compile(r"view=top"))
+    page.reload()
+    page.wait_for_selector(ROWS)
+    ranked = metrics.ranking(seed1_wh, metrics.Filters())
+    top = ranked.sort_values(["efficiency_score", "influencer_id"], ascending=[False, True]).head(10)
+    top = top.sort_values("revenue", ascending=False)
+    page.wait_for_function("([s, n]) => document.querySelectorAll(s).length === n", arg=[ROWS, len(top)])
+    assert grid_rows(page, GRID) == top["name"].tolist()
+    assert page.locator("#inf-view input[value='top']").is_checked()
+    assert not page_problems, page_problems
+
+
+def test_audience_page(page, server, page_problems):
+    goto(page, server.url + "/audience")
+    page.wait_for_selector("#aud-segment-roas .main-svg")
+    table = ".hk-page-audience .hk-grid"
+    page.wait_for_selector(table + " .ag-row")
+    assert sorted(grid_rows(page, table, "segment")) == ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64"]
+    assert "Every creator of the selection has audience rows" in page.inner_text("#aud-segment-note")
+    page.click("label:has-text('Place')")
+    page.wait_for_function(
+        "s => [...document.querySelectorAll(s)].some(e => e.textContent === 'Kolkata')",
+        arg=table + ' .ag-row [col-id="segment"]',
+    )
+    places = page.eval_on_selector_all("#aud-regions .ytick text", "els => els.map(e => e.textContent)")
+    assert places[-1] == "Kolkata" and "Other places (not listed)" in places  # largest on top
+    assert not page_problems, page_problems
