@@ -9,8 +9,8 @@ set of N tracked orders, reads its files once (untimed), then in the same run ti
    Spark (staging, checks, typing, first orders, cells, cohorts, Parquet hand-over) and the rest
    (DuckDB: small files, cost allocation, facts, rollups, lift, swap);
 
-and reports what the dashboard reads: the rows and bytes of each rollup and of `facts`, the sales
-cells Spark hands over, and the warehouse file. `--compare` also checks that both warehouses hold
+and reports what the dashboard reads: the rows of each rollup and of `facts` (the sales cells
+Spark hands over plus the cost pieces), and the warehouse file's size. `--compare` also checks that both warehouses hold
 the same tables (tests/spark_equality.py's rule). Results: docs/benchmarks.md, "Spark engine".
 """
 
@@ -60,14 +60,13 @@ def _spark_timer() -> dict:
 
 
 def sizes(db: Path) -> dict:
-    """Rows and estimated bytes of `facts` and each rollup, and the warehouse file's bytes."""
+    """Rows of `facts` and each rollup, and the warehouse file's size."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         tables = {}
         for table in ROLLUPS:
             (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-            (size,) = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()
-            tables[table] = {"rows": rows, "estimated_bytes": size}
+            tables[table] = {"rows": rows}
         (sales_rows,) = con.execute("SELECT value FROM dataset_info WHERE key = 'sales_rows'").fetchone()
     finally:
         con.close()
@@ -121,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['spark_rest_s']} s in DuckDB), ratio {result['ratio']}×; load {result['load_avg_start'][0]:.1f}"
     )
     for table, size in result["sizes"]["tables"].items():
-        print(f"  {table}: {size['rows']:,} rows, {size['estimated_bytes'] / 2**20:,.1f} MB")
+        print(f"  {table}: {size['rows']:,} rows")
     print(f"  warehouse file: {result['sizes']['file_mb']} MB")
     if "same_tables" in result:
         print(f"  same tables as the DuckDB engine: {result['same_tables']}")
