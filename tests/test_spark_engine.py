@@ -210,16 +210,13 @@ def test_seed1_builds_the_same_warehouse(spark, tmp_path):
 
 
 # Cases whose sales file takes each path: typed-looking but refused values, the text path, refunds,
-# placeholders, csvfile's repairs (other encodings, short rows, blank rows, another delimiter).
+# csvfile's repairs (another encoding deep in the file, Excel's short rows). Kept to six: each costs
+# two imports, and Spark's per-job overhead dominates at this size (CI's time).
 CASES = [
     "04-ddmmyy-two-digit-year",
     "05-nan-inf-revenue",
-    "07-fractional-orders",
     "07b-fractional-orders-textpath",
-    "10-semicolon-delimited",
     "11b-cp1252-deep-row",
-    "12-trailing-empty-rows",
-    "19-na-dash-placeholders-1.2K",
     "23-refund-negative-rows",
     "25-excel-short-rows-missing-trailing-commas",
 ]
