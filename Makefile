@@ -1,7 +1,7 @@
 # hkdash: influencer-campaign ROI dashboard.
 #
 #   make run     set up, load the sample data if the warehouse is empty, serve the app
-#   make test    set up (incl. Chromium + poppler), run the test suite (lint and types included)
+#   make test    set up (incl. Chromium + poppler, Java 17 + PySpark), run the test suite (lint and types included)
 #   make lint    ruff (lint, format) and mypy (metrics/, warehouse/) only: what tests/test_lint.py checks
 #   make bench   run the benchmark harness (make bench ARGS="...")
 #   make setup   system packages + .venv only (what run/test do first)
@@ -40,7 +40,7 @@ run:
 	$(HKDASH) serve $(SERVE_ARGS)
 
 test:
-	@bash scripts/setup.sh --for test
+	@bash scripts/setup.sh --for test --spark
 	@xdist=""; \
 	if [ "$(JOBS)" != 0 ] && $(PY) -c 'import xdist' 2>/dev/null; then \
 	    xdist="-n $(JOBS) --dist loadgroup"; \

@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add the folder's sales, posts and payouts to the live data set (overlaps refused)",
     )
+    add_engine_arguments(importing)
     importing.set_defaults(handler=run_import)
 
     datasets = commands.add_parser("datasets", help="the live data set and the previous ones kept beside it")
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
     validating.add_argument("dir", type=Path)
     add_years_argument(validating)
+    add_engine_arguments(validating)
     validating.set_defaults(handler=run_validate)
 
     sample = commands.add_parser("sample", help="write a deterministic sample data set")
@@ -296,6 +298,37 @@ def fail(message: str) -> int:
     return 2
 
 
+def add_engine_arguments(parser) -> None:
+    """--engine and --spark-master (docs/scale.md)."""
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="where the work on sales rows runs: duckdb (default) or spark (needs the spark extra and Java 17)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master for --engine spark (default local[*]; e.g. spark://host:7077, yarn, k8s://…)",
+    )
+
+
+def engine_of(args):
+    """The importer's Engine for --engine/--spark-master; exits with a message when Spark is asked
+    for but not installed."""
+    from warehouse.importer import Engine
+
+    if args.engine != "spark":
+        if args.spark_master:
+            raise SystemExit("hkdash: --spark-master needs --engine spark")
+        return None
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise SystemExit("hkdash: --engine spark needs PySpark: pip install '.[spark]' (and Java 17)") from None
+    return Engine("spark", args.spark_master)
+
+
 def run_import(args) -> int:
     import auth
     from warehouse import ImportFailed, default_db_path, import_dataset
@@ -303,7 +336,9 @@ def run_import(args) -> int:
 
     action = "append" if args.append else "import"
     try:
-        report = import_dataset(args.dir, default_db_path(), name=args.name, append=args.append, **rules_of(args))
+        report = import_dataset(
+            args.dir, default_db_path(), name=args.name, append=args.append, engine=engine_of(args), **rules_of(args)
+        )
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {action} refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
@@ -358,7 +393,7 @@ def run_validate(args) -> int:
     from warehouse.errors import format_problems
 
     try:
-        report = validate_dataset(args.dir, **rules_of(args))
+        report = validate_dataset(args.dir, engine=engine_of(args), **rules_of(args))
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {failure.total} error(s) in {args.dir}", file=sys.stderr)

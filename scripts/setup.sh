@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Prepare this checkout: system packages (Debian/apt) and the Python venv.
 #
-#   scripts/setup.sh [--for test|run]
+#   scripts/setup.sh [--for test|run] [--spark]
 #
 #   --for test (default)  everything `make test` needs; fails if something is missing
 #                         and cannot be installed (not root).
 #   --for run             what `make run` / `make bench` need; when not root, a missing
 #                         system package is only a warning (the app starts; PDF export
 #                         or some charts will not work until it is installed).
+#   --spark               also the `spark` extra (PySpark, SQLGlot: `hkdash import --engine
+#                         spark`, docs/scale.md) and Java 17 (Debian's openjdk-17-jre-headless)
+#                         when no Java 17 or newer is found. `make test` asks for it.
 #
 # Idempotent. The Python part is skipped when .venv/.setup-stamp matches a hash of
 # pyproject.toml + constraints.txt + the interpreter + the top-level module layout;
@@ -18,11 +21,13 @@
 set -euo pipefail
 
 MODE=test
+SPARK=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --for) MODE="${2:?--for needs test or run}"; shift 2 ;;
         --for=*) MODE="${1#--for=}"; shift ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --spark) SPARK=1; shift ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -83,6 +88,14 @@ have_font_for() {
     have_cmd fc-list && [ -n "$(fc-list ":charset=$1" family 2>/dev/null | head -n1)" ]
 }
 
+# Java 17 or newer on the PATH (PySpark 4 starts a JVM).
+have_java17() {
+    have_cmd java || return 1
+    local major
+    major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)"
+    [ -n "$major" ] && [ "$major" -ge 17 ]
+}
+
 MISSING_REQUIRED=()   # Debian packages whose absence fails this mode
 MISSING_OPTIONAL=()   # only warned about (run mode)
 need() { # need required|optional debian-package why
@@ -116,6 +129,9 @@ probe_system() {
     # (WeasyPrint draws the colour emoji's PNG glyphs). The pages use assets/fonts for the scripts.
     have_font_for 0915 || need "$level_run" fonts-noto-core "Indian-script names (Devanagari, Tamil, …) in charts"
     have_font_for 1f4aa || need "$level_run" fonts-noto-color-emoji "emoji in names, in charts and PDF reports"
+    if [ "$SPARK" = 1 ]; then
+        have_java17 || need required openjdk-17-jre-headless "the Spark engine (PySpark needs Java 17)"
+    fi
     if [ "$MODE" = test ]; then
         { have_cmd pdftotext && have_cmd pdftoppm; } || need required poppler-utils "PDF tests (pdftotext, pdftoppm)"
         have_cmd strace || need required strace "the test that the chart browser makes no network requests"
@@ -128,6 +144,8 @@ install_system() {
     have_cmd apt-get || die "missing system packages (${pkgs[*]}) and no apt-get here; install the equivalents by hand"
     say "installing system packages: ${pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # openjdk's post-install step fails on slim images without this directory.
+    mkdir -p /usr/share/man/man1
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 }
@@ -171,6 +189,10 @@ pick_python() {
     die "Python >= 3.11 not found (set PYTHON=/path/to/python3.11)"
 }
 
+extras() {
+    if [ "$SPARK" = 1 ]; then echo "test,spark"; else echo "test"; fi
+}
+
 stamp_value() {
     # Key: the dependency files, the venv's interpreter version (a rebuilt base Python
     # invalidates it) and the top-level layout. The editable install snapshots the
@@ -180,6 +202,7 @@ stamp_value() {
     # module forces a reinstall.
     {
         cat pyproject.toml constraints.txt
+        echo "extras=$(extras)"
         "$VENV/bin/python" -c 'import sys; print(sys.version)'
         ls -1d -- */__init__.py *.py 2>/dev/null || true
     } | sha256sum | cut -d' ' -f1
@@ -239,7 +262,7 @@ python_step() {
     say "installing Python packages (pinned by constraints.txt)"
     # pip itself first (pinned): older pips lack --build-constraint.
     "${pip[@]}" install -q -c constraints.txt pip
-    "${pip[@]}" install -q -c constraints.txt --build-constraint constraints.txt -e '.[test]'
+    "${pip[@]}" install -q -c constraints.txt --build-constraint constraints.txt -e ".[$(extras)]"
     "${pip[@]}" check >/dev/null || { "${pip[@]}" check >&2 || true; die "pip check found broken requirements"; }
     stamp_value > "$STAMP"
     say "Python environment ready"

@@ -571,30 +571,18 @@ def _components(influencer_id, basis, rate, payout, fee_part):
     return [(influencer_id, "commission", "revenue", payout)]
 
 
-def build_facts(con):
+def build_facts(con, sales_cells=None):
     """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups.
 
     Sales are grouped straight onto the typed dimensions: influencers by their text id (joined
     to their integer key once, on the grouped cells), brand, campaign, product and source by
     ENUMs, which makes the group-by, and every later join and filter, work on small integers.
+    sales_cells: a function (con, dimension) that creates `sales_cells` instead (the Spark
+    engine: the same cells, grouped by sales_cells_sql on Spark).
     """
     _key_influencers(con)
     dimension = _create_dimension_types(con)
-    unknown_buyer = "s.user_id IS NULL" + (
-        " OR s.user_id IN (SELECT user_id FROM guest_ids)"
-        if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0]
-        else ""
-    )
-    con.execute(f"""
-        CREATE TEMP TABLE sales_cells AS
-        SELECT {dimension["influencer_id"]} AS influencer_id, date,
-               {", ".join(f"{dimension[column]} AS {column}" for column in SALE_DIMENSIONS)},
-               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
-               COALESCE(-sum(revenue) FILTER (WHERE revenue < 0), 0) AS refunds,
-               count(f.first_key)::BIGINT AS new_customers,
-               COALESCE(sum(orders) FILTER (WHERE {unknown_buyer}), 0)::BIGINT AS orders_without_user
-        FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
-        GROUP BY ALL""")
+    (sales_cells or _create_sales_cells)(con, dimension)
     _allocate_costs(con)
     # A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
     # posts are appended with source `Unattributed` (the tracking source of a sale says nothing of them).
@@ -618,6 +606,30 @@ def build_facts(con):
             f"CREATE TABLE {table} AS SELECT {keys}, {measure_sums} FROM {source} GROUP BY ALL "
             f"ORDER BY {ROLLUP_ORDER[table]}"
         )
+
+
+def _create_sales_cells(con, dimension: dict[str, str]):
+    unknown_buyer = "s.user_id IS NULL" + (
+        " OR s.user_id IN (SELECT user_id FROM guest_ids)"
+        if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0]
+        else ""
+    )
+    con.execute(f"CREATE TEMP TABLE sales_cells AS {sales_cells_sql(dimension, unknown_buyer)}")
+
+
+def sales_cells_sql(dimension: dict[str, str], unknown_buyer: str) -> str:
+    """The query grouping `keyed_sales` (with `first_orders`) into sales cells: influencer_id,
+    date, SALE_DIMENSIONS (as `dimension` gives each: SQL of the cleaned value), orders, revenue,
+    refunds, new_customers, orders_without_user (`unknown_buyer`: SQL telling a row's buyer is unknown)."""
+    return f"""
+        SELECT {dimension["influencer_id"]} AS influencer_id, date,
+               {", ".join(f"{dimension[column]} AS {column}" for column in SALE_DIMENSIONS)},
+               sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
+               COALESCE(-sum(revenue) FILTER (WHERE revenue < 0), 0) AS refunds,
+               count(f.first_key)::BIGINT AS new_customers,
+               COALESCE(sum(orders) FILTER (WHERE {unknown_buyer}), 0)::BIGINT AS orders_without_user
+        FROM keyed_sales s LEFT JOIN first_orders f USING (first_key)
+        GROUP BY ALL"""
 
 
 def _key_influencers(con):

@@ -64,11 +64,14 @@ class ImportReport:
         return lines
 
 
-def validate_dataset(source_dir: str | os.PathLike, rules: ValueRules = DEFAULT_RULES) -> ImportReport:
-    """Check a folder as an import would, writing nothing. Raises ImportFailed on errors."""
+def validate_dataset(
+    source_dir: str | os.PathLike, rules: ValueRules = DEFAULT_RULES, engine: Engine | None = None
+) -> ImportReport:
+    """Check a folder as an import would, writing nothing. Raises ImportFailed on errors.
+    engine: where the sales rows are checked (default: DuckDB; Engine("spark", master) for Spark)."""
     connection = quiet(duckdb.connect())
     try:
-        return _stage_and_build(connection, Path(source_dir), rules=rules)
+        return _stage_and_build(connection, Path(source_dir), rules=rules, engine=engine)
     finally:
         connection.close()
 
@@ -79,25 +82,27 @@ def import_dataset(
     name: str | None = None,
     append: bool = False,
     rules: ValueRules = DEFAULT_RULES,
+    engine: Engine | None = None,
 ) -> ImportReport:
     """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
 
     The data set it replaces is kept in the history (warehouse.history). With `append`, the
     folder's rows are added to the live data set's (warehouse.append: overlaps are refused with
     ImportFailed) and the whole is rebuilt and swapped in the same way. rules: the settings of the
-    value rule (plausible years; docs/metrics.md, "Reading values")."""
+    value rule (plausible years; docs/metrics.md, "Reading values"). engine: where the work on sales
+    rows runs (default DuckDB; Engine("spark", master): warehouse/engines/spark.py, docs/scale.md)."""
     source_dir = Path(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
         if not append:
-            return _build_and_swap(source_dir, db_path, name, source_dir, rules)
+            return _build_and_swap(source_dir, db_path, name, source_dir, rules, engine)
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
             live_name, _new = appending.merge_into(db_path, source_dir, Path(merged))
-            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules)
+            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules, engine)
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
@@ -137,7 +142,12 @@ def _temp_beside(db_path: Path) -> Path:
 
 
 def _build_and_swap(
-    folder: Path, db_path: Path, name: str | None, shown_source: Path, rules: ValueRules = DEFAULT_RULES
+    folder: Path,
+    db_path: Path,
+    name: str | None,
+    shown_source: Path,
+    rules: ValueRules = DEFAULT_RULES,
+    engine: Engine | None = None,
 ) -> ImportReport:
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
@@ -151,9 +161,13 @@ def _build_and_swap(
                 persist=True,
                 name=name or shown_source.name,
                 dataset_id=dataset_id,
-                keep_sources=history.sources_dir(db_path, dataset_id),
+                # The Spark engine does not copy the sales rows back: no sources kept, so an
+                # append refuses (import the whole folder again) rather than lose the sales.
+                keep_sources=None if _on_spark(engine) else history.sources_dir(db_path, dataset_id),
                 rules=rules,
                 stages=stage,
+                engine=engine,
+                scratch_dir=db_path.parent,
             )
             report.source = str(shown_source)
             with stage("checkpoint"):
@@ -191,11 +205,50 @@ def _stage_and_build(
     keep_sources: Path | None = None,
     rules: ValueRules = DEFAULT_RULES,
     stages: Stages | None = None,
+    engine: Engine | None = None,
+    scratch_dir: Path | None = None,
 ) -> ImportReport:
-    stage = stages or Stages()
+    args = (connection, source_dir, persist, name, dataset_id, keep_sources, rules, stages or Stages())
+    if engine is not None and _on_spark(engine):
+        from warehouse.engines import spark
+
+        with spark.spark_connection(engine.master) as rows_connection, spark.scratch(scratch_dir) as scratch:
+            return _stage_and_build_with(*args, rows_connection, Path(scratch))
+    return _stage_and_build_with(*args)
+
+
+@dataclasses.dataclass(frozen=True)
+class Engine:
+    """Where an import's work on sales rows runs: "duckdb" (the default) or "spark" on `master`
+    (a Spark master URL; None: local[*])."""
+
+    name: str = "duckdb"
+    master: str | None = None
+
+
+def _on_spark(engine: Engine | None) -> bool:
+    return engine is not None and engine.name == "spark"
+
+
+def _stage_and_build_with(
+    connection,
+    source_dir: Path,
+    persist: bool,
+    name: str | None,
+    dataset_id: str | None,
+    keep_sources: Path | None,
+    rules: ValueRules,
+    stage: Stages,
+    rows_connection=None,
+    scratch: Path | None = None,
+) -> ImportReport:
+    """The import on `connection` (DuckDB); with `rows_connection` (spark.SparkConnection), the
+    sales file is staged, checked and typed there and handed over as cells (spark.py)."""
     with stage("read"):
         found = discover(source_dir)
         store = store_orders.claim(source_dir, found)
+        if store is not None and rows_connection is not None:
+            raise ImportFailed([Problem(source_dir.name, None, None, None, STORE_ON_SPARK)], [], 1)
         errors, warnings = Findings(), Findings()
         for problem in found.errors:
             errors.add(problem)
@@ -204,7 +257,12 @@ def _stage_and_build(
             warnings.add(problem)
         sources: dict[str, SourceFile] = {}
         for role, path in found.files.items():
-            source, file_problems = load(connection, role, path, rules)
+            if role == "tracking" and rows_connection is not None:
+                from warehouse.engines import spark
+
+                source, file_problems = spark.stage_tracking(rows_connection, path)
+            else:
+                source, file_problems = load(connection, role, path, rules)
             for problem in file_problems:
                 errors.add(problem)
             if source is not None:
@@ -215,7 +273,8 @@ def _stage_and_build(
             errors.add(problem)
     with stage("check"):
         for source in sources.values():
-            check_values(connection, source, errors, rules)
+            on_spark = rows_connection is not None and source.role == "tracking"
+            check_values(rows_connection if on_spark else connection, source, errors, rules)
         check_audience(connection, sources, errors, warnings)
     mapping = None
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
@@ -230,9 +289,16 @@ def _stage_and_build(
         build.type_influencers(connection, sources["influencers"])
         extras = [sources[r] for r in ("instagram_insights", "youtube_analytics") if r in sources]
         build.type_posts(connection, sources.get("posts"), extras)
-        build.type_sales(connection, sources.get("tracking"), sources["payouts"])
-        build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
-        build.type_buyers(connection, sources.get("tracking"), warnings)
+        if rows_connection is not None and scratch is not None and "tracking" in sources:
+            from warehouse.engines import spark
+
+            spark.type_sales(rows_connection, connection, sources["tracking"], sources["payouts"], scratch)
+            build.type_payouts(connection, sources["payouts"], True, errors, warnings)
+            build.type_buyers(rows_connection, sources["tracking"], warnings)
+        else:
+            build.type_sales(connection, sources.get("tracking"), sources["payouts"])
+            build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
+            build.type_buyers(connection, sources.get("tracking"), warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)
@@ -252,11 +318,20 @@ def _stage_and_build(
     )
     if not persist:
         return report
-    with stage("facts"):
-        build.build_facts(connection)
-        build.build_sale_values(connection)
-    with stage("customer_cohorts"):
-        build_customer_tables(connection)
+    if rows_connection is not None and scratch is not None and "tracking" in sources:
+        from warehouse.engines import spark
+
+        with stage("facts"):
+            build.build_facts(connection, spark.sales_cells_from(rows_connection, scratch))
+            build.build_sale_values(connection)
+        with stage("customer_cohorts"):
+            spark.build_customer_tables(rows_connection, connection, scratch)
+    else:
+        with stage("facts"):
+            build.build_facts(connection)
+            build.build_sale_values(connection)
+        with stage("customer_cohorts"):
+            build_customer_tables(connection)
     with stage("lift"):
         build_lift_tables(connection)
     with stage("organic"):
@@ -269,6 +344,12 @@ def _stage_and_build(
         with stage("history_sources"):
             history.save_sources(connection, sources.values(), keep_sources)
     return report
+
+
+STORE_ON_SPARK = (
+    "a store order export is imported with the DuckDB engine (--engine duckdb): the Spark engine reads "
+    "a tracking_data file (CSV or Parquet)"
+)
 
 
 class Stages:

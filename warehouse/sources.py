@@ -495,9 +495,30 @@ def load(
     if not any(h.strip() for h in header):
         return None, [Problem(name, None, None, None, "file is empty (no header)")]
 
+    selected, ignored, problems = select_columns(role, name, header, layout.header_line if layout else 1)
+    if problems:
+        return None, problems
+
+    table = f"raw_{role}"
+    staged, problems = _stage_file(connection, role, table, path, layout, header, selected, rules)
+    if staged is None:
+        return None, problems
+    typed, line_column, warnings = staged
+    rows = connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    if rows == 0:
+        blank = " (the rows below it are blank)" if warnings else ""
+        return None, [Problem(name, None, None, None, f"file has a header but no data rows{blank}")]
+    first_line = 1 if is_parquet else 2  # parquet rows count from 1; a CSV's line 1 is its header
+    return SourceFile(role, path, table, first_line, list(selected), ignored, rows, typed, line_column, warnings), []
+
+
+def select_columns(
+    role: str, name: str, header: list[str], header_line: int
+) -> tuple[dict[str, str], list[str], list[Problem]]:
+    """The columns of a file's header that the role reads: ({canonical: column as written}, columns
+    not used, problems: a column given twice, a required column missing), whichever engine reads it."""
     known = COLUMNS[role]
     aliases = ALIASES[role]
-    header_line = layout.header_line if layout else 1
     selected: dict[str, str] = {}  # canonical -> source column
     ignored: list[str] = []
     problems: list[Problem] = []
@@ -516,20 +537,7 @@ def load(
             problems.append(
                 Problem(name, header_line, column, None, "missing required column" + _header_as_read(header))
             )
-    if problems:
-        return None, problems
-
-    table = f"raw_{role}"
-    staged, problems = _stage_file(connection, role, table, path, layout, header, selected, rules)
-    if staged is None:
-        return None, problems
-    typed, line_column, warnings = staged
-    rows = connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    if rows == 0:
-        blank = " (the rows below it are blank)" if warnings else ""
-        return None, [Problem(name, None, None, None, f"file has a header but no data rows{blank}")]
-    first_line = 1 if is_parquet else 2  # parquet rows count from 1; a CSV's line 1 is its header
-    return SourceFile(role, path, table, first_line, list(selected), ignored, rows, typed, line_column, warnings), []
+    return selected, ignored, problems
 
 
 def _header_as_read(header: list[str]) -> str:

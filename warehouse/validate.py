@@ -96,6 +96,8 @@ def _text_checks(connection, source: SourceFile, errors: Findings, rules: ValueR
     if not kinds:
         return []
     comma_columns, refused = _decide_readings(connection, source, kinds, errors)
+    if hasattr(connection, "read_once"):  # Spark: each reading computed once per row (engines/spark.py)
+        connection.read_once(source)
     kinds = {column: kind for column, kind in kinds.items() if column not in refused}
     checks = []
     for column, kind in kinds.items():

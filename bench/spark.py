@@ -1,0 +1,131 @@
+"""`python -m bench.spark --orders N [--master local[2]] [--compare] [--json]`: the Spark engine beside DuckDB.
+
+Generates (once, cached in `bench/.cache/<N>-<seed>/`, shared with `python -m bench`) the sample data
+set of N tracked orders, reads its files once (untimed), then in the same run times
+
+1. `import_dataset` with the DuckDB engine (the default);
+2. `import_dataset` with the Spark engine on `--master` (a new local SparkSession: its start is
+   part of the time, as it is for `hkdash import --engine spark`), split into the time spent in
+   Spark (staging, checks, typing, first orders, cells, cohorts, Parquet hand-over) and the rest
+   (DuckDB: small files, cost allocation, facts, rollups, lift, swap);
+
+and reports what the dashboard reads: the rows of each rollup and of `facts` (the sales cells
+Spark hands over plus the cost pieces), and the warehouse file's size. `--compare` also checks that both warehouses hold
+the same tables (tests/spark_equality.py's rule). Results: docs/benchmarks.md, "Spark engine".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.dataset import DEFAULT_CACHE, dataset_dir, timed_import, warm_page_cache
+from warehouse.build import ROLLUPS
+from warehouse.importer import Engine, import_dataset
+
+
+def _spark_timer() -> dict:
+    """Wrap SparkConnection's work so that the seconds spent in Spark are summed in the dict returned."""
+    from warehouse.engines import spark
+
+    spent = {"spark_s": 0.0}
+    for name in ("execute", "write_parquet"):
+        original = getattr(spark.SparkConnection, name)
+
+        def timed(self, *args, _original=original, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                spent["spark_s"] += time.perf_counter() - started
+
+        setattr(spark.SparkConnection, name, timed)
+    original_stage = spark.stage_tracking
+
+    def timed_stage(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original_stage(*args, **kwargs)
+        finally:
+            spent["spark_s"] += time.perf_counter() - started
+
+    spark.stage_tracking = timed_stage
+    return spent
+
+
+def sizes(db: Path) -> dict:
+    """Rows of `facts` and each rollup, and the warehouse file's size."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = {}
+        for table in ROLLUPS:
+            (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            tables[table] = {"rows": rows}
+        (sales_rows,) = con.execute("SELECT value FROM dataset_info WHERE key = 'sales_rows'").fetchone()
+    finally:
+        con.close()
+    return {"tables": tables, "file_mb": round(db.stat().st_size / 2**20, 1), "sales_rows": json.loads(sales_rows)}
+
+
+def run(orders: int, seed: int, cache: Path, master: str, compare: bool) -> dict:
+    """One measurement of both engines. Keys: orders, csv_mb, duckdb_import_s, spark_import_s,
+    spark_part_s (in Spark), spark_rest_s, ratio (Spark ÷ DuckDB), sizes (sizes()), same_tables
+    (with compare), load_avg_start / _end."""
+    result: dict = {"orders": orders, "seed": seed, "master": master, "load_avg_start": list(os.getloadavg())}
+    source, cached, generate_s = dataset_dir(cache, orders, seed)
+    result.update(cached=cached, generate_s=round(generate_s, 2))
+    result["csv_mb"] = round((source / "tracking_data.csv").stat().st_size / 2**20, 1)
+    warm_page_cache(source)
+    duck_db, spark_db = cache / f"engine-duckdb-{orders}.duckdb", cache / f"engine-spark-{orders}.duckdb"
+    result["duckdb_import_s"] = round(timed_import(source, duck_db)[0], 2)
+    spent = _spark_timer()
+    started = time.perf_counter()
+    import_dataset(source, spark_db, name=source.name, engine=Engine("spark", master))
+    result["spark_import_s"] = round(time.perf_counter() - started, 2)
+    result["spark_part_s"] = round(spent["spark_s"], 2)
+    result["spark_rest_s"] = round(result["spark_import_s"] - spent["spark_s"], 2)
+    result["ratio"] = round(result["spark_import_s"] / result["duckdb_import_s"], 2)
+    result["sizes"] = sizes(spark_db)
+    if compare:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from spark_equality import differences
+
+        result["same_tables"] = differences(duck_db, spark_db) == []
+    result["load_avg_end"] = list(os.getloadavg())
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.spark", description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, required=True, help="tracked orders of the generated set")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--master", default="local[2]", help="Spark master (default local[2])")
+    parser.add_argument("--compare", action="store_true", help="also check that both warehouses are the same")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    args = parser.parse_args(argv)
+    result = run(args.orders, args.seed, args.cache, args.master, args.compare)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(
+        f"{result['orders']:,} orders ({result['csv_mb']} MB CSV): DuckDB engine {result['duckdb_import_s']} s, "
+        f"Spark engine {result['spark_import_s']} s on {args.master} ({result['spark_part_s']} s in Spark, "
+        f"{result['spark_rest_s']} s in DuckDB), ratio {result['ratio']}×; load {result['load_avg_start'][0]:.1f}"
+    )
+    for table, size in result["sizes"]["tables"].items():
+        print(f"  {table}: {size['rows']:,} rows")
+    print(f"  warehouse file: {result['sizes']['file_mb']} MB")
+    if "same_tables" in result:
+        print(f"  same tables as the DuckDB engine: {result['same_tables']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

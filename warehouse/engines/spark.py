@@ -1,0 +1,338 @@
+"""The Spark engine: the import's work on sales rows runs on Apache Spark, the rest in DuckDB.
+
+What runs where (docs/scale.md):
+- Spark: the sales (tracking) file, the one that grows with orders: reading it, the value rule and
+  every row check (validate.check_values), typing (build.type_sales), buyers' first orders
+  (build.type_buyers), the grouping of rows into sales cells (build.sales_cells_sql) and the
+  customer cohorts (customer_tables). All of it is the DuckDB engine's own SQL, run through
+  SparkConnection (spark_sql.to_spark translates it).
+- DuckDB: the small files (influencers, posts, payouts, campaigns, organic sales), payout terms,
+  cost allocation, fact tables and rollups (built from the cells, not the rows), lift and the
+  dataset info, in the same file and with the same atomic swap as the DuckDB engine.
+
+Spark hands DuckDB Parquet files: the sales cells, each sales text value with its sums (what the
+dimension types and the payouts' checks read), and the customer cohorts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlglot import exp, parse_one
+
+from warehouse import build, csvfile, customer_tables
+from warehouse.engines.spark_sql import to_spark
+from warehouse.errors import Problem
+from warehouse.sources import COLUMNS, SourceFile, canonical_columns, select_columns
+from warehouse.values import guest_user_sql
+
+DEFAULT_MASTER = "local[*]"
+_CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
+
+
+def session(master: str | None = None):
+    """A SparkSession for an import: `master` (default local[*]), UI off, ANSI casts off (spark_sql),
+    UTC, shuffle partitions from HKDASH_SPARK_SHUFFLE_PARTITIONS (default: 2 × cores in local mode).
+
+    Raises ImportError without the `spark` extra (pip install '.[spark]'), and Spark's errors when
+    no Java 17 is found."""
+    from pyspark.sql import SparkSession
+
+    master = master or DEFAULT_MASTER
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("hkdash import")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED")
+        .config("spark.sql.parquet.int96RebaseModeInWrite", "CORRECTED")
+        .config("spark.driver.memory", os.environ.get("HKDASH_SPARK_DRIVER_MEMORY", "2g"))
+    )
+    if master.startswith("local"):
+        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        cores = os.cpu_count() or 2
+        builder = builder.config(
+            "spark.sql.shuffle.partitions", os.environ.get("HKDASH_SPARK_SHUFFLE_PARTITIONS", str(2 * cores))
+        )
+    elif "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
+        builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(os.environ.get("HKDASH_SPARK_LOG_LEVEL", "ERROR"))
+    return spark
+
+
+class _Result:
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self):
+        return self.rows
+
+
+class SparkConnection:
+    """The part of a DuckDB connection the import's SQL uses, on a Spark session.
+
+    execute(sql, params) takes DuckDB SQL: a query (rows are collected to the driver: only counts
+    and examples are asked for), `CREATE [TEMP] TABLE|VIEW name AS query` (a temporary view; a
+    table is persisted, memory then disk) and `DELETE FROM name WHERE condition` (the view is
+    replaced by the rows kept)."""
+
+    def __init__(self, spark):
+        self.spark = spark
+        self._persisted: dict[str, list] = {}
+
+    def execute(self, sql: str, params=None) -> _Result:
+        """Run one DuckDB-dialect statement on Spark (see the class); rows as tuples."""
+        tree = parse_one(sql, read="duckdb")
+        if isinstance(tree, exp.Create):
+            self._create(tree)
+            return _Result([])
+        if isinstance(tree, exp.Delete):
+            self._delete(tree)
+            return _Result([])
+        frame = self.spark.sql(to_spark(sql), args=list(params) if params else None)
+        return _Result([tuple(row) for row in frame.collect()])
+
+    def _create(self, tree: exp.Create):
+        kind = tree.args["kind"].upper()
+        if kind not in ("TABLE", "VIEW"):
+            raise NotImplementedError(f"CREATE {kind} on Spark")
+        name = tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name
+        frame = self.spark.sql(to_spark(tree.expression.sql(dialect="duckdb")))
+        self.register(name, frame, persist=kind == "TABLE")
+
+    def _delete(self, tree: exp.Delete):
+        name = tree.this.name
+        condition = tree.args["where"].this.sql(dialect="duckdb")
+        kept = self.spark.sql(to_spark(f"SELECT * FROM {name} WHERE NOT COALESCE(({condition}), false)"))
+        self.register(name, kept, persist=True)
+
+    def register(self, name: str, frame, persist: bool):
+        """Make `frame` the view `name`; persisted (memory, then disk) when asked, materialised by the
+        first query that reads it. Earlier versions stay persisted (a later one may be built on
+        them) until drop(name)."""
+        from pyspark import StorageLevel
+
+        if persist:
+            frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+            self._persisted.setdefault(name, []).append(frame)
+        frame.createOrReplaceTempView(name)
+
+    def drop(self, name: str):
+        """Release every persisted version of view `name` (once nothing more reads it)."""
+        for frame in self._persisted.pop(name, []):
+            frame.unpersist()
+        self.spark.catalog.dropTempView(name)
+
+    def read_once(self, source: SourceFile):
+        """Compute each column's reading (validate: the value rule as decided for the column) once per
+        row, into a column `__read_<column>` of the staged view, and point source.readings at it.
+
+        DuckDB evaluates the rule's repeated sub-expressions once; Spark would evaluate the text
+        in every check, with generated code beyond the JVM's 64 KB per method."""
+        if not source.readings:
+            return
+        readings = ", ".join(f"{sql} AS __read_{column}" for column, sql in source.readings.items())
+        frame = self.spark.sql(to_spark(f"SELECT *, {readings} FROM {source.table}"))
+        self.register(source.table, frame, persist=True)
+        for column in list(source.readings):
+            source.readings[column] = f"__read_{column}"
+
+    def write_parquet(self, sql: str, folder: Path) -> str:
+        """Run a DuckDB-dialect query on Spark and write its rows as Parquet files under `folder`;
+        returns the glob DuckDB's read_parquet takes."""
+        self.spark.sql(to_spark(sql)).write.mode("overwrite").parquet(str(folder))
+        return str(folder / "*.parquet")
+
+    def close(self):
+        """Release every persisted view."""
+        for name in list(self._persisted):
+            self.drop(name)
+
+
+def stage_tracking(con: SparkConnection, path: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """Stage the sales file as the Spark view `raw_tracking`: text columns named as in
+    sources.COLUMNS, `rowid` (0, 1, … in file order) and, for a file read through csvfile's clean
+    copy, its `source_line`. Same refusals, with the same messages, as sources.load."""
+    name = path.name
+    if path.stat().st_size == 0:
+        return None, [Problem(name, None, None, None, "file is empty")]
+    if path.suffix.lower() == ".parquet":
+        header = list(con.spark.read.parquet(str(path)).columns)
+        selected, ignored, problems = select_columns("tracking", name, header, 1)
+        if problems:
+            return None, problems
+        frame = con.spark.read.parquet(str(path))
+        columns = [frame[f"`{src}`"].cast("string").alias(canonical) for canonical, src in selected.items()]
+        return _finish(con, path, _numbered(frame.select(*columns)), selected, ignored, 1, False, [])
+    layout, sniffed = csvfile.sniff(path, lambda cells: len(canonical_columns("tracking", cells)))
+    if layout is None:
+        return None, sniffed
+    if not any(h.strip() for h in layout.header):
+        return None, [Problem(name, None, None, None, "file is empty (no header)")]
+    selected, ignored, problems = select_columns("tracking", name, layout.header, layout.header_line)
+    if problems:
+        return None, problems
+    if layout.direct and _reads_directly(con, path, layout):
+        frame = _read_csv(con, path, layout.delimiter, len(layout.header))
+        position = {canonical: layout.header.index(src) for canonical, src in selected.items()}
+        frame = frame.select(*[frame[f"c{position[c]}"].alias(c) for c in selected])
+        return _finish(con, path, _numbered(frame), selected, ignored, 2, False, [])
+    # Not UTF-8, ragged rows, line breaks inside cells: csvfile reads and repairs it (as for DuckDB).
+    kinds = [COLUMNS["tracking"].get(_canonical_of(selected, h), "text") for h in layout.header]
+    with csvfile.rewritten(path, layout, kinds) as copy:
+        if copy.path is None:
+            return None, copy.errors
+        frame = _read_csv(con, copy.path, ",", len(copy.header) + 1)
+        position = {canonical: copy.header.index(src) + 1 for canonical, src in selected.items()}
+        frame = frame.select(
+            frame["c0"].cast("bigint").alias(csvfile.LINE_COLUMN),
+            *[frame[f"c{position[c]}"].alias(c) for c in selected],
+        )
+        return _finish(con, path, _numbered(frame), selected, ignored, 2, True, copy.warnings)
+
+
+def _canonical_of(selected: dict[str, str], header_cell: str) -> str:
+    return next((canonical for canonical, src in selected.items() if src == header_cell), "")
+
+
+def _finish(con, path, frame, selected, ignored, first_line, line_column, warnings):
+    con.register("raw_tracking", frame, persist=True)
+    (rows,) = con.execute("SELECT count(*) FROM raw_tracking").fetchone()
+    if rows == 0:
+        note = " (the rows below it are blank)" if warnings else ""
+        return None, [Problem(path.name, None, None, None, f"file has a header but no data rows{note}")]
+    source = SourceFile("tracking", path, "raw_tracking", first_line, list(selected), ignored, rows, False, line_column)
+    source.warnings.extend(warnings)
+    return source, []
+
+
+def _read_csv(con, path: Path, delimiter: str, width: int):
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType([StructField(f"c{i}", StringType()) for i in range(width)])
+    return con.spark.read.csv(
+        str(path), schema=schema, header=True, sep=delimiter, quote='"', escape='"', encoding="UTF-8", mode="PERMISSIVE"
+    )
+
+
+def _reads_directly(con, path: Path, layout: csvfile.Layout) -> bool:
+    """Whether Spark's CSV reader takes the file as DuckDB's strict read would: every line a whole
+    record of the header's width (no line breaks inside quotes, no short or long rows), valid
+    UTF-8, no blank rows (csvfile drops and reports them). One pass over the lines as text;
+    otherwise csvfile repairs or refuses the file."""
+    from pyspark.sql import functions as F
+
+    if len(layout.delimiter) != 1:
+        return False
+    delimiter = re.escape(layout.delimiter)
+    # A delimiter outside quotes: an even number of quotes follows it on the line.
+    outside = f'{delimiter}(?=(?:[^"]*"[^"]*")*[^"]*$)'
+    lines = con.spark.read.text(str(path))
+    quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
+    bad = (
+        (F.size(F.split("value", outside)) != len(layout.header))
+        | (quotes % 2 == 1)
+        | F.col("value").contains("\ufffd")
+        | F.col("value").rlike(f'^(?:\\s|"\\s*"|{delimiter})*$')
+    )
+    return lines.where(bad).limit(1).count() == 0
+
+
+def _numbered(frame):
+    """The frame with `rowid`: 0, 1, … in file order. Spark numbers rows per partition
+    (monotonically_increasing_id: partition << 33 | row); a single file's partitions follow the
+    file (its splits are listed in order and sorted stably by size), so each partition's offset is
+    the rows of the partitions before it."""
+    from pyspark.sql import functions as F
+
+    frame = frame.withColumn("_mid", F.monotonically_increasing_id())
+    partition = (F.col("_mid") / F.lit(1 << 33)).cast("bigint")
+    counts = sorted(frame.groupBy(partition.alias("p")).count().collect())
+    offsets, total = [], 0
+    for p, count in counts:
+        offsets.append((p, total))
+        total += count
+    table = frame.sparkSession.createDataFrame(offsets or [(0, 0)], "p bigint, offset bigint")
+    numbered = frame.join(F.broadcast(table), partition == table["p"])
+    rowid = numbered["offset"] + numbered["_mid"] - numbered["p"] * F.lit(1 << 33)
+    return numbered.select(*[c for c in frame.columns if c != "_mid"], rowid.alias("rowid"))
+
+
+def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: SourceFile, scratch: Path):
+    """build.type_sales on Spark; its per-value and per-influencer totals (`sale_text_values`,
+    `sales_by_influencer`: one row per distinct value, small) are copied into DuckDB."""
+    build.type_sales(con, tracking, payouts)
+    con.drop(tracking.table)  # `sales` holds what later steps read
+    for table in ("sale_text_values", "sales_by_influencer"):
+        files = con.write_parquet(f"SELECT * FROM {table}", scratch / table)
+        duck.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet(?)", [files])
+
+
+def sales_cells_from(con: SparkConnection, scratch: Path):
+    """For build.build_facts: a function creating DuckDB's `sales_cells` from the cells Spark groups
+    with build.sales_cells_sql. Spark groups on the cleaned text (build.CLEANING, blanks
+    `Unattributed`), DuckDB casts it to the dimension types; a value the types lack fails the cast
+    rather than being lost."""
+
+    def create(duck, dimension: dict[str, str]):
+        text = {column: rule.format(col=column) for column, rule in build.CLEANING.items()}
+        for column in build.SALE_DIMENSIONS:
+            text[column] = f"COALESCE({text[column]}, '{build.UNATTRIBUTED}')"
+        # guest_ids holds exactly the user ids guest_user_sql names (type_buyers): a subquery in an
+        # aggregate's FILTER is DuckDB's, not Spark's.
+        query = build.sales_cells_sql(text, guest_user_sql("s.user_id"))
+        files = con.write_parquet(query, scratch / "sales_cells")
+        casts = ", ".join(f"CAST({column} AS {column}_value) AS {column}" for column in build.SALE_DIMENSIONS)
+        measures = "orders, revenue, refunds, new_customers, orders_without_user"
+        duck.execute(
+            f"CREATE TEMP TABLE sales_cells AS SELECT influencer_id, date, {casts}, {measures} FROM read_parquet(?)",
+            [files],
+        )
+
+    return create
+
+
+def build_customer_tables(con: SparkConnection, duck, scratch: Path):
+    """customer_tables.build_customer_tables on Spark (it reads every sale of each buyer), with
+    DuckDB's influencer keys; the cohorts (one row per influencer and day) are loaded into DuckDB."""
+    keys = duck.execute("SELECT influencer_key, influencer_id FROM influencers").fetchall()
+    frame = con.spark.createDataFrame(keys, "influencer_key int, influencer_id string")
+    con.register("influencers", frame, persist=False)
+    customer_tables.build_customer_tables(con)
+    files = con.write_parquet("SELECT * FROM customer_cohorts", scratch / "customer_cohorts")
+    duck.execute(
+        "CREATE TABLE customer_cohorts AS SELECT * FROM read_parquet(?) ORDER BY influencer_key, date", [files]
+    )
+
+
+@contextlib.contextmanager
+def spark_connection(master: str | None = None) -> Iterator[SparkConnection]:
+    """A SparkConnection on a new session, stopped on exit (a local JVM never outlives the import);
+    a session already running in this process (a test suite's, a notebook's) is used and left running."""
+    from pyspark.sql import SparkSession
+
+    running = SparkSession.getActiveSession()
+    spark = running or session(master)
+    con = SparkConnection(spark)
+    try:
+        yield con
+    finally:
+        con.close()
+        if running is None:
+            spark.stop()
+
+
+def scratch(db_path_parent: Path | None) -> tempfile.TemporaryDirectory:
+    """Where Spark writes its Parquet for DuckDB: beside the warehouse (same disk), removed after."""
+    return tempfile.TemporaryDirectory(prefix=".hkdash-spark-", dir=db_path_parent)
