@@ -144,3 +144,11 @@ def has_activity(k: dict) -> bool:
 
 SHOW = {}
 HIDE = {"display": "none"}
+
+
+def shown_to(role: str) -> dict:
+    """The style of a control only `role` or above may use: hidden from lower roles, whose click
+    the server refuses anyway (auth/roles.py stays the gate), so they never meet a bare 403."""
+    import auth
+
+    return {} if auth.at_least(auth.current_role(), role) else {"display": "none"}

@@ -86,7 +86,12 @@ def header(profile: dict, search: str | None) -> list:
 def kpi_cards(profile: dict, comparison: dict, settings) -> list:
     """The creator's KPI cards (catalogue labels and formats), each against the comparison period."""
     card = functools.partial(metric_card, comparison=comparison)
-    cards = [card(key, profile.get(key), settings, card_id=f"creator-{key}") for key in CARD_KEYS]
+    # CAC on new customers estimated from orders (no buyer ids) says so, as on the overview
+    estimated = {"new_customers", "cac"} if profile.get("new_customers_estimated") else set()
+    cards = [
+        card(key, profile.get(key), settings, card_id=f"creator-{key}", badge="estimated" if key in estimated else None)
+        for key in CARD_KEYS
+    ]
     cards.append(
         metric_card(
             "incremental_roas",
@@ -344,6 +349,12 @@ def creator_page(pathname, search):
         posts,
         audience_block(creator_audience(wh, influencer_id)),
     )
+
+
+@callback(Output(ids.PDF_BUTTON, "style"), Input(URL, "pathname"))
+def creator_pdf_for_role(_pathname):
+    """The one-creator PDF button hidden from a role the server refuses reports to."""
+    return common.shown_to("analyst")
 
 
 @callback(

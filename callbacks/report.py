@@ -127,8 +127,5 @@ def prewarm_report_browser(_pathname):
 
 @callback(Output(BUTTON_ID, "style"), Input(URL, "pathname"))
 def report_button_for_role(_pathname):
-    """Hide Download PDF from a role the server refuses reports to (auth/roles.py stays the gate):
-    a viewer's click would only meet a 403 with no message."""
-    import auth
-
-    return {} if auth.at_least(auth.current_role(), "analyst") else {"display": "none"}
+    """Download PDF hidden from a role the server refuses reports to."""
+    return common.shown_to("analyst")

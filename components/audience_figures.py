@@ -31,7 +31,7 @@ def audience_shares(frame: pd.DataFrame, height: int = 240, title: str | None = 
 def segment_roas(table: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
     """ROAS by audience segment (metrics.audience.audience_segments), break-even marked."""
     if _is_empty(table):
-        return empty_figure("No creator of the selection has audience rows", height=height)
+        return empty_figure("No creator with audience rows has sales or spend in the selection", height=height)
     return dimension_bar(table, "segment", "roas", height=height, title=title, reference=1.0)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.comparison import changes, comparison_filters
+from metrics.comparison import changes, comparison_filters, data_start_notice
 from metrics.filters import Filters
 from metrics.influencer import influencer_detail
 from metrics.lift import METHOD_MEASURED, lift_status
@@ -33,7 +33,8 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
 
     Keys: everything of metrics.influencer_detail (profile, sales_over_time, sales_by_post, posts,
     payouts), plus comparison ({mode, start, end, kpis (the creator's ranking row over the comparison
-    window, None without one), change ({key: relative change or None} for CARD_KEYS)}), profile keys
+    window, None without one), change ({key: relative change or None} for CARD_KEYS), notice
+    (metrics.comparison.data_start_notice's text or None)}), profile keys
     incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
     verdict_reason, lift_method ("event-window" / "assumed-baseline"), and posts with POST_LIFT_COLUMNS
     (₹; None where the lift is not measured or the post has no window in the data); posts.attrs
@@ -48,20 +49,22 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     # verdict (the rows metrics.summary.with_lift sums for the ranking, so the figures agree).
     parts = _creator_parts(wh, influencer_id, filters, settings) if method == METHOD_MEASURED else None
     row = _with_creator_lift(wh, pd.DataFrame([detail["profile"]]), parts, filters, settings, method)
-    profile = with_verdicts(wh, row, filters, settings).iloc[0].to_dict()
+    profile = with_verdicts(wh, row, filters, settings, pooled_roas=detail.pop("pooled_roas")).iloc[0].to_dict()
     profile["lift_method"] = method
     other = comparison_filters(wh, filters)
     then = None
     if other is not None:
         previous = ranking(wh, other, settings, influencer_id=influencer_id)
         then = previous.iloc[0].to_dict() if not previous.empty else {}
+    undefined, notice = data_start_notice(wh, other)
     detail["profile"] = profile
     detail["comparison"] = {
         "mode": filters.compare,
         "start": other.start if other else None,
         "end": other.end if other else None,
         "kpis": then,
-        "change": changes(profile, then, CARD_KEYS),
+        "change": changes(profile, None if undefined else then, CARD_KEYS),
+        "notice": notice,
     }
     detail["posts"] = posts_with_lift(wh, detail["posts"], parts, settings)
     return detail

@@ -25,10 +25,12 @@ def influencer_detail(
     The ranking position is the one within the whole selection, so it matches the ranking table.
 
     Keys: profile (the ranking row as a dict, with metrics.ltv's LTV_COLUMNS; rank None when the
-    influencer has nothing in the selection), sales_over_time and sales_by_post (metrics.cohorts.time_series by week, by sale date
+    influencer has nothing in the selection: then its sums are 0 and its ratios None, never its
+    figures of other dates or filters), sales_over_time and sales_by_post (metrics.cohorts.time_series by week, by sale date
     and by post), posts (engagement_by_post() rows), payouts
     (its payout rows: row_no, basis, rate_text, posts, orders, total_revenue, terms_cost,
-    total_payout, gifted_cost, other_cost, total_cost in ₹). Raises UnknownInfluencer for an id
+    total_payout, gifted_cost, other_cost, total_cost in ₹), pooled_roas (× of the whole selection's
+    creators, None without spend: the bar the attributed verdict compares with). Raises UnknownInfluencer for an id
     the data set does not have.
     """
     ranked = ranking(wh, filters, settings)
@@ -37,7 +39,7 @@ def influencer_detail(
         profile = ranking(wh, Filters(), settings, influencer_id=influencer_id)
         if profile.empty:
             raise UnknownInfluencer(influencer_id)
-        row = profile.assign(rank=None)
+        row = _without_figures(profile.assign(rank=None))
     row = with_ltv(wh, row, filters, settings)
     payouts = wh.query(
         """SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
@@ -51,4 +53,24 @@ def influencer_detail(
         "sales_by_post": time_series(wh, filters, settings, "week", "cohort", influencer_id=influencer_id),
         "posts": engagement_by_post(wh, filters, settings, influencer_id=influencer_id),
         "payouts": with_rate(payouts),
+        "pooled_roas": _pooled_roas(ranked),
     }
+
+
+def _without_figures(row):
+    """The all-time row of a creator with nothing in the selection, its figures replaced: a sum of
+    the catalogue 0, every other figure (ratios, shares, scores, the poor-performer flag) None."""
+    from metrics.catalogue import CATALOGUE, Sum
+
+    row = row.copy()
+    for column in row.columns:
+        metric = CATALOGUE.get(column)
+        if metric is not None and column != "followers":  # followers describe the creator, not the dates
+            row[column] = 0.0 if isinstance(metric.computed, Sum) else None
+    row["poor_performer"] = None
+    return row
+
+
+def _pooled_roas(ranked) -> float | None:
+    spend = float(ranked["spend"].fillna(0).sum())
+    return float(ranked["revenue"].fillna(0).sum()) / spend if spend > 0 else None

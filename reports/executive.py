@@ -21,8 +21,9 @@ MAX_ALERTS = 4  # pacing alerts listed (the Budget pacing table has them all)
 
 
 def headline(k: dict, compared: dict) -> dict:
-    """{comparison (sentence), kpis [{label, value, change, tone}]}: the headline KPIs of `k`
-    (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison)."""
+    """{comparison (sentence), kpis [{label, value, change, tone, tag}]}: the headline KPIs of `k`
+    (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison); tag
+    "estimated" / "measured" / "assumed" (None otherwise) as the overview's badges."""
     boxes = []
     for key in HEADLINE_KEYS:
         metric, change = catalogue.get(key), compared["change"].get(key)
@@ -32,9 +33,20 @@ def headline(k: dict, compared: dict) -> dict:
                 "value": metric.short(k.get(key)),
                 "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS),
                 "tone": periods.change_tone(change, metric.higher_is_better),
+                "tag": _tag(key, k),
             }
         )
     return {"comparison": _comparison_sentence(compared), "kpis": boxes}
+
+
+def _tag(key: str, k: dict) -> str | None:
+    """The overview's badge of a headline figure: new customers (and CAC on them) estimated from
+    orders without buyer ids; incremental revenue measured or assumed."""
+    if key in ("new_customers", "cac") and k.get("new_customers_estimated"):
+        return "estimated"
+    if key == "incremental_revenue":
+        return "measured" if k.get("incrementality_method") == "event-window" else "assumed"
+    return None
 
 
 def _comparison_sentence(compared: dict) -> str:

@@ -185,3 +185,14 @@ def test_seed1_audience_files(seed1_wh):
     assert ages["weight"].sum() == pytest.approx(1.0)
     assert ages["value"].iloc[0] == "18-24"  # 29.18 % + 15.82 % of 99.65 %
     assert ages["weight"].iloc[0] == pytest.approx((29.18 + 15.82) / 99.65)
+
+
+def test_the_note_of_an_empty_selection_does_not_claim_coverage():
+    """A selection without creators (dates with no sales) says so, not "every creator has rows"."""
+    from callbacks.audience import NOTHING_SELECTED, uncovered_note
+
+    assert uncovered_note({}, empty=True) == NOTHING_SELECTED
+    assert uncovered_note({}).startswith("Every creator")
+    assert uncovered_note({"uncovered": {"creators": 2, "revenue": 10.0, "spend": 5.0}}, empty=True).startswith(
+        "Left out: 2"
+    )

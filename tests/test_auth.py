@@ -308,12 +308,14 @@ def test_data_page_shows_import_controls_to_admins_only(dash_app, signed_in):
         assert ("for admins" in body) is not shown
 
 
-def test_download_pdf_is_hidden_from_viewers(dash_app, signed_in):
-    # A viewer's click on Download PDF met a 403 with no message: the button is hidden for viewers,
-    # shown to analysts; the server still refuses a viewer's report (ANALYST_CALL above).
+@pytest.mark.parametrize(("button", "path"), [("report-button", "/"), ("creator-pdf", "/influencers/A1")])
+def test_download_pdf_is_hidden_from_viewers(dash_app, signed_in, button, path):
+    # A viewer's click on Download PDF met a 403 with no message: the navbar's and the creator
+    # page's buttons are hidden for viewers, shown to analysts; the server still refuses a
+    # viewer's report (ANALYST_CALL above).
     for role, hidden in (("viewer", True), ("analyst", False)):
-        response = call(dash_app, signed_in(role), "report-button.style", {"url.pathname": "/"})
+        response = call(dash_app, signed_in(role), f"{button}.style", {"url.pathname": path})
         assert response.status_code == 200, response.get_data(as_text=True)
-        style = response.get_json()["response"]["report-button"]["style"]
+        style = response.get_json()["response"][button]["style"]
         assert (style == {"display": "none"}) is hidden, (role, style)
     assert call(dash_app, signed_in("viewer"), *ANALYST_CALL).status_code == 403

@@ -113,6 +113,43 @@ def test_creator_report_context_names_the_creator(traps_wh):
 # --- the ranking grid's state in the URL -------------------------------------------------------
 
 
+def test_a_period_without_the_creator_shows_nothing_of_other_dates(traps_wh):
+    """A1 sold and was paid in Jan–Feb 2025: a 2030 selection must show 0 and "—", never its
+    all-time figures as the period's (a tester saw ₹37,509 "+1,165%" for an empty fortnight)."""
+    view = creator_view(traps_wh, "A1", metrics.Filters(start="2030-01-01", end="2030-01-31"))
+    profile = view["profile"]
+    assert profile["rank"] is None and profile["name"] == "Asha Rao"
+    assert (profile["revenue"], profile["spend"], profile["orders"], profile["posts"]) == (0, 0, 0, 0)
+    assert profile["roas"] is None and profile["cac"] is None and profile["poor_performer"] is None
+    assert profile["followers"] > 0  # the creator's profile, not a figure of the dates
+    assert profile["verdict"] == "review"
+
+
+def test_a_creators_verdict_compares_with_the_whole_selection(traps_wh):
+    """Without measured lift the verdict compares the creator's ROAS with the selection's pooled
+    ROAS (as the ranking): not with its own, which made every creator "scale"."""
+    from metrics.lift import lift_status
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.settings import DEFAULT_SETTINGS
+    from metrics.summary import with_lift
+
+    method = lift_status(traps_wh)[0]
+    table = with_verdicts(
+        traps_wh, with_lift(traps_wh, metrics.ranking(traps_wh), metrics.Filters(), DEFAULT_SETTINGS, method)
+    )
+    for row in table.itertuples():
+        assert creator_view(traps_wh, row.influencer_id)["profile"]["verdict"] == row.verdict, row.influencer_id
+    assert set(table["verdict"]) != {"scale"}
+
+
+def test_a_comparison_before_the_data_says_why(traps_wh):
+    """The comparison window of January 2025 lies before the first sale: changes "—" with the notice."""
+    first = metrics.sale_date_bounds(traps_wh)[0]
+    view = creator_view(traps_wh, "A1", metrics.Filters(start=first, end=first))
+    assert view["comparison"]["notice"].startswith("No data before")
+    assert set(view["comparison"]["change"].values()) == {None}
+
+
 def test_grid_state_round_trip():
     search = with_grid_state("?platform=Instagram&period=last-30", ("revenue", "desc"), "asha rao", "poor")
     assert search == "?platform=Instagram&period=last-30&sort=revenue%3Adesc&q=asha+rao&view=poor"

@@ -159,3 +159,17 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
         ["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "Filters applied" in second and "Recommendation" not in second.split("Contents")[0]
+
+
+def test_headline_tags_estimated_and_assumed_figures():
+    """As the overview's badges: CAC and new customers on estimated new customers, and incremental
+    revenue measured or assumed, are tagged on the executive summary too."""
+    from reports.executive import headline
+
+    k = {key: 1.0 for key in ("revenue", "spend", "roas", "roi_pct", "orders", "new_customers", "cac")}
+    compared = {"change": {}}
+    tags = {box["label"]: box["tag"] for box in headline(dict(k, new_customers_estimated=True), compared)["kpis"]}
+    assert tags["CAC"] == "estimated" and tags["Revenue"] is None
+    assert list(tags.values()).count("estimated") == 2 and list(tags.values())[-1] == "assumed"
+    measured = headline(dict(k, incrementality_method="event-window"), compared)["kpis"]
+    assert [box["tag"] for box in measured] == [None] * 7 + ["measured"]

@@ -69,7 +69,7 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
         return "review", "lift not measured for this creator"
     if posts < settings.verdict_min_posts or spend < settings.verdict_min_spend:
         return "review", (
-            f"too little evidence: {fmt.count(posts)} posts, {fmt.inr(spend)} spend "
+            f"too little evidence: {fmt.count(posts)} post{'' if posts == 1 else 's'}, {fmt.inr(spend)} spend "
             f"(needs {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
         )
     interval = f"lift {fmt.inr_compact(low)} to {fmt.inr_compact(high)}"
@@ -85,11 +85,18 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
 
 
 def with_verdicts(
-    wh, ranked: pd.DataFrame, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, lift=None
+    wh,
+    ranked: pd.DataFrame,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+    lift=None,
+    pooled_roas: float | None = None,
 ) -> pd.DataFrame:
     """`ranked` (metrics.summary.with_lift of metrics.ranking) with marginal_roas (× at today's
     spend on the creator's response curve; None without spend or curve), verdict (VERDICTS) and
-    verdict_reason (text). `lift`: metrics.lift.creator_lift of the same selection, if read already."""
+    verdict_reason (text). `lift`: metrics.lift.creator_lift of the same selection, if read already.
+    `pooled_roas` (×): the selection's ROAS the attributed rule compares with, when `ranked` holds
+    only part of the selection (one creator's page); by default the ROAS of `ranked` itself."""
     from metrics.lift import METHOD_MEASURED, lift_status
     from metrics.planning.curves import creator_points, curves_from_points
 
@@ -102,10 +109,11 @@ def with_verdicts(
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])
         values = ranked["influencer_id"].map(slope)
         ranked["marginal_roas"] = [None if pd.isna(v) else float(v) for v in values]
-    revenue = pd.to_numeric(ranked["revenue"], errors="coerce").fillna(0).sum()
-    spend = pd.to_numeric(ranked["spend"], errors="coerce").fillna(0).sum()
-    pooled = float(revenue / spend) if spend > 0 else None  # as insights.Creators.pooled_roas
-    judged = [verdict_of(row, settings, measured, pooled) for row in frame_rows(ranked)]
+    if pooled_roas is None:
+        revenue = pd.to_numeric(ranked["revenue"], errors="coerce").fillna(0).sum()
+        spend = pd.to_numeric(ranked["spend"], errors="coerce").fillna(0).sum()
+        pooled_roas = float(revenue / spend) if spend > 0 else None  # as insights.Creators.pooled_roas
+    judged = [verdict_of(row, settings, measured, pooled_roas) for row in frame_rows(ranked)]
     ranked["verdict"] = [v for v, _ in judged]
     ranked["verdict_reason"] = [r for _, r in judged]
     return ranked

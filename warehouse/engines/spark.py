@@ -64,7 +64,10 @@ def session(master: str | None = None):
     elif "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
         builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel(os.environ.get("HKDASH_SPARK_LOG_LEVEL", "ERROR"))
+    # FATAL: Spark logs a wide file's generated code that outgrows the JVM's 64 KB method limit as
+    # an ERROR with a 250-line trace, then runs it without code generation; a real failure raises
+    # in Python with its message, so the log would only bury the user's own errors.
+    spark.sparkContext.setLogLevel(os.environ.get("HKDASH_SPARK_LOG_LEVEL", "FATAL"))
     return spark
 
 
