@@ -44,7 +44,9 @@ def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | N
     return METHOD_MEASURED, None
 
 
-def _selected_posts(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+def _posts_where(filters: Filters, settings: Settings) -> tuple[str, list]:
+    """(WHERE clause, params) choosing the window's posts `p` of the creators the influencer
+    filters match, dated in the selection's range (joined with influencers `i`)."""
     conditions = influencer_conditions(filters, settings)
     dates: tuple[list[str], list] = ([], [])
     if filters.start:
@@ -53,7 +55,11 @@ def _selected_posts(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     if filters.end:
         dates[0].append("p.date <= ?")
         dates[1].append(filters.end)
-    where_sql, params = where((["p.window_days = ?"], [settings.lift_window_days]), conditions, dates)
+    return where((["p.window_days = ?"], [settings.lift_window_days]), conditions, dates)
+
+
+def _selected_posts(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+    where_sql, params = _posts_where(filters, settings)
     return wh.query(
         f"""
         SELECT p.post_no, ps.post_id, p.influencer_key, i.influencer_id, i.name, i.platform,
@@ -238,15 +244,7 @@ def _chosen_posts_sql(filters: Filters, settings: Settings) -> tuple[str, str, l
     """(the CTE `chosen_posts`, the join giving each of its rows `s.share`, params of both) for
     the rules of lift_parts: posts dated in the range of creators matching the influencer
     filters, each with its share of its window's revenue in the sale filter's values."""
-    conditions = influencer_conditions(filters, settings)
-    dates: tuple[list[str], list] = ([], [])
-    if filters.start:
-        dates[0].append("p.date >= ?")
-        dates[1].append(filters.start)
-    if filters.end:
-        dates[0].append("p.date <= ?")
-        dates[1].append(filters.end)
-    where_sql, params = where((["p.window_days = ?"], [settings.lift_window_days]), conditions, dates)
+    where_sql, params = _posts_where(filters, settings)
     cte = f"""chosen_posts AS (
             SELECT p.*, c.baseline_revenue AS creator_baseline, c.level AS baseline_per_day
             FROM lift_posts p JOIN influencers i USING (influencer_key)
