@@ -27,7 +27,9 @@ Rules (each one named by a constant below):
   order (independent across creators), the sum of the creator's first quiet-day deviations in
   resampled order, as many as it has window days (the window's own day-to-day variation, skew
   included), so a draw of a creator's incremental revenue is
-  window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
+  window revenue − Σ window baseline* − window noise* − factor error*, the last from the common
+  daily factor's posterior variance, shared by every creator in a window that day (_factor_draws).
+  Pooled levels sum the draws.
 docs/incrementality.md holds the validation (bench/lift.py) and where the method breaks.
 """
 
