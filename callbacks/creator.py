@@ -20,7 +20,7 @@ from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
-from metrics.audience import HOW_TO_ADD, creator_audience
+from metrics.audience import HOW_TO_ADD, audience_files, creator_audience, has_sales_regions, region_comparison
 from metrics.creator import CARD_KEYS, creator_view
 from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
@@ -255,10 +255,26 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
 # --- audience --------------------------------------------------------------------------------------
 
 
-def audience_block(audience: dict) -> list:
+def regions_block(regions) -> list:
+    """The creator's audience places against where its sales come from (metrics.audience.region_comparison)."""
+    from callbacks.audience import region_note
+
+    figure = audience_figures.regions_against_sales(regions, height=max(220, 60 + 30 * len(regions)))
+    return [
+        html.H3("Where the audience is, against where sales come from", className="hk-section-title mt-3"),
+        dcc.Graph(id=ids.REGIONS_CHART, figure=figure, config=GRAPH_CONFIG),
+        html.P(
+            region_note(regions, regions.attrs.get("has_geography", True), one_creator=True), className="hk-card-footer"
+        ),
+    ]
+
+
+def audience_block(audience: dict, regions=None) -> list:
+    """The creator's audience charts; `regions` (when its sales carry a region) against its sales."""
     files = audience["files"]
+    extra = regions_block(regions) if regions is not None else []
     if not (files["demographics"] or files["geography"]):
-        return [
+        return extra + [
             notice(
                 f"No audience file in this data set. To see who watches each creator, {HOW_TO_ADD}.",
                 color="info",
@@ -298,7 +314,17 @@ def audience_block(audience: dict) -> list:
             'segments"); places: the top places the export lists, the rest as “Other places”.',
             className="hk-card-footer",
         ),
+        *extra,
     ]
+
+
+def creator_regions(wh, influencer_id: str, filters, settings):
+    """region_comparison of one creator when some of its sales carry a region, else None."""
+    if not has_sales_regions(wh, influencer_id):
+        return None
+    regions = region_comparison(wh, filters, settings, influencer_id=influencer_id)
+    regions.attrs["has_geography"] = bool(audience_files(wh)["geography"])
+    return regions
 
 
 # --- callbacks -------------------------------------------------------------------------------------
@@ -347,7 +373,7 @@ def creator_page(pathname, search):
         undated_note(ts),
         posts_note,
         posts,
-        audience_block(creator_audience(wh, influencer_id)),
+        audience_block(creator_audience(wh, influencer_id), creator_regions(wh, influencer_id, filters, settings)),
     )
 
 
