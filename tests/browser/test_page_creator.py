@@ -12,6 +12,7 @@ import pytest
 from browser_helpers import goto, grid_rows, normalise
 
 import metrics
+import metrics.audience
 from metrics import format as fmt
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -111,7 +112,7 @@ def test_ranking_state_survives_a_reload(page, server, page_problems, seed1_wh):
     assert not page_problems, page_problems
 
 
-def test_audience_page(page, server, page_problems):
+def test_audience_page(page, server, page_problems, seed1_wh):
     goto(page, server.url + "/audience")
     page.wait_for_selector("#aud-segment-roas .main-svg")
     table = ".hk-page-audience .hk-grid"
@@ -123,6 +124,11 @@ def test_audience_page(page, server, page_problems):
         "s => [...document.querySelectorAll(s)].some(e => e.textContent === 'Kolkata')",
         arg=table + ' .ag-row [col-id="segment"]',
     )
+    page.wait_for_url(re.compile(r"/audience\?dimension=region$"))  # kept in the URL
+    # seed1's cities counted in their states (Mumbai and Pune in Maharashtra), largest on top; its
+    # sales carry no region: the note says how to add one.
+    regions = metrics.audience.region_comparison(seed1_wh, metrics.Filters())
     places = page.eval_on_selector_all("#aud-regions .ytick text", "els => els.map(e => e.textContent)")
-    assert places[-1] == "Kolkata" and "Other places (not listed)" in places  # largest on top
+    assert places[::-1] == regions["region"].tolist() and "Maharashtra" in places and "Mumbai" not in places
+    assert "The sales carry no region" in page.inner_text("#aud-regions-note")
     assert not page_problems, page_problems
