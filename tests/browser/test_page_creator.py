@@ -83,12 +83,23 @@ def test_link_from_the_ranking(page, server, page_problems):
 
 
 def test_unknown_id(page, server, page_problems):
-    open_creator(page, server.url + "/influencers/%3Cb%3ENope%3C%2Fb%3E")
+    """An unknown id answers HTTP 404 with the not-found page (a known one 200)."""
+    url = server.url + "/influencers/%3Cb%3ENope%3C%2Fb%3E"
+    response = page.goto(url, wait_until="domcontentloaded")
+    assert response.status == 404
+    open_creator(page, url)
     title = normalise(page.inner_text("#creator-not-found .hk-empty-title"))
     assert title == "No creator with id “<b>Nope</b>”"
     assert page.locator("main b").count() == 0
     assert not page.locator("#creator-body").is_visible()
-    assert not page_problems, page_problems
+    assert page.goto(server.url + "/influencers/NOPE", wait_until="domcontentloaded").status == 404
+    assert page.goto(server.url + "/influencers/HK001", wait_until="domcontentloaded").status == 200
+    # The page's own answer is the only failed request (Chromium also logs it on the console): its
+    # scripts and callbacks answer 200.
+    failed = [p for p in page_problems if p.startswith("HTTP")]
+    assert failed == [f"HTTP 404: GET {url}"] * 2 + [f"HTTP 404: GET {server.url}/influencers/NOPE"]
+    others = [p for p in page_problems if not p.startswith("HTTP") and "status of 404 (NOT FOUND)" not in p]
+    assert not others, others
 
 
 def test_ranking_state_survives_a_reload(page, server, page_problems, seed1_wh):
