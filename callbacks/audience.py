@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 from callbacks import common
-from components import audience_figures
+from components import audience_figures, page_state
 from components.cards import notice
 from components.ids import audience as ids
 from components.ids.shell import URL
@@ -93,17 +93,16 @@ def region_note(regions, has_geography: bool = True, one_creator: bool = False) 
     Output(table_id(ids.SEGMENTS_TABLE), "rowData"),
     Output(ids.REGIONS_CHART, "figure"),
     Output(ids.REGIONS_NOTE, "children"),
-    Input(URL, "search"),
-    Input(ids.DIMENSION, "value"),
-    Input(ids.RULE, "value"),
+    Input(URL, "search"),  # the toggles' changes reach it through the URL (callbacks/page_state.py)
 )
 @common.when_no_data_set(lambda error: (common.no_data_state(error), common.HIDE) + (None,) * 5)
-def audience_page(search, dimension, rule):
+def audience_page(search):
     wh, filters, settings = common.warehouse(), common.filters_from_search(search), common.settings()
+    inputs = page_state.audience_inputs(page_state.query_of(search))
     files = audience_files(wh)
     if not (files["demographics"] or files["geography"]):
         return notice(NO_FILE + HOW_TO_ADD + ".", color="info", icon="bi-info-circle"), common.HIDE, *(None,) * 5
-    table = audience_segments(wh, dimension or "age_band", filters, settings, rule or "weighted")
+    table = audience_segments(wh, inputs["dimension"], filters, settings, inputs["rule"])
     regions = region_comparison(wh, filters, settings)
     return (
         None,

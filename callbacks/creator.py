@@ -21,7 +21,7 @@ from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, audience_files, creator_audience, has_sales_regions, region_comparison
-from metrics.creator import CARD_KEYS, creator_view
+from metrics.creator import CARD_KEYS, creator_exists, creator_view
 from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
 
@@ -328,6 +328,28 @@ def creator_regions(wh, influencer_id: str, filters, settings):
 
 
 # --- callbacks -------------------------------------------------------------------------------------
+
+
+def not_found_status(response):
+    """Flask after_request hook (app.py): the page of a creator id the data set does not have answers
+    HTTP 404, with the same page (its not-found message is drawn by creator_page). One indexed
+    lookup, only for a 200 HTML answer on /influencers/<id> (a redirect to sign-in says nothing)."""
+    from flask import request
+
+    if not request.path.startswith(ids.PATH_PREFIX) or response.status_code != 200 or response.mimetype != "text/html":
+        return response
+    # The path as sent (an id may hold an encoded "/"), decoded once as the page decodes it.
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    influencer_id = ids.creator_id_of(urlsplit(raw).path) if raw else request.path[len(ids.PATH_PREFIX) :]
+    if not influencer_id:
+        return response
+    try:
+        if not creator_exists(common.warehouse(), influencer_id):
+            response.status_code = 404
+    except common.WarehouseMissing:
+        pass  # no data set: the page says so, as every page does
+    return response
+
 
 HIDDEN_BODY = (no_update,) * 9
 

@@ -17,24 +17,10 @@ from warehouse import Warehouse, import_dataset, regions
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# The traps sales with a state each: T2 as a code with spaces, T4 unknown, T6 blank, T8 a city.
-TRACKING = """tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue,state
-T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-06,2,4000,Maharashtra
-T2,Instagram,MB Jan,A1,U2,MuscleBlaze,Whey,2025-01-07,1,2000," mh "
-T3,BioLink,HK Feb,A1,U1,HKVitals,Multi,2025-02-11,1,1000,Karnataka
-T4,PromoCode,MB Jan,B2,U3,MuscleBlaze,Whey,2025-01-21,1,3000,Narnia
-T5,PromoCode,HK Feb,C3,U2,HKVitals,Multi,2025-02-02,3,6000,DL
-T6,SwipeUp,MB Jan,C3,U4,MuscleBlaze,Creatine,2025-02-03,1,1000,
-T7,PromoCode,MB Jan,D4,U5,MuscleBlaze,Whey,2025-01-10,1,2500,Tamil  Nadu
-T8,PromoCode,HK Feb,Z9,U6,HKVitals,Multi,2025-02-15,1,500,Bengaluru
-"""
-# A1: Mumbai 50 %, Bangalore 30 % (20 % unlisted); C3: Delhi 60 %, Atlantis (unknown) 20 %.
-GEOGRAPHY = """influencer_id,city,views_percentage
-A1,Mumbai,0.5
-A1,Bangalore,0.3
-C3,Delhi,0.6
-C3,Atlantis,0.2
-"""
+# tests/fixtures/regions: the traps data set whose sales carry a state each (T2 " mh ", T4 "Narnia"
+# unknown, T6 blank, T7 "Tamil  Nadu", T8 the city "Bengaluru"), and audience places: A1 Mumbai 50 %,
+# Bangalore 30 % (20 % unlisted); C3 Delhi 60 %, Atlantis (unknown) 20 %.
+REGIONS = FIXTURES / "regions"
 
 
 def _import(folder: Path) -> tuple[Warehouse, object]:
@@ -46,9 +32,7 @@ def _import(folder: Path) -> tuple[Warehouse, object]:
 @pytest.fixture(scope="module")
 def regions_import(tmp_path_factory):
     folder = tmp_path_factory.mktemp("regions") / "data"
-    shutil.copytree(FIXTURES / "traps", folder)
-    (folder / "tracking_data.csv").write_text(TRACKING, encoding="utf-8")
-    (folder / "geographic_distribution.csv").write_text(GEOGRAPHY, encoding="utf-8")
+    shutil.copytree(REGIONS, folder)
     return _import(folder)
 
 
