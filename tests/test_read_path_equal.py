@@ -137,3 +137,65 @@ def test_ratio_column_equals_the_reference_on_mixed_inputs(rows):
     pd.testing.assert_series_equal(
         catalogue.ratio_column([3.0] * rows, np.ones(rows)), reference_ratio_column([3.0] * rows, np.ones(rows))
     )
+
+
+# ---- on an imported sample with measured lift: the ranking callback's shared reads
+
+
+@pytest.fixture(scope="module")
+def sample_wh(tmp_path_factory):
+    from warehouse import Warehouse, import_dataset
+    from warehouse.sample import generate_sample
+
+    root = tmp_path_factory.mktemp("read-path-sample")
+    generate_sample(root / "src", orders=5_000, seed=11)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+def selections(wh):
+    import metrics
+
+    first, last = metrics.sale_date_bounds(wh)
+    options = metrics.filter_options(wh)
+    middle = first + (last - first) / 2
+    return [
+        metrics.Filters(),
+        metrics.Filters(platform=(options["platform"][0],)),
+        metrics.Filters(brand=(options["brand"][0],)),
+        metrics.Filters(start=middle),
+        metrics.Filters(start=first, end=middle, category=(options["category"][0],)),
+        metrics.Filters(product=(options["product"][-1],), start=middle),
+    ]
+
+
+def test_creator_points_from_the_ranking_equal_their_own_query(sample_wh):
+    import metrics
+    from metrics.lift import creator_lift
+    from metrics.planning.curves import creator_points
+
+    for filters in selections(sample_wh):
+        ranked = metrics.ranking(sample_wh, filters)
+        lift = creator_lift(sample_wh, filters)
+        direct = creator_points(sample_wh, filters, lift=lift)
+        shared = creator_points(sample_wh, filters, lift=lift, ranked=ranked)
+        assert not direct.empty
+        pd.testing.assert_frame_equal(shared, direct, check_exact=True)
+        assert np.array_equal(np.asarray(shared.attrs["draws"]), np.asarray(direct.attrs["draws"]))
+
+
+def test_verdicts_with_the_rankings_spend_equal_the_direct_ones(sample_wh):
+    import metrics
+    from metrics.lift import creator_lift, lift_status
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.settings import DEFAULT_SETTINGS
+    from metrics.summary import with_lift
+
+    method = lift_status(sample_wh, DEFAULT_SETTINGS)[0]
+    for filters in selections(sample_wh):
+        lift = creator_lift(sample_wh, filters)
+        ranked = with_lift(sample_wh, metrics.ranking(sample_wh, filters), filters, DEFAULT_SETTINGS, method, lift)
+        direct = with_verdicts(sample_wh, ranked, filters, DEFAULT_SETTINGS, lift)
+        shared = with_verdicts(sample_wh, ranked, filters, DEFAULT_SETTINGS, lift, whole=True)
+        assert direct["marginal_roas"].notna().any()
+        pd.testing.assert_frame_equal(shared, direct, check_exact=True)
