@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import metrics
@@ -27,7 +28,7 @@ from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
 from reports.executive import executive_summary
 from reports.pdf import render_pdf
-from reports.plan_section import plan_section
+from reports.plan_section import plan_section, selection_plan
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -282,11 +283,12 @@ def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: insights.Evidence) -> list[dict]:
-    """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
+def _recommendations(wh, filters, settings, evidence: insights.Evidence, chosen=None) -> list[dict]:
+    """The same recommendations as the /insights page (metrics.recommendations), with their numbers;
+    `chosen`: the plan the report made already (metrics.planning.Plan), or None."""
     return [
         {"text": item["text"], "evidence": item["evidence"]}
-        for item in metrics.recommendations(wh, filters, settings, evidence)
+        for item in insights.recommendations(wh, filters, settings, evidence, chosen)
     ]
 
 
@@ -326,9 +328,17 @@ def _table(
     }
 
 
-def _top(ranked: list[dict]) -> list[dict]:
+def _top(ranked: pd.DataFrame) -> list[dict]:
     """The top performers: the ranking's first TOP_N with a defined ROAS (ranked by pooled ROAS)."""
-    return [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
+    if ranked is None or ranked.empty:
+        return []
+    roas = pd.to_numeric(ranked["roas"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return _records(ranked[np.isfinite(roas)].head(TOP_N))
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column as a mask (missing: False)."""
+    return frame[column].fillna(False).astype(bool)
 
 
 def _poor(poor: list[dict], settings) -> list[dict]:
@@ -339,8 +349,9 @@ def _poor(poor: list[dict], settings) -> list[dict]:
     ]
 
 
-def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
-    top, poor_rows = _top(ranked), _poor(poor, settings)
+def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
+    """The report's tables; `top` is _top's rows, `poor` the known poor performers."""
+    poor_rows = _poor(poor, settings)
     total_spend = _num(k.get("spend")) or 0
     payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
     if payout_rows:
@@ -614,18 +625,21 @@ def build_context(
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
     measured = k.get("incrementality_method") == "event-window"
     evidence = insights.judged(wh, evidence, filters, settings) if measured else evidence
-    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence)) if measured else None
+    # One plan for the plan section and the move-budget recommendation (it fits every creator's curve).
+    chosen = selection_plan(wh, filters, settings) if measured else None
+    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence), chosen) if chosen else None
 
-    ranked = _records(ranked_df)
-    poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
+    # Only the rows the report prints become dicts (the ranking has every creator: 5,000 at 10M orders).
+    top = _top(ranked_df)
+    poor = _records(ranked_df[_flag(ranked_df, "poor_performer") & _flag(ranked_df, "known")])
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
     pacing = _records(metrics.campaign_pacing(wh, filters, settings))
-    recommendations = _recommendations(wh, filters, settings, evidence)
+    recommendations = _recommendations(wh, filters, settings, evidence, chosen)
     executive = executive_summary(
         k,
         kpi_comparison(wh, filters, k, settings),
-        _top(ranked),
+        top,
         _poor(poor, settings),
         pacing,
         plan,
@@ -646,7 +660,7 @@ def build_context(
         "incremental": incremental,
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
-        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
+        "tables": _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": recommendations,
         "executive": executive,
         "plan": plan,
