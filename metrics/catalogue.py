@@ -21,6 +21,7 @@ No Dash here (metrics know nothing of Dash); formatting comes from metrics.forma
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -235,6 +236,13 @@ class Metric:
 
 def setting_words(settings: Settings) -> dict:
     """Settings as the words formulas print: raw fields plus formatted forms (baseline_pct '2%')."""
+    return dict(_setting_words(settings))
+
+
+@functools.lru_cache(maxsize=16)
+def _setting_words(settings: Settings) -> dict:
+    # Settings are frozen: every formula of a page (a dozen KPI cards) reads the same words; the
+    # caller gets a copy, this one is never changed.
     words = dict(settings.as_dict())
     words.update(
         baseline_pct=fmt.share(settings.baseline_share, 0),

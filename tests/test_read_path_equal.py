@@ -199,3 +199,29 @@ def test_verdicts_with_the_rankings_spend_equal_the_direct_ones(sample_wh):
         shared = with_verdicts(sample_wh, ranked, filters, DEFAULT_SETTINGS, lift, whole=True)
         assert direct["marginal_roas"].notna().any()
         pd.testing.assert_frame_equal(shared, direct, check_exact=True)
+
+
+def reference_with_ltv(wh, ranked, filters):
+    from metrics.ltv import ltv_by_influencer
+
+    values = ltv_by_influencer(wh, filters).set_index("influencer_id")
+    out = ranked.copy()
+    aligned = values.reindex(out["influencer_id"].to_numpy()).astype(float)
+    for column in values.columns:
+        mapped = aligned[column].to_numpy()
+        column_values = mapped.astype(object)
+        column_values[np.isnan(mapped)] = None
+        out[column] = column_values
+    out["ltv_cac_365"] = catalogue.get("ltv_cac_365").computed.column(out)
+    return out
+
+
+def test_ltv_of_every_creator_read_once_equals_the_selections_own(sample_wh):
+    import metrics
+    from metrics.ltv import with_ltv
+
+    for filters in selections(sample_wh):
+        ranked = metrics.ranking(sample_wh, filters)
+        got = with_ltv(sample_wh, ranked, filters)
+        assert got["ltv_90"].notna().any()
+        pd.testing.assert_frame_equal(got, reference_with_ltv(sample_wh, ranked, filters), check_exact=True)

@@ -25,6 +25,7 @@ Where lift cannot be measured for the data set, the verdict follows the attribut
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -70,7 +71,7 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     if posts < settings.verdict_min_posts or spend < settings.verdict_min_spend:
         return "review", (
             f"too little evidence: {fmt.count(posts)} post{'' if posts == 1 else 's'}, {fmt.inr(spend)} spend "
-            f"(needs {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
+            f"{_evidence_needed(settings)}"
         )
     interval = f"lift {fmt.inr_compact(low)} to {fmt.inr_compact(high)}"
     if high < settings.verdict_drop_roas * spend:
@@ -82,6 +83,13 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     if low > 0:
         return "renew", f"{interval}, clearly above baseline; marginal ROAS {fmt.ratio(marginal)}"
     return "review", f"{interval}: not distinguishable from baseline"
+
+
+@functools.lru_cache(maxsize=16)
+def _evidence_needed(settings: Settings) -> str:
+    """The evidence bar's text, formatted once per settings: most creators of a large selection
+    are judged on too little evidence, each with this same sentence."""
+    return f"(needs {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
 
 
 def with_verdicts(
