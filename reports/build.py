@@ -168,9 +168,11 @@ def _metric_row(key: str, k: dict) -> dict:
     return {"label": metric.label, "value": metric.text(k.get(key))}
 
 
-def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict:
+def _incremental(k: dict, settings, lift_rows: list[dict] | None = None, lift_count: int | None = None) -> dict:
+    """The incremental view: measured (with the lift table: its first rows `lift_rows` of
+    `lift_count`) or at the assumed baseline."""
     if k.get("incrementality_method") == "event-window":
-        return _measured_incremental(k, lift_rows or [])
+        return _measured_incremental(k, lift_rows or [], lift_count)
     share = k.get("baseline_share", settings.baseline_share)
     baseline_amount = (_num(k.get("revenue")) or 0) * share
     return {
@@ -191,7 +193,7 @@ def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict
     }
 
 
-def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
+def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None = None) -> dict:
     """The lift section: measured incremental revenue and ROAS with intervals, the method, and the
     creators with the largest measured lift."""
     window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
@@ -236,6 +238,7 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
             ],
             lift_rows,
             limit=MAX_TABLE_ROWS,
+            total=lift_count,
         ),
     }
 
@@ -307,11 +310,15 @@ def _table(
     note: str = "",
     limit: int | None = None,
     empty: str | None = None,
+    total: int | None = None,
 ) -> dict:
+    """A table of `rows` (dicts) in `columns`; with `limit`, its first `limit` rows and a note
+    "Showing limit of total" (`total`: how many rows there are when only the first were given)."""
     numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
     shown = rows if limit is None else rows[:limit]
-    if limit is not None and len(rows) > limit:
-        note = (note + " " if note else "") + f"Showing {limit} of {len(rows)}; the dashboard has them all."
+    total = len(rows) if total is None else total
+    if limit is not None and total > limit:
+        note = (note + " " if note else "") + f"Showing {limit} of {total}; the dashboard has them all."
     return {
         "title": title,
         "note": note,
@@ -614,13 +621,17 @@ def build_context(
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
-    lift_rows = (
-        _records(lift_table(wh, "influencer", filters, settings))
-        if k.get("incrementality_method") == "event-window"
-        else []
+    lift_df = (
+        lift_table(wh, "influencer", filters, settings) if k.get("incrementality_method") == "event-window" else None
     )
+    # The lift table prints its first MAX_TABLE_ROWS creators (largest lift first) and their count.
+    lift_rows = _records(lift_df.head(MAX_TABLE_ROWS)) if lift_df is not None else []
+    lift_count = len(lift_df) if lift_df is not None else 0
     sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
-    incremental = {**_incremental(k, settings, lift_rows), "organic": _organic(organic_check(wh, filters, settings))}
+    incremental = {
+        **_incremental(k, settings, lift_rows, lift_count),
+        "organic": _organic(organic_check(wh, filters, settings)),
+    }
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
     measured = k.get("incrementality_method") == "event-window"

@@ -192,6 +192,12 @@ def test_the_report_reuses_its_results_without_changing_them(measured_wh):
     tables = {t["title"]: t for t in context["tables"]}
     top = [r for r in ranked if fmt.clean(r["roas"]) is not None][:10]
     assert [row[1] for row in tables["Top 10 influencers by ROAS"]["rows"]] == [r["name"] for r in top]
+    # The lift table from its first rows and the count equals the table made from every row.
+    from metrics.lift import lift_table
+    from reports.build import _measured_incremental, _records
+
+    every = _records(lift_table(measured_wh, "influencer", filters, settings))
+    assert context["incremental"]["table"] == _measured_incremental(metrics.kpis(measured_wh, filters), every)["table"]
     poor = [r for r in ranked if r["poor_performer"] and r["known"]]
     poor.sort(key=lambda r: (-(fmt.clean(r["spend"]) or 0), str(r["influencer_id"])))
     assert len(poor) > 1
