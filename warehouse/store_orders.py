@@ -312,7 +312,7 @@ def stage(
     before = errors.total
     _check_lines(connection, staged, errors)
     _group_orders(connection, staged)
-    _resolve_code_sets(connection, staged)
+    _resolve_code_sets(connection)
     _type_orders(connection, staged)
     _check_orders(connection, staged, errors)
     _refuse_mixed_currencies(connection, staged, errors)
@@ -779,14 +779,14 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
         )
 
 
-def _resolve_code_sets(connection, staged: _Staged):
+def _resolve_code_sets(connection):
     """`store_code_sets`: each distinct code cell of the export (trimmed) with how many codes and
     distinct creators it names and the creator and campaign of its first known code. Resolved once
     per cell, not per order: an export holds few distinct cells (one code each, mostly)."""
-    codes = CODES_TEXT if "codes" in staged.fields else "CAST(NULL AS VARCHAR)"
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_code_sets AS
-        WITH cells AS (SELECT DISTINCT {codes} AS codes_text FROM store_raw WHERE {codes} IS NOT NULL),
+        WITH cells AS (SELECT DISTINCT {CODES_TEXT} AS codes_text FROM (SELECT DISTINCT codes FROM store_raw)
+                       WHERE {CODES_TEXT} IS NOT NULL),
              listed AS (
                 SELECT codes_text, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
                 FROM (SELECT codes_text, CASE WHEN {SEVERAL_CODES} THEN {CODE_LIST} ELSE [codes_text] END AS codes
