@@ -192,7 +192,8 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
                 {_col(tracking, "brand")} AS brand, {_col(tracking, "campaign")} AS campaign,
                 {_col(tracking, "product")} AS product, {_col(tracking, "source")} AS source,
                 NULLIF({_col(tracking, "user_id")}, '') AS user_id,
-                {_number(tracking, "orders", "BIGINT")} AS orders, {_number(tracking, "revenue")} AS revenue
+                {_number(tracking, "orders", "BIGINT")} AS orders, {_number(tracking, "revenue")} AS revenue,
+                {_col(tracking, "region")} AS region
             FROM {tracking.table}""")
     else:
         _payouts_as_sales(con, payouts)

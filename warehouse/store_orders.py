@@ -62,6 +62,7 @@ SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
     "brand": ("vendor",),
     "utm_source": ("utm_source",),
     "note_attributes": ("note_attributes",),
+    "region": ("shipping_province_name", "shipping_province"),  # the buyer's state (region_tables.py)
 }
 # WooCommerce exports with one row per line item: Customer/Order/Coupon Export ("one row per item"),
 # Order Export & Import (WebToffee), Advanced Order Export (its default "Order Number" style headers).
@@ -86,6 +87,7 @@ WOOCOMMERCE_FIELDS: dict[str, tuple[str, ...]] = {
     "price": ("item_cost", "item_price"),
     "brand": ("brand", "item_brand"),
     "utm_source": ("utm_source",),
+    "region": ("shipping_state", "state_(shipping)", "shipping_state_name"),
 }
 STORES = {"Shopify": SHOPIFY_FIELDS, "WooCommerce": WOOCOMMERCE_FIELDS}
 # What makes a file an export of a store (any of these sets), and what it must then have.
@@ -139,6 +141,7 @@ ORDER_LEVEL = (
     "refunded",
     "utm_source",
     "note_attributes",
+    "region",
 )
 MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded", "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
@@ -343,7 +346,8 @@ def stage(
         path=files.exports[0],
         table="store_sales",
         first_line=2,
-        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"],
+        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"]
+        + ["region"] * ("region" in staged.fields),
         ignored_columns=[],
         rows=report["line_items"],
         typed=True,
@@ -722,7 +726,7 @@ def _type_orders(connection, staged: _Staged):
                         WHEN {customer} IS NOT NULL THEN left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})
                    END AS user_id,
                    {CODES_TEXT if "codes" in staged.fields else "CAST(NULL AS VARCHAR)"} AS codes_text,
-                   {_utm(staged)} AS utm
+                   {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows)
         SELECT o.* EXCLUDE (status, utm, created_text),
                CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
@@ -818,7 +822,8 @@ def _build_sales(connection, staged: _Staged):
             {statement}
             SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
                    CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
-                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue
+                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
+                   o.region
             FROM store_raw r
             JOIN (SELECT * FROM store_order_facts
                   WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
