@@ -28,6 +28,11 @@ POST_LIFT_COLUMNS = (
 )
 
 
+def creator_exists(wh, influencer_id: str) -> bool:
+    """Whether the data set has an influencer with this id (as the creator page reads it)."""
+    return bool(wh.scalar("SELECT count(*) > 0 FROM influencers WHERE influencer_id = ?", [influencer_id]))
+
+
 def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
     """The creator page's figures.
 

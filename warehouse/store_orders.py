@@ -62,6 +62,7 @@ SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
     "brand": ("vendor",),
     "utm_source": ("utm_source",),
     "note_attributes": ("note_attributes",),
+    "region": ("shipping_province_name", "shipping_province"),  # the buyer's state (region_tables.py)
 }
 # WooCommerce exports with one row per line item: Customer/Order/Coupon Export ("one row per item"),
 # Order Export & Import (WebToffee), Advanced Order Export (its default "Order Number" style headers).
@@ -86,6 +87,7 @@ WOOCOMMERCE_FIELDS: dict[str, tuple[str, ...]] = {
     "price": ("item_cost", "item_price"),
     "brand": ("brand", "item_brand"),
     "utm_source": ("utm_source",),
+    "region": ("shipping_state", "state_(shipping)", "shipping_state_name"),
 }
 STORES = {"Shopify": SHOPIFY_FIELDS, "WooCommerce": WOOCOMMERCE_FIELDS}
 # What makes a file an export of a store (any of these sets), and what it must then have.
@@ -139,6 +141,7 @@ ORDER_LEVEL = (
     "refunded",
     "utm_source",
     "note_attributes",
+    "region",
 )
 MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded", "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
@@ -340,7 +343,8 @@ def stage(
         path=files.exports[0],
         table="store_sales",
         first_line=2,
-        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"],
+        columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"]
+        + ["region"] * ("region" in staged.fields),
         ignored_columns=[],
         rows=report["line_items"],
         typed=True,
@@ -718,7 +722,7 @@ def _type_orders(connection, staged: _Staged):
                    CASE WHEN {email} IS NOT NULL THEN sha256(? || 'e:' || {email})
                         WHEN {customer} IS NOT NULL THEN sha256(? || 'c:' || {customer}) END AS user_id,
                    {CODES_TEXT if "codes" in staged.fields else "NULL"} AS codes_text,
-                   {_utm(staged)} AS utm
+                   {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows)
         SELECT *, COALESCE({SEVERAL_CODES}, false) AS several,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
@@ -790,7 +794,7 @@ def _attribute_orders(connection, staged: _Staged):
         CREATE OR REPLACE TEMP TABLE store_orders_attributed AS
         WITH coded AS (
             SELECT o.row_no, o.order_ref, o.line_rows, o.lines_value, o.lead_row, o.date, o.is_sale, o.revenue,
-                   o.refund, o.user_id, o.currency, o.codes_text, o.several, o.utm,
+                   o.refund, o.user_id, o.currency, o.codes_text, o.several, o.utm, o.region,
                    CASE WHEN several THEN COALESCE(a.code_count, 0) ELSE (codes_text IS NOT NULL)::BIGINT END AS code_count,
                    CASE WHEN several THEN a.creators ELSE (m.influencer_id IS NOT NULL)::BIGINT END AS creators,
                    CASE WHEN several THEN a.influencer_id ELSE m.influencer_id END AS code_creator,
@@ -822,7 +826,8 @@ def _build_sales(connection, staged: _Staged):
             {statement}
             SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
                    CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
-                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue
+                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
+                   o.region
             FROM store_raw r
             JOIN (SELECT * FROM store_orders_attributed
                   WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o

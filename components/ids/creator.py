@@ -17,6 +17,7 @@ TIME_TABS = "creator-time-tabs"
 POSTS = "creator-posts"
 POSTS_NOTE = "creator-posts-note"
 AUDIENCE = "creator-audience"
+REGIONS_CHART = "creator-regions"
 
 PDF_BUTTON = "creator-pdf"
 PDF_DOWNLOAD = "creator-pdf-download"
