@@ -348,7 +348,9 @@ def _stage_and_build_with(
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:
         with stage("history_sources"):
-            history.save_sources(connection, sources.values(), keep_sources)
+            history.save_sources(
+                connection, sources.values(), keep_sources, derived=("tracking",) if store is not None else ()
+            )
     return report
 
 

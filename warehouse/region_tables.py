@@ -10,6 +10,8 @@ Table (present after every import; empty when the sales carry no region):
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from metrics import format as fmt
 from warehouse import build, regions
 from warehouse.errors import MAX_SHOWN, Problem
@@ -23,7 +25,7 @@ UNMATCHED_REASON = (
 SPARK_REASON = "the Spark engine does not read the sales' region: import with --engine duckdb to compare regions"
 
 
-def has_region(source: SourceFile | None) -> bool:
+def has_region(source: SourceFile | None) -> TypeGuard[SourceFile]:
     """Whether the staged sales carry a region column."""
     return source is not None and "region" in source.columns
 

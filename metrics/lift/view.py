@@ -35,8 +35,21 @@ NOT_DISTINGUISHABLE = "not distinguishable from baseline"
 
 def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | None]:
     """(method, reason): "event-window" and None where the data set supports a measurement at the
-    setting's window, else "assumed-baseline" and why not."""
-    row = wh.query("SELECT status, reason FROM lift_info WHERE window_days = ?", [settings.lift_window_days])
+    setting's window, else "assumed-baseline" and why not. Read once per warehouse file version
+    and window (a page asks several times per request)."""
+    try:
+        version = _file_version(wh, settings)
+    except FileNotFoundError:
+        wh.connection()  # raises WarehouseMissing, naming the path
+        raise
+    return _lift_status(*version)
+
+
+@functools.lru_cache(maxsize=8)
+def _lift_status(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[str, str | None]:
+    from warehouse import Warehouse
+
+    row = Warehouse(path).query("SELECT status, reason FROM lift_info WHERE window_days = ?", [window_days])
     if row.empty:
         return METHOD_ASSUMED, "the data set was imported without lift tables"
     if row["status"].iloc[0] != "measured":
