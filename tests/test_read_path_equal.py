@@ -225,3 +225,16 @@ def test_ltv_of_every_creator_read_once_equals_the_selections_own(sample_wh):
         got = with_ltv(sample_wh, ranked, filters)
         assert got["ltv_90"].notna().any()
         pd.testing.assert_frame_equal(got, reference_with_ltv(sample_wh, ranked, filters), check_exact=True)
+
+
+def test_frame_dicts_equal_the_rows_frame_rows_give(sample_wh):
+    import metrics
+    from metrics.planning.verdicts import VERDICT_KEYS, frame_dicts, frame_rows, with_verdicts
+
+    ranked = with_verdicts(sample_wh, metrics.ranking(sample_wh, metrics.Filters()))
+    keys = VERDICT_KEYS + ("absent",)
+    for fast, row in zip(frame_dicts(ranked, keys), frame_rows(ranked), strict=True):
+        for key in keys:
+            assert type(fast.get(key)) is type(row.get(key))
+            assert fast.get(key) == row.get(key) or (pd.isna(fast.get(key)) and pd.isna(row.get(key)))
+    assert frame_dicts(ranked.iloc[:2], ("absent",)) == [{}, {}]
