@@ -1073,6 +1073,13 @@ _declare(
     "Where the selection's audience is, each creator weighted by its revenue",
 )
 _declare(
+    "sales_region_share",
+    "Sales (share of revenue)",
+    SHARE,
+    Derived("revenue of the selection's sales shipped to the region ÷ revenue of its sales with a region"),
+    "Where the selection's sales come from: the share of revenue of sales carrying a region",
+)
+_declare(
     "segment_creators",
     "Creators",
     COUNT,

@@ -112,9 +112,9 @@ def creator_points(
     )
     width = draws.shape[1] if draws.ndim == 2 and draws.shape[0] else 1
     out = np.zeros((len(frame), width))
-    rows = found.notna().to_numpy()
-    if rows.any():
-        out[rows] = draws[found[rows].astype(int).to_numpy()]
+    matched = found.notna().to_numpy()
+    if matched.any():
+        out[matched] = draws[found[matched].astype(int).to_numpy()]
     frame.attrs["draws"] = shared(out)
     return frame
 
