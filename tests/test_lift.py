@@ -327,6 +327,36 @@ def test_creator_sums_in_sql_equal_the_post_rows_summed(planted, selection):
     np.testing.assert_allclose(table["baseline_per_day"], levels.sort_index(), rtol=1e-12)
 
 
+def test_creator_sums_are_read_once_per_file_version_and_selection(planted, tmp_path):
+    """creator_sums answers a repeated selection from its cache: equal to the aggregate computed
+    afresh, each caller's frame its own (a change to it reaches neither the cache nor the next
+    caller), and a new file at the same path (an import) is read again."""
+    import shutil
+
+    from metrics.lift import view
+
+    wh, _, _, _ = planted
+    filters, settings = SELECTIONS[3], Settings(lift_window_days=14)
+    first = view.creator_sums(wh, filters, settings)
+    hits = view._cached_creator_sums.cache_info().hits
+    second = view.creator_sums(wh, filters, settings)
+    assert view._cached_creator_sums.cache_info().hits == hits + 1
+    pd.testing.assert_frame_equal(second, view._creator_sums(wh, filters, settings))
+    first["incremental_revenue"] = 0.0
+    first.loc[first.index[0], "posts"] = -1
+    pd.testing.assert_frame_equal(view.creator_sums(wh, filters, settings), second)
+    # another data set replaces the file (as an import renames its new file into place)
+    copy = Warehouse(tmp_path / "wh.duckdb")
+    shutil.copy(wh.path, copy.path)
+    before = view.creator_sums(copy, Filters(), settings)
+    _, flat, _, _ = planted
+    shutil.copy(flat.path, tmp_path / "next.duckdb")
+    (tmp_path / "next.duckdb").replace(copy.path)
+    after = view.creator_sums(copy, Filters(), settings)
+    pd.testing.assert_frame_equal(after, view._creator_sums(flat, Filters(), settings))
+    assert not after["incremental_revenue"].equals(before["incremental_revenue"])
+
+
 @pytest.mark.parametrize("selection", range(len(SELECTIONS)))
 def test_top_posts_in_sql_are_the_head_of_the_post_table(planted, selection):
     """The /lift page's post picker ranks in SQL: the same posts, order and figures as the head

@@ -272,7 +272,33 @@ def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
     posts, days_in_window, window_revenue, window_orders, baseline_revenue, incremental_revenue,
     incremental_orders (₹, orders, days, each post's figures times its share), baseline_per_day
     (₹, the creator's), draw_weight (the selected share of the creator's window baseline: its
-    draws times this are the selection's draws). Ordered by influencer_key."""
+    draws times this are the selection's draws). Ordered by influencer_key.
+
+    Read once per warehouse file version, selection and settings in a process (_cached_creator_sums):
+    one page change asks for it several times (the KPI cards' total, /lift's table, the planner's
+    curves and its what-if, the similar-profiles verdicts). The caller gets its own shallow copy."""
+    try:
+        version = _file_version(wh, settings)
+    except FileNotFoundError:  # no data set: the query raises what the pages expect (WarehouseMissing)
+        return _creator_sums(wh, filters, settings)
+    return _cached_creator_sums(*version, filters, settings).copy(deep=False)
+
+
+SELECTIONS_CACHED = 8  # selections per process: ~0.6 MB each at 5,000 creators
+
+
+@functools.lru_cache(maxsize=SELECTIONS_CACHED)
+def _cached_creator_sums(
+    path: str, inode: int, mtime_ns: int, window_days: int, filters: Filters, settings: Settings
+) -> pd.DataFrame:
+    """_creator_sums of one file version (an import replaces the file: a new key), never mutated."""
+    from warehouse import Warehouse
+
+    return _creator_sums(Warehouse(path), filters, settings)
+
+
+def _creator_sums(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """creator_sums' aggregate, computed."""
     cte, shares, params = _chosen_posts_sql(filters, settings)
     sums = ", ".join(f"sum(p.{column} * s.share) AS {column}" for column in SUMMED_COLUMNS)
     return wh.query(
