@@ -350,6 +350,44 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     assert cli.main(["--db", str(wh.path), "similar", "NOBODY"]) == 2
 
 
+def similar_with_every_verdict(wh, influencer_id, filters, limit=10):
+    """similar() as it was: verdicts and reasons of every creator of the selection, then the rows
+    most similar to `influencer_id` (the reference for the shown-rows-only path)."""
+    from metrics.lift import creator_lift
+    from metrics.planning.similar import features, gower_similarity
+    from metrics.planning.verdicts import under_funded, with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+
+    lift = creator_lift(wh, filters, DEFAULT_SETTINGS)
+    ranked = with_lift(wh, ranking(wh, filters, DEFAULT_SETTINGS), filters, DEFAULT_SETTINGS, "event-window", lift)
+    ranked = ranked[ranked["known"].fillna(False).astype(bool)].reset_index(drop=True)
+    row = int(np.flatnonzero(ranked["influencer_id"].to_numpy() == influencer_id)[0])
+    ranked = with_verdicts(wh, ranked, filters, DEFAULT_SETTINGS, lift)
+    ranked["similarity"], ranked["shared"] = gower_similarity(features(ranked), row)
+    ranked["under_funded"] = under_funded(ranked)
+    others = ranked.drop(index=row)
+    others = others[others["similarity"].notna()]
+    return others.sort_values(["similarity", "influencer_id"], ascending=[False, True]).head(limit)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(platform=("Instagram", "YouTube")), Filters(brand=("MuscleBlaze",), start="2025-03-01")],
+)
+def test_similar_judges_only_the_rows_it_shows_with_the_same_verdicts(planted, filters):
+    """similar() takes verdicts for its shown rows only; every column equals the reference that
+    judged every creator (the pooled ROAS of the attributed rule is still the whole selection's)."""
+    from metrics.planning.similar import similar
+
+    wh, _ = planted
+    target = sums_by(wh, filters, DEFAULT_SETTINGS, ("influencer_id",)).sort_values("revenue").iloc[-1]["influencer_id"]
+    fast = similar(wh, target, filters, DEFAULT_SETTINGS, limit=10)
+    reference = similar_with_every_verdict(wh, target, filters, limit=10)[list(fast.columns)].reset_index(drop=True)
+    assert len(fast) == 10
+    pd.testing.assert_frame_equal(fast, reference)
+
+
 def test_report_has_the_budget_plan_section(planted, tmp_path):
     import subprocess
 
