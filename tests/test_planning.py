@@ -12,6 +12,7 @@ from scipy.optimize import minimize
 
 import cli
 from metrics import DEFAULT_SETTINGS, Filters
+from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
 from metrics.planning.curves import curves_from_points
@@ -458,3 +459,36 @@ def test_an_exponent_at_its_bound_is_flagged():
     assert exponent_at_bound(high - 1e-6) == "upper" and exponent_at_bound(low + 1e-6) == "lower"
     assert exponent_at_bound((low + high) / 2) is None
     assert exponent_at_bound(high - 0.05) is None  # a fit well inside the range
+
+
+def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
+    """On a page change plan_page computes the what-if of the unit it selects (the plan is at
+    hand) and records its inputs; the what-if callback, fired by that unit, then plans nothing
+    again. Its own result is the same; a typed spend or another unit is computed and recorded."""
+    from dash._utils import to_json
+    from dash.exceptions import PreventUpdate
+    from dash_helpers import text
+
+    import app  # noqa: F401  (registers the pages and their callbacks)
+    from callbacks import plan as plan_callbacks
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    search, state = "?platform=Instagram", ("segment", None, 30)
+    *_, options, unit, children, shown = plan_callbacks.plan_page(search, *state, None, "/plan")
+    assert unit == options[0]["value"] and shown["unit"] == unit
+    with pytest.raises(PreventUpdate):
+        plan_callbacks.plan_what_if(unit, None, search, *state, shown)
+    alone, recorded = plan_callbacks.plan_what_if(unit, None, search, *state, None)
+    assert to_json(alone) == to_json(children) and recorded == shown
+    chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
+    for other, spend in ((unit, 12_345.0), (options[-1]["value"], None)):
+        result, recorded = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
+        assert recorded == {**shown, "unit": other, "spend": spend}
+        planned = float(chosen.rows.set_index("segment").loc[other, "planned_spend"])
+        expected = what_if(chosen, other, planned if spend is None else spend)
+        assert fmt.inr(expected["expected_incremental_revenue"]) in text(result)
+    # a typed spend stays through a filter change: plan_page shows the what-if at that spend
+    *_, unit, children, shown = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
+    expected = what_if(plan(wh), unit, 12_345.0)
+    assert shown["spend"] == 12_345.0 and fmt.inr(expected["expected_incremental_revenue"]) in text(children)
