@@ -18,6 +18,7 @@ from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.lift import METHOD_MEASURED, lift_event, lift_table, top_posts
 from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
+from warehouse.db import WarehouseMissing
 
 TABLE_FIELDS = [
     "influencer_id",
@@ -92,10 +93,8 @@ def lift_page(search, window, pathname):
     try:
         wh = common.warehouse()
         k = metrics.kpis(wh, filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], None, [], figures.empty_figure(), [], None, common.no_data_state(error), common.HIDE
-        raise
+    except WarehouseMissing as error:
+        return [], None, [], figures.empty_figure(), [], None, common.no_data_state(error), common.HIDE
     if not common.has_activity(k):
         return [], None, [], figures.empty_figure(), [], None, common.no_data_state(pathname=pathname), common.HIDE
     cards = incremental_cards(k, settings, prefix="lift-") + [
@@ -137,10 +136,8 @@ def lift_post_event(post_no, window):
         return figures.empty_figure("No post in the selection")
     try:
         event = lift_event(common.warehouse(), int(post_no), lift_settings(window))
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
+    except WarehouseMissing:
+        return figures.empty_figure()
     return figures.lift_event(event, height=340)
 
 
@@ -186,10 +183,8 @@ def lift_organic(search, window):
     filters, settings = common.filters_from_search(search), lift_settings(window)
     try:
         check = organic_check(common.warehouse(), filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return None, [], [], None, common.HIDE
-        raise
+    except WarehouseMissing:
+        return None, [], [], None, common.HIDE
     if not check["available"]:
         return organic_note(check), [], [], None, common.HIDE
     fitted = [row for row in check["rows"] if row["total_lift"] is not None]
@@ -209,8 +204,6 @@ def lift_organic_chart(campaign, window):
         return figures.empty_figure("No campaign with a counterfactual in the selection")
     try:
         days = organic_days(common.warehouse(), campaign, lift_settings(window))
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
+    except WarehouseMissing:
+        return figures.empty_figure()
     return figures.organic_counterfactual(days, height=340)

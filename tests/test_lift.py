@@ -413,3 +413,23 @@ def test_verdicts_read_through_frame_rows_equal_to_dict_rows(planted, selection)
     expected = [verdict_of(row, settings, True) for row in rows]
     assert list(zip(judged["verdict"], judged["verdict_reason"], strict=True)) == expected
     assert len(set(judged["verdict_reason"])) >= 2  # texts with figures are compared, not one constant
+
+
+def test_lift_and_plan_callbacks_without_a_data_set_show_the_empty_state(tmp_path, monkeypatch):
+    """No warehouse file: /lift's and /plan's callbacks answer the "no data set" state (they
+    raised AttributeError on a helper that no longer exists)."""
+    from dash_helpers import text
+
+    import app  # noqa: F401  (registers the pages and their callbacks)
+    from callbacks import lift as lift_callbacks
+    from callbacks import plan as plan_callbacks
+
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "none.duckdb"))
+    page = lift_callbacks.lift_page("", None, "/lift")
+    assert "No data set imported yet" in text(page[6]) and page[7] == {"display": "none"}
+    assert lift_callbacks.lift_post_event(3, None)["layout"]
+    assert lift_callbacks.lift_organic("", None)[0] is None
+    assert lift_callbacks.lift_organic_chart("Some campaign", None)["layout"]
+    plan_page = plan_callbacks.plan_page("", "segment", None, None, None, "/plan")
+    assert "No data set imported yet" in text(plan_page[0]) and plan_page[1] == {"display": "none"}
+    assert plan_callbacks.plan_what_if("Macro · Instagram", None, "", "segment", None, None, None) == (None, None)
