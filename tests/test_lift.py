@@ -321,7 +321,10 @@ def test_creator_sums_in_sql_equal_the_post_rows_summed(planted, selection):
     assert total["incremental_revenue_low"] == pytest.approx(point + low, rel=1e-9)
     assert total["incremental_revenue_high"] == pytest.approx(point + high, rel=1e-9)
     assert total["posts"] == int(reference["posts"].sum())
-    table = lift_table(wh, "influencer", filters, settings).set_index("influencer_id").sort_index()
+    ordered = lift_table(wh, "influencer", filters, settings)
+    by_pandas = ordered.sort_values(["incremental_revenue", "influencer_id"], ascending=[False, True])
+    assert ordered["influencer_id"].tolist() == by_pandas["influencer_id"].tolist()
+    table = ordered.set_index("influencer_id").sort_index()
     np.testing.assert_allclose(table["incremental_revenue_low"], reference["incremental_revenue_low"], rtol=1e-9)
     levels = parts.groupby("part")["baseline_per_day"].first()
     np.testing.assert_allclose(table["baseline_per_day"], levels.sort_index(), rtol=1e-12)
@@ -426,7 +429,8 @@ def test_lift_and_plan_callbacks_without_a_data_set_show_the_empty_state(tmp_pat
 
     monkeypatch.setenv("HKDASH_DB", str(tmp_path / "none.duckdb"))
     page = lift_callbacks.lift_page("", None, "/lift")
-    assert "No data set imported yet" in text(page[6]) and page[7] == {"display": "none"}
+    assert "No data set imported yet" in text(page[2]) and page[3] == {"display": "none"}
+    assert lift_callbacks.lift_creators("", None)[0] == []
     assert lift_callbacks.lift_post_event(3, None)["layout"]
     assert lift_callbacks.lift_organic("", None)[0] is None
     assert lift_callbacks.lift_organic_chart("Some campaign", None)["layout"]

@@ -35,8 +35,24 @@ NOT_DISTINGUISHABLE = "not distinguishable from baseline"
 
 def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | None]:
     """(method, reason): "event-window" and None where the data set supports a measurement at the
-    setting's window, else "assumed-baseline" and why not."""
-    row = wh.query("SELECT status, reason FROM lift_info WHERE window_days = ?", [settings.lift_window_days])
+    setting's window, else "assumed-baseline" and why not. Read once per warehouse file version and
+    window in a process (a page change asks 2-5 times)."""
+    try:
+        version = _file_version(wh, settings)
+    except FileNotFoundError:  # no data set: the query raises what the pages expect (WarehouseMissing)
+        return _lift_status(wh, settings.lift_window_days)
+    return _cached_lift_status(*version)
+
+
+@functools.lru_cache(maxsize=6)
+def _cached_lift_status(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[str, str | None]:
+    from warehouse import Warehouse
+
+    return _lift_status(Warehouse(path), window_days)
+
+
+def _lift_status(wh, window_days: int) -> tuple[str, str | None]:
+    row = wh.query("SELECT status, reason FROM lift_info WHERE window_days = ?", [window_days])
     if row.empty:
         return METHOD_ASSUMED, "the data set was imported without lift tables"
     if row["status"].iloc[0] != "measured":
@@ -256,9 +272,13 @@ def _chosen_posts_sql(filters: Filters, settings: Settings) -> tuple[str, str, l
     if not sale_filter:
         return cte, "CROSS JOIN (SELECT 1.0 AS share) s", params
     chosen = " AND ".join(f"m.{name} IN ({', '.join('?' * len(values))})" for name, values in sale_filter)
+    # Only the chosen posts' mix rows when influencer or date filters narrow the posts; every post's
+    # otherwise (the join below keeps the chosen ones): the semi-join then costs more than it saves.
+    narrowed = filters.start or filters.end or influencer_conditions(filters, settings)[0]
+    only_chosen = "AND m.post_no IN (SELECT post_no FROM chosen_posts)" if narrowed else ""
     # posts whose window sold nothing, or nothing in the chosen values, are not in the selection
     shares = f"""JOIN (SELECT m.post_no, sum(m.revenue) FILTER (WHERE {chosen}) / sum(m.revenue) AS share
-                       FROM lift_mix m WHERE m.window_days = ? AND m.post_no IN (SELECT post_no FROM chosen_posts)
+                       FROM lift_mix m WHERE m.window_days = ? {only_chosen}
                        GROUP BY m.post_no HAVING sum(m.revenue) <> 0) s USING (post_no)
                  WHERE s.share IS NOT NULL AND s.share <> 0"""
     return cte, shares, params + [v for _, values in sale_filter for v in values] + [settings.lift_window_days]
@@ -474,8 +494,11 @@ def _influencer_table(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     spend = sums_by(wh, filters, settings, ("influencer_id",)).set_index("influencer_id")["spend"]
     table["spend"] = table["influencer_id"].map(spend)
     table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
-    table = table.sort_values(["incremental_revenue", "influencer_id"], ascending=[False, True])
-    return table[list(INFLUENCER_COLUMNS)].reset_index(drop=True)
+    # largest first, ties by id: sort_values' order (NaN last), without pandas' string-key lexsort
+    order = np.lexsort(
+        (table["influencer_id"].to_numpy(dtype=object), -table["incremental_revenue"].to_numpy(dtype=float))
+    )
+    return table[list(INFLUENCER_COLUMNS)].take(order).reset_index(drop=True)
 
 
 def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
