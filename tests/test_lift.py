@@ -437,3 +437,45 @@ def test_lift_and_plan_callbacks_without_a_data_set_show_the_empty_state(tmp_pat
     plan_page = plan_callbacks.plan_page("", "segment", None, None, None, "/plan")
     assert "No data set imported yet" in text(plan_page[0]) and plan_page[1] == {"display": "none"}
     assert plan_callbacks.plan_what_if("Macro · Instagram", None, "", "segment", None, None, None) == (None, None)
+
+
+@pytest.mark.parametrize("window", [7, 14, 28])
+def test_draw_deviations_equal_the_sorted_sql_join(planted, window):
+    """_all_draws reads lift_draws in stored order and subtracts in numpy: bit for bit the deviations
+    the ordered SQL join gave; rows in another order are sorted first (same result)."""
+    from metrics.lift import view
+
+    wh, _, _, _ = planted
+    rows = (
+        wh.connection()
+        .execute(
+            """SELECT d.influencer_key, d.value - c.incremental_revenue AS deviation
+               FROM lift_draws d JOIN lift_creators c USING (window_days, influencer_key)
+               WHERE d.window_days = ? ORDER BY d.influencer_key, d.draw""",
+            [window],
+        )
+        .fetchnumpy()
+    )
+    keys = np.unique(rows["influencer_key"])
+    expected = np.asarray(rows["deviation"], dtype=np.float32).astype(np.float64).reshape(len(keys), -1)
+    got_keys, got = view._all_draws.__wrapped__(*view._file_version(wh, Settings(lift_window_days=window)))
+    np.testing.assert_array_equal(got_keys, keys)
+    np.testing.assert_array_equal(got, expected)
+    stored = (
+        wh.connection()
+        .execute("SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = ?", [window])
+        .fetchnumpy()
+    )
+    creators = wh.query(
+        "SELECT influencer_key, incremental_revenue FROM lift_creators WHERE window_days = ? ORDER BY 1", [window]
+    )
+    shuffled = np.random.default_rng(3).permutation(len(stored["value"]))
+    # one creator without a lift row: its draws are left out, as the inner join did
+    creators = creators.iloc[1:]
+    again_keys, again = view.draw_deviations(
+        *(np.asarray(stored[c])[shuffled] for c in ("influencer_key", "draw", "value")),
+        creators["influencer_key"].to_numpy(),
+        creators["incremental_revenue"].to_numpy(dtype=float),
+    )
+    np.testing.assert_array_equal(again_keys, keys[1:])
+    np.testing.assert_array_equal(again, expected[1:])
