@@ -492,3 +492,25 @@ def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
     *_, unit, children, shown = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
     expected = what_if(plan(wh), unit, 12_345.0)
     assert shown["spend"] == 12_345.0 and fmt.inr(expected["expected_incremental_revenue"]) in text(children)
+
+
+@pytest.mark.parametrize("by", ["segment", "influencer"])
+def test_curve_points_equal_a_frame_per_unit(planted, by):
+    """curve_points builds one frame of every unit's columns: equal to a frame per unit, concatenated."""
+    from metrics.lift.method import interval
+    from metrics.planning import curve_points
+
+    wh, _ = planted
+    chosen = plan(wh, by=by)
+    fast = curve_points(chosen)
+    table = chosen.curves.units.set_index("unit")
+    rows = chosen.rows.set_index("segment" if by == "segment" else "influencer_id")
+    frames = []
+    for unit in rows.sort_values("planned_spend", ascending=False).index[:8]:
+        spend = np.linspace(0.0, 2 * max(rows.loc[unit, "current_spend"], rows.loc[unit, "planned_spend"], 1.0), 25)
+        draws = chosen.curves.coef_draws[table.index.get_loc(unit)]
+        low, high = interval(np.outer(np.power(spend, chosen.curves.beta), draws), chosen.confidence)
+        expected = table.loc[unit, "coef"] * np.power(spend, chosen.curves.beta)
+        frames.append(pd.DataFrame({"unit": unit, "spend": spend, "expected": expected, "low": low}).assign(high=high))
+    pd.testing.assert_frame_equal(fast, pd.concat(frames, ignore_index=True))
+    assert list(fast.attrs["marks"]["unit"]) == list(dict.fromkeys(fast["unit"]))
