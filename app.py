@@ -137,6 +137,9 @@ def create_app() -> Dash:
     import callbacks
 
     callbacks.register_all()
+    from callbacks.creator import not_found_status
+
+    app.server.after_request(not_found_status)  # /influencers/<unknown id>: HTTP 404 with the page
     _add_security_headers(app)
     _warm_up(app)
     return app

@@ -5,13 +5,20 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 from callbacks import common
-from components import audience_figures
+from components import audience_figures, page_state
 from components.cards import notice
 from components.ids import audience as ids
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, audience_files, audience_segments, region_comparison
+
+HOW_TO_ADD_REGION = (
+    "The sales carry no region, so only the audience side is drawn. To see where sales come from, add a "
+    "region column (region or state: the buyer's state, by name or code such as MH) to tracking_data, or "
+    "import a store export with its shipping province (Shopify) or shipping state (WooCommerce), and import "
+    'again (docs/metrics.md, "Regions of sales and audiences").'
+)
 
 NO_FILE = "No audience file in this data set, so there is nothing to show here. To see revenue by audience, "
 
@@ -31,6 +38,53 @@ def uncovered_note(attrs: dict, empty: bool = False) -> str:
     )
 
 
+def _orders(n: int) -> str:
+    return f"{fmt.count(n)} order{'' if n == 1 else 's'}"
+
+
+def _names(values: list[str]) -> str:
+    return ", ".join(f"“{v}”" for v in values)
+
+
+def region_note(regions, has_geography: bool = True, one_creator: bool = False) -> str:
+    """What the regions chart covers (metrics.audience.region_comparison's attrs): creators without
+    places (`one_creator`: whether this one has none), sales without a region, filters the sales side
+    ignores, and every unmatched name."""
+    attrs = regions.attrs
+    if not has_geography:
+        parts = [f"No audience geography file: {HOW_TO_ADD}."]
+    elif one_creator:
+        uncovered = (attrs.get("uncovered") or {}).get("creators")
+        parts = ["This creator has no places in the audience geography file: only its sales are drawn."] * bool(
+            uncovered
+        )
+    else:
+        parts = [uncovered_note(attrs, regions.empty)]
+    sales = attrs.get("sales") or {}
+    if not sales.get("available"):
+        parts.append(HOW_TO_ADD_REGION)
+    else:
+        parts.append(
+            f"Sales shares: {fmt.inr_compact(sales['revenue'])} of revenue ({_orders(sales['orders'])}) "
+            "with a region"
+            + (
+                f"; {fmt.inr_compact(sales['revenue_without_region'])} ({_orders(sales['orders_without_region'])}) "
+                "carries none and is left out of the shares."
+                if sales.get("orders_without_region") or sales.get("revenue_without_region")
+                else "."
+            )
+        )
+        if sales.get("ignored_filters"):
+            parts.append(
+                f"The {' and '.join(sales['ignored_filters'])} filter applies to the audience side only "
+                "(sales regions are kept by date and brand)."
+            )
+    for side, key in (("audience", "unmatched_audience"), ("sales", "unmatched_sales")):
+        if attrs.get(key):
+            parts.append(f"Not matched to an Indian state ({side}, shown as written): {_names(attrs[key])}.")
+    return " ".join(parts)
+
+
 @callback(
     Output(ids.NOTICE, "children"),
     Output(ids.BODY, "style"),
@@ -39,23 +93,17 @@ def uncovered_note(attrs: dict, empty: bool = False) -> str:
     Output(table_id(ids.SEGMENTS_TABLE), "rowData"),
     Output(ids.REGIONS_CHART, "figure"),
     Output(ids.REGIONS_NOTE, "children"),
-    Input(URL, "search"),
-    Input(ids.DIMENSION, "value"),
-    Input(ids.RULE, "value"),
+    Input(URL, "search"),  # the toggles' changes reach it through the URL (callbacks/page_state.py)
 )
 @common.when_no_data_set(lambda error: (common.no_data_state(error), common.HIDE) + (None,) * 5)
-def audience_page(search, dimension, rule):
+def audience_page(search):
     wh, filters, settings = common.warehouse(), common.filters_from_search(search), common.settings()
+    inputs = page_state.audience_inputs(page_state.query_of(search))
     files = audience_files(wh)
     if not (files["demographics"] or files["geography"]):
         return notice(NO_FILE + HOW_TO_ADD + ".", color="info", icon="bi-info-circle"), common.HIDE, *(None,) * 5
-    table = audience_segments(wh, dimension or "age_band", filters, settings, rule or "weighted")
+    table = audience_segments(wh, inputs["dimension"], filters, settings, inputs["rule"])
     regions = region_comparison(wh, filters, settings)
-    region_note = (
-        uncovered_note(regions.attrs, regions.empty) + " Sales files carry no place: only the audience side is shown."
-    )
-    if not files["geography"]:
-        region_note = f"No audience geography file: {HOW_TO_ADD}."
     return (
         None,
         common.SHOW,
@@ -63,5 +111,5 @@ def audience_page(search, dimension, rule):
         uncovered_note(table.attrs, table.empty),
         records(table.rename(columns={"creators": "segment_creators"})),
         audience_figures.regions_against_sales(regions, height=max(260, 60 + 30 * len(regions))),
-        region_note,
+        region_note(regions, files["geography"]),
     )

@@ -20,8 +20,9 @@ from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
-from metrics.audience import HOW_TO_ADD, creator_audience
-from metrics.creator import CARD_KEYS, creator_view
+from metrics.audience import HOW_TO_ADD, audience_files, creator_audience, has_sales_regions, region_comparison
+from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view
+from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
 
@@ -156,11 +157,13 @@ CONTRACT_FIGURES = (
 )
 
 
-def contract_block(payouts: pd.DataFrame | None) -> list:
-    """Each payout row: its basis, the rate as written and as parsed, and its amounts."""
+def contract_block(payouts: pd.DataFrame | None, filters=None) -> list:
+    """Each payout row: its basis, the rate as written and as parsed, and its amounts; first, that
+    these are the whole contract whatever the filters (metrics.creator.contract_scope)."""
     if payouts is None or payouts.empty:
         return [html.P("No payout row for this creator.", className="text-body-secondary")]
-    blocks = []
+    scope = contract_scope(filters if filters is not None else Filters())
+    blocks = [html.P(scope, className="hk-card-subtitle", id=ids.CONTRACT_SCOPE)]
     for row in payouts.to_dict("records"):
         items = [
             ("Basis", str(row.get("basis") or "—")),
@@ -255,10 +258,26 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
 # --- audience --------------------------------------------------------------------------------------
 
 
-def audience_block(audience: dict) -> list:
+def regions_block(regions) -> list:
+    """The creator's audience places against where its sales come from (metrics.audience.region_comparison)."""
+    from callbacks.audience import region_note
+
+    figure = audience_figures.regions_against_sales(regions, height=max(220, 60 + 30 * len(regions)))
+    return [
+        html.H3("Where the audience is, against where sales come from", className="hk-section-title mt-3"),
+        dcc.Graph(id=ids.REGIONS_CHART, figure=figure, config=GRAPH_CONFIG),
+        html.P(
+            region_note(regions, regions.attrs.get("has_geography", True), one_creator=True), className="hk-card-footer"
+        ),
+    ]
+
+
+def audience_block(audience: dict, regions=None) -> list:
+    """The creator's audience charts; `regions` (when its sales carry a region) against its sales."""
     files = audience["files"]
+    extra = regions_block(regions) if regions is not None else []
     if not (files["demographics"] or files["geography"]):
-        return [
+        return extra + [
             notice(
                 f"No audience file in this data set. To see who watches each creator, {HOW_TO_ADD}.",
                 color="info",
@@ -298,10 +317,42 @@ def audience_block(audience: dict) -> list:
             'segments"); places: the top places the export lists, the rest as “Other places”.',
             className="hk-card-footer",
         ),
+        *extra,
     ]
 
 
+def creator_regions(wh, influencer_id: str, filters, settings):
+    """region_comparison of one creator when some of its sales carry a region, else None."""
+    if not has_sales_regions(wh, influencer_id):
+        return None
+    regions = region_comparison(wh, filters, settings, influencer_id=influencer_id)
+    regions.attrs["has_geography"] = bool(audience_files(wh)["geography"])
+    return regions
+
+
 # --- callbacks -------------------------------------------------------------------------------------
+
+
+def not_found_status(response):
+    """Flask after_request hook (app.py): the page of a creator id the data set does not have answers
+    HTTP 404, with the same page (its not-found message is drawn by creator_page). One indexed
+    lookup, only for a 200 HTML answer on /influencers/<id> (a redirect to sign-in says nothing)."""
+    from flask import request
+
+    if not request.path.startswith(ids.PATH_PREFIX) or response.status_code != 200 or response.mimetype != "text/html":
+        return response
+    # The path as sent (an id may hold an encoded "/"), decoded once as the page decodes it.
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    influencer_id = ids.creator_id_of(urlsplit(raw).path) if raw else request.path[len(ids.PATH_PREFIX) :]
+    if not influencer_id:
+        return response
+    try:
+        if not creator_exists(common.warehouse(), influencer_id):
+            response.status_code = 404
+    except common.WarehouseMissing:
+        pass  # no data set: the page says so, as every page does
+    return response
+
 
 HIDDEN_BODY = (no_update,) * 9
 
@@ -341,13 +392,13 @@ def creator_page(pathname, search):
         common.SHOW,
         kpi_cards(profile, view["comparison"], settings),
         verdict_block(profile),
-        contract_block(view["payouts"]),
+        contract_block(view["payouts"], filters),
         figures.revenue_spend_over_time(ts, height=300),
         figures.revenue_spend_over_time(view["sales_by_post"], height=300),
         undated_note(ts),
         posts_note,
         posts,
-        audience_block(creator_audience(wh, influencer_id)),
+        audience_block(creator_audience(wh, influencer_id), creator_regions(wh, influencer_id, filters, settings)),
     )
 
 

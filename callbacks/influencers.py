@@ -137,7 +137,7 @@ def influencer_ranking(search, view, pathname):
     method = lift_status(wh, settings)[0]
     lift = creator_lift(wh, filters, settings) if method == METHOD_MEASURED else None  # read once, used twice
     frame = with_lift(wh, metrics.ranking(wh, filters, settings), filters, settings, method, lift)
-    frame = with_verdicts(wh, frame, filters, settings, lift)
+    frame = with_verdicts(wh, frame, filters, settings, lift, whole=True)
     if frame.empty:
         return [], [], view_options(frame), None, [], common.no_data_state(pathname=pathname), common.HIDE
     frame = changes_by(wh, frame, "influencer_id", filters, settings, DELTA_COLUMNS + ("cac",))

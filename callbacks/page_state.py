@@ -1,5 +1,5 @@
 """A page's inputs into the URL (components/page_state.py): /plan's budget, max change and
-segments / creators, /lift's window. The page's own callbacks read these controls as State and
+segments / creators, /lift's window, /audience's dimension and rule. The page's own callbacks read these controls as State and
 run on the URL's change, so one change computes the page once and a link or saved view holds it."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, no_update
 
 from components import page_state
+from components.ids import audience as audience_ids
 from components.ids import lift as lift_ids
 from components.ids import plan as plan_ids
 from components.ids.shell import URL
@@ -38,3 +39,14 @@ def plan_inputs_to_url(by, budget, max_change, search):
 )
 def lift_window_to_url(window, search):
     return rewritten(search, {"window": window}, page_state.LIFT_DEFAULTS)
+
+
+@callback(
+    Output(URL, "search", allow_duplicate=True),
+    Input(audience_ids.DIMENSION, "value"),
+    Input(audience_ids.RULE, "value"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+def audience_inputs_to_url(dimension, rule, search):
+    return rewritten(search, {"dimension": dimension, "rule": rule}, page_state.AUDIENCE_DEFAULTS)

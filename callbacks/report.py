@@ -5,10 +5,11 @@ While it renders the button is disabled and shows a spinner with "Preparing PDFâ
 The selection is read from the URL (`State("url", "search")`, parsed like every page does), so
 the PDF covers exactly what the page shows; the click is the only trigger.
 
-The chart browser (headless Chromium, about 1 GB per server process) starts on the first report
-click in each process. With HKDASH_REPORT_PREWARM=1 it starts instead in the background on the
-first page load (`reports.images.prestart`, in the worker, after any fork), so that the first click
-doesn't pay Chromium's start-up; that trades memory for a faster first report.
+The report worker process (reports/slots.py) and its chart browser (headless Chromium, about 1 GB
+per server process) start on the first report click in each process. With HKDASH_REPORT_PREWARM=1
+they start instead in the background on the first page load (`reports.slots.prewarm`, after any
+fork), so that the first click pays neither the worker's start and imports nor Chromium's; that
+trades memory for a faster first report.
 """
 
 from __future__ import annotations
@@ -114,12 +115,13 @@ def download_report(n_clicks, search):
 
 @callback(Output(BUTTON_ID, "title"), Input(URL, "pathname"))
 def prewarm_report_browser(_pathname):
-    """With HKDASH_REPORT_PREWARM=1, start this process's chart browser on the first page load."""
+    """With HKDASH_REPORT_PREWARM=1, start this process's report worker and its chart browser on the
+    first page load (where reports render: the chart browser of this process would never draw one)."""
     if os.environ.get("HKDASH_REPORT_PREWARM", "0") == "1":
         try:
-            from reports import images
+            from reports import slots
 
-            images.prestart()
+            slots.prewarm()
         except Exception:  # noqa: BLE001 - a warm-up must never break page loads
             log.debug("report browser warm-up failed", exc_info=True)
     return BUTTON_TITLE

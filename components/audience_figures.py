@@ -35,44 +35,47 @@ def segment_roas(table: pd.DataFrame, height: int = 320, title: str | None = Non
     return dimension_bar(table, "segment", "roas", height=height, title=title, reference=1.0)
 
 
+NOT_MATCHED = " (not matched)"
+
+
+def _region_label(region, matched) -> str:
+    """A region's label; a name no state matched says so (metrics.audience.region_comparison)."""
+    return safe_text(region) + (NOT_MATCHED if matched is False else "")
+
+
 def regions_against_sales(frame: pd.DataFrame, height: int = 380, title: str | None = None) -> dict:
-    """Ranked bars of where the selection's audience is (revenue-weighted, metrics.audience.
-    region_comparison) beside where its sales are, when the sales carry a place."""
+    """Ranked bars of where the selection's audience is (revenue-weighted) beside where its sales
+    come from (metrics.audience.region_comparison: region, matched, audience_share, sales_share),
+    largest first; a side without values draws no bars."""
     if _is_empty(frame):
-        return empty_figure("No creator of the selection has places in the audience file", height=height)
+        return empty_figure("No audience place or sales region in the selection", height=height)
     shown = frame.iloc[::-1]
-    labels = [safe_text(v) for v in shown["region"]]
-    metric = catalogue.get("audience_revenue_share")
-    audience = _values(shown, "audience_share")
-    fig = Figure(
-        trace(
-            "bar",
-            orientation="h",
-            name=safe_text(metric.label),
-            y=labels,
-            x=[float("nan") if v is None else v for v in audience],
-            marker=dict(color=OKABE_ITO[0]),
-            text=[metric.short(v) for v in audience],
-            textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    sales = _values(shown, "sales_share")
-    if any(v is not None for v in sales):
+    labels = [_region_label(r, m) for r, m in zip(shown["region"], shown["matched"])]
+    fig = Figure()
+    drawn: list = []
+    for column, key, colour in (
+        ("audience_share", "audience_revenue_share", OKABE_ITO[0]),
+        ("sales_share", "sales_region_share", OKABE_ITO[1]),
+    ):
+        metric = catalogue.get(key)
+        values = _values(shown, column)
+        if all(v is None for v in values):
+            continue
+        drawn += values
         fig.add_trace(
             trace(
                 "bar",
                 orientation="h",
-                name="Sales there",
+                name=safe_text(metric.label),
                 y=labels,
-                x=[float("nan") if v is None else v for v in sales],
-                marker=dict(color=OKABE_ITO[1]),
-                text=[metric.short(v) for v in sales],
+                x=[float("nan") if v is None else v for v in values],
+                marker=dict(color=colour),
+                text=[metric.short(v) if v is not None else "" for v in values],
                 textposition="auto",
-                hovertemplate="%{y}: %{text}<extra></extra>",
+                hovertemplate="%{y}: %{text}<extra>" + safe_text(metric.label) + "</extra>",
             )
         )
-    _value_axis(fig, metric, audience + sales, "xaxis")
+    _value_axis(fig, catalogue.get("audience_revenue_share"), drawn, "xaxis")
     fig.update_layout(barmode="group")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels, automargin=True)
     return _layout(fig, height=height, title=title)

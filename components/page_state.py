@@ -1,6 +1,6 @@
 """A page's own inputs in the URL query string, beside the filter bar's selection.
 
-/plan keeps `by`, `budget` and `max_change`, /lift keeps `window`, so that a link or a saved view
+/plan keeps `by`, `budget` and `max_change`, /lift keeps `window`, /audience `dimension` and `rule`, so that a link or a saved view
 reproduces what was on screen. The URL is the one source of truth, as for the filters: the page's
 layout sets its controls from the query (`dash.register_page` passes it to `layout(**query)`), a
 control's change rewrites the query (callbacks/page_state.py), and the page's figures follow the
@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from urllib.parse import parse_qsl, urlencode
 
+from components.ids import audience as audience_ids
 from components.ids import lift as lift_ids
 from components.ids import plan as plan_ids
 from metrics.filters import LIST_FIELDS
@@ -21,6 +22,7 @@ from metrics.filters import LIST_FIELDS
 FILTER_KEYS = frozenset(LIST_FIELDS) | {"start", "end", "period", "compare"}
 PLAN_DEFAULTS = {"by": "segment", "budget": None, "max_change": plan_ids.DEFAULT_MAX_CHANGE_PCT}
 LIFT_DEFAULTS = {"window": 14}
+AUDIENCE_DEFAULTS = {"dimension": "age_band", "rule": "weighted"}
 
 
 def _number(value, low: float, high: float) -> float | None:
@@ -50,6 +52,15 @@ def lift_inputs(query: dict) -> dict:
     window = _number(query.get("window"), 0, 366)
     offered = {o["value"] for o in lift_ids.WINDOW_OPTIONS}
     return {"window": window if window in offered else LIFT_DEFAULTS["window"]}
+
+
+def audience_inputs(query: dict) -> dict:
+    """{dimension, rule} of /audience from a query: values its controls offer, else the defaults."""
+    offered = {
+        "dimension": {o["value"] for o in audience_ids.DIMENSION_OPTIONS},
+        "rule": {o["value"] for o in audience_ids.RULE_OPTIONS},
+    }
+    return {key: query.get(key) if query.get(key) in offered[key] else AUDIENCE_DEFAULTS[key] for key in offered}
 
 
 def query_of(search: str | None) -> dict:

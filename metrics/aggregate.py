@@ -169,8 +169,7 @@ def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     frame = frame.copy()
     frame["new_customers"] = frame["new_customers"] + settings.new_customer_share * frame["orders_without_user"]
     frame["new_customers_estimated"] = frame["orders_without_user"] > 0
-    apply_ratios(frame)
-    return frame
+    return apply_ratios(frame)
 
 
 def _engagement_sql(
@@ -217,7 +216,6 @@ def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Ser
     """A copy of an engagement_sums() frame with engagement_rate_pct (% of settings.engagement_basis)
     and, given the rows' spend (₹), cpe (₹ per engagement), cpm (₹ per 1,000 impressions, else reach)
     and cpm_basis ("impressions" / "reach"). Undefined ratios are None."""
-    frame = frame.copy()
     basis = settings.engagement_basis
     numerator = {
         "reach": "engagements_with_reach",
@@ -225,13 +223,16 @@ def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Ser
         "followers": "engagements_with_followers",
     }[basis]
     denominator = {"reach": "reach", "impressions": "impressions", "followers": "followers_reached"}[basis]
-    frame["engagement_rate_pct"] = ratio_column(frame[numerator], frame[denominator], 100)
+    columns = {"engagement_rate_pct": ratio_column(frame[numerator], frame[denominator], 100)}
     if spend is not None:
-        frame["cpe"] = ratio_column(spend, frame["engagements"])
+        columns["cpe"] = ratio_column(spend, frame["engagements"])
         has_impressions = pd.to_numeric(frame["impressions"], errors="coerce").fillna(0) > 0
-        frame["cpm_basis"] = np.where(has_impressions, "impressions", "reach")
-        frame["cpm"] = ratio_column(spend, frame["impressions"].where(has_impressions, frame["reach"]), 1000)
-    return frame
+        columns["cpm_basis"] = pd.Series(np.where(has_impressions, "impressions", "reach"), index=frame.index)
+        columns["cpm"] = ratio_column(spend, frame["impressions"].where(has_impressions, frame["reach"]), 1000)
+    # one concatenation (columns set one by one rebuild the column index each time: the KPIs call
+    # this on one-row frames, where that overhead is the cost); existing columns are replaced
+    kept = frame.drop(columns=[c for c in columns if c in frame.columns])
+    return pd.concat([kept, pd.DataFrame({k: v.reindex(frame.index) for k, v in columns.items()})], axis=1)
 
 
 def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influencer_id: str | None = None):

@@ -16,10 +16,13 @@ Rules (docs/metrics.md, "Audience segments"):
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
-from metrics.aggregate import ratio_column, sums_by
+from metrics.aggregate import ratio, ratio_column, sums_by
 from metrics.filters import Filters
+from metrics.selection import fact_conditions, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 DIMENSIONS = ("age_band", "gender", "region")
@@ -128,19 +131,129 @@ def audience_segments(
     return table
 
 
-def region_comparison(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """Where the selection's audience is, weighted by revenue: per place, audience_share = Σ over
-    creators of revenue × place weight ÷ Σ revenue of the creators with places (fraction), and
-    sales_share (the share of revenue sold to buyers there: None, since sales files carry no place
-    yet). Columns: region, audience_share, revenue (₹ weighted), sales_share; largest first."""
-    table = audience_segments(wh, "region", filters, settings, "weighted")
-    out = pd.DataFrame(
-        {
-            "region": table["segment"],
-            "audience_share": table["revenue_share"],
-            "revenue": table["revenue"],
-            "sales_share": None,
-        }
+def _place_weights_sql() -> str:
+    """SQL of (influencer_id, value, matched, weight): each creator's place weights (module doc) with
+    its places read as states (audience_geography.state; unmatched places under their own name)."""
+    return f"""
+        WITH places AS (
+            SELECT influencer_id, COALESCE(state, region) AS value, bool_or(state IS NOT NULL) AS matched,
+                   sum(share) AS share
+            FROM audience_geography GROUP BY 1, 2),
+        totals AS (SELECT influencer_id, greatest(sum(share), 1.0) AS divisor, sum(share) AS listed
+                   FROM places GROUP BY ALL)
+        SELECT influencer_id, value, matched, share / divisor AS weight FROM places JOIN totals USING (influencer_id)
+        UNION ALL
+        SELECT influencer_id, '{OTHER_PLACES}', NULL, 1.0 - listed / divisor FROM totals WHERE listed / divisor < 1.0"""
+
+
+def _audience_by_region(wh, filters: Filters, settings: Settings, influencer_id: str | None) -> pd.DataFrame:
+    """Columns region, audience_matched, audience_share; attrs["uncovered"] as audience_segments."""
+    weights = wh.query(_place_weights_sql())
+    per = sums_by(wh, filters, settings, ("influencer_id",), influencer_id)[["influencer_id", "revenue", "spend"]]
+    if influencer_id is None:
+        per = per[(per["revenue"] != 0) | (per["spend"] != 0)]
+    else:  # one creator: its audience whatever its sales in the selection
+        per = per[per["influencer_id"] == influencer_id]
+    covered = per["influencer_id"].isin(weights["influencer_id"])
+    rows = per[covered].merge(weights, on="influencer_id")
+    creator_weight = rows["revenue"].astype(float).clip(lower=0.0)
+    if creator_weight.groupby(rows["influencer_id"]).first().sum() <= 0:
+        creator_weight = pd.Series(1.0, index=rows.index)  # no revenue to weigh by: creators count equally
+    rows = rows.assign(creator_weight=creator_weight, weighted=creator_weight * rows["weight"])
+    total = rows.groupby("influencer_id")["creator_weight"].first().sum()
+    out = (
+        rows.groupby("value", sort=False)
+        .agg(audience_matched=("matched", "first"), weighted=("weighted", "sum"))
+        .reset_index()
+        .rename(columns={"value": "region"})
     )
-    out.attrs = table.attrs
+    out["audience_share"] = out["weighted"] / total if total > 0 else None
+    out = out.drop(columns="weighted")
+    uncovered = per[~covered]
+    out.attrs["uncovered"] = {
+        "creators": int(len(uncovered)),
+        "revenue": float(uncovered["revenue"].sum()),
+        "spend": float(uncovered["spend"].sum()),
+    }
+    return out
+
+
+def has_sales_regions(wh, influencer_id: str | None = None) -> bool:
+    """Whether any sale of the data set (of one creator, with `influencer_id`) carries a region."""
+    only = "AND influencer_key = (SELECT influencer_key FROM influencers WHERE influencer_id = ?)"
+    return bool(
+        wh.scalar(
+            f"SELECT count(*) > 0 FROM sales_regions WHERE region IS NOT NULL {only if influencer_id else ''}",
+            [influencer_id] if influencer_id else None,
+        )
+    )
+
+
+def _sales_by_region(wh, filters: Filters, settings: Settings, influencer_id: str | None) -> pd.DataFrame:
+    """Columns region (None: sales without a region), sales_matched, sales_orders, sales_revenue (₹),
+    from sales_regions under the selection's creators, brands and dates (campaign and product are
+    not kept there)."""
+    kept = dataclasses.replace(filters, campaign=(), product=())
+    only = (["i.influencer_id = ?"], [influencer_id]) if influencer_id else ([], [])
+    where_sql, params = where(influencer_conditions(kept, settings), fact_conditions(kept, "s"), only)
+    return wh.query(
+        f"""SELECT s.region, bool_or(s.matched) AS sales_matched, sum(s.orders)::BIGINT AS sales_orders,
+                   sum(s.revenue) AS sales_revenue
+            FROM sales_regions s JOIN influencers i USING (influencer_key) {where_sql}
+            GROUP BY 1""",
+        params,
+    )
+
+
+def region_comparison(
+    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, influencer_id: str | None = None
+) -> pd.DataFrame:
+    """Where the selection's audience is against where its sales come from, by Indian state or union
+    territory (warehouse/regions.py; docs/metrics.md, "Regions of sales and audiences").
+
+    audience_share: Σ over creators of revenue × place weight ÷ Σ revenue of the creators with places
+    (fraction; creators count equally when none has revenue; one creator with `influencer_id`: its
+    own place weights); sales_share: the sales' revenue there ÷ the revenue of sales with a region
+    (fraction, None when no sale in the selection has a region). Filters: creators' attributes and
+    brand and dates apply to both sides; campaign and product only to the audience side's revenue
+    weights (sales regions are kept by date and brand).
+
+    Columns: region, matched (bool: a known state or union territory; False: a name as written that
+    none matched; None: the audience's unlisted places), audience_share, sales_share, sales_revenue
+    (₹), sales_orders; the larger share first, unlisted places last. attrs: "uncovered" (as
+    audience_segments), "sales" {"available": any sale of the data set has a region, "revenue",
+    "orders" (of the selection's sales with a region), "revenue_without_region",
+    "orders_without_region", "ignored_filters" (filter names not applied to sales)},
+    "unmatched_audience" and "unmatched_sales" (names as written, largest share first).
+    """
+    audience = _audience_by_region(wh, filters, settings, influencer_id)
+    sales = _sales_by_region(wh, filters, settings, influencer_id)
+    without = sales[sales["region"].isna()]
+    sales = sales[sales["region"].notna()]
+    total = float(sales["sales_revenue"].sum())
+    sales["sales_share"] = [ratio(v, total) for v in sales["sales_revenue"]]
+    out = audience.merge(sales, on="region", how="outer")
+    out["matched"] = out["audience_matched"].where(out["audience_matched"].notna(), out["sales_matched"])
+    out.loc[out["region"] == OTHER_PLACES, "matched"] = None
+    out = out.astype({"audience_share": "object", "sales_share": "object"})
+    out = out.where(out.notna(), None)
+    largest = [max(a or 0.0, s or 0.0) for a, s in zip(out["audience_share"], out["sales_share"])]
+    out = out.assign(_other=out["region"] == OTHER_PLACES, _largest=largest)
+    out = out.sort_values(["_other", "_largest", "region"], ascending=[True, False, True]).reset_index(drop=True)
+    out = out[["region", "matched", "audience_share", "sales_share", "sales_revenue", "sales_orders"]]
+    out["matched"] = pd.Series([None if pd.isna(m) else bool(m) for m in out["matched"]], index=out.index, dtype=object)
+    unmatched = out[out["matched"].eq(False)]
+    out.attrs = {
+        "uncovered": audience.attrs["uncovered"],
+        "sales": {
+            "available": has_sales_regions(wh),
+            "revenue": total,
+            "orders": int(sales["sales_orders"].sum()),
+            "revenue_without_region": float(without["sales_revenue"].sum()),
+            "orders_without_region": int(without["sales_orders"].sum()),
+            "ignored_filters": [name for name in ("campaign", "product") if getattr(filters, name)],
+        },
+        "unmatched_audience": [r for r, a in zip(unmatched["region"], unmatched["audience_share"]) if a is not None],
+        "unmatched_sales": [r for r, v in zip(unmatched["region"], unmatched["sales_share"]) if v is not None],
+    }
     return out

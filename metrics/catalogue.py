@@ -21,6 +21,7 @@ No Dash here (metrics know nothing of Dash); formatting comes from metrics.forma
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -151,17 +152,31 @@ class Derived:
         return self.how
 
 
-def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
-    """numerator ÷ denominator × scale for whole columns: floats, and None where undefined (a 0 or
-    missing denominator, or a non-finite result). Returns an object Series on numerator's index."""
-    top = pd.to_numeric(pd.Series(numerator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bottom = pd.to_numeric(pd.Series(denominator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
+def _floats(values) -> np.ndarray:
+    """A column's values as float64, NaN where missing or not a number (pd.to_numeric's coercion)."""
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values)
+    if not pd.api.types.is_numeric_dtype(values.dtype):  # numeric columns need no coercion (the common case)
+        values = pd.to_numeric(values, errors="coerce")
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _ratio_values(top: np.ndarray, bottom: np.ndarray, scale: float) -> np.ndarray:
+    """top ÷ bottom × scale as an object array: floats, None where undefined."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         values = top / bottom * scale
     defined = np.isfinite(values) & (bottom != 0)
     result = values.astype(object)
     result[~defined] = None
-    return pd.Series(result, index=pd.Series(numerator).index, dtype=object)
+    return result
+
+
+def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
+    """numerator ÷ denominator × scale for whole columns: floats, and None where undefined (a 0 or
+    missing denominator, or a non-finite result). Returns an object Series on numerator's index."""
+    index = numerator.index if isinstance(numerator, pd.Series) else pd.Series(numerator).index
+    result = _ratio_values(_floats(numerator), _floats(denominator), scale)
+    return pd.Series(result, index=index, dtype=object)
 
 
 # --- metrics -------------------------------------------------------------------------------------
@@ -221,6 +236,13 @@ class Metric:
 
 def setting_words(settings: Settings) -> dict:
     """Settings as the words formulas print: raw fields plus formatted forms (baseline_pct '2%')."""
+    return dict(_setting_words(settings))
+
+
+@functools.lru_cache(maxsize=16)
+def _setting_words(settings: Settings) -> dict:
+    # Settings are frozen: every formula of a page (a dozen KPI cards) reads the same words; the
+    # caller gets a copy, this one is never changed.
     words = dict(settings.as_dict())
     words.update(
         baseline_pct=fmt.share(settings.baseline_share, 0),
@@ -872,15 +894,36 @@ SHARES = tuple(key for key, m in CATALOGUE.items() if isinstance(m.computed, Sha
 
 
 def apply_ratios(frame: pd.DataFrame, keys=SALES_RATIOS + SHARES) -> pd.DataFrame:
-    """`frame` with each ratio / share metric of `keys` whose operands it has, computed as declared."""
+    """`frame` with each ratio / share metric of `keys` whose operands it has, computed as declared
+    (a new frame when a metric's column is new: use the returned frame)."""
+    # Operands are converted once and the columns set together: the KPIs run this on one-row frames
+    # several times per request, where pandas' per-column overhead, not the arithmetic, is the cost.
+    present = set(frame.columns)
+    floats: dict[str, np.ndarray] = {}
+
+    def operand(column: str) -> np.ndarray:
+        if column not in floats:
+            floats[column] = _floats(frame[column])
+        return floats[column]
+
+    columns: dict[str, np.ndarray] = {}
     for key in keys:
         computed = get(key).computed
-        if isinstance(computed, Ratio):
-            if computed.numerator in frame.columns and computed.denominator in frame.columns:
-                frame[key] = computed.column(frame)
-        elif isinstance(computed, Share):
-            if computed.column in frame.columns:
-                frame[key] = computed.column_of(frame)
+        if isinstance(computed, Ratio) and {computed.numerator, computed.denominator} <= present:
+            top = operand(computed.numerator)
+            if computed.minus:
+                minus = _floats(frame[computed.minus])
+                top = top - np.where(np.isnan(minus), 0.0, minus)  # Ratio.column's fillna(0)
+            columns[key] = _ratio_values(top, operand(computed.denominator), computed.scale)
+        elif isinstance(computed, Share) and computed.column in present:
+            values = frame[computed.column]
+            total = values.sum() if values.notna().any() else None
+            bottom = np.full(len(frame), np.nan if total is None else float(total))
+            columns[key] = _ratio_values(operand(computed.column), bottom, 1.0)
+    for key in [key for key in columns if key in present]:
+        frame[key] = pd.Series(columns.pop(key), index=frame.index, dtype=object)
+    if columns:  # one concatenation: inserting columns one by one rebuilds the (Arrow) column index each time
+        frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index, dtype=object)], axis=1)
     return frame
 
 
@@ -1028,6 +1071,13 @@ _declare(
     SHARE,
     Derived("Σ revenue × the creator's audience share there ÷ Σ revenue of creators with places"),
     "Where the selection's audience is, each creator weighted by its revenue",
+)
+_declare(
+    "sales_region_share",
+    "Sales (share of revenue)",
+    SHARE,
+    Derived("revenue of the selection's sales shipped to the region ÷ revenue of its sales with a region"),
+    "Where the selection's sales come from: the share of revenue of sales carrying a region",
 )
 _declare(
     "segment_creators",

@@ -33,7 +33,9 @@ support it (e.g. a single platform has no "worst").
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -45,6 +47,9 @@ from metrics.filters import Filters
 from metrics.kpis import kpis
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from metrics.planning.plan import Plan
 
 ACTIONS = ("scale", "renew", "move budget", "review", "drop")
 MAX_PER_ACTION = 3
@@ -65,6 +70,12 @@ class Evidence:
     ranking: pd.DataFrame
     by_platform: pd.DataFrame
     by_category: pd.DataFrame
+
+    @functools.cached_property
+    def creators(self) -> Creators:
+        """creators_of(ranking), made once per Evidence (findings and recommendations both read it:
+        5,000 creators take a second to convert)."""
+        return creators_of(self.ranking)
 
 
 def gather(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Evidence:
@@ -319,17 +330,19 @@ def rated_values(frame: pd.DataFrame, dimension: str) -> list[Rated]:
     return rated
 
 
-def move_budget_item(wh, filters: Filters, settings: Settings) -> dict | None:
+def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | None = None) -> dict | None:
     """Move budget, from the planner (metrics.planning.plan by segment at the selection's spend,
     each segment within ±settings.plan_max_change): the segments the plan cuts and raises, the
     money moved and the expected gain in incremental revenue with its interval. None when the plan
-    moves nothing or cannot be made (no measured lift or no spend)."""
+    moves nothing or cannot be made (no measured lift or no spend). `chosen`: that plan, when the
+    caller has made it already (the PDF report's plan section)."""
     from metrics.planning import PlanError, plan
 
-    try:
-        chosen = plan(wh, None, "segment", None, filters, settings)
-    except PlanError:
-        return None
+    if chosen is None:
+        try:
+            chosen = plan(wh, None, "segment", None, filters, settings)
+        except PlanError:
+            return None
     rows = chosen.rows
     up = rows[rows["planned_change"] > 0.005 * rows["current_spend"]].sort_values("planned_change", ascending=False)
     down = rows[rows["planned_change"] < -0.005 * rows["current_spend"]].sort_values("planned_change")
@@ -411,10 +424,12 @@ def verdict_counts(evidence: Evidence) -> dict[str, int]:
     return counts(known)
 
 
-def verdict_recommendations(wh, filters: Filters, settings: Settings, creators: Creators) -> list[dict]:
+def verdict_recommendations(
+    wh, filters: Filters, settings: Settings, creators: Creators, chosen: Plan | None = None
+) -> list[dict]:
     """Recommendations where lift is measured: per verdict the largest MAX_PER_ACTION creators, and
-    the planner's move-budget item, in the order of ACTIONS."""
-    move = move_budget_item(wh, filters, settings)
+    the planner's move-budget item (from `chosen` when given), in the order of ACTIONS."""
+    move = move_budget_item(wh, filters, settings, chosen)
     return [
         *verdict_items(creators, "scale"),
         *verdict_items(creators, "renew"),
@@ -425,20 +440,25 @@ def verdict_recommendations(wh, filters: Filters, settings: Settings, creators: 
 
 
 def recommendations(
-    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, evidence: Evidence | None = None
+    wh,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+    evidence: Evidence | None = None,
+    chosen: Plan | None = None,
 ) -> list[dict]:
     """What to do next, each with the numbers that justify it (see the module docstring for rules).
 
     Each item: action (scale / renew / move budget / review / drop), subject, subject_type
     (influencer / platform / category), reason (sentence), numbers (raw values: ₹ floats, ROAS ×,
     ROI %; None where undefined), evidence (short formatted strings) and text (one sentence:
-    action, subject and reason), in the order of ACTIONS. `evidence` (from `gather`) saves
-    querying what the caller already has.
+    action, subject and reason), in the order of ACTIONS. `evidence` (from `gather`) and `chosen`
+    (the selection's plan by segment, as move_budget_item makes it) save querying what the caller
+    already has.
     """
     evidence = judged(wh, evidence or gather(wh, filters, settings), filters, settings)
-    creators = creators_of(evidence.ranking)
+    creators = evidence.creators
     if evidence.kpis.get("incrementality_method") == "event-window":
-        return verdict_recommendations(wh, filters, settings, creators)
+        return verdict_recommendations(wh, filters, settings, creators, chosen)
     scale = scale_items(creators)
     # Every creator whose verdict is scale, listed or not (the cap), is not offered for renewal:
     # the grid's verdict and the recommendation agree (metrics.planning.verdicts.attributed_verdict).
@@ -628,7 +648,7 @@ def key_findings(
     what the caller already has.
     """
     evidence = evidence or gather(wh, filters, settings)
-    creators = creators_of(evidence.ranking)
+    creators = evidence.creators
     findings = [
         headline_finding(evidence.kpis),
         concentration_finding(creators),

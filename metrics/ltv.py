@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
@@ -73,11 +74,36 @@ def ltv_by_influencer(wh, filters: Filters = Filters(), settings: Settings = DEF
     return frame[columns]
 
 
+@functools.lru_cache(maxsize=2)
+def _every_creator(path: str, inode: int, mtime_ns: int) -> pd.DataFrame:
+    """ltv_by_influencer of every creator without a date range, indexed by influencer_id: read once
+    per warehouse file version (an import replaces the file, so a new version has a new key).
+    Callers only read it."""
+    from warehouse import Warehouse
+
+    return ltv_by_influencer(Warehouse(path), Filters()).set_index("influencer_id")
+
+
+def _ltv_values(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """ltv_by_influencer indexed by influencer_id, for the creators of `filters` at least. Without
+    a date range a creator's figures do not depend on the selection (influencer filters only choose
+    creators; sale filters are not applied), so every creator's, read once, serve every such
+    selection; with one, the selection's own query."""
+    if filters.start is None and filters.end is None:
+        try:
+            stat = wh.path.stat()
+        except FileNotFoundError:
+            wh.connection()  # raises WarehouseMissing, naming the path
+            raise
+        return _every_creator(str(wh.path), stat.st_ino, stat.st_mtime_ns)
+    return ltv_by_influencer(wh, filters, settings).set_index("influencer_id")
+
+
 def with_ltv(wh, ranked: pd.DataFrame, filters: Filters, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """`ranked` (rows with influencer_id and cac, e.g. metrics.ranking) with LTV_COLUMNS: the
-    ltv_by_influencer figures (None for creators without an eligible acquired customer) and
+    """`ranked` (rows with influencer_id and cac, e.g. metrics.ranking of `filters`) with LTV_COLUMNS:
+    the ltv_by_influencer figures (None for creators without an eligible acquired customer) and
     ltv_cac_365 = ltv_365 ÷ the row's CAC (×; None where either is undefined)."""
-    values = ltv_by_influencer(wh, filters, settings).set_index("influencer_id")
+    values = _ltv_values(wh, filters, settings)
     out = ranked.copy()
     # one alignment for every column (a map per column cost ~70 ms at 5,000 creators)
     aligned = values.reindex(out["influencer_id"].to_numpy()).astype(float)

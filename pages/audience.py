@@ -6,6 +6,7 @@ from dash import html
 
 from components.cards import chart_card, page_header, segmented
 from components.ids import audience as ids
+from components.page_state import audience_inputs
 from components.tables import metric_col, table_card, text_col
 
 dash.register_page(
@@ -28,11 +29,12 @@ SEGMENT_COLUMNS = [
 ]
 
 
-def layout(**_query):
+def layout(**query):
+    inputs = audience_inputs(query)  # kept in the URL (components/page_state.py)
     tools = html.Div(
         [
-            segmented(ids.DIMENSION, ids.DIMENSION_OPTIONS, "age_band"),
-            segmented(ids.RULE, ids.RULE_OPTIONS, "weighted"),
+            segmented(ids.DIMENSION, ids.DIMENSION_OPTIONS, inputs["dimension"]),
+            segmented(ids.RULE, ids.RULE_OPTIONS, inputs["rule"]),
         ],
         className="d-flex flex-wrap gap-2",
     )

@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import metrics
@@ -27,7 +28,7 @@ from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
 from reports.executive import executive_summary
 from reports.pdf import render_pdf
-from reports.plan_section import plan_section
+from reports.plan_section import plan_section, selection_plan
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -167,9 +168,11 @@ def _metric_row(key: str, k: dict) -> dict:
     return {"label": metric.label, "value": metric.text(k.get(key))}
 
 
-def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict:
+def _incremental(k: dict, settings, lift_rows: list[dict] | None = None, lift_count: int | None = None) -> dict:
+    """The incremental view: measured (with the lift table: its first rows `lift_rows` of
+    `lift_count`) or at the assumed baseline."""
     if k.get("incrementality_method") == "event-window":
-        return _measured_incremental(k, lift_rows or [])
+        return _measured_incremental(k, lift_rows or [], lift_count)
     share = k.get("baseline_share", settings.baseline_share)
     baseline_amount = (_num(k.get("revenue")) or 0) * share
     return {
@@ -190,7 +193,7 @@ def _incremental(k: dict, settings, lift_rows: list[dict] | None = None) -> dict
     }
 
 
-def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
+def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None = None) -> dict:
     """The lift section: measured incremental revenue and ROAS with intervals, the method, and the
     creators with the largest measured lift."""
     window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
@@ -235,6 +238,7 @@ def _measured_incremental(k: dict, lift_rows: list[dict]) -> dict:
             ],
             lift_rows,
             limit=MAX_TABLE_ROWS,
+            total=lift_count,
         ),
     }
 
@@ -282,11 +286,12 @@ def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: insights.Evidence) -> list[dict]:
-    """The same recommendations as the /insights page (metrics.recommendations), with their numbers."""
+def _recommendations(wh, filters, settings, evidence: insights.Evidence, chosen=None) -> list[dict]:
+    """The same recommendations as the /insights page (metrics.recommendations), with their numbers;
+    `chosen`: the plan the report made already (metrics.planning.Plan), or None."""
     return [
         {"text": item["text"], "evidence": item["evidence"]}
-        for item in metrics.recommendations(wh, filters, settings, evidence)
+        for item in insights.recommendations(wh, filters, settings, evidence, chosen)
     ]
 
 
@@ -305,11 +310,15 @@ def _table(
     note: str = "",
     limit: int | None = None,
     empty: str | None = None,
+    total: int | None = None,
 ) -> dict:
+    """A table of `rows` (dicts) in `columns`; with `limit`, its first `limit` rows and a note
+    "Showing limit of total" (`total`: how many rows there are when only the first were given)."""
     numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
     shown = rows if limit is None else rows[:limit]
-    if limit is not None and len(rows) > limit:
-        note = (note + " " if note else "") + f"Showing {limit} of {len(rows)}; the dashboard has them all."
+    total = len(rows) if total is None else total
+    if limit is not None and total > limit:
+        note = (note + " " if note else "") + f"Showing {limit} of {total}; the dashboard has them all."
     return {
         "title": title,
         "note": note,
@@ -326,9 +335,17 @@ def _table(
     }
 
 
-def _top(ranked: list[dict]) -> list[dict]:
+def _top(ranked: pd.DataFrame) -> list[dict]:
     """The top performers: the ranking's first TOP_N with a defined ROAS (ranked by pooled ROAS)."""
-    return [r for r in ranked if _num(r.get("roas")) is not None][:TOP_N]
+    if ranked is None or ranked.empty:
+        return []
+    roas = pd.to_numeric(ranked["roas"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return _records(ranked[np.isfinite(roas)].head(TOP_N))
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column as a mask (missing: False)."""
+    return frame[column].fillna(False).astype(bool)
 
 
 def _poor(poor: list[dict], settings) -> list[dict]:
@@ -339,8 +356,9 @@ def _poor(poor: list[dict], settings) -> list[dict]:
     ]
 
 
-def _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
-    top, poor_rows = _top(ranked), _poor(poor, settings)
+def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
+    """The report's tables; `top` is _top's rows, `poor` the known poor performers."""
+    poor_rows = _poor(poor, settings)
     total_spend = _num(k.get("spend")) or 0
     payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
     if payout_rows:
@@ -603,29 +621,36 @@ def build_context(
     payouts_df = metrics.payouts_by_basis(wh, filters, settings)
     engagement_df = metrics.engagement_by_platform(wh, filters, settings)
     info = metrics.dataset_info(wh)
-    lift_rows = (
-        _records(lift_table(wh, "influencer", filters, settings))
-        if k.get("incrementality_method") == "event-window"
-        else []
+    lift_df = (
+        lift_table(wh, "influencer", filters, settings) if k.get("incrementality_method") == "event-window" else None
     )
+    # The lift table prints its first MAX_TABLE_ROWS creators (largest lift first) and their count.
+    lift_rows = _records(lift_df.head(MAX_TABLE_ROWS)) if lift_df is not None else []
+    lift_count = len(lift_df) if lift_df is not None else 0
     sales_notices = metrics.sales_notices(metrics.sales_coverage(wh, filters))
-    incremental = {**_incremental(k, settings, lift_rows), "organic": _organic(organic_check(wh, filters, settings))}
+    incremental = {
+        **_incremental(k, settings, lift_rows, lift_count),
+        "organic": _organic(organic_check(wh, filters, settings)),
+    }
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
     measured = k.get("incrementality_method") == "event-window"
     evidence = insights.judged(wh, evidence, filters, settings) if measured else evidence
-    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence)) if measured else None
+    # One plan for the plan section and the move-budget recommendation (it fits every creator's curve).
+    chosen = selection_plan(wh, filters, settings) if measured else None
+    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence), chosen) if chosen else None
 
-    ranked = _records(ranked_df)
-    poor = [r for r in ranked if r.get("poor_performer") and r.get("known")]
+    # Only the rows the report prints become dicts (the ranking has every creator: 5,000 at 10M orders).
+    top = _top(ranked_df)
+    poor = _records(ranked_df[_flag(ranked_df, "poor_performer") & _flag(ranked_df, "known")])
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
     pacing = _records(metrics.campaign_pacing(wh, filters, settings))
-    recommendations = _recommendations(wh, filters, settings, evidence)
+    recommendations = _recommendations(wh, filters, settings, evidence, chosen)
     executive = executive_summary(
         k,
         kpi_comparison(wh, filters, k, settings),
-        _top(ranked),
+        top,
         _poor(poor, settings),
         pacing,
         plan,
@@ -646,7 +671,7 @@ def build_context(
         "incremental": incremental,
         "findings": _findings(wh, filters, settings, evidence),
         "charts": _charts(ts, platforms_df, cat_plat_df, ranked_df, payouts_df, engagement_df, undated, settings),
-        "tables": _tables(k, ranked, poor, platforms, categories, campaigns, payouts, settings, pacing),
+        "tables": _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, pacing),
         "recommendations": recommendations,
         "executive": executive,
         "plan": plan,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from components import plan_figures
 from metrics import catalogue
 from metrics import format as fmt
-from metrics.planning import PlanError, curve_points, plan, selection_projection
+from metrics.planning import Plan, PlanError, curve_points, plan, selection_projection
 from metrics.planning.curves import exponent_at_bound
 from metrics.planning.verdicts import VERDICTS
 
@@ -30,12 +30,23 @@ def _cell(key: str, value) -> str:
     return catalogue.get(key).short(value) if key in catalogue.CATALOGUE else ("" if value is None else str(value))
 
 
-def plan_section(wh, filters, settings, verdict_counts: dict[str, int] | None = None) -> dict | None:
-    """Context of the section: summary (sentence), charts ([{title, figure, caption, section}]),
-    table ({title, columns, numeric, rows}) and verdicts (text); None where no plan can be made."""
+def selection_plan(wh, filters, settings) -> Plan | None:
+    """The selection's plan by segment at today's budget (metrics.planning.plan, as the /plan page
+    and the move-budget recommendation make it); None where no plan can be made."""
     try:
-        chosen = plan(wh, None, "segment", None, filters, settings)
+        return plan(wh, None, "segment", None, filters, settings)
     except PlanError:
+        return None
+
+
+def plan_section(
+    wh, filters, settings, verdict_counts: dict[str, int] | None = None, chosen: Plan | None = None
+) -> dict | None:
+    """Context of the section: summary (sentence), charts ([{title, figure, caption, section}]),
+    table ({title, columns, numeric, rows}) and verdicts (text); None where no plan can be made.
+    `chosen`: the selection_plan, when the caller has it already."""
+    chosen = chosen or selection_plan(wh, filters, settings)
+    if chosen is None:
         return None
     today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
     confidence = fmt.share(chosen.confidence, 0)

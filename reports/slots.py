@@ -91,6 +91,35 @@ def _build(db_path: str, filters, settings, influencer_id: str | None = None) ->
     return build_report(Warehouse(db_path), filters, settings)
 
 
+def _warm() -> None:
+    """In the report worker: import what a report needs and start its chart browser (reports.images
+    starts it on a background thread and renders a first chart)."""
+    import reports.build  # noqa: F401  (pandas, DuckDB, plotly, WeasyPrint and the metrics)
+    from reports import images
+
+    images.prestart()
+
+
+_warming: set[int] = set()  # pids whose report worker was asked to warm up
+
+
+def prewarm() -> None:
+    """Get this server process's report renderer ready before the first "Download PDF" click, on
+    a background worker (returns at once; once per process): the report worker process is started
+    and imports the report's modules and starts its chart browser, so the first click pays neither.
+    With HKDASH_REPORT_PROCESS=0 only the chart browser starts, in this process."""
+    if os.environ.get("HKDASH_REPORT_PROCESS", "1") == "0":
+        from reports import images
+
+        images.prestart()
+        return
+    with _pool_lock:
+        if os.getpid() in _warming:
+            return
+        _warming.add(os.getpid())
+    _executor().submit(_warm)
+
+
 def build_report_bounded(db_path, filters, settings, influencer_id: str | None = None) -> bytes:
     """The PDF of `filters` in the warehouse at `db_path` (one creator's, with `influencer_id`),
     built in the report worker under a slot.

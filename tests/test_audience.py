@@ -103,8 +103,9 @@ def test_dominant_segments_by_hand(audience_wh):
 def test_places_weighted_by_revenue(audience_wh):
     table = region_comparison(audience_wh, Filters()).set_index("region")
     # A1 (7,000) and C3 (7,000): Delhi 0.3 and 0.5 of them; A1's unlisted 20 % is "other places".
+    # Cities count in their state: A1's Mumbai (0.5) and C3's Pune (0.5) are Maharashtra.
     assert table.loc["Delhi", "audience_share"] == pytest.approx((2100 + 3500) / 14000)
-    assert table.loc["Pune", "audience_share"] == pytest.approx(3500 / 14000)
+    assert table.loc["Maharashtra", "audience_share"] == pytest.approx((3500 + 3500) / 14000)
     assert table.loc[OTHER_PLACES, "audience_share"] == pytest.approx(1400 / 14000)
     assert table.index[-1] == OTHER_PLACES
     assert table["sales_share"].isna().all()

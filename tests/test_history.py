@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 import threading
 
-import pyarrow.parquet as pq
+import duckdb
 import pytest
+from spark_equality import differences
 
 import metrics
 from warehouse import ImportFailed, Warehouse, history, import_dataset
 from warehouse.importer import restore_dataset
 from warehouse.sample import generate_sample
+from warehouse.sources import discover, load
 
 TRACKING_HEADER = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
 
@@ -196,13 +197,53 @@ def test_restore_button_callback(db, traps_dir, monkeypatch):
     assert store.audit_entries(1)[0].action == "restore"
 
 
-def test_kept_sources_hold_the_rows_in_file_order_at_a_size_read_in_parallel(tmp_path):
-    """The sources are written without sorting: DuckDB's insertion order must carry the file's order
-    (several row groups, read by several threads), since "first order" means first in the file."""
-    generate_sample(tmp_path / "src", orders=300_000, seed=3)
+def test_kept_sources_are_byte_copies_of_the_files_read(tmp_path):
+    """The history keeps each file the import read, as it was (so file order, which "first order"
+    depends on, is kept whatever the size), under its role's name; files not read are not kept."""
+    generate_sample(tmp_path / "src", orders=3_000, seed=3)
+    (tmp_path / "src" / "notes.txt").write_text("not a data file\n", encoding="utf-8")
     db = tmp_path / "wh" / "warehouse.duckdb"
-    import_dataset(tmp_path / "src", db)
-    kept = history.sources_dir(db, history.dataset_id_of(db)) / "tracking.parquet"
-    with (tmp_path / "src" / "tracking_data.csv").open(newline="", encoding="utf-8") as handle:
-        in_file = [row["tracking_id"] for row in csv.DictReader(handle)]
-    assert pq.read_table(kept, columns=["tracking_id"]).column(0).to_pylist() == in_file
+    report = import_dataset(tmp_path / "src", db)
+    kept = history.sources_dir(db, history.dataset_id_of(db))
+    assert sorted(p.name for p in kept.iterdir()) == sorted(f"{role}.csv" for role in report.files)
+    for role, name in report.files.items():
+        assert (kept / f"{role}.csv").read_bytes() == (tmp_path / "src" / name).read_bytes()
+
+
+def sloppy_copy(traps_dir, folder):
+    """The traps with a tracking file staged as text (a revenue written "₹1,200.50") and an
+    influencers file in Windows-1252 (read through csvfile's clean copy, with source lines)."""
+    shutil.copytree(traps_dir, folder)
+    with (folder / "tracking_data.csv").open("a", encoding="utf-8") as handle:
+        handle.write('T77,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-21,1,"₹1,200.50"\n')
+    influencers = folder / "influencers.csv"
+    influencers.write_bytes(influencers.read_text(encoding="utf-8").replace("Asha Rao", "Renée Rao").encode("cp1252"))
+    return folder
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["text and clean-copy paths", "typed path (sample)"])
+def test_an_append_over_kept_copies_builds_what_it_built_over_the_staged_rows(tmp_path, traps_dir, typed):
+    """Before the copies, the history kept each staged table as Parquet; an append now reads the
+    copies again with the importer's reader, and the data set it builds must be the same."""
+    folder = tmp_path / "sources"
+    if typed:
+        generate_sample(folder, orders=2_000, seed=5)
+    else:
+        sloppy_copy(traps_dir, folder)
+    first, second = tmp_path / "a" / "warehouse.duckdb", tmp_path / "b" / "warehouse.duckdb"
+    for db in (first, second):
+        import_dataset(folder, db, name="january")
+    kept = history.sources_dir(second, history.dataset_id_of(second))
+    connection = duckdb.connect()
+    staged = {role: load(connection, role, path)[0] for role, path in discover(folder).files.items()}
+    if not typed:
+        assert not staged["tracking"].typed and staged["influencers"].line_column
+    shutil.rmtree(kept)
+    history.save_sources(connection, staged.values(), kept, derived=list(staged))
+    connection.close()
+    assert sorted(p.suffix for p in kept.iterdir()) == [".parquet"] * len(staged)
+    new = month(tmp_path, "T90,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2026-12-06,2,4000\n")
+    for db in (first, second):
+        import_dataset(new, db, append=True)
+    assert history.read_info(first)["sales_rows"] == history.read_info(second)["sales_rows"] > 1
+    assert differences(first, second) == []

@@ -89,6 +89,23 @@ def test_a_sale_on_the_same_days_for_every_creator_is_not_counted_as_lift():
     assert (alone.daily_factor == 1).all()
 
 
+def test_a_sale_seen_by_few_quiet_creators_keeps_the_total_interval_honest():
+    """22 of 30 creators post 2 days before a week-long +60 % sale and 8 stay quiet: the factor
+    the 8 measure is noisy and shrunk, and its error is the same for all 22 windows. Drawn as
+    independent per creator (before), it cancelled in the total, whose interval held the true
+    total (0: no lift) in 11 of these 20 data sets; drawn shared, in 17."""
+    covered = []
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        level = rng.lognormal(np.log(1000), 0.5, 30)
+        revenue = rng.gamma(4.0, level / 4.0, (150, 30))
+        revenue[80:87] *= 1.6
+        result = estimate(panel(revenue, [(c, 78) for c in range(8, 30)]), window_days=14, draws=300)
+        low, high = interval(result.draws.sum(axis=0))
+        covered.append(low <= 0 <= high)
+    assert np.mean(covered) >= 0.8
+
+
 def test_no_common_movement_leaves_the_factor_at_one():
     rng = np.random.default_rng(4)
     revenue = rng.gamma(5.0, 20.0, (200, 12))  # independent noise, no shared days

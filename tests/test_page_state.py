@@ -39,3 +39,19 @@ def test_a_filter_change_keeps_the_page_inputs():
     )
     assert common.search_of(Filters(), keep="?window=28") == "?window=28"
     assert common.search_of(Filters(platform=["X"])) == "?platform=X"
+
+
+def test_audience_inputs_are_read_strictly_and_written_canonically():
+    assert page_state.audience_inputs({}) == {"dimension": "age_band", "rule": "weighted"}
+    assert page_state.audience_inputs({"dimension": "region", "rule": "dominant"}) == {
+        "dimension": "region",
+        "rule": "dominant",
+    }
+    assert page_state.audience_inputs({"dimension": "city", "rule": "mean"}) == page_state.AUDIENCE_DEFAULTS
+    assert (
+        page_state.with_values(
+            "?brand=Gritzo", {"dimension": "gender", "rule": "weighted"}, page_state.AUDIENCE_DEFAULTS
+        )
+        == "?brand=Gritzo&dimension=gender"
+    )
+    assert common.search_of(Filters(brand=["bGreen"]), keep="?dimension=region") == "?brand=bGreen&dimension=region"

@@ -173,3 +173,32 @@ def test_headline_tags_estimated_and_assumed_figures():
     assert list(tags.values()).count("estimated") == 2 and list(tags.values())[-1] == "assumed"
     measured = headline(dict(k, incrementality_method="event-window"), compared)["kpis"]
     assert [box["tag"] for box in measured] == [None] * 7 + ["measured"]
+
+
+def test_the_report_reuses_its_results_without_changing_them(measured_wh):
+    """build_context makes one plan (for the plan section and the move-budget item), converts only
+    the ranking rows it prints, and reads findings and recommendations from one Evidence: what it
+    prints equals each part computed on its own, as the /insights and /plan pages compute it."""
+    from reports.plan_section import plan_section
+
+    filters, settings = metrics.Filters(), metrics.DEFAULT_SETTINGS
+    context = build_context(measured_wh, filters, settings)
+    alone = [{"text": r["text"], "evidence": r["evidence"]} for r in metrics.recommendations(measured_wh, filters)]
+    assert context["recommendations"] == alone and any(r["text"].startswith("Move budget") for r in alone)
+    assert context["findings"] == [f["text"] for f in metrics.key_findings(measured_wh, filters)]
+    section = plan_section(measured_wh, filters, settings)
+    assert context["plan"]["table"] == section["table"] and context["plan"]["summary"] == section["summary"]
+    ranked = metrics.ranking(measured_wh, filters).to_dict("records")
+    tables = {t["title"]: t for t in context["tables"]}
+    top = [r for r in ranked if fmt.clean(r["roas"]) is not None][:10]
+    assert [row[1] for row in tables["Top 10 influencers by ROAS"]["rows"]] == [r["name"] for r in top]
+    # The lift table from its first rows and the count equals the table made from every row.
+    from metrics.lift import lift_table
+    from reports.build import _measured_incremental, _records
+
+    every = _records(lift_table(measured_wh, "influencer", filters, settings))
+    assert context["incremental"]["table"] == _measured_incremental(metrics.kpis(measured_wh, filters), every)["table"]
+    poor = [r for r in ranked if r["poor_performer"] and r["known"]]
+    poor.sort(key=lambda r: (-(fmt.clean(r["spend"]) or 0), str(r["influencer_id"])))
+    assert len(poor) > 1
+    assert [row[0] for row in tables["Poor performers"]["rows"]] == [r["name"] for r in poor][:25]

@@ -88,3 +88,27 @@ def _pid_and_niceness():
     import os
 
     return os.getpid(), os.nice(0)
+
+
+def test_prewarm_starts_the_report_worker_and_its_chart_browser_not_this_process(slots, monkeypatch):
+    """HKDASH_REPORT_PREWARM's warm-up must happen where reports render: in the report worker (a
+    chart browser in the server process would never draw a report chart), once per process."""
+    from pathlib import Path
+
+    from reports import images
+
+    if not Path(images.chromium_path()).is_file():
+        pytest.skip("chromium not installed")
+    monkeypatch.delenv("HKDASH_REPORT_PROCESS", raising=False)
+    slots.prewarm()
+    slots.prewarm()
+    pool = slots._executor()
+    try:
+        deadline = time.monotonic() + 120
+        while not pool.submit(images.is_running).result(120) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert pool.submit(images.is_running).result(60)
+        assert not images.is_running()
+        assert len(slots._warming) == 1
+    finally:
+        pool.shutdown(wait=True)

@@ -21,11 +21,13 @@ Tables (present after every import, empty without the file):
 - audience_demographics: influencer_id, platform (NULL when the file has none), age_band, gender
   (either may be NULL: a row of one dimension only), share (fraction of the creator's audience);
 - audience_geography: influencer_id, platform, region, region_kind ("city", "state" or "country"),
-  share (fraction).
+  share (fraction), state (the Indian state or union territory a city or state names,
+  warehouse/regions.py; NULL when unmatched or a country).
 """
 
 from __future__ import annotations
 
+from warehouse import regions
 from warehouse.errors import MAX_SHOWN, Problem
 from warehouse.sources import SourceFile, line_of
 from warehouse.validate import Findings, present
@@ -222,17 +224,19 @@ def build_audience_tables(connection, sources: dict[str, SourceFile]) -> None:
     )
     connection.execute(
         """CREATE TABLE audience_geography (influencer_id VARCHAR, platform VARCHAR, region VARCHAR,
-                                           region_kind VARCHAR, share DOUBLE)"""
+                                           region_kind VARCHAR, share DOUBLE, state VARCHAR)"""
     )
+    regions.create_region_names(connection)
+    state = f"CASE WHEN region_kind IN ('city', 'state') THEN {regions.region_of_sql('c.region')} END"
     for table, source, columns in (
-        ("audience_demographics", demographics, "age_band, gender"),
-        ("audience_geography", geography, "region, region_kind"),
+        ("audience_demographics", demographics, "age_band, gender, share_number / {divisor}"),
+        ("audience_geography", geography, f"region, region_kind, share_number / {{divisor}}, {state}"),
     ):
         if source is None:
             continue
         divisor = 100.0 if _percent_file(connection, source) else 1.0
         connection.execute(
-            f"""INSERT INTO {table} SELECT influencer_id, platform, {columns}, share_number / {divisor}
-                FROM ({_cells_sql(source)}) WHERE influencer_id IS NOT NULL AND share_number IS NOT NULL
+            f"""INSERT INTO {table} SELECT influencer_id, platform, {columns.format(divisor=divisor)}
+                FROM ({_cells_sql(source)}) c WHERE influencer_id IS NOT NULL AND share_number IS NOT NULL
                 ORDER BY line"""
         )

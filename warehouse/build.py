@@ -192,7 +192,8 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
                 {_col(tracking, "brand")} AS brand, {_col(tracking, "campaign")} AS campaign,
                 {_col(tracking, "product")} AS product, {_col(tracking, "source")} AS source,
                 NULLIF({_col(tracking, "user_id")}, '') AS user_id,
-                {_number(tracking, "orders", "BIGINT")} AS orders, {_number(tracking, "revenue")} AS revenue
+                {_number(tracking, "orders", "BIGINT")} AS orders, {_number(tracking, "revenue")} AS revenue,
+                {_col(tracking, "region")} AS region
             FROM {tracking.table}""")
     else:
         _payouts_as_sales(con, payouts)
@@ -694,11 +695,14 @@ def _allocate_costs(con):
             ('orders', 'orders', 1), ('orders', 'revenue', 2), ('orders', 'posts', 3),
             ('revenue', 'revenue', 1), ('revenue', 'orders', 2), ('revenue', 'posts', 3)
         ) AS t(kind, basis, priority)""")
+    # Net revenue is a sum of rupee amounts in floating point: sales and refunds that cancel leave a
+    # residue (₹0.10 + ₹0.20 − ₹0.30 = 5.6e-17), and cost divided by a residue lands on cells worth ₹0.
+    # Below half a paisa it is no revenue to follow (docs/metrics.md, "Fallbacks").
     con.execute("""
         CREATE TEMP TABLE chosen AS
         WITH available AS (
             SELECT influencer_id, 'orders' AS basis FROM sales_by_influencer WHERE orders > 0
-            UNION ALL SELECT influencer_id, 'revenue' FROM sales_by_influencer WHERE revenue > 0
+            UNION ALL SELECT influencer_id, 'revenue' FROM sales_by_influencer WHERE round(revenue, 2) > 0
             UNION ALL SELECT DISTINCT influencer_id, 'posts' FROM posts)
         SELECT c.influencer_id, c.kind, arg_min(p.basis, p.priority) AS basis
         FROM (SELECT DISTINCT influencer_id, kind FROM cost_components) c

@@ -3,7 +3,9 @@
     data/warehouse.duckdb                         the live data set (readers open it read-only)
     data/warehouse.duckdb.history/<id>/
         warehouse.duckdb                          a previous data set, exactly as it was live
-        sources/<role>.parquet                    the validated input rows it was built from
+        sources/<role>.<ext>                      a byte copy of each input file it was built from
+                                                  (<role>.parquet: rows that no file holds as such,
+                                                  a store export's mapped sales)
 
 `<id>` is the UTC time of its import (`20250401T093012123456Z`), also stored in its
 `dataset_info` as `dataset_id`. An import hard-links the live file into the history before it
@@ -21,6 +23,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -80,19 +83,31 @@ def dataset_id_of(path: Path) -> str:
     return new_dataset_id(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC))
 
 
-def save_sources(connection, sources, folder: Path) -> None:
-    """Write each staged source table (file order kept) to `folder/<role>.parquet`, all at once or not at all."""
+def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ()) -> None:
+    """Keep what the data set was built from in `folder`, all at once or not at all: each source
+    file copied byte for byte as `<role><suffix>` (warehouse.append reads it again with the
+    importer's own reader, which gives the same staged rows, in file order), and each role in
+    `derived` (rows made by the import rather than read from one file: a store export's sales)
+    written from its staged table to `<role>.parquet`.
+
+    Why copies rather than the staged rows as Parquet: a copy costs the kernel about 0.7 s of CPU
+    per GB, Parquet encoding 13 s per 10M sales rows whatever the codec (docs/benchmarks.md) — a
+    seventh of a 10M import. The price is disk: a CSV is about ten times its Parquet size, and the
+    history keeps HKDASH_KEEP_DATASETS of them."""
+    derived = set(derived)
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True, mode=0o700)
     for source in sources:
-        target = str(partial / f"{source.role}.parquet").replace("'", "''")
-        # A plain scan keeps the staged (file) order: DuckDB preserves insertion order unless told
-        # not to, and an ORDER BY rowid would sort every row again (a tenth of a 10M import).
-        # zstd level 1: the same size as the default level here, for less CPU.
-        connection.execute(
-            f"COPY (SELECT * FROM {source.table}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
-        )
+        if source.role in derived:
+            target = str(partial / f"{source.role}.parquet").replace("'", "''")
+            # A plain scan keeps the staged order: DuckDB preserves insertion order unless told not to.
+            connection.execute(
+                f"COPY (SELECT * FROM {source.table}) TO '{target}' "
+                "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+            )
+        else:
+            shutil.copyfile(source.path, partial / f"{source.role}{source.path.suffix.lower()}")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(partial, folder)
 

@@ -29,6 +29,7 @@ from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
 from warehouse.lift_tables import build_lift_tables
 from warehouse.organic_tables import build_organic_tables
+from warehouse.region_tables import build_sales_regions, warn_unmatched
 from warehouse.sources import SourceFile, discover, load
 from warehouse.validate import Findings, check_values
 from warehouse.values import DEFAULT_RULES, ValueRules
@@ -302,6 +303,7 @@ def _stage_and_build_with(
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings)
+    warn_unmatched(connection, sources.get("tracking"), warnings, _on_spark_with(rows_connection, scratch))
     if "tracking" not in sources:
         build.warn_payouts_as_sales(connection, sources["payouts"], warnings)
 
@@ -339,11 +341,19 @@ def _stage_and_build_with(
         build_organic_tables(connection, sources.get("organic_sales"))
     with stage("audience"):
         build_audience_tables(connection, sources)
+        build_sales_regions(connection, sources.get("tracking"), _on_spark_with(rows_connection, scratch))
     _write_dataset_info(connection, report, name or source_dir.name, dataset_id)
     if keep_sources is not None:
         with stage("history_sources"):
-            history.save_sources(connection, sources.values(), keep_sources)
+            history.save_sources(
+                connection, sources.values(), keep_sources, derived=("tracking",) if store is not None else ()
+            )
     return report
+
+
+def _on_spark_with(rows_connection, scratch) -> bool:
+    """Whether the sales rows live on Spark (the region of a sale is then not read)."""
+    return rows_connection is not None and scratch is not None
 
 
 STORE_ON_SPARK = (

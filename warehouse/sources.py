@@ -57,6 +57,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "user_id": "text",
         "orders": "count",
         "revenue": "money",
+        "region": "text",  # optional: the buyer's state (warehouse/region_tables.py)
     },
     "payouts": {
         "influencer_id": "text",
@@ -193,7 +194,19 @@ AUDIENCE_ID_ALIASES = {"id": "influencer_id", "creator_id": "influencer_id"}
 ALIASES: dict[str, dict[str, str]] = {
     "influencers": {"id": "influencer_id", "followers": "follower_count", "influencer_name": "name"},
     "posts": {"id": "post_id", "brand_mentioned": "brand", "video_views": "views", "post_date": "date"},
-    "tracking": {"order_date": "date", "amount": "revenue", "sales": "revenue", "utm_source": "source"},
+    "tracking": {
+        "order_date": "date",
+        "amount": "revenue",
+        "sales": "revenue",
+        "utm_source": "source",
+        "state": "region",
+        "province": "region",
+        "shipping_state": "region",
+        "shipping_province": "region",
+        "shipping_province_name": "region",
+        "customer_state": "region",
+        "billing_state": "region",
+    },
     "payouts": {
         "payout_amount": "total_payout",
         "payout": "total_payout",

@@ -35,24 +35,21 @@ NOT_DISTINGUISHABLE = "not distinguishable from baseline"
 
 def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | None]:
     """(method, reason): "event-window" and None where the data set supports a measurement at the
-    setting's window, else "assumed-baseline" and why not. Read once per warehouse file version and
-    window in a process (a page change asks 2-5 times)."""
+    setting's window, else "assumed-baseline" and why not. Read once per warehouse file version
+    and window (a page asks several times per request)."""
     try:
         version = _file_version(wh, settings)
-    except FileNotFoundError:  # no data set: the query raises what the pages expect (WarehouseMissing)
-        return _lift_status(wh, settings.lift_window_days)
-    return _cached_lift_status(*version)
+    except FileNotFoundError:
+        wh.connection()  # raises WarehouseMissing, naming the path
+        raise
+    return _lift_status(*version)
 
 
-@functools.lru_cache(maxsize=6)
-def _cached_lift_status(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[str, str | None]:
+@functools.lru_cache(maxsize=8)
+def _lift_status(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[str, str | None]:
     from warehouse import Warehouse
 
-    return _lift_status(Warehouse(path), window_days)
-
-
-def _lift_status(wh, window_days: int) -> tuple[str, str | None]:
-    row = wh.query("SELECT status, reason FROM lift_info WHERE window_days = ?", [window_days])
+    row = Warehouse(path).query("SELECT status, reason FROM lift_info WHERE window_days = ?", [window_days])
     if row.empty:
         return METHOD_ASSUMED, "the data set was imported without lift tables"
     if row["status"].iloc[0] != "measured":

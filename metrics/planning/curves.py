@@ -67,21 +67,34 @@ class Curves:
         return np.where(spend > 0, value, np.nan)
 
 
+def _creators_with_spend(rows: pd.DataFrame) -> pd.DataFrame:
+    """influencer_id, name (else the id), tier, platform, spend of the rows with spend, by id."""
+    spend = rows[rows["spend"].fillna(0) > 0][["influencer_id", "name", "tier", "platform", "spend"]]
+    spend = spend.assign(name=spend["name"].fillna(spend["influencer_id"]))
+    return spend.sort_values("influencer_id").reset_index(drop=True)
+
+
 def creator_points(
-    wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, lift: pd.DataFrame | None = None
+    wh,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+    lift: pd.DataFrame | None = None,
+    ranked: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per creator of the selection with spend: influencer_id, name, tier, platform,
     segment, posts (with a lift window), spend, incremental_revenue (₹, 0 where no post is
     measured), measured (bool); attrs["draws"]: (rows, R) bootstrap deviations of the incremental
     revenue (₹, 0 rows where unmeasured). Empty where lift is not measured (metrics.lift.lift_status).
-    `lift`: metrics.lift.creator_lift of the same selection where the caller has read it."""
+    `lift`: metrics.lift.creator_lift of the same selection where the caller has read it; `ranked`:
+    metrics.ranking of the same selection (every creator), whose spend, tier and platform are the
+    same sums, where the caller has it (no second spend query)."""
     from metrics.lift.view import METHOD_MEASURED, creator_lift, lift_status, shared
 
-    spend = sums_by(wh, filters, settings, ("influencer_id", "tier", "platform"))
-    spend = spend[spend["spend"].fillna(0) > 0][["influencer_id", "tier", "platform", "spend"]]
-    names = wh.query("SELECT influencer_id, name FROM influencers").set_index("influencer_id")["name"]
-    spend.insert(1, "name", spend["influencer_id"].map(names).fillna(spend["influencer_id"]))
-    spend = spend.sort_values("influencer_id").reset_index(drop=True)
+    if ranked is None:
+        rows = sums_by(wh, filters, settings, ("influencer_id", "tier", "platform"))
+        names = wh.query("SELECT influencer_id, name FROM influencers").set_index("influencer_id")["name"]
+        ranked = rows.assign(name=rows["influencer_id"].map(names))
+    spend = _creators_with_spend(ranked)
     if lift_status(wh, settings)[0] != METHOD_MEASURED:
         frame = spend.iloc[0:0].assign(posts=0, incremental_revenue=0.0, measured=False, segment="")
         frame.attrs["draws"] = shared(np.zeros((0, 1)))
@@ -99,9 +112,9 @@ def creator_points(
     )
     width = draws.shape[1] if draws.ndim == 2 and draws.shape[0] else 1
     out = np.zeros((len(frame), width))
-    rows = found.notna().to_numpy()
-    if rows.any():
-        out[rows] = draws[found[rows].astype(int).to_numpy()]
+    matched = found.notna().to_numpy()
+    if matched.any():
+        out[matched] = draws[found[matched].astype(int).to_numpy()]
     frame.attrs["draws"] = shared(out)
     return frame
 

@@ -25,6 +25,7 @@ Where lift cannot be measured for the data set, the verdict follows the attribut
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -70,7 +71,7 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     if posts < settings.verdict_min_posts or spend < settings.verdict_min_spend:
         return "review", (
             f"too little evidence: {fmt.count(posts)} post{'' if posts == 1 else 's'}, {fmt.inr(spend)} spend "
-            f"(needs {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
+            f"{_evidence_needed(settings)}"
         )
     interval = f"lift {fmt.inr_compact(low)} to {fmt.inr_compact(high)}"
     if high < settings.verdict_drop_roas * spend:
@@ -84,6 +85,13 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     return "review", f"{interval}: not distinguishable from baseline"
 
 
+@functools.lru_cache(maxsize=16)
+def _evidence_needed(settings: Settings) -> str:
+    """The evidence bar's text, formatted once per settings: most creators of a large selection
+    are judged on too little evidence, each with this same sentence."""
+    return f"(needs {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
+
+
 def with_verdicts(
     wh,
     ranked: pd.DataFrame,
@@ -91,21 +99,30 @@ def with_verdicts(
     settings: Settings = DEFAULT_SETTINGS,
     lift=None,
     pooled_roas: float | None = None,
+    whole: bool = False,
 ) -> pd.DataFrame:
     """`ranked` (metrics.summary.with_lift of metrics.ranking) with marginal_roas (× at today's
     spend on the creator's response curve; None without spend or curve), verdict (VERDICTS) and
     verdict_reason (text). `lift`: metrics.lift.creator_lift of the same selection, if read already.
     `pooled_roas` (×): the selection's ROAS the attributed rule compares with, when `ranked` holds
-    only part of the selection (one creator's page); by default the ROAS of `ranked` itself."""
-    ranked = with_marginal_roas(wh, ranked, filters, settings, lift)
+    only part of the selection (one creator's page); by default the ROAS of `ranked` itself.
+    `whole`: `ranked` is metrics.ranking of these filters with every creator, so the response
+    curves take their spend from it instead of querying it again."""
+    ranked = with_marginal_roas(wh, ranked, filters, settings, lift, whole)
     return judged(wh, ranked, settings, pooled_roas_of(ranked) if pooled_roas is None else pooled_roas)
 
 
 def with_marginal_roas(
-    wh, ranked: pd.DataFrame, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, lift=None
+    wh,
+    ranked: pd.DataFrame,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+    lift=None,
+    whole: bool = False,
 ) -> pd.DataFrame:
     """A copy of `ranked` with marginal_roas (× at today's spend on the creator's response curve,
-    fitted to the whole selection's creators; None without spend, curve or measured lift)."""
+    fitted to the whole selection's creators; None without spend, curve or measured lift).
+    `lift` and `whole` as with_verdicts'."""
     from metrics.lift import METHOD_MEASURED, lift_status
     from metrics.planning.curves import creator_points, curves_from_points
 
@@ -113,7 +130,7 @@ def with_marginal_roas(
     ranked["marginal_roas"] = None
     if lift_status(wh, settings)[0] != METHOD_MEASURED:
         return ranked
-    points = creator_points(wh, filters, settings, lift)
+    points = creator_points(wh, filters, settings, lift, ranked if whole else None)
     if not points.empty:
         curves = curves_from_points(points, "influencer", settings, draws=False)
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])

@@ -1,0 +1,227 @@
+"""The read path's fast forms (overview KPIs, influencer ranking) against the direct computations
+they replace: every figure must be the same, only computed with less overhead."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from metrics import catalogue
+from metrics.aggregate import add_engagement_ratios
+from metrics.settings import DEFAULT_SETTINGS, Settings
+
+# ---- ratios: the previous column-by-column forms, kept here as the reference
+
+
+def reference_ratio_column(numerator, denominator, scale=1.0):
+    top = pd.to_numeric(pd.Series(numerator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bottom = pd.to_numeric(pd.Series(denominator), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        values = top / bottom * scale
+    defined = np.isfinite(values) & (bottom != 0)
+    result = values.astype(object)
+    result[~defined] = None
+    return pd.Series(result, index=pd.Series(numerator).index, dtype=object)
+
+
+def reference_apply_ratios(frame, keys=catalogue.SALES_RATIOS + catalogue.SHARES):
+    for key in keys:
+        computed = catalogue.get(key).computed
+        if isinstance(computed, catalogue.Ratio):
+            if computed.numerator in frame.columns and computed.denominator in frame.columns:
+                top = frame[computed.numerator]
+                if computed.minus:
+                    top = top - pd.to_numeric(frame[computed.minus], errors="coerce").fillna(0)
+                frame[key] = reference_ratio_column(top, frame[computed.denominator], computed.scale)
+        elif isinstance(computed, catalogue.Share):
+            if computed.column in frame.columns:
+                values = frame[computed.column]
+                total = values.sum() if values.notna().any() else None
+                frame[key] = reference_ratio_column(values, pd.Series([total] * len(frame), index=frame.index))
+    return frame
+
+
+def reference_engagement_ratios(frame, settings, spend):
+    frame = frame.copy()
+    numerator = {
+        "reach": "engagements_with_reach",
+        "impressions": "engagements_with_impressions",
+        "followers": "engagements_with_followers",
+    }[settings.engagement_basis]
+    denominator = {"reach": "reach", "impressions": "impressions", "followers": "followers_reached"}[
+        settings.engagement_basis
+    ]
+    frame["engagement_rate_pct"] = reference_ratio_column(frame[numerator], frame[denominator], 100)
+    if spend is not None:
+        frame["cpe"] = reference_ratio_column(spend, frame["engagements"])
+        has_impressions = pd.to_numeric(frame["impressions"], errors="coerce").fillna(0) > 0
+        frame["cpm_basis"] = np.where(has_impressions, "impressions", "reach")
+        frame["cpm"] = reference_ratio_column(spend, frame["impressions"].where(has_impressions, frame["reach"]), 1000)
+    return frame
+
+
+amounts = st.one_of(
+    st.none(),
+    st.just(0.0),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    st.integers(min_value=0, max_value=10**6).map(float),
+)
+
+
+def same_frame(a: pd.DataFrame, b: pd.DataFrame):
+    assert list(a.columns) == list(b.columns)
+    assert list(a.dtypes) == list(b.dtypes)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for column in a.columns:  # None stays None (not NaN) in object columns
+        assert [type(v) for v in a[column].tolist()] == [type(v) for v in b[column].tolist()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.tuples(amounts, amounts, amounts, amounts, amounts), min_size=1, max_size=6),
+    as_object=st.booleans(),
+)
+def test_apply_ratios_equals_the_column_by_column_form(rows, as_object):
+    frame = pd.DataFrame(rows, columns=["revenue", "spend", "orders", "new_customers", "followers"])
+    if as_object:  # columns holding None (object dtype), as some callers pass
+        frame = frame.astype(object).where(frame.notna(), None)
+    else:
+        frame = frame.astype(float)
+    expected = reference_apply_ratios(frame.copy())
+    same_frame(catalogue.apply_ratios(frame.copy()), expected)
+
+
+def test_apply_ratios_replaces_an_existing_column_in_place():
+    frame = pd.DataFrame({"revenue": [10.0, 0.0], "spend": [5.0, 0.0], "roas": [99.0, 99.0], "x": [1, 2]})
+    same_frame(catalogue.apply_ratios(frame.copy()), reference_apply_ratios(frame.copy()))
+    assert list(catalogue.apply_ratios(frame.copy()).columns)[:4] == ["revenue", "spend", "roas", "x"]
+
+
+counts = st.one_of(st.none(), st.just(0), st.integers(min_value=0, max_value=10**7))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.tuples(*[counts] * 7, amounts), min_size=1, max_size=6),
+    basis=st.sampled_from(["reach", "impressions", "followers"]),
+    with_spend=st.booleans(),
+)
+def test_engagement_ratios_equal_the_column_by_column_form(rows, basis, with_spend):
+    names = [
+        "posts",
+        "reach",
+        "impressions",
+        "engagements",
+        "engagements_with_reach",
+        "engagements_with_impressions",
+        "followers_reached",
+        "spend",
+    ]
+    frame = pd.DataFrame(rows, columns=names).astype(float)
+    frame["engagements_with_followers"] = frame["engagements"]
+    chosen = Settings(**{**DEFAULT_SETTINGS.as_dict(), "engagement_basis": basis})
+    spend = frame["spend"] if with_spend else None
+    same_frame(add_engagement_ratios(frame, chosen, spend), reference_engagement_ratios(frame, chosen, spend))
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_ratio_column_equals_the_reference_on_mixed_inputs(rows):
+    numerator = pd.Series([1.5, None, "x"][:rows], dtype=object)
+    denominator = pd.Series([0.5, 2.0, 1.0][:rows])
+    pd.testing.assert_series_equal(
+        catalogue.ratio_column(numerator, denominator), reference_ratio_column(numerator, denominator)
+    )
+    pd.testing.assert_series_equal(
+        catalogue.ratio_column([3.0] * rows, np.ones(rows)), reference_ratio_column([3.0] * rows, np.ones(rows))
+    )
+
+
+# ---- on an imported sample with measured lift: the ranking callback's shared reads
+
+
+@pytest.fixture(scope="module")
+def sample_wh(tmp_path_factory):
+    from warehouse import Warehouse, import_dataset
+    from warehouse.sample import generate_sample
+
+    root = tmp_path_factory.mktemp("read-path-sample")
+    generate_sample(root / "src", orders=5_000, seed=11)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+def selections(wh):
+    import metrics
+
+    first, last = metrics.sale_date_bounds(wh)
+    options = metrics.filter_options(wh)
+    middle = first + (last - first) / 2
+    return [
+        metrics.Filters(),
+        metrics.Filters(platform=(options["platform"][0],)),
+        metrics.Filters(brand=(options["brand"][0],)),
+        metrics.Filters(start=middle),
+        metrics.Filters(start=first, end=middle, category=(options["category"][0],)),
+        metrics.Filters(product=(options["product"][-1],), start=middle),
+    ]
+
+
+def test_creator_points_from_the_ranking_equal_their_own_query(sample_wh):
+    import metrics
+    from metrics.lift import creator_lift
+    from metrics.planning.curves import creator_points
+
+    for filters in selections(sample_wh):
+        ranked = metrics.ranking(sample_wh, filters)
+        lift = creator_lift(sample_wh, filters)
+        direct = creator_points(sample_wh, filters, lift=lift)
+        shared = creator_points(sample_wh, filters, lift=lift, ranked=ranked)
+        assert not direct.empty
+        pd.testing.assert_frame_equal(shared, direct, check_exact=True)
+        assert np.array_equal(np.asarray(shared.attrs["draws"]), np.asarray(direct.attrs["draws"]))
+
+
+def test_verdicts_with_the_rankings_spend_equal_the_direct_ones(sample_wh):
+    import metrics
+    from metrics.lift import creator_lift, lift_status
+    from metrics.planning.verdicts import with_verdicts
+    from metrics.settings import DEFAULT_SETTINGS
+    from metrics.summary import with_lift
+
+    method = lift_status(sample_wh, DEFAULT_SETTINGS)[0]
+    for filters in selections(sample_wh):
+        lift = creator_lift(sample_wh, filters)
+        ranked = with_lift(sample_wh, metrics.ranking(sample_wh, filters), filters, DEFAULT_SETTINGS, method, lift)
+        direct = with_verdicts(sample_wh, ranked, filters, DEFAULT_SETTINGS, lift)
+        shared = with_verdicts(sample_wh, ranked, filters, DEFAULT_SETTINGS, lift, whole=True)
+        assert direct["marginal_roas"].notna().any()
+        pd.testing.assert_frame_equal(shared, direct, check_exact=True)
+
+
+def reference_with_ltv(wh, ranked, filters):
+    from metrics.ltv import ltv_by_influencer
+
+    values = ltv_by_influencer(wh, filters).set_index("influencer_id")
+    out = ranked.copy()
+    aligned = values.reindex(out["influencer_id"].to_numpy()).astype(float)
+    for column in values.columns:
+        mapped = aligned[column].to_numpy()
+        column_values = mapped.astype(object)
+        column_values[np.isnan(mapped)] = None
+        out[column] = column_values
+    out["ltv_cac_365"] = catalogue.get("ltv_cac_365").computed.column(out)
+    return out
+
+
+def test_ltv_of_every_creator_read_once_equals_the_selections_own(sample_wh):
+    import metrics
+    from metrics.ltv import with_ltv
+
+    for filters in selections(sample_wh):
+        ranked = metrics.ranking(sample_wh, filters)
+        got = with_ltv(sample_wh, ranked, filters)
+        assert got["ltv_90"].notna().any()
+        pd.testing.assert_frame_equal(got, reference_with_ltv(sample_wh, ranked, filters), check_exact=True)
