@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 from callbacks import common
-from components import audience_figures, page_state
+from components import audience_figures, figures, page_state
 from components.cards import notice
 from components.ids import audience as ids
 from components.ids.shell import URL
@@ -85,6 +85,11 @@ def region_note(regions, has_geography: bool = True, one_creator: bool = False) 
     return " ".join(parts)
 
 
+def _hidden_body() -> tuple:
+    """The hidden body's outputs: graphs get an empty figure (a None figure makes dcc.Graph throw in the browser)."""
+    return figures.empty_figure(), None, [], figures.empty_figure(), None
+
+
 @callback(
     Output(ids.NOTICE, "children"),
     Output(ids.BODY, "style"),
@@ -95,13 +100,13 @@ def region_note(regions, has_geography: bool = True, one_creator: bool = False) 
     Output(ids.REGIONS_NOTE, "children"),
     Input(URL, "search"),  # the toggles' changes reach it through the URL (callbacks/page_state.py)
 )
-@common.when_no_data_set(lambda error: (common.no_data_state(error), common.HIDE) + (None,) * 5)
+@common.when_no_data_set(lambda error: (common.no_data_state(error), common.HIDE) + _hidden_body())
 def audience_page(search):
     wh, filters, settings = common.warehouse(), common.filters_from_search(search), common.settings()
     inputs = page_state.audience_inputs(page_state.query_of(search))
     files = audience_files(wh)
     if not (files["demographics"] or files["geography"]):
-        return notice(NO_FILE + HOW_TO_ADD + ".", color="info", icon="bi-info-circle"), common.HIDE, *(None,) * 5
+        return notice(NO_FILE + HOW_TO_ADD + ".", color="info", icon="bi-info-circle"), common.HIDE, *_hidden_body()
     table = audience_segments(wh, inputs["dimension"], filters, settings, inputs["rule"])
     regions = region_comparison(wh, filters, settings)
     return (
