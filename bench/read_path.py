@@ -28,8 +28,10 @@ def _callbacks():
         "/ top": lambda search: overview.overview_top(search, "revenue"),
         "/influencers ranking": lambda search: influencers.influencer_ranking(search, "all", "/influencers"),
         "/lift page": lambda search: lift.lift_page(search, None, "/lift"),
+        "/lift creators": lambda search: lift.lift_creators(search, None),  # a request beside the page's
         "/lift window 28": lambda search: lift.lift_page(search, 28, "/lift"),
-        "/plan page": lambda search: plan.plan_page(search, "segment", None, None, "/plan"),
+        "/lift creators window 28": lambda search: lift.lift_creators(search, 28),
+        "/plan page": lambda search: plan.plan_page(search, "segment", None, None, None, "/plan"),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, callback
+from dash import Input, Output, State, callback, no_update
 
 import metrics
 from callbacks import common
@@ -65,7 +65,12 @@ REST = "every campaign is in the table below (sortable), or pick a brand or camp
 
 
 def _no_campaigns(state) -> tuple:
-    return figures.empty_figure(), figures.empty_figure(), [], [], state, common.HIDE, None, None
+    return (figures.empty_figure(), figures.empty_figure(), [], [], state, common.HIDE, None, None) + (no_update,) * 2
+
+
+def _graph_height(figure: dict) -> dict:
+    """The graph's style: as tall as its figure (the campaign charts grow with their wrapped names)."""
+    return {"height": f"{figure['layout']['height']}px"}
 
 
 @callback(
@@ -77,6 +82,8 @@ def _no_campaigns(state) -> tuple:
     Output(ids.BODY, "style"),
     Output(ids.COMPARISON_CAP, "children"),
     Output(ids.ROAS_CAP, "children"),
+    Output(ids.COMPARISON, "style"),
+    Output(ids.ROAS, "style"),
     Input(URL, "search"),
     State(URL, "pathname"),
 )
@@ -88,15 +95,19 @@ def campaign_overview(search, pathname):
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_campaigns(common.no_data_state(pathname=pathname))
     top = frame.head(ids.ROAS_N)  # metrics.campaign_comparison: the most revenue first
+    comparison = figures.campaign_comparison(frame, n=ids.COMPARISON_N, height=400)
+    roas = figures.campaign_roas(top, height=400)
     return (
-        figures.campaign_comparison(frame, n=ids.COMPARISON_N, height=400),
-        figures.dimension_bar(top, "campaign", "roas", height=400, reference=1.0),
+        comparison,
+        roas,
         records(changes_by(wh, frame, "campaign", filters, settings)),
         campaign_kpis(frame, settings),
         None,
         common.SHOW,
         cap_note(ids.COMPARISON_N, len(frame), "campaigns", "revenue", REST),
         cap_note(ids.ROAS_N, len(frame), "campaigns", "revenue", REST),
+        _graph_height(comparison),
+        _graph_height(roas),
     )
 
 

@@ -21,7 +21,8 @@ from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, audience_files, creator_audience, has_sales_regions, region_comparison
-from metrics.creator import CARD_KEYS, creator_exists, creator_view
+from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view
+from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
 
@@ -156,11 +157,13 @@ CONTRACT_FIGURES = (
 )
 
 
-def contract_block(payouts: pd.DataFrame | None) -> list:
-    """Each payout row: its basis, the rate as written and as parsed, and its amounts."""
+def contract_block(payouts: pd.DataFrame | None, filters=None) -> list:
+    """Each payout row: its basis, the rate as written and as parsed, and its amounts; first, that
+    these are the whole contract whatever the filters (metrics.creator.contract_scope)."""
     if payouts is None or payouts.empty:
         return [html.P("No payout row for this creator.", className="text-body-secondary")]
-    blocks = []
+    scope = contract_scope(filters if filters is not None else Filters())
+    blocks = [html.P(scope, className="hk-card-subtitle", id=ids.CONTRACT_SCOPE)]
     for row in payouts.to_dict("records"):
         items = [
             ("Basis", str(row.get("basis") or "—")),
@@ -389,7 +392,7 @@ def creator_page(pathname, search):
         common.SHOW,
         kpi_cards(profile, view["comparison"], settings),
         verdict_block(profile),
-        contract_block(view["payouts"]),
+        contract_block(view["payouts"], filters),
         figures.revenue_spend_over_time(ts, height=300),
         figures.revenue_spend_over_time(view["sales_by_post"], height=300),
         undated_note(ts),

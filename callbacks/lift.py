@@ -16,8 +16,9 @@ from components.ids import option_values
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
-from metrics.lift import METHOD_MEASURED, lift_event, lift_table, top_posts
+from metrics.lift import METHOD_MEASURED, lift_event, lift_status, lift_table, top_posts
 from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
+from warehouse.db import WarehouseMissing
 
 TABLE_FIELDS = [
     "influencer_id",
@@ -77,10 +78,6 @@ def method_note(k: dict) -> html.Div:
 @callback(
     Output(ids.KPIS, "children"),
     Output(ids.METHOD_NOTE, "children"),
-    Output(table_id(ids.CREATOR_TABLE), "rowData"),
-    Output(ids.INTERVAL_CHART, "figure"),
-    Output(ids.POST, "options"),
-    Output(ids.POST, "value"),
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
     Input(URL, "search"),  # the window's changes reach it through the URL (callbacks/page_state.py)
@@ -88,16 +85,15 @@ def method_note(k: dict) -> html.Div:
     Input(URL, "pathname"),
 )
 def lift_page(search, window, pathname):
+    """The KPI cards and the method note (or the empty state); lift_creators fills the rest in a
+    request of its own, so the two run side by side (one core each on a two-core server)."""
     filters, settings = common.filters_from_search(search), lift_settings(window)
     try:
-        wh = common.warehouse()
-        k = metrics.kpis(wh, filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return [], None, [], figures.empty_figure(), [], None, common.no_data_state(error), common.HIDE
-        raise
+        k = metrics.kpis(common.warehouse(), filters, settings)
+    except WarehouseMissing as error:
+        return [], None, common.no_data_state(error), common.HIDE
     if not common.has_activity(k):
-        return [], None, [], figures.empty_figure(), [], None, common.no_data_state(pathname=pathname), common.HIDE
+        return [], None, common.no_data_state(pathname=pathname), common.HIDE
     cards = incremental_cards(k, settings, prefix="lift-") + [
         metric_card(
             "incremental_share",
@@ -107,10 +103,30 @@ def lift_page(search, window, pathname):
             sub=f"of {fmt.inr_compact(k.get('revenue'))} attributed",
         )
     ]
-    if k["incrementality_method"] != METHOD_MEASURED:
-        return cards, method_note(k), [], figures.empty_figure("Not measured"), [], None, None, common.SHOW
-    creators = lift_table(wh, "influencer", filters, settings)
-    posts = top_posts(wh, POST_CHOICES, filters, settings)
+    return cards, method_note(k), None, common.SHOW
+
+
+@callback(
+    Output(table_id(ids.CREATOR_TABLE), "rowData"),
+    Output(ids.INTERVAL_CHART, "figure"),
+    Output(ids.POST, "options"),
+    Output(ids.POST, "value"),
+    Input(URL, "search"),
+    State(ids.WINDOW, "value"),
+)
+def lift_creators(search, window):
+    """The per-creator table and interval chart and the event chart's post picker (the largest
+    incremental revenue first); empty where lift is not measured or there is no data set (the page
+    then shows lift_page's note or empty state)."""
+    filters, settings = common.filters_from_search(search), lift_settings(window)
+    try:
+        wh = common.warehouse()
+        if lift_status(wh, settings)[0] != METHOD_MEASURED:
+            return [], figures.empty_figure("Not measured"), [], None
+        creators = lift_table(wh, "influencer", filters, settings)
+        posts = top_posts(wh, POST_CHOICES, filters, settings)
+    except WarehouseMissing:
+        return [], figures.empty_figure(), [], None
     options = [
         {
             "label": f"{row['post_id'] or 'post'} · {row['name']} · {row['date']:%d %b %Y} · "
@@ -120,14 +136,10 @@ def lift_page(search, window, pathname):
         for row in posts.to_dict("records")
     ]
     return (
-        cards,
-        method_note(k),
         records(creators, TABLE_FIELDS),
         figures.lift_intervals(creators, height=340),
         options,
         options[0]["value"] if options else None,
-        None,
-        common.SHOW,
     )
 
 
@@ -137,10 +149,8 @@ def lift_post_event(post_no, window):
         return figures.empty_figure("No post in the selection")
     try:
         event = lift_event(common.warehouse(), int(post_no), lift_settings(window))
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
+    except WarehouseMissing:
+        return figures.empty_figure()
     return figures.lift_event(event, height=340)
 
 
@@ -186,10 +196,8 @@ def lift_organic(search, window):
     filters, settings = common.filters_from_search(search), lift_settings(window)
     try:
         check = organic_check(common.warehouse(), filters, settings)
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return None, [], [], None, common.HIDE
-        raise
+    except WarehouseMissing:
+        return None, [], [], None, common.HIDE
     if not check["available"]:
         return organic_note(check), [], [], None, common.HIDE
     fitted = [row for row in check["rows"] if row["total_lift"] is not None]
@@ -209,8 +217,6 @@ def lift_organic_chart(campaign, window):
         return figures.empty_figure("No campaign with a counterfactual in the selection")
     try:
         days = organic_days(common.warehouse(), campaign, lift_settings(window))
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return figures.empty_figure()
-        raise
+    except WarehouseMissing:
+        return figures.empty_figure()
     return figures.organic_counterfactual(days, height=340)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, html
+from dash.exceptions import PreventUpdate
 
 import metrics
 from callbacks import common
@@ -16,6 +17,7 @@ from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.curves import exponent_at_bound
 from metrics.planning.similar import similar
+from warehouse.db import WarehouseMissing
 
 ALLOCATION_FIELDS = [
     "name",
@@ -155,27 +157,44 @@ def budget_help(chosen) -> str:
     Output(ids.BUDGET, "placeholder"),
     Output(ids.WHAT_IF_UNIT, "options"),
     Output(ids.WHAT_IF_UNIT, "value"),
+    Output(ids.WHAT_IF_RESULT, "children"),
+    Output(ids.WHAT_IF_SHOWN, "data"),
     Input(URL, "search"),  # the controls' changes reach it through the URL (callbacks/page_state.py)
     State(ids.BY, "value"),
     State(ids.BUDGET, "value"),
     State(ids.MAX_CHANGE, "value"),
+    State(ids.WHAT_IF_SPEND, "value"),
     Input(URL, "pathname"),
 )
-def plan_page(search, by, budget, max_change, pathname):
+def plan_page(search, by, budget, max_change, spend, pathname):
     try:
         filters, _, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
         blank = empty_figure("No plan")
-        return None, common.SHOW, notice(str(error)), None, [], blank, blank, [], None, None, [], None
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            blank = empty_figure()
-            return common.no_data_state(error), common.HIDE, None, None, [], blank, blank, [], None, None, [], None
-        raise
+        return None, common.SHOW, notice(str(error)), None, [], blank, blank, [], None, None, [], None, None, None
+    except WarehouseMissing as error:
+        blank = empty_figure()
+        return (
+            common.no_data_state(error),
+            common.HIDE,
+            None,
+            None,
+            [],
+            blank,
+            blank,
+            [],
+            None,
+            None,
+            [],
+            None,
+            None,
+            None,
+        )
     future = selection_projection(common.warehouse(), chosen, filters, common.settings())
     units = chosen.rows.sort_values("planned_spend", ascending=False)
     key = "segment" if chosen.by == "segment" else "influencer_id"
     options = [{"label": str(row["name"]), "value": str(row[key])} for row in units.to_dict("records")]
+    unit = options[0]["value"] if options else None
     return (
         None,
         common.SHOW,
@@ -188,33 +207,30 @@ def plan_page(search, by, budget, max_change, pathname):
         budget_help(chosen),
         fmt.inr(chosen.budget),
         options,
-        options[0]["value"] if options else None,
+        unit,
+        what_if_children(chosen, unit, spend),
+        what_if_inputs(unit, spend, search, by, budget, max_change),
     )
 
 
-@callback(
-    Output(ids.WHAT_IF_RESULT, "children"),
-    Input(ids.WHAT_IF_UNIT, "value"),
-    Input(ids.WHAT_IF_SPEND, "value"),
-    State(URL, "search"),
-    State(ids.BY, "value"),
-    State(ids.BUDGET, "value"),
-    State(ids.MAX_CHANGE, "value"),
-)
-def plan_what_if(unit, spend, search, by, budget, max_change):
+def what_if_inputs(unit, spend, search, by, budget, max_change) -> dict | None:
+    """What a what-if result was computed from (the page's WHAT_IF_SHOWN store); None without a unit."""
+    if unit is None:
+        return None
+    return {"unit": unit, "spend": spend, "search": search, "by": by, "budget": budget, "max_change": max_change}
+
+
+def what_if_children(chosen, unit, spend):
+    """The what-if card's result: `unit` of the plan at `spend` (₹; empty: its planned spend), or
+    a notice of why not; None without a unit."""
     if unit is None:
         return None
     try:
-        _, _, chosen = plan_of(search, by, budget, max_change)
         key = "segment" if chosen.by == "segment" else "influencer_id"
         planned = float(chosen.rows.set_index(key).loc[unit, "planned_spend"])
         result = what_if(chosen, unit, planned if spend in (None, "") else float(spend))
     except (PlanError, KeyError) as error:
         return notice(str(error))
-    except Exception as error:
-        if common.is_missing_warehouse(error):
-            return None
-        raise
     items = [
         ("Spend", fmt.inr(result["spend"])),
         ("Expected incremental revenue", fmt.inr(result["expected_incremental_revenue"])),
@@ -228,6 +244,33 @@ def plan_what_if(unit, spend, search, by, budget, max_change):
         else None
     )
     return html.Div([stat_list(items), warning])
+
+
+@callback(
+    Output(ids.WHAT_IF_RESULT, "children", allow_duplicate=True),
+    Output(ids.WHAT_IF_SHOWN, "data", allow_duplicate=True),
+    Input(ids.WHAT_IF_UNIT, "value"),
+    Input(ids.WHAT_IF_SPEND, "value"),
+    State(URL, "search"),
+    State(ids.BY, "value"),
+    State(ids.BUDGET, "value"),
+    State(ids.MAX_CHANGE, "value"),
+    State(ids.WHAT_IF_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def plan_what_if(unit, spend, search, by, budget, max_change, shown):
+    inputs = what_if_inputs(unit, spend, search, by, budget, max_change)
+    if inputs == shown:  # plan_page has just shown this very result (it set the unit): no second plan
+        raise PreventUpdate
+    if unit is None:
+        return None, None
+    try:
+        _, _, chosen = plan_of(search, by, budget, max_change)
+    except PlanError as error:
+        return notice(str(error)), inputs
+    except WarehouseMissing:
+        return None, None
+    return what_if_children(chosen, unit, spend), inputs
 
 
 @callback(

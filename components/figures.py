@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -166,9 +167,10 @@ def empty_figure(message: str = NO_DATA, height: int = 360) -> dict:
     return _layout(fig, height=height, legend=False)
 
 
-def _money_axis(fig: Figure, values, axis: str = "yaxis", title: str | None = None) -> None:
-    """Explicit ₹ tick labels (each in its own unit: ₹50,000 · ₹1 L · ₹1.5 L) for a money axis."""
-    _explicit_axis(fig, values, axis, title, fmt.money_ticks)
+def _money_axis(fig: Figure, values, axis: str = "yaxis", title: str | None = None, target: int = 5) -> None:
+    """Explicit ₹ tick labels (each in its own unit: ₹50,000 · ₹1 L · ₹1.5 L) for a money axis;
+    `target`: about how many steps (fmt.nice_ticks)."""
+    _explicit_axis(fig, values, axis, title, fmt.money_ticks, target=target)
 
 
 def _count_axis(fig: Figure, values, axis: str = "xaxis", title: str | None = None) -> None:
@@ -176,9 +178,11 @@ def _count_axis(fig: Figure, values, axis: str = "xaxis", title: str | None = No
     _explicit_axis(fig, values, axis, title, lambda ticks: [fmt.followers(t) for t in ticks], whole=True)
 
 
-def _explicit_axis(fig: Figure, values, axis: str, title: str | None, labels, whole: bool = False) -> None:
+def _explicit_axis(
+    fig: Figure, values, axis: str, title: str | None, labels, whole: bool = False, target: int = 5
+) -> None:
     finite = [v for v in (fmt.clean(x) for x in values) if v is not None]
-    ticks = fmt.nice_ticks(min(finite, default=0.0), max(finite, default=0.0), whole=whole)
+    ticks = fmt.nice_ticks(min(finite, default=0.0), max(finite, default=0.0), target=target, whole=whole)
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     fig.update_layout(
         {
@@ -447,8 +451,10 @@ def dimension_bar(
     reference: float | None = None,
     sort: bool = True,
     colour_by_platform: bool | None = None,
+    wrap: int | None = None,
 ) -> dict:
-    """Horizontal bar of one metric per value of one dimension (ROAS, CAC, revenue…)."""
+    """Horizontal bar of one metric per value of one dimension (ROAS, CAC, revenue…); `wrap`: labels
+    broken into lines of at most that many characters (wrapped_label)."""
     if _is_empty(df) or dim not in df.columns:
         return empty_figure(height=height)
     frame = df.copy()
@@ -470,11 +476,12 @@ def dimension_bar(
         marker = [colours[label] for label in labels]
     else:
         marker = SERIES_COLOURS.get(metric.replace("_share", "").replace("incremental_", ""), OKABE_ITO[0])
+    shown = [wrapped_label(v, wrap) if wrap else safe_text(v) for v in labels]
     fig = Figure(
         trace(
             "bar",
             orientation="h",
-            y=[safe_text(v) for v in labels],
+            y=shown,
             x=_plot_values(values),
             marker=dict(color=marker),
             text=text,
@@ -491,7 +498,7 @@ def dimension_bar(
             font_size=10,
         )
     _value_axis(fig, described, values, "xaxis")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[safe_text(v) for v in labels])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown)
     return _layout(fig, height=height, legend=False, title=title)
 
 
@@ -680,8 +687,30 @@ def follower_distribution(frame: pd.DataFrame, height: int = 320, title: str | N
 # --- campaigns --------------------------------------------------------------------------------
 
 
+# Campaign names on a bar chart's axis: lines of at most this many characters, so that on a phone
+# (390 px) the bars keep most of the width and the value axis its ticks level.
+CAMPAIGN_WRAP = 20
+NARROW_AXIS_TICKS = 3  # target ticks of a horizontal chart's value axis: "₹1.25 Cr" labels level on a phone
+
+
+def wrapped_label(text, width: int = CAMPAIGN_WRAP) -> str:
+    """User text broken into lines of at most `width` characters (words kept whole where they fit),
+    each line escaped, joined with <br> (plotly's line break)."""
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True, break_on_hyphens=False) or [""]
+    return "<br>".join(safe_text(line) for line in lines)
+
+
+def campaign_roas(df: pd.DataFrame, height: int = 400, title: str | None = None) -> dict:
+    """ROAS per campaign (the rows given, most revenue first), break-even marked, names wrapped."""
+    rows = 0 if _is_empty(df) else len(df)  # two-line names need about 40 px a bar
+    return dimension_bar(
+        df, "campaign", "roas", height=max(height, 70 + 40 * rows), title=title, reference=1.0, wrap=CAMPAIGN_WRAP
+    )
+
+
 def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title: str | None = None) -> dict:
-    """Revenue and spend per campaign (the n campaigns with most revenue), ROAS in the hover and label."""
+    """Revenue and spend per campaign (the n campaigns with most revenue), ROAS as the revenue bar's
+    label and in the hover; names wrapped (wrapped_label), few level ticks on the ₹ axis."""
     if _is_empty(df) or "campaign" not in df.columns:
         return empty_figure(height=height)
     frame = df.copy()
@@ -689,7 +718,7 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
     if not any(fmt.clean(v) for v in frame["_rev"].tolist() + _values(frame, "spend")):
         return empty_figure(NOTHING_TO_DRAW, height=height)
     frame = frame.sort_values(["_rev", "campaign"], ascending=[False, True]).head(n).iloc[::-1]
-    labels = [safe_text(c) for c in frame["campaign"]]
+    labels = [wrapped_label(c) for c in frame["campaign"]]
     revenue, spend, roas = _values(frame, "revenue"), _values(frame, "spend"), _values(frame, "roas")
     fig = Figure()
     fig.add_trace(
@@ -713,7 +742,7 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
             name=_label("revenue"),
             marker=dict(color=SERIES_COLOURS["revenue"]),
             text=[fmt.ratio(r) for r in roas],
-            texttemplate=_label("roas") + " %{text}",
+            texttemplate="%{text}",
             textposition="outside",
             cliponaxis=False,
             customdata=[fmt.inr(v) for v in revenue],
@@ -721,8 +750,12 @@ def campaign_comparison(df: pd.DataFrame, n: int = 12, height: int = 400, title:
         )
     )
     fig.update_layout(barmode="group", bargap=0.2, yaxis=dict(type="category"))
-    _money_axis(fig, revenue + spend, "xaxis")
-    return _layout(fig, height=max(height, 80 + 40 * len(frame)), title=title)
+    _money_axis(fig, revenue + spend, "xaxis", target=NARROW_AXIS_TICKS)
+    # Room right of the longest bar for its ROAS label (outside the bar, never cut at the edge).
+    axis = fig.layout["xaxis"]
+    largest = max([v for v in revenue + spend if v is not None] + [0.0])
+    fig.update_xaxes(range=[axis["range"][0], max(axis["range"][1], largest * 1.2)])
+    return _layout(fig, height=max(height, 80 + 50 * len(frame)), title=title)
 
 
 def campaign_trend(

@@ -28,6 +28,23 @@ POST_LIFT_COLUMNS = (
 )
 
 
+CONTRACT_SCOPE = (
+    "Whole contract: the payout rows as the payouts file gives them (totals over the whole period), "
+    "never cut by the filters."
+)
+
+
+def contract_scope(filters: Filters) -> str:
+    """What the contract block covers: always the whole period (payout rows carry no date, brand or
+    campaign); with a date or sale filter, says that the filters apply to the figures above only."""
+    if not filters.has_sale_filter:
+        return CONTRACT_SCOPE
+    return (
+        CONTRACT_SCOPE + " The selection's dates, brand, campaign or product apply to the cards and charts "
+        "above (the spend there is the contract's cost that falls in the selection), not to these amounts."
+    )
+
+
 def creator_exists(wh, influencer_id: str) -> bool:
     """Whether the data set has an influencer with this id (as the creator page reads it)."""
     return bool(wh.scalar("SELECT count(*) > 0 FROM influencers WHERE influencer_id = ?", [influencer_id]))

@@ -105,6 +105,7 @@ def what_if_card() -> dbc.Card:
                     className="g-2 my-2",
                 ),
                 html.Div(id=ids.WHAT_IF_RESULT, role="status"),
+                dcc.Store(id=ids.WHAT_IF_SHOWN),
             ]
         ),
         className="hk-card mb-3 h-100",

@@ -17,7 +17,7 @@ from components import audience_figures, figures
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience
-from metrics.creator import CARD_KEYS, creator_view
+from metrics.creator import CARD_KEYS, contract_scope, creator_view
 from metrics.lift import METHOD_MEASURED
 from reports import images
 from reports.build import MAX_TABLE_ROWS, _dataset, _filters, _methodology, _period, _table
@@ -105,13 +105,18 @@ def _posts_table(posts, measured: bool) -> dict:
     return table
 
 
-def _contract_table(payouts) -> dict:
+def _contract_table(payouts, filters: metrics.Filters) -> dict:
     keys = ("posts", "orders", "total_revenue", "terms_cost", "total_payout", "gifted_cost", "total_cost")
     columns = [("basis", "Basis", str), ("rate_text", "Rate as written", str), ("rate", "Terms (parsed)", str)]
     columns += [(key, catalogue.get(key).column_header, catalogue.get(key).short) for key in keys]
     rows = [] if payouts is None else payouts.to_dict("records")
     return _table(
-        "Contract and payout terms", columns, rows, limit=MAX_TABLE_ROWS, empty="No payout row for this creator."
+        "Contract and payout terms",
+        columns,
+        rows,
+        note=contract_scope(filters),
+        limit=MAX_TABLE_ROWS,
+        empty="No payout row for this creator.",
     )
 
 
@@ -188,7 +193,7 @@ def build_creator_context(
         "verdict": _verdict(profile),
         "charts": charts + audience_charts,
         "audience_note": audience_note,
-        "tables": [_posts_table(view["posts"], measured), _contract_table(view["payouts"])],
+        "tables": [_posts_table(view["posts"], measured), _contract_table(view["payouts"], filters)],
         "methodology": _methodology(settings, undated),
     }
 

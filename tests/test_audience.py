@@ -197,3 +197,36 @@ def test_the_note_of_an_empty_selection_does_not_claim_coverage():
     assert uncovered_note({"uncovered": {"creators": 2, "revenue": 10.0, "spend": 5.0}}, empty=True).startswith(
         "Left out: 2"
     )
+
+
+def test_appending_a_newer_audience_file_replaces_those_creators_rows(tmp_path):
+    """An audience file appended again (or a newer export) is not refused: each creator it names has
+    its older rows of that kind replaced, the others are kept, and the import report says so."""
+    from warehouse.append import check_append
+
+    folder = folder_with(tmp_path, {"geographic_distribution.csv": GEOGRAPHY})
+    db = tmp_path / "warehouse.duckdb"
+    import_dataset(folder, db)
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    # A1's newer export (Pune instead of Mumbai and Delhi), and B2's first one; C3 is not in it.
+    (newer / "geographic_distribution.csv").write_text(
+        "influencer_id,city,views_percentage\nA1,Pune,0.7\nB2,Chennai,0.4\n", encoding="utf-8"
+    )
+    checked = check_append(db, newer)
+    assert [w.file for w in checked.warnings] == ["geographic_distribution.csv"]
+    report = import_dataset(newer, db, append=True)
+    stated = report.warnings[0]
+    assert (stated.file, stated.column) == ("geographic_distribution.csv", "influencer_id")
+    assert "replaces the earlier audience rows of 1 creator (2 rows" in stated.reason and ": A1;" in stated.reason
+    wh = Warehouse(db)
+    rows = wh.query("SELECT influencer_id, region, share FROM audience_geography ORDER BY influencer_id, region")
+    assert list(rows.itertuples(index=False, name=None)) == [
+        ("A1", "Pune", 0.7),
+        ("B2", "Chennai", 0.4),
+        ("C3", "Delhi", 0.6),
+        ("C3", "Pune", 0.6),
+    ]
+    # The same file appended twice: replaced again, never refused, never counted twice.
+    import_dataset(newer, db, append=True)
+    assert Warehouse(db).scalar("SELECT count(*) FROM audience_geography") == 4

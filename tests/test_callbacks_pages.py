@@ -121,13 +121,17 @@ def test_detail_from_keyboard_selection_and_unknown_ids():
 
 
 def test_campaign_comparison(traps_wh):
-    comparison, roas, rows, kpis, empty, style, comparison_cap, roas_cap = campaigns.campaign_overview("", "/campaigns")
+    result = campaigns.campaign_overview("", "/campaigns")
+    comparison, roas, rows, kpis, empty, style, comparison_cap, roas_cap, comparison_style, roas_style = result
     expected = metrics.breakdown(traps_wh, "campaign", metrics.Filters())
     assert [r["campaign"] for r in rows] == expected["campaign"].tolist()
     assert empty is None and style == common.SHOW
     assert comparison["data"] and roas["data"]
     assert find(kpis, "kpi-camp-count-value").children == "2"
     assert comparison_cap is None and roas_cap is None  # 3 rows: nothing left out
+    # Each graph as tall as its figure (wrapped campaign names need room).
+    assert comparison_style == {"height": f"{comparison['layout']['height']}px"}
+    assert roas_style == {"height": f"{roas['layout']['height']}px"}
 
 
 def test_capped_campaign_charts_say_top_n_of_m(monkeypatch):

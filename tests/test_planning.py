@@ -12,6 +12,7 @@ from scipy.optimize import minimize
 
 import cli
 from metrics import DEFAULT_SETTINGS, Filters
+from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
 from metrics.planning.curves import curves_from_points
@@ -350,6 +351,44 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     assert cli.main(["--db", str(wh.path), "similar", "NOBODY"]) == 2
 
 
+def similar_with_every_verdict(wh, influencer_id, filters, limit=10):
+    """similar() as it was: verdicts and reasons of every creator of the selection, then the rows
+    most similar to `influencer_id` (the reference for the shown-rows-only path)."""
+    from metrics.lift import creator_lift
+    from metrics.planning.similar import features, gower_similarity
+    from metrics.planning.verdicts import under_funded, with_verdicts
+    from metrics.ranking import ranking
+    from metrics.summary import with_lift
+
+    lift = creator_lift(wh, filters, DEFAULT_SETTINGS)
+    ranked = with_lift(wh, ranking(wh, filters, DEFAULT_SETTINGS), filters, DEFAULT_SETTINGS, "event-window", lift)
+    ranked = ranked[ranked["known"].fillna(False).astype(bool)].reset_index(drop=True)
+    row = int(np.flatnonzero(ranked["influencer_id"].to_numpy() == influencer_id)[0])
+    ranked = with_verdicts(wh, ranked, filters, DEFAULT_SETTINGS, lift)
+    ranked["similarity"], ranked["shared"] = gower_similarity(features(ranked), row)
+    ranked["under_funded"] = under_funded(ranked)
+    others = ranked.drop(index=row)
+    others = others[others["similarity"].notna()]
+    return others.sort_values(["similarity", "influencer_id"], ascending=[False, True]).head(limit)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(platform=("Instagram", "YouTube")), Filters(brand=("MuscleBlaze",), start="2025-03-01")],
+)
+def test_similar_judges_only_the_rows_it_shows_with_the_same_verdicts(planted, filters):
+    """similar() takes verdicts for its shown rows only; every column equals the reference that
+    judged every creator (the pooled ROAS of the attributed rule is still the whole selection's)."""
+    from metrics.planning.similar import similar
+
+    wh, _ = planted
+    target = sums_by(wh, filters, DEFAULT_SETTINGS, ("influencer_id",)).sort_values("revenue").iloc[-1]["influencer_id"]
+    fast = similar(wh, target, filters, DEFAULT_SETTINGS, limit=10)
+    reference = similar_with_every_verdict(wh, target, filters, limit=10)[list(fast.columns)].reset_index(drop=True)
+    assert len(fast) == 10
+    pd.testing.assert_frame_equal(fast, reference)
+
+
 def test_report_has_the_budget_plan_section(planted, tmp_path):
     import subprocess
 
@@ -420,3 +459,58 @@ def test_an_exponent_at_its_bound_is_flagged():
     assert exponent_at_bound(high - 1e-6) == "upper" and exponent_at_bound(low + 1e-6) == "lower"
     assert exponent_at_bound((low + high) / 2) is None
     assert exponent_at_bound(high - 0.05) is None  # a fit well inside the range
+
+
+def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
+    """On a page change plan_page computes the what-if of the unit it selects (the plan is at
+    hand) and records its inputs; the what-if callback, fired by that unit, then plans nothing
+    again. Its own result is the same; a typed spend or another unit is computed and recorded."""
+    from dash._utils import to_json
+    from dash.exceptions import PreventUpdate
+    from dash_helpers import text
+
+    import app  # noqa: F401  (registers the pages and their callbacks)
+    from callbacks import plan as plan_callbacks
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    search, state = "?platform=Instagram", ("segment", None, 30)
+    *_, options, unit, children, shown = plan_callbacks.plan_page(search, *state, None, "/plan")
+    assert unit == options[0]["value"] and shown["unit"] == unit
+    with pytest.raises(PreventUpdate):
+        plan_callbacks.plan_what_if(unit, None, search, *state, shown)
+    alone, recorded = plan_callbacks.plan_what_if(unit, None, search, *state, None)
+    assert to_json(alone) == to_json(children) and recorded == shown
+    chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
+    for other, spend in ((unit, 12_345.0), (options[-1]["value"], None)):
+        result, recorded = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
+        assert recorded == {**shown, "unit": other, "spend": spend}
+        planned = float(chosen.rows.set_index("segment").loc[other, "planned_spend"])
+        expected = what_if(chosen, other, planned if spend is None else spend)
+        assert fmt.inr(expected["expected_incremental_revenue"]) in text(result)
+    # a typed spend stays through a filter change: plan_page shows the what-if at that spend
+    *_, unit, children, shown = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
+    expected = what_if(plan(wh), unit, 12_345.0)
+    assert shown["spend"] == 12_345.0 and fmt.inr(expected["expected_incremental_revenue"]) in text(children)
+
+
+@pytest.mark.parametrize("by", ["segment", "influencer"])
+def test_curve_points_equal_a_frame_per_unit(planted, by):
+    """curve_points builds one frame of every unit's columns: equal to a frame per unit, concatenated."""
+    from metrics.lift.method import interval
+    from metrics.planning import curve_points
+
+    wh, _ = planted
+    chosen = plan(wh, by=by)
+    fast = curve_points(chosen)
+    table = chosen.curves.units.set_index("unit")
+    rows = chosen.rows.set_index("segment" if by == "segment" else "influencer_id")
+    frames = []
+    for unit in rows.sort_values("planned_spend", ascending=False).index[:8]:
+        spend = np.linspace(0.0, 2 * max(rows.loc[unit, "current_spend"], rows.loc[unit, "planned_spend"], 1.0), 25)
+        draws = chosen.curves.coef_draws[table.index.get_loc(unit)]
+        low, high = interval(np.outer(np.power(spend, chosen.curves.beta), draws), chosen.confidence)
+        expected = table.loc[unit, "coef"] * np.power(spend, chosen.curves.beta)
+        frames.append(pd.DataFrame({"unit": unit, "spend": spend, "expected": expected, "low": low}).assign(high=high))
+    pd.testing.assert_frame_equal(fast, pd.concat(frames, ignore_index=True))
+    assert list(fast.attrs["marks"]["unit"]) == list(dict.fromkeys(fast["unit"]))

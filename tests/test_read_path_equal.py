@@ -225,3 +225,48 @@ def test_ltv_of_every_creator_read_once_equals_the_selections_own(sample_wh):
         got = with_ltv(sample_wh, ranked, filters)
         assert got["ltv_90"].notna().any()
         pd.testing.assert_frame_equal(got, reference_with_ltv(sample_wh, ranked, filters), check_exact=True)
+
+
+def test_frame_dicts_equal_the_rows_frame_rows_give(sample_wh):
+    import metrics
+    from metrics.planning.verdicts import VERDICT_KEYS, frame_dicts, frame_rows, with_verdicts
+
+    ranked = with_verdicts(sample_wh, metrics.ranking(sample_wh, metrics.Filters()))
+    keys = VERDICT_KEYS + ("absent",)
+    for fast, row in zip(frame_dicts(ranked, keys), frame_rows(ranked), strict=True):
+        for key in keys:
+            assert type(fast.get(key)) is type(row.get(key))
+            assert fast.get(key) == row.get(key) or (pd.isna(fast.get(key)) and pd.isna(row.get(key)))
+    assert frame_dicts(ranked.iloc[:2], ("absent",)) == [{}, {}]
+
+
+change_values = st.one_of(
+    st.none(),
+    st.just(0.0),
+    st.just(float("nan")),
+    st.floats(min_value=-1e300, max_value=1e300, allow_nan=False),
+    st.integers(min_value=-(10**9), max_value=10**9),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(change_values, change_values), min_size=1, max_size=8),
+    kind=st.sampled_from(["object", "float"]),
+)
+def test_relative_changes_equal_relative_change_pair_by_pair(pairs, kind):
+    from metrics.comparison import relative_changes
+    from metrics.periods import relative_change
+
+    now = pd.Series([a for a, _ in pairs], dtype=object)
+    then = pd.Series([b for _, b in pairs], dtype=object)
+    if kind == "float":
+        now, then = now.astype(float), then.astype(float)
+    expected = [relative_change(a, b) for a, b in zip(now.tolist(), then.tolist())]
+    got = relative_changes(now, then)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert got == expected or all(g == e or (g != g and e != e) for g, e in zip(got, expected))
+    mixed = pd.Series([True, "x", 2.0][: len(pairs)], dtype=object)
+    assert relative_changes(mixed, then.iloc[: len(mixed)]) == [
+        relative_change(a, b) for a, b in zip(mixed.tolist(), then.iloc[: len(mixed)].tolist())
+    ]

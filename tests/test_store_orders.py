@@ -526,8 +526,10 @@ def write_shopify(path: Path, orders: list[Order], notes: bool = False):
 CREATOR_CODES = {"I0": "ALPHA", "I1": "BETA", "I2": "GAMMA"}
 
 
-def expected_tracking(orders: list[Order]) -> list[list]:
-    """The tracking_data rows of the documented rules, computed independently of the import."""
+def expected_tracking(orders: list[Order], refund_rows: bool = False) -> list[list]:
+    """The tracking_data rows of the documented rules, computed independently of the import: a row
+    per line item; a refund netted into it, or (refund_rows) a row of its own beside it, with
+    negative revenue and no orders, as the refund rule of real-world files writes it."""
     codes = {code.lower(): creator for creator, code in CREATOR_CODES.items()}
     rows = []
     for order in orders:
@@ -543,20 +545,23 @@ def expected_tracking(orders: list[Order]) -> list[list]:
             refund = revenue
         values = [q * p for q, _, p, _ in order.lines]
         lead = values.index(max(values))
-        for index, (_quantity, product, _price, brand) in enumerate(order.lines):
-            share = values[index] / sum(values) if sum(values) else 1 / len(values)
-            rows.append(
-                [
-                    known[0],
-                    order.email if index == lead else "",
-                    brand,
-                    f"C-{known[0]}",
-                    product,
-                    f"2025-03-{order.day + 1:02d}",
-                    int(index == lead),
-                    round((revenue - refund) * share, 6),
-                ]
-            )
+        parts = [(revenue, True), (-refund, False)] if refund_rows and refund > 0 else [(revenue - refund, True)]
+        for amount, sale in parts:
+            for index, (_quantity, product, _price, brand) in enumerate(order.lines):
+                share = values[index] / sum(values) if sum(values) else 1 / len(values)
+                lead_sale = sale and index == lead
+                rows.append(
+                    [
+                        known[0],
+                        order.email if lead_sale else "",
+                        brand,
+                        f"C-{known[0]}",
+                        product,
+                        f"2025-03-{order.day + 1:02d}",
+                        int(lead_sale),
+                        round(amount * share, 6),
+                    ]
+                )
     return rows
 
 
@@ -600,7 +605,9 @@ def write_common(folder: Path):
         )
 
 
-def write_store_and_tracking(root: Path, orders: list[Order]) -> tuple[Path, Path, list[list]]:
+def write_store_and_tracking(
+    root: Path, orders: list[Order], refund_rows: bool = False
+) -> tuple[Path, Path, list[list]]:
     """The orders as a Shopify export with its code map, and as the tracking_data of the documented
     rules (expected_tracking), each in a data-set folder with the same creators and payouts."""
     store, tracking = root / "store", root / "tracking"
@@ -613,7 +620,7 @@ def write_store_and_tracking(root: Path, orders: list[Order]) -> tuple[Path, Pat
             "influencer_id,discount_code,campaign_tag\n"
             + "".join(f"{c},{code},C-{c}\n" for c, code in CREATOR_CODES.items())
         )
-    rows = expected_tracking(orders)
+    rows = expected_tracking(orders, refund_rows)
     with (tracking / "tracking_data.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["influencer_id", "user_id", "brand", "campaign", "product", "date", "orders", "revenue"])
@@ -626,7 +633,8 @@ def spend_by(wh, dimension) -> dict:
     return {row[dimension]: row["spend"] for _, row in frame.iterrows()}
 
 
-def test_a_refunded_priced_order_beside_free_orders_keeps_the_creators_fee(tmp_path):
+@pytest.mark.parametrize("refund_rows", [False, True], ids=["refund-netted", "refund-row"])
+def test_a_refunded_priced_order_beside_free_orders_keeps_the_creators_fee(tmp_path, refund_rows):
     """The property test's first find (issue 17): ALPHA's only priced order is refunded in full and
     its other three orders are free, so its net revenue is ₹0 but the export's sale and refund rows
     (₹984.60 each way) add up to a floating-point residue, not to 0. I0's ₹5,000 post fee (no posts
@@ -638,7 +646,7 @@ def test_a_refunded_priced_order_beside_free_orders_keeps_the_creators_fee(tmp_p
     lines = [(3, "Whey", 99.0, "MuscleBlaze"), (2, "Oats", 250.0, "MuscleBlaze"), (3, "Whey", 99.0, "MuscleBlaze")]
     # merchandise (297 + 500 + 297) × 0.9 = 984.60, + ₹49 shipping = 1,033.60, refunded in full
     refunded = Order("#3", "", "refunded", lines, 1033.6, "ALPHA", 0, shipping=49.0, refunded=1033.6)
-    store, tracking, _ = write_store_and_tracking(tmp_path, [*free, refunded])
+    store, tracking, _ = write_store_and_tracking(tmp_path, [*free, refunded], refund_rows)
     for folder in (store, tracking):
         wh = Warehouse(import_dataset(folder, tmp_path / f"{folder.name}.duckdb").db_path)
         k = metrics.kpis(wh)
@@ -646,6 +654,8 @@ def test_a_refunded_priced_order_beside_free_orders_keeps_the_creators_fee(tmp_p
         assert spend_by(wh, "product") == {"Whey": pytest.approx(3750.0), "Oats": pytest.approx(1250.0)}
         assert k["cost_per_order"] == pytest.approx(1250.0) and k["roas"] == pytest.approx(0.0, abs=1e-12)
     assert metrics.kpis(Warehouse(tmp_path / "store.duckdb"))["refunds"] == pytest.approx(984.60)
+    tracking_refunds = metrics.kpis(Warehouse(tmp_path / "tracking.duckdb"))["refunds"]
+    assert tracking_refunds == pytest.approx(984.60 if refund_rows else 0.0)
 
 
 def test_revenue_that_nets_to_a_residue_counts_as_none(tmp_path):
@@ -666,11 +676,13 @@ def test_revenue_that_nets_to_a_residue_counts_as_none(tmp_path):
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(store_orders())
-def test_a_store_export_gives_the_figures_of_its_tracking_data(orders):
+@given(store_orders(), st.booleans())
+def test_a_store_export_gives_the_figures_of_its_tracking_data(orders, refund_rows):
+    """Refunds netted into the sales rows, or as rows of their own (then refunds agree too)."""
     root = Path(tempfile.mkdtemp(prefix="store-prop-"))
+    compared = ("revenue", "orders", "spend", "new_customers", "new_customers_estimated", "cac")
     try:
-        store, tracking, rows = write_store_and_tracking(root, orders)
+        store, tracking, rows = write_store_and_tracking(root, orders, refund_rows)
         if not rows:
             with pytest.raises(ImportFailed):  # no attributed sales at all: nothing to show
                 validate_dataset(store)
@@ -679,7 +691,7 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders):
         from_tracking = Warehouse(import_dataset(tracking, root / "tracking.duckdb").db_path)
         for filters in (Filters(), Filters(brand=["HKVitals"]), Filters(start="2025-03-05", end="2025-03-15")):
             a, b = metrics.kpis(from_store, filters), metrics.kpis(from_tracking, filters)
-            for key in ("revenue", "orders", "spend", "new_customers", "new_customers_estimated", "cac"):
+            for key in compared + (("refunds",) if refund_rows else ()):
                 assert a[key] == pytest.approx(b[key], abs=1e-4), (key, filters)
         for dimension in ("brand", "product", "campaign", "month"):
             store_parts, tracking_parts = by(from_store, dimension), by(from_tracking, dimension)

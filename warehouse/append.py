@@ -12,6 +12,11 @@ Overlaps refused (each names the new file, row, column and value):
   influencer (first to last date): a month imported twice, or two exports of the same period;
 - a payout row identical to one already present (payouts carry no date);
 - an influencer or campaign already present with different details (identical rows are merged).
+
+Audience files are snapshots (a platform's audience export at one time), so they are not refused:
+a creator's rows in a new audience file replace that creator's rows of the same file kind (and of
+the same platform, when both files name platforms); other creators' rows stay. Each replacement is
+stated in the import report (a warning naming the file, the creators and the rows replaced).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from warehouse.sources import SourceFile, discover, line_of, load
 from warehouse.validate import Findings, check_values
 from warehouse.values import date_sql
 
-APPENDABLE = ("tracking", "posts", "payouts")
+APPENDABLE = ("tracking", "posts", "payouts", "audience_demographics", "audience_geography")
+REPLACED_BY_CREATOR = ("audience_demographics", "audience_geography")  # newer rows of a creator replace older
+SHOWN_CREATORS = 10  # creators named in a replacement's warning
 KEYS = {
     "tracking": "tracking_id",
     "posts": "post_id",
@@ -43,29 +50,31 @@ MERGED_BY_KEY = ("influencers", "campaigns")  # identical rows merge; a changed 
 def check_append(db_path: Path, new_dir: Path):
     """Validate `new_dir` as an append to the live data set, writing nothing that stays.
 
-    Returns an ImportReport of the new files (files, rows, columns not used); raises ImportFailed."""
+    Returns an ImportReport of the new files (files, rows, columns not used, the audience rows they
+    replace as warnings); raises ImportFailed."""
     import tempfile
 
     from warehouse.importer import ImportReport
 
     with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as scratch:
-        _name, new = merge_into(db_path, new_dir, Path(scratch))
+        _name, new, replaced = merge_into(db_path, new_dir, Path(scratch))
     return ImportReport(
         source=str(new_dir),
         files={role: s.path.name for role, s in new.items()},
         unused_files=[],
         ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
         rows={role: s.rows for role, s in new.items()},
-        warnings=[],
-        warning_count=0,
+        warnings=replaced,
+        warning_count=len(replaced),
     )
 
 
-def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[str, SourceFile]]:
+def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[str, SourceFile], list[Problem]]:
     """Write the live data set's rows plus `new_dir`'s into `out_dir` (one `<role>.parquet` per role).
 
-    Returns (the live data set's name, the new folder's staged files by role). Raises ImportFailed
-    naming every refused row (nothing changes)."""
+    Returns (the live data set's name, the new folder's staged files by role, one warning per audience
+    file whose creators' older rows it replaces). Raises ImportFailed naming every refused row
+    (nothing changes)."""
     if not db_path.exists():
         raise ImportFailed(
             [Problem("warehouse", None, None, None, "no data set to append to: import one first")], [], 1
@@ -92,7 +101,9 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
         errors = Findings()
         new = _stage(connection, new_dir, "new", errors, check=True)
         if not errors and not set(new) & set(APPENDABLE):
-            errors.add(Problem(new_dir.name, None, None, None, "nothing to append: no sales, posts or payouts file"))
+            errors.add(
+                Problem(new_dir.name, None, None, None, "nothing to append: no sales, posts, payouts or audience file")
+            )
         if errors:
             raise ImportFailed(errors.problems, [], errors.total)
         old = _stage(connection, old_dir, "old", errors, check=False)
@@ -101,11 +112,18 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
                 _check_overlaps(connection, role, old[role], source, errors)
         if errors:
             raise ImportFailed(errors.problems, [], errors.total)
+        replaced = [
+            note
+            for role in REPLACED_BY_CREATOR
+            if role in old and role in new
+            for note in [_replaced_rows(connection, old[role], new[role])]
+            if note is not None
+        ]
         for role in set(old) | set(new):
             _write_role(connection, role, old.get(role), new.get(role), out_dir / f"{role}.parquet")
     finally:
         connection.close()
-    return str(history.read_info(db_path).get("name") or "data set"), new
+    return str(history.read_info(db_path).get("name") or "data set"), new, replaced
 
 
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
@@ -166,6 +184,40 @@ def _check_overlaps(connection, role: str, old: SourceFile, new: SourceFile, err
         )
 
 
+def _audience_key(source: SourceFile, other: SourceFile) -> str:
+    """A row's creator, and its platform when both files name platforms (module doc)."""
+    both = "platform" in source.columns and "platform" in other.columns
+    platform = f"COALESCE({_text(source, 'platform')}, '')" if both else "''"
+    return f"({_text(source, 'influencer_id')}, {platform})"
+
+
+def _replaced_condition(old: SourceFile, new: SourceFile) -> str:
+    """Rows of `old` that `new` replaces: the same creator (and platform) appears in the new file."""
+    return f"{_audience_key(old, new)} IN (SELECT {_audience_key(new, old)} FROM {new.table})"
+
+
+def _replaced_rows(connection, old: SourceFile, new: SourceFile) -> Problem | None:
+    """The warning stating which creators' older audience rows the new file replaces, or None."""
+    creators = connection.execute(
+        f"""SELECT {_text(old, "influencer_id")} AS creator, count(*) FROM {old.table}
+            WHERE {_replaced_condition(old, new)} GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    if not creators:
+        return None
+    rows = sum(count for _creator, count in creators)
+    named = ", ".join(creator for creator, _count in creators[:SHOWN_CREATORS])
+    more = f" and {len(creators) - SHOWN_CREATORS} more" if len(creators) > SHOWN_CREATORS else ""
+    return Problem(
+        new.path.name,
+        None,
+        "influencer_id",
+        None,
+        f"replaces the earlier audience rows of {len(creators)} creator{'s' if len(creators) != 1 else ''} "
+        f"({rows} row{'s' if rows != 1 else ''}, from {old.path.name}): {named}{more}; a newer audience file "
+        "of a creator stands for the older one, other creators' rows are kept",
+    )
+
+
 def _refuse_dated_overlap(connection, old: SourceFile, new: SourceFile, errors: Findings) -> None:
     ranges = (
         f"(SELECT {_text(old, 'influencer_id')} AS influencer, min({_date(old)}) AS first, "
@@ -222,6 +274,8 @@ def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile |
         if source is new and old is not None and role in MERGED_BY_KEY:
             key = KEYS[role]
             keep = f" WHERE {_text(new, key)} NOT IN (SELECT {_text(old, key)} FROM {old.table})"
+        if source is old and new is not None and role in REPLACED_BY_CREATOR:
+            keep = f" WHERE NOT {_replaced_condition(old, new)}"
         parts.append(f"SELECT {values}, {order} AS part_, rowid AS row_ FROM {source.table}{keep}")
     path = str(target).replace("'", "''")
     connection.execute(

@@ -102,8 +102,11 @@ def import_dataset(
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, _new = appending.merge_into(db_path, source_dir, Path(merged))
-            return _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules, engine)
+            live_name, _new, replaced = appending.merge_into(db_path, source_dir, Path(merged))
+            report = _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules, engine)
+            report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
+            report.warning_count += len(replaced)
+            return report
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:

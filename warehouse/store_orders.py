@@ -21,8 +21,8 @@ exports") in short:
 - codes match case-insensitively and trimmed; of several codes on one order the first one that a
   creator holds wins; orders with only unknown codes, or none, are not attributed and reported;
 - the customer is the e-mail (else the store's customer id) hashed with SHA-256 and a random salt
-  drawn for each import and never stored: the same buyer is one customer within the import, and no
-  personal data reaches the warehouse;
+  drawn for each import and never stored, kept to its first 96 bits: the same buyer is one customer
+  within the import, and no personal data reaches the warehouse;
 - one currency per data set: an export in several currencies is refused, naming them.
 """
 
@@ -151,6 +151,9 @@ CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code",
 CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
 DATA_CURRENCY = "INR"
+# A buyer id is the salted SHA-256's first 96 bits (24 hex digits): two of 10M buyers share one with
+# probability about 10M² / 2^97 < 1e-15, and every row's id is 24 bytes to group, join and keep, not 64.
+BUYER_DIGITS = 24
 TOP_CODES = 10
 # An order's lead line: its largest line value, the first in the file on ties. One HUGEINT per row,
 # value in paise above 40 bits of (2^40 − 1 − row), so a plain max() finds it and its row.
@@ -315,12 +318,12 @@ def stage(
     before = errors.total
     _check_lines(connection, staged, errors)
     _group_orders(connection, staged)
+    _resolve_code_sets(connection)
     _type_orders(connection, staged)
     _check_orders(connection, staged, errors)
     _refuse_mixed_currencies(connection, staged, errors)
     if errors.total > before:
         return None, None
-    _attribute_orders(connection, staged)
     _build_sales(connection, staged)
     report = _mapping_report(connection, staged)
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
@@ -664,13 +667,10 @@ def _group_orders(connection, staged: _Staged):
 def _check_orders(connection, staged: _Staged, errors: Findings):
     """Order-level fields on each order's first row: a readable date, a total, amounts ≥ 0, and a
     total that holds at least its shipping and taxes."""
+    # `created` is kept only where the date is unreadable (_type_orders): one NULL test finds both cases.
     checks = [
-        (
-            "created",
-            f"date IS NULL AND NOT {_present('created')}",
-            "missing order date (read from the order's first row)",
-        ),
-        ("created", f"date IS NULL AND {_present('created')}", "unreadable order date (expected YYYY-MM-DD…)"),
+        ("created", "date IS NULL AND created IS NULL", "missing order date (read from the order's first row)"),
+        ("created", "date IS NULL AND created IS NOT NULL", "unreadable order date (expected YYYY-MM-DD…)"),
         ("total", "total IS NULL", "missing order total (read from the order's first row)"),
     ]
     checks += [
@@ -699,7 +699,9 @@ def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
 
 
 def _type_orders(connection, staged: _Staged):
-    """`store_order_facts`: one typed row per order with its sale status, revenue, refund and buyer."""
+    """`store_order_facts`: one typed row per order with its sale status, revenue, refund, buyer and
+    creator: that of its first known code (store_code_sets), else of its UTM source. One table, so
+    that the orders are written once."""
     store = staged.files.store
     status = _opt(staged, "status", "lower(trim({col}))", "''")
     not_sale = f"{status} IN ({_statuses(NOT_SALES[store])})"
@@ -710,26 +712,36 @@ def _type_orders(connection, staged: _Staged):
     salt = secrets.token_hex(16)  # per import, never stored: hashes cannot be linked back to an e-mail
     email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
     customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
+    has_utm = "utm_source" in staged.fields or "note_attributes" in staged.fields
     connection.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
             SELECT row_no, source_line, order_ref, line_rows, lines_value, lead_row, {_date("created")} AS date,
-                   {", ".join(f for f in ("created",) + MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
+                   created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
                    {_opt(staged, "currency", "NULLIF(upper(trim({col})), '')")} AS currency,
                    total, total - ({beside}) AS revenue,
-                   CASE WHEN {email} IS NOT NULL THEN sha256(? || 'e:' || {email})
-                        WHEN {customer} IS NOT NULL THEN sha256(? || 'c:' || {customer}) END AS user_id,
-                   {CODES_TEXT if "codes" in staged.fields else "NULL"} AS codes_text,
+                   CASE WHEN {email} IS NOT NULL THEN left(sha256(? || 'e:' || {email}), {BUYER_DIGITS})
+                        WHEN {customer} IS NOT NULL THEN left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})
+                   END AS user_id,
+                   {CODES_TEXT if "codes" in staged.fields else "CAST(NULL AS VARCHAR)"} AS codes_text,
                    {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows)
-        SELECT *, COALESCE({SEVERAL_CODES}, false) AS several,
+        SELECT o.* EXCLUDE (status, utm, created_text),
+               CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
+               COALESCE({SEVERAL_CODES}, false) AS several,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
                     WHEN {refunded} > 0 THEN 0.0
                     WHEN {refunded} IS NULL AND status IN ({_statuses(FULLY_REFUNDED)}) THEN revenue
-                    ELSE 0.0 END AS refund
-        FROM typed""",
+                    ELSE 0.0 END AS refund,
+               COALESCE(c.code_count, 0) AS code_count, c.creators,
+               COALESCE(c.influencer_id, u.influencer_id) AS influencer_id,
+               CASE WHEN c.influencer_id IS NOT NULL THEN c.campaign ELSE u.campaign END AS campaign,
+               CASE WHEN c.influencer_id IS NOT NULL THEN '{CODE_SOURCE}'
+                    WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
+        FROM typed o LEFT JOIN store_code_sets c USING (codes_text)
+        LEFT JOIN (SELECT * FROM utm_map WHERE {str(has_utm).lower()}) u ON u.key = o.utm""",
         [salt, salt],
     )
 
@@ -775,39 +787,23 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
         )
 
 
-def _attribute_orders(connection, staged: _Staged):
-    """`store_orders_attributed`: each order with the creator of its first known code (an order
-    with one code, most of them, is a plain join), how many codes and distinct creators it named,
-    and, without a known code, the creator of its UTM source."""
+def _resolve_code_sets(connection):
+    """`store_code_sets`: each distinct code cell of the export (trimmed) with how many codes and
+    distinct creators it names and the creator and campaign of its first known code. Resolved once
+    per cell, not per order: an export holds few distinct cells (one code each, mostly)."""
     connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_multi_codes AS
-        WITH listed AS (
-            SELECT row_no, unnest({CODE_LIST}) AS code, generate_subscripts({CODE_LIST}, 1) AS position
-            FROM store_order_facts WHERE is_sale AND several)
-        SELECT l.row_no, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
+        CREATE OR REPLACE TEMP TABLE store_code_sets AS
+        WITH cells AS (SELECT DISTINCT {CODES_TEXT} AS codes_text FROM (SELECT DISTINCT codes FROM store_raw)
+                       WHERE {CODES_TEXT} IS NOT NULL),
+             listed AS (
+                SELECT codes_text, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
+                FROM (SELECT codes_text, CASE WHEN {SEVERAL_CODES} THEN {CODE_LIST} ELSE [codes_text] END AS codes
+                      FROM cells))
+        SELECT l.codes_text, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
                arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
                arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
         FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
         GROUP BY 1""")
-    has_utm = "true" if "utm_source" in staged.fields or "note_attributes" in staged.fields else "false"
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_orders_attributed AS
-        WITH coded AS (
-            SELECT o.row_no, o.order_ref, o.line_rows, o.lines_value, o.lead_row, o.date, o.is_sale, o.revenue,
-                   o.refund, o.user_id, o.currency, o.codes_text, o.several, o.utm, o.region,
-                   CASE WHEN several THEN COALESCE(a.code_count, 0) ELSE (codes_text IS NOT NULL)::BIGINT END AS code_count,
-                   CASE WHEN several THEN a.creators ELSE (m.influencer_id IS NOT NULL)::BIGINT END AS creators,
-                   CASE WHEN several THEN a.influencer_id ELSE m.influencer_id END AS code_creator,
-                   CASE WHEN several THEN a.campaign ELSE m.campaign END AS code_campaign
-            FROM store_order_facts o
-            LEFT JOIN code_map m ON m.key = CASE WHEN NOT several THEN lower(o.codes_text) END
-            LEFT JOIN store_multi_codes a USING (row_no))
-        SELECT c.* EXCLUDE (code_creator, code_campaign),
-               COALESCE(c.code_creator, u.influencer_id) AS influencer_id,
-               CASE WHEN c.code_creator IS NOT NULL THEN c.code_campaign ELSE u.campaign END AS campaign,
-               CASE WHEN c.code_creator IS NOT NULL THEN '{CODE_SOURCE}'
-                    WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
-        FROM coded c LEFT JOIN (SELECT * FROM utm_map WHERE {has_utm}) u ON u.key = c.utm""")
 
 
 def _build_sales(connection, staged: _Staged):
@@ -829,7 +825,7 @@ def _build_sales(connection, staged: _Staged):
                    (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
                    o.region
             FROM store_raw r
-            JOIN (SELECT * FROM store_orders_attributed
+            JOIN (SELECT * FROM store_order_facts
                   WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
             USING (order_ref)""")
 
@@ -851,7 +847,7 @@ def _mapping_report(connection, staged: _Staged) -> dict:
                count(*) FILTER (WHERE is_sale AND source = ?),
                count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL),
                any_value(currency), count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
-        FROM store_orders_attributed""",
+        FROM store_order_facts""",
         [UTM_SOURCE],
     ).fetchone()
     keys = (
@@ -887,7 +883,7 @@ def _mapping_report(connection, staged: _Staged) -> dict:
     top = connection.execute(f"""
         SELECT arg_min(code, row_no), count(DISTINCT row_no), sum(revenue - refund) FROM (
             SELECT row_no, revenue, refund, unnest(CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END) AS code
-            FROM store_orders_attributed WHERE is_sale AND influencer_id IS NULL AND code_count > 0)
+            FROM store_order_facts WHERE is_sale AND influencer_id IS NULL AND code_count > 0)
         GROUP BY lower(code) ORDER BY 2 DESC, 3 DESC, 1 LIMIT {TOP_CODES}""").fetchall()
     report["top_unknown_codes"] = [
         {"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)} for code, orders, revenue in top

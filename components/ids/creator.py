@@ -10,6 +10,7 @@ BODY = "creator-body"
 KPIS = "creator-kpis"
 VERDICT = "creator-verdict"
 CONTRACT = "creator-contract"
+CONTRACT_SCOPE = "creator-contract-scope"  # what the contract covers (the whole period)
 TIME_SALE = "creator-time-sale"  # graph: weekly revenue and spend by sale date
 TIME_COHORT = "creator-time-cohort"  # graph: the same by post (each post's window)
 TIME_NOTE = "creator-time-note"

@@ -15,6 +15,7 @@ PROJECTION = "plan-projection"
 WHAT_IF_UNIT = "plan-what-if-unit"
 WHAT_IF_SPEND = "plan-what-if-spend"
 WHAT_IF_RESULT = "plan-what-if-result"
+WHAT_IF_SHOWN = "plan-what-if-shown"  # store: the inputs of the what-if result on display
 SIMILAR_TO = "plan-similar-to"
 ALLOCATION_TABLE = "plan-allocation"  # table names (components.tables.table_id)
 SIMILAR_TABLE = "plan-similar"

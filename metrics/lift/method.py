@@ -27,7 +27,9 @@ Rules (each one named by a constant below):
   order (independent across creators), the sum of the creator's first quiet-day deviations in
   resampled order, as many as it has window days (the window's own day-to-day variation, skew
   included), so a draw of a creator's incremental revenue is
-  window revenue − Σ window baseline* − window noise*. Pooled levels sum the draws.
+  window revenue − Σ window baseline* − window noise* − factor error*, the last from the common
+  daily factor's posterior variance, shared by every creator in a window that day (_factor_draws).
+  Pooled levels sum the draws.
 docs/incrementality.md holds the validation (bench/lift.py) and where the method breaks.
 """
 
@@ -69,6 +71,23 @@ class Panel:
     post_creator: np.ndarray
     post_day: np.ndarray
     group: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class DailyFactor:
+    """The common daily factor (common_daily_factor) of each day (D) and creator (C).
+
+    value (D, C): the shrunk leave-one-out factor a creator's baseline uses; noise and shrinkage
+    (D, C): the two parts of the empirical-Bayes posterior variance of the true factor around it
+    (factor units²): trust² × the raw factor's sampling variance (its sampling noise, independent
+    from day to day) and (1 − trust) × trust × that variance (the movement shrinkage keeps out,
+    as persistent as the movement); both 0 where the factor keeps nothing (trust 0 or not
+    measured). everyone (D,): the factor of all quiet creators (the event chart's baseline)."""
+
+    value: np.ndarray
+    noise: np.ndarray
+    shrinkage: np.ndarray
+    everyone: np.ndarray
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,14 +161,15 @@ def common_daily_factor(
     weekday_weight: np.ndarray,
     level: np.ndarray,
     level_orders: np.ndarray,
-    everyone: bool = False,
-) -> np.ndarray:
-    """(D, C) the demand of day t common to all creators, seen by the others: the revenue of the
-    creators quiet on day t other than c over what their levels and the weekday index expect
+) -> DailyFactor:
+    """The demand of each day common to all creators, seen by the others (DailyFactor): the revenue
+    of the creators quiet on day t other than c over what their levels and the weekday index expect
     (leave-one-out, so a creator's own noise never explains itself and its window days are measured
     only by others), shrunk towards 1 (shrink_towards_one). 1 where fewer than FACTOR_MIN_CREATORS
     others are quiet or they expect fewer than FACTOR_MIN_ORDERS orders; at least FACTOR_FLOOR.
-    With everyone=True: (D,) over all quiet creators (the factor drawn in the event chart).
+    The posterior variance of a shrunk factor (Efron & Morris 1975) is trust × its sampling
+    variance τ²s ÷ (τ² + s) = trust² s + (1 − trust) trust s: DailyFactor keeps the two parts
+    apart because the draws correlate them differently across days (_factor_draws).
 
     A sale event, a price cut or a season moves every creator's sales on the same dates; quiet
     creators show it, so a window's baseline follows it and it is not counted as lift (the
@@ -163,18 +183,24 @@ def common_daily_factor(
     all_measured &= all_means > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         spread = _quiet_variance(revenue / weekday_weight[:, None], quiet)
+        all_spread = quiet @ spread
         raw = np.where(all_measured, all_sums / all_means, 1.0)
-        sampling = np.where(all_measured, (quiet @ spread) * weekday_weight**2 / all_means**2, 0.0)
+        sampling = np.where(all_measured, all_spread * weekday_weight**2 / all_means**2, 0.0)
     trust = shrink_towards_one(raw, sampling, all_measured)
-    if everyone:
-        return np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
+    everyone = np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
     sums = all_sums[:, None] - sold
     means = all_means[:, None] - expected
     counts = quiet.sum(axis=1)[:, None] - quiet
     orders = expected_orders.sum(axis=1)[:, None] - expected_orders
     measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+        value = np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+        others_spread = np.maximum(all_spread[:, None] - quiet * spread[None, :], 0.0)
+        others_sampling = np.where(measured, others_spread * (weekday_weight[:, None] / means) ** 2, 0.0)
+    kept = np.where(measured, trust[:, None], 0.0)
+    noise = kept * kept * others_sampling
+    shrinkage = (1 - kept) * kept * others_sampling
+    return DailyFactor(value, noise, shrinkage, everyone)
 
 
 def _quiet_variance(values: np.ndarray, quiet: np.ndarray) -> np.ndarray:
@@ -221,7 +247,7 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         factor = common_daily_factor(
             panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
         )
-        day_weight = index[panel.weekday][:, None] * factor
+        day_weight = index[panel.weekday][:, None] * factor.value
     levels = _pooled_levels(panel, quiet, day_weight)
     adjusted = np.where(quiet, panel.revenue / day_weight, 0.0)
 
@@ -248,6 +274,7 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     post = _per_post(panel, assigned, in_window, day_weight, levels)
     block = block_length(adjusted, q, levels["center"])
     draw_matrix = _draws(panel, adjusted, quiet, day_weight, levels, window_weight, in_window, block, draws, seed)
+    draw_matrix -= _factor_draws(factor, in_window, index[panel.weekday], levels["level"], draws, seed)
     return Estimate(
         window_days,
         index,
@@ -255,7 +282,9 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         creator,
         post,
         draw_matrix + creator["incremental_revenue"][:, None],
-        common_daily_factor(panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], True),
+        common_daily_factor(
+            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
+        ).everyone,
     )
 
 
@@ -439,6 +468,32 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
     window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
     deviation = -(level_star - levels["level"][None, :]) * window_weight[None, :] - window_noise * mean_weight[None, :]
     return deviation.T
+
+
+def _factor_draws(factor: DailyFactor, in_window, weekday_weight, level, draws: int, seed: int) -> np.ndarray:
+    """(C, draws) ₹: the error of each creator's window baseline that the common daily factor's
+    posterior variance allows, level × weekday index × factor error summed over its window days.
+
+    Both parts are shared by every creator in a window that day (the same quiet creators measure
+    the factor for all of them; before, each creator's window noise was drawn alone, so the
+    factor's error could cancel between creators in a sum). The sampling noise is independent
+    from day to day; the shrinkage part, (1 − trust) × the true movement, has the sign of the
+    movement on every day of a sale or season, so it is drawn as a moving average of
+    2 × FACTOR_NEIGHBOURHOOD + 1 days of independent normals (unit variance, correlation falling
+    linearly to 0 at that distance: the span over which trust is estimated). Days whose factor
+    keeps nothing add nothing."""
+    rng = np.random.default_rng([seed, 2])  # its own stream: the other draws stay as they were
+    days = in_window.shape[0]
+    width = 2 * FACTOR_NEIGHBOURHOOD + 1
+    independent = rng.standard_normal((draws, days))
+    running = np.cumsum(np.pad(rng.standard_normal((draws, days + width - 1)), ((0, 0), (1, 0))), axis=1)
+    persistent = (running[:, width:] - running[:, :-width]) / np.sqrt(width)
+    out = np.zeros((len(level), draws))
+    for variance, normal in ((factor.noise, independent), (factor.shrinkage, persistent)):
+        scale = np.where(in_window, np.sqrt(variance), 0.0) * weekday_weight[:, None]
+        used = np.flatnonzero(scale.any(axis=1))
+        out += (normal[:, used] @ scale[used]).T * level[:, None]
+    return out
 
 
 def _resampled_ratio(multiplicity: np.ndarray, sold: np.ndarray, weights: np.ndarray, fallback: np.ndarray):

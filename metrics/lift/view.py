@@ -145,28 +145,50 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
     per thousand creators. Pages then only select and sum rows."""
     from warehouse import Warehouse
 
-    rows = (
-        Warehouse(path)
-        .connection()
-        .execute(
-            """
-        SELECT d.influencer_key, d.value - c.incremental_revenue AS deviation
-        FROM lift_draws d JOIN lift_creators c USING (window_days, influencer_key)
-        WHERE d.window_days = ? ORDER BY d.influencer_key, d.draw""",
-            [window_days],
-        )
-        .fetchnumpy()
-    )
-    keys = np.unique(rows["influencer_key"])
-    # stored as FLOAT: the same rounding as before, then float64 so sums need no converted copy
-    deviations = (
-        np.asarray(rows["deviation"], dtype=np.float32).astype(np.float64).reshape(len(keys), -1)
-        if len(keys)
-        else np.zeros((0, 0))
+    connection = Warehouse(path).connection()
+    # through Arrow: half the CPU of fetchnumpy for these 2.5 million rows per window at 5,000 creators
+    draws = connection.sql(
+        "SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = $window", params={"window": window_days}
+    ).to_arrow_table()
+    creators = connection.execute(
+        "SELECT influencer_key, incremental_revenue FROM lift_creators WHERE window_days = ? ORDER BY influencer_key",
+        [window_days],
+    ).fetchnumpy()
+    keys, deviations = draw_deviations(
+        draws.column("influencer_key").to_numpy(),
+        draws.column("draw").to_numpy(),
+        draws.column("value").to_numpy(),
+        np.asarray(creators["influencer_key"]),
+        np.asarray(creators["incremental_revenue"], dtype=np.float64),
     )
     deviations.setflags(write=False)
     keys.setflags(write=False)
     return keys, deviations
+
+
+def draw_deviations(
+    key: np.ndarray, draw: np.ndarray, value: np.ndarray, creator_keys: np.ndarray, incremental: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, (creators, R) deviations ₹) from lift_draws rows (influencer_key, draw, value) and
+    lift_creators' (sorted influencer_key, incremental_revenue): each draw minus its creator's
+    incremental revenue, rows in key order and draws in draw order, creators without a lift row
+    left out. The subtraction is float64 and the result rounded to float32 (as stored), then float64."""
+    if len(key) > 1 and not np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (draw[1:] > draw[:-1]))):
+        # the import stores them in (influencer_key, draw) order (warehouse/lift_tables.py), which a
+        # plain scan keeps; sorting costs ~3x the read, so only a file written otherwise pays it
+        order = np.lexsort((draw, key))
+        key, value = key[order], value[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=int)
+    keys, counts = key[starts], np.diff(np.r_[starts, len(key)])
+    position = np.searchsorted(creator_keys, keys)
+    found = position < len(creator_keys)
+    found[found] = creator_keys[position[found]] == keys[found]
+    if not found.any():
+        return keys[:0], np.zeros((0, 0))
+    # each row's creator's incremental revenue (NaN for a creator without a lift row: dropped below)
+    centre = np.repeat(np.where(found, incremental[np.minimum(position, len(creator_keys) - 1)], np.nan), counts)
+    deviations = (value.astype(np.float64) - centre).astype(np.float32).astype(np.float64)
+    return keys[found], deviations.reshape(len(keys), -1)[found]
 
 
 @functools.lru_cache(maxsize=6)
@@ -269,9 +291,13 @@ def _chosen_posts_sql(filters: Filters, settings: Settings) -> tuple[str, str, l
     if not sale_filter:
         return cte, "CROSS JOIN (SELECT 1.0 AS share) s", params
     chosen = " AND ".join(f"m.{name} IN ({', '.join('?' * len(values))})" for name, values in sale_filter)
+    # Only the chosen posts' mix rows when influencer or date filters narrow the posts; every post's
+    # otherwise (the join below keeps the chosen ones): the semi-join then costs more than it saves.
+    narrowed = filters.start or filters.end or influencer_conditions(filters, settings)[0]
+    only_chosen = "AND m.post_no IN (SELECT post_no FROM chosen_posts)" if narrowed else ""
     # posts whose window sold nothing, or nothing in the chosen values, are not in the selection
     shares = f"""JOIN (SELECT m.post_no, sum(m.revenue) FILTER (WHERE {chosen}) / sum(m.revenue) AS share
-                       FROM lift_mix m WHERE m.window_days = ? AND m.post_no IN (SELECT post_no FROM chosen_posts)
+                       FROM lift_mix m WHERE m.window_days = ? {only_chosen}
                        GROUP BY m.post_no HAVING sum(m.revenue) <> 0) s USING (post_no)
                  WHERE s.share IS NOT NULL AND s.share <> 0"""
     return cte, shares, params + [v for _, values in sale_filter for v in values] + [settings.lift_window_days]
@@ -285,7 +311,33 @@ def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
     posts, days_in_window, window_revenue, window_orders, baseline_revenue, incremental_revenue,
     incremental_orders (₹, orders, days, each post's figures times its share), baseline_per_day
     (₹, the creator's), draw_weight (the selected share of the creator's window baseline: its
-    draws times this are the selection's draws). Ordered by influencer_key."""
+    draws times this are the selection's draws). Ordered by influencer_key.
+
+    Read once per warehouse file version, selection and settings in a process (_cached_creator_sums):
+    one page change asks for it several times (the KPI cards' total, /lift's table, the planner's
+    curves and its what-if, the similar-profiles verdicts). The caller gets its own shallow copy."""
+    try:
+        version = _file_version(wh, settings)
+    except FileNotFoundError:  # no data set: the query raises what the pages expect (WarehouseMissing)
+        return _creator_sums(wh, filters, settings)
+    return _cached_creator_sums(*version, filters, settings).copy(deep=False)
+
+
+SELECTIONS_CACHED = 8  # selections per process: ~0.6 MB each at 5,000 creators
+
+
+@functools.lru_cache(maxsize=SELECTIONS_CACHED)
+def _cached_creator_sums(
+    path: str, inode: int, mtime_ns: int, window_days: int, filters: Filters, settings: Settings
+) -> pd.DataFrame:
+    """_creator_sums of one file version (an import replaces the file: a new key), never mutated."""
+    from warehouse import Warehouse
+
+    return _creator_sums(Warehouse(path), filters, settings)
+
+
+def _creator_sums(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """creator_sums' aggregate, computed."""
     cte, shares, params = _chosen_posts_sql(filters, settings)
     sums = ", ".join(f"sum(p.{column} * s.share) AS {column}" for column in SUMMED_COLUMNS)
     return wh.query(
@@ -461,8 +513,11 @@ def _influencer_table(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     spend = sums_by(wh, filters, settings, ("influencer_id",)).set_index("influencer_id")["spend"]
     table["spend"] = table["influencer_id"].map(spend)
     table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
-    table = table.sort_values(["incremental_revenue", "influencer_id"], ascending=[False, True])
-    return table[list(INFLUENCER_COLUMNS)].reset_index(drop=True)
+    # largest first, ties by id: sort_values' order (NaN last), without pandas' string-key lexsort
+    order = np.lexsort(
+        (table["influencer_id"].to_numpy(dtype=object), -table["incremental_revenue"].to_numpy(dtype=float))
+    )
+    return table[list(INFLUENCER_COLUMNS)].take(order).reset_index(drop=True)
 
 
 def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:

@@ -229,21 +229,29 @@ def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURV
     rows = plan_.rows.set_index(key)
     chosen = units or list(rows.sort_values("planned_spend", ascending=False).index[:CURVE_UNITS])
     table = plan_.curves.units.set_index("unit")
-    frames = []
+    curves = []
     current = dict(zip(rows.index, rows["current_spend"].astype(float)))
     planned = dict(zip(rows.index, rows["planned_spend"].astype(float)))
     coefs = dict(zip(table.index, table["coef"].astype(float)))
     for unit in chosen:
         spend = np.linspace(0.0, 2 * max(current[unit], planned[unit], 1.0), points)
-        coef = coefs[unit]
         draws = plan_.curves.coef_draws[table.index.get_loc(unit)]
         low, high = interval(np.outer(np.power(spend, plan_.curves.beta), draws), plan_.confidence)
-        frames.append(
-            pd.DataFrame(
-                {"unit": unit, "spend": spend, "expected": coef * np.power(spend, plan_.curves.beta), "low": low}
-            ).assign(high=high)
+        curves.append((spend, coefs[unit] * np.power(spend, plan_.curves.beta), low, high))
+    # one frame of the units' columns (a frame per unit and a concat cost ~60 ms of pandas per plan)
+    out = (
+        pd.DataFrame(
+            {
+                "unit": [unit for unit in chosen for _ in range(points)],
+                **{
+                    name: np.concatenate(parts)
+                    for name, parts in zip(("spend", "expected", "low", "high"), zip(*curves))
+                },
+            }
         )
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "spend", "expected"])
+        if curves
+        else pd.DataFrame(columns=["unit", "spend", "expected"])
+    )
     marks = rows.loc[chosen, ["current_spend", "current_expected", "planned_spend", "expected_incremental_revenue"]]
     out.attrs["marks"] = marks.rename(columns={"expected_incremental_revenue": "expected"}).reset_index(names="unit")
     return out

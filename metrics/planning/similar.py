@@ -91,7 +91,7 @@ def similar(
     verdict, under_funded (bool: candidate to scale, metrics.planning.verdicts.under_funded).
     Raises KeyError for an influencer not among the selection's known creators."""
     from metrics.lift import METHOD_MEASURED, creator_lift, lift_status
-    from metrics.planning.verdicts import under_funded, with_verdicts
+    from metrics.planning.verdicts import judged, pooled_roas_of, under_funded, with_marginal_roas
     from metrics.ranking import ranking
     from metrics.summary import with_lift
 
@@ -102,13 +102,16 @@ def similar(
     matches = np.flatnonzero(ranked["influencer_id"].to_numpy() == influencer_id)
     if not len(matches):
         raise KeyError(f"no known influencer {influencer_id!r} in the selection")
-    ranked = with_verdicts(wh, ranked, filters, settings, lift)
+    ranked = with_marginal_roas(wh, ranked, filters, settings, lift)
     similarity, shared = gower_similarity(features(ranked), int(matches[0]))
     ranked["similarity"], ranked["shared"] = similarity, shared
     ranked["under_funded"] = under_funded(ranked)
     others = ranked.drop(index=int(matches[0]))
     others = others[others["similarity"].notna()]
     others = others.sort_values(["similarity", "influencer_id"], ascending=[False, True]).head(limit)
+    # verdicts (and their reasons' text) of the rows shown only: with_verdicts of every creator
+    # formatted ~5,000 reasons to keep 10; the selection's pooled ROAS is still the whole ranking's
+    others = judged(wh, others, settings, pooled_roas_of(ranked))
     return others[
         [
             "influencer_id",

@@ -108,25 +108,53 @@ def with_verdicts(
     only part of the selection (one creator's page); by default the ROAS of `ranked` itself.
     `whole`: `ranked` is metrics.ranking of these filters with every creator, so the response
     curves take their spend from it instead of querying it again."""
+    ranked = with_marginal_roas(wh, ranked, filters, settings, lift, whole)
+    return judged(wh, ranked, settings, pooled_roas_of(ranked) if pooled_roas is None else pooled_roas)
+
+
+def with_marginal_roas(
+    wh,
+    ranked: pd.DataFrame,
+    filters: Filters = Filters(),
+    settings: Settings = DEFAULT_SETTINGS,
+    lift=None,
+    whole: bool = False,
+) -> pd.DataFrame:
+    """A copy of `ranked` with marginal_roas (× at today's spend on the creator's response curve,
+    fitted to the whole selection's creators; None without spend, curve or measured lift).
+    `lift` and `whole` as with_verdicts'."""
     from metrics.lift import METHOD_MEASURED, lift_status
     from metrics.planning.curves import creator_points, curves_from_points
 
-    measured = lift_status(wh, settings)[0] == METHOD_MEASURED
     ranked = ranked.copy()
     ranked["marginal_roas"] = None
-    points = creator_points(wh, filters, settings, lift, ranked if whole else None) if measured else pd.DataFrame()
-    if measured and not points.empty:
+    if lift_status(wh, settings)[0] != METHOD_MEASURED:
+        return ranked
+    points = creator_points(wh, filters, settings, lift, ranked if whole else None)
+    if not points.empty:
         curves = curves_from_points(points, "influencer", settings, draws=False)
         slope = pd.Series(curves.marginal(curves.units["current_spend"].to_numpy()), index=curves.units["unit"])
         values = ranked["influencer_id"].map(slope)
         ranked["marginal_roas"] = [None if pd.isna(v) else float(v) for v in values]
-    if pooled_roas is None:
-        revenue = pd.to_numeric(ranked["revenue"], errors="coerce").fillna(0).sum()
-        spend = pd.to_numeric(ranked["spend"], errors="coerce").fillna(0).sum()
-        pooled_roas = float(revenue / spend) if spend > 0 else None  # as insights.Creators.pooled_roas
-    judged = [verdict_of(row, settings, measured, pooled_roas) for row in frame_rows(ranked)]
-    ranked["verdict"] = [v for v, _ in judged]
-    ranked["verdict_reason"] = [r for _, r in judged]
+    return ranked
+
+
+def pooled_roas_of(ranked: pd.DataFrame) -> float | None:
+    """The rows' pooled ROAS (×: Σ revenue ÷ Σ spend; None without spend), as insights.Creators.pooled_roas."""
+    revenue = pd.to_numeric(ranked["revenue"], errors="coerce").fillna(0).sum()
+    spend = pd.to_numeric(ranked["spend"], errors="coerce").fillna(0).sum()
+    return float(revenue / spend) if spend > 0 else None
+
+
+def judged(wh, ranked: pd.DataFrame, settings: Settings, pooled_roas: float | None) -> pd.DataFrame:
+    """`ranked` (with marginal_roas: with_marginal_roas) with verdict and verdict_reason of each row
+    (verdict_of; `pooled_roas` × for the attributed rule where lift is not measured)."""
+    from metrics.lift import METHOD_MEASURED, lift_status
+
+    measured = lift_status(wh, settings)[0] == METHOD_MEASURED
+    verdicts = [verdict_of(row, settings, measured, pooled_roas) for row in frame_dicts(ranked, VERDICT_KEYS)]
+    ranked["verdict"] = [v for v, _ in verdicts]
+    ranked["verdict_reason"] = [r for _, r in verdicts]
     return ranked
 
 
@@ -173,6 +201,29 @@ def frame_rows(frame: pd.DataFrame) -> list[Mapping]:
     columns read: a verdict reads six of the ranking's ~60 columns for 5,000 creators."""
     columns = _Columns(frame)
     return [_Row(columns, at) for at in range(len(frame))]
+
+
+# Every key verdict_of and attributed_verdict read.
+VERDICT_KEYS = (
+    "spend",
+    "posts",
+    "incremental_revenue_low",
+    "incremental_revenue_high",
+    "marginal_roas",
+    "revenue",
+    "roas",
+    "poor_performer",
+)
+
+
+def frame_dicts(frame: pd.DataFrame, keys) -> list[dict]:
+    """The frame's rows as plain dicts of the `keys` it has, each value the one to_dict("records")
+    gives (frame_rows' conversion): a dict's get is C code, the ranking judges 5,000 rows."""
+    columns = _Columns(frame)
+    present = [key for key in keys if key in frame.columns]
+    return [dict(zip(present, values)) for values in zip(*(columns[key] for key in present))] or [
+        {} for _ in range(len(frame))
+    ]
 
 
 def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
