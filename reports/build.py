@@ -336,11 +336,13 @@ def _table(
 
 
 def _top(ranked: pd.DataFrame) -> list[dict]:
-    """The top performers: the ranking's first TOP_N with a defined ROAS (ranked by pooled ROAS)."""
+    """The top performers: the ranking's first TOP_N with a defined ROAS (ranked by pooled ROAS) that
+    are not poor performers: with few creators in a selection, the rest of the list would otherwise be
+    filled with creators the next table flags."""
     if ranked is None or ranked.empty:
         return []
     roas = pd.to_numeric(ranked["roas"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return _records(ranked[np.isfinite(roas)].head(TOP_N))
+    return _records(ranked[np.isfinite(roas) & ~_flag(ranked, "poor_performer").to_numpy()].head(TOP_N))
 
 
 def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -385,7 +387,7 @@ def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, p
                 "efficiency_score",
             ),
             top,
-            note="Ranked by pooled ROAS (revenue ÷ spend); efficiency = efficiency score 0–100.",
+            note="Ranked by pooled ROAS (revenue ÷ spend), poor performers left out; efficiency = efficiency score 0–100.",
         ),
         _table(
             "Poor performers",

@@ -202,3 +202,28 @@ def test_the_report_reuses_its_results_without_changing_them(measured_wh):
     poor.sort(key=lambda r: (-(fmt.clean(r["spend"]) or 0), str(r["influencer_id"])))
     assert len(poor) > 1
     assert [row[0] for row in tables["Poor performers"]["rows"]] == [r["name"] for r in poor][:25]
+
+
+def test_a_poor_performer_is_never_listed_as_a_top_performer(tmp_path):
+    """Case 15's shape: two creators, one of them flagged poor (ROAS 0.60x < 2x). The top list keeps
+    only the other, on the summary page and in the top table; with only poor creators it says so."""
+    import pandas as pd
+
+    from reports.build import _top
+
+    ranked = pd.DataFrame(
+        {
+            "influencer_id": ["A", "B", "C"],
+            "name": ["Good", "Poor", "No ROAS"],
+            "roas": [3.2, 0.6, None],
+            "poor_performer": [False, True, None],
+        }
+    )
+    assert [row["influencer_id"] for row in _top(ranked)] == ["A"]
+    assert _top(ranked.iloc[1:]) == []
+    import_dataset(Path(__file__).parent / "data" / "cases" / "15-devanagari-emoji-names-pdf", tmp_path / "c15.duckdb")
+    wh = Warehouse(tmp_path / "c15.duckdb")
+    executive = build_context(wh, metrics.Filters(), metrics.DEFAULT_SETTINGS)["executive"]["performers"]
+    flagged = [line.split(" (")[0] for line in executive["poor"]]
+    assert flagged and executive["top"]
+    assert not any(line.split(" (")[0] in flagged for line in executive["top"]), executive
