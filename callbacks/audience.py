@@ -6,83 +6,14 @@ from dash import Input, Output, callback
 
 from callbacks import common
 from components import audience_figures, figures, page_state
+from components.audience_notes import region_note, uncovered_note
 from components.cards import notice
 from components.ids import audience as ids
 from components.ids.shell import URL
 from components.tables import records, table_id
-from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, audience_files, audience_segments, region_comparison
 
-HOW_TO_ADD_REGION = (
-    "The sales carry no region, so only the audience side is drawn. To see where sales come from, add a "
-    "region column (region or state: the buyer's state, by name or code such as MH) to tracking_data, or "
-    "import a store export with its shipping province (Shopify) or shipping state (WooCommerce), and import "
-    'again (docs/metrics.md, "Regions of sales and audiences").'
-)
-
 NO_FILE = "No audience file in this data set, so there is nothing to show here. To see revenue by audience, "
-
-
-NOTHING_SELECTED = "No creator has sales or spend in the selection."
-
-
-def uncovered_note(attrs: dict, empty: bool = False) -> str:
-    """What the segments leave out: the selection's creators without audience rows; `empty`: the
-    segments have no row (then a selection without creators says so, not "every creator")."""
-    left = attrs.get("uncovered") or {}
-    if not left.get("creators"):
-        return NOTHING_SELECTED if empty else "Every creator of the selection has audience rows."
-    return (
-        f"Left out: {fmt.count(left['creators'])} creators without audience rows "
-        f"({fmt.inr_compact(left['revenue'])} revenue, {fmt.inr_compact(left['spend'])} spend)."
-    )
-
-
-def _orders(n: int) -> str:
-    return f"{fmt.count(n)} order{'' if n == 1 else 's'}"
-
-
-def _names(values: list[str]) -> str:
-    return ", ".join(f"“{v}”" for v in values)
-
-
-def region_note(regions, has_geography: bool = True, one_creator: bool = False) -> str:
-    """What the regions chart covers (metrics.audience.region_comparison's attrs): creators without
-    places (`one_creator`: whether this one has none), sales without a region, filters the sales side
-    ignores, and every unmatched name."""
-    attrs = regions.attrs
-    if not has_geography:
-        parts = [f"No audience geography file: {HOW_TO_ADD}."]
-    elif one_creator:
-        uncovered = (attrs.get("uncovered") or {}).get("creators")
-        parts = ["This creator has no places in the audience geography file: only its sales are drawn."] * bool(
-            uncovered
-        )
-    else:
-        parts = [uncovered_note(attrs, regions.empty)]
-    sales = attrs.get("sales") or {}
-    if not sales.get("available"):
-        parts.append(HOW_TO_ADD_REGION)
-    else:
-        parts.append(
-            f"Sales shares: {fmt.inr_compact(sales['revenue'])} of revenue ({_orders(sales['orders'])}) "
-            "with a region"
-            + (
-                f"; {fmt.inr_compact(sales['revenue_without_region'])} ({_orders(sales['orders_without_region'])}) "
-                "carries none and is left out of the shares."
-                if sales.get("orders_without_region") or sales.get("revenue_without_region")
-                else "."
-            )
-        )
-        if sales.get("ignored_filters"):
-            parts.append(
-                f"The {' and '.join(sales['ignored_filters'])} filter applies to the audience side only "
-                "(sales regions are kept by date and brand)."
-            )
-    for side, key in (("audience", "unmatched_audience"), ("sales", "unmatched_sales")):
-        if attrs.get(key):
-            parts.append(f"Not matched to an Indian state ({side}, shown as written): {_names(attrs[key])}.")
-    return " ".join(parts)
 
 
 def _hidden_body() -> tuple:

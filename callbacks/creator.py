@@ -14,13 +14,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from callbacks import common
 from callbacks.overview import undated_note
 from components import audience_figures, figures
+from components.audience_notes import region_note
 from components.cards import GRAPH_CONFIG, empty_state, metric_card, notice, stat_list
 from components.ids import creator as ids
 from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
-from metrics.audience import HOW_TO_ADD, audience_files, creator_audience, has_sales_regions, region_comparison
+from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view
 from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
@@ -260,8 +261,6 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
 
 def regions_block(regions) -> list:
     """The creator's audience places against where its sales come from (metrics.audience.region_comparison)."""
-    from callbacks.audience import region_note
-
     figure = audience_figures.regions_against_sales(regions, height=max(220, 60 + 30 * len(regions)))
     return [
         html.H3("Where the audience is, against where sales come from", className="hk-section-title mt-3"),
@@ -319,15 +318,6 @@ def audience_block(audience: dict, regions=None) -> list:
         ),
         *extra,
     ]
-
-
-def creator_regions(wh, influencer_id: str, filters, settings):
-    """region_comparison of one creator when some of its sales carry a region, else None."""
-    if not has_sales_regions(wh, influencer_id):
-        return None
-    regions = region_comparison(wh, filters, settings, influencer_id=influencer_id)
-    regions.attrs["has_geography"] = bool(audience_files(wh)["geography"])
-    return regions
 
 
 # --- callbacks -------------------------------------------------------------------------------------

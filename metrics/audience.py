@@ -257,3 +257,13 @@ def region_comparison(
         "unmatched_sales": [r for r, v in zip(unmatched["region"], unmatched["sales_share"]) if v is not None],
     }
     return out
+
+
+def creator_regions(wh, influencer_id: str, filters, settings):
+    """region_comparison of one creator (its frame, attrs plus has_geography: whether an audience
+    geography file exists) when some of its sales carry a region, else None."""
+    if not has_sales_regions(wh, influencer_id):
+        return None
+    regions = region_comparison(wh, filters, settings, influencer_id=influencer_id)
+    regions.attrs["has_geography"] = bool(audience_files(wh)["geography"])
+    return regions

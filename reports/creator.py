@@ -14,9 +14,10 @@ import datetime as dt
 
 import metrics
 from components import audience_figures, figures
+from components.audience_notes import region_note
 from metrics import catalogue
 from metrics import format as fmt
-from metrics.audience import HOW_TO_ADD, creator_audience
+from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_view
 from metrics.lift import METHOD_MEASURED
 from reports import images
@@ -120,12 +121,30 @@ def _contract_table(payouts, filters: metrics.Filters) -> dict:
     )
 
 
-def _audience(wh, influencer_id: str) -> tuple[list[dict], str | None]:
-    """Charts of the creator's audience, or the note of why there are none."""
+def _regions(wh, influencer_id: str, filters, settings) -> list[dict]:
+    """The page's "audience places against sales regions" chart, when the creator's sales carry a region."""
+    regions = creator_regions(wh, influencer_id, filters, settings)
+    if regions is None:
+        return []
+    height = max(220, 60 + 30 * len(regions))
+    return [
+        {
+            "title": "Where the audience is, against where sales come from",
+            "figure": audience_figures.regions_against_sales(regions, height=height),
+            "caption": region_note(regions, regions.attrs.get("has_geography", True), one_creator=True),
+            "height": height,
+        }
+    ]
+
+
+def _audience(wh, influencer_id: str, filters, settings) -> tuple[list[dict], str | None]:
+    """Charts of the creator's audience (and its sales regions against it), or the note of why there
+    are none."""
     audience = creator_audience(wh, influencer_id)
     files = audience["files"]
+    regions = _regions(wh, influencer_id, filters, settings)
     if not (files["demographics"] or files["geography"]):
-        return [], f"No audience file in this data set. To add one, {HOW_TO_ADD}."
+        return regions, f"No audience file in this data set. To add one, {HOW_TO_ADD}."
     charts = []
     for dimension, title in (
         ("age_band", "Audience by age band"),
@@ -142,7 +161,7 @@ def _audience(wh, influencer_id: str) -> tuple[list[dict], str | None]:
                     "height": 60 + 26 * len(frame),
                 }
             )
-    return charts, None if charts else "The audience files have no rows for this creator."
+    return charts + regions, None if charts or regions else "The audience files have no rows for this creator."
 
 
 def build_creator_context(
@@ -175,7 +194,7 @@ def build_creator_context(
             "caption": "Each post's window: the sales and spend that follow it, on the post's week.",
         },
     ]
-    audience_charts, audience_note = _audience(wh, influencer_id)
+    audience_charts, audience_note = _audience(wh, influencer_id, filters, settings)
     meta = " · ".join(
         str(v) for v in (profile.get("platform"), profile.get("category"), profile.get("tier")) if v not in (None, "")
     )

@@ -190,7 +190,7 @@ def test_seed1_audience_files(seed1_wh):
 
 def test_the_note_of_an_empty_selection_does_not_claim_coverage():
     """A selection without creators (dates with no sales) says so, not "every creator has rows"."""
-    from callbacks.audience import NOTHING_SELECTED, uncovered_note
+    from components.audience_notes import NOTHING_SELECTED, uncovered_note
 
     assert uncovered_note({}, empty=True) == NOTHING_SELECTED
     assert uncovered_note({}).startswith("Every creator")

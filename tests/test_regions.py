@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from callbacks.audience import HOW_TO_ADD_REGION, region_note
-from metrics import Filters
+from components.audience_notes import HOW_TO_ADD_REGION, region_note
+from metrics import DEFAULT_SETTINGS, Filters
 from metrics.audience import OTHER_PLACES, has_sales_regions, region_comparison
 from warehouse import Warehouse, import_dataset, regions
 
@@ -196,3 +196,24 @@ def test_unmatched_names_are_marked_in_the_chart(regions_wh):
     labels = set(figure["data"][0]["y"])
     assert {"Narnia" + NOT_MATCHED, "Atlantis" + NOT_MATCHED, "Delhi", OTHER_PLACES} <= labels
     assert [t["name"] for t in figure["data"]] == ["Audience (revenue-weighted)", "Sales (share of revenue)"]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_the_creator_pdf_draws_its_sales_regions_against_its_audience(regions_wh, traps_wh, tmp_path):
+    """The one-creator PDF carries the creator page's regions chart and its note (A1: audience
+    Mumbai and Bangalore, sales in Maharashtra and Karnataka); a creator of a data set whose sales
+    carry no region gets no such chart."""
+    import subprocess
+
+    from reports.creator import build_creator_context, build_creator_report
+
+    pdf = tmp_path / "A1.pdf"
+    pdf.write_bytes(build_creator_report(regions_wh, "A1", Filters()))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert "Where the audience is, against where sales come from" in text
+    assert "Maharashtra" in text and "Karnataka" in text
+    assert "Sales shares:" in text  # region_note, as on the page
+    titles = [chart["title"] for chart in build_creator_context(traps_wh, "A1", Filters(), DEFAULT_SETTINGS)["charts"]]
+    assert "Where the audience is, against where sales come from" not in titles
