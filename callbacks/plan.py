@@ -165,8 +165,9 @@ def budget_help(chosen) -> str:
     State(ids.MAX_CHANGE, "value"),
     State(ids.WHAT_IF_SPEND, "value"),
     Input(URL, "pathname"),
+    State(ids.WHAT_IF_UNIT, "value"),
 )
-def plan_page(search, by, budget, max_change, spend, pathname):
+def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
     try:
         filters, _, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
@@ -194,7 +195,9 @@ def plan_page(search, by, budget, max_change, spend, pathname):
     units = chosen.rows.sort_values("planned_spend", ascending=False)
     key = "segment" if chosen.by == "segment" else "influencer_id"
     options = [{"label": str(row["name"]), "value": str(row[key])} for row in units.to_dict("records")]
-    unit = options[0]["value"] if options else None
+    # the what-if keeps the unit the user picked while it is still in the plan (a budget or max-change
+    # change must not switch it to another segment under the spend typed for the first)
+    unit = picked if picked in {o["value"] for o in options} else options[0]["value"] if options else None
     return (
         None,
         common.SHOW,

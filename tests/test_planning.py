@@ -488,6 +488,12 @@ def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
         planned = float(chosen.rows.set_index("segment").loc[other, "planned_spend"])
         expected = what_if(chosen, other, planned if spend is None else spend)
         assert fmt.inr(expected["expected_incremental_revenue"]) in text(result)
+    # the picked unit stays through a change of the plan's inputs while it is still in the plan
+    picked = options[-1]["value"]
+    *_, kept, _, kept_shown = plan_callbacks.plan_page(search, "segment", None, 60, 12_345.0, "/plan", picked)
+    assert kept == picked and kept_shown["unit"] == picked and kept_shown["max_change"] == 60
+    *_, first, _, _ = plan_callbacks.plan_page(search, *state, None, "/plan", "no such segment")
+    assert first == options[0]["value"]
     # a typed spend stays through a filter change: plan_page shows the what-if at that spend
     *_, unit, children, shown = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
     expected = what_if(plan(wh), unit, 12_345.0)
