@@ -486,6 +486,7 @@ def dimension_bar(
             marker=dict(color=marker),
             text=text,
             textposition="auto",
+            textangle=0,  # a label too long for a narrow bar goes beside it, never turned sideways
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )

@@ -1,6 +1,7 @@
 """Phone width (390 px): the campaign bar charts keep their bars readable. Campaign names wrap onto
 lines (tests/data/cases/24: one 100-character name without spaces), the ₹ and ROAS axes keep their
-ticks level, the bars keep most of the width, and the ROAS label beside a bar is not cut off."""
+ticks level, the bars keep most of the width, and the ROAS label beside a bar is not cut off or
+turned sideways."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def chart_geometry(page, chart: str) -> dict:
             const lines = [...root.querySelectorAll('.ytick text')].map(
                 t => t.querySelectorAll('tspan.line').length || 1);
             const cut = [...root.querySelectorAll('.bartext')].some(t => t.getBoundingClientRect().right > graph.right + 1);
-            return {graph: graph.width, plot: plot.width, rotated, lines, cut};
+            const sideways = [...root.querySelectorAll('.bartext')].some(
+                t => /rotate\((?!0)/.test(t.getAttribute('transform') || ''));
+            return {graph: graph.width, plot: plot.width, rotated, lines, cut, sideways};
         }""",
         chart,
     )
@@ -57,4 +60,5 @@ def test_campaign_charts_on_a_phone(phone_page, server, page_problems):
         assert max(geometry["lines"], default=0) > 1, (chart, geometry)  # the long name wraps
         assert geometry["plot"] >= 0.45 * geometry["graph"], (chart, geometry)
         assert not geometry["cut"], (chart, geometry)
+        assert not geometry["sideways"], (chart, geometry)  # narrow bars' labels were turned 90°
     assert not page_problems, page_problems
