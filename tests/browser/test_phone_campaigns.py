@@ -37,7 +37,7 @@ def chart_geometry(page, chart: str) -> dict:
                 t => t.querySelectorAll('tspan.line').length || 1);
             const cut = [...root.querySelectorAll('.bartext')].some(t => t.getBoundingClientRect().right > graph.right + 1);
             const sideways = [...root.querySelectorAll('.bartext')].some(
-                t => /rotate\((?!0)/.test(t.getAttribute('transform') || ''));
+                t => /rotate\\((?!0)/.test(t.getAttribute('transform') || ''));
             return {graph: graph.width, plot: plot.width, rotated, lines, cut, sideways};
         }""",
         chart,
