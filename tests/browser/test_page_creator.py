@@ -56,7 +56,7 @@ def test_direct_address_reload_and_post_links(page, server, page_problems, seed1
 def test_one_creator_pdf(page, server, page_problems, tmp_path):
     open_creator(page, server.url + "/influencers/HK002")
     page.wait_for_selector("#kpi-creator-revenue-value")
-    with page.expect_download(timeout=90_000) as info:
+    with page.expect_download(timeout=240_000) as info:  # the niced report worker (test_report_download)
         page.click("#creator-pdf")
     download = info.value
     assert re.fullmatch(r"hk-creator-hk002-\d{4}-\d\d-\d\d-\d{4}\.pdf", download.suggested_filename)
