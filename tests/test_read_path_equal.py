@@ -420,3 +420,76 @@ def test_ranking_records_equal_the_to_numeric_ones(sample_wh, monkeypatch):
         assert [[type(v) for v in row.values()] for row in got[0]] == [
             [type(v) for v in row.values()] for row in expected[0]
         ]
+
+
+def reference_kpis(wh, filters):
+    """metrics.kpis as it was: the sales sums and the engagement sums in a query each."""
+    from metrics.aggregate import add_ratios, engagement_sums, plain, sums_by
+    from metrics.kpis import _count, incrementality
+
+    sums = add_ratios(sums_by(wh, filters, DEFAULT_SETTINGS), DEFAULT_SETTINGS).iloc[0]
+    engagement_row = add_engagement_ratios(
+        engagement_sums(wh, filters, DEFAULT_SETTINGS), DEFAULT_SETTINGS, spend=pd.Series([sums["spend"]])
+    ).iloc[0]
+    revenue, spend = float(sums["revenue"]), float(sums["spend"])
+    totals = {key: plain(value) for key, value in sums.items()}
+    engagement = {key: plain(value) for key, value in engagement_row.items()}
+    return {
+        "revenue": revenue,
+        "refunds": float(totals["refunds"]),
+        "orders": int(totals["orders"]),
+        "spend": spend,
+        "roas": totals["roas"],
+        "roi_pct": totals["roi_pct"],
+        "aov": totals["aov"],
+        "cost_per_order": totals["cost_per_order"],
+        "new_customers": float(totals["new_customers"]),
+        "new_customers_estimated": bool(totals["new_customers_estimated"]),
+        "cac": totals["cac"],
+        **incrementality(wh, filters, DEFAULT_SETTINGS, revenue, spend),
+        "baseline_share": DEFAULT_SETTINGS.baseline_share,
+        "engagement_rate_pct": engagement["engagement_rate_pct"],
+        "engagement_basis": DEFAULT_SETTINGS.engagement_basis,
+        "engagements": _count(engagement["engagements"]),
+        "reach": _count(engagement["reach"]),
+        "impressions": _count(engagement["impressions"]),
+        "cpe": engagement["cpe"],
+        "cpm": engagement["cpm"],
+        "cpm_basis": engagement["cpm_basis"],
+        "posts": _count(engagement["posts"]) or 0,
+        "influencers": int(totals["influencers"]),
+        "poor_performers": int(totals["poor_performers"]),
+    }
+
+
+def same_dict(got: dict, expected: dict):
+    assert got == expected
+    assert list(got) == list(expected)
+    assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in expected.items()}
+
+
+def test_kpis_of_both_periods_in_one_query_equal_their_own_queries(sample_wh):
+    import dataclasses
+
+    from metrics.comparison import comparison_filters, kpi_comparison, kpis_with_comparison
+    from metrics.kpis import kpis
+
+    last, first = (f.start for f in selections(sample_wh)[3:5])
+    extra = [
+        dataclasses.replace(selections(sample_wh)[3], compare="year"),
+        dataclasses.replace(selections(sample_wh)[2], start=first, end=last),  # brand, previous period
+        selections(sample_wh)[1].__class__(start=first, end=first),  # one day
+    ]
+    compared = 0
+    for filters in selections(sample_wh) + extra:
+        expected = reference_kpis(sample_wh, filters)
+        same_dict(kpis(sample_wh, filters), expected)
+        now, comparison = kpis_with_comparison(sample_wh, filters, DEFAULT_SETTINGS)
+        same_dict(now, expected)
+        reference = kpi_comparison(sample_wh, filters, expected, DEFAULT_SETTINGS)
+        other = comparison_filters(sample_wh, filters)
+        if other is not None:
+            compared += 1
+            same_dict(comparison["kpis"], reference_kpis(sample_wh, other))
+        assert comparison == reference
+    assert compared >= 4
