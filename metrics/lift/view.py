@@ -346,12 +346,13 @@ def _creator_sums(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     posts = selection_posts(wh, filters, settings)
     keys = posts["influencer_key"]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
-    table = _influencer_attributes(wh, settings, keys[starts])
-    table["posts"] = np.diff(np.r_[starts, len(keys)]).astype(np.int64)
+    attributes = _influencer_attributes(wh, settings, keys[starts])
+    columns = {name: attributes[name].array for name in attributes.columns}
+    columns["posts"] = np.diff(np.r_[starts, len(keys)]).astype(np.int64)
     for column in (*SUMMED_COLUMNS, "draw_weight"):
-        table[column] = np.add.reduceat(posts[column], starts) if len(starts) else np.zeros(0)
-    table["baseline_per_day"] = posts["baseline_per_day"][starts]
-    return table
+        columns[column] = np.add.reduceat(posts[column], starts) if len(starts) else np.zeros(0)
+    columns["baseline_per_day"] = posts["baseline_per_day"][starts]
+    return pd.DataFrame(columns)  # one frame built at once: a column added at a time costs ~4x
 
 
 POST_FIGURES = (*SUMMED_COLUMNS, "draw_weight", "baseline_per_day")
