@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from metrics import Filters, Settings, kpis
 from metrics.aggregate import sale_totals, spend_by_influencer, sums_by
 from metrics.lift import lift_table, top_posts, view
+from metrics.lift.method import interval
 from metrics.lift.summary import lift_kpis
 from metrics.selection import tier_sql
 from warehouse import Warehouse, import_dataset
@@ -247,3 +248,37 @@ def test_cached_post_rows_are_read_only_and_follow_a_replaced_file(generated, tm
     shutil.copy(generated.path, tmp_path / "next.duckdb")
     (tmp_path / "next.duckdb").replace(copy.path)
     assert view.selection_posts(copy, Filters(), settings) is not rows
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_stored_creator_intervals_equal_the_draws_percentiles(generated, window):
+    """lift_intervals (written at import, default confidence) holds bit for bit the percentiles of
+    the draws; another confidence is taken from the draws."""
+    version = view._file_version(generated, Settings(lift_window_days=window))
+    keys, low, high = view._creator_intervals.__wrapped__(*version, Settings().lift_confidence)
+    draw_keys, deviations = view._all_draws.__wrapped__(*version)
+    expected_low, expected_high = interval(deviations, Settings().lift_confidence)
+    np.testing.assert_array_equal(keys, draw_keys)
+    np.testing.assert_array_equal(low, expected_low)
+    np.testing.assert_array_equal(high, expected_high)
+    stored = generated.scalar("SELECT count(*) FROM lift_intervals WHERE window_days = ?", [window])
+    assert stored == len(keys) > 0
+    other_keys, other_low, other_high = view._creator_intervals.__wrapped__(*version, 0.8)
+    np.testing.assert_array_equal(other_keys, draw_keys)
+    np.testing.assert_array_equal(other_low, interval(deviations, 0.8)[0])
+    assert (other_high <= high).all() and (other_low >= low).all() and (other_high < high).any()
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9])
+@pytest.mark.parametrize("selection", [0, 3, 5])
+def test_creator_table_intervals_equal_the_summed_post_rows(generated, selection, confidence):
+    """The creator table's intervals (each creator's stored or computed interval, scaled) equal
+    summarise's over the post rows (lift_parts), at the default and another confidence."""
+    filters, settings = SELECTIONS[selection], Settings(lift_confidence=confidence)
+    reference = view.summarise(generated, view.lift_parts(generated, "influencer", filters, settings), settings)
+    reference = reference.set_index("part").sort_index()
+    table = lift_table(generated, "influencer", filters, settings).set_index("influencer_id").sort_index()
+    assert list(table.index) == list(reference.index)
+    for column in ("incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"):
+        np.testing.assert_allclose(table[column], reference[column], rtol=1e-12, atol=1e-9, err_msg=column)
+    assert table["verdict"].tolist() == reference["verdict"].tolist()

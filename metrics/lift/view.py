@@ -145,7 +145,14 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
     per thousand creators. Pages then only select and sum rows."""
     from warehouse import Warehouse
 
-    connection = Warehouse(path).connection()
+    keys, deviations = read_deviations(Warehouse(path).connection(), window_days)
+    deviations.setflags(write=False)
+    keys.setflags(write=False)
+    return keys, deviations
+
+
+def read_deviations(connection, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """draw_deviations of one window's lift_draws and lift_creators rows (a DuckDB connection)."""
     # through Arrow: half the CPU of fetchnumpy for these 2.5 million rows per window at 5,000 creators
     draws = connection.sql(
         "SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = $window", params={"window": window_days}
@@ -154,16 +161,13 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
         "SELECT influencer_key, incremental_revenue FROM lift_creators WHERE window_days = ? ORDER BY influencer_key",
         [window_days],
     ).fetchnumpy()
-    keys, deviations = draw_deviations(
+    return draw_deviations(
         draws.column("influencer_key").to_numpy(),
         draws.column("draw").to_numpy(),
         draws.column("value").to_numpy(),
         np.asarray(creators["influencer_key"]),
         np.asarray(creators["incremental_revenue"], dtype=np.float64),
     )
-    deviations.setflags(write=False)
-    keys.setflags(write=False)
-    return keys, deviations
 
 
 def draw_deviations(
@@ -197,16 +201,33 @@ def draw_deviations(
 @functools.lru_cache(maxsize=6)
 def _creator_intervals(
     path: str, inode: int, mtime_ns: int, window_days: int, confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(low, high): each creator's percentile interval of its draw deviations (₹, rows as
-    _all_draws' keys), once per file version, window and confidence: 16 bytes per creator. A part
-    made of one creator's posts has draws w · deviations (w its share of the creator's window
-    baseline), and percentiles scale with w, so its interval is w · (low, high) without resampling."""
-    _, deviations = _all_draws(path, inode, mtime_ns, window_days)
-    low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
-    low.setflags(write=False)
-    high.setflags(write=False)
-    return low, high
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, low, high): each creator's percentile interval of its draw deviations (₹, keys as
+    _all_draws'), once per file version, window and confidence: 16 bytes per creator. At the
+    default confidence the import stored them (lift_intervals, warehouse/lift_rollups.py); at
+    another they are taken from the draws. A part made of one creator's posts has draws
+    w · deviations (w its share of the creator's window baseline), and percentiles scale with w,
+    so its interval is w · (low, high) without resampling."""
+    from warehouse import Warehouse
+
+    stored = (
+        Warehouse(path)
+        .connection()
+        .execute(
+            "SELECT influencer_key, low, high FROM lift_intervals WHERE window_days = ? AND confidence = ? "
+            "ORDER BY influencer_key",
+            [window_days, confidence],
+        )
+        .fetchnumpy()
+    )
+    if len(stored["influencer_key"]):
+        keys, low, high = (np.asarray(stored[c]) for c in ("influencer_key", "low", "high"))
+    else:
+        keys, deviations = _all_draws(path, inode, mtime_ns, window_days)
+        low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
+    for array in (keys, low, high):
+        array.setflags(write=False)
+    return keys, low, high
 
 
 def _draw_weights(wh, parts: pd.DataFrame, part_codes: np.ndarray, count: int, settings: Settings):
@@ -240,7 +261,8 @@ def _part_intervals(wh, weights, deviations: np.ndarray, settings: Settings) -> 
     if weights.getnnz(axis=1).max() > 1:
         return interval(weights @ deviations, settings.lift_confidence)
     one = weights.tocoo()
-    creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
+    # the columns are _all_draws' creators, the same keys as _creator_intervals' (both from draw_deviations)
+    _, creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
     w, low, high = one.data, np.zeros(count), np.zeros(count)
     low[one.row] = np.where(w >= 0, w * creator_low[one.col], w * creator_high[one.col])
     high[one.row] = np.where(w >= 0, w * creator_high[one.col], w * creator_low[one.col])
@@ -481,13 +503,6 @@ def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: 
     its draw_weight, as summarise computes for a part of one creator) and verdict;
     attrs["total_draws"]: (R,) the selection's summed draw deviations (₹); with keep_draws,
     attrs["part_draws"]: (rows, R) each creator's (₹)."""
-    table, weights, deviations = _with_intervals(wh, creators, settings)
-    return _with_draws(table, weights, deviations, keep_draws)
-
-
-def _with_intervals(wh, creators: pd.DataFrame, settings: Settings):
-    """(creator_summary's table without its attrs, the rows' sparse draw weights, deviations):
-    each creator's interval is its own scaled (no draws summed)."""
     keys, deviations = _all_draws(*_file_version(wh, settings))
     creator = creators["influencer_key"].to_numpy()
     position = np.searchsorted(keys, creator)
@@ -497,12 +512,25 @@ def _with_intervals(wh, creators: pd.DataFrame, settings: Settings):
         (creators["draw_weight"].to_numpy(dtype=float)[found], (np.flatnonzero(found), position[found])),
         shape=(len(creators), len(keys)),
     )
-    low, high = _part_intervals(wh, weights, deviations, settings)
+    return _with_draws(_with_intervals(wh, creators, settings), weights, deviations, keep_draws)
+
+
+def _with_intervals(wh, creators: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """creator_summary's table without its attrs: each creator's interval its own, scaled by its
+    draw_weight (_part_intervals' rule for a part of one creator), read without the draws."""
+    keys, creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
+    creator = creators["influencer_key"].to_numpy()
+    position = np.minimum(np.searchsorted(keys, creator), max(len(keys) - 1, 0))
+    found = (keys[position] == creator) if len(keys) else np.zeros(len(creator), dtype=bool)
+    w, at = creators["draw_weight"].to_numpy(dtype=float)[found], position[found]
+    low, high = np.zeros(len(creators)), np.zeros(len(creators))
+    low[found] = np.where(w >= 0, w * creator_low[at], w * creator_high[at])
+    high[found] = np.where(w >= 0, w * creator_high[at], w * creator_low[at])
     table = creators.assign(
         incremental_revenue_low=creators["incremental_revenue"] + low,
         incremental_revenue_high=creators["incremental_revenue"] + high,
     )
-    return _with_verdict(table), weights, deviations
+    return _with_verdict(table)
 
 
 def creator_lift(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
@@ -619,7 +647,7 @@ def _influencer_table(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     creator, each creator's interval its own scaled (no draws summed), spend per creator."""
     from metrics.aggregate import ratio_column, spend_by_influencer
 
-    table = _with_intervals(wh, creator_sums(wh, filters, settings), settings)[0]
+    table = _with_intervals(wh, creator_sums(wh, filters, settings), settings)
     keys, spend = spend_by_influencer(wh, filters, settings)
     creator = table["influencer_key"].to_numpy()
     where = np.minimum(np.searchsorted(keys, creator), max(len(keys) - 1, 0))
