@@ -282,3 +282,20 @@ def test_creator_table_intervals_equal_the_summed_post_rows(generated, selection
     for column in ("incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"):
         np.testing.assert_allclose(table[column], reference[column], rtol=1e-12, atol=1e-9, err_msg=column)
     assert table["verdict"].tolist() == reference["verdict"].tolist()
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_stored_total_interval_equals_the_summed_draws(generated, window):
+    """lift_total_intervals (import) equals, bit for bit, the interval of the unfiltered selection's
+    summed draws as lift_totals takes it for any other selection; another confidence reads the draws."""
+    settings = Settings(lift_window_days=window)
+    table = view.creator_summary(generated, view.creator_sums(generated, Filters(), settings), settings)
+    low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
+    point = float(table["incremental_revenue"].sum())
+    total = view.lift_totals(generated, Filters(), settings)
+    assert view._stored_total(*view._file_version(generated, settings), settings.lift_confidence) == (low, high)
+    assert (total["incremental_revenue_low"], total["incremental_revenue_high"]) == (point + low, point + high)
+    other = Settings(lift_window_days=window, lift_confidence=0.8)
+    assert view._stored_total(*view._file_version(generated, other), 0.8) is None
+    low80, high80 = interval(table.attrs["total_draws"], 0.8)
+    assert view.lift_totals(generated, Filters(), other)["incremental_revenue_low"] == point + low80

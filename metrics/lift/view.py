@@ -367,7 +367,7 @@ def _creator_sums(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
     key order (they come ordered by creator), with the creators' attributes."""
     posts = selection_posts(wh, filters, settings)
     keys = posts["influencer_key"]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    starts = creator_starts(keys)
     attributes = _influencer_attributes(wh, settings, keys[starts])
     columns = {name: attributes[name].array for name in attributes.columns}
     columns["posts"] = np.diff(np.r_[starts, len(keys)]).astype(np.int64)
@@ -375,6 +375,11 @@ def _creator_sums(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
         columns[column] = np.add.reduceat(posts[column], starts) if len(starts) else np.zeros(0)
     columns["baseline_per_day"] = posts["baseline_per_day"][starts]
     return pd.DataFrame(columns)  # one frame built at once: a column added at a time costs ~4x
+
+
+def creator_starts(keys: np.ndarray) -> np.ndarray:
+    """The first row of each creator in post rows ordered by creator (np.add.reduceat's indices)."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
 
 
 POST_FIGURES = (*SUMMED_COLUMNS, "draw_weight", "baseline_per_day")
@@ -403,12 +408,15 @@ def _cached_selection_posts(
 
 
 def _selection_posts(wh, filters: Filters, settings: Settings) -> dict[str, np.ndarray]:
+    return post_rows(wh.connection(), filters, settings)
+
+
+def post_rows(connection, filters: Filters, settings: Settings) -> dict[str, np.ndarray]:
+    """selection_posts' arrays read through a DuckDB connection (uncached)."""
     cte, shares, params = _chosen_posts_sql(filters, settings)
     shared_figures = ", ".join(f"p.{column} * s.share AS {column}" for column in SUMMED_COLUMNS)
-    result = (
-        wh.connection()
-        .execute(
-            f"""
+    result = connection.execute(
+        f"""
         WITH {cte}
         SELECT p.influencer_key, p.post_no, p.date, {shared_figures},
                CASE WHEN p.creator_baseline <> 0 THEN p.baseline_revenue * s.share / p.creator_baseline
@@ -416,10 +424,8 @@ def _selection_posts(wh, filters: Filters, settings: Settings) -> dict[str, np.n
                p.baseline_per_day
         FROM chosen_posts p {shares}
         ORDER BY p.influencer_key, p.post_no""",
-            params,
-        )
-        .fetchnumpy()
-    )
+        params,
+    ).fetchnumpy()
     arrays = {}
     for name, values in result.items():
         if name in POST_FIGURES:  # NULL (a masked entry) is NaN, as in a DataFrame
@@ -504,15 +510,27 @@ def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: 
     attrs["total_draws"]: (R,) the selection's summed draw deviations (₹); with keep_draws,
     attrs["part_draws"]: (rows, R) each creator's (₹)."""
     keys, deviations = _all_draws(*_file_version(wh, settings))
-    creator = creators["influencer_key"].to_numpy()
+    weights = creator_weights(
+        keys, creators["influencer_key"].to_numpy(), creators["draw_weight"].to_numpy(dtype=float)
+    )
+    return _with_draws(_with_intervals(wh, creators, settings), weights, deviations, keep_draws)
+
+
+def creator_weights(keys: np.ndarray, creator: np.ndarray, draw_weight: np.ndarray):
+    """Sparse (rows, len(keys)) weights: row i holds draw_weight[i] at its creator's column
+    (`keys`: the draws' creators, sorted); a creator without draws has none."""
     position = np.searchsorted(keys, creator)
     found = position < len(keys)
     found[found] = keys[position[found]] == creator[found]
-    weights = sparse.csr_matrix(
-        (creators["draw_weight"].to_numpy(dtype=float)[found], (np.flatnonzero(found), position[found])),
-        shape=(len(creators), len(keys)),
+    return sparse.csr_matrix(
+        (draw_weight[found], (np.flatnonzero(found), position[found])), shape=(len(creator), len(keys))
     )
-    return _with_draws(_with_intervals(wh, creators, settings), weights, deviations, keep_draws)
+
+
+def total_deviations(weights, deviations: np.ndarray) -> np.ndarray:
+    """(R,) the selection's draws (₹): each creator's draws times its weight summed over the rows
+    (draws share resampled days, so the sum keeps their correlation)."""
+    return np.asarray(weights.sum(axis=0)).ravel() @ deviations if deviations.size else np.zeros(1)
 
 
 def _with_intervals(wh, creators: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -551,10 +569,7 @@ def _with_verdict(table: pd.DataFrame) -> pd.DataFrame:
 def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws: bool) -> pd.DataFrame:
     """attrs total_draws (and part_draws with keep_draws) of the table's rows' weights."""
     count = weights.shape[0]
-    # the selection's draws: each creator's draws times its weight summed over the rows (draws
-    # share resampled days, so the sum keeps their correlation)
-    creator_weight = np.asarray(weights.sum(axis=0)).ravel()
-    table.attrs["total_draws"] = creator_weight @ deviations if deviations.size else np.zeros(1)
+    table.attrs["total_draws"] = total_deviations(weights, deviations)
     if keep_draws:  # the planner's curves use each row's draws
         table.attrs["part_draws"] = shared(weights @ deviations if deviations.size else np.zeros((count, 1)))
     return table
@@ -681,9 +696,13 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     creators = creator_sums(wh, filters, settings)
     if creators.empty:
         return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
-    table = creator_summary(wh, creators, settings)
+    stored = _stored_total(*_file_version(wh, settings), settings.lift_confidence) if filters == Filters() else None
+    if stored is None:
+        table = creator_summary(wh, creators, settings)
+        low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
+    else:  # the whole data set at the default confidence: its interval was taken at import
+        table, (low, high) = creators, stored
     point = float(table["incremental_revenue"].sum())
-    low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
     return {
         **base,
         "incremental_revenue": point,
@@ -694,6 +713,23 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
         "baseline_revenue": float(table["baseline_revenue"].sum()),
         "posts": int(table["posts"].sum()),
     }
+
+
+@functools.lru_cache(maxsize=6)
+def _stored_total(path: str, inode: int, mtime_ns: int, window_days: int, confidence: float):
+    """(low, high) deviations (₹) of the whole data set's total at this window and confidence, as
+    the import took them (lift_total_intervals, warehouse/lift_rollups.py), or None."""
+    from warehouse import Warehouse
+
+    return (
+        Warehouse(path)
+        .connection()
+        .execute(
+            "SELECT low, high FROM lift_total_intervals WHERE window_days = ? AND confidence = ?",
+            [window_days, confidence],
+        )
+        .fetchone()
+    )
 
 
 EVENT_MARGIN_DAYS = 14  # days shown either side of a post's window in its event chart
