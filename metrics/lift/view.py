@@ -429,7 +429,7 @@ def post_rows(connection, filters: Filters, settings: Settings) -> dict[str, np.
     arrays = {}
     for name, values in result.items():
         if name in POST_FIGURES:  # NULL (a masked entry) is NaN, as in a DataFrame
-            values = np.ma.asarray(values).astype(np.float64).filled(np.nan)
+            values = np.ma.filled(np.ma.asarray(values).astype(np.float64), np.nan)
         values = np.asarray(values)
         values.setflags(write=False)
         arrays[name] = values
