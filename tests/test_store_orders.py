@@ -409,6 +409,38 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
     assert products["Oats"] == (pytest.approx(250.0 + 450.0), 1)
 
 
+def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):
+    """E-mails match trimmed and in any case; a customer id counts only without an e-mail, and never
+    as the e-mail of the same text; neither (or customer 0) is a guest."""
+    import duckdb
+
+    from warehouse.sources import discover
+    from warehouse.store_orders import claim, stage
+    from warehouse.validate import Findings
+
+    folder = copy_of(store_dir, tmp_path)
+    (folder / "orders_export_1.csv").unlink()
+    buyers = [("9", " X@Example.com "), ("10", "x@example.com"), ("9", ""), ("9", ""), ("0", ""), ("", "9")]
+    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(WOO_HEADER)
+        for number, (customer, email) in enumerate(buyers, start=81):
+            writer.writerow(
+                [number, number, "2025-02-01 10:00:00", "completed", 0, 0, 0, 0, 0, 100, 0, "INR"]
+                + [customer, email, "Whey", "W1", 1, 100, 100, "ASHA10"]
+            )
+    found = discover(folder)
+    files = claim(folder, found)
+    connection = duckdb.connect()
+    errors, warnings = Findings(), Findings()
+    source, mapping = stage(connection, files, errors, warnings)
+    assert not errors.problems and mapping["guest_orders"] == 1
+    ids = [row[0] for row in connection.execute(f"SELECT user_id FROM {source.table} ORDER BY rowid").fetchall()]
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] is None
+    assert len({ids[0], ids[2], ids[5]}) == 3  # e-mail "9" is not customer 9
+    assert all(len(i) == 24 and "example" not in i for i in ids if i is not None)
+
+
 # --- recognition, seed1 ---------------------------------------------------------------------------
 
 

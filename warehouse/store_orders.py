@@ -722,15 +722,15 @@ def _type_orders(connection, staged: _Staged):
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
                    {_opt(staged, "currency", "NULLIF(upper(trim({col})), '')")} AS currency,
                    total, total - ({beside}) AS revenue,
-                   CASE WHEN {email} IS NOT NULL THEN left(sha256(? || 'e:' || {email}), {BUYER_DIGITS})
-                        WHEN {customer} IS NOT NULL THEN left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})
-                   END AS user_id,
+                   -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
+                   COALESCE(left(sha256(? || 'e:' || {email}), {BUYER_DIGITS}),
+                            left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})) AS user_id,
                    {CODES_TEXT if "codes" in staged.fields else "CAST(NULL AS VARCHAR)"} AS codes_text,
                    {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows)
         SELECT o.* EXCLUDE (status, utm, created_text),
                CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
-               COALESCE({SEVERAL_CODES}, false) AS several,
+               COALESCE(c.several, false) AS several,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
                     WHEN {refunded} > 0 THEN 0.0
                     WHEN {refunded} IS NULL AND status IN ({_statuses(FULLY_REFUNDED)}) THEN revenue
@@ -788,18 +788,20 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
 
 
 def _resolve_code_sets(connection):
-    """`store_code_sets`: each distinct code cell of the export (trimmed) with how many codes and
-    distinct creators it names and the creator and campaign of its first known code. Resolved once
-    per cell, not per order: an export holds few distinct cells (one code each, mostly)."""
+    """`store_code_sets`: each distinct code cell of the export (trimmed) with whether it holds
+    several codes, how many codes and distinct creators it names and the creator and campaign of
+    its first known code. Resolved once per cell, not per order: an export holds few distinct cells
+    (one code each, mostly)."""
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_code_sets AS
         WITH cells AS (SELECT DISTINCT {CODES_TEXT} AS codes_text FROM (SELECT DISTINCT codes FROM store_raw)
                        WHERE {CODES_TEXT} IS NOT NULL),
              listed AS (
-                SELECT codes_text, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
-                FROM (SELECT codes_text, CASE WHEN {SEVERAL_CODES} THEN {CODE_LIST} ELSE [codes_text] END AS codes
-                      FROM cells))
-        SELECT l.codes_text, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
+                SELECT codes_text, several, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
+                FROM (SELECT codes_text, several, CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END AS codes
+                      FROM (SELECT codes_text, {SEVERAL_CODES} AS several FROM cells)))
+        SELECT l.codes_text, bool_or(l.several) AS several, count(*) AS code_count,
+               count(DISTINCT m.influencer_id) AS creators,
                arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
                arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
         FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
