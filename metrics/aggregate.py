@@ -245,3 +245,42 @@ def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influen
               FROM {fact_table(filters, (grain,))} f JOIN influencers i USING (influencer_key) {where_sql}
               GROUP BY ALL ORDER BY period NULLS LAST"""
     return wh.query(sql, params)
+
+
+def sale_totals(wh, filters: Filters, settings: Settings) -> dict:
+    """orders, revenue (₹, net of refunds) and spend (₹) of the selection: sums_by(wh, filters,
+    settings)'s, the same SQL without its other measures, counts and followers (a page that shows
+    only these reads them at half the cost)."""
+    per_sql, params, _ = _per_influencer(filters, settings, (), None)
+    from_sql, from_params = _influencers_with(filters, settings, (), None)
+    orders, revenue, spend = (
+        wh.connection()
+        .execute(
+            f"""WITH per AS ({per_sql})
+                SELECT COALESCE(sum(per.orders), 0), COALESCE(sum(per.revenue), 0), COALESCE(sum(per.spend), 0)
+                {from_sql}""",
+            params + from_params,
+        )
+        .fetchone()
+    )
+    return {"orders": orders, "revenue": float(revenue), "spend": float(spend)}
+
+
+def spend_by_influencer(wh, filters: Filters, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(influencer_key ascending, spend ₹) of each influencer with a fact cell in the selection:
+    sums_by(wh, filters, settings, ("influencer_id",))'s spend keyed by influencer_key, without the
+    other measures. Influencers without a cell are left out (sums_by gives them 0 when no sale
+    filter is set)."""
+    per_sql, params, _ = _per_influencer(filters, settings, (), None)
+    # `per` applies the influencer filters already; the join keeps known keys, as sums_by's does
+    rows = (
+        wh.connection()
+        .execute(
+            f"""WITH per AS ({per_sql})
+                SELECT per.influencer_key, COALESCE(per.spend, 0) AS spend
+                FROM per JOIN influencers i USING (influencer_key) ORDER BY per.influencer_key""",
+            params,
+        )
+        .fetchnumpy()
+    )
+    return np.asarray(rows["influencer_key"]), np.asarray(rows["spend"], dtype=np.float64)
