@@ -20,6 +20,7 @@ pyspark = pytest.importorskip("pyspark", reason="the spark extra: pip install '.
 
 from spark_equality import differences, same_value  # noqa: E402
 
+from warehouse import csvfile  # noqa: E402
 from warehouse.engines import spark as spark_engine  # noqa: E402
 from warehouse.errors import ImportFailed  # noqa: E402
 from warehouse.importer import Engine, import_dataset, validate_dataset  # noqa: E402
@@ -161,6 +162,24 @@ def test_value_rule_reads_every_value_as_duckdb_does(spark):
     got = {row[0]: row[1:] for row in sparked.execute(select).fetchall()}
     wrong = {v: (expected[v], got[v]) for v in expected if not same_value(list(expected[v]), list(got[v]))}
     assert not wrong
+
+
+@pytest.mark.parametrize(
+    ("body", "direct"),
+    [
+        ('a,"b,c",3\nd,e,6\n', True),  # a delimiter inside quotes is not a cell edge
+        ('a,"b ""x"", c",3\n', True),
+        ("a,b\nd,e,6\n", False),  # short row without quotes: counted by length
+        ("a,b,c,d\n", False),  # long row without quotes
+        ('a,"b,c"\n', False),  # short row with quotes: counted by the look-ahead
+    ],
+)
+def test_clean_csv_check_counts_cells_as_the_reader_does(spark, tmp_path, body, direct):
+    path = tmp_path / "tracking_data.csv"
+    path.write_text("influencer_id,brand,orders\n" + body, encoding="utf-8")
+    layout, problems = csvfile.sniff(path, lambda cells: len(cells))
+    assert not problems
+    assert spark_engine._reads_directly(spark_engine.SparkConnection(spark), path, layout) is direct
 
 
 def outcome(folder: Path, db: Path, engine: Engine | None):

@@ -240,12 +240,16 @@ def _reads_directly(con, path: Path, layout: csvfile.Layout) -> bool:
     if len(layout.delimiter) != 1:
         return False
     delimiter = re.escape(layout.delimiter)
-    # A delimiter outside quotes: an even number of quotes follows it on the line.
+    # A delimiter outside quotes: an even number of quotes follows it on the line. The look-ahead
+    # rescans the rest of the line at every delimiter, so it runs only on lines with a quote; on
+    # the others (nearly all of a machine-written file) every delimiter is outside quotes.
     outside = f'{delimiter}(?=(?:[^"]*"[^"]*")*[^"]*$)'
     lines = con.spark.read.text(str(path))
     quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
+    unquoted_cells = F.length("value") - F.length(F.replace("value", F.lit(layout.delimiter), F.lit(""))) + 1
+    cells = F.when(F.col("value").contains('"'), F.size(F.split("value", outside))).otherwise(unquoted_cells)
     bad = (
-        (F.size(F.split("value", outside)) != len(layout.header))
+        (cells != len(layout.header))
         | (quotes % 2 == 1)
         | F.col("value").contains("\ufffd")
         | F.col("value").rlike(f'^(?:\\s|"\\s*"|{delimiter})*$')
