@@ -22,7 +22,6 @@ pytest.importorskip("sqlglot", reason="the spark extra: pip install '.[spark]'")
 
 from warehouse.engines.spark_sql import to_spark  # noqa: E402
 
-DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -46,7 +45,6 @@ from warehouse import build  # noqa: E402
 from warehouse.engines import spark as spark_engine  # noqa: E402
 from warehouse.engines import spark_facts  # noqa: E402
 from warehouse.importer import Engine, import_dataset  # noqa: E402
-from warehouse.sample import generate_sample  # noqa: E402
 
 SPARK = Engine("spark", "local[2]")
 
@@ -93,32 +91,12 @@ def assert_same_warehouse_and_summary(folder: Path, tmp_path: Path):
     assert same_value(summary_json(duck_db), summary_json(spark_db))
 
 
-@pytest.mark.parametrize(
-    "folder",
-    [ROOT / "tests" / "fixtures" / "traps", ROOT / "tests" / "fixtures" / "regions"],
-    ids=["traps", "regions"],
-)
 @pytest.mark.slow
 @pytest.mark.xdist_group("spark")
-def test_fixtures_build_facts_on_spark_identically(spark, tmp_path, fact_builds, folder):
+def test_regions_fixture_builds_facts_on_spark_identically(spark, tmp_path, fact_builds):
     """Every table and the summary equal, and the fact tables were built on Spark (the second
-    import), not by DuckDB from handed-over cells."""
-    assert_same_warehouse_and_summary(folder, tmp_path)
+    import), not by DuckDB from handed-over cells. The traps fixture, the peer sets, seed1 and
+    generated sets go through the same path in tests/test_spark_engine.py (each Spark import costs
+    CI about a minute, so none is imported twice)."""
+    assert_same_warehouse_and_summary(ROOT / "tests" / "fixtures" / "regions", tmp_path)
     assert fact_builds == ["DuckDBPyConnection", spark_facts._RecordingConnection.__name__]
-
-
-@pytest.mark.parametrize("peer", ["aditya-somasi", "gitraun", "ittismita", "sonakshisant"])
-@pytest.mark.slow
-@pytest.mark.xdist_group("spark")
-def test_peer_sets_give_the_same_summary(spark, tmp_path, peer):
-    assert_same_warehouse_and_summary(DATA / "datasets" / "peers" / peer, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("spark")
-def test_generated_set_builds_facts_on_spark_identically(spark, tmp_path):
-    """A generated set (another seed than test_spark_engine's): posts-following fees, commissions,
-    refunds, guests, many campaigns and products."""
-    folder = tmp_path / "sample"
-    generate_sample(folder, orders=3_000, seed=11)
-    assert_same_warehouse_and_summary(folder, tmp_path)
