@@ -4,9 +4,9 @@ engine's own SQL (build.build_fact_tables) run on Spark gives the same warehouse
 
 The translation rules it needs are checked without a JVM; the builds share one local SparkSession
 (local[2], 2 shuffle partitions, UI off). tests/test_spark_engine.py compares the traps fixture, the
-peer sets, seed1 and the generated sets table by table too (its Spark imports now build the facts on
-Spark as well); this module adds `summary --json` on the peer sets, the regions fixture, another
-generated set, and checks that the fact tables really were built on Spark.
+peer sets (with `summary --json`), seed1 and the generated sets table by table (its Spark imports
+build the facts on Spark as well); this module adds the regions fixture and checks that the fact
+tables really were built on Spark.
 """
 
 from __future__ import annotations
