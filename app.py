@@ -97,6 +97,25 @@ def _add_security_headers(app: Dash) -> None:
         return response
 
 
+def _add_unknown_page_status(app: Dash) -> None:
+    """A path no page answers gets HTTP 404 (with the not-found page the router draws), so links
+    checkers, proxies and crawlers see a broken link as broken. The match is the pages router's own
+    (dash._pages._path_to_page), so the status and the drawn page cannot disagree."""
+    from dash._pages import _path_to_page
+    from flask import request
+
+    catchall = app.config.routes_pathname_prefix + "<path:path>"
+
+    @app.server.after_request
+    def unknown_page_status(response):
+        if request.endpoint != catchall or response.status_code != 200:
+            return response
+        page, _variables = _path_to_page(app.strip_relative_path(request.path))
+        if not page or page["module"].endswith("not_found_404"):
+            response.status_code = 404
+        return response
+
+
 @functools.cache
 def create_app() -> Dash:
     """Build the app once per process (Dash's page registry and dash.callback are global)."""
@@ -140,6 +159,7 @@ def create_app() -> Dash:
     from callbacks.creator import not_found_status
 
     app.server.after_request(not_found_status)  # /influencers/<unknown id>: HTTP 404 with the page
+    _add_unknown_page_status(app)
     _add_security_headers(app)
     _warm_up(app)
     return app

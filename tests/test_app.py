@@ -66,6 +66,18 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("path", ["/no-such-page", "/404", "/assets-missing/x.js", "/lift/extra"])
+def test_a_path_no_page_answers_is_http_404_with_the_not_found_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html" and "_dash-config" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/influencers", "/lift", "/plan", "/audience", "/data", "/influencers/"])
+def test_every_page_answers_200(client, path):
+    assert client.get(path).status_code == 200
+
+
 def test_pages_are_registered(dash_app):
     registered = {page["path"]: page["module"] for page in dash.page_registry.values()}
     for path, module in OWN_PAGES.items():
