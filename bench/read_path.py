@@ -26,6 +26,9 @@ def _callbacks():
     return {
         "/ kpis": lambda search: overview.overview_kpis(search, "/"),
         "/ top": lambda search: overview.overview_top(search, "revenue"),
+        # the page's other two data callbacks of a change (with the KPIs and the top chart: most of its server CPU)
+        "/ trend": lambda search: overview.overview_trend(search, "week", "sale"),
+        "/ platform share": lambda search: overview.overview_platform_share(search),
         "/influencers ranking": lambda search: influencers.influencer_ranking(search, "all", "/influencers"),
         "/lift page": lambda search: lift.lift_page(search, None, "/lift"),
         "/lift creators": lambda search: lift.lift_creators(search, None),  # a request beside the page's

@@ -18,6 +18,7 @@ from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.lift import METHOD_MEASURED, lift_event, lift_status, lift_table, top_posts
 from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
+from metrics.lift.summary import lift_kpis
 from warehouse.db import WarehouseMissing
 
 TABLE_FIELDS = [
@@ -89,7 +90,7 @@ def lift_page(search, window, pathname):
     request of its own, so the two run side by side (one core each on a two-core server)."""
     filters, settings = common.filters_from_search(search), lift_settings(window)
     try:
-        k = metrics.kpis(common.warehouse(), filters, settings)
+        k = lift_kpis(common.warehouse(), filters, settings)
     except WarehouseMissing as error:
         return [], None, common.no_data_state(error), common.HIDE
     if not common.has_activity(k):

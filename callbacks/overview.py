@@ -16,7 +16,7 @@ from components.ids.shell import URL
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.cohorts import time_series
-from metrics.comparison import kpi_comparison
+from metrics.comparison import kpis_with_comparison
 
 
 def kpi_cards(k: dict, settings, comparison: dict | None = None) -> list:
@@ -162,10 +162,10 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
 def overview_kpis(search, pathname):
     filters = common.filters_from_search(search)
     wh, settings = common.warehouse(), common.settings()
-    k = metrics.kpis(wh, filters, settings)
+    k, comparison = kpis_with_comparison(wh, filters, settings)  # both periods' sums in one query
     if not common.has_activity(k):
         return [], common.no_data_state(pathname=pathname), common.HIDE
-    return kpi_cards(k, settings, kpi_comparison(wh, filters, k, settings)), None, common.SHOW
+    return kpi_cards(k, settings, comparison), None, common.SHOW
 
 
 def undated_note(ts) -> str | None:

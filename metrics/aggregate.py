@@ -102,6 +102,17 @@ def sums_by(
     Sums are taken per group and influencer first, so an influencer is counted once per group
     however many cells it has.
     """
+    sql, params = sums_by_sql(filters, settings, groups, influencer_id)
+    frame = wh.query(sql, params)
+    if "source" in groups:
+        frame["spend"] = None
+    return frame
+
+
+def sums_by_sql(
+    filters: Filters, settings: Settings, groups: tuple[str, ...] = (), influencer_id: str | None = None
+) -> tuple[str, list]:
+    """sums_by's query and its parameters (for callers that read it inside a larger query)."""
     sale_groups = tuple(g for g in groups if g not in INFLUENCER_GROUPS)
     per_sql, params, measures = _per_influencer(filters, settings, sale_groups, influencer_id)
     from_sql, from_params = _influencers_with(filters, settings, groups, influencer_id)
@@ -117,16 +128,13 @@ def sums_by(
                {", ".join(f"COALESCE(sum(per.{m}), 0) AS {m}" for m in measures)}
         {from_sql}
         {"GROUP BY " + ", ".join(str(n) for n in range(1, len(groups) + 1)) if groups else ""}"""
-    frame = wh.query(sql, params + from_params)
-    if "source" in groups:
-        frame["spend"] = None
-    return frame
+    return sql, params + from_params
 
 
 def influencer_rows(wh, filters: Filters, settings: Settings, influencer_id: str | None = None) -> pd.DataFrame:
     """Per influencer of the selection: attributes, sums of sales and spend, and post sums (one query)."""
     per_sql, params, measures = _per_influencer(filters, settings, (), influencer_id)
-    posts_sql, posts_params = _engagement_sql(filters, settings, ("influencer_id",), influencer_id)
+    posts_sql, posts_params = engagement_sums_sql(filters, settings, ("influencer_id",), influencer_id)
     from_sql, from_params = _influencers_with(
         filters, settings, ("influencer_id",), influencer_id, also="LEFT JOIN post_sums USING (influencer_id)"
     )
@@ -172,9 +180,10 @@ def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return apply_ratios(frame)
 
 
-def _engagement_sql(
+def engagement_sums_sql(
     filters: Filters, settings: Settings, groups: tuple[str, ...], influencer_id: str | None
 ) -> tuple[str, list]:
+    """engagement_sums' query and its parameters."""
     expressions = {
         "platform": "i.platform",
         "category": "i.category",
@@ -209,7 +218,7 @@ def engagement_sums(
     wh, filters: Filters, settings: Settings, groups: tuple[str, ...] = (), influencer_id: str | None = None
 ) -> pd.DataFrame:
     """Posts, reach, impressions, engagements per group (posts of the selected influencers)."""
-    return wh.query(*_engagement_sql(filters, settings, groups, influencer_id))
+    return wh.query(*engagement_sums_sql(filters, settings, groups, influencer_id))
 
 
 def add_engagement_ratios(frame: pd.DataFrame, settings: Settings, spend: pd.Series | None) -> pd.DataFrame:
@@ -245,3 +254,42 @@ def sums_over_time(wh, filters: Filters, settings: Settings, grain: str, influen
               FROM {fact_table(filters, (grain,))} f JOIN influencers i USING (influencer_key) {where_sql}
               GROUP BY ALL ORDER BY period NULLS LAST"""
     return wh.query(sql, params)
+
+
+def sale_totals(wh, filters: Filters, settings: Settings) -> dict:
+    """orders, revenue (₹, net of refunds) and spend (₹) of the selection: sums_by(wh, filters,
+    settings)'s, the same SQL without its other measures, counts and followers (a page that shows
+    only these reads them at half the cost)."""
+    per_sql, params, _ = _per_influencer(filters, settings, (), None)
+    from_sql, from_params = _influencers_with(filters, settings, (), None)
+    orders, revenue, spend = (
+        wh.connection()
+        .execute(
+            f"""WITH per AS ({per_sql})
+                SELECT COALESCE(sum(per.orders), 0), COALESCE(sum(per.revenue), 0), COALESCE(sum(per.spend), 0)
+                {from_sql}""",
+            params + from_params,
+        )
+        .fetchone()
+    )
+    return {"orders": orders, "revenue": float(revenue), "spend": float(spend)}
+
+
+def spend_by_influencer(wh, filters: Filters, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(influencer_key ascending, spend ₹) of each influencer with a fact cell in the selection:
+    sums_by(wh, filters, settings, ("influencer_id",))'s spend keyed by influencer_key, without the
+    other measures. Influencers without a cell are left out (sums_by gives them 0 when no sale
+    filter is set)."""
+    per_sql, params, _ = _per_influencer(filters, settings, (), None)
+    # `per` applies the influencer filters already; the join keeps known keys, as sums_by's does
+    rows = (
+        wh.connection()
+        .execute(
+            f"""WITH per AS ({per_sql})
+                SELECT per.influencer_key, COALESCE(per.spend, 0) AS spend
+                FROM per JOIN influencers i USING (influencer_key) ORDER BY per.influencer_key""",
+            params,
+        )
+        .fetchnumpy()
+    )
+    return np.asarray(rows["influencer_key"]), np.asarray(rows["spend"], dtype=np.float64)

@@ -55,7 +55,21 @@ def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT
     from metrics.kpis import kpis
 
     other = comparison_filters(wh, filters)
-    then = kpis(wh, other, settings) if other else None
+    return _compared(wh, filters, other, now, kpis(wh, other, settings) if other else None)
+
+
+def kpis_with_comparison(wh, filters: Filters, settings: Settings = DEFAULT_SETTINGS) -> tuple[dict, dict]:
+    """(metrics.kpis of the selection, kpi_comparison of it): the same two results, the sums of the
+    selection and of its comparison period read in one query (metrics.kpis.period_kpis)."""
+    from metrics.kpis import period_kpis
+
+    other = comparison_filters(wh, filters)
+    found = period_kpis(wh, (filters, other) if other else (filters,), settings)
+    return found[0], _compared(wh, filters, other, found[0], found[1] if other else None)
+
+
+def _compared(wh, filters: Filters, other: Filters | None, now: dict, then: dict | None) -> dict:
+    """kpi_comparison's dict of a selection's KPIs (`now`) and its comparison period's (`then`)."""
     undefined, notice = data_start_notice(wh, other)
     return {
         "mode": filters.compare,

@@ -37,6 +37,8 @@ def clean(value) -> float | None:
     """The value as a float, or None when it is missing or not finite (None, NaN, ±inf, pd.NA)."""
     if type(value) is float:  # most calls: skips the ABC check (a third of a ranking's formatting)
         return value if math.isfinite(value) else None
+    if type(value) is int:  # counts (a ranking's posts): always finite
+        return float(value)
     if value is None or isinstance(value, bool):
         return None if value is None else float(value)
     if isinstance(value, numbers.Real):
@@ -59,15 +61,32 @@ def _decimal(value: float, decimals: int) -> str:
     of str(value), rounded half-even to `decimals`, grouped 3 then 2 with ",", "-" before a signed
     value) without its per-call pattern and symbol look-ups: a ranking formats ~15,000 figures per
     filter change. Non-finite and huge values go to babel itself (its symbols, its errors)."""
+    if decimals == 0 and _whole(value):  # counts and whole rupees: the digits are the integer's
+        return ("-" if math.copysign(1.0, value) < 0 else "") + _grouped(str(abs(int(value))))
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if not number.is_finite() or decimals > 6 or number.adjusted() > 20:
         pattern = "#,##,##0" + ("." + "0" * decimals if decimals > 0 else "")
         return format_decimal(value, format=_pattern(pattern), locale=_LOCALE)
     whole, _, fraction = f"{abs(number).quantize(_QUANTA[decimals]):f}".partition(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        whole = ",".join([head[max(0, i - 2) : i] for i in range(len(head), 0, -2)][::-1]) + "," + tail
+    whole = _grouped(whole)
     return ("-" if number.is_signed() else "") + (f"{whole}.{fraction}" if decimals > 0 else whole)
+
+
+def _whole(value) -> bool:
+    """An int or a float holding a whole number below 10^15: str(value)'s decimal is that integer,
+    so rounding it to 0 decimals changes nothing (most figures of a ranking: counts, whole rupees)."""
+    kind = type(value)
+    if kind is float:
+        return value.is_integer() and -1e15 < value < 1e15
+    return kind is int and -(10**15) < value < 10**15
+
+
+def _grouped(whole: str) -> str:
+    """Digits grouped the Indian way: the last 3, then 2 by 2 ("1234567" -> "12,34,567")."""
+    if len(whole) <= 3:
+        return whole
+    head, tail = whole[:-3], whole[-3:]
+    return ",".join([head[max(0, i - 2) : i] for i in range(len(head), 0, -2)][::-1]) + "," + tail
 
 
 _QUANTA = tuple(Decimal(1).scaleb(-d) for d in range(7))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from metrics.aggregate import TOP_ORDERS, add_engagement_ratios, add_ratios, influencer_rows, ratio_column, top_by
@@ -57,11 +58,22 @@ def ranking(
     frame = add_engagement_ratios(frame, settings, frame["spend"])
     frame["efficiency_score"] = efficiency_scores(frame)
     frame["poor_performer"] = poor_performers(frame, settings)
-    frame["_undefined"] = frame["roas"].isna()
-    frame["_roas"] = pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0)
-    frame = frame.sort_values(["_undefined", "_roas", "influencer_id"], ascending=[True, False, True])
-    frame["rank"] = range(1, len(frame) + 1)
-    return frame[RANKING_COLUMNS].reset_index(drop=True)
+    order = roas_order(frame)
+    ranks = np.empty(len(frame), dtype=np.int64)
+    ranks[order] = np.arange(1, len(frame) + 1)
+    frame["rank"] = ranks
+    return frame[RANKING_COLUMNS].take(order).reset_index(drop=True)
+
+
+def roas_order(frame: pd.DataFrame) -> np.ndarray:
+    """Row positions by ROAS, highest first, undefined ROAS last, ties by influencer_id: the order
+    of sort_values(["roas undefined", "roas", "influencer_id"]) computed by np.lexsort on plain
+    arrays (pandas sorts the Arrow-string ids through a factorize: a third of the ranking's pandas
+    time at 5,000 creators)."""
+    roas = pd.to_numeric(frame["roas"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    undefined = np.isnan(roas)
+    ids = frame["influencer_id"].to_numpy(dtype=object)
+    return np.lexsort((ids, -np.where(undefined, 0.0, roas), undefined))
 
 
 def top_influencers(

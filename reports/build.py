@@ -11,6 +11,7 @@ Everything the template prints is text; the template escapes it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from typing import Any
 
@@ -606,8 +607,60 @@ def build_context(
     about: str | None = None,
 ) -> dict:
     """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
-    view a scheduled report was made from) is printed on the cover."""
+    view a scheduled report was made from) is printed on the cover.
+
+    The figures are computed once per warehouse file version, selection and settings in a process
+    (_selection_context); only the cover's clock (generated, imported … days ago) is made per call.
+    """
     now = now or dt.datetime.now(dt.UTC)
+    version = _file_version(wh)
+    body = (
+        _compute_context(wh, filters, settings) if version is None else _selection_context(version, filters, settings)
+    )
+    return {
+        **body,
+        "about": about,
+        "dataset": _dataset(body["dataset"], now),
+        "generated_at": fmt.timestamp(now),
+    }
+
+
+# Reports of one selection asked again (the Download PDF button clicked twice, several people
+# downloading the same view, a scheduled report beside a download) reuse its figures: at 10M
+# orders they are 2-3 s of queries and curve fits. A few selections per process; contexts are
+# small (formatted rows and the chart figures) and treated as read-only by render_pdf.
+SELECTIONS_CACHED = 4
+
+
+def _file_version(wh) -> tuple | None:
+    """The cache key of the warehouse file as it is now (None without a file: nothing is cached):
+    an import replaces the file (new inode) and a write changes its mtime, size or write-ahead log,
+    so an old entry is never read again."""
+    try:
+        stat = wh.path.stat()
+    except (AttributeError, OSError):
+        return None
+    wal = wh.path.with_name(wh.path.name + ".wal")
+    wal_stat = wal.stat() if wal.exists() else None
+    return (
+        type(wh),
+        str(wh.path),
+        stat.st_ino,
+        stat.st_mtime_ns,
+        stat.st_size,
+        (wal_stat.st_mtime_ns, wal_stat.st_size) if wal_stat else None,
+    )
+
+
+@functools.lru_cache(maxsize=SELECTIONS_CACHED)
+def _selection_context(version: tuple, filters: metrics.Filters, settings: metrics.Settings) -> dict:
+    """The clock-free part of build_context of warehouse file `version` (_file_version), whose
+    "dataset" is metrics.dataset_info (formatted per call by _dataset)."""
+    kind, path = version[0], version[1]
+    return _compute_context(kind(path), filters, settings)
+
+
+def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -> dict:
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
@@ -663,11 +716,9 @@ def build_context(
         "title": TITLE,
         "subtitle": "Campaign performance, return on spend and recommendations for the selection below.",
         "brand": "HealthKart",
-        "about": about,
         "period": period,
         "filters": _filters(filters),
-        "dataset": _dataset(info, now),
-        "generated_at": fmt.timestamp(now),
+        "dataset": info,
         "kpis": _kpis(k, settings),
         "sales_notices": sales_notices,
         "incremental": incremental,

@@ -238,6 +238,9 @@ def test_inr_is_babels_currency_format(value, decimals):
         st.sampled_from([math.inf, -math.inf]),
         st.integers(-(10**18), 10**18),
         st.floats(min_value=-1e7, max_value=1e7).map(lambda v: round(v, 3) + 0.005),  # near-ties
+        # whole numbers (counts, whole rupees: _decimal's integer path), around its 10^15 limit too
+        st.floats(min_value=-1e16, max_value=1e16).map(lambda v: float(round(v))),
+        st.sampled_from([0.0, -0.0, 1e15, -1e15, 1e15 - 1, 999.0, 1000.0, -1000.0, 10**15, 10**15 - 1]),
     ),
     decimals=st.integers(0, 6),
 )

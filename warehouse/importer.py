@@ -27,6 +27,7 @@ from warehouse.audience_tables import build_audience_tables, check_audience
 from warehouse.customer_tables import build_customer_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
+from warehouse.lift_rollups import build_lift_rollups
 from warehouse.lift_tables import build_lift_tables
 from warehouse.organic_tables import build_organic_tables
 from warehouse.region_tables import build_sales_regions, warn_unmatched
@@ -338,6 +339,7 @@ def _stage_and_build_with(
     # The lift estimates (numpy, in threads) run while the cohorts' SQL does: one stage, two cores busy.
     with stage("customer_cohorts_and_lift"):
         build_lift_tables(connection, meanwhile=cohorts)
+        build_lift_rollups(connection)
     with stage("organic"):
         _create_campaigns(connection, sources.get("campaigns"))
         build_organic_tables(connection, sources.get("organic_sales"))

@@ -145,7 +145,14 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
     per thousand creators. Pages then only select and sum rows."""
     from warehouse import Warehouse
 
-    connection = Warehouse(path).connection()
+    keys, deviations = read_deviations(Warehouse(path).connection(), window_days)
+    deviations.setflags(write=False)
+    keys.setflags(write=False)
+    return keys, deviations
+
+
+def read_deviations(connection, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """draw_deviations of one window's lift_draws and lift_creators rows (a DuckDB connection)."""
     # through Arrow: half the CPU of fetchnumpy for these 2.5 million rows per window at 5,000 creators
     draws = connection.sql(
         "SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = $window", params={"window": window_days}
@@ -154,16 +161,13 @@ def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[
         "SELECT influencer_key, incremental_revenue FROM lift_creators WHERE window_days = ? ORDER BY influencer_key",
         [window_days],
     ).fetchnumpy()
-    keys, deviations = draw_deviations(
+    return draw_deviations(
         draws.column("influencer_key").to_numpy(),
         draws.column("draw").to_numpy(),
         draws.column("value").to_numpy(),
         np.asarray(creators["influencer_key"]),
         np.asarray(creators["incremental_revenue"], dtype=np.float64),
     )
-    deviations.setflags(write=False)
-    keys.setflags(write=False)
-    return keys, deviations
 
 
 def draw_deviations(
@@ -185,25 +189,45 @@ def draw_deviations(
     found[found] = creator_keys[position[found]] == keys[found]
     if not found.any():
         return keys[:0], np.zeros((0, 0))
-    # each row's creator's incremental revenue (NaN for a creator without a lift row: dropped below)
-    centre = np.repeat(np.where(found, incremental[np.minimum(position, len(creator_keys) - 1)], np.nan), counts)
-    deviations = (value.astype(np.float64) - centre).astype(np.float32).astype(np.float64)
-    return keys[found], deviations.reshape(len(keys), -1)[found]
+    if (counts != counts[0]).any():
+        raise ValueError("lift_draws holds a different number of draws for some creators: import the data set again")
+    # a (creators, R) view of the draws, each row minus its creator's figure in float64 (one pass),
+    # creators without a lift row left out
+    centre = incremental[np.minimum(position, len(creator_keys) - 1)][found]
+    deviations = np.subtract(value.reshape(len(keys), -1)[found], centre[:, None], dtype=np.float64)
+    return keys[found], deviations.astype(np.float32).astype(np.float64)
 
 
 @functools.lru_cache(maxsize=6)
 def _creator_intervals(
     path: str, inode: int, mtime_ns: int, window_days: int, confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(low, high): each creator's percentile interval of its draw deviations (₹, rows as
-    _all_draws' keys), once per file version, window and confidence: 16 bytes per creator. A part
-    made of one creator's posts has draws w · deviations (w its share of the creator's window
-    baseline), and percentiles scale with w, so its interval is w · (low, high) without resampling."""
-    _, deviations = _all_draws(path, inode, mtime_ns, window_days)
-    low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
-    low.setflags(write=False)
-    high.setflags(write=False)
-    return low, high
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, low, high): each creator's percentile interval of its draw deviations (₹, keys as
+    _all_draws'), once per file version, window and confidence: 16 bytes per creator. At the
+    default confidence the import stored them (lift_intervals, warehouse/lift_rollups.py); at
+    another they are taken from the draws. A part made of one creator's posts has draws
+    w · deviations (w its share of the creator's window baseline), and percentiles scale with w,
+    so its interval is w · (low, high) without resampling."""
+    from warehouse import Warehouse
+
+    stored = (
+        Warehouse(path)
+        .connection()
+        .execute(
+            "SELECT influencer_key, low, high FROM lift_intervals WHERE window_days = ? AND confidence = ? "
+            "ORDER BY influencer_key",
+            [window_days, confidence],
+        )
+        .fetchnumpy()
+    )
+    if len(stored["influencer_key"]):
+        keys, low, high = (np.asarray(stored[c]) for c in ("influencer_key", "low", "high"))
+    else:
+        keys, deviations = _all_draws(path, inode, mtime_ns, window_days)
+        low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
+    for array in (keys, low, high):
+        array.setflags(write=False)
+    return keys, low, high
 
 
 def _draw_weights(wh, parts: pd.DataFrame, part_codes: np.ndarray, count: int, settings: Settings):
@@ -237,7 +261,8 @@ def _part_intervals(wh, weights, deviations: np.ndarray, settings: Settings) -> 
     if weights.getnnz(axis=1).max() > 1:
         return interval(weights @ deviations, settings.lift_confidence)
     one = weights.tocoo()
-    creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
+    # the columns are _all_draws' creators, the same keys as _creator_intervals' (both from draw_deviations)
+    _, creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
     w, low, high = one.data, np.zeros(count), np.zeros(count)
     low[one.row] = np.where(w >= 0, w * creator_low[one.col], w * creator_high[one.col])
     high[one.row] = np.where(w >= 0, w * creator_high[one.col], w * creator_low[one.col])
@@ -304,8 +329,9 @@ def _chosen_posts_sql(filters: Filters, settings: Settings) -> tuple[str, str, l
 
 
 def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """The selection's measured lift per creator, summed in SQL (the rules of lift_parts: posts
-    dated in the range, each post's share of its window's revenue in the sale filter's values).
+    """The selection's measured lift per creator: its post rows (selection_posts: the rules of
+    lift_parts, posts dated in the range, each post's share of its window's revenue in the sale
+    filter's values) summed per creator.
 
     One row per creator with a selected post: influencer_key, influencer_id, name, platform, tier,
     posts, days_in_window, window_revenue, window_orders, baseline_revenue, incremental_revenue,
@@ -323,7 +349,7 @@ def creator_sums(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
     return _cached_creator_sums(*version, filters, settings).copy(deep=False)
 
 
-SELECTIONS_CACHED = 8  # selections per process: ~0.6 MB each at 5,000 creators
+SELECTIONS_CACHED = 8  # selections per process: ~0.6 MB of creator sums and ~1.6 MB of posts each at 10M
 
 
 @functools.lru_cache(maxsize=SELECTIONS_CACHED)
@@ -337,41 +363,145 @@ def _cached_creator_sums(
 
 
 def _creator_sums(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
-    """creator_sums' aggregate, computed."""
+    """creator_sums' aggregate: the selection's post rows (selection_posts) summed per creator in
+    key order (they come ordered by creator), with the creators' attributes."""
+    posts = selection_posts(wh, filters, settings)
+    keys = posts["influencer_key"]
+    starts = creator_starts(keys)
+    attributes = _influencer_attributes(wh, settings, keys[starts])
+    columns = {name: attributes[name].array for name in attributes.columns}
+    columns["posts"] = np.diff(np.r_[starts, len(keys)]).astype(np.int64)
+    for column in (*SUMMED_COLUMNS, "draw_weight"):
+        columns[column] = np.add.reduceat(posts[column], starts) if len(starts) else np.zeros(0)
+    columns["baseline_per_day"] = posts["baseline_per_day"][starts]
+    return pd.DataFrame(columns)  # one frame built at once: a column added at a time costs ~4x
+
+
+def creator_starts(keys: np.ndarray) -> np.ndarray:
+    """The first row of each creator in post rows ordered by creator (np.add.reduceat's indices)."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+
+
+POST_FIGURES = (*SUMMED_COLUMNS, "draw_weight", "baseline_per_day")
+
+
+def selection_posts(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict[str, np.ndarray]:
+    """The selection's posts (the rules of lift_parts), one SQL read: read-only arrays
+    influencer_key, post_no, date (datetime64) and, per post, its window figures times its share
+    (SUMMED_COLUMNS: days, ₹, orders), draw_weight (its share of its creator's window baseline)
+    and baseline_per_day (₹, its creator's), ordered by influencer_key then post_no. creator_sums
+    and top_posts both read them: cached like creator_sums (_cached_selection_posts)."""
+    try:
+        version = _file_version(wh, settings)
+    except FileNotFoundError:  # no data set: the query raises what the pages expect (WarehouseMissing)
+        return _selection_posts(wh, filters, settings)
+    return _cached_selection_posts(*version, filters, settings)
+
+
+@functools.lru_cache(maxsize=SELECTIONS_CACHED)
+def _cached_selection_posts(
+    path: str, inode: int, mtime_ns: int, window_days: int, filters: Filters, settings: Settings
+) -> dict[str, np.ndarray]:
+    from warehouse import Warehouse
+
+    return _selection_posts(Warehouse(path), filters, settings)
+
+
+def _selection_posts(wh, filters: Filters, settings: Settings) -> dict[str, np.ndarray]:
+    return post_rows(wh.connection(), filters, settings)
+
+
+def post_rows(connection, filters: Filters, settings: Settings) -> dict[str, np.ndarray]:
+    """selection_posts' arrays read through a DuckDB connection (uncached)."""
     cte, shares, params = _chosen_posts_sql(filters, settings)
-    sums = ", ".join(f"sum(p.{column} * s.share) AS {column}" for column in SUMMED_COLUMNS)
-    return wh.query(
+    shared_figures = ", ".join(f"p.{column} * s.share AS {column}" for column in SUMMED_COLUMNS)
+    result = connection.execute(
         f"""
-        WITH {cte},
-        by_creator AS (
-            SELECT p.influencer_key, count(*) AS posts, {sums},
-                   sum(CASE WHEN p.creator_baseline <> 0 THEN p.baseline_revenue * s.share / p.creator_baseline
-                       ELSE 0 END) AS draw_weight,
-                   any_value(p.baseline_per_day) AS baseline_per_day
-            FROM chosen_posts p {shares}
-            GROUP BY p.influencer_key)
-        SELECT b.influencer_key, i.influencer_id, i.name, i.platform, {tier_sql(settings)} AS tier, b.* EXCLUDE (influencer_key)
-        FROM by_creator b JOIN influencers i USING (influencer_key) ORDER BY b.influencer_key""",
+        WITH {cte}
+        SELECT p.influencer_key, p.post_no, p.date, {shared_figures},
+               CASE WHEN p.creator_baseline <> 0 THEN p.baseline_revenue * s.share / p.creator_baseline
+                    ELSE 0 END AS draw_weight,
+               p.baseline_per_day
+        FROM chosen_posts p {shares}
+        ORDER BY p.influencer_key, p.post_no""",
         params,
+    ).fetchnumpy()
+    arrays = {}
+    for name, values in result.items():
+        if name in POST_FIGURES:  # NULL (a masked entry) is NaN, as in a DataFrame
+            values = np.ma.filled(np.ma.asarray(values).astype(np.float64), np.nan)
+        values = np.asarray(values)
+        values.setflags(write=False)
+        arrays[name] = values
+    return arrays
+
+
+def _influencer_attributes(wh, settings: Settings, keys: np.ndarray) -> pd.DataFrame:
+    """influencer_key, influencer_id, name, platform, tier of the creators `keys` (each an
+    influencers row), from every influencer's read once per file version and tier bounds."""
+    stat = wh.path.stat()
+    every = _every_influencer(str(wh.path), stat.st_ino, stat.st_mtime_ns, tier_sql(settings))
+    return every.take(np.searchsorted(every["influencer_key"].to_numpy(), keys)).reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _every_influencer(path: str, inode: int, mtime_ns: int, tier: str) -> pd.DataFrame:
+    """Every influencer's key, id, name, platform and tier (`tier`: tier_sql of the settings), in
+    key order: ~0.5 MB at 5,000 influencers. Never mutated (callers take rows of it)."""
+    from warehouse import Warehouse
+
+    return Warehouse(path).query(
+        f"SELECT influencer_key, influencer_id, name, platform, {tier} AS tier FROM influencers i ORDER BY influencer_key"
     )
+
+
+@functools.lru_cache(maxsize=2)
+def _post_ids(path: str, inode: int, mtime_ns: int) -> tuple[np.ndarray, np.ndarray]:
+    """(post_no, post_id) of every post (post_no: its rowid, as lift_posts names it), in post_no order."""
+    from warehouse import Warehouse
+
+    ids = Warehouse(path).connection().execute("SELECT rowid AS post_no, post_id FROM posts ORDER BY 1").fetchnumpy()
+    return np.asarray(ids["post_no"]), np.asarray(ids["post_id"], dtype=object)
 
 
 def top_posts(wh, n: int, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """The `n` posts of the selection with the largest measured incremental revenue (₹, the post's
     share under a sale filter), in lift_table(by="post")'s order (ties by the post number as
-    text), ranked in SQL: columns post_no, post_id, influencer_id, name, date, incremental_revenue."""
-    cte, shares, params = _chosen_posts_sql(filters, settings)
-    return wh.query(
-        f"""
-        WITH {cte}
-        SELECT p.post_no, ps.post_id, i.influencer_id, i.name, p.date, p.incremental_revenue
-        FROM (SELECT p.post_no, p.influencer_key, p.date, p.incremental_revenue * s.share AS incremental_revenue
-              FROM chosen_posts p {shares}) p
-        JOIN influencers i USING (influencer_key)
-        LEFT JOIN (SELECT rowid AS post_no, post_id FROM posts) ps USING (post_no)
-        ORDER BY p.incremental_revenue DESC, CAST(p.post_no AS VARCHAR) LIMIT ?""",
-        params + [int(n)],
+    text), ranked from selection_posts: columns post_no, post_id, influencer_id, name, date,
+    incremental_revenue."""
+    posts = selection_posts(wh, filters, settings)
+    chosen = largest_first(posts["incremental_revenue"], posts["post_no"], int(n))
+    creators = _influencer_attributes(wh, settings, posts["influencer_key"][chosen])
+    stat = wh.path.stat()
+    numbers, ids = _post_ids(str(wh.path), stat.st_ino, stat.st_mtime_ns)
+    post_no = posts["post_no"][chosen].astype(np.int64)
+    where = np.minimum(np.searchsorted(numbers, post_no), max(len(numbers) - 1, 0))
+    known = (numbers[where] == post_no) if len(numbers) else np.zeros(len(post_no), dtype=bool)
+    return pd.DataFrame(
+        {
+            "post_no": post_no,
+            "post_id": np.where(known, ids[where] if len(ids) else None, None),
+            "influencer_id": creators["influencer_id"],
+            "name": creators["name"],
+            "date": posts["date"][chosen],
+            "incremental_revenue": posts["incremental_revenue"][chosen],
+        }
     )
+
+
+def largest_first(values: np.ndarray, post_no: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the `n` largest `values` (NaN last), ties by the post number as text: SQL's
+    ORDER BY value DESC, CAST(post_no AS VARCHAR) LIMIT n. Only the candidates at or above the
+    n-th value are ordered by text."""
+    negated = -np.asarray(values, dtype=np.float64)
+    candidates = np.arange(len(negated))
+    if n <= 0:
+        return candidates[:0]
+    if len(negated) > n:
+        kth = np.partition(negated, n - 1)[n - 1]
+        candidates = np.flatnonzero(~(negated > kth))  # NaN kept: fewer than n numbers
+    order = np.lexsort((post_no[candidates].astype(str), negated[candidates]))
+    return candidates[order][:n]
 
 
 def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: bool = False) -> pd.DataFrame:
@@ -380,20 +510,45 @@ def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: 
     attrs["total_draws"]: (R,) the selection's summed draw deviations (₹); with keep_draws,
     attrs["part_draws"]: (rows, R) each creator's (₹)."""
     keys, deviations = _all_draws(*_file_version(wh, settings))
-    creator = creators["influencer_key"].to_numpy()
+    weights = creator_weights(
+        keys, creators["influencer_key"].to_numpy(), creators["draw_weight"].to_numpy(dtype=float)
+    )
+    return _with_draws(_with_intervals(wh, creators, settings), weights, deviations, keep_draws)
+
+
+def creator_weights(keys: np.ndarray, creator: np.ndarray, draw_weight: np.ndarray):
+    """Sparse (rows, len(keys)) weights: row i holds draw_weight[i] at its creator's column
+    (`keys`: the draws' creators, sorted); a creator without draws has none."""
     position = np.searchsorted(keys, creator)
     found = position < len(keys)
     found[found] = keys[position[found]] == creator[found]
-    weights = sparse.csr_matrix(
-        (creators["draw_weight"].to_numpy(dtype=float)[found], (np.flatnonzero(found), position[found])),
-        shape=(len(creators), len(keys)),
+    return sparse.csr_matrix(
+        (draw_weight[found], (np.flatnonzero(found), position[found])), shape=(len(creator), len(keys))
     )
-    low, high = _part_intervals(wh, weights, deviations, settings)
+
+
+def total_deviations(weights, deviations: np.ndarray) -> np.ndarray:
+    """(R,) the selection's draws (₹): each creator's draws times its weight summed over the rows
+    (draws share resampled days, so the sum keeps their correlation)."""
+    return np.asarray(weights.sum(axis=0)).ravel() @ deviations if deviations.size else np.zeros(1)
+
+
+def _with_intervals(wh, creators: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """creator_summary's table without its attrs: each creator's interval its own, scaled by its
+    draw_weight (_part_intervals' rule for a part of one creator), read without the draws."""
+    keys, creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
+    creator = creators["influencer_key"].to_numpy()
+    position = np.minimum(np.searchsorted(keys, creator), max(len(keys) - 1, 0))
+    found = (keys[position] == creator) if len(keys) else np.zeros(len(creator), dtype=bool)
+    w, at = creators["draw_weight"].to_numpy(dtype=float)[found], position[found]
+    low, high = np.zeros(len(creators)), np.zeros(len(creators))
+    low[found] = np.where(w >= 0, w * creator_low[at], w * creator_high[at])
+    high[found] = np.where(w >= 0, w * creator_high[at], w * creator_low[at])
     table = creators.assign(
         incremental_revenue_low=creators["incremental_revenue"] + low,
         incremental_revenue_high=creators["incremental_revenue"] + high,
     )
-    return _with_draws(_with_verdict(table), weights, deviations, keep_draws)
+    return _with_verdict(table)
 
 
 def creator_lift(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
@@ -414,10 +569,7 @@ def _with_verdict(table: pd.DataFrame) -> pd.DataFrame:
 def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws: bool) -> pd.DataFrame:
     """attrs total_draws (and part_draws with keep_draws) of the table's rows' weights."""
     count = weights.shape[0]
-    # the selection's draws: each creator's draws times its weight summed over the rows (draws
-    # share resampled days, so the sum keeps their correlation)
-    creator_weight = np.asarray(weights.sum(axis=0)).ravel()
-    table.attrs["total_draws"] = creator_weight @ deviations if deviations.size else np.zeros(1)
+    table.attrs["total_draws"] = total_deviations(weights, deviations)
     if keep_draws:  # the planner's curves use each row's draws
         table.attrs["part_draws"] = shared(weights @ deviations if deviations.size else np.zeros((count, 1)))
     return table
@@ -506,12 +658,19 @@ INFLUENCER_COLUMNS = (
 
 
 def _influencer_table(wh, filters: Filters, settings: Settings) -> pd.DataFrame:
-    """lift_table(by="influencer") from creator_sums: one SQL aggregate instead of post rows."""
-    from metrics.aggregate import ratio_column, sums_by
+    """lift_table(by="influencer") from creator_sums: one SQL read of post rows summed per
+    creator, each creator's interval its own scaled (no draws summed), spend per creator."""
+    from metrics.aggregate import ratio_column, spend_by_influencer
 
-    table = creator_summary(wh, creator_sums(wh, filters, settings), settings)
-    spend = sums_by(wh, filters, settings, ("influencer_id",)).set_index("influencer_id")["spend"]
-    table["spend"] = table["influencer_id"].map(spend)
+    table = _with_intervals(wh, creator_sums(wh, filters, settings), settings)
+    keys, spend = spend_by_influencer(wh, filters, settings)
+    creator = table["influencer_key"].to_numpy()
+    where = np.minimum(np.searchsorted(keys, creator), max(len(keys) - 1, 0))
+    found = (keys[where] == creator) if len(keys) else np.zeros(len(creator), dtype=bool)
+    # sums_by's rule: without a sale filter every influencer of the selection has a spend (0 without
+    # a cell); with one, an influencer without a cell in the chosen values has none
+    missing = np.nan if filters.has_sale_filter else 0.0
+    table["spend"] = np.where(found, spend[where] if len(spend) else missing, missing)
     table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
     # largest first, ties by id: sort_values' order (NaN last), without pandas' string-key lexsort
     order = np.lexsort(
@@ -537,9 +696,13 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     creators = creator_sums(wh, filters, settings)
     if creators.empty:
         return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
-    table = creator_summary(wh, creators, settings)
+    stored = _stored_total(*_file_version(wh, settings), settings.lift_confidence) if filters == Filters() else None
+    if stored is None:
+        table = creator_summary(wh, creators, settings)
+        low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
+    else:  # the whole data set at the default confidence: its interval was taken at import
+        table, (low, high) = creators, stored
     point = float(table["incremental_revenue"].sum())
-    low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
     return {
         **base,
         "incremental_revenue": point,
@@ -550,6 +713,23 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
         "baseline_revenue": float(table["baseline_revenue"].sum()),
         "posts": int(table["posts"].sum()),
     }
+
+
+@functools.lru_cache(maxsize=6)
+def _stored_total(path: str, inode: int, mtime_ns: int, window_days: int, confidence: float):
+    """(low, high) deviations (₹) of the whole data set's total at this window and confidence, as
+    the import took them (lift_total_intervals, warehouse/lift_rollups.py), or None."""
+    from warehouse import Warehouse
+
+    return (
+        Warehouse(path)
+        .connection()
+        .execute(
+            "SELECT low, high FROM lift_total_intervals WHERE window_days = ? AND confidence = ?",
+            [window_days, confidence],
+        )
+        .fetchone()
+    )
 
 
 EVENT_MARGIN_DAYS = 14  # days shown either side of a post's window in its event chart

@@ -74,6 +74,15 @@ def _creators_with_spend(rows: pd.DataFrame) -> pd.DataFrame:
     return spend.sort_values("influencer_id").reset_index(drop=True)
 
 
+def _taken(column: pd.Series, position: np.ndarray, missing: float) -> np.ndarray:
+    """column's values at `position` (float), `missing` where the position is -1 or the value NaN:
+    a map by id followed by fillna(missing)."""
+    values = column.to_numpy(dtype=float)
+    picked = values[position] if len(values) else np.full(len(position), np.nan)
+    picked[position < 0] = np.nan
+    return np.where(np.isnan(picked), missing, picked)
+
+
 def creator_points(
     wh,
     filters: Filters = Filters(),
@@ -100,21 +109,20 @@ def creator_points(
         frame.attrs["draws"] = shared(np.zeros((0, 1)))
         return frame
     table = creator_lift(wh, filters, settings) if lift is None else lift
-    table = table.assign(part=table["influencer_id"])
     draws = table.attrs["part_draws"]
-    position = pd.Series(np.arange(len(table)), index=table["part"])
-    found = spend["influencer_id"].map(position)
+    # each creator's row in the lift table (-1: none), looked up once for every column it feeds
+    found = pd.Index(table["influencer_id"]).get_indexer(spend["influencer_id"])
+    matched = found >= 0
     frame = spend.assign(
-        posts=spend["influencer_id"].map(table.set_index("part")["posts"]).fillna(0).astype(int),
-        incremental_revenue=spend["influencer_id"].map(table.set_index("part")["incremental_revenue"]).fillna(0.0),
-        measured=found.notna(),
+        posts=_taken(table["posts"], found, 0).astype(int),
+        incremental_revenue=_taken(table["incremental_revenue"], found, 0.0),
+        measured=matched,
         segment=spend["tier"].astype(str) + SEGMENT_SEPARATOR + spend["platform"].astype(str),
     )
     width = draws.shape[1] if draws.ndim == 2 and draws.shape[0] else 1
     out = np.zeros((len(frame), width))
-    matched = found.notna().to_numpy()
     if matched.any():
-        out[matched] = draws[found[matched].astype(int).to_numpy()]
+        out[matched] = draws[found[matched]]
     frame.attrs["draws"] = shared(out)
     return frame
 
