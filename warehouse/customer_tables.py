@@ -16,24 +16,26 @@ from metrics.ltv import HORIZONS
 
 def build_customer_tables(con) -> None:
     """Create `customer_cohorts` from the import's `keyed_sales`, `first_orders` and `influencers`
-    (an empty table when the sales carry no user id), sorted by influencer_key and date."""
+    (an empty table when the sales carry no user id), sorted by influencer_key and date.
+
+    Each buyer's sales are summed straight into its cohort (influencer_key × first day) in one
+    group-by: `customers` counts the first orders among them (each buyer's own first order is in
+    its window exactly once). A per-buyer group-by first (3.8M groups at 10M orders) cost twice
+    the CPU for the same sums (docs/benchmarks.md, "Eighth session (h6)")."""
     windows = ", ".join(
         f"COALESCE(sum(s.revenue) FILTER (WHERE s.date < x.first_date + {days}), 0) AS revenue_{days}"
         for days in HORIZONS
     )
-    sums = ", ".join(f"sum(revenue_{days}) AS revenue_{days}" for days in HORIZONS)
     con.execute(f"""
         CREATE TABLE customer_cohorts AS
         WITH firsts AS (
-            SELECT f.user_id, s.date AS first_date, trim(s.influencer_id) AS influencer_id
+            SELECT f.user_id, f.first_key, s.date AS first_date, i.influencer_key
             FROM first_orders f JOIN keyed_sales s USING (first_key)
-            WHERE f.first_key IS NOT NULL AND s.date IS NOT NULL),
-        customers AS (
-            SELECT x.user_id, x.first_date, x.influencer_id, {windows}
-            FROM firsts x JOIN keyed_sales s
-              ON s.user_id = x.user_id AND s.date >= x.first_date AND s.date < x.first_date + {max(HORIZONS)}
-            GROUP BY x.user_id, x.first_date, x.influencer_id)
-        SELECT i.influencer_key, c.first_date AS date, count(*)::BIGINT AS customers, {sums}
-        FROM customers c JOIN influencers i USING (influencer_id)
-        GROUP BY i.influencer_key, c.first_date
-        ORDER BY i.influencer_key, date""")
+            JOIN influencers i ON i.influencer_id = trim(s.influencer_id)
+            WHERE f.first_key IS NOT NULL AND s.date IS NOT NULL)
+        SELECT x.influencer_key, x.first_date AS date,
+               count(*) FILTER (WHERE s.first_key = x.first_key)::BIGINT AS customers, {windows}
+        FROM firsts x JOIN keyed_sales s
+          ON s.user_id = x.user_id AND s.date >= x.first_date AND s.date < x.first_date + {max(HORIZONS)}
+        GROUP BY x.influencer_key, x.first_date
+        ORDER BY x.influencer_key, date""")

@@ -18,6 +18,7 @@ Tiers for pooling use the default follower bounds (metrics.settings.Settings).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -56,20 +57,25 @@ POST_COLUMNS = (
 )
 
 
-def build_lift_tables(con) -> None:
+def build_lift_tables(con, meanwhile: Callable[[], None] | None = None) -> None:
     """Create the lift_* tables in the import's connection (after the fact tables exist).
 
     The windows are estimated at the same time in threads (numpy and the compiled kernels of the
     draws release the GIL, and each estimate is deterministic on its own), then written in window
     order: creators come in influencer_key order and draws in draw order, so `lift_draws` is
-    stored sorted by (window_days, influencer_key, draw) as it is inserted."""
+    stored sorted by (window_days, influencer_key, draw) as it is inserted. `meanwhile` (other
+    import work on `con`, e.g. the customer cohorts' SQL) runs on this thread while the estimates
+    are made: the estimates use no connection, and DuckDB releases the GIL, so the two overlap."""
     _create_empty(con)
     panel, creators, posts, first_day, reason = load_panel(con)
     windows = sorted(WINDOW_CHOICES)
     refusals = {window: _refusal(panel, window, reason) for window in windows}
     measured = [window for window in windows if refusals[window] is None]
     with ThreadPoolExecutor(max_workers=max(1, min(len(measured), os.cpu_count() or 1))) as pool:
-        results = dict(zip(measured, pool.map(lambda window: estimate(panel, window), measured)))
+        futures = [pool.submit(estimate, panel, window) for window in measured]
+        if meanwhile is not None:
+            meanwhile()
+        results = {window: future.result() for window, future in zip(measured, futures)}
     for window in windows:
         if window in results:
             _write(con, window, results[window], creators, posts, first_day, panel)
