@@ -3,7 +3,8 @@
 While it renders the button is disabled and shows a spinner with "Preparing PDF…" (Dash's
 `running=`); a failure shows a red alert under the button with a message a person can act on.
 The selection is read from the URL (`State("url", "search")`, parsed like every page does), so
-the PDF covers exactly what the page shows; the click is the only trigger.
+the PDF covers exactly what the page shows, /lift's window (`window=` in its URL) included; the click
+is the only trigger.
 
 The report worker process (reports/slots.py) and its chart browser (headless Chromium, about 1 GB
 per server process) start on the first report click in each process. With HKDASH_REPORT_PREWARM=1
@@ -18,6 +19,7 @@ import datetime as dt
 import logging
 import os
 import re
+from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -69,7 +71,7 @@ def make_report(search: str | None, influencer_id: str | None = None):
     filters = common.filters_from_search(search)
     try:
         # in the report worker process, one at a time, a bounded queue: pages keep their threads and CPU
-        pdf = build_report_bounded(common.warehouse().path, filters, common.settings(), influencer_id)
+        pdf = build_report_bounded(common.warehouse().path, filters, report_settings(search), influencer_id)
     except ReportError as error:
         log.warning("PDF report failed: %s", error)
         return no_update, error_alert(str(error))
@@ -88,6 +90,14 @@ def make_report(search: str | None, influencer_id: str | None = None):
     if influencer_id is not None:
         name = name.replace("hk-influencer-roi-", f"hk-creator-{creator_slug(influencer_id)}-", 1)
     return dcc.send_bytes(pdf, name, type="application/pdf"), None
+
+
+def report_settings(search: str | None):
+    """The app's settings with /lift's window when the URL carries one (`window=28` on /lift), so
+    the PDF's measured lift is the page's: other pages' URLs have none and keep the default."""
+    from callbacks.lift import lift_settings
+
+    return lift_settings(parse_qs((search or "").lstrip("?")).get("window", [None])[0])
 
 
 def creator_slug(influencer_id: str) -> str:

@@ -319,6 +319,23 @@ def test_callback_returns_the_pdf_of_the_url_filters(app_db, tmp_path):
     assert squash(fmt.inr_compact(k["revenue"])) in squash(section(pages, "Executive summary", "Charts"))
 
 
+@pytest.mark.parametrize(
+    ("search", "days"), [("?window=28", 28), ("?brand=X&window=7", 7), ("", 14), ("?window=99", 14)]
+)
+def test_callback_reports_the_lift_pages_window(app_db, monkeypatch, search, days):
+    """The PDF of /lift?window=28 measures 28-day windows, as the page does (it printed the default
+    14-day figures beside a page showing 28); another window than the offered ones is the default."""
+    import reports.slots
+    from callbacks import report as cb
+
+    seen = []
+    monkeypatch.setattr(
+        reports.slots, "build_report_bounded", lambda path, f, settings, i: seen.append(settings) or b"%PDF"
+    )
+    data, status = cb.make_report(search)
+    assert status is None and [s.lift_window_days for s in seen] == [days]
+
+
 def test_callback_shows_a_clear_error(app_db, monkeypatch):
     from dash import no_update
 
