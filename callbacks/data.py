@@ -69,6 +69,18 @@ def _warnings_block(warnings, total: int):
 def report_children(upload: uploads.Upload, report, failure) -> list:
     """What an upload gave: skipped files, then the errors (nothing can be imported) or the files and warnings."""
     children = [_skipped_notice(upload.skipped)]
+    if upload.lost:
+        children.append(
+            notice(
+                f"Nothing can be imported: {fmt.count(len(upload.lost))} data file"
+                f"{'s' if len(upload.lost) != 1 else ''} could not be used (listed above), and importing the "
+                f"rest would leave out their rows. Upload them again within the limits ({limits.max_file_bytes() // limits.MB} MB "
+                "per file), or import large files with `hkdash import DIR`.",
+                color="danger",
+                icon="bi-x-octagon",
+            )
+        )
+        return children
     if not upload.saved:
         children.append(
             notice(

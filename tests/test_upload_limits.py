@@ -159,3 +159,25 @@ def test_duplicate_keys_count_all_and_list_only_the_first_examples(tmp_path):
         (1003, "T1", "duplicate key (first on row 3)"),
     ]
     assert len(errors.problems) == MAX_SHOWN
+
+
+def test_a_data_file_dropped_for_size_makes_the_upload_not_importable(root, monkeypatch, traps_dir):
+    """A valid set whose sales file inside the .zip is over the per-file limit: the rest alone would
+    import (with revenue spread from payouts), silently without the sales rows. Refused instead,
+    naming the file, and the page says why with the limit."""
+    monkeypatch.setenv("HKDASH_MAX_FILE_MB", str(2 / 1024))  # 2 KiB: the small files fit, the sales file not
+    members = {path.name: path.read_bytes() for path in traps_dir.iterdir() if path.name != "tracking_data.csv"}
+    members["tracking_data.csv"] = (traps_dir / "tracking_data.csv").read_bytes() + b"\n" * 4096
+    monkeypatch.setattr(uploads, "upload_root", lambda: root)
+    upload, report, failure = uploads.accept_upload([data_url(zipped(members))], ["set.zip"])
+    assert upload.lost == ["set.zip: tracking_data.csv"] and report is None and failure is None
+    assert not upload.folder.exists()
+    text = str(cb.report_children(upload, report, failure))
+    assert "Nothing can be imported" in text and "set.zip: tracking_data.csv" in text and "MB per file" in text
+
+
+def test_files_that_are_not_data_do_not_block_the_upload(root, monkeypatch, traps_dir):
+    monkeypatch.setattr(uploads, "upload_root", lambda: root)
+    members = {path.name: path.read_bytes() for path in traps_dir.iterdir()} | {"readme.md": b"notes"}
+    upload, report, failure = uploads.accept_upload([data_url(zipped(members))], ["set.zip"])
+    assert upload.lost == [] and report is not None and failure is None

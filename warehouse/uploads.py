@@ -60,6 +60,14 @@ class Upload:
     folder: Path
     saved: list[str]
     skipped: list[tuple[str, str]]  # (name as sent, why it was not used)
+    # Data files that were sent but could not be kept (too large, unreadable, a second of one name):
+    # importing without them would silently lose their rows, so such an upload is not importable.
+    lost: list[str] = dataclasses.field(default_factory=list)
+
+    def lose(self, shown_name: str, reason: str) -> None:
+        """Record a data file that was sent but not kept (skipped, and it blocks the import)."""
+        self.skipped.append((shown_name, reason))
+        self.lost.append(shown_name)
 
 
 # --- folders ------------------------------------------------------------------------------------
@@ -148,12 +156,15 @@ def _decode(content: str) -> bytes:
 
 def _store(folder: Path, name: str, data_chunks: Iterable[bytes], upload: Upload, shown_name: str) -> None:
     if name in upload.saved:
-        upload.skipped.append((shown_name, f"a second file named {name}"))
+        upload.lose(shown_name, f"a second file named {name}")
         return
     with open(folder / name, "xb") as handle:
         for chunk in data_chunks:
             handle.write(chunk)
     upload.saved.append(name)
+
+
+DATA_FILE_LOST = ("expands beyond the upload limit", "could not be read (encrypted)")
 
 
 def _member_problem(member: zipfile.ZipInfo, name: str | None, budget: int) -> str | None:
@@ -176,7 +187,7 @@ def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        upload.skipped.append((zip_name, "not a readable .zip file"))
+        upload.lose(zip_name, "not a readable .zip file")
         return
     budget = min(MAX_UNZIPPED_BYTES, limits.max_unzipped_bytes())
     with archive:
@@ -187,7 +198,9 @@ def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
             name = safe_name(member.filename)
             problem = _member_problem(member, name, budget)
             if problem is not None:
-                if problem:
+                if problem in DATA_FILE_LOST:
+                    upload.lose(shown, problem)
+                elif problem:
                     upload.skipped.append((shown, problem))
                 continue
             assert name is not None  # _member_problem refuses unusable names
@@ -207,11 +220,11 @@ def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
                 _store(upload.folder, name, chunks(), upload, shown)
             except ValueError as error:
                 (upload.folder / name).unlink(missing_ok=True)
-                upload.skipped.append((shown, str(error)))
+                upload.lose(shown, str(error))
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
                 # RuntimeError: encrypted; NotImplementedError: a compression zipfile cannot read
                 (upload.folder / name).unlink(missing_ok=True)
-                upload.skipped.append((shown, "could not be read"))
+                upload.lose(shown, "could not be read")
 
 
 def _as_list(value) -> list:
@@ -245,11 +258,11 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
         try:
             data = _decode(content)
         except (ValueError, binascii.Error, AttributeError):  # AttributeError: not text (a forged request)
-            upload.skipped.append((shown, "could not be decoded"))
+            upload.lose(shown, "could not be decoded")
             continue
         refusal = limits.size_refusal(len(data), room, zipped=lower.endswith(".zip"))
         if refusal:
-            upload.skipped.append((shown, refusal))
+            upload.lose(shown, refusal)
             continue
         room -= len(data)
         if lower.endswith(".zip"):
@@ -280,7 +293,8 @@ def accept_upload(
     (upload, report, failure).
 
     Old uploads are cleaned up and the previous upload of the page (`previous_token`) is removed
-    first. An upload that would not import is removed at once (report None); one that would keeps
+    first. An upload that would not import is removed at once (report None), and so is one with a data
+    file that could not be kept (upload.lost: importing the rest would lose its rows); one that would keeps
     its folder for `import_upload`. Raises upload_limits.UploadFolderUnsafe when the upload folder
     is not private.
     """
@@ -288,7 +302,8 @@ def accept_upload(
     cleanup_uploads(root)
     discard(previous_token, root)
     upload = receive_upload(contents, filenames, root)
-    report, failure = validate_upload(upload.folder, append_to) if upload.saved else (None, None)
+    importable = upload.saved and not upload.lost
+    report, failure = validate_upload(upload.folder, append_to) if importable else (None, None)
     if report is None:
         shutil.rmtree(upload.folder, ignore_errors=True)
     return upload, report, failure
