@@ -361,9 +361,9 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("Payout rows", fmt.count(info.get("payouts"))),
         (
             "New customers",
-            "from buyer ids (user_id)"
+            "from buyer ids (user_id, or a store export's hashed e-mail)"
             if info.get("has_user_ids")
-            else "estimated from orders (no user_id in the sales)",
+            else "estimated for the orders without a buyer id (no user_id or e-mail, a guest or a placeholder)",
         ),
     ]
     if info.get("store_orders"):

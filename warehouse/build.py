@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics import format as fmt
 from metrics.catalogue import TERMS_TOLERANCE, TERMS_TOLERANCE_TEXT
 from warehouse.errors import Problem
 from warehouse.rates import Rate, normalise_basis, parse_rate
@@ -312,14 +313,15 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
     rows = blank + sum(count for _, count in guests)
     if rows:
-        shown = ", ".join(repr(user_id) for user_id, _ in guests[:5]) + (" and blank" if blank else "")
+        listed = ", ".join(repr(user_id) for user_id, _ in guests[:5])
+        shown = f"{listed} and blank" if listed and blank else listed
         warnings.add(
             Problem(
                 tracking.path.name,
                 None,
                 "user_id",
                 shown or "blank",
-                f"{rows} rows with a guest, placeholder or blank user_id: counted as unknown buyers "
+                f"{fmt.count(rows)} rows with a guest, placeholder or blank user_id: counted as unknown buyers "
                 "(their new customers are estimated)",
             )
         )

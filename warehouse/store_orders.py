@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics import format as fmt
 from warehouse import csvfile
 from warehouse.errors import Problem
 from warehouse.sources import Discovery, SourceFile, normalise_header
@@ -775,7 +776,7 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
     currencies = connection.execute("""SELECT currency, count(*) FROM store_order_facts WHERE currency IS NOT NULL
                                        GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
     if len(currencies) > 1:
-        listed = ", ".join(f"{currency} ({count:,} orders)" for currency, count in currencies)
+        listed = ", ".join(f"{currency} ({fmt.count(count)} orders)" for currency, count in currencies)
         errors.add(
             Problem(
                 staged.files.exports[0].name,
@@ -902,14 +903,14 @@ def _mapping_report(connection, staged: _Staged) -> dict:
 def _warn(report: dict, staged: _Staged, warnings: Findings):
     name = staged.files.exports[0].name
     if report["unattributed_orders"]:
-        codes = ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
+        codes = ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in report["top_unknown_codes"])
         warnings.add(
             Problem(
                 name,
                 None,
                 staged.shown.get("codes"),
                 None,
-                f"{_orders(report['unattributed_orders'])} (₹{report['unattributed_revenue']:,.2f}) carry "
+                f"{_orders(report['unattributed_orders'])} ({fmt.inr(report['unattributed_revenue'], 2)}) carry "
                 f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}",
             )
         )
@@ -937,7 +938,7 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
 
 
 def _orders(n: int) -> str:
-    return f"{n:,} order{'' if n == 1 else 's'}"
+    return f"{fmt.count(n)} order{'' if n == 1 else 's'}"
 
 
 def mapping_lines(report: dict) -> list[str]:
@@ -945,25 +946,25 @@ def mapping_lines(report: dict) -> list[str]:
     lines = [
         f"store orders: {', '.join(report['exports'])} ({report['store']}, {report['currency']}) "
         f"with code map {report['code_map']}",
-        f"  {_orders(report['orders_read'])} read ({report['line_items']:,} line items); "
-        f"{report['not_sales']:,} cancelled or voided (not sales)",
-        f"  attributed: {_orders(report['attributed_orders'])}, ₹{report['attributed_revenue']:,.2f} revenue "
+        f"  {_orders(report['orders_read'])} read ({fmt.count(report['line_items'])} line items); "
+        f"{fmt.count(report['not_sales'])} cancelled or voided (not sales)",
+        f"  attributed: {_orders(report['attributed_orders'])}, {fmt.inr(report['attributed_revenue'], 2)} revenue "
         "(subtotal after discounts, without shipping and taxes, net of refunds)",
-        f"  refunded: {_orders(report['refunded_orders'])}, ₹{report['refunded_amount']:,.2f} "
-        f"(₹{report['attributed_refunds']:,.2f} of it on attributed orders)",
+        f"  refunded: {_orders(report['refunded_orders'])}, {fmt.inr(report['refunded_amount'], 2)} "
+        f"({fmt.inr(report['attributed_refunds'], 2)} of it on attributed orders)",
         f"  unattributed: {_orders(report['unattributed_orders'])} with codes no creator has "
-        f"(₹{report['unattributed_revenue']:,.2f})"
+        f"({fmt.inr(report['unattributed_revenue'], 2)})"
         + (
-            ": " + ", ".join(f"{c['code']} ({c['orders']:,})" for c in report["top_unknown_codes"])
+            ": " + ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in report["top_unknown_codes"])
             if report["top_unknown_codes"]
             else ""
         ),
-        f"  without a code: {_orders(report['no_code_orders'])} (₹{report['no_code_revenue']:,.2f})",
+        f"  without a code: {_orders(report['no_code_orders'])} ({fmt.inr(report['no_code_revenue'], 2)})",
     ]
     if report["several_codes_orders"]:
         lines.append(
             f"  several codes: {_orders(report['several_codes_orders'])} (the first known code wins; "
-            f"{report['conflicting_codes_orders']:,} named two creators)"
+            f"{fmt.count(report['conflicting_codes_orders'])} named two creators)"
         )
     if report["utm_orders"]:
         lines.append(f"  attributed by UTM source (no known code): {_orders(report['utm_orders'])}")
