@@ -220,7 +220,7 @@ def test_traps_fixture_builds_the_same_warehouse(spark, tmp_path):
 
 @pytest.mark.parametrize("peer", ["aditya-somasi", "gitraun", "ittismita", "sonakshisant"])
 def test_peer_sets_build_the_same_warehouse(spark, tmp_path, peer):
-    assert_same_build(DATA / "datasets" / "peers" / peer, tmp_path, with_summary=True)
+    assert_same_build(DATA / "datasets" / "peers" / peer, tmp_path)
 
 
 def test_seed1_builds_the_same_warehouse(spark, tmp_path):

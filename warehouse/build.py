@@ -574,30 +574,18 @@ def _components(influencer_id, basis, rate, payout, fee_part):
     return [(influencer_id, "commission", "revenue", payout)]
 
 
-def build_facts(con):
+def build_facts(con, sales_cells=None):
     """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups.
 
     Sales are grouped straight onto the typed dimensions: influencers by their text id (joined
     to their integer key once, on the grouped cells), brand, campaign, product and source by
     ENUMs, which makes the group-by, and every later join and filter, work on small integers.
+    sales_cells: a function (con, dimension) that creates `sales_cells` instead (the Spark
+    engine: the same cells, grouped by sales_cells_sql on Spark).
     """
-    _create_sales_cells(con, prepare_facts(con))
-    build_fact_tables(con)
-
-
-def prepare_facts(con) -> dict[str, str]:
-    """Key the influencers and create the dimension types (_create_dimension_types, whose cleaned
-    SQL per sale column it returns): what the fact tables are typed by."""
     _key_influencers(con)
-    return _create_dimension_types(con)
-
-
-def build_fact_tables(con):
-    """From `sales_cells`, `sales_by_influencer`, `cost_components`, `posts` and `influencers`: cost
-    allocation (`spend_rates`, `spend_pieces`), `facts` and its rollups (ROLLUPS). The tables it
-    creates without TEMP are the warehouse's. Written once for both engines: the Spark engine runs
-    it through a SparkConnection (warehouse/engines/spark_facts.py), so keep it SQL that
-    engines/spark_sql.py translates."""
+    dimension = _create_dimension_types(con)
+    (sales_cells or _create_sales_cells)(con, dimension)
     _allocate_costs(con)
     # A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
     # posts are appended with source `Unattributed` (the tracking source of a sale says nothing of them).
@@ -759,17 +747,16 @@ def _build_post_weights(con):
     """
     # The sales mix over brand × campaign × product (share of gross revenue, before refunds, so that
     # a cell of refunds never carries a negative share of fixed cost; orders where there is no revenue).
-    # `share` is filtered on outside its SELECT: Spark's WHERE cannot name a column alias (DuckDB's can).
     con.execute("""
         CREATE TEMP TABLE mix AS
         WITH cells AS (SELECT influencer_id, brand, campaign, product, sum(revenue + refunds) AS sold,
                               sum(orders) AS orders
                        FROM sales_cells GROUP BY ALL),
-             totals AS (SELECT influencer_id, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY 1),
-             shares AS (SELECT c.influencer_id, brand, campaign, product,
-                               CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
-                        FROM cells c JOIN totals t USING (influencer_id) WHERE t.sold > 0 OR t.orders <> 0)
-        SELECT * FROM shares WHERE share <> 0""")
+             totals AS (SELECT influencer_id, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY 1)
+        SELECT c.influencer_id, brand, campaign, product,
+               CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
+        FROM cells c JOIN totals t USING (influencer_id)
+        WHERE (t.sold > 0 OR t.orders <> 0) AND share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS
         SELECT influencer_id, brand, campaign, product, share / sum(share) OVER (PARTITION BY influencer_id, brand) AS share

@@ -325,10 +325,10 @@ def _stage_and_build_with(
     if not persist:
         return report
     if rows_connection is not None and scratch is not None and "tracking" in sources:
-        from warehouse.engines import spark, spark_facts
+        from warehouse.engines import spark
 
         with stage("facts"):
-            spark_facts.build_facts(rows_connection, connection, scratch)
+            build.build_facts(connection, spark.sales_cells_from(rows_connection, scratch))
             build.build_sale_values(connection)
         cohorts = lambda: spark.build_customer_tables(rows_connection, connection, scratch)  # noqa: E731
     else:

@@ -3,17 +3,15 @@
 What runs where (docs/scale.md):
 - Spark: the sales (tracking) file, the one that grows with orders: reading it, the value rule and
   every row check (validate.check_values), typing (build.type_sales), buyers' first orders
-  (build.type_buyers), the customer cohorts (customer_tables), and the grouping of rows into
-  sales cells, cost allocation, `facts` and its rollups (build.sales_cells_sql and
-  build.build_fact_tables: spark_facts.py). All of it is the DuckDB engine's own SQL, run through
+  (build.type_buyers), the grouping of rows into sales cells (build.sales_cells_sql) and the
+  customer cohorts (customer_tables). All of it is the DuckDB engine's own SQL, run through
   SparkConnection (spark_sql.to_spark translates it).
 - DuckDB: the small files (influencers, posts, payouts, campaigns, organic sales), payout terms,
-  the dimension types, lift and the dataset info, in the same file and with the same atomic swap
-  as the DuckDB engine.
+  cost allocation, fact tables and rollups (built from the cells, not the rows), lift and the
+  dataset info, in the same file and with the same atomic swap as the DuckDB engine.
 
-Spark hands DuckDB Parquet files: each sales text value with its sums (what the dimension types
-and the payouts' checks read), the fact tables and rollups (spark_facts.py), and the customer
-cohorts.
+Spark hands DuckDB Parquet files: the sales cells, each sales text value with its sums (what the
+dimension types and the payouts' checks read), and the customer cohorts.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from warehouse import build, csvfile, customer_tables
 from warehouse.engines.spark_sql import to_spark
 from warehouse.errors import Problem
 from warehouse.sources import COLUMNS, SourceFile, canonical_columns, select_columns
+from warehouse.values import guest_user_sql
 
 DEFAULT_MASTER = "local[*]"
 _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
@@ -285,6 +284,30 @@ def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: Source
     for table in ("sale_text_values", "sales_by_influencer"):
         files = con.write_parquet(f"SELECT * FROM {table}", scratch / table)
         duck.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet(?)", [files])
+
+
+def sales_cells_from(con: SparkConnection, scratch: Path):
+    """For build.build_facts: a function creating DuckDB's `sales_cells` from the cells Spark groups
+    with build.sales_cells_sql. Spark groups on the cleaned text (build.CLEANING, blanks
+    `Unattributed`), DuckDB casts it to the dimension types; a value the types lack fails the cast
+    rather than being lost."""
+
+    def create(duck, dimension: dict[str, str]):
+        text = {column: rule.format(col=column) for column, rule in build.CLEANING.items()}
+        for column in build.SALE_DIMENSIONS:
+            text[column] = f"COALESCE({text[column]}, '{build.UNATTRIBUTED}')"
+        # guest_ids holds exactly the user ids guest_user_sql names (type_buyers): a subquery in an
+        # aggregate's FILTER is DuckDB's, not Spark's.
+        query = build.sales_cells_sql(text, guest_user_sql("s.user_id"))
+        files = con.write_parquet(query, scratch / "sales_cells")
+        casts = ", ".join(f"CAST({column} AS {column}_value) AS {column}" for column in build.SALE_DIMENSIONS)
+        measures = "orders, revenue, refunds, new_customers, orders_without_user"
+        duck.execute(
+            f"CREATE TEMP TABLE sales_cells AS SELECT influencer_id, date, {casts}, {measures} FROM read_parquet(?)",
+            [files],
+        )
+
+    return create
 
 
 def build_customer_tables(con: SparkConnection, duck, scratch: Path):

@@ -1,8 +1,7 @@
 """The import's DuckDB SQL, run on Spark: translated with SQLGlot, plus the few rules where the engines differ.
 
-The build's SQL (value rule, checks, cleaning, first orders, sales cells, customer cohorts, cost
-allocation, facts and rollups) is written once, in DuckDB's dialect, in warehouse/values.py,
-validate.py, build.py and customer_tables.py.
+The build's SQL (value rule, checks, cleaning, first orders, sales cells, customer cohorts) is written
+once, in DuckDB's dialect, in warehouse/values.py, validate.py, build.py and customer_tables.py.
 SQLGlot (https://sqlglot.com, `transpile(..., read="duckdb", write="spark")`) translates its syntax;
 what differs in *meaning* between the two engines is rewritten here, and only here:
 
@@ -15,12 +14,7 @@ what differs in *meaning* between the two engines is rewritten here, and only he
 - regular expressions: DuckDB's `regexp_full_match` and the `'i'` option, back-references `\\1`
   in replacements (Java: `$1`), and `regexp_replace` replacing only the first match (every use
   here is anchored, so first and all are the same; an unanchored one is refused);
-- `isfinite`, `list_position`, `floor` of doubles beyond 2^52 (Spark's floor returns a BIGINT);
-- `/`: DuckDB divides in floating point whatever the operands (`1.0 / 3` is a DOUBLE), Spark keeps
-  a decimal operand's division decimal: the dividend is cast to DOUBLE;
-- casts to the build's ENUM types (`x::brand_value`, build._create_dimension_types): text on
-  Spark. DuckDB checks the values when it loads Spark's tables into the ENUM columns
-  (engines/spark_facts.py), where an unknown value fails the cast as it would in DuckDB's build.
+- `isfinite`, `list_position`, `floor` of doubles beyond 2^52 (Spark's floor returns a BIGINT).
 
 Anything SQLGlot cannot express for Spark raises instead of being dropped (`unsupported_level`).
 Spark must run with `spark.sql.ansi.enabled=false`: casts that fail give NULL, as DuckDB's `TRY_CAST`
@@ -167,8 +161,6 @@ def _anonymous(node: exp.Anonymous) -> exp.Expression:
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.TryCast) or isinstance(node, exp.Cast):
         inner = node.this
-        if node.to.this == exp.DataType.Type.USERDEFINED:
-            return exp.Cast(this=inner, to=exp.DataType.build("STRING"))
         if node.to.is_type(exp.DataType.Type.DATE) and _is_timestamp_cast(inner):
             return _date_of_text(inner.this)
         if isinstance(node, exp.TryCast) and node.to.is_type(exp.DataType.Type.DOUBLE):
@@ -184,8 +176,6 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return _replace(node)
     if isinstance(node, exp.RegexpExtract):
         return _extract(node)
-    if isinstance(node, exp.Div) and not node.args.get("typed"):
-        return exp.Div(this=exp.Cast(this=node.this, to=exp.DataType.build("DOUBLE")), expression=node.expression)
     if isinstance(node, exp.Floor) and node.args.get("decimals") is None:
         return _sql("CASE WHEN ABS(__v) >= 4503599627370496 THEN __v ELSE FLOOR(__v) END", __v=node.this)
     if isinstance(node, exp.Anonymous):
