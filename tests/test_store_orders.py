@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spark_equality import differences
 
 import metrics
 from metrics import Filters
@@ -139,6 +140,33 @@ def test_no_personal_data_is_stored(store_wh):
 def test_the_import_records_the_mapping(store_wh):
     info = metrics.dataset_info(store_wh)
     assert info["store_orders"]["attributed_orders"] == 6
+
+
+# --- line items on consecutive rows, or not ---------------------------------------------------------
+
+
+def reorder(path: Path, order) -> None:
+    """Write an export's data rows again in another order (`order`: list of rows → list of rows)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *order(rows)])
+
+
+def test_line_items_need_not_be_on_consecutive_rows(store_dir, tmp_path):
+    """An export lists an order's line items one after another, and the import then finds its
+    orders in one pass over the rows; sorted by another column, they are not: the line items are
+    grouped by order number all the same, and every table of the warehouse is the same."""
+    folder = copy_of(store_dir, tmp_path)
+    # each order's first row (the one with its status) keeps its place; #1001's and #1006's second
+    # line items go to the end of the file
+    reorder(folder / "orders_export_1.csv", lambda rows: [r for r in rows if r[2]] + [r for r in rows if not r[2]])
+    moved = import_dataset(folder, tmp_path / "moved.duckdb", name="store").db_path
+    written = import_dataset(store_dir, tmp_path / "written.duckdb", name="store").db_path
+    assert differences(written, moved) == []
+    products = by(Warehouse(moved), "product")
+    assert products["MuscleBlaze Biozyme Whey"] == (pytest.approx(540.0), 1)
+    assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
 
 
 # --- refusals -------------------------------------------------------------------------------------
