@@ -169,6 +169,22 @@ def test_line_items_need_not_be_on_consecutive_rows(store_dir, tmp_path):
     assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
 
 
+def test_an_order_split_between_two_export_files(store_dir, tmp_path):
+    """A store splits a long export into files (docs/metrics.md): read as one, and an order whose
+    line items straddle the cut is one order. Discovery alone took both parts for campaign files."""
+    folder = copy_of(store_dir, tmp_path)
+    first, second = folder / "orders_export_1.csv", folder / "orders_export_2.csv"
+    shutil.copy(first, second)
+    reorder(first, lambda rows: rows[:1])  # #1001's first line item
+    reorder(second, lambda rows: rows[1:])  # #1001's second, then #1002 to #1009
+    report = validate_dataset(folder).store_orders
+    assert report["exports"] == ["orders_export_1.csv", "orders_export_2.csv"]
+    assert report["line_items"] == 11 and report["orders_read"] == 9 and report["attributed_orders"] == 6
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    assert by(wh, "product") == by(Warehouse(import_dataset(store_dir, tmp_path / "one.duckdb").db_path), "product")
+    assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
+
+
 # --- refusals -------------------------------------------------------------------------------------
 
 

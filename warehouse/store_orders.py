@@ -226,9 +226,13 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     beside a tracking_data file. Returns None when the folder holds no store export.
     """
     # Discovery may have taken an export for another role, by its name (orders.csv: sales) or its
-    # columns (Shopify's `Name`: a campaign).
-    candidates = [folder / problem.file for problem in found.unused if problem.file.lower().endswith(CSV_SUFFIXES)]
-    candidates += [path for path in found.files.values() if path.suffix.lower() in CSV_SUFFIXES]
+    # columns (Shopify's `Name`: a campaign), or refused the parts of a split export as two files of
+    # one role: every CSV of the folder (as discovery sees them) is a candidate.
+    candidates = [
+        path
+        for path in folder.iterdir()
+        if path.is_file() and not path.name.startswith(".") and path.suffix.lower() in CSV_SUFFIXES
+    ]
     exports: dict[str, list[tuple[Path, csvfile.Layout]]] = {}
     maps: list[tuple[Path, csvfile.Layout]] = []
     for path in sorted(set(candidates)):
@@ -247,6 +251,7 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
         del found.files[role]
     found.unused[:] = [problem for problem in found.unused if folder / problem.file not in claimed]
     found.by_columns[:] = [problem for problem in found.by_columns if folder / problem.file not in claimed]
+    found.errors[:] = [problem for problem in found.errors if folder / problem.file not in claimed]
     problems = found.errors
     if len(exports) > 1:
         names = ", ".join(path.name for files in exports.values() for path, _ in files)
