@@ -4,14 +4,19 @@ its marginal incremental ROAS and enough evidence (docs/metrics.md, "Verdicts").
 Rules, first match wins (thresholds are Settings fields):
 1. review: no spend in the selection, lift not measured for the data set, or too little evidence
    (fewer than verdict_min_posts posts or less than verdict_min_spend ₹ of spend);
-2. drop: even the top of its lift interval returns less than verdict_drop_roas × spend
-   (default 0: the whole interval lies below zero);
-3. scale: the interval lies above zero and its marginal incremental ROAS (the slope of its
+2. drop: attributed ROAS below 1× (even if every attributed sale were incremental, revenue would
+   not cover spend: incremental revenue is part of attributed revenue), or even the top of its
+   lift interval returns less than verdict_drop_roas × spend (default 0: the whole interval lies
+   below zero);
+3. scale: it clears the renew bar (4) and its marginal incremental ROAS (the slope of its
    response curve at today's spend, metrics.planning.curves) is at least
    verdict_scale_marginal_roas (default 1×: the next rupee brings back at least a rupee, the
    "marginal ROI > 1" rule of Meridian's and Robyn's budget guidance);
-4. renew: the interval lies above zero;
-5. review: the lift is not distinguishable from the baseline.
+4. renew: not a poor performer (METRICS.md) and even the bottom of its lift interval returns at
+   least verdict_renew_roas × spend (default 1×, break-even: the incremental revenue surely
+   covers the spend);
+5. review: the rest, with the reason: a poor performer, an incremental ROAS interval reaching
+   below break-even, or a lift not distinguishable from the baseline.
 
 Where lift cannot be measured for the data set, the verdict follows the attributed figures instead
 (attributed_verdict), the same rule /insights and the PDF recommend by, so a creator never reads
@@ -55,9 +60,10 @@ def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, st
 
 
 def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: float | None = None) -> tuple[str, str]:
-    """(verdict, reason) of one creator: row keys posts, spend (₹), incremental_revenue_low,
-    incremental_revenue_high (₹ or None), marginal_roas (× or None); where lift is not measured
-    (`measured` False) attributed_verdict's keys and `pooled_roas` decide instead."""
+    """(verdict, reason) of one creator (module docstring): row keys posts, spend (₹),
+    incremental_revenue_low, incremental_revenue_high (₹ or None), marginal_roas (× or None), roas
+    (×, attributed, or None) and poor_performer (bool); where lift is not measured (`measured`
+    False) attributed_verdict's keys and `pooled_roas` decide instead."""
     spend = fmt.clean(row.get("spend")) or 0.0
     posts = int(fmt.clean(row.get("posts")) or 0)
     low, high = fmt.clean(row.get("incremental_revenue_low")), fmt.clean(row.get("incremental_revenue_high"))
@@ -74,15 +80,23 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
             f"{_evidence_needed(settings)}"
         )
     interval = f"lift {fmt.inr_compact(low)} to {fmt.inr_compact(high)}"
+    roas = fmt.clean(row.get("roas"))
+    if roas is not None and roas < 1.0:
+        return "drop", f"ROAS {fmt.ratio(roas)} < 1x: even counting every attributed sale, revenue does not cover spend"
     if high < settings.verdict_drop_roas * spend:
         return "drop", f"{interval}: even the top returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
-    if low > 0 and marginal is not None and marginal >= settings.verdict_scale_marginal_roas:
+    incremental = f"incremental ROAS {fmt.ratio(low / spend)} to {fmt.ratio(high / spend)}"
+    if low <= 0:
+        return "review", f"{interval}: not distinguishable from baseline"
+    if row.get("poor_performer"):
+        return "review", f"{interval}, but a poor performer (ROAS {fmt.ratio(roas)})"
+    if low < settings.verdict_renew_roas * spend:
+        return "review", f"{incremental}: may not cover spend (break-even {fmt.ratio(settings.verdict_renew_roas)})"
+    if marginal is not None and marginal >= settings.verdict_scale_marginal_roas:
         return "scale", (
-            f"{interval} and marginal ROAS {fmt.ratio(marginal)} ≥ {fmt.ratio(settings.verdict_scale_marginal_roas)}"
+            f"{incremental} and marginal ROAS {fmt.ratio(marginal)} ≥ {fmt.ratio(settings.verdict_scale_marginal_roas)}"
         )
-    if low > 0:
-        return "renew", f"{interval}, clearly above baseline; marginal ROAS {fmt.ratio(marginal)}"
-    return "review", f"{interval}: not distinguishable from baseline"
+    return "renew", f"{incremental}, clears break-even; marginal ROAS {fmt.ratio(marginal)}"
 
 
 @functools.lru_cache(maxsize=16)
