@@ -368,7 +368,7 @@ def creator_page(pathname, search):
     influencer_id = ids.creator_id_of(pathname)
     if influencer_id is None:
         return (no_update,) * 12
-    filters, settings, wh = common.filters_from_search(search), common.settings(), common.warehouse()
+    filters, settings, wh = common.filters_from_search(search), common.settings(search), common.warehouse()
     try:
         view = creator_view(wh, influencer_id, filters, settings)
     except UnknownInfluencer:

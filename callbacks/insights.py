@@ -189,7 +189,7 @@ def _no_insights(state) -> tuple:
 @common.when_no_data_set(lambda error: _no_insights(common.no_data_state(error)))
 def insights_page(search, pathname):
     filters = common.filters_from_search(search)
-    settings = common.settings()
+    settings = common.settings(search)
     wh = common.warehouse()
     evidence = insights.gather(wh, filters, settings)
     k = evidence.kpis
