@@ -221,16 +221,26 @@ def metric_labels(metric: catalogue.Metric, values: list) -> list[str]:
     return [metric.text(v) for v in values]
 
 
-MAX_DATE_TICKS = 6  # labelled periods on a time axis: six two-line "6 Jan / 2025" fit a phone's width
+MAX_DATE_TICKS = 5  # labelled periods on a time axis: five "20 Jan" fit a phone's width (390 px)
+
+
+def _tick_texts(ticks: list, monthly: bool) -> list[str]:
+    """'Jan' or '6 Jan' per tick, with '<br>2025' under the first and wherever the year changes."""
+    years = [None] + [d.year for d in ticks[:-1]]
+    return [
+        (f"{d:%b}" if monthly else f"{d.day} {d:%b}") + (f"<br>{d.year}" if d.year != y else "")
+        for d, y in zip(ticks, years)
+    ]
 
 
 def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
-    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') in hovers, and on ticks in two
-    short lines ('5 Jan' over '2025'), always horizontal: plotly tilts one-line dates on a phone's
-    width (390 px), where they are hard to read. Months and weeks are ticked on the periods
-    themselves (every k-th, at most MAX_DATE_TICKS), so a tick sits under its bar (a week's Monday,
-    not plotly's Sunday) and no month is labelled twice on a short range; days keep plotly's ticks,
-    at most MAX_DATE_TICKS of them."""
+    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') in hovers, and on ticks short and
+    always horizontal: plotly tilts one-line dates on a phone's width (390 px), where they are hard
+    to read. Months and weeks are ticked on the periods themselves (every k-th, at most
+    MAX_DATE_TICKS), so a tick sits under its bar (a week's Monday, not plotly's Sunday) and no
+    month is labelled twice on a short range, with the year under the first tick and where it
+    changes ('5 Jan' over '2025', then '9 Mar'); days keep plotly's ticks ('5 Jan' over '2025'), at
+    most MAX_DATE_TICKS of them."""
     try:
         days = sorted({pd.Timestamp(v) for v in x if v})
     except ValueError:  # periods that are not dates stay a category axis
@@ -246,7 +256,7 @@ def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
         layout.update(
             tickmode="array",
             tickvals=[d.strftime("%Y-%m-%d") for d in ticks],
-            ticktext=[f"{d:%b}<br>{d.year}" if monthly else f"{d.day} {d:%b}<br>{d.year}" for d in ticks],
+            ticktext=_tick_texts(ticks, monthly),
         )
     fig.update_layout({axis: layout})
 
