@@ -277,6 +277,25 @@ def test_verdict_thresholds_are_settings():
     assert verdict_of(dict(row, revenue=0.0), DEFAULT_SETTINGS, measured=False)[0] == "drop"  # no attributed revenue
 
 
+def test_candidates_to_scale_clear_the_renew_bar_first():
+    """Spend-weighted mean marginal ROAS of the funded rows: (2·100 + 0.5·100 + 3·100 + 2·100) ÷ 400
+    = 1.875x; A clears break-even (low 150 ≥ 100) at 2x: a candidate; B is below the mean; C's low
+    (50) does not cover its spend; D clears both but is a poor performer."""
+    from metrics.planning.verdicts import under_funded
+
+    frame = pd.DataFrame(
+        {
+            "influencer_id": ["A", "B", "C", "D"],
+            "spend": [100.0, 100.0, 100.0, 100.0],
+            "marginal_roas": [2.0, 0.5, 3.0, 2.0],
+            "incremental_revenue_low": [150.0, 150.0, 50.0, 150.0],
+            "poor_performer": [False, False, False, True],
+        }
+    )
+    assert under_funded(frame).tolist() == [True, False, False, False]
+    assert under_funded(frame.drop(columns="poor_performer")).tolist() == [True, False, False, True]
+
+
 @pytest.mark.parametrize(
     ("row", "pooled", "expected"),
     [

@@ -246,10 +246,12 @@ def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
-def under_funded(frame: pd.DataFrame) -> np.ndarray:
-    """(rows,) bool: creators whose lift is clearly positive and whose marginal ROAS is at least
-    the spend-weighted mean marginal ROAS of the frame's funded creators (money there returns
-    more than the average rupee at the margin): candidates to scale."""
+def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
+    """(rows,) bool: creators that clear the renew bar (verdict_of: not a poor performer, the bottom
+    of the lift interval at least verdict_renew_roas × spend) and whose marginal ROAS is at least the
+    spend-weighted mean marginal ROAS of the frame's funded creators (money there returns more than
+    the average rupee at the margin): candidates to scale. Frame columns marginal_roas, spend,
+    incremental_revenue_low and, where present, poor_performer."""
     marginal = pd.to_numeric(frame["marginal_roas"], errors="coerce")
     spend = pd.to_numeric(frame["spend"], errors="coerce").fillna(0)
     funded = marginal.notna() & (spend > 0)
@@ -257,4 +259,6 @@ def under_funded(frame: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(frame), dtype=bool)
     reference = float((marginal[funded] * spend[funded]).sum() / spend[funded].sum())
     low = pd.to_numeric(frame["incremental_revenue_low"], errors="coerce")
-    return ((low > 0) & (marginal >= reference)).fillna(False).to_numpy(dtype=bool)
+    poor = frame["poor_performer"].fillna(False).astype(bool) if "poor_performer" in frame else False
+    renewable = (low > 0) & (low >= settings.verdict_renew_roas * spend) & ~poor
+    return (renewable & (marginal >= reference)).fillna(False).to_numpy(dtype=bool)
