@@ -219,7 +219,7 @@ def overview_trend(search, grain, basis="sale"):
     filters = common.filters_from_search(search)
     grain = chosen(grain or ids.DEFAULT_GRAIN, ids.GRAIN_OPTIONS)
     basis = chosen(basis, ids.BASIS_OPTIONS)
-    ts = time_series(common.warehouse(), filters, common.settings(), grain=grain, basis=basis)
+    ts = time_series(common.warehouse(), filters, common.settings(search), grain=grain, basis=basis)
     return figures.revenue_spend_over_time(ts, height=340), undated_note(ts)
 
 

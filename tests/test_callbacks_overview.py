@@ -119,3 +119,20 @@ def test_charts(traps_env, seed1_wh, monkeypatch):
     figure, note = cb.overview_trend("", "week")
     # seed1's revenue per influencer follows the posts' dates: every week plotted, nothing left undated.
     assert "no date" not in (note or "") and len(figure["data"][0]["x"]) > 1
+
+
+def test_the_by_post_chart_follows_the_urls_lift_window(traps_env, monkeypatch):
+    """`/?window=28` (carried from /lift by the navbar): the by-post chart's windows are 28 days, as
+    the incremental cards' (common.settings(search))."""
+    from metrics.cohorts import time_series
+
+    seen = []
+
+    def spy(wh, filters, settings, **kwargs):
+        seen.append(settings.lift_window_days)
+        return time_series(wh, filters, settings, **kwargs)
+
+    monkeypatch.setattr(cb, "time_series", spy)
+    cb.overview_trend("?window=28", "week", "cohort")
+    cb.overview_trend("", "week", "cohort")
+    assert seen == [28, metrics.DEFAULT_SETTINGS.lift_window_days]
