@@ -85,11 +85,11 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
         return "drop", f"ROAS {fmt.ratio(roas)} < 1x: even counting every attributed sale, revenue does not cover spend"
     if high < settings.verdict_drop_roas * spend:
         return "drop", f"{interval}: even the top returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
-    incremental = f"incremental ROAS {fmt.ratio(low / spend)} to {fmt.ratio(high / spend)}"
     if low <= 0:
         return "review", f"{interval}: not distinguishable from baseline"
     if row.get("poor_performer"):
         return "review", f"{interval}, but a poor performer (ROAS {fmt.ratio(roas)})"
+    incremental = f"incremental ROAS {fmt.ratio(low / spend)} to {fmt.ratio(high / spend)}"
     if low < settings.verdict_renew_roas * spend:
         return "review", f"{incremental}: may not cover spend (break-even {fmt.ratio(settings.verdict_renew_roas)})"
     if marginal is not None and marginal >= settings.verdict_scale_marginal_roas:
