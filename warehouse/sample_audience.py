@@ -200,8 +200,7 @@ class Audiences:
         a creator without an audience file buys like India."""
         national = np.array(list(STATE_WEIGHTS.values()))
         national = national / national.sum()
-        own = np.zeros((len(self.has), len(STATES)))
-        np.add.at(own, (slice(None), _city_states()), self.cities)  # each city's share into its state
+        own = self.cities @ np.eye(len(STATES))[_city_states()]  # each city's share into its state
         listed = own.sum(axis=1, keepdims=True)
         mixed = (
             np.where(listed > 0, AUDIENCE_PULL * own / np.where(listed > 0, listed, 1), 0)
