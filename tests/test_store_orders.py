@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spark_equality import differences
 
 import metrics
 from metrics import Filters
@@ -139,6 +140,49 @@ def test_no_personal_data_is_stored(store_wh):
 def test_the_import_records_the_mapping(store_wh):
     info = metrics.dataset_info(store_wh)
     assert info["store_orders"]["attributed_orders"] == 6
+
+
+# --- line items on consecutive rows, or not ---------------------------------------------------------
+
+
+def reorder(path: Path, order) -> None:
+    """Write an export's data rows again in another order (`order`: list of rows → list of rows)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *order(rows)])
+
+
+def test_line_items_need_not_be_on_consecutive_rows(store_dir, tmp_path):
+    """An export lists an order's line items one after another, and the import then finds its
+    orders in one pass over the rows; sorted by another column, they are not: the line items are
+    grouped by order number all the same, and every table of the warehouse is the same."""
+    folder = copy_of(store_dir, tmp_path)
+    # each order's first row (the one with its status) keeps its place; #1001's and #1006's second
+    # line items go to the end of the file
+    reorder(folder / "orders_export_1.csv", lambda rows: [r for r in rows if r[2]] + [r for r in rows if not r[2]])
+    moved = import_dataset(folder, tmp_path / "moved.duckdb", name="store").db_path
+    written = import_dataset(store_dir, tmp_path / "written.duckdb", name="store").db_path
+    assert differences(written, moved) == []
+    products = by(Warehouse(moved), "product")
+    assert products["MuscleBlaze Biozyme Whey"] == (pytest.approx(540.0), 1)
+    assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
+
+
+def test_an_order_split_between_two_export_files(store_dir, tmp_path):
+    """A store splits a long export into files (docs/metrics.md): read as one, and an order whose
+    line items straddle the cut is one order. Discovery alone took both parts for campaign files."""
+    folder = copy_of(store_dir, tmp_path)
+    first, second = folder / "orders_export_1.csv", folder / "orders_export_2.csv"
+    shutil.copy(first, second)
+    reorder(first, lambda rows: rows[:1])  # #1001's first line item
+    reorder(second, lambda rows: rows[1:])  # #1001's second, then #1002 to #1009
+    report = validate_dataset(folder).store_orders
+    assert report["exports"] == ["orders_export_1.csv", "orders_export_2.csv"]
+    assert report["line_items"] == 11 and report["orders_read"] == 9 and report["attributed_orders"] == 6
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    assert by(wh, "product") == by(Warehouse(import_dataset(store_dir, tmp_path / "one.duckdb").db_path), "product")
+    assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
 
 
 # --- refusals -------------------------------------------------------------------------------------

@@ -226,9 +226,13 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     beside a tracking_data file. Returns None when the folder holds no store export.
     """
     # Discovery may have taken an export for another role, by its name (orders.csv: sales) or its
-    # columns (Shopify's `Name`: a campaign).
-    candidates = [folder / problem.file for problem in found.unused if problem.file.lower().endswith(CSV_SUFFIXES)]
-    candidates += [path for path in found.files.values() if path.suffix.lower() in CSV_SUFFIXES]
+    # columns (Shopify's `Name`: a campaign), or refused the parts of a split export as two files of
+    # one role: every CSV of the folder (as discovery sees them) is a candidate.
+    candidates = [
+        path
+        for path in folder.iterdir()
+        if path.is_file() and not path.name.startswith(".") and path.suffix.lower() in CSV_SUFFIXES
+    ]
     exports: dict[str, list[tuple[Path, csvfile.Layout]]] = {}
     maps: list[tuple[Path, csvfile.Layout]] = []
     for path in sorted(set(candidates)):
@@ -247,6 +251,7 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
         del found.files[role]
     found.unused[:] = [problem for problem in found.unused if folder / problem.file not in claimed]
     found.by_columns[:] = [problem for problem in found.by_columns if folder / problem.file not in claimed]
+    found.errors[:] = [problem for problem in found.errors if folder / problem.file not in claimed]
     problems = found.errors
     if len(exports) > 1:
         names = ", ".join(path.name for files in exports.values() for path, _ in files)
@@ -318,14 +323,16 @@ def stage(
         return None, None
     before = errors.total
     _check_lines(connection, staged, errors)
-    _group_orders(connection, staged)
-    _resolve_code_sets(connection)
-    _type_orders(connection, staged)
-    _check_orders(connection, staged, errors)
-    _refuse_mixed_currencies(connection, staged, errors)
-    if errors.total > before:
-        return None, None
-    _build_sales(connection, staged)
+    with _joins_as_written(connection):
+        _number_lines(connection)
+        _group_orders(connection, staged)
+        _resolve_code_sets(connection)
+        _type_orders(connection, staged)
+        _check_orders(connection, staged, errors)
+        _refuse_mixed_currencies(connection, staged, errors)
+        if errors.total > before:
+            return None, None
+        _build_sales(connection, staged)
     report = _mapping_report(connection, staged)
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
         errors.add(
@@ -645,24 +652,66 @@ def _check_lines(connection, staged: _Staged, errors: Findings):
     _run_checks(connection, staged, errors, "store_rows", checks)
 
 
+@contextlib.contextmanager
+def _joins_as_written(connection):
+    """Joins keep the sides as the queries write them: the line items (a POSITIONAL JOIN of
+    `store_raw` and `store_lines`, which DuckDB estimates at 0 rows) on the left, probing a hash
+    table of the orders on the right. Left to the optimizer, the 10M line items became the hash
+    table."""
+    (before,) = connection.execute("SELECT current_setting('disabled_optimizers')").fetchone()
+    connection.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    try:
+        yield
+    finally:
+        connection.execute("SET disabled_optimizers = ?", [before])
+
+
+def _number_lines(connection):
+    """`store_lines`: for each row of `store_raw`, by position (read beside it with POSITIONAL
+    JOIN), the row number of its order's first row (`first_row`), so that grouping line items into
+    orders, reading each order's first row and joining the orders back to their line items run on
+    integers. An export lists an order's line items on consecutive rows: a row whose order number
+    differs from the row before starts an order (one ordered pass, no grouping). That holds when the
+    order numbers of those rows are all different (checked on their 64-bit hashes: different hashes
+    are different numbers); when not (rows sorted by another column, an order split between files,
+    or two numbers of one hash), each row's first row is found by grouping by order number. Order
+    numbers are compared as written either way."""
+    connection.execute("""
+        CREATE OR REPLACE TEMP TABLE store_lines AS
+        SELECT max(CASE WHEN starts THEN row_no END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first_row
+        FROM (SELECT rowid AS row_no, order_ref IS DISTINCT FROM lag(order_ref) OVER () AS starts FROM store_raw)""")
+    (consecutive,) = connection.execute("""
+        SELECT count(*) = count(DISTINCT hash(order_ref))
+        FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid""").fetchone()
+    if not consecutive:
+        connection.execute("""
+            CREATE OR REPLACE TEMP TABLE store_lines AS
+            SELECT min(rowid) OVER (PARTITION BY order_ref) AS first_row FROM store_raw ORDER BY rowid""")
+
+
 def _group_orders(connection, staged: _Staged):
     """One row per order: its first row (where order-level fields are read), its line items'
-    total value and its lead line (largest value, first in the file on ties). Order numbers are
-    compared as written."""
+    total value and its lead line (largest value, first in the file on ties). Only the rows after
+    an order's first one are grouped (by `first_row`, an integer): an order of one line item, most
+    of them, is its first row."""
     value = _line_value(staged)
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
+    lead_key = LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")
     # A view: the grouping and the join run inside the one query that types the orders.
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW store_first_rows AS
-        WITH groups AS (
-            SELECT order_ref, min(rowid) AS first_row, count(*) AS line_rows, sum(line_value) AS lines_value,
-                   {LEAD_ROW.format(key="lead_key")} AS lead_row
-            FROM (SELECT row_no AS rowid, order_ref, line_value,
-                         {LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")} AS lead_key
-                  FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw))
-            GROUP BY 1)
-        SELECT g.first_row AS row_no, g.*, r.source_line, {", ".join(f"r.{f}" for f in fields)}
-        FROM groups g JOIN (SELECT rowid AS first_row, * FROM store_raw) r USING (first_row)""")
+        WITH lines AS NOT MATERIALIZED (SELECT store_raw.rowid AS row_no, first_row, {value} AS line_value, store_raw.*
+                       FROM store_raw POSITIONAL JOIN store_lines),
+             later AS (SELECT first_row, count(*) AS later_rows, sum(line_value) AS later_value,
+                              max({lead_key}) AS later_key
+                       FROM lines WHERE row_no <> first_row GROUP BY 1)
+        SELECT row_no, 1 + COALESCE(later_rows, 0) AS line_rows,
+               CASE WHEN later_value IS NULL THEN line_value WHEN line_value IS NULL THEN later_value
+                    ELSE line_value + later_value END AS lines_value,
+               CASE WHEN later_rows IS NULL THEN row_no
+                    ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
+               source_line, {", ".join(fields)}
+        FROM lines LEFT JOIN later USING (first_row) WHERE row_no = first_row""")
 
 
 def _check_orders(connection, staged: _Staged, errors: Findings):
@@ -718,7 +767,7 @@ def _type_orders(connection, staged: _Staged):
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, source_line, order_ref, line_rows, lines_value, lead_row, {_date("created")} AS date,
+            SELECT row_no, source_line, line_rows, lines_value, lead_row, {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
                    {_opt(staged, "currency", "NULLIF(upper(trim({col})), '')")} AS currency,
@@ -813,7 +862,11 @@ def _build_sales(connection, staged: _Staged):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
     sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
     each refunded order a row per line item with its share of the refund as negative revenue and no
-    orders. Product and brand stay as written: the import trims and normalises them (build.py)."""
+    orders. Product and brand stay as written: the import trims and normalises them (build.py).
+    File order is the order of `ORDER BY`, not of the join: a buyer's first order is the earliest,
+    then the first in the file (build.type_buyers numbers the rows), and a parallel hash join
+    returns its rows in no set order (at 10M line items, neither the join by order number before
+    nor this one did)."""
     value = _line_value(staged, "r")
     brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
     share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
@@ -827,10 +880,10 @@ def _build_sales(connection, staged: _Staged):
                    CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
                    (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
                    o.region
-            FROM store_raw r
+            FROM store_raw r POSITIONAL JOIN store_lines l
             JOIN (SELECT * FROM store_order_facts
                   WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
-            USING (order_ref)""")
+            ON o.row_no = l.first_row ORDER BY r.rowid""")
 
 
 def _mapping_report(connection, staged: _Staged) -> dict:
