@@ -16,7 +16,18 @@ import pytest
 
 pytest.importorskip("pyspark", reason="the spark extra: pip install '.[spark]'")
 
-from test_spark_engine import SPARK, assert_same_build, monkeypatch_module, spark, validate_outcome  # noqa: E402, F401
+from spark_equality import differences  # noqa: E402
+from test_spark_engine import (  # noqa: E402, F401
+    SPARK,
+    assert_same_build,
+    monkeypatch_module,
+    outcome,
+    spark,
+    validate_outcome,
+)
+
+from cli import folder_argument  # noqa: E402
+from warehouse.sample import generate_sample  # noqa: E402
 
 # The module-scoped session of test_spark_engine, imported above, started once for the module.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark"), pytest.mark.usefixtures("spark")]
@@ -110,3 +121,90 @@ def test_store_export_refusals_are_the_same(tmp_path):
     duck = validate_outcome(folder, None)
     assert duck[0] == "refused" and any("12abc" in p for p in duck[1]), duck
     assert validate_outcome(folder, SPARK) == duck
+
+
+def test_folder_given_as_a_uri_builds_the_same_warehouse(tmp_path):
+    """`file://…` (Hadoop's FileSystem, as for s3a:// or gs://): the small files are copied, the
+    sales file read by Spark where it is; the same warehouse as the DuckDB engine's local import."""
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "traps", folder)
+    duck = outcome(folder, tmp_path / "duckdb" / "wh.duckdb", None)
+    sparked = outcome(folder.as_uri(), tmp_path / "spark" / "wh.duckdb", SPARK)
+    assert duck[0] == "imported" and sparked == duck
+    assert differences(tmp_path / "duckdb" / "wh.duckdb", tmp_path / "spark" / "wh.duckdb") == []
+
+
+def split_into_parts(single: Path, parts: int) -> Path:
+    """A Parquet file rewritten as a folder of the same name holding `parts` files (as Spark writes)."""
+    folder = single.with_name(single.name + ".parts")
+    folder.mkdir()
+    con = duckdb.connect()
+    (rows,) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(single)]).fetchone()
+    size = -(-rows // parts)
+    for i in range(parts):
+        target = str(folder / f"part-{i:05d}.parquet").replace("'", "''")
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet(?) LIMIT {size} OFFSET {i * size}) TO '{target}' (FORMAT parquet)",
+            [str(single)],
+        )
+    con.close()
+    single.unlink()
+    folder.rename(single)
+    return single
+
+
+def test_parquet_folder_names_the_same_rows_as_one_file(tmp_path):
+    """Sales as a folder of Parquet parts (given by URI): rows are numbered across the parts in name
+    order, so bad values deep in the third part are named on the rows DuckDB names in one file."""
+    folder = tmp_path / "data"
+    generate_sample(folder, orders=1_500, seed=3, fmt="parquet")
+    shutil.rmtree(folder / "truth")
+    single = folder / "tracking_data.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 1201 THEN '2025-13-01' ELSE date::VARCHAR END AS date,
+                                    CASE WHEN row_number() OVER () = 1333 THEN '12abc' ELSE revenue::VARCHAR END
+                                    AS revenue)
+                  FROM read_parquet('{single}')) TO '{single}.tmp' (FORMAT parquet)"""
+    )
+    con.close()
+    Path(f"{single}.tmp").replace(single)
+    duck = validate_outcome(folder, None)
+    assert duck[0] == "refused" and any("12abc" in p for p in duck[1]) and any("2025-13-01" in p for p in duck[1])
+    split_into_parts(single, 3)
+    assert validate_outcome(folder.as_uri(), SPARK) == duck
+
+
+def test_local_parquet_folder_builds_the_same_warehouse(tmp_path):
+    """A local data set whose sales are a folder of Parquet parts builds the warehouse the DuckDB
+    engine builds from the same rows in one file."""
+    folder = tmp_path / "data"
+    generate_sample(folder, orders=1_000, seed=5, fmt="parquet")
+    shutil.rmtree(folder / "truth")
+    duck = outcome(folder, tmp_path / "duckdb" / "wh.duckdb", None)
+    split_into_parts(folder / "tracking_data.parquet", 2)
+    assert outcome(folder, tmp_path / "spark" / "wh.duckdb", SPARK) == duck
+    assert differences(tmp_path / "duckdb" / "wh.duckdb", tmp_path / "spark" / "wh.duckdb") == []
+
+
+@pytest.mark.parametrize(
+    ("uri", "connector"),
+    [("s3a://hk-orders/2026/", "hadoop-aws"), ("gs://hk-orders/2026/", "gcs-connector")],
+)
+def test_object_store_without_its_connector_is_refused_naming_both(tmp_path, uri, connector):
+    """No connector jar on Spark's classpath: refused before anything is read, naming the path and the
+    jar to add (nothing is downloaded)."""
+    refused = outcome(uri, tmp_path / "wh.duckdb", SPARK)
+    assert refused[0] == "refused" and len(refused[1]) == 1
+    assert refused[1][0].startswith(uri) and connector in refused[1][0]
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_uri_needs_the_spark_engine(tmp_path):
+    refused = outcome("file:///nowhere/data", tmp_path / "wh.duckdb", None)
+    assert refused[0] == "refused" and "--engine spark" in refused[1][0]
+
+
+def test_command_line_keeps_a_uri_as_written():
+    assert folder_argument("s3a://bucket/x/") == "s3a://bucket/x/"
+    assert folder_argument("data/x") == Path("data/x")

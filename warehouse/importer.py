@@ -282,9 +282,9 @@ def _stage_and_build_with(
     sales Spark reads where they are (spark_paths.SalesAt: a Parquet folder, or a URI's sales)."""
     with stage("read"):
         found = discover(source_dir)
-        if sales_at is not None:
-            _add_sales_at(found, sales_at)
         store = store_orders.claim(source_dir, found)
+        if sales_at is not None:  # after claim, which reads local files only (spark_paths keeps exports local)
+            _add_sales_at(found, sales_at)
         errors, warnings = Findings(), Findings()
         for problem in found.errors:
             errors.add(problem)

@@ -5,9 +5,9 @@
   is refused naming the path and the connector to add: hkdash downloads nothing;
 - its sales, recognised by name (`tracking_data.csv`, `tracking_data.parquet`, or a folder of that
   name holding Parquet parts, as Spark writes them), stay where they are and are read by Spark;
-- its other files (influencers, posts, payouts, a store export, …: small) are copied to a local
-  temporary folder and read as a local folder is. A sales file recognised only by its columns is
-  copied too (it is then read locally, as from a local folder);
+- its other files (influencers, posts, payouts, a store export even when named `orders.csv`, …:
+  small) are copied to a local temporary folder and read as a local folder is. A sales file
+  recognised only by its columns is copied too (it is then read locally, as from a local folder);
 - in a local folder, a sales folder of Parquet parts is read the same way.
 
 The sales as Spark reads them is a `SalesAt`: path-like enough for spark.stage_tracking (name,
@@ -21,9 +21,9 @@ import os
 import re
 from pathlib import Path
 
-from warehouse import csvfile
+from warehouse import csvfile, store_orders
 from warehouse.errors import Problem
-from warehouse.sources import role_by_name
+from warehouse.sources import known_names, role_by_name
 
 URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 # Hadoop's connector of each object-store scheme: the jar (Maven coordinates) and its FileSystem.
@@ -145,6 +145,9 @@ def _sales_entry(fs, status, local: Path, jvm) -> SalesAt | None:
         head.write_bytes(bytes(stream.readNBytes(csvfile.HEAD_BYTES)))
     finally:
         stream.close()
+    layout, _ = csvfile.sniff(head, known_names)
+    if layout is not None and (store_orders.store_of(layout.header) or store_orders.is_code_map(layout.header)):
+        return None  # a store export named like sales (orders.csv): DuckDB reads it (store_orders)
     return SalesAt(path.toString(), name, False, status.getLen(), folder=False, head=head)
 
 
