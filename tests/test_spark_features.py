@@ -208,3 +208,16 @@ def test_uri_needs_the_spark_engine(tmp_path):
 def test_command_line_keeps_a_uri_as_written():
     assert folder_argument("s3a://bucket/x/") == "s3a://bucket/x/"
     assert folder_argument("data/x") == Path("data/x")
+
+
+def test_sales_needing_repair_are_refused_where_they_are(tmp_path):
+    """A cp1252 sales file given by URI: csvfile's repair would read it all on this machine, so it is
+    refused naming the file and what to do; from a local folder the same file imports."""
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "traps", folder)
+    tracking = folder / "tracking_data.csv"
+    tracking.write_bytes(tracking.read_bytes().replace(b"Whey", "Whey Café".encode("cp1252"), 1))
+    refused = validate_outcome(folder.as_uri(), SPARK)
+    assert refused[0] == "refused" and len(refused[1]) == 1
+    assert refused[1][0].startswith("tracking_data.csv:") and "convert it to Parquet" in refused[1][0]
+    assert validate_outcome(folder, SPARK)[0] == "valid"

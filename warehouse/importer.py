@@ -93,20 +93,20 @@ def import_dataset(
     ImportFailed) and the whole is rebuilt and swapped in the same way. rules: the settings of the
     value rule (plausible years; docs/metrics.md, "Reading values"). engine: where the work on sales
     rows runs (default DuckDB; Engine("spark", master): warehouse/engines/spark.py, docs/scale.md)."""
-    source_dir = _folder(source_dir)
+    folder = _folder(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
-        if append and not isinstance(source_dir, Path):
-            raise ImportFailed([Problem(str(source_dir), None, None, None, APPEND_URI)], [], 1)
         if not append:
-            return _build_and_swap(source_dir, db_path, name, source_dir, rules, engine)
+            return _build_and_swap(folder, db_path, name, folder, rules, engine)
+        if not isinstance(folder, Path):
+            raise ImportFailed([Problem(folder, None, None, None, APPEND_URI)], [], 1)
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, _new, replaced = appending.merge_into(db_path, source_dir, Path(merged))
-            report = _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules, engine)
+            live_name, _new, replaced = appending.merge_into(db_path, folder, Path(merged))
+            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
@@ -149,10 +149,10 @@ def _temp_beside(db_path: Path) -> Path:
 
 
 def _build_and_swap(
-    folder: Path,
+    folder: Path | str,
     db_path: Path,
     name: str | None,
-    shown_source: Path,
+    shown_source: Path | str,
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
 ) -> ImportReport:
@@ -205,7 +205,7 @@ def _swap_in(temp_path: Path, db_path: Path) -> None:
 
 def _stage_and_build(
     connection,
-    source_dir: Path,
+    source_dir: Path | str,
     persist: bool = False,
     name: str | None = None,
     dataset_id: str | None = None,
@@ -244,7 +244,7 @@ def _folder(source: str | os.PathLike) -> Path | str:
     engines/spark_paths.py) kept as written."""
     from warehouse.engines.spark_paths import is_uri
 
-    return source if is_uri(source) else Path(source)
+    return source if isinstance(source, str) and is_uri(source) else Path(source)
 
 
 def _folder_name(source: Path | str) -> str:

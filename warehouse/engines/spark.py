@@ -22,6 +22,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from sqlglot import exp, parse_one
 
@@ -182,6 +183,8 @@ def stage_tracking(con: SparkConnection, path: Path | spark_paths.SalesAt) -> tu
         if getattr(path, "folder", False):  # spark_paths.SalesAt: a folder of Parquet parts
             return _finish(con, path, _numbered_parts(frame, columns), selected, ignored, 1, False, [])
         return _finish(con, path, _numbered(frame.select(*columns)), selected, ignored, 1, False, [])
+    # A SalesAt is read as a Path is below: its first bytes by csvfile.sniff, its location by Spark.
+    path = cast(Path, path)
     layout, sniffed = csvfile.sniff(path, lambda cells: len(canonical_columns("tracking", cells)))
     if layout is None:
         return None, sniffed
@@ -307,10 +310,13 @@ def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: Source
     build.type_sales(con, tracking, payouts)
     if region_tables.has_region(tracking):
         _region_cells(con, duck, tracking, scratch)
-    con.drop(tracking.table)  # `sales` holds what later steps read
     for table in ("sale_text_values", "sales_by_influencer"):
         files = con.write_parquet(f"SELECT * FROM {table}", scratch / table)
         duck.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet(?)", [files])
+    # Only now that `sales` is loaded (the writes above read it): Spark re-plans a persisted view not
+    # yet loaded from the files when a view it reads is released (CacheManager.uncacheQuery), and a
+    # repaired file's clean copy is gone by then (FAILED_READ_FILE.FILE_NOT_EXIST).
+    con.drop(tracking.table)
 
 
 def _region_cells(con: SparkConnection, duck, tracking: SourceFile, scratch: Path):

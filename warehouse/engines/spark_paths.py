@@ -152,7 +152,8 @@ def _sales_entry(fs, status, local: Path, jvm) -> SalesAt | None:
 
 
 def _listing_problem(uri: str, error: str) -> Problem:
-    scheme = URI.match(uri).group(1).lower()
+    match = URI.match(uri)
+    scheme = match.group(1).lower() if match else ""
     if "No FileSystem for scheme" in error or ("ClassNotFoundException" in error and "FileSystem" in error):
         connector = CONNECTORS.get(scheme, f"the Hadoop FileSystem of {scheme}://")
         reason = (
