@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     importing = commands.add_parser("import", help="validate a folder of CSV/Parquet files and import it atomically")
-    importing.add_argument("dir", type=Path)
+    importing.add_argument(
+        "dir", type=folder_argument, help="a local folder, or with --engine spark a URI (docs/scale.md)"
+    )
     importing.add_argument("--name", help="data set name shown in the dashboard (default: the folder name)")
     add_years_argument(importing)
     importing.add_argument(
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(handler=run_restore)
 
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
-    validating.add_argument("dir", type=Path)
+    validating.add_argument("dir", type=folder_argument, help="a local folder, or with --engine spark a URI")
     add_years_argument(validating)
     add_engine_arguments(validating)
     validating.set_defaults(handler=run_validate)
@@ -316,6 +318,14 @@ def add_engine_arguments(parser) -> None:
         metavar="URL",
         help="Spark master for --engine spark (default local[*]; e.g. spark://host:7077, yarn, k8s://…)",
     )
+
+
+def folder_argument(text: str) -> Path | str:
+    """A folder on the command line: a local path, or a URI (s3a://…, file://…) kept as written,
+    which Spark reads (warehouse/engines/spark_paths.py)."""
+    from warehouse.engines.spark_paths import is_uri
+
+    return text if is_uri(text) else Path(text)
 
 
 def engine_of(args):

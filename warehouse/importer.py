@@ -73,7 +73,7 @@ def validate_dataset(
     engine: where the sales rows are checked (default: DuckDB; Engine("spark", master) for Spark)."""
     connection = quiet(duckdb.connect())
     try:
-        return _stage_and_build(connection, Path(source_dir), rules=rules, engine=engine)
+        return _stage_and_build(connection, _folder(source_dir), rules=rules, engine=engine)
     finally:
         connection.close()
 
@@ -93,18 +93,20 @@ def import_dataset(
     ImportFailed) and the whole is rebuilt and swapped in the same way. rules: the settings of the
     value rule (plausible years; docs/metrics.md, "Reading values"). engine: where the work on sales
     rows runs (default DuckDB; Engine("spark", master): warehouse/engines/spark.py, docs/scale.md)."""
-    source_dir = Path(source_dir)
+    folder = _folder(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
         if not append:
-            return _build_and_swap(source_dir, db_path, name, source_dir, rules, engine)
+            return _build_and_swap(folder, db_path, name, folder, rules, engine)
+        if not isinstance(folder, Path):
+            raise ImportFailed([Problem(folder, None, None, None, APPEND_URI)], [], 1)
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, _new, replaced = appending.merge_into(db_path, source_dir, Path(merged))
-            report = _build_and_swap(Path(merged), db_path, name or live_name, source_dir, rules, engine)
+            live_name, _new, replaced = appending.merge_into(db_path, folder, Path(merged))
+            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
@@ -147,10 +149,10 @@ def _temp_beside(db_path: Path) -> Path:
 
 
 def _build_and_swap(
-    folder: Path,
+    folder: Path | str,
     db_path: Path,
     name: str | None,
-    shown_source: Path,
+    shown_source: Path | str,
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
 ) -> ImportReport:
@@ -164,7 +166,7 @@ def _build_and_swap(
                 connection,
                 folder,
                 persist=True,
-                name=name or shown_source.name,
+                name=name or _folder_name(shown_source),
                 dataset_id=dataset_id,
                 # The Spark engine does not copy the sales rows back: no sources kept, so an
                 # append refuses (import the whole folder again) rather than lose the sales.
@@ -203,7 +205,7 @@ def _swap_in(temp_path: Path, db_path: Path) -> None:
 
 def _stage_and_build(
     connection,
-    source_dir: Path,
+    source_dir: Path | str,
     persist: bool = False,
     name: str | None = None,
     dataset_id: str | None = None,
@@ -213,13 +215,40 @@ def _stage_and_build(
     engine: Engine | None = None,
     scratch_dir: Path | None = None,
 ) -> ImportReport:
-    args = (connection, source_dir, persist, name, dataset_id, keep_sources, rules, stages or Stages())
+    rest = (persist, name, dataset_id, keep_sources, rules, stages or Stages())
     if engine is not None and _on_spark(engine):
-        from warehouse.engines import spark
+        from warehouse.engines import spark, spark_paths
 
         with spark.spark_connection(engine.master) as rows_connection, spark.scratch(scratch_dir) as scratch:
-            return _stage_and_build_with(*args, rows_connection, Path(scratch))
-    return _stage_and_build_with(*args)
+            if isinstance(source_dir, Path):
+                folder, sales_at = source_dir, spark_paths.local_sales_folder(source_dir)
+            else:  # a URI: its small files are copied here, its sales read where they are
+                folder = Path(scratch) / "folder" / _folder_name(source_dir)
+                sales_at, problems = spark_paths.fetch_folder(rows_connection.spark, source_dir, folder)
+                if problems:
+                    raise ImportFailed(problems, [], len(problems))
+            return _stage_and_build_with(connection, folder, *rest, rows_connection, Path(scratch), sales_at)
+    if not isinstance(source_dir, Path):
+        raise ImportFailed([Problem(source_dir, None, None, None, URI_ON_DUCKDB)], [], 1)
+    return _stage_and_build_with(connection, source_dir, *rest)
+
+
+URI_ON_DUCKDB = (
+    "a folder given as a URI is read by the Spark engine (--engine spark): the DuckDB engine reads local folders"
+)
+APPEND_URI = "--append reads a local folder: import the URI's folder whole (--engine spark), or copy it here first"
+
+
+def _folder(source: str | os.PathLike) -> Path | str:
+    """The folder to import: a local Path, or a URI string (scheme://…, read by the Spark engine:
+    engines/spark_paths.py) kept as written."""
+    from warehouse.engines.spark_paths import is_uri
+
+    return source if isinstance(source, str) and is_uri(source) else Path(source)
+
+
+def _folder_name(source: Path | str) -> str:
+    return source.name if isinstance(source, Path) else source.rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,14 +275,16 @@ def _stage_and_build_with(
     stage: Stages,
     rows_connection=None,
     scratch: Path | None = None,
+    sales_at=None,
 ) -> ImportReport:
     """The import on `connection` (DuckDB); with `rows_connection` (spark.SparkConnection), the
-    sales file is staged, checked and typed there and handed over as cells (spark.py)."""
+    sales file is staged, checked and typed there and handed over as cells (spark.py). sales_at:
+    sales Spark reads where they are (spark_paths.SalesAt: a Parquet folder, or a URI's sales)."""
     with stage("read"):
         found = discover(source_dir)
         store = store_orders.claim(source_dir, found)
-        if store is not None and rows_connection is not None:
-            raise ImportFailed([Problem(source_dir.name, None, None, None, STORE_ON_SPARK)], [], 1)
+        if sales_at is not None:  # after claim, which reads local files only (spark_paths keeps exports local)
+            _add_sales_at(found, sales_at)
         errors, warnings = Findings(), Findings()
         for problem in found.errors:
             errors.add(problem)
@@ -285,6 +316,10 @@ def _stage_and_build_with(
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
         with stage("store_orders"):
             store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
+            if store_sales is not None and rows_connection is not None and scratch is not None:
+                from warehouse.engines import spark  # the export is read by DuckDB, its sales go on Spark
+
+                store_sales = spark.stage_store_sales(rows_connection, connection, store_sales, scratch)
         if store_sales is not None:
             sources["tracking"] = store_sales
     if errors:
@@ -355,15 +390,19 @@ def _stage_and_build_with(
     return report
 
 
+def _add_sales_at(found, sales_at) -> None:
+    """The sales Spark reads where they are, unless the folder holds a sales file too (refused)."""
+    if "tracking" in found.files:
+        other = found.files["tracking"].name
+        reason = f"two candidates for the sales (tracking data) file: {other} and {sales_at.name}; keep one of them"
+        found.errors.append(Problem(sales_at.name, None, None, None, reason))
+    else:
+        found.files["tracking"] = sales_at
+
+
 def _on_spark_with(rows_connection, scratch) -> bool:
-    """Whether the sales rows live on Spark (the region of a sale is then not read)."""
+    """Whether the sales rows live on Spark (region_tables then reads their region cells)."""
     return rows_connection is not None and scratch is not None
-
-
-STORE_ON_SPARK = (
-    "a store order export is imported with the DuckDB engine (--engine duckdb): the Spark engine reads "
-    "a tracking_data file (CSV or Parquet)"
-)
 
 
 class Stages:

@@ -22,10 +22,12 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from sqlglot import exp, parse_one
 
-from warehouse import build, csvfile, customer_tables
+from warehouse import build, csvfile, customer_tables, region_tables
+from warehouse.engines import spark_paths
 from warehouse.engines.spark_sql import to_spark
 from warehouse.errors import Problem
 from warehouse.sources import COLUMNS, SourceFile, canonical_columns, select_columns
@@ -163,10 +165,11 @@ class SparkConnection:
             self.drop(name)
 
 
-def stage_tracking(con: SparkConnection, path: Path) -> tuple[SourceFile | None, list[Problem]]:
+def stage_tracking(con: SparkConnection, path: Path | spark_paths.SalesAt) -> tuple[SourceFile | None, list[Problem]]:
     """Stage the sales file as the Spark view `raw_tracking`: text columns named as in
     sources.COLUMNS, `rowid` (0, 1, … in file order) and, for a file read through csvfile's clean
-    copy, its `source_line`. Same refusals, with the same messages, as sources.load."""
+    copy, its `source_line`. Same refusals, with the same messages, as sources.load. `path` may be
+    a sales file or Parquet folder Spark reads where it is (spark_paths.SalesAt)."""
     name = path.name
     if path.stat().st_size == 0:
         return None, [Problem(name, None, None, None, "file is empty")]
@@ -177,7 +180,11 @@ def stage_tracking(con: SparkConnection, path: Path) -> tuple[SourceFile | None,
             return None, problems
         frame = con.spark.read.parquet(str(path))
         columns = [frame[f"`{src}`"].cast("string").alias(canonical) for canonical, src in selected.items()]
+        if getattr(path, "folder", False):  # spark_paths.SalesAt: a folder of Parquet parts
+            return _finish(con, path, _numbered_parts(frame, columns), selected, ignored, 1, False, [])
         return _finish(con, path, _numbered(frame.select(*columns)), selected, ignored, 1, False, [])
+    # A SalesAt is read as a Path is below: its first bytes by csvfile.sniff, its location by Spark.
+    path = cast(Path, path)
     layout, sniffed = csvfile.sniff(path, lambda cells: len(canonical_columns("tracking", cells)))
     if layout is None:
         return None, sniffed
@@ -191,6 +198,8 @@ def stage_tracking(con: SparkConnection, path: Path) -> tuple[SourceFile | None,
         position = {canonical: layout.header.index(src) for canonical, src in selected.items()}
         frame = frame.select(*[frame[f"c{position[c]}"].alias(c) for c in selected])
         return _finish(con, path, _numbered(frame), selected, ignored, 2, False, [])
+    if isinstance(path, spark_paths.SalesAt):  # repairing reads the whole file on this machine
+        return None, [path.cannot_repair()]
     # Not UTF-8, ragged rows, line breaks inside cells: csvfile reads and repairs it (as for DuckDB).
     kinds = [COLUMNS["tracking"].get(_canonical_of(selected, h), "text") for h in layout.header]
     with csvfile.rewritten(path, layout, kinds) as copy:
@@ -276,14 +285,65 @@ def _numbered(frame):
     return numbered.select(*[c for c in frame.columns if c != "_mid"], rowid.alias("rowid"))
 
 
+def _numbered_parts(frame, columns):
+    """The chosen columns of a folder's Parquet parts with `rowid`: 0, 1, … over the parts in name
+    order, each part's rows in file order (Parquet's row index), as if the parts were one file."""
+    from pyspark.sql import functions as F
+
+    parts = frame.select(
+        *columns, F.col("_metadata.file_name").alias("_part"), F.col("_metadata.row_index").alias("_row")
+    )
+    offsets, total = [], 0
+    for part, count in sorted(parts.groupBy("_part").count().collect()):
+        offsets.append((part, total))
+        total += count
+    table = frame.sparkSession.createDataFrame(offsets or [("", 0)], "_part string, offset bigint")
+    numbered = parts.join(F.broadcast(table), "_part")
+    return numbered.select(
+        *[c for c in parts.columns if c not in ("_part", "_row")], (F.col("offset") + F.col("_row")).alias("rowid")
+    )
+
+
 def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: SourceFile, scratch: Path):
     """build.type_sales on Spark; its per-value and per-influencer totals (`sale_text_values`,
     `sales_by_influencer`: one row per distinct value, small) are copied into DuckDB."""
     build.type_sales(con, tracking, payouts)
-    con.drop(tracking.table)  # `sales` holds what later steps read
+    if region_tables.has_region(tracking):
+        _region_cells(con, duck, tracking, scratch)
     for table in ("sale_text_values", "sales_by_influencer"):
         files = con.write_parquet(f"SELECT * FROM {table}", scratch / table)
         duck.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet(?)", [files])
+    # Only now that `sales` is loaded (the writes above read it): Spark re-plans a persisted view not
+    # yet loaded from the files when a view it reads is released (CacheManager.uncacheQuery), and a
+    # repaired file's clean copy is gone by then (FAILED_READ_FILE.FILE_NOT_EXIST).
+    con.drop(tracking.table)
+
+
+def _region_cells(con: SparkConnection, duck, tracking: SourceFile, scratch: Path):
+    """The sales grouped by region_tables.REGION_CELLS_SQL (one row per influencer, day, brand and
+    region as written: small), copied into DuckDB as `sale_region_cells` for the region rules."""
+    if tracking.line_column:  # a repaired file's line of each row is in the staged file
+        line, join = f"t.{csvfile.LINE_COLUMN}", f"JOIN {tracking.table} t ON t.rowid = s.sale_no"
+    else:
+        line, join = f"s.sale_no + {tracking.first_line}", ""
+    query = region_tables.REGION_CELLS_SQL.format(line=line, join=join)
+    files = con.write_parquet(query, scratch / "sale_region_cells")
+    duck.execute("CREATE TEMP TABLE sale_region_cells AS SELECT * FROM read_parquet(?)", [files])
+
+
+def stage_store_sales(con: SparkConnection, duck, store_sales: SourceFile, scratch: Path) -> SourceFile:
+    """A store export's attributed sales on Spark: the export's own parsing, checks and attribution
+    stay on DuckDB (store_orders.stage: one pass over the export, its order-level rules need the
+    whole order's line items together), and its result `store_sales` (a typed sales table, one row
+    per line item) is handed to Spark as Parquet with its `rowid` (file order), for the same steps
+    a tracking_data file takes there. DuckDB's copy is dropped. Returns the source, now Spark's."""
+    folder = scratch / store_sales.table
+    folder.mkdir()
+    target = str(folder / "part-0.parquet").replace("'", "''")
+    duck.execute(f"COPY (SELECT rowid, * FROM {store_sales.table} ORDER BY rowid) TO '{target}' (FORMAT parquet)")
+    duck.execute(f"DROP TABLE {store_sales.table}")
+    con.register(store_sales.table, con.spark.read.parquet(str(folder)), persist=True)
+    return store_sales
 
 
 def sales_cells_from(con: SparkConnection, scratch: Path):
