@@ -29,7 +29,7 @@ from warehouse import build, csvfile, customer_tables
 from warehouse.engines.spark_sql import to_spark
 from warehouse.errors import Problem
 from warehouse.sources import COLUMNS, SourceFile, canonical_columns, select_columns
-from warehouse.values import guest_user_sql
+from warehouse.values import guest_user_sql, missing_sql, number_sql
 
 DEFAULT_MASTER = "local[*]"
 _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
@@ -37,7 +37,8 @@ _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
 
 def session(master: str | None = None):
     """A SparkSession for an import: `master` (default local[*]), UI off, ANSI casts off (spark_sql),
-    UTC, shuffle partitions from HKDASH_SPARK_SHUFFLE_PARTITIONS (default: 2 × cores in local mode).
+    UTC, shuffle partitions from HKDASH_SPARK_SHUFFLE_PARTITIONS (default: 2 × cores in local mode),
+    adaptive execution off in local mode.
 
     Raises ImportError without the `spark` extra (pip install '.[spark]'), and Spark's errors when
     no Java 17 is found."""
@@ -61,6 +62,10 @@ def session(master: str | None = None):
         builder = builder.config(
             "spark.sql.shuffle.partitions", os.environ.get("HKDASH_SPARK_SHUFFLE_PARTITIONS", str(2 * cores))
         )
+        # Adaptive execution runs each shuffle stage as a job of its own and optimises the rest of
+        # the plan again after each: on one machine's few partitions it has nothing to rebalance,
+        # and the import's wide plans made that planning the cost (docs/benchmarks.md, Spark engine).
+        builder = builder.config("spark.sql.adaptive.enabled", "false")
     elif "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
         builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
     spark = builder.getOrCreate()
@@ -142,10 +147,13 @@ class SparkConnection:
         row, into a column `__read_<column>` of the staged view, and point source.readings at it.
 
         DuckDB evaluates the rule's repeated sub-expressions once; Spark would evaluate the text
-        in every check, with generated code beyond the JVM's 64 KB per method."""
+        in every check, with generated code beyond the JVM's 64 KB per method. A column whose every
+        value is plain (_plain_columns) is read by the plain cast alone: the same values, from a
+        plan a fraction as wide, which is what Spark's analysis and code generation cost."""
         if not source.readings:
             return
-        readings = ", ".join(f"{sql} AS __read_{column}" for column, sql in source.readings.items())
+        plain = _plain_columns(self, source)
+        readings = ", ".join(f"{plain.get(column, sql)} AS __read_{column}" for column, sql in source.readings.items())
         frame = self.spark.sql(to_spark(f"SELECT *, {readings} FROM {source.table}"))
         self.register(source.table, frame, persist=True)
         for column in list(source.readings):
@@ -161,6 +169,38 @@ class SparkConnection:
         """Release every persisted view."""
         for name in list(self._persisted):
             self.drop(name)
+
+
+def _plain_reading(column: str, kind: str, reading: str) -> str | None:
+    """The plain cast that gives `reading`'s value for every present value it reads, or None.
+
+    The rule's first branch is that cast (values.number_sql, values.date_sql): a number read by
+    TRY_CAST(… AS DOUBLE), a date by TRY_CAST(trim(…) AS DATE) with a year of 100 or more; a
+    missing value reads NULL either way. A decimal-comma column has no such branch."""
+    if kind in ("count", "money"):
+        return f"TRY_CAST({column} AS DOUBLE)" if reading == number_sql(column) else None
+    text = f"trim({column})"
+    return f"CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN TRY_CAST({text} AS DATE) END"
+
+
+def _plain_columns(con: SparkConnection, source: SourceFile) -> dict[str, str]:
+    """Columns of `source.readings` whose every value is missing or read by its plain cast
+    (_plain_reading), with that cast: one narrow pass over the staged rows. Machine-written
+    files are all plain; a file with `₹1,23,456` or `16-01-25` keeps the whole rule there."""
+    kinds = COLUMNS[source.role]
+    plain = {
+        column: cast
+        for column, reading in source.readings.items()
+        if (cast := _plain_reading(column, kinds[column], reading)) is not None
+    }
+    if not plain:
+        return {}
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE ({cast}) IS NULL AND NOT {missing_sql(c)})" for c, cast in plain.items())
+        + f" FROM {source.table}"
+    ).fetchone()
+    return {column: cast for (column, cast), other in zip(plain.items(), counts) if other == 0}
 
 
 def stage_tracking(con: SparkConnection, path: Path) -> tuple[SourceFile | None, list[Problem]]:
@@ -209,9 +249,11 @@ def _canonical_of(selected: dict[str, str], header_cell: str) -> str:
     return next((canonical for canonical, src in selected.items() if src == header_cell), "")
 
 
-def _finish(con, path, frame, selected, ignored, first_line, line_column, warnings):
+def _finish(con, path, numbered, selected, ignored, first_line, line_column, warnings):
+    """`numbered`: _numbered's frame and rows. Its rows come from the numbering's counts: a
+    count(*) would be one more Spark job (the first check materialises the persisted rows)."""
+    frame, rows = numbered
     con.register("raw_tracking", frame, persist=True)
-    (rows,) = con.execute("SELECT count(*) FROM raw_tracking").fetchone()
     if rows == 0:
         note = " (the rows below it are blank)" if warnings else ""
         return None, [Problem(path.name, None, None, None, f"file has a header but no data rows{note}")]
@@ -257,7 +299,7 @@ def _reads_directly(con, path: Path, layout: csvfile.Layout) -> bool:
 
 
 def _numbered(frame):
-    """The frame with `rowid`: 0, 1, … in file order. Spark numbers rows per partition
+    """(The frame with `rowid`: 0, 1, … in file order; its rows). Spark numbers rows per partition
     (monotonically_increasing_id: partition << 33 | row); a single file's partitions follow the
     file (its splits are listed in order and sorted stably by size), so each partition's offset is
     the rows of the partitions before it."""
@@ -273,7 +315,7 @@ def _numbered(frame):
     table = frame.sparkSession.createDataFrame(offsets or [(0, 0)], "p bigint, offset bigint")
     numbered = frame.join(F.broadcast(table), partition == table["p"])
     rowid = numbered["offset"] + numbered["_mid"] - numbered["p"] * F.lit(1 << 33)
-    return numbered.select(*[c for c in frame.columns if c != "_mid"], rowid.alias("rowid"))
+    return numbered.select(*[c for c in frame.columns if c != "_mid"], rowid.alias("rowid")), total
 
 
 def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: SourceFile, scratch: Path):
