@@ -38,7 +38,8 @@ _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
 def session(master: str | None = None):
     """A SparkSession for an import: `master` (default local[*]), UI off, ANSI casts off (spark_sql),
     UTC, shuffle partitions from HKDASH_SPARK_SHUFFLE_PARTITIONS (default: 2 × cores in local mode),
-    adaptive execution off in local mode.
+    adaptive execution off and the JIT's quick tier only (HKDASH_SPARK_JAVA_OPTIONS replaces it) in
+    local mode.
 
     Raises ImportError without the `spark` extra (pip install '.[spark]'), and Spark's errors when
     no Java 17 is found."""
@@ -66,6 +67,12 @@ def session(master: str | None = None):
         # the plan again after each: on one machine's few partitions it has nothing to rebalance,
         # and the import's wide plans made that planning the cost (docs/benchmarks.md, Spark engine).
         builder = builder.config("spark.sql.adaptive.enabled", "false")
+        # The driver runs the tasks too; an import's JVM lives minutes and spends them mostly in
+        # Spark's planner and code generation, code the JIT's slow optimising tier compiles too
+        # late to pay back: its quick tier only (C1) cut the JVM's CPU by a third at 50k orders.
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", os.environ.get("HKDASH_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1")
+        )
     elif "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
         builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
     spark = builder.getOrCreate()
