@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-organic", action="store_true", help="leave out organic_sales (the brands' total daily sales)"
     )
     sample.add_argument(
+        "--no-audience",
+        action="store_true",
+        help="leave out the audience files and the buyers' states (sales regions) in tracking_data",
+    )
+    sample.add_argument(
         "--halo",
         type=float,
         default=None,
@@ -434,6 +439,7 @@ def run_sample(args) -> int:
         lift=not args.no_lift,
         store=None if args.store == "tracking" else args.store,
         organic=not args.no_organic,
+        audience=not args.no_audience,
         **({"halo": args.halo} if args.halo is not None else {}),
     )
     print(json.dumps(result, indent=2, default=str))

@@ -124,7 +124,7 @@ def campaign_trend(search, metric, grain, basis="sale"):
     grain = chosen(grain, ids.GRAIN_OPTIONS)
     metric = chosen(metric, ids.METRIC_OPTIONS)
     basis = chosen(basis, ids.BASIS_OPTIONS)
-    frame = common.load(campaign_series, filters, common.settings(), grain, basis)
+    frame = common.load(campaign_series, filters, common.settings(search), grain, basis)
     if frame is None or frame.empty:
         return figures.empty_figure(), None
     campaigns = frame["campaign"].nunique()

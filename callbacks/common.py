@@ -78,9 +78,17 @@ def warehouse():
     return _warehouse_for(str(default_db_path()))
 
 
-def settings():
-    """The metric settings every page uses (thresholds, baseline share)."""
-    return metrics.DEFAULT_SETTINGS
+def settings(search: str | None = None):
+    """The metric settings every page uses (thresholds, baseline share), with the lift window of
+    the URL's `window=` (/lift's selector; the navbar carries it to every page, and the PDF reads it
+    the same way: callbacks.report.report_settings). No or an unknown window: the default."""
+    import dataclasses
+
+    from components.page_state import lift_inputs, query_of
+
+    base = metrics.DEFAULT_SETTINGS
+    window = lift_inputs(query_of(search))["window"] if search else base.lift_window_days
+    return base if window == base.lift_window_days else dataclasses.replace(base, lift_window_days=window)
 
 
 def when_no_data_set(fallback: Callable[[WarehouseMissing], Any]):

@@ -368,7 +368,7 @@ def creator_page(pathname, search):
     influencer_id = ids.creator_id_of(pathname)
     if influencer_id is None:
         return (no_update,) * 12
-    filters, settings, wh = common.filters_from_search(search), common.settings(), common.warehouse()
+    filters, settings, wh = common.filters_from_search(search), common.settings(search), common.warehouse()
     try:
         view = creator_view(wh, influencer_id, filters, settings)
     except UnknownInfluencer:
@@ -392,10 +392,25 @@ def creator_page(pathname, search):
     )
 
 
+def known_creator(influencer_id: str | None) -> bool:
+    """Whether the page's creator is in the data set (False without a data set)."""
+    try:
+        return influencer_id is not None and creator_exists(common.warehouse(), influencer_id)
+    except common.WarehouseMissing:
+        return False
+
+
+def unknown_creator_page(pathname: str | None) -> bool:
+    """Whether the path is a creator page of an id the data set does not have."""
+    influencer_id = ids.creator_id_of(pathname)
+    return influencer_id is not None and not known_creator(influencer_id)
+
+
 @callback(Output(ids.PDF_BUTTON, "style"), Input(URL, "pathname"))
-def creator_pdf_for_role(_pathname):
-    """The one-creator PDF button hidden from a role the server refuses reports to."""
-    return common.shown_to("analyst")
+def creator_pdf_shown(pathname):
+    """The one-creator PDF button: hidden on an unknown creator's page (there is nothing to report)
+    and from a role the server refuses reports to."""
+    return common.shown_to("analyst") if known_creator(ids.creator_id_of(pathname)) else common.HIDE
 
 
 @callback(
@@ -411,10 +426,13 @@ def creator_pdf_for_role(_pathname):
     prevent_initial_call=True,
 )
 def creator_pdf(n_clicks, pathname, search):
-    """The one-creator report of the page's creator and filters (callbacks/report.py's path)."""
-    from callbacks.report import make_report
+    """The one-creator report of the page's creator and filters (callbacks/report.py's path); an
+    unknown creator gets the error alert, no PDF."""
+    from callbacks.report import error_alert, make_report
 
     influencer_id = ids.creator_id_of(pathname)
     if not n_clicks or influencer_id is None:
         return no_update, no_update
+    if not known_creator(influencer_id):  # refused before the report worker is asked (hidden button, forged call)
+        return no_update, error_alert("This creator is not in the data set: there is nothing to report.")
     return make_report(search, influencer_id=influencer_id)

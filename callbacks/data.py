@@ -428,7 +428,7 @@ def sample_zip(orders: int = SAMPLE_ORDERS, seed: int = SAMPLE_SEED) -> bytes:
 
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="hkdash-sample-") as folder:
-        result = generate_sample(folder, orders=orders, seed=seed, fmt="csv")
+        result = generate_sample(folder, orders=orders, seed=seed, fmt="csv", audience=True)
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(p) for p in result["files"]):
                 archive.write(path, arcname=path.name)

@@ -192,10 +192,19 @@ def filter_summary(search):
     return summary_children(search)
 
 
+def carried_query(search: str | None) -> str:
+    """The page inputs every page reads, kept by the navbar: the lift window when not the default."""
+    from components.page_state import LIFT_DEFAULTS, lift_inputs, query_of
+
+    window = lift_inputs(query_of(search))["window"]
+    return "" if window == LIFT_DEFAULTS["window"] else f"window={window}"
+
+
 def nav_state(pathname: str | None, search: str | None, ids: list[dict]) -> tuple[list[str], list[bool]]:
-    """Navbar hrefs keep the current filters; the link of the current page is active."""
+    """Navbar hrefs keep the current filters and the lift window (`window=`: every page's measured
+    lift follows it, common.settings); the link of the current page is active."""
     filters = common.filters_from_search(search)
-    query = common.search_of(filters)
+    query = common.search_of(filters, keep=carried_query(search))
     path = (pathname or "/").rstrip("/") or "/"
     hrefs, active = [], []
     for link in ids:

@@ -132,7 +132,7 @@ VIEW_NOTES = {
 def influencer_ranking(search, view, pathname):
     view = view_in(search, view)  # the view switch writes the URL (callbacks/ranking_state.py)
     filters = common.filters_from_search(search)
-    settings = common.settings()
+    settings = common.settings(search)
     wh = common.warehouse()
     method = lift_status(wh, settings)[0]
     lift = creator_lift(wh, filters, settings) if method == METHOD_MEASURED else None  # read once, used twice
@@ -335,7 +335,7 @@ def influencer_detail(cell, selected, search):
     if not influencer_id:
         return no_update, no_update, no_update
     filters = common.filters_from_search(search)
-    settings = common.settings()
+    settings = common.settings(search)
     try:
         detail = metrics.influencer_detail(common.warehouse(), influencer_id, filters, settings)
     except metrics.UnknownInfluencer:  # a link or a click from before an import

@@ -43,10 +43,12 @@ def rules_text(settings, measured: bool) -> str:
     bar = POOR_PERFORMER.bars(settings)
     if measured:
         return (
-            f"Each creator's verdict comes from its measured lift: drop when even the top of its interval "
-            f"returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend; scale when the interval lies "
-            f"above 0 and the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} "
-            f"(marginal ROAS); renew when the interval lies above 0; review otherwise, or with fewer than "
+            f"Each creator's verdict comes from its measured lift: drop when its ROAS is below 1.00x or even "
+            f"the top of its lift interval returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend; "
+            f"renew when it is not a poor performer and even the bottom of its interval returns at least "
+            f"{fmt.ratio(settings.verdict_renew_roas)} of spend (break-even); scale when it would be renewed and "
+            f"the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} (marginal ROAS); "
+            f"review otherwise, or with fewer than "
             f"{settings.verdict_min_posts} posts or {fmt.inr(settings.verdict_min_spend)} spend. Move budget: "
             f"the planner's allocation at the same budget, each segment within "
             f"±{fmt.share(settings.plan_max_change, 0)}. Caps: the counts cover every creator; the "
@@ -187,7 +189,7 @@ def _no_insights(state) -> tuple:
 @common.when_no_data_set(lambda error: _no_insights(common.no_data_state(error)))
 def insights_page(search, pathname):
     filters = common.filters_from_search(search)
-    settings = common.settings()
+    settings = common.settings(search)
     wh = common.warehouse()
     evidence = insights.gather(wh, filters, settings)
     k = evidence.kpis

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from dash import Input, Output, callback
+from dash import Input, Output, callback, html
 
 import metrics
 from callbacks import common
@@ -13,7 +13,7 @@ from components.cards import metric_card
 from components.ids import chosen
 from components.ids import overview as ids
 from components.ids.shell import URL
-from metrics import catalogue
+from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.cohorts import time_series
 from metrics.comparison import kpis_with_comparison
@@ -117,7 +117,7 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
             "its quiet days, by weekday); overlapping windows merged. Interval: stationary bootstrap "
             "of the quiet days (page Lift)"
         )
-        badge = "measured"
+        badge = f"measured · {window}-day window"  # visible: the window follows the URL (/lift's selector)
     else:
         method = f"assumed baseline {baseline}"
         reason = k.get("incrementality_reason") or "the data cannot support a measurement"
@@ -151,21 +151,35 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
     ]
 
 
+def comparison_note(comparison: dict) -> list | None:
+    """The comparison period's caveat in view (the PDF prints it): its dates and why its changes are
+    partial or undefined (metrics.comparison.data_start_notice); None without a caveat."""
+    if not comparison.get("notice") or not comparison.get("start"):
+        return None
+    period = periods.COMPARE_LABELS[comparison["mode"]].lower()
+    return [
+        html.I(className="bi bi-exclamation-triangle me-1", **{"aria-hidden": "true"}),
+        f"Changes against the {period}, {fmt.date(comparison['start'])} – {fmt.date(comparison['end'])}. "
+        f"{comparison['notice']}.",
+    ]
+
+
 @callback(
     Output(ids.KPIS, "children"),
+    Output(ids.COMPARE_NOTE, "children"),
     Output(ids.EMPTY, "children"),
     Output(ids.BODY, "style"),
     Input(URL, "search"),
     Input(URL, "pathname"),
 )
-@common.when_no_data_set(lambda error: ([], common.no_data_state(error), common.HIDE))
+@common.when_no_data_set(lambda error: ([], None, common.no_data_state(error), common.HIDE))
 def overview_kpis(search, pathname):
     filters = common.filters_from_search(search)
-    wh, settings = common.warehouse(), common.settings()
+    wh, settings = common.warehouse(), common.settings(search)
     k, comparison = kpis_with_comparison(wh, filters, settings)  # both periods' sums in one query
     if not common.has_activity(k):
-        return [], common.no_data_state(pathname=pathname), common.HIDE
-    return kpi_cards(k, settings, comparison), None, common.SHOW
+        return [], None, common.no_data_state(pathname=pathname), common.HIDE
+    return kpi_cards(k, settings, comparison), comparison_note(comparison), None, common.SHOW
 
 
 def undated_note(ts) -> str | None:
@@ -205,7 +219,7 @@ def overview_trend(search, grain, basis="sale"):
     filters = common.filters_from_search(search)
     grain = chosen(grain or ids.DEFAULT_GRAIN, ids.GRAIN_OPTIONS)
     basis = chosen(basis, ids.BASIS_OPTIONS)
-    ts = time_series(common.warehouse(), filters, common.settings(), grain=grain, basis=basis)
+    ts = time_series(common.warehouse(), filters, common.settings(search), grain=grain, basis=basis)
     return figures.revenue_spend_over_time(ts, height=340), undated_note(ts)
 
 

@@ -59,7 +59,7 @@ def max_change_share(value) -> float:
 
 def plan_of(search, by, budget, max_change):
     """(filters, settings, Plan) of the page's inputs; raises PlanError / FilterError."""
-    filters, settings = common.filters_from_search(search), common.settings()
+    filters, settings = common.filters_from_search(search), common.settings(search)
     budget = None if budget in (None, "") else float(budget)
     chosen = plan(common.warehouse(), budget, by or "segment", max_change_share(max_change), filters, settings)
     return filters, settings, chosen
@@ -169,7 +169,7 @@ def budget_help(chosen) -> str:
 )
 def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
     try:
-        filters, _, chosen = plan_of(search, by, budget, max_change)
+        filters, settings, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
         blank = empty_figure("No plan")
         return None, common.SHOW, notice(str(error)), None, [], blank, blank, [], None, None, [], None, None, None
@@ -191,7 +191,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
             None,
             None,
         )
-    future = selection_projection(common.warehouse(), chosen, filters, common.settings())
+    future = selection_projection(common.warehouse(), chosen, filters, settings)
     units = chosen.rows.sort_values("planned_spend", ascending=False)
     key = "segment" if chosen.by == "segment" else "influencer_id"
     options = [{"label": str(row["name"]), "value": str(row[key])} for row in units.to_dict("records")]
@@ -282,7 +282,7 @@ def plan_what_if(unit, spend, search, by, budget, max_change, shown):
     Input(URL, "search"),
 )
 def similar_choices(search):
-    filters, settings = common.filters_from_search(search), common.settings()
+    filters, settings = common.filters_from_search(search), common.settings(search)
     top = common.load(metrics.top_influencers, filters, settings, "revenue", SIMILAR_CHOICES)
     if top is None or top.empty:
         return [], None
@@ -301,7 +301,7 @@ def similar_choices(search):
 def similar_profiles(influencer_id, search):
     if not influencer_id:
         return []
-    filters, settings = common.filters_from_search(search), common.settings()
+    filters, settings = common.filters_from_search(search), common.settings(search)
     try:
         frame = common.load(similar, influencer_id, filters, settings)
     except KeyError:  # the creator is not in this selection (the menu is refreshed with the filters)

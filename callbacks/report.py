@@ -138,6 +138,9 @@ def prewarm_report_browser(_pathname):
 
 
 @callback(Output(BUTTON_ID, "style"), Input(URL, "pathname"))
-def report_button_for_role(_pathname):
-    """Download PDF hidden from a role the server refuses reports to."""
-    return common.shown_to("analyst")
+def report_button_for_role(pathname):
+    """Download PDF hidden from a role the server refuses reports to, and on an unknown creator's
+    page (HTTP 404: a report there would be of the whole selection, not of the creator asked for)."""
+    from callbacks.creator import unknown_creator_page
+
+    return common.HIDE if unknown_creator_page(pathname) else common.shown_to("analyst")

@@ -119,6 +119,8 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     if notice and change is None:
         head = notice.split(":")[0]
         mode_text = head[0].lower() + head[1:]  # "no data before 6 Jan 2025"
+    elif notice:
+        mode_text += " (partial)"  # the period starts before the data: the why is in the tip and on the page
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)
         tip = (

@@ -221,14 +221,26 @@ def metric_labels(metric: catalogue.Metric, values: list) -> list[str]:
     return [metric.text(v) for v in values]
 
 
-MAX_DATE_TICKS = 6  # labelled periods on a time axis (a phone's width holds six "6 Jan 2025")
+MAX_DATE_TICKS = 5  # labelled periods on a time axis: five "20 Jan" fit a phone's width (390 px)
+
+
+def _tick_texts(ticks: list, monthly: bool) -> list[str]:
+    """'Jan' or '6 Jan' per tick, with '<br>2025' under the first and wherever the year changes."""
+    years = [None] + [d.year for d in ticks[:-1]]
+    return [
+        (f"{d:%b}" if monthly else f"{d.day} {d:%b}") + (f"<br>{d.year}" if d.year != y else "")
+        for d, y in zip(ticks, years)
+    ]
 
 
 def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
-    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') on ticks and in hovers. Months and
-    weeks are ticked on the periods themselves (every k-th, at most MAX_DATE_TICKS), so a tick sits
-    under its bar (a week's Monday, not plotly's Sunday) and no month is labelled twice on a short
-    range; days keep plotly's ticks."""
+    """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') in hovers, and on ticks short and
+    always horizontal: plotly tilts one-line dates on a phone's width (390 px), where they are hard
+    to read. Months and weeks are ticked on the periods themselves (every k-th, at most
+    MAX_DATE_TICKS), so a tick sits under its bar (a week's Monday, not plotly's Sunday) and no
+    month is labelled twice on a short range, with the year under the first tick and where it
+    changes ('5 Jan' over '2025', then '9 Mar'); days keep plotly's ticks ('5 Jan' over '2025'), at
+    most MAX_DATE_TICKS of them."""
     try:
         days = sorted({pd.Timestamp(v) for v in x if v})
     except ValueError:  # periods that are not dates stay a category axis
@@ -237,13 +249,14 @@ def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
     monthly = bool(days) and all(d.day == 1 for d in days) and min(gaps, default=28) >= 28
     weekly = not monthly and bool(days) and all(d.weekday() == 0 for d in days) and min(gaps, default=7) >= 7
     form = "%b %Y" if monthly else "%-d %b %Y"
-    layout = dict(type="date", tickformat=form, hoverformat=form)
+    tick_form = "%b<br>%Y" if monthly else "%-d %b<br>%Y"
+    layout = dict(type="date", tickformat=tick_form, hoverformat=form, tickangle=0, nticks=MAX_DATE_TICKS)
     if monthly or weekly:
         ticks = days[:: math.ceil(len(days) / MAX_DATE_TICKS)]
         layout.update(
             tickmode="array",
             tickvals=[d.strftime("%Y-%m-%d") for d in ticks],
-            ticktext=[f"{d:%b %Y}" if monthly else fmt.date(d) for d in ticks],
+            ticktext=_tick_texts(ticks, monthly),
         )
     fig.update_layout({axis: layout})
 

@@ -8,8 +8,9 @@ from metrics.catalogue import POOR_PERFORMER, tier_text
 from metrics.settings import DEFAULT_SETTINGS
 
 VERDICT_RULE = (
-    "Scale / renew / review / drop from the measured lift, its interval and the marginal ROAS "
-    "(filter the column to list one verdict)"
+    "Scale / renew / review / drop from the measured lift, its interval and the marginal ROAS: renew "
+    "only when even the interval's bottom covers spend (incremental ROAS ≥ break-even) and the creator "
+    "is not a poor performer (filter the column to list one verdict)"
 )
 
 RANKING_COLUMNS = [

@@ -41,11 +41,13 @@ class Settings:
     response_exponent_max: float = 0.9
     # Verdicts (metrics/planning/verdicts.py): the evidence a creator needs before it is judged
     # (posts with a lift window, ₹ spend), the marginal incremental ROAS (×) from which a clearly
-    # positive creator is scaled, and the incremental ROAS (×) that even the top of its interval
-    # must reach for it not to be dropped.
+    # positive creator is scaled, the incremental ROAS (×) that even the bottom of its interval
+    # must reach for it to be renewed (break-even), and the incremental ROAS (×) that even the top
+    # of its interval must reach for it not to be dropped.
     verdict_min_posts: int = 3
     verdict_min_spend: float = 10_000.0
     verdict_scale_marginal_roas: float = 1.0
+    verdict_renew_roas: float = 1.0
     verdict_drop_roas: float = 0.0
 
     def __post_init__(self):
@@ -71,6 +73,8 @@ class Settings:
             raise ValueError("response exponents must satisfy 0 < min <= max < 1 (a concave curve)")
         if self.verdict_min_posts < 0 or self.verdict_min_spend < 0:
             raise ValueError("verdict_min_posts and verdict_min_spend must be 0 or more")
+        if self.verdict_drop_roas > self.verdict_renew_roas:
+            raise ValueError("verdict_drop_roas may not exceed verdict_renew_roas")
 
     def tier_of(self, followers: float | None) -> str:
         """The tier of a follower count under these bounds (metrics.catalogue.tier_of)."""

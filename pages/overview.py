@@ -25,6 +25,7 @@ def layout(**_query):
             html.Div(
                 [
                     html.Div(id=ids.KPIS, className="hk-kpi-grid"),
+                    html.Div(id=ids.COMPARE_NOTE, className="hk-compare-note", role="note"),
                     dbc.Row(
                         [
                             dbc.Col(

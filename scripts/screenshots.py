@@ -70,7 +70,7 @@ def sample_warehouse(scratch: Path) -> Path:
     from warehouse import import_dataset
     from warehouse.sample import generate_sample
 
-    generate_sample(scratch / "sample", orders=20_000, seed=42)
+    generate_sample(scratch / "sample", orders=20_000, seed=42, audience=True)
     db = scratch / "warehouse.duckdb"
     import_dataset(scratch / "sample", db, name="Sample data set (seed 42)")
     return db

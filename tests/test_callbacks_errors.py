@@ -23,7 +23,7 @@ from callbacks import (
 
 # (callback, arguments, index of the empty-state output or None when the callback has none)
 PAGE_CALLBACKS = [
-    (overview.overview_kpis, ("", "/"), 1),
+    (overview.overview_kpis, ("", "/"), 2),
     (campaigns.campaign_overview, ("", "/campaigns"), 4),
     (categories.category_combinations, ("", "/categories"), 1),
     (content.content_page, ("", "/content"), 1),

@@ -112,6 +112,23 @@ def test_nav_links_carry_the_filters_and_mark_the_page():
     assert hrefs == ["/", "/influencers", "/campaigns"] and active == [True, False, False]
 
 
+def test_nav_links_carry_the_lift_window_and_every_page_reads_it():
+    """/lift's window (`window=`) goes with the navbar to every page, whose settings take it (the
+    PDF's report_settings reads the same query); the default or an unknown window is left out."""
+    from callbacks import common
+    from callbacks.report import report_settings
+
+    ids = [{"type": "nav-link", "path": p} for p in ("/", "/lift")]
+    hrefs, _ = cb.nav_state("/lift", "?platform=Instagram&window=28&sort=roas", ids)
+    assert hrefs == ["/?platform=Instagram&window=28", "/lift?platform=Instagram&window=28"]
+    for search in ("?window=14", "?window=30", "?window=x", ""):
+        assert cb.nav_state("/lift", search, ids)[0] == ["/", "/lift"]
+    assert common.settings("?platform=Instagram&window=7").lift_window_days == 7
+    assert common.settings("?window=30") is common.settings() is metrics.DEFAULT_SETTINGS
+    for search in ("?window=28", "?window=7", "", "?window=5"):
+        assert common.settings(search) == report_settings(search)
+
+
 def test_dataset_line(traps_env):
     line = cb.dataset_info("/")
     info = metrics.dataset_info(traps_env)

@@ -32,7 +32,7 @@ def card_value(cards, kpi: str) -> str:
     ],
 )
 def test_kpi_cards_show_the_metrics_of_the_url(traps_env, search):
-    cards, empty, style = cb.overview_kpis(search, "/")
+    cards, _, empty, style = cb.overview_kpis(search, "/")
     k = metrics.kpis(traps_env, metrics.Filters.from_query_string(search))
     assert empty is None and style == common.SHOW
     assert card_value(cards, "revenue") == fmt.inr_compact(k["revenue"])
@@ -49,13 +49,13 @@ def test_kpi_cards_show_the_metrics_of_the_url(traps_env, search):
 
 def test_instagram_values_by_hand(traps_env):
     # A1 (Instagram): 4000 + 2000 + 1000; C3 ("instagram" in the file): 6000 + 1000.
-    cards, _, _ = cb.overview_kpis("?platform=Instagram", "/")
+    cards, _, _, _ = cb.overview_kpis("?platform=Instagram", "/")
     assert card_value(cards, "revenue") == "₹14,000"
     assert card_value(cards, "orders") == "8"
 
 
 def test_formulas_and_assumptions_are_shown(traps_env):
-    cards, _, _ = cb.overview_kpis("", "/")
+    cards, _, _, _ = cb.overview_kpis("", "/")
     shown = text(cards)
     # Too little history to measure: the incremental figures are labelled assumed, with the reason.
     assert "Assumed: 2% of revenue is baseline (too little history" in shown
@@ -66,7 +66,7 @@ def test_formulas_and_assumptions_are_shown(traps_env):
 
 def test_undefined_ratio_is_a_dash(traps_env):
     # D4 (Twitter) has a sale but no spend: ROAS and ROI are undefined (CAC is ₹0 ÷ 1 customer).
-    cards, _, _ = cb.overview_kpis("?platform=Twitter", "/")
+    cards, _, _, _ = cb.overview_kpis("?platform=Twitter", "/")
     assert card_value(cards, "roas") == "—"
     assert card_value(cards, "roi") == "—"
     assert card_value(cards, "incremental-roas") == "—"
@@ -75,21 +75,21 @@ def test_undefined_ratio_is_a_dash(traps_env):
 
 def test_new_customers_labelled_estimated_without_user_ids(monkeypatch, seed1_wh):
     monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
-    cards, _, _ = cb.overview_kpis("", "/")
+    cards, _, _, _ = cb.overview_kpis("", "/")
     assert "estimated" in text(find(cards, "kpi-new-customers"))
     assert card_value(cards, "roas") == "11.21x"  # pooled, not the 11.24x mean of ratios
     assert card_value(cards, "revenue") == "₹17.88\u00a0Cr"
 
 
 def test_no_sales_for_these_filters(traps_env):
-    cards, empty, style = cb.overview_kpis("?brand=Nothing", "/")
+    cards, _, empty, style = cb.overview_kpis("?brand=Nothing", "/")
     assert cards == [] and style == common.HIDE
     assert "No sales for these filters" in text(empty)
 
 
 def test_no_warehouse_yet(monkeypatch, tmp_path):
     monkeypatch.setenv("HKDASH_DB", str(tmp_path / "none.duckdb"))
-    cards, empty, style = cb.overview_kpis("", "/")
+    cards, _, empty, style = cb.overview_kpis("", "/")
     assert "No data set imported yet" in text(empty) and style == common.HIDE
     figure, note = cb.overview_trend("", "week")
     assert note is None and figure["layout"]["annotations"]
@@ -119,3 +119,20 @@ def test_charts(traps_env, seed1_wh, monkeypatch):
     figure, note = cb.overview_trend("", "week")
     # seed1's revenue per influencer follows the posts' dates: every week plotted, nothing left undated.
     assert "no date" not in (note or "") and len(figure["data"][0]["x"]) > 1
+
+
+def test_the_by_post_chart_follows_the_urls_lift_window(traps_env, monkeypatch):
+    """`/?window=28` (carried from /lift by the navbar): the by-post chart's windows are 28 days, as
+    the incremental cards' (common.settings(search))."""
+    from metrics.cohorts import time_series
+
+    seen = []
+
+    def spy(wh, filters, settings, **kwargs):
+        seen.append(settings.lift_window_days)
+        return time_series(wh, filters, settings, **kwargs)
+
+    monkeypatch.setattr(cb, "time_series", spy)
+    cb.overview_trend("?window=28", "week", "cohort")
+    cb.overview_trend("", "week", "cohort")
+    assert seen == [28, metrics.DEFAULT_SETTINGS.lift_window_days]

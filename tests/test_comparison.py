@@ -143,6 +143,24 @@ def test_a_comparison_before_the_first_sale_is_undefined_with_a_notice(traps_env
     assert partly["change"]["revenue"] is not None
 
 
+def test_a_partial_comparison_is_said_on_the_page_not_only_in_a_tooltip(traps_env):
+    """4–31 January starts two days before the first sale: each card's change line says "(partial)"
+    and the note under the cards gives the period and the caveat the PDF prints."""
+    from dash_helpers import find, text
+
+    from callbacks import overview
+
+    cards, note, _, _ = overview.overview_kpis("?start=2025-02-01&end=2025-02-28", "/")
+    assert "vs previous period (partial)" in text(find(cards, "kpi-revenue"))
+    assert text(note).strip() == (
+        "Changes against the previous period, 4 Jan 2025 – 31 Jan 2025. "
+        "No data before 6 Jan 2025: the comparison period is partly before it."
+    )
+    # a comparison wholly inside the data has no note and no "(partial)"
+    cards, note, _, _ = overview.overview_kpis("?start=2025-01-20&end=2025-01-31", "/")
+    assert note is None and "(partial)" not in text(cards)
+
+
 def test_text_summary_states_the_comparison(traps_wh, capsys):
     assert cli.main(["--db", str(traps_wh.path), "summary", "--period", "this-month", "--compare", "previous"]) == 0
     out = capsys.readouterr().out

@@ -89,6 +89,25 @@ def test_unknown_creator_is_named_as_text(on_traps):
         creator_view(on_traps, "<b>Nope</b>")
 
 
+def test_unknown_creator_has_no_pdf_button_and_no_pdf(on_traps, monkeypatch):
+    """The PDF button is hidden on an unknown creator's page, and a click sent anyway is refused
+    before the report worker is asked."""
+    import app
+    import callbacks.report
+
+    with app.server.test_request_context("/"):  # a request of the app (sign-in off: every role)
+        assert creator.creator_pdf_shown("/influencers/A1") == {}
+        assert creator.creator_pdf_shown("/influencers/NOPE") == {"display": "none"}
+        assert creator.creator_pdf_shown("/lift") == {"display": "none"}
+        # the navbar's report of the whole selection is not offered on the 404 page either
+        assert callbacks.report.report_button_for_role("/influencers/NOPE") == {"display": "none"}
+        assert callbacks.report.report_button_for_role("/influencers/A1") == {}
+        assert callbacks.report.report_button_for_role("/lift") == {}
+    monkeypatch.setattr(callbacks.report, "make_report", lambda *a, **k: pytest.fail("report built"))
+    data, status = creator.creator_pdf(1, "/influencers/NOPE", "")
+    assert data is no_update and "not in the data set" in text_of(status)
+
+
 def test_comparison_of_a_creator(traps_wh):
     filters = metrics.Filters(start="2025-02-01", end="2025-02-28")
     view = creator_view(traps_wh, "A1", filters)

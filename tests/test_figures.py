@@ -151,7 +151,8 @@ def test_lift_event_dates_and_money_as_everywhere_else():
     event = {"days": days, "window_start": pd.Timestamp("2025-01-03"), "window_end": pd.Timestamp("2025-01-05")}
     fig = validated(figures.lift_event(event))
     assert fig.layout.xaxis.type == "date"
-    assert fig.layout.xaxis.tickformat == fig.layout.xaxis.hoverformat == "%-d %b %Y"
+    assert fig.layout.xaxis.hoverformat == "%-d %b %Y" and fig.layout.xaxis.tickformat == "%-d %b<br>%Y"
+    assert fig.layout.xaxis.tickangle == 0 and fig.layout.xaxis.nticks == figures.MAX_DATE_TICKS
     ticktext = [t.replace("\u00a0", " ") for t in fig.layout.yaxis.ticktext]
     assert ticktext[0] == "₹0" and "₹1 L" in ticktext and len(set(ticktext)) == len(ticktext), ticktext
     actual = next(t for t in fig.data if t.name == "Actual")
@@ -182,11 +183,35 @@ def test_time_axis_ticks_sit_on_the_periods():
     )
     axis = validated(figures.revenue_spend_over_time(weeks)).layout.xaxis
     assert all(pd.Timestamp(v).weekday() == 0 for v in axis.tickvals) and len(axis.tickvals) <= figures.MAX_DATE_TICKS
-    assert axis.tickvals[0] == "2025-01-06" and axis.ticktext[0] == "6 Jan 2025"
+    assert axis.tickvals[0] == "2025-01-06" and list(axis.ticktext) == [
+        "6 Jan<br>2025",
+        "20 Jan",
+        "3 Feb",
+        "17 Feb",
+        "3 Mar",
+    ]
+    assert axis.tickangle == 0  # never tilted (a phone's 390 px: tests/browser/test_tester_findings.py)
+    # The year under the first tick and where it changes.
+    turn = pd.DataFrame(
+        {"period": pd.date_range("2024-12-02", periods=5, freq="W-MON"), "revenue": 1.0, "spend": 1.0, "roas": 1.0}
+    )
+    assert list(validated(figures.revenue_spend_over_time(turn)).layout.xaxis.ticktext) == [
+        "2 Dec<br>2024",
+        "9 Dec",
+        "16 Dec",
+        "23 Dec",
+        "30 Dec",
+    ]
+    years = pd.DataFrame({"period": ["2024-11", "2024-12", "2025-01"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    assert list(validated(figures.revenue_spend_over_time(years)).layout.xaxis.ticktext) == [
+        "Nov<br>2024",
+        "Dec",
+        "Jan<br>2025",
+    ]
     # Two months: each labelled once, on its bar.
     months = pd.DataFrame({"period": ["2025-01", "2025-02"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
     axis = validated(figures.revenue_spend_over_time(months)).layout.xaxis
-    assert list(axis.ticktext) == ["Jan 2025", "Feb 2025"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
+    assert list(axis.ticktext) == ["Jan<br>2025", "Feb"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
 
 
 def test_charts_with_nothing_to_draw_show_an_empty_state():

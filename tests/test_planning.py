@@ -189,43 +189,47 @@ def test_plan_what_if_and_projection_on_hand_points():
 # --- verdicts --------------------------------------------------------------------------------------
 
 
+# A creator with ₹50,000 spend, 5 posts and attributed ROAS 3x (not a poor performer); each case
+# changes what it names. Break-even (verdict_renew_roas 1x) is a lift interval bottom of ₹50,000.
+JUDGED = {"posts": 5, "spend": 50_000.0, "roas": 3.0, "poor_performer": False}
+
+
+def judged_row(**changes) -> dict:
+    return {**JUDGED, **changes}
+
+
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
         ({"posts": 5, "spend": 0.0}, "review"),  # nothing spent
-        ({"posts": 2, "spend": 50_000.0, "incremental_revenue_low": 1.0, "incremental_revenue_high": 9.0}, "review"),
-        ({"posts": 5, "spend": 5_000.0, "incremental_revenue_low": 1.0, "incremental_revenue_high": 9.0}, "review"),
-        ({"posts": 5, "spend": 50_000.0, "incremental_revenue_low": -900.0, "incremental_revenue_high": -1.0}, "drop"),
+        (judged_row(posts=2, incremental_revenue_low=60_000.0, incremental_revenue_high=90_000.0), "review"),
+        (judged_row(spend=5_000.0, incremental_revenue_low=6_000.0, incremental_revenue_high=9_000.0), "review"),
+        (judged_row(incremental_revenue_low=-900.0, incremental_revenue_high=-1.0), "drop"),
+        # the interval lies above 0 but the attributed ROAS is 0.14x (the tester's case): drop
         (
-            {
-                "posts": 5,
-                "spend": 50_000.0,
-                "incremental_revenue_low": 10.0,
-                "incremental_revenue_high": 90_000.0,
-                "marginal_roas": 1.2,
-            },
-            "scale",
+            judged_row(roas=0.14, poor_performer=True, incremental_revenue_low=10.0, incremental_revenue_high=6_000.0),
+            "drop",
         ),
+        (judged_row(roas=0.999, incremental_revenue_low=10.0, incremental_revenue_high=40_000.0), "drop"),
+        # ROAS exactly 1x is not below break-even on attributed revenue; its lift is not enough: review
         (
-            {
-                "posts": 5,
-                "spend": 50_000.0,
-                "incremental_revenue_low": 10.0,
-                "incremental_revenue_high": 90_000.0,
-                "marginal_roas": 0.4,
-            },
-            "renew",
-        ),
-        (
-            {
-                "posts": 5,
-                "spend": 50_000.0,
-                "incremental_revenue_low": -10.0,
-                "incremental_revenue_high": 90_000.0,
-                "marginal_roas": 3.0,
-            },
+            judged_row(roas=1.0, poor_performer=True, incremental_revenue_low=10.0, incremental_revenue_high=40_000.0),
             "review",
         ),
+        # bottom of the interval exactly at break-even (₹50,000 on ₹50,000): renew, or scale at marginal 1x
+        (judged_row(incremental_revenue_low=50_000.0, incremental_revenue_high=90_000.0, marginal_roas=0.4), "renew"),
+        (judged_row(incremental_revenue_low=50_000.0, incremental_revenue_high=90_000.0, marginal_roas=1.0), "scale"),
+        (judged_row(incremental_revenue_low=50_000.0, incremental_revenue_high=90_000.0, marginal_roas=None), "renew"),
+        # ₹1 short of break-even: review, whatever the marginal ROAS
+        (judged_row(incremental_revenue_low=49_999.0, incremental_revenue_high=90_000.0, marginal_roas=1.2), "review"),
+        # clears break-even but flagged a poor performer (ROI < 50 % here): review, never renew
+        (
+            judged_row(
+                roas=1.4, poor_performer=True, incremental_revenue_low=60_000.0, incremental_revenue_high=70_000.0
+            ),
+            "review",
+        ),
+        (judged_row(incremental_revenue_low=-10.0, incremental_revenue_high=90_000.0, marginal_roas=3.0), "review"),
     ],
 )
 def test_verdicts_by_hand(row, expected):
@@ -233,22 +237,63 @@ def test_verdicts_by_hand(row, expected):
     assert verdict == expected and reason
 
 
+def test_verdict_reasons_name_the_bar_missed():
+    def reason(**changes):
+        return verdict_of(judged_row(**changes), DEFAULT_SETTINGS, measured=True)[1]
+
+    assert "ROAS 0.14x < 1x" in reason(roas=0.14, incremental_revenue_low=10.0, incremental_revenue_high=6_000.0)
+    short = reason(incremental_revenue_low=25_000.0, incremental_revenue_high=90_000.0)
+    assert "incremental ROAS 0.50x to 1.80x" in short and "break-even 1.00x" in short
+    assert "poor performer" in reason(
+        roas=1.4, poor_performer=True, incremental_revenue_low=6e4, incremental_revenue_high=7e4
+    )
+    assert "not distinguishable" in reason(incremental_revenue_low=-1.0, incremental_revenue_high=9e4)
+
+
+def test_a_poor_performer_is_never_renewed_or_scaled():
+    """Whatever its lift, marginal ROAS and settings, a creator flagged poor is not renewed."""
+    import dataclasses
+
+    lenient = dataclasses.replace(DEFAULT_SETTINGS, verdict_renew_roas=0.0, verdict_scale_marginal_roas=0.0)
+    for roas in (0.14, 1.0, 1.9):
+        row = judged_row(roas=roas, poor_performer=True, incremental_revenue_low=1e6, incremental_revenue_high=2e6)
+        assert verdict_of(dict(row, marginal_roas=5.0), lenient, True)[0] in {"review", "drop"}
+
+
 def test_verdict_thresholds_are_settings():
     import dataclasses
 
-    row = {
-        "posts": 5,
-        "spend": 50_000.0,
-        "incremental_revenue_low": 10.0,
-        "incremental_revenue_high": 20_000.0,
-        "marginal_roas": 0.4,
-    }
+    row = judged_row(incremental_revenue_low=10.0, incremental_revenue_high=20_000.0, marginal_roas=0.4)
+    assert verdict_of(row, DEFAULT_SETTINGS, True)[0] == "review"  # bottom 0.0002x < break-even 1x
     stricter = dataclasses.replace(DEFAULT_SETTINGS, verdict_drop_roas=0.5)  # top 0.4x < 0.5x
     assert verdict_of(row, stricter, True)[0] == "drop"
-    looser = dataclasses.replace(DEFAULT_SETTINGS, verdict_scale_marginal_roas=0.3)
+    cheaper = dataclasses.replace(DEFAULT_SETTINGS, verdict_renew_roas=0.0002)  # bottom ₹10 = 0.0002x
+    assert verdict_of(row, cheaper, True)[0] == "renew"
+    looser = dataclasses.replace(cheaper, verdict_scale_marginal_roas=0.3)
     assert verdict_of(row, looser, True)[0] == "scale"
+    with pytest.raises(ValueError, match="verdict_drop_roas"):
+        dataclasses.replace(DEFAULT_SETTINGS, verdict_drop_roas=1.5)
     # Lift not measured: the attributed rule, the one the recommendations use.
-    assert verdict_of(row, DEFAULT_SETTINGS, measured=False)[0] == "drop"  # no attributed revenue
+    assert verdict_of(dict(row, revenue=0.0), DEFAULT_SETTINGS, measured=False)[0] == "drop"  # no attributed revenue
+
+
+def test_candidates_to_scale_clear_the_renew_bar_first():
+    """Spend-weighted mean marginal ROAS of the funded rows: (2·100 + 0.5·100 + 3·100 + 2·100) ÷ 400
+    = 1.875x; A clears break-even (low 150 ≥ 100) at 2x: a candidate; B is below the mean; C's low
+    (50) does not cover its spend; D clears both but is a poor performer."""
+    from metrics.planning.verdicts import under_funded
+
+    frame = pd.DataFrame(
+        {
+            "influencer_id": ["A", "B", "C", "D"],
+            "spend": [100.0, 100.0, 100.0, 100.0],
+            "marginal_roas": [2.0, 0.5, 3.0, 2.0],
+            "incremental_revenue_low": [150.0, 150.0, 50.0, 150.0],
+            "poor_performer": [False, False, False, True],
+        }
+    )
+    assert under_funded(frame).tolist() == [True, False, False, False]
+    assert under_funded(frame.drop(columns="poor_performer")).tolist() == [True, False, False, True]
 
 
 @pytest.mark.parametrize(

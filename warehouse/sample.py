@@ -437,6 +437,7 @@ def generate_sample(
     store: str | None = None,
     organic: bool = False,
     halo: float = ORGANIC_HALO,
+    audience: bool = False,
 ) -> dict:
     """Write a sample data set into out_dir; returns {"files": [paths], "rows": {file name: rows},
     "truth": path of truth/lift.csv} (and "organic_truth": path of truth/organic_lift.csv with organic).
@@ -447,6 +448,9 @@ def generate_sample(
     organic_sales with a planted halo of `halo` × the lifted sales (−1 ≤ halo; negative:
     cannibalisation). Off by default here so that importing a sample stays quick (the organic check
     fits a model per campaign); the files and numbers of everything else are the same either way.
+    audience=True adds audience_demographics and geographic_distribution and the buyer's `state` in
+    tracking_data (warehouse/sample_audience.py; no state in a Shopify export), off by default for
+    the same reason: the other columns and files are the same either way.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -475,6 +479,7 @@ def generate_sample(
     written: dict[Path, int] = {}
     for name, table in (("influencers", creators.table()), ("posts", posts.table), ("campaigns", campaigns)):
         written[write_table(out_dir, name, fmt, [table])] = table.num_rows
+    audiences = _audiences(seed, creators, out_dir, fmt, written) if audience else None
     sales = SalesTotals(len(creators.ids), len(posts.owner), len(catalogue.day_cdf))
     tracked = sales
     if store == "shopify":  # payouts follow what the import attributes, not the tracked rows
@@ -484,7 +489,12 @@ def generate_sample(
         sales.lift_orders, sales.lift_revenue_paise = tracked.lift_orders, tracked.lift_revenue_paise
     else:
         blocks = tracking_blocks(seed, orders, creators, catalogue, deals, sales, posts, planted)
-        written[write_table(out_dir, "tracking_data", fmt, blocks)] = orders
+        schema = None
+        if audiences is not None:  # the buyer's state, drawn like the creator's audience
+            from warehouse.sample_audience import TRACKING_WITH_STATE, with_states
+
+            blocks, schema = with_states(seed, blocks, audiences), TRACKING_WITH_STATE
+        written[write_table(out_dir, "tracking_data", fmt, blocks, schema)] = orders
     payouts = payouts_table(creators, posts, deals, sales)
     written[write_table(out_dir, "payouts", fmt, [payouts])] = payouts.num_rows
     truth = write_truth(out_dir, posts, sales)
@@ -498,6 +508,19 @@ def generate_sample(
         "rows": {path.name: rows for path, rows in written.items()},
         **result,
     }
+
+
+def _audiences(seed: int, creators: Creators, out_dir: Path, fmt: str, written: dict):
+    """Write the audience files (warehouse/sample_audience.py) into `written`; the Audiences."""
+    from warehouse.sample_audience import Audiences
+
+    audiences = Audiences(seed, creators)
+    for name, table in (
+        ("audience_demographics", audiences.demographics()),
+        ("geographic_distribution", audiences.geography()),
+    ):
+        written[write_table(out_dir, name, fmt, [table])] = table.num_rows
+    return audiences
 
 
 def default_influencers(orders: int) -> int:
@@ -1238,11 +1261,12 @@ def payouts_table(creators: Creators, posts: Posts, deals: Deals, sales: SalesTo
 # Writing: CSV (header, UTF-8, LF, quotes only where needed, money with 2 decimals) or Parquet
 
 
-def write_table(out_dir: Path, name: str, fmt: str, tables) -> Path:
-    """Write an iterable of tables as one file, under a temporary name until it is complete."""
+def write_table(out_dir: Path, name: str, fmt: str, tables, schema: pa.Schema | None = None) -> Path:
+    """Write an iterable of tables as one file (columns `schema`, default SCHEMAS[name]), under a
+    temporary name until it is complete."""
     path = out_dir / f"{name}.{fmt}"
     partial = path.with_name(path.name + ".partial")
-    schema = SCHEMAS[name]
+    schema = schema or SCHEMAS[name]
     try:
         if fmt == "csv":
             with open(partial, "wb") as out:

@@ -3,6 +3,7 @@
 EMPTY = "ov-empty"
 BODY = "ov-body"
 KPIS = "ov-kpis"
+COMPARE_NOTE = "ov-compare-note"  # the comparison period's caveat (partly before the data), shown under the cards
 TREND = "ov-trend"
 TREND_NOTE = "ov-trend-note"
 GRAIN = "ov-grain"

@@ -105,7 +105,7 @@ def similar(
     ranked = with_marginal_roas(wh, ranked, filters, settings, lift)
     similarity, shared = gower_similarity(features(ranked), int(matches[0]))
     ranked["similarity"], ranked["shared"] = similarity, shared
-    ranked["under_funded"] = under_funded(ranked)
+    ranked["under_funded"] = under_funded(ranked, settings)
     others = ranked.drop(index=int(matches[0]))
     others = others[others["similarity"].notna()]
     others = others.sort_values(["similarity", "influencer_id"], ascending=[False, True]).head(limit)

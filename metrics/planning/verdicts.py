@@ -4,14 +4,19 @@ its marginal incremental ROAS and enough evidence (docs/metrics.md, "Verdicts").
 Rules, first match wins (thresholds are Settings fields):
 1. review: no spend in the selection, lift not measured for the data set, or too little evidence
    (fewer than verdict_min_posts posts or less than verdict_min_spend ₹ of spend);
-2. drop: even the top of its lift interval returns less than verdict_drop_roas × spend
-   (default 0: the whole interval lies below zero);
-3. scale: the interval lies above zero and its marginal incremental ROAS (the slope of its
+2. drop: attributed ROAS below 1× (even if every attributed sale were incremental, revenue would
+   not cover spend: incremental revenue is part of attributed revenue), or even the top of its
+   lift interval returns less than verdict_drop_roas × spend (default 0: the whole interval lies
+   below zero);
+3. scale: it clears the renew bar (4) and its marginal incremental ROAS (the slope of its
    response curve at today's spend, metrics.planning.curves) is at least
    verdict_scale_marginal_roas (default 1×: the next rupee brings back at least a rupee, the
    "marginal ROI > 1" rule of Meridian's and Robyn's budget guidance);
-4. renew: the interval lies above zero;
-5. review: the lift is not distinguishable from the baseline.
+4. renew: not a poor performer (METRICS.md) and even the bottom of its lift interval returns at
+   least verdict_renew_roas × spend (default 1×, break-even: the incremental revenue surely
+   covers the spend);
+5. review: the rest, with the reason: a poor performer, an incremental ROAS interval reaching
+   below break-even, or a lift not distinguishable from the baseline.
 
 Where lift cannot be measured for the data set, the verdict follows the attributed figures instead
 (attributed_verdict), the same rule /insights and the PDF recommend by, so a creator never reads
@@ -55,9 +60,10 @@ def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, st
 
 
 def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: float | None = None) -> tuple[str, str]:
-    """(verdict, reason) of one creator: row keys posts, spend (₹), incremental_revenue_low,
-    incremental_revenue_high (₹ or None), marginal_roas (× or None); where lift is not measured
-    (`measured` False) attributed_verdict's keys and `pooled_roas` decide instead."""
+    """(verdict, reason) of one creator (module docstring): row keys posts, spend (₹),
+    incremental_revenue_low, incremental_revenue_high (₹ or None), marginal_roas (× or None), roas
+    (×, attributed, or None) and poor_performer (bool); where lift is not measured (`measured`
+    False) attributed_verdict's keys and `pooled_roas` decide instead."""
     spend = fmt.clean(row.get("spend")) or 0.0
     posts = int(fmt.clean(row.get("posts")) or 0)
     low, high = fmt.clean(row.get("incremental_revenue_low")), fmt.clean(row.get("incremental_revenue_high"))
@@ -74,15 +80,23 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
             f"{_evidence_needed(settings)}"
         )
     interval = f"lift {fmt.inr_compact(low)} to {fmt.inr_compact(high)}"
+    roas = fmt.clean(row.get("roas"))
+    if roas is not None and roas < 1.0:
+        return "drop", f"ROAS {fmt.ratio(roas)} < 1x: even counting every attributed sale, revenue does not cover spend"
     if high < settings.verdict_drop_roas * spend:
         return "drop", f"{interval}: even the top returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
-    if low > 0 and marginal is not None and marginal >= settings.verdict_scale_marginal_roas:
+    if low <= 0:
+        return "review", f"{interval}: not distinguishable from baseline"
+    if row.get("poor_performer"):
+        return "review", f"{interval}, but a poor performer (ROAS {fmt.ratio(roas)})"
+    incremental = f"incremental ROAS {fmt.ratio(low / spend)} to {fmt.ratio(high / spend)}"
+    if low < settings.verdict_renew_roas * spend:
+        return "review", f"{incremental}: may not cover spend (break-even {fmt.ratio(settings.verdict_renew_roas)})"
+    if marginal is not None and marginal >= settings.verdict_scale_marginal_roas:
         return "scale", (
-            f"{interval} and marginal ROAS {fmt.ratio(marginal)} ≥ {fmt.ratio(settings.verdict_scale_marginal_roas)}"
+            f"{incremental} and marginal ROAS {fmt.ratio(marginal)} ≥ {fmt.ratio(settings.verdict_scale_marginal_roas)}"
         )
-    if low > 0:
-        return "renew", f"{interval}, clearly above baseline; marginal ROAS {fmt.ratio(marginal)}"
-    return "review", f"{interval}: not distinguishable from baseline"
+    return "renew", f"{incremental}, clears break-even; marginal ROAS {fmt.ratio(marginal)}"
 
 
 @functools.lru_cache(maxsize=16)
@@ -232,10 +246,12 @@ def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
-def under_funded(frame: pd.DataFrame) -> np.ndarray:
-    """(rows,) bool: creators whose lift is clearly positive and whose marginal ROAS is at least
-    the spend-weighted mean marginal ROAS of the frame's funded creators (money there returns
-    more than the average rupee at the margin): candidates to scale."""
+def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
+    """(rows,) bool: creators that clear the renew bar (verdict_of: not a poor performer, the bottom
+    of the lift interval at least verdict_renew_roas × spend) and whose marginal ROAS is at least the
+    spend-weighted mean marginal ROAS of the frame's funded creators (money there returns more than
+    the average rupee at the margin): candidates to scale. Frame columns marginal_roas, spend,
+    incremental_revenue_low and, where present, poor_performer."""
     marginal = pd.to_numeric(frame["marginal_roas"], errors="coerce")
     spend = pd.to_numeric(frame["spend"], errors="coerce").fillna(0)
     funded = marginal.notna() & (spend > 0)
@@ -243,4 +259,6 @@ def under_funded(frame: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(frame), dtype=bool)
     reference = float((marginal[funded] * spend[funded]).sum() / spend[funded].sum())
     low = pd.to_numeric(frame["incremental_revenue_low"], errors="coerce")
-    return ((low > 0) & (marginal >= reference)).fillna(False).to_numpy(dtype=bool)
+    poor = frame["poor_performer"].fillna(False).astype(bool) if "poor_performer" in frame else False
+    renewable = (low > 0) & (low >= settings.verdict_renew_roas * spend) & ~poor
+    return (renewable & (marginal >= reference)).fillna(False).to_numpy(dtype=bool)

@@ -92,6 +92,9 @@ def test_unknown_id(page, server, page_problems):
     assert title == "No creator with id “<b>Nope</b>”"
     assert page.locator("main b").count() == 0
     assert not page.locator("#creator-body").is_visible()
+    assert not page.locator("#creator-pdf").is_visible()  # nothing to report on an unknown creator
+    assert not page.locator("#report-button").is_visible()  # nor the whole selection's report
+    page.screenshot(path=str(server.log_path.parent / "creator-unknown.png"))
     assert page.goto(server.url + "/influencers/NOPE", wait_until="domcontentloaded").status == 404
     assert page.goto(server.url + "/influencers/HK001", wait_until="domcontentloaded").status == 200
     # The page's own answer is the only failed request (Chromium also logs it on the console): its
