@@ -209,7 +209,15 @@ def test_sample_download_is_an_importable_zip(app_db, tmp_path):
     payload = base64.b64decode(sent["content"])
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         names = sorted(archive.namelist())
-    assert names == ["campaigns.csv", "influencers.csv", "payouts.csv", "posts.csv", "tracking_data.csv"]
+    assert names == [
+        "audience_demographics.csv",
+        "campaigns.csv",
+        "geographic_distribution.csv",
+        "influencers.csv",
+        "payouts.csv",
+        "posts.csv",
+        "tracking_data.csv",
+    ]
     report, store, disabled, *_ = cb.handle_upload([data_url(payload, "application/zip")], [sent["filename"]], None)
     assert store and store["valid"] and disabled is False
     assert cb.download_sample(0) is no_update

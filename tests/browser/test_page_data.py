@@ -178,7 +178,9 @@ def test_sample_download(page, server, page_problems):
     payload = Path(download.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         assert sorted(archive.namelist()) == [
+            "audience_demographics.csv",
             "campaigns.csv",
+            "geographic_distribution.csv",
             "influencers.csv",
             "payouts.csv",
             "posts.csv",
