@@ -923,11 +923,13 @@ def run_plan(args) -> int:
     import metrics
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
+    from metrics.planning.plan import held_back_text
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
+    settings = settings_from(args)
     try:
-        result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings_from(args))
+        result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings)
     except (metrics.FilterError, WarehouseMissing, PlanError) as error:
         return fail(str(error))
     document = result.as_json()
@@ -950,6 +952,9 @@ def run_plan(args) -> int:
             f"{name}: spend {inr(part['spend'])}, expected incremental revenue "
             f"{inr(part['expected_incremental_revenue'])} ({inr(part['low'])} to {inr(part['high'])})"
         )
+    held = held_back_text(result, settings)
+    if held:
+        print(held)
     return 0
 
 

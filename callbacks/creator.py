@@ -27,7 +27,13 @@ from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
 
-VERDICT_COLOURS = {"scale": "success", "renew": "primary", "review": "secondary", "drop": "danger"}
+VERDICT_COLOURS = {
+    "scale": "success",
+    "renew": "primary",
+    "review": "secondary",
+    "drop": "danger",
+    "too early": "info",
+}
 
 
 def safe_link(url) -> str | None:

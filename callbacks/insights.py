@@ -17,6 +17,7 @@ from metrics import format as fmt
 from metrics import insights
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
+from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
@@ -48,10 +49,9 @@ def rules_text(settings, measured: bool) -> str:
             f"renew when it is not a poor performer and even the bottom of its interval returns at least "
             f"{fmt.ratio(settings.verdict_renew_roas)} of spend (break-even); scale when it would be renewed and "
             f"the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} (marginal ROAS); "
-            f"review otherwise, or with fewer than "
-            f"{settings.verdict_min_posts} posts or {fmt.inr(settings.verdict_min_spend)} spend. Move budget: "
-            f"the planner's allocation at the same budget, each segment within "
-            f"±{fmt.share(settings.plan_max_change, 0)}. Caps: the counts cover every creator; the "
+            f"review otherwise. Move budget: the planner's allocation at the same budget, each segment within "
+            f"±{fmt.share(settings.plan_max_change, 0)}, never raising one whose next rupee returns less than "
+            f"{fmt.ratio(settings.plan_min_marginal_roas)}. {evidence_bar_text(settings)} Caps: the counts cover every creator; the "
             f"{insights.MAX_PER_ACTION} largest by spend of each verdict are listed (all are in the ranking's "
             f"Verdict column); a move names {insights.MAX_LISTED} segments each way, the rest counted."
         )
@@ -59,9 +59,17 @@ def rules_text(settings, measured: bool) -> str:
         f"Incrementality is not measured for this data set, so actions follow attributed ROAS. Scale: ROAS at "
         f"or above the selection's and not flagged. Renew: clears the bar (ROI ≥ {bar['roi']} and ROAS ≥ "
         f"{bar['roas']}). Review: below the bar but returns its cost. Drop: "
-        f"revenue below cost (ROAS < 1.00x) or none. No budget move is suggested: the planner needs measured "
+        f"revenue below cost (ROAS < 1.00x) or none. {evidence_bar_text(settings)} No budget move is suggested: the planner needs measured "
         f"response curves. Caps: the best {insights.MAX_PER_ACTION} to scale and to renew, the "
         f"{insights.MAX_REVIEW} largest by spend to review and to drop are listed."
+    )
+
+
+def evidence_bar_text(settings) -> str:
+    """The evidence bar every verdict needs first (metrics.planning.verdicts.evidence_missing)."""
+    return (
+        f"Too early to judge: a creator with fewer than {settings.verdict_min_posts} posts or less than "
+        f"{fmt.inr(settings.verdict_min_spend)} spend gets no verdict and no action."
     )
 
 
@@ -158,16 +166,9 @@ def insight_kpis(k: dict, settings, comparison: dict | None = None) -> list:
     ]
 
 
-def counts_text(items: list[dict], counts: dict[str, int] | None) -> str:
-    """Full counts per verdict where lift is measured ("48 to renew"), else the items listed."""
-    if counts is not None:
-        return " · ".join(f"{fmt.count(counts[v])} to {v}" for v in ("scale", "renew", "review", "drop"))
-    parts = [
-        f"{sum(1 for i in items if i['action'] == a)} {ACTION_STYLE[a][0].lower()}"
-        for a in insights.ACTIONS
-        if any(i["action"] == a for i in items)
-    ]
-    return " · ".join(parts)
+def counts_text(counts: dict[str, int]) -> str:
+    """Full counts per verdict ("48 to renew · 3 too early to judge"), every creator of the selection."""
+    return " · ".join(verdict_phrase(v, counts[v]) for v in VERDICTS)
 
 
 def _no_insights(state) -> tuple:
@@ -204,7 +205,7 @@ def insights_page(search, pathname):
         common.SHOW,
         finding_items(findings),
         recommendation_groups(items),
-        counts_text(items, insights.verdict_counts(evidence) if measured else None),
+        counts_text(insights.verdict_counts(evidence)),
         rules_text(settings, measured),
         table_rows(items),
     )

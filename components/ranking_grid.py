@@ -10,7 +10,8 @@ from metrics.settings import DEFAULT_SETTINGS
 VERDICT_RULE = (
     "Scale / renew / review / drop from the measured lift, its interval and the marginal ROAS: renew "
     "only when even the interval's bottom covers spend (incremental ROAS ≥ break-even) and the creator "
-    "is not a poor performer (filter the column to list one verdict)"
+    "is not a poor performer; too early: below the evidence bar (too few posts or too little spend) "
+    "(filter the column to list one verdict)"
 )
 
 RANKING_COLUMNS = [

@@ -14,7 +14,9 @@ each (all of them), and the items show the largest MAX_PER_ACTION by spend of ea
 comes from the budget planner (move_budget_item). In the order of ACTIONS.
 
 Where lift cannot be measured (too little history), the attributed rules below apply and no
-budget move is suggested (the planner needs measured response curves):
+budget move is suggested (the planner needs measured response curves). Either way a creator below
+the evidence bar (verdict "too early": metrics.planning.verdicts.evidence_missing) is in no item,
+only in the counts:
 - scale: known creators with spend, not poor performers, whose ROAS is at least the selection's
   pooled ROAS; the best MAX_PER_ACTION by efficiency score (then revenue, then id).
 - renew: the remaining creators that clear the poor-performer bar (ROAS ≥ settings.poor_roas and
@@ -126,8 +128,11 @@ class Creators:
 
     @property
     def funded(self) -> list[dict]:
-        """Creators with spend: the only ones a recommendation can judge."""
-        return [c for c in self.rows if c["spend"] > 0]
+        """Creators with spend that clear the evidence bar (their verdict is not "too early":
+        metrics.planning.verdicts.evidence_missing): the only ones a recommendation can judge."""
+        from metrics.planning.verdicts import TOO_EARLY
+
+        return [c for c in self.rows if c["spend"] > 0 and c.get("verdict") != TOO_EARLY]
 
 
 def creators_of(frame: pd.DataFrame) -> Creators:

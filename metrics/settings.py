@@ -37,6 +37,9 @@ class Settings:
     # against its history (a share: 0.3 = ±30 %, Meridian's default), and the bounds of the
     # response curves' exponent (concave: below 1).
     plan_max_change: float = 0.3
+    # Break-even of the planner: it gives no segment or creator money beyond where its next rupee
+    # returns less than this (marginal incremental ROAS, ×); the rest of the budget is held back.
+    plan_min_marginal_roas: float = 1.0
     response_exponent_min: float = 0.1
     response_exponent_max: float = 0.9
     # Verdicts (metrics/planning/verdicts.py): the evidence a creator needs before it is judged
@@ -69,6 +72,8 @@ class Settings:
             raise ValueError("pacing_tolerance_pct must be in (0, 100)")
         if not 0 <= self.plan_max_change <= 1:
             raise ValueError("plan_max_change must be in [0, 1]")
+        if not self.plan_min_marginal_roas >= 0:
+            raise ValueError("plan_min_marginal_roas must be 0 or more (a marginal ROAS, ×)")
         if not 0 < self.response_exponent_min <= self.response_exponent_max < 1:
             raise ValueError("response exponents must satisfy 0 < min <= max < 1 (a concave curve)")
         if self.verdict_min_posts < 0 or self.verdict_min_spend < 0:

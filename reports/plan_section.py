@@ -11,7 +11,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import Plan, PlanError, curve_points, plan, selection_projection
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.verdicts import VERDICTS
+from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 PLAN_COLUMNS = (
     ("segment", "Segment"),
@@ -91,7 +91,7 @@ def plan_section(
         },
     ]
     verdicts = (
-        "Creators' verdicts: " + ", ".join(f"{fmt.count(verdict_counts[v])} to {v}" for v in VERDICTS) + "."
+        "Creators' verdicts: " + ", ".join(verdict_phrase(v, verdict_counts[v]) for v in VERDICTS) + "."
         if verdict_counts
         else None
     )

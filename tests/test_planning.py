@@ -1,6 +1,7 @@
 """metrics.planning: the allocator's invariants, hand-computed plans, verdicts and similarity, and the
 planner against the sample's planted truth (truth/lift.csv)."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -92,6 +93,35 @@ def test_plan_invariants(problem):
         assert np.all(np.nan_to_num(marginal_roas(coef, beta, planned)[at_lower]) <= margin * (1 + 1e-6))
 
 
+def test_break_even_holds_money_back_by_hand():
+    # β = ½: marginal ROAS 20/√s for coef 40 (1× at ₹400), 5/√s for coef 10 (1× at ₹25). Budget
+    # ₹500 within ±50 %: without the floor A takes its upper bound ₹450 (marginal 20/√450 = 0.94×,
+    # below break-even); with it A stops at ₹400, B stays at its lower bound ₹50, ₹50 is held back.
+    coef, current = np.array([40.0, 10.0]), np.array([300.0, 100.0])
+    assert allocate(coef, 0.5, current, 500.0, 0.5) == pytest.approx([450.0, 50.0])
+    assert allocate(coef, 0.5, current, 500.0, 0.5, min_marginal=1.0) == pytest.approx([400.0, 50.0])
+    # A budget whose common margin is above break-even (₹400: A ₹350 at 1.07×) is spent in full.
+    assert allocate(coef, 0.5, current, 400.0, 0.5, min_marginal=1.0) == pytest.approx([350.0, 50.0])
+    # No response anywhere: every unit is cut to its lower bound, nothing raised.
+    assert allocate(np.zeros(2), 0.5, current, 400.0, 0.5, min_marginal=1.0) == pytest.approx([150.0, 50.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems, st.floats(0.05, 5.0))
+def test_no_rupee_goes_where_it_returns_less_than_break_even(problem, floor):
+    coef, current, beta, max_change, where = (np.asarray(problem[0]), np.asarray(problem[1]), *problem[2:])
+    lower, upper = current * (1 - max_change), current * (1 + max_change)
+    budget = lower.sum() + where * (upper.sum() - lower.sum())
+    planned = allocate(coef, beta, current, budget, max_change, min_marginal=floor)
+    assert planned.sum() <= budget * (1 + 1e-9) + 1e-6
+    assert np.all(planned >= lower - 1e-6 * current) and np.all(planned <= upper + 1e-6 * current)
+    raised = planned > current + 1e-6 * np.maximum(current, 1.0)
+    assert np.all(marginal_roas(coef, beta, planned)[raised] >= floor * (1 - 1e-6))
+    if planned.sum() < budget * (1 - 1e-6) - 1e-6:  # money held back: no unit could take it at break-even
+        room = (planned < upper - 1e-6 * current) & (coef > 0)
+        assert np.all(np.nan_to_num(marginal_roas(coef, beta, planned)[room]) <= floor * (1 + 1e-6))
+
+
 @settings(max_examples=200, deadline=None)
 @given(problems)
 def test_plan_is_never_worse_than_today_at_the_same_budget(problem):
@@ -166,7 +196,15 @@ def test_plan_what_if_and_projection_on_hand_points():
     from metrics.planning.plan import plan_on
 
     curves = curves_from_points(points_fixture(), "segment", DEFAULT_SETTINGS)
-    result = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    # Every segment here returns under a rupee per rupee (₹430 on ₹2,400): break-even cuts all by 30 %
+    # and holds the rest back; without the floor the plan spends the whole budget.
+    held = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    assert held.rows["planned_spend"].tolist() == pytest.approx([280.0, 1400.0])
+    assert held.held_back == pytest.approx(720.0)
+    assert (held.rows["planned_change"] < 0).all()
+    no_floor = dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=0.0)
+    result = plan_on(curves, "segment", None, 0.3, no_floor)
+    assert result.held_back == pytest.approx(0.0, abs=1e-6)
     assert result.budget == 2400.0
     assert result.rows["planned_spend"].sum() == pytest.approx(2400.0)
     totals = result.totals
@@ -202,8 +240,12 @@ def judged_row(**changes) -> dict:
     ("row", "expected"),
     [
         ({"posts": 5, "spend": 0.0}, "review"),  # nothing spent
-        (judged_row(posts=2, incremental_revenue_low=60_000.0, incremental_revenue_high=90_000.0), "review"),
-        (judged_row(spend=5_000.0, incremental_revenue_low=6_000.0, incremental_revenue_high=9_000.0), "review"),
+        # below the evidence bar (3 posts, ₹10,000), however good or bad the figures: too early
+        (judged_row(posts=2, incremental_revenue_low=60_000.0, incremental_revenue_high=90_000.0), "too early"),
+        (judged_row(spend=5_000.0, incremental_revenue_low=6_000.0, incremental_revenue_high=9_000.0), "too early"),
+        (judged_row(posts=1, roas=0.1, incremental_revenue_low=-900.0, incremental_revenue_high=-1.0), "too early"),
+        # exactly at the bar: judged
+        (judged_row(posts=3, spend=10_000.0, incremental_revenue_low=-9.0, incremental_revenue_high=-1.0), "drop"),
         (judged_row(incremental_revenue_low=-900.0, incremental_revenue_high=-1.0), "drop"),
         # the interval lies above 0 but the attributed ROAS is 0.14x (the tester's case): drop
         (
@@ -286,30 +328,68 @@ def test_candidates_to_scale_clear_the_renew_bar_first():
     frame = pd.DataFrame(
         {
             "influencer_id": ["A", "B", "C", "D"],
-            "spend": [100.0, 100.0, 100.0, 100.0],
+            "spend": [10_000.0, 10_000.0, 10_000.0, 10_000.0],
+            "posts": [3, 3, 3, 3],
             "marginal_roas": [2.0, 0.5, 3.0, 2.0],
-            "incremental_revenue_low": [150.0, 150.0, 50.0, 150.0],
+            "incremental_revenue_low": [15_000.0, 15_000.0, 5_000.0, 15_000.0],
             "poor_performer": [False, False, False, True],
         }
     )
     assert under_funded(frame).tolist() == [True, False, False, False]
     assert under_funded(frame.drop(columns="poor_performer")).tolist() == [True, False, False, True]
+    # below the evidence bar: never a candidate
+    assert under_funded(frame.assign(posts=[2, 3, 3, 3])).tolist() == [False, False, False, False]
+
+
+def test_a_candidate_to_scale_returns_at_least_break_even_at_the_margin():
+    """Mean marginal ROAS (0.6 + 0.2) ÷ 2 = 0.4x: A is above the mean but its next rupee returns
+    ₹0.60, below break-even 1x: no candidate."""
+    from metrics.planning.verdicts import under_funded
+
+    frame = pd.DataFrame(
+        {
+            "spend": [10_000.0, 10_000.0],
+            "posts": [5, 5],
+            "marginal_roas": [0.6, 0.2],
+            "incremental_revenue_low": [15_000.0, 15_000.0],
+        }
+    )
+    assert under_funded(frame).tolist() == [False, False]
+    assert under_funded(frame.assign(marginal_roas=[1.0, 0.2])).tolist() == [True, False]
 
 
 @pytest.mark.parametrize(
     ("row", "pooled", "expected"),
     [
         ({"spend": 0.0, "revenue": 10.0}, 2.0, "review"),
-        ({"spend": 100.0, "revenue": 0.0, "roas": 0.0}, 2.0, "drop"),
-        ({"spend": 100.0, "revenue": 80.0, "roas": 0.8, "poor_performer": True}, 2.0, "drop"),
-        ({"spend": 100.0, "revenue": 150.0, "roas": 1.5, "poor_performer": True}, 2.0, "review"),
-        ({"spend": 100.0, "revenue": 300.0, "roas": 3.0, "poor_performer": False}, 2.5, "scale"),
-        ({"spend": 100.0, "revenue": 300.0, "roas": 3.0, "poor_performer": False}, 3.5, "renew"),
+        ({"spend": 10_000.0, "revenue": 0.0, "roas": 0.0}, 2.0, "drop"),
+        ({"spend": 10_000.0, "revenue": 8_000.0, "roas": 0.8, "poor_performer": True}, 2.0, "drop"),
+        ({"spend": 10_000.0, "revenue": 15_000.0, "roas": 1.5, "poor_performer": True}, 2.0, "review"),
+        ({"spend": 10_000.0, "revenue": 30_000.0, "roas": 3.0, "poor_performer": False}, 2.5, "scale"),
+        ({"spend": 10_000.0, "revenue": 30_000.0, "roas": 3.0, "poor_performer": False}, 3.5, "renew"),
+        # the tester's case: 1 post, ₹2,500 spend, ROAS 4x above the selection's: too early, not scale
+        ({"spend": 2_500.0, "revenue": 10_000.0, "roas": 4.0, "poor_performer": False, "posts": 1}, 2.0, "too early"),
+        ({"spend": 9_999.0, "revenue": 0.0, "roas": 0.0}, 2.0, "too early"),
     ],
 )
 def test_attributed_verdicts_by_hand(row, pooled, expected):
-    verdict, reason = verdict_of(dict(row, posts=1), DEFAULT_SETTINGS, measured=False, pooled_roas=pooled)
+    verdict, reason = verdict_of({"posts": 3, **row}, DEFAULT_SETTINGS, measured=False, pooled_roas=pooled)
     assert verdict == expected and reason
+
+
+def test_too_early_says_what_is_missing():
+    row = {"posts": 1, "spend": 2_500.0, "revenue": 10_000.0, "roas": 4.0, "poor_performer": False}
+    for measured in (True, False):
+        verdict, reason = verdict_of(row, DEFAULT_SETTINGS, measured=measured, pooled_roas=2.0)
+        assert verdict == "too early"
+        assert norm(reason) == (
+            "too early to judge: 1 post and ₹2,500 spend: needs 2 more posts and ₹7,500 more spend "
+            "(the bar: 3 posts and ₹10,000)"
+        )
+    _, reason = verdict_of(dict(row, posts=4), DEFAULT_SETTINGS, measured=False, pooled_roas=2.0)
+    assert "needs ₹7,500 more spend" in norm(reason) and "more post" not in reason
+    lenient = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=1, verdict_min_spend=2_500.0)
+    assert verdict_of(row, lenient, measured=False, pooled_roas=2.0)[0] == "scale"
 
 
 # --- similarity ------------------------------------------------------------------------------------
@@ -348,8 +428,10 @@ def planted(tmp_path_factory):
 
 
 def test_planner_moves_money_towards_higher_true_returns(planted):
+    """The allocator's direction, without the break-even floor (the planted lift returns under a
+    rupee per rupee in most segments; the floor's own test follows)."""
     wh, truth = planted
-    result = plan(wh)
+    result = plan(wh, settings=dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=0.0))
     per = sums_by(wh, Filters(), DEFAULT_SETTINGS, ("influencer_id", "tier", "platform"))
     per["true"] = per["influencer_id"].map(truth.groupby("influencer_id")["true_incremental_revenue"].sum())
     per["segment"] = per["tier"] + " · " + per["platform"]
@@ -363,6 +445,19 @@ def test_planner_moves_money_towards_higher_true_returns(planted):
     removed = float((-change.clip(upper=0) * true).sum() / -change.clip(upper=0).sum())
     assert added > 1.3 * removed
     assert rows["planned_spend"].sum() == pytest.approx(result.budget)
+
+
+def test_planner_raises_no_segment_beyond_break_even_on_the_sample(planted):
+    wh, _ = planted
+    result = plan(wh)
+    rows = result.rows
+    raised = rows[rows["planned_change"] > 1e-6 * rows["current_spend"]]
+    assert (raised["marginal_roas"] >= DEFAULT_SETTINGS.plan_min_marginal_roas * (1 - 1e-6)).all()
+    assert result.held_back == pytest.approx(result.budget - rows["planned_spend"].sum())
+    # what is held back could not be placed at break-even: no unit with room has a marginal ROAS above 1x
+    if result.held_back > 1:
+        room = rows[rows["bound"].isna() | (rows["bound"] == "break-even") | (rows["bound"] == "lower")]
+        assert (room["marginal_roas"].fillna(0) <= 1 + 1e-6).all()
 
 
 def test_plan_and_similar_on_the_command_line(planted, capsys):
@@ -380,11 +475,16 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
         "high",
         "marginal_roas",
     }
-    assert sum(r["planned_spend"] for r in rows) == pytest.approx(document["budget"])
+    assert sum(r["planned_spend"] for r in rows) + document["held_back"] == pytest.approx(document["budget"])
     assert all(abs(r["planned_spend"] - r["current_spend"]) <= 0.2 * r["current_spend"] + 1e-6 for r in rows)
-    assert document["totals"]["planned"]["expected_incremental_revenue"] >= document["totals"]["current"][
-        "expected_incremental_revenue"
-    ] * (1 - 1e-9)
+    # the plan never returns less net of its spend than today (break-even may hold money back)
+    totals = document["totals"]
+    net = {k: totals[k]["expected_incremental_revenue"] - totals[k]["spend"] for k in ("current", "planned")}
+    assert net["planned"] >= net["current"] - 1e-6 * abs(net["current"])
+    assert cli.main(["--db", str(wh.path), "plan", "--by", "influencer", "--max-change", "0.2"]) == 0
+    text = norm(capsys.readouterr().out)
+    if document["held_back"] >= 0.5:
+        assert f"{fmt.inr(document['held_back'])} of the" in text and "held back" in text
     assert cli.main(["--db", str(wh.path), "plan", "--budget", "1", "--json"]) == 2
     assert "outside what a change" in capsys.readouterr().err
     first = rows[0]["influencer_id"]

@@ -9,6 +9,13 @@ budget (Boyd & Vandenberghe, Convex Optimization, §5.5.3 "water-filling"). This
 O(units) per evaluation and stays fast for thousands of creators, where a general solver
 (SLSQP's dense quadratic subproblems, or cvxpy, not installed) would be slower for the same
 optimum; tests check it against scipy.optimize.minimize(method="SLSQP") on small problems.
+
+Break-even (`min_marginal`, settings.plan_min_marginal_roas, default 1×): money goes nowhere its
+next rupee returns less than that. λ is floored there: when the spends at λ = min_marginal sum to
+less than the budget, those are the plan and the rest of the budget is held back (unallocated),
+not pushed into units beyond break-even. This is the same KKT solution for the problem "maximise
+Σ (coef_u·s_u^β − min_marginal·s_u) with Σ s_u ≤ budget" (incremental revenue net of what the
+money must at least return), whose multiplier λ − min_marginal is ≥ 0.
 """
 
 from __future__ import annotations
@@ -45,19 +52,23 @@ def check_budget(budget: float, lower: np.ndarray, upper: np.ndarray, max_change
         )
 
 
-def allocate(coef: np.ndarray, beta: float, current: np.ndarray, budget: float, max_change: float) -> np.ndarray:
+def allocate(
+    coef: np.ndarray, beta: float, current: np.ndarray, budget: float, max_change: float, min_marginal: float = 0.0
+) -> np.ndarray:
     """(units,) planned spend (₹) maximising Σ coef·s^β with Σ s = budget and each s within
     ±max_change of its current spend. Units with coef 0 (no response) take only what the others
-    cannot absorb. Raises PlanError for an infeasible budget or max change."""
+    cannot absorb. With `min_marginal` (× > 0, break-even) no unit is given spend beyond where its
+    marginal ROAS falls below it, nor are units without response: Σ s may then fall short of the
+    budget (the rest held back; module docstring). Raises PlanError for an infeasible budget or
+    max change."""
     coef, current = np.asarray(coef, dtype=float), np.asarray(current, dtype=float)
     lower, upper = bounds(current, max_change)
     check_budget(budget, lower, upper, max_change)
     responsive = (coef > 0) & (upper > lower)
-
-    def spends(log_lambda: float) -> np.ndarray:
-        with np.errstate(divide="ignore", over="ignore"):
-            ideal = np.power(beta * coef / np.exp(log_lambda), 1.0 / (1.0 - beta))
-        return np.where(responsive, np.clip(ideal, lower, upper), lower)
+    if min_marginal > 0:
+        at_break_even = _spends_at(np.log(min_marginal), coef, beta, lower, upper, responsive)
+        if at_break_even.sum() < budget - RELATIVE_TOLERANCE * max(budget, 1.0):
+            return at_break_even
 
     top = np.where(responsive, upper, lower)
     if top.sum() <= budget:
@@ -78,6 +89,15 @@ def allocate(coef: np.ndarray, beta: float, current: np.ndarray, budget: float, 
             ideal = np.exp((np.log(beta) + log_coef - log_lambda) / (1.0 - beta))
         planned = np.where(responsive, np.clip(ideal, lower, upper), lower)
     return _exact_sum(planned, lower, upper, budget)
+
+
+def _spends_at(log_lambda: float, coef, beta, lower, upper, responsive) -> np.ndarray:
+    """Each unit's spend (₹) where its marginal ROAS equals λ, within its bounds (lower for units
+    without response)."""
+    log_coef = np.log(np.where(responsive, coef, 1.0))
+    with np.errstate(over="ignore"):
+        ideal = np.exp((np.log(beta) + log_coef - log_lambda) / (1.0 - beta))
+    return np.where(responsive, np.clip(ideal, lower, upper), lower)
 
 
 def _bracket(excess, log_coef, beta, lower, upper, responsive) -> tuple[float, float]:

@@ -32,9 +32,12 @@ class Plan:
     planned_change (₹), planned_change_pct (%, None at 0 current), current_expected (₹ on the curve at
     today's spend), expected_incremental_revenue, low, high (₹ at the planned spend, interval at
     the settings' confidence), marginal_roas (× at the planned spend), current_marginal_roas,
-    bound ("lower", "upper" or None). totals: {"current": …, "planned": …} each {spend,
-    expected_incremental_revenue, low, high (₹), incremental_roas (×)}, and "gain" {value, low,
-    high} (planned − current, ₹, interval over the same draws)."""
+    bound ("lower", "upper", "fixed", "break-even": raised only as far as its next rupee returns
+    settings.plan_min_marginal_roas, or None). totals: {"current": …, "planned": …} each {spend,
+    expected_incremental_revenue, low, high (₹), incremental_roas (×)}, "gain" {value, low,
+    high} (planned − current expected incremental revenue, ₹, interval over the same draws).
+    held_back: ₹ of the budget the plan leaves unspent, because no unit's next rupee would return
+    settings.plan_min_marginal_roas (metrics.planning.allocate's module docstring)."""
 
     by: str
     budget: float
@@ -43,9 +46,10 @@ class Plan:
     curves: Curves
     rows: pd.DataFrame
     totals: dict
+    held_back: float = 0.0
 
     def as_json(self) -> dict:
-        """The `hkdash plan --json` document: by, budget, max_change, beta, confidence, rows
+        """The `hkdash plan --json` document: by, budget, held_back (₹), max_change, beta, confidence, rows
         [{segment or influencer_id, name, current_spend, planned_spend,
         expected_incremental_revenue, low, high, marginal_roas}] and totals."""
         key = KEY_OF[self.by]
@@ -56,12 +60,28 @@ class Plan:
         return {
             "by": self.by,
             "budget": self.budget,
+            "held_back": self.held_back,
             "max_change": self.max_change,
             "beta": self.curves.beta,
             "confidence": self.confidence,
             "rows": rows,
             "totals": {name: {k: plain(v) for k, v in part.items()} for name, part in self.totals.items()},
         }
+
+
+def held_back_text(plan_: Plan, settings: Settings) -> str | None:
+    """The sentence naming the budget the plan holds back (₹, Plan.held_back) and why; None when
+    it spends the whole budget."""
+    if plan_.held_back < 0.5:
+        return None
+    from metrics import format as fmt
+
+    unit = "segment" if plan_.by == "segment" else "creator"
+    return (
+        f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
+        f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
+        f"no money there."
+    )
 
 
 def _clean(value):
@@ -90,8 +110,8 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     current = units["current_spend"].to_numpy(dtype=float)
     budget = float(current.sum()) if budget is None else float(budget)
     coef = units["coef"].to_numpy(dtype=float)
-    planned = allocate(coef, curves.beta, current, budget, max_change)
-    rows = _rows(curves, by, current, planned, max_change, settings.lift_confidence)
+    planned = allocate(coef, curves.beta, current, budget, max_change, settings.plan_min_marginal_roas)
+    rows = _rows(curves, by, current, planned, max_change, settings)
     totals = {
         "current": _total(curves, current, settings.lift_confidence),
         "planned": _total(curves, planned, settings.lift_confidence),
@@ -100,7 +120,8 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     gain = float(curves.response(planned).sum() - curves.response(current).sum())
     low, high = _centred_interval(gain_draws, gain, settings.lift_confidence)
     totals["gain"] = {"value": gain, "low": low, "high": high}
-    return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals)
+    held_back = max(budget - float(planned.sum()), 0.0)
+    return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals, held_back)
 
 
 def _centred_interval(draws: np.ndarray, point: float, confidence: float) -> tuple[float, float]:
@@ -112,9 +133,14 @@ def _centred_interval(draws: np.ndarray, point: float, confidence: float) -> tup
     return float(low), float(high)
 
 
-def _rows(curves: Curves, by: str, current, planned, max_change: float, confidence: float) -> pd.DataFrame:
+def _rows(curves: Curves, by: str, current, planned, max_change: float, settings: Settings) -> pd.DataFrame:
     units = curves.units
+    confidence = settings.lift_confidence
     low, high = interval(curves.response_draws(planned), confidence) if curves.coef_draws.size else (None, None)
+    marginal = marginal_roas(units["coef"], curves.beta, planned)
+    at_break_even = (planned > current + 1e-6 * np.maximum(current, 1.0)) & np.isclose(
+        marginal, settings.plan_min_marginal_roas, rtol=1e-6
+    )
     lower, upper = bounds(current, max_change)
     tolerance = 1e-6 * np.maximum(current, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -135,12 +161,16 @@ def _rows(curves: Curves, by: str, current, planned, max_change: float, confiden
             "expected_incremental_revenue": curves.response(planned),
             "low": low,
             "high": high,
-            "marginal_roas": marginal_roas(units["coef"], curves.beta, planned),
+            "marginal_roas": marginal,
             "current_marginal_roas": marginal_roas(units["coef"], curves.beta, current),
             "bound": np.where(
                 upper - lower <= tolerance,
                 "fixed",
-                np.where(planned >= upper - tolerance, "upper", np.where(planned <= lower + tolerance, "lower", "")),
+                np.where(
+                    planned >= upper - tolerance,
+                    "upper",
+                    np.where(planned <= lower + tolerance, "lower", np.where(at_break_even, "break-even", "")),
+                ),
             ),
         }
     )

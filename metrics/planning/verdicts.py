@@ -1,9 +1,14 @@
 """Verdicts: scale / renew / review / drop for each creator, from its measured lift, its interval,
 its marginal incremental ROAS and enough evidence (docs/metrics.md, "Verdicts").
 
-Rules, first match wins (thresholds are Settings fields):
-1. review: no spend in the selection, lift not measured for the data set, or too little evidence
-   (fewer than verdict_min_posts posts or less than verdict_min_spend ₹ of spend);
+Every verdict first clears the evidence bar (evidence_missing), whether lift is measured or not:
+a creator with spend but fewer than verdict_min_posts posts or less than verdict_min_spend ₹ of
+spend in the selection is "too early" (to judge), with what is missing, instead of scale / renew /
+review / drop: one post and ₹2,500 say nothing about a creator either way.
+
+Rules where lift is measured, first match wins (thresholds are Settings fields):
+1. review: no spend in the selection (too early: below the evidence bar), or lift not measured for
+   this creator;
 2. drop: attributed ROAS below 1× (even if every attributed sale were incremental, revenue would
    not cover spend: incremental revenue is part of attributed revenue), or even the top of its
    lift interval returns less than verdict_drop_roas × spend (default 0: the whole interval lies
@@ -21,7 +26,7 @@ Rules, first match wins (thresholds are Settings fields):
 Where lift cannot be measured for the data set, the verdict follows the attributed figures instead
 (attributed_verdict), the same rule /insights and the PDF recommend by, so a creator never reads
 "drop" in one place and "review" in another:
-1. review: no spend in the selection;
+1. review: no spend in the selection (too early: below the evidence bar);
 2. drop: no attributed revenue, or ROAS < 1 (each rupee returns less than a rupee);
 3. review: a poor performer (METRICS.md) that still covers its cost;
 4. scale: ROAS at least the selection's pooled ROAS;
@@ -40,7 +45,30 @@ from metrics import format as fmt
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
-VERDICTS = ("scale", "renew", "review", "drop")
+TOO_EARLY = "too early"
+VERDICTS = ("scale", "renew", "review", "drop", TOO_EARLY)
+
+
+def verdict_phrase(verdict: str, count: int) -> str:
+    """How many creators have a verdict, in words: "3 to scale", "12 too early to judge"."""
+    return f"{fmt.count(count)} too early to judge" if verdict == TOO_EARLY else f"{fmt.count(count)} to {verdict}"
+
+
+def evidence_missing(posts: int, spend: float, settings: Settings) -> str | None:
+    """What a creator with spend lacks to be judged (the evidence bar: at least verdict_min_posts
+    posts and verdict_min_spend ₹ of spend in the selection), e.g. "1 post and ₹2,500 spend: needs
+    2 more posts and ₹7,500 more spend"; None when it clears the bar. Orders are deliberately no
+    part of the bar: enough posts and spend with no orders is itself the evidence to drop."""
+    short = []
+    if posts < settings.verdict_min_posts:
+        more = settings.verdict_min_posts - posts
+        short.append(f"{fmt.count(more)} more post{'' if more == 1 else 's'}")
+    if spend < settings.verdict_min_spend:
+        short.append(f"{fmt.inr(settings.verdict_min_spend - spend)} more spend")
+    if not short:
+        return None
+    have = f"{fmt.count(posts)} post{'' if posts == 1 else 's'} and {fmt.inr(spend)} spend"
+    return f"{have}: needs {' and '.join(short)} {_evidence_needed(settings)}"
 
 
 def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, str]:
@@ -70,15 +98,13 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     marginal = fmt.clean(row.get("marginal_roas"))
     if spend <= 0:
         return "review", "no spend in the selection"
+    missing = evidence_missing(posts, spend, settings)
+    if missing is not None:
+        return TOO_EARLY, f"too early to judge: {missing}"
     if not measured:
         return attributed_verdict(row, pooled_roas)
     if low is None or high is None:
         return "review", "lift not measured for this creator"
-    if posts < settings.verdict_min_posts or spend < settings.verdict_min_spend:
-        return "review", (
-            f"too little evidence: {fmt.count(posts)} post{'' if posts == 1 else 's'}, {fmt.inr(spend)} spend "
-            f"{_evidence_needed(settings)}"
-        )
     interval = f"lift {fmt.inr_compact(low)} to {fmt.inr_compact(high)}"
     roas = fmt.clean(row.get("roas"))
     if roas is not None and roas < 1.0:
@@ -102,8 +128,8 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
 @functools.lru_cache(maxsize=16)
 def _evidence_needed(settings: Settings) -> str:
     """The evidence bar's text, formatted once per settings: most creators of a large selection
-    are judged on too little evidence, each with this same sentence."""
-    return f"(needs {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
+    are below it, each with this same sentence."""
+    return f"(the bar: {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
 
 
 def with_verdicts(
@@ -247,11 +273,13 @@ def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
-    """(rows,) bool: creators that clear the renew bar (verdict_of: not a poor performer, the bottom
-    of the lift interval at least verdict_renew_roas × spend) and whose marginal ROAS is at least the
-    spend-weighted mean marginal ROAS of the frame's funded creators (money there returns more than
-    the average rupee at the margin): candidates to scale. Frame columns marginal_roas, spend,
-    incremental_revenue_low and, where present, poor_performer."""
+    """(rows,) bool: creators that clear the evidence bar (evidence_missing) and the renew bar
+    (verdict_of: not a poor performer, the bottom of the lift interval at least verdict_renew_roas
+    × spend) and whose marginal ROAS is at least the spend-weighted mean marginal ROAS of the
+    frame's funded creators (money there returns more than the average rupee at the margin) and
+    never below verdict_scale_marginal_roas (break-even: a candidate's next rupee must return at
+    least a rupee, even when the average one returns less): candidates to scale. Frame columns
+    marginal_roas, spend, posts, incremental_revenue_low and, where present, poor_performer."""
     marginal = pd.to_numeric(frame["marginal_roas"], errors="coerce")
     spend = pd.to_numeric(frame["spend"], errors="coerce").fillna(0)
     funded = marginal.notna() & (spend > 0)
@@ -260,5 +288,8 @@ def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> 
     reference = float((marginal[funded] * spend[funded]).sum() / spend[funded].sum())
     low = pd.to_numeric(frame["incremental_revenue_low"], errors="coerce")
     poor = frame["poor_performer"].fillna(False).astype(bool) if "poor_performer" in frame else False
-    renewable = (low > 0) & (low >= settings.verdict_renew_roas * spend) & ~poor
-    return (renewable & (marginal >= reference)).fillna(False).to_numpy(dtype=bool)
+    posts = pd.to_numeric(frame["posts"], errors="coerce").fillna(0)
+    evidenced = (posts >= settings.verdict_min_posts) & (spend >= settings.verdict_min_spend)
+    renewable = (low > 0) & (low >= settings.verdict_renew_roas * spend) & ~poor & evidenced
+    bar = max(reference, settings.verdict_scale_marginal_roas)
+    return (renewable & (marginal >= bar)).fillna(False).to_numpy(dtype=bool)
