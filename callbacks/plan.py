@@ -16,6 +16,7 @@ from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.curves import exponent_at_bound
+from metrics.planning.plan import held_back_text
 from metrics.planning.similar import similar
 from warehouse.db import WarehouseMissing
 
@@ -76,14 +77,15 @@ def allocation_rows(chosen) -> list[dict]:
 def plan_cards(chosen) -> list:
     """Today, planned, the gain (each with its interval) and the plan's marginal ROAS."""
     today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
-    interior = chosen.rows[chosen.rows["bound"].isna()]["marginal_roas"].dropna()
+    interior = chosen.rows[chosen.rows["bound"].isna() | (chosen.rows["bound"] == "break-even")]
+    interior = interior["marginal_roas"].dropna()
     margin = float(interior.median()) if len(interior) else None
     confidence = fmt.share(chosen.confidence, 0)
 
     def between(part, low="low", high="high"):
         return f"{confidence}: {fmt.inr_compact(part[low])} to {fmt.inr_compact(part[high])}"
 
-    return [
+    cards = [
         kpi_card(
             "plan-today",
             "Today's allocation",
@@ -119,6 +121,24 @@ def plan_cards(chosen) -> list:
             ),
         ),
     ]
+    if chosen.held_back >= 0.5:
+        net = gain["value"] + (today["spend"] - planned["spend"])
+        cards.append(
+            kpi_card(
+                "plan-held-back",
+                "Held back",
+                fmt.inr_compact(chosen.held_back),
+                "Budget the plan does not spend: no unit's next rupee would return break-even",
+                sub=f"net of spend: {fmt.inr_compact(net)} better than today",
+            )
+        )
+    return cards
+
+
+def held_back_notice(chosen, settings):
+    """The budget held back at break-even (metrics.planning.plan.held_back_text), or None."""
+    text = held_back_text(chosen, settings)
+    return notice(text, color="info", icon="bi-piggy-bank") if text else None
 
 
 def bound_notice(chosen):
@@ -149,6 +169,7 @@ def budget_help(chosen) -> str:
     Output(ids.BODY, "style"),
     Output(ids.ERROR, "children"),
     Output(ids.BOUND, "children"),
+    Output(ids.HELD_BACK, "children"),
     Output(ids.KPIS, "children"),
     Output(ids.CURVES, "figure"),
     Output(ids.PROJECTION, "figure"),
@@ -172,12 +193,13 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         filters, settings, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
         blank = empty_figure("No plan")
-        return None, common.SHOW, notice(str(error)), None, [], blank, blank, [], None, None, [], None, None, None
+        return None, common.SHOW, notice(str(error)), None, None, [], blank, blank, [], None, None, [], None, None, None
     except WarehouseMissing as error:
         blank = empty_figure()
         return (
             common.no_data_state(error),
             common.HIDE,
+            None,
             None,
             None,
             [],
@@ -203,6 +225,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         common.SHOW,
         None,
         bound_notice(chosen),
+        held_back_notice(chosen, settings),
         plan_cards(chosen),
         plan_figures.response_curves(curve_points(chosen), height=380),
         plan_figures.projection(future, height=380),

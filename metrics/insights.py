@@ -219,12 +219,14 @@ def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[
 
 
 def scale_items(creators: Creators) -> list[dict]:
-    """Scale: funded, not flagged, ROAS at or above the selection's; the best MAX_PER_ACTION by
+    """Scale: funded, not flagged, ROAS at or above the selection's and at least 1× (break-even); the best MAX_PER_ACTION by
     efficiency score (then revenue, then id). Items as recommendations()."""
     pooled = creators.pooled_roas
     if pooled is None:
         return []
-    chosen = [c for c in creators.funded if not c["poor_performer"] and c["roas"] is not None and c["roas"] >= pooled]
+    # never scale below break-even (ROAS 1x), even where the selection's pooled ROAS is lower
+    bar = max(pooled, 1.0)
+    chosen = [c for c in creators.funded if not c["poor_performer"] and c["roas"] is not None and c["roas"] >= bar]
     chosen.sort(key=lambda c: (-(c["efficiency_score"] or 0.0), -c["revenue"], c["influencer_id"]))
     items = []
     for c in chosen[:MAX_PER_ACTION]:
@@ -337,10 +339,13 @@ def rated_values(frame: pd.DataFrame, dimension: str) -> list[Rated]:
 
 def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | None = None) -> dict | None:
     """Move budget, from the planner (metrics.planning.plan by segment at the selection's spend,
-    each segment within ±settings.plan_max_change): the segments the plan cuts and raises, the
-    money moved and the expected gain in incremental revenue with its interval. None when the plan
-    moves nothing or cannot be made (no measured lift or no spend). `chosen`: that plan, when the
-    caller has made it already (the PDF report's plan section)."""
+    each segment within ±settings.plan_max_change, none raised past break-even
+    settings.plan_min_marginal_roas): the segments the plan cuts and raises, the money moved, the
+    money held back (no segment's next rupee would return break-even) and the expected change in
+    incremental revenue with its interval. Where nothing can take money at break-even the item
+    says so and names the cuts ("Hold back …"). None when the plan changes nothing or cannot be
+    made (no measured lift or no spend). `chosen`: that plan, when the caller has made it already
+    (the PDF report's plan section)."""
     from metrics.planning import PlanError, plan
 
     if chosen is None:
@@ -351,23 +356,42 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
     rows = chosen.rows
     up = rows[rows["planned_change"] > 0.005 * rows["current_spend"]].sort_values("planned_change", ascending=False)
     down = rows[rows["planned_change"] < -0.005 * rows["current_spend"]].sort_values("planned_change")
-    if up.empty or down.empty:
+    held = chosen.held_back if chosen.held_back >= 0.5 else 0.0
+    if down.empty or (up.empty and not held):
         return None
     gain = chosen.totals["gain"]
     shift = float(up["planned_change"].sum())
     to, frm = list(up["segment"]), list(down["segment"])
-    subject = f"Move budget from {_listed(frm)} to {_listed(to)}"
-    reason = (
-        f"The planner moves {fmt.inr_compact(shift)} (at most ±{fmt.share(chosen.max_change, 0)} per segment) "
-        f"towards the segments whose next rupee returns most: expected incremental revenue "
-        f"{fmt.inr_compact(gain['value'])} higher ({fmt.inr_compact(gain['low'])} to "
-        f"{fmt.inr_compact(gain['high'])}) at the same budget; the plan on page Plan."
+    expected = (
+        f"expected incremental revenue {_signed(gain['value'])} ({fmt.inr_compact(gain['low'])} to "
+        f"{fmt.inr_compact(gain['high'])})"
     )
+    if up.empty:
+        subject = f"Hold back {fmt.inr_compact(held)} from {_listed(frm)}"
+        reason = (
+            f"No segment's next rupee would return at least {fmt.ratio(settings.plan_min_marginal_roas)} "
+            f"(break-even), so the planner moves money nowhere and cuts these (at most "
+            f"±{fmt.share(chosen.max_change, 0)} per segment): {expected}, net of the spend saved "
+            f"{_signed(gain['value'] + held)}; the plan on page Plan."
+        )
+    else:
+        subject = f"Move budget from {_listed(frm)} to {_listed(to)}"
+        kept = (
+            f"; {fmt.inr_compact(held)} held back, as no segment's next rupee would return break-even "
+            f"({fmt.ratio(settings.plan_min_marginal_roas)}) beyond that"
+            if held
+            else " at the same budget"
+        )
+        reason = (
+            f"The planner moves {fmt.inr_compact(shift)} (at most ±{fmt.share(chosen.max_change, 0)} per segment) "
+            f"towards the segments whose next rupee returns most: {expected}{kept}; the plan on page Plan."
+        )
     numbers = {
         "dimension": "segment",
         "from": frm,
         "to": to,
         "shift": shift,
+        "held_back": held,
         "max_change": chosen.max_change,
         "estimated_revenue_gain": gain["value"],
         "estimated_revenue_gain_low": gain["low"],
@@ -377,10 +401,16 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
     }
     evidence = [
         f"{fmt.inr_compact(shift)} moved",
+        *([f"{fmt.inr_compact(held)} held back"] if held else []),
         f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}",
         f"gain {fmt.inr_compact(gain['value'])}",
     ]
     return _item("move budget", subject, reason, numbers, evidence, "segment")
+
+
+def _signed(value: float) -> str:
+    """₹ compact with its direction: "₹1.2 L higher", "₹40,000 lower"."""
+    return f"{fmt.inr_compact(abs(value))} {'higher' if value >= 0 else 'lower'}"
 
 
 MAX_LISTED = 3  # segments named in a move-budget subject; the rest are counted

@@ -127,6 +127,7 @@ def layout(**query):
                     controls(inputs["budget"], inputs["max_change"]),
                     html.Div(id=ids.ERROR),
                     html.Div(id=ids.BOUND),
+                    html.Div(id=ids.HELD_BACK),
                     html.Div(id=ids.KPIS, className="hk-kpi-grid"),
                     dbc.Row(
                         [

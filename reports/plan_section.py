@@ -11,6 +11,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import Plan, PlanError, curve_points, plan, selection_projection
 from metrics.planning.curves import exponent_at_bound
+from metrics.planning.plan import held_back_text
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 PLAN_COLUMNS = (
@@ -50,13 +51,16 @@ def plan_section(
         return None
     today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
     confidence = fmt.share(chosen.confidence, 0)
+    held = held_back_text(chosen, settings)
     summary = (
         f"At today's budget of {fmt.inr_compact(chosen.budget)}, moving spend between segments (tier × platform, "
         f"each within ±{fmt.share(chosen.max_change, 0)} of its spend) until the next rupee returns the same "
-        f"everywhere raises the expected incremental revenue from {fmt.inr_compact(today['expected_incremental_revenue'])} "
-        f"to {fmt.inr_compact(planned['expected_incremental_revenue'])}: a gain of {fmt.inr_compact(gain['value'])} "
+        f"everywhere, and never past break-even ({fmt.ratio(settings.plan_min_marginal_roas)}), takes the expected "
+        f"incremental revenue from {fmt.inr_compact(today['expected_incremental_revenue'])} "
+        f"to {fmt.inr_compact(planned['expected_incremental_revenue'])}: a change of {fmt.inr_compact(gain['value'])} "
         f"({confidence} interval {fmt.inr_compact(gain['low'])} to {fmt.inr_compact(gain['high'])}). "
-        f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
+        + (f"{held} " if held else "")
+        + f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
         "measured lift and shrunk towards its segment."
     )
     side = exponent_at_bound(chosen.curves.beta, settings)
@@ -109,13 +113,28 @@ def _headline(chosen) -> str:
     gain, rows = chosen.totals["gain"], chosen.rows
     more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False).head(2)
     less = rows[rows["planned_change"] <= -1].sort_values("planned_change").head(2)
+    away = ", ".join(f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples())
+    interval = (
+        f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
+        f"{fmt.inr_compact(gain['high'])})"
+    )
+    if more.empty and chosen.held_back >= 0.5:
+        return (
+            f"Hold back {fmt.inr_compact(chosen.held_back)} of the {fmt.inr_compact(chosen.budget)} budget, cutting "
+            f"{away}: no segment's next rupee would return break-even; expected incremental revenue changes by "
+            f"{fmt.inr_compact(gain['value'])} {interval}, net of the spend saved by "
+            f"{fmt.inr_compact(gain['value'] + chosen.held_back)}."
+        )
     if more.empty:
         return "Keep today's allocation: no move between segments raises the expected incremental revenue."
     towards = ", ".join(f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples())
-    away = ", ".join(f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples())
+    budget = (
+        f"with {fmt.inr_compact(chosen.held_back)} of the {fmt.inr_compact(chosen.budget)} budget held back "
+        "(no segment's next rupee would return break-even beyond that)"
+        if chosen.held_back >= 0.5
+        else f"at the same budget of {fmt.inr_compact(chosen.budget)}"
+    )
     return (
         f"Move budget towards {towards}, away from {away or 'the rest'}: expected incremental revenue "
-        f"{fmt.inr_compact(gain['value'])} higher at the same budget of {fmt.inr_compact(chosen.budget)} "
-        f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
-        f"{fmt.inr_compact(gain['high'])})."
+        f"{fmt.inr_compact(gain['value'])} higher {budget} {interval}."
     )

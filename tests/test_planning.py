@@ -202,6 +202,15 @@ def test_plan_what_if_and_projection_on_hand_points():
     assert held.rows["planned_spend"].tolist() == pytest.approx([280.0, 1400.0])
     assert held.held_back == pytest.approx(720.0)
     assert (held.rows["planned_change"] < 0).all()
+    # /insights and the PDF say so instead of moving money: nothing qualifies at break-even
+    from metrics import insights
+    from reports.plan_section import _headline
+
+    item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
+    assert item["subject"] == "Hold back ₹720 from Mega · Instagram, Mid · Instagram"
+    assert item["numbers"]["to"] == [] and item["numbers"]["held_back"] == pytest.approx(720.0)
+    assert "No segment's next rupee would return at least 1.00x (break-even)" in item["reason"]
+    assert norm(_headline(held)).startswith("Hold back ₹720 of the ₹2,400 budget, cutting Mega · Instagram")
     no_floor = dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=0.0)
     result = plan_on(curves, "segment", None, 0.3, no_floor)
     assert result.held_back == pytest.approx(0.0, abs=1e-6)

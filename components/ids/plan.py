@@ -9,6 +9,7 @@ EMPTY = "plan-empty"
 BODY = "plan-body"
 ERROR = "plan-error"
 BOUND = "plan-bound"  # the warning of a response-curve exponent at its bound
+HELD_BACK = "plan-held-back"  # the notice of budget held back at break-even
 KPIS = "plan-kpis"
 CURVES = "plan-curves"
 PROJECTION = "plan-projection"
