@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--influencer", metavar="ID", help="the one-creator report (the creator page's PDF)")
     add_filter_arguments(report)
+    add_lift_window_argument(report, default=None)
     report.set_defaults(handler=run_report)
 
     planning = commands.add_parser("plan", help="allocate a budget over response curves (equal marginal ROAS)")
@@ -256,14 +257,17 @@ def add_filter_arguments(parser: argparse.ArgumentParser):
     )
 
 
-def add_lift_window_argument(parser: argparse.ArgumentParser):
+def add_lift_window_argument(parser: argparse.ArgumentParser, default: int | None = 14):
+    """--lift-window; `default` None: not given (`report` then takes a saved view's window, else 14)."""
     parser.add_argument(
         "--lift-window",
         type=int,
         choices=(7, 14, 28),
-        default=14,
+        default=default,
         metavar="DAYS",
-        help="days of a post's window for measured incrementality: 7, 14 or 28 (default 14)",
+        help="days of a post's window for measured incrementality: 7, 14 or 28 (default "
+        + ("14" if default is not None else "the saved view's window=, else 14")
+        + ")",
     )
 
 
@@ -902,13 +906,16 @@ def run_report(args) -> int:
                 filters = filters.resolved(metrics.sale_date_bounds(Warehouse())[1])
             about = f"the saved view “{view.name}”: the {page_title(view.path)} page ({view.url})"
             influencer_id = creator_id_of(view.path)  # a view of a creator page: that creator's report
+            window = view_lift_window(view, args.lift_window)
         else:
             filters = filters_from(args)
             influencer_id = args.influencer
+            window = args.lift_window
+        settings = metrics.Settings(lift_window_days=window or metrics.DEFAULT_SETTINGS.lift_window_days)
         if influencer_id is not None:
-            pdf = build_creator_report(Warehouse(), influencer_id, filters, metrics.DEFAULT_SETTINGS)
+            pdf = build_creator_report(Warehouse(), influencer_id, filters, settings)
         else:
-            pdf = build_report(Warehouse(), filters, metrics.DEFAULT_SETTINGS, about=about)
+            pdf = build_report(Warehouse(), filters, settings, about=about)
     except metrics.UnknownInfluencer:
         return fail(f"no creator with id {influencer_id!r} in the data set")
     except (metrics.FilterError, WarehouseMissing, ReportError, saved_views.ViewError) as error:
@@ -917,6 +924,29 @@ def run_report(args) -> int:
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf):,} bytes)")
     return 0
+
+
+def view_lift_window(view, given: int | None) -> int | None:
+    """The lift window (days) of a saved view's `window=` (the page showed its figures on it), or
+    `given` (--lift-window) where the view names none. Raises ViewError for a window that is not
+    one, or one --lift-window contradicts."""
+    from components.page_state import query_of
+    from metrics.settings import lift_window_of
+    from warehouse.saved_views import ViewError
+
+    saved = query_of(view.query).get("window")
+    if saved is None:
+        return given
+    try:
+        days = lift_window_of(saved)
+    except ValueError as error:
+        raise ViewError(f"the saved view “{view.name}” ({view.url}): {error}") from None
+    if given is not None and given != days:
+        raise ViewError(
+            f"the saved view “{view.name}” uses a {days}-day lift window (window={saved}); --lift-window {given} "
+            "contradicts it: give no --lift-window with this view, or save the view with that window"
+        )
+    return days
 
 
 def run_plan(args) -> int:

@@ -34,12 +34,23 @@ def filters_from_search(search: str | None) -> Filters:
 
 
 def filter_error(search: str | None) -> str | None:
-    """The message of an invalid date in the query string, None when the query is valid."""
+    """The message of an invalid date or lift window (`window=`, which every page's measured
+    figures follow) in the query string, None when the query is valid."""
+    from components.page_state import query_of
+    from metrics.settings import lift_window_of
+
+    problems = []
     try:
         Filters.from_query_string(search)
     except FilterError as error:
-        return str(error)
-    return None
+        problems.append(str(error))
+    window = query_of(search).get("window")
+    if window is not None:
+        try:
+            lift_window_of(window)
+        except ValueError as error:
+            problems.append(f"{error}; the {metrics.DEFAULT_SETTINGS.lift_window_days}-day window is used")
+    return "; ".join(problems) or None
 
 
 def _without_dates(search: str | None) -> str:

@@ -22,7 +22,7 @@ from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
-from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view
+from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view, lift_basis
 from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
 from metrics.lift import METHOD_MEASURED
@@ -135,6 +135,7 @@ def verdict_block(profile: dict) -> list:
                     catalogue.get("incremental_revenue").text(profile.get("incremental_revenue")),
                 ),
                 ("Interval", interval),
+                ("Lift window", lift_basis(profile)),
                 (
                     catalogue.get("incremental_roas").label,
                     catalogue.get("incremental_roas").text(profile.get("incremental_roas")),

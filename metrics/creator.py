@@ -50,6 +50,19 @@ def creator_exists(wh, influencer_id: str) -> bool:
     return bool(wh.scalar("SELECT count(*) > 0 FROM influencers WHERE influencer_id = ?", [influencer_id]))
 
 
+def lift_basis(profile: dict) -> str:
+    """What a creator's incremental figures and verdict rest on, named for the page and its PDF:
+    the lift window (days) and interval confidence where lift is measured, else the assumed
+    baseline. `profile`: creator_view's (keys lift_method, lift_window_days, lift_confidence)."""
+    from metrics import format as fmt
+
+    days = profile.get("lift_window_days")
+    if profile.get("lift_method") != METHOD_MEASURED:
+        return f"not measured for this data set: assumed baseline share (no {days}-day lift window)"
+    confidence = fmt.share(profile.get("lift_confidence"), 0)
+    return f"{days}-day window after each post, against the creator's quiet days ({confidence} interval)"
+
+
 def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
     """The creator page's figures.
 
@@ -73,6 +86,8 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     row = _with_creator_lift(wh, pd.DataFrame([detail["profile"]]), parts, filters, settings, method)
     profile = with_verdicts(wh, row, filters, settings, pooled_roas=detail.pop("pooled_roas")).iloc[0].to_dict()
     profile["lift_method"] = method
+    profile["lift_window_days"] = settings.lift_window_days
+    profile["lift_confidence"] = settings.lift_confidence
     other = comparison_filters(wh, filters)
     then = None
     if other is not None:

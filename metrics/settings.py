@@ -91,3 +91,14 @@ class Settings:
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+def lift_window_of(text: str | int) -> int:
+    """The lift window (days) a link's `window=` or a saved view names: one of LIFT_WINDOW_CHOICES.
+    Raises ValueError naming the value and the choices for anything else (never read as another
+    window)."""
+    value = str(text).strip()
+    if value.isdigit() and int(value) in LIFT_WINDOW_CHOICES:
+        return int(value)
+    choices = ", ".join(str(days) for days in LIFT_WINDOW_CHOICES)
+    raise ValueError(f"window={value!r} is not a lift window: it must be {choices} (days)")

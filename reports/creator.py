@@ -18,7 +18,7 @@ from components.audience_notes import region_note
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
-from metrics.creator import CARD_KEYS, contract_scope, creator_view
+from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis
 from metrics.lift import METHOD_MEASURED
 from reports import images
 from reports.build import MAX_TABLE_ROWS, _dataset, _filters, _methodology, _period, _table
@@ -42,7 +42,9 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
         {
             "label": catalogue.get("incremental_roas").label,
             "value": catalogue.get("incremental_roas").short(profile.get("incremental_roas")),
-            "note": "measured lift ÷ spend" if measured else "assumed baseline",
+            "note": f"measured lift ({profile.get('lift_window_days')}-day windows) ÷ spend"
+            if measured
+            else "assumed baseline",
         }
     )
     return boxes
@@ -64,6 +66,7 @@ def _verdict(profile: dict) -> list[dict]:
             if measured
             else "not measured (assumed baseline)",
         },
+        {"label": "Lift window", "value": lift_basis(profile)},
         {
             "label": catalogue.get("marginal_roas").label,
             "value": catalogue.get("marginal_roas").text(profile.get("marginal_roas")),

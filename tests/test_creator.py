@@ -12,7 +12,8 @@ from callbacks.filters import sync
 from components.ids import creator as creator_ids
 from components.ids import shell
 from components.ranking_grid import RANKING_COLUMNS, grid_state, sort_of, sorted_columns, with_grid_state
-from metrics.creator import creator_view
+from metrics import format as fmt
+from metrics.creator import creator_view, lift_basis
 
 
 @pytest.fixture
@@ -286,3 +287,75 @@ def test_unlisted_posts_note():
         " Not listed: 2 posts the filters leave out whose windows sold in the selection (₹1,500 window revenue, "
         "₹250 lift, counted in the creator's total)."
     )
+
+
+# --- the lift window a creator's figures use (tester F1, F2) -----------------------------------------
+
+
+def pdf_text(path) -> str:
+    import subprocess
+
+    return " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
+
+
+def test_the_creator_page_and_pdf_name_their_lift_window(measured_wh):
+    from dash_helpers import text
+
+    from callbacks.creator import verdict_block
+    from reports.creator import build_creator_context
+
+    influencer_id = metrics.ranking(measured_wh).iloc[0]["influencer_id"]
+    for days in (7, 28):
+        settings = metrics.Settings(lift_window_days=days)
+        profile = creator_view(measured_wh, influencer_id, metrics.Filters(), settings)["profile"]
+        basis = f"{days}-day window after each post, against the creator's quiet days (90% interval)"
+        assert lift_basis(profile) == basis
+        assert basis in " ".join(text(verdict_block(profile)).split())
+        context = build_creator_context(measured_wh, influencer_id, metrics.Filters(), settings)
+        assert {"label": "Lift window", "value": basis} in context["verdict"]
+    assert lift_basis({"lift_method": "assumed-baseline", "lift_window_days": 14}) == (
+        "not measured for this data set: assumed baseline share (no 14-day lift window)"
+    )
+
+
+def test_cli_report_takes_the_lift_window_of_the_view_or_the_option(tmp_path, measured_wh, monkeypatch, capsys):
+    import cli
+    from warehouse import saved_views
+
+    monkeypatch.setenv("HKDASH_VIEWS_DB", str(tmp_path / "views.sqlite3"))
+    influencer_id = metrics.ranking(measured_wh).iloc[0]["influencer_id"]
+    db = ["--db", str(measured_wh.path), "report"]
+    # a saved view of the creator page on 28-day windows: its PDF is on 28-day windows, the page's figures
+    saved_views.save_view("Four weeks", f"/influencers/{influencer_id}?window=28", "tester")
+    out = tmp_path / "view.pdf"
+    assert cli.main([*db, "--out", str(out), "--view", "Four weeks"]) == 0
+    text = pdf_text(out)
+    on_28 = creator_view(measured_wh, influencer_id, metrics.Filters(), metrics.Settings(lift_window_days=28))
+    assert "28-day window after each post" in text
+    assert fmt.inr(on_28["profile"]["incremental_revenue"]).replace("\xa0", " ") in text.replace("\xa0", " ")
+    # --lift-window without a view; agreeing with the view's; contradicting it: refused
+    assert cli.main([*db, "--out", str(tmp_path / "7.pdf"), "--influencer", influencer_id, "--lift-window", "7"]) == 0
+    assert "7-day window after each post" in pdf_text(tmp_path / "7.pdf")
+    assert cli.main([*db, "--out", str(tmp_path / "a.pdf"), "--view", "Four weeks", "--lift-window", "28"]) == 0
+    capsys.readouterr()
+    assert cli.main([*db, "--out", str(tmp_path / "b.pdf"), "--view", "Four weeks", "--lift-window", "7"]) == 2
+    assert "uses a 28-day lift window (window=28); --lift-window 7 contradicts it" in capsys.readouterr().err
+    # a view whose window is not one is refused, naming the view and the value, never read as 14 days
+    saved_views.save_view("Ten days", f"/influencers/{influencer_id}?window=10", "tester")
+    assert cli.main([*db, "--out", str(tmp_path / "c.pdf"), "--view", "Ten days"]) == 2
+    err = capsys.readouterr().err
+    assert "the saved view “Ten days”" in err and "window='10' is not a lift window: it must be 7, 14, 28 (days)" in err
+    assert not (tmp_path / "b.pdf").exists() and not (tmp_path / "c.pdf").exists()
+
+
+def test_a_bad_window_in_the_link_is_named():
+    from callbacks import common
+
+    assert common.filter_error("?window=28") is None and common.filter_error("?platform=X") is None
+    assert common.filter_error("?window=10") == (
+        "window='10' is not a lift window: it must be 7, 14, 28 (days); the 14-day window is used"
+    )
+    both = common.filter_error("?start=2025-02-30&window=abc")
+    assert "2025-02-30" in both and "window='abc' is not a lift window" in both
