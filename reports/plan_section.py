@@ -44,7 +44,8 @@ def plan_section(
     wh, filters, settings, verdict_counts: dict[str, int] | None = None, chosen: Plan | None = None
 ) -> dict | None:
     """Context of the section: summary (sentence), charts ([{title, figure, caption, section}]),
-    table ({title, columns, numeric, rows}) and verdicts (text); None where no plan can be made.
+    table ({title, columns, numeric, rows}), verdicts (text) and held_back (₹, Plan.held_back); None
+    where no plan can be made.
     `chosen`: the selection_plan, when the caller has it already."""
     chosen = chosen or selection_plan(wh, filters, settings)
     if chosen is None:
@@ -102,6 +103,7 @@ def plan_section(
     return {
         "summary": summary,
         "headline": _headline(chosen),
+        "held_back": chosen.held_back,
         "charts": charts,
         "table": table,
         "verdicts": verdicts,

@@ -93,9 +93,11 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
         "ltv_cac_365",
     }
     # The traps cannot support a lift measurement: verdicts follow the attributed figures (the rule
-    # /insights and the PDF recommend by), and no creator has a marginal ROAS.
+    # /insights and the PDF recommend by), and no creator has a marginal ROAS. Each has 1–2 posts
+    # and ₹300–₹5,350 spend: below the evidence bar (3 posts, ₹10,000), too early to judge, even B2 at
+    # ROAS 10x (tester F3).
     verdicts = {row["influencer_id"]: row["verdict"] for row in document["influencers_ranked"]}
-    assert verdicts == {"B2": "scale", "A1": "scale", "C3": "review"}  # ROAS 10x, 2.19x ≥ 1.92x pooled; C3 flagged
+    assert verdicts == {"B2": "too early", "A1": "too early", "C3": "too early"}
     assert all(row["marginal_roas"] is None for row in document["influencers_ranked"])
 
 
