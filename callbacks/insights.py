@@ -17,7 +17,7 @@ from metrics import format as fmt
 from metrics import insights
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
-from metrics.planning.verdicts import VERDICTS, verdict_phrase
+from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_phrase
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
@@ -110,14 +110,18 @@ def recommendation_card(item: dict, index: int) -> dbc.Card:
     )
 
 
-def recommendation_groups(items: list[dict]) -> list:
+def recommendation_groups(items: list[dict], too_early: int = 0) -> list:
+    """The cards of `items` by action; without any, why: no creator with spend, or `too_early`
+    creators below the evidence bar (metrics.planning.verdicts.evidence_missing)."""
     if not items:
-        return [
-            html.P(
-                "No recommendation: the selection has no creator with spend to judge.",
-                className="text-body-secondary mb-0",
-            )
-        ]
+        why = (
+            f"{fmt.count(too_early)} creator{'' if too_early == 1 else 's'} with spend "
+            f"{'is' if too_early == 1 else 'are'} too early to judge (below the evidence bar; each one's "
+            "reason is in the ranking's Verdict column)."
+            if too_early
+            else "the selection has no creator with spend to judge."
+        )
+        return [html.P(f"No recommendation: {why}", className="text-body-secondary mb-0")]
     children = []
     index = 0
     for action in insights.ACTIONS:
@@ -199,13 +203,14 @@ def insights_page(search, pathname):
     findings = insights.key_findings(wh, filters, settings, evidence)
     items = insights.recommendations(wh, filters, settings, evidence)
     measured = k.get("incrementality_method") == "event-window"
+    counts = insights.verdict_counts(evidence)
     return (
         kpi_row(insight_kpis(k, settings, kpi_comparison(wh, filters, k, settings))),
         None,
         common.SHOW,
         finding_items(findings),
-        recommendation_groups(items),
-        counts_text(insights.verdict_counts(evidence)),
+        recommendation_groups(items, counts[TOO_EARLY]),
+        counts_text(counts),
         rules_text(settings, measured),
         table_rows(items),
     )

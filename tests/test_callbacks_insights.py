@@ -26,7 +26,10 @@ def traps_app(traps_wh, monkeypatch):
 def test_too_early_creators_get_no_card_and_the_counts_say_why(traps_wh, monkeypatch):
     monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
     _, _, _, _, cards, counts, rules, rows = cb.insights_page("", "/insights")
-    assert rows == [] and "No recommendation" in text(cards)
+    assert rows == [] and text(cards) == (
+        "No recommendation: 4 creators with spend are too early to judge (below the evidence bar; each one's "
+        "reason is in the ranking's Verdict column)."
+    )
     assert counts == "0 to scale · 0 to renew · 1 to review · 0 to drop · 4 too early to judge"
     assert "Too early to judge: a creator with fewer than 3 posts or less than ₹10,000 spend" in rules
 
