@@ -72,7 +72,17 @@ def test_plan_page(page, server, page_problems, sample_wh):
     header = table[0]
     assert header[:3] == ["Segment / creator", "Tier", "Platform"] and "Planned" in header
     planned = [float(row[header.index("Planned")]) for row in table[1:]]
-    assert sum(planned) == pytest.approx(chosen.budget)
+    assert sum(planned) + chosen.held_back == pytest.approx(chosen.budget)
+    # Break-even (tester F4): no segment is raised to where its next rupee returns under 1x; the
+    # budget it cannot place is held back, and the page says so.
+    raised = chosen.rows[chosen.rows["planned_change"] > 1e-6 * chosen.rows["current_spend"]]
+    assert (raised["marginal_roas"] >= 1 - 1e-6).all()
+    if chosen.held_back >= 0.5:
+        held = normalise(page.inner_text("#plan-held-back"))
+        assert f"{normalise(fmt.inr(chosen.held_back))} of the" in held and "held back" in held
+        assert normalise(page.inner_text("#kpi-plan-held-back-value")) == normalise(fmt.inr_compact(chosen.held_back))
+    else:
+        assert not page.inner_text("#plan-held-back").strip()
 
     # A wider max change re-plans; a budget beyond the bounds says why.
     set_number(page, "#plan-max-change", 50)
@@ -101,9 +111,10 @@ def test_plan_page(page, server, page_problems, sample_wh):
     )
     page.wait_for_selector("#plan-what-if-result dl", timeout=30_000)
     assert "expected incremental revenue" in page.inner_text("#plan-what-if-result").lower()
+    # twice today's spend: beyond ±50 % of it whatever the plan did (break-even may have cut it)
     largest = by_creator.rows.sort_values("planned_spend", ascending=False).iloc[0]
-    doubled = what_if(by_creator, largest["influencer_id"], 2 * largest["planned_spend"])
-    set_number(page, "#plan-what-if-spend", round(2 * largest["planned_spend"], 2))
+    doubled = what_if(by_creator, largest["influencer_id"], 2 * largest["current_spend"])
+    set_number(page, "#plan-what-if-spend", round(2 * largest["current_spend"], 2))
     page.wait_for_function(
         "(text) => document.querySelector('#plan-what-if-result')?.innerText.replace(/\\u00a0/g, ' ').includes(text)",
         arg=normalise(fmt.inr(doubled["expected_incremental_revenue"])),
