@@ -38,7 +38,22 @@ def plan_inputs_to_url(by, budget, max_change, search):
     prevent_initial_call=True,
 )
 def lift_window_to_url(window, search):
+    saved = page_state.query_of(search).get("window")
+    if saved is not None and not _is_lift_window(saved) and window == page_state.LIFT_DEFAULTS["window"]:
+        # A link's window that is not one: the selector shows the default it falls back to, and the
+        # URL keeps the value, so the filter bar's notice naming it stays (tester F9) until a pick.
+        return no_update
     return rewritten(search, {"window": window}, page_state.LIFT_DEFAULTS)
+
+
+def _is_lift_window(text: str) -> bool:
+    from metrics.settings import lift_window_of
+
+    try:
+        lift_window_of(text)
+    except ValueError:
+        return False
+    return True
 
 
 @callback(

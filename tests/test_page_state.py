@@ -55,3 +55,16 @@ def test_audience_inputs_are_read_strictly_and_written_canonically():
         == "?brand=Gritzo&dimension=gender"
     )
     assert common.search_of(Filters(brand=["bGreen"]), keep="?dimension=region") == "?brand=bGreen&dimension=region"
+
+
+def test_the_lift_selector_keeps_a_bad_window_in_the_url_until_a_pick():
+    """F9: /lift's selector falls back to 14 days for `window=999`; writing that back would drop the
+    value and with it the filter bar's notice naming it. A real pick replaces it."""
+    from dash import no_update
+
+    from callbacks.page_state import lift_window_to_url
+
+    assert lift_window_to_url(14, "?window=999") is no_update
+    assert lift_window_to_url(14, "?platform=X&window=abc") is no_update
+    assert lift_window_to_url(28, "?window=999") == "?window=28"
+    assert lift_window_to_url(14, "?window=28") == ""
