@@ -58,9 +58,9 @@ def lift_basis(profile: dict) -> str:
 
     days = profile.get("lift_window_days")
     if profile.get("lift_method") != METHOD_MEASURED:
-        return f"not measured for this data set: assumed baseline share (no {days}-day lift window)"
+        return f"{days} days chosen, lift not measured"
     confidence = fmt.share(profile.get("lift_confidence"), 0)
-    return f"{days}-day window after each post, against the creator's quiet days ({confidence} interval)"
+    return f"{days} days after each post ({confidence} interval)"
 
 
 def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:

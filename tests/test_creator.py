@@ -310,13 +310,13 @@ def test_the_creator_page_and_pdf_name_their_lift_window(measured_wh):
     for days in (7, 28):
         settings = metrics.Settings(lift_window_days=days)
         profile = creator_view(measured_wh, influencer_id, metrics.Filters(), settings)["profile"]
-        basis = f"{days}-day window after each post, against the creator's quiet days (90% interval)"
+        basis = f"{days} days after each post (90% interval)"
         assert lift_basis(profile) == basis
         assert basis in " ".join(text(verdict_block(profile)).split())
         context = build_creator_context(measured_wh, influencer_id, metrics.Filters(), settings)
         assert {"label": "Lift window", "value": basis} in context["verdict"]
-    assert lift_basis({"lift_method": "assumed-baseline", "lift_window_days": 14}) == (
-        "not measured for this data set: assumed baseline share (no 14-day lift window)"
+    assert (
+        lift_basis({"lift_method": "assumed-baseline", "lift_window_days": 14}) == "14 days chosen, lift not measured"
     )
 
 
@@ -333,11 +333,11 @@ def test_cli_report_takes_the_lift_window_of_the_view_or_the_option(tmp_path, me
     assert cli.main([*db, "--out", str(out), "--view", "Four weeks"]) == 0
     text = pdf_text(out)
     on_28 = creator_view(measured_wh, influencer_id, metrics.Filters(), metrics.Settings(lift_window_days=28))
-    assert "28-day window after each post" in text
+    assert "28 days after each post" in text
     assert fmt.inr(on_28["profile"]["incremental_revenue"]).replace("\xa0", " ") in text.replace("\xa0", " ")
     # --lift-window without a view; agreeing with the view's; contradicting it: refused
     assert cli.main([*db, "--out", str(tmp_path / "7.pdf"), "--influencer", influencer_id, "--lift-window", "7"]) == 0
-    assert "7-day window after each post" in pdf_text(tmp_path / "7.pdf")
+    assert "7 days after each post" in pdf_text(tmp_path / "7.pdf")
     assert cli.main([*db, "--out", str(tmp_path / "a.pdf"), "--view", "Four weeks", "--lift-window", "28"]) == 0
     capsys.readouterr()
     assert cli.main([*db, "--out", str(tmp_path / "b.pdf"), "--view", "Four weeks", "--lift-window", "7"]) == 2

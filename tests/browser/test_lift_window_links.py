@@ -30,7 +30,7 @@ def test_the_creator_page_names_its_lift_window(page, server, page_problems, see
         profile = creator_view(seed1_wh, "HK001", metrics.Filters(), settings)["profile"]
         shown = verdict_text(page)
         assert "LIFT WINDOW" in shown.upper() and normalise(lift_basis(profile)) in shown
-        assert f"{days}-day" in shown
+        assert f"{days} days" in shown
         assert not page.inner_text("#filter-error").strip()
     page.screenshot(path=str(server.log_path.parent / "creator-window.png"), full_page=True)
     assert not page_problems, page_problems
@@ -42,5 +42,5 @@ def test_a_bad_window_in_the_link_gets_a_notice(page, server, page_problems, pat
     page.wait_for_selector("#filter-error .alert", timeout=60_000)
     assert NOTICE.format(value) in normalise(page.inner_text("#filter-error"))
     if path.startswith("/influencers/"):
-        assert "(no 14-day lift window)" in verdict_text(page)  # the default is used, and named
+        assert "14 days chosen" in verdict_text(page)  # the default is used, and named
     assert not page_problems, page_problems
