@@ -690,10 +690,12 @@ def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -
     # Findings and recommendations reuse these figures instead of querying them again.
     evidence = insights.Evidence(kpis=k, ranking=ranked_df, by_platform=platforms_df, by_category=categories_df)
     measured = k.get("incrementality_method") == "event-window"
-    evidence = insights.judged(wh, evidence, filters, settings) if measured else evidence
+    # Every creator's verdict, lift measured or not: the counts name those too early to judge.
+    evidence = insights.judged(wh, evidence, filters, settings)
+    verdict_counts = insights.verdict_counts(evidence)
     # One plan for the plan section and the move-budget recommendation (it fits every creator's curve).
     chosen = selection_plan(wh, filters, settings) if measured else None
-    plan = plan_section(wh, filters, settings, insights.verdict_counts(evidence), chosen) if chosen else None
+    plan = plan_section(wh, filters, settings, verdict_counts, chosen) if chosen else None
 
     # Only the rows the report prints become dicts (the ranking has every creator: 5,000 at 10M orders).
     top = _top(ranked_df)
@@ -711,6 +713,7 @@ def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -
         plan,
         recommendations,
         settings,
+        verdict_counts,
     )
     return {
         "title": TITLE,

@@ -128,26 +128,41 @@ def pacing_alerts(rows: list[dict]) -> dict:
     }
 
 
-def recommendation(plan: dict | None, recommendations: list[dict]) -> dict:
+def recommendation(
+    plan: dict | None, recommendations: list[dict], verdict_counts: dict[str, int] | None = None
+) -> dict:
     """{text, note}: the plan's headline (where a plan can be made) and the creators' verdict counts,
-    else the first recommendation of the Recommendations section."""
+    else the first recommendation of the Recommendations section, else why there is none (no spend,
+    or every creator with spend too early to judge: `verdict_counts`, metrics.insights.verdict_counts)."""
+    from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_phrase
+
+    counts = (
+        "Creators' verdicts: " + ", ".join(verdict_phrase(v, verdict_counts[v]) for v in VERDICTS) + "."
+        if verdict_counts
+        else None
+    )
     if plan and plan.get("headline"):
         return {"text": plan["headline"], "note": plan.get("verdicts")}
     if recommendations:
+        first = f"The first of {len(recommendations)} recommendations; all are in the Recommendations section."
+        return {"text": recommendations[0]["text"], "note": f"{first} {counts}" if counts else first}
+    too_early = (verdict_counts or {}).get(TOO_EARLY, 0)
+    if too_early:
         return {
-            "text": recommendations[0]["text"],
-            "note": f"The first of {len(recommendations)} recommendations; all are in the Recommendations section.",
+            "text": f"No recommendation: {too_early} creator{'' if too_early == 1 else 's'} with spend "
+            f"{'is' if too_early == 1 else 'are'} too early to judge (below the evidence bar of posts and spend).",
+            "note": counts,
         }
     return {"text": "No recommendation: the selection has no spend to act on.", "note": None}
 
 
-def executive_summary(k, compared, top, poor, pacing, plan, recommendations, settings) -> dict:
+def executive_summary(k, compared, top, poor, pacing, plan, recommendations, settings, verdict_counts=None) -> dict:
     """The first page's context: headline, incremental, performers, pacing and recommendation (see
-    the functions of this module)."""
+    the functions of this module; `verdict_counts` as recommendation's)."""
     return {
         "headline": headline(k, compared),
         "incremental": incremental_line(k, settings),
         "performers": performers(top, poor, k.get("influencers"), settings),
         "pacing": pacing_alerts(pacing),
-        "recommendation": recommendation(plan, recommendations),
+        "recommendation": recommendation(plan, recommendations, verdict_counts),
     }

@@ -96,6 +96,10 @@ def test_performers_pacing_and_recommendation_rules():
     assert recommendation(plan, []) == {"text": "Move budget towards X", "note": "Creators' verdicts: 1 to scale."}
     assert recommendation(None, [{"text": "Drop B: …"}, {"text": "x"}])["text"] == "Drop B: …"
     assert recommendation(None, [])["text"].startswith("No recommendation")
+    counts = {"scale": 0, "renew": 0, "review": 0, "drop": 0, "too early": 1}
+    assert recommendation(None, [], counts)["text"] == (
+        "No recommendation: 1 creator with spend is too early to judge (below the evidence bar of posts and spend)."
+    )
 
 
 @pytest.fixture(scope="module")
