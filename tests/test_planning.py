@@ -674,3 +674,40 @@ def test_curve_points_equal_a_frame_per_unit(planted, by):
         frames.append(pd.DataFrame({"unit": unit, "spend": spend, "expected": expected, "low": low}).assign(high=high))
     pd.testing.assert_frame_equal(fast, pd.concat(frames, ignore_index=True))
     assert list(fast.attrs["marks"]["unit"]) == list(dict.fromkeys(fast["unit"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 10),
+    st.floats(0.01, 1e6),
+    st.one_of(st.none(), st.floats(0.0, 50.0)),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, 5),
+    st.floats(0.0, 50_000.0),
+)
+def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, measured, min_posts, min_spend):
+    """Whatever the figures and whether lift is measured: below the bar the verdict is too early
+    (and its reason says what is missing), at or above it never."""
+    bar = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=min_posts, verdict_min_spend=min_spend)
+    revenue = (roas or 0.0) * spend
+    row = {
+        "posts": posts,
+        "spend": spend,
+        "revenue": revenue,
+        "roas": roas,
+        "poor_performer": poor,
+        "incremental_revenue_low": revenue * 0.1 - spend * 0.05,
+        "incremental_revenue_high": revenue * 0.3,
+        "marginal_roas": roas,
+    }
+    verdict, reason = verdict_of(row, bar, measured=measured, pooled_roas=2.0)
+    below = posts < min_posts or spend < min_spend
+    assert (verdict == "too early") == below
+    if below:
+        assert reason.startswith("too early to judge: ") and "needs" in reason
+
+
+def test_break_even_setting_is_checked():
+    with pytest.raises(ValueError, match="plan_min_marginal_roas"):
+        dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=-0.5)
