@@ -562,9 +562,12 @@ def test_report_has_the_budget_plan_section(planted, tmp_path):
 
     assert "Budget plan" in text and "Allocation by segment" in text and "Response curves" in text
     gain = chosen.totals["gain"]
-    assert norm(f"a gain of {fmt.inr_compact(gain['value'])}") in text
+    assert norm(f"a change of {fmt.inr_compact(gain['value'])}") in text
+    if chosen.held_back >= 0.5:
+        assert f"{norm(fmt.inr(chosen.held_back))} of the" in text and "is held back" in text
     counts = verdict_counts(with_verdicts(wh, with_lift(wh, ranking(wh), Filters(), DEFAULT_SETTINGS, "event-window")))
     assert f"{counts['renew']} to renew" in text and f"{counts['review']} to review" in text
+    assert f"{counts['too early']} too early to judge" in text
     top = chosen.rows.iloc[0]
     assert (
         norm(f"{top['segment']} {fmt.inr_compact(top['current_spend'])} {fmt.inr_compact(top['planned_spend'])}")
