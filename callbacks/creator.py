@@ -261,7 +261,7 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
 
 def regions_block(regions) -> list:
     """The creator's audience places against where its sales come from (metrics.audience.region_comparison)."""
-    figure = audience_figures.regions_against_sales(regions, height=max(220, 60 + 30 * len(regions)))
+    figure = audience_figures.regions_against_sales(regions, height=audience_figures.regions_height(regions))
     return [
         html.H3("Where the audience is, against where sales come from", className="hk-section-title mt-3"),
         dcc.Graph(id=ids.REGIONS_CHART, figure=figure, config=GRAPH_CONFIG),
