@@ -154,7 +154,7 @@ def test_lift_event_dates_and_money_as_everywhere_else():
     assert fig.layout.xaxis.hoverformat == "%-d %b %Y" and fig.layout.xaxis.tickformat == "%-d %b<br>%Y"
     assert fig.layout.xaxis.tickangle == 0 and fig.layout.xaxis.nticks == figures.MAX_DATE_TICKS
     ticktext = [t.replace("\u00a0", " ") for t in fig.layout.yaxis.ticktext]
-    assert ticktext[0] == "₹0" and "₹1 L" in ticktext and len(set(ticktext)) == len(ticktext), ticktext
+    assert ticktext[0] == "₹0" and "₹1,00,000" in ticktext and len(set(ticktext)) == len(ticktext), ticktext
     actual = next(t for t in fig.data if t.name == "Actual")
     assert actual.customdata[3] == "₹1,25,000"  # its hover
 

@@ -51,3 +51,40 @@ def test_the_regions_chart_is_readable_on_a_phone(phone_page, server, page_probl
     assert chart["x"] + chart["width"] <= 390 and chart["height"] >= 30 * (TOP_REGIONS + 2)  # grown, not squeezed
     shot(phone_page, server, "audience-regions-phone")
     assert not page_problems, page_problems
+
+
+def _creators(sample_wh):
+    import metrics
+
+    ranked = metrics.ranking(sample_wh)
+    undefined = ranked[ranked["roas"].isna()]
+    defined = ranked[ranked["roas"].notna()]
+    assert len(undefined) and len(defined)  # the sample has creators without spend
+    return defined.iloc[0], undefined.iloc[0]
+
+
+def test_the_creator_page_has_one_pdf_button_a_rank_only_by_a_defined_roas_and_one_unit_per_axis(
+    page, server, page_problems, sample_wh
+):
+    ranked, unranked = _creators(sample_wh)
+    for row, has_rank in ((ranked, True), (unranked, False)):
+        goto(page, server.url + f"/influencers/{row['influencer_id']}", timeout=90_000)
+        page.wait_for_selector("#creator-header h1", timeout=60_000)
+        page.wait_for_selector("#creator-pdf", state="visible")
+        buttons = page.get_by_role("button", name="Download PDF")
+        assert buttons.count() == 1 and buttons.first.get_attribute("id") == "creator-pdf"
+        assert not page.locator("#report-button").is_visible()
+        badges = page.inner_text("#creator-header")
+        assert ("by ROAS" in badges) is has_rank, badges
+        if has_rank:
+            assert f"Rank #{int(row['rank'])} by ROAS" in badges
+            page.wait_for_selector("#creator-time-sale .ytick text", timeout=60_000)
+            ticks = page.eval_on_selector_all("#creator-time-sale .ytick text", "els => els.map(e => e.textContent)")
+            units = {("Cr" if "Cr" in t else "L" if "L" in t else "₹") for t in ticks if t not in ("₹0", "")}
+            assert len(units) == 1, ticks  # one unit on the revenue axis
+        else:
+            assert page.inner_text("#kpi-creator-roas-value").strip() == "—"
+    shot(page, server, "creator-without-roas")
+    goto(page, server.url + "/influencers")  # the navbar's button is back off the creator pages
+    page.wait_for_selector("#report-button", state="visible")
+    assert not page_problems, page_problems
