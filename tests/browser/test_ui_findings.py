@@ -88,3 +88,31 @@ def test_the_creator_page_has_one_pdf_button_a_rank_only_by_a_defined_roas_and_o
     goto(page, server.url + "/influencers")  # the navbar's button is back off the creator pages
     page.wait_for_selector("#report-button", state="visible")
     assert not page_problems, page_problems
+
+
+def test_phone_charts_have_no_tool_bar_over_them_and_the_heatmap_reads(phone_page, server, page_problems):
+    """Screenshot pass at 390 px: Plotly's tool bar covered legends and top axis labels; the heatmap's
+    cell labels shrank to 7 px in a graph squeezed to its card."""
+    goto(phone_page, server.url + "/categories", timeout=90_000)
+    phone_page.wait_for_selector("#cat-heatmap .heatmap-label text", timeout=60_000)
+    assert not phone_page.locator("#cat-heatmap .modebar-container").is_visible()
+    sizes = phone_page.eval_on_selector_all(
+        "#cat-heatmap .heatmap-label text, #cat-heatmap .heatmap-label tspan",
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert sizes and min(sizes) >= 9, sizes
+    labels = tick_boxes(phone_page, "#cat-heatmap .heatmap-label text")
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if a["x"] < b["x"] + b["width"] - 1
+        and b["x"] < a["x"] + a["width"] - 1
+        and a["y"] < b["y"] + b["height"] - 1
+        and b["y"] < a["y"] + a["height"] - 1
+    ]
+    assert not overlapping, overlapping[:3]  # each cell's text stays in its cell
+    boxes = sorted(tick_boxes(phone_page, "#cat-heatmap .ytick text"), key=lambda b: b["y"])
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes
+    shot(phone_page, server, "categories-phone")
+    assert not page_problems, page_problems
