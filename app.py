@@ -116,6 +116,18 @@ def _add_unknown_page_status(app: Dash) -> None:
         return response
 
 
+def _add_unknown_script_status(app: Dash) -> None:
+    """A /_dash-component-suites/ path naming no library or file Dash registered answers 404 with
+    a plain body: Dash raises DependencyException, which Flask turns into a 500 and a log stack
+    trace, and whose message lists every registered path (nothing of the server is disclosed)."""
+    from dash.exceptions import DependencyException
+
+    def unknown_script(_error):
+        return "Not found", 404, {"Content-Type": "text/plain; charset=utf-8"}
+
+    app.server.register_error_handler(DependencyException, unknown_script)
+
+
 @functools.cache
 def create_app() -> Dash:
     """Build the app once per process (Dash's page registry and dash.callback are global)."""
@@ -160,6 +172,7 @@ def create_app() -> Dash:
 
     app.server.after_request(not_found_status)  # /influencers/<unknown id>: HTTP 404 with the page
     _add_unknown_page_status(app)
+    _add_unknown_script_status(app)
     _add_security_headers(app)
     _warm_up(app)
     return app

@@ -18,7 +18,12 @@ NO_FILE = "No audience file in this data set, so there is nothing to show here. 
 
 def _hidden_body() -> tuple:
     """The hidden body's outputs: graphs get an empty figure (a None figure makes dcc.Graph throw in the browser)."""
-    return figures.empty_figure(), None, [], figures.empty_figure(), None
+    return figures.empty_figure(), None, [], figures.empty_figure(), _graph_height(360), None
+
+
+def _graph_height(pixels: int) -> dict:
+    """The graph's style: its card sized to the figure (a chart of many regions grows, never squeezes)."""
+    return {"height": f"{pixels}px"}
 
 
 @callback(
@@ -28,6 +33,7 @@ def _hidden_body() -> tuple:
     Output(ids.SEGMENT_NOTE, "children"),
     Output(table_id(ids.SEGMENTS_TABLE), "rowData"),
     Output(ids.REGIONS_CHART, "figure"),
+    Output(ids.REGIONS_CHART, "style"),
     Output(ids.REGIONS_NOTE, "children"),
     Input(URL, "search"),  # the toggles' changes reach it through the URL (callbacks/page_state.py)
 )
@@ -40,12 +46,14 @@ def audience_page(search):
         return notice(NO_FILE + HOW_TO_ADD + ".", color="info", icon="bi-info-circle"), common.HIDE, *_hidden_body()
     table = audience_segments(wh, inputs["dimension"], filters, settings, inputs["rule"])
     regions = region_comparison(wh, filters, settings)
+    regions_height = audience_figures.regions_height(regions, least=260)
     return (
         None,
         common.SHOW,
         audience_figures.segment_roas(table, height=max(240, 60 + 34 * len(table))),
         uncovered_note(table.attrs, table.empty),
         records(table.rename(columns={"creators": "segment_creators"})),
-        audience_figures.regions_against_sales(regions, height=max(260, 60 + 30 * len(regions))),
+        audience_figures.regions_against_sales(regions, height=regions_height),
+        _graph_height(regions_height),
         region_note(regions, files["geography"]),
     )

@@ -48,15 +48,22 @@ def category_combinations(search, pathname):
     return records(changes_by(wh, best_combinations(frame), by, filters, settings)), None, common.SHOW
 
 
-@callback(Output(ids.HEATMAP, "figure"), Input(URL, "search"), Input(ids.HEATMAP_COLS, "value"))
+@callback(
+    Output(ids.HEATMAP, "figure"),
+    Output(ids.HEATMAP, "style"),
+    Input(URL, "search"),
+    Input(ids.HEATMAP_COLS, "value"),
+)
 def category_heatmap(search, columns):
+    """The heatmap, and its graph as tall as the figure (a row per category: never squeezed to the card)."""
     columns = chosen(columns, ids.HEATMAP_OPTIONS)
     filters = common.filters_from_search(search)
     frame = common.load(metrics.breakdown, ["category", columns], filters, common.settings())
     settings = common.settings()
-    return figures.category_platform_heatmap(
+    figure = figures.category_platform_heatmap(
         frame, x=columns, y="category", value="roas", height=380, poor_roas=settings.poor_roas
     )
+    return figure, {"height": f"{figure['layout']['height']}px"}
 
 
 @callback(Output(ids.FOLLOWERS, "figure"), Input(URL, "search"))

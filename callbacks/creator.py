@@ -15,7 +15,7 @@ from callbacks import common
 from callbacks.overview import undated_note
 from components import audience_figures, figures
 from components.audience_notes import region_note
-from components.cards import GRAPH_CONFIG, empty_state, metric_card, notice, stat_list
+from components.cards import GRAPH_CONFIG, empty_state, metric_card, notice, roas_rank_badge, stat_list
 from components.ids import creator as ids
 from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, IDLE_LABEL
@@ -74,8 +74,8 @@ def header(profile: dict, search: str | None) -> list:
     badges = []
     if profile.get("poor_performer"):
         badges.append(dbc.Badge("Poor performer", color="danger", className="me-1"))
-    if fmt.clean(profile.get("rank")) is not None:
-        badges.append(dbc.Badge(f"Rank #{int(profile['rank'])} by ROAS", color="secondary", className="me-1"))
+    if (rank := roas_rank_badge(profile)) is not None:
+        badges.append(rank)
     if profile.get("known") is False:
         badges.append(dbc.Badge("Not in the influencer list", color="warning", text_color="dark"))
     profile_url = safe_link(profile.get("url"))
@@ -268,7 +268,7 @@ def posts_block(posts: pd.DataFrame | None, profile: dict) -> tuple[str, list]:
 
 def regions_block(regions) -> list:
     """The creator's audience places against where its sales come from (metrics.audience.region_comparison)."""
-    figure = audience_figures.regions_against_sales(regions, height=max(220, 60 + 30 * len(regions)))
+    figure = audience_figures.regions_against_sales(regions, height=audience_figures.regions_height(regions))
     return [
         html.H3("Where the audience is, against where sales come from", className="hk-section-title mt-3"),
         dcc.Graph(id=ids.REGIONS_CHART, figure=figure, config=GRAPH_CONFIG),
@@ -405,12 +405,6 @@ def known_creator(influencer_id: str | None) -> bool:
         return influencer_id is not None and creator_exists(common.warehouse(), influencer_id)
     except common.WarehouseMissing:
         return False
-
-
-def unknown_creator_page(pathname: str | None) -> bool:
-    """Whether the path is a creator page of an id the data set does not have."""
-    influencer_id = ids.creator_id_of(pathname)
-    return influencer_id is not None and not known_creator(influencer_id)
 
 
 @callback(Output(ids.PDF_BUTTON, "style"), Input(URL, "pathname"))

@@ -10,7 +10,7 @@ import metrics
 from callbacks import common
 from callbacks.overview import undated_note
 from components import figures
-from components.cards import GRAPH_CONFIG, metric_card, notice, stat_list
+from components.cards import GRAPH_CONFIG, metric_card, notice, roas_rank_badge, stat_list
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
@@ -255,12 +255,11 @@ def detail_body(detail: dict, settings) -> list:
         )
         if v not in (None, "")
     )
-    rank = profile.get("rank")
     flags = []
     if profile.get("poor_performer"):
         flags.append(dbc.Badge("Poor performer", color="danger", className="me-1"))
-    if rank is not None and fmt.clean(rank) is not None:
-        flags.append(dbc.Badge(f"Rank #{int(rank)} by ROAS", color="secondary", className="me-1"))
+    if (rank := roas_rank_badge(profile)) is not None:
+        flags.append(rank)
     if profile.get("known") is False:
         flags.append(dbc.Badge("Not in the influencer list", color="warning", text_color="dark"))
     stats = stat_list(

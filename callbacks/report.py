@@ -139,8 +139,9 @@ def prewarm_report_browser(_pathname):
 
 @callback(Output(BUTTON_ID, "style"), Input(URL, "pathname"))
 def report_button_for_role(pathname):
-    """Download PDF hidden from a role the server refuses reports to, and on an unknown creator's
-    page (HTTP 404: a report there would be of the whole selection, not of the creator asked for)."""
-    from callbacks.creator import unknown_creator_page
+    """Download PDF hidden from a role the server refuses reports to, and on every creator page: a
+    known creator's page has its own Download PDF (of that creator; two identical buttons giving two
+    different reports confused), an unknown one's is a 404 with nothing to report."""
+    from components.ids.creator import creator_id_of
 
-    return common.HIDE if unknown_creator_page(pathname) else common.shown_to("analyst")
+    return common.HIDE if creator_id_of(pathname) is not None else common.shown_to("analyst")

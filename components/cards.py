@@ -253,6 +253,16 @@ def notice(children, color: str = "warning", icon: str = "bi-exclamation-triangl
     )
 
 
+def roas_rank_badge(profile: dict) -> dbc.Badge | None:
+    """ "Rank #N by ROAS" of a ranking row (metrics.ranking), or None when it has no place by ROAS:
+    no rank in the selection, or an undefined ROAS (no spend), which the ranking lists last but
+    does not rank ("#39 by ROAS" beside a ROAS of "—" reads as a measured 39th)."""
+    rank, roas = fmt.clean(profile.get("rank")), fmt.clean(profile.get("roas"))
+    if rank is None or roas is None:
+        return None
+    return dbc.Badge(f"Rank #{int(rank)} by ROAS", color="secondary", className="me-1")
+
+
 def stat_list(items: list[tuple[str, str]]) -> html.Dl:
     """Definition list of (label, formatted value) pairs, e.g. the ratios in a detail panel."""
     return html.Dl([html.Div([html.Dt(label), html.Dd(value)]) for label, value in items], className="hk-stats")

@@ -604,7 +604,12 @@ def category_platform_heatmap(
             v = fmt.clean(row.get(value)) if row else None
             z_row.append(float("nan") if v is None else v)
             creators = fmt.clean(row.get("influencers")) if row else None
-            count = "" if creators is None else f"<br>{fmt.count(creators)} creator{'s' if creators != 1 else ''}"
+            # the count smaller than the ROAS: "3 creators" fits a cell a fifth of a phone wide
+            count = (
+                ""
+                if creators is None
+                else f"<br><span style='font-size:9px'>{fmt.count(creators)} creator{'s' if creators != 1 else ''}</span>"
+            )
             t_row.append(fmt.ratio(v) + count if row else "")
             c_row.append(
                 [fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—", fmt.ratio(v)]
@@ -620,13 +625,26 @@ def category_platform_heatmap(
             z=z,
             text=text,
             texttemplate="%{text}",
+            textfont=dict(size=11),  # fixed: fitted to the cell it shrank to 7 px on a phone
             customdata=custom,
             colorscale=ROAS_SCALE,
             zmin=0,
             xgap=2,
             ygap=2,
             hoverongaps=False,
-            colorbar=dict(title=dict(text=_label("roas")), ticksuffix="x", thickness=12),
+            # Under the cells, not beside them: on a phone (390 px) a side bar took a fifth of the
+            # width and the cells' labels shrank to unreadable.
+            colorbar=dict(
+                title=dict(text=_label("roas"), side="top"),
+                ticksuffix="x",
+                thickness=10,
+                orientation="h",
+                x=0,
+                xanchor="left",
+                y=-0.02,
+                yanchor="top",
+                len=1,
+            ),
             hovertemplate=f"%{{y}} × %{{x}}<br>{_label('roas')}: %{{customdata[2]}}<br>{_label('revenue')}: "
             f"%{{customdata[0]}}<br>{_label('spend')}: %{{customdata[1]}}<extra></extra>",
         )
@@ -654,7 +672,7 @@ def category_platform_heatmap(
         fig.update_layout(shapes=shapes)
     fig.update_xaxes(side="top", type="category")
     fig.update_yaxes(type="category")
-    return _layout(fig, height=max(height, 60 + 40 * len(ys)), legend=False, title=title)
+    return _layout(fig, height=max(height, 120 + 46 * len(ys)), legend=False, title=title)
 
 
 def follower_distribution(frame: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:

@@ -315,30 +315,42 @@ def nice_ticks(low: float, high: float, target: int = 5, whole: bool = False) ->
     return ticks
 
 
+def money_axis_unit(step: float) -> tuple[float, str]:
+    """The one unit of a rupee axis whose ticks are `step` apart: crore, lakh or rupee, the largest
+    not above the step, so that no tick is a fraction of its unit below one (no ₹0.5 Cr) and
+    every tick of the axis reads in the same unit (no ₹50,000 beside ₹1 L)."""
+    step = abs(step)
+    if step >= CRORE:
+        return CRORE, f"{NBSP}Cr"
+    if step >= LAKH:
+        return LAKH, f"{NBSP}L"
+    return 1, ""
+
+
 def money_tick(value: float, step: float) -> str:
-    """Axis label for a rupee tick, in the tick's own unit (₹50,000 · ₹1 L · ₹1.5 L; ₹50 L · ₹1 Cr):
-    never a fraction of a unit below one (no ₹0.5 Cr, no ₹0.2 L), with as many decimals as the
-    step needs in that unit (₹0.25 on an axis of paise)."""
+    """Axis label for a rupee tick in the unit of its axis (money_axis_unit of the step: ₹50,000 ·
+    ₹1,00,000 · ₹1,50,000 with Indian grouping; ₹25 L · ₹50 L · ₹75 L; ₹5 Cr · ₹10 Cr), with as many
+    decimals as the step needs in that unit (₹0.25 on an axis of paise, ₹2.5 L)."""
     number = clean(value)
     if number is None:
         return ""
     if number == 0:
         return "₹0"
-    magnitude = abs(number)
     sign = "-" if number < 0 else ""
-    unit, suffix = (CRORE, f"{NBSP}Cr") if magnitude >= CRORE else (LAKH, f"{NBSP}L") if magnitude >= LAKH else (1, "")
+    unit, suffix = money_axis_unit(step)
     decimals = 0
     while decimals < 4 and abs(round(step / unit, decimals) - step / unit) > 1e-9 * max(1.0, step / unit):
         decimals += 1
-    text = _decimal(magnitude / unit, decimals)
+    text = _decimal(abs(number) / unit, decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{sign}₹{text}{suffix}"
 
 
 def money_ticks(ticks: list[float]) -> list[str]:
-    """Labels for evenly spaced rupee ticks (nice_ticks); every label distinct (no '₹0 ₹0 ₹1 ₹1')."""
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    """Labels for evenly spaced rupee ticks (nice_ticks), all in one unit (money_axis_unit); every
+    label distinct (no '₹0 ₹0 ₹1 ₹1'). A lone tick reads in its own unit."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else (abs(clean(ticks[0]) or 0.0) if ticks else 0.0) or 1.0
     return [money_tick(t, step) for t in ticks]
 
 

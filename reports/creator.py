@@ -129,7 +129,7 @@ def _regions(wh, influencer_id: str, filters, settings) -> list[dict]:
     regions = creator_regions(wh, influencer_id, filters, settings)
     if regions is None:
         return []
-    height = max(220, 60 + 30 * len(regions))
+    height = audience_figures.regions_height(regions)
     return [
         {
             "title": "Where the audience is, against where sales come from",

@@ -73,6 +73,29 @@ def test_a_path_no_page_answers_is_http_404_with_the_not_found_page(client, path
     assert response.mimetype == "text/html" and "_dash-config" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/x.js",
+        "/_dash-component-suites/no_such_library/x.js",
+        "/_dash-component-suites/dash/..%2F..%2Fetc/passwd",
+        "/_dash-component-suites/dash/deps/",
+        "/_dash-component-suites/dash_ag_grid/x.v35m1.js",
+    ],
+)
+def test_a_malformed_script_path_is_http_404_disclosing_nothing(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert body == "Not found"  # no registered-path list, no stack trace, no server path
+
+
+def test_the_index_scripts_are_still_served(client):
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', client.get("/").get_data(as_text=True))
+    assert any("dash_renderer" in script for script in scripts)
+    assert all(client.get(script).status_code == 200 for script in scripts)
+
+
 @pytest.mark.parametrize("path", ["/", "/influencers", "/lift", "/plan", "/audience", "/data", "/influencers/"])
 def test_every_page_answers_200(client, path):
     assert client.get(path).status_code == 200

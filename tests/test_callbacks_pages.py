@@ -194,9 +194,10 @@ def test_best_combinations_order(traps_wh):
 
 
 def test_category_charts():
-    heatmap = categories.category_heatmap("", "platform")
+    heatmap, style = categories.category_heatmap("", "platform")
     assert heatmap["data"][0]["type"] == "heatmap"
-    assert list(categories.category_heatmap("", "tier")["data"][0]["x"])[:2] == ["Nano", "Micro"]
+    assert style == {"height": f"{heatmap['layout']['height']}px"}  # the graph as tall as its rows
+    assert list(categories.category_heatmap("", "tier")[0]["data"][0]["x"])[:2] == ["Nano", "Micro"]
     followers = categories.category_followers("")
     assert sum(sum(trace["y"]) for trace in followers["data"]) == 5  # the unknown Z9 is not a creator
     assert categories.category_dimension("", "gender", "revenue")["data"]

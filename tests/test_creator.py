@@ -100,9 +100,11 @@ def test_unknown_creator_has_no_pdf_button_and_no_pdf(on_traps, monkeypatch):
         assert creator.creator_pdf_shown("/influencers/A1") == {}
         assert creator.creator_pdf_shown("/influencers/NOPE") == {"display": "none"}
         assert creator.creator_pdf_shown("/lift") == {"display": "none"}
-        # the navbar's report of the whole selection is not offered on the 404 page either
+        # the navbar's report of the whole selection is not offered on the 404 page either, nor on a
+        # known creator's page, whose own button is its only Download PDF (F11)
         assert callbacks.report.report_button_for_role("/influencers/NOPE") == {"display": "none"}
-        assert callbacks.report.report_button_for_role("/influencers/A1") == {}
+        assert callbacks.report.report_button_for_role("/influencers/A1") == {"display": "none"}
+        assert callbacks.report.report_button_for_role("/influencers") == {}
         assert callbacks.report.report_button_for_role("/lift") == {}
     monkeypatch.setattr(callbacks.report, "make_report", lambda *a, **k: pytest.fail("report built"))
     data, status = creator.creator_pdf(1, "/influencers/NOPE", "")
@@ -359,3 +361,19 @@ def test_a_bad_window_in_the_link_is_named():
     )
     both = common.filter_error("?start=2025-02-30&window=abc")
     assert "2025-02-30" in both and "window='abc' is not a lift window" in both
+
+
+@pytest.mark.parametrize(
+    ("profile", "shown"),
+    [
+        ({"rank": 3, "roas": 2.5}, "Rank #3 by ROAS"),
+        ({"rank": 39, "roas": None}, None),  # F11: listed last, but no place by an undefined ROAS
+        ({"rank": 39, "roas": float("nan")}, None),
+        ({"rank": None, "roas": 2.5}, None),  # nothing in the selection
+    ],
+)
+def test_the_rank_badge_needs_a_defined_roas(profile, shown):
+    from components.cards import roas_rank_badge
+
+    badge = roas_rank_badge(profile)
+    assert (badge.children if badge is not None else None) == shown

@@ -154,7 +154,7 @@ def test_lift_event_dates_and_money_as_everywhere_else():
     assert fig.layout.xaxis.hoverformat == "%-d %b %Y" and fig.layout.xaxis.tickformat == "%-d %b<br>%Y"
     assert fig.layout.xaxis.tickangle == 0 and fig.layout.xaxis.nticks == figures.MAX_DATE_TICKS
     ticktext = [t.replace("\u00a0", " ") for t in fig.layout.yaxis.ticktext]
-    assert ticktext[0] == "₹0" and "₹1 L" in ticktext and len(set(ticktext)) == len(ticktext), ticktext
+    assert ticktext[0] == "₹0" and "₹1,00,000" in ticktext and len(set(ticktext)) == len(ticktext), ticktext
     actual = next(t for t in fig.data if t.name == "Actual")
     assert actual.customdata[3] == "₹1,25,000"  # its hover
 
@@ -240,9 +240,11 @@ def test_heatmap_cells_count_creators_and_outline_poor_roas():
     figure = figures.category_platform_heatmap(frame, poor_roas=2.0)
     heat = figure["data"][0]
     cells = {(y, x): heat["text"][i][j] for i, y in enumerate(heat["y"]) for j, x in enumerate(heat["x"])}
-    assert cells[("Fitness", "Instagram")] == "3.00x<br>4 creators"
-    assert cells[("Fitness", "YouTube")] == "1.50x<br>1 creator"
-    assert cells[("Beauty", "Instagram")] == "—<br>2 creators" and cells[("Beauty", "YouTube")] == ""
+    small = "<br><span style='font-size:9px'>{}</span>"  # the count under the ROAS, smaller (fits a phone)
+    assert cells[("Fitness", "Instagram")] == "3.00x" + small.format("4 creators")
+    assert cells[("Fitness", "YouTube")] == "1.50x" + small.format("1 creator")
+    assert cells[("Beauty", "Instagram")] == "—" + small.format("2 creators") and cells[("Beauty", "YouTube")] == ""
+    assert heat["textfont"]["size"] == 11 and heat["colorbar"]["orientation"] == "h"  # cells get the width
     # Only ROAS 1.5 < 2 is outlined: the rectangle around column YouTube (1), row Fitness (0).
     (outline,) = figure["layout"]["shapes"]
     assert heat["x"][1] == "YouTube" and heat["y"][0] == "Fitness"

@@ -104,12 +104,17 @@ def test_axis_ticks():
     assert all("nan" not in label and "inf" not in label for label in labels)
     step = 250_000
     assert fmt.money_tick(1_250_000, step) == f"₹12.5{NB}L"
-    assert fmt.money_tick(10_000_000, 2_500_000) == f"₹1{NB}Cr"
+    assert fmt.money_tick(10_000_000, 2_500_000) == f"₹100{NB}L"
+    assert fmt.money_tick(10_000_000, 10_000_000) == f"₹1{NB}Cr"
     assert fmt.money_tick(1000, 500) == "₹1,000"
-    # Each tick in its own unit: never a fraction of a unit below one.
-    assert fmt.money_ticks([0, 50_000, 100_000, 150_000]) == ["₹0", "₹50,000", f"₹1{NB}L", f"₹1.5{NB}L"]
-    assert fmt.money_ticks([0, 5_000_000, 10_000_000, 15_000_000]) == ["₹0", f"₹50{NB}L", f"₹1{NB}Cr", f"₹1.5{NB}Cr"]
+    # One unit per axis (F11: ₹50,000 beside ₹1 L read as two scales), the largest not above the
+    # step: never a fraction of a unit below one; Indian grouping in rupees.
+    assert fmt.money_ticks([0, 50_000, 100_000, 150_000]) == ["₹0", "₹50,000", "₹1,00,000", "₹1,50,000"]
+    assert fmt.money_ticks([0, 5_000_000, 10_000_000, 15_000_000]) == ["₹0", f"₹50{NB}L", f"₹100{NB}L", f"₹150{NB}L"]
+    assert fmt.money_ticks([0, 2.5e7, 5e7]) == ["₹0", f"₹2.5{NB}Cr", f"₹5{NB}Cr"]
+    assert fmt.money_ticks([-250_000, 0, 250_000]) == [f"-₹2.5{NB}L", "₹0", f"₹2.5{NB}L"]
     assert fmt.money_ticks([0, 0.25, 0.5, 0.75, 1]) == ["₹0", "₹0.25", "₹0.5", "₹0.75", "₹1"]
+    assert fmt.money_ticks([3_00_00_000]) == [f"₹3{NB}Cr"]
 
 
 @pytest.mark.parametrize(
@@ -132,6 +137,8 @@ def test_axis_ticks():
 def test_axis_tick_labels_are_distinct_and_never_fractions_below_one_unit(low, high):
     labels = fmt.money_ticks(fmt.nice_ticks(low, high))
     assert len(set(labels)) == len(labels), labels
+    units = {("Cr" if "Cr" in label else "L" if "L" in label else "₹") for label in labels if label != "₹0"}
+    assert len(units) <= 1, labels  # one unit per axis
     for label in labels:
         assert not label.startswith(("₹0.", "-₹0.")) or "L" not in label and "Cr" not in label, label
 

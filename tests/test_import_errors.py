@@ -250,3 +250,15 @@ def test_a_warehouse_from_another_version_asks_for_a_new_import(tmp_path, traps_
 
     with pytest.raises(WarehouseOutdated, match="import the data set again"):
         metrics.kpis(Warehouse(db))
+
+
+def test_an_unreadable_parquet_file_is_named_without_its_folder(loaded):
+    """DuckDB's message quotes the path it read; the problem names the file as the user knows it."""
+    _db, broken = loaded
+    (broken / "posts.csv").unlink()
+    (broken / "posts.parquet").write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(ImportFailed) as raised:
+        validate_dataset(broken)
+    (problem,) = raised.value.errors
+    assert problem.file == "posts.parquet" and problem.reason.startswith("unreadable file: ")
+    assert "'posts.parquet'" in problem.reason and str(broken) not in str(raised.value)

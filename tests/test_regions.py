@@ -217,3 +217,47 @@ def test_the_creator_pdf_draws_its_sales_regions_against_its_audience(regions_wh
     assert "Sales shares:" in text  # region_note, as on the page
     titles = [chart["title"] for chart in build_creator_context(traps_wh, "A1", Filters(), DEFAULT_SETTINGS)["charts"]]
     assert "Where the audience is, against where sales come from" not in titles
+
+
+def _comparison(count: int, unlisted: bool = True):
+    """A region_comparison-shaped frame of `count` states, largest first, shares by hand."""
+    import pandas as pd
+
+    rows = [
+        {"region": f"State {i:02d}", "matched": True, "audience_share": 0.03 * (count - i), "sales_share": None}
+        for i in range(count)
+    ]
+    rows[1]["sales_share"] = 0.25
+    rows[-1]["sales_share"] = 0.5
+    if unlisted:
+        rows.append({"region": OTHER_PLACES, "matched": None, "audience_share": 0.1, "sales_share": None})
+    return pd.DataFrame(rows)
+
+
+def test_regions_beyond_the_top_are_summed_in_one_row_and_unlisted_places_stay_last():
+    """F7: 26 states squeezed into one chart: the first TOP_REGIONS, then "N other regions" holding the
+    sum of the rest's shares (hand values: 0.03 × (4+3+2+1) audience, 0.5 sales), then unlisted places."""
+    from components.audience_figures import TOP_REGIONS, regions_against_sales, regions_height, top_regions
+
+    frame = _comparison(TOP_REGIONS + 4)
+    top = top_regions(frame)
+    assert list(top["region"]) == [f"State {i:02d}" for i in range(TOP_REGIONS)] + ["4 other regions", OTHER_PLACES]
+    folded = top.iloc[TOP_REGIONS]
+    assert folded["audience_share"] == pytest.approx(0.03 * (4 + 3 + 2 + 1))
+    assert folded["sales_share"] == pytest.approx(0.5)
+    assert folded["folded"] == [f"State {i:02d}" for i in range(TOP_REGIONS, TOP_REGIONS + 4)]
+    assert top["audience_share"].sum() == pytest.approx(frame["audience_share"].sum())
+    figure = regions_against_sales(frame, height=regions_height(frame))
+    assert len(figure["data"][0]["y"]) == TOP_REGIONS + 2
+    assert "State 15" in figure["data"][0]["hovertext"][1]  # the folded row names what it holds
+    assert regions_height(frame) > regions_height(_comparison(3))  # sized to its rows
+    assert regions_height(_comparison(40)) == regions_height(frame)  # never beyond the top
+
+
+@pytest.mark.parametrize("count", [2, 5, 13])
+def test_a_single_region_beyond_the_top_is_drawn_as_itself(count):
+    """Folding one region would hide its name for nothing; a short list is drawn whole (TOP_REGIONS = 12)."""
+    from components.audience_figures import top_regions
+
+    frame = _comparison(count)
+    assert list(top_regions(frame)["region"]) == list(frame["region"])

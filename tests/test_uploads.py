@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import os
 import time
@@ -175,3 +176,42 @@ def test_failed_import_changes_nothing_and_cleans_up(root, traps_dir, tmp_path):
         up.import_upload(upload.token, db, "after")
     assert metrics.dataset_info(Warehouse(db))["name"] == "before"
     assert list(root.iterdir()) == []
+
+
+# --- what an upload's messages say (tester finding F8: no server path) --------------------------------
+
+
+def test_an_unreadable_upload_names_the_file_as_sent_not_the_server_folder(root, traps_dir):
+    contents, names = upload_of(traps_dir)
+    index = names.index("posts.csv")
+    contents[index], names[index] = data_url(b"not a parquet file at all"), "posts.parquet"
+    upload, report, failure = up.accept_upload(contents, names)
+    assert report is None and failure is not None
+    (problem,) = failure.errors
+    assert problem.file == "posts.parquet"
+    assert problem.reason.startswith("unreadable file: ") and "'posts.parquet'" in problem.reason
+    for server_path in (str(root), upload.token, os.sep + "tmp"):
+        assert server_path not in str(failure)
+
+
+def test_a_reason_naming_the_upload_folder_loses_the_folder(root, traps_dir, tmp_path, monkeypatch):
+    """Whatever an engine's message says, the folder of an upload is never shown (validation and import)."""
+
+    def refuse(folder, *args, **kwargs):
+        problem = up.Problem("posts.csv", None, None, None, f"unreadable file: cannot open '{folder}/posts.csv'")
+        raise up.ImportFailed([problem], [dataclasses.replace(problem, reason=f"in {folder}")])
+
+    monkeypatch.setattr(up, "validate_dataset", refuse)
+    upload, _, failure = up.accept_upload(*upload_of(traps_dir))
+    assert [p.reason for p in failure.errors] == ["unreadable file: cannot open 'posts.csv'"]
+    assert [p.reason for p in failure.warnings] == ["in the upload"]
+    assert str(root) not in str(failure)
+
+    monkeypatch.undo()
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(root))
+    upload, _, _ = up.accept_upload(*upload_of(traps_dir))
+    monkeypatch.setattr(up, "import_dataset", refuse)
+    with pytest.raises(up.ImportFailed) as raised:
+        up.import_upload(upload.token, tmp_path / "wh.duckdb", "x")
+    assert [p.reason for p in raised.value.errors] == ["unreadable file: cannot open 'posts.csv'"]
+    assert str(root) not in str(raised.value) and list(root.iterdir()) == []

@@ -499,7 +499,7 @@ def load(
         try:
             header = _parquet_header(connection, path)
         except duckdb.Error as exc:
-            return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
+            return None, [_unreadable(name, exc, path)]
     else:
         layout, sniffed = csvfile.sniff(path, lambda cells: len(canonical_columns(role, cells)))
         if layout is None:
@@ -558,8 +558,15 @@ def _header_as_read(header: list[str]) -> str:
     return f" (the header's {len(header)} column{'s' if len(header) != 1 else ''}: {shown})"
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0]
+def _unreadable(name: str, exc: Exception, *paths: Path) -> Problem:
+    """The whole-file problem of a file DuckDB could not read: DuckDB's first line, with the paths it
+    read (the user's file, or csvfile's clean copy in the temporary folder) shown as the file's name,
+    since a server's folders (an upload's is a random temporary one) are nothing the reader can use."""
+    line = str(exc).splitlines()[0]
+    for path in paths:
+        for form in dict.fromkeys((str(path), path.as_posix())):
+            line = line.replace(form, name)
+    return Problem(name, None, None, None, f"unreadable file: {line}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -595,7 +602,7 @@ def _stage_file(
                 return (typed, False, []), []
         except duckdb.Error as exc:
             if layout is None:
-                return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
+                return None, [_unreadable(name, exc, path)]
             # Not UTF-8, or rows of other lengths than the header: csvfile reads and names them.
     role_columns = {source: canonical for canonical, source in selected.items()}
     known = COLUMNS[role]
@@ -608,7 +615,7 @@ def _stage_file(
                 connection, role, table, Reading(copy.path, ",", copy.header, True), selected, rules
             )
         except duckdb.Error as exc:
-            return None, [Problem(name, None, None, None, f"unreadable file: {_first_line(exc)}")]
+            return None, [_unreadable(name, exc, path, copy.path)]
     return (typed, True, copy.warnings), []
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from warehouse import upload_limits as limits
-from warehouse.errors import ImportFailed
+from warehouse.errors import ImportFailed, Problem
 from warehouse.importer import ImportReport, import_dataset, validate_dataset
 
 UPLOAD_TTL_SECONDS = 2 * 3600
@@ -275,15 +275,35 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
 # --- validate and import ----------------------------------------------------------------------------
 
 
+def _without_folder(problems: list[Problem], folder: Path) -> list[Problem]:
+    """The problems with the upload's folder taken out of their reasons, so a file is named as it was
+    sent: the folder is a random one on the server, nothing the person uploading can use or should see."""
+    inside = str(folder) + os.sep
+    return [
+        dataclasses.replace(problem, reason=problem.reason.replace(inside, "").replace(str(folder), "the upload"))
+        if str(folder) in problem.reason
+        else problem
+        for problem in problems
+    ]
+
+
+def _failure_without_folder(failure: ImportFailed, folder: Path) -> ImportFailed:
+    return ImportFailed(
+        _without_folder(failure.errors, folder), _without_folder(failure.warnings, folder), failure.total
+    )
+
+
 def validate_upload(folder: Path, append_to: Path | None = None) -> tuple[ImportReport | None, ImportFailed | None]:
     """(ImportReport, None) when the folder would import (or, with `append_to`, append to that
-    warehouse), else (None, ImportFailed). Writes nothing."""
+    warehouse), else (None, ImportFailed). Writes nothing. No problem's reason names the folder."""
     from warehouse.append import check_append
 
     try:
-        return (check_append(append_to, folder) if append_to else validate_dataset(folder)), None
+        report = check_append(append_to, folder) if append_to else validate_dataset(folder)
     except ImportFailed as failure:
-        return None, failure
+        return None, _failure_without_folder(failure, folder)
+    report.warnings = _without_folder(report.warnings, folder)
+    return report, None
 
 
 def accept_upload(
@@ -314,7 +334,8 @@ def import_upload(token, db_path: Path, name: str | None, append: bool = False) 
     the data set there, then delete it. `name` None keeps the current name (append).
 
     Raises UploadGone (no such upload), UploadBusy (another request is importing it), or what
-    import_dataset raises (ImportFailed: nothing was imported). The folder is deleted either way.
+    import_dataset raises (ImportFailed: nothing was imported; no reason names the folder). The folder
+    is deleted either way.
     """
     folder = upload_dir(token)
     if folder is None:
@@ -325,6 +346,11 @@ def import_upload(token, db_path: Path, name: str | None, append: bool = False) 
     except OSError:
         raise UploadBusy(token) from None
     try:
-        return import_dataset(claimed, db_path, name=name, append=append)
+        report = import_dataset(claimed, db_path, name=name, append=append)
+    except ImportFailed as failure:
+        raise _failure_without_folder(failure, claimed) from None
+    else:
+        report.warnings = _without_folder(report.warnings, claimed)
+        return report
     finally:
         shutil.rmtree(claimed, ignore_errors=True)

@@ -119,6 +119,25 @@ def test_bad_upload_shows_errors_and_changes_nothing(page, server, folders, page
     assert not page_problems, page_problems
 
 
+def test_an_unreadable_upload_names_the_file_as_uploaded_and_nothing_of_the_server(
+    page, server, folders, tmp_path, page_problems
+):
+    sent = [Path(f) for f in files(folders["first"]) if not f.endswith("posts.csv")]
+    garbage = tmp_path / "posts.parquet"
+    garbage.write_bytes(b"PAR1 not really a parquet file")
+    goto(page, server.url + "/data")
+    page.locator("#data-upload input[type=file]").set_input_files([str(p) for p in [*sent, garbage]])
+    errors = page.locator("#data-errors")
+    errors.wait_for(state="visible", timeout=30_000)
+    wait_for_dash(page)
+    row = errors.locator("tbody tr").first.inner_text()
+    assert "posts.parquet" in row and "unreadable file" in row
+    shown = page.locator("body").inner_text()
+    for server_path in (str(server.uploads), "/tmp", str(tmp_path)):
+        assert server_path not in shown
+    assert not page_problems, page_problems
+
+
 def test_good_upload_changes_the_numbers(page, server, folders, page_problems):
     before = overview_numbers(page, server)
     before_hash = digest(server.db_path)

@@ -1,0 +1,118 @@
+"""Session 10's UI findings in a real browser, on a generated sample with audiences (26 states):
+/audience's regions chart is sized to its rows and readable on a phone (F7), and the creator page
+has one PDF button, no rank of an undefined ROAS and one unit per money axis (F11). Screenshots land
+beside the server log."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import goto
+
+from components.audience_figures import TOP_REGIONS
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
+
+
+@pytest.fixture(scope="module")
+def sample_wh(tmp_path_factory) -> Warehouse:
+    root = tmp_path_factory.mktemp("ui-findings")
+    generate_sample(root / "src", orders=6_000, seed=5, audience=True)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(start_server, sample_wh):
+    return start_server(sample_wh.path)
+
+
+def shot(page, server, name: str) -> None:
+    page.screenshot(path=str(server.log_path.parent / f"{name}.png"), full_page=True)
+
+
+def tick_boxes(page, selector: str) -> list[dict]:
+    ticks = page.locator(selector)
+    return [b for b in (ticks.nth(i).bounding_box() for i in range(ticks.count())) if b]
+
+
+def test_the_regions_chart_is_readable_on_a_phone(phone_page, server, page_problems, sample_wh):
+    states = sample_wh.scalar("SELECT count(DISTINCT region) FROM sales_regions WHERE region IS NOT NULL")
+    assert states > TOP_REGIONS + 1  # the case of the finding: more states than fit
+    goto(phone_page, server.url + "/audience", timeout=90_000)
+    phone_page.wait_for_selector("#aud-regions .ytick text", timeout=60_000)
+    labels = phone_page.eval_on_selector_all("#aud-regions .ytick text", "els => els.map(e => e.textContent)")
+    assert len(labels) == TOP_REGIONS + 2 and f"{states - TOP_REGIONS} other regions" in labels
+    boxes = sorted(tick_boxes(phone_page, "#aud-regions .ytick text"), key=lambda b: b["y"])
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes  # no label overlaps
+    assert min(b["height"] for b in boxes) >= 10  # text a phone can read
+    bars = tick_boxes(phone_page, "#aud-regions .trace.bars .point path")
+    assert min(b["height"] for b in bars) >= 10  # bars, not hairlines
+    chart = phone_page.locator("#aud-regions").bounding_box()
+    assert chart["x"] + chart["width"] <= 390 and chart["height"] >= 30 * (TOP_REGIONS + 2)  # grown, not squeezed
+    shot(phone_page, server, "audience-regions-phone")
+    assert not page_problems, page_problems
+
+
+def _creators(sample_wh):
+    import metrics
+
+    ranked = metrics.ranking(sample_wh)
+    undefined = ranked[ranked["roas"].isna()]
+    defined = ranked[ranked["roas"].notna()]
+    assert len(undefined) and len(defined)  # the sample has creators without spend
+    return defined.iloc[0], undefined.iloc[0]
+
+
+def test_the_creator_page_has_one_pdf_button_a_rank_only_by_a_defined_roas_and_one_unit_per_axis(
+    page, server, page_problems, sample_wh
+):
+    ranked, unranked = _creators(sample_wh)
+    for row, has_rank in ((ranked, True), (unranked, False)):
+        goto(page, server.url + f"/influencers/{row['influencer_id']}", timeout=90_000)
+        page.wait_for_selector("#creator-header h1", timeout=60_000)
+        page.wait_for_selector("#creator-pdf", state="visible")
+        buttons = page.get_by_role("button", name="Download PDF")
+        assert buttons.count() == 1 and buttons.first.get_attribute("id") == "creator-pdf"
+        assert not page.locator("#report-button").is_visible()
+        badges = page.inner_text("#creator-header")
+        assert ("by ROAS" in badges) is has_rank, badges
+        if has_rank:
+            assert f"Rank #{int(row['rank'])} by ROAS" in badges
+            page.wait_for_selector("#creator-time-sale .ytick text", timeout=60_000)
+            ticks = page.eval_on_selector_all("#creator-time-sale .ytick text", "els => els.map(e => e.textContent)")
+            units = {("Cr" if "Cr" in t else "L" if "L" in t else "₹") for t in ticks if t not in ("₹0", "")}
+            assert len(units) == 1, ticks  # one unit on the revenue axis
+        else:
+            assert page.inner_text("#kpi-creator-roas-value").strip() == "—"
+    shot(page, server, "creator-without-roas")
+    goto(page, server.url + "/influencers")  # the navbar's button is back off the creator pages
+    page.wait_for_selector("#report-button", state="visible")
+    assert not page_problems, page_problems
+
+
+def test_phone_charts_have_no_tool_bar_over_them_and_the_heatmap_reads(phone_page, server, page_problems):
+    """Screenshot pass at 390 px: Plotly's tool bar covered legends and top axis labels; the heatmap's
+    cell labels shrank to 7 px in a graph squeezed to its card."""
+    goto(phone_page, server.url + "/categories", timeout=90_000)
+    phone_page.wait_for_selector("#cat-heatmap .heatmap-label text", timeout=60_000)
+    assert not phone_page.locator("#cat-heatmap .modebar-container").is_visible()
+    sizes = phone_page.eval_on_selector_all(
+        "#cat-heatmap .heatmap-label text, #cat-heatmap .heatmap-label tspan",
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert sizes and min(sizes) >= 9, sizes
+    labels = tick_boxes(phone_page, "#cat-heatmap .heatmap-label text")
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if a["x"] < b["x"] + b["width"] - 1
+        and b["x"] < a["x"] + a["width"] - 1
+        and a["y"] < b["y"] + b["height"] - 1
+        and b["y"] < a["y"] + a["height"] - 1
+    ]
+    assert not overlapping, overlapping[:3]  # each cell's text stays in its cell
+    boxes = sorted(tick_boxes(phone_page, "#cat-heatmap .ytick text"), key=lambda b: b["y"])
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes
+    shot(phone_page, server, "categories-phone")
+    assert not page_problems, page_problems
