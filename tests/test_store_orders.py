@@ -889,6 +889,41 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders, refund_ro
         shutil.rmtree(root, ignore_errors=True)
 
 
+PER_FILE = ("exports", "export_rows", "repeated", "repeated_orders", "repeated_line_items", "guest_orders_by_file")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(store_orders(), st.data())
+def test_overlapping_exports_give_the_figures_of_one_export(orders, data):
+    """Any two exports of whole orders that together hold each order, some in both (orders
+    [0, end) and [start, n), start ≤ end), map exactly as the one export does; the orders in both
+    are the ones reported as repeated."""
+    end = data.draw(st.integers(0, len(orders)))
+    start = data.draw(st.integers(0, end))
+    root = Path(tempfile.mkdtemp(prefix="store-overlap-"))
+    try:
+        store, _, rows = write_store_and_tracking(root, orders)
+        if not rows:
+            return  # nothing attributed: refused either way (test_a_store_export_gives_the_figures_…)
+        one = validate_dataset(store).store_orders
+        write_shopify(store / "orders_export_1.csv", orders[:end])
+        write_shopify(store / "orders_export_2.csv", orders[start:])
+        if not orders[:end] or not orders[start:]:  # a file with a header only is refused
+            with pytest.raises(ImportFailed):
+                validate_dataset(store)
+            return
+        two = validate_dataset(store).store_orders
+        assert {k: v for k, v in two.items() if k not in PER_FILE} == {
+            k: v for k, v in one.items() if k not in PER_FILE
+        }
+        lines = sum(len(order.lines) for order in orders[start:end])
+        assert (two["repeated_orders"], two["repeated_line_items"]) == (end - start, lines)
+        assert sum(two["export_rows"].values()) == two["line_items"] + lines
+        assert sum(two["guest_orders_by_file"].values()) == two["guest_orders"]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 # --- /data ----------------------------------------------------------------------------------------
 
 
