@@ -373,7 +373,12 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
                 "Sales from store orders",
                 f"{fmt.count(store['attributed_orders'])} of "
                 f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
-                "revenue without shipping and taxes, net of refunds",
+                "revenue without shipping and taxes, net of refunds"
+                + (
+                    f"; {fmt.count(store['repeated_orders'])} orders found alike in two exports, counted once"
+                    if store.get("repeated_orders")
+                    else ""
+                ),
             )
         )
     used = [(role, name) for role, name in sorted(files.items())]

@@ -1066,9 +1066,13 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
         repeated_line_items=sum(pair["line_items"] for pair in repeated),
     )
     report["line_items"] = rows - report["repeated_line_items"]
-    guests = connection.execute(f"""
-        SELECT {_file_no(staged).replace("rowid", "row_no")}, count(*) FROM store_order_facts
-        WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL GROUP BY 1 ORDER BY 1""").fetchall()
+    guests = (
+        connection.execute(f"""
+            SELECT {_file_no(staged).replace("rowid", "row_no")}, count(*) FROM store_order_facts
+            WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL GROUP BY 1 ORDER BY 1""").fetchall()
+        if len(staged.offsets) > 1
+        else [(0, report["guest_orders"])] * bool(report["guest_orders"])  # one file: no second scan of the orders
+    )
     report["guest_orders_by_file"] = {staged.offsets[n][1].name: int(count) for n, count in guests}
     report.update(
         store=staged.files.store,
