@@ -561,6 +561,27 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
     products = by(wh, "product")
     assert products["Whey"] == (pytest.approx(750.0), 1)
     assert products["Oats"] == (pytest.approx(250.0 + 450.0), 1)
+    guests = [str(w) for w in report.warnings if "guest" in w.reason]
+    assert guests == [
+        "orders-2025-02.csv, column billing_email or customer_id: 1 order attributed without billing_email or "
+        "customer_id (guest checkouts): counted as unknown buyers (their new customers are estimated) (value 'blank')"
+    ]
+
+    # Order 71 (two line items, WooCommerce repeats the order's fields on each) in a second export too.
+    with (folder / "orders-2025-02b.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(WOO_HEADER)
+        writer.writerows(rows[:2][::-1] + rows[3:])
+    (folder / "orders-2025-02.csv").write_text(
+        "\n".join(",".join(row) for row in [WOO_HEADER, *rows[:3]]) + "\n", encoding="utf-8"
+    )
+    overlapping = validate_dataset(folder).store_orders
+    assert overlapping["repeated"] == [
+        {"files": ["orders-2025-02.csv", "orders-2025-02b.csv"], "orders": 1, "line_items": 2}
+    ]
+    assert {k: v for k, v in overlapping.items() if k not in PER_FILE} == {
+        k: v for k, v in mapping.items() if k not in PER_FILE
+    }
 
 
 def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):
