@@ -128,7 +128,7 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
             className="py-2",
             id=ids.REPORT_STATUS,
         ),
-        files_table(report.files, report.rows, table_id=ids.FILES_TABLE),
+        files_table(report.files, report.rows, table_id=ids.FILES_TABLE, store_orders=report.store_orders),
         store_orders_summary(report.store_orders, table_id=ids.STORE_ORDERS_TABLE),
         *unused,
         *ignored,
@@ -373,10 +373,19 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
                 "Sales from store orders",
                 f"{fmt.count(store['attributed_orders'])} of "
                 f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
-                "revenue without shipping and taxes, net of refunds",
+                "revenue without shipping and taxes, net of refunds"
+                + (
+                    f"; {fmt.count(store['repeated_orders'])} orders found alike in two exports, counted once"
+                    if store.get("repeated_orders")
+                    else ""
+                ),
             )
         )
-    details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in sorted(files.items())) or "—"])]
+    used = [(role, name) for role, name in sorted(files.items())]
+    if info.get("store_orders"):  # the sales came from every file of a split or overlapping export
+        exports = info["store_orders"].get("exports") or []
+        used = [(role, name) for role, name in used if role != "tracking"] + [("tracking", name) for name in exports]
+    details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in used) or "—"])]
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
     children = [

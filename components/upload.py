@@ -115,11 +115,18 @@ def problems_table(problems: list, total: int | None = None, kind: str = "error"
     return html.Div([table, footer])
 
 
-def files_table(files: dict[str, str], rows: dict[str, int], table_id: str | None = None):
-    """Which uploaded file was read as which table, and how many rows it has."""
+def files_table(
+    files: dict[str, str], rows: dict[str, int], table_id: str | None = None, store_orders: dict | None = None
+):
+    """Which uploaded file was read as which table, and how many rows it has. The sales of a store
+    export (store_orders: its mapping report) are a row per export file, with that file's rows."""
+    listed = [(role, name, rows.get(role, 0)) for role, name in sorted(files.items())]
+    if store_orders and store_orders.get("export_rows"):
+        per_file = [("tracking", name, count) for name, count in store_orders["export_rows"].items()]
+        listed = [item for item in listed if item[0] != "tracking"] + per_file
     body = [
-        html.Tr([html.Td(role), html.Td(name), html.Td(fmt.count(rows.get(role, 0)), className="text-end")])
-        for role, name in sorted(files.items())
+        html.Tr([html.Td(role), html.Td(name), html.Td(fmt.count(count), className="text-end")])
+        for role, name, count in listed
     ]
     return dbc.Table(
         [
@@ -151,6 +158,13 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
 
     rows = [
         ("Orders read", f"{fmt.count(mapping['orders_read'])} ({fmt.count(mapping['line_items'])} line items)"),
+        *(
+            (
+                f"In {pair['files'][0]} and {pair['files'][1]} alike (counted once)",
+                f"{fmt.count(pair['orders'])} ({fmt.count(pair['line_items'])} line items)",
+            )
+            for pair in mapping.get("repeated", [])
+        ),
         ("Attributed to a creator", orders_and(mapping["attributed_orders"], mapping["attributed_revenue"])),
         (
             "Unattributed: code no creator has",

@@ -185,6 +185,116 @@ def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
 
 
+def split_export(store_dir: Path, tmp_path: Path, first, second) -> Path:
+    """The fixture's export as two files: `first` and `second` map its data rows to each file's."""
+    folder = copy_of(store_dir, tmp_path)
+    one, two = folder / "orders_export_1.csv", folder / "orders_export_2.csv"
+    shutil.copy(one, two)
+    reorder(one, first)
+    reorder(two, second)
+    return folder
+
+
+# Data rows of the fixture: 0–1 #1001, 2 #1002, 3 #1003, 4 #1004, 5 #1005, 6–7 #1006, 8 #1007, 9 #1008, 10 #1009.
+EMAIL, REFUNDED = SHOPIFY_HEADER.index("Email"), 28  # the fixture has more columns than SHOPIFY_HEADER
+
+
+@pytest.mark.parametrize(
+    "second, orders, lines",
+    [
+        (lambda rows: rows[4:], 3, 4),  # #1004–#1006 again, then #1007–#1009
+        (lambda rows: rows[4:][::-1], 3, 4),  # newest first: the same rows in another order
+        (lambda rows: rows[6:], 1, 2),  # #1006 again right after the cut, where a split order would be
+    ],
+    ids=["overlap", "other-order", "at-the-cut"],
+)
+def test_identical_orders_of_overlapping_exports_count_once(store_dir, tmp_path, second, orders, lines):
+    """Two exports of overlapping periods hold some orders twice, row for row: each counts once
+    (from the first file), and validate, the import report and /data say how many, in which files."""
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], second)
+    report = validate_dataset(folder)
+    mapping = report.store_orders
+    repeated = {"files": ["orders_export_1.csv", "orders_export_2.csv"], "orders": orders, "line_items": lines}
+    assert mapping["repeated"] == [repeated]
+    assert mapping["repeated_orders"] == orders and mapping["repeated_line_items"] == lines
+    assert mapping["orders_read"] == 9 and mapping["line_items"] == 11 and mapping["attributed_orders"] == 6
+    assert mapping["export_rows"] == {"orders_export_1.csv": 8, "orders_export_2.csv": 11 - 8 + lines}
+    assert mapping["attributed_revenue"] == 3250.00 and mapping["refunded_amount"] == 700.00
+    summary = "\n".join(report.summary_lines())
+    assert (
+        f"in orders_export_1.csv and orders_export_2.csv alike (overlapping exports): {orders} order"
+        f"{'s' * (orders > 1)} ({lines} line items), counted once" in summary
+    )
+    assert any(
+        w.file == "orders_export_2.csv" and w.column == "Name" and "also in orders_export_1.csv" in w.reason
+        for w in report.warnings
+    )
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    alone = Warehouse(import_dataset(store_dir, tmp_path / "one.duckdb").db_path)
+    assert by(wh, "product") == by(alone, "product")
+    assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
+    assert metrics.dataset_info(wh)["store_orders"]["repeated"] == [repeated]
+
+
+def test_an_order_that_differs_between_overlapping_exports_is_refused(store_dir, tmp_path):
+    """The same order number with other values in a second export (refunded since the first was
+    taken): which file is right is not for the import to guess. The error names the order, both
+    files, both rows, the column and both values."""
+
+    def refunded_since(rows):
+        rows = [list(row) for row in rows[4:]]
+        rows[1][REFUNDED] = "50.00"  # #1005
+        return rows
+
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], refunded_since)
+    (error,) = refused(folder)
+    assert error == (
+        "orders_export_2.csv, row 3, column Refunded Amount: order #1005 is also in orders_export_1.csv (row 7) "
+        "with '0': overlapping exports must hold the same rows of an order (export each order once, or again "
+        "in full) (value '50')"
+    )
+
+
+def test_an_order_with_other_line_items_in_a_second_export_is_refused(store_dir, tmp_path):
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], lambda rows: rows[4:7] + rows[8:])
+    (error,) = refused(folder)
+    assert error == (
+        "orders_export_2.csv, row 4, column Name: order #1006 has 1 line item here and 2 in orders_export_1.csv "
+        "(from row 8): overlapping exports must hold the same rows of an order (value '#1006')"
+    )
+
+
+def test_guest_checkouts_are_named_by_the_exports_column_in_each_file(store_dir, tmp_path):
+    """A guest checkout has no e-mail: the warning names the export's own column (no `user_id`
+    there) and each file with its own count; /data lists each export file with its own rows."""
+
+    def without_b_email(rows):
+        rows = [list(row) for row in rows[:6]]
+        rows[2][EMAIL] = ""  # #1002 (A1)
+        return rows
+
+    folder = split_export(store_dir, tmp_path, without_b_email, lambda rows: rows[6:])  # #1006 (B2): a guest
+    report = validate_dataset(folder)
+    guests = [str(w) for w in report.warnings if "guest" in w.reason]
+    assert guests == [
+        f"orders_export_{n}.csv, column Email: 1 order attributed without Email (guest checkouts): counted as "
+        "unknown buyers (their new customers are estimated) (value 'blank')"
+        for n in (1, 2)
+    ]
+    assert not any(w.column == "user_id" for w in report.warnings)
+    assert report.store_orders["guest_orders"] == 2
+    assert report.store_orders["guest_orders_by_file"] == {"orders_export_1.csv": 1, "orders_export_2.csv": 1}
+
+    from dash_helpers import find, text
+
+    from callbacks import data as cb
+    from warehouse import uploads
+
+    upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "orders_export_2.csv"], [])
+    files = text(find(cb.report_children(upload, report, None), "data-files"))
+    assert "tracking orders_export_1.csv 6" in files and "tracking orders_export_2.csv 5" in files
+
+
 # --- refusals -------------------------------------------------------------------------------------
 
 
@@ -451,6 +561,27 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
     products = by(wh, "product")
     assert products["Whey"] == (pytest.approx(750.0), 1)
     assert products["Oats"] == (pytest.approx(250.0 + 450.0), 1)
+    guests = [str(w) for w in report.warnings if "guest" in w.reason]
+    assert guests == [
+        "orders-2025-02.csv, column billing_email or customer_id: 1 order attributed without billing_email or "
+        "customer_id (guest checkouts): counted as unknown buyers (their new customers are estimated) (value 'blank')"
+    ]
+
+    # Order 71 (two line items, WooCommerce repeats the order's fields on each) in a second export too.
+    with (folder / "orders-2025-02b.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(WOO_HEADER)
+        writer.writerows(rows[:2][::-1] + rows[3:])
+    (folder / "orders-2025-02.csv").write_text(
+        "\n".join(",".join(row) for row in [WOO_HEADER, *rows[:3]]) + "\n", encoding="utf-8"
+    )
+    overlapping = validate_dataset(folder).store_orders
+    assert overlapping["repeated"] == [
+        {"files": ["orders-2025-02.csv", "orders-2025-02b.csv"], "orders": 1, "line_items": 2}
+    ]
+    assert {k: v for k, v in overlapping.items() if k not in PER_FILE} == {
+        k: v for k, v in mapping.items() if k not in PER_FILE
+    }
 
 
 def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):
@@ -775,6 +906,41 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders, refund_ro
             for value, (revenue, count) in store_parts.items():
                 assert revenue == pytest.approx(tracking_parts[value][0], abs=1e-4)
                 assert count == tracking_parts[value][1]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+PER_FILE = ("exports", "export_rows", "repeated", "repeated_orders", "repeated_line_items", "guest_orders_by_file")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(store_orders(), st.data())
+def test_overlapping_exports_give_the_figures_of_one_export(orders, data):
+    """Any two exports of whole orders that together hold each order, some in both (orders
+    [0, end) and [start, n), start ≤ end), map exactly as the one export does; the orders in both
+    are the ones reported as repeated."""
+    end = data.draw(st.integers(0, len(orders)))
+    start = data.draw(st.integers(0, end))
+    root = Path(tempfile.mkdtemp(prefix="store-overlap-"))
+    try:
+        store, _, rows = write_store_and_tracking(root, orders)
+        if not rows:
+            return  # nothing attributed: refused either way (test_a_store_export_gives_the_figures_…)
+        one = validate_dataset(store).store_orders
+        write_shopify(store / "orders_export_1.csv", orders[:end])
+        write_shopify(store / "orders_export_2.csv", orders[start:])
+        if not orders[:end] or not orders[start:]:  # a file with a header only is refused
+            with pytest.raises(ImportFailed):
+                validate_dataset(store)
+            return
+        two = validate_dataset(store).store_orders
+        assert {k: v for k, v in two.items() if k not in PER_FILE} == {
+            k: v for k, v in one.items() if k not in PER_FILE
+        }
+        lines = sum(len(order.lines) for order in orders[start:end])
+        assert (two["repeated_orders"], two["repeated_line_items"]) == (end - start, lines)
+        assert sum(two["export_rows"].values()) == two["line_items"] + lines
+        assert sum(two["guest_orders_by_file"].values()) == two["guest_orders"]
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -308,7 +308,7 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     con.execute(f"DELETE FROM first_orders WHERE {guest_user_sql('user_id')}")
     blank = con.execute("SELECT COALESCE(sum(rows), 0) FROM guest_ids WHERE user_id IS NULL").fetchone()[0]
     con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
-    if tracking is None or "user_id" not in tracking.columns:
+    if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
     guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
     rows = blank + sum(count for _, count in guests)

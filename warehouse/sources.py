@@ -274,6 +274,7 @@ class SourceFile:
     warnings: list[Problem] = dataclasses.field(default_factory=list)  # what reading the file fixed
     # Text path: the SQL reading each number or date column (warehouse/values.py), decided per column.
     readings: dict[str, str] = dataclasses.field(default_factory=dict)
+    buyers_reported: bool = False  # a store export names its own guest checkouts (store_orders), per file
 
 
 @dataclasses.dataclass

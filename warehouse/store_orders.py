@@ -37,7 +37,7 @@ import duckdb
 
 from metrics import format as fmt
 from warehouse import csvfile
-from warehouse.errors import Problem
+from warehouse.errors import MAX_SHOWN, Problem
 from warehouse.sources import Discovery, SourceFile, normalise_header
 from warehouse.validate import Findings
 from warehouse.values import number_sql
@@ -313,7 +313,10 @@ def stage(
     attributed_orders, attributed_revenue (₹, net of refunds), attributed_refunds (₹),
     attributed_refunded_orders, refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
     top_unknown_codes ([{code, orders, revenue}]), no_code_orders, no_code_revenue (₹),
-    several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders.
+    several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders, guest_orders_by_file
+    ({file: orders}), export_rows ({file: rows}), repeated ([{files: [first, other], orders,
+    line_items}]: identical orders of overlapping exports, counted once), repeated_orders,
+    repeated_line_items. An order in two files with differing rows is an error.
     """
     if files.code_map is None:
         return None, None
@@ -325,6 +328,10 @@ def stage(
     _check_lines(connection, staged, errors)
     with _joins_as_written(connection):
         _number_lines(connection)
+        lines_checked = errors.total
+        repeated = _drop_repeated_orders(connection, staged, errors) if len(files.exports) > 1 else []
+        if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
+            return None, None
         _group_orders(connection, staged)
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
@@ -333,7 +340,7 @@ def stage(
         if errors.total > before:
             return None, None
         _build_sales(connection, staged)
-    report = _mapping_report(connection, staged)
+    report = _mapping_report(connection, staged, repeated)
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
         errors.add(
             Problem(
@@ -359,6 +366,7 @@ def stage(
         ignored_columns=[],
         rows=report["line_items"],
         typed=True,
+        buyers_reported=True,
     )
     return source, report
 
@@ -635,8 +643,7 @@ def _run_checks(connection, staged: _Staged, errors: Findings, table: str, check
         ).fetchall()
         for row_no, source_line, value in examples:
             name, line = _where(staged, int(row_no), source_line)
-            shown = None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-            errors.add(Problem(name, line, staged.shown.get(field, field), shown, reason), 0)
+            errors.add(Problem(name, line, staged.shown.get(field, field), _shown(value), reason), 0)
         errors.total += total
 
 
@@ -687,6 +694,112 @@ def _number_lines(connection):
         connection.execute("""
             CREATE OR REPLACE TEMP TABLE store_lines AS
             SELECT min(rowid) OVER (PARTITION BY order_ref) AS first_row FROM store_raw ORDER BY rowid""")
+
+
+def _file_no(staged: _Staged) -> str:
+    """SQL of a `store_raw` row's export file (0, 1, …) from its rowid."""
+    starts = [first for first, _ in staged.offsets[1:]]
+    if not starts:
+        return "0"
+    return (
+        "CASE "
+        + " ".join(f"WHEN rowid < {first} THEN {n}" for n, first in enumerate(starts))
+        + f" ELSE {len(starts)} END"
+    )
+
+
+def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list[dict]:
+    """Orders whose rows sit in two or more export files (overlapping exports, e.g. January and
+    15 January – 15 February). Identical in each file (the same rows, in any order, with the same
+    value in every column read): counted once, from the first file — their rows in the later files
+    leave `store_lines` (first_row NULL). An order straddling the cut of a split export (its rows
+    the last of one file and the first of the next) is one order. Any other order in two files is
+    refused, naming the order, both files, the rows, the column and the values that differ.
+    Returns [{files: [first, other], orders, line_items}] of the rows dropped, per pair of files."""
+    columns = ", ".join(sorted(staged.fields))
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_parts AS
+        WITH rows AS (SELECT rowid AS row_no, {_file_no(staged)} AS file_no, * FROM store_raw),
+             shared AS (SELECT order_ref FROM (SELECT DISTINCT order_ref, file_no FROM rows)
+                        GROUP BY 1 HAVING count(*) > 1)
+        SELECT order_ref, file_no, count(*) AS line_items, min(row_no) AS first_row, max(row_no) AS last_row,
+               list(row({columns}) ORDER BY row({columns})) AS content
+        FROM rows SEMI JOIN shared USING (order_ref) GROUP BY 1, 2""")
+    # A straddling order's rows are one block of consecutive rows (files are read one after another).
+    connection.execute("""
+        CREATE OR REPLACE TEMP TABLE store_part_kinds AS
+        SELECT order_ref, file_no, line_items, first_row, first_value(file_no) OVER w AS kept_file,
+               bool_and(content IS NOT DISTINCT FROM first_content) OVER o AS identical,
+               max(last_row) OVER o - min(first_row) OVER o + 1 = sum(line_items) OVER o AS straddles
+        FROM (SELECT *, first_value(content) OVER (PARTITION BY order_ref ORDER BY file_no) AS first_content
+              FROM store_parts)
+        WINDOW w AS (PARTITION BY order_ref ORDER BY file_no), o AS (PARTITION BY order_ref)""")
+    conflicts = connection.execute("""
+        SELECT order_ref FROM store_part_kinds WHERE NOT identical AND NOT straddles
+        GROUP BY 1 ORDER BY min(first_row)""").fetchall()
+    for (order_ref,) in conflicts[:MAX_SHOWN]:
+        errors.add(_differing_order(connection, staged, order_ref), 0)
+    errors.total += len(conflicts)
+    if conflicts:
+        return []
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_lines AS
+        SELECT CASE WHEN d.row_no IS NULL THEN l.first_row END AS first_row
+        FROM (SELECT store_raw.rowid AS row_no, first_row FROM store_raw POSITIONAL JOIN store_lines) l
+        LEFT JOIN (SELECT r.rowid AS row_no FROM store_raw r JOIN store_part_kinds k
+                   ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
+                   AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no) d USING (row_no)
+        ORDER BY l.row_no""")
+    pairs = connection.execute("""
+        SELECT kept_file, file_no, count(*), sum(line_items) FROM store_part_kinds
+        WHERE identical AND file_no > kept_file GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
+    names = [path.name for _, path in staged.offsets]
+    return [
+        {"files": [names[kept], names[other]], "orders": int(orders), "line_items": int(lines)}
+        for kept, other, orders, lines in pairs
+    ]
+
+
+def _differing_order(connection, staged: _Staged, order_ref: str) -> Problem:
+    """The first difference between an order's rows in its first two files: the n-th row of each
+    (in file order), column by column, else the number of rows."""
+    fields = sorted(staged.fields)
+    rows = connection.execute(
+        f"""SELECT file_no, row_no, source_line, {", ".join(fields)} FROM (
+                SELECT rowid AS row_no, {_file_no(staged)} AS file_no, * FROM store_raw WHERE order_ref = ?)
+            ORDER BY row_no""",
+        [order_ref],
+    ).fetchall()
+    files = sorted({row[0] for row in rows})[:2]
+    first, other = ([row for row in rows if row[0] == n] for n in files)
+    for a, b in zip(first, other):
+        for field, x, y in zip(fields, a[3:], b[3:]):
+            if x != y:
+                name_a, line_a = _where(staged, a[1], a[2])
+                name_b, line_b = _where(staged, b[1], b[2])
+                return Problem(
+                    name_b,
+                    line_b,
+                    staged.shown.get(field, field),
+                    _shown(y),
+                    f"order {order_ref} is also in {name_a} (row {line_a}) with {_shown(x)!r}: overlapping "
+                    "exports must hold the same rows of an order (export each order once, or again in full)",
+                )
+    name_a, line_a = _where(staged, first[0][1], first[0][2])
+    name_b, line_b = _where(staged, other[0][1], other[0][2])
+    return Problem(
+        name_b,
+        line_b,
+        staged.shown["order_ref"],
+        order_ref,
+        f"order {order_ref} has {len(other)} line item{'s' * (len(other) != 1)} here and {len(first)} in "
+        f"{name_a} (from row {line_a}): overlapping exports must hold the same rows of an order",
+    )
+
+
+def _shown(value) -> str | None:
+    """A staged value as the export shows it (an amount read as a number without its `.0`)."""
+    return None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
 
 def _group_orders(connection, staged: _Staged):
@@ -886,7 +999,7 @@ def _build_sales(connection, staged: _Staged):
             ON o.row_no = l.first_row ORDER BY r.rowid""")
 
 
-def _mapping_report(connection, staged: _Staged) -> dict:
+def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
     totals = connection.execute(
         """
         SELECT count(*), count(*) FILTER (WHERE NOT is_sale), count(*) FILTER (WHERE is_sale),
@@ -944,7 +1057,23 @@ def _mapping_report(connection, staged: _Staged) -> dict:
     report["top_unknown_codes"] = [
         {"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)} for code, orders, revenue in top
     ]
-    report["line_items"] = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
+    rows = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
+    ends = [first for first, _ in staged.offsets[1:]] + [rows]
+    report.update(
+        export_rows={path.name: end - first for (first, path), end in zip(staged.offsets, ends)},
+        repeated=repeated,
+        repeated_orders=sum(pair["orders"] for pair in repeated),
+        repeated_line_items=sum(pair["line_items"] for pair in repeated),
+    )
+    report["line_items"] = rows - report["repeated_line_items"]
+    guests = (
+        connection.execute(f"""
+            SELECT {_file_no(staged).replace("rowid", "row_no")}, count(*) FROM store_order_facts
+            WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL GROUP BY 1 ORDER BY 1""").fetchall()
+        if len(staged.offsets) > 1
+        else [(0, report["guest_orders"])] * bool(report["guest_orders"])  # one file: no second scan of the orders
+    )
+    report["guest_orders_by_file"] = {staged.offsets[n][1].name: int(count) for n, count in guests}
     report.update(
         store=staged.files.store,
         exports=[p.name for p in staged.files.exports],
@@ -955,6 +1084,30 @@ def _mapping_report(connection, staged: _Staged) -> dict:
 
 def _warn(report: dict, staged: _Staged, warnings: Findings):
     name = staged.files.exports[0].name
+    for pair in report["repeated"]:
+        first, other = pair["files"]
+        warnings.add(
+            Problem(
+                other,
+                None,
+                staged.shown["order_ref"],
+                None,
+                f"{_orders(pair['orders'])} ({fmt.count(pair['line_items'])} line items) also in {first} with the "
+                "same rows (overlapping exports): counted once",
+            )
+        )
+    buyer = _buyer_columns(staged)
+    for file, guests in report["guest_orders_by_file"].items():
+        warnings.add(
+            Problem(
+                file,
+                None,
+                buyer,
+                "blank",
+                f"{_orders(guests)} attributed without {buyer} (guest checkouts): counted as unknown buyers "
+                "(their new customers are estimated)",
+            )
+        )
     if report["unattributed_orders"]:
         codes = ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in report["top_unknown_codes"])
         warnings.add(
@@ -990,6 +1143,13 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
         )
 
 
+def _buyer_columns(staged: _Staged) -> str:
+    """The export's buyer column(s) as written: e-mail, else customer id."""
+    wanted = STORES[staged.files.store]
+    shown = [staged.shown.get(field) or _titles(wanted[field])[0] for field in ("email", "customer") if field in wanted]
+    return " or ".join(shown)
+
+
 def _orders(n: int) -> str:
     return f"{fmt.count(n)} order{'' if n == 1 else 's'}"
 
@@ -1021,6 +1181,12 @@ def mapping_lines(report: dict) -> list[str]:
         )
     if report["utm_orders"]:
         lines.append(f"  attributed by UTM source (no known code): {_orders(report['utm_orders'])}")
+    for pair in report.get("repeated", []):
+        first, other = pair["files"]
+        lines.append(
+            f"  in {first} and {other} alike (overlapping exports): {_orders(pair['orders'])} "
+            f"({fmt.count(pair['line_items'])} line items), counted once"
+        )
     if report["guest_orders"]:
         lines.append(
             f"  guest checkouts (no e-mail or customer id): {_orders(report['guest_orders'])} among the attributed"
