@@ -258,7 +258,10 @@ def stage_tracking(con: SparkConnection, path: Path | spark_paths.SalesAt) -> tu
             frame["c0"].cast("bigint").alias(csvfile.LINE_COLUMN),
             *[frame[f"c{position[c]}"].alias(c) for c in selected],
         )
-        return _finish(con, path, _numbered(frame), selected, ignored, 2, True, copy.warnings)
+        staged = _finish(con, path, _numbered(frame), selected, ignored, 2, True, copy.warnings)
+        if staged[0] is not None:
+            _load(con, "raw_tracking")  # now: the clean copy it is read from is removed when this block ends
+        return staged
 
 
 def _canonical_of(selected: dict[str, str], header_cell: str) -> str:
@@ -276,6 +279,13 @@ def _finish(con, path, numbered, selected, ignored, first_line, line_column, war
     source = SourceFile("tracking", path, "raw_tracking", first_line, list(selected), ignored, rows, False, line_column)
     source.warnings.extend(warnings)
     return source, []
+
+
+def _load(con: SparkConnection, view: str):
+    """Materialise the persisted `view` whole (its every partition), so later reads no longer need
+    the files it was read from. Only for files removed before the import ends: elsewhere the first
+    check loads it, and this would be one Spark job more."""
+    con.execute(f"SELECT count(*) FROM {view}")
 
 
 def _read_csv(con, path: Path, delimiter: str, width: int):
