@@ -30,33 +30,71 @@ from warehouse.build import ROLLUPS
 from warehouse.importer import Engine, import_dataset
 
 
-def _spark_timer() -> dict:
-    """Wrap SparkConnection's work so that the seconds spent in Spark are summed in the dict returned."""
-    from warehouse.engines import spark
+class SparkProfile:
+    """Wraps the Spark engine's calls (SparkConnection's execute, write_parquet and read_once, the
+    staging) so that each outermost call is recorded: what it was, the Spark jobs it ran, its wall
+    seconds and the CPU seconds of the Spark JVM (all its threads: tasks, planning, code generation,
+    JIT, GC), read from /proc. `spark_s` sums the outermost calls' wall seconds."""
 
-    spent = {"spark_s": 0.0}
-    for name in ("execute", "write_parquet"):
-        original = getattr(spark.SparkConnection, name)
+    WRAPPED = ("execute", "write_parquet", "read_once")
 
-        def timed(self, *args, _original=original, **kwargs):
-            started = time.perf_counter()
+    def __init__(self):
+        from warehouse.engines import spark
+
+        self.steps: list[dict] = []
+        self.spark_s = 0.0
+        self._depth = 0
+        self._jvm_pid = None
+        for name in self.WRAPPED:
+            setattr(spark.SparkConnection, name, self._wrap(getattr(spark.SparkConnection, name), name))
+        spark.stage_tracking = self._wrap(spark.stage_tracking, "stage_tracking")
+
+    def _wrap(self, original, name):
+        def timed(con, *args, **kwargs):
+            if self._depth:
+                return original(con, *args, **kwargs)
+            self._depth += 1
+            started, cpu, jobs = time.perf_counter(), self._jvm_cpu(con), self._jobs(con)
             try:
-                return _original(self, *args, **kwargs)
+                return original(con, *args, **kwargs)
             finally:
-                spent["spark_s"] += time.perf_counter() - started
+                self._depth -= 1
+                wall = time.perf_counter() - started
+                self.spark_s += wall
+                self.steps.append(
+                    {
+                        "step": self._label(name, args),
+                        "jobs": self._jobs(con) - jobs,
+                        "wall_s": round(wall, 2),
+                        "jvm_cpu_s": round(self._jvm_cpu(con) - cpu, 2),
+                    }
+                )
 
-        setattr(spark.SparkConnection, name, timed)
-    original_stage = spark.stage_tracking
+        return timed
 
-    def timed_stage(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return original_stage(*args, **kwargs)
-        finally:
-            spent["spark_s"] += time.perf_counter() - started
+    @staticmethod
+    def _label(name: str, args) -> str:
+        caller = sys._getframe(2).f_code.co_name
+        text = " ".join(str(args[0]).split())[:70] if args and isinstance(args[0], str) else ""
+        return f"{caller} → {name}" + (f": {text}" if text else "")
 
-    spark.stage_tracking = timed_stage
-    return spent
+    @staticmethod
+    def _jobs(con) -> int:
+        tracker = con.spark.sparkContext.statusTracker()
+        return len(tracker.getJobIdsForGroup(None))
+
+    def _jvm_cpu(self, con) -> float:
+        if self._jvm_pid is None:
+            self._jvm_pid = con.spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+        return self.jvm_cpu_total()
+
+    def jvm_cpu_total(self) -> float | None:
+        """The Spark JVM's CPU seconds since it started (its start included); None before it started.
+        PySpark's JVM outlives the stopped session, so this can be read after the import."""
+        if self._jvm_pid is None:
+            return None
+        fields = Path(f"/proc/{self._jvm_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def sizes(db: Path) -> dict:
@@ -75,8 +113,9 @@ def sizes(db: Path) -> dict:
 
 def run(orders: int, seed: int, cache: Path, master: str, compare: bool) -> dict:
     """One measurement of both engines. Keys: orders, csv_mb, duckdb_import_s, spark_import_s,
-    spark_part_s (in Spark), spark_rest_s, ratio (Spark ÷ DuckDB), sizes (sizes()), same_tables
-    (with compare), load_avg_start / _end."""
+    spark_part_s (in Spark), spark_rest_s, spark_jobs, spark_jvm_cpu_s (the JVM's CPU seconds, its
+    start included), spark_steps (SparkProfile.steps: step, jobs, wall_s, jvm_cpu_s), ratio
+    (Spark ÷ DuckDB), sizes (sizes()), same_tables (with compare), load_avg_start / _end."""
     result: dict = {"orders": orders, "seed": seed, "master": master, "load_avg_start": list(os.getloadavg())}
     source, cached, generate_s = dataset_dir(cache, orders, seed)
     result.update(cached=cached, generate_s=round(generate_s, 2))
@@ -84,12 +123,15 @@ def run(orders: int, seed: int, cache: Path, master: str, compare: bool) -> dict
     warm_page_cache(source)
     duck_db, spark_db = cache / f"engine-duckdb-{orders}.duckdb", cache / f"engine-spark-{orders}.duckdb"
     result["duckdb_import_s"] = round(timed_import(source, duck_db)[0], 2)
-    spent = _spark_timer()
+    profile = SparkProfile()
     started = time.perf_counter()
     import_dataset(source, spark_db, name=source.name, engine=Engine("spark", master))
     result["spark_import_s"] = round(time.perf_counter() - started, 2)
-    result["spark_part_s"] = round(spent["spark_s"], 2)
-    result["spark_rest_s"] = round(result["spark_import_s"] - spent["spark_s"], 2)
+    result["spark_part_s"] = round(profile.spark_s, 2)
+    result["spark_rest_s"] = round(result["spark_import_s"] - profile.spark_s, 2)
+    result["spark_jobs"] = sum(step["jobs"] for step in profile.steps)
+    result["spark_jvm_cpu_s"] = round(profile.jvm_cpu_total(), 2)
+    result["spark_steps"] = profile.steps
     result["ratio"] = round(result["spark_import_s"] / result["duckdb_import_s"], 2)
     result["sizes"] = sizes(spark_db)
     if compare:
@@ -119,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         f"Spark engine {result['spark_import_s']} s on {args.master} ({result['spark_part_s']} s in Spark, "
         f"{result['spark_rest_s']} s in DuckDB), ratio {result['ratio']}×; load {result['load_avg_start'][0]:.1f}"
     )
+    print(f"  Spark: {result['spark_jobs']} jobs, JVM CPU {result['spark_jvm_cpu_s']} s (its start included)")
+    for step in result["spark_steps"]:
+        print(
+            f"    {step['jobs']:3d} jobs {step['wall_s']:8.2f} s wall {step['jvm_cpu_s']:8.2f} s JVM CPU  {step['step']}"
+        )
     for table, size in result["sizes"]["tables"].items():
         print(f"  {table}: {size['rows']:,} rows")
     print(f"  warehouse file: {result['sizes']['file_mb']} MB")

@@ -263,6 +263,26 @@ def test_errors_name_the_same_rows_across_partitions(spark, tmp_path):
     assert validate_outcome(folder, SPARK) == duck
 
 
+def test_plain_cast_reads_only_columns_whose_every_value_is_plain(spark, tmp_path):
+    """read_once reads a column by its plain cast alone only where every value is plain or missing
+    (a placeholder `n/a`, a blank): `₹1,200` keeps the whole value rule on its column."""
+    tracking = tmp_path / "tracking_data.csv"
+    tracking.write_text(
+        "tracking_id,influencer_id,date,orders,revenue\n"
+        "T1,HK1,2025-01-16,1,2500.50\n"
+        'T2,HK1,2025-01-17,n/a,"₹1,200"\n'
+        "T3,HK1,,2,300\n"
+    )
+    con = spark_engine.SparkConnection(spark)
+    source, problems = spark_engine.stage_tracking(con, tracking)
+    assert not problems
+    source.readings = {"orders": number_sql("orders"), "revenue": number_sql("revenue"), "date": date_sql("date")}
+    try:
+        assert set(spark_engine._plain_columns(con, source)) == {"orders", "date"}
+    finally:
+        con.close()
+
+
 def validate_outcome(folder: Path, engine: Engine | None):
     try:
         report = validate_dataset(folder, engine=engine)

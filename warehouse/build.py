@@ -176,6 +176,13 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
                     AS engagements FROM typed_posts ORDER BY post_no""")
 
 
+# Sales per influencer id as written, from sale_text_values (small: one row per distinct value).
+SALES_BY_INFLUENCER = """
+    CREATE TEMP TABLE sales_by_influencer AS
+    SELECT trim(value) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
+    FROM sale_text_values WHERE is_influencer_id GROUP BY 1"""
+
+
 def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
     """Attributed sales, and their totals per influencer.
 
@@ -205,10 +212,7 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
         SELECT {", ".join(f"GROUPING({c}) = 0 AS is_{c}" for c in SALE_TEXT)}, COALESCE({", ".join(SALE_TEXT)}) AS value,
                sum(orders) AS orders, sum(revenue) AS revenue, count(*) AS rows
         FROM sales GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_TEXT)})""")
-    con.execute("""
-        CREATE TEMP TABLE sales_by_influencer AS
-        SELECT trim(value) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
-        FROM sale_text_values WHERE is_influencer_id GROUP BY 1""")
+    con.execute(SALES_BY_INFLUENCER)
     if tracking is None:  # rows of the file, not the pieces they were cut into
         con.execute("""UPDATE sales_by_influencer t SET rows = p.rows
                        FROM (SELECT influencer_id, count(DISTINCT sale_no) AS rows FROM sales GROUP BY 1) p

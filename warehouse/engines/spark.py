@@ -31,7 +31,7 @@ from warehouse.engines import spark_paths
 from warehouse.engines.spark_sql import to_spark
 from warehouse.errors import Problem
 from warehouse.sources import COLUMNS, SourceFile, canonical_columns, select_columns
-from warehouse.values import guest_user_sql
+from warehouse.values import guest_user_sql, missing_sql, number_sql
 
 DEFAULT_MASTER = "local[*]"
 _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
@@ -39,7 +39,9 @@ _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
 
 def session(master: str | None = None):
     """A SparkSession for an import: `master` (default local[*]), UI off, ANSI casts off (spark_sql),
-    UTC, shuffle partitions from HKDASH_SPARK_SHUFFLE_PARTITIONS (default: 2 × cores in local mode).
+    UTC, shuffle partitions from HKDASH_SPARK_SHUFFLE_PARTITIONS (default: 2 × cores in local mode),
+    adaptive execution off and the JIT's quick tier only (HKDASH_SPARK_JAVA_OPTIONS replaces it) in
+    local mode.
 
     Raises ImportError without the `spark` extra (pip install '.[spark]'), and Spark's errors when
     no Java 17 is found."""
@@ -62,6 +64,16 @@ def session(master: str | None = None):
         cores = os.cpu_count() or 2
         builder = builder.config(
             "spark.sql.shuffle.partitions", os.environ.get("HKDASH_SPARK_SHUFFLE_PARTITIONS", str(2 * cores))
+        )
+        # Adaptive execution runs each shuffle stage as a job of its own and optimises the rest of
+        # the plan again after each: on one machine's few partitions it has nothing to rebalance,
+        # and the import's wide plans made that planning the cost (docs/benchmarks.md, Spark engine).
+        builder = builder.config("spark.sql.adaptive.enabled", "false")
+        # The driver runs the tasks too; an import's JVM lives minutes and spends them mostly in
+        # Spark's planner and code generation, code the JIT's slow optimising tier compiles too
+        # late to pay back: its quick tier only (C1) cut the JVM's CPU by a third at 50k orders.
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", os.environ.get("HKDASH_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1")
         )
     elif "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
         builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
@@ -144,10 +156,13 @@ class SparkConnection:
         row, into a column `__read_<column>` of the staged view, and point source.readings at it.
 
         DuckDB evaluates the rule's repeated sub-expressions once; Spark would evaluate the text
-        in every check, with generated code beyond the JVM's 64 KB per method."""
+        in every check, with generated code beyond the JVM's 64 KB per method. A column whose every
+        value is plain (_plain_columns) is read by the plain cast alone: the same values, from a
+        plan a fraction as wide, which is what Spark's analysis and code generation cost."""
         if not source.readings:
             return
-        readings = ", ".join(f"{sql} AS __read_{column}" for column, sql in source.readings.items())
+        plain = _plain_columns(self, source)
+        readings = ", ".join(f"{plain.get(column, sql)} AS __read_{column}" for column, sql in source.readings.items())
         frame = self.spark.sql(to_spark(f"SELECT *, {readings} FROM {source.table}"))
         self.register(source.table, frame, persist=True)
         for column in list(source.readings):
@@ -163,6 +178,38 @@ class SparkConnection:
         """Release every persisted view."""
         for name in list(self._persisted):
             self.drop(name)
+
+
+def _plain_reading(column: str, kind: str, reading: str) -> str | None:
+    """The plain cast that gives `reading`'s value for every present value it reads, or None.
+
+    The rule's first branch is that cast (values.number_sql, values.date_sql): a number read by
+    TRY_CAST(… AS DOUBLE), a date by TRY_CAST(trim(…) AS DATE) with a year of 100 or more; a
+    missing value reads NULL either way. A decimal-comma column has no such branch."""
+    if kind in ("count", "money"):
+        return f"TRY_CAST({column} AS DOUBLE)" if reading == number_sql(column) else None
+    text = f"trim({column})"
+    return f"CASE WHEN year(TRY_CAST({text} AS DATE)) >= 100 THEN TRY_CAST({text} AS DATE) END"
+
+
+def _plain_columns(con: SparkConnection, source: SourceFile) -> dict[str, str]:
+    """Columns of `source.readings` whose every value is missing or read by its plain cast
+    (_plain_reading), with that cast: one narrow pass over the staged rows. Machine-written
+    files are all plain; a file with `₹1,23,456` or `16-01-25` keeps the whole rule there."""
+    kinds = COLUMNS[source.role]
+    plain = {
+        column: cast
+        for column, reading in source.readings.items()
+        if (cast := _plain_reading(column, kinds[column], reading)) is not None
+    }
+    if not plain:
+        return {}
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE ({cast}) IS NULL AND NOT {missing_sql(c)})" for c, cast in plain.items())
+        + f" FROM {source.table}"
+    ).fetchone()
+    return {column: cast for (column, cast), other in zip(plain.items(), counts) if other == 0}
 
 
 def stage_tracking(con: SparkConnection, path: Path | spark_paths.SalesAt) -> tuple[SourceFile | None, list[Problem]]:
@@ -211,22 +258,34 @@ def stage_tracking(con: SparkConnection, path: Path | spark_paths.SalesAt) -> tu
             frame["c0"].cast("bigint").alias(csvfile.LINE_COLUMN),
             *[frame[f"c{position[c]}"].alias(c) for c in selected],
         )
-        return _finish(con, path, _numbered(frame), selected, ignored, 2, True, copy.warnings)
+        staged = _finish(con, path, _numbered(frame), selected, ignored, 2, True, copy.warnings)
+        if staged[0] is not None:
+            _load(con, "raw_tracking")  # now: the clean copy it is read from is removed when this block ends
+        return staged
 
 
 def _canonical_of(selected: dict[str, str], header_cell: str) -> str:
     return next((canonical for canonical, src in selected.items() if src == header_cell), "")
 
 
-def _finish(con, path, frame, selected, ignored, first_line, line_column, warnings):
+def _finish(con, path, numbered, selected, ignored, first_line, line_column, warnings):
+    """`numbered`: _numbered's frame and rows. Its rows come from the numbering's counts: a
+    count(*) would be one more Spark job (the first check materialises the persisted rows)."""
+    frame, rows = numbered
     con.register("raw_tracking", frame, persist=True)
-    (rows,) = con.execute("SELECT count(*) FROM raw_tracking").fetchone()
     if rows == 0:
         note = " (the rows below it are blank)" if warnings else ""
         return None, [Problem(path.name, None, None, None, f"file has a header but no data rows{note}")]
     source = SourceFile("tracking", path, "raw_tracking", first_line, list(selected), ignored, rows, False, line_column)
     source.warnings.extend(warnings)
     return source, []
+
+
+def _load(con: SparkConnection, view: str):
+    """Materialise the persisted `view` whole (its every partition), so later reads no longer need
+    the files it was read from. Only for files removed before the import ends: elsewhere the first
+    check loads it, and this would be one Spark job more."""
+    con.execute(f"SELECT count(*) FROM {view}")
 
 
 def _read_csv(con, path: Path, delimiter: str, width: int):
@@ -266,7 +325,7 @@ def _reads_directly(con, path: Path, layout: csvfile.Layout) -> bool:
 
 
 def _numbered(frame):
-    """The frame with `rowid`: 0, 1, … in file order. Spark numbers rows per partition
+    """(The frame with `rowid`: 0, 1, … in file order; its rows). Spark numbers rows per partition
     (monotonically_increasing_id: partition << 33 | row); a single file's partitions follow the
     file (its splits are listed in order and sorted stably by size), so each partition's offset is
     the rows of the partitions before it."""
@@ -282,12 +341,13 @@ def _numbered(frame):
     table = frame.sparkSession.createDataFrame(offsets or [(0, 0)], "p bigint, offset bigint")
     numbered = frame.join(F.broadcast(table), partition == table["p"])
     rowid = numbered["offset"] + numbered["_mid"] - numbered["p"] * F.lit(1 << 33)
-    return numbered.select(*[c for c in frame.columns if c != "_mid"], rowid.alias("rowid"))
+    return numbered.select(*[c for c in frame.columns if c != "_mid"], rowid.alias("rowid")), total
 
 
 def _numbered_parts(frame, columns):
-    """The chosen columns of a folder's Parquet parts with `rowid`: 0, 1, … over the parts in name
-    order, each part's rows in file order (Parquet's row index), as if the parts were one file."""
+    """The chosen columns of a folder's Parquet parts with `rowid` (0, 1, … over the parts in name
+    order, each part's rows in file order: Parquet's row index), as if the parts were one file, and
+    the number of rows (as _numbered)."""
     from pyspark.sql import functions as F
 
     parts = frame.select(
@@ -301,18 +361,19 @@ def _numbered_parts(frame, columns):
     numbered = parts.join(F.broadcast(table), "_part")
     return numbered.select(
         *[c for c in parts.columns if c not in ("_part", "_row")], (F.col("offset") + F.col("_row")).alias("rowid")
-    )
+    ), total
 
 
 def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: SourceFile, scratch: Path):
-    """build.type_sales on Spark; its per-value and per-influencer totals (`sale_text_values`,
-    `sales_by_influencer`: one row per distinct value, small) are copied into DuckDB."""
+    """build.type_sales on Spark; its per-value totals (`sale_text_values`: one row per distinct
+    value, small) are copied into DuckDB, which sums them per influencer (`sales_by_influencer`)."""
     build.type_sales(con, tracking, payouts)
     if region_tables.has_region(tracking):
         _region_cells(con, duck, tracking, scratch)
-    for table in ("sale_text_values", "sales_by_influencer"):
-        files = con.write_parquet(f"SELECT * FROM {table}", scratch / table)
-        duck.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet(?)", [files])
+    files = con.write_parquet("SELECT * FROM sale_text_values", scratch / "sale_text_values")
+    duck.execute("CREATE TEMP TABLE sale_text_values AS SELECT * FROM read_parquet(?)", [files])
+    # Summed from the small per-value table in DuckDB: one Spark job less.
+    duck.execute(build.SALES_BY_INFLUENCER)
     # Only now that `sales` is loaded (the writes above read it): Spark re-plans a persisted view not
     # yet loaded from the files when a view it reads is released (CacheManager.uncacheQuery), and a
     # repaired file's clean copy is gone by then (FAILED_READ_FILE.FILE_NOT_EXIST).
