@@ -186,7 +186,11 @@ class Warehouse:
 
     def scalar(self, sql: str, params: list | tuple | None = None):
         """The first column of the first row of a query (None when there is no row)."""
-        row = self.connection().execute(sql, params or []).fetchone()
+        connection = self.connection()
+        row = connection.execute(sql, params or []).fetchone()
+        # the rest of the result would stay pending on this thread's cursor, and DuckDB 2 refuses
+        # a relation's query on a cursor with an unfinished result
+        connection.abort()
         return row[0] if row else None
 
     def has_data(self) -> bool:
