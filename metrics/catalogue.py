@@ -658,6 +658,15 @@ _declare(
     "Expected incremental revenue of the planner's allocation − that of today's, on the fitted response curves",
     True,
 )
+_declare(
+    "net_gain",
+    "Net vs today",
+    INR,
+    Derived("estimated revenue gain − (planned − today's spend)"),
+    "The plan's net effect (metrics.planning.plan.net_gain): the change in expected incremental revenue plus "
+    "the spend the plan holds back",
+    True,
+)
 # The campaigns page's cards.
 _declare(
     "campaigns",

@@ -359,7 +359,7 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
     held = chosen.held_back if chosen.held_back >= 0.5 else 0.0
     if down.empty or (up.empty and not held):
         return None
-    gain = chosen.totals["gain"]
+    gain, net = chosen.totals["gain"], chosen.totals["net"]["value"]
     shift = float(up["planned_change"].sum())
     to, frm = list(up["segment"]), list(down["segment"])
     expected = (
@@ -367,15 +367,15 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         f"{fmt.inr_compact(gain['high'])})"
     )
     if up.empty:
-        subject = f"Hold back {fmt.inr_compact(held)} from {_listed(frm)}"
+        subject = f"Hold back {fmt.inr_compact(held)} from {listed(frm)}"
         reason = (
             f"No segment's next rupee would return at least {fmt.ratio(settings.plan_min_marginal_roas)} "
             f"(break-even), so the planner moves money nowhere and cuts these (at most "
             f"±{fmt.share(chosen.max_change, 0)} per segment): {expected}, net of the spend saved "
-            f"{_signed(gain['value'] + held)}; the plan on page Plan."
+            f"{_signed(net)}; the plan on page Plan."
         )
     else:
-        subject = f"Move budget from {_listed(frm)} to {_listed(to)}"
+        subject = f"Move budget from {listed(frm)} to {listed(to)}"
         kept = (
             f"; {fmt.inr_compact(held)} held back, as no segment's next rupee would return break-even "
             f"({fmt.ratio(settings.plan_min_marginal_roas)}) beyond that"
@@ -396,14 +396,20 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         "estimated_revenue_gain": gain["value"],
         "estimated_revenue_gain_low": gain["low"],
         "estimated_revenue_gain_high": gain["high"],
+        "net_gain": net,
         "from_roas": _weighted_margin(down),
         "to_roas": _weighted_margin(up),
     }
+    # held back, a loss of incremental revenue is not the plan's result: the net of the spend saved leads
     evidence = [
-        f"{fmt.inr_compact(shift)} moved",
+        *([f"net {'+' if net >= 0 else ''}{fmt.inr_compact(net)} vs today"] if held else []),
+        *([f"{fmt.inr_compact(shift)} moved"] if shift else []),
         *([f"{fmt.inr_compact(held)} held back"] if held else []),
-        f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}",
-        f"gain {fmt.inr_compact(gain['value'])}",
+        f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}"
+        if to
+        else f"marginal ROAS {fmt.ratio(numbers['from_roas'])}, below break-even "
+        f"{fmt.ratio(settings.plan_min_marginal_roas)}",
+        f"incremental revenue {fmt.inr_compact(gain['value'])}" if held else f"gain {fmt.inr_compact(gain['value'])}",
     ]
     return _item("move budget", subject, reason, numbers, evidence, "segment")
 
@@ -416,8 +422,9 @@ def _signed(value: float) -> str:
 MAX_LISTED = 3  # segments named in a move-budget subject; the rest are counted
 
 
-def _listed(names: list[str]) -> str:
-    """The first MAX_LISTED names, then how many more (every segment is in the item's numbers)."""
+def listed(names: list[str]) -> str:
+    """The first MAX_LISTED names, then how many more (every segment is in the item's numbers; the
+    PDF's plan headline words its cuts with it)."""
     shown = ", ".join(names[:MAX_LISTED])
     return shown + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
 

@@ -453,7 +453,7 @@ def test_lift_and_plan_callbacks_without_a_data_set_show_the_empty_state(tmp_pat
     assert lift_callbacks.lift_organic_chart("Some campaign", None)["layout"]
     plan_page = plan_callbacks.plan_page("", "segment", None, None, None, "/plan")
     assert "No data set imported yet" in text(plan_page[0]) and plan_page[1] == {"display": "none"}
-    assert plan_callbacks.plan_what_if("Macro · Instagram", None, "", "segment", None, None, None) == (None, None)
+    assert plan_callbacks.plan_what_if("Macro · Instagram", None, "", "segment", None, None, None) == (None, None, None)
 
 
 @pytest.mark.parametrize("window", [7, 14, 28])

@@ -24,7 +24,8 @@ from warehouse.sample import generate_sample
 
 
 def norm(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").split())
+    """Text as pdftotext gives it: white space as one space, no word joiner (fmt.NEGATIVE)."""
+    return " ".join(text.replace("\xa0", " ").replace("\u2060", "").split())
 
 
 def response(coef, beta, spend):
@@ -204,6 +205,7 @@ def test_plan_what_if_and_projection_on_hand_points():
     assert (held.rows["planned_change"] < 0).all()
     # /insights and the PDF say so instead of moving money: nothing qualifies at break-even
     from metrics import insights
+    from metrics.planning.plan import held_back_text, margin_at_plan
     from reports.plan_section import _headline
 
     item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
@@ -211,6 +213,30 @@ def test_plan_what_if_and_projection_on_hand_points():
     assert item["numbers"]["to"] == [] and item["numbers"]["held_back"] == pytest.approx(720.0)
     assert "No segment's next rupee would return at least 1.00x (break-even)" in item["reason"]
     assert norm(_headline(held)).startswith("Hold back ₹720 of the ₹2,400 budget, cutting Mega · Instagram")
+    # Net of spend (tester F5): the ₹720 not spent counts, so the plan's net is the gain + ₹720, its
+    # interval the gain's shifted by as much; /insights, /plan and the PDF lead with it.
+    gain, net = held.totals["gain"], held.totals["net"]
+    for side in ("value", "low", "high"):
+        assert net[side] == pytest.approx(gain[side] + 720.0)
+    assert net["value"] > 0 > gain["value"]
+    words = f"{norm(fmt.inr_compact(net['value']))} better than today"
+    assert f"Net of the spend saved the plan is {words}" in norm(_headline(held))
+    assert words in norm(held_back_text(held, DEFAULT_SETTINGS))
+    assert item["numbers"]["net_gain"] == pytest.approx(net["value"])
+    assert item["evidence"][0] == f"net +{fmt.inr_compact(net['value'])} vs today"
+    assert not any(e.startswith("gain ") for e in item["evidence"])
+    # Every segment sits at its max-change bound: the plan's marginal ROAS is the best next rupee's
+    # return among them, below break-even (why nothing is raised), not "—".
+    margin, basis = margin_at_plan(held)
+    assert basis == "best" and margin == pytest.approx(held.rows["marginal_roas"].max()) and margin < 1
+    # The PDF's headline words its cuts as the Recommendations page does: three named, the rest
+    # counted (tester F9: two of seventeen were named).
+    many = dataclasses.replace(
+        held,
+        rows=pd.DataFrame({"segment": [f"S{i}" for i in range(5)], "planned_change": [-500.0, -400, -300, -200, -100]}),
+    )
+    cuts = f"cutting S0 ({fmt.inr(-500)}), S1 ({fmt.inr(-400)}), S2 ({fmt.inr(-300)}) and 2 more:"
+    assert cuts in _headline(many)
     no_floor = dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=0.0)
     result = plan_on(curves, "segment", None, 0.3, no_floor)
     assert result.held_back == pytest.approx(0.0, abs=1e-6)
@@ -632,27 +658,31 @@ def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     search, state = "?platform=Instagram", ("segment", None, 30)
-    *_, options, unit, children, shown = plan_callbacks.plan_page(search, *state, None, "/plan")
+    *_, options, unit, children, shown, hint = plan_callbacks.plan_page(search, *state, None, "/plan")
     assert unit == options[0]["value"] and shown["unit"] == unit
+    chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
+    # the empty spend box says what it computes (tester F6): the unit's planned spend, in ₹
+    by_segment = chosen.rows.set_index("segment")["planned_spend"]
+    assert hint == f"{fmt.inr(by_segment[unit])} (planned spend)"
     with pytest.raises(PreventUpdate):
         plan_callbacks.plan_what_if(unit, None, search, *state, shown)
-    alone, recorded = plan_callbacks.plan_what_if(unit, None, search, *state, None)
-    assert to_json(alone) == to_json(children) and recorded == shown
-    chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
+    alone, recorded, again = plan_callbacks.plan_what_if(unit, None, search, *state, None)
+    assert to_json(alone) == to_json(children) and recorded == shown and again == hint
     for other, spend in ((unit, 12_345.0), (options[-1]["value"], None)):
-        result, recorded = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
+        result, recorded, hint = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
         assert recorded == {**shown, "unit": other, "spend": spend}
+        assert hint == f"{fmt.inr(by_segment[other])} (planned spend)"
         planned = float(chosen.rows.set_index("segment").loc[other, "planned_spend"])
         expected = what_if(chosen, other, planned if spend is None else spend)
         assert fmt.inr(expected["expected_incremental_revenue"]) in text(result)
     # the picked unit stays through a change of the plan's inputs while it is still in the plan
     picked = options[-1]["value"]
-    *_, kept, _, kept_shown = plan_callbacks.plan_page(search, "segment", None, 60, 12_345.0, "/plan", picked)
+    *_, kept, _, kept_shown, _ = plan_callbacks.plan_page(search, "segment", None, 60, 12_345.0, "/plan", picked)
     assert kept == picked and kept_shown["unit"] == picked and kept_shown["max_change"] == 60
-    *_, first, _, _ = plan_callbacks.plan_page(search, *state, None, "/plan", "no such segment")
+    *_, first, _, _, _ = plan_callbacks.plan_page(search, *state, None, "/plan", "no such segment")
     assert first == options[0]["value"]
     # a typed spend stays through a filter change: plan_page shows the what-if at that spend
-    *_, unit, children, shown = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
+    *_, unit, children, shown, _ = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
     expected = what_if(plan(wh), unit, 12_345.0)
     assert shown["spend"] == 12_345.0 and fmt.inr(expected["expected_incremental_revenue"]) in text(children)
 

@@ -171,7 +171,7 @@ PAGES = [
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 WESTERN_UNIT = re.compile(r"(?<![\w.])\d+(\.\d+)?\s?[MKB]\b")
 FRACTION_ANYWHERE = re.compile(r"₹0\.\d+ (?:L|Cr)\b")
-NEGATIVE_ZERO = re.compile(r"[-−]\s?₹?0(\.0+)?(?!\.?\d)\s?%?")
+NEGATIVE_ZERO = re.compile(r"[-−]\u2060?\s?₹?0(\.0+)?(?!\.?\d)\s?%?")
 
 
 @pytest.mark.parametrize("path", PAGES)

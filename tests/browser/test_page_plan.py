@@ -14,6 +14,7 @@ from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
 from metrics import format as fmt
 from metrics.planning import plan, what_if
 from metrics.planning.curves import exponent_at_bound
+from metrics.planning.plan import margin_at_plan
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
 
@@ -81,8 +82,21 @@ def test_plan_page(page, server, page_problems, sample_wh):
         held = normalise(page.inner_text("#plan-held-back"))
         assert f"{normalise(fmt.inr(chosen.held_back))} of the" in held and "held back" in held
         assert normalise(page.inner_text("#kpi-plan-held-back-value")) == normalise(fmt.inr_compact(chosen.held_back))
+        # tester F5: the net of the spend held back leads; the gain card says what it measures
+        net = chosen.totals["net"]["value"]
+        shown_net = normalise(page.inner_text("#kpi-plan-net-value"))
+        assert shown_net == normalise(("+" if net >= 0 else "") + fmt.inr_compact(net))
+        assert "Change in incremental revenue" in page.inner_text("#kpi-plan-gain")
+        cards = page.eval_on_selector_all(".hk-kpi [id$='-value']", "els => els.map(e => e.id)")
+        assert cards.index("kpi-plan-net-value") < cards.index("kpi-plan-gain-value"), cards
     else:
         assert not page.inner_text("#plan-held-back").strip()
+    margin, _ = margin_at_plan(chosen)
+    assert normalise(page.inner_text("#kpi-plan-margin-value")) == fmt.ratio(margin) != "—"
+    # tester F6: the empty what-if box says what it computes, the unit's planned spend in ₹
+    planned_there = chosen.rows["planned_spend"].max()  # the unit offered first: the most planned spend
+    hint = normalise(page.get_attribute("#plan-what-if-spend", "placeholder"))
+    assert hint == normalise(f"{fmt.inr(planned_there)} (planned spend)")
 
     # A wider max change re-plans; a budget beyond the bounds says why.
     set_number(page, "#plan-max-change", 50)
@@ -163,4 +177,31 @@ def test_plan_and_lift_inputs_live_in_the_url(page, server, page_problems, sampl
         timeout=90_000,
     )
     assert page.locator("#lift-window input[value='28']").is_checked()
+    assert not page_problems, page_problems
+
+
+def test_next_period_labels_clear_the_interval_at_phone_width(page, server, page_problems):
+    """Tester F7: at 390 px the bars of "Next period" are narrow and their labels turn upright; the
+    revenue interval's cap must not be drawn over a label (the labels sit mid-bar)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    goto(page, server.url + "/plan", timeout=90_000)
+    page.wait_for_selector("#plan-projection .errorbar path", timeout=90_000)
+    boxes = page.evaluate(
+        """() => {
+            const rect = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+            const svg = document.querySelector('#plan-projection');
+            return {
+                labels: [...svg.querySelectorAll('.bartext')].map(rect),
+                caps: [...svg.querySelectorAll('.errorbar path')].map(rect),
+            };
+        }"""
+    )
+    assert len(boxes["labels"]) == 4 and len(boxes["caps"]) == 2, boxes
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    crossed = [(label, cap) for label in boxes["labels"] for cap in boxes["caps"] if overlap(label, cap)]
+    page.screenshot(path=str(server.log_path.parent / "plan-390.png"), full_page=True)
+    assert not crossed, crossed
     assert not page_problems, page_problems
