@@ -136,7 +136,8 @@ def plan_cards(chosen) -> list:
             "Marginal ROAS at the plan",
             fmt.ratio(margin),
             MARGIN_HELP[basis],
-            sub=f"curve exponent {chosen.curves.beta:.2f}"
+            sub=("best segment's next rupee, all at their max change; " if basis == "best" else "")
+            + f"curve exponent {chosen.curves.beta:.2f}"
             + (
                 " (at bound: extrapolation unreliable)"
                 if exponent_at_bound(chosen.curves.beta, common.settings())
@@ -279,7 +280,7 @@ def planned_spend(chosen, unit) -> float:
 def what_if_placeholder(chosen, unit) -> str | None:
     """The what-if spend box's hint: the unit's planned spend (₹), what an empty box computes."""
     try:
-        return None if unit is None else f"{fmt.inr(planned_spend(chosen, unit))} (planned spend)"
+        return None if unit is None else f"{fmt.inr(planned_spend(chosen, unit))} (planned)"
     except KeyError:
         return None
 

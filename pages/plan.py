@@ -99,7 +99,7 @@ def what_if_card() -> dbc.Card:
                         dbc.Col(dcc.Dropdown(id=ids.WHAT_IF_UNIT, clearable=False), md=6),
                         dbc.Col(
                             dbc.Input(id=ids.WHAT_IF_SPEND, type="number", min=0, step="any", debounce=True),
-                            md=4,
+                            md=6,
                         ),
                     ],
                     className="g-2 my-2",

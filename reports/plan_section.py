@@ -9,9 +9,9 @@ from __future__ import annotations
 from components import plan_figures
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.insights import listed
 from metrics.planning import Plan, PlanError, curve_points, plan, selection_projection
 from metrics.planning.curves import exponent_at_bound
-from metrics.insights import listed
 from metrics.planning.plan import better_or_worse, held_back_text
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 

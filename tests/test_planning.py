@@ -663,7 +663,7 @@ def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
     chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
     # the empty spend box says what it computes (tester F6): the unit's planned spend, in ₹
     by_segment = chosen.rows.set_index("segment")["planned_spend"]
-    assert hint == f"{fmt.inr(by_segment[unit])} (planned spend)"
+    assert hint == f"{fmt.inr(by_segment[unit])} (planned)"
     with pytest.raises(PreventUpdate):
         plan_callbacks.plan_what_if(unit, None, search, *state, shown)
     alone, recorded, again = plan_callbacks.plan_what_if(unit, None, search, *state, None)
@@ -671,7 +671,7 @@ def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
     for other, spend in ((unit, 12_345.0), (options[-1]["value"], None)):
         result, recorded, hint = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
         assert recorded == {**shown, "unit": other, "spend": spend}
-        assert hint == f"{fmt.inr(by_segment[other])} (planned spend)"
+        assert hint == f"{fmt.inr(by_segment[other])} (planned)"
         planned = float(chosen.rows.set_index("segment").loc[other, "planned_spend"])
         expected = what_if(chosen, other, planned if spend is None else spend)
         assert fmt.inr(expected["expected_incremental_revenue"]) in text(result)

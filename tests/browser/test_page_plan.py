@@ -86,17 +86,18 @@ def test_plan_page(page, server, page_problems, sample_wh):
         net = chosen.totals["net"]["value"]
         shown_net = normalise(page.inner_text("#kpi-plan-net-value"))
         assert shown_net == normalise(("+" if net >= 0 else "") + fmt.inr_compact(net))
-        assert "Change in incremental revenue" in page.inner_text("#kpi-plan-gain")
+        assert "change in incremental revenue" in page.inner_text("#kpi-plan-gain").lower()
         cards = page.eval_on_selector_all(".hk-kpi [id$='-value']", "els => els.map(e => e.id)")
         assert cards.index("kpi-plan-net-value") < cards.index("kpi-plan-gain-value"), cards
     else:
         assert not page.inner_text("#plan-held-back").strip()
-    margin, _ = margin_at_plan(chosen)
+    margin, basis = margin_at_plan(chosen)
     assert normalise(page.inner_text("#kpi-plan-margin-value")) == fmt.ratio(margin) != "—"
+    assert ("all at their max change" in page.inner_text("#kpi-plan-margin")) == (basis == "best")
     # tester F6: the empty what-if box says what it computes, the unit's planned spend in ₹
     planned_there = chosen.rows["planned_spend"].max()  # the unit offered first: the most planned spend
     hint = normalise(page.get_attribute("#plan-what-if-spend", "placeholder"))
-    assert hint == normalise(f"{fmt.inr(planned_there)} (planned spend)")
+    assert hint == normalise(f"{fmt.inr(planned_there)} (planned)")
 
     # A wider max change re-plans; a budget beyond the bounds says why.
     set_number(page, "#plan-max-change", 50)
@@ -180,10 +181,10 @@ def test_plan_and_lift_inputs_live_in_the_url(page, server, page_problems, sampl
     assert not page_problems, page_problems
 
 
-def test_next_period_labels_clear_the_interval_at_phone_width(page, server, page_problems):
+def test_next_period_labels_clear_the_interval_at_phone_width(phone_page, server, page_problems):
     """Tester F7: at 390 px the bars of "Next period" are narrow and their labels turn upright; the
     revenue interval's cap must not be drawn over a label (the labels sit mid-bar)."""
-    page.set_viewport_size({"width": 390, "height": 844})
+    page = phone_page
     goto(page, server.url + "/plan", timeout=90_000)
     page.wait_for_selector("#plan-projection .errorbar path", timeout=90_000)
     boxes = page.evaluate(
