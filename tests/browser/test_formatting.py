@@ -152,7 +152,7 @@ def test_grid_formatters_in_the_browser_match_the_servers(page, live_server, pag
     )
     expected = [normalise(python(args[0])) for _, args, python in GRID_CASES]
     assert [normalise(v) for v in shown] == expected
-    assert not [v for v in shown if v.startswith(("-₹0", "-0.0", "−"))], shown
+    assert not [v for v in shown if v.startswith(("-₹0", fmt.NEGATIVE + "₹0", "-0.0", "−"))], shown
     assert not page_problems, page_problems
 
 
