@@ -286,3 +286,30 @@ def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):
     assert "press Import to add these files to the current data set" in status and "replace" not in status
     status = text(find(cb.report_children(upload, report, None), ids.REPORT_STATUS))
     assert "replace the current data set" in status
+
+
+def test_the_cli_shows_import_times_in_the_reports_time_zone(db, capsys, monkeypatch):
+    """`hkdash datasets` and `restore` label times as the pages and the PDF do (IST by default),
+    not as ISO UTC text; --json keeps the ISO text for machines."""
+    import cli
+    from metrics import format as fmt
+
+    imported = history.list_datasets(db)[0]["imported_at"]
+    assert cli.main(["--db", str(db), "datasets"]) == 0
+    shown = capsys.readouterr().out
+    assert fmt.timestamp(imported) in shown and fmt.timestamp(imported).endswith(" IST")
+    assert imported not in shown
+    assert cli.main(["--db", str(db), "datasets", "--json"]) == 0
+    assert imported in capsys.readouterr().out
+
+
+def test_a_downloaded_reports_name_carries_the_time_its_pages_say():
+    import datetime as dt
+    import zoneinfo
+
+    from callbacks.report import report_filename
+
+    before = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Kolkata"))
+    name = report_filename(metrics.Filters())
+    after = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Kolkata"))
+    assert name in {f"hk-influencer-roi-{moment:%Y-%m-%d-%H%M}.pdf" for moment in (before, after)}
