@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
     validating.add_argument("dir", type=folder_argument, help="a local folder, or with --engine spark a URI")
     add_years_argument(validating)
+    validating.add_argument(
+        "--append",
+        action="store_true",
+        help="check the folder as `import --append` would: its files and their overlaps with the live data set",
+    )
     add_engine_arguments(validating)
     validating.set_defaults(handler=run_validate)
 
@@ -411,11 +416,11 @@ def run_restore(args) -> int:
 
 
 def run_validate(args) -> int:
-    from warehouse import ImportFailed, validate_dataset
+    from warehouse import ImportFailed
     from warehouse.errors import format_problems
 
     try:
-        report = validate_dataset(args.dir, engine=engine_of(args), **rules_of(args))
+        report = _validated(args)
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {failure.total} error(s) in {args.dir}", file=sys.stderr)
@@ -423,6 +428,19 @@ def run_validate(args) -> int:
     print_report(report)
     print(f"{args.dir}: valid")
     return 0
+
+
+def _validated(args):
+    """The report of `validate` (ImportReport); --append checks against the live data set
+    (warehouse.append.check_append, what /data's Append mode runs). Raises ImportFailed."""
+    from warehouse import default_db_path, validate_dataset
+    from warehouse.append import check_append
+
+    if args.append:
+        if args.engine == "spark":
+            raise SystemExit("hkdash: validate --append checks a local folder on DuckDB: drop --engine spark")
+        return check_append(default_db_path(), Path(args.dir))
+    return validate_dataset(args.dir, engine=engine_of(args), **rules_of(args))
 
 
 def rules_of(args) -> dict:

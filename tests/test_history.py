@@ -313,3 +313,20 @@ def test_a_downloaded_reports_name_carries_the_time_its_pages_say():
     name = report_filename(metrics.Filters())
     after = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Kolkata"))
     assert name in {f"hk-influencer-roi-{moment:%Y-%m-%d-%H%M}.pdf" for moment in (before, after)}
+
+
+def test_validate_append_checks_a_month_as_the_append_would(db, tmp_path, capsys):
+    """`hkdash validate --append` runs the append's checks (F25): a new month is valid, one that
+    overlaps the live data set is refused naming file, row, column and value; nothing changes."""
+    import cli
+
+    before = digest(db)
+    good = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    assert cli.main(["--db", str(db), "validate", "--append", str(good)]) == 0
+    assert "tracking: tracking_data.csv (1 rows)" in capsys.readouterr().out
+    again = month(tmp_path, "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n", name="again")
+    assert cli.main(["--db", str(db), "validate", "--append", str(again)]) == 1
+    err = capsys.readouterr().err
+    assert "tracking_data.csv, row 2, column tracking_id" in err and "already in the live data set" in err
+    assert cli.main(["--db", str(db), "validate", str(good)]) == 1  # alone, a month lacks influencers
+    assert digest(db) == before
