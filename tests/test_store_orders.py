@@ -1069,3 +1069,28 @@ def test_the_store_import_benchmark_runs_at_a_tiny_size(tmp_path):
     result = run(400, 42, tmp_path)
     assert result["line_items"] > 400 and result["attributed_orders"] > 0
     assert result["import_s"] > 0 and result["duckdb_read_csv_s"] > 0 and result["import_ratio"] > 0
+
+
+def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_rows(store_wh):
+    """Tester h3 F14: after a store import the card's tiles held whole sentences and its file line
+    had no rows and no code map. Tiles hold figures; the notes and a file table sit below them."""
+    from dash import html
+    from dash_helpers import find, text, walk
+
+    from callbacks import data as cb
+    from components.ids import data as ids
+
+    children = cb.info_children(metrics.dataset_info(store_wh))
+    tiles = {
+        text(t.children[0]): text(t.children[1])
+        for t in walk(children)
+        if isinstance(t, html.Div)
+        and isinstance(t.children, list)
+        and t.children
+        and isinstance(t.children[0], html.Dt)
+    }
+    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "estimated"
+    assert max(len(value) for value in tiles.values()) <= 40, tiles  # a figure, not a sentence (they were 100+)
+    assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
+    files = text(find(children, ids.INFO_FILES))
+    assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files

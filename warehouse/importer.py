@@ -494,6 +494,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
         "files": report.files,
+        "file_rows": report.file_rows(),
         "unused_files": report.unused_files,
         "store_orders": report.store_orders,
         "warnings": report.warning_count,
