@@ -128,7 +128,7 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
             className="py-2",
             id=ids.REPORT_STATUS,
         ),
-        files_table(report.files, report.rows, table_id=ids.FILES_TABLE, store_orders=report.store_orders),
+        files_table(report.file_rows(), table_id=ids.FILES_TABLE),
         store_orders_summary(report.store_orders, table_id=ids.STORE_ORDERS_TABLE),
         *unused,
         *ignored,
