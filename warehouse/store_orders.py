@@ -1144,9 +1144,10 @@ def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str
         return {}
     rows = connection.execute(f"""
         WITH unknown AS (
-            SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, row_no, revenue - refund AS revenue,
-                   several, codes_text
-            FROM store_order_facts WHERE is_sale AND influencer_id IS NULL AND code_count > 0),
+            SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, o.row_no, o.revenue - o.refund AS revenue,
+                   c.several, c.codes_text
+            FROM store_order_facts o JOIN store_code_sets c USING (code_set)
+            WHERE o.is_sale AND o.influencer_id IS NULL AND o.code_count > 0),
         orders AS (SELECT file_no, count(*) AS orders, sum(revenue) AS revenue FROM unknown GROUP BY 1),
         codes AS (SELECT file_no, arg_min(code, row_no) AS code, count(DISTINCT row_no) AS orders,
                          row_number() OVER (PARTITION BY file_no ORDER BY count(DISTINCT row_no) DESC,
