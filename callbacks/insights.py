@@ -23,6 +23,7 @@ ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
     "renew": ("Renew", "primary", "bi-arrow-repeat"),
     "move budget": ("Move budget", "info", "bi-arrow-left-right"),
+    "hold back": ("Hold back", "secondary", "bi-pause-circle"),
     "review": ("Review", "warning", "bi-search"),
     "drop": ("Drop", "danger", "bi-x-circle"),
 }
@@ -51,7 +52,9 @@ def rules_text(settings, measured: bool) -> str:
             f"the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} (marginal ROAS); "
             f"review otherwise. Move budget: the planner's allocation at the same budget, each segment within "
             f"±{fmt.share(settings.plan_max_change, 0)}, never raising one whose next rupee returns less than "
-            f"{fmt.ratio(settings.plan_min_marginal_roas)}. {evidence_bar_text(settings)} Caps: the counts cover every creator; the "
+            f"{fmt.ratio(settings.plan_min_marginal_roas)}. Hold back: where no segment's next rupee returns that, "
+            f"the planner only cuts and holds the money back. {evidence_bar_text(settings)} Caps: the counts cover "
+            f"every creator; the "
             f"{insights.MAX_PER_ACTION} largest by spend of each verdict are listed (all are in the ranking's "
             f"Verdict column); a move names {insights.MAX_LISTED} segments each way, the rest counted."
         )

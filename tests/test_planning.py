@@ -208,6 +208,16 @@ def test_plan_what_if_and_projection_on_hand_points():
 
     item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
     assert item["subject"] == "Hold back ₹720 from Mega · Instagram, Mid · Instagram"
+    # Nothing moves: an action of its own (its own badge on /insights), not "move budget", and no
+    # "₹0 moved" or "marginal ROAS … → —" among its badges.
+    assert item["action"] == "hold back" and item["text"].startswith("Hold back ₹720 from Mega")
+    gain = held.totals["gain"]["value"]
+    assert item["evidence"] == [
+        "₹720 held back",
+        f"marginal ROAS {fmt.ratio(item['numbers']['from_roas'])} on the cuts",
+        f"gain {fmt.inr_compact(gain)}",
+        f"net of spend saved {fmt.inr_compact(gain + 720.0)}",
+    ]
     assert item["numbers"]["to"] == [] and item["numbers"]["held_back"] == pytest.approx(720.0)
     assert "No segment's next rupee would return at least 1.00x (break-even)" in item["reason"]
     assert norm(_headline(held)).startswith("Hold back ₹720 of the ₹2,400 budget, cutting Mega · Instagram")
