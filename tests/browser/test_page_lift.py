@@ -3,39 +3,19 @@ table with greyed rows, the window selector; and the assumed state on a data set
 
 from __future__ import annotations
 
-import json
-
-import pytest
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
+from browser_helpers import goto, grid_rows, normalise, table_selector, wait_for_text
 
 import metrics
 from metrics import format as fmt
 from metrics.lift import NOT_DISTINGUISHABLE, lift_table
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
 
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("lift-page")
-    generate_sample(root / "src", orders=8_000, seed=13)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
+SAMPLE = {"orders": 8_000, "seed": 13}  # conftest: sample_wh, server
 
 
 def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, page_problems, sample_wh):
     goto(page, server.url + "/lift", timeout=90_000)
     page.wait_for_selector("#lift-event .main-svg", timeout=90_000)
-    page.wait_for_selector(grid("lift-creators") + " .ag-center-cols-container .ag-row", timeout=90_000)
+    page.wait_for_selector(table_selector("lift-creators") + " .ag-center-cols-container .ag-row", timeout=90_000)
     k = metrics.kpis(sample_wh)
     assert k["incrementality_method"] == "event-window"
     wait_for_text(page, "#kpi-lift-incremental-revenue-value", fmt.inr_compact(k["incremental_revenue"]))
@@ -43,16 +23,19 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
     assert "measured" in card and normalise(fmt.inr_compact(k["incremental_revenue_low"])) in card
     assert "quiet days" in page.inner_text("#lift-method-note")
     table = lift_table(sample_wh, "influencer")
-    shown = grid_rows(page, grid("lift-creators"), "influencer_id")
+    shown = grid_rows(page, table_selector("lift-creators"), "influencer_id")
     assert shown[:5] == list(table["influencer_id"][:5])
     flat = page.locator(
-        grid("lift-creators") + " .ag-center-cols-container .ag-row.hk-lift-flat [col-id=influencer_id]"
+        table_selector("lift-creators") + " .ag-center-cols-container .ag-row.hk-lift-flat [col-id=influencer_id]"
     )
     expected = table.loc[
         table["influencer_id"].isin(shown) & (table["verdict"] == NOT_DISTINGUISHABLE), "influencer_id"
     ]
     assert sorted(flat.all_inner_texts()) == sorted(expected) and len(expected) > 0
-    assert page.locator(grid("lift-creators") + " .ag-center-cols-container .ag-row:not(.hk-lift-flat)").count() > 0
+    assert (
+        page.locator(table_selector("lift-creators") + " .ag-center-cols-container .ag-row:not(.hk-lift-flat)").count()
+        > 0
+    )
     # The event chart draws the window and the baseline; the window selector changes the figures.
     assert page.locator("#lift-event .shapelayer path, #lift-event .layer-below path").count() >= 1
     page.locator("label", has_text="28 days").click()

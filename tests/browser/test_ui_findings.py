@@ -5,29 +5,11 @@ beside the server log."""
 
 from __future__ import annotations
 
-import pytest
-from browser_helpers import goto
+from browser_helpers import goto, screenshot
 
 from components.audience_figures import TOP_REGIONS
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
 
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("ui-findings")
-    generate_sample(root / "src", orders=6_000, seed=5, audience=True)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
-
-
-def shot(page, server, name: str) -> None:
-    page.screenshot(path=str(server.log_path.parent / f"{name}.png"), full_page=True)
+SAMPLE = {"orders": 6_000, "seed": 5, "audience": True}  # conftest: sample_wh, server
 
 
 def tick_boxes(page, selector: str) -> list[dict]:
@@ -49,7 +31,7 @@ def test_the_regions_chart_is_readable_on_a_phone(phone_page, server, page_probl
     assert min(b["height"] for b in bars) >= 10  # bars, not hairlines
     chart = phone_page.locator("#aud-regions").bounding_box()
     assert chart["x"] + chart["width"] <= 390 and chart["height"] >= 30 * (TOP_REGIONS + 2)  # grown, not squeezed
-    shot(phone_page, server, "audience-regions-phone")
+    screenshot(phone_page, server, "audience-regions-phone")
     assert not page_problems, page_problems
 
 
@@ -84,7 +66,7 @@ def test_the_creator_page_has_one_pdf_button_a_rank_only_by_a_defined_roas_and_o
             assert len(units) == 1, ticks  # one unit on the revenue axis
         else:
             assert page.inner_text("#kpi-creator-roas-value").strip() == "—"
-    shot(page, server, "creator-without-roas")
+    screenshot(page, server, "creator-without-roas")
     goto(page, server.url + "/influencers")  # the navbar's button is back off the creator pages
     page.wait_for_selector("#report-button", state="visible")
     assert not page_problems, page_problems
@@ -114,5 +96,5 @@ def test_phone_charts_have_no_tool_bar_over_them_and_the_heatmap_reads(phone_pag
     assert not overlapping, overlapping[:3]  # each cell's text stays in its cell
     boxes = sorted(tick_boxes(phone_page, "#cat-heatmap .ytick text"), key=lambda b: b["y"])
     assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes
-    shot(phone_page, server, "categories-phone")
+    screenshot(phone_page, server, "categories-phone")
     assert not page_problems, page_problems
