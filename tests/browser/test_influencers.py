@@ -39,6 +39,20 @@ def test_ranking_order_sort_and_quick_search(page, live_server, page_problems, t
     assert not page_problems, page_problems
 
 
+def test_only_a_defined_roas_gets_a_rank(page, live_server, page_problems, traps_wh):
+    """The "#" column numbers the creators with a ROAS; D4 (no spend) and Z9 (not in the influencers
+    file, no spend) are listed last with "—", as the creator page gives them no "Rank #N" badge."""
+    ranked = metrics.ranking(traps_wh)
+    open_ranking(page, live_server.url)
+    wait_rows(page, len(ranked))
+    assert grid_rows(page, GRID, "rank") == ["1", "2", "3", "4", "—", "—"]
+    assert grid_rows(page, GRID, "roas")[4:] == ["—", "—"]
+    assert grid_rows(page, GRID)[4:] == ranked.set_index("influencer_id").loc[["D4", "Z9"], "name"].tolist()
+    rows = downloaded_csv(page, '.hk-page-influencers button:has-text("CSV")')
+    assert [row[0] for row in rows] == ["#", "1", "2", "3", "4", "", ""]  # no place in the file either
+    assert not page_problems, page_problems
+
+
 def test_poor_performer_view(page, live_server, page_problems, traps_wh):
     ranked = metrics.ranking(traps_wh, metrics.Filters())
     poor = ranked.loc[ranked["poor_performer"], "name"].tolist()
