@@ -109,6 +109,12 @@ def screenshot(page, server, name: str) -> str:
     return path
 
 
+def drawn_boxes(page, selector: str) -> list[dict]:
+    """The bounding boxes (x, y, width, height in px) of the elements `selector` finds that are drawn."""
+    found = page.locator(selector)
+    return [b for b in (found.nth(i).bounding_box() for i in range(found.count())) if b]
+
+
 def grid_rows(page, grid_selector: str = ".hk-grid", column: str = "name") -> list[str]:
     """The values of one column in the grid, in the order shown (rendered rows of the first page)."""
     return page.evaluate(

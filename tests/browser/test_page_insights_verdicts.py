@@ -5,7 +5,7 @@ the planner at break-even, and the numbers table's CSV."""
 from __future__ import annotations
 
 import pytest
-from browser_helpers import csv_selector, downloaded_csv, goto, grid_rows, normalise, table_selector
+from browser_helpers import csv_selector, downloaded_csv, goto, grid_rows, normalise, screenshot, table_selector
 
 from metrics import insights
 
@@ -36,6 +36,17 @@ def test_cards_follow_the_verdicts(page, server, page_problems, sample_wh):
     move = [i for i in items if i["action"] == "move budget"]
     if move and move[0]["numbers"]["held_back"]:
         assert "held back" in normalise(page.inner_text(".hk-rec-move-budget"))
+    # The sample's plan only cuts (nothing returns break-even): its card is "Hold back", with a badge
+    # and a group of its own, not "Move budget".
+    held = [i for i in items if i["action"] == "hold back"]
+    assert len(held) == 1 and not move and held[0]["numbers"]["to"] == []
+    card = page.locator(".hk-rec-hold-back")
+    assert card.count() == 1 and normalise(card.locator(".hk-rec-action").inner_text()) == "Hold back"
+    assert "Move budget" not in card.inner_text() and "moved" not in card.inner_text()
+    groups = page.eval_on_selector_all(".hk-rec-group", "els => els.map(e => e.textContent)")
+    assert "Hold back (1)" in groups and not [g for g in groups if g.startswith("Move budget")]
+    card.scroll_into_view_if_needed()
+    screenshot(page, server, "insights-hold-back")
     assert len(grid_rows(page, table_selector("insights-recommendations"), "action")) == len(items)
     assert not page_problems, page_problems
 
@@ -46,7 +57,7 @@ def test_recommendations_csv(page, server, page_problems, sample_wh):
     header = table[0]
     assert header[:3] == ["Action", "Subject", "Of"]
     items = insights.recommendations(sample_wh)
-    assert [row[0] for row in table[1:]] == [i["action"] for i in items]
+    assert [row[0] for row in table[1:]] == [i["action"] for i in items] and "hold back" in [r[0] for r in table]
     first = table[1]
     if items[0]["numbers"].get("roas") is not None:
         assert float(first[header.index("ROAS")]) == pytest.approx(items[0]["numbers"]["roas"], rel=1e-11)

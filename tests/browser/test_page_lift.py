@@ -3,9 +3,10 @@ table with greyed rows, the window selector; and the assumed state on a data set
 
 from __future__ import annotations
 
-from browser_helpers import goto, grid_rows, normalise, table_selector, wait_for_text
+from browser_helpers import drawn_boxes, goto, grid_rows, normalise, screenshot, table_selector, wait_for_text
 
 import metrics
+from components import figures
 from metrics import format as fmt
 from metrics.lift import NOT_DISTINGUISHABLE, lift_table
 
@@ -43,6 +44,32 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
     wait_for_text(page, "#kpi-lift-incremental-revenue-value", fmt.inr_compact(k28["incremental_revenue"]))
     assert "28-day" in page.get_attribute("#kpi-lift-incremental-roas-info", "title")
     page.screenshot(path=str(server.log_path.parent / "lift.png"), full_page=True)
+    assert not page_problems, page_problems
+
+
+def test_the_interval_chart_reads_on_a_phone(phone_page, server, page_problems, sample_wh):
+    """390 px: one level row per creator (the graph grows with its rows instead of squeezing 20 names
+    into 340 px), names that do not overlap, money ticks level, nothing wider than the screen."""
+    table = lift_table(sample_wh, "influencer")
+    rows = min(len(table), figures.LIFT_ROWS)
+    assert rows == figures.LIFT_ROWS  # the case of the finding: a full chart
+    goto(phone_page, server.url + "/lift", timeout=90_000)
+    phone_page.wait_for_selector("#lift-intervals .ytick text", timeout=90_000)
+    names = phone_page.eval_on_selector_all("#lift-intervals .ytick text", "els => els.map(e => e.textContent)")
+    assert names[::-1] == [n if len(n) <= 18 else n[:17].rstrip() + "…" for n in table["name"][:rows]]
+    labels = sorted(drawn_boxes(phone_page, "#lift-intervals .ytick text"), key=lambda b: b["y"])
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(labels, labels[1:])), labels  # no overlap
+    assert min(b["y"] - a["y"] for a, b in zip(labels, labels[1:])) >= 24  # a row a finger can tell apart
+    turned = phone_page.eval_on_selector_all(
+        "#lift-intervals .xtick text", "els => els.filter(e => /rotate/.test(e.getAttribute('transform') || ''))"
+    )
+    assert not turned  # money ticks level
+    ticks = sorted(drawn_boxes(phone_page, "#lift-intervals .xtick text"), key=lambda b: b["x"])
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in zip(ticks, ticks[1:])), ticks
+    graph = phone_page.locator("#lift-intervals").bounding_box()
+    assert graph["height"] == figures.lift_intervals_height(table) and graph["x"] + graph["width"] <= 390
+    phone_page.locator("#lift-intervals").scroll_into_view_if_needed()
+    screenshot(phone_page, server, "lift-intervals-phone")
     assert not page_problems, page_problems
 
 
