@@ -17,7 +17,7 @@ from metrics import format as fmt
 from metrics import insights
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
-from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_phrase
+from metrics.planning.verdicts import TOO_EARLY, VERDICTS, drop_bar, verdict_phrase
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
@@ -46,7 +46,7 @@ def rules_text(settings, measured: bool) -> str:
     if measured:
         return (
             f"Each creator's verdict comes from its measured lift: drop when its ROAS is below 1.00x or even "
-            f"the top of its lift interval returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend; "
+            f"the top of its lift interval {drop_bar(settings)}; "
             f"renew when it is not a poor performer and even the bottom of its interval returns at least "
             f"{fmt.ratio(settings.verdict_renew_roas)} of spend (break-even); scale when it would be renewed and "
             f"the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} (marginal ROAS); "

@@ -399,27 +399,13 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         "from_roas": _weighted_margin(down),
         "to_roas": _weighted_margin(up),
     }
-    if up.empty:
-        return _item("hold back", subject, reason, numbers, _hold_back_evidence(numbers), "segment")
     evidence = [
         f"{fmt.inr_compact(shift)} moved",
         *([f"{fmt.inr_compact(held)} held back"] if held else []),
         f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}",
         f"gain {fmt.inr_compact(gain['value'])}",
     ]
-    return _item("move budget", subject, reason, numbers, evidence, "segment")
-
-
-def _hold_back_evidence(numbers: dict) -> list[str]:
-    """A plan that only cuts moves nothing and raises nothing: its badges say what it holds back, the
-    margin of what it cuts, and the gain with and without the spend saved (no "₹0 moved", no "→ —")."""
-    gain, held = numbers["estimated_revenue_gain"], numbers["held_back"]
-    return [
-        f"{fmt.inr_compact(held)} held back",
-        f"marginal ROAS {fmt.ratio(numbers['from_roas'])} on the cuts",
-        f"gain {fmt.inr_compact(gain)}",
-        f"net of spend saved {fmt.inr_compact(gain + held)}",
-    ]
+    return _item("hold back" if up.empty else "move budget", subject, reason, numbers, evidence, "segment")
 
 
 def _signed(value: float) -> str:
