@@ -236,11 +236,12 @@ def _tick_texts(ticks: list, monthly: bool) -> list[str]:
 def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
     """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') in hovers, and on ticks short and
     always horizontal: plotly tilts one-line dates on a phone's width (390 px), where they are hard
-    to read. Months and weeks are ticked on the periods themselves (every k-th, at most
-    MAX_DATE_TICKS), so a tick sits under its bar (a week's Monday, not plotly's Sunday) and no
-    month is labelled twice on a short range, with the year under the first tick and where it
-    changes ('5 Jan' over '2025', then '9 Mar'); days keep plotly's ticks ('5 Jan' over '2025'), at
-    most MAX_DATE_TICKS of them."""
+    to read. Months and weeks are ticked on the periods themselves (every k-th of the whole range,
+    at most MAX_DATE_TICKS, evenly spaced however sparse the data), so a tick sits on a period (a
+    week's Monday, not plotly's Sunday) and no month is labelled twice on a short range, with the
+    year under the first tick and where it changes ('5 Jan' over '2025', then '9 Mar'); days keep
+    plotly's ticks ('5 Jan' over '2025'), at most MAX_DATE_TICKS of them. Where a narrow plot area
+    still cannot hold the labels, the browser thins them (assets/date_ticks.js)."""
     try:
         days = sorted({pd.Timestamp(v) for v in x if v})
     except ValueError:  # periods that are not dates stay a category axis
@@ -252,7 +253,10 @@ def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
     tick_form = "%b<br>%Y" if monthly else "%-d %b<br>%Y"
     layout = dict(type="date", tickformat=tick_form, hoverformat=form, tickangle=0, nticks=MAX_DATE_TICKS)
     if monthly or weekly:
-        ticks = days[:: math.ceil(len(days) / MAX_DATE_TICKS)]
+        # Every k-th period of the whole range, not of the periods with data: a creator's sparse
+        # weeks ticked by data bunched two labels into one ("30 Dec10 Feb" on a phone).
+        every = pd.date_range(days[0], days[-1], freq="MS" if monthly else "7D")
+        ticks = list(every[:: math.ceil(len(every) / MAX_DATE_TICKS)])
         layout.update(
             tickmode="array",
             tickvals=[d.strftime("%Y-%m-%d") for d in ticks],

@@ -260,6 +260,24 @@ def test_time_axis_ticks_sit_on_the_periods():
     assert list(axis.ticktext) == ["Jan<br>2025", "Feb"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
 
 
+def test_sparse_weeks_are_ticked_evenly_over_the_range():
+    """Tester F12: a creator's weeks with sales (30 Dec, 6 Jan, 10 Feb, …, 29 Dec) were ticked every
+    k-th *sold* week, so "30 Dec" and "10 Feb" stood 6 weeks apart and "28 Jul" 24 weeks after:
+    labels ran together on a phone. Ticks are every k-th week of the whole range (53 weeks: k = 11)."""
+    sold = pd.to_datetime(["2024-12-30", "2025-01-06", "2025-02-10", "2025-02-17", "2025-07-28", "2025-12-29"])
+    weeks = pd.DataFrame({"period": sold, "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    axis = validated(figures.revenue_spend_over_time(weeks)).layout.xaxis
+    assert list(axis.tickvals) == ["2024-12-30", "2025-03-17", "2025-06-02", "2025-08-18", "2025-11-03"]
+    assert list(axis.ticktext) == ["30 Dec<br>2024", "17 Mar<br>2025", "2 Jun", "18 Aug", "3 Nov"]
+    months = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-11"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    assert list(validated(figures.revenue_spend_over_time(months)).layout.xaxis.tickvals) == [
+        "2025-01-01",
+        "2025-04-01",
+        "2025-07-01",
+        "2025-10-01",
+    ]
+
+
 def test_charts_with_nothing_to_draw_show_an_empty_state():
     zeros = pd.DataFrame({"influencer_id": ["A", "B"], "name": ["A", "B"], "platform": "X", "revenue": [0.0, 0.0]})
     for figure in (

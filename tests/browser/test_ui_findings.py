@@ -90,6 +90,29 @@ def test_a_creator_paid_nothing_has_no_empty_roas_axis(page, server, page_proble
     assert not page_problems, page_problems
 
 
+def test_creator_date_ticks_stand_apart_on_a_phone(phone_page, server, page_problems, sample_wh):
+    """Tester F12: at 390 px the creator's weekly chart (two axis titles: a narrow plot area) read
+    "30 Dec10 Mar26 May…". Ticks are spread over the whole range and thinned in the browser until
+    they fit; each label stands apart, with the year under the first."""
+    import metrics
+    from metrics.cohorts import time_series
+
+    ranked = metrics.ranking(sample_wh)
+    paid = ranked[ranked["roas"].notna()]
+    weeks = {i: len(time_series(sample_wh, influencer_id=i)) for i in paid["influencer_id"][:12]}
+    for influencer_id in (min(weeks, key=weeks.get), paid["influencer_id"].iloc[0]):  # sparsest, busiest
+        goto(phone_page, server.url + f"/influencers/{influencer_id}", timeout=90_000)
+        phone_page.wait_for_selector("#creator-time-sale .y2tick", timeout=60_000)  # both axes drawn
+        phone_page.wait_for_timeout(500)  # the browser's thinning redraws once
+        texts = phone_page.eval_on_selector_all("#creator-time-sale .xtick text", "els => els.map(e => e.textContent)")
+        ticks = sorted(drawn_boxes(phone_page, "#creator-time-sale .xtick text"), key=lambda b: b["x"])
+        assert len(ticks) >= 2 and all(a["x"] + a["width"] + 4 <= b["x"] for a, b in zip(ticks, ticks[1:])), texts
+        assert texts[0][-4:].isdigit(), texts  # '30 Dec' over its year
+    phone_page.locator("#creator-time-sale").scroll_into_view_if_needed()
+    screenshot(phone_page, server, "creator-date-ticks-phone")
+    assert not page_problems, page_problems
+
+
 def test_phone_charts_have_no_tool_bar_over_them_and_the_heatmap_reads(phone_page, server, page_problems):
     """Screenshot pass at 390 px: Plotly's tool bar covered legends and top axis labels; the heatmap's
     cell labels shrank to 7 px in a graph squeezed to its card."""
