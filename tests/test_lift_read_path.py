@@ -305,12 +305,11 @@ def test_stored_total_interval_equals_the_summed_draws(generated, window):
 def test_draws_read_on_a_cursor_left_with_an_unfinished_result(generated, window):
     # a page's earlier query on this thread's cursor may stop at its first row; DuckDB 2 then
     # refuses a relation's query on that cursor (the CI failure of session 10)
-    connection = generated.connection()
-    connection.execute("SELECT * FROM range(3)").fetchone()
-    keys, deviations = view.read_deviations(connection, window)
+    generated.connection().execute("SELECT * FROM range(3)").fetchone()
+    keys, deviations = view.read_deviations(generated.connection(), window)
     assert len(keys) == deviations.shape[0] > 0
 
 
-def test_scalar_leaves_no_unfinished_result_on_the_thread_cursor(generated):
+def test_the_thread_cursor_is_handed_out_without_an_unfinished_result(generated):
     assert generated.scalar("SELECT * FROM range(3)") == 0
-    assert generated.connection().sql("SELECT 5").fetchall() == [(5,)]
+    assert generated.connection().sql("SELECT count(*) > 0 FROM lift_draws").fetchall() == [(True,)]

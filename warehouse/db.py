@@ -173,6 +173,9 @@ class Warehouse:
             for stale in [k for k in cursors if k[0] == key[0]]:
                 _close_cursor(cursors.pop(stale))
             cursor = cursors[key] = _new_cursor(self.path, key[1])
+        # an earlier caller on this thread may have stopped reading a result (fetchone), and DuckDB 2
+        # refuses a relation's query (con.sql) on a cursor with an unfinished result
+        cursor.abort()
         return cursor
 
     def query(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
@@ -186,11 +189,7 @@ class Warehouse:
 
     def scalar(self, sql: str, params: list | tuple | None = None):
         """The first column of the first row of a query (None when there is no row)."""
-        connection = self.connection()
-        row = connection.execute(sql, params or []).fetchone()
-        # the rest of the result would stay pending on this thread's cursor, and DuckDB 2 refuses
-        # a relation's query on a cursor with an unfinished result
-        connection.abort()
+        row = self.connection().execute(sql, params or []).fetchone()
         return row[0] if row else None
 
     def has_data(self) -> bool:
