@@ -46,8 +46,8 @@ def ranking(
 ) -> pd.DataFrame:
     """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id).
 
-    Columns: RANKING_COLUMNS: rank (1… by ROAS; <NA> where ROAS is undefined), identity (influencer_id, name, platform, category, tier,
-    gender, persona, known), followers, posts, orders, new_customers (counts), revenue, spend, aov,
+    Columns: RANKING_COLUMNS: rank (1… by ROAS; <NA> where ROAS is undefined), identity
+    (influencer_id, name, platform, category, tier, gender, persona, known), followers, posts, orders, new_customers (counts), revenue, spend, aov,
     cost_per_order, cac, cpe, revenue_per_follower (₹), cpm (₹ per 1,000), roas (×), roi_pct,
     engagement_rate_pct (%), efficiency_score (0–100), poor_performer (bool). Ratios are None
     where undefined.

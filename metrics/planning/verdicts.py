@@ -125,7 +125,6 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     return "renew", f"{incremental}, clears break-even; marginal ROAS {fmt.ratio(marginal)}"
 
 
-@functools.lru_cache(maxsize=16)
 def drop_bar(settings: Settings) -> str:
     """What the top of a lift interval misses for a drop verdict, in words: at the default
     verdict_drop_roas of 0, "is below zero (the posts lost sales)" ("returns less than 0.00x of
@@ -135,6 +134,7 @@ def drop_bar(settings: Settings) -> str:
     return f"returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
 
 
+@functools.lru_cache(maxsize=16)
 def _evidence_needed(settings: Settings) -> str:
     """The evidence bar's text, formatted once per settings: most creators of a large selection
     are below it, each with this same sentence."""
