@@ -377,12 +377,14 @@ def run_datasets(args) -> int:
     if args.json:
         print(json.dumps(listed, indent=2))
         return 0
+    from metrics import format as fmt
+
     if not listed:
         print("no data set imported yet")
     for entry in listed:
         mark = "live " if entry["live"] else "     "
         print(
-            f"{mark}{entry['id']}  {entry.get('imported_at') or '—':<25} {entry.get('name') or '—'}  "
+            f"{mark}{entry['id']}  {fmt.timestamp(entry.get('imported_at')):<25} {entry.get('name') or '—'}  "
             f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
             f"{entry['bytes'] / 1e6:,.1f} MB)"
         )
@@ -391,6 +393,7 @@ def run_datasets(args) -> int:
 
 def run_restore(args) -> int:
     import auth
+    from metrics import format as fmt
     from warehouse import default_db_path
     from warehouse.history import HistoryError
     from warehouse.importer import restore_dataset
@@ -401,7 +404,7 @@ def run_restore(args) -> int:
         return fail(str(error))
     auth.record("restore", f"{args.name} ({restored.get('name')})")
     print(
-        f"restored {args.name} ({restored.get('name')}, imported {restored.get('imported_at')}); "
+        f"restored {args.name} ({restored.get('name')}, imported {fmt.timestamp(restored.get('imported_at'))}); "
         "the data set it replaced is kept: `hkdash datasets`"
     )
     return 0

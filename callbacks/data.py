@@ -66,7 +66,7 @@ def _warnings_block(warnings, total: int):
     )
 
 
-def report_children(upload: uploads.Upload, report, failure) -> list:
+def report_children(upload: uploads.Upload, report, failure, append: bool = False) -> list:
     """What an upload gave: skipped files, then the errors (nothing can be imported) or the files and warnings."""
     children = [_skipped_notice(upload.skipped)]
     if upload.lost:
@@ -122,13 +122,18 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
             [
                 html.I(className="bi bi-check-circle me-2", **{"aria-hidden": "true"}),
                 html.Strong("Valid. "),
-                "Nothing has changed yet: press Import to replace the current data set with this one.",
+                "Nothing has changed yet: press Import to "
+                + (
+                    "add these files to the current data set."
+                    if append
+                    else "replace the current data set with this one."
+                ),
             ],
             color="success",
             className="py-2",
             id=ids.REPORT_STATUS,
         ),
-        files_table(report.files, report.rows, table_id=ids.FILES_TABLE, store_orders=report.store_orders),
+        files_table(report.file_rows(), table_id=ids.FILES_TABLE),
         store_orders_summary(report.store_orders, table_id=ids.STORE_ORDERS_TABLE),
         *unused,
         *ignored,
@@ -301,7 +306,7 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
         )
     valid = report is not None
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
-    return report_children(upload, report, failure), new_store, not valid, None, no_update, None
+    return report_children(upload, report, failure, append), new_store, not valid, None, no_update, None
 
 
 # --- current data set -------------------------------------------------------------------------------

@@ -235,7 +235,9 @@ def test_appending_a_newer_audience_file_replaces_those_creators_rows(tmp_path):
 def test_a_creator_with_audience_rows_but_nothing_in_the_selection_is_counted(tmp_path):
     """F6 is in influencers.csv and the demographics file but has no post, spend or sale: in no
     segment, and the note says so, so that covered + left out + idle add up to the creators."""
-    influencers = (TRAPS / "influencers.csv").read_text(encoding="utf-8") + "F6,Idle One,Instagram,Fitness,Female,1000\n"
+    influencers = (TRAPS / "influencers.csv").read_text(
+        encoding="utf-8"
+    ) + "F6,Idle One,Instagram,Fitness,Female,1000\n"
     demographics = DEMOGRAPHICS + "F6,Instagram,18-24,Female,100\n"
     folder = folder_with(tmp_path, {"influencers.csv": influencers, "audience_demographics.csv": demographics})
     import_dataset(folder, tmp_path / "wh.duckdb")

@@ -293,6 +293,35 @@ def test_guest_checkouts_are_named_by_the_exports_column_in_each_file(store_dir,
     upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "orders_export_2.csv"], [])
     files = text(find(cb.report_children(upload, report, None), "data-files"))
     assert "tracking orders_export_1.csv 6" in files and "tracking orders_export_2.csv 5" in files
+    assert "code map influencer_tracking_codes.csv 2" in files  # a team checks every creator's code was read
+    lines = report.summary_lines()
+    assert "tracking: orders_export_1.csv (6 rows)" in lines and "tracking: orders_export_2.csv (5 rows)" in lines
+    assert "code map: influencer_tracking_codes.csv (2 rows)" in lines
+
+
+def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):
+    """Each export file's unattributed orders are warned about in that file, with its own count,
+    revenue and codes (as guest checkouts are), not all under the first file."""
+    with (store_dir / "orders_export_1.csv").open(newline="", encoding="utf-8") as handle:
+        code = next(csv.reader(handle)).index("Discount Code")
+
+    def gift_code_on_1008(rows):
+        rows = [list(row) for row in rows[6:]]
+        rows[3][code] = "GIFT20"  # #1008, ₹100, had no code
+        return rows
+
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:6], gift_code_on_1008)
+    report = validate_dataset(folder)
+    assert report.store_orders["unattributed_by_file"] == {
+        "orders_export_1.csv": {"orders": 1, "revenue": 300.00, "codes": [{"code": "WELCOME5", "orders": 1}]},
+        "orders_export_2.csv": {"orders": 1, "revenue": 100.00, "codes": [{"code": "GIFT20", "orders": 1}]},
+    }
+    unknown = [str(w) for w in report.warnings if "no creator has" in w.reason]
+    assert unknown == [
+        f"orders_export_{n}.csv, column Discount Code: 1 order (₹{amount}) carries codes no creator has in "
+        f"influencer_tracking_codes.csv: not attributed. Most used: {name} (1)"
+        for n, amount, name in ((1, "300.00", "WELCOME5"), (2, "100.00", "GIFT20"))
+    ]
 
 
 # --- refusals -------------------------------------------------------------------------------------
@@ -910,7 +939,15 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders, refund_ro
         shutil.rmtree(root, ignore_errors=True)
 
 
-PER_FILE = ("exports", "export_rows", "repeated", "repeated_orders", "repeated_line_items", "guest_orders_by_file")
+PER_FILE = (
+    "exports",
+    "export_rows",
+    "repeated",
+    "repeated_orders",
+    "repeated_line_items",
+    "guest_orders_by_file",
+    "unattributed_by_file",
+)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -941,6 +978,9 @@ def test_overlapping_exports_give_the_figures_of_one_export(orders, data):
         assert (two["repeated_orders"], two["repeated_line_items"]) == (end - start, lines)
         assert sum(two["export_rows"].values()) == two["line_items"] + lines
         assert sum(two["guest_orders_by_file"].values()) == two["guest_orders"]
+        unknown = two["unattributed_by_file"].values()
+        assert sum(file["orders"] for file in unknown) == two["unattributed_orders"]
+        assert sum(file["revenue"] for file in unknown) == pytest.approx(two["unattributed_revenue"], abs=0.01)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

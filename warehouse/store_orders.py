@@ -314,7 +314,8 @@ def stage(
     attributed_refunded_orders, refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
     top_unknown_codes ([{code, orders, revenue}]), no_code_orders, no_code_revenue (₹),
     several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders, guest_orders_by_file
-    ({file: orders}), export_rows ({file: rows}), repeated ([{files: [first, other], orders,
+    ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
+    export_rows ({file: rows}), repeated ([{files: [first, other], orders,
     line_items}]: identical orders of overlapping exports, counted once), repeated_orders,
     repeated_line_items. An order in two files with differing rows is an error.
     """
@@ -1074,12 +1075,39 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
         else [(0, report["guest_orders"])] * bool(report["guest_orders"])  # one file: no second scan of the orders
     )
     report["guest_orders_by_file"] = {staged.offsets[n][1].name: int(count) for n, count in guests}
+    report["unattributed_by_file"] = _unattributed_by_file(connection, staged, report)
+    report["code_map_rows"] = connection.execute("SELECT count(*) FROM code_map_raw").fetchone()[0]
     report.update(
         store=staged.files.store,
         exports=[p.name for p in staged.files.exports],
         code_map=staged.files.code_map.name if staged.files.code_map else None,
     )
     return report
+
+
+def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str, dict]:
+    """{export file: {orders, revenue (₹), codes: [{code, orders}] most used first}} of the orders
+    whose codes no creator has, each counted in the file its first row is in."""
+    if not report["unattributed_orders"]:
+        return {}
+    rows = connection.execute(f"""
+        WITH unknown AS (
+            SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, row_no, revenue - refund AS revenue,
+                   several, codes_text
+            FROM store_order_facts WHERE is_sale AND influencer_id IS NULL AND code_count > 0),
+        orders AS (SELECT file_no, count(*) AS orders, sum(revenue) AS revenue FROM unknown GROUP BY 1),
+        codes AS (SELECT file_no, arg_min(code, row_no) AS code, count(DISTINCT row_no) AS orders,
+                         row_number() OVER (PARTITION BY file_no ORDER BY count(DISTINCT row_no) DESC,
+                                            arg_min(code, row_no)) AS rank
+                  FROM (SELECT file_no, row_no, unnest(CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END) AS code
+                        FROM unknown)
+                  GROUP BY file_no, lower(code))
+        SELECT o.file_no, o.orders, o.revenue, list({{'code': c.code, 'orders': c.orders}} ORDER BY c.rank)
+        FROM orders o JOIN codes c USING (file_no) WHERE c.rank <= {TOP_CODES} GROUP BY ALL ORDER BY 1""").fetchall()
+    return {
+        staged.offsets[n][1].name: {"orders": int(orders), "revenue": round(float(revenue), 2), "codes": codes}
+        for n, orders, revenue, codes in rows
+    }
 
 
 def _warn(report: dict, staged: _Staged, warnings: Findings):
@@ -1108,15 +1136,16 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
                 "(their new customers are estimated)",
             )
         )
-    if report["unattributed_orders"]:
-        codes = ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in report["top_unknown_codes"])
+    for file, unknown in report["unattributed_by_file"].items():
+        codes = ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in unknown["codes"])
+        verb = "carries" if unknown["orders"] == 1 else "carry"
         warnings.add(
             Problem(
-                name,
+                file,
                 None,
                 staged.shown.get("codes"),
                 None,
-                f"{_orders(report['unattributed_orders'])} ({fmt.inr(report['unattributed_revenue'], 2)}) carry "
+                f"{_orders(unknown['orders'])} ({fmt.inr(unknown['revenue'], 2)}) {verb} "
                 f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}",
             )
         )
