@@ -1,18 +1,20 @@
-"""The Spark engine: the import's work on sales rows runs on Apache Spark, the rest in DuckDB.
+"""The Spark engine: the import's work on sales rows and on what grows with them runs on Apache
+Spark, the small files in DuckDB.
 
 What runs where (docs/scale.md):
 - Spark: the sales (tracking) file, the one that grows with orders: reading it, the value rule and
   every row check (validate.check_values), typing (build.type_sales), buyers' first orders
-  (build.type_buyers), the grouping of rows into sales cells (build.sales_cells_sql) and the
-  customer cohorts (customer_tables). All of it is the DuckDB engine's own SQL, run through
-  SparkConnection (spark_sql.to_spark translates it).
+  (build.type_buyers), the grouping of rows into sales cells (build.sales_cells_sql), cost
+  allocation, `facts` and its rollups (build.build_fact_tables) and the customer cohorts
+  (customer_tables). All of it is the DuckDB engine's own SQL, run through SparkConnection
+  (spark_sql.to_spark translates it).
 - DuckDB: the small files (influencers, posts, payouts, campaigns, organic sales), payout terms,
-  cost allocation, fact tables and rollups (built from the cells, not the rows), lift and the
-  dataset info, in the same file and with the same atomic swap as the DuckDB engine.
+  the influencer keys and dimension types, lift and the dataset info, in the same file and with
+  the same atomic swap as the DuckDB engine.
 
-Spark hands DuckDB Parquet files: the sales cells, each sales text value with its sums (what the
-dimension types and the payouts' checks read), and the customer cohorts.
-"""
+Spark hands DuckDB Parquet files: each sales text value with its sums (what the dimension types
+and the payouts' checks read), the region cells, the cost tables, `facts` and its rollups, and the
+customer cohorts. DuckDB hands Spark the small tables the cost allocation reads, as Parquet too."""
 
 from __future__ import annotations
 
