@@ -292,7 +292,7 @@ def _canonical_of(selected: dict[str, str], header_cell: str) -> str:
 
 def _finish(con, path, numbered, selected, ignored, first_line, line_column, warnings):
     """`numbered`: _numbered's frame and rows. Its rows come from the numbering's counts: a
-    count(*) would be one more Spark job (the first check materialises the persisted rows)."""
+    count(*) would be one more Spark job (registering checkpoints the rows)."""
     frame, rows = numbered
     con.register("raw_tracking", frame, persist=True)
     if rows == 0:
@@ -304,9 +304,9 @@ def _finish(con, path, numbered, selected, ignored, first_line, line_column, war
 
 
 def _load(con: SparkConnection, view: str):
-    """Materialise the persisted `view` whole (its every partition), so later reads no longer need
-    the files it was read from. Only for files removed before the import ends: elsewhere the first
-    check loads it, and this would be one Spark job more."""
+    """Read the checkpointed `view` whole (its every partition) before the files it was read from are
+    removed: a checkpoint block missing then could not be computed again. Only for such files
+    (a repaired file's clean copy): elsewhere it would be one Spark job more."""
     con.execute(f"SELECT count(*) FROM {view}")
 
 
@@ -396,9 +396,8 @@ def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: Source
     duck.execute("CREATE TEMP TABLE sale_text_values AS SELECT * FROM read_parquet(?)", [files])
     # Summed from the small per-value table in DuckDB: one Spark job less.
     duck.execute(build.SALES_BY_INFLUENCER)
-    # Only now that `sales` is loaded (the writes above read it): Spark re-plans a persisted view not
-    # yet loaded from the files when a view it reads is released (CacheManager.uncacheQuery), and a
-    # repaired file's clean copy is gone by then (FAILED_READ_FILE.FILE_NOT_EXIST).
+    # Only now that nothing more reads the staged rows: `sales` is a checkpointed table of its own,
+    # or, for a typed source (a store export's sales), a view of Parquet that is not checkpointed.
     con.drop(tracking.table)
 
 
