@@ -131,7 +131,7 @@ class SparkConnection:
         name = tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name
         if tree.args.get("exists") and name in self._views:
             return
-        frame = self.spark.sql(to_spark(tree.expression.sql(dialect="duckdb")))
+        frame = self.spark.sql(to_spark(_unsorted(tree.expression).sql(dialect="duckdb")))
         self.register(name, frame, persist=kind == "TABLE")
 
     def _delete(self, tree: exp.Delete):
@@ -194,6 +194,18 @@ class SparkConnection:
         self._views.clear()
         while self._checkpoints:
             _release(self._checkpoints.pop()[1])
+
+
+def _unsorted(query: exp.Expression) -> exp.Expression:
+    """A table's query without its outer ORDER BY (one without LIMIT). In DuckDB it is the order the
+    rows are stored in, for its zone maps; a Spark view keeps no order, and sorting would cost a
+    sampling job and a shuffle per table: DuckDB sorts what it loads from Spark (spark.FACT_ORDER,
+    the cohorts)."""
+    if query.args.get("order") is None or query.args.get("limit") is not None:
+        return query
+    unsorted = query.copy()
+    unsorted.set("order", None)
+    return unsorted
 
 
 def _release(frame):
