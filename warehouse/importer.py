@@ -373,7 +373,7 @@ def _stage_and_build_with(
         from warehouse.engines import spark
 
         with stage("facts"):
-            build.build_facts(connection, spark.sales_cells_from(rows_connection, scratch))
+            spark.build_facts(rows_connection, connection, scratch)
             build.build_sale_values(connection)
         cohorts = lambda: spark.build_customer_tables(rows_connection, connection, scratch)  # noqa: E731
     else:
