@@ -67,7 +67,11 @@
     return finite(v) ? numberFormat(1).format(shown(v * 100, 1)) + "%" : DASH;
   };
   dagfuncs.hkCount = function (v) {
-    return finite(v) ? numberFormat(0).format(shown(v, 0)) : DASH;
+    // As metrics.format.count: an estimated (not whole) count keeps up to two decimals.
+    if (!finite(v)) return DASH;
+    var r = shown(v, 2);
+    if (r === Math.round(r)) return numberFormat(0).format(shown(v, 0));
+    return numberFormat(2).format(r).replace(/0$/, "");
   };
   dagfuncs.hkFollowers = function (v) {
     return finite(v) ? lakhCrore(v) : DASH;

@@ -23,11 +23,23 @@ def uncovered_note(attrs: dict, empty: bool = False) -> str:
     segments have no row (then a selection without creators says so, not "every creator")."""
     left = attrs.get("uncovered") or {}
     if not left.get("creators"):
-        return NOTHING_SELECTED if empty else "Every creator of the selection has audience rows."
-    return (
-        f"Left out: {fmt.count(left['creators'])} creators without audience rows "
-        f"({fmt.inr_compact(left['revenue'])} revenue, {fmt.inr_compact(left['spend'])} spend)."
-    )
+        if empty:
+            return NOTHING_SELECTED
+        note = "Every creator of the selection has audience rows."
+    else:
+        note = (
+            f"Left out: {_creators(left['creators'])} without audience rows "
+            f"({fmt.inr_compact(left['revenue'])} revenue, {fmt.inr_compact(left['spend'])} spend)."
+        )
+    idle = attrs.get("idle_creators") or 0
+    if idle:
+        has = "has" if idle == 1 else "have"
+        note += f" {_creators(idle).capitalize()} with audience rows {has} no spend or sales in the selection."
+    return note
+
+
+def _creators(n: int) -> str:
+    return f"{fmt.count(n)} creator{'' if n == 1 else 's'}"
 
 
 def _orders(n: int) -> str:

@@ -115,18 +115,18 @@ def problems_table(problems: list, total: int | None = None, kind: str = "error"
     return html.Div([table, footer])
 
 
-def files_table(
-    files: dict[str, str], rows: dict[str, int], table_id: str | None = None, store_orders: dict | None = None
-):
-    """Which uploaded file was read as which table, and how many rows it has. The sales of a store
-    export (store_orders: its mapping report) are a row per export file, with that file's rows."""
-    listed = [(role, name, rows.get(role, 0)) for role, name in sorted(files.items())]
-    if store_orders and store_orders.get("export_rows"):
-        per_file = [("tracking", name, count) for name, count in store_orders["export_rows"].items()]
-        listed = [item for item in listed if item[0] != "tracking"] + per_file
+def _sales_last(item: tuple[str, str, int]) -> tuple:
+    """Tables by name, then the sales (a store export's files in their order), then its code map."""
+    role = item[0]
+    return (role in ("tracking", "code map"), role == "code map", "" if role == "tracking" else role)
+
+
+def files_table(file_rows: list[tuple[str, str, int]], table_id: str | None = None):
+    """Which uploaded file was read as which table, and how many rows it has (ImportReport.file_rows:
+    a store export's files each with its own rows, and its code map)."""
     body = [
         html.Tr([html.Td(role), html.Td(name), html.Td(fmt.count(count), className="text-end")])
-        for role, name, count in listed
+        for role, name, count in sorted(file_rows, key=_sales_last)
     ]
     return dbc.Table(
         [

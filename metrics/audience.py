@@ -11,7 +11,8 @@ Rules (docs/metrics.md, "Audience segments"):
 - "weighted": each creator's revenue, spend and orders are spread over the segments in proportion
   to its weights; a segment's ROAS is its weighted revenue ÷ its weighted spend (pooled);
 - "dominant": each creator counts whole in its largest segment (ties: the first in text order);
-- creators of the selection without audience rows are left out and counted in attrs["uncovered"].
+- creators of the selection without audience rows are left out and counted in attrs["uncovered"];
+  creators with audience rows but nothing in the selection are counted in attrs["idle_creators"].
 """
 
 from __future__ import annotations
@@ -91,13 +92,15 @@ def audience_segments(
     Columns: segment, creators (creators with weight in it, or whose dominant segment it is),
     revenue, spend (₹), orders, roas (×, None where spend is 0), revenue_share (fraction of the
     covered revenue); largest revenue first. attrs["uncovered"]: {"creators", "revenue", "spend"} of
-    the selection's creators without audience rows. Raises ValueError for an unknown dimension or rule.
+    the selection's creators without audience rows; attrs["idle_creators"]: creators with audience
+    rows but no revenue, spend or orders in the selection (in no segment). Raises ValueError for an
+    unknown dimension or rule.
     """
     if rule not in RULES:
         raise ValueError(f"rule must be one of {', '.join(RULES)}")
     weights = wh.query(_weights_sql(dimension))
     per = sums_by(wh, filters, settings, ("influencer_id",))[["influencer_id", "revenue", "spend", "orders"]]
-    per = per[(per["revenue"] != 0) | (per["spend"] != 0) | (per["orders"] != 0)]
+    per, idle = _active(per, weights, ("revenue", "spend", "orders"))
     covered = per["influencer_id"].isin(weights["influencer_id"])
     uncovered = per[~covered]
     rows = per[covered].merge(weights, on="influencer_id")
@@ -123,12 +126,25 @@ def audience_segments(
     table["_other"] = table["segment"] == OTHER_PLACES  # the unlisted rest last, however large
     table = table.sort_values(["_other", "revenue", "segment"], ascending=[True, False, True])
     table = table.drop(columns="_other").reset_index(drop=True)
-    table.attrs["uncovered"] = {
+    table.attrs["uncovered"] = _uncovered(uncovered)
+    table.attrs["idle_creators"] = idle
+    return table
+
+
+def _active(per: pd.DataFrame, weights: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """The selection's creators with any of `columns` non-zero, and how many creators with audience
+    rows have none (they weigh nothing in a segment, but a reader counting creators must find them)."""
+    active = (per[list(columns)] != 0).any(axis=1)
+    idle = int((~active & per["influencer_id"].isin(weights["influencer_id"])).sum())
+    return per[active], idle
+
+
+def _uncovered(uncovered: pd.DataFrame) -> dict:
+    return {
         "creators": int(len(uncovered)),
         "revenue": float(uncovered["revenue"].sum()),
         "spend": float(uncovered["spend"].sum()),
     }
-    return table
 
 
 def _place_weights_sql() -> str:
@@ -150,8 +166,9 @@ def _audience_by_region(wh, filters: Filters, settings: Settings, influencer_id:
     """Columns region, audience_matched, audience_share; attrs["uncovered"] as audience_segments."""
     weights = wh.query(_place_weights_sql())
     per = sums_by(wh, filters, settings, ("influencer_id",), influencer_id)[["influencer_id", "revenue", "spend"]]
+    idle = 0
     if influencer_id is None:
-        per = per[(per["revenue"] != 0) | (per["spend"] != 0)]
+        per, idle = _active(per, weights, ("revenue", "spend"))
     else:  # one creator: its audience whatever its sales in the selection
         per = per[per["influencer_id"] == influencer_id]
     covered = per["influencer_id"].isin(weights["influencer_id"])
@@ -169,12 +186,8 @@ def _audience_by_region(wh, filters: Filters, settings: Settings, influencer_id:
     )
     out["audience_share"] = out["weighted"] / total if total > 0 else None
     out = out.drop(columns="weighted")
-    uncovered = per[~covered]
-    out.attrs["uncovered"] = {
-        "creators": int(len(uncovered)),
-        "revenue": float(uncovered["revenue"].sum()),
-        "spend": float(uncovered["spend"].sum()),
-    }
+    out.attrs["uncovered"] = _uncovered(per[~covered])
+    out.attrs["idle_creators"] = idle
     return out
 
 

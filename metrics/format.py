@@ -137,11 +137,16 @@ def inr_small(value) -> str:
 
 
 def count(value) -> str:
-    """A whole count with Indian grouping: 107154 -> '1,07,154'."""
+    """A count with Indian grouping: 107154 -> '1,07,154'. An estimated count (new customers as
+    share × orders) is not whole: it keeps up to two decimals (1.8, 1,126.6), so that the ratio
+    built on it (CAC = spend / 1.8) can be checked from the figure shown."""
     number = clean(value)
     if number is None:
         return DASH
-    return _decimal(_rounded(number, 0), 0)
+    shown = _rounded(number, 2)
+    if shown.is_integer():
+        return _decimal(_rounded(number, 0), 0)
+    return _decimal(shown, 2).rstrip("0")
 
 
 def count_compact(value, decimals: int = 1) -> str:

@@ -230,3 +230,22 @@ def test_appending_a_newer_audience_file_replaces_those_creators_rows(tmp_path):
     # The same file appended twice: replaced again, never refused, never counted twice.
     import_dataset(newer, db, append=True)
     assert Warehouse(db).scalar("SELECT count(*) FROM audience_geography") == 4
+
+
+def test_a_creator_with_audience_rows_but_nothing_in_the_selection_is_counted(tmp_path):
+    """F6 is in influencers.csv and the demographics file but has no post, spend or sale: in no
+    segment, and the note says so, so that covered + left out + idle add up to the creators."""
+    influencers = (TRAPS / "influencers.csv").read_text(
+        encoding="utf-8"
+    ) + "F6,Idle One,Instagram,Fitness,Female,1000\n"
+    demographics = DEMOGRAPHICS + "F6,Instagram,18-24,Female,100\n"
+    folder = folder_with(tmp_path, {"influencers.csv": influencers, "audience_demographics.csv": demographics})
+    import_dataset(folder, tmp_path / "wh.duckdb")
+    table = audience_segments(Warehouse(tmp_path / "wh.duckdb"), "age_band", Filters())
+    assert table.set_index("segment")["creators"].to_dict() == {"18-24": 2, "25-34": 2}  # A1, B2
+    assert table.attrs["idle_creators"] == 1
+    from components.audience_notes import uncovered_note
+
+    left = table.attrs["uncovered"]["creators"]
+    assert uncovered_note(table.attrs).endswith("1 creator with audience rows has no spend or sales in the selection.")
+    assert uncovered_note(table.attrs).startswith(f"Left out: {left} creators without audience rows")

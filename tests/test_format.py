@@ -63,7 +63,13 @@ def test_compact_rounding_moves_to_the_next_unit():
 
 def test_counts():
     assert fmt.count(107154) == "1,07,154"
-    assert fmt.count(79348.4) == "79,348"
+    # an estimated count (share × orders) keeps up to two decimals: CAC = spend / the figure shown
+    assert fmt.count(79348.4) == "79,348.4"
+    assert fmt.count(0.8 * 9) == "7.2"
+    assert fmt.count(2.45) == "2.45"
+    assert fmt.count(1 / 3) == "0.33"
+    assert fmt.count(2.999) == "3"  # within a hundredth of a whole number: whole
+    assert fmt.count(-0.001) == "0"
     assert fmt.count_compact(107154) == f"1.1{NB}L"
     assert fmt.count_compact(950) == "950"
     assert fmt.followers(8_600_000) == f"86{NB}L"  # Indian units, not 8.6M
@@ -159,7 +165,7 @@ def test_no_negative_zero():
     assert fmt.share(-0.0001) == "0.0%"
     assert fmt.ratio(-0.001) == "0.00x"
     assert fmt.decimal(-0.001) == "0.00"
-    assert fmt.count(-0.2) == "0"
+    assert fmt.count(-0.004) == "0"
     assert fmt.inr(-0.006, 2) == "-\u2060₹0.01"
 
 

@@ -210,6 +210,8 @@ def test_plan_what_if_and_projection_on_hand_points():
 
     item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
     assert item["subject"] == "Hold back ₹720 from Mega · Instagram, Mid · Instagram"
+    # Nothing moves: an action of its own (its own badge on /insights), not "move budget".
+    assert item["action"] == "hold back" and item["text"].startswith("Hold back ₹720 from Mega")
     assert item["numbers"]["to"] == [] and item["numbers"]["held_back"] == pytest.approx(720.0)
     assert "No segment's next rupee would return at least 1.00x (break-even)" in item["reason"]
     assert norm(_headline(held)).startswith("Hold back ₹720 of the ₹2,400 budget, cutting Mega · Instagram")
@@ -325,6 +327,12 @@ def test_verdict_reasons_name_the_bar_missed():
         roas=1.4, poor_performer=True, incremental_revenue_low=6e4, incremental_revenue_high=7e4
     )
     assert "not distinguishable" in reason(incremental_revenue_low=-1.0, incremental_revenue_high=9e4)
+    # Tester F8: at the default bar of 0 the rule says the interval lies below zero, not "less than 0.00x".
+    lost = reason(incremental_revenue_low=-9_000.0, incremental_revenue_high=-1_000.0)
+    assert lost.endswith(": even the top is below zero (the posts lost sales)") and "0.00x" not in lost
+    stricter = dataclasses.replace(DEFAULT_SETTINGS, verdict_drop_roas=0.5)
+    top = verdict_of(judged_row(incremental_revenue_low=10.0, incremental_revenue_high=20_000.0), stricter, True)
+    assert top == ("drop", top[1]) and top[1].endswith(": even the top returns less than 0.50x of spend")
 
 
 def test_a_poor_performer_is_never_renewed_or_scaled():

@@ -169,6 +169,35 @@ def test_line_items_need_not_be_on_consecutive_rows(store_dir, tmp_path):
     assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
 
 
+@pytest.mark.parametrize(
+    ("refs", "first_rows", "path"),
+    [
+        # numbers compared as numbers: #999 comes before #1000
+        (["#998", "#998", "#999", "#1000", "#1000", "#1001"], [0, 0, 2, 3, 3, 5], "sorted"),
+        (["#1001", "#1000", "#1000", "#999"], [0, 1, 1, 3], "sorted"),  # newest first
+        (["#7", "#3", "#3", "#9"], [0, 1, 1, 3], "distinct"),  # consecutive, not sorted
+        (["#1", "#2", "#2", "#1"], [0, 1, 1, 0], "grouped"),  # #1's second line item elsewhere
+        (["#1", "#1", "#2", "#1"], [0, 0, 2, 0], "grouped"),
+    ],
+)
+def test_orders_are_found_in_one_pass_when_their_numbers_start_once(refs, first_rows, path):
+    """Each line item's order is the row that starts it (`first_row`); one pass finds them when
+    every order's line items are consecutive rows, which holds when the starting rows' numbers are
+    sorted (checked in one streaming comparison) or else all different (checked by hashing);
+    otherwise line items are grouped by order number."""
+    import duckdb
+
+    from warehouse.store_orders import _number_lines, _starts_distinct, _starts_sorted
+
+    connection = duckdb.connect()
+    connection.execute("CREATE TEMP TABLE store_raw AS SELECT unnest(?) AS order_ref", [refs])
+    _number_lines(connection)
+    found = [row for (row,) in connection.execute("SELECT first_row FROM store_lines ORDER BY rowid").fetchall()]
+    assert found == first_rows
+    if path != "grouped":  # the one-pass numbering, checked each way
+        assert (_starts_sorted(connection), _starts_distinct(connection)) == (path == "sorted", True)
+
+
 def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     """A store splits a long export into files (docs/metrics.md): read as one, and an order whose
     line items straddle the cut is one order. Discovery alone took both parts for campaign files."""
@@ -293,6 +322,35 @@ def test_guest_checkouts_are_named_by_the_exports_column_in_each_file(store_dir,
     upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "orders_export_2.csv"], [])
     files = text(find(cb.report_children(upload, report, None), "data-files"))
     assert "tracking orders_export_1.csv 6" in files and "tracking orders_export_2.csv 5" in files
+    assert "code map influencer_tracking_codes.csv 2" in files  # a team checks every creator's code was read
+    lines = report.summary_lines()
+    assert "tracking: orders_export_1.csv (6 rows)" in lines and "tracking: orders_export_2.csv (5 rows)" in lines
+    assert "code map: influencer_tracking_codes.csv (2 rows)" in lines
+
+
+def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):
+    """Each export file's unattributed orders are warned about in that file, with its own count,
+    revenue and codes (as guest checkouts are), not all under the first file."""
+    with (store_dir / "orders_export_1.csv").open(newline="", encoding="utf-8") as handle:
+        code = next(csv.reader(handle)).index("Discount Code")
+
+    def gift_code_on_1008(rows):
+        rows = [list(row) for row in rows[6:]]
+        rows[3][code] = "GIFT20"  # #1008, ₹100, had no code
+        return rows
+
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:6], gift_code_on_1008)
+    report = validate_dataset(folder)
+    assert report.store_orders["unattributed_by_file"] == {
+        "orders_export_1.csv": {"orders": 1, "revenue": 300.00, "codes": [{"code": "WELCOME5", "orders": 1}]},
+        "orders_export_2.csv": {"orders": 1, "revenue": 100.00, "codes": [{"code": "GIFT20", "orders": 1}]},
+    }
+    unknown = [str(w) for w in report.warnings if "no creator has" in w.reason]
+    assert unknown == [
+        f"orders_export_{n}.csv, column Discount Code: 1 order (₹{amount}) carries codes no creator has in "
+        f"influencer_tracking_codes.csv: not attributed. Most used: {name} (1)"
+        for n, amount, name in ((1, "300.00", "WELCOME5"), (2, "100.00", "GIFT20"))
+    ]
 
 
 # --- refusals -------------------------------------------------------------------------------------
@@ -910,7 +968,15 @@ def test_a_store_export_gives_the_figures_of_its_tracking_data(orders, refund_ro
         shutil.rmtree(root, ignore_errors=True)
 
 
-PER_FILE = ("exports", "export_rows", "repeated", "repeated_orders", "repeated_line_items", "guest_orders_by_file")
+PER_FILE = (
+    "exports",
+    "export_rows",
+    "repeated",
+    "repeated_orders",
+    "repeated_line_items",
+    "guest_orders_by_file",
+    "unattributed_by_file",
+)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -941,6 +1007,9 @@ def test_overlapping_exports_give_the_figures_of_one_export(orders, data):
         assert (two["repeated_orders"], two["repeated_line_items"]) == (end - start, lines)
         assert sum(two["export_rows"].values()) == two["line_items"] + lines
         assert sum(two["guest_orders_by_file"].values()) == two["guest_orders"]
+        unknown = two["unattributed_by_file"].values()
+        assert sum(file["orders"] for file in unknown) == two["unattributed_orders"]
+        assert sum(file["revenue"] for file in unknown) == pytest.approx(two["unattributed_revenue"], abs=0.01)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -1029,3 +1098,28 @@ def test_the_store_import_benchmark_runs_at_a_tiny_size(tmp_path):
     result = run(400, 42, tmp_path)
     assert result["line_items"] > 400 and result["attributed_orders"] > 0
     assert result["import_s"] > 0 and result["duckdb_read_csv_s"] > 0 and result["import_ratio"] > 0
+
+
+def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_rows(store_wh):
+    """Tester h3 F14: after a store import the card's tiles held whole sentences and its file line
+    had no rows and no code map. Tiles hold figures; the notes and a file table sit below them."""
+    from dash import html
+    from dash_helpers import find, text, walk
+
+    from callbacks import data as cb
+    from components.ids import data as ids
+
+    children = cb.info_children(metrics.dataset_info(store_wh))
+    tiles = {
+        text(t.children[0]): text(t.children[1])
+        for t in walk(children)
+        if isinstance(t, html.Div)
+        and isinstance(t.children, list)
+        and t.children
+        and isinstance(t.children[0], html.Dt)
+    }
+    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "estimated"
+    assert max(len(value) for value in tiles.values()) <= 40, tiles  # a figure, not a sentence (they were 100+)
+    assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
+    files = text(find(children, ids.INFO_FILES))
+    assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files

@@ -55,9 +55,19 @@ class ImportReport:
     store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
     stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
 
+    def file_rows(self) -> list[tuple[str, str, int]]:
+        """(role, file name, rows) of each file read: a store export's sales as a row per export
+        file with that file's rows, and its code map."""
+        listed = [(role, name, self.rows.get(role, 0)) for role, name in self.files.items()]
+        if not self.store_orders:
+            return listed
+        per_file = [("tracking", name, count) for name, count in self.store_orders["export_rows"].items()]
+        code_map = [("code map", self.store_orders["code_map"], self.store_orders["code_map_rows"])]
+        return [item for item in listed if item[0] != "tracking"] + per_file + code_map
+
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
-        lines = [f"{role}: {name} ({self.rows.get(role, 0):,} rows)" for role, name in self.files.items()]
+        lines = [f"{role}: {name} ({rows:,} rows)" for role, name, rows in self.file_rows()]
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
@@ -363,7 +373,7 @@ def _stage_and_build_with(
         from warehouse.engines import spark
 
         with stage("facts"):
-            build.build_facts(connection, spark.sales_cells_from(rows_connection, scratch))
+            spark.build_facts(rows_connection, connection, scratch)
             build.build_sale_values(connection)
         cohorts = lambda: spark.build_customer_tables(rows_connection, connection, scratch)  # noqa: E731
     else:
@@ -484,6 +494,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
         "files": report.files,
+        "file_rows": report.file_rows(),
         "unused_files": report.unused_files,
         "store_orders": report.store_orders,
         "warnings": report.warning_count,

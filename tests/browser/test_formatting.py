@@ -133,6 +133,9 @@ GRID_CASES = [
     ("hkInr", [2.5, 0], lambda v: fmt.inr(v)),
     ("hkShare", [-0.0004], fmt.share),
     ("hkCount", [107154], fmt.count),
+    ("hkCount", [1126.6000000000001], fmt.count),  # an estimated count: 1,126.6
+    ("hkCount", [2.45], fmt.count),
+    ("hkCount", [2.999], fmt.count),
     ("hkFollowers", [8_600_000], fmt.followers),
     ("hkFollowers", [485_000], fmt.followers),
     ("hkFollowers", [125_000_000], fmt.followers),
