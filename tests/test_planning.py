@@ -752,3 +752,31 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
 def test_break_even_setting_is_checked():
     with pytest.raises(ValueError, match="plan_min_marginal_roas"):
         dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=-0.5)
+
+
+@pytest.mark.parametrize(
+    "budget, max_change, message",
+    [
+        (-5, None, "budget -₹5 is outside what a change of at most ±30% per segment allows"),
+        (None, 150, "max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
+        (None, -10, "max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+    ],
+)
+def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
+    planted, monkeypatch, budget, max_change, message
+):
+    """Tester h3 F20: -5 or 150 % was replaced by the default plan in silence (the inputs' min/max
+    made the browser send nothing). The inputs carry no bounds; the page says what is wrong."""
+    from dash_helpers import text, walk
+
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+    from components.ids import plan as ids
+    from pages import plan as plan_page
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
+    assert message in text(error) and rest[2] == []  # no cards
+    inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
+    assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)
