@@ -757,7 +757,7 @@ def test_break_even_setting_is_checked():
 @pytest.mark.parametrize(
     "budget, max_change, message",
     [
-        (-5, None, "budget -₹5 is outside what a change of at most ±30% per segment allows"),
+        (-5, None, f"budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
         (None, 150, "max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
         (None, -10, "max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
     ],
