@@ -30,7 +30,8 @@ def response_curves(points: pd.DataFrame, height: int = 380, title: str | None =
     fig = Figure()
     values: list = []
     for i, (unit, curve) in enumerate(points.groupby("unit", sort=False)):
-        colour, name = OKABE_ITO[i % len(OKABE_ITO)], safe_text(unit)
+        shown = curve["name"].iloc[0] if "name" in curve else unit  # the allocation table's names, not ids
+        colour, name = OKABE_ITO[i % len(OKABE_ITO)], safe_text(shown)
         values += _values(curve, "expected")
         fig.add_trace(
             trace(

@@ -780,3 +780,24 @@ def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
     assert message in text(error) and rest[2] == []  # no cards
     inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
     assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)
+
+
+def test_response_curves_of_creators_are_named_as_the_allocation_table_names_them(planted):
+    """Tester h3 F22: /plan's Creators mode drew a legend of ids (HK0009, …) beside a table of names."""
+    from components import plan_figures
+    from metrics.planning import curve_points
+    from metrics.planning.plan import _shown_names
+
+    wh, _ = planted
+    chosen = plan(wh, None, "influencer")
+    points = curve_points(chosen)
+    names = chosen.rows.set_index("influencer_id")["name"]
+    assert (points["name"] == points["unit"].map(names)).all() and not points["name"].isin(points["unit"]).all()
+    legend = {trace["name"] for trace in plan_figures.response_curves(points)["data"] if trace.get("mode") == "lines"}
+    assert legend == set(points["name"])
+    # two creators of one name stay two legend entries
+    assert _shown_names(pd.Series({"A1": "Asha", "B2": "Asha", "C3": "Ben"}), ["A1", "B2", "C3"]) == {
+        "A1": "Asha (A1)",
+        "B2": "Asha (B2)",
+        "C3": "Ben",
+    }

@@ -286,7 +286,8 @@ CURVE_UNITS = 8  # the curves drawn: the units with the most planned spend
 
 def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURVE_POINTS) -> pd.DataFrame:
     """The response curves of `units` (default: the CURVE_UNITS with the most planned spend) from 0
-    to twice the larger of current and planned spend: columns unit, spend, expected, low, high (₹);
+    to twice the larger of current and planned spend: columns unit, name (the unit as the allocation
+    table names it; a creator's id added where two share a name), spend, expected, low, high (₹);
     attrs["marks"]: per unit current_spend, current_expected, planned_spend, expected (₹)."""
     key = KEY_OF[plan_.by]
     rows = plan_.rows.set_index(key)
@@ -315,9 +316,19 @@ def curve_points(plan_: Plan, units: list[str] | None = None, points: int = CURV
         if curves
         else pd.DataFrame(columns=["unit", "spend", "expected"])
     )
+    if curves:
+        out.insert(1, "name", out["unit"].map(_shown_names(rows["name"], chosen)))
     marks = rows.loc[chosen, ["current_spend", "current_expected", "planned_spend", "expected_incremental_revenue"]]
     out.attrs["marks"] = marks.rename(columns={"expected_incremental_revenue": "expected"}).reset_index(names="unit")
     return out
+
+
+def _shown_names(names: pd.Series, units: list[str]) -> dict[str, str]:
+    """Each unit's name (a segment's is its label; a creator's its name), with the unit's key added
+    where two of the units share a name, so that a legend never merges two of them."""
+    shown = {unit: str(names.get(unit) or unit) for unit in units}
+    repeated = {name for name in shown.values() if list(shown.values()).count(name) > 1}
+    return {unit: f"{name} ({unit})" if name in repeated else name for unit, name in shown.items()}
 
 
 def selection_projection(wh, plan_: Plan, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS):
