@@ -119,3 +119,25 @@ def test_case_23_refund_window_pdf_tables_print_no_share(case_23):
     for title in ("Platforms", "Categories", "Campaigns"):
         share_at = tables[title]["columns"].index("Revenue share")
         assert [row[share_at] for row in tables[title]["rows"]] == ["—", "—"], title
+
+
+def _component(node, component_id: str):
+    """The Dash component of `component_id` in a tree of components (None when absent)."""
+    if getattr(node, "id", None) == component_id:
+        return node
+    children = node if isinstance(node, list) else getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        if not isinstance(child, str) and (found := _component(child, component_id)) is not None:
+            return found
+    return None
+
+
+def test_case_23_refund_window_has_no_unattributed_share(case_23, monkeypatch):
+    monkeypatch.setenv("HKDASH_DB", str(case_23.path))
+    from callbacks import campaigns
+
+    settings = metrics.Settings()
+    cards = campaigns.campaign_kpis(metrics.campaign_comparison(case_23, REFUND_WINDOW, settings), settings)
+    assert _component(cards, "kpi-camp-unattributed-value").children == "—"  # 0 of −₹1,600 is no share
+    cards = campaigns.campaign_kpis(metrics.campaign_comparison(case_23, Filters(), settings), settings)
+    assert _component(cards, "kpi-camp-unattributed-value").children == "0.0%"
