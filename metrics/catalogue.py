@@ -438,7 +438,7 @@ _declare(
     Ratio("revenue", "orders", positive_numerator=True),
     "AOV = revenue ÷ orders (— where revenue net of refunds is ≤ 0)",
     True,
-    json="pooled ratio (₹; `null` when the denominator is 0)",
+    json="pooled ratio (₹; `null` when orders are 0 or revenue is ≤ 0)",
 )
 _declare(
     "cost_per_order",
