@@ -5,6 +5,7 @@
   "use strict";
   var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
   var DASH = "\u2014";
+  var NEGATIVE = "-\u2060"; // metrics.format.NEGATIVE: a negative amount never breaks after its sign
   var cache = {};
 
   function finite(v) {
@@ -46,13 +47,13 @@
     if (!finite(v)) return DASH;
     var d = decimals || 0;
     var r = shown(v, d);
-    return (r < 0 ? "-" : "") + "\u20b9" + numberFormat(d).format(Math.abs(r));
+    return (r < 0 ? NEGATIVE : "") + "\u20b9" + numberFormat(d).format(Math.abs(r));
   };
   dagfuncs.hkInrSmall = function (v) {
     // As metrics.format.inr_small: two significant digits below ₹1 (up to 4 decimals), paise below ₹100.
     if (!finite(v)) return DASH;
     var a = Math.abs(v);
-    if (a >= 1e5) return (v < 0 ? "-" : "") + "\u20b9" + lakhCrore(a);
+    if (a >= 1e5) return (v < 0 ? NEGATIVE : "") + "\u20b9" + lakhCrore(a);
     var d = a >= 100 ? 0 : a >= 1 || a === 0 ? 2 : Math.min(4, Math.max(2, 1 - Math.floor(Math.log10(a))));
     return dagfuncs.hkInr(v, d);
   };

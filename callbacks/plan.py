@@ -16,7 +16,7 @@ from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import held_back_text
+from metrics.planning.plan import better_or_worse, held_back_text, margin_at_plan
 from metrics.planning.similar import similar
 from warehouse.db import WarehouseMissing
 
@@ -53,8 +53,11 @@ SIMILAR_CHOICES = 200  # creators offered in the similar-profiles menu: the larg
 
 
 def max_change_share(value) -> float:
-    """The max-change input (%) as a share; the default where empty."""
-    pct = ids.DEFAULT_MAX_CHANGE_PCT if value is None else float(value)
+    """The max-change input (%) as a share; the default where empty. Raises PlanError outside
+    0–100 %: a number the user typed is never replaced by the default in silence."""
+    pct = ids.DEFAULT_MAX_CHANGE_PCT if value in (None, "") else float(value)
+    if not 0 <= pct <= 100:
+        raise PlanError(f"max change must be between 0 and 100 % of each segment's spend today, not {pct:g} %")
     return pct / 100
 
 
@@ -75,17 +78,39 @@ def allocation_rows(chosen) -> list[dict]:
 
 
 def plan_cards(chosen) -> list:
-    """Today, planned, the gain (each with its interval) and the plan's marginal ROAS."""
+    """Today, planned, the change in expected incremental revenue (each with its interval) and the
+    plan's marginal ROAS; where the plan holds money back, the held-back budget and the net effect
+    (metrics.planning.plan.net_gain) lead, as a lower spend makes a loss of revenue a saving."""
     today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
-    interior = chosen.rows[chosen.rows["bound"].isna() | (chosen.rows["bound"] == "break-even")]
-    interior = interior["marginal_roas"].dropna()
-    margin = float(interior.median()) if len(interior) else None
+    margin, basis = margin_at_plan(chosen)
     confidence = fmt.share(chosen.confidence, 0)
+    held = chosen.held_back >= 0.5
 
     def between(part, low="low", high="high"):
         return f"{confidence}: {fmt.inr_compact(part[low])} to {fmt.inr_compact(part[high])}"
 
-    cards = [
+    headline = []
+    if held:
+        net = chosen.totals["net"]
+        headline = [
+            kpi_card(
+                "plan-net",
+                "Net effect vs today",
+                ("+" if net["value"] >= 0 else "") + fmt.inr_compact(net["value"]),
+                "Change in expected incremental revenue − (planned − today's spend): what the plan "
+                "leaves better off once the spend it holds back is counted",
+                sub=f"{better_or_worse(net['value'])}; {between(net)}",
+                tone="good" if net["low"] > 0 else "bad" if net["high"] < 0 else None,
+            ),
+            kpi_card(
+                "plan-held-back",
+                "Held back",
+                fmt.inr_compact(chosen.held_back),
+                "Budget the plan does not spend: no unit's next rupee would return break-even",
+                sub=f"of the {fmt.inr_compact(chosen.budget)} budget",
+            ),
+        ]
+    return headline + [
         kpi_card(
             "plan-today",
             "Today's allocation",
@@ -97,12 +122,13 @@ def plan_cards(chosen) -> list:
             "plan-planned",
             "Planned allocation",
             fmt.inr_compact(planned["expected_incremental_revenue"]),
-            "Expected incremental revenue of the planned spend at the same budget",
+            "Expected incremental revenue of the planned spend"
+            + (f" ({fmt.inr_compact(planned['spend'])})" if held else " at the same budget"),
             sub=between(planned),
         ),
         kpi_card(
             "plan-gain",
-            "Gain",
+            "Change in incremental revenue" if held else "Gain",
             fmt.inr_compact(gain["value"]),
             "Planned − today, on the same bootstrap draws",
             sub=between(gain),
@@ -112,8 +138,9 @@ def plan_cards(chosen) -> list:
             "plan-margin",
             "Marginal ROAS at the plan",
             fmt.ratio(margin),
-            "The common marginal incremental ROAS of the segments the max change does not stop",
-            sub=f"curve exponent {chosen.curves.beta:.2f}"
+            MARGIN_HELP[basis],
+            sub=("best segment's next rupee, all at their max change; " if basis == "best" else "")
+            + f"curve exponent {chosen.curves.beta:.2f}"
             + (
                 " (at bound: extrapolation unreliable)"
                 if exponent_at_bound(chosen.curves.beta, common.settings())
@@ -121,18 +148,13 @@ def plan_cards(chosen) -> list:
             ),
         ),
     ]
-    if chosen.held_back >= 0.5:
-        net = gain["value"] + (today["spend"] - planned["spend"])
-        cards.append(
-            kpi_card(
-                "plan-held-back",
-                "Held back",
-                fmt.inr_compact(chosen.held_back),
-                "Budget the plan does not spend: no unit's next rupee would return break-even",
-                sub=f"net of spend: {fmt.inr_compact(net)} better than today",
-            )
-        )
-    return cards
+
+
+MARGIN_HELP = {
+    "common": "The common marginal incremental ROAS of the segments the max change does not stop",
+    "best": "Every segment sits at its max-change bound: the best next rupee's incremental return among them",
+    "none": "No segment has a fitted response",
+}
 
 
 def held_back_notice(chosen, settings):
@@ -180,6 +202,7 @@ def budget_help(chosen) -> str:
     Output(ids.WHAT_IF_UNIT, "value"),
     Output(ids.WHAT_IF_RESULT, "children"),
     Output(ids.WHAT_IF_SHOWN, "data"),
+    Output(ids.WHAT_IF_SPEND, "placeholder"),
     Input(URL, "search"),  # the controls' changes reach it through the URL (callbacks/page_state.py)
     State(ids.BY, "value"),
     State(ids.BUDGET, "value"),
@@ -193,7 +216,10 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         filters, settings, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
         blank = empty_figure("No plan")
-        return None, common.SHOW, notice(str(error)), None, None, [], blank, blank, [], None, None, [], None, None, None
+        return (
+            *(None, common.SHOW, notice(str(error)), None, None, [], blank, blank, []),
+            *(None, None, [], None, None, None, None),
+        )
     except WarehouseMissing as error:
         blank = empty_figure()
         return (
@@ -209,6 +235,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
             None,
             None,
             [],
+            None,
             None,
             None,
             None,
@@ -236,6 +263,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         unit,
         what_if_children(chosen, unit, spend),
         what_if_inputs(unit, spend, search, by, budget, max_change),
+        what_if_placeholder(chosen, unit),
     )
 
 
@@ -246,14 +274,27 @@ def what_if_inputs(unit, spend, search, by, budget, max_change) -> dict | None:
     return {"unit": unit, "spend": spend, "search": search, "by": by, "budget": budget, "max_change": max_change}
 
 
+def planned_spend(chosen, unit) -> float:
+    """The plan's spend (₹) on `unit`; KeyError for a unit not in the plan."""
+    key = "segment" if chosen.by == "segment" else "influencer_id"
+    return float(chosen.rows.set_index(key).loc[unit, "planned_spend"])
+
+
+def what_if_placeholder(chosen, unit) -> str | None:
+    """The what-if spend box's hint: the unit's planned spend (₹), what an empty box computes."""
+    try:
+        return None if unit is None else f"{fmt.inr(planned_spend(chosen, unit))} (planned)"
+    except KeyError:
+        return None
+
+
 def what_if_children(chosen, unit, spend):
     """The what-if card's result: `unit` of the plan at `spend` (₹; empty: its planned spend), or
     a notice of why not; None without a unit."""
     if unit is None:
         return None
     try:
-        key = "segment" if chosen.by == "segment" else "influencer_id"
-        planned = float(chosen.rows.set_index(key).loc[unit, "planned_spend"])
+        planned = planned_spend(chosen, unit)
         result = what_if(chosen, unit, planned if spend in (None, "") else float(spend))
     except (PlanError, KeyError) as error:
         return notice(str(error))
@@ -275,6 +316,7 @@ def what_if_children(chosen, unit, spend):
 @callback(
     Output(ids.WHAT_IF_RESULT, "children", allow_duplicate=True),
     Output(ids.WHAT_IF_SHOWN, "data", allow_duplicate=True),
+    Output(ids.WHAT_IF_SPEND, "placeholder", allow_duplicate=True),
     Input(ids.WHAT_IF_UNIT, "value"),
     Input(ids.WHAT_IF_SPEND, "value"),
     State(URL, "search"),
@@ -289,14 +331,14 @@ def plan_what_if(unit, spend, search, by, budget, max_change, shown):
     if inputs == shown:  # plan_page has just shown this very result (it set the unit): no second plan
         raise PreventUpdate
     if unit is None:
-        return None, None
+        return None, None, None
     try:
         _, _, chosen = plan_of(search, by, budget, max_change)
     except PlanError as error:
-        return notice(str(error)), inputs
+        return notice(str(error)), inputs, None
     except WarehouseMissing:
-        return None, None
-    return what_if_children(chosen, unit, spend), inputs
+        return None, None, None
+    return what_if_children(chosen, unit, spend), inputs, what_if_placeholder(chosen, unit)
 
 
 @callback(

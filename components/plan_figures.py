@@ -99,7 +99,8 @@ def projection(frame: pd.DataFrame, height: int = 300, title: str | None = None)
             name="Spend",
             marker=dict(color=SERIES_COLOURS["spend"]),
             text=[fmt.inr_compact(v) for v in spend],
-            textposition="auto",
+            textposition="inside",
+            insidetextanchor="middle",
             hovertemplate="%{x}: spend %{text}<extra></extra>",
         ),
         trace(
@@ -117,7 +118,10 @@ def projection(frame: pd.DataFrame, height: int = 300, title: str | None = None)
                 thickness=1.5,
             ),
             text=[fmt.inr_compact(v) for v in revenue],
-            textposition="auto",
+            # mid-bar, clear of the interval's cap at the bar's top (a narrow bar turns the label
+            # upright against it at 390 px)
+            textposition="inside",
+            insidetextanchor="middle",
             customdata=[[fmt.inr(lo), fmt.inr(h)] for lo, h in zip(low, high)],
             hovertemplate="%{x}: revenue %{text} (%{customdata[0]} to %{customdata[1]})<extra></extra>",
         ),

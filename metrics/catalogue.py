@@ -598,7 +598,7 @@ _declare(
     "Rank",
     COUNT,
     Derived("position by ROAS"),
-    "Rank by ROAS (undefined last, ties by influencer id)",
+    "Rank by ROAS (ties by influencer id); none where ROAS is undefined (no spend), listed last",
     header="#",
 )
 
@@ -709,6 +709,15 @@ _declare(
     INR,
     Derived("planned − today's expected incremental revenue"),
     "Expected incremental revenue of the planner's allocation − that of today's, on the fitted response curves",
+    True,
+)
+_declare(
+    "net_gain",
+    "Net vs today",
+    INR,
+    Derived("estimated revenue gain − (planned − today's spend)"),
+    "The plan's net effect (metrics.planning.plan.net_gain): the change in expected incremental revenue plus "
+    "the spend the plan holds back",
     True,
 )
 # The campaigns page's cards.

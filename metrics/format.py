@@ -28,6 +28,9 @@ _LOCALE = Locale.parse(LOCALE)
 RUPEE = _LOCALE.currency_symbols["INR"]
 DASH = "—"
 NBSP = "\u00a0"
+# The sign of a negative rupee amount: the hyphen-minus every negative number uses, joined to the ₹
+# by a word joiner (U+2060), as a line may break after a hyphen: "-⏎₹4.10 L" in the PDF read as a dash.
+NEGATIVE = "-\u2060"
 
 LAKH = 100_000
 CRORE = 10_000_000
@@ -106,7 +109,7 @@ def inr(value, decimals: int = 0) -> str:
     shown = _rounded(number, decimals)
     # babel's currency pattern "¤#,##,##0" gives exactly this (its negative form is "-¤…"), at
     # three times the cost (currency name and plural look-ups on every call).
-    return f"{'-' if shown < 0 else ''}{RUPEE}{_decimal(abs(shown), decimals)}"
+    return f"{NEGATIVE if shown < 0 else ''}{RUPEE}{_decimal(abs(shown), decimals)}"
 
 
 def inr_compact(value, decimals: int = 2) -> str:
@@ -159,7 +162,7 @@ def _lakh_crore(value, decimals: int, symbol: str, trim: bool = False) -> str:
     if number is None:
         return DASH
     magnitude = abs(number)
-    sign = "-" if number < 0 and round(magnitude) > 0 else ""
+    sign = ("-" if not symbol else NEGATIVE) if number < 0 and round(magnitude) > 0 else ""
     # A value that would round up to 100 L is shown as crore (₹1.00 Cr, not ₹100.00 L).
     if magnitude >= CRORE or round(magnitude / LAKH, decimals) >= 100:
         amount, suffix = magnitude / CRORE, f"{NBSP}Cr"

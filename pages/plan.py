@@ -57,7 +57,9 @@ def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
                     dbc.Col(
                         [
                             dbc.Label("Total budget (₹)", html_for=ids.BUDGET),
-                            dbc.Input(id=ids.BUDGET, type="number", min=0, step="any", value=budget, debounce=True),
+                            # no min / max / step: the browser would send an out-of-range number as empty (the default
+                            # plan, in silence); the server refuses it with a message instead
+                            dbc.Input(id=ids.BUDGET, type="number", step="any", value=budget, debounce=True),
                             html.Div(id=ids.BUDGET_HELP, className="form-text"),
                         ],
                         md=5,
@@ -68,9 +70,7 @@ def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
                             dbc.Input(
                                 id=ids.MAX_CHANGE,
                                 type="number",
-                                min=0,
-                                max=100,
-                                step=5,
+                                step="any",
                                 value=max_change,
                                 debounce=True,
                             ),
@@ -99,7 +99,7 @@ def what_if_card() -> dbc.Card:
                         dbc.Col(dcc.Dropdown(id=ids.WHAT_IF_UNIT, clearable=False), md=6),
                         dbc.Col(
                             dbc.Input(id=ids.WHAT_IF_SPEND, type="number", min=0, step="any", debounce=True),
-                            md=4,
+                            md=6,
                         ),
                     ],
                     className="g-2 my-2",

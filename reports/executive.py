@@ -65,13 +65,17 @@ def _in_sentence(label: str) -> str:
 
 
 def incremental_line(k: dict, settings) -> str:
-    """The incremental revenue sentence: measured with its interval, or at the assumed baseline."""
+    """The incremental revenue sentence: measured with its lift window (days) and interval, or at the
+    assumed baseline."""
     revenue, roas = catalogue.get("incremental_revenue"), catalogue.get("incremental_roas")
     if k.get("incrementality_method") == "event-window":
         confidence = fmt.share(k.get("incrementality_confidence"), 0)
+        # page 1 is often read alone: the figure names its window as the lift page does
+        window = k.get("incrementality_window_days")
+        windows = f"{window}-day windows; " if window else ""
         return (
             f"Measured {_in_sentence(revenue.label)} {fmt.inr_compact(k.get('incremental_revenue'))} "
-            f"({confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
+            f"({windows}{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
             f"{fmt.inr_compact(k.get('incremental_revenue_high'))}); {_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))} "
             f"({fmt.ratio(k.get('incremental_roas_low'))} to {fmt.ratio(k.get('incremental_roas_high'))})."
         )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from components import plan_figures
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.insights import listed
 from metrics.planning import Plan, PlanError, curve_points, plan, selection_projection
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import held_back_text
+from metrics.planning.plan import better_or_worse, held_back_text
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 PLAN_COLUMNS = (
@@ -111,11 +112,13 @@ def plan_section(
 
 
 def _headline(chosen) -> str:
-    """The plan in one sentence for the executive summary: where money moves and what it gains."""
-    gain, rows = chosen.totals["gain"], chosen.rows
-    more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False).head(2)
-    less = rows[rows["planned_change"] <= -1].sort_values("planned_change").head(2)
-    away = ", ".join(f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples())
+    """The plan in one sentence for the executive summary: where money moves, what it gains and,
+    where money is held back, the plan's net effect (metrics.planning.plan.net_gain) first. Cuts and
+    raises are worded as the Recommendations page words them (metrics.insights.listed)."""
+    gain, net, rows = chosen.totals["gain"], chosen.totals["net"]["value"], chosen.rows
+    more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False)
+    less = rows[rows["planned_change"] <= -1].sort_values("planned_change")
+    away = listed([f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples()])
     interval = (
         f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
         f"{fmt.inr_compact(gain['high'])})"
@@ -123,16 +126,16 @@ def _headline(chosen) -> str:
     if more.empty and chosen.held_back >= 0.5:
         return (
             f"Hold back {fmt.inr_compact(chosen.held_back)} of the {fmt.inr_compact(chosen.budget)} budget, cutting "
-            f"{away}: no segment's next rupee would return break-even; expected incremental revenue changes by "
-            f"{fmt.inr_compact(gain['value'])} {interval}, net of the spend saved by "
-            f"{fmt.inr_compact(gain['value'] + chosen.held_back)}."
+            f"{away}: no segment's next rupee would return break-even. Net of the spend saved the plan is "
+            f"{better_or_worse(net)}; expected incremental revenue changes by {fmt.inr_compact(gain['value'])} "
+            f"{interval}."
         )
     if more.empty:
         return "Keep today's allocation: no move between segments raises the expected incremental revenue."
-    towards = ", ".join(f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples())
+    towards = listed([f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples()])
     budget = (
         f"with {fmt.inr_compact(chosen.held_back)} of the {fmt.inr_compact(chosen.budget)} budget held back "
-        "(no segment's next rupee would return break-even beyond that)"
+        f"(no segment's next rupee would return break-even beyond that; net of it, {better_or_worse(net)})"
         if chosen.held_back >= 0.5
         else f"at the same budget of {fmt.inr_compact(chosen.budget)}"
     )

@@ -165,8 +165,8 @@ def test_rated_values_drop_small_unknown_and_undefined():
 
 
 def test_move_budget_names_three_segments_and_counts_the_rest():
-    assert insights._listed(["a", "b"]) == "a, b"
-    assert insights._listed(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
+    assert insights.listed(["a", "b"]) == "a, b"
+    assert insights.listed(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
 
 
 def test_findings_each_rule():

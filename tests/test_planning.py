@@ -24,7 +24,8 @@ from warehouse.sample import generate_sample
 
 
 def norm(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").split())
+    """Text as pdftotext gives it: white space as one space, no word joiner (fmt.NEGATIVE)."""
+    return " ".join(text.replace("\xa0", " ").replace("\u2060", "").split())
 
 
 def response(coef, beta, spend):
@@ -204,13 +205,40 @@ def test_plan_what_if_and_projection_on_hand_points():
     assert (held.rows["planned_change"] < 0).all()
     # /insights and the PDF say so instead of moving money: nothing qualifies at break-even
     from metrics import insights
+    from metrics.planning.plan import held_back_text, margin_at_plan
     from reports.plan_section import _headline
 
     item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
     assert item["subject"] == "Hold back ₹720 from Mega · Instagram, Mid · Instagram"
+    # Nothing moves: an action of its own (its own badge on /insights), not "move budget".
+    assert item["action"] == "hold back" and item["text"].startswith("Hold back ₹720 from Mega")
     assert item["numbers"]["to"] == [] and item["numbers"]["held_back"] == pytest.approx(720.0)
     assert "No segment's next rupee would return at least 1.00x (break-even)" in item["reason"]
     assert norm(_headline(held)).startswith("Hold back ₹720 of the ₹2,400 budget, cutting Mega · Instagram")
+    # Net of spend (tester F5): the ₹720 not spent counts, so the plan's net is the gain + ₹720, its
+    # interval the gain's shifted by as much; /insights, /plan and the PDF lead with it.
+    gain, net = held.totals["gain"], held.totals["net"]
+    for side in ("value", "low", "high"):
+        assert net[side] == pytest.approx(gain[side] + 720.0)
+    assert net["value"] > 0 > gain["value"]
+    words = f"{norm(fmt.inr_compact(net['value']))} better than today"
+    assert f"Net of the spend saved the plan is {words}" in norm(_headline(held))
+    assert words in norm(held_back_text(held, DEFAULT_SETTINGS))
+    assert item["numbers"]["net_gain"] == pytest.approx(net["value"])
+    assert item["evidence"][0] == f"net +{fmt.inr_compact(net['value'])} vs today"
+    assert not any(e.startswith("gain ") for e in item["evidence"])
+    # Every segment sits at its max-change bound: the plan's marginal ROAS is the best next rupee's
+    # return among them, below break-even (why nothing is raised), not "—".
+    margin, basis = margin_at_plan(held)
+    assert basis == "best" and margin == pytest.approx(held.rows["marginal_roas"].max()) and margin < 1
+    # The PDF's headline words its cuts as the Recommendations page does: three named, the rest
+    # counted (tester F9: two of seventeen were named).
+    many = dataclasses.replace(
+        held,
+        rows=pd.DataFrame({"segment": [f"S{i}" for i in range(5)], "planned_change": [-500.0, -400, -300, -200, -100]}),
+    )
+    cuts = f"cutting S0 ({fmt.inr(-500)}), S1 ({fmt.inr(-400)}), S2 ({fmt.inr(-300)}) and 2 more:"
+    assert cuts in _headline(many)
     no_floor = dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=0.0)
     result = plan_on(curves, "segment", None, 0.3, no_floor)
     assert result.held_back == pytest.approx(0.0, abs=1e-6)
@@ -299,6 +327,12 @@ def test_verdict_reasons_name_the_bar_missed():
         roas=1.4, poor_performer=True, incremental_revenue_low=6e4, incremental_revenue_high=7e4
     )
     assert "not distinguishable" in reason(incremental_revenue_low=-1.0, incremental_revenue_high=9e4)
+    # Tester F8: at the default bar of 0 the rule says the interval lies below zero, not "less than 0.00x".
+    lost = reason(incremental_revenue_low=-9_000.0, incremental_revenue_high=-1_000.0)
+    assert lost.endswith(": even the top is below zero (the posts lost sales)") and "0.00x" not in lost
+    stricter = dataclasses.replace(DEFAULT_SETTINGS, verdict_drop_roas=0.5)
+    top = verdict_of(judged_row(incremental_revenue_low=10.0, incremental_revenue_high=20_000.0), stricter, True)
+    assert top == ("drop", top[1]) and top[1].endswith(": even the top returns less than 0.50x of spend")
 
 
 def test_a_poor_performer_is_never_renewed_or_scaled():
@@ -632,27 +666,31 @@ def test_plan_page_shows_the_what_if_once(planted, monkeypatch):
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     search, state = "?platform=Instagram", ("segment", None, 30)
-    *_, options, unit, children, shown = plan_callbacks.plan_page(search, *state, None, "/plan")
+    *_, options, unit, children, shown, hint = plan_callbacks.plan_page(search, *state, None, "/plan")
     assert unit == options[0]["value"] and shown["unit"] == unit
+    chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
+    # the empty spend box says what it computes (tester F6): the unit's planned spend, in ₹
+    by_segment = chosen.rows.set_index("segment")["planned_spend"]
+    assert hint == f"{fmt.inr(by_segment[unit])} (planned)"
     with pytest.raises(PreventUpdate):
         plan_callbacks.plan_what_if(unit, None, search, *state, shown)
-    alone, recorded = plan_callbacks.plan_what_if(unit, None, search, *state, None)
-    assert to_json(alone) == to_json(children) and recorded == shown
-    chosen = plan(wh, None, "segment", 0.3, Filters(platform=("Instagram",)))
+    alone, recorded, again = plan_callbacks.plan_what_if(unit, None, search, *state, None)
+    assert to_json(alone) == to_json(children) and recorded == shown and again == hint
     for other, spend in ((unit, 12_345.0), (options[-1]["value"], None)):
-        result, recorded = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
+        result, recorded, hint = plan_callbacks.plan_what_if(other, spend, search, *state, shown)
         assert recorded == {**shown, "unit": other, "spend": spend}
+        assert hint == f"{fmt.inr(by_segment[other])} (planned)"
         planned = float(chosen.rows.set_index("segment").loc[other, "planned_spend"])
         expected = what_if(chosen, other, planned if spend is None else spend)
         assert fmt.inr(expected["expected_incremental_revenue"]) in text(result)
     # the picked unit stays through a change of the plan's inputs while it is still in the plan
     picked = options[-1]["value"]
-    *_, kept, _, kept_shown = plan_callbacks.plan_page(search, "segment", None, 60, 12_345.0, "/plan", picked)
+    *_, kept, _, kept_shown, _ = plan_callbacks.plan_page(search, "segment", None, 60, 12_345.0, "/plan", picked)
     assert kept == picked and kept_shown["unit"] == picked and kept_shown["max_change"] == 60
-    *_, first, _, _ = plan_callbacks.plan_page(search, *state, None, "/plan", "no such segment")
+    *_, first, _, _, _ = plan_callbacks.plan_page(search, *state, None, "/plan", "no such segment")
     assert first == options[0]["value"]
     # a typed spend stays through a filter change: plan_page shows the what-if at that spend
-    *_, unit, children, shown = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
+    *_, unit, children, shown, _ = plan_callbacks.plan_page("", *state, 12_345.0, "/plan")
     expected = what_if(plan(wh), unit, 12_345.0)
     assert shown["spend"] == 12_345.0 and fmt.inr(expected["expected_incremental_revenue"]) in text(children)
 
@@ -714,3 +752,31 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
 def test_break_even_setting_is_checked():
     with pytest.raises(ValueError, match="plan_min_marginal_roas"):
         dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=-0.5)
+
+
+@pytest.mark.parametrize(
+    "budget, max_change, message",
+    [
+        (-5, None, f"budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
+        (None, 150, "max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
+        (None, -10, "max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+    ],
+)
+def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
+    planted, monkeypatch, budget, max_change, message
+):
+    """Tester h3 F20: -5 or 150 % was replaced by the default plan in silence (the inputs' min/max
+    made the browser send nothing). The inputs carry no bounds; the page says what is wrong."""
+    from dash_helpers import text, walk
+
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+    from components.ids import plan as ids
+    from pages import plan as plan_page
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
+    assert message in text(error) and rest[2] == []  # no cards
+    inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
+    assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)

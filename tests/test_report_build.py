@@ -34,7 +34,7 @@ pytestmark = [
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"[\s\u2060]+", "", text)  # no white space nor the joiner of a negative amount
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:

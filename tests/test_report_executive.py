@@ -21,13 +21,15 @@ from metrics.comparison import kpi_comparison
 from reports import images
 from reports.build import build_context, build_report
 from reports.executive import HEADLINE_KEYS, pacing_alerts, performers, recommendation
+from reports.plan_section import selection_plan
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
 
 
 def squash(text: str) -> str:
-    """Text with every run of white space (NBSP of ₹16.17 L included) as one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    """Text with every run of white space (NBSP of ₹16.17 L included) as one space and without the
+    word joiner of a negative amount (fmt.NEGATIVE; pdftotext leaves it out)."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u2060", ""))
 
 
 def test_headline_kpis_and_changes_are_the_cards(traps_wh):
@@ -135,6 +137,9 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
     assert (
         squash(f"Measured incremental revenue {fmt.inr_compact(k['incremental_revenue'])}") in flat and interval in flat
     )
+    # ... named with its lift window, as page 1 is often read alone (tester F11)
+    window = k["incrementality_window_days"]
+    assert squash(f"{fmt.inr_compact(k['incremental_revenue'])} ({window}-day windows; 90% interval") in flat
     # Top performer: the first row of the report's "Top 10 influencers by ROAS" table.
     top_table = next(t for t in context["tables"] if t["title"] == "Top 10 influencers by ROAS")
     assert top_table["rows"][0][1] in flat
@@ -144,8 +149,15 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
     assert over and over[0] in flat and "over budget" in flat
     # The plan's headline: a move, or what it holds back where no segment's next rupee returns break-even
     headline = squash(context["plan"]["headline"])
-    assert headline.replace(" ", "") in flat.replace(" ", "")  # a line may break after a minus sign
+    assert headline in flat
     assert headline.startswith("Hold back" if context["plan"]["held_back"] >= 0.5 else "Move budget towards")
+    # Its cuts are named as the Recommendations page names them: three, then how many more (tester F9).
+    chosen = selection_plan(measured_wh, filters, metrics.DEFAULT_SETTINGS)
+    cuts = (chosen.rows["planned_change"] <= -1).sum()
+    assert (f"and {cuts - 3} more" in headline) == (cuts > 3), (cuts, headline)
+    # No line of the report breaks inside a negative amount: "-⏎₹4.10 L" reads as a dash (tester F10).
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "-₹" in text and not re.findall(r".{0,30}-\n₹", text)
     # Tables: one short enough for a page sits on one page with its title (no remnant of two rows
     # alone on the next page); the report's pages as text, from the Tables section on.
     pages = subprocess.run(

@@ -35,7 +35,8 @@ class Plan:
     bound ("lower", "upper", "fixed", "break-even": raised only as far as its next rupee returns
     settings.plan_min_marginal_roas, or None). totals: {"current": …, "planned": …} each {spend,
     expected_incremental_revenue, low, high (₹), incremental_roas (×)}, "gain" {value, low,
-    high} (planned − current expected incremental revenue, ₹, interval over the same draws).
+    high} (planned − current expected incremental revenue, ₹, interval over the same draws), "net"
+    {value, low, high} (net_gain: the gain less the change in spend, ₹).
     held_back: ₹ of the budget the plan leaves unspent, because no unit's next rupee would return
     settings.plan_min_marginal_roas (metrics.planning.allocate's module docstring)."""
 
@@ -69,9 +70,39 @@ class Plan:
         }
 
 
+def net_gain(totals: dict) -> dict:
+    """The plan's net effect against today: {value, low, high} (₹) = the gain in expected incremental
+    revenue − (planned spend − today's spend). A plan that holds money back spends less, so a small
+    loss of incremental revenue can still leave it better off than today (docs/metrics.md "Plan").
+    Spend is fixed by the plan, so the interval is the gain's shifted by the same amount."""
+    spent_more = totals["planned"]["spend"] - totals["current"]["spend"]
+    gain = totals["gain"]
+    return {name: gain[name] - spent_more for name in ("value", "low", "high")}
+
+
+def better_or_worse(value: float) -> str:
+    """A net effect in words: "₹21.72 L better than today" / "₹1,200 worse than today"."""
+    from metrics import format as fmt
+
+    return f"{fmt.inr_compact(abs(value))} {'better' if value >= 0 else 'worse'} than today"
+
+
+def margin_at_plan(plan_: Plan) -> tuple[float | None, str]:
+    """The plan's marginal incremental ROAS (×) and its basis: "common", the median over the units
+    no max-change bound stops (the allocation equalises their next rupee's return); "best", where
+    every unit sits at a bound, the highest next-rupee return among them (below break-even when the
+    plan holds money back: why nothing is raised); (None, "none") without a unit with a return."""
+    rows = plan_.rows
+    free = rows[rows["bound"].isna() | (rows["bound"] == "break-even")]["marginal_roas"].dropna()
+    if len(free):
+        return float(free.median()), "common"
+    bounded = pd.to_numeric(rows["marginal_roas"], errors="coerce").dropna()
+    return (float(bounded.max()), "best") if len(bounded) else (None, "none")
+
+
 def held_back_text(plan_: Plan, settings: Settings) -> str | None:
-    """The sentence naming the budget the plan holds back (₹, Plan.held_back) and why; None when
-    it spends the whole budget."""
+    """The sentence naming the budget the plan holds back (₹, Plan.held_back), why, and the plan's
+    net effect (net_gain); None when it spends the whole budget."""
     if plan_.held_back < 0.5:
         return None
     from metrics import format as fmt
@@ -80,7 +111,8 @@ def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     return (
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
         f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
-        f"no money there."
+        f"no money there. Net of the spend saved the plan is {better_or_worse(plan_.totals['net']['value'])} "
+        f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])})."
     )
 
 
@@ -120,6 +152,7 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     gain = float(curves.response(planned).sum() - curves.response(current).sum())
     low, high = _centred_interval(gain_draws, gain, settings.lift_confidence)
     totals["gain"] = {"value": gain, "low": low, "high": high}
+    totals["net"] = net_gain(totals)
     held_back = max(budget - float(planned.sum()), 0.0)
     return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals, held_back)
 

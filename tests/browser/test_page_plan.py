@@ -4,39 +4,24 @@ if, similar profiles and the formula-safe CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pytest
-from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
+from browser_helpers import (
+    choose,
+    csv_selector,
+    downloaded_csv,
+    goto,
+    grid_rows,
+    normalise,
+    table_selector,
+    wait_for_text,
+)
 
 from metrics import format as fmt
 from metrics.planning import plan, what_if
 from metrics.planning.curves import exponent_at_bound
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
+from metrics.planning.plan import margin_at_plan
 
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-def csv_button(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table-csv"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("plan-page")
-    generate_sample(root / "src", orders=8_000, seed=13)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
+SAMPLE = {"orders": 8_000, "seed": 13}  # conftest: sample_wh, server
 
 
 def set_number(page, selector: str, value) -> None:
@@ -47,13 +32,13 @@ def set_number(page, selector: str, value) -> None:
 def test_plan_page(page, server, page_problems, sample_wh):
     goto(page, server.url + "/plan", timeout=90_000)
     page.wait_for_selector("#plan-curves .main-svg", timeout=90_000)
-    page.wait_for_selector(grid("plan-allocation") + " .ag-center-cols-container .ag-row", timeout=90_000)
+    page.wait_for_selector(table_selector("plan-allocation") + " .ag-center-cols-container .ag-row", timeout=90_000)
     chosen = plan(sample_wh)
     totals = chosen.totals
     wait_for_text(page, "#kpi-plan-planned-value", fmt.inr_compact(totals["planned"]["expected_incremental_revenue"]))
     wait_for_text(page, "#kpi-plan-today-value", fmt.inr_compact(totals["current"]["expected_incremental_revenue"]))
     assert normalise(fmt.inr(chosen.budget)) in normalise(page.get_attribute("#plan-budget", "placeholder"))
-    shown = grid_rows(page, grid("plan-allocation"), "name")
+    shown = grid_rows(page, table_selector("plan-allocation"), "name")
     assert shown == list(chosen.rows["name"])[: len(shown)] and len(shown) >= min(len(chosen.rows), 10)
     # The sample's exponent sits at a bound (0.1 here): flagged, not shown as a normal fit.
     side = exponent_at_bound(chosen.curves.beta)
@@ -66,9 +51,7 @@ def test_plan_page(page, server, page_problems, sample_wh):
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
 
     # CSV of the allocation: full-precision numbers under the catalogue's headers.
-    with page.expect_download() as download_info:
-        page.click(csv_button("plan-allocation"))
-    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    table = downloaded_csv(page, csv_selector("plan-allocation"))
     header = table[0]
     assert header[:3] == ["Segment / creator", "Tier", "Platform"] and "Planned" in header
     planned = [float(row[header.index("Planned")]) for row in table[1:]]
@@ -81,8 +64,22 @@ def test_plan_page(page, server, page_problems, sample_wh):
         held = normalise(page.inner_text("#plan-held-back"))
         assert f"{normalise(fmt.inr(chosen.held_back))} of the" in held and "held back" in held
         assert normalise(page.inner_text("#kpi-plan-held-back-value")) == normalise(fmt.inr_compact(chosen.held_back))
+        # tester F5: the net of the spend held back leads; the gain card says what it measures
+        net = chosen.totals["net"]["value"]
+        shown_net = normalise(page.inner_text("#kpi-plan-net-value"))
+        assert shown_net == normalise(("+" if net >= 0 else "") + fmt.inr_compact(net))
+        assert "change in incremental revenue" in page.inner_text("#kpi-plan-gain").lower()
+        cards = page.eval_on_selector_all(".hk-kpi [id$='-value']", "els => els.map(e => e.id)")
+        assert cards.index("kpi-plan-net-value") < cards.index("kpi-plan-gain-value"), cards
     else:
         assert not page.inner_text("#plan-held-back").strip()
+    margin, basis = margin_at_plan(chosen)
+    assert normalise(page.inner_text("#kpi-plan-margin-value")) == fmt.ratio(margin) != "—"
+    assert ("all at their max change" in page.inner_text("#kpi-plan-margin")) == (basis == "best")
+    # tester F6: the empty what-if box says what it computes, the unit's planned spend in ₹
+    planned_there = chosen.rows["planned_spend"].max()  # the unit offered first: the most planned spend
+    hint = normalise(page.get_attribute("#plan-what-if-spend", "placeholder"))
+    assert hint == normalise(f"{fmt.inr(planned_there)} (planned)")
 
     # A wider max change re-plans; a budget beyond the bounds says why.
     set_number(page, "#plan-max-change", 50)
@@ -106,7 +103,7 @@ def test_plan_page(page, server, page_problems, sample_wh):
     first = by_creator.rows["name"].iloc[0]
     page.wait_for_function(
         "([grid, name]) => document.querySelector(grid + ' .ag-row [col-id=name]')?.innerText === name",
-        arg=[grid("plan-allocation"), first],
+        arg=[table_selector("plan-allocation"), first],
         timeout=30_000,
     )
     page.wait_for_selector("#plan-what-if-result dl", timeout=30_000)
@@ -121,8 +118,8 @@ def test_plan_page(page, server, page_problems, sample_wh):
         timeout=30_000,
     )
     assert "extrapolated" in page.inner_text("#plan-what-if-result")
-    page.wait_for_selector(grid("plan-similar") + " .ag-center-cols-container .ag-row", timeout=60_000)
-    assert grid_rows(page, grid("plan-similar"), "similarity")
+    page.wait_for_selector(table_selector("plan-similar") + " .ag-center-cols-container .ag-row", timeout=60_000)
+    assert grid_rows(page, table_selector("plan-similar"), "similarity")
     assert not page_problems, page_problems
 
 
@@ -163,4 +160,31 @@ def test_plan_and_lift_inputs_live_in_the_url(page, server, page_problems, sampl
         timeout=90_000,
     )
     assert page.locator("#lift-window input[value='28']").is_checked()
+    assert not page_problems, page_problems
+
+
+def test_next_period_labels_clear_the_interval_at_phone_width(phone_page, server, page_problems):
+    """Tester F7: at 390 px the bars of "Next period" are narrow and their labels turn upright; the
+    revenue interval's cap must not be drawn over a label (the labels sit mid-bar)."""
+    page = phone_page
+    goto(page, server.url + "/plan", timeout=90_000)
+    page.wait_for_selector("#plan-projection .errorbar path", timeout=90_000)
+    boxes = page.evaluate(
+        """() => {
+            const rect = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+            const svg = document.querySelector('#plan-projection');
+            return {
+                labels: [...svg.querySelectorAll('.bartext')].map(rect),
+                caps: [...svg.querySelectorAll('.errorbar path')].map(rect),
+            };
+        }"""
+    )
+    assert len(boxes["labels"]) == 4 and len(boxes["caps"]) == 2, boxes
+
+    def overlap(a, b, gap=4):  # closer than `gap` px reads as one glyph: "H₹1.22 Cr"
+        return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+    crossed = [(label, cap) for label in boxes["labels"] for cap in boxes["caps"] if overlap(label, cap)]
+    page.screenshot(path=str(server.log_path.parent / "plan-390.png"), full_page=True)
+    assert not crossed, crossed
     assert not page_problems, page_problems
