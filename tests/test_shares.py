@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import metrics
 from components import figures
 from metrics import Filters, catalogue
+from metrics import format as fmt
 from reports.build import build_context
 from warehouse import Warehouse, import_dataset
 
@@ -69,10 +70,10 @@ def test_shares_add_up_to_one_or_are_all_undefined(parts):
 def test_a_donut_gap_names_the_parts_below_zero():
     assert catalogue.share_chart_gap(["YouTube", "Instagram"], [899.0, 2499.0], "revenue") is None
     assert catalogue.share_chart_gap(["YouTube", "Instagram"], [899.0, -2499.0], "revenue") == (
-        "No shares to draw: revenue is below zero for Instagram -₹2,499 (refunds exceed sales)."
+        f"No shares to draw: revenue is below zero for Instagram {fmt.inr(-2499)} (refunds exceed sales)."
     )
     # a positive whole with a part below it: still no slice can show that part
-    assert "below zero for B -₹200" in catalogue.share_chart_gap(["A", "B"], [1000.0, -200.0], "revenue")
+    assert f"below zero for B {fmt.inr(-200)}" in catalogue.share_chart_gap(["A", "B"], [1000.0, -200.0], "revenue")
     assert catalogue.share_chart_gap(["A"], [0.0], "revenue") == "No shares to draw: revenue in the selection is ₹0."
 
 
@@ -111,7 +112,10 @@ def test_case_23_refund_window_donut_is_a_note(case_23):
     fig = figures.platform_share(metrics.breakdown(case_23, "platform", REFUND_WINDOW))
     assert fig["data"] == []
     (note,) = fig["layout"]["annotations"]
-    assert note["text"] == "No shares to draw: revenue is below zero for<br>Instagram -₹2,499 (refunds exceed sales)."
+    assert (
+        note["text"]
+        == f"No shares to draw: revenue is below zero for<br>Instagram {fmt.inr(-2499)} (refunds exceed sales)."
+    )
 
 
 def test_case_23_refund_window_pdf_tables_print_no_share(case_23):

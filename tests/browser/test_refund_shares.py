@@ -1,7 +1,7 @@
 """Tester h3 F16/F17 in a real browser: case 23 from 21 Jan to 28 Feb 2025 holds a ₹2,499 Instagram
 refund and one ₹899 YouTube order (revenue −₹1,600). The revenue-share donuts on / and /platforms
-say why they draw nothing instead of a "100 %" slice, the platform table's shares read "—", and
-the revenue card's AOV reads "—". Screenshots (desktop and phone) land beside the server log."""
+say why they draw nothing instead of a "100 %" slice, the platform table's shares read "—", the
+revenue card's AOV reads "—", and the trend has no ROAS axis (no week has spend). Screenshots (desktop and phone) land beside the server log."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from browser_helpers import goto, grid_rows, normalise, table_selector
 
 from components.ids import overview as overview_ids
 from components.ids import platforms as platform_ids
+from metrics import format as fmt
 from warehouse import Warehouse, import_dataset
 
 CASE_23 = Path(__file__).resolve().parents[1] / "data" / "cases" / "23-refund-negative-rows"
 WINDOW = "?start=2025-01-21&end=2025-02-28"
-NOTE = "No shares to draw: revenue is below zero for Instagram -₹2,499 (refunds exceed sales)."
+NOTE = f"No shares to draw: revenue is below zero for Instagram {fmt.inr(-2499)} (refunds exceed sales)."
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,11 @@ def test_overview_donut_and_aov_of_a_negative_total(browser, server, page_proble
     slices, note = _donut(page, overview_ids.PLATFORM_SHARE)
     assert slices == 0 and note == NOTE
     assert "AOV —" in normalise(page.inner_text("#kpi-revenue"))
+    # spend ₹0 in every week: no ROAS line, so no empty 0x–4x ROAS axis (the note says why)
+    trend = f"#{overview_ids.TREND}"
+    page.wait_for_selector(f"{trend} .bars")
+    assert page.locator(f"{trend} .y2tick").count() == 0
+    assert "No ROAS line: no spend in any period" in normalise(page.inner_text(f"#{overview_ids.TREND_NOTE}"))
     page.screenshot(path=str(server.log_path.parent / f"refund-overview-{width}.png"), full_page=True)
     context.close()
     assert not page_problems, page_problems
