@@ -53,7 +53,7 @@ def campaign_kpis(frame: pd.DataFrame, settings) -> list:
         ),
         metric_card(
             "unattributed_share",
-            fmt.clean(unattributed / total) if total else None,
+            catalogue.share(unattributed, total),
             settings,
             card_id="camp-unattributed",
             sub=fmt.inr_compact(unattributed),

@@ -363,21 +363,29 @@ def _roas_lines(fig: Figure, x: list, roas: list, rolling: list) -> None:
     )
 
 
+SHARE_NOTE_WRAP = 44  # characters a line of the note drawn in a donut's place (it fits 390 px)
+
+
 def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320, title: str | None = None) -> dict:
-    """Donut of each platform's share of revenue (or spend)."""
+    """Donut of each platform's share of revenue (or spend). Where a platform's amount is below zero
+    or the whole is not above it (refunds exceed sales), no donut: a note saying so instead
+    (metrics.catalogue.share_chart_gap), never a slice of a negative whole."""
     if _is_empty(df) or "platform" not in df.columns:
         return empty_figure(height=height)
     amounts = _values(df, value)
     if not any(v for v in amounts if v):
         return empty_figure(height=height)
     names = [str(p) for p in df["platform"]]
+    gap = catalogue.share_chart_gap(names, amounts, _label(value).lower())
+    if gap:
+        return empty_figure(wrapped_label(gap, SHARE_NOTE_WRAP), height=height)
     colours = platform_colours(names)
     total = sum(v for v in amounts if v)
     fig = Figure(
         trace(
             "pie",
             labels=[safe_text(n) for n in names],
-            values=[max(v or 0, 0) for v in amounts],
+            values=[v or 0 for v in amounts],
             hole=0.58,
             marker=dict(colors=[colours[n] for n in names], line=dict(color="#ffffff", width=2)),
             sort=True,

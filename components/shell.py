@@ -78,7 +78,7 @@ def footer() -> html.Footer:
                 html.Span(id=ids.DATASET_INFO, className="hk-dataset-info"),
                 html.Span(
                     [
-                        "Ratios are pooled (ratio of sums); “—” means undefined (zero denominator). ",
+                        "Ratios are pooled (ratio of sums); “—” means undefined (a zero denominator, or refunds exceeding sales). ",
                         "Money in ₹, Indian grouping; L = lakh, Cr = crore.",
                     ],
                     className="hk-footer-note",

@@ -21,7 +21,8 @@ import dataclasses
 
 import pandas as pd
 
-from metrics.aggregate import ratio, ratio_column, sums_by
+from metrics.aggregate import ratio_column, sums_by
+from metrics.catalogue import share_column
 from metrics.filters import Filters
 from metrics.selection import fact_conditions, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -122,7 +123,7 @@ def audience_segments(
         .rename(columns={"value": "segment"})
     )
     table["roas"] = ratio_column(table["revenue"], table["spend"])
-    table["revenue_share"] = ratio_column(table["revenue"], pd.Series(table["revenue"].sum(), index=table.index))
+    table["revenue_share"] = share_column(table["revenue"])
     table["_other"] = table["segment"] == OTHER_PLACES  # the unlisted rest last, however large
     table = table.sort_values(["_other", "revenue", "segment"], ascending=[True, False, True])
     table = table.drop(columns="_other").reset_index(drop=True)
@@ -244,7 +245,7 @@ def region_comparison(
     without = sales[sales["region"].isna()]
     sales = sales[sales["region"].notna()]
     total = float(sales["sales_revenue"].sum())
-    sales["sales_share"] = [ratio(v, total) for v in sales["sales_revenue"]]
+    sales["sales_share"] = share_column(sales["sales_revenue"])
     out = audience.merge(sales, on="region", how="outer")
     out["matched"] = out["audience_matched"].where(out["audience_matched"].notna(), out["sales_matched"])
     out.loc[out["region"] == OTHER_PLACES, "matched"] = None

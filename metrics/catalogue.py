@@ -105,6 +105,10 @@ class Ratio:
     denominator: str
     scale: float = 1.0
     minus: str | None = None
+    # An average of an amount that refunds can take below zero (AOV: revenue ÷ orders) means
+    # nothing there: "AOV −₹1,600" is no order's value. Such a ratio is undefined when its
+    # numerator is ≤ 0 (docs/metrics.md, "Ratios").
+    positive_numerator: bool = False
 
     def describe(self) -> str:
         """The computation as text: (numerator − minus) ÷ denominator, scaled."""
@@ -113,20 +117,29 @@ class Ratio:
 
     @property
     def undefined_when(self) -> str:
-        """When the ratio is undefined (shown “—”): its denominator is 0."""
-        return f"{self.denominator} = 0"
+        """When the ratio is undefined (shown “—”): its denominator is 0 (or its numerator ≤ 0,
+        where it must be positive)."""
+        zero = f"{self.denominator} = 0"
+        return f"{self.numerator} ≤ 0 or {zero}" if self.positive_numerator else zero
+
+    def values(self, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+        """top ÷ bottom × scale as an object array, None where this ratio is undefined."""
+        if self.positive_numerator:
+            top = np.where(top > 0, top, np.nan)
+        return _ratio_values(top, bottom, self.scale)
 
     def column(self, frame: pd.DataFrame) -> pd.Series:
         """The ratio of each row of `frame`: floats, None where undefined (object dtype)."""
         top = frame[self.numerator]
         if self.minus:
             top = top - pd.to_numeric(frame[self.minus], errors="coerce").fillna(0)
-        return ratio_column(top, frame[self.denominator], self.scale)
+        return pd.Series(self.values(_floats(top), _floats(frame[self.denominator])), index=frame.index, dtype=object)
 
 
 @dataclasses.dataclass(frozen=True)
 class Share:
-    """A row's part of the column total of the frame (None when the total is 0)."""
+    """A row's part of the column total of the frame (share_column's rule: None unless the total is
+    above 0)."""
 
     column: str
 
@@ -134,11 +147,10 @@ class Share:
         """The computation as text: the row's share of the column's total."""
         return f"{self.column} ÷ Σ {self.column}"
 
-    def column_of(self, frame: pd.DataFrame) -> pd.Series:
-        """Each row's share of the column's total (0–1; None where the total is 0)."""
-        values = frame[self.column]
-        total = values.sum() if values.notna().any() else None
-        return ratio_column(values, pd.Series([total] * len(frame), index=frame.index))
+    @property
+    def undefined_when(self) -> str:
+        """When the shares are undefined (shown “—”): the total is not above 0."""
+        return f"Σ {self.column} ≤ 0"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,6 +181,47 @@ def _ratio_values(top: np.ndarray, bottom: np.ndarray, scale: float) -> np.ndarr
     result = values.astype(object)
     result[~defined] = None
     return result
+
+
+def _share_values(parts: np.ndarray) -> np.ndarray:
+    """Each part ÷ the parts' total as an object array; None everywhere unless the total is above 0."""
+    known = parts[~np.isnan(parts)]
+    total = float(known.sum()) if known.size and known.sum() > 0 else np.nan
+    return _ratio_values(parts, np.full(len(parts), total), 1.0)
+
+
+def share_column(parts: pd.Series) -> pd.Series:
+    """Each part's share of the parts' total (fractions; an object Series on parts' index).
+
+    The rule for every share (docs/metrics.md, "Shares"): a share of a total ≤ 0 is undefined —
+    None for every part (refunds exceeding sales make the whole negative; −56 % and 156 % of it
+    mean nothing). Under a positive total a negative part keeps its signed share, so shares
+    still add up to 1 (a donut cannot draw it: see share_chart_gap)."""
+    return pd.Series(_share_values(_floats(parts)), index=parts.index, dtype=object)
+
+
+def share(part, total):
+    """part ÷ total, a fraction; None unless total is above 0 (share_column's rule)."""
+    part, total = fmt.clean(part), fmt.clean(total)
+    if part is None or total is None or total <= 0:
+        return None
+    return part / total
+
+
+def share_chart_gap(names, parts, what: str) -> str | None:
+    """Why the parts cannot be drawn as slices of one whole (a donut), or None when they can.
+
+    A slice cannot be below zero, and a whole ≤ 0 has no shares (share_column): a part whose
+    refunds exceed its sales makes either true. The text names those parts with their amounts
+    (₹), for the note drawn in the donut's place; `what` names the amount ("revenue")."""
+    pairs = [(str(n), fmt.clean(v) or 0.0) for n, v in zip(names, parts)]
+    below = [f"{name} {fmt.inr(value)}" for name, value in pairs if value < 0]
+    total = sum(value for _, value in pairs)
+    if total > 0 and not below:
+        return None
+    if below:
+        return f"No shares to draw: {what} is below zero for {', '.join(below)} (refunds exceed sales)."
+    return f"No shares to draw: {what} in the selection is {fmt.inr(total)}."
 
 
 def ratio_column(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
@@ -382,10 +435,10 @@ _declare(
     "aov",
     "AOV",
     INR,
-    Ratio("revenue", "orders"),
-    "AOV = revenue ÷ orders",
+    Ratio("revenue", "orders", positive_numerator=True),
+    "AOV = revenue ÷ orders (— where revenue net of refunds is ≤ 0)",
     True,
-    json="pooled ratio (₹; `null` when the denominator is 0)",
+    json="pooled ratio (₹; `null` when orders are 0 or revenue is ≤ 0)",
 )
 _declare(
     "cost_per_order",
@@ -923,12 +976,9 @@ def apply_ratios(frame: pd.DataFrame, keys=SALES_RATIOS + SHARES) -> pd.DataFram
             if computed.minus:
                 minus = _floats(frame[computed.minus])
                 top = top - np.where(np.isnan(minus), 0.0, minus)  # Ratio.column's fillna(0)
-            columns[key] = _ratio_values(top, operand(computed.denominator), computed.scale)
+            columns[key] = computed.values(top, operand(computed.denominator))
         elif isinstance(computed, Share) and computed.column in present:
-            values = frame[computed.column]
-            total = values.sum() if values.notna().any() else None
-            bottom = np.full(len(frame), np.nan if total is None else float(total))
-            columns[key] = _ratio_values(operand(computed.column), bottom, 1.0)
+            columns[key] = _share_values(operand(computed.column))
     for key in [key for key in columns if key in present]:
         frame[key] = pd.Series(columns.pop(key), index=frame.index, dtype=object)
     if columns:  # one concatenation: inserting columns one by one rebuilds the (Arrow) column index each time

@@ -45,7 +45,7 @@ import pandas as pd
 from metrics import format as fmt
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown
-from metrics.catalogue import POOR_PERFORMER
+from metrics.catalogue import POOR_PERFORMER, share
 from metrics.filters import Filters
 from metrics.kpis import kpis
 from metrics.ranking import ranking
@@ -278,7 +278,7 @@ def review_items(creators: Creators, settings: Settings) -> list[dict]:
     chosen.sort(key=lambda c: (-c["spend"], c["influencer_id"]))
     items = []
     for c in chosen[:MAX_REVIEW]:
-        spend_share = ratio(c["spend"], creators.spend)
+        spend_share = share(c["spend"], creators.spend)
         reason = (
             f"Below the bar ({'; '.join(POOR_PERFORMER.misses(c, settings))}) on {fmt.inr_compact(c['spend'])} spend "
             f"({fmt.share(spend_share)} of the selection's): renegotiate terms or the brief."
@@ -307,7 +307,7 @@ def drop_items(creators: Creators) -> list[dict]:
                 f"Revenue {fmt.inr_compact(c['revenue'])} does not cover spend {fmt.inr_compact(c['spend'])} "
                 f"(ROAS {fmt.ratio(c['roas'])}): each rupee returns less than a rupee."
             )
-        numbers = _creator_numbers(c, pooled) | {"spend_share": ratio(c["spend"], creators.spend)}
+        numbers = _creator_numbers(c, pooled) | {"spend_share": share(c["spend"], creators.spend)}
         items.append(_item("drop", c["name"], reason, numbers, _creator_evidence(c), "influencer"))
     return items
 
@@ -556,14 +556,14 @@ def concentration_finding(creators: Creators) -> dict | None:
         "kind": "concentration",
         "text": (
             f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(rows)}) drove "
-            f"{fmt.share(ratio(top_revenue, creators.revenue))} of revenue on "
-            f"{fmt.share(ratio(top_spend, creators.spend))} of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."
+            f"{fmt.share(share(top_revenue, creators.revenue))} of revenue on "
+            f"{fmt.share(share(top_spend, creators.spend))} of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."
         ),
         "numbers": {
             "top_n": n,
             "creators": len(rows),
-            "revenue_share": ratio(top_revenue, creators.revenue),
-            "spend_share": ratio(top_spend, creators.spend),
+            "revenue_share": share(top_revenue, creators.revenue),
+            "spend_share": share(top_spend, creators.spend),
             "roas": ratio(top_revenue, top_spend),
             "influencer_ids": [c["influencer_id"] for c in top],
         },
@@ -625,8 +625,8 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
     if poor:
         text = (
             f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
-            f"{fmt.share(ratio(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
-            f"{fmt.share(ratio(poor_revenue, creators.revenue))} of revenue."
+            f"{fmt.share(share(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
+            f"{fmt.share(share(poor_revenue, creators.revenue))} of revenue."
         )
     else:
         text = f"No creator in the selection is a poor performer ({rule})."
@@ -637,8 +637,8 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
             "count": len(poor),
             "spend": poor_spend,
             "revenue": poor_revenue,
-            "spend_share": ratio(poor_spend, creators.spend),
-            "revenue_share": ratio(poor_revenue, creators.revenue),
+            "spend_share": share(poor_spend, creators.spend),
+            "revenue_share": share(poor_revenue, creators.revenue),
             "poor_roi_pct": settings.poor_roi_pct,
             "poor_roas": settings.poor_roas,
         },

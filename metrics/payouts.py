@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import format as fmt
-from metrics.aggregate import ratio, ratio_column
-from metrics.catalogue import within_terms
+from metrics.aggregate import ratio
+from metrics.catalogue import share_column, within_terms
 from metrics.filters import Filters
 from metrics.selection import fact_conditions, fact_table, influencer_conditions, where
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -20,7 +20,7 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
     follows sales is its rates times the selection's orders and revenue of each influencer, and
     the other pieces sit on the same cells as in the facts.
 
-    Columns: basis, spend (₹), spend_share (0–1, None without spend), influencers (count);
+    Columns: basis, spend (₹), spend_share (0–1, None without spend: metrics.catalogue.share_column), influencers (count);
     attrs["total_spend"] (₹).
     """
     conditions = influencer_conditions(filters, settings)
@@ -45,7 +45,7 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
         params + params,
     )  # one selection (where_sql) twice; the ENUM's order, as text
     total = float(frame["spend"].sum())
-    frame["spend_share"] = ratio_column(frame["spend"], pd.Series([total] * len(frame), index=frame.index))
+    frame["spend_share"] = share_column(frame["spend"])
     frame.attrs["total_spend"] = total
     return frame[["basis", "spend", "spend_share", "influencers"]]
 

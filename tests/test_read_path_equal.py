@@ -35,11 +35,14 @@ def reference_apply_ratios(frame, keys=catalogue.SALES_RATIOS + catalogue.SHARES
                 top = frame[computed.numerator]
                 if computed.minus:
                     top = top - pd.to_numeric(frame[computed.minus], errors="coerce").fillna(0)
+                if computed.positive_numerator:  # AOV of revenue ≤ 0 is undefined (docs/metrics.md)
+                    top = pd.to_numeric(top, errors="coerce").where(lambda v: v > 0)
                 frame[key] = reference_ratio_column(top, frame[computed.denominator], computed.scale)
         elif isinstance(computed, catalogue.Share):
             if computed.column in frame.columns:
                 values = frame[computed.column]
                 total = values.sum() if values.notna().any() else None
+                total = total if total is not None and total > 0 else None  # no share of a whole ≤ 0
                 frame[key] = reference_ratio_column(values, pd.Series([total] * len(frame), index=frame.index))
     return frame
 
