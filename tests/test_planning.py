@@ -248,7 +248,9 @@ def judged_row(**changes) -> dict:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ({"posts": 5, "spend": 0.0}, "review"),  # nothing spent
+        # no cost recorded, whatever the lift says: below every bar (F21), never "review"
+        ({"posts": 5, "spend": 0.0}, "too early"),
+        ({"posts": 6, "spend": 0.0, "revenue": 443_163.13, "roas": None, "incremental_revenue_low": 9e4}, "too early"),
         # below the evidence bar (3 posts, ₹10,000), however good or bad the figures: too early
         (judged_row(posts=2, incremental_revenue_low=60_000.0, incremental_revenue_high=90_000.0), "too early"),
         (judged_row(spend=5_000.0, incremental_revenue_low=6_000.0, incremental_revenue_high=9_000.0), "too early"),
@@ -370,7 +372,7 @@ def test_a_candidate_to_scale_returns_at_least_break_even_at_the_margin():
 @pytest.mark.parametrize(
     ("row", "pooled", "expected"),
     [
-        ({"spend": 0.0, "revenue": 10.0}, 2.0, "review"),
+        ({"spend": 0.0, "revenue": 10.0}, 2.0, "too early"),
         ({"spend": 10_000.0, "revenue": 0.0, "roas": 0.0}, 2.0, "drop"),
         ({"spend": 10_000.0, "revenue": 8_000.0, "roas": 0.8, "poor_performer": True}, 2.0, "drop"),
         ({"spend": 10_000.0, "revenue": 15_000.0, "roas": 1.5, "poor_performer": True}, 2.0, "review"),
@@ -399,6 +401,29 @@ def test_too_early_says_what_is_missing():
     assert "needs ₹7,500 more spend" in norm(reason) and "more post" not in reason
     lenient = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=1, verdict_min_spend=2_500.0)
     assert verdict_of(row, lenient, measured=False, pooled_roas=2.0)[0] == "scale"
+
+
+def test_no_cost_recorded_is_too_early_with_its_own_reason():
+    """₹0 spend (the sample's HK0039: 6 posts, ₹4,43,163.13 revenue; HK0012: 3 posts, no sales):
+    no verdict, and the reason points at the payouts file instead of asking for more spend."""
+    sold = {"posts": 6, "spend": 0.0, "revenue": 443_163.13, "roas": None, "poor_performer": False}
+    quiet = {"posts": 3, "spend": 0.0, "revenue": 0.0, "roas": None, "poor_performer": False}
+    for measured in (True, False):
+        assert [norm(r) for r in verdict_of(sold, DEFAULT_SETTINGS, measured, pooled_roas=2.0)] == [
+            "too early",
+            "too early to judge: no cost recorded for 6 posts with ₹4,43,163 revenue: check the payouts file "
+            "(the bar: 3 posts and ₹10,000)",
+        ]
+        assert norm(verdict_of(quiet, DEFAULT_SETTINGS, measured, pooled_roas=2.0)[1]) == (
+            "too early to judge: no cost recorded for 3 posts: check the payouts file (the bar: 3 posts and ₹10,000)"
+        )
+    nothing = {"posts": 0, "spend": 0.0, "revenue": 0.0}
+    assert verdict_of(nothing, DEFAULT_SETTINGS, True)[1] == (
+        "too early to judge: no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
+    )
+    # a bar of ₹0 spend still judges no creator without cost: its ROAS is undefined
+    free = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=0, verdict_min_spend=0.0)
+    assert verdict_of(sold, free, measured=False, pooled_roas=2.0)[0] == "too early"
 
 
 # --- similarity ------------------------------------------------------------------------------------
@@ -682,7 +707,7 @@ def test_curve_points_equal_a_frame_per_unit(planted, by):
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(0, 10),
-    st.floats(0.01, 1e6),
+    st.one_of(st.just(0.0), st.floats(0.01, 1e6)),
     st.one_of(st.none(), st.floats(0.0, 50.0)),
     st.booleans(),
     st.booleans(),
@@ -691,7 +716,8 @@ def test_curve_points_equal_a_frame_per_unit(planted, by):
 )
 def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, measured, min_posts, min_spend):
     """Whatever the figures and whether lift is measured: below the bar the verdict is too early
-    (and its reason says what is missing), at or above it never."""
+    (and its reason says what is missing), at or above it never; ₹0 spend is below any bar, with
+    the payouts file as its reason (tester F21: it read "review" before)."""
     bar = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=min_posts, verdict_min_spend=min_spend)
     revenue = (roas or 0.0) * spend
     row = {
@@ -705,9 +731,11 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
         "marginal_roas": roas,
     }
     verdict, reason = verdict_of(row, bar, measured=measured, pooled_roas=2.0)
-    below = posts < min_posts or spend < min_spend
+    below = posts < min_posts or spend < min_spend or spend == 0
     assert (verdict == "too early") == below
-    if below:
+    if spend == 0:
+        assert reason.startswith("too early to judge: no ") and (posts == 0 or "check the payouts file" in reason)
+    elif below:
         assert reason.startswith("too early to judge: ") and "needs" in reason
 
 
