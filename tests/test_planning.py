@@ -411,7 +411,7 @@ def test_no_cost_recorded_is_too_early_with_its_own_reason():
     for measured in (True, False):
         assert [norm(r) for r in verdict_of(sold, DEFAULT_SETTINGS, measured, pooled_roas=2.0)] == [
             "too early",
-            "too early to judge: no cost recorded for 6 posts with ₹4,43,163 revenue: check the payouts file "
+            "too early to judge: no cost recorded for 6 posts and ₹4,43,163 revenue: check the payouts file "
             "(the bar: 3 posts and ₹10,000)",
         ]
         assert norm(verdict_of(quiet, DEFAULT_SETTINGS, measured, pooled_roas=2.0)[1]) == (
@@ -734,7 +734,8 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
     below = posts < min_posts or spend < min_spend or spend == 0
     assert (verdict == "too early") == below
     if spend == 0:
-        assert reason.startswith("too early to judge: no ") and (posts == 0 or "check the payouts file" in reason)
+        assert reason.startswith("too early to judge: no ")
+        assert ("check the payouts file" in reason) == (posts > 0 or revenue > 0)
     elif below:
         assert reason.startswith("too early to judge: ") and "needs" in reason
 

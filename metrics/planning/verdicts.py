@@ -74,15 +74,13 @@ def evidence_missing(posts: int, spend: float, settings: Settings) -> str | None
 
 def no_cost_reason(posts: int, revenue: float, settings: Settings) -> str:
     """Why a creator with ₹0 spend in the selection is too early to judge: "no cost recorded for 6
-    posts with ₹4,43,163 revenue: check the payouts file (the bar: …)", or "no posts and no cost in
+    posts and ₹4,43,163 revenue: check the payouts file (the bar: …)", or "no posts and no cost in
     the selection (the bar: …)" for a creator with neither (nothing to check)."""
-    if posts <= 0 and revenue <= 0:
+    activity = [f"{fmt.count(posts)} post{'' if posts == 1 else 's'}"] if posts > 0 else []
+    activity += [f"{fmt.inr(revenue)} revenue"] if revenue > 0 else []
+    if not activity:
         return f"no posts and no cost in the selection {_evidence_needed(settings)}"
-    sales = f" with {fmt.inr(revenue)} revenue" if revenue > 0 else ""
-    return (
-        f"no cost recorded for {fmt.count(posts)} post{'' if posts == 1 else 's'}{sales}: "
-        f"check the payouts file {_evidence_needed(settings)}"
-    )
+    return f"no cost recorded for {' and '.join(activity)}: check the payouts file {_evidence_needed(settings)}"
 
 
 def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, str]:
