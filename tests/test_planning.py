@@ -106,6 +106,17 @@ def test_break_even_holds_money_back_by_hand():
     assert allocate(np.zeros(2), 0.5, current, 400.0, 0.5, min_marginal=1.0) == pytest.approx([150.0, 50.0])
 
 
+def test_held_units_keep_their_spend_by_hand():
+    # The case above with B held (too early to judge): B stays at ₹100, so A's break-even spend
+    # ₹400 spends the ₹500 budget in full; without the floor A takes the ₹400 B does not.
+    coef, current, held = np.array([40.0, 10.0]), np.array([300.0, 100.0]), np.array([False, True])
+    assert allocate(coef, 0.5, current, 500.0, 0.5, min_marginal=1.0, held=held) == pytest.approx([400.0, 100.0])
+    assert allocate(coef, 0.5, current, 500.0, 0.5, held=held) == pytest.approx([400.0, 100.0])
+    # A budget A alone cannot reach within ±50 % (₹450 + ₹100 < ₹600) is refused, not pushed into B.
+    with pytest.raises(PlanError, match=r"allows \(1 kept at today's spend: too early to judge\): ₹250 to ₹550"):
+        allocate(coef, 0.5, current, 600.0, 0.5, held=held)
+
+
 @settings(max_examples=300, deadline=None)
 @given(problems, st.floats(0.05, 5.0))
 def test_no_rupee_goes_where_it_returns_less_than_break_even(problem, floor):
@@ -190,6 +201,25 @@ def test_curves_reproduce_pooled_segments_and_unmeasured_creators_take_the_prior
         by_creator.response(by_creator.units["current_spend"].to_numpy()).sum()
     )
     assert by_segment.coef_draws.shape == (2, 200)
+
+
+def test_creators_plan_holds_those_too_early_to_judge():
+    """Tester F22: the creators' plan cut a creator with 1 post by the full max change, while
+    /insights gives it no verdict and no action. Bar 3 posts and ₹200: A (₹100) and D (0 posts)
+    are too early and keep today's spend; B and C are planned (both cut 30 %: under a rupee back)."""
+    from metrics.planning.plan import plan_on
+
+    bar = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=3, verdict_min_spend=200.0)
+    curves = curves_from_points(points_fixture(), "influencer", bar)
+    rows = plan_on(curves, "influencer", None, 0.3, bar).rows.set_index("influencer_id")
+    assert rows["planned_spend"].to_dict() == pytest.approx({"A": 100.0, "B": 210.0, "C": 700.0, "D": 1000.0})
+    assert rows["bound"].to_dict() == {"A": "too early", "B": "lower", "C": "lower", "D": "too early"}
+    for unit, row in rows.iterrows():
+        too_early = verdict_of({"posts": row["posts"], "spend": row["current_spend"]}, bar, True)[0] == "too early"
+        assert too_early == (row["bound"] == "too early"), unit
+    # segments pool their creators' evidence: none is held
+    by_segment = plan_on(curves_from_points(points_fixture(), "segment", bar), "segment", None, 0.3, bar)
+    assert "too early" not in set(by_segment.rows["bound"])
 
 
 def test_plan_what_if_and_projection_on_hand_points():

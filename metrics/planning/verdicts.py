@@ -285,6 +285,14 @@ def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
+def clears_evidence_bar(posts, spend, settings: Settings) -> np.ndarray:
+    """(rows,) bool: at least verdict_min_posts posts and verdict_min_spend ₹ of spend, and some
+    spend (verdict_of: the others are too early to judge). `posts`, `spend`: array-likes of the rows."""
+    posts = pd.to_numeric(pd.Series(np.asarray(posts)), errors="coerce").fillna(0).to_numpy()
+    spend = pd.to_numeric(pd.Series(np.asarray(spend)), errors="coerce").fillna(0).to_numpy()
+    return (posts >= settings.verdict_min_posts) & (spend >= settings.verdict_min_spend) & (spend > 0)
+
+
 def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
     """(rows,) bool: creators that clear the evidence bar (evidence_missing) and the renew bar
     (verdict_of: not a poor performer, the bottom of the lift interval at least verdict_renew_roas
@@ -301,8 +309,7 @@ def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> 
     reference = float((marginal[funded] * spend[funded]).sum() / spend[funded].sum())
     low = pd.to_numeric(frame["incremental_revenue_low"], errors="coerce")
     poor = frame["poor_performer"].fillna(False).astype(bool) if "poor_performer" in frame else False
-    posts = pd.to_numeric(frame["posts"], errors="coerce").fillna(0)
-    evidenced = (posts >= settings.verdict_min_posts) & (spend >= settings.verdict_min_spend)
+    evidenced = clears_evidence_bar(frame["posts"], spend, settings)
     renewable = (low > 0) & (low >= settings.verdict_renew_roas * spend) & ~poor & evidenced
     bar = max(reference, settings.verdict_scale_marginal_roas)
     return (renewable & (marginal >= bar)).fillna(False).to_numpy(dtype=bool)
