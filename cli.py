@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
     validating.add_argument("dir", type=folder_argument, help="a local folder, or with --engine spark a URI")
     add_years_argument(validating)
+    validating.add_argument(
+        "--append",
+        action="store_true",
+        help="check the folder as `import --append` would: its files and their overlaps with the live data set",
+    )
     add_engine_arguments(validating)
     validating.set_defaults(handler=run_validate)
 
@@ -377,12 +382,14 @@ def run_datasets(args) -> int:
     if args.json:
         print(json.dumps(listed, indent=2))
         return 0
+    from metrics import format as fmt
+
     if not listed:
         print("no data set imported yet")
     for entry in listed:
         mark = "live " if entry["live"] else "     "
         print(
-            f"{mark}{entry['id']}  {entry.get('imported_at') or '—':<25} {entry.get('name') or '—'}  "
+            f"{mark}{entry['id']}  {fmt.timestamp(entry.get('imported_at')):<25} {entry.get('name') or '—'}  "
             f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
             f"{entry['bytes'] / 1e6:,.1f} MB)"
         )
@@ -391,6 +398,7 @@ def run_datasets(args) -> int:
 
 def run_restore(args) -> int:
     import auth
+    from metrics import format as fmt
     from warehouse import default_db_path
     from warehouse.history import HistoryError
     from warehouse.importer import restore_dataset
@@ -401,18 +409,18 @@ def run_restore(args) -> int:
         return fail(str(error))
     auth.record("restore", f"{args.name} ({restored.get('name')})")
     print(
-        f"restored {args.name} ({restored.get('name')}, imported {restored.get('imported_at')}); "
+        f"restored {args.name} ({restored.get('name')}, imported {fmt.timestamp(restored.get('imported_at'))}); "
         "the data set it replaced is kept: `hkdash datasets`"
     )
     return 0
 
 
 def run_validate(args) -> int:
-    from warehouse import ImportFailed, validate_dataset
+    from warehouse import ImportFailed
     from warehouse.errors import format_problems
 
     try:
-        report = validate_dataset(args.dir, engine=engine_of(args), **rules_of(args))
+        report = _validated(args)
     except ImportFailed as failure:
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {failure.total} error(s) in {args.dir}", file=sys.stderr)
@@ -420,6 +428,19 @@ def run_validate(args) -> int:
     print_report(report)
     print(f"{args.dir}: valid")
     return 0
+
+
+def _validated(args):
+    """The report of `validate` (ImportReport); --append checks against the live data set
+    (warehouse.append.check_append, what /data's Append mode runs). Raises ImportFailed."""
+    from warehouse import default_db_path, validate_dataset
+    from warehouse.append import check_append
+
+    if args.append:
+        if args.engine == "spark":
+            raise SystemExit("hkdash: validate --append checks a local folder on DuckDB: drop --engine spark")
+        return check_append(default_db_path(), Path(args.dir))
+    return validate_dataset(args.dir, engine=engine_of(args), **rules_of(args))
 
 
 def rules_of(args) -> dict:

@@ -6,11 +6,11 @@ set of N tracked orders, reads its files once (untimed), then in the same run ti
 1. `import_dataset` with the DuckDB engine (the default);
 2. `import_dataset` with the Spark engine on `--master` (a new local SparkSession: its start is
    part of the time, as it is for `hkdash import --engine spark`), split into the time spent in
-   Spark (staging, checks, typing, first orders, cells, cohorts, Parquet hand-over) and the rest
-   (DuckDB: small files, cost allocation, facts, rollups, lift, swap);
+   Spark (staging, checks, typing, first orders, cells, cost allocation, facts, rollups, cohorts,
+   Parquet hand-over) and the rest (DuckDB: small files, lift, swap);
 
 and reports what the dashboard reads: the rows of each rollup and of `facts` (the sales cells
-Spark hands over plus the cost pieces), and the warehouse file's size. `--compare` also checks that both warehouses hold
+plus the cost pieces, written by Spark), and the warehouse file's size. `--compare` also checks that both warehouses hold
 the same tables (tests/spark_equality.py's rule). Results: docs/benchmarks.md, "Spark engine".
 """
 

@@ -66,7 +66,7 @@ def _warnings_block(warnings, total: int):
     )
 
 
-def report_children(upload: uploads.Upload, report, failure) -> list:
+def report_children(upload: uploads.Upload, report, failure, append: bool = False) -> list:
     """What an upload gave: skipped files, then the errors (nothing can be imported) or the files and warnings."""
     children = [_skipped_notice(upload.skipped)]
     if upload.lost:
@@ -122,7 +122,12 @@ def report_children(upload: uploads.Upload, report, failure) -> list:
             [
                 html.I(className="bi bi-check-circle me-2", **{"aria-hidden": "true"}),
                 html.Strong("Valid. "),
-                "Nothing has changed yet: press Import to replace the current data set with this one.",
+                "Nothing has changed yet: press Import to "
+                + (
+                    "add these files to the current data set."
+                    if append
+                    else "replace the current data set with this one."
+                ),
             ],
             color="success",
             className="py-2",
@@ -301,7 +306,7 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
         )
     valid = report is not None
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
-    return report_children(upload, report, failure), new_store, not valid, None, no_update, None
+    return report_children(upload, report, failure, append), new_store, not valid, None, no_update, None
 
 
 # --- current data set -------------------------------------------------------------------------------
@@ -359,33 +364,24 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),
         ("Payout rows", fmt.count(info.get("payouts"))),
-        (
-            "New customers",
-            "from buyer ids (user_id, or a store export's hashed e-mail)"
+        ("New customers", "from buyer ids" if info.get("has_user_ids") else "estimated"),
+    ]
+    # the tiles hold figures; what they mean is said once below them
+    details = [
+        html.Li(
+            "New customers are counted from buyer ids (user_id, or a store export's hashed e-mail)."
             if info.get("has_user_ids")
-            else "estimated for the orders without a buyer id (no user_id or e-mail, a guest or a placeholder)",
-        ),
+            else "New customers are estimated for the orders without a buyer id (no user_id or e-mail, a guest "
+            "or a placeholder)."
+        )
     ]
     if info.get("store_orders"):
         store = info["store_orders"]
         items.append(
-            (
-                "Sales from store orders",
-                f"{fmt.count(store['attributed_orders'])} of "
-                f"{fmt.count(store['orders_read'])} {store['store']} orders attributed by code; "
-                "revenue without shipping and taxes, net of refunds"
-                + (
-                    f"; {fmt.count(store['repeated_orders'])} orders found alike in two exports, counted once"
-                    if store.get("repeated_orders")
-                    else ""
-                ),
-            )
+            ("Store orders attributed", f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])}")
         )
-    used = [(role, name) for role, name in sorted(files.items())]
-    if info.get("store_orders"):  # the sales came from every file of a split or overlapping export
-        exports = info["store_orders"].get("exports") or []
-        used = [(role, name) for role, name in used if role != "tracking"] + [("tracking", name) for name in exports]
-    details = [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in used) or "—"])]
+        details.append(html.Li(_store_orders_note(store)))
+    details += _files_details(info, files)
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
     children = [
@@ -418,6 +414,27 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             )
         )
     return children
+
+
+def _store_orders_note(store: dict) -> str:
+    repeated = store.get("repeated_orders")
+    return (
+        f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])} {store['store']} orders "
+        "attributed by code; revenue without shipping and taxes, net of refunds"
+        + (f"; {fmt.count(repeated)} orders found alike in two exports, counted once." if repeated else ".")
+    )
+
+
+def _files_details(info: dict, files: dict) -> list:
+    """The files the data set was read from: a table with each file's rows (ImportReport.file_rows,
+    kept since this session's imports), else their names."""
+    if info.get("file_rows"):
+        return [html.Li(files_table([tuple(row) for row in info["file_rows"]], table_id=ids.INFO_FILES))]
+    used = [(role, name) for role, name in sorted(files.items())]
+    if info.get("store_orders"):  # the sales came from every file of a split or overlapping export
+        exports = info["store_orders"].get("exports") or []
+        used = [(role, name) for role, name in used if role != "tracking"] + [("tracking", name) for name in exports]
+    return [html.Li(["Files: ", ", ".join(f"{name} ({role})" for role, name in used) or "—"])]
 
 
 @callback(Output(ids.INFO, "children"), Input(URL, "pathname"), Input(ids.IMPORTED, "data"), Input(RESTORED_ID, "data"))

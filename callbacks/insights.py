@@ -17,12 +17,13 @@ from metrics import format as fmt
 from metrics import insights
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
-from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_phrase
+from metrics.planning.verdicts import TOO_EARLY, VERDICTS, drop_bar, verdict_phrase
 
 ACTION_STYLE = {  # action -> (label, bootstrap colour, icon)
     "scale": ("Scale", "success", "bi-graph-up-arrow"),
     "renew": ("Renew", "primary", "bi-arrow-repeat"),
     "move budget": ("Move budget", "info", "bi-arrow-left-right"),
+    "hold back": ("Hold back", "secondary", "bi-pause-circle"),
     "review": ("Review", "warning", "bi-search"),
     "drop": ("Drop", "danger", "bi-x-circle"),
 }
@@ -45,13 +46,15 @@ def rules_text(settings, measured: bool) -> str:
     if measured:
         return (
             f"Each creator's verdict comes from its measured lift: drop when its ROAS is below 1.00x or even "
-            f"the top of its lift interval returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend; "
+            f"the top of its lift interval {drop_bar(settings)}; "
             f"renew when it is not a poor performer and even the bottom of its interval returns at least "
             f"{fmt.ratio(settings.verdict_renew_roas)} of spend (break-even); scale when it would be renewed and "
             f"the next rupee returns at least {fmt.ratio(settings.verdict_scale_marginal_roas)} (marginal ROAS); "
             f"review otherwise. Move budget: the planner's allocation at the same budget, each segment within "
             f"±{fmt.share(settings.plan_max_change, 0)}, never raising one whose next rupee returns less than "
-            f"{fmt.ratio(settings.plan_min_marginal_roas)}. {evidence_bar_text(settings)} Caps: the counts cover every creator; the "
+            f"{fmt.ratio(settings.plan_min_marginal_roas)}. Hold back: where no segment's next rupee returns that, "
+            f"the planner only cuts and holds the money back. {evidence_bar_text(settings)} Caps: the counts cover "
+            f"every creator; the "
             f"{insights.MAX_PER_ACTION} largest by spend of each verdict are listed (all are in the ranking's "
             f"Verdict column); a move names {insights.MAX_LISTED} segments each way, the rest counted."
         )

@@ -110,24 +110,26 @@ def lift_page(search, window, pathname):
 @callback(
     Output(table_id(ids.CREATOR_TABLE), "rowData"),
     Output(ids.INTERVAL_CHART, "figure"),
+    Output(ids.INTERVAL_CHART, "style"),
     Output(ids.POST, "options"),
     Output(ids.POST, "value"),
     Input(URL, "search"),
     State(ids.WINDOW, "value"),
 )
 def lift_creators(search, window):
-    """The per-creator table and interval chart and the event chart's post picker (the largest
-    incremental revenue first); empty where lift is not measured or there is no data set (the page
-    then shows lift_page's note or empty state)."""
+    """The per-creator table and interval chart (its graph as tall as its rows: a phone reads each
+    name) and the event chart's post picker (the largest incremental revenue first); empty where
+    lift is not measured or there is no data set (the page then shows lift_page's note or empty state)."""
     filters, settings = common.filters_from_search(search), lift_settings(window)
+    unsized = {"height": f"{ids.INTERVAL_HEIGHT}px"}
     try:
         wh = common.warehouse()
         if lift_status(wh, settings)[0] != METHOD_MEASURED:
-            return [], figures.empty_figure("Not measured"), [], None
+            return [], figures.empty_figure("Not measured", height=ids.INTERVAL_HEIGHT), unsized, [], None
         creators = lift_table(wh, "influencer", filters, settings)
         posts = top_posts(wh, POST_CHOICES, filters, settings)
     except WarehouseMissing:
-        return [], figures.empty_figure(), [], None
+        return [], figures.empty_figure(height=ids.INTERVAL_HEIGHT), unsized, [], None
     options = [
         {
             "label": f"{row['post_id'] or 'post'} · {row['name']} · {row['date']:%d %b %Y} · "
@@ -136,9 +138,11 @@ def lift_creators(search, window):
         }
         for row in posts.to_dict("records")
     ]
+    height = figures.lift_intervals_height(creators, least=ids.INTERVAL_HEIGHT)
     return (
         records(creators, TABLE_FIELDS),
-        figures.lift_intervals(creators, height=340),
+        figures.lift_intervals(creators, height=height),
+        {"height": f"{height}px"},
         options,
         options[0]["value"] if options else None,
     )

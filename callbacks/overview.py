@@ -184,7 +184,7 @@ def overview_kpis(search, pathname):
 
 def undated_note(ts) -> str | None:
     """What a time chart leaves out or marks: sales and costs without a date (by sale date), or in
-    no post's window (by post), and the partial periods."""
+    no post's window (by post), the partial periods, and a ROAS line left out for want of spend."""
     notes = []
     undated = (ts.attrs or {}).get("undated") or {}
     if undated.get("revenue") or undated.get("spend"):
@@ -204,6 +204,8 @@ def undated_note(ts) -> str | None:
             "Hatched: partial period (the data or the selected dates cover only part of it"
             + (", or a window of its posts is still open)." if ts.attrs.get("basis") == "cohort" else ").")
         )
+    if "roas" in ts.columns and len(ts) and ts["roas"].isna().all():
+        notes.append("No ROAS line: no spend in any period (ROAS is revenue ÷ spend).")
     return " ".join(notes) or None
 
 

@@ -53,8 +53,11 @@ SIMILAR_CHOICES = 200  # creators offered in the similar-profiles menu: the larg
 
 
 def max_change_share(value) -> float:
-    """The max-change input (%) as a share; the default where empty."""
-    pct = ids.DEFAULT_MAX_CHANGE_PCT if value is None else float(value)
+    """The max-change input (%) as a share; the default where empty. Raises PlanError outside
+    0–100 %: a number the user typed is never replaced by the default in silence."""
+    pct = ids.DEFAULT_MAX_CHANGE_PCT if value in (None, "") else float(value)
+    if not 0 <= pct <= 100:
+        raise PlanError(f"max change must be between 0 and 100 % of each segment's spend today, not {pct:g} %")
     return pct / 100
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import os
 import re
+import zoneinfo
 from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
@@ -27,6 +28,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from callbacks import common
 from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, BUTTON_ID, DOWNLOAD_ID, ERROR_ID, IDLE_LABEL, STATUS_ID
+from metrics import format as fmt
 from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,9 @@ BUTTON_TITLE = "A board-ready PDF of the current view (all filters applied)"
 
 
 def report_filename(filters, now: dt.datetime | None = None) -> str:
-    """hk-influencer-roi-2025-04-02-0900[-instagram-youtube].pdf (ASCII, no user-controlled path parts)."""
-    now = now or dt.datetime.now()
+    """hk-influencer-roi-2025-04-02-0900[-instagram-youtube].pdf (ASCII, no user-controlled path parts);
+    the time is the report's own 'Generated' time zone (metrics.format.TIMEZONE, IST by default)."""
+    now = now or dt.datetime.now(zoneinfo.ZoneInfo(fmt.TIMEZONE))
     parts = [
         v for name in ("platform", "category", "tier", "brand", "campaign", "product") for v in getattr(filters, name)
     ]

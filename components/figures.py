@@ -236,11 +236,12 @@ def _tick_texts(ticks: list, monthly: bool) -> list[str]:
 def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
     """Dates as everywhere else ('5 Jan 2025'; months 'Jan 2025') in hovers, and on ticks short and
     always horizontal: plotly tilts one-line dates on a phone's width (390 px), where they are hard
-    to read. Months and weeks are ticked on the periods themselves (every k-th, at most
-    MAX_DATE_TICKS), so a tick sits under its bar (a week's Monday, not plotly's Sunday) and no
-    month is labelled twice on a short range, with the year under the first tick and where it
-    changes ('5 Jan' over '2025', then '9 Mar'); days keep plotly's ticks ('5 Jan' over '2025'), at
-    most MAX_DATE_TICKS of them."""
+    to read. Months and weeks are ticked on the periods themselves (every k-th of the whole range,
+    at most MAX_DATE_TICKS, evenly spaced however sparse the data), so a tick sits on a period (a
+    week's Monday, not plotly's Sunday) and no month is labelled twice on a short range, with the
+    year under the first tick and where it changes ('5 Jan' over '2025', then '9 Mar'); days keep
+    plotly's ticks ('5 Jan' over '2025'), at most MAX_DATE_TICKS of them. Where a narrow plot area
+    still cannot hold the labels, the browser thins them (assets/date_ticks.js)."""
     try:
         days = sorted({pd.Timestamp(v) for v in x if v})
     except ValueError:  # periods that are not dates stay a category axis
@@ -252,7 +253,10 @@ def _date_axis(fig: Figure, x: list, axis: str = "xaxis") -> None:
     tick_form = "%b<br>%Y" if monthly else "%-d %b<br>%Y"
     layout = dict(type="date", tickformat=tick_form, hoverformat=form, tickangle=0, nticks=MAX_DATE_TICKS)
     if monthly or weekly:
-        ticks = days[:: math.ceil(len(days) / MAX_DATE_TICKS)]
+        # Every k-th period of the whole range, not of the periods with data: a creator's sparse
+        # weeks ticked by data bunched two labels into one ("30 Dec10 Feb" on a phone).
+        every = pd.date_range(days[0], days[-1], freq="MS" if monthly else "7D")
+        ticks = list(every[:: math.ceil(len(every) / MAX_DATE_TICKS)])
         layout.update(
             tickmode="array",
             tickvals=[d.strftime("%Y-%m-%d") for d in ticks],
@@ -278,7 +282,10 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
     """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis.
 
     Where `ts` has them (metrics.cohorts.time_series): a dashed rolling ROAS line (`rolling_roas`),
-    and hatched bars with "partial" in the hover for periods whose figures are incomplete (`partial`)."""
+    and hatched bars with "partial" in the hover for periods whose figures are incomplete (`partial`).
+    Where no period has a ROAS (no spend: a creator paid nothing) there is no ROAS line and no second
+    axis (an empty 0x–4x axis reads as a measured ROAS of zero); the pages' note says why
+    (callbacks.overview.undated_note)."""
     if _is_empty(ts):
         return empty_figure(height=height)
     x = _period_labels(ts)
@@ -301,6 +308,17 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
                 hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
             )
         )
+    rolling = _values(ts, "rolling_roas")
+    if any(v is not None for v in roas + rolling):
+        _roas_lines(fig, x, roas, rolling)
+    fig.update_layout(barmode="group", bargap=0.25, hovermode="x unified")
+    _money_axis(fig, revenue + spend, "yaxis", "Revenue and spend")
+    _date_axis(fig, x)
+    return _layout(fig, height=height, title=title)
+
+
+def _roas_lines(fig: Figure, x: list, roas: list, rolling: list) -> None:
+    """The ROAS line of revenue_spend_over_time (and its rolling 4 weeks where defined) on a second axis."""
     fig.add_trace(
         trace(
             "scatter",
@@ -316,7 +334,6 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             hovertemplate=_label("roas") + ": %{customdata}<extra></extra>",
         )
     )
-    rolling = _values(ts, "rolling_roas")
     if any(v is not None for v in rolling):
         fig.add_trace(
             trace(
@@ -333,9 +350,6 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             )
         )
     fig.update_layout(
-        barmode="group",
-        bargap=0.25,
-        hovermode="x unified",
         yaxis2=dict(
             overlaying="y",
             side="right",
@@ -347,9 +361,6 @@ def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | No
             title=dict(text=_label("roas")),
         ),
     )
-    _money_axis(fig, revenue + spend, "yaxis", "Revenue and spend")
-    _date_axis(fig, x)
-    return _layout(fig, height=height, title=title)
 
 
 def platform_share(df: pd.DataFrame, value: str = "revenue", height: int = 320, title: str | None = None) -> dict:
@@ -1005,26 +1016,40 @@ def organic_counterfactual(days: pd.DataFrame | None, height: int = 340, title: 
     return _layout(fig, height=height, title=title)
 
 
+LIFT_ROWS = 20  # parts drawn by lift_intervals (the table beside it has every one)
+LIFT_ROW_PX = 28  # one level line of name, dot and interval per part: readable at 390 px
+LIFT_NAME_CHARS = 18  # a longer name is cut with "…" (whole in the hover): the intervals keep the width
+
+
+def lift_intervals_height(table: pd.DataFrame | None, n: int = LIFT_ROWS, least: int = 240) -> int:
+    """The height (px) of lift_intervals for `table`: a row per part drawn, never squeezed."""
+    rows = 0 if _is_empty(table) else min(n, len(table))
+    return max(least, 90 + LIFT_ROW_PX * rows)
+
+
 def lift_intervals(
-    table: pd.DataFrame, label: str = "name", n: int = 20, height: int = 420, title: str | None = None
+    table: pd.DataFrame, label: str = "name", n: int = LIFT_ROWS, height: int = 420, title: str | None = None
 ) -> dict:
-    """Each part's incremental revenue (dot) with its interval (bar), largest first; parts whose
-    interval includes 0 in grey ("not distinguishable from baseline")."""
+    """Each part's incremental revenue (dot) with its interval (bar), largest first, one row each
+    (size it with lift_intervals_height); parts whose interval includes 0 in grey ("not
+    distinguishable from baseline"). Names longer than LIFT_NAME_CHARS are cut on the axis and whole
+    in the hover; rows are placed by position, so two parts of one name stay two rows."""
     if _is_empty(table):
         return empty_figure(height=height)
     frame = table.head(n).iloc[::-1]
-    names = [safe_text(v) for v in frame[label if label in frame.columns else frame.columns[0]]]
+    names = [str(v) for v in frame[label if label in frame.columns else frame.columns[0]]]
     point, low, high = (
         _values(frame, "incremental_revenue"),
         _values(frame, "incremental_revenue_low"),
         _values(frame, "incremental_revenue_high"),
     )
     colours = [LIFT_COLOURS[{"positive": "positive", "negative": "negative"}.get(v, "flat")] for v in frame["verdict"]]
+    rows = list(range(len(frame)))
     fig = Figure(
         trace(
             "scatter",
             x=point,
-            y=names,
+            y=rows,
             mode="markers",
             marker=dict(color=colours, size=9),
             error_x=dict(
@@ -1036,12 +1061,21 @@ def lift_intervals(
                 thickness=1.5,
             ),
             customdata=[
-                [fmt.inr(p), fmt.inr(lo), fmt.inr(h), v] for p, lo, h, v in zip(point, low, high, frame["verdict"])
+                [safe_text(name), fmt.inr(p), fmt.inr(lo), fmt.inr(h), v]
+                for name, p, lo, h, v in zip(names, point, low, high, frame["verdict"])
             ],
-            hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]} to %{customdata[2]})<br>%{customdata[3]}<extra></extra>",
+            hovertemplate="%{customdata[0]}: %{customdata[1]} (%{customdata[2]} to %{customdata[3]})"
+            "<br>%{customdata[4]}<extra></extra>",
         )
     )
     fig.add_vline(x=0, line=dict(color="#212529", width=1))
-    fig.update_layout(yaxis=dict(type="category", dtick=1))  # every creator named, none skipped
-    _money_axis(fig, point + low + high, "xaxis", "Incremental revenue")
+    fig.update_yaxes(  # every part named, none skipped
+        tickmode="array", tickvals=rows, ticktext=[_cut(name) for name in names], range=[-0.6, len(rows) - 0.4]
+    )
+    _money_axis(fig, point + low + high, "xaxis", "Incremental revenue", target=NARROW_AXIS_TICKS)
     return _layout(fig, height=height, legend=False, title=title)
+
+
+def _cut(text: str, width: int = LIFT_NAME_CHARS) -> str:
+    """User text of at most `width` characters ("…" ending a longer one), escaped for plotly."""
+    return safe_text(text if len(text) <= width else text[: width - 1].rstrip() + "…")

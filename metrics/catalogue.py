@@ -545,7 +545,7 @@ _declare(
     "Rank",
     COUNT,
     Derived("position by ROAS"),
-    "Rank by ROAS (undefined last, ties by influencer id)",
+    "Rank by ROAS (ties by influencer id); none where ROAS is undefined (no spend), listed last",
     header="#",
 )
 

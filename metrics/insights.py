@@ -11,7 +11,8 @@ recommendations(wh, filters, settings) -> list[dict]. Where lift is measured, ea
 verdict (metrics.planning.verdicts: scale / renew / review / drop from its measured lift, its
 interval and its marginal ROAS) decides its action; verdict_counts gives how many creators have
 each (all of them), and the items show the largest MAX_PER_ACTION by spend of each. Move budget
-comes from the budget planner (move_budget_item). In the order of ACTIONS.
+comes from the budget planner (move_budget_item); where the planner raises no segment it only cuts,
+and the item is "hold back" instead. In the order of ACTIONS.
 
 Where lift cannot be measured (too little history), the attributed rules below apply and no
 budget move is suggested (the planner needs measured response curves). Either way a creator below
@@ -53,7 +54,8 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 if TYPE_CHECKING:
     from metrics.planning.plan import Plan
 
-ACTIONS = ("scale", "renew", "move budget", "review", "drop")
+ACTIONS = ("scale", "renew", "move budget", "hold back", "review", "drop")
+PLANNER_ACTIONS = ("move budget", "hold back")  # subjects that already say what to do
 MAX_PER_ACTION = 3
 MAX_REVIEW = 5
 MIN_SPEND_SHARE = 0.05  # a platform / category must hold 5 % of spend to be compared
@@ -200,10 +202,7 @@ def _creator_evidence(c: dict) -> list[str]:
 
 
 def _item(action: str, subject: str, reason: str, numbers: dict, evidence: list[str], subject_type: str) -> dict:
-    verb = {"scale": "Scale", "renew": "Renew", "move budget": "Move budget", "review": "Review", "drop": "Drop"}[
-        action
-    ]
-    text = f"{verb}: {subject}. {reason}" if action != "move budget" else f"{subject}. {reason}"
+    text = f"{subject}. {reason}" if action in PLANNER_ACTIONS else f"{action.capitalize()}: {subject}. {reason}"
     return {
         "action": action,
         "subject": subject,
@@ -343,7 +342,8 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
     settings.plan_min_marginal_roas): the segments the plan cuts and raises, the money moved, the
     money held back (no segment's next rupee would return break-even) and the expected change in
     incremental revenue with its interval. Where nothing can take money at break-even the item
-    says so and names the cuts ("Hold back …"). None when the plan changes nothing or cannot be
+    says so and names the cuts: action "hold back", subject "Hold back …" (no money moves, so it is
+    no budget move). None when the plan changes nothing or cannot be
     made (no measured lift or no spend). `chosen`: that plan, when the caller has made it already
     (the PDF report's plan section)."""
     from metrics.planning import PlanError, plan
@@ -405,7 +405,7 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}",
         f"gain {fmt.inr_compact(gain['value'])}",
     ]
-    return _item("move budget", subject, reason, numbers, evidence, "segment")
+    return _item("hold back" if up.empty else "move budget", subject, reason, numbers, evidence, "segment")
 
 
 def _signed(value: float) -> str:
@@ -463,7 +463,7 @@ def verdict_recommendations(
     wh, filters: Filters, settings: Settings, creators: Creators, chosen: Plan | None = None
 ) -> list[dict]:
     """Recommendations where lift is measured: per verdict the largest MAX_PER_ACTION creators, and
-    the planner's move-budget item (from `chosen` when given), in the order of ACTIONS."""
+    the planner's move-budget or hold-back item (from `chosen` when given), in the order of ACTIONS."""
     move = move_budget_item(wh, filters, settings, chosen)
     return [
         *verdict_items(creators, "scale"),
@@ -483,7 +483,7 @@ def recommendations(
 ) -> list[dict]:
     """What to do next, each with the numbers that justify it (see the module docstring for rules).
 
-    Each item: action (scale / renew / move budget / review / drop), subject, subject_type
+    Each item: action (scale / renew / move budget / hold back / review / drop), subject, subject_type
     (influencer / platform / category), reason (sentence), numbers (raw values: ₹ floats, ROAS ×,
     ROI %; None where undefined), evidence (short formatted strings) and text (one sentence:
     action, subject and reason), in the order of ACTIONS. `evidence` (from `gather`) and `chosen`

@@ -46,8 +46,8 @@ def ranking(
 ) -> pd.DataFrame:
     """One row per influencer in the selection, sorted by ROAS (undefined last, ties by id).
 
-    Columns: RANKING_COLUMNS: rank, identity (influencer_id, name, platform, category, tier,
-    gender, persona, known), followers, posts, orders, new_customers (counts), revenue, spend, aov,
+    Columns: RANKING_COLUMNS: rank (1… by ROAS; <NA> where ROAS is undefined), identity
+    (influencer_id, name, platform, category, tier, gender, persona, known), followers, posts, orders, new_customers (counts), revenue, spend, aov,
     cost_per_order, cac, cpe, revenue_per_follower (₹), cpm (₹ per 1,000), roas (×), roi_pct,
     engagement_rate_pct (%), efficiency_score (0–100), poor_performer (bool). Ratios are None
     where undefined.
@@ -59,10 +59,18 @@ def ranking(
     frame["efficiency_score"] = efficiency_scores(frame)
     frame["poor_performer"] = poor_performers(frame, settings)
     order = roas_order(frame)
-    ranks = np.empty(len(frame), dtype=np.int64)
-    ranks[order] = np.arange(1, len(frame) + 1)
-    frame["rank"] = ranks
+    frame["rank"] = roas_ranks(frame, order)
     return frame[RANKING_COLUMNS].take(order).reset_index(drop=True)
+
+
+def roas_ranks(frame: pd.DataFrame, order: np.ndarray) -> pd.Series:
+    """Each row's place by ROAS (1 = highest; `order` from roas_order), <NA> where its ROAS is
+    undefined: such a creator is listed last but has no place by ROAS ("#39" beside a ROAS of "—"
+    reads as a measured 39th). Nullable Int64."""
+    ranks = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    ranked = order[: int(pd.to_numeric(frame["roas"], errors="coerce").notna().sum())]
+    ranks.iloc[ranked] = np.arange(1, len(ranked) + 1)
+    return ranks
 
 
 def roas_order(frame: pd.DataFrame) -> np.ndarray:

@@ -14,7 +14,7 @@ dash.register_page(
     name="Insights",
     order=7,
     title="Insights · HealthKart Influencer ROI",
-    description="Executive summary and recommendations: scale, renew, move budget, review, drop",
+    description="Executive summary and recommendations: scale, renew, move budget, hold back, review, drop",
 )
 
 

@@ -118,7 +118,7 @@ def layout(**query):
                                 chart_card(
                                     "Incremental revenue by creator",
                                     ids.INTERVAL_CHART,
-                                    height=340,
+                                    height=ids.INTERVAL_HEIGHT,
                                     subtitle="Dot: estimate · bar: interval · grey: not distinguishable from baseline",
                                 ),
                                 lg=5,

@@ -65,7 +65,9 @@ def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
                     dbc.Col(
                         [
                             dbc.Label("Total budget (₹)", html_for=ids.BUDGET),
-                            dbc.Input(id=ids.BUDGET, type="number", min=0, step="any", value=budget, debounce=True),
+                            # no min / max / step: the browser would send an out-of-range number as empty (the default
+                            # plan, in silence); the server refuses it with a message instead
+                            dbc.Input(id=ids.BUDGET, type="number", step="any", value=budget, debounce=True),
                             html.Div(id=ids.BUDGET_HELP, className="form-text"),
                         ],
                         md=5,
@@ -76,9 +78,7 @@ def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
                             dbc.Input(
                                 id=ids.MAX_CHANGE,
                                 type="number",
-                                min=0,
-                                max=100,
-                                step=5,
+                                step="any",
                                 value=max_change,
                                 debounce=True,
                             ),

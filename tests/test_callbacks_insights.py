@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from dash import html
 from dash_helpers import find, text, walk
@@ -73,6 +75,10 @@ def test_measured_counts_cover_every_creator():
     rules = cb.rules_text(metrics.DEFAULT_SETTINGS, measured=True)
     assert "the counts cover every creator" in rules and "the 3 largest by spend of each verdict" in rules
     assert "±30%" in rules and "marginal ROAS" in rules
+    # Tester F8: the default drop bar (0) reads as a loss, not "returns less than 0.00x of spend".
+    assert "the top of its lift interval is below zero (the posts lost sales)" in rules and "0.00x" not in rules
+    stricter = cb.rules_text(dataclasses.replace(metrics.DEFAULT_SETTINGS, verdict_drop_roas=0.25), measured=True)
+    assert "the top of its lift interval returns less than 0.25x of spend" in stricter
 
 
 def test_user_names_are_text_not_markup(traps_app):

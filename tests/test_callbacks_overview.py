@@ -136,3 +136,15 @@ def test_the_by_post_chart_follows_the_urls_lift_window(traps_env, monkeypatch):
     cb.overview_trend("?window=28", "week", "cohort")
     cb.overview_trend("", "week", "cohort")
     assert seen == [28, metrics.DEFAULT_SETTINGS.lift_window_days]
+
+
+def test_time_notes_say_why_a_chart_has_no_roas_line(traps_env):
+    """D4 has sales and no spend: its weekly chart has no ROAS line, and the note under it says why;
+    a creator with spend gets no such note."""
+    from metrics.cohorts import time_series
+
+    unpaid = time_series(traps_env, influencer_id="D4")
+    assert len(unpaid) and unpaid["roas"].isna().all() and unpaid["revenue"].sum() > 0
+    assert cb.undated_note(unpaid).endswith("No ROAS line: no spend in any period (ROAS is revenue ÷ spend).")
+    paid = time_series(traps_env, influencer_id="A1")
+    assert "No ROAS line" not in (cb.undated_note(paid) or "")

@@ -131,6 +131,52 @@ def test_money_axis_uses_lakh_and_crore():
     assert ticktext[0] == "₹0" and any(t.endswith("Cr") for t in ticktext)
 
 
+def test_no_roas_axis_without_a_roas():
+    """A creator paid nothing has revenue but no ROAS in any week: no ROAS line and no empty 0x–4x
+    axis beside the bars (the page's note says why); one week with spend brings both back."""
+    ts = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-06", "2025-01-13", "2025-01-20"]),
+            "revenue": [1200.0, 0.0, 3400.0],
+            "spend": [0.0, 0.0, 0.0],
+            "roas": [None, None, None],
+            "rolling_roas": [None, None, None],
+        }
+    )
+    fig = validated(figures.revenue_spend_over_time(ts))
+    assert [t.name for t in fig.data] == ["Revenue", "Spend"]
+    assert "yaxis2" not in fig.to_dict()["layout"]
+    paid = ts.assign(spend=[0.0, 0.0, 1000.0], roas=[None, None, 3.4], rolling_roas=[None, None, 4.6])
+    fig = validated(figures.revenue_spend_over_time(paid))
+    assert [t.name for t in fig.data] == ["Revenue", "Spend", "ROAS", "ROAS, rolling 4 weeks"]
+    assert fig.layout.yaxis2.ticksuffix == "x"
+    assert fig.data[2].customdata == ("—", "—", "3.40x")
+
+
+def test_lift_intervals_give_each_creator_a_readable_row():
+    """/lift on a phone: one row per creator, the chart as tall as its rows, long names cut on the
+    axis (whole in the hover), two creators of one name two rows, three money ticks that stay level."""
+    table = pd.DataFrame(
+        {
+            "name": ["Mohit Fernandes", "Kapoor, Neha (Official) <b>", "Mohit Fernandes"],
+            "incremental_revenue": [180_000.0, 40_000.0, -5_000.0],
+            "incremental_revenue_low": [60_000.0, -10_000.0, -20_000.0],
+            "incremental_revenue_high": [270_000.0, 90_000.0, 8_000.0],
+            "verdict": ["positive", "not distinguishable", "not distinguishable"],
+        }
+    )
+    fig = validated(figures.lift_intervals(table, height=figures.lift_intervals_height(table)))
+    assert fig.layout.height == 240  # three rows: the least height
+    assert fig.layout.yaxis.ticktext == ("Mohit Fernandes", "Kapoor, Neha (Off…", "Mohit Fernandes")[::-1]
+    assert fig.data[0].y == (0, 1, 2) and fig.data[0].x == (-5_000.0, 40_000.0, 180_000.0)  # largest on top
+    assert fig.data[0].customdata[1][0] == "Kapoor, Neha (Official) &lt;b&gt;"  # whole, escaped, in the hover
+    assert fig.data[0].error_x.arrayminus == (15_000.0, 50_000.0, 120_000.0)
+    assert "₹0" in fig.layout.xaxis.ticktext  # level on a phone: tests/browser/test_page_lift.py
+    many = pd.concat([table] * 10, ignore_index=True)
+    assert figures.lift_intervals_height(many) == 90 + 28 * figures.LIFT_ROWS  # 20 drawn, the table has all
+    assert figures.lift_intervals_height(pd.concat([table] * 3)) == 90 + 28 * 9
+
+
 @pytest.mark.parametrize("tiers", [["Mega", "Nano", "Mid"], ["mega", "nano", "micro"]])
 def test_tiers_sort_by_size(tiers):
     assert sorted(tiers, key=figures.tier_key)[0].lower() == "nano"
@@ -212,6 +258,24 @@ def test_time_axis_ticks_sit_on_the_periods():
     months = pd.DataFrame({"period": ["2025-01", "2025-02"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
     axis = validated(figures.revenue_spend_over_time(months)).layout.xaxis
     assert list(axis.ticktext) == ["Jan<br>2025", "Feb"] and list(axis.tickvals) == ["2025-01-01", "2025-02-01"]
+
+
+def test_sparse_weeks_are_ticked_evenly_over_the_range():
+    """Tester F12: a creator's weeks with sales (30 Dec, 6 Jan, 10 Feb, …, 29 Dec) were ticked every
+    k-th *sold* week, so "30 Dec" and "10 Feb" stood 6 weeks apart and "28 Jul" 24 weeks after:
+    labels ran together on a phone. Ticks are every k-th week of the whole range (53 weeks: k = 11)."""
+    sold = pd.to_datetime(["2024-12-30", "2025-01-06", "2025-02-10", "2025-02-17", "2025-07-28", "2025-12-29"])
+    weeks = pd.DataFrame({"period": sold, "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    axis = validated(figures.revenue_spend_over_time(weeks)).layout.xaxis
+    assert list(axis.tickvals) == ["2024-12-30", "2025-03-17", "2025-06-02", "2025-08-18", "2025-11-03"]
+    assert list(axis.ticktext) == ["30 Dec<br>2024", "17 Mar<br>2025", "2 Jun", "18 Aug", "3 Nov"]
+    months = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-11"], "revenue": 1.0, "spend": 1.0, "roas": 1.0})
+    assert list(validated(figures.revenue_spend_over_time(months)).layout.xaxis.tickvals) == [
+        "2025-01-01",
+        "2025-04-01",
+        "2025-07-01",
+        "2025-10-01",
+    ]
 
 
 def test_charts_with_nothing_to_draw_show_an_empty_state():

@@ -16,6 +16,7 @@ from warehouse.importer import restore_dataset
 from warehouse.sample import generate_sample
 from warehouse.sources import discover, load
 
+TRAPS_POSTS_HEADER = "post_id,influencer_id,platform,date,brand,reach,likes,comments,shares\n"
 TRACKING_HEADER = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
 
 
@@ -247,3 +248,85 @@ def test_an_append_over_kept_copies_builds_what_it_built_over_the_staged_rows(tm
         import_dataset(new, db, append=True)
     assert history.read_info(first)["sales_rows"] == history.read_info(second)["sales_rows"] > 1
     assert differences(first, second) == []
+
+
+def test_a_store_export_is_refused_by_an_append_never_left_out(db, tmp_path):
+    """Appending a month given as a store export (with its code map, beside a new post) is not
+    supported (docs/metrics.md): refused naming the export, not 'appended' with its orders dropped."""
+    from pathlib import Path
+
+    from warehouse.append import check_append
+
+    store = Path(__file__).resolve().parent / "fixtures" / "store_shopify"
+    folder = month(tmp_path, "", posts=(TRAPS_POSTS_HEADER + "P9,A1,Instagram,2025-03-07,MuscleBlaze,100,10,1,1\n"))
+    (folder / "tracking_data.csv").unlink()
+    for name in ("orders_export_1.csv", "influencer_tracking_codes.csv"):
+        shutil.copy(store / name, folder / name)
+    before = digest(db)
+    for attempt in (lambda: import_dataset(folder, db, append=True), lambda: check_append(db, folder)):
+        with pytest.raises(ImportFailed) as failure:
+            attempt()
+        (problem,) = [p for p in failure.value.errors if p.file == "orders_export_1.csv"]
+        assert "Shopify order export and its code map influencer_tracking_codes.csv cannot be appended" in str(problem)
+    assert digest(db) == before
+
+
+def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):
+    from dash_helpers import find, text
+
+    from callbacks import data as cb
+    from components.ids import data as ids
+    from warehouse import uploads
+    from warehouse.append import check_append
+
+    folder = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    report = check_append(db, folder)
+    upload = uploads.Upload("0" * 32, folder, ["tracking_data.csv"], [])
+    status = text(find(cb.report_children(upload, report, None, append=True), ids.REPORT_STATUS))
+    assert "press Import to add these files to the current data set" in status and "replace" not in status
+    status = text(find(cb.report_children(upload, report, None), ids.REPORT_STATUS))
+    assert "replace the current data set" in status
+
+
+def test_the_cli_shows_import_times_in_the_reports_time_zone(db, capsys, monkeypatch):
+    """`hkdash datasets` and `restore` label times as the pages and the PDF do (IST by default),
+    not as ISO UTC text; --json keeps the ISO text for machines."""
+    import cli
+    from metrics import format as fmt
+
+    imported = history.list_datasets(db)[0]["imported_at"]
+    assert cli.main(["--db", str(db), "datasets"]) == 0
+    shown = capsys.readouterr().out
+    assert fmt.timestamp(imported) in shown and fmt.timestamp(imported).endswith(" IST")
+    assert imported not in shown
+    assert cli.main(["--db", str(db), "datasets", "--json"]) == 0
+    assert imported in capsys.readouterr().out
+
+
+def test_a_downloaded_reports_name_carries_the_time_its_pages_say():
+    import datetime as dt
+    import zoneinfo
+
+    from callbacks.report import report_filename
+
+    before = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Kolkata"))
+    name = report_filename(metrics.Filters())
+    after = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Kolkata"))
+    assert name in {f"hk-influencer-roi-{moment:%Y-%m-%d-%H%M}.pdf" for moment in (before, after)}
+
+
+def test_validate_append_checks_a_month_as_the_append_would(db, tmp_path, capsys):
+    """`hkdash validate --append` runs the append's checks (F25): a new month is valid, one that
+    overlaps the live data set is refused naming file, row, column and value; nothing changes."""
+    import cli
+
+    before = digest(db)
+    good = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    assert cli.main(["--db", str(db), "validate", "--append", str(good)]) == 0
+    assert "tracking: tracking_data.csv (1 rows)" in capsys.readouterr().out
+    again = month(tmp_path, "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n", name="again")
+    assert cli.main(["--db", str(db), "validate", "--append", str(again)]) == 1
+    err = capsys.readouterr().err
+    assert "tracking_data.csv, row 2, column tracking_id" in err and "already in the live data set" in err
+    assert cli.main(["--db", str(db), "validate", str(good)]) == 1  # alone, a month lacks influencers
+    assert digest(db) == before

@@ -262,3 +262,5 @@ def test_an_unreadable_parquet_file_is_named_without_its_folder(loaded):
     (problem,) = raised.value.errors
     assert problem.file == "posts.parquet" and problem.reason.startswith("unreadable file: ")
     assert "'posts.parquet'" in problem.reason and str(broken) not in str(raised.value)
+    assert "Error:" not in problem.reason  # not DuckDB's exception class (tester h3 F15)
+    assert problem.reason.endswith("not a whole Parquet file (cut short or damaged): export it again")

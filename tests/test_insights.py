@@ -110,7 +110,8 @@ def test_recommendations_and_the_ranking_verdict_agree(traps_wh):
 def test_traps_suggest_no_flat_roas_budget_move(traps_wh):
     # The traps cannot support a lift measurement: without response curves the planner cannot say
     # where money returns more, and a move assuming flat ROAS is not offered.
-    assert not by_action(insights.recommendations(traps_wh, settings=LENIENT), "move budget")
+    items = insights.recommendations(traps_wh, settings=LENIENT)
+    assert not by_action(items, "move budget") and not by_action(items, "hold back")
 
 
 def test_items_are_complete_and_json_ready(traps_wh, sample_wh):
@@ -147,10 +148,12 @@ def test_measured_recommendations_follow_the_verdicts(sample_wh):
         assert spends == sorted(spends, reverse=True)
         for item in listed:
             assert known.loc[item["numbers"]["influencer_id"], "verdict"] == verdict
-    move = by_action(items, "move budget")
+    move = by_action(items, "move budget") + by_action(items, "hold back")
     chosen = plan(sample_wh)
     assert len(move) == 1 and move[0]["subject_type"] == "segment"
     n = move[0]["numbers"]
+    # A plan that raises no segment moves nothing: it is "hold back", never a "move budget".
+    assert move[0]["action"] == ("hold back" if not n["to"] else "move budget")
     assert n["estimated_revenue_gain"] == pytest.approx(chosen.totals["gain"]["value"])
     assert n["shift"] == pytest.approx(chosen.rows["planned_change"].clip(lower=0).sum(), rel=1e-3)
     assert set(n["to"]) == set(

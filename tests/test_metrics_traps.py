@@ -50,6 +50,8 @@ def test_ranking_order_ratios_and_flags(traps_wh):
     assert ranked.loc["A1", "new_customers"] == 2  # U1 and U2 first bought through A1
     assert ranked.loc["C3", "new_customers"] == 1  # U2 bought again via C3: not new; U4 new
     assert ranked.loc["A1", "revenue_per_follower"] == approx(7000 / 120000)
+    # Places by ROAS only where it is defined: D4 and Z9 are listed last, without one.
+    assert ranked["rank"].tolist()[:4] == [1, 2, 3, 4] and ranked["rank"].iloc[4:].isna().all()
 
 
 def test_efficiency_score_percentiles(traps_wh):

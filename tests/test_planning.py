@@ -238,6 +238,8 @@ def test_plan_what_if_and_projection_on_hand_points():
 
     item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
     assert item["subject"] == "Hold back ₹720 from Mega · Instagram, Mid · Instagram"
+    # Nothing moves: an action of its own (its own badge on /insights), not "move budget".
+    assert item["action"] == "hold back" and item["text"].startswith("Hold back ₹720 from Mega")
     assert item["numbers"]["to"] == [] and item["numbers"]["held_back"] == pytest.approx(720.0)
     assert "No segment's next rupee would return at least 1.00x (break-even)" in item["reason"]
     assert norm(_headline(held)).startswith("Hold back ₹720 of the ₹2,400 budget, cutting Mega · Instagram")
@@ -331,6 +333,12 @@ def test_verdict_reasons_name_the_bar_missed():
         roas=1.4, poor_performer=True, incremental_revenue_low=6e4, incremental_revenue_high=7e4
     )
     assert "not distinguishable" in reason(incremental_revenue_low=-1.0, incremental_revenue_high=9e4)
+    # Tester F8: at the default bar of 0 the rule says the interval lies below zero, not "less than 0.00x".
+    lost = reason(incremental_revenue_low=-9_000.0, incremental_revenue_high=-1_000.0)
+    assert lost.endswith(": even the top is below zero (the posts lost sales)") and "0.00x" not in lost
+    stricter = dataclasses.replace(DEFAULT_SETTINGS, verdict_drop_roas=0.5)
+    top = verdict_of(judged_row(incremental_revenue_low=10.0, incremental_revenue_high=20_000.0), stricter, True)
+    assert top == ("drop", top[1]) and top[1].endswith(": even the top returns less than 0.50x of spend")
 
 
 def test_a_poor_performer_is_never_renewed_or_scaled():
@@ -773,3 +781,31 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
 def test_break_even_setting_is_checked():
     with pytest.raises(ValueError, match="plan_min_marginal_roas"):
         dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=-0.5)
+
+
+@pytest.mark.parametrize(
+    "budget, max_change, message",
+    [
+        (-5, None, "budget -₹5 is outside what a change of at most ±30% per segment allows"),
+        (None, 150, "max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
+        (None, -10, "max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+    ],
+)
+def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
+    planted, monkeypatch, budget, max_change, message
+):
+    """Tester h3 F20: -5 or 150 % was replaced by the default plan in silence (the inputs' min/max
+    made the browser send nothing). The inputs carry no bounds; the page says what is wrong."""
+    from dash_helpers import text, walk
+
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+    from components.ids import plan as ids
+    from pages import plan as plan_page
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
+    assert message in text(error) and rest[2] == []  # no cards
+    inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
+    assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)

@@ -319,7 +319,9 @@ def reference_ranking(wh, filters):
     frame["_undefined"] = frame["roas"].isna()
     frame["_roas"] = pd.to_numeric(frame["roas"], errors="coerce").fillna(0.0)
     frame = frame.sort_values(["_undefined", "_roas", "influencer_id"], ascending=[True, False, True])
-    frame["rank"] = range(1, len(frame) + 1)
+    # No place by an undefined ROAS (since session 11): 1… for the defined ones, in this order.
+    places = [n + 1 if defined else pd.NA for n, defined in enumerate(~frame["_undefined"])]
+    frame["rank"] = pd.array(places, dtype="Int64")
     return frame[RANKING_COLUMNS].reset_index(drop=True)
 
 
@@ -493,3 +495,20 @@ def test_kpis_of_both_periods_in_one_query_equal_their_own_queries(sample_wh):
             same_dict(comparison["kpis"], reference_kpis(sample_wh, other))
         assert comparison == reference
     assert compared >= 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=6), ratios), min_size=0, max_size=40, unique_by=lambda r: r[0]))
+def test_only_a_defined_roas_has_a_place(rows):
+    """Places 1…k go to the k creators with a ROAS, highest first; a creator without one has none
+    (the grid's "#" and the creator page's badge agree)."""
+    from metrics.ranking import roas_order, roas_ranks
+
+    frame = pd.DataFrame({"influencer_id": [r[0] for r in rows], "roas": pd.Series([r[1] for r in rows], dtype=object)})
+    order = roas_order(frame)
+    ranks = roas_ranks(frame, order).take(order).tolist()
+    defined = [v is not None for v in frame["roas"].take(order)]
+    assert [r is not pd.NA for r in ranks] == defined
+    assert [r for r in ranks if r is not pd.NA] == list(range(1, sum(defined) + 1))
+    places = [float(frame["roas"].iloc[i]) for i in order[: sum(defined)]]
+    assert places == sorted(places, reverse=True)

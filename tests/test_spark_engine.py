@@ -22,6 +22,7 @@ from spark_equality import differences, same_value  # noqa: E402
 
 from warehouse import csvfile  # noqa: E402
 from warehouse.engines import spark as spark_engine  # noqa: E402
+from warehouse.engines.spark_sql import to_spark  # noqa: E402
 from warehouse.errors import ImportFailed  # noqa: E402
 from warehouse.importer import Engine, import_dataset, validate_dataset  # noqa: E402
 from warehouse.sample import generate_sample  # noqa: E402
@@ -216,6 +217,39 @@ def assert_same_build(folder: Path, tmp_path: Path, with_summary: bool = False):
 
 def test_traps_fixture_builds_the_same_warehouse(spark, tmp_path):
     assert assert_same_build(ROOT / "tests" / "fixtures" / "traps", tmp_path, with_summary=True)[0] == "imported"
+
+
+def session_state(spark) -> tuple[set[str], set[int]]:
+    """The session's temporary views and its persisted RDDs (checkpoints among them)."""
+    views = {table.name for table in spark.catalog.listTables() if table.isTemporary}
+    return views, set(dict(spark.sparkContext._jsc.getPersistentRDDs()))
+
+
+def test_imports_in_one_session_build_what_a_fresh_one_does(spark, tmp_path):
+    """Three imports in the module's one Spark session (11b, 04, 11b again: a later import must
+    not read an earlier one's views or checkpoints, nor slow down re-planning their lineage): the
+    last builds the same warehouse as the first and as DuckDB, and the session is left as found."""
+    before = session_state(spark)
+    cases = DATA / "cases"
+    first, between, again = (tmp_path / name / "wh.duckdb" for name in ("first", "between", "again"))
+    assert outcome(cases / "11b-cp1252-deep-row", first, SPARK)[0] == "imported"
+    assert outcome(cases / "04-ddmmyy-two-digit-year", between, SPARK)[0] == "imported"
+    assert outcome(cases / "11b-cp1252-deep-row", again, SPARK)[0] == "imported"
+    assert session_state(spark) == before
+    duck = tmp_path / "duckdb" / "wh.duckdb"
+    assert outcome(cases / "11b-cp1252-deep-row", duck, None)[0] == "imported"
+    assert differences(first, again) == []
+    assert differences(duck, again) == []
+
+
+def test_division_and_enum_casts_mean_on_spark_what_they_mean_on_duckdb(spark):
+    """`/` of a DECIMAL literal is DOUBLE on DuckDB (Spark alone would give DECIMAL 0.333333), and a
+    cast to the build's ENUMs keeps the text on Spark (DuckDB casts it on loading)."""
+    query = "SELECT 1.0 / 3, 1 / 4, 7.5 / 2.5"
+    assert tuple(spark.sql(to_spark(query)).collect()[0]) == duckdb.connect().execute(query).fetchone()
+    assert to_spark("SELECT COALESCE(CAST(b AS brand_value), 'x'::brand_value) FROM t") == (
+        "SELECT COALESCE(b, 'x') FROM t"
+    )
 
 
 @pytest.mark.parametrize("peer", ["aditya-somasi", "gitraun", "ittismita", "sonakshisant"])

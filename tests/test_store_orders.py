@@ -169,6 +169,35 @@ def test_line_items_need_not_be_on_consecutive_rows(store_dir, tmp_path):
     assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
 
 
+@pytest.mark.parametrize(
+    ("refs", "first_rows", "path"),
+    [
+        # numbers compared as numbers: #999 comes before #1000
+        (["#998", "#998", "#999", "#1000", "#1000", "#1001"], [0, 0, 2, 3, 3, 5], "sorted"),
+        (["#1001", "#1000", "#1000", "#999"], [0, 1, 1, 3], "sorted"),  # newest first
+        (["#7", "#3", "#3", "#9"], [0, 1, 1, 3], "distinct"),  # consecutive, not sorted
+        (["#1", "#2", "#2", "#1"], [0, 1, 1, 0], "grouped"),  # #1's second line item elsewhere
+        (["#1", "#1", "#2", "#1"], [0, 0, 2, 0], "grouped"),
+    ],
+)
+def test_orders_are_found_in_one_pass_when_their_numbers_start_once(refs, first_rows, path):
+    """Each line item's order is the row that starts it (`first_row`); one pass finds them when
+    every order's line items are consecutive rows, which holds when the starting rows' numbers are
+    sorted (checked in one streaming comparison) or else all different (checked by hashing);
+    otherwise line items are grouped by order number."""
+    import duckdb
+
+    from warehouse.store_orders import _number_lines, _starts_distinct, _starts_sorted
+
+    connection = duckdb.connect()
+    connection.execute("CREATE TEMP TABLE store_raw AS SELECT unnest(?) AS order_ref", [refs])
+    _number_lines(connection)
+    found = [row for (row,) in connection.execute("SELECT first_row FROM store_lines ORDER BY rowid").fetchall()]
+    assert found == first_rows
+    if path != "grouped":  # the one-pass numbering, checked each way
+        assert (_starts_sorted(connection), _starts_distinct(connection)) == (path == "sorted", True)
+
+
 def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     """A store splits a long export into files (docs/metrics.md): read as one, and an order whose
     line items straddle the cut is one order. Discovery alone took both parts for campaign files."""
@@ -1069,3 +1098,28 @@ def test_the_store_import_benchmark_runs_at_a_tiny_size(tmp_path):
     result = run(400, 42, tmp_path)
     assert result["line_items"] > 400 and result["attributed_orders"] > 0
     assert result["import_s"] > 0 and result["duckdb_read_csv_s"] > 0 and result["import_ratio"] > 0
+
+
+def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_rows(store_wh):
+    """Tester h3 F14: after a store import the card's tiles held whole sentences and its file line
+    had no rows and no code map. Tiles hold figures; the notes and a file table sit below them."""
+    from dash import html
+    from dash_helpers import find, text, walk
+
+    from callbacks import data as cb
+    from components.ids import data as ids
+
+    children = cb.info_children(metrics.dataset_info(store_wh))
+    tiles = {
+        text(t.children[0]): text(t.children[1])
+        for t in walk(children)
+        if isinstance(t, html.Div)
+        and isinstance(t.children, list)
+        and t.children
+        and isinstance(t.children[0], html.Dt)
+    }
+    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "estimated"
+    assert max(len(value) for value in tiles.values()) <= 40, tiles  # a figure, not a sentence (they were 100+)
+    assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
+    files = text(find(children, ids.INFO_FILES))
+    assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files

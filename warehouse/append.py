@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import history
+from warehouse import history, store_orders
 from warehouse.db import quiet
 from warehouse.errors import MAX_SHOWN, ImportFailed, Problem
 from warehouse.sources import SourceFile, discover, line_of, load
@@ -128,6 +128,8 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
 
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
     found = discover(folder)
+    if check:
+        _refuse_store_exports(folder, found, errors)
     for problem in found.errors:
         if problem.file not in (str(folder), folder.name):  # "no influencers file": an appended month needs none
             errors.add(problem)
@@ -145,6 +147,27 @@ def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool)
             check_values(connection, source, errors)
         staged[role] = source
     return staged
+
+
+def _refuse_store_exports(folder: Path, found, errors: Findings) -> None:
+    """A store order export (and its code map) cannot be appended (docs/metrics.md, "Store order
+    exports"): refused by name, never left out in silence while the rest is appended."""
+    store = store_orders.claim(folder, found)
+    if store is None:
+        return
+    code_map = f" and its code map {store.code_map.name}" if store.code_map else ""
+    for export in store.exports:
+        errors.add(
+            Problem(
+                export.name,
+                None,
+                None,
+                None,
+                f"a {store.store} order export{code_map} cannot be appended: buyers are hashed with a new "
+                "salt on every import, so an appended month could not tell returning buyers. Import the "
+                "store's complete export (all months) with its code map as a new data set instead",
+            )
+        )
 
 
 def _text(source: SourceFile, column: str) -> str:

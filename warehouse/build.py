@@ -578,32 +578,50 @@ def _components(influencer_id, basis, rate, payout, fee_part):
     return [(influencer_id, "commission", "revenue", payout)]
 
 
-def build_facts(con, sales_cells=None):
+def build_facts(con):
     """Sales, new customers and allocated spend per cell (`facts`, with the tracking source), and rollups.
 
     Sales are grouped straight onto the typed dimensions: influencers by their text id (joined
     to their integer key once, on the grouped cells), brand, campaign, product and source by
     ENUMs, which makes the group-by, and every later join and filter, work on small integers.
-    sales_cells: a function (con, dimension) that creates `sales_cells` instead (the Spark
-    engine: the same cells, grouped by sales_cells_sql on Spark).
+    (The Spark engine runs the same steps with engines/spark.build_facts.)
     """
+    dimension = key_dimensions(con)
+    _create_sales_cells(con, dimension)
+    build_fact_tables(con)
+
+
+def key_dimensions(con) -> dict[str, str]:
+    """Number the influencers and create the dimension types (_create_dimension_types: returns the
+    SQL of each sale column's cleaned, typed value)."""
     _key_influencers(con)
-    dimension = _create_dimension_types(con)
-    (sales_cells or _create_sales_cells)(con, dimension)
+    return _create_dimension_types(con)
+
+
+# A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
+# posts are appended with source `Unattributed` (the tracking source of a sale says nothing of them).
+FACTS_SQL = f"""
+    CREATE TABLE facts AS
+    WITH rates AS (SELECT influencer_key, sum(per_order) AS per_order, sum(per_revenue) AS per_revenue
+                   FROM spend_rates GROUP BY 1)
+    SELECT i.influencer_key, c.date, c.brand, c.campaign, c.product, c.source,
+           c.orders, c.revenue, c.refunds, c.new_customers, c.orders_without_user,
+           COALESCE(c.orders * r.per_order + c.revenue * r.per_revenue, 0) AS spend
+    FROM sales_cells c JOIN influencers i USING (influencer_id) LEFT JOIN rates r USING (influencer_key)
+    UNION ALL
+    SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, 0, spend
+    FROM spend_pieces"""
+# The tables build_fact_tables creates from `sales_cells`, in order (the Spark engine loads them so).
+FACT_TABLES = ("spend_rates", "spend_pieces", "facts", *ROLLUP_SOURCES)
+
+
+def build_fact_tables(con):
+    """From `sales_cells` (influencer_id, date, SALE_DIMENSIONS, the sales measures), `influencers`
+    (keyed), `posts`, `cost_components` and `sales_by_influencer`: cost allocation (`spend_rates`,
+    `spend_pieces`: _allocate_costs), `facts` (MEASURES per cell, ₹ and counts) and its rollups
+    (ROLLUPS, each sorted by ROLLUP_ORDER). DuckDB SQL, which the Spark engine runs translated."""
     _allocate_costs(con)
-    # A sales cell's spend is its share of the cost that follows sales; pieces of cost that follow
-    # posts are appended with source `Unattributed` (the tracking source of a sale says nothing of them).
-    con.execute(f"""
-        CREATE TABLE facts AS
-        WITH rates AS (SELECT influencer_key, sum(per_order) AS per_order, sum(per_revenue) AS per_revenue
-                       FROM spend_rates GROUP BY 1)
-        SELECT i.influencer_key, c.date, c.brand, c.campaign, c.product, c.source,
-               c.orders, c.revenue, c.refunds, c.new_customers, c.orders_without_user,
-               COALESCE(c.orders * r.per_order + c.revenue * r.per_revenue, 0) AS spend
-        FROM sales_cells c JOIN influencers i USING (influencer_id) LEFT JOIN rates r USING (influencer_key)
-        UNION ALL
-        SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, 0, spend
-        FROM spend_pieces""")
+    con.execute(FACTS_SQL)
     measure_sums = ", ".join(
         f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}" for m in MEASURES
     )
@@ -757,10 +775,12 @@ def _build_post_weights(con):
                               sum(orders) AS orders
                        FROM sales_cells GROUP BY ALL),
              totals AS (SELECT influencer_id, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY 1)
-        SELECT c.influencer_id, brand, campaign, product,
-               CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
-        FROM cells c JOIN totals t USING (influencer_id)
-        WHERE (t.sold > 0 OR t.orders <> 0) AND share <> 0""")
+        SELECT * FROM (
+            SELECT c.influencer_id, brand, campaign, product,
+                   CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
+            FROM cells c JOIN totals t USING (influencer_id)
+            WHERE t.sold > 0 OR t.orders <> 0)
+        WHERE share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS
         SELECT influencer_id, brand, campaign, product, share / sum(share) OVER (PARTITION BY influencer_id, brand) AS share

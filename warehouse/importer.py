@@ -373,7 +373,7 @@ def _stage_and_build_with(
         from warehouse.engines import spark
 
         with stage("facts"):
-            build.build_facts(connection, spark.sales_cells_from(rows_connection, scratch))
+            spark.build_facts(rows_connection, connection, scratch)
             build.build_sale_values(connection)
         cohorts = lambda: spark.build_customer_tables(rows_connection, connection, scratch)  # noqa: E731
     else:
@@ -494,6 +494,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
         "files": report.files,
+        "file_rows": report.file_rows(),
         "unused_files": report.unused_files,
         "store_orders": report.store_orders,
         "warnings": report.warning_count,

@@ -563,10 +563,13 @@ def _unreadable(name: str, exc: Exception, *paths: Path) -> Problem:
     """The whole-file problem of a file DuckDB could not read: DuckDB's first line, with the paths it
     read (the user's file, or csvfile's clean copy in the temporary folder) shown as the file's name,
     since a server's folders (an upload's is a random temporary one) are nothing the reader can use."""
-    line = str(exc).splitlines()[0]
+    # DuckDB's exception class ("Invalid Input Error: ") means nothing to the person who sent the file
+    line = re.sub(r"^[A-Za-z ]*Error: ", "", str(exc).splitlines()[0])
     for path in paths:
         for form in dict.fromkeys((str(path), path.as_posix())):
             line = line.replace(form, name)
+    if name.lower().endswith(".parquet"):
+        line += ": not a whole Parquet file (cut short or damaged): export it again"
     return Problem(name, None, None, None, f"unreadable file: {line}")
 
 

@@ -337,11 +337,11 @@ def stage(
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
         _check_orders(connection, staged, errors)
-        _refuse_mixed_currencies(connection, staged, errors)
+        currency = _refuse_mixed_currencies(connection, staged, errors)
         if errors.total > before:
             return None, None
         _build_sales(connection, staged)
-    report = _mapping_report(connection, staged, repeated)
+    report = _mapping_report(connection, staged, repeated, currency)
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
         errors.add(
             Problem(
@@ -680,21 +680,44 @@ def _number_lines(connection):
     orders, reading each order's first row and joining the orders back to their line items run on
     integers. An export lists an order's line items on consecutive rows: a row whose order number
     differs from the row before starts an order (one ordered pass, no grouping). That holds when the
-    order numbers of those rows are all different (checked on their 64-bit hashes: different hashes
-    are different numbers); when not (rows sorted by another column, an order split between files,
+    order numbers of those rows are all different (sorted up or down the file, as exports list them;
+    else checked on their 64-bit hashes: different hashes are different numbers); when not (rows
+    sorted by another column, an order split between files,
     or two numbers of one hash), each row's first row is found by grouping by order number. Order
     numbers are compared as written either way."""
     connection.execute("""
         CREATE OR REPLACE TEMP TABLE store_lines AS
         SELECT max(CASE WHEN starts THEN row_no END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first_row
         FROM (SELECT rowid AS row_no, order_ref IS DISTINCT FROM lag(order_ref) OVER () AS starts FROM store_raw)""")
-    (consecutive,) = connection.execute("""
-        SELECT count(*) = count(DISTINCT hash(order_ref))
-        FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid""").fetchone()
-    if not consecutive:
+    if not _starts_sorted(connection) and not _starts_distinct(connection):
         connection.execute("""
             CREATE OR REPLACE TEMP TABLE store_lines AS
             SELECT min(rowid) OVER (PARTITION BY order_ref) AS first_row FROM store_raw ORDER BY rowid""")
+
+
+def _starts_sorted(connection) -> bool:
+    """Whether the order numbers of the rows that start an order run strictly up or strictly down
+    the file (numbers compared as numbers: by length, then text, so `#999` comes before `#1000`):
+    then they are all different, found in one streaming pass. Exports list orders by number."""
+    (ordered,) = connection.execute("""
+        SELECT count(*) = count(order_ref) AND (bool_and(rises) OR bool_and(falls)) FROM (
+            SELECT order_ref,
+                   CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) > length(before)
+                        ELSE order_ref > before END AS rises,
+                   CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) < length(before)
+                        ELSE order_ref < before END AS falls
+            FROM (SELECT order_ref, lag(order_ref) OVER () AS before
+                  FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid))""").fetchone()
+    return bool(ordered)
+
+
+def _starts_distinct(connection) -> bool:
+    """Whether the order numbers of the rows that start an order are all different (their 64-bit
+    hashes: different hashes are different numbers)."""
+    (distinct,) = connection.execute("""
+        SELECT count(*) = count(DISTINCT hash(order_ref))
+        FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid""").fetchone()
+    return bool(distinct)
 
 
 def _file_no(staged: _Staged) -> str:
@@ -864,11 +887,13 @@ def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
 
 def _type_orders(connection, staged: _Staged):
     """`store_order_facts`: one typed row per order with its sale status, revenue, refund, buyer and
-    creator: that of its first known code (store_code_sets), else of its UTM source. One table, so
-    that the orders are written once."""
+    creator: that of its first known code (store_code_sets, by `code_set`), else of its UTM source.
+    One table, so that the orders are written once. Statuses, currencies and code cells are
+    compared as written (their cleaned forms are resolved once per distinct value); the buyer is
+    hashed on attributed sales only, the one place it is read."""
     store = staged.files.store
-    status = _opt(staged, "status", "lower(trim({col}))", "''")
-    not_sale = f"{status} IN ({_statuses(NOT_SALES[store])})"
+    status_cells = _status_cells(connection, staged)
+    not_sale = f"status IN ({_raw_statuses(status_cells, NOT_SALES[store])})"
     if "cancelled_at" in staged.fields:
         not_sale += f" OR {_present('cancelled_at')}"
     beside = " + ".join(f"COALESCE({p}, 0)" for p in NOT_MERCHANDISE[store] if p in staged.fields) or "0"
@@ -883,36 +908,54 @@ def _type_orders(connection, staged: _Staged):
         WITH typed AS (
             SELECT row_no, source_line, line_rows, lines_value, lead_row, {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
-                   NOT COALESCE({not_sale}, false) AS is_sale, {status} AS status,
-                   {_opt(staged, "currency", "NULLIF(upper(trim({col})), '')")} AS currency,
-                   total, total - ({beside}) AS revenue,
-                   -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
-                   COALESCE(left(sha256(? || 'e:' || {email}), {BUYER_DIGITS}),
-                            left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})) AS user_id,
-                   {CODES_TEXT if "codes" in staged.fields else "CAST(NULL AS VARCHAR)"} AS codes_text,
-                   {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
-            FROM store_first_rows)
-        SELECT o.* EXCLUDE (status, utm, created_text),
+                   NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
+                   {_opt(staged, "currency", "{col}")} AS currency, total, total - ({beside}) AS revenue,
+                   {_opt(staged, "email", "{col}")} AS email, {_opt(staged, "customer", "{col}")} AS customer,
+                   codes, {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
+            FROM store_first_rows),
+        attributed AS (
+            SELECT o.* EXCLUDE (utm, codes), c.code_set, COALESCE(c.code_count, 0) AS code_count, c.creators,
+                   COALESCE(c.influencer_id, u.influencer_id) AS influencer_id,
+                   CASE WHEN c.influencer_id IS NOT NULL THEN c.campaign ELSE u.campaign END AS campaign,
+                   CASE WHEN c.influencer_id IS NOT NULL THEN '{CODE_SOURCE}'
+                        WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
+            FROM typed o LEFT JOIN store_code_sets c USING (codes)
+            LEFT JOIN (SELECT * FROM utm_map WHERE {str(has_utm).lower()}) u ON u.key = o.utm)
+        SELECT * EXCLUDE (status, created_text, email, customer),
                CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
-               COALESCE(c.several, false) AS several,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
                     WHEN {refunded} > 0 THEN 0.0
-                    WHEN {refunded} IS NULL AND status IN ({_statuses(FULLY_REFUNDED)}) THEN revenue
+                    WHEN {refunded} IS NULL AND status IN ({_raw_statuses(status_cells, FULLY_REFUNDED)})
+                         THEN revenue
                     ELSE 0.0 END AS refund,
-               COALESCE(c.code_count, 0) AS code_count, c.creators,
-               COALESCE(c.influencer_id, u.influencer_id) AS influencer_id,
-               CASE WHEN c.influencer_id IS NOT NULL THEN c.campaign ELSE u.campaign END AS campaign,
-               CASE WHEN c.influencer_id IS NOT NULL THEN '{CODE_SOURCE}'
-                    WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
-        FROM typed o LEFT JOIN store_code_sets c USING (codes_text)
-        LEFT JOIN (SELECT * FROM utm_map WHERE {str(has_utm).lower()}) u ON u.key = o.utm""",
+               -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
+               CASE WHEN is_sale AND influencer_id IS NOT NULL
+                    THEN COALESCE(left(sha256(? || 'e:' || {email}), {BUYER_DIGITS}),
+                                  left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})) END AS user_id
+        FROM attributed""",
         [salt, salt],
     )
 
 
-def _statuses(statuses: tuple[str, ...]) -> str:
-    """SQL list of statuses as written, and with WooCommerce's `wc-` prefix."""
-    return ", ".join(repr(prefix + status) for status in statuses for prefix in ("", "wc-"))
+def _status_cells(connection, staged: _Staged) -> list[tuple[str, str]]:
+    """Each distinct status cell of the export as written, with its cleaned form (trimmed, lower
+    case). An export holds a handful: cleaning those, not every order's, is the cheap way."""
+    if "status" not in staged.fields:
+        return []
+    return connection.execute(
+        "SELECT status, lower(trim(status)) FROM (SELECT DISTINCT status FROM store_raw WHERE status IS NOT NULL)"
+    ).fetchall()
+
+
+def _raw_statuses(cells: list[tuple[str, str]], statuses: tuple[str, ...]) -> str:
+    """SQL list of the status cells that read as one of `statuses` (with or without WooCommerce's
+    `wc-` prefix), as written; NULL when none does."""
+    wanted = {prefix + status for status in statuses for prefix in ("", "wc-")}
+    return ", ".join(_sql_text(cell) for cell, cleaned in sorted(cells) if cleaned in wanted) or "NULL"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 CODES_TEXT = "NULLIF(trim(codes), '')"
@@ -935,9 +978,14 @@ def _utm(staged: _Staged) -> str:
     return f"COALESCE({', '.join(parts)})" if parts else "CAST(NULL AS VARCHAR)"
 
 
-def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
-    currencies = connection.execute("""SELECT currency, count(*) FROM store_order_facts WHERE currency IS NOT NULL
-                                       GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings) -> str:
+    """The orders' one currency (upper case; DATA_CURRENCY when no order names one); an error when
+    they name several."""
+    # Orders keep their currency cell as written: the few distinct cells are cleaned, not each order's.
+    currencies = connection.execute("""
+        SELECT NULLIF(upper(trim(currency)), '') AS cleaned, sum(orders)::BIGINT
+        FROM (SELECT currency, count(*) AS orders FROM store_order_facts WHERE currency IS NOT NULL GROUP BY 1)
+        GROUP BY 1 HAVING cleaned IS NOT NULL ORDER BY 2 DESC, 1""").fetchall()
     if len(currencies) > 1:
         listed = ", ".join(f"{currency} ({fmt.count(count)} orders)" for currency, count in currencies)
         errors.add(
@@ -949,27 +997,30 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings):
                 f"orders in several currencies: {listed}; one currency per data set",
             )
         )
+    return currencies[0][0] if currencies else DATA_CURRENCY
 
 
 def _resolve_code_sets(connection):
-    """`store_code_sets`: each distinct code cell of the export (trimmed) with whether it holds
-    several codes, how many codes and distinct creators it names and the creator and campaign of
-    its first known code. Resolved once per cell, not per order: an export holds few distinct cells
-    (one code each, mostly)."""
+    """`store_code_sets`: each distinct code cell of the export as written (`codes`, the key orders
+    join on, so that no order's cell is trimmed) with a number (`code_set`), its trimmed text,
+    whether it holds several codes, how many codes and distinct creators it names and the creator
+    and campaign of its first known code. Resolved once per cell, not per order: an export holds
+    few distinct cells (one code each, mostly). Blank cells have no row: their orders carry no code."""
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_code_sets AS
-        WITH cells AS (SELECT DISTINCT {CODES_TEXT} AS codes_text FROM (SELECT DISTINCT codes FROM store_raw)
+        WITH cells AS (SELECT codes, {CODES_TEXT} AS codes_text FROM (SELECT DISTINCT codes FROM store_raw)
                        WHERE {CODES_TEXT} IS NOT NULL),
              listed AS (
-                SELECT codes_text, several, unnest(codes) AS code, generate_subscripts(codes, 1) AS position
-                FROM (SELECT codes_text, several, CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END AS codes
-                      FROM (SELECT codes_text, {SEVERAL_CODES} AS several FROM cells)))
-        SELECT l.codes_text, bool_or(l.several) AS several, count(*) AS code_count,
-               count(DISTINCT m.influencer_id) AS creators,
+                SELECT codes, codes_text, several, unnest(list) AS code, generate_subscripts(list, 1) AS position
+                FROM (SELECT codes, codes_text, several,
+                             CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END AS list
+                      FROM (SELECT codes, codes_text, {SEVERAL_CODES} AS several FROM cells)))
+        SELECT (row_number() OVER ())::INTEGER AS code_set, l.codes, any_value(l.codes_text) AS codes_text,
+               bool_or(l.several) AS several, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
                arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
                arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
         FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
-        GROUP BY 1""")
+        GROUP BY l.codes""")
 
 
 def _build_sales(connection, staged: _Staged):
@@ -1000,7 +1051,7 @@ def _build_sales(connection, staged: _Staged):
             ON o.row_no = l.first_row ORDER BY r.rowid""")
 
 
-def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
+def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
     totals = connection.execute(
         """
         SELECT count(*), count(*) FILTER (WHERE NOT is_sale), count(*) FILTER (WHERE is_sale),
@@ -1016,7 +1067,7 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
                count(*) FILTER (WHERE is_sale AND creators > 1),
                count(*) FILTER (WHERE is_sale AND source = ?),
                count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL),
-               any_value(currency), count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
+               count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
         FROM store_order_facts""",
         [UTM_SOURCE],
     ).fetchone()
@@ -1037,7 +1088,6 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
         "conflicting_codes_orders",
         "utm_orders",
         "guest_orders",
-        "currency",
         "attributed_refunded_orders",
     )
     report = dict(zip(keys, totals))
@@ -1049,11 +1099,13 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict]) -> dict:
         "no_code_revenue",
     ):
         report[key] = round(float(report[key]), 2)
-    report["currency"] = report["currency"] or DATA_CURRENCY
+    report["currency"] = currency
     top = connection.execute(f"""
         SELECT arg_min(code, row_no), count(DISTINCT row_no), sum(revenue - refund) FROM (
-            SELECT row_no, revenue, refund, unnest(CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END) AS code
-            FROM store_order_facts WHERE is_sale AND influencer_id IS NULL AND code_count > 0)
+            SELECT o.row_no, o.revenue, o.refund,
+                   unnest(CASE WHEN c.several THEN {CODE_LIST} ELSE [c.codes_text] END) AS code
+            FROM store_order_facts o JOIN store_code_sets c USING (code_set)
+            WHERE o.is_sale AND o.influencer_id IS NULL AND o.code_count > 0)
         GROUP BY lower(code) ORDER BY 2 DESC, 3 DESC, 1 LIMIT {TOP_CODES}""").fetchall()
     report["top_unknown_codes"] = [
         {"code": code, "orders": int(orders), "revenue": round(float(revenue), 2)} for code, orders, revenue in top
@@ -1092,9 +1144,10 @@ def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str
         return {}
     rows = connection.execute(f"""
         WITH unknown AS (
-            SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, row_no, revenue - refund AS revenue,
-                   several, codes_text
-            FROM store_order_facts WHERE is_sale AND influencer_id IS NULL AND code_count > 0),
+            SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, o.row_no, o.revenue - o.refund AS revenue,
+                   c.several, c.codes_text
+            FROM store_order_facts o JOIN store_code_sets c USING (code_set)
+            WHERE o.is_sale AND o.influencer_id IS NULL AND o.code_count > 0),
         orders AS (SELECT file_no, count(*) AS orders, sum(revenue) AS revenue FROM unknown GROUP BY 1),
         codes AS (SELECT file_no, arg_min(code, row_no) AS code, count(DISTINCT row_no) AS orders,
                          row_number() OVER (PARTITION BY file_no ORDER BY count(DISTINCT row_no) DESC,

@@ -10,6 +10,7 @@ METHOD_NOTE = "lift-method-note"
 POST = "lift-post"
 EVENT_CHART = "lift-event"
 INTERVAL_CHART = "lift-intervals"
+INTERVAL_HEIGHT = 340  # px before the callback sizes the interval chart to its rows (and beside the event chart)
 CREATOR_TABLE = "lift-creators"  # a table name (components.tables.table_id)
 # The organic-sales check (total brand sales around campaign bursts)
 ORGANIC_NOTE = "lift-organic-note"

@@ -123,7 +123,7 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     if roas is not None and roas < 1.0:
         return "drop", f"ROAS {fmt.ratio(roas)} < 1x: even counting every attributed sale, revenue does not cover spend"
     if high < settings.verdict_drop_roas * spend:
-        return "drop", f"{interval}: even the top returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
+        return "drop", f"{interval}: even the top {drop_bar(settings)}"
     if low <= 0:
         return "review", f"{interval}: not distinguishable from baseline"
     if row.get("poor_performer"):
@@ -136,6 +136,15 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
             f"{incremental} and marginal ROAS {fmt.ratio(marginal)} ≥ {fmt.ratio(settings.verdict_scale_marginal_roas)}"
         )
     return "renew", f"{incremental}, clears break-even; marginal ROAS {fmt.ratio(marginal)}"
+
+
+def drop_bar(settings: Settings) -> str:
+    """What the top of a lift interval misses for a drop verdict, in words: at the default
+    verdict_drop_roas of 0, "is below zero (the posts lost sales)" ("returns less than 0.00x of
+    spend" read as nonsense: nothing returns less than nothing), else "returns less than 0.50x of spend"."""
+    if settings.verdict_drop_roas == 0:
+        return "is below zero (the posts lost sales)"
+    return f"returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import time
 
@@ -86,6 +87,32 @@ def table_selector(name: str) -> str:
     """CSS selector of the grid components.tables.data_grid(name) renders: Dash writes its dict id
     as JSON with sorted keys."""
     return f"""[id='{{"name":"{name}","type":"table"}}']"""
+
+
+def csv_selector(name: str) -> str:
+    """CSS selector of the CSV button of the grid table_selector(name) finds."""
+    return f"""[id='{{"name":"{name}","type":"table-csv"}}']"""
+
+
+def downloaded_csv(page, button: str) -> list[list[str]]:
+    """The rows of the CSV file a click on `button` (a selector) downloads, header first."""
+    with page.expect_download() as download_info:
+        page.click(button)
+    with open(download_info.value.path(), encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))
+
+
+def screenshot(page, server, name: str) -> str:
+    """A full-page screenshot `name`.png beside the server's log (to look at after a run); its path."""
+    path = str(server.log_path.parent / f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def drawn_boxes(page, selector: str) -> list[dict]:
+    """The bounding boxes (x, y, width, height in px) of the elements `selector` finds that are drawn."""
+    found = page.locator(selector)
+    return [b for b in (found.nth(i).bounding_box() for i in range(found.count())) if b]
 
 
 def grid_rows(page, grid_selector: str = ".hk-grid", column: str = "name") -> list[str]:

@@ -10,8 +10,12 @@ Reusable by every page's browser tests:
 - `live_server`: gunicorn serving app:server with HKDASH_DB = a warehouse imported from the
   tests/fixtures/traps data set (tiny, with hostile names: <script>, =HYPERLINK, <b>).
 - `start_server(db_path)`: another live server for another warehouse (one per path per session).
-- `server`: the server `page` watches (`live_server`); a module with a data set of its own
-  overrides it with a fixture of that name.
+- `sample_warehouse(**options)`: warehouse.sample.generate_sample(**options) imported, once per set
+  of options in the session (modules asking for the same sample share it and its server).
+- `sample_wh`: the sample of the test module's `SAMPLE` (generate_sample's keywords, e.g.
+  `SAMPLE = {"orders": 8_000, "seed": 13}`); read-only, as other modules may share it.
+- `server`: the server `page` watches: `sample_wh`'s where the module sets `SAMPLE`, else
+  `live_server`; a module with a data set of another kind overrides it with a fixture of that name.
 - `page`: a fresh browser context and page (1366×900, downloads allowed) whose console errors,
   page errors, HTTP ≥ 400 responses, external requests and dialogs land in `page_problems`.
 - `phone_page`: the same at 390×844 (touch, mobile).
@@ -30,6 +34,9 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, PageProblems
+
+from warehouse import Warehouse, import_dataset
+from warehouse.sample import generate_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,10 +147,35 @@ def page_problems() -> PageProblems:
     return PageProblems()
 
 
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory):
+    made: dict[tuple, Warehouse] = {}
+
+    def make(**options) -> Warehouse:
+        key = tuple(sorted(options.items()))
+        if key not in made:
+            root = tmp_path_factory.mktemp("sample")
+            generate_sample(root / "src", **options)
+            import_dataset(root / "src", root / "wh.duckdb")
+            made[key] = Warehouse(root / "wh.duckdb")
+        return made[key]
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def sample_wh(request, sample_warehouse) -> Warehouse:
+    """The generated sample of the test module's SAMPLE (generate_sample's keywords)."""
+    return sample_warehouse(**request.module.SAMPLE)
+
+
 @pytest.fixture
-def server(live_server) -> LiveServer:
-    """The server `page` watches; a module with a data set of its own overrides this fixture."""
-    return live_server
+def server(request) -> LiveServer:
+    """The server `page` watches: the module's SAMPLE's, else the traps' (`live_server`); a module
+    with a data set of another kind overrides this fixture."""
+    if hasattr(request.module, "SAMPLE"):
+        return request.getfixturevalue("start_server")(request.getfixturevalue("sample_wh").path)
+    return request.getfixturevalue("live_server")
 
 
 def _page(browser, server, page_problems, **context_options):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from browser_helpers import goto, grid_rows, normalise
+from browser_helpers import downloaded_csv, goto, grid_rows, normalise
 
 import metrics
 
@@ -39,6 +36,20 @@ def test_ranking_order_sort_and_quick_search(page, live_server, page_problems, t
     page.fill("#inf-search", "asha")
     wait_rows(page, 1)
     assert grid_rows(page, GRID) == ["Asha Rao"]
+    assert not page_problems, page_problems
+
+
+def test_only_a_defined_roas_gets_a_rank(page, live_server, page_problems, traps_wh):
+    """The "#" column numbers the creators with a ROAS; D4 (no spend) and Z9 (not in the influencers
+    file, no spend) are listed last with "—", as the creator page gives them no "Rank #N" badge."""
+    ranked = metrics.ranking(traps_wh)
+    open_ranking(page, live_server.url)
+    wait_rows(page, len(ranked))
+    assert grid_rows(page, GRID, "rank") == ["1", "2", "3", "4", "—", "—"]
+    assert grid_rows(page, GRID, "roas")[4:] == ["—", "—"]
+    assert grid_rows(page, GRID)[4:] == ranked.set_index("influencer_id").loc[["D4", "Z9"], "name"].tolist()
+    rows = downloaded_csv(page, '.hk-page-influencers button:has-text("CSV")')
+    assert [row[0] for row in rows] == ["#", "1", "2", "3", "4", "", ""]  # no place in the file either
     assert not page_problems, page_problems
 
 
@@ -90,10 +101,7 @@ def test_csv_download_is_what_is_shown(page, live_server, page_problems, traps_w
     page.wait_for_timeout(300)
     shown = grid_rows(page, GRID)
     assert shown == sorted(shown)
-    with page.expect_download() as download_info:
-        page.click('.hk-page-influencers button:has-text("CSV")')
-    content = open(download_info.value.path(), encoding="utf-8").read()
-    table = list(csv.reader(io.StringIO(content)))
+    table = downloaded_csv(page, '.hk-page-influencers button:has-text("CSV")')
     header_row = table[0]
     assert header_row[:3] == ["#", "Influencer", "Platform"]
     names = [row[header_row.index("Influencer")] for row in table[1:]]
@@ -105,8 +113,6 @@ def test_csv_download_is_what_is_shown(page, live_server, page_problems, traps_w
     # The quick search narrows the download too.
     page.fill("#inf-search", "HYPERLINK")
     wait_rows(page, 1)
-    with page.expect_download() as download_info:
-        page.click('.hk-page-influencers button:has-text("CSV")')
-    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    table = downloaded_csv(page, '.hk-page-influencers button:has-text("CSV")')
     assert len(table) == 2 and table[1][1] == '\'=HYPERLINK("http://evil.example")'
     assert not page_problems, page_problems

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import shutil
 
 import pytest
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
+from browser_helpers import csv_selector, downloaded_csv, goto, grid_rows, normalise, table_selector, wait_for_text
 
 import metrics
 from metrics import format as fmt
 from warehouse import Warehouse, import_dataset
 
 HOSTILE_CAPTION = '<img src=x onerror="alert(1)"> <b>Bold</b> & "quoted", =1+1'
-
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-def csv_button(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table-csv"}, separators=(",", ":"), sort_keys=True) + "']"
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +37,7 @@ def server(captions_db, start_server):
 def open_content(page, url: str):
     goto(page, url)
     page.wait_for_selector("#cnt-platform-chart .main-svg")
-    page.wait_for_selector(grid("content-posts") + " .ag-center-cols-container .ag-row")
+    page.wait_for_selector(table_selector("content-posts") + " .ag-center-cols-container .ag-row")
 
 
 def test_renders_with_the_metrics_numbers(page, server, page_problems, captions_db):
@@ -61,24 +50,33 @@ def test_renders_with_the_metrics_numbers(page, server, page_problems, captions_
     assert k["cpm_basis"] == "reach"
     assert "uses reach" in page.inner_text("#kpi-cnt-cpm")
     assert "CPM is per 1,000 reach" in page.inner_text("#cnt-notes")
-    assert sorted(grid_rows(page, grid("content-by-platform"), "platform")) == ["Facebook", "Instagram", "YouTube"]
-    assert set(grid_rows(page, grid("content-by-platform"), "cpm_basis")) == {"reach"}
+    assert sorted(grid_rows(page, table_selector("content-by-platform"), "platform")) == [
+        "Facebook",
+        "Instagram",
+        "YouTube",
+    ]
+    assert set(grid_rows(page, table_selector("content-by-platform"), "cpm_basis")) == {"reach"}
     assert not page_problems, page_problems
 
 
 def test_captions_are_plain_text(page, server, page_problems):
     open_content(page, server.url + "/content")
-    captions = grid_rows(page, grid("content-posts"), "caption")
+    captions = grid_rows(page, table_selector("content-posts"), "caption")
     assert HOSTILE_CAPTION in captions
     # Nothing from the caption became markup: no <img>/<b> inside the grid, no dialog opened.
-    assert page.locator(grid("content-posts") + " img, " + grid("content-posts") + " .ag-cell b").count() == 0
+    assert (
+        page.locator(
+            table_selector("content-posts") + " img, " + table_selector("content-posts") + " .ag-cell b"
+        ).count()
+        == 0
+    )
     assert not page_problems, page_problems
 
 
 def test_metric_switch_and_filters(page, server, page_problems):
     open_content(page, server.url + "/content?platform=Instagram")
     wait_for_text(page, "#kpi-cnt-posts-value", "3")
-    assert set(grid_rows(page, grid("content-posts"), "platform")) == {"Instagram"}
+    assert set(grid_rows(page, table_selector("content-posts"), "platform")) == {"Instagram"}
     page.click("#cnt-metric label:has-text('CPE')")
     page.wait_for_function("() => document.querySelector('#cnt-platform-chart').innerText.includes('₹')")
     assert not page_problems, page_problems
@@ -86,9 +84,7 @@ def test_metric_switch_and_filters(page, server, page_problems):
 
 def test_posts_csv(page, server, page_problems):
     open_content(page, server.url + "/content")
-    with page.expect_download() as download_info:
-        page.click(csv_button("content-posts"))
-    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    table = downloaded_csv(page, csv_selector("content-posts"))
     header = table[0]
     assert header[:5] == ["Date", "Influencer", "Platform", "Brand", "Caption"]
     assert "URL" not in header  # hidden column, not exported

@@ -4,43 +4,20 @@ the planner at break-even, and the numbers table's CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pytest
-from browser_helpers import goto, grid_rows, normalise
+from browser_helpers import csv_selector, downloaded_csv, goto, grid_rows, normalise, screenshot, table_selector
 
 from metrics import insights
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
 
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-def csv_button(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table-csv"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("insights-verdicts")
-    generate_sample(root / "src", orders=5_000, seed=11)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
+SAMPLE = {"orders": 5_000, "seed": 11}  # conftest: sample_wh, server
 
 
 def open_insights(page, url: str):
     goto(page, url, timeout=90_000)
     page.wait_for_selector("#ins-findings li", timeout=90_000)
-    page.wait_for_selector(grid("insights-recommendations") + " .ag-center-cols-container .ag-row", timeout=60_000)
+    page.wait_for_selector(
+        table_selector("insights-recommendations") + " .ag-center-cols-container .ag-row", timeout=60_000
+    )
 
 
 def test_cards_follow_the_verdicts(page, server, page_problems, sample_wh):
@@ -59,19 +36,28 @@ def test_cards_follow_the_verdicts(page, server, page_problems, sample_wh):
     move = [i for i in items if i["action"] == "move budget"]
     if move and move[0]["numbers"]["held_back"]:
         assert "held back" in normalise(page.inner_text(".hk-rec-move-budget"))
-    assert len(grid_rows(page, grid("insights-recommendations"), "action")) == len(items)
+    # The sample's plan only cuts (nothing returns break-even): its card is "Hold back", with a badge
+    # and a group of its own, not "Move budget".
+    held = [i for i in items if i["action"] == "hold back"]
+    assert len(held) == 1 and not move and held[0]["numbers"]["to"] == []
+    card = page.locator(".hk-rec-hold-back")
+    assert card.count() == 1 and normalise(card.locator(".hk-rec-action").inner_text()) == "Hold back"
+    assert "Move budget" not in card.inner_text()
+    groups = page.eval_on_selector_all(".hk-rec-group", "els => els.map(e => e.textContent)")
+    assert "Hold back (1)" in groups and not [g for g in groups if g.startswith("Move budget")]
+    card.scroll_into_view_if_needed()
+    screenshot(page, server, "insights-hold-back")
+    assert len(grid_rows(page, table_selector("insights-recommendations"), "action")) == len(items)
     assert not page_problems, page_problems
 
 
 def test_recommendations_csv(page, server, page_problems, sample_wh):
     open_insights(page, server.url + "/insights")
-    with page.expect_download() as download_info:
-        page.click(csv_button("insights-recommendations"))
-    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    table = downloaded_csv(page, csv_selector("insights-recommendations"))
     header = table[0]
     assert header[:3] == ["Action", "Subject", "Of"]
     items = insights.recommendations(sample_wh)
-    assert [row[0] for row in table[1:]] == [i["action"] for i in items]
+    assert [row[0] for row in table[1:]] == [i["action"] for i in items] and "hold back" in [r[0] for r in table]
     first = table[1]
     if items[0]["numbers"].get("roas") is not None:
         assert float(first[header.index("ROAS")]) == pytest.approx(items[0]["numbers"]["roas"], rel=1e-11)

@@ -3,39 +3,20 @@ table with greyed rows, the window selector; and the assumed state on a data set
 
 from __future__ import annotations
 
-import json
-
-import pytest
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
+from browser_helpers import drawn_boxes, goto, grid_rows, normalise, screenshot, table_selector, wait_for_text
 
 import metrics
+from components import figures
 from metrics import format as fmt
 from metrics.lift import NOT_DISTINGUISHABLE, lift_table
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
 
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("lift-page")
-    generate_sample(root / "src", orders=8_000, seed=13)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
+SAMPLE = {"orders": 8_000, "seed": 13}  # conftest: sample_wh, server
 
 
 def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, page_problems, sample_wh):
     goto(page, server.url + "/lift", timeout=90_000)
     page.wait_for_selector("#lift-event .main-svg", timeout=90_000)
-    page.wait_for_selector(grid("lift-creators") + " .ag-center-cols-container .ag-row", timeout=90_000)
+    page.wait_for_selector(table_selector("lift-creators") + " .ag-center-cols-container .ag-row", timeout=90_000)
     k = metrics.kpis(sample_wh)
     assert k["incrementality_method"] == "event-window"
     wait_for_text(page, "#kpi-lift-incremental-revenue-value", fmt.inr_compact(k["incremental_revenue"]))
@@ -43,16 +24,19 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
     assert "measured" in card and normalise(fmt.inr_compact(k["incremental_revenue_low"])) in card
     assert "quiet days" in page.inner_text("#lift-method-note")
     table = lift_table(sample_wh, "influencer")
-    shown = grid_rows(page, grid("lift-creators"), "influencer_id")
+    shown = grid_rows(page, table_selector("lift-creators"), "influencer_id")
     assert shown[:5] == list(table["influencer_id"][:5])
     flat = page.locator(
-        grid("lift-creators") + " .ag-center-cols-container .ag-row.hk-lift-flat [col-id=influencer_id]"
+        table_selector("lift-creators") + " .ag-center-cols-container .ag-row.hk-lift-flat [col-id=influencer_id]"
     )
     expected = table.loc[
         table["influencer_id"].isin(shown) & (table["verdict"] == NOT_DISTINGUISHABLE), "influencer_id"
     ]
     assert sorted(flat.all_inner_texts()) == sorted(expected) and len(expected) > 0
-    assert page.locator(grid("lift-creators") + " .ag-center-cols-container .ag-row:not(.hk-lift-flat)").count() > 0
+    assert (
+        page.locator(table_selector("lift-creators") + " .ag-center-cols-container .ag-row:not(.hk-lift-flat)").count()
+        > 0
+    )
     # The event chart draws the window and the baseline; the window selector changes the figures.
     assert page.locator("#lift-event .shapelayer path, #lift-event .layer-below path").count() >= 1
     page.locator("label", has_text="28 days").click()
@@ -60,6 +44,32 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
     wait_for_text(page, "#kpi-lift-incremental-revenue-value", fmt.inr_compact(k28["incremental_revenue"]))
     assert "28-day" in page.get_attribute("#kpi-lift-incremental-roas-info", "title")
     page.screenshot(path=str(server.log_path.parent / "lift.png"), full_page=True)
+    assert not page_problems, page_problems
+
+
+def test_the_interval_chart_reads_on_a_phone(phone_page, server, page_problems, sample_wh):
+    """390 px: one level row per creator (the graph grows with its rows instead of squeezing 20 names
+    into 340 px), names that do not overlap, money ticks level, nothing wider than the screen."""
+    table = lift_table(sample_wh, "influencer")
+    rows = min(len(table), figures.LIFT_ROWS)
+    assert rows == figures.LIFT_ROWS  # the case of the finding: a full chart
+    goto(phone_page, server.url + "/lift", timeout=90_000)
+    phone_page.wait_for_selector("#lift-intervals .ytick text", timeout=90_000)
+    names = phone_page.eval_on_selector_all("#lift-intervals .ytick text", "els => els.map(e => e.textContent)")
+    assert names[::-1] == [n if len(n) <= 18 else n[:17].rstrip() + "…" for n in table["name"][:rows]]
+    labels = sorted(drawn_boxes(phone_page, "#lift-intervals .ytick text"), key=lambda b: b["y"])
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(labels, labels[1:])), labels  # no overlap
+    assert min(b["y"] - a["y"] for a, b in zip(labels, labels[1:])) >= 24  # a row a finger can tell apart
+    turned = phone_page.eval_on_selector_all(
+        "#lift-intervals .xtick text", "els => els.filter(e => /rotate/.test(e.getAttribute('transform') || ''))"
+    )
+    assert not turned  # money ticks level
+    ticks = sorted(drawn_boxes(phone_page, "#lift-intervals .xtick text"), key=lambda b: b["x"])
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in zip(ticks, ticks[1:])), ticks
+    graph = phone_page.locator("#lift-intervals").bounding_box()
+    assert graph["height"] == figures.lift_intervals_height(table) and graph["x"] + graph["width"] <= 390
+    phone_page.locator("#lift-intervals").scroll_into_view_if_needed()
+    screenshot(phone_page, server, "lift-intervals-phone")
     assert not page_problems, page_problems
 
 

@@ -4,12 +4,11 @@ chart of total sales against the counterfactual band; on a data set without the 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 
 import pytest
-from browser_helpers import goto, grid_rows, normalise
+from browser_helpers import goto, grid_rows, normalise, table_selector
 from test_organic import STEP_BRAND, STEP_CAMPAIGN, write_organic
 
 from metrics import Filters
@@ -17,10 +16,6 @@ from metrics import format as fmt
 from metrics.lift.organic import HALO, organic_check
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
-
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
 
 
 @pytest.fixture(scope="module")
@@ -41,23 +36,23 @@ def server(start_server, organic_wh):
 
 def test_lift_page_sets_total_sales_beside_attributed_lift(page, server, page_problems, organic_wh):
     goto(page, server.url + f"/lift?brand={STEP_BRAND}", timeout=90_000)
-    page.wait_for_selector(grid("lift-organic") + " .ag-center-cols-container .ag-row", timeout=90_000)
+    page.wait_for_selector(table_selector("lift-organic") + " .ag-center-cols-container .ag-row", timeout=90_000)
     page.wait_for_selector("#lift-organic-chart .main-svg .scatterlayer .trace", timeout=90_000)
     rows = organic_check(organic_wh, Filters(brand=(STEP_BRAND,)))["rows"]
     # Rows far below the viewport are not rendered (AG Grid: content-visibility): bring the grid into view.
-    page.locator(grid("lift-organic")).scroll_into_view_if_needed()
-    page.wait_for_selector(grid("lift-organic") + " [col-id=campaign]:has-text('2025')", timeout=30_000)
+    page.locator(table_selector("lift-organic")).scroll_into_view_if_needed()
+    page.wait_for_selector(table_selector("lift-organic") + " [col-id=campaign]:has-text('2025')", timeout=30_000)
     page.screenshot(path=str(server.log_path.parent / "lift-organic-table.png"))
-    assert grid_rows(page, grid("lift-organic"), "campaign") == [r["campaign"] for r in rows]
+    assert grid_rows(page, table_selector("lift-organic"), "campaign") == [r["campaign"] for r in rows]
     step = next(r for r in rows if r["campaign"] == STEP_CAMPAIGN)
     assert step["verdict"] == HALO
-    cells = page.locator(grid("lift-organic") + f" .ag-row[row-index='{rows.index(step)}']")
+    cells = page.locator(table_selector("lift-organic") + f" .ag-row[row-index='{rows.index(step)}']")
     text = normalise(cells.inner_text())
     assert "halo" in text and normalise(fmt.inr(step["total_lift"])) in text
     # Dates as everywhere else ("5 Jan 2025"), not ISO.
     assert fmt.date(step["start"]) in text and fmt.date(step["window_end"]) in text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
-    flat = page.locator(grid("lift-organic") + " .ag-center-cols-container .ag-row.hk-lift-flat")
+    flat = page.locator(table_selector("lift-organic") + " .ag-center-cols-container .ag-row.hk-lift-flat")
     assert flat.count() == sum(r["verdict"] in ("not checked", "not compared") for r in rows) > 0
     assert "13 weeks before a campaign" in page.inner_text("#lift-organic-note")
     # bGreen's one checked campaign is the chart's: its window shaded, actual bars against the counterfactual.

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pytest
-from browser_helpers import goto, grid_rows, normalise, wait_for_text
+from browser_helpers import csv_selector, downloaded_csv, goto, grid_rows, normalise, table_selector, wait_for_text
 
 import metrics
 from metrics import format as fmt
-
-
-def grid(name: str) -> str:
-    """CSS selector of a components.tables grid (Dash writes dict ids as sorted JSON)."""
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-def csv_button(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table-csv"}, separators=(",", ":"), sort_keys=True) + "']"
 
 
 def wait_rows(page, selector: str, count: int, column: str):
@@ -35,7 +22,7 @@ def wait_rows(page, selector: str, count: int, column: str):
 def open_payouts(page, url: str):
     goto(page, url)
     page.wait_for_selector("#pay-basis-chart .main-svg")
-    page.wait_for_selector(grid("payouts-by-basis") + " .ag-center-cols-container .ag-row")
+    page.wait_for_selector(table_selector("payouts-by-basis") + " .ag-center-cols-container .ag-row")
 
 
 def test_renders_with_the_metrics_numbers(page, live_server, page_problems, traps_wh):
@@ -44,7 +31,7 @@ def test_renders_with_the_metrics_numbers(page, live_server, page_problems, trap
     assert normalise(page.inner_text("#kpi-pay-spend-value")) == normalise(fmt.inr_compact(k["spend"]))
     assert normalise(page.inner_text("#kpi-pay-cpo-value")) == normalise(fmt.inr(k["cost_per_order"], 2))
     assert normalise(page.inner_text("#kpi-pay-differs-value")) == "0"
-    assert wait_rows(page, grid("payouts-by-basis"), 6, "basis") == [
+    assert wait_rows(page, table_selector("payouts-by-basis"), 6, "basis") == [
         "post",
         "order",
         "commission",
@@ -59,14 +46,14 @@ def test_renders_with_the_metrics_numbers(page, live_server, page_problems, trap
 
 def test_reconciliation_rows_and_toggle(page, live_server, page_problems):
     open_payouts(page, live_server.url + "/payouts")
-    names = wait_rows(page, grid("payouts-reconciliation"), 6, "name")
+    names = wait_rows(page, table_selector("payouts-reconciliation"), 6, "name")
     # Hostile names are shown as typed, as text (no markup, no script ran: page_problems has no dialog).
     assert "<script>alert(1)</script> & Bros" in names
     page.click("#pay-differs-only")
-    wait_rows(page, grid("payouts-reconciliation"), 0, "name")
-    assert "No rows for these filters" in page.inner_text(grid("payouts-reconciliation"))
+    wait_rows(page, table_selector("payouts-reconciliation"), 0, "name")
+    assert "No rows for these filters" in page.inner_text(table_selector("payouts-reconciliation"))
     page.click("#pay-differs-only")
-    wait_rows(page, grid("payouts-reconciliation"), 6, "name")
+    wait_rows(page, table_selector("payouts-reconciliation"), 6, "name")
     assert not page_problems, page_problems
 
 
@@ -74,22 +61,18 @@ def test_filters_follow_the_url(page, live_server, page_problems, traps_wh):
     open_payouts(page, live_server.url + "/payouts?platform=Instagram")
     k = metrics.kpis(traps_wh, metrics.Filters(platform=("Instagram",)))
     wait_for_text(page, "#kpi-pay-spend-value", fmt.inr_compact(k["spend"]))
-    assert set(wait_rows(page, grid("payouts-reconciliation"), 3, "platform")) == {"Instagram"}
+    assert set(wait_rows(page, table_selector("payouts-reconciliation"), 3, "platform")) == {"Instagram"}
     assert not page_problems, page_problems
 
 
 def test_basis_csv_download(page, live_server, page_problems, traps_wh):
     open_payouts(page, live_server.url + "/payouts")
-    with page.expect_download() as download_info:
-        page.click(csv_button("payouts-by-basis"))
-    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    table = downloaded_csv(page, csv_selector("payouts-by-basis"))
     assert table[0] == ["Basis", "Spend", "Spend share", "Per order", "Influencers"]
     assert [row[0] for row in table[1:]] == ["post", "order", "commission", "hybrid", "gifted", "other"]
     by_basis = metrics.payouts_by_basis(traps_wh).set_index("basis")
     assert float(table[1][1]) == pytest.approx(by_basis.loc["post", "spend"])  # plain full-precision numbers
-    with page.expect_download() as download_info:
-        page.click(csv_button("payouts-reconciliation"))
-    rows = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    rows = downloaded_csv(page, csv_selector("payouts-reconciliation"))
     assert len(rows) == 7 and rows[0][:3] == ["Row", "ID", "Influencer"]
     assert '\'=HYPERLINK("http://evil.example")' in [r[2] for r in rows]  # formula neutralised
     assert not page_problems, page_problems

@@ -4,39 +4,23 @@ if, similar profiles and the formula-safe CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pytest
-from browser_helpers import choose, goto, grid_rows, normalise, wait_for_text
+from browser_helpers import (
+    choose,
+    csv_selector,
+    downloaded_csv,
+    goto,
+    grid_rows,
+    normalise,
+    table_selector,
+    wait_for_text,
+)
 
 from metrics import format as fmt
 from metrics.planning import plan, what_if
 from metrics.planning.curves import exponent_at_bound
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
 
-
-def grid(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-def csv_button(name: str) -> str:
-    return "[id='" + json.dumps({"name": name, "type": "table-csv"}, separators=(",", ":"), sort_keys=True) + "']"
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("plan-page")
-    generate_sample(root / "src", orders=8_000, seed=13)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
+SAMPLE = {"orders": 8_000, "seed": 13}  # conftest: sample_wh, server
 
 
 def set_number(page, selector: str, value) -> None:
@@ -47,13 +31,13 @@ def set_number(page, selector: str, value) -> None:
 def test_plan_page(page, server, page_problems, sample_wh):
     goto(page, server.url + "/plan", timeout=90_000)
     page.wait_for_selector("#plan-curves .main-svg", timeout=90_000)
-    page.wait_for_selector(grid("plan-allocation") + " .ag-center-cols-container .ag-row", timeout=90_000)
+    page.wait_for_selector(table_selector("plan-allocation") + " .ag-center-cols-container .ag-row", timeout=90_000)
     chosen = plan(sample_wh)
     totals = chosen.totals
     wait_for_text(page, "#kpi-plan-planned-value", fmt.inr_compact(totals["planned"]["expected_incremental_revenue"]))
     wait_for_text(page, "#kpi-plan-today-value", fmt.inr_compact(totals["current"]["expected_incremental_revenue"]))
     assert normalise(fmt.inr(chosen.budget)) in normalise(page.get_attribute("#plan-budget", "placeholder"))
-    shown = grid_rows(page, grid("plan-allocation"), "name")
+    shown = grid_rows(page, table_selector("plan-allocation"), "name")
     assert shown == list(chosen.rows["name"])[: len(shown)] and len(shown) >= min(len(chosen.rows), 10)
     # The sample's exponent sits at a bound (0.1 here): flagged, not shown as a normal fit.
     side = exponent_at_bound(chosen.curves.beta)
@@ -66,9 +50,7 @@ def test_plan_page(page, server, page_problems, sample_wh):
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
 
     # CSV of the allocation: full-precision numbers under the catalogue's headers.
-    with page.expect_download() as download_info:
-        page.click(csv_button("plan-allocation"))
-    table = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    table = downloaded_csv(page, csv_selector("plan-allocation"))
     header = table[0]
     assert header[:3] == ["Segment / creator", "Tier", "Platform"] and "Planned" in header
     planned = [float(row[header.index("Planned")]) for row in table[1:]]
@@ -106,7 +88,7 @@ def test_plan_page(page, server, page_problems, sample_wh):
     first = by_creator.rows["name"].iloc[0]
     page.wait_for_function(
         "([grid, name]) => document.querySelector(grid + ' .ag-row [col-id=name]')?.innerText === name",
-        arg=[grid("plan-allocation"), first],
+        arg=[table_selector("plan-allocation"), first],
         timeout=30_000,
     )
     page.wait_for_selector("#plan-what-if-result dl", timeout=30_000)
@@ -121,8 +103,8 @@ def test_plan_page(page, server, page_problems, sample_wh):
         timeout=30_000,
     )
     assert "extrapolated" in page.inner_text("#plan-what-if-result")
-    page.wait_for_selector(grid("plan-similar") + " .ag-center-cols-container .ag-row", timeout=60_000)
-    assert grid_rows(page, grid("plan-similar"), "similarity")
+    page.wait_for_selector(table_selector("plan-similar") + " .ag-center-cols-container .ag-row", timeout=60_000)
+    assert grid_rows(page, table_selector("plan-similar"), "similarity")
     assert not page_problems, page_problems
 
 

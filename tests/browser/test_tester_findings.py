@@ -7,30 +7,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from browser_helpers import goto, normalise, wait_for_text
+from browser_helpers import goto, normalise, screenshot, wait_for_text
 
 import metrics
 from metrics import format as fmt
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
 
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("findings-sample")
-    generate_sample(root / "src", orders=6_000, seed=5, audience=True)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def server(start_server, sample_wh):
-    return start_server(sample_wh.path)
-
-
-def shot(page, server, name: str) -> None:
-    page.screenshot(path=str(server.log_path.parent / f"{name}.png"), full_page=True)
+SAMPLE = {"orders": 6_000, "seed": 5, "audience": True}  # conftest: sample_wh, server
 
 
 def test_partial_comparison_is_visible_on_the_overview(page, server, page_problems, sample_wh):
@@ -43,7 +25,7 @@ def test_partial_comparison_is_visible_on_the_overview(page, server, page_proble
         f"No data before {fmt.date(first)}: the comparison period is partly before it."
     )
     assert "vs previous period (partial)" in normalise(page.inner_text("#kpi-revenue"))
-    shot(page, server, "overview-partial-comparison")
+    screenshot(page, server, "overview-partial-comparison")
     goto(page, server.url + "/?start=2025-03-01&end=2025-03-31", timeout=90_000)
     page.wait_for_selector("#kpi-revenue-change")
     assert normalise(page.inner_text("#ov-compare-note")) == ""
@@ -59,7 +41,7 @@ def test_lift_window_goes_with_the_navbar_and_labels_the_cards(page, server, pag
     wait_for_text(page, "#kpi-incremental-revenue-value", fmt.inr_compact(k28["incremental_revenue"]), 60_000)
     assert "measured · 28-day window" in normalise(page.inner_text("#kpi-incremental-revenue"))
     assert "measured · 28-day window" in normalise(page.inner_text("#kpi-incremental-roas"))
-    shot(page, server, "overview-window-28")
+    screenshot(page, server, "overview-window-28")
     page.click("nav a:has-text('Influencers')")  # and on to the next page
     page.wait_for_url(re.compile(r"/influencers\?window=28$"))
     goto(page, server.url + "/", timeout=90_000)  # the default window, said as visibly
@@ -106,5 +88,5 @@ def test_audience_page_has_the_samples_audiences_and_regions(page, server, page_
     regions = page.eval_on_selector_all("#aud-regions .ytick text", "els => els.map(e => e.textContent)")
     assert "Maharashtra" in regions and "Delhi" in regions
     assert page.locator("#aud-notice .hk-empty-title").count() == 0
-    shot(page, server, "audience-sample")
+    screenshot(page, server, "audience-sample")
     assert not page_problems, page_problems

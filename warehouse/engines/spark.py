@@ -1,18 +1,20 @@
-"""The Spark engine: the import's work on sales rows runs on Apache Spark, the rest in DuckDB.
+"""The Spark engine: the import's work on sales rows and on what grows with them runs on Apache
+Spark, the small files in DuckDB.
 
 What runs where (docs/scale.md):
 - Spark: the sales (tracking) file, the one that grows with orders: reading it, the value rule and
   every row check (validate.check_values), typing (build.type_sales), buyers' first orders
-  (build.type_buyers), the grouping of rows into sales cells (build.sales_cells_sql) and the
-  customer cohorts (customer_tables). All of it is the DuckDB engine's own SQL, run through
-  SparkConnection (spark_sql.to_spark translates it).
+  (build.type_buyers), the grouping of rows into sales cells (build.sales_cells_sql), cost
+  allocation, `facts` and its rollups (build.build_fact_tables) and the customer cohorts
+  (customer_tables). All of it is the DuckDB engine's own SQL, run through SparkConnection
+  (spark_sql.to_spark translates it).
 - DuckDB: the small files (influencers, posts, payouts, campaigns, organic sales), payout terms,
-  cost allocation, fact tables and rollups (built from the cells, not the rows), lift and the
-  dataset info, in the same file and with the same atomic swap as the DuckDB engine.
+  the influencer keys and dimension types, lift and the dataset info, in the same file and with
+  the same atomic swap as the DuckDB engine.
 
-Spark hands DuckDB Parquet files: the sales cells, each sales text value with its sums (what the
-dimension types and the payouts' checks read), and the customer cohorts.
-"""
+Spark hands DuckDB Parquet files: each sales text value with its sums (what the dimension types
+and the payouts' checks read), the region cells, the cost tables, `facts` and its rollups, and the
+customer cohorts. DuckDB hands Spark the small tables the cost allocation reads, as Parquet too."""
 
 from __future__ import annotations
 
@@ -100,13 +102,15 @@ class SparkConnection:
     """The part of a DuckDB connection the import's SQL uses, on a Spark session.
 
     execute(sql, params) takes DuckDB SQL: a query (rows are collected to the driver: only counts
-    and examples are asked for), `CREATE [TEMP] TABLE|VIEW name AS query` (a temporary view; a
-    table is persisted, memory then disk) and `DELETE FROM name WHERE condition` (the view is
-    replaced by the rows kept)."""
+    and examples are asked for), `CREATE [TEMP] TABLE|VIEW [IF NOT EXISTS] name AS query` (a
+    temporary view; a table is checkpointed: computed now, kept in memory then disk) and
+    `DELETE FROM name WHERE condition` (the view is replaced by the rows kept). close() leaves the
+    session as found: no view of its own, no checkpoint."""
 
     def __init__(self, spark):
         self.spark = spark
-        self._persisted: dict[str, list] = {}
+        self._views: set[str] = set()
+        self._checkpoints: list[tuple[str, object]] = []  # (view, frame), oldest first
 
     def execute(self, sql: str, params=None) -> _Result:
         """Run one DuckDB-dialect statement on Spark (see the class); rows as tuples."""
@@ -125,7 +129,9 @@ class SparkConnection:
         if kind not in ("TABLE", "VIEW"):
             raise NotImplementedError(f"CREATE {kind} on Spark")
         name = tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name
-        frame = self.spark.sql(to_spark(tree.expression.sql(dialect="duckdb")))
+        if tree.args.get("exists") and name in self._views:
+            return
+        frame = self.spark.sql(to_spark(_unsorted(tree.expression).sql(dialect="duckdb")))
         self.register(name, frame, persist=kind == "TABLE")
 
     def _delete(self, tree: exp.Delete):
@@ -135,21 +141,27 @@ class SparkConnection:
         self.register(name, kept, persist=True)
 
     def register(self, name: str, frame, persist: bool):
-        """Make `frame` the view `name`; persisted (memory, then disk) when asked, materialised by the
-        first query that reads it. Earlier versions stay persisted (a later one may be built on
-        them) until drop(name)."""
+        """Make `frame` the view `name`. With `persist` it is checkpointed first: computed now and
+        kept (memory, then disk) without the plan that made it. Each table's plan would otherwise
+        carry its whole lineage down to the files, and Spark analyses it again in every later
+        query: after a few imports in one session, planning `SELECT * FROM facts` on 30 rows took
+        24 s. Earlier versions stay kept (a view may still read them) until drop(name)."""
         from pyspark import StorageLevel
 
         if persist:
-            frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
-            self._persisted.setdefault(name, []).append(frame)
+            frame = frame.localCheckpoint(eager=True, storageLevel=StorageLevel.MEMORY_AND_DISK)
+            self._checkpoints.append((name, frame))
         frame.createOrReplaceTempView(name)
+        self._views.add(name)
 
     def drop(self, name: str):
-        """Release every persisted version of view `name` (once nothing more reads it)."""
-        for frame in self._persisted.pop(name, []):
-            frame.unpersist()
+        """Drop view `name` and release its kept versions, newest first (once nothing reads them)."""
         self.spark.catalog.dropTempView(name)
+        self._views.discard(name)
+        mine = [frame for view, frame in self._checkpoints if view == name]
+        self._checkpoints = [(view, frame) for view, frame in self._checkpoints if view != name]
+        for frame in reversed(mine):
+            _release(frame)
 
     def read_once(self, source: SourceFile):
         """Compute each column's reading (validate: the value rule as decided for the column) once per
@@ -175,9 +187,31 @@ class SparkConnection:
         return str(folder / "*.parquet")
 
     def close(self):
-        """Release every persisted view."""
-        for name in list(self._persisted):
-            self.drop(name)
+        """Drop every view this connection made and release its checkpoints, newest first: a
+        later table may be built on an earlier one, never the other way round."""
+        for name in self._views:
+            self.spark.catalog.dropTempView(name)
+        self._views.clear()
+        while self._checkpoints:
+            _release(self._checkpoints.pop()[1])
+
+
+def _unsorted(query: exp.Expression) -> exp.Expression:
+    """A table's query without its outer ORDER BY (one without LIMIT). In DuckDB it is the order the
+    rows are stored in, for its zone maps; a Spark view keeps no order, and sorting would cost a
+    sampling job and a shuffle per table: DuckDB sorts what it loads from Spark (spark.FACT_ORDER,
+    the cohorts)."""
+    if query.args.get("order") is None or query.args.get("limit") is not None:
+        return query
+    unsorted = query.copy()
+    unsorted.set("order", None)
+    return unsorted
+
+
+def _release(frame):
+    """Free a checkpointed frame's blocks. PySpark has no call for it: a local checkpoint is the
+    RDD under the frame's plan (a LogicalRDD), kept as a persisted RDD."""
+    frame._jdf.queryExecution().logical().rdd().unpersist(False)
 
 
 def _plain_reading(column: str, kind: str, reading: str) -> str | None:
@@ -270,7 +304,7 @@ def _canonical_of(selected: dict[str, str], header_cell: str) -> str:
 
 def _finish(con, path, numbered, selected, ignored, first_line, line_column, warnings):
     """`numbered`: _numbered's frame and rows. Its rows come from the numbering's counts: a
-    count(*) would be one more Spark job (the first check materialises the persisted rows)."""
+    count(*) would be one more Spark job (registering checkpoints the rows)."""
     frame, rows = numbered
     con.register("raw_tracking", frame, persist=True)
     if rows == 0:
@@ -282,9 +316,9 @@ def _finish(con, path, numbered, selected, ignored, first_line, line_column, war
 
 
 def _load(con: SparkConnection, view: str):
-    """Materialise the persisted `view` whole (its every partition), so later reads no longer need
-    the files it was read from. Only for files removed before the import ends: elsewhere the first
-    check loads it, and this would be one Spark job more."""
+    """Read the checkpointed `view` whole (its every partition) before the files it was read from are
+    removed: a checkpoint block missing then could not be computed again. Only for such files
+    (a repaired file's clean copy): elsewhere it would be one Spark job more."""
     con.execute(f"SELECT count(*) FROM {view}")
 
 
@@ -374,9 +408,8 @@ def type_sales(con: SparkConnection, duck, tracking: SourceFile, payouts: Source
     duck.execute("CREATE TEMP TABLE sale_text_values AS SELECT * FROM read_parquet(?)", [files])
     # Summed from the small per-value table in DuckDB: one Spark job less.
     duck.execute(build.SALES_BY_INFLUENCER)
-    # Only now that `sales` is loaded (the writes above read it): Spark re-plans a persisted view not
-    # yet loaded from the files when a view it reads is released (CacheManager.uncacheQuery), and a
-    # repaired file's clean copy is gone by then (FAILED_READ_FILE.FILE_NOT_EXIST).
+    # Only now that nothing more reads the staged rows: `sales` is a checkpointed table of its own,
+    # or, for a typed source (a store export's sales), a view of Parquet that is not checkpointed.
     con.drop(tracking.table)
 
 
@@ -403,40 +436,68 @@ def stage_store_sales(con: SparkConnection, duck, store_sales: SourceFile, scrat
     target = str(folder / "part-0.parquet").replace("'", "''")
     duck.execute(f"COPY (SELECT rowid, * FROM {store_sales.table} ORDER BY rowid) TO '{target}' (FORMAT parquet)")
     duck.execute(f"DROP TABLE {store_sales.table}")
-    con.register(store_sales.table, con.spark.read.parquet(str(folder)), persist=True)
+    # Not checkpointed: the Parquet stays until the import ends, and `sales`, a view of it (typed
+    # rows), must never read a released checkpoint once type_sales drops this view.
+    con.register(store_sales.table, con.spark.read.parquet(str(folder)), persist=False)
     return store_sales
 
 
-def sales_cells_from(con: SparkConnection, scratch: Path):
-    """For build.build_facts: a function creating DuckDB's `sales_cells` from the cells Spark groups
-    with build.sales_cells_sql. Spark groups on the cleaned text (build.CLEANING, blanks
-    `Unattributed`), DuckDB casts it to the dimension types; a value the types lack fails the cast
-    rather than being lost."""
+# What build.build_fact_tables reads besides `sales_cells`: small tables (one row per influencer,
+# post or cost component) copied from DuckDB, with the columns its SQL uses.
+FACT_INPUTS = {
+    "influencers": "SELECT influencer_key, influencer_id FROM influencers",
+    "posts": "SELECT rowid, influencer_id, date, brand FROM posts",
+    "cost_components": "SELECT influencer_id, label, kind, amount FROM cost_components",
+    "sales_by_influencer": "SELECT influencer_id, orders, revenue, rows FROM sales_by_influencer",
+}
+# How each table build.build_fact_tables makes is stored in DuckDB (as that SQL sorts it).
+FACT_ORDER = {"spend_rates": "ALL", **build.ROLLUP_ORDER}
 
-    def create(duck, dimension: dict[str, str]):
-        text = {column: rule.format(col=column) for column, rule in build.CLEANING.items()}
-        for column in build.SALE_DIMENSIONS:
-            text[column] = f"COALESCE({text[column]}, '{build.UNATTRIBUTED}')"
-        # guest_ids holds exactly the user ids guest_user_sql names (type_buyers): a subquery in an
-        # aggregate's FILTER is DuckDB's, not Spark's.
-        query = build.sales_cells_sql(text, guest_user_sql("s.user_id"))
-        files = con.write_parquet(query, scratch / "sales_cells")
-        casts = ", ".join(f"CAST({column} AS {column}_value) AS {column}" for column in build.SALE_DIMENSIONS)
-        measures = "orders, revenue, refunds, new_customers, orders_without_user"
-        duck.execute(
-            f"CREATE TEMP TABLE sales_cells AS SELECT influencer_id, date, {casts}, {measures} FROM read_parquet(?)",
-            [files],
-        )
 
-    return create
+def build_facts(con: SparkConnection, duck, scratch: Path):
+    """build.build_facts with its work on Spark: DuckDB keys the influencers and makes the dimension
+    types (build.key_dimensions), Spark groups the sales cells (build.sales_cells_sql) and runs the
+    cost allocation, `facts` and its rollups (build.build_fact_tables), which are written as Parquet
+    and loaded into DuckDB (build.FACT_TABLES), each cast to DuckDB's types and sorted as there.
+
+    On Spark the dimensions stay text (spark_sql: a cast to an ENUM keeps the text); loading casts
+    them to the ENUMs, so a value the types lack fails the import rather than being lost."""
+    dimension = build.key_dimensions(duck)
+    for name, query in FACT_INPUTS.items():
+        _copy_to_spark(con, duck, name, query, scratch)
+    # guest_ids holds exactly the user ids guest_user_sql names (type_buyers): a subquery in an
+    # aggregate's FILTER is DuckDB's, not Spark's.
+    con.execute(f"CREATE TEMP TABLE sales_cells AS {build.sales_cells_sql(dimension, guest_user_sql('s.user_id'))}")
+    build.build_fact_tables(con)
+    for table in build.FACT_TABLES:
+        _load_fact_table(con, duck, table, scratch)
+
+
+def _copy_to_spark(con: SparkConnection, duck, name: str, query: str, scratch: Path):
+    """DuckDB's rows of `query` as the Spark view `name`, through Parquet (types kept)."""
+    folder = scratch / "to_spark" / name
+    folder.mkdir(parents=True)
+    target = str(folder / "part-0.parquet").replace("'", "''")
+    duck.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)")
+    con.register(name, con.spark.read.parquet(str(folder)), persist=False)
+
+
+def _load_fact_table(con: SparkConnection, duck, table: str, scratch: Path):
+    """Spark's `table` as DuckDB's, its text dimensions cast to the ENUMs (build._create_dimension_types)."""
+    files = con.write_parquet(f"SELECT * FROM {table}", scratch / table)
+    enums = (*build.SALE_DIMENSIONS, "basis")
+    columns = ", ".join(
+        f"CAST({column} AS {column}_value) AS {column}" if column in enums else column
+        for column in con.spark.table(table).columns
+    )
+    order = f" ORDER BY {FACT_ORDER[table]}" if table in FACT_ORDER else ""
+    duck.execute(f"CREATE TABLE {table} AS SELECT {columns} FROM read_parquet(?){order}", [files])
 
 
 def build_customer_tables(con: SparkConnection, duck, scratch: Path):
-    """customer_tables.build_customer_tables on Spark (it reads every sale of each buyer), with
-    DuckDB's influencer keys; the cohorts (one row per influencer and day) are loaded into DuckDB."""
-    keys = duck.execute("SELECT influencer_key, influencer_id FROM influencers").fetchall()
-    frame = con.spark.createDataFrame(keys, "influencer_key int, influencer_id string")
-    con.register("influencers", frame, persist=False)
+    """customer_tables.build_customer_tables on Spark (it reads every sale of each buyer), with the
+    influencer keys build_facts copied there; the cohorts (one row per influencer and day) are
+    loaded into DuckDB."""
     customer_tables.build_customer_tables(con)
     files = con.write_parquet("SELECT * FROM customer_cohorts", scratch / "customer_cohorts")
     duck.execute(

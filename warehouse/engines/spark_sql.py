@@ -1,7 +1,8 @@
 """The import's DuckDB SQL, run on Spark: translated with SQLGlot, plus the few rules where the engines differ.
 
-The build's SQL (value rule, checks, cleaning, first orders, sales cells, customer cohorts) is written
-once, in DuckDB's dialect, in warehouse/values.py, validate.py, build.py and customer_tables.py.
+The build's SQL (value rule, checks, cleaning, first orders, sales cells, cost allocation, facts and
+rollups, customer cohorts) is written once, in DuckDB's dialect, in warehouse/values.py, validate.py,
+build.py and customer_tables.py.
 SQLGlot (https://sqlglot.com, `transpile(..., read="duckdb", write="spark")`) translates its syntax;
 what differs in *meaning* between the two engines is rewritten here, and only here:
 
@@ -14,7 +15,11 @@ what differs in *meaning* between the two engines is rewritten here, and only he
 - regular expressions: DuckDB's `regexp_full_match` and the `'i'` option, back-references `\\1`
   in replacements (Java: `$1`), and `regexp_replace` replacing only the first match (every use
   here is anchored, so first and all are the same; an unanchored one is refused);
-- `isfinite`, `list_position`, `floor` of doubles beyond 2^52 (Spark's floor returns a BIGINT).
+- `isfinite`, `list_position`, `floor` of doubles beyond 2^52 (Spark's floor returns a BIGINT);
+- `/`: DuckDB divides in DOUBLE whatever the operands, Spark keeps a DECIMAL operand's type
+  (`1.0 / 3` is 0.333333 there): the dividend is cast to DOUBLE;
+- the build's ENUM types (build._create_dimension_types) are DuckDB's: a cast to one keeps the text
+  on Spark, and DuckDB casts it when it loads the tables Spark wrote (spark.build_facts).
 
 Anything SQLGlot cannot express for Spark raises instead of being dropped (`unsupported_level`).
 Spark must run with `spark.sql.ansi.enabled=false`: casts that fail give NULL, as DuckDB's `TRY_CAST`
@@ -161,6 +166,8 @@ def _anonymous(node: exp.Anonymous) -> exp.Expression:
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.TryCast) or isinstance(node, exp.Cast):
         inner = node.this
+        if node.to.this == exp.DataType.Type.USERDEFINED:  # the build's ENUMs: text on Spark
+            return inner
         if node.to.is_type(exp.DataType.Type.DATE) and _is_timestamp_cast(inner):
             return _date_of_text(inner.this)
         if isinstance(node, exp.TryCast) and node.to.is_type(exp.DataType.Type.DOUBLE):
@@ -180,6 +187,8 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return _sql("CASE WHEN ABS(__v) >= 4503599627370496 THEN __v ELSE FLOOR(__v) END", __v=node.this)
     if isinstance(node, exp.Anonymous):
         return _anonymous(node)
+    if isinstance(node, exp.Div):
+        return _sql("CAST(__a AS DOUBLE) / __b", __a=node.this, __b=node.expression)
     return node
 
 
