@@ -72,7 +72,8 @@ def evidence_bar_text(settings) -> str:
     """The evidence bar every verdict needs first (metrics.planning.verdicts.evidence_missing)."""
     return (
         f"Too early to judge: a creator with fewer than {settings.verdict_min_posts} posts or less than "
-        f"{fmt.inr(settings.verdict_min_spend)} spend gets no verdict and no action."
+        f"{fmt.inr(settings.verdict_min_spend)} spend gets no verdict and no action; so does one with posts but "
+        "no cost recorded (₹0 spend: check the payouts file, its reason says so)."
     )
 
 
@@ -118,7 +119,7 @@ def recommendation_groups(items: list[dict], too_early: int = 0) -> list:
     creators below the evidence bar (metrics.planning.verdicts.evidence_missing)."""
     if not items:
         why = (
-            f"{fmt.count(too_early)} creator{'' if too_early == 1 else 's'} with spend "
+            f"{fmt.count(too_early)} creator{'' if too_early == 1 else 's'} "
             f"{'is' if too_early == 1 else 'are'} too early to judge (below the evidence bar; each one's "
             "reason is in the ranking's Verdict column)."
             if too_early

@@ -32,7 +32,15 @@ ALLOCATION_COLUMNS = [
     metric_col("expected_incremental_revenue_high"),
     metric_col("current_marginal_roas"),
     metric_col("marginal_roas"),
-    text_col("bound", "At bound", width=100, headerTooltip="The plan stops at the max change (upper / lower)"),
+    text_col(
+        "bound",
+        "At bound",
+        width=100,
+        headerTooltip=(
+            "The plan stops at the max change (upper / lower); too early: a creator below the evidence bar, "
+            "held at today's spend"
+        ),
+    ),
 ]
 SIMILAR_COLUMNS = [
     text_col("name", "Influencer", width=170, pinned=True),

@@ -137,7 +137,7 @@ def recommendation(
 ) -> dict:
     """{text, note}: the plan's headline (where a plan can be made) and the creators' verdict counts,
     else the first recommendation of the Recommendations section, else why there is none (no spend,
-    or every creator with spend too early to judge: `verdict_counts`, metrics.insights.verdict_counts)."""
+    or every creator too early to judge: `verdict_counts`, metrics.insights.verdict_counts)."""
     from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_phrase
 
     counts = (
@@ -153,7 +153,7 @@ def recommendation(
     too_early = (verdict_counts or {}).get(TOO_EARLY, 0)
     if too_early:
         return {
-            "text": f"No recommendation: {too_early} creator{'' if too_early == 1 else 's'} with spend "
+            "text": f"No recommendation: {too_early} creator{'' if too_early == 1 else 's'} "
             f"{'is' if too_early == 1 else 'are'} too early to judge (below the evidence bar of posts and spend).",
             "note": counts,
         }

@@ -29,11 +29,13 @@ def test_too_early_creators_get_no_card_and_the_counts_say_why(traps_wh, monkeyp
     monkeypatch.setenv("HKDASH_DB", str(traps_wh.path))
     _, _, _, _, cards, counts, rules, rows = cb.insights_page("", "/insights")
     assert rows == [] and text(cards) == (
-        "No recommendation: 4 creators with spend are too early to judge (below the evidence bar; each one's "
+        "No recommendation: 5 creators are too early to judge (below the evidence bar; each one's "
         "reason is in the ranking's Verdict column)."
     )
-    assert counts == "0 to scale · 0 to renew · 1 to review · 0 to drop · 4 too early to judge"
+    # D4 (a sale, no spend) is too early with the others, not reviewed (F21)
+    assert counts == "0 to scale · 0 to renew · 0 to review · 0 to drop · 5 too early to judge"
     assert "Too early to judge: a creator with fewer than 3 posts or less than ₹10,000 spend" in rules
+    assert "no cost recorded (₹0 spend: check the payouts file" in rules
 
 
 def test_page(traps_app):
@@ -43,8 +45,9 @@ def test_page(traps_app):
     assert [li.children for li in findings] == [f["text"] for f in expected]
     items = insights.recommendations(traps_app, settings=LENIENT)
     assert len(rows) == len(items)
-    # every known creator's verdict (the attributed rule: lift is not measured); D4 has no spend: review
-    assert counts == "2 to scale · 0 to renew · 2 to review · 1 to drop · 0 too early to judge"
+    # every known creator's verdict (the attributed rule: lift is not measured); D4 has a sale but no
+    # spend: too early, no cost recorded (F21)
+    assert counts == "2 to scale · 0 to renew · 1 to review · 1 to drop · 1 too early to judge"
     assert "ROI ≥ 50% and ROAS ≥ 2x" in rules  # the rule's own bars (catalogue.POOR_PERFORMER)
     assert "not measured" in rules and "Caps: the best 3 to scale and to renew, the 5 largest" in rules
     shown = text(cards)

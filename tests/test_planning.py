@@ -107,6 +107,17 @@ def test_break_even_holds_money_back_by_hand():
     assert allocate(np.zeros(2), 0.5, current, 400.0, 0.5, min_marginal=1.0) == pytest.approx([150.0, 50.0])
 
 
+def test_held_units_keep_their_spend_by_hand():
+    # The case above with B held (too early to judge): B stays at ₹100, so A's break-even spend
+    # ₹400 spends the ₹500 budget in full; without the floor A takes the ₹400 B does not.
+    coef, current, held = np.array([40.0, 10.0]), np.array([300.0, 100.0]), np.array([False, True])
+    assert allocate(coef, 0.5, current, 500.0, 0.5, min_marginal=1.0, held=held) == pytest.approx([400.0, 100.0])
+    assert allocate(coef, 0.5, current, 500.0, 0.5, held=held) == pytest.approx([400.0, 100.0])
+    # A budget A alone cannot reach within ±50 % (₹450 + ₹100 < ₹600) is refused, not pushed into B.
+    with pytest.raises(PlanError, match=r"allows \(1 kept at today's spend: too early to judge\): ₹250 to ₹550"):
+        allocate(coef, 0.5, current, 600.0, 0.5, held=held)
+
+
 @settings(max_examples=300, deadline=None)
 @given(problems, st.floats(0.05, 5.0))
 def test_no_rupee_goes_where_it_returns_less_than_break_even(problem, floor):
@@ -193,6 +204,25 @@ def test_curves_reproduce_pooled_segments_and_unmeasured_creators_take_the_prior
     assert by_segment.coef_draws.shape == (2, 200)
 
 
+def test_creators_plan_holds_those_too_early_to_judge():
+    """Tester F22: the creators' plan cut a creator with 1 post by the full max change, while
+    /insights gives it no verdict and no action. Bar 3 posts and ₹200: A (₹100) and D (0 posts)
+    are too early and keep today's spend; B and C are planned (both cut 30 %: under a rupee back)."""
+    from metrics.planning.plan import plan_on
+
+    bar = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=3, verdict_min_spend=200.0)
+    curves = curves_from_points(points_fixture(), "influencer", bar)
+    rows = plan_on(curves, "influencer", None, 0.3, bar).rows.set_index("influencer_id")
+    assert rows["planned_spend"].to_dict() == pytest.approx({"A": 100.0, "B": 210.0, "C": 700.0, "D": 1000.0})
+    assert rows["bound"].to_dict() == {"A": "too early", "B": "lower", "C": "lower", "D": "too early"}
+    for unit, row in rows.iterrows():
+        too_early = verdict_of({"posts": row["posts"], "spend": row["current_spend"]}, bar, True)[0] == "too early"
+        assert too_early == (row["bound"] == "too early"), unit
+    # segments pool their creators' evidence: none is held
+    by_segment = plan_on(curves_from_points(points_fixture(), "segment", bar), "segment", None, 0.3, bar)
+    assert "too early" not in set(by_segment.rows["bound"])
+
+
 def test_plan_what_if_and_projection_on_hand_points():
     from metrics.planning.plan import plan_on
 
@@ -276,7 +306,9 @@ def judged_row(**changes) -> dict:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ({"posts": 5, "spend": 0.0}, "review"),  # nothing spent
+        # no cost recorded, whatever the lift says: below every bar (F21), never "review"
+        ({"posts": 5, "spend": 0.0}, "too early"),
+        ({"posts": 6, "spend": 0.0, "revenue": 443_163.13, "roas": None, "incremental_revenue_low": 9e4}, "too early"),
         # below the evidence bar (3 posts, ₹10,000), however good or bad the figures: too early
         (judged_row(posts=2, incremental_revenue_low=60_000.0, incremental_revenue_high=90_000.0), "too early"),
         (judged_row(spend=5_000.0, incremental_revenue_low=6_000.0, incremental_revenue_high=9_000.0), "too early"),
@@ -404,7 +436,7 @@ def test_a_candidate_to_scale_returns_at_least_break_even_at_the_margin():
 @pytest.mark.parametrize(
     ("row", "pooled", "expected"),
     [
-        ({"spend": 0.0, "revenue": 10.0}, 2.0, "review"),
+        ({"spend": 0.0, "revenue": 10.0}, 2.0, "too early"),
         ({"spend": 10_000.0, "revenue": 0.0, "roas": 0.0}, 2.0, "drop"),
         ({"spend": 10_000.0, "revenue": 8_000.0, "roas": 0.8, "poor_performer": True}, 2.0, "drop"),
         ({"spend": 10_000.0, "revenue": 15_000.0, "roas": 1.5, "poor_performer": True}, 2.0, "review"),
@@ -433,6 +465,29 @@ def test_too_early_says_what_is_missing():
     assert "needs ₹7,500 more spend" in norm(reason) and "more post" not in reason
     lenient = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=1, verdict_min_spend=2_500.0)
     assert verdict_of(row, lenient, measured=False, pooled_roas=2.0)[0] == "scale"
+
+
+def test_no_cost_recorded_is_too_early_with_its_own_reason():
+    """₹0 spend (the sample's HK0039: 6 posts, ₹4,43,163.13 revenue; HK0012: 3 posts, no sales):
+    no verdict, and the reason points at the payouts file instead of asking for more spend."""
+    sold = {"posts": 6, "spend": 0.0, "revenue": 443_163.13, "roas": None, "poor_performer": False}
+    quiet = {"posts": 3, "spend": 0.0, "revenue": 0.0, "roas": None, "poor_performer": False}
+    for measured in (True, False):
+        assert [norm(r) for r in verdict_of(sold, DEFAULT_SETTINGS, measured, pooled_roas=2.0)] == [
+            "too early",
+            "too early to judge: no cost recorded for 6 posts and ₹4,43,163 revenue: check the payouts file "
+            "(the bar: 3 posts and ₹10,000)",
+        ]
+        assert norm(verdict_of(quiet, DEFAULT_SETTINGS, measured, pooled_roas=2.0)[1]) == (
+            "too early to judge: no cost recorded for 3 posts: check the payouts file (the bar: 3 posts and ₹10,000)"
+        )
+    nothing = {"posts": 0, "spend": 0.0, "revenue": 0.0}
+    assert verdict_of(nothing, DEFAULT_SETTINGS, True)[1] == (
+        "too early to judge: no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
+    )
+    # a bar of ₹0 spend still judges no creator without cost: its ROAS is undefined
+    free = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=0, verdict_min_spend=0.0)
+    assert verdict_of(sold, free, measured=False, pooled_roas=2.0)[0] == "too early"
 
 
 # --- similarity ------------------------------------------------------------------------------------
@@ -720,7 +775,7 @@ def test_curve_points_equal_a_frame_per_unit(planted, by):
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(0, 10),
-    st.floats(0.01, 1e6),
+    st.one_of(st.just(0.0), st.floats(0.01, 1e6)),
     st.one_of(st.none(), st.floats(0.0, 50.0)),
     st.booleans(),
     st.booleans(),
@@ -729,7 +784,8 @@ def test_curve_points_equal_a_frame_per_unit(planted, by):
 )
 def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, measured, min_posts, min_spend):
     """Whatever the figures and whether lift is measured: below the bar the verdict is too early
-    (and its reason says what is missing), at or above it never."""
+    (and its reason says what is missing), at or above it never; ₹0 spend is below any bar, with
+    the payouts file as its reason (tester F21: it read "review" before)."""
     bar = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=min_posts, verdict_min_spend=min_spend)
     revenue = (roas or 0.0) * spend
     row = {
@@ -743,9 +799,12 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
         "marginal_roas": roas,
     }
     verdict, reason = verdict_of(row, bar, measured=measured, pooled_roas=2.0)
-    below = posts < min_posts or spend < min_spend
+    below = posts < min_posts or spend < min_spend or spend == 0
     assert (verdict == "too early") == below
-    if below:
+    if spend == 0:
+        assert reason.startswith("too early to judge: no ")
+        assert ("check the payouts file" in reason) == (posts > 0 or revenue > 0)
+    elif below:
         assert reason.startswith("too early to judge: ") and "needs" in reason
 
 

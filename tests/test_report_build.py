@@ -210,8 +210,8 @@ def test_context_is_plain_text_and_complete(traps_wh):
     # every traps creator is below the evidence bar (tester F3): no recommendation, and the summary says why
     assert context["recommendations"] == []
     said = context["executive"]["recommendation"]
-    assert said["text"].startswith("No recommendation: 4 creators with spend are too early to judge")
-    assert said["note"] == "Creators' verdicts: 0 to scale, 0 to renew, 1 to review, 0 to drop, 4 too early to judge."
+    assert said["text"].startswith("No recommendation: 5 creators are too early to judge")
+    assert said["note"] == "Creators' verdicts: 0 to scale, 0 to renew, 0 to review, 0 to drop, 5 too early to judge."
     lenient = build_context(traps_wh, metrics.Filters(), metrics.Settings(verdict_min_posts=1, verdict_min_spend=0))
     assert lenient["recommendations"] and all(r["evidence"] for r in lenient["recommendations"])
     for table in context["tables"]:

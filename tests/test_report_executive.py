@@ -100,7 +100,7 @@ def test_performers_pacing_and_recommendation_rules():
     assert recommendation(None, [])["text"].startswith("No recommendation")
     counts = {"scale": 0, "renew": 0, "review": 0, "drop": 0, "too early": 1}
     assert recommendation(None, [], counts)["text"] == (
-        "No recommendation: 1 creator with spend is too early to judge (below the evidence bar of posts and spend)."
+        "No recommendation: 1 creator is too early to judge (below the evidence bar of posts and spend)."
     )
 
 

@@ -33,37 +33,50 @@ class PlanError(ValueError):
     """A budget or selection the planner cannot plan, with a message for the user."""
 
 
-def bounds(current: np.ndarray, max_change: float) -> tuple[np.ndarray, np.ndarray]:
-    """(lower, upper) spend (₹) of each unit: its current spend ± max_change (a share, 0–1)."""
+def bounds(current: np.ndarray, max_change: float, held: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) spend (₹) of each unit: its current spend ± max_change (a share, 0–1); a unit
+    `held` ((units,) bool, default none) stays at its current spend."""
     if not 0 <= max_change <= 1:
         raise PlanError(f"max change must be between 0 and 1 (a share of current spend), got {max_change}")
     current = np.asarray(current, dtype=float)
-    return current * (1 - max_change), current * (1 + max_change)
+    change = max_change if held is None else np.where(held, 0.0, max_change)
+    return current * (1 - change), current * (1 + change)
 
 
-def check_budget(budget: float, lower: np.ndarray, upper: np.ndarray, max_change: float) -> None:
-    """Raise PlanError when the budget (₹) lies outside [Σ lower, Σ upper]."""
+def check_budget(
+    budget: float, lower: np.ndarray, upper: np.ndarray, max_change: float, held: np.ndarray | None = None
+) -> None:
+    """Raise PlanError when the budget (₹) lies outside [Σ lower, Σ upper], naming how many units
+    are `held` at today's spend (too early to judge) where some are."""
     low, high = float(lower.sum()), float(upper.sum())
     slack = RELATIVE_TOLERANCE * max(high, 1.0)
     if not np.isfinite(budget) or budget < low - slack or budget > high + slack:
+        kept = int(np.count_nonzero(held)) if held is not None else 0
+        why = f" ({fmt.count(kept)} kept at today's spend: too early to judge)" if kept else ""
         raise PlanError(
             f"budget {fmt.inr(budget)} is outside what a change of at most ±{fmt.share(max_change, 0)} per "
-            f"segment allows: {fmt.inr(low)} to {fmt.inr(high)}. Change the budget or the max change."
+            f"segment allows{why}: {fmt.inr(low)} to {fmt.inr(high)}. Change the budget or the max change."
         )
 
 
 def allocate(
-    coef: np.ndarray, beta: float, current: np.ndarray, budget: float, max_change: float, min_marginal: float = 0.0
+    coef: np.ndarray,
+    beta: float,
+    current: np.ndarray,
+    budget: float,
+    max_change: float,
+    min_marginal: float = 0.0,
+    held: np.ndarray | None = None,
 ) -> np.ndarray:
     """(units,) planned spend (₹) maximising Σ coef·s^β with Σ s = budget and each s within
     ±max_change of its current spend. Units with coef 0 (no response) take only what the others
     cannot absorb. With `min_marginal` (× > 0, break-even) no unit is given spend beyond where its
     marginal ROAS falls below it, nor are units without response: Σ s may then fall short of the
-    budget (the rest held back; module docstring). Raises PlanError for an infeasible budget or
-    max change."""
+    budget (the rest held back; module docstring). Units `held` ((units,) bool) keep their current
+    spend. Raises PlanError for an infeasible budget or max change."""
     coef, current = np.asarray(coef, dtype=float), np.asarray(current, dtype=float)
-    lower, upper = bounds(current, max_change)
-    check_budget(budget, lower, upper, max_change)
+    lower, upper = bounds(current, max_change, held)
+    check_budget(budget, lower, upper, max_change, held)
     responsive = (coef > 0) & (upper > lower)
     if min_marginal > 0:
         at_break_even = _spends_at(np.log(min_marginal), coef, beta, lower, upper, responsive)

@@ -12,6 +12,7 @@ from metrics.filters import Filters
 from metrics.lift.method import interval
 from metrics.planning.allocate import PlanError, allocate, bounds, marginal_roas
 from metrics.planning.curves import Curves, fit_curves
+from metrics.planning.verdicts import clears_evidence_bar
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 KEY_OF = {"segment": "segment", "influencer": "influencer_id"}
@@ -33,7 +34,8 @@ class Plan:
     today's spend), expected_incremental_revenue, low, high (₹ at the planned spend, interval at
     the settings' confidence), marginal_roas (× at the planned spend), current_marginal_roas,
     bound ("lower", "upper", "fixed", "break-even": raised only as far as its next rupee returns
-    settings.plan_min_marginal_roas, or None). totals: {"current": …, "planned": …} each {spend,
+    settings.plan_min_marginal_roas, "too early": a creator below the evidence bar, held at today's
+    spend (held_too_early), or None). totals: {"current": …, "planned": …} each {spend,
     expected_incremental_revenue, low, high (₹), incremental_roas (×)}, "gain" {value, low,
     high} (planned − current expected incremental revenue, ₹, interval over the same draws), "net"
     {value, low, high} (net_gain: the gain less the change in spend, ₹).
@@ -142,8 +144,9 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     current = units["current_spend"].to_numpy(dtype=float)
     budget = float(current.sum()) if budget is None else float(budget)
     coef = units["coef"].to_numpy(dtype=float)
-    planned = allocate(coef, curves.beta, current, budget, max_change, settings.plan_min_marginal_roas)
-    rows = _rows(curves, by, current, planned, max_change, settings)
+    held = held_too_early(curves, by, settings)
+    planned = allocate(coef, curves.beta, current, budget, max_change, settings.plan_min_marginal_roas, held)
+    rows = _rows(curves, by, current, planned, max_change, settings, held)
     totals = {
         "current": _total(curves, current, settings.lift_confidence),
         "planned": _total(curves, planned, settings.lift_confidence),
@@ -157,6 +160,17 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals, held_back)
 
 
+def held_too_early(curves: Curves, by: str, settings: Settings) -> np.ndarray:
+    """(units,) bool: creators (`by` "influencer") too early to judge (below the evidence bar:
+    metrics.planning.verdicts.verdict_of), whom the plan keeps at today's spend: /insights gives
+    them no verdict and no action, so the plan must not cut or raise them either. No segment is
+    held: a segment pools many creators' evidence."""
+    units = curves.units
+    if by != "influencer":
+        return np.zeros(len(units), dtype=bool)
+    return ~clears_evidence_bar(units["posts"], units["current_spend"], settings)
+
+
 def _centred_interval(draws: np.ndarray, point: float, confidence: float) -> tuple[float, float]:
     """The percentile interval of draws shifted so it sits around `point` as the draws sit around
     their own centre estimate (draws are point + deviation, the lift tables' convention)."""
@@ -166,7 +180,9 @@ def _centred_interval(draws: np.ndarray, point: float, confidence: float) -> tup
     return float(low), float(high)
 
 
-def _rows(curves: Curves, by: str, current, planned, max_change: float, settings: Settings) -> pd.DataFrame:
+def _rows(
+    curves: Curves, by: str, current, planned, max_change: float, settings: Settings, held: np.ndarray
+) -> pd.DataFrame:
     units = curves.units
     confidence = settings.lift_confidence
     low, high = interval(curves.response_draws(planned), confidence) if curves.coef_draws.size else (None, None)
@@ -174,7 +190,7 @@ def _rows(curves: Curves, by: str, current, planned, max_change: float, settings
     at_break_even = (planned > current + 1e-6 * np.maximum(current, 1.0)) & np.isclose(
         marginal, settings.plan_min_marginal_roas, rtol=1e-6
     )
-    lower, upper = bounds(current, max_change)
+    lower, upper = bounds(current, max_change, held)
     tolerance = 1e-6 * np.maximum(current, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         change_pct = np.where(current > 0, (planned - current) / current * 100, np.nan)
@@ -196,14 +212,16 @@ def _rows(curves: Curves, by: str, current, planned, max_change: float, settings
             "high": high,
             "marginal_roas": marginal,
             "current_marginal_roas": marginal_roas(units["coef"], curves.beta, current),
-            "bound": np.where(
-                upper - lower <= tolerance,
-                "fixed",
-                np.where(
+            "bound": np.select(
+                [
+                    held,
+                    upper - lower <= tolerance,
                     planned >= upper - tolerance,
-                    "upper",
-                    np.where(planned <= lower + tolerance, "lower", np.where(at_break_even, "break-even", "")),
-                ),
+                    planned <= lower + tolerance,
+                    at_break_even,
+                ],
+                ["too early", "fixed", "upper", "lower", "break-even"],
+                "",
             ),
         }
     )

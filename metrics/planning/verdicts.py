@@ -2,13 +2,15 @@
 its marginal incremental ROAS and enough evidence (docs/metrics.md, "Verdicts").
 
 Every verdict first clears the evidence bar (evidence_missing), whether lift is measured or not:
-a creator with spend but fewer than verdict_min_posts posts or less than verdict_min_spend ₹ of
-spend in the selection is "too early" (to judge), with what is missing, instead of scale / renew /
-review / drop: one post and ₹2,500 say nothing about a creator either way.
+a creator with fewer than verdict_min_posts posts or less than verdict_min_spend ₹ of spend in the
+selection is "too early" (to judge), with what is missing, instead of scale / renew / review /
+drop: one post and ₹2,500 say nothing about a creator either way. ₹0 spend is below every bar,
+whatever verdict_min_spend says (no ROAS, no incremental ROAS): with posts, its reason is "no cost
+recorded … check the payouts file" (no_cost_reason), since posts, and above all sales, on a ₹0
+contract most likely mean a payout missing from the data, not a free creator to scale.
 
 Rules where lift is measured, first match wins (thresholds are Settings fields):
-1. review: no spend in the selection (too early: below the evidence bar), or lift not measured for
-   this creator;
+1. review: lift not measured for this creator;
 2. drop: attributed ROAS below 1× (even if every attributed sale were incremental, revenue would
    not cover spend: incremental revenue is part of attributed revenue), or even the top of its
    lift interval returns less than verdict_drop_roas × spend (default 0: the whole interval lies
@@ -26,11 +28,10 @@ Rules where lift is measured, first match wins (thresholds are Settings fields):
 Where lift cannot be measured for the data set, the verdict follows the attributed figures instead
 (attributed_verdict), the same rule /insights and the PDF recommend by, so a creator never reads
 "drop" in one place and "review" in another:
-1. review: no spend in the selection (too early: below the evidence bar);
-2. drop: no attributed revenue, or ROAS < 1 (each rupee returns less than a rupee);
-3. review: a poor performer (METRICS.md) that still covers its cost;
-4. scale: ROAS at least the selection's pooled ROAS;
-5. renew: the rest (they clear the poor-performer bar).
+1. drop: no attributed revenue, or ROAS < 1 (each rupee returns less than a rupee);
+2. review: a poor performer (METRICS.md) that still covers its cost;
+3. scale: ROAS at least the selection's pooled ROAS;
+4. renew: the rest (they clear the poor-performer bar).
 """
 
 from __future__ import annotations
@@ -71,6 +72,17 @@ def evidence_missing(posts: int, spend: float, settings: Settings) -> str | None
     return f"{have}: needs {' and '.join(short)} {_evidence_needed(settings)}"
 
 
+def no_cost_reason(posts: int, revenue: float, settings: Settings) -> str:
+    """Why a creator with ₹0 spend in the selection is too early to judge: "no cost recorded for 6
+    posts and ₹4,43,163 revenue: check the payouts file (the bar: …)", or "no posts and no cost in
+    the selection (the bar: …)" for a creator with neither (nothing to check)."""
+    activity = [f"{fmt.count(posts)} post{'' if posts == 1 else 's'}"] if posts > 0 else []
+    activity += [f"{fmt.inr(revenue)} revenue"] if revenue > 0 else []
+    if not activity:
+        return f"no posts and no cost in the selection {_evidence_needed(settings)}"
+    return f"no cost recorded for {' and '.join(activity)}: check the payouts file {_evidence_needed(settings)}"
+
+
 def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, str]:
     """(verdict, reason) of one creator with spend where lift is not measured (module docstring):
     row keys revenue, spend (₹), roas (× or None), poor_performer (bool); `pooled_roas` is the
@@ -88,7 +100,7 @@ def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, st
 
 
 def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: float | None = None) -> tuple[str, str]:
-    """(verdict, reason) of one creator (module docstring): row keys posts, spend (₹),
+    """(verdict, reason) of one creator (module docstring): row keys posts, spend and revenue (₹),
     incremental_revenue_low, incremental_revenue_high (₹ or None), marginal_roas (× or None), roas
     (×, attributed, or None) and poor_performer (bool); where lift is not measured (`measured`
     False) attributed_verdict's keys and `pooled_roas` decide instead."""
@@ -97,7 +109,8 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     low, high = fmt.clean(row.get("incremental_revenue_low")), fmt.clean(row.get("incremental_revenue_high"))
     marginal = fmt.clean(row.get("marginal_roas"))
     if spend <= 0:
-        return "review", "no spend in the selection"
+        revenue = fmt.clean(row.get("revenue")) or 0.0
+        return TOO_EARLY, f"too early to judge: {no_cost_reason(posts, revenue, settings)}"
     missing = evidence_missing(posts, spend, settings)
     if missing is not None:
         return TOO_EARLY, f"too early to judge: {missing}"
@@ -281,6 +294,14 @@ def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
+def clears_evidence_bar(posts, spend, settings: Settings) -> np.ndarray:
+    """(rows,) bool: at least verdict_min_posts posts and verdict_min_spend ₹ of spend, and some
+    spend (verdict_of: the others are too early to judge). `posts`, `spend`: array-likes of the rows."""
+    posts = pd.to_numeric(pd.Series(np.asarray(posts)), errors="coerce").fillna(0).to_numpy()
+    spend = pd.to_numeric(pd.Series(np.asarray(spend)), errors="coerce").fillna(0).to_numpy()
+    return (posts >= settings.verdict_min_posts) & (spend >= settings.verdict_min_spend) & (spend > 0)
+
+
 def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
     """(rows,) bool: creators that clear the evidence bar (evidence_missing) and the renew bar
     (verdict_of: not a poor performer, the bottom of the lift interval at least verdict_renew_roas
@@ -297,8 +318,7 @@ def under_funded(frame: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> 
     reference = float((marginal[funded] * spend[funded]).sum() / spend[funded].sum())
     low = pd.to_numeric(frame["incremental_revenue_low"], errors="coerce")
     poor = frame["poor_performer"].fillna(False).astype(bool) if "poor_performer" in frame else False
-    posts = pd.to_numeric(frame["posts"], errors="coerce").fillna(0)
-    evidenced = (posts >= settings.verdict_min_posts) & (spend >= settings.verdict_min_spend)
+    evidenced = clears_evidence_bar(frame["posts"], spend, settings)
     renewable = (low > 0) & (low >= settings.verdict_renew_roas * spend) & ~poor & evidenced
     bar = max(reference, settings.verdict_scale_marginal_roas)
     return (renewable & (marginal >= bar)).fillna(False).to_numpy(dtype=bool)

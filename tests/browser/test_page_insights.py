@@ -1,5 +1,6 @@
 """/insights in Chromium on the traps: findings, following the filters, and creators below the evidence
-bar (1–2 posts, ₹300–₹5,350 each) counted as too early to judge, with no card (tester F3). The cards
+bar (1–2 posts, ₹300–₹5,350 each) and D4 (a sale, no cost recorded: tester F21) counted as too early
+to judge, with no card (tester F3). The cards
 and their CSV on creators that clear the bar: test_page_insights_verdicts.py."""
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ def test_findings_and_too_early_creators(page, live_server, page_problems, traps
     assert insights.recommendations(traps_wh) == []
     assert page.locator(".hk-rec").count() == 0
     assert normalise(page.inner_text("#ins-recommendations")).startswith(
-        "No recommendation: 4 creators with spend are too early to judge"
+        "No recommendation: 5 creators are too early to judge"
     )
     counts = normalise(page.inner_text("#ins-counts"))
-    assert counts == "0 to scale · 0 to renew · 1 to review · 0 to drop · 4 too early to judge"
-    assert "Too early to judge: a creator with fewer than 3 posts or less than ₹10,000 spend" in normalise(
-        page.inner_text("#ins-rules")
-    )
+    assert counts == "0 to scale · 0 to renew · 0 to review · 0 to drop · 5 too early to judge"
+    rules = normalise(page.inner_text("#ins-rules"))
+    assert "Too early to judge: a creator with fewer than 3 posts or less than ₹10,000 spend" in rules
+    assert "no cost recorded (₹0 spend: check the payouts file" in rules
     assert normalise(page.inner_text("#kpi-ins-roas-value")) == "1.69x"
     assert not page_problems, page_problems
 
@@ -49,4 +50,15 @@ def test_empty_selection(page, live_server, page_problems):
     page.wait_for_selector(".hk-empty")
     assert "No sales for these filters" in page.inner_text(".hk-empty")
     assert not page.locator("#ins-body").is_visible()
+    assert not page_problems, page_problems
+
+
+def test_creator_without_cost_points_at_the_payouts_file(page, live_server, page_problems):
+    """Tester F21: D4 has a ₹2,500 sale and no cost recorded: its page reads "Too early" with the
+    payouts file as the reason, as /insights counts it, never "Review — no spend"."""
+    goto(page, live_server.url + "/influencers/D4")
+    page.wait_for_selector("#creator-verdict .badge")
+    verdict = normalise(page.inner_text("#creator-verdict"))
+    assert verdict.startswith("Too early")
+    assert "no cost recorded for ₹2,500 revenue: check the payouts file" in verdict
     assert not page_problems, page_problems
