@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.db:
         os.environ["HKDASH_DB"] = str(Path(args.db).resolve())
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PlainText(sys.stdout), PlainText(sys.stderr)
     try:
         status = args.handler(args)
         sys.stdout.flush()  # inside the try: a closed pipe must not surface at interpreter exit
@@ -22,6 +24,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return closed_pipe()
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class PlainText:
+    """A text stream without the word joiner that keeps a negative amount whole in pages and PDFs
+    (metrics.format.NEGATIVE): on a terminal it shifts columns and is copied into spreadsheets."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(text.replace("\u2060", ""))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def closed_pipe() -> int:

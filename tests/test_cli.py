@@ -183,3 +183,21 @@ def test_report_failure_is_a_clear_message(tmp_path, traps_wh):
         env={**__import__("os").environ, "HKDASH_CHROMIUM": str(tmp_path / "no-such-browser")},
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.startswith("hkdash:")
+
+
+def test_negative_amounts_print_without_the_word_joiner(tmp_path, capsys):
+    """The pages' and PDFs' word joiner after a minus (fmt.NEGATIVE) is not written to a terminal
+    (tester h8 N4): it shifted columns and was copied into spreadsheets. Case 23's refund window
+    has revenue -₹1,600."""
+    from metrics import format as fmt
+    from warehouse import import_dataset
+
+    case = Path(__file__).resolve().parent / "data" / "cases" / "23-refund-negative-rows"
+    db = tmp_path / "wh.duckdb"
+    import_dataset(case, db)
+    assert "\u2060" in fmt.inr(-1600)
+    args = ["--db", str(db), "summary", "--start", "2025-01-21", "--end", "2025-02-28"]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "-₹1,600" in out and "\u2060" not in out
+    assert sys.stdout is not None and not isinstance(sys.stdout, cli.PlainText)  # restored after main

@@ -56,14 +56,15 @@ class ImportReport:
     stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
 
     def file_rows(self) -> list[tuple[str, str, int]]:
-        """(role, file name, rows) of each file read: a store export's sales as a row per export
-        file with that file's rows, and its code map."""
+        """(role, file name, rows) of each file read, by role (the order the files were found in
+        differs between engines): a store export's sales as a row per export file, in the export's
+        order, with that file's rows, and its code map."""
         listed = [(role, name, self.rows.get(role, 0)) for role, name in self.files.items()]
-        if not self.store_orders:
-            return listed
-        per_file = [("tracking", name, count) for name, count in self.store_orders["export_rows"].items()]
-        code_map = [("code map", self.store_orders["code_map"], self.store_orders["code_map_rows"])]
-        return [item for item in listed if item[0] != "tracking"] + per_file + code_map
+        if self.store_orders:
+            per_file = [("tracking", name, count) for name, count in self.store_orders["export_rows"].items()]
+            code_map = [("code map", self.store_orders["code_map"], self.store_orders["code_map_rows"])]
+            listed = [item for item in listed if item[0] != "tracking"] + per_file + code_map
+        return sorted(listed, key=lambda item: item[0])
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
