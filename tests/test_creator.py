@@ -146,7 +146,7 @@ def test_a_period_without_the_creator_shows_nothing_of_other_dates(traps_wh):
     assert profile["followers"] > 0  # the creator's profile, not a figure of the dates
     assert profile["verdict"] == "too early"
     assert profile["verdict_reason"] == (
-        "too early to judge: no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
+        "no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
     )
 
 

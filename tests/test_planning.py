@@ -458,7 +458,7 @@ def test_too_early_says_what_is_missing():
         verdict, reason = verdict_of(row, DEFAULT_SETTINGS, measured=measured, pooled_roas=2.0)
         assert verdict == "too early"
         assert norm(reason) == (
-            "too early to judge: 1 post and ₹2,500 spend: needs 2 more posts and ₹7,500 more spend "
+            "1 post and ₹2,500 spend: needs 2 more posts and ₹7,500 more spend "
             "(the bar: 3 posts and ₹10,000)"
         )
     _, reason = verdict_of(dict(row, posts=4), DEFAULT_SETTINGS, measured=False, pooled_roas=2.0)
@@ -475,15 +475,15 @@ def test_no_cost_recorded_is_too_early_with_its_own_reason():
     for measured in (True, False):
         assert [norm(r) for r in verdict_of(sold, DEFAULT_SETTINGS, measured, pooled_roas=2.0)] == [
             "too early",
-            "too early to judge: no cost recorded for 6 posts and ₹4,43,163 revenue: check the payouts file "
+            "no cost recorded for 6 posts and ₹4,43,163 revenue: check the payouts file "
             "(the bar: 3 posts and ₹10,000)",
         ]
         assert norm(verdict_of(quiet, DEFAULT_SETTINGS, measured, pooled_roas=2.0)[1]) == (
-            "too early to judge: no cost recorded for 3 posts: check the payouts file (the bar: 3 posts and ₹10,000)"
+            "no cost recorded for 3 posts: check the payouts file (the bar: 3 posts and ₹10,000)"
         )
     nothing = {"posts": 0, "spend": 0.0, "revenue": 0.0}
     assert verdict_of(nothing, DEFAULT_SETTINGS, True)[1] == (
-        "too early to judge: no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
+        "no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
     )
     # a bar of ₹0 spend still judges no creator without cost: its ROAS is undefined
     free = dataclasses.replace(DEFAULT_SETTINGS, verdict_min_posts=0, verdict_min_spend=0.0)
@@ -803,10 +803,10 @@ def test_every_verdict_clears_the_evidence_bar_first(posts, spend, roas, poor, m
     below = posts < min_posts or spend < min_spend or spend == 0
     assert (verdict == "too early") == below
     if spend == 0:
-        assert reason.startswith("too early to judge: no ")
+        assert reason.startswith("no ")
         assert ("check the payouts file" in reason) == (posts > 0 or revenue > 0)
     elif below:
-        assert reason.startswith("too early to judge: ") and "needs" in reason
+        assert "needs" in reason
 
 
 def test_break_even_setting_is_checked():

@@ -110,10 +110,10 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     marginal = fmt.clean(row.get("marginal_roas"))
     if spend <= 0:
         revenue = fmt.clean(row.get("revenue")) or 0.0
-        return TOO_EARLY, f"too early to judge: {no_cost_reason(posts, revenue, settings)}"
+        return TOO_EARLY, no_cost_reason(posts, revenue, settings)
     missing = evidence_missing(posts, spend, settings)
     if missing is not None:
-        return TOO_EARLY, f"too early to judge: {missing}"
+        return TOO_EARLY, missing
     if not measured:
         return attributed_verdict(row, pooled_roas)
     if low is None or high is None:
