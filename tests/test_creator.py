@@ -145,9 +145,7 @@ def test_a_period_without_the_creator_shows_nothing_of_other_dates(traps_wh):
     assert profile["roas"] is None and profile["cac"] is None and profile["poor_performer"] is None
     assert profile["followers"] > 0  # the creator's profile, not a figure of the dates
     assert profile["verdict"] == "too early"
-    assert profile["verdict_reason"] == (
-        "no posts and no cost in the selection (the bar: 3 posts and ₹10,000)"
-    )
+    assert profile["verdict_reason"] == ("no posts and no cost in the selection (the bar: 3 posts and ₹10,000)")
 
 
 def test_a_creators_verdict_compares_with_the_whole_selection(traps_wh):

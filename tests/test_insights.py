@@ -58,12 +58,10 @@ def test_traps_creators_are_too_early_by_default(traps_wh):
     assert counts["too early"] == 5 and counts["scale"] == counts["drop"] == counts["review"] == 0
     reasons = evidence.ranking.set_index("influencer_id")["verdict_reason"]
     assert (
-        reasons["D4"].startswith("no cost recorded for ₹2,500 revenue:")
-        and "check the payouts file" in reasons["D4"]
+        reasons["D4"].startswith("no cost recorded for ₹2,500 revenue:") and "check the payouts file" in reasons["D4"]
     )
     assert reasons["B2"] == (
-        "1 post and ₹300 spend: needs 2 more posts and ₹9,700 more spend "
-        "(the bar: 3 posts and ₹10,000)"
+        "1 post and ₹300 spend: needs 2 more posts and ₹9,700 more spend (the bar: 3 posts and ₹10,000)"
     )
 
 

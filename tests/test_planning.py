@@ -458,8 +458,7 @@ def test_too_early_says_what_is_missing():
         verdict, reason = verdict_of(row, DEFAULT_SETTINGS, measured=measured, pooled_roas=2.0)
         assert verdict == "too early"
         assert norm(reason) == (
-            "1 post and ₹2,500 spend: needs 2 more posts and ₹7,500 more spend "
-            "(the bar: 3 posts and ₹10,000)"
+            "1 post and ₹2,500 spend: needs 2 more posts and ₹7,500 more spend (the bar: 3 posts and ₹10,000)"
         )
     _, reason = verdict_of(dict(row, posts=4), DEFAULT_SETTINGS, measured=False, pooled_roas=2.0)
     assert "needs ₹7,500 more spend" in norm(reason) and "more post" not in reason
@@ -475,8 +474,7 @@ def test_no_cost_recorded_is_too_early_with_its_own_reason():
     for measured in (True, False):
         assert [norm(r) for r in verdict_of(sold, DEFAULT_SETTINGS, measured, pooled_roas=2.0)] == [
             "too early",
-            "no cost recorded for 6 posts and ₹4,43,163 revenue: check the payouts file "
-            "(the bar: 3 posts and ₹10,000)",
+            "no cost recorded for 6 posts and ₹4,43,163 revenue: check the payouts file (the bar: 3 posts and ₹10,000)",
         ]
         assert norm(verdict_of(quiet, DEFAULT_SETTINGS, measured, pooled_roas=2.0)[1]) == (
             "no cost recorded for 3 posts: check the payouts file (the bar: 3 posts and ₹10,000)"
