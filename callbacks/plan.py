@@ -306,7 +306,7 @@ def what_if_children(chosen, unit, spend):
         ("Against the plan", fmt.inr(result["change_from_plan"])),
     ]
     warning = (
-        notice("Beyond the max change: the curve is extrapolated past the spend seen in the data.")
+        notice("Outside the max change: the curve is extrapolated to a spend the data has not seen.")
         if result["outside_history"]
         else None
     )

@@ -106,7 +106,9 @@ def what_if_card() -> dbc.Card:
                     [
                         dbc.Col(dcc.Dropdown(id=ids.WHAT_IF_UNIT, clearable=False), md=6),
                         dbc.Col(
-                            dbc.Input(id=ids.WHAT_IF_SPEND, type="number", min=0, step="any", debounce=True),
+                            dbc.Input(
+                                id=ids.WHAT_IF_SPEND, type="number", step="any", debounce=True
+                            ),  # no min: as the budget
                             md=6,
                         ),
                     ],

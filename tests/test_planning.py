@@ -859,3 +859,21 @@ def test_response_curves_of_creators_are_named_as_the_allocation_table_names_the
         "B2": "Asha (B2)",
         "C3": "Ben",
     }
+
+
+def test_what_if_refuses_a_negative_spend_with_a_message(planted, monkeypatch):
+    """Tester h8 N5: -100 in the what-if box was replaced by the planned spend in silence (the
+    input's min=0 made the browser send nothing). The box carries no min; the server refuses."""
+    from dash_helpers import text, walk
+
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+    from components.ids import plan as ids
+    from pages import plan as plan_page
+
+    wh, _ = planted
+    chosen = plan(wh)
+    unit = chosen.rows.sort_values("planned_spend").iloc[-1]["segment"]
+    assert "spend must be ₹0 or more, not " in text(plan_callbacks.what_if_children(chosen, unit, -100))
+    (box,) = [c for c in walk(plan_page.layout()) if getattr(c, "id", None) == ids.WHAT_IF_SPEND]
+    assert getattr(box, "min", None) is None

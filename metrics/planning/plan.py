@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from metrics import format as fmt
 from metrics.aggregate import plain
 from metrics.filters import Filters
 from metrics.lift.method import interval
@@ -84,8 +85,6 @@ def net_gain(totals: dict) -> dict:
 
 def better_or_worse(value: float) -> str:
     """A net effect in words: "₹21.72 L better than today" / "₹1,200 worse than today"."""
-    from metrics import format as fmt
-
     return f"{fmt.inr_compact(abs(value))} {'better' if value >= 0 else 'worse'} than today"
 
 
@@ -107,8 +106,6 @@ def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     net effect (net_gain); None when it spends the whole budget."""
     if plan_.held_back < 0.5:
         return None
-    from metrics import format as fmt
-
     unit = "segment" if plan_.by == "segment" else "creator"
     return (
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
@@ -255,7 +252,7 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
     if not len(matches):
         raise PlanError(f"no {plan_.by} {unit!r} in the plan")
     if not np.isfinite(spend) or spend < 0:
-        raise PlanError(f"spend must be 0 or more, got {spend}")
+        raise PlanError(f"spend must be ₹0 or more, not {fmt.inr(spend) if np.isfinite(spend) else spend}")
     i = int(matches[0])
     coef, beta = float(units["coef"].iloc[i]), plan_.curves.beta
     expected = coef * spend**beta
