@@ -60,3 +60,24 @@ def test_overlapping_store_exports_are_reported_per_file(page, server, folders, 
     assert "attributed without Email (guest checkouts)" in warnings and "user_id" not in warnings
     page.screenshot(path=str(tmp_path / "data-store-overlap.png"), full_page=True)
     assert not page_problems, page_problems
+
+
+def test_the_file_tables_keep_their_rows_on_screen_on_a_phone(page, server, folders, tmp_path):
+    """Tester h8 N7: at 390 px the file tables (the check step's and the current data set's) cut
+    their Rows column off; long file and table names now break instead."""
+    folder = tmp_path / "with-audience"
+    shutil.copytree(folders["split"], folder)
+    (folder / "audience_demographics_instagram_export.csv").write_text(
+        "influencer_id,age_group,gender,views_percentage\nA1,18-24,Female,60\nA1,25-34,Male,40\n", encoding="utf-8"
+    )
+    page.set_viewport_size({"width": 390, "height": 900})
+    goto(page, server.url + "/data")
+    page.locator("#data-upload input[type=file]").set_input_files([str(p) for p in sorted(folder.iterdir())])
+    page.locator("#data-files").wait_for(state="visible", timeout=60_000)
+    wait_for_dash(page)
+    assert "audience_demographics_instagram_export.csv" in page.locator("#data-files").inner_text()
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('.hk-upload-files')].map(t => t.scrollWidth - t.parentElement.clientWidth)"
+    )
+    assert len(overflow) == 2 and max(overflow) <= 0, overflow  # the current data set's table and the check's
+    page.screenshot(path=str(tmp_path / "data-files-390.png"), full_page=True)
