@@ -139,7 +139,7 @@ def plan_cards(chosen) -> list:
             "Marginal ROAS at the plan",
             fmt.ratio(margin),
             MARGIN_HELP[basis],
-            sub=("best segment's next rupee, all at their max change; " if basis == "best" else "")
+            sub=(f"best {chosen.unit_word}'s next rupee, all at their max change; " if basis == "best" else "")
             + f"curve exponent {chosen.curves.beta:.2f}"
             + (
                 " (at bound: extrapolation unreliable)"

@@ -74,7 +74,7 @@ def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
                     ),
                     dbc.Col(
                         [
-                            dbc.Label("Max change per segment (%)", html_for=ids.MAX_CHANGE),
+                            dbc.Label("Max change per segment or creator (%)", html_for=ids.MAX_CHANGE),
                             dbc.Input(
                                 id=ids.MAX_CHANGE,
                                 type="number",
@@ -82,9 +82,7 @@ def controls(budget=None, max_change=ids.DEFAULT_MAX_CHANGE_PCT) -> dbc.Card:
                                 value=max_change,
                                 debounce=True,
                             ),
-                            html.Div(
-                                "Each segment stays within ± this share of its spend today", className="form-text"
-                            ),
+                            html.Div("Each one stays within ± this share of its spend today", className="form-text"),
                         ],
                         md=3,
                     ),
@@ -147,7 +145,7 @@ def layout(**query):
                                     ids.CURVES,
                                     height=380,
                                     subtitle="Expected incremental revenue against spend (concave: each rupee returns "
-                                    "less than the one before); the largest planned segments",
+                                    "less than the one before); the largest planned segments or creators",
                                 ),
                                 lg=7,
                                 className="mb-3",

@@ -85,7 +85,7 @@ def plan_section(
         {
             "title": "Response curves",
             "figure": plan_figures.response_curves(curve_points(chosen)),
-            "caption": "Expected incremental revenue against spend for the largest planned segments; "
+            "caption": f"Expected incremental revenue against spend for the largest planned {chosen.unit_word}s; "
             "open circle: today, diamond: planned.",
             "section": "plan",
         },

@@ -877,3 +877,14 @@ def test_what_if_refuses_a_negative_spend_with_a_message(planted, monkeypatch):
     assert "spend must be ₹0 or more, not " in text(plan_callbacks.what_if_children(chosen, unit, -100))
     (box,) = [c for c in walk(plan_page.layout()) if getattr(c, "id", None) == ids.WHAT_IF_SPEND]
     assert getattr(box, "min", None) is None
+
+
+def test_a_creators_plan_speaks_of_creators(planted):
+    """Tester h3 F22 / h8: /plan's Creators mode still said "segment" in its texts."""
+    from metrics import DEFAULT_SETTINGS as defaults
+    from reports.plan_section import plan_section
+
+    wh, _ = planted
+    assert plan(wh).unit_word == "segment" and plan(wh, by="influencer").unit_word == "creator"
+    section = plan_section(wh, Filters(), defaults, chosen=plan(wh))  # the PDF plans segments
+    assert "for the largest planned segments;" in section["charts"][0]["caption"]

@@ -52,6 +52,11 @@ class Plan:
     totals: dict
     held_back: float = 0.0
 
+    @property
+    def unit_word(self) -> str:
+        """What one unit of the plan is called in sentences: "segment" or "creator"."""
+        return "creator" if self.by == "influencer" else "segment"
+
     def as_json(self) -> dict:
         """The `hkdash plan --json` document: by, budget, held_back (₹), max_change, beta, confidence, rows
         [{segment or influencer_id, name, current_spend, planned_spend,
