@@ -841,6 +841,9 @@ def serve_gunicorn(args) -> int:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", None)
+            # Gunicorn 25.1+ opens a management socket at one fixed path per user by default: a second
+            # server on the machine takes it over, and nobody here manages workers through it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             # Imported in the worker, after the fork: each process starts its own browser for charts.
