@@ -106,8 +106,8 @@ class Ratio:
     scale: float = 1.0
     minus: str | None = None
     # An average of an amount that refunds can take below zero (AOV: revenue ÷ orders) means
-    # nothing there: "AOV −₹1,600" is no order's value. Such a ratio is undefined when its
-    # numerator is ≤ 0 (docs/metrics.md, "Ratios").
+    # nothing there: "AOV −₹1,600" is no order's value; a CAC of ₹0 spend is no cost of a customer.
+    # Such a ratio is undefined when its numerator is ≤ 0 (docs/metrics.md, "Ratios").
     positive_numerator: bool = False
 
     def describe(self) -> str:
@@ -455,12 +455,14 @@ _declare(
     "cac",
     "CAC",
     INR,
-    Ratio("spend", "new_customers"),
-    "CAC = spend ÷ new customers",
+    # No cost recorded (₹0 spend) is no acquisition at ₹0 a customer: most likely a payout missing
+    # from the data, so CAC is undefined there as where no customer is new (docs/metrics.md, "Ratios").
+    Ratio("spend", "new_customers", positive_numerator=True),
+    "CAC = spend ÷ new customers (— where no cost is recorded, ₹0 spend, or no customer is new)",
     False,
     decimals=2,
     note="estimated when new customers are",
-    json="spend / new_customers (₹; estimated when new_customers is)",
+    json="spend / new_customers (₹; estimated when new_customers is; `null` when spend is ₹0 or new_customers 0)",
 )
 _declare(
     "revenue_per_follower",
