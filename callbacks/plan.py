@@ -154,6 +154,7 @@ MARGIN_HELP = {
     "common": "The common marginal incremental ROAS of the segments the max change does not stop",
     "best": "Every segment sits at its max-change bound: the best next rupee's incremental return among them",
     "none": "No segment has a fitted response",
+    "cut": "The plan cuts every segment to ₹0: no planned spend, so no next rupee to measure at the plan",
 }
 
 
