@@ -691,19 +691,25 @@ _declare(
     "Pooled ROAS of the whole selection",
     True,
 )
+# Two marginal ROAS figures of one plan read differently (tester N3: 0.18x on /insights, 0.25x on
+# /plan): each names the spend it is taken at and over which units.
 _declare(
     "from_roas",
-    "From ROAS",
+    "Marginal ROAS today of the segments cut",
     RATIO,
     Derived("marginal ROAS today of the segments the plan cuts"),
-    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner cuts",
+    "Move budget: spend-weighted marginal incremental ROAS at today's spend of the segments the planner cuts "
+    "(response curves of the measured lift)",
+    header="From ROAS (today)",
 )
 _declare(
     "to_roas",
-    "To ROAS",
+    "Marginal ROAS today of the segments raised",
     RATIO,
     Derived("marginal ROAS today of the segments the plan raises"),
-    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner raises",
+    "Move budget: spend-weighted marginal incremental ROAS at today's spend of the segments the planner raises "
+    "(response curves of the measured lift)",
+    header="To ROAS (today)",
 )
 _declare(
     "estimated_revenue_gain",
@@ -806,6 +812,16 @@ _declare(
     PCT,
     Ratio("planned_change", "current_spend", 100),
     "(Planned spend − current spend) ÷ current spend × 100",
+)
+_declare(
+    "planned_marginal_roas",
+    "Marginal ROAS at the planned spend",
+    RATIO,
+    Derived("slope of the response curve at the planned spend"),
+    "Marginal incremental ROAS at the planned spend: what the next rupee returns once the plan is carried out "
+    "(— where the plan cuts to ₹0)",
+    True,
+    header="Marginal planned",
 )
 _declare(
     "current_marginal_roas",

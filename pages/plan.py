@@ -32,14 +32,14 @@ ALLOCATION_COLUMNS = [
     metric_col("expected_incremental_revenue_low"),
     metric_col("expected_incremental_revenue_high"),
     metric_col("current_marginal_roas"),
-    metric_col("marginal_roas"),
+    metric_col("planned_marginal_roas"),
     text_col(
         "bound",
         "At bound",
         width=100,
         headerTooltip=(
-            "The plan stops at the max change (upper / lower); too early: a creator below the evidence bar, "
-            "held at today's spend"
+            "The plan stops at the max change (upper / lower); cut: planned ₹0, less than one post's cost today "
+            "would be left; too early: a creator below the evidence bar, held at today's spend"
         ),
     ),
 ]

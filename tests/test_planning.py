@@ -950,3 +950,32 @@ def test_a_cut_remnant_goes_to_the_others_where_the_plan_spends_the_whole_budget
     assert rows["planned_spend"].to_dict() == pytest.approx({"X": 0.0, "Y": 20_000.0})
     assert rows["bound"].to_dict() == {"X": "cut", "Y": "upper"}
     assert chosen.held_back == pytest.approx(0.0, abs=1e-6)
+
+
+def test_each_marginal_roas_says_at_which_spend_and_over_what():
+    """Tester N3: /insights' hold-back card showed "marginal ROAS 0.18x" (today's, spend-weighted
+    over the segments cut) and /plan's card "0.25x" (the best segment's at its planned spend), both
+    unlabelled. Each now carries the catalogue's label. Hand points: every segment is cut 30 %
+    (held back), so /insights' figure is Σ marginal today × spend ÷ Σ spend over both segments and
+    /plan's the larger next rupee at the planned spend."""
+    from callbacks.plan import plan_cards
+    from metrics import catalogue, insights
+    from metrics.planning.plan import plan_on
+
+    curves = curves_from_points(points_fixture(), "segment", DEFAULT_SETTINGS)
+    held = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    rows = held.rows
+    today = float((rows["current_marginal_roas"] * rows["current_spend"]).sum() / rows["current_spend"].sum())
+    item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
+    assert item["numbers"]["from_roas"] == pytest.approx(today)
+    label = catalogue.get("from_roas").label
+    assert label == "Marginal ROAS today of the segments cut"
+    assert f"{label} {fmt.ratio(today)}, below break-even 1.00x" in item["evidence"]
+    cards = plan_cards(held, DEFAULT_SETTINGS)
+    card = next(c for c in cards if c.id == "kpi-plan-margin")
+    shown = norm(str(card))
+    assert "Marginal ROAS at the planned spend" in shown
+    assert fmt.ratio(rows["marginal_roas"].max()) in shown
+    assert "best segment's next rupee at its planned spend" in shown and "curves of the 14-day lift" in shown
+    # the allocation table's column is the planned spend's, under its own header
+    assert catalogue.get("planned_marginal_roas").column_header == "Marginal planned"

@@ -47,7 +47,14 @@ def test_plan_page(page, server, page_problems, sample_wh):
     assert side is not None
     bound = normalise(page.inner_text("#plan-bound"))
     assert "At bound: extrapolation unreliable" in bound and f"its {side} bound" in bound
-    assert "(at bound: extrapolation unreliable)" in normalise(page.inner_text("#kpi-plan-margin"))
+    margin_card = normalise(page.inner_text("#kpi-plan-margin"))
+    assert "(at bound: extrapolation unreliable)" in margin_card
+    # Tester N3: the card names its spend (planned, not today's as /insights' figure) and its curves
+    assert margin_card.startswith("MARGINAL ROAS AT THE PLANNED SPEND") or margin_card.lower().startswith(
+        "marginal roas at the planned spend"
+    )
+    assert "at its planned spend" in margin_card or "at their planned spend" in margin_card
+    assert "curves of the 14-day lift" in margin_card
     # Today's and the planned spend are marked on the curves (open circle, diamond).
     assert page.locator("#plan-curves .scatterlayer .trace").count() >= 3
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
