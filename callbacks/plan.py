@@ -316,7 +316,7 @@ def what_if_children(chosen, unit, spend):
         ("Spend", fmt.inr(result["spend"])),
         ("Expected incremental revenue", fmt.inr(result["expected_incremental_revenue"])),
         ("Interval", f"{fmt.inr(result['low'])} to {fmt.inr(result['high'])}"),
-        ("Marginal ROAS", fmt.ratio(result["marginal_roas"])),
+        ("Marginal ROAS at this spend", fmt.ratio(result["marginal_roas"])),  # not today's, nor the plan's
         ("Against the plan", fmt.inr(result["change_from_plan"])),
     ]
     warning = (

@@ -977,5 +977,9 @@ def test_each_marginal_roas_says_at_which_spend_and_over_what():
     assert "Marginal ROAS at the planned spend" in shown
     assert fmt.ratio(rows["marginal_roas"].max()) in shown
     assert "best segment's next rupee at its planned spend" in shown and "curves of the 14-day lift" in shown
-    # the allocation table's column is the planned spend's, under its own header
+    # the allocation table's column is the planned spend's, under its own header; the what-if's is
+    # at the spend typed
     assert catalogue.get("planned_marginal_roas").column_header == "Marginal planned"
+    from callbacks.plan import what_if_children
+
+    assert "Marginal ROAS at this spend" in str(what_if_children(held, "Mid · Instagram", 500.0))
