@@ -464,6 +464,18 @@ _declare(
     note="estimated when new customers are",
     json="spend / new_customers (₹; estimated when new_customers is; `null` when spend is ₹0 or new_customers 0)",
 )
+
+
+def cac_undefined_reason(spend, new_customers) -> str | None:
+    """Why CAC is "—" in words, for the line under its card: "no cost recorded (₹0 spend)" or "no
+    new customers"; None where CAC is defined (docs/metrics.md "CAC where no cost is recorded")."""
+    if not (fmt.clean(new_customers) or 0) > 0:
+        return "No new customers"
+    if not (fmt.clean(spend) or 0) > 0:
+        return "No cost recorded (₹0 spend)"
+    return None
+
+
 _declare(
     "revenue_per_follower",
     "Revenue per follower",

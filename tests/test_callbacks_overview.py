@@ -73,6 +73,7 @@ def test_undefined_ratio_is_a_dash(traps_env):
     assert card_value(cards, "incremental-roas") == "—"
     assert card_value(cards, "cac") == "—"
     assert "no cost is recorded" in text(find(cards, "kpi-cac"))
+    assert "No cost recorded (₹0 spend)" in text(find(cards, "kpi-cac"))  # the reason under the "—"
 
 
 def test_new_customers_labelled_estimated_without_user_ids(monkeypatch, seed1_wh):

@@ -119,6 +119,10 @@ def test_cac_without_cost_recorded_is_undefined_not_free():
     assert cac.text(out["cac"][0]) == "—" and cac.text(out["cac"][1]) == "₹300.00"
     assert cac.computed.undefined_when == "spend ≤ 0 or new_customers = 0"
     assert "no cost is recorded" in cac.formula
+    # the reason under a "—" card: the spend first where customers are new, else the customers
+    assert catalogue.cac_undefined_reason(0.0, 3.0) == "No cost recorded (₹0 spend)"
+    assert catalogue.cac_undefined_reason(900.0, 0.0) == catalogue.cac_undefined_reason(0.0, 0.0) == "No new customers"
+    assert catalogue.cac_undefined_reason(900.0, 3.0) is None
 
 
 def test_sales_ratios_are_every_ratio_over_the_sums():
