@@ -106,8 +106,8 @@ class Ratio:
     scale: float = 1.0
     minus: str | None = None
     # An average of an amount that refunds can take below zero (AOV: revenue ÷ orders) means
-    # nothing there: "AOV −₹1,600" is no order's value. Such a ratio is undefined when its
-    # numerator is ≤ 0 (docs/metrics.md, "Ratios").
+    # nothing there: "AOV −₹1,600" is no order's value; a CAC of ₹0 spend is no cost of a customer.
+    # Such a ratio is undefined when its numerator is ≤ 0 (docs/metrics.md, "Ratios").
     positive_numerator: bool = False
 
     def describe(self) -> str:
@@ -455,13 +455,27 @@ _declare(
     "cac",
     "CAC",
     INR,
-    Ratio("spend", "new_customers"),
-    "CAC = spend ÷ new customers",
+    # No cost recorded (₹0 spend) is no acquisition at ₹0 a customer: most likely a payout missing
+    # from the data, so CAC is undefined there as where no customer is new (docs/metrics.md, "Ratios").
+    Ratio("spend", "new_customers", positive_numerator=True),
+    "CAC = spend ÷ new customers (— where no cost is recorded, ₹0 spend, or no customer is new)",
     False,
     decimals=2,
     note="estimated when new customers are",
-    json="spend / new_customers (₹; estimated when new_customers is)",
+    json="spend / new_customers (₹; estimated when new_customers is; `null` when spend is ₹0 or new_customers 0)",
 )
+
+
+def cac_undefined_reason(spend, new_customers) -> str | None:
+    """Why CAC is "—" in words, for the line under its card: "no cost recorded (₹0 spend)" or "no
+    new customers"; None where CAC is defined (docs/metrics.md "CAC where no cost is recorded")."""
+    if not (fmt.clean(new_customers) or 0) > 0:
+        return "No new customers"
+    if not (fmt.clean(spend) or 0) > 0:
+        return "No cost recorded (₹0 spend)"
+    return None
+
+
 _declare(
     "revenue_per_follower",
     "Revenue per follower",
@@ -689,19 +703,25 @@ _declare(
     "Pooled ROAS of the whole selection",
     True,
 )
+# Two marginal ROAS figures of one plan read differently (tester N3: 0.18x on /insights, 0.25x on
+# /plan): each names the spend it is taken at and over which units.
 _declare(
     "from_roas",
-    "From ROAS",
+    "Marginal ROAS today of the segments cut",
     RATIO,
     Derived("marginal ROAS today of the segments the plan cuts"),
-    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner cuts",
+    "Move budget: spend-weighted marginal incremental ROAS at today's spend of the segments the planner cuts "
+    "(response curves of the measured lift)",
+    header="From ROAS (today)",
 )
 _declare(
     "to_roas",
-    "To ROAS",
+    "Marginal ROAS today of the segments raised",
     RATIO,
     Derived("marginal ROAS today of the segments the plan raises"),
-    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner raises",
+    "Move budget: spend-weighted marginal incremental ROAS at today's spend of the segments the planner raises "
+    "(response curves of the measured lift)",
+    header="To ROAS (today)",
 )
 _declare(
     "estimated_revenue_gain",
@@ -804,6 +824,16 @@ _declare(
     PCT,
     Ratio("planned_change", "current_spend", 100),
     "(Planned spend − current spend) ÷ current spend × 100",
+)
+_declare(
+    "planned_marginal_roas",
+    "Marginal ROAS at the planned spend",
+    RATIO,
+    Derived("slope of the response curve at the planned spend"),
+    "Marginal incremental ROAS at the planned spend: what the next rupee returns once the plan is carried out "
+    "(— where the plan cuts to ₹0)",
+    True,
+    header="Marginal planned",
 )
 _declare(
     "current_marginal_roas",
