@@ -280,6 +280,11 @@ def dataset_changed(imported, restored):
     return imported if ctx.triggered_id == ids.IMPORTED else restored
 
 
+def _upload_refused(message: str) -> tuple:
+    """Outputs of handle_upload when the server could not check the files at all."""
+    return notice(message, color="danger", icon="bi-x-octagon"), None, True, None, no_update, None
+
+
 def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
@@ -292,17 +297,14 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
         )
     except limits.UploadFolderUnsafe as error:
         log.error("uploads refused: %s", error)
-        return (
-            notice(
-                "Uploads are switched off on this server until its upload folder is fixed (see the server log).",
-                color="danger",
-                icon="bi-x-octagon",
-            ),
-            None,
-            True,
-            None,
-            no_update,
-            None,
+        return _upload_refused(
+            "Uploads are switched off on this server until its upload folder is fixed (see the server log)."
+        )
+    except uploads.UploadCheckFailed as error:
+        log.error("checking upload %s failed", error, exc_info=error.__cause__)
+        return _upload_refused(
+            "These files could not be checked: an unexpected error, recorded in the server log. "
+            "Nothing was imported and the uploaded files were deleted."
         )
     valid = report is not None
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None

@@ -87,6 +87,20 @@ def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
     assert [p for p in uploads.upload_root().iterdir()] == []
 
 
+def test_a_check_that_fails_unexpectedly_says_so_and_keeps_nothing(app_db, traps_dir, tmp_path, monkeypatch, caplog):
+    def defect(folder):
+        raise RuntimeError("a defect in validation")
+
+    monkeypatch.setattr(uploads, "validate_dataset", defect)
+    before = digest(app_db)
+    report, store, disabled, result, imported, cleared = cb.handle_upload(*upload_of(traps_dir), None)
+    assert "could not be checked" in text(report) and "files were deleted" in text(report)
+    assert store is None and disabled is True
+    assert list((tmp_path / "uploads").iterdir()) == []
+    assert digest(app_db) == before
+    assert "a defect in validation" in caplog.text  # the traceback is in the server log
+
+
 def test_more_than_twenty_problems_are_counted(app_db, tmp_path, traps_dir):
     folder = tmp_path / "many"
     folder.mkdir()

@@ -141,6 +141,18 @@ def test_accept_removes_an_upload_that_would_not_import(root, traps_dir):
     assert list(root.iterdir()) == []
 
 
+def test_a_check_that_fails_unexpectedly_deletes_the_upload(root, traps_dir, monkeypatch):
+    # the files may hold buyers' e-mails and addresses: a defect in the check must not leave them behind
+    def defect(folder):
+        raise RuntimeError("a defect in validation")
+
+    monkeypatch.setattr(up, "validate_dataset", defect)
+    with pytest.raises(up.UploadCheckFailed) as failure:
+        up.accept_upload(*upload_of(traps_dir))
+    assert isinstance(failure.value.__cause__, RuntimeError)
+    assert list(root.iterdir()) == []
+
+
 def test_import_upload_imports_once_and_cleans_up(root, traps_dir, tmp_path):
     upload, report, _ = up.accept_upload(*upload_of(traps_dir))
     db = tmp_path / "wh" / "warehouse.duckdb"

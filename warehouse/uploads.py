@@ -52,6 +52,11 @@ class UploadBusy(RuntimeError):
     """Another request is importing this upload right now."""
 
 
+class UploadCheckFailed(RuntimeError):
+    """Checking an upload raised something other than ImportFailed (a defect, logged by the caller
+    from `__cause__`); the upload was deleted, since its files may hold buyers' personal data."""
+
+
 @dataclasses.dataclass
 class Upload:
     """One upload event: its token and folder, the files kept, and those skipped with the reason."""
@@ -316,14 +321,18 @@ def accept_upload(
     first. An upload that would not import is removed at once (report None), and so is one with a data
     file that could not be kept (upload.lost: importing the rest would lose its rows); one that would keeps
     its folder for `import_upload`. Raises upload_limits.UploadFolderUnsafe when the upload folder
-    is not private.
+    is not private, UploadCheckFailed (the upload deleted) when the check itself failed.
     """
     root = upload_root()
     cleanup_uploads(root)
     discard(previous_token, root)
     upload = receive_upload(contents, filenames, root)
     importable = upload.saved and not upload.lost
-    report, failure = validate_upload(upload.folder, append_to) if importable else (None, None)
+    try:
+        report, failure = validate_upload(upload.folder, append_to) if importable else (None, None)
+    except Exception as error:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        raise UploadCheckFailed(upload.token) from error
     if report is None:
         shutil.rmtree(upload.folder, ignore_errors=True)
     return upload, report, failure
