@@ -25,6 +25,7 @@ from components.ids import data as ids
 from components.ids.shell import DATASET_CHANGED, URL
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
+from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS
 from warehouse import upload_limits as limits
 from warehouse import uploads
 from warehouse.db import WarehouseOutdated
@@ -383,6 +384,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             ("Store orders attributed", f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])}")
         )
         details.append(html.Li(_store_orders_note(store)))
+    details.append(html.Li(sales_rows_note(info), id=ids.INFO_SALES_ROWS))
     details += _files_details(info, files)
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
@@ -416,6 +418,25 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             )
         )
     return children
+
+
+def sales_rows_note(info: dict) -> str:
+    """What the "Sales rows" count is, beside a store export's line items and orders (a user sees
+    25,011 line items, 20,000 orders and 21,197 sales rows): "Sales rows (21,197): one per line item
+    of each attributed order, …; the export's 25,011 rows are line items of 20,000 orders."."""
+    count = fmt.count(info.get("sales_rows"))
+    store = info.get("store_orders")
+    if not store:
+        where = (
+            "one per row of the sales file"
+            if "tracking" in (info.get("files") or {})
+            else "the payouts file's rows with revenue (the data set has no sales file)"
+        )
+        return f"Sales rows ({count}): the {SALES_ROWS}, {where}."
+    return (
+        f"Sales rows ({count}): {STORE_SALES_ROWS}; the export's {fmt.count(store.get('line_items'))} rows are "
+        f"line items of {fmt.count(store.get('orders_read'))} orders."
+    )
 
 
 def _store_orders_note(store: dict) -> str:

@@ -36,6 +36,7 @@ from pathlib import Path
 import duckdb
 
 from metrics import format as fmt
+from metrics.dataset import STORE_SALES_ROWS
 from warehouse import csvfile
 from warehouse.errors import MAX_SHOWN, Problem
 from warehouse.sources import Discovery, SourceFile, normalise_header
@@ -343,6 +344,9 @@ def stage(
             return None, None
         _build_sales(connection, staged)
     report = _mapping_report(connection, staged, repeated, currency)
+    # The rows the figures are built from, beside the export's line items and orders (/data and the
+    # command line say what each count is: STORE_SALES_ROWS).
+    (report["sales_rows"],) = connection.execute("SELECT count(*) FROM store_sales").fetchall()[0]
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
         errors.add(
             Problem(
@@ -1301,4 +1305,6 @@ def mapping_lines(report: dict) -> list[str]:
         lines.append(
             f"  guest checkouts (no e-mail or customer id): {_orders(report['guest_orders'])} among the attributed"
         )
+    if "sales_rows" in report:  # reports kept by imports before session 12 lack it
+        lines.append(f"  sales rows: {fmt.count(report['sales_rows'])} ({STORE_SALES_ROWS})")
     return lines

@@ -23,3 +23,4 @@ STORE_ORDERS_TABLE = "data-store-orders"
 INFO_EMPTY = "data-info-empty"
 INFO_NAME = "data-info-name"
 INFO_FILES = "data-info-files"
+INFO_SALES_ROWS = "data-info-sales-rows"  # what the "Sales rows" count is
