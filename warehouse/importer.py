@@ -116,11 +116,22 @@ def import_dataset(
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, _new, replaced = appending.merge_into(db_path, folder, Path(merged))
-            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine)
+            live_name, new, replaced = appending.merge_into(db_path, folder, Path(merged))
+            live_files = history.read_info(db_path).get("files") or {}  # merge_into found the live data set
+            shown = appended_names(live_files, {role: source.path.name for role, source in new.items()})
+            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine, shown)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
+
+
+def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """The file names an appended data set shows per role (tester F19): the merged folder's files are
+    internal (`tracking.parquet`), so a role names the live data set's file(s) and the new one,
+    "sales_jan.csv + sales_feb.csv" (each import's file, even where two share a name: each month's
+    export is often called the same). `live`: the live data set's role -> name (dataset_info
+    "files"), `new`: the appended folder's role -> file name."""
+    return live | {role: f"{live[role]} + {name}" if live.get(role) else name for role, name in new.items()}
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
@@ -166,7 +177,11 @@ def _build_and_swap(
     shown_source: Path | str,
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
+    shown_files: dict[str, str] | None = None,
 ) -> ImportReport:
+    """Build `folder` into a file beside `db_path` and swap it in; `shown_files` (role -> name, an
+    append's appended_names) replaces the merged folder's internal file names in the report and the
+    data set's info."""
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
@@ -188,6 +203,8 @@ def _build_and_swap(
                 scratch_dir=db_path.parent,
             )
             report.source = str(shown_source)
+            if shown_files:
+                _show_files(connection, report, shown_files)
             with stage("checkpoint"):
                 connection.execute("CHECKPOINT")
         finally:
@@ -201,6 +218,16 @@ def _build_and_swap(
                 leftover.unlink()
     report.db_path = str(db_path)
     return report
+
+
+def _show_files(connection, report: ImportReport, shown_files: dict[str, str]) -> None:
+    """Name the files of `report` and of the data set's info (files, file_rows) as `shown_files` does."""
+    report.files = {role: shown_files.get(role, name) for role, name in report.files.items()}
+    connection.execute("DELETE FROM dataset_info WHERE key IN ('files', 'file_rows')")
+    connection.executemany(
+        "INSERT INTO dataset_info VALUES (?, ?)",
+        [("files", json.dumps(report.files)), ("file_rows", json.dumps(report.file_rows()))],
+    )
 
 
 def _swap_in(temp_path: Path, db_path: Path) -> None:
