@@ -1123,3 +1123,40 @@ def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_r
     assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
     files = text(find(children, ids.INFO_FILES))
     assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files
+
+
+# --- tester h4's findings (session 12) ----------------------------------------------------------
+
+
+def test_a_cell_holding_a_line_break_imports_and_rows_after_it_keep_their_lines(store_dir, tmp_path):
+    """Tester h4 F1: Shopify's Notes (and a code map's campaign) often hold line breaks. DuckDB's
+    padded parallel reader refused them ("CSV Error on Line: 12", no row); the file must import
+    with the fixture's figures, and a row after the break is named by its line in the file."""
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    rewrite(
+        export, lambda r: r.update(Notes="leave at the door\nring twice") if r["Email"] == "a@example.com" else None
+    )
+    rewrite(
+        folder / "influencer_tracking_codes.csv",
+        lambda r: r.update(campaign_tag="Summer\nShred") if r["influencer_id"] == "A1" else None,
+    )
+    report = validate_dataset(folder)
+    assert report.store_orders["line_items"] == 11 and report.store_orders["attributed_orders"] == 6
+    db = tmp_path / "wh.duckdb"
+    import_dataset(folder, db)
+    k = metrics.kpis(Warehouse(db))
+    assert k["revenue"] == pytest.approx(3250.00) and k["orders"] == 6
+    # #1004 is the 5th data row; #1001's note takes lines 2 and 3, so #1004 is on line 7, not 6
+    rewrite(export, lambda r: r.update(Total="eight hundred") if r["Name"] == "#1004" else None)
+    assert refused(folder) == ["orders_export_1.csv, row 7, column Total: not a number (value 'eight hundred')"]
+
+
+def test_an_unclosed_quote_is_named_by_its_row(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace(",Customer #1003,", ',"Customer #1003,', 1)  # line 5 opens a quote
+    export.write_text("".join(lines), encoding="utf-8")
+    [message] = refused(folder)
+    assert message.startswith("orders_export_1.csv, row 5: unreadable row")

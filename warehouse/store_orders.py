@@ -384,14 +384,17 @@ class _Reading:
 
 
 @contextlib.contextmanager
-def _readings(files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings):
+def _readings(
+    files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings, rewrite: bool = False
+):
     """Each file as DuckDB can read it, or None (problems added) when one is unreadable. Files in
     another encoding, with blank rows or rows of the wrong length go through csvfile's rewrite, as
-    every other input does; its copies are removed on exit."""
+    every other input does; so does every file when `rewrite` (DuckDB could not read them as they
+    are: see _reader). The copies are removed on exit."""
     with contextlib.ExitStack() as stack:
         readings = []
         for path, layout in zip(files, layouts):
-            if layout.direct:
+            if layout.direct and not rewrite:
                 readings.append(_Reading(path, layout.delimiter, len(layout.header), False))
                 continue
             copy = stack.enter_context(csvfile.rewritten(path, layout, ["text"] * len(layout.header)))
@@ -441,21 +444,31 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Fi
         positions.append(position)
     shown = {field: files.headers[0][i] for field, i in positions[0].items()}
     staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
-    with _readings(files.exports, files.layouts, errors, warnings) as readings:
-        if readings is None:
-            return None
-        for typed in (True, False):
-            try:
-                staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
-                break
-            except duckdb.Error as error:
-                if not typed:
-                    errors.add(
-                        Problem(
-                            files.exports[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"
+    # DuckDB reads the user's files itself when it can; when it cannot (a cell holding a line
+    # break, a row of the wrong length), csvfile's copies are read, and csvfile names a broken row.
+    for rewrite in (False, True) if any(layout.direct for layout in files.layouts) else (True,):
+        with _readings(files.exports, files.layouts, errors, warnings, rewrite) as readings:
+            if readings is None:
+                return None
+            for typed in (True, False):
+                try:
+                    staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
+                    break
+                except duckdb.Error as error:
+                    if not typed and rewrite:
+                        errors.add(
+                            Problem(
+                                files.exports[0].name,
+                                None,
+                                None,
+                                None,
+                                f"unreadable file: {str(error).splitlines()[0]}",
+                            )
                         )
-                    )
-                    return None
+                        return None
+            else:
+                continue
+            break
     total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     ends = [first for first, _ in staged.offsets[1:]] + [total]
     for (first, path), end in zip(staged.offsets, ends):
@@ -486,15 +499,27 @@ def _read_exports(
         columns = ", ".join([f"c{i + shift} AS {field}" for field, i in fields])
         columns += ", c0 AS source_line" if reading.line_column else ", CAST(NULL AS BIGINT) AS source_line"
         delimiter = reading.delimiter.replace("'", "''")
-        reader = (
-            f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
-            "auto_detect=false, encoding='utf-8', null_padding=true, ignore_errors=false)"
-        )
+        reader = _reader(reading, delimiter, spec)
         statement = "CREATE OR REPLACE TEMP TABLE store_raw AS" if number == 0 else "INSERT INTO store_raw"
         connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(reading.path)])
         offsets.append((rows, path))
         rows = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     return offsets
+
+
+def _reader(reading: _Reading, delimiter: str, spec: str) -> str:
+    """The read_csv call of a file. The user's own file is read with `null_padding` (Excel leaves
+    out a row's trailing empty cells), with which DuckDB's parallel reader refuses a quoted cell
+    holding a line break (Shopify's Notes and Note Attributes, WooCommerce's customer note) rather
+    than read it: the file then goes through csvfile's copy, whose rows are all of full width and
+    carry their line in the user's file, so no padding is asked there and a cell's line break reads
+    as written. Reading the user's file without padding would take the line break, but then count
+    the rows after it from the wrong line."""
+    padding = "false" if reading.line_column else "true"
+    return (
+        f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
+        f"auto_detect=false, encoding='utf-8', null_padding={padding}, ignore_errors=false)"
+    )
 
 
 def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
@@ -543,24 +568,24 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
     code = next((name for name in CODE_MAP_CODES if name in position), None)
     campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
-    with _readings([path], [layout], errors, warnings) as readings:
-        if readings is None:
-            return False
-        (reading,) = readings
-        shift = 1 if reading.line_column else 0
-        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
-        delimiter = reading.delimiter.replace("'", "''")
-        try:
-            connection.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE code_map_file AS
-                SELECT * FROM read_csv(?, header=true, delim='{delimiter}', quote='"', escape='"',
-                                       columns={{{spec}}}, auto_detect=false, encoding='utf-8', null_padding=true)""",
-                [str(reading.path)],
-            )
-        except duckdb.Error as error:
-            errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
-            return False
+    for rewrite in (False, True) if layout.direct else (True,):
+        with _readings([path], [layout], errors, warnings, rewrite) as readings:
+            if readings is None:
+                return False
+            (reading,) = readings
+            shift = 1 if reading.line_column else 0
+            spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
+            delimiter = reading.delimiter.replace("'", "''")
+            try:
+                connection.execute(
+                    f"CREATE OR REPLACE TEMP TABLE code_map_file AS SELECT * FROM {_reader(reading, delimiter, spec)}",
+                    [str(reading.path)],
+                )
+                break
+            except duckdb.Error as error:
+                if rewrite:  # csvfile's copy of it is unreadable too
+                    errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
+                    return False
 
     def text(name):
         return f"NULLIF(trim(c{position[name] + shift}), '')" if name in position else "CAST(NULL AS VARCHAR)"
