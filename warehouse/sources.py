@@ -275,6 +275,7 @@ class SourceFile:
     # Text path: the SQL reading each number or date column (warehouse/values.py), decided per column.
     readings: dict[str, str] = dataclasses.field(default_factory=dict)
     buyers_reported: bool = False  # a store export names its own guest checkouts (store_orders), per file
+    creators_checked: bool = False  # a store export's creators were checked on its code map (store_orders)
 
 
 @dataclasses.dataclass
