@@ -1287,3 +1287,12 @@ def test_a_woocommerce_export_with_one_row_per_order_is_refused_naming_its_layou
         "products packed into line_items) is not read: export the orders again with one row per line item "
         '(Customer/Order/Coupon Export: choose "one row per item")'
     ]
+
+
+def test_a_row_after_an_empty_line_is_named_by_its_own_line(store_dir, tmp_path):
+    """DuckDB skips an empty line without a word: rows after it must not be counted from line 2."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1004")({"Total": "-800.00"}))
+    export = folder / "orders_export_1.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    export.write_text("".join(lines[:2] + ["\r\n"] + lines[2:]), encoding="utf-8")  # an empty line 3
+    assert refused(folder) == ["orders_export_1.csv, row 7, column Total: negative value (value '-800')"]

@@ -29,6 +29,7 @@ exports") in short:
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import secrets
 from pathlib import Path
@@ -306,6 +307,8 @@ class _Staged:
     fields: dict[str, str]  # canonical field → staged column (the canonical name) present in the export
     shown: dict[str, str]  # canonical field → the export's own header, for messages
     offsets: list[tuple[int, Path]]  # first rowid of each export file
+    # file number → the line each record DuckDB read starts on (_record_lines, when a message needs it)
+    record_lines: dict[int, list[int]] = dataclasses.field(default_factory=dict)
 
 
 def stage(
@@ -727,9 +730,30 @@ def _line_value(staged: _Staged, table: str = "") -> str:
 
 
 def _where(staged: _Staged, rowid: int, source_line: int | None) -> tuple[str, int]:
-    """(file name, line) of a staged row: its recorded line, else counted from the file's first row."""
-    first, path = max((item for item in staged.offsets if item[0] <= rowid), key=lambda item: item[0])
-    return path.name, int(source_line) if source_line is not None else rowid - first + 2
+    """(file name, line) of a staged row: its recorded line (csvfile's copy), else the line its
+    record starts on in the file DuckDB read itself."""
+    number = max(n for n, (first, _) in enumerate(staged.offsets) if first <= rowid)
+    first, path = staged.offsets[number]
+    if source_line is not None:
+        return path.name, int(source_line)
+    if number not in staged.record_lines:
+        staged.record_lines[number] = _record_lines(path, staged.files.layouts[number])
+    lines = staged.record_lines[number]
+    return path.name, lines[rowid - first] if rowid - first < len(lines) else rowid - first + 2
+
+
+def _record_lines(path: Path, layout: csvfile.Layout) -> list[int]:
+    """The line each data record of a file starts on, as DuckDB reads it (empty lines skipped).
+    Rows counted from line 2 would be wrong after an empty line; read only when a message names a
+    row, so a clean import never pays for this pass over the file."""
+    starts, line = [], 1
+    with path.open(encoding=layout.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=layout.delimiter)
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if start > layout.header_line and record:
+                starts.append(start)
+    return starts
 
 
 def _run_checks(connection, staged: _Staged, errors: Findings, table: str, checks: list[tuple[str, str, str]]):
