@@ -990,6 +990,12 @@ def _check_first_rows(connection, staged: _Staged, errors: Findings) -> bool:
     """Orders whose first row in the file lacks the order's fields (date and total) while another
     of its rows has them: the file was sorted (by product, say) or filtered after the export. One
     error per such order, naming the row that holds its fields; True when any was found."""
+    # The orders without either field first: none, in a valid export, and then no line item is read.
+    (lacking,) = connection.execute(
+        "SELECT count(*) FROM store_order_facts WHERE total IS NULL AND date IS NULL AND created IS NULL"
+    ).fetchone()
+    if not lacking:
+        return False
     rows = connection.execute("""
         WITH lines AS (SELECT store_raw.rowid AS row_no, first_row, created, total, source_line
                        FROM store_raw POSITIONAL JOIN store_lines)
@@ -1401,10 +1407,18 @@ def _warn_refunds_above_totals(connection, staged: _Staged, warnings: Findings):
     if "refunded" not in staged.fields:
         return
     rows = connection.execute("""
-        SELECT o.row_no, o.source_line, r.order_ref, o.refunded, o.total, count(*) OVER ()
-        FROM store_order_facts o JOIN store_raw r ON r.rowid = o.row_no
-        WHERE o.is_sale AND o.refunded > o.total + 0.005 ORDER BY o.row_no LIMIT 20""").fetchall()
-    for row_no, source_line, order_ref, refunded, total, _ in rows:
+        SELECT row_no, source_line, refunded, total, count(*) OVER () FROM store_order_facts
+        WHERE is_sale AND refunded > total + 0.005 ORDER BY row_no LIMIT 20""").fetchall()
+    if not rows:
+        return
+    # order numbers of those few rows only (store_raw is the whole export)
+    refs = dict(
+        connection.execute(
+            f"SELECT rowid, order_ref FROM store_raw WHERE rowid IN ({', '.join(str(int(r[0])) for r in rows)})"
+        ).fetchall()
+    )
+    for row_no, source_line, refunded, total, _ in rows:
+        order_ref = refs[row_no]
         name, line = _where(staged, int(row_no), source_line)
         warnings.add(
             Problem(
@@ -1417,8 +1431,7 @@ def _warn_refunds_above_totals(connection, staged: _Staged, warnings: Findings):
             ),
             0,
         )
-    if rows:
-        warnings.total += rows[0][5]
+    warnings.total += rows[0][4]
 
 
 def _buyer_columns(staged: _Staged) -> str:
