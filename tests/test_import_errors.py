@@ -75,6 +75,21 @@ CASES = {
         lambda d: replace_in(d / "payouts.csv", "₹200/order,1,200", "two hundred a pop,1,"),
         "payouts.csv, row 4, column rate: rate not understood",
     ),
+    # Rows after a cell holding a line break, or after an empty line, keep their own line (tester h4 F1).
+    "row after a line break in a cell": (
+        lambda d: (
+            replace_in(d / "posts.csv", "2025-01-05,MuscleBlaze,", '2025-01-05,"Muscle\nBlaze",'),
+            replace_in(d / "posts.csv", "10000,400,50,50", "10000,-400,50,50"),
+        ),
+        "posts.csv, row 4, column likes: negative value (value '-400')",
+    ),
+    "row after an empty line": (
+        lambda d: (
+            replace_in(d / "tracking_data.csv", "2025-01-06,2,4000\n", "2025-01-06,2,4000\n\n"),
+            replace_in(d / "tracking_data.csv", "2025-01-07,1,2000", "2025-01-07,1,two thousand"),
+        ),
+        "tracking_data.csv, row 4, column revenue: not a number",
+    ),
     "empty file": (lambda d: (d / "posts.csv").write_bytes(b""), "posts.csv: file is empty"),
     "header only": (
         lambda d: (d / "posts.csv").write_text("post_id,influencer_id,date\n"),

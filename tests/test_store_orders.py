@@ -386,7 +386,7 @@ def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp
     )
     assert refused(folder) == [
         "orders_export_1.csv, column Currency: orders in several currencies: INR (8 orders), "
-        "USD (1 orders); one currency per data set"
+        "USD (1 order); one currency per data set"
     ]
 
 
@@ -1127,3 +1127,176 @@ def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_r
     assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
     files = text(find(children, ids.INFO_FILES))
     assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files
+
+
+# --- tester h4's findings (session 12) ----------------------------------------------------------
+
+
+def test_a_cell_holding_a_line_break_imports_and_rows_after_it_keep_their_lines(store_dir, tmp_path):
+    """Tester h4 F1: Shopify's Notes (and a code map's campaign) often hold line breaks. DuckDB's
+    padded parallel reader refused them ("CSV Error on Line: 12", no row); the file must import
+    with the fixture's figures, and a row after the break is named by its line in the file."""
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    rewrite(
+        export, lambda r: r.update(Notes="leave at the door\nring twice") if r["Email"] == "a@example.com" else None
+    )
+    rewrite(
+        folder / "influencer_tracking_codes.csv",
+        lambda r: r.update(campaign_tag="Summer\nShred") if r["influencer_id"] == "A1" else None,
+    )
+    report = validate_dataset(folder)
+    assert report.store_orders["line_items"] == 11 and report.store_orders["attributed_orders"] == 6
+    db = tmp_path / "wh.duckdb"
+    import_dataset(folder, db)
+    k = metrics.kpis(Warehouse(db))
+    assert k["revenue"] == pytest.approx(3250.00) and k["orders"] == 6
+    # #1004 is the 5th data row; #1001's note takes lines 2 and 3, so #1004 is on line 7, not 6
+    rewrite(export, lambda r: r.update(Total="eight hundred") if r["Name"] == "#1004" else None)
+    assert refused(folder) == ["orders_export_1.csv, row 7, column Total: not a number (value 'eight hundred')"]
+
+
+def test_an_unclosed_quote_is_named_by_its_row(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace(",Customer #1003,", ',"Customer #1003,', 1)  # line 5 opens a quote
+    export.write_text("".join(lines), encoding="utf-8")
+    [message] = refused(folder)
+    assert message.startswith("orders_export_1.csv, row 5: unreadable row")
+
+
+def edited(store_dir: Path, tmp_path: Path, edit, codes: str | None = None) -> Path:
+    """A copy of the fixture with `edit` applied to each export row and `codes` appended to the code map."""
+    folder = copy_of(store_dir, tmp_path)
+    rewrite(folder / "orders_export_1.csv", edit)
+    if codes:
+        with (folder / "influencer_tracking_codes.csv").open("a", encoding="utf-8") as handle:
+            handle.write(codes)
+    return folder
+
+
+def first_row_of(name: str):
+    """An edit of the row holding order `name`'s fields (its first row: the one with a Financial Status)."""
+    return lambda changes: lambda r: r.update(changes) if r["Name"] == name and r["Financial Status"] else None
+
+
+def test_an_expired_shopify_order_is_not_a_sale(store_dir, tmp_path):
+    """Tester h4 F4: an expired authorisation was never captured. #1007 (A1, ₹200) leaves the sales."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1007")({"Financial Status": "expired"}))
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["not_sales"] == 2 and mapping["attributed_orders"] == 5
+    assert mapping["attributed_revenue"] == 3250.00 - 200.00
+
+
+def test_a_code_map_creator_missing_from_influencers_is_named_on_the_code_maps_row(store_dir, tmp_path):
+    """Tester h4 F5: named by codes.csv's row and column, even when no order uses the code yet, with
+    a hint when the id differs only in case; the export is not blamed."""
+    folder = edited(store_dir, tmp_path, lambda r: None, codes="C3,CAROL5,,\na1,ASHA20,,\n")
+    report = validate_dataset(folder)
+    assert not [w for w in report.warnings if w.file == "orders_export_1.csv" and w.column == "influencer_id"]
+    shown = [str(w) for w in report.warnings if w.column == "influencer_id"]
+    assert shown == [
+        "influencer_tracking_codes.csv, row 4, column influencer_id: creator not in influencers.csv: the sales "
+        "of this row's codes are kept and shown as Unknown (value 'C3')",
+        "influencer_tracking_codes.csv, row 5, column influencer_id: creator not in influencers.csv (ids are "
+        "case-sensitive: it has A1): the sales of this row's codes are kept and shown as Unknown (value 'a1')",
+    ]
+
+
+def test_a_code_map_cell_with_several_codes_is_split(store_dir, tmp_path):
+    """Tester h4 F15: `ASHA10, WELCOME5` in A1's cell gives A1 both codes: #1005 (WELCOME5, ₹300) joins A1."""
+    folder = copy_of(store_dir, tmp_path)
+    rewrite(
+        folder / "influencer_tracking_codes.csv",
+        lambda r: r.update(tracking_code="ASHA10, WELCOME5") if r["influencer_id"] == "A1" else None,
+    )
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["attributed_orders"] == 7 and mapping["attributed_revenue"] == 3250.00 + 300.00
+    assert mapping["unattributed_orders"] == 0 and mapping["code_map_rows"] == 2
+    db = tmp_path / "wh.duckdb"
+    import_dataset(folder, db)
+    ranked = metrics.ranking(Warehouse(db)).set_index("influencer_id")
+    assert ranked.loc["A1", "revenue"] == pytest.approx(900 + 900 + 200 + 300) and ranked.loc["A1", "orders"] == 4
+
+
+def test_a_refund_above_the_orders_total_is_capped_and_named(store_dir, tmp_path):
+    """Tester h4 F10: #1004 (₹800, no tax or shipping) with ₹9,999 refunded: refunded in full, warned."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1004")({"Refunded Amount": "9999.00"}))
+    report = validate_dataset(folder)
+    assert report.store_orders["attributed_revenue"] == 3250.00 - 800.00
+    assert (
+        "orders_export_1.csv, row 6, column Refunded Amount: order #1004: refunded ₹9,999.00, more than its total "
+        "₹800.00: counted as refunded in full (the export, or an edit of it, is inconsistent) (value '9999')"
+    ) in [str(w) for w in report.warnings]
+
+
+def test_messages_say_one_order_and_name_a_bad_total_once(store_dir, tmp_path):
+    """Tester h4 F11: singulars, and one error for one negative Total (not also "less than Taxes")."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1004")({"Discount Code": "BEN15, ASHA10"}))
+    warnings = [str(w) for w in validate_dataset(folder).warnings]
+    assert any("1 order carries codes of two or more creators" in w for w in warnings), warnings
+    folder = edited(store_dir, tmp_path / "b", first_row_of("#1009")({"Total": "-708.00"}))
+    assert refused(folder) == ["orders_export_1.csv, row 12, column Total: negative value (value '-708')"]
+
+
+def test_a_header_repeated_mid_file_is_one_error(store_dir, tmp_path):
+    """Tester h4 F18: two exports pasted together with `cat`: one error naming the header's row."""
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    export.write_text("".join(lines + lines), encoding="utf-8")
+    assert refused(folder) == [
+        "orders_export_1.csv, row 13, column Name: this row repeats the header: two exports pasted into one "
+        "file? Keep them as two files (several export files are read as one) (value 'Name')"
+    ]
+
+
+def test_a_negative_refund_is_refused_saying_refunds_are_positive(store_dir, tmp_path):
+    """Tester h4 F19: some WooCommerce plugins write refunds with their sign; the refusal says why."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1002")({"Refunded Amount": "-118.00"}))
+    assert refused(folder) == [
+        "orders_export_1.csv, row 4, column Refunded Amount: negative refund: refunds are expected as positive "
+        "amounts (the amount given back); write the amount without its minus sign (value '-118')"
+    ]
+
+
+def test_a_sorted_export_names_the_row_holding_the_orders_fields(store_dir, tmp_path):
+    """Tester h4 F6: #1001's second line item moved above its first (a sort by product): one error
+    for the order, naming the row its fields are on, instead of "missing date" and "missing total"."""
+    folder = copy_of(store_dir, tmp_path)
+    export = folder / "orders_export_1.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1], lines[2] = lines[2], lines[1]
+    export.write_text("".join(lines), encoding="utf-8")
+    assert refused(folder) == [
+        "orders_export_1.csv, row 2, column Name: the order's date and total are on a later row of it (row 3), "
+        "not on its first row: the file seems sorted or filtered; export it again from the store (its rows "
+        "as exported)"
+    ]
+
+
+def test_a_woocommerce_export_with_one_row_per_order_is_refused_naming_its_layout(store_dir, tmp_path):
+    """Tester h4 F2: WooCommerce's one-row-per-order layout (products packed into `line_items`) is
+    recognised as a store export, not taken for tracking_data, and refused saying how to export."""
+    folder = copy_of(store_dir, tmp_path)
+    (folder / "orders_export_1.csv").write_text(
+        "order_id,order_number,order_date,status,order_total,order_currency,billing_email,line_items,coupon_items\n"
+        "101,101,2025-01-11 10:00:00,completed,3798,INR,a@x.com,"
+        "name:Whey|product_id:11|quantity:1|total:2249.10;name:Shaker|quantity:2|total:899.90,code:asha10|amount:300\n",
+        encoding="utf-8",
+    )
+    assert refused(folder) == [
+        "orders_export_1.csv, row 1, column line_items: a WooCommerce export with one row per order (its "
+        "products packed into line_items) is not read: export the orders again with one row per line item "
+        '(Customer/Order/Coupon Export: choose "one row per item")'
+    ]
+
+
+def test_a_row_after_an_empty_line_is_named_by_its_own_line(store_dir, tmp_path):
+    """DuckDB skips an empty line without a word: rows after it must not be counted from line 2."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1004")({"Total": "-800.00"}))
+    export = folder / "orders_export_1.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    export.write_text("".join(lines[:2] + ["\r\n"] + lines[2:]), encoding="utf-8")  # an empty line 3
+    assert refused(folder) == ["orders_export_1.csv, row 7, column Total: negative value (value '-800')"]

@@ -345,14 +345,15 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             LEFT JOIN influencers i USING (influencer_id)
             WHERE i.influencer_id IS NULL OR NOT i.known GROUP BY 1 ORDER BY 1""").fetchall()
         file_name = sources[role].path.name
-        for influencer_id, rows in orphans:
+        # a store export's creators were named on its code map's rows (store_orders.warn_unknown_creators)
+        for influencer_id, rows in [] if sources[role].creators_checked else orphans:
             warnings.add(
                 Problem(
                     file_name,
                     None,
                     "influencer_id",
                     influencer_id,
-                    f"unknown influencer ({rows} rows): kept and shown as Unknown",
+                    f"unknown influencer ({fmt.count(rows)} row{'s' * (rows != 1)}): kept and shown as Unknown",
                 )
             )
         con.execute(f"""

@@ -392,6 +392,8 @@ def _stage_and_build_with(
                 store_sales = spark.stage_store_sales(rows_connection, connection, store_sales, scratch)
         if store_sales is not None:
             sources["tracking"] = store_sales
+            if "influencers" in sources:
+                store_orders.warn_unknown_creators(connection, store, sources["influencers"], warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
 

@@ -275,6 +275,7 @@ class SourceFile:
     # Text path: the SQL reading each number or date column (warehouse/values.py), decided per column.
     readings: dict[str, str] = dataclasses.field(default_factory=dict)
     buyers_reported: bool = False  # a store export names its own guest checkouts (store_orders), per file
+    creators_checked: bool = False  # a store export's creators were checked on its code map (store_orders)
 
 
 @dataclasses.dataclass
@@ -602,7 +603,9 @@ def _stage_file(
         try:
             direct = Reading(path, layout.delimiter if layout else None, header, False)
             typed = _stage_typed_or_text(connection, role, table, direct, selected, rules)
-            if layout is None or not _has_blank_rows(connection, table):
+            if layout is None or (
+                not _has_blank_rows(connection, table) and _one_line_per_row(connection, table, path)
+            ):
                 return (typed, False, []), []
         except duckdb.Error as exc:
             if layout is None:
@@ -637,6 +640,22 @@ def _stage_typed_or_text(
         pass
     _stage(connection, table, reading, selected, {c: "VARCHAR" for c in selected})
     return False
+
+
+def _one_line_per_row(connection, table: str, path: Path) -> bool:
+    """Whether each staged row is one line of the file, so that a row's line is its rowid + 2. Not so
+    when a quoted cell holds a line break (a caption, a note) or an empty line sits between rows
+    (DuckDB skips it without a word): csvfile's copy then gives each row its own line. Trailing
+    line breaks at the end of the file are not rows. One pass counting the file's line breaks."""
+    breaks, tail = 0, b""
+    with path.open("rb", buffering=0) as handle:  # about 1 s of CPU a GB
+        while chunk := handle.read(csvfile.CHUNK_BYTES):
+            breaks += chunk.count(b"\n")
+            tail = chunk[-4096:] if len(chunk) >= 4096 else (tail + chunk)[-4096:]
+    trailing = len(tail) - len(tail.rstrip(b"\r\n"))
+    lines = breaks - tail[len(tail) - trailing :].count(b"\n") + 1  # the last line with text, counted
+    (rows,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return lines == rows + 1
 
 
 def _has_blank_rows(connection, table: str) -> bool:

@@ -14,7 +14,7 @@ exports") in short:
   after discounts excluding shipping and taxes, whether or not prices include tax; it is split over
   the order's line items in proportion to line price × quantity; the order counts once, on its
   line of largest value (the first such line in the file);
-- cancelled and voided (WooCommerce: cancelled, failed, pending payment, draft) orders are not sales;
+- cancelled, voided and expired (WooCommerce: cancelled, failed, pending payment, draft) orders are not sales;
 - refunds follow the refund rule of real-world files: the refunded amount, scaled to the order's
   merchandise share (revenue / total) because a store refunds taxes and shipping too, is a row of
   negative revenue and no orders beside the sale, on the order's date;
@@ -29,6 +29,7 @@ exports") in short:
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import secrets
 from pathlib import Path
@@ -99,8 +100,12 @@ SIGNATURES = {
         {"order_id", "item_quantity"},
         {"order_number", "item_name", "order_total"},
         {"order_number", "order_status", "quantity"},
+        {"order_id", "line_items"},  # one row per order: recognised in order to be refused (_stage_exports)
+        {"order_number", "line_items"},
     ),
 }
+# WooCommerce's one-row-per-order layout packs an order's products into one cell.
+PACKED_LINE_ITEMS = "line_items"
 REQUIRED = {
     "Shopify": ("order_ref", "created", "total", "codes", "quantity", "product", "price"),
     "WooCommerce": ("order_ref", "created", "total", "codes", "quantity", "product"),
@@ -110,9 +115,11 @@ NOT_MERCHANDISE = {
     "Shopify": ("shipping", "taxes", "duties"),
     "WooCommerce": ("shipping", "shipping_tax", "taxes", "fees", "fee_taxes"),
 }
-# Statuses (lower case, WooCommerce's `wc-` prefix removed) of orders that are not sales.
+# Statuses (lower case, WooCommerce's `wc-` prefix removed) of orders that are not sales: never
+# paid (a voided or expired authorisation, a failed or unfinished checkout) or cancelled. Every
+# other status is a sale (docs/metrics.md lists each store's statuses and their treatment).
 NOT_SALES = {
-    "Shopify": ("voided",),
+    "Shopify": ("voided", "expired"),
     "WooCommerce": (
         "cancelled",
         "canceled",
@@ -301,6 +308,8 @@ class _Staged:
     fields: dict[str, str]  # canonical field → staged column (the canonical name) present in the export
     shown: dict[str, str]  # canonical field → the export's own header, for messages
     offsets: list[tuple[int, Path]]  # first rowid of each export file
+    # file number → the line each record DuckDB read starts on (_record_lines, when a message needs it)
+    record_lines: dict[int, list[int]] = dataclasses.field(default_factory=dict)
 
 
 def stage(
@@ -338,7 +347,8 @@ def stage(
         _group_orders(connection, staged)
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
-        _check_orders(connection, staged, errors)
+        if not _check_first_rows(connection, staged, errors):
+            _check_orders(connection, staged, errors)
         currency = _refuse_mixed_currencies(connection, staged, errors)
         if errors.total > before:
             return None, None
@@ -361,6 +371,7 @@ def stage(
         )
         return None, None
     _warn(report, staged, warnings)
+    _warn_refunds_above_totals(connection, staged, warnings)
     # rows: the export's line items, as a person counts the file's rows
     source = SourceFile(
         role="tracking",
@@ -373,6 +384,7 @@ def stage(
         rows=report["line_items"],
         typed=True,
         buyers_reported=True,
+        creators_checked=True,
     )
     return source, report
 
@@ -389,14 +401,17 @@ class _Reading:
 
 
 @contextlib.contextmanager
-def _readings(files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings):
+def _readings(
+    files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings, rewrite: bool = False
+):
     """Each file as DuckDB can read it, or None (problems added) when one is unreadable. Files in
     another encoding, with blank rows or rows of the wrong length go through csvfile's rewrite, as
-    every other input does; its copies are removed on exit."""
+    every other input does; so does every file when `rewrite` (DuckDB could not read them as they
+    are: see _reader). The copies are removed on exit."""
     with contextlib.ExitStack() as stack:
         readings = []
         for path, layout in zip(files, layouts):
-            if layout.direct:
+            if layout.direct and not rewrite:
                 readings.append(_Reading(path, layout.delimiter, len(layout.header), False))
                 continue
             copy = stack.enter_context(csvfile.rewritten(path, layout, ["text"] * len(layout.header)))
@@ -419,6 +434,19 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Fi
     positions: list[dict[str, int]] = []
     for path, layout in zip(files.exports, files.layouts):
         position = _positions(layout.header, wanted)
+        if PACKED_LINE_ITEMS in {normalise_header(h) for h in layout.header} and "quantity" not in position:
+            errors.add(
+                Problem(
+                    path.name,
+                    layout.header_line,
+                    PACKED_LINE_ITEMS,
+                    None,
+                    "a WooCommerce export with one row per order (its products packed into line_items) is not "
+                    "read: export the orders again with one row per line item (Customer/Order/Coupon Export: "
+                    'choose "one row per item")',
+                )
+            )
+            return None
         missing = [field for field in REQUIRED[files.store] if field not in position]
         for field in missing:
             errors.add(
@@ -446,23 +474,33 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Fi
         positions.append(position)
     shown = {field: files.headers[0][i] for field, i in positions[0].items()}
     staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
-    with _readings(files.exports, files.layouts, errors, warnings) as readings:
-        if readings is None:
-            return None
-        for typed in (True, False):
-            try:
-                staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
-                if typed and not _typed_read_is_finite(connection, staged):
-                    continue  # read as text, so that the refusal names `NaN` or `-Infinity` as written
-                break
-            except duckdb.Error as error:
-                if not typed:
-                    errors.add(
-                        Problem(
-                            files.exports[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"
+    # DuckDB reads the user's files itself when it can; when it cannot (a cell holding a line
+    # break, a row of the wrong length), csvfile's copies are read, and csvfile names a broken row.
+    for rewrite in (False, True) if any(layout.direct for layout in files.layouts) else (True,):
+        with _readings(files.exports, files.layouts, errors, warnings, rewrite) as readings:
+            if readings is None:
+                return None
+            for typed in (True, False):
+                try:
+                    staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
+                    if typed and not _typed_read_is_finite(connection, staged):
+                        continue  # read as text, so that the refusal names `NaN` or `-Infinity` as written
+                    break
+                except duckdb.Error as error:
+                    if not typed and rewrite:
+                        errors.add(
+                            Problem(
+                                files.exports[0].name,
+                                None,
+                                None,
+                                None,
+                                f"unreadable file: {str(error).splitlines()[0]}",
+                            )
                         )
-                    )
-                    return None
+                        return None
+            else:
+                continue
+            break
     total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     ends = [first for first, _ in staged.offsets[1:]] + [total]
     for (first, path), end in zip(staged.offsets, ends):
@@ -493,10 +531,7 @@ def _read_exports(
         columns = ", ".join([f"c{i + shift} AS {field}" for field, i in fields])
         columns += ", c0 AS source_line" if reading.line_column else ", CAST(NULL AS BIGINT) AS source_line"
         delimiter = reading.delimiter.replace("'", "''")
-        reader = (
-            f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
-            "auto_detect=false, encoding='utf-8', null_padding=true, ignore_errors=false)"
-        )
+        reader = _reader(reading, delimiter, spec)
         statement = "CREATE OR REPLACE TEMP TABLE store_raw AS" if number == 0 else "INSERT INTO store_raw"
         connection.execute(f"{statement} SELECT {columns} FROM {reader}", [str(reading.path)])
         offsets.append((rows, path))
@@ -514,12 +549,46 @@ def _typed_read_is_finite(connection, staged: _Staged) -> bool:
     return connection.execute(f"SELECT bool_and({finite}) FROM store_raw").fetchone()[0] is not False
 
 
+def _reader(reading: _Reading, delimiter: str, spec: str) -> str:
+    """The read_csv call of a file. The user's own file is read with `null_padding` (Excel leaves
+    out a row's trailing empty cells), with which DuckDB's parallel reader refuses a quoted cell
+    holding a line break (Shopify's Notes and Note Attributes, WooCommerce's customer note) rather
+    than read it: the file then goes through csvfile's copy, whose rows are all of full width and
+    carry their line in the user's file, so no padding is asked there and a cell's line break reads
+    as written. Reading the user's file without padding would take the line break, but then count
+    the rows after it from the wrong line."""
+    padding = "false" if reading.line_column else "true"
+    return (
+        f"read_csv(?, header=true, delim='{delimiter}', quote='\"', escape='\"', columns={{{spec}}}, "
+        f"auto_detect=false, encoding='utf-8', null_padding={padding}, ignore_errors=false)"
+    )
+
+
 def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
     """Name every amount or quantity that is not a number, then type them (values.number_sql: grouping,
     ₹ and spaces allowed)."""
     numbers = [field for field in staged.fields if field in NUMBERS]
     before = errors.total
     connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
+    # A header repeated below (two exports pasted into one file) is one error per such row, not one
+    # "not a number" per amount column of it.
+    headers = ", ".join(_sql_text(name) for name in STORES[staged.files.store]["order_ref"])
+    _run_checks(
+        connection,
+        staged,
+        errors,
+        "store_rows",
+        [
+            (
+                "order_ref",
+                f"lower(replace(trim(order_ref), ' ', '_')) IN ({headers})",
+                "this row repeats the header: two exports pasted into one file? Keep them as two files "
+                "(several export files are read as one)",
+            )
+        ],
+    )
+    if errors.total > before:
+        return False
     _run_checks(
         connection,
         staged,
@@ -561,36 +630,41 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
     code = next((name for name in CODE_MAP_CODES if name in position), None)
     campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
-    with _readings([path], [layout], errors, warnings) as readings:
-        if readings is None:
-            return False
-        (reading,) = readings
-        shift = 1 if reading.line_column else 0
-        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
-        delimiter = reading.delimiter.replace("'", "''")
-        try:
-            connection.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE code_map_file AS
-                SELECT * FROM read_csv(?, header=true, delim='{delimiter}', quote='"', escape='"',
-                                       columns={{{spec}}}, auto_detect=false, encoding='utf-8', null_padding=true)""",
-                [str(reading.path)],
-            )
-        except duckdb.Error as error:
-            errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
-            return False
+    for rewrite in (False, True) if layout.direct else (True,):
+        with _readings([path], [layout], errors, warnings, rewrite) as readings:
+            if readings is None:
+                return False
+            (reading,) = readings
+            shift = 1 if reading.line_column else 0
+            spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
+            delimiter = reading.delimiter.replace("'", "''")
+            try:
+                connection.execute(
+                    f"CREATE OR REPLACE TEMP TABLE code_map_file AS SELECT * FROM {_reader(reading, delimiter, spec)}",
+                    [str(reading.path)],
+                )
+                break
+            except duckdb.Error as error:
+                if rewrite:  # csvfile's copy of it is unreadable too
+                    errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
+                    return False
 
     def text(name):
         return f"NULLIF(trim(c{position[name] + shift}), '')" if name in position else "CAST(NULL AS VARCHAR)"
 
     line = "CAST(c0 AS BIGINT)" if shift else "rowid + 2"
+    # A cell may list several codes (`ASHA10, ASHA20`): split like the export's code cells, a row per code.
+    codes = CODE_LIST.replace("codes_text", "cell")
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE code_map_raw AS
-        SELECT {line} AS line, {text("influencer_id")} AS influencer_id, {text(code) if code else "NULL"} AS code,
-               {text("utm_source")} AS utm, {text(campaign) if campaign else "CAST(NULL AS VARCHAR)"} AS campaign
-        FROM code_map_file""")
+        SELECT line, influencer_id, unnest(CASE WHEN len({codes}) > 0 THEN {codes} ELSE [NULL] END) AS code,
+               utm, campaign
+        FROM (SELECT {line} AS line, {text("influencer_id")} AS influencer_id,
+                     {text(code) if code else "CAST(NULL AS VARCHAR)"} AS cell, {text("utm_source")} AS utm,
+                     {text(campaign) if campaign else "CAST(NULL AS VARCHAR)"} AS campaign
+              FROM code_map_file)""")
     before = errors.total
-    for line, value in connection.execute("""SELECT line, COALESCE(code, utm) FROM code_map_raw
+    for line, value in connection.execute("""SELECT DISTINCT ON (line) line, COALESCE(code, utm) FROM code_map_raw
             WHERE influencer_id IS NULL AND (code IS NOT NULL OR utm IS NOT NULL) ORDER BY line LIMIT 20""").fetchall():
         errors.add(Problem(path.name, int(line), "influencer_id", value, "missing value: whose code is this?"))
     for kind, column in (("code", code), ("utm", "utm_source")):
@@ -615,9 +689,14 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
             )
     if errors.total > before:
         return False
-    blank = connection.execute("SELECT count(*) FROM code_map_raw WHERE code IS NULL AND utm IS NULL").fetchone()[0]
+    blank = connection.execute(
+        "SELECT count(DISTINCT line) FROM code_map_raw WHERE code IS NULL AND utm IS NULL"
+    ).fetchone()[0]
     if blank:
-        warnings.add(Problem(path.name, None, code, None, f"{blank} rows without a code: ignored"), blank)
+        warnings.add(
+            Problem(path.name, None, code, None, f"{fmt.count(blank)} row{'s' * (blank != 1)} without a code: ignored"),
+            blank,
+        )
     for kind in ("code", "utm"):
         connection.execute(f"""
             CREATE OR REPLACE TEMP TABLE {kind}_map AS
@@ -625,6 +704,34 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
                    arg_min(campaign, line) AS campaign
             FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL GROUP BY 1""")
     return True
+
+
+def warn_unknown_creators(connection, files: StoreFiles, influencers: SourceFile, warnings: Findings) -> None:
+    """Each code-map row whose influencer_id is not in the influencers file, named by the code
+    map's row and column, whether or not an order uses its codes yet (a typo in the code list is
+    what the team must see). Ids compare as the import compares them: trimmed, case-sensitive; a
+    row whose id matches one in another case says so. Call after stage() read the code map."""
+    assert files.code_map is not None and files.code_map_layout is not None
+    column = next(h for h in files.code_map_layout.header if normalise_header(h) == "influencer_id")
+    rows = connection.execute(f"""
+        WITH known AS (SELECT DISTINCT trim(influencer_id) AS influencer_id FROM {influencers.table}
+                       WHERE influencer_id IS NOT NULL)
+        SELECT m.line, m.influencer_id, (SELECT min(k.influencer_id) FROM known k
+                                         WHERE lower(k.influencer_id) = lower(m.influencer_id)) AS other_case
+        FROM (SELECT DISTINCT line, influencer_id FROM code_map_raw WHERE influencer_id IS NOT NULL) m
+        WHERE m.influencer_id NOT IN (SELECT influencer_id FROM known) ORDER BY m.line""").fetchall()
+    for line, influencer_id, other_case in rows:
+        hint = f" (ids are case-sensitive: it has {other_case})" if other_case else ""
+        warnings.add(
+            Problem(
+                files.code_map.name,
+                int(line),
+                column,
+                influencer_id,
+                f"creator not in {influencers.path.name}{hint}: the sales of this row's codes are kept "
+                "and shown as Unknown",
+            )
+        )
 
 
 def _present(column: str) -> str:
@@ -641,9 +748,30 @@ def _line_value(staged: _Staged, table: str = "") -> str:
 
 
 def _where(staged: _Staged, rowid: int, source_line: int | None) -> tuple[str, int]:
-    """(file name, line) of a staged row: its recorded line, else counted from the file's first row."""
-    first, path = max((item for item in staged.offsets if item[0] <= rowid), key=lambda item: item[0])
-    return path.name, int(source_line) if source_line is not None else rowid - first + 2
+    """(file name, line) of a staged row: its recorded line (csvfile's copy), else the line its
+    record starts on in the file DuckDB read itself."""
+    number = max(n for n, (first, _) in enumerate(staged.offsets) if first <= rowid)
+    first, path = staged.offsets[number]
+    if source_line is not None:
+        return path.name, int(source_line)
+    if number not in staged.record_lines:
+        staged.record_lines[number] = _record_lines(path, staged.files.layouts[number])
+    lines = staged.record_lines[number]
+    return path.name, lines[rowid - first] if rowid - first < len(lines) else rowid - first + 2
+
+
+def _record_lines(path: Path, layout: csvfile.Layout) -> list[int]:
+    """The line each data record of a file starts on, as DuckDB reads it (empty lines skipped).
+    Rows counted from line 2 would be wrong after an empty line; read only when a message names a
+    row, so a clean import never pays for this pass over the file."""
+    starts, line = [], 1
+    with path.open(encoding=layout.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=layout.delimiter)
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if start > layout.header_line and record:
+                starts.append(start)
+    return starts
 
 
 def _run_checks(connection, staged: _Staged, errors: Findings, table: str, checks: list[tuple[str, str, str]]):
@@ -883,6 +1011,50 @@ def _group_orders(connection, staged: _Staged):
         FROM lines LEFT JOIN later USING (first_row) WHERE row_no = first_row""")
 
 
+NEGATIVE = {
+    # WooCommerce keeps refunds as negative amounts internally, and some export plugins write the sign.
+    "refunded": "negative refund: refunds are expected as positive amounts (the amount given back); "
+    "write the amount without its minus sign",
+}
+
+
+def _check_first_rows(connection, staged: _Staged, errors: Findings) -> bool:
+    """Orders whose first row in the file lacks the order's fields (date and total) while another
+    of its rows has them: the file was sorted (by product, say) or filtered after the export. One
+    error per such order, naming the row that holds its fields; True when any was found."""
+    # The orders without either field first: none, in a valid export, and then no line item is read.
+    (lacking,) = connection.execute(
+        "SELECT count(*) FROM store_order_facts WHERE total IS NULL AND date IS NULL AND created IS NULL"
+    ).fetchone()
+    if not lacking:
+        return False
+    rows = connection.execute("""
+        WITH lines AS (SELECT store_raw.rowid AS row_no, first_row, created, total, source_line
+                       FROM store_raw POSITIONAL JOIN store_lines)
+        SELECT f.row_no, f.source_line, min(l.row_no), arg_min(l.source_line, l.row_no), count(*) OVER ()
+        FROM store_order_facts f JOIN lines l ON l.first_row = f.row_no AND l.row_no <> f.row_no
+        WHERE f.total IS NULL AND f.date IS NULL AND f.created IS NULL
+          AND l.total IS NOT NULL AND l.created IS NOT NULL AND trim(l.created) <> ''
+        GROUP BY f.row_no, f.source_line ORDER BY f.row_no LIMIT 20""").fetchall()
+    for row_no, source_line, other_row, other_line, _ in rows:
+        name, line = _where(staged, int(row_no), source_line)
+        _, other = _where(staged, int(other_row), other_line)
+        errors.add(
+            Problem(
+                name,
+                line,
+                staged.shown["order_ref"],
+                None,
+                f"the order's date and total are on a later row of it (row {other}), not on its first row: "
+                "the file seems sorted or filtered; export it again from the store (its rows as exported)",
+            ),
+            0,
+        )
+    if rows:
+        errors.total += rows[0][4]
+    return bool(rows)
+
+
 def _check_orders(connection, staged: _Staged, errors: Findings):
     """Order-level fields on each order's first row: a readable date, a total, amounts ≥ 0, and a
     total that holds at least its shipping and taxes."""
@@ -893,14 +1065,17 @@ def _check_orders(connection, staged: _Staged, errors: Findings):
         ("total", "total IS NULL", "missing order total (read from the order's first row)"),
     ]
     checks += [
-        (field, f"{field} < 0", "negative value") for field in MONEY if field in staged.fields and field in ORDER_LEVEL
+        (field, f"{field} < 0", NEGATIVE.get(field, "negative value"))
+        for field in MONEY
+        if field in staged.fields and field in ORDER_LEVEL
     ]
     parts = [p for p in NOT_MERCHANDISE[staged.files.store] if p in staged.fields]
     if parts:
         checks.append(
             (
                 "total",
-                f"total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
+                # a negative total is named once, as negative
+                f"total >= 0 AND total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
                 f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
                 "value would be negative",
             )
@@ -1019,7 +1194,7 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings) -> s
         FROM (SELECT currency, count(*) AS orders FROM store_order_facts WHERE currency IS NOT NULL GROUP BY 1)
         GROUP BY 1 HAVING cleaned IS NOT NULL ORDER BY 2 DESC, 1""").fetchall()
     if len(currencies) > 1:
-        listed = ", ".join(f"{currency} ({fmt.count(count)} orders)" for currency, count in currencies)
+        listed = ", ".join(f"{currency} ({_orders(count)})" for currency, count in currencies)
         errors.add(
             Problem(
                 staged.files.exports[0].name,
@@ -1160,7 +1335,7 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     )
     report["guest_orders_by_file"] = {staged.offsets[n][1].name: int(count) for n, count in guests}
     report["unattributed_by_file"] = _unattributed_by_file(connection, staged, report)
-    report["code_map_rows"] = connection.execute("SELECT count(*) FROM code_map_raw").fetchone()[0]
+    report["code_map_rows"] = connection.execute("SELECT count(DISTINCT line) FROM code_map_raw").fetchone()[0]
     report.update(
         store=staged.files.store,
         exports=[p.name for p in staged.files.exports],
@@ -1241,7 +1416,8 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
                 None,
                 staged.shown.get("codes"),
                 None,
-                f"{_orders(report['conflicting_codes_orders'])} carry codes of two or more creators: "
+                f"{_orders(report['conflicting_codes_orders'])} "
+                f"{'carries' if report['conflicting_codes_orders'] == 1 else 'carry'} codes of two or more creators: "
                 "each goes to the creator of its first known code",
             )
         )
@@ -1255,6 +1431,39 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
                 "amounts are not in INR: they are shown with ₹; payouts must be in the same currency",
             )
         )
+
+
+def _warn_refunds_above_totals(connection, staged: _Staged, warnings: Findings):
+    """A refunded amount above the order's total (an Excel edit, or an inconsistent export) is
+    capped at the order's revenue (the rule); each such order is named with both amounts."""
+    if "refunded" not in staged.fields:
+        return
+    rows = connection.execute("""
+        SELECT row_no, source_line, refunded, total, count(*) OVER () FROM store_order_facts
+        WHERE is_sale AND refunded > total + 0.005 ORDER BY row_no LIMIT 20""").fetchall()
+    if not rows:
+        return
+    # order numbers of those few rows only (store_raw is the whole export)
+    refs = dict(
+        connection.execute(
+            f"SELECT rowid, order_ref FROM store_raw WHERE rowid IN ({', '.join(str(int(r[0])) for r in rows)})"
+        ).fetchall()
+    )
+    for row_no, source_line, refunded, total, _ in rows:
+        order_ref = refs[row_no]
+        name, line = _where(staged, int(row_no), source_line)
+        warnings.add(
+            Problem(
+                name,
+                line,
+                staged.shown["refunded"],
+                _shown(refunded),
+                f"order {order_ref}: refunded {fmt.inr(refunded, 2)}, more than its total {fmt.inr(total, 2)}: "
+                "counted as refunded in full (the export, or an edit of it, is inconsistent)",
+            ),
+            0,
+        )
+    warnings.total += rows[0][4]
 
 
 def _buyer_columns(staged: _Staged) -> str:
