@@ -171,7 +171,8 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
             orders_and(mapping["unattributed_orders"], mapping["unattributed_revenue"]),
         ),
         ("Without a code", orders_and(mapping["no_code_orders"], mapping["no_code_revenue"])),
-        ("Cancelled or voided (not sales)", fmt.count(mapping["not_sales"])),
+        # data sets imported before the report named what it covers (not_sales_covers) say the old words
+        (f"Not sales ({mapping.get('not_sales_covers') or 'cancelled or voided'})", fmt.count(mapping["not_sales"])),
         (
             "Refunded, attributed orders (netted from revenue)",
             orders_and(mapping["attributed_refunded_orders"], mapping["attributed_refunds"]),

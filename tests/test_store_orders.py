@@ -75,7 +75,7 @@ def test_mapping_report_before_anything_is_written(store_dir):
     assert mapping["guest_orders"] == 1 and mapping["utm_orders"] == 0
     lines = "\n".join(report.summary_lines())
     assert "unattributed: 1 order with codes no creator has (₹300.00): WELCOME5 (1)" in lines
-    assert "1 cancelled or voided (not sales)" in lines
+    assert "1 not sales (cancelled, voided)" in lines  # F9: the label lists what it covers
     assert any("WELCOME5" in str(w) and "not attributed" in str(w) for w in report.warnings)
 
 
@@ -614,6 +614,9 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
         2,
     )
     assert mapping["attributed_revenue"] == pytest.approx(1000 + 500 - 50)
+    # F9: the not-sales count says what it covers (order 72 is wc-cancelled)
+    assert mapping["not_sales_covers"] == "cancelled, failed, pending payment, draft, trash"
+    assert "1 not sales (cancelled, failed, pending payment, draft, trash)" in "\n".join(report.summary_lines())
     assert (mapping["several_codes_orders"], mapping["guest_orders"], mapping["refunded_orders"]) == (1, 1, 1)
     wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
     products = by(wh, "product")
@@ -1031,7 +1034,7 @@ def test_the_data_page_shows_the_mapping_before_import(store_dir):
     assert "Orders read" in table and "9 (11 line items)" in table
     assert "Attributed to a creator" in table and "6 · ₹3,250.00" in table
     assert (
-        "Cancelled or voided (not sales) 1" in table
+        "Not sales (cancelled, voided) 1" in table
         and "Refunded, attributed orders (netted from revenue) 2 · ₹700.00" in table
     )
     assert "WELCOME5 (1)" in shown
