@@ -9,6 +9,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from metrics import catalogue
 from metrics import format as fmt
 
 MAX_SHOWN = 20  # problems listed per kind; the rest are counted
@@ -141,12 +142,6 @@ def files_table(file_rows: list[tuple[str, str, int]], table_id: str | None = No
     )
 
 
-REVENUE_RULE = (
-    "Revenue of an order = its subtotal after discounts, without shipping and taxes, net of refunds; "
-    "split over its line items by price × quantity."
-)
-
-
 def store_orders_summary(mapping: dict | None, table_id: str | None = None):
     """How a store order export mapped to creators (warehouse.store_orders report), before anything
     is written: orders read, attributed, unattributed (with the top codes), cancelled, refunded."""
@@ -216,7 +211,8 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
             if top
             else None,
             html.P(
-                REVENUE_RULE + " Buyers are identified by their hashed e-mail; no personal data is stored.",
+                catalogue.STORE_REVENUE_RULE
+                + " Buyers are identified by their hashed e-mail; no personal data is stored.",
                 className="small text-body-secondary mb-0",
             ),
         ]

@@ -24,6 +24,7 @@ from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
+from metrics.dataset import buyer_ids_text
 from metrics.lift import lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
@@ -105,13 +106,10 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
             "value": f"{fmt.count(info.get('influencers'))} influencers · {fmt.count(info.get('posts'))} posts · "
             f"{fmt.count(info.get('sales_rows'))} sales rows · {fmt.count(info.get('payouts'))} payout rows",
         },
-        {
-            "label": "Buyer ids",
-            "value": "present (new customers counted)"
-            if info.get("has_user_ids")
-            else "absent (new customers estimated)",
-        },
+        {"label": "Buyer ids", "value": buyer_ids_text(info)},
     ]
+    if info.get("store_orders"):  # the CFO reads here what store revenue is and how the export mapped
+        facts.append({"label": "Store orders", "value": catalogue.store_orders_text(info["store_orders"])})
     if info.get("first_sale") or info.get("last_sale"):
         facts.append(
             {"label": "Sales dated", "value": f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"}

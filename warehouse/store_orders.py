@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics import catalogue
 from metrics import format as fmt
 from warehouse import csvfile
 from warehouse.errors import MAX_SHOWN, Problem
@@ -1261,7 +1262,7 @@ def mapping_lines(report: dict) -> list[str]:
         f"  {_orders(report['orders_read'])} read ({fmt.count(report['line_items'])} line items); "
         f"{fmt.count(report['not_sales'])} not sales ({report['not_sales_covers']})",
         f"  attributed: {_orders(report['attributed_orders'])}, {fmt.inr(report['attributed_revenue'], 2)} revenue "
-        "(subtotal after discounts, without shipping and taxes, net of refunds)",
+        f"({catalogue.STORE_REVENUE_BASIS})",
         f"  refunded: {_orders(report['refunded_orders'])}, {fmt.inr(report['refunded_amount'], 2)} "
         f"({fmt.inr(report['attributed_refunds'], 2)} of it on attributed orders)",
         f"  unattributed: {_orders(report['unattributed_orders'])} with codes no creator has "

@@ -1,0 +1,104 @@
+"""How a store export's data set is described (tester h4, session 12): the PDF cover's buyer ids
+(F3) and store line (F17), /data after the import (F16), on the hand-computed Shopify fixture
+(tests/fixtures/store_shopify: 9 orders, 1 cancelled and voided, 6 attributed of which 1 a
+guest checkout, 1 with an unknown code, 1 without a code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import metrics
+from metrics import catalogue
+from metrics import format as fmt
+from metrics.dataset import buyer_ids_text
+from reports.build import _dataset
+from warehouse import Warehouse, import_dataset
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_shopify"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def store_info(tmp_path_factory) -> dict:
+    db = tmp_path_factory.mktemp("store") / "wh.duckdb"
+    import_dataset(FIXTURE, db)
+    return metrics.dataset_info(Warehouse(db))
+
+
+def test_counted_is_singular_for_one_only():
+    assert fmt.counted(1, "order") == "1 order"
+    assert fmt.counted(0, "order") == "0 orders"
+    assert fmt.counted(1200, "influencer") == "1,200 influencers"
+    assert fmt.counted(None, "post") == "— posts"
+    assert fmt.counted(1, "sales row", "sales rows") == "1 sales row"
+
+
+def test_import_keeps_the_orders_without_a_buyer(store_info):
+    # 6 attributed orders; #1006 is a guest checkout (no e-mail)
+    assert (store_info["sale_orders"], store_info["orders_without_user"]) == (6, 1)
+    assert store_info["has_user_ids"] is False
+
+
+def test_cover_says_buyer_ids_are_partly_present_for_a_store_export(store_info):
+    facts = {row["label"]: row["value"] for row in _dataset(store_info, NOW)["facts"]}
+    assert facts["Buyer ids"] == (
+        "present (hashed e-mail) on 5 of 6 orders: new customers counted, estimated for the 1 order "
+        "without a buyer (guest checkouts)"
+    )
+
+
+def test_cover_says_how_the_store_export_mapped_and_what_revenue_is(store_info):
+    facts = {row["label"]: row["value"] for row in _dataset(store_info, NOW)["facts"]}
+    assert facts["Store orders"] == (
+        "Shopify export orders_export_1.csv with code map influencer_tracking_codes.csv: 6 of 9 orders "
+        "attributed to creators by discount code; not attributed: 1 with codes no creator has; 1 without "
+        "a code; 1 not sales (cancelled, voided). Revenue of an order = its subtotal after discounts, "
+        "without shipping and taxes, net of refunds; split over its line items by price × quantity."
+    )
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ({"has_user_ids": True}, "present (user_id): new customers counted"),
+        ({"has_user_ids": True, "store_orders": {"x": 1}}, "present (hashed e-mail): new customers counted"),
+        (
+            {"has_user_ids": False, "sale_orders": 10, "orders_without_user": 4},
+            "present (user_id) on 6 of 10 orders: new customers counted, estimated for the 4 orders without "
+            "a buyer (no user_id)",
+        ),
+        ({"has_user_ids": False, "sale_orders": 10, "orders_without_user": 10}, "absent: new customers estimated"),
+        ({"has_user_ids": False, "sale_orders": 0, "orders_without_user": 0}, "absent: new customers estimated"),
+        ({"has_user_ids": False}, "absent: new customers estimated"),
+        # a store data set imported before sale_orders was kept: its attributed and guest orders
+        (
+            {"has_user_ids": False, "store_orders": {"attributed_orders": 3, "guest_orders": 1}},
+            "present (hashed e-mail) on 2 of 3 orders: new customers counted, estimated for the 1 order "
+            "without a buyer (guest checkouts)",
+        ),
+    ],
+)
+def test_buyer_ids_text(info, expected):
+    assert buyer_ids_text(info) == expected
+
+
+def test_store_text_names_utm_attribution_and_old_reports():
+    store = {
+        "store": "WooCommerce",
+        "exports": ["a.csv", "b.csv"],
+        "code_map": "codes.csv",
+        "orders_read": 1,
+        "attributed_orders": 1,
+        "unattributed_orders": 0,
+        "no_code_orders": 0,
+        "not_sales": 0,
+        "utm_orders": 1,
+    }
+    assert catalogue.store_orders_text(store).startswith(
+        "WooCommerce export a.csv, b.csv with code map codes.csv: 1 of 1 order attributed to creators by "
+        "discount code or UTM source (1); not attributed: 0 with codes no creator has; 0 without a code; "
+        "0 not sales (cancelled or voided). "
+    )
