@@ -381,6 +381,17 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             ("Store orders attributed", f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])}")
         )
         details.append(html.Li(_store_orders_note(store)))
+        # the check step's full breakdown stays readable for whoever opens /data later (tester h4 F16)
+        details.append(
+            html.Li(
+                html.Details(
+                    [
+                        html.Summary("How the store orders mapped"),
+                        store_orders_summary(store, table_id=ids.INFO_STORE_ORDERS),
+                    ]
+                )
+            )
+        )
     details += _files_details(info, files)
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
@@ -420,7 +431,8 @@ def _store_orders_note(store: dict) -> str:
     repeated = store.get("repeated_orders")
     return (
         f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])} {store['store']} orders "
-        "attributed by code; revenue without shipping and taxes, net of refunds"
+        f"attributed by discount code{' or UTM source' if store.get('utm_orders') else ''}; "
+        "revenue without shipping and taxes, net of refunds"
         + (f"; {fmt.count(repeated)} orders found alike in two exports, counted once." if repeated else ".")
     )
 

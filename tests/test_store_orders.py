@@ -1047,7 +1047,7 @@ def test_the_data_page_says_where_sales_came_from(store_wh):
     from callbacks import data as cb
 
     shown = text(cb.info_children(metrics.dataset_info(store_wh)))
-    assert "6 of 9 Shopify orders attributed by code" in shown
+    assert "6 of 9 Shopify orders attributed by discount code;" in shown
 
 
 # --- the sample in Shopify form -------------------------------------------------------------------

@@ -102,3 +102,20 @@ def test_store_text_names_utm_attribution_and_old_reports():
         "discount code or UTM source (1); not attributed: 0 with codes no creator has; 0 without a code; "
         "0 not sales (cancelled or voided). "
     )
+
+
+def test_data_page_keeps_the_mapping_table_after_the_import(store_info):
+    from dash_helpers import find, text
+
+    from callbacks import data as cb
+
+    children = cb.info_children(store_info, NOW)
+    table = text(find(children, "data-info-store-orders"))
+    # the same rows as the check step (test_store_orders: the page shows the mapping before import)
+    assert "Orders read 9 (11 line items)" in table
+    assert "Attributed to a creator 6 · ₹3,250.00" in table
+    assert "Unattributed: code no creator has 1 · ₹300.00" in table
+    assert "Without a code 1 · ₹100.00" in table
+    assert "Not sales (cancelled, voided) 1" in table
+    assert "Guest checkouts among the attributed 1" in table
+    assert "WELCOME5 (1)" in text(children)
