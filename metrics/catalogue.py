@@ -1147,6 +1147,11 @@ _declare(
 )
 
 
+# Orders under a product filter: an order counts once, on its line of largest value (docs/metrics.md,
+# "Store order exports", several products), so a product sold only beside a larger one shows revenue
+# and 0 orders; the Orders card says so under a product filter (tester h4 F8).
+ORDERS_BY_PRODUCT_NOTE = "each order counts once, on its main product (largest line)"
+
 # Store order exports (warehouse/store_orders.py; docs/metrics.md "Store order exports"): the words
 # /data, the command line and the PDF use for what a store export's revenue is and how it mapped.
 STORE_REVENUE_BASIS = "subtotal after discounts, without shipping and taxes, net of refunds"

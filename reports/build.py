@@ -103,8 +103,15 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
     facts = [
         {
             "label": "Rows",
-            "value": f"{fmt.count(info.get('influencers'))} influencers · {fmt.count(info.get('posts'))} posts · "
-            f"{fmt.count(info.get('sales_rows'))} sales rows · {fmt.count(info.get('payouts'))} payout rows",
+            "value": " · ".join(
+                fmt.counted(info.get(key), noun)
+                for key, noun in (
+                    ("influencers", "influencer"),
+                    ("posts", "post"),
+                    ("sales_rows", "sales row"),
+                    ("payouts", "payout row"),
+                )
+            ),
         },
         {"label": "Buyer ids", "value": buyer_ids_text(info)},
     ]
