@@ -104,6 +104,8 @@ def report_children(upload: uploads.Upload, report, failure, append: bool = Fals
                 id=ids.REPORT_STATUS,
             ),
             problems_table(failure.errors, failure.total, kind="error", table_id=ids.ERRORS_TABLE),
+            # the export and code map read well though other files failed: show how the codes matched
+            store_orders_summary(getattr(failure, "store_orders", None), table_id=ids.STORE_ORDERS_TABLE),
             _warnings_block(failure.warnings, len(failure.warnings)),
         ]
         return children
@@ -146,12 +148,12 @@ def import_success(report, name: str, info: dict | None) -> dbc.Alert:
     """The green alert after an import: the data set's counts and a link to the overview."""
     info = info or {}
     counts = ", ".join(
-        f"{fmt.count(info.get(key))} {label}"
-        for key, label in (
-            ("influencers", "influencers"),
-            ("posts", "posts"),
-            ("sales_rows", "sales rows"),
-            ("payouts", "payout rows"),
+        fmt.counted(info.get(key), noun)
+        for key, noun in (
+            ("influencers", "influencer"),
+            ("posts", "post"),
+            ("sales_rows", "sales row"),
+            ("payouts", "payout row"),
         )
         if info.get(key) is not None
     )
@@ -160,7 +162,7 @@ def import_success(report, name: str, info: dict | None) -> dbc.Alert:
             html.I(className="bi bi-check-circle-fill me-2", **{"aria-hidden": "true"}),
             html.Strong(f"Imported “{name}”. "),
             f"{counts}. " if counts else "",
-            f"{fmt.count(report.warning_count)} warnings. " if report.warning_count else "",
+            f"{fmt.counted(report.warning_count, 'warning')}. " if report.warning_count else "",
             "Every page now shows this data set: ",
             html.A("open the overview", href="/", className="alert-link"),
             " (reloads the filters).",
@@ -433,7 +435,7 @@ def _store_orders_note(store: dict) -> str:
         f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])} {store['store']} orders "
         f"attributed by discount code{' or UTM source' if store.get('utm_orders') else ''}; "
         "revenue without shipping and taxes, net of refunds"
-        + (f"; {fmt.count(repeated)} orders found alike in two exports, counted once." if repeated else ".")
+        + (f"; {fmt.counted(repeated, 'order')} found alike in two exports, counted once." if repeated else ".")
     )
 
 

@@ -22,10 +22,15 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
-def store_info(tmp_path_factory) -> dict:
+def store_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("store") / "wh.duckdb"
     import_dataset(FIXTURE, db)
-    return metrics.dataset_info(Warehouse(db))
+    return db
+
+
+@pytest.fixture(scope="module")
+def store_info(store_db) -> dict:
+    return metrics.dataset_info(Warehouse(store_db))
 
 
 def test_counted_is_singular_for_one_only():
@@ -119,3 +124,67 @@ def test_data_page_keeps_the_mapping_table_after_the_import(store_info):
     assert "Not sales (cancelled, voided) 1" in table
     assert "Guest checkouts among the attributed 1" in table
     assert "WELCOME5 (1)" in text(children)
+
+
+@pytest.fixture
+def store_env(monkeypatch, store_db):
+    monkeypatch.setenv("HKDASH_DB", str(store_db))
+
+
+def test_orders_card_under_a_product_filter_says_where_orders_count(store_env):
+    from dash_helpers import find, text
+
+    from callbacks import overview as cb
+
+    # #1001 (900 of merchandise: Whey 600, Fish Oil 2 × 200) counts its order on the Whey line: the
+    # Fish Oil has 900 × 400 / 1,000 = ₹360 of revenue and 0 orders
+    cards, _, _, _ = cb.overview_kpis("?product=HKVitals+Fish+Oil", "/")
+    assert "₹360" in text(find(cards, "kpi-revenue"))
+    orders = text(find(cards, "kpi-orders"))
+    assert "0" in orders and "each order counts once, on its main product (largest line)" in orders
+    assert "1 influencer ·" in text(find(cards, "kpi-spend"))  # one creator, singular (F8)
+    plain, _, _, _ = cb.overview_kpis("", "/")
+    assert "main product" not in text(find(plain, "kpi-orders"))
+
+
+def test_export_and_code_map_alone_still_show_the_mapping(tmp_path, capsys):
+    """F20: a folder of only the export and its code map fails for want of influencers and payouts,
+    and still shows how its orders matched the codes (command line and /data)."""
+    from dash_helpers import find, text
+
+    import cli
+    from callbacks import data as cb
+    from warehouse import ImportFailed, uploads, validate_dataset
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name in ("orders_export_1.csv", "influencer_tracking_codes.csv"):
+        (folder / name).write_bytes((FIXTURE / name).read_bytes())
+    assert cli.main(["validate", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert "9 orders read (11 line items); 1 not sales (cancelled, voided)" in out
+    assert "attributed: 6 orders, ₹3,250.00 revenue" in out
+    assert "unattributed: 1 order with codes no creator has (₹300.00): WELCOME5 (1)" in out
+    assert "no influencers file" in err and "no payouts file" in err
+    with pytest.raises(ImportFailed) as failed:
+        validate_dataset(folder)
+    assert failed.value.store_orders["attributed_orders"] == 6
+    upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "influencer_tracking_codes.csv"], [])
+    children = cb.report_children(upload, None, failed.value)
+    assert "no influencers file" in text(find(children, "data-errors"))
+    assert "Attributed to a creator 6 · ₹3,250.00" in text(find(children, "data-store-orders"))
+
+
+def test_a_failing_export_shows_no_mapping(tmp_path):
+    """The mapping is shown only when the export itself read without error."""
+    from warehouse import ImportFailed, validate_dataset
+
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    export = (FIXTURE / "orders_export_1.csv").read_text(encoding="utf-8").replace(",1112.00,", ",abc,", 1)
+    (folder / "orders_export_1.csv").write_text(export, encoding="utf-8")
+    (folder / "influencer_tracking_codes.csv").write_bytes((FIXTURE / "influencer_tracking_codes.csv").read_bytes())
+    with pytest.raises(ImportFailed) as failed:
+        validate_dataset(folder)
+    assert any(problem.column == "Total" for problem in failed.value.errors)
+    assert failed.value.store_orders is None

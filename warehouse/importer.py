@@ -334,7 +334,7 @@ def _stage_and_build_with(
         if store_sales is not None:
             sources["tracking"] = store_sales
     if errors:
-        raise ImportFailed(errors.problems, warnings.problems, errors.total)
+        raise ImportFailed(errors.problems, warnings.problems, errors.total, store_orders=mapping)
 
     with stage("type"):
         build.type_influencers(connection, sources["influencers"])
