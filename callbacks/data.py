@@ -366,13 +366,22 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),
         ("Payout rows", fmt.count(info.get("payouts"))),
-        ("New customers", "from buyer ids" if info.get("has_user_ids") else "estimated"),
+        (
+            "New customers",
+            "from buyer ids"
+            if info.get("has_user_ids")
+            else "partly estimated"
+            if metrics.buyers_partly_present(info)
+            else "estimated",
+        ),
     ]
     # the tiles hold figures; what they mean is said once below them
     details = [
         html.Li(
             "New customers are counted from buyer ids (user_id, or a store export's hashed e-mail)."
             if info.get("has_user_ids")
+            else f"Buyer ids: {metrics.buyer_ids_text(info)}."
+            if metrics.buyers_partly_present(info)
             else "New customers are estimated for the orders without a buyer id (no user_id or e-mail, a guest "
             "or a placeholder)."
         )

@@ -23,7 +23,8 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
     """The overview's KPI cards for a kpis() result: labels, values, formulas and colours from the
     metric catalogue (metrics/catalogue.py); with `comparison` (metrics.comparison.kpi_comparison),
     each card shows its change against the comparison period. `by_product`: the selection filters
-    products, so the Orders card says on which product an order counts."""
+    products, so the Orders card says on which product an order counts, and the Spend card that its
+    posts are not filtered by product."""
     card = functools.partial(metric_card, comparison=comparison)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
@@ -58,7 +59,9 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             "spend",
             k.get("spend"),
             settings,
-            sub=f"{fmt.counted(influencers, 'influencer')} · {fmt.counted(k.get('posts'), 'post')}",
+            # posts carry no product (metrics.selection.post_conditions): a product filter keeps them all
+            sub=f"{fmt.counted(influencers, 'influencer')} · {fmt.counted(k.get('posts'), 'post')}"
+            + (" (posts carry no product)" if by_product else ""),
         ),
         card("roas", k.get("roas"), settings, sub="Return on ad spend"),
         # ROI is coloured by profit (≥ 0), not by the poor-performer bar.

@@ -142,9 +142,12 @@ def test_orders_card_under_a_product_filter_says_where_orders_count(store_env):
     assert "₹360" in text(find(cards, "kpi-revenue"))
     orders = text(find(cards, "kpi-orders"))
     assert "0" in orders and "each order counts once, on its main product (largest line)" in orders
-    assert "1 influencer ·" in text(find(cards, "kpi-spend"))  # one creator, singular (F8)
+    # one creator, singular; all 3 posts of the fixture counted: posts name no product (F8)
+    assert "1 influencer · 3 posts (posts carry no product)" in text(find(cards, "kpi-spend"))
     plain, _, _, _ = cb.overview_kpis("", "/")
     assert "main product" not in text(find(plain, "kpi-orders"))
+    assert "2 influencers · 3 posts" in text(find(plain, "kpi-spend"))
+    assert "carry no product" not in text(find(plain, "kpi-spend"))
 
 
 def test_export_and_code_map_alone_still_show_the_mapping(tmp_path, capsys):
@@ -188,3 +191,16 @@ def test_a_failing_export_shows_no_mapping(tmp_path):
         validate_dataset(folder)
     assert any(problem.column == "Total" for problem in failed.value.errors)
     assert failed.value.store_orders is None
+
+
+def test_data_page_says_buyer_ids_are_partly_present(store_info):
+    from dash_helpers import text
+
+    from callbacks import data as cb
+
+    shown = text(cb.info_children(store_info, NOW))
+    assert "New customers partly estimated" in shown
+    assert (
+        "Buyer ids: present (hashed e-mail) on 5 of 6 orders: new customers counted, estimated for the 1 order "
+        "without a buyer (guest checkouts)." in shown
+    )
