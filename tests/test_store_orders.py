@@ -1121,8 +1121,8 @@ def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_r
         and t.children
         and isinstance(t.children[0], html.Dt)
     }
-    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "estimated"
+    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "partly estimated"  # 1 guest of 6
     assert max(len(value) for value in tiles.values()) <= 40, tiles  # a figure, not a sentence (they were 100+)
-    assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
+    assert "6 of 9 Shopify orders attributed by discount code" in text(children)  # the note under the tiles
     files = text(find(children, ids.INFO_FILES))
     assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files
