@@ -130,8 +130,9 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
     return {"name": str(info.get("name") or "—"), "freshness": freshness, "facts": facts, "warnings": warnings}
 
 
-def _kpis(k: dict, settings) -> list[dict]:
-    """The summary's KPI boxes: label and value from the metric catalogue, a note each."""
+def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
+    """The summary's KPI boxes: label and value from the metric catalogue, a note each. `by_product`:
+    the selection filters products, so the Orders note says on which product an order counts."""
     estimated = bool(k.get("new_customers_estimated"))
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     notes = {
@@ -140,7 +141,8 @@ def _kpis(k: dict, settings) -> list[dict]:
         "spend": fmt.inr(k.get("spend")),
         "roas": "revenue ÷ spend",
         "roi_pct": "(revenue − spend) ÷ spend",
-        "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}",
+        "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}"
+        + (f"; {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
         "cost_per_order": "spend ÷ orders",
         "new_customers": "estimated from orders" if estimated else "first attributed order",
         "cac": "estimated" if estimated else "spend ÷ new customers",
@@ -727,7 +729,7 @@ def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -
         "period": period,
         "filters": _filters(filters),
         "dataset": info,
-        "kpis": _kpis(k, settings),
+        "kpis": _kpis(k, settings, by_product=bool(filters.product)),
         "sales_notices": sales_notices,
         "incremental": incremental,
         "findings": _findings(wh, filters, settings, evidence),

@@ -204,3 +204,13 @@ def test_data_page_says_buyer_ids_are_partly_present(store_info):
         "Buyer ids: present (hashed e-mail) on 5 of 6 orders: new customers counted, estimated for the 1 order "
         "without a buyer (guest checkouts)." in shown
     )
+
+
+def test_pdf_orders_note_under_a_product_filter():
+    from reports.build import _kpis
+
+    k = {"orders": 0, "aov": None, "revenue": 360.0}
+    notes = {box["label"]: box["note"] for box in _kpis(k, metrics.DEFAULT_SETTINGS, by_product=True)}
+    assert notes["Orders"] == "AOV —; each order counts once, on its main product (largest line)"
+    notes = {box["label"]: box["note"] for box in _kpis(k, metrics.DEFAULT_SETTINGS)}
+    assert notes["Orders"] == "AOV —"
