@@ -172,8 +172,11 @@ def test_export_and_code_map_alone_still_show_the_mapping(tmp_path, capsys):
     with pytest.raises(ImportFailed) as failed:
         validate_dataset(folder)
     assert failed.value.store_orders["attributed_orders"] == 6
+    # /data checks an upload through validate_upload, which rewrites the failure without the folder
+    report, failure = uploads.validate_upload(folder)
+    assert report is None and failure is not None and failure.store_orders == failed.value.store_orders
     upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "influencer_tracking_codes.csv"], [])
-    children = cb.report_children(upload, None, failed.value)
+    children = cb.report_children(upload, None, failure)
     assert "no influencers file" in text(find(children, "data-errors"))
     assert "Attributed to a creator 6 · ₹3,250.00" in text(find(children, "data-store-orders"))
 

@@ -289,7 +289,10 @@ def _without_folder(problems: list[Problem], folder: Path) -> list[Problem]:
 
 def _failure_without_folder(failure: ImportFailed, folder: Path) -> ImportFailed:
     return ImportFailed(
-        _without_folder(failure.errors, folder), _without_folder(failure.warnings, folder), failure.total
+        _without_folder(failure.errors, folder),
+        _without_folder(failure.warnings, folder),
+        failure.total,
+        store_orders=failure.store_orders,  # the mapping beside the errors (tester h4 F20)
     )
 
 
