@@ -276,12 +276,17 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
 
 
 def _without_folder(problems: list[Problem], folder: Path) -> list[Problem]:
-    """The problems with the upload's folder taken out of their reasons, so a file is named as it was
-    sent: the folder is a random one on the server, nothing the person uploading can use or should see."""
+    """The problems with the upload's folder taken out of their reasons and files, so a file is named
+    as it was sent: the folder is a random one on the server, nothing the person uploading can use or
+    should see. A problem of the whole folder ("no influencers file") names "the upload"."""
     inside = str(folder) + os.sep
+
+    def shown(text: str) -> str:
+        return text.replace(inside, "").replace(str(folder), "the upload")
+
     return [
-        dataclasses.replace(problem, reason=problem.reason.replace(inside, "").replace(str(folder), "the upload"))
-        if str(folder) in problem.reason
+        dataclasses.replace(problem, file=shown(problem.file), reason=shown(problem.reason))
+        if str(folder) in problem.reason or str(folder) in problem.file
         else problem
         for problem in problems
     ]
