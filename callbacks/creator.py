@@ -96,8 +96,17 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
     card = functools.partial(metric_card, comparison=comparison)
     # CAC on new customers estimated from orders (no buyer ids) says so, as on the overview
     estimated = {"new_customers", "cac"} if profile.get("new_customers_estimated") else set()
+    # a CAC of ₹0.00 or "—" says why under it (no cost recorded: a payout missing, not a free customer)
+    why = {"cac": catalogue.cac_note(profile.get("spend"), profile.get("new_customers"))}
     cards = [
-        card(key, profile.get(key), settings, card_id=f"creator-{key}", badge="estimated" if key in estimated else None)
+        card(
+            key,
+            profile.get(key),
+            settings,
+            card_id=f"creator-{key}",
+            badge="estimated" if key in estimated else None,
+            sub=why.get(key),
+        )
         for key in CARD_KEYS
     ]
     cards.append(

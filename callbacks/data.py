@@ -25,6 +25,7 @@ from components.ids import data as ids
 from components.ids.shell import DATASET_CHANGED, URL
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
+from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS
 from warehouse import upload_limits as limits
 from warehouse import uploads
 from warehouse.db import WarehouseOutdated
@@ -282,6 +283,11 @@ def dataset_changed(imported, restored):
     return imported if ctx.triggered_id == ids.IMPORTED else restored
 
 
+def _upload_refused(message: str) -> tuple:
+    """Outputs of handle_upload when the server could not check the files at all."""
+    return notice(message, color="danger", icon="bi-x-octagon"), None, True, None, no_update, None
+
+
 def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
     """Outputs of upload_or_import for newly dropped files: save, validate, report; nothing is imported."""
     if not contents:
@@ -294,17 +300,14 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
         )
     except limits.UploadFolderUnsafe as error:
         log.error("uploads refused: %s", error)
-        return (
-            notice(
-                "Uploads are switched off on this server until its upload folder is fixed (see the server log).",
-                color="danger",
-                icon="bi-x-octagon",
-            ),
-            None,
-            True,
-            None,
-            no_update,
-            None,
+        return _upload_refused(
+            "Uploads are switched off on this server until its upload folder is fixed (see the server log)."
+        )
+    except uploads.UploadCheckFailed as error:
+        log.error("checking upload %s failed", error, exc_info=error.__cause__)
+        return _upload_refused(
+            "These files could not be checked: an unexpected error, recorded in the server log. "
+            "Nothing was imported and the uploaded files were deleted."
         )
     valid = report is not None
     new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
@@ -392,13 +395,14 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             ("Store orders attributed", f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])}")
         )
         details.append(html.Li(_store_orders_note(store)))
-        # the check step's full breakdown stays readable for whoever opens /data later (tester h4 F16)
+    details.append(html.Li(sales_rows_note(info), id=ids.INFO_SALES_ROWS))
+    if info.get("store_orders"):  # the check step's full breakdown, for whoever opens /data later (tester h4 F16)
         details.append(
             html.Li(
                 html.Details(
                     [
                         html.Summary("How the store orders mapped"),
-                        store_orders_summary(store, table_id=ids.INFO_STORE_ORDERS),
+                        store_orders_summary(info["store_orders"], table_id=ids.INFO_STORE_ORDERS),
                     ]
                 )
             )
@@ -436,6 +440,25 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             )
         )
     return children
+
+
+def sales_rows_note(info: dict) -> str:
+    """What the "Sales rows" count is, beside a store export's line items and orders (a user sees
+    25,011 line items, 20,000 orders and 21,197 sales rows): "Sales rows (21,197): one per line item
+    of each attributed order, …; the export's 25,011 rows are line items of 20,000 orders."."""
+    count = fmt.count(info.get("sales_rows"))
+    store = info.get("store_orders")
+    if not store:
+        where = (
+            "one per row of the sales file"
+            if "tracking" in (info.get("files") or {})
+            else "the payouts file's rows with revenue (the data set has no sales file)"
+        )
+        return f"Sales rows ({count}): the {SALES_ROWS}, {where}."
+    return (
+        f"Sales rows ({count}): {STORE_SALES_ROWS}; the export's {fmt.count(store.get('line_items'))} rows are "
+        f"line items of {fmt.count(store.get('orders_read'))} orders."
+    )
 
 
 def _store_orders_note(store: dict) -> str:

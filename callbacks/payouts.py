@@ -53,7 +53,8 @@ def payout_kpis(k: dict, reconciliation, settings, comparison: dict | None = Non
             formula=catalogue.get("cac").formula_for(settings)
             + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
             badge="estimated" if k.get("new_customers_estimated") else None,
-            sub=f"{fmt.count(k.get('new_customers'))} new customers",
+            sub=catalogue.cac_note(k.get("spend"), k.get("new_customers"))
+            or f"{fmt.count(k.get('new_customers'))} new customers",
         ),
         card(
             "roas",

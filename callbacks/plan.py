@@ -13,6 +13,7 @@ from components.figures import empty_figure
 from components.ids import plan as ids
 from components.ids.shell import URL
 from components.tables import records, table_id
+from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.curves import exponent_at_bound
@@ -33,7 +34,7 @@ ALLOCATION_FIELDS = [
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
     "current_marginal_roas",
-    "marginal_roas",
+    "planned_marginal_roas",
     "bound",
 ]
 SIMILAR_FIELDS = [
@@ -72,12 +73,16 @@ def plan_of(search, by, budget, max_change):
 def allocation_rows(chosen) -> list[dict]:
     """The allocation grid's rows: the plan's rows under their catalogue keys."""
     rows = chosen.rows.rename(
-        columns={"low": "expected_incremental_revenue_low", "high": "expected_incremental_revenue_high"}
+        columns={
+            "low": "expected_incremental_revenue_low",
+            "high": "expected_incremental_revenue_high",
+            "marginal_roas": "planned_marginal_roas",  # at the planned spend, beside today's
+        }
     )
     return records(rows, ALLOCATION_FIELDS)
 
 
-def plan_cards(chosen) -> list:
+def plan_cards(chosen, settings) -> list:
     """Today, planned, the change in expected incremental revenue (each with its interval) and the
     plan's marginal ROAS; where the plan holds money back, the held-back budget and the net effect
     (metrics.planning.plan.net_gain) lead, as a lower spend makes a loss of revenue a saving."""
@@ -136,11 +141,11 @@ def plan_cards(chosen) -> list:
         ),
         kpi_card(
             "plan-margin",
-            "Marginal ROAS at the plan",
+            catalogue.get("planned_marginal_roas").label,
             fmt.ratio(margin),
             MARGIN_HELP[basis],
-            sub=(f"best {chosen.unit_word}'s next rupee, all at their max change; " if basis == "best" else "")
-            + f"curve exponent {chosen.curves.beta:.2f}"
+            sub=MARGIN_SUB[basis].format(unit=chosen.unit_word)
+            + f"; curves of the {settings.lift_window_days}-day lift, exponent {chosen.curves.beta:.2f}"
             + (
                 " (at bound: extrapolation unreliable)"
                 if exponent_at_bound(chosen.curves.beta, common.settings())
@@ -150,10 +155,19 @@ def plan_cards(chosen) -> list:
     ]
 
 
+# What the card's figure is, under it: which unit's next rupee, at which spend (tester N3: /insights'
+# marginal ROAS is today's, spend-weighted over the segments cut; this one is at the planned spend).
+MARGIN_SUB = {
+    "common": "the {unit}s' common next rupee at their planned spend",
+    "best": "best {unit}'s next rupee at its planned spend, all at their max change",
+    "none": "no {unit} with a fitted response",
+    "cut": "every {unit} cut to ₹0",
+}
 MARGIN_HELP = {
     "common": "The common marginal incremental ROAS of the segments the max change does not stop",
     "best": "Every segment sits at its max-change bound: the best next rupee's incremental return among them",
     "none": "No segment has a fitted response",
+    "cut": "The plan cuts every segment to ₹0: no planned spend, so no next rupee to measure at the plan",
 }
 
 
@@ -253,9 +267,9 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         None,
         bound_notice(chosen),
         held_back_notice(chosen, settings),
-        plan_cards(chosen),
-        plan_figures.response_curves(curve_points(chosen), height=380),
-        plan_figures.projection(future, height=380),
+        plan_cards(chosen, settings),
+        plan_figures.response_curves(curve_points(chosen), height=plan_figures.CHART_HEIGHT),
+        plan_figures.projection(future, height=plan_figures.CHART_HEIGHT),
         allocation_rows(chosen),
         budget_help(chosen),
         fmt.inr(chosen.budget),
@@ -302,7 +316,7 @@ def what_if_children(chosen, unit, spend):
         ("Spend", fmt.inr(result["spend"])),
         ("Expected incremental revenue", fmt.inr(result["expected_incremental_revenue"])),
         ("Interval", f"{fmt.inr(result['low'])} to {fmt.inr(result['high'])}"),
-        ("Marginal ROAS", fmt.ratio(result["marginal_roas"])),
+        ("Marginal ROAS at this spend", fmt.ratio(result["marginal_roas"])),  # not today's, nor the plan's
         ("Against the plan", fmt.inr(result["change_from_plan"])),
     ]
     warning = (

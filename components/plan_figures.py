@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components.figures import (
+    NARROW_AXIS_TICKS,
     OKABE_ITO,
     SERIES_COLOURS,
     _is_empty,
@@ -18,6 +19,10 @@ from components.figures import (
 from components.plot import Figure, trace
 from metrics import catalogue
 from metrics import format as fmt
+
+# /plan's two charts (a row on a wide screen): room for the curves' legend above the plot, on a
+# phone four rows of names, and still a plot area of about 250 px
+CHART_HEIGHT = 440
 
 
 def response_curves(points: pd.DataFrame, height: int = 380, title: str | None = None) -> dict:
@@ -69,20 +74,23 @@ def response_curves(points: pd.DataFrame, height: int = 380, title: str | None =
                         hovertemplate=f"{name} {kind}: spend {fmt.inr(spend)}, {label} {fmt.inr(expected)}<extra></extra>",
                     )
                 )
-    _money_axis(fig, values, "yaxis", label)
-    _money_axis(fig, _values(points, "spend"), "xaxis", "Spend")
-    fig.add_annotation(
-        text="○ today · ◆ planned",
-        showarrow=False,
-        x=0,
-        y=1,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        font=dict(size=11, color="#6c757d"),
+    # no y title: the card's subtitle names the axis, and its width is the plot's on a phone
+    _money_axis(fig, values, "yaxis")
+    # three level ₹ ticks: five ("₹0 ₹20 L … ₹80 L") ran together under a phone's 340 px plot
+    _money_axis(fig, _values(points, "spend"), "xaxis", "Spend", target=NARROW_AXIS_TICKS)
+    out = _layout(fig, height=height, title=title)
+    # The legend above the plot, wrapping onto as many rows as the width needs, with the marks' key
+    # as its title: at the right (as before) eight names left a phone (390 px) a plot 130 px wide,
+    # and the key drawn inside the plot lay over the curves.
+    out["layout"]["legend"] |= dict(
+        font=dict(size=11),
+        maxheight=1,  # every name shown, never in a scrolling box
+        title=dict(text=CURVE_MARKS_KEY, side="top", font=dict(color="#6c757d")),
     )
-    return _layout(fig, height=height, title=title, legend_at_right=True)
+    return out
+
+
+CURVE_MARKS_KEY = "○ today · ◆ planned"  # the legend's title: what the marks on each curve are
 
 
 def projection(frame: pd.DataFrame, height: int = 300, title: str | None = None) -> dict:

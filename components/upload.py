@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.dataset import STORE_SALES_ROWS
 
 MAX_SHOWN = 20  # problems listed per kind; the rest are counted
 VALUE_CHARS = 80  # a cell value longer than this is cut in the report (the reason names the problem)
@@ -176,6 +177,8 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
         ("Several codes (first known code wins)", fmt.count(mapping["several_codes_orders"])),
         ("Guest checkouts among the attributed", fmt.count(mapping["guest_orders"])),
     ]
+    if "sales_rows" in mapping:  # reports kept by imports before session 12 lack it
+        rows.append((f"Sales rows: {STORE_SALES_ROWS}", fmt.count(mapping["sales_rows"])))
     if mapping.get("utm_orders"):
         rows.append(("Attributed by UTM source", fmt.count(mapping["utm_orders"])))
     top = mapping.get("top_unknown_codes") or []

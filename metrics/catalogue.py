@@ -462,6 +462,19 @@ _declare(
     note="estimated when new customers are",
     json="spend / new_customers (₹; estimated when new_customers is)",
 )
+
+
+def cac_note(spend, new_customers) -> str | None:
+    """What to say under a CAC card whose figure needs it: "No new customers" (CAC is "—") or "No cost
+    recorded (₹0 spend)" (CAC is ₹0.00 by METRICS.md's formula, most likely a payout missing from the
+    data rather than free customers: docs/metrics.md "CAC where no cost is recorded"); else None."""
+    if not (fmt.clean(new_customers) or 0) > 0:
+        return "No new customers"
+    if not (fmt.clean(spend) or 0) > 0:
+        return "No cost recorded (₹0 spend)"
+    return None
+
+
 _declare(
     "revenue_per_follower",
     "Revenue per follower",
@@ -689,19 +702,25 @@ _declare(
     "Pooled ROAS of the whole selection",
     True,
 )
+# Two marginal ROAS figures of one plan read differently (tester N3: 0.18x on /insights, 0.25x on
+# /plan): each names the spend it is taken at and over which units.
 _declare(
     "from_roas",
-    "From ROAS",
+    "Marginal ROAS today of the segments cut",
     RATIO,
     Derived("marginal ROAS today of the segments the plan cuts"),
-    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner cuts",
+    "Move budget: spend-weighted marginal incremental ROAS at today's spend of the segments the planner cuts "
+    "(response curves of the measured lift)",
+    header="From ROAS (today)",
 )
 _declare(
     "to_roas",
-    "To ROAS",
+    "Marginal ROAS today of the segments raised",
     RATIO,
     Derived("marginal ROAS today of the segments the plan raises"),
-    "Move budget: spend-weighted marginal incremental ROAS today of the segments the planner raises",
+    "Move budget: spend-weighted marginal incremental ROAS at today's spend of the segments the planner raises "
+    "(response curves of the measured lift)",
+    header="To ROAS (today)",
 )
 _declare(
     "estimated_revenue_gain",
@@ -804,6 +823,16 @@ _declare(
     PCT,
     Ratio("planned_change", "current_spend", 100),
     "(Planned spend − current spend) ÷ current spend × 100",
+)
+_declare(
+    "planned_marginal_roas",
+    "Marginal ROAS at the planned spend",
+    RATIO,
+    Derived("slope of the response curve at the planned spend"),
+    "Marginal incremental ROAS at the planned spend: what the next rupee returns once the plan is carried out "
+    "(— where the plan cuts to ₹0)",
+    True,
+    header="Marginal planned",
 )
 _declare(
     "current_marginal_roas",

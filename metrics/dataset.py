@@ -10,6 +10,14 @@ from metrics.catalogue import TIER_NAMES
 from metrics.selection import tier_sql
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
+# What a data set's "sales rows" are (the rows its figures are built from), said next to the files'
+# rows and a store export's line items and orders on /data and by `hkdash validate` / `import`.
+SALES_ROWS = "attributed sales rows the figures are built from"
+STORE_SALES_ROWS = (
+    "one per line item of each attributed order, plus one per line item of each refunded attributed order "
+    "for its refund (negative revenue); cancelled, voided and unattributed orders have none"
+)
+
 
 def dataset_info(wh) -> dict:
     """The loaded data set's description (the `dataset_info` table): name, source, imported_at (ISO,

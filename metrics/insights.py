@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from metrics import catalogue
 from metrics import format as fmt
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown
@@ -400,15 +401,17 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         "from_roas": _weighted_margin(down),
         "to_roas": _weighted_margin(up),
     }
+    from_label, to_label = (catalogue.get(key).label for key in ("from_roas", "to_roas"))
     # held back, a loss of incremental revenue is not the plan's result: the net of the spend saved leads
     evidence = [
         *([f"net {'+' if net >= 0 else ''}{fmt.inr_compact(net)} vs today"] if held else []),
         *([f"{fmt.inr_compact(shift)} moved"] if shift else []),
         *([f"{fmt.inr_compact(held)} held back"] if held else []),
-        f"marginal ROAS {fmt.ratio(numbers['from_roas'])} → {fmt.ratio(numbers['to_roas'])}"
-        if to
-        else f"marginal ROAS {fmt.ratio(numbers['from_roas'])}, below break-even "
-        f"{fmt.ratio(settings.plan_min_marginal_roas)}",
+        # each marginal ROAS named as the catalogue names it: today's, over the segments cut (or
+        # raised), not the plan's at its planned spend that /plan shows (tester N3)
+        f"{from_label} {fmt.ratio(numbers['from_roas'])}"
+        + ("" if to else f", below break-even {fmt.ratio(settings.plan_min_marginal_roas)}"),
+        *([f"{to_label} {fmt.ratio(numbers['to_roas'])}"] if to else []),
         f"incremental revenue {fmt.inr_compact(gain['value'])}" if held else f"gain {fmt.inr_compact(gain['value'])}",
     ]
     return _item("hold back" if up.empty else "move budget", subject, reason, numbers, evidence, "segment")

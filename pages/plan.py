@@ -7,6 +7,7 @@ from dash import dcc, html
 from components.cards import chart_card, page_header, segmented
 from components.ids import plan as ids
 from components.page_state import plan_inputs
+from components.plan_figures import CHART_HEIGHT
 from components.tables import bool_col, metric_col, table_card, text_col
 
 dash.register_page(
@@ -31,14 +32,14 @@ ALLOCATION_COLUMNS = [
     metric_col("expected_incremental_revenue_low"),
     metric_col("expected_incremental_revenue_high"),
     metric_col("current_marginal_roas"),
-    metric_col("marginal_roas"),
+    metric_col("planned_marginal_roas"),
     text_col(
         "bound",
         "At bound",
         width=100,
         headerTooltip=(
-            "The plan stops at the max change (upper / lower); too early: a creator below the evidence bar, "
-            "held at today's spend"
+            "The plan stops at the max change (upper / lower); cut: planned ₹0, less than one post's cost today "
+            "would be left; too early: a creator below the evidence bar, held at today's spend"
         ),
     ),
 ]
@@ -143,7 +144,7 @@ def layout(**query):
                                 chart_card(
                                     "Response curves",
                                     ids.CURVES,
-                                    height=380,
+                                    height=CHART_HEIGHT,
                                     subtitle="Expected incremental revenue against spend (concave: each rupee returns "
                                     "less than the one before); the largest planned segments or creators",
                                 ),
@@ -154,7 +155,7 @@ def layout(**query):
                                 chart_card(
                                     "Next period",
                                     ids.PROJECTION,
-                                    height=380,
+                                    height=CHART_HEIGHT,
                                     subtitle="Spend and attributed revenue of a period as long as the selection, "
                                     "if its baseline sales repeat; bar: interval",
                                 ),

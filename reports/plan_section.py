@@ -24,7 +24,7 @@ PLAN_COLUMNS = (
     "expected_incremental_revenue",
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
-    "marginal_roas",
+    "planned_marginal_roas",
 )
 
 
@@ -72,7 +72,11 @@ def plan_section(
             "diminish is assumed, not fitted."
         )
     rows = chosen.rows.rename(
-        columns={"low": "expected_incremental_revenue_low", "high": "expected_incremental_revenue_high"}
+        columns={
+            "low": "expected_incremental_revenue_low",
+            "high": "expected_incremental_revenue_high",
+            "marginal_roas": "planned_marginal_roas",  # at the planned spend (the page's column)
+        }
     ).to_dict("records")
     columns = [c if isinstance(c, tuple) else (c, catalogue.get(c).column_header) for c in PLAN_COLUMNS]
     table = {

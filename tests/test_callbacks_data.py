@@ -87,6 +87,20 @@ def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
     assert [p for p in uploads.upload_root().iterdir()] == []
 
 
+def test_a_check_that_fails_unexpectedly_says_so_and_keeps_nothing(app_db, traps_dir, tmp_path, monkeypatch, caplog):
+    def defect(folder):
+        raise RuntimeError("a defect in validation")
+
+    monkeypatch.setattr(uploads, "validate_dataset", defect)
+    before = digest(app_db)
+    report, store, disabled, result, imported, cleared = cb.handle_upload(*upload_of(traps_dir), None)
+    assert "could not be checked" in text(report) and "files were deleted" in text(report)
+    assert store is None and disabled is True
+    assert list((tmp_path / "uploads").iterdir()) == []
+    assert digest(app_db) == before
+    assert "a defect in validation" in caplog.text  # the traceback is in the server log
+
+
 def test_more_than_twenty_problems_are_counted(app_db, tmp_path, traps_dir):
     folder = tmp_path / "many"
     folder.mkdir()
@@ -233,3 +247,27 @@ def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
     assert "Imported “Uploaded data set”" in text(result)
     assert db.is_file()
     assert "Uploaded data set" in text(cb.dataset_info_card("/data", "now"))
+
+
+def test_sales_rows_say_what_they_are_beside_line_items_and_orders():
+    """/data's "Sales rows" count is explained next to a store export's line items and orders (a user
+    saw 9,999 line items, 8,000 orders and N sales rows with nothing to tell them apart)."""
+    from callbacks.data import sales_rows_note
+
+    store = {
+        "sales_rows": 21197,
+        "files": {"tracking": "orders.csv"},
+        "store_orders": {"line_items": 25011, "orders_read": 20000},
+    }
+    assert sales_rows_note(store) == (
+        "Sales rows (21,197): one per line item of each attributed order, plus one per line item of each "
+        "refunded attributed order for its refund (negative revenue); cancelled, voided and unattributed orders "
+        "have none; the export's 25,011 rows are line items of 20,000 orders."
+    )
+    tracking = {"sales_rows": 12, "files": {"tracking": "tracking_data.csv"}}
+    assert sales_rows_note(tracking) == (
+        "Sales rows (12): the attributed sales rows the figures are built from, one per row of the sales file."
+    )
+    assert sales_rows_note({"sales_rows": 3, "files": {"payouts": "p.csv"}}).endswith(
+        "the payouts file's rows with revenue (the data set has no sales file)."
+    )

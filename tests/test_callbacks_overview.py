@@ -75,7 +75,9 @@ def test_undefined_ratio_is_a_dash(traps_env):
     assert card_value(cards, "roas") == "—"
     assert card_value(cards, "roi") == "—"
     assert card_value(cards, "incremental-roas") == "—"
+    # METRICS.md: CAC is undefined only where no customer is new; ₹0 spend gives ₹0.00, said to be no cost
     assert card_value(cards, "cac") == "₹0.00"
+    assert "No cost recorded (₹0 spend)" in text(find(cards, "kpi-cac"))
 
 
 def test_new_customers_labelled_estimated_without_user_ids(monkeypatch, seed1_wh):

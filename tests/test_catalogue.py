@@ -107,6 +107,24 @@ def test_ratios_by_hand_and_undefined_denominators():
     assert out["spend_share"].tolist() == [50 / 110, 0.0, 60 / 110]
 
 
+def test_cac_without_cost_recorded_is_zero_and_says_so():
+    """₹0 spend with 3 new customers: METRICS.md's CAC is ₹0.00 (undefined only at 0 new customers);
+    the line under its card says no cost is recorded, most likely a payout missing (docs/metrics.md)."""
+    frame = pd.DataFrame(
+        {
+            "revenue": [500.0, 500.0, 500.0],
+            "spend": [0.0, 900.0, 900.0],
+            "orders": [3, 3, 3],
+            "new_customers": [3.0, 3.0, 0.0],
+        }
+    )
+    out = catalogue.apply_ratios(frame.copy())
+    assert out["cac"].tolist() == [0.0, 300.0, None]
+    assert catalogue.cac_note(0.0, 3.0) == "No cost recorded (₹0 spend)"
+    assert catalogue.cac_note(900.0, 0.0) == catalogue.cac_note(0.0, 0.0) == "No new customers"
+    assert catalogue.cac_note(900.0, 3.0) is None
+
+
 def test_sales_ratios_are_every_ratio_over_the_sums():
     assert catalogue.SALES_RATIOS == ("roas", "roi_pct", "aov", "cost_per_order", "cac", "revenue_per_follower")
     assert set(catalogue.SALES_RATIOS) | set(catalogue.SHARES) <= set(metrics.breakdowns.BREAKDOWN_COLUMNS)

@@ -124,6 +124,19 @@ def test_append_adds_a_new_month(db, tmp_path):
     info = history.read_info(db)
     assert info["name"] == "january" and info["posts"] == 6 and info["sales_rows"] == 10
     assert report.source == str(folder)
+    # The user's files, never the merged folder's internal `<role>.parquet` (tester F19): the live
+    # data set's file and the appended one per appended role; campaigns and influencers as they were.
+    files = {
+        "campaigns": "campaigns.csv",
+        "influencers": "influencers.csv",
+        "payouts": "payouts.csv + payouts.csv",
+        "posts": "posts.csv + posts.csv",
+        "tracking": "tracking_data.csv + tracking_data.csv",
+    }
+    assert report.files == files and info["files"] == files
+    assert [tuple(row[:2]) for row in info["file_rows"]] == sorted(files.items())
+    assert dict((role, rows) for role, _name, rows in info["file_rows"])["tracking"] == 10  # 8 + 2, all of them
+    assert not any(".parquet" in line for line in report.summary_lines())
     march = metrics.summary(Warehouse(db), metrics.Filters(start="2025-03-01", end="2025-03-31"))
     assert march["revenue"] == 6000
 
@@ -330,3 +343,15 @@ def test_validate_append_checks_a_month_as_the_append_would(db, tmp_path, capsys
     assert "tracking_data.csv, row 2, column tracking_id" in err and "already in the live data set" in err
     assert cli.main(["--db", str(db), "validate", str(good)]) == 1  # alone, a month lacks influencers
     assert digest(db) == before
+
+
+def test_appended_names_list_each_imports_file():
+    from warehouse.importer import appended_names
+
+    live = {"tracking": "jan.csv + feb.csv", "influencers": "influencers.csv"}
+    assert appended_names(live, {"tracking": "mar.csv", "posts": "posts_mar.csv"}) == {
+        "tracking": "jan.csv + feb.csv + mar.csv",
+        "influencers": "influencers.csv",
+        "posts": "posts_mar.csv",
+    }
+    assert appended_names(live, {"tracking": "feb.csv"})["tracking"] == "jan.csv + feb.csv + feb.csv"

@@ -16,7 +16,7 @@ from metrics import DEFAULT_SETTINGS, Filters
 from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
-from metrics.planning.curves import curves_from_points
+from metrics.planning.curves import Curves, curves_from_points
 from metrics.planning.similar import features, gower_similarity
 from metrics.planning.verdicts import verdict_of
 from warehouse import Warehouse, import_dataset
@@ -888,3 +888,98 @@ def test_a_creators_plan_speaks_of_creators(planted):
     assert plan(wh).unit_word == "segment" and plan(wh, by="influencer").unit_word == "creator"
     section = plan_section(wh, Filters(), defaults, chosen=plan(wh))  # the PDF plans segments
     assert "for the largest planned segments;" in section["charts"][0]["caption"]
+
+
+def hand_curves(coef, posts, current=(10_000.0, 10_000.0), beta=0.5) -> Curves:
+    """Two segments X and Y on curves coef × s^β picked by hand (no fit)."""
+    units = pd.DataFrame(
+        {
+            "unit": ["X", "Y"],
+            "name": ["X", "Y"],
+            "tier": ["Mid", "Mega"],
+            "platform": ["Instagram"] * 2,
+            "creators": 1,
+            "posts": list(posts),
+            "current_spend": list(current),
+            "incremental_revenue": 0.0,
+            "coef": list(coef),
+        }
+    )
+    return Curves(units, np.zeros((2, 10)), beta)
+
+
+def test_a_plan_cuts_to_zero_what_buys_no_post():
+    """Tester N2: at max change 100 % the break-even spend on a power curve is a fraction of a rupee
+    (its slope at ₹0 has no limit), so "cut" units showed ₹1–₹2 planned and a marginal ROAS of 1.00x.
+    β = 0.5, break-even 1x. X: coef 20, ₹10,000 on 10 posts (one post ₹1,000); its next rupee
+    returns 0.5 × 20 / √s, 1x at s = ₹100 < ₹1,000: cut to ₹0. Y: coef 200, ₹10,000 on 2 posts;
+    1x at s = ₹10,000 (one post ₹5,000): kept. The ₹20,000 budget: ₹10,000 held back."""
+    from metrics.planning.plan import cut_text, held_back_text, margin_at_plan, plan_on
+
+    chosen = plan_on(hand_curves((20.0, 200.0), (10, 2)), "segment", None, 1.0, DEFAULT_SETTINGS)
+    rows = chosen.rows.set_index("segment")
+    assert rows["planned_spend"].to_dict() == pytest.approx({"X": 0.0, "Y": 10_000.0})
+    assert rows.loc["X", "bound"] == "cut" and rows.loc["X", "expected_incremental_revenue"] == 0.0
+    assert np.isnan(rows.loc["X", "marginal_roas"])  # no spend, no next rupee: "—"
+    assert chosen.held_back == pytest.approx(10_000.0)
+    assert margin_at_plan(chosen) == (pytest.approx(1.0), "common")  # Y's next rupee at ₹10,000
+    assert cut_text(chosen) == f"Cut to ₹0 (1 segment, {fmt.inr(10_000)} today): X."
+    assert norm(held_back_text(chosen, DEFAULT_SETTINGS)).endswith(norm(cut_text(chosen)))
+    # Both like X (Y: coef 20, 10 posts, ₹12,000): everything cut, nothing planned, no marginal
+    # ROAS at the plan ("—", basis "cut"), never a remnant's 1.00x.
+    both = plan_on(hand_curves((20.0, 20.0), (10, 10), (10_000.0, 12_000.0)), "segment", None, 1.0, DEFAULT_SETTINGS)
+    assert both.rows["planned_spend"].tolist() == [0.0, 0.0] and set(both.rows["bound"]) == {"cut"}
+    assert both.held_back == pytest.approx(22_000.0) and both.totals["planned"]["spend"] == 0.0
+    assert margin_at_plan(both) == (None, "cut")
+    assert cut_text(both) == f"Cut to ₹0 (2 segments, {fmt.inr(22_000)} today): Y, X."
+    # Within a max change below 100 % nothing can reach ₹0: X is only lowered (₹5,000 at 50 %).
+    half = plan_on(hand_curves((20.0, 200.0), (10, 2)), "segment", None, 0.5, DEFAULT_SETTINGS)
+    assert half.rows.set_index("segment").loc["X", "planned_spend"] == pytest.approx(5_000.0)
+    assert cut_text(half) is None
+
+
+def test_a_cut_remnant_goes_to_the_others_where_the_plan_spends_the_whole_budget():
+    """No break-even floor: spends equalise the next rupee, s ∝ coef² at β = 0.5, so X (coef 20)
+    would get ₹20,000 × 400 / 40,00,400 = ₹2, less than its ₹1,000 post: cut, and Y (coef 2,000,
+    max change 100 %) takes the whole ₹20,000."""
+    from metrics.planning.plan import plan_on
+
+    no_floor = dataclasses.replace(DEFAULT_SETTINGS, plan_min_marginal_roas=0.0)
+    chosen = plan_on(hand_curves((20.0, 2_000.0), (10, 2)), "segment", None, 1.0, no_floor)
+    rows = chosen.rows.set_index("segment")
+    assert rows["planned_spend"].to_dict() == pytest.approx({"X": 0.0, "Y": 20_000.0})
+    assert rows["bound"].to_dict() == {"X": "cut", "Y": "upper"}
+    assert chosen.held_back == pytest.approx(0.0, abs=1e-6)
+
+
+def test_each_marginal_roas_says_at_which_spend_and_over_what():
+    """Tester N3: /insights' hold-back card showed "marginal ROAS 0.18x" (today's, spend-weighted
+    over the segments cut) and /plan's card "0.25x" (the best segment's at its planned spend), both
+    unlabelled. Each now carries the catalogue's label. Hand points: every segment is cut 30 %
+    (held back), so /insights' figure is Σ marginal today × spend ÷ Σ spend over both segments and
+    /plan's the larger next rupee at the planned spend."""
+    from callbacks.plan import plan_cards
+    from metrics import catalogue, insights
+    from metrics.planning.plan import plan_on
+
+    curves = curves_from_points(points_fixture(), "segment", DEFAULT_SETTINGS)
+    held = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    rows = held.rows
+    today = float((rows["current_marginal_roas"] * rows["current_spend"]).sum() / rows["current_spend"].sum())
+    item = insights.move_budget_item(None, Filters(), DEFAULT_SETTINGS, held)
+    assert item["numbers"]["from_roas"] == pytest.approx(today)
+    label = catalogue.get("from_roas").label
+    assert label == "Marginal ROAS today of the segments cut"
+    assert f"{label} {fmt.ratio(today)}, below break-even 1.00x" in item["evidence"]
+    cards = plan_cards(held, DEFAULT_SETTINGS)
+    card = next(c for c in cards if c.id == "kpi-plan-margin")
+    shown = norm(str(card))
+    assert "Marginal ROAS at the planned spend" in shown
+    assert fmt.ratio(rows["marginal_roas"].max()) in shown
+    assert "best segment's next rupee at its planned spend" in shown and "curves of the 14-day lift" in shown
+    # the allocation table's column is the planned spend's, under its own header; the what-if's is
+    # at the spend typed
+    assert catalogue.get("planned_marginal_roas").column_header == "Marginal planned"
+    from callbacks.plan import what_if_children
+
+    assert "Marginal ROAS at this spend" in str(what_if_children(held, "Mid · Instagram", 500.0))

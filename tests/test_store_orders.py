@@ -73,7 +73,11 @@ def test_mapping_report_before_anything_is_written(store_dir):
     assert mapping["no_code_orders"] == 1 and mapping["no_code_revenue"] == 100.00
     assert mapping["several_codes_orders"] == 1 and mapping["conflicting_codes_orders"] == 0
     assert mapping["guest_orders"] == 1 and mapping["utm_orders"] == 0
+    # Sales rows: the line items of the attributed orders (#1001 and #1006 two each, #1002, #1004,
+    # #1007, #1009 one each: 8), plus a refund row per line item of the refunded #1002 and #1009: 10.
+    assert mapping["sales_rows"] == 10
     lines = "\n".join(report.summary_lines())
+    assert "  sales rows: 10 (one per line item of each attributed order, plus one per line item of each " in lines
     assert "unattributed: 1 order with codes no creator has (₹300.00): WELCOME5 (1)" in lines
     assert "1 not sales (cancelled, voided)" in lines  # F9: the label lists what it covers
     assert any("WELCOME5" in str(w) and "not attributed" in str(w) for w in report.warnings)

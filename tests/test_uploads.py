@@ -141,6 +141,18 @@ def test_accept_removes_an_upload_that_would_not_import(root, traps_dir):
     assert list(root.iterdir()) == []
 
 
+def test_a_check_that_fails_unexpectedly_deletes_the_upload(root, traps_dir, monkeypatch):
+    # the files may hold buyers' e-mails and addresses: a defect in the check must not leave them behind
+    def defect(folder):
+        raise RuntimeError("a defect in validation")
+
+    monkeypatch.setattr(up, "validate_dataset", defect)
+    with pytest.raises(up.UploadCheckFailed) as failure:
+        up.accept_upload(*upload_of(traps_dir))
+    assert isinstance(failure.value.__cause__, RuntimeError)
+    assert list(root.iterdir()) == []
+
+
 def test_import_upload_imports_once_and_cleans_up(root, traps_dir, tmp_path):
     upload, report, _ = up.accept_upload(*upload_of(traps_dir))
     db = tmp_path / "wh" / "warehouse.duckdb"
@@ -215,3 +227,30 @@ def test_a_reason_naming_the_upload_folder_loses_the_folder(root, traps_dir, tmp
         up.import_upload(upload.token, tmp_path / "wh.duckdb", "x")
     assert [p.reason for p in raised.value.errors] == ["unreadable file: cannot open 'posts.csv'"]
     assert str(root) not in str(raised.value) and list(root.iterdir()) == []
+
+
+def test_reports_name_files_as_the_user_did_not_as_made_safe(root, traps_dir, tmp_path):
+    """Tester F15: `tracking data [jan]#1.csv` is kept as `tracking data _jan__1.csv` on the server;
+    the validation report, its warnings and errors, the import report and the data set's info name
+    it as the user did (Dash shows it as text)."""
+    contents, names = upload_of(traps_dir)
+    index = names.index("tracking_data.csv")
+    names[index] = "C:\\exports\\tracking data [jan]#1.csv"  # a browser may send a Windows path
+    upload, report, failure = up.accept_upload(contents, names)
+    assert failure is None and "tracking data _jan__1.csv" in upload.saved
+    assert upload.sent == {"tracking data _jan__1.csv": "tracking data [jan]#1.csv"}
+    assert report.files["tracking"] == "tracking data [jan]#1.csv"
+    assert any(w.file == "tracking data [jan]#1.csv" for w in report.warnings)  # the traps warn about Z9
+    assert not any("_jan__1" in str(w) for w in report.warnings)
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    done = up.import_upload(upload.token, db, "Traps")
+    info = metrics.dataset_info(Warehouse(db))
+    assert done.files["tracking"] == info["files"]["tracking"] == "tracking data [jan]#1.csv"
+    assert ["tracking", "tracking data [jan]#1.csv", 8] in info["file_rows"]
+    assert not any("_jan__1" in line for line in info["warning_lines"])
+    # A bad row's error names the file as sent too.
+    contents[index] = data_url(
+        traps_dir.joinpath("tracking_data.csv").read_bytes() + b"T99,x,y,A1,U1,b,p,not a date,1,1\n"
+    )
+    _, report, failure = up.accept_upload(contents, names)
+    assert report is None and failure.errors and {e.file for e in failure.errors} == {"tracking data [jan]#1.csv"}

@@ -96,6 +96,7 @@ def import_dataset(
     append: bool = False,
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
+    file_names: dict[str, str] | None = None,
 ) -> ImportReport:
     """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
 
@@ -103,24 +104,41 @@ def import_dataset(
     folder's rows are added to the live data set's (warehouse.append: overlaps are refused with
     ImportFailed) and the whole is rebuilt and swapped in the same way. rules: the settings of the
     value rule (plausible years; docs/metrics.md, "Reading values"). engine: where the work on sales
-    rows runs (default DuckDB; Engine("spark", master): warehouse/engines/spark.py, docs/scale.md)."""
+    rows runs (default DuckDB; Engine("spark", master): warehouse/engines/spark.py, docs/scale.md).
+    file_names: the name to show of a file of the folder, where it differs (an upload's file as the
+    user named it before it was made safe: warehouse.uploads)."""
     folder = _folder(source_dir)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
         if not append:
-            return _build_and_swap(folder, db_path, name, folder, rules, engine)
+            return _build_and_swap(folder, db_path, name, folder, rules, engine, file_names)
         if not isinstance(folder, Path):
             raise ImportFailed([Problem(folder, None, None, None, APPEND_URI)], [], 1)
         from warehouse import append as appending
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, _new, replaced = appending.merge_into(db_path, folder, Path(merged))
-            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine)
+            live_name, new, replaced = appending.merge_into(db_path, folder, Path(merged))
+            live_files = history.read_info(db_path).get("files") or {}  # merge_into found the live data set
+            new_files = {
+                role: (file_names or {}).get(source.path.name, source.path.name) for role, source in new.items()
+            }
+            # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
+            shown = {f"{role}.parquet": file for role, file in appended_names(live_files, new_files).items()}
+            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine, shown)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
+
+
+def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """The file names an appended data set shows per role (tester F19): the merged folder's files are
+    internal (`tracking.parquet`), so a role names the live data set's file(s) and the new one,
+    "sales_jan.csv + sales_feb.csv" (each import's file, even where two share a name: each month's
+    export is often called the same). `live`: the live data set's role -> name (dataset_info
+    "files"), `new`: the appended folder's role -> file name."""
+    return live | {role: f"{live[role]} + {name}" if live.get(role) else name for role, name in new.items()}
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
@@ -166,7 +184,10 @@ def _build_and_swap(
     shown_source: Path | str,
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
+    shown_files: dict[str, str] | None = None,
 ) -> ImportReport:
+    """Build `folder` into a file beside `db_path` and swap it in; `shown_files` (file name as read ->
+    name to show: shown_names) names the files in the report and the data set's info."""
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
@@ -188,6 +209,8 @@ def _build_and_swap(
                 scratch_dir=db_path.parent,
             )
             report.source = str(shown_source)
+            if shown_files:
+                _show_files(connection, report, shown_files)
             with stage("checkpoint"):
                 connection.execute("CHECKPOINT")
         finally:
@@ -201,6 +224,42 @@ def _build_and_swap(
                 leftover.unlink()
     report.db_path = str(db_path)
     return report
+
+
+def shown_names(report: ImportReport, shown: dict[str, str]) -> ImportReport:
+    """`report` with each file named as `shown` says (file name as read -> name to show; others kept):
+    an upload's files as the user named them, not as sanitised (tester F15), an append's merged
+    files as the user's (F19). Files, columns and files not used, warnings and a store export's
+    names; rows, counts and reasons unchanged. Returns the same report, changed."""
+
+    def name(file):
+        return shown.get(file, file)
+
+    report.files = {role: name(file) for role, file in report.files.items()}
+    report.unused_files = [name(file) for file in report.unused_files]
+    report.ignored_columns = {name(file): columns for file, columns in report.ignored_columns.items()}
+    report.warnings = problems_named(report.warnings, shown)
+    if report.store_orders:
+        store = report.store_orders
+        store["exports"] = [name(file) for file in store["exports"]]
+        store["code_map"] = name(store["code_map"])
+        store["export_rows"] = {name(file): rows for file, rows in store["export_rows"].items()}
+    return report
+
+
+def problems_named(problems: list[Problem], shown: dict[str, str]) -> list[Problem]:
+    """The problems with their file named as `shown` says (shown_names)."""
+    return [dataclasses.replace(p, file=shown[p.file]) if p.file in shown else p for p in problems]
+
+
+def _show_files(connection, report: ImportReport, shown: dict[str, str]) -> None:
+    """Name the files of `report` and of the data set's info as `shown` does (shown_names)."""
+    shown_names(report, shown)
+    named: dict[str, object] = {"files": report.files, "file_rows": report.file_rows()}
+    named |= {"unused_files": report.unused_files, "store_orders": report.store_orders}
+    named["warning_lines"] = [str(w) for w in report.warnings]
+    connection.execute(f"DELETE FROM dataset_info WHERE key IN ({', '.join('?' * len(named))})", list(named))
+    connection.executemany("INSERT INTO dataset_info VALUES (?, ?)", [(k, json.dumps(v)) for k, v in named.items()])
 
 
 def _swap_in(temp_path: Path, db_path: Path) -> None:

@@ -37,6 +37,7 @@ import duckdb
 
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.dataset import STORE_SALES_ROWS
 from warehouse import csvfile
 from warehouse.errors import MAX_SHOWN, Problem
 from warehouse.sources import Discovery, SourceFile, normalise_header
@@ -343,7 +344,8 @@ def stage(
     if staged is None or not code_map_ok:
         return None, None
     before = errors.total
-    _check_lines(connection, staged, errors)
+    if _check_lines(connection, staged, errors):
+        return None, None
     with _joins_as_written(connection):
         _number_lines(connection)
         lines_checked = errors.total
@@ -359,6 +361,9 @@ def stage(
             return None, None
         _build_sales(connection, staged)
     report = _mapping_report(connection, staged, repeated, currency)
+    # The rows the figures are built from, beside the export's line items and orders (/data and the
+    # command line say what each count is: STORE_SALES_ROWS).
+    (report["sales_rows"],) = connection.execute("SELECT count(*) FROM store_sales").fetchall()[0]
     if report["attributed_orders"] == 0:  # never an import that "succeeds" with ₹0 of sales
         errors.add(
             Problem(
@@ -464,6 +469,8 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Fi
         for typed in (True, False):
             try:
                 staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
+                if typed and not _typed_read_is_finite(connection, staged):
+                    continue  # read as text, so that the refusal names `NaN` or `-Infinity` as written
                 break
             except duckdb.Error as error:
                 if not typed:
@@ -514,6 +521,16 @@ def _read_exports(
     return offsets
 
 
+def _typed_read_is_finite(connection, staged: _Staged) -> bool:
+    """Whether every amount and quantity DuckDB's typed read produced is finite: it reads `nan` and
+    `inf` as numbers, which no sale has."""
+    numbers = [field for field in staged.fields if field in NUMBERS]
+    if not numbers:
+        return True
+    finite = " AND ".join(f"COALESCE(isfinite({field}), true)" for field in numbers)
+    return connection.execute(f"SELECT bool_and({finite}) FROM store_raw").fetchone()[0] is not False
+
+
 def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
     """Name every amount or quantity that is not a number, then type them (values.number_sql: grouping,
     ₹ and spaces allowed)."""
@@ -525,7 +542,8 @@ def _numbers_from_text(connection, staged: _Staged, errors: Findings) -> bool:
         staged,
         errors,
         "store_rows",
-        [(field, f"{_present(field)} AND {number_sql(field)} IS NULL", "not a number") for field in numbers],
+        [(field, f"{_present(field)} AND {number_sql(field)} IS NULL", "not a number") for field in numbers]
+        + [(field, f"NOT isfinite({number_sql(field)})", "not a finite number") for field in numbers],
     )
     if errors.total > before:
         return False
@@ -665,16 +683,30 @@ def _run_checks(connection, staged: _Staged, errors: Findings, table: str, check
         errors.total += total
 
 
-def _check_lines(connection, staged: _Staged, errors: Findings):
-    """Line fields present on every row: an order number, a whole quantity ≥ 0, a price ≥ 0."""
+def _check_lines(connection, staged: _Staged, errors: Findings) -> bool:
+    """Line fields present on every row: an order number, a whole quantity ≥ 0, a price ≥ 0 (amounts
+    are finite: _stage_exports). True when a value was found that grouping the orders cannot take
+    (a negative quantity or price): the caller stops there."""
     connection.execute("CREATE OR REPLACE TEMP VIEW store_rows AS SELECT rowid AS row_no, * FROM store_raw")
+    before = errors.total
+    unusable: list[tuple[str, str, str]] = [
+        (
+            field,
+            f"{field} < 0",
+            "quantity must be a whole number, 0 or more" if field == "quantity" else "negative value",
+        )
+        for field in ("quantity", "price", "line_value")
+        if field in staged.fields
+    ]
+    _run_checks(connection, staged, errors, "store_rows", unusable)
+    found_unusable = errors.total > before
     checks = [
         ("order_ref", f"NOT {_present('order_ref')}", "missing order number (line items are grouped by it)"),
         ("quantity", "quantity IS NULL", "missing quantity"),
-        ("quantity", "quantity < 0 OR quantity <> floor(quantity)", "quantity must be a whole number, 0 or more"),
+        ("quantity", "quantity >= 0 AND quantity <> floor(quantity)", "quantity must be a whole number, 0 or more"),
     ]
-    checks += [(field, f"{field} < 0", "negative value") for field in ("price", "line_value") if field in staged.fields]
     _run_checks(connection, staged, errors, "store_rows", checks)
+    return found_unusable
 
 
 @contextlib.contextmanager
@@ -1291,4 +1323,6 @@ def mapping_lines(report: dict) -> list[str]:
         lines.append(
             f"  guest checkouts (no e-mail or customer id): {_orders(report['guest_orders'])} among the attributed"
         )
+    if "sales_rows" in report:  # reports kept by imports before session 12 lack it
+        lines.append(f"  sales rows: {fmt.count(report['sales_rows'])} ({STORE_SALES_ROWS})")
     return lines

@@ -19,6 +19,7 @@ import base64
 import binascii
 import dataclasses
 import io
+import json
 import os
 import re
 import secrets
@@ -32,7 +33,7 @@ from urllib.parse import unquote_to_bytes
 
 from warehouse import upload_limits as limits
 from warehouse.errors import ImportFailed, Problem
-from warehouse.importer import ImportReport, import_dataset, validate_dataset
+from warehouse.importer import ImportReport, import_dataset, problems_named, shown_names, validate_dataset
 
 UPLOAD_TTL_SECONDS = 2 * 3600
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -42,6 +43,7 @@ MAX_UNZIPPED_BYTES = 2 * 1024**3  # what one .zip may expand to
 MAX_NAME_CHARS = 120
 MAX_DATASET_NAME_CHARS = 80
 DEFAULT_NAME = "Uploaded data set"
+NAMES_FILE = ".names.json"  # in an upload folder: Upload.sent
 
 
 class UploadGone(LookupError):
@@ -50,6 +52,11 @@ class UploadGone(LookupError):
 
 class UploadBusy(RuntimeError):
     """Another request is importing this upload right now."""
+
+
+class UploadCheckFailed(RuntimeError):
+    """Checking an upload raised something other than ImportFailed (a defect, logged by the caller
+    from `__cause__`); the upload was deleted, since its files may hold buyers' personal data."""
 
 
 @dataclasses.dataclass
@@ -63,6 +70,9 @@ class Upload:
     # Data files that were sent but could not be kept (too large, unreadable, a second of one name):
     # importing without them would silently lose their rows, so such an upload is not importable.
     lost: list[str] = dataclasses.field(default_factory=list)
+    # saved name -> the name the user gave it, where safe_name changed it (tester F15): reports show
+    # the user's name (Dash escapes it as text); the saved one stays internal. Kept in NAMES_FILE.
+    sent: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def lose(self, shown_name: str, reason: str) -> None:
         """Record a data file that was sent but not kept (skipped, and it blocks the import)."""
@@ -154,7 +164,10 @@ def _decode(content: str) -> bytes:
     return unquote_to_bytes(payload)
 
 
-def _store(folder: Path, name: str, data_chunks: Iterable[bytes], upload: Upload, shown_name: str) -> None:
+def _store(
+    folder: Path, name: str, data_chunks: Iterable[bytes], upload: Upload, shown_name: str, sent_name: str
+) -> None:
+    """Write one file as `name` (safe_name of `sent_name`, the last part of the name the user gave)."""
     if name in upload.saved:
         upload.lose(shown_name, f"a second file named {name}")
         return
@@ -162,6 +175,15 @@ def _store(folder: Path, name: str, data_chunks: Iterable[bytes], upload: Upload
         for chunk in data_chunks:
             handle.write(chunk)
     upload.saved.append(name)
+    if sent_name != name:
+        upload.sent[name] = sent_name
+
+
+def sent_name(name: str) -> str:
+    """The last path component of a name as sent, printable (what safe_name keeps before replacing
+    characters): the name shown to the user."""
+    base = name.replace("\\", "/").split("/")[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip()[:MAX_NAME_CHARS] or base
 
 
 DATA_FILE_LOST = ("expands beyond the upload limit", "could not be read (encrypted)")
@@ -217,7 +239,7 @@ def _unzip(data: bytes, zip_name: str, upload: Upload) -> None:
                         yield block
 
             try:
-                _store(upload.folder, name, chunks(), upload, shown)
+                _store(upload.folder, name, chunks(), upload, shown, sent_name(member.filename))
             except ValueError as error:
                 (upload.folder / name).unlink(missing_ok=True)
                 upload.lose(shown, str(error))
@@ -268,8 +290,19 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
         if lower.endswith(".zip"):
             _unzip(data, name, upload)
         else:
-            _store(folder, name, [data], upload, shown)
+            _store(folder, name, [data], upload, shown, sent_name(shown))
+    if upload.sent:  # hidden: discovery reads no dot file, and safe_name never makes one
+        (folder / NAMES_FILE).write_text(json.dumps(upload.sent), encoding="utf-8")
     return upload
+
+
+def names_of(folder: Path) -> dict[str, str]:
+    """The saved name -> name as sent of an upload folder's files (NAMES_FILE; {} without one)."""
+    try:
+        names = json.loads((folder / NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
 
 
 # --- validate and import ----------------------------------------------------------------------------
@@ -303,15 +336,20 @@ def _failure_without_folder(failure: ImportFailed, folder: Path) -> ImportFailed
 
 def validate_upload(folder: Path, append_to: Path | None = None) -> tuple[ImportReport | None, ImportFailed | None]:
     """(ImportReport, None) when the folder would import (or, with `append_to`, append to that
-    warehouse), else (None, ImportFailed). Writes nothing. No problem's reason names the folder."""
+    warehouse), else (None, ImportFailed). Writes nothing. No problem's reason names the folder;
+    files are named as the user sent them (names_of)."""
     from warehouse.append import check_append
 
+    sent = names_of(folder)
     try:
         report = check_append(append_to, folder) if append_to else validate_dataset(folder)
     except ImportFailed as failure:
-        return None, _failure_without_folder(failure, folder)
+        failure = _failure_without_folder(failure, folder)
+        return None, ImportFailed(
+            problems_named(failure.errors, sent), problems_named(failure.warnings, sent), failure.total
+        )
     report.warnings = _without_folder(report.warnings, folder)
-    return report, None
+    return shown_names(report, sent), None
 
 
 def accept_upload(
@@ -324,14 +362,18 @@ def accept_upload(
     first. An upload that would not import is removed at once (report None), and so is one with a data
     file that could not be kept (upload.lost: importing the rest would lose its rows); one that would keeps
     its folder for `import_upload`. Raises upload_limits.UploadFolderUnsafe when the upload folder
-    is not private.
+    is not private, UploadCheckFailed (the upload deleted) when the check itself failed.
     """
     root = upload_root()
     cleanup_uploads(root)
     discard(previous_token, root)
     upload = receive_upload(contents, filenames, root)
     importable = upload.saved and not upload.lost
-    report, failure = validate_upload(upload.folder, append_to) if importable else (None, None)
+    try:
+        report, failure = validate_upload(upload.folder, append_to) if importable else (None, None)
+    except Exception as error:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        raise UploadCheckFailed(upload.token) from error
     if report is None:
         shutil.rmtree(upload.folder, ignore_errors=True)
     return upload, report, failure
@@ -353,10 +395,14 @@ def import_upload(token, db_path: Path, name: str | None, append: bool = False) 
         folder.rename(claimed)
     except OSError:
         raise UploadBusy(token) from None
+    sent = names_of(claimed)
     try:
-        report = import_dataset(claimed, db_path, name=name, append=append)
+        report = import_dataset(claimed, db_path, name=name, append=append, file_names=sent)
     except ImportFailed as failure:
-        raise _failure_without_folder(failure, claimed) from None
+        failure = _failure_without_folder(failure, claimed)
+        raise ImportFailed(
+            problems_named(failure.errors, sent), problems_named(failure.warnings, sent), failure.total
+        ) from None
     else:
         report.warnings = _without_folder(report.warnings, claimed)
         return report

@@ -97,27 +97,51 @@ def margin_at_plan(plan_: Plan) -> tuple[float | None, str]:
     """The plan's marginal incremental ROAS (×) and its basis: "common", the median over the units
     no max-change bound stops (the allocation equalises their next rupee's return); "best", where
     every unit sits at a bound, the highest next-rupee return among them (below break-even when the
-    plan holds money back: why nothing is raised); (None, "none") without a unit with a return."""
+    plan holds money back: why nothing is raised); (None, "cut") where the plan cuts every unit to
+    ₹0 (no planned spend has a next rupee: a power curve's slope at ₹0 is no return anyone can buy);
+    (None, "none") without a unit with a return."""
     rows = plan_.rows
     free = rows[rows["bound"].isna() | (rows["bound"] == "break-even")]["marginal_roas"].dropna()
     if len(free):
         return float(free.median()), "common"
     bounded = pd.to_numeric(rows["marginal_roas"], errors="coerce").dropna()
-    return (float(bounded.max()), "best") if len(bounded) else (None, "none")
+    if len(bounded):
+        return float(bounded.max()), "best"
+    return None, "cut" if (rows["bound"] == "cut").any() else "none"
+
+
+MAX_CUT_NAMED = 5  # units a cut sentence names; the rest are counted (the allocation table has every one)
+
+
+def cut_text(plan_: Plan) -> str | None:
+    """The sentence naming the units the plan cuts to ₹0 (bound "cut"), largest spend today
+    first, or None where it cuts none."""
+    cut = plan_.rows[plan_.rows["bound"] == "cut"].sort_values("current_spend", ascending=False)
+    if cut.empty:
+        return None
+    names = [str(n) for n in cut["name"]]
+    shown = ", ".join(names[:MAX_CUT_NAMED]) + (
+        f" and {len(names) - MAX_CUT_NAMED} more" if len(names) > MAX_CUT_NAMED else ""
+    )
+    word = plan_.unit_word + ("s" if len(names) > 1 else "")
+    return f"Cut to ₹0 ({fmt.count(len(names))} {word}, {fmt.inr(cut['current_spend'].sum())} today): {shown}."
 
 
 def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     """The sentence naming the budget the plan holds back (₹, Plan.held_back), why, and the plan's
-    net effect (net_gain); None when it spends the whole budget."""
+    net effect (net_gain), then the units it cuts to ₹0 (cut_text); None when it spends the whole
+    budget and cuts none."""
+    cut = cut_text(plan_)
     if plan_.held_back < 0.5:
-        return None
-    unit = "segment" if plan_.by == "segment" else "creator"
-    return (
+        return cut
+    unit = plan_.unit_word
+    held = (
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
         f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
         f"no money there. Net of the spend saved the plan is {better_or_worse(plan_.totals['net']['value'])} "
         f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])})."
     )
+    return f"{held} {cut}" if cut else held
 
 
 def _clean(value):
@@ -147,7 +171,7 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     budget = float(current.sum()) if budget is None else float(budget)
     coef = units["coef"].to_numpy(dtype=float)
     held = held_too_early(curves, by, settings)
-    planned = allocate(coef, curves.beta, current, budget, max_change, settings.plan_min_marginal_roas, held)
+    planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
     rows = _rows(curves, by, current, planned, max_change, settings, held)
     totals = {
         "current": _total(curves, current, settings.lift_confidence),
@@ -160,6 +184,37 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     totals["net"] = net_gain(totals)
     held_back = max(budget - float(planned.sum()), 0.0)
     return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals, held_back)
+
+
+def one_post(current: np.ndarray, posts) -> np.ndarray:
+    """(units,) what one post costs each unit today (₹): its spend ÷ its posts (the whole spend
+    where it has none)."""
+    return np.asarray(current, dtype=float) / np.maximum(np.asarray(posts, dtype=float), 1.0)
+
+
+def _allocate_whole_posts(coef, beta, current, posts, budget, max_change, settings, held) -> np.ndarray:
+    """allocate(), then a unit the max change lets the plan cut (its lower bound ₹0) whose planned
+    spend is less than one post costs it today (one_post) is cut to ₹0, and the rest re-planned
+    without it. Why: a power curve's next rupee returns without limit near ₹0, so at break-even the
+    plan kept fractions of a rupee in units it meant to cut (₹0.40 of ₹39 L; "₹2" planned, tester N2);
+    such a spend buys no post, and worth next to nothing on the curve (it adds at most (1 − β)/β of
+    itself net of its cost). A cut unit's remnant is held back, or, where the plan spends the whole
+    budget, goes to the others (if they can take it within their max change)."""
+    planned = allocate(coef, beta, current, budget, max_change, settings.plan_min_marginal_roas, held)
+    lowest = current * (1 - max_change)
+    cut = np.zeros(len(current), dtype=bool)
+    for _ in range(len(current)):
+        newly = ~cut & (lowest <= 0) & (current > 0) & (planned < one_post(current, posts)) & ~held
+        if not newly.any():
+            break
+        cut |= newly
+        kept = np.where(cut, 0.0, current)  # a cut unit's bounds are [₹0, ₹0]
+        try:
+            planned = allocate(coef, beta, kept, budget, max_change, settings.plan_min_marginal_roas, held)
+        except PlanError:  # the others cannot take the remnant within their max change: held back
+            planned = np.where(cut, 0.0, planned)
+            break
+    return planned
 
 
 def held_too_early(curves: Curves, by: str, settings: Settings) -> np.ndarray:
@@ -219,10 +274,11 @@ def _rows(
                     held,
                     upper - lower <= tolerance,
                     planned >= upper - tolerance,
+                    (planned <= 0) & (current > 0),
                     planned <= lower + tolerance,
                     at_break_even,
                 ],
-                ["too early", "fixed", "upper", "lower", "break-even"],
+                ["too early", "fixed", "upper", "cut", "lower", "break-even"],
                 "",
             ),
         }

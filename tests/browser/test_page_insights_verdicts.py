@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from browser_helpers import csv_selector, downloaded_csv, goto, grid_rows, normalise, screenshot, table_selector
 
+from metrics import format as fmt
 from metrics import insights
 
 SAMPLE = {"orders": 5_000, "seed": 11}  # conftest: sample_wh, server
@@ -43,6 +44,11 @@ def test_cards_follow_the_verdicts(page, server, page_problems, sample_wh):
     card = page.locator(".hk-rec-hold-back")
     assert card.count() == 1 and normalise(card.locator(".hk-rec-action").inner_text()) == "Hold back"
     assert "Move budget" not in card.inner_text()
+    # Tester N3: its marginal ROAS says which it is (today's, over the segments cut), as the
+    # catalogue names it, so /plan's at the planned spend is no contradiction.
+    chips = [normalise(c) for c in card.locator(".hk-rec-evidence").all_inner_texts()]
+    today = f"Marginal ROAS today of the segments cut {fmt.ratio(held[0]['numbers']['from_roas'])}, below break-even"
+    assert any(c.startswith(today) for c in chips), chips
     groups = page.eval_on_selector_all(".hk-rec-group", "els => els.map(e => e.textContent)")
     assert "Hold back (1)" in groups and not [g for g in groups if g.startswith("Move budget")]
     card.scroll_into_view_if_needed()

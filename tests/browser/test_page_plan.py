@@ -9,9 +9,11 @@ from browser_helpers import (
     choose,
     csv_selector,
     downloaded_csv,
+    drawn_boxes,
     goto,
     grid_rows,
     normalise,
+    screenshot,
     table_selector,
     wait_for_text,
 )
@@ -45,7 +47,14 @@ def test_plan_page(page, server, page_problems, sample_wh):
     assert side is not None
     bound = normalise(page.inner_text("#plan-bound"))
     assert "At bound: extrapolation unreliable" in bound and f"its {side} bound" in bound
-    assert "(at bound: extrapolation unreliable)" in normalise(page.inner_text("#kpi-plan-margin"))
+    margin_card = normalise(page.inner_text("#kpi-plan-margin"))
+    assert "(at bound: extrapolation unreliable)" in margin_card
+    # Tester N3: the card names its spend (planned, not today's as /insights' figure) and its curves
+    assert margin_card.startswith("MARGINAL ROAS AT THE PLANNED SPEND") or margin_card.lower().startswith(
+        "marginal roas at the planned spend"
+    )
+    assert "at its planned spend" in margin_card or "at their planned spend" in margin_card
+    assert "curves of the 14-day lift" in margin_card
     # Today's and the planned spend are marked on the curves (open circle, diamond).
     assert page.locator("#plan-curves .scatterlayer .trace").count() >= 3
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
@@ -187,4 +196,27 @@ def test_next_period_labels_clear_the_interval_at_phone_width(phone_page, server
     crossed = [(label, cap) for label in boxes["labels"] for cap in boxes["caps"] if overlap(label, cap)]
     page.screenshot(path=str(server.log_path.parent / "plan-390.png"), full_page=True)
     assert not crossed, crossed
+    assert not page_problems, page_problems
+
+
+def test_response_curves_read_at_phone_width(phone_page, server, page_problems):
+    """Tester N1: at 390 px the legend at the right left the curves a plot 130 px wide with five ₹
+    ticks run together, and the marks' key lay over the curves. Now the legend sits above the plot
+    (its title the key), no legend entry is cut off or over the plot, and the spend ticks stand apart."""
+    page = phone_page
+    goto(page, server.url + "/plan", timeout=90_000)
+    page.wait_for_selector("#plan-curves .legend .traces", timeout=90_000)
+    page.locator("#plan-curves").scroll_into_view_if_needed()
+    screenshot(page, server, "plan-curves-phone")
+    graph = page.locator("#plan-curves").bounding_box()
+    plot = page.locator("#plan-curves .nsewdrag").first.bounding_box()
+    assert graph["x"] >= 0 and graph["x"] + graph["width"] <= 390
+    assert plot["width"] >= 250 and plot["height"] >= 200, plot  # the curves keep the width and height
+    entries = drawn_boxes(page, "#plan-curves .legend .traces")
+    assert len(entries) == 8  # the eight largest planned segments, each named
+    assert all(e["x"] >= graph["x"] and e["x"] + e["width"] <= graph["x"] + graph["width"] for e in entries)
+    assert max(e["y"] + e["height"] for e in entries) <= plot["y"], (entries, plot)  # none over the curves
+    assert normalise(page.text_content("#plan-curves .legendtitletext")) == "○ today · ◆ planned"
+    ticks = sorted(drawn_boxes(page, "#plan-curves .xtick text"), key=lambda b: b["x"])
+    assert len(ticks) >= 2 and all(a["x"] + a["width"] + 8 <= b["x"] for a, b in zip(ticks, ticks[1:])), ticks
     assert not page_problems, page_problems
