@@ -346,7 +346,10 @@ def validate_upload(folder: Path, append_to: Path | None = None) -> tuple[Import
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, folder)
         return None, ImportFailed(
-            problems_named(failure.errors, sent), problems_named(failure.warnings, sent), failure.total
+            problems_named(failure.errors, sent),
+            problems_named(failure.warnings, sent),
+            failure.total,
+            store_orders=failure.store_orders,  # the mapping beside the errors (tester h4 F20)
         )
     report.warnings = _without_folder(report.warnings, folder)
     return shown_names(report, sent), None
@@ -401,7 +404,10 @@ def import_upload(token, db_path: Path, name: str | None, append: bool = False) 
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, claimed)
         raise ImportFailed(
-            problems_named(failure.errors, sent), problems_named(failure.warnings, sent), failure.total
+            problems_named(failure.errors, sent),
+            problems_named(failure.warnings, sent),
+            failure.total,
+            store_orders=failure.store_orders,  # the mapping beside the errors (tester h4 F20)
         ) from None
     else:
         report.warnings = _without_folder(report.warnings, claimed)
