@@ -382,6 +382,7 @@ def run_import(args) -> int:
             args.dir, default_db_path(), name=args.name, append=args.append, engine=engine_of(args), **rules_of(args)
         )
     except ImportFailed as failure:
+        print_store_orders(failure)
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {action} refused: {failure.total} error(s); the warehouse was not changed", file=sys.stderr)
         auth.record(f"{action}_refused", f"{args.dir}: {failure.total} error(s)")
@@ -440,6 +441,7 @@ def run_validate(args) -> int:
     try:
         report = _validated(args)
     except ImportFailed as failure:
+        print_store_orders(failure)
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
         print(f"hkdash: {failure.total} error(s) in {args.dir}", file=sys.stderr)
         return 1
@@ -463,6 +465,15 @@ def _validated(args):
 
 def rules_of(args) -> dict:
     return {"rules": args.years} if args.years else {}
+
+
+def print_store_orders(failure) -> None:
+    """A refused folder's store mapping, when its export and code map read well (ImportFailed.store_orders)."""
+    from warehouse.store_orders import mapping_lines
+
+    if failure.store_orders:
+        for line in mapping_lines(failure.store_orders):
+            print(line)
 
 
 def print_report(report):

@@ -89,7 +89,7 @@ def content_kpis(k: dict, views, settings) -> list:
     cpm_on_reach = k.get("cpm_basis") == "reach"
     return [
         metric_card(
-            "posts", k.get("posts"), settings, card_id="cnt-posts", sub=f"{fmt.count(k.get('influencers'))} influencers"
+            "posts", k.get("posts"), settings, card_id="cnt-posts", sub=fmt.counted(k.get("influencers"), "influencer")
         ),
         metric_card(
             "engagements",

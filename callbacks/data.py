@@ -105,6 +105,8 @@ def report_children(upload: uploads.Upload, report, failure, append: bool = Fals
                 id=ids.REPORT_STATUS,
             ),
             problems_table(failure.errors, failure.total, kind="error", table_id=ids.ERRORS_TABLE),
+            # the export and code map read well though other files failed: show how the codes matched
+            store_orders_summary(getattr(failure, "store_orders", None), table_id=ids.STORE_ORDERS_TABLE),
             _warnings_block(failure.warnings, len(failure.warnings)),
         ]
         return children
@@ -147,12 +149,12 @@ def import_success(report, name: str, info: dict | None) -> dbc.Alert:
     """The green alert after an import: the data set's counts and a link to the overview."""
     info = info or {}
     counts = ", ".join(
-        f"{fmt.count(info.get(key))} {label}"
-        for key, label in (
-            ("influencers", "influencers"),
-            ("posts", "posts"),
-            ("sales_rows", "sales rows"),
-            ("payouts", "payout rows"),
+        fmt.counted(info.get(key), noun)
+        for key, noun in (
+            ("influencers", "influencer"),
+            ("posts", "post"),
+            ("sales_rows", "sales row"),
+            ("payouts", "payout row"),
         )
         if info.get(key) is not None
     )
@@ -161,7 +163,7 @@ def import_success(report, name: str, info: dict | None) -> dbc.Alert:
             html.I(className="bi bi-check-circle-fill me-2", **{"aria-hidden": "true"}),
             html.Strong(f"Imported “{name}”. "),
             f"{counts}. " if counts else "",
-            f"{fmt.count(report.warning_count)} warnings. " if report.warning_count else "",
+            f"{fmt.counted(report.warning_count, 'warning')}. " if report.warning_count else "",
             "Every page now shows this data set: ",
             html.A("open the overview", href="/", className="alert-link"),
             " (reloads the filters).",
@@ -367,13 +369,22 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         ("Posts", fmt.count(info.get("posts"))),
         ("Sales rows", fmt.count(info.get("sales_rows"))),
         ("Payout rows", fmt.count(info.get("payouts"))),
-        ("New customers", "from buyer ids" if info.get("has_user_ids") else "estimated"),
+        (
+            "New customers",
+            "from buyer ids"
+            if info.get("has_user_ids")
+            else "partly estimated"
+            if metrics.buyers_partly_present(info)
+            else "estimated",
+        ),
     ]
     # the tiles hold figures; what they mean is said once below them
     details = [
         html.Li(
             "New customers are counted from buyer ids (user_id, or a store export's hashed e-mail)."
             if info.get("has_user_ids")
+            else f"Buyer ids: {metrics.buyer_ids_text(info)}."
+            if metrics.buyers_partly_present(info)
             else "New customers are estimated for the orders without a buyer id (no user_id or e-mail, a guest "
             "or a placeholder)."
         )
@@ -385,6 +396,17 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
         )
         details.append(html.Li(_store_orders_note(store)))
     details.append(html.Li(sales_rows_note(info), id=ids.INFO_SALES_ROWS))
+    if info.get("store_orders"):  # the check step's full breakdown, for whoever opens /data later (tester h4 F16)
+        details.append(
+            html.Li(
+                html.Details(
+                    [
+                        html.Summary("How the store orders mapped"),
+                        store_orders_summary(info["store_orders"], table_id=ids.INFO_STORE_ORDERS),
+                    ]
+                )
+            )
+        )
     details += _files_details(info, files)
     if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
         details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
@@ -443,8 +465,9 @@ def _store_orders_note(store: dict) -> str:
     repeated = store.get("repeated_orders")
     return (
         f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])} {store['store']} orders "
-        "attributed by code; revenue without shipping and taxes, net of refunds"
-        + (f"; {fmt.count(repeated)} orders found alike in two exports, counted once." if repeated else ".")
+        f"attributed by discount code{' or UTM source' if store.get('utm_orders') else ''}; "
+        "revenue without shipping and taxes, net of refunds"
+        + (f"; {fmt.counted(repeated, 'order')} found alike in two exports, counted once." if repeated else ".")
     )
 
 

@@ -242,9 +242,9 @@ def dataset_line(info: dict | None) -> str:
     if info.get("imported_at"):
         pieces.append(f"imported {fmt.timestamp(info.get('imported_at'))}")
     if info.get("influencers") is not None:
-        pieces.append(f"{fmt.count(info.get('influencers'))} influencers")
+        pieces.append(fmt.counted(info.get("influencers"), "influencer"))
     if info.get("sales_rows") is not None:
-        pieces.append(f"{fmt.count(info.get('sales_rows'))} sales rows")
+        pieces.append(fmt.counted(info.get("sales_rows"), "sales row"))
     return " · ".join(pieces)
 
 

@@ -92,7 +92,7 @@ def ranking_summary(frame: pd.DataFrame, settings) -> list:
             poor,
             settings,
             card_id="inf-poor",
-            sub=f"of {fmt.count(total)} influencers",
+            sub=f"of {fmt.counted(total, 'influencer')}",
             tone="bad" if poor else None,
         ),
     ]

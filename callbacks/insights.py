@@ -168,7 +168,7 @@ def insight_kpis(k: dict, settings, comparison: dict | None = None) -> list:
             k.get("poor_performers"),
             settings,
             card_id="ins-poor",
-            sub=f"of {fmt.count(k.get('influencers'))} influencers",
+            sub=f"of {fmt.counted(k.get('influencers'), 'influencer')}",
             tone="bad" if k.get("poor_performers") else None,
         ),
     ]

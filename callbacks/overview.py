@@ -19,10 +19,12 @@ from metrics.cohorts import time_series
 from metrics.comparison import kpis_with_comparison
 
 
-def kpi_cards(k: dict, settings, comparison: dict | None = None) -> list:
+def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: bool = False) -> list:
     """The overview's KPI cards for a kpis() result: labels, values, formulas and colours from the
     metric catalogue (metrics/catalogue.py); with `comparison` (metrics.comparison.kpi_comparison),
-    each card shows its change against the comparison period."""
+    each card shows its change against the comparison period. `by_product`: the selection filters
+    products, so the Orders card says on which product an order counts, and the Spend card that its
+    posts are not filtered by product."""
     card = functools.partial(metric_card, comparison=comparison)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
@@ -50,13 +52,16 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None) -> list:
             "orders",
             k.get("orders"),
             settings,
-            sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}",
+            sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}"
+            + (f" · {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
         ),
         card(
             "spend",
             k.get("spend"),
             settings,
-            sub=f"{fmt.count(influencers)} influencers · {fmt.count(k.get('posts'))} posts",
+            # posts carry no product (metrics.selection.post_conditions): a product filter keeps them all
+            sub=f"{fmt.counted(influencers, 'influencer')} · {fmt.counted(k.get('posts'), 'post')}"
+            + (" (posts carry no product)" if by_product else ""),
         ),
         card("roas", k.get("roas"), settings, sub="Return on ad spend"),
         # ROI is coloured by profit (≥ 0), not by the poor-performer bar.
@@ -89,7 +94,7 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None) -> list:
             "poor_performers",
             k.get("poor_performers"),
             settings,
-            sub=f"of {fmt.count(influencers)} influencers",
+            sub=f"of {fmt.counted(influencers, 'influencer')}",
             tone="bad" if (k.get("poor_performers") or 0) else None,
         ),
     ]
@@ -179,7 +184,12 @@ def overview_kpis(search, pathname):
     k, comparison = kpis_with_comparison(wh, filters, settings)  # both periods' sums in one query
     if not common.has_activity(k):
         return [], None, common.no_data_state(pathname=pathname), common.HIDE
-    return kpi_cards(k, settings, comparison), comparison_note(comparison), None, common.SHOW
+    return (
+        kpi_cards(k, settings, comparison, by_product=bool(filters.product)),
+        comparison_note(comparison),
+        None,
+        common.SHOW,
+    )
 
 
 def undated_note(ts) -> str | None:

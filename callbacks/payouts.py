@@ -43,7 +43,7 @@ def payout_kpis(k: dict, reconciliation, settings, comparison: dict | None = Non
             k.get("cost_per_order"),
             settings,
             card_id="pay-cpo",
-            sub=f"{fmt.count(k.get('orders'))} orders",
+            sub=fmt.counted(k.get("orders"), "order"),
         ),
         card(
             "cac",
@@ -69,7 +69,7 @@ def payout_kpis(k: dict, reconciliation, settings, comparison: dict | None = Non
             "Rows off terms",
             fmt.count(len(differing)),
             f"Payout rows whose total paid differs from what their terms give by more than {TOLERANCE}",
-            sub=f"of {fmt.count(len(reconciliation))} rows · net {fmt.inr(gap, 0)}",
+            sub=f"of {fmt.counted(len(reconciliation), 'row')} · net {fmt.inr(gap, 0)}",
             tone="bad" if len(differing) else None,
         ),
     ]
@@ -91,7 +91,9 @@ def reconciliation_summary(reconciliation):
             f"All {fmt.count(len(reconciliation) - no_terms)} payout rows with terms match them within {TOLERANCE}."
         )
     if no_terms:
-        parts.append(f" {fmt.count(no_terms)} rows carry no terms to check (total only).")
+        parts.append(
+            f" {fmt.counted(no_terms, 'row')} {'carries' if no_terms == 1 else 'carry'} no terms to check (total only)."
+        )
     return notice(
         "".join(parts),
         color="warning" if len(differing) else "success",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from metrics import catalogue
 from metrics import format as fmt
 from metrics.dataset import STORE_SALES_ROWS
 
@@ -142,12 +143,6 @@ def files_table(file_rows: list[tuple[str, str, int]], table_id: str | None = No
     )
 
 
-REVENUE_RULE = (
-    "Revenue of an order = its subtotal after discounts, without shipping and taxes, net of refunds; "
-    "split over its line items by price × quantity."
-)
-
-
 def store_orders_summary(mapping: dict | None, table_id: str | None = None):
     """How a store order export mapped to creators (warehouse.store_orders report), before anything
     is written: orders read, attributed, unattributed (with the top codes), cancelled, refunded."""
@@ -172,7 +167,8 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
             orders_and(mapping["unattributed_orders"], mapping["unattributed_revenue"]),
         ),
         ("Without a code", orders_and(mapping["no_code_orders"], mapping["no_code_revenue"])),
-        ("Cancelled or voided (not sales)", fmt.count(mapping["not_sales"])),
+        # data sets imported before the report named what it covers (not_sales_covers) say the old words
+        (f"Not sales ({mapping.get('not_sales_covers') or 'cancelled or voided'})", fmt.count(mapping["not_sales"])),
         (
             "Refunded, attributed orders (netted from revenue)",
             orders_and(mapping["attributed_refunded_orders"], mapping["attributed_refunds"]),
@@ -218,7 +214,8 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
             if top
             else None,
             html.P(
-                REVENUE_RULE + " Buyers are identified by their hashed e-mail; no personal data is stored.",
+                catalogue.STORE_REVENUE_RULE
+                + " Buyers are identified by their hashed e-mail; no personal data is stored.",
                 className="small text-body-secondary mb-0",
             ),
         ]

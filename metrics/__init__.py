@@ -2,7 +2,16 @@
 
 from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown, campaign_comparison, timeseries
-from metrics.dataset import dataset_info, date_bounds, filter_options, sale_date_bounds, sales_coverage, sales_notices
+from metrics.dataset import (
+    buyer_ids_text,
+    buyers_partly_present,
+    dataset_info,
+    date_bounds,
+    filter_options,
+    sale_date_bounds,
+    sales_coverage,
+    sales_notices,
+)
 from metrics.engagement import engagement_by_influencer, engagement_by_platform, engagement_by_post
 from metrics.filters import FilterError, Filters
 from metrics.influencer import UnknownInfluencer, influencer_detail
@@ -23,6 +32,8 @@ __all__ = [
     "breakdown",
     "campaign_comparison",
     "campaign_pacing",
+    "buyer_ids_text",
+    "buyers_partly_present",
     "dataset_info",
     "date_bounds",
     "engagement_by_influencer",

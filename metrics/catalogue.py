@@ -1174,3 +1174,33 @@ _declare(
     Derived("creators with audience in the segment (weighted) or whose largest segment it is (dominant)"),
     "Creators with audience in this segment (weighted rule) or whose largest segment it is (dominant rule)",
 )
+
+
+# Orders under a product filter: an order counts once, on its line of largest value (docs/metrics.md,
+# "Store order exports", several products), so a product sold only beside a larger one shows revenue
+# and 0 orders; the Orders card says so under a product filter (tester h4 F8).
+ORDERS_BY_PRODUCT_NOTE = "each order counts once, on its main product (largest line)"
+
+# Store order exports (warehouse/store_orders.py; docs/metrics.md "Store order exports"): the words
+# /data, the command line and the PDF use for what a store export's revenue is and how it mapped.
+STORE_REVENUE_BASIS = "subtotal after discounts, without shipping and taxes, net of refunds"
+STORE_REVENUE_RULE = f"Revenue of an order = its {STORE_REVENUE_BASIS}; split over its line items by price × quantity."
+
+
+def store_orders_text(store: dict) -> str:
+    """How a store export became the sales, in two sentences (for the PDF's cover and /data): the
+    store, its export files and code map, orders attributed of those read, the ones left out and
+    why, and STORE_REVENUE_RULE. `store` is the import's mapping report (dataset_info's
+    `store_orders`: store, exports, code_map, orders_read, attributed_orders, unattributed_orders,
+    no_code_orders, not_sales, optional utm_orders and not_sales_covers). Raises KeyError without them."""
+    by = "by discount code" + (f" or UTM source ({fmt.count(store['utm_orders'])})" if store.get("utm_orders") else "")
+    left_out = [
+        f"{fmt.count(store['unattributed_orders'])} with codes no creator has",
+        f"{fmt.count(store['no_code_orders'])} without a code",
+        f"{fmt.count(store['not_sales'])} not sales ({store.get('not_sales_covers') or 'cancelled or voided'})",
+    ]
+    return (
+        f"{store['store']} export {', '.join(store['exports'])} with code map {store['code_map']}: "
+        f"{fmt.count(store['attributed_orders'])} of {fmt.counted(store['orders_read'], 'order')} attributed "
+        f"to creators {by}; not attributed: {'; '.join(left_out)}. {STORE_REVENUE_RULE}"
+    )

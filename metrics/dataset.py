@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 
+from metrics import format as fmt
 from metrics.catalogue import TIER_NAMES
 from metrics.selection import tier_sql
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -20,10 +21,44 @@ STORE_SALES_ROWS = (
 
 def dataset_info(wh) -> dict:
     """The loaded data set's description (the `dataset_info` table): name, source, imported_at (ISO,
-    UTC), counts (influencers, posts, sales_rows, payouts), has_user_ids, warnings, files, first and
-    last sale dates and schema_version. Raises warehouse.db.WarehouseMissing without a data set."""
+    UTC), counts (influencers, posts, sales_rows, payouts), has_user_ids, sale_orders and
+    orders_without_user (imports since session 12), warnings, files, first and last sale dates and
+    schema_version. Raises warehouse.db.WarehouseMissing without a data set."""
     rows = wh.query("SELECT key, value FROM dataset_info")
     return {key: json.loads(value) for key, value in zip(rows["key"], rows["value"])}
+
+
+def buyer_ids_text(info: dict) -> str:
+    """What the data set's buyer ids allow, for the PDF cover: present (new customers counted),
+    partly present (a store export's hashed e-mails, or user_id, on some orders: the others' new
+    customers estimated), or absent (estimated). `info` is dataset_info(); data sets imported before
+    it recorded `sale_orders` and `orders_without_user` fall back to the store export's guest count."""
+    source = "hashed e-mail" if info.get("store_orders") else "user_id"
+    if info.get("has_user_ids"):
+        return f"present ({source}): new customers counted"
+    store = info.get("store_orders") or {}
+    partly = buyers_partly_present(info)
+    if partly:
+        orders, without = partly
+        return (
+            f"present ({source}) on {fmt.count(orders - without)} of {fmt.counted(orders, 'order')}: new "
+            f"customers counted, estimated for the {fmt.counted(without, 'order')} without a buyer "
+            f"({'guest checkouts' if store else 'no user_id'})"
+        )
+    return "absent: new customers estimated"
+
+
+def buyers_partly_present(info: dict) -> tuple[int, int] | None:
+    """(orders, orders without a buyer id) when some but not all orders carry a buyer, else None.
+    From dataset_info's sale_orders and orders_without_user; a store data set imported before those
+    were kept falls back to its attributed and guest orders."""
+    orders, without = info.get("sale_orders"), info.get("orders_without_user")
+    store = info.get("store_orders") or {}
+    if orders is None and store:
+        orders, without = store.get("attributed_orders"), store.get("guest_orders")
+    if orders and without is not None and 0 < without < orders:
+        return int(orders), int(without)
+    return None
 
 
 def filter_options(wh, settings: Settings = DEFAULT_SETTINGS) -> dict[str, list[str]]:

@@ -149,6 +149,14 @@ def count(value) -> str:
     return _decimal(shown, 2).rstrip("0")
 
 
+def counted(value, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for exactly 1: counted(1, "order") -> '1 order', counted(1200,
+    "order") -> '1,200 orders', counted(None, "order") -> '— orders'. `plural` for irregular nouns
+    (default noun + "s")."""
+    shown = count(value)
+    return f"{shown} {noun if shown == '1' else plural or noun + 's'}"
+
+
 def count_compact(value, decimals: int = 1) -> str:
     """A count in lakh / crore: 107154 -> '1.1 L'; below one lakh the full count."""
     return _lakh_crore(value, decimals, "")

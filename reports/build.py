@@ -24,6 +24,7 @@ from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
+from metrics.dataset import buyer_ids_text
 from metrics.lift import lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
@@ -102,16 +103,20 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
     facts = [
         {
             "label": "Rows",
-            "value": f"{fmt.count(info.get('influencers'))} influencers · {fmt.count(info.get('posts'))} posts · "
-            f"{fmt.count(info.get('sales_rows'))} sales rows · {fmt.count(info.get('payouts'))} payout rows",
+            "value": " · ".join(
+                fmt.counted(info.get(key), noun)
+                for key, noun in (
+                    ("influencers", "influencer"),
+                    ("posts", "post"),
+                    ("sales_rows", "sales row"),
+                    ("payouts", "payout row"),
+                )
+            ),
         },
-        {
-            "label": "Buyer ids",
-            "value": "present (new customers counted)"
-            if info.get("has_user_ids")
-            else "absent (new customers estimated)",
-        },
+        {"label": "Buyer ids", "value": buyer_ids_text(info)},
     ]
+    if info.get("store_orders"):  # the CFO reads here what store revenue is and how the export mapped
+        facts.append({"label": "Store orders", "value": catalogue.store_orders_text(info["store_orders"])})
     if info.get("first_sale") or info.get("last_sale"):
         facts.append(
             {"label": "Sales dated", "value": f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"}
@@ -125,8 +130,9 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
     return {"name": str(info.get("name") or "—"), "freshness": freshness, "facts": facts, "warnings": warnings}
 
 
-def _kpis(k: dict, settings) -> list[dict]:
-    """The summary's KPI boxes: label and value from the metric catalogue, a note each."""
+def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
+    """The summary's KPI boxes: label and value from the metric catalogue, a note each. `by_product`:
+    the selection filters products, so the Orders note says on which product an order counts."""
     estimated = bool(k.get("new_customers_estimated"))
     baseline = fmt.share(k.get("baseline_share", settings.baseline_share), 0)
     notes = {
@@ -135,7 +141,8 @@ def _kpis(k: dict, settings) -> list[dict]:
         "spend": fmt.inr(k.get("spend")),
         "roas": "revenue ÷ spend",
         "roi_pct": "(revenue − spend) ÷ spend",
-        "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}",
+        "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}"
+        + (f"; {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
         "cost_per_order": "spend ÷ orders",
         "new_customers": "estimated from orders" if estimated else "first attributed order",
         "cac": "estimated" if estimated else "spend ÷ new customers",
@@ -722,7 +729,7 @@ def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -
         "period": period,
         "filters": _filters(filters),
         "dataset": info,
-        "kpis": _kpis(k, settings),
+        "kpis": _kpis(k, settings, by_product=bool(filters.product)),
         "sales_notices": sales_notices,
         "incremental": incremental,
         "findings": _findings(wh, filters, settings, evidence),

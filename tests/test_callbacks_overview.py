@@ -59,6 +59,11 @@ def test_formulas_and_assumptions_are_shown(traps_env):
     shown = text(cards)
     # Too little history to measure: the incremental figures are labelled assumed, with the reason.
     assert "Assumed: 2% of revenue is baseline (too little history" in shown
+    # F11: the reason sits in the note's parentheses without parentheses of its own
+    assert (
+        "Assumed: 2% of revenue is baseline (too little history: 4 creator-days with sales far from posts; "
+        "at least 30 needed)" in shown
+    )
     assert "assumed" in text(find(cards, "kpi-incremental-roas"))
     tooltip = text(find(cards, "kpi-roas"))
     assert "revenue ÷ spend" in tooltip

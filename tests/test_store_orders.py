@@ -79,7 +79,7 @@ def test_mapping_report_before_anything_is_written(store_dir):
     lines = "\n".join(report.summary_lines())
     assert "  sales rows: 10 (one per line item of each attributed order, plus one per line item of each " in lines
     assert "unattributed: 1 order with codes no creator has (₹300.00): WELCOME5 (1)" in lines
-    assert "1 cancelled or voided (not sales)" in lines
+    assert "1 not sales (cancelled, voided)" in lines  # F9: the label lists what it covers
     assert any("WELCOME5" in str(w) and "not attributed" in str(w) for w in report.warnings)
 
 
@@ -618,6 +618,9 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
         2,
     )
     assert mapping["attributed_revenue"] == pytest.approx(1000 + 500 - 50)
+    # F9: the not-sales count says what it covers (order 72 is wc-cancelled)
+    assert mapping["not_sales_covers"] == "cancelled, failed, pending payment, draft, trash"
+    assert "1 not sales (cancelled, failed, pending payment, draft, trash)" in "\n".join(report.summary_lines())
     assert (mapping["several_codes_orders"], mapping["guest_orders"], mapping["refunded_orders"]) == (1, 1, 1)
     wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
     products = by(wh, "product")
@@ -1035,7 +1038,7 @@ def test_the_data_page_shows_the_mapping_before_import(store_dir):
     assert "Orders read" in table and "9 (11 line items)" in table
     assert "Attributed to a creator" in table and "6 · ₹3,250.00" in table
     assert (
-        "Cancelled or voided (not sales) 1" in table
+        "Not sales (cancelled, voided) 1" in table
         and "Refunded, attributed orders (netted from revenue) 2 · ₹700.00" in table
     )
     assert "WELCOME5 (1)" in shown
@@ -1048,7 +1051,7 @@ def test_the_data_page_says_where_sales_came_from(store_wh):
     from callbacks import data as cb
 
     shown = text(cb.info_children(metrics.dataset_info(store_wh)))
-    assert "6 of 9 Shopify orders attributed by code" in shown
+    assert "6 of 9 Shopify orders attributed by discount code;" in shown
 
 
 # --- the sample in Shopify form -------------------------------------------------------------------
@@ -1122,9 +1125,9 @@ def test_the_data_card_keeps_figures_in_its_tiles_and_lists_each_file_with_its_r
         and t.children
         and isinstance(t.children[0], html.Dt)
     }
-    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "estimated"
+    assert tiles["Store orders attributed"] == "6 of 9" and tiles["New customers"] == "partly estimated"  # 1 guest of 6
     assert max(len(value) for value in tiles.values()) <= 40, tiles  # a figure, not a sentence (they were 100+)
-    assert "6 of 9 Shopify orders attributed by code" in text(children)  # the note under the tiles
+    assert "6 of 9 Shopify orders attributed by discount code" in text(children)  # the note under the tiles
     files = text(find(children, ids.INFO_FILES))
     assert "tracking orders_export_1.csv 11" in files and "code map influencer_tracking_codes.csv 2" in files
 

@@ -38,10 +38,19 @@ def format_problems(problems: list[Problem], kind: str = "error", total: int | N
 
 
 class ImportFailed(Exception):
-    """Validation found errors; nothing was written."""
+    """Validation found errors; nothing was written. `store_orders`: how a store export mapped when
+    it was read without error (store_orders.stage's report) while other files failed, so a folder of
+    only an export and a code map still shows whether its codes match (tester h4 F20)."""
 
-    def __init__(self, errors: list[Problem], warnings: list[Problem] | None = None, total: int | None = None):
+    def __init__(
+        self,
+        errors: list[Problem],
+        warnings: list[Problem] | None = None,
+        total: int | None = None,
+        store_orders: dict | None = None,
+    ):
         self.errors = errors
         self.warnings = warnings or []
         self.total = len(errors) if total is None else total
+        self.store_orders = store_orders
         super().__init__(format_problems(errors, total=self.total))

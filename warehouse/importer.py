@@ -395,7 +395,7 @@ def _stage_and_build_with(
             if "influencers" in sources:
                 store_orders.warn_unknown_creators(connection, store, sources["influencers"], warnings)
     if errors:
-        raise ImportFailed(errors.problems, warnings.problems, errors.total)
+        raise ImportFailed(errors.problems, warnings.problems, errors.total, store_orders=mapping)
 
     with stage("type"):
         build.type_influencers(connection, sources["influencers"])
@@ -540,7 +540,9 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         (SELECT COALESCE(sum(rows), 0) FROM sales_by_influencer), (SELECT count(*) FROM payouts),
         (SELECT sum(orders) > 0 AND sum(orders_without_user) = 0 FROM facts_day),
         (SELECT min(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0),
-        (SELECT max(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0)""").fetchone()
+        (SELECT max(date) FROM facts_day WHERE orders <> 0 OR revenue <> 0),
+        (SELECT COALESCE(sum(orders), 0) FROM facts_day),
+        (SELECT COALESCE(sum(orders_without_user), 0) FROM facts_day)""").fetchone()
     sales_undated = "tracking" not in report.files
     info = {
         "schema_version": SCHEMA_VERSION,
@@ -553,6 +555,9 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "sales_rows": counts[2],
         "payouts": counts[3],
         "has_user_ids": bool(counts[4]),
+        # how many orders carry no buyer: "partly present" buyer ids (metrics.dataset.buyer_ids_text)
+        "sale_orders": int(counts[7]),
+        "orders_without_user": int(counts[8]),
         "first_sale": counts[5].isoformat() if counts[5] else None,
         "last_sale": counts[6].isoformat() if counts[6] else None,
         "files": report.files,

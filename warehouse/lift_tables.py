@@ -88,7 +88,8 @@ def build_lift_tables(con, meanwhile: Callable[[], None] | None = None) -> None:
 
 
 def _refusal(panel: Panel | None, window: int, reason: str | None) -> str | None:
-    """Why the data cannot support a measurement with this window length (None: it can)."""
+    """Why the data cannot support a measurement with this window length (None: it can). Pages and
+    the PDF show the reason inside parentheses, so it holds none of its own (tester h4 F11)."""
     if reason is not None:
         return reason
     assert panel is not None  # load_panel gives a panel whenever it gives no reason
@@ -97,8 +98,8 @@ def _refusal(panel: Panel | None, window: int, reason: str | None) -> str | None
     quiet_sales = int((quiet_days(panel, window) & (panel.revenue != 0)).sum())
     if quiet_sales < MIN_QUIET_SALE_DAYS:
         return (
-            f"too little history: {quiet_sales} creator-days with sales far from posts "
-            f"(at least {MIN_QUIET_SALE_DAYS} needed)"
+            f"too little history: {quiet_sales} creator-days with sales far from posts"
+            f"; at least {MIN_QUIET_SALE_DAYS} needed"
         )
     return None
 
@@ -140,7 +141,7 @@ def load_panel(con):
             creators,
             posts,
             first_day.date(),
-            f"only {days} days of dated sales (at least {MIN_PANEL_DAYS} needed)",
+            f"only {days} days of dated sales; at least {MIN_PANEL_DAYS} needed",
         )
     if posts.empty:
         return None, creators, posts, first_day.date(), "no dated posts"

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics import catalogue
 from metrics import format as fmt
 from metrics.dataset import STORE_SALES_ROWS
 from warehouse import csvfile
@@ -131,6 +132,22 @@ NOT_SALES = {
         "trash",
     ),
 }
+# How each status of NOT_SALES reads in a label (synonyms and WooCommerce's internal names folded).
+STATUS_WORDS = {"canceled": "cancelled", "pending": "pending payment", "checkout-draft": "draft"}
+
+
+def not_sales_covers(store: str) -> str:
+    """What an export of `store` has that is not a sale, as words for a label (e.g. "cancelled,
+    voided"): a `Cancelled at` date where the store has that column, then NOT_SALES's statuses,
+    each named once. Raises KeyError for a store not in STORES."""
+    words = ["cancelled"] if "cancelled_at" in STORES[store] else []
+    for status in NOT_SALES[store]:
+        word = STATUS_WORDS.get(status, status)
+        if word not in words:
+            words.append(word)
+    return ", ".join(words)
+
+
 FULLY_REFUNDED = ("refunded",)
 ORDER_LEVEL = (
     "created",
@@ -1338,6 +1355,7 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     report["code_map_rows"] = connection.execute("SELECT count(DISTINCT line) FROM code_map_raw").fetchone()[0]
     report.update(
         store=staged.files.store,
+        not_sales_covers=not_sales_covers(staged.files.store),
         exports=[p.name for p in staged.files.exports],
         code_map=staged.files.code_map.name if staged.files.code_map else None,
     )
@@ -1483,9 +1501,9 @@ def mapping_lines(report: dict) -> list[str]:
         f"store orders: {', '.join(report['exports'])} ({report['store']}, {report['currency']}) "
         f"with code map {report['code_map']}",
         f"  {_orders(report['orders_read'])} read ({fmt.count(report['line_items'])} line items); "
-        f"{fmt.count(report['not_sales'])} cancelled or voided (not sales)",
+        f"{fmt.count(report['not_sales'])} not sales ({report['not_sales_covers']})",
         f"  attributed: {_orders(report['attributed_orders'])}, {fmt.inr(report['attributed_revenue'], 2)} revenue "
-        "(subtotal after discounts, without shipping and taxes, net of refunds)",
+        f"({catalogue.STORE_REVENUE_BASIS})",
         f"  refunded: {_orders(report['refunded_orders'])}, {fmt.inr(report['refunded_amount'], 2)} "
         f"({fmt.inr(report['attributed_refunds'], 2)} of it on attributed orders)",
         f"  unattributed: {_orders(report['unattributed_orders'])} with codes no creator has "

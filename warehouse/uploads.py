@@ -309,12 +309,17 @@ def names_of(folder: Path) -> dict[str, str]:
 
 
 def _without_folder(problems: list[Problem], folder: Path) -> list[Problem]:
-    """The problems with the upload's folder taken out of their reasons, so a file is named as it was
-    sent: the folder is a random one on the server, nothing the person uploading can use or should see."""
+    """The problems with the upload's folder taken out of their reasons and files, so a file is named
+    as it was sent: the folder is a random one on the server, nothing the person uploading can use or
+    should see. A problem of the whole folder ("no influencers file") names "the upload"."""
     inside = str(folder) + os.sep
+
+    def shown(text: str) -> str:
+        return text.replace(inside, "").replace(str(folder), "the upload")
+
     return [
-        dataclasses.replace(problem, reason=problem.reason.replace(inside, "").replace(str(folder), "the upload"))
-        if str(folder) in problem.reason
+        dataclasses.replace(problem, file=shown(problem.file), reason=shown(problem.reason))
+        if str(folder) in problem.reason or str(folder) in problem.file
         else problem
         for problem in problems
     ]
@@ -322,7 +327,10 @@ def _without_folder(problems: list[Problem], folder: Path) -> list[Problem]:
 
 def _failure_without_folder(failure: ImportFailed, folder: Path) -> ImportFailed:
     return ImportFailed(
-        _without_folder(failure.errors, folder), _without_folder(failure.warnings, folder), failure.total
+        _without_folder(failure.errors, folder),
+        _without_folder(failure.warnings, folder),
+        failure.total,
+        store_orders=failure.store_orders,  # the mapping beside the errors (tester h4 F20)
     )
 
 
@@ -338,7 +346,10 @@ def validate_upload(folder: Path, append_to: Path | None = None) -> tuple[Import
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, folder)
         return None, ImportFailed(
-            problems_named(failure.errors, sent), problems_named(failure.warnings, sent), failure.total
+            problems_named(failure.errors, sent),
+            problems_named(failure.warnings, sent),
+            failure.total,
+            store_orders=failure.store_orders,  # the mapping beside the errors (tester h4 F20)
         )
     report.warnings = _without_folder(report.warnings, folder)
     return shown_names(report, sent), None
@@ -393,7 +404,10 @@ def import_upload(token, db_path: Path, name: str | None, append: bool = False) 
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, claimed)
         raise ImportFailed(
-            problems_named(failure.errors, sent), problems_named(failure.warnings, sent), failure.total
+            problems_named(failure.errors, sent),
+            problems_named(failure.warnings, sent),
+            failure.total,
+            store_orders=failure.store_orders,  # the mapping beside the errors (tester h4 F20)
         ) from None
     else:
         report.warnings = _without_folder(report.warnings, claimed)

@@ -23,4 +23,5 @@ STORE_ORDERS_TABLE = "data-store-orders"
 INFO_EMPTY = "data-info-empty"
 INFO_NAME = "data-info-name"
 INFO_FILES = "data-info-files"
+INFO_STORE_ORDERS = "data-info-store-orders"  # the live data set's store mapping table
 INFO_SALES_ROWS = "data-info-sales-rows"  # what the "Sales rows" count is
