@@ -15,7 +15,7 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 SALES_ROWS = "attributed sales rows the figures are built from"
 STORE_SALES_ROWS = (
     "one per line item of each attributed order, plus one per line item of each refunded attributed order "
-    "for its refund (negative revenue); cancelled, voided and unattributed orders have none"
+    "for its refund (negative revenue); orders that are not sales and unattributed orders have none"
 )
 
 

@@ -261,7 +261,7 @@ def test_sales_rows_say_what_they_are_beside_line_items_and_orders():
     }
     assert sales_rows_note(store) == (
         "Sales rows (21,197): one per line item of each attributed order, plus one per line item of each "
-        "refunded attributed order for its refund (negative revenue); cancelled, voided and unattributed orders "
+        "refunded attributed order for its refund (negative revenue); orders that are not sales and unattributed orders "
         "have none; the export's 25,011 rows are line items of 20,000 orders."
     )
     tracking = {"sales_rows": 12, "files": {"tracking": "tracking_data.csv"}}

@@ -79,7 +79,7 @@ def test_mapping_report_before_anything_is_written(store_dir):
     lines = "\n".join(report.summary_lines())
     assert "  sales rows: 10 (one per line item of each attributed order, plus one per line item of each " in lines
     assert "unattributed: 1 order with codes no creator has (₹300.00): WELCOME5 (1)" in lines
-    assert "1 not sales (cancelled, voided)" in lines  # F9: the label lists what it covers
+    assert "1 not sales (cancelled, voided, expired)" in lines  # F9: the label lists what it covers
     assert any("WELCOME5" in str(w) and "not attributed" in str(w) for w in report.warnings)
 
 
@@ -1038,7 +1038,7 @@ def test_the_data_page_shows_the_mapping_before_import(store_dir):
     assert "Orders read" in table and "9 (11 line items)" in table
     assert "Attributed to a creator" in table and "6 · ₹3,250.00" in table
     assert (
-        "Not sales (cancelled, voided) 1" in table
+        "Not sales (cancelled, voided, expired) 1" in table
         and "Refunded, attributed orders (netted from revenue) 2 · ₹700.00" in table
     )
     assert "WELCOME5 (1)" in shown

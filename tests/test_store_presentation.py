@@ -60,7 +60,7 @@ def test_cover_says_how_the_store_export_mapped_and_what_revenue_is(store_info):
     assert facts["Store orders"] == (
         "Shopify export orders_export_1.csv with code map influencer_tracking_codes.csv: 6 of 9 orders "
         "attributed to creators by discount code; not attributed: 1 with codes no creator has; 1 without "
-        "a code; 1 not sales (cancelled, voided). Revenue of an order = its subtotal after discounts, "
+        "a code; 1 not sales (cancelled, voided, expired). Revenue of an order = its subtotal after discounts, "
         "without shipping and taxes, net of refunds; split over its line items by price × quantity."
     )
 
@@ -121,7 +121,7 @@ def test_data_page_keeps_the_mapping_table_after_the_import(store_info):
     assert "Attributed to a creator 6 · ₹3,250.00" in table
     assert "Unattributed: code no creator has 1 · ₹300.00" in table
     assert "Without a code 1 · ₹100.00" in table
-    assert "Not sales (cancelled, voided) 1" in table
+    assert "Not sales (cancelled, voided, expired) 1" in table
     assert "Guest checkouts among the attributed 1" in table
     assert "WELCOME5 (1)" in text(children)
 
@@ -165,7 +165,7 @@ def test_export_and_code_map_alone_still_show_the_mapping(tmp_path, capsys):
         (folder / name).write_bytes((FIXTURE / name).read_bytes())
     assert cli.main(["validate", str(folder)]) == 1
     out, err = capsys.readouterr()
-    assert "9 orders read (11 line items); 1 not sales (cancelled, voided)" in out
+    assert "9 orders read (11 line items); 1 not sales (cancelled, voided, expired)" in out
     assert "attributed: 6 orders, ₹3,250.00 revenue" in out
     assert "unattributed: 1 order with codes no creator has (₹300.00): WELCOME5 (1)" in out
     assert "no influencers file" in err and "no payouts file" in err
