@@ -146,6 +146,38 @@ def test_the_import_records_the_mapping(store_wh):
     assert info["store_orders"]["attributed_orders"] == 6
 
 
+def test_staged_sales_are_sale_rows_then_refund_rows_each_in_file_order(store_dir):
+    """`store_sales` as the rest of the import reads it: a row per line item of each attributed
+    sale in file order (the order on its lead line), then a row per line item of each refunded
+    order, in file order, with its share of the refund (one query makes both: store_orders._build_sales)."""
+    import duckdb
+
+    from warehouse import store_orders
+    from warehouse.sources import discover
+    from warehouse.validate import Findings
+
+    connection = duckdb.connect()
+    files = store_orders.claim(store_dir, discover(store_dir))
+    assert files is not None
+    errors = Findings()
+    source, _ = store_orders.stage(connection, files, errors, Findings())
+    assert source is not None and not errors
+    rows = connection.execute("SELECT product, orders, revenue FROM store_sales ORDER BY rowid").fetchall()
+    assert [(product, orders) for product, orders, _ in rows] == [
+        ("MuscleBlaze Biozyme Whey", 1),  # #1001: 900 over 600 and 2 × 200
+        ("HKVitals Fish Oil", 0),
+        ("MuscleBlaze Creatine", 1),  # #1002: 1180 − 180
+        ("bGreen Plant Protein", 1),  # #1004
+        ("HKVitals Multivitamin", 1),  # #1006: 490 − 40 in halves
+        ("HKVitals Biotin", 0),
+        ("MuscleBlaze High Protein Oats", 1),  # #1007
+        ("MuscleBlaze Super Gainer", 1),  # #1009: 708 − 108
+        ("MuscleBlaze Creatine", 0),  # #1002's refund of 118, 1000/1180 of it merchandise
+        ("MuscleBlaze Super Gainer", 0),  # #1009 refunded in full
+    ]
+    assert [revenue for _, _, revenue in rows] == pytest.approx([540, 360, 1000, 800, 225, 225, 200, 600, -100, -600])
+
+
 # --- line items on consecutive rows, or not ---------------------------------------------------------
 
 
