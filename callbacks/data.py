@@ -25,7 +25,7 @@ from components.ids import data as ids
 from components.ids.shell import DATASET_CHANGED, URL
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
-from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS
+from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS, row_counts
 from warehouse import upload_limits as limits
 from warehouse import uploads
 from warehouse.db import WarehouseOutdated
@@ -148,16 +148,7 @@ def report_children(upload: uploads.Upload, report, failure, append: bool = Fals
 def import_success(report, name: str, info: dict | None) -> dbc.Alert:
     """The green alert after an import: the data set's counts and a link to the overview."""
     info = info or {}
-    counts = ", ".join(
-        fmt.counted(info.get(key), noun)
-        for key, noun in (
-            ("influencers", "influencer"),
-            ("posts", "post"),
-            ("sales_rows", "sales row"),
-            ("payouts", "payout row"),
-        )
-        if info.get(key) is not None
-    )
+    counts = ", ".join(row_counts(info))
     return dbc.Alert(
         [
             html.I(className="bi bi-check-circle-fill me-2", **{"aria-hidden": "true"}),

@@ -19,6 +19,15 @@ STORE_SALES_ROWS = (
 )
 
 
+ROW_COUNTS = (("influencers", "influencer"), ("posts", "post"), ("sales_rows", "sales row"), ("payouts", "payout row"))
+
+
+def row_counts(info: dict, keep_missing: bool = False) -> list[str]:
+    """The data set's rows in words ("40 influencers", "1 post", …) from dataset_info's counts; a
+    count the info lacks is left out, or shown as fmt.counted shows None with keep_missing."""
+    return [fmt.counted(info.get(key), noun) for key, noun in ROW_COUNTS if keep_missing or info.get(key) is not None]
+
+
 def dataset_info(wh) -> dict:
     """The loaded data set's description (the `dataset_info` table): name, source, imported_at (ISO,
     UTC), counts (influencers, posts, sales_rows, payouts), has_user_ids, sale_orders and

@@ -24,7 +24,7 @@ from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
-from metrics.dataset import buyer_ids_text
+from metrics.dataset import buyer_ids_text, row_counts
 from metrics.lift import lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from reports import images
@@ -103,15 +103,7 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
     facts = [
         {
             "label": "Rows",
-            "value": " · ".join(
-                fmt.counted(info.get(key), noun)
-                for key, noun in (
-                    ("influencers", "influencer"),
-                    ("posts", "post"),
-                    ("sales_rows", "sales row"),
-                    ("payouts", "payout row"),
-                )
-            ),
+            "value": " · ".join(row_counts(info, keep_missing=True)),
         },
         {"label": "Buyer ids", "value": buyer_ids_text(info)},
     ]
