@@ -107,6 +107,7 @@ def differences(left, right, limit: int = 5, python_rows: int = PYTHON_ROWS) -> 
     module docstring)."""
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.execute("ATTACH ? AS a (READ_ONLY)", [str(left)])
         con.execute("ATTACH ? AS b (READ_ONLY)", [str(right)])
         names = [
