@@ -111,7 +111,12 @@ def differences(left, right, limit: int = 5, python_rows: int = PYTHON_ROWS) -> 
         con.execute("ATTACH ? AS a (READ_ONLY)", [str(left)])
         con.execute("ATTACH ? AS b (READ_ONLY)", [str(right)])
         names = [
-            {row[0] for row in con.execute(f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{side}'").fetchall()}
+            {
+                row[0]
+                for row in con.execute(
+                    f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{side}'"
+                ).fetchall()
+            }
             for side in ("a", "b")
         ]
         found = [f"tables differ: {sorted(names[0] ^ names[1])}"] if names[0] != names[1] else []
