@@ -135,9 +135,10 @@ def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
         "roi_pct": "(revenue − spend) ÷ spend",
         "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}"
         + (f"; {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
-        "cost_per_order": "spend ÷ orders",
+        # a cost per unit of ₹0.00 or "—" says why, as its card on the dashboard does
+        "cost_per_order": catalogue.cost_note("cost_per_order", k) or "spend ÷ orders",
         "new_customers": "estimated from orders" if estimated else "first attributed order",
-        "cac": "estimated" if estimated else "spend ÷ new customers",
+        "cac": catalogue.cost_note("cac", k) or ("estimated" if estimated else "spend ÷ new customers"),
         "incremental_revenue": _incremental_note(k, baseline, fmt.inr_compact, "incremental_revenue"),
         "incremental_roas": _incremental_note(k, baseline, fmt.ratio, "incremental_roas"),
         "engagement_rate_pct": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}",
