@@ -36,7 +36,7 @@ RANKING_COLUMNS = [
     text_col(
         "verdict",
         "Verdict",
-        width=130,
+        width=165,
         tooltipField="verdict_reason",
         headerTooltip=VERDICT_RULE,
         valueFormatter={"function": VERDICT_SHOWN},
