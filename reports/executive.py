@@ -106,8 +106,9 @@ def _too_early(row: dict) -> str:
 def poor_count(poor: list[dict], influencers, settings) -> str:
     """How many of the selection's `influencers` (count) are poor performers (`poor`: rows with
     their verdict), those too early to judge counted apart, as /insights' finding counts them:
-    "No creator in the selection is a poor performer (…)", "1 of 1 creator is a poor performer (…)", "5 of 5 creators are below the poor-performer bar
-    (…): 3 poor performers and 2 too early to judge (the evidence bar: …)"."""
+    "No creator in the selection is a poor performer (…)", "1 of 1 creator is a poor performer
+    (…)", "5 of 5 creators are below the poor-performer bar (…): 3 poor performers and 2 too early
+    to judge (the evidence bar: …)"."""
     rule, early = POOR_PERFORMER.text(settings), too_early_count(poor)
     if not poor:
         return f"No creator in the selection is a poor performer ({rule})"
@@ -118,7 +119,7 @@ def poor_count(poor: list[dict], influencers, settings) -> str:
     return f"{of} {'is' if len(poor) == 1 else 'are'} below the poor-performer bar ({rule}): {split}"
 
 
-def _no_top(poor: list[dict]) -> str | None:
+def _no_top(poor: list[dict]) -> str:
     """Why the top list is empty: every creator with spend is below the poor-performer bar (said so,
     not "is a poor performer": some may be too early to judge), or none has spend."""
     if poor:
