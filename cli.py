@@ -1002,8 +1002,21 @@ def view_lift_window(view, given: int | None) -> int | None:
     return days
 
 
+# `hkdash plan`'s row fields and the catalogue metrics that name them, as /plan's allocation table
+# does (its marginal ROAS is the one at the planned spend).
+PLAN_COLUMNS = (
+    ("current_spend", "current_spend"),
+    ("planned_spend", "planned_spend"),
+    ("expected_incremental_revenue", "expected_incremental_revenue"),
+    ("low", "expected_incremental_revenue_low"),
+    ("high", "expected_incremental_revenue_high"),
+    ("marginal_roas", "planned_marginal_roas"),
+)
+
+
 def run_plan(args) -> int:
     import metrics
+    from metrics import catalogue
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
     from metrics.planning.plan import held_back_text
@@ -1024,9 +1037,9 @@ def run_plan(args) -> int:
         f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {args.by}, "
         f"curve exponent {result.curves.beta:.2f}"
     )
-    columns = [(key, key.replace("_", " "), str)] + [
-        (c, c.replace("_", " "), ratio if c == "marginal_roas" else inr)
-        for c in ("current_spend", "planned_spend", "expected_incremental_revenue", "low", "high", "marginal_roas")
+    columns = [(key, "Segment" if args.by == "segment" else "Influencer ID", str)] + [
+        (field, catalogue.get(metric).column_header, ratio if metric.endswith("marginal_roas") else inr)
+        for field, metric in PLAN_COLUMNS
     ]
     print(table(document["rows"], columns))
     for name in ("current", "planned"):

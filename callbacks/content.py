@@ -13,6 +13,7 @@ from components.ids import chosen
 from components.ids import content as ids
 from components.ids.shell import URL
 from components.tables import records, table_id
+from metrics import catalogue
 from metrics import format as fmt
 
 MAX_POSTS = 1000  # rows sent to the browser; the grid says when more exist
@@ -109,7 +110,12 @@ def content_kpis(k: dict, views, settings) -> list:
             sub=f"Reach {fmt.count_compact(k.get('reach'))}",
         ),
         metric_card(
-            "cpe", k.get("cpe"), settings, card_id="cnt-cpe", tone=None, sub=f"Spend {fmt.inr_compact(k.get('spend'))}"
+            "cpe",
+            k.get("cpe"),
+            settings,
+            card_id="cnt-cpe",
+            tone=None,
+            sub=catalogue.cost_note("cpe", k) or f"Spend {fmt.inr_compact(k.get('spend'))}",
         ),
         metric_card(
             "cpm",
@@ -117,7 +123,8 @@ def content_kpis(k: dict, views, settings) -> list:
             settings,
             card_id="cnt-cpm",
             tone=None,
-            sub=(
+            sub=catalogue.cost_note("cpm", k)
+            or (
                 "Per 1,000 reach (no impressions in the data)"
                 if cpm_on_reach
                 else f"Impressions {fmt.count_compact(k.get('impressions'))}"

@@ -96,8 +96,8 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
     card = functools.partial(metric_card, comparison=comparison)
     # CAC on new customers estimated from orders (no buyer ids) says so, as on the overview
     estimated = {"new_customers", "cac"} if profile.get("new_customers_estimated") else set()
-    # a CAC of ₹0.00 or "—" says why under it (no cost recorded: a payout missing, not a free customer)
-    why = {"cac": catalogue.cac_note(profile.get("spend"), profile.get("new_customers"))}
+    # a cost per unit of ₹0.00 or "—" says why under it (no cost recorded: a payout missing, not free customers)
+    why = {key: catalogue.cost_note(key, profile) for key in catalogue.COST_KEYS if key in CARD_KEYS}
     cards = [
         card(
             key,

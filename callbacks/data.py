@@ -54,14 +54,15 @@ def _skipped_notice(skipped):
     )
 
 
-def _warnings_block(warnings, total: int):
+def _warnings_block(warnings, total: int, refused: bool = False):
+    """The upload's warnings under a heading that says what they do to the import: nothing stops
+    it for them, but where errors refuse the upload it does not go ahead either."""
     if not total:
         return None
+    effect = "warnings alone do not stop an import; the errors above do" if refused else "the import goes ahead"
     return html.Div(
         [
-            html.H3(
-                f"{fmt.count(total)} warning{'s' if total != 1 else ''} (the import goes ahead)", className="h6 mt-3"
-            ),
+            html.H3(f"{fmt.counted(total, 'warning')} ({effect})", className="h6 mt-3", id=ids.WARNINGS_HEADING),
             problems_table(warnings, total, kind="warning", table_id=ids.WARNINGS_TABLE),
         ]
     )
@@ -107,7 +108,7 @@ def report_children(upload: uploads.Upload, report, failure, append: bool = Fals
             problems_table(failure.errors, failure.total, kind="error", table_id=ids.ERRORS_TABLE),
             # the export and code map read well though other files failed: show how the codes matched
             store_orders_summary(getattr(failure, "store_orders", None), table_id=ids.STORE_ORDERS_TABLE),
-            _warnings_block(failure.warnings, len(failure.warnings)),
+            _warnings_block(failure.warnings, len(failure.warnings), refused=True),
         ]
         return children
     unused = (

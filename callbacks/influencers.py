@@ -32,7 +32,7 @@ from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import DELTA_COLUMNS, changes_by
 from metrics.lift import METHOD_MEASURED, creator_lift, lift_status
 from metrics.ltv import with_ltv
-from metrics.planning.verdicts import with_verdicts
+from metrics.planning.verdicts import TOO_EARLY, evidence_bar, with_verdicts
 from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
@@ -109,6 +109,18 @@ def view_options(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
+def too_early_note(rows: pd.DataFrame, view: str, settings) -> str:
+    """The top and poor views name how many of their creators are too early to judge (they stay
+    in both lists, as METRICS.md ranks them, with that verdict beside them); "" for none."""
+    early = int((rows["verdict"] == TOO_EARLY).sum()) if view in ("top", "poor") and len(rows) else 0
+    if not early:
+        return ""
+    return (
+        f" {fmt.count(early)} of these {'is' if early == 1 else 'are'} too early to judge (below the evidence bar "
+        f"of {evidence_bar(settings)}): see Verdict."
+    )
+
+
 VIEW_NOTES = {
     "all": "Ranked by ROAS (revenue ÷ spend); undefined ROAS last. Poor performers are tinted.",
     "top": f"The {TOP_N} best efficiency scores (40 % ROI + 40 % ROAS + 20 % revenue per follower).",
@@ -146,8 +158,9 @@ def influencer_ranking(search, view, pathname):
     note = VIEW_NOTES.get(view or "all", "")
     if view == "poor":
         note = POOR_PERFORMER.text(settings) + "."
+    note += too_early_note(rows, view or "all", settings)
     return (
-        records(rows, RANKING_FIELDS + ["verdict_reason"]),
+        records(rows, RANKING_FIELDS),
         [],
         view_options(frame),
         note,

@@ -87,7 +87,7 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             k.get("cac"),
             settings,
             formula=catalogue.get("cac").formula_for(settings) + (" (new customers estimated)" if estimated else ""),
-            sub=catalogue.cac_note(k.get("spend"), k.get("new_customers")) or "Customer acquisition cost",
+            sub=catalogue.cost_note("cac", k) or "Customer acquisition cost",
             badge=estimated_badge,
         ),
         card(

@@ -43,7 +43,7 @@ def payout_kpis(k: dict, reconciliation, settings, comparison: dict | None = Non
             k.get("cost_per_order"),
             settings,
             card_id="pay-cpo",
-            sub=fmt.counted(k.get("orders"), "order"),
+            sub=catalogue.cost_note("cost_per_order", k) or fmt.counted(k.get("orders"), "order"),
         ),
         card(
             "cac",
@@ -53,8 +53,7 @@ def payout_kpis(k: dict, reconciliation, settings, comparison: dict | None = Non
             formula=catalogue.get("cac").formula_for(settings)
             + (" (new customers estimated)" if k.get("new_customers_estimated") else ""),
             badge="estimated" if k.get("new_customers_estimated") else None,
-            sub=catalogue.cac_note(k.get("spend"), k.get("new_customers"))
-            or f"{fmt.count(k.get('new_customers'))} new customers",
+            sub=catalogue.cost_note("cac", k) or f"{fmt.count(k.get('new_customers'))} new customers",
         ),
         card(
             "roas",

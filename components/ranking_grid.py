@@ -1,10 +1,12 @@
 """The columns of the influencer ranking grid: shared by its page (the grid) and its callback
 (which sends only these fields of each row). Metric columns come from metrics/catalogue.py."""
 
+import json
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from components.tables import bool_col, metric_col, text_col
 from metrics.catalogue import POOR_PERFORMER, tier_text
+from metrics.planning.verdicts import TOO_EARLY, verdict_label
 from metrics.settings import DEFAULT_SETTINGS
 
 VERDICT_RULE = (
@@ -13,6 +15,10 @@ VERDICT_RULE = (
     "is not a poor performer; too early: below the evidence bar (too few posts or too little spend) "
     "(filter the column to list one verdict)"
 )
+
+# The verdict as lists print it (metrics.planning.verdicts.verdict_label): "too early to judge"; the
+# value stays "too early" (the CSV, the column filter and influencers_ranked.verdict read it).
+VERDICT_SHOWN = f"params.value === {json.dumps(TOO_EARLY)} ? {json.dumps(verdict_label(TOO_EARLY))} : params.value"
 
 RANKING_COLUMNS = [
     metric_col("rank", maxWidth=80, minWidth=64, pinned="left"),
@@ -26,6 +32,16 @@ RANKING_COLUMNS = [
     metric_col("orders"),
     metric_col("spend"),
     metric_col("roas"),
+    # the verdict and its reason beside the ratio they mostly rest on, not past thirty columns
+    text_col(
+        "verdict",
+        "Verdict",
+        width=165,
+        tooltipField="verdict_reason",
+        headerTooltip=VERDICT_RULE,
+        valueFormatter={"function": VERDICT_SHOWN},
+    ),
+    text_col("verdict_reason", "Why", width=320, tooltipField="verdict_reason"),
     metric_col("revenue_change"),
     metric_col("spend_change"),
     metric_col("roas_change"),
@@ -47,7 +63,6 @@ RANKING_COLUMNS = [
     bool_col("poor_performer", "Poor", headerTooltip=POOR_PERFORMER.text(DEFAULT_SETTINGS)),
     text_col("influencer_id", "ID", width=100),
     metric_col("marginal_roas"),
-    text_col("verdict", "Verdict", width=100, tooltipField="verdict_reason", headerTooltip=VERDICT_RULE),
 ]
 RANKING_FIELDS = [column["field"] for column in RANKING_COLUMNS]
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -464,14 +464,27 @@ _declare(
 )
 
 
-def cac_note(spend, new_customers) -> str | None:
-    """What to say under a CAC card whose figure needs it: "No new customers" (CAC is "—") or "No cost
-    recorded (₹0 spend)" (CAC is ₹0.00 by METRICS.md's formula, most likely a payout missing from the
-    data rather than free customers: docs/metrics.md "CAC where no cost is recorded"); else None."""
-    if not (fmt.clean(new_customers) or 0) > 0:
-        return "No new customers"
-    if not (fmt.clean(spend) or 0) > 0:
-        return "No cost recorded (₹0 spend)"
+NO_COST = "No cost recorded (₹0 spend)"
+COST_KEYS = ("cac", "cost_per_order", "cpe", "cpm")  # costs per unit: spend ÷ a count
+
+
+def cost_note(key: str, values: Mapping) -> str | None:
+    """What to say under the card of a cost per unit whose figure needs it (`key` one of COST_KEYS,
+    a catalogue Ratio of spend over a count): "No new customers" / "No orders" / … where the figure
+    is "—" (undefined only at a count of 0), NO_COST where spend is ₹0 (the figure is ₹0.00 by
+    METRICS.md's formula, most likely a payout missing from the data rather than free customers,
+    orders or reach: docs/metrics.md "Cost figures where no cost is recorded"); else None.
+    `values`: the figures the card is drawn from (kpis(), a creator's profile): the figure `key`
+    and spend (₹); CPM's count is the one `cpm_basis` names (impressions, else reach)."""
+    if key not in COST_KEYS:
+        raise ValueError(f"{key!r} is not a cost per unit (spend ÷ a count): {', '.join(COST_KEYS)}")
+    computed = get(key).computed
+    assert isinstance(computed, Ratio)  # every COST_KEYS metric is spend ÷ a count
+    if fmt.clean(values.get(key)) is None:
+        count = (values.get("cpm_basis") or computed.denominator) if key == "cpm" else computed.denominator
+        return f"No {count.replace('_', ' ')}"
+    if not (fmt.clean(values.get("spend")) or 0) > 0:
+        return NO_COST
     return None
 
 

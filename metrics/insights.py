@@ -618,19 +618,50 @@ def platforms_finding(by_platform: pd.DataFrame) -> dict | None:
     return None
 
 
+def too_early_count(rows: list[dict]) -> int:
+    """How many of `rows` (creators with their verdict) are too early to judge."""
+    from metrics.planning.verdicts import TOO_EARLY
+
+    return sum(1 for row in rows if row.get("verdict") == TOO_EARLY)
+
+
+def below_poor_bar(judged: int, too_early: int, settings: Settings) -> str:
+    """The creators below the poor-performer bar split by the evidence bar, in words: `judged`
+    poor performers and `too_early` below the bar but too early to judge (docs/metrics.md, "Too
+    early to judge among poor performers"): "3 poor performers and 2 too early to judge (the
+    evidence bar: 3 posts and ₹10,000)", "all too early to judge (…)", "1 poor performer"."""
+    from metrics.planning.verdicts import evidence_bar
+
+    if not too_early:
+        return fmt.counted(judged, "poor performer")
+    bar = f"(the evidence bar: {evidence_bar(settings)})"
+    if not judged:
+        return f"{'too early' if too_early == 1 else 'all too early'} to judge {bar}"
+    return f"{fmt.counted(judged, 'poor performer')} and {fmt.count(too_early)} too early to judge {bar}"
+
+
 def poor_performers_finding(creators: Creators, settings: Settings) -> dict | None:
-    """How many creators are poor performers, and their share of spend and of revenue; None without spend."""
+    """How many creators are poor performers (those too early to judge counted apart), and their
+    share of spend and of revenue; None without spend."""
     if creators.spend <= 0:
         return None
     poor = [c for c in creators.rows if c["poor_performer"]]
     poor_spend, poor_revenue = sum(c["spend"] for c in poor), sum(c["revenue"] for c in poor)
     rule = POOR_PERFORMER.text(settings)
-    if poor:
+    early = too_early_count(poor)
+    took = (
+        f"{fmt.share(share(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
+        f"{fmt.share(share(poor_revenue, creators.revenue))} of revenue."
+    )
+    if early:
+        # a creator too early to judge is no poor performer in words, though below the bar
         text = (
-            f"{len(poor)} poor performer{'s' if len(poor) != 1 else ''} ({rule}) took "
-            f"{fmt.share(share(poor_spend, creators.spend))} of spend ({fmt.inr_compact(poor_spend)}) and brought "
-            f"{fmt.share(share(poor_revenue, creators.revenue))} of revenue."
+            f"{fmt.counted(len(poor), 'creator')} {'is' if len(poor) == 1 else 'are'} below the poor-performer "
+            f"bar ({rule}): {below_poor_bar(len(poor) - early, early, settings)}. "
+            f"{'It' if len(poor) == 1 else 'Together they'} took {took}"
         )
+    elif poor:
+        text = f"{fmt.counted(len(poor), 'poor performer')} ({rule}) took {took}"
     else:
         text = f"No creator in the selection is a poor performer ({rule})."
     return {
@@ -638,6 +669,7 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
         "text": text,
         "numbers": {
             "count": len(poor),
+            "too_early": early,
             "spend": poor_spend,
             "revenue": poor_revenue,
             "spend_share": share(poor_spend, creators.spend),

@@ -27,6 +27,7 @@ from metrics.comparison import kpi_comparison
 from metrics.dataset import buyer_ids_text, row_counts
 from metrics.lift import lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
+from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
 from reports import images
 from reports.executive import executive_summary
 from reports.pdf import render_pdf
@@ -135,9 +136,10 @@ def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
         "roi_pct": "(revenue − spend) ÷ spend",
         "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}"
         + (f"; {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
-        "cost_per_order": "spend ÷ orders",
+        # a cost per unit of ₹0.00 or "—" says why, as its card on the dashboard does
+        "cost_per_order": catalogue.cost_note("cost_per_order", k) or "spend ÷ orders",
         "new_customers": "estimated from orders" if estimated else "first attributed order",
-        "cac": "estimated" if estimated else "spend ÷ new customers",
+        "cac": catalogue.cost_note("cac", k) or ("estimated" if estimated else "spend ÷ new customers"),
         "incremental_revenue": _incremental_note(k, baseline, fmt.inr_compact, "incremental_revenue"),
         "incremental_roas": _incremental_note(k, baseline, fmt.ratio, "incremental_roas"),
         "engagement_rate_pct": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}",
@@ -338,11 +340,20 @@ def _table(
 def _top(ranked: pd.DataFrame) -> list[dict]:
     """The top performers: the ranking's first TOP_N with a defined ROAS (ranked by pooled ROAS) that
     are not poor performers: with few creators in a selection, the rest of the list would otherwise be
-    filled with creators the next table flags."""
+    filled with creators the next table flags. Each with verdict_text (_with_verdict)."""
     if ranked is None or ranked.empty:
         return []
     roas = pd.to_numeric(ranked["roas"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return _records(ranked[np.isfinite(roas) & ~_flag(ranked, "poor_performer").to_numpy()].head(TOP_N))
+    return [
+        _with_verdict(r)
+        for r in _records(ranked[np.isfinite(roas) & ~_flag(ranked, "poor_performer").to_numpy()].head(TOP_N))
+    ]
+
+
+def _with_verdict(row: dict) -> dict:
+    """`row` with verdict_text, its verdict as the tables print it ("too early to judge" below the
+    evidence bar: such a creator stays in the lists, as METRICS.md ranks it, but is named so)."""
+    return dict(row, verdict_text=verdict_label(row.get("verdict")))
 
 
 def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -353,7 +364,7 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
 def _poor(poor: list[dict], settings) -> list[dict]:
     """Poor performers by spend, largest first, each with the reason it is flagged."""
     return [
-        dict(r, reason=POOR_PERFORMER.reasons(r, settings))
+        _with_verdict(dict(r, reason=POOR_PERFORMER.reasons(r, settings)))
         for r in sorted(poor, key=lambda r: (-(_num(r.get("spend")) or 0), str(r["influencer_id"])))
     ]
 
@@ -361,6 +372,7 @@ def _poor(poor: list[dict], settings) -> list[dict]:
 def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, pacing=()) -> list[dict]:
     """The report's tables; `top` is _top's rows, `poor` the known poor performers."""
     poor_rows = _poor(poor, settings)
+    too_early = f"{verdict_label(TOO_EARLY)}: below the evidence bar of {evidence_bar(settings)}"
     total_spend = _num(k.get("spend")) or 0
     payout_rows = [r for r in payouts if (_num(r.get("spend")) or 0) > 0]
     if payout_rows:
@@ -385,9 +397,11 @@ def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, p
                 "roi_pct",
                 "cac",
                 "efficiency_score",
+                ("verdict_text", "Verdict"),
             ),
             top,
-            note="Ranked by pooled ROAS (revenue ÷ spend), poor performers left out; efficiency = efficiency score 0–100.",
+            note="Ranked by pooled ROAS (revenue ÷ spend), poor performers left out; efficiency = efficiency score "
+            f"0–100; verdict as on the dashboard ({too_early}).",
         ),
         _table(
             "Poor performers",
@@ -399,10 +413,12 @@ def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, p
                 "roas",
                 "roi_pct",
                 ("reason", "Why"),
+                ("verdict_text", "Verdict"),
             ),
             poor_rows,
             limit=MAX_TABLE_ROWS,
-            note=f"{POOR_PERFORMER.text(settings)}; by spend, largest first.",
+            note=f"{POOR_PERFORMER.text(settings)}; by spend, largest first; verdict as on the dashboard "
+            f"({too_early}).",
             empty="No poor performers in this selection.",
         ),
         _table(
@@ -696,9 +712,11 @@ def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -
     chosen = selection_plan(wh, filters, settings) if measured else None
     plan = plan_section(wh, filters, settings, verdict_counts, chosen) if chosen else None
 
-    # Only the rows the report prints become dicts (the ranking has every creator: 5,000 at 10M orders).
-    top = _top(ranked_df)
-    poor = _records(ranked_df[_flag(ranked_df, "poor_performer") & _flag(ranked_df, "known")])
+    # Only the rows the report prints become dicts (the ranking has every creator: 5,000 at 10M orders),
+    # each with its verdict (the judged ranking) so a creator too early to judge is named so.
+    judged = evidence.ranking
+    top = _top(judged)
+    poor = _records(judged[_flag(judged, "poor_performer") & _flag(judged, "known")])
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
     pacing = _records(metrics.campaign_pacing(wh, filters, settings))

@@ -36,7 +36,9 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
         metric = catalogue.get(key)
         change = comparison["change"].get(key)
         note = f"{catalogue.CHANGE.short(change, 1)} {mode}" if comparison.get("start") else "no earlier period"
-        boxes.append({"label": metric.label, "value": metric.short(profile.get(key)), "note": note})
+        # a cost per unit of ₹0.00 or "—" says why first, as its card on the creator page does
+        why = catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None
+        boxes.append({"label": metric.label, "value": metric.short(profile.get(key)), "note": why or note})
     measured = profile.get("lift_method") == METHOD_MEASURED
     boxes.append(
         {

@@ -13,7 +13,9 @@ from __future__ import annotations
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.insights import below_poor_bar, too_early_count
 from metrics.pacing import ATTENTION
+from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_label, verdict_phrase
 
 HEADLINE_KEYS = ("revenue", "spend", "roas", "roi_pct", "orders", "new_customers", "cac", "incremental_revenue")
 MAX_NAMED = 3  # creators named as top / poor performers
@@ -96,25 +98,58 @@ def _creator(row: dict) -> str:
     )
 
 
+def _too_early(row: dict) -> str:
+    """ " — too early to judge" after a creator below the evidence bar (its verdict), else ""."""
+    return f" — {verdict_label(TOO_EARLY)}" if row.get("verdict") == TOO_EARLY else ""
+
+
+def poor_count(poor: list[dict], influencers, settings) -> str:
+    """How many of the selection's `influencers` (count) are poor performers (`poor`: rows with
+    their verdict), those too early to judge counted apart, as /insights' finding counts them:
+    "No creator in the selection is a poor performer (…)", "1 of 1 creator is a poor performer
+    (…)", "5 of 5 creators are below the poor-performer bar (…): 3 poor performers and 2 too early
+    to judge (the evidence bar: …)"."""
+    rule, early = POOR_PERFORMER.text(settings), too_early_count(poor)
+    if not poor:
+        return f"No creator in the selection is a poor performer ({rule})"
+    of = f"{fmt.count(len(poor))} of {fmt.counted(influencers, 'creator')}"
+    if not early:
+        return f"{of} {'is a poor performer' if len(poor) == 1 else 'are poor performers'} ({rule})"
+    split = below_poor_bar(len(poor) - early, early, settings)
+    return f"{of} {'is' if len(poor) == 1 else 'are'} below the poor-performer bar ({rule}): {split}"
+
+
+def _no_top(poor: list[dict]) -> str:
+    """Why the top list is empty: every creator with spend is below the poor-performer bar (said so,
+    not "is a poor performer": some may be too early to judge), or none has spend."""
+    if poor:
+        return "No creator with spend in this selection clears the poor-performer bar."
+    return "No creator with spend in this selection."
+
+
 def performers(top: list[dict], poor: list[dict], influencers, settings) -> dict:
-    """{top [line], poor_count (sentence), poor [line]}: the first MAX_NAMED of the report's top
-    table (`top`, ranked by ROAS) and of its poor-performer table (`poor`, by spend, with reasons)."""
-    poor_lines = [f"{_creator(row)}: {row.get('reason') or POOR_PERFORMER.reasons(row, settings)}" for row in poor]
-    count = (
-        f"{fmt.count(len(poor))} of {fmt.count(influencers)} creators are poor performers "
-        f"({POOR_PERFORMER.text(settings)})"
-    )
+    """{top [line], no_top (sentence when top is empty), poor_count (sentence), poor [line]}: the
+    first MAX_NAMED of the report's top table (`top`, ranked by ROAS) and of its poor-performer table
+    (`poor`, by spend, with reasons); rows carry their verdict, and a creator too early to judge is
+    named with it ("— too early to judge") rather than left out (METRICS.md ranks it)."""
+    poor_lines = [
+        f"{_creator(row)}: {row.get('reason') or POOR_PERFORMER.reasons(row, settings)}{_too_early(row)}"
+        for row in poor
+    ]
     more = len(poor) - MAX_NAMED
     return {
-        "top": [_creator(row) for row in top[:MAX_NAMED]],
-        "poor_count": count + (f"; the {MAX_NAMED} with the largest spend:" if more > 0 else ":" if poor else "."),
+        "top": [_creator(row) + _too_early(row) for row in top[:MAX_NAMED]],
+        "no_top": None if top else _no_top(poor),
+        "poor_count": poor_count(poor, influencers, settings)
+        + (f"; the {MAX_NAMED} with the largest spend:" if more > 0 else ":" if poor else "."),
         "poor": poor_lines[:MAX_NAMED],
     }
 
 
 def pacing_alerts(rows: list[dict]) -> dict:
-    """{alerts [line], more (sentence or None), budgeted (count)}: campaigns whose pacing status needs
-    attention (metrics.pacing.ATTENTION), in the pacing table's order."""
+    """{alerts [line], more (sentence or None), budgeted (count), calm (sentence where no campaign
+    needs attention)}: campaigns whose pacing status needs attention (metrics.pacing.ATTENTION), in
+    the pacing table's order."""
     used, elapsed = catalogue.get("budget_used_pct"), catalogue.get("elapsed_pct")
     projected = catalogue.get("projected_spend")
     attention = [row for row in rows if row.get("status") in ATTENTION]
@@ -129,7 +164,17 @@ def pacing_alerts(rows: list[dict]) -> dict:
         "alerts": alerts,
         "more": f"… and {more} more in the Budget pacing table." if more > 0 else None,
         "budgeted": len(rows),
+        "calm": _on_pace(len(rows)),
     }
+
+
+def _on_pace(budgeted: int) -> str:
+    """The pacing line where no campaign needs attention, for `budgeted` campaigns with a budget."""
+    if not budgeted:
+        return "No campaign of the selection has a budget."
+    if budgeted <= 2:
+        return "The one budgeted campaign is on pace." if budgeted == 1 else "Both budgeted campaigns are on pace."
+    return f"All {fmt.count(budgeted)} budgeted campaigns are on pace."
 
 
 def recommendation(
@@ -138,8 +183,6 @@ def recommendation(
     """{text, note}: the plan's headline (where a plan can be made) and the creators' verdict counts,
     else the first recommendation of the Recommendations section, else why there is none (no spend,
     or every creator too early to judge: `verdict_counts`, metrics.insights.verdict_counts)."""
-    from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_phrase
-
     counts = (
         "Creators' verdicts: " + ", ".join(verdict_phrase(v, verdict_counts[v]) for v in VERDICTS) + "."
         if verdict_counts
@@ -148,7 +191,11 @@ def recommendation(
     if plan and plan.get("headline"):
         return {"text": plan["headline"], "note": plan.get("verdicts")}
     if recommendations:
-        first = f"The first of {len(recommendations)} recommendations; all are in the Recommendations section."
+        first = (
+            f"The first of {len(recommendations)} recommendations; all are in the Recommendations section."
+            if len(recommendations) > 1
+            else "The only recommendation; it is in the Recommendations section too."
+        )
         return {"text": recommendations[0]["text"], "note": f"{first} {counts}" if counts else first}
     too_early = (verdict_counts or {}).get(TOO_EARLY, 0)
     if too_early:

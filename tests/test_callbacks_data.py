@@ -76,6 +76,7 @@ def test_bad_upload_shows_row_problems_and_changes_nothing(app_db, broken_dir):
     assert store is None and disabled is True and imported is no_update and cleared is None
     shown = text(report)
     assert "1 error" in shown and "Nothing was changed" in shown
+    assert "goes ahead" not in shown
     errors = find(report, "data-errors")
     row_text = text(errors)
     for piece in ("tracking_data.csv", "3", "revenue", "two thousand", "not a number"):
@@ -99,6 +100,34 @@ def test_a_check_that_fails_unexpectedly_says_so_and_keeps_nothing(app_db, traps
     assert list((tmp_path / "uploads").iterdir()) == []
     assert digest(app_db) == before
     assert "a defect in validation" in caplog.text  # the traceback is in the server log
+
+
+def test_warnings_beside_errors_do_not_say_the_import_goes_ahead(app_db, tmp_path, traps_dir):
+    folder = tmp_path / "bad-rate"
+    folder.mkdir()
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    payouts = (folder / "payouts.csv").read_text(encoding="utf-8")
+    (folder / "payouts.csv").write_text(payouts.replace("B2,order,₹200/order,1,200,", "B2,order,whatever,1,,"), "utf-8")
+    report, store, disabled, *_ = cb.handle_upload(*upload_of(folder), None)
+    assert store is None and disabled is True and "1 error" in text(report)
+    # A1's payout row says 3 orders where 4 are tracked: the one warning of this refused upload
+    heading = text(find(report, "data-warnings-heading"))
+    assert heading == "1 warning (warnings alone do not stop an import; the errors above do)"
+    assert "goes ahead" not in text(report)
+
+
+def test_warnings_of_a_valid_upload_let_the_import_go_ahead(app_db, traps_dir):
+    report, store, disabled, *_ = cb.handle_upload(*upload_of(traps_dir), None)
+    assert store["valid"] is True and disabled is False
+    # A1's payouts say 3 orders, its sales hold 2 + 1 + 1 = 4; Z9's sales have no influencer row
+    assert text(find(report, "data-warnings-heading")) == "2 warnings (the import goes ahead)"
+
+
+def test_one_warning_is_singular():
+    heading = find(cb._warnings_block([], 1), "data-warnings-heading")
+    assert text(heading) == "1 warning (the import goes ahead)"
+    assert cb._warnings_block([], 0) is None
 
 
 def test_more_than_twenty_problems_are_counted(app_db, tmp_path, traps_dir):

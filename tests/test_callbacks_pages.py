@@ -69,6 +69,31 @@ def test_poor_and_top_views(traps_wh):
     assert all(score is not None for score in scores)
 
 
+def test_top_and_poor_views_name_the_creators_too_early_to_judge():
+    """Every traps creator has fewer than 3 posts: all stay in both views, each with its verdict
+    "too early" and the reason beside it, and the views' notes count them (top: A1, B2, C3, E5 with a
+    score; poor: C3 at ROAS 1.31x and E5 with no revenue)."""
+    bar = "(below the evidence bar of 3 posts and ₹10,000): see Verdict."
+    rows, _, _, note, *_ = influencers.influencer_ranking("", "top", "/")
+    assert sorted(r["influencer_id"] for r in rows) == ["A1", "B2", "C3", "E5"]
+    assert {r["verdict"] for r in rows} == {"too early"} and all(r["verdict_reason"] for r in rows)
+    assert note.endswith(f" 4 of these are too early to judge {bar}")
+    rows, _, _, note, *_ = influencers.influencer_ranking("", "poor", "/")
+    assert sorted(r["influencer_id"] for r in rows) == ["C3", "E5"]
+    assert note.endswith(f" 2 of these are too early to judge {bar}")
+    rows, _, _, note, *_ = influencers.influencer_ranking("?platform=YouTube", "poor", "/")
+    assert rows == [] and "too early" not in note
+    _, _, _, note, *_ = influencers.influencer_ranking("", "all", "/")
+    assert "too early" not in note  # the whole ranking: the Verdict column says it row by row
+
+
+def test_the_verdicts_reason_sits_beside_the_verdict():
+    from components.ranking_grid import RANKING_FIELDS
+
+    at = RANKING_FIELDS.index("verdict")
+    assert RANKING_FIELDS[at - 1 : at + 2] == ["roas", "verdict", "verdict_reason"]
+
+
 def test_ranking_summary_cards(traps_wh):
     cards = influencers.ranking_summary(metrics.ranking(traps_wh, metrics.Filters()), common.settings())
     assert find(cards, "kpi-inf-best-value").children == "10.00x"  # B2: 3000 / 300

@@ -120,9 +120,33 @@ def test_cac_without_cost_recorded_is_zero_and_says_so():
     )
     out = catalogue.apply_ratios(frame.copy())
     assert out["cac"].tolist() == [0.0, 300.0, None]
-    assert catalogue.cac_note(0.0, 3.0) == "No cost recorded (₹0 spend)"
-    assert catalogue.cac_note(900.0, 0.0) == catalogue.cac_note(0.0, 0.0) == "No new customers"
-    assert catalogue.cac_note(900.0, 3.0) is None
+    notes = [catalogue.cost_note("cac", row) for row in out.to_dict("records")]
+    assert notes == ["No cost recorded (₹0 spend)", None, "No new customers"]
+
+
+def test_every_cost_per_unit_at_no_spend_says_no_cost_is_recorded():
+    """Cost per order, CPE and CPM at ₹0 spend are ₹0.00 as CAC is: the one rule (cost_note) says
+    why under each card; "No …" names the count where the figure is "—"."""
+    frame = pd.DataFrame(
+        {
+            "spend": [0.0, 1200.0, 1200.0],
+            "orders": [4, 4, 0],
+            "engagements": [600.0, 600.0, 0.0],
+            "impressions": [30000.0, 30000.0, 0.0],
+        }
+    )
+    out = catalogue.apply_ratios(frame.copy(), ("cost_per_order", "cpe", "cpm"))
+    # by hand: 1200 / 4 = 300 per order, 1200 / 600 = 2 per engagement, 1200 / 30000 × 1000 = 40 per mille
+    assert out["cost_per_order"].tolist() == [0.0, 300.0, None]
+    assert out["cpe"].tolist() == [0.0, 2.0, None]
+    assert out["cpm"].tolist() == [0.0, 40.0, None]
+    rows = out.to_dict("records")
+    for key, none in (("cost_per_order", "No orders"), ("cpe", "No engagements"), ("cpm", "No impressions")):
+        assert [catalogue.cost_note(key, row) for row in rows] == ["No cost recorded (₹0 spend)", None, none]
+    # CPM on reach where the posts report no impressions names reach
+    assert catalogue.cost_note("cpm", {"spend": 1200.0, "cpm": None, "cpm_basis": "reach"}) == "No reach"
+    with pytest.raises(ValueError, match="not a cost per unit"):
+        catalogue.cost_note("roas", rows[0])
 
 
 def test_sales_ratios_are_every_ratio_over_the_sums():

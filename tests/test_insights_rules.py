@@ -193,3 +193,33 @@ def test_findings_each_rule():
         "Assuming 30.0% of attributed revenue would have happened anyway, incremental revenue is ₹700 and "
         "incremental ROAS 1.40x."
     )
+
+
+def test_poor_performer_finding_counts_too_early_apart_in_words():
+    """0, 1 and 2 creators below the poor-performer bar, judged or too early to judge (verdict), in
+    sentences whose number and verb agree; shares by hand over ₹3,000 spend and ₹2,700 revenue."""
+    rule = insights.POOR_PERFORMER.text(SETTINGS)
+    bar = "(the evidence bar: 3 posts and ₹10,000)"
+
+    def finding(*verdicts):
+        # G is no poor performer and takes the rest, so every selection has ₹3,000 spend, ₹2,700 revenue
+        rest = 2 - len(verdicts)
+        rows = [creator("G", 2000 + 350 * rest, 1000 + 1000 * rest, poor=False)]
+        rows += [dict(creator(f"P{i}", 350, 1000), verdict=v) for i, v in enumerate(verdicts)]  # ROAS 0.35x
+        return insights.poor_performers_finding(creators(*rows), SETTINGS)
+
+    assert finding()["text"] == f"No creator in the selection is a poor performer ({rule})."
+    assert finding("drop")["text"] == (
+        f"1 poor performer ({rule}) took 33.3% of spend (₹1,000) and brought 13.0% of revenue."
+    )
+    assert finding("drop", "drop")["text"].startswith(f"2 poor performers ({rule}) took 66.7% of spend (₹2,000)")
+    assert finding("too early")["text"] == (
+        f"1 creator is below the poor-performer bar ({rule}): too early to judge {bar}. "
+        "It took 33.3% of spend (₹1,000) and brought 13.0% of revenue."
+    )
+    mixed = finding("drop", "too early")
+    assert mixed["text"] == (
+        f"2 creators are below the poor-performer bar ({rule}): 1 poor performer and 1 too early to judge {bar}. "
+        "Together they took 66.7% of spend (₹2,000) and brought 25.9% of revenue."
+    )
+    assert (mixed["numbers"]["count"], mixed["numbers"]["too_early"]) == (2, 1)

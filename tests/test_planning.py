@@ -578,7 +578,19 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     net = {k: totals[k]["expected_incremental_revenue"] - totals[k]["spend"] for k in ("current", "planned")}
     assert net["planned"] >= net["current"] - 1e-6 * abs(net["current"])
     assert cli.main(["--db", str(wh.path), "plan", "--by", "influencer", "--max-change", "0.2"]) == 0
-    text = norm(capsys.readouterr().out)
+    printed = capsys.readouterr().out
+    # the columns are named by the catalogue, as /plan's allocation table names them
+    header = printed.splitlines()[1].split("  ")
+    assert [h.strip() for h in header if h.strip()] == [
+        "Influencer ID",
+        "Current",
+        "Planned",
+        "Exp. incr. revenue",
+        "Low",
+        "High",
+        "Marginal planned",
+    ]
+    text = norm(printed)
     if document["held_back"] >= 0.5:
         assert f"{fmt.inr(document['held_back'])} of the" in text and "held back" in text
     assert cli.main(["--db", str(wh.path), "plan", "--budget", "1", "--json"]) == 2

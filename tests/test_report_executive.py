@@ -93,7 +93,12 @@ def test_performers_pacing_and_recommendation_rules():
         == "A: over budget, budget used 176.0% after 80.0% of its time; projected spend ₹220 of ₹100"
     )
     assert len(alerts["alerts"]) == 4 and alerts["more"] == "… and 1 more in the Budget pacing table."
-    assert pacing_alerts(rows[1:2]) == {"alerts": [], "more": None, "budgeted": 1}
+    assert pacing_alerts(rows[1:2]) == {
+        "alerts": [],
+        "more": None,
+        "budgeted": 1,
+        "calm": "The one budgeted campaign is on pace.",
+    }
     plan = {"headline": "Move budget towards X", "verdicts": "Creators' verdicts: 1 to scale."}
     assert recommendation(plan, []) == {"text": "Move budget towards X", "note": "Creators' verdicts: 1 to scale."}
     assert recommendation(None, [{"text": "Drop B: …"}, {"text": "x"}])["text"] == "Drop B: …"
@@ -247,3 +252,107 @@ def test_a_poor_performer_is_never_listed_as_a_top_performer(tmp_path):
     flagged = [line.split(" (")[0] for line in executive["poor"]]
     assert flagged and executive["top"]
     assert not any(line.split(" (")[0] in flagged for line in executive["top"]), executive
+
+
+# --- counts in words: 0, 1 and 2 (singular and plural), too early to judge counted apart ---------
+
+
+def test_poor_count_sentences_agree_with_their_numbers():
+    settings = metrics.DEFAULT_SETTINGS
+    rule = catalogue.POOR_PERFORMER.text(settings)
+    poor = {"name": "P", "platform": "X", "roas": 0.5, "revenue": 50.0, "spend": 100.0, "verdict": "drop"}
+    early = dict(poor, verdict="too early")
+    assert performers([], [], 1, settings)["poor_count"] == f"No creator in the selection is a poor performer ({rule})."
+    assert performers([], [poor], 1, settings)["poor_count"] == f"1 of 1 creator is a poor performer ({rule}):"
+    assert performers([], [poor], 2, settings)["poor_count"] == f"1 of 2 creators is a poor performer ({rule}):"
+    assert performers([], [poor, poor], 2, settings)["poor_count"] == f"2 of 2 creators are poor performers ({rule}):"
+    bar = "(the evidence bar: 3 posts and ₹10,000)"
+    assert performers([], [early], 1, settings)["poor_count"] == (
+        f"1 of 1 creator is below the poor-performer bar ({rule}): too early to judge {bar}:"
+    )
+    assert performers([], [early, early], 2, settings)["poor_count"] == (
+        f"2 of 2 creators are below the poor-performer bar ({rule}): all too early to judge {bar}:"
+    )
+    assert performers([], [poor, early], 3, settings)["poor_count"] == (
+        f"2 of 3 creators are below the poor-performer bar ({rule}): 1 poor performer and 1 too early to judge {bar}:"
+    )
+    five = [poor, poor, early, poor, early]
+    assert performers([], five, 5, settings)["poor_count"] == (
+        f"5 of 5 creators are below the poor-performer bar ({rule}): 3 poor performers and 2 too early to judge "
+        f"{bar}; the 3 with the largest spend:"
+    )
+
+
+def test_other_counts_of_the_summary_in_words():
+    assert [pacing_alerts([{"status": "on pace"}] * n)["calm"] for n in (0, 1, 2, 3)] == [
+        "No campaign of the selection has a budget.",
+        "The one budgeted campaign is on pace.",
+        "Both budgeted campaigns are on pace.",
+        "All 3 budgeted campaigns are on pace.",
+    ]
+    one, two = [{"text": "Drop B: …"}], [{"text": "Drop B: …"}, {"text": "Review C: …"}]
+    assert recommendation(None, one)["note"] == "The only recommendation; it is in the Recommendations section too."
+    assert recommendation(None, two)["note"].startswith("The first of 2 recommendations")
+    counts = {"scale": 0, "renew": 0, "review": 0, "drop": 0, "too early": 2}
+    assert recommendation(None, [], counts)["text"].startswith("No recommendation: 2 creators are too early to judge")
+
+
+@pytest.fixture(scope="module")
+def too_early_wh(tmp_path_factory) -> Warehouse:
+    """tests/fixtures/too_early: six creators, K1–K5 on Instagram all poor performers (ROAS < 2x, or
+    no revenue), K4 (1 post, ₹2,500) and K5 (2 posts, ₹14,000) below the evidence bar (3 posts and
+    ₹10,000); K6 on YouTube at ROAS 10x with 1 post. Lift is not measured (12 days of sales)."""
+    db = tmp_path_factory.mktemp("too-early") / "wh.duckdb"
+    import_dataset(Path(__file__).parent / "fixtures" / "too_early", db)
+    return Warehouse(db)
+
+
+INSTAGRAM = metrics.Filters(platform=("Instagram",))
+
+
+def test_every_creator_poor_and_some_too_early_reads_consistently(too_early_wh):
+    settings = metrics.DEFAULT_SETTINGS
+    context = build_context(too_early_wh, INSTAGRAM, settings)
+    performing, recommended = context["executive"]["performers"], context["executive"]["recommendation"]
+    rule = catalogue.POOR_PERFORMER.text(settings)
+    # 5 of 5 below the bar, as the KPI box counts them: K1 (ROAS 0.80x), K2 (1.67x), K3 (no revenue)
+    # judged; K4 and K5 too early — the same 2 the verdict counts name
+    assert performing["poor_count"] == (
+        f"5 of 5 creators are below the poor-performer bar ({rule}): 3 poor performers and 2 too early to judge "
+        "(the evidence bar: 3 posts and ₹10,000); the 3 with the largest spend:"
+    )
+    assert recommended["note"].endswith("0 to scale, 0 to renew, 1 to review, 2 to drop, 2 too early to judge.")
+    poor_box = next(box for box in context["kpis"] if box["label"] == "Poor performers")
+    assert poor_box["value"] == "5 of 5"
+    # no top performer, said without calling the too-early ones poor performers
+    assert performing["top"] == []
+    assert performing["no_top"] == "No creator with spend in this selection clears the poor-performer bar."
+    # by spend: K2 ₹18,000, K1 ₹15,000, K5 ₹14,000 (too early: named so, not dropped)
+    assert [line.split(" (")[0] for line in performing["poor"]] == ["Kabir Shah", "Kavya Iyer", "Kritika Sen"]
+    assert [line.endswith(" — too early to judge") for line in performing["poor"]] == [False, False, True]
+    tables = {t["title"]: t for t in context["tables"]}
+    poor_table = tables["Poor performers"]
+    assert poor_table["columns"][-1] == "Verdict"
+    assert [(row[0], row[-1]) for row in poor_table["rows"]] == [
+        ("Kabir Shah", "review"),
+        ("Kavya Iyer", "drop"),
+        ("Kritika Sen", "too early to judge"),
+        ("Kiran Das", "drop"),
+        ("Kunal Bose", "too early to judge"),
+    ]
+    finding = next(text for text in context["findings"] if "poor-performer bar" in text)
+    assert finding.startswith(f"5 creators are below the poor-performer bar ({rule}): 3 poor performers and 2 too")
+    assert "took 100.0% of spend (₹61,500)" in finding  # 18,000 + 15,000 + 14,000 + 12,000 + 2,500
+
+
+def test_a_top_performer_too_early_to_judge_stays_listed_and_is_named_so(too_early_wh):
+    context = build_context(too_early_wh, metrics.Filters(), metrics.DEFAULT_SETTINGS)
+    performing = context["executive"]["performers"]
+    # K6: ₹30,000 on ₹3,000 (ROAS 10.00x) from 1 post: ranked first, too early to judge
+    assert performing["top"] == [
+        "Karan Gill (YouTube): ROAS 10.00x, revenue ₹30,000 on spend ₹3,000 — too early to judge"
+    ]
+    assert performing["poor_count"].startswith("5 of 6 creators are below the poor-performer bar")
+    top_table = next(t for t in context["tables"] if t["title"] == "Top 10 influencers by ROAS")
+    assert [(row[1], row[-1]) for row in top_table["rows"]] == [("Karan Gill", "too early to judge")]
+    assert "too early to judge: below the evidence bar of 3 posts and ₹10,000" in top_table["note"]

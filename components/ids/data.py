@@ -16,6 +16,7 @@ IMPORT_RESULT = "data-import-result"
 REPORT_STATUS = "data-report-status"
 ERRORS_TABLE = "data-errors"
 WARNINGS_TABLE = "data-warnings"
+WARNINGS_HEADING = "data-warnings-heading"  # says whether the import goes ahead despite them
 FILES_TABLE = "data-files"
 IMPORT_STATUS = "data-import-status"
 IMPORT_ERRORS_TABLE = "data-import-errors"

@@ -50,6 +50,13 @@ TOO_EARLY = "too early"
 VERDICTS = ("scale", "renew", "review", "drop", TOO_EARLY)
 
 
+def verdict_label(verdict: str | None) -> str:
+    """A verdict as lists and tables print it: "too early to judge" for TOO_EARLY (a bare "too
+    early" beside a creator's name reads as a judgement of its timing), the others as they are,
+    "" for none."""
+    return "too early to judge" if verdict == TOO_EARLY else verdict or ""
+
+
 def verdict_phrase(verdict: str, count: int) -> str:
     """How many creators have a verdict, in words: "3 to scale", "12 too early to judge"."""
     return f"{fmt.count(count)} too early to judge" if verdict == TOO_EARLY else f"{fmt.count(count)} to {verdict}"
@@ -147,11 +154,16 @@ def drop_bar(settings: Settings) -> str:
     return f"returns less than {fmt.ratio(settings.verdict_drop_roas)} of spend"
 
 
+def evidence_bar(settings: Settings) -> str:
+    """The evidence bar in words: "3 posts and ₹10,000" (verdict_min_posts, verdict_min_spend)."""
+    return f"{settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)}"
+
+
 @functools.lru_cache(maxsize=16)
 def _evidence_needed(settings: Settings) -> str:
     """The evidence bar's text, formatted once per settings: most creators of a large selection
     are below it, each with this same sentence."""
-    return f"(the bar: {settings.verdict_min_posts} posts and {fmt.inr(settings.verdict_min_spend)})"
+    return f"(the bar: {evidence_bar(settings)})"
 
 
 def with_verdicts(
