@@ -2,7 +2,7 @@
 
 Small tables are compared row by row in Python; large ones (the 10M/50M benchmark's `sales` and
 `facts`) in DuckDB, so that neither warehouse has to fit in Python's memory: each row's hash with its
-doubles rounded to 6 significant digits, counted per hash on both sides; only the rows whose hash
+doubles rounded to 9 significant digits, counted per hash on both sides; only the rows whose hash
 counts differ are read into Python and compared with the same tolerance as small tables (a double
 that sits on a rounding boundary lands in another hash on each side and is paired back there)."""
 
@@ -16,8 +16,14 @@ import duckdb
 # Keys of dataset_info that differ between any two imports of the same folder.
 PER_IMPORT = {"dataset_id", "imported_at", "source"}
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
+# Single-precision columns (lift draws) hold doubles rounded to 24 bits: two sums that differ in the
+# 13th digit can land one float32 step (6e-8) apart, so they are compared to 1e-6 and hashed to 6 digits.
+SINGLE_TYPES = {"FLOAT", "REAL"}
 # Above this many rows a table is compared in DuckDB (module docstring).
 PYTHON_ROWS = 200_000
+# Where a step of the rounding grid starts (_row_hash): no money value with up to six digits below
+# the step lands there.
+ROUNDING_OFFSET = 0.376543
 # More differing rows than this are reported by count only.
 MAX_READ = 20_000
 
@@ -46,23 +52,34 @@ def _sorted(rows) -> list[tuple]:
     return sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
 
 
-def _rows_differ(name: str, rows_a: list[tuple], rows_b: list[tuple], limit: int) -> list[str]:
+def _rows_differ(name: str, kinds: list[str], rows_a: list[tuple], rows_b: list[tuple], limit: int) -> list[str]:
     if len(rows_a) != len(rows_b):
         return [f"{name}: {len(rows_a)} rows != {len(rows_b)}"]
-    bad = [(x, y) for x, y in zip(_sorted(rows_a), _sorted(rows_b)) if not same_value(x, y)]
+    rels = [1e-6 if kind in SINGLE_TYPES else 1e-9 for kind in kinds]
+    bad = [
+        (x, y)
+        for x, y in zip(_sorted(rows_a), _sorted(rows_b))
+        if not all(same_value(u, v, rel) for u, v, rel in zip(x, y, rels))
+    ]
     return [f"{name}: {x} != {y}" for x, y in bad[:limit]]
 
 
 def _row_hash(columns: list[tuple[str, str]]) -> str:
-    """SQL of a row's hash with its doubles rounded to 6 significant digits."""
+    """SQL of a row's hash with its doubles rounded to 9 significant digits (single-precision ones to 6). The rounding grid is
+    shifted by ROUNDING_OFFSET of a step: money sums such as 48451.25 sit exactly on the usual
+    half-step boundary, where 48451.249999999985 (the same sum in another order) rounds the other way.
+    The result is scaled back by dividing or multiplying by an exact power of ten, so that a sum just
+    below a power of ten (999.99999999) and one just above it give the same double."""
     parts = []
     for column, kind in columns:
         quoted = '"' + column.replace('"', '""') + '"'
         if kind in FLOAT_TYPES:
-            quoted = (
-                f"CASE WHEN {quoted} = 0 OR NOT isfinite({quoted}) THEN {quoted} "
-                f"ELSE round({quoted}, 5 - CAST(floor(log10(abs({quoted}))) AS INTEGER)) END"
+            digits = f"({5 if kind in SINGLE_TYPES else 8} - CAST(floor(log10(abs({quoted}))) AS INTEGER))"
+            scaled = (
+                f"CASE WHEN {digits} >= 0 THEN floor({quoted} * pow(10, {digits}) + {ROUNDING_OFFSET}) / pow(10, {digits}) "
+                f"ELSE floor({quoted} / pow(10, -{digits}) + {ROUNDING_OFFSET}) * pow(10, -{digits}) END"
             )
+            quoted = f"CASE WHEN {quoted} = 0 OR NOT isfinite({quoted}) THEN {quoted} ELSE {scaled} END"
         parts.append(quoted)
     return f"hash({', '.join(parts)})"
 
@@ -81,7 +98,8 @@ def _large_table_differs(con, name: str, columns: list[tuple[str, str]], limit: 
     if unmatched > MAX_READ:
         return [f"{name}: {unmatched:,} row hashes differ"]
     side = f"SELECT * FROM {{}}.{name} WHERE {row_hash} IN (SELECT h FROM unmatched)"
-    return _rows_differ(name, con.execute(side.format("a")).fetchall(), con.execute(side.format("b")).fetchall(), limit)
+    rows = [con.execute(side.format(which)).fetchall() for which in ("a", "b")]
+    return _rows_differ(name, [kind for _, kind in columns], rows[0], rows[1], limit)
 
 
 def _table_differs(con, name: str, limit: int, python_rows: int) -> list[str]:
@@ -97,7 +115,7 @@ def _table_differs(con, name: str, limit: int, python_rows: int) -> list[str]:
     rows = [con.execute(f"SELECT * FROM {side}.{name}").fetchall() for side in ("a", "b")]
     if name == "dataset_info":
         rows = [[(k, v) for k, v in side if k not in PER_IMPORT] for side in rows]
-    return _rows_differ(name, rows[0], rows[1], limit)
+    return _rows_differ(name, [row[1] for row in described[0]], rows[0], rows[1], limit)
 
 
 def differences(left, right, limit: int = 5, python_rows: int = PYTHON_ROWS) -> list[str]:

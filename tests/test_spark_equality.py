@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spark_equality  # noqa: E402
 from spark_equality import differences  # noqa: E402
 
 ROWS = [("a", 1, 0.1 + 0.2), ("b", 2, 1.2345650000), ("c", 3, None), ("c", 3, None), ("d", 4, 0.0)]
@@ -51,3 +52,35 @@ def test_a_missing_row_and_a_missing_table_are_reported(tmp_path, python_rows):
     con.execute("CREATE TABLE extra (x INTEGER)")
     con.close()
     assert differences(left, right, python_rows=python_rows)[0] == "tables differ: ['extra']"
+
+
+def test_money_sums_in_another_order_hash_alike(tmp_path, monkeypatch):
+    # The 50M benchmark's cohorts: 48451.25 against 48451.249999999985 (and a sum each side of a power
+    # of ten) must not even need pairing: with nothing read back, any differing hash is reported.
+    monkeypatch.setattr(spark_equality, "MAX_READ", 0)
+    sums = [("a", 1, 48451.25), ("b", 2, 66049.55), ("c", 3, 1000.0), ("d", 4, 1234566.3)]
+    noise = [
+        ("a", 1, 48451.249999999985),
+        ("b", 2, 66049.54999999999),
+        ("c", 3, 999.9999999999999),
+        ("d", 4, 1234566.3000000003),
+    ]
+    left, right = _warehouse(tmp_path / "l.duckdb", sums), _warehouse(tmp_path / "r.duckdb", noise)
+    assert differences(left, right, python_rows=0) == []
+    changed = _warehouse(tmp_path / "c.duckdb", [*noise[:3], ("d", 4, 1234566.31)])
+    assert differences(left, changed, python_rows=0) == ["facts: 2 row hashes differ"]
+
+
+def test_single_precision_draws_one_step_apart_are_equal(tmp_path, python_rows):
+    # The 10M benchmark's lift_draws: 3562.057373046875 and 3562.05712890625 are adjacent float32
+    # values (the same draw from sums that differ in the 13th digit); 3562.1 is not.
+    def draws(path, value):
+        con = duckdb.connect(str(path))
+        con.execute("CREATE TABLE lift_draws (draw INTEGER, incremental_revenue FLOAT)")
+        con.execute("INSERT INTO lift_draws VALUES (14, ?), (15, 10.5)", [value])
+        con.close()
+        return path
+
+    left = draws(tmp_path / "l.duckdb", 3562.057373046875)
+    assert differences(left, draws(tmp_path / "r.duckdb", 3562.05712890625), python_rows=python_rows) == []
+    assert len(differences(left, draws(tmp_path / "c.duckdb", 3562.1), python_rows=python_rows)) == 1
