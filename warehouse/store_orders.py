@@ -355,20 +355,21 @@ def stage(
     before = errors.total
     if _check_lines(connection, staged, errors):
         return None, None
-    _number_lines(connection, _later_fields(staged))
-    lines_checked = errors.total
-    repeated = _drop_repeated_orders(connection, staged, errors) if len(files.exports) > 1 else []
-    if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
-        return None, None
-    _group_orders(connection, staged)
-    _resolve_code_sets(connection)
-    _type_orders(connection, staged)
-    if not _check_first_rows(connection, staged, errors):
-        _check_orders(connection, staged, errors)
-    currency = _refuse_mixed_currencies(connection, staged, errors)
-    if errors.total > before:
-        return None, None
-    _build_sales(connection, staged)
+    with _joins_as_written(connection):
+        _number_lines(connection)
+        lines_checked = errors.total
+        repeated = _drop_repeated_orders(connection, staged, errors) if len(files.exports) > 1 else []
+        if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
+            return None, None
+        _group_orders(connection, staged)
+        _resolve_code_sets(connection)
+        _type_orders(connection, staged)
+        if not _check_first_rows(connection, staged, errors):
+            _check_orders(connection, staged, errors)
+        currency = _refuse_mixed_currencies(connection, staged, errors)
+        if errors.total > before:
+            return None, None
+        _build_sales(connection, staged)
     report = _mapping_report(connection, staged, repeated, currency)
     # The rows the figures are built from, beside the export's line items and orders (/data and the
     # command line say what each count is: STORE_SALES_ROWS).
@@ -836,68 +837,63 @@ def _check_lines(connection, staged: _Staged, errors: Findings) -> bool:
     return found_unusable
 
 
-def _later_fields(staged: _Staged) -> str:
-    """SQL of what `store_later` keeps of a line item after its order's first row: its value
-    (_line_value), product and brand, all that the orders and the sales rows read of it."""
-    brand = "brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
-    return f"{_line_value(staged)} AS line_value, product, {brand} AS brand"
+@contextlib.contextmanager
+def _joins_as_written(connection):
+    """Joins keep the sides as the queries write them: the line items (a POSITIONAL JOIN of
+    `store_raw` and `store_lines`, which DuckDB estimates at 0 rows) on the left, probing a hash
+    table of the orders on the right. Left to the optimizer, the 10M line items became the hash
+    table."""
+    (before,) = connection.execute("SELECT current_setting('disabled_optimizers')").fetchone()
+    connection.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    try:
+        yield
+    finally:
+        connection.execute("SET disabled_optimizers = ?", [before])
 
 
-def _number_lines(connection, fields: str):
-    """`store_later`: each row of `store_raw` that is not its order's first row, with the rowid of
-    that first row (`first_row`) and `fields` (SQL over `store_raw`, e.g. _later_fields). A row
-    absent from it starts an order. Grouping line items into orders and joining the orders back
-    to their line items then run on integers, and every query reads `store_raw` in parallel: a
-    table of a first row per line item read beside it by POSITIONAL JOIN ran each such query on
-    one thread. An export lists an order's line items on consecutive rows: a row whose order
-    number differs from the row before starts an order (one ordered pass, no grouping). That
-    holds when the order numbers of those rows are all different (sorted up or down the file, as
-    exports list them; else checked on their 64-bit hashes: different hashes are different
-    numbers); when not (rows sorted by another column, an order found in two files, or two
-    numbers of one hash), each row's first row is found by grouping by order number. Order
+def _number_lines(connection):
+    """`store_lines`: for each row of `store_raw`, by position (read beside it with POSITIONAL
+    JOIN), the row number of its order's first row (`first_row`), so that grouping line items into
+    orders, reading each order's first row and joining the orders back to their line items run on
+    integers. An export lists an order's line items on consecutive rows: a row whose order number
+    differs from the row before starts an order (one ordered pass, no grouping). That holds when the
+    order numbers of those rows are all different (sorted up or down the file, as exports list them;
+    else checked on their 64-bit hashes: different hashes are different numbers); when not (rows
+    sorted by another column, an order split between files,
+    or two numbers of one hash), each row's first row is found by grouping by order number. Order
     numbers are compared as written either way."""
-    if _starts_sorted(connection) or _starts_distinct(connection):
-        connection.execute(f"""
-            CREATE OR REPLACE TEMP TABLE store_later AS
-            SELECT row_no, first_row, * EXCLUDE (row_no, first_row, starts) FROM (
-                SELECT *, max(CASE WHEN starts THEN row_no END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-                          AS first_row
-                FROM (SELECT rowid AS row_no, order_ref IS DISTINCT FROM lag(order_ref) OVER () AS starts, {fields}
-                      FROM store_raw))
-            WHERE NOT starts""")
-    else:
-        connection.execute(f"""
-            CREATE OR REPLACE TEMP TABLE store_later AS
-            SELECT * FROM (SELECT rowid AS row_no, min(rowid) OVER (PARTITION BY order_ref) AS first_row, {fields}
-                           FROM store_raw)
-            WHERE row_no <> first_row ORDER BY row_no""")
-
-
-# The rows that start an order, in file order: those whose order number differs from the row
-# before's (which, when an order's line items are consecutive, is the previous order's number).
-STARTS = """SELECT order_ref, before FROM (SELECT order_ref, lag(order_ref) OVER () AS before FROM store_raw)
-            WHERE order_ref IS DISTINCT FROM before"""
+    connection.execute("""
+        CREATE OR REPLACE TEMP TABLE store_lines AS
+        SELECT max(CASE WHEN starts THEN row_no END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first_row
+        FROM (SELECT rowid AS row_no, order_ref IS DISTINCT FROM lag(order_ref) OVER () AS starts FROM store_raw)""")
+    if not _starts_sorted(connection) and not _starts_distinct(connection):
+        connection.execute("""
+            CREATE OR REPLACE TEMP TABLE store_lines AS
+            SELECT min(rowid) OVER (PARTITION BY order_ref) AS first_row FROM store_raw ORDER BY rowid""")
 
 
 def _starts_sorted(connection) -> bool:
     """Whether the order numbers of the rows that start an order run strictly up or strictly down
     the file (numbers compared as numbers: by length, then text, so `#999` comes before `#1000`):
     then they are all different, found in one streaming pass. Exports list orders by number."""
-    (ordered,) = connection.execute(f"""
+    (ordered,) = connection.execute("""
         SELECT count(*) = count(order_ref) AND (bool_and(rises) OR bool_and(falls)) FROM (
             SELECT order_ref,
                    CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) > length(before)
                         ELSE order_ref > before END AS rises,
                    CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) < length(before)
                         ELSE order_ref < before END AS falls
-            FROM ({STARTS}))""").fetchone()
+            FROM (SELECT order_ref, lag(order_ref) OVER () AS before
+                  FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid))""").fetchone()
     return bool(ordered)
 
 
 def _starts_distinct(connection) -> bool:
     """Whether the order numbers of the rows that start an order are all different (their 64-bit
     hashes: different hashes are different numbers)."""
-    (distinct,) = connection.execute(f"SELECT count(*) = count(DISTINCT hash(order_ref)) FROM ({STARTS})").fetchone()
+    (distinct,) = connection.execute("""
+        SELECT count(*) = count(DISTINCT hash(order_ref))
+        FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid""").fetchone()
     return bool(distinct)
 
 
@@ -917,8 +913,7 @@ def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list
     """Orders whose rows sit in two or more export files (overlapping exports, e.g. January and
     15 January – 15 February). Identical in each file (the same rows, in any order, with the same
     value in every column read): counted once, from the first file — their rows in the later files
-    lose their order (first_row NULL in `store_later`, where they all are: their first row is in
-    the first file). An order straddling the cut of a split export (its rows
+    leave `store_lines` (first_row NULL). An order straddling the cut of a split export (its rows
     the last of one file and the first of the next) is one order. Any other order in two files is
     refused, naming the order, both files, the rows, the column and the values that differ.
     Returns [{files: [first, other], orders, line_items}] of the rows dropped, per pair of files."""
@@ -949,10 +944,13 @@ def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list
     if conflicts:
         return []
     connection.execute(f"""
-        UPDATE store_later SET first_row = NULL
-        WHERE row_no IN (SELECT r.rowid FROM store_raw r JOIN store_part_kinds k
-                         ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
-                         AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no)""")
+        CREATE OR REPLACE TEMP TABLE store_lines AS
+        SELECT CASE WHEN d.row_no IS NULL THEN l.first_row END AS first_row
+        FROM (SELECT store_raw.rowid AS row_no, first_row FROM store_raw POSITIONAL JOIN store_lines) l
+        LEFT JOIN (SELECT r.rowid AS row_no FROM store_raw r JOIN store_part_kinds k
+                   ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
+                   AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no) d USING (row_no)
+        ORDER BY l.row_no""")
     pairs = connection.execute("""
         SELECT kept_file, file_no, count(*), sum(line_items) FROM store_part_kinds
         WHERE identical AND file_no > kept_file GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
@@ -1008,26 +1006,26 @@ def _shown(value) -> str | None:
 def _group_orders(connection, staged: _Staged):
     """One row per order: its first row (where order-level fields are read), its line items'
     total value and its lead line (largest value, first in the file on ties). Only the rows after
-    an order's first one are grouped (`store_later`, by `first_row`, an integer): an order of one
-    line item, most of them, is its first row."""
+    an order's first one are grouped (by `first_row`, an integer): an order of one line item, most
+    of them, is its first row."""
     value = _line_value(staged)
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     lead_key = LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")
     # A view: the grouping and the join run inside the one query that types the orders.
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW store_first_rows AS
-        WITH firsts AS (SELECT rowid AS row_no, {value} AS line_value, * FROM store_raw r
-                        WHERE NOT EXISTS (SELECT 1 FROM store_later l WHERE l.row_no = r.rowid)),
+        WITH lines AS NOT MATERIALIZED (SELECT store_raw.rowid AS row_no, first_row, {value} AS line_value, store_raw.*
+                       FROM store_raw POSITIONAL JOIN store_lines),
              later AS (SELECT first_row, count(*) AS later_rows, sum(line_value) AS later_value,
                               max({lead_key}) AS later_key
-                       FROM store_later WHERE first_row IS NOT NULL GROUP BY 1)
+                       FROM lines WHERE row_no <> first_row GROUP BY 1)
         SELECT row_no, 1 + COALESCE(later_rows, 0) AS line_rows,
                CASE WHEN later_value IS NULL THEN line_value WHEN line_value IS NULL THEN later_value
                     ELSE line_value + later_value END AS lines_value,
                CASE WHEN later_rows IS NULL THEN row_no
                     ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
                source_line, {", ".join(fields)}
-        FROM firsts LEFT JOIN later ON later.first_row = firsts.row_no""")
+        FROM lines LEFT JOIN later USING (first_row) WHERE row_no = first_row""")
 
 
 NEGATIVE = {
@@ -1048,10 +1046,10 @@ def _check_first_rows(connection, staged: _Staged, errors: Findings) -> bool:
     if not lacking:
         return False
     rows = connection.execute("""
-        WITH lines AS (SELECT l.row_no, l.first_row, r.created, r.total, r.source_line
-                       FROM store_later l JOIN store_raw r ON r.rowid = l.row_no)
+        WITH lines AS (SELECT store_raw.rowid AS row_no, first_row, created, total, source_line
+                       FROM store_raw POSITIONAL JOIN store_lines)
         SELECT f.row_no, f.source_line, min(l.row_no), arg_min(l.source_line, l.row_no), count(*) OVER ()
-        FROM store_order_facts f JOIN lines l ON l.first_row = f.row_no
+        FROM store_order_facts f JOIN lines l ON l.first_row = f.row_no AND l.row_no <> f.row_no
         WHERE f.total IS NULL AND f.date IS NULL AND f.created IS NULL
           AND l.total IS NOT NULL AND l.created IS NOT NULL AND trim(l.created) <> ''
         GROUP BY f.row_no, f.source_line ORDER BY f.row_no LIMIT 20""").fetchall()
@@ -1258,25 +1256,23 @@ def _build_sales(connection, staged: _Staged):
     then the first in the file (build.type_buyers numbers the rows), and a parallel hash join
     returns its rows in no set order (at 10M line items, neither the join by order number before
     nor this one did)."""
-    # Each row of `store_raw` as the first row of an order (a later line item's rowid is no order's),
-    # and each later line item (`store_later`) as a line of its first row's order.
-    lines = f"""SELECT rowid AS row_no, rowid AS first_row, {_later_fields(staged)} FROM store_raw
-                UNION ALL SELECT row_no, first_row, line_value, product, brand FROM store_later"""
-    share = "CASE WHEN o.lines_value > 0 THEN COALESCE(l.line_value, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
+    value = _line_value(staged, "r")
+    brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
+    share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
     for statement, amount, refunds_only in (
         ("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
         ("INSERT INTO store_sales", "-o.refund", True),
     ):
         connection.execute(f"""
             {statement}
-            SELECT o.influencer_id, o.date, o.campaign, l.product, l.brand, o.source,
-                   CASE WHEN l.row_no = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
-                   (l.row_no = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
+            SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
+                   CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
+                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
                    o.region
-            FROM ({lines}) l
+            FROM store_raw r POSITIONAL JOIN store_lines l
             JOIN (SELECT * FROM store_order_facts
                   WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
-            ON o.row_no = l.first_row ORDER BY l.row_no""")
+            ON o.row_no = l.first_row ORDER BY r.rowid""")
 
 
 def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
