@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -366,9 +368,46 @@ def engine_of(args):
         return None
     try:
         import pyspark  # noqa: F401
+        import sqlglot  # noqa: F401
     except ImportError:
-        raise SystemExit("hkdash: --engine spark needs PySpark: pip install '.[spark]' (and Java 17)") from None
+        raise SystemExit(
+            "hkdash: --engine spark needs PySpark and SQLGlot: pip install '.[spark]' (and Java 17)"
+        ) from None
+    if args.spark_master and not SPARK_MASTER.fullmatch(args.spark_master):
+        raise SystemExit(
+            f"hkdash: --spark-master {args.spark_master!r} is not a Spark master URL: local[N], local[*], "
+            "spark://host:7077, yarn, k8s://https://host:port or mesos://host:port"
+        )
     return Engine("spark", args.spark_master)
+
+
+# The master URLs Spark accepts (spark.apache.org/docs/latest/submitting-applications.html#master-urls):
+# checked here because Spark answers a malformed one with "Java gateway process exited".
+SPARK_MASTER = re.compile(r"local(\[(\d+|\*)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|yarn|(spark|mesos|k8s)://\S+")
+JAVA_EXCEPTION = re.compile(r"\b[\w.$]*(Exception|Error): .*")
+
+
+@contextlib.contextmanager
+def spark_failures(engine):
+    """Spark's own failures (an unreachable master, lost executors, memory) as one line naming the
+    master and the Java exception, instead of a Py4J traceback. Nothing was written: an import
+    swaps its warehouse in only at the end."""
+    if engine is None:
+        yield
+        return
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except (Py4JError, PySparkException) as error:
+        found = JAVA_EXCEPTION.search(str(error))
+        reason = found.group(0) if found else (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise SystemExit(
+            f"hkdash: Spark failed on master {engine.master or 'local[*]'}: {reason[:300]} "
+            "(Spark's log above says why: an unreachable master, lost executors, memory); "
+            "the warehouse was not changed"
+        ) from None
 
 
 def run_import(args) -> int:
@@ -377,10 +416,12 @@ def run_import(args) -> int:
     from warehouse.errors import format_problems
 
     action = "append" if args.append else "import"
+    engine = engine_of(args)
     try:
-        report = import_dataset(
-            args.dir, default_db_path(), name=args.name, append=args.append, engine=engine_of(args), **rules_of(args)
-        )
+        with spark_failures(engine):
+            report = import_dataset(
+                args.dir, default_db_path(), name=args.name, append=args.append, engine=engine, **rules_of(args)
+            )
     except ImportFailed as failure:
         print_store_orders(failure)
         print(format_problems(failure.errors, total=failure.total), file=sys.stderr)
@@ -460,7 +501,9 @@ def _validated(args):
         if args.engine == "spark":
             raise SystemExit("hkdash: validate --append checks a local folder on DuckDB: drop --engine spark")
         return check_append(default_db_path(), Path(args.dir))
-    return validate_dataset(args.dir, engine=engine_of(args), **rules_of(args))
+    engine = engine_of(args)
+    with spark_failures(engine):
+        return validate_dataset(args.dir, engine=engine, **rules_of(args))
 
 
 def rules_of(args) -> dict:

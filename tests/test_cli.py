@@ -1,6 +1,7 @@
 """The hkdash command line: exit codes, readable output, and the summary --json interface."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -201,3 +202,75 @@ def test_negative_amounts_print_without_the_word_joiner(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "-₹1,600" in out and "\u2060" not in out
     assert sys.stdout is not None and not isinstance(sys.stdout, cli.PlainText)  # restored after main
+
+
+@pytest.mark.parametrize("command", ["import", "validate"])
+def test_a_folder_that_is_not_there_is_refused_by_name(tmp_path, command):
+    missing = tmp_path / "no-such-folder"
+    result = run("--db", str(tmp_path / "wh.duckdb"), command, str(missing))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error: {missing}: is not a folder" in result.stderr
+
+
+@pytest.mark.parametrize("master", ["lokal[2]", "local[x]", "spark:/host"])
+def test_a_malformed_spark_master_is_named(tmp_path, traps_dir, master):
+    pytest.importorskip("pyspark")
+    with pytest.raises(SystemExit, match=f"--spark-master '{re.escape(master)}' is not a Spark master URL"):
+        cli.main(
+            [
+                "--db",
+                str(tmp_path / "wh.duckdb"),
+                "import",
+                "--engine",
+                "spark",
+                "--spark-master",
+                master,
+                str(traps_dir),
+            ]
+        )
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_spark_without_sqlglot_is_a_clear_message(tmp_path, traps_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sqlglot", None)
+    with pytest.raises(SystemExit, match=r"needs PySpark and SQLGlot: pip install '\.\[spark\]'"):
+        cli.main(["--db", str(tmp_path / "wh.duckdb"), "validate", "--engine", "spark", str(traps_dir)])
+
+
+def test_a_spark_failure_is_one_line_naming_the_master(tmp_path, traps_dir, monkeypatch):
+    # What an unreachable master ends in, after Spark's ~80 s of retries (seen by a tester).
+    from py4j.protocol import Py4JJavaError
+
+    class StoppedContext(Py4JJavaError):
+        def __init__(self):
+            Exception.__init__(self, "o45.sql")  # Py4J's own needs a live Java exception
+
+        def __str__(self):
+            return (
+                "An error occurred while calling o45.sql.\n: java.lang.IllegalStateException: Cannot call "
+                "methods on a stopped SparkContext.\n\tat org.apache.spark.SparkContext.assertNotStopped"
+            )
+
+    def unreachable(*args, **kwargs):
+        raise StoppedContext()
+
+    pytest.importorskip("pyspark")
+    monkeypatch.setattr("warehouse.import_dataset", unreachable)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(
+            [
+                "--db",
+                str(tmp_path / "wh.duckdb"),
+                "import",
+                "--engine",
+                "spark",
+                "--spark-master",
+                "spark://nohost:7077",
+                str(traps_dir),
+            ]
+        )
+    assert str(stopped.value) == (
+        "hkdash: Spark failed on master spark://nohost:7077: java.lang.IllegalStateException: Cannot call methods "
+        "on a stopped SparkContext. (Spark's log above says why: an unreachable master, lost executors, memory); "
+        "the warehouse was not changed"
+    )

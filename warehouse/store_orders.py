@@ -253,6 +253,8 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     # Discovery may have taken an export for another role, by its name (orders.csv: sales) or its
     # columns (Shopify's `Name`: a campaign), or refused the parts of a split export as two files of
     # one role: every CSV of the folder (as discovery sees them) is a candidate.
+    if not folder.is_dir():  # discovery has refused it already, naming the path
+        return None
     candidates = [
         path
         for path in folder.iterdir()
