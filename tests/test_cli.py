@@ -212,22 +212,17 @@ def test_a_folder_that_is_not_there_is_refused_by_name(tmp_path, command):
     assert f"error: {missing}: is not a folder" in result.stderr
 
 
+def spark_import(tmp_path, folder, master: str) -> int:
+    return cli.main(
+        ["--db", str(tmp_path / "wh.duckdb"), "import", "--engine", "spark", "--spark-master", master, str(folder)]
+    )
+
+
 @pytest.mark.parametrize("master", ["lokal[2]", "local[x]", "spark:/host"])
 def test_a_malformed_spark_master_is_named(tmp_path, traps_dir, master):
     pytest.importorskip("pyspark")
     with pytest.raises(SystemExit, match=f"--spark-master '{re.escape(master)}' is not a Spark master URL"):
-        cli.main(
-            [
-                "--db",
-                str(tmp_path / "wh.duckdb"),
-                "import",
-                "--engine",
-                "spark",
-                "--spark-master",
-                master,
-                str(traps_dir),
-            ]
-        )
+        spark_import(tmp_path, traps_dir, master)
     assert not (tmp_path / "wh.duckdb").exists()
 
 
@@ -257,18 +252,7 @@ def test_a_spark_failure_is_one_line_naming_the_master(tmp_path, traps_dir, monk
     pytest.importorskip("pyspark")
     monkeypatch.setattr("warehouse.import_dataset", unreachable)
     with pytest.raises(SystemExit) as stopped:
-        cli.main(
-            [
-                "--db",
-                str(tmp_path / "wh.duckdb"),
-                "import",
-                "--engine",
-                "spark",
-                "--spark-master",
-                "spark://nohost:7077",
-                str(traps_dir),
-            ]
-        )
+        spark_import(tmp_path, traps_dir, "spark://nohost:7077")
     assert str(stopped.value) == (
         "hkdash: Spark failed on master spark://nohost:7077: java.lang.IllegalStateException: Cannot call methods "
         "on a stopped SparkContext. (Spark's log above says why: an unreachable master, lost executors, memory); "
