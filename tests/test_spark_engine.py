@@ -219,6 +219,22 @@ def test_traps_fixture_builds_the_same_warehouse(spark, tmp_path):
     assert assert_same_build(ROOT / "tests" / "fixtures" / "traps", tmp_path, with_summary=True)[0] == "imported"
 
 
+def test_the_command_line_shows_the_users_lines_only(tmp_path):
+    """Spark's start-up log (default profile, loopback host, native Hadoop, the shell's level) and
+    PySpark's pandas warning stay off the terminal: what is left is the import's own report."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(tmp_path / "wh.duckdb"), "import", "--engine", "spark"]
+        + ["--spark-master", "local[1]", str(ROOT / "tests" / "fixtures" / "traps")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    # The JVM itself announces the vector module Spark 4 adds; no option silences that one line.
+    assert [line for line in done.stderr.splitlines() if "incubator modules" not in line] == []
+    assert "warning: tracking_data.csv, column influencer_id: unknown influencer" in done.stdout
+
+
 def session_state(spark) -> tuple[set[str], set[int]]:
     """The session's temporary views and its persisted RDDs (checkpoints among them)."""
     views = {table.name for table in spark.catalog.listTables() if table.isTemporary}

@@ -22,6 +22,7 @@ import contextlib
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -36,6 +37,10 @@ from warehouse.sources import COLUMNS, SourceFile, canonical_columns, select_col
 from warehouse.values import guest_user_sql, missing_sql, number_sql
 
 DEFAULT_MASTER = "local[*]"
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+# PySpark warns on every start that pandas 3 is "not fully supported": the engine hands Spark no
+# pandas frames, and its tables equal the DuckDB engine's at 1M-50M orders (tests/test_spark_equality.py).
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 _CREATE = re.compile(r"^\s*CREATE\s", re.IGNORECASE)
 
 
@@ -50,6 +55,7 @@ def session(master: str | None = None):
     from pyspark.sql import SparkSession
 
     master = master or DEFAULT_MASTER
+    level = os.environ.get("HKDASH_SPARK_LOG_LEVEL", "FATAL")
     builder = (
         SparkSession.builder.master(master)
         .appName("hkdash import")
@@ -74,16 +80,19 @@ def session(master: str | None = None):
         # The driver runs the tasks too; an import's JVM lives minutes and spends them mostly in
         # Spark's planner and code generation, code the JIT's slow optimising tier compiles too
         # late to pay back: its quick tier only (C1) cut the JVM's CPU by a third at 50k orders.
-        builder = builder.config(
-            "spark.driver.extraJavaOptions", os.environ.get("HKDASH_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1")
-        )
-    elif "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
-        builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
+        java_options = os.environ.get("HKDASH_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1")
+    else:
+        java_options = ""
+        if "HKDASH_SPARK_SHUFFLE_PARTITIONS" in os.environ:
+            builder = builder.config("spark.sql.shuffle.partitions", os.environ["HKDASH_SPARK_SHUFFLE_PARTITIONS"])
+    # The driver JVM runs here in every mode (PySpark is client mode): its log is set from its start.
+    log_options = f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()} -Dhkdash.spark.log.level={level}"
+    builder = builder.config("spark.driver.extraJavaOptions", f"{java_options} {log_options}".strip())
     spark = builder.getOrCreate()
     # FATAL: Spark logs a wide file's generated code that outgrows the JVM's 64 KB method limit as
     # an ERROR with a 250-line trace, then runs it without code generation; a real failure raises
     # in Python with its message, so the log would only bury the user's own errors.
-    spark.sparkContext.setLogLevel(os.environ.get("HKDASH_SPARK_LOG_LEVEL", "FATAL"))
+    spark.sparkContext.setLogLevel(level)
     return spark
 
 
