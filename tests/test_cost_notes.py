@@ -31,6 +31,35 @@ def unpaid_post_db(tmp_path_factory, traps_dir):
     return db
 
 
+@pytest.fixture(scope="module")
+def lapsed_db(tmp_path_factory, traps_dir):
+    """The traps data set plus F6 (TikTok), paid ₹1,000 for one post (P7, 12 Jan 2025, 1,000 reach
+    and 100 engagements), with one order of ₹2,000 from new buyer U7 on 14 Jan and one of ₹3,000
+    from new buyer U8 on 12 Feb. Its whole fee sits on the post's day, so in February F6 has spend
+    ₹0, 1 new customer and no engagements (CAC ₹0.00, CPE "—"), and in the previous period of equal
+    length (4–31 Jan) spend ₹1,000, 1 new customer and 100 engagements (CAC ₹1,000, CPE ₹10.00):
+    CAC changes by (0 − 1,000) ÷ 1,000 = −100.0 %, CPE's change is undefined."""
+    folder = tmp_path_factory.mktemp("lapsed")
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    rows = {
+        "influencers.csv": "F6,Farah Khan,TikTok,Fitness,Female,40000\n",
+        "payouts.csv": 'F6,post,"₹1,000/post",2,1000,0\n',
+        "posts.csv": "P7,F6,TikTok,2025-01-12,MuscleBlaze,1000,80,20,0\n",
+        "tracking_data.csv": "T9,PromoCode,MB Jan,F6,U7,MuscleBlaze,Whey,2025-01-14,1,2000\n"
+        "T10,PromoCode,MB Jan,F6,U8,MuscleBlaze,Whey,2025-02-12,1,3000\n",
+    }
+    for name, added in rows.items():
+        with open(folder / name, "a", encoding="utf-8") as file:
+            file.write(added)
+    db = folder / "wh.duckdb"
+    import_dataset(folder, db)
+    return db
+
+
+FEBRUARY = metrics.Filters(platform=("TikTok",), start="2025-02-01", end="2025-02-28")
+
+
 @pytest.fixture
 def on_unpaid(unpaid_post_db, monkeypatch):
     monkeypatch.setenv("HKDASH_DB", str(unpaid_post_db))
@@ -87,3 +116,62 @@ def test_pdf_kpis(on_unpaid):
         for b in build_creator_context(wh, "D4", metrics.Filters(), metrics.DEFAULT_SETTINGS)["kpis"]
     }
     assert creator_boxes["CAC"] == creator_boxes["CPE"] == NO_COST
+
+
+def test_the_lapsed_creator_is_unpaid_in_february_and_paid_in_january(lapsed_db):
+    wh = Warehouse(lapsed_db)
+    february = metrics.kpis(wh, FEBRUARY)
+    january = metrics.kpis(wh, metrics.Filters(platform=("TikTok",), start="2025-01-04", end="2025-01-31"))
+    assert (february["spend"], february["new_customers"], february["cac"], february["cpe"]) == (0.0, 1.0, 0.0, None)
+    assert (january["spend"], january["new_customers"], january["cac"], january["cpe"]) == (1000.0, 1.0, 1000.0, 10.0)
+
+
+def test_executive_cac_box_says_no_cost_below_its_change(lapsed_db):
+    """The executive summary's CAC box gets the note its overview card has, beside its change."""
+    executive = build_context(Warehouse(lapsed_db), FEBRUARY, metrics.DEFAULT_SETTINGS)["executive"]
+    boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
+    assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == ("₹0.00", "-100.0%", NO_COST)
+    assert boxes["CAC"]["tone"] == "good"  # CAC down is good, as the card colours it
+    assert [label for label, box in boxes.items() if box["note"]] == ["CAC"]
+
+
+def test_executive_cac_box_of_a_paid_selection_has_no_note(lapsed_db):
+    january = metrics.Filters(platform=("TikTok",), start="2025-01-04", end="2025-01-31")
+    executive = build_context(Warehouse(lapsed_db), january, metrics.DEFAULT_SETTINGS)["executive"]
+    assert all(box["note"] is None for box in executive["headline"]["kpis"])
+
+
+def test_creator_pdf_boxes_keep_their_change_line_beside_the_note(lapsed_db):
+    """As the creator page's cards: CAC ₹0.00 shows −100.0 % against January and the ₹0-spend note;
+    CPE "—" its own "—" change and "No engagements"; revenue (₹3,000 against ₹2,000: +50.0 %) no note.
+    The traps' data begin on 6 Jan, so the comparison period (4–31 Jan) is partial, as the cards say."""
+    boxes = {
+        b["label"]: b
+        for b in build_creator_context(Warehouse(lapsed_db), "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)["kpis"]
+    }
+    assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == (
+        "₹0.00",
+        "-100.0% vs previous period (partial)",
+        NO_COST,
+    )
+    assert (boxes["CPE"]["value"], boxes["CPE"]["change"], boxes["CPE"]["note"]) == (
+        "—",
+        "— no data before 6 Jan 2025",  # the card's words for an undefined change of a partial period
+        "No engagements",
+    )
+    assert (boxes["Revenue"]["change"], boxes["Revenue"]["tone"], boxes["Revenue"]["note"]) == (
+        "+50.0% vs previous period (partial)",
+        "good",
+        None,
+    )
+
+
+def test_creator_page_cards_show_the_same_lines(lapsed_db, monkeypatch):
+    """The PDF boxes' lines are the creator page cards' lines: change (with "(partial)") and note."""
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    cards = creator.creator_page("/influencers/F6", "?platform=TikTok&start=2025-02-01&end=2025-02-28")[3]
+    boxes = build_creator_context(Warehouse(lapsed_db), "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)["kpis"]
+    for key, box in zip(("revenue", "spend", "roas", "roi_pct", "orders", "cac", "engagement_rate_pct", "cpe"), boxes):
+        change = find(cards, f"kpi-creator-{key}").children.children[2]
+        assert text(change.children[:2]).replace("  ", " ") == box["change"], key
+        assert (box["note"] or "") in text(find(cards, f"kpi-creator-{key}"))
