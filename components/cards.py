@@ -258,8 +258,9 @@ def roas_rank_badge(profile: dict) -> dbc.Badge | None:
     return dbc.Badge(f"Rank #{int(rank)} by ROAS", color="secondary", className="me-1")
 
 
-def stat_list(items: list[tuple[str, str]]) -> html.Dl:
-    """Definition list of (label, formatted value) pairs, e.g. the ratios in a detail panel."""
+def stat_list(items: list[tuple[str, object]]) -> html.Dl:
+    """Definition list of (label, formatted value) pairs, e.g. the ratios in a detail panel; a value
+    is text, or components (a figure with its note)."""
     return html.Dl([html.Div([html.Dt(label), html.Dd(value)]) for label, value in items], className="hk-stats")
 
 

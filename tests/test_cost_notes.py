@@ -4,13 +4,18 @@ creator page and both PDFs (one rule: metrics.catalogue.cost_note)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 from dash_helpers import find, text
 
+import cli
 import metrics
-from callbacks import content, creator, payouts
-from reports.build import build_context
-from reports.creator import build_creator_context
+from callbacks import content, creator, influencers, overview, payouts
+from metrics.insights import headline_finding
+from reports.build import build_context, build_report
+from reports.creator import build_creator_context, build_creator_report
 from warehouse import Warehouse, import_dataset
 
 NO_COST = "No cost recorded (₹0 spend)"
@@ -175,3 +180,72 @@ def test_creator_page_cards_show_the_same_lines(lapsed_db, monkeypatch):
         change = find(cards, f"kpi-creator-{key}").children.children[2]
         assert text(change.children[:2]).replace("  ", " ") == box["change"], key
         assert (box["note"] or "") in text(find(cards, f"kpi-creator-{key}"))
+
+
+def test_cli_summary_says_no_cost_beside_the_figures(on_unpaid, capsys):
+    """hkdash summary's text rows of cost per order and CAC carry the cards' note (Twitter: ₹0 spend
+    over 1 order and 1 new customer); a paid selection's rows are the figures alone."""
+    assert cli.main(["--db", str(on_unpaid), "summary", "--platform", "Twitter"]) == 0
+    rows = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()}
+    assert rows["Cost per order"] == rows["CAC"] == f"₹0.00 · {NO_COST}"
+    assert cli.main(["--db", str(on_unpaid), "summary", "--platform", "Instagram"]) == 0
+    rows = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()}
+    assert rows["CAC"] == "₹2,850.00"  # ₹8,550 ÷ 3 new customers (U1, U2, U4)
+
+
+def test_overview_orders_card_says_no_cost_beside_its_cost_per_order(on_unpaid):
+    cards = overview.overview_kpis(TWITTER, "/")[0]
+    assert f"Cost per order ₹0.00 · {NO_COST}" in text(find(cards, "kpi-orders"))
+    assert NO_COST in text(find(cards, "kpi-cac"))
+    paid = overview.overview_kpis("?platform=Instagram", "/")[0]
+    assert NO_COST not in text(paid)
+
+
+def test_ranking_detail_panel_says_no_cost_beside_the_figures(on_unpaid):
+    """D4 (₹0 payout; 1 order, 1 new customer, 110 engagements): cost per order, CAC and CPE ₹0.00 with
+    the note under each; A1 (paid) without it."""
+    wh = Warehouse(on_unpaid)
+    body = influencers.detail_body(metrics.influencer_detail(wh, "D4"), metrics.DEFAULT_SETTINGS)
+    stats = {pair.children[0].children: pair.children[1].children for pair in body[2].children}
+    for label in ("Cost per order", "CAC", "CPE"):
+        assert stats[label][0] == "₹0.00" and stats[label][1].children == NO_COST, label
+    assert text(body).count(NO_COST) == 3
+    paid = text(influencers.detail_body(metrics.influencer_detail(wh, "A1"), metrics.DEFAULT_SETTINGS))
+    assert NO_COST not in paid
+
+
+def test_headline_finding_says_no_cost_beside_cac(on_unpaid):
+    wh = Warehouse(on_unpaid)
+    finding = headline_finding(metrics.kpis(wh, metrics.Filters(platform=("Twitter",))))
+    assert finding["text"] == (
+        f"₹2,500 attributed revenue from ₹0 spend across 1 creator: ROAS —, ROI —, CAC ₹0 · {NO_COST}."
+    )
+    assert NO_COST not in headline_finding(metrics.kpis(wh, metrics.Filters(platform=("Instagram",))))["text"]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
+    """The templates print both lines: the executive summary's CAC box (page 1) and the creator PDF's
+    CAC box, each "-100.0%" then the note, in pdftotext's reading order."""
+    wh = Warehouse(lapsed_db)
+    report, creator_pdf = tmp_path / "report.pdf", tmp_path / "creator.pdf"
+    report.write_bytes(build_report(wh, FEBRUARY, metrics.DEFAULT_SETTINGS))
+    creator_pdf.write_bytes(build_creator_report(wh, "F6", FEBRUARY))
+
+    def page_text(pdf, page):  # white space as single spaces: a box's line wraps where it is narrow
+        return " ".join(
+            subprocess.run(
+                ["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+        )
+
+    first = page_text(report, 1)
+    cac = first[first.index("CAC") :]  # spend's box before it changes by -100.0% too
+    assert cac.index("₹0.00") < cac.index("-100.0%") < cac.index(NO_COST) < cac.index("Changes against")
+    summary = page_text(creator_pdf, 2)
+    cac = summary[summary.index("CAC") :]
+    assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_COST)
+    assert "No engagements" in summary
