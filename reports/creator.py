@@ -38,8 +38,10 @@ def _change_line(comparison: dict, change: float | None) -> str:
 
 def _kpis(profile: dict, comparison: dict) -> list[dict]:
     """Label, value, its change against the comparison period (or why there is none: "no earlier
-    period") with the change's tone, and a note: as the creator page's cards, a cost per unit of
-    ₹0.00 or "—" says why (catalogue.cost_note) below its change line, not in its place."""
+    period") with the change's tone, a tag ("estimated": CAC on new customers estimated from orders,
+    the card's badge) and a note: as the creator page's cards, a cost per unit of ₹0.00 or "—" says
+    why (catalogue.cost_note) below its change line, not in its place."""
+    estimated = bool(profile.get("new_customers_estimated"))
     boxes = []
     for key in CARD_KEYS:
         metric = catalogue.get(key)
@@ -50,6 +52,7 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
                 "value": metric.short(profile.get(key)),
                 "change": _change_line(comparison, change),
                 "tone": periods.change_tone(change, metric.higher_is_better),
+                "tag": "estimated" if key == "cac" and estimated else None,
                 "note": catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None,
             }
         )

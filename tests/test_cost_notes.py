@@ -249,3 +249,29 @@ def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
     cac = summary[summary.index("CAC") :]
     assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_COST)
     assert "No engagements" in summary
+
+
+@pytest.fixture(scope="module")
+def no_buyer_ids_db(tmp_path_factory, traps_dir):
+    """The traps data set with tracking_data's user_id column left out: new customers are estimated
+    from orders (new_customer_share of them), and CAC on them is labelled estimated."""
+    folder = tmp_path_factory.mktemp("no-buyer-ids")
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    lines = (traps_dir / "tracking_data.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "tracking_data.csv").write_text(
+        "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i != 4) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    db = folder / "wh.duckdb"
+    import_dataset(folder, db)
+    return db
+
+
+def test_creator_pdf_tags_an_estimated_cac_as_its_card_does(no_buyer_ids_db, monkeypatch):
+    monkeypatch.setenv("HKDASH_DB", str(no_buyer_ids_db))
+    cards = creator.creator_page("/influencers/A1", "")[3]
+    assert "estimated" in text(find(cards, "kpi-creator-cac"))
+    boxes = build_creator_context(Warehouse(no_buyer_ids_db), "A1", metrics.Filters(), metrics.DEFAULT_SETTINGS)
+    tags = {box["label"]: box.get("tag") for box in boxes["kpis"]}
+    assert tags["CAC"] == "estimated" and [label for label, tag in tags.items() if tag] == ["CAC"]
