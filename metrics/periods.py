@@ -127,10 +127,12 @@ def change_words(comparison: dict, change: float | None) -> str:
     """What follows a change under a KPI (the card's change line, the creator PDF's box): "vs
     previous period" / "vs same period last year", "(partial)" added when the comparison period
     starts before the data (`comparison["notice"]`, metrics.comparison.kpi_comparison), or the
-    notice's head ("no data before 6 Jan 2025") where that leaves the change undefined."""
+    notice's head ("no data before 6 Jan 2025") where the period lies wholly before the data
+    (`comparison["undefined"]`). A change undefined for another reason in a partial period (ROAS
+    "—" now, at ₹0 spend) is not blamed on the data's start: "— vs previous period (partial)"."""
     words = "vs previous period" if comparison["mode"] == "previous" else "vs same period last year"
     notice = comparison.get("notice")
-    if notice and change is None:
+    if notice and change is None and comparison.get("undefined"):
         head = notice.split(":")[0]
         return head[0].lower() + head[1:]
     return words + " (partial)" if notice else words

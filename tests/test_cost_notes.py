@@ -161,7 +161,7 @@ def test_creator_pdf_boxes_keep_their_change_line_beside_the_note(lapsed_db):
     )
     assert (boxes["CPE"]["value"], boxes["CPE"]["change"], boxes["CPE"]["note"]) == (
         "—",
-        "— no data before 6 Jan 2025",  # the card's words for an undefined change of a partial period
+        "— vs previous period (partial)",  # undefined by CPE "—" now, not by the data's start (6 Jan)
         "No engagements",
     )
     assert (boxes["Revenue"]["change"], boxes["Revenue"]["tone"], boxes["Revenue"]["note"]) == (
@@ -275,3 +275,16 @@ def test_creator_pdf_tags_an_estimated_cac_as_its_card_does(no_buyer_ids_db, mon
     boxes = build_creator_context(Warehouse(no_buyer_ids_db), "A1", metrics.Filters(), metrics.DEFAULT_SETTINGS)
     tags = {box["label"]: box.get("tag") for box in boxes["kpis"]}
     assert tags["CAC"] == "estimated" and [label for label, tag in tags.items() if tag] == ["CAC"]
+
+
+def test_an_undefined_change_at_zero_spend_is_not_blamed_on_the_data_start(lapsed_db, monkeypatch):
+    """February on TikTok: ROAS is "—" (₹0 spend), so its change against January is undefined; the
+    comparison period (4–31 Jan) is partial (data from 6 Jan) but January has data, so the card says
+    "— vs previous period (partial)", not "no data before 6 Jan 2025" (kept for a period wholly
+    before the data: tests/test_comparison.py)."""
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    cards = overview.overview_kpis("?platform=TikTok&start=2025-02-01&end=2025-02-28", "/")[0]
+    for stem in ("roas", "roi"):
+        change = find(cards, f"kpi-{stem}").children.children[2]  # the change line: value, words, tip
+        assert text(change.children[:2]).replace("  ", " ") == "— vs previous period (partial)", stem
+    assert "no data before" not in text(cards)
