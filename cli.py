@@ -601,6 +601,8 @@ def format_summary(document: dict, settings=None) -> str:
     def headline_row(key: str, label_note: str = "", interval: tuple[str, str] | None = None) -> tuple[str, str]:
         metric = catalogue.get(key)
         value = metric.text(document[key])
+        if key in catalogue.COST_KEYS:  # ₹0.00 at ₹0 spend says why, as the cards do
+            value = catalogue.with_cost_note(key, document, value)
         if interval:
             value += interval_text(document[interval[0]], document[interval[1]], metric.text)
         return metric.label + label_note, value

@@ -246,6 +246,14 @@ def time_chart(ts) -> html.Div:
     )
 
 
+def _stat_value(key: str, profile: dict):
+    """A detail panel figure in full text; a cost per unit with cost_note's note on a small line
+    under it (₹0.00 at ₹0 spend: "No cost recorded (₹0 spend)"), as its card has."""
+    text = catalogue.get(key).text(profile.get(key))
+    note = catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None
+    return [text, html.Div(note, className="hk-kpi-sub fw-normal")] if note else text
+
+
 def detail_title(profile: dict) -> str:
     """The detail panel's title: the influencer's name, else its id."""
     return str(profile.get("name") or profile.get("influencer_id") or "Influencer")
@@ -279,7 +287,7 @@ def detail_body(detail: dict, settings) -> list:
         [
             (
                 catalogue.get(key).label + (" (estimated)" if key == "cac" and estimated else ""),
-                catalogue.get(key).text(profile.get(key)),
+                _stat_value(key, profile),
             )
             for key in DETAIL_STATS
         ]

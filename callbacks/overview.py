@@ -52,7 +52,9 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             "orders",
             k.get("orders"),
             settings,
-            sub=f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}"
+            sub=catalogue.with_cost_note(
+                "cost_per_order", k, f"Cost per order {catalogue.get('cost_per_order').text(k.get('cost_per_order'))}"
+            )
             + (f" · {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
         ),
         card(

@@ -114,13 +114,8 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     period's dates in its tooltip. Ids: kpi-{stem}-change (the line), kpi-{stem}-change-info."""
     change = comparison["change"].get(key)
     tone = periods.change_tone(change, catalogue.get(key).higher_is_better)
-    mode_text = "vs previous period" if comparison["mode"] == "previous" else "vs same period last year"
-    notice = comparison.get("notice")
-    if notice and change is None:
-        head = notice.split(":")[0]
-        mode_text = head[0].lower() + head[1:]  # "no data before 6 Jan 2025"
-    elif notice:
-        mode_text += " (partial)"  # the period starts before the data: the why is in the tip and on the page
+    # where the period starts before the data, the why is in the tip and on the page
+    mode_text, notice = periods.change_words(comparison, change), comparison.get("notice")
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)
         tip = (
@@ -263,8 +258,9 @@ def roas_rank_badge(profile: dict) -> dbc.Badge | None:
     return dbc.Badge(f"Rank #{int(rank)} by ROAS", color="secondary", className="me-1")
 
 
-def stat_list(items: list[tuple[str, str]]) -> html.Dl:
-    """Definition list of (label, formatted value) pairs, e.g. the ratios in a detail panel."""
+def stat_list(items: list[tuple[str, object]]) -> html.Dl:
+    """Definition list of (label, formatted value) pairs, e.g. the ratios in a detail panel; a value
+    is text, or components (a figure with its note)."""
     return html.Dl([html.Div([html.Dt(label), html.Dd(value)]) for label, value in items], className="hk-stats")
 
 

@@ -488,6 +488,15 @@ def cost_note(key: str, values: Mapping) -> str | None:
     return None
 
 
+def with_cost_note(key: str, values: Mapping, text: str) -> str:
+    """`text` (the cost figure `key` of `values` as a line shows it: "₹0.00", "Cost per order ₹0.00")
+    followed by cost_note's note where there is one ("₹0.00 · No cost recorded (₹0 spend)"), for the
+    places a cost is part of a line of text rather than a card with a line of its own (hkdash
+    summary, the overview's Orders card, the headline finding)."""
+    note = cost_note(key, values)
+    return f"{text} · {note}" if note else text
+
+
 _declare(
     "revenue_per_follower",
     "Revenue per follower",

@@ -50,7 +50,8 @@ def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT
 
     Keys: mode ("previous" / "year"), start, end (datetime.date, None without a comparison), kpis
     (metrics.kpis of the comparison selection, None without one), change ({key of now: relative
-    change or None}), notice (data_start_notice's text or None). Raises warehouse.db.WarehouseMissing
+    change or None}), notice (data_start_notice's text or None), undefined (True where the window
+    lies wholly before the data, so every change is None). Raises warehouse.db.WarehouseMissing
     without a data set."""
     from metrics.kpis import kpis
 
@@ -78,6 +79,7 @@ def _compared(wh, filters: Filters, other: Filters | None, now: dict, then: dict
         "kpis": then,
         "change": changes(now, None if undefined else then, now.keys()),
         "notice": notice,
+        "undefined": undefined,
     }
 
 

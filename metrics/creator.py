@@ -68,8 +68,9 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
 
     Keys: everything of metrics.influencer_detail (profile, sales_over_time, sales_by_post, posts,
     payouts), plus comparison ({mode, start, end, kpis (the creator's ranking row over the comparison
-    window, None without one), change ({key: relative change or None} for CARD_KEYS), notice
-    (metrics.comparison.data_start_notice's text or None)}), profile keys
+    window, None without one), change ({key: relative change or None} for CARD_KEYS), notice and
+    undefined (metrics.comparison.data_start_notice's text or None, and whether it leaves every
+    change undefined)}), profile keys
     incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
     verdict_reason, lift_method ("event-window" / "assumed-baseline"), and posts with POST_LIFT_COLUMNS
     (₹; None where the lift is not measured or the post has no window in the data); posts.attrs
@@ -102,6 +103,7 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
         "kpis": then,
         "change": changes(profile, None if undefined else then, CARD_KEYS),
         "notice": notice,
+        "undefined": undefined,
     }
     detail["posts"] = posts_with_lift(wh, detail["posts"], parts, settings)
     return detail

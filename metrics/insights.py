@@ -520,15 +520,17 @@ def recommendations(
 
 
 def headline_finding(k: dict) -> dict:
-    """Revenue, spend, creators, ROAS, ROI and CAC of the selection (kpis() result `k`)."""
+    """Revenue, spend, creators, ROAS, ROI and CAC of the selection (kpis() result `k`); CAC with
+    its note at ₹0 spend or without new customers (catalogue.cost_note), as the CAC card."""
     plural = "" if k["influencers"] == 1 else "s"
     estimated = " (estimated)" if k["new_customers_estimated"] and k["cac"] is not None else ""
+    cac = catalogue.with_cost_note("cac", k, fmt.inr_compact(k["cac"]) + estimated)
     return {
         "kind": "headline",
         "text": (
             f"{fmt.inr_compact(k['revenue'])} attributed revenue from {fmt.inr_compact(k['spend'])} spend "
             f"across {fmt.count(k['influencers'])} creator{plural}: ROAS {fmt.ratio(k['roas'])}, "
-            f"ROI {fmt.pct(k['roi_pct'])}, CAC {fmt.inr_compact(k['cac'])}{estimated}."
+            f"ROI {fmt.pct(k['roi_pct'])}, CAC {cac}."
         ),
         "numbers": {
             key: k[key]

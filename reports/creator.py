@@ -15,7 +15,7 @@ import datetime as dt
 import metrics
 from components import audience_figures, figures
 from components.audience_notes import region_note
-from metrics import catalogue
+from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis
@@ -28,17 +28,34 @@ TEMPLATE = "creator.html"
 MAX_POSTS = 60
 
 
+def _change_line(comparison: dict, change: float | None) -> str:
+    """The card's change line as text ("-12.3% vs previous period (partial)"), or "no earlier
+    period" for all dates (the card says why in a tooltip a PDF has not)."""
+    if not comparison.get("start"):
+        return "no earlier period"
+    return f"{catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS)} {periods.change_words(comparison, change)}"
+
+
 def _kpis(profile: dict, comparison: dict) -> list[dict]:
-    """Label, value and its change against the comparison period (or why there is none)."""
-    mode = "vs previous period" if comparison["mode"] == "previous" else "vs same period last year"
+    """Label, value, its change against the comparison period (or why there is none: "no earlier
+    period") with the change's tone, a tag ("estimated": CAC on new customers estimated from orders,
+    the card's badge) and a note: as the creator page's cards, a cost per unit of ₹0.00 or "—" says
+    why (catalogue.cost_note) below its change line, not in its place."""
+    estimated = bool(profile.get("new_customers_estimated"))
     boxes = []
     for key in CARD_KEYS:
         metric = catalogue.get(key)
         change = comparison["change"].get(key)
-        note = f"{catalogue.CHANGE.short(change, 1)} {mode}" if comparison.get("start") else "no earlier period"
-        # a cost per unit of ₹0.00 or "—" says why first, as its card on the creator page does
-        why = catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None
-        boxes.append({"label": metric.label, "value": metric.short(profile.get(key)), "note": why or note})
+        boxes.append(
+            {
+                "label": metric.label,
+                "value": metric.short(profile.get(key)),
+                "change": _change_line(comparison, change),
+                "tone": periods.change_tone(change, metric.higher_is_better),
+                "tag": "estimated" if key == "cac" and estimated else None,
+                "note": catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None,
+            }
+        )
     measured = profile.get("lift_method") == METHOD_MEASURED
     boxes.append(
         {

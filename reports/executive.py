@@ -23,9 +23,10 @@ MAX_ALERTS = 4  # pacing alerts listed (the Budget pacing table has them all)
 
 
 def headline(k: dict, compared: dict) -> dict:
-    """{comparison (sentence), kpis [{label, value, change, tone, tag}]}: the headline KPIs of `k`
-    (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison); tag
-    "estimated" / "measured" / "assumed" (None otherwise) as the overview's badges."""
+    """{comparison (sentence), kpis [{label, value, change, tone, tag, note}]}: the headline KPIs of
+    `k` (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison); tag
+    "estimated" / "measured" / "assumed" (None otherwise) as the overview's badges; note: why a cost
+    per unit is ₹0.00 or "—" (catalogue.cost_note, as under the overview's card), else None."""
     boxes = []
     for key in HEADLINE_KEYS:
         metric, change = catalogue.get(key), compared["change"].get(key)
@@ -36,6 +37,7 @@ def headline(k: dict, compared: dict) -> dict:
                 "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS),
                 "tone": periods.change_tone(change, metric.higher_is_better),
                 "tag": _tag(key, k),
+                "note": catalogue.cost_note(key, k) if key in catalogue.COST_KEYS else None,
             }
         )
     return {"comparison": _comparison_sentence(compared), "kpis": boxes}

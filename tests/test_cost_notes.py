@@ -4,13 +4,18 @@ creator page and both PDFs (one rule: metrics.catalogue.cost_note)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 from dash_helpers import find, text
 
+import cli
 import metrics
-from callbacks import content, creator, payouts
-from reports.build import build_context
-from reports.creator import build_creator_context
+from callbacks import content, creator, influencers, overview, payouts
+from metrics.insights import headline_finding
+from reports.build import build_context, build_report
+from reports.creator import build_creator_context, build_creator_report
 from warehouse import Warehouse, import_dataset
 
 NO_COST = "No cost recorded (₹0 spend)"
@@ -29,6 +34,35 @@ def unpaid_post_db(tmp_path_factory, traps_dir):
     db = folder / "wh.duckdb"
     import_dataset(folder, db)
     return db
+
+
+@pytest.fixture(scope="module")
+def lapsed_db(tmp_path_factory, traps_dir):
+    """The traps data set plus F6 (TikTok), paid ₹1,000 for one post (P7, 12 Jan 2025, 1,000 reach
+    and 100 engagements), with one order of ₹2,000 from new buyer U7 on 14 Jan and one of ₹3,000
+    from new buyer U8 on 12 Feb. Its whole fee sits on the post's day, so in February F6 has spend
+    ₹0, 1 new customer and no engagements (CAC ₹0.00, CPE "—"), and in the previous period of equal
+    length (4–31 Jan) spend ₹1,000, 1 new customer and 100 engagements (CAC ₹1,000, CPE ₹10.00):
+    CAC changes by (0 − 1,000) ÷ 1,000 = −100.0 %, CPE's change is undefined."""
+    folder = tmp_path_factory.mktemp("lapsed")
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    rows = {
+        "influencers.csv": "F6,Farah Khan,TikTok,Fitness,Female,40000\n",
+        "payouts.csv": 'F6,post,"₹1,000/post",2,1000,0\n',
+        "posts.csv": "P7,F6,TikTok,2025-01-12,MuscleBlaze,1000,80,20,0\n",
+        "tracking_data.csv": "T9,PromoCode,MB Jan,F6,U7,MuscleBlaze,Whey,2025-01-14,1,2000\n"
+        "T10,PromoCode,MB Jan,F6,U8,MuscleBlaze,Whey,2025-02-12,1,3000\n",
+    }
+    for name, added in rows.items():
+        with open(folder / name, "a", encoding="utf-8") as file:
+            file.write(added)
+    db = folder / "wh.duckdb"
+    import_dataset(folder, db)
+    return db
+
+
+FEBRUARY = metrics.Filters(platform=("TikTok",), start="2025-02-01", end="2025-02-28")
 
 
 @pytest.fixture
@@ -87,3 +121,170 @@ def test_pdf_kpis(on_unpaid):
         for b in build_creator_context(wh, "D4", metrics.Filters(), metrics.DEFAULT_SETTINGS)["kpis"]
     }
     assert creator_boxes["CAC"] == creator_boxes["CPE"] == NO_COST
+
+
+def test_the_lapsed_creator_is_unpaid_in_february_and_paid_in_january(lapsed_db):
+    wh = Warehouse(lapsed_db)
+    february = metrics.kpis(wh, FEBRUARY)
+    january = metrics.kpis(wh, metrics.Filters(platform=("TikTok",), start="2025-01-04", end="2025-01-31"))
+    assert (february["spend"], february["new_customers"], february["cac"], february["cpe"]) == (0.0, 1.0, 0.0, None)
+    assert (january["spend"], january["new_customers"], january["cac"], january["cpe"]) == (1000.0, 1.0, 1000.0, 10.0)
+
+
+def test_executive_cac_box_says_no_cost_below_its_change(lapsed_db):
+    """The executive summary's CAC box gets the note its overview card has, beside its change."""
+    executive = build_context(Warehouse(lapsed_db), FEBRUARY, metrics.DEFAULT_SETTINGS)["executive"]
+    boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
+    assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == ("₹0.00", "-100.0%", NO_COST)
+    assert boxes["CAC"]["tone"] == "good"  # CAC down is good, as the card colours it
+    assert [label for label, box in boxes.items() if box["note"]] == ["CAC"]
+
+
+def test_executive_cac_box_of_a_paid_selection_has_no_note(lapsed_db):
+    january = metrics.Filters(platform=("TikTok",), start="2025-01-04", end="2025-01-31")
+    executive = build_context(Warehouse(lapsed_db), january, metrics.DEFAULT_SETTINGS)["executive"]
+    assert all(box["note"] is None for box in executive["headline"]["kpis"])
+
+
+def test_creator_pdf_boxes_keep_their_change_line_beside_the_note(lapsed_db):
+    """As the creator page's cards: CAC ₹0.00 shows −100.0 % against January and the ₹0-spend note;
+    CPE "—" its own "—" change and "No engagements"; revenue (₹3,000 against ₹2,000: +50.0 %) no note.
+    The traps' data begin on 6 Jan, so the comparison period (4–31 Jan) is partial, as the cards say."""
+    boxes = {
+        b["label"]: b
+        for b in build_creator_context(Warehouse(lapsed_db), "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)["kpis"]
+    }
+    assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == (
+        "₹0.00",
+        "-100.0% vs previous period (partial)",
+        NO_COST,
+    )
+    assert (boxes["CPE"]["value"], boxes["CPE"]["change"], boxes["CPE"]["note"]) == (
+        "—",
+        "— vs previous period (partial)",  # undefined by CPE "—" now, not by the data's start (6 Jan)
+        "No engagements",
+    )
+    assert (boxes["Revenue"]["change"], boxes["Revenue"]["tone"], boxes["Revenue"]["note"]) == (
+        "+50.0% vs previous period (partial)",
+        "good",
+        None,
+    )
+
+
+def test_creator_page_cards_show_the_same_lines(lapsed_db, monkeypatch):
+    """The PDF boxes' lines are the creator page cards' lines: change (with "(partial)") and note."""
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    cards = creator.creator_page("/influencers/F6", "?platform=TikTok&start=2025-02-01&end=2025-02-28")[3]
+    boxes = build_creator_context(Warehouse(lapsed_db), "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)["kpis"]
+    for key, box in zip(("revenue", "spend", "roas", "roi_pct", "orders", "cac", "engagement_rate_pct", "cpe"), boxes):
+        change = find(cards, f"kpi-creator-{key}").children.children[2]
+        assert text(change.children[:2]).replace("  ", " ") == box["change"], key
+        assert (box["note"] or "") in text(find(cards, f"kpi-creator-{key}"))
+
+
+def test_cli_summary_says_no_cost_beside_the_figures(on_unpaid, capsys):
+    """hkdash summary's text rows of cost per order and CAC carry the cards' note (Twitter: ₹0 spend
+    over 1 order and 1 new customer); a paid selection's rows are the figures alone."""
+    assert cli.main(["--db", str(on_unpaid), "summary", "--platform", "Twitter"]) == 0
+    rows = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()}
+    assert rows["Cost per order"] == rows["CAC"] == f"₹0.00 · {NO_COST}"
+    assert cli.main(["--db", str(on_unpaid), "summary", "--platform", "Instagram"]) == 0
+    rows = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()}
+    assert rows["CAC"] == "₹2,850.00"  # ₹8,550 ÷ 3 new customers (U1, U2, U4)
+
+
+def test_overview_orders_card_says_no_cost_beside_its_cost_per_order(on_unpaid):
+    cards = overview.overview_kpis(TWITTER, "/")[0]
+    assert f"Cost per order ₹0.00 · {NO_COST}" in text(find(cards, "kpi-orders"))
+    assert NO_COST in text(find(cards, "kpi-cac"))
+    paid = overview.overview_kpis("?platform=Instagram", "/")[0]
+    assert NO_COST not in text(paid)
+
+
+def test_ranking_detail_panel_says_no_cost_beside_the_figures(on_unpaid):
+    """D4 (₹0 payout; 1 order, 1 new customer, 110 engagements): cost per order, CAC and CPE ₹0.00 with
+    the note under each; A1 (paid) without it."""
+    wh = Warehouse(on_unpaid)
+    body = influencers.detail_body(metrics.influencer_detail(wh, "D4"), metrics.DEFAULT_SETTINGS)
+    stats = {pair.children[0].children: pair.children[1].children for pair in body[2].children}
+    for label in ("Cost per order", "CAC", "CPE"):
+        assert stats[label][0] == "₹0.00" and stats[label][1].children == NO_COST, label
+    assert text(body).count(NO_COST) == 3
+    paid = text(influencers.detail_body(metrics.influencer_detail(wh, "A1"), metrics.DEFAULT_SETTINGS))
+    assert NO_COST not in paid
+
+
+def test_headline_finding_says_no_cost_beside_cac(on_unpaid):
+    wh = Warehouse(on_unpaid)
+    finding = headline_finding(metrics.kpis(wh, metrics.Filters(platform=("Twitter",))))
+    assert finding["text"] == (
+        f"₹2,500 attributed revenue from ₹0 spend across 1 creator: ROAS —, ROI —, CAC ₹0 · {NO_COST}."
+    )
+    assert NO_COST not in headline_finding(metrics.kpis(wh, metrics.Filters(platform=("Instagram",))))["text"]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
+    """The templates print both lines: the executive summary's CAC box (page 1) and the creator PDF's
+    CAC box, each "-100.0%" then the note, in pdftotext's reading order."""
+    wh = Warehouse(lapsed_db)
+    report, creator_pdf = tmp_path / "report.pdf", tmp_path / "creator.pdf"
+    report.write_bytes(build_report(wh, FEBRUARY, metrics.DEFAULT_SETTINGS))
+    creator_pdf.write_bytes(build_creator_report(wh, "F6", FEBRUARY))
+
+    def page_text(pdf, page):  # white space as single spaces: a box's line wraps where it is narrow
+        return " ".join(
+            subprocess.run(
+                ["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+        )
+
+    first = page_text(report, 1)
+    cac = first[first.index("CAC") :]  # spend's box before it changes by -100.0% too
+    assert cac.index("₹0.00") < cac.index("-100.0%") < cac.index(NO_COST) < cac.index("Changes against")
+    summary = page_text(creator_pdf, 2)
+    cac = summary[summary.index("CAC") :]
+    assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_COST)
+    assert "No engagements" in summary
+
+
+@pytest.fixture(scope="module")
+def no_buyer_ids_db(tmp_path_factory, traps_dir):
+    """The traps data set with tracking_data's user_id column left out: new customers are estimated
+    from orders (new_customer_share of them), and CAC on them is labelled estimated."""
+    folder = tmp_path_factory.mktemp("no-buyer-ids")
+    for path in traps_dir.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    lines = (traps_dir / "tracking_data.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "tracking_data.csv").write_text(
+        "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i != 4) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    db = folder / "wh.duckdb"
+    import_dataset(folder, db)
+    return db
+
+
+def test_creator_pdf_tags_an_estimated_cac_as_its_card_does(no_buyer_ids_db, monkeypatch):
+    monkeypatch.setenv("HKDASH_DB", str(no_buyer_ids_db))
+    cards = creator.creator_page("/influencers/A1", "")[3]
+    assert "estimated" in text(find(cards, "kpi-creator-cac"))
+    boxes = build_creator_context(Warehouse(no_buyer_ids_db), "A1", metrics.Filters(), metrics.DEFAULT_SETTINGS)
+    tags = {box["label"]: box.get("tag") for box in boxes["kpis"]}
+    assert tags["CAC"] == "estimated" and [label for label, tag in tags.items() if tag] == ["CAC"]
+
+
+def test_an_undefined_change_at_zero_spend_is_not_blamed_on_the_data_start(lapsed_db, monkeypatch):
+    """February on TikTok: ROAS is "—" (₹0 spend), so its change against January is undefined; the
+    comparison period (4–31 Jan) is partial (data from 6 Jan) but January has data, so the card says
+    "— vs previous period (partial)", not "no data before 6 Jan 2025" (kept for a period wholly
+    before the data: tests/test_comparison.py)."""
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    cards = overview.overview_kpis("?platform=TikTok&start=2025-02-01&end=2025-02-28", "/")[0]
+    for stem in ("roas", "roi"):
+        change = find(cards, f"kpi-{stem}").children.children[2]  # the change line: value, words, tip
+        assert text(change.children[:2]).replace("  ", " ") == "— vs previous period (partial)", stem
+    assert "no data before" not in text(cards)
