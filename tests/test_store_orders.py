@@ -364,6 +364,63 @@ def test_guest_checkouts_are_named_by_the_exports_column_in_each_file(store_dir,
     assert "code map: influencer_tracking_codes.csv (2 rows)" in lines
 
 
+def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_did(store_dir, tmp_path):
+    """Tester F7: an append rebuilds the data set from the export's sales kept in the history (one
+    row per line item, one per refunded line, the buyer only on the order's main line). Its guest
+    checkouts are the import's: 1 order per export file, not the 6 sales rows without a buyer
+    (#1002's line, #1006's two, #1001's second, the refund rows of #1002 and #1009) under one name;
+    only the appended sales file's own rows are counted as rows."""
+
+    def without_b_email(rows):
+        rows = [list(row) for row in rows[:6]]
+        rows[2][EMAIL] = ""  # #1002 (A1)
+        return rows
+
+    folder = split_export(store_dir, tmp_path, without_b_email, lambda rows: rows[6:])  # #1006 (B2): a guest
+    db = tmp_path / "wh.duckdb"
+    plain = import_dataset(folder, db)
+    month = tmp_path / "march"
+    month.mkdir()
+    (month / "posts.csv").write_text(
+        "post_id,influencer_id,platform,date,reach,likes,comments\nP9,A1,Instagram,2025-03-09,1000,50,2\n"
+    )
+
+    def buyers(report):
+        return [str(w) for w in report.warnings if "guest" in w.reason or w.column == "user_id"]
+
+    appended = import_dataset(month, db, append=True)
+    assert (
+        buyers(appended)
+        == buyers(plain)
+        == [
+            f"orders_export_{n}.csv, column Email: 1 order attributed without Email (guest checkouts): counted as "
+            "unknown buyers (their new customers are estimated) (value 'blank')"
+            for n in (1, 2)
+        ]
+    )
+    assert appended.store_orders == plain.store_orders
+    assert appended.store_orders["guest_orders_by_file"] == {"orders_export_1.csv": 1, "orders_export_2.csv": 1}
+    assert "  guest checkouts (no e-mail or customer id): 2 orders among the attributed" in appended.summary_lines()
+    info = metrics.dataset_info(Warehouse(db))
+    assert info["store_orders"]["guest_orders"] == 2 and info["orders_without_user"] == 2
+    assert metrics.buyer_ids_text(info).endswith("estimated for the 2 orders without a buyer (guest checkouts)")
+
+    # A sales file appended after the export's sales: its own rows, as a plain import counts them
+    # (a blank user_id and `guest`; U7 is a buyer), beside the export's orders.
+    (month / "posts.csv").unlink()
+    (month / "tracking_data.csv").write_text(
+        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+        "T1,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-03-02,1,500\n"
+        "T2,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-03-03,1,400\n"
+        "T3,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
+    )
+    appended = import_dataset(month, db, append=True)
+    assert buyers(appended)[:2] == buyers(plain)
+    (rows,) = buyers(appended)[2:]
+    assert "column user_id: 2 rows with a guest, placeholder or blank user_id" in rows
+    assert metrics.dataset_info(Warehouse(db))["orders_without_user"] == 2 + 2
+
+
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):
     """Each export file's unattributed orders are warned about in that file, with its own count,
     revenue and codes (as guest checkouts are), not all under the first file."""

@@ -346,7 +346,8 @@ def stage(
     ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
     export_rows ({file: rows}), repeated ([{files: [first, other], orders,
     line_items}]: identical orders of overlapping exports, counted once), repeated_orders,
-    repeated_line_items. An order in two files with differing rows is an error.
+    repeated_line_items, columns ({order_ref, codes, currency, buyer}: the export's headers its
+    warnings name). An order in two files with differing rows is an error.
     """
     if files.code_map is None:
         return None, None
@@ -389,7 +390,7 @@ def stage(
             )
         )
         return None, None
-    _warn(report, staged, warnings)
+    mapping_warnings(report, warnings)
     _warn_refunds_above_totals(connection, staged, warnings)
     # rows: the export's line items, as a person counts the file's rows
     source = SourceFile(
@@ -1356,6 +1357,7 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     report["unattributed_by_file"] = _unattributed_by_file(connection, staged, report)
     report["code_map_rows"] = connection.execute("SELECT count(DISTINCT line) FROM code_map_raw").fetchone()[0]
     report.update(
+        columns=_shown_columns(staged),
         store=staged.files.store,
         not_sales_covers=not_sales_covers(staged.files.store),
         exports=[p.name for p in staged.files.exports],
@@ -1390,22 +1392,45 @@ def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str
     }
 
 
-def _warn(report: dict, staged: _Staged, warnings: Findings):
-    name = staged.files.exports[0].name
-    for pair in report["repeated"]:
+def _shown_columns(staged: _Staged) -> dict[str, str | None]:
+    """The export's own headers that the mapping's warnings name (order number, codes, currency, buyer)."""
+    shown: dict[str, str | None] = {field: staged.shown.get(field) for field in ("order_ref", "codes", "currency")}
+    return shown | {"buyer": _buyer_columns(staged)}
+
+
+# Mappings kept by imports before the report recorded its export's headers: each store's usual ones.
+_USUAL_COLUMNS = {
+    "Shopify": {"order_ref": "Name", "codes": "Discount Code", "currency": "Currency", "buyer": "Email"},
+    "WooCommerce": {
+        "order_ref": "order_id",
+        "codes": "coupon_items",
+        "currency": "order_currency",
+        "buyer": "billing_email or customer_id",
+    },
+}
+
+
+def mapping_warnings(report: dict, warnings: Findings) -> None:
+    """The warnings a mapping report states (orders repeated in two exports, guest checkouts per
+    export file, unknown codes per file, codes of two creators, a currency other than INR), from the
+    report alone: an import says them, and so does an append that rebuilds the data set from the
+    export's sales kept in the history (the export itself is not read again)."""
+    columns = report.get("columns") or _USUAL_COLUMNS[report["store"]]
+    name = report["exports"][0]
+    for pair in report.get("repeated", []):
         first, other = pair["files"]
         warnings.add(
             Problem(
                 other,
                 None,
-                staged.shown["order_ref"],
+                columns["order_ref"],
                 None,
                 f"{_orders(pair['orders'])} ({fmt.count(pair['line_items'])} line items) also in {first} with the "
                 "same rows (overlapping exports): counted once",
             )
         )
-    buyer = _buyer_columns(staged)
-    for file, guests in report["guest_orders_by_file"].items():
+    buyer = columns["buyer"]
+    for file, guests in report.get("guest_orders_by_file", {}).items():
         warnings.add(
             Problem(
                 file,
@@ -1416,14 +1441,14 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
                 "(their new customers are estimated)",
             )
         )
-    for file, unknown in report["unattributed_by_file"].items():
+    for file, unknown in report.get("unattributed_by_file", {}).items():
         codes = ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in unknown["codes"])
         verb = "carries" if unknown["orders"] == 1 else "carry"
         warnings.add(
             Problem(
                 file,
                 None,
-                staged.shown.get("codes"),
+                columns["codes"],
                 None,
                 f"{_orders(unknown['orders'])} ({fmt.inr(unknown['revenue'], 2)}) {verb} "
                 f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}",
@@ -1434,7 +1459,7 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
             Problem(
                 name,
                 None,
-                staged.shown.get("codes"),
+                columns["codes"],
                 None,
                 f"{_orders(report['conflicting_codes_orders'])} "
                 f"{'carries' if report['conflicting_codes_orders'] == 1 else 'carry'} codes of two or more creators: "
@@ -1446,7 +1471,7 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
             Problem(
                 name,
                 None,
-                staged.shown.get("currency"),
+                columns["currency"],
                 report["currency"],
                 "amounts are not in INR: they are shown with ₹; payouts must be in the same currency",
             )
