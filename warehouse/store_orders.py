@@ -34,7 +34,9 @@ import contextlib
 import csv
 import dataclasses
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -200,6 +202,7 @@ CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code",
 CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
 DATA_CURRENCY = "INR"
+T = TypeVar("T")
 # A buyer id is the salted SHA-256's first 96 bits (24 hex digits): two of 10M buyers share one with
 # probability about 10M² / 2^97 < 1e-15, and every row's id is 24 bytes to group, join and keep, not 64.
 BUYER_DIGITS = 24
@@ -473,6 +476,27 @@ def _readings(
         yield readings
 
 
+def _read_files(
+    files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings, read: Callable[..., T]
+) -> T | None:
+    """`read(readings)` of the files as DuckDB reads them itself when it can; when it cannot (it
+    raises duckdb.Error: a cell holding a line break, a row of the wrong length), of csvfile's copies,
+    where csvfile names a broken row. Returns what `read` returns, or None (problems added) when the
+    files cannot be read either way."""
+    for rewrite in (False, True) if any(layout.direct for layout in layouts) else (True,):
+        with _readings(files, layouts, errors, warnings, rewrite) as readings:
+            if readings is None:
+                return None
+            try:
+                return read(readings)
+            except duckdb.Error as error:
+                if rewrite:  # csvfile's copy is unreadable too
+                    errors.add(
+                        Problem(files[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}")
+                    )
+    return None
+
+
 def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Findings) -> _Staged | None:
     """All export files into `store_raw` (file order), fields by their canonical names, amounts and
     quantities as DOUBLE. Typed first, the fast path for clean files; a value that does not parse
@@ -522,33 +546,19 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Fi
     shown = {field: files.headers[0][i] for field, i in positions[0].items()}
     staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
 
-    # DuckDB reads the user's files itself when it can; when it cannot (a cell holding a line
-    # break, a row of the wrong length), csvfile's copies are read, and csvfile names a broken row.
-    for rewrite in (False, True) if any(layout.direct for layout in files.layouts) else (True,):
-        with _readings(files.exports, files.layouts, errors, warnings, rewrite) as readings:
-            if readings is None:
-                return None
-            for typed in (True, False):
-                try:
-                    staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
-                    if typed and not _typed_read_is_finite(connection, staged):
-                        continue  # read as text, so that the refusal names `NaN` or `-Infinity` as written
-                    break
-                except duckdb.Error as error:
-                    if not typed and rewrite:
-                        errors.add(
-                            Problem(
-                                files.exports[0].name,
-                                None,
-                                None,
-                                None,
-                                f"unreadable file: {str(error).splitlines()[0]}",
-                            )
-                        )
-                        return None
-            else:
-                continue
-            break
+    def read(readings: list[_Reading]) -> bool:
+        """Typed first, the fast path for clean files; else (a value that does not parse, or one
+        that is not finite, named as written only by the text path) as text. True when typed."""
+        with contextlib.suppress(duckdb.Error):
+            staged.offsets = _read_exports(connection, files.exports, readings, positions, True)
+            if _typed_read_is_finite(connection, staged):
+                return True
+        staged.offsets = _read_exports(connection, files.exports, readings, positions, False)
+        return False
+
+    typed = _read_files(files.exports, files.layouts, errors, warnings, read)
+    if typed is None:
+        return None
     total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     ends = [first for first, _ in staged.offsets[1:]] + [total]
     for (first, path), end in zip(staged.offsets, ends):
@@ -678,24 +688,21 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
     code = next((name for name in CODE_MAP_CODES if name in position), None)
     campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
-    for rewrite in (False, True) if layout.direct else (True,):
-        with _readings([path], [layout], errors, warnings, rewrite) as readings:
-            if readings is None:
-                return False
-            (reading,) = readings
-            shift = 1 if reading.line_column else 0
-            spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
-            delimiter = reading.delimiter.replace("'", "''")
-            try:
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE code_map_file AS SELECT * FROM {_reader(reading, delimiter, spec)}",
-                    [str(reading.path)],
-                )
-                break
-            except duckdb.Error as error:
-                if rewrite:  # csvfile's copy of it is unreadable too
-                    errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
-                    return False
+
+    def read(readings: list[_Reading]) -> int:
+        """Every column as text into `code_map_file`; the columns before the file's own (1: the line)."""
+        (reading,) = readings
+        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
+        delimiter = reading.delimiter.replace("'", "''")
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE code_map_file AS SELECT * FROM {_reader(reading, delimiter, spec)}",
+            [str(reading.path)],
+        )
+        return 1 if reading.line_column else 0
+
+    shift = _read_files([path], [layout], errors, warnings, read)
+    if shift is None:
+        return False
 
     def text(name):
         return f"NULLIF(trim(c{position[name] + shift}), '')" if name in position else "CAST(NULL AS VARCHAR)"
