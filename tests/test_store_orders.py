@@ -418,7 +418,14 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     assert buyers(appended)[:2] == buyers(plain)
     (rows,) = buyers(appended)[2:]
     assert "column user_id: 2 rows with a guest, placeholder or blank user_id" in rows
-    assert metrics.dataset_info(Warehouse(db))["orders_without_user"] == 2 + 2
+    info = metrics.dataset_info(Warehouse(db))
+    assert info["orders_without_user"] == 2 + 2
+    # listed as the import listed the exports, with the appended file's own rows beside them
+    listed = [("code map", "influencer_tracking_codes.csv", 2), ("tracking", "orders_export_1.csv", 6)]
+    listed += [("tracking", "orders_export_2.csv", 5), ("tracking", "tracking_data.csv", 3)]
+    assert [row for row in appended.file_rows() if row[0] in ("code map", "tracking")] == listed
+    assert [tuple(row) for row in info["file_rows"] if row[0] in ("code map", "tracking")] == listed
+    assert "tracking: tracking_data.csv (3 rows)" in appended.summary_lines()
 
 
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):

@@ -58,13 +58,24 @@ class ImportReport:
     def file_rows(self) -> list[tuple[str, str, int]]:
         """(role, file name, rows) of each file read, by role (the order the files were found in
         differs between engines): a store export's sales as a row per export file, in the export's
-        order, with that file's rows, and its code map."""
+        order, with that file's rows, and its code map (and the sales files appended after them)."""
         listed = [(role, name, self.rows.get(role, 0)) for role, name in self.files.items()]
         if self.store_orders:
             per_file = [("tracking", name, count) for name, count in self.store_orders["export_rows"].items()]
             code_map = [("code map", self.store_orders["code_map"], self.store_orders["code_map_rows"])]
             listed = [item for item in listed if item[0] != "tracking"] + per_file + code_map
+            listed += self._sales_appended_to_store()
         return sorted(listed, key=lambda item: item[0])
+
+    def _sales_appended_to_store(self) -> list[tuple[str, str, int]]:
+        """("tracking", file names, rows) of the sales files appended to a store export's sales: the
+        sales rows after the export's, named as appended_names names them after the export."""
+        store, name = self.store_orders or {}, self.files.get("tracking", "")
+        first = f"{store['exports'][0]} + " if store.get("exports") else None
+        rows = self.rows.get("tracking", 0) - store.get("sales_rows", 0)
+        if first is None or not name.startswith(first) or "sales_rows" not in store or rows <= 0:
+            return []
+        return [("tracking", name.removeprefix(first), rows)]
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
