@@ -364,6 +364,70 @@ def test_guest_checkouts_are_named_by_the_exports_column_in_each_file(store_dir,
     assert "code map: influencer_tracking_codes.csv (2 rows)" in lines
 
 
+def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_did(store_dir, tmp_path):
+    """Tester F7: an append rebuilds the data set from the export's sales kept in the history (one
+    row per line item, one per refunded line, the buyer only on the order's main line). Its guest
+    checkouts are the import's: 1 order per export file, not the 6 sales rows without a buyer
+    (#1002's line, #1006's two, #1001's second, the refund rows of #1002 and #1009) under one name;
+    only the appended sales file's own rows are counted as rows."""
+
+    def without_b_email(rows):
+        rows = [list(row) for row in rows[:6]]
+        rows[2][EMAIL] = ""  # #1002 (A1)
+        return rows
+
+    folder = split_export(store_dir, tmp_path, without_b_email, lambda rows: rows[6:])  # #1006 (B2): a guest
+    db = tmp_path / "wh.duckdb"
+    plain = import_dataset(folder, db)
+    month = tmp_path / "march"
+    month.mkdir()
+    (month / "posts.csv").write_text(
+        "post_id,influencer_id,platform,date,reach,likes,comments\nP9,A1,Instagram,2025-03-09,1000,50,2\n"
+    )
+
+    def buyers(report):
+        return [str(w) for w in report.warnings if "guest" in w.reason or w.column == "user_id"]
+
+    appended = import_dataset(month, db, append=True)
+    assert (
+        buyers(appended)
+        == buyers(plain)
+        == [
+            f"orders_export_{n}.csv, column Email: 1 order attributed without Email (guest checkouts): counted as "
+            "unknown buyers (their new customers are estimated) (value 'blank')"
+            for n in (1, 2)
+        ]
+    )
+    assert appended.store_orders == plain.store_orders
+    assert appended.store_orders["guest_orders_by_file"] == {"orders_export_1.csv": 1, "orders_export_2.csv": 1}
+    assert "  guest checkouts (no e-mail or customer id): 2 orders among the attributed" in appended.summary_lines()
+    info = metrics.dataset_info(Warehouse(db))
+    assert info["store_orders"]["guest_orders"] == 2 and info["orders_without_user"] == 2
+    assert metrics.buyer_ids_text(info).endswith("estimated for the 2 orders without a buyer (guest checkouts)")
+
+    # A sales file appended after the export's sales: its own rows, as a plain import counts them
+    # (a blank user_id and `guest`; U7 is a buyer), beside the export's orders.
+    (month / "posts.csv").unlink()
+    (month / "tracking_data.csv").write_text(
+        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+        "T1,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-03-02,1,500\n"
+        "T2,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-03-03,1,400\n"
+        "T3,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
+    )
+    appended = import_dataset(month, db, append=True)
+    assert buyers(appended)[:2] == buyers(plain)
+    (rows,) = buyers(appended)[2:]
+    assert "column user_id: 2 rows with a guest, placeholder or blank user_id" in rows
+    info = metrics.dataset_info(Warehouse(db))
+    assert info["orders_without_user"] == 2 + 2
+    # listed as the import listed the exports, with the appended file's own rows beside them
+    listed = [("code map", "influencer_tracking_codes.csv", 2), ("tracking", "orders_export_1.csv", 6)]
+    listed += [("tracking", "orders_export_2.csv", 5), ("tracking", "tracking_data.csv", 3)]
+    assert [row for row in appended.file_rows() if row[0] in ("code map", "tracking")] == listed
+    assert [tuple(row) for row in info["file_rows"] if row[0] in ("code map", "tracking")] == listed
+    assert "tracking: tracking_data.csv (3 rows)" in appended.summary_lines()
+
+
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):
     """Each export file's unattributed orders are warned about in that file, with its own count,
     revenue and codes (as guest checkouts are), not all under the first file."""
@@ -515,6 +579,69 @@ def test_a_store_export_beside_tracking_data_is_refused(store_dir, tmp_path, tra
     assert "beside a sales file (tracking_data.csv)" in message
 
 
+# --- taxes inside prices (tester F12) ----------------------------------------------------------
+
+# GST-inclusive Shopify orders of A1 (ASHA10), 18 % GST: Subtotal, Shipping, Taxes, Total.
+GST_ORDERS = [
+    ("#2001", "1180.00", "118.00", "198.00", "1298.00"),  # prices and shipping include GST: 1,000 + 100 ex tax
+    ("#2002", "1180.00", "100.00", "180.00", "1280.00"),  # prices include GST, shipping not taxed
+    ("#2003", "590.00", "0.00", "90.00", "590.00"),  # prices include GST, no shipping: 500 ex tax
+    ("#2004", "500.00", "50.00", "99.00", "649.00"),  # prices without GST (Total adds Taxes): 500
+]
+
+
+def gst_export(store_dir: Path, tmp_path: Path, subtotal: bool = True) -> Path:
+    folder = copy_of(store_dir, tmp_path)
+    header = [h for h in SHOPIFY_HEADER if subtotal or h != "Subtotal"]
+    with (folder / "orders_export_1.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, header, extrasaction="ignore")
+        writer.writeheader()
+        for day, (name, sub, shipping, taxes, total) in enumerate(GST_ORDERS, start=10):
+            writer.writerow(
+                {"Name": name, "Email": f"{name[1:]}@example.com", "Financial Status": "paid", "Currency": "INR"}
+                | {"Subtotal": sub, "Shipping": shipping, "Taxes": taxes, "Total": total, "Discount Code": "ASHA10"}
+                | {"Created at": f"2025-01-{day} 10:00:00 +0530", "Lineitem quantity": "1", "Lineitem name": "Whey"}
+                | {"Lineitem price": sub, "Vendor": "MuscleBlaze"}
+            )
+    return folder
+
+
+def test_prices_that_include_tax_do_not_lose_the_shipping_tax_twice(store_dir, tmp_path):
+    """Tester F12: with GST inside the prices, Shopify's Shipping includes its GST and Taxes holds it
+    too: Total − Shipping − Taxes would take it off twice (#2001: 1,298 − 118 − 198 = 982 for 1,000).
+    Subtotal + Shipping = Total says prices include tax; the shipping's share of the Taxes is taken at
+    the order's own rate (Subtotal × (1 − Taxes / (Subtotal + Shipping))), and the warning bounds the
+    error by the orders whose shipping might not have been taxed."""
+    report = validate_dataset(gst_export(store_dir, tmp_path))
+    mapping = report.store_orders
+    # #2001: 1180 × (1 − 198/1298) = 1,000 (exact: shipping taxed at 18 %); #2002: 1180 × (1 − 180/1280)
+    # = 1,014.0625 (its shipping was not taxed: 1,000 true, 14.0625 over); #2003: 590 − 90 = 500; #2004: 500
+    assert mapping["attributed_revenue"] == 3014.06
+    # the shipping's share of the Taxes at each order's rate: 198 × 118/1298 = 18 and 180 × 100/1280 = 14.0625
+    assert mapping["shipping_tax"] == {"orders": 2, "amount": 32.06, "subtotal": True}
+    (warning,) = [str(w) for w in report.warnings if w.column == "Taxes"]
+    assert warning == (
+        "orders_export_1.csv, column Taxes: 2 orders attributed have prices that include tax and a shipping "
+        "charge, whose tax is in Taxes and not given apart: taken at each order's own rate (₹32.06 in all), so "
+        "their revenue is at most ₹32.06 too high if the shipping was not taxed (exact if it was taxed at the "
+        "products' rate)"
+    )
+    # Without Subtotal nothing tells whether prices include tax: the formula, and the bound of its error
+    # (the shipping's tax at the order's rate if they do): + #2004's 99 × 50/649 = 7.6271
+    report = validate_dataset(gst_export(store_dir, tmp_path / "no-subtotal", subtotal=False))
+    assert report.store_orders["attributed_revenue"] == 982 + 1000 + 500 + 500
+    assert report.store_orders["shipping_tax"] == {"orders": 3, "amount": 39.69, "subtotal": False}
+    (warning,) = [str(w) for w in report.warnings if w.column == "Taxes"]
+    assert "3 orders attributed have shipping and taxes, and without a Subtotal column" in warning
+    assert "their revenue is understated by it (₹39.69 at each order's own rate)" in warning
+
+
+def test_the_fixture_without_taxes_inside_prices_needs_no_tax_warning(store_dir):
+    report = validate_dataset(store_dir)
+    assert report.store_orders["shipping_tax"] is None and not report.store_orders["taxes_products_only"]
+    assert not [w for w in report.warnings if w.column == "Taxes"]
+
+
 # --- WooCommerce --------------------------------------------------------------------------------
 
 WOO_HEADER = [
@@ -545,7 +672,8 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
     (folder / "orders_export_1.csv").unlink()
     rows = [
-        # 2 lines, fee and shipping excluded: 1,000 of merchandise split 3:1 (line subtotals 600 and 200)
+        # 2 lines, fee and shipping excluded: 1,000 of merchandise split 3:1 (line subtotals 600 and 200);
+        # tax_total is the order's whole tax, the shipping's 10.8 in it: 1,270 − 60 − 30 − 180
         [
             "71",
             "71",
@@ -556,7 +684,7 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
             "30",
             "180",
             "200",
-            "1280.8",
+            "1270",
             "0",
             "INR",
             "9",
@@ -578,7 +706,7 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
             "30",
             "180",
             "200",
-            "1280.8",
+            "1270",
             "0",
             "INR",
             "9",
@@ -679,6 +807,43 @@ def test_a_woocommerce_export_is_read_by_the_same_rules(store_dir, tmp_path):
     assert {k: v for k, v in overlapping.items() if k not in PER_FILE} == {
         k: v for k, v in mapping.items() if k not in PER_FILE
     }
+
+
+def woo_export(store_dir: Path, tmp_path: Path, orders: list[tuple[str, ...]]) -> Path:
+    """The fixture with a WooCommerce export of A1's orders (ASHA10): (order, shipping_total,
+    shipping_tax_total, fee_total, fee_tax_total, tax_total, order_total) each, one line item."""
+    folder = copy_of(store_dir, tmp_path)
+    (folder / "orders_export_1.csv").unlink()
+    header = ["order_id", "order_date", "status", "shipping_total", "shipping_tax_total", "fee_total"]
+    header += ["fee_tax_total", "tax_total", "order_total", "order_currency", "billing_email", "item_name"]
+    header += ["item_quantity", "item_total", "coupon_code"]
+    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for order, *amounts in orders:
+            writer.writerow([order, "2025-02-01 10:00:00", "completed", *amounts, "INR", "", "Whey", 1, 0, "ASHA10"])
+    return folder
+
+
+def test_woocommerce_tax_total_is_the_orders_whole_tax(store_dir, tmp_path):
+    """WooCommerce's exports write `tax_total` as WC_Order::get_total_tax(), the products', the
+    shipping's and the fees' tax together: the shipping and fee taxes are not taken off again (1,286.2
+    − 60 − 30 − 196.2 = 1,000, not 983.8). A tax column smaller than the shipping and fee taxes of an
+    order cannot be the whole tax: the export's column then holds the products' tax only, and they
+    are taken off as well (175.8 − 60 − 5 − 10.8 = 100; 241 − 60 − 30 − 10 − 10.8 − 5.4 = 124.8)."""
+    whole = woo_export(store_dir, tmp_path / "whole", [("91", "60", "10.8", "30", "5.4", "196.2", "1286.2")])
+    report = validate_dataset(whole)
+    assert report.store_orders["attributed_revenue"] == 1000.00 and not report.store_orders["taxes_products_only"]
+    assert not [w for w in report.warnings if w.column == "tax_total"]
+    products_only = [("92", "60", "10.8", "0", "0", "5", "175.8"), ("93", "60", "10.8", "30", "5.4", "10", "241")]
+    report = validate_dataset(woo_export(store_dir, tmp_path / "products", products_only))
+    assert report.store_orders["attributed_revenue"] == 100 + 124.8 and report.store_orders["taxes_products_only"]
+    (warning,) = [str(w) for w in report.warnings if w.column == "tax_total"]
+    assert warning == (
+        "orders.csv, column tax_total: tax_total is less than shipping_tax_total + fee_tax_total on some orders, "
+        "so it holds the products' tax only (not the order's whole tax, as WooCommerce's exports write it): "
+        "shipping_tax_total + fee_tax_total are taken off the total as well"
+    )
 
 
 def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):

@@ -314,7 +314,10 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
-    guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
+    if tracking.buyers_reported_rows:
+        blank, guests = _unreported_guests(con, tracking.buyers_reported_rows)
+    else:
+        guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
     rows = blank + sum(count for _, count in guests)
     if rows:
         listed = ", ".join(repr(user_id) for user_id, _ in guests[:5])
@@ -329,6 +332,17 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
                 "(their new customers are estimated)",
             )
         )
+
+
+def _unreported_guests(con, reported: int) -> tuple[int, list[tuple[str, int]]]:
+    """(rows without a user_id, [(guest or placeholder id, rows)]) among the sales after the first
+    `reported` rows: an append over a store export's sales, whose guest checkouts the export's
+    mapping states in orders per file (store_orders.mapping_warnings), warns of the appended rows."""
+    counts = con.execute(f"""
+        SELECT user_id, count(*) FROM sales WHERE sale_no >= {int(reported)} AND {guest_user_sql("user_id")}
+        GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+    blank = sum(count for user_id, count in counts if user_id is None)
+    return blank, [(user_id, count) for user_id, count in counts if user_id is not None]
 
 
 def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):

@@ -58,13 +58,24 @@ class ImportReport:
     def file_rows(self) -> list[tuple[str, str, int]]:
         """(role, file name, rows) of each file read, by role (the order the files were found in
         differs between engines): a store export's sales as a row per export file, in the export's
-        order, with that file's rows, and its code map."""
+        order, with that file's rows, and its code map (and the sales files appended after them)."""
         listed = [(role, name, self.rows.get(role, 0)) for role, name in self.files.items()]
         if self.store_orders:
             per_file = [("tracking", name, count) for name, count in self.store_orders["export_rows"].items()]
             code_map = [("code map", self.store_orders["code_map"], self.store_orders["code_map_rows"])]
             listed = [item for item in listed if item[0] != "tracking"] + per_file + code_map
+            listed += self._sales_appended_to_store()
         return sorted(listed, key=lambda item: item[0])
+
+    def _sales_appended_to_store(self) -> list[tuple[str, str, int]]:
+        """("tracking", file names, rows) of the sales files appended to a store export's sales: the
+        sales rows after the export's, named as appended_names names them after the export."""
+        store, name = self.store_orders or {}, self.files.get("tracking", "")
+        first = f"{store['exports'][0]} + " if store.get("exports") else None
+        rows = self.rows.get("tracking", 0) - store.get("sales_rows", 0)
+        if first is None or not name.startswith(first) or "sales_rows" not in store or rows <= 0:
+            return []
+        return [("tracking", name.removeprefix(first), rows)]
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
@@ -120,13 +131,16 @@ def import_dataset(
 
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
             live_name, new, replaced = appending.merge_into(db_path, folder, Path(merged))
-            live_files = history.read_info(db_path).get("files") or {}  # merge_into found the live data set
+            live = history.read_info(db_path)  # merge_into found the live data set
+            live_files = live.get("files") or {}
             new_files = {
                 role: (file_names or {}).get(source.path.name, source.path.name) for role, source in new.items()
             }
             # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
             shown = {f"{role}.parquet": file for role, file in appended_names(live_files, new_files).items()}
-            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine, shown)
+            report = _build_and_swap(
+                Path(merged), db_path, name or live_name, folder, rules, engine, shown, live.get("store_orders")
+            )
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
@@ -185,9 +199,11 @@ def _build_and_swap(
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
     shown_files: dict[str, str] | None = None,
+    kept_store: dict | None = None,
 ) -> ImportReport:
     """Build `folder` into a file beside `db_path` and swap it in; `shown_files` (file name as read ->
-    name to show: shown_names) names the files in the report and the data set's info."""
+    name to show: shown_names) names the files in the report and the data set's info; `kept_store`:
+    an append's live data set's store mapping, whose sales `folder` holds first (_stage_and_build_with)."""
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
@@ -207,6 +223,7 @@ def _build_and_swap(
                 stages=stage,
                 engine=engine,
                 scratch_dir=db_path.parent,
+                kept_store=kept_store,
             )
             report.source = str(shown_source)
             if shown_files:
@@ -284,6 +301,7 @@ def _stage_and_build(
     stages: Stages | None = None,
     engine: Engine | None = None,
     scratch_dir: Path | None = None,
+    kept_store: dict | None = None,
 ) -> ImportReport:
     rest = (persist, name, dataset_id, keep_sources, rules, stages or Stages())
     if engine is not None and _on_spark(engine):
@@ -297,10 +315,12 @@ def _stage_and_build(
                 sales_at, problems = spark_paths.fetch_folder(rows_connection.spark, source_dir, folder)
                 if problems:
                     raise ImportFailed(problems, [], len(problems))
-            return _stage_and_build_with(connection, folder, *rest, rows_connection, Path(scratch), sales_at)
+            return _stage_and_build_with(
+                connection, folder, *rest, rows_connection, Path(scratch), sales_at, kept_store=kept_store
+            )
     if not isinstance(source_dir, Path):
         raise ImportFailed([Problem(source_dir, None, None, None, URI_ON_DUCKDB)], [], 1)
-    return _stage_and_build_with(connection, source_dir, *rest)
+    return _stage_and_build_with(connection, source_dir, *rest, kept_store=kept_store)
 
 
 URI_ON_DUCKDB = (
@@ -346,10 +366,13 @@ def _stage_and_build_with(
     rows_connection=None,
     scratch: Path | None = None,
     sales_at=None,
+    kept_store: dict | None = None,
 ) -> ImportReport:
     """The import on `connection` (DuckDB); with `rows_connection` (spark.SparkConnection), the
     sales file is staged, checked and typed there and handed over as cells (spark.py). sales_at:
-    sales Spark reads where they are (spark_paths.SalesAt: a Parquet folder, or a URI's sales)."""
+    sales Spark reads where they are (spark_paths.SalesAt: a Parquet folder, or a URI's sales).
+    kept_store: the mapping of the store export whose sales are the first rows of `source_dir`'s
+    sales (an append over a data set imported from a store export): said again, as the import said it."""
     with stage("read"):
         found = discover(source_dir)
         store = store_orders.claim(source_dir, found)
@@ -382,7 +405,7 @@ def _stage_and_build_with(
             on_spark = rows_connection is not None and source.role == "tracking"
             check_values(rows_connection if on_spark else connection, source, errors, rules)
         check_audience(connection, sources, errors, warnings)
-    mapping = None
+    mapping = _kept_mapping(sources.get("tracking"), kept_store, warnings)
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
         with stage("store_orders"):
             store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
@@ -460,6 +483,18 @@ def _stage_and_build_with(
                 connection, sources.values(), keep_sources, derived=("tracking",) if store is not None else ()
             )
     return report
+
+
+def _kept_mapping(tracking: SourceFile | None, kept_store: dict | None, warnings: Findings) -> dict | None:
+    """An append over a store export's sales keeps the export's mapping and its warnings (guest
+    checkouts in orders per export file, unknown codes, ...), and leaves the buyer warning of
+    the sales file to the rows appended after the export's (build.type_buyers)."""
+    if kept_store is None or tracking is None:
+        return None
+    # Mappings kept before session 12 lack sales_rows: their rows are then warned about as rows.
+    tracking.buyers_reported_rows = int(kept_store.get("sales_rows") or 0)
+    store_orders.mapping_warnings(kept_store, warnings)
+    return kept_store
 
 
 def _add_sales_at(found, sales_at) -> None:

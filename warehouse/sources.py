@@ -275,6 +275,9 @@ class SourceFile:
     # Text path: the SQL reading each number or date column (warehouse/values.py), decided per column.
     readings: dict[str, str] = dataclasses.field(default_factory=dict)
     buyers_reported: bool = False  # a store export names its own guest checkouts (store_orders), per file
+    # An append over a store export's sales: its first rows are those sales, whose guest checkouts
+    # the export's mapping states (store_orders.mapping_warnings); the buyer warning counts the rest.
+    buyers_reported_rows: int = 0
     creators_checked: bool = False  # a store export's creators were checked on its code map (store_orders)
 
 

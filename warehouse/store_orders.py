@@ -11,9 +11,11 @@ exports") in short:
 - an export has one row per line item; order-level fields (totals, codes, status, date) are read
   from the order's first row, never summed over its line items;
 - an order's revenue is its total minus shipping, taxes (and duties or fees), i.e. the subtotal
-  after discounts excluding shipping and taxes, whether or not prices include tax; it is split over
-  the order's line items in proportion to line price × quantity; the order counts once, on its
-  line of largest value (the first such line in the file);
+  after discounts excluding shipping and taxes (WooCommerce's tax_total already holds the shipping
+  and fee taxes); a Shopify order whose prices include tax (Subtotal + Shipping = Total) and that
+  has shipping takes the shipping's part of its Taxes at the order's own rate, with a warning that
+  bounds the error; it is split over the order's line items in proportion to line price × quantity;
+  the order counts once, on its line of largest value (the first such line in the file);
 - cancelled, voided and expired (WooCommerce: cancelled, failed, pending payment, draft) orders are not sales;
 - refunds follow the refund rule of real-world files: the refunded amount, scaled to the order's
   merchandise share (revenue / total) because a store refunds taxes and shipping too, is a row of
@@ -32,7 +34,9 @@ import contextlib
 import csv
 import dataclasses
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -46,7 +50,7 @@ from warehouse.validate import Findings
 from warehouse.values import number_sql
 
 # Canonical field → accepted headers (normalised: lower case, spaces as `_`), per store. Only what the
-# rules use is read (the subtotal is Total − Shipping − Taxes, whether or not prices include tax).
+# rules use is read (revenue is Total − Shipping − Taxes; Shopify's Subtotal tells prices that include tax).
 SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
     "order_ref": ("name",),
     "created": ("created_at",),
@@ -54,6 +58,7 @@ SHOPIFY_FIELDS: dict[str, tuple[str, ...]] = {
     "status": ("financial_status",),
     "cancelled_at": ("cancelled_at",),
     "currency": ("currency",),
+    "subtotal": ("subtotal",),
     "shipping": ("shipping",),
     "taxes": ("taxes",),
     "duties": ("duties",),
@@ -111,11 +116,18 @@ REQUIRED = {
     "Shopify": ("order_ref", "created", "total", "codes", "quantity", "product", "price"),
     "WooCommerce": ("order_ref", "created", "total", "codes", "quantity", "product"),
 }
-# What an order's total holds beside its merchandise (subtotal after discounts).
+# What an order's total holds beside its merchandise (subtotal after discounts). WooCommerce's
+# `tax_total` is the order's whole tax (WC_Order::get_total_tax(): the products', the shipping's and
+# the fees' — what Customer/Order/Coupon Export and WebToffee write), so its shipping and fee taxes
+# are in it already; TAX_PARTS are subtracted as well only where the export shows that its tax column
+# cannot hold them (_tax_column_is_products_only).
 NOT_MERCHANDISE = {
     "Shopify": ("shipping", "taxes", "duties"),
-    "WooCommerce": ("shipping", "shipping_tax", "taxes", "fees", "fee_taxes"),
+    "WooCommerce": ("shipping", "taxes", "fees"),
 }
+TAX_PARTS = {"Shopify": (), "WooCommerce": ("shipping_tax", "fee_taxes")}
+# Amounts are written to the paisa: sums that agree within half a paisa are equal.
+PAISA = 0.005
 # Statuses (lower case, WooCommerce's `wc-` prefix removed) of orders that are not sales: never
 # paid (a voided or expired authorisation, a failed or unfinished checkout) or cancelled. Every
 # other status is a sale (docs/metrics.md lists each store's statuses and their treatment).
@@ -156,6 +168,7 @@ ORDER_LEVEL = (
     "status",
     "cancelled_at",
     "currency",
+    "subtotal",
     "shipping",
     "shipping_tax",
     "taxes",
@@ -169,7 +182,19 @@ ORDER_LEVEL = (
     "note_attributes",
     "region",
 )
-MONEY = ("shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total", "refunded", "price", "line_value")
+MONEY = (
+    "subtotal",
+    "shipping",
+    "shipping_tax",
+    "taxes",
+    "duties",
+    "fees",
+    "fee_taxes",
+    "total",
+    "refunded",
+    "price",
+    "line_value",
+)
 NUMBERS = MONEY + ("quantity",)
 
 CSV_SUFFIXES = (".csv",)  # read like every other CSV (warehouse/csvfile.py): any encoding and delimiter
@@ -177,6 +202,7 @@ CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code",
 CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaign_tag", "campaign")
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
 DATA_CURRENCY = "INR"
+T = TypeVar("T")
 # A buyer id is the salted SHA-256's first 96 bits (24 hex digits): two of 10M buyers share one with
 # probability about 10M² / 2^97 < 1e-15, and every row's id is 24 bytes to group, join and keep, not 64.
 BUYER_DIGITS = 24
@@ -327,6 +353,8 @@ class _Staged:
     fields: dict[str, str]  # canonical field → staged column (the canonical name) present in the export
     shown: dict[str, str]  # canonical field → the export's own header, for messages
     offsets: list[tuple[int, Path]]  # first rowid of each export file
+    # what an order's total holds beside its merchandise, as the export shows it (_not_merchandise)
+    not_merchandise: list[str] = dataclasses.field(default_factory=list)
     # file number → the line each record DuckDB read starts on (_record_lines, when a message needs it)
     record_lines: dict[int, list[int]] = dataclasses.field(default_factory=dict)
 
@@ -346,7 +374,10 @@ def stage(
     ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
     export_rows ({file: rows}), repeated ([{files: [first, other], orders,
     line_items}]: identical orders of overlapping exports, counted once), repeated_orders,
-    repeated_line_items. An order in two files with differing rows is an error.
+    repeated_line_items, shipping_tax ({orders, amount (₹), subtotal} or None: _shipping_tax_bound),
+    taxes_products_only (a WooCommerce tax column read as the products' tax only), columns
+    ({order_ref, codes, currency, taxes, tax_parts, buyer}: the export's headers its warnings name).
+    An order in two files with differing rows is an error.
     """
     if files.code_map is None:
         return None, None
@@ -389,7 +420,7 @@ def stage(
             )
         )
         return None, None
-    _warn(report, staged, warnings)
+    mapping_warnings(report, warnings)
     _warn_refunds_above_totals(connection, staged, warnings)
     # rows: the export's line items, as a person counts the file's rows
     source = SourceFile(
@@ -445,6 +476,27 @@ def _readings(
         yield readings
 
 
+def _read_files(
+    files: list[Path], layouts: list[csvfile.Layout], errors: Findings, warnings: Findings, read: Callable[..., T]
+) -> T | None:
+    """`read(readings)` of the files as DuckDB reads them itself when it can; when it cannot (it
+    raises duckdb.Error: a cell holding a line break, a row of the wrong length), of csvfile's copies,
+    where csvfile names a broken row. Returns what `read` returns, or None (problems added) when the
+    files cannot be read either way."""
+    for rewrite in (False, True) if any(layout.direct for layout in layouts) else (True,):
+        with _readings(files, layouts, errors, warnings, rewrite) as readings:
+            if readings is None:
+                return None
+            try:
+                return read(readings)
+            except duckdb.Error as error:
+                if rewrite:  # csvfile's copy is unreadable too
+                    errors.add(
+                        Problem(files[0].name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}")
+                    )
+    return None
+
+
 def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Findings) -> _Staged | None:
     """All export files into `store_raw` (file order), fields by their canonical names, amounts and
     quantities as DOUBLE. Typed first, the fast path for clean files; a value that does not parse
@@ -493,33 +545,20 @@ def _stage_exports(connection, files: StoreFiles, errors: Findings, warnings: Fi
         positions.append(position)
     shown = {field: files.headers[0][i] for field, i in positions[0].items()}
     staged = _Staged(files, {field: field for field in positions[0]}, shown, [])
-    # DuckDB reads the user's files itself when it can; when it cannot (a cell holding a line
-    # break, a row of the wrong length), csvfile's copies are read, and csvfile names a broken row.
-    for rewrite in (False, True) if any(layout.direct for layout in files.layouts) else (True,):
-        with _readings(files.exports, files.layouts, errors, warnings, rewrite) as readings:
-            if readings is None:
-                return None
-            for typed in (True, False):
-                try:
-                    staged.offsets = _read_exports(connection, files.exports, readings, positions, typed)
-                    if typed and not _typed_read_is_finite(connection, staged):
-                        continue  # read as text, so that the refusal names `NaN` or `-Infinity` as written
-                    break
-                except duckdb.Error as error:
-                    if not typed and rewrite:
-                        errors.add(
-                            Problem(
-                                files.exports[0].name,
-                                None,
-                                None,
-                                None,
-                                f"unreadable file: {str(error).splitlines()[0]}",
-                            )
-                        )
-                        return None
-            else:
-                continue
-            break
+
+    def read(readings: list[_Reading]) -> bool:
+        """Typed first, the fast path for clean files; else (a value that does not parse, or one
+        that is not finite, named as written only by the text path) as text. True when typed."""
+        with contextlib.suppress(duckdb.Error):
+            staged.offsets = _read_exports(connection, files.exports, readings, positions, True)
+            if _typed_read_is_finite(connection, staged):
+                return True
+        staged.offsets = _read_exports(connection, files.exports, readings, positions, False)
+        return False
+
+    typed = _read_files(files.exports, files.layouts, errors, warnings, read)
+    if typed is None:
+        return None
     total = connection.execute("SELECT count(*) FROM store_raw").fetchone()[0]
     ends = [first for first, _ in staged.offsets[1:]] + [total]
     for (first, path), end in zip(staged.offsets, ends):
@@ -649,24 +688,21 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     position = {name: names.index(name) for name in CODE_MAP_COLUMNS if name in names}
     code = next((name for name in CODE_MAP_CODES if name in position), None)
     campaign = "campaign_tag" if "campaign_tag" in position else "campaign" if "campaign" in position else None
-    for rewrite in (False, True) if layout.direct else (True,):
-        with _readings([path], [layout], errors, warnings, rewrite) as readings:
-            if readings is None:
-                return False
-            (reading,) = readings
-            shift = 1 if reading.line_column else 0
-            spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
-            delimiter = reading.delimiter.replace("'", "''")
-            try:
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE code_map_file AS SELECT * FROM {_reader(reading, delimiter, spec)}",
-                    [str(reading.path)],
-                )
-                break
-            except duckdb.Error as error:
-                if rewrite:  # csvfile's copy of it is unreadable too
-                    errors.add(Problem(path.name, None, None, None, f"unreadable file: {str(error).splitlines()[0]}"))
-                    return False
+
+    def read(readings: list[_Reading]) -> int:
+        """Every column as text into `code_map_file`; the columns before the file's own (1: the line)."""
+        (reading,) = readings
+        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(reading.width))
+        delimiter = reading.delimiter.replace("'", "''")
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE code_map_file AS SELECT * FROM {_reader(reading, delimiter, spec)}",
+            [str(reading.path)],
+        )
+        return 1 if reading.line_column else 0
+
+    shift = _read_files([path], [layout], errors, warnings, read)
+    if shift is None:
+        return False
 
     def text(name):
         return f"NULLIF(trim(c{position[name] + shift}), '')" if name in position else "CAST(NULL AS VARCHAR)"
@@ -1088,13 +1124,13 @@ def _check_orders(connection, staged: _Staged, errors: Findings):
         for field in MONEY
         if field in staged.fields and field in ORDER_LEVEL
     ]
-    parts = [p for p in NOT_MERCHANDISE[staged.files.store] if p in staged.fields]
+    parts = staged.not_merchandise
     if parts:
         checks.append(
             (
                 "total",
                 # a negative total is named once, as negative
-                f"total >= 0 AND total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - 0.005",
+                f"total >= 0 AND total < {' + '.join(f'COALESCE({p}, 0)' for p in parts)} - {PAISA}",
                 f"total is less than {' + '.join(staged.shown[p] for p in parts)}: the order's merchandise "
                 "value would be negative",
             )
@@ -1122,7 +1158,8 @@ def _type_orders(connection, staged: _Staged):
     not_sale = f"status IN ({_raw_statuses(status_cells, NOT_SALES[store])})"
     if "cancelled_at" in staged.fields:
         not_sale += f" OR {_present('cancelled_at')}"
-    beside = " + ".join(f"COALESCE({p}, 0)" for p in NOT_MERCHANDISE[store] if p in staged.fields) or "0"
+    staged.not_merchandise = _not_merchandise(connection, staged)
+    beside = " + ".join(f"COALESCE({p}, 0)" for p in staged.not_merchandise) or "0"
     refunded = _opt(staged, "refunded", "{col}", "CAST(NULL AS DOUBLE)")
     salt = secrets.token_hex(16)  # per import, never stored: hashes cannot be linked back to an e-mail
     email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
@@ -1135,7 +1172,7 @@ def _type_orders(connection, staged: _Staged):
             SELECT row_no, source_line, line_rows, lines_value, lead_row, {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
-                   {_opt(staged, "currency", "{col}")} AS currency, total, total - ({beside}) AS revenue,
+                   {_opt(staged, "currency", "{col}")} AS currency, total, {_revenue(staged, beside)} AS revenue,
                    {_opt(staged, "email", "{col}")} AS email, {_opt(staged, "customer", "{col}")} AS customer,
                    codes, {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows),
@@ -1161,6 +1198,50 @@ def _type_orders(connection, staged: _Staged):
         FROM attributed""",
         [salt, salt],
     )
+
+
+def _not_merchandise(connection, staged: _Staged) -> list[str]:
+    """The export's fields that an order's total holds beside its merchandise (NOT_MERCHANDISE), with
+    TAX_PARTS too when _tax_column_is_products_only."""
+    parts = [p for p in NOT_MERCHANDISE[staged.files.store] if p in staged.fields]
+    if _tax_column_is_products_only(connection, staged):
+        parts += [p for p in TAX_PARTS[staged.files.store] if p in staged.fields]
+    return parts
+
+
+def _tax_column_is_products_only(connection, staged: _Staged) -> bool:
+    """Whether the export's tax column is smaller than the shipping and fee taxes on some row: then it
+    cannot be the order's whole tax (NOT_MERCHANDISE), and holds the products' tax only, in the whole
+    export (one plugin wrote it). WooCommerce repeats an order's fields on each row: one scan of the
+    line items, no grouping."""
+    parts = [p for p in TAX_PARTS[staged.files.store] if p in staged.fields]
+    if "taxes" not in staged.fields or not parts:
+        return False
+    beside = " + ".join(f"COALESCE({p}, 0)" for p in parts)
+    (found,) = connection.execute(f"SELECT bool_or(taxes + {PAISA} < {beside}) FROM store_raw").fetchone()
+    return bool(found)
+
+
+def _taxes_included_with_shipping(staged: _Staged) -> str | None:
+    """SQL true for a Shopify order whose prices include tax (its Subtotal and Shipping, with any
+    Duties, make its Total: the Taxes are inside them) and that has both shipping and taxes: its Taxes
+    then hold the shipping's tax too, which the export does not give apart. None without the columns."""
+    if staged.files.store != "Shopify" or not {"subtotal", "shipping", "taxes"} <= set(staged.fields):
+        return None
+    duties = "COALESCE(duties, 0)" if "duties" in staged.fields else "0"
+    return f"(taxes > 0 AND shipping > 0 AND abs(subtotal + shipping + {duties} - total) < {PAISA})"
+
+
+def _revenue(staged: _Staged, beside: str) -> str:
+    """SQL of an order's revenue: its total less `beside` (shipping, taxes, …); for a Shopify order
+    whose prices include tax and whose shipping and taxes are both above 0, the Subtotal less its
+    share of the Taxes, in proportion to Subtotal and Shipping (the shipping taxed at the order's own
+    rate: docs/metrics.md; the mapping report says how far this can be off)."""
+    formula = f"total - ({beside})"
+    included = _taxes_included_with_shipping(staged)
+    if included is None:
+        return formula
+    return f"CASE WHEN {included} THEN subtotal * (1 - taxes / (subtotal + shipping)) ELSE {formula} END"
 
 
 def _status_cells(connection, staged: _Staged) -> list[tuple[str, str]]:
@@ -1326,6 +1407,8 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     ):
         report[key] = round(float(report[key]), 2)
     report["currency"] = currency
+    report["shipping_tax"] = _shipping_tax_bound(connection, staged)
+    report["taxes_products_only"] = any(p in staged.not_merchandise for p in TAX_PARTS[staged.files.store])
     top = connection.execute(f"""
         SELECT arg_min(code, row_no), count(DISTINCT row_no), sum(revenue - refund) FROM (
             SELECT o.row_no, o.revenue, o.refund,
@@ -1356,12 +1439,32 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     report["unattributed_by_file"] = _unattributed_by_file(connection, staged, report)
     report["code_map_rows"] = connection.execute("SELECT count(DISTINCT line) FROM code_map_raw").fetchone()[0]
     report.update(
+        columns=_shown_columns(staged),
         store=staged.files.store,
         not_sales_covers=not_sales_covers(staged.files.store),
         exports=[p.name for p in staged.files.exports],
         code_map=staged.files.code_map.name if staged.files.code_map else None,
     )
     return report
+
+
+def _shipping_tax_bound(connection, staged: _Staged) -> dict | None:
+    """{orders, amount (₹), subtotal} of the attributed Shopify sales whose Taxes may hold a shipping
+    tax the export does not give apart, or None: with a Subtotal column (`subtotal` True), the orders
+    whose prices include tax, with shipping (_revenue took the shipping's tax at the order's rate:
+    `amount` is that tax, by which their revenue is lower if the shipping was not taxed); without
+    it, every order with shipping and taxes (whether prices include tax is unknown: `amount` is the
+    shipping's tax at the order's rate, by which their revenue is understated if they do)."""
+    included = _taxes_included_with_shipping(staged)
+    if staged.files.store != "Shopify" or not {"shipping", "taxes"} <= set(staged.fields):
+        return None
+    duties = "COALESCE(duties, 0)" if "duties" in staged.fields else "0"
+    orders, amount = connection.execute(f"""
+        SELECT count(*), sum(taxes * shipping / (total - {duties})) FROM store_order_facts
+        WHERE is_sale AND influencer_id IS NOT NULL AND {included or "taxes > 0 AND shipping > 0"}""").fetchone()
+    if not orders:
+        return None
+    return {"orders": int(orders), "amount": round(float(amount), 2), "subtotal": included is not None}
 
 
 def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str, dict]:
@@ -1390,22 +1493,47 @@ def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str
     }
 
 
-def _warn(report: dict, staged: _Staged, warnings: Findings):
-    name = staged.files.exports[0].name
-    for pair in report["repeated"]:
+def _shown_columns(staged: _Staged) -> dict[str, str | None]:
+    """The export's own headers that the mapping's warnings name (order number, codes, currency,
+    taxes, the taxes a tax column may hold beside the products', buyer)."""
+    shown = {field: staged.shown.get(field) for field in ("order_ref", "codes", "currency", "taxes")}
+    parts = " + ".join(staged.shown[p] for p in TAX_PARTS[staged.files.store] if p in staged.shown)
+    return shown | {"tax_parts": parts or None, "buyer": _buyer_columns(staged)}
+
+
+# Mappings kept by imports before the report recorded its export's headers: each store's usual ones.
+_USUAL_COLUMNS = {
+    "Shopify": {"order_ref": "Name", "codes": "Discount Code", "currency": "Currency", "buyer": "Email"},
+    "WooCommerce": {
+        "order_ref": "order_id",
+        "codes": "coupon_items",
+        "currency": "order_currency",
+        "buyer": "billing_email or customer_id",
+    },
+}
+
+
+def mapping_warnings(report: dict, warnings: Findings) -> None:
+    """The warnings a mapping report states (orders repeated in two exports, guest checkouts per
+    export file, unknown codes per file, codes of two creators, a currency other than INR), from the
+    report alone: an import says them, and so does an append that rebuilds the data set from the
+    export's sales kept in the history (the export itself is not read again)."""
+    columns = report.get("columns") or _USUAL_COLUMNS[report["store"]]
+    name = report["exports"][0]
+    for pair in report.get("repeated", []):
         first, other = pair["files"]
         warnings.add(
             Problem(
                 other,
                 None,
-                staged.shown["order_ref"],
+                columns["order_ref"],
                 None,
                 f"{_orders(pair['orders'])} ({fmt.count(pair['line_items'])} line items) also in {first} with the "
                 "same rows (overlapping exports): counted once",
             )
         )
-    buyer = _buyer_columns(staged)
-    for file, guests in report["guest_orders_by_file"].items():
+    buyer = columns["buyer"]
+    for file, guests in report.get("guest_orders_by_file", {}).items():
         warnings.add(
             Problem(
                 file,
@@ -1416,14 +1544,14 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
                 "(their new customers are estimated)",
             )
         )
-    for file, unknown in report["unattributed_by_file"].items():
+    for file, unknown in report.get("unattributed_by_file", {}).items():
         codes = ", ".join(f"{c['code']} ({fmt.count(c['orders'])})" for c in unknown["codes"])
         verb = "carries" if unknown["orders"] == 1 else "carry"
         warnings.add(
             Problem(
                 file,
                 None,
-                staged.shown.get("codes"),
+                columns["codes"],
                 None,
                 f"{_orders(unknown['orders'])} ({fmt.inr(unknown['revenue'], 2)}) {verb} "
                 f"codes no creator has in {report['code_map']}: not attributed. Most used: {codes}",
@@ -1434,7 +1562,7 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
             Problem(
                 name,
                 None,
-                staged.shown.get("codes"),
+                columns["codes"],
                 None,
                 f"{_orders(report['conflicting_codes_orders'])} "
                 f"{'carries' if report['conflicting_codes_orders'] == 1 else 'carry'} codes of two or more creators: "
@@ -1446,11 +1574,42 @@ def _warn(report: dict, staged: _Staged, warnings: Findings):
             Problem(
                 name,
                 None,
-                staged.shown.get("currency"),
+                columns["currency"],
                 report["currency"],
                 "amounts are not in INR: they are shown with ₹; payouts must be in the same currency",
             )
         )
+    _warn_tax_basis(report, columns, warnings)
+
+
+def _warn_tax_basis(report: dict, columns: dict, warnings: Findings) -> None:
+    """The revenue the export cannot give exactly (a shipping tax inside Shopify's Taxes), with its
+    bound, and a WooCommerce tax column read as the products' tax only."""
+    name, taxes = report["exports"][0], columns.get("taxes") or "Taxes"
+    bound = report.get("shipping_tax")
+    if bound and bound["subtotal"]:
+        reason = (
+            f"{_orders(bound['orders'])} attributed {'has' if bound['orders'] == 1 else 'have'} prices that include "
+            f"tax and a shipping charge, whose tax is in {taxes} and not given apart: taken at each order's own rate "
+            f"({fmt.inr(bound['amount'], 2)} in all), so their revenue is at most {fmt.inr(bound['amount'], 2)} too "
+            "high if the shipping was not taxed (exact if it was taxed at the products' rate)"
+        )
+        warnings.add(Problem(name, None, taxes, None, reason))
+    elif bound:
+        reason = (
+            f"{_orders(bound['orders'])} attributed {'has' if bound['orders'] == 1 else 'have'} shipping and taxes, and "
+            "without a Subtotal column the export does not say whether prices include tax: if they do, "
+            f"{taxes} holds the shipping's tax too and their revenue is understated by it "
+            f"({fmt.inr(bound['amount'], 2)} at each order's own rate)"
+        )
+        warnings.add(Problem(name, None, taxes, None, reason))
+    if report.get("taxes_products_only"):
+        parts = columns.get("tax_parts") or "shipping_tax_total + fee_tax_total"
+        reason = (
+            f"{taxes} is less than {parts} on some orders, so it holds the products' tax only (not the order's "
+            f"whole tax, as WooCommerce's exports write it): {parts} are taken off the total as well"
+        )
+        warnings.add(Problem(name, None, taxes, None, reason))
 
 
 def _warn_refunds_above_totals(connection, staged: _Staged, warnings: Findings):
