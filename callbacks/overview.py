@@ -16,8 +16,8 @@ from components.ids.shell import URL
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.cohorts import time_series
-from metrics.lift import indistinguishable_note
 from metrics.comparison import kpis_with_comparison
+from metrics.lift import indistinguishable_note
 
 
 def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: bool = False) -> list:

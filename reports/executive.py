@@ -79,8 +79,8 @@ def _in_sentence(label: str) -> str:
 
 
 def incremental_line(k: dict, settings) -> str:
-    """The incremental revenue sentence: measured with its lift window (days) and interval, or at the
-    assumed baseline."""
+    """The incremental revenue sentence: measured with its lift window (days) and interval (and "not
+    distinguishable from baseline" where the interval includes 0), or at the assumed baseline."""
     revenue, roas = catalogue.get("incremental_revenue"), catalogue.get("incremental_roas")
     if k.get("incrementality_method") == "event-window":
         confidence = fmt.share(k.get("incrementality_confidence"), 0)
@@ -92,7 +92,8 @@ def incremental_line(k: dict, settings) -> str:
         return (
             f"Measured {_in_sentence(revenue.label)} {fmt.inr_compact(k.get('incremental_revenue'))} "
             f"({windows}{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
-            f"{fmt.inr_compact(k.get('incremental_revenue_high'))}){note}; {_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))} "
+            f"{fmt.inr_compact(k.get('incremental_revenue_high'))}){note}; "
+            f"{_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))} "
             f"({fmt.ratio(k.get('incremental_roas_low'))} to {fmt.ratio(k.get('incremental_roas_high'))})."
         )
     share = k.get("baseline_share", settings.baseline_share)
