@@ -155,3 +155,31 @@ def test_finding_claims_no_effect_for_an_interval_including_zero():
         "Measured against each creator's quiet days (14-day windows), the posts caused ₹1,200 of revenue "
         "(90% interval ₹400 to ₹2,000): 12.0% of attributed revenue, incremental ROAS 0.60x."
     )
+
+
+def creator_profile(low: float, high: float) -> dict:
+    """A creator_view profile with measured lift: -₹500 or ₹1,200 inside [low, high] (₹)."""
+    return {
+        "lift_method": "event-window",
+        "lift_window_days": 14,
+        "lift_confidence": 0.9,
+        "incremental_revenue": (low + high) / 2,
+        "incremental_revenue_low": low,
+        "incremental_revenue_high": high,
+        "verdict": "drop",
+        "verdict_reason": "ROAS 0.50x < 1x",
+    }
+
+
+def test_a_creators_interval_is_labelled_on_its_page_and_pdf():
+    from callbacks.creator import verdict_block
+    from reports.creator import _verdict
+
+    # a "drop" verdict names ROAS, not the lift: the interval row says what the interval means
+    page = plain(text(verdict_block(creator_profile(-1_500.0, 800.0))))
+    assert "Interval -₹1,500 to ₹800: not distinguishable from baseline" in page
+    rows = {row["label"]: plain(row["value"]) for row in _verdict(creator_profile(-1_500.0, 800.0))}
+    assert rows["Interval"] == "-₹1,500 to ₹800: not distinguishable from baseline"
+    rows = {row["label"]: row["value"] for row in _verdict(creator_profile(400.0, 2_000.0))}
+    assert rows["Interval"] == "₹400 to ₹2,000"
+    assert "distinguishable" not in text(verdict_block(creator_profile(400.0, 2_000.0)))

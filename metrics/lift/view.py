@@ -577,6 +577,13 @@ def interval_verdict(low, high) -> str | None:
     return str(interval_verdicts([low], [high])[0])
 
 
+def interval_words(low, high, formatter) -> str:
+    """ "low to high" in `formatter`'s words (₹ or ×), with ": not distinguishable from baseline"
+    after it where the interval includes 0 (interval_verdict): a creator's or a post's interval."""
+    words = f"{formatter(low)} to {formatter(high)}"
+    return f"{words}: {NOT_DISTINGUISHABLE}" if interval_verdict(low, high) == NOT_DISTINGUISHABLE else words
+
+
 def indistinguishable_note(k: dict) -> str | None:
     """NOT_DISTINGUISHABLE where a selection's measured incremental revenue (k: metrics.kpis or
     lift_kpis, key incrementality_verdict) has an interval that includes 0, else None: the label
