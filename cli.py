@@ -594,6 +594,7 @@ def comparison_lines(document: dict) -> list[str]:
 def format_summary(document: dict, settings=None) -> str:
     """The summary as text: every label, formatter and formula from metrics/catalogue.py."""
     from metrics import catalogue
+    from metrics.lift import indistinguishable_note
 
     estimated = " (estimated)" if document["new_customers_estimated"] else ""
     measured = " (measured)" if document["incrementality_method"] == "event-window" else " (assumed)"
@@ -603,8 +604,10 @@ def format_summary(document: dict, settings=None) -> str:
         value = metric.text(document[key])
         if key in catalogue.COST_KEYS:  # ₹0.00 at ₹0 spend says why, as the cards do
             value = catalogue.with_cost_note(key, document, value)
-        if interval:
-            value += interval_text(document[interval[0]], document[interval[1]], metric.text)
+        if interval and (bounds := interval_text(document[interval[0]], document[interval[1]], metric.text)):
+            # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
+            note = indistinguishable_note(document)
+            value += bounds + (f": {note}" if note else "")
         return metric.label + label_note, value
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]

@@ -25,7 +25,7 @@ from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view, lift_basis
 from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
-from metrics.lift import METHOD_MEASURED
+from metrics.lift import METHOD_MEASURED, interval_words
 
 VERDICT_COLOURS = {
     "scale": "success",
@@ -125,7 +125,7 @@ def verdict_block(profile: dict) -> list:
     verdict = str(profile.get("verdict") or "review")
     measured = profile.get("lift_method") == METHOD_MEASURED
     interval = (
-        f"{fmt.inr(profile.get('incremental_revenue_low'))} to {fmt.inr(profile.get('incremental_revenue_high'))}"
+        interval_words(profile.get("incremental_revenue_low"), profile.get("incremental_revenue_high"), fmt.inr)
         if measured
         else "not measured (assumed baseline)"
     )

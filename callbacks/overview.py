@@ -17,6 +17,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.cohorts import time_series
 from metrics.comparison import kpis_with_comparison
+from metrics.lift import indistinguishable_note
 
 
 def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: bool = False) -> list:
@@ -110,14 +111,16 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
     if k.get("incrementality_method") == "event-window":
         window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
         method = f"measured · {window}-day windows"
+        # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
+        note = f": {indistinguishable_note(k)}" if indistinguishable_note(k) else ""
         revenue_sub = (
             f"{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
-            f"{fmt.inr_compact(k.get('incremental_revenue_high'))} · {fmt.share(k.get('incremental_share'))} "
+            f"{fmt.inr_compact(k.get('incremental_revenue_high'))}{note} · {fmt.share(k.get('incremental_share'))} "
             "of attributed"
         )
         roas_sub = (
             f"{confidence} interval {fmt.ratio(k.get('incremental_roas_low'))} to "
-            f"{fmt.ratio(k.get('incremental_roas_high'))}"
+            f"{fmt.ratio(k.get('incremental_roas_high'))}{note}"
         )
         revenue_formula = (
             f"Measured: Σ over each post's {window}-day window of (actual − the creator's baseline from "

@@ -49,6 +49,7 @@ from metrics.breakdowns import breakdown
 from metrics.catalogue import POOR_PERFORMER, share
 from metrics.filters import Filters
 from metrics.kpis import kpis
+from metrics.lift import indistinguishable_note
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -684,16 +685,25 @@ def poor_performers_finding(creators: Creators, settings: Settings) -> dict | No
 
 def incremental_finding(k: dict) -> dict | None:
     """Incremental revenue and ROAS: measured against each creator's quiet days (event-window) with
-    its interval, or under the assumed baseline share with the reason; None without revenue."""
+    its interval (and, where it includes 0, "not distinguishable from baseline" instead of a claimed
+    effect), or under the assumed baseline share with the reason; None without revenue."""
     if not k["revenue"] > 0:
         return None
     if k.get("incrementality_method") == "event-window":
+        interval = (
+            f"{fmt.share(k['incrementality_confidence'], 0)} interval "
+            f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}"
+        )
+        # an interval that includes 0 is no measured effect (METRICS.md): the sentence claims none
+        effect = (
+            f"the posts' incremental revenue, {fmt.inr_compact(k['incremental_revenue'])} ({interval}), is "
+            f"{indistinguishable_note(k)}"
+            if indistinguishable_note(k)
+            else f"the posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue ({interval})"
+        )
         text = (
-            f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), the "
-            f"posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue "
-            f"({fmt.share(k['incrementality_confidence'], 0)} interval "
-            f"{fmt.inr_compact(k['incremental_revenue_low'])} to {fmt.inr_compact(k['incremental_revenue_high'])}): "
-            f"{fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
+            f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), "
+            f"{effect}: {fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
             f"{fmt.ratio(k['incremental_roas'])}."
         )
     else:
@@ -713,6 +723,7 @@ def incremental_finding(k: dict) -> dict | None:
             "method": k.get("incrementality_method"),
             "incremental_revenue_low": k.get("incremental_revenue_low"),
             "incremental_revenue_high": k.get("incremental_revenue_high"),
+            "verdict": k.get("incrementality_verdict"),
         },
     }
 

@@ -15,10 +15,11 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
     """Totals of the selection and their pooled ratios: one aggregate query (period_kpis), no per-row work here.
 
     Keys: revenue (net of refunds), refunds (₹ refunded in the selection, a positive amount;
-    docs/metrics.md), spend, incremental_revenue (measured, with incremental_revenue_low/_high, or assumed: incrementality_method
-    and incrementality_reason; docs/metrics.md), aov, cost_per_order, cac, cpe, cpm (₹; cpm per 1,000
-    impressions, else reach: cpm_basis); orders, new_customers (estimated from orders where sales
-    carry no user id: new_customers_estimated), engagements, reach, impressions, posts, influencers,
+    docs/metrics.md), spend, incremental_revenue (measured, with incremental_revenue_low/_high and
+    incrementality_verdict, or assumed: incrementality_method and incrementality_reason;
+    docs/metrics.md), aov, cost_per_order, cac, cpe, cpm (₹; cpm per 1,000 impressions, else reach:
+    cpm_basis); orders, new_customers (estimated from orders where sales carry no user id:
+    new_customers_estimated), engagements, reach, impressions, posts, influencers,
     poor_performers (counts); roas, incremental_roas (×); roi_pct, engagement_rate_pct (%, basis
     engagement_basis); baseline_share (0–1). Ratios are None where undefined. Raises
     warehouse.db.WarehouseMissing without a usable data set.
@@ -86,8 +87,9 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     METRICS.md (intervals None). Keys: incremental_revenue, incremental_revenue_low/_high,
     incremental_roas, incremental_roas_low/_high, incremental_share (of attributed revenue),
     incrementality_method, incrementality_reason, incrementality_window_days,
-    incrementality_confidence."""
-    from metrics.lift import METHOD_MEASURED, lift_totals
+    incrementality_confidence, incrementality_verdict ("positive", "negative" or "not
+    distinguishable from baseline" for the measured interval; None when assumed)."""
+    from metrics.lift import METHOD_MEASURED, interval_verdict, lift_totals
 
     lift = lift_totals(wh, filters, settings)
     measured = lift["method"] == METHOD_MEASURED
@@ -106,4 +108,5 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
         "incrementality_reason": lift["reason"],
         "incrementality_window_days": lift["window_days"],
         "incrementality_confidence": lift["confidence"],
+        "incrementality_verdict": interval_verdict(low, high),
     }

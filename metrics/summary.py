@@ -39,6 +39,7 @@ KPI_KEYS = (
     "incrementality_reason",
     "incrementality_window_days",
     "incrementality_confidence",
+    "incrementality_verdict",
 )
 PLATFORM_KEYS = ("platform", "influencers", "revenue", "orders", "spend", "roas", "roi_pct", "new_customers", "cac")
 CATEGORY_KEYS = ("category", "influencers", "followers", "revenue", "orders", "spend", "roas")

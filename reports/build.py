@@ -25,7 +25,7 @@ from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
 from metrics.dataset import buyer_ids_text, row_counts
-from metrics.lift import lift_table
+from metrics.lift import indistinguishable_note, lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
 from reports import images
@@ -160,7 +160,9 @@ def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
 
 def _incremental_note(k: dict, baseline: str, formatter, key: str) -> str:
     if k.get("incrementality_method") == "event-window":
-        return f"measured: {formatter(k.get(key + '_low'))} to {formatter(k.get(key + '_high'))}"
+        interval = f"measured: {formatter(k.get(key + '_low'))} to {formatter(k.get(key + '_high'))}"
+        note = indistinguishable_note(k)
+        return f"{interval}, {note}" if note else interval
     return f"assumed baseline {baseline}"
 
 
@@ -200,6 +202,8 @@ def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None
     creators with the largest measured lift."""
     window, confidence = k.get("incrementality_window_days"), fmt.share(k.get("incrementality_confidence"), 0)
     money = fmt.inr_compact
+    # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
+    note = f": {indistinguishable_note(k)}" if indistinguishable_note(k) else ""
     return {
         "title": f"Measured lift ({window}-day windows against each creator's quiet days)",
         "rows": [
@@ -207,14 +211,15 @@ def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None
             _metric_row("incremental_revenue", k),
             {
                 "label": f"{confidence} interval",
-                "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to {fmt.inr(k.get('incremental_revenue_high'))}",
+                "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to "
+                f"{fmt.inr(k.get('incremental_revenue_high'))}{note}",
             },
             _metric_row("incremental_share", k),
             {
                 "label": catalogue.get("incremental_roas").label,
                 "value": f"{fmt.ratio(k.get('incremental_roas'))} "
                 f"({fmt.ratio(k.get('incremental_roas_low'))} to "
-                f"{fmt.ratio(k.get('incremental_roas_high'))})",
+                f"{fmt.ratio(k.get('incremental_roas_high'))}){note}",
             },
         ],
         "assumption": (

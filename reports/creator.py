@@ -19,7 +19,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis
-from metrics.lift import METHOD_MEASURED
+from metrics.lift import METHOD_MEASURED, interval_words
 from reports import images
 from reports.build import MAX_TABLE_ROWS, _dataset, _filters, _methodology, _period, _table
 from reports.pdf import render_pdf
@@ -80,8 +80,9 @@ def _verdict(profile: dict) -> list[dict]:
         },
         {
             "label": "Interval",
-            "value": f"{fmt.inr(profile.get('incremental_revenue_low'))} to "
-            f"{fmt.inr(profile.get('incremental_revenue_high'))}"
+            "value": interval_words(
+                profile.get("incremental_revenue_low"), profile.get("incremental_revenue_high"), fmt.inr
+            )
             if measured
             else "not measured (assumed baseline)",
         },

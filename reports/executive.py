@@ -14,6 +14,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.insights import below_poor_bar, too_early_count
+from metrics.lift import indistinguishable_note
 from metrics.pacing import ATTENTION
 from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_label, verdict_phrase
 
@@ -25,8 +26,8 @@ MAX_ALERTS = 4  # pacing alerts listed (the Budget pacing table has them all)
 def headline(k: dict, compared: dict) -> dict:
     """{comparison (sentence), kpis [{label, value, change, tone, tag, note}]}: the headline KPIs of
     `k` (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison); tag
-    "estimated" / "measured" / "assumed" (None otherwise) as the overview's badges; note: why a cost
-    per unit is ₹0.00 or "—" (catalogue.cost_note, as under the overview's card), else None."""
+    "estimated" / "measured" / "assumed" (None otherwise) as the overview's badges; note: _note's
+    line under the card's value, else None."""
     boxes = []
     for key in HEADLINE_KEYS:
         metric, change = catalogue.get(key), compared["change"].get(key)
@@ -37,10 +38,19 @@ def headline(k: dict, compared: dict) -> dict:
                 "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS),
                 "tone": periods.change_tone(change, metric.higher_is_better),
                 "tag": _tag(key, k),
-                "note": catalogue.cost_note(key, k) if key in catalogue.COST_KEYS else None,
+                "note": _note(key, k),
             }
         )
     return {"comparison": _comparison_sentence(compared), "kpis": boxes}
+
+
+def _note(key: str, k: dict) -> str | None:
+    """What the overview's card says under a headline figure: why a cost per unit is ₹0.00 or "—"
+    (catalogue.cost_note); a measured incremental revenue whose interval includes 0 is "not
+    distinguishable from baseline" (metrics.lift.indistinguishable_note)."""
+    if key in catalogue.COST_KEYS:
+        return catalogue.cost_note(key, k)
+    return indistinguishable_note(k) if key == "incremental_revenue" else None
 
 
 def _tag(key: str, k: dict) -> str | None:
@@ -69,18 +79,21 @@ def _in_sentence(label: str) -> str:
 
 
 def incremental_line(k: dict, settings) -> str:
-    """The incremental revenue sentence: measured with its lift window (days) and interval, or at the
-    assumed baseline."""
+    """The incremental revenue sentence: measured with its lift window (days) and interval (and "not
+    distinguishable from baseline" where the interval includes 0), or at the assumed baseline."""
     revenue, roas = catalogue.get("incremental_revenue"), catalogue.get("incremental_roas")
     if k.get("incrementality_method") == "event-window":
         confidence = fmt.share(k.get("incrementality_confidence"), 0)
         # page 1 is often read alone: the figure names its window as the lift page does
         window = k.get("incrementality_window_days")
         windows = f"{window}-day windows; " if window else ""
+        # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
+        note = f": {indistinguishable_note(k)}" if indistinguishable_note(k) else ""
         return (
             f"Measured {_in_sentence(revenue.label)} {fmt.inr_compact(k.get('incremental_revenue'))} "
             f"({windows}{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
-            f"{fmt.inr_compact(k.get('incremental_revenue_high'))}); {_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))} "
+            f"{fmt.inr_compact(k.get('incremental_revenue_high'))}){note}; "
+            f"{_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))} "
             f"({fmt.ratio(k.get('incremental_roas_low'))} to {fmt.ratio(k.get('incremental_roas_high'))})."
         )
     share = k.get("baseline_share", settings.baseline_share)

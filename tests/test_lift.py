@@ -195,6 +195,24 @@ def test_no_lift_sample_measures_nothing_distinguishable(planted):
     assert total["incremental_revenue_low"] <= 0 <= total["incremental_revenue_high"]
 
 
+def test_the_selections_verdict_reaches_kpis_and_the_summary(planted, monkeypatch, capsys):
+    """No planted lift: the interval includes 0, so the summary (JSON and text) says "not
+    distinguishable from baseline" beside both incremental lines; the planted lift's lies above 0."""
+    wh, flat, _, _ = planted
+    total = lift_totals(wh)
+    assert total["incremental_revenue_low"] > 0 and kpis(wh)["incrementality_verdict"] == "positive"
+    assert kpis(flat)["incrementality_verdict"] == "not distinguishable from baseline"
+    monkeypatch.setenv("HKDASH_DB", str(flat.path))
+    assert cli.main(["summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["incrementality_verdict"] == "not distinguishable from baseline"
+    assert cli.main(["summary"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Incremental ")]
+    assert len(lines) == 2 and all(line.endswith("): not distinguishable from baseline") for line in lines)
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    assert cli.main(["summary"]) == 0
+    assert "distinguishable" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("by", ["tier", "platform", "campaign", "brand", "post"])
 def test_parts_of_the_selection_add_up_to_its_total(planted, by):
     wh, _, _, _ = planted

@@ -12,7 +12,7 @@ def lift_kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SET
     """metrics.kpis' keys that the lift cards show, equal to kpis' values: orders, revenue (₹, net
     of refunds), spend (₹), baseline_share (0–1) and incrementality()'s (incremental_revenue and
     its interval ₹, incremental_roas ×, incremental_share, incrementality_method / _reason /
-    _window_days / _confidence). Leaves out kpis' engagement sums, counts and other ratios, which
+    _window_days / _confidence / _verdict). Leaves out kpis' engagement sums, counts and other ratios, which
     cost a second aggregate. Raises warehouse.db.WarehouseMissing without a usable data set."""
     totals = sale_totals(wh, filters, settings)
     return {

@@ -558,12 +558,37 @@ def creator_lift(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_
 
 
 def _with_verdict(table: pd.DataFrame) -> pd.DataFrame:
-    table["verdict"] = np.select(
-        [table["incremental_revenue_low"] > 0, table["incremental_revenue_high"] < 0],
-        ["positive", "negative"],
-        NOT_DISTINGUISHABLE,
-    )
+    table["verdict"] = interval_verdicts(table["incremental_revenue_low"], table["incremental_revenue_high"])
     return table
+
+
+def interval_verdicts(low, high) -> np.ndarray:
+    """METRICS.md's reading of lift intervals (arrays of ₹ or ×, low ≤ high): "positive" where the
+    whole interval lies above 0, "negative" where below, NOT_DISTINGUISHABLE where it includes 0
+    (an end at exactly 0 included)."""
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    return np.select([low > 0, high < 0], ["positive", "negative"], NOT_DISTINGUISHABLE)
+
+
+def interval_verdict(low, high) -> str | None:
+    """interval_verdicts of one interval (₹ or ×); None without one (assumed-baseline figures)."""
+    if low is None or high is None:
+        return None
+    return str(interval_verdicts([low], [high])[0])
+
+
+def interval_words(low, high, formatter) -> str:
+    """ "low to high" in `formatter`'s words (₹ or ×), with ": not distinguishable from baseline"
+    after it where the interval includes 0 (interval_verdict): a creator's or a post's interval."""
+    words = f"{formatter(low)} to {formatter(high)}"
+    return f"{words}: {NOT_DISTINGUISHABLE}" if interval_verdict(low, high) == NOT_DISTINGUISHABLE else words
+
+
+def indistinguishable_note(k: dict) -> str | None:
+    """NOT_DISTINGUISHABLE where a selection's measured incremental revenue (k: metrics.kpis or
+    lift_kpis, key incrementality_verdict) has an interval that includes 0, else None: the label
+    every card, sentence, PDF box and CLI line showing that figure or its ROAS puts beside it."""
+    return NOT_DISTINGUISHABLE if k.get("incrementality_verdict") == NOT_DISTINGUISHABLE else None
 
 
 def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws: bool) -> pd.DataFrame:

@@ -22,6 +22,8 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
     wait_for_text(page, "#kpi-lift-incremental-revenue-value", fmt.inr_compact(k["incremental_revenue"]))
     card = normalise(page.inner_text("#kpi-lift-incremental-revenue"))
     assert "measured" in card and normalise(fmt.inr_compact(k["incremental_revenue_low"])) in card
+    # the label stands beside the interval exactly when the interval includes 0 (METRICS.md)
+    assert (NOT_DISTINGUISHABLE in card) == (k["incrementality_verdict"] == NOT_DISTINGUISHABLE)
     assert "quiet days" in page.inner_text("#lift-method-note")
     table = lift_table(sample_wh, "influencer")
     shown = grid_rows(page, table_selector("lift-creators"), "influencer_id")
