@@ -72,7 +72,8 @@ def colour_at(stops: list[Stop], t: float) -> tuple[float, float, float, float]:
     for (a, ca), (b, cb) in zip(stops, stops[1:]):
         if t <= b:
             k = 0.0 if b == a else (t - a) / (b - a)
-            return tuple(x + (y - x) * k for x, y in zip(ca, cb))  # type: ignore[return-value]
+            r, g, bl, al = (x + (y - x) * k for x, y in zip(ca, cb))
+            return r, g, bl, al
     return stops[-1][1]
 
 
