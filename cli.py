@@ -592,8 +592,10 @@ def comparison_lines(document: dict) -> list[str]:
 
 
 def format_summary(document: dict, settings=None) -> str:
-    """The summary as text: every label, formatter and formula from metrics/catalogue.py."""
+    """The summary as text: every label, formatter and formula from metrics/catalogue.py; a
+    selection without any sale, order or spend reads the pages' "No sales for these filters"."""
     from metrics import catalogue
+    from metrics.kpis import NO_SALES, NO_SALES_HINT, has_activity
     from metrics.lift import indistinguishable_note
 
     estimated = " (estimated)" if document["new_customers_estimated"] else ""
@@ -613,6 +615,8 @@ def format_summary(document: dict, settings=None) -> str:
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     lines += [f"Note: {notice}" for notice in document.get("notices") or []]
     lines += [""] if document.get("notices") else []
+    if not has_activity(document):  # as the pages: a message, not a table of zeros and empty headers
+        return "\n".join(lines + [f"{NO_SALES}: no sale, order or spend in the selection. {NO_SALES_HINT}"])
     headline = [
         headline_row("revenue", " (net of refunds)" if document["refunds"] else ""),
         *([headline_row("refunds")] if document["refunds"] else []),

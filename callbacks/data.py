@@ -190,7 +190,8 @@ def run_import(store, name_text, append: bool = False) -> tuple:
     store = store or {}
     if not store.get("valid"):
         return _nothing_to_import(), no_update
-    name = uploads.dataset_name(name_text) if (name_text or not append) else None  # append keeps the name
+    # append keeps the name; an import without a typed one is named after the uploaded file
+    name = uploads.dataset_name(name_text or store.get("name")) if (name_text or not append) else None
     action = "append" if append else "import"
     files = ", ".join(store.get("files") or [])
     try:
@@ -302,7 +303,7 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
             "Nothing was imported and the uploaded files were deleted."
         )
     valid = report is not None
-    new_store = {"token": upload.token, "valid": True, "files": upload.saved} if valid else None
+    new_store = {"token": upload.token, "valid": True, "files": upload.saved, "name": upload.name} if valid else None
     return report_children(upload, report, failure, append), new_store, not valid, None, no_update, None
 
 

@@ -34,6 +34,7 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
         else "Buyers (user_id) whose first attributed order falls in the selection"
     )
     roi = fmt.clean(k.get("roi_pct"))
+    returns_tone = catalogue.POOR_PERFORMER.tone(k, settings)  # ROAS and ROI never disagree in colour
     influencers = k.get("influencers") or 0
     estimated_badge = "estimated" if estimated else None
     return [
@@ -66,15 +67,14 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             sub=f"{fmt.counted(influencers, 'influencer')} · {fmt.counted(k.get('posts'), 'post')}"
             + (" (posts carry no product)" if by_product else ""),
         ),
-        card("roas", k.get("roas"), settings, sub="Return on ad spend"),
-        # ROI is coloured by profit (≥ 0), not by the poor-performer bar.
+        card("roas", k.get("roas"), settings, sub="Return on ad spend", tone=returns_tone),
         card(
             "roi_pct",
             roi,
             settings,
             card_id="roi",
             sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
-            tone=None if roi is None else ("good" if roi >= 0 else "bad"),
+            tone=returns_tone,
         ),
         *incremental_cards(k, settings, comparison=comparison),
         card(

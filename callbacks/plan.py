@@ -118,14 +118,15 @@ def plan_cards(chosen, settings) -> list:
     return headline + [
         kpi_card(
             "plan-today",
-            "Today's allocation",
+            # the figure is revenue, not spend: "Today's allocation ₹17.23 L" read as today's budget
+            "Expected incremental revenue: today",
             fmt.inr_compact(today["expected_incremental_revenue"]),
             "Expected incremental revenue of today's spend on the fitted response curves",
             sub=between(today),
         ),
         kpi_card(
             "plan-planned",
-            "Planned allocation",
+            "Expected incremental revenue: planned",
             fmt.inr_compact(planned["expected_incremental_revenue"]),
             "Expected incremental revenue of the planned spend"
             + (f" ({fmt.inr_compact(planned['spend'])})" if held else " at the same budget"),

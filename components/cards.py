@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from metrics import catalogue, periods
 from metrics import format as fmt
+from metrics.kpis import NO_SALES, NO_SALES_HINT
 from metrics.settings import DEFAULT_SETTINGS
 
 GRAPH_CONFIG = {
@@ -206,8 +207,8 @@ def chart_card(
 
 
 def empty_state(
-    message: str = "No sales for these filters",
-    hint: str = "Widen the date range or clear some filters to see data.",
+    message: str = NO_SALES,
+    hint: str = NO_SALES_HINT,
     icon: str = "bi-funnel",
     reset_href: str | None = None,
 ) -> html.Div:

@@ -514,10 +514,10 @@ def dimension_bar(
             "bar",
             orientation="h",
             y=shown,
-            x=_plot_values(values),
+            x=[0.0 if v is None else v for v in values],
             marker=dict(color=marker),
             text=text,
-            textposition="auto",
+            textposition=bar_text_positions(values),
             textangle=0,  # a label too long for a narrow bar goes beside it, never turned sideways
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
@@ -533,6 +533,13 @@ def dimension_bar(
     _value_axis(fig, described, values, "xaxis")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown)
     return _layout(fig, height=height, legend=False, title=title)
+
+
+def bar_text_positions(values: list) -> list[str]:
+    """Where each bar's label goes: beside a zero-length bar (0.00x, or an undefined value drawn
+    as an empty bar reading "—"), since plotly's "auto" puts no text on a bar without length and
+    the reader would take it for "no data"; "auto" (inside when it fits) elsewhere."""
+    return ["outside" if not v else "auto" for v in values]
 
 
 def engagement_by_platform(

@@ -1089,6 +1089,16 @@ class PoorPerformer:
         return "; ".join(cls.misses(row, settings))
 
     @classmethod
+    def tone(cls, row: dict, settings: Settings) -> str | None:
+        """Colour of a selection's ROAS and ROI together: 'bad' when the rule calls it poor (either
+        bar missed, or spend with no revenue), 'good' when it clears both, None when both are
+        undefined (no spend). One rule for both cards: ROI 5.2% green beside ROAS 1.05x red
+        contradicted each other."""
+        if fmt.clean(row.get("roi_pct")) is None and fmt.clean(row.get("roas")) is None:
+            return None
+        return "bad" if cls.reasons(row, settings) else "good"
+
+    @classmethod
     def text(cls, settings: Settings) -> str:
         """The poor-performer rule in words, with these settings' thresholds."""
         bar = cls.bars(settings)

@@ -10,6 +10,17 @@ from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
+#: What a selection without any sale, order or spend shows instead of its figures (the pages'
+#: empty state, `hkdash summary`).
+NO_SALES = "No sales for these filters"
+NO_SALES_HINT = "Widen the date range or clear some filters to see data."
+
+
+def has_activity(k: dict) -> bool:
+    """True when the selection (a kpis() result) holds any sale, order or spend; posts alone count
+    as nothing to show."""
+    return bool((k.get("revenue") or 0) or (k.get("orders") or 0) or (k.get("spend") or 0))
+
 
 def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:
     """Totals of the selection and their pooled ratios: one aggregate query (period_kpis), no per-row work here.

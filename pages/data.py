@@ -135,7 +135,7 @@ def admin_cards() -> list:
                                     dbc.Input(
                                         id=ids.NAME,
                                         type="text",
-                                        placeholder="Uploaded data set",
+                                        placeholder="Default: the uploaded file's name",
                                         maxLength=80,
                                         value="",
                                         size="sm",

@@ -596,7 +596,7 @@ def _charts(
         {
             "title": "ROAS by platform",
             "figure": figures.roas_by_platform(platforms_df),
-            "caption": "Pooled ROAS per platform; dotted line = break-even (1x). Undefined ROAS (no spend) has no bar.",
+            "caption": "Pooled ROAS per platform; dotted line = break-even (1x). Undefined ROAS (no spend) reads '—', without a bar.",
         },
         {
             "title": "Category × platform (ROAS)",

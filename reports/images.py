@@ -58,6 +58,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .gradients import flatten_colour_bars
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -396,6 +398,8 @@ def figures_to_svg(
             svg = svg.encode("utf-8")
         if spec["format"] == "png":
             svg = _png_in_svg(svg, spec["width"], spec["height"])
+        else:
+            svg = flatten_colour_bars(svg)
         if not svg.lstrip().startswith(b"<svg"):
             raise ChartRenderError("kaleido did not return an SVG document")
         out.append(svg)

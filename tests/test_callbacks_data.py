@@ -202,7 +202,7 @@ def test_callback_dispatch(app_db, sample_dir):
     with triggered("data-import.n_clicks"):
         out = cb.upload_or_import(None, 1, names, store, "")
     assert out[4] is not no_update
-    assert metrics.dataset_info(common.warehouse())["name"] == uploads.DEFAULT_NAME
+    assert metrics.dataset_info(common.warehouse())["name"] == "campaigns.csv + 4 more files"  # no name typed
     with triggered("data-upload.contents"):
         assert cb.upload_or_import(None, 1, None, None, "") == (no_update,) * 6
 
@@ -271,11 +271,33 @@ def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
     monkeypatch.setenv("HKDASH_DB", str(db))
     monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
     assert "No data set imported yet" in text(cb.dataset_info_card("/data", None))
-    store = cb.handle_upload(*upload_of(sample_dir), None)[1]
+    contents, names = upload_of(sample_dir)
+    store = cb.handle_upload(contents, names, None)[1]
     result = cb.handle_import(store, "")[3]
-    assert "Imported “Uploaded data set”" in text(result)
+    # several loose files (a browser sends no folder name): the first one's name and how many more
+    assert names == ["campaigns.csv", "influencers.csv", "payouts.csv", "posts.csv", "tracking_data.csv"]
+    expected = "campaigns.csv + 4 more files"
+    assert f"Imported “{expected}”" in text(result)
     assert db.is_file()
-    assert "Uploaded data set" in text(cb.dataset_info_card("/data", "now"))
+    assert expected in text(cb.dataset_info_card("/data", "now"))
+
+
+def test_an_uploaded_zip_names_the_data_set(tmp_path, monkeypatch, sample_dir):
+    """Tester (s14): every upload was named "Uploaded data set"; the CLI names an import after its
+    folder, so an uploaded .zip is named after the zip, and a typed name still wins."""
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "app" / "warehouse.duckdb"))
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    payload = io.BytesIO()
+    with zipfile.ZipFile(payload, "w") as archive:
+        for path in sorted(sample_dir.iterdir()):
+            archive.write(path, f"hk_q1/{path.name}")
+    zipped = data_url(payload.getvalue(), "application/zip")
+    store = cb.handle_upload([zipped], ["C:\\exports\\HK Campaigns Q1.ZIP"], None)[1]
+    assert store["name"] == "HK Campaigns Q1"
+    assert "Imported “HK Campaigns Q1”" in text(cb.handle_import(store, "")[3])
+    assert "HK Campaigns Q1" in text(cb.dataset_info_card("/data", "now"))
+    store = cb.handle_upload([zipped], ["HK Campaigns Q1.ZIP"], None)[1]
+    assert "Imported “March review”" in text(cb.handle_import(store, "  March review ")[3])
 
 
 def test_sales_rows_say_what_they_are_beside_line_items_and_orders():

@@ -155,3 +155,26 @@ def test_time_notes_say_why_a_chart_has_no_roas_line(traps_env):
     assert cb.undated_note(unpaid).endswith("No ROAS line: no spend in any period (ROAS is revenue ÷ spend).")
     paid = time_series(traps_env, influencer_id="A1")
     assert "No ROAS line" not in (cb.undated_note(paid) or "")
+
+
+@pytest.mark.parametrize(
+    ("revenue", "spend", "tone"),
+    [
+        (1050.0, 1000.0, "bad"),  # ROAS 1.05x < 2x and ROI 5% < 50%: both red (ROI was green, ≥ 0)
+        (1800.0, 1000.0, "bad"),  # ROI 80% clears 50% but ROAS 1.8x < 2x: a poor performer, both red
+        (2500.0, 1000.0, "good"),  # ROAS 2.5x, ROI 150%: clears both bars, both green
+        (500.0, 0.0, None),  # no spend: both undefined, no colour
+    ],
+)
+def test_roas_and_roi_cards_share_one_colour(traps_env, revenue, spend, tone):
+    k = dict(metrics.kpis(traps_env, metrics.Filters()))
+    k.update(
+        revenue=revenue,
+        spend=spend,
+        roas=revenue / spend if spend else None,
+        roi_pct=(revenue - spend) / spend * 100 if spend else None,
+    )
+    cards = cb.kpi_cards(k, metrics.Settings())
+    for kpi in ("roas", "roi"):
+        classes = find(cards, f"kpi-{kpi}-value").className.split()
+        assert [c for c in classes if c.startswith("hk-tone-")] == ([f"hk-tone-{tone}"] if tone else []), kpi

@@ -127,6 +127,18 @@ def test_summary_text_reads_the_catalogue(traps_wh, capsys):
     assert "- " + catalogue.get("roas").formula_for(DEFAULT_SETTINGS) in lines
 
 
+def test_summary_of_an_empty_selection_says_so(traps_wh, capsys):
+    """Tester (s14): a selection without sales printed zeros and bare table headers; it reads the
+    pages' "No sales for these filters" instead (a brand no sale carries)."""
+    assert cli.main(["--db", str(traps_wh.path), "summary", "--brand", "Nothing"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line]
+    assert lines == [
+        "Selection: brand: Nothing",
+        "No sales for these filters: no sale, order or spend in the selection. "
+        "Widen the date range or clear some filters to see data.",
+    ]
+
+
 def test_summary_table_is_readable(traps_wh, capsys):
     assert cli.main(["--db", str(traps_wh.path), "summary", "--brand", "MuscleBlaze"]) == 0
     out = capsys.readouterr().out

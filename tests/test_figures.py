@@ -98,8 +98,22 @@ def test_undefined_roas_has_no_bar_and_reads_dash(traps_wh):
     bar = fig.data[0]
     labels = dict(zip(bar.y, bar.text))
     values = dict(zip(bar.y, bar.x))
+    places = dict(zip(bar.y, bar.textposition))
     assert labels["Twitter"] == "—"  # D4 has sales but no spend
-    assert math.isnan(values["Twitter"])
+    assert values["Twitter"] == 0  # a bar without length: its "—" is drawn beside the axis
+    assert places["Twitter"] == "outside"
+
+
+def test_zero_and_undefined_bars_show_their_label_beside_the_axis():
+    """Plotly's "auto" draws no text on a zero-length bar: 0.00x read as "no data" (tester, s14)."""
+    frame = pd.DataFrame({"platform": ["Instagram", "YouTube", "Moj"], "roas": [1.5, 0.0, None]})
+    bar = validated(figures.roas_by_platform(frame)).data[0]
+    shown = {y: (x, text, place) for y, x, text, place in zip(bar.y, bar.x, bar.text, bar.textposition)}
+    assert shown == {
+        "Instagram": (1.5, "1.50x", "auto"),
+        "YouTube": (0.0, "0.00x", "outside"),
+        "Moj": (0.0, "—", "outside"),
+    }
 
 
 def test_user_text_is_escaped_for_plotly(traps_wh):

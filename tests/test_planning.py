@@ -995,3 +995,20 @@ def test_each_marginal_roas_says_at_which_spend_and_over_what():
     from callbacks.plan import what_if_children
 
     assert "Marginal ROAS at this spend" in str(what_if_children(held, "Mid · Instagram", 500.0))
+
+
+def test_plan_cards_say_their_figures_are_expected_incremental_revenue():
+    """Tester (s14): "Today's allocation ₹17.23 L" / "Planned allocation ₹12.50 L" read as spend,
+    but the figures are the expected incremental revenue of today's and the planned spend."""
+    from callbacks.plan import plan_cards
+    from metrics.planning.plan import plan_on
+
+    curves = curves_from_points(points_fixture(), "segment", DEFAULT_SETTINGS)
+    chosen = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    cards = {c.id: norm(str(c)) for c in plan_cards(chosen, DEFAULT_SETTINGS)}
+    for card_id, title, part in (
+        ("kpi-plan-today", "Expected incremental revenue: today", "current"),
+        ("kpi-plan-planned", "Expected incremental revenue: planned", "planned"),
+    ):
+        assert title in cards[card_id]
+        assert fmt.inr_compact(chosen.totals[part]["expected_incremental_revenue"]) in cards[card_id]

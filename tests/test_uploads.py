@@ -117,6 +117,17 @@ def test_cleanup_removes_only_old_upload_folders(tmp_path):
 # --- accept, then import ------------------------------------------------------------------------------
 
 
+def test_upload_name_follows_the_files_sent():
+    assert up.upload_name(["HK Campaigns Q1.zip"]) == "HK Campaigns Q1"
+    assert up.upload_name(["C:\\Users\\me\\orders_export_1.CSV"]) == "orders_export_1"  # last part only
+    assert up.upload_name(["influencers.csv", "payouts.csv"]) == "influencers.csv + 1 more file"
+    assert up.upload_name(["influencers.csv", "payouts.csv", "posts.csv"]) == "influencers.csv + 2 more files"
+    assert up.upload_name([".zip"]) == ".zip"  # nothing left without the extension: the name as sent
+    assert up.upload_name([]) == up.upload_name(None) == up.upload_name(["\x00"]) == up.DEFAULT_NAME
+    long = up.upload_name(["x" * 200 + ".csv", "y.csv"])
+    assert len(long) == up.MAX_DATASET_NAME_CHARS and long.endswith(" + 1 more file")
+
+
 def test_dataset_name():
     assert up.dataset_name("  Sample\tupload\n ") == "Sample upload"
     assert up.dataset_name("\x00\x07") == up.DEFAULT_NAME

@@ -73,6 +73,8 @@ class Upload:
     # saved name -> the name the user gave it, where safe_name changed it (tester F15): reports show
     # the user's name (Dash escapes it as text); the saved one stays internal. Kept in NAMES_FILE.
     sent: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The data set's name unless the user types one (upload_name of the files as sent).
+    name: str = DEFAULT_NAME
 
     def lose(self, shown_name: str, reason: str) -> None:
         """Record a data file that was sent but not kept (skipped, and it blocks the import)."""
@@ -143,6 +145,20 @@ def safe_name(name) -> str | None:
     if not base or base in (".", "..") or base.startswith(".") or len(base) > MAX_NAME_CHARS:
         return None
     return base
+
+
+def upload_name(filenames) -> str:
+    """The default name of an uploaded data set, as `hkdash import DIR` names one after its folder
+    (a browser sends no folder name): one file's name without its extension ("campaigns_q1.zip" →
+    "campaigns_q1"); for several, the first one's name and how many more ("influencers.csv + 4 more
+    files"); DEFAULT_NAME when no name is usable."""
+    names = [sent_name(str(n)) for n in _as_list(filenames) if n is not None and sent_name(str(n))]
+    if not names:
+        return DEFAULT_NAME
+    if len(names) == 1:
+        return dataset_name(re.sub(r"\.(csv|parquet|zip)$", "", names[0], flags=re.IGNORECASE) or names[0])
+    more = f" + {len(names) - 1} more file{'s' if len(names) > 2 else ''}"
+    return dataset_name(names[0][: MAX_DATASET_NAME_CHARS - len(more)] + more)
 
 
 def dataset_name(text) -> str:
@@ -263,7 +279,7 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
     token = secrets.token_hex(16)
     folder = root / token
     folder.mkdir(mode=0o700)
-    upload = Upload(token, folder, [], [])
+    upload = Upload(token, folder, [], [], name=upload_name(filenames))
     room = limits.room_left(root)
     filenames = _as_list(filenames)
     for index, content in enumerate(_as_list(contents)):

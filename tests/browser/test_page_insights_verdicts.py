@@ -68,3 +68,19 @@ def test_recommendations_csv(page, server, page_problems, sample_wh):
     if items[0]["numbers"].get("roas") is not None:
         assert float(first[header.index("ROAS")]) == pytest.approx(items[0]["numbers"]["roas"], rel=1e-11)
     assert not page_problems, page_problems
+
+
+def test_evidence_chips_wrap_on_a_phone(phone_page, server, page_problems):
+    """Tester (s14): at 390 px the longest evidence chip did not wrap and the page scrolled
+    sideways (445 px wide); each chip now wraps inside its card."""
+    open_insights(phone_page, server.url + "/insights")
+    chips = phone_page.locator(".hk-rec-evidence")
+    assert chips.count()
+    widest = phone_page.eval_on_selector_all(
+        ".hk-rec-evidence", "els => Math.max(...els.map(e => e.getBoundingClientRect().right))"
+    )
+    page_width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert widest <= 390 and page_width <= 390, (widest, page_width)
+    phone_page.locator(".hk-rec-hold-back").scroll_into_view_if_needed()
+    screenshot(phone_page, server, "insights-phone-evidence")
+    assert not page_problems, page_problems
