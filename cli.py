@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -846,10 +847,7 @@ def run_serve(args) -> int:
 
     warehouse = Warehouse()
     try:
-        if not warehouse.has_data():
-            return fail(
-                f"no data in {warehouse.path}: run `hkdash import DIR` (or `make run`, which imports the sample)"
-            )
+        empty = not warehouse.has_data()
     except WarehouseOutdated as error:
         return fail(str(error))
     os.environ.update(serve_environment(args))
@@ -865,6 +863,12 @@ def run_serve(args) -> int:
         f"hosts: {os.environ['HKDASH_ALLOWED_HOSTS']})",
         flush=True,
     )
+    if empty:
+        # A first start: the pages say "No data set" and /data imports one, so the server is useful.
+        print(
+            f"hkdash: {warehouse.path} holds no data set yet: import one on /data or with `hkdash import DIR`",
+            flush=True,
+        )
     if args.server == "gunicorn":
         return serve_gunicorn(args)
     return serve_waitress(args)
@@ -876,21 +880,31 @@ def serve_waitress(args) -> int:
     import waitress
 
     from app import server
+    from reports import slots
 
-    waitress.serve(
-        server,
-        host=args.host,
-        port=args.port,
-        threads=args.threads or 16,
-        ident="hkdash",
-        max_request_body_size=server.config["MAX_CONTENT_LENGTH"],
-        channel_timeout=60,
-        connection_limit=200,
-        cleanup_interval=10,
-        clear_untrusted_proxy_headers=True,
-        _quiet=True,
-    )
+    # waitress stops on SystemExit as on Ctrl-C, and then the report worker can be stopped in order
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        waitress.serve(
+            server,
+            host=args.host,
+            port=args.port,
+            threads=args.threads or 16,
+            ident="hkdash",
+            max_request_body_size=server.config["MAX_CONTENT_LENGTH"],
+            channel_timeout=60,
+            connection_limit=200,
+            cleanup_interval=10,
+            clear_untrusted_proxy_headers=True,
+            _quiet=True,
+        )
+    finally:
+        slots.shutdown()
     return 0
+
+
+def _exit_on_signal(_signum, _frame):
+    raise SystemExit
 
 
 def serve_gunicorn(args) -> int:
@@ -907,6 +921,7 @@ def serve_gunicorn(args) -> int:
             # Gunicorn 25.1+ opens a management socket at one fixed path per user by default: a second
             # server on the machine takes it over, and nobody here manages workers through it.
             self.cfg.set("control_socket_disable", True)
+            self.cfg.set("worker_exit", stop_report_worker)
 
         def load(self):
             # Imported in the worker, after the fork: each process starts its own browser for charts.
@@ -916,6 +931,13 @@ def serve_gunicorn(args) -> int:
 
     DashboardServer().run()
     return 0
+
+
+def stop_report_worker(_arbiter, _worker) -> None:
+    """gunicorn's worker_exit hook, in the worker on its way out: its report worker goes with it."""
+    from reports import slots
+
+    slots.shutdown()
 
 
 def read_password(from_stdin: bool) -> str:

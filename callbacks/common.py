@@ -151,7 +151,7 @@ def no_data_state(error: Exception | None = None, pathname: str | None = None):
     if isinstance(error, WarehouseMissing):
         return empty_state(
             "No data set imported yet",
-            "Import one with `hkdash import DIR` (or `hkdash sample` for demo data), then reload.",
+            "Import one on the Data page, or with `hkdash import DIR` (`hkdash sample` writes demo data), then reload.",
             icon="bi-database",
         )
     return empty_state(reset_href=pathname or "/")

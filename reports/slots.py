@@ -11,7 +11,9 @@ first. `HKDASH_REPORT_CONCURRENCY` (default 1) reports render at once and at mos
 `HKDASH_REPORT_PROCESS=0` renders in the calling thread instead (the slots still apply).
 
 The semaphores and the pool are process-wide by design (they bound the process); they hold no
-request data.
+request data. The worker and its chart browser end with the server: the server calls shutdown() on
+its way out (SIGTERM, Ctrl-C), and a worker whose server died without that (SIGKILL, a crash) notices
+within PARENT_CHECK_S and exits, so none is left re-parented to PID 1.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -61,10 +65,27 @@ def report_slot(wait_s: float = WAIT_S):
 _pool_lock = threading.Lock()
 _pool: dict[int, ProcessPoolExecutor] = {}  # pid -> pool: a forked child builds its own
 WORKER_NICENESS = 10
+PARENT_CHECK_S = 1.0
 
 
-def _lower_priority():
+def _start_worker(server_pid: int) -> None:
+    """Initializer of a report worker: lower priority; Ctrl-C (sent to the terminal's whole process
+    group) is left to the server, which stops the worker in order; and exit if the server dies."""
     os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(server_pid,), name="hkdash-server-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(server_pid: int) -> None:
+    """In the worker: once the server is gone (re-parented: the server was killed before it could
+    stop the pool), close the chart browser and exit. Its main thread waits on the pool's queue,
+    whose write end this process also holds, so it would never see the server go."""
+    while os.getppid() == server_pid:
+        time.sleep(PARENT_CHECK_S)
+    from reports import images
+
+    images.shutdown()
+    os._exit(0)
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -74,10 +95,20 @@ def _executor() -> ProcessPoolExecutor:
             pool = ProcessPoolExecutor(
                 max_workers=_setting("HKDASH_REPORT_CONCURRENCY", 1),
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
             _pool[os.getpid()] = pool
         return pool
+
+
+def shutdown() -> None:
+    """Stop this process's report worker, and with it its chart browser (on the server's way out):
+    reports still waiting are cancelled, one being rendered is finished first."""
+    with _pool_lock:
+        pool = _pool.pop(os.getpid(), None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _build(db_path: str, filters, settings, influencer_id: str | None = None) -> bytes:

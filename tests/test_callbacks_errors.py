@@ -81,6 +81,21 @@ def test_missing_data_set_shows_the_import_hint(callback, args, index, tmp_path,
     assert common.HIDE in out
 
 
+def empty_database(path):
+    duckdb.connect(str(path)).close()
+
+
+@pytest.mark.parametrize("make", [empty_database, lambda path: path.touch()], ids=["empty-database", "empty-file"])
+def test_an_empty_warehouse_file_is_no_data_set_yet(make, tmp_path, monkeypatch):
+    """`hkdash serve` starts on a file created before any import (a new DuckDB database, or a
+    0-byte file): nothing was imported into it, so it is no data set, not an outdated one or an error."""
+    path = tmp_path / "warehouse.duckdb"
+    make(path)
+    monkeypatch.setenv("HKDASH_DB", str(path))
+    out = overview.overview_kpis("", "/")
+    assert "No data set imported yet" in text(out[2]) and "Data page" in text(out[2])
+
+
 @pytest.mark.parametrize("callback, args, index", PAGE_CALLBACKS, ids=lambda v: getattr(v, "__name__", None))
 def test_outdated_data_set_asks_for_a_new_import(callback, args, index, outdated_db):
     out = callback(*args)

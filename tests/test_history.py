@@ -56,6 +56,20 @@ def test_an_import_keeps_the_data_set_it_replaces(db, traps_dir, monkeypatch):
     assert digest(history.previous_file(db, first_id)) == before  # exactly the file that was live
 
 
+@pytest.mark.parametrize(
+    "make",
+    [lambda path: path.touch(), lambda path: duckdb.connect(str(path)).close()],
+    ids=["empty-file", "empty-database"],
+)
+def test_a_first_import_over_a_file_with_nothing_imported_keeps_no_previous_data_set(make, tmp_path, traps_dir):
+    """`hkdash serve` starts on a file created before any import; the first import replaces it but
+    lists no "(unreadable file)" as a previous data set."""
+    path = tmp_path / "warehouse.duckdb"
+    make(path)
+    import_dataset(traps_dir, path, name="first")
+    assert [(e["name"], e["live"]) for e in history.list_datasets(path)] == [("first", True)]
+
+
 def test_only_the_newest_previous_data_sets_are_kept(db, traps_dir, monkeypatch):
     monkeypatch.setenv("HKDASH_KEEP_DATASETS", "2")
     for name in ("b", "c", "d"):

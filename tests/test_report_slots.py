@@ -73,7 +73,8 @@ def test_reports_are_built_in_a_niced_worker_process(slots, traps_wh):
     pdf = slots.build_report_bounded(traps_wh.path, metrics.Filters(platform=("Instagram",)), metrics.DEFAULT_SETTINGS)
     assert pdf.startswith(b"%PDF")
     worker_pid, niceness = slots._executor().submit(_pid_and_niceness).result(60)
-    assert worker_pid != os.getpid() and niceness >= os.nice(0) + slots.WORKER_NICENESS
+    # the kernel caps niceness at 19 (the test itself may run niced)
+    assert worker_pid != os.getpid() and niceness >= min(19, os.nice(0) + slots.WORKER_NICENESS)
 
 
 def test_warehouse_errors_come_back_from_the_worker(slots, tmp_path):

@@ -5,7 +5,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import duckdb
+import pytest
+
 from warehouse import Warehouse
+from warehouse.db import WarehouseMissing, WarehouseOutdated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +65,25 @@ def test_enum_dimensions_come_back_as_text(traps_wh):
     assert str(frame["brand"].dtype) != "category"
     assert all(isinstance(value, str) for value in frame["brand"])
     assert frame["brand"].tolist() == sorted(frame["brand"].tolist())  # the ENUM's order is the text order
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty file", "empty database"])
+def test_a_warehouse_file_with_nothing_imported_holds_no_data_set(kind, tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    if kind == "empty file":
+        path.touch()
+    elif kind == "empty database":
+        duckdb.connect(str(path)).close()
+    warehouse = Warehouse(path)
+    assert not warehouse.has_data()
+    with pytest.raises(WarehouseMissing) as raised:
+        warehouse.scalar("SELECT count(*) FROM influencers")
+    assert not isinstance(raised.value, WarehouseOutdated)
+
+
+def test_a_file_with_another_versions_tables_is_still_outdated(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE influencers (influencer_id VARCHAR)")
+    with pytest.raises(WarehouseOutdated):
+        Warehouse(path).has_data()

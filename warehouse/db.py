@@ -126,7 +126,15 @@ def _instance(path: Path, identity: tuple) -> duckdb.DuckDBPyConnection:
         return instance
 
 
+def _holds_tables(instance: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the attached warehouse holds any table (a database file created empty holds none)."""
+    row = instance.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'warehouse'").fetchone()
+    return bool(row and row[0])
+
+
 def _check_schema(instance: duckdb.DuckDBPyConnection, path: Path):
+    if not _holds_tables(instance):
+        raise WarehouseMissing(f"no data set in {path} yet: import one first (hkdash import DIR)")
     try:
         row = instance.execute("SELECT value FROM dataset_info WHERE key = 'schema_version'").fetchone()
     except duckdb.Error:
@@ -164,6 +172,10 @@ class Warehouse:
             raise WarehouseMissing(
                 f"no warehouse at {self.path}: import a data set first (hkdash import DIR)"
             ) from None
+        if stat.st_size == 0:  # not a database yet (DuckDB refuses to attach it): nothing imported
+            raise WarehouseMissing(
+                f"no data set in {self.path} yet (an empty file): import one first (hkdash import DIR)"
+            )
         key = (str(self.path), (stat.st_ino, stat.st_mtime_ns))
         cursors = getattr(_thread_cursors, "by_file", None)
         if cursors is None:
@@ -198,12 +210,37 @@ class Warehouse:
         if not self.exists():
             return False
         try:
-            with quiet(duckdb.connect()) as connection:
-                escaped = str(self.path).replace("'", "''")
-                connection.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
-                connection.execute("USE warehouse")
+            with self._attached() as connection:
+                if not _holds_tables(connection):
+                    return False
                 _check_schema(connection, self.path)
                 row = connection.execute("SELECT count(*) FROM influencers").fetchone()
                 return bool(row and row[0])
         except duckdb.Error:
             return False
+
+    def never_imported(self) -> bool:
+        """Whether the file exists but nothing was ever imported into it: 0 bytes, or a DuckDB
+        database without a table (created by hand before a first import). An unreadable file is
+        not: it may hold someone's data."""
+        if not self.exists():
+            return False
+        if self.path.stat().st_size == 0:
+            return True
+        try:
+            with self._attached() as connection:
+                return not _holds_tables(connection)
+        except duckdb.Error:
+            return False
+
+    def _attached(self) -> duckdb.DuckDBPyConnection:
+        """A new in-memory connection with the file attached read-only as `warehouse` (close it)."""
+        connection = quiet(duckdb.connect())
+        try:
+            escaped = str(self.path).replace("'", "''")
+            connection.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+            connection.execute("USE warehouse")
+        except BaseException:
+            connection.close()
+            raise
+        return connection

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import Warehouse
+
 DEFAULT_KEEP = 5
 DB_NAME = "warehouse.duckdb"
 SOURCES = "sources"
@@ -113,8 +115,10 @@ def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ())
 
 
 def keep_previous(db_path: Path) -> str | None:
-    """Before a swap: link the live file into the history (copy where links are impossible). Returns its id."""
-    if not db_path.exists():
+    """Before a swap: link the live file into the history (copy where links are impossible). Returns its id
+    (None when there is nothing to keep: no file, or one nothing was imported into, e.g. the file a
+    server started on before its first import)."""
+    if not db_path.exists() or Warehouse(db_path).never_imported():
         return None
     dataset_id = dataset_id_of(db_path)
     target = history_dir(db_path) / dataset_id / DB_NAME
