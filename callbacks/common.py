@@ -12,6 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from dash import html
+
 import metrics
 from components.cards import empty_state
 from metrics.filters import FilterError, Filters
@@ -144,14 +146,23 @@ def no_data_state(error: Exception | None = None, pathname: str | None = None):
     if isinstance(error, WarehouseOutdated):
         return empty_state(
             "Import the data set again",
-            "The warehouse was built by another version of hkdash. Import the data set again "
-            "(Data page or `hkdash import DIR`), then reload.",
+            [
+                "The warehouse was built by another version of hkdash. Import the data set again (Data page or ",
+                html.Code("hkdash import DIR"),
+                "), then reload.",
+            ],
             icon="bi-database-exclamation",
         )
     if isinstance(error, WarehouseMissing):
         return empty_state(
             "No data set imported yet",
-            "Import one on the Data page, or with `hkdash import DIR` (`hkdash sample` writes demo data), then reload.",
+            [
+                "Import one on the Data page, or with ",
+                html.Code("hkdash import DIR"),
+                " (",
+                html.Code("hkdash sample"),
+                " writes demo data), then reload.",
+            ],
             icon="bi-database",
         )
     return empty_state(reset_href=pathname or "/")

@@ -208,11 +208,12 @@ def chart_card(
 
 def empty_state(
     message: str = NO_SALES,
-    hint: str = NO_SALES_HINT,
+    hint: str | list = NO_SALES_HINT,
     icon: str = "bi-funnel",
     reset_href: str | None = None,
 ) -> html.Div:
-    """Shown instead of a page body when the selection holds no sales and no spend."""
+    """Shown instead of a page body when the selection holds no sales and no spend; `hint` is text
+    or a list of children (commands set in <code>)."""
     return html.Div(
         [
             html.I(className=f"bi {icon} hk-empty-icon", **{"aria-hidden": "true"}),
