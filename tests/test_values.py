@@ -366,6 +366,12 @@ def test_guest_and_placeholder_user_ids_are_unknown_buyers(tmp_path, path):
     ]
 
 
+def test_one_guest_row_is_one_row(tmp_path, path):
+    folder = base_folder(tmp_path, {"tracking_data.csv": {",U3,": ",guest,"}})
+    _, report = imported(folder, tmp_path)
+    assert "column user_id: 1 row with a guest, placeholder or blank user_id" in str(report.warnings[0])
+
+
 def test_the_sql_rule_reads_what_the_rate_parser_reads():
     """Amounts in rates and in money columns follow one rule."""
     from warehouse.rates import parse_rate

@@ -328,7 +328,7 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
                 None,
                 "user_id",
                 shown or "blank",
-                f"{fmt.count(rows)} rows with a guest, placeholder or blank user_id: counted as unknown buyers "
+                f"{fmt.count(rows)} row{'s' * (rows != 1)} with a guest, placeholder or blank user_id: counted as unknown buyers "
                 "(their new customers are estimated)",
             )
         )
