@@ -161,6 +161,8 @@ def not_sales_covers(store: str) -> str:
 
 
 FULLY_REFUNDED = ("refunded",)
+# An order's amounts, read from its first row (ORDER_LEVEL) and typed as money (MONEY).
+ORDER_AMOUNTS = ("subtotal", "shipping", "shipping_tax", "taxes", "duties", "fees", "fee_taxes", "total")
 ORDER_LEVEL = (
     "created",
     "email",
@@ -168,33 +170,14 @@ ORDER_LEVEL = (
     "status",
     "cancelled_at",
     "currency",
-    "subtotal",
-    "shipping",
-    "shipping_tax",
-    "taxes",
-    "duties",
-    "fees",
-    "fee_taxes",
-    "total",
+    *ORDER_AMOUNTS,
     "codes",
     "refunded",
     "utm_source",
     "note_attributes",
     "region",
 )
-MONEY = (
-    "subtotal",
-    "shipping",
-    "shipping_tax",
-    "taxes",
-    "duties",
-    "fees",
-    "fee_taxes",
-    "total",
-    "refunded",
-    "price",
-    "line_value",
-)
+MONEY = (*ORDER_AMOUNTS, "refunded", "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
 
 CSV_SUFFIXES = (".csv",)  # read like every other CSV (warehouse/csvfile.py): any encoding and delimiter
