@@ -35,7 +35,7 @@ def build_lift_rollups(con) -> None:
     confidence = DEFAULT_SETTINGS.lift_confidence
     windows = con.execute("SELECT window_days FROM lift_info WHERE status = 'measured' ORDER BY 1").fetchall()
     for (window,) in windows:
-        keys, deviations = read_deviations(con, window)
+        keys, deviations, noise = read_deviations(con, window)
         if not len(keys):
             continue
         low, high = interval(deviations, confidence)
@@ -51,14 +51,15 @@ def build_lift_rollups(con) -> None:
         con.register("lift_interval_rows", rows)
         con.execute("INSERT INTO lift_intervals SELECT * FROM lift_interval_rows")
         con.unregister("lift_interval_rows")
-        total_low, total_high = interval(_every_post_draws(con, window, keys, deviations), confidence)
+        total_low, total_high = interval(_every_post_draws(con, window, keys, deviations, noise), confidence)
         con.execute("INSERT INTO lift_total_intervals VALUES (?, ?, ?, ?)", [window, confidence, total_low, total_high])
 
 
-def _every_post_draws(con, window: int, keys: np.ndarray, deviations: np.ndarray) -> np.ndarray:
+def _every_post_draws(con, window: int, keys: np.ndarray, deviations: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """(R,) the summed draws (₹) of the selection without filters: lift_totals' creator_summary
     attrs["total_draws"], by the same functions on the same rows (bit for bit)."""
     posts = post_rows(con, Filters(), dataclasses.replace(DEFAULT_SETTINGS, lift_window_days=window))
     starts = creator_starts(posts["influencer_key"])
     draw_weight = np.add.reduceat(posts["draw_weight"], starts) if len(starts) else np.zeros(0)
-    return total_deviations(creator_weights(keys, posts["influencer_key"][starts], draw_weight), deviations)
+    weights = creator_weights(keys, posts["influencer_key"][starts], draw_weight)
+    return total_deviations(weights, deviations, noise)
