@@ -258,9 +258,18 @@ def _draw_weights(wh, parts: pd.DataFrame, part_codes: np.ndarray, count: int, s
     position = np.searchsorted(keys, creator)
     found = position < len(keys)
     found[found] = keys[position[found]] == creator[found]
-    weights = sparse.csr_matrix((draw_weight[found], (part_codes[found], position[found])), shape=(count, len(keys)))
-    weights.sum_duplicates()  # a creator's several posts in one part: one share W per (part, creator)
+    weights = share_matrix(part_codes[found], position[found], draw_weight[found], (count, len(keys)))
     return weights, deviations, noise
+
+
+def share_matrix(part: np.ndarray, creator: np.ndarray, share: np.ndarray, shape: tuple[int, int]):
+    """Sparse (parts, creators) shares W of creators' window baselines, one entry per (part,
+    creator): a creator's several posts in one part are summed first. A creator has one noise draw
+    per bootstrap draw; the disjoint windows of two posts add variances, so together they take
+    √(W₁ + W₂) of it (√W₁ + √W₂ would add them as if perfectly correlated)."""
+    weights = sparse.csr_matrix((share, (part, creator)), shape=shape)
+    weights.sum_duplicates()
+    return weights
 
 
 def noise_share(w: np.ndarray) -> np.ndarray:
