@@ -146,6 +146,11 @@ def test_tiny_validation_harness_meets_its_targets_roughly():
     lifted = harness.evaluate(scenarios["lift 50 %"], reps=8, creators=12, draws=200)
     sale = harness.evaluate(scenarios["sale event, same days for all (20 %)"], reps=8, creators=20, draws=200)
     assert zero["creator_called_lift"] <= 0.15
+    # parts of creators' windows (posts of a week, single posts): W × level error + √W × window
+    # noise covers; the draws scaled by W alone (the rule before) were far too narrow
+    for part in ("7-day", "post"):
+        assert zero[f"{part}_coverage"] >= 0.8
+        assert zero[f"{part}_scaled_coverage"] < zero[f"{part}_coverage"] - 0.15
     assert 0.75 <= lifted["creator_coverage"] <= 1.0
     assert abs(lifted["total_bias"]) < 0.1 * lifted["total_truth"]
     # Without the common daily factor the sale week counts as lift (+7 % of the truth on these data sets).
