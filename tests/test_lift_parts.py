@@ -147,3 +147,23 @@ def test_a_post_of_several_has_a_wider_interval_than_its_share_of_the_creators(p
     assert several.sum() > 10
     assert (ours[several] > scaled[several]).mean() > 0.9
     np.testing.assert_allclose(ours[~several], scaled[~several], rtol=1e-9)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6) | st.just(float("nan")), min_size=1, max_size=60),
+    st.integers(1, 3),
+    st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99]),
+)
+def test_interval_is_numpys_quantile_bit_for_bit(values, rows, confidence):
+    """interval sorts each row once and interpolates as np.quantile's linear method does."""
+    draws = np.resize(np.asarray(values), (rows, len(values)))
+    draws[1:] *= -1.5  # other rows, other orders
+    tail = (1 - confidence) / 2
+    expected = np.quantile(draws, [tail, 1 - tail], axis=-1)
+    low, high = interval(draws, confidence)
+    np.testing.assert_array_equal(low, expected[0])
+    np.testing.assert_array_equal(high, expected[1])
+    one = interval(draws[0], confidence)
+    assert type(one[0]) is type(np.quantile(draws[0], tail))  # a number for one row, as before
+    np.testing.assert_array_equal(one, expected[:, 0])

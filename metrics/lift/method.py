@@ -29,7 +29,10 @@ Rules (each one named by a constant below):
   included), so a draw of a creator's incremental revenue is
   window revenue − Σ window baseline* − window noise* − factor error*, the last from the common
   daily factor's posterior variance, shared by every creator in a window that day (_factor_draws).
-  Pooled levels sum the draws.
+  Pooled levels sum the draws. Estimate.noise keeps the window-noise part of each deviation (the
+  window noise and the factor's day-independent sampling noise); the rest is the level's error
+  (the level and the factor's persistent shrinkage part). A part of a creator's windows holding
+  share w of its baseline scales the noise by √w and the rest by w (metrics/lift/view.py).
 docs/incrementality.md holds the validation (bench/lift.py) and where the method breaks.
 """
 
@@ -544,5 +547,26 @@ def interval(draws: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> tuple
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
     tail = (1 - confidence) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail], axis=-1)
-    return low, high
+    draws = np.asarray(draws)
+    if draws.shape[-1] == 0:
+        low, high = np.quantile(draws, [tail, 1 - tail], axis=-1)
+        return low, high
+    # one sort of each row, then both percentiles: ~3× faster than np.quantile's partitions for
+    # rows of 500 draws (a page of parts of creators takes thousands of rows)
+    ordered = np.sort(draws, axis=-1)
+    return sorted_quantile(ordered, tail), sorted_quantile(ordered, 1 - tail)
+
+
+def sorted_quantile(ordered: np.ndarray, q: float) -> np.ndarray:
+    """np.quantile(values, q, axis=-1) bit for bit (its default linear method: position (n − 1)·q,
+    numpy's two-sided interpolation, NaN where a row holds one) of values sorted along the last
+    axis (NaN sort last), n ≥ 1."""
+    count = ordered.shape[-1]
+    position = (count - 1) * q
+    below = int(np.floor(position))
+    above = min(below + 1, count - 1)
+    gamma = position - below
+    low, high = ordered[..., below], ordered[..., above]
+    step = high - low
+    value = high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma
+    return np.where(np.isnan(ordered[..., -1]), np.nan, value)[()]  # a number for one row, as numpy gives

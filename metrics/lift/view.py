@@ -791,11 +791,15 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     if creators.empty:
         return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
     stored = _stored_total(*_file_version(wh, settings), settings.lift_confidence) if filters == Filters() else None
-    if stored is None:
-        table = creator_summary(wh, creators, settings)
-        low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
+    if stored is None:  # the total's draws alone: the creators' own intervals are not shown here
+        keys, deviations, noise = _all_draws(*_file_version(wh, settings))
+        weights = creator_weights(
+            keys, creators["influencer_key"].to_numpy(), creators["draw_weight"].to_numpy(dtype=float)
+        )
+        low, high = interval(total_deviations(weights, deviations, noise), settings.lift_confidence)
     else:  # the whole data set at the default confidence: its interval was taken at import
-        table, (low, high) = creators, stored
+        low, high = stored
+    table = creators
     point = float(table["incremental_revenue"].sum())
     return {
         **base,
