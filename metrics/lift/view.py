@@ -315,11 +315,12 @@ def _part_intervals(wh, weights, deviations: np.ndarray, noise: np.ndarray, sett
     return low, high
 
 
-def _one_creator_intervals(wh, column: np.ndarray, w: np.ndarray, settings: Settings):
+def _one_creator_intervals(wh, column: np.ndarray, w: np.ndarray, settings: Settings, made=None):
     """(low, high) deviations (₹) of parts of one creator each (`column`: its row in _all_draws,
     `w`: the part's share of its window baseline). A whole creator (w = 1) has its stored interval
     (_creator_intervals: no draws read); a part of its windows the percentiles of its own draws
-    w·L + √w·N (part_draws' rule, made CHUNK_PARTS parts at a time)."""
+    w·L + √w·N (part_draws' rule, made CHUNK_PARTS parts at a time, or taken from `made`:
+    (part_draws' (rows, R) result, each part's row in it) where the caller has them)."""
     version = _file_version(wh, settings)
     _, creator_low, creator_high = _creator_intervals(*version, settings.lift_confidence)
     low, high = w * creator_low[column], w * creator_high[column]
@@ -329,8 +330,11 @@ def _one_creator_intervals(wh, column: np.ndarray, w: np.ndarray, settings: Sett
     _, deviations, noise = _all_draws(*version)
     for start in range(0, len(part), CHUNK_PARTS):
         chosen = part[start : start + CHUNK_PARTS]
-        share, creator = w[chosen, None], column[chosen]
-        draws = share * deviations[creator] + noise_share(share) * noise[creator]
+        if made is None:
+            share, creator = w[chosen, None], column[chosen]
+            draws = share * deviations[creator] + noise_share(share) * noise[creator]
+        else:
+            draws = made[0][made[1][chosen]]
         low[chosen], high[chosen] = interval(draws, settings.lift_confidence)
     return low, high
 
@@ -579,7 +583,12 @@ def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: 
     weights = creator_weights(
         keys, creators["influencer_key"].to_numpy(), creators["draw_weight"].to_numpy(dtype=float)
     )
-    return _with_draws(_with_intervals(wh, creators, settings), weights, deviations, noise, keep_draws)
+    rows = part_draws(weights, deviations, noise) if keep_draws and deviations.size else None
+    table = _with_intervals(wh, creators, settings, rows)
+    table.attrs["total_draws"] = total_deviations(weights, deviations, noise)
+    if keep_draws:  # the planner's curves use each row's draws
+        table.attrs["part_draws"] = shared(rows if rows is not None else np.zeros((len(creators), 1)))
+    return table
 
 
 def creator_weights(keys: np.ndarray, creator: np.ndarray, draw_weight: np.ndarray):
@@ -602,16 +611,18 @@ def total_deviations(weights, deviations: np.ndarray, noise: np.ndarray) -> np.n
     return w @ deviations + noise_share(w) @ noise
 
 
-def _with_intervals(wh, creators: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def _with_intervals(wh, creators: pd.DataFrame, settings: Settings, rows: np.ndarray | None = None) -> pd.DataFrame:
     """creator_summary's table without its attrs: each creator's interval by
-    _one_creator_intervals (whole creators read no draws)."""
+    _one_creator_intervals (whole creators read no draws; `rows`: each creator's draws where
+    creator_summary has made them already)."""
     keys, _, _ = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
     creator = creators["influencer_key"].to_numpy()
     position = np.minimum(np.searchsorted(keys, creator), max(len(keys) - 1, 0))
     found = (keys[position] == creator) if len(keys) else np.zeros(len(creator), dtype=bool)
     w, at = creators["draw_weight"].to_numpy(dtype=float)[found], position[found]
     low, high = np.zeros(len(creators)), np.zeros(len(creators))
-    low[found], high[found] = _one_creator_intervals(wh, at, w, settings)
+    made = None if rows is None else (rows, np.flatnonzero(found))
+    low[found], high[found] = _one_creator_intervals(wh, at, w, settings, made)
     table = creators.assign(
         incremental_revenue_low=creators["incremental_revenue"] + low,
         incremental_revenue_high=creators["incremental_revenue"] + high,
