@@ -4,10 +4,12 @@ the whole data set's (the page without filters, where a window control starts).
 
 Columns: window_days, confidence (the settings' default lift_confidence), influencer_key, low,
 high (₹: percentiles of the creator's draw deviations, metrics.lift.method.interval). A page
-showing creators at that confidence scales these (metrics.lift.view._creator_intervals) instead
-of reading the window's 2.5 million draws at 5,000 creators and taking 5,000 percentiles: the
-first change to a window in a server process cost ~100–300 ms of CPU for that. Other confidence
-levels are computed from the draws as before. lift_total_intervals: window_days, confidence,
+showing whole creators (no date or sale filter) at that confidence reads these
+(metrics.lift.view._creator_intervals) instead of reading the window's 2.5 million draws at
+5,000 creators and taking 5,000 percentiles: the first change to a window in a server process
+cost ~100–300 ms of CPU for that. They are exact for whole creators only; a part of a creator's
+windows takes its own draws (metrics.lift.view.part_draws). Other confidence levels are computed
+from the draws as before. lift_total_intervals: window_days, confidence,
 low, high (₹ deviations of the summed draws of every post, metrics.lift.view's rule), so the
 unfiltered KPI total needs no draws either.
 """
