@@ -111,7 +111,7 @@ class Estimate:
     post: dict[str, np.ndarray]
     draws: np.ndarray
     daily_factor: np.ndarray  # (D,) the common daily factor of all quiet creators (1 where not measured)
-    noise: np.ndarray  # (C, DRAWS) ₹: the window-noise part of each draw's deviation (split_draws)
+    noise: np.ndarray  # (C, DRAWS) ₹: the window-noise part of each draw's deviation (view.part_draws scales it by √w)
 
 
 def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
