@@ -4,7 +4,11 @@ Simulates small data sets with a known truth straight as the day × creator pane
 builds (metrics.lift.method.Panel), runs the same estimator, and reports per scenario: bias and RMSE
 of the incremental revenue (₹, per creator and for the total), the coverage of the 90 % interval
 at creator level and for the total, and how often an interval lies wholly above 0 (on zero-lift
-data: the false-positive rate). Results: docs/incrementality.md.
+data: the false-positive rate); and the coverage of parts of creators' windows as the pages take
+them (metrics/lift/view.py, part_draws): the posts dated in ranges of 1, 7 and 30 days (every
+third start day) and single posts, against the true lift on those posts' window days, beside
+the coverage the draws scaled by the share alone gave (the rule before the fifteenth session).
+Results: docs/incrementality.md.
 
 Each simulated data set: CREATORS creators over DAYS days; per creator a baseline of orders per
 day (log-normal level across creators, common weekly pattern, negative-binomial day-to-day
@@ -26,7 +30,8 @@ import time
 import numpy as np
 
 from bench.run import code_version
-from metrics.lift.method import DEFAULT_WINDOW_DAYS, Panel, estimate, interval
+from metrics.lift.method import DEFAULT_WINDOW_DAYS, Panel, assign_windows, estimate, interval
+from metrics.lift.view import part_draws, share_matrix
 
 CREATORS, DAYS = 30, 365
 DECAY_DAYS = 3.0
@@ -55,10 +60,12 @@ SCENARIOS = (
 )
 SHOCK = 1.6  # demand multiplier during a shock
 SHOCK_DAYS = 7
+RANGE_DAYS = (1, 7, 30)  # date ranges whose posts' coverage is measured
+RANGE_STEP = 3  # a range starts every third day
 
 
 def simulate(scenario: Scenario, rng: np.random.Generator, creators: int = CREATORS, days: int = DAYS):
-    """One data set: (Panel, true incremental revenue per creator (C,) in ₹)."""
+    """One data set: (Panel, true incremental revenue per day and creator (D, C) in ₹)."""
     weekday = np.arange(days) % 7
     mean_orders = np.exp(rng.normal(np.log(3.0), 1.0, creators))  # orders per day
     expected = mean_orders[None, :] * WEEKLY[weekday][:, None]
@@ -95,7 +102,7 @@ def simulate(scenario: Scenario, rng: np.random.Generator, creators: int = CREAT
         post_day=post_day,
         group=rng.integers(0, 3, creators),
     )
-    return panel, (lift_orders * price).sum(axis=0)
+    return panel, lift_orders * price
 
 
 def _posts(scenario: Scenario, rng: np.random.Generator, creators: int, days: int):
@@ -112,12 +119,14 @@ def _posts(scenario: Scenario, rng: np.random.Generator, creators: int, days: in
 
 def one_data_set(scenario: Scenario, rep: int, seed: int, draws: int, creators: int, days: int) -> dict:
     """Errors (₹), interval coverage and "called lift" of one simulated data set, per creator and total."""
-    panel, truth = simulate(scenario, np.random.default_rng([seed, rep]), creators, days)
+    panel, daily_truth = simulate(scenario, np.random.default_rng([seed, rep]), creators, days)
+    truth = daily_truth.sum(axis=0)
     result = estimate(panel, DEFAULT_WINDOW_DAYS, draws=draws)
     low, high = interval(result.draws)
     point = result.creator["incremental_revenue"]
     t_low, t_high = interval(result.draws.sum(axis=0))
     return {
+        **part_coverage(panel, result, daily_truth),
         "creator_error": point - truth,
         "creator_cover": (low <= truth) & (truth <= high),
         "creator_positive": low > 0,
@@ -126,6 +135,40 @@ def one_data_set(scenario: Scenario, rep: int, seed: int, draws: int, creators: 
         "total_positive": bool(t_low > 0),
         "total_truth": truth.sum(),
     }
+
+
+def part_coverage(panel: Panel, result, daily_truth: np.ndarray) -> dict:
+    """{"<part>_cover"/"<part>_scaled_cover": bool arrays}: whether the 90 % interval of each part
+    (the posts dated in a range of 1, 7 or 30 days; a single post) holds the true lift on its
+    posts' window days, with part_draws (W × level error + √W × window noise) and with the draws
+    scaled by W alone."""
+    assigned = assign_windows(panel, DEFAULT_WINDOW_DAYS)
+    rows, columns = np.nonzero(assigned >= 0)
+    posts = len(panel.post_day)
+    post_truth = np.bincount(assigned[rows, columns], weights=daily_truth[rows, columns], minlength=posts)
+    creator_baseline = result.creator["baseline_revenue"][panel.post_creator]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(creator_baseline != 0, result.post["baseline_revenue"] / creator_baseline, 0.0)
+    deviations = result.draws - result.creator["incremental_revenue"][:, None]
+    members = {"post": [np.array([p]) for p in range(posts)]}
+    for length in RANGE_DAYS:
+        starts = range(0, panel.revenue.shape[0] - length + 1, RANGE_STEP)
+        chosen = (np.flatnonzero((panel.post_day >= s) & (panel.post_day < s + length)) for s in starts)
+        members[f"{length}-day"] = [m for m in chosen if len(m)]
+    out = {}
+    for name, parts in members.items():
+        part = np.repeat(np.arange(len(parts)), [len(m) for m in parts])
+        post = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        weights = share_matrix(part, panel.post_creator[post], share[post], (len(parts), deviations.shape[0]))
+        point = np.bincount(part, weights=result.post["incremental_revenue"][post], minlength=len(parts))
+        truth = np.bincount(part, weights=post_truth[post], minlength=len(parts))
+        for rule, draws in (("", part_draws(weights, deviations, result.noise)), ("scaled_", weights @ deviations)):
+            low, high = interval(draws) if len(parts) else (np.zeros(0), np.zeros(0))
+            out[f"{name}_{rule}cover"] = (point + low <= truth) & (truth <= point + high)
+    return out
+
+
+PARTS = ("1-day", "7-day", "30-day", "post")
 
 
 def _one(job: tuple) -> dict:
@@ -161,6 +204,11 @@ def evaluate(
         "total_rmse": float(np.sqrt((total_error**2).mean())),
         "total_coverage": float(np.mean([r["total_cover"] for r in runs])),
         "total_called_lift": float(np.mean([r["total_positive"] for r in runs])),
+        **{
+            f"{part}_{rule}coverage": float(np.concatenate([r[f"{part}_{rule}cover"] for r in runs]).mean())
+            for part in PARTS
+            for rule in ("", "scaled_")
+        },
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -178,6 +226,17 @@ def markdown(rows: list[dict]) -> str:
             f"{r['total_bias']:,.0f} | {r['total_rmse']:,.0f} | {r['total_coverage']:.3f} | "
             f"{r['total_called_lift']:.3f} |"
         )
+    lines += ["", parts_markdown(rows)]
+    return "\n".join(lines)
+
+
+def parts_markdown(rows: list[dict]) -> str:
+    """Coverage of parts of creators' windows: W·L + √W·N (now), and the draws × W (before)."""
+    head = "| scenario | " + " | ".join(f"{p} coverage (× W before)" for p in PARTS) + " |"
+    lines = [head, "|" + "---|" * (len(PARTS) + 1)]
+    for r in rows:
+        cells = " | ".join(f"{r[f'{p}_coverage']:.3f} ({r[f'{p}_scaled_coverage']:.3f})" for p in PARTS)
+        lines.append(f"| {r['scenario']} | {cells} |")
     return "\n".join(lines)
 
 

@@ -146,6 +146,11 @@ def test_tiny_validation_harness_meets_its_targets_roughly():
     lifted = harness.evaluate(scenarios["lift 50 %"], reps=8, creators=12, draws=200)
     sale = harness.evaluate(scenarios["sale event, same days for all (20 %)"], reps=8, creators=20, draws=200)
     assert zero["creator_called_lift"] <= 0.15
+    # parts of creators' windows (posts of a week, single posts): W × level error + √W × window
+    # noise covers; the draws scaled by W alone (the rule before) were far too narrow
+    for part in ("7-day", "post"):
+        assert zero[f"{part}_coverage"] >= 0.8
+        assert zero[f"{part}_scaled_coverage"] < zero[f"{part}_coverage"] - 0.15
     assert 0.75 <= lifted["creator_coverage"] <= 1.0
     assert abs(lifted["total_bias"]) < 0.1 * lifted["total_truth"]
     # Without the common daily factor the sale week counts as lift (+7 % of the truth on these data sets).
@@ -294,22 +299,27 @@ def test_pdf_report_has_the_lift_section(planted, tmp_path):
 
 def dense_draws_reference(wh, parts: pd.DataFrame, settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(low, high, total draws) of summarise's parts computed directly: every creator's draws read
-    from lift_draws, a dense (parts, creators) weight matrix, the sum, then percentiles."""
+    from lift_draws, a dense (parts, creators) share matrix W summed per (part, creator), the
+    draws W·(deviation − noise) + √W·noise summed per part, then percentiles."""
     rows = wh.query(
-        """SELECT d.influencer_key, d.draw, d.value - c.incremental_revenue AS deviation
+        """SELECT d.influencer_key, d.draw, d.value - c.incremental_revenue AS deviation, d.noise
            FROM lift_draws d JOIN lift_creators c USING (window_days, influencer_key)
            WHERE d.window_days = ? ORDER BY d.influencer_key, d.draw""",
         [settings.lift_window_days],
     )
     keys = np.unique(rows["influencer_key"])
     deviations = rows["deviation"].to_numpy(dtype=np.float32).reshape(len(keys), -1).astype(np.float64)
+    noise = rows["noise"].to_numpy(dtype=np.float32).reshape(len(keys), -1).astype(np.float64)
     codes, names = pd.factorize(parts["part"], sort=False)
     weight = parts["baseline_revenue"] * parts["share"] / parts["creator_baseline"]
     dense = np.zeros((len(names), len(keys)))
     np.add.at(dense, (codes, np.searchsorted(keys, parts["influencer_key"])), weight.fillna(0).to_numpy())
-    part_draws = dense @ deviations
+    root = np.sign(dense) * np.sqrt(np.abs(dense))
+    part_draws = dense @ (deviations - noise) + root @ noise
     low, high = interval(part_draws, settings.lift_confidence)
-    return low, high, part_draws.sum(axis=0)
+    creator_total = dense.sum(axis=0)  # the selection's total: each creator's shares summed over the parts
+    total = creator_total @ (deviations - noise) + np.sign(creator_total) * np.sqrt(np.abs(creator_total)) @ noise
+    return low, high, total
 
 
 SELECTIONS = [
@@ -499,12 +509,12 @@ def test_draw_deviations_equal_the_sorted_sql_join(planted, window):
     )
     keys = np.unique(rows["influencer_key"])
     expected = np.asarray(rows["deviation"], dtype=np.float32).astype(np.float64).reshape(len(keys), -1)
-    got_keys, got = view._all_draws.__wrapped__(*view._file_version(wh, Settings(lift_window_days=window)))
+    got_keys, got, _ = view._all_draws.__wrapped__(*view._file_version(wh, Settings(lift_window_days=window)))
     np.testing.assert_array_equal(got_keys, keys)
     np.testing.assert_array_equal(got, expected)
     stored = (
         wh.connection()
-        .execute("SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = ?", [window])
+        .execute("SELECT influencer_key, draw, value, noise FROM lift_draws WHERE window_days = ?", [window])
         .fetchnumpy()
     )
     creators = wh.query(
@@ -513,8 +523,8 @@ def test_draw_deviations_equal_the_sorted_sql_join(planted, window):
     shuffled = np.random.default_rng(3).permutation(len(stored["value"]))
     # one creator without a lift row: its draws are left out, as the inner join did
     creators = creators.iloc[1:]
-    again_keys, again = view.draw_deviations(
-        *(np.asarray(stored[c])[shuffled] for c in ("influencer_key", "draw", "value")),
+    again_keys, again, _ = view.draw_deviations(
+        *(np.asarray(stored[c])[shuffled] for c in ("influencer_key", "draw", "value", "noise")),
         creators["influencer_key"].to_numpy(),
         creators["incremental_revenue"].to_numpy(dtype=float),
     )

@@ -84,9 +84,9 @@ def reference_top_posts(wh, n, filters, settings):
     )
 
 
-def reference_deviations(key, draw, value, creator_keys, incremental):
+def reference_deviations(key, draw, value, noise, creator_keys, incremental):
     order = np.lexsort((draw, key))
-    key, value = key[order], value[order]
+    key, value, noise = key[order], value[order], noise[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     keys, counts = key[starts], np.diff(np.r_[starts, len(key)])
     position = np.searchsorted(creator_keys, keys)
@@ -94,7 +94,7 @@ def reference_deviations(key, draw, value, creator_keys, incremental):
     found[found] = creator_keys[position[found]] == keys[found]
     centre = np.repeat(np.where(found, incremental[np.minimum(position, len(creator_keys) - 1)], np.nan), counts)
     deviations = (value.astype(np.float64) - centre).astype(np.float32).astype(np.float64)
-    return keys[found], deviations.reshape(len(keys), -1)[found]
+    return keys[found], deviations.reshape(len(keys), -1)[found], noise.reshape(len(keys), -1)[found]
 
 
 def same_figures(got: pd.DataFrame, expected: pd.DataFrame):
@@ -186,12 +186,12 @@ def test_lift_kpis_without_lift_tables_fall_back_as_kpis_do(seed1_wh):
 def test_draws_centred_in_one_pass_equal_the_repeated_centres(generated, window):
     connection = generated.connection()
     rows = connection.execute(
-        "SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = ?", [window]
+        "SELECT influencer_key, draw, value, noise FROM lift_draws WHERE window_days = ?", [window]
     ).fetchnumpy()
     creators = connection.execute(
         "SELECT influencer_key, incremental_revenue FROM lift_creators WHERE window_days = ? ORDER BY 1", [window]
     ).fetchnumpy()
-    arrays = [np.asarray(rows[c]) for c in ("influencer_key", "draw", "value")]
+    arrays = [np.asarray(rows[c]) for c in ("influencer_key", "draw", "value", "noise")]
     creator_keys = np.asarray(creators["influencer_key"])
     incremental = np.asarray(creators["incremental_revenue"], dtype=np.float64)
     # a creator without a lift row is left out, and shuffled rows are sorted first
@@ -202,16 +202,18 @@ def test_draws_centred_in_one_pass_equal_the_repeated_centres(generated, window)
         (*arrays, *without_first),
         (*(a[shuffled] for a in arrays), creator_keys, incremental),
     ):
-        keys, deviations = view.draw_deviations(*args)
-        expected_keys, expected = reference_deviations(*args)
+        keys, deviations, noise = view.draw_deviations(*args)
+        expected_keys, expected, expected_noise = reference_deviations(*args)
         np.testing.assert_array_equal(keys, expected_keys)
         np.testing.assert_array_equal(deviations, expected)
+        np.testing.assert_array_equal(noise, expected_noise)
 
 
 def test_draws_of_unequal_length_are_refused():
     key = np.array([1, 1, 2], dtype=np.int32)
     with pytest.raises(ValueError, match="different number of draws"):
-        view.draw_deviations(key, np.array([0, 1, 0]), np.zeros(3, np.float32), np.array([1, 2]), np.zeros(2))
+        zeros = np.zeros(3, np.float32)
+        view.draw_deviations(key, np.array([0, 1, 0]), zeros, zeros, np.array([1, 2]), np.zeros(2))
 
 
 @hypothesis_settings(max_examples=200, deadline=None)
@@ -256,7 +258,7 @@ def test_stored_creator_intervals_equal_the_draws_percentiles(generated, window)
     the draws; another confidence is taken from the draws."""
     version = view._file_version(generated, Settings(lift_window_days=window))
     keys, low, high = view._creator_intervals.__wrapped__(*version, Settings().lift_confidence)
-    draw_keys, deviations = view._all_draws.__wrapped__(*version)
+    draw_keys, deviations, _ = view._all_draws.__wrapped__(*version)
     expected_low, expected_high = interval(deviations, Settings().lift_confidence)
     np.testing.assert_array_equal(keys, draw_keys)
     np.testing.assert_array_equal(low, expected_low)
@@ -306,8 +308,8 @@ def test_draws_read_on_a_cursor_left_with_an_unfinished_result(generated, window
     # a page's earlier query on this thread's cursor may stop at its first row; DuckDB 2 then
     # refuses a relation's query on that cursor (the CI failure of session 10)
     generated.connection().execute("SELECT * FROM range(3)").fetchone()
-    keys, deviations = view.read_deviations(generated.connection(), window)
-    assert len(keys) == deviations.shape[0] > 0
+    keys, deviations, noise = view.read_deviations(generated.connection(), window)
+    assert len(keys) == deviations.shape[0] == noise.shape[0] > 0
 
 
 def test_the_thread_cursor_is_handed_out_without_an_unfinished_result(generated):

@@ -8,7 +8,9 @@ length offered (7, 14, 28 days), so that no page recomputes the heavy part:
   incremental revenue/orders;
 - `lift_posts`: per window and post (`post_no` = the post's rowid in `posts`): the same window figures;
 - `lift_draws`: per window, influencer_key and draw number: a bootstrap draw of the creator's
-  incremental revenue (₹);
+  incremental revenue (₹, `value`) and the window-noise part of its deviation from the estimate
+  (₹, `noise`: a part of the creator's windows scales it by √share, the rest by the share;
+  metrics/lift/view.py, part_draws);
 - `lift_mix`: per window, post and (brand, campaign, product): the attributed revenue of the post's
   window days in that cell (how sale filters and per-campaign/brand views share a post's lift).
 
@@ -118,7 +120,9 @@ def _create_empty(con):
         + ", ".join(f"{c} DOUBLE" for c in POST_COLUMNS)
         + ")"
     )
-    con.execute("CREATE TABLE lift_draws (window_days INTEGER, influencer_key INTEGER, draw SMALLINT, value FLOAT)")
+    con.execute(
+        "CREATE TABLE lift_draws (window_days INTEGER, influencer_key INTEGER, draw SMALLINT, value FLOAT, noise FLOAT)"
+    )
     con.execute("""CREATE TABLE lift_mix AS SELECT 0::INTEGER AS window_days, 0::BIGINT AS post_no, brand, campaign,
                    product, 0::DOUBLE AS revenue FROM facts WHERE false""")
 
@@ -239,6 +243,7 @@ def _write(con, window, result, creators, posts, first_day, panel):
             "influencer_key": pa.array(np.repeat(creators["influencer_key"].to_numpy(), draws), pa.int32()),
             "draw": pa.array(np.tile(np.arange(draws), len(creators)), pa.int16()),
             "value": pa.array(result.draws.ravel().astype(np.float32)),
+            "noise": pa.array(result.noise.ravel().astype(np.float32)),
         }
     )
     con.register("lift_draw_rows", draw_table)

@@ -7,12 +7,16 @@ is recomputed per request. Rules for a selection (docs/metrics.md, "Measured inc
 - a date range keeps the posts dated inside it (a post's whole window counts with its post);
 - brand, campaign and product keep each post's share of its window's attributed revenue in the
   chosen values (its lift is split like its window sales);
-- a part's interval comes from its creators' bootstrap draws, each scaled by the part's share of
-  the creator's window baseline, summed over creators (draws share days, so sums keep their
-  correlation); point estimates of the parts add up to the whole.
+- a part's interval comes from its creators' bootstrap draws, summed over creators (draws share
+  days, so sums keep their correlation); point estimates of the parts add up to the whole. A part
+  holding share W of a creator's window baseline takes W × the draws' level error plus √W × their
+  window noise (part_draws): the level is one error for all of the creator's windows, while the
+  noise of disjoint windows is nearly independent (blocks of 1–1.4 days), so the spread of a sum
+  of n days grows with √n (Künsch 1989; Politis and Romano 1994).
 The draws of a window are read once per warehouse file version and process (_all_draws), with
-each creator's interval (_creator_intervals): a post's or a creator's interval is then its
-creator's, scaled; only parts of several creators sum draws (a sparse product).
+each creator's interval (_creator_intervals): a whole creator's interval (W = 1) is its stored
+one; a part of one creator takes the percentiles of its own draws (chunked); parts of several
+creators sum draws (sparse products).
 """
 
 from __future__ import annotations
@@ -139,23 +143,24 @@ def _file_version(wh, settings: Settings) -> tuple[str, int, int, int]:
 
 
 @functools.lru_cache(maxsize=3)
-def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every creator's draw deviations of one window, read once per warehouse file version and
-    window (an import replaces the file, so a new version has a new key): immutable arrays, 4 MB
-    per thousand creators. Pages then only select and sum rows."""
+def _all_draws(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every creator's draw deviations and their noise parts of one window, read once per
+    warehouse file version and window (an import replaces the file, so a new version has a new
+    key): immutable arrays, 8 MB per thousand creators. Pages then only select and sum rows."""
     from warehouse import Warehouse
 
-    keys, deviations = read_deviations(Warehouse(path).connection(), window_days)
-    deviations.setflags(write=False)
-    keys.setflags(write=False)
-    return keys, deviations
+    arrays = read_deviations(Warehouse(path).connection(), window_days)
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
 
 
-def read_deviations(connection, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+def read_deviations(connection, window_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """draw_deviations of one window's lift_draws and lift_creators rows (a DuckDB connection)."""
     # through Arrow: half the CPU of fetchnumpy for these 2.5 million rows per window at 5,000 creators
     draws = connection.sql(
-        "SELECT influencer_key, draw, value FROM lift_draws WHERE window_days = $window", params={"window": window_days}
+        "SELECT influencer_key, draw, value, noise FROM lift_draws WHERE window_days = $window",
+        params={"window": window_days},
     ).to_arrow_table()
     creators = connection.execute(
         "SELECT influencer_key, incremental_revenue FROM lift_creators WHERE window_days = ? ORDER BY influencer_key",
@@ -165,37 +170,45 @@ def read_deviations(connection, window_days: int) -> tuple[np.ndarray, np.ndarra
         draws.column("influencer_key").to_numpy(),
         draws.column("draw").to_numpy(),
         draws.column("value").to_numpy(),
+        draws.column("noise").to_numpy(),
         np.asarray(creators["influencer_key"]),
         np.asarray(creators["incremental_revenue"], dtype=np.float64),
     )
 
 
 def draw_deviations(
-    key: np.ndarray, draw: np.ndarray, value: np.ndarray, creator_keys: np.ndarray, incremental: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(keys, (creators, R) deviations ₹) from lift_draws rows (influencer_key, draw, value) and
-    lift_creators' (sorted influencer_key, incremental_revenue): each draw minus its creator's
-    incremental revenue, rows in key order and draws in draw order, creators without a lift row
-    left out. The subtraction is float64 and the result rounded to float32 (as stored), then float64."""
+    key: np.ndarray,
+    draw: np.ndarray,
+    value: np.ndarray,
+    noise: np.ndarray,
+    creator_keys: np.ndarray,
+    incremental: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, (creators, R) deviations ₹, (creators, R) their noise parts ₹) from lift_draws rows
+    (influencer_key, draw, value, noise) and lift_creators' (sorted influencer_key,
+    incremental_revenue): each draw minus its creator's incremental revenue, rows in key order and
+    draws in draw order, creators without a lift row left out. The subtraction is float64 and the
+    result rounded to float32 (as stored), then float64."""
     if len(key) > 1 and not np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (draw[1:] > draw[:-1]))):
         # the import stores them in (influencer_key, draw) order (warehouse/lift_tables.py), which a
         # plain scan keeps; sorting costs ~3x the read, so only a file written otherwise pays it
         order = np.lexsort((draw, key))
-        key, value = key[order], value[order]
+        key, value, noise = key[order], value[order], noise[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=int)
     keys, counts = key[starts], np.diff(np.r_[starts, len(key)])
     position = np.searchsorted(creator_keys, keys)
     found = position < len(creator_keys)
     found[found] = creator_keys[position[found]] == keys[found]
     if not found.any():
-        return keys[:0], np.zeros((0, 0))
+        return keys[:0], np.zeros((0, 0)), np.zeros((0, 0))
     if (counts != counts[0]).any():
         raise ValueError("lift_draws holds a different number of draws for some creators: import the data set again")
     # a (creators, R) view of the draws, each row minus its creator's figure in float64 (one pass),
     # creators without a lift row left out
     centre = incremental[np.minimum(position, len(creator_keys) - 1)][found]
     deviations = np.subtract(value.reshape(len(keys), -1)[found], centre[:, None], dtype=np.float64)
-    return keys[found], deviations.astype(np.float32).astype(np.float64)
+    noise_part = noise.reshape(len(keys), -1)[found].astype(np.float64)
+    return keys[found], deviations.astype(np.float32).astype(np.float64), noise_part
 
 
 @functools.lru_cache(maxsize=6)
@@ -205,9 +218,8 @@ def _creator_intervals(
     """(keys, low, high): each creator's percentile interval of its draw deviations (₹, keys as
     _all_draws'), once per file version, window and confidence: 16 bytes per creator. At the
     default confidence the import stored them (lift_intervals, warehouse/lift_rollups.py); at
-    another they are taken from the draws. A part made of one creator's posts has draws
-    w · deviations (w its share of the creator's window baseline), and percentiles scale with w,
-    so its interval is w · (low, high) without resampling."""
+    another they are taken from the draws. Exact for whole creators only (W = 1): a part of a
+    creator's windows has its own draws (part_draws)."""
     from warehouse import Warehouse
 
     stored = (
@@ -223,7 +235,7 @@ def _creator_intervals(
     if len(stored["influencer_key"]):
         keys, low, high = (np.asarray(stored[c]) for c in ("influencer_key", "low", "high"))
     else:
-        keys, deviations = _all_draws(path, inode, mtime_ns, window_days)
+        keys, deviations, _ = _all_draws(path, inode, mtime_ns, window_days)
         low, high = interval(deviations, confidence) if deviations.size else (np.zeros(0),) * 2
     for array in (keys, low, high):
         array.setflags(write=False)
@@ -231,10 +243,10 @@ def _creator_intervals(
 
 
 def _draw_weights(wh, parts: pd.DataFrame, part_codes: np.ndarray, count: int, settings: Settings):
-    """(sparse (parts, creators) weights, (creators, R) deviations ₹): a part's draws are
-    weights @ deviations, each creator scaled by the part's share of the creator's window baseline.
+    """(sparse (parts, creators) weights, (creators, R) deviations ₹, (creators, R) noise ₹): a
+    part's draws are part_draws of them, W the part's share of each creator's window baseline.
     Creators are _all_draws' rows; a part's posts name few of them, so the matrix is sparse."""
-    keys, deviations = _all_draws(*_file_version(wh, settings))
+    keys, deviations, noise = _all_draws(*_file_version(wh, settings))
     creator_baseline = parts["creator_baseline"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         draw_weight = np.where(
@@ -246,26 +258,84 @@ def _draw_weights(wh, parts: pd.DataFrame, part_codes: np.ndarray, count: int, s
     position = np.searchsorted(keys, creator)
     found = position < len(keys)
     found[found] = keys[position[found]] == creator[found]
-    # duplicates (a creator's several posts in one part) are summed
-    weights = sparse.csr_matrix((draw_weight[found], (part_codes[found], position[found])), shape=(count, len(keys)))
-    return weights, deviations
+    weights = share_matrix(part_codes[found], position[found], draw_weight[found], (count, len(keys)))
+    return weights, deviations, noise
 
 
-def _part_intervals(wh, weights, deviations: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """(parts,) low and high deviations (₹) of each part's summed draws at settings.lift_confidence.
-    Parts of at most one creator (a post, an influencer) scale that creator's interval; parts of
+def share_matrix(part: np.ndarray, creator: np.ndarray, share: np.ndarray, shape: tuple[int, int]):
+    """Sparse (parts, creators) shares W of creators' window baselines, one entry per (part,
+    creator): a creator's several posts in one part are summed first. A creator has one noise draw
+    per bootstrap draw; the disjoint windows of two posts add variances, so together they take
+    √(W₁ + W₂) of it (√W₁ + √W₂ would add them as if perfectly correlated)."""
+    weights = sparse.csr_matrix((share, (part, creator)), shape=shape)
+    weights.sum_duplicates()
+    return weights
+
+
+def noise_share(w: np.ndarray) -> np.ndarray:
+    """The extra weight of a creator's noise draws in a part holding share w of its window
+    baseline: sign(w)·√|w| − w (the deviations already carry w). 0 where w = 1, so whole creators
+    keep their draws bit for bit. A share below 0 (a sale filter's values whose window revenue is
+    negative: refunds) keeps its sign; its noise spreads with √|w| like any other."""
+    return np.sign(w) * np.sqrt(np.abs(w)) - w
+
+
+def noise_weights(weights):
+    """noise_share of every stored (part, creator) share of sparse weights (summed per pair first:
+    weights in canonical form)."""
+    extra = weights.copy()
+    extra.data = noise_share(extra.data)
+    return extra
+
+
+def part_draws(weights, deviations: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """(parts, R) ₹ draw deviations of parts holding shares W (sparse (parts, creators), summed per
+    pair) of creators' window baselines: Σ over creators of W·L + sign(W)·√|W|·N, L = deviations −
+    noise the level's error and N the window noise (two sparse products)."""
+    return weights @ deviations + noise_weights(weights) @ noise
+
+
+WHOLE_CREATOR = 1e-9  # |W − 1| up to which a creator's share is the whole (sums of its posts' shares)
+CHUNK_PARTS = 4096  # one-creator parts whose draws are made at once: 16 MB at 500 draws
+
+
+def _part_intervals(wh, weights, deviations: np.ndarray, noise: np.ndarray, settings: Settings):
+    """(parts,) low and high deviations (₹) of each part's draws at settings.lift_confidence.
+    Parts of at most one creator (a post, an influencer) take _one_creator_intervals; parts of
     several creators (a tier, a brand) sum their draws and take the percentiles of the sums."""
     count = weights.shape[0]
     if weights.nnz == 0:
         return np.zeros(count), np.zeros(count)
     if weights.getnnz(axis=1).max() > 1:
-        return interval(weights @ deviations, settings.lift_confidence)
+        return interval(part_draws(weights, deviations, noise), settings.lift_confidence)
     one = weights.tocoo()
     # the columns are _all_draws' creators, the same keys as _creator_intervals' (both from draw_deviations)
-    _, creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
-    w, low, high = one.data, np.zeros(count), np.zeros(count)
-    low[one.row] = np.where(w >= 0, w * creator_low[one.col], w * creator_high[one.col])
-    high[one.row] = np.where(w >= 0, w * creator_high[one.col], w * creator_low[one.col])
+    low, high = np.zeros(count), np.zeros(count)
+    low[one.row], high[one.row] = _one_creator_intervals(wh, one.col, one.data, settings)
+    return low, high
+
+
+def _one_creator_intervals(wh, column: np.ndarray, w: np.ndarray, settings: Settings, made=None):
+    """(low, high) deviations (₹) of parts of one creator each (`column`: its row in _all_draws,
+    `w`: the part's share of its window baseline). A whole creator (w = 1) has its stored interval
+    (_creator_intervals: no draws read); a part of its windows the percentiles of its own draws
+    w·L + √w·N (part_draws' rule, made CHUNK_PARTS parts at a time, or taken from `made`:
+    (part_draws' (rows, R) result, each part's row in it) where the caller has them)."""
+    version = _file_version(wh, settings)
+    _, creator_low, creator_high = _creator_intervals(*version, settings.lift_confidence)
+    low, high = w * creator_low[column], w * creator_high[column]
+    part = np.flatnonzero(np.abs(w - 1) > WHOLE_CREATOR)
+    if not len(part):
+        return low, high
+    _, deviations, noise = _all_draws(*version)
+    for start in range(0, len(part), CHUNK_PARTS):
+        chosen = part[start : start + CHUNK_PARTS]
+        if made is None:
+            share, creator = w[chosen, None], column[chosen]
+            draws = share * deviations[creator] + noise_share(share) * noise[creator]
+        else:
+            draws = made[0][made[1][chosen]]
+        low[chosen], high[chosen] = interval(draws, settings.lift_confidence)
     return low, high
 
 
@@ -505,15 +575,20 @@ def largest_first(values: np.ndarray, post_no: np.ndarray, n: int) -> np.ndarray
 
 
 def creator_summary(wh, creators: pd.DataFrame, settings: Settings, keep_draws: bool = False) -> pd.DataFrame:
-    """creator_sums() rows with incremental_revenue_low/high (₹: the creator's interval scaled by
-    its draw_weight, as summarise computes for a part of one creator) and verdict;
+    """creator_sums() rows with incremental_revenue_low/high (₹: _one_creator_intervals of its
+    draw_weight, as summarise computes for a part of one creator) and verdict;
     attrs["total_draws"]: (R,) the selection's summed draw deviations (₹); with keep_draws,
     attrs["part_draws"]: (rows, R) each creator's (₹)."""
-    keys, deviations = _all_draws(*_file_version(wh, settings))
+    keys, deviations, noise = _all_draws(*_file_version(wh, settings))
     weights = creator_weights(
         keys, creators["influencer_key"].to_numpy(), creators["draw_weight"].to_numpy(dtype=float)
     )
-    return _with_draws(_with_intervals(wh, creators, settings), weights, deviations, keep_draws)
+    rows = part_draws(weights, deviations, noise) if keep_draws and deviations.size else None
+    table = _with_intervals(wh, creators, settings, rows)
+    table.attrs["total_draws"] = total_deviations(weights, deviations, noise)
+    if keep_draws:  # the planner's curves use each row's draws
+        table.attrs["part_draws"] = shared(rows if rows is not None else np.zeros((len(creators), 1)))
+    return table
 
 
 def creator_weights(keys: np.ndarray, creator: np.ndarray, draw_weight: np.ndarray):
@@ -527,23 +602,27 @@ def creator_weights(keys: np.ndarray, creator: np.ndarray, draw_weight: np.ndarr
     )
 
 
-def total_deviations(weights, deviations: np.ndarray) -> np.ndarray:
-    """(R,) the selection's draws (₹): each creator's draws times its weight summed over the rows
+def total_deviations(weights, deviations: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """(R,) the selection's draws (₹): part_draws of each creator's weight summed over the rows
     (draws share resampled days, so the sum keeps their correlation)."""
-    return np.asarray(weights.sum(axis=0)).ravel() @ deviations if deviations.size else np.zeros(1)
+    if not deviations.size:
+        return np.zeros(1)
+    w = np.asarray(weights.sum(axis=0)).ravel()
+    return w @ deviations + noise_share(w) @ noise
 
 
-def _with_intervals(wh, creators: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """creator_summary's table without its attrs: each creator's interval its own, scaled by its
-    draw_weight (_part_intervals' rule for a part of one creator), read without the draws."""
-    keys, creator_low, creator_high = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
+def _with_intervals(wh, creators: pd.DataFrame, settings: Settings, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """creator_summary's table without its attrs: each creator's interval by
+    _one_creator_intervals (whole creators read no draws; `rows`: each creator's draws where
+    creator_summary has made them already)."""
+    keys, _, _ = _creator_intervals(*_file_version(wh, settings), settings.lift_confidence)
     creator = creators["influencer_key"].to_numpy()
     position = np.minimum(np.searchsorted(keys, creator), max(len(keys) - 1, 0))
     found = (keys[position] == creator) if len(keys) else np.zeros(len(creator), dtype=bool)
     w, at = creators["draw_weight"].to_numpy(dtype=float)[found], position[found]
     low, high = np.zeros(len(creators)), np.zeros(len(creators))
-    low[found] = np.where(w >= 0, w * creator_low[at], w * creator_high[at])
-    high[found] = np.where(w >= 0, w * creator_high[at], w * creator_low[at])
+    made = None if rows is None else (rows, np.flatnonzero(found))
+    low[found], high[found] = _one_creator_intervals(wh, at, w, settings, made)
     table = creators.assign(
         incremental_revenue_low=creators["incremental_revenue"] + low,
         incremental_revenue_high=creators["incremental_revenue"] + high,
@@ -591,12 +670,13 @@ def indistinguishable_note(k: dict) -> str | None:
     return NOT_DISTINGUISHABLE if k.get("incrementality_verdict") == NOT_DISTINGUISHABLE else None
 
 
-def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, keep_draws: bool) -> pd.DataFrame:
+def _with_draws(table: pd.DataFrame, weights, deviations: np.ndarray, noise: np.ndarray, keep_draws: bool):
     """attrs total_draws (and part_draws with keep_draws) of the table's rows' weights."""
     count = weights.shape[0]
-    table.attrs["total_draws"] = total_deviations(weights, deviations)
+    table.attrs["total_draws"] = total_deviations(weights, deviations, noise)
     if keep_draws:  # the planner's curves use each row's draws
-        table.attrs["part_draws"] = shared(weights @ deviations if deviations.size else np.zeros((count, 1)))
+        draws = part_draws(weights, deviations, noise) if deviations.size else np.zeros((count, 1))
+        table.attrs["part_draws"] = shared(draws)
     return table
 
 
@@ -617,11 +697,11 @@ def summarise(wh, parts: pd.DataFrame, settings: Settings, keep_draws: bool = Fa
     )  # a post once per part
     for column in SUMMED_COLUMNS:
         table[column] = summed(column)
-    weights, deviations = _draw_weights(wh, parts, part_codes, count, settings)
-    low, high = _part_intervals(wh, weights, deviations, settings)
+    weights, deviations, noise = _draw_weights(wh, parts, part_codes, count, settings)
+    low, high = _part_intervals(wh, weights, deviations, noise, settings)
     table["incremental_revenue_low"] = table["incremental_revenue"] + low
     table["incremental_revenue_high"] = table["incremental_revenue"] + high
-    return _with_draws(_with_verdict(table), weights, deviations, keep_draws)
+    return _with_draws(_with_verdict(table), weights, deviations, noise, keep_draws)
 
 
 BY_GROUP = {
@@ -722,11 +802,15 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     if creators.empty:
         return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
     stored = _stored_total(*_file_version(wh, settings), settings.lift_confidence) if filters == Filters() else None
-    if stored is None:
-        table = creator_summary(wh, creators, settings)
-        low, high = interval(table.attrs["total_draws"], settings.lift_confidence)
+    if stored is None:  # the total's draws alone: the creators' own intervals are not shown here
+        keys, deviations, noise = _all_draws(*_file_version(wh, settings))
+        weights = creator_weights(
+            keys, creators["influencer_key"].to_numpy(), creators["draw_weight"].to_numpy(dtype=float)
+        )
+        low, high = interval(total_deviations(weights, deviations, noise), settings.lift_confidence)
     else:  # the whole data set at the default confidence: its interval was taken at import
-        table, (low, high) = creators, stored
+        low, high = stored
+    table = creators
     point = float(table["incremental_revenue"].sum())
     return {
         **base,
