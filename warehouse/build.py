@@ -314,8 +314,10 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
+    file = tracking.path.name
     if tracking.buyers_reported_rows:
         blank, guests = _unreported_guests(con, tracking.buyers_reported_rows)
+        file = tracking.after_export or file  # the rows counted are those files' alone
     else:
         guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
     rows = blank + sum(count for _, count in guests)
@@ -324,7 +326,7 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
         shown = f"{listed} and blank" if listed and blank else listed
         warnings.add(
             Problem(
-                tracking.path.name,
+                file,
                 None,
                 "user_id",
                 shown or "blank",
