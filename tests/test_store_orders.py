@@ -1475,6 +1475,32 @@ def test_an_append_over_a_store_export_says_the_imports_warnings_again(store_dir
     assert guests in warnings and sum("more than its total" in w for w in warnings) == 1
 
 
+def test_an_append_over_a_store_export_names_each_unknown_creator_once(store_dir, tmp_path):
+    """C3 (not in influencers) has WELCOME5, #1005's code: its sales are named on the code map's row,
+    at the import and after an append, not again as the merged sales file's; D4, in the appended
+    file only, is named by that file with its own 2 rows."""
+    folder = edited(store_dir, tmp_path, lambda r: None, codes="C3,WELCOME5,,\n")
+    db = tmp_path / "wh.duckdb"
+    code_map_row = (
+        "influencer_tracking_codes.csv, row 4, column influencer_id: creator not in influencers.csv: the sales "
+        "of this row's codes are kept and shown as Unknown (value 'C3')"
+    )
+    assert [str(w) for w in import_dataset(folder, db).warnings if w.column == "influencer_id"] == [code_map_row]
+    month = tmp_path / "march"
+    month.mkdir()
+    (month / "tracking_data.csv").write_text(
+        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+        "T1,PromoCode,Summer Shred,C3,U8,MuscleBlaze,Whey,2025-03-02,1,500\n"
+        "T2,PromoCode,Summer Shred,D4,U9,MuscleBlaze,Whey,2025-03-03,1,400\n"
+        "T3,PromoCode,Summer Shred,D4,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
+    )
+    appended = import_dataset(month, db, append=True)
+    assert [str(w) for w in appended.warnings if w.column == "influencer_id"] == [
+        code_map_row,
+        "tracking_data.csv, column influencer_id: unknown influencer (2 rows): kept and shown as Unknown (value 'D4')",
+    ]
+
+
 def test_an_append_names_the_exports_files_as_the_user_named_them(store_dir, tmp_path):
     """An upload's file made safe ("orders_export_1.csv") but named "orders export #1.csv" by the
     user: the export's warnings an append says again (kept in the data set's info) use that name."""

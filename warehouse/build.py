@@ -360,12 +360,14 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             SELECT t.influencer_id, {rows} FROM {table} t
             LEFT JOIN influencers i USING (influencer_id)
             WHERE i.influencer_id IS NULL OR NOT i.known GROUP BY 1 ORDER BY 1""").fetchall()
-        file_name = sources[role].path.name
-        # a store export's creators were named on its code map's rows (store_orders.warn_unknown_creators)
-        for influencer_id, rows in [] if sources[role].creators_checked else orphans:
+        source = sources[role]
+        # A store export's creators were named on its code map's rows (store_orders.warn_unknown_creators),
+        # and are again after an append (named_creators): any other unknown id's sales are the appended files'.
+        unnamed = [] if source.creators_checked else [o for o in orphans if o[0] not in source.named_creators]
+        for influencer_id, rows in unnamed:
             warnings.add(
                 Problem(
-                    file_name,
+                    source.after_export or source.path.name,
                     None,
                     "influencer_id",
                     influencer_id,

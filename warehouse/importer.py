@@ -516,6 +516,7 @@ def _kept_mapping(
     # Mappings kept before session 12 lack sales_rows: their rows are then warned about as rows.
     tracking.buyers_reported_rows = int(kept.mapping.get("sales_rows") or 0)
     tracking.after_export = store_orders.sales_after_export(kept.mapping, kept.names.get("tracking", ""))
+    tracking.named_creators = tuple(row["influencer_id"] for row in kept.mapping.get("unknown_creators") or [])
     store_orders.mapping_warnings(kept.mapping, warnings)
     if "influencers" in sources:
         shown = kept.names.get("influencers") or sources["influencers"].path.name
