@@ -1663,7 +1663,7 @@ def _warn_refunds_above_totals(report: dict, columns: dict, warnings: Findings) 
             Problem(
                 order["file"],
                 order["line"],
-                columns.get("refunded") or "Refunded Amount",
+                columns["refunded"],
                 _shown(order["refunded"]),
                 f"order {order['order']}: refunded {fmt.inr(order['refunded'], 2)}, more than its total "
                 f"{fmt.inr(order['total'], 2)}: counted as refunded in full (the export, or an edit of it, is inconsistent)",
