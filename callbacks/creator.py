@@ -22,10 +22,10 @@ from components.report_button import BUSY_LABEL, IDLE_LABEL
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
-from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view, lift_basis
+from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view, lift_basis, lift_interval
 from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
-from metrics.lift import METHOD_MEASURED, interval_words
+from metrics.lift import METHOD_MEASURED
 
 VERDICT_COLOURS = {
     "scale": "success",
@@ -123,12 +123,6 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
 
 def verdict_block(profile: dict) -> list:
     verdict = str(profile.get("verdict") or "review")
-    measured = profile.get("lift_method") == METHOD_MEASURED
-    interval = (
-        interval_words(profile.get("incremental_revenue_low"), profile.get("incremental_revenue_high"), fmt.inr)
-        if measured
-        else "not measured (assumed baseline)"
-    )
     return [
         html.Div(
             [
@@ -143,7 +137,7 @@ def verdict_block(profile: dict) -> list:
                     catalogue.get("incremental_revenue").label,
                     catalogue.get("incremental_revenue").text(profile.get("incremental_revenue")),
                 ),
-                ("Interval", interval),
+                ("Interval", lift_interval(profile)),
                 ("Lift window", lift_basis(profile)),
                 (
                     catalogue.get("incremental_roas").label,

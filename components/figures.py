@@ -71,6 +71,9 @@ def tier_key(value) -> tuple:
 
 # Sequential scale for ROAS heatmaps: light to dark blue (readable by all common CVD types).
 ROAS_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+# A heatmap cell without a figure: neutral grey (Bootstrap's gray-200), apart from the scale's
+# bluish white at its low end, so an empty cell reads as empty rather than as a low ROAS.
+EMPTY_CELL = "#E9ECEF"
 
 # The pages' stack (assets/app.css): Indian scripts from Noto Sans <script> (vendored for the pages,
 # Debian fonts-noto-core for kaleido's Chromium), emoji from the system's emoji font.
@@ -611,8 +614,9 @@ def category_platform_heatmap(
 
     Each cell reads its ROAS and how many creators it holds (`influencers` of the frame); cells
     whose ROAS is below `poor_roas` (the poor-performer bar, Settings.poor_roas) are outlined in
-    the "bad" colour. Cells without spend (ROAS undefined) stay blank and read "—"; cells with no
-    sales or spend at all are absent.
+    the "bad" colour. Cells without a ROAS (no spend, or no sales or spend at all) are grey
+    (EMPTY_CELL, a trace under the ROAS one) and read "—", with no gridline through them: empty on
+    purpose, not a gap in the drawing. Returns a figure dict: data [the grey cells, the ROAS cells].
     """
     if _is_empty(df) or x not in df.columns or y not in df.columns:
         return empty_figure(height=height)
@@ -636,7 +640,7 @@ def category_platform_heatmap(
                 if creators is None
                 else f"<br><span style='font-size:9px'>{fmt.count(creators)} creator{'s' if creators != 1 else ''}</span>"
             )
-            t_row.append(fmt.ratio(v) + count if row else "")
+            t_row.append(fmt.ratio(v) + count)
             c_row.append(
                 [fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—", fmt.ratio(v)]
             )
@@ -644,6 +648,19 @@ def category_platform_heatmap(
         text.append(t_row)
         custom.append(c_row)
     fig = Figure(
+        trace(
+            "heatmap",
+            x=[safe_text(v) for v in xs],
+            y=[safe_text(v) for v in ys],
+            z=[[0.0] * len(xs) for _ in ys],
+            colorscale=[[0.0, EMPTY_CELL], [1.0, EMPTY_CELL]],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
         trace(
             "heatmap",
             x=[safe_text(v) for v in xs],
@@ -696,8 +713,9 @@ def category_platform_heatmap(
     ]
     if shapes:
         fig.update_layout(shapes=shapes)
-    fig.update_xaxes(side="top", type="category")
-    fig.update_yaxes(type="category")
+    # gridlines of category axes run through the cells' middles: only empty cells would show them
+    fig.update_xaxes(side="top", type="category", showgrid=False)
+    fig.update_yaxes(type="category", showgrid=False)
     return _layout(fig, height=max(height, 120 + 46 * len(ys)), legend=False, title=title)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from metrics.comparison import changes, comparison_filters, data_start_notice
 from metrics.filters import Filters
 from metrics.influencer import influencer_detail
-from metrics.lift import METHOD_MEASURED, lift_status
+from metrics.lift import METHOD_MEASURED, NOT_DISTINGUISHABLE, interval_words, lift_status
 from metrics.lift.view import lift_parts, summarise
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -61,6 +61,24 @@ def lift_basis(profile: dict) -> str:
         return f"{days} days chosen, lift not measured"
     confidence = fmt.share(profile.get("lift_confidence"), 0)
     return f"{days} days after each post ({confidence} interval)"
+
+
+def lift_interval(profile: dict) -> str:
+    """A creator's lift interval as its page and PDF print it beside "Interval": "₹400 to ₹2,000",
+    with ": not distinguishable from baseline" where it includes 0 (interval_words), or "not
+    measured (assumed baseline)". The label is said once: where the verdict's reason already says
+    it (a review because the interval includes 0) it stays in the reason, which explains the
+    verdict, and the row gives the bounds alone; a reason naming another bar (ROAS < 1x) leaves
+    the label here. `profile`: creator_view's (lift_method, incremental_revenue_low/_high ₹,
+    verdict_reason)."""
+    from metrics import format as fmt
+
+    if profile.get("lift_method") != METHOD_MEASURED:
+        return "not measured (assumed baseline)"
+    low, high = profile.get("incremental_revenue_low"), profile.get("incremental_revenue_high")
+    if NOT_DISTINGUISHABLE in str(profile.get("verdict_reason") or ""):
+        return f"{fmt.inr(low)} to {fmt.inr(high)}"
+    return interval_words(low, high, fmt.inr)
 
 
 def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from metrics.aggregate import plain
 from metrics.breakdowns import breakdown
+from metrics.catalogue import COST_KEYS, cost_note
 from metrics.dataset import sales_coverage, sales_notices
 from metrics.filters import Filters
 from metrics.kpis import kpis
@@ -74,13 +75,13 @@ RANKED_KEYS = (
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, compare: bool = False) -> dict:
     """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
-    (Filters.as_dict), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS),
+    (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS),
     influencers_ranked (RANKED_KEYS in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range) and `change` ({KPI_KEYS key: relative change
     (fraction) or None}). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
-    document = {key: plain(headline[key]) for key in KPI_KEYS}
+    document = {key: plain(headline[key]) for key in KPI_KEYS} | {"notes": cost_notes(headline)}
     if compare:
         document.update(comparison_document(wh, filters, settings, headline))
     document["filters"] = filters.as_dict()
@@ -119,9 +120,20 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
             "start": compared["start"].isoformat() if compared["start"] else None,
             "end": compared["end"].isoformat() if compared["end"] else None,
             **{key: plain(then.get(key)) for key in KPI_KEYS},
+            "notes": cost_notes(then) if then else {},
         },
         "change": {key: plain(compared["change"].get(key)) for key in KPI_KEYS},
     }
+
+
+def cost_notes(figures: dict) -> dict[str, str]:
+    """{key: note} of the document's costs per unit (KPI_KEYS among catalogue.COST_KEYS: cost per
+    order, CAC) that need one, as the text summary prints it beside the figure
+    (catalogue.cost_note): NO_COST where spend is ₹0 (the figure is 0.0 by the formula), "No
+    orders" / "No new customers" where it is null; keys without a note are left out. `figures`:
+    kpis() of the selection or its comparison window."""
+    notes = {key: cost_note(key, figures) for key in KPI_KEYS if key in COST_KEYS}
+    return {key: note for key, note in notes.items() if note is not None}
 
 
 def records(frame, keys) -> list[dict]:

@@ -601,7 +601,7 @@ def _charts(
         {
             "title": "Category × platform (ROAS)",
             "figure": figures.category_platform_heatmap(cat_plat_df, poor_roas=settings.poor_roas),
-            "caption": "Pooled ROAS of each category on each platform and its number of creators; blank = no "
+            "caption": "Pooled ROAS of each category on each platform and its number of creators; “—” = no "
             f"spend; outlined = ROAS below the poor-performer bar ({fmt.ratio(settings.poor_roas)}).",
         },
         {

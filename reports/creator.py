@@ -18,8 +18,8 @@ from components.audience_notes import region_note
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
-from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis
-from metrics.lift import METHOD_MEASURED, interval_words
+from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis, lift_interval
+from metrics.lift import METHOD_MEASURED
 from reports import images
 from reports.build import MAX_TABLE_ROWS, _dataset, _filters, _methodology, _period, _table
 from reports.pdf import render_pdf
@@ -70,7 +70,6 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
 
 
 def _verdict(profile: dict) -> list[dict]:
-    measured = profile.get("lift_method") == METHOD_MEASURED
     rows = [
         {"label": "Verdict", "value": str(profile.get("verdict") or "review").capitalize()},
         {"label": "Why", "value": str(profile.get("verdict_reason") or "—")},
@@ -78,14 +77,7 @@ def _verdict(profile: dict) -> list[dict]:
             "label": catalogue.get("incremental_revenue").label,
             "value": catalogue.get("incremental_revenue").text(profile.get("incremental_revenue")),
         },
-        {
-            "label": "Interval",
-            "value": interval_words(
-                profile.get("incremental_revenue_low"), profile.get("incremental_revenue_high"), fmt.inr
-            )
-            if measured
-            else "not measured (assumed baseline)",
-        },
+        {"label": "Interval", "value": lift_interval(profile)},
         {"label": "Lift window", "value": lift_basis(profile)},
         {
             "label": catalogue.get("marginal_roas").label,

@@ -4,6 +4,7 @@ creator page and both PDFs (one rule: metrics.catalogue.cost_note)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -288,3 +289,24 @@ def test_an_undefined_change_at_zero_spend_is_not_blamed_on_the_data_start(lapse
         change = find(cards, f"kpi-{stem}").children.children[2]  # the change line: value, words, tip
         assert text(change.children[:2]).replace("  ", " ") == "— vs previous period (partial)", stem
     assert "no data before" not in text(cards)
+
+
+def test_cli_summary_json_names_the_notes_by_metric(on_unpaid, capsys):
+    """summary --json: `notes` holds the text rows' notes keyed by metric (Twitter: ₹0 spend over 1
+    order and 1 new customer, so cost per order and CAC are 0.0 with NO_COST); none when paid."""
+    assert cli.main(["--db", str(on_unpaid), "summary", "--platform", "Twitter", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["cost_per_order"], document["cac"]) == (0.0, 0.0)
+    assert document["notes"] == {"cost_per_order": NO_COST, "cac": NO_COST}
+    assert cli.main(["--db", str(on_unpaid), "summary", "--platform", "Instagram", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["notes"] == {}
+
+
+def test_cli_summary_json_notes_its_comparison_window_apart(lapsed_db, capsys):
+    """F6 in February: spend ₹0, 1 order, 1 new customer (notes); in 4–31 January ₹1,000 over 1
+    order and 1 new customer (CAC ₹1,000, no note)."""
+    args = ["--db", str(lapsed_db), "summary", "--platform", "TikTok", "--start", "2025-02-01"]
+    assert cli.main(args + ["--end", "2025-02-28", "--compare", "previous", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["notes"] == {"cost_per_order": NO_COST, "cac": NO_COST}
+    assert document["comparison"]["cac"] == 1000.0 and document["comparison"]["notes"] == {}

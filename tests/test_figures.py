@@ -233,7 +233,7 @@ def test_hover_and_legend_labels_are_the_catalogues(traps_wh, monkeypatch):
     # The bar's label is the ROAS alone (the chart's subtitle names it: a phone has no room for more).
     assert fig.data[1].texttemplate == "%{text}" and all(t.endswith("x") for t in fig.data[1].text)
     heatmap = validated(figures.category_platform_heatmap(metrics.breakdown(traps_wh, ["category", "platform"])))
-    assert "Sales: " in heatmap.data[0].hovertemplate and "ROAS" not in heatmap.data[0].hovertemplate
+    assert "Sales: " in heatmap.data[1].hovertemplate and "ROAS" not in heatmap.data[1].hovertemplate
 
 
 def test_time_axis_ticks_sit_on_the_periods():
@@ -316,12 +316,17 @@ def test_heatmap_cells_count_creators_and_outline_poor_roas():
         }
     )
     figure = figures.category_platform_heatmap(frame, poor_roas=2.0)
-    heat = figure["data"][0]
+    empty, heat = figure["data"]
     cells = {(y, x): heat["text"][i][j] for i, y in enumerate(heat["y"]) for j, x in enumerate(heat["x"])}
     small = "<br><span style='font-size:9px'>{}</span>"  # the count under the ROAS, smaller (fits a phone)
     assert cells[("Fitness", "Instagram")] == "3.00x" + small.format("4 creators")
     assert cells[("Fitness", "YouTube")] == "1.50x" + small.format("1 creator")
-    assert cells[("Beauty", "Instagram")] == "—" + small.format("2 creators") and cells[("Beauty", "YouTube")] == ""
+    # no ROAS (no spend; no sales or spend at all): "—" on a grey cell under the ROAS trace, no gridline
+    assert cells[("Beauty", "Instagram")] == "—" + small.format("2 creators") and cells[("Beauty", "YouTube")] == "—"
+    assert heat["y"][1] == "Beauty" and all(v != v for v in heat["z"][1])  # NaN: the grey shows
+    assert empty["z"] == [[0.0, 0.0], [0.0, 0.0]] and {c for _, c in empty["colorscale"]} == {figures.EMPTY_CELL}
+    assert (empty["showscale"], empty["hoverinfo"], empty["xgap"]) == (False, "skip", heat["xgap"])
+    assert not figure["layout"]["xaxis"]["showgrid"] and not figure["layout"]["yaxis"]["showgrid"]
     assert heat["textfont"]["size"] == 11 and heat["colorbar"]["orientation"] == "h"  # cells get the width
     # Only ROAS 1.5 < 2 is outlined: the rectangle around column YouTube (1), row Fitness (0).
     (outline,) = figure["layout"]["shapes"]

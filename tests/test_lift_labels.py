@@ -183,3 +183,21 @@ def test_a_creators_interval_is_labelled_on_its_page_and_pdf():
     rows = {row["label"]: row["value"] for row in _verdict(creator_profile(400.0, 2_000.0))}
     assert rows["Interval"] == "₹400 to ₹2,000"
     assert "distinguishable" not in text(verdict_block(creator_profile(400.0, 2_000.0)))
+
+
+def test_a_review_for_its_interval_says_not_distinguishable_once():
+    """The reason explains the review, so it keeps the label; the Interval row gives the bounds."""
+    from callbacks.creator import verdict_block
+    from metrics.planning.verdicts import verdict_of
+    from reports.creator import _verdict
+
+    # ₹20,000 spend, 5 posts and ROAS 2x clear every bar before rule 5; the interval straddles 0
+    row = {"posts": 5, "spend": 20_000.0, "revenue": 40_000.0, "roas": 2.0, "poor_performer": False}
+    row |= {"incremental_revenue_low": -1_500.0, "incremental_revenue_high": 800.0, "marginal_roas": None}
+    verdict, reason = verdict_of(row, DEFAULT_SETTINGS, measured=True)
+    assert (verdict, plain(reason)) == ("review", "lift -₹1,500 to ₹800: not distinguishable from baseline")
+    profile = creator_profile(-1_500.0, 800.0) | {"verdict": verdict, "verdict_reason": reason}
+    page = plain(text(verdict_block(profile)))
+    assert page.count("not distinguishable") == 1 and "Interval -₹1,500 to ₹800 Lift window" in page
+    rows = {row["label"]: plain(row["value"]) for row in _verdict(profile)}
+    assert rows["Interval"] == "-₹1,500 to ₹800" and rows["Why"] == plain(reason)

@@ -1431,6 +1431,94 @@ def test_a_refund_above_the_orders_total_is_capped_and_named(store_dir, tmp_path
     ) in [str(w) for w in report.warnings]
 
 
+def test_an_append_over_a_store_export_says_the_imports_warnings_again(store_dir, tmp_path):
+    """The data set's report after an append names every warning that applies to the data now in
+    the warehouse: the export's refund above its total and its code map's unknown creators as the
+    import named them, and the appended file's guest rows under that file's name (its 3 rows: one
+    blank, one `guest`, one buyer), not the merged "orders_export_1.csv + tracking_data.csv"."""
+    refund = first_row_of("#1004")({"Refunded Amount": "9999.00"})
+    folder = edited(store_dir, tmp_path, refund, codes="C3,CAROL5,,\na1,ASHA20,,\n")
+    db = tmp_path / "wh.duckdb"
+    plain = [str(w) for w in import_dataset(folder, db).warnings]
+    assert len(plain) == 5  # guests, WELCOME5, #1004's refund, C3 and a1 on the code map
+    assert sum("more than its total" in w for w in plain) == 1
+    assert sum("creator not in influencers.csv" in w for w in plain) == 2
+    month = tmp_path / "march"
+    month.mkdir()
+    (month / "tracking_data.csv").write_text(
+        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+        "T1,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-03-02,1,500\n"
+        "T2,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-03-03,1,400\n"
+        "T3,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
+    )
+    appended = import_dataset(month, db, append=True)
+    guests = (
+        "tracking_data.csv, column user_id: 2 rows with a guest, placeholder or blank user_id: counted as "
+        "unknown buyers (their new customers are estimated) (value \"'guest' and blank\")"
+    )
+    assert [str(w) for w in appended.warnings] == plain + [guests] and appended.warning_count == 6
+    assert metrics.dataset_info(Warehouse(db))["warning_lines"] == plain + [guests]
+
+    # An append that lists C3 among the influencers: its code map row no longer applies; a1's does.
+    april = tmp_path / "april"
+    april.mkdir()
+    (april / "influencers.csv").write_text(
+        "influencer_id,name,platform,category,follower_count\nC3,Carol,Instagram,Fitness,9000\n"
+    )
+    (april / "posts.csv").write_text("post_id,influencer_id,platform,date,reach\nP9,C3,Instagram,2025-04-02,900\n")
+    warnings = [str(w) for w in import_dataset(april, db, append=True).warnings]
+    assert [w for w in warnings if "creator not in" in w] == [
+        "influencer_tracking_codes.csv, row 5, column influencer_id: creator not in influencers.csv + "
+        "influencers.csv (ids are case-sensitive: it has A1): the sales of this row's codes are kept and shown "
+        "as Unknown (value 'a1')"
+    ]
+    assert guests in warnings and sum("more than its total" in w for w in warnings) == 1
+
+
+def test_an_append_over_a_store_export_names_each_unknown_creator_once(store_dir, tmp_path):
+    """C3 (not in influencers) has WELCOME5, #1005's code: its sales are named on the code map's row,
+    at the import and after an append, not again as the merged sales file's; D4, in the appended
+    file only, is named by that file with its own 2 rows."""
+    folder = edited(store_dir, tmp_path, lambda r: None, codes="C3,WELCOME5,,\n")
+    db = tmp_path / "wh.duckdb"
+    code_map_row = (
+        "influencer_tracking_codes.csv, row 4, column influencer_id: creator not in influencers.csv: the sales "
+        "of this row's codes are kept and shown as Unknown (value 'C3')"
+    )
+    assert [str(w) for w in import_dataset(folder, db).warnings if w.column == "influencer_id"] == [code_map_row]
+    month = tmp_path / "march"
+    month.mkdir()
+    (month / "tracking_data.csv").write_text(
+        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+        "T1,PromoCode,Summer Shred,C3,U8,MuscleBlaze,Whey,2025-03-02,1,500\n"
+        "T2,PromoCode,Summer Shred,D4,U9,MuscleBlaze,Whey,2025-03-03,1,400\n"
+        "T3,PromoCode,Summer Shred,D4,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
+    )
+    appended = import_dataset(month, db, append=True)
+    assert [str(w) for w in appended.warnings if w.column == "influencer_id"] == [
+        code_map_row,
+        "tracking_data.csv, column influencer_id: unknown influencer (2 rows): kept and shown as Unknown (value 'D4')",
+    ]
+
+
+def test_an_append_names_the_exports_files_as_the_user_named_them(store_dir, tmp_path):
+    """An upload's file made safe ("orders_export_1.csv") but named "orders export #1.csv" by the
+    user: the export's warnings an append says again (kept in the data set's info) use that name."""
+    folder = edited(store_dir, tmp_path, first_row_of("#1004")({"Refunded Amount": "9999.00"}))
+    db = tmp_path / "wh.duckdb"
+    plain = import_dataset(folder, db, file_names={"orders_export_1.csv": "orders export #1.csv"})
+    month = tmp_path / "march"
+    month.mkdir()
+    (month / "tracking_data.csv").write_text(
+        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+        "T1,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-02,1,500\n"
+    )
+    appended = import_dataset(month, db, append=True)
+    files = [w.file for w in appended.warnings]
+    # the guest checkout of #1006, WELCOME5's order and #1004's refund
+    assert files == [w.file for w in plain.warnings] == ["orders export #1.csv"] * 3
+
+
 def test_messages_say_one_order_and_name_a_bad_total_once(store_dir, tmp_path):
     """Tester h4 F11: singulars, and one error for one negative Total (not also "less than Taxes")."""
     folder = edited(store_dir, tmp_path, first_row_of("#1004")({"Discount Code": "BEN15, ASHA10"}))

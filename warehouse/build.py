@@ -314,8 +314,10 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
+    file = tracking.path.name
     if tracking.buyers_reported_rows:
         blank, guests = _unreported_guests(con, tracking.buyers_reported_rows)
+        file = tracking.after_export or file  # the rows counted are those files' alone
     else:
         guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
     rows = blank + sum(count for _, count in guests)
@@ -324,7 +326,7 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
         shown = f"{listed} and blank" if listed and blank else listed
         warnings.add(
             Problem(
-                tracking.path.name,
+                file,
                 None,
                 "user_id",
                 shown or "blank",
@@ -358,12 +360,14 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             SELECT t.influencer_id, {rows} FROM {table} t
             LEFT JOIN influencers i USING (influencer_id)
             WHERE i.influencer_id IS NULL OR NOT i.known GROUP BY 1 ORDER BY 1""").fetchall()
-        file_name = sources[role].path.name
-        # a store export's creators were named on its code map's rows (store_orders.warn_unknown_creators)
-        for influencer_id, rows in [] if sources[role].creators_checked else orphans:
+        source = sources[role]
+        # A store export's creators were named on its code map's rows (store_orders.warn_unknown_creators),
+        # and are again after an append (named_creators): any other unknown id's sales are the appended files'.
+        unnamed = [] if source.creators_checked else [o for o in orphans if o[0] not in source.named_creators]
+        for influencer_id, rows in unnamed:
             warnings.add(
                 Problem(
-                    file_name,
+                    source.after_export or source.path.name,
                     None,
                     "influencer_id",
                     influencer_id,

@@ -70,12 +70,12 @@ class ImportReport:
     def _sales_appended_to_store(self) -> list[tuple[str, str, int]]:
         """("tracking", file names, rows) of the sales files appended to a store export's sales: the
         sales rows after the export's, named as appended_names names them after the export."""
-        store, name = self.store_orders or {}, self.files.get("tracking", "")
-        first = f"{store['exports'][0]} + " if store.get("exports") else None
+        store = self.store_orders or {}
+        names = store_orders.sales_after_export(store, self.files.get("tracking", ""))
         rows = self.rows.get("tracking", 0) - store.get("sales_rows", 0)
-        if first is None or not name.startswith(first) or "sales_rows" not in store or rows <= 0:
+        if names is None or "sales_rows" not in store or rows <= 0:
             return []
-        return [("tracking", name.removeprefix(first), rows)]
+        return [("tracking", names, rows)]
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
@@ -136,14 +136,24 @@ def import_dataset(
             new_files = {
                 role: (file_names or {}).get(source.path.name, source.path.name) for role, source in new.items()
             }
+            names = appended_names(live_files, new_files)
             # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
-            shown = {f"{role}.parquet": file for role, file in appended_names(live_files, new_files).items()}
-            report = _build_and_swap(
-                Path(merged), db_path, name or live_name, folder, rules, engine, shown, live.get("store_orders")
-            )
+            shown = {f"{role}.parquet": file for role, file in names.items()}
+            kept = KeptStore(live["store_orders"], names) if live.get("store_orders") else None
+            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine, shown, kept)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptStore:
+    """An append over a data set imported from a store export: the export's mapping (dataset_info
+    "store_orders"), whose sales are the first rows of the merged folder's sales, and each role's
+    file name(s) as the appended data set shows them (appended_names)."""
+
+    mapping: dict
+    names: dict[str, str]
 
 
 def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
@@ -199,7 +209,7 @@ def _build_and_swap(
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
     shown_files: dict[str, str] | None = None,
-    kept_store: dict | None = None,
+    kept_store: KeptStore | None = None,
 ) -> ImportReport:
     """Build `folder` into a file beside `db_path` and swap it in; `shown_files` (file name as read ->
     name to show: shown_names) names the files in the report and the data set's info; `kept_store`:
@@ -261,6 +271,13 @@ def shown_names(report: ImportReport, shown: dict[str, str]) -> ImportReport:
         store["exports"] = [name(file) for file in store["exports"]]
         store["code_map"] = name(store["code_map"])
         store["export_rows"] = {name(file): rows for file, rows in store["export_rows"].items()}
+        # kept in the data set's info, from which an append says the export's warnings again
+        for key in ("guest_orders_by_file", "unattributed_by_file"):
+            store[key] = {name(file): value for file, value in store.get(key, {}).items()}
+        for pair in store.get("repeated", []):
+            pair["files"] = [name(file) for file in pair["files"]]
+        for order in (store.get("refunds_above_totals") or {}).get("shown", []):
+            order["file"] = name(order["file"])
     return report
 
 
@@ -301,7 +318,7 @@ def _stage_and_build(
     stages: Stages | None = None,
     engine: Engine | None = None,
     scratch_dir: Path | None = None,
-    kept_store: dict | None = None,
+    kept_store: KeptStore | None = None,
 ) -> ImportReport:
     rest = (persist, name, dataset_id, keep_sources, rules, stages or Stages())
     if engine is not None and _on_spark(engine):
@@ -366,13 +383,13 @@ def _stage_and_build_with(
     rows_connection=None,
     scratch: Path | None = None,
     sales_at=None,
-    kept_store: dict | None = None,
+    kept_store: KeptStore | None = None,
 ) -> ImportReport:
     """The import on `connection` (DuckDB); with `rows_connection` (spark.SparkConnection), the
     sales file is staged, checked and typed there and handed over as cells (spark.py). sales_at:
     sales Spark reads where they are (spark_paths.SalesAt: a Parquet folder, or a URI's sales).
-    kept_store: the mapping of the store export whose sales are the first rows of `source_dir`'s
-    sales (an append over a data set imported from a store export): said again, as the import said it."""
+    kept_store: the store export whose sales are the first rows of `source_dir`'s sales (an append
+    over a data set imported from a store export): its warnings said again, as the import said them."""
     with stage("read"):
         found = discover(source_dir)
         store = store_orders.claim(source_dir, found)
@@ -405,7 +422,7 @@ def _stage_and_build_with(
             on_spark = rows_connection is not None and source.role == "tracking"
             check_values(rows_connection if on_spark else connection, source, errors, rules)
         check_audience(connection, sources, errors, warnings)
-    mapping = _kept_mapping(sources.get("tracking"), kept_store, warnings)
+    mapping = _kept_mapping(connection, sources, kept_store, warnings)
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
         with stage("store_orders"):
             store_sales, mapping = store_orders.stage(connection, store, errors, warnings)
@@ -415,8 +432,8 @@ def _stage_and_build_with(
                 store_sales = spark.stage_store_sales(rows_connection, connection, store_sales, scratch)
         if store_sales is not None:
             sources["tracking"] = store_sales
-            if "influencers" in sources:
-                store_orders.warn_unknown_creators(connection, store, sources["influencers"], warnings)
+            if "influencers" in sources and mapping is not None:  # stage gives both or neither
+                store_orders.warn_unknown_creators(connection, store, mapping, sources["influencers"], warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total, store_orders=mapping)
 
@@ -485,16 +502,26 @@ def _stage_and_build_with(
     return report
 
 
-def _kept_mapping(tracking: SourceFile | None, kept_store: dict | None, warnings: Findings) -> dict | None:
-    """An append over a store export's sales keeps the export's mapping and its warnings (guest
-    checkouts in orders per export file, unknown codes, ...), and leaves the buyer warning of
-    the sales file to the rows appended after the export's (build.type_buyers)."""
-    if kept_store is None or tracking is None:
+def _kept_mapping(
+    connection, sources: dict[str, SourceFile], kept: KeptStore | None, warnings: Findings
+) -> dict | None:
+    """An append over a store export's sales keeps the export's mapping and says its warnings again
+    (guest checkouts in orders per export file, unknown codes, refunds above an order's total, ...,
+    and its code map's creators still missing from the influencers), and leaves the buyer warning
+    of the sales file to the rows appended after the export's (build.type_buyers), named by the
+    files they came from."""
+    tracking = sources.get("tracking")
+    if kept is None or tracking is None:
         return None
     # Mappings kept before session 12 lack sales_rows: their rows are then warned about as rows.
-    tracking.buyers_reported_rows = int(kept_store.get("sales_rows") or 0)
-    store_orders.mapping_warnings(kept_store, warnings)
-    return kept_store
+    tracking.buyers_reported_rows = int(kept.mapping.get("sales_rows") or 0)
+    tracking.after_export = store_orders.sales_after_export(kept.mapping, kept.names.get("tracking", ""))
+    tracking.named_creators = tuple(row["influencer_id"] for row in kept.mapping.get("unknown_creators") or [])
+    store_orders.mapping_warnings(kept.mapping, warnings)
+    if "influencers" in sources:
+        shown = kept.names.get("influencers") or sources["influencers"].path.name
+        store_orders.kept_creator_warnings(connection, kept.mapping, sources["influencers"], shown, warnings)
+    return kept.mapping
 
 
 def _add_sales_at(found, sales_at) -> None:

@@ -278,6 +278,9 @@ class SourceFile:
     # An append over a store export's sales: its first rows are those sales, whose guest checkouts
     # the export's mapping states (store_orders.mapping_warnings); the buyer warning counts the rest.
     buyers_reported_rows: int = 0
+    after_export: str | None = None  # and the name(s) of the files its rows after those came from
+    # ... and the creators its code map's rows name as missing from the influencers (said there)
+    named_creators: tuple[str, ...] = ()
     creators_checked: bool = False  # a store export's creators were checked on its code map (store_orders)
 
 

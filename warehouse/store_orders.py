@@ -403,8 +403,8 @@ def stage(
             )
         )
         return None, None
+    report["refunds_above_totals"] = _refunds_above_totals(connection, staged)
     mapping_warnings(report, warnings)
-    _warn_refunds_above_totals(connection, staged, warnings)
     # rows: the export's line items, as a person counts the file's rows
     source = SourceFile(
         role="tracking",
@@ -744,30 +744,53 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
     return True
 
 
-def warn_unknown_creators(connection, files: StoreFiles, influencers: SourceFile, warnings: Findings) -> None:
+def warn_unknown_creators(
+    connection, files: StoreFiles, mapping: dict, influencers: SourceFile, warnings: Findings
+) -> None:
     """Each code-map row whose influencer_id is not in the influencers file, named by the code
     map's row and column, whether or not an order uses its codes yet (a typo in the code list is
-    what the team must see). Ids compare as the import compares them: trimmed, case-sensitive; a
-    row whose id matches one in another case says so. Call after stage() read the code map."""
+    what the team must see); recorded in `mapping` ("unknown_creators": [{line, influencer_id}],
+    the code map's column in "columns") so that an append says them again (kept_creator_warnings).
+    Ids compare as the import compares them: trimmed, case-sensitive. Call after stage() read the
+    code map."""
     assert files.code_map is not None and files.code_map_layout is not None
     column = next(h for h in files.code_map_layout.header if normalise_header(h) == "influencer_id")
     rows = connection.execute(f"""
-        WITH known AS (SELECT DISTINCT trim(influencer_id) AS influencer_id FROM {influencers.table}
-                       WHERE influencer_id IS NOT NULL)
-        SELECT m.line, m.influencer_id, (SELECT min(k.influencer_id) FROM known k
-                                         WHERE lower(k.influencer_id) = lower(m.influencer_id)) AS other_case
-        FROM (SELECT DISTINCT line, influencer_id FROM code_map_raw WHERE influencer_id IS NOT NULL) m
-        WHERE m.influencer_id NOT IN (SELECT influencer_id FROM known) ORDER BY m.line""").fetchall()
+        SELECT DISTINCT line, influencer_id FROM code_map_raw
+        WHERE influencer_id IS NOT NULL AND influencer_id NOT IN (
+            SELECT trim(influencer_id) FROM {influencers.table} WHERE influencer_id IS NOT NULL)
+        ORDER BY line""").fetchall()
+    mapping["unknown_creators"] = [{"line": int(line), "influencer_id": creator} for line, creator in rows]
+    mapping["columns"]["code_map_creator"] = column
+    kept_creator_warnings(connection, mapping, influencers, influencers.path.name, warnings)
+
+
+def kept_creator_warnings(connection, mapping: dict, influencers: SourceFile, shown: str, warnings: Findings) -> None:
+    """The warnings of the code-map rows `mapping` records as naming a creator the influencers file
+    lacked (warn_unknown_creators), for those still missing from `influencers` (an append may have
+    added them), with a hint where an id differs only in case. `shown`: the influencers file's name
+    as the data set shows it."""
+    unknown = mapping.get("unknown_creators") or []  # mappings kept before session 15 lack it
+    if not unknown:
+        return
+    rows = connection.execute(
+        f"""WITH known AS (SELECT DISTINCT trim(influencer_id) AS influencer_id FROM {influencers.table}
+                           WHERE influencer_id IS NOT NULL)
+            SELECT m.line, m.influencer_id, (SELECT min(k.influencer_id) FROM known k
+                                             WHERE lower(k.influencer_id) = lower(m.influencer_id))
+            FROM (SELECT unnest(?::BIGINT[]) AS line, unnest(?::VARCHAR[]) AS influencer_id) m
+            WHERE m.influencer_id NOT IN (SELECT influencer_id FROM known) ORDER BY m.line""",
+        [[row["line"] for row in unknown], [row["influencer_id"] for row in unknown]],
+    ).fetchall()
     for line, influencer_id, other_case in rows:
         hint = f" (ids are case-sensitive: it has {other_case})" if other_case else ""
         warnings.add(
             Problem(
-                files.code_map.name,
+                mapping["code_map"],
                 int(line),
-                column,
+                mapping["columns"]["code_map_creator"],
                 influencer_id,
-                f"creator not in {influencers.path.name}{hint}: the sales of this row's codes are kept "
-                "and shown as Unknown",
+                f"creator not in {shown}{hint}: the sales of this row's codes are kept and shown as Unknown",
             )
         )
 
@@ -1479,7 +1502,7 @@ def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str
 def _shown_columns(staged: _Staged) -> dict[str, str | None]:
     """The export's own headers that the mapping's warnings name (order number, codes, currency,
     taxes, the taxes a tax column may hold beside the products', buyer)."""
-    shown = {field: staged.shown.get(field) for field in ("order_ref", "codes", "currency", "taxes")}
+    shown = {field: staged.shown.get(field) for field in ("order_ref", "codes", "currency", "taxes", "refunded")}
     parts = " + ".join(staged.shown[p] for p in TAX_PARTS[staged.files.store] if p in staged.shown)
     return shown | {"tax_parts": parts or None, "buyer": _buyer_columns(staged)}
 
@@ -1494,6 +1517,15 @@ _USUAL_COLUMNS = {
         "buyer": "billing_email or customer_id",
     },
 }
+
+
+def sales_after_export(report: dict, name: str) -> str | None:
+    """The name(s) of the sales files appended after a store export's sales, from the sales role's
+    name as an appended data set shows it ("orders_export_1.csv + tracking_data.csv" ->
+    "tracking_data.csv", importer.appended_names); None when nothing was appended after the export.
+    `report`: the export's mapping (stage)."""
+    first = f"{report['exports'][0]} + " if report.get("exports") else None
+    return name.removeprefix(first) if first is not None and name.startswith(first) else None
 
 
 def mapping_warnings(report: dict, warnings: Findings) -> None:
@@ -1563,6 +1595,7 @@ def mapping_warnings(report: dict, warnings: Findings) -> None:
             )
         )
     _warn_tax_basis(report, columns, warnings)
+    _warn_refunds_above_totals(report, columns, warnings)
 
 
 def _warn_tax_basis(report: dict, columns: dict, warnings: Findings) -> None:
@@ -1595,37 +1628,49 @@ def _warn_tax_basis(report: dict, columns: dict, warnings: Findings) -> None:
         warnings.add(Problem(name, None, taxes, None, reason))
 
 
-def _warn_refunds_above_totals(connection, staged: _Staged, warnings: Findings):
-    """A refunded amount above the order's total (an Excel edit, or an inconsistent export) is
-    capped at the order's revenue (the rule); each such order is named with both amounts."""
+def _refunds_above_totals(connection, staged: _Staged) -> dict | None:
+    """{orders, shown: [{file, line, order, refunded, total (₹)}]} of the sales whose refunded amount
+    is above the order's total (an Excel edit, or an inconsistent export: capped at the order's
+    revenue, the rule), the first MAX_SHOWN in file order; None without any (or without a refund
+    column). Said by mapping_warnings, at the import and again at each append."""
     if "refunded" not in staged.fields:
-        return
-    rows = connection.execute("""
+        return None
+    rows = connection.execute(f"""
         SELECT row_no, source_line, refunded, total, count(*) OVER () FROM store_order_facts
-        WHERE is_sale AND refunded > total + 0.005 ORDER BY row_no LIMIT 20""").fetchall()
+        WHERE is_sale AND refunded > total + 0.005 ORDER BY row_no LIMIT {MAX_SHOWN}""").fetchall()
     if not rows:
-        return
+        return None
     # order numbers of those few rows only (store_raw is the whole export)
     refs = dict(
         connection.execute(
             f"SELECT rowid, order_ref FROM store_raw WHERE rowid IN ({', '.join(str(int(r[0])) for r in rows)})"
         ).fetchall()
     )
+    shown = []
     for row_no, source_line, refunded, total, _ in rows:
-        order_ref = refs[row_no]
         name, line = _where(staged, int(row_no), source_line)
+        shown.append({"file": name, "line": line, "order": refs[row_no], "refunded": refunded, "total": total})
+    return {"orders": int(rows[0][4]), "shown": shown}
+
+
+def _warn_refunds_above_totals(report: dict, columns: dict, warnings: Findings) -> None:
+    """Each order of report["refunds_above_totals"] named with both amounts, counted in full."""
+    found = report.get("refunds_above_totals")  # mappings kept before session 15 lack it
+    if not found:
+        return
+    for order in found["shown"]:
         warnings.add(
             Problem(
-                name,
-                line,
-                staged.shown["refunded"],
-                _shown(refunded),
-                f"order {order_ref}: refunded {fmt.inr(refunded, 2)}, more than its total {fmt.inr(total, 2)}: "
-                "counted as refunded in full (the export, or an edit of it, is inconsistent)",
+                order["file"],
+                order["line"],
+                columns["refunded"],
+                _shown(order["refunded"]),
+                f"order {order['order']}: refunded {fmt.inr(order['refunded'], 2)}, more than its total "
+                f"{fmt.inr(order['total'], 2)}: counted as refunded in full (the export, or an edit of it, is inconsistent)",
             ),
             0,
         )
-    warnings.total += rows[0][4]
+    warnings.total += found["orders"]
 
 
 def _buyer_columns(staged: _Staged) -> str:

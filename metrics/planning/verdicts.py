@@ -44,6 +44,7 @@ import pandas as pd
 
 from metrics import format as fmt
 from metrics.filters import Filters
+from metrics.lift.view import NOT_DISTINGUISHABLE
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 TOO_EARLY = "too early"
@@ -132,7 +133,7 @@ def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: fl
     if high < settings.verdict_drop_roas * spend:
         return "drop", f"{interval}: even the top {drop_bar(settings)}"
     if low <= 0:
-        return "review", f"{interval}: not distinguishable from baseline"
+        return "review", f"{interval}: {NOT_DISTINGUISHABLE}"
     if row.get("poor_performer"):
         return "review", f"{interval}, but a poor performer (ROAS {fmt.ratio(roas)})"
     incremental = f"incremental ROAS {fmt.ratio(low / spend)} to {fmt.ratio(high / spend)}"
