@@ -241,7 +241,7 @@ def test_orders_are_found_in_one_pass_when_their_numbers_start_once(refs, first_
         (["#1", "#1", "#2"], [10.0, 10.0, 5.0], False),  # repeated on every row (WooCommerce)
         (["#1", "#1", "#2"], [None, 10.0, 5.0], False),  # on a later row: the file was sorted
         (["#1", "#1", "#2"], [10.0, None, None], False),  # an order without one
-        (["#1", None, "#2"], [10.0, None, 5.0], False),  # a row without an order number
+        (["#1", None, None], [10.0, 3.0, None], False),  # rows without an order number (not joinable)
     ],
 )
 def test_first_rows_are_marked_when_they_alone_carry_the_total(refs, totals, marked):
