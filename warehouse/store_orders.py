@@ -875,10 +875,11 @@ def _joins_as_written(connection):
 
 def _number_lines(connection):
     """`store_lines`: for each row of `store_raw`, by position (read beside it with POSITIONAL
-    JOIN), the row number of its order's first row (`first_row`), so that grouping line items into
-    orders, reading each order's first row and joining the orders back to their line items run on
-    integers. An export lists an order's line items on consecutive rows: a row whose order number
-    differs from the row before starts an order (one ordered pass, no grouping). That holds when the
+    JOIN), the row number of its order's first row (`first_row`), so that joining the orders back to
+    their line items runs on integers, and grouping line items into orders and reading each order's
+    first row too unless the first rows are marked by their total (_first_rows_marked). An export
+    lists an order's line items on consecutive rows: a row whose order number differs from the row
+    before starts an order (one ordered pass, no grouping). That holds when the
     order numbers of those rows are all different (sorted up or down the file, as exports list them;
     else checked on their 64-bit hashes: different hashes are different numbers); when not (rows
     sorted by another column, an order split between files,
