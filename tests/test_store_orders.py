@@ -276,13 +276,9 @@ def staged_connection(folder: Path):
     return connection
 
 
-def test_order_fields_repeated_on_every_line_item_give_the_same_warehouse(store_dir, tmp_path):
-    """Shopify leaves a later line item's order fields blank, and the order table then takes the
-    rows with a total as the orders' first rows; an export that repeats them on every line item
-    (as WooCommerce does) reads each order's first row by position instead. Both read an order's
-    fields from its first row, never summed: every table of the warehouse is the same."""
-    from warehouse.store_orders import _first_rows_marked
-
+def with_order_fields_repeated(store_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture whose later line items repeat their order's fields (as WooCommerce
+    writes them): its first rows are found by position, not by their total (_first_rows_marked)."""
     folder = copy_of(store_dir, tmp_path)
     first_rows: dict[str, dict] = {}
 
@@ -291,6 +287,17 @@ def test_order_fields_repeated_on_every_line_item_give_the_same_warehouse(store_
         row.update({k: v for k, v in first.items() if not k.startswith("Lineitem") and k != "Vendor"})
 
     rewrite(folder / "orders_export_1.csv", repeat_order_fields)
+    return folder
+
+
+def test_order_fields_repeated_on_every_line_item_give_the_same_warehouse(store_dir, tmp_path):
+    """Shopify leaves a later line item's order fields blank, and the order table then takes the
+    rows with a total as the orders' first rows; an export that repeats them on every line item
+    (as WooCommerce does) reads each order's first row by position instead. Both read an order's
+    fields from its first row, never summed: every table of the warehouse is the same."""
+    from warehouse.store_orders import _first_rows_marked
+
+    folder = with_order_fields_repeated(store_dir, tmp_path)
     assert _first_rows_marked(staged_connection(store_dir))
     assert not _first_rows_marked(staged_connection(folder))
     repeated = import_dataset(folder, tmp_path / "repeated.duckdb", name="store").db_path
@@ -300,6 +307,18 @@ def test_order_fields_repeated_on_every_line_item_give_the_same_warehouse(store_
     assert products["MuscleBlaze Biozyme Whey"] == (pytest.approx(540.0), 1)
     assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
     assert products["HKVitals Multivitamin"] == (pytest.approx(225.0), 1)
+
+
+def test_staged_sales_are_the_same_rows_whichever_way_line_items_find_their_order(store_dir, tmp_path):
+    """A line item finds its order by order number where the first rows are marked, else by its
+    first row read beside it by position (_build_sales): the same rows of `store_sales`, in the same
+    file order, with the buyer on the same rows (buyer ids are salted per import: compared as present)."""
+    query = "SELECT * EXCLUDE (user_id), user_id IS NOT NULL FROM store_sales ORDER BY rowid"
+    by_number = staged_connection(store_dir).execute(query).fetchall()
+    by_position = staged_connection(with_order_fields_repeated(store_dir, tmp_path)).execute(query).fetchall()
+    assert by_number == by_position
+    # 8 line items of 6 attributed sales, then #1002's and #1009's refunds; #1006 is a guest's: 5 buyers
+    assert len(by_number) == 10 and sum(row[-1] for row in by_number) == 5
 
 
 def test_an_order_split_between_two_export_files(store_dir, tmp_path):
