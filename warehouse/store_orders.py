@@ -378,16 +378,15 @@ def stage(
         if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
             return None, None
         # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
-        marked = not repeated and _first_rows_marked(connection)
-        _group_orders(connection, staged, marked)
+        _group_orders(connection, staged, marked=not repeated and _first_rows_marked(connection))
         _resolve_code_sets(connection)
-        _type_orders(connection, staged, marked)
+        _type_orders(connection, staged)
         if not _check_first_rows(connection, staged, errors):
             _check_orders(connection, staged, errors)
         currency = _refuse_mixed_currencies(connection, staged, errors)
         if errors.total > before:
             return None, None
-        _build_sales(connection, staged, marked)
+        _build_sales(connection, staged)
     report = _mapping_report(connection, staged, repeated, currency)
     # The rows the figures are built from, beside the export's line items and orders (/data and the
     # command line say what each count is: STORE_SALES_ROWS).
@@ -1076,7 +1075,7 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                     ELSE line_value + later_value END AS lines_value,
                CASE WHEN later_rows IS NULL THEN row_no
                     ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
-               source_line, {"order_ref, " * marked}{", ".join(fields)}
+               source_line, {", ".join(fields)}
         FROM {source}""")
 
 
@@ -1161,10 +1160,9 @@ def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
     return sql.format(col=field) if field in staged.fields else default
 
 
-def _type_orders(connection, staged: _Staged, marked: bool):
+def _type_orders(connection, staged: _Staged):
     """`store_order_facts`: one typed row per order with its sale status, revenue, refund, buyer and
-    creator: that of its first known code (store_code_sets, by `code_set`), else of its UTM source;
-    with its order number when the first rows are `marked` (_build_sales joins the line items by it).
+    creator: that of its first known code (store_code_sets, by `code_set`), else of its UTM source.
     One table, so that the orders are written once. Statuses, currencies and code cells are
     compared as written (their cleaned forms are resolved once per distinct value); the buyer is
     hashed on attributed sales only, the one place it is read."""
@@ -1184,7 +1182,7 @@ def _type_orders(connection, staged: _Staged, marked: bool):
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, source_line, {"order_ref, " * marked}line_rows, lines_value, lead_row, {_date("created")} AS date,
+            SELECT row_no, source_line, line_rows, lines_value, lead_row, {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
                    {_opt(staged, "currency", "{col}")} AS currency, total, {_revenue(staged, beside)} AS revenue,
@@ -1345,7 +1343,7 @@ def _resolve_code_sets(connection):
         GROUP BY l.codes""")
 
 
-def _build_sales(connection, staged: _Staged, marked: bool):
+def _build_sales(connection, staged: _Staged):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
     sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
     each refunded order a row per line item with its share of the refund as negative revenue and no
@@ -1353,15 +1351,8 @@ def _build_sales(connection, staged: _Staged, marked: bool):
     File order is the order of `ORDER BY`, not of the join: a buyer's first order is the earliest,
     then the first in the file (build.type_buyers numbers the rows), and a parallel hash join
     returns its rows in no set order (at 10M line items, neither the join by order number before
-    nor this one did). When the first rows are `marked` (_first_rows_marked), a line item finds its
-    order by order number (the first rows' numbers are all different), so the scan of `store_raw`
-    runs on every core; otherwise by its `first_row`, read beside it by position (one thread)."""
+    nor this one did)."""
     value = _line_value(staged, "r")
-    lines, key = (
-        ("store_raw r", "o.order_ref = r.order_ref")
-        if marked
-        else ("store_raw r POSITIONAL JOIN store_lines l", "o.row_no = l.first_row")
-    )
     brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
     share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
     for statement, amount, refunds_only in (
@@ -1374,10 +1365,10 @@ def _build_sales(connection, staged: _Staged, marked: bool):
                    CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
                    (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
                    o.region
-            FROM {lines}
+            FROM store_raw r POSITIONAL JOIN store_lines l
             JOIN (SELECT * FROM store_order_facts
                   WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
-            ON {key} ORDER BY r.rowid""")
+            ON o.row_no = l.first_row ORDER BY r.rowid""")
 
 
 def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
