@@ -234,6 +234,93 @@ def test_orders_are_found_in_one_pass_when_their_numbers_start_once(refs, first_
         assert (_starts_sorted(connection), _starts_distinct(connection)) == (path == "sorted", True)
 
 
+@pytest.mark.parametrize(
+    ("refs", "totals", "marked"),
+    [
+        (["#1", "#1", "#2", "#3", "#3"], [10.0, None, 5.0, 7.0, None], True),  # Shopify: the first row only
+        (["#1", "#1", "#2"], [10.0, 10.0, 5.0], False),  # repeated on every row (WooCommerce)
+        (["#1", "#1", "#2"], [None, 10.0, 5.0], False),  # on a later row: the file was sorted
+        (["#1", "#1", "#2"], [10.0, None, None], False),  # an order without one
+        (["#1", None, None], [10.0, 3.0, None], False),  # rows without an order number (not joinable)
+    ],
+)
+def test_first_rows_are_marked_when_they_alone_carry_the_total(refs, totals, marked):
+    """The order table filters the orders' first rows by their total (on every core) only where
+    the rows with a total are exactly the rows that start an order, and every row has a number."""
+    import duckdb
+
+    from warehouse.store_orders import _first_rows_marked, _number_lines
+
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TEMP TABLE store_raw AS SELECT unnest(?) AS order_ref, unnest(?::DOUBLE[]) AS total", [refs, totals]
+    )
+    _number_lines(connection)
+    assert _first_rows_marked(connection) == marked
+
+
+def staged_connection(folder: Path):
+    """A connection after store_orders.stage of `folder` (its staging tables kept)."""
+    import duckdb
+
+    from warehouse import store_orders
+    from warehouse.sources import discover
+    from warehouse.validate import Findings
+
+    connection = duckdb.connect()
+    files = store_orders.claim(folder, discover(folder))
+    assert files is not None
+    errors = Findings()
+    source, _ = store_orders.stage(connection, files, errors, Findings())
+    assert source is not None and not errors
+    return connection
+
+
+def with_order_fields_repeated(store_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture whose later line items repeat their order's fields (as WooCommerce
+    writes them): its first rows are found by position, not by their total (_first_rows_marked)."""
+    folder = copy_of(store_dir, tmp_path)
+    first_rows: dict[str, dict] = {}
+
+    def repeat_order_fields(row: dict):
+        first = first_rows.setdefault(row["Name"], dict(row))
+        row.update({k: v for k, v in first.items() if not k.startswith("Lineitem") and k != "Vendor"})
+
+    rewrite(folder / "orders_export_1.csv", repeat_order_fields)
+    return folder
+
+
+def test_order_fields_repeated_on_every_line_item_give_the_same_warehouse(store_dir, tmp_path):
+    """Shopify leaves a later line item's order fields blank, and the order table then takes the
+    rows with a total as the orders' first rows; an export that repeats them on every line item
+    (as WooCommerce does) reads each order's first row by position instead. Both read an order's
+    fields from its first row, never summed: every table of the warehouse is the same."""
+    from warehouse.store_orders import _first_rows_marked
+
+    folder = with_order_fields_repeated(store_dir, tmp_path)
+    assert _first_rows_marked(staged_connection(store_dir))
+    assert not _first_rows_marked(staged_connection(folder))
+    repeated = import_dataset(folder, tmp_path / "repeated.duckdb", name="store").db_path
+    written = import_dataset(store_dir, tmp_path / "written.duckdb", name="store").db_path
+    assert differences(written, repeated) == []
+    products = by(Warehouse(repeated), "product")  # #1001: 900 over 600 and 2 × 200; #1006: 450 in halves
+    assert products["MuscleBlaze Biozyme Whey"] == (pytest.approx(540.0), 1)
+    assert products["HKVitals Fish Oil"] == (pytest.approx(360.0), 0)
+    assert products["HKVitals Multivitamin"] == (pytest.approx(225.0), 1)
+
+
+def test_staged_sales_are_the_same_rows_whichever_way_line_items_find_their_order(store_dir, tmp_path):
+    """A line item finds its order by order number where the first rows are marked, else by its
+    first row read beside it by position (_build_sales): the same rows of `store_sales`, in the same
+    file order, with the buyer on the same rows (buyer ids are salted per import: compared as present)."""
+    query = "SELECT * EXCLUDE (user_id), user_id IS NOT NULL FROM store_sales ORDER BY rowid"
+    by_number = staged_connection(store_dir).execute(query).fetchall()
+    by_position = staged_connection(with_order_fields_repeated(store_dir, tmp_path)).execute(query).fetchall()
+    assert by_number == by_position
+    # 8 line items of 6 attributed sales, then #1002's and #1009's refunds; #1006 is a guest's: 5 buyers
+    assert len(by_number) == 10 and sum(row[-1] for row in by_number) == 5
+
+
 def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     """A store splits a long export into files (docs/metrics.md): read as one, and an order whose
     line items straddle the cut is one order. Discovery alone took both parts for campaign files."""

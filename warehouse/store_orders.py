@@ -377,7 +377,8 @@ def stage(
         repeated = _drop_repeated_orders(connection, staged, errors) if len(files.exports) > 1 else []
         if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
             return None, None
-        _group_orders(connection, staged)
+        # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
+        _group_orders(connection, staged, marked=not repeated and _first_rows_marked(connection))
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
         if not _check_first_rows(connection, staged, errors):
@@ -897,10 +898,11 @@ def _joins_as_written(connection):
 
 def _number_lines(connection):
     """`store_lines`: for each row of `store_raw`, by position (read beside it with POSITIONAL
-    JOIN), the row number of its order's first row (`first_row`), so that grouping line items into
-    orders, reading each order's first row and joining the orders back to their line items run on
-    integers. An export lists an order's line items on consecutive rows: a row whose order number
-    differs from the row before starts an order (one ordered pass, no grouping). That holds when the
+    JOIN), the row number of its order's first row (`first_row`), so that joining the orders back to
+    their line items runs on integers, and grouping line items into orders and reading each order's
+    first row too unless the first rows are marked by their total (_first_rows_marked). An export
+    lists an order's line items on consecutive rows: a row whose order number differs from the row
+    before starts an order (one ordered pass, no grouping). That holds when the
     order numbers of those rows are all different (sorted up or down the file, as exports list them;
     else checked on their 64-bit hashes: different hashes are different numbers); when not (rows
     sorted by another column, an order split between files,
@@ -1047,29 +1049,57 @@ def _shown(value) -> str | None:
     return None if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
 
-def _group_orders(connection, staged: _Staged):
+def _first_rows_marked(connection) -> bool:
+    """Whether an order's first row is the one row of it with a total (Shopify leaves a later line
+    item's order fields blank; WooCommerce repeats them) and every row has an order number: then the
+    orders' first rows are the rows with a total, found by a filter that runs on every core, and an
+    order's later lines are the rows without one that carry its number (the first rows' numbers are
+    all different: _number_lines). Checked against `store_lines`: each first row has a total, and
+    no other row has one."""
+    (marked,) = connection.execute("""
+        SELECT count(*) FILTER (WHERE total IS NULL) = 0
+               AND count(*) = (SELECT count(total) FROM store_raw)
+               AND (SELECT count(*) = count(order_ref) FROM store_raw)
+        FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid""").fetchone()
+    return bool(marked)
+
+
+def _group_orders(connection, staged: _Staged, marked: bool):
     """One row per order: its first row (where order-level fields are read), its line items'
     total value and its lead line (largest value, first in the file on ties). Only the rows after
-    an order's first one are grouped (by `first_row`, an integer): an order of one line item, most
-    of them, is its first row."""
+    an order's first one are grouped: an order of one line item, most of them, is its first row.
+    When the first rows are `marked` (_first_rows_marked), the first rows are filtered from
+    `store_raw` and the later lines grouped and joined by order number, so the whole order table
+    runs on every core; otherwise rows are read beside `store_lines` by position (POSITIONAL JOIN,
+    one thread) and grouped by `first_row`, an integer."""
     value = _line_value(staged)
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     lead_key = LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")
-    # A view: the grouping and the join run inside the one query that types the orders.
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP VIEW store_first_rows AS
-        WITH lines AS NOT MATERIALIZED (SELECT store_raw.rowid AS row_no, first_row, {value} AS line_value, store_raw.*
+    if marked:
+        lines = f"""firsts AS (SELECT rowid AS row_no, {value} AS line_value, * FROM store_raw WHERE total IS NOT NULL),
+             later AS (SELECT order_ref, count(*) AS later_rows, sum(line_value) AS later_value,
+                              max({lead_key}) AS later_key
+                       FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw WHERE total IS NULL)
+                       GROUP BY 1)"""
+        source = "firsts LEFT JOIN later USING (order_ref)"
+    else:
+        lines = f"""lines AS NOT MATERIALIZED (SELECT store_raw.rowid AS row_no, first_row, {value} AS line_value, store_raw.*
                        FROM store_raw POSITIONAL JOIN store_lines),
              later AS (SELECT first_row, count(*) AS later_rows, sum(line_value) AS later_value,
                               max({lead_key}) AS later_key
-                       FROM lines WHERE row_no <> first_row GROUP BY 1)
+                       FROM lines WHERE row_no <> first_row GROUP BY 1)"""
+        source = "lines LEFT JOIN later USING (first_row) WHERE row_no = first_row"
+    # A view: the grouping and the join run inside the one query that types the orders.
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW store_first_rows AS
+        WITH {lines}
         SELECT row_no, 1 + COALESCE(later_rows, 0) AS line_rows,
                CASE WHEN later_value IS NULL THEN line_value WHEN line_value IS NULL THEN later_value
                     ELSE line_value + later_value END AS lines_value,
                CASE WHEN later_rows IS NULL THEN row_no
                     ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
                source_line, {", ".join(fields)}
-        FROM lines LEFT JOIN later USING (first_row) WHERE row_no = first_row""")
+        FROM {source}""")
 
 
 NEGATIVE = {
