@@ -575,3 +575,20 @@ def test_draw_deviations_equal_the_sorted_sql_join(planted, window):
     )
     np.testing.assert_array_equal(again_keys, keys[1:])
     np.testing.assert_array_equal(again, expected[1:])
+
+
+@pytest.mark.parametrize(
+    ("search", "parts"), [("", False), ("?platform=Instagram", False), ("?start=2025-03-01", True)]
+)
+def test_lift_page_explains_wide_part_intervals_only_for_parts(planted, monkeypatch, search, parts):
+    """/lift's method note adds why a part's interval is wide for its size (√W of the window noise)
+    where the selection takes part of creators' windows (a date range), not for whole creators."""
+    from dash_helpers import text
+
+    import app  # noqa: F401  (registers the pages and their callbacks)
+    from callbacks import lift as lift_callbacks
+
+    wh, _, _, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    note = text(lift_callbacks.lift_page(search, None, "/lift")[1])
+    assert "quiet days" in note and (lift_callbacks.PARTS_NOTE in note) == parts
