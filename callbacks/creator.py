@@ -25,7 +25,7 @@ from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view, lift_basis, lift_interval
 from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
-from metrics.lift import METHOD_MEASURED
+from metrics.lift import METHOD_MEASURED, indistinguishable_note
 
 VERDICT_COLOURS = {
     "scale": "success",
@@ -116,6 +116,8 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
             settings,
             card_id="creator-incremental_roas",
             badge="measured" if profile.get("lift_method") == METHOD_MEASURED else "assumed",
+            # as the selection's card: an interval that includes 0 reads as no measured effect
+            sub=indistinguishable_note(profile),
         )
     )
     return cards

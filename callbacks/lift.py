@@ -47,8 +47,19 @@ def lift_settings(window) -> metrics.Settings:
     return dataclasses.replace(base, lift_window_days=days)
 
 
-def method_note(k: dict) -> html.Div:
-    """The method in plain words, or why the figures are assumed."""
+# Why a part's interval is wide for its size (docs/metrics.md "Measured incrementality": W × the
+# level's error + √W × the window noise); said only where the selection takes parts.
+PARTS_NOTE = (
+    "With a date range, brand, campaign or product chosen, each creator's figure covers part of its post "
+    "windows. Its interval carries that share of the error in the creator's baseline, but the day-to-day "
+    "noise of its own window days shrinks only with the square root of the share: a short date range or a "
+    "single post has an interval that is wide for its size."
+)
+
+
+def method_note(k: dict, filters: metrics.Filters = metrics.Filters()) -> html.Div:
+    """The method in plain words (with PARTS_NOTE where `filters` take a share of creators' windows:
+    a date range, brand, campaign or product), or why the figures are assumed."""
     if k.get("incrementality_method") != METHOD_MEASURED:
         return notice(
             f"Not measured: {k.get('incrementality_reason')}. Incremental figures elsewhere assume "
@@ -72,6 +83,7 @@ def method_note(k: dict) -> html.Div:
                 f"sale on dates when almost every creator was posting; the quiet days are taken to represent days "
                 f"without a post."
             ),
+            html.P(PARTS_NOTE) if filters.has_sale_filter else None,
         ]
     )
 
@@ -104,7 +116,7 @@ def lift_page(search, window, pathname):
             sub=f"of {fmt.inr_compact(k.get('revenue'))} attributed",
         )
     ]
-    return cards, method_note(k), None, common.SHOW
+    return cards, method_note(k, filters), None, common.SHOW
 
 
 @callback(

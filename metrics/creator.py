@@ -11,7 +11,7 @@ import pandas as pd
 from metrics.comparison import changes, comparison_filters, data_start_notice
 from metrics.filters import Filters
 from metrics.influencer import influencer_detail
-from metrics.lift import METHOD_MEASURED, NOT_DISTINGUISHABLE, interval_words, lift_status
+from metrics.lift import METHOD_MEASURED, NOT_DISTINGUISHABLE, interval_verdict, interval_words, lift_status
 from metrics.lift.view import lift_parts, summarise
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -90,7 +90,8 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     undefined (metrics.comparison.data_start_notice's text or None, and whether it leaves every
     change undefined)}), profile keys
     incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
-    verdict_reason, lift_method ("event-window" / "assumed-baseline"), and posts with POST_LIFT_COLUMNS
+    verdict_reason, lift_method ("event-window" / "assumed-baseline"), incrementality_verdict
+    (metrics.lift.interval_verdict of the creator's interval; None when assumed), and posts with POST_LIFT_COLUMNS
     (₹; None where the lift is not measured or the post has no window in the data); posts.attrs
     ["unlisted"] (posts, window_revenue, incremental_revenue ₹): the lift of posts a sale filter leaves
     out of the list but whose windows sold in the selection. Raises UnknownInfluencer for an id the data set does not have.
@@ -105,6 +106,13 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     row = _with_creator_lift(wh, pd.DataFrame([detail["profile"]]), parts, filters, settings, method)
     profile = with_verdicts(wh, row, filters, settings, pooled_roas=detail.pop("pooled_roas")).iloc[0].to_dict()
     profile["lift_method"] = method
+    # the key the selection's figures carry (metrics.kpis), so the creator's incremental ROAS card
+    # and PDF box take the label from the same rule (metrics.lift.indistinguishable_note)
+    profile["incrementality_verdict"] = (
+        interval_verdict(profile["incremental_revenue_low"], profile["incremental_revenue_high"])
+        if method == METHOD_MEASURED
+        else None
+    )
     profile["lift_window_days"] = settings.lift_window_days
     profile["lift_confidence"] = settings.lift_confidence
     other = comparison_filters(wh, filters)

@@ -75,8 +75,8 @@ RANKED_KEYS = (
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, compare: bool = False) -> dict:
     """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
-    (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS per platform), by_category (CATEGORY_KEYS),
-    influencers_ranked (RANKED_KEYS in ranking order) and organic_check (organic_rows). With
+    (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS and notes per platform), by_category (CATEGORY_KEYS),
+    influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range) and `change` ({KPI_KEYS key: relative change
     (fraction) or None}). Values are JSON-ready (None where undefined)."""
@@ -89,12 +89,12 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document.update({key: plain(value) for key, value in coverage.items() if key != "cannot_split_by"})
     document["sales_cannot_split_by"] = coverage["cannot_split_by"]
     document["notices"] = sales_notices(coverage)
-    document["by_platform"] = records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS)
+    document["by_platform"] = with_cost_notes(records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS))
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
     ranked = with_verdicts(wh, ranked, filters, settings)
     ranked = with_ltv(wh, ranked, filters, settings)
-    document["influencers_ranked"] = records(ranked, RANKED_KEYS)
+    document["influencers_ranked"] = with_cost_notes(records(ranked, RANKED_KEYS))
     document["organic_check"] = organic_rows(wh, filters, settings)
     return document
 
@@ -126,14 +126,21 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
     }
 
 
-def cost_notes(figures: dict) -> dict[str, str]:
-    """{key: note} of the document's costs per unit (KPI_KEYS among catalogue.COST_KEYS: cost per
+def cost_notes(figures: dict, keys=KPI_KEYS) -> dict[str, str]:
+    """{key: note} of the costs per unit among `keys` (those in catalogue.COST_KEYS: cost per
     order, CAC) that need one, as the text summary prints it beside the figure
     (catalogue.cost_note): NO_COST where spend is ₹0 (the figure is 0.0 by the formula), "No
     orders" / "No new customers" where it is null; keys without a note are left out. `figures`:
-    kpis() of the selection or its comparison window."""
-    notes = {key: cost_note(key, figures) for key in KPI_KEYS if key in COST_KEYS}
+    kpis() of the selection or its comparison window, or one JSON row (keys the figures and spend)."""
+    notes = {key: cost_note(key, figures) for key in keys if key in COST_KEYS}
     return {key: note for key, note in notes.items() if note is not None}
+
+
+def with_cost_notes(rows: list[dict]) -> list[dict]:
+    """Each JSON row (a platform's, a creator's) with its own `notes` (cost_notes of the row's cost
+    figures, `{}` when none need one): a row's CAC of 0.0 at ₹0 spend needs the note as much as
+    the selection's does, and a script reading one row should not have to recompute the rule."""
+    return [row | {"notes": cost_notes(row, row)} for row in rows]
 
 
 def records(frame, keys) -> list[dict]:

@@ -19,7 +19,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis, lift_interval
-from metrics.lift import METHOD_MEASURED
+from metrics.lift import METHOD_MEASURED, indistinguishable_note
 from reports import images
 from reports.build import MAX_TABLE_ROWS, _dataset, _filters, _methodology, _period, _table
 from reports.pdf import render_pdf
@@ -40,7 +40,8 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
     """Label, value, its change against the comparison period (or why there is none: "no earlier
     period") with the change's tone, a tag ("estimated": CAC on new customers estimated from orders,
     the card's badge) and a note: as the creator page's cards, a cost per unit of ₹0.00 or "—" says
-    why (catalogue.cost_note) below its change line, not in its place."""
+    why (catalogue.cost_note) below its change line, not in its place, and the incremental ROAS says
+    "not distinguishable from baseline" where the creator's interval includes 0."""
     estimated = bool(profile.get("new_customers_estimated"))
     boxes = []
     for key in CARD_KEYS:
@@ -57,11 +58,13 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
             }
         )
     measured = profile.get("lift_method") == METHOD_MEASURED
+    # as the creator page's card: an interval that includes 0 reads as no measured effect
+    label = f": {indistinguishable_note(profile)}" if indistinguishable_note(profile) else ""
     boxes.append(
         {
             "label": catalogue.get("incremental_roas").label,
             "value": catalogue.get("incremental_roas").short(profile.get("incremental_roas")),
-            "note": f"measured lift ({profile.get('lift_window_days')}-day windows) ÷ spend"
+            "note": f"measured lift ({profile.get('lift_window_days')}-day windows) ÷ spend{label}"
             if measured
             else "assumed baseline",
         }

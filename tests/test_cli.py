@@ -92,6 +92,7 @@ def test_summary_json_keys_and_types(traps_wh, capsys):
         "ltv_180",
         "ltv_365",
         "ltv_cac_365",
+        "notes",
     }
     # The traps cannot support a lift measurement: verdicts follow the attributed figures (the rule
     # /insights and the PDF recommend by), and no creator has a marginal ROAS. Each has 1–2 posts

@@ -310,3 +310,18 @@ def test_cli_summary_json_notes_its_comparison_window_apart(lapsed_db, capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["notes"] == {"cost_per_order": NO_COST, "cac": NO_COST}
     assert document["comparison"]["cac"] == 1000.0 and document["comparison"]["notes"] == {}
+
+
+def test_cli_summary_json_notes_each_rows_cost(on_unpaid, capsys):
+    """Each row of by_platform and influencers_ranked has its own `notes`: D4 (Twitter) ₹0 spend
+    over 1 new customer (CAC 0.0, NO_COST); E5 (Facebook) ₹3,000 and no new customer (CAC null,
+    "No new customers"); A1 ₹3,200 over 2 new customers (CAC ₹1,600, no note)."""
+    assert cli.main(["--db", str(on_unpaid), "summary", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    ranked = {row["influencer_id"]: row for row in document["influencers_ranked"]}
+    assert (ranked["D4"]["cac"], ranked["D4"]["notes"]) == (0.0, {"cac": NO_COST})
+    assert (ranked["E5"]["cac"], ranked["E5"]["notes"]) == (None, {"cac": "No new customers"})
+    assert (ranked["A1"]["cac"], ranked["A1"]["notes"]) == (1600.0, {})
+    platforms = {row["platform"]: row["notes"] for row in document["by_platform"]}
+    assert platforms["Twitter"] == {"cac": NO_COST} and platforms["Facebook"] == {"cac": "No new customers"}
+    assert platforms["Instagram"] == {}

@@ -4,6 +4,8 @@ on a sample with a planted truth, the CLI, and a tiny run of the validation harn
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -253,6 +255,49 @@ def test_kpis_and_summary_carry_the_measured_figures(planted, monkeypatch, capsy
     assert cli.main(["lift", "--by", "tier", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert sum(r["incremental_revenue"] for r in rows) == pytest.approx(lift_totals(wh)["incremental_revenue"])
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(start="2025-03-01", end="2025-03-31")])
+def test_a_creators_own_reading_is_its_lift_table_verdict(planted, filters):
+    """creator_view's incrementality_verdict (what the creator's incremental ROAS card and PDF box
+    read) is /lift by creator's verdict of the same selection: one positive creator, one whose
+    interval includes 0."""
+    from metrics.creator import creator_view
+
+    wh, _, _, _ = planted
+    table = lift_table(wh, "influencer", filters).set_index("influencer_id")
+    for verdict in ("positive", "not distinguishable from baseline"):
+        creator = table.index[table["verdict"] == verdict][0]
+        profile = creator_view(wh, creator, filters)["profile"]
+        assert profile["incremental_revenue_low"] == pytest.approx(table.at[creator, "incremental_revenue_low"])
+        assert profile["incrementality_verdict"] == verdict
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_the_creator_pdf_prints_its_incremental_roas_reading(planted, tmp_path):
+    """The creator PDF's Incremental ROAS box, as pdftotext reads page 2: the label after its note
+    for a creator whose interval includes 0, none for a positive one."""
+    from reports.creator import build_creator_report
+
+    wh, _, _, _ = planted
+    table = lift_table(wh, "influencer")
+    for verdict, labelled in (("not distinguishable from baseline", True), ("positive", False)):
+        creator = table.loc[table["verdict"] == verdict, "influencer_id"].iloc[0]
+        pdf = tmp_path / f"{creator}.pdf"
+        pdf.write_bytes(build_creator_report(wh, creator, Filters()))
+        page = subprocess.run(
+            ["pdftotext", "-raw", "-f", "2", "-l", "2", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        words = " ".join(page.split())  # the box's note wraps where the box is narrow
+        box = words[words.index("INCREMENTAL ROAS") : words.index("Verdict and measured lift")]
+        assert "measured lift (14-day windows) ÷ spend" in box
+        assert ("÷ spend: not distinguishable from baseline" in box) == labelled, creator
+
+
+def test_an_assumed_creator_has_no_lift_reading(traps_wh):
+    from metrics.creator import creator_view
+
+    assert creator_view(traps_wh, "A1")["profile"]["incrementality_verdict"] is None
 
 
 def test_data_without_posts_falls_back_to_the_assumed_baseline(seed1_wh):
@@ -530,3 +575,20 @@ def test_draw_deviations_equal_the_sorted_sql_join(planted, window):
     )
     np.testing.assert_array_equal(again_keys, keys[1:])
     np.testing.assert_array_equal(again, expected[1:])
+
+
+@pytest.mark.parametrize(
+    ("search", "parts"), [("", False), ("?platform=Instagram", False), ("?start=2025-03-01", True)]
+)
+def test_lift_page_explains_wide_part_intervals_only_for_parts(planted, monkeypatch, search, parts):
+    """/lift's method note adds why a part's interval is wide for its size (√W of the window noise)
+    where the selection takes part of creators' windows (a date range), not for whole creators."""
+    from dash_helpers import text
+
+    import app  # noqa: F401  (registers the pages and their callbacks)
+    from callbacks import lift as lift_callbacks
+
+    wh, _, _, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    note = text(lift_callbacks.lift_page(search, None, "/lift")[1])
+    assert "quiet days" in note and (lift_callbacks.PARTS_NOTE in note) == parts

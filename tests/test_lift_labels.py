@@ -201,3 +201,32 @@ def test_a_review_for_its_interval_says_not_distinguishable_once():
     assert page.count("not distinguishable") == 1 and "Interval -₹1,500 to ₹800 Lift window" in page
     rows = {row["label"]: plain(row["value"]) for row in _verdict(profile)}
     assert rows["Interval"] == "-₹1,500 to ₹800" and rows["Why"] == plain(reason)
+
+
+NO_COMPARISON = {"mode": "previous", "start": None, "end": None, "kpis": None, "change": {}, "notice": None}
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "labelled"), [(-1_500.0, 800.0, True), (0.0, 800.0, True), (400.0, 2_000.0, False)]
+)
+def test_a_creators_incremental_roas_card_and_box_carry_the_label(low, high, labelled):
+    """The creator's own incremental ROAS (page card, PDF box) reads its interval as the selection's
+    cards do: "not distinguishable from baseline" exactly when it includes 0 (an end at 0 included)."""
+    from callbacks.creator import kpi_cards
+    from reports.creator import _kpis
+
+    profile = creator_profile(low, high) | {"incrementality_verdict": interval_verdict(low, high), "spend": 2_000.0}
+    card = text(find(kpi_cards(profile, NO_COMPARISON, DEFAULT_SETTINGS), "kpi-creator-incremental_roas"))
+    assert (NOT_DISTINGUISHABLE in card) == labelled
+    box = {b["label"]: b for b in _kpis(profile, NO_COMPARISON)}["Incremental ROAS"]
+    label = f": {NOT_DISTINGUISHABLE}" if labelled else ""
+    assert box["note"] == f"measured lift (14-day windows) ÷ spend{label}"
+
+
+def test_an_assumed_creator_roas_has_no_reading():
+    from callbacks.creator import kpi_cards
+    from reports.creator import _kpis
+
+    profile = creator_profile(-1_500.0, 800.0) | {"lift_method": "assumed-baseline", "incrementality_verdict": None}
+    assert NOT_DISTINGUISHABLE not in text(kpi_cards(profile, NO_COMPARISON, DEFAULT_SETTINGS))
+    assert {b["label"]: b for b in _kpis(profile, NO_COMPARISON)}["Incremental ROAS"]["note"] == "assumed baseline"

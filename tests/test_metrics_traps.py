@@ -159,6 +159,7 @@ def test_summary_json_document(traps_wh):
         "roi_pct",
         "new_customers",
         "cac",
+        "notes",
     }
     assert document["filters"]["platform"] == ["Instagram"]
 

@@ -80,3 +80,20 @@ def test_lift_page_says_why_it_is_assumed(page, start_server, traps_wh, page_pro
     page.wait_for_selector("#lift-method-note .alert")
     assert "Not measured: too little history" in page.inner_text("#lift-method-note")
     assert "assumed" in page.inner_text("#kpi-lift-incremental-revenue")
+
+
+def test_a_creators_incremental_roas_card_reads_its_interval(page, server, page_problems, sample_wh):
+    """The creator page's own Incremental ROAS card says "not distinguishable from baseline" as the
+    selection's cards do: for a creator whose interval includes 0 (by /lift's table), not for a
+    positive one."""
+    table = lift_table(sample_wh, "influencer")
+    for verdict in (NOT_DISTINGUISHABLE, "positive"):
+        creator = table.loc[table["verdict"] == verdict, "influencer_id"].iloc[0]
+        goto(page, server.url + f"/influencers/{creator}", timeout=90_000)
+        page.wait_for_selector("#kpi-creator-incremental_roas-value", timeout=90_000)
+        card = normalise(page.inner_text("#kpi-creator-incremental_roas"))
+        assert "measured" in card.lower() and (NOT_DISTINGUISHABLE in card) == (verdict == NOT_DISTINGUISHABLE), card
+        if verdict == NOT_DISTINGUISHABLE:
+            page.locator("#kpi-creator-incremental_roas").scroll_into_view_if_needed()
+            screenshot(page, server, "creator-incremental-roas")
+    assert not page_problems, page_problems
