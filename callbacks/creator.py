@@ -98,6 +98,9 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
     estimated = {"new_customers", "cac"} if profile.get("new_customers_estimated") else set()
     # a cost per unit of ₹0.00 or "—" says why under it (no cost recorded: a payout missing, not free customers)
     why = {key: catalogue.cost_note(key, profile) for key in catalogue.COST_KEYS if key in CARD_KEYS}
+    # ROAS and ROI take one colour from the poor-performer rule, as on the overview (ROI 56.6 %
+    # green beside ROAS 1.57x red read as a contradiction)
+    returns_tone = catalogue.POOR_PERFORMER.tone(profile, settings)
     cards = [
         card(
             key,
@@ -106,6 +109,7 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
             card_id=f"creator-{key}",
             badge="estimated" if key in estimated else None,
             sub=why.get(key),
+            tone=returns_tone if key in catalogue.RETURNS_KEYS else "threshold",
         )
         for key in CARD_KEYS
     ]

@@ -466,6 +466,7 @@ _declare(
 
 NO_COST = "No cost recorded (₹0 spend)"
 COST_KEYS = ("cac", "cost_per_order", "cpe", "cpm")  # costs per unit: spend ÷ a count
+RETURNS_KEYS = ("roas", "roi_pct")  # coloured together by POOR_PERFORMER.tone on KPI cards
 
 
 def cost_note(key: str, values: Mapping) -> str | None:

@@ -379,3 +379,28 @@ def test_the_rank_badge_needs_a_defined_roas(profile, shown):
 
     badge = roas_rank_badge(profile)
     assert (badge.children if badge is not None else None) == shown
+
+
+@pytest.mark.parametrize(
+    ("revenue", "spend", "tone"),
+    [
+        (1570.0, 1000.0, "bad"),  # ROI 57% clears 50% but ROAS 1.57x < 2x: a poor performer, both red
+        (2500.0, 1000.0, "good"),  # ROAS 2.5x, ROI 150%: clears both bars, both green
+        (500.0, 0.0, None),  # no spend: both undefined, no colour
+    ],
+)
+def test_creator_roas_and_roi_cards_share_one_colour(on_traps, revenue, spend, tone):
+    """The creator page colours ROAS and ROI by the poor-performer rule together, as the overview
+    does (its ROI card was green at 56.6 % beside a red ROAS of 1.57x)."""
+    profile = dict(creator_view(on_traps, "A1"))
+    profile.update(
+        revenue=revenue,
+        spend=spend,
+        roas=revenue / spend if spend else None,
+        roi_pct=(revenue - spend) / spend * 100 if spend else None,
+    )
+    cards = creator.kpi_cards(profile, None, metrics.Settings())
+    for key in ("roas", "roi_pct"):
+        (value,) = find(cards, lambda c, key=key: getattr(c, "id", None) == f"kpi-creator-{key}-value")
+        classes = value.className.split()
+        assert [c for c in classes if c.startswith("hk-tone-")] == ([f"hk-tone-{tone}"] if tone else []), key
