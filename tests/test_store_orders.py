@@ -32,6 +32,15 @@ SHOPIFY_HEADER = (
 ).split(",")
 
 
+# A sales file appended after a store export's sales: a blank user_id, `guest` and one buyer (U7).
+MARCH_SALES = (
+    "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+    "T1,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-03-02,1,500\n"
+    "T2,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-03-03,1,400\n"
+    "T3,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
+)
+
+
 @pytest.fixture(scope="module")
 def store_dir() -> Path:
     return FIXTURES / "store_shopify"
@@ -495,12 +504,7 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     # A sales file appended after the export's sales: its own rows, as a plain import counts them
     # (a blank user_id and `guest`; U7 is a buyer), beside the export's orders.
     (month / "posts.csv").unlink()
-    (month / "tracking_data.csv").write_text(
-        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
-        "T1,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-03-02,1,500\n"
-        "T2,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-03-03,1,400\n"
-        "T3,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
-    )
+    (month / "tracking_data.csv").write_text(MARCH_SALES)
     appended = import_dataset(month, db, append=True)
     assert buyers(appended)[:2] == buyers(plain)
     (rows,) = buyers(appended)[2:]
@@ -1532,12 +1536,7 @@ def test_an_append_over_a_store_export_says_the_imports_warnings_again(store_dir
     assert sum("creator not in influencers.csv" in w for w in plain) == 2
     month = tmp_path / "march"
     month.mkdir()
-    (month / "tracking_data.csv").write_text(
-        "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
-        "T1,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-03-02,1,500\n"
-        "T2,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-03-03,1,400\n"
-        "T3,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-04,1,300\n"
-    )
+    (month / "tracking_data.csv").write_text(MARCH_SALES)
     appended = import_dataset(month, db, append=True)
     guests = (
         "tracking_data.csv, column user_id: 2 rows with a guest, placeholder or blank user_id: counted as "
