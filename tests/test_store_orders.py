@@ -159,19 +159,11 @@ def test_staged_sales_are_sale_rows_then_refund_rows_each_in_file_order(store_di
     """`store_sales` as the rest of the import reads it: a row per line item of each attributed
     sale in file order (the order on its lead line), then a row per line item of each refunded
     order, in file order, with its share of the refund (one query makes both: store_orders._build_sales)."""
-    import duckdb
-
-    from warehouse import store_orders
-    from warehouse.sources import discover
-    from warehouse.validate import Findings
-
-    connection = duckdb.connect()
-    files = store_orders.claim(store_dir, discover(store_dir))
-    assert files is not None
-    errors = Findings()
-    source, _ = store_orders.stage(connection, files, errors, Findings())
-    assert source is not None and not errors
-    rows = connection.execute("SELECT product, orders, revenue FROM store_sales ORDER BY rowid").fetchall()
+    rows = (
+        staged_connection(store_dir)
+        .execute("SELECT product, orders, revenue FROM store_sales ORDER BY rowid")
+        .fetchall()
+    )
     assert [(product, orders) for product, orders, _ in rows] == [
         ("MuscleBlaze Biozyme Whey", 1),  # #1001: 900 over 600 and 2 × 200
         ("HKVitals Fish Oil", 0),
