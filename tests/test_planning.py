@@ -252,11 +252,15 @@ def test_money_figures_keep_a_negative_curve_and_the_allocation_gives_it_nothing
     planned = 10 * 15_000**0.5 - 5 * 5_000**0.5
     assert chosen.totals["planned"]["expected_incremental_revenue"] == pytest.approx(planned)
     assert chosen.totals["gain"]["value"] == pytest.approx(planned - 500.0)
-    # One segment: A = Σ θ w^β = (10 − 5)·√½ values today at ₹500 too; it plans on (10 + 0)·√½.
+    # One segment: A = Σ θ w^β = (10 − 5)·√½ values today at ₹500 too, and plans on the same
+    # curve (raising the segment raises B too); with B at −₹1,500 (θ −15) A < 0: unresponsive.
     segment = curves_from_points(negative_pair(), "segment", fixed).units.iloc[0]
-    assert segment["coef"] == pytest.approx(5 * 0.5**0.5)
-    assert segment["plan_coef"] == pytest.approx(10 * 0.5**0.5)
+    assert segment["coef"] == segment["plan_coef"] == pytest.approx(5 * 0.5**0.5)
     assert segment["coef"] * 20_000**0.5 == pytest.approx(500.0)
+    worse = negative_pair()
+    worse.loc[1, "incremental_revenue"] = -1_500.0
+    segment = curves_from_points(worse, "segment", fixed).units.iloc[0]
+    assert segment["coef"] == pytest.approx(-5 * 0.5**0.5) and segment["plan_coef"] == 0.0
 
 
 def test_creators_plan_holds_those_too_early_to_judge():

@@ -45,8 +45,8 @@ class Curves:
 
     units: one row per unit with spend: unit (segment "Tier · Platform" or influencer_id), name,
     tier, platform, creators, posts, current_spend (₹), incremental_revenue (₹ measured),
-    coef (₹ per ₹^beta, signed: what money figures are valued on), plan_coef (₹ per ₹^beta, its
-    creators' θ floored at 0: what the allocation and marginal ROAS read). coef_draws: (units, R)
+    coef (₹ per ₹^beta, signed: what money figures are valued on), plan_coef (₹ per ₹^beta, coef
+    floored at 0: what the allocation and marginal ROAS read). coef_draws: (units, R)
     the signed coefficient under each bootstrap draw. beta: the shared exponent (unitless, 0–1).
     """
 
@@ -289,7 +289,8 @@ def curves_from_points(
 
 def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Curves:
     """Aggregate creators' curves into their segment's: A_g = Σ θ_i w_i^β, w_i the spend share
-    (signed θ for coef and coef_draws, θ floored at 0 for plan_coef)."""
+    (signed θ; plan_coef floors the sum, not its terms: raising a segment raises every creator in
+    it, those with a negative θ too)."""
     codes, names = pd.factorize(points["segment"], sort=True)
     spend = points["spend"].to_numpy(dtype=float)
     total = np.bincount(codes, spend, len(names))
@@ -308,7 +309,7 @@ def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Cu
             "current_spend": total,
             "incremental_revenue": np.bincount(codes, points["incremental_revenue"].to_numpy(dtype=float), len(names)),
             "coef": coef,
-            "plan_coef": np.bincount(codes, np.maximum(theta, 0.0) * share_power, len(names)),
+            "plan_coef": np.maximum(coef, 0.0),
         }
     )
     return Curves(units, coef_draws, beta)
