@@ -145,8 +145,9 @@ def layout(**query):
                                     "Response curves",
                                     ids.CURVES,
                                     height=CHART_HEIGHT,
-                                    subtitle="Expected incremental revenue against spend (concave: each rupee returns "
-                                    "less than the one before); the largest planned segments or creators",
+                                    subtitle="Expected incremental revenue against spend (each rupee moves it less than "
+                                    "the one before; below ₹0 where the measured lift is negative); the largest "
+                                    "planned segments or creators",
                                 ),
                                 lg=7,
                                 className="mb-3",

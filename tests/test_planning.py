@@ -204,6 +204,65 @@ def test_curves_reproduce_pooled_segments_and_unmeasured_creators_take_the_prior
     assert by_segment.coef_draws.shape == (2, 200)
 
 
+def negative_pair():
+    """Two measured creators of one segment, ₹10,000 and 5 posts each, no bootstrap spread (so the
+    shrinkage weight is 1 and θ = r ÷ s^β): A measured +₹1,000, B −₹500."""
+    frame = pd.DataFrame(
+        {
+            "influencer_id": ["A", "B"],
+            "name": ["A", "B"],
+            "tier": ["Mid", "Mid"],
+            "platform": ["Instagram"] * 2,
+            "spend": [10_000.0, 10_000.0],
+            "posts": [5, 5],
+            "incremental_revenue": [1_000.0, -500.0],
+            "measured": [True, True],
+            "segment": ["Mid · Instagram"] * 2,
+        }
+    )
+    frame.attrs["draws"] = np.zeros((2, 50))
+    return frame
+
+
+def test_money_figures_keep_a_negative_curve_and_the_allocation_gives_it_nothing():
+    """Tester (h7): θ floored at 0 made the planner's expected incremental revenue a sum of floored
+    curves, ₹1.67 L on no-lift data measured at −₹47,800. β fixed at ½: θ_A = 1,000 ÷ √10,000 = 10,
+    θ_B = −500 ÷ 100 = −5. Today: 10 × 100 − 5 × 100 = ₹500, the measured total (the floor said
+    ₹1,000). Budget ₹20,000, ±50 %, no break-even floor: B is unresponsive, so it takes its lower
+    bound ₹5,000 and A ₹15,000; valued on the signed curves 10√15,000 − 5√5,000 = ₹871.19."""
+    from metrics.planning.plan import plan_on
+
+    fixed = dataclasses.replace(
+        DEFAULT_SETTINGS,
+        response_exponent_min=0.5,
+        response_exponent_max=0.5,
+        plan_min_marginal_roas=0.0,
+        verdict_min_posts=3,
+        verdict_min_spend=1_000.0,
+    )
+    by_creator = curves_from_points(negative_pair(), "influencer", fixed)
+    assert by_creator.units["coef"].tolist() == pytest.approx([10.0, -5.0])
+    assert by_creator.units["plan_coef"].tolist() == pytest.approx([10.0, 0.0])
+    chosen = plan_on(by_creator, "influencer", None, 0.5, fixed)
+    rows = chosen.rows.set_index("influencer_id")
+    assert rows["planned_spend"].to_dict() == pytest.approx({"A": 15_000.0, "B": 5_000.0})
+    assert rows.loc["B", "expected_incremental_revenue"] == pytest.approx(-5 * 5_000**0.5)
+    assert rows.loc["B", "marginal_roas"] == 0.0  # unresponsive, not a negative next rupee
+    assert chosen.totals["current"]["expected_incremental_revenue"] == pytest.approx(500.0)
+    planned = 10 * 15_000**0.5 - 5 * 5_000**0.5
+    assert chosen.totals["planned"]["expected_incremental_revenue"] == pytest.approx(planned)
+    assert chosen.totals["gain"]["value"] == pytest.approx(planned - 500.0)
+    # One segment: A = Σ θ w^β = (10 − 5)·√½ values today at ₹500 too, and plans on the same
+    # curve (raising the segment raises B too); with B at −₹1,500 (θ −15) A < 0: unresponsive.
+    segment = curves_from_points(negative_pair(), "segment", fixed).units.iloc[0]
+    assert segment["coef"] == segment["plan_coef"] == pytest.approx(5 * 0.5**0.5)
+    assert segment["coef"] * 20_000**0.5 == pytest.approx(500.0)
+    worse = negative_pair()
+    worse.loc[1, "incremental_revenue"] = -1_500.0
+    segment = curves_from_points(worse, "segment", fixed).units.iloc[0]
+    assert segment["coef"] == pytest.approx(-5 * 0.5**0.5) and segment["plan_coef"] == 0.0
+
+
 def test_creators_plan_holds_those_too_early_to_judge():
     """Tester F22: the creators' plan cut a creator with 1 post by the full max change, while
     /insights gives it no verdict and no action. Bar 3 posts and ₹200: A (₹100) and D (0 posts)
@@ -521,6 +580,33 @@ def planted(tmp_path_factory):
     generate_sample(root / "src", orders=60_000, influencers=250, seed=7)
     import_dataset(root / "src", root / "wh.duckdb")
     return Warehouse(root / "wh.duckdb"), pd.read_csv(root / "src" / "truth" / "lift.csv")
+
+
+@pytest.fixture(scope="module")
+def no_lift(tmp_path_factory):
+    root = tmp_path_factory.mktemp("planning-no-lift")
+    generate_sample(root / "src", orders=20_000, seed=42, lift=False)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+def test_on_no_lift_data_the_plan_values_today_as_measured_and_claims_no_gain(no_lift):
+    """No planted lift (seed 42, the tester's data): today's expected incremental revenue is the
+    measured one of its creators up to the shrinkage, both intervals include ₹0, and neither the
+    plan's total nor its change against today is "significant" (before: ₹1,66,532, interval
+    ₹55,884 to ₹4,37,394, against −₹47,800 measured). Also with 1–7 May (change was −₹1,078,
+    interval −₹5,647 to −₹35)."""
+    from metrics.lift import lift_totals
+
+    for filters in (Filters(), Filters(start=pd.Timestamp("2025-05-01").date(), end=pd.Timestamp("2025-05-07").date())):
+        chosen = plan(no_lift, filters=filters)
+        measured = lift_totals(no_lift, filters)
+        today = chosen.totals["current"]
+        assert today["low"] <= 0 <= today["high"]
+        assert chosen.totals["planned"]["low"] <= 0 <= chosen.totals["planned"]["high"]
+        assert chosen.totals["gain"]["low"] <= 0 <= chosen.totals["gain"]["high"]
+        width = measured["incremental_revenue_high"] - measured["incremental_revenue_low"]
+        assert abs(today["expected_incremental_revenue"] - measured["incremental_revenue"]) < 0.1 * width
 
 
 def test_planner_moves_money_towards_higher_true_returns(planted):
@@ -915,6 +1001,7 @@ def hand_curves(coef, posts, current=(10_000.0, 10_000.0), beta=0.5) -> Curves:
             "current_spend": list(current),
             "incremental_revenue": 0.0,
             "coef": list(coef),
+            "plan_coef": [max(c, 0.0) for c in coef],
         }
     )
     return Curves(units, np.zeros((2, 10)), beta)

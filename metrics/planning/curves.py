@@ -12,7 +12,9 @@ Model (docs/metrics.md, "Response curves and the budget planner"): a creator i o
   the method of moments (variance of the raw coefficients less their mean sampling variance,
   floored at 0), and θ_i = m_g + τ²_g/(τ²_g + v_i) · (r_i/s_i^β − m_g), v_i the bootstrap variance
   of the raw coefficient. A creator with spend but no measured post gets m_g. A negative θ (the
-  measurement says spend lowered sales) is floored at 0: spend cannot be planned on it.
+  measurement says spend lowered sales) stays negative in every money figure (`coef`,
+  `coef_draws`: a sum of floored curves is biased upwards and its draws never reach 0); only the
+  allocation and the marginal ROAS read it as 0 (`plan_coef`): spend cannot be planned on it.
 - Uncertainty: the same shrinkage applied to each of the incrementality bootstrap draws
   (metrics.lift: a draw of every creator's incremental revenue, sharing resampled days), so each
   draw gives a set of curves; intervals of any allocation are percentiles over the draws.
@@ -43,8 +45,9 @@ class Curves:
 
     units: one row per unit with spend: unit (segment "Tier · Platform" or influencer_id), name,
     tier, platform, creators, posts, current_spend (₹), incremental_revenue (₹ measured),
-    coef (₹ per ₹^beta). coef_draws: (units, R) the coefficient under each bootstrap draw.
-    beta: the shared exponent (unitless, 0–1).
+    coef (₹ per ₹^beta, signed: what money figures are valued on), plan_coef (₹ per ₹^beta, coef
+    floored at 0: what the allocation and marginal ROAS read). coef_draws: (units, R)
+    the signed coefficient under each bootstrap draw. beta: the shared exponent (unitless, 0–1).
     """
 
     units: pd.DataFrame
@@ -60,10 +63,11 @@ class Curves:
         return self.coef_draws * np.power(np.maximum(spend, 0.0), self.beta)[:, None]
 
     def marginal(self, spend: np.ndarray) -> np.ndarray:
-        """(units,) marginal incremental ROAS dR/ds (×) at each spend; NaN at 0 spend (unbounded)."""
+        """(units,) marginal incremental ROAS dR/ds (×) at each spend on the planning curve
+        (plan_coef: 0 where unresponsive); NaN at 0 spend (unbounded)."""
         spend = np.asarray(spend, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = self.beta * self.units["coef"].to_numpy() * np.power(spend, self.beta - 1)
+            value = self.beta * self.units["plan_coef"].to_numpy() * np.power(spend, self.beta - 1)
         return np.where(spend > 0, value, np.nan)
 
 
@@ -173,7 +177,8 @@ def _variance_floor(draws: np.ndarray) -> np.ndarray:
 
 def shrunk_coefficients(points: pd.DataFrame, beta: float, draws: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(creators,) θ_i and (creators, R) θ_i per draw: each creator's raw coefficient r/s^β shrunk
-    towards its segment's pooled coefficient by the empirical-Bayes weight τ²/(τ² + v_i); 0 floor.
+    towards its segment's pooled coefficient by the empirical-Bayes weight τ²/(τ² + v_i), signed
+    (no floor: money figures sum them; the planner floors its own copy, curves_from_points).
     Without `draws` the second is (creators, 0) (a verdict needs the point curve only)."""
     samples = np.asarray(points.attrs["draws"])
     x = np.power(points["spend"].to_numpy(dtype=float), beta)
@@ -188,10 +193,10 @@ def shrunk_coefficients(points: pd.DataFrame, beta: float, draws: bool = True) -
         weight = np.where(measured, np.where(sampling > 0, spread / (spread + sampling), 1.0), 0.0)
     theta = prior + weight * (raw - prior)
     if not draws:
-        return np.maximum(theta, 0.0), np.zeros((len(points), 0))
+        return theta, np.zeros((len(points), 0))
     prior_draws = _segment_prior_draws(codes, x, revenue[:, None] + samples, measured)
     theta_draws = prior_draws + weight[:, None] * (raw_draws - prior_draws)
-    return np.maximum(theta, 0.0), np.maximum(theta_draws, 0.0)
+    return theta, theta_draws
 
 
 def _segment_priors(codes, x, revenue, raw, sampling, measured) -> tuple[np.ndarray, np.ndarray]:
@@ -275,6 +280,7 @@ def curves_from_points(
                 "current_spend": points["spend"].to_numpy(dtype=float),
                 "incremental_revenue": points["incremental_revenue"].to_numpy(dtype=float),
                 "coef": theta,
+                "plan_coef": np.maximum(theta, 0.0),
             }
         )
         return Curves(units, theta_draws, beta)
@@ -282,7 +288,9 @@ def curves_from_points(
 
 
 def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Curves:
-    """Aggregate creators' curves into their segment's: A_g = Σ θ_i w_i^β, w_i the spend share."""
+    """Aggregate creators' curves into their segment's: A_g = Σ θ_i w_i^β, w_i the spend share
+    (signed θ; plan_coef floors the sum, not its terms: raising a segment raises every creator in
+    it, those with a negative θ too)."""
     codes, names = pd.factorize(points["segment"], sort=True)
     spend = points["spend"].to_numpy(dtype=float)
     total = np.bincount(codes, spend, len(names))
@@ -301,6 +309,7 @@ def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Cu
             "current_spend": total,
             "incremental_revenue": np.bincount(codes, points["incremental_revenue"].to_numpy(dtype=float), len(names)),
             "coef": coef,
+            "plan_coef": np.maximum(coef, 0.0),
         }
     )
     return Curves(units, coef_draws, beta)

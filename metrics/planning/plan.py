@@ -169,7 +169,7 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     units = curves.units
     current = units["current_spend"].to_numpy(dtype=float)
     budget = float(current.sum()) if budget is None else float(budget)
-    coef = units["coef"].to_numpy(dtype=float)
+    coef = units["plan_coef"].to_numpy(dtype=float)
     held = held_too_early(curves, by, settings)
     planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
     rows = _rows(curves, by, current, planned, max_change, settings, held)
@@ -243,7 +243,7 @@ def _rows(
     units = curves.units
     confidence = settings.lift_confidence
     low, high = interval(curves.response_draws(planned), confidence) if curves.coef_draws.size else (None, None)
-    marginal = marginal_roas(units["coef"], curves.beta, planned)
+    marginal = marginal_roas(units["plan_coef"], curves.beta, planned)
     at_break_even = (planned > current + 1e-6 * np.maximum(current, 1.0)) & np.isclose(
         marginal, settings.plan_min_marginal_roas, rtol=1e-6
     )
@@ -268,7 +268,7 @@ def _rows(
             "low": low,
             "high": high,
             "marginal_roas": marginal,
-            "current_marginal_roas": marginal_roas(units["coef"], curves.beta, current),
+            "current_marginal_roas": marginal_roas(units["plan_coef"], curves.beta, current),
             "bound": np.select(
                 [
                     held,
@@ -317,6 +317,7 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
     i = int(matches[0])
     coef, beta = float(units["coef"].iloc[i]), plan_.curves.beta
     expected = coef * spend**beta
+    slope = marginal_roas([float(units["plan_coef"].iloc[i])], beta, [spend])[0]
     low, high = interval(plan_.curves.coef_draws[i] * spend**beta, plan_.confidence)
     planned_expected = dict(zip(plan_.rows[key], plan_.rows["expected_incremental_revenue"].astype(float)))[unit]
     current = float(units["current_spend"].iloc[i])
@@ -326,7 +327,7 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
         "expected_incremental_revenue": expected,
         "low": float(low),
         "high": float(high),
-        "marginal_roas": plain(_clean(float(marginal_roas([coef], beta, [spend])[0]))),
+        "marginal_roas": plain(_clean(float(slope))),
         "change_from_plan": expected - planned_expected,
         "outside_history": bool(abs(spend - current) > plan_.max_change * current + 1e-9),
     }
