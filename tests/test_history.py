@@ -121,7 +121,7 @@ def test_a_restore_waits_for_a_running_import(db, traps_dir):
     assert revenue(db) > 0
 
 
-def test_append_adds_a_new_month(db, tmp_path):
+def test_append_adds_a_new_month(db, tmp_path, traps_dir):
     before = metrics.summary(Warehouse(db), metrics.Filters())
     folder = month(
         tmp_path,
@@ -137,7 +137,7 @@ def test_append_adds_a_new_month(db, tmp_path):
     assert after["spend"] == before["spend"] + 1000
     info = history.read_info(db)
     assert info["name"] == "january" and info["posts"] == 6 and info["sales_rows"] == 10
-    assert report.source == str(folder)
+    assert report.source == f"{traps_dir} + {folder}"
     # The user's files, never the merged folder's internal `<role>.parquet` (tester F19): the live
     # data set's file and the appended one per appended role; campaigns and influencers as they were.
     files = {
@@ -296,6 +296,25 @@ def test_a_store_export_is_refused_by_an_append_never_left_out(db, tmp_path):
         (problem,) = [p for p in failure.value.errors if p.file == "orders_export_1.csv"]
         assert "Shopify order export and its code map influencer_tracking_codes.csv cannot be appended" in str(problem)
     assert digest(db) == before
+
+
+def test_an_append_records_the_folders_the_user_imported_not_the_merged_one(db, tmp_path, traps_dir, monkeypatch):
+    """Tester (s15): /data said "Imported from: .warehouse.duckdb.append-…" (the rebuild's temporary
+    folder) after any append; the data set records the live source plus the appended folder, each
+    append adding its own, and /data names the folders only."""
+    from dash_helpers import text
+
+    from callbacks import data as cb
+
+    march = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    april = month(tmp_path, "T51,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-04-06,1,100\n", name="april")
+    import_dataset(march, db, append=True)
+    assert history.read_info(db)["source"] == f"{traps_dir} + {march}"
+    report = import_dataset(april, db, append=True)
+    assert report.source == history.read_info(db)["source"] == f"{traps_dir} + {march} + {april}"
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    shown = " ".join(text(cb.dataset_info_card("/data", None)).split())
+    assert "Imported from: traps + march + april" in shown and ".append-" not in shown
 
 
 def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):

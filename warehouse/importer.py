@@ -140,7 +140,8 @@ def import_dataset(
             # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
             shown = {f"{role}.parquet": file for role, file in names.items()}
             kept = KeptStore(live["store_orders"], names) if live.get("store_orders") else None
-            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine, shown, kept)
+            source = appended_source(live.get("source"), folder)
+            report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
@@ -163,6 +164,13 @@ def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
     export is often called the same). `live`: the live data set's role -> name (dataset_info
     "files"), `new`: the appended folder's role -> file name."""
     return live | {role: f"{live[role]} + {name}" if live.get(role) else name for role, name in new.items()}
+
+
+def appended_source(live: str | None, folder: Path) -> str:
+    """What an appended data set was imported from, as the user gave it: the live data set's source
+    and the appended folder, "<live source> + <folder>" (never the merged temporary folder the
+    rebuild reads); the folder alone when the live data set records none."""
+    return f"{live} + {folder}" if live else str(folder)
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
@@ -235,7 +243,9 @@ def _build_and_swap(
                 scratch_dir=db_path.parent,
                 kept_store=kept_store,
             )
-            report.source = str(shown_source)
+            if report.source != str(shown_source):  # an append: its info must not name the merged folder
+                report.source = str(shown_source)
+                connection.execute("UPDATE dataset_info SET value = ? WHERE key = 'source'", [json.dumps(report.source)])
             if shown_files:
                 _show_files(connection, report, shown_files)
             with stage("checkpoint"):
