@@ -225,6 +225,49 @@ def test_restore_button_callback(db, traps_dir, monkeypatch):
     assert store.audit_entries(1)[0].action == "restore"
 
 
+def set_schema_version(path, version: int) -> None:
+    """Mark a warehouse file as built by another hkdash (its dataset_info's schema_version)."""
+    connection = duckdb.connect()  # a private instance: duckdb.connect(path) may hand back a cached one
+    connection.execute("ATTACH ? AS d", [str(path)])
+    connection.execute("UPDATE d.dataset_info SET value = ? WHERE key = 'schema_version'", [str(version)])
+    connection.close()
+
+
+def test_a_data_set_of_an_older_version_is_listed_as_not_restorable(db, traps_dir, monkeypatch, capsys):
+    """Tester (s15): `hkdash datasets` and /data offered Restore for a data set of an older schema, and
+    only the restore said it could not be done. Said up front now, no Restore button; a forged
+    restore is still refused, the live data set unchanged."""
+    import cli
+    from dash_helpers import text, triggered, walk
+
+    from callbacks import history as cb
+    from components.history import restore_id
+    from warehouse.db import SCHEMA_VERSION
+
+    january = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    set_schema_version(history.previous_file(db, january), SCHEMA_VERSION - 1)
+    listed = {e["name"]: e for e in history.list_datasets(db)}
+    assert listed["january"]["schema_version"] == SCHEMA_VERSION - 1
+    assert listed["january"]["cannot_restore"] == "older version: cannot be restored"
+    assert listed["february"]["cannot_restore"] is None
+    assert cli.main(["--db", str(db), "datasets"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if "january" in line][0].endswith("  [older version: cannot be restored]")
+    assert "cannot be restored" not in [line for line in lines if "february" in line][0]
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    with triggered("url.pathname"):
+        table, _status, _restored = cb.history_card("/data", None, [None])
+    assert "older version: cannot be restored" in text(table)
+    assert [getattr(c, "id", None) for c in walk(table)].count(restore_id(january)) == 0
+    before = digest(db)
+    prop = '{"id":"%s","type":"data-restore"}.submit_n_clicks' % january
+    with triggered(prop):
+        _table, status, restored = cb.history_card("/data", None, [1])
+    assert f"schema {SCHEMA_VERSION - 1}, this one reads {SCHEMA_VERSION}" in text(status) and restored is cb.no_update
+    assert digest(db) == before and history.read_info(db)["name"] == "february"
+
+
 def test_kept_sources_are_byte_copies_of_the_files_read(tmp_path):
     """The history keeps each file the import read, as it was (so file order, which "first order"
     depends on, is kept whatever the size), under its role's name; files not read are not kept."""

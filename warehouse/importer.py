@@ -189,7 +189,7 @@ def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -
                 info = history.read_info(temp_path)
             except duckdb.Error as error:
                 raise history.HistoryError(f"{dataset_id} is not a readable warehouse: {error}") from None
-            if info.get("schema_version") != SCHEMA_VERSION:
+            if not history.restorable_schema(info.get("schema_version")):
                 raise history.HistoryError(
                     f"{dataset_id} was built by another version of hkdash (schema "
                     f"{info.get('schema_version')}, this one reads {SCHEMA_VERSION}): "
