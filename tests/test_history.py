@@ -360,6 +360,33 @@ def test_an_append_records_the_folders_the_user_imported_not_the_merged_one(db, 
     assert "Imported from: traps + march + april" in shown and ".append-" not in shown
 
 
+def test_an_appends_warnings_about_sales_rows_name_the_file_they_came_from(db, tmp_path):
+    """Tester (s15): after an append the guest-row and unknown-influencer warnings named the merged
+    "tracking_data.csv + sales_march.csv". Each now names the file its rows came from, with that
+    file's count: the traps' Z9 row (1) stays tracking_data.csv's; the appended file's blank and
+    'guest' buyers (2 rows), Q7 (1) and its own Z9 row (1) are sales_march.csv's."""
+    folder = tmp_path / "march"
+    folder.mkdir()
+    (folder / "sales_march.csv").write_text(
+        TRACKING_HEADER + "T50,PromoCode,MB Jan,A1,,MuscleBlaze,Whey,2025-03-06,1,100\n"
+        "T51,PromoCode,MB Jan,Z9,guest,MuscleBlaze,Whey,2025-03-07,1,100\n"
+        "T52,PromoCode,MB Jan,Q7,U3,MuscleBlaze,Whey,2025-03-07,1,100\n",
+        encoding="utf-8",
+    )
+    report = import_dataset(folder, db, append=True)
+    rows = [str(w) for w in report.warnings if w.column in ("user_id", "influencer_id")]
+    assert rows == [
+        "sales_march.csv, column user_id: 2 rows with a guest, placeholder or blank user_id: counted as unknown "
+        "buyers (their new customers are estimated) (value \"'guest' and blank\")",
+        "tracking_data.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown (value 'Z9')",
+        "sales_march.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown (value 'Q7')",
+        "sales_march.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown (value 'Z9')",
+    ]
+    info = history.read_info(db)
+    assert [line for line in info["warning_lines"] if "user_id" in line or "influencer_id" in line] == rows
+    assert info["files"]["tracking"] == "tracking_data.csv + sales_march.csv"  # the data set's files, per role
+
+
 def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):
     from dash_helpers import find, text
 
