@@ -237,9 +237,9 @@ def test_a_data_set_of_an_older_version_is_listed_as_not_restorable(db, traps_di
     """Tester (s15): `hkdash datasets` and /data offered Restore for a data set of an older schema, and
     only the restore said it could not be done. Said up front now, no Restore button; a forged
     restore is still refused, the live data set unchanged."""
-    import cli
     from dash_helpers import text, triggered, walk
 
+    import cli
     from callbacks import history as cb
     from components.history import restore_id
     from warehouse.db import SCHEMA_VERSION

@@ -379,14 +379,14 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
         # A store export's creators were named on its code map's rows (store_orders.warn_unknown_creators),
         # and are again after an append (named_creators): any other unknown id's sales are the appended files'.
         unnamed = [] if source.creators_checked else [o for o in orphans if o[0] not in source.named_creators]
-        for file, influencer_id, rows in _unknown_rows_by_file(con, source, unnamed):
+        for file, influencer_id, count in _unknown_rows_by_file(con, source, unnamed):
             warnings.add(
                 Problem(
                     file,
                     None,
                     "influencer_id",
                     influencer_id,
-                    f"unknown influencer ({fmt.count(rows)} row{'s' * (rows != 1)}): kept and shown as Unknown",
+                    f"unknown influencer ({fmt.count(count)} row{'s' * (count != 1)}): kept and shown as Unknown",
                 )
             )
         con.execute(f"""
