@@ -452,7 +452,7 @@ def run_datasets(args) -> int:
         print(
             f"{mark}{entry['id']}  {fmt.timestamp(entry.get('imported_at')):<25} {entry.get('name') or '—'}  "
             f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
-            f"{entry['bytes'] / 1e6:,.1f} MB)"
+            f"{entry['bytes'] / 1e6:,.1f} MB)" + (f"  [{reason}]" if (reason := entry["cannot_restore"]) else "")
         )
     return 0
 

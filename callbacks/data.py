@@ -401,8 +401,8 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             )
         )
     details += _files_details(info, files)
-    if source and not source.startswith(str(uploads.upload_root())):  # the folder's name only: no server path
-        details.append(html.Li(["Imported from: ", html.Code(Path(source).name)]))
+    if shown := _folder_names(source):
+        details.append(html.Li(["Imported from: ", html.Code(shown)]))
     children = [
         html.Div(
             [
@@ -462,6 +462,13 @@ def _store_orders_note(store: dict) -> str:
         "revenue without shipping and taxes, net of refunds"
         + (f"; {fmt.counted(repeated, 'order')} found alike in two exports, counted once." if repeated else ".")
     )
+
+
+def _folder_names(source: str) -> str:
+    """The folders' names of a data set's source, "jan + feb" for an appended one (importer.appended_source):
+    the folder's name only, never a server path, and nothing of an upload's (a temporary folder)."""
+    uploaded = str(uploads.upload_root())
+    return " + ".join(Path(part).name for part in source.split(" + ") if part and not part.startswith(uploaded))
 
 
 def _files_details(info: dict, files: dict) -> list:

@@ -206,17 +206,20 @@ def organic_note(check: dict) -> html.Div:
     Output(ids.ORGANIC_BURST, "options"),
     Output(ids.ORGANIC_BURST, "value"),
     Output(ids.ORGANIC_BODY, "style"),
+    Output(ids.ORGANIC_TABLE_BOX, "style"),
     Input(URL, "search"),
     State(ids.WINDOW, "value"),
 )
 def lift_organic(search, window):
+    """The organic check's note, rows, campaign choices and the shown parts: the section hidden without
+    the organic file, the grid hidden when no campaign is in the selection (the chart says so)."""
     filters, settings = common.filters_from_search(search), lift_settings(window)
     try:
         check = organic_check(common.warehouse(), filters, settings)
     except WarehouseMissing:
-        return None, [], [], None, common.HIDE
+        return None, [], [], None, common.HIDE, common.HIDE
     if not check["available"]:
-        return organic_note(check), [], [], None, common.HIDE
+        return organic_note(check), [], [], None, common.HIDE, common.HIDE
     fitted = [row for row in check["rows"] if row["total_lift"] is not None]
     options = [{"label": f"{row['campaign']} · {row['verdict']}", "value": row["campaign"]} for row in fitted]
     return (
@@ -225,6 +228,7 @@ def lift_organic(search, window):
         options,
         options[0]["value"] if options else None,
         common.SHOW,
+        common.SHOW if check["rows"] else common.HIDE,
     )
 
 

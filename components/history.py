@@ -1,4 +1,5 @@
-"""The data-set history card of /data: the live data set and the previous ones, each with Restore.
+"""The data-set history card of /data: the live data set and the previous ones, each with Restore
+(or why it cannot be restored: a data set of another hkdash version).
 
 Ids (callbacks/history.py and auth.roles use them):
   data-history          the card body (list + status), filled by the history callback
@@ -53,9 +54,12 @@ def history_table(entries: list[dict]) -> html.Div:
         return html.P("No data set imported yet.", className="mb-0")
     rows = []
     for entry in entries:
+        reason = entry.get("cannot_restore")
         action = (
             dbc.Badge("live", color="success")
             if entry["live"]
+            else html.Span(reason, className="text-muted small")
+            if reason
             else dcc.ConfirmDialogProvider(
                 dbc.Button("Restore", size="sm", color="secondary", outline=True),
                 id=restore_id(entry["id"]),

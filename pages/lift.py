@@ -71,14 +71,17 @@ def organic_section():
                         "forecast without it; band: the forecast's interval; shaded: the campaign and its window",
                         tools=dcc.Dropdown(id=ids.ORGANIC_BURST, clearable=False, style={"minWidth": "320px"}),
                     ),
-                    table_card(
-                        "Total lift against attributed lift, per campaign",
-                        ids.ORGANIC_TABLE,
-                        ORGANIC_COLUMNS,
-                        subtitle="Halo: total sales rose more than the posts' codes and links show; cannibalisation: "
-                        "less. Greyed: not checked or not compared (see the note)",
-                        grid_options={"rowClassRules": ORGANIC_ROWS},
-                        height=360,
+                    html.Div(
+                        table_card(
+                            "Total lift against attributed lift, per campaign",
+                            ids.ORGANIC_TABLE,
+                            ORGANIC_COLUMNS,
+                            subtitle="Halo: total sales rose more than the posts' codes and links show; "
+                            "cannibalisation: less. Greyed: not checked or not compared (see the note)",
+                            grid_options={"rowClassRules": ORGANIC_ROWS},
+                            height=360,
+                        ),
+                        id=ids.ORGANIC_TABLE_BOX,
                     ),
                 ],
                 id=ids.ORGANIC_BODY,

@@ -121,7 +121,7 @@ def test_a_restore_waits_for_a_running_import(db, traps_dir):
     assert revenue(db) > 0
 
 
-def test_append_adds_a_new_month(db, tmp_path):
+def test_append_adds_a_new_month(db, tmp_path, traps_dir):
     before = metrics.summary(Warehouse(db), metrics.Filters())
     folder = month(
         tmp_path,
@@ -137,7 +137,7 @@ def test_append_adds_a_new_month(db, tmp_path):
     assert after["spend"] == before["spend"] + 1000
     info = history.read_info(db)
     assert info["name"] == "january" and info["posts"] == 6 and info["sales_rows"] == 10
-    assert report.source == str(folder)
+    assert report.source == f"{traps_dir} + {folder}"
     # The user's files, never the merged folder's internal `<role>.parquet` (tester F19): the live
     # data set's file and the appended one per appended role; campaigns and influencers as they were.
     files = {
@@ -225,6 +225,49 @@ def test_restore_button_callback(db, traps_dir, monkeypatch):
     assert store.audit_entries(1)[0].action == "restore"
 
 
+def set_schema_version(path, version: int) -> None:
+    """Mark a warehouse file as built by another hkdash (its dataset_info's schema_version)."""
+    connection = duckdb.connect()  # a private instance: duckdb.connect(path) may hand back a cached one
+    connection.execute("ATTACH ? AS d", [str(path)])
+    connection.execute("UPDATE d.dataset_info SET value = ? WHERE key = 'schema_version'", [str(version)])
+    connection.close()
+
+
+def test_a_data_set_of_an_older_version_is_listed_as_not_restorable(db, traps_dir, monkeypatch, capsys):
+    """Tester (s15): `hkdash datasets` and /data offered Restore for a data set of an older schema, and
+    only the restore said it could not be done. Said up front now, no Restore button; a forged
+    restore is still refused, the live data set unchanged."""
+    from dash_helpers import text, triggered, walk
+
+    import cli
+    from callbacks import history as cb
+    from components.history import restore_id
+    from warehouse.db import SCHEMA_VERSION
+
+    january = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    set_schema_version(history.previous_file(db, january), SCHEMA_VERSION - 1)
+    listed = {e["name"]: e for e in history.list_datasets(db)}
+    assert listed["january"]["schema_version"] == SCHEMA_VERSION - 1
+    assert listed["january"]["cannot_restore"] == "older version: cannot be restored"
+    assert listed["february"]["cannot_restore"] is None
+    assert cli.main(["--db", str(db), "datasets"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if "january" in line][0].endswith("  [older version: cannot be restored]")
+    assert "cannot be restored" not in [line for line in lines if "february" in line][0]
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    with triggered("url.pathname"):
+        table, _status, _restored = cb.history_card("/data", None, [None])
+    assert "older version: cannot be restored" in text(table)
+    assert [getattr(c, "id", None) for c in walk(table)].count(restore_id(january)) == 0
+    before = digest(db)
+    prop = '{"id":"%s","type":"data-restore"}.submit_n_clicks' % january
+    with triggered(prop):
+        _table, status, restored = cb.history_card("/data", None, [1])
+    assert f"schema {SCHEMA_VERSION - 1}, this one reads {SCHEMA_VERSION}" in text(status) and restored is cb.no_update
+    assert digest(db) == before and history.read_info(db)["name"] == "february"
+
+
 def test_kept_sources_are_byte_copies_of_the_files_read(tmp_path):
     """The history keeps each file the import read, as it was (so file order, which "first order"
     depends on, is kept whatever the size), under its role's name; files not read are not kept."""
@@ -296,6 +339,52 @@ def test_a_store_export_is_refused_by_an_append_never_left_out(db, tmp_path):
         (problem,) = [p for p in failure.value.errors if p.file == "orders_export_1.csv"]
         assert "Shopify order export and its code map influencer_tracking_codes.csv cannot be appended" in str(problem)
     assert digest(db) == before
+
+
+def test_an_append_records_the_folders_the_user_imported_not_the_merged_one(db, tmp_path, traps_dir, monkeypatch):
+    """Tester (s15): /data said "Imported from: .warehouse.duckdb.append-…" (the rebuild's temporary
+    folder) after any append; the data set records the live source plus the appended folder, each
+    append adding its own, and /data names the folders only."""
+    from dash_helpers import text
+
+    from callbacks import data as cb
+
+    march = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    april = month(tmp_path, "T51,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-04-06,1,100\n", name="april")
+    import_dataset(march, db, append=True)
+    assert history.read_info(db)["source"] == f"{traps_dir} + {march}"
+    report = import_dataset(april, db, append=True)
+    assert report.source == history.read_info(db)["source"] == f"{traps_dir} + {march} + {april}"
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    shown = " ".join(text(cb.dataset_info_card("/data", None)).split())
+    assert "Imported from: traps + march + april" in shown and ".append-" not in shown
+
+
+def test_an_appends_warnings_about_sales_rows_name_the_file_they_came_from(db, tmp_path):
+    """Tester (s15): after an append the guest-row and unknown-influencer warnings named the merged
+    "tracking_data.csv + sales_march.csv". Each now names the file its rows came from, with that
+    file's count: the traps' Z9 row (1) stays tracking_data.csv's; the appended file's blank and
+    'guest' buyers (2 rows), Q7 (1) and its own Z9 row (1) are sales_march.csv's."""
+    folder = tmp_path / "march"
+    folder.mkdir()
+    (folder / "sales_march.csv").write_text(
+        TRACKING_HEADER + "T50,PromoCode,MB Jan,A1,,MuscleBlaze,Whey,2025-03-06,1,100\n"
+        "T51,PromoCode,MB Jan,Z9,guest,MuscleBlaze,Whey,2025-03-07,1,100\n"
+        "T52,PromoCode,MB Jan,Q7,U3,MuscleBlaze,Whey,2025-03-07,1,100\n",
+        encoding="utf-8",
+    )
+    report = import_dataset(folder, db, append=True)
+    rows = [str(w) for w in report.warnings if w.column in ("user_id", "influencer_id")]
+    assert rows == [
+        "sales_march.csv, column user_id: 2 rows with a guest, placeholder or blank user_id: counted as unknown "
+        "buyers (their new customers are estimated) (value \"'guest' and blank\")",
+        "tracking_data.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown (value 'Z9')",
+        "sales_march.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown (value 'Q7')",
+        "sales_march.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown (value 'Z9')",
+    ]
+    info = history.read_info(db)
+    assert [line for line in info["warning_lines"] if "user_id" in line or "influencer_id" in line] == rows
+    assert info["files"]["tracking"] == "tracking_data.csv + sales_march.csv"  # the data set's files, per role
 
 
 def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):

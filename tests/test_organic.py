@@ -217,6 +217,23 @@ def test_filters_select_campaigns_by_brand_and_start_date(sample_dir, tmp_path):
     assert set(stored["brand"]) == {"MuscleBlaze", "HKVitals", "Gritzo", "bGreen"} and (stored["n"] == 365).all()
 
 
+def test_lift_hides_the_campaign_grid_when_no_campaign_is_in_the_selection(sample_dir, tmp_path, monkeypatch):
+    """Tester (s15): /lift showed the per-campaign grid as a large empty box under the chart's "No
+    campaign with a counterfactual in the selection"; the grid is hidden then, shown otherwise."""
+    import app  # noqa: F401  (registers the pages and their callbacks)
+    from callbacks import common
+    from callbacks import lift as lift_callbacks
+
+    wh = imported(sample_dir, tmp_path, 0.0)
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    november = "?start=2025-11-01&end=2025-11-30"
+    *_, body, grid = lift_callbacks.lift_organic(november, None)
+    assert body == grid == common.SHOW
+    rows, _options, chosen, body, grid = lift_callbacks.lift_organic(november + "&brand=MuscleBlaze", None)[1:]
+    assert rows == [] and chosen is None and body == common.SHOW and grid == common.HIDE
+    assert "No campaign with a counterfactual" in str(lift_callbacks.lift_organic_chart(chosen, None)["layout"])
+
+
 def test_without_the_file_the_check_says_how_to_add_it(sample_dir, tmp_path):
     import_dataset(sample_dir, tmp_path / "wh.duckdb")
     wh = Warehouse(tmp_path / "wh.duckdb")

@@ -314,16 +314,12 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     con.execute("DELETE FROM guest_ids WHERE user_id IS NULL")
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
-    file = tracking.path.name
-    if tracking.buyers_reported_rows:
-        blank, guests = _unreported_guests(con, tracking.buyers_reported_rows)
-        file = tracking.after_export or file  # the rows counted are those files' alone
-    else:
-        guests = con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall()
-    rows = blank + sum(count for _, count in guests)
-    if rows:
+    for file, blanks, guests in _guest_rows_by_file(con, tracking, blank):
+        rows = blanks + sum(count for _, count in guests)
+        if not rows:
+            continue
         listed = ", ".join(repr(user_id) for user_id, _ in guests[:5])
-        shown = f"{listed} and blank" if listed and blank else listed
+        shown = f"{listed} and blank" if listed and blanks else listed
         warnings.add(
             Problem(
                 file,
@@ -336,12 +332,31 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
         )
 
 
-def _unreported_guests(con, reported: int) -> tuple[int, list[tuple[str, int]]]:
-    """(rows without a user_id, [(guest or placeholder id, rows)]) among the sales after the first
-    `reported` rows: an append over a store export's sales, whose guest checkouts the export's
-    mapping states in orders per file (store_orders.mapping_warnings), warns of the appended rows."""
+def _guest_rows_by_file(con, tracking: SourceFile, blank: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(file, rows without a user_id, [(guest or placeholder id, rows)]) of each file whose rows are
+    warned about: an append over a store export's sales, the rows after the export's (its mapping
+    states its guest checkouts in orders per file); an append's merged sales, each import's rows by
+    its own file (SourceFile.parts); otherwise the sales file."""
+    if tracking.buyers_reported_rows:
+        return [(tracking.after_export or tracking.path.name, *_guests_among(con, tracking.buyers_reported_rows))]
+    if tracking.parts:
+        starts = [sum(rows for _, rows in tracking.parts[:i]) for i in range(len(tracking.parts))]
+        return [(name, *_guests_among(con, start, start + rows)) for (name, rows), start in zip(tracking.parts, starts)]
+    return [
+        (
+            tracking.path.name,
+            blank,
+            con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall(),
+        )
+    ]
+
+
+def _guests_among(con, first: int, end: int | None = None) -> tuple[int, list[tuple[str, int]]]:
+    """(rows without a user_id, [(guest or placeholder id, rows)]) among the sales rows `first` to
+    `end` (excluded; None: to the last) in file order."""
+    until = "" if end is None else f" AND sale_no < {int(end)}"
     counts = con.execute(f"""
-        SELECT user_id, count(*) FROM sales WHERE sale_no >= {int(reported)} AND {guest_user_sql("user_id")}
+        SELECT user_id, count(*) FROM sales WHERE sale_no >= {int(first)}{until} AND {guest_user_sql("user_id")}
         GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
     blank = sum(count for user_id, count in counts if user_id is None)
     return blank, [(user_id, count) for user_id, count in counts if user_id is not None]
@@ -364,20 +379,40 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
         # A store export's creators were named on its code map's rows (store_orders.warn_unknown_creators),
         # and are again after an append (named_creators): any other unknown id's sales are the appended files'.
         unnamed = [] if source.creators_checked else [o for o in orphans if o[0] not in source.named_creators]
-        for influencer_id, rows in unnamed:
+        for file, influencer_id, count in _unknown_rows_by_file(con, source, unnamed):
             warnings.add(
                 Problem(
-                    source.after_export or source.path.name,
+                    file,
                     None,
                     "influencer_id",
                     influencer_id,
-                    f"unknown influencer ({fmt.count(rows)} row{'s' * (rows != 1)}): kept and shown as Unknown",
+                    f"unknown influencer ({fmt.count(count)} row{'s' * (count != 1)}): kept and shown as Unknown",
                 )
             )
         con.execute(f"""
             INSERT INTO influencers
             SELECT DISTINCT t.influencer_id, 'Unknown', 'Unknown', 'Unknown', NULL, NULL, NULL, NULL, false
             FROM {table} t LEFT JOIN influencers i USING (influencer_id) WHERE i.influencer_id IS NULL""")
+
+
+def _unknown_rows_by_file(con, source: SourceFile, unnamed: list) -> list[tuple[str, str, int]]:
+    """(file, influencer id, rows) of each unknown id's rows: an append's merged sales by the file of
+    each import (SourceFile.parts), else the file (or the files appended after a store export's sales)."""
+    if source.role != "tracking" or not source.parts or not unnamed:
+        return [(source.after_export or source.path.name, influencer_id, rows) for influencer_id, rows in unnamed]
+    ids = [influencer_id for influencer_id, _ in unnamed]
+    found = []
+    start = 0
+    for name, part_rows in source.parts:
+        counts = con.execute(
+            f"""SELECT trim(influencer_id) AS id, count(DISTINCT sale_no) FROM sales
+                WHERE sale_no >= {start} AND sale_no < {start + part_rows} AND trim(influencer_id) IN
+                ({", ".join("?" * len(ids))}) GROUP BY 1 ORDER BY 1""",
+            ids,
+        ).fetchall()
+        found += [(name, influencer_id, rows) for influencer_id, rows in counts]
+        start += part_rows
+    return found
 
 
 PAYOUT_NUMBERS = (

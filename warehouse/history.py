@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import Warehouse
+from warehouse.db import SCHEMA_VERSION, Warehouse
 
 DEFAULT_KEEP = 5
 DB_NAME = "warehouse.duckdb"
@@ -156,7 +156,9 @@ def list_datasets(db_path: Path) -> list[dict]:
     """The live data set, then the previous ones, newest first.
 
     Keys: id, name, imported_at (ISO UTC), influencers, posts, sales_rows, payouts, first_sale,
-    last_sale, bytes (file size), live (bool), has_sources (bool: can take an --append)."""
+    last_sale, bytes (file size), live (bool), has_sources (bool: can take an --append),
+    schema_version (int, None when unreadable), cannot_restore (None, or why a previous one cannot be
+    restored: "older version: cannot be restored"; the restore refuses it too)."""
     listed = []
     live_id = dataset_id_of(db_path) if db_path.exists() else None
     if live_id:
@@ -182,7 +184,25 @@ def _describe(path: Path, dataset_id: str, live: bool) -> dict:
         "bytes": path.stat().st_size,
         "live": live,
         "has_sources": (entry / SOURCES).is_dir(),
+        "schema_version": info.get("schema_version"),
+        "cannot_restore": None if live else cannot_restore(info.get("schema_version")),
     }
+
+
+def restorable_schema(version) -> bool:
+    """Whether a data set of this schema version can be restored: only one this hkdash reads (an older
+    one lacks tables or columns it reads; its files must be imported again)."""
+    return version == SCHEMA_VERSION
+
+
+def cannot_restore(version) -> str | None:
+    """Why a previous data set of this schema version cannot be restored, said before anyone tries
+    (`hkdash datasets`, /data); None when it can."""
+    if restorable_schema(version):
+        return None
+    if not isinstance(version, int):
+        return "unreadable: cannot be restored"
+    return f"{'older' if version < SCHEMA_VERSION else 'newer'} version: cannot be restored"
 
 
 def previous_file(db_path: Path, dataset_id: str) -> Path:

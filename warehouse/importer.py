@@ -139,21 +139,39 @@ def import_dataset(
             names = appended_names(live_files, new_files)
             # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
             shown = {f"{role}.parquet": file for role, file in names.items()}
-            kept = KeptStore(live["store_orders"], names) if live.get("store_orders") else None
-            report = _build_and_swap(Path(merged), db_path, name or live_name, folder, rules, engine, shown, kept)
+            kept = Appended(
+                live.get("store_orders"),
+                names,
+                {role: live_files.get(role) for role in new},
+                new_files,
+                {role: source.rows for role, source in new.items()},
+            )
+            source = appended_source(live.get("source"), folder)
+            report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
 
 
 @dataclasses.dataclass(frozen=True)
-class KeptStore:
-    """An append over a data set imported from a store export: the export's mapping (dataset_info
-    "store_orders"), whose sales are the first rows of the merged folder's sales, and each role's
-    file name(s) as the appended data set shows them (appended_names)."""
+class Appended:
+    """An append: the live data set's store-export mapping (dataset_info "store_orders", None when it
+    was not imported from one), whose sales are the first rows of the merged folder's sales; each
+    role's file name(s) as the appended data set shows them (appended_names); and per appended role
+    the live data set's file name (None if it had none), the appended file's name and its rows — the
+    merged file's last rows — so warnings about rows name the file they came from."""
 
-    mapping: dict
+    mapping: dict | None
     names: dict[str, str]
+    live_files: dict[str, str | None]
+    new_files: dict[str, str]
+    new_rows: dict[str, int]
+
+    def parts(self, role: str, rows: int) -> tuple[tuple[str, int], ...]:
+        """(file name, rows) of the merged file of `role` (`rows` in all): the live data set's, then the appended."""
+        live = self.live_files.get(role)
+        new = self.new_rows[role]
+        return ((live, rows - new), (self.new_files[role], new)) if live else ((self.new_files[role], rows),)
 
 
 def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
@@ -163,6 +181,13 @@ def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
     export is often called the same). `live`: the live data set's role -> name (dataset_info
     "files"), `new`: the appended folder's role -> file name."""
     return live | {role: f"{live[role]} + {name}" if live.get(role) else name for role, name in new.items()}
+
+
+def appended_source(live: str | None, folder: Path) -> str:
+    """What an appended data set was imported from, as the user gave it: the live data set's source
+    and the appended folder, "<live source> + <folder>" (never the merged temporary folder the
+    rebuild reads); the folder alone when the live data set records none."""
+    return f"{live} + {folder}" if live else str(folder)
 
 
 def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -> dict:
@@ -181,7 +206,7 @@ def restore_dataset(dataset_id: str, db_path: str | os.PathLike | None = None) -
                 info = history.read_info(temp_path)
             except duckdb.Error as error:
                 raise history.HistoryError(f"{dataset_id} is not a readable warehouse: {error}") from None
-            if info.get("schema_version") != SCHEMA_VERSION:
+            if not history.restorable_schema(info.get("schema_version")):
                 raise history.HistoryError(
                     f"{dataset_id} was built by another version of hkdash (schema "
                     f"{info.get('schema_version')}, this one reads {SCHEMA_VERSION}): "
@@ -209,11 +234,12 @@ def _build_and_swap(
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
     shown_files: dict[str, str] | None = None,
-    kept_store: KeptStore | None = None,
+    kept_store: Appended | None = None,
 ) -> ImportReport:
     """Build `folder` into a file beside `db_path` and swap it in; `shown_files` (file name as read ->
     name to show: shown_names) names the files in the report and the data set's info; `kept_store`:
-    an append's live data set's store mapping, whose sales `folder` holds first (_stage_and_build_with)."""
+    an append (Appended: the files its merged rows came from, a store mapping whose sales `folder`
+    holds first; _stage_and_build_with)."""
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
@@ -235,7 +261,11 @@ def _build_and_swap(
                 scratch_dir=db_path.parent,
                 kept_store=kept_store,
             )
-            report.source = str(shown_source)
+            if report.source != str(shown_source):  # an append: its info must not name the merged folder
+                report.source = str(shown_source)
+                connection.execute(
+                    "UPDATE dataset_info SET value = ? WHERE key = 'source'", [json.dumps(report.source)]
+                )
             if shown_files:
                 _show_files(connection, report, shown_files)
             with stage("checkpoint"):
@@ -318,7 +348,7 @@ def _stage_and_build(
     stages: Stages | None = None,
     engine: Engine | None = None,
     scratch_dir: Path | None = None,
-    kept_store: KeptStore | None = None,
+    kept_store: Appended | None = None,
 ) -> ImportReport:
     rest = (persist, name, dataset_id, keep_sources, rules, stages or Stages())
     if engine is not None and _on_spark(engine):
@@ -383,13 +413,14 @@ def _stage_and_build_with(
     rows_connection=None,
     scratch: Path | None = None,
     sales_at=None,
-    kept_store: KeptStore | None = None,
+    kept_store: Appended | None = None,
 ) -> ImportReport:
     """The import on `connection` (DuckDB); with `rows_connection` (spark.SparkConnection), the
     sales file is staged, checked and typed there and handed over as cells (spark.py). sales_at:
     sales Spark reads where they are (spark_paths.SalesAt: a Parquet folder, or a URI's sales).
-    kept_store: the store export whose sales are the first rows of `source_dir`'s sales (an append
-    over a data set imported from a store export): its warnings said again, as the import said them."""
+    kept_store: an append (Appended): warnings about the merged sales' rows name the file each came
+    from; over a data set imported from a store export, the export whose sales are the first rows of
+    `source_dir`'s sales: its warnings said again, as the import said them."""
     with stage("read"):
         found = discover(source_dir)
         store = store_orders.claim(source_dir, found)
@@ -422,6 +453,8 @@ def _stage_and_build_with(
             on_spark = rows_connection is not None and source.role == "tracking"
             check_values(rows_connection if on_spark else connection, source, errors, rules)
         check_audience(connection, sources, errors, warnings)
+    if kept_store is not None and kept_store.mapping is None and rows_connection is None:
+        _name_appended_rows(sources, kept_store)
     mapping = _kept_mapping(connection, sources, kept_store, warnings)
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
         with stage("store_orders"):
@@ -502,9 +535,15 @@ def _stage_and_build_with(
     return report
 
 
-def _kept_mapping(
-    connection, sources: dict[str, SourceFile], kept: KeptStore | None, warnings: Findings
-) -> dict | None:
+def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> None:
+    """An append's merged sales: warnings about its rows name the file each row came from, with that
+    file's count (build.type_buyers, build.add_unknown_influencers), not the merged "a.csv + b.csv"."""
+    tracking = sources.get("tracking")
+    if tracking is not None and "tracking" in appended.new_rows:
+        tracking.parts = appended.parts("tracking", tracking.rows)
+
+
+def _kept_mapping(connection, sources: dict[str, SourceFile], kept: Appended | None, warnings: Findings) -> dict | None:
     """An append over a store export's sales keeps the export's mapping and says its warnings again
     (guest checkouts in orders per export file, unknown codes, refunds above an order's total, ...,
     and its code map's creators still missing from the influencers), and leaves the buyer warning
@@ -512,6 +551,8 @@ def _kept_mapping(
     files they came from."""
     tracking = sources.get("tracking")
     if kept is None or tracking is None:
+        return None
+    if kept.mapping is None:
         return None
     # Mappings kept before session 12 lack sales_rows: their rows are then warned about as rows.
     tracking.buyers_reported_rows = int(kept.mapping.get("sales_rows") or 0)

@@ -282,6 +282,9 @@ class SourceFile:
     # ... and the creators its code map's rows name as missing from the influencers (said there)
     named_creators: tuple[str, ...] = ()
     creators_checked: bool = False  # a store export's creators were checked on its code map (store_orders)
+    # An append's merged sales: (file name, rows) of each import's rows, in file order (old, then new),
+    # so warnings about rows name the file they came from, with that file's count (build.type_buyers).
+    parts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclasses.dataclass

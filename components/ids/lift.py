@@ -18,5 +18,6 @@ ORGANIC_BURST = "lift-organic-burst"
 ORGANIC_CHART = "lift-organic-chart"
 ORGANIC_BODY = "lift-organic-body"
 ORGANIC_TABLE = "lift-organic"  # a table name (components.tables.table_id)
+ORGANIC_TABLE_BOX = "lift-organic-table-box"  # hidden when no campaign is in the selection (no empty grid)
 
 WINDOW_OPTIONS = [{"label": f"{days} days", "value": days} for days in LIFT_WINDOW_CHOICES]
