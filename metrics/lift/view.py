@@ -690,7 +690,9 @@ def summarise(wh, parts: pd.DataFrame, settings: Settings, keep_draws: bool = Fa
     count = len(part_names)
 
     def summed(column):
-        return np.bincount(part_codes, weights=parts[column].to_numpy(dtype=float) * share, minlength=count)
+        # float also when no part is left (bincount of nothing is int64)
+        weights = parts[column].to_numpy(dtype=float) * share
+        return np.bincount(part_codes, weights=weights, minlength=count).astype(np.float64, copy=False)
 
     table = pd.DataFrame(
         {"part": part_names, "posts": np.bincount(part_codes, minlength=count)}
@@ -731,10 +733,10 @@ def lift_table(
     table = summarise(wh, parts, settings)
     first = parts.drop_duplicates("part").set_index("part")
     levels = parts.drop_duplicates(["part", "influencer_key"]).groupby("part")["baseline_per_day"].sum()
-    table["baseline_per_day"] = table["part"].map(levels)
+    table["baseline_per_day"] = by_part(levels, table["part"])
     if by == "post":
         for column in ("post_id", "influencer_id", "name", "date"):
-            table[column] = table["part"].map(first[column])
+            table[column] = by_part(first[column], table["part"])
         table["post_no"] = table["part"].astype("int64")
         table["spend"] = None
     else:
@@ -742,12 +744,19 @@ def lift_table(
         table[key] = table["part"]
         if by == "influencer":
             for column in ("name", "platform", "tier"):
-                table[column] = table["part"].map(first[column])
+                table[column] = by_part(first[column], table["part"])
         spend = sums_by(wh, filters, settings, (key,)).set_index(key)["spend"]
-        table["spend"] = table["part"].map(spend)
+        table["spend"] = by_part(spend, table["part"])
     table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
     table = table.sort_values(["incremental_revenue", "part"], ascending=[False, True]).reset_index(drop=True)
     return table.drop(columns=["part"])
+
+
+def by_part(values: pd.Series, part: pd.Series) -> pd.Series:
+    """`values` (indexed by part) of each row's `part`, in `values`' dtype: an empty selection keeps
+    the columns' types (pandas 3's Series.map of an empty Series by a datetime one raises, and by
+    a float one gives text)."""
+    return values.reindex(part.to_numpy()).set_axis(part.index)
 
 
 INFLUENCER_COLUMNS = (
