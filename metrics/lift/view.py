@@ -833,6 +833,41 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     }
 
 
+def window_tail_revenue(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> float:
+    """Attributed revenue (₹, net of refunds, the sale filters applied) on the days after
+    filters.end that the windows of the selection's posts hold: the part of their lift's days a
+    date range leaves out of its own revenue. A creator's days after the end belong to its latest
+    post dated in the range (days_in_window's rule: a day goes to the latest post before it) until
+    that window ends or its next post starts. 0 without an end."""
+    from dataclasses import replace
+
+    from metrics.selection import fact_conditions, fact_table
+
+    if not filters.end:
+        return 0.0
+    where_sql, params = _posts_where(filters, settings)
+    sale_conditions, sales_params = fact_conditions(replace(filters, start=None, end=None, period=None))
+    sales_where = "".join(f" AND {condition}" for condition in sale_conditions)
+    total = (
+        wh.connection()
+        .execute(
+            f"""
+            WITH latest AS (SELECT p.influencer_key, max(p.date) AS post_date
+                            FROM lift_posts p JOIN influencers i USING (influencer_key) {where_sql} GROUP BY ALL),
+                 tail AS (SELECT l.influencer_key, l.post_date, min(n.date) AS next_post
+                          FROM latest l LEFT JOIN lift_posts n
+                            ON n.window_days = ? AND n.influencer_key = l.influencer_key AND n.date > ?
+                          GROUP BY ALL)
+            SELECT COALESCE(sum(f.revenue), 0) FROM {fact_table(filters)} f JOIN tail t USING (influencer_key)
+            WHERE f.date > ? AND f.date < t.post_date + CAST(? AS INTEGER)
+              AND (t.next_post IS NULL OR f.date < t.next_post) {sales_where}""",
+            params + [settings.lift_window_days, filters.end, filters.end, settings.lift_window_days] + sales_params,
+        )
+        .fetchone()
+    )
+    return float(total[0])
+
+
 @functools.lru_cache(maxsize=6)
 def _stored_total(path: str, inode: int, mtime_ns: int, window_days: int, confidence: float):
     """(low, high) deviations (₹) of the whole data set's total at this window and confidence, as
