@@ -749,7 +749,10 @@ def run_lift(args) -> int:
         f"Incremental revenue by {args.by}, {settings.lift_window_days}-day windows, "
         f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
     )
-    print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+    if frame.empty:
+        print(f"No post of the selection has a {settings.lift_window_days}-day window in the data.")
+    else:
+        print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
     print()
     print(organic_text(organic, settings))
     return 0

@@ -16,6 +16,7 @@ from components.ids import option_values
 from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
+from metrics.kpis import share_basis_words
 from metrics.lift import METHOD_MEASURED, lift_event, lift_status, lift_table, top_posts
 from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
 from metrics.lift.summary import lift_kpis
@@ -113,7 +114,7 @@ def lift_page(search, window, pathname):
             k.get("incremental_share"),
             settings,
             card_id="lift-share",
-            sub=f"of {fmt.inr_compact(k.get('revenue'))} attributed",
+            sub=share_basis_words(k),
         )
     ]
     return cards, method_note(k, filters), None, common.SHOW

@@ -17,6 +17,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.cohorts import time_series
 from metrics.comparison import kpis_with_comparison
+from metrics.kpis import share_basis_words
 from metrics.lift import indistinguishable_note
 
 
@@ -116,7 +117,7 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
         revenue_sub = (
             f"{confidence} interval {fmt.inr_compact(k.get('incremental_revenue_low'))} to "
             f"{fmt.inr_compact(k.get('incremental_revenue_high'))}{note} · {fmt.share(k.get('incremental_share'))} "
-            "of attributed"
+            f"{share_basis_words(k)}"
         )
         roas_sub = (
             f"{confidence} interval {fmt.ratio(k.get('incremental_roas_low'))} to "

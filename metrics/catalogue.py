@@ -588,10 +588,11 @@ _declare(
     "incremental_share",
     "Incremental share",
     SHARE,
-    Ratio("incremental_revenue", "revenue"),
-    "Incremental revenue ÷ attributed revenue",
+    Ratio("incremental_revenue", "incremental_share_revenue"),
+    "Incremental revenue ÷ attributed revenue (with a measured lift and a date range: the range's and its posts' "
+    "window days after it)",
     True,
-    json="incremental_revenue / revenue (`null` when revenue is 0)",
+    json="incremental_revenue / incremental_share_revenue (`null` when that is 0)",
 )
 _declare(
     "engagement_rate_pct",

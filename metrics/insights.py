@@ -48,7 +48,7 @@ from metrics.aggregate import ratio
 from metrics.breakdowns import breakdown
 from metrics.catalogue import POOR_PERFORMER, share
 from metrics.filters import Filters
-from metrics.kpis import kpis
+from metrics.kpis import kpis, share_basis_words
 from metrics.lift import indistinguishable_note
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -703,7 +703,7 @@ def incremental_finding(k: dict) -> dict | None:
         )
         text = (
             f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), "
-            f"{effect}: {fmt.share(k['incremental_share'])} of attributed revenue, incremental ROAS "
+            f"{effect}: {fmt.share(k['incremental_share'])} {share_basis_words(k)}, incremental ROAS "
             f"{fmt.ratio(k['incremental_roas'])}."
         )
     else:

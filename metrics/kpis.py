@@ -14,6 +14,20 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 #: empty state, `hkdash summary`).
 NO_SALES = "No sales for these filters"
 NO_SALES_HINT = "Widen the date range or clear some filters to see data."
+#: Which attributed revenue an incremental share is of (kpis' incremental_share_basis), in the words
+#: the cards, the PDF and the CLI put after "of ₹X": a measured lift under a date range counts its
+#: posts' whole windows, so its share is of the range's revenue and those windows' days after it.
+SHARE_OVER_SELECTION = "attributed"
+SHARE_OVER_WINDOWS = "attributed over the range and its posts' windows"
+
+
+def share_basis_words(k: dict) -> str:
+    """ "of ₹X attributed[ over the range and its posts' windows]": the revenue an incremental share
+    (k: kpis or lift_kpis) is of, as the cards, the insight, the PDF row and the CLI say it."""
+    from metrics.format import inr_compact
+
+    revenue = k.get("incremental_share_revenue", k.get("revenue"))
+    return f"of {inr_compact(revenue)} {k.get('incremental_share_basis') or SHARE_OVER_SELECTION}"
 
 
 def has_activity(k: dict) -> bool:
@@ -96,14 +110,20 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     """Incremental revenue (₹) and ROAS (×) of the selection with their intervals, measured by
     event windows (metrics.lift) where the data supports it, else the assumed-baseline share of
     METRICS.md (intervals None). Keys: incremental_revenue, incremental_revenue_low/_high,
-    incremental_roas, incremental_roas_low/_high, incremental_share (of attributed revenue),
+    incremental_roas, incremental_roas_low/_high, incremental_share (of incremental_share_revenue, ₹:
+    the attributed revenue, plus with a measured lift and a date range's end the revenue of its posts'
+    window days after the end; incremental_share_basis names it in words),
     incrementality_method, incrementality_reason, incrementality_window_days,
     incrementality_confidence, incrementality_verdict ("positive", "negative" or "not
     distinguishable from baseline" for the measured interval; None when assumed)."""
     from metrics.lift import METHOD_MEASURED, interval_verdict, lift_totals
+    from metrics.lift.view import window_tail_revenue
 
     lift = lift_totals(wh, filters, settings)
     measured = lift["method"] == METHOD_MEASURED
+    # the measured lift counts its posts' whole windows, past a date range's end: so does its share's base
+    over_windows = bool(measured and filters.end)
+    share_revenue = revenue + (window_tail_revenue(wh, filters, settings) if over_windows else 0.0)
     value = lift["incremental_revenue"] if measured else revenue * (1 - settings.baseline_share)
     low = lift["incremental_revenue_low"] if measured else None
     high = lift["incremental_revenue_high"] if measured else None
@@ -114,7 +134,9 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
         "incremental_roas": ratio(value, spend),
         "incremental_roas_low": ratio(low, spend),
         "incremental_roas_high": ratio(high, spend),
-        "incremental_share": ratio(value, revenue),
+        "incremental_share": ratio(value, share_revenue),
+        "incremental_share_revenue": share_revenue,
+        "incremental_share_basis": SHARE_OVER_WINDOWS if over_windows else SHARE_OVER_SELECTION,
         "incrementality_method": lift["method"],
         "incrementality_reason": lift["reason"],
         "incrementality_window_days": lift["window_days"],

@@ -36,6 +36,8 @@ KPI_KEYS = (
     "incremental_roas_low",
     "incremental_roas_high",
     "incremental_share",
+    "incremental_share_revenue",
+    "incremental_share_basis",
     "incrementality_method",
     "incrementality_reason",
     "incrementality_window_days",

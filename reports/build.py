@@ -25,6 +25,7 @@ from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
 from metrics.dataset import buyer_ids_text, row_counts
+from metrics.kpis import share_basis_words
 from metrics.lift import indistinguishable_note, lift_table
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
@@ -214,7 +215,10 @@ def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None
                 "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to "
                 f"{fmt.inr(k.get('incremental_revenue_high'))}{note}",
             },
-            _metric_row("incremental_share", k),
+            {
+                **_metric_row("incremental_share", k),
+                "value": f"{catalogue.get('incremental_share').text(k.get('incremental_share'))} {share_basis_words(k)}",
+            },
             {
                 "label": catalogue.get("incremental_roas").label,
                 "value": f"{fmt.ratio(k.get('incremental_roas'))} "

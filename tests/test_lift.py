@@ -230,6 +230,30 @@ def test_parts_of_the_selection_add_up_to_its_total(planted, by):
     assert (parts["incremental_revenue"] <= parts["incremental_revenue_high"]).all()
 
 
+@pytest.mark.parametrize("by", ["post", "influencer", "tier", "platform", "campaign", "brand"])
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(product=("no such product",)), Filters(start="2030-01-01"), Filters(platform=("No such platform",))],
+)
+def test_a_selection_without_posts_gives_an_empty_table_at_every_level(planted, by, filters, monkeypatch, capsys):
+    """Nothing left by the filters: an empty table with the columns of a full one, its numbers and dates typed alike (by
+    post it raised a TypeError), empty JSON rows and a plain line in the CLI's text."""
+    wh, _, _, _ = planted
+    empty, full = lift_table(wh, by, filters), lift_table(wh, by)
+    assert empty.empty and not full.empty
+    assert list(empty.columns) == list(full.columns)
+    numbers = [c for c in full.columns if pd.api.types.is_numeric_dtype(full[c]) or c == "date"]
+    assert {c: empty[c].dtype for c in numbers} == {c: full[c].dtype for c in numbers}
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    options = ["--product", "no such product"] if filters.product else ["--start", "2030-01-01"]
+    if filters.platform:
+        options = ["--platform", "No such platform"]
+    assert cli.main(["lift", "--by", by, "--json", *options]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == []
+    assert cli.main(["lift", "--by", by, *options]) == 0
+    assert "No post of the selection has a 14-day window in the data." in capsys.readouterr().out
+
+
 def test_brand_filter_shares_out_the_lift_of_each_window(planted):
     wh, _, _, _ = planted
     by_brand = lift_table(wh, "brand").set_index("brand")["incremental_revenue"]

@@ -91,13 +91,18 @@ def test_cards_say_not_distinguishable_beside_the_interval():
     cards = incremental_cards(STRADDLING, DEFAULT_SETTINGS)
     assert plain(text(find(cards, "kpi-incremental-revenue-value"))) == "-₹500"
     assert plain(text(find(cards, "kpi-incremental-revenue"))).endswith(
-        "90% interval -₹1,500 to ₹800: not distinguishable from baseline · -5.0% of attributed"
+        "90% interval -₹1,500 to ₹800: not distinguishable from baseline · -5.0% of ₹10,000 attributed"
     )
     assert plain(text(find(cards, "kpi-incremental-roas"))).endswith(
         "90% interval -0.75x to 0.40x: not distinguishable from baseline"
     )
     positive = text(incremental_cards(POSITIVE, DEFAULT_SETTINGS))
-    assert "90% interval ₹400 to ₹2,000 · 12.0% of attributed" in positive
+    assert "90% interval ₹400 to ₹2,000 · 12.0% of ₹10,000 attributed" in positive
+    # a date range: the share is of the range's revenue and its posts' window days after it
+    ranged = {**POSITIVE, "incremental_share": 0.1, "incremental_share_revenue": 12_000.0}
+    ranged["incremental_share_basis"] = "attributed over the range and its posts' windows"
+    ranged_text = plain(text(incremental_cards(ranged, DEFAULT_SETTINGS)))
+    assert "· 10.0% of ₹12,000 attributed over the range and its posts' windows" in ranged_text
     assert "distinguishable" not in positive
 
 
@@ -147,13 +152,13 @@ def test_finding_claims_no_effect_for_an_interval_including_zero():
     finding = insights.incremental_finding(STRADDLING)
     assert plain(finding["text"]) == (
         "Measured against each creator's quiet days (14-day windows), the posts' incremental revenue, -₹500 "
-        "(90% interval -₹1,500 to ₹800), is not distinguishable from baseline: -5.0% of attributed revenue, "
+        "(90% interval -₹1,500 to ₹800), is not distinguishable from baseline: -5.0% of ₹10,000 attributed, "
         "incremental ROAS -0.25x."
     )
     assert "caused" not in finding["text"] and finding["numbers"]["verdict"] == NOT_DISTINGUISHABLE
     assert insights.incremental_finding(POSITIVE)["text"] == (
         "Measured against each creator's quiet days (14-day windows), the posts caused ₹1,200 of revenue "
-        "(90% interval ₹400 to ₹2,000): 12.0% of attributed revenue, incremental ROAS 0.60x."
+        "(90% interval ₹400 to ₹2,000): 12.0% of ₹10,000 attributed, incremental ROAS 0.60x."
     )
 
 

@@ -690,7 +690,9 @@ def summarise(wh, parts: pd.DataFrame, settings: Settings, keep_draws: bool = Fa
     count = len(part_names)
 
     def summed(column):
-        return np.bincount(part_codes, weights=parts[column].to_numpy(dtype=float) * share, minlength=count)
+        # float also when no part is left (bincount of nothing is int64)
+        weights = parts[column].to_numpy(dtype=float) * share
+        return np.bincount(part_codes, weights=weights, minlength=count).astype(np.float64, copy=False)
 
     table = pd.DataFrame(
         {"part": part_names, "posts": np.bincount(part_codes, minlength=count)}
@@ -731,10 +733,10 @@ def lift_table(
     table = summarise(wh, parts, settings)
     first = parts.drop_duplicates("part").set_index("part")
     levels = parts.drop_duplicates(["part", "influencer_key"]).groupby("part")["baseline_per_day"].sum()
-    table["baseline_per_day"] = table["part"].map(levels)
+    table["baseline_per_day"] = by_part(levels, table["part"])
     if by == "post":
         for column in ("post_id", "influencer_id", "name", "date"):
-            table[column] = table["part"].map(first[column])
+            table[column] = by_part(first[column], table["part"])
         table["post_no"] = table["part"].astype("int64")
         table["spend"] = None
     else:
@@ -742,12 +744,19 @@ def lift_table(
         table[key] = table["part"]
         if by == "influencer":
             for column in ("name", "platform", "tier"):
-                table[column] = table["part"].map(first[column])
+                table[column] = by_part(first[column], table["part"])
         spend = sums_by(wh, filters, settings, (key,)).set_index(key)["spend"]
-        table["spend"] = table["part"].map(spend)
+        table["spend"] = by_part(spend, table["part"])
     table["incremental_roas"] = ratio_column(table["incremental_revenue"], table["spend"])
     table = table.sort_values(["incremental_revenue", "part"], ascending=[False, True]).reset_index(drop=True)
     return table.drop(columns=["part"])
+
+
+def by_part(values: pd.Series, part: pd.Series) -> pd.Series:
+    """`values` (indexed by part) of each row's `part`, in `values`' dtype: an empty selection keeps
+    the columns' types (pandas 3's Series.map of an empty Series by a datetime one raises, and by
+    a float one gives text)."""
+    return values.reindex(part.to_numpy()).set_axis(part.index)
 
 
 INFLUENCER_COLUMNS = (
@@ -822,6 +831,41 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
         "baseline_revenue": float(table["baseline_revenue"].sum()),
         "posts": int(table["posts"].sum()),
     }
+
+
+def window_tail_revenue(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> float:
+    """Attributed revenue (₹, net of refunds, the sale filters applied) on the days after
+    filters.end that the windows of the selection's posts hold: the part of their lift's days a
+    date range leaves out of its own revenue. A creator's days after the end belong to its latest
+    post dated in the range (days_in_window's rule: a day goes to the latest post before it) until
+    that window ends or its next post starts. 0 without an end."""
+    from dataclasses import replace
+
+    from metrics.selection import fact_conditions, fact_table
+
+    if not filters.end:
+        return 0.0
+    where_sql, params = _posts_where(filters, settings)
+    sale_conditions, sales_params = fact_conditions(replace(filters, start=None, end=None, period=None))
+    sales_where = "".join(f" AND {condition}" for condition in sale_conditions)
+    total = (
+        wh.connection()
+        .execute(
+            f"""
+            WITH latest AS (SELECT p.influencer_key, max(p.date) AS post_date
+                            FROM lift_posts p JOIN influencers i USING (influencer_key) {where_sql} GROUP BY ALL),
+                 tail AS (SELECT l.influencer_key, l.post_date, min(n.date) AS next_post
+                          FROM latest l LEFT JOIN lift_posts n
+                            ON n.window_days = ? AND n.influencer_key = l.influencer_key AND n.date > ?
+                          GROUP BY ALL)
+            SELECT COALESCE(sum(f.revenue), 0) FROM {fact_table(filters)} f JOIN tail t USING (influencer_key)
+            WHERE f.date > ? AND f.date < t.post_date + CAST(? AS INTEGER)
+              AND (t.next_post IS NULL OR f.date < t.next_post) {sales_where}""",
+            params + [settings.lift_window_days, filters.end, filters.end, settings.lift_window_days] + sales_params,
+        )
+        .fetchone()
+    )
+    return float(total[0])
 
 
 @functools.lru_cache(maxsize=6)
