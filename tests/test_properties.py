@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import metrics
@@ -149,8 +149,52 @@ def load(data, cell=None, draw=None) -> Warehouse:
 MONEY = ("revenue", "refunds", "orders", "spend", "new_customers")
 
 
+ZERO_ORDER_ROWS = {  # hypothesis found it: a ₹0 refund (0 orders, ₹0) made its user a new customer
+    "influencers": [{"platform": "Instagram", "category": "Fitness", "follower_count": 0}],
+    "sales": [
+        {
+            "who": 0,
+            "brand": "MuscleBlaze",
+            "campaign": "C1",
+            "product": "Whey",
+            "day": 0,
+            "user": 0,
+            "orders": 0,
+            "revenue": 0,
+            "refund": True,
+        },
+        # a row of 0 orders before the user's first order: the order, day 5, makes it new
+        {
+            "who": 0,
+            "brand": "MuscleBlaze",
+            "campaign": "C1",
+            "product": "Whey",
+            "day": 1,
+            "user": 1,
+            "orders": 0,
+            "revenue": 300,
+            "refund": False,
+        },
+        {
+            "who": 0,
+            "brand": "MuscleBlaze",
+            "campaign": "C1",
+            "product": "Whey",
+            "day": 5,
+            "user": 1,
+            "orders": 1,
+            "revenue": 900,
+            "refund": False,
+        },
+    ],
+    "posts": [],
+    "payouts": [{"who": 0, "basis": "post", "total": 0, "gifted": 0}],
+}
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dataset)
+@example(ZERO_ORDER_ROWS)
 def test_no_join_multiplies_money(data):
     wh = load(data)
     k = metrics.kpis(wh)
@@ -158,8 +202,8 @@ def test_no_join_multiplies_money(data):
     assert k["refunds"] == pytest.approx(sum(s["revenue"] for s in data["sales"] if s["refund"]))
     assert k["orders"] == sum(sale_numbers(s)[0] for s in data["sales"])
     assert k["spend"] == pytest.approx(sum(p["total"] + p["gifted"] for p in data["payouts"]))
-    # a refund makes no one a new customer
-    assert k["new_customers"] == len({s["user"] for s in data["sales"] if not s["refund"]})
+    # a refund makes no one a new customer, nor does a row of 0 orders
+    assert k["new_customers"] == len({s["user"] for s in data["sales"] if not s["refund"] and s["orders"] > 0})
     ranked = metrics.ranking(wh)
     assert ranked["spend"].sum() == pytest.approx(k["spend"])
     # each influencer's spend is what its payout rows say, however its cost was spread

@@ -293,7 +293,8 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     """Each buyer's first order (`first_orders`: the order that makes a user_id a new customer, by
     earliest date, then file order) and the guest or placeholder ids that are no buyer at all
     (`guest_ids`: values.GUEST_USER_IDS, warned about with their row count; their orders, like
-    those without a user_id, count as unknown buyers). A refund row makes no one a new customer.
+    those without a user_id, count as unknown buyers). A refund row makes no one a new customer,
+    nor does a row of 0 orders (no order was placed: a hypothesis example of 0 orders and ₹0 made one).
     """
     # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
     con.execute("""
@@ -303,7 +304,7 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
             END AS first_key
         FROM sales""")
     con.execute("""CREATE TEMP TABLE first_orders AS
-                   SELECT user_id, min(first_key) FILTER (WHERE orders >= 0 AND revenue >= 0) AS first_key,
+                   SELECT user_id, min(first_key) FILTER (WHERE orders > 0 AND revenue >= 0) AS first_key,
                           count(*) AS rows
                    FROM keyed_sales GROUP BY user_id""")
     con.execute(
