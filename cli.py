@@ -690,6 +690,16 @@ def interval_text(low, high, fmt) -> str:
     return "" if low is None or high is None else f" ({fmt(low)} to {fmt(high)})"
 
 
+def empty_lift_words(warehouse, filters, settings) -> str:
+    """Why `hkdash lift` has no row: the selection has no post at all, or none with a window in the
+    data (a filter leaving nothing read as the second, tester h10)."""
+    import metrics
+
+    if not metrics.kpis(warehouse, filters, settings).get("posts"):
+        return "No post in the selection."
+    return f"No post of the selection has a {settings.lift_window_days}-day window in the data."
+
+
 def run_lift(args) -> int:
     import metrics
     from metrics.aggregate import plain
@@ -750,7 +760,7 @@ def run_lift(args) -> int:
         f"{settings.lift_confidence:.0%} intervals ({describe_filters(filters.as_dict())})"
     )
     if frame.empty:
-        print(f"No post of the selection has a {settings.lift_window_days}-day window in the data.")
+        print(empty_lift_words(warehouse, filters, settings))
     else:
         print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
     print()

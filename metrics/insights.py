@@ -374,7 +374,7 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
             f"No segment's next rupee would return at least {fmt.ratio(settings.plan_min_marginal_roas)} "
             f"(break-even), so the planner moves money nowhere and cuts these (at most "
             f"±{fmt.share(chosen.max_change, 0)} per segment): {expected}, net of the spend saved "
-            f"{_signed(net)}; the plan on page Plan."
+            f"{_signed(net)}; see the budget plan for the whole allocation."
         )
     else:
         subject = f"Move budget from {listed(frm)} to {listed(to)}"
@@ -386,7 +386,7 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         )
         reason = (
             f"The planner moves {fmt.inr_compact(shift)} (at most ±{fmt.share(chosen.max_change, 0)} per segment) "
-            f"towards the segments whose next rupee returns most: {expected}{kept}; the plan on page Plan."
+            f"towards the segments whose next rupee returns most: {expected}{kept}; see the budget plan for the whole allocation."
         )
     numbers = {
         "dimension": "segment",
@@ -413,7 +413,10 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         f"{from_label} {fmt.ratio(numbers['from_roas'])}"
         + ("" if to else f", below break-even {fmt.ratio(settings.plan_min_marginal_roas)}"),
         *([f"{to_label} {fmt.ratio(numbers['to_roas'])}"] if to else []),
-        f"incremental revenue {fmt.inr_compact(gain['value'])}" if held else f"gain {fmt.inr_compact(gain['value'])}",
+        # a change against today, signed like the net's chip (it read as a level: "incremental revenue ₹11,842")
+        f"incremental revenue {'+' if gain['value'] >= 0 else ''}{fmt.inr_compact(gain['value'])} vs today"
+        if held
+        else f"gain {fmt.inr_compact(gain['value'])}",
     ]
     return _item("hold back" if up.empty else "move budget", subject, reason, numbers, evidence, "segment")
 

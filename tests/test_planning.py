@@ -316,6 +316,9 @@ def test_plan_what_if_and_projection_on_hand_points():
     assert item["numbers"]["net_gain"] == pytest.approx(net["value"])
     assert item["evidence"][0] == f"net +{fmt.inr_compact(net['value'])} vs today"
     assert not any(e.startswith("gain ") for e in item["evidence"])
+    sign = "+" if gain["value"] >= 0 else ""
+    assert item["evidence"][-1] == f"incremental revenue {sign}{fmt.inr_compact(gain['value'])} vs today"
+    assert item["reason"].endswith("; see the budget plan for the whole allocation.")
     # Every segment sits at its max-change bound: the plan's marginal ROAS is the best next rupee's
     # return among them, below break-even (why nothing is raised), not "—".
     margin, basis = margin_at_plan(held)
