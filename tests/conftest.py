@@ -40,3 +40,19 @@ def seed1_wh(tmp_path_factory) -> Warehouse:
     db = tmp_path_factory.mktemp("seed1") / "warehouse.duckdb"
     import_dataset(DATASETS / "seed1", db)
     return Warehouse(db)
+
+
+def imported_sample(root: Path, **options) -> Warehouse:
+    """The sample data set (warehouse.sample.generate_sample with `options`) written to root/src and
+    imported into root/wh.duckdb."""
+    from warehouse.sample import generate_sample
+
+    generate_sample(root / "src", **options)
+    import_dataset(root / "src", root / "wh.duckdb")
+    return Warehouse(root / "wh.duckdb")
+
+
+@pytest.fixture(scope="session")
+def measured_sample_wh(tmp_path_factory) -> Warehouse:
+    """The 20,000-order sample (seed 5) with measured lift, made once for the modules that only read it."""
+    return imported_sample(tmp_path_factory.mktemp("measured-sample"), orders=20_000, seed=5)

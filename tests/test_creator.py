@@ -251,14 +251,8 @@ def test_saved_view_of_a_creator_page_reports_that_creator(tmp_path, traps_wh, m
 
 
 @pytest.fixture(scope="module")
-def measured_wh(tmp_path_factory):
-    from warehouse import Warehouse, import_dataset
-    from warehouse.sample import generate_sample
-
-    root = tmp_path_factory.mktemp("creator-lift")
-    generate_sample(root / "src", orders=20_000, seed=5)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
+def measured_wh(measured_sample_wh):
+    return measured_sample_wh
 
 
 @pytest.mark.parametrize(

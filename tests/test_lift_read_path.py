@@ -21,16 +21,13 @@ from metrics.lift import lift_table, top_posts, view
 from metrics.lift.method import interval
 from metrics.lift.summary import lift_kpis
 from metrics.selection import tier_sql
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
+from tests.conftest import imported_sample
+from warehouse import Warehouse
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("lift_read")
-    generate_sample(root / "src", orders=12_000, seed=11)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
+    return imported_sample(tmp_path_factory.mktemp("lift_read"), orders=12_000, seed=11)
 
 
 SELECTIONS = [

@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 from metrics import Filters, kpis
 from metrics.kpis import SHARE_OVER_SELECTION, SHARE_OVER_WINDOWS, share_basis_words
 from metrics.lift.view import window_tail_revenue
-from warehouse import Warehouse, import_dataset
+from warehouse import Warehouse
 from warehouse.db import SCHEMA_VERSION
-from warehouse.sample import generate_sample
 
 # (post_no, influencer_key, date); 14-day windows, range 1–10 Nov 2025
 POSTS = [
@@ -77,11 +76,8 @@ def test_window_tail_revenue_by_hand(hand_wh, filters, expected):
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    root = tmp_path_factory.mktemp("share_sample")
-    generate_sample(root / "src", orders=20_000, seed=5)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
+def planted(measured_sample_wh):
+    return measured_sample_wh
 
 
 def test_a_one_day_range_shares_its_lift_over_the_days_the_lift_counts(planted):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from metrics import catalogue
 from metrics.aggregate import add_engagement_ratios
 from metrics.settings import DEFAULT_SETTINGS, Settings
+from tests.conftest import imported_sample
 
 # ---- ratios: the previous column-by-column forms, kept here as the reference
 
@@ -147,13 +148,7 @@ def test_ratio_column_equals_the_reference_on_mixed_inputs(rows):
 
 @pytest.fixture(scope="module")
 def sample_wh(tmp_path_factory):
-    from warehouse import Warehouse, import_dataset
-    from warehouse.sample import generate_sample
-
-    root = tmp_path_factory.mktemp("read-path-sample")
-    generate_sample(root / "src", orders=5_000, seed=11)
-    import_dataset(root / "src", root / "wh.duckdb")
-    return Warehouse(root / "wh.duckdb")
+    return imported_sample(tmp_path_factory.mktemp("read-path-sample"), orders=5_000, seed=11)
 
 
 def selections(wh):
