@@ -268,8 +268,15 @@ def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: 
             "no response curve can be fitted: the selection has no creator with spend, or the data set "
             "has no measured incrementality (hkdash lift says why)"
         )
-    measured = points["measured"].to_numpy()
-    unvalued = points.loc[~measured, UNVALUED_COLUMNS].reset_index(drop=True)
+    return planning_curves(points, by, settings)
+
+
+def planning_curves(points: pd.DataFrame, by: str, settings: Settings = DEFAULT_SETTINGS) -> Curves:
+    """fit_curves of creator_points() rows: the curves of the measured creators, the others
+    Curves.unvalued. Raises PlanError where no creator is measured."""
+    from metrics.planning.allocate import PlanError
+
+    measured = points["measured"].to_numpy(dtype=bool)
     if not measured.any():
         raise PlanError(
             f"no response curve can be fitted: none of the selection's {len(points):,} creators with spend "
@@ -277,6 +284,7 @@ def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: 
         )
     valued = points.loc[measured].reset_index(drop=True)
     valued.attrs["draws"] = np.asarray(points.attrs["draws"])[measured]
+    unvalued = points.loc[~measured, UNVALUED_COLUMNS].reset_index(drop=True)
     return dataclasses.replace(curves_from_points(valued, by, settings), unvalued=unvalued)
 
 

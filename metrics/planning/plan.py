@@ -187,7 +187,7 @@ def unvalued_text(plan_: Plan) -> str | None:
 
 def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     """The sentence naming the budget the plan holds back (₹, Plan.held_back), why, and the plan's
-    net effect (net_gain), then the units it cuts to ₹0 (cut_text); None when it spends the whole
+    net effect (net_gain; labelled where its interval includes 0: total_label), then the units it cuts to ₹0 (cut_text); None when it spends the whole
     budget and cuts none."""
     cut = cut_text(plan_)
     if plan_.held_back < 0.5:
@@ -197,7 +197,9 @@ def held_back_text(plan_: Plan, settings: Settings) -> str | None:
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
         f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
         f"no money there. Net of the spend saved the plan is {better_or_worse(plan_.totals['net']['value'])} "
-        f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])})."
+        f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])}"
+        + (f"; {label}" if (label := total_label("net", plan_.totals["net"])) else "")
+        + ")."
     )
     return f"{held} {cut}" if cut else held
 
