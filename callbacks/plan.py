@@ -203,10 +203,13 @@ def bound_notice(chosen):
 
 
 def budget_help(chosen) -> str:
+    """Today's spend of the plan's units (₹; the unvalued creators' is outside the budget) and the
+    budgets this max change allows."""
     lower = chosen.rows["current_spend"].sum() * (1 - chosen.max_change)
     upper = chosen.rows["current_spend"].sum() * (1 + chosen.max_change)
+    measured = " on the creators measured in the selection" if len(chosen.curves.unvalued) else ""
     return (
-        f"Today's spend {fmt.inr(chosen.rows['current_spend'].sum())}; this max change allows "
+        f"Today's spend{measured} {fmt.inr(chosen.rows['current_spend'].sum())}; this max change allows "
         f"{fmt.inr(lower)} to {fmt.inr(upper)}"
     )
 
