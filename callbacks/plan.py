@@ -124,7 +124,8 @@ def plan_cards(chosen, settings) -> list:
             # the figure is revenue, not spend: "Today's allocation ₹17.23 L" read as today's budget
             "Expected incremental revenue: today",
             fmt.inr_compact(today["expected_incremental_revenue"]),
-            "Expected incremental revenue of today's spend on the fitted response curves",
+            "Expected incremental revenue of today's spend on the fitted response curves (creators with a post "
+            "measured in the selection)",
             sub=between("current"),
         ),
         kpi_card(

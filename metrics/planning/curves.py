@@ -11,9 +11,10 @@ Model (docs/metrics.md, "Response curves and the budget planner"): a creator i o
   the segment's pooled coefficient m_g = Σ r_i / Σ s_i^β, the between-creator variance τ²_g by
   the method of moments (variance of the raw coefficients less their mean sampling variance,
   floored at 0), and θ_i = m_g + τ²_g/(τ²_g + v_i) · (r_i/s_i^β − m_g), v_i the bootstrap variance
-  of the raw coefficient. A creator with spend but no measured post in the selection is no unit of
-  the planner's curves (Curves.unvalued): it is held at its spend and not valued, since its m_g
-  would value it on other creators' measurement. A negative θ (the
+  of the raw coefficient. A creator with spend but no measured post in the selection gets m_g from
+  curves_from_points (the verdicts' marginal ROAS), but is no unit of the planner's curves
+  (fit_curves: Curves.unvalued), held at its spend and not valued, since m_g would value it on other
+  creators' measurement. A negative θ (the
   measurement says spend lowered sales) stays negative in every money figure (`coef`,
   `coef_draws`: a sum of floored curves is biased upwards and its draws never reach 0); only the
   allocation and the marginal ROAS read it as 0 (`plan_coef`): spend cannot be planned on it.
