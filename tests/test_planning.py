@@ -1159,6 +1159,9 @@ def test_a_creator_without_a_measured_post_is_kept_at_its_spend_and_not_valued()
         assert future.loc["today", "spend"] == pytest.approx(15_000.0)
         assert future.loc["today", "revenue"] == pytest.approx(50_000.0)
         assert "not distinguishable" not in norm(" ".join(str(c) for c in plan_cards(chosen, DEFAULT_SETTINGS)))
+    # a budget typed as the whole selection's spend (₹15,000) is refused, saying what it leaves out
+    with pytest.raises(PlanError, match=r"allows: .* not valued and outside the plan's budget \(Bela\)\.$"):
+        plan_on(planning_curves(points, "segment", DEFAULT_SETTINGS), "segment", 15_000.0, 0.3, DEFAULT_SETTINGS)
     with pytest.raises(PlanError, match="none of the selection's 1 creators with spend"):
         planning_curves(points.iloc[[1]].assign(measured=False), "segment", DEFAULT_SETTINGS)
 

@@ -171,7 +171,12 @@ def _first_named(names: list[str]) -> str:
 def unvalued_text(plan_: Plan) -> str | None:
     """The sentence naming the selection's creators with spend but no post measured in it
     (Curves.unvalued), largest spend first, or None where every creator with spend is measured."""
-    unvalued = plan_.curves.unvalued.sort_values(["spend", "influencer_id"], ascending=[False, True])
+    return unvalued_sentence(plan_.curves.unvalued)
+
+
+def unvalued_sentence(unvalued: pd.DataFrame) -> str | None:
+    """unvalued_text of Curves.unvalued rows (influencer_id, name, spend ₹)."""
+    unvalued = unvalued.sort_values(["spend", "influencer_id"], ascending=[False, True])
     if unvalued.empty:
         return None
     names = [str(n) for n in unvalued["name"]]
@@ -179,7 +184,7 @@ def unvalued_text(plan_: Plan) -> str | None:
     many = len(names) > 1
     count = f"{fmt.count(len(names))} creator{'s' if many else ''}"
     return (
-        f"{count} with {fmt.inr(plan_.unvalued_spend)} of spend in the selection {'have' if many else 'has'} no "
+        f"{count} with {fmt.inr(unvalued['spend'].sum())} of spend in the selection {'have' if many else 'has'} no "
         f"post measured in it: kept at {'their' if many else 'its'} spend, not valued and outside the plan's "
         f"budget ({shown})."
     )
@@ -231,7 +236,11 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     budget = float(current.sum()) if budget is None else float(budget)
     coef = units["plan_coef"].to_numpy(dtype=float)
     held = held_too_early(curves, by, settings)
-    planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
+    try:
+        planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
+    except PlanError as error:  # a budget typed as the whole selection's spend: say what it excludes
+        unvalued = unvalued_sentence(curves.unvalued)
+        raise PlanError(f"{error} {unvalued}" if unvalued else str(error)) from None
     rows = _rows(curves, by, current, planned, max_change, settings, held)
     totals = {
         "current": _total(curves, current, settings.lift_confidence),
