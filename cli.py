@@ -1106,7 +1106,7 @@ def run_plan(args) -> int:
     from metrics import catalogue
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
-    from metrics.planning.plan import held_back_text
+    from metrics.planning.plan import held_back_text, total_label, unvalued_text
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -1129,16 +1129,28 @@ def run_plan(args) -> int:
         for field, metric in PLAN_COLUMNS
     ]
     print(table(document["rows"], columns))
+    totals = result.totals
     for name in ("current", "planned"):
-        part = document["totals"][name]
+        part = totals[name]
         print(
             f"{name}: spend {inr(part['spend'])}, expected incremental revenue "
             f"{inr(part['expected_incremental_revenue'])} ({inr(part['low'])} to {inr(part['high'])})"
+            + labelled(total_label(name, part))
         )
-    held = held_back_text(result, settings)
-    if held:
-        print(held)
+    gain = totals["gain"]
+    print(
+        f"change against today: {inr(gain['value'])} ({inr(gain['low'])} to {inr(gain['high'])})"
+        + labelled(total_label("gain", gain))
+    )
+    for text in (unvalued_text(result), held_back_text(result, settings)):
+        if text:
+            print(text)
     return 0
+
+
+def labelled(label: str | None) -> str:
+    """ ": label" after a figure where it has one (an interval that includes 0), else nothing."""
+    return f": {label}" if label else ""
 
 
 def run_similar(args) -> int:

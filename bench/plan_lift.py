@@ -5,7 +5,8 @@ Generates samples with and without planted lift (warehouse/sample.py) and import
 the given warehouses, and prints per selection (all dates; 1–7 May 2025) and planning unit the
 measured incremental revenue (metrics.lift.lift_totals), the plan's expected incremental revenue of
 today's allocation and its change against today (metrics.planning.plan), each with its interval
-(₹). On no-lift data both intervals should include ₹0. Results: docs/metrics.md, "Response curves
+(₹), and how many units the plan values and how many creators (and ₹ of spend) it holds unvalued
+(no post measured in the selection). On no-lift data both intervals should include ₹0. Results: docs/metrics.md, "Response curves
 and the budget planner".
 """
 
@@ -39,12 +40,13 @@ def report(name: str, wh: Warehouse) -> None:
             measured["incremental_revenue"], measured["incremental_revenue_low"], measured["incremental_revenue_high"]
         )
         for by in ("segment", "influencer"):
-            totals = plan(wh, by=by, filters=filters).totals
-            today, change = totals["current"], totals["gain"]
+            chosen = plan(wh, by=by, filters=filters)
+            today, change = chosen.totals["current"], chosen.totals["gain"]
             print(
                 f"{name:10} {label:8} {by:10} measured {seen} | today "
                 f"{_money(today['expected_incremental_revenue'], today['low'], today['high'])} | change "
-                f"{_money(change['value'], change['low'], change['high'])}"
+                f"{_money(change['value'], change['low'], change['high'])} | valued {len(chosen.curves.units)} "
+                f"units, unvalued {len(chosen.curves.unvalued)} creators ({chosen.unvalued_spend:,.0f})"
             )
 
 

@@ -17,7 +17,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import better_or_worse, held_back_text, margin_at_plan
+from metrics.planning.plan import better_or_worse, held_back_text, margin_at_plan, total_label, unvalued_text
 from metrics.planning.similar import similar
 from warehouse.db import WarehouseMissing
 
@@ -91,8 +91,11 @@ def plan_cards(chosen, settings) -> list:
     confidence = fmt.share(chosen.confidence, 0)
     held = chosen.held_back >= 0.5
 
-    def between(part, low="low", high="high"):
-        return f"{confidence}: {fmt.inr_compact(part[low])} to {fmt.inr_compact(part[high])}"
+    def between(name):
+        part = chosen.totals[name]
+        label = total_label(name, part)
+        words = f"{confidence}: {fmt.inr_compact(part['low'])} to {fmt.inr_compact(part['high'])}"
+        return f"{words}: {label}" if label else words
 
     headline = []
     if held:
@@ -104,7 +107,7 @@ def plan_cards(chosen, settings) -> list:
                 ("+" if net["value"] >= 0 else "") + fmt.inr_compact(net["value"]),
                 "Change in expected incremental revenue − (planned − today's spend): what the plan "
                 "leaves better off once the spend it holds back is counted",
-                sub=f"{better_or_worse(net['value'])}; {between(net)}",
+                sub=f"{better_or_worse(net['value'])}; {between('net')}",
                 tone="good" if net["low"] > 0 else "bad" if net["high"] < 0 else None,
             ),
             kpi_card(
@@ -121,8 +124,9 @@ def plan_cards(chosen, settings) -> list:
             # the figure is revenue, not spend: "Today's allocation ₹17.23 L" read as today's budget
             "Expected incremental revenue: today",
             fmt.inr_compact(today["expected_incremental_revenue"]),
-            "Expected incremental revenue of today's spend on the fitted response curves",
-            sub=between(today),
+            "Expected incremental revenue of today's spend on the fitted response curves (creators with a post "
+            "measured in the selection)",
+            sub=between("current"),
         ),
         kpi_card(
             "plan-planned",
@@ -130,14 +134,14 @@ def plan_cards(chosen, settings) -> list:
             fmt.inr_compact(planned["expected_incremental_revenue"]),
             "Expected incremental revenue of the planned spend"
             + (f" ({fmt.inr_compact(planned['spend'])})" if held else " at the same budget"),
-            sub=between(planned),
+            sub=between("planned"),
         ),
         kpi_card(
             "plan-gain",
             "Change in incremental revenue" if held else "Gain",
             fmt.inr_compact(gain["value"]),
             "Planned − today, on the same bootstrap draws",
-            sub=between(gain),
+            sub=between("gain"),
             tone="good" if gain["low"] > 0 else None,
         ),
         kpi_card(
@@ -178,6 +182,13 @@ def held_back_notice(chosen, settings):
     return notice(text, color="info", icon="bi-piggy-bank") if text else None
 
 
+def unvalued_notice(chosen):
+    """The creators with spend but no measured post, kept at their spend and not valued
+    (metrics.planning.plan.unvalued_text), or None."""
+    text = unvalued_text(chosen)
+    return notice(text, color="info", icon="bi-dash-circle") if text else None
+
+
 def bound_notice(chosen):
     """A warning when the curves' exponent sits at its bound (metrics.planning.curves.exponent_at_bound)."""
     settings = common.settings()
@@ -193,10 +204,13 @@ def bound_notice(chosen):
 
 
 def budget_help(chosen) -> str:
+    """Today's spend of the plan's units (₹; the unvalued creators' is outside the budget) and the
+    budgets this max change allows."""
     lower = chosen.rows["current_spend"].sum() * (1 - chosen.max_change)
     upper = chosen.rows["current_spend"].sum() * (1 + chosen.max_change)
+    measured = " on the creators measured in the selection" if len(chosen.curves.unvalued) else ""
     return (
-        f"Today's spend {fmt.inr(chosen.rows['current_spend'].sum())}; this max change allows "
+        f"Today's spend{measured} {fmt.inr(chosen.rows['current_spend'].sum())}; this max change allows "
         f"{fmt.inr(lower)} to {fmt.inr(upper)}"
     )
 
@@ -207,6 +221,7 @@ def budget_help(chosen) -> str:
     Output(ids.ERROR, "children"),
     Output(ids.BOUND, "children"),
     Output(ids.HELD_BACK, "children"),
+    Output(ids.UNVALUED, "children"),
     Output(ids.KPIS, "children"),
     Output(ids.CURVES, "figure"),
     Output(ids.PROJECTION, "figure"),
@@ -232,7 +247,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
     except PlanError as error:
         blank = empty_figure("No plan")
         return (
-            *(None, common.SHOW, notice(str(error)), None, None, [], blank, blank, []),
+            *(None, common.SHOW, notice(str(error)), None, None, None, [], blank, blank, []),
             *(None, None, [], None, None, None, None),
         )
     except WarehouseMissing as error:
@@ -240,6 +255,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         return (
             common.no_data_state(error),
             common.HIDE,
+            None,
             None,
             None,
             None,
@@ -268,6 +284,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         None,
         bound_notice(chosen),
         held_back_notice(chosen, settings),
+        unvalued_notice(chosen),
         plan_cards(chosen, settings),
         plan_figures.response_curves(curve_points(chosen), height=plan_figures.CHART_HEIGHT),
         plan_figures.projection(future, height=plan_figures.CHART_HEIGHT),

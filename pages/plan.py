@@ -137,6 +137,7 @@ def layout(**query):
                     html.Div(id=ids.ERROR),
                     html.Div(id=ids.BOUND),
                     html.Div(id=ids.HELD_BACK),
+                    html.Div(id=ids.UNVALUED),
                     html.Div(id=ids.KPIS, className="hk-kpi-grid"),
                     dbc.Row(
                         [

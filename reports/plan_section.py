@@ -12,7 +12,7 @@ from metrics import format as fmt
 from metrics.insights import listed
 from metrics.planning import Plan, PlanError, curve_points, plan, selection_projection
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import better_or_worse, held_back_text
+from metrics.planning.plan import better_or_worse, held_back_text, total_label, unvalued_text
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 PLAN_COLUMNS = (
@@ -52,15 +52,16 @@ def plan_section(
     if chosen is None:
         return None
     today, planned, gain = chosen.totals["current"], chosen.totals["planned"], chosen.totals["gain"]
-    confidence = fmt.share(chosen.confidence, 0)
     held = held_back_text(chosen, settings)
+    unvalued = unvalued_text(chosen)
     summary = (
         f"At today's budget of {fmt.inr_compact(chosen.budget)}, moving spend between segments (tier × platform, "
         f"each within ±{fmt.share(chosen.max_change, 0)} of its spend) until the next rupee returns the same "
         f"everywhere, and never past break-even ({fmt.ratio(settings.plan_min_marginal_roas)}), takes the expected "
-        f"incremental revenue from {fmt.inr_compact(today['expected_incremental_revenue'])} "
-        f"to {fmt.inr_compact(planned['expected_incremental_revenue'])}: a change of {fmt.inr_compact(gain['value'])} "
-        f"({confidence} interval {fmt.inr_compact(gain['low'])} to {fmt.inr_compact(gain['high'])}). "
+        f"incremental revenue from {_with_interval(chosen, 'current', today['expected_incremental_revenue'])} "
+        f"to {_with_interval(chosen, 'planned', planned['expected_incremental_revenue'])}: a change of "
+        f"{_with_interval(chosen, 'gain', gain['value'])}. "
+        + (f"{unvalued} " if unvalued else "")
         + (f"{held} " if held else "")
         + f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
         "measured lift and shrunk towards its segment."
@@ -115,6 +116,18 @@ def plan_section(
     }
 
 
+def _with_interval(chosen: Plan, name: str, value: float) -> str:
+    """A plan total (₹) with its interval and, where the interval includes 0, its label
+    (metrics.planning.plan.total_label): "₹1.2 L (90% interval −₹3,000 to ₹2.4 L: not
+    distinguishable from baseline)"."""
+    part = chosen.totals[name]
+    label = total_label(name, part)
+    return (
+        f"{fmt.inr_compact(value)} ({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(part['low'])} to "
+        f"{fmt.inr_compact(part['high'])}{f': {label}' if label else ''})"
+    )
+
+
 def _headline(chosen) -> str:
     """The plan in one sentence for the executive summary: where money moves, what it gains and,
     where money is held back, the plan's net effect (metrics.planning.plan.net_gain) first. Cuts and
@@ -123,9 +136,10 @@ def _headline(chosen) -> str:
     more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False)
     less = rows[rows["planned_change"] <= -1].sort_values("planned_change")
     away = listed([f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples()])
+    label = total_label("gain", gain)
     interval = (
         f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
-        f"{fmt.inr_compact(gain['high'])})"
+        f"{fmt.inr_compact(gain['high'])}{f': {label}' if label else ''})"
     )
     if more.empty and chosen.held_back >= 0.5:
         return (

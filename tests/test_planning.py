@@ -936,7 +936,7 @@ def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
-    assert message in text(error) and rest[2] == []  # no cards
+    assert message in text(error) and rest[3] == []  # no cards (after the bound, held-back and unvalued notices)
     inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
     assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)
 
@@ -1102,3 +1102,144 @@ def test_plan_cards_say_their_figures_are_expected_incremental_revenue():
     ):
         assert title in cards[card_id]
         assert fmt.inr_compact(chosen.totals[part]["expected_incremental_revenue"]) in cards[card_id]
+
+
+# --- creators with spend but no post measured in the selection (session 16) ------------------------
+
+
+def measured_and_unmeasured(deviations: np.ndarray) -> pd.DataFrame:
+    """Two creators of one segment (docs/metrics.md, "Response curves"): A spent ₹10,000 on 5
+    posts measured in the selection at +₹2,000 (bootstrap deviations `deviations`); B spent ₹5,000
+    with no post measured in it. A alone in its segment: its shrunk θ is its own r ÷ s^β."""
+    frame = pd.DataFrame(
+        {
+            "influencer_id": ["A", "B"],
+            "name": ["Asha", "Bela"],
+            "tier": ["Mid", "Mid"],
+            "platform": ["Instagram"] * 2,
+            "spend": [10_000.0, 5_000.0],
+            "posts": [5, 0],
+            "incremental_revenue": [2_000.0, 0.0],
+            "measured": [True, False],
+            "segment": ["Mid · Instagram"] * 2,
+        }
+    )
+    frame.attrs["draws"] = np.vstack([deviations, np.zeros_like(deviations)])
+    return frame
+
+
+def test_a_creator_without_a_measured_post_is_kept_at_its_spend_and_not_valued():
+    """B has spend but no post measured in the selection. Before (its segment's pooled θ = A's
+    2,000 ÷ 10,000^β) the plan valued today at ₹2,000 × (1 + 0.5^β), B's half extrapolated from A.
+    Now B is no unit: today's expected incremental revenue is A's measured ₹2,000, the budget A's
+    ₹10,000, B's ₹5,000 is kept (next period's spend ₹15,000) and named once."""
+    from callbacks.plan import plan_cards
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on, total_verdict, unvalued_text
+
+    points = measured_and_unmeasured(np.zeros(200))
+    old = curves_from_points(points, "influencer", DEFAULT_SETTINGS)
+    old_today = old.response(old.units["current_spend"].to_numpy()).sum()
+    assert old_today == pytest.approx(2_000.0 * (1 + 0.5**old.beta))
+    for by, unit in (("influencer", "A"), ("segment", "Mid · Instagram")):
+        chosen = plan_on(planning_curves(points, by, DEFAULT_SETTINGS), by, None, 0.3, DEFAULT_SETTINGS)
+        assert chosen.rows.iloc[:, 0].tolist() == [unit]
+        assert chosen.budget == pytest.approx(10_000.0) and chosen.unvalued_spend == pytest.approx(5_000.0)
+        today = chosen.totals["current"]
+        assert today["spend"] == pytest.approx(10_000.0)
+        # no spread in A's draws: its interval is the point, clearly above 0, so no label
+        assert (today["expected_incremental_revenue"], today["low"], today["high"]) == pytest.approx((2_000.0,) * 3)
+        assert total_verdict("current", today) == "positive"
+        assert unvalued_text(chosen) == (
+            f"1 creator with {fmt.inr(5_000)} of spend in the selection has no post measured in it: kept at its "
+            "spend, not valued and outside the plan's budget (Bela)."
+        )
+        assert chosen.as_json()["unvalued"] == {"creators": 1, "spend": 5_000.0, "influencer_ids": ["B"]}
+        future = projection(chosen, 50_000.0, 7).set_index("allocation")
+        assert future.loc["today", "spend"] == pytest.approx(15_000.0)
+        assert future.loc["today", "revenue"] == pytest.approx(50_000.0)
+        assert "not distinguishable" not in norm(" ".join(str(c) for c in plan_cards(chosen, DEFAULT_SETTINGS)))
+    # a budget typed as the whole selection's spend (₹15,000) is refused, saying what it leaves out
+    with pytest.raises(PlanError, match=r"allows: .* not valued and outside the plan's budget \(Bela\)\.$"):
+        plan_on(planning_curves(points, "segment", DEFAULT_SETTINGS), "segment", 15_000.0, 0.3, DEFAULT_SETTINGS)
+    with pytest.raises(PlanError, match="none of the selection's 1 creators with spend"):
+        planning_curves(points.iloc[[1]].assign(measured=False), "segment", DEFAULT_SETTINGS)
+
+
+def test_plan_totals_whose_interval_includes_zero_are_labelled():
+    """A's deviations spread evenly over ±₹4,000 (201 draws, 50 apart): today's draws are
+    ₹2,000 + d, their 90 % interval ₹2,000 ± ₹3,600 = −₹1,600 to ₹5,600, which includes 0: "not
+    distinguishable from baseline". By creator A clears the evidence bar and its next rupee returns
+    under 1× at ₹10,000, so the plan cuts it 30 % to ₹7,000: gain = (2,000 + d)(0.7^β − 1), also
+    across 0: "not distinguishable from today". The net effect, gain + the ₹3,000 held back (its
+    interval the gain's shifted), lies above 0: no label."""
+    from callbacks.plan import plan_cards
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import held_back_text, plan_on, total_label
+
+    points = measured_and_unmeasured(np.linspace(-4_000.0, 4_000.0, 201))
+    chosen = plan_on(planning_curves(points, "influencer", DEFAULT_SETTINGS), "influencer", None, 0.3, DEFAULT_SETTINGS)
+    today, gain = chosen.totals["current"], chosen.totals["gain"]
+    assert (today["low"], today["high"]) == pytest.approx((-1_600.0, 5_600.0))
+    assert chosen.rows["planned_spend"].tolist() == pytest.approx([7_000.0])
+    shrink = 0.7**chosen.curves.beta - 1
+    assert (gain["low"], gain["high"]) == pytest.approx((5_600.0 * shrink, -1_600.0 * shrink))
+    assert total_label("current", today) == "not distinguishable from baseline"
+    assert total_label("gain", gain) == "not distinguishable from today"
+    net = chosen.totals["net"]
+    assert (net["low"], net["high"]) == pytest.approx((gain["low"] + 3_000.0, gain["high"] + 3_000.0))
+    assert net["low"] > 0 and total_label("net", net) is None
+    assert {name: part["verdict"] for name, part in chosen.as_json()["totals"].items()} == {
+        "current": "not distinguishable from baseline",
+        "planned": "not distinguishable from baseline",
+        "gain": "not distinguishable from today",
+        "net": "positive",
+    }
+    cards = {c.id: norm(str(c)) for c in plan_cards(chosen, DEFAULT_SETTINGS)}
+    assert cards["kpi-plan-today"].count("not distinguishable from baseline") == 1
+    assert "not distinguishable from today" in cards["kpi-plan-gain"]
+    assert "not distinguishable" not in cards["kpi-plan-net"]
+    assert "not distinguishable" not in held_back_text(chosen, DEFAULT_SETTINGS)
+
+
+def test_plan_on_the_command_line_names_the_unvalued_and_labels_its_totals(no_lift, capsys):
+    """1–7 May of the no-lift sample (seed 42): of the creators with spend in it, those without a
+    measured post are kept at their spend, counted and summed in --json's "unvalued" and named once
+    in the text; each total's --json verdict is the text's label."""
+    from metrics.lift import creator_lift
+
+    week = Filters(start=pd.Timestamp("2025-05-01").date(), end=pd.Timestamp("2025-05-07").date())
+    args = ["--db", str(no_lift.path), "plan", "--start", "2025-05-01", "--end", "2025-05-07"]
+    assert cli.main([*args, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    spend = sums_by(no_lift, week, DEFAULT_SETTINGS, ("influencer_id",)).set_index("influencer_id")["spend"].fillna(0)
+    spend = spend[spend > 0]
+    unmeasured = spend.drop(creator_lift(no_lift, week)["influencer_id"], errors="ignore")
+    assert len(unmeasured) > 0
+    assert document["unvalued"]["creators"] == len(unmeasured)
+    assert sorted(document["unvalued"]["influencer_ids"]) == sorted(unmeasured.index)
+    assert document["unvalued"]["spend"] == pytest.approx(unmeasured.sum())
+    assert document["budget"] == pytest.approx(spend.sum() - unmeasured.sum())
+    assert cli.main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    said = [line for line in lines if "no post measured in it: kept at their spend, not valued" in line]
+    assert len(said) == 1 and said[0].startswith(f"{len(unmeasured)} creators with {fmt.inr(unmeasured.sum())}")
+    for name, prefix in (("current", "current:"), ("planned", "planned:"), ("gain", "change against today:")):
+        line = next(line for line in lines if line.startswith(prefix))
+        verdict = document["totals"][name]["verdict"]
+        assert line.endswith(f": {verdict}") == verdict.startswith("not distinguishable")
+
+
+def test_the_pdf_plan_section_names_the_unvalued_and_labels_its_totals(no_lift):
+    """The PDF's plan summary (1–7 May, seed 42 without lift): the unvalued sentence once, and each
+    of today's, the plan's and the change's figures labelled as its verdict says."""
+    from metrics.planning.plan import total_label, unvalued_text
+    from reports.plan_section import plan_section, selection_plan
+
+    week = Filters(start=pd.Timestamp("2025-05-01").date(), end=pd.Timestamp("2025-05-07").date())
+    chosen = selection_plan(no_lift, week, DEFAULT_SETTINGS)
+    summary = plan_section(no_lift, week, DEFAULT_SETTINGS, chosen=chosen)["summary"]
+    assert summary.count(unvalued_text(chosen)) == 1
+    labels = [total_label(name, chosen.totals[name]) for name in ("current", "planned", "gain")]
+    for label in ("not distinguishable from baseline", "not distinguishable from today"):
+        assert summary.count(f": {label})") == labels.count(label)

@@ -10,6 +10,7 @@ BODY = "plan-body"
 ERROR = "plan-error"
 BOUND = "plan-bound"  # the warning of a response-curve exponent at its bound
 HELD_BACK = "plan-held-back"  # the notice of budget held back at break-even
+UNVALUED = "plan-unvalued"  # the notice of creators with spend but no measured post, not valued
 KPIS = "plan-kpis"
 CURVES = "plan-curves"
 PROJECTION = "plan-projection"

@@ -11,7 +11,10 @@ Model (docs/metrics.md, "Response curves and the budget planner"): a creator i o
   the segment's pooled coefficient m_g = Σ r_i / Σ s_i^β, the between-creator variance τ²_g by
   the method of moments (variance of the raw coefficients less their mean sampling variance,
   floored at 0), and θ_i = m_g + τ²_g/(τ²_g + v_i) · (r_i/s_i^β − m_g), v_i the bootstrap variance
-  of the raw coefficient. A creator with spend but no measured post gets m_g. A negative θ (the
+  of the raw coefficient. A creator with spend but no measured post in the selection gets m_g from
+  curves_from_points (the verdicts' marginal ROAS), but is no unit of the planner's curves
+  (fit_curves: Curves.unvalued), held at its spend and not valued, since m_g would value it on other
+  creators' measurement. A negative θ (the
   measurement says spend lowered sales) stays negative in every money figure (`coef`,
   `coef_draws`: a sum of floored curves is biased upwards and its draws never reach 0); only the
   allocation and the marginal ROAS read it as 0 (`plan_coef`): spend cannot be planned on it.
@@ -31,12 +34,14 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import minimize_scalar
 
+from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 SEGMENT_SEPARATOR = " · "
 MIN_CREATORS_FOR_SPREAD = 3  # a segment with fewer measured creators borrows the overall τ²
+UNVALUED_COLUMNS = ["influencer_id", "name", "spend"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,11 +53,14 @@ class Curves:
     coef (₹ per ₹^beta, signed: what money figures are valued on), plan_coef (₹ per ₹^beta, coef
     floored at 0: what the allocation and marginal ROAS read). coef_draws: (units, R)
     the signed coefficient under each bootstrap draw. beta: the shared exponent (unitless, 0–1).
+    unvalued: the selection's creators with spend but no post measured in it (influencer_id, name,
+    spend ₹), left out of the units by fit_curves: held at their spend, valued by no curve.
     """
 
     units: pd.DataFrame
     coef_draws: np.ndarray
     beta: float
+    unvalued: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=UNVALUED_COLUMNS))
 
     def response(self, spend: np.ndarray) -> np.ndarray:
         """(units,) expected incremental revenue (₹) at each unit's spend (₹)."""
@@ -246,8 +254,11 @@ def _group_sums(codes: np.ndarray, groups: int, rows: np.ndarray) -> np.ndarray:
 
 def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> Curves:
     """Response curves of the selection's planning units: `by` "segment" (tier × platform) or
-    "influencer" (each creator with spend). Raises ValueError for another `by`, and
-    PlanError where lift is not measured or no creator of the selection has spend."""
+    "influencer" (each creator with spend and a post measured in the selection). The creators with
+    spend but no measured post are Curves.unvalued, not units: their segment's pooled θ would
+    extrapolate other creators' measurement to them (on a short date range one or two creators'
+    to all). Raises ValueError for another `by`, and PlanError where lift is not measured or no
+    creator of the selection has both spend and a measured post."""
     from metrics.planning.allocate import PlanError
 
     if by not in ("segment", "influencer"):
@@ -258,7 +269,24 @@ def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: 
             "no response curve can be fitted: the selection has no creator with spend, or the data set "
             "has no measured incrementality (hkdash lift says why)"
         )
-    return curves_from_points(points, by, settings)
+    return planning_curves(points, by, settings)
+
+
+def planning_curves(points: pd.DataFrame, by: str, settings: Settings = DEFAULT_SETTINGS) -> Curves:
+    """fit_curves of creator_points() rows: the curves of the measured creators, the others
+    Curves.unvalued. Raises PlanError where no creator is measured."""
+    from metrics.planning.allocate import PlanError
+
+    measured = points["measured"].to_numpy(dtype=bool)
+    if not measured.any():
+        raise PlanError(
+            f"no response curve can be fitted: none of the selection's {len(points):,} creators with spend "
+            f"({fmt.inr(points['spend'].sum())}) has a post measured in it"
+        )
+    valued = points.loc[measured].reset_index(drop=True)
+    valued.attrs["draws"] = np.asarray(points.attrs["draws"])[measured]
+    unvalued = points.loc[~measured, UNVALUED_COLUMNS].reset_index(drop=True)
+    return dataclasses.replace(curves_from_points(valued, by, settings), unvalued=unvalued)
 
 
 def curves_from_points(

@@ -11,6 +11,7 @@ from metrics import format as fmt
 from metrics.aggregate import plain
 from metrics.filters import Filters
 from metrics.lift.method import interval
+from metrics.lift.view import NOT_DISTINGUISHABLE, interval_verdict
 from metrics.planning.allocate import PlanError, allocate, bounds, marginal_roas
 from metrics.planning.curves import Curves, fit_curves
 from metrics.planning.verdicts import clears_evidence_bar
@@ -57,10 +58,17 @@ class Plan:
         """What one unit of the plan is called in sentences: "segment" or "creator"."""
         return "creator" if self.by == "influencer" else "segment"
 
+    @property
+    def unvalued_spend(self) -> float:
+        """₹ of the selection's spend on creators without a post measured in it (Curves.unvalued):
+        outside the budget, kept as it is."""
+        return float(self.curves.unvalued["spend"].sum())
+
     def as_json(self) -> dict:
         """The `hkdash plan --json` document: by, budget, held_back (₹), max_change, beta, confidence, rows
         [{segment or influencer_id, name, current_spend, planned_spend,
-        expected_incremental_revenue, low, high, marginal_roas}] and totals."""
+        expected_incremental_revenue, low, high, marginal_roas}], totals (each with its verdict:
+        total_verdict) and unvalued {creators, spend (₹), influencer_ids} (Curves.unvalued)."""
         key = KEY_OF[self.by]
         rows = [
             {key: row[key], "name": row["name"], **{k: plain(_clean(row[k])) for k in ROW_KEYS}}
@@ -74,8 +82,35 @@ class Plan:
             "beta": self.curves.beta,
             "confidence": self.confidence,
             "rows": rows,
-            "totals": {name: {k: plain(v) for k, v in part.items()} for name, part in self.totals.items()},
+            "totals": {
+                name: {**{k: plain(v) for k, v in part.items()}, "verdict": total_verdict(name, part)}
+                for name, part in self.totals.items()
+            },
+            "unvalued": {
+                "creators": len(self.curves.unvalued),
+                "spend": self.unvalued_spend,
+                "influencer_ids": [str(i) for i in self.curves.unvalued["influencer_id"]],
+            },
         }
+
+
+NOT_DISTINGUISHABLE_FROM_TODAY = "not distinguishable from today"
+CHANGES = ("gain", "net")  # totals measured against today's allocation, not against baseline
+
+
+def total_verdict(name: str, part: dict) -> str:
+    """metrics.lift.interval_verdict of one of Plan.totals' intervals (part: {low, high} ₹):
+    "positive", "negative", or, where it includes 0, NOT_DISTINGUISHABLE for today's and the plan's
+    expected incremental revenue ("current", "planned": 0 is the baseline) and
+    NOT_DISTINGUISHABLE_FROM_TODAY for the change against today ("gain", "net")."""
+    verdict = str(interval_verdict(part["low"], part["high"]))
+    return NOT_DISTINGUISHABLE_FROM_TODAY if verdict == NOT_DISTINGUISHABLE and name in CHANGES else verdict
+
+
+def total_label(name: str, part: dict) -> str | None:
+    """The label shown beside a plan total whose interval includes 0 (total_verdict), else None."""
+    verdict = total_verdict(name, part)
+    return verdict if verdict in (NOT_DISTINGUISHABLE, NOT_DISTINGUISHABLE_FROM_TODAY) else None
 
 
 def net_gain(totals: dict) -> dict:
@@ -110,7 +145,7 @@ def margin_at_plan(plan_: Plan) -> tuple[float | None, str]:
     return None, "cut" if (rows["bound"] == "cut").any() else "none"
 
 
-MAX_CUT_NAMED = 5  # units a cut sentence names; the rest are counted (the allocation table has every one)
+MAX_CUT_NAMED = 5  # units or unvalued creators a sentence names; the rest are counted
 
 
 def cut_text(plan_: Plan) -> str | None:
@@ -120,16 +155,44 @@ def cut_text(plan_: Plan) -> str | None:
     if cut.empty:
         return None
     names = [str(n) for n in cut["name"]]
-    shown = ", ".join(names[:MAX_CUT_NAMED]) + (
-        f" and {len(names) - MAX_CUT_NAMED} more" if len(names) > MAX_CUT_NAMED else ""
-    )
     word = plan_.unit_word + ("s" if len(names) > 1 else "")
-    return f"Cut to ₹0 ({fmt.count(len(names))} {word}, {fmt.inr(cut['current_spend'].sum())} today): {shown}."
+    return (
+        f"Cut to ₹0 ({fmt.count(len(names))} {word}, {fmt.inr(cut['current_spend'].sum())} today): "
+        f"{_first_named(names)}."
+    )
+
+
+def _first_named(names: list[str]) -> str:
+    """The first MAX_CUT_NAMED names, the rest counted ("A, B, C, D, E and 3 more")."""
+    more = len(names) - MAX_CUT_NAMED
+    return ", ".join(names[:MAX_CUT_NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def unvalued_text(plan_: Plan) -> str | None:
+    """The sentence naming the selection's creators with spend but no post measured in it
+    (Curves.unvalued), largest spend first, or None where every creator with spend is measured."""
+    return unvalued_sentence(plan_.curves.unvalued)
+
+
+def unvalued_sentence(unvalued: pd.DataFrame) -> str | None:
+    """unvalued_text of Curves.unvalued rows (influencer_id, name, spend ₹)."""
+    unvalued = unvalued.sort_values(["spend", "influencer_id"], ascending=[False, True])
+    if unvalued.empty:
+        return None
+    names = [str(n) for n in unvalued["name"]]
+    shown = _first_named(names)
+    many = len(names) > 1
+    count = f"{fmt.count(len(names))} creator{'s' if many else ''}"
+    return (
+        f"{count} with {fmt.inr(unvalued['spend'].sum())} of spend in the selection {'have' if many else 'has'} no "
+        f"post measured in it: kept at {'their' if many else 'its'} spend, not valued and outside the plan's "
+        f"budget ({shown})."
+    )
 
 
 def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     """The sentence naming the budget the plan holds back (₹, Plan.held_back), why, and the plan's
-    net effect (net_gain), then the units it cuts to ₹0 (cut_text); None when it spends the whole
+    net effect (net_gain; labelled where its interval includes 0: total_label), then the units it cuts to ₹0 (cut_text); None when it spends the whole
     budget and cuts none."""
     cut = cut_text(plan_)
     if plan_.held_back < 0.5:
@@ -139,7 +202,9 @@ def held_back_text(plan_: Plan, settings: Settings) -> str | None:
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
         f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
         f"no money there. Net of the spend saved the plan is {better_or_worse(plan_.totals['net']['value'])} "
-        f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])})."
+        f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])}"
+        + (f"; {label}" if (label := total_label("net", plan_.totals["net"])) else "")
+        + ")."
     )
     return f"{held} {cut}" if cut else held
 
@@ -171,7 +236,11 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     budget = float(current.sum()) if budget is None else float(budget)
     coef = units["plan_coef"].to_numpy(dtype=float)
     held = held_too_early(curves, by, settings)
-    planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
+    try:
+        planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
+    except PlanError as error:  # a budget typed as the whole selection's spend: say what it excludes
+        unvalued = unvalued_sentence(curves.unvalued)
+        raise PlanError(f"{error} {unvalued}" if unvalued else str(error)) from None
     rows = _rows(curves, by, current, planned, max_change, settings, held)
     totals = {
         "current": _total(curves, current, settings.lift_confidence),
@@ -338,20 +407,23 @@ def projection(plan_: Plan, revenue: float, days: int | None) -> pd.DataFrame:
     rows allocation ("today", "planned") with spend, revenue, revenue_low, revenue_high (₹) and
     roas (×). Assumes the next period repeats this one's attributed revenue apart from the
     incremental part, which follows the curves: revenue = this period's revenue (`revenue`, ₹)
-    − expected incremental revenue today + expected incremental revenue of the allocation."""
+    − expected incremental revenue today + expected incremental revenue of the allocation; spend =
+    the allocation's plus the unvalued creators' (Plan.unvalued_spend, kept as it is)."""
     base = revenue - plan_.totals["current"]["expected_incremental_revenue"]
+    kept = plan_.unvalued_spend
     out = []
     for name, part in (("today", plan_.totals["current"]), ("planned", plan_.totals["planned"])):
         total = base + part["expected_incremental_revenue"]
+        spend = part["spend"] + kept
         out.append(
             {
                 "allocation": name,
                 "days": days,
-                "spend": part["spend"],
+                "spend": spend,
                 "revenue": total,
                 "revenue_low": base + part["low"],
                 "revenue_high": base + part["high"],
-                "roas": total / part["spend"] if part["spend"] > 0 else None,
+                "roas": total / spend if spend > 0 else None,
             }
         )
     return pd.DataFrame(out)

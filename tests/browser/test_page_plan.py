@@ -220,3 +220,27 @@ def test_response_curves_read_at_phone_width(phone_page, server, page_problems):
     ticks = sorted(drawn_boxes(page, "#plan-curves .xtick text"), key=lambda b: b["x"])
     assert len(ticks) >= 2 and all(a["x"] + a["width"] + 8 <= b["x"] for a, b in zip(ticks, ticks[1:])), ticks
     assert not page_problems, page_problems
+
+
+def test_plan_of_a_short_range_keeps_the_unmeasured_at_their_spend(page, server, page_problems, sample_wh):
+    """1–7 May: few creators with spend have a post measured in it. The others are kept at their spend
+    and not valued, said once above the cards; each card whose interval includes 0 says so."""
+    import datetime as dt
+
+    from metrics import Filters
+    from metrics.planning.plan import total_label, unvalued_text
+
+    chosen = plan(sample_wh, filters=Filters(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 7)))
+    said = unvalued_text(chosen)
+    assert said is not None
+    goto(page, server.url + "/plan?start=2025-05-01&end=2025-05-07", timeout=90_000)
+    page.wait_for_selector("#plan-unvalued .alert", timeout=90_000)
+    assert normalise(page.inner_text("#plan-unvalued")) == normalise(said)
+    wait_for_text(
+        page, "#kpi-plan-today-value", fmt.inr_compact(chosen.totals["current"]["expected_incremental_revenue"])
+    )
+    for card, name in (("today", "current"), ("planned", "planned"), ("gain", "gain")):
+        label = total_label(name, chosen.totals[name])
+        shown = normalise(page.inner_text(f"#kpi-plan-{card}"))
+        assert (label is not None and label in shown) or (label is None and "not distinguishable" not in shown)
+    screenshot(page, server, "plan-short-range")
