@@ -860,8 +860,7 @@ def range_edge_revenue(wh, filters: Filters = Filters(), settings: Settings = DE
     sale_conditions, sale_params = fact_conditions(replace(filters, start=None, end=None, period=None))
     sales_where = "".join(f" AND {condition}" for condition in sale_conditions)
     start, end = filters.start or dt.date.min, filters.end or dt.date.max
-    first_day = filters.start or end + dt.timedelta(days=1)  # without a start only the days after the end count
-    past_windows = filters.end + dt.timedelta(days=settings.lift_window_days) if filters.end else dt.date.max
+    spans_sql, spans = _edge_spans(filters, settings.lift_window_days)
     before, after = (
         wh.connection()
         .execute(
@@ -871,19 +870,32 @@ def range_edge_revenue(wh, filters: Filters = Filters(), settings: Settings = DE
                             WHERE window_days = ? AND influencer_key IN (SELECT influencer_key FROM creators)),
                  days AS (SELECT f.influencer_key, f.date, f.revenue FROM {fact_table(filters)} f
                           WHERE f.influencer_key IN (SELECT influencer_key FROM creators)
-                            AND f.date >= ? AND f.date < ? {sales_where})
+                            AND ({spans_sql}) {sales_where})
             SELECT COALESCE(sum(d.revenue) FILTER (WHERE d.date <= ? AND p.date < ?), 0),
                    COALESCE(sum(d.revenue) FILTER (WHERE d.date > ? AND p.date BETWEEN ? AND ?), 0)
             FROM days d ASOF JOIN starts p ON d.influencer_key = p.influencer_key AND d.date >= p.date
             WHERE d.date < p.date + CAST(? AS INTEGER)""",
             creator_params
-            + [settings.lift_window_days, first_day, past_windows]
+            + [settings.lift_window_days, *spans]
             + sale_params
             + [end, start, end, start, end, settings.lift_window_days],
         )
         .fetchone()
     )
     return RangeEdges(float(before), float(after))
+
+
+def _edge_spans(filters: Filters, window_days: int) -> tuple[str, list]:
+    """(SQL on f.date, params): the only days an edge can hold, whatever the range's length: its
+    first window_days days (a window of a post dated before it ends by then) and the window_days − 1
+    days after its end."""
+    spans = []
+    if filters.start:
+        spans.append((filters.start, filters.start + dt.timedelta(days=window_days)))
+    if filters.end:
+        spans.append((filters.end + dt.timedelta(days=1), filters.end + dt.timedelta(days=window_days)))
+    sql = " OR ".join("(f.date >= ? AND f.date < ?)" for _ in spans)
+    return sql, [day for span in spans for day in span]
 
 
 @functools.lru_cache(maxsize=6)
