@@ -589,8 +589,8 @@ _declare(
     "Incremental share",
     SHARE,
     Ratio("incremental_revenue", "incremental_share_revenue"),
-    "Incremental revenue ÷ attributed revenue (with a measured lift and a date range: the range's and its posts' "
-    "window days after it)",
+    "Incremental revenue ÷ attributed revenue (with a measured lift and a date range: the range's days outside "
+    "windows of earlier posts and its posts' window days after it)",
     True,
     json="incremental_revenue / incremental_share_revenue (`null` when that is 0)",
 )

@@ -16,13 +16,13 @@ NO_SALES = "No sales for these filters"
 NO_SALES_HINT = "Widen the date range or clear some filters to see data."
 #: Which attributed revenue an incremental share is of (kpis' incremental_share_basis), in the words
 #: the cards, the PDF and the CLI put after "of ₹X": a measured lift under a date range counts its
-#: posts' whole windows, so its share is of the range's revenue and those windows' days after it.
+#: posts' whole windows and not those of posts dated before it, so its share is of the same days.
 SHARE_OVER_SELECTION = "attributed"
-SHARE_OVER_WINDOWS = "attributed over the range and its posts' windows"
+SHARE_OVER_WINDOWS = "attributed over the range's posts' windows and its days outside earlier posts' windows"
 
 
 def share_basis_words(k: dict) -> str:
-    """ "of ₹X attributed[ over the range and its posts' windows]": the revenue an incremental share
+    """ "of ₹X attributed[ over the range's posts' windows and …]": the revenue an incremental share
     (k: kpis or lift_kpis) is of, as the cards, the insight, the PDF row and the CLI say it."""
     from metrics.format import inr_compact
 
@@ -111,19 +111,18 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     event windows (metrics.lift) where the data supports it, else the assumed-baseline share of
     METRICS.md (intervals None). Keys: incremental_revenue, incremental_revenue_low/_high,
     incremental_roas, incremental_roas_low/_high, incremental_share (of incremental_share_revenue, ₹:
-    the attributed revenue, plus with a measured lift and a date range's end the revenue of its posts'
-    window days after the end; incremental_share_basis names it in words),
+    the attributed revenue; with a measured lift and a date range, less the range's days in windows
+    of posts dated before it and plus its posts' window days after its end (metrics.lift.view.
+    RangeEdges); incremental_share_basis names it in words),
     incrementality_method, incrementality_reason, incrementality_window_days,
     incrementality_confidence, incrementality_verdict ("positive", "negative" or "not
     distinguishable from baseline" for the measured interval; None when assumed)."""
     from metrics.lift import METHOD_MEASURED, interval_verdict, lift_totals
-    from metrics.lift.view import window_tail_revenue
 
     lift = lift_totals(wh, filters, settings)
     measured = lift["method"] == METHOD_MEASURED
-    # the measured lift counts its posts' whole windows, past a date range's end: so does its share's base
-    over_windows = bool(measured and filters.end)
-    share_revenue = revenue + (window_tail_revenue(wh, filters, settings) if over_windows else 0.0)
+    over_windows = bool(measured and (filters.start or filters.end))
+    share_revenue = revenue + (_share_edges(wh, filters, settings) if over_windows else 0.0)
     value = lift["incremental_revenue"] if measured else revenue * (1 - settings.baseline_share)
     low = lift["incremental_revenue_low"] if measured else None
     high = lift["incremental_revenue_high"] if measured else None
@@ -143,3 +142,12 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
         "incrementality_confidence": lift["confidence"],
         "incrementality_verdict": interval_verdict(low, high),
     }
+
+
+def _share_edges(wh, filters: Filters, settings: Settings) -> float:
+    """What a date range's revenue (₹) gains to hold the days its measured lift counts: its posts'
+    whole windows, past its end, and not the windows of posts dated before its start."""
+    from metrics.lift.view import range_edge_revenue
+
+    edges = range_edge_revenue(wh, filters, settings)
+    return edges.after - edges.before

@@ -13,6 +13,7 @@ from dash_helpers import find, text
 import cli
 from callbacks.overview import incremental_cards
 from metrics import DEFAULT_SETTINGS, insights
+from metrics.kpis import SHARE_OVER_WINDOWS
 from metrics.lift import NOT_DISTINGUISHABLE, interval_verdict
 from metrics.lift.view import interval_verdicts
 from reports.build import _kpis, _measured_incremental
@@ -98,11 +99,11 @@ def test_cards_say_not_distinguishable_beside_the_interval():
     )
     positive = text(incremental_cards(POSITIVE, DEFAULT_SETTINGS))
     assert "90% interval ₹400 to ₹2,000 · 12.0% of ₹10,000 attributed" in positive
-    # a date range: the share is of the range's revenue and its posts' window days after it
+    # a date range: the share is of the days its lift counts, and the card says which
     ranged = {**POSITIVE, "incremental_share": 0.1, "incremental_share_revenue": 12_000.0}
-    ranged["incremental_share_basis"] = "attributed over the range and its posts' windows"
+    ranged["incremental_share_basis"] = SHARE_OVER_WINDOWS
     ranged_text = plain(text(incremental_cards(ranged, DEFAULT_SETTINGS)))
-    assert "· 10.0% of ₹12,000 attributed over the range and its posts' windows" in ranged_text
+    assert f"· 10.0% of ₹12,000 {SHARE_OVER_WINDOWS}" in ranged_text
     assert "distinguishable" not in positive
 
 

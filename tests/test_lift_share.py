@@ -1,6 +1,7 @@
-"""The incremental share's base under a date range: the range's attributed revenue plus its posts'
-window days after the end (metrics/lift/view.py window_tail_revenue, metrics/kpis.py), by hand on
-a three-creator warehouse and against the planted sample."""
+"""The incremental share's base under a date range: the range's attributed revenue less its days in
+windows of posts dated before it, plus its posts' window days after its end (metrics/lift/view.py
+range_edge_revenue, metrics/kpis.py), by hand on a three-creator warehouse and against the planted
+sample."""
 
 from __future__ import annotations
 
@@ -14,18 +15,20 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from metrics import Filters, kpis
+from metrics.aggregate import sale_totals
 from metrics.kpis import SHARE_OVER_SELECTION, SHARE_OVER_WINDOWS, share_basis_words
-from metrics.lift.view import window_tail_revenue
+from metrics.lift.view import range_edge_revenue
+from metrics.settings import DEFAULT_SETTINGS
 from warehouse import Warehouse
 from warehouse.db import SCHEMA_VERSION
 
 # (post_no, influencer_key, date); 14-day windows, range 1–10 Nov 2025
 POSTS = [
-    (1, 1, "2025-11-05"),  # window 5–18 Nov, cut by post 2 on 15 Nov: tail 11–14 Nov
+    (1, 1, "2025-11-05"),  # window 5–18 Nov, cut by post 2 on 15 Nov: after the end 11–14 Nov
     (2, 1, "2025-11-15"),  # after the range: not kept
-    (3, 2, "2025-10-20"),  # before the range; post 4 takes its days from 8 Nov
-    (4, 2, "2025-11-08"),  # window 8–21 Nov, no later post: tail 11–21 Nov
-    (5, 3, "2025-10-30"),  # before the range: window 30 Oct–12 Nov
+    (3, 2, "2025-10-20"),  # before the range, window 20 Oct–2 Nov: 1–2 Nov taken out; 3–7 Nov in no window
+    (4, 2, "2025-11-08"),  # window 8–21 Nov, no later post: after the end 11–21 Nov
+    (5, 3, "2025-10-30"),  # before the range: window 30 Oct–12 Nov, the whole range taken out
 ]
 
 
@@ -60,19 +63,24 @@ def hand_wh(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    ("filters", "expected"),
+    ("filters", "before", "after"),
     [
-        (Filters(start="2025-11-01", end="2025-11-10"), 4 * 100 + 11 * 100),
-        # only an end: creator 3's post of 30 Oct is its latest on or before it, its tail 11–12 Nov
-        (Filters(end="2025-11-10"), 400 + 1100 + 200),
-        (Filters(start="2025-11-01", end="2025-11-10", platform=("Instagram",)), 400),
-        (Filters(start="2025-11-01", end="2025-11-10", brand=("A",)), 0.6 * 1500),
-        (Filters(start="2025-11-01"), 0),  # no end: the windows' days all lie in the range
-        (Filters(start="2025-11-16", end="2025-11-20"), 0),  # no post in the range
+        # creator 2's 1–2 Nov and creator 3's 1–10 Nov; creator 1's 11–14 Nov and creator 2's 11–21 Nov
+        (Filters(start="2025-11-01", end="2025-11-10"), 200 + 1000, 400 + 1100),
+        # only an end: creator 3's post of 30 Oct is in the range, its days 11–12 Nov after the end
+        (Filters(end="2025-11-10"), 0, 400 + 1100 + 200),
+        (Filters(start="2025-11-01", end="2025-11-10", platform=("Instagram",)), 0, 400),
+        (Filters(start="2025-11-01", end="2025-11-10", brand=("A",)), 0.6 * 1200, 0.6 * 1500),
+        # only a start: creator 2's 1–2 Nov and creator 3's 1–12 Nov lie in windows of earlier posts
+        (Filters(start="2025-11-01"), 200 + 1200, 0),
+        # no post in the range: creators 1 and 2's days 16–20 Nov belong to posts of 15 and 8 Nov
+        (Filters(start="2025-11-16", end="2025-11-20"), 500 + 500, 0),
+        (Filters(), 0, 0),
     ],
 )
-def test_window_tail_revenue_by_hand(hand_wh, filters, expected):
-    assert window_tail_revenue(hand_wh, filters) == pytest.approx(expected)
+def test_range_edge_revenue_by_hand(hand_wh, filters, before, after):
+    edges = range_edge_revenue(hand_wh, filters)
+    assert edges == (pytest.approx(before), pytest.approx(after))
 
 
 @pytest.fixture(scope="module")
@@ -81,27 +89,41 @@ def planted(measured_sample_wh):
 
 
 def test_a_one_day_range_shares_its_lift_over_the_days_the_lift_counts(planted):
-    """The share's base is the day's revenue plus its posts' tails; incremental ROAS still reads
-    spend; without a date range nothing changes."""
+    """The share's base is the day's revenue less its days in earlier posts' windows plus its
+    posts' days after it; incremental ROAS still reads spend; without a date range nothing changes."""
     day = Filters(start="2025-11-10", end="2025-11-10")
     k = kpis(planted, day)
-    tail = window_tail_revenue(planted, day)
-    assert tail > 0 and k["incremental_share_revenue"] == pytest.approx(k["revenue"] + tail)
-    assert k["incremental_share"] == pytest.approx(k["incremental_revenue"] / (k["revenue"] + tail))
+    edges = range_edge_revenue(planted, day)
+    assert edges.before > 0 and edges.after > 0
+    base = k["revenue"] - edges.before + edges.after
+    assert k["incremental_share_revenue"] == pytest.approx(base)
+    assert k["incremental_share"] == pytest.approx(k["incremental_revenue"] / base)
     assert k["incremental_roas"] == pytest.approx(k["incremental_revenue"] / k["spend"])
     assert k["incremental_share_basis"] == SHARE_OVER_WINDOWS
-    assert share_basis_words(k).endswith("attributed over the range and its posts' windows")
+    assert share_basis_words(k).endswith(
+        "attributed over the range's posts' windows and its days outside earlier posts' windows"
+    )
     whole = kpis(planted)
     assert whole["incremental_share_revenue"] == whole["revenue"]
     assert whole["incremental_share"] == pytest.approx(whole["incremental_revenue"] / whole["revenue"])
     assert whole["incremental_share_basis"] == SHARE_OVER_SELECTION
 
 
+def _base(wh, filters: Filters) -> float:
+    """The share's base (₹) of a range by the rule, whether or not the range has a measured post."""
+    edges = range_edge_revenue(wh, filters)
+    return sale_totals(wh, filters, DEFAULT_SETTINGS)["revenue"] - edges.before + edges.after
+
+
 @hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), st.integers(0, 30))
-def test_the_share_base_holds_at_least_the_ranges_revenue(planted, start, length):
-    """Tails add the attributed revenue of window days after the end, net of refunds: never below 0
-    on the sample's days, so the base is at least the range's attributed revenue."""
-    filters = Filters(start=start, end=start + dt.timedelta(days=length))
-    k = kpis(planted, filters)
-    assert k["incremental_share_revenue"] >= k["revenue"] - 1e-6
+@given(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), st.integers(0, 30), st.integers(0, 30))
+def test_the_bases_of_adjacent_ranges_add_up_to_their_unions(planted, start, first, second):
+    """Every creator-day of the selection lies in one range's base (its post's range, or the range
+    holding it when it is in no window), as every post's lift lies in one range's lift: so shares
+    of adjacent ranges pool to their union's, and over the whole data to the whole share."""
+    middle = start + dt.timedelta(days=first)
+    end = middle + dt.timedelta(days=1 + second)
+    split = _base(planted, Filters(start=start, end=middle)) + _base(
+        planted, Filters(start=middle + dt.timedelta(days=1), end=end)
+    )
+    assert split == pytest.approx(_base(planted, Filters(start=start, end=end)))

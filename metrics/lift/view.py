@@ -21,7 +21,9 @@ creators sum draws (sparse products).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -833,39 +835,67 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     }
 
 
-def window_tail_revenue(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> float:
-    """Attributed revenue (₹, net of refunds, the sale filters applied) on the days after
-    filters.end that the windows of the selection's posts hold: the part of their lift's days a
-    date range leaves out of its own revenue. A creator's days after the end belong to its latest
-    post dated in the range (days_in_window's rule: a day goes to the latest post before it) until
-    that window ends or its next post starts. 0 without an end."""
+class RangeEdges(NamedTuple):
+    """Attributed revenue (₹, net of refunds, the sale filters applied) at a date range's edges
+    that its measured lift and its own revenue disagree on: `before`, the range's days in windows
+    of posts dated before its start (in its revenue, their lift not counted); `after`, the days
+    after its end in windows of posts dated in it (their lift counted, not in its revenue)."""
+
+    before: float
+    after: float
+
+
+def range_edge_revenue(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS) -> RangeEdges:
+    """The range's RangeEdges for the selection's creators, in one aggregate. A creator's day
+    belongs to its latest post dated on or before it while that post's window lasts (the rule that
+    gives a post its days_in_window; an ASOF join). Both 0 without a date range; `before` is 0
+    without a start, `after` without an end."""
     from dataclasses import replace
 
     from metrics.selection import fact_conditions, fact_table
 
-    if not filters.end:
-        return 0.0
-    where_sql, params = _posts_where(filters, settings)
-    sale_conditions, sales_params = fact_conditions(replace(filters, start=None, end=None, period=None))
+    if not (filters.start or filters.end):
+        return RangeEdges(0.0, 0.0)
+    creators_sql, creator_params = where(influencer_conditions(filters, settings))
+    sale_conditions, sale_params = fact_conditions(replace(filters, start=None, end=None, period=None))
     sales_where = "".join(f" AND {condition}" for condition in sale_conditions)
-    total = (
+    start, end = filters.start or dt.date.min, filters.end or dt.date.max
+    spans_sql, spans = _edge_spans(filters, settings.lift_window_days)
+    before, after = (
         wh.connection()
         .execute(
             f"""
-            WITH latest AS (SELECT p.influencer_key, max(p.date) AS post_date
-                            FROM lift_posts p JOIN influencers i USING (influencer_key) {where_sql} GROUP BY ALL),
-                 tail AS (SELECT l.influencer_key, l.post_date, min(n.date) AS next_post
-                          FROM latest l LEFT JOIN lift_posts n
-                            ON n.window_days = ? AND n.influencer_key = l.influencer_key AND n.date > ?
-                          GROUP BY ALL)
-            SELECT COALESCE(sum(f.revenue), 0) FROM {fact_table(filters)} f JOIN tail t USING (influencer_key)
-            WHERE f.date > ? AND f.date < t.post_date + CAST(? AS INTEGER)
-              AND (t.next_post IS NULL OR f.date < t.next_post) {sales_where}""",
-            params + [settings.lift_window_days, filters.end, filters.end, settings.lift_window_days] + sales_params,
+            WITH creators AS (SELECT i.influencer_key FROM influencers i {creators_sql}),
+                 starts AS (SELECT DISTINCT influencer_key, date FROM lift_posts
+                            WHERE window_days = ? AND influencer_key IN (SELECT influencer_key FROM creators)),
+                 days AS (SELECT f.influencer_key, f.date, f.revenue FROM {fact_table(filters)} f
+                          WHERE f.influencer_key IN (SELECT influencer_key FROM creators)
+                            AND ({spans_sql}) {sales_where})
+            SELECT COALESCE(sum(d.revenue) FILTER (WHERE d.date <= ? AND p.date < ?), 0),
+                   COALESCE(sum(d.revenue) FILTER (WHERE d.date > ? AND p.date BETWEEN ? AND ?), 0)
+            FROM days d ASOF JOIN starts p ON d.influencer_key = p.influencer_key AND d.date >= p.date
+            WHERE d.date < p.date + CAST(? AS INTEGER)""",
+            creator_params
+            + [settings.lift_window_days, *spans]
+            + sale_params
+            + [end, start, end, start, end, settings.lift_window_days],
         )
         .fetchone()
     )
-    return float(total[0])
+    return RangeEdges(float(before), float(after))
+
+
+def _edge_spans(filters: Filters, window_days: int) -> tuple[str, list]:
+    """(SQL on f.date, params): the only days an edge can hold, whatever the range's length: its
+    first window_days days (a window of a post dated before it ends by then) and the window_days − 1
+    days after its end."""
+    spans = []
+    if filters.start:
+        spans.append((filters.start, filters.start + dt.timedelta(days=window_days)))
+    if filters.end:
+        spans.append((filters.end + dt.timedelta(days=1), filters.end + dt.timedelta(days=window_days)))
+    sql = " OR ".join("(f.date >= ? AND f.date < ?)" for _ in spans)
+    return sql, [day for span in spans for day in span]
 
 
 @functools.lru_cache(maxsize=6)

@@ -9,6 +9,7 @@ import metrics
 from components import figures
 from metrics import catalogue
 from metrics import format as fmt
+from metrics.kpis import SHARE_OVER_WINDOWS
 from metrics.lift import NOT_DISTINGUISHABLE, lift_table
 
 SAMPLE = {"orders": 8_000, "seed": 13}  # conftest: sample_wh, server
@@ -51,8 +52,9 @@ def test_lift_page_shows_measured_figures_and_greys_what_is_flat(page, server, p
 
 
 def test_a_date_ranges_share_card_names_the_revenue_it_is_of(page, server, page_problems, sample_wh):
-    """A one-day range: the share is of the day's revenue and its posts' window days after it, and
-    the card says so (before, the day's revenue alone: shares above 100 %)."""
+    """A one-day range: the share is of the day's revenue outside earlier posts' windows and its
+    posts' window days after it, and the card says so (before, the day's revenue alone: shares
+    above 100 %)."""
     dates = sorted(lift_table(sample_wh, "post")["date"])
     day = dates[len(dates) // 2].date().isoformat()  # a post's day, its window running on after it
     k = metrics.kpis(sample_wh, metrics.Filters(start=day, end=day))
@@ -60,7 +62,7 @@ def test_a_date_ranges_share_card_names_the_revenue_it_is_of(page, server, page_
     goto(page, server.url + f"/lift?start={day}&end={day}", timeout=90_000)
     wait_for_text(page, "#kpi-lift-share-value", catalogue.get("incremental_share").short(k["incremental_share"]))
     card = normalise(page.inner_text("#kpi-lift-share"))
-    assert normalise(f"of {fmt.inr_compact(k['incremental_share_revenue'])} attributed over the range") in card
+    assert normalise(f"of {fmt.inr_compact(k['incremental_share_revenue'])} {SHARE_OVER_WINDOWS}") in card
     screenshot(page, server, "lift-share-range")
     assert not page_problems, page_problems
 
