@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     datasets = commands.add_parser("datasets", help="the live data set and the previous ones kept beside it")
     datasets.add_argument("--json", action="store_true")
+    datasets.add_argument(
+        "--warnings", action="store_true", help="also the import warnings kept with the live data set, one a line"
+    )
     datasets.set_defaults(handler=run_datasets)
 
     restore = commands.add_parser("restore", help="bring a previous data set back (the live one is kept)")
@@ -440,7 +443,10 @@ def run_datasets(args) -> int:
     from warehouse.history import list_datasets
 
     listed = list_datasets(default_db_path())
+    kept = live_warning_lines(default_db_path()) if args.warnings else None
     if args.json:
+        if kept is not None:  # the live entry (listed first) with its lines, as /data lists them
+            listed[0]["warning_lines"] = kept
         print(json.dumps(listed, indent=2))
         return 0
     from metrics import format as fmt
@@ -452,9 +458,49 @@ def run_datasets(args) -> int:
         print(
             f"{mark}{entry['id']}  {fmt.timestamp(entry.get('imported_at')):<25} {entry.get('name') or '—'}  "
             f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
-            f"{entry['bytes'] / 1e6:,.1f} MB)" + (f"  [{reason}]" if (reason := entry["cannot_restore"]) else "")
+            f"{warnings_words(entry.get('warnings'))}{entry['bytes'] / 1e6:,.1f} MB)"
+            + (f"  [{reason}]" if (reason := entry["cannot_restore"]) else "")
         )
+    live = listed[0] if listed and listed[0]["live"] else None
+    if kept is not None:
+        print(kept_warnings_text(live, kept))
+    elif live and live.get("warnings"):
+        print(f"\n{kept_warnings_hint(live['warnings'])}")
     return 0
+
+
+def warnings_words(count) -> str:
+    """A data set's kept import warnings in `hkdash datasets`' parenthesis ("3 import warnings, "),
+    nothing where there are none (or the count is unreadable)."""
+    from metrics import format as fmt
+
+    return f"{fmt.counted(count, 'import warning')}, " if count else ""
+
+
+def kept_warnings_hint(count: int) -> str:
+    """Where the live data set's kept import warnings are read, said where only their count is shown."""
+    from metrics import format as fmt
+
+    return f"{fmt.counted(count, 'import warning')} kept with the live data set: hkdash datasets --warnings"
+
+
+def live_warning_lines(db_path) -> list[str]:
+    """The import warnings kept with the live data set ([] without one): the lines /data lists."""
+    from warehouse.history import read_info
+
+    return [str(line) for line in (read_info(db_path).get("warning_lines") or [])] if db_path.exists() else []
+
+
+def kept_warnings_text(live: dict | None, lines: list[str]) -> str:
+    """`hkdash datasets --warnings`' block: every warning kept with the live data set, one a line as
+    an import prints them, and how many more the import counted than it kept."""
+    if not live or not live.get("warnings"):
+        return "\nno import warnings kept with the live data set" if live else ""
+    block = [f"\nimport warnings kept with {live.get('name') or live['id']}:"]
+    block += [f"warning: {line}" for line in lines]
+    if (more := int(live["warnings"]) - len(lines)) > 0:
+        block.append(f"... and {more} more warnings not kept ({live['warnings']} in all)")
+    return "\n".join(block)
 
 
 def run_restore(args) -> int:
@@ -615,7 +661,9 @@ def format_summary(document: dict, settings=None) -> str:
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     lines += [f"Note: {notice}" for notice in document.get("notices") or []]
-    lines += [""] if document.get("notices") else []
+    if document.get("import_warnings"):  # only /data showed them; the figures rest on that import
+        lines.append(f"Note: {kept_warnings_hint(document['import_warnings'])}")
+    lines += [""] if document.get("notices") or document.get("import_warnings") else []
     if not has_activity(document):  # as the pages: a message, not a table of zeros and empty headers
         return "\n".join(lines + [f"{NO_SALES}: no sale, order or spend in the selection. {NO_SALES_HINT}"])
     headline = [
