@@ -687,11 +687,14 @@ def format_summary(document: dict, settings=None) -> str:
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
     lines += ["", f"Incrementality: {incrementality_label(document)}"]
     lines += comparison_lines(document)
-    lines += ["", table(document["by_platform"], [("platform", "Platform", str), *metric_columns(PLATFORM_COLUMNS)])]
+    lines += [
+        "",
+        explained_table(document["by_platform"], [("platform", "Platform", str), *metric_columns(PLATFORM_COLUMNS)]),
+    ]
     lines += [
         "",
         "Top influencers by ROAS",
-        table(
+        explained_table(
             document["influencers_ranked"][:10],
             [("name", "Name", str), ("platform", "Platform", str), *metric_columns(RANKED_COLUMNS)],
         ),
@@ -870,6 +873,16 @@ def describe_filters(filters: dict) -> str:
     from metrics import Filters
 
     return Filters(**filters).describe()
+
+
+def explained_table(rows: list[dict], columns) -> str:
+    """table() and, under it, why its ratios that read "—" are undefined (the PDF's footnote,
+    catalogue.undefined_footnote), when one does."""
+    from metrics import catalogue
+
+    causes = ((title, catalogue.undefined_cause(key, row)) for key, title, _ in columns for row in rows)
+    footnote = catalogue.undefined_footnote(causes)
+    return table(rows, columns) + (f"\n{footnote}" if footnote else "")
 
 
 def table(rows: list[dict], columns) -> str:
