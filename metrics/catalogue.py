@@ -530,13 +530,17 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
     computed = metric.computed
     if isinstance(computed, Share):
         return f"total {_at_most_zero(computed.column)}"
-    if not isinstance(computed, Ratio) or computed.denominator not in row:
+    if not isinstance(computed, Ratio):
         return None
-    denominator = fmt.clean(row.get(computed.denominator))
-    if denominator is None and isinstance(getattr(CATALOGUE.get(computed.denominator), "computed", None), Ratio):
-        return f"{CATALOGUE[computed.denominator].label} undefined"
+    # CPM's count is the one cpm_basis names (impressions, else reach), as in cost_note
+    below = (row.get("cpm_basis") or computed.denominator) if key == "cpm" else computed.denominator
+    if below not in row:
+        return None
+    denominator = fmt.clean(row.get(below))
+    if denominator is None and isinstance(getattr(CATALOGUE.get(below), "computed", None), Ratio):
+        return f"{CATALOGUE[below].label} undefined"
     if not denominator:  # 0, or a count the data does not give (followers of an unknown creator)
-        return _none_of(computed.denominator)
+        return _none_of(below)
     top = fmt.clean(row.get(computed.numerator))
     if computed.positive_numerator and top is not None and top <= 0:
         return _at_most_zero(computed.numerator)
@@ -575,6 +579,7 @@ def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
             key,
             "spend",
             "cpm_basis",
+            "reach" if key == "cpm" else None,  # CPM's count where no post reports impressions
             getattr(computed, "numerator", None),
             getattr(computed, "denominator", None),
         ]

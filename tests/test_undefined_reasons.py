@@ -40,6 +40,8 @@ NO_COST = catalogue.NO_COST
         ("cac", {"cac": None, "spend": 3000.0, "new_customers": 0}, "no new customers"),
         ("ltv_cac_365", {"ltv_cac_365": None, "ltv_365": 900.0, "cac": None}, "CAC undefined"),
         ("revenue_share", {"revenue_share": None, "revenue": -10.0}, "total revenue ≤ ₹0"),
+        # CPM falls back to reach where no post reports impressions (cpm_basis), as cost_note says
+        ("cpm", {"cpm": None, "spend": 500.0, "impressions": 0, "reach": 0, "cpm_basis": "reach"}, "no reach"),
         ("roas", {"roas": 1.5, "revenue": 3.0, "spend": 2.0}, None),  # defined
         ("roas", {"roas": None, "revenue": 3.0}, None),  # the row does not say why: no claim
         ("revenue", {"revenue": None}, None),  # not a ratio
