@@ -813,7 +813,9 @@ def run_lift(args) -> int:
     if frame.empty:
         print(empty_lift_words(warehouse, filters, settings))
     else:
-        print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+        print(
+            explained_table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns])
+        )
     print()
     print(organic_text(organic, settings))
     return 0
