@@ -445,7 +445,7 @@ def run_datasets(args) -> int:
     listed = list_datasets(default_db_path())
     kept = live_warning_lines(default_db_path()) if args.warnings else None
     if args.json:
-        if kept is not None:  # the live entry (listed first) with its lines, as /data lists them
+        if kept is not None and listed and listed[0]["live"]:  # listed first, with its lines as /data lists them
             listed[0]["warning_lines"] = kept
         print(json.dumps(listed, indent=2))
         return 0
@@ -462,7 +462,7 @@ def run_datasets(args) -> int:
             + (f"  [{reason}]" if (reason := entry["cannot_restore"]) else "")
         )
     live = listed[0] if listed and listed[0]["live"] else None
-    if kept is not None:
+    if kept is not None and live:
         print(kept_warnings_text(live, kept))
     elif live and live.get("warnings"):
         print(f"\n{kept_warnings_hint(live['warnings'])}")
@@ -485,17 +485,23 @@ def kept_warnings_hint(count: int) -> str:
 
 
 def live_warning_lines(db_path) -> list[str]:
-    """The import warnings kept with the live data set ([] without one): the lines /data lists."""
+    """The import warnings kept with the live data set ([] without one, or when its file cannot be
+    read: `hkdash datasets` lists it as unreadable): the lines /data lists."""
+    import duckdb
+
     from warehouse.history import read_info
 
-    return [str(line) for line in (read_info(db_path).get("warning_lines") or [])] if db_path.exists() else []
+    try:
+        return [str(line) for line in (read_info(db_path).get("warning_lines") or [])] if db_path.exists() else []
+    except duckdb.Error:
+        return []
 
 
-def kept_warnings_text(live: dict | None, lines: list[str]) -> str:
+def kept_warnings_text(live: dict, lines: list[str]) -> str:
     """`hkdash datasets --warnings`' block: every warning kept with the live data set, one a line as
     an import prints them, and how many more the import counted than it kept."""
-    if not live or not live.get("warnings"):
-        return "\nno import warnings kept with the live data set" if live else ""
+    if not live.get("warnings"):
+        return "\nno import warnings kept with the live data set"
     block = [f"\nimport warnings kept with {live.get('name') or live['id']}:"]
     block += [f"warning: {line}" for line in lines]
     if (more := int(live["warnings"]) - len(lines)) > 0:

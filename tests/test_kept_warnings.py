@@ -92,3 +92,9 @@ def test_warnings_counted_beyond_the_examples_kept_are_said():
         "warning: b",
         "... and 23 more warnings not kept (25 in all)",
     ]
+
+
+def test_no_data_set_yet(tmp_path, capsys):
+    db = tmp_path / "none.duckdb"
+    assert run(capsys, db, "datasets", "--warnings") == "no data set imported yet\n"
+    assert json.loads(run(capsys, db, "datasets", "--warnings", "--json")) == []
