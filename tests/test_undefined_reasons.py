@@ -172,3 +172,14 @@ def test_the_pdf_prints_the_footnote_under_its_table(traps_wh, tmp_path):
         < tables.index("Categories")
     )
     assert "— = undefined: CAC (no new customers)." in tables  # Campaigns
+
+
+def test_hkdash_lift_table_says_why_its_incremental_roas_is_undefined():
+    """`hkdash lift` prints its rows through the same explained_table: a creator measured at ₹0 spend."""
+    rows = [
+        {"name": "Pranav", "spend": 0.0, "incremental_roas": None},
+        {"name": "Karan", "spend": 43026.0, "incremental_roas": -0.11},
+    ]
+    columns = [(c, c.replace("_", " "), str) for c in ("name", "spend", "incremental_roas")]
+    assert cli.explained_table(rows, columns).splitlines()[-1] == "— = undefined: incremental roas (₹0 spend)."
+    assert "undefined" not in cli.explained_table(rows[1:], columns)
