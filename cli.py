@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     datasets = commands.add_parser("datasets", help="the live data set and the previous ones kept beside it")
     datasets.add_argument("--json", action="store_true")
+    datasets.add_argument(
+        "--warnings", action="store_true", help="also the import warnings kept with the live data set, one a line"
+    )
     datasets.set_defaults(handler=run_datasets)
 
     restore = commands.add_parser("restore", help="bring a previous data set back (the live one is kept)")
@@ -440,7 +443,10 @@ def run_datasets(args) -> int:
     from warehouse.history import list_datasets
 
     listed = list_datasets(default_db_path())
+    kept = live_warning_lines(default_db_path()) if args.warnings else None
     if args.json:
+        if kept is not None and listed and listed[0]["live"]:  # listed first, with its lines as /data lists them
+            listed[0]["warning_lines"] = kept
         print(json.dumps(listed, indent=2))
         return 0
     from metrics import format as fmt
@@ -452,9 +458,55 @@ def run_datasets(args) -> int:
         print(
             f"{mark}{entry['id']}  {fmt.timestamp(entry.get('imported_at')):<25} {entry.get('name') or '—'}  "
             f"({entry.get('sales_rows') or 0:,} sales rows, {entry.get('influencers') or 0:,} influencers, "
-            f"{entry['bytes'] / 1e6:,.1f} MB)" + (f"  [{reason}]" if (reason := entry["cannot_restore"]) else "")
+            f"{warnings_words(entry.get('warnings'))}{entry['bytes'] / 1e6:,.1f} MB)"
+            + (f"  [{reason}]" if (reason := entry["cannot_restore"]) else "")
         )
+    live = listed[0] if listed and listed[0]["live"] else None
+    if kept is not None and live:
+        print(kept_warnings_text(live, kept))
+    elif live and live.get("warnings"):
+        print(f"\n{kept_warnings_hint(live['warnings'])}")
     return 0
+
+
+def warnings_words(count) -> str:
+    """A data set's kept import warnings in `hkdash datasets`' parenthesis ("3 import warnings, "),
+    nothing where there are none (or the count is unreadable)."""
+    from metrics import format as fmt
+
+    return f"{fmt.counted(count, 'import warning')}, " if count else ""
+
+
+def kept_warnings_hint(count: int) -> str:
+    """Where the live data set's kept import warnings are read, said where only their count is shown."""
+    from metrics import format as fmt
+
+    return f"{fmt.counted(count, 'import warning')} kept with the live data set: hkdash datasets --warnings"
+
+
+def live_warning_lines(db_path) -> list[str]:
+    """The import warnings kept with the live data set ([] without one, or when its file cannot be
+    read: `hkdash datasets` lists it as unreadable): the lines /data lists."""
+    import duckdb
+
+    from warehouse.history import read_info
+
+    try:
+        return [str(line) for line in (read_info(db_path).get("warning_lines") or [])] if db_path.exists() else []
+    except duckdb.Error:
+        return []
+
+
+def kept_warnings_text(live: dict, lines: list[str]) -> str:
+    """`hkdash datasets --warnings`' block: every warning kept with the live data set, one a line as
+    an import prints them, and how many more the import counted than it kept."""
+    if not live.get("warnings"):
+        return "\nno import warnings kept with the live data set"
+    block = [f"\nimport warnings kept with {live.get('name') or live['id']}:"]
+    block += [f"warning: {line}" for line in lines]
+    if (more := int(live["warnings"]) - len(lines)) > 0:
+        block.append(f"... and {more} more warnings not kept ({live['warnings']} in all)")
+    return "\n".join(block)
 
 
 def run_restore(args) -> int:
@@ -615,7 +667,9 @@ def format_summary(document: dict, settings=None) -> str:
 
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     lines += [f"Note: {notice}" for notice in document.get("notices") or []]
-    lines += [""] if document.get("notices") else []
+    if document.get("import_warnings"):  # only /data showed them; the figures rest on that import
+        lines.append(f"Note: {kept_warnings_hint(document['import_warnings'])}")
+    lines += [""] if document.get("notices") or document.get("import_warnings") else []
     if not has_activity(document):  # as the pages: a message, not a table of zeros and empty headers
         return "\n".join(lines + [f"{NO_SALES}: no sale, order or spend in the selection. {NO_SALES_HINT}"])
     headline = [
@@ -639,11 +693,14 @@ def format_summary(document: dict, settings=None) -> str:
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
     lines += ["", f"Incrementality: {incrementality_label(document)}"]
     lines += comparison_lines(document)
-    lines += ["", table(document["by_platform"], [("platform", "Platform", str), *metric_columns(PLATFORM_COLUMNS)])]
+    lines += [
+        "",
+        explained_table(document["by_platform"], [("platform", "Platform", str), *metric_columns(PLATFORM_COLUMNS)]),
+    ]
     lines += [
         "",
         "Top influencers by ROAS",
-        table(
+        explained_table(
             document["influencers_ranked"][:10],
             [("name", "Name", str), ("platform", "Platform", str), *metric_columns(RANKED_COLUMNS)],
         ),
@@ -762,7 +819,9 @@ def run_lift(args) -> int:
     if frame.empty:
         print(empty_lift_words(warehouse, filters, settings))
     else:
-        print(table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns]))
+        print(
+            explained_table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns])
+        )
     print()
     print(organic_text(organic, settings))
     return 0
@@ -822,6 +881,16 @@ def describe_filters(filters: dict) -> str:
     from metrics import Filters
 
     return Filters(**filters).describe()
+
+
+def explained_table(rows: list[dict], columns) -> str:
+    """table() and, under it, why its ratios that read "—" are undefined (the PDF's footnote,
+    catalogue.undefined_footnote), when one does."""
+    from metrics import catalogue
+
+    causes = ((title, catalogue.undefined_cause(key, row)) for key, title, _ in columns for row in rows)
+    footnote = catalogue.undefined_footnote(causes)
+    return table(rows, columns) + (f"\n{footnote}" if footnote else "")
 
 
 def table(rows: list[dict], columns) -> str:

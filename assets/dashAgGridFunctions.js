@@ -104,6 +104,12 @@
     if (!finite(v) || shown(v * 100, 1) === 0) return false;
     return (v > 0) === higherIsBetter ? tone === "good" : tone === "bad";
   };
+  // The tooltip of a ratio cell: why it reads "—" (or a cost ₹0.00), as the server put it in the
+  // row (components.tables.WHY_FIELD, from metrics.catalogue.cell_reason); none otherwise.
+  dagfuncs.hkCellWhy = function (params) {
+    var why = params.data && params.data.hk_why;
+    return (why && why[params.colDef.field]) || undefined;
+  };
   dagfuncs.hkGridThemeParams = function () {
     return {
       fontFamily: "inherit",

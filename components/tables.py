@@ -89,6 +89,9 @@ def metric_col(key: str, header: str | None = None, note: str | None = None, **e
         **extra,
     )
     col["context"] = {**col.get("context", {}), "metric": key}
+    if isinstance(metric.computed, (catalogue.Ratio, catalogue.Share)):
+        # why a "—" (or a cost of ₹0.00 at ₹0 spend) reads so: records() puts it in the row
+        col.setdefault("tooltipValueGetter", {"function": "hkCellWhy(params)"})
     if unit is catalogue.CHANGE and metric.higher_is_better is not None:
         better = "true" if metric.higher_is_better else "false"
         col["cellClassRules"] = {
@@ -207,10 +210,18 @@ def _floats(column: pd.Series) -> np.ndarray:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+# The row field holding {column: why its cell reads "—" (or ₹0.00 at ₹0 spend)}, read by the
+# tooltip of metric_col's ratio columns (assets/dashAgGridFunctions.js, hkCellWhy).
+WHY_FIELD = "hk_why"
+
+
 def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> list[dict]:
-    """DataFrame -> JSON-safe row dicts (NaN/inf/NaT -> None, numpy -> Python, dates -> ISO)."""
+    """DataFrame -> JSON-safe row dicts (NaN/inf/NaT -> None, numpy -> Python, dates -> ISO); a row
+    with a catalogue ratio the grid shows as "—" (or a cost at ₹0 spend) also gets WHY_FIELD:
+    {column: catalogue.cell_reason}, from the frame's operands even where `columns` leaves them out."""
     if frame is None or frame.empty:
         return []
+    reasons = catalogue.cell_reasons(frame, columns)
     if columns:
         frame = frame[[c for c in columns if c in frame.columns]]
     # Column by column (vectorised) rather than cell by cell: a ranking has thousands of rows.
@@ -238,7 +249,11 @@ def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> lis
         else:
             columns_json[name] = [_json_value(v) for v in column.tolist()]
     keys = list(columns_json)
-    return [dict(zip(keys, row)) for row in zip(*columns_json.values())]
+    rows = [dict(zip(keys, row)) for row in zip(*columns_json.values())]
+    for row, why in zip(rows, reasons):
+        if why:
+            row[WHY_FIELD] = why
+    return rows
 
 
 # --- components -----------------------------------------------------------------------------

@@ -498,6 +498,121 @@ def with_cost_note(key: str, values: Mapping, text: str) -> str:
     return f"{text} · {note}" if note else text
 
 
+def _operand_words(column: str) -> str:
+    """A ratio's operand as a sentence names it: its label in lower case ("new customers"), an
+    acronym kept ("CAC"), the column's name where the catalogue has no label."""
+    metric = CATALOGUE.get(column)
+    if metric is None:
+        return column.replace("_", " ")
+    return metric.label if metric.label[:2].isupper() else metric.label[0].lower() + metric.label[1:]
+
+
+def _none_of(column: str) -> str:
+    """An operand of 0 in words: "₹0 spend" for money, "no orders" / "no new customers" for counts."""
+    money = getattr(CATALOGUE.get(column), "unit", None) is INR
+    return f"₹0 {_operand_words(column)}" if money else f"no {_operand_words(column)}"
+
+
+def _at_most_zero(column: str) -> str:
+    """An operand that must be above 0 and is not, in words: "revenue ≤ ₹0"."""
+    money = getattr(CATALOGUE.get(column), "unit", None) is INR
+    return f"{_operand_words(column)} ≤ {'₹0' if money else '0'}"
+
+
+def undefined_cause(key: str, row: Mapping) -> str | None:
+    """Why the catalogue ratio or share `key` of `row` is undefined (shown "—"), in words: "₹0 spend",
+    "no orders", "revenue ≤ ₹0", "CAC undefined" (an operand undefined itself), "total revenue ≤ ₹0"
+    (a share); None when the figure is defined, is not a ratio or share, or `row` lacks the operand
+    that would say why. `row`: one table row (the figure and its operands, ₹ and counts)."""
+    metric = CATALOGUE.get(key)
+    if metric is None or fmt.clean(row.get(key)) is not None:
+        return None
+    computed = metric.computed
+    if isinstance(computed, Share):
+        return f"total {_at_most_zero(computed.column)}"
+    if not isinstance(computed, Ratio):
+        return None
+    # CPM's count is the one cpm_basis names (impressions, else reach), as in cost_note
+    below = (row.get("cpm_basis") or computed.denominator) if key == "cpm" else computed.denominator
+    if below not in row:
+        return None
+    denominator = fmt.clean(row.get(below))
+    if denominator is None and isinstance(getattr(CATALOGUE.get(below), "computed", None), Ratio):
+        return f"{CATALOGUE[below].label} undefined"
+    if not denominator:  # 0, or a count the data does not give (followers of an unknown creator)
+        return _none_of(below)
+    top = fmt.clean(row.get(computed.numerator))
+    if computed.positive_numerator and top is not None and top <= 0:
+        return _at_most_zero(computed.numerator)
+    return None
+
+
+def undefined_reason(key: str, row: Mapping) -> str | None:
+    """undefined_cause with the figure named, as a cell's tooltip says it: "₹0 spend: ROAS undefined"."""
+    cause = undefined_cause(key, row)
+    return f"{cause}: {get(key).label} undefined" if cause else None
+
+
+def cell_reason(key: str, row: Mapping) -> str | None:
+    """Why the cell of figure `key` in `row` reads as it does where that needs saying: undefined_reason
+    for "—", and cost_note's NO_COST for a cost per unit of ₹0.00 at ₹0 spend (as its card says)."""
+    reason = undefined_reason(key, row)
+    if reason is None and key in COST_KEYS and fmt.clean(row.get(key)) is not None and "spend" in row:
+        return cost_note(key, row)
+    return reason
+
+
+def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
+    """Per row of `frame`, {figure key: cell_reason} of its cells that need one ({} for most rows),
+    over the catalogue ratios and shares among `keys` (default: the frame's columns). Only the
+    candidate cells (not finite, or a cost beside ₹0 spend) are looked at one by one."""
+    reasons: list[dict[str, str]] = [{} for _ in range(len(frame))]
+    columns = [k for k in (frame.columns if keys is None else keys) if k in frame.columns]
+    for key in columns:
+        computed = getattr(CATALOGUE.get(key), "computed", None)
+        if not isinstance(computed, (Ratio, Share)):
+            continue
+        candidate = ~np.isfinite(_floats(frame[key]))
+        if key in COST_KEYS and "spend" in frame.columns:
+            candidate |= ~(_floats(frame["spend"]) > 0)
+        operands = [
+            key,
+            "spend",
+            "cpm_basis",
+            "reach" if key == "cpm" else None,  # CPM's count where no post reports impressions
+            getattr(computed, "numerator", None),
+            getattr(computed, "denominator", None),
+        ]
+        present = list(dict.fromkeys(c for c in operands if c in frame.columns))
+        rows = np.flatnonzero(candidate)
+        for position, row in zip(rows, frame.iloc[rows][present].to_dict("records")):
+            if reason := cell_reason(key, row):
+                reasons[position][key] = reason
+    return reasons
+
+
+def undefined_footnote(causes) -> str | None:
+    """The line under a table whose cells read "—" saying why, the columns grouped by their causes:
+    "— = undefined: ROAS and ROI (₹0 spend); AOV (no orders or revenue ≤ ₹0)." `causes`: (column
+    header, undefined_cause) of each such cell, in table order; None when there is none."""
+    by_header: dict[str, list[str]] = {}
+    for header, cause in causes:
+        if cause and cause not in by_header.setdefault(header, []):
+            by_header[header].append(cause)
+    by_causes: dict[str, list[str]] = {}
+    for header, found in by_header.items():
+        if found:
+            by_causes.setdefault(" or ".join(found), []).append(header)
+    if not by_causes:
+        return None
+    return "— = undefined: " + "; ".join(f"{_and(headers)} ({why})" for why, headers in by_causes.items()) + "."
+
+
+def _and(names: list[str]) -> str:
+    """Names joined as a sentence lists them: ROAS · ROAS and ROI · ROAS, ROI and CAC."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 _declare(
     "revenue_per_follower",
     "Revenue per follower",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from metrics.aggregate import plain
 from metrics.breakdowns import breakdown
 from metrics.catalogue import COST_KEYS, cost_note
-from metrics.dataset import sales_coverage, sales_notices
+from metrics.dataset import dataset_info, sales_coverage, sales_notices
 from metrics.filters import Filters
 from metrics.kpis import kpis
 from metrics.ltv import with_ltv
@@ -81,7 +81,8 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range) and `change` ({KPI_KEYS key: relative change
-    (fraction) or None}). Values are JSON-ready (None where undefined)."""
+    (fraction) or None}); import_warnings: how many import warnings the live data set keeps (a count,
+    listed by `hkdash datasets --warnings`). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS} | {"notes": cost_notes(headline)}
     if compare:
@@ -91,6 +92,7 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document.update({key: plain(value) for key, value in coverage.items() if key != "cannot_split_by"})
     document["sales_cannot_split_by"] = coverage["cannot_split_by"]
     document["notices"] = sales_notices(coverage)
+    document["import_warnings"] = int(dataset_info(wh).get("warnings") or 0)
     document["by_platform"] = with_cost_notes(records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS))
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])

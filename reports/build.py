@@ -324,9 +324,12 @@ def _table(
     total: int | None = None,
 ) -> dict:
     """A table of `rows` (dicts) in `columns`; with `limit`, its first `limit` rows and a note
-    "Showing limit of total" (`total`: how many rows there are when only the first were given)."""
+    "Showing limit of total" (`total`: how many rows there are when only the first were given);
+    `footnote` says why the shown ratios that read "—" are undefined (catalogue.undefined_footnote),
+    None when none does."""
     numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
     shown = rows if limit is None else rows[:limit]
+    causes = [(header, catalogue.undefined_cause(key, row)) for key, header, _ in columns for row in shown]
     total = len(rows) if total is None else total
     if limit is not None and total > limit:
         note = (note + " " if note else "") + f"Showing {limit} of {total}; the dashboard has them all."
@@ -343,6 +346,7 @@ def _table(
             for row in shown
         ],
         "empty": empty,
+        "footnote": catalogue.undefined_footnote(causes),
     }
 
 
@@ -550,7 +554,9 @@ def _methodology(settings, undated: dict | None) -> dict:
         ("Tiers", f"{catalogue.tier_text(settings)} (followers)", ""),
     ]
     notes = [
-        "Ratios are pooled (ratio of sums over the selection). “—” means undefined: the denominator is zero.",
+        "Ratios are pooled (ratio of sums over the selection). “—” means undefined: the denominator is zero "
+        "(AOV also where revenue is ≤ ₹0; a share where the total is ≤ ₹0); the line under each table says "
+        "why for the “—” it shows.",
         "Spend follows the filters: platform, category and tier select whole influencers; brand, campaign, product "
         "and dates take a share of each influencer's cost — fixed fees and gifted products follow the influencer's "
         "posts in the selection, per-order fees and commissions follow its sales in the selection. Parts always add "

@@ -16,7 +16,8 @@ The context is plain data, already formatted for people (strings), plus plotly f
                   "width": int, "height": int}            # or "svg": bytes instead of "figure",
                  ...],                                     # or neither, with "missing": str
       "tables": [{"title": str, "note": str, "columns": [str], "rows": [[str]],
-                  "numeric": [column indexes right-aligned], "empty": str}, ...],
+                  "numeric": [column indexes right-aligned], "empty": str,
+                  "footnote": str | None}, ...],           # why its "—" cells are undefined
       "recommendations": [{"text": str, "evidence": [str]}, ...],
       "plan": {"summary": str, "verdicts": str | None, "charts": [chart as above],
                "table": {"title", "columns", "numeric", "rows"}} | None,   # reports/plan_section.py

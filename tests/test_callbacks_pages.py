@@ -18,6 +18,7 @@ import metrics
 from callbacks import campaigns, categories, common, influencers, platforms, tables
 from components import figures
 from components.payload import plain_json
+from components.tables import WHY_FIELD
 from metrics import format as fmt
 
 
@@ -52,6 +53,8 @@ def test_ranking_rows_follow_the_filters(traps_wh):
 def test_ranking_rows_are_json_safe():
     rows, *_ = influencers.influencer_ranking("", "all", "/")
     for row in rows:
+        why = row.pop(WHY_FIELD, {})  # the tooltips' reasons: text keyed by column
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in why.items())
         for value in row.values():
             assert value is None or isinstance(value, (str, int, float, bool))
             assert not (isinstance(value, float) and value != value)

@@ -156,7 +156,8 @@ def list_datasets(db_path: Path) -> list[dict]:
     """The live data set, then the previous ones, newest first.
 
     Keys: id, name, imported_at (ISO UTC), influencers, posts, sales_rows, payouts, first_sale,
-    last_sale, bytes (file size), live (bool), has_sources (bool: can take an --append),
+    last_sale, warnings (the import warnings kept with it, a count; None when unreadable), bytes
+    (file size), live (bool), has_sources (bool: can take an --append),
     schema_version (int, None when unreadable), cannot_restore (None, or why a previous one cannot be
     restored: "older version: cannot be restored"; the restore refuses it too)."""
     listed = []
@@ -176,7 +177,17 @@ def _describe(path: Path, dataset_id: str, live: bool) -> dict:
         info = read_info(path)
     except duckdb.Error:
         info = {"name": "(unreadable file)"}
-    keys = ("name", "imported_at", "influencers", "posts", "sales_rows", "payouts", "first_sale", "last_sale")
+    keys = (
+        "name",
+        "imported_at",
+        "influencers",
+        "posts",
+        "sales_rows",
+        "payouts",
+        "first_sale",
+        "last_sale",
+        "warnings",
+    )
     entry = path.parent if not live else history_dir(path) / dataset_id
     return {
         "id": dataset_id,

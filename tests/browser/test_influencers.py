@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from browser_helpers import downloaded_csv, goto, grid_rows, normalise
+from browser_helpers import downloaded_csv, goto, grid_rows, normalise, screenshot
 
 import metrics
+from metrics import catalogue
 
 GRID = ".hk-page-influencers .hk-grid"
 ROWS = GRID + " .ag-center-cols-container .ag-row"
@@ -50,6 +51,43 @@ def test_only_a_defined_roas_gets_a_rank(page, live_server, page_problems, traps
     assert grid_rows(page, GRID)[4:] == ranked.set_index("influencer_id").loc[["D4", "Z9"], "name"].tolist()
     rows = downloaded_csv(page, '.hk-page-influencers button:has-text("CSV")')
     assert [row[0] for row in rows] == ["#", "1", "2", "3", "4", "", ""]  # no place in the file either
+    assert not page_problems, page_problems
+
+
+def scroll_to_column(page, column: str):
+    """Scroll the ranking sideways until the grid draws `column` (it draws only the columns in view)."""
+    page.wait_for_function(
+        """([grid, column]) => {
+            if (document.querySelector(`${grid} .ag-cell[col-id="${column}"]`)) return true;
+            document.querySelector(`${grid} .ag-body-horizontal-scroll-viewport`).scrollLeft += 200;
+            return false;
+        }""",
+        arg=[GRID, column],
+        polling=100,
+    )
+
+
+def test_a_dash_says_why_on_hover(page, live_server, page_problems):
+    """D4's ROAS reads "—" (no payout: ₹0 spend) and says so as the cell's tooltip; its CAC ₹0.00
+    says no cost is recorded, as the card does; Asha Rao's ROAS (2.19x) has no tooltip."""
+    open_ranking(page, live_server.url)
+    tooltip = page.locator(".ag-tooltip")
+    for row, column, expected in (("D4", "roas", "₹0 spend: ROAS undefined"), ("D4", "cac", catalogue.NO_COST)):
+        scroll_to_column(page, column)
+        page.locator(f'{GRID} .ag-row[row-id="{row}"] .ag-cell[col-id="{column}"]').hover()
+        tooltip.wait_for()
+        assert normalise(tooltip.inner_text()) == expected
+        page.mouse.move(0, 0)
+        tooltip.wait_for(state="detached")
+    page.locator(f"{GRID} .ag-body-horizontal-scroll-viewport").evaluate("viewport => (viewport.scrollLeft = 0)")
+    page.locator(f'{GRID} .ag-row[row-id="D4"] .ag-cell[col-id="roas"]').hover()
+    tooltip.wait_for()
+    screenshot(page, live_server, "influencers-dash-tooltip")
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="detached")
+    page.locator(f'{GRID} .ag-row[row-id="A1"] .ag-cell[col-id="roas"]').hover()
+    page.wait_for_timeout(1_000)  # the grid's tooltip delay is 300 ms
+    assert tooltip.count() == 0
     assert not page_problems, page_problems
 
 
