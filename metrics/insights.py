@@ -349,6 +349,7 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
     made (no measured lift or no spend). `chosen`: that plan, when the caller has made it already
     (the PDF report's plan section)."""
     from metrics.planning import PlanError, plan
+    from metrics.planning.plan import total_label, unvalued_text
 
     if chosen is None:
         try:
@@ -364,17 +365,21 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
     gain, net = chosen.totals["gain"], chosen.totals["net"]["value"]
     shift = float(up["planned_change"].sum())
     to, frm = list(up["segment"]), list(down["segment"])
+    label = total_label("gain", gain)
     expected = (
         f"expected incremental revenue {_signed(gain['value'])} ({fmt.inr_compact(gain['low'])} to "
-        f"{fmt.inr_compact(gain['high'])})"
+        f"{fmt.inr_compact(gain['high'])}{', ' + label if label else ''})"
     )
+    # the plan neither values nor moves creators without a post measured in the selection: say so here too
+    unvalued = unvalued_text(chosen)
+    outside = f" {unvalued}" if unvalued else ""
     if up.empty:
         subject = f"Hold back {fmt.inr_compact(held)} from {listed(frm)}"
         reason = (
             f"No segment's next rupee would return at least {fmt.ratio(settings.plan_min_marginal_roas)} "
             f"(break-even), so the planner moves money nowhere and cuts these (at most "
             f"±{fmt.share(chosen.max_change, 0)} per segment): {expected}, net of the spend saved "
-            f"{_signed(net)}; see the budget plan for the whole allocation."
+            f"{_signed(net)}; see the budget plan for the whole allocation.{outside}"
         )
     else:
         subject = f"Move budget from {listed(frm)} to {listed(to)}"
@@ -386,7 +391,8 @@ def move_budget_item(wh, filters: Filters, settings: Settings, chosen: Plan | No
         )
         reason = (
             f"The planner moves {fmt.inr_compact(shift)} (at most ±{fmt.share(chosen.max_change, 0)} per segment) "
-            f"towards the segments whose next rupee returns most: {expected}{kept}; see the budget plan for the whole allocation."
+            f"towards the segments whose next rupee returns most: {expected}{kept}; see the budget plan for the "
+            f"whole allocation.{outside}"
         )
     numbers = {
         "dimension": "segment",

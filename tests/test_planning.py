@@ -1243,3 +1243,21 @@ def test_the_pdf_plan_section_names_the_unvalued_and_labels_its_totals(no_lift):
     labels = [total_label(name, chosen.totals[name]) for name in ("current", "planned", "gain")]
     for label in ("not distinguishable from baseline", "not distinguishable from today"):
         assert summary.count(f": {label})") == labels.count(label)
+
+
+def test_the_move_budget_insight_labels_its_gain_and_names_the_unvalued(no_lift):
+    """/insights' budget item reuses the plan: under 1–7 May of the no-lift sample its reason says
+    the plan's unvalued sentence and labels the change as its verdict says (its interval includes 0
+    there); without a date range every creator with spend is measured, so no unvalued sentence."""
+    from metrics.insights import move_budget_item
+    from metrics.planning.plan import plan, total_label, unvalued_text
+
+    week = Filters(start=pd.Timestamp("2025-05-01").date(), end=pd.Timestamp("2025-05-07").date())
+    for filters in (week, Filters()):
+        chosen = plan(no_lift, None, "segment", None, filters, DEFAULT_SETTINGS)
+        item = move_budget_item(no_lift, filters, DEFAULT_SETTINGS, chosen)
+        reason = item["text"]
+        unvalued, label = unvalued_text(chosen), total_label("gain", chosen.totals["gain"])
+        assert (unvalued is not None) == (filters is week)
+        assert reason.endswith(f"allocation. {unvalued}" if unvalued else "allocation.")
+        assert label == "not distinguishable from today" and f", {label})" in reason
