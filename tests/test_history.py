@@ -423,13 +423,39 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
         SAME_NAME_WARNINGS
     )
     assert info["files"]["tracking"] == "tracking_data.csv + tracking_data.csv"  # the data set's files, per role
-    # Another "ap2" (a folder of that name elsewhere): the folder no longer tells them apart, the import's number does.
+    # A warning about one row names its file and its line there, as the import of that file did
+    # (sample's payouts.csv, row 2: A1's 3 orders against 4 tracked, now 5 with ap2's T50), not the
+    # merged "payouts.csv + payouts.csv, row 1" (sample's 7 rows, then ap2's from row 8).
+    assert rows_named(printed, "payouts.csv") == [
+        ("sample/payouts.csv", 2),
+        ("sample/payouts.csv", 3),
+        ("sample/payouts.csv", 3),
+        ("sample/payouts.csv", 8),
+        ("sample/payouts.csv", 8),
+        ("ap2/payouts.csv", 2),
+        ("ap2/payouts.csv", 3),
+        ("ap2/payouts.csv", 3),
+    ]
+    assert (
+        "sample/payouts.csv, row 2, column orders: payout orders differ from tracked orders (5) (value '3')" in printed
+    )
+    # Another "ap2" (a folder of that name elsewhere): the folder no longer tells them apart, the
+    # import's number does. Its payouts file has a blank line (read through a repaired copy, whose
+    # lines are not kept in the merged file): its row is named by its place among the file's rows.
     again = tmp_path / "other" / "ap2"
     again.mkdir(parents=True)
     (again / "tracking_data.csv").write_text(
         TRACKING_HEADER + "T60,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-04-08,1,100\n", encoding="utf-8"
     )
+    (again / "payouts.csv").write_text(
+        'influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n\nZ9,post,"₹500/post",0,2000,0\n',
+        encoding="utf-8",
+    )
     report = import_dataset(again, db, append=True)
+    assert (
+        "ap2/payouts.csv (import 3), column total_payout: differs from its terms (₹500/post → 1500.00) by more "
+        "than 1 % (data row 1) (value '2000.00')" in [str(w) for w in report.warnings]
+    )
     assert [str(w) for w in report.warnings if w.column == "influencer_id" and "tracking" in w.file] == [
         "sample/tracking_data.csv, " + UNKNOWN.format("1 row", "Z9"),
         "ap2/tracking_data.csv (import 2), " + UNKNOWN.format("2 rows", "Z9"),
@@ -440,6 +466,12 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
         ("ap2", 3, 2),
         ("ap2", 1, 3),
     ]
+
+
+def rows_named(printed: list[str], file: str) -> list[tuple[str, int]]:
+    """(file, row) of each line of an import's text about one row of a file whose name ends with `file`."""
+    named = [line.partition(": ")[0].partition(", row ") for line in printed]
+    return [(name, int(row.split(",")[0])) for name, _, row in named if name.endswith(file) and row]
 
 
 def test_part_names_add_the_folder_only_where_a_name_is_shared():

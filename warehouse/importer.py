@@ -55,6 +55,9 @@ class ImportReport:
     db_path: str | None = None  # None when only validated
     store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
     stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
+    # role -> the line of its file's first row when each row is one line after it (a warning's row
+    # is then the row's line), None when csvfile read a repaired copy (lines given per row)
+    first_lines: dict[str, int | None] = dataclasses.field(default_factory=dict)
 
     def file_rows(self) -> list[tuple[str, str, int]]:
         """(role, file name, rows) of each file read, by role (the order the files were found in
@@ -169,6 +172,29 @@ class Appended:
         parts = self.file_parts({role: rows})[role]
         return tuple(zip(part_names(parts), (part["rows"] for part in parts)))
 
+    def located(self, problem: Problem, rows: dict[str, int]) -> Problem:
+        """`problem` as the file its row came from says it: a warning about a row of the merged file
+        of a role of PARTED (`<role>.parquet`, whose rows count from 1; `rows` per role) names the
+        import's file (part_names) and the row's line in it, or, where that file's lines are not
+        known, its data row; other problems as they are."""
+        role = problem.file.removesuffix(".parquet")
+        if problem.row is None or not problem.file.endswith(".parquet") or role not in self.parts:
+            return problem
+        if role == "tracking" and self.mapping is not None:  # a store export's sales: not its files' rows
+            return problem
+        parts = self.file_parts(rows)[role]
+        index = problem.row - 1
+        for name, part in zip(part_names(parts), parts):
+            if index >= part["rows"]:
+                index -= part["rows"]
+            elif part.get("first_line") is None:
+                return dataclasses.replace(
+                    problem, file=name, row=None, reason=f"{problem.reason} (data row {index + 1})"
+                )
+            else:
+                return dataclasses.replace(problem, file=name, row=index + part["first_line"])
+        return problem
+
     def file_parts(self, rows: dict[str, int]) -> dict[str, list[dict]]:
         """The parts with their rows: a part recorded before parts were kept (rows None, the live data
         set's rows as one) has the merged file's rows (`rows`, per role) less the other parts'."""
@@ -185,11 +211,12 @@ class Appended:
 PARTED = ("tracking", "posts", "payouts")
 
 
-def file_part(folder: str, file: str, rows: int | None, number: int) -> dict:
+def file_part(folder: str, file: str, rows: int | None, number: int, first_line: int | None = None) -> dict:
     """One import's file of a role (dataset_info "file_parts"): the folder it was imported from (its
-    label), the file's name, its rows (None: unknown, see Appended.file_parts) and which import of
-    the data set it was (1: the import, 2: the first append, ...)."""
-    return {"folder": folder, "file": file, "rows": rows, "import": number}
+    label), the file's name, its rows (None: unknown, see Appended.file_parts), which import of
+    the data set it was (1: the import, 2: the first append, ...) and the line of its first row when
+    each row is one line after it (ImportReport.first_lines; None: not known)."""
+    return {"folder": folder, "file": file, "rows": rows, "import": number, "first_line": first_line}
 
 
 def part_names(parts: list[dict]) -> list[str]:
@@ -217,7 +244,7 @@ def _appended_parts(live: dict, new_files: dict[str, str], new: dict[str, Source
     parts = {role: list(recorded.get(role, [])) for role in PARTED if role in recorded or role in new}
     for role in parts:
         if role in new:
-            parts[role].append(file_part(label, new_files[role], new[role].rows, number))
+            parts[role].append(file_part(label, new_files[role], new[role].rows, number, _first_line(new[role])))
     return parts
 
 
@@ -242,8 +269,15 @@ def _source_label(source: str) -> str:
 def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:
     """The file parts of an import (not an append): each role's file, one part, import 1."""
     return {
-        role: [file_part(label, report.files[role], report.rows[role], 1)] for role in PARTED if role in report.files
+        role: [file_part(label, report.files[role], report.rows[role], 1, report.first_lines.get(role))]
+        for role in PARTED
+        if role in report.files
     }
+
+
+def _first_line(source: SourceFile) -> int | None:
+    """The line of the file's first row when each row is one line after it (ImportReport.first_lines)."""
+    return None if source.line_column else source.first_line
 
 
 def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
@@ -340,6 +374,8 @@ def _build_and_swap(
                 connection.execute(
                     "UPDATE dataset_info SET value = ? WHERE key = 'source'", [json.dumps(report.source)]
                 )
+            if kept_store:
+                report.warnings = [kept_store.located(problem, report.rows) for problem in report.warnings]
             if shown_files:
                 _show_files(connection, report, shown_files)
             parts = (
@@ -581,6 +617,7 @@ def _stage_and_build_with(
         warning_count=warnings.total,
         store_orders=mapping,
         stages=stage.seconds,
+        first_lines={role: _first_line(s) for role, s in sources.items()},
     )
     if not persist:
         return report
