@@ -474,6 +474,23 @@ def rows_named(printed: list[str], file: str) -> list[tuple[str, int]]:
     return [(name, int(row.split(",")[0])) for name, _, row in named if name.endswith(file) and row]
 
 
+def test_an_append_refused_in_the_rebuild_names_the_users_file_and_line(db, tmp_path):
+    """A payout row whose cost cannot be told is found only when the data set is rebuilt: its error
+    named the merged folder's internal "payouts.parquet, row 8" (the traps' 6 rows, then this one's
+    second). It names the appended file, by its folder (the live one is payouts.csv too), and its line."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "payouts.csv").write_text(
+        "influencer_id,basis,rate,orders,total_payout,gifted_products_cost\nB2,order,₹5/order,0,,0\nA1,post,,0,,0\n",
+        encoding="utf-8",
+    )
+    before = digest(db)
+    with pytest.raises(ImportFailed) as refused:
+        import_dataset(folder, db, append=True)
+    assert [(p.file, p.row, p.column) for p in refused.value.errors] == [("bad/payouts.csv", 3, "rate")]
+    assert digest(db) == before
+
+
 def test_part_names_add_the_folder_only_where_a_name_is_shared():
     from warehouse.importer import file_part, part_names
 

@@ -148,7 +148,10 @@ def import_dataset(
             shown = {f"{role}.parquet": file for role, file in names.items()}
             kept = Appended(live.get("store_orders"), names, _appended_parts(live, new_files, new, label))
             source = appended_source(live.get("source"), folder)
-            report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
+            try:
+                report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
+            except ImportFailed as failure:
+                raise _refusal_named(failure, kept, shown, Path(merged)) from None
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
@@ -278,6 +281,29 @@ def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:
 def _first_line(source: SourceFile) -> int | None:
     """The line of the file's first row when each row is one line after it (ImportReport.first_lines)."""
     return None if source.line_column else source.first_line
+
+
+def _refusal_named(failure: ImportFailed, appended: Appended, shown: dict[str, str], merged: Path) -> ImportFailed:
+    """A refused append's problems as the user's files say them: a row's by the import's file it came
+    from (Appended.located), the others by the merged files' names (`shown`), never the merged
+    folder's internal `<role>.parquet` (a payout row whose cost cannot be told is found in the rebuild)."""
+    connection = quiet(duckdb.connect())
+    try:
+        rows = {
+            role: connection.execute(
+                "SELECT count(*) FROM read_parquet(?)", [str(merged / f"{role}.parquet")]
+            ).fetchone()[0]
+            for role in appended.parts
+        }
+    finally:
+        connection.close()
+
+    def named(problems: list[Problem]) -> list[Problem]:
+        return problems_named([appended.located(problem, rows) for problem in problems], shown)
+
+    return ImportFailed(
+        named(failure.errors), named(failure.warnings), failure.total, store_orders=failure.store_orders
+    )
 
 
 def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
