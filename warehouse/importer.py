@@ -241,10 +241,12 @@ def part_names(parts: list[dict]) -> list[str]:
 
 def _appended_parts(live: dict, new_files: dict[str, str], new: dict[str, SourceFile], label: str) -> dict:
     """The file parts of the data set an append makes (Appended.parts): the live data set's, then
-    the appended folder's file of each role it appends to (`label`: the folder's, import_dataset)."""
+    the appended folder's file of each role it appends to (`label`: the folder's, import_dataset);
+    not the sales of a data set imported from a store export (_first_parts)."""
     recorded = live.get("file_parts") or _unrecorded_parts(live)
     number = 1 + max((part["import"] for parts in recorded.values() for part in parts), default=0)
-    parts = {role: list(recorded.get(role, [])) for role in PARTED if role in recorded or role in new}
+    roles = [role for role in PARTED if role != "tracking" or not live.get("store_orders")]
+    parts = {role: list(recorded.get(role, [])) for role in roles if role in recorded or role in new}
     for role in parts:
         if role in new:
             parts[role].append(file_part(label, new_files[role], new[role].rows, number, _first_line(new[role])))
@@ -270,11 +272,12 @@ def _source_label(source: str) -> str:
 
 
 def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:
-    """The file parts of an import (not an append): each role's file, one part, import 1."""
+    """The file parts of an import (not an append): each role's file, one part, import 1; not a store
+    export's sales (no file of the user's: the export's warnings name its files, store_orders)."""
     return {
         role: [file_part(label, report.files[role], report.rows[role], 1, report.first_lines.get(role))]
         for role in PARTED
-        if role in report.files
+        if role in report.files and (role != "tracking" or not report.store_orders)
     }
 
 
