@@ -295,7 +295,7 @@ def _refusal_named(failure: ImportFailed, appended: Appended, shown: dict[str, s
         rows = {
             role: connection.execute(
                 "SELECT count(*) FROM read_parquet(?)", [str(merged / f"{role}.parquet")]
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             for role in appended.parts
         }
     finally:

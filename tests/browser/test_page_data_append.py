@@ -53,6 +53,8 @@ def test_an_appended_zips_warnings_name_each_file_by_its_folder(page, server, pa
         "ap2/payouts.csv, " + unknown.format("1 row"),
     ):
         assert line in shown, shown
+    # A payout's terms against its totals: its row's line in the file it came from (ap2's Z9 row).
+    assert any(line.startswith("ap2/payouts.csv, row 3, column total_payout:") for line in shown), shown
     assert not any(line.startswith(("tracking_data.csv,", "posts.csv,", "payouts.csv,")) for line in shown), shown
     screenshot(page, server, "data-append-same-name")
     assert not page_problems, page_problems
