@@ -224,7 +224,7 @@ def file_part(folder: str, file: str, rows: int | None, number: int, first_line:
 
 def part_names(parts: list[dict]) -> list[str]:
     """What each import's file of one role is called in warnings about its rows (docs/metrics.md,
-    "Appending a month"): its name; "<folder>/<name>" where another import's file of the role has
+    "Files of one name"): its name; "<folder>/<name>" where another import's file of the role has
     the same name (an appended month is usually called as the live one); "<folder>/<name> (import N)"
     where the folder's name is shared too."""
     files = collections.Counter(part["file"] for part in parts)
