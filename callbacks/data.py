@@ -195,7 +195,9 @@ def run_import(store, name_text, append: bool = False) -> tuple:
     action = "append" if append else "import"
     files = ", ".join(store.get("files") or [])
     try:
-        report = uploads.import_upload(store.get("token"), default_db_path(), name, append=append)
+        report = uploads.import_upload(
+            store.get("token"), default_db_path(), name, append=append, label=store.get("label")
+        )
     except uploads.UploadGone:
         return _nothing_to_import(), no_update
     except uploads.UploadBusy:
@@ -303,7 +305,11 @@ def handle_upload(contents, filenames, store, append: bool = False) -> tuple:
             "Nothing was imported and the uploaded files were deleted."
         )
     valid = report is not None
-    new_store = {"token": upload.token, "valid": True, "files": upload.saved, "name": upload.name} if valid else None
+    new_store = (
+        {"token": upload.token, "valid": True, "files": upload.saved, "name": upload.name, "label": upload.label}
+        if valid
+        else None
+    )
     return report_children(upload, report, failure, append), new_store, not valid, None, no_update, None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -385,6 +386,133 @@ def test_an_appends_warnings_about_sales_rows_name_the_file_they_came_from(db, t
     info = history.read_info(db)
     assert [line for line in info["warning_lines"] if "user_id" in line or "influencer_id" in line] == rows
     assert info["files"]["tracking"] == "tracking_data.csv + sales_march.csv"  # the data set's files, per role
+
+
+SAME_NAME = Path(__file__).parent / "fixtures" / "append_same_name"
+UNKNOWN = "column influencer_id: unknown influencer ({}): kept and shown as Unknown (value '{}')"
+# The warnings about rows of tests/fixtures/append_same_name/ap2 appended to its "sample".
+SAME_NAME_WARNINGS = [
+    "ap2/tracking_data.csv, column user_id: 2 rows with a guest, placeholder or blank user_id: counted as "
+    "unknown buyers (their new customers are estimated) (value \"'guest' and blank\")",
+    "sample/tracking_data.csv, " + UNKNOWN.format("1 row", "Z9"),
+    "ap2/tracking_data.csv, " + UNKNOWN.format("2 rows", "Z9"),
+    "sample/posts.csv, " + UNKNOWN.format("1 row", "Z9"),
+    "ap2/posts.csv, " + UNKNOWN.format("2 rows", "Z9"),
+    "sample/payouts.csv, " + UNKNOWN.format("1 row", "Z9"),
+    "ap2/payouts.csv, " + UNKNOWN.format("1 row", "Q7"),
+    "ap2/payouts.csv, " + UNKNOWN.format("1 row", "Z9"),
+]
+
+
+def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
+    """Tester (s16): an appended month's files are usually called as the live ones, and the warnings
+    "tracking_data.csv: unknown influencer (1 row)" and "tracking_data.csv: … (2 rows)" could not be
+    told apart. Where two imports' files of a role share a name, each is named by its folder
+    (tests/fixtures/append_same_name): the live "sample" (the traps) has one Z9 row in each of its
+    sales, posts and payouts; "ap2" has two Z9 sales rows and a blank and a 'guest' buyer, two Z9
+    posts, and a Q7 and a Z9 payout row. The `hkdash import --append` text says each with its count."""
+    import cli
+
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(SAME_NAME / "sample", db)
+    assert cli.main(["--db", str(db), "import", "--append", str(SAME_NAME / "ap2")]) == 0
+    printed = [line.removeprefix("warning: ") for line in capsys.readouterr().out.splitlines()]
+    assert [line for line in printed if "user_id" in line or "influencer_id" in line] == SAME_NAME_WARNINGS
+    info = history.read_info(db)
+    assert [line for line in info["warning_lines"] if "user_id" in line or "influencer_id" in line] == (
+        SAME_NAME_WARNINGS
+    )
+    assert info["files"]["tracking"] == "tracking_data.csv + tracking_data.csv"  # the data set's files, per role
+    # A warning about one row names its file and its line there, as the import of that file did
+    # (sample's payouts.csv, row 2: A1's 3 orders against 4 tracked, now 5 with ap2's T50), not the
+    # merged "payouts.csv + payouts.csv, row 1" (sample's 7 rows, then ap2's from row 8).
+    assert rows_named(printed, "payouts.csv") == [
+        ("sample/payouts.csv", 2),
+        ("sample/payouts.csv", 3),
+        ("sample/payouts.csv", 3),
+        ("sample/payouts.csv", 8),
+        ("sample/payouts.csv", 8),
+        ("ap2/payouts.csv", 2),
+        ("ap2/payouts.csv", 3),
+        ("ap2/payouts.csv", 3),
+    ]
+    assert (
+        "sample/payouts.csv, row 2, column orders: payout orders differ from tracked orders (5) (value '3')" in printed
+    )
+    # Another "ap2" (a folder of that name elsewhere): the folder no longer tells them apart, the
+    # import's number does. Its payouts file has a blank line (read through a repaired copy, whose
+    # lines are not kept in the merged file): its row is named by its place among the file's rows.
+    again = tmp_path / "other" / "ap2"
+    again.mkdir(parents=True)
+    (again / "tracking_data.csv").write_text(
+        TRACKING_HEADER + "T60,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-04-08,1,100\n", encoding="utf-8"
+    )
+    (again / "payouts.csv").write_text(
+        'influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n\nZ9,post,"₹500/post",0,2000,0\n',
+        encoding="utf-8",
+    )
+    report = import_dataset(again, db, append=True)
+    assert (
+        "ap2/payouts.csv (import 3), column total_payout: differs from its terms (₹500/post → 1500.00) by more "
+        "than 1 % (data row 1) (value '2000.00')" in [str(w) for w in report.warnings]
+    )
+    assert [str(w) for w in report.warnings if w.column == "influencer_id" and "tracking" in w.file] == [
+        "sample/tracking_data.csv, " + UNKNOWN.format("1 row", "Z9"),
+        "ap2/tracking_data.csv (import 2), " + UNKNOWN.format("2 rows", "Z9"),
+        "ap2/tracking_data.csv (import 3), " + UNKNOWN.format("1 row", "Z9"),
+    ]
+    assert [(p["folder"], p["rows"], p["import"]) for p in history.read_info(db)["file_parts"]["tracking"]] == [
+        ("sample", 8, 1),
+        ("ap2", 3, 2),
+        ("ap2", 1, 3),
+    ]
+
+
+def rows_named(printed: list[str], file: str) -> list[tuple[str, int]]:
+    """(file, row) of each line of an import's text about one row of a file whose name ends with `file`."""
+    named = [line.partition(": ")[0].partition(", row ") for line in printed]
+    return [(name, int(row.split(",")[0])) for name, _, row in named if name.endswith(file) and row]
+
+
+def test_an_append_refused_in_the_rebuild_names_the_users_file_and_line(db, tmp_path):
+    """A payout row whose cost cannot be told is found only when the data set is rebuilt: its error
+    named the merged folder's internal "payouts.parquet, row 8" (the traps' 6 rows, then this one's
+    second). It names the appended file, by its folder (the live one is payouts.csv too), and its line."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "payouts.csv").write_text(
+        "influencer_id,basis,rate,orders,total_payout,gifted_products_cost\nB2,order,₹5/order,0,,0\nA1,post,,0,,0\n",
+        encoding="utf-8",
+    )
+    before = digest(db)
+    with pytest.raises(ImportFailed) as refused:
+        import_dataset(folder, db, append=True)
+    assert [(p.file, p.row, p.column) for p in refused.value.errors] == [("bad/payouts.csv", 3, "rate")]
+    assert digest(db) == before
+
+
+def test_part_names_add_the_folder_only_where_a_name_is_shared():
+    from warehouse.importer import file_part, part_names
+
+    jan, feb = file_part("jan", "sales.csv", 5, 1), file_part("feb", "sales_feb.csv", 2, 2)
+    assert part_names([jan, feb]) == ["sales.csv", "sales_feb.csv"]
+    mar = file_part("mar", "sales.csv", 3, 3)
+    assert part_names([jan, feb, mar]) == ["jan/sales.csv", "sales_feb.csv", "mar/sales.csv"]
+    again = file_part("mar", "sales.csv", 1, 4)
+    assert part_names([jan, mar, again]) == ["jan/sales.csv", "mar/sales.csv (import 3)", "mar/sales.csv (import 4)"]
+
+
+def test_an_append_over_a_data_set_that_recorded_no_parts_names_its_rows_as_one(db, tmp_path):
+    """A data set imported before its file parts were kept (this file's "january", its parts taken
+    out): its rows are one part, named by its source's folder where the appended file shares its name."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM dataset_info WHERE key = 'file_parts'")
+    folder = month(tmp_path, "T50,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    report = import_dataset(folder, db, append=True)
+    assert [(w.file, w.reason) for w in report.warnings if w.column == "influencer_id"] == [
+        ("traps/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown"),
+        ("march/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown"),
+    ]
 
 
 def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):

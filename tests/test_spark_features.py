@@ -221,3 +221,23 @@ def test_sales_needing_repair_are_refused_where_they_are(tmp_path):
     assert refused[0] == "refused" and len(refused[1]) == 1
     assert refused[1][0].startswith("tracking_data.csv:") and "convert it to Parquet" in refused[1][0]
     assert validate_outcome(folder, SPARK)[0] == "valid"
+
+
+def test_an_appends_warnings_name_each_file_as_on_duckdb(tmp_path):
+    """tests/fixtures/append_same_name: "ap2" appended to "sample", both with a tracking_data.csv,
+    posts.csv and payouts.csv holding rows of an unknown creator (and guest buyers in ap2's sales):
+    on Spark, whose sales rows are numbered and counted there, the warnings name each file by its
+    folder with its own count, as on DuckDB (whose lines test_history checks by hand); the warehouse
+    is the same."""
+    from test_history import SAME_NAME, SAME_NAME_WARNINGS
+
+    from warehouse.importer import import_dataset
+
+    outcomes = []
+    for engine, db in ((None, tmp_path / "duckdb" / "wh.duckdb"), (SPARK, tmp_path / "spark" / "wh.duckdb")):
+        import_dataset(SAME_NAME / "sample", db)
+        report = import_dataset(SAME_NAME / "ap2", db, append=True, engine=engine)
+        outcomes.append([str(w) for w in report.warnings])
+    assert outcomes[1] == outcomes[0]
+    assert [line for line in outcomes[1] if "user_id" in line or "influencer_id" in line] == SAME_NAME_WARNINGS
+    assert differences(tmp_path / "duckdb" / "wh.duckdb", tmp_path / "spark" / "wh.duckdb") == []

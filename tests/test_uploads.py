@@ -265,3 +265,40 @@ def test_reports_name_files_as_the_user_did_not_as_made_safe(root, traps_dir, tm
     )
     _, report, failure = up.accept_upload(contents, names)
     assert report is None and failure.errors and {e.file for e in failure.errors} == {"tracking data [jan]#1.csv"}
+
+
+def test_an_appended_upload_is_named_by_its_zip_or_as_an_upload(root, traps_dir, tmp_path):
+    """Where an appended upload's file has the live one's name, warnings name its folder: a .zip's
+    name (a folder sent zipped), else "upload" (a browser sends loose files without a folder); the
+    live data set's rows are its folder's ("traps", imported from the command line)."""
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(traps_dir, db)
+    header = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "march/tracking_data.csv", header + "T50,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-03-06,1,1\n"
+        )
+    upload, report, failure = up.accept_upload(
+        [data_url(buffer.getvalue(), "application/zip")], ["march.zip"], None, db
+    )
+    assert failure is None and upload.label == "march"
+    done = up.import_upload(upload.token, db, None, append=True, label=upload.label)
+    assert [w.file for w in done.warnings if w.column == "influencer_id"] == [
+        "traps/tracking_data.csv",
+        "march/tracking_data.csv",
+    ]
+    loose = header + "T51,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-04-06,1,1\n"
+    upload, report, failure = up.accept_upload([data_url(loose.encode())], ["tracking_data.csv"], None, db)
+    assert failure is None and upload.label == up.UPLOAD_LABEL
+    done = up.import_upload(upload.token, db, None, append=True, label=upload.label)
+    assert [(w.file, w.reason) for w in done.warnings if w.column == "influencer_id"] == [
+        (f"{folder}/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown")
+        for folder in ("traps", "march", "upload")
+    ]
+
+
+def test_folder_label_is_a_single_zips_name():
+    assert up.folder_label(["C:\\data\\HK March.ZIP"]) == "HK March"
+    assert up.folder_label(["march.zip", "posts.csv"]) == up.folder_label(["posts.csv"]) == up.UPLOAD_LABEL
+    assert up.folder_label([".zip"]) == up.folder_label([]) == up.folder_label(None) == up.UPLOAD_LABEL

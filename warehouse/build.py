@@ -363,8 +363,9 @@ def _guests_among(con, first: int, end: int | None = None) -> tuple[int, list[tu
     return blank, [(user_id, count) for user_id, count in counts if user_id is not None]
 
 
-def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings):
-    """Sales, posts and payouts of ids missing from influencers are kept under `Unknown`."""
+def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findings, rows_con=None):
+    """Sales, posts and payouts of ids missing from influencers are kept under `Unknown`. rows_con:
+    where the sales rows are (the Spark engine's connection), if not on `con`."""
     for role, table, rows in (
         ("tracking", "sales_by_influencer", "sum(t.rows)"),
         ("posts", "posts", "count(*)"),
@@ -380,7 +381,7 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
         # A store export's creators were named on its code map's rows (store_orders.warn_unknown_creators),
         # and are again after an append (named_creators): any other unknown id's sales are the appended files'.
         unnamed = [] if source.creators_checked else [o for o in orphans if o[0] not in source.named_creators]
-        for file, influencer_id, count in _unknown_rows_by_file(con, source, unnamed):
+        for file, influencer_id, count in _unknown_rows_by_file(rows_con or con, con, source, unnamed):
             warnings.add(
                 Problem(
                     file,
@@ -396,18 +397,23 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             FROM {table} t LEFT JOIN influencers i USING (influencer_id) WHERE i.influencer_id IS NULL""")
 
 
-def _unknown_rows_by_file(con, source: SourceFile, unnamed: list) -> list[tuple[str, str, int]]:
-    """(file, influencer id, rows) of each unknown id's rows: an append's merged sales by the file of
-    each import (SourceFile.parts), else the file (or the files appended after a store export's sales)."""
-    if source.role != "tracking" or not source.parts or not unnamed:
+def _unknown_rows_by_file(rows_con, con, source: SourceFile, unnamed: list) -> list[tuple[str, str, int]]:
+    """(file, influencer id, rows) of each unknown id's rows: an append's merged sales, posts and
+    payouts by the file of each import (SourceFile.parts, their rows in file order: the sales' on
+    `rows_con`), else the file (or the files appended after a store export's sales)."""
+    if not source.parts or not unnamed:
         return [(source.after_export or source.path.name, influencer_id, rows) for influencer_id, rows in unnamed]
+    if source.role == "tracking":
+        connection, table, row = rows_con, "sales", "sale_no"
+    else:  # one typed row per staged row: the staged file's rowid is its order
+        connection, table, row = con, source.table, "rowid"
     ids = [influencer_id for influencer_id, _ in unnamed]
     found = []
     start = 0
     for name, part_rows in source.parts:
-        counts = con.execute(
-            f"""SELECT trim(influencer_id) AS id, count(DISTINCT sale_no) FROM sales
-                WHERE sale_no >= {start} AND sale_no < {start + part_rows} AND trim(influencer_id) IN
+        counts = connection.execute(
+            f"""SELECT trim(CAST(influencer_id AS VARCHAR)) AS id, count(DISTINCT {row}) FROM {table}
+                WHERE {row} >= {start} AND {row} < {start + part_rows} AND trim(CAST(influencer_id AS VARCHAR)) IN
                 ({", ".join("?" * len(ids))}) GROUP BY 1 ORDER BY 1""",
             ids,
         ).fetchall()

@@ -7,6 +7,7 @@ or killed import leaves the previous data exactly as it was.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -54,6 +55,9 @@ class ImportReport:
     db_path: str | None = None  # None when only validated
     store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
     stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
+    # role -> the line of its file's first row when each row is one line after it (a warning's row
+    # is then the row's line), None when csvfile read a repaired copy (lines given per row)
+    first_lines: dict[str, int | None] = dataclasses.field(default_factory=dict)
 
     def file_rows(self) -> list[tuple[str, str, int]]:
         """(role, file name, rows) of each file read, by role (the order the files were found in
@@ -108,6 +112,7 @@ def import_dataset(
     rules: ValueRules = DEFAULT_RULES,
     engine: Engine | None = None,
     file_names: dict[str, str] | None = None,
+    folder_label: str | None = None,
 ) -> ImportReport:
     """Validate and import `source_dir` into the warehouse at `db_path`, atomically.
 
@@ -117,14 +122,16 @@ def import_dataset(
     value rule (plausible years; docs/metrics.md, "Reading values"). engine: where the work on sales
     rows runs (default DuckDB; Engine("spark", master): warehouse/engines/spark.py, docs/scale.md).
     file_names: the name to show of a file of the folder, where it differs (an upload's file as the
-    user named it before it was made safe: warehouse.uploads)."""
+    user named it before it was made safe: warehouse.uploads). folder_label: what the folder is called
+    where two imports' files of one name must be told apart (part_names; default: the folder's name)."""
     folder = _folder(source_dir)
+    label = folder_label or _folder_name(folder)
     db_path = Path(db_path) if db_path else default_db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _import_lock(db_path):
         _remove_leftovers(db_path)
         if not append:
-            return _build_and_swap(folder, db_path, name, folder, rules, engine, file_names)
+            return _build_and_swap(folder, db_path, name, folder, rules, engine, file_names, label=label)
         if not isinstance(folder, Path):
             raise ImportFailed([Problem(folder, None, None, None, APPEND_URI)], [], 1)
         from warehouse import append as appending
@@ -139,15 +146,12 @@ def import_dataset(
             names = appended_names(live_files, new_files)
             # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
             shown = {f"{role}.parquet": file for role, file in names.items()}
-            kept = Appended(
-                live.get("store_orders"),
-                names,
-                {role: live_files.get(role) for role in new},
-                new_files,
-                {role: source.rows for role, source in new.items()},
-            )
+            kept = Appended(live.get("store_orders"), names, _appended_parts(live, new_files, new, label))
             source = appended_source(live.get("source"), folder)
-            report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
+            try:
+                report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
+            except ImportFailed as failure:
+                raise _refusal_named(failure, kept, shown, Path(merged)) from None
             report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
             report.warning_count += len(replaced)
             return report
@@ -157,21 +161,152 @@ def import_dataset(
 class Appended:
     """An append: the live data set's store-export mapping (dataset_info "store_orders", None when it
     was not imported from one), whose sales are the first rows of the merged folder's sales; each
-    role's file name(s) as the appended data set shows them (appended_names); and per appended role
-    the live data set's file name (None if it had none), the appended file's name and its rows — the
-    merged file's last rows — so warnings about rows name the file they came from."""
+    role's file name(s) as the appended data set shows them (appended_names); and the appended data
+    set's file parts (dataset_info "file_parts": per role of PARTED, one part per import that holds
+    its rows, in the merged file's order), so warnings about rows name the file they came from."""
 
     mapping: dict | None
     names: dict[str, str]
-    live_files: dict[str, str | None]
-    new_files: dict[str, str]
-    new_rows: dict[str, int]
+    parts: dict[str, list[dict]]
 
-    def parts(self, role: str, rows: int) -> tuple[tuple[str, int], ...]:
-        """(file name, rows) of the merged file of `role` (`rows` in all): the live data set's, then the appended."""
-        live = self.live_files.get(role)
-        new = self.new_rows[role]
-        return ((live, rows - new), (self.new_files[role], new)) if live else ((self.new_files[role], rows),)
+    def named_parts(self, role: str, rows: int) -> tuple[tuple[str, int], ...]:
+        """(file as warnings name it: part_names, rows) of each import's rows of the merged file of
+        `role` (`rows` in all, in file order)."""
+        parts = self.file_parts({role: rows})[role]
+        return tuple(zip(part_names(parts), (part["rows"] for part in parts)))
+
+    def located(self, problem: Problem, rows: dict[str, int]) -> Problem:
+        """`problem` as the file its row came from says it: a warning about a row of the merged file
+        of a role of PARTED (`<role>.parquet`, whose rows count from 1; `rows` per role) names the
+        import's file (part_names) and the row's line in it, or, where that file's lines are not
+        known, its data row; other problems as they are."""
+        role = problem.file.removesuffix(".parquet")
+        if problem.row is None or not problem.file.endswith(".parquet") or role not in self.parts:
+            return problem
+        if role == "tracking" and self.mapping is not None:  # a store export's sales: not its files' rows
+            return problem
+        parts = self.file_parts(rows)[role]
+        index = problem.row - 1
+        for name, part in zip(part_names(parts), parts):
+            if index >= part["rows"]:
+                index -= part["rows"]
+            elif part.get("first_line") is None:
+                return dataclasses.replace(
+                    problem, file=name, row=None, reason=f"{problem.reason} (data row {index + 1})"
+                )
+            else:
+                return dataclasses.replace(problem, file=name, row=index + part["first_line"])
+        return problem
+
+    def file_parts(self, rows: dict[str, int]) -> dict[str, list[dict]]:
+        """The parts with their rows: a part recorded before parts were kept (rows None, the live data
+        set's rows as one) has the merged file's rows (`rows`, per role) less the other parts'."""
+        complete = {}
+        for role, parts in self.parts.items():
+            known = sum(part["rows"] or 0 for part in parts)
+            complete[role] = [
+                part if part["rows"] is not None else part | {"rows": rows.get(role, 0) - known} for part in parts
+            ]
+        return complete
+
+
+# The roles whose merged file is the live data set's rows then the appended ones, all kept (append._write_role).
+PARTED = ("tracking", "posts", "payouts")
+
+
+def file_part(folder: str, file: str, rows: int | None, number: int, first_line: int | None = None) -> dict:
+    """One import's file of a role (dataset_info "file_parts"): the folder it was imported from (its
+    label), the file's name, its rows (None: unknown, see Appended.file_parts), which import of
+    the data set it was (1: the import, 2: the first append, ...) and the line of its first row when
+    each row is one line after it (ImportReport.first_lines; None: not known)."""
+    return {"folder": folder, "file": file, "rows": rows, "import": number, "first_line": first_line}
+
+
+def part_names(parts: list[dict]) -> list[str]:
+    """What each import's file of one role is called in warnings about its rows (docs/metrics.md,
+    "Files of one name"): its name; "<folder>/<name>" where another import's file of the role has
+    the same name (an appended month is usually called as the live one); "<folder>/<name> (import N)"
+    where the folder's name is shared too."""
+    files = collections.Counter(part["file"] for part in parts)
+    paths = collections.Counter((part["folder"], part["file"]) for part in parts)
+
+    def name(part: dict) -> str:
+        if files[part["file"]] == 1:
+            return part["file"]
+        path = f"{part['folder']}/{part['file']}"
+        return path if paths[(part["folder"], part["file"])] == 1 else f"{path} (import {part['import']})"
+
+    return [name(part) for part in parts]
+
+
+def _appended_parts(live: dict, new_files: dict[str, str], new: dict[str, SourceFile], label: str) -> dict:
+    """The file parts of the data set an append makes (Appended.parts): the live data set's, then
+    the appended folder's file of each role it appends to (`label`: the folder's, import_dataset);
+    not the sales of a data set imported from a store export (_first_parts)."""
+    recorded = live.get("file_parts") or _unrecorded_parts(live)
+    number = 1 + max((part["import"] for parts in recorded.values() for part in parts), default=0)
+    roles = [role for role in PARTED if role != "tracking" or not live.get("store_orders")]
+    parts = {role: list(recorded.get(role, [])) for role in roles if role in recorded or role in new}
+    for role in parts:
+        if role in new:
+            parts[role].append(file_part(label, new_files[role], new[role].rows, number, _first_line(new[role])))
+    return parts
+
+
+def _unrecorded_parts(live: dict) -> dict[str, list[dict]]:
+    """The parts of a data set imported before they were recorded: each role's file(s) as one part,
+    named by the folder(s) of its source, of rows not known (Appended.file_parts)."""
+    source = live.get("source") or ""
+    folder = " + ".join(_source_label(part) for part in source.split(" + ")) or "data set"
+    files = live.get("files") or {}
+    imports = source.count(" + ") + 1
+    return {role: [file_part(folder, files[role], None, imports)] for role in PARTED if files.get(role)}
+
+
+def _source_label(source: str) -> str:
+    """The folder's name a source stands for: "upload" for an upload's (a random folder's) name."""
+    from warehouse.uploads import FOLDER_RE, UPLOAD_LABEL
+
+    name = _folder_name(Path(source))
+    return UPLOAD_LABEL if FOLDER_RE.match(name) else name
+
+
+def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:
+    """The file parts of an import (not an append): each role's file, one part, import 1; not a store
+    export's sales (no file of the user's: the export's warnings name its files, store_orders)."""
+    return {
+        role: [file_part(label, report.files[role], report.rows[role], 1, report.first_lines.get(role))]
+        for role in PARTED
+        if role in report.files and (role != "tracking" or not report.store_orders)
+    }
+
+
+def _first_line(source: SourceFile) -> int | None:
+    """The line of the file's first row when each row is one line after it (ImportReport.first_lines)."""
+    return None if source.line_column else source.first_line
+
+
+def _refusal_named(failure: ImportFailed, appended: Appended, shown: dict[str, str], merged: Path) -> ImportFailed:
+    """A refused append's problems as the user's files say them: a row's by the import's file it came
+    from (Appended.located), the others by the merged files' names (`shown`), never the merged
+    folder's internal `<role>.parquet` (a payout row whose cost cannot be told is found in the rebuild)."""
+    connection = quiet(duckdb.connect())
+    try:
+        rows = {
+            role: connection.execute(
+                "SELECT count(*) FROM read_parquet(?)", [str(merged / f"{role}.parquet")]
+            ).fetchall()[0][0]
+            for role in appended.parts
+        }
+    finally:
+        connection.close()
+
+    def named(problems: list[Problem]) -> list[Problem]:
+        return problems_named([appended.located(problem, rows) for problem in problems], shown)
+
+    return ImportFailed(
+        named(failure.errors), named(failure.warnings), failure.total, store_orders=failure.store_orders
+    )
 
 
 def appended_names(live: dict[str, str], new: dict[str, str]) -> dict[str, str]:
@@ -235,11 +370,13 @@ def _build_and_swap(
     engine: Engine | None = None,
     shown_files: dict[str, str] | None = None,
     kept_store: Appended | None = None,
+    label: str | None = None,
 ) -> ImportReport:
     """Build `folder` into a file beside `db_path` and swap it in; `shown_files` (file name as read ->
     name to show: shown_names) names the files in the report and the data set's info; `kept_store`:
     an append (Appended: the files its merged rows came from, a store mapping whose sales `folder`
-    holds first; _stage_and_build_with)."""
+    holds first; _stage_and_build_with); `label`: an import's folder as its file parts name it
+    (part_names; default: the folder's name)."""
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
@@ -266,8 +403,16 @@ def _build_and_swap(
                 connection.execute(
                     "UPDATE dataset_info SET value = ? WHERE key = 'source'", [json.dumps(report.source)]
                 )
+            if kept_store:
+                report.warnings = [kept_store.located(problem, report.rows) for problem in report.warnings]
             if shown_files:
                 _show_files(connection, report, shown_files)
+            parts = (
+                kept_store.file_parts(report.rows)
+                if kept_store
+                else _first_parts(report, label or _folder_name(folder))
+            )
+            connection.execute("INSERT INTO dataset_info VALUES ('file_parts', ?)", [json.dumps(parts)])
             with stage("checkpoint"):
                 connection.execute("CHECKPOINT")
         finally:
@@ -453,7 +598,7 @@ def _stage_and_build_with(
             on_spark = rows_connection is not None and source.role == "tracking"
             check_values(rows_connection if on_spark else connection, source, errors, rules)
         check_audience(connection, sources, errors, warnings)
-    if kept_store is not None and kept_store.mapping is None and rows_connection is None:
+    if kept_store is not None:
         _name_appended_rows(sources, kept_store)
     mapping = _kept_mapping(connection, sources, kept_store, warnings)
     if store is not None:  # checked by store_orders itself: refunds are rows of negative revenue
@@ -486,7 +631,7 @@ def _stage_and_build_with(
             build.type_buyers(connection, sources.get("tracking"), warnings)
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
-    build.add_unknown_influencers(connection, sources, warnings)
+    build.add_unknown_influencers(connection, sources, warnings, rows_connection)
     warn_unmatched(connection, sources.get("tracking"), warnings, _on_spark_with(rows_connection, scratch))
     if "tracking" not in sources:
         build.warn_payouts_as_sales(connection, sources["payouts"], warnings)
@@ -501,6 +646,7 @@ def _stage_and_build_with(
         warning_count=warnings.total,
         store_orders=mapping,
         stages=stage.seconds,
+        first_lines={role: _first_line(s) for role, s in sources.items()},
     )
     if not persist:
         return report
@@ -536,11 +682,13 @@ def _stage_and_build_with(
 
 
 def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> None:
-    """An append's merged sales: warnings about its rows name the file each row came from, with that
-    file's count (build.type_buyers, build.add_unknown_influencers), not the merged "a.csv + b.csv"."""
-    tracking = sources.get("tracking")
-    if tracking is not None and "tracking" in appended.new_rows:
-        tracking.parts = appended.parts("tracking", tracking.rows)
+    """An append's merged sales, posts and payouts: warnings about their rows name the file each row
+    came from, with that file's count (build.type_buyers, build.add_unknown_influencers), not the
+    merged "a.csv + b.csv". Sales after a store export's are named by store_orders (_kept_mapping)."""
+    for role, source in sources.items():
+        if role not in appended.parts or (role == "tracking" and appended.mapping is not None):
+            continue
+        source.parts = appended.named_parts(role, source.rows)
 
 
 def _kept_mapping(connection, sources: dict[str, SourceFile], kept: Appended | None, warnings: Findings) -> dict | None:

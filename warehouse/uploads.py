@@ -44,6 +44,7 @@ MAX_NAME_CHARS = 120
 MAX_DATASET_NAME_CHARS = 80
 DEFAULT_NAME = "Uploaded data set"
 NAMES_FILE = ".names.json"  # in an upload folder: Upload.sent
+UPLOAD_LABEL = "upload"  # an upload's folder where files of one name are told apart, unless it is a .zip (folder_label)
 
 
 class UploadGone(LookupError):
@@ -75,6 +76,8 @@ class Upload:
     sent: dict[str, str] = dataclasses.field(default_factory=dict)
     # The data set's name unless the user types one (upload_name of the files as sent).
     name: str = DEFAULT_NAME
+    # What its folder is called where an append's files of one name are told apart (folder_label).
+    label: str = UPLOAD_LABEL
 
     def lose(self, shown_name: str, reason: str) -> None:
         """Record a data file that was sent but not kept (skipped, and it blocks the import)."""
@@ -159,6 +162,16 @@ def upload_name(filenames) -> str:
         return dataset_name(re.sub(r"\.(csv|parquet|zip)$", "", names[0], flags=re.IGNORECASE) or names[0])
     more = f" + {len(names) - 1} more file{'s' if len(names) > 2 else ''}"
     return dataset_name(names[0][: MAX_DATASET_NAME_CHARS - len(more)] + more)
+
+
+def folder_label(filenames) -> str:
+    """What an upload's folder is called where two imports' files of one name are told apart
+    (importer.part_names): one .zip's name without its extension ("march.zip" → "march": a folder
+    sent zipped), else UPLOAD_LABEL (a browser sends loose files without their folder's name)."""
+    names = [sent_name(str(n)) for n in _as_list(filenames) if n is not None]
+    if len(names) == 1 and names[0].lower().endswith(".zip") and len(names[0]) > len(".zip"):
+        return names[0][: -len(".zip")]
+    return UPLOAD_LABEL
 
 
 def dataset_name(text) -> str:
@@ -279,7 +292,7 @@ def receive_upload(contents, filenames, root: Path | None = None) -> Upload:
     token = secrets.token_hex(16)
     folder = root / token
     folder.mkdir(mode=0o700)
-    upload = Upload(token, folder, [], [], name=upload_name(filenames))
+    upload = Upload(token, folder, [], [], name=upload_name(filenames), label=folder_label(filenames))
     room = limits.room_left(root)
     filenames = _as_list(filenames)
     for index, content in enumerate(_as_list(contents)):
@@ -398,9 +411,12 @@ def accept_upload(
     return upload, report, failure
 
 
-def import_upload(token, db_path: Path, name: str | None, append: bool = False) -> ImportReport:
+def import_upload(
+    token, db_path: Path, name: str | None, append: bool = False, label: str | None = None
+) -> ImportReport:
     """Import the upload a token names into the warehouse at db_path (atomic swap), or append it to
-    the data set there, then delete it. `name` None keeps the current name (append).
+    the data set there, then delete it. `name` None keeps the current name (append); `label`: what
+    its folder is called (Upload.label, from the page's store: made one printable line; default UPLOAD_LABEL).
 
     Raises UploadGone (no such upload), UploadBusy (another request is importing it), or what
     import_dataset raises (ImportFailed: nothing was imported; no reason names the folder). The folder
@@ -416,7 +432,14 @@ def import_upload(token, db_path: Path, name: str | None, append: bool = False) 
         raise UploadBusy(token) from None
     sent = names_of(claimed)
     try:
-        report = import_dataset(claimed, db_path, name=name, append=append, file_names=sent)
+        report = import_dataset(
+            claimed,
+            db_path,
+            name=name,
+            append=append,
+            file_names=sent,
+            folder_label=dataset_name(label) if label else UPLOAD_LABEL,
+        )
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, claimed)
         raise ImportFailed(

@@ -2,7 +2,7 @@
 
 UPLOAD = "data-upload"
 MODE = "data-mode"  # replace the current data set, or append to it
-UPLOAD_STORE = "data-upload-store"  # {"token", "valid", "files"} of the last upload
+UPLOAD_STORE = "data-upload-store"  # {"token", "valid", "files", "name", "label"} of the last upload
 IMPORTED = "data-imported"  # time of the last import, so the info card reloads
 INFO = "data-info"
 SAMPLE = "data-sample"
