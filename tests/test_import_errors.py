@@ -279,3 +279,16 @@ def test_an_unreadable_parquet_file_is_named_without_its_folder(loaded):
     assert "'posts.parquet'" in problem.reason and str(broken) not in str(raised.value)
     assert "Error:" not in problem.reason  # not DuckDB's exception class (tester h3 F15)
     assert problem.reason.endswith("not a whole Parquet file (cut short or damaged): export it again")
+
+
+def test_a_blank_rate_without_totals_is_named_as_blank_not_nan(loaded):
+    """B2's payout row with its rate and total_payout blank: nothing tells its cost. The error names
+    the row and the rate column with no value; pandas read the blank cell as NaN, which was parsed,
+    and shown, as the text 'nan' ("rate not understood … (value nan)")."""
+    db, broken = loaded
+    replace_in(broken / "payouts.csv", "₹200/order,1,200", ",1,")
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(broken, db)
+    assert [str(problem) for problem in failure.value.errors] == [
+        "payouts.csv, row 4, column rate: no total_cost, total_payout or rate to tell what this influencer costs"
+    ]

@@ -463,6 +463,8 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
         SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
                {_col(payouts, "rate")} AS rate, {numbers}
         FROM {payouts.table} ORDER BY rowid""").df()
+    # pandas reads a NULL cell as NaN: a blank rate would parse, and be named, as the text 'nan'
+    rows = rows.astype(object).where(rows.notna(), None)
     tracked = {
         influencer_id: (orders, revenue)
         for influencer_id, orders, revenue in con.execute(
