@@ -465,7 +465,7 @@ def run_datasets(args) -> int:
     if kept is not None and live:
         print(kept_warnings_text(live, kept))
     elif live and live.get("warnings"):
-        print(f"\n{kept_warnings_hint(live['warnings'])}")
+        print(f"\n{kept_warnings_hint(live['warnings'], args.db)}")
     return 0
 
 
@@ -477,11 +477,15 @@ def warnings_words(count) -> str:
     return f"{fmt.counted(count, 'import warning')}, " if count else ""
 
 
-def kept_warnings_hint(count: int) -> str:
-    """Where the live data set's kept import warnings are read, said where only their count is shown."""
+def kept_warnings_hint(count: int, db: str | None = None) -> str:
+    """Where the live data set's kept import warnings are read, said where only their count is shown;
+    `db`: the --db the command was given, which the command to read them needs too."""
+    import shlex
+
     from metrics import format as fmt
 
-    return f"{fmt.counted(count, 'import warning')} kept with the live data set: hkdash datasets --warnings"
+    where = f" --db {shlex.quote(db)}" if db else ""
+    return f"{fmt.counted(count, 'import warning')} kept with the live data set: hkdash{where} datasets --warnings"
 
 
 def live_warning_lines(db_path) -> list[str]:
@@ -622,7 +626,7 @@ def run_summary(args) -> int:
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        print(format_summary(document, settings))
+        print(format_summary(document, settings, args.db))
     return 0
 
 
@@ -644,7 +648,7 @@ def comparison_lines(document: dict) -> list[str]:
     return ["", f"Change against {label.lower()} ({window}): {changes}"]
 
 
-def format_summary(document: dict, settings=None) -> str:
+def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     """The summary as text: every label, formatter and formula from metrics/catalogue.py; a
     selection without any sale, order or spend reads the pages' "No sales for these filters"."""
     from metrics import catalogue
@@ -668,7 +672,7 @@ def format_summary(document: dict, settings=None) -> str:
     lines = [f"Selection: {describe_filters(document['filters'])}", ""]
     lines += [f"Note: {notice}" for notice in document.get("notices") or []]
     if document.get("import_warnings"):  # only /data showed them; the figures rest on that import
-        lines.append(f"Note: {kept_warnings_hint(document['import_warnings'])}")
+        lines.append(f"Note: {kept_warnings_hint(document['import_warnings'], db)}")
     lines += [""] if document.get("notices") or document.get("import_warnings") else []
     if not has_activity(document):  # as the pages: a message, not a table of zeros and empty headers
         return "\n".join(lines + [f"{NO_SALES}: no sale, order or spend in the selection. {NO_SALES_HINT}"])

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -136,7 +137,8 @@ def test_summary_of_an_empty_selection_says_so(traps_wh, capsys):
     assert lines == [
         "Selection: brand: Nothing",
         # the traps import's two warnings are the data set's, whatever the selection (tests/test_kept_warnings.py)
-        "Note: 2 import warnings kept with the live data set: hkdash datasets --warnings",
+        f"Note: 2 import warnings kept with the live data set: hkdash --db {shlex.quote(str(traps_wh.path))} "
+        "datasets --warnings",
         "No sales for these filters: no sale, order or spend in the selection. "
         "Widen the date range or clear some filters to see data.",
     ]

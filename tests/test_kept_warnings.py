@@ -9,6 +9,7 @@ same folder with that row saying 4 and Z9's sale left out: no warning."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 
 import pytest
@@ -21,7 +22,11 @@ TRAPS_WARNINGS = [
     "warning: tracking_data.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown "
     "(value 'Z9')",
 ]
-HINT = "2 import warnings kept with the live data set: hkdash datasets --warnings"
+
+
+def hint(db) -> str:
+    """The line pointing to the kept warnings: its command carries the --db it was run with."""
+    return f"2 import warnings kept with the live data set: hkdash --db {shlex.quote(str(db))} datasets --warnings"
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +57,17 @@ def run(capsys, db, *args) -> str:
 def test_datasets_counts_the_live_data_sets_warnings_and_says_where_to_read_them(traps_db, capsys):
     lines = run(capsys, traps_db, "datasets").splitlines()
     assert lines[0].startswith("live ") and ", 2 import warnings, " in lines[0]
-    assert lines[-1] == HINT
+    assert lines[-1] == hint(traps_db)
+    # the command it names lists them
+    command = shlex.split(lines[-1].split(": ", 1)[1])
+    assert command[:3] == ["hkdash", "--db", str(traps_db)]
+    assert run(capsys, traps_db, *command[3:]).splitlines()[-2:] == TRAPS_WARNINGS
 
 
 def test_datasets_warnings_lists_them_as_the_import_printed_them(traps_db, capsys):
     out = run(capsys, traps_db, "datasets", "--warnings")
     assert out.splitlines()[-3:] == ["import warnings kept with traps:", *TRAPS_WARNINGS]
-    assert HINT not in out
+    assert hint(traps_db) not in out
 
 
 def test_datasets_json_has_the_count_and_with_warnings_the_lines(traps_db, capsys):
@@ -70,7 +79,7 @@ def test_datasets_json_has_the_count_and_with_warnings_the_lines(traps_db, capsy
 
 def test_summary_says_once_that_warnings_are_kept(traps_db, capsys):
     lines = run(capsys, traps_db, "summary").splitlines()
-    assert lines.count(f"Note: {HINT}") == 1
+    assert lines.count(f"Note: {hint(traps_db)}") == 1
     assert json.loads(run(capsys, traps_db, "summary", "--json"))["import_warnings"] == 2
 
 
