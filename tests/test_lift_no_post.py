@@ -137,3 +137,52 @@ def test_measured_and_assumed_periods_are_not_compared(flat_wh):
     same = {**then, "incremental_revenue": 30.0}
     assert unlike_methods(same, then) is None
     assert _compared(flat_wh, filters, None, same, then)["change"]["incremental_revenue"] == pytest.approx(0.5)
+
+
+@pytest.fixture
+def flat_env(monkeypatch, flat_wh):
+    monkeypatch.setenv("HKDASH_DB", str(flat_wh.path))
+    return flat_wh
+
+
+def test_the_cards_and_the_lift_page_say_no_post_and_give_no_interval(flat_env):
+    from dash_helpers import find, text
+
+    from callbacks import lift as lift_cb
+    from callbacks import overview as overview_cb
+
+    search = "?start=2025-03-03&end=2025-03-09"
+    cards = overview_cb.overview_kpis(search, "/")[0]
+    revenue = text(find(cards, "kpi-incremental-revenue"))
+    assert "₹0" in revenue and "No post in the selection" in revenue and "interval" not in revenue
+    assert "not distinguishable" not in revenue
+    lift_cards, note, _, _ = lift_cb.lift_page(search, "14", "/lift")
+    assert "No post in the selection" in text(find(lift_cards, "kpi-lift-incremental-roas"))
+    assert f"of ₹4,200 {SHARE_OUTSIDE_EARLIER_WINDOWS}" in text(find(lift_cards, "kpi-lift-share"))
+    assert "assumed" not in text(find(lift_cards, "kpi-lift-share"))
+    assert NO_POST in text(note).lower()
+
+
+def test_the_pdf_and_the_cli_say_no_post(flat_wh):
+    from cli import format_summary
+    from metrics.summary import summary
+    from reports.executive import headline, incremental_line
+
+    filters = Filters(start="2025-03-03", end="2025-03-09")
+    k = kpis(flat_wh, filters)
+    assert incremental_line(k, None).startswith(f"Measured incremental revenue ₹0: {NO_POST} (14-day windows;")
+    box = next(b for b in headline(k, {"change": {}})["kpis"] if b["label"] == "Incremental revenue")
+    assert (box["value"], box["tag"], box["note"]) == ("₹0", "measured", NO_POST)
+    out = format_summary(summary(flat_wh, filters))
+    assert f"Incrementality: measured, 14-day windows, 90% interval; {NO_POST} (" in out
+    assert "Incremental revenue (measured)  ₹0\n" in out  # no "(₹0 to ₹0)" interval
+
+
+def test_the_lift_share_card_of_an_assumed_data_set_is_badged(monkeypatch, seed1_wh):
+    from dash_helpers import find, text
+
+    from callbacks import lift as lift_cb
+
+    monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
+    cards = lift_cb.lift_page("", "14", "/lift")[0]
+    assert "assumed" in text(find(cards, "kpi-lift-share"))
