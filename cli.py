@@ -653,7 +653,7 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     selection without any sale, order or spend reads the pages' "No sales for these filters"."""
     from metrics import catalogue
     from metrics.kpis import NO_SALES, NO_SALES_HINT, has_activity
-    from metrics.lift import indistinguishable_note
+    from metrics.lift import indistinguishable_note, no_post_words
 
     estimated = " (estimated)" if document["new_customers_estimated"] else ""
     measured = " (measured)" if document["incrementality_method"] == "event-window" else " (assumed)"
@@ -663,6 +663,9 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
         value = metric.text(document[key])
         if key in catalogue.COST_KEYS:  # ₹0.00 at ₹0 spend says why, as the cards do
             value = catalogue.with_cost_note(key, document, value)
+        # with no post in the selection the ₹0 has no interval to show: the Incrementality line says why
+        if interval and no_post_words(document):
+            return metric.label + label_note, value
         if interval and (bounds := interval_text(document[interval[0]], document[interval[1]], metric.text)):
             # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
             note = indistinguishable_note(document)
@@ -739,10 +742,13 @@ def definition(key: str, settings=None) -> str:
 
 
 def incrementality_label(document: dict) -> str:
+    from metrics.lift import no_post_words
+
     if document["incrementality_method"] == "event-window":
+        no_post = no_post_words(document)
         return (
             f"measured, {document['incrementality_window_days']}-day windows, "
-            f"{document['incrementality_confidence']:.0%} interval"
+            f"{document['incrementality_confidence']:.0%} interval" + (f"; {no_post}" if no_post else "")
         )
     return f"assumed baseline {document['baseline_share']:.0%}: {document['incrementality_reason']}"
 

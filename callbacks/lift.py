@@ -17,7 +17,7 @@ from components.ids.shell import URL
 from components.tables import records, table_id
 from metrics import format as fmt
 from metrics.kpis import share_basis_words
-from metrics.lift import METHOD_MEASURED, lift_event, lift_status, lift_table, top_posts
+from metrics.lift import METHOD_MEASURED, lift_event, lift_status, lift_table, no_post_words, top_posts
 from metrics.lift.organic import HOW_TO_ADD, organic_check, organic_days
 from metrics.lift.summary import lift_kpis
 from warehouse.db import WarehouseMissing
@@ -67,8 +67,10 @@ def method_note(k: dict, filters: metrics.Filters = metrics.Filters()) -> html.D
             f"{fmt.share(k.get('baseline_share'), 0)} of attributed revenue would have happened anyway."
         )
     window, confidence = k["incrementality_window_days"], fmt.share(k["incrementality_confidence"], 0)
+    no_post = no_post_words(k)
     return html.Div(
         [
+            notice(f"{no_post.capitalize()}.", color="info", icon="bi-info-circle") if no_post else None,
             html.P(
                 f"How this is measured: sales tracked to a creator keep arriving on days it has not posted (codes "
                 f"on coupon sites, links in its bio, repeat buyers). Those quiet days give its baseline, by weekday. "
@@ -115,6 +117,8 @@ def lift_page(search, window, pathname):
             settings,
             card_id="lift-share",
             sub=share_basis_words(k),
+            # the assumed share is 1 − baseline_share by construction: badged as the cards beside it
+            badge=None if k.get("incrementality_method") == METHOD_MEASURED else "assumed",
         )
     ]
     return cards, method_note(k, filters), None, common.SHOW

@@ -18,7 +18,7 @@ from metrics import format as fmt
 from metrics.cohorts import time_series
 from metrics.comparison import kpis_with_comparison
 from metrics.kpis import share_basis_words
-from metrics.lift import indistinguishable_note
+from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 
 
 def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: bool = False) -> list:
@@ -126,8 +126,12 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
         revenue_formula = (
             f"Measured: Σ over each post's {window}-day window of (actual − the creator's baseline from "
             "its quiet days, by weekday); overlapping windows merged. Interval: stationary bootstrap "
-            "of the quiet days (page Lift)"
+            f"of the quiet days (page Lift). {catalogue.get('incremental_share').formula}"
         )
+        if no_post_words(k):  # ₹0 by the rule: nothing measured, so no interval to show
+            roas_sub = NO_POST.capitalize()
+            revenue_sub = f"{roas_sub} · {fmt.share(k.get('incremental_share'))} {share_basis_words(k)}"
+            revenue_formula = f"₹0: {NO_POST} ({NO_POST_WHY}). {revenue_formula}"
         badge = f"measured · {window}-day window"  # visible: the window follows the URL (/lift's selector)
     else:
         method = f"assumed baseline {baseline}"

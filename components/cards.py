@@ -117,6 +117,7 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     tone = periods.change_tone(change, catalogue.get(key).higher_is_better)
     # where the period starts before the data, the why is in the tip and on the page
     mode_text, notice = periods.change_words(comparison, change), comparison.get("notice")
+    mode_text = (comparison.get("reasons") or {}).get(key) or mode_text
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)
         tip = (

@@ -704,8 +704,9 @@ _declare(
     "Incremental share",
     SHARE,
     Ratio("incremental_revenue", "incremental_share_revenue"),
-    "Incremental revenue ÷ attributed revenue (with a measured lift and a date range: the range's days outside "
-    "windows of earlier posts and its posts' window days after it)",
+    "Incremental share = incremental revenue ÷ attributed revenue; with a measured lift and a date range, of "
+    "the days the lift counts: the range's days less those in windows of posts dated before its start (their "
+    "lift counts in their own range), plus the days after its end in windows of posts dated in it",
     True,
     json="incremental_revenue / incremental_share_revenue (`null` when that is 0)",
 )

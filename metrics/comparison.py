@@ -51,7 +51,9 @@ def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT
     Keys: mode ("previous" / "year"), start, end (datetime.date, None without a comparison), kpis
     (metrics.kpis of the comparison selection, None without one), change ({key of now: relative
     change or None}), notice (data_start_notice's text or None), undefined (True where the window
-    lies wholly before the data, so every change is None). Raises warehouse.db.WarehouseMissing
+    lies wholly before the data, so every change is None), reasons ({key: why its change is None}
+    where a rule leaves it out: incremental figures measured in one period and assumed in the
+    other, unlike_methods). Raises warehouse.db.WarehouseMissing
     without a data set."""
     from metrics.kpis import kpis
 
@@ -72,15 +74,26 @@ def kpis_with_comparison(wh, filters: Filters, settings: Settings = DEFAULT_SETT
 def _compared(wh, filters: Filters, other: Filters | None, now: dict, then: dict | None) -> dict:
     """kpi_comparison's dict of a selection's KPIs (`now`) and its comparison period's (`then`)."""
     undefined, notice = data_start_notice(wh, other)
+    change = changes(now, None if undefined else then, now.keys())
+    unlike = unlike_methods(now, then)
     return {
         "mode": filters.compare,
         "start": other.start if other else None,
         "end": other.end if other else None,
         "kpis": then,
-        "change": changes(now, None if undefined else then, now.keys()),
+        "change": {key: None if unlike and key.startswith("incremental_") else value for key, value in change.items()},
         "notice": notice,
         "undefined": undefined,
+        "reasons": {key: unlike for key in now if key.startswith("incremental_")} if unlike else {},
     }
+
+
+def unlike_methods(now: dict, then: dict | None) -> str | None:
+    """Why the incremental figures of two periods are not compared, or None: one measured and the
+    other assumed (an assumed share of revenue against a measured lift is no change of anything)."""
+    if not then or now.get("incrementality_method") == then.get("incrementality_method"):
+        return None
+    return "not compared: one period measured, the other assumed"
 
 
 def with_changes(now: pd.DataFrame, then: pd.DataFrame | None, key: str | list[str], columns) -> pd.DataFrame:

@@ -49,7 +49,7 @@ from metrics.breakdowns import breakdown
 from metrics.catalogue import POOR_PERFORMER, share
 from metrics.filters import Filters
 from metrics.kpis import kpis, share_basis_words
-from metrics.lift import indistinguishable_note
+from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -710,6 +710,8 @@ def incremental_finding(k: dict) -> dict | None:
             if indistinguishable_note(k)
             else f"the posts caused {fmt.inr_compact(k['incremental_revenue'])} of revenue ({interval})"
         )
+        if no_post_words(k):
+            effect = f"{fmt.inr_compact(0)} of incremental revenue, as there is {NO_POST} ({NO_POST_WHY})"
         text = (
             f"Measured against each creator's quiet days ({k['incrementality_window_days']}-day windows), "
             f"{effect}: {fmt.share(k['incremental_share'])} {share_basis_words(k)}, incremental ROAS "

@@ -17,8 +17,13 @@ NO_SALES_HINT = "Widen the date range or clear some filters to see data."
 #: Which attributed revenue an incremental share is of (kpis' incremental_share_basis), in the words
 #: the cards, the PDF and the CLI put after "of ₹X": a measured lift under a date range counts its
 #: posts' whole windows and not those of posts dated before it, so its share is of the same days.
+#: Short, one per case; the whole rule is the incremental_share catalogue formula (the cards' tooltip,
+#: the PDF's methodology). With a start, "other days" are the range's days outside earlier posts'
+#: windows; with an end alone no post is dated before the range, so nothing is taken out.
 SHARE_OVER_SELECTION = "attributed"
-SHARE_OVER_WINDOWS = "attributed over the range's posts' windows and its days outside earlier posts' windows"
+SHARE_OVER_WINDOWS = "attributed in the range's post windows and its other days"
+SHARE_OVER_RANGE_AND_WINDOWS = "attributed over the range and its posts' windows"
+SHARE_OUTSIDE_EARLIER_WINDOWS = "attributed on the range's days outside earlier posts' windows"
 
 
 def share_basis_words(k: dict) -> str:
@@ -135,13 +140,22 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
         "incremental_roas_high": ratio(high, spend),
         "incremental_share": ratio(value, share_revenue),
         "incremental_share_revenue": share_revenue,
-        "incremental_share_basis": SHARE_OVER_WINDOWS if over_windows else SHARE_OVER_SELECTION,
+        "incremental_share_basis": _share_basis(filters, lift.get("posts")) if over_windows else SHARE_OVER_SELECTION,
         "incrementality_method": lift["method"],
         "incrementality_reason": lift["reason"],
         "incrementality_window_days": lift["window_days"],
         "incrementality_confidence": lift["confidence"],
         "incrementality_verdict": interval_verdict(low, high),
     }
+
+
+def _share_basis(filters: Filters, posts: int | None) -> str:
+    """The words of a measured share's base under a date range: a start takes out the days in
+    earlier posts' windows (SHARE_OVER_WINDOWS), an end alone only adds its posts' days after it;
+    a range without a post adds nothing."""
+    if not posts:
+        return SHARE_OUTSIDE_EARLIER_WINDOWS if filters.start else SHARE_OVER_SELECTION
+    return SHARE_OVER_WINDOWS if filters.start else SHARE_OVER_RANGE_AND_WINDOWS
 
 
 def _share_edges(wh, filters: Filters, settings: Settings) -> float:

@@ -80,8 +80,9 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS and notes per platform), by_category (CATEGORY_KEYS),
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
-    `filters.compare`; all None without a date range) and `change` ({KPI_KEYS key: relative change
-    (fraction) or None}); import_warnings: how many import warnings the live data set keeps (a count,
+    `filters.compare`; all None without a date range), `change` ({KPI_KEYS key: relative change
+    (fraction) or None}) and `change_reasons` ({key: why its change is None by a rule}, e.g. one period
+    measured and the other assumed); import_warnings: how many import warnings the live data set keeps (a count,
     listed by `hkdash datasets --warnings`). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS} | {"notes": cost_notes(headline)}
@@ -127,6 +128,7 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
             "notes": cost_notes(then) if then else {},
         },
         "change": {key: plain(compared["change"].get(key)) for key in KPI_KEYS},
+        "change_reasons": {key: why for key, why in compared["reasons"].items() if key in KPI_KEYS},
     }
 
 

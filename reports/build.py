@@ -26,7 +26,7 @@ from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
 from metrics.dataset import buyer_ids_text, row_counts
 from metrics.kpis import share_basis_words
-from metrics.lift import indistinguishable_note, lift_table
+from metrics.lift import NO_POST, indistinguishable_note, lift_table, no_post_words
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
 from reports import images
@@ -160,6 +160,8 @@ def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
 
 
 def _incremental_note(k: dict, baseline: str, formatter, key: str) -> str:
+    if no_post_words(k):
+        return f"measured: {NO_POST}"
     if k.get("incrementality_method") == "event-window":
         interval = f"measured: {formatter(k.get(key + '_low'))} to {formatter(k.get(key + '_high'))}"
         note = indistinguishable_note(k)
@@ -212,8 +214,8 @@ def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None
             _metric_row("incremental_revenue", k),
             {
                 "label": f"{confidence} interval",
-                "value": f"{fmt.inr(k.get('incremental_revenue_low'))} to "
-                f"{fmt.inr(k.get('incremental_revenue_high'))}{note}",
+                "value": no_post_words(k)
+                or f"{fmt.inr(k.get('incremental_revenue_low'))} to {fmt.inr(k.get('incremental_revenue_high'))}{note}",
             },
             {
                 **_metric_row("incremental_share", k),
@@ -221,9 +223,13 @@ def _measured_incremental(k: dict, lift_rows: list[dict], lift_count: int | None
             },
             {
                 "label": catalogue.get("incremental_roas").label,
-                "value": f"{fmt.ratio(k.get('incremental_roas'))} "
-                f"({fmt.ratio(k.get('incremental_roas_low'))} to "
-                f"{fmt.ratio(k.get('incremental_roas_high'))}){note}",
+                "value": f"{fmt.ratio(k.get('incremental_roas'))}"
+                + (
+                    ""
+                    if no_post_words(k)
+                    else f" ({fmt.ratio(k.get('incremental_roas_low'))} to "
+                    f"{fmt.ratio(k.get('incremental_roas_high'))}){note}"
+                ),
             },
         ],
         "assumption": (
@@ -568,6 +574,7 @@ def _methodology(settings, undated: dict | None) -> dict:
         "keep them undated. A filter on something no sale carries cannot split them; the cover says so.",
         "Sales and payouts of influencers missing from the influencer list are kept under platform and category "
         "“Unknown”. The tracking source (promo code, link, swipe-up…) is never used as the platform.",
+        f"{catalogue.get('incremental_share').formula}.",
         "Money is in Indian Rupees with Indian digit grouping; L = lakh (₹1,00,000), Cr = crore (₹1,00,00,000).",
     ]
     if undated and (undated.get("revenue") or undated.get("spend")):

@@ -14,7 +14,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.insights import below_poor_bar, too_early_count
-from metrics.lift import indistinguishable_note
+from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 from metrics.pacing import ATTENTION
 from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_label, verdict_phrase
 
@@ -47,10 +47,13 @@ def headline(k: dict, compared: dict) -> dict:
 def _note(key: str, k: dict) -> str | None:
     """What the overview's card says under a headline figure: why a cost per unit is ₹0.00 or "—"
     (catalogue.cost_note); a measured incremental revenue whose interval includes 0 is "not
-    distinguishable from baseline" (metrics.lift.indistinguishable_note)."""
+    distinguishable from baseline" (metrics.lift.indistinguishable_note), and ₹0 says there is no post
+    in the selection (metrics.lift.NO_POST)."""
     if key in catalogue.COST_KEYS:
         return catalogue.cost_note(key, k)
-    return indistinguishable_note(k) if key == "incremental_revenue" else None
+    if key != "incremental_revenue":
+        return None
+    return NO_POST if no_post_words(k) else indistinguishable_note(k)
 
 
 def _tag(key: str, k: dict) -> str | None:
@@ -82,6 +85,12 @@ def incremental_line(k: dict, settings) -> str:
     """The incremental revenue sentence: measured with its lift window (days) and interval (and "not
     distinguishable from baseline" where the interval includes 0), or at the assumed baseline."""
     revenue, roas = catalogue.get("incremental_revenue"), catalogue.get("incremental_roas")
+    if no_post_words(k):
+        return (
+            f"Measured {_in_sentence(revenue.label)} {fmt.inr_compact(0)}: {NO_POST} "
+            f"({k.get('incrementality_window_days')}-day windows; {NO_POST_WHY}); "
+            f"{_in_sentence(roas.label)} {fmt.ratio(k.get('incremental_roas'))}."
+        )
     if k.get("incrementality_method") == "event-window":
         confidence = fmt.share(k.get("incrementality_confidence"), 0)
         # page 1 is often read alone: the figure names its window as the lift page does

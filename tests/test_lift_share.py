@@ -100,9 +100,7 @@ def test_a_one_day_range_shares_its_lift_over_the_days_the_lift_counts(planted):
     assert k["incremental_share"] == pytest.approx(k["incremental_revenue"] / base)
     assert k["incremental_roas"] == pytest.approx(k["incremental_revenue"] / k["spend"])
     assert k["incremental_share_basis"] == SHARE_OVER_WINDOWS
-    assert share_basis_words(k).endswith(
-        "attributed over the range's posts' windows and its days outside earlier posts' windows"
-    )
+    assert share_basis_words(k).endswith("attributed in the range's post windows and its other days")
     whole = kpis(planted)
     assert whole["incremental_share_revenue"] == whole["revenue"]
     assert whole["incremental_share"] == pytest.approx(whole["incremental_revenue"] / whole["revenue"])

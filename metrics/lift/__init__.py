@@ -4,6 +4,8 @@ from metrics.lift.view import (
     LEVELS,
     METHOD_ASSUMED,
     METHOD_MEASURED,
+    NO_POST,
+    NO_POST_WHY,
     NOT_DISTINGUISHABLE,
     creator_lift,
     indistinguishable_note,
@@ -13,6 +15,7 @@ from metrics.lift.view import (
     lift_status,
     lift_table,
     lift_totals,
+    no_post_words,
     top_posts,
 )
 
@@ -20,6 +23,8 @@ __all__ = [
     "LEVELS",
     "METHOD_ASSUMED",
     "METHOD_MEASURED",
+    "NO_POST",
+    "NO_POST_WHY",
     "NOT_DISTINGUISHABLE",
     "creator_lift",
     "indistinguishable_note",
@@ -29,5 +34,6 @@ __all__ = [
     "lift_status",
     "lift_table",
     "lift_totals",
+    "no_post_words",
     "top_posts",
 ]

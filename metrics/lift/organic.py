@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.filters import Filters
-from metrics.lift.view import METHOD_MEASURED, lift_totals
+from metrics.lift.view import METHOD_MEASURED, NO_POST, lift_totals
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 PRE_DAYS = 91  # days before a burst the model learns from (13 weeks)
@@ -276,6 +276,8 @@ def _check_row(wh, burst: dict, windows: pd.DataFrame, settings: Settings) -> di
     attributed = lift_totals(wh, Filters(start=start.date(), end=end.date(), brand=(burst["brand"],)), settings)
     if attributed["method"] != METHOD_MEASURED:
         return {**row, "verdict": NOT_COMPARED, "reason": f"attributed lift not measured: {attributed['reason']}"}
+    if attributed["reason"] == NO_POST:  # ₹0 of no post is nothing to call the total's halo or cannibalisation
+        return {**row, "verdict": NOT_COMPARED, "reason": f"no attributed lift to compare: {NO_POST}"}
     row.update(
         attributed_lift=attributed["incremental_revenue"],
         attributed_lift_low=attributed["incremental_revenue_low"],

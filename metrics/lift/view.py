@@ -37,6 +37,10 @@ from metrics.settings import DEFAULT_SETTINGS, Settings
 LEVELS = ("post", "influencer", "tier", "platform", "campaign", "brand")
 METHOD_MEASURED, METHOD_ASSUMED = "event-window", "assumed-baseline"
 NOT_DISTINGUISHABLE = "not distinguishable from baseline"
+#: lift_totals' reason where the data set is measured but the selection holds no post: its lift is
+#: the sum over no post, ₹0 (docs/metrics.md), never the assumed baseline's share of its revenue.
+NO_POST = "no post in the selection"
+NO_POST_WHY = "a post's lift counts in the range of its date"
 
 
 def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | None]:
@@ -668,7 +672,10 @@ def interval_words(low, high, formatter) -> str:
 def indistinguishable_note(k: dict) -> str | None:
     """NOT_DISTINGUISHABLE where a selection's measured incremental revenue (k: metrics.kpis or
     lift_kpis, key incrementality_verdict) has an interval that includes 0, else None: the label
-    every card, sentence, PDF box and CLI line showing that figure or its ROAS puts beside it."""
+    every card, sentence, PDF box and CLI line showing that figure or its ROAS puts beside it. None
+    where the selection holds no post: its ₹0 shows no_post_words instead of an interval of ₹0 to ₹0."""
+    if no_post_words(k):
+        return None
     return NOT_DISTINGUISHABLE if k.get("incrementality_verdict") == NOT_DISTINGUISHABLE else None
 
 
@@ -799,7 +806,8 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
     """The selection's measured incremental revenue: keys method ("event-window" or
     "assumed-baseline"), reason (why assumed, else None), window_days, confidence,
     incremental_revenue, incremental_revenue_low, incremental_revenue_high (₹; low/high None when
-    assumed), incremental_orders, window_revenue, baseline_revenue, posts."""
+    assumed), incremental_orders, window_revenue, baseline_revenue, posts. A measured data set
+    whose selection holds no post: every figure 0, interval ₹0 to ₹0, reason NO_POST."""
     method, reason = lift_status(wh, settings)
     base = {
         "method": method,
@@ -811,7 +819,7 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
         return base
     creators = creator_sums(wh, filters, settings)
     if creators.empty:
-        return {**base, "method": METHOD_ASSUMED, "reason": "no post of the selection has a window in the data"}
+        return {**base, **NO_POST_TOTALS}
     stored = _stored_total(*_file_version(wh, settings), settings.lift_confidence) if filters == Filters() else None
     if stored is None:  # the total's draws alone: the creators' own intervals are not shown here
         keys, deviations, noise = _all_draws(*_file_version(wh, settings))
@@ -833,6 +841,29 @@ def lift_totals(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_S
         "baseline_revenue": float(table["baseline_revenue"].sum()),
         "posts": int(table["posts"].sum()),
     }
+
+
+# The sum over no post: the range's days may lie in earlier posts' windows, whose lift counts in
+# their own range, so adjacent ranges' lifts still add up to their union's.
+NO_POST_TOTALS = {
+    "reason": NO_POST,
+    "incremental_revenue": 0.0,
+    "incremental_revenue_low": 0.0,
+    "incremental_revenue_high": 0.0,
+    "incremental_orders": 0.0,
+    "window_revenue": 0.0,
+    "baseline_revenue": 0.0,
+    "posts": 0,
+}
+
+
+def no_post_words(k: dict) -> str | None:
+    """Why a measured incremental revenue (k: metrics.kpis or lift_kpis) is ₹0 where the selection
+    holds no post, in the words the sentences, PDF lines and CLI line put in place of its interval
+    (a card says NO_POST and keeps NO_POST_WHY for its tooltip); None otherwise."""
+    if k.get("incrementality_method") != METHOD_MEASURED or k.get("incrementality_reason") != NO_POST:
+        return None
+    return f"{NO_POST} ({NO_POST_WHY})"
 
 
 class RangeEdges(NamedTuple):
