@@ -1171,6 +1171,7 @@ PLAN_COLUMNS = (
     ("low", "expected_incremental_revenue_low"),
     ("high", "expected_incremental_revenue_high"),
     ("marginal_roas", "planned_marginal_roas"),
+    ("measured_incremental_revenue", "measured_incremental_revenue"),
 )
 
 
@@ -1179,7 +1180,7 @@ def run_plan(args) -> int:
     from metrics import catalogue
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
-    from metrics.planning.plan import held_back_text, held_text, total_label, unvalued_text
+    from metrics.planning.plan import held_back_text, held_text, pooled_text, total_label, unvalued_text
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -1215,7 +1216,8 @@ def run_plan(args) -> int:
         f"change against today: {inr(gain['value'])} ({inr(gain['low'])} to {inr(gain['high'])})"
         + labelled(total_label("gain", gain))
     )
-    for text in (held_text(result, settings), unvalued_text(result), held_back_text(result, settings)):
+    notes = (pooled_text(result), held_text(result, settings), unvalued_text(result), held_back_text(result, settings))
+    for text in notes:
         if text:
             print(text)
     return 0

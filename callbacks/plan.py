@@ -18,7 +18,15 @@ from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.allocate import bounds
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import better_or_worse, held_back_text, margin_at_plan, total_label, unvalued_text
+from metrics.planning.plan import (
+    better_or_worse,
+    held_back_text,
+    held_text,
+    margin_at_plan,
+    pooled_text,
+    total_label,
+    unvalued_text,
+)
 from metrics.planning.similar import similar
 from warehouse.db import WarehouseMissing
 
@@ -34,6 +42,7 @@ ALLOCATION_FIELDS = [
     "expected_incremental_revenue",
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
+    "measured_incremental_revenue",
     "current_marginal_roas",
     "planned_marginal_roas",
     "bound",
@@ -185,11 +194,12 @@ def held_back_notice(chosen, settings):
     return notice(text, color="info", icon="bi-piggy-bank") if text else None
 
 
-def unvalued_notice(chosen):
-    """The creators with spend but no measured post, kept at their spend and not valued
-    (metrics.planning.plan.unvalued_text), or None."""
-    text = unvalued_text(chosen)
-    return notice(text, color="info", icon="bi-dash-circle") if text else None
+def unvalued_notice(chosen, settings):
+    """The creators the plan does not move or value on their own, one notice each, or None: one
+    curve per segment where τ² = 0 (pooled_text), held as too early (held_text), with spend but no
+    measured post (unvalued_text)."""
+    texts = [t for t in (pooled_text(chosen), held_text(chosen, settings), unvalued_text(chosen)) if t]
+    return [notice(text, color="info", icon="bi-dash-circle") for text in texts] or None
 
 
 def bound_notice(chosen):
@@ -302,7 +312,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         None,
         bound_notice(chosen),
         held_back_notice(chosen, settings),
-        unvalued_notice(chosen),
+        unvalued_notice(chosen, settings),
         plan_cards(chosen, settings),
         plan_figures.response_curves(curve_points(chosen), height=plan_figures.CHART_HEIGHT),
         plan_figures.projection(future, height=plan_figures.CHART_HEIGHT),

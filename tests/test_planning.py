@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 import cli
-from metrics import DEFAULT_SETTINGS, Filters
+from metrics import DEFAULT_SETTINGS, Filters, catalogue
 from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
@@ -659,8 +659,12 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
         "low",
         "high",
         "marginal_roas",
+        "measured_incremental_revenue",
+        "measured_low",
+        "measured_high",
     }
-    assert sum(r["planned_spend"] for r in rows) + document["held_back"] == pytest.approx(document["budget"])
+    kept = document["unvalued"]["spend"]  # the unvalued creators' spend comes out of the budget first
+    assert sum(r["planned_spend"] for r in rows) + document["held_back"] + kept == pytest.approx(document["budget"])
     assert all(abs(r["planned_spend"] - r["current_spend"]) <= 0.2 * r["current_spend"] + 1e-6 for r in rows)
     # the plan never returns less net of its spend than today (break-even may hold money back)
     totals = document["totals"]
@@ -674,10 +678,11 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
         "Influencer ID",
         "Current",
         "Planned",
-        "Exp. incr. revenue",
+        "Expected (shrunk to segment)",
         "Low",
         "High",
         "Marginal planned",
+        "Measured (own)",
     ]
     text = norm(printed)
     if document["held_back"] >= 0.5:
@@ -1233,6 +1238,56 @@ def test_creators_all_held_as_too_early_are_said_to_be_held_and_no_budget_or_max
         )
         is None
     )
+
+
+def test_a_creator_row_shows_its_own_measurement_beside_the_pooled_expected_figure():
+    """Tester finding (h5 item 1): Pooja Pinto's plan row read ₹3,800 (₹526 to ₹6,589) where /lift
+    measures ₹555 (−₹6,903 to ₹6,617): with τ² = 0 the shrinkage gives each creator its segment's
+    pooled curve. A and C (one segment, ₹10,000 each) measured +₹2,000 and +₹1,000 with deviations
+    spread evenly over ±₹4,000 (variance ≈ ₹5.3 M) against a between-creator variance of raw
+    coefficients (1,000²/2 = ₹0.5 M, per x² alike): τ² = 0, so both take the pooled θ = 3,000 ÷ 2x,
+    expected ₹1,500 each at today's spend, whatever β. Their own: ₹2,000 (90 %: ±₹3,600 →
+    −₹1,600 to ₹5,600) and ₹1,000; the note names the segment once."""
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on, pooled_text
+
+    deviations = np.linspace(-4_000.0, 4_000.0, 201)
+    points = pd.DataFrame(
+        {
+            "influencer_id": ["A", "C"],
+            "name": ["Asha", "Chitra"],
+            "tier": ["Mid", "Mid"],
+            "platform": ["Instagram"] * 2,
+            "spend": [10_000.0, 10_000.0],
+            "posts": [5, 5],
+            "incremental_revenue": [2_000.0, 1_000.0],
+            "measured": [True, True],
+            "segment": ["Mid · Instagram"] * 2,
+        }
+    )
+    points.attrs["draws"] = np.vstack([deviations, deviations])
+    chosen = plan_on(planning_curves(points, "influencer", DEFAULT_SETTINGS), "influencer", None, 0.3, DEFAULT_SETTINGS)
+    rows = chosen.rows.set_index("influencer_id")
+    assert rows["current_expected"].tolist() == pytest.approx([1_500.0, 1_500.0])
+    assert rows.loc[["A", "C"], "measured_incremental_revenue"].tolist() == pytest.approx([2_000.0, 1_000.0])
+    assert (rows.loc["A", "measured_low"], rows.loc["A", "measured_high"]) == pytest.approx((-1_600.0, 5_600.0))
+    assert rows["pooled"].all()
+    by_id = {row["influencer_id"]: row for row in chosen.as_json()["rows"]}
+    assert by_id["C"]["measured_incremental_revenue"] == pytest.approx(1_000.0)
+    assert by_id["A"]["measured_low"] == pytest.approx(-1_600.0)
+    assert pooled_text(chosen) == (
+        "Between-creator variance τ² = 0 (the creators' measurements differ no more than their noise), so the "
+        "creators of each of these segments share one curve, the segment's pooled one: Mid · Instagram (2 "
+        "creators). Their expected figures are the segment's, not their own measurement (Measured (own))."
+    )
+    # a creator alone in its segment, or a segment plan, has no such note
+    assert (
+        pooled_text(
+            plan_on(planning_curves(points, "segment", DEFAULT_SETTINGS), "segment", None, 0.3, DEFAULT_SETTINGS)
+        )
+        is None
+    )
+    assert catalogue.get("expected_incremental_revenue").column_header == "Expected (shrunk to segment)"
 
 
 @pytest.mark.parametrize("budget", [float("nan"), float("inf"), float("-inf")])

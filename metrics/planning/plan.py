@@ -25,7 +25,9 @@ ROW_KEYS = (
     "low",
     "high",
     "marginal_roas",
+    "measured_incremental_revenue",
 )
+CREATOR_KEYS = ("measured_low", "measured_high")  # the creator's own measured interval (₹), by creator only
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,12 +70,17 @@ class Plan:
     def as_json(self) -> dict:
         """The `hkdash plan --json` document: by, budget, held_back (₹), max_change, beta, confidence, rows
         [{segment or influencer_id, name, current_spend, planned_spend,
-        expected_incremental_revenue, low, high, marginal_roas}], totals (each with its verdict:
+        expected_incremental_revenue, low, high, marginal_roas, measured_incremental_revenue (the
+        unit's own at today's spend; by creator also measured_low, measured_high)}], totals (each with its verdict:
         total_verdict), held_too_early {creators, spend (₹), influencer_ids} (held_too_early: kept at
         today's spend) and unvalued {creators, spend (₹), influencer_ids} (Curves.unvalued)."""
         key = KEY_OF[self.by]
         rows = [
-            {key: row[key], "name": row["name"], **{k: plain(_clean(row[k])) for k in ROW_KEYS}}
+            {
+                key: row[key],
+                "name": row["name"],
+                **{k: plain(_clean(row[k])) for k in ROW_KEYS + (CREATOR_KEYS if self.by == "influencer" else ())},
+            }
             for row in self.rows.to_dict("records")
         ]
         return {
@@ -193,6 +200,24 @@ def held_text(plan_: Plan, settings: Settings) -> str | None:
         )
     names = _first_named([str(n) for n in held["name"]])
     return f"{fmt.counted(len(held), 'creator')} held at today's spend ({spend}): too early to judge, {bar} ({names})."
+
+
+def pooled_text(plan_: Plan) -> str | None:
+    """The note naming the segments whose creators the shrinkage made one curve (by creator: τ² = 0,
+    each creator's weight on its own measurement 0, Curves.units own_weight) where a segment has two
+    or more such creators, or None: their expected figures are the segment's, not their own."""
+    if plan_.by != "influencer":
+        return None
+    pooled = plan_.rows[plan_.rows["pooled"]]
+    segments = pooled.groupby(pooled["tier"].astype(str) + " · " + pooled["platform"].astype(str))["name"]
+    shared = [f"{segment} ({fmt.counted(len(names), 'creator')})" for segment, names in segments if len(names) > 1]
+    if not shared:
+        return None
+    return (
+        "Between-creator variance τ² = 0 (the creators' measurements differ no more than their noise), so the "
+        f"creators of each of these segments share one curve, the segment's pooled one: {_first_named(shared)}. "
+        "Their expected figures are the segment's, not their own measurement (Measured (own))."
+    )
 
 
 def unvalued_text(plan_: Plan) -> str | None:
@@ -382,6 +407,12 @@ def _rows(
             ),
         }
     )
+    # the unit's own measurement beside the shrunk curve's figure (tester: a row read as the creator's own)
+    rows["measured_incremental_revenue"] = units["incremental_revenue"].to_numpy(dtype=float)
+    if by == "influencer":
+        rows["measured_low"] = units["measured_low"].to_numpy(dtype=float)
+        rows["measured_high"] = units["measured_high"].to_numpy(dtype=float)
+        rows["pooled"] = units["own_weight"].to_numpy(dtype=float) == 0
     rows["bound"] = rows["bound"].replace("", None)
     return rows.sort_values(["planned_change", KEY_OF[by]], ascending=[False, True]).reset_index(drop=True)
 
