@@ -1290,6 +1290,28 @@ def test_a_creator_row_shows_its_own_measurement_beside_the_pooled_expected_figu
     assert catalogue.get("expected_incremental_revenue").column_header == "Expected (shrunk to segment)"
 
 
+def test_the_pdf_headline_puts_each_interval_beside_its_figure_and_names_the_kept_spend():
+    """Tester finding (h5 item 5): page 1 read "…net of it, ₹31,259 better than today) (90% interval
+    -₹822 to ₹6,305: not distinguishable from today)", the gain's interval after the net, and "₹1.13 L
+    budget" beside Spend ₹1.22 L. A (₹10,000, +₹2,000, no spread) is cut to its lower bound ₹7,000,
+    B's ₹5,000 kept: gain = 2,000 × (0.7^β − 1), net = gain + ₹3,000, each interval its point."""
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on
+    from reports.plan_section import _headline
+
+    curves = planning_curves(measured_and_unmeasured(np.zeros(200)), "segment", DEFAULT_SETTINGS)
+    chosen = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    gain = 2_000.0 * (0.7**curves.beta - 1)
+    net = gain + 3_000.0
+    c = fmt.inr_compact
+    assert norm(_headline(chosen)) == norm(
+        f"Hold back {c(3_000)} of the {c(15_000)} budget ({c(5_000)} of it kept on 1 creator not valued), cutting "
+        f"Mid · Instagram ({c(-3_000)}): no segment's next rupee would return break-even. Net of the spend saved "
+        f"the plan is {c(net)} better than today (90% interval {c(net)} to {c(net)}); expected incremental "
+        f"revenue changes by {c(gain)} (90% interval {c(gain)} to {c(gain)})."
+    )
+
+
 @pytest.mark.parametrize("budget", [float("nan"), float("inf"), float("-inf")])
 def test_a_budget_that_is_not_a_number_is_refused_as_such(budget):
     """`--budget nan` read "budget — is outside what … allows": say it is not a number."""
