@@ -982,7 +982,7 @@ def test_what_if_refuses_a_negative_spend_with_a_message(planted, monkeypatch):
     wh, _ = planted
     chosen = plan(wh)
     unit = chosen.rows.sort_values("planned_spend").iloc[-1]["segment"]
-    assert "spend must be ₹0 or more, not " in text(plan_callbacks.what_if_children(chosen, unit, -100))
+    assert "Spend must be ₹0 or more, not " in text(plan_callbacks.what_if_children(chosen, unit, -100))
     (box,) = [c for c in walk(plan_page.layout()) if getattr(c, "id", None) == ids.WHAT_IF_SPEND]
     assert getattr(box, "min", None) is None
 

@@ -283,8 +283,8 @@ def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: 
     points = creator_points(wh, filters, settings)
     if points.empty:
         raise PlanError(
-            "no response curve can be fitted: the selection has no creator with spend, or the data set "
-            "has no measured incrementality (hkdash lift says why)"
+            "No response curve can be fitted: the selection has no creator with spend, or the data set "
+            "has no measured incrementality (hkdash lift says why)."
         )
     return planning_curves(points, by, settings)
 
@@ -297,8 +297,8 @@ def planning_curves(points: pd.DataFrame, by: str, settings: Settings = DEFAULT_
     measured = points["measured"].to_numpy(dtype=bool)
     if not measured.any():
         raise PlanError(
-            f"no response curve can be fitted: none of the selection's {len(points):,} creators with spend "
-            f"({fmt.inr(points['spend'].sum())}) has a post measured in it"
+            f"No response curve can be fitted: none of the selection's {len(points):,} creators with spend "
+            f"({fmt.inr(points['spend'].sum())}) has a post measured in it."
         )
     valued = points.loc[measured].reset_index(drop=True)
     valued.attrs["draws"] = np.asarray(points.attrs["draws"])[measured]

@@ -441,9 +441,9 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
     units = plan_.curves.units
     matches = np.flatnonzero(units["unit"].to_numpy() == unit)
     if not len(matches):
-        raise PlanError(f"no {plan_.by} {unit!r} in the plan")
+        raise PlanError(f"No {plan_.by} {unit!r} in the plan.")
     if not np.isfinite(spend) or spend < 0:
-        raise PlanError(f"spend must be ₹0 or more, not {fmt.inr(spend) if np.isfinite(spend) else spend}")
+        raise PlanError(f"Spend must be ₹0 or more, not {fmt.inr(spend) if np.isfinite(spend) else spend}.")
     i = int(matches[0])
     coef, beta = float(units["coef"].iloc[i]), plan_.curves.beta
     expected = coef * spend**beta
