@@ -1177,6 +1177,7 @@ PLAN_COLUMNS = (
     ("low", "expected_incremental_revenue_low"),
     ("high", "expected_incremental_revenue_high"),
     ("marginal_roas", "planned_marginal_roas"),
+    ("measured_incremental_revenue", "measured_incremental_revenue"),
 )
 
 
@@ -1185,7 +1186,7 @@ def run_plan(args) -> int:
     from metrics import catalogue
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
-    from metrics.planning.plan import held_back_text, total_label, unvalued_text
+    from metrics.planning.plan import held_back_text, held_text, pooled_text, total_label, unvalued_text
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -1200,7 +1201,7 @@ def run_plan(args) -> int:
         return 0
     key = "segment" if args.by == "segment" else "influencer_id"
     print(
-        f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {args.by}, "
+        f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {result.unit_word}, "
         f"curve exponent {result.curves.beta:.2f}"
     )
     columns = [(key, "Segment" if args.by == "segment" else "Influencer ID", str)] + [
@@ -1221,7 +1222,8 @@ def run_plan(args) -> int:
         f"change against today: {inr(gain['value'])} ({inr(gain['low'])} to {inr(gain['high'])})"
         + labelled(total_label("gain", gain))
     )
-    for text in (unvalued_text(result), held_back_text(result, settings)):
+    notes = (pooled_text(result), held_text(result, settings), unvalued_text(result), held_back_text(result, settings))
+    for text in notes:
         if text:
             print(text)
     return 0

@@ -16,8 +16,17 @@ from components.tables import records, table_id
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
+from metrics.planning.allocate import bounds
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import better_or_worse, held_back_text, margin_at_plan, total_label, unvalued_text
+from metrics.planning.plan import (
+    better_or_worse,
+    held_back_text,
+    held_text,
+    margin_at_plan,
+    pooled_text,
+    total_label,
+    unvalued_text,
+)
 from metrics.planning.similar import similar
 from warehouse.db import WarehouseMissing
 
@@ -33,6 +42,7 @@ ALLOCATION_FIELDS = [
     "expected_incremental_revenue",
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
+    "measured_incremental_revenue",
     "current_marginal_roas",
     "planned_marginal_roas",
     "bound",
@@ -58,14 +68,14 @@ def max_change_share(value) -> float:
     0–100 %: a number the user typed is never replaced by the default in silence."""
     pct = ids.DEFAULT_MAX_CHANGE_PCT if value in (None, "") else float(value)
     if not 0 <= pct <= 100:
-        raise PlanError(f"max change must be between 0 and 100 % of each segment's spend today, not {pct:g} %")
+        raise PlanError(f"Max change must be between 0 and 100 % of each segment's spend today, not {pct:g} %.")
     return pct / 100
 
 
 def plan_of(search, by, budget, max_change):
     """(filters, settings, Plan) of the page's inputs; raises PlanError / FilterError."""
     filters, settings = common.filters_from_search(search), common.settings(search)
-    budget = None if budget in (None, "") else float(budget)
+    budget = None if budget in (None, "") else float(budget)  # nan / inf: refused by check_budget
     chosen = plan(common.warehouse(), budget, by or "segment", max_change_share(max_change), filters, settings)
     return filters, settings, chosen
 
@@ -167,12 +177,14 @@ MARGIN_SUB = {
     "best": "best {unit}'s next rupee at its planned spend, all at their max change",
     "none": "no {unit} with a fitted response",
     "cut": "every {unit} cut to ₹0",
+    "held": "all held at today's spend: too early to judge",
 }
 MARGIN_HELP = {
     "common": "The common marginal incremental ROAS of the segments the max change does not stop",
     "best": "Every segment sits at its max-change bound: the best next rupee's incremental return among them",
     "none": "No segment has a fitted response",
     "cut": "The plan cuts every segment to ₹0: no planned spend, so no next rupee to measure at the plan",
+    "held": "Every creator is below the evidence bar, so the plan keeps each at today's spend and moves no money",
 }
 
 
@@ -182,11 +194,12 @@ def held_back_notice(chosen, settings):
     return notice(text, color="info", icon="bi-piggy-bank") if text else None
 
 
-def unvalued_notice(chosen):
-    """The creators with spend but no measured post, kept at their spend and not valued
-    (metrics.planning.plan.unvalued_text), or None."""
-    text = unvalued_text(chosen)
-    return notice(text, color="info", icon="bi-dash-circle") if text else None
+def unvalued_notice(chosen, settings):
+    """The creators the plan does not move or value on their own, one notice each, or None: one
+    curve per segment where τ² = 0 (pooled_text), held as too early (held_text), with spend but no
+    measured post (unvalued_text)."""
+    texts = [t for t in (pooled_text(chosen), held_text(chosen, settings), unvalued_text(chosen)) if t]
+    return [notice(text, color="info", icon="bi-dash-circle") for text in texts] or None
 
 
 def bound_notice(chosen):
@@ -204,15 +217,30 @@ def bound_notice(chosen):
 
 
 def budget_help(chosen) -> str:
-    """Today's spend of the plan's units (₹; the unvalued creators' is outside the budget) and the
-    budgets this max change allows."""
-    lower = chosen.rows["current_spend"].sum() * (1 - chosen.max_change)
-    upper = chosen.rows["current_spend"].sum() * (1 + chosen.max_change)
-    measured = " on the creators measured in the selection" if len(chosen.curves.unvalued) else ""
+    """The selection's spend today (₹, the default budget; the unvalued creators' kept spend
+    included, as the budget includes it: metrics.planning.plan.plan) and the budgets this max
+    change allows."""
+    kept = chosen.unvalued_spend
+    lower, upper = bounds(chosen.rows["current_spend"].to_numpy(dtype=float), chosen.max_change, held_of(chosen))
+    of_which = f" (of which {fmt.inr(kept)} kept on creators not valued)" if kept else ""
     return (
-        f"Today's spend{measured} {fmt.inr(chosen.rows['current_spend'].sum())}; this max change allows "
-        f"{fmt.inr(lower)} to {fmt.inr(upper)}"
+        f"Today's spend in the selection {fmt.inr(chosen.rows['current_spend'].sum() + kept)}{of_which}; "
+        f"this max change allows {fmt.inr(lower.sum() + kept)} to {fmt.inr(upper.sum() + kept)}"
     )
+
+
+def default_budget_help(search, by, max_change) -> str | None:
+    """budget_help of the plan at the default budget, so the allowed budgets stay shown beside a
+    refused one; None where that plan is refused too (a max change out of range)."""
+    try:
+        return budget_help(plan_of(search, by, None, max_change)[2])
+    except PlanError:
+        return None
+
+
+def held_of(chosen):
+    """(units,) bool: the plan's units kept at today's spend as too early to judge."""
+    return (chosen.rows["bound"] == "too early").to_numpy()
 
 
 @callback(
@@ -248,7 +276,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         blank = empty_figure("No plan")
         return (
             *(None, common.SHOW, notice(str(error)), None, None, None, [], blank, blank, []),
-            *(None, None, [], None, None, None, None),
+            *(default_budget_help(search, by, max_change), None, [], None, None, None, None),
         )
     except WarehouseMissing as error:
         blank = empty_figure()
@@ -284,7 +312,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         None,
         bound_notice(chosen),
         held_back_notice(chosen, settings),
-        unvalued_notice(chosen),
+        unvalued_notice(chosen, settings),
         plan_cards(chosen, settings),
         plan_figures.response_curves(curve_points(chosen), height=plan_figures.CHART_HEIGHT),
         plan_figures.projection(future, height=plan_figures.CHART_HEIGHT),

@@ -926,9 +926,20 @@ _declare(
     "Expected incremental revenue",
     INR,
     Derived("response curve at the spend"),
-    "The fitted response curve coef × spend^β at the spend (concave power curve of measured incremental revenue)",
+    "The fitted response curve coef × spend^β at the spend (concave power curve of measured incremental revenue, "
+    "each creator's coefficient shrunk towards its segment's: not the creator's own measurement)",
     True,
-    header="Exp. incr. revenue",
+    header="Expected (shrunk to segment)",
+)
+_declare(
+    "measured_incremental_revenue",
+    "Measured incremental revenue (own)",
+    INR,
+    Derived("Σ over post windows in the selection of (actual − quiet-day baseline), at today's spend"),
+    "The unit's own measured incremental revenue in the selection at today's spend (page Lift; a segment: the "
+    "sum over its measured creators), beside the plan's expected figure, which is shrunk towards the segment",
+    True,
+    header="Measured (own)",
 )
 _declare(
     "expected_incremental_revenue_low",

@@ -31,6 +31,7 @@ ALLOCATION_COLUMNS = [
     metric_col("expected_incremental_revenue"),
     metric_col("expected_incremental_revenue_low"),
     metric_col("expected_incremental_revenue_high"),
+    metric_col("measured_incremental_revenue"),
     metric_col("current_marginal_roas"),
     metric_col("planned_marginal_roas"),
     text_col(

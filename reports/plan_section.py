@@ -25,6 +25,7 @@ PLAN_COLUMNS = (
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
     "planned_marginal_roas",
+    "measured_incremental_revenue",  # the segment's own measurement beside the shrunk curve's figure
 )
 
 
@@ -131,33 +132,56 @@ def _with_interval(chosen: Plan, name: str, value: float) -> str:
 def _headline(chosen) -> str:
     """The plan in one sentence for the executive summary: where money moves, what it gains and,
     where money is held back, the plan's net effect (metrics.planning.plan.net_gain) first. Cuts and
-    raises are worded as the Recommendations page words them (metrics.insights.listed)."""
-    gain, net, rows = chosen.totals["gain"], chosen.totals["net"]["value"], chosen.rows
+    raises are worded as the Recommendations page words them (metrics.insights.listed). Each
+    interval follows its own figure (the gain's after the gain, the net's after the net), and the
+    budget names the kept spend of the unvalued creators it includes."""
+    gain, net, rows = chosen.totals["gain"], chosen.totals["net"], chosen.rows
     more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False)
     less = rows[rows["planned_change"] <= -1].sort_values("planned_change")
     away = listed([f"{r.segment} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples()])
-    label = total_label("gain", gain)
-    interval = (
-        f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(gain['low'])} to "
-        f"{fmt.inr_compact(gain['high'])}{f': {label}' if label else ''})"
-    )
+    gain_interval, net_interval = _interval_words(chosen, "gain"), _interval_words(chosen, "net")
     if more.empty and chosen.held_back >= 0.5:
         return (
-            f"Hold back {fmt.inr_compact(chosen.held_back)} of the {fmt.inr_compact(chosen.budget)} budget, cutting "
+            f"Hold back {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)}, cutting "
             f"{away}: no segment's next rupee would return break-even. Net of the spend saved the plan is "
-            f"{better_or_worse(net)}; expected incremental revenue changes by {fmt.inr_compact(gain['value'])} "
-            f"{interval}."
+            f"{better_or_worse(net['value'])} {net_interval}; expected incremental revenue changes by "
+            f"{fmt.inr_compact(gain['value'])} {gain_interval}."
         )
     if more.empty:
         return "Keep today's allocation: no move between segments raises the expected incremental revenue."
     towards = listed([f"{r.segment} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples()])
     budget = (
-        f"with {fmt.inr_compact(chosen.held_back)} of the {fmt.inr_compact(chosen.budget)} budget held back "
-        f"(no segment's next rupee would return break-even beyond that; net of it, {better_or_worse(net)})"
+        f", with {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)} held back (no segment's next "
+        f"rupee would return break-even beyond that); net of it the plan is {better_or_worse(net['value'])} "
+        f"{net_interval}"
         if chosen.held_back >= 0.5
-        else f"at the same budget of {fmt.inr_compact(chosen.budget)}"
+        else f", at the same budget of {fmt.inr_compact(chosen.budget)}"
+        + (f" ({_kept_words(chosen)})" if chosen.unvalued_spend else "")
     )
     return (
         f"Move budget towards {towards}, away from {away or 'the rest'}: expected incremental revenue "
-        f"{fmt.inr_compact(gain['value'])} higher {budget} {interval}."
+        f"{fmt.inr_compact(gain['value'])} higher {gain_interval}{budget}."
     )
+
+
+def _interval_words(chosen: Plan, name: str) -> str:
+    """ "(90% interval −₹822 to ₹6,305: not distinguishable from today)" of a plan total."""
+    part = chosen.totals[name]
+    label = total_label(name, part)
+    return (
+        f"({fmt.share(chosen.confidence, 0)} interval {fmt.inr_compact(part['low'])} to "
+        f"{fmt.inr_compact(part['high'])}{f': {label}' if label else ''})"
+    )
+
+
+def _budget_words(chosen: Plan) -> str:
+    """ "the ₹1.22 L budget (₹9,204 of it kept on 16 creators not valued)": the budget is the whole
+    selection's (metrics.planning.plan.plan), so it is read beside the report's Spend."""
+    kept = f" ({_kept_words(chosen)})" if chosen.unvalued_spend else ""
+    return f"the {fmt.inr_compact(chosen.budget)} budget{kept}"
+
+
+def _kept_words(chosen: Plan) -> str:
+    """ "₹9,204 of it kept on 16 creators not valued" (Plan.unvalued_spend)."""
+    count = len(chosen.curves.unvalued)
+    return f"{fmt.inr_compact(chosen.unvalued_spend)} of it kept on {fmt.counted(count, 'creator')} not valued"

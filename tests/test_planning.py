@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 import cli
-from metrics import DEFAULT_SETTINGS, Filters
+from metrics import DEFAULT_SETTINGS, Filters, catalogue
 from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
@@ -52,7 +52,7 @@ def test_bounds_bind_by_hand():
 def test_infeasible_budget_is_a_clear_error():
     with pytest.raises(PlanError, match=r"outside what a change of at most ±30% per segment allows: ₹140 to ₹260"):
         allocate(np.array([1.0, 2.0]), 0.5, np.array([100.0, 100.0]), 300.0, 0.3)
-    with pytest.raises(PlanError, match="max change"):
+    with pytest.raises(PlanError, match="Max change"):
         allocate(np.array([1.0]), 0.5, np.array([100.0]), 100.0, 1.5)
 
 
@@ -659,8 +659,12 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
         "low",
         "high",
         "marginal_roas",
+        "measured_incremental_revenue",
+        "measured_low",
+        "measured_high",
     }
-    assert sum(r["planned_spend"] for r in rows) + document["held_back"] == pytest.approx(document["budget"])
+    kept = document["unvalued"]["spend"]  # the unvalued creators' spend comes out of the budget first
+    assert sum(r["planned_spend"] for r in rows) + document["held_back"] + kept == pytest.approx(document["budget"])
     assert all(abs(r["planned_spend"] - r["current_spend"]) <= 0.2 * r["current_spend"] + 1e-6 for r in rows)
     # the plan never returns less net of its spend than today (break-even may hold money back)
     totals = document["totals"]
@@ -674,10 +678,11 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
         "Influencer ID",
         "Current",
         "Planned",
-        "Exp. incr. revenue",
+        "Expected (shrunk to segment)",
         "Low",
         "High",
         "Marginal planned",
+        "Measured (own)",
     ]
     text = norm(printed)
     if document["held_back"] >= 0.5:
@@ -916,9 +921,9 @@ def test_break_even_setting_is_checked():
 @pytest.mark.parametrize(
     "budget, max_change, message",
     [
-        (-5, None, f"budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
-        (None, 150, "max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
-        (None, -10, "max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+        (-5, None, f"Budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
+        (None, 150, "Max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
+        (None, -10, "Max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
     ],
 )
 def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
@@ -937,6 +942,8 @@ def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
     assert message in text(error) and rest[3] == []  # no cards (after the bound, held-back and unvalued notices)
+    # the allowed budgets stay shown beside a refused budget (the default plan's); a refused max change has none
+    assert ("this max change allows" in (rest[7] or "")) == (budget is not None)
     inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
     assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)
 
@@ -975,7 +982,7 @@ def test_what_if_refuses_a_negative_spend_with_a_message(planted, monkeypatch):
     wh, _ = planted
     chosen = plan(wh)
     unit = chosen.rows.sort_values("planned_spend").iloc[-1]["segment"]
-    assert "spend must be ₹0 or more, not " in text(plan_callbacks.what_if_children(chosen, unit, -100))
+    assert "Spend must be ₹0 or more, not " in text(plan_callbacks.what_if_children(chosen, unit, -100))
     (box,) = [c for c in walk(plan_page.layout()) if getattr(c, "id", None) == ids.WHAT_IF_SPEND]
     assert getattr(box, "min", None) is None
 
@@ -1144,7 +1151,7 @@ def test_a_creator_without_a_measured_post_is_kept_at_its_spend_and_not_valued()
     for by, unit in (("influencer", "A"), ("segment", "Mid · Instagram")):
         chosen = plan_on(planning_curves(points, by, DEFAULT_SETTINGS), by, None, 0.3, DEFAULT_SETTINGS)
         assert chosen.rows.iloc[:, 0].tolist() == [unit]
-        assert chosen.budget == pytest.approx(10_000.0) and chosen.unvalued_spend == pytest.approx(5_000.0)
+        assert chosen.budget == pytest.approx(15_000.0) and chosen.unvalued_spend == pytest.approx(5_000.0)
         today = chosen.totals["current"]
         assert today["spend"] == pytest.approx(10_000.0)
         # no spread in A's draws: its interval is the point, clearly above 0, so no label
@@ -1152,18 +1159,168 @@ def test_a_creator_without_a_measured_post_is_kept_at_its_spend_and_not_valued()
         assert total_verdict("current", today) == "positive"
         assert unvalued_text(chosen) == (
             f"1 creator with {fmt.inr(5_000)} of spend in the selection has no post measured in it: kept at its "
-            "spend, not valued and outside the plan's budget (Bela)."
+            "spend, not valued; its spend comes out of the budget first (Bela)."
         )
         assert chosen.as_json()["unvalued"] == {"creators": 1, "spend": 5_000.0, "influencer_ids": ["B"]}
         future = projection(chosen, 50_000.0, 7).set_index("allocation")
         assert future.loc["today", "spend"] == pytest.approx(15_000.0)
         assert future.loc["today", "revenue"] == pytest.approx(50_000.0)
         assert "not distinguishable" not in norm(" ".join(str(c) for c in plan_cards(chosen, DEFAULT_SETTINGS)))
-    # a budget typed as the whole selection's spend (₹15,000) is refused, saying what it leaves out
-    with pytest.raises(PlanError, match=r"allows: .* not valued and outside the plan's budget \(Bela\)\.$"):
-        plan_on(planning_curves(points, "segment", DEFAULT_SETTINGS), "segment", 15_000.0, 0.3, DEFAULT_SETTINGS)
     with pytest.raises(PlanError, match="none of the selection's 1 creators with spend"):
         planning_curves(points.iloc[[1]].assign(measured=False), "segment", DEFAULT_SETTINGS)
+
+
+def test_the_typed_budget_is_the_whole_selections_and_the_kept_spend_comes_out_first():
+    """Tester finding (session 16, h5 item 3): a budget equal to the selection's Spend (A's ₹10,000 +
+    B's unvalued ₹5,000 = ₹15,000) was taken as A's alone, and the held-back sentence counted B's
+    ₹5,000 twice. Now B's ₹5,000 comes out first and A plans with the rest. A's next rupee at
+    ₹10,000 returns β·2,000/10,000 < 1×, so the break-even floor leaves A at its lower bound ₹7,000
+    (−30 %): held back = budget − (₹7,000 + ₹5,000): ₹3,000 at ₹15,000 (the default), ₹4,000 at
+    ₹16,000. The bounds in the budget's terms: ₹7,000 + ₹5,000 = ₹12,000 to ₹13,000 + ₹5,000 = ₹18,000."""
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on
+
+    curves = planning_curves(measured_and_unmeasured(np.zeros(200)), "segment", DEFAULT_SETTINGS)
+    default = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    typed = plan_on(curves, "segment", 15_000.0, 0.3, DEFAULT_SETTINGS)
+    for chosen, budget, held_back in ((default, 15_000.0, 3_000.0), (typed, 15_000.0, 3_000.0)):
+        assert chosen.budget == pytest.approx(budget)
+        assert chosen.rows["planned_spend"].tolist() == pytest.approx([7_000.0])
+        assert chosen.held_back == pytest.approx(held_back)
+    assert plan_on(curves, "segment", 16_000.0, 0.3, DEFAULT_SETTINGS).held_back == pytest.approx(4_000.0)
+    with pytest.raises(PlanError) as refused:
+        plan_on(curves, "segment", 11_000.0, 0.3, DEFAULT_SETTINGS)
+    assert str(refused.value) == (
+        f"Budget {fmt.inr(11_000)} is outside what a change of at most ±30% per segment allows: "
+        f"{fmt.inr(12_000)} to {fmt.inr(18_000)}. Change the budget or the max change."
+    )
+
+
+def test_creators_all_held_as_too_early_are_said_to_be_held_and_no_budget_or_max_change_helps():
+    """Tester finding (h5 item 2, 4): by creator on 1–7 May every creator was held at today's spend
+    as too early to judge while the marginal-ROAS card read "best creator's next rupee …, all at their
+    max change" and a refused budget said "change the max change". A with 2 posts is below the bar
+    (3 posts): held at ₹10,000; B's ₹5,000 is kept unvalued, so the only budget is ₹15,000."""
+    from callbacks.plan import plan_cards
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import held_text, margin_at_plan, plan_on
+
+    points = measured_and_unmeasured(np.zeros(200)).assign(posts=[2, 0])
+    curves = planning_curves(points, "influencer", DEFAULT_SETTINGS)
+    chosen = plan_on(curves, "influencer", None, 0.3, DEFAULT_SETTINGS)
+    assert chosen.rows["bound"].tolist() == ["too early"]
+    assert margin_at_plan(chosen) == (None, "held")
+    assert "all held at today's spend: too early to judge" in norm(
+        " ".join(str(c) for c in plan_cards(chosen, DEFAULT_SETTINGS))
+    )
+    assert held_text(chosen, DEFAULT_SETTINGS) == (
+        f"The one valued creator is held at today's spend ({fmt.inr(10_000)}): too early to judge, below the "
+        f"evidence bar (3 posts and {fmt.inr(10_000)}). The plan moves no money; a larger max change cannot "
+        "change that."
+    )
+    assert chosen.as_json()["held_too_early"] == {"creators": 1, "spend": 10_000.0, "influencer_ids": ["A"]}
+    with pytest.raises(PlanError) as refused:
+        plan_on(curves, "influencer", 16_000.0, 0.3, DEFAULT_SETTINGS)
+    assert str(refused.value) == (
+        f"Budget {fmt.inr(16_000)} cannot be planned: every creator is kept at today's spend as too early to "
+        f"judge, so the only budget is today's spend, {fmt.inr(15_000)}; a larger max change cannot help."
+    )
+    assert (
+        held_text(
+            plan_on(
+                planning_curves(points.assign(posts=[5, 0]), "influencer", DEFAULT_SETTINGS),
+                "influencer",
+                None,
+                0.3,
+                DEFAULT_SETTINGS,
+            ),
+            DEFAULT_SETTINGS,
+        )
+        is None
+    )
+
+
+def test_a_creator_row_shows_its_own_measurement_beside_the_pooled_expected_figure():
+    """Tester finding (h5 item 1): Pooja Pinto's plan row read ₹3,800 (₹526 to ₹6,589) where /lift
+    measures ₹555 (−₹6,903 to ₹6,617): with τ² = 0 the shrinkage gives each creator its segment's
+    pooled curve. A and C (one segment, ₹10,000 each) measured +₹2,000 and +₹1,000 with deviations
+    spread evenly over ±₹4,000 (variance ≈ ₹5.3 M) against a between-creator variance of raw
+    coefficients (1,000²/2 = ₹0.5 M, per x² alike): τ² = 0, so both take the pooled θ = 3,000 ÷ 2x,
+    expected ₹1,500 each at today's spend, whatever β. Their own: ₹2,000 (90 %: ±₹3,600 →
+    −₹1,600 to ₹5,600) and ₹1,000; the note names the segment once."""
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on, pooled_text
+
+    deviations = np.linspace(-4_000.0, 4_000.0, 201)
+    points = pd.DataFrame(
+        {
+            "influencer_id": ["A", "C"],
+            "name": ["Asha", "Chitra"],
+            "tier": ["Mid", "Mid"],
+            "platform": ["Instagram"] * 2,
+            "spend": [10_000.0, 10_000.0],
+            "posts": [5, 5],
+            "incremental_revenue": [2_000.0, 1_000.0],
+            "measured": [True, True],
+            "segment": ["Mid · Instagram"] * 2,
+        }
+    )
+    points.attrs["draws"] = np.vstack([deviations, deviations])
+    chosen = plan_on(planning_curves(points, "influencer", DEFAULT_SETTINGS), "influencer", None, 0.3, DEFAULT_SETTINGS)
+    rows = chosen.rows.set_index("influencer_id")
+    assert rows["current_expected"].tolist() == pytest.approx([1_500.0, 1_500.0])
+    assert rows.loc[["A", "C"], "measured_incremental_revenue"].tolist() == pytest.approx([2_000.0, 1_000.0])
+    assert (rows.loc["A", "measured_low"], rows.loc["A", "measured_high"]) == pytest.approx((-1_600.0, 5_600.0))
+    assert rows["pooled"].all()
+    by_id = {row["influencer_id"]: row for row in chosen.as_json()["rows"]}
+    assert by_id["C"]["measured_incremental_revenue"] == pytest.approx(1_000.0)
+    assert by_id["A"]["measured_low"] == pytest.approx(-1_600.0)
+    assert pooled_text(chosen) == (
+        "Between-creator variance τ² = 0 (the creators' measurements differ no more than their noise), so the "
+        "creators of each of these segments share one curve, the segment's pooled one: Mid · Instagram (2 "
+        "creators). Their expected figures are the segment's, not their own measurement (Measured (own))."
+    )
+    # a creator alone in its segment, or a segment plan, has no such note
+    assert (
+        pooled_text(
+            plan_on(planning_curves(points, "segment", DEFAULT_SETTINGS), "segment", None, 0.3, DEFAULT_SETTINGS)
+        )
+        is None
+    )
+    assert catalogue.get("expected_incremental_revenue").column_header == "Expected (shrunk to segment)"
+
+
+def test_the_pdf_headline_puts_each_interval_beside_its_figure_and_names_the_kept_spend():
+    """Tester finding (h5 item 5): page 1 read "…net of it, ₹31,259 better than today) (90% interval
+    -₹822 to ₹6,305: not distinguishable from today)", the gain's interval after the net, and "₹1.13 L
+    budget" beside Spend ₹1.22 L. A (₹10,000, +₹2,000, no spread) is cut to its lower bound ₹7,000,
+    B's ₹5,000 kept: gain = 2,000 × (0.7^β − 1), net = gain + ₹3,000, each interval its point."""
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on
+    from reports.plan_section import _headline
+
+    curves = planning_curves(measured_and_unmeasured(np.zeros(200)), "segment", DEFAULT_SETTINGS)
+    chosen = plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS)
+    gain = 2_000.0 * (0.7**curves.beta - 1)
+    net = gain + 3_000.0
+    c = fmt.inr_compact
+    assert norm(_headline(chosen)) == norm(
+        f"Hold back {c(3_000)} of the {c(15_000)} budget ({c(5_000)} of it kept on 1 creator not valued), cutting "
+        f"Mid · Instagram ({c(-3_000)}): no segment's next rupee would return break-even. Net of the spend saved "
+        f"the plan is {c(net)} better than today (90% interval {c(net)} to {c(net)}); expected incremental "
+        f"revenue changes by {c(gain)} (90% interval {c(gain)} to {c(gain)})."
+    )
+
+
+@pytest.mark.parametrize("budget", [float("nan"), float("inf"), float("-inf")])
+def test_a_budget_that_is_not_a_number_is_refused_as_such(budget):
+    """`--budget nan` read "budget — is outside what … allows": say it is not a number."""
+    from metrics.planning.curves import planning_curves
+    from metrics.planning.plan import plan_on
+
+    curves = planning_curves(measured_and_unmeasured(np.zeros(200)), "segment", DEFAULT_SETTINGS)
+    with pytest.raises(PlanError, match=r"^Budget must be a number of rupees, not -?(nan|inf)\.$"):
+        plan_on(curves, "segment", budget, 0.3, DEFAULT_SETTINGS)
 
 
 def test_plan_totals_whose_interval_includes_zero_are_labelled():
@@ -1219,7 +1376,7 @@ def test_plan_on_the_command_line_names_the_unvalued_and_labels_its_totals(no_li
     assert document["unvalued"]["creators"] == len(unmeasured)
     assert sorted(document["unvalued"]["influencer_ids"]) == sorted(unmeasured.index)
     assert document["unvalued"]["spend"] == pytest.approx(unmeasured.sum())
-    assert document["budget"] == pytest.approx(spend.sum() - unmeasured.sum())
+    assert document["budget"] == pytest.approx(spend.sum())  # the whole selection's: kept spend included
     assert cli.main(args) == 0
     lines = capsys.readouterr().out.splitlines()
     said = [line for line in lines if "no post measured in it: kept at their spend, not valued" in line]

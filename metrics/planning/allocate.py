@@ -37,26 +37,42 @@ def bounds(current: np.ndarray, max_change: float, held: np.ndarray | None = Non
     """(lower, upper) spend (₹) of each unit: its current spend ± max_change (a share, 0–1); a unit
     `held` ((units,) bool, default none) stays at its current spend."""
     if not 0 <= max_change <= 1:
-        raise PlanError(f"max change must be between 0 and 1 (a share of current spend), got {max_change}")
+        raise PlanError(f"Max change must be between 0 and 1 (a share of current spend), not {max_change:g}.")
     current = np.asarray(current, dtype=float)
     change = max_change if held is None else np.where(held, 0.0, max_change)
     return current * (1 - change), current * (1 + change)
 
 
 def check_budget(
-    budget: float, lower: np.ndarray, upper: np.ndarray, max_change: float, held: np.ndarray | None = None
+    budget: float,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    max_change: float,
+    held: np.ndarray | None = None,
+    unit: str = "segment",
+    kept: float = 0.0,
 ) -> None:
-    """Raise PlanError when the budget (₹) lies outside [Σ lower, Σ upper], naming how many units
-    are `held` at today's spend (too early to judge) where some are."""
-    low, high = float(lower.sum()), float(upper.sum())
+    """Raise PlanError when the budget (₹) is not a number or lies outside [Σ lower, Σ upper] +
+    `kept` (₹ spent outside the units, held as it is), naming how many units are `held` at today's
+    spend (too early to judge) where some are; where every unit is held the max change cannot help,
+    and the message says so instead of suggesting it."""
+    if not np.isfinite(budget):
+        raise PlanError(f"Budget must be a number of rupees, not {budget}.")
+    low, high = float(lower.sum()) + kept, float(upper.sum()) + kept
     slack = RELATIVE_TOLERANCE * max(high, 1.0)
-    if not np.isfinite(budget) or budget < low - slack or budget > high + slack:
-        kept = int(np.count_nonzero(held)) if held is not None else 0
-        why = f" ({fmt.count(kept)} kept at today's spend: too early to judge)" if kept else ""
+    if low - slack <= budget <= high + slack:
+        return
+    count = int(np.count_nonzero(held)) if held is not None else 0
+    if held is not None and count == len(held):
         raise PlanError(
-            f"budget {fmt.inr(budget)} is outside what a change of at most ±{fmt.share(max_change, 0)} per "
-            f"segment allows{why}: {fmt.inr(low)} to {fmt.inr(high)}. Change the budget or the max change."
+            f"Budget {fmt.inr(budget)} cannot be planned: every {unit} is kept at today's spend as too early to "
+            f"judge, so the only budget is today's spend, {fmt.inr(high)}; a larger max change cannot help."
         )
+    why = f" ({fmt.count(count)} kept at today's spend: too early to judge)" if count else ""
+    raise PlanError(
+        f"Budget {fmt.inr(budget)} is outside what a change of at most ±{fmt.share(max_change, 0)} per "
+        f"{unit} allows{why}: {fmt.inr(low)} to {fmt.inr(high)}. Change the budget or the max change."
+    )
 
 
 def allocate(

@@ -37,6 +37,7 @@ from scipy.optimize import minimize_scalar
 from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.filters import Filters
+from metrics.lift.method import interval
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 SEGMENT_SEPARATOR = " · "
@@ -194,17 +195,33 @@ def shrunk_coefficients(points: pd.DataFrame, beta: float, draws: bool = True) -
     measured = points["measured"].to_numpy()
     raw = revenue / x
     raw_draws = (revenue[:, None] + samples) / x[:, None]
-    sampling = raw_draws.var(axis=1) if samples.size else np.zeros(len(points))
+    prior, weight = _prior_and_weight(points, raw, raw_draws, x, revenue, measured)
+    theta = prior + weight * (raw - prior)
+    if not draws:
+        return theta, np.zeros((len(points), 0))
+    codes, _ = pd.factorize(points["segment"])
+    prior_draws = _segment_prior_draws(codes, x, revenue[:, None] + samples, measured)
+    theta_draws = prior_draws + weight[:, None] * (raw_draws - prior_draws)
+    return theta, theta_draws
+
+
+def shrinkage_weights(points: pd.DataFrame, beta: float) -> np.ndarray:
+    """(creators,) each creator's empirical-Bayes weight on its own measurement τ²/(τ² + v_i)
+    (0–1; 0 where τ² = 0: the creator takes its segment's pooled curve, fully pooled)."""
+    x = np.power(points["spend"].to_numpy(dtype=float), beta)
+    revenue = points["incremental_revenue"].to_numpy(dtype=float)
+    raw_draws = (revenue[:, None] + np.asarray(points.attrs["draws"])) / x[:, None]
+    return _prior_and_weight(points, revenue / x, raw_draws, x, revenue, points["measured"].to_numpy())[1]
+
+
+def _prior_and_weight(points, raw, raw_draws, x, revenue, measured) -> tuple[np.ndarray, np.ndarray]:
+    """(creators,) the segment's pooled coefficient m_g and the weight τ²/(τ² + v_i) on the creator's own."""
+    sampling = raw_draws.var(axis=1) if raw_draws.shape[1] else np.zeros(len(points))
     codes, _ = pd.factorize(points["segment"])
     prior, spread = _segment_priors(codes, x, revenue, raw, sampling, measured)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = np.where(measured, np.where(sampling > 0, spread / (spread + sampling), 1.0), 0.0)
-    theta = prior + weight * (raw - prior)
-    if not draws:
-        return theta, np.zeros((len(points), 0))
-    prior_draws = _segment_prior_draws(codes, x, revenue[:, None] + samples, measured)
-    theta_draws = prior_draws + weight[:, None] * (raw_draws - prior_draws)
-    return theta, theta_draws
+    return prior, weight
 
 
 def _segment_priors(codes, x, revenue, raw, sampling, measured) -> tuple[np.ndarray, np.ndarray]:
@@ -266,8 +283,8 @@ def fit_curves(wh, by: str = "segment", filters: Filters = Filters(), settings: 
     points = creator_points(wh, filters, settings)
     if points.empty:
         raise PlanError(
-            "no response curve can be fitted: the selection has no creator with spend, or the data set "
-            "has no measured incrementality (hkdash lift says why)"
+            "No response curve can be fitted: the selection has no creator with spend, or the data set "
+            "has no measured incrementality (hkdash lift says why)."
         )
     return planning_curves(points, by, settings)
 
@@ -280,8 +297,8 @@ def planning_curves(points: pd.DataFrame, by: str, settings: Settings = DEFAULT_
     measured = points["measured"].to_numpy(dtype=bool)
     if not measured.any():
         raise PlanError(
-            f"no response curve can be fitted: none of the selection's {len(points):,} creators with spend "
-            f"({fmt.inr(points['spend'].sum())}) has a post measured in it"
+            f"No response curve can be fitted: none of the selection's {len(points):,} creators with spend "
+            f"({fmt.inr(points['spend'].sum())}) has a post measured in it."
         )
     valued = points.loc[measured].reset_index(drop=True)
     valued.attrs["draws"] = np.asarray(points.attrs["draws"])[measured]
@@ -297,6 +314,7 @@ def curves_from_points(
     beta = fit_exponent(points, settings)
     theta, theta_draws = shrunk_coefficients(points, beta, draws)
     if by == "influencer":
+        low, high = _measured_interval(points, settings.lift_confidence)
         units = pd.DataFrame(
             {
                 "unit": points["influencer_id"].to_numpy(),
@@ -307,12 +325,26 @@ def curves_from_points(
                 "posts": points["posts"].to_numpy(),
                 "current_spend": points["spend"].to_numpy(dtype=float),
                 "incremental_revenue": points["incremental_revenue"].to_numpy(dtype=float),
+                "measured_low": low,
+                "measured_high": high,
+                "own_weight": shrinkage_weights(points, beta),
                 "coef": theta,
                 "plan_coef": np.maximum(theta, 0.0),
             }
         )
         return Curves(units, theta_draws, beta)
     return _segment_curves(points, theta, theta_draws, beta)
+
+
+def _measured_interval(points: pd.DataFrame, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """(creators,) each creator's own measured incremental revenue interval (₹, the lift table's:
+    its point plus the percentile interval of its bootstrap deviations), NaN without draws."""
+    draws = np.asarray(points.attrs["draws"])
+    revenue = points["incremental_revenue"].to_numpy(dtype=float)
+    if not draws.size:
+        return np.full(len(points), np.nan), np.full(len(points), np.nan)
+    low, high = interval(revenue[:, None] + draws, confidence)
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
 
 
 def _segment_curves(points: pd.DataFrame, theta, theta_draws, beta: float) -> Curves:

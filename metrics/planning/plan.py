@@ -12,9 +12,9 @@ from metrics.aggregate import plain
 from metrics.filters import Filters
 from metrics.lift.method import interval
 from metrics.lift.view import NOT_DISTINGUISHABLE, interval_verdict
-from metrics.planning.allocate import PlanError, allocate, bounds, marginal_roas
+from metrics.planning.allocate import PlanError, allocate, bounds, check_budget, marginal_roas
 from metrics.planning.curves import Curves, fit_curves
-from metrics.planning.verdicts import clears_evidence_bar
+from metrics.planning.verdicts import clears_evidence_bar, evidence_bar
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
 KEY_OF = {"segment": "segment", "influencer": "influencer_id"}
@@ -25,7 +25,9 @@ ROW_KEYS = (
     "low",
     "high",
     "marginal_roas",
+    "measured_incremental_revenue",
 )
+CREATOR_KEYS = ("measured_low", "measured_high")  # the creator's own measured interval (₹), by creator only
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Plan:
     expected_incremental_revenue, low, high (₹), incremental_roas (×)}, "gain" {value, low,
     high} (planned − current expected incremental revenue, ₹, interval over the same draws), "net"
     {value, low, high} (net_gain: the gain less the change in spend, ₹).
+    budget: ₹, the whole selection's (the unvalued creators' kept spend included, plan()).
     held_back: ₹ of the budget the plan leaves unspent, because no unit's next rupee would return
     settings.plan_min_marginal_roas (metrics.planning.allocate's module docstring)."""
 
@@ -61,17 +64,23 @@ class Plan:
     @property
     def unvalued_spend(self) -> float:
         """₹ of the selection's spend on creators without a post measured in it (Curves.unvalued):
-        outside the budget, kept as it is."""
+        kept as it is, taken out of the budget before the plan's units share the rest."""
         return float(self.curves.unvalued["spend"].sum())
 
     def as_json(self) -> dict:
         """The `hkdash plan --json` document: by, budget, held_back (₹), max_change, beta, confidence, rows
         [{segment or influencer_id, name, current_spend, planned_spend,
-        expected_incremental_revenue, low, high, marginal_roas}], totals (each with its verdict:
-        total_verdict) and unvalued {creators, spend (₹), influencer_ids} (Curves.unvalued)."""
+        expected_incremental_revenue, low, high, marginal_roas, measured_incremental_revenue (the
+        unit's own at today's spend; by creator also measured_low, measured_high)}], totals (each with its verdict:
+        total_verdict), held_too_early {creators, spend (₹), influencer_ids} (held_too_early: kept at
+        today's spend) and unvalued {creators, spend (₹), influencer_ids} (Curves.unvalued)."""
         key = KEY_OF[self.by]
         rows = [
-            {key: row[key], "name": row["name"], **{k: plain(_clean(row[k])) for k in ROW_KEYS}}
+            {
+                key: row[key],
+                "name": row["name"],
+                **{k: plain(_clean(row[k])) for k in ROW_KEYS + (CREATOR_KEYS if self.by == "influencer" else ())},
+            }
             for row in self.rows.to_dict("records")
         ]
         return {
@@ -85,6 +94,11 @@ class Plan:
             "totals": {
                 name: {**{k: plain(v) for k, v in part.items()}, "verdict": total_verdict(name, part)}
                 for name, part in self.totals.items()
+            },
+            "held_too_early": {
+                "creators": len(held := self.rows[self.rows["bound"] == "too early"]),
+                "spend": float(held["current_spend"].sum()),
+                "influencer_ids": [str(i) for i in held[key]] if self.by == "influencer" else [],
             },
             "unvalued": {
                 "creators": len(self.curves.unvalued),
@@ -136,6 +150,8 @@ def margin_at_plan(plan_: Plan) -> tuple[float | None, str]:
     ₹0 (no planned spend has a next rupee: a power curve's slope at ₹0 is no return anyone can buy);
     (None, "none") without a unit with a return."""
     rows = plan_.rows
+    if len(rows) and (rows["bound"] == "too early").all():
+        return None, "held"
     free = rows[rows["bound"].isna() | (rows["bound"] == "break-even")]["marginal_roas"].dropna()
     if len(free):
         return float(free.median()), "common"
@@ -168,6 +184,42 @@ def _first_named(names: list[str]) -> str:
     return ", ".join(names[:MAX_CUT_NAMED]) + (f" and {more} more" if more > 0 else "")
 
 
+def held_text(plan_: Plan, settings: Settings) -> str | None:
+    """The sentence saying which creators the plan keeps at today's spend as too early to judge
+    (held_too_early) and why, or None where it holds none."""
+    held = plan_.rows[plan_.rows["bound"] == "too early"].sort_values("current_spend", ascending=False)
+    if held.empty:
+        return None
+    bar = f"below the evidence bar ({evidence_bar(settings)})"
+    spend = fmt.inr(held["current_spend"].sum())
+    if len(held) == len(plan_.rows):
+        return (
+            f"{'The one valued creator is' if len(held) == 1 else f'All {fmt.count(len(held))} valued creators are'} "
+            f"held at today's spend ({spend}): too early to judge, "
+            f"{bar}. The plan moves no money; a larger max change cannot change that."
+        )
+    names = _first_named([str(n) for n in held["name"]])
+    return f"{fmt.counted(len(held), 'creator')} held at today's spend ({spend}): too early to judge, {bar} ({names})."
+
+
+def pooled_text(plan_: Plan) -> str | None:
+    """The note naming the segments whose creators the shrinkage made one curve (by creator: τ² = 0,
+    each creator's weight on its own measurement 0, Curves.units own_weight) where a segment has two
+    or more such creators, or None: their expected figures are the segment's, not their own."""
+    if plan_.by != "influencer":
+        return None
+    pooled = plan_.rows[plan_.rows["pooled"]]
+    segments = pooled.groupby(pooled["tier"].astype(str) + " · " + pooled["platform"].astype(str))["name"]
+    shared = [f"{segment} ({fmt.counted(len(names), 'creator')})" for segment, names in segments if len(names) > 1]
+    if not shared:
+        return None
+    return (
+        "Between-creator variance τ² = 0 (the creators' measurements differ no more than their noise), so the "
+        f"creators of each of these segments share one curve, the segment's pooled one: {_first_named(shared)}. "
+        "Their expected figures are the segment's, not their own measurement (Measured (own))."
+    )
+
+
 def unvalued_text(plan_: Plan) -> str | None:
     """The sentence naming the selection's creators with spend but no post measured in it
     (Curves.unvalued), largest spend first, or None where every creator with spend is measured."""
@@ -185,8 +237,8 @@ def unvalued_sentence(unvalued: pd.DataFrame) -> str | None:
     count = f"{fmt.count(len(names))} creator{'s' if many else ''}"
     return (
         f"{count} with {fmt.inr(unvalued['spend'].sum())} of spend in the selection {'have' if many else 'has'} no "
-        f"post measured in it: kept at {'their' if many else 'its'} spend, not valued and outside the plan's "
-        f"budget ({shown})."
+        f"post measured in it: kept at {'their' if many else 'its'} spend, not valued; "
+        f"{'their' if many else 'its'} spend comes out of the budget first ({shown})."
     )
 
 
@@ -221,9 +273,11 @@ def plan(
     filters: Filters = Filters(),
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Plan:
-    """Allocate `budget` (₹; default the selection's spend) over the selection's segments
-    (tier × platform) or creators (`by` "influencer"), each within ±max_change (a share; default
-    settings.plan_max_change) of its current spend. Raises PlanError (a ValueError) where lift is
+    """Allocate `budget` (₹; the WHOLE selection's, what the overview reads as Spend; default the
+    selection's spend) over the selection's segments (tier × platform) or creators (`by`
+    "influencer"), each within ±max_change (a share; default settings.plan_max_change) of its
+    current spend. The unvalued creators' spend (Plan.unvalued_spend) comes out of the budget first,
+    kept as it is; the rest is the units'. Held back = budget − (planned + kept). Raises PlanError (a ValueError) where lift is
     not measured, nothing has spend, or the budget lies outside the sum of the bounds."""
     curves = fit_curves(wh, by, filters, settings)
     return plan_on(curves, by, budget, settings.plan_max_change if max_change is None else max_change, settings)
@@ -233,14 +287,15 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     """The Plan of fitted curves (see plan())."""
     units = curves.units
     current = units["current_spend"].to_numpy(dtype=float)
-    budget = float(current.sum()) if budget is None else float(budget)
+    kept = float(curves.unvalued["spend"].sum())
+    budget = float(current.sum()) + kept if budget is None else float(budget)
     coef = units["plan_coef"].to_numpy(dtype=float)
     held = held_too_early(curves, by, settings)
-    try:
-        planned = _allocate_whole_posts(coef, curves.beta, current, units["posts"], budget, max_change, settings, held)
-    except PlanError as error:  # a budget typed as the whole selection's spend: say what it excludes
-        unvalued = unvalued_sentence(curves.unvalued)
-        raise PlanError(f"{error} {unvalued}" if unvalued else str(error)) from None
+    lower, upper = bounds(current, max_change, held)
+    check_budget(budget, lower, upper, max_change, held, "creator" if by == "influencer" else "segment", kept)
+    planned = _allocate_whole_posts(
+        coef, curves.beta, current, units["posts"], budget - kept, max_change, settings, held
+    )
     rows = _rows(curves, by, current, planned, max_change, settings, held)
     totals = {
         "current": _total(curves, current, settings.lift_confidence),
@@ -251,7 +306,7 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     low, high = _centred_interval(gain_draws, gain, settings.lift_confidence)
     totals["gain"] = {"value": gain, "low": low, "high": high}
     totals["net"] = net_gain(totals)
-    held_back = max(budget - float(planned.sum()), 0.0)
+    held_back = max(budget - kept - float(planned.sum()), 0.0)
     return Plan(by, budget, max_change, settings.lift_confidence, curves, rows, totals, held_back)
 
 
@@ -352,6 +407,12 @@ def _rows(
             ),
         }
     )
+    # the unit's own measurement beside the shrunk curve's figure (tester: a row read as the creator's own)
+    rows["measured_incremental_revenue"] = units["incremental_revenue"].to_numpy(dtype=float)
+    if by == "influencer":
+        rows["measured_low"] = units["measured_low"].to_numpy(dtype=float)
+        rows["measured_high"] = units["measured_high"].to_numpy(dtype=float)
+        rows["pooled"] = units["own_weight"].to_numpy(dtype=float) == 0
     rows["bound"] = rows["bound"].replace("", None)
     return rows.sort_values(["planned_change", KEY_OF[by]], ascending=[False, True]).reset_index(drop=True)
 
@@ -380,9 +441,9 @@ def what_if(plan_: Plan, unit: str, spend: float) -> dict:
     units = plan_.curves.units
     matches = np.flatnonzero(units["unit"].to_numpy() == unit)
     if not len(matches):
-        raise PlanError(f"no {plan_.by} {unit!r} in the plan")
+        raise PlanError(f"No {plan_.by} {unit!r} in the plan.")
     if not np.isfinite(spend) or spend < 0:
-        raise PlanError(f"spend must be ₹0 or more, not {fmt.inr(spend) if np.isfinite(spend) else spend}")
+        raise PlanError(f"Spend must be ₹0 or more, not {fmt.inr(spend) if np.isfinite(spend) else spend}.")
     i = int(matches[0])
     coef, beta = float(units["coef"].iloc[i]), plan_.curves.beta
     expected = coef * spend**beta

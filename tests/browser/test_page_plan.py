@@ -244,3 +244,43 @@ def test_plan_of_a_short_range_keeps_the_unmeasured_at_their_spend(page, server,
         shown = normalise(page.inner_text(f"#kpi-plan-{card}"))
         assert (label is not None and label in shown) or (label is None and "not distinguishable" not in shown)
     screenshot(page, server, "plan-short-range")
+
+
+def test_plan_by_creator_of_a_short_range_says_who_is_held_and_shows_their_own_measurement(
+    page, server, page_problems, sample_wh
+):
+    """1–7 May by creator (tester h5 items 1, 2, 4): the notices say who is held as too early and
+    where τ² = 0 made creators one curve; the allocation shows "Measured (own)" beside "Expected
+    (shrunk to segment)"; the marginal-ROAS card says the creators are held where all are; a refused
+    budget's error starts in capitals and the allowed budgets stay shown beside it."""
+    import datetime as dt
+
+    from metrics import DEFAULT_SETTINGS, Filters
+    from metrics.planning.plan import held_text, pooled_text, unvalued_text
+
+    week = Filters(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 7))
+    chosen = plan(sample_wh, by="influencer", filters=week)
+    said = [t for t in (pooled_text(chosen), held_text(chosen, DEFAULT_SETTINGS), unvalued_text(chosen)) if t]
+    goto(page, server.url + "/plan?start=2025-05-01&end=2025-05-07", timeout=90_000)
+    page.wait_for_selector("#plan-curves .main-svg", timeout=90_000)
+    page.locator("label", has_text="Creators").click()
+    page.wait_for_function("() => location.search.includes('by=influencer')", timeout=30_000)
+    if said:
+        page.wait_for_function(
+            "(text) => document.querySelector('#plan-unvalued')?.innerText.includes(text)",
+            arg=said[0][:30],
+            timeout=60_000,
+        )
+        shown = normalise(page.inner_text("#plan-unvalued"))
+        assert all(normalise(t) in shown for t in said)
+    headers = normalise(page.inner_text(table_selector("plan-allocation") + " .ag-header"))
+    assert "Expected (shrunk to segment)" in headers and "Measured (own)" in headers
+    if margin_at_plan(chosen)[1] == "held":
+        assert "all held at today's spend: too early to judge" in normalise(page.inner_text("#kpi-plan-margin"))
+    screenshot(page, server, "plan-short-range-creators")
+    set_number(page, "#plan-budget", 0)
+    page.wait_for_selector("#plan-error .alert", timeout=30_000)
+    assert normalise(page.inner_text("#plan-error")).startswith("Budget ₹0 ")
+    assert "this max change allows" in normalise(page.inner_text("#plan-budget-help"))
+    screenshot(page, server, "plan-short-range-refused")
+    assert not page_problems, page_problems
