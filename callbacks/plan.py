@@ -40,9 +40,9 @@ ALLOCATION_FIELDS = [
     "planned_change",
     "planned_change_pct",
     "expected_incremental_revenue",
+    "measured_incremental_revenue",  # beside the plan's figure, which is not the creator's own (tester t1)
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
-    "measured_incremental_revenue",
     "current_marginal_roas",
     "planned_marginal_roas",
     "bound",
