@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     datasets.set_defaults(handler=run_datasets)
 
     restore = commands.add_parser("restore", help="bring a previous data set back (the live one is kept)")
-    restore.add_argument("name", help="a name listed by `hkdash datasets`")
+    restore.add_argument(
+        "name", help="a data set's id, or its name where one previous data set has it, as `hkdash datasets` lists them"
+    )
     restore.set_defaults(handler=run_restore)
 
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
@@ -517,16 +519,16 @@ def run_restore(args) -> int:
     import auth
     from metrics import format as fmt
     from warehouse import default_db_path
-    from warehouse.history import HistoryError
+    from warehouse.history import HistoryError, dataset_id_named
     from warehouse.importer import restore_dataset
 
     try:
-        restored = restore_dataset(args.name, default_db_path())
+        restored = restore_dataset(dataset_id_named(default_db_path(), args.name), default_db_path())
     except HistoryError as error:
         return fail(str(error))
-    auth.record("restore", f"{args.name} ({restored.get('name')})")
+    auth.record("restore", f"{restored['id']} ({restored.get('name')})")
     print(
-        f"restored {args.name} ({restored.get('name')}, imported {fmt.timestamp(restored.get('imported_at'))}); "
+        f"restored {restored['id']} ({restored.get('name')}, imported {fmt.timestamp(restored.get('imported_at'))}); "
         "the data set it replaced is kept: `hkdash datasets`"
     )
     return 0
