@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     datasets.set_defaults(handler=run_datasets)
 
     restore = commands.add_parser("restore", help="bring a previous data set back (the live one is kept)")
-    restore.add_argument("name", help="a name listed by `hkdash datasets`")
+    restore.add_argument(
+        "name", help="a data set's id, or its name where one previous data set has it, as `hkdash datasets` lists them"
+    )
     restore.set_defaults(handler=run_restore)
 
     validating = commands.add_parser("validate", help="check a folder as an import would, changing nothing")
@@ -517,16 +519,16 @@ def run_restore(args) -> int:
     import auth
     from metrics import format as fmt
     from warehouse import default_db_path
-    from warehouse.history import HistoryError
+    from warehouse.history import HistoryError, dataset_id_named
     from warehouse.importer import restore_dataset
 
     try:
-        restored = restore_dataset(args.name, default_db_path())
+        restored = restore_dataset(dataset_id_named(default_db_path(), args.name), default_db_path())
     except HistoryError as error:
         return fail(str(error))
-    auth.record("restore", f"{args.name} ({restored.get('name')})")
+    auth.record("restore", f"{restored['id']} ({restored.get('name')})")
     print(
-        f"restored {args.name} ({restored.get('name')}, imported {fmt.timestamp(restored.get('imported_at'))}); "
+        f"restored {restored['id']} ({restored.get('name')}, imported {fmt.timestamp(restored.get('imported_at'))}); "
         "the data set it replaced is kept: `hkdash datasets`"
     )
     return 0
@@ -830,7 +832,11 @@ def run_lift(args) -> int:
         print(empty_lift_words(warehouse, filters, settings))
     else:
         print(
-            explained_table(frame.to_dict("records"), [(c, c.replace("_", " "), formats.get(c, str)) for c in columns])
+            explained_table(
+                frame.to_dict("records"),
+                [(c, c.replace("_", " "), formats.get(c, str)) for c in columns],
+                by_label=True,
+            )
         )
     print()
     print(organic_text(organic, settings))
@@ -893,12 +899,21 @@ def describe_filters(filters: dict) -> str:
     return Filters(**filters).describe()
 
 
-def explained_table(rows: list[dict], columns) -> str:
-    """table() and, under it, why its ratios that read "—" are undefined (the PDF's footnote,
-    catalogue.undefined_footnote), when one does."""
+def explained_table(rows: list[dict], columns, metric_of: dict[str, str] | None = None, by_label=False) -> str:
+    """table() and, under it, why its figures that read "—" are undefined (the PDF's footnote,
+    catalogue.undefined_footnote), when one does. `metric_of`: {row field: catalogue key} where a
+    field holds a metric under another name (the plan's marginal_roas is planned_marginal_roas);
+    `by_label`: the footnote names the columns by their catalogue labels (a table headed by its
+    fields' own words: "incremental roas" is Incremental ROAS)."""
     from metrics import catalogue
 
-    causes = ((title, catalogue.undefined_cause(key, row)) for key, title, _ in columns for row in rows)
+    metric_of = metric_of or {}
+    as_metrics = [row | {metric_of[field]: row[field] for field in metric_of if field in row} for row in rows]
+    causes = []
+    for field, title, _ in columns:
+        key = metric_of.get(field, field)
+        named = catalogue.get(key).label if by_label and key in catalogue.CATALOGUE else title
+        causes += [(named, catalogue.undefined_cause(key, row)) for row in as_metrics]
     footnote = catalogue.undefined_footnote(causes)
     return table(rows, columns) + (f"\n{footnote}" if footnote else "")
 
@@ -1208,7 +1223,7 @@ def run_plan(args) -> int:
         (field, catalogue.get(metric).column_header, ratio if metric.endswith("marginal_roas") else inr)
         for field, metric in PLAN_COLUMNS
     ]
-    print(table(document["rows"], columns))
+    print(explained_table(document["rows"], columns, dict(PLAN_COLUMNS)))
     totals = result.totals
     for name in ("current", "planned"):
         part = totals[name]

@@ -89,7 +89,7 @@ def metric_col(key: str, header: str | None = None, note: str | None = None, **e
         **extra,
     )
     col["context"] = {**col.get("context", {}), "metric": key}
-    if isinstance(metric.computed, (catalogue.Ratio, catalogue.Share)):
+    if catalogue.explains_undefined(key):
         # why a "—" (or a cost of ₹0.00 at ₹0 spend) reads so: records() puts it in the row
         col.setdefault("tooltipValueGetter", {"function": "hkCellWhy(params)"})
     if unit is catalogue.CHANGE and metric.higher_is_better is not None:

@@ -527,6 +527,8 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
     metric = CATALOGUE.get(key)
     if metric is None or fmt.clean(row.get(key)) is not None:
         return None
+    if key in UNDEFINED_RULES:
+        return UNDEFINED_RULES[key](key, row)
     computed = metric.computed
     if isinstance(computed, Share):
         return f"total {_at_most_zero(computed.column)}"
@@ -545,6 +547,49 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
     if computed.positive_numerator and top is not None and top <= 0:
         return _at_most_zero(computed.numerator)
     return None
+
+
+def _unscored(key: str, row: Mapping) -> str | None:
+    """The efficiency score ranks only creators whose ROAS is defined (metrics.ranking.efficiency_scores)."""
+    return "ROAS undefined" if "roas" in row and fmt.clean(row.get("roas")) is None else None
+
+
+def _no_response_curve(key: str, row: Mapping) -> str | None:
+    """A response curve is fitted to creators with spend (metrics.planning.curves.creator_points):
+    none at ₹0 spend; the plan's marginal ROAS at a planned ₹0 is none either (the segment is cut)."""
+    spend = "planned_spend" if key == "planned_marginal_roas" else "spend"
+    if spend not in row or (fmt.clean(row.get(spend)) or 0) > 0:
+        return None
+    return "cut to ₹0" if key == "planned_marginal_roas" else _none_of("spend")
+
+
+def _no_old_customer(key: str, row: Mapping) -> str | None:
+    """Customer value counts only customers acquired early enough for the whole horizon (metrics.ltv)."""
+    days = key.rsplit("_", 1)[1]
+    return f"no customer acquired {days}+ days before the last sale"
+
+
+def _no_comparison(key: str, row: Mapping) -> str | None:
+    """A relative change (metrics.comparison.with_changes) needs a comparison period, the figure now
+    and a figure then that is defined and not 0; the row carries the comparison's gap and its figures."""
+    if gap := row.get(COMPARISON_GAP):
+        return f"no comparison period ({gap})"
+    base = key.removesuffix("_change")
+    if f"{base}{THEN_SUFFIX}" not in row:
+        return None
+    if fmt.clean(row.get(base)) is None:
+        return f"{get(base).label} undefined"
+    if not isinstance(get(base).computed, Ratio):
+        return f"{_none_of(base)} in the comparison period"  # a sum: no row then is none of it
+    if fmt.clean(row.get(f"{base}{THEN_SUFFIX}")) is None:
+        return f"{get(base).label} undefined in the comparison period"
+    return f"{get(base).label} {get(base).text(0)} in the comparison period"
+
+
+# The columns with_changes adds beside `<key>_change`: why there is no comparison period (None where
+# there is one) and `<key>` in the comparison period, read by _no_comparison.
+COMPARISON_GAP = "comparison_gap"
+THEN_SUFFIX = "_then"
 
 
 def undefined_reason(key: str, row: Mapping) -> str | None:
@@ -569,9 +614,9 @@ def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
     reasons: list[dict[str, str]] = [{} for _ in range(len(frame))]
     columns = [k for k in (frame.columns if keys is None else keys) if k in frame.columns]
     for key in columns:
-        computed = getattr(CATALOGUE.get(key), "computed", None)
-        if not isinstance(computed, (Ratio, Share)):
+        if not explains_undefined(key):
             continue
+        computed = CATALOGUE[key].computed
         candidate = ~np.isfinite(_floats(frame[key]))
         if key in COST_KEYS and "spend" in frame.columns:
             candidate |= ~(_floats(frame["spend"]) > 0)
@@ -582,6 +627,7 @@ def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
             "reach" if key == "cpm" else None,  # CPM's count where no post reports impressions
             getattr(computed, "numerator", None),
             getattr(computed, "denominator", None),
+            *_rule_operands(key),
         ]
         present = list(dict.fromkeys(c for c in operands if c in frame.columns))
         rows = np.flatnonzero(candidate)
@@ -589,6 +635,18 @@ def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
             if reason := cell_reason(key, row):
                 reasons[position][key] = reason
     return reasons
+
+
+def _rule_operands(key: str) -> tuple[str, ...]:
+    """The row fields an UNDEFINED_RULES rule reads besides the figure and spend."""
+    if key == "efficiency_score":
+        return ("roas",)
+    if key == "planned_marginal_roas":
+        return ("planned_spend",)
+    if key.endswith("_change"):
+        base = key.removesuffix("_change")
+        return (base, f"{base}{THEN_SUFFIX}", COMPARISON_GAP)
+    return ()
 
 
 def undefined_footnote(causes) -> str | None:
@@ -1335,6 +1393,22 @@ _declare(
     Derived("creators with audience in the segment (weighted) or whose largest segment it is (dominant)"),
     "Creators with audience in this segment (weighted rule) or whose largest segment it is (dominant rule)",
 )
+
+
+# Figures other than ratios and shares whose "—" has a rule that says why (undefined_cause).
+UNDEFINED_RULES = {
+    "efficiency_score": _unscored,
+    "marginal_roas": _no_response_curve,
+    "planned_marginal_roas": _no_response_curve,
+    **{f"{part}_{days}": _no_old_customer for days in (90, 180, 365) for part in ("ltv_customers", "ltv_revenue")},
+    **{f"{key}_change": _no_comparison for key in CHANGE_KEYS},
+}
+
+
+def explains_undefined(key: str) -> bool:
+    """Whether undefined_cause can say why the figure `key` reads "—": a ratio, a share, or a figure
+    with a rule of its own (UNDEFINED_RULES)."""
+    return key in UNDEFINED_RULES or isinstance(getattr(CATALOGUE.get(key), "computed", None), (Ratio, Share))
 
 
 # Orders under a product filter: an order counts once, on its line of largest value (docs/metrics.md,

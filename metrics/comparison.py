@@ -96,21 +96,29 @@ def unlike_methods(now: dict, then: dict | None) -> str | None:
     return "not compared: one period measured, the other assumed"
 
 
-def with_changes(now: pd.DataFrame, then: pd.DataFrame | None, key: str | list[str], columns) -> pd.DataFrame:
+def with_changes(
+    now: pd.DataFrame, then: pd.DataFrame | None, key: str | list[str], columns, gap: str | None = None
+) -> pd.DataFrame:
     """`now` with a `<column>_change` column (relative change, None where undefined) for each of
     `columns`, matching rows of `then` (the comparison period's frame) on `key`. A row without a
-    counterpart in `then` has no change."""
+    counterpart in `then` has no change. Beside them, for the "—" cells' reasons
+    (catalogue.undefined_cause): `<column>_then` (the figure in the comparison period, None where
+    the row has none) and catalogue.COMPARISON_GAP (`gap`: why there is no comparison period, e.g.
+    NO_DATE_RANGE; None where there is one)."""
     keys = [key] if isinstance(key, str) else list(key)
     out = now.copy()
+    out[catalogue.COMPARISON_GAP] = gap
     if then is None or then.empty:
         for column in columns:
             out[f"{column}_change"] = None
+            out[f"{column}{catalogue.THEN_SUFFIX}"] = None
         return out
     before = then.set_index(keys)
     index = pd.MultiIndex.from_frame(out[keys]) if len(keys) > 1 else pd.Index(out[keys[0]])
     for column in columns:
         previous = before[column].reindex(index) if column in before.columns else pd.Series(None, index=index)
         out[f"{column}_change"] = pd.Series(relative_changes(out[column], previous), index=out.index, dtype=object)
+        out[f"{column}{catalogue.THEN_SUFFIX}"] = previous.to_numpy()
     return out
 
 
@@ -153,7 +161,11 @@ def changes_by(
     from metrics.breakdowns import breakdown
 
     other = comparison_filters(wh, filters)
-    if data_start_notice(wh, other)[0]:
-        other = None
-    then = breakdown(wh, list(by) if not isinstance(by, str) else by, other, settings) if other else None
-    return with_changes(frame, then, by, columns)
+    gap = NO_DATE_RANGE if other is None else (BEFORE_DATA if data_start_notice(wh, other)[0] else None)
+    then = breakdown(wh, list(by) if not isinstance(by, str) else by, other, settings) if other and not gap else None
+    return with_changes(frame, then, by, columns, gap)
+
+
+# Why a selection has no comparison period, as a "—" change's tooltip says it (catalogue.COMPARISON_GAP).
+NO_DATE_RANGE = "no date range"
+BEFORE_DATA = "it lies before the data's first sale"

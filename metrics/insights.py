@@ -567,12 +567,16 @@ def concentration_finding(creators: Creators) -> dict | None:
     n = max(1, math.ceil(len(rows) * TOP_SHARE))
     top = sorted(rows, key=lambda c: (-c["revenue"], c["influencer_id"]))[:n]
     top_revenue, top_spend = sum(c["revenue"] for c in top), sum(c["spend"] for c in top)
+    roas = ratio(top_revenue, top_spend)
+    # their fees can all fall on post dates outside a date range: a bare "ROAS —" says nothing
+    why = catalogue.undefined_cause("roas", {"roas": roas, "revenue": top_revenue, "spend": top_spend})
     return {
         "kind": "concentration",
         "text": (
             f"The top {fmt.share(TOP_SHARE, 0)} of creators ({n} of {len(rows)}) drove "
             f"{fmt.share(share(top_revenue, creators.revenue))} of revenue on "
-            f"{fmt.share(share(top_spend, creators.spend))} of spend (ROAS {fmt.ratio(ratio(top_revenue, top_spend))})."
+            f"{fmt.share(share(top_spend, creators.spend))} of spend "
+            f"(ROAS {fmt.ratio(roas)}{f': {why} in the selection' if why else ''})."
         ),
         "numbers": {
             "top_n": n,

@@ -226,6 +226,37 @@ def test_restore_button_callback(db, traps_dir, monkeypatch):
     assert store.audit_entries(1)[0].action == "restore"
 
 
+def test_hkdash_restore_takes_a_name_hkdash_datasets_shows(db, traps_dir, capsys):
+    """january (the fixture's import), then february, then february again: `restore january` brings
+    the one previous data set of that name back; `restore february` is refused while two previous
+    ones have it, naming both ids; an id still works; the live one's name alone restores nothing."""
+    import cli
+
+    january = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    first_february = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="february")
+    second_february = history.dataset_id_of(db)
+    import_dataset(traps_dir, db, name="march")
+    assert cli.main(["--db", str(db), "restore", "january"]) == 0
+    assert history.dataset_id_of(db) == january
+    assert capsys.readouterr().out.startswith(f"restored {january} (january, imported ")
+    assert cli.main(["--db", str(db), "restore", "february"]) == 2
+    refused = capsys.readouterr().err
+    assert (
+        f"2 previous data sets are named 'february': restore one by its id: {second_february}, {first_february}"
+        in refused
+    )
+    assert history.dataset_id_of(db) == january
+    assert cli.main(["--db", str(db), "restore", first_february]) == 0
+    assert history.dataset_id_of(db) == first_february
+    restore_dataset(january, db)
+    with pytest.raises(history.HistoryError, match="'january' is the live data set already"):
+        history.dataset_id_named(db, "january")
+    with pytest.raises(history.HistoryError, match="neither a data set's id nor a previous data set's name"):
+        history.dataset_id_named(db, "april")
+
+
 def set_schema_version(path, version: int) -> None:
     """Mark a warehouse file as built by another hkdash (its dataset_info's schema_version)."""
     connection = duckdb.connect()  # a private instance: duckdb.connect(path) may hand back a cached one

@@ -195,6 +195,19 @@ def test_findings_each_rule():
     )
 
 
+def test_concentration_says_why_its_roas_is_undefined():
+    """A short date range can hold a creator's sales but none of its fees (they fall on post dates
+    outside it): the top creator C9 (₹10,000 revenue, ₹0 spend) of ten drove 10,000 / 55,000 = 18.2 %
+    of revenue on 0 % of the ₹4,500 spend, and its ROAS "—" says why."""
+    rows = [creator(f"C{i}", 1000 * (i + 1), 0 if i == 9 else 500, score=i) for i in range(10)]
+    text = insights.concentration_finding(creators(*rows))["text"]
+    assert text == (
+        "The top 10% of creators (1 of 10) drove 18.2% of revenue on 0.0% of spend (ROAS —: ₹0 spend in the selection)."
+    )
+    paid = [creator(f"C{i}", 1000 * (i + 1), 500, score=i) for i in range(10)]
+    assert insights.concentration_finding(creators(*paid))["text"].endswith("on 10.0% of spend (ROAS 20.00x).")
+
+
 def test_poor_performer_finding_counts_too_early_apart_in_words():
     """0, 1 and 2 creators below the poor-performer bar, judged or too early to judge (verdict), in
     sentences whose number and verb agree; shares by hand over ₹3,000 spend and ₹2,700 revenue."""

@@ -20,7 +20,7 @@ import cli
 import metrics
 from callbacks import influencers
 from components import tables
-from metrics import catalogue
+from metrics import catalogue, comparison
 from reports.build import _table, build_context, build_report
 
 NO_COST = catalogue.NO_COST
@@ -42,6 +42,14 @@ NO_COST = catalogue.NO_COST
         ("revenue_share", {"revenue_share": None, "revenue": -10.0}, "total revenue ≤ ₹0"),
         # CPM falls back to reach where no post reports impressions (cpm_basis), as cost_note says
         ("cpm", {"cpm": None, "spend": 500.0, "impressions": 0, "reach": 0, "cpm_basis": "reach"}, "no reach"),
+        # figures that are not ratios, each with its own rule (catalogue.UNDEFINED_RULES)
+        ("efficiency_score", {"efficiency_score": None, "roas": None}, "ROAS undefined"),
+        ("efficiency_score", {"efficiency_score": None}, None),  # the row does not say why
+        ("marginal_roas", {"marginal_roas": None, "spend": 0.0}, "₹0 spend"),
+        ("marginal_roas", {"marginal_roas": None, "spend": 500.0}, None),  # e.g. lift not measured: no claim
+        ("planned_marginal_roas", {"planned_marginal_roas": None, "planned_spend": 0.0}, "cut to ₹0"),
+        ("ltv_customers_365", {"ltv_customers_365": None}, "no customer acquired 365+ days before the last sale"),
+        ("ltv_revenue_90", {"ltv_revenue_90": None}, "no customer acquired 90+ days before the last sale"),
         ("roas", {"roas": 1.5, "revenue": 3.0, "spend": 2.0}, None),  # defined
         ("roas", {"roas": None, "revenue": 3.0}, None),  # the row does not say why: no claim
         ("revenue", {"revenue": None}, None),  # not a ratio
@@ -49,6 +57,65 @@ NO_COST = catalogue.NO_COST
 )
 def test_the_cause_of_an_undefined_ratio(key, row, cause):
     assert catalogue.undefined_cause(key, row) == cause
+
+
+GAP, THEN = catalogue.COMPARISON_GAP, catalogue.THEN_SUFFIX
+
+
+@pytest.mark.parametrize(
+    ("key", "row", "cause"),
+    [
+        ("revenue_change", {"revenue_change": None, GAP: "no date range"}, "no comparison period (no date range)"),
+        # a sum with no row then (or 0 then) had none of it then
+        (
+            "revenue_change",
+            {"revenue_change": None, "revenue": 900.0, "revenue" + THEN: None, GAP: None},
+            "₹0 revenue in the comparison period",
+        ),
+        (
+            "spend_change",
+            {"spend_change": None, "spend": 9.0, "spend" + THEN: 0.0, GAP: None},
+            "₹0 spend in the comparison period",
+        ),
+        ("roas_change", {"roas_change": None, "roas": None, "roas" + THEN: 2.0, GAP: None}, "ROAS undefined"),
+        (
+            "roas_change",
+            {"roas_change": None, "roas": 2.0, "roas" + THEN: None, GAP: None},
+            "ROAS undefined in the comparison period",
+        ),
+        (
+            "roas_change",
+            {"roas_change": None, "roas": 2.0, "roas" + THEN: 0.0, GAP: None},
+            "ROAS 0.00x in the comparison period",
+        ),
+        (
+            "cac_change",
+            {"cac_change": None, "cac": 50.0, "cac" + THEN: 0.0, GAP: None},
+            "CAC ₹0.00 in the comparison period",
+        ),
+        ("roas_change", {"roas_change": None, "roas": 2.0}, None),  # a row without its comparison: no claim
+    ],
+)
+def test_the_cause_of_an_undefined_change(key, row, cause):
+    assert catalogue.undefined_cause(key, row) == cause
+
+
+def test_changes_carry_what_their_reasons_read():
+    """with_changes puts the figure then and the comparison's gap beside each change: A had ₹0 spend
+    then (spend change "—"), B no row then (new: revenue change "—"); without a comparison every
+    change is "—" for the gap's reason."""
+    now = pd.DataFrame({"id": ["A", "B"], "revenue": [300.0, 50.0], "spend": [100.0, 10.0]})
+    then = pd.DataFrame({"id": ["A"], "revenue": [200.0], "spend": [0.0]})
+    rows = catalogue.cell_reasons(comparison.with_changes(now, then, "id", ("revenue", "spend")))
+    assert rows == [
+        {"spend_change": "₹0 spend in the comparison period: Spend change undefined"},
+        {
+            "revenue_change": "₹0 revenue in the comparison period: Revenue change undefined",
+            "spend_change": "₹0 spend in the comparison period: Spend change undefined",
+        },
+    ]
+    alone = catalogue.cell_reasons(comparison.with_changes(now, None, "id", ("revenue",), comparison.NO_DATE_RANGE))
+    assert alone == [{"revenue_change": "no comparison period (no date range): Revenue change undefined"}] * 2
 
 
 def test_the_reason_names_the_figure():
@@ -95,6 +162,8 @@ def test_cell_reasons_look_only_at_the_cells_that_need_one():
 def test_ratio_columns_carry_the_tooltip_and_counts_do_not():
     assert tables.metric_col("roas")["tooltipValueGetter"] == {"function": "hkCellWhy(params)"}
     assert tables.metric_col("revenue_share")["tooltipValueGetter"] == {"function": "hkCellWhy(params)"}
+    for key in ("efficiency_score", "marginal_roas", "revenue_change", "ltv_customers_365", "ltv_revenue_365"):
+        assert tables.metric_col(key)["tooltipValueGetter"] == {"function": "hkCellWhy(params)"}
     assert "tooltipValueGetter" not in tables.metric_col("orders")
 
 
@@ -121,6 +190,12 @@ def test_the_ranking_rows_say_why(traps_wh, monkeypatch):
     assert rows["E5"]["roas"] == 0.0 and "roas" not in rows["E5"][tables.WHY_FIELD]
     assert rows["D4"][tables.WHY_FIELD]["ltv_cac_365"] == "₹0 CAC: LTV:CAC (365 days) undefined"
     assert "roas" not in rows["A1"][tables.WHY_FIELD]  # 2.19x
+    # D4 has no ROAS, so no efficiency score nor response curve; no date range: no comparison
+    assert {key: why.get(key) for key in ("efficiency_score", "marginal_roas", "revenue_change")} == {
+        "efficiency_score": "ROAS undefined: Efficiency score undefined",
+        "marginal_roas": "₹0 spend: Marginal ROAS undefined",
+        "revenue_change": "no comparison period (no date range): Revenue change undefined",
+    }
 
 
 # --- the PDF and the CLI -----------------------------------------------------------------------
@@ -155,7 +230,8 @@ def test_hkdash_summary_tables_say_why(traps_wh, capsys):
     facebook = lines.index(next(line for line in lines if line.startswith("Facebook")))
     assert lines[facebook + 1] == "— = undefined: ROAS (₹0 spend); CAC (no new customers)."
     top = lines.index("Top influencers by ROAS")
-    assert "— = undefined: ROAS (₹0 spend)." in lines[top:]
+    # D4 and Z9 have no ROAS, so no efficiency score either (scores rank creators with a ROAS)
+    assert "— = undefined: ROAS (₹0 spend); Efficiency (ROAS undefined)." in lines[top:]
 
 
 def test_the_pdf_prints_the_footnote_under_its_table(traps_wh, tmp_path):
@@ -181,5 +257,19 @@ def test_hkdash_lift_table_says_why_its_incremental_roas_is_undefined():
         {"name": "Karan", "spend": 43026.0, "incremental_roas": -0.11},
     ]
     columns = [(c, c.replace("_", " "), str) for c in ("name", "spend", "incremental_roas")]
-    assert cli.explained_table(rows, columns).splitlines()[-1] == "— = undefined: incremental roas (₹0 spend)."
-    assert "undefined" not in cli.explained_table(rows[1:], columns)
+    footnote = cli.explained_table(rows, columns, by_label=True).splitlines()[-1]
+    assert footnote == "— = undefined: Incremental ROAS (₹0 spend)."  # the catalogue's label, not the field's words
+    assert "undefined" not in cli.explained_table(rows[1:], columns, by_label=True)
+
+
+def test_hkdash_plan_table_says_why_a_cut_row_has_no_marginal_roas():
+    """The plan's rows hold the marginal ROAS at the planned spend as marginal_roas (PLAN_COLUMNS): a
+    segment cut to ₹0 has none there."""
+    rows = [
+        {"segment": "Mega · Twitter", "current_spend": 5000.0, "planned_spend": 0.0, "marginal_roas": None},
+        {"segment": "Nano · YouTube", "current_spend": 900.0, "planned_spend": 1170.0, "marginal_roas": 1.2},
+    ]
+    columns = [("segment", "Segment", str), ("marginal_roas", "Marginal planned", str)]
+    text = cli.explained_table(rows, columns, dict(cli.PLAN_COLUMNS))
+    assert text.splitlines()[-1] == "— = undefined: Marginal planned (cut to ₹0)."
+    assert "undefined" not in cli.explained_table(rows[1:], columns, dict(cli.PLAN_COLUMNS))

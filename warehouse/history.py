@@ -216,6 +216,26 @@ def cannot_restore(version) -> str | None:
     return f"{'older' if version < SCHEMA_VERSION else 'newer'} version: cannot be restored"
 
 
+def dataset_id_named(db_path: Path, name: str) -> str:
+    """The id of the previous data set `name` means: `name` itself when it is an id, else the id of
+    the one previous data set of that name (the name `hkdash datasets` shows beside the id).
+    HistoryError when no previous data set has it (the live one alone: nothing to restore) or
+    several do (naming their ids, newest first, to pick one)."""
+    if not isinstance(name, str) or ID_RE.match(name):
+        return name
+    listed = list_datasets(db_path)
+    named = [entry["id"] for entry in listed if not entry["live"] and entry.get("name") == name]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise HistoryError(
+            f"{len(named)} previous data sets are named {name!r}: restore one by its id: {', '.join(named)}"
+        )
+    if any(entry["live"] and entry.get("name") == name for entry in listed):
+        raise HistoryError(f"{name!r} is the live data set already (see `hkdash datasets`)")
+    raise HistoryError(f"{name!r} is neither a data set's id nor a previous data set's name (see `hkdash datasets`)")
+
+
 def previous_file(db_path: Path, dataset_id: str) -> Path:
     """The file of a previous data set; HistoryError when the name is not one (never a path outside the history)."""
     if not isinstance(dataset_id, str) or not ID_RE.match(dataset_id):

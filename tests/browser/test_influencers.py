@@ -69,10 +69,16 @@ def scroll_to_column(page, column: str):
 
 def test_a_dash_says_why_on_hover(page, live_server, page_problems):
     """D4's ROAS reads "—" (no payout: ₹0 spend) and says so as the cell's tooltip; its CAC ₹0.00
-    says no cost is recorded, as the card does; Asha Rao's ROAS (2.19x) has no tooltip."""
+    says no cost is recorded, as the card does; its Δ and efficiency score "—" say why too (no date
+    range; no ROAS to rank); Asha Rao's ROAS (2.19x) has no tooltip."""
     open_ranking(page, live_server.url)
     tooltip = page.locator(".ag-tooltip")
-    for row, column, expected in (("D4", "roas", "₹0 spend: ROAS undefined"), ("D4", "cac", catalogue.NO_COST)):
+    for row, column, expected in (
+        ("D4", "roas", "₹0 spend: ROAS undefined"),
+        ("D4", "revenue_change", "no comparison period (no date range): Revenue change undefined"),
+        ("D4", "cac", catalogue.NO_COST),
+        ("D4", "efficiency_score", "ROAS undefined: Efficiency score undefined"),
+    ):
         scroll_to_column(page, column)
         page.locator(f'{GRID} .ag-row[row-id="{row}"] .ag-cell[col-id="{column}"]').hover()
         tooltip.wait_for()
