@@ -9,19 +9,16 @@ starting every third day (`lift_totals` with a date filter). Results: docs/incre
 
 from __future__ import annotations
 
-import argparse
 import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from bench.lift import RANGE_DAYS, RANGE_STEP
+from bench.samples import imported_samples, sample_parser
 from metrics import Filters
 from metrics.lift import lift_table, lift_totals
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
+from warehouse import Warehouse
 
 
 def covered(wh: Warehouse, truth: pd.DataFrame) -> dict[str, list[bool]]:
@@ -46,22 +43,15 @@ def covered(wh: Warehouse, truth: pd.DataFrame) -> dict[str, list[bool]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.lift_sample", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
-    parser.add_argument("--orders", type=int, default=20_000)
-    args = parser.parse_args(argv)
+    args = sample_parser("python -m bench.lift_sample", __doc__).parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}")
-    for lift in (True, False):
-        results: dict[str, list[bool]] = {}
-        for seed in args.seeds:
-            with tempfile.TemporaryDirectory() as folder:
-                root = Path(folder)
-                generate_sample(root / "src", orders=args.orders, seed=seed, lift=lift)
-                import_dataset(root / "src", root / "wh.duckdb")
-                truth = pd.read_csv(root / "src" / "truth" / "lift.csv")
-                for part, values in covered(Warehouse(root / "wh.duckdb"), truth).items():
-                    results.setdefault(part, []).extend(values)
-        cells = ", ".join(f"{part} {np.mean(v):.3f} ({len(v)})" for part, v in results.items())
+    results: dict[bool, dict[str, list[bool]]] = {True: {}, False: {}}
+    for lift, _, root, wh in imported_samples(args.seeds, args.orders, (True, False)):
+        truth = pd.read_csv(root / "src" / "truth" / "lift.csv")
+        for part, values in covered(wh, truth).items():
+            results[lift].setdefault(part, []).extend(values)
+    for lift, parts in results.items():
+        cells = ", ".join(f"{part} {np.mean(v):.3f} ({len(v)})" for part, v in parts.items())
         print(f"{'planted lift' if lift else 'no lift'}: {cells}")
 
 

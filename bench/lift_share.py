@@ -14,22 +14,19 @@ share there, which says nothing about the base). Results: docs/metrics.md, "Incr
 
 from __future__ import annotations
 
-import argparse
 import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from bench.lift import RANGE_DAYS, RANGE_STEP
+from bench.samples import imported_samples, sample_parser
 from metrics import Filters, kpis
 from metrics.aggregate import sale_totals
 from metrics.lift import METHOD_MEASURED, lift_table, lift_totals
 from metrics.lift.view import range_edge_revenue
 from metrics.settings import DEFAULT_SETTINGS
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
+from warehouse import Warehouse
 
 
 def range_rows(wh: Warehouse, truth: pd.DataFrame) -> pd.DataFrame:
@@ -74,26 +71,17 @@ def summary(rows: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.lift_share", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
-    parser.add_argument("--orders", type=int, default=20_000)
-    args = parser.parse_args(argv)
+    args = sample_parser("python -m bench.lift_share", __doc__).parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}")
-    for lift in (True, False):
-        for seed in args.seeds:
-            with tempfile.TemporaryDirectory() as folder:
-                root = Path(folder)
-                generate_sample(root / "src", orders=args.orders, seed=seed, lift=lift)
-                import_dataset(root / "src", root / "wh.duckdb")
-                wh = Warehouse(root / "wh.duckdb")
-                truth = pd.read_csv(root / "src" / "truth" / "lift.csv")
-                whole = kpis(wh)
-                planted = truth["true_incremental_revenue"].sum() / whole["revenue"] * 100
-                print(
-                    f"{'planted lift' if lift else 'no lift'} seed {seed}: planted share {planted:.2f} %, "
-                    f"measured {whole['incremental_share'] * 100:.2f} %"
-                )
-                print(summary(range_rows(wh, truth)))
+    for lift, seed, root, wh in imported_samples(args.seeds, args.orders, (True, False)):
+        truth = pd.read_csv(root / "src" / "truth" / "lift.csv")
+        whole = kpis(wh)
+        planted = truth["true_incremental_revenue"].sum() / whole["revenue"] * 100
+        print(
+            f"{'planted lift' if lift else 'no lift'} seed {seed}: planted share {planted:.2f} %, "
+            f"measured {whole['incremental_share'] * 100:.2f} %"
+        )
+        print(summary(range_rows(wh, truth)))
 
 
 if __name__ == "__main__":

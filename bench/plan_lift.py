@@ -12,17 +12,15 @@ and the budget planner".
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
 
+from bench.samples import imported_samples, sample_parser
 from metrics import Filters
 from metrics.lift import lift_totals
 from metrics.planning import plan
-from warehouse import Warehouse, import_dataset
-from warehouse.sample import generate_sample
+from warehouse import Warehouse
 
 SELECTIONS = (("all", Filters()), ("1-7 May", Filters(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 7))))
 
@@ -51,9 +49,7 @@ def report(name: str, wh: Warehouse) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.plan_lift", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
-    parser.add_argument("--orders", type=int, default=20_000)
+    parser = sample_parser("python -m bench.plan_lift", __doc__)
     parser.add_argument("--db", type=Path, nargs="*", default=[], help="warehouses to read instead of samples")
     args = parser.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}")
@@ -61,13 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         report(path.stem, Warehouse(path))
     if args.db:
         return
-    for lift in (False, True):
-        for seed in args.seeds:
-            with tempfile.TemporaryDirectory() as folder:
-                root = Path(folder)
-                generate_sample(root / "src", orders=args.orders, seed=seed, lift=lift)
-                import_dataset(root / "src", root / "wh.duckdb")
-                report(f"{'lift' if lift else 'no-lift'} {seed}", Warehouse(root / "wh.duckdb"))
+    for lift, seed, _, wh in imported_samples(args.seeds, args.orders, (False, True)):
+        report(f"{'lift' if lift else 'no-lift'} {seed}", wh)
 
 
 if __name__ == "__main__":
