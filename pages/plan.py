@@ -29,9 +29,9 @@ ALLOCATION_COLUMNS = [
     metric_col("planned_change"),
     metric_col("planned_change_pct"),
     metric_col("expected_incremental_revenue"),
+    metric_col("measured_incremental_revenue"),  # beside the plan's figure, which is not the creator's own
     metric_col("expected_incremental_revenue_low"),
     metric_col("expected_incremental_revenue_high"),
-    metric_col("measured_incremental_revenue"),
     metric_col("current_marginal_roas"),
     metric_col("planned_marginal_roas"),
     text_col(

@@ -22,10 +22,10 @@ PLAN_COLUMNS = (
     "planned_change",
     "planned_change_pct",
     "expected_incremental_revenue",
+    "measured_incremental_revenue",  # the segment's own measurement beside the shrunk curve's figure
     "expected_incremental_revenue_low",
     "expected_incremental_revenue_high",
     "planned_marginal_roas",
-    "measured_incremental_revenue",  # the segment's own measurement beside the shrunk curve's figure
 )
 
 
@@ -175,13 +175,14 @@ def _interval_words(chosen: Plan, name: str) -> str:
 
 
 def _budget_words(chosen: Plan) -> str:
-    """ "the ₹1.22 L budget (₹9,204 of it kept on 16 creators not valued)": the budget is the whole
+    """ "the ₹1.22 L budget (₹9,204 of the budget kept on 16 creators not valued)": the budget is the whole
     selection's (metrics.planning.plan.plan), so it is read beside the report's Spend."""
     kept = f" ({_kept_words(chosen)})" if chosen.unvalued_spend else ""
     return f"the {fmt.inr_compact(chosen.budget)} budget{kept}"
 
 
 def _kept_words(chosen: Plan) -> str:
-    """ "₹9,204 of it kept on 16 creators not valued" (Plan.unvalued_spend)."""
+    """ "₹9,204 of the budget kept on 16 creators not valued" (Plan.unvalued_spend): "of it" read as part of
+    the money held back just before it (tester t2)."""
     count = len(chosen.curves.unvalued)
-    return f"{fmt.inr_compact(chosen.unvalued_spend)} of it kept on {fmt.counted(count, 'creator')} not valued"
+    return f"{fmt.inr_compact(chosen.unvalued_spend)} of the budget kept on {fmt.counted(count, 'creator')} not valued"

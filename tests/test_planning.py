@@ -1305,7 +1305,7 @@ def test_the_pdf_headline_puts_each_interval_beside_its_figure_and_names_the_kep
     net = gain + 3_000.0
     c = fmt.inr_compact
     assert norm(_headline(chosen)) == norm(
-        f"Hold back {c(3_000)} of the {c(15_000)} budget ({c(5_000)} of it kept on 1 creator not valued), cutting "
+        f"Hold back {c(3_000)} of the {c(15_000)} budget ({c(5_000)} of the budget kept on 1 creator not valued), cutting "
         f"Mid · Instagram ({c(-3_000)}): no segment's next rupee would return break-even. Net of the spend saved "
         f"the plan is {c(net)} better than today (90% interval {c(net)} to {c(net)}); expected incremental "
         f"revenue changes by {c(gain)} (90% interval {c(gain)} to {c(gain)})."
@@ -1418,3 +1418,13 @@ def test_the_move_budget_insight_labels_its_gain_and_names_the_unvalued(no_lift)
         assert (unvalued is not None) == (filters is week)
         assert reason.endswith(f"allocation. {unvalued}" if unvalued else "allocation.")
         assert label == "not distinguishable from today" and f", {label})" in reason
+
+
+def test_named_lists_use_semicolons_where_a_name_holds_a_comma():
+    """Tester t2: "(Sneha Singh, Kapoor, Neha (Official), … and 11 more)" read as six names of 16."""
+    from metrics.planning.plan import _first_named
+
+    assert _first_named(["A", "B"]) == "A, B"
+    assert _first_named(["Sneha Singh", "Kapoor, Neha (Official)", "C", "D", "E", "F", "G"]) == (
+        "Sneha Singh; Kapoor, Neha (Official); C; D; E and 2 more"
+    )

@@ -179,9 +179,11 @@ def cut_text(plan_: Plan) -> str | None:
 
 
 def _first_named(names: list[str]) -> str:
-    """The first MAX_CUT_NAMED names, the rest counted ("A, B, C, D, E and 3 more")."""
+    """The first MAX_CUT_NAMED names, the rest counted ("A, B, C, D, E and 3 more"); separated by
+    semicolons where a name holds a comma ("Kapoor, Neha (Official)" read as two names: tester t2)."""
     more = len(names) - MAX_CUT_NAMED
-    return ", ".join(names[:MAX_CUT_NAMED]) + (f" and {more} more" if more > 0 else "")
+    separator = "; " if any("," in name for name in names[:MAX_CUT_NAMED]) else ", "
+    return separator.join(names[:MAX_CUT_NAMED]) + (f" and {more} more" if more > 0 else "")
 
 
 def held_text(plan_: Plan, settings: Settings) -> str | None:
