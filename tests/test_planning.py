@@ -1428,3 +1428,23 @@ def test_named_lists_use_semicolons_where_a_name_holds_a_comma():
     assert _first_named(["Sneha Singh", "Kapoor, Neha (Official)", "C", "D", "E", "F", "G"]) == (
         "Sneha Singh; Kapoor, Neha (Official); C; D; E and 2 more"
     )
+
+
+def test_the_report_of_a_month_keeps_every_word_inside_its_pages(no_lift, tmp_path):
+    """Tester t2: the plan's allocation table ran off the page's right edge ("Measured (own" cut, its
+    values chopped). Every word of the whole report of May 2025 (pdftotext -bbox) lies within its page."""
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    out = tmp_path / "may.pdf"
+    args = ["--db", str(no_lift.path), "report", "--out", str(out), "--start", "2025-05-01", "--end", "2025-05-31"]
+    assert cli.main(args) == 0
+    boxes = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)
+    outside = [(text, float(x_max)) for x_max, text in words if float(x_max) > page_width - 1]
+    assert "Allocation" in {text for _, text in words}  # the plan section, where the table overflowed
+    assert outside == []
