@@ -550,7 +550,8 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
 
 
 def _unscored(key: str, row: Mapping) -> str | None:
-    """The efficiency score ranks only creators whose ROAS is defined (metrics.ranking.efficiency_scores)."""
+    """The efficiency score and the rank order only creators whose ROAS is defined
+    (metrics.ranking.efficiency_scores, the rank by ROAS)."""
     return "ROAS undefined" if "roas" in row and fmt.clean(row.get("roas")) is None else None
 
 
@@ -639,7 +640,7 @@ def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
 
 def _rule_operands(key: str) -> tuple[str, ...]:
     """The row fields an UNDEFINED_RULES rule reads besides the figure and spend."""
-    if key == "efficiency_score":
+    if key in ("efficiency_score", "rank"):
         return ("roas",)
     if key == "planned_marginal_roas":
         return ("planned_spend",)
@@ -1398,6 +1399,7 @@ _declare(
 # Figures other than ratios and shares whose "—" has a rule that says why (undefined_cause).
 UNDEFINED_RULES = {
     "efficiency_score": _unscored,
+    "rank": _unscored,  # ranked by ROAS: none where it is undefined (tester t2: the "#" cell said nothing)
     "marginal_roas": _no_response_curve,
     "planned_marginal_roas": _no_response_curve,
     **{f"{part}_{days}": _no_old_customer for days in (90, 180, 365) for part in ("ltv_customers", "ltv_revenue")},

@@ -191,7 +191,8 @@ def test_the_ranking_rows_say_why(traps_wh, monkeypatch):
     assert rows["D4"][tables.WHY_FIELD]["ltv_cac_365"] == "₹0 CAC: LTV:CAC (365 days) undefined"
     assert "roas" not in rows["A1"][tables.WHY_FIELD]  # 2.19x
     # D4 has no ROAS, so no efficiency score nor response curve; no date range: no comparison
-    assert {key: why.get(key) for key in ("efficiency_score", "marginal_roas", "revenue_change")} == {
+    assert {key: why.get(key) for key in ("rank", "efficiency_score", "marginal_roas", "revenue_change")} == {
+        "rank": "ROAS undefined: Rank undefined",  # tester t2: the "#" cell said nothing
         "efficiency_score": "ROAS undefined: Efficiency score undefined",
         "marginal_roas": "₹0 spend: Marginal ROAS undefined",
         "revenue_change": "no comparison period (no date range): Revenue change undefined",

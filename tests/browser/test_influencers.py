@@ -74,6 +74,7 @@ def test_a_dash_says_why_on_hover(page, live_server, page_problems):
     open_ranking(page, live_server.url)
     tooltip = page.locator(".ag-tooltip")
     for row, column, expected in (
+        ("D4", "rank", "ROAS undefined: Rank undefined"),  # the pinned "#" column (tester t2)
         ("D4", "roas", "₹0 spend: ROAS undefined"),
         ("D4", "revenue_change", "no comparison period (no date range): Revenue change undefined"),
         ("D4", "cac", catalogue.NO_COST),
