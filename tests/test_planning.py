@@ -919,18 +919,20 @@ def test_break_even_setting_is_checked():
 
 
 @pytest.mark.parametrize(
-    "budget, max_change, message",
+    "by, budget, max_change, message",
     [
-        (-5, None, f"Budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
-        (None, 150, "Max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
-        (None, -10, "Max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+        ("segment", -5, None, f"Budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
+        ("segment", None, 150, "Max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
+        ("segment", None, -10, "Max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+        ("influencer", None, 150, "Max change must be between 0 and 100 % of each creator's spend today, not 150 %"),
     ],
 )
 def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
-    planted, monkeypatch, budget, max_change, message
+    planted, monkeypatch, by, budget, max_change, message
 ):
     """Tester h3 F20: -5 or 150 % was replaced by the default plan in silence (the inputs' min/max
-    made the browser send nothing). The inputs carry no bounds; the page says what is wrong."""
+    made the browser send nothing). The inputs carry no bounds; the page says what is wrong, in the
+    plan's unit (session 17: creator mode said "each segment's spend")."""
     from dash_helpers import text, walk
 
     import app  # noqa: F401
@@ -940,7 +942,7 @@ def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
 
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
-    _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
+    _empty, _style, error, *rest = plan_callbacks.plan_page("", by, budget, max_change, None, "/plan")
     assert message in text(error) and rest[3] == []  # no cards (after the bound, held-back and unvalued notices)
     # the allowed budgets stay shown beside a refused budget (the default plan's); a refused max change has none
     assert ("this max change allows" in (rest[7] or "")) == (budget is not None)
