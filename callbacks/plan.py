@@ -70,9 +70,7 @@ def max_change_share(value, by: str) -> float:
     never replaced by the default in silence."""
     pct = ids.DEFAULT_MAX_CHANGE_PCT if value in (None, "") else float(value)
     if not 0 <= pct <= 100:
-        raise PlanError(
-            f"Max change must be between 0 and 100 % of each {unit_word(by)}'s spend today, not {pct:g} %."
-        )
+        raise PlanError(f"Max change must be between 0 and 100 % of each {unit_word(by)}'s spend today, not {pct:g} %.")
     return pct / 100
 
 

@@ -1049,6 +1049,23 @@ def test_a_plan_cuts_to_zero_what_buys_no_post():
     assert cut_text(half) is None
 
 
+def test_the_pdf_allocation_table_says_why_a_cut_units_marginal_roas_is_undefined():
+    """Session 17 (h5): the PDF's allocation table showed "—" without the footnote every other PDF
+    table carries. The hand plan above at max change 100 %: X cut to ₹0 (no next rupee: "—"), Y
+    kept at ₹10,000 (1.00x); Change % is defined for both (₹10,000 today)."""
+    from metrics.planning.plan import plan_on
+    from reports.plan_section import allocation_table
+
+    curves = hand_curves((20.0, 200.0), (10, 2))
+    table = allocation_table(plan_on(curves, "segment", None, 1.0, DEFAULT_SETTINGS))
+    rows = {row[0]: dict(zip(table["columns"], row)) for row in table["rows"]}
+    assert (rows["X"]["Marginal planned"], rows["Y"]["Marginal planned"]) == ("—", "1.00x")
+    assert rows["X"]["Change %"] == "-100.0%"
+    assert table["footnote"] == "— = undefined: Marginal planned (cut to ₹0)."
+    # within ±30 % nothing is cut: no "—", no footnote
+    assert allocation_table(plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS))["footnote"] is None
+
+
 def test_a_cut_remnant_goes_to_the_others_where_the_plan_spends_the_whole_budget():
     """No break-even floor: spends equalise the next rupee, s ∝ coef² at β = 0.5, so X (coef 20)
     would get ₹20,000 × 400 / 40,00,400 = ₹2, less than its ₹1,000 post: cut, and Y (coef 2,000,
