@@ -534,8 +534,7 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
         return f"total {_at_most_zero(computed.column)}"
     if not isinstance(computed, Ratio):
         return None
-    # CPM's count is the one cpm_basis names (impressions, else reach), as in cost_note
-    below = (row.get("cpm_basis") or computed.denominator) if key == "cpm" else computed.denominator
+    below = _denominator(key, computed, row)
     if below not in row:
         return None
     denominator = fmt.clean(row.get(below))
@@ -547,6 +546,17 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
     if computed.positive_numerator and top is not None and top <= 0:
         return _at_most_zero(computed.numerator)
     return None
+
+
+def _denominator(key: str, computed: Ratio, row: Mapping) -> str:
+    """The field of `row` the ratio `key` divided by: CPM's count is the one cpm_basis names
+    (impressions, else reach), as in cost_note; the engagement rate's the settings' engagement_basis
+    where the row names it (metrics.kpis: reach, impressions or followers), else reach."""
+    if key == "cpm":
+        return row.get("cpm_basis") or computed.denominator
+    if key == "engagement_rate_pct":
+        return row.get("engagement_basis") or computed.denominator
+    return computed.denominator
 
 
 def _unscored(key: str, row: Mapping) -> str | None:
