@@ -383,8 +383,25 @@ _declare(
 )
 _declare("followers", "Followers", FOLLOWERS, Sum("follower_count"), "Σ followers of the known influencers", True)
 _declare("posts", "Posts", COUNT, Sum("posts"), "Posts in the selection")
-_declare("reach", "Reach", COUNT, Sum("reach"), "Σ reach of the posts", True)
-_declare("impressions", "Impressions", COUNT, Sum("impressions"), "Σ impressions of the posts", True)
+_declare(
+    "reach",
+    "Reach",
+    COUNT,
+    Sum("reach"),
+    "Σ reach of the posts",
+    True,
+    json="Σ reach of the selection's posts (`null` where none reports it): the engagement rate's denominator "
+    "where `engagement_basis` is `\"reach\"`",
+)
+_declare(
+    "impressions",
+    "Impressions",
+    COUNT,
+    Sum("impressions"),
+    "Σ impressions of the posts",
+    True,
+    json="Σ impressions of the selection's posts (`null` where none reports them)",
+)
 _declare("views", "Views", COUNT, Sum("views"), "Σ views of the posts", True)
 _declare("likes", "Likes", COUNT, Sum("likes"), "Σ likes of the posts", True)
 _declare("comments", "Comments", COUNT, Sum("comments"), "Σ comments on the posts", True)
