@@ -391,7 +391,7 @@ _declare(
     "Σ reach of the posts",
     True,
     json="Σ reach of the selection's posts (`null` where none reports it): the engagement rate's denominator "
-    "where `engagement_basis` is `\"reach\"`",
+    'where `engagement_basis` is `"reach"`',
 )
 _declare(
     "impressions",
