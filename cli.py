@@ -633,9 +633,11 @@ def run_summary(args) -> int:
 
 
 def comparison_lines(document: dict) -> list[str]:
-    """The text form of `summary --compare`: the comparison window and the main figures' changes."""
+    """The text form of `summary --compare`: the comparison window and the changes the overview's
+    cards show (metrics.comparison.card_changes), a change left out by a rule with its reason."""
     from metrics import catalogue, periods
     from metrics import format as fmt
+    from metrics.comparison import card_changes
 
     if "comparison" not in document:
         return []
@@ -645,7 +647,8 @@ def comparison_lines(document: dict) -> list[str]:
         return ["", f"{label}: none (no date range: all time has no earlier period)"]
     window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
     changes = ", ".join(
-        f"{catalogue.get(key).label} {fmt.change(document['change'][key])}" for key in catalogue.CHANGE_KEYS
+        f"{catalogue.get(key).label} {fmt.change(change)}" + (f" ({reason})" if reason else "")
+        for key, change, reason in card_changes(document, document["change"], document["change_reasons"])
     )
     return ["", f"Change against {label.lower()} ({window}): {changes}"]
 
@@ -681,25 +684,17 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     lines += [""] if document.get("notices") or document.get("import_warnings") else []
     if not has_activity(document):  # as the pages: a message, not a table of zeros and empty headers
         return "\n".join(lines + [f"{NO_SALES}: no sale, order or spend in the selection. {NO_SALES_HINT}"])
-    headline = [
-        headline_row("revenue", " (net of refunds)" if document["refunds"] else ""),
-        *([headline_row("refunds")] if document["refunds"] else []),
-        headline_row("orders"),
-        headline_row("spend"),
-        headline_row("roas"),
-        headline_row("roi_pct"),
-        headline_row("aov"),
-        headline_row("cost_per_order"),
-        headline_row("new_customers", estimated),
-        headline_row("cac", estimated),
-        headline_row("incremental_revenue", measured, ("incremental_revenue_low", "incremental_revenue_high")),
-        headline_row("incremental_roas", "", ("incremental_roas_low", "incremental_roas_high")),
-        headline_row("engagement_rate_pct"),
-        headline_row("influencers"),
-        headline_row("poor_performers"),
-    ]
+    notes = {
+        "revenue": " (net of refunds)" if document["refunds"] else "",
+        "new_customers": estimated,
+        "cac": estimated,
+        "incremental_revenue": measured,
+    }
+    keys = [key for key in HEADLINE_KEYS if key != "refunds" or document["refunds"]]  # refunds: only where some
+    headline = [headline_row(key, notes.get(key, ""), HEADLINE_INTERVALS.get(key)) for key in keys]
     width = max(len(label) for label, _ in headline)
     lines += [f"{label:<{width}}  {value}" for label, value in headline]
+    lines += [footnote] if (footnote := headline_footnote(document, keys)) else []
     lines += ["", f"Incrementality: {incrementality_label(document)}"]
     lines += comparison_lines(document)
     lines += [
@@ -717,6 +712,43 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     lines += ["", "How the figures are computed"]
     lines += [f"- {definition(key, settings)}" for key in DEFINED_KEYS]
     return "\n".join(lines)
+
+
+# The text summary's headline figures, in order, and the interval each measured incremental figure has.
+HEADLINE_KEYS = (
+    "revenue",
+    "refunds",
+    "orders",
+    "spend",
+    "roas",
+    "roi_pct",
+    "aov",
+    "cost_per_order",
+    "new_customers",
+    "cac",
+    "incremental_revenue",
+    "incremental_roas",
+    "engagement_rate_pct",
+    "influencers",
+    "poor_performers",
+)
+HEADLINE_INTERVALS = {
+    "incremental_revenue": ("incremental_revenue_low", "incremental_revenue_high"),
+    "incremental_roas": ("incremental_roas_low", "incremental_roas_high"),
+}
+
+
+def headline_footnote(document: dict, keys) -> str | None:
+    """The line under the text summary's headline saying why its figures among `keys` that read "—"
+    are undefined (catalogue.undefined_footnote, by their labels, as under its tables); the costs per
+    unit say it beside their figure already (catalogue.with_cost_note). None when none reads "—"."""
+    from metrics import catalogue
+
+    return catalogue.undefined_footnote(
+        (catalogue.get(key).label, catalogue.undefined_cause(key, document))
+        for key in keys
+        if key not in catalogue.COST_KEYS
+    )
 
 
 # The catalogue metrics the text summary's tables show, and those whose formula it spells out.

@@ -29,6 +29,7 @@ from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS, row_counts
 from warehouse import upload_limits as limits
 from warehouse import uploads
 from warehouse.db import WarehouseOutdated
+from warehouse.importer import source_folders
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +361,6 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
     warnings = int(info.get("warnings") or 0)
     lines = list(info.get("warning_lines") or [])
     files = info.get("files") or {}
-    source = str(info.get("source") or "")
     items = [
         ("Imported", f"{when}" + (f" ({age})" if age else "")),
         ("Sales dated", f"{fmt.date(info.get('first_sale'))} – {fmt.date(info.get('last_sale'))}"),
@@ -407,7 +407,7 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             )
         )
     details += _files_details(info, files)
-    if shown := _folder_names(source):
+    if shown := " + ".join(source_folders(info)):
         details.append(html.Li(["Imported from: ", html.Code(shown)]))
     children = [
         html.Div(
@@ -468,13 +468,6 @@ def _store_orders_note(store: dict) -> str:
         "revenue without shipping and taxes, net of refunds"
         + (f"; {fmt.counted(repeated, 'order')} found alike in two exports, counted once." if repeated else ".")
     )
-
-
-def _folder_names(source: str) -> str:
-    """The folders' names of a data set's source, "jan + feb" for an appended one (importer.appended_source):
-    the folder's name only, never a server path, and nothing of an upload's (a temporary folder)."""
-    uploaded = str(uploads.upload_root())
-    return " + ".join(Path(part).name for part in source.split(" + ") if part and not part.startswith(uploaded))
 
 
 def _files_details(info: dict, files: dict) -> list:

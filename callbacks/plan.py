@@ -25,6 +25,7 @@ from metrics.planning.plan import (
     margin_at_plan,
     pooled_text,
     total_label,
+    unit_word,
     unvalued_text,
 )
 from metrics.planning.similar import similar
@@ -63,12 +64,13 @@ SIMILAR_FIELDS = [
 SIMILAR_CHOICES = 200  # creators offered in the similar-profiles menu: the largest by revenue
 
 
-def max_change_share(value) -> float:
+def max_change_share(value, by: str) -> float:
     """The max-change input (%) as a share; the default where empty. Raises PlanError outside
-    0–100 %: a number the user typed is never replaced by the default in silence."""
+    0–100 %, naming the plan's unit (`by`: "segment" or "influencer"): a number the user typed is
+    never replaced by the default in silence."""
     pct = ids.DEFAULT_MAX_CHANGE_PCT if value in (None, "") else float(value)
     if not 0 <= pct <= 100:
-        raise PlanError(f"Max change must be between 0 and 100 % of each segment's spend today, not {pct:g} %.")
+        raise PlanError(f"Max change must be between 0 and 100 % of each {unit_word(by)}'s spend today, not {pct:g} %.")
     return pct / 100
 
 
@@ -76,7 +78,8 @@ def plan_of(search, by, budget, max_change):
     """(filters, settings, Plan) of the page's inputs; raises PlanError / FilterError."""
     filters, settings = common.filters_from_search(search), common.settings(search)
     budget = None if budget in (None, "") else float(budget)  # nan / inf: refused by check_budget
-    chosen = plan(common.warehouse(), budget, by or "segment", max_change_share(max_change), filters, settings)
+    by = by or "segment"
+    chosen = plan(common.warehouse(), budget, by, max_change_share(max_change, by), filters, settings)
     return filters, settings, chosen
 
 

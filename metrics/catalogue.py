@@ -383,8 +383,25 @@ _declare(
 )
 _declare("followers", "Followers", FOLLOWERS, Sum("follower_count"), "Σ followers of the known influencers", True)
 _declare("posts", "Posts", COUNT, Sum("posts"), "Posts in the selection")
-_declare("reach", "Reach", COUNT, Sum("reach"), "Σ reach of the posts", True)
-_declare("impressions", "Impressions", COUNT, Sum("impressions"), "Σ impressions of the posts", True)
+_declare(
+    "reach",
+    "Reach",
+    COUNT,
+    Sum("reach"),
+    "Σ reach of the posts",
+    True,
+    json="Σ reach of the selection's posts (`null` where none reports it): the engagement rate's denominator "
+    'where `engagement_basis` is `"reach"`',
+)
+_declare(
+    "impressions",
+    "Impressions",
+    COUNT,
+    Sum("impressions"),
+    "Σ impressions of the posts",
+    True,
+    json="Σ impressions of the selection's posts (`null` where none reports them)",
+)
 _declare("views", "Views", COUNT, Sum("views"), "Σ views of the posts", True)
 _declare("likes", "Likes", COUNT, Sum("likes"), "Σ likes of the posts", True)
 _declare("comments", "Comments", COUNT, Sum("comments"), "Σ comments on the posts", True)
@@ -534,8 +551,7 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
         return f"total {_at_most_zero(computed.column)}"
     if not isinstance(computed, Ratio):
         return None
-    # CPM's count is the one cpm_basis names (impressions, else reach), as in cost_note
-    below = (row.get("cpm_basis") or computed.denominator) if key == "cpm" else computed.denominator
+    below = _denominator(key, computed, row)
     if below not in row:
         return None
     denominator = fmt.clean(row.get(below))
@@ -547,6 +563,17 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
     if computed.positive_numerator and top is not None and top <= 0:
         return _at_most_zero(computed.numerator)
     return None
+
+
+def _denominator(key: str, computed: Ratio, row: Mapping) -> str:
+    """The field of `row` the ratio `key` divided by: CPM's count is the one cpm_basis names
+    (impressions, else reach), as in cost_note; the engagement rate's the settings' engagement_basis
+    where the row names it (metrics.kpis: reach, impressions or followers), else reach."""
+    if key == "cpm":
+        return row.get("cpm_basis") or computed.denominator
+    if key == "engagement_rate_pct":
+        return row.get("engagement_basis") or computed.denominator
+    return computed.denominator
 
 
 def _unscored(key: str, row: Mapping) -> str | None:

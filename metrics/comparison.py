@@ -39,6 +39,33 @@ def data_start_notice(wh, other: Filters | None) -> tuple[bool, str | None]:
     return False, f"No data before {fmt.date(first)}: the comparison period is partly before it"
 
 
+# The headline figures whose change against the comparison period the overview's cards show
+# (callbacks/overview.kpi_cards), in the cards' order; refunds only where the selection has some.
+CARD_CHANGE_KEYS = (
+    "revenue",
+    "refunds",
+    "orders",
+    "spend",
+    "roas",
+    "roi_pct",
+    "incremental_revenue",
+    "incremental_roas",
+    "new_customers",
+    "cac",
+    "poor_performers",
+)
+
+
+def card_changes(now: dict, change: dict, reasons: dict) -> list[tuple[str, float | None, str | None]]:
+    """(key, relative change or None, why it is None by a rule or None) of each figure the overview
+    shows a change for (CARD_CHANGE_KEYS; refunds only where `now`, the selection's figures, has
+    some), from kpi_comparison's `change` and `reasons` (or the summary document's change and
+    change_reasons): what `hkdash summary --compare` lists, as the cards show it."""
+    return [
+        (key, change.get(key), reasons.get(key)) for key in CARD_CHANGE_KEYS if key != "refunds" or now.get("refunds")
+    ]
+
+
 def changes(now: dict, then: dict | None, keys) -> dict:
     """{key: relative change (fraction, metrics.periods.relative_change) or None} for each key; None
     for every key without a comparison, and for keys whose values are not numbers."""

@@ -121,8 +121,9 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     RangeEdges); incremental_share_basis names it in words),
     incrementality_method, incrementality_reason, incrementality_window_days,
     incrementality_confidence, incrementality_verdict ("positive", "negative" or "not
-    distinguishable from baseline" for the measured interval; None when assumed)."""
-    from metrics.lift import METHOD_MEASURED, interval_verdict, lift_totals
+    distinguishable from baseline" for the measured interval; None when assumed, and where the
+    selection holds no post: incrementality_reason NO_POST)."""
+    from metrics.lift import METHOD_MEASURED, NO_POST, interval_verdict, lift_totals
 
     lift = lift_totals(wh, filters, settings)
     measured = lift["method"] == METHOD_MEASURED
@@ -145,7 +146,8 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
         "incrementality_reason": lift["reason"],
         "incrementality_window_days": lift["window_days"],
         "incrementality_confidence": lift["confidence"],
-        "incrementality_verdict": interval_verdict(low, high),
+        # no post: ₹0 by the rule, nothing measured to read an interval of (the cards say NO_POST instead)
+        "incrementality_verdict": None if lift["reason"] == NO_POST else interval_verdict(low, high),
     }
 
 

@@ -28,6 +28,10 @@ KPI_KEYS = (
     "incremental_revenue",
     "incremental_roas",
     "engagement_rate_pct",
+    # the engagement rate's denominator, which says why it is undefined ("—": no reach)
+    "engagement_basis",
+    "reach",
+    "impressions",
     "influencers",
     "poor_performers",
     "baseline_share",

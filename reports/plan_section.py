@@ -46,7 +46,7 @@ def plan_section(
     wh, filters, settings, verdict_counts: dict[str, int] | None = None, chosen: Plan | None = None
 ) -> dict | None:
     """Context of the section: summary (sentence), charts ([{title, figure, caption, section}]),
-    table ({title, columns, numeric, rows}), verdicts (text) and held_back (₹, Plan.held_back); None
+    table (allocation_table), verdicts (text) and held_back (₹, Plan.held_back); None
     where no plan can be made.
     `chosen`: the selection_plan, when the caller has it already."""
     chosen = chosen or selection_plan(wh, filters, settings)
@@ -73,20 +73,6 @@ def plan_section(
             f" At bound: extrapolation unreliable — the exponent sits at its {side} bound, so how fast returns "
             "diminish is assumed, not fitted."
         )
-    rows = chosen.rows.rename(
-        columns={
-            "low": "expected_incremental_revenue_low",
-            "high": "expected_incremental_revenue_high",
-            "marginal_roas": "planned_marginal_roas",  # at the planned spend (the page's column)
-        }
-    ).to_dict("records")
-    columns = [c if isinstance(c, tuple) else (c, catalogue.get(c).column_header) for c in PLAN_COLUMNS]
-    table = {
-        "title": "Allocation by segment",
-        "columns": [header for _, header in columns],
-        "numeric": list(range(1, len(columns))),
-        "rows": [[_cell(key, row.get(key)) for key, _ in columns] for row in rows],
-    }
     charts = [
         {
             "title": "Response curves",
@@ -112,8 +98,30 @@ def plan_section(
         "headline": _headline(chosen),
         "held_back": chosen.held_back,
         "charts": charts,
-        "table": table,
+        "table": allocation_table(chosen),
         "verdicts": verdicts,
+    }
+
+
+def allocation_table(chosen: Plan) -> dict:
+    """The section's table of the plan's rows by segment: {title, columns, numeric, rows (cells as
+    text), footnote}; `footnote` says why its cells that read "—" are undefined
+    (catalogue.undefined_footnote, as under the report's other tables), None when none does."""
+    rows = chosen.rows.rename(
+        columns={
+            "low": "expected_incremental_revenue_low",
+            "high": "expected_incremental_revenue_high",
+            "marginal_roas": "planned_marginal_roas",  # at the planned spend (the page's column)
+        }
+    ).to_dict("records")
+    columns = [c if isinstance(c, tuple) else (c, catalogue.get(c).column_header) for c in PLAN_COLUMNS]
+    causes = [(header, catalogue.undefined_cause(key, row)) for key, header in columns for row in rows]
+    return {
+        "title": "Allocation by segment",
+        "columns": [header for _, header in columns],
+        "numeric": list(range(1, len(columns))),
+        "rows": [[_cell(key, row.get(key)) for key, _ in columns] for row in rows],
+        "footnote": catalogue.undefined_footnote(causes),
     }
 
 

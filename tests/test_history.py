@@ -392,6 +392,57 @@ def test_an_append_records_the_folders_the_user_imported_not_the_merged_one(db, 
     assert "Imported from: traps + march + april" in shown and ".append-" not in shown
 
 
+def test_data_names_an_appended_upload_beside_the_folder(db, tmp_path, monkeypatch):
+    """Session 17 (h5): after an append from an upload /data said "Imported from: traps", the
+    upload's temporary folder left out and nothing in its place. It names each import: the upload by
+    the label its files were recorded under (file_parts): loose files "upload", a .zip its name."""
+    import base64
+    import io
+    import zipfile
+
+    from dash_helpers import text
+
+    from callbacks import data as cb
+    from warehouse import uploads
+
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    march = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    csv = (march / "tracking_data.csv").read_bytes()
+    sent = f"data:text/csv;base64,{base64.b64encode(csv).decode('ascii')}"
+    upload, report, _ = uploads.accept_upload([sent], ["tracking_data.csv"], append_to=db)
+    assert report is not None
+    uploads.import_upload(upload.token, db, None, append=True, label=upload.label)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("tracking_data.csv", csv.replace(b"2025-03-06", b"2025-04-06").replace(b"T50", b"T51"))
+    zipped = f"data:application/zip;base64,{base64.b64encode(packed.getvalue()).decode('ascii')}"
+    upload, report, _ = uploads.accept_upload([zipped], ["april.zip"], append_to=db)
+    assert report is not None and upload.label == "april"
+    uploads.import_upload(upload.token, db, None, append=True, label=upload.label)
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    shown = " ".join(text(cb.dataset_info_card("/data", None)).split())
+    assert "Imported from: traps + upload + april" in shown
+
+
+def test_source_folders_name_an_upload_by_its_import_only_where_the_numbers_line_up():
+    """file_parts number the imports that recorded a part: an append without a parted file (only
+    audience files, say) records none, and later numbers no longer match the source's places; the
+    upload is then "upload", never another import's label. A part recorded before parts were kept
+    (rows None) names several folders: left out."""
+    from warehouse.importer import source_folders
+
+    token = "/srv/uploads/" + "0" * 32 + ".importing"
+    part = {"file": "tracking_data.csv", "first_line": 2}
+    parts = [part | {"folder": "jan", "rows": 3, "import": 1}, part | {"folder": "march", "rows": 1, "import": 2}]
+    aligned = {"source": f"/data/jan + {token}", "file_parts": {"tracking": parts}}
+    assert source_folders(aligned) == ["jan", "march"]
+    gap = {"source": f"/data/jan + /data/audience + {token}", "file_parts": {"tracking": parts}}
+    assert source_folders(gap) == ["jan", "audience", "upload"]
+    old = [part | {"folder": "jan + upload", "rows": None, "import": 2}]
+    assert source_folders({"source": f"/data/jan + {token}", "file_parts": {"tracking": old}}) == ["jan", "upload"]
+    assert source_folders({}) == []
+
+
 def test_an_appends_warnings_about_sales_rows_name_the_file_they_came_from(db, tmp_path):
     """Tester (s15): after an append the guest-row and unknown-influencer warnings named the merged
     "tracking_data.csv + sales_march.csv". Each now names the file its rows came from, with that

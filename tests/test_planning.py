@@ -919,18 +919,20 @@ def test_break_even_setting_is_checked():
 
 
 @pytest.mark.parametrize(
-    "budget, max_change, message",
+    "by, budget, max_change, message",
     [
-        (-5, None, f"Budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
-        (None, 150, "Max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
-        (None, -10, "Max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+        ("segment", -5, None, f"Budget {fmt.inr(-5)} is outside what a change of at most ±30% per segment allows"),
+        ("segment", None, 150, "Max change must be between 0 and 100 % of each segment's spend today, not 150 %"),
+        ("segment", None, -10, "Max change must be between 0 and 100 % of each segment's spend today, not -10 %"),
+        ("influencer", None, 150, "Max change must be between 0 and 100 % of each creator's spend today, not 150 %"),
     ],
 )
 def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
-    planted, monkeypatch, budget, max_change, message
+    planted, monkeypatch, by, budget, max_change, message
 ):
     """Tester h3 F20: -5 or 150 % was replaced by the default plan in silence (the inputs' min/max
-    made the browser send nothing). The inputs carry no bounds; the page says what is wrong."""
+    made the browser send nothing). The inputs carry no bounds; the page says what is wrong, in the
+    plan's unit (session 17: creator mode said "each segment's spend")."""
     from dash_helpers import text, walk
 
     import app  # noqa: F401
@@ -940,7 +942,7 @@ def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
 
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
-    _empty, _style, error, *rest = plan_callbacks.plan_page("", "segment", budget, max_change, None, "/plan")
+    _empty, _style, error, *rest = plan_callbacks.plan_page("", by, budget, max_change, None, "/plan")
     assert message in text(error) and rest[3] == []  # no cards (after the bound, held-back and unvalued notices)
     # the allowed budgets stay shown beside a refused budget (the default plan's); a refused max change has none
     assert ("this max change allows" in (rest[7] or "")) == (budget is not None)
@@ -1045,6 +1047,23 @@ def test_a_plan_cuts_to_zero_what_buys_no_post():
     half = plan_on(hand_curves((20.0, 200.0), (10, 2)), "segment", None, 0.5, DEFAULT_SETTINGS)
     assert half.rows.set_index("segment").loc["X", "planned_spend"] == pytest.approx(5_000.0)
     assert cut_text(half) is None
+
+
+def test_the_pdf_allocation_table_says_why_a_cut_units_marginal_roas_is_undefined():
+    """Session 17 (h5): the PDF's allocation table showed "—" without the footnote every other PDF
+    table carries. The hand plan above at max change 100 %: X cut to ₹0 (no next rupee: "—"), Y
+    kept at ₹10,000 (1.00x); Change % is defined for both (₹10,000 today)."""
+    from metrics.planning.plan import plan_on
+    from reports.plan_section import allocation_table
+
+    curves = hand_curves((20.0, 200.0), (10, 2))
+    table = allocation_table(plan_on(curves, "segment", None, 1.0, DEFAULT_SETTINGS))
+    rows = {row[0]: dict(zip(table["columns"], row)) for row in table["rows"]}
+    assert (rows["X"]["Marginal planned"], rows["Y"]["Marginal planned"]) == ("—", "1.00x")
+    assert rows["X"]["Change %"] == "-100.0%"
+    assert table["footnote"] == "— = undefined: Marginal planned (cut to ₹0)."
+    # within ±30 % nothing is cut: no "—", no footnote
+    assert allocation_table(plan_on(curves, "segment", None, 0.3, DEFAULT_SETTINGS))["footnote"] is None
 
 
 def test_a_cut_remnant_goes_to_the_others_where_the_plan_spends_the_whole_budget():

@@ -265,10 +265,41 @@ def _unrecorded_parts(live: dict) -> dict[str, list[dict]]:
 
 def _source_label(source: str) -> str:
     """The folder's name a source stands for: "upload" for an upload's (a random folder's) name."""
-    from warehouse.uploads import FOLDER_RE, UPLOAD_LABEL
+    from warehouse.uploads import UPLOAD_LABEL
 
-    name = _folder_name(Path(source))
-    return UPLOAD_LABEL if FOLDER_RE.match(name) else name
+    return UPLOAD_LABEL if _is_upload(source) else _folder_name(Path(source))
+
+
+def _is_upload(source: str) -> bool:
+    """Whether a source folder is an upload's (a temporary folder named by its token)."""
+    from warehouse.uploads import FOLDER_RE
+
+    return bool(FOLDER_RE.match(_folder_name(Path(source))))
+
+
+def source_folders(info: dict) -> list[str]:
+    """The folders a data set was imported from, one per import in order (dataset_info "source",
+    appended_source's "<live> + <folder>"), each by its name, never a server path; an upload's (a
+    temporary folder) by the label its files were recorded under in "file_parts" (a .zip's name,
+    else UPLOAD_LABEL), as warnings name its files: "jan + march" for jan/ and an appended march.zip."""
+    from warehouse.uploads import UPLOAD_LABEL
+
+    folders = [part for part in str(info.get("source") or "").split(" + ") if part]
+    labels = _import_labels(info.get("file_parts") or {}, len(folders))
+    return [
+        labels.get(number, UPLOAD_LABEL) if _is_upload(folder) else _folder_name(folder)
+        for number, folder in enumerate(folders, start=1)
+    ]
+
+
+def _import_labels(parts: dict[str, list[dict]], imports: int) -> dict[int, str]:
+    """{import number: its folder's label} of recorded file parts, where their numbers are the
+    imports' places in the source (each import recorded a part: the last numbered `imports`); a part
+    recorded before parts were kept (rows None) names several folders at once and is left out."""
+    recorded = [part for role in parts.values() for part in role]
+    if max((part["import"] for part in recorded), default=0) != imports:
+        return {}
+    return {part["import"]: part["folder"] for part in recorded if part["rows"] is not None}
 
 
 def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:

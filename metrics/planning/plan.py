@@ -30,6 +30,11 @@ ROW_KEYS = (
 CREATOR_KEYS = ("measured_low", "measured_high")  # the creator's own measured interval (₹), by creator only
 
 
+def unit_word(by: str) -> str:
+    """What one unit of a plan `by` "segment" or "influencer" is called in sentences: "segment" or "creator"."""
+    return "creator" if by == "influencer" else "segment"
+
+
 @dataclasses.dataclass(frozen=True)
 class Plan:
     """A plan. rows: one per unit (segment or creator), columns: the unit key (segment or
@@ -59,7 +64,7 @@ class Plan:
     @property
     def unit_word(self) -> str:
         """What one unit of the plan is called in sentences: "segment" or "creator"."""
-        return "creator" if self.by == "influencer" else "segment"
+        return unit_word(self.by)
 
     @property
     def unvalued_spend(self) -> float:
@@ -294,7 +299,7 @@ def plan_on(curves: Curves, by: str, budget: float | None, max_change: float, se
     coef = units["plan_coef"].to_numpy(dtype=float)
     held = held_too_early(curves, by, settings)
     lower, upper = bounds(current, max_change, held)
-    check_budget(budget, lower, upper, max_change, held, "creator" if by == "influencer" else "segment", kept)
+    check_budget(budget, lower, upper, max_change, held, unit_word(by), kept)
     planned = _allocate_whole_posts(
         coef, curves.beta, current, units["posts"], budget - kept, max_change, settings, held
     )
