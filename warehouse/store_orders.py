@@ -1366,15 +1366,18 @@ def _resolve_code_sets(connection):
     join on, so that no order's cell is trimmed) with a number (`code_set`), its trimmed text,
     whether it holds several codes, how many codes and distinct creators it names and the creator
     and campaign of its first known code. Resolved once per cell, not per order: an export holds
-    few distinct cells (one code each, mostly). Blank cells have no row: their orders carry no code."""
+    few distinct cells (one code each, mostly). Blank cells have no row: their orders carry no code.
+    Blank cells are told by their empty list of codes, after the distinct: a filter on the trimmed
+    cell would be pushed down to every line item's cell."""
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_code_sets AS
-        WITH cells AS (SELECT codes, trim(codes) AS codes_text
-                       FROM (SELECT DISTINCT codes FROM store_raw WHERE {_present("codes")})),
+        WITH cells AS (SELECT codes, trim(codes) AS codes_text FROM (SELECT DISTINCT codes FROM store_raw
+                                                                     WHERE codes IS NOT NULL)),
              listed AS (
                 SELECT codes, codes_text, several, unnest(list) AS code, generate_subscripts(list, 1) AS position
                 FROM (SELECT codes, codes_text, several,
-                             CASE WHEN several THEN {CODE_LIST} ELSE [codes_text] END AS list
+                             CASE WHEN several THEN {CODE_LIST} WHEN codes_text <> '' THEN [codes_text] ELSE [] END
+                             AS list
                       FROM (SELECT codes, codes_text, {SEVERAL_CODES} AS several FROM cells)))
         SELECT (row_number() OVER ())::INTEGER AS code_set, l.codes, any_value(l.codes_text) AS codes_text,
                bool_or(l.several) AS several, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
@@ -1413,23 +1416,32 @@ def _build_sales(connection, staged: _Staged):
 
 
 def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
+    # The orders grouped by what the report tells apart (a few dozen groups), then counted per group:
+    # each column is read once, where 17 filtered aggregates over the orders evaluated 17 conditions each.
     totals = connection.execute(
         """
-        SELECT count(*), count(*) FILTER (WHERE NOT is_sale), count(*) FILTER (WHERE is_sale),
-               count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL),
-               COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NOT NULL), 0),
-               COALESCE(sum(refund) FILTER (WHERE is_sale AND influencer_id IS NOT NULL), 0),
-               count(*) FILTER (WHERE is_sale AND refund > 0), COALESCE(sum(refund) FILTER (WHERE is_sale), 0),
-               count(*) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count > 0),
-               COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count > 0), 0),
-               count(*) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count = 0),
-               COALESCE(sum(revenue - refund) FILTER (WHERE is_sale AND influencer_id IS NULL AND code_count = 0), 0),
-               count(*) FILTER (WHERE is_sale AND code_count > 1),
-               count(*) FILTER (WHERE is_sale AND creators > 1),
-               count(*) FILTER (WHERE is_sale AND source = ?),
-               count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL),
-               count(*) FILTER (WHERE is_sale AND influencer_id IS NOT NULL AND refund > 0)
-        FROM store_order_facts""",
+        WITH kinds AS (
+            SELECT is_sale, influencer_id IS NOT NULL AS attributed, code_count, creators > 1 AS conflicting,
+                   source = ? AS utm, user_id IS NULL AS guest, refund > 0 AS refunded,
+                   count(*) AS orders, sum(revenue - refund) AS net, sum(refund) AS refund
+            FROM store_order_facts GROUP BY ALL)
+        SELECT COALESCE(sum(orders), 0), COALESCE(sum(orders) FILTER (WHERE NOT is_sale), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND attributed), 0),
+               COALESCE(sum(net) FILTER (WHERE is_sale AND attributed), 0),
+               COALESCE(sum(refund) FILTER (WHERE is_sale AND attributed), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND refunded), 0),
+               COALESCE(sum(refund) FILTER (WHERE is_sale), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND NOT attributed AND code_count > 0), 0),
+               COALESCE(sum(net) FILTER (WHERE is_sale AND NOT attributed AND code_count > 0), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND NOT attributed AND code_count = 0), 0),
+               COALESCE(sum(net) FILTER (WHERE is_sale AND NOT attributed AND code_count = 0), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND code_count > 1), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND conflicting), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND utm), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND attributed AND guest), 0),
+               COALESCE(sum(orders) FILTER (WHERE is_sale AND attributed AND refunded), 0)
+        FROM kinds""",
         [UTM_SOURCE],
     ).fetchone()
     keys = (
