@@ -593,6 +593,26 @@ def test_cells_of_unicode_spaces_are_blank_and_visible_cells_are_read_trimmed(st
     assert mapping["attributed_orders"] == 6 and mapping["attributed_revenue"] == 3250.00
 
 
+def test_a_code_cell_naming_two_creators_counts_as_conflicting_once(store_dir, tmp_path):
+    """#1005's cell names an unknown code, then A1's and B2's: A1's (the first known) gets it, and it is
+    the one order with conflicting codes; #1007's names A1's code twice (one creator, not conflicting)."""
+    folder = copy_of(store_dir, tmp_path)
+
+    def edit(row):
+        if row["Name"] == "#1005":
+            row["Discount Code"] = "WELCOME5, ASHA10, BEN15"
+        if row["Name"] == "#1007":
+            row["Discount Code"] = "ASHA10, asha10"
+
+    rewrite(folder / "orders_export_1.csv", edit)
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["several_codes_orders"] == 3  # #1004, #1005, #1007
+    assert mapping["conflicting_codes_orders"] == 1  # #1005
+    # #1005 (300 − 0) now A1's: 3250 + 300; no order is left with only unknown codes
+    assert mapping["attributed_orders"] == 7 and mapping["attributed_revenue"] == 3550.00
+    assert mapping["unattributed_orders"] == 0 and mapping["top_unknown_codes"] == []
+
+
 def test_an_order_number_of_spaces_is_missing(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
     rewrite(folder / "orders_export_1.csv", lambda r: r.update(Name="\u3000 ") if r["Name"] == "#1008" else None)

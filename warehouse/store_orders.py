@@ -1368,7 +1368,8 @@ def _resolve_code_sets(connection):
     and campaign of its first known code. Resolved once per cell, not per order: an export holds
     few distinct cells (one code each, mostly). Blank cells have no row: their orders carry no code.
     Blank cells are told by their empty list of codes, after the distinct: a filter on the trimmed
-    cell would be pushed down to every line item's cell."""
+    cell would be pushed down to every line item's cell. Creators are counted from a list (which
+    drops NULLs as count(DISTINCT) does): a DISTINCT aggregate is planned as a second grouping."""
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_code_sets AS
         WITH cells AS (SELECT codes, trim(codes) AS codes_text FROM (SELECT DISTINCT codes FROM store_raw
@@ -1380,7 +1381,8 @@ def _resolve_code_sets(connection):
                              AS list
                       FROM (SELECT codes, codes_text, {SEVERAL_CODES} AS several FROM cells)))
         SELECT (row_number() OVER ())::INTEGER AS code_set, l.codes, any_value(l.codes_text) AS codes_text,
-               bool_or(l.several) AS several, count(*) AS code_count, count(DISTINCT m.influencer_id) AS creators,
+               bool_or(l.several) AS several, count(*) AS code_count,
+               len(list_distinct(list(m.influencer_id)))::BIGINT AS creators,
                arg_min(m.influencer_id, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS influencer_id,
                arg_min(m.campaign, l.position) FILTER (WHERE m.influencer_id IS NOT NULL) AS campaign
         FROM listed l LEFT JOIN code_map m ON m.key = lower(l.code)
