@@ -12,7 +12,9 @@ import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +23,7 @@ from spark_equality import differences
 import metrics
 from metrics import Filters
 from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
-from warehouse.store_orders import is_code_map, store_of
+from warehouse.store_orders import _typed_read_is_finite, is_code_map, store_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED1 = Path(__file__).resolve().parent / "data" / "datasets" / "seed1"
@@ -567,6 +569,72 @@ def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp
         "orders_export_1.csv, column Currency: orders in several currencies: INR (8 orders), "
         "USD (1 order); one currency per data set"
     ]
+
+
+def test_cells_of_unicode_spaces_are_blank_and_visible_cells_are_read_trimmed(store_dir, tmp_path):
+    """A cell of spaces only (U+0020, no-break U+00A0, ideographic U+3000: what trim removes) is blank:
+    #1008's code cell (still an order without a code), #1007's currency (names none); a visible cell
+    with spaces around it is read trimmed: #1005's ` inr ` is the INR of the others (9 orders)."""
+    folder = copy_of(store_dir, tmp_path)
+
+    def edit(row):
+        if row["Name"] == "#1008":
+            row["Discount Code"] = "\u00a0 \u3000"
+        if row["Name"] == "#1007":
+            row["Currency"] = "\u00a0"
+        if row["Name"] == "#1005":
+            row["Currency"] = " inr "
+
+    rewrite(folder / "orders_export_1.csv", edit)
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["currency"] == "INR"
+    assert mapping["no_code_orders"] == 1 and mapping["no_code_revenue"] == 100.00  # #1008
+    assert mapping["top_unknown_codes"] == [{"code": "WELCOME5", "orders": 1, "revenue": 300.00}]  # #1005
+    assert mapping["attributed_orders"] == 6 and mapping["attributed_revenue"] == 3250.00
+
+
+def test_a_code_cell_naming_two_creators_counts_as_conflicting_once(store_dir, tmp_path):
+    """#1005's cell names an unknown code, then A1's and B2's: A1's (the first known) gets it, and it is
+    the one order with conflicting codes; #1007's names A1's code twice (one creator, not conflicting)."""
+    folder = copy_of(store_dir, tmp_path)
+
+    def edit(row):
+        if row["Name"] == "#1005":
+            row["Discount Code"] = "WELCOME5, ASHA10, BEN15"
+        if row["Name"] == "#1007":
+            row["Discount Code"] = "ASHA10, asha10"
+
+    rewrite(folder / "orders_export_1.csv", edit)
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["several_codes_orders"] == 3  # #1004, #1005, #1007
+    assert mapping["conflicting_codes_orders"] == 1  # #1005
+    # #1005 (300 − 0) now A1's: 3250 + 300; no order is left with only unknown codes
+    assert mapping["attributed_orders"] == 7 and mapping["attributed_revenue"] == 3550.00
+    assert mapping["unattributed_orders"] == 0 and mapping["top_unknown_codes"] == []
+
+
+def test_an_order_number_of_spaces_is_missing(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    rewrite(folder / "orders_export_1.csv", lambda r: r.update(Name="\u3000 ") if r["Name"] == "#1008" else None)
+    assert refused(folder) == [
+        "orders_export_1.csv, row 11, column Name: missing order number (line items are grouped by it) "
+        "(value '\\u3000 ')"  # repr: the space is not printable
+    ]
+
+
+def test_a_non_finite_amount_is_found_in_any_row_group():
+    """Non-finite amounts are found by comparisons the scan checks against each row group's min and
+    max: a NaN, +inf or -inf on row 250,000 (the third row group of 122,880) is found, NULLs are not
+    taken for one."""
+    connection = duckdb.connect()
+    staged = SimpleNamespace(fields=["total", "price", "order_ref"])
+    for value in ("'nan'", "'inf'", "'-inf'", "NULL", "'1e308'"):
+        connection.execute(f"""
+            CREATE OR REPLACE TEMP TABLE store_raw AS
+            SELECT range::DOUBLE AS total, CASE WHEN range = 250000 THEN {value}::DOUBLE ELSE 1 END AS price,
+                   'x' AS order_ref
+            FROM range(300000)""")
+        assert _typed_read_is_finite(connection, staged) is (value in ("NULL", "'1e308'")), value
 
 
 def test_an_export_without_a_code_map_is_refused(store_dir, tmp_path):

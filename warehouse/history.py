@@ -34,6 +34,14 @@ DEFAULT_KEEP = 5
 DB_NAME = "warehouse.duckdb"
 SOURCES = "sources"
 ID_RE = re.compile(r"^\d{8}T\d{12}Z$")
+# Parquet 2's encodings (delta lengths for strings, byte-stream-split doubles) cost less CPU to write
+# than version 1's and make a smaller file; a dictionary is built only up to DICTIONARY_SIZE_LIMIT
+# distinct values per row group: creators, campaigns, products, brands and days stay dictionary-encoded
+# (a few thousand at most), while the buyer column, nearly all distinct, gives up after 4096 values
+# instead of hashing each row group's every buyer first (docs/benchmarks.md, seventeenth session, h4).
+DERIVED_PARQUET = (
+    "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 4096"
+)
 
 
 class HistoryError(RuntimeError):
@@ -104,10 +112,7 @@ def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ())
         if source.role in derived:
             target = str(partial / f"{source.role}.parquet").replace("'", "''")
             # A plain scan keeps the staged order: DuckDB preserves insertion order unless told not to.
-            connection.execute(
-                f"COPY (SELECT * FROM {source.table}) TO '{target}' "
-                "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
-            )
+            connection.execute(f"COPY (SELECT * FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})")
         else:
             shutil.copyfile(source.path, partial / f"{source.role}{source.path.suffix.lower()}")
     shutil.rmtree(folder, ignore_errors=True)
