@@ -179,6 +179,33 @@ def common_daily_factor(
     creators show it, so a window's baseline follows it and it is not counted as lift (the
     "control series" of Brodersen et al. 2015, CausalImpact, with other creators as controls).
     """
+    pooled = _all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders)
+    sold, expected, expected_orders = pooled["sold"], pooled["expected"], pooled["expected_orders"]
+    all_sums, all_means, all_spread = pooled["all_sums"], pooled["all_means"], pooled["all_spread"]
+    spread, trust = pooled["spread"], pooled["trust"]
+    sums = all_sums[:, None] - sold
+    means = all_means[:, None] - expected
+    counts = quiet.sum(axis=1)[:, None] - quiet
+    orders = expected_orders.sum(axis=1)[:, None] - expected_orders
+    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+        others_spread = np.maximum(all_spread[:, None] - quiet * spread[None, :], 0.0)
+        others_sampling = np.where(measured, others_spread * (weekday_weight[:, None] / means) ** 2, 0.0)
+    kept = np.where(measured, trust[:, None], 0.0)
+    noise = kept * kept * others_sampling
+    shrinkage = (1 - kept) * kept * others_sampling
+    return DailyFactor(value, noise, shrinkage, pooled["everyone"])
+
+
+def _all_quiet_factor(
+    revenue: np.ndarray, quiet: np.ndarray, weekday_weight: np.ndarray, level: np.ndarray, level_orders: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The common daily factor of all quiet creators (`everyone`, (D,): DailyFactor.everyone) and
+    what common_daily_factor takes each creator's leave-one-out factor from: `sold`, `expected`,
+    `expected_orders` (D, C) (₹, ₹, orders on quiet days), their day sums `all_sums`, `all_means`
+    (D,) ₹, each creator's quiet-day variance `spread` (C,) and its day sum `all_spread` (D,) ₹²,
+    and `trust` (D,) (shrink_towards_one). Alone, it is the factor the event chart shows."""
     expected = quiet * level[None, :] * weekday_weight[:, None]
     sold = np.where(quiet, revenue, 0.0)
     expected_orders = quiet * level_orders[None, :] * weekday_weight[:, None]
@@ -192,19 +219,17 @@ def common_daily_factor(
         sampling = np.where(all_measured, all_spread * weekday_weight**2 / all_means**2, 0.0)
     trust = shrink_towards_one(raw, sampling, all_measured)
     everyone = np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
-    sums = all_sums[:, None] - sold
-    means = all_means[:, None] - expected
-    counts = quiet.sum(axis=1)[:, None] - quiet
-    orders = expected_orders.sum(axis=1)[:, None] - expected_orders
-    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
-        others_spread = np.maximum(all_spread[:, None] - quiet * spread[None, :], 0.0)
-        others_sampling = np.where(measured, others_spread * (weekday_weight[:, None] / means) ** 2, 0.0)
-    kept = np.where(measured, trust[:, None], 0.0)
-    noise = kept * kept * others_sampling
-    shrinkage = (1 - kept) * kept * others_sampling
-    return DailyFactor(value, noise, shrinkage, everyone)
+    return {
+        "sold": sold,
+        "expected": expected,
+        "expected_orders": expected_orders,
+        "all_sums": all_sums,
+        "all_means": all_means,
+        "spread": spread,
+        "all_spread": all_spread,
+        "trust": trust,
+        "everyone": everyone,
+    }
 
 
 def _quiet_variance(values: np.ndarray, quiet: np.ndarray) -> np.ndarray:
@@ -289,9 +314,9 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         creator,
         post,
         draw_matrix + creator["incremental_revenue"][:, None],
-        common_daily_factor(
-            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
-        ).everyone,
+        _all_quiet_factor(panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"])[
+            "everyone"
+        ],
         noise - independent,
     )
 
@@ -456,9 +481,11 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
 
     q = quiet.astype(float)
     sold, weights = np.where(quiet, panel.revenue, 0.0), q * day_weight
-    own_star = _resampled_ratio(estimation, sold, weights, levels["own"])
+    # each resample's quiet-day revenue and weights per creator (R, C): one product each, read by both ratios
+    sums, counts = estimation @ sold, estimation @ weights
+    own_star = _resampled_ratio(sums, counts, levels["own"])
     group = panel.group
-    prior_star = _resampled_group_ratio(estimation, sold, weights, group, levels["prior"])
+    prior_star = _resampled_group_ratio(sums, counts, group, levels["prior"])
     between = levels["spread"][None, :] * rng.standard_normal((draws, creators))
     credibility = levels["credibility"][None, :]
     level_star = credibility * own_star + (1 - credibility) * (prior_star + between)
@@ -470,11 +497,14 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
         resamples[draws:], np.where(quiet, adjusted - levels["center"][None, :], 0.0), quiet, window_count, rng
     )
     # Creators with too few quiet days to resample their own noise take their group's typical
-    # day-to-day variation relative to the level (a normal draw with that spread).
-    relative_sd = _group_relative_sd(adjusted, q, group, levels)
-    pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
+    # day-to-day variation relative to the level (a normal draw with that spread). These normals
+    # are the stream's last: without such a creator none is drawn (draws × creators of them).
     few = levels["quiet_days"] < 2
-    window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
+    window_noise = own_noise
+    if few.any():
+        relative_sd = _group_relative_sd(adjusted, q, group, levels)
+        pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
+        window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
     noise = window_noise * mean_weight[None, :]
     deviation = -(level_star - levels["level"][None, :]) * window_weight[None, :] - noise
     return deviation.T, -noise.T
@@ -509,22 +539,23 @@ def _factor_draws(
     return parts[0], parts[1]
 
 
-def _resampled_ratio(multiplicity: np.ndarray, sold: np.ndarray, weights: np.ndarray, fallback: np.ndarray):
-    """(R, C) each creator's level (quiet-day revenue ÷ weights) in each resample (its estimate
-    where a resample holds none of its quiet days)."""
-    sums, counts = multiplicity @ sold, multiplicity @ weights
+def _resampled_ratio(sums: np.ndarray, counts: np.ndarray, fallback: np.ndarray):
+    """(R, C) each creator's level (quiet-day revenue ÷ weights) in each resample, from the
+    resamples' (R, C) quiet-day revenue `sums` and weights `counts` (its estimate where a resample
+    holds none of its quiet days)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / counts
     return np.where(counts > 0, means, fallback[None, :])
 
 
-def _resampled_group_ratio(multiplicity, sold, weights, group, fallback):
+def _resampled_group_ratio(sums, counts, group, fallback):
+    """(R, C) the level of each creator's group in each resample, from the (R, C) `sums` and
+    `counts` of _resampled_ratio (the estimate `fallback` where the group has no quiet day)."""
     groups = group.max() + 1
-    member = np.zeros((sold.shape[1], groups))
-    member[np.arange(sold.shape[1]), group] = 1.0
-    sums, counts = (multiplicity @ sold) @ member, (multiplicity @ weights) @ member
+    member = np.zeros((sums.shape[1], groups))
+    member[np.arange(sums.shape[1]), group] = 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums / counts)[:, group]
+        means = ((sums @ member) / (counts @ member))[:, group]
     return np.where(np.isfinite(means), means, fallback[None, :])
 
 
