@@ -19,6 +19,7 @@ Tiers for pooling use the default follower bounds (metrics.settings.Settings).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -273,10 +274,24 @@ def _write_mix(con, windows, panel, posts, creators, first_day):
             )
         )
     con.register("lift_window_day_rows", pa.concat_tables(parts))
-    con.execute(
-        """INSERT INTO lift_mix
-                   SELECT w.window_days, w.post_no, f.brand, f.campaign, f.product, sum(f.revenue)
-                   FROM lift_window_day_rows w JOIN facts f USING (influencer_key, date)
-                   WHERE f.revenue <> 0 GROUP BY ALL ORDER BY w.window_days, w.post_no"""
-    )
+    with _without_partial_aggregates(con):
+        con.execute(
+            """INSERT INTO lift_mix
+                       SELECT w.window_days, w.post_no, f.brand, f.campaign, f.product, sum(f.revenue)
+                       FROM lift_window_day_rows w JOIN facts f USING (influencer_key, date)
+                       WHERE f.revenue <> 0 GROUP BY ALL ORDER BY w.window_days, w.post_no"""
+        )
     con.unregister("lift_window_day_rows")
+
+
+@contextlib.contextmanager
+def _without_partial_aggregates(con):
+    """DuckDB 2 pushes a partial sum below the join into both sides, grouping `facts` by its five
+    keys and the window days by theirs: neither has a duplicate to merge, and the two groupings
+    took half of the statement's CPU (10M line items: 1.0 → 0.55 s of CPU without them)."""
+    (before,) = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()
+    con.execute("SET disabled_optimizers = ?", [",".join(filter(None, [before, "partial_aggregate_pushdown"]))])
+    try:
+        yield
+    finally:
+        con.execute("SET disabled_optimizers = ?", [before])
