@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from metrics.lift.method import DRAWS, SEED, Panel, assign_windows, estimate, quiet_days
+from metrics.lift.method import DRAWS, SEED, Panel, estimate, quiet_days
 from metrics.settings import DEFAULT_SETTINGS
 from metrics.settings import LIFT_WINDOW_CHOICES as WINDOW_CHOICES
 
@@ -87,7 +87,7 @@ def build_lift_tables(con, meanwhile: Callable[[], None] | None = None) -> None:
                 "INSERT INTO lift_info VALUES (?, 'unsupported', ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
                 [window, refusals[window], first_day, _last_day(first_day, panel)],
             )
-    _write_mix(con, measured, panel, posts, creators, first_day)
+    _write_mix(con, results, posts, creators, first_day)
 
 
 def _refusal(panel: Panel | None, window: int, reason: str | None) -> str | None:
@@ -253,15 +253,15 @@ def _write(con, window, result, creators, posts, first_day, panel):
         con.unregister(name)
 
 
-def _write_mix(con, windows, panel, posts, creators, first_day):
-    """Each post's window days (of every measured window length), joined to the fact cells of its
-    creator on those days in one pass over `facts`."""
-    if not windows:
+def _write_mix(con, results, posts, creators, first_day):
+    """Each post's window days (of every measured window length: `results`, the estimates by
+    window), joined to the fact cells of its creator on those days in one pass over `facts`."""
+    if not results:
         return
     epoch_day = (pd.Timestamp(first_day) - pd.Timestamp("1970-01-01")).days
     parts = []
-    for window in windows:
-        assigned = assign_windows(panel, window)
+    for window, result in sorted(results.items()):
+        assigned = result.assigned
         rows, columns = np.nonzero(assigned >= 0)
         parts.append(
             pa.table(

@@ -112,6 +112,7 @@ class Estimate:
     draws: np.ndarray
     daily_factor: np.ndarray  # (D,) the common daily factor of all quiet creators (1 where not measured)
     noise: np.ndarray  # (C, DRAWS) ₹: the window-noise part of each draw's deviation (view.part_draws scales it by √w)
+    assigned: np.ndarray  # (D, C) the post whose window holds each day (assign_windows), −1 outside every window
 
 
 def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
@@ -318,6 +319,7 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
             "everyone"
         ],
         noise - independent,
+        assigned,
     )
 
 
@@ -465,7 +467,11 @@ def _window_noise(
     total, found = first_quiet_sums(np.ascontiguousarray(resamples[:, :rows]), picked, values, limit)
     with np.errstate(invalid="ignore", divide="ignore"):
         noise = total * np.where(found > 0, limit[None, :] / found, 0.0)
-    out[:, needed] = noise[(np.arange(count)[:, None] + shifts[None, :]) % count, np.arange(len(needed))[None, :]]
+    # noise[(r + shift) % count, column], taken from the flat array: half the time of the two
+    # broadcast index arrays
+    row = np.arange(count)[:, None] + shifts[None, :]
+    row[row >= count] -= count
+    out[:, needed] = noise.ravel().take(row * len(needed) + np.arange(len(needed)))
     return out
 
 
