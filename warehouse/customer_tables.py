@@ -21,17 +21,14 @@ def build_customer_tables(con) -> None:
     Each buyer's sales are summed straight into its cohort (influencer_key × first day) in one
     group-by: `customers` counts the first orders among them (each buyer's own first order is in
     its window exactly once). A per-buyer group-by first (3.8M groups at 10M orders) cost twice
-    the CPU for the same sums (docs/benchmarks.md, "Eighth session (h6)"). The first orders are
-    joined to their sales first (MATERIALIZED): inlined, DuckDB joined every sale to its buyer
-    before finding the first ones, building a hash table of all buyers' sales instead of one row
-    per buyer."""
+    the CPU for the same sums (docs/benchmarks.md, "Eighth session (h6)")."""
     windows = ", ".join(
         f"COALESCE(sum(s.revenue) FILTER (WHERE s.date < x.first_date + {days}), 0) AS revenue_{days}"
         for days in HORIZONS
     )
     con.execute(f"""
         CREATE TABLE customer_cohorts AS
-        WITH firsts AS MATERIALIZED (
+        WITH firsts AS (
             SELECT f.user_id, f.first_key, s.date AS first_date, i.influencer_key
             FROM first_orders f JOIN keyed_sales s USING (first_key)
             JOIN influencers i ON i.influencer_id = trim(s.influencer_id)
