@@ -166,6 +166,7 @@ def common_daily_factor(
     weekday_weight: np.ndarray,
     level: np.ndarray,
     level_orders: np.ndarray,
+    spread: np.ndarray,
 ) -> DailyFactor:
     """The demand of each day common to all creators, seen by the others (DailyFactor): the revenue
     of the creators quiet on day t other than c over what their levels and the weekday index expect
@@ -179,11 +180,13 @@ def common_daily_factor(
     A sale event, a price cut or a season moves every creator's sales on the same dates; quiet
     creators show it, so a window's baseline follows it and it is not counted as lift (the
     "control series" of Brodersen et al. 2015, CausalImpact, with other creators as controls).
+
+    `spread` (C,) ₹²: quiet_spread, the same in every pass over one window's quiet days.
     """
-    pooled = _all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders)
+    pooled = _all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders, spread)
     sold, expected, expected_orders = pooled["sold"], pooled["expected"], pooled["expected_orders"]
     all_sums, all_means, all_spread = pooled["all_sums"], pooled["all_means"], pooled["all_spread"]
-    spread, trust = pooled["spread"], pooled["trust"]
+    trust = pooled["trust"]
     sums = all_sums[:, None] - sold
     means = all_means[:, None] - expected
     counts = quiet.sum(axis=1)[:, None] - quiet
@@ -200,13 +203,19 @@ def common_daily_factor(
 
 
 def _all_quiet_factor(
-    revenue: np.ndarray, quiet: np.ndarray, weekday_weight: np.ndarray, level: np.ndarray, level_orders: np.ndarray
+    revenue: np.ndarray,
+    quiet: np.ndarray,
+    weekday_weight: np.ndarray,
+    level: np.ndarray,
+    level_orders: np.ndarray,
+    spread: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """The common daily factor of all quiet creators (`everyone`, (D,): DailyFactor.everyone) and
     what common_daily_factor takes each creator's leave-one-out factor from: `sold`, `expected`,
     `expected_orders` (D, C) (₹, ₹, orders on quiet days), their day sums `all_sums`, `all_means`
-    (D,) ₹, each creator's quiet-day variance `spread` (C,) and its day sum `all_spread` (D,) ₹²,
-    and `trust` (D,) (shrink_towards_one). Alone, it is the factor the event chart shows."""
+    (D,) ₹, the day sum `all_spread` (D,) ₹² of the creators' quiet-day variances `spread`
+    (quiet_spread), and `trust` (D,) (shrink_towards_one). Alone, it is the factor the event chart
+    shows."""
     expected = quiet * level[None, :] * weekday_weight[:, None]
     sold = np.where(quiet, revenue, 0.0)
     expected_orders = quiet * level_orders[None, :] * weekday_weight[:, None]
@@ -214,7 +223,6 @@ def _all_quiet_factor(
     all_measured = (quiet.sum(axis=1) >= FACTOR_MIN_CREATORS) & (expected_orders.sum(axis=1) >= FACTOR_MIN_ORDERS)
     all_measured &= all_means > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        spread = _quiet_variance(revenue / weekday_weight[:, None], quiet)
         all_spread = quiet @ spread
         raw = np.where(all_measured, all_sums / all_means, 1.0)
         sampling = np.where(all_measured, all_spread * weekday_weight**2 / all_means**2, 0.0)
@@ -226,11 +234,17 @@ def _all_quiet_factor(
         "expected_orders": expected_orders,
         "all_sums": all_sums,
         "all_means": all_means,
-        "spread": spread,
         "all_spread": all_spread,
         "trust": trust,
         "everyone": everyone,
     }
+
+
+def quiet_spread(revenue: np.ndarray, quiet: np.ndarray, weekday_weight: np.ndarray) -> np.ndarray:
+    """(C,) ₹²: each creator's sample variance of weekday-adjusted revenue (revenue ÷ the weekday
+    index, (D,) `weekday_weight`) on its quiet days: the sampling noise of a day's common factor."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _quiet_variance(revenue / weekday_weight[:, None], quiet)
 
 
 def _quiet_variance(values: np.ndarray, quiet: np.ndarray) -> np.ndarray:
@@ -272,10 +286,11 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     in_window = assigned >= 0
     q = quiet.astype(float)
     day_weight = np.broadcast_to(index[panel.weekday][:, None], panel.revenue.shape)
+    spread = quiet_spread(panel.revenue, quiet, index[panel.weekday])
     for _ in range(FACTOR_PASSES):  # levels and the common factor depend on each other: a fixed refinement
         levels = _pooled_levels(panel, quiet, day_weight)
         factor = common_daily_factor(
-            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
+            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
         )
         day_weight = index[panel.weekday][:, None] * factor.value
     levels = _pooled_levels(panel, quiet, day_weight)
@@ -315,7 +330,7 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         creator,
         post,
         draw_matrix + creator["incremental_revenue"][:, None],
-        _all_quiet_factor(panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"])[
+        _all_quiet_factor(panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread)[
             "everyone"
         ],
         noise - independent,
