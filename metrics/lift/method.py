@@ -112,6 +112,7 @@ class Estimate:
     draws: np.ndarray
     daily_factor: np.ndarray  # (D,) the common daily factor of all quiet creators (1 where not measured)
     noise: np.ndarray  # (C, DRAWS) ₹: the window-noise part of each draw's deviation (view.part_draws scales it by √w)
+    assigned: np.ndarray  # (D, C) the post whose window holds each day (assign_windows), −1 outside every window
 
 
 def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
@@ -165,6 +166,7 @@ def common_daily_factor(
     weekday_weight: np.ndarray,
     level: np.ndarray,
     level_orders: np.ndarray,
+    spread: np.ndarray,
 ) -> DailyFactor:
     """The demand of each day common to all creators, seen by the others (DailyFactor): the revenue
     of the creators quiet on day t other than c over what their levels and the weekday index expect
@@ -178,20 +180,13 @@ def common_daily_factor(
     A sale event, a price cut or a season moves every creator's sales on the same dates; quiet
     creators show it, so a window's baseline follows it and it is not counted as lift (the
     "control series" of Brodersen et al. 2015, CausalImpact, with other creators as controls).
+
+    `spread` (C,) ₹²: quiet_spread, the same in every pass over one window's quiet days.
     """
-    expected = quiet * level[None, :] * weekday_weight[:, None]
-    sold = np.where(quiet, revenue, 0.0)
-    expected_orders = quiet * level_orders[None, :] * weekday_weight[:, None]
-    all_sums, all_means = sold.sum(axis=1), expected.sum(axis=1)
-    all_measured = (quiet.sum(axis=1) >= FACTOR_MIN_CREATORS) & (expected_orders.sum(axis=1) >= FACTOR_MIN_ORDERS)
-    all_measured &= all_means > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        spread = _quiet_variance(revenue / weekday_weight[:, None], quiet)
-        all_spread = quiet @ spread
-        raw = np.where(all_measured, all_sums / all_means, 1.0)
-        sampling = np.where(all_measured, all_spread * weekday_weight**2 / all_means**2, 0.0)
-    trust = shrink_towards_one(raw, sampling, all_measured)
-    everyone = np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
+    pooled = _all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders, spread)
+    sold, expected, expected_orders = pooled["sold"], pooled["expected"], pooled["expected_orders"]
+    all_sums, all_means, all_spread = pooled["all_sums"], pooled["all_means"], pooled["all_spread"]
+    trust = pooled["trust"]
     sums = all_sums[:, None] - sold
     means = all_means[:, None] - expected
     counts = quiet.sum(axis=1)[:, None] - quiet
@@ -204,7 +199,52 @@ def common_daily_factor(
     kept = np.where(measured, trust[:, None], 0.0)
     noise = kept * kept * others_sampling
     shrinkage = (1 - kept) * kept * others_sampling
-    return DailyFactor(value, noise, shrinkage, everyone)
+    return DailyFactor(value, noise, shrinkage, pooled["everyone"])
+
+
+def _all_quiet_factor(
+    revenue: np.ndarray,
+    quiet: np.ndarray,
+    weekday_weight: np.ndarray,
+    level: np.ndarray,
+    level_orders: np.ndarray,
+    spread: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The common daily factor of all quiet creators (`everyone`, (D,): DailyFactor.everyone) and
+    what common_daily_factor takes each creator's leave-one-out factor from: `sold`, `expected`,
+    `expected_orders` (D, C) (₹, ₹, orders on quiet days), their day sums `all_sums`, `all_means`
+    (D,) ₹, the day sum `all_spread` (D,) ₹² of the creators' quiet-day variances `spread`
+    (quiet_spread), and `trust` (D,) (shrink_towards_one). Alone, it is the factor the event chart
+    shows."""
+    expected = quiet * level[None, :] * weekday_weight[:, None]
+    sold = np.where(quiet, revenue, 0.0)
+    expected_orders = quiet * level_orders[None, :] * weekday_weight[:, None]
+    all_sums, all_means = sold.sum(axis=1), expected.sum(axis=1)
+    all_measured = (quiet.sum(axis=1) >= FACTOR_MIN_CREATORS) & (expected_orders.sum(axis=1) >= FACTOR_MIN_ORDERS)
+    all_measured &= all_means > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        all_spread = quiet @ spread
+        raw = np.where(all_measured, all_sums / all_means, 1.0)
+        sampling = np.where(all_measured, all_spread * weekday_weight**2 / all_means**2, 0.0)
+    trust = shrink_towards_one(raw, sampling, all_measured)
+    everyone = np.where(all_measured, np.maximum(1 + trust * (raw - 1), FACTOR_FLOOR), 1.0)
+    return {
+        "sold": sold,
+        "expected": expected,
+        "expected_orders": expected_orders,
+        "all_sums": all_sums,
+        "all_means": all_means,
+        "all_spread": all_spread,
+        "trust": trust,
+        "everyone": everyone,
+    }
+
+
+def quiet_spread(revenue: np.ndarray, quiet: np.ndarray, weekday_weight: np.ndarray) -> np.ndarray:
+    """(C,) ₹²: each creator's sample variance of weekday-adjusted revenue (revenue ÷ the weekday
+    index, (D,) `weekday_weight`) on its quiet days: the sampling noise of a day's common factor."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _quiet_variance(revenue / weekday_weight[:, None], quiet)
 
 
 def _quiet_variance(values: np.ndarray, quiet: np.ndarray) -> np.ndarray:
@@ -246,10 +286,11 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     in_window = assigned >= 0
     q = quiet.astype(float)
     day_weight = np.broadcast_to(index[panel.weekday][:, None], panel.revenue.shape)
+    spread = quiet_spread(panel.revenue, quiet, index[panel.weekday])
     for _ in range(FACTOR_PASSES):  # levels and the common factor depend on each other: a fixed refinement
         levels = _pooled_levels(panel, quiet, day_weight)
         factor = common_daily_factor(
-            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
+            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
         )
         day_weight = index[panel.weekday][:, None] * factor.value
     levels = _pooled_levels(panel, quiet, day_weight)
@@ -289,10 +330,11 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         creator,
         post,
         draw_matrix + creator["incremental_revenue"][:, None],
-        common_daily_factor(
-            panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"]
-        ).everyone,
+        _all_quiet_factor(panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread)[
+            "everyone"
+        ],
         noise - independent,
+        assigned,
     )
 
 
@@ -440,7 +482,11 @@ def _window_noise(
     total, found = first_quiet_sums(np.ascontiguousarray(resamples[:, :rows]), picked, values, limit)
     with np.errstate(invalid="ignore", divide="ignore"):
         noise = total * np.where(found > 0, limit[None, :] / found, 0.0)
-    out[:, needed] = noise[(np.arange(count)[:, None] + shifts[None, :]) % count, np.arange(len(needed))[None, :]]
+    # noise[(r + shift) % count, column], taken from the flat array: half the time of the two
+    # broadcast index arrays
+    row = np.arange(count)[:, None] + shifts[None, :]
+    row[row >= count] -= count
+    out[:, needed] = noise.ravel().take(row * len(needed) + np.arange(len(needed)))
     return out
 
 
@@ -456,9 +502,11 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
 
     q = quiet.astype(float)
     sold, weights = np.where(quiet, panel.revenue, 0.0), q * day_weight
-    own_star = _resampled_ratio(estimation, sold, weights, levels["own"])
+    # each resample's quiet-day revenue and weights per creator (R, C): one product each, read by both ratios
+    sums, counts = estimation @ sold, estimation @ weights
+    own_star = _resampled_ratio(sums, counts, levels["own"])
     group = panel.group
-    prior_star = _resampled_group_ratio(estimation, sold, weights, group, levels["prior"])
+    prior_star = _resampled_group_ratio(sums, counts, group, levels["prior"])
     between = levels["spread"][None, :] * rng.standard_normal((draws, creators))
     credibility = levels["credibility"][None, :]
     level_star = credibility * own_star + (1 - credibility) * (prior_star + between)
@@ -470,11 +518,14 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
         resamples[draws:], np.where(quiet, adjusted - levels["center"][None, :], 0.0), quiet, window_count, rng
     )
     # Creators with too few quiet days to resample their own noise take their group's typical
-    # day-to-day variation relative to the level (a normal draw with that spread).
-    relative_sd = _group_relative_sd(adjusted, q, group, levels)
-    pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
+    # day-to-day variation relative to the level (a normal draw with that spread). These normals
+    # are the stream's last: without such a creator none is drawn (draws × creators of them).
     few = levels["quiet_days"] < 2
-    window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
+    window_noise = own_noise
+    if few.any():
+        relative_sd = _group_relative_sd(adjusted, q, group, levels)
+        pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
+        window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
     noise = window_noise * mean_weight[None, :]
     deviation = -(level_star - levels["level"][None, :]) * window_weight[None, :] - noise
     return deviation.T, -noise.T
@@ -509,22 +560,23 @@ def _factor_draws(
     return parts[0], parts[1]
 
 
-def _resampled_ratio(multiplicity: np.ndarray, sold: np.ndarray, weights: np.ndarray, fallback: np.ndarray):
-    """(R, C) each creator's level (quiet-day revenue ÷ weights) in each resample (its estimate
-    where a resample holds none of its quiet days)."""
-    sums, counts = multiplicity @ sold, multiplicity @ weights
+def _resampled_ratio(sums: np.ndarray, counts: np.ndarray, fallback: np.ndarray):
+    """(R, C) each creator's level (quiet-day revenue ÷ weights) in each resample, from the
+    resamples' (R, C) quiet-day revenue `sums` and weights `counts` (its estimate where a resample
+    holds none of its quiet days)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / counts
     return np.where(counts > 0, means, fallback[None, :])
 
 
-def _resampled_group_ratio(multiplicity, sold, weights, group, fallback):
+def _resampled_group_ratio(sums, counts, group, fallback):
+    """(R, C) the level of each creator's group in each resample, from the (R, C) `sums` and
+    `counts` of _resampled_ratio (the estimate `fallback` where the group has no quiet day)."""
     groups = group.max() + 1
-    member = np.zeros((sold.shape[1], groups))
-    member[np.arange(sold.shape[1]), group] = 1.0
-    sums, counts = (multiplicity @ sold) @ member, (multiplicity @ weights) @ member
+    member = np.zeros((sums.shape[1], groups))
+    member[np.arange(sums.shape[1]), group] = 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums / counts)[:, group]
+        means = ((sums @ member) / (counts @ member))[:, group]
     return np.where(np.isfinite(means), means, fallback[None, :])
 
 
