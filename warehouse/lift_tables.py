@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from threadpoolctl import threadpool_limits
 
 from metrics.lift.method import DRAWS, SEED, Panel, estimate, quiet_days
 from metrics.settings import DEFAULT_SETTINGS
@@ -68,13 +69,16 @@ def build_lift_tables(con, meanwhile: Callable[[], None] | None = None) -> None:
     order: creators come in influencer_key order and draws in draw order, so `lift_draws` is
     stored sorted by (window_days, influencer_key, draw) as it is inserted. `meanwhile` (other
     import work on `con`, e.g. the customer cohorts' SQL) runs on this thread while the estimates
-    are made: the estimates use no connection, and DuckDB releases the GIL, so the two overlap."""
+    are made: the estimates use no connection, and DuckDB releases the GIL, so the two overlap.
+    BLAS runs on one thread meanwhile: its own workers would only spin beside these (threadpoolctl);
+    draws then differ from a threaded BLAS's in their last bits, as they already did between machines."""
     _create_empty(con)
     panel, creators, posts, first_day, reason = load_panel(con)
     windows = sorted(WINDOW_CHOICES)
     refusals = {window: _refusal(panel, window, reason) for window in windows}
     measured = [window for window in windows if refusals[window] is None]
-    with ThreadPoolExecutor(max_workers=max(1, min(len(measured), os.cpu_count() or 1))) as pool:
+    workers = max(1, min(len(measured), os.cpu_count() or 1))
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(estimate, panel, window) for window in measured]
         if meanwhile is not None:
             meanwhile()
