@@ -18,6 +18,7 @@ from components.audience_notes import region_note
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
+from metrics.comparison import change_words
 from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis, lift_interval
 from metrics.lift import METHOD_MEASURED, indistinguishable_note
 from reports import images
@@ -33,7 +34,7 @@ def _change_line(comparison: dict, change: float | None) -> str:
     period" for all dates (the card says why in a tooltip a PDF has not)."""
     if not comparison.get("start"):
         return "no earlier period"
-    return f"{catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS)} {periods.change_words(comparison, change)}"
+    return f"{catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS)} {change_words(comparison, change)}"
 
 
 def _kpis(profile: dict, comparison: dict) -> list[dict]:
