@@ -190,16 +190,18 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
 
 def test_headline_tags_estimated_and_assumed_figures():
     """As the overview's badges: CAC and new customers on estimated new customers, and incremental
-    revenue measured or assumed, are tagged on the executive summary too."""
+    revenue and ROAS measured or assumed, are tagged on the executive summary too."""
     from reports.executive import headline
 
     k = {key: 1.0 for key in ("revenue", "spend", "roas", "roi_pct", "orders", "new_customers", "cac")}
     compared = {"change": {}}
     tags = {box["label"]: box["tag"] for box in headline(dict(k, new_customers_estimated=True), compared)["kpis"]}
     assert tags["CAC"] == "estimated" and tags["Revenue"] is None
-    assert list(tags.values()).count("estimated") == 2 and list(tags.values())[-1] == "assumed"
+    assert list(tags.values()).count("estimated") == 2
+    assert tags["Incremental revenue"] == tags["Incremental ROAS"] == "assumed"
     measured = headline(dict(k, incrementality_method="event-window"), compared)["kpis"]
-    assert [box["tag"] for box in measured] == [None] * 7 + ["measured"]
+    # the cards' order (CARD_CHANGE_KEYS, no refunds here): the two incremental figures after ROI
+    assert [box["tag"] for box in measured] == [None] * 5 + ["measured"] * 2 + [None] * 3
 
 
 def test_the_report_reuses_its_results_without_changing_them(measured_wh):
