@@ -754,7 +754,7 @@ def test_validate_append_checks_a_month_as_the_append_would(db, tmp_path, capsys
     before = digest(db)
     good = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
     assert cli.main(["--db", str(db), "validate", "--append", str(good)]) == 0
-    assert "tracking: tracking_data.csv (1 rows)" in capsys.readouterr().out
+    assert "tracking: tracking_data.csv (1 row)\n" in capsys.readouterr().out
     again = month(tmp_path, "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n", name="again")
     assert cli.main(["--db", str(db), "validate", "--append", str(again)]) == 1
     err = capsys.readouterr().err

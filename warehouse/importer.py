@@ -93,7 +93,7 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
-        lines = [f"{role}: {name} ({rows:,} rows)" for role, name, rows in self.file_rows()]
+        lines = [f"{role}: {name} ({rows:,} row{'' if rows == 1 else 's'})" for role, name, rows in self.file_rows()]
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
