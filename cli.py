@@ -634,10 +634,12 @@ def run_summary(args) -> int:
 
 def comparison_lines(document: dict) -> list[str]:
     """The text form of `summary --compare`: the comparison window and the changes the overview's
-    cards show (metrics.comparison.card_changes), a change left out by a rule with its reason."""
+    cards show (metrics.comparison.card_changes), a change left out by a rule with its reason; a
+    partial period (metrics.comparison.partial) says "(partial)" as the cards do, and why in a note;
+    a period wholly before the data has no change to list, only why."""
     from metrics import catalogue, periods
     from metrics import format as fmt
-    from metrics.comparison import card_changes
+    from metrics.comparison import card_changes, partial
 
     if "comparison" not in document:
         return []
@@ -646,11 +648,14 @@ def comparison_lines(document: dict) -> list[str]:
     if not compared["start"]:
         return ["", f"{label}: none (no date range: all time has no earlier period)"]
     window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
+    head = f"Change against {label.lower()}{' (partial)' if partial(compared) else ''} ({window})"
+    if compared.get("undefined"):
+        return ["", f"{head}: none ({compared['notice']})"]
     changes = ", ".join(
         f"{catalogue.get(key).label} {fmt.change(change)}" + (f" ({reason})" if reason else "")
         for key, change, reason in card_changes(document, document["change"], document["change_reasons"])
     )
-    return ["", f"Change against {label.lower()} ({window}): {changes}"]
+    return ["", f"{head}: {changes}"] + ([f"Note: {compared['notice']}."] if partial(compared) else [])
 
 
 def format_summary(document: dict, settings=None, db: str | None = None) -> str:

@@ -25,7 +25,7 @@ from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
 from metrics.creator import CARD_KEYS, contract_scope, creator_exists, creator_view, lift_basis, lift_interval
 from metrics.filters import Filters
 from metrics.influencer import UnknownInfluencer
-from metrics.lift import METHOD_MEASURED, indistinguishable_note
+from metrics.lift import METHOD_MEASURED, NO_POST, indistinguishable_note, no_post_words
 
 VERDICT_COLOURS = {
     "scale": "success",
@@ -120,8 +120,9 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
             settings,
             card_id="creator-incremental_roas",
             badge="measured" if profile.get("lift_method") == METHOD_MEASURED else "assumed",
-            # as the selection's card: an interval that includes 0 reads as no measured effect
-            sub=indistinguishable_note(profile),
+            # as the selection's card: an interval that includes 0 reads as no measured effect, and
+            # no post in the selection is said instead of a verdict on ₹0
+            sub=NO_POST.capitalize() if no_post_words(profile) else indistinguishable_note(profile),
         )
     )
     return cards

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from metrics import catalogue, periods
 from metrics import format as fmt
+from metrics.comparison import change_words
 from metrics.kpis import NO_SALES, NO_SALES_HINT
 from metrics.settings import DEFAULT_SETTINGS
 
@@ -116,7 +117,7 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     change = comparison["change"].get(key)
     tone = periods.change_tone(change, catalogue.get(key).higher_is_better)
     # where the period starts before the data, the why is in the tip and on the page
-    mode_text, notice = periods.change_words(comparison, change), comparison.get("notice")
+    mode_text, notice = change_words(comparison, change), comparison.get("notice")
     mode_text = (comparison.get("reasons") or {}).get(key) or mode_text
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)

@@ -39,6 +39,29 @@ def data_start_notice(wh, other: Filters | None) -> tuple[bool, str | None]:
     return False, f"No data before {fmt.date(first)}: the comparison period is partly before it"
 
 
+def partial(compared: dict) -> bool:
+    """Whether a comparison period is partial (docs/metrics.md, "Period comparison"): it starts
+    before the data's first sale but ends after it (data_start_notice's second case), so its
+    changes are shown and said to be "(partial)" on the cards, the creator PDF's boxes and in
+    `hkdash summary --compare`. `compared`: keys notice and undefined (kpi_comparison's, the creator
+    page's comparison, the summary document's comparison)."""
+    return bool(compared.get("notice")) and not compared.get("undefined")
+
+
+def change_words(compared: dict, change: float | None) -> str:
+    """What follows a change under a KPI (the card's change line, the creator PDF's box): "vs
+    previous period" / "vs same period last year", "(partial)" added where the comparison period is
+    partial (`partial`), or the notice's head ("no data before 6 Jan 2025") where the period lies
+    wholly before the data (`compared["undefined"]`: every change is then undefined). A change
+    undefined for another reason in a partial period (ROAS "—" now, at ₹0 spend) is not blamed on
+    the data's start: "— vs previous period (partial)"."""
+    words = "vs previous period" if compared["mode"] == "previous" else "vs same period last year"
+    if compared.get("undefined") and compared.get("notice"):
+        head = compared["notice"].split(":")[0]
+        return head[0].lower() + head[1:]
+    return words + " (partial)" if partial(compared) else words
+
+
 # The headline figures whose change against the comparison period the overview's cards show
 # (callbacks/overview.kpi_cards), in the cards' order; refunds only where the selection has some.
 CARD_CHANGE_KEYS = (

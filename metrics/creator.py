@@ -11,7 +11,15 @@ import pandas as pd
 from metrics.comparison import changes, comparison_filters, data_start_notice
 from metrics.filters import Filters
 from metrics.influencer import influencer_detail
-from metrics.lift import METHOD_MEASURED, NOT_DISTINGUISHABLE, interval_verdict, interval_words, lift_status
+from metrics.lift import (
+    METHOD_MEASURED,
+    NO_POST,
+    NOT_DISTINGUISHABLE,
+    interval_verdict,
+    interval_words,
+    lift_status,
+    no_post_words,
+)
 from metrics.lift.view import lift_parts, summarise
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -65,16 +73,19 @@ def lift_basis(profile: dict) -> str:
 
 def lift_interval(profile: dict) -> str:
     """A creator's lift interval as its page and PDF print it beside "Interval": "₹400 to ₹2,000",
-    with ": not distinguishable from baseline" where it includes 0 (interval_words), or "not
-    measured (assumed baseline)". The label is said once: where the verdict's reason already says
+    with ": not distinguishable from baseline" where it includes 0 (interval_words), "no post in the
+    selection (…)" where a measured creator has none (no_post_words: no interval of ₹0 to ₹0), or
+    "not measured (assumed baseline)". The label is said once: where the verdict's reason already says
     it (a review because the interval includes 0) it stays in the reason, which explains the
     verdict, and the row gives the bounds alone; a reason naming another bar (ROAS < 1x) leaves
-    the label here. `profile`: creator_view's (lift_method, incremental_revenue_low/_high ₹,
-    verdict_reason)."""
+    the label here. `profile`: creator_view's (lift_method, incrementality_method and _reason,
+    incremental_revenue_low/_high ₹, verdict_reason)."""
     from metrics import format as fmt
 
     if profile.get("lift_method") != METHOD_MEASURED:
         return "not measured (assumed baseline)"
+    if words := no_post_words(profile):
+        return words
     low, high = profile.get("incremental_revenue_low"), profile.get("incremental_revenue_high")
     if NOT_DISTINGUISHABLE in str(profile.get("verdict_reason") or ""):
         return f"{fmt.inr(low)} to {fmt.inr(high)}"
@@ -90,8 +101,10 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     undefined (metrics.comparison.data_start_notice's text or None, and whether it leaves every
     change undefined)}), profile keys
     incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
-    verdict_reason, lift_method ("event-window" / "assumed-baseline"), incrementality_verdict
-    (metrics.lift.interval_verdict of the creator's interval; None when assumed), and posts with POST_LIFT_COLUMNS
+    verdict_reason, lift_method ("event-window" / "assumed-baseline"), incrementality_method (the
+    same), incrementality_reason (metrics.lift.NO_POST where measured and the creator has no post in
+    the selection, else None) and incrementality_verdict (metrics.lift.interval_verdict of the
+    creator's interval; None when assumed or without a post), and posts with POST_LIFT_COLUMNS
     (₹; None where the lift is not measured or the post has no window in the data); posts.attrs
     ["unlisted"] (posts, window_revenue, incremental_revenue ₹): the lift of posts a sale filter leaves
     out of the list but whose windows sold in the selection. Raises UnknownInfluencer for an id the data set does not have.
@@ -106,13 +119,7 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     row = _with_creator_lift(wh, pd.DataFrame([detail["profile"]]), parts, filters, settings, method)
     profile = with_verdicts(wh, row, filters, settings, pooled_roas=detail.pop("pooled_roas")).iloc[0].to_dict()
     profile["lift_method"] = method
-    # the key the selection's figures carry (metrics.kpis), so the creator's incremental ROAS card
-    # and PDF box take the label from the same rule (metrics.lift.indistinguishable_note)
-    profile["incrementality_verdict"] = (
-        interval_verdict(profile["incremental_revenue_low"], profile["incremental_revenue_high"])
-        if method == METHOD_MEASURED
-        else None
-    )
+    profile |= _incrementality_reading(profile, parts, method)
     profile["lift_window_days"] = settings.lift_window_days
     profile["lift_confidence"] = settings.lift_confidence
     other = comparison_filters(wh, filters)
@@ -133,6 +140,25 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     }
     detail["posts"] = posts_with_lift(wh, detail["posts"], parts, settings)
     return detail
+
+
+def _incrementality_reading(profile: dict, parts: pd.DataFrame | None, method: str) -> dict:
+    """The keys the selection's figures carry (metrics.kpis: incrementality_method, _reason, _verdict),
+    so the creator's cards, verdict block and PDF read the selection's rules (metrics.lift
+    no_post_words, indistinguishable_note): a measured creator without a post in the selection
+    (no post's lift parts: its ₹0 is the sum over no post) reads NO_POST and has no interval
+    verdict, as the overview does; else the verdict of its interval (None when assumed)."""
+    no_post = method == METHOD_MEASURED and (parts is None or parts.empty)
+    measured = method == METHOD_MEASURED and not no_post
+    return {
+        "incrementality_method": method,
+        "incrementality_reason": NO_POST if no_post else None,
+        "incrementality_verdict": (
+            interval_verdict(profile["incremental_revenue_low"], profile["incremental_revenue_high"])
+            if measured
+            else None
+        ),
+    }
 
 
 def _creator_parts(wh, influencer_id: str, filters: Filters, settings: Settings) -> pd.DataFrame:

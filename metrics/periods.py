@@ -123,21 +123,6 @@ def relative_change(now, then) -> float | None:
 CHANGE_DECIMALS = 1  # a change is shown in percent with one decimal (metrics.format.change)
 
 
-def change_words(comparison: dict, change: float | None) -> str:
-    """What follows a change under a KPI (the card's change line, the creator PDF's box): "vs
-    previous period" / "vs same period last year", "(partial)" added when the comparison period
-    starts before the data (`comparison["notice"]`, metrics.comparison.kpi_comparison), or the
-    notice's head ("no data before 6 Jan 2025") where the period lies wholly before the data
-    (`comparison["undefined"]`). A change undefined for another reason in a partial period (ROAS
-    "—" now, at ₹0 spend) is not blamed on the data's start: "— vs previous period (partial)"."""
-    words = "vs previous period" if comparison["mode"] == "previous" else "vs same period last year"
-    notice = comparison.get("notice")
-    if notice and change is None and comparison.get("undefined"):
-        head = notice.split(":")[0]
-        return head[0].lower() + head[1:]
-    return words + " (partial)" if notice else words
-
-
 def change_tone(change: float | None, higher_is_better: bool | None) -> str | None:
     """'good' / 'bad' for a change of a figure with that direction; None when undefined, when it is
     shown as zero ("0.0%": float noise such as a ROAS equal up to 1e-16 is no change) or the figure

@@ -84,7 +84,8 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS and notes per platform), by_category (CATEGORY_KEYS),
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
-    `filters.compare`; all None without a date range), `change` ({KPI_KEYS key: relative change
+    `filters.compare`; all None without a date range; notice, undefined and partial: the comparison period
+    against the data's start, metrics.comparison.partial), `change` ({KPI_KEYS key: relative change
     (fraction) or None}) and `change_reasons` ({key: why its change is None by a rule}, e.g. one period
     measured and the other assumed); import_warnings: how many import warnings the live data set keeps (a count,
     listed by `hkdash datasets --warnings`). Values are JSON-ready (None where undefined)."""
@@ -119,7 +120,7 @@ def organic_rows(wh, filters: Filters, settings: Settings) -> list[dict] | None:
 
 def comparison_document(wh, filters: Filters, settings: Settings, headline: dict) -> dict:
     """`comparison` and `change` of the summary document (see summary)."""
-    from metrics.comparison import kpi_comparison
+    from metrics.comparison import kpi_comparison, partial
 
     compared = kpi_comparison(wh, filters, headline, settings)
     then = compared["kpis"] or {}
@@ -130,6 +131,10 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
             "end": compared["end"].isoformat() if compared["end"] else None,
             **{key: plain(then.get(key)) for key in KPI_KEYS},
             "notes": cost_notes(then) if then else {},
+            # the cards' caveat of a period starting before the data (metrics.comparison.partial)
+            "notice": compared["notice"],
+            "undefined": compared["undefined"],
+            "partial": partial(compared),
         },
         "change": {key: plain(compared["change"].get(key)) for key in KPI_KEYS},
         "change_reasons": {key: why for key, why in compared["reasons"].items() if key in KPI_KEYS},

@@ -18,8 +18,9 @@ from components.audience_notes import region_note
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.audience import HOW_TO_ADD, creator_audience, creator_regions
+from metrics.comparison import change_words
 from metrics.creator import CARD_KEYS, contract_scope, creator_view, lift_basis, lift_interval
-from metrics.lift import METHOD_MEASURED, indistinguishable_note
+from metrics.lift import METHOD_MEASURED, NO_POST, indistinguishable_note, no_post_words
 from reports import images
 from reports.build import MAX_TABLE_ROWS, _dataset, _filters, _methodology, _period, _table
 from reports.pdf import render_pdf
@@ -33,7 +34,7 @@ def _change_line(comparison: dict, change: float | None) -> str:
     period" for all dates (the card says why in a tooltip a PDF has not)."""
     if not comparison.get("start"):
         return "no earlier period"
-    return f"{catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS)} {periods.change_words(comparison, change)}"
+    return f"{catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS)} {change_words(comparison, change)}"
 
 
 def _kpis(profile: dict, comparison: dict) -> list[dict]:
@@ -58,8 +59,10 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
             }
         )
     measured = profile.get("lift_method") == METHOD_MEASURED
-    # as the creator page's card: an interval that includes 0 reads as no measured effect
-    label = f": {indistinguishable_note(profile)}" if indistinguishable_note(profile) else ""
+    # as the creator page's card: an interval that includes 0 reads as no measured effect, no post
+    # in the selection is said instead
+    reading = NO_POST if no_post_words(profile) else indistinguishable_note(profile)
+    label = f": {reading}" if reading else ""
     boxes.append(
         {
             "label": catalogue.get("incremental_roas").label,

@@ -1,7 +1,7 @@
 """The report's first page: a one-page executive summary of the selection.
 
-Headline KPIs with their change against the comparison period (metrics.comparison.kpi_comparison,
-as the KPI cards), the incremental revenue with its interval (measured) or its assumed baseline,
+Headline KPIs with their change against the comparison period: the overview cards' figures, in
+their order (metrics.comparison.CARD_CHANGE_KEYS, kpi_comparison), the incremental revenue with its interval (measured) or its assumed baseline,
 the top and poor performers (the ranking the report's tables print), the campaigns whose budget
 pacing needs attention (metrics.pacing) and the plan's headline recommendation. Every number is
 one the rest of the report (and the dashboard) shows, from the same metric functions; labels and
@@ -13,29 +13,33 @@ from __future__ import annotations
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.comparison import card_changes
 from metrics.insights import below_poor_bar, too_early_count
 from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 from metrics.pacing import ATTENTION
 from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_label, verdict_phrase
 
-HEADLINE_KEYS = ("revenue", "spend", "roas", "roi_pct", "orders", "new_customers", "cac", "incremental_revenue")
+INCREMENTAL_KEYS = ("incremental_revenue", "incremental_roas")  # one reading and badge, as their cards
 MAX_NAMED = 3  # creators named as top / poor performers
 MAX_ALERTS = 4  # pacing alerts listed (the Budget pacing table has them all)
 
 
 def headline(k: dict, compared: dict) -> dict:
-    """{comparison (sentence), kpis [{label, value, change, tone, tag, note}]}: the headline KPIs of
-    `k` (metrics.kpis) with their changes from `compared` (metrics.comparison.kpi_comparison); tag
-    "estimated" / "measured" / "assumed" (None otherwise) as the overview's badges; note: _note's
-    line under the card's value, else None."""
+    """{comparison (sentence), kpis [{label, value, change, tone, tag, note}]}: the figures the
+    overview's cards show a change for, in their order (metrics.comparison.card_changes: refunds only
+    where the selection has some), of `k` (metrics.kpis) with their changes from `compared`
+    (metrics.comparison.kpi_comparison); tag "estimated" / "measured" / "assumed" (None otherwise)
+    as the overview's badges; note: _note's line under the card's value, else None; a change left
+    out by a rule (`compared["reasons"]`) is "—" with its reason."""
     boxes = []
-    for key in HEADLINE_KEYS:
-        metric, change = catalogue.get(key), compared["change"].get(key)
+    for key, change, reason in card_changes(k, compared["change"], compared.get("reasons") or {}):
+        metric = catalogue.get(key)
         boxes.append(
             {
                 "label": metric.label,
                 "value": metric.short(k.get(key)),
-                "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS),
+                # a change left out by a rule says why, as the card's line does
+                "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS) + (f" {reason}" if reason else ""),
                 "tone": periods.change_tone(change, metric.higher_is_better),
                 "tag": _tag(key, k),
                 "note": _note(key, k),
@@ -46,22 +50,22 @@ def headline(k: dict, compared: dict) -> dict:
 
 def _note(key: str, k: dict) -> str | None:
     """What the overview's card says under a headline figure: why a cost per unit is ₹0.00 or "—"
-    (catalogue.cost_note); a measured incremental revenue whose interval includes 0 is "not
-    distinguishable from baseline" (metrics.lift.indistinguishable_note), and ₹0 says there is no post
+    (catalogue.cost_note); a measured incremental revenue (and its ROAS) whose interval includes 0 is
+    "not distinguishable from baseline" (metrics.lift.indistinguishable_note), and ₹0 says there is no post
     in the selection (metrics.lift.NO_POST)."""
     if key in catalogue.COST_KEYS:
         return catalogue.cost_note(key, k)
-    if key != "incremental_revenue":
+    if key not in INCREMENTAL_KEYS:
         return None
     return NO_POST if no_post_words(k) else indistinguishable_note(k)
 
 
 def _tag(key: str, k: dict) -> str | None:
     """The overview's badge of a headline figure: new customers (and CAC on them) estimated from
-    orders without buyer ids; incremental revenue measured or assumed."""
+    orders without buyer ids; incremental revenue and ROAS measured or assumed."""
     if key in ("new_customers", "cac") and k.get("new_customers_estimated"):
         return "estimated"
-    if key == "incremental_revenue":
+    if key in INCREMENTAL_KEYS:
         return "measured" if k.get("incrementality_method") == "event-window" else "assumed"
     return None
 

@@ -217,8 +217,9 @@ def test_appending_a_newer_audience_file_replaces_those_creators_rows(tmp_path):
     assert [w.file for w in checked.warnings] == ["geographic_distribution.csv"]
     report = import_dataset(newer, db, append=True)
     stated = report.warnings[0]
-    assert (stated.file, stated.column) == ("geographic_distribution.csv", "influencer_id")
-    assert "replaces the earlier audience rows of 1 creator (2 rows" in stated.reason and ": A1;" in stated.reason
+    # named by its folder, as the warnings about its rows: the live data set's file has its name too
+    assert (stated.file, stated.column) == ("newer/geographic_distribution.csv", "influencer_id")
+    assert "replaces the earlier audience rows of 1 creator (2 rows of the live data set): A1;" in stated.reason
     wh = Warehouse(db)
     rows = wh.query("SELECT influencer_id, region, share FROM audience_geography ORDER BY influencer_id, region")
     assert list(rows.itertuples(index=False, name=None)) == [

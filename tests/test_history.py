@@ -149,8 +149,20 @@ def test_append_adds_a_new_month(db, tmp_path, traps_dir):
         "tracking": "tracking_data.csv + tracking_data.csv",
     }
     assert report.files == files and info["files"] == files
-    assert [tuple(row[:2]) for row in info["file_rows"]] == sorted(files.items())
-    assert dict((role, rows) for role, _name, rows in info["file_rows"])["tracking"] == 10  # 8 + 2, all of them
+    # The files table (/data, the import's text) lists each import's file with its rows, named as its
+    # warnings name it: by its folder where the live data set's file has the same name (traps' 8
+    # sales, 5 posts and 6 payouts, then the month's 2, 1 and 1).
+    assert [tuple(row) for row in info["file_rows"]] == [
+        ("campaigns", "campaigns.csv", 2),
+        ("influencers", "influencers.csv", 5),
+        ("payouts", "traps/payouts.csv", 6),
+        ("payouts", "march/payouts.csv", 1),
+        ("posts", "traps/posts.csv", 5),
+        ("posts", "march/posts.csv", 1),
+        ("tracking", "traps/tracking_data.csv", 8),
+        ("tracking", "march/tracking_data.csv", 2),
+    ]
+    assert report.file_rows() == [tuple(row) for row in info["file_rows"]]
     assert not any(".parquet" in line for line in report.summary_lines())
     march = metrics.summary(Warehouse(db), metrics.Filters(start="2025-03-01", end="2025-03-31"))
     assert march["revenue"] == 6000
@@ -550,6 +562,99 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
     ]
 
 
+GEOGRAPHY_HEADER = "influencer_id,platform,city,share\n"
+INFLUENCERS_HEADER = "influencer_id,name,platform,category,gender,follower_count\n"
+
+
+def keyed_folder(root: Path, name: str, files: dict[str, str]) -> Path:
+    """A folder of `files` (name -> text) under `root`."""
+    folder = root / name
+    folder.mkdir()
+    for file, text in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_appended_influencers_campaigns_and_audience_files_are_named_by_their_folder(tmp_path):
+    """Tester (s17 h6): after an append the influencers', campaigns' and audience files' row warnings
+    named the merged "geographic_distribution.csv + geographic_distribution.csv, row 5". They name the
+    file each row came from, by its folder (the names are shared), and its line there, as the sales,
+    posts and payouts do. "sample" (the traps with a geography file: A1 90 %, B2 70 + 50 = 120 %,
+    B2 from line 4); "ap3" adds F6 (A1's identical row merged), a campaign, and a geography file with
+    C3 at 80 + 40 = 120 % (line 2) and an unknown ZZ (line 4). Then "ap4" replaces A1's audience rows
+    (sample's lines 2-3): sample's file keeps B2's rows but no longer each at its line, so B2's
+    warning names the file alone; and ap4's influencers file merges A1 and F6, adding G7."""
+    sample = tmp_path / "sample"
+    shutil.copytree(SAME_NAME / "sample", sample)
+    (sample / "geographic_distribution.csv").write_text(
+        GEOGRAPHY_HEADER + "A1,Instagram,Mumbai,60\nA1,Instagram,Delhi,30\nB2,YouTube,Pune,70\nB2,YouTube,Delhi,50\n",
+        encoding="utf-8",
+    )
+    ap3 = keyed_folder(
+        tmp_path,
+        "ap3",
+        {
+            "influencers.csv": INFLUENCERS_HEADER + "A1,Asha Rao,Instagram,Fitness,Female,120000\n"
+            "F6,Farah,Instagram,Fitness,Female,1000\n",
+            "campaigns.csv": "campaign,brand,start_date,end_date,budget\nHK Mar,HKVitals,2025-03-01,2025-03-31,10000\n",
+            "geographic_distribution.csv": GEOGRAPHY_HEADER
+            + "C3,Instagram,Chennai,80\nC3,Instagram,Delhi,40\nZZ,Instagram,Goa,10\n",
+            "tracking_data.csv": TRACKING_HEADER + "T90,PromoCode,HK Mar,F6,U9,HKVitals,Whey,2025-03-10,1,100\n",
+        },
+    )
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    first = import_dataset(sample, db)
+    assert (first.warnings[0].file, first.warnings[0].row) == ("geographic_distribution.csv", 4)
+    report = import_dataset(ap3, db, append=True)
+    audience = [(w.file, w.row, w.column) for w in report.warnings if "geographic" in w.file]
+    assert audience == [
+        ("sample/geographic_distribution.csv", 4, "share"),  # B2, as the import of sample named it
+        ("ap3/geographic_distribution.csv", 2, "share"),  # C3
+        ("ap3/geographic_distribution.csv", 4, "influencer_id"),  # ZZ
+    ]
+    rows = [tuple(row) for row in history.read_info(db)["file_rows"] if row[0] != "posts" and row[0] != "payouts"]
+    assert rows == [
+        ("audience_geography", "sample/geographic_distribution.csv", 4),
+        ("audience_geography", "ap3/geographic_distribution.csv", 3),
+        ("campaigns", "sample/campaigns.csv", 2),
+        ("campaigns", "ap3/campaigns.csv", 1),
+        ("influencers", "sample/influencers.csv", 5),
+        ("influencers", "ap3/influencers.csv", 1),  # F6: A1's row is sample's
+        ("tracking", "sample/tracking_data.csv", 8),
+        ("tracking", "ap3/tracking_data.csv", 1),
+    ]
+    ap4 = keyed_folder(
+        tmp_path,
+        "ap4",
+        {
+            "geographic_distribution.csv": GEOGRAPHY_HEADER + "A1,Instagram,Pune,50\nA1,Instagram,Delhi,20\n",
+            "influencers.csv": INFLUENCERS_HEADER + "A1,Asha Rao,Instagram,Fitness,Female,120000\n"
+            "G7,Gita,Instagram,Fitness,Female,1000\nF6,Farah,Instagram,Fitness,Female,1000\n",
+        },
+    )
+    report = import_dataset(ap4, db, append=True)
+    replaced, *audience = [w for w in report.warnings if "geographic" in w.file]
+    assert replaced.file == "ap4/geographic_distribution.csv"
+    assert "replaces the earlier audience rows of 1 creator (2 rows of the live data set): A1;" in replaced.reason
+    assert [(w.file, w.row) for w in audience] == [
+        ("sample/geographic_distribution.csv", None),  # B2: A1's rows before it were replaced
+        ("ap3/geographic_distribution.csv", 2),
+        ("ap3/geographic_distribution.csv", 4),
+    ]
+    parts = history.read_info(db)["file_parts"]
+    assert [(p["folder"], p["rows"], p.get("dropped", 0)) for p in parts["audience_geography"]] == [
+        ("sample", 2, 2),
+        ("ap3", 3, 0),
+        ("ap4", 2, 0),
+    ]
+    assert [(p["folder"], p["rows"], p.get("dropped", 0)) for p in parts["influencers"]] == [
+        ("sample", 5, 0),
+        ("ap3", 1, 1),
+        ("ap4", 1, 2),  # G7
+    ]
+    assert Warehouse(db).scalar("SELECT count(*) FROM audience_geography") == 7
+
+
 def rows_named(printed: list[str], file: str) -> list[tuple[str, int]]:
     """(file, row) of each line of an import's text about one row of a file whose name ends with `file`."""
     named = [line.partition(": ")[0].partition(", row ") for line in printed]
@@ -649,7 +754,7 @@ def test_validate_append_checks_a_month_as_the_append_would(db, tmp_path, capsys
     before = digest(db)
     good = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
     assert cli.main(["--db", str(db), "validate", "--append", str(good)]) == 0
-    assert "tracking: tracking_data.csv (1 rows)" in capsys.readouterr().out
+    assert "tracking: tracking_data.csv (1 row)\n" in capsys.readouterr().out
     again = month(tmp_path, "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n", name="again")
     assert cli.main(["--db", str(db), "validate", "--append", str(again)]) == 1
     err = capsys.readouterr().err

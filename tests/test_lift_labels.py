@@ -124,12 +124,14 @@ def test_text_summary_labels_both_incremental_lines():
 def test_executive_summary_labels_the_headline_box_and_sentence():
     boxes = {box["label"]: box for box in headline(STRADDLING, {"change": {}})["kpis"]}
     assert boxes["Incremental revenue"]["note"] == NOT_DISTINGUISHABLE
+    assert boxes["Incremental ROAS"]["note"] == NOT_DISTINGUISHABLE  # as its card, whose interval includes 0
     assert boxes["Incremental revenue"]["value"] == "-\u2060₹500"  # the figure stays
     assert plain(incremental_line(STRADDLING, DEFAULT_SETTINGS)) == (
         "Measured incremental revenue -₹500 (14-day windows; 90% interval -₹1,500 to ₹800): not "
         "distinguishable from baseline; incremental ROAS -0.25x (-0.75x to 0.40x)."
     )
-    assert headline(POSITIVE, {"change": {}})["kpis"][-1]["note"] is None
+    positive = {box["label"]: box for box in headline(POSITIVE, {"change": {}})["kpis"]}
+    assert positive["Incremental revenue"]["note"] is None and positive["Incremental ROAS"]["note"] is None
     assert incremental_line(POSITIVE, DEFAULT_SETTINGS) == (
         "Measured incremental revenue ₹1,200 (14-day windows; 90% interval ₹400 to ₹2,000); incremental ROAS "
         "0.60x (0.20x to 1.00x)."

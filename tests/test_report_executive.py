@@ -17,10 +17,10 @@ import pytest
 import metrics
 from metrics import catalogue
 from metrics import format as fmt
-from metrics.comparison import kpi_comparison
+from metrics.comparison import CARD_CHANGE_KEYS, kpi_comparison
 from reports import images
 from reports.build import build_context, build_report
-from reports.executive import HEADLINE_KEYS, pacing_alerts, performers, recommendation
+from reports.executive import pacing_alerts, performers, recommendation
 from reports.plan_section import selection_plan
 from warehouse import Warehouse, import_dataset
 from warehouse.sample import generate_sample
@@ -39,10 +39,13 @@ def test_headline_kpis_and_changes_are_the_cards(traps_wh):
     k = metrics.kpis(traps_wh, filters)
     compared = kpi_comparison(traps_wh, filters, k)
     boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
-    assert list(boxes) == [catalogue.get(key).label for key in HEADLINE_KEYS]
+    # the overview cards' figures with a change, in their order (refunds only where some: traps has them)
+    shown = [key for key in CARD_CHANGE_KEYS if key != "refunds" or k["refunds"]]
+    assert list(boxes) == [catalogue.get(key).label for key in shown]
+    assert {"incremental_roas", "poor_performers"} <= set(shown)
     revenue = boxes[catalogue.get("revenue").label]
     assert revenue["value"] == "₹8,500" and revenue["change"] == "-26.1%" and revenue["tone"] == "bad"
-    for key in HEADLINE_KEYS:
+    for key in shown:
         box = boxes[catalogue.get(key).label]
         assert box["value"] == catalogue.get(key).short(k[key])
         assert box["change"] == fmt.change(compared["change"][key])
@@ -131,7 +134,7 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
     assert "Executive summary" in first and "Page 1 of" in first
     k = metrics.kpis(measured_wh, filters)
     compared = kpi_comparison(measured_wh, filters, k)
-    for key in HEADLINE_KEYS:
+    for key in CARD_CHANGE_KEYS if k["refunds"] else [key for key in CARD_CHANGE_KEYS if key != "refunds"]:
         assert squash(catalogue.get(key).short(k[key])) in flat, key
         assert fmt.change(compared["change"][key]) in flat, key
     # Measured lift with its interval, the same numbers as the lift section.
@@ -187,16 +190,18 @@ def test_pdf_first_page_is_the_executive_summary(measured_wh, tmp_path):
 
 def test_headline_tags_estimated_and_assumed_figures():
     """As the overview's badges: CAC and new customers on estimated new customers, and incremental
-    revenue measured or assumed, are tagged on the executive summary too."""
+    revenue and ROAS measured or assumed, are tagged on the executive summary too."""
     from reports.executive import headline
 
     k = {key: 1.0 for key in ("revenue", "spend", "roas", "roi_pct", "orders", "new_customers", "cac")}
     compared = {"change": {}}
     tags = {box["label"]: box["tag"] for box in headline(dict(k, new_customers_estimated=True), compared)["kpis"]}
     assert tags["CAC"] == "estimated" and tags["Revenue"] is None
-    assert list(tags.values()).count("estimated") == 2 and list(tags.values())[-1] == "assumed"
+    assert list(tags.values()).count("estimated") == 2
+    assert tags["Incremental revenue"] == tags["Incremental ROAS"] == "assumed"
     measured = headline(dict(k, incrementality_method="event-window"), compared)["kpis"]
-    assert [box["tag"] for box in measured] == [None] * 7 + ["measured"]
+    # the cards' order (CARD_CHANGE_KEYS, no refunds here): the two incremental figures after ROI
+    assert [box["tag"] for box in measured] == [None] * 5 + ["measured"] * 2 + [None] * 3
 
 
 def test_the_report_reuses_its_results_without_changing_them(measured_wh):

@@ -1,7 +1,8 @@
 """`hkdash summary` on a selection without a post, against the overview (session 17, h5): the
 engagement rate's "—" says why; `--compare` lists the changes the overview's cards show (the
 incremental revenue's −100 % against a week with the post); `--json` gives no verdict where the
-cards show none. By hand on six creators, each selling one ₹100 order a day over Jan–Mar 2025; C1
+cards show none; `--compare` says "(partial)" where the cards do (h6); a creator's page without a post
+in the selection reads "no post in the selection" and gives no verdict of its ₹0 (h6). By hand on six creators, each selling one ₹100 order a day over Jan–Mar 2025; C1
 posts on 20 Jan (₹1,000 fee, reach 10,000, 600 engagements) and sells ₹300 a day over that post's
 14-day window (20 Jan – 2 Feb), ₹200 a day above its ₹100 quiet days; C2 earns 10 % commission
 (₹900 over the 90 days)."""
@@ -162,3 +163,81 @@ def test_json_gives_a_selection_without_a_post_no_verdict_as_the_cards_and_text_
     assert NOT_DISTINGUISHABLE not in capsys.readouterr().out
     # the post's week keeps its verdict: ₹2,800 to ₹2,800 lies above 0
     assert kpis(spike_wh, week(WITH_POST))["incrementality_verdict"] == "positive"
+
+
+EARLY = ("2025-01-05", "2025-01-11")  # its previous period, 29 Dec 2024 – 4 Jan 2025, starts before the data
+FIRST_DAYS = ("2025-01-01", "2025-01-03")  # its previous period, 29–31 Dec 2024, lies wholly before it
+
+
+def test_compare_says_partial_where_the_cards_do(spike_wh, monkeypatch):
+    """29 Dec – 4 Jan holds 4 days of data: 6 creators × 4 × ₹100 = ₹2,400 against the week's ₹4,200
+    (+75.0 %), C2's 10 % commission ₹40 against ₹70 (+75.0 %). The cards and the text both say
+    "(partial)" (metrics.comparison.partial), and the text says why in a note."""
+    from dash_helpers import find, text
+
+    from callbacks import overview
+
+    document = summary(spike_wh, week(EARLY), compare=True)
+    assert document["comparison"]["partial"] is True and document["comparison"]["undefined"] is False
+    notice = "No data before 1 Jan 2025: the comparison period is partly before it"
+    assert document["comparison"]["notice"] == notice
+    out = cli.format_summary(document)
+    assert (
+        "\nChange against previous period (partial) (29 Dec 2024 – 4 Jan 2025): Revenue +75.0%, Orders +75.0%, "
+        "Spend +75.0%, " in out
+    )
+    assert f"\nNote: {notice}.\n" in out
+    monkeypatch.setenv("HKDASH_DB", str(spike_wh.path))
+    cards = overview.overview_kpis(f"?start={EARLY[0]}&end={EARLY[1]}", "/")[0]
+    assert text(find(cards, "kpi-revenue-change")) == "+75.0%"
+    assert "+75.0%  vs previous period (partial)" in text(find(cards, "kpi-revenue"))
+    # a period not partial says neither
+    later = cli.format_summary(summary(spike_wh, week(WITHOUT_POST), compare=True))
+    assert "(partial)" not in later and "No data before" not in later
+
+
+def test_compare_before_the_data_lists_no_change_and_says_why(spike_wh):
+    """29–31 Dec 2024 holds no data: every change is undefined; the cards say "no data before 1 Jan
+    2025", the text gives the notice once instead of a line of "—"."""
+    document = summary(spike_wh, week(FIRST_DAYS), compare=True)
+    assert document["comparison"]["undefined"] is True and document["comparison"]["partial"] is False
+    assert all(change is None for change in document["change"].values())
+    out = cli.format_summary(document)
+    assert (
+        "\nChange against previous period (29 Dec 2024 – 31 Dec 2024): none (No data before 1 Jan 2025: nothing to "
+        "compare with)\n" in out
+    )
+    assert "(partial)" not in out
+
+
+def test_a_creator_without_a_post_in_the_selection_reads_no_post(spike_wh, monkeypatch):
+    """C1's page on the week after its post: ₹0 measured over no post, so no interval of ₹0 to ₹0, no
+    "not distinguishable" label and no verdict of it (too early: no post, no fee in the week; its 7 ×
+    ₹300 = ₹2,100 of revenue); on the post's week its ₹2,800 (₹2,800 to ₹2,800) is positive."""
+    from dash_helpers import find, text
+
+    from callbacks import creator as creator_page
+    from metrics import DEFAULT_SETTINGS
+    from metrics.creator import creator_view, lift_interval
+    from metrics.lift import NO_POST_WHY
+    from reports.creator import _kpis, _verdict
+
+    view = creator_view(spike_wh, "C1", week(WITHOUT_POST))
+    profile = view["profile"]
+    assert profile["incremental_revenue"] == 0 and profile["incremental_revenue_high"] == 0
+    assert profile["incrementality_reason"] == NO_POST and profile["incrementality_verdict"] is None
+    assert lift_interval(profile) == f"{NO_POST} ({NO_POST_WHY})"
+    assert profile["verdict"] == "too early"
+    assert profile["verdict_reason"].startswith("no cost recorded for ₹2,100 revenue")
+    cards = creator_page.kpi_cards(profile, view["comparison"], DEFAULT_SETTINGS)
+    roas_card = text(find(cards, "kpi-creator-incremental_roas"))
+    assert "No post in the selection" in roas_card and NOT_DISTINGUISHABLE not in roas_card
+    block = text(creator_page.verdict_block(profile))
+    assert NO_POST in block and NOT_DISTINGUISHABLE not in block
+    box = _kpis(profile, view["comparison"])[-1]
+    assert box["note"] == f"measured lift (14-day windows) ÷ spend: {NO_POST}"
+    assert {"label": "Interval", "value": f"{NO_POST} ({NO_POST_WHY})"} in _verdict(profile)
+    with_post = creator_view(spike_wh, "C1", week(WITH_POST))["profile"]
+    assert with_post["incremental_revenue"] == pytest.approx(2_800)
+    assert with_post["incrementality_reason"] is None and with_post["incrementality_verdict"] == "positive"
+    assert lift_interval(with_post) == "₹2,800 to ₹2,800"

@@ -21,6 +21,7 @@ stated in the import report (a warning naming the file, the creators and the row
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -57,7 +58,7 @@ def check_append(db_path: Path, new_dir: Path):
     from warehouse.importer import ImportReport
 
     with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as scratch:
-        _name, new, replaced = merge_into(db_path, new_dir, Path(scratch))
+        _name, new, replaced, _merged = merge_into(db_path, new_dir, Path(scratch))
     return ImportReport(
         source=str(new_dir),
         files={role: s.path.name for role, s in new.items()},
@@ -69,12 +70,27 @@ def check_append(db_path: Path, new_dir: Path):
     )
 
 
-def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[str, SourceFile], list[Problem]]:
+@dataclasses.dataclass(frozen=True)
+class Merged:
+    """What the merged file of a role kept of its two files (_write_role): the live data set's rows
+    (`old_rows`) less those a new audience file replaced (`old_dropped`: their places among them,
+    from 0), then the new file's rows less those already there (`new_dropped`: an influencer or
+    campaign merged with its identical row)."""
+
+    old_rows: int
+    old_dropped: tuple[int, ...] = ()
+    new_dropped: int = 0
+
+
+def merge_into(
+    db_path: Path, new_dir: Path, out_dir: Path
+) -> tuple[str, dict[str, SourceFile], list[Problem], dict[str, Merged]]:
     """Write the live data set's rows plus `new_dir`'s into `out_dir` (one `<role>.parquet` per role).
 
     Returns (the live data set's name, the new folder's staged files by role, one warning per audience
-    file whose creators' older rows it replaces). Raises ImportFailed naming every refused row
-    (nothing changes)."""
+    file whose creators' older rows it replaces, what each role's merged file kept of the live data
+    set's and the new file's rows: Merged, for the roles the new folder has and the live one too).
+    Raises ImportFailed naming every refused row (nothing changes)."""
     if not db_path.exists():
         raise ImportFailed(
             [Problem("warehouse", None, None, None, "no data set to append to: import one first")], [], 1
@@ -119,11 +135,14 @@ def merge_into(db_path: Path, new_dir: Path, out_dir: Path) -> tuple[str, dict[s
             for note in [_replaced_rows(connection, old[role], new[role])]
             if note is not None
         ]
+        merged = {}
         for role in set(old) | set(new):
             _write_role(connection, role, old.get(role), new.get(role), out_dir / f"{role}.parquet")
+            if role in old and role in new:
+                merged[role] = _kept(connection, role, old[role], new[role])
     finally:
         connection.close()
-    return str(history.read_info(db_path).get("name") or "data set"), new, replaced
+    return str(history.read_info(db_path).get("name") or "data set"), new, replaced, merged
 
 
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
@@ -236,7 +255,7 @@ def _replaced_rows(connection, old: SourceFile, new: SourceFile) -> Problem | No
         "influencer_id",
         None,
         f"replaces the earlier audience rows of {len(creators)} creator{'s' if len(creators) != 1 else ''} "
-        f"({rows} row{'s' if rows != 1 else ''}, from {old.path.name}): {named}{more}; a newer audience file "
+        f"({rows} row{'s' if rows != 1 else ''} of the live data set): {named}{more}; a newer audience file "
         "of a creator stands for the older one, other creators' rows are kept",
     )
 
@@ -295,8 +314,7 @@ def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile |
         )
         keep = ""
         if source is new and old is not None and role in MERGED_BY_KEY:
-            key = KEYS[role]
-            keep = f" WHERE {_text(new, key)} NOT IN (SELECT {_text(old, key)} FROM {old.table})"
+            keep = f" WHERE {_new_key_condition(role, old, new)}"
         if source is old and new is not None and role in REPLACED_BY_CREATOR:
             keep = f" WHERE NOT {_replaced_condition(old, new)}"
         parts.append(f"SELECT {values}, {order} AS part_, rowid AS row_ FROM {source.table}{keep}")
@@ -305,6 +323,27 @@ def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile |
         f"COPY (SELECT {', '.join(columns)} FROM ({' UNION ALL '.join(parts)}) ORDER BY part_, row_) "
         f"TO '{path}' (FORMAT parquet)"
     )
+
+
+def _kept(connection, role: str, old: SourceFile, new: SourceFile) -> Merged:
+    """What _write_role kept of `old` and `new` (Merged): the rows its conditions do not keep."""
+    if role in MERGED_BY_KEY:
+        (dropped,) = connection.execute(
+            f"SELECT count(*) FROM {new.table} WHERE ({_new_key_condition(role, old, new)}) IS NOT TRUE"
+        ).fetchone()
+        return Merged(old.rows, new_dropped=int(dropped))
+    if role in REPLACED_BY_CREATOR:
+        places = connection.execute(
+            f"SELECT rowid FROM {old.table} WHERE (NOT {_replaced_condition(old, new)}) IS NOT TRUE ORDER BY rowid"
+        ).fetchall()
+        return Merged(old.rows, old_dropped=tuple(int(place) for (place,) in places))
+    return Merged(old.rows)
+
+
+def _new_key_condition(role: str, old: SourceFile, new: SourceFile) -> str:
+    """The rows of `new` a role merged by key keeps: those whose key the live data set has not."""
+    key = KEYS[role]
+    return f"{_text(new, key)} NOT IN (SELECT {_text(old, key)} FROM {old.table})"
 
 
 def _all_columns(old: SourceFile | None, new: SourceFile | None) -> list[str]:

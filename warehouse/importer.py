@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import append as appending
 from warehouse import build, history, store_orders
 from warehouse.audience_tables import build_audience_tables, check_audience
 from warehouse.customer_tables import build_customer_tables
@@ -58,12 +59,21 @@ class ImportReport:
     # role -> the line of its file's first row when each row is one line after it (a warning's row
     # is then the row's line), None when csvfile read a repaired copy (lines given per row)
     first_lines: dict[str, int | None] = dataclasses.field(default_factory=dict)
+    # an append's role -> (file as warnings name it, rows) of each import's file of its merged rows
+    # (Appended.named_parts): the files table lists them as its warnings name them
+    parts: dict[str, tuple[tuple[str, int], ...]] = dataclasses.field(default_factory=dict)
 
     def file_rows(self) -> list[tuple[str, str, int]]:
         """(role, file name, rows) of each file read, by role (the order the files were found in
         differs between engines): a store export's sales as a row per export file, in the export's
-        order, with that file's rows, and its code map (and the sales files appended after them)."""
-        listed = [(role, name, self.rows.get(role, 0)) for role, name in self.files.items()]
+        order, with that file's rows, and its code map (and the sales files appended after them); an
+        append's merged file of a role as a row per import's file (`parts`), named as its warnings
+        name it ("sample/tracking_data.csv", "ap2/tracking_data.csv"), with its rows."""
+        listed = [
+            (role, name, rows)
+            for role, file in self.files.items()
+            for name, rows in self.parts.get(role) or ((file, self.rows.get(role, 0)),)
+        ]
         if self.store_orders:
             per_file = [("tracking", name, count) for name, count in self.store_orders["export_rows"].items()]
             code_map = [("code map", self.store_orders["code_map"], self.store_orders["code_map_rows"])]
@@ -83,7 +93,7 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         """One line per file used (role, name, rows), then the files and columns not used."""
-        lines = [f"{role}: {name} ({rows:,} rows)" for role, name, rows in self.file_rows()]
+        lines = [f"{role}: {name} ({rows:,} row{'' if rows == 1 else 's'})" for role, name, rows in self.file_rows()]
         for name, columns in self.ignored_columns.items():
             if columns:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
@@ -134,10 +144,8 @@ def import_dataset(
             return _build_and_swap(folder, db_path, name, folder, rules, engine, file_names, label=label)
         if not isinstance(folder, Path):
             raise ImportFailed([Problem(folder, None, None, None, APPEND_URI)], [], 1)
-        from warehouse import append as appending
-
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, new, replaced = appending.merge_into(db_path, folder, Path(merged))
+            live_name, new, replaced, kept_rows = appending.merge_into(db_path, folder, Path(merged))
             live = history.read_info(db_path)  # merge_into found the live data set
             live_files = live.get("files") or {}
             new_files = {
@@ -146,13 +154,15 @@ def import_dataset(
             names = appended_names(live_files, new_files)
             # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
             shown = {f"{role}.parquet": file for role, file in names.items()}
-            kept = Appended(live.get("store_orders"), names, _appended_parts(live, new_files, new, label))
+            parts = _appended_parts(live, new_files, new, label, kept_rows)
+            kept = Appended(live.get("store_orders"), names, parts)
             source = appended_source(live.get("source"), folder)
             try:
                 report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
             except ImportFailed as failure:
                 raise _refusal_named(failure, kept, shown, Path(merged)) from None
-            report.warnings[:0] = replaced  # what the append replaced (audience files) comes first
+            # what the append replaced (audience files) comes first, its file named as its rows' warnings name it
+            report.warnings[:0] = [_replacement_named(problem, new, parts) for problem in replaced]
             report.warning_count += len(replaced)
             return report
 
@@ -190,6 +200,8 @@ class Appended:
         for name, part in zip(part_names(parts), parts):
             if index >= part["rows"]:
                 index -= part["rows"]
+            elif part.get("dropped"):  # rows merged or replaced: its rows no longer follow its file's
+                return dataclasses.replace(problem, file=name, row=None)
             elif part.get("first_line") is None:
                 return dataclasses.replace(
                     problem, file=name, row=None, reason=f"{problem.reason} (data row {index + 1})"
@@ -212,14 +224,22 @@ class Appended:
 
 # The roles whose merged file is the live data set's rows then the appended ones, all kept (append._write_role).
 PARTED = ("tracking", "posts", "payouts")
+# The roles merged by key or replaced by creator (append.MERGED_BY_KEY, REPLACED_BY_CREATOR): their
+# merged file is the live rows then the new ones too, less those merged or replaced (append.Merged).
+KEYED = ("influencers", "campaigns", "audience_demographics", "audience_geography")
 
 
-def file_part(folder: str, file: str, rows: int | None, number: int, first_line: int | None = None) -> dict:
+def file_part(
+    folder: str, file: str, rows: int | None, number: int, first_line: int | None = None, dropped: int = 0
+) -> dict:
     """One import's file of a role (dataset_info "file_parts"): the folder it was imported from (its
-    label), the file's name, its rows (None: unknown, see Appended.file_parts), which import of
-    the data set it was (1: the import, 2: the first append, ...) and the line of its first row when
-    each row is one line after it (ImportReport.first_lines; None: not known)."""
-    return {"folder": folder, "file": file, "rows": rows, "import": number, "first_line": first_line}
+    label), the file's name, its rows in the data set (None: unknown, see Appended.file_parts), which
+    import of the data set it was (1: the import, 2: the first append, ...) and the line of its first
+    row when each row is one line after it (ImportReport.first_lines; None: not known); "dropped"
+    (only where some were): its rows an append merged or replaced (append.Merged), so the others no
+    longer follow its lines."""
+    part = {"folder": folder, "file": file, "rows": rows, "import": number, "first_line": first_line}
+    return part | {"dropped": dropped} if dropped else part
 
 
 def part_names(parts: list[dict]) -> list[str]:
@@ -239,18 +259,55 @@ def part_names(parts: list[dict]) -> list[str]:
     return [name(part) for part in parts]
 
 
-def _appended_parts(live: dict, new_files: dict[str, str], new: dict[str, SourceFile], label: str) -> dict:
+def _appended_parts(
+    live: dict, new_files: dict[str, str], new: dict[str, SourceFile], label: str, merged: dict[str, appending.Merged]
+) -> dict:
     """The file parts of the data set an append makes (Appended.parts): the live data set's, then
-    the appended folder's file of each role it appends to (`label`: the folder's, import_dataset);
-    not the sales of a data set imported from a store export (_first_parts)."""
-    recorded = live.get("file_parts") or _unrecorded_parts(live)
-    number = 1 + max((part["import"] for parts in recorded.values() for part in parts), default=0)
-    roles = [role for role in PARTED if role != "tracking" or not live.get("store_orders")]
-    parts = {role: list(recorded.get(role, [])) for role in roles if role in recorded or role in new}
-    for role in parts:
-        if role in new:
-            parts[role].append(file_part(label, new_files[role], new[role].rows, number, _first_line(new[role])))
+    the appended folder's file of each role it appends to (`label`: the folder's, import_dataset),
+    each with the rows the merged file kept of it (`merged`: append.merge_into's); not the sales of a
+    data set imported from a store export (_first_parts). A role the live data set recorded no parts
+    for (imported before they were kept) has its rows as one part (_unrecorded_parts)."""
+    recorded = live.get("file_parts") or {}
+    unrecorded = _unrecorded_parts(live)
+    number = 1 + max((part["import"] for parts in (recorded or unrecorded).values() for part in parts), default=0)
+    roles = [role for role in PARTED + KEYED if role != "tracking" or not live.get("store_orders")]
+    parts = {}
+    for role in roles:
+        if role not in new:
+            if live_parts := recorded.get(role) or unrecorded.get(role):
+                parts[role] = list(live_parts)
+            continue
+        kept = merged.get(role)
+        live_parts = _kept_parts(recorded.get(role) or unrecorded.get(role) or [], kept) if kept else []
+        dropped = kept.new_dropped if kept else 0
+        first_line = None if dropped else _first_line(new[role])
+        part = file_part(label, new_files[role], new[role].rows - dropped, number, first_line, dropped)
+        parts[role] = [*live_parts, part]
     return parts
+
+
+def _replacement_named(problem: Problem, new: dict[str, SourceFile], parts: dict[str, list[dict]]) -> Problem:
+    """An appended audience file's warning of the rows it replaces (append._replaced_rows) with the
+    file named as the warnings about its rows name it (part_names: "ap2/geographic_distribution.csv"
+    where the live one has that name too)."""
+    role = next((role for role, source in new.items() if source.path.name == problem.file), None)
+    if role not in parts:
+        return problem
+    return dataclasses.replace(problem, file=part_names(parts[role])[-1])
+
+
+def _kept_parts(parts: list[dict], kept: appending.Merged) -> list[dict]:
+    """The live data set's parts of a role with the rows its merged file keeps of each: less those a
+    new audience file replaced (kept.old_dropped, places among the live rows), counted as dropped; a
+    part of rows not known has the live rows the others leave."""
+    known = sum(part["rows"] or 0 for part in parts)
+    start, out = 0, []
+    for part in parts:
+        rows = part["rows"] if part["rows"] is not None else kept.old_rows - known
+        dropped = sum(start <= place < start + rows for place in kept.old_dropped)
+        start += rows
+        out.append(part | {"rows": rows - dropped} | ({"dropped": part.get("dropped", 0) + dropped} if dropped else {}))
+    return out
 
 
 def _unrecorded_parts(live: dict) -> dict[str, list[dict]]:
@@ -260,7 +317,7 @@ def _unrecorded_parts(live: dict) -> dict[str, list[dict]]:
     folder = " + ".join(_source_label(part) for part in source.split(" + ")) or "data set"
     files = live.get("files") or {}
     imports = source.count(" + ") + 1
-    return {role: [file_part(folder, files[role], None, imports)] for role in PARTED if files.get(role)}
+    return {role: [file_part(folder, files[role], None, imports)] for role in PARTED + KEYED if files.get(role)}
 
 
 def _source_label(source: str) -> str:
@@ -307,7 +364,7 @@ def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:
     export's sales (no file of the user's: the export's warnings name its files, store_orders)."""
     return {
         role: [file_part(label, report.files[role], report.rows[role], 1, report.first_lines.get(role))]
-        for role in PARTED
+        for role in PARTED + KEYED
         if role in report.files and (role != "tracking" or not report.store_orders)
     }
 
@@ -436,6 +493,9 @@ def _build_and_swap(
                 )
             if kept_store:
                 report.warnings = [kept_store.located(problem, report.rows) for problem in report.warnings]
+                report.parts = {
+                    role: kept_store.named_parts(role, report.rows.get(role, 0)) for role in kept_store.parts
+                }
             if shown_files:
                 _show_files(connection, report, shown_files)
             parts = (
@@ -717,7 +777,7 @@ def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> N
     came from, with that file's count (build.type_buyers, build.add_unknown_influencers), not the
     merged "a.csv + b.csv". Sales after a store export's are named by store_orders (_kept_mapping)."""
     for role, source in sources.items():
-        if role not in appended.parts or (role == "tracking" and appended.mapping is not None):
+        if role not in PARTED or role not in appended.parts or (role == "tracking" and appended.mapping is not None):
             continue
         source.parts = appended.named_parts(role, source.rows)
 

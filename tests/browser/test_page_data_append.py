@@ -1,5 +1,5 @@
 """/data in a real browser: an appended upload whose files are named as the live ones — the data
-set's import warnings name each file by its folder, with its own count."""
+set's import warnings and its files table name each file by its folder, with its own count."""
 
 from __future__ import annotations
 
@@ -40,7 +40,22 @@ def test_an_appended_zips_warnings_name_each_file_by_its_folder(page, server, pa
     page.locator("#data-import").click()
     page.locator("#data-import-status").wait_for(state="visible", timeout=60_000)
     wait_for_dash(page)
-    page.locator("#data-info-files", has_text="tracking_data.csv + tracking_data.csv").wait_for(timeout=15_000)
+    # The files table names each import's file as the warnings do, one a row with its own rows (it
+    # read "tracking_data.csv + tracking_data.csv"): sample's 8 sales, 6 posts and 7 payouts, ap2's 3, 2, 2.
+    page.locator("#data-info-files", has_text="ap2/tracking_data.csv").wait_for(timeout=15_000)
+    files = [
+        tuple(row.split("\t"))
+        for row in page.locator("#data-info-files tbody tr").all_inner_texts()
+        if row.startswith(("tracking", "posts", "payouts"))
+    ]
+    assert files == [
+        ("payouts", "sample/payouts.csv", "7"),
+        ("payouts", "ap2/payouts.csv", "2"),
+        ("posts", "sample/posts.csv", "6"),
+        ("posts", "ap2/posts.csv", "2"),
+        ("tracking", "sample/tracking_data.csv", "8"),
+        ("tracking", "ap2/tracking_data.csv", "3"),
+    ], files
     page.get_by_text("Import warnings", exact=False).click()
     shown = page.locator("#data-info details li").all_inner_texts()
     unknown = "column influencer_id: unknown influencer ({}): kept and shown as Unknown (value 'Z9')"
