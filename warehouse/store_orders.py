@@ -1088,7 +1088,8 @@ def _group_orders(connection, staged: _Staged, marked: bool):
     When the first rows are `marked` (_first_rows_marked), the first rows are filtered from
     `store_raw` and the later lines grouped and joined by order number, so the whole order table
     runs on every core; otherwise rows are read beside `store_lines` by position (POSITIONAL JOIN,
-    one thread) and grouped by `first_row`, an integer."""
+    one thread) and grouped by `first_row`, an integer. The first row's own product, brand and
+    value (`first_value`) come along: _build_sales makes that line item's sales row from the order."""
     value = _line_value(staged)
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     lead_key = LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")
@@ -1115,8 +1116,13 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                     ELSE line_value + later_value END AS lines_value,
                CASE WHEN later_rows IS NULL THEN row_no
                     ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
-               source_line, {", ".join(fields)}
+               source_line, line_value AS first_value, product, {_brand(staged)} AS brand, {", ".join(fields)}
         FROM {source}""")
+
+
+def _brand(staged: _Staged, table: str = "") -> str:
+    """SQL of a line item's brand, NULL where the export has no brand column."""
+    return f"{table}{'.' * bool(table)}brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
 
 
 NEGATIVE = {
@@ -1222,7 +1228,8 @@ def _type_orders(connection, staged: _Staged):
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, source_line, line_rows, lines_value, lead_row, {_date("created")} AS date,
+            SELECT row_no, source_line, first_value, product, brand, line_rows, lines_value, lead_row,
+                   {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
                    {_opt(staged, "currency", "{col}")} AS currency, total, {_revenue(staged, beside)} AS revenue,
@@ -1394,27 +1401,42 @@ def _build_sales(connection, staged: _Staged):
     sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
     each refunded order a row per line item with its share of the refund as negative revenue and no
     orders. Product and brand stay as written: the import trims and normalises them (build.py).
-    File order is the order of `ORDER BY`, not of the join: a buyer's first order is the earliest,
-    then the first in the file (build.type_buyers numbers the rows), and a parallel hash join
-    returns its rows in no set order (at 10M line items, neither the join by order number before
-    nor this one did)."""
+    An order's first line item is made from its row of the order table, which carries that row's
+    product, brand and value (most orders have one line item: no join); only the later line items
+    are joined to their order (`store_lines`' `first_row`, an integer), against the orders of
+    several lines. File order is the order of `ORDER BY`, not of the join: a buyer's first order is
+    the earliest, then the first in the file (build.type_buyers numbers the rows), and a parallel
+    hash join returns its rows in no set order (at 10M line items, neither the join by order number
+    before nor this one did)."""
     value = _line_value(staged, "r")
-    brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
-    share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
     for statement, amount, refunds_only in (
         ("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
         ("INSERT INTO store_sales", "-o.refund", True),
     ):
+        sold = f"is_sale AND influencer_id IS NOT NULL{' AND refund > 0' * refunds_only}"
+        lead = f"AND NOT {refunds_only}"
         connection.execute(f"""
             {statement}
-            SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
-                   CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
-                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
-                   o.region
-            FROM store_raw r POSITIONAL JOIN store_lines l
-            JOIN (SELECT * FROM store_order_facts
-                  WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
-            ON o.row_no = l.first_row ORDER BY r.rowid""")
+            SELECT * EXCLUDE (position) FROM (
+                SELECT o.row_no AS position, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
+                       CASE WHEN o.row_no = o.lead_row {lead} THEN o.user_id END AS user_id,
+                       (o.row_no = o.lead_row {lead})::BIGINT AS orders,
+                       {amount} * {_share("o.first_value")} AS revenue, o.region
+                FROM store_order_facts o WHERE {sold}
+                UNION ALL
+                SELECT r.rowid, o.influencer_id, o.date, o.campaign, r.product, {_brand(staged, "r")}, o.source,
+                       CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
+                       (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
+                FROM store_raw r POSITIONAL JOIN store_lines l
+                JOIN (SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}) o ON o.row_no = l.first_row
+                WHERE r.rowid <> l.first_row)
+            ORDER BY position""")
+
+
+def _share(value: str) -> str:
+    """SQL of a line item's share of its order (`o`): its value over the order's line items' value,
+    else an equal share."""
+    return f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
 
 
 def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
