@@ -379,7 +379,8 @@ def stage(
         if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
             return None, None
         # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
-        _group_orders(connection, staged, marked=not repeated and _first_rows_marked(connection))
+        marked = not repeated and _first_rows_marked(connection)
+        _group_orders(connection, staged, marked)
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
         if not _check_first_rows(connection, staged, errors):
@@ -387,7 +388,7 @@ def stage(
         currency = _refuse_mixed_currencies(connection, staged, errors)
         if errors.total > before:
             return None, None
-        _build_sales(connection, staged)
+        _build_sales(connection, staged, marked)
     report = _mapping_report(connection, staged, repeated, currency)
     # The rows the figures are built from, beside the export's line items and orders (/data and the
     # command line say what each count is: STORE_SALES_ROWS).
@@ -1089,7 +1090,9 @@ def _group_orders(connection, staged: _Staged, marked: bool):
     `store_raw` and the later lines grouped and joined by order number, so the whole order table
     runs on every core; otherwise rows are read beside `store_lines` by position (POSITIONAL JOIN,
     one thread) and grouped by `first_row`, an integer. The first row's own product, brand and
-    value (`first_value`) come along: _build_sales makes that line item's sales row from the order."""
+    value (`first_value`) come along: _build_sales makes that line item's sales row from the order;
+    so does, where marked, the order number of an order of several lines (`multi_ref`, NULL for one
+    line), on which _build_sales joins the later lines."""
     value = _line_value(staged)
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     lead_key = LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")
@@ -1100,6 +1103,7 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                        FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw WHERE total IS NULL)
                        GROUP BY 1)"""
         source = "firsts LEFT JOIN later USING (order_ref)"
+        multi_ref = "CASE WHEN later_rows IS NOT NULL THEN order_ref END"
     else:
         lines = f"""lines AS NOT MATERIALIZED (SELECT store_raw.rowid AS row_no, first_row, {value} AS line_value, store_raw.*
                        FROM store_raw POSITIONAL JOIN store_lines),
@@ -1107,6 +1111,7 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                               max({lead_key}) AS later_key
                        FROM lines WHERE row_no <> first_row GROUP BY 1)"""
         source = "lines LEFT JOIN later USING (first_row) WHERE row_no = first_row"
+        multi_ref = "CAST(NULL AS VARCHAR)"
     # A view: the grouping and the join run inside the one query that types the orders.
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW store_first_rows AS
@@ -1116,7 +1121,8 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                     ELSE line_value + later_value END AS lines_value,
                CASE WHEN later_rows IS NULL THEN row_no
                     ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
-               source_line, line_value AS first_value, product, {_brand(staged)} AS brand, {", ".join(fields)}
+               source_line, line_value AS first_value, product, {_brand(staged)} AS brand, {multi_ref} AS multi_ref,
+               {", ".join(fields)}
         FROM {source}""")
 
 
@@ -1228,7 +1234,7 @@ def _type_orders(connection, staged: _Staged):
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, source_line, first_value, product, brand, line_rows, lines_value, lead_row,
+            SELECT row_no, source_line, first_value, product, brand, multi_ref, line_rows, lines_value, lead_row,
                    {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
@@ -1396,19 +1402,25 @@ def _resolve_code_sets(connection):
         GROUP BY l.codes""")
 
 
-def _build_sales(connection, staged: _Staged):
+def _build_sales(connection, staged: _Staged, marked: bool):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
     sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
     each refunded order a row per line item with its share of the refund as negative revenue and no
     orders. Product and brand stay as written: the import trims and normalises them (build.py).
     An order's first line item is made from its row of the order table, which carries that row's
     product, brand and value (most orders have one line item: no join); only the later line items
-    are joined to their order (`store_lines`' `first_row`, an integer), against the orders of
-    several lines. File order is the order of `ORDER BY`, not of the join: a buyer's first order is
+    are joined to their order, against the orders of several lines: where the first rows are
+    `marked`, a later line is a row without a total, joined on its order number (`multi_ref`) by a
+    scan that runs on every core; else by `store_lines`' `first_row` read beside `store_raw` by
+    position (one thread). File order is the order of `ORDER BY`, not of the join: a buyer's first order is
     the earliest, then the first in the file (build.type_buyers numbers the rows), and a parallel
     hash join returns its rows in no set order (at 10M line items, neither the join by order number
     before nor this one did)."""
     value = _line_value(staged, "r")
+    if marked:
+        later = "store_raw r JOIN ({orders}) o ON o.multi_ref = r.order_ref WHERE r.total IS NULL"
+    else:
+        later = "store_raw r POSITIONAL JOIN store_lines l JOIN ({orders}) o ON o.row_no = l.first_row WHERE r.rowid <> l.first_row"
     for statement, amount, refunds_only in (
         ("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
         ("INSERT INTO store_sales", "-o.refund", True),
@@ -1427,9 +1439,7 @@ def _build_sales(connection, staged: _Staged):
                 SELECT r.rowid, o.influencer_id, o.date, o.campaign, r.product, {_brand(staged, "r")}, o.source,
                        CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
                        (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
-                FROM store_raw r POSITIONAL JOIN store_lines l
-                JOIN (SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}) o ON o.row_no = l.first_row
-                WHERE r.rowid <> l.first_row)
+                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})
             ORDER BY position""")
 
 
