@@ -1026,7 +1026,7 @@ def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):
     ids = [row[0] for row in connection.execute(f"SELECT user_id FROM {source.table} ORDER BY rowid").fetchall()]
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] is None
     assert len({ids[0], ids[2], ids[5]}) == 3  # e-mail "9" is not customer 9
-    assert all(len(i) == 24 and "example" not in i for i in ids if i is not None)
+    assert all(len(i) == 12 and "example" not in i for i in ids if i is not None)
 
 
 # --- recognition, seed1 ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ exports") in short:
 - codes match case-insensitively and trimmed; of several codes on one order the first one that a
   creator holds wins; orders with only unknown codes, or none, are not attributed and reported;
 - the customer is the e-mail (else the store's customer id) hashed with SHA-256 and a random salt
-  drawn for each import and never stored, kept to its first 96 bits: the same buyer is one customer
+  drawn for each import and never stored, kept to its first 72 bits: the same buyer is one customer
   within the import, and no personal data reaches the warehouse;
 - one currency per data set: an export in several currencies is refused, naming them.
 """
@@ -187,9 +187,11 @@ CODE_MAP_COLUMNS = ("influencer_id",) + CODE_MAP_CODES + ("utm_source", "campaig
 CODE_SOURCE, UTM_SOURCE = "PromoCode", "UTM"
 DATA_CURRENCY = "INR"
 T = TypeVar("T")
-# A buyer id is the salted SHA-256's first 96 bits (24 hex digits): two of 10M buyers share one with
-# probability about 10M² / 2^97 < 1e-15, and every row's id is 24 bytes to group, join and keep, not 64.
-BUYER_DIGITS = 24
+# A buyer id is the salted SHA-256's first 72 bits (18 hex digits) in 12 base64 characters: DuckDB
+# keeps a string of up to 12 bytes inline, so grouping and joining buyers (first orders, cohorts)
+# compares values without following pointers. Two of 10M buyers share an id with probability about
+# 10M² / 2^73 ≈ 1e-8 (of 50M, 3e-7); such a pair would count as one customer.
+BUYER_DIGITS = 18
 TOP_CODES = 10
 # An order's lead line: its largest line value, the first in the file on ties. One HUGEINT per row,
 # value in paise above 40 bits of (2^40 − 1 − row), so a plain max() finds it and its row.
@@ -379,7 +381,8 @@ def stage(
         if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
             return None, None
         # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
-        _group_orders(connection, staged, marked=not repeated and _first_rows_marked(connection))
+        marked = not repeated and _first_rows_marked(connection)
+        _group_orders(connection, staged, marked)
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
         if not _check_first_rows(connection, staged, errors):
@@ -387,7 +390,7 @@ def stage(
         currency = _refuse_mixed_currencies(connection, staged, errors)
         if errors.total > before:
             return None, None
-        _build_sales(connection, staged)
+        _build_sales(connection, staged, marked)
     report = _mapping_report(connection, staged, repeated, currency)
     # The rows the figures are built from, beside the export's line items and orders (/data and the
     # command line say what each count is: STORE_SALES_ROWS).
@@ -1088,7 +1091,10 @@ def _group_orders(connection, staged: _Staged, marked: bool):
     When the first rows are `marked` (_first_rows_marked), the first rows are filtered from
     `store_raw` and the later lines grouped and joined by order number, so the whole order table
     runs on every core; otherwise rows are read beside `store_lines` by position (POSITIONAL JOIN,
-    one thread) and grouped by `first_row`, an integer."""
+    one thread) and grouped by `first_row`, an integer. The first row's own product, brand and
+    value (`first_value`) come along: _build_sales makes that line item's sales row from the order;
+    so does, where marked, the order number of an order of several lines (`multi_ref`, NULL for one
+    line), on which _build_sales joins the later lines."""
     value = _line_value(staged)
     fields = [f for f in ORDER_LEVEL if f in staged.fields]
     lead_key = LEAD_KEY.format(value="COALESCE(line_value, 0)").replace("rowid", "row_no")
@@ -1099,6 +1105,7 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                        FROM (SELECT rowid AS row_no, order_ref, {value} AS line_value FROM store_raw WHERE total IS NULL)
                        GROUP BY 1)"""
         source = "firsts LEFT JOIN later USING (order_ref)"
+        multi_ref = "CASE WHEN later_rows IS NOT NULL THEN order_ref END"
     else:
         lines = f"""lines AS NOT MATERIALIZED (SELECT store_raw.rowid AS row_no, first_row, {value} AS line_value, store_raw.*
                        FROM store_raw POSITIONAL JOIN store_lines),
@@ -1106,6 +1113,7 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                               max({lead_key}) AS later_key
                        FROM lines WHERE row_no <> first_row GROUP BY 1)"""
         source = "lines LEFT JOIN later USING (first_row) WHERE row_no = first_row"
+        multi_ref = "CAST(NULL AS VARCHAR)"
     # A view: the grouping and the join run inside the one query that types the orders.
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW store_first_rows AS
@@ -1115,8 +1123,14 @@ def _group_orders(connection, staged: _Staged, marked: bool):
                     ELSE line_value + later_value END AS lines_value,
                CASE WHEN later_rows IS NULL THEN row_no
                     ELSE {LEAD_ROW.replace("max({key})", "greatest({key}, later_key)").format(key=lead_key)} END AS lead_row,
-               source_line, {", ".join(fields)}
+               source_line, line_value AS first_value, product, {_brand(staged)} AS brand, {multi_ref} AS multi_ref,
+               {", ".join(fields)}
         FROM {source}""")
+
+
+def _brand(staged: _Staged, table: str = "") -> str:
+    """SQL of a line item's brand, NULL where the export has no brand column."""
+    return f"{table}{'.' * bool(table)}brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
 
 
 NEGATIVE = {
@@ -1222,7 +1236,8 @@ def _type_orders(connection, staged: _Staged):
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
         WITH typed AS (
-            SELECT row_no, source_line, line_rows, lines_value, lead_row, {_date("created")} AS date,
+            SELECT row_no, source_line, first_value, product, brand, multi_ref, line_rows, lines_value, lead_row,
+                   {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
                    {_opt(staged, "currency", "{col}")} AS currency, total, {_revenue(staged, beside)} AS revenue,
@@ -1246,8 +1261,8 @@ def _type_orders(connection, staged: _Staged):
                     ELSE 0.0 END AS refund,
                -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
                CASE WHEN is_sale AND influencer_id IS NOT NULL
-                    THEN COALESCE(left(sha256(? || 'e:' || {email}), {BUYER_DIGITS}),
-                                  left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})) END AS user_id
+                    THEN to_base64(unhex(COALESCE(left(sha256(? || 'e:' || {email}), {BUYER_DIGITS}),
+                                                  left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})))) END AS user_id
         FROM attributed""",
         [salt, salt],
     )
@@ -1389,32 +1404,51 @@ def _resolve_code_sets(connection):
         GROUP BY l.codes""")
 
 
-def _build_sales(connection, staged: _Staged):
+def _build_sales(connection, staged: _Staged, marked: bool):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
     sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
     each refunded order a row per line item with its share of the refund as negative revenue and no
     orders. Product and brand stay as written: the import trims and normalises them (build.py).
-    File order is the order of `ORDER BY`, not of the join: a buyer's first order is the earliest,
-    then the first in the file (build.type_buyers numbers the rows), and a parallel hash join
-    returns its rows in no set order (at 10M line items, neither the join by order number before
-    nor this one did)."""
+    An order's first line item is made from its row of the order table, which carries that row's
+    product, brand and value (most orders have one line item: no join); only the later line items
+    are joined to their order, against the orders of several lines: where the first rows are
+    `marked`, a later line is a row without a total, joined on its order number (`multi_ref`) by a
+    scan that runs on every core; else by `store_lines`' `first_row` read beside `store_raw` by
+    position (one thread). File order is the order of `ORDER BY`, not of the join: a buyer's first order is
+    the earliest, then the first in the file (build.type_buyers numbers the rows), and a parallel
+    hash join returns its rows in no set order (at 10M line items, neither the join by order number
+    before nor this one did)."""
     value = _line_value(staged, "r")
-    brand = "r.brand" if "brand" in staged.fields else "CAST(NULL AS VARCHAR)"
-    share = f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
+    if marked:
+        later = "store_raw r JOIN ({orders}) o ON o.multi_ref = r.order_ref WHERE r.total IS NULL"
+    else:
+        later = "store_raw r POSITIONAL JOIN store_lines l JOIN ({orders}) o ON o.row_no = l.first_row WHERE r.rowid <> l.first_row"
     for statement, amount, refunds_only in (
         ("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
         ("INSERT INTO store_sales", "-o.refund", True),
     ):
+        sold = f"is_sale AND influencer_id IS NOT NULL{' AND refund > 0' * refunds_only}"
+        lead = f"AND NOT {refunds_only}"
         connection.execute(f"""
             {statement}
-            SELECT o.influencer_id, o.date, o.campaign, r.product, {brand} AS brand, o.source,
-                   CASE WHEN r.rowid = o.lead_row AND NOT {refunds_only} THEN o.user_id END AS user_id,
-                   (r.rowid = o.lead_row AND NOT {refunds_only})::BIGINT AS orders, {amount} * {share} AS revenue,
-                   o.region
-            FROM store_raw r POSITIONAL JOIN store_lines l
-            JOIN (SELECT * FROM store_order_facts
-                  WHERE is_sale AND influencer_id IS NOT NULL {"AND refund > 0" if refunds_only else ""}) o
-            ON o.row_no = l.first_row ORDER BY r.rowid""")
+            SELECT * EXCLUDE (position) FROM (
+                SELECT o.row_no AS position, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
+                       CASE WHEN o.row_no = o.lead_row {lead} THEN o.user_id END AS user_id,
+                       (o.row_no = o.lead_row {lead})::BIGINT AS orders,
+                       {amount} * {_share("o.first_value")} AS revenue, o.region
+                FROM store_order_facts o WHERE {sold}
+                UNION ALL
+                SELECT r.rowid, o.influencer_id, o.date, o.campaign, r.product, {_brand(staged, "r")}, o.source,
+                       CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
+                       (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
+                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})
+            ORDER BY position""")
+
+
+def _share(value: str) -> str:
+    """SQL of a line item's share of its order (`o`): its value over the order's line items' value,
+    else an equal share."""
+    return f"CASE WHEN o.lines_value > 0 THEN COALESCE({value}, 0) / o.lines_value ELSE 1.0 / o.line_rows END"
 
 
 def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
