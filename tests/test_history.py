@@ -678,10 +678,11 @@ def test_an_append_refused_in_the_rebuild_names_the_users_file_and_line(db, tmp_
     assert digest(db) == before
 
 
-def test_checking_an_append_warns_as_its_import_will(db, tmp_path):
+def test_checking_an_append_warns_as_its_import_will(db, tmp_path, capsys):
     """Tester t1: `validate --append` (and /data's check) said "valid" with no warning, then the
     import warned "march/tracking_data.csv, column influencer_id: unknown influencer (1 row)". The
     check runs the import's merge and checks: its warnings are the import's, and it writes nothing."""
+    import cli
     from warehouse.importer import validate_append
 
     # Z9 is in no influencers file; traps' own sales have one row of Z9 too (the live data set's warning).
@@ -695,6 +696,9 @@ def test_checking_an_append_warns_as_its_import_will(db, tmp_path):
         ("traps/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown"),
         ("march/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown"),
     ]
+    assert cli.main(["--db", str(db), "validate", "--append", str(folder)]) == 0
+    said = capsys.readouterr().out
+    assert "warning: march/tracking_data.csv, column influencer_id: unknown influencer (1 row)" in said
     imported = import_dataset(folder, db, append=True)
     assert [str(w) for w in checked.warnings] == [str(w) for w in imported.warnings]
     assert checked.warning_count == imported.warning_count
