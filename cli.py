@@ -552,14 +552,14 @@ def run_validate(args) -> int:
 
 def _validated(args):
     """The report of `validate` (ImportReport); --append checks against the live data set
-    (warehouse.append.check_append, what /data's Append mode runs). Raises ImportFailed."""
+    (warehouse.importer.validate_append, what /data's Append mode runs). Raises ImportFailed."""
     from warehouse import default_db_path, validate_dataset
-    from warehouse.append import check_append
+    from warehouse.importer import validate_append
 
     if args.append:
         if args.engine == "spark":
             raise SystemExit("hkdash: validate --append checks a local folder on DuckDB: drop --engine spark")
-        return check_append(default_db_path(), Path(args.dir))
+        return validate_append(Path(args.dir), default_db_path(), **rules_of(args))
     engine = engine_of(args)
     with spark_failures(engine):
         return validate_dataset(args.dir, engine=engine, **rules_of(args))

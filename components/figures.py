@@ -601,6 +601,10 @@ def payout_mix(df: pd.DataFrame, height: int = 320, title: str | None = None) ->
 # --- categories -------------------------------------------------------------------------------
 
 
+# The heatmap's two kinds of cell without a ROAS, as its captions (page and PDF) tell them apart.
+HEATMAP_EMPTY_CELLS = "“—” = sales but no spend; blank grey = no sales or spend there"
+
+
 def category_platform_heatmap(
     df: pd.DataFrame,
     x: str = "platform",
@@ -614,9 +618,10 @@ def category_platform_heatmap(
 
     Each cell reads its ROAS and how many creators it holds (`influencers` of the frame); cells
     whose ROAS is below `poor_roas` (the poor-performer bar, Settings.poor_roas) are outlined in
-    the "bad" colour. Cells without a ROAS (no spend, or no sales or spend at all) are grey
-    (EMPTY_CELL, a trace under the ROAS one) and read "—", with no gridline through them: empty on
-    purpose, not a gap in the drawing. Returns a figure dict: data [the grey cells, the ROAS cells].
+    the "bad" colour. Cells without a ROAS are grey (EMPTY_CELL, a trace under the ROAS one), with no
+    gridline through them: empty on purpose, not a gap in the drawing. A cell with sales but no spend
+    reads "—" (and its creators), one with no sales or spend at all reads nothing (HEATMAP_EMPTY_CELLS
+    says so under the chart). Returns a figure dict: data [the grey cells, the ROAS cells].
     """
     if _is_empty(df) or x not in df.columns or y not in df.columns:
         return empty_figure(height=height)
@@ -640,7 +645,7 @@ def category_platform_heatmap(
                 if creators is None
                 else f"<br><span style='font-size:9px'>{fmt.count(creators)} creator{'s' if creators != 1 else ''}</span>"
             )
-            t_row.append(fmt.ratio(v) + count)
+            t_row.append(fmt.ratio(v) + count if row else "")
             c_row.append(
                 [fmt.inr(row.get("revenue")) if row else "—", fmt.inr(row.get("spend")) if row else "—", fmt.ratio(v)]
             )

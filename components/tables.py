@@ -286,6 +286,9 @@ def csv_button(name: str, label: str = "CSV") -> html.Div:
     )
 
 
+NO_ROWS = "No rows for these filters"
+
+
 def data_grid(
     name: str,
     columns: list[dict],
@@ -309,7 +312,11 @@ def data_grid(
         "suppressDragLeaveHidesColumns": True,
         "tooltipShowDelay": 300,
         "theme": {"function": "themeQuartz.withParams(hkGridThemeParams())"},
-        "localeText": {"noRowsToShow": "No rows for these filters", "noMatchingRows": "No rows for these filters"},
+        # Not localeText's noRowsToShow: AG Grid announces that text in the grid's screen-reader
+        # status, where it stayed beside the rows a callback brought next (assets/dashAgGridFunctions.js).
+        "noRowsOverlayComponent": "NoRowsOverlay",
+        "noRowsOverlayComponentParams": {"text": NO_ROWS},
+        "localeText": {"noMatchingRows": NO_ROWS},
     }
     options.update(grid_options or {})
     if height == "auto":  # grow with the rows (small tables, no inner scrollbar)

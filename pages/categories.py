@@ -5,6 +5,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components import figures
 from components.cards import chart_card, page_header, segmented
 from components.ids import categories as ids
 from components.tables import metric_col, table_card, text_col
@@ -52,8 +53,8 @@ def layout(**_query):
                         ids.HEATMAP,
                         height=380,
                         subtitle="Revenue ÷ spend of each category on each platform (or follower tier); "
-                        "“—” = no spend; each cell counts its creators; outlined = ROAS below the poor-performer "
-                        "bar. Use the tier and platform filters to slice further.",
+                        f"{figures.HEATMAP_EMPTY_CELLS}; each cell counts its creators; outlined = ROAS below "
+                        "the poor-performer bar. Use the tier and platform filters to slice further.",
                         metric="roas",
                         tools=segmented(ids.HEATMAP_COLS, ids.HEATMAP_OPTIONS, "platform"),
                     ),

@@ -618,8 +618,9 @@ def _charts(
         {
             "title": "Category × platform (ROAS)",
             "figure": figures.category_platform_heatmap(cat_plat_df, poor_roas=settings.poor_roas),
-            "caption": "Pooled ROAS of each category on each platform and its number of creators; “—” = no "
-            f"spend; outlined = ROAS below the poor-performer bar ({fmt.ratio(settings.poor_roas)}).",
+            "caption": "Pooled ROAS of each category on each platform and its number of creators; "
+            f"{figures.HEATMAP_EMPTY_CELLS}; outlined = ROAS below the poor-performer bar "
+            f"({fmt.ratio(settings.poor_roas)}).",
         },
         {
             "title": f"Top {TOP_N} influencers by revenue",

@@ -202,7 +202,7 @@ def test_the_note_of_an_empty_selection_does_not_claim_coverage():
 def test_appending_a_newer_audience_file_replaces_those_creators_rows(tmp_path):
     """An audience file appended again (or a newer export) is not refused: each creator it names has
     its older rows of that kind replaced, the others are kept, and the import report says so."""
-    from warehouse.append import check_append
+    from warehouse.importer import validate_append
 
     folder = folder_with(tmp_path, {"geographic_distribution.csv": GEOGRAPHY})
     db = tmp_path / "warehouse.duckdb"
@@ -213,9 +213,9 @@ def test_appending_a_newer_audience_file_replaces_those_creators_rows(tmp_path):
     (newer / "geographic_distribution.csv").write_text(
         "influencer_id,city,views_percentage\nA1,Pune,0.7\nB2,Chennai,0.4\n", encoding="utf-8"
     )
-    checked = check_append(db, newer)
-    assert [w.file for w in checked.warnings] == ["geographic_distribution.csv"]
+    checked = validate_append(newer, db)
     report = import_dataset(newer, db, append=True)
+    assert [str(w) for w in checked.warnings] == [str(w) for w in report.warnings]  # the check says it first
     stated = report.warnings[0]
     # named by its folder, as the warnings about its rows: the live data set's file has its name too
     assert (stated.file, stated.column) == ("newer/geographic_distribution.csv", "influencer_id")

@@ -231,6 +231,23 @@ def test_category_charts():
     assert categories.category_dimension("", "gender", "revenue")["data"]
 
 
+def test_category_heatmap_tells_no_spend_from_nothing_there():
+    """Tester t1: the caption said "“—” = no spend" where most "—" cells held no creator at all. D4
+    (Lifestyle, Twitter) has a sale and no spend: "—" and its creator; no Fitness creator is on
+    YouTube: a blank cell; the subtitle says which is which, as the PDF's caption does."""
+    from dash_helpers import walk
+
+    import app  # noqa: F401 - pages register after the app exists
+    from pages import categories as page
+
+    heat = categories.category_heatmap("", "platform")[0]["data"][1]
+    cells = {(y, x): heat["text"][i][j] for i, y in enumerate(heat["y"]) for j, x in enumerate(heat["x"])}
+    assert cells[("Lifestyle", "Twitter")] == "—<br><span style='font-size:9px'>1 creator</span>"
+    assert cells[("Fitness", "YouTube")] == ""
+    subtitles = " ".join(str(getattr(n, "children", "")) for n in walk(page.layout()))
+    assert figures.HEATMAP_EMPTY_CELLS in subtitles and "“—” = sales but no spend; blank" in subtitles
+
+
 @pytest.mark.parametrize(
     "search", ["", "?platform=Instagram", "?brand=MuscleBlaze", "?start=2025-02-01", "?tier=Micro&category=Fitness"]
 )

@@ -369,7 +369,7 @@ def test_a_store_export_is_refused_by_an_append_never_left_out(db, tmp_path):
     supported (docs/metrics.md): refused naming the export, not 'appended' with its orders dropped."""
     from pathlib import Path
 
-    from warehouse.append import check_append
+    from warehouse.importer import validate_append
 
     store = Path(__file__).resolve().parent / "fixtures" / "store_shopify"
     folder = month(tmp_path, "", posts=(TRAPS_POSTS_HEADER + "P9,A1,Instagram,2025-03-07,MuscleBlaze,100,10,1,1\n"))
@@ -377,7 +377,7 @@ def test_a_store_export_is_refused_by_an_append_never_left_out(db, tmp_path):
     for name in ("orders_export_1.csv", "influencer_tracking_codes.csv"):
         shutil.copy(store / name, folder / name)
     before = digest(db)
-    for attempt in (lambda: import_dataset(folder, db, append=True), lambda: check_append(db, folder)):
+    for attempt in (lambda: import_dataset(folder, db, append=True), lambda: validate_append(folder, db)):
         with pytest.raises(ImportFailed) as failure:
             attempt()
         (problem,) = [p for p in failure.value.errors if p.file == "orders_export_1.csv"]
@@ -678,6 +678,32 @@ def test_an_append_refused_in_the_rebuild_names_the_users_file_and_line(db, tmp_
     assert digest(db) == before
 
 
+def test_checking_an_append_warns_as_its_import_will(db, tmp_path, capsys):
+    """Tester t1: `validate --append` (and /data's check) said "valid" with no warning, then the
+    import warned "march/tracking_data.csv, column influencer_id: unknown influencer (1 row)". The
+    check runs the import's merge and checks: its warnings are the import's, and it writes nothing."""
+    import cli
+    from warehouse.importer import validate_append
+
+    # Z9 is in no influencers file; traps' own sales have one row of Z9 too (the live data set's warning).
+    folder = month(tmp_path, "T50,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-03-06,1,100\n")
+    before = digest(db)
+    checked = validate_append(folder, db)
+    assert digest(db) == before and [d["name"] for d in history.list_datasets(db)] == ["january"]
+    assert (checked.files, checked.rows) == ({"tracking": "tracking_data.csv"}, {"tracking": 1})
+    unknown = [(w.file, w.reason) for w in checked.warnings if w.column == "influencer_id"]
+    assert unknown == [
+        ("traps/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown"),
+        ("march/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown"),
+    ]
+    assert cli.main(["--db", str(db), "validate", "--append", str(folder)]) == 0
+    said = capsys.readouterr().out
+    assert "warning: march/tracking_data.csv, column influencer_id: unknown influencer (1 row)" in said
+    imported = import_dataset(folder, db, append=True)
+    assert [str(w) for w in checked.warnings] == [str(w) for w in imported.warnings]
+    assert checked.warning_count == imported.warning_count
+
+
 def test_part_names_add_the_folder_only_where_a_name_is_shared():
     from warehouse.importer import file_part, part_names
 
@@ -708,10 +734,10 @@ def test_the_data_page_says_an_append_adds_to_the_data_set(db, tmp_path):
     from callbacks import data as cb
     from components.ids import data as ids
     from warehouse import uploads
-    from warehouse.append import check_append
+    from warehouse.importer import validate_append
 
     folder = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
-    report = check_append(db, folder)
+    report = validate_append(folder, db)
     upload = uploads.Upload("0" * 32, folder, ["tracking_data.csv"], [])
     status = text(find(cb.report_children(upload, report, None, append=True), ids.REPORT_STATUS))
     assert "press Import to add these files to the current data set" in status and "replace" not in status

@@ -225,6 +225,15 @@ def test_context_is_plain_text_and_complete(traps_wh):
 # --- hostile text ------------------------------------------------------------------------------
 
 
+def test_the_heatmap_caption_tells_no_spend_from_nothing_there(traps_wh):
+    """The PDF's category × platform caption says what "—" and a blank cell are, as the page does."""
+    from components.figures import HEATMAP_EMPTY_CELLS
+
+    charts = build_context(traps_wh, metrics.Filters(), metrics.DEFAULT_SETTINGS)["charts"]
+    (heatmap,) = [chart for chart in charts if chart["title"] == "Category × platform (ROAS)"]
+    assert HEATMAP_EMPTY_CELLS in heatmap["caption"] and "= no spend;" not in heatmap["caption"]
+
+
 def test_hostile_influencer_and_dataset_names_print_literally(hostile_wh, tmp_path):
     pdf = build_report(hostile_wh, metrics.Filters())
     pages = pdf_pages(pdf, tmp_path)

@@ -288,10 +288,13 @@ def test_an_appended_upload_is_named_by_its_zip_or_as_an_upload(root, traps_dir,
         "traps/tracking_data.csv",
         "march/tracking_data.csv",
     ]
+    # The check before the append warned the same (tester t1: it said "valid" with no warning).
+    assert [str(w) for w in report.warnings] == [str(w) for w in done.warnings]
     loose = header + "T51,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-04-06,1,1\n"
     upload, report, failure = up.accept_upload([data_url(loose.encode())], ["tracking_data.csv"], None, db)
     assert failure is None and upload.label == up.UPLOAD_LABEL
     done = up.import_upload(upload.token, db, None, append=True, label=upload.label)
+    assert [str(w) for w in report.warnings] == [str(w) for w in done.warnings]
     assert [(w.file, w.reason) for w in done.warnings if w.column == "influencer_id"] == [
         (f"{folder}/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown")
         for folder in ("traps", "march", "upload")

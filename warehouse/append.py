@@ -48,28 +48,6 @@ DATED = ("tracking", "posts")
 MERGED_BY_KEY = ("influencers", "campaigns")  # identical rows merge; a changed one is refused
 
 
-def check_append(db_path: Path, new_dir: Path):
-    """Validate `new_dir` as an append to the live data set, writing nothing that stays.
-
-    Returns an ImportReport of the new files (files, rows, columns not used, the audience rows they
-    replace as warnings); raises ImportFailed."""
-    import tempfile
-
-    from warehouse.importer import ImportReport
-
-    with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as scratch:
-        _name, new, replaced, _merged = merge_into(db_path, new_dir, Path(scratch))
-    return ImportReport(
-        source=str(new_dir),
-        files={role: s.path.name for role, s in new.items()},
-        unused_files=[],
-        ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
-        rows={role: s.rows for role, s in new.items()},
-        warnings=replaced,
-        warning_count=len(replaced),
-    )
-
-
 @dataclasses.dataclass(frozen=True)
 class Merged:
     """What the merged file of a role kept of its two files (_write_role): the live data set's rows

@@ -145,26 +145,76 @@ def import_dataset(
         if not isinstance(folder, Path):
             raise ImportFailed([Problem(folder, None, None, None, APPEND_URI)], [], 1)
         with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.append-", dir=db_path.parent) as merged:
-            live_name, new, replaced, kept_rows = appending.merge_into(db_path, folder, Path(merged))
-            live = history.read_info(db_path)  # merge_into found the live data set
-            live_files = live.get("files") or {}
-            new_files = {
-                role: (file_names or {}).get(source.path.name, source.path.name) for role, source in new.items()
-            }
-            names = appended_names(live_files, new_files)
-            # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
-            shown = {f"{role}.parquet": file for role, file in names.items()}
-            parts = _appended_parts(live, new_files, new, label, kept_rows)
-            kept = Appended(live.get("store_orders"), names, parts)
-            source = appended_source(live.get("source"), folder)
+            live_name, new, replaced, kept, shown = _merge_append(db_path, folder, Path(merged), file_names, label)
+            source = appended_source(history.read_info(db_path).get("source"), folder)
             try:
                 report = _build_and_swap(Path(merged), db_path, name or live_name, source, rules, engine, shown, kept)
             except ImportFailed as failure:
                 raise _refusal_named(failure, kept, shown, Path(merged)) from None
-            # what the append replaced (audience files) comes first, its file named as its rows' warnings name it
-            report.warnings[:0] = [_replacement_named(problem, new, parts) for problem in replaced]
-            report.warning_count += len(replaced)
-            return report
+            return _with_replacements(report, replaced, new, kept.parts)
+
+
+def validate_append(
+    source_dir: str | os.PathLike,
+    db_path: str | os.PathLike | None = None,
+    rules: ValueRules = DEFAULT_RULES,
+    file_names: dict[str, str] | None = None,
+    folder_label: str | None = None,
+) -> ImportReport:
+    """Check `source_dir` as import_dataset(append=True) would append it to the data set at `db_path`,
+    writing nothing that stays: the same merge and checks, so the same refusals and the same warnings
+    (a checked append said "valid" then the import warned of an unknown influencer: tester t1). The
+    report's files and rows are the folder's; its warnings the import's (audience replacements first,
+    rows named by the file they came from). Raises ImportFailed."""
+    folder = Path(source_dir)
+    db_path = Path(db_path) if db_path else default_db_path()
+    with tempfile.TemporaryDirectory(prefix=".hkdash-append-check-") as merged:
+        label = folder_label or _folder_name(folder)
+        _name, new, replaced, kept, shown = _merge_append(db_path, folder, Path(merged), file_names, label)
+        connection = quiet(duckdb.connect())
+        try:
+            merged_report = _stage_and_build(connection, Path(merged), rules=rules, kept_store=kept)
+        except ImportFailed as failure:
+            raise _refusal_named(failure, kept, shown, Path(merged)) from None
+        finally:
+            connection.close()
+    located = [kept.located(problem, merged_report.rows) for problem in merged_report.warnings]
+    report = ImportReport(
+        source=str(folder),
+        files={role: s.path.name for role, s in new.items()},
+        unused_files=[],
+        ignored_columns={s.path.name: s.ignored_columns for s in new.values()},
+        rows={role: s.rows for role, s in new.items()},
+        warnings=problems_named(located, shown),
+        warning_count=merged_report.warning_count,
+    )
+    return _with_replacements(report, replaced, new, kept.parts)
+
+
+def _merge_append(
+    db_path: Path, folder: Path, merged: Path, file_names: dict[str, str] | None, label: str
+) -> tuple[str, dict[str, SourceFile], list[Problem], Appended, dict[str, str]]:
+    """The live data set's rows and `folder`'s written into `merged` (append.merge_into): (the live data
+    set's name, the folder's staged files by role, the audience rows they replace, the Appended the
+    rebuild names rows' files by, the merged files' names to show: `<role>.parquet` -> the user's)."""
+    live_name, new, replaced, kept_rows = appending.merge_into(db_path, folder, merged)
+    live = history.read_info(db_path)  # merge_into found the live data set
+    new_files = {role: (file_names or {}).get(source.path.name, source.path.name) for role, source in new.items()}
+    names = appended_names(live.get("files") or {}, new_files)
+    # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
+    shown = {f"{role}.parquet": file for role, file in names.items()}
+    parts = _appended_parts(live, new_files, new, label, kept_rows)
+    return live_name, new, replaced, Appended(live.get("store_orders"), names, parts), shown
+
+
+def _with_replacements(
+    report: ImportReport, replaced: list[Problem], new: dict[str, SourceFile], parts: dict[str, list[dict]]
+) -> ImportReport:
+    """`report` with what the append replaced (audience files) first among its warnings, its file named
+    as its rows' warnings name it."""
+    report.warnings[:0] = [_replacement_named(problem, new, parts) for problem in replaced]
+    report.warning_count += len(replaced)
+    return report
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,7 +33,14 @@ from urllib.parse import unquote_to_bytes
 
 from warehouse import upload_limits as limits
 from warehouse.errors import ImportFailed, Problem
-from warehouse.importer import ImportReport, import_dataset, problems_named, shown_names, validate_dataset
+from warehouse.importer import (
+    ImportReport,
+    import_dataset,
+    problems_named,
+    shown_names,
+    validate_append,
+    validate_dataset,
+)
 
 UPLOAD_TTL_SECONDS = 2 * 3600
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -363,15 +370,16 @@ def _failure_without_folder(failure: ImportFailed, folder: Path) -> ImportFailed
     )
 
 
-def validate_upload(folder: Path, append_to: Path | None = None) -> tuple[ImportReport | None, ImportFailed | None]:
+def validate_upload(
+    folder: Path, append_to: Path | None = None, label: str = UPLOAD_LABEL
+) -> tuple[ImportReport | None, ImportFailed | None]:
     """(ImportReport, None) when the folder would import (or, with `append_to`, append to that
     warehouse), else (None, ImportFailed). Writes nothing. No problem's reason names the folder;
-    files are named as the user sent them (names_of)."""
-    from warehouse.append import check_append
-
+    files are named as the user sent them (names_of), and an append's rows by `label` as its
+    import will (Upload.label, import_upload's folder_label)."""
     sent = names_of(folder)
     try:
-        report = check_append(append_to, folder) if append_to else validate_dataset(folder)
+        report = validate_append(folder, append_to, folder_label=label) if append_to else validate_dataset(folder)
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, folder)
         return None, ImportFailed(
@@ -402,7 +410,9 @@ def accept_upload(
     upload = receive_upload(contents, filenames, root)
     importable = upload.saved and not upload.lost
     try:
-        report, failure = validate_upload(upload.folder, append_to) if importable else (None, None)
+        report, failure = (
+            validate_upload(upload.folder, append_to, dataset_name(upload.label)) if importable else (None, None)
+        )
     except Exception as error:
         shutil.rmtree(upload.folder, ignore_errors=True)
         raise UploadCheckFailed(upload.token) from error
