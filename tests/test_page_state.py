@@ -15,10 +15,25 @@ def test_plan_inputs_are_read_strictly():
         "budget": 250000,
         "max_change": 0,
     }
-    # Values the controls do not offer are dropped, not reinterpreted.
+    # A number out of range stays, for the page to refuse with its message (a shared link showed the
+    # ±30 % plan in silence); what no control can hold is dropped there and named by plan_link_error.
     bad = {"by": "tier", "budget": "-5", "max_change": "150"}
-    assert page_state.plan_inputs(bad) == {"by": "segment", "budget": None, "max_change": 30}
-    assert page_state.plan_inputs({"budget": "nan", "max_change": "abc"})["budget"] is None
+    assert page_state.plan_inputs(bad) == {"by": "segment", "budget": -5, "max_change": 150}
+    assert page_state.plan_inputs({"budget": "nan", "max_change": "abc"}) == {
+        "by": "segment",
+        "budget": None,
+        "max_change": 30,
+    }
+    assert page_state.plan_link_error(bad) == (
+        "The link's by=tier is not a plan mode (segment or influencer): pick one above."
+    )
+    assert page_state.plan_link_error({"budget": "nan", "max_change": "abc"}) == (
+        "The link's budget=nan is not a number: type the budget (₹) above."
+    )
+    assert page_state.plan_link_error({"max_change": "abc"}) == (
+        "The link's max_change=abc is not a number: type the max change (%) above."
+    )
+    assert page_state.plan_link_error({"by": "influencer", "budget": "", "max_change": "150"}) is None
     assert page_state.lift_inputs({"window": "28"}) == {"window": 28}
     assert page_state.lift_inputs({"window": "21"}) == {"window": 14}
 
