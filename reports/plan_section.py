@@ -208,7 +208,7 @@ def _headline(chosen) -> str:
     gain, net, rows = chosen.totals["gain"], chosen.totals["net"], chosen.rows
     more = rows[rows["planned_change"] >= 1].sort_values("planned_change", ascending=False)
     less = rows[rows["planned_change"] <= -1].sort_values("planned_change")
-    away = listed([f"{r.name} ({fmt.inr_compact(r.planned_change)})" for r in less.itertuples()])
+    away = listed([f"{name} ({fmt.inr_compact(change)})" for name, change in _named_changes(chosen, less)])
     unit = chosen.unit_word
     gain_interval, net_interval = _interval_words(chosen, "gain"), _interval_words(chosen, "net")
     if more.empty and chosen.held_back >= 0.5:
@@ -220,7 +220,7 @@ def _headline(chosen) -> str:
         )
     if more.empty:
         return f"Keep today's allocation: no move between {unit}s raises the expected incremental revenue."
-    towards = listed([f"{r.name} (+{fmt.inr_compact(r.planned_change)})" for r in more.itertuples()])
+    towards = listed([f"{name} (+{fmt.inr_compact(change)})" for name, change in _named_changes(chosen, more)])
     budget = (
         f", with {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)} held back (no {unit}'s next "
         f"rupee would return break-even beyond that); net of it the plan is {better_or_worse(net['value'])} "
@@ -237,6 +237,13 @@ def _headline(chosen) -> str:
         f"Move budget towards {towards}, away from {away or 'the rest'}: expected incremental revenue "
         f"{fmt.inr_compact(gain['value'])} higher {gain_interval}{budget}."
     )
+
+
+def _named_changes(chosen: Plan, rows) -> list[tuple[str, float]]:
+    """[(unit's name, planned change ₹)] of `rows` (some of chosen.rows): a segment by its key, a creator by
+    name (the allocation table's, not an id)."""
+    names = rows["segment"] if chosen.by == "segment" else rows["name"]
+    return list(zip(names, rows["planned_change"], strict=True))
 
 
 def _interval_words(chosen: Plan, name: str) -> str:
