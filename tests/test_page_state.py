@@ -83,3 +83,19 @@ def test_the_lift_selector_keeps_a_bad_window_in_the_url_until_a_pick():
     assert lift_window_to_url(14, "?platform=X&window=abc") is no_update
     assert lift_window_to_url(28, "?window=999") == "?window=28"
     assert lift_window_to_url(14, "?window=28") == ""
+
+
+def test_plan_controls_keep_a_links_refused_value_in_the_url_until_a_change():
+    """Tester t1: /plan?by=influencer&max_change=abc reloaded as the ±30 % plan with the value
+    stripped (the controls' first write put their fallback in the URL). The URL keeps it, and /plan's
+    error naming it stays, until a control changes; an out-of-range number is the control's own."""
+    from dash import no_update
+
+    from callbacks.page_state import plan_inputs_to_url
+
+    assert plan_inputs_to_url("influencer", None, 30, "?by=influencer&max_change=abc") is no_update
+    assert plan_inputs_to_url("segment", None, 30, "?by=tier") is no_update
+    assert plan_inputs_to_url("influencer", None, 40, "?by=influencer&max_change=abc") == (
+        "?by=influencer&max_change=40"
+    )
+    assert plan_inputs_to_url("influencer", None, 150, "?by=influencer&max_change=150") is no_update
