@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from components import plan_figures
 from metrics import catalogue
 from metrics import format as fmt
@@ -17,6 +19,7 @@ from metrics.planning.curves import exponent_at_bound
 from metrics.planning.plan import better_or_worse, held_back_text, total_label, unvalued_text
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
+PLAN_TABLE_ROWS = 60  # the allocation table's rows at most (largest_moves)
 PLAN_COLUMNS = (
     "name",  # the segment, or the creator's name (headed by unit_header)
     "current_spend",
@@ -166,9 +169,11 @@ def planned_text(chosen: Plan) -> str:
 
 def allocation_table(chosen: Plan) -> dict:
     """The section's table of the plan's rows by segment or creator (Plan.by): {title, columns, numeric,
-    rows (cells as text), footnote}; `footnote` says why its cells that read "—" are undefined
+    rows (cells as text), footnote, note}: the rows largest_moves keeps, `note` naming the cut (None
+    without one); `footnote` says why its cells that read "—" are undefined
     (catalogue.undefined_footnote, as under the report's other tables), None when none does."""
-    rows = chosen.rows.rename(
+    shown = largest_moves(chosen.rows)
+    rows = shown.rename(
         columns={
             "low": "expected_incremental_revenue_low",
             "high": "expected_incremental_revenue_high",
@@ -184,7 +189,24 @@ def allocation_table(chosen: Plan) -> dict:
         "numeric": list(range(1, len(columns))),
         "rows": [[_cell(key, row.get(key)) for key, _ in columns] for row in rows],
         "footnote": catalogue.undefined_footnote(causes),
+        "note": (
+            f"The {len(shown)} {chosen.unit_word}s of {len(chosen.rows):,} with the largest planned change, in the "
+            f"plan's order; every one: /plan's allocation table (CSV) or hkdash plan --by {chosen.by}."
+            if len(shown) < len(chosen.rows)
+            else None
+        ),
     }
+
+
+def largest_moves(rows, limit: int | None = None):
+    """The plan's rows (Plan.rows) the PDF prints: all up to PLAN_TABLE_ROWS, else the `limit` with the
+    largest |planned change| (₹), kept in the plan's order (a plan by creator has one row per creator:
+    thousands at 10M orders)."""
+    limit = PLAN_TABLE_ROWS if limit is None else limit
+    if len(rows) <= limit:
+        return rows
+    moves = rows["planned_change"].abs().to_numpy()
+    return rows.iloc[np.sort(np.argsort(-moves, kind="stable")[:limit])]
 
 
 def _with_interval(chosen: Plan, name: str, value: float) -> str:

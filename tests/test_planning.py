@@ -1521,7 +1521,7 @@ def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path
     from callbacks.report import report_settings
     from reports import build_report
     from reports.build import build_context
-    from reports.plan_section import PlanRequest
+    from reports.plan_section import PlanRequest, largest_moves
 
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
@@ -1544,9 +1544,11 @@ def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path
     table, rows = section["table"], plan_callbacks.allocation_rows(shown)
     assert table["title"] == "Allocation by creator" and table["columns"][0] == "Creator"
     at = table["columns"].index(catalogue.get("planned_spend").column_header)
+    kept = [shown.rows.index.get_loc(i) for i in largest_moves(shown.rows).index]  # all, up to 60
     assert [(r[0], r[at]) for r in table["rows"]] == [
-        (r["name"], catalogue.get("planned_spend").short(r["planned_spend"])) for r in rows
+        (rows[i]["name"], catalogue.get("planned_spend").short(rows[i]["planned_spend"])) for i in kept
     ]
+    assert (table["note"] is None) == (len(kept) == len(rows))
     assert section["held_back"] == shown.held_back and shown.held_back != default.held_back
     if shown.held_back >= 0.5:
         assert norm(fmt.inr_compact(shown.totals["net"]["value"])) in norm(section["headline"])
@@ -1568,3 +1570,13 @@ def test_the_pdf_refuses_a_plan_the_page_refuses(planted):
     wh, _ = planted
     with pytest.raises(ReportError, match=f"The plan could not be made: Budget {fmt.inr(-5)} is outside"):
         build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=PlanRequest("segment", -5.0, 0.3))
+
+
+def test_the_pdf_prints_a_long_plans_largest_moves_in_the_plans_order():
+    """A plan by creator has a row per creator (thousands at 10M orders): the PDF prints the ones that
+    move most, in the plan's order, and says so."""
+    from reports.plan_section import largest_moves
+
+    rows = pd.DataFrame({"name": ["a", "b", "c", "d"], "planned_change": [5.0, -50.0, 10.0, 0.0]})
+    assert largest_moves(rows, 2)["name"].tolist() == ["b", "c"]
+    assert largest_moves(rows, 4) is rows
