@@ -223,7 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     planning.add_argument("--by", choices=("segment", "influencer"), default="segment")
     planning.add_argument(
-        "--max-change", type=float, default=None, metavar="SHARE", help="most a unit's spend may change (default 0.3)"
+        "--max-change",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="most a unit's spend may change, as a share of its spend today: 0.3 = ±30%% (default 0.3; "
+        "/plan's box takes percent)",
     )
     add_filter_arguments(planning)
     add_lift_window_argument(planning)
@@ -1238,16 +1243,22 @@ def run_plan(args) -> int:
     from metrics import catalogue
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
+    from metrics.planning.curves import exponent_at_bound, exponent_bound_text
     from metrics.planning.plan import held_back_text, held_text, pooled_text, total_label, unvalued_text
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
     settings = settings_from(args)
+    refused = max_change_refused(args.max_change, args.by)
+    if refused:
+        return fail(refused)
     try:
         result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings)
     except (metrics.FilterError, WarehouseMissing, PlanError) as error:
         return fail(str(error))
     document = result.as_json()
+    # /plan's warning of an exponent at its bound: "lower" / "upper" / null
+    document["exponent_at_bound"] = exponent_at_bound(result.curves.beta, settings)
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
@@ -1256,7 +1267,11 @@ def run_plan(args) -> int:
         f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {result.unit_word}, "
         f"curve exponent {result.curves.beta:.2f}"
     )
-    columns = [(key, "Segment" if args.by == "segment" else "Influencer ID", str)] + [
+    bound = exponent_bound_text(result.curves.beta, settings)
+    if bound:
+        print(bound)
+    named = [("influencer_id", "Influencer ID", str), ("name", "Name", str)]  # ids alone named no one
+    columns = ([(key, "Segment", str)] if args.by == "segment" else named) + [
         (field, catalogue.get(metric).column_header, ratio if metric.endswith("marginal_roas") else inr)
         for field, metric in PLAN_COLUMNS
     ]
@@ -1279,6 +1294,18 @@ def run_plan(args) -> int:
         if text:
             print(text)
     return 0
+
+
+def max_change_refused(max_change: float | None, by: str) -> str | None:
+    """Why `--max-change` cannot be planned (outside 0–1, a share: /plan's box takes percent), or None."""
+    from metrics.planning.plan import unit_word
+
+    if max_change is None or 0 <= max_change <= 1:
+        return None
+    return (
+        f"--max-change is a share of each {unit_word(by)}'s spend today, between 0 and 1 (0.3 = ±30 %; "
+        f"/plan's box takes percent), not {max_change:g}."
+    )
 
 
 def labelled(label: str | None) -> str:

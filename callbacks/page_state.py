@@ -28,6 +28,13 @@ def rewritten(search: str | None, values: dict, defaults: dict):
     prevent_initial_call=True,
 )
 def plan_inputs_to_url(by, budget, max_change, search):
+    query = page_state.query_of(search)
+    if page_state.plan_link_error(query) and {"by": by, "budget": budget, "max_change": max_change} == (
+        page_state.plan_inputs(query)
+    ):
+        # A link's value no control can hold (max_change=abc): the controls show their fallback and the
+        # URL keeps the value, so /plan's error naming it stays until a control is changed (tester t1).
+        return no_update
     return rewritten(search, {"by": by, "budget": budget, "max_change": max_change}, page_state.PLAN_DEFAULTS)
 
 

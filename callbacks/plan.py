@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 from dash.exceptions import PreventUpdate
 
 import metrics
 from callbacks import common
-from components import plan_figures
+from components import page_state, plan_figures
 from components.cards import kpi_card, notice, stat_list
 from components.figures import empty_figure
 from components.ids import plan as ids
@@ -17,7 +18,7 @@ from metrics import catalogue
 from metrics import format as fmt
 from metrics.planning import PlanError, curve_points, plan, selection_projection, what_if
 from metrics.planning.allocate import bounds
-from metrics.planning.curves import exponent_at_bound
+from metrics.planning.curves import exponent_at_bound, exponent_bound_text
 from metrics.planning.plan import (
     better_or_worse,
     held_back_text,
@@ -75,12 +76,31 @@ def max_change_share(value, by: str) -> float:
 
 
 def plan_of(search, by, budget, max_change):
-    """(filters, settings, Plan) of the page's inputs; raises PlanError / FilterError."""
+    """(filters, settings, Plan) of the page's inputs; raises PlanError / FilterError, and PlanError
+    where the URL asks what the controls cannot show (page_state.plan_link_error)."""
+    refused = page_state.plan_link_error(page_state.query_of(search))
+    if refused:
+        raise PlanError(refused)
     filters, settings = common.filters_from_search(search), common.settings(search)
     budget = None if budget in (None, "") else float(budget)  # nan / inf: refused by check_budget
     by = by or "segment"
     chosen = plan(common.warehouse(), budget, by, max_change_share(max_change, by), filters, settings)
     return filters, settings, chosen
+
+
+def plan_request(search):
+    """What the page plans for the URL `search` (reports.plan_section.PlanRequest: its by, budget and
+    max change, read as the page's controls read them), for the PDF to plan the same; raises
+    PlanError where the page shows that error instead of a plan."""
+    from reports.plan_section import PlanRequest  # the report's module: imported on the PDF click
+
+    query = page_state.query_of(search)
+    refused = page_state.plan_link_error(query)
+    if refused:
+        raise PlanError(refused)
+    inputs = page_state.plan_inputs(query)
+    budget = None if inputs["budget"] is None else float(inputs["budget"])
+    return PlanRequest(inputs["by"], budget, max_change_share(inputs["max_change"], inputs["by"]))
 
 
 def allocation_rows(chosen) -> list[dict]:
@@ -206,17 +226,9 @@ def unvalued_notice(chosen, settings):
 
 
 def bound_notice(chosen):
-    """A warning when the curves' exponent sits at its bound (metrics.planning.curves.exponent_at_bound)."""
-    settings = common.settings()
-    side = exponent_at_bound(chosen.curves.beta, settings)
-    if side is None:
-        return None
-    limit = settings.response_exponent_min if side == "lower" else settings.response_exponent_max
-    return notice(
-        f"At bound: extrapolation unreliable. The response curves' exponent ({chosen.curves.beta:.2f}) sits at its "
-        f"{side} bound ({limit:g}, settings response_exponent_min/max): the data did not choose how fast returns "
-        "diminish, so the curves and the plan's moves along them are an assumption, not a fit."
-    )
+    """A warning when the curves' exponent sits at its bound (metrics.planning.curves.exponent_bound_text)."""
+    text = exponent_bound_text(chosen.curves.beta, common.settings())
+    return notice(text) if text else None
 
 
 def budget_help(chosen) -> str:
@@ -225,20 +237,40 @@ def budget_help(chosen) -> str:
     change allows."""
     kept = chosen.unvalued_spend
     lower, upper = bounds(chosen.rows["current_spend"].to_numpy(dtype=float), chosen.max_change, held_of(chosen))
-    of_which = f" (of which {fmt.inr(kept)} kept on creators not valued)" if kept else ""
     return (
-        f"Today's spend in the selection {fmt.inr(chosen.rows['current_spend'].sum() + kept)}{of_which}; "
-        f"this max change allows {fmt.inr(lower.sum() + kept)} to {fmt.inr(upper.sum() + kept)}"
+        f"{spend_today(chosen)}; this max change allows {fmt.inr(lower.sum() + kept)} to {fmt.inr(upper.sum() + kept)}"
     )
+
+
+def spend_today(chosen) -> str:
+    """ "Today's spend in the selection ₹X (of which ₹Y kept on creators not valued)"."""
+    kept = chosen.unvalued_spend
+    of_which = f" (of which {fmt.inr(kept)} kept on creators not valued)" if kept else ""
+    return f"Today's spend in the selection {fmt.inr(chosen.rows['current_spend'].sum() + kept)}{of_which}"
 
 
 def default_budget_help(search, by, max_change) -> str | None:
     """budget_help of the plan at the default budget, so the allowed budgets stay shown beside a
-    refused one; None where that plan is refused too (a max change out of range)."""
+    refused one; beside a refused max change, today's spend alone (no budgets to allow); None where
+    no plan can be made at all."""
     try:
         return budget_help(plan_of(search, by, None, max_change)[2])
     except PlanError:
+        pass
+    try:
+        chosen = plan_of(search, by, None, None)[2]
+    except PlanError:
         return None
+    return f"{spend_today(chosen)}; the budgets allowed follow from a max change between 0 and 100 %"
+
+
+def refused_allocation(error: PlanError):
+    """The allocation table's place while the plan is refused: why there is no allocation (the
+    grid's own empty text would blame the filters)."""
+    return dbc.Card(
+        dbc.CardBody([html.H2("Allocation", className="hk-card-title"), notice(f"No plan to allocate: {error}")]),
+        className="hk-card mb-3",
+    )
 
 
 def held_of(chosen):
@@ -257,6 +289,8 @@ def held_of(chosen):
     Output(ids.CURVES, "figure"),
     Output(ids.PROJECTION, "figure"),
     Output(table_id(ids.ALLOCATION_TABLE), "rowData"),
+    Output(ids.ALLOCATION_BLOCK, "style"),
+    Output(ids.ALLOCATION_REFUSED, "children"),
     Output(ids.BUDGET_HELP, "children"),
     Output(ids.BUDGET, "placeholder"),
     Output(ids.WHAT_IF_UNIT, "options"),
@@ -279,6 +313,7 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         blank = empty_figure("No plan")
         return (
             *(None, common.SHOW, notice(str(error)), None, None, None, [], blank, blank, []),
+            *(common.HIDE, refused_allocation(error)),
             *(default_budget_help(search, by, max_change), None, [], None, None, None, None),
         )
     except WarehouseMissing as error:
@@ -294,6 +329,8 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
             blank,
             blank,
             [],
+            common.SHOW,
+            None,
             None,
             None,
             [],
@@ -320,6 +357,8 @@ def plan_page(search, by, budget, max_change, spend, pathname, picked=None):
         plan_figures.response_curves(curve_points(chosen), height=plan_figures.CHART_HEIGHT),
         plan_figures.projection(future, height=plan_figures.CHART_HEIGHT),
         allocation_rows(chosen),
+        common.SHOW,
+        None,
         budget_help(chosen),
         fmt.inr(chosen.budget),
         options,

@@ -3,8 +3,9 @@
 While it renders the button is disabled and shows a spinner with "Preparing PDF…" (Dash's
 `running=`); a failure shows a red alert under the button with a message a person can act on.
 The selection is read from the URL (`State("url", "search")`, parsed like every page does), so
-the PDF covers exactly what the page shows, /lift's window (`window=` in its URL) included; the click
-is the only trigger.
+the PDF covers exactly what the page shows, /lift's window (`window=` in its URL) and /plan's mode,
+budget and max change (`by=`, `budget=`, `max_change=`: its plan section is the page's plan) included;
+the click is the only trigger.
 
 The report worker process (reports/slots.py) and its chart browser (headless Chromium, about 1 GB
 per server process) start on the first report click in each process. With HKDASH_REPORT_PREWARM=1
@@ -67,15 +68,20 @@ def error_alert(message: str) -> dbc.Alert:
 def make_report(search: str | None, influencer_id: str | None = None):
     """(dcc.Download data, status children) for the selection in `search` (one creator's report with
     `influencer_id`, the creator page's button) — the callback body."""
+    from callbacks.plan import plan_request
     from metrics import UnknownInfluencer
+    from metrics.planning import PlanError
     from reports import ReportError  # imported on first click, not at app start
     from reports.slots import build_report_bounded
 
     filters = common.filters_from_search(search)
     try:
+        request = None if influencer_id is not None else plan_request(search)
         # in the report worker process, one at a time, a bounded queue: pages keep their threads and CPU
-        pdf = build_report_bounded(common.warehouse().path, filters, report_settings(search), influencer_id)
-    except ReportError as error:
+        pdf = build_report_bounded(
+            common.warehouse().path, filters, report_settings(search), influencer_id, plan_request=request
+        )
+    except (ReportError, PlanError) as error:
         log.warning("PDF report failed: %s", error)
         return no_update, error_alert(str(error))
     except WarehouseOutdated:

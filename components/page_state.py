@@ -4,7 +4,9 @@
 reproduces what was on screen. The URL is the one source of truth, as for the filters: the page's
 layout sets its controls from the query (`dash.register_page` passes it to `layout(**query)`), a
 control's change rewrites the query (callbacks/page_state.py), and the page's figures follow the
-URL. A value that is not one the control offers is dropped, never reinterpreted.
+URL. A value that is not one the control offers is dropped, never reinterpreted; /plan's are
+refused with a message instead (plan_link_error), as the page refuses a number typed out of range:
+a shared link must not show another plan in silence.
 
 Pure functions of text; no Dash callbacks here.
 """
@@ -20,6 +22,7 @@ from components.ids import plan as plan_ids
 from metrics.filters import LIST_FIELDS
 
 FILTER_KEYS = frozenset(LIST_FIELDS) | {"start", "end", "period", "compare"}
+PLAN_UNITS = frozenset(o["value"] for o in plan_ids.BY_OPTIONS)
 PLAN_DEFAULTS = {"by": "segment", "budget": None, "max_change": plan_ids.DEFAULT_MAX_CHANGE_PCT}
 LIFT_DEFAULTS = {"window": 14}
 AUDIENCE_DEFAULTS = {"dimension": "age_band", "rule": "weighted"}
@@ -37,14 +40,30 @@ def _number(value, low: float, high: float) -> float | None:
 
 
 def plan_inputs(query: dict) -> dict:
-    """{by, budget, max_change} of /plan from a query ({key: text}); defaults where missing or invalid
-    (by: segment / influencer; budget: ₹ ≥ 0, None = the selection's spend; max_change: 0–100 %)."""
-    by, max_change = query.get("by"), _number(query.get("max_change"), 0, 100)
+    """{by, budget, max_change} of /plan from a query ({key: text}); defaults where missing or not
+    what the control can hold (by: segment / influencer; budget ₹ and max_change % any finite
+    number: the page refuses one out of range with its message, plan_link_error names the rest)."""
+    by = query.get("by")
+    budget, max_change = (
+        _number(query.get("budget"), -math.inf, math.inf),
+        _number(query.get("max_change"), -math.inf, math.inf),
+    )
     return {
-        "by": by if by in {o["value"] for o in plan_ids.BY_OPTIONS} else PLAN_DEFAULTS["by"],
-        "budget": _number(query.get("budget"), 0, 1e15),
+        "by": by if by in PLAN_UNITS else PLAN_DEFAULTS["by"],
+        "budget": budget,
         "max_change": PLAN_DEFAULTS["max_change"] if max_change is None else max_change,
     }
+
+
+def plan_link_error(query: dict) -> str | None:
+    """Why /plan cannot plan what a link asks (a `by` that is no mode, a budget or max change that is
+    not a number: its controls cannot show them), or None."""
+    if query.get("by", "segment") not in PLAN_UNITS:
+        return f"The link's by={query['by']} is not a plan mode (segment or influencer): pick one above."
+    for key, words in (("budget", "budget (₹)"), ("max_change", "max change (%)")):
+        if query.get(key) not in (None, "") and _number(query[key], -math.inf, math.inf) is None:
+            return f"The link's {key}={query[key]} is not a number: type the {words} above."
+    return None
 
 
 def lift_inputs(query: dict) -> dict:

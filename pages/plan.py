@@ -168,13 +168,17 @@ def layout(**query):
                         ],
                         className="g-3",
                     ),
-                    table_card(
-                        "Allocation",
-                        ids.ALLOCATION_TABLE,
-                        ALLOCATION_COLUMNS,
-                        subtitle="Today's spend against the plan at the same budget; expected incremental revenue "
-                        "and marginal ROAS on the fitted curves",
-                        height=440,
+                    html.Div(id=ids.ALLOCATION_REFUSED),
+                    html.Div(
+                        table_card(
+                            "Allocation",
+                            ids.ALLOCATION_TABLE,
+                            ALLOCATION_COLUMNS,
+                            subtitle="Today's spend against the plan at the same budget; expected incremental revenue "
+                            "and marginal ROAS on the fitted curves",
+                            height=440,
+                        ),
+                        id=ids.ALLOCATION_BLOCK,
                     ),
                     dbc.Row(
                         [

@@ -28,11 +28,12 @@ from metrics.dataset import buyer_ids_text, row_counts
 from metrics.kpis import share_basis_words
 from metrics.lift import NO_POST, indistinguishable_note, lift_table, no_post_words
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
+from metrics.planning import PlanError
 from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
 from reports import images
 from reports.executive import executive_summary
-from reports.pdf import render_pdf
-from reports.plan_section import plan_section, selection_plan
+from reports.pdf import ReportError, render_pdf
+from reports.plan_section import DEFAULT_PLAN, PlanRequest, plan_section, requested_plan, selection_plan
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -643,9 +644,11 @@ def build_context(
     *,
     now: dt.datetime | None = None,
     about: str | None = None,
+    plan_request: PlanRequest = DEFAULT_PLAN,
 ) -> dict:
     """The report context (see reports.pdf) of a selection, from the metrics API; `about` (the saved
-    view a scheduled report was made from) is printed on the cover.
+    view a scheduled report was made from) is printed on the cover; `plan_request`: what /plan
+    planned (its mode, budget and max change), for the plan section to be the page's plan.
 
     The figures are computed once per warehouse file version, selection and settings in a process
     (_selection_context); only the cover's clock (generated, imported … days ago) is made per call.
@@ -653,7 +656,9 @@ def build_context(
     now = now or dt.datetime.now(dt.UTC)
     version = _file_version(wh)
     body = (
-        _compute_context(wh, filters, settings) if version is None else _selection_context(version, filters, settings)
+        _compute_context(wh, filters, settings, plan_request)
+        if version is None
+        else _selection_context(version, filters, settings, plan_request)
     )
     return {
         **body,
@@ -691,14 +696,18 @@ def _file_version(wh) -> tuple | None:
 
 
 @functools.lru_cache(maxsize=SELECTIONS_CACHED)
-def _selection_context(version: tuple, filters: metrics.Filters, settings: metrics.Settings) -> dict:
+def _selection_context(
+    version: tuple, filters: metrics.Filters, settings: metrics.Settings, plan_request: PlanRequest
+) -> dict:
     """The clock-free part of build_context of warehouse file `version` (_file_version), whose
     "dataset" is metrics.dataset_info (formatted per call by _dataset)."""
     kind, path = version[0], version[1]
-    return _compute_context(kind(path), filters, settings)
+    return _compute_context(kind(path), filters, settings, plan_request)
 
 
-def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -> dict:
+def _compute_context(
+    wh, filters: metrics.Filters, settings: metrics.Settings, plan_request: PlanRequest = DEFAULT_PLAN
+) -> dict:
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
@@ -731,9 +740,14 @@ def _compute_context(wh, filters: metrics.Filters, settings: metrics.Settings) -
     # Every creator's verdict, lift measured or not: the counts name those too early to judge.
     evidence = insights.judged(wh, evidence, filters, settings)
     verdict_counts = insights.verdict_counts(evidence)
-    # One plan for the plan section and the move-budget recommendation (it fits every creator's curve).
+    # One plan for the plan section and the move-budget recommendation (it fits every creator's curve);
+    # the section plans what /plan planned where that differs (the recommendation stays /insights' plan).
     chosen = selection_plan(wh, filters, settings) if measured else None
-    plan = plan_section(wh, filters, settings, verdict_counts, chosen) if chosen else None
+    try:
+        asked = requested_plan(wh, filters, settings, plan_request, chosen) if chosen else None
+    except PlanError as error:  # /plan shows this error, not a plan: the PDF must not print another plan
+        raise ReportError(f"The plan could not be made: {error}") from None
+    plan = plan_section(wh, filters, settings, verdict_counts, asked) if asked else None
 
     # Only the rows the report prints become dicts (the ranking has every creator: 5,000 at 10M orders),
     # each with its verdict (the judged ranking) so a creator too early to judge is named so.
@@ -782,6 +796,7 @@ def build_report(
     *,
     timings: dict | None = None,
     about: str | None = None,
+    plan_request: PlanRequest = DEFAULT_PLAN,
 ) -> bytes:
     """The PDF report (bytes) of the selection `filters` in warehouse `wh`.
 
@@ -792,7 +807,7 @@ def build_report(
     settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
     images.prestart()  # Chromium starts while the metrics run (no-op when it is up already)
     t0 = time.perf_counter()
-    context = build_context(wh, filters, settings, about=about)
+    context = build_context(wh, filters, settings, about=about, plan_request=plan_request)
     t1 = time.perf_counter()
     render_timings: dict = {}
     pdf = render_pdf(context, timings=render_timings)

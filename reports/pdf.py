@@ -19,7 +19,8 @@ The context is plain data, already formatted for people (strings), plus plotly f
                   "numeric": [column indexes right-aligned], "empty": str,
                   "footnote": str | None}, ...],           # why its "—" cells are undefined
       "recommendations": [{"text": str, "evidence": [str]}, ...],
-      "plan": {"summary": str, "verdicts": str | None, "charts": [chart as above],
+      "plan": {"planned": str (mode, budget, max change), "summary": str, "verdicts": str | None,
+               "charts": [chart as above],
                "table": {"title", "columns", "numeric", "rows"}} | None,   # reports/plan_section.py
       "methodology": {"intro": str, "formulas": [{"name", "formula", "note"}],
                       "settings": [{"label", "value"}], "notes": [str]},

@@ -111,15 +111,16 @@ def shutdown() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _build(db_path: str, filters, settings, influencer_id: str | None = None) -> bytes:
+def _build(db_path: str, filters, settings, influencer_id: str | None = None, plan_request=None) -> bytes:
     from reports import build_report
+    from reports.plan_section import PlanRequest
     from warehouse import Warehouse
 
     if influencer_id is not None:
         from reports.creator import build_creator_report
 
         return build_creator_report(Warehouse(db_path), influencer_id, filters, settings)
-    return build_report(Warehouse(db_path), filters, settings)
+    return build_report(Warehouse(db_path), filters, settings, plan_request=plan_request or PlanRequest())
 
 
 def _warm() -> None:
@@ -151,17 +152,19 @@ def prewarm() -> None:
     _executor().submit(_warm)
 
 
-def build_report_bounded(db_path, filters, settings, influencer_id: str | None = None) -> bytes:
+def build_report_bounded(db_path, filters, settings, influencer_id: str | None = None, plan_request=None) -> bytes:
     """The PDF of `filters` in the warehouse at `db_path` (one creator's, with `influencer_id`),
-    built in the report worker under a slot.
+    built in the report worker under a slot; `plan_request` (reports.plan_section.PlanRequest, None:
+    the default) is what /plan planned, for the plan section.
 
     Raises ReportsBusy (queue full, or no slot in time), ReportError (as build_report), and
     metrics' errors unchanged (they pickle back from the worker)."""
     with report_slot():
         if os.environ.get("HKDASH_REPORT_PROCESS", "1") == "0":
-            return _build(str(db_path), filters, settings, influencer_id)
+            return _build(str(db_path), filters, settings, influencer_id, plan_request)
         try:
-            return _executor().submit(_build, str(db_path), filters, settings, influencer_id).result(timeout=WAIT_S)
+            job = _executor().submit(_build, str(db_path), filters, settings, influencer_id, plan_request)
+            return job.result(timeout=WAIT_S)
         except BrokenProcessPool:
             with _pool_lock:
                 _pool.pop(os.getpid(), None)

@@ -15,10 +15,25 @@ def test_plan_inputs_are_read_strictly():
         "budget": 250000,
         "max_change": 0,
     }
-    # Values the controls do not offer are dropped, not reinterpreted.
+    # A number out of range stays, for the page to refuse with its message (a shared link showed the
+    # ±30 % plan in silence); what no control can hold is dropped there and named by plan_link_error.
     bad = {"by": "tier", "budget": "-5", "max_change": "150"}
-    assert page_state.plan_inputs(bad) == {"by": "segment", "budget": None, "max_change": 30}
-    assert page_state.plan_inputs({"budget": "nan", "max_change": "abc"})["budget"] is None
+    assert page_state.plan_inputs(bad) == {"by": "segment", "budget": -5, "max_change": 150}
+    assert page_state.plan_inputs({"budget": "nan", "max_change": "abc"}) == {
+        "by": "segment",
+        "budget": None,
+        "max_change": 30,
+    }
+    assert page_state.plan_link_error(bad) == (
+        "The link's by=tier is not a plan mode (segment or influencer): pick one above."
+    )
+    assert page_state.plan_link_error({"budget": "nan", "max_change": "abc"}) == (
+        "The link's budget=nan is not a number: type the budget (₹) above."
+    )
+    assert page_state.plan_link_error({"max_change": "abc"}) == (
+        "The link's max_change=abc is not a number: type the max change (%) above."
+    )
+    assert page_state.plan_link_error({"by": "influencer", "budget": "", "max_change": "150"}) is None
     assert page_state.lift_inputs({"window": "28"}) == {"window": 28}
     assert page_state.lift_inputs({"window": "21"}) == {"window": 14}
 
@@ -68,3 +83,19 @@ def test_the_lift_selector_keeps_a_bad_window_in_the_url_until_a_pick():
     assert lift_window_to_url(14, "?platform=X&window=abc") is no_update
     assert lift_window_to_url(28, "?window=999") == "?window=28"
     assert lift_window_to_url(14, "?window=28") == ""
+
+
+def test_plan_controls_keep_a_links_refused_value_in_the_url_until_a_change():
+    """Tester t1: /plan?by=influencer&max_change=abc reloaded as the ±30 % plan with the value
+    stripped (the controls' first write put their fallback in the URL). The URL keeps it, and /plan's
+    error naming it stays, until a control changes; an out-of-range number is the control's own."""
+    from dash import no_update
+
+    from callbacks.page_state import plan_inputs_to_url
+
+    assert plan_inputs_to_url("influencer", None, 30, "?by=influencer&max_change=abc") is no_update
+    assert plan_inputs_to_url("segment", None, 30, "?by=tier") is no_update
+    assert plan_inputs_to_url("influencer", None, 40, "?by=influencer&max_change=abc") == (
+        "?by=influencer&max_change=40"
+    )
+    assert plan_inputs_to_url("influencer", None, 150, "?by=influencer&max_change=150") is no_update

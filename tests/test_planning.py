@@ -16,7 +16,7 @@ from metrics import DEFAULT_SETTINGS, Filters, catalogue
 from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
-from metrics.planning.curves import Curves, curves_from_points
+from metrics.planning.curves import Curves, curves_from_points, exponent_at_bound
 from metrics.planning.similar import features, gower_similarity
 from metrics.planning.verdicts import verdict_of
 from warehouse import Warehouse, import_dataset
@@ -672,10 +672,16 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     assert net["planned"] >= net["current"] - 1e-6 * abs(net["current"])
     assert cli.main(["--db", str(wh.path), "plan", "--by", "influencer", "--max-change", "0.2"]) == 0
     printed = capsys.readouterr().out
-    # the columns are named by the catalogue, as /plan's allocation table names them
-    header = printed.splitlines()[1].split("  ")
+    lines = printed.splitlines()
+    # /plan's warning of an exponent at its bound, in the text (after the title line) and in --json
+    bound = document["exponent_at_bound"]
+    assert bound == exponent_at_bound(document["beta"])
+    assert lines[1].startswith("At bound: extrapolation unreliable.") == (bound is not None)
+    # the columns are named by the catalogue, as /plan's allocation table names them; creators by id and name
+    header = lines[2 if bound else 1].split("  ")
     assert [h.strip() for h in header if h.strip()] == [
         "Influencer ID",
+        "Name",
         "Current",
         "Planned",
         "Expected (shrunk to segment)",
@@ -687,8 +693,17 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     text = norm(printed)
     if document["held_back"] >= 0.5:
         assert f"{fmt.inr(document['held_back'])} of the" in text and "held back" in text
+    names = {r["influencer_id"]: r["name"] for r in rows}
+    listed = lines[3 if bound else 2]
+    assert listed.split()[0] in names and names[listed.split()[0]] in listed
     assert cli.main(["--db", str(wh.path), "plan", "--budget", "1", "--json"]) == 2
     assert "outside what a change" in capsys.readouterr().err
+    # a share, not the page's percent: the message names the option and its unit (tester t1)
+    assert cli.main(["--db", str(wh.path), "plan", "--by", "influencer", "--max-change", "1.5"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "hkdash: --max-change is a share of each creator's spend today, between 0 and 1 (0.3 = ±30 %; "
+        "/plan's box takes percent), not 1.5."
+    )
     first = rows[0]["influencer_id"]
     assert cli.main(["--db", str(wh.path), "similar", first, "--json", "--limit", "4"]) == 0
     similar = json.loads(capsys.readouterr().out)
@@ -944,8 +959,13 @@ def test_plan_page_refuses_a_typed_budget_or_max_change_it_cannot_plan(
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     _empty, _style, error, *rest = plan_callbacks.plan_page("", by, budget, max_change, None, "/plan")
     assert message in text(error) and rest[3] == []  # no cards (after the bound, held-back and unvalued notices)
-    # the allowed budgets stay shown beside a refused budget (the default plan's); a refused max change has none
-    assert ("this max change allows" in (rest[7] or "")) == (budget is not None)
+    # the allowed budgets stay shown beside a refused budget (the default plan's); a refused max change has
+    # none, but today's spend stays (the help line vanished, tester t1)
+    assert ("this max change allows" in rest[9]) == (budget is not None)
+    assert rest[9].startswith("Today's spend in the selection ₹")
+    # the table's place says why there is no allocation, not the grid's "No rows for these filters"
+    assert rest[6] == [] and rest[7] == {"display": "none"}
+    assert norm(text(rest[8])).startswith(norm(f"Allocation No plan to allocate: {message}"))
     inputs = [c for c in walk(plan_page.controls()) if getattr(c, "id", None) in (ids.BUDGET, ids.MAX_CHANGE)]
     assert len(inputs) == 2 and all(getattr(c, "min", None) is None and getattr(c, "max", None) is None for c in inputs)
 
@@ -1467,3 +1487,96 @@ def test_the_report_of_a_month_keeps_every_word_inside_its_pages(no_lift, tmp_pa
     outside = [(text, float(x_max)) for x_max, text in words if float(x_max) > page_width - 1]
     assert "Allocation" in {text for _, text in words}  # the plan section, where the table overflowed
     assert outside == []
+
+
+def test_a_plan_link_keeps_a_refused_value_and_says_why(planted, monkeypatch):
+    """Tester t1: /plan?by=influencer&max_change=150 reloaded as a ±30 % plan and the URL lost the
+    value: a shared link showed another plan with no message. The control keeps 150 and the page
+    refuses it as it refuses it typed; a value no control can hold is named, not replaced."""
+    from dash_helpers import find, text
+
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+    from components.ids import plan as ids
+    from pages import plan as plan_page
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    assert find(plan_page.layout(by="influencer", max_change="150"), ids.MAX_CHANGE).value == 150
+    search = "?by=influencer&max_change=150"
+    error = plan_callbacks.plan_page(search, "influencer", None, 150, None, "/plan")[2]
+    assert "not 150 %" in text(error)
+    error = plan_callbacks.plan_page("?max_change=abc", "segment", None, 30, None, "/plan")[2]
+    assert norm(text(error)) == "The link's max_change=abc is not a number: type the max change (%) above."
+
+
+def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path):
+    """Tester t1: /plan?by=influencer → Download PDF printed the default plan (by segment, today's
+    budget, ±30 %): held back and net differed from the page's. The PDF plans the page's mode, budget
+    and max change, says so, and its allocation is the page's row for row."""
+    import subprocess
+
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+    from callbacks.report import report_settings
+    from reports import build_report
+    from reports.build import build_context
+    from reports.plan_section import PlanRequest, largest_moves
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    default = plan(wh)
+    today = float(default.rows["current_spend"].sum()) + default.unvalued_spend
+    budget = round(0.9 * today)
+    search = f"?by=influencer&budget={budget}&max_change=50"
+    _, _, shown = plan_callbacks.plan_of(search, "influencer", budget, 50)
+    # the hand rule of the budget: planned + kept + held back = the budget typed
+    planned = float(shown.rows["planned_spend"].sum())
+    assert planned + shown.unvalued_spend + shown.held_back == pytest.approx(budget, abs=1)
+    request = plan_callbacks.plan_request(search)
+    assert request == PlanRequest("influencer", float(budget), 0.5)
+
+    section = build_context(wh, Filters(), report_settings(search), plan_request=request)["plan"]
+    assert section["planned"] == (
+        f"Planned by creator, at a budget of {fmt.inr_compact(budget)} (today's spend {fmt.inr_compact(today)}), "
+        "each creator within ±50% of its spend today."
+    )
+    table, rows = section["table"], plan_callbacks.allocation_rows(shown)
+    assert table["title"] == "Allocation by creator" and table["columns"][0] == "Creator"
+    at = table["columns"].index(catalogue.get("planned_spend").column_header)
+    kept = [shown.rows.index.get_loc(i) for i in largest_moves(shown.rows).index]  # all, up to 60
+    assert [(r[0], r[at]) for r in table["rows"]] == [
+        (rows[i]["name"], catalogue.get("planned_spend").short(rows[i]["planned_spend"])) for i in kept
+    ]
+    assert (table["note"] is None) == (len(kept) == len(rows))
+    assert section["held_back"] == shown.held_back and shown.held_back != default.held_back
+    if shown.held_back >= 0.5:
+        assert norm(fmt.inr_compact(shown.totals["net"]["value"])) in norm(section["headline"])
+
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(build_report(wh, Filters(), report_settings(search), plan_request=request))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert norm(section["planned"]) in text and "Allocation by creator" in text
+
+
+def test_the_pdf_refuses_a_plan_the_page_refuses(planted):
+    """A budget the bounds refuse is /plan's error, not a PDF with another plan (or none, silently)."""
+    from reports import ReportError
+    from reports.build import build_context
+    from reports.plan_section import PlanRequest
+
+    wh, _ = planted
+    with pytest.raises(ReportError, match=f"The plan could not be made: Budget {fmt.inr(-5)} is outside"):
+        build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=PlanRequest("segment", -5.0, 0.3))
+
+
+def test_the_pdf_prints_a_long_plans_largest_moves_in_the_plans_order():
+    """A plan by creator has a row per creator (thousands at 10M orders): the PDF prints the ones that
+    move most, in the plan's order, and says so."""
+    from reports.plan_section import largest_moves
+
+    rows = pd.DataFrame({"name": ["a", "b", "c", "d"], "planned_change": [5.0, -50.0, 10.0, 0.0]})
+    assert largest_moves(rows, 2)["name"].tolist() == ["b", "c"]
+    assert largest_moves(rows, 4) is rows

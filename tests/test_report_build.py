@@ -345,10 +345,31 @@ def test_callback_reports_the_lift_pages_window(app_db, monkeypatch, search, day
 
     seen = []
     monkeypatch.setattr(
-        reports.slots, "build_report_bounded", lambda path, f, settings, i: seen.append(settings) or b"%PDF"
+        reports.slots, "build_report_bounded", lambda path, f, settings, i, **_: seen.append(settings) or b"%PDF"
     )
     data, status = cb.make_report(search)
     assert status is None and [s.lift_window_days for s in seen] == [days]
+
+
+def test_callback_passes_the_plan_pages_inputs(app_db, monkeypatch):
+    """The PDF of /plan plans the page's mode, budget and max change (a share, as the planner takes
+    it); one the page refuses is the page's error, and no report is made."""
+    import reports.slots
+    from callbacks import report as cb
+    from reports.plan_section import PlanRequest
+
+    seen = []
+    monkeypatch.setattr(
+        reports.slots,
+        "build_report_bounded",
+        lambda path, f, settings, i, plan_request: seen.append(plan_request) or b"%PDF",
+    )
+    assert cb.make_report("?by=influencer&budget=120000&max_change=40")[1] is None
+    assert cb.make_report("")[1] is None
+    assert seen == [PlanRequest("influencer", 120000.0, 0.4), PlanRequest("segment", None, 0.3)]
+    data, status = cb.make_report("?by=influencer&max_change=150")
+    assert "Max change must be between 0 and 100 % of each creator's spend today, not 150 %" in text_of(status)
+    assert len(seen) == 2
 
 
 def test_callback_shows_a_clear_error(app_db, monkeypatch):

@@ -56,7 +56,7 @@ def test_a_full_queue_shows_a_message_under_the_button(slots, monkeypatch):
 
     from callbacks import report as cb
 
-    def busy(*_args):
+    def busy(*_args, **_kwargs):
         raise slots.ReportsBusy("the server is preparing many reports right now: try again in a minute")
 
     monkeypatch.setattr(slots, "build_report_bounded", busy)

@@ -19,6 +19,8 @@ WHAT_IF_SPEND = "plan-what-if-spend"
 WHAT_IF_RESULT = "plan-what-if-result"
 WHAT_IF_SHOWN = "plan-what-if-shown"  # store: the inputs of the what-if result on display
 SIMILAR_TO = "plan-similar-to"
+ALLOCATION_BLOCK = "plan-allocation-block"  # the allocation table's card, hidden while the plan is refused
+ALLOCATION_REFUSED = "plan-allocation-refused"  # in its place then: why there is no allocation
 ALLOCATION_TABLE = "plan-allocation"  # table names (components.tables.table_id)
 SIMILAR_TABLE = "plan-similar"
 

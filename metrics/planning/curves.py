@@ -143,6 +143,20 @@ def creator_points(
 BOUND_TOLERANCE = 0.01  # share of the exponent's range within which a fit counts as at its bound
 
 
+def exponent_bound_text(beta: float, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """The warning /plan shows and `hkdash plan` prints when β sits at a bound (exponent_at_bound),
+    else None."""
+    side = exponent_at_bound(beta, settings)
+    if side is None:
+        return None
+    limit = settings.response_exponent_min if side == "lower" else settings.response_exponent_max
+    return (
+        f"At bound: extrapolation unreliable. The response curves' exponent ({beta:.2f}) sits at its "
+        f"{side} bound ({limit:g}, settings response_exponent_min/max): the data did not choose how fast returns "
+        "diminish, so the curves and the plan's moves along them are an assumption, not a fit."
+    )
+
+
 def exponent_at_bound(beta: float, settings: Settings = DEFAULT_SETTINGS) -> str | None:
     """ "lower" / "upper" when the fitted exponent β lies at (within BOUND_TOLERANCE of the range)
     settings.response_exponent_min / max, else None. At a bound the data did not choose the curve's
