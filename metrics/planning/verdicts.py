@@ -263,7 +263,8 @@ def with_recorded_cost(wh, ranked: pd.DataFrame) -> pd.DataFrame:
         [ids],
     )
     recorded = ranked["influencer_id"].map(costs.set_index("influencer_id")["spend"]).where(asked)
-    return ranked.assign(recorded_cost=[None if pd.isna(v) else float(v) for v in recorded])
+    values = [None if pd.isna(v) else float(v) for v in recorded]
+    return ranked.assign(recorded_cost=pd.Series(values, index=ranked.index, dtype=object))
 
 
 class _Columns(dict):
