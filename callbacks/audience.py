@@ -6,7 +6,7 @@ from dash import Input, Output, callback
 
 from callbacks import common
 from components import audience_figures, figures, page_state
-from components.audience_notes import region_note, uncovered_note
+from components.audience_notes import orders_note, region_note, uncovered_note
 from components.cards import notice
 from components.ids import audience as ids
 from components.ids.shell import URL
@@ -18,7 +18,7 @@ NO_FILE = "No audience file in this data set, so there is nothing to show here. 
 
 def _hidden_body() -> tuple:
     """The hidden body's outputs: graphs get an empty figure (a None figure makes dcc.Graph throw in the browser)."""
-    return figures.empty_figure(), None, [], figures.empty_figure(), _graph_height(360), None
+    return figures.empty_figure(), None, [], None, figures.empty_figure(), _graph_height(360), None
 
 
 def _graph_height(pixels: int) -> dict:
@@ -32,6 +32,7 @@ def _graph_height(pixels: int) -> dict:
     Output(ids.SEGMENT_CHART, "figure"),
     Output(ids.SEGMENT_NOTE, "children"),
     Output(table_id(ids.SEGMENTS_TABLE), "rowData"),
+    Output(ids.SEGMENTS_NOTE, "children"),
     Output(ids.REGIONS_CHART, "figure"),
     Output(ids.REGIONS_CHART, "style"),
     Output(ids.REGIONS_NOTE, "children"),
@@ -53,6 +54,7 @@ def audience_page(search):
         audience_figures.segment_roas(table, height=max(240, 60 + 34 * len(table))),
         uncovered_note(table.attrs, table.empty),
         records(table.rename(columns={"creators": "segment_creators"})),
+        orders_note(inputs["rule"]),
         audience_figures.regions_against_sales(regions, height=regions_height),
         _graph_height(regions_height),
         region_note(regions, files["geography"]),

@@ -105,7 +105,6 @@ def content_kpis(k: dict, views, settings) -> list:
             k.get("engagement_rate_pct"),
             settings,
             card_id="cnt-er",
-            value_text=fmt.pct(k.get("engagement_rate_pct"), 2),
             tone=None,
             sub=f"Reach {fmt.count_compact(k.get('reach'))}",
         ),

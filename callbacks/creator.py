@@ -15,7 +15,7 @@ from callbacks import common
 from callbacks.overview import undated_note
 from components import audience_figures, figures
 from components.audience_notes import region_note
-from components.cards import GRAPH_CONFIG, empty_state, metric_card, notice, roas_rank_badge, stat_list
+from components.cards import GRAPH_CONFIG, empty_state, metric_card, notice, poor_badge, roas_rank_badge, stat_list
 from components.ids import creator as ids
 from components.ids.shell import URL
 from components.report_button import BUSY_LABEL, IDLE_LABEL
@@ -63,7 +63,7 @@ def not_found(influencer_id: str) -> html.Div:
 # --- header, cards, verdict, contract -----------------------------------------------------------
 
 
-def header(profile: dict, search: str | None) -> list:
+def header(profile: dict, search: str | None, settings) -> list:
     meta = [
         profile.get("platform"),
         profile.get("category"),
@@ -71,9 +71,7 @@ def header(profile: dict, search: str | None) -> list:
         f"{fmt.followers(profile.get('followers'))} followers" if fmt.clean(profile.get("followers")) else None,
         f"id {profile.get('influencer_id')}",
     ]
-    badges = []
-    if profile.get("poor_performer"):
-        badges.append(dbc.Badge("Poor performer", color="danger", className="me-1"))
+    badges = poor_badge(profile, settings)
     if (rank := roas_rank_badge(profile)) is not None:
         badges.append(rank)
     if profile.get("known") is False:
@@ -96,8 +94,9 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
     card = functools.partial(metric_card, comparison=comparison)
     # CAC on new customers estimated from orders (no buyer ids) says so, as on the overview
     estimated = {"new_customers", "cac"} if profile.get("new_customers_estimated") else set()
-    # a cost per unit of ₹0.00 or "—" says why under it (no cost recorded: a payout missing, not free customers)
-    why = {key: catalogue.cost_note(key, profile) for key in catalogue.COST_KEYS if key in CARD_KEYS}
+    # a cost per unit of ₹0.00 or any "—" says why under it (no cost recorded: a payout missing, not
+    # free customers; ₹0 spend in a selection without the creator's post: its fees follow posts)
+    why = {key: catalogue.card_note(key, profile) for key in CARD_KEYS}
     # ROAS and ROI take one colour from the poor-performer rule, as on the overview (ROI 56.6 %
     # green beside ROAS 1.57x red read as a contradiction)
     returns_tone = catalogue.POOR_PERFORMER.tone(profile, settings)
@@ -394,7 +393,7 @@ def creator_page(pathname, search):
     posts_note, posts = posts_block(view["posts"], profile)
     ts = view["sales_over_time"]
     return (
-        header(profile, search),
+        header(profile, search, settings),
         None,
         common.SHOW,
         kpi_cards(profile, view["comparison"], settings),

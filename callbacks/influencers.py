@@ -10,11 +10,11 @@ import metrics
 from callbacks import common
 from callbacks.overview import undated_note
 from components import figures
-from components.cards import GRAPH_CONFIG, metric_card, notice, roas_rank_badge, stat_list
+from components.cards import GRAPH_CONFIG, metric_card, notice, poor_badge, roas_rank_badge, stat_list
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
-from components.ranking_grid import RANKING_FIELDS, view_in
+from components.ranking_grid import POOR_REASON, RANKING_FIELDS, view_in
 from components.tables import (
     bool_col,
     csv_button,
@@ -32,7 +32,7 @@ from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import DELTA_COLUMNS, changes_by
 from metrics.lift import METHOD_MEASURED, creator_lift, lift_status
 from metrics.ltv import with_ltv
-from metrics.planning.verdicts import TOO_EARLY, evidence_bar, with_verdicts
+from metrics.planning.verdicts import TOO_EARLY, evidence_bar, frame_dicts, with_verdicts
 from metrics.summary import with_lift
 
 RANKING = table_id(ids.RANKING_TABLE)
@@ -51,6 +51,17 @@ def view_rows(frame: pd.DataFrame, view: str) -> pd.DataFrame:
     if view == "poor":
         return frame[frame["poor_performer"].astype(bool)]
     return frame
+
+
+def with_poor_reasons(rows: pd.DataFrame, settings) -> pd.DataFrame:
+    """`rows` with POOR_REASON: why each flagged creator is poor (catalogue.POOR_PERFORMER.reasons,
+    the PDF's words: "ROAS 1.999x < 2x"), "" for the others; the Poor column's tooltip."""
+    poor = rows["poor_performer"].fillna(False).astype(bool).tolist()
+    keys = ("spend", "revenue", "roi_pct", "roas")
+    reasons = [
+        POOR_PERFORMER.reasons(row, settings) if flagged else "" for flagged, row in zip(poor, frame_dicts(rows, keys))
+    ]
+    return rows.assign(**{POOR_REASON: reasons})
 
 
 def ranking_summary(frame: pd.DataFrame, settings) -> list:
@@ -160,7 +171,7 @@ def influencer_ranking(search, view, pathname):
         note = POOR_PERFORMER.text(settings) + "."
     note += too_early_note(rows, view or "all", settings)
     return (
-        records(rows, RANKING_FIELDS),
+        records(with_poor_reasons(rows, settings), RANKING_FIELDS + [POOR_REASON]),
         [],
         view_options(frame),
         note,
@@ -276,9 +287,7 @@ def detail_body(detail: dict, settings) -> list:
         )
         if v not in (None, "")
     )
-    flags = []
-    if profile.get("poor_performer"):
-        flags.append(dbc.Badge("Poor performer", color="danger", className="me-1"))
+    flags = poor_badge(profile, settings)
     if (rank := roas_rank_badge(profile)) is not None:
         flags.append(rank)
     if profile.get("known") is False:

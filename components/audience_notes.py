@@ -38,6 +38,20 @@ def uncovered_note(attrs: dict, empty: bool = False) -> str:
     return note
 
 
+# Orders under the weighted rule are each creator's orders × its segment weight (metrics.audience):
+# shares of orders, not whole ones; the count format keeps their two decimals, so the table says why.
+ESTIMATED_ORDERS = (
+    "Orders are estimated shares: each creator's orders spread over its segments by audience share "
+    "(weighted rule), so a segment's orders need not be whole; the dominant rule counts whole orders."
+)
+WHOLE_ORDERS = "Each creator counts whole in its largest segment: revenue, spend and orders as recorded."
+
+
+def orders_note(rule: str) -> str:
+    """What the segment table's orders are under the audience `rule` ("weighted" / "dominant")."""
+    return ESTIMATED_ORDERS if rule == "weighted" else WHOLE_ORDERS
+
+
 def _creators(n: int) -> str:
     return f"{fmt.count(n)} creator{'' if n == 1 else 's'}"
 

@@ -252,6 +252,19 @@ def notice(children, color: str = "warning", icon: str = "bi-exclamation-triangl
     )
 
 
+def poor_badge(profile: dict, settings) -> list:
+    """The "Poor performer" badge of a flagged creator with why beside it, in the PDF's words and
+    digits (catalogue.POOR_PERFORMER.reasons: "ROAS 1.999x < 2x", never a ROAS of "2.00x" under a
+    2x bar with no word); [] for a creator not flagged."""
+    if not profile.get("poor_performer"):
+        return []
+    why = catalogue.POOR_PERFORMER.reasons(profile, settings)
+    return [
+        dbc.Badge("Poor performer", color="danger", className="me-1"),
+        html.Span(why, className="hk-poor-why small me-2") if why else None,
+    ]
+
+
 def roas_rank_badge(profile: dict) -> dbc.Badge | None:
     """ "Rank #N by ROAS" of a ranking row (metrics.ranking), or None when it has no place by ROAS:
     no rank in the selection, or an undefined ROAS (no spend), which the ranking lists last but

@@ -20,6 +20,9 @@ VERDICT_RULE = (
 # value stays "too early" (the CSV, the column filter and influencers_ranked.verdict read it).
 VERDICT_SHOWN = f"params.value === {json.dumps(TOO_EARLY)} ? {json.dumps(verdict_label(TOO_EARLY))} : params.value"
 
+# Why a flagged creator is poor ("ROAS 1.999x < 2x"): sent with each row for the Poor column's tooltip.
+POOR_REASON = "poor_reason"
+
 RANKING_COLUMNS = [
     metric_col("rank", maxWidth=80, minWidth=64, pinned="left"),
     text_col("name", "Influencer", width=170, pinned=True),
@@ -60,7 +63,7 @@ RANKING_COLUMNS = [
     metric_col("cpe"),
     metric_col("revenue_per_follower"),
     metric_col("efficiency_score"),
-    bool_col("poor_performer", "Poor", headerTooltip=POOR_PERFORMER.text(DEFAULT_SETTINGS)),
+    bool_col("poor_performer", "Poor", headerTooltip=POOR_PERFORMER.text(DEFAULT_SETTINGS), tooltipField=POOR_REASON),
     text_col("influencer_id", "ID", width=100),
     metric_col("marginal_roas"),
 ]

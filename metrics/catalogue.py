@@ -482,6 +482,9 @@ _declare(
 
 
 NO_COST = "No cost recorded (₹0 spend)"
+# ₹0 spend of a creator that has a cost, in a selection without its posts: its fixed fees follow
+# posts (docs/metrics.md "How spend follows the filters"), so the payouts file is not the place to look.
+NO_POST_COST = "₹0 spend: no post in the selection (fees follow posts)"
 COST_KEYS = ("cac", "cost_per_order", "cpe", "cpm")  # costs per unit: spend ÷ a count
 RETURNS_KEYS = ("roas", "roi_pct")  # coloured together by POOR_PERFORMER.tone on KPI cards
 
@@ -502,8 +505,29 @@ def cost_note(key: str, values: Mapping) -> str | None:
         count = (values.get("cpm_basis") or computed.denominator) if key == "cpm" else computed.denominator
         return f"No {count.replace('_', ' ')}"
     if not (fmt.clean(values.get("spend")) or 0) > 0:
-        return NO_COST
+        return zero_spend_note(values)
     return None
+
+
+def zero_spend_note(values: Mapping) -> str:
+    """What ₹0 spend means for `values` (a creator's row or profile): NO_POST_COST where it has no
+    post in the selection and a cost recorded in the data set (recorded_cost ₹, metrics.planning.
+    verdicts.with_recorded_cost: only such rows carry it), else NO_COST (most likely a payout missing)."""
+    no_post = "posts" in values and not fmt.clean(values.get("posts"))
+    return NO_POST_COST if no_post and (fmt.clean(values.get("recorded_cost")) or 0) > 0 else NO_COST
+
+
+def card_note(key: str, values: Mapping) -> str | None:
+    """The line under the card of figure `key` that says why it reads as it does: cost_note for a
+    cost per unit; for another figure reading "—", its undefined_cause with the first letter upper
+    case ("No posts"), ₹0 spend said as zero_spend_note does ("No cost recorded (₹0 spend)" under
+    ROAS); None where the figure is defined or the row cannot say why. `values`: cost_note's."""
+    if key in COST_KEYS:
+        return cost_note(key, values)
+    cause = undefined_cause(key, values)
+    if cause is None:
+        return None
+    return zero_spend_note(values) if cause == _none_of("spend") else cause[0].upper() + cause[1:]
 
 
 def with_cost_note(key: str, values: Mapping, text: str) -> str:
@@ -553,7 +577,7 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
         return None
     below = _denominator(key, computed, row)
     if below not in row:
-        return None
+        return _no_posts(below, row)
     denominator = fmt.clean(row.get(below))
     if denominator is None and isinstance(getattr(CATALOGUE.get(below), "computed", None), Ratio):
         return f"{CATALOGUE[below].label} undefined"
@@ -574,6 +598,18 @@ def _denominator(key: str, computed: Ratio, row: Mapping) -> str:
     if key == "engagement_rate_pct":
         return row.get("engagement_basis") or computed.denominator
     return computed.denominator
+
+
+# Counts only posts report: a ratio over one is undefined in a row without posts.
+POST_COUNTS = ("reach", "impressions", "engagements")
+
+
+def _no_posts(denominator: str, row: Mapping) -> str | None:
+    """A ratio over a post count (POST_COUNTS) in a row that has the post count but not that
+    figure (a ranking row, a creator's profile): "no posts" where it has none."""
+    if denominator in POST_COUNTS and "posts" in row and not fmt.clean(row.get("posts")):
+        return "no posts"
+    return None
 
 
 def _unscored(key: str, row: Mapping) -> str | None:
@@ -671,6 +707,8 @@ def _rule_operands(key: str) -> tuple[str, ...]:
         return ("roas",)
     if key == "planned_marginal_roas":
         return ("planned_spend",)
+    if getattr(CATALOGUE[key].computed, "denominator", None) in POST_COUNTS:
+        return ("posts",)  # _no_posts where the row lacks the count
     if key.endswith("_change"):
         base = key.removesuffix("_change")
         return (base, f"{base}{THEN_SUFFIX}", COMPARISON_GAP)

@@ -7,6 +7,7 @@ from metrics.engagement import engagement_by_post
 from metrics.filters import Filters
 from metrics.ltv import with_ltv
 from metrics.payouts import with_rate
+from metrics.planning.verdicts import with_recorded_cost
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -24,7 +25,8 @@ def influencer_detail(
 
     The ranking position is the one within the whole selection, so it matches the ranking table.
 
-    Keys: profile (the ranking row as a dict, with metrics.ltv's LTV_COLUMNS; rank None when the
+    Keys: profile (the ranking row as a dict, with metrics.ltv's LTV_COLUMNS and, on a row of sales
+    without a post or spend, recorded_cost (metrics.planning.verdicts.with_recorded_cost); rank None when the
     influencer has nothing in the selection: then its sums are 0 and its ratios None, never its
     figures of other dates or filters), sales_over_time and sales_by_post (metrics.cohorts.time_series by week, by sale date
     and by post), posts (engagement_by_post() rows), payouts
@@ -40,7 +42,8 @@ def influencer_detail(
         if profile.empty:
             raise UnknownInfluencer(influencer_id)
         row = _without_figures(profile.assign(rank=None))
-    row = with_ltv(wh, row, filters, settings)
+    # the cost outside a selection without its posts, so a ₹0 spend's note need not blame the payouts
+    row = with_recorded_cost(wh, with_ltv(wh, row, filters, settings))
     payouts = wh.query(
         """SELECT row_no, basis, rate_text, fee_per_post, per_order AS per_order_fee, commission_pct, posts, orders, total_revenue, terms_cost, total_payout,
                                  gifted_cost, other_cost, total_cost

@@ -24,7 +24,7 @@ SEGMENT_COLUMNS = [
     metric_col("revenue"),
     metric_col("spend"),
     metric_col("roas"),
-    metric_col("orders"),
+    metric_col("orders", note="estimated shares under the weighted rule (each creator's orders × its segment weight)"),
     metric_col("revenue_share"),
 ]
 
@@ -60,6 +60,7 @@ def layout(**query):
                         "Revenue, spend and ROAS by audience segment",
                         ids.SEGMENTS_TABLE,
                         SEGMENT_COLUMNS,
+                        subtitle=html.Span(id=ids.SEGMENTS_NOTE),
                         height="auto",
                         grid_options={"pagination": False},
                     ),

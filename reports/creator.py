@@ -40,8 +40,8 @@ def _change_line(comparison: dict, change: float | None) -> str:
 def _kpis(profile: dict, comparison: dict) -> list[dict]:
     """Label, value, its change against the comparison period (or why there is none: "no earlier
     period") with the change's tone, a tag ("estimated": CAC on new customers estimated from orders,
-    the card's badge) and a note: as the creator page's cards, a cost per unit of ₹0.00 or "—" says
-    why (catalogue.cost_note) below its change line, not in its place, and the incremental ROAS says
+    the card's badge) and a note: as the creator page's cards, a cost per unit of ₹0.00 or any "—"
+    says why (catalogue.card_note) below its change line, not in its place, and the incremental ROAS says
     "not distinguishable from baseline" where the creator's interval includes 0."""
     estimated = bool(profile.get("new_customers_estimated"))
     boxes = []
@@ -55,7 +55,7 @@ def _kpis(profile: dict, comparison: dict) -> list[dict]:
                 "change": _change_line(comparison, change),
                 "tone": periods.change_tone(change, metric.higher_is_better),
                 "tag": "estimated" if key == "cac" and estimated else None,
-                "note": catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None,
+                "note": catalogue.card_note(key, profile),
             }
         )
     measured = profile.get("lift_method") == METHOD_MEASURED

@@ -250,3 +250,21 @@ def test_a_creator_with_audience_rows_but_nothing_in_the_selection_is_counted(tm
     left = table.attrs["uncovered"]["creators"]
     assert uncovered_note(table.attrs).endswith("1 creator with audience rows has no spend or sales in the selection.")
     assert uncovered_note(table.attrs).startswith(f"Left out: {left} creators without audience rows")
+
+
+def test_weighted_orders_are_estimated_shares_and_the_table_says_so(audience_wh, monkeypatch):
+    """Tester t1: /audience showed "3,468.14" orders. The weighted rule spreads each creator's orders
+    by its weights (A1: 4 orders, B2: 1): 18-24 gets 4 × 0.4 + 1 × 0.5 = 2.1 orders, 25-34 gets
+    4 × 0.6 + 1 × 0.5 = 2.9, shares not whole orders, so the table says they are estimated; the
+    dominant rule counts whole orders (25-34: A1's 4, 18-24: B2's 1) and says that instead."""
+    from callbacks import audience
+    from components.audience_notes import ESTIMATED_ORDERS, WHOLE_ORDERS
+
+    monkeypatch.setenv("HKDASH_DB", str(audience_wh.path))
+    weighted = audience.audience_page("?dimension=age_band&rule=weighted")
+    orders = {row["segment"]: row["orders"] for row in weighted[4]}
+    assert orders == {"18-24": pytest.approx(2.1), "25-34": pytest.approx(2.9)}
+    assert weighted[5] == ESTIMATED_ORDERS
+    dominant = audience.audience_page("?dimension=age_band&rule=dominant")
+    assert {row["segment"]: row["orders"] for row in dominant[4]} == {"25-34": 4, "18-24": 1}
+    assert dominant[5] == WHOLE_ORDERS

@@ -36,7 +36,11 @@ def test_traps_page(traps_app):
     assert find(kpis, "kpi-cnt-cpm-value").children == "₹179.55"
     assert "uses reach" in text(find(kpis, "kpi-cnt-cpm"))
     assert "CPM is per 1,000 reach" in text(notes)
-    assert find(kpis, "kpi-cnt-er-value").children == "5.70%"
+    # one precision for the one metric: the catalogue's (1 decimal), as the overview, CLI and PDF show it
+    assert find(kpis, "kpi-cnt-er-value").children == "5.7%"
+    assert find(kpis, "kpi-cnt-er-value").children == metrics.catalogue.get("engagement_rate_pct").short(
+        k["engagement_rate_pct"]
+    )
     assert find(kpis, "kpi-cnt-posts-value").children == str(k["posts"])
     # Platforms with neither posts nor spend are left out (Twitter, Unknown).
     assert [r["platform"] for r in platforms] == ["Facebook", "Instagram", "YouTube"]
@@ -145,3 +149,12 @@ def test_content_section_titles_are_distinct():
     ]
     assert "Engagement by platform" in titles and "Top posts" in titles  # charts' and tables' titles
     assert len(titles) == len(set(titles)), titles
+
+
+def test_engagement_rate_card_reads_the_catalogue_precision():
+    """Tester t1: /content showed 3.08 % where the overview, CLI and PDF show 3.1 %: the card has the
+    catalogue's one decimal (engagements 3,084.9 ÷ reach 1,00,000 × 100 = 3.0849 % -> "3.1%")."""
+    kpis = cb.content_kpis(
+        {"engagement_rate_pct": 3084.9 / 100_000 * 100, "reach": 100_000}, None, metrics.DEFAULT_SETTINGS
+    )
+    assert find(kpis, "kpi-cnt-er-value").children == "3.1%"

@@ -14,12 +14,16 @@ from dash_helpers import find, text
 import cli
 import metrics
 from callbacks import content, creator, influencers, overview, payouts
+from metrics import catalogue
+from metrics.creator import creator_view
 from metrics.insights import headline_finding
+from metrics.planning.verdicts import no_cost_reason, with_verdicts
 from reports.build import build_context, build_report
 from reports.creator import build_creator_context, build_creator_report
 from warehouse import Warehouse, import_dataset
 
 NO_COST = "No cost recorded (₹0 spend)"
+NO_POST_COST = "₹0 spend: no post in the selection (fees follow posts)"
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +152,11 @@ def test_executive_cac_box_of_a_paid_selection_has_no_note(lapsed_db):
 
 
 def test_creator_pdf_boxes_keep_their_change_line_beside_the_note(lapsed_db):
-    """As the creator page's cards: CAC ₹0.00 shows −100.0 % against January and the ₹0-spend note;
-    CPE "—" its own "—" change and "No engagements"; revenue (₹3,000 against ₹2,000: +50.0 %) no note.
-    The traps' data begin on 6 Jan, so the comparison period (4–31 Jan) is partial, as the cards say."""
+    """As the creator page's cards: CAC ₹0.00 shows −100.0 % against January and the ₹0-spend note
+    (F6 has no post in February and its ₹1,000 fee follows its January post: NO_POST_COST, not the
+    payouts file's NO_COST); CPE "—" its own "—" change and "No engagements"; revenue (₹3,000
+    against ₹2,000: +50.0 %) no note. The traps' data begin on 6 Jan, so the comparison period
+    (4–31 Jan) is partial, as the cards say."""
     boxes = {
         b["label"]: b
         for b in build_creator_context(Warehouse(lapsed_db), "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)["kpis"]
@@ -158,7 +164,7 @@ def test_creator_pdf_boxes_keep_their_change_line_beside_the_note(lapsed_db):
     assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == (
         "₹0.00",
         "-100.0% vs previous period (partial)",
-        NO_COST,
+        NO_POST_COST,
     )
     assert (boxes["CPE"]["value"], boxes["CPE"]["change"], boxes["CPE"]["note"]) == (
         "—",
@@ -227,7 +233,8 @@ def test_headline_finding_says_no_cost_beside_cac(on_unpaid):
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
     """The templates print both lines: the executive summary's CAC box (page 1) and the creator PDF's
-    CAC box, each "-100.0%" then the note, in pdftotext's reading order."""
+    CAC box, each "-100.0%" then the note, in pdftotext's reading order; the creator PDF's verdict
+    says why F6 has no cost in February (no post), never to check the payouts file."""
     wh = Warehouse(lapsed_db)
     report, creator_pdf = tmp_path / "report.pdf", tmp_path / "creator.pdf"
     report.write_bytes(build_report(wh, FEBRUARY, metrics.DEFAULT_SETTINGS))
@@ -248,8 +255,10 @@ def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
     assert cac.index("₹0.00") < cac.index("-100.0%") < cac.index(NO_COST) < cac.index("Changes against")
     summary = page_text(creator_pdf, 2)
     cac = summary[summary.index("CAC") :]
-    assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_COST)
-    assert "No engagements" in summary
+    assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_POST_COST)
+    assert "No engagements" in summary and "No posts" in summary  # CPE's and the engagement rate's "—"
+    assert "no post in the selection: its fees follow its posts, so none of its ₹1,000 cost falls here" in summary
+    assert "payouts file" not in summary
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +334,64 @@ def test_cli_summary_json_notes_each_rows_cost(on_unpaid, capsys):
     platforms = {row["platform"]: row["notes"] for row in document["by_platform"]}
     assert platforms["Twitter"] == {"cac": NO_COST} and platforms["Facebook"] == {"cac": "No new customers"}
     assert platforms["Instagram"] == {}
+
+
+def test_a_creator_without_a_post_in_the_range_is_not_sent_to_the_payouts_file(lapsed_db, monkeypatch):
+    """F6 in February: ₹3,000 revenue, no post, ₹0 spend, while its data set records ₹1,000 of fees
+    (one ₹1,000 post on 12 Jan). The verdict says the selection holds no post and none of the ₹1,000
+    falls in it, not "check the payouts file"; ROAS and ROI "—" say why (₹0 spend of no post), the
+    engagement rate "—" that there are no posts; the page, its PDF and the ranking read the same."""
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    wh = Warehouse(lapsed_db)
+    view = creator_view(wh, "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)
+    profile = view["profile"]
+    reason = "no post in the selection: its fees follow its posts, so none of its ₹1,000 cost falls here"
+    assert (profile["posts"], profile["spend"], profile["revenue"], profile["recorded_cost"]) == (
+        0,
+        0.0,
+        3000.0,
+        1000.0,
+    )
+    assert (profile["verdict"], profile["verdict_reason"]) == ("too early", f"{reason} (the bar: 3 posts and ₹10,000)")
+    ranked = with_verdicts(wh, metrics.ranking(wh, FEBRUARY), FEBRUARY)
+    assert ranked.set_index("influencer_id").loc["F6", "verdict_reason"] == profile["verdict_reason"]
+    notes = {key: catalogue.card_note(key, profile) for key in ("roas", "roi_pct", "engagement_rate_pct", "cac")}
+    assert notes == {
+        "roas": NO_POST_COST,
+        "roi_pct": NO_POST_COST,
+        "engagement_rate_pct": "No posts",
+        "cac": NO_POST_COST,
+    }
+    cards = creator.creator_page("/influencers/F6", "?platform=TikTok&start=2025-02-01&end=2025-02-28")
+    for key, note in notes.items():
+        assert note in text(find(cards[3], f"kpi-creator-{key}")), key
+    assert profile["verdict_reason"] in text(cards[4])
+    assert "payouts file" not in text(cards[3]) + text(cards[4])
+    pdf = build_creator_context(wh, "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)
+    assert {row["label"]: row["value"] for row in pdf["verdict"]}["Why"] == profile["verdict_reason"]
+    assert {b["label"]: b["note"] for b in pdf["kpis"]}["Engagement rate"] == "No posts"
+
+
+def test_a_creator_with_no_cost_at_all_is_still_sent_to_the_payouts_file(on_unpaid):
+    """D4 (₹0 payout row, so no cost anywhere in the data set; 1 post, ₹2,500 revenue): its ₹0 spend
+    is a payout missing, as before: NO_COST under CAC and "check the payouts file" in the verdict."""
+    wh = Warehouse(on_unpaid)
+    profile = creator_view(wh, "D4")["profile"]
+    assert profile["verdict_reason"] == (
+        "no cost recorded for 1 post and ₹2,500 revenue: check the payouts file (the bar: 3 posts and ₹10,000)"
+    )
+    assert catalogue.card_note("cac", profile) == NO_COST
+
+
+def test_no_cost_reason_of_sales_without_posts_or_recorded_cost():
+    """Revenue without a post on a creator whose data set records no cost: the payouts file is where
+    to look (no fee follows any post); with a recorded cost, the selection holds no post."""
+    settings = metrics.DEFAULT_SETTINGS
+    assert no_cost_reason(0, 1234.0, settings) == (
+        "no cost recorded for ₹1,234 revenue: check the payouts file (the bar: 3 posts and ₹10,000)"
+    )
+    assert no_cost_reason(0, 1234.0, settings, 5000.0) == (
+        "no post in the selection: its fees follow its posts, so none of its ₹5,000 cost falls here "
+        "(the bar: 3 posts and ₹10,000)"
+    )
+    assert no_cost_reason(2, 1234.0, settings, 5000.0).startswith("no cost recorded for 2 posts and ₹1,234 revenue")

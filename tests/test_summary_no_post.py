@@ -212,8 +212,8 @@ def test_compare_before_the_data_lists_no_change_and_says_why(spike_wh):
 
 def test_a_creator_without_a_post_in_the_selection_reads_no_post(spike_wh, monkeypatch):
     """C1's page on the week after its post: ₹0 measured over no post, so no interval of ₹0 to ₹0, no
-    "not distinguishable" label and no verdict of it (too early: no post, no fee in the week; its 7 ×
-    ₹300 = ₹2,100 of revenue); on the post's week its ₹2,800 (₹2,800 to ₹2,800) is positive."""
+    "not distinguishable" label and no verdict of it (too early: no post, so none of its ₹1,000 fee in
+    the week, beside its 7 × ₹300 = ₹2,100 of revenue); on the post's week its ₹2,800 (₹2,800 to ₹2,800) is positive."""
     from dash_helpers import find, text
 
     from callbacks import creator as creator_page
@@ -228,7 +228,11 @@ def test_a_creator_without_a_post_in_the_selection_reads_no_post(spike_wh, monke
     assert profile["incrementality_reason"] == NO_POST and profile["incrementality_verdict"] is None
     assert lift_interval(profile) == f"{NO_POST} ({NO_POST_WHY})"
     assert profile["verdict"] == "too early"
-    assert profile["verdict_reason"].startswith("no cost recorded for ₹2,100 revenue")
+    # C1's one ₹1,000 post fee sits on its post's day: the week holds no fee, and the payouts file is right
+    assert profile["verdict_reason"] == (
+        "no post in the selection: its fees follow its posts, so none of its ₹1,000 cost falls here "
+        "(the bar: 3 posts and ₹10,000)"
+    )
     cards = creator_page.kpi_cards(profile, view["comparison"], DEFAULT_SETTINGS)
     roas_card = text(find(cards, "kpi-creator-incremental_roas"))
     assert "No post in the selection" in roas_card and NOT_DISTINGUISHABLE not in roas_card

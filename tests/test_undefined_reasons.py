@@ -274,3 +274,15 @@ def test_hkdash_plan_table_says_why_a_cut_row_has_no_marginal_roas():
     text = cli.explained_table(rows, columns, dict(cli.PLAN_COLUMNS))
     assert text.splitlines()[-1] == "— = undefined: Marginal planned (cut to ₹0)."
     assert "undefined" not in cli.explained_table(rows[1:], columns, dict(cli.PLAN_COLUMNS))
+
+
+def test_a_rate_over_a_post_count_in_a_row_without_posts():
+    """A ranking row (or a creator's profile) carries posts but not reach: its engagement rate "—"
+    says "no posts" where it has none; with posts (reach unknown to the row) it cannot say; a row
+    with reach says what the ratio's denominator says."""
+    assert catalogue.undefined_cause("engagement_rate_pct", {"engagement_rate_pct": None, "posts": 0}) == "no posts"
+    assert catalogue.undefined_cause("engagement_rate_pct", {"engagement_rate_pct": None, "posts": 2}) is None
+    row = {"engagement_rate_pct": None, "posts": 0, "reach": 0}
+    assert catalogue.undefined_cause("engagement_rate_pct", row) == "no reach"
+    assert catalogue.card_note("engagement_rate_pct", {"engagement_rate_pct": None, "posts": 0}) == "No posts"
+    assert catalogue.card_note("roas", {"roas": None, "spend": 0.0, "revenue": 10.0}) == NO_COST

@@ -7,6 +7,7 @@ RULE = "aud-rule"
 SEGMENT_CHART = "aud-segment-roas"
 SEGMENT_NOTE = "aud-segment-note"
 SEGMENTS_TABLE = "audience-segments"
+SEGMENTS_NOTE = "aud-segments-note"
 REGIONS_CHART = "aud-regions"
 REGIONS_NOTE = "aud-regions-note"
 

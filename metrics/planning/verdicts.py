@@ -80,14 +80,22 @@ def evidence_missing(posts: int, spend: float, settings: Settings) -> str | None
     return f"{have}: needs {' and '.join(short)} {_evidence_needed(settings)}"
 
 
-def no_cost_reason(posts: int, revenue: float, settings: Settings) -> str:
+def no_cost_reason(posts: int, revenue: float, settings: Settings, recorded_cost: float = 0.0) -> str:
     """Why a creator with ₹0 spend in the selection is too early to judge: "no cost recorded for 6
     posts and ₹4,43,163 revenue: check the payouts file (the bar: …)", or "no posts and no cost in
-    the selection (the bar: …)" for a creator with neither (nothing to check)."""
+    the selection (the bar: …)" for a creator with neither (nothing to check). Sales without a post
+    of a creator whose data set records a cost (`recorded_cost` ₹ > 0: its fixed fees follow its
+    posts, and this selection has none) read "no post in the selection: its fees follow its posts, so
+    none of its ₹39,22,359 cost falls here (…)": the payouts file is right, the selection holds no fee."""
     activity = [f"{fmt.count(posts)} post{'' if posts == 1 else 's'}"] if posts > 0 else []
     activity += [f"{fmt.inr(revenue)} revenue"] if revenue > 0 else []
     if not activity:
         return f"no posts and no cost in the selection {_evidence_needed(settings)}"
+    if posts <= 0 and recorded_cost > 0:
+        return (
+            f"no post in the selection: its fees follow its posts, so none of its {fmt.inr(recorded_cost)} "
+            f"cost falls here {_evidence_needed(settings)}"
+        )
     return f"no cost recorded for {' and '.join(activity)}: check the payouts file {_evidence_needed(settings)}"
 
 
@@ -110,15 +118,16 @@ def attributed_verdict(row: Mapping, pooled_roas: float | None) -> tuple[str, st
 def verdict_of(row: Mapping, settings: Settings, measured: bool, pooled_roas: float | None = None) -> tuple[str, str]:
     """(verdict, reason) of one creator (module docstring): row keys posts, spend and revenue (₹),
     incremental_revenue_low, incremental_revenue_high (₹ or None), marginal_roas (× or None), roas
-    (×, attributed, or None) and poor_performer (bool); where lift is not measured (`measured`
-    False) attributed_verdict's keys and `pooled_roas` decide instead."""
+    (×, attributed, or None), poor_performer (bool) and, where with_recorded_cost put it,
+    recorded_cost (₹); where lift is not measured (`measured` False) attributed_verdict's keys and
+    `pooled_roas` decide instead."""
     spend = fmt.clean(row.get("spend")) or 0.0
     posts = int(fmt.clean(row.get("posts")) or 0)
     low, high = fmt.clean(row.get("incremental_revenue_low")), fmt.clean(row.get("incremental_revenue_high"))
     marginal = fmt.clean(row.get("marginal_roas"))
     if spend <= 0:
         revenue = fmt.clean(row.get("revenue")) or 0.0
-        return TOO_EARLY, no_cost_reason(posts, revenue, settings)
+        return TOO_EARLY, no_cost_reason(posts, revenue, settings, fmt.clean(row.get("recorded_cost")) or 0.0)
     missing = evidence_missing(posts, spend, settings)
     if missing is not None:
         return TOO_EARLY, missing
@@ -227,10 +236,35 @@ def judged(wh, ranked: pd.DataFrame, settings: Settings, pooled_roas: float | No
     from metrics.lift import METHOD_MEASURED, lift_status
 
     measured = lift_status(wh, settings)[0] == METHOD_MEASURED
+    ranked = with_recorded_cost(wh, ranked)
     verdicts = [verdict_of(row, settings, measured, pooled_roas) for row in frame_dicts(ranked, VERDICT_KEYS)]
     ranked["verdict"] = [v for v, _ in verdicts]
     ranked["verdict_reason"] = [r for _, r in verdicts]
     return ranked
+
+
+def with_recorded_cost(wh, ranked: pd.DataFrame) -> pd.DataFrame:
+    """`ranked` with recorded_cost (₹: the creator's spend over the whole data set, whatever the
+    filters) on its rows of sales without a post or spend in the selection, None on the others:
+    no_cost_reason tells a fee outside the selection from a payout missing by it. Unchanged (no
+    query) where no row is such or the column is there already (metrics.influencer_detail's row)."""
+    if ranked.empty or "recorded_cost" in ranked or not {"influencer_id", "posts", "spend", "revenue"} <= set(ranked):
+        return ranked
+    posts = pd.to_numeric(ranked["posts"], errors="coerce").fillna(0)
+    spend = pd.to_numeric(ranked["spend"], errors="coerce").fillna(0)
+    revenue = pd.to_numeric(ranked["revenue"], errors="coerce").fillna(0)
+    asked = (posts <= 0) & (spend <= 0) & (revenue > 0)
+    if not asked.any():
+        return ranked
+    ids = ranked.loc[asked, "influencer_id"].astype(str).tolist()
+    costs = wh.query(
+        """SELECT i.influencer_id, sum(f.spend) AS spend FROM facts_influencer f JOIN influencers i USING (influencer_key)
+           WHERE i.influencer_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL""",
+        [ids],
+    )
+    recorded = ranked["influencer_id"].map(costs.set_index("influencer_id")["spend"]).where(asked)
+    values = [None if pd.isna(v) else float(v) for v in recorded]
+    return ranked.assign(recorded_cost=pd.Series(values, index=ranked.index, dtype=object))
 
 
 class _Columns(dict):
@@ -288,6 +322,7 @@ VERDICT_KEYS = (
     "revenue",
     "roas",
     "poor_performer",
+    "recorded_cost",
 )
 
 

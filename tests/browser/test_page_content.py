@@ -44,7 +44,7 @@ def test_renders_with_the_metrics_numbers(page, server, page_problems, captions_
     open_content(page, server.url + "/content")
     k = metrics.kpis(Warehouse(captions_db))
     assert normalise(page.inner_text("#kpi-cnt-posts-value")) == str(k["posts"])
-    assert normalise(page.inner_text("#kpi-cnt-er-value")) == normalise(fmt.pct(k["engagement_rate_pct"], 2))
+    assert normalise(page.inner_text("#kpi-cnt-er-value")) == normalise(fmt.pct(k["engagement_rate_pct"], 1))
     assert normalise(page.inner_text("#kpi-cnt-cpe-value")) == normalise(fmt.inr(k["cpe"], 2))
     # No impressions in this data set: CPM is per 1,000 reach, and says so.
     assert k["cpm_basis"] == "reach"
