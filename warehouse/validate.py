@@ -6,6 +6,8 @@ each check keeps its first examples and counts the rest.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import duckdb
 
 from warehouse.errors import MAX_SHOWN, Problem
@@ -28,6 +30,11 @@ def present(col: str) -> str:
     return f"NOT {missing_sql(col)}"
 
 
+def _kind(problem: Problem) -> tuple:
+    """What a reader tells problems apart by: the file and the column."""
+    return (problem.file, problem.column)
+
+
 class Findings:
     """Problems found so far, with the total count of each kind beyond the examples kept."""
 
@@ -36,9 +43,19 @@ class Findings:
         self.total = 0
 
     def add(self, problem: Problem, count: int = 1):
-        """Count `count` problems of this kind; keep `problem` as an example while fewer than MAX_SHOWN are kept."""
+        """Count `count` problems of this kind; keep `problem` as an example while fewer than MAX_SHOWN
+        are kept, or, once they are, in place of the last example of the (file, column) shown most often
+        when its own (file, column) has none: a flood of one kind (every payout row of an old file after
+        an append) must not hide the one warning about another file."""
         if len(self.problems) < MAX_SHOWN:
             self.problems.append(problem)
+        elif all(_kind(kept) != _kind(problem) for kept in self.problems):
+            counts = Counter(_kind(kept) for kept in self.problems)
+            crowded, shown = counts.most_common(1)[0]
+            if shown > 1:
+                last = max(i for i, kept in enumerate(self.problems) if _kind(kept) == crowded)
+                del self.problems[last]
+                self.problems.append(problem)
         self.total += count
 
     def add_query(self, connection, source: SourceFile, column: str, condition: str, reason: str, params=()):
