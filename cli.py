@@ -676,8 +676,10 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     def headline_row(key: str, label_note: str = "", interval: tuple[str, str] | None = None) -> tuple[str, str]:
         metric = catalogue.get(key)
         value = metric.text(document[key])
-        if key in catalogue.COST_KEYS:  # ₹0.00 at ₹0 spend says why, as the cards do
-            value = catalogue.with_cost_note(key, document, value)
+        # ₹0.00 at ₹0 spend says why, as the cards do: the document's notes (metrics.summary.cost_notes)
+        # read the selection's recorded cost, which the document itself does not carry
+        if note := document["notes"].get(key):
+            value = f"{value} · {note}"
         # with no post in the selection the ₹0 has no interval to show: the Incrementality line says why
         if interval and no_post_words(document):
             return metric.label + label_note, value

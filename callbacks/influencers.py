@@ -86,6 +86,8 @@ def ranking_summary(frame: pd.DataFrame, settings) -> list:
             settings,
             card_id="inf-best",
             label=f"Best {roas.label}",
+            # the flag's digits: a best of "2.00x" must not sit beside a creator flagged ROAS < 2x
+            value_text=POOR_PERFORMER.roas_text(best_roas, settings),
             formula=f"The highest among the influencers in the selection. {roas.formula_for(settings)}",
             tone=None,
             sub=str(best["name"]) if best is not None and best_roas is not None else "—",

@@ -1330,8 +1330,19 @@ class PoorPerformer:
         if roi is not None and roi < settings.poor_roi_pct:
             misses.append(f"ROI {fmt.below(roi, settings.poor_roi_pct, fmt.pct, 1)} < {bar['roi']}")
         if roas is not None and roas < settings.poor_roas:
-            misses.append(f"ROAS {fmt.below(roas, settings.poor_roas, fmt.ratio, 2)} < {bar['roas']}")
+            misses.append(f"ROAS {cls.roas_text(roas, settings)} < {bar['roas']}")
         return misses
+
+    @staticmethod
+    def roas_text(roas, settings: Settings) -> str:
+        """A ROAS (×) below the poor-performer bar with as many decimals as it takes not to read like
+        the bar (fmt.below): 1.9992 -> "1.999x" against 2x, where "2.00x" beside a poor flag
+        contradicts it; at or above the bar fmt.ratio's two (2.0 -> "2.00x", 2.5 -> "2.50x"); "—"
+        where undefined. Wherever one ROAS is shown next to the flag."""
+        value = fmt.clean(roas)
+        if value is not None and value < settings.poor_roas:
+            return fmt.below(value, settings.poor_roas, fmt.ratio, 2)
+        return fmt.ratio(value)
 
     @classmethod
     def reasons(cls, row: dict, settings: Settings) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import pandas as pd
@@ -51,7 +52,7 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
     cpm_basis); orders, new_customers (estimated from orders where sales carry no user id:
     new_customers_estimated), engagements, reach, impressions, posts, influencers,
     poor_performers (counts); roas, incremental_roas (×); roi_pct, engagement_rate_pct (%, basis
-    engagement_basis); baseline_share (0–1). Ratios are None where undefined. Raises
+    engagement_basis); baseline_share (0–1); recorded_cost (₹, or None: recorded_cost_of). Ratios are None where undefined. Raises
     warehouse.db.WarehouseMissing without a usable data set.
     """
     return period_kpis(wh, (filters,), settings)[0]
@@ -104,7 +105,20 @@ def _kpis_of(wh, filters: Filters, settings: Settings, row: pd.Series) -> dict:
         "posts": _count(totals["posts"]) or 0,
         "influencers": int(totals["influencers"]),
         "poor_performers": int(totals["poor_performers"]),
+        "recorded_cost": recorded_cost_of(wh, filters, settings, spend, _count(totals["posts"]) or 0),
     }
+
+
+def recorded_cost_of(wh, filters: Filters, settings: Settings, spend: float, posts: int) -> float | None:
+    """The spend (₹) of the selection's other filters over all dates where its date range has neither
+    a post nor spend (fixed fees follow posts: docs/metrics.md "How spend follows the filters"), so
+    catalogue.zero_spend_note says "no post in the selection" rather than "no cost recorded", as for a
+    creator (metrics.planning.verdicts.with_recorded_cost); None elsewhere (no query)."""
+    if spend > 0 or posts > 0 or not (filters.start or filters.end):
+        return None
+    all_dates = dataclasses.replace(filters, start=None, end=None, period=None)
+    sums_sql, params = sums_by_sql(all_dates, settings)
+    return float(wh.query(f"SELECT spend FROM ({sums_sql})", params)["spend"].iloc[0])
 
 
 def _count(value):

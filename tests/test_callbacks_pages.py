@@ -8,6 +8,7 @@ import json
 
 import dash_bootstrap_components as dbc
 import orjson
+import pandas as pd
 import pytest
 from dash import Patch, html, no_update
 from dash._utils import to_json
@@ -105,6 +106,23 @@ def test_ranking_summary_cards(traps_wh):
     rows, _, options, _, kpis, _, _ = influencers.influencer_ranking("", "all", "/")
     assert kpis == plain_json(cards)
     assert orjson.loads(orjson.dumps([rows, options, kpis])) == [rows, options, kpis]
+
+
+def test_best_roas_card_shows_the_poor_flags_digits():
+    """Case 23: the best creator, Asha Verma, has ROAS ₹9,996 ÷ ₹5,000 = 1.9992, flagged poor
+    (ROAS < 2x): her card reads "1.999x" (the flag's "ROAS 1.999x < 2x"), not "2.00x"; a best of
+    exactly 2.0 clears the bar and reads "2.00x", 2.5 "2.50x"."""
+    settings = common.settings()
+
+    def best(revenue: float, poor: bool) -> str:
+        frame = pd.DataFrame(
+            {"name": ["Asha Verma"], "roas": [revenue / 5000], "poor_performer": [poor], "efficiency_score": [50.0]}
+        )
+        return find(influencers.ranking_summary(frame, settings), "kpi-inf-best-value").children
+
+    assert best(9996, True) == "1.999x"
+    assert metrics.catalogue.POOR_PERFORMER.misses({"roas": 9996 / 5000}, settings) == ["ROAS 1.999x < 2x"]
+    assert (best(10000, False), best(12500, False)) == ("2.00x", "2.50x")
 
 
 def test_plain_json_is_what_dash_sends():

@@ -136,11 +136,24 @@ def test_the_lapsed_creator_is_unpaid_in_february_and_paid_in_january(lapsed_db)
     assert (january["spend"], january["new_customers"], january["cac"], january["cpe"]) == (1000.0, 1.0, 1000.0, 10.0)
 
 
-def test_executive_cac_box_says_no_cost_below_its_change(lapsed_db):
-    """The executive summary's CAC box gets the note its overview card has, beside its change."""
+def test_a_selection_without_posts_or_spend_carries_the_cost_of_its_other_dates(lapsed_db):
+    """February on TikTok has no post and ₹0 spend; over all dates TikTok's spend is F6's one fee,
+    ₹1,000 (its only creator): that is its recorded_cost. January (spend ₹1,000) and the unfiltered
+    data set carry none (no query)."""
+    wh = Warehouse(lapsed_db)
+    february = metrics.kpis(wh, FEBRUARY)
+    assert (february["posts"], february["spend"], february["recorded_cost"]) == (0, 0.0, 1000.0)
+    january = metrics.kpis(wh, metrics.Filters(platform=("TikTok",), start="2025-01-04", end="2025-01-31"))
+    assert january["recorded_cost"] is None
+    assert metrics.kpis(wh, metrics.Filters(platform=("TikTok",)))["recorded_cost"] is None
+
+
+def test_executive_cac_box_says_no_post_below_its_change(lapsed_db):
+    """The executive summary's CAC box gets the note its overview card has, beside its change: the
+    creator page's NO_POST_COST (TikTok's ₹1,000 fee follows its January post), not NO_COST."""
     executive = build_context(Warehouse(lapsed_db), FEBRUARY, metrics.DEFAULT_SETTINGS)["executive"]
     boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
-    assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == ("₹0.00", "-100.0%", NO_COST)
+    assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == ("₹0.00", "-100.0%", NO_POST_COST)
     assert boxes["CAC"]["tone"] == "good"  # CAC down is good, as the card colours it
     assert [label for label, box in boxes.items() if box["note"]] == ["CAC"]
 
@@ -200,6 +213,23 @@ def test_cli_summary_says_no_cost_beside_the_figures(on_unpaid, capsys):
     assert rows["CAC"] == "₹2,850.00"  # ₹8,550 ÷ 3 new customers (U1, U2, U4)
 
 
+def test_overview_and_cli_say_no_post_for_a_range_without_posts(lapsed_db, monkeypatch, capsys):
+    """February on TikTok (no post, ₹0 spend, ₹1,000 recorded over all dates): the overview's CAC
+    and Orders cards and hkdash summary's cost rows say what the creator page says (NO_POST_COST),
+    never NO_COST's payouts-file reading; CAC ₹0 ÷ 1 new customer, cost per order ₹0 ÷ 1 order."""
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    cards = overview.overview_kpis("?platform=TikTok&start=2025-02-01&end=2025-02-28", "/")[0]
+    assert NO_POST_COST in text(find(cards, "kpi-cac"))
+    assert f"Cost per order ₹0.00 · {NO_POST_COST}" in text(find(cards, "kpi-orders"))
+    assert NO_COST not in text(cards)
+    args = ["--db", str(lapsed_db), "summary", "--platform", "TikTok", "--start", "2025-02-01", "--end", "2025-02-28"]
+    assert cli.main(args) == 0
+    rows = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()}
+    assert rows["Cost per order"] == rows["CAC"] == f"₹0.00 · {NO_POST_COST}"
+    assert cli.main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["notes"] == {"cost_per_order": NO_POST_COST, "cac": NO_POST_COST}
+
+
 def test_overview_orders_card_says_no_cost_beside_its_cost_per_order(on_unpaid):
     cards = overview.overview_kpis(TWITTER, "/")[0]
     assert f"Cost per order ₹0.00 · {NO_COST}" in text(find(cards, "kpi-orders"))
@@ -252,7 +282,7 @@ def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
 
     first = page_text(report, 1)
     cac = first[first.index("CAC") :]  # spend's box before it changes by -100.0% too
-    assert cac.index("₹0.00") < cac.index("-100.0%") < cac.index(NO_COST) < cac.index("Changes against")
+    assert cac.index("₹0.00") < cac.index("-100.0%") < cac.index(NO_POST_COST) < cac.index("Changes against")
     summary = page_text(creator_pdf, 2)
     cac = summary[summary.index("CAC") :]
     assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_POST_COST)
@@ -317,7 +347,8 @@ def test_cli_summary_json_notes_its_comparison_window_apart(lapsed_db, capsys):
     args = ["--db", str(lapsed_db), "summary", "--platform", "TikTok", "--start", "2025-02-01"]
     assert cli.main(args + ["--end", "2025-02-28", "--compare", "previous", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["notes"] == {"cost_per_order": NO_COST, "cac": NO_COST}
+    # F6's fee follows its January post
+    assert document["notes"] == {"cost_per_order": NO_POST_COST, "cac": NO_POST_COST}
     assert document["comparison"]["cac"] == 1000.0 and document["comparison"]["notes"] == {}
 
 

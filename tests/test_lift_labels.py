@@ -16,6 +16,7 @@ from metrics import DEFAULT_SETTINGS, insights
 from metrics.kpis import SHARE_OVER_WINDOWS
 from metrics.lift import NOT_DISTINGUISHABLE, interval_verdict
 from metrics.lift.view import interval_verdicts
+from metrics.summary import cost_notes
 from reports.build import _kpis, _measured_incremental
 from reports.executive import headline, incremental_line
 
@@ -108,7 +109,7 @@ def test_cards_say_not_distinguishable_beside_the_interval():
 
 
 def summary_document(k: dict) -> dict:
-    return {**k, "filters": {}, "notices": [], "by_platform": [], "influencers_ranked": []}
+    return {**k, "notes": cost_notes(k), "filters": {}, "notices": [], "by_platform": [], "influencers_ranked": []}
 
 
 def test_text_summary_labels_both_incremental_lines():
