@@ -118,13 +118,18 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     tone = periods.change_tone(change, catalogue.get(key).higher_is_better)
     # where the period starts before the data, the why is in the tip and on the page
     mode_text, notice = change_words(comparison, change), comparison.get("notice")
-    mode_text = (comparison.get("reasons") or {}).get(key) or mode_text
+    reason = (comparison.get("reasons") or {}).get(key)
+    mode_text = reason or mode_text
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)
         tip = (
-            f"{periods.COMPARE_LABELS[comparison['mode']]}: {fmt.date(comparison['start'])} – "
-            f"{fmt.date(comparison['end'])} ({catalogue.get(key).text(then)})"
-        ) + (f". {notice}" if notice else "")
+            (
+                f"{periods.COMPARE_LABELS[comparison['mode']]}: {fmt.date(comparison['start'])} – "
+                f"{fmt.date(comparison['end'])} ({catalogue.get(key).text(then)})"
+            )
+            + (f". {notice}" if notice else "")
+            + (f". No change: {reason}" if reason else "")
+        )
     else:
         tip = "No date range: all time has no earlier period to compare with (choose dates or a period)"
     target = f"kpi-{stem}-change-info"

@@ -102,8 +102,8 @@ def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT
     (metrics.kpis of the comparison selection, None without one), change ({key of now: relative
     change or None}), notice (data_start_notice's text or None), undefined (True where the window
     lies wholly before the data, so every change is None), reasons ({key: why its change is None}
-    where a rule leaves it out: incremental figures measured in one period and assumed in the
-    other, unlike_methods). Raises warehouse.db.WarehouseMissing
+    where a rule leaves it out, ruled_out: the figures over posts where either period holds no
+    post, incremental figures measured in one period and assumed in the other). Raises warehouse.db.WarehouseMissing
     without a data set."""
     from metrics.kpis import kpis
 
@@ -125,16 +125,72 @@ def _compared(wh, filters: Filters, other: Filters | None, now: dict, then: dict
     """kpi_comparison's dict of a selection's KPIs (`now`) and its comparison period's (`then`)."""
     undefined, notice = data_start_notice(wh, other)
     change = changes(now, None if undefined else then, now.keys())
-    unlike = unlike_methods(now, then)
+    ruled, rule = ruled_out(now, None if undefined else then)
     return {
         "mode": filters.compare,
         "start": other.start if other else None,
         "end": other.end if other else None,
         "kpis": then,
-        "change": {key: None if unlike and key.startswith("incremental_") else value for key, value in change.items()},
+        "change": {key: None if key in ruled else value for key, value in change.items()},
         "notice": notice,
         "undefined": undefined,
-        "reasons": {key: unlike for key in now if key.startswith("incremental_")} if unlike else {},
+        "reasons": {key: rule for key in ruled if key in now},
+    }
+
+
+# The incremental figures that are sums over a period's posts (METRICS.md "Incrementality"): a period
+# without a post holds ₹0 of them by the rule, not a measured drop, so their change is undefined.
+OVER_POSTS = ("incremental_revenue", "incremental_roas", "incremental_share")
+NO_POST_THEN = "no post in the comparison period"
+
+
+def ruled_out(now: dict, then: dict | None) -> tuple[tuple[str, ...], str | None]:
+    """(the keys of `now` whose change a rule leaves out, its reason): OVER_POSTS where either
+    period holds no post (no_post_reason), every incremental figure where one period is measured
+    and the other assumed (unlike_methods); ((), None) where no rule applies."""
+    if why := no_post_reason(now, then):
+        return OVER_POSTS, why
+    if why := unlike_methods(now, then):
+        return tuple(key for key in now if key.startswith("incremental_")), why
+    return (), None
+
+
+def no_post_reason(now: dict, then: dict | None) -> str | None:
+    """Why the changes of OVER_POSTS are undefined, or None: metrics.lift.NO_POST where the
+    selection (`now`, metrics.kpis) holds no post, NO_POST_THEN where only the comparison period
+    (`then`) holds none; the selection's own reason comes first."""
+    from metrics.lift import NO_POST
+
+    if now.get("incrementality_reason") == NO_POST:
+        return NO_POST
+    return NO_POST_THEN if then and then.get("incrementality_reason") == NO_POST else None
+
+
+def null_change_reason(key: str, now: dict, then: dict | None) -> str:
+    """Why the change of `key` between `now` and `then` (metrics.kpis of the two periods, `then`
+    None without a comparison period) is undefined where no rule says it (kpi_comparison's reasons):
+    the figure undefined in either period (with catalogue.undefined_cause's words), or 0 in the
+    comparison period (a relative change of a 0 base is undefined, metrics.periods.relative_change)."""
+    if not then:
+        return NO_DATE_RANGE
+    metric = catalogue.get(key)
+    for row, where in ((now, "the selection"), (then, "the comparison period")):
+        if fmt.clean(row.get(key)) is None:
+            cause = catalogue.undefined_cause(key, row)
+            return f"undefined in {where}" + (f" ({cause})" if cause else "")
+    return f"{metric.text(then.get(key))} in the comparison period"
+
+
+def change_reasons(compared: dict, now: dict, keys=CARD_CHANGE_KEYS) -> dict[str, str]:
+    """{key: why its change is None} for each of `keys` whose change in `compared` (kpi_comparison's
+    result for the selection's KPIs `now`) is None: the rule's reason (compared["reasons"]), the
+    notice of a period wholly before the data, else null_change_reason. Keys with a change are left out."""
+    rules = compared.get("reasons") or {}
+    whole = compared["notice"] if compared.get("undefined") else None
+    return {
+        key: rules.get(key) or whole or null_change_reason(key, now, compared.get("kpis"))
+        for key in keys
+        if compared["change"].get(key) is None
     }
 
 

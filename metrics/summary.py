@@ -85,9 +85,9 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range; notice, undefined and partial: the comparison period
-    against the data's start, metrics.comparison.partial), `change` ({KPI_KEYS key: relative change
-    (fraction) or None}) and `change_reasons` ({key: why its change is None by a rule}, e.g. one period
-    measured and the other assumed); import_warnings: how many import warnings the live data set keeps (a count,
+    against the data's start, metrics.comparison.partial), `change` ({metrics.comparison.CARD_CHANGE_KEYS
+    key: relative change (fraction) or None}: the figures the overview's cards compare) and
+    `change_reasons` ({key: why its change is None} for every None change, metrics.comparison.change_reasons); import_warnings: how many import warnings the live data set keeps (a count,
     listed by `hkdash datasets --warnings`). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
     document = {key: plain(headline[key]) for key in KPI_KEYS} | {"notes": cost_notes(headline)}
@@ -120,7 +120,7 @@ def organic_rows(wh, filters: Filters, settings: Settings) -> list[dict] | None:
 
 def comparison_document(wh, filters: Filters, settings: Settings, headline: dict) -> dict:
     """`comparison` and `change` of the summary document (see summary)."""
-    from metrics.comparison import kpi_comparison, partial
+    from metrics.comparison import CARD_CHANGE_KEYS, change_reasons, kpi_comparison, partial
 
     compared = kpi_comparison(wh, filters, headline, settings)
     then = compared["kpis"] or {}
@@ -136,8 +136,9 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
             "undefined": compared["undefined"],
             "partial": partial(compared),
         },
-        "change": {key: plain(compared["change"].get(key)) for key in KPI_KEYS},
-        "change_reasons": {key: why for key, why in compared["reasons"].items() if key in KPI_KEYS},
+        # only the figures the overview's cards compare, each null change with its reason
+        "change": {key: plain(compared["change"].get(key)) for key in CARD_CHANGE_KEYS},
+        "change_reasons": change_reasons(compared, headline),
     }
 
 

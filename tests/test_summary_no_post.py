@@ -114,8 +114,8 @@ def test_the_engagement_rates_reason_follows_its_basis():
 
 
 def test_compare_lists_the_changes_the_overview_cards_show(spike_wh, monkeypatch):
-    """Against the post's week: incremental revenue ₹0 against ₹2,800 is −100 %, and so is its ROAS
-    (₹0 ÷ ₹70 against ₹2,800 ÷ ₹1,070); spend ₹70 against ₹1,070 is −93.5 %."""
+    """Against the post's week: spend ₹70 against ₹1,070 is −93.5 %; the incremental revenue's ₹0
+    against ₹2,800 is no −100 %: the week holds no post (session 17, h11), so that change is "—"."""
     from dash_helpers import find, text, walk
 
     from callbacks import overview
@@ -123,10 +123,11 @@ def test_compare_lists_the_changes_the_overview_cards_show(spike_wh, monkeypatch
     document = summary(spike_wh, week(WITHOUT_POST), compare=True)
     out = cli.format_summary(document)
     assert "Change against previous period (20 Jan 2025 – 26 Jan 2025): Revenue 0.0%, Orders 0.0%, Spend -93.5%" in out
-    assert ", Incremental revenue -100.0%, Incremental ROAS -100.0%, " in out
+    assert ", Incremental revenue — (no post in the selection), Incremental ROAS — (no post in the selection), " in out
     monkeypatch.setenv("HKDASH_DB", str(spike_wh.path))
     cards = overview.overview_kpis(f"?start={WITHOUT_POST[0]}&end={WITHOUT_POST[1]}", "/")[0]
-    assert text(find(cards, "kpi-incremental-revenue-change")) == "-100.0%"
+    assert text(find(cards, "kpi-incremental-revenue-change")) == "—"
+    assert "no post in the selection" in text(find(cards, "kpi-incremental-revenue"))
     # every card's change is in the text, in the cards' order (ROI's card is "roi"; no refunds here)
     found = [str(getattr(c, "id", "")) for c in walk(cards)]
     shown = [i.removeprefix("kpi-").removesuffix("-change") for i in found if i.endswith("-change")]
@@ -134,7 +135,8 @@ def test_compare_lists_the_changes_the_overview_cards_show(spike_wh, monkeypatch
     assert shown == stems
     labels = [catalogue.get(key).label for key in CARD_CHANGE_KEYS if key != "refunds"]
     line = next(line for line in out.splitlines() if line.startswith("Change against"))
-    assert [part.rsplit(" ", 1)[0] for part in line.split("): ", 1)[1].split(", ")] == labels
+    parts = [part.split(" (", 1)[0] for part in line.split("): ", 1)[1].split(", ")]  # reasons off
+    assert [part.rsplit(" ", 1)[0] for part in parts] == labels
 
 
 def test_compare_gives_the_reason_of_a_change_left_out_by_a_rule():
@@ -245,3 +247,47 @@ def test_a_creator_without_a_post_in_the_selection_reads_no_post(spike_wh, monke
     assert with_post["incremental_revenue"] == pytest.approx(2_800)
     assert with_post["incrementality_reason"] is None and with_post["incrementality_verdict"] == "positive"
     assert lift_interval(with_post) == "₹2,800 to ₹2,800"
+
+
+BEFORE_POST = ("2025-01-13", "2025-01-19")  # the week before the post's: no post, C1 selling ₹100 a day
+
+
+def test_the_reverse_comparison_says_the_comparison_period_has_no_post(spike_wh):
+    """The post's week against 13–19 Jan (no post): ₹2,800 against ₹0 of incremental revenue is no
+    change either; revenue ₹5,600 against 6 × 7 × ₹100 = ₹4,200 is +33.3 %."""
+    document = summary(spike_wh, week(WITH_POST), compare=True)
+    assert document["change"]["revenue"] == pytest.approx(5_600 / 4_200 - 1)
+    assert document["change"]["incremental_revenue"] is None and document["change"]["incremental_roas"] is None
+    assert document["change_reasons"]["incremental_revenue"] == "no post in the comparison period"
+    out = cli.format_summary(document)
+    assert "Incremental revenue — (no post in the comparison period)" in out
+    assert summary(spike_wh, week(BEFORE_POST), compare=True)["change_reasons"]["incremental_roas"] == (
+        "no post in the selection"
+    )
+
+
+def test_json_changes_are_the_cards_figures_each_null_with_its_reason(spike_wh, capsys):
+    """`change` holds the cards' figures only; every null change has its reason: no refunds in either
+    week (₹0 against ₹0), no poor performer in the post's week (0 against 0: C1's ROAS 2,800 ÷ 1,000 ≥ 2x)."""
+    args = ["--db", str(spike_wh.path), "summary", "--start", WITHOUT_POST[0], "--end", WITHOUT_POST[1]]
+    assert cli.main([*args, "--compare", "previous", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert tuple(document["change"]) == CARD_CHANGE_KEYS
+    assert {key for key, change in document["change"].items() if change is None} == set(document["change_reasons"])
+    assert document["change_reasons"] == {
+        "refunds": "₹0 in the comparison period",
+        "incremental_revenue": "no post in the selection",
+        "incremental_roas": "no post in the selection",
+        "poor_performers": "0 in the comparison period",
+    }
+    assert cli.main([*args, "--compare", "previous"]) == 0
+    assert "Poor performers — (0 in the comparison period)" in capsys.readouterr().out
+
+
+def test_a_null_change_of_an_undefined_figure_says_where_and_why():
+    from metrics.comparison import null_change_reason
+
+    now, then = {"roas": None, "revenue": 10.0, "spend": 0.0}, {"roas": 2.0, "revenue": 20.0, "spend": 10.0}
+    assert null_change_reason("roas", now, then) == "undefined in the selection (₹0 spend)"
+    assert null_change_reason("roas", then, now) == "undefined in the comparison period (₹0 spend)"
+    assert null_change_reason("roas", now, None) == "no date range"
