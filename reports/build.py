@@ -41,6 +41,7 @@ from reports.plan_section import (
     requested_plan,
     selection_plan,
 )
+from warehouse.importer import source_folders
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -117,6 +118,9 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         },
         {"label": "Buyer ids", "value": buyer_ids_text(info)},
     ]
+    folders = source_folders(info)
+    if len(folders) > 1:  # an append's parts by name, as /data's "Imported from" (never a server path)
+        facts.append({"label": "Imported from", "value": " + ".join(folders)})
     if info.get("store_orders"):  # the CFO reads here what store revenue is and how the export mapped
         facts.append({"label": "Store orders", "value": catalogue.store_orders_text(info["store_orders"])})
     if info.get("first_sale") or info.get("last_sale"):
