@@ -33,7 +33,15 @@ from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
 from reports import images
 from reports.executive import executive_summary
 from reports.pdf import ReportError, render_pdf
-from reports.plan_section import DEFAULT_PLAN, PlanRequest, plan_section, requested_plan, selection_plan
+from reports.plan_section import (
+    DEFAULT_PLAN,
+    PlanRequest,
+    default_plan_note,
+    plan_section,
+    requested_plan,
+    selection_plan,
+)
+from warehouse.importer import source_folders
 
 TITLE = "Influencer campaign ROI report"
 FILTER_LABELS = {
@@ -110,6 +118,9 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         },
         {"label": "Buyer ids", "value": buyer_ids_text(info)},
     ]
+    folders = source_folders(info)
+    if len(folders) > 1:  # an append's parts by name, as /data's "Imported from" (never a server path)
+        facts.append({"label": "Imported from", "value": " + ".join(folders)})
     if info.get("store_orders"):  # the CFO reads here what store revenue is and how the export mapped
         facts.append({"label": "Store orders", "value": catalogue.store_orders_text(info["store_orders"])})
     if info.get("first_sale") or info.get("last_sale"):
@@ -304,13 +315,20 @@ def _findings(wh, filters, settings, evidence: insights.Evidence) -> list[str]:
     return [item["text"] for item in metrics.key_findings(wh, filters, settings, evidence)]
 
 
-def _recommendations(wh, filters, settings, evidence: insights.Evidence, chosen=None) -> list[dict]:
+def _recommendations(wh, filters, settings, evidence: insights.Evidence, chosen=None, asked=None) -> list[dict]:
     """The same recommendations as the /insights page (metrics.recommendations), with their numbers;
-    `chosen`: the plan the report made already (metrics.planning.Plan), or None."""
+    `chosen`: the plan the report made already (metrics.planning.Plan), or None; `asked`: the Budget
+    plan section's plan, whose difference from `chosen` the planner's item says (default_plan_note)."""
+    note = default_plan_note(chosen, asked) if chosen is not None and asked is not None else None
     return [
-        {"text": item["text"], "evidence": item["evidence"]}
+        {"text": _with_plan_note(item, note), "evidence": item["evidence"]}
         for item in insights.recommendations(wh, filters, settings, evidence, chosen)
     ]
+
+
+def _with_plan_note(item: dict, note: str | None) -> str:
+    """The item's text, with `note` (which plan it is from) after it where the planner made it."""
+    return f"{item['text']} {note}" if note and item["action"] in insights.PLANNER_ACTIONS else item["text"]
 
 
 def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:
@@ -757,7 +775,7 @@ def _compute_context(
     platforms, categories = _records(platforms_df), _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
     pacing = _records(metrics.campaign_pacing(wh, filters, settings))
-    recommendations = _recommendations(wh, filters, settings, evidence, chosen)
+    recommendations = _recommendations(wh, filters, settings, evidence, chosen, asked)
     executive = executive_summary(
         k,
         kpi_comparison(wh, filters, k, settings),

@@ -161,9 +161,29 @@ def _budget_phrase(chosen: Plan) -> str:
 def planned_text(chosen: Plan) -> str:
     """What was planned, as /plan's controls set it: "Planned by creator, at a budget of ₹30 L (today's
     spend ₹25.2 L), each creator within ±50% of its spend today." """
+    return f"Planned {_planned_words(chosen)}."
+
+
+def _planned_words(chosen: Plan) -> str:
+    """ "by creator, at a budget of ₹30 L (…), each creator within ±50% of its spend today": planned_text's
+    clause, also named in default_plan_note."""
     return (
-        f"Planned by {chosen.unit_word}, at {_budget_phrase(chosen)}, each {chosen.unit_word} within "
-        f"±{fmt.share(chosen.max_change, 0)} of its spend today."
+        f"by {chosen.unit_word}, at {_budget_phrase(chosen)}, each {chosen.unit_word} within "
+        f"±{fmt.share(chosen.max_change, 0)} of its spend today"
+    )
+
+
+def default_plan_note(default: Plan, asked: Plan) -> str | None:
+    """The sentence a move-budget or hold-back recommendation (metrics.insights.move_budget_item, made
+    from `default`, the selection_plan, as /insights makes it) carries where the Budget plan section
+    prints another plan (`asked`, the requested_plan): which plan each is, so two held-back or moved
+    figures cannot be read as one plan's. None where both are the same plan."""
+    if asked is default:
+        return None
+    held = f", holding back {fmt.inr_compact(asked.held_back)}" if asked.held_back >= 0.5 else ""
+    return (
+        f"From the default plan, as /insights makes it (planned {_planned_words(default)}); the Budget plan "
+        f"section shows the plan requested on /plan (planned {_planned_words(asked)}{held})."
     )
 
 

@@ -1580,3 +1580,36 @@ def test_the_pdf_prints_a_long_plans_largest_moves_in_the_plans_order():
     rows = pd.DataFrame({"name": ["a", "b", "c", "d"], "planned_change": [5.0, -50.0, 10.0, 0.0]})
     assert largest_moves(rows, 2)["name"].tolist() == ["b", "c"]
     assert largest_moves(rows, 4) is rows
+
+
+def test_the_pdf_names_the_plan_of_its_move_budget_recommendation(planted):
+    """Where the Budget plan section prints a requested plan, the planner's recommendation (the default
+    plan, as /insights makes it) says which plan it is from and which the section shows; with the
+    default request it is /insights' text unchanged."""
+    from metrics import insights
+    from reports.build import build_context
+    from reports.plan_section import PlanRequest
+
+    wh, _ = planted
+    default = plan(wh)
+    asked = plan(wh, None, "influencer", 0.5)
+    listed = insights.recommendations(wh, Filters(), DEFAULT_SETTINGS, chosen=default)
+    planner = [item["text"] for item in listed if item["action"] in insights.PLANNER_ACTIONS]
+    assert planner, "the planted data must make a move-budget or hold-back recommendation"
+
+    unasked = build_context(wh, Filters(), DEFAULT_SETTINGS)["recommendations"]
+    assert [r["text"] for r in unasked] == [item["text"] for item in listed]
+
+    context = build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=PlanRequest("influencer", None, 0.5))
+    today = fmt.inr_compact(default.budget)
+    held = f", holding back {fmt.inr_compact(asked.held_back)}" if asked.held_back >= 0.5 else ""
+    note = (
+        f"From the default plan, as /insights makes it (planned by segment, at today's budget of {today}, each "
+        "segment within ±30% of its spend today); the Budget plan section shows the plan requested on /plan "
+        f"(planned by creator, at today's budget of {fmt.inr_compact(asked.budget)}, each creator within ±50% "
+        f"of its spend today{held})."
+    )
+    assert [r["text"] for r in context["recommendations"]] == [
+        f"{item['text']} {note}" if item["action"] in insights.PLANNER_ACTIONS else item["text"] for item in listed
+    ]
+    assert context["plan"]["held_back"] == asked.held_back

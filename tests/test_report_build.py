@@ -430,3 +430,18 @@ def test_report_formats_from_the_catalogue(seed1_wh, tmp_path):
     assert "ROI < 50% or ROAS < 2x, or spend with no revenue" in method
     assert "revenue ÷ followers" in method and "“—” when followers = 0" in method
     assert "10,000, 50,000, 5,00,000, 10,00,000" in method
+
+
+def test_the_cover_names_an_appended_data_sets_parts():
+    """After an append the cover names each import's folder, as /data's "Imported from" ("shop + jan26",
+    folder names only: no server path); a single import adds no such row."""
+    import datetime as dt
+
+    from reports.build import _dataset
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    appended = _dataset({"name": "shop", "source": "/srv/data/shop + /srv/in/jan26"}, now)
+    assert {"label": "Imported from", "value": "shop + jan26"} in appended["facts"]
+    assert "/srv" not in str(appended)
+    single = _dataset({"name": "shop", "source": "/srv/data/shop"}, now)
+    assert all(fact["label"] != "Imported from" for fact in single["facts"])
