@@ -459,7 +459,20 @@ def reference_kpis(wh, filters):
         "posts": _count(engagement["posts"]) or 0,
         "influencers": int(totals["influencers"]),
         "poor_performers": int(totals["poor_performers"]),
+        "recorded_cost": reference_recorded_cost(wh, filters, spend, _count(engagement["posts"]) or 0),
     }
+
+
+def reference_recorded_cost(wh, filters, spend: float, posts: int) -> float | None:
+    """The spend of the same filters over all dates, where the date range has neither a post nor spend."""
+    import dataclasses
+
+    from metrics.aggregate import sums_by
+
+    if spend > 0 or posts > 0 or not (filters.start or filters.end):
+        return None
+    all_dates = dataclasses.replace(filters, start=None, end=None, period=None)
+    return float(sums_by(wh, all_dates, DEFAULT_SETTINGS).iloc[0]["spend"])
 
 
 def same_dict(got: dict, expected: dict):
