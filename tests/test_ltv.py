@@ -13,16 +13,20 @@ A1: 90 days: U1 1,500 + U2 1,500 over 2 customers = ₹1,500; 180 days: U1 1,800
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 
 import cli
 import metrics
 from metrics.ltv import ltv_by_influencer, with_ltv
-from warehouse import Warehouse, import_dataset
+from warehouse import Warehouse, build, import_dataset
+from warehouse.customer_tables import build_customer_tables
+from warehouse.validate import Findings
 
 SALES = """tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue
 S1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2024-01-01,1,1000
@@ -102,3 +106,26 @@ def test_influencers_ranked_carries_ltv(ltv_wh, capsys, traps_wh):
     assert cli.main(["--db", str(traps_wh.path), "summary", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["influencers_ranked"]
     assert all(row["ltv_90"] is None and row["ltv_cac_365"] is None for row in rows)
+
+
+def test_first_orders_give_the_cohort_its_day_and_creator():
+    """customer_cohorts from first_orders alone (no sale looked up again), by hand:
+    U1 buys undated with A1 (₹100), then with B2 on 1 Mar 2024 (₹50): the dated order comes first,
+    so U1 is B2's customer of 1 Mar, worth ₹50 (an undated sale is in no window);
+    U2 buys only undated: no cohort; U3 buys with A1 on 31 Dec 1969 (₹70, a day before the key's
+    epoch) after a ₹10 refund on 1 Dec 1969 (no first order, before the window): A1's cohort of 31 Dec 1969."""
+    con = duckdb.connect()
+    con.execute("""CREATE TEMP TABLE sales AS SELECT * FROM (VALUES
+        (0, 'A1', NULL, 'U1', 1, 100.0), (1, 'B2', DATE '2024-03-01', 'U1', 1, 50.0),
+        (2, 'A1', NULL, 'U2', 1, 30.0),
+        (3, 'A1', DATE '1969-12-01', 'U3', 0, -10.0), (4, 'A1', DATE '1969-12-31', 'U3', 1, 70.0)
+        ) AS t(sale_no, influencer_id, date, user_id, orders, revenue)""")
+    con.execute(
+        "CREATE TABLE influencers AS SELECT * FROM (VALUES (1, 'A1'), (2, 'B2')) AS t(influencer_key, influencer_id)"
+    )
+    build.type_buyers(con, None, Findings())
+    build_customer_tables(con)
+    assert con.execute("SELECT * FROM customer_cohorts").fetchall() == [
+        (1, dt.date(1969, 12, 31), 1, 70.0, 70.0, 70.0),
+        (2, dt.date(2024, 3, 1), 1, 50.0, 50.0, 50.0),
+    ]

@@ -295,6 +295,16 @@ def _create_post_shares(con):
         FROM posts""")
 
 
+# The order of sales for first orders is one BIGINT key (days << 32 | row) so that the per-user
+# minimum is a cheap aggregate; an undated sale comes after every dated one. FIRST_KEY_DATE reads
+# the date back out of a dated key (NULL for an undated one).
+FIRST_KEY = """CASE WHEN date IS NULL THEN (CAST(1 AS BIGINT) << 62) + sale_no
+                    ELSE (date_diff('day', DATE '1970-01-01', date) + 1000000) * CAST(4294967296 AS BIGINT) + sale_no
+               END"""
+FIRST_KEY_DATE = """CASE WHEN {key} < CAST(1 AS BIGINT) << 62
+                         THEN DATE '1970-01-01' + CAST(({key} >> 32) - 1000000 AS INTEGER) END"""
+
+
 def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     """Each buyer's first order (`first_orders`: the order that makes a user_id a new customer, by
     earliest date, then file order) and the guest or placeholder ids that are no buyer at all
@@ -302,15 +312,13 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     those without a user_id, count as unknown buyers). A refund row makes no one a new customer,
     nor does a row of 0 orders (no order was placed: a hypothesis example of 0 orders and ₹0 made one).
     """
-    # The order is one BIGINT key (days << 32 | row) so that the per-user minimum is a cheap aggregate.
-    con.execute("""
-        CREATE TEMP VIEW keyed_sales AS SELECT *,
-            CASE WHEN date IS NULL THEN (CAST(1 AS BIGINT) << 62) + sale_no
-                 ELSE (date_diff('day', DATE '1970-01-01', date) + 1000000) * CAST(4294967296 AS BIGINT) + sale_no
-            END AS first_key
-        FROM sales""")
+    con.execute(f"CREATE TEMP VIEW keyed_sales AS SELECT *, {FIRST_KEY} AS first_key FROM sales")
+    # The first order's creator comes along (a sale always has one: a missing influencer_id is an
+    # error), so that the cohorts need not look for each first order among all the sales again.
     con.execute("""CREATE TEMP TABLE first_orders AS
                    SELECT user_id, min(first_key) FILTER (WHERE orders > 0 AND revenue >= 0) AS first_key,
+                          arg_min(influencer_id, first_key) FILTER (WHERE orders > 0 AND revenue >= 0)
+                              AS first_influencer_id,
                           count(*) AS rows
                    FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
     _set_guests_apart(con)

@@ -12,11 +12,13 @@ old enough for a horizon is decided at query time (metrics/ltv.py), against the 
 from __future__ import annotations
 
 from metrics.ltv import HORIZONS
+from warehouse.build import FIRST_KEY_DATE
 
 
 def build_customer_tables(con) -> None:
-    """Create `customer_cohorts` from the import's `keyed_sales`, `first_orders` and `influencers`
-    (an empty table when the sales carry no user id), sorted by influencer_key and date.
+    """Create `customer_cohorts` from the import's `keyed_sales`, `first_orders` (each buyer's first
+    order: its key, which holds its date, and its creator) and `influencers` (an empty table when
+    the sales carry no user id), sorted by influencer_key and date.
 
     Each buyer's sales are summed straight into its cohort (influencer_key × first day) in one
     group-by: `customers` counts the first orders among them (each buyer's own first order is in
@@ -29,10 +31,10 @@ def build_customer_tables(con) -> None:
     con.execute(f"""
         CREATE TABLE customer_cohorts AS
         WITH firsts AS (
-            SELECT f.user_id, f.first_key, s.date AS first_date, i.influencer_key
-            FROM first_orders f JOIN keyed_sales s USING (first_key)
-            JOIN influencers i ON i.influencer_id = trim(s.influencer_id)
-            WHERE f.first_key IS NOT NULL AND s.date IS NOT NULL)
+            SELECT * FROM (
+                SELECT f.user_id, f.first_key, {FIRST_KEY_DATE.format(key="f.first_key")} AS first_date, i.influencer_key
+                FROM first_orders f JOIN influencers i ON i.influencer_id = trim(f.first_influencer_id))
+            WHERE first_date IS NOT NULL)
         SELECT x.influencer_key, x.first_date AS date,
                count(*) FILTER (WHERE s.first_key = x.first_key)::BIGINT AS customers, {windows}
         FROM firsts x JOIN keyed_sales s
