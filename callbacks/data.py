@@ -457,9 +457,11 @@ def sales_rows_note(info: dict) -> str:
             else "the payouts file's rows with revenue (the data set has no sales file)"
         )
         return f"Sales rows ({count}): the {SALES_ROWS}, {where}."
+    after = info.get("sales_after_export")
+    appended = f", and one per row of {after['files']} ({fmt.count(after['rows'])}) appended after it" if after else ""
     return (
         f"Sales rows ({count}): {STORE_SALES_ROWS}; the export's {fmt.count(store.get('line_items'))} rows are "
-        f"line items of {fmt.count(store.get('orders_read'))} orders."
+        f"line items of {fmt.count(store.get('orders_read'))} orders{appended}."
     )
 
 

@@ -533,8 +533,9 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     )
     import datetime as dt
 
-    from callbacks.data import info_children
     from dash_helpers import text
+
+    from callbacks.data import info_children
     from metrics.catalogue import store_orders_text
     from reports.build import _dataset
 
@@ -544,6 +545,7 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     page = text(info_children(info))
     assert "Orders appended 3" in page and f"Appended sales: {said}." in page
     assert f"Buyer ids: {metrics.buyer_ids_text(info)}." in page
+    assert "rows are line items of 9 orders, and one per row of tracking_data.csv (3) appended after it." in page
 
 
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):

@@ -776,14 +776,16 @@ def _stage_and_build_with(
             appended = build.appended_orders(rows_connection, sources["tracking"])
             build.type_payouts(connection, sources["payouts"], True, errors, warnings, appended)
             build.type_buyers(rows_connection, sources["tracking"], warnings)
+            sales_connection = rows_connection
         else:
             build.type_sales(connection, sources.get("tracking"), sources["payouts"])
             appended = build.appended_orders(connection, sources.get("tracking"))
             build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings, appended)
             build.type_buyers(connection, sources.get("tracking"), warnings)
+            sales_connection = connection
         # an append over a store export: its sales counted apart from the export's (the mapping stays the store's)
         after_export = (
-            build.appended_buyers(rows_connection or connection, sources.get("tracking"))
+            build.appended_buyers(sales_connection, sources.get("tracking"))
             if kept_store is not None and mapping is not None
             else None
         )
