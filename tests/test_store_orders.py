@@ -547,6 +547,21 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     assert f"Buyer ids: {metrics.buyer_ids_text(info)}." in page
     assert "rows are line items of 9 orders, and one per row of tracking_data.csv (3) appended after it." in page
 
+    # A second month of sales: the part after the export is every append's since it (T4 blank, T5 a
+    # buyer of 2 orders), not the last one's alone.
+    april = tmp_path / "april"
+    april.mkdir()
+    (april / "tracking_data.csv").write_text(
+        MARCH_SALES.splitlines(keepends=True)[0]
+        + "T4,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-04-02,1,200\n"
+        + "T5,PromoCode,Summer Shred,A1,U8,MuscleBlaze,Whey,2025-04-03,2,100\n"
+    )
+    import_dataset(april, db, append=True)
+    info = metrics.dataset_info(Warehouse(db))
+    after = {"files": "tracking_data.csv + tracking_data.csv", "rows": 5, "orders": 6, "orders_without_user": 3}
+    assert info["sales_after_export"] == after  # the files as the data set's files list them after the export
+    assert info["orders_without_user"] == 2 + 3
+
 
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):
     """Each export file's unattributed orders are warned about in that file, with its own count,

@@ -336,13 +336,12 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
         )
 
 
-def appended_buyers(con, tracking: SourceFile | None) -> dict | None:
-    """An append's sales after the live data set's (SourceFile.live_rows), counted apart from those
-    (after type_buyers): {"files": the file(s) they came from, "rows": sales rows, "orders": orders,
-    "orders_without_user": orders without a buyer id (blank, guest or placeholder user_id)}; None
-    when nothing was appended."""
-    appended = appended_orders(con, tracking)
-    if appended is None or tracking is None or tracking.live_rows is None:
+def sales_after_export(con, tracking: SourceFile | None) -> dict | None:
+    """The sales rows after a store export's in an append's merged sales (after type_buyers), every
+    append's since the export (SourceFile.buyers_reported_rows: the export's sales come first):
+    {"files": the file(s) they came from, "rows": sales rows, "orders": orders, "orders_without_user":
+    orders without a buyer id (blank, guest or placeholder user_id)}; None when there are none."""
+    if tracking is None or not tracking.buyers_reported_rows or tracking.buyers_reported_rows >= tracking.rows:
         return None
     unknown = "user_id IS NULL" + (
         " OR user_id IN (SELECT user_id FROM guest_ids)"
@@ -351,8 +350,9 @@ def appended_buyers(con, tracking: SourceFile | None) -> dict | None:
     )
     rows, orders, without = con.execute(f"""
         SELECT count(*), COALESCE(sum(orders), 0), COALESCE(sum(orders) FILTER (WHERE {unknown}), 0)
-        FROM sales WHERE sale_no >= {int(tracking.live_rows)}""").fetchone()
-    return {"files": appended.files, "rows": int(rows), "orders": int(orders), "orders_without_user": int(without)}
+        FROM sales WHERE sale_no >= {int(tracking.buyers_reported_rows)}""").fetchone()
+    files = tracking.after_export or tracking.path.name
+    return {"files": files, "rows": int(rows), "orders": int(orders), "orders_without_user": int(without)}
 
 
 def _set_guests_apart(con):

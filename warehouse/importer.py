@@ -56,7 +56,7 @@ class ImportReport:
     warning_count: int
     db_path: str | None = None  # None when only validated
     store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
-    # an append over a store export: the sales appended after the export's (build.appended_buyers)
+    # an append over a store export: the sales appended after the export's (build.sales_after_export)
     sales_after_export: dict | None = None
     stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
     # role -> the line of its file's first row when each row is one line after it (a warning's row
@@ -784,11 +784,7 @@ def _stage_and_build_with(
             build.type_buyers(connection, sources.get("tracking"), warnings)
             sales_connection = connection
         # an append over a store export: its sales counted apart from the export's (the mapping stays the store's)
-        after_export = (
-            build.appended_buyers(sales_connection, sources.get("tracking"))
-            if kept_store is not None and mapping is not None
-            else None
-        )
+        after_export = build.sales_after_export(sales_connection, sources.get("tracking"))
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings, rows_connection)
