@@ -394,6 +394,9 @@ def info_children(info: dict | None, now: dt.datetime | None = None) -> list:
             ("Store orders attributed", f"{fmt.count(store['attributed_orders'])} of {fmt.count(store['orders_read'])}")
         )
         details.append(html.Li(_store_orders_note(store)))
+    if after := metrics.sales_after_export_text(info.get("sales_after_export")):  # not the store's: said apart
+        items.append(("Orders appended", fmt.count(info["sales_after_export"]["orders"])))
+        details.append(html.Li(f"Appended sales: {after}."))
     details.append(html.Li(sales_rows_note(info), id=ids.INFO_SALES_ROWS))
     if info.get("store_orders"):  # the check step's full breakdown, for whoever opens /data later (tester h4 F16)
         details.append(
@@ -454,9 +457,11 @@ def sales_rows_note(info: dict) -> str:
             else "the payouts file's rows with revenue (the data set has no sales file)"
         )
         return f"Sales rows ({count}): the {SALES_ROWS}, {where}."
+    after = info.get("sales_after_export")
+    appended = f", and one per row of {after['files']} ({fmt.count(after['rows'])}) appended after it" if after else ""
     return (
         f"Sales rows ({count}): {STORE_SALES_ROWS}; the export's {fmt.count(store.get('line_items'))} rows are "
-        f"line items of {fmt.count(store.get('orders_read'))} orders."
+        f"line items of {fmt.count(store.get('orders_read'))} orders{appended}."
     )
 
 

@@ -9,6 +9,7 @@ from metrics.dataset import (
     date_bounds,
     filter_options,
     sale_date_bounds,
+    sales_after_export_text,
     sales_coverage,
     sales_notices,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ratio",
     "recommendations",
     "sale_date_bounds",
+    "sales_after_export_text",
     "sales_coverage",
     "sales_notices",
     "summary",

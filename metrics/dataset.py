@@ -38,23 +38,58 @@ def dataset_info(wh) -> dict:
 
 
 def buyer_ids_text(info: dict) -> str:
-    """What the data set's buyer ids allow, for the PDF cover: present (new customers counted),
-    partly present (a store export's hashed e-mails, or user_id, on some orders: the others' new
-    customers estimated), or absent (estimated). `info` is dataset_info(); data sets imported before
-    it recorded `sale_orders` and `orders_without_user` fall back to the store export's guest count."""
-    source = "hashed e-mail" if info.get("store_orders") else "user_id"
+    """What the data set's buyer ids allow, for the PDF cover and /data: present (new customers
+    counted), partly present (a store export's hashed e-mails, or user_id, on some orders: the
+    others' new customers estimated), or absent (estimated). `info` is dataset_info(); data sets
+    imported before it recorded `sale_orders` and `orders_without_user` fall back to the store
+    export's guest count. Sales appended after a store export (`sales_after_export`) carry user_id:
+    their orders without one are said apart from the export's guest checkouts."""
+    store = info.get("store_orders") or {}
+    after = info.get("sales_after_export")
+    source = "hashed e-mail" if store else "user_id"
+    if store and after:
+        source = f"hashed e-mail; user_id in {after['files']}"
     if info.get("has_user_ids"):
         return f"present ({source}): new customers counted"
-    store = info.get("store_orders") or {}
     partly = buyers_partly_present(info)
     if partly:
         orders, without = partly
         return (
             f"present ({source}) on {fmt.count(orders - without)} of {fmt.counted(orders, 'order')}: new "
             f"customers counted, estimated for the {fmt.counted(without, 'order')} without a buyer "
-            f"({'guest checkouts' if store else 'no user_id'})"
+            f"({_without_buyer_reason(store, after, without)})"
         )
     return "absent: new customers estimated"
+
+
+def _without_buyer_reason(store: dict, after: dict | None, without: int) -> str:
+    """Why orders have no buyer: guest checkouts of a store export, no user_id in a sales file, or
+    both apart after an append over a store export (its orders without a user_id are no guests)."""
+    if not store:
+        return "no user_id"
+    if not after or not after["orders_without_user"]:
+        return "guest checkouts"
+    appended = after["orders_without_user"]
+    return (
+        f"{fmt.count(without - appended)} guest checkouts of the store export, "
+        f"{fmt.count(appended)} of {after['files']} without a user_id"
+    )
+
+
+def sales_after_export_text(after: dict | None) -> str | None:
+    """The sales appended after a store export's (dataset_info's `sales_after_export`), said apart
+    from the export's mapping on the PDF cover, /data and by `hkdash import`: "tracking_data.csv,
+    appended after the export: 24 orders (20 sales rows), 6 of them without a user_id". None when
+    nothing was appended after one."""
+    if not after:
+        return None
+    without = (
+        f", {fmt.count(after['orders_without_user'])} of them without a user_id" if after["orders_without_user"] else ""
+    )
+    return (
+        f"{after['files']}, appended after the export: {fmt.counted(after['orders'], 'order')} "
+        f"({fmt.counted(after['rows'], 'sales row')}){without}"
+    )
 
 
 def buyers_partly_present(info: dict) -> tuple[int, int] | None:

@@ -24,7 +24,7 @@ from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
 from metrics.comparison import kpi_comparison
-from metrics.dataset import buyer_ids_text, row_counts
+from metrics.dataset import buyer_ids_text, row_counts, sales_after_export_text
 from metrics.kpis import share_basis_words
 from metrics.lift import NO_POST, indistinguishable_note, lift_table, no_post_words
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
@@ -123,6 +123,8 @@ def _dataset(info: dict, now: dt.datetime) -> dict:
         facts.append({"label": "Imported from", "value": " + ".join(folders)})
     if info.get("store_orders"):  # the CFO reads here what store revenue is and how the export mapped
         facts.append({"label": "Store orders", "value": catalogue.store_orders_text(info["store_orders"])})
+    if after := sales_after_export_text(info.get("sales_after_export")):  # not the store's: said apart
+        facts.append({"label": "Appended sales", "value": f"{after}."})
     if info.get("first_sale") or info.get("last_sale"):
         facts.append(
             {"label": "Sales dated", "value": f"{_date(info.get('first_sale'))} – {_date(info.get('last_sale'))}"}

@@ -519,10 +519,11 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
     assert info["files"]["tracking"] == "tracking_data.csv + tracking_data.csv"  # the data set's files, per role
     # A warning about one row names its file and its line there, as the import of that file did
     # (sample's payouts.csv, row 2: A1's 3 orders against 4 tracked, now 5 with ap2's T50), not the
-    # merged "payouts.csv + payouts.csv, row 1" (sample's 7 rows, then ap2's from row 8).
+    # merged "payouts.csv + payouts.csv, row 1" (sample's 7 rows, then ap2's from row 8). Row 3 (A1's
+    # commission: 4 orders, now 5 tracked with T50) counts the orders before the append: said in one
+    # warning about sample's payouts, not on its row.
     assert rows_named(printed, "payouts.csv") == [
         ("sample/payouts.csv", 2),
-        ("sample/payouts.csv", 3),
         ("sample/payouts.csv", 3),
         ("sample/payouts.csv", 8),
         ("sample/payouts.csv", 8),
@@ -532,6 +533,11 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
     ]
     assert (
         "sample/payouts.csv, row 2, column orders: payout orders differ from tracked orders (5) (value '3')" in printed
+    )
+    assert (
+        "sample/payouts.csv, column orders: 1 payout row counts the orders before ap2/tracking_data.csv was "
+        "appended: payouts carry no date, so they cover the earlier period, while tracked orders include the "
+        "appended sales (e.g. A1: 4 in the payouts, 5 tracked, 1 of them appended)" in printed
     )
     # Another "ap2" (a folder of that name elsewhere): the folder no longer tells them apart, the
     # import's number does. Its payouts file has a blank line (read through a repaired copy, whose
@@ -799,3 +805,36 @@ def test_appended_names_list_each_imports_file():
         "posts": "posts_mar.csv",
     }
     assert appended_names(live, {"tracking": "feb.csv"})["tracking"] == "jan.csv + feb.csv + feb.csv"
+
+
+def test_payout_rows_that_count_the_orders_before_an_append_are_one_warning(db, tmp_path, capsys):
+    """Tester (s18): appending a month of sales to a data set whose payouts carry no date warned
+    "payout orders differ from tracked orders" once per payout row. traps' payouts count its own
+    sales: A1's commission row 4 orders (tracked 4), B2's 1 (tracked 1); A1's per-post row says 3
+    (tracked 4: its own warning before the append). The month adds 2 orders of A1 (₹30 each: 10% of
+    ₹7,060 = ₹706 stays within 1 % of the ₹700 paid) and 1 of B2: A1 is tracked at 6, B2 at 2. The
+    commission row (4 = 6 − 2) and B2's (1 = 2 − 1) are explained by the append: one warning with
+    the count and an example; the per-post row (3 ≠ 6 − 2) keeps its own. `validate --append` says the same."""
+    import cli
+
+    folder = month(
+        tmp_path,
+        "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,1,30\n"
+        "T21,PromoCode,MB Jan,A1,U10,MuscleBlaze,Whey,2025-03-03,1,30\n"
+        "T22,PromoCode,MB Jan,B2,U11,MuscleBlaze,Whey,2025-03-04,1,300\n",
+    )
+    explained = (
+        "payouts.csv, column orders: 2 payout rows count the orders before march/tracking_data.csv was appended: "
+        "payouts carry no date, so they cover the earlier period, while tracked orders include the appended sales "
+        "(e.g. A1: 4 in the payouts, 6 tracked, 2 of them appended)"
+    )
+    assert cli.main(["--db", str(db), "validate", "--append", str(folder)]) == 0
+    checked = [line.removeprefix("warning: ") for line in capsys.readouterr().out.splitlines()]
+    report = import_dataset(folder, db, append=True)
+    orders = [str(w) for w in report.warnings if w.column == "orders"]
+    assert orders == [
+        "payouts.csv, row 2, column orders: payout orders differ from tracked orders (6) (value '3')",
+        explained,
+    ]
+    assert [line for line in checked if "column orders" in line] == orders
+    assert not [w for w in report.warnings if w.column == "total_payout"]

@@ -493,6 +493,7 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     assert "  guest checkouts (no e-mail or customer id): 2 orders among the attributed" in appended.summary_lines()
     info = metrics.dataset_info(Warehouse(db))
     assert info["store_orders"]["guest_orders"] == 2 and info["orders_without_user"] == 2
+    assert info["sales_after_export"] is None  # posts alone: no sales after the export's
     assert metrics.buyer_ids_text(info).endswith("estimated for the 2 orders without a buyer (guest checkouts)")
 
     # A sales file appended after the export's sales: its own rows, as a plain import counts them
@@ -511,6 +512,55 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     assert [row for row in appended.file_rows() if row[0] in ("code map", "tracking")] == listed
     assert [tuple(row) for row in info["file_rows"] if row[0] in ("code map", "tracking")] == listed
     assert "tracking: tracking_data.csv (3 rows)" in appended.summary_lines()
+    # Tester (s18): the appended orders are not the store's, nor are their blank or `guest` user_ids
+    # guest checkouts. The append records its own part: 3 rows of 1 order each, 2 without a buyer (T1
+    # blank, T2 `guest`); the store's mapping stays the store's (6 attributed orders, 2 guests). The
+    # cover, /data and the import's text say the part apart from the export, in the same words.
+    assert info["sales_after_export"] == {
+        "files": "tracking_data.csv",
+        "rows": 3,
+        "orders": 3,
+        "orders_without_user": 2,
+    }
+    assert info["store_orders"]["attributed_orders"] == 6 and info["sale_orders"] == 6 + 3
+    said = "tracking_data.csv, appended after the export: 3 orders (3 sales rows), 2 of them without a user_id"
+    assert metrics.sales_after_export_text(info["sales_after_export"]) == said
+    assert f"  {said}" in appended.summary_lines()
+    assert metrics.buyer_ids_text(info) == (
+        "present (hashed e-mail; user_id in tracking_data.csv) on 5 of 9 orders: new customers counted, estimated "
+        "for the 4 orders without a buyer (2 guest checkouts of the store export, 2 of tracking_data.csv without "
+        "a user_id)"
+    )
+    import datetime as dt
+
+    from dash_helpers import text
+
+    from callbacks.data import info_children
+    from metrics.catalogue import store_orders_text
+    from reports.build import _dataset
+
+    facts = {fact["label"]: fact["value"] for fact in _dataset(info, dt.datetime.now(dt.UTC))["facts"]}
+    assert facts["Appended sales"] == f"{said}." and facts["Store orders"] == store_orders_text(info["store_orders"])
+    assert facts["Buyer ids"] == metrics.buyer_ids_text(info)
+    page = text(info_children(info))
+    assert "Orders appended 3" in page and f"Appended sales: {said}." in page
+    assert f"Buyer ids: {metrics.buyer_ids_text(info)}." in page
+    assert "rows are line items of 9 orders, and one per row of tracking_data.csv (3) appended after it." in page
+
+    # A second month of sales: the part after the export is every append's since it (T4 blank, T5 a
+    # buyer of 2 orders), not the last one's alone.
+    april = tmp_path / "april"
+    april.mkdir()
+    (april / "tracking_data.csv").write_text(
+        MARCH_SALES.splitlines(keepends=True)[0]
+        + "T4,PromoCode,Summer Shred,A1,,MuscleBlaze,Whey,2025-04-02,1,200\n"
+        + "T5,PromoCode,Summer Shred,A1,U8,MuscleBlaze,Whey,2025-04-03,2,100\n"
+    )
+    import_dataset(april, db, append=True)
+    info = metrics.dataset_info(Warehouse(db))
+    after = {"files": "tracking_data.csv + tracking_data.csv", "rows": 5, "orders": 6, "orders_without_user": 3}
+    assert info["sales_after_export"] == after  # the files as the data set's files list them after the export
+    assert info["orders_without_user"] == 2 + 3
 
 
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):

@@ -8,6 +8,8 @@ describes, so that every figure is a plain SUM over cells.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from metrics import format as fmt
@@ -342,6 +344,25 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
         )
 
 
+def sales_after_export(con, tracking: SourceFile | None) -> dict | None:
+    """The sales rows after a store export's in an append's merged sales (after type_buyers), every
+    append's since the export (SourceFile.buyers_reported_rows: the export's sales come first):
+    {"files": the file(s) they came from, "rows": sales rows, "orders": orders, "orders_without_user":
+    orders without a buyer id (blank, guest or placeholder user_id)}; None when there are none."""
+    if tracking is None or not tracking.buyers_reported_rows or tracking.buyers_reported_rows >= tracking.rows:
+        return None
+    unknown = "user_id IS NULL" + (
+        " OR user_id IN (SELECT user_id FROM guest_ids)"
+        if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0]
+        else ""
+    )
+    rows, orders, without = con.execute(f"""
+        SELECT count(*), COALESCE(sum(orders), 0), COALESCE(sum(orders) FILTER (WHERE {unknown}), 0)
+        FROM sales WHERE sale_no >= {int(tracking.buyers_reported_rows)}""").fetchone()
+    files = tracking.after_export or tracking.path.name
+    return {"files": files, "rows": int(rows), "orders": int(orders), "orders_without_user": int(without)}
+
+
 def _set_guests_apart(con):
     """Move the guest and placeholder ids out of `first_orders` (buyers, one row per user_id) into
     `guest_ids` (user_id, rows). The rule trims every id, which costs more than the rest of the
@@ -471,16 +492,24 @@ PAYOUT_COLUMNS = {
 RATE_EXAMPLES = "e.g. '₹50,000/post', '₹120/order', '12% commission', '₹50,000/post + 6%'"
 
 
-def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings, warnings: Findings):
+def type_payouts(
+    con,
+    payouts: SourceFile,
+    has_tracking: bool,
+    errors: Findings,
+    warnings: Findings,
+    appended: AppendedOrders | None = None,
+):
     """Payout rows with their parsed terms, the cost they stand for, and its components.
 
     Creates `payouts` (one row per payout row: PAYOUT_COLUMNS, ₹) and `cost_components`
     (influencer_id, label, kind: fixed/orders/revenue, amount ₹). Rows whose cost cannot be told
-    are errors; terms that disagree with the totals are warnings.
+    are errors; terms that disagree with the totals are warnings. `appended`: an append's sales
+    after the live data set's (appended_orders), which the live data set's payout rows do not count.
     """
     numbers = ", ".join(f"{_number(payouts, c)} AS {c}" for c in PAYOUT_NUMBERS)
     rows = con.execute(f"""
-        SELECT {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
+        SELECT rowid AS place, {line_of(payouts)} AS line, trim(influencer_id) AS influencer_id, basis,
                {_col(payouts, "rate")} AS rate, {numbers}
         FROM {payouts.table} ORDER BY rowid""").df()
     # pandas reads a NULL cell as NaN: a blank rate would parse, and be named, as the text 'nan'
@@ -493,12 +522,14 @@ def type_payouts(con, payouts: SourceFile, has_tracking: bool, errors: Findings,
     }
     post_counts = dict(con.execute("SELECT influencer_id, count(*) FROM posts GROUP BY 1").fetchall())
     issues = _PayoutIssues(payouts.path.name, errors, warnings)
+    orders_check = _PayoutOrders(issues, appended, payouts)
     records, components = [], []
     for row in rows.itertuples(index=False):
-        record = _cost_of_payout(row, tracked, post_counts, has_tracking, issues)
+        record = _cost_of_payout(row, tracked, post_counts, has_tracking, issues, orders_check)
         if record is not None:
             records.append(record)
             components.extend(_cost_components(record))
+    orders_check.warn_appended()
     _write_payouts(con, records, components)
 
 
@@ -515,7 +546,82 @@ class _PayoutIssues:
         self.warnings.add(Problem(self.file_name, int(row.line), column, value, reason))
 
 
-def _cost_of_payout(row, tracked: dict, post_counts: dict, has_tracking: bool, issues: _PayoutIssues) -> dict | None:
+@dataclasses.dataclass(frozen=True)
+class AppendedOrders:
+    """An append's sales after the live data set's (appended_orders): the file(s) they came from and
+    their orders per influencer id (trimmed, as sales_by_influencer)."""
+
+    files: str
+    by_influencer: dict[str, int]
+
+
+class _PayoutOrders:
+    """The check of a payout row's orders against the tracked orders. After an append of sales, a
+    payout row of the live data set (payouts carry no date) counts the orders of the sales before
+    it: where the difference is exactly the creator's appended orders, the rows are said in one
+    warning (warn_appended) rather than one each; any other difference is a row's own warning."""
+
+    def __init__(self, issues: _PayoutIssues, appended: AppendedOrders | None, payouts: SourceFile):
+        self.issues, self.appended = issues, appended
+        self.live_rows = payouts.live_rows or 0
+        self.live_file = _live_file(payouts)
+        self.explained: list[tuple[str, int, int]] = []  # (influencer id, payout orders, tracked orders)
+
+    def check(self, row, tracked_orders: int):
+        payout_orders = int(row.orders)
+        if payout_orders == tracked_orders:
+            return
+        added = self.appended.by_influencer.get(row.influencer_id, 0) if self.appended else 0
+        if added and row.place < self.live_rows and payout_orders == tracked_orders - added:
+            self.explained.append((row.influencer_id, payout_orders, tracked_orders))
+            return
+        self.issues.warning(
+            row, "orders", str(payout_orders), f"payout orders differ from tracked orders ({tracked_orders})"
+        )
+
+    def warn_appended(self):
+        if not self.explained or self.appended is None:
+            return
+        creator, payout_orders, tracked_orders = self.explained[0]
+        rows = len(self.explained)
+        self.issues.warnings.add(
+            Problem(
+                self.live_file,
+                None,
+                "orders",
+                None,
+                f"{fmt.counted(rows, 'payout row')} {'count' if rows != 1 else 'counts'} the orders before "
+                f"{self.appended.files} "
+                "was appended: payouts carry no date, so they cover the earlier period, while tracked orders "
+                f"include the appended sales (e.g. {creator}: {fmt.count(payout_orders)} in the payouts, "
+                f"{fmt.count(tracked_orders)} tracked, {fmt.count(tracked_orders - payout_orders)} of them appended)",
+            )
+        )
+
+
+def _live_file(source: SourceFile) -> str:
+    """The file(s) of an append's merged file that hold the live data set's rows (SourceFile.parts
+    up to live_rows, named as warnings about their rows name them), else the file."""
+    starts = [sum(rows for _, rows in source.parts[:i]) for i in range(len(source.parts))]
+    live = [name for (name, _), start in zip(source.parts, starts) if start < (source.live_rows or 0)]
+    return " + ".join(live) or source.path.name
+
+
+def appended_orders(con, tracking: SourceFile | None) -> AppendedOrders | None:
+    """The orders per influencer id of the sales rows an append added after the live data set's
+    (SourceFile.live_rows; sale_no is the merged file's row), or None when none were appended."""
+    if tracking is None or tracking.live_rows is None or tracking.live_rows >= tracking.rows:
+        return None
+    counts = con.execute(f"""
+        SELECT trim(CAST(influencer_id AS VARCHAR)), COALESCE(sum(orders), 0) FROM sales
+        WHERE sale_no >= {int(tracking.live_rows)} GROUP BY 1""").fetchall()
+    files = tracking.parts[-1][0] if tracking.parts else tracking.after_export or tracking.path.name
+    return AppendedOrders(files, {influencer_id: int(orders) for influencer_id, orders in counts})
+
+
+def _cost_of_payout(
+    row, tracked: dict, post_counts: dict, has_tracking: bool, issues: _PayoutIssues, orders_check: _PayoutOrders
+) -> dict | None:
     """One payout row as a `payouts` record, or None (with an error) when its cost cannot be told."""
     basis = normalise_basis(row.basis)
     rate = _rate_of(row, basis, issues)
@@ -544,10 +650,8 @@ def _cost_of_payout(row, tracked: dict, post_counts: dict, has_tracking: bool, i
             f"{payout:.2f}",
             f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}",
         )
-    if has_tracking and _given(row.orders) and tracked_orders is not None and int(row.orders) != int(tracked_orders):
-        issues.warning(
-            row, "orders", str(int(row.orders)), f"payout orders differ from tracked orders ({int(tracked_orders)})"
-        )
+    if has_tracking and _given(row.orders) and tracked_orders is not None:
+        orders_check.check(row, int(tracked_orders))
     return {
         "row_no": int(row.line),
         "influencer_id": row.influencer_id,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics.dataset import sales_after_export_text
 from warehouse import append as appending
 from warehouse import build, history, store_orders
 from warehouse.audience_tables import build_audience_tables, check_audience
@@ -55,6 +56,8 @@ class ImportReport:
     warning_count: int
     db_path: str | None = None  # None when only validated
     store_orders: dict | None = None  # how a store order export mapped to creators (store_orders.stage)
+    # an append over a store export: the sales appended after the export's (build.sales_after_export)
+    sales_after_export: dict | None = None
     stages: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)  # Stages.seconds
     # role -> the line of its file's first row when each row is one line after it (a warning's row
     # is then the row's line), None when csvfile read a repaired copy (lines given per row)
@@ -99,6 +102,8 @@ class ImportReport:
                 lines.append(f"{name}: columns not used: {', '.join(columns)}")
         if self.store_orders:
             lines += store_orders.mapping_lines(self.store_orders)
+        if after := sales_after_export_text(self.sales_after_export):
+            lines.append(f"  {after}")
         return lines
 
 
@@ -204,7 +209,8 @@ def _merge_append(
     # The merged folder holds one internal <role>.parquet per role (appending.merge_into).
     shown = {f"{role}.parquet": file for role, file in names.items()}
     parts = _appended_parts(live, new_files, new, label, kept_rows)
-    return live_name, new, replaced, Appended(live.get("store_orders"), names, parts), shown
+    live_rows = {role: kept_rows[role].old_rows if role in kept_rows else 0 for role in new}
+    return live_name, new, replaced, Appended(live.get("store_orders"), names, parts, live_rows), shown
 
 
 def _with_replacements(
@@ -228,6 +234,9 @@ class Appended:
     mapping: dict | None
     names: dict[str, str]
     parts: dict[str, list[dict]]
+    # the live data set's rows that begin the merged file of each role the folder appends to (the
+    # rest are the folder's); a role it does not append to is the live data set's rows alone
+    live_rows: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def named_parts(self, role: str, rows: int) -> tuple[tuple[str, int], ...]:
         """(file as warnings name it: part_names, rows) of each import's rows of the merged file of
@@ -764,12 +773,18 @@ def _stage_and_build_with(
             from warehouse.engines import spark
 
             spark.type_sales(rows_connection, connection, sources["tracking"], sources["payouts"], scratch)
-            build.type_payouts(connection, sources["payouts"], True, errors, warnings)
+            appended = build.appended_orders(rows_connection, sources["tracking"])
+            build.type_payouts(connection, sources["payouts"], True, errors, warnings, appended)
             build.type_buyers(rows_connection, sources["tracking"], warnings)
+            sales_connection = rows_connection
         else:
             build.type_sales(connection, sources.get("tracking"), sources["payouts"])
-            build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings)
+            appended = build.appended_orders(connection, sources.get("tracking"))
+            build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings, appended)
             build.type_buyers(connection, sources.get("tracking"), warnings)
+            sales_connection = connection
+        # an append over a store export: its sales counted apart from the export's (the mapping stays the store's)
+        after_export = build.sales_after_export(sales_connection, sources.get("tracking"))
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings, rows_connection)
@@ -786,6 +801,7 @@ def _stage_and_build_with(
         warnings=warnings.problems,
         warning_count=warnings.total,
         store_orders=mapping,
+        sales_after_export=after_export,
         stages=stage.seconds,
         first_lines={role: _first_line(s) for role, s in sources.items()},
     )
@@ -825,7 +841,12 @@ def _stage_and_build_with(
 def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> None:
     """An append's merged sales, posts and payouts: warnings about their rows name the file each row
     came from, with that file's count (build.type_buyers, build.add_unknown_influencers), not the
-    merged "a.csv + b.csv". Sales after a store export's are named by store_orders (_kept_mapping)."""
+    merged "a.csv + b.csv". Sales after a store export's are named by store_orders (_kept_mapping).
+    The merged sales and payouts know how many of their first rows are the live data set's
+    (SourceFile.live_rows), so the appended sales' orders are told apart (build.appended_orders)."""
+    for role in ("tracking", "payouts"):
+        if role in sources:
+            sources[role].live_rows = appended.live_rows.get(role, sources[role].rows)
     for role, source in sources.items():
         if role not in PARTED or role not in appended.parts or (role == "tracking" and appended.mapping is not None):
             continue
@@ -956,6 +977,7 @@ def _write_dataset_info(connection, report: ImportReport, name: str, dataset_id:
         "file_rows": report.file_rows(),
         "unused_files": report.unused_files,
         "store_orders": report.store_orders,
+        "sales_after_export": report.sales_after_export,
         "warnings": report.warning_count,
         **_sales_coverage(connection, sales_undated),
         "warning_lines": [str(w) for w in report.warnings],
