@@ -484,6 +484,6 @@ def test_report_error_is_raised_for_weasyprint_failures(monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", boom)
+    monkeypatch.setattr(weasyprint.HTML, "render", boom)  # the layout (render_pdf lays out, then writes)
     with pytest.raises(ReportError, match="The PDF could not be produced: RuntimeError: layout exploded"):
         render_pdf(make_context(figures=False))
