@@ -215,21 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--influencer", metavar="ID", help="the one-creator report (the creator page's PDF)")
     add_filter_arguments(report)
     add_lift_window_argument(report, default=None)
+    add_plan_arguments(report, "the Budget plan section's plan, as /plan's PDF: ")
     report.set_defaults(handler=run_report)
 
     planning = commands.add_parser("plan", help="allocate a budget over response curves (equal marginal ROAS)")
-    planning.add_argument(
-        "--budget", type=float, metavar="RUPEES", help="total budget (default: the selection's spend)"
-    )
-    planning.add_argument("--by", choices=("segment", "influencer"), default="segment")
-    planning.add_argument(
-        "--max-change",
-        type=float,
-        default=None,
-        metavar="SHARE",
-        help="most a unit's spend may change, as a share of its spend today: 0.3 = ±30%% (default 0.3; "
-        "/plan's box takes percent)",
-    )
+    add_plan_arguments(planning)
     add_filter_arguments(planning)
     add_lift_window_argument(planning)
     planning.add_argument("--json", action="store_true", help="machine-readable output (docs/cli.md)")
@@ -305,6 +295,41 @@ def add_lift_window_argument(parser: argparse.ArgumentParser, default: int | Non
         + ("14" if default is not None else "the saved view's window=, else 14")
         + ")",
     )
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser, purpose: str = "") -> None:
+    """--budget, --by and --max-change of `plan` and of `report`'s Budget plan section: one meaning, unit
+    and check (plan_arguments_refused). Their defaults are None (`plan_by` reads --by's), so a command
+    can tell which were given."""
+    parser.add_argument(
+        "--budget", type=float, metavar="RUPEES", help=purpose + "total budget (default: the selection's spend)"
+    )
+    parser.add_argument(
+        "--by", choices=("segment", "influencer"), default=None, help=purpose + "plan's unit (default segment)"
+    )
+    parser.add_argument(
+        "--max-change",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help=purpose + "most a unit's spend may change, as a share of its spend today: 0.3 = ±30%% (default 0.3; "
+        "/plan's box takes percent)",
+    )
+
+
+def plan_by(args) -> str:
+    """The plan's unit of --by: "segment" where not given."""
+    return args.by or "segment"
+
+
+def plan_arguments_given(args) -> bool:
+    return any(getattr(args, name) is not None for name in ("budget", "by", "max_change"))
+
+
+def plan_arguments_refused(args) -> str | None:
+    """Why --budget/--by/--max-change cannot be planned before any data is read (a max change outside
+    0–1), or None; the budget's bounds are the planner's (metrics.planning.PlanError)."""
+    return max_change_refused(args.max_change, plan_by(args))
 
 
 def settings_from(args):
@@ -1168,11 +1193,16 @@ def run_audit(args) -> int:
 def run_report(args) -> int:
     import metrics
     from components.ids.creator import creator_id_of
+    from metrics.planning import PlanError
     from reports import ReportError, build_report
     from reports.creator import build_creator_report
+    from reports.plan_section import PlanRequest
     from warehouse import Warehouse, saved_views
     from warehouse.db import WarehouseMissing
 
+    refused = plan_arguments_refused(args) or report_plan_arguments_refused(args)
+    if refused:
+        return fail(refused)
     about = None
     try:
         if args.view is not None:
@@ -1185,23 +1215,47 @@ def run_report(args) -> int:
             about = f"the saved view “{view.name}”: the {page_title(view.path)} page ({view.url})"
             influencer_id = creator_id_of(view.path)  # a view of a creator page: that creator's report
             window = view_lift_window(view, args.lift_window)
+            request = view_plan_request(view) if influencer_id is None else None
         else:
             filters = filters_from(args)
             influencer_id = args.influencer
             window = args.lift_window
+            request = PlanRequest(plan_by(args), args.budget, args.max_change)
         settings = metrics.Settings(lift_window_days=window or metrics.DEFAULT_SETTINGS.lift_window_days)
         if influencer_id is not None:
             pdf = build_creator_report(Warehouse(), influencer_id, filters, settings)
         else:
-            pdf = build_report(Warehouse(), filters, settings, about=about)
+            pdf = build_report(Warehouse(), filters, settings, about=about, plan_request=request)
     except metrics.UnknownInfluencer:
         return fail(f"no creator with id {influencer_id!r} in the data set")
-    except (metrics.FilterError, WarehouseMissing, ReportError, saved_views.ViewError) as error:
+    except (metrics.FilterError, WarehouseMissing, ReportError, PlanError, saved_views.ViewError) as error:
         return fail(str(error))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf):,} bytes)")
     return 0
+
+
+def report_plan_arguments_refused(args) -> str | None:
+    """Why `report` cannot take --budget/--by/--max-change: a saved view carries the plan its page
+    planned (as the page's PDF does), and the one-creator report has no Budget plan section."""
+    if not plan_arguments_given(args):
+        return None
+    if args.view is not None:
+        return (
+            "--view takes its plan (by, budget, max change) from the saved view: give no --by, --budget or --max-change"
+        )
+    if args.influencer is not None:
+        return "--by, --budget and --max-change plan a selection's report; the one-creator report (--influencer) has no plan"
+    return None
+
+
+def view_plan_request(view):
+    """The plan request (reports.plan_section.PlanRequest) of a saved view's address, read as the
+    page's Download PDF reads its own (callbacks.plan.plan_request; PlanError where /plan refuses it)."""
+    from callbacks.plan import plan_request
+
+    return plan_request(view.query)
 
 
 def view_lift_window(view, given: int | None) -> int | None:
@@ -1251,11 +1305,12 @@ def run_plan(args) -> int:
     from warehouse.db import WarehouseMissing
 
     settings = settings_from(args)
-    refused = max_change_refused(args.max_change, args.by)
+    refused = plan_arguments_refused(args)
     if refused:
         return fail(refused)
+    by = plan_by(args)
     try:
-        result = plan(Warehouse(), args.budget, args.by, args.max_change, filters_from(args), settings)
+        result = plan(Warehouse(), args.budget, by, args.max_change, filters_from(args), settings)
     except (metrics.FilterError, WarehouseMissing, PlanError) as error:
         return fail(str(error))
     document = result.as_json()
@@ -1264,16 +1319,16 @@ def run_plan(args) -> int:
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    key = "segment" if args.by == "segment" else "influencer_id"
+    key = "segment" if by == "segment" else "influencer_id"
     print(
-        f"Plan of {inr(result.budget)} by {args.by}, at most ±{result.max_change:.0%} per {result.unit_word}, "
+        f"Plan of {inr(result.budget)} by {by}, at most ±{result.max_change:.0%} per {result.unit_word}, "
         f"curve exponent {result.curves.beta:.2f}"
     )
     bound = exponent_bound_text(result.curves.beta, settings)
     if bound:
         print(bound)
     named = [("influencer_id", "Influencer ID", str), ("name", "Name", str)]  # ids alone named no one
-    columns = ([(key, "Segment", str)] if args.by == "segment" else named) + [
+    columns = ([(key, "Segment", str)] if by == "segment" else named) + [
         (field, catalogue.get(metric).column_header, ratio if metric.endswith("marginal_roas") else inr)
         for field, metric in PLAN_COLUMNS
     ]

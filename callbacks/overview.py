@@ -219,11 +219,9 @@ def undated_note(ts) -> str | None:
             f"post's day; in no post's window (left out): revenue {fmt.inr_compact(outside.get('revenue'))}, "
             f"spend {fmt.inr_compact(outside.get('spend'))}."
         )
-    if "partial" in ts.columns and ts["partial"].any():
-        notes.append(
-            "Hatched: partial period (the data or the selected dates cover only part of it"
-            + (", or a window of its posts is still open)." if ts.attrs.get("basis") == "cohort" else ").")
-        )
+    partial = figures.partial_note(ts)
+    if partial:
+        notes.append(partial)
     if "roas" in ts.columns and len(ts) and ts["roas"].isna().all():
         notes.append("No ROAS line: no spend in any period (ROAS is revenue ÷ spend).")
     return " ".join(notes) or None

@@ -281,6 +281,16 @@ def _period_labels(frame: pd.DataFrame, column: str = "period") -> list:
 # --- overview -------------------------------------------------------------------------------
 
 
+def partial_note(ts: pd.DataFrame | None) -> str | None:
+    """What revenue_spend_over_time's hatching means, for the text beside the chart (the page's note,
+    the PDF's caption: one wording), where `ts` has a partial period; None where none is."""
+    if ts is None or "partial" not in ts.columns or not ts["partial"].any():
+        return None
+    return "Hatched: partial period (the data or the selected dates cover only part of it" + (
+        ", or a window of its posts is still open)." if ts.attrs.get("basis") == "cohort" else ")."
+    )
+
+
 def revenue_spend_over_time(ts: pd.DataFrame, height: int = 360, title: str | None = None) -> dict:
     """Revenue and spend bars per period with pooled ROAS (revenue / spend) on a second axis.
 

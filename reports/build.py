@@ -23,6 +23,7 @@ from components import figures
 from metrics import catalogue, insights
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
+from metrics.cohorts import time_series
 from metrics.comparison import kpi_comparison
 from metrics.dataset import buyer_ids_text, row_counts, sales_after_export_text
 from metrics.kpis import share_basis_words
@@ -629,6 +630,9 @@ def _charts(
             f" Not shown (no date): {fmt.inr_compact(undated.get('revenue'))} revenue, "
             f"{fmt.inr_compact(undated.get('spend'))} spend."
         )
+    partial = figures.partial_note(ts)
+    if partial:
+        caption_ts += f" {partial}"
     return [
         {"title": "Revenue vs spend over time", "figure": figures.revenue_spend_over_time(ts), "caption": caption_ts},
         {
@@ -731,8 +735,9 @@ def _compute_context(
     k = metrics.kpis(wh, filters, settings)
     bounds = metrics.date_bounds(wh)
     period, start, end = _period(filters, bounds)
-    ts = metrics.timeseries(
-        wh, filters, settings, grain=catalogue.grain_for((end - start).days if start and end else None)
+    # /overview's series (by sale date): its partial periods are hatched and captioned as on the page
+    ts = time_series(
+        wh, filters, settings, grain=catalogue.grain_for((end - start).days if start and end else None), basis="sale"
     )
     undated = ts.attrs.get("undated")
     platforms_df = metrics.breakdown(wh, "platform", filters, settings)

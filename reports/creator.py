@@ -203,16 +203,17 @@ def build_creator_context(
             f" Not shown (no date): {fmt.inr_compact(undated.get('revenue'))} revenue, "
             f"{fmt.inr_compact(undated.get('spend'))} spend."
         )
+    by_post = "Each post's window: the sales and spend that follow it, on the post's week."
     charts = [
         {
             "title": "Revenue and spend by sale date",
             "figure": figures.revenue_spend_over_time(view["sales_over_time"]),
-            "caption": caption,
+            "caption": _with_partial(caption, view["sales_over_time"]),
         },
         {
             "title": "Revenue and spend by post (cohort)",
             "figure": figures.revenue_spend_over_time(view["sales_by_post"]),
-            "caption": "Each post's window: the sales and spend that follow it, on the post's week.",
+            "caption": _with_partial(by_post, view["sales_by_post"]),
         },
     ]
     audience_charts, audience_note = _audience(wh, influencer_id, filters, settings)
@@ -245,3 +246,9 @@ def build_creator_report(wh, influencer_id: str, filters=None, settings=None) ->
     settings = settings if settings is not None else metrics.DEFAULT_SETTINGS
     images.prestart()
     return render_pdf(build_creator_context(wh, influencer_id, filters, settings))
+
+
+def _with_partial(caption: str, ts) -> str:
+    """A time chart's caption with what its hatching means (figures.partial_note), where it hatches."""
+    partial = figures.partial_note(ts)
+    return f"{caption} {partial}" if partial else caption

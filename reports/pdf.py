@@ -145,6 +145,18 @@ def render_html(context: dict) -> str:
     return _env().get_template(ctx.get("template") or "report.html").render(**ctx)
 
 
+def cover_spills(document) -> bool:
+    """True where the report's cover (anchor "cover") runs onto a second page before the Key figures
+    (anchor "summary") start on a page of their own: that page then holds the cover's last lines alone
+    (a long filter list or data notes push its contents list over) and is mostly blank.
+    `document`: a laid-out weasyprint Document."""
+    first: dict[str, int] = {}
+    for i, page in enumerate(document.pages):
+        for name in page.anchors:  # a box split over pages is an anchor on each: its first page counts
+            first.setdefault(name, i)
+    return "cover" in first and "summary" in first and first["summary"] - first["cover"] > 1
+
+
 def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
     """Render the report described by `context` (see module doc) to PDF bytes.
 
@@ -161,7 +173,8 @@ def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
     except images.ChartRenderError as exc:
         raise ReportError(f"Charts could not be drawn: {exc}") from exc
     t1 = time.perf_counter()
-    html = _env().get_template(ctx.get("template") or "report.html").render(**ctx)
+    template = _env().get_template(ctx.get("template") or "report.html")
+    html = template.render(**ctx)
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     t2 = time.perf_counter()
     fetcher = ReportURLFetcher(store)
@@ -170,9 +183,16 @@ def render_pdf(context: dict, *, timings: dict | None = None) -> bytes:
         with _WEASY_LOCK:
             font_config = FontConfiguration()
             stylesheet = weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
-            pdf = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-                stylesheets=[stylesheet], font_config=font_config
-            )
+
+            def laid_out(markup: str):
+                return weasyprint.HTML(string=markup, base_url=base_url, url_fetcher=fetcher).render(
+                    stylesheets=[stylesheet], font_config=font_config
+                )
+
+            document = laid_out(html)
+            if not ctx.get("template") and cover_spills(document):
+                document = laid_out(template.render(**ctx, cover_spills=True))
+            pdf = document.write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message
         log.exception("WeasyPrint failed")
         raise ReportError(f"The PDF could not be produced: {type(exc).__name__}: {exc}") from exc

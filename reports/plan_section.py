@@ -183,7 +183,7 @@ def default_plan_note(default: Plan, asked: Plan) -> str | None:
     held = f", holding back {fmt.inr_compact(asked.held_back)}" if asked.held_back >= 0.5 else ""
     return (
         f"From the default plan, as /insights makes it (planned {_planned_words(default)}); the Budget plan "
-        f"section shows the plan requested on /plan (planned {_planned_words(asked)}{held})."
+        f"section shows the requested plan (planned {_planned_words(asked)}{held})."
     )
 
 

@@ -1561,6 +1561,67 @@ def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path
     assert norm(section["planned"]) in text and "Allocation by creator" in text
 
 
+def test_the_cli_report_plans_what_the_plan_page_plans(planted, monkeypatch, tmp_path, capsys):
+    """`hkdash report --by influencer --budget B --max-change 0.5` is the PDF /plan?by=influencer&budget=B&
+    max_change=50 downloads (it could only print the default plan): one request, so the Budget plan
+    section's mode, budget, held-back and net figures are the page's; a saved view of /plan carries its
+    own; the errors are `hkdash plan`'s."""
+    import subprocess
+
+    import reports
+    from callbacks import plan as plan_callbacks
+    from reports.build import build_context
+    from reports.plan_section import PlanRequest
+    from warehouse import saved_views
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    monkeypatch.setenv("HKDASH_VIEWS_DB", str(tmp_path / "views.sqlite3"))
+    default = plan(wh)
+    today = float(default.rows["current_spend"].sum()) + default.unvalued_spend
+    budget = round(0.9 * today)
+    search = f"?by=influencer&budget={budget}&max_change=50"
+    page = build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=plan_callbacks.plan_request(search))["plan"]
+    shown = plan(wh, float(budget), "influencer", 0.5)
+    # the hand rule of the budget: planned + kept + held back = the budget asked
+    planned = float(shown.rows["planned_spend"].sum())
+    assert planned + shown.unvalued_spend + shown.held_back == pytest.approx(budget, abs=1)
+    assert page["held_back"] == shown.held_back != default.held_back
+
+    pdf = tmp_path / "cli.pdf"
+    args = ["--db", str(wh.path), "report", "--out", str(pdf), "--by", "influencer", "--budget", str(budget)]
+    assert cli.main([*args, "--max-change", "0.5"]) == 0
+    text = norm(
+        " ".join(
+            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+        )
+    )
+    assert norm(page["planned"]) in text and "Allocation by creator" in text
+    assert norm(page["headline"]) in text and norm(page["summary"][:200]) in text
+
+    seen: list = []
+    monkeypatch.setattr(reports, "build_report", lambda *a, **k: seen.append(k["plan_request"]) or b"%PDF")
+    saved_views.save_view("plan by creator", f"/plan{search}", "asha")
+    assert cli.main(["report", "--out", str(tmp_path / "v.pdf"), "--view", "plan by creator"]) == 0
+    assert cli.main(["report", "--out", str(tmp_path / "d.pdf")]) == 0
+    assert seen == [PlanRequest("influencer", float(budget), 0.5), PlanRequest("segment", None, None)]
+    capsys.readouterr()
+
+    assert cli.main([*args, "--max-change", "50"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "hkdash: --max-change is a share of each creator's spend today, between 0 and 1 (0.3 = ±30 %; "
+        "/plan's box takes percent), not 50."
+    )
+    assert cli.main(["report", "--out", str(pdf), "--view", "plan by creator", "--by", "segment"]) == 2
+    assert "--view takes its plan" in capsys.readouterr().err
+    assert cli.main(["report", "--out", str(pdf), "--influencer", "X", "--budget", "5"]) == 2
+    assert "has no plan" in capsys.readouterr().err
+    monkeypatch.undo()  # the real build: the planner's bound, as `hkdash plan` says it
+    assert cli.main(["--db", str(wh.path), "report", "--out", str(pdf), "--budget", "1"]) == 2
+    assert f"The plan could not be made: Budget {fmt.inr(1)} is outside what a change" in capsys.readouterr().err
+    assert len(seen) == 2
+
+
 def test_the_pdf_refuses_a_plan_the_page_refuses(planted):
     """A budget the bounds refuse is /plan's error, not a PDF with another plan (or none, silently)."""
     from reports import ReportError
@@ -1605,7 +1666,7 @@ def test_the_pdf_names_the_plan_of_its_move_budget_recommendation(planted):
     held = f", holding back {fmt.inr_compact(asked.held_back)}" if asked.held_back >= 0.5 else ""
     note = (
         f"From the default plan, as /insights makes it (planned by segment, at today's budget of {today}, each "
-        "segment within ±30% of its spend today); the Budget plan section shows the plan requested on /plan "
+        "segment within ±30% of its spend today); the Budget plan section shows the requested plan "
         f"(planned by creator, at today's budget of {fmt.inr_compact(asked.budget)}, each creator within ±50% "
         f"of its spend today{held})."
     )

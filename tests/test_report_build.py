@@ -234,6 +234,36 @@ def test_the_heatmap_caption_tells_no_spend_from_nothing_there(traps_wh):
     assert HEATMAP_EMPTY_CELLS in heatmap["caption"] and "= no spend;" not in heatmap["caption"]
 
 
+def test_the_time_chart_marks_partial_periods_as_the_overview_does(traps_wh):
+    """Tester (session 18): /overview hatches a period the data or the dates cover only in part; the
+    PDF's chart did not, and said nothing. 25 Dec 2024 – 12 Feb 2025 is 49 days: weeks. The traps' first
+    sale is Mon 6 Jan, so the week of 30 Dec (a payout on Sun 5 Jan) starts before the data; the week of
+    10 Feb ends after the range's end: those two are hatched, and the caption says what hatching means
+    in the page's words. All the data by day (6 Jan – 15 Feb, the first sale on: whole days): none."""
+    import datetime as dt
+
+    from callbacks.overview import undated_note
+    from components.figures import partial_note
+    from metrics.cohorts import time_series
+
+    filters = metrics.Filters(start=dt.date(2024, 12, 25), end=dt.date(2025, 2, 12))
+    charts = build_context(traps_wh, filters, metrics.DEFAULT_SETTINGS)["charts"]
+    (chart,) = [c for c in charts if c["title"] == "Revenue vs spend over time"]
+    revenue, spend = chart["figure"]["data"][:2]
+    assert revenue["x"][0] == "2024-12-30" and len(revenue["x"]) == 7
+    hatched = ["/", "", "", "", "", "", "/"]
+    assert list(revenue["marker"]["pattern"]["shape"]) == hatched == list(spend["marker"]["pattern"]["shape"])
+    said = "Hatched: partial period (the data or the selected dates cover only part of it)."
+    assert chart["caption"].endswith(" " + said)
+    page_ts = time_series(traps_wh, filters, metrics.DEFAULT_SETTINGS, grain="week", basis="sale")
+    assert partial_note(page_ts) == said and said in undated_note(page_ts)
+
+    whole_days = metrics.Filters(start=dt.date(2025, 1, 6), end=dt.date(2025, 2, 15))
+    charts = build_context(traps_wh, whole_days, metrics.DEFAULT_SETTINGS)["charts"]
+    (chart,) = [c for c in charts if c["title"] == "Revenue vs spend over time"]
+    assert set(chart["figure"]["data"][0]["marker"]["pattern"]["shape"]) == {""} and "Hatched" not in chart["caption"]
+
+
 def test_hostile_influencer_and_dataset_names_print_literally(hostile_wh, tmp_path):
     pdf = build_report(hostile_wh, metrics.Filters())
     pages = pdf_pages(pdf, tmp_path)

@@ -251,6 +251,59 @@ def test_hostile_text_printed_literally_nothing_attached_or_fetched(tmp_path, ho
     assert not any("passwd" in u or u.startswith("http") for u, _ in timings["fetched"])
 
 
+def pdf_page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
+    """pdftotext of each page (form feeds split them)."""
+    return pdf_text(pdf, tmp_path).split("\f")[:-1]
+
+
+def page_of(pages: list[str], text: str) -> int:
+    """Index of the first page holding `text`."""
+    return next(i for i, page in enumerate(pages) if text in page)
+
+
+@needs_poppler
+@pytest.mark.parametrize("notes", [1, 14])
+def test_a_long_cover_never_leaves_its_contents_alone_on_a_page(tmp_path, notes):
+    """Tester (session 18): page 3 held the cover's last contents line alone, then white to the Key
+    figures' page. A cover that fits keeps a page to itself (Key figures on the next); one that runs
+    over (here 14 data notes) keeps its contents list whole and the Key figures follow it on that page."""
+    context = make_context(figures=False)
+    context["dataset"]["warnings"] = [f"data note {i}: " + "a file's rows were read as told " * 9 for i in range(notes)]
+    pages = pdf_page_texts(render_pdf(context), tmp_path)
+    cover, contents = page_of(pages, "Filters applied"), page_of(pages, "Contents")
+    key_figures = page_of(pages, "₹1,78,79,815")  # the revenue card's note: on the Key figures page only
+    assert "Appendix: methodology" in pages[contents]  # the list's last entry: never split from its head
+    if notes == 1:
+        assert contents == cover and key_figures == cover + 1
+    else:
+        assert contents == cover + 1 and key_figures == contents
+
+
+@needs_poppler
+def test_a_long_lift_table_follows_the_key_figures_cards(tmp_path):
+    """Tester (session 18): the measured-lift box (its lift table, 25 rows) was kept whole, so it moved
+    to the next page and left the Key figures page blank below the cards. Its head stays on the cards'
+    page and its table breaks between rows, its header repeated."""
+    context = make_context(figures=False)
+    context["incremental"] = {
+        "title": "Measured lift",
+        "rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
+        "assumption": "Assumes nothing else moved sales.",
+        "table": {
+            "title": "Lift per creator (largest first)",
+            "note": "Showing 45 of 45.",
+            "columns": ["Name", "Incremental"],
+            "numeric": [1],
+            "rows": [[f"Creator {i:02d}", f"₹{1000 - i},000"] for i in range(45)],
+        },
+    }
+    pages = pdf_page_texts(render_pdf(context), tmp_path)
+    cards = page_of(pages, "₹1,78,79,815")
+    assert page_of(pages, "Measured lift") == cards and page_of(pages, "Creator 00") == cards
+    last = page_of(pages, "Creator 44")
+    assert last == cards + 1 and "Incremental" in pages[last].split("Creator")[0]  # header repeated
+
+
 @needs_poppler
 @needs_chromium
 def test_page_images_show_non_blank_charts(tmp_path):
@@ -431,6 +484,6 @@ def test_report_error_is_raised_for_weasyprint_failures(monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", boom)
+    monkeypatch.setattr(weasyprint.HTML, "render", boom)  # the layout (render_pdf lays out, then writes)
     with pytest.raises(ReportError, match="The PDF could not be produced: RuntimeError: layout exploded"):
         render_pdf(make_context(figures=False))
