@@ -201,9 +201,7 @@ def contract_block(payouts: pd.DataFrame | None, filters=None) -> list:
             for key in CONTRACT_FIGURES
             if key in row
         ]
-        blocks.append(
-            html.Div([html.H3(f"Payout: {_file_row(row)}", className="hk-section-title"), stat_list(items)])
-        )
+        blocks.append(html.Div([html.H3(f"Payout: {_file_row(row)}", className="hk-section-title"), stat_list(items)]))
     return blocks
 
 

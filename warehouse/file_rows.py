@@ -22,7 +22,7 @@ def rows_in_files(info: dict, role: str, rows: Iterable[int], total: int) -> lis
     if len(str(info.get("source") or "").split(" + ")) == 1:
         return [(name, row) for row in rows]
     appended = Appended(info.get("store_orders"), info.get("files") or {}, info.get("file_parts") or {})
-    located = []
+    located: list[tuple[str | None, int | None]] = []
     for row in rows:
         problem = Problem(f"{role}.parquet", row, None, None, "")
         where = appended.located(problem, {role: total})
