@@ -41,6 +41,42 @@
     if (Math.round(a) >= 1e5) return sign + trim.format(a / 1e5) + "\u00a0L";
     return sign + numberFormat(0).format(Math.round(a));
   }
+  // One format per column (tester t1, s18): a grid's column of counts reads in the unit and
+  // precision its values need together, not each cell its own ("77,012" beside "19.11 L" and
+  // "2.9 L"; "2,544.7" beside "2,727.16"). The column is the grid's rowData, so filtering, sorting
+  // or paging never changes a value's text; without a grid (params absent) a value reads alone.
+  var columns = new WeakMap();
+  function columnOf(params) {
+    var api = params && params.api, field = params && params.colDef && params.colDef.field;
+    var rows = api && field ? api.getGridOption("rowData") : null;
+    if (!rows || !rows.length) return null;
+    var fields = columns.get(rows);
+    if (!fields) columns.set(rows, (fields = {}));
+    if (!fields[field]) {
+      fields[field] = rows
+        .map(function (row) {
+          return row[field];
+        })
+        .filter(finite);
+    }
+    return fields[field];
+  }
+  // The unit of a column of follower counts: that of its largest value as lakhCrore picks it
+  // (crore, lakh, or in full below a lakh), every value then in it with two decimals.
+  function followersIn(v, values) {
+    var top = Math.max.apply(null, values.map(Math.abs));
+    var unit = top >= 1e7 || Math.round((top / 1e5) * 100) / 100 >= 100 ? 1e7 : Math.round(top) >= 1e5 ? 1e5 : 1;
+    if (unit === 1) return lakhCrore(v);
+    var r = shown(Math.abs(v) / unit, 2);
+    return (v < 0 && r > 0 ? "-" : "") + numberFormat(2).format(r) + (unit === 1e7 ? "\u00a0Cr" : "\u00a0L");
+  }
+  // A column of counts with an estimated (not whole) value: every value with two decimals.
+  function countsWhole(values) {
+    return values.every(function (x) {
+      var r = shown(x, 2);
+      return r === Math.round(r);
+    });
+  }
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   dagfuncs.hkInr = function (v, decimals) {
@@ -66,15 +102,20 @@
   dagfuncs.hkShare = function (v) {
     return finite(v) ? numberFormat(1).format(shown(v * 100, 1)) + "%" : DASH;
   };
-  dagfuncs.hkCount = function (v) {
-    // As metrics.format.count: an estimated (not whole) count keeps up to two decimals.
+  dagfuncs.hkCount = function (v, params) {
+    // As metrics.format.count: an estimated (not whole) count keeps up to two decimals; in a column
+    // holding one, every value has two.
     if (!finite(v)) return DASH;
+    var values = columnOf(params);
+    if (values && !countsWhole(values)) return numberFormat(2).format(shown(v, 2));
     var r = shown(v, 2);
     if (r === Math.round(r)) return numberFormat(0).format(shown(v, 0));
     return numberFormat(2).format(r).replace(/0$/, "");
   };
-  dagfuncs.hkFollowers = function (v) {
-    return finite(v) ? lakhCrore(v) : DASH;
+  dagfuncs.hkFollowers = function (v, params) {
+    if (!finite(v)) return DASH;
+    var values = columnOf(params);
+    return values ? followersIn(v, values) : lakhCrore(v);
   };
   dagfuncs.hkDecimal = function (v, decimals) {
     var d = decimals === undefined ? 2 : decimals;

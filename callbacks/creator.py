@@ -174,6 +174,15 @@ CONTRACT_FIGURES = (
 )
 
 
+def _file_row(row: dict) -> str:
+    """A payout row as the import's warnings name it: "payouts.csv, row 3" (metrics.payouts.with_file_rows;
+    a file whose lines are not known names its data row)."""
+    file, line = row.get("row_file"), row.get("row_no")
+    if line is None or pd.isna(line):
+        return str(file)
+    return f"row {line}" if file is None else f"{file}, row {line}"
+
+
 def contract_block(payouts: pd.DataFrame | None, filters=None) -> list:
     """Each payout row: its basis, the rate as written and as parsed, and its amounts; first, that
     these are the whole contract whatever the filters (metrics.creator.contract_scope)."""
@@ -192,9 +201,7 @@ def contract_block(payouts: pd.DataFrame | None, filters=None) -> list:
             for key in CONTRACT_FIGURES
             if key in row
         ]
-        blocks.append(
-            html.Div([html.H3(f"Payout row {row.get('row_no')}", className="hk-section-title"), stat_list(items)])
-        )
+        blocks.append(html.Div([html.H3(f"Payout: {_file_row(row)}", className="hk-section-title"), stat_list(items)]))
     return blocks
 
 

@@ -213,6 +213,7 @@ POST_COLUMNS = [
 
 PAYOUT_COLUMNS = [
     metric_col("row_no", maxWidth=80),
+    text_col("row_file", "File", width=130),
     text_col("basis", "Basis", width=100),
     rate_col(),
     metric_col("posts"),

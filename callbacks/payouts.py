@@ -101,10 +101,11 @@ def reconciliation_summary(reconciliation):
 
 
 def reconciliation_grid_rows(frame) -> list[dict]:
-    """Rows of the reconciliation grid, each with its string row id (AG Grid's `getRowId`)."""
+    """Rows of the reconciliation grid, each with its string row id (AG Grid's `getRowId`): file and
+    row, as two appended payout files each have a row 2."""
     rows = records(frame)
     for row in rows:
-        row["row_key"] = str(row["row_no"])
+        row["row_key"] = f"{row['row_file']} {row['row_no']}"
     return rows
 
 

@@ -96,7 +96,7 @@ def filter_bar() -> html.Div:
                 className="hk-filter-compare",
             ),
         ],
-        className="hk-filter-item",
+        className="hk-filter-item hk-filter-item-compare",
     )
     reset = html.Div(
         [

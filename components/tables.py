@@ -65,6 +65,11 @@ def _num(field, header, formatter, width=None, file_decimals: int | None = None,
     return col
 
 
+# The formatters that read a value in its column's format (assets/dashAgGridFunctions.js columnOf):
+# one unit and precision per column of counts.
+COLUMN_FORMATS = ("hkCount", "hkFollowers")
+
+
 def metric_col(key: str, header: str | None = None, note: str | None = None, **extra) -> dict:
     """The grid column of a catalogue metric: its header, browser formatter, formula tooltip and
     file rounding all come from metrics/catalogue.py. `header` replaces the catalogue's where a
@@ -75,6 +80,8 @@ def metric_col(key: str, header: str | None = None, note: str | None = None, **e
     formatter = (
         f"{unit.grid}(params.value, {metric.digits})"
         if unit.grid in ("hkInr", "hkDecimal")
+        else f"{unit.grid}(params.value, params)"
+        if unit.grid in COLUMN_FORMATS
         else f"{unit.grid}(params.value)"
     )
     # Column definitions are static: tooltips name the default settings (the app runs with them).
@@ -141,7 +148,7 @@ def share_col(field: str, header: str, **extra) -> dict:
 
 
 def count_col(field: str, header: str, **extra) -> dict:
-    return _num(field, header, "hkCount(params.value)", width=90, **extra)
+    return _num(field, header, "hkCount(params.value, params)", width=90, **extra)
 
 
 def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
@@ -149,7 +156,7 @@ def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
 
 
 def followers_col(field: str = "followers", header: str = "Followers", **extra) -> dict:
-    return _num(field, header, "hkFollowers(params.value)", width=110, **extra)
+    return _num(field, header, "hkFollowers(params.value, params)", width=110, **extra)
 
 
 def date_col(field: str, header: str = "Date", **extra) -> dict:

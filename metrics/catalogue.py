@@ -948,7 +948,13 @@ _declare(
     "The influencer's spend in the selection shared equally over its posts",
     decimals=2,
 )
-_declare("row_no", "Row", COUNT, Derived("line of the payouts file"), "Line of the payouts file (header = line 1)")
+_declare(
+    "row_no",
+    "Row",
+    COUNT,
+    Derived("row of the payouts file, as import warnings number it"),
+    "Row of the payouts file named beside it, as import warnings number it (header = row 1)",
+)
 _declare(
     "view_rate_pct",
     "Views / impressions",

@@ -6,7 +6,7 @@ from metrics.cohorts import time_series
 from metrics.engagement import engagement_by_post
 from metrics.filters import Filters
 from metrics.ltv import with_ltv
-from metrics.payouts import with_rate
+from metrics.payouts import with_file_rows, with_rate
 from metrics.planning.verdicts import with_recorded_cost
 from metrics.ranking import ranking
 from metrics.settings import DEFAULT_SETTINGS, Settings
@@ -30,7 +30,7 @@ def influencer_detail(
     influencer has nothing in the selection: then its sums are 0 and its ratios None, never its
     figures of other dates or filters), sales_over_time and sales_by_post (metrics.cohorts.time_series by week, by sale date
     and by post), posts (engagement_by_post() rows), payouts
-    (its payout rows: row_no, basis, rate_text, posts, orders, total_revenue, terms_cost,
+    (its payout rows: row_no and row_file (metrics.payouts.with_file_rows), basis, rate_text, posts, orders, total_revenue, terms_cost,
     total_payout, gifted_cost, other_cost, total_cost in ₹), pooled_roas (× of the whole selection's
     creators, None without spend: the bar the attributed verdict compares with). Raises UnknownInfluencer for an id
     the data set does not have.
@@ -55,7 +55,7 @@ def influencer_detail(
         "sales_over_time": time_series(wh, filters, settings, "week", "sale", influencer_id=influencer_id),
         "sales_by_post": time_series(wh, filters, settings, "week", "cohort", influencer_id=influencer_id),
         "posts": engagement_by_post(wh, filters, settings, influencer_id=influencer_id),
-        "payouts": with_rate(payouts),
+        "payouts": with_rate(with_file_rows(wh, payouts)),
         "pooled_roas": _pooled_roas(ranked),
     }
 

@@ -60,7 +60,7 @@ def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings =
 
     Payout rows are contracts, not sales, so only influencer filters apply here.
 
-    Columns: row_no (line of the payouts file), influencer_id, name, platform, basis, rate_text,
+    Columns: row_no (row of its payouts file, header = row 1: with_file_rows), row_file, influencer_id, name, platform, basis, rate_text,
     posts, orders (counts), total_revenue, terms_cost, total_payout, gifted_cost, other_cost,
     total_cost, difference (paid − terms; ₹), difference_pct (% of terms, None for terms of ₹0),
     status ("matches terms", "differs from terms" beyond TERMS_TOLERANCE_PCT, "no terms").
@@ -79,7 +79,22 @@ def payout_reconciliation(wh, filters: Filters = Filters(), settings: Settings =
         ratio(d, t, 100) if d is not None else None for d, t in zip(frame["difference"], frame["terms_cost"])
     ]
     frame["status"] = [_status(d, t) for d, t in zip(frame["difference"], frame["terms_cost"])]
-    return with_rate(frame)
+    return with_rate(with_file_rows(wh, frame))
+
+
+def with_file_rows(wh, frame: pd.DataFrame) -> pd.DataFrame:
+    """Payout rows with `row_no` the row of the file it came from (header = row 1) and `row_file`
+    that file's name, as the import's warnings name them ("payouts.csv, row 3"), also in a data set
+    made by appends (warehouse.file_rows): a row a page shows is the one a warning names."""
+    from metrics.dataset import dataset_info
+    from warehouse.file_rows import rows_in_files
+
+    info = dataset_info(wh)
+    total = int(wh.query("SELECT count(*) AS n FROM payouts")["n"].iloc[0])
+    located = rows_in_files(info, "payouts", [int(row) for row in frame["row_no"]], total)
+    frame["row_file"] = [file for file, _ in located]
+    frame["row_no"] = pd.array([row for _, row in located], dtype="Int64")
+    return frame
 
 
 def with_rate(frame: pd.DataFrame) -> pd.DataFrame:

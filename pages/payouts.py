@@ -29,6 +29,7 @@ BASIS_COLUMNS = [
 
 RECONCILIATION_COLUMNS = [
     metric_col("row_no", maxWidth=90),
+    text_col("row_file", "File", width=130),
     text_col("influencer_id", "ID", width=100),
     text_col("name", "Influencer", width=160),
     text_col("platform", "Platform", width=110),

@@ -49,7 +49,7 @@ def test_page_numbers_add_up(traps_app):
     assert "₹11,850" in shown and "₹1,077.27" in shown  # spend, cost per order (11,850 / 11)
     assert find(kpis, "kpi-pay-differs-value").children == "0"
     assert "match them within 1 %" in text(summary)
-    assert len(reconciliation) == 6 and all(r["row_key"] == str(r["row_no"]) for r in reconciliation)
+    assert len(reconciliation) == 6 and all(r["row_key"] == f"payouts.csv {r['row_no']}" for r in reconciliation)
 
 
 def test_reconciliation_highlights_rows_that_differ(off_terms_db, monkeypatch):

@@ -96,3 +96,28 @@ def test_other_pages_follow_the_url(page, live_server, page_problems, path, sele
     page.wait_for_selector(selector + " .hk-kpi")
     assert "Campaign: HK Feb" in normalise(page.inner_text("#filter-summary"))
     assert not page_problems, page_problems
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_the_filter_bar_shows_its_values_whole(page, live_server, page_problems, width):
+    """Tester t1 (s18): at 1440 px the bar's eight columns cut "Instagr…", "All categori…" and broke
+    "Previous / period" over two lines. Every dropdown's value (or placeholder) fits its box, and each
+    comparison option is on one line."""
+    page.set_viewport_size({"width": width, "height": 900})
+    goto(page, live_server.url + "/?platform=Instagram&category=Fitness&start=2025-01-01&end=2025-03-31")
+    page.wait_for_selector("#filter-platform .dash-dropdown-value-item")
+    cut = page.eval_on_selector_all(
+        ".hk-filter-bar .dash-dropdown-value, .hk-filter-bar .dash-dropdown-placeholder",
+        """els => els.filter(e => e.scrollWidth > e.clientWidth + 1
+            || e.getBoundingClientRect().right > e.nextElementSibling.getBoundingClientRect().left + 1
+            || e.getBoundingClientRect().right > e.closest("button").getBoundingClientRect().right
+        ).map(e => e.textContent)""",
+    )
+    assert cut == []
+    lines = page.eval_on_selector_all(
+        "#filter-compare .form-check-label",
+        "els => els.map(e => [e.textContent, Math.round(e.getBoundingClientRect().height / "
+        "parseFloat(getComputedStyle(e).lineHeight))])",
+    )
+    assert lines == [["Previous period", 1], ["Same period last year", 1]]
+    assert not page_problems, page_problems

@@ -45,10 +45,11 @@ def test_follower_counts_are_in_lakh(page, live_server, page_problems):
     goto(page, live_server.url + "/influencers", timeout=90_000)
     page.wait_for_selector(RANKING + " .ag-center-cols-container .ag-row")
     followers = dict(zip(grid_rows(page, RANKING, "name"), grid_rows(page, RANKING, "followers")))
-    assert normalise(followers["Asha Rao"]) == "1.2 L"  # 1,20,000
-    assert normalise(followers["Dev Malhotra"]) == "6 L"  # 6,00,000
-    assert normalise(followers['=HYPERLINK("http://evil.example")']) == "20 L"  # 20,00,000, not 2M
-    assert normalise(followers["<script>alert(1)</script> & Bros"]) == "8,000"
+    # One unit and precision for the column (its largest value is in lakh), tester t1 (s18).
+    assert normalise(followers["Asha Rao"]) == "1.20 L"  # 1,20,000
+    assert normalise(followers["Dev Malhotra"]) == "6.00 L"  # 6,00,000
+    assert normalise(followers['=HYPERLINK("http://evil.example")']) == "20.00 L"  # 20,00,000, not 2M
+    assert normalise(followers["<script>alert(1)</script> & Bros"]) == "0.08 L"  # 8,000
     assert not any("M" in v or "K" in v for v in followers.values())
     assert not page_problems, page_problems
 
@@ -143,6 +144,33 @@ GRID_CASES = [
     ("hkDate", ["2025-01-05"], fmt.date),
     ("hkInr", [None, 0], lambda v: fmt.inr(v)),
 ]
+
+
+# (formatter, the column's values, what each cell reads): tester t1 (s18) saw "77,012" beside
+# "19.11 L" and "2.9 L" on /influencers, "27.4 L" beside "45.22 L" on /platforms, "2,544.7" beside
+# "2,727.16" on /audience. A column reads in one unit (its largest value's) and one precision.
+COLUMN_CASES = [
+    ("hkFollowers", [77_012, 1_911_000, 290_000, 420_000, None], ["0.77 L", "19.11 L", "2.90 L", "4.20 L", "—"]),
+    ("hkFollowers", [2_740_000, 4_522_000], ["27.40 L", "45.22 L"]),
+    ("hkFollowers", [8_000, 12_345], ["8,000", "12,345"]),  # below a lakh: in full
+    ("hkFollowers", [125_000_000, 485_000], ["12.50 Cr", "0.05 Cr"]),
+    ("hkCount", [2544.7, 2727.16, 3000], ["2,544.70", "2,727.16", "3,000.00"]),
+    ("hkCount", [2544, 2727, 107154], ["2,544", "2,727", "1,07,154"]),
+]
+
+
+def test_a_grid_column_of_counts_reads_in_one_format(page, live_server, page_problems):
+    goto(page, live_server.url + "/influencers", timeout=90_000)
+    shown = page.evaluate(
+        """cases => cases.map(([name, values]) => {
+            const rows = values.map(v => ({x: v}));
+            const params = {api: {getGridOption: key => (key === "rowData" ? rows : null)}, colDef: {field: "x"}};
+            return values.map(v => window.dashAgGridFunctions[name](v, params));
+        })""",
+        [[name, values] for name, values, _ in COLUMN_CASES],
+    )
+    assert [[normalise(v) for v in column] for column in shown] == [expected for _, _, expected in COLUMN_CASES]
+    assert not page_problems, page_problems
 
 
 def test_grid_formatters_in_the_browser_match_the_servers(page, live_server, page_problems):

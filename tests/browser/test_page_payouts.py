@@ -73,6 +73,7 @@ def test_basis_csv_download(page, live_server, page_problems, traps_wh):
     by_basis = metrics.payouts_by_basis(traps_wh).set_index("basis")
     assert float(table[1][1]) == pytest.approx(by_basis.loc["post", "spend"])  # plain full-precision numbers
     rows = downloaded_csv(page, csv_selector("payouts-reconciliation"))
-    assert len(rows) == 7 and rows[0][:3] == ["Row", "ID", "Influencer"]
-    assert '\'=HYPERLINK("http://evil.example")' in [r[2] for r in rows]  # formula neutralised
+    assert len(rows) == 7 and rows[0][:4] == ["Row", "File", "ID", "Influencer"]
+    assert rows[1][:3] == ["2", "payouts.csv", "A1"]  # the file's line 2: its first row after the header
+    assert '\'=HYPERLINK("http://evil.example")' in [r[3] for r in rows]  # formula neutralised
     assert not page_problems, page_problems
