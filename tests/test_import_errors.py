@@ -135,7 +135,7 @@ def test_rows_keep_file_order_across_many_reader_batches(loaded, monkeypatch):
     """Line numbers in messages and "first order of a user" rely on staged rows keeping file order,
     also when the reader splits the file into many batches read in parallel."""
     db, broken = loaded
-    monkeypatch.setattr(sources, "_buffer_size", lambda path: 2 << 20)
+    monkeypatch.setattr(sources, "buffer_size", lambda path: 2 << 20)
     rows = 200_000
     # V0 orders twice on one date: first in the file from A1 (MuscleBlaze), then from B2 (HKVitals).
     duckdb.connect().execute(f"""
