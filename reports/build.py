@@ -448,7 +448,10 @@ def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, p
                 "platform",
                 "revenue",
                 "spend",
-                "roas",
+            )
+            # the Why column's digits: "2.00x" beside "ROAS 1.999x < 2x" contradicted it
+            + [("roas", catalogue.get("roas").column_header, lambda roas: POOR_PERFORMER.roas_text(roas, settings))]
+            + columns(
                 "roi_pct",
                 ("reason", "Why"),
                 ("verdict_text", "Verdict"),
