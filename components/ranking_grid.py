@@ -26,7 +26,7 @@ POOR_REASON = "poor_reason"
 # A flagged creator's ROAS in the flag's digits (catalogue.POOR_PERFORMER.roas_text: "1.999x", not the
 # grid's "2.00x" beside "ROAS 1.999x < 2x"); sent only where it differs from the grid's two decimals.
 ROAS_TEXT = "roas_text"
-ROAS_SHOWN = f"params.data && params.data.{ROAS_TEXT} ? params.data.{ROAS_TEXT} : hkRatio(params.value)"
+ROAS_SHOWN = f"hkRatio(params.value, params.data && params.data.{ROAS_TEXT})"
 
 RANKING_COLUMNS = [
     metric_col("rank", maxWidth=80, minWidth=64, pinned="left"),
