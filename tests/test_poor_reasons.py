@@ -78,8 +78,8 @@ def test_the_pdf_says_the_same_reason(refunds_db):
 
 def test_the_roas_shown_beside_the_flag_has_the_flags_digits(refunds_db):
     """Asha's ROAS 1.9992 reads "1.999x" in her ranking cell (the row's ROAS_TEXT, which the
-    column's formatter prefers), the detail panel, her page's card and the PDF's poor-performer
-    table, as in "ROAS 1.999x < 2x"; Rohit's 0.60 reads alike at two decimals, so his row sends none."""
+    column's formatter prefers), the detail panel, her page's card, the PDF's poor-performer table
+    and its executive summary's line on her, as in "ROAS 1.999x < 2x"; Rohit's 0.60 reads alike at two decimals, so his row sends none."""
     rows = {row["influencer_id"]: row for row in influencers.influencer_ranking("", "all", "/")[0]}
     assert (rows["INF01"][ROAS_TEXT], rows["INF02"][ROAS_TEXT]) == ("1.999x", "")
     roas = next(column for column in RANKING_COLUMNS if column["field"] == "roas")
@@ -94,3 +94,4 @@ def test_the_roas_shown_beside_the_flag_has_the_flags_digits(refunds_db):
     by_name = {row[0]: row for row in table["rows"]}
     roas_at = table["columns"].index("ROAS")
     assert (by_name["Asha Verma"][roas_at], by_name["Rohit Nair"][roas_at]) == ("1.999x", "0.60x")
+    assert "Asha Verma (Instagram): ROAS 1.999x, revenue" in str(context)  # the executive summary's line
