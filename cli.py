@@ -970,7 +970,8 @@ def describe_filters(filters: dict) -> str:
 
 def explained_table(rows: list[dict], columns, metric_of: dict[str, str] | None = None, by_label=False) -> str:
     """table() and, under it, why its figures that read "—" are undefined (the PDF's footnote,
-    catalogue.undefined_footnote), when one does. `metric_of`: {row field: catalogue key} where a
+    catalogue.undefined_footnote) and why its costs per unit read ₹0.00 (catalogue.zero_cost_footnote),
+    when one does. `metric_of`: {row field: catalogue key} where a
     field holds a metric under another name (the plan's marginal_roas is planned_marginal_roas);
     `by_label`: the footnote names the columns by their catalogue labels (a table headed by its
     fields' own words: "incremental roas" is Incremental ROAS)."""
@@ -978,13 +979,23 @@ def explained_table(rows: list[dict], columns, metric_of: dict[str, str] | None 
 
     metric_of = metric_of or {}
     as_metrics = [row | {metric_of[field]: row[field] for field in metric_of if field in row} for row in rows]
-    causes = []
+    causes, costs = [], []
     for field, title, _ in columns:
         key = metric_of.get(field, field)
         named = catalogue.get(key).label if by_label and key in catalogue.CATALOGUE else title
         causes += [(named, catalogue.undefined_cause(key, row)) for row in as_metrics]
-    footnote = catalogue.undefined_footnote(causes)
-    return table(rows, columns) + (f"\n{footnote}" if footnote else "")
+        costs += [(named, zero_cost_note(key, row)) for row in as_metrics]
+    footnotes = (catalogue.undefined_footnote(causes), catalogue.zero_cost_footnote(costs))
+    return table(rows, columns) + "".join(f"\n{footnote}" for footnote in footnotes if footnote)
+
+
+def zero_cost_note(key: str, row: dict) -> str | None:
+    """catalogue.zero_cost_note of a cell; a summary --json row's own note where it has one (its
+    `notes` read the row's posts and recorded cost, which the JSON row does not keep)."""
+    from metrics import catalogue
+
+    note = catalogue.zero_cost_note(key, row)
+    return (row.get("notes") or {}).get(key, note) if note else None
 
 
 def table(rows: list[dict], columns) -> str:

@@ -93,7 +93,10 @@
     var d = a >= 100 ? 0 : a >= 1 || a === 0 ? 2 : Math.min(4, Math.max(2, 1 - Math.floor(Math.log10(a))));
     return dagfuncs.hkInr(v, d);
   };
-  dagfuncs.hkRatio = function (v) {
+  dagfuncs.hkRatio = function (v, ruled) {
+    // `ruled`: the row's text of this value by a rule of the server's (the poor flag's digits,
+    // components/ranking_grid.ROAS_TEXT), shown as sent where there is one
+    if (ruled) return ruled;
     return finite(v) ? numberFormat(2).format(shown(v, 2)) + "x" : DASH;
   };
   dagfuncs.hkPct = function (v) {

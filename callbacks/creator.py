@@ -107,6 +107,8 @@ def kpi_cards(profile: dict, comparison: dict, settings) -> list:
             settings,
             card_id=f"creator-{key}",
             badge="estimated" if key in estimated else None,
+            # the badge's digits: "2.00x" must not sit beside "ROAS 1.999x < 2x"
+            value_text=catalogue.POOR_PERFORMER.roas_text(profile.get(key), settings) if key == "roas" else None,
             sub=why.get(key),
             tone=returns_tone if key in catalogue.RETURNS_KEYS else "threshold",
         )

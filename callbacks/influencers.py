@@ -14,7 +14,7 @@ from components.cards import GRAPH_CONFIG, metric_card, notice, poor_badge, roas
 from components.ids import influencers as ids
 from components.ids.shell import URL
 from components.payload import plain_json
-from components.ranking_grid import POOR_REASON, RANKING_FIELDS, view_in
+from components.ranking_grid import POOR_REASON, RANKING_FIELDS, ROAS_TEXT, view_in
 from components.tables import (
     bool_col,
     csv_button,
@@ -55,13 +55,17 @@ def view_rows(frame: pd.DataFrame, view: str) -> pd.DataFrame:
 
 def with_poor_reasons(rows: pd.DataFrame, settings) -> pd.DataFrame:
     """`rows` with POOR_REASON: why each flagged creator is poor (catalogue.POOR_PERFORMER.reasons,
-    the PDF's words: "ROAS 1.999x < 2x"), "" for the others; the Poor column's tooltip."""
+    the PDF's words: "ROAS 1.999x < 2x"), "" for the others; the Poor column's tooltip. And with
+    ROAS_TEXT: a flagged creator's ROAS in the reason's digits where the grid's two decimals would
+    read otherwise ("1.999x", not "2.00x" beside that reason), "" elsewhere."""
     poor = rows["poor_performer"].fillna(False).astype(bool).tolist()
     keys = ("spend", "revenue", "roi_pct", "roas")
-    reasons = [
-        POOR_PERFORMER.reasons(row, settings) if flagged else "" for flagged, row in zip(poor, frame_dicts(rows, keys))
-    ]
-    return rows.assign(**{POOR_REASON: reasons})
+    reasons, roas_texts = [], []
+    for flagged, row in zip(poor, frame_dicts(rows, keys)):
+        reasons.append(POOR_PERFORMER.reasons(row, settings) if flagged else "")
+        shown = POOR_PERFORMER.roas_text(row.get("roas"), settings) if flagged else ""
+        roas_texts.append(shown if shown != fmt.ratio(row.get("roas")) else "")
+    return rows.assign(**{POOR_REASON: reasons, ROAS_TEXT: roas_texts})
 
 
 def ranking_summary(frame: pd.DataFrame, settings) -> list:
@@ -173,7 +177,7 @@ def influencer_ranking(search, view, pathname):
         note = POOR_PERFORMER.text(settings) + "."
     note += too_early_note(rows, view or "all", settings)
     return (
-        records(with_poor_reasons(rows, settings), RANKING_FIELDS + [POOR_REASON]),
+        records(with_poor_reasons(rows, settings), RANKING_FIELDS + [POOR_REASON, ROAS_TEXT]),
         [],
         view_options(frame),
         note,
@@ -260,10 +264,12 @@ def time_chart(ts) -> html.Div:
     )
 
 
-def _stat_value(key: str, profile: dict):
+def _stat_value(key: str, profile: dict, settings):
     """A detail panel figure in full text; a cost per unit with cost_note's note on a small line
-    under it (₹0.00 at ₹0 spend: "No cost recorded (₹0 spend)"), as its card has."""
-    text = catalogue.get(key).text(profile.get(key))
+    under it (₹0.00 at ₹0 spend: "No cost recorded (₹0 spend)"), as its card has; ROAS in the
+    poor flag's digits (POOR_PERFORMER.roas_text: "1.999x" beside "ROAS 1.999x < 2x")."""
+    value = profile.get(key)
+    text = POOR_PERFORMER.roas_text(value, settings) if key == "roas" else catalogue.get(key).text(value)
     note = catalogue.cost_note(key, profile) if key in catalogue.COST_KEYS else None
     return [text, html.Div(note, className="hk-kpi-sub fw-normal")] if note else text
 
@@ -299,7 +305,7 @@ def detail_body(detail: dict, settings) -> list:
         [
             (
                 catalogue.get(key).label + (" (estimated)" if key == "cac" and estimated else ""),
-                _stat_value(key, profile),
+                _stat_value(key, profile, settings),
             )
             for key in DETAIL_STATS
         ]

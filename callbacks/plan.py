@@ -81,6 +81,12 @@ def plan_of(search, by, budget, max_change):
     refused = page_state.plan_link_error(page_state.query_of(search))
     if refused:
         raise PlanError(refused)
+    return plan_of_controls(search, by, budget, max_change)
+
+
+def plan_of_controls(search, by, budget, max_change):
+    """plan_of of the controls' values alone, whatever the link asks that they cannot show (its
+    filters and settings still apply)."""
     filters, settings = common.filters_from_search(search), common.settings(search)
     budget = None if budget in (None, "") else float(budget)  # nan / inf: refused by check_budget
     by = by or "segment"
@@ -252,13 +258,14 @@ def spend_today(chosen) -> str:
 def default_budget_help(search, by, max_change) -> str | None:
     """budget_help of the plan at the default budget, so the allowed budgets stay shown beside a
     refused one; beside a refused max change, today's spend alone (no budgets to allow); None where
-    no plan can be made at all."""
+    no plan can be made at all. A link's value no control can hold (max_change=abc) is refused by the
+    page's error, not here: the help is the one of the values the controls show instead."""
     try:
-        return budget_help(plan_of(search, by, None, max_change)[2])
+        return budget_help(plan_of_controls(search, by, None, max_change)[2])
     except PlanError:
         pass
     try:
-        chosen = plan_of(search, by, None, None)[2]
+        chosen = plan_of_controls(search, by, None, None)[2]
     except PlanError:
         return None
     return f"{spend_today(chosen)}; the budgets allowed follow from a max change between 0 and 100 %"

@@ -11,7 +11,10 @@ from components import figures
 from components.ids import platforms as ids
 from components.ids.shell import URL
 from components.tables import records, table_id
+from metrics import catalogue
+from metrics import format as fmt
 from metrics.comparison import changes_by
+from metrics.kpis import with_recorded_cost_by
 
 ENGAGEMENT_COLUMNS = ["posts", "engagements", "engagement_rate_pct", "cpe", "cpm"]
 
@@ -25,10 +28,16 @@ def platform_table(breakdown: pd.DataFrame, engagement: pd.DataFrame | None) -> 
 
 
 def cac_note(frame: pd.DataFrame) -> str | None:
-    """The note under the CAC chart when new customers are estimated (the sales carry no user ids)."""
+    """The note under the CAC chart: estimated when new customers are (the sales carry no user ids),
+    and a platform whose CAC is ₹0.00 at ₹0 spend named with why (catalogue.zero_cost_note, as the
+    cards and its grid cell say): its bar at ₹0 is no cheapest acquisition. None when neither."""
+    notes = []
     if "new_customers_estimated" in frame.columns and frame["new_customers_estimated"].astype(bool).any():
-        return "Estimated: the sales carry no user ids, so new customers are a share of orders (see METRICS.md)."
-    return None
+        notes.append("Estimated: the sales carry no user ids, so new customers are a share of orders (see METRICS.md).")
+    for row in frame.to_dict("records"):
+        if why := catalogue.zero_cost_note("cac", row):
+            notes.append(f"{row['platform']}: CAC {fmt.inr(0, 2)} · {why}.")
+    return " ".join(notes) or None
 
 
 def _no_platforms(state) -> tuple:
@@ -55,12 +64,13 @@ def platform_overview(search, pathname):
     if frame.empty or not (frame["revenue"].sum() or frame["spend"].sum()):
         return _no_platforms(common.no_data_state(pathname=pathname))
     engagement = metrics.engagement_by_platform(wh, filters, settings)
+    table = with_recorded_cost_by(wh, platform_table(frame, engagement), "platform", filters, settings)
     return (
         figures.roas_by_platform(frame, height=300),
         figures.dimension_bar(frame, "platform", "cac", height=300),
-        cac_note(frame),
+        cac_note(table),
         figures.platform_share(frame, height=300),
-        records(changes_by(wh, platform_table(frame, engagement), "platform", filters, settings)),
+        records(changes_by(wh, table, "platform", filters, settings)),
         None,
         common.SHOW,
     )

@@ -23,6 +23,11 @@ VERDICT_SHOWN = f"params.value === {json.dumps(TOO_EARLY)} ? {json.dumps(verdict
 # Why a flagged creator is poor ("ROAS 1.999x < 2x"): sent with each row for the Poor column's tooltip.
 POOR_REASON = "poor_reason"
 
+# A flagged creator's ROAS in the flag's digits (catalogue.POOR_PERFORMER.roas_text: "1.999x", not the
+# grid's "2.00x" beside "ROAS 1.999x < 2x"); sent only where it differs from the grid's two decimals.
+ROAS_TEXT = "roas_text"
+ROAS_SHOWN = f"hkRatio(params.value, params.data && params.data.{ROAS_TEXT})"
+
 RANKING_COLUMNS = [
     metric_col("rank", maxWidth=80, minWidth=64, pinned="left"),
     text_col("name", "Influencer", width=170, pinned=True),
@@ -34,7 +39,7 @@ RANKING_COLUMNS = [
     metric_col("revenue"),
     metric_col("orders"),
     metric_col("spend"),
-    metric_col("roas"),
+    metric_col("roas", valueFormatter={"function": ROAS_SHOWN}),
     # the verdict and its reason beside the ratio they mostly rest on, not past thirty columns
     text_col(
         "verdict",

@@ -666,9 +666,33 @@ def cell_reason(key: str, row: Mapping) -> str | None:
     """Why the cell of figure `key` in `row` reads as it does where that needs saying: undefined_reason
     for "—", and cost_note's NO_COST for a cost per unit of ₹0.00 at ₹0 spend (as its card says)."""
     reason = undefined_reason(key, row)
-    if reason is None and key in COST_KEYS and fmt.clean(row.get(key)) is not None and "spend" in row:
+    return zero_cost_note(key, row) if reason is None else reason
+
+
+def zero_cost_note(key: str, row: Mapping) -> str | None:
+    """cost_note of a cost per unit `key` of `row` that reads ₹0.00 at ₹0 spend (NO_COST, or
+    NO_POST_COST where the row has no post in the selection and a cost recorded); None for any other
+    figure, and where the row lacks its spend."""
+    if key in COST_KEYS and fmt.clean(row.get(key)) is not None and "spend" in row:
         return cost_note(key, row)
-    return reason
+    return None
+
+
+def zero_cost_footnote(notes) -> str | None:
+    """The line under a table whose costs per unit read ₹0.00 at ₹0 spend saying why, as their cards
+    do: "CAC ₹0.00: No cost recorded (₹0 spend)." (a column's notes joined by "or", columns grouped by
+    their notes, in table order). `notes`:
+    (column header, zero_cost_note) of each cell; None when no cell has a note."""
+    by_header: dict[str, list[str]] = {}
+    for header, note in notes:
+        if note and note not in by_header.setdefault(header, []):
+            by_header[header].append(note)
+    by_notes: dict[str, list[str]] = {}
+    for header, found in by_header.items():
+        if found:
+            said = " or ".join([found[0]] + [note[0].lower() + note[1:] for note in found[1:]])
+            by_notes.setdefault(said, []).append(header)
+    return " ".join(f"{_and(headers)} {fmt.inr(0, 2)}: {said}." for said, headers in by_notes.items()) or None
 
 
 def cell_reasons(frame: pd.DataFrame, keys=None) -> list[dict[str, str]]:
@@ -707,6 +731,8 @@ def _rule_operands(key: str) -> tuple[str, ...]:
         return ("roas",)
     if key == "planned_marginal_roas":
         return ("planned_spend",)
+    if key in COST_KEYS:
+        return ("posts", "recorded_cost")  # zero_spend_note: ₹0 spend in a selection without the row's post
     if getattr(CATALOGUE[key].computed, "denominator", None) in POST_COUNTS:
         return ("posts",)  # _no_posts where the row lacks the count
     if key.endswith("_change"):

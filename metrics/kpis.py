@@ -7,7 +7,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from metrics.aggregate import add_engagement_ratios, add_ratios, engagement_sums_sql, plain, ratio, sums_by_sql
+from metrics.aggregate import (
+    add_engagement_ratios,
+    add_ratios,
+    engagement_sums,
+    engagement_sums_sql,
+    plain,
+    ratio,
+    sums_by,
+    sums_by_sql,
+)
 from metrics.filters import Filters
 from metrics.settings import DEFAULT_SETTINGS, Settings
 
@@ -119,6 +128,29 @@ def recorded_cost_of(wh, filters: Filters, settings: Settings, spend: float, pos
     all_dates = dataclasses.replace(filters, start=None, end=None, period=None)
     sums_sql, params = sums_by_sql(all_dates, settings)
     return float(wh.query(f"SELECT spend FROM ({sums_sql})", params)["spend"].iloc[0])
+
+
+def with_recorded_cost_by(wh, frame: pd.DataFrame, group: str, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """`frame` (one row per value of `group`: a breakdown by platform, category or tier) with recorded_cost
+    as recorded_cost_of gives the selection, per row: where the date range holds neither a post of the
+    row's nor spend, its spend (₹) under the other filters over all dates, None on the other rows; and
+    with posts (the row's posts in the selection) where it lacks them. So a platform's CAC of ₹0.00
+    says "no post in the selection" as the selection's does, not "no cost recorded" (catalogue.
+    zero_spend_note). Unchanged (no query) without a date range or a row of ₹0 spend."""
+    spend = pd.to_numeric(frame["spend"], errors="coerce").fillna(0) if "spend" in frame else None
+    if spend is None or not (spend <= 0).any() or not (filters.start or filters.end) or "recorded_cost" in frame:
+        return frame
+    if "posts" not in frame:
+        posts = engagement_sums(wh, filters, settings, (group,)).set_index(group)["posts"]
+        frame = frame.assign(posts=frame[group].map(posts).fillna(0).astype(int))
+    asked = (spend <= 0) & (pd.to_numeric(frame["posts"], errors="coerce").fillna(0) <= 0)
+    if not asked.any():
+        return frame
+    all_dates = dataclasses.replace(filters, start=None, end=None, period=None)
+    costs = sums_by(wh, all_dates, settings, (group,)).set_index(group)["spend"]
+    recorded = frame[group].map(costs).where(asked)
+    values = [None if pd.isna(v) else float(v) for v in recorded]
+    return frame.assign(recorded_cost=pd.Series(values, index=frame.index, dtype=object))
 
 
 def _count(value):

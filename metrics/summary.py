@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from metrics.aggregate import plain
 from metrics.breakdowns import breakdown
 from metrics.catalogue import COST_KEYS, cost_note
 from metrics.dataset import dataset_info, sales_coverage, sales_notices
 from metrics.filters import Filters
-from metrics.kpis import kpis
+from metrics.kpis import kpis, with_recorded_cost_by
 from metrics.ltv import with_ltv
 from metrics.planning.verdicts import with_verdicts
 from metrics.ranking import ranking
@@ -99,12 +101,13 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     document["sales_cannot_split_by"] = coverage["cannot_split_by"]
     document["notices"] = sales_notices(coverage)
     document["import_warnings"] = int(dataset_info(wh).get("warnings") or 0)
-    document["by_platform"] = with_cost_notes(records(breakdown(wh, "platform", filters, settings), PLATFORM_KEYS))
+    platforms = with_recorded_cost_by(wh, breakdown(wh, "platform", filters, settings), "platform", filters, settings)
+    document["by_platform"] = with_cost_notes(platforms, PLATFORM_KEYS)
     document["by_category"] = records(breakdown(wh, "category", filters, settings), CATEGORY_KEYS)
     ranked = with_lift(wh, ranking(wh, filters, settings), filters, settings, headline["incrementality_method"])
     ranked = with_verdicts(wh, ranked, filters, settings)
     ranked = with_ltv(wh, ranked, filters, settings)
-    document["influencers_ranked"] = with_cost_notes(records(ranked, RANKED_KEYS))
+    document["influencers_ranked"] = with_cost_notes(ranked, RANKED_KEYS)
     document["organic_check"] = organic_rows(wh, filters, settings)
     return document
 
@@ -152,11 +155,15 @@ def cost_notes(figures: dict, keys=KPI_KEYS) -> dict[str, str]:
     return {key: note for key, note in notes.items() if note is not None}
 
 
-def with_cost_notes(rows: list[dict]) -> list[dict]:
-    """Each JSON row (a platform's, a creator's) with its own `notes` (cost_notes of the row's cost
-    figures, `{}` when none need one): a row's CAC of 0.0 at ₹0 spend needs the note as much as
-    the selection's does, and a script reading one row should not have to recompute the rule."""
-    return [row | {"notes": cost_notes(row, row)} for row in rows]
+def with_cost_notes(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict]:
+    """The JSON rows (`keys` of each row of `frame`: a platform's, a creator's) each with its own
+    `notes` (cost_notes of the row's cost figures, `{}` when none need one): a row's CAC of 0.0 at ₹0
+    spend needs the note as much as the selection's does, and a script reading one row should not
+    have to recompute the rule. The notes read the whole row (its posts and recorded_cost: ₹0 spend
+    without a post in the selection says so, as the selection's note does) though the JSON keeps `keys`."""
+    extra = tuple(key for key in ("posts", "recorded_cost") if key in frame.columns and key not in keys)
+    full = records(frame, keys + extra)
+    return [{key: row[key] for key in keys if key in row} | {"notes": cost_notes(row, row)} for row in full]
 
 
 def records(frame, keys) -> list[dict]:

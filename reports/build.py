@@ -26,7 +26,7 @@ from metrics.catalogue import POOR_PERFORMER
 from metrics.cohorts import time_series
 from metrics.comparison import kpi_comparison
 from metrics.dataset import buyer_ids_text, row_counts, sales_after_export_text
-from metrics.kpis import share_basis_words
+from metrics.kpis import share_basis_words, with_recorded_cost_by
 from metrics.lift import NO_POST, indistinguishable_note, lift_table, no_post_words
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
 from metrics.planning import PlanError
@@ -353,8 +353,8 @@ def _table(
 ) -> dict:
     """A table of `rows` (dicts) in `columns`; with `limit`, its first `limit` rows and a note
     "Showing limit of total" (`total`: how many rows there are when only the first were given);
-    `footnote` says why the shown ratios that read "—" are undefined (catalogue.undefined_footnote),
-    None when none does."""
+    `footnote` says why the shown ratios that read "—" are undefined (catalogue.undefined_footnote)
+    and why costs per unit read ₹0.00 (catalogue.zero_cost_footnote), None when none does."""
     numeric = [i for i, (_, _, f) in enumerate(columns) if f is not str]
     shown = rows if limit is None else rows[:limit]
     causes = [(header, catalogue.undefined_cause(key, row)) for key, header, _ in columns for row in shown]
@@ -374,7 +374,17 @@ def _table(
             for row in shown
         ],
         "empty": empty,
-        "footnote": catalogue.undefined_footnote(causes),
+        "footnote": " ".join(
+            note
+            for note in (
+                catalogue.undefined_footnote(causes),
+                catalogue.zero_cost_footnote(
+                    (header, catalogue.zero_cost_note(key, row)) for key, header, _ in columns for row in shown
+                ),
+            )
+            if note
+        )
+        or None,
     }
 
 
@@ -451,7 +461,10 @@ def _tables(k, top, poor, platforms, categories, campaigns, payouts, settings, p
                 "platform",
                 "revenue",
                 "spend",
-                "roas",
+            )
+            # the Why column's digits: "2.00x" beside "ROAS 1.999x < 2x" contradicted it
+            + [("roas", catalogue.get("roas").column_header, lambda roas: POOR_PERFORMER.roas_text(roas, settings))]
+            + columns(
                 "roi_pct",
                 ("reason", "Why"),
                 ("verdict_text", "Verdict"),
@@ -779,7 +792,9 @@ def _compute_context(
     judged = evidence.ranking
     top = _top(judged)
     poor = _records(judged[_flag(judged, "poor_performer") & _flag(judged, "known")])
-    platforms, categories = _records(platforms_df), _records(categories_df)
+    # a platform's CAC of ₹0.00 says why as the selection's does (no post in the selection, or no cost recorded)
+    platforms = _records(with_recorded_cost_by(wh, platforms_df, "platform", filters, settings))
+    categories = _records(categories_df)
     campaigns, payouts = _records(campaigns_df), _records(payouts_df)
     pacing = _records(metrics.campaign_pacing(wh, filters, settings))
     recommendations = _recommendations(wh, filters, settings, evidence, chosen, asked)

@@ -117,11 +117,14 @@ def incremental_line(k: dict, settings) -> str:
     )
 
 
-def _creator(row: dict) -> str:
+def _creator(row: dict, settings) -> str:
+    """A creator's line: name (platform): ROAS, revenue on spend; the ROAS in the poor flag's digits
+    (POOR_PERFORMER.roas_text: "ROAS 1.999x" before "ROAS 1.999x < 2x", never "2.00x")."""
     roas, revenue, spend = catalogue.get("roas"), catalogue.get("revenue"), catalogue.get("spend")
     return (
         f"{row.get('name') or row.get('influencer_id')} ({row.get('platform') or '—'}): {roas.label} "
-        f"{roas.text(row.get('roas'))}, {_in_sentence(revenue.label)} {revenue.short(row.get('revenue'))} on "
+        f"{POOR_PERFORMER.roas_text(row.get('roas'), settings)}, {_in_sentence(revenue.label)} "
+        f"{revenue.short(row.get('revenue'))} on "
         f"{_in_sentence(spend.label)} {spend.short(row.get('spend'))}"
     )
 
@@ -161,12 +164,12 @@ def performers(top: list[dict], poor: list[dict], influencers, settings) -> dict
     (`poor`, by spend, with reasons); rows carry their verdict, and a creator too early to judge is
     named with it ("— too early to judge") rather than left out (METRICS.md ranks it)."""
     poor_lines = [
-        f"{_creator(row)}: {row.get('reason') or POOR_PERFORMER.reasons(row, settings)}{_too_early(row)}"
+        f"{_creator(row, settings)}: {row.get('reason') or POOR_PERFORMER.reasons(row, settings)}{_too_early(row)}"
         for row in poor
     ]
     more = len(poor) - MAX_NAMED
     return {
-        "top": [_creator(row) + _too_early(row) for row in top[:MAX_NAMED]],
+        "top": [_creator(row, settings) + _too_early(row) for row in top[:MAX_NAMED]],
         "no_top": None if top else _no_top(poor),
         "poor_count": poor_count(poor, influencers, settings)
         + (f"; the {MAX_NAMED} with the largest spend:" if more > 0 else ":" if poor else "."),

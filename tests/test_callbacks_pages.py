@@ -214,7 +214,10 @@ def test_platform_overview(traps_wh):
     assert by_platform["YouTube"]["roas"] == pytest.approx(10.0)
     assert by_platform["Twitter"]["roas"] is None
     assert "engagement_rate_pct" in by_platform["Instagram"]
-    assert cac_note is None  # the traps data has user ids
+    # the traps data has user ids (no estimate); Twitter and Unknown have customers on ₹0 spend
+    assert cac_note == (
+        "Twitter: CAC ₹0.00 · No cost recorded (₹0 spend). Unknown: CAC ₹0.00 · No cost recorded (₹0 spend)."
+    )
     labels = dict(zip(roas["data"][0]["y"], roas["data"][0]["text"]))
     assert labels["YouTube"] == fmt.ratio(10.0) and labels["Twitter"] == "—"
 

@@ -426,3 +426,59 @@ def test_no_cost_reason_of_sales_without_posts_or_recorded_cost():
         "(the bar: 3 posts and ₹10,000)"
     )
     assert no_cost_reason(2, 1234.0, settings, 5000.0).startswith("no cost recorded for 2 posts and ₹1,234 revenue")
+
+
+FEBRUARY_SEARCH = "?start=2025-02-01&end=2025-02-28"
+
+
+def test_each_platform_row_says_no_post_as_the_selection_does(lapsed_db, capsys):
+    """February, every platform: TikTok's row is F6's (spend ₹0, no post, 1 new customer: CAC 0.0),
+    and TikTok's spend over all dates is F6's ₹1,000 fee: its row and F6's say NO_POST_COST as the
+    TikTok selection's own notes do, never NO_COST; the text summary's platform table says it under
+    the table (the ₹0.00 cell has no room for it)."""
+    args = ["--db", str(lapsed_db), "summary", "--start", "2025-02-01", "--end", "2025-02-28"]
+    assert cli.main([*args, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    tiktok = next(row for row in document["by_platform"] if row["platform"] == "TikTok")
+    assert (tiktok["spend"], tiktok["cac"], tiktok["notes"]) == (0.0, 0.0, {"cac": NO_POST_COST})
+    assert "posts" not in tiktok and "recorded_cost" not in tiktok  # the JSON keeps its keys
+    f6 = next(row for row in document["influencers_ranked"] if row["influencer_id"] == "F6")
+    assert (f6["cac"], f6["notes"]) == (0.0, {"cac": NO_POST_COST})
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    # the Unknown platform's ₹500 of sales by no listed creator has no cost anywhere: NO_COST
+    assert f"CAC ₹0.00: {NO_POST_COST} or no cost recorded (₹0 spend)." in out
+
+
+def test_platforms_page_says_why_a_platform_cac_is_zero(lapsed_db, monkeypatch):
+    """/platforms in February: TikTok's CAC cell carries NO_POST_COST as its tooltip and the CAC
+    chart's note names TikTok with it (its ₹0 bar is no cheapest acquisition); the ranking's F6 cell
+    says the same (its row carries posts 0 and recorded_cost ₹1,000)."""
+    from callbacks import platforms
+
+    monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
+    _, _, note, _, rows, *_ = platforms.platform_overview(FEBRUARY_SEARCH, "/platforms")
+    tiktok = next(row for row in rows if row["platform"] == "TikTok")
+    assert (tiktok["cac"], tiktok["hk_why"]["cac"]) == (0.0, NO_POST_COST)
+    assert f"TikTok: CAC ₹0.00 · {NO_POST_COST}." in note
+    ranked = {row["influencer_id"]: row for row in influencers.influencer_ranking(FEBRUARY_SEARCH, "all", "/")[0]}
+    assert ranked["F6"]["hk_why"]["cac"] == NO_POST_COST
+
+
+def test_a_platform_without_any_cost_says_no_cost_on_the_page_and_in_the_pdf(on_unpaid):
+    """Twitter is D4's alone (₹0 payout row, 1 post, 1 new customer): CAC ₹0.00 with NO_COST in the
+    CAC chart's note, its grid cell and under the PDF's Platforms table; Instagram (₹8,550 over 3
+    new customers, ₹2,850.00) gets none."""
+    from callbacks import platforms
+
+    _, _, note, _, rows, *_ = platforms.platform_overview("", "/platforms")
+    by_platform = {row["platform"]: row for row in rows}
+    assert by_platform["Twitter"]["hk_why"]["cac"] == NO_COST and "cac" not in by_platform["Instagram"].get(
+        "hk_why", {}
+    )
+    assert f"Twitter: CAC ₹0.00 · {NO_COST}." in note and "Instagram" not in note
+    context = build_context(Warehouse(on_unpaid), metrics.Filters(), metrics.DEFAULT_SETTINGS)
+    table = next(t for t in context["tables"] if t["title"] == "Platforms")
+    twitter = next(row for row in table["rows"] if row[0] == "Twitter")
+    assert twitter[table["columns"].index("CAC")] == "₹0.00"
+    assert f"CAC ₹0.00: {NO_COST}." in table["footnote"]

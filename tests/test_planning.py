@@ -1510,6 +1510,23 @@ def test_a_plan_link_keeps_a_refused_value_and_says_why(planted, monkeypatch):
     assert norm(text(error)) == "The link's max_change=abc is not a number: type the max change (%) above."
 
 
+def test_a_refused_link_keeps_the_budget_help_of_the_controls(planted, monkeypatch):
+    """/plan?max_change=abc showed its error over an empty budget help line: the help is the one a
+    valid link gives for the values the controls show instead (segment, ±30 %): today's spend and the
+    budgets ±30 % allows; the same under a budget=abc link."""
+    import app  # noqa: F401
+    from callbacks import plan as plan_callbacks
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_DB", str(wh.path))
+    valid = plan_callbacks.plan_page("?max_change=30", "segment", None, 30, None, "/plan")
+    assert valid[2] is None and valid[12].startswith("Today's spend in the selection ₹")
+    assert "this max change allows ₹" in valid[12]
+    for link in ("?max_change=abc", "?budget=abc"):
+        refused = plan_callbacks.plan_page(link, "segment", None, 30, None, "/plan")
+        assert refused[2] is not None and refused[12] == valid[12], link
+
+
 def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path):
     """Tester t1: /plan?by=influencer → Download PDF printed the default plan (by segment, today's
     budget, ±30 %): held back and net differed from the page's. The PDF plans the page's mode, budget

@@ -17,7 +17,7 @@ from dash_helpers import text
 
 import metrics
 from callbacks import creator, influencers
-from components.ranking_grid import POOR_REASON, RANKING_COLUMNS
+from components.ranking_grid import POOR_REASON, RANKING_COLUMNS, ROAS_TEXT
 from reports.build import build_context
 from warehouse import Warehouse, import_dataset
 
@@ -74,3 +74,24 @@ def test_the_pdf_says_the_same_reason(refunds_db):
     """One rule: the PDF's poor-performer table reads the reason the dashboard shows."""
     context = build_context(Warehouse(refunds_db), metrics.Filters(), metrics.DEFAULT_SETTINGS)
     assert ASHA in str(context)
+
+
+def test_the_roas_shown_beside_the_flag_has_the_flags_digits(refunds_db):
+    """Asha's ROAS 1.9992 reads "1.999x" in her ranking cell (the row's ROAS_TEXT, which the
+    column's formatter prefers), the detail panel, her page's card, the PDF's poor-performer table
+    and its executive summary's line on her, as in "ROAS 1.999x < 2x"; Rohit's 0.60 reads alike at two decimals, so his row sends none."""
+    rows = {row["influencer_id"]: row for row in influencers.influencer_ranking("", "all", "/")[0]}
+    assert (rows["INF01"][ROAS_TEXT], rows["INF02"][ROAS_TEXT]) == ("1.999x", "")
+    roas = next(column for column in RANKING_COLUMNS if column["field"] == "roas")
+    assert ROAS_TEXT in roas["valueFormatter"]["function"]
+    wh = Warehouse(refunds_db)
+    panel = text(influencers.detail_body(metrics.influencer_detail(wh, "INF01"), metrics.DEFAULT_SETTINGS))
+    assert "ROAS 1.999x ROI" in panel and "2.00x" not in panel
+    cards = text(creator.creator_page("/influencers/INF01", ""))
+    assert "1.999x" in cards and "2.00x" not in cards
+    context = build_context(Warehouse(refunds_db), metrics.Filters(), metrics.DEFAULT_SETTINGS)
+    table = next(t for t in context["tables"] if t["title"] == "Poor performers")
+    by_name = {row[0]: row for row in table["rows"]}
+    roas_at = table["columns"].index("ROAS")
+    assert (by_name["Asha Verma"][roas_at], by_name["Rohit Nair"][roas_at]) == ("1.999x", "0.60x")
+    assert "Asha Verma (Instagram): ROAS 1.999x, revenue" in str(context)  # the executive summary's line

@@ -216,10 +216,13 @@ def test_a_footnote_speaks_of_the_rows_printed_only():
 
 
 def test_the_reports_platform_table_says_why(traps_wh):
-    """Twitter (D4) and Unknown (Z9): ₹0 spend, ROAS and ROI "—"; Facebook (E5): no new customer, CAC "—"."""
+    """Twitter (D4) and Unknown (Z9): ₹0 spend, ROAS and ROI "—", and with new customers CAC ₹0.00,
+    said as their cards say it; Facebook (E5): no new customer, CAC "—"."""
     context = build_context(traps_wh, metrics.Filters(), metrics.DEFAULT_SETTINGS)
     platforms = next(t for t in context["tables"] if t["title"] == "Platforms")
-    assert platforms["footnote"] == "— = undefined: ROAS and ROI (₹0 spend); CAC (no new customers)."
+    assert platforms["footnote"] == (
+        "— = undefined: ROAS and ROI (₹0 spend); CAC (no new customers). CAC ₹0.00: No cost recorded (₹0 spend)."
+    )
     payouts = next(t for t in context["tables"] if t["title"] == "Payouts by basis")
     # its one "—" is the Total row's influencer count (a count left blank, not a ratio): no claim
     assert payouts["rows"][-1][-1] == "—" and payouts["footnote"] is None

@@ -72,3 +72,16 @@ def test_platforms_page_shares_of_a_negative_total(page, server, page_problems):
     page.wait_for_selector(f"#{platform_ids.SHARE} .slice")
     assert page.locator(f"#{platform_ids.SHARE} .slice").count() == 2
     assert not page_problems, page_problems
+
+
+def test_the_ranking_roas_cell_reads_the_poor_flags_digits(page, server, page_problems):
+    """Case 23 over all dates: Asha Verma's ROAS 4,998 ÷ 2,500 = 1.9992, flagged "ROAS 1.999x < 2x",
+    reads "1.999x" in her ranking cell (was "2.00x"); Rohit Nair's 3,596 ÷ 6,000 = 0.5993 reads "0.60x"."""
+    grid = ".hk-page-influencers .hk-grid"
+    goto(page, server.url + "/influencers", timeout=60_000)
+    page.wait_for_function(
+        "(sel) => document.querySelectorAll(sel).length === 2", arg=grid + " .ag-center-cols-container .ag-row"
+    )
+    shown = dict(zip(grid_rows(page, grid), grid_rows(page, grid, "roas")))
+    assert shown == {"Asha Verma": "1.999x", "Rohit Nair": "0.60x"}
+    assert not page_problems, page_problems
