@@ -641,7 +641,7 @@ def comparison_lines(document: dict) -> list[str]:
     """The text form of `summary --compare`: the comparison window and the changes the overview's
     cards show (metrics.comparison.card_changes), a change left out by a rule with its reason; a
     partial period (metrics.comparison.partial) says "(partial)" as the cards do, and why in a note;
-    a period wholly before the data has no change to list, only why."""
+    a period wholly outside the data has no change to list, only why."""
     from metrics import catalogue, periods
     from metrics import format as fmt
     from metrics.comparison import card_changes, partial
