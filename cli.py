@@ -1246,7 +1246,14 @@ def run_plan(args) -> int:
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
     from metrics.planning.curves import exponent_at_bound, exponent_bound_text
-    from metrics.planning.plan import held_back_text, held_text, pooled_text, total_label, unvalued_text
+    from metrics.planning.plan import (
+        TODAY_ON_CURVES,
+        held_back_text,
+        held_text,
+        pooled_text,
+        total_label,
+        unvalued_text,
+    )
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -1291,6 +1298,7 @@ def run_plan(args) -> int:
         f"change against today: {inr(gain['value'])} ({inr(gain['low'])} to {inr(gain['high'])})"
         + labelled(total_label("gain", gain))
     )
+    print(TODAY_ON_CURVES)
     notes = (pooled_text(result), held_text(result, settings), unvalued_text(result), held_back_text(result, settings))
     for text in notes:
         if text:

@@ -195,7 +195,17 @@ def test_a_selection_past_the_last_sale_is_partial_everywhere(traps_env, capsys)
     assert text(note).strip() == f"Changes against the previous period, 12 Jan 2025 – 31 Jan 2025. {notice}."
     document = run_json(capsys, traps_env, "--start", "2025-02-01", "--end", "2025-02-20", "--compare", "previous")
     assert (document["comparison"]["partial"], document["comparison"]["notice"]) == (True, notice)
-    args = ["--db", str(traps_env.path), "summary", "--start", "2025-02-01", "--end", "2025-02-20", "--compare", "previous"]
+    args = [
+        "--db",
+        str(traps_env.path),
+        "summary",
+        "--start",
+        "2025-02-01",
+        "--end",
+        "2025-02-20",
+        "--compare",
+        "previous",
+    ]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "Change against previous period (partial) (12 Jan 2025 – 31 Jan 2025): Revenue +183.3%" in out
