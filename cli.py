@@ -423,7 +423,8 @@ def spark_failures(engine):
 
 def run_import(args) -> int:
     import auth
-    from warehouse import ImportFailed, default_db_path, import_dataset
+    from metrics.lift.view import rebaselined_note
+    from warehouse import ImportFailed, Warehouse, default_db_path, import_dataset
     from warehouse.errors import format_problems
 
     action = "append" if args.append else "import"
@@ -442,6 +443,8 @@ def run_import(args) -> int:
     print_report(report)
     auth.record(action, f"{args.dir}")
     print(f"{'appended' if args.append else 'imported'} {args.dir} into {report.db_path}")
+    if args.append and (note := rebaselined_note(Warehouse(report.db_path))):
+        print(note)
     return 0
 
 
