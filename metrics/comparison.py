@@ -46,16 +46,15 @@ def coverage_notice(wh, filters: Filters, other: Filters | None) -> tuple[bool, 
     if other.start < first:
         parts.append(f"No data before {fmt.date(first)}: the comparison period is partly before it")
     if filters.end is not None and filters.end > last:
-        parts.append(f"No data after {fmt.date(last)}: {_days_after(filters, last)} are after it")
+        parts.append(f"No data after {fmt.date(last)}: {_days_after(filters.start, filters.end, last)} are after it")
     return False, "; ".join(parts) or None
 
 
-def _days_after(filters: Filters, last) -> str:
-    """ "78 of the selection's 90 days": how many days of a selection ending after `last` (the last
-    sale date) lie after it."""
-    total = (filters.end - filters.start).days + 1 if filters.start else None
-    after = (filters.end - last).days
-    return f"{after} of the selection's {total} days" if total else f"{after} days of the selection"
+def _days_after(start, end, last) -> str:
+    """ "78 of the selection's 90 days": how many days of a selection [start, end] (start None: open)
+    lie after `last`, the data's last sale date (datetime.date each)."""
+    after = (end - last).days
+    return f"{after} of the selection's {(end - start).days + 1} days" if start else f"{after} days of the selection"
 
 
 def partial(compared: dict) -> bool:
