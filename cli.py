@@ -448,7 +448,8 @@ def spark_failures(engine):
 
 def run_import(args) -> int:
     import auth
-    from warehouse import ImportFailed, default_db_path, import_dataset
+    from metrics.lift.view import rebaselined_note
+    from warehouse import ImportFailed, Warehouse, default_db_path, import_dataset
     from warehouse.errors import format_problems
 
     action = "append" if args.append else "import"
@@ -467,6 +468,8 @@ def run_import(args) -> int:
     print_report(report)
     auth.record(action, f"{args.dir}")
     print(f"{'appended' if args.append else 'imported'} {args.dir} into {report.db_path}")
+    if args.append and (note := rebaselined_note(Warehouse(report.db_path))):
+        print(note)
     return 0
 
 
@@ -666,7 +669,7 @@ def comparison_lines(document: dict) -> list[str]:
     """The text form of `summary --compare`: the comparison window and the changes the overview's
     cards show (metrics.comparison.card_changes), a change left out by a rule with its reason; a
     partial period (metrics.comparison.partial) says "(partial)" as the cards do, and why in a note;
-    a period wholly before the data has no change to list, only why."""
+    a period wholly outside the data has no change to list, only why."""
     from metrics import catalogue, periods
     from metrics import format as fmt
     from metrics.comparison import card_changes, partial
@@ -1311,7 +1314,14 @@ def run_plan(args) -> int:
     from metrics.format import inr, ratio
     from metrics.planning import PlanError, plan
     from metrics.planning.curves import exponent_at_bound, exponent_bound_text
-    from metrics.planning.plan import held_back_text, held_text, pooled_text, total_label, unvalued_text
+    from metrics.planning.plan import (
+        TODAY_ON_CURVES,
+        held_back_text,
+        held_text,
+        pooled_text,
+        total_label,
+        unvalued_text,
+    )
     from warehouse import Warehouse
     from warehouse.db import WarehouseMissing
 
@@ -1357,6 +1367,7 @@ def run_plan(args) -> int:
         f"change against today: {inr(gain['value'])} ({inr(gain['low'])} to {inr(gain['high'])})"
         + labelled(total_label("gain", gain))
     )
+    print(TODAY_ON_CURVES)
     notes = (pooled_text(result), held_text(result, settings), unvalued_text(result), held_back_text(result, settings))
     for text in notes:
         if text:

@@ -75,7 +75,9 @@ def method_note(k: dict, filters: metrics.Filters = metrics.Filters()) -> html.D
                 f"How this is measured: sales tracked to a creator keep arriving on days it has not posted (codes "
                 f"on coupon sites, links in its bio, repeat buyers). Those quiet days give its baseline, by weekday. "
                 f"A post's incremental revenue is what the creator sold in the {window} days from the post beyond "
-                f"that baseline; windows of posts close together are merged and counted once."
+                f"that baseline; windows of posts close together are merged and counted once. The baseline is "
+                f"estimated over every day of the data set, so appending sales re-estimates it: an earlier "
+                f"period's incremental figures can move after an append."
             ),
             html.P(
                 f"Each figure has a {confidence} interval from resampling the quiet days (a stationary bootstrap): "

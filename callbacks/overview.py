@@ -168,7 +168,7 @@ def incremental_cards(k: dict, settings, prefix: str = "", comparison: dict | No
 
 def comparison_note(comparison: dict) -> list | None:
     """The comparison period's caveat in view (the PDF prints it): its dates and why its changes are
-    partial or undefined (metrics.comparison.data_start_notice); None without a caveat."""
+    partial or undefined (metrics.comparison.coverage_notice); None without a caveat."""
     if not comparison.get("notice") or not comparison.get("start"):
         return None
     period = periods.COMPARE_LABELS[comparison["mode"]].lower()

@@ -20,6 +20,7 @@ from metrics.planning import PlanError, curve_points, plan, selection_projection
 from metrics.planning.allocate import bounds
 from metrics.planning.curves import exponent_at_bound, exponent_bound_text
 from metrics.planning.plan import (
+    TODAY_ON_CURVES,
     better_or_worse,
     held_back_text,
     held_text,
@@ -164,8 +165,8 @@ def plan_cards(chosen, settings) -> list:
             "Expected incremental revenue: today",
             fmt.inr_compact(today["expected_incremental_revenue"]),
             "Expected incremental revenue of today's spend on the fitted response curves (creators with a post "
-            "measured in the selection)",
-            sub=between("current"),
+            f"measured in the selection). {TODAY_ON_CURVES}",
+            sub=f"{between('current')} (response curves, not the overview's measured interval: ⓘ)",
         ),
         kpi_card(
             "plan-planned",

@@ -24,24 +24,43 @@ def comparison_filters(wh, filters: Filters) -> Filters | None:
     return filters.comparison(first, last)
 
 
-def data_start_notice(wh, other: Filters | None) -> tuple[bool, str | None]:
-    """(undefined, notice) of a comparison selection against the data's first sale date (docs/metrics.md,
-    "Period comparison"): a window that ends before the first sale has no data to compare with, so
-    its changes are undefined ("—") and the notice says "No data before <date>"; a window that only
-    starts before it is compared, with a notice that part of it holds no data."""
+def coverage_notice(wh, filters: Filters, other: Filters | None) -> tuple[bool, str | None]:
+    """(undefined, notice) of a selection (`filters`) and its comparison selection (`other`) against
+    the data's first and last sale dates (docs/metrics.md, "Period comparison"). A period holding no
+    data leaves nothing to compare: a comparison window that ends before the first sale ("No data
+    before <date>: nothing to compare with") or a selection that starts after the last ("No data
+    after <date>: the selection holds none"), so every change is undefined ("—"). A period only
+    partly inside the data is compared, with a notice per side ("; "-joined): a comparison window
+    starting before the first sale, a selection ending after the last (its days without data
+    counted)."""
     if other is None or other.start is None:
         return False, None
-    first = sale_date_bounds(wh)[0]
-    if first is None or other.start >= first:
+    first, last = sale_date_bounds(wh)
+    if first is None:
         return False, None
     if other.end is not None and other.end < first:
         return True, f"No data before {fmt.date(first)}: nothing to compare with"
-    return False, f"No data before {fmt.date(first)}: the comparison period is partly before it"
+    if filters.start is not None and filters.start > last:
+        return True, f"No data after {fmt.date(last)}: the selection holds none"
+    parts = []
+    if other.start < first:
+        parts.append(f"No data before {fmt.date(first)}: the comparison period is partly before it")
+    if filters.end is not None and filters.end > last:
+        parts.append(f"No data after {fmt.date(last)}: {_days_after(filters.start, filters.end, last)} are after it")
+    return False, "; ".join(parts) or None
+
+
+def _days_after(start, end, last) -> str:
+    """ "78 of the selection's 90 days": how many days of a selection [start, end] (start None: open)
+    lie after `last`, the data's last sale date (datetime.date each)."""
+    after = (end - last).days
+    return f"{after} of the selection's {(end - start).days + 1} days" if start else f"{after} days of the selection"
 
 
 def partial(compared: dict) -> bool:
-    """Whether a comparison period is partial (docs/metrics.md, "Period comparison"): it starts
-    before the data's first sale but ends after it (data_start_notice's second case), so its
+    """Whether a comparison is partial (docs/metrics.md, "Period comparison"): its comparison period
+    starts before the data's first sale or the selection ends after its last sale, and neither
+    leaves the changes undefined (coverage_notice's partial cases), so its
     changes are shown and said to be "(partial)" on the cards, the creator PDF's boxes and in
     `hkdash summary --compare`. `compared`: keys notice and undefined (kpi_comparison's, the creator
     page's comparison, the summary document's comparison)."""
@@ -51,8 +70,8 @@ def partial(compared: dict) -> bool:
 def change_words(compared: dict, change: float | None) -> str:
     """What follows a change under a KPI (the card's change line, the creator PDF's box): "vs
     previous period" / "vs same period last year", "(partial)" added where the comparison period is
-    partial (`partial`), or the notice's head ("no data before 6 Jan 2025") where the period lies
-    wholly before the data (`compared["undefined"]`: every change is then undefined). A change
+    partial (`partial`), or the notice's head ("no data before 6 Jan 2025") where a period lies
+    wholly outside the data (`compared["undefined"]`: every change is then undefined). A change
     undefined for another reason in a partial period (ROAS "—" now, at ₹0 spend) is not blamed on
     the data's start: "— vs previous period (partial)"."""
     words = "vs previous period" if compared["mode"] == "previous" else "vs same period last year"
@@ -100,8 +119,8 @@ def kpi_comparison(wh, filters: Filters, now: dict, settings: Settings = DEFAULT
 
     Keys: mode ("previous" / "year"), start, end (datetime.date, None without a comparison), kpis
     (metrics.kpis of the comparison selection, None without one), change ({key of now: relative
-    change or None}), notice (data_start_notice's text or None), undefined (True where the window
-    lies wholly before the data, so every change is None), reasons ({key: why its change is None}
+    change or None}), notice (coverage_notice's text or None), undefined (True where the window
+    lies wholly before the data or the selection wholly after it, so every change is None), reasons ({key: why its change is None}
     where a rule leaves it out, ruled_out: the figures over posts where either period holds no
     post, incremental figures measured in one period and assumed in the other). Raises warehouse.db.WarehouseMissing
     without a data set."""
@@ -123,7 +142,7 @@ def kpis_with_comparison(wh, filters: Filters, settings: Settings = DEFAULT_SETT
 
 def _compared(wh, filters: Filters, other: Filters | None, now: dict, then: dict | None) -> dict:
     """kpi_comparison's dict of a selection's KPIs (`now`) and its comparison period's (`then`)."""
-    undefined, notice = data_start_notice(wh, other)
+    undefined, notice = coverage_notice(wh, filters, other)
     change = changes(now, None if undefined else then, now.keys())
     ruled, rule = ruled_out(now, None if undefined else then)
     return {
@@ -261,13 +280,13 @@ def changes_by(
 ) -> pd.DataFrame:
     """`frame` (rows keyed by the `by` column or columns, e.g. a metrics.breakdown or the ranking by
     influencer_id) with `<column>_change` for each of `columns`: the row's relative change against
-    the same row of metrics.breakdown(by) over the comparison window (None without a date range or
-    where the comparison value is 0, or when the comparison window lies before the data's first sale).
-    One breakdown query more."""
+    the same row of metrics.breakdown(by) over the comparison window (None without a date range,
+    where the comparison value is 0, or where a period lies wholly outside the data:
+    outside_data_gap). One breakdown query more."""
     from metrics.breakdowns import breakdown
 
     other = comparison_filters(wh, filters)
-    gap = NO_DATE_RANGE if other is None else (BEFORE_DATA if data_start_notice(wh, other)[0] else None)
+    gap = NO_DATE_RANGE if other is None else outside_data_gap(wh, filters, other)
     then = breakdown(wh, list(by) if not isinstance(by, str) else by, other, settings) if other and not gap else None
     return with_changes(frame, then, by, columns, gap)
 
@@ -275,3 +294,12 @@ def changes_by(
 # Why a selection has no comparison period, as a "—" change's tooltip says it (catalogue.COMPARISON_GAP).
 NO_DATE_RANGE = "no date range"
 BEFORE_DATA = "it lies before the data's first sale"
+AFTER_DATA = "the selection lies after the data's last sale"
+
+
+def outside_data_gap(wh, filters: Filters, other: Filters) -> str | None:
+    """BEFORE_DATA / AFTER_DATA where coverage_notice leaves every change undefined, else None."""
+    undefined, notice = coverage_notice(wh, filters, other)
+    if not undefined:
+        return None
+    return AFTER_DATA if notice and notice.startswith("No data after") else BEFORE_DATA

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.comparison import changes, comparison_filters, data_start_notice
+from metrics.comparison import changes, comparison_filters, coverage_notice
 from metrics.filters import Filters
 from metrics.influencer import influencer_detail
 from metrics.lift import (
@@ -98,7 +98,7 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     Keys: everything of metrics.influencer_detail (profile, sales_over_time, sales_by_post, posts,
     payouts), plus comparison ({mode, start, end, kpis (the creator's ranking row over the comparison
     window, None without one), change ({key: relative change or None} for CARD_KEYS), notice and
-    undefined (metrics.comparison.data_start_notice's text or None, and whether it leaves every
+    undefined (metrics.comparison.coverage_notice's text or None, and whether it leaves every
     change undefined)}), profile keys
     incremental_revenue(_low/_high) (₹), incremental_roas (×), marginal_roas (×), verdict and
     verdict_reason, lift_method ("event-window" / "assumed-baseline"), incrementality_method (the
@@ -127,7 +127,7 @@ def creator_view(wh, influencer_id: str, filters: Filters = Filters(), settings:
     if other is not None:
         previous = ranking(wh, other, settings, influencer_id=influencer_id)
         then = previous.iloc[0].to_dict() if not previous.empty else {}
-    undefined, notice = data_start_notice(wh, other)
+    undefined, notice = coverage_notice(wh, filters, other)
     detail["profile"] = profile
     detail["comparison"] = {
         "mode": filters.compare,

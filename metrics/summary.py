@@ -87,7 +87,7 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range; notice, undefined and partial: the comparison period
-    against the data's start, metrics.comparison.partial), `change` ({metrics.comparison.CARD_CHANGE_KEYS
+    against the data's first and last sale, metrics.comparison.partial), `change` ({metrics.comparison.CARD_CHANGE_KEYS
     key: relative change (fraction) or None}: the figures the overview's cards compare) and
     `change_reasons` ({key: why its change is None} for every None change, metrics.comparison.change_reasons); import_warnings: how many import warnings the live data set keeps (a count,
     listed by `hkdash datasets --warnings`). Values are JSON-ready (None where undefined)."""
@@ -134,7 +134,7 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
             "end": compared["end"].isoformat() if compared["end"] else None,
             **{key: plain(then.get(key)) for key in KPI_KEYS},
             "notes": cost_notes(then) if then else {},
-            # the cards' caveat of a period starting before the data (metrics.comparison.partial)
+            # the cards' caveat of a period partly outside the data (metrics.comparison.partial)
             "notice": compared["notice"],
             "undefined": compared["undefined"],
             "partial": partial(compared),

@@ -16,7 +16,7 @@ from metrics import format as fmt
 from metrics.insights import listed
 from metrics.planning import Plan, PlanError, curve_points, plan, plan_on, selection_projection
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import better_or_worse, held_back_text, total_label, unvalued_text
+from metrics.planning.plan import TODAY_ON_CURVES, better_or_worse, held_back_text, total_label, unvalued_text
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 PLAN_TABLE_ROWS = 60  # the allocation table's rows at most (largest_moves)
@@ -105,7 +105,7 @@ def plan_section(
         + (f"{unvalued} " if unvalued else "")
         + (f"{held} " if held else "")
         + f"Response curves: incremental revenue = coef × spend^{chosen.curves.beta:.2f}, fitted to each creator's "
-        "measured lift and shrunk towards its segment."
+        f"measured lift and shrunk towards its segment. {TODAY_ON_CURVES}"
     )
     side = exponent_at_bound(chosen.curves.beta, settings)
     if side:

@@ -138,9 +138,13 @@ def test_a_comparison_before_the_first_sale_is_undefined_with_a_notice(traps_env
     assert "no data before 6 Jan 2025" in text(cards)
     rows = campaigns.campaign_overview("?start=2025-02-01&end=2025-02-28&compare=year", "/campaigns")[2]
     assert all(row["spend_change"] is None and row["revenue_change"] is None for row in rows)
-    # 4–31 January starts two days before the first sale: compared, and the tooltip says so.
+    # 4–31 January starts two days before the first sale: compared, and the tooltip says so (and
+    # that February runs 13 days past the last sale, 15 February).
     partly = kpi_comparison(traps_env, metrics.Filters(start="2025-02-01", end="2025-02-28"), {"revenue": 1})
-    assert partly["notice"] == "No data before 6 Jan 2025: the comparison period is partly before it"
+    assert partly["notice"] == (
+        "No data before 6 Jan 2025: the comparison period is partly before it; "
+        "No data after 15 Feb 2025: 13 of the selection's 28 days are after it"
+    )
     assert partly["change"]["revenue"] is not None
 
 
@@ -155,7 +159,8 @@ def test_a_partial_comparison_is_said_on_the_page_not_only_in_a_tooltip(traps_en
     assert "vs previous period (partial)" in text(find(cards, "kpi-revenue"))
     assert text(note).strip() == (
         "Changes against the previous period, 4 Jan 2025 – 31 Jan 2025. "
-        "No data before 6 Jan 2025: the comparison period is partly before it."
+        "No data before 6 Jan 2025: the comparison period is partly before it; "
+        "No data after 15 Feb 2025: 13 of the selection's 28 days are after it."
     )
     # a comparison wholly inside the data has no note and no "(partial)"
     cards, note, _, _ = overview.overview_kpis("?start=2025-01-20&end=2025-01-31", "/")
@@ -168,3 +173,55 @@ def test_text_summary_states_the_comparison(traps_wh, capsys):
     assert "Change against previous period (17 Jan 2025 – 31 Jan 2025): Revenue +183.3%" in out
     assert cli.main(["--db", str(traps_wh.path), "summary", "--compare", "year"]) == 0
     assert "Same period last year: none (no date range" in capsys.readouterr().out
+
+
+def test_a_selection_past_the_last_sale_is_partial_everywhere(traps_env, capsys):
+    """1–20 February runs 5 days past the last sale (T8, 15 February) against 12–31 January, wholly
+    inside the data: compared, said "(partial)" with the days counted on the cards, the CLI's text and
+    --json and the PDF's headline. Revenue 8,500 (T3, T5, T6, T8) against 3,000 (T4): +183.3%."""
+    from dash_helpers import find, text
+
+    from callbacks import overview
+    from reports.build import build_context
+
+    notice = "No data after 15 Feb 2025: 5 of the selection's 20 days are after it"
+    filters = metrics.Filters(start="2025-02-01", end="2025-02-20")
+    compared = kpi_comparison(traps_env, filters, metrics.kpis(traps_env, filters))
+    assert (compared["notice"], compared["undefined"]) == (notice, False)
+    assert compared["change"]["revenue"] == pytest.approx(5_500 / 3_000)
+    cards, note, _, _ = overview.overview_kpis("?start=2025-02-01&end=2025-02-20", "/")
+    assert text(find(cards, "kpi-revenue-change")) == "+183.3%"
+    assert "vs previous period (partial)" in text(find(cards, "kpi-revenue"))
+    assert text(note).strip() == f"Changes against the previous period, 12 Jan 2025 – 31 Jan 2025. {notice}."
+    document = run_json(capsys, traps_env, "--start", "2025-02-01", "--end", "2025-02-20", "--compare", "previous")
+    assert (document["comparison"]["partial"], document["comparison"]["notice"]) == (True, notice)
+    args = [
+        "--db",
+        str(traps_env.path),
+        "summary",
+        "--start",
+        "2025-02-01",
+        "--end",
+        "2025-02-20",
+        "--compare",
+        "previous",
+    ]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "Change against previous period (partial) (12 Jan 2025 – 31 Jan 2025): Revenue +183.3%" in out
+    assert f"Note: {notice}." in out
+    headline = build_context(traps_env, filters, metrics.DEFAULT_SETTINGS)["executive"]["headline"]
+    assert headline["comparison"].endswith(f"12 Jan 2025 – 31 Jan 2025. {notice}.")
+
+
+def test_a_selection_after_the_last_sale_has_nothing_to_compare(traps_env, capsys):
+    """16–28 February holds no sale (the last is 15 February): every change is undefined, as for a
+    comparison period wholly before the data."""
+    filters = metrics.Filters(start="2025-02-16", end="2025-02-28")
+    compared = kpi_comparison(traps_env, filters, metrics.kpis(traps_env, filters))
+    assert compared["notice"] == "No data after 15 Feb 2025: the selection holds none"
+    assert compared["undefined"] and all(value is None for value in compared["change"].values())
+    # the text and the page show their empty state (no sale, order or spend); --json says why
+    document = run_json(capsys, traps_env, "--start", "2025-02-16", "--end", "2025-02-28", "--compare", "previous")
+    assert document["comparison"]["undefined"] and not document["comparison"]["partial"]
+    assert document["change_reasons"]["revenue"] == compared["notice"]

@@ -17,6 +17,7 @@ from metrics import format as fmt
 from metrics.aggregate import sums_by
 from metrics.planning import PlanError, allocate, marginal_roas, plan, projection, what_if
 from metrics.planning.curves import Curves, curves_from_points, exponent_at_bound
+from metrics.planning.plan import TODAY_ON_CURVES
 from metrics.planning.similar import features, gower_similarity
 from metrics.planning.verdicts import verdict_of
 from warehouse import Warehouse, import_dataset
@@ -673,6 +674,7 @@ def test_plan_and_similar_on_the_command_line(planted, capsys):
     assert cli.main(["--db", str(wh.path), "plan", "--by", "influencer", "--max-change", "0.2"]) == 0
     printed = capsys.readouterr().out
     lines = printed.splitlines()
+    assert TODAY_ON_CURVES in lines  # today's interval is the curves', as /plan and the PDF say
     # /plan's warning of an exponent at its bound, in the text (after the title line) and in --json
     bound = document["exponent_at_bound"]
     assert bound == exponent_at_bound(document["beta"])
@@ -1148,6 +1150,10 @@ def test_plan_cards_say_their_figures_are_expected_incremental_revenue():
     ):
         assert title in cards[card_id]
         assert fmt.inr_compact(chosen.totals[part]["expected_incremental_revenue"]) in cards[card_id]
+    # tester t1 (s18): /plan's "today" interval beside /overview's measured one for the same
+    # selection; the card says whose interval it is, and why in its tooltip
+    assert "(response curves, not the overview's measured interval: ⓘ)" in cards["kpi-plan-today"]
+    assert TODAY_ON_CURVES in cards["kpi-plan-today"]
 
 
 # --- creators with spend but no post measured in the selection (session 16) ------------------------
@@ -1554,6 +1560,7 @@ def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path
     assert request == PlanRequest("influencer", float(budget), 0.5)
 
     section = build_context(wh, Filters(), report_settings(search), plan_request=request)["plan"]
+    assert TODAY_ON_CURVES in section["summary"]  # why its "today" is not the headline's measured figure
     assert section["planned"] == (
         f"Planned by creator, at a budget of {fmt.inr_compact(budget)} (today's spend {fmt.inr_compact(today)}), "
         "each creator within ±50% of its spend today."

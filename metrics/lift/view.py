@@ -55,6 +55,29 @@ def lift_status(wh, settings: Settings = DEFAULT_SETTINGS) -> tuple[str, str | N
     return _lift_status(*version)
 
 
+# Why an append moves past periods' incremental figures (docs/metrics.md "Incrementality", the
+# panel): each creator's baseline is its quiet days over every day of the data set, so new days
+# (zero-sale days for a creator without appended rows) and new sales re-estimate every baseline.
+REBASELINED = (
+    "Re-estimated baselines: lift is measured against each creator's quiet days over every day of "
+    "the data set, now {first} – {last} (a creator without sales on a day counts it as a day without "
+    "sales), so past periods' incremental figures may change."
+)
+
+
+def rebaselined_note(wh, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """REBASELINED with the data set's first and last sale dates, what `hkdash import --append`
+    prints after an append; None where lift is not measured (an assumed baseline re-estimates
+    nothing) or no sale is dated."""
+    from metrics import format as fmt
+    from metrics.dataset import sale_date_bounds
+
+    first, last = sale_date_bounds(wh)
+    if first is None or lift_status(wh, settings)[0] != METHOD_MEASURED:
+        return None
+    return REBASELINED.format(first=fmt.date(first), last=fmt.date(last))
+
+
 @functools.lru_cache(maxsize=8)
 def _lift_status(path: str, inode: int, mtime_ns: int, window_days: int) -> tuple[str, str | None]:
     from warehouse import Warehouse

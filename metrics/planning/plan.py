@@ -113,6 +113,17 @@ class Plan:
         }
 
 
+# Why the plan's "today" is not the overview's measured incremental revenue and interval to the
+# rupee (tester t1: ₹15.36 L to ₹21.33 L on /plan, ₹15.34 L to ₹21.36 L on /overview): the plan's
+# "planned − today" must compare one model with itself, so today is read on the same shrunk curves
+# and draws as the plan, not on the lift measurement. /plan, the PDF's plan section and `hkdash plan`
+# say it with these words.
+TODAY_ON_CURVES = (
+    "Today's expected incremental revenue and its interval are read on the response curves (each "
+    "creator's measured lift and bootstrap draws shrunk towards its segment; creators without a "
+    "measured post left out), as the plan is, so they can differ slightly from the measured "
+    "incremental revenue and interval of the overview."
+)
 NOT_DISTINGUISHABLE_FROM_TODAY = "not distinguishable from today"
 CHANGES = ("gain", "net")  # totals measured against today's allocation, not against baseline
 
