@@ -140,6 +140,8 @@ def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool)
         table = f"{prefix}_{role}"
         connection.execute(f"ALTER TABLE {source.table} RENAME TO {table}")
         source.table = table
+        if role == "tracking" and not check:
+            store_orders.in_sale_order(connection, source)
         if check:
             check_values(connection, source, errors)
         staged[role] = source

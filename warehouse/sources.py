@@ -285,6 +285,8 @@ class SourceFile:
     # An append's merged sales: (file name, rows) of each import's rows, in file order (old, then new),
     # so warnings about rows name the file they came from, with that file's count (build.type_buyers).
     parts: tuple[tuple[str, int], ...] = ()
+    # The SQL of each row's place in file order (`sale_no`): its rowid, or a store export's line position.
+    order_column: str = "rowid"
 
 
 @dataclasses.dataclass

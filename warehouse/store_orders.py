@@ -179,6 +179,9 @@ ORDER_LEVEL = (
     "region",
 )
 MONEY = (*ORDER_AMOUNTS, "refunded", "price", "line_value")
+# Each sales row's place in file order (BIGINT), carried by `store_sales` and the history's copy of it
+# rather than given by their row order (_build_sales, in_sale_order).
+SALE_ORDER = "export_position"
 NUMBERS = MONEY + ("quantity",)
 
 CSV_SUFFIXES = (".csv",)  # read like every other CSV (warehouse/csvfile.py): any encoding and delimiter
@@ -418,6 +421,7 @@ def stage(
         first_line=2,
         columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"]
         + ["region"] * ("region" in staged.fields),
+        order_column=SALE_ORDER,
         ignored_columns=[],
         rows=report["line_items"],
         typed=True,
@@ -1414,10 +1418,10 @@ def _build_sales(connection, staged: _Staged, marked: bool):
     are joined to their order, against the orders of several lines: where the first rows are
     `marked`, a later line is a row without a total, joined on its order number (`multi_ref`) by a
     scan that runs on every core; else by `store_lines`' `first_row` read beside `store_raw` by
-    position (one thread). File order is the order of `ORDER BY`, not of the join: a buyer's first order is
-    the earliest, then the first in the file (build.type_buyers numbers the rows), and a parallel
-    hash join returns its rows in no set order (at 10M line items, neither the join by order number
-    before nor this one did)."""
+    position (one thread). A parallel hash join returns its rows in no set order, and sorting them
+    cost a tenth of the import's CPU at 10M line items: each row carries its place instead
+    (SALE_ORDER, which build.type_sales reads as `sale_no`: a buyer's first order is the earliest,
+    then the first in the file), the line's row in the export(s), refund rows after every line."""
     value = _line_value(staged, "r")
     if marked:
         later = "store_raw r JOIN ({orders}) o ON o.multi_ref = r.order_ref WHERE r.total IS NULL"
@@ -1429,10 +1433,11 @@ def _build_sales(connection, staged: _Staged, marked: bool):
     ):
         sold = f"is_sale AND influencer_id IS NOT NULL{' AND refund > 0' * refunds_only}"
         lead = f"AND NOT {refunds_only}"
+        after = "(SELECT count(*) FROM store_raw) + " * refunds_only
         connection.execute(f"""
             {statement}
-            SELECT * EXCLUDE (position) FROM (
-                SELECT o.row_no AS position, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
+            SELECT * REPLACE ({after}{SALE_ORDER} AS {SALE_ORDER}) FROM (
+                SELECT o.row_no AS {SALE_ORDER}, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
                        CASE WHEN o.row_no = o.lead_row {lead} THEN o.user_id END AS user_id,
                        (o.row_no = o.lead_row {lead})::BIGINT AS orders,
                        {amount} * {_share("o.first_value")} AS revenue, o.region
@@ -1441,8 +1446,20 @@ def _build_sales(connection, staged: _Staged, marked: bool):
                 SELECT r.rowid, o.influencer_id, o.date, o.campaign, r.product, {_brand(staged, "r")}, o.source,
                        CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
                        (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
-                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})
-            ORDER BY position""")
+                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})""")
+
+
+def in_sale_order(connection, source: SourceFile) -> None:
+    """A store export's sales kept by history.save_sources (written in no set order, each row with its
+    SALE_ORDER), staged again in file order, as an append reads the live data set's sales; a file
+    without that column (a tracking file, or a data set kept before it existed) is in file order already."""
+    if SALE_ORDER not in source.ignored_columns:
+        return
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {source.table} AS SELECT s.* FROM {source.table} s
+            POSITIONAL JOIN (SELECT {SALE_ORDER} FROM read_parquet(?)) p ORDER BY p.{SALE_ORDER}""",
+        [str(source.path)],
+    )
 
 
 def _share(value: str) -> str:
