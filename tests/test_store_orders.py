@@ -1055,7 +1055,9 @@ def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):
     errors, warnings = Findings(), Findings()
     source, mapping = stage(connection, files, errors, warnings)
     assert not errors.problems and mapping["guest_orders"] == 1
-    ids = [row[0] for row in connection.execute(f"SELECT user_id FROM {source.table} ORDER BY export_position").fetchall()]
+    ids = [
+        row[0] for row in connection.execute(f"SELECT user_id FROM {source.table} ORDER BY export_position").fetchall()
+    ]
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] is None
     assert len({ids[0], ids[2], ids[5]}) == 3  # e-mail "9" is not customer 9
     assert all(len(i) == 12 and "example" not in i for i in ids if i is not None)
