@@ -1451,15 +1451,18 @@ def _build_sales(connection, staged: _Staged, marked: bool):
 
 def in_sale_order(connection, source: SourceFile) -> None:
     """A store export's sales kept by history.save_sources (written in no set order, each row with its
-    SALE_ORDER), staged again in file order, as an append reads the live data set's sales; a file
-    without that column (a tracking file, or a data set kept before it existed) is in file order already."""
+    SALE_ORDER) as an append reads the live data set's sales: the staged rows get their SALE_ORDER
+    back, which becomes the source's `order_column` (the append sorts by it when it writes them, old
+    then new); a file without that column (a tracking file, or a data set kept before it existed)
+    is in file order already. The staged rows and the Parquet are both in the file's row order."""
     if SALE_ORDER not in source.ignored_columns:
         return
     connection.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {source.table} AS SELECT s.* FROM {source.table} s
-            POSITIONAL JOIN (SELECT {SALE_ORDER} FROM read_parquet(?)) p ORDER BY p.{SALE_ORDER}""",
+        f"""CREATE OR REPLACE TEMP TABLE {source.table} AS SELECT s.*, p.{SALE_ORDER} FROM {source.table} s
+            POSITIONAL JOIN (SELECT {SALE_ORDER} FROM read_parquet(?)) p""",
         [str(source.path)],
     )
+    source.order_column = SALE_ORDER
 
 
 def _share(value: str) -> str:
