@@ -121,7 +121,7 @@ def _write_derived(connection, source, path: Path) -> None:
     """`source.table` as Parquet. A plain scan keeps the staged order (DuckDB preserves insertion order
     unless told not to); rows that carry their order (`source.order_column`: a store export's sales,
     read back in that order by store_orders.in_sale_order) are written as each thread reads them, which
-    costs a quarter less CPU than keeping their order (docs/benchmarks.md, eighteenth session, h2)."""
+    costs less CPU than keeping their order (docs/benchmarks.md, eighteenth session, h2)."""
     target = str(path).replace("'", "''")
     unordered = source.order_column != "rowid"
     if unordered:

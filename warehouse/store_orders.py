@@ -179,10 +179,10 @@ ORDER_LEVEL = (
     "region",
 )
 MONEY = (*ORDER_AMOUNTS, "refunded", "price", "line_value")
+NUMBERS = MONEY + ("quantity",)
 # Each sales row's place in file order (BIGINT), carried by `store_sales` and the history's copy of it
 # rather than given by their row order (_build_sales, in_sale_order).
 SALE_ORDER = "export_position"
-NUMBERS = MONEY + ("quantity",)
 
 CSV_SUFFIXES = (".csv",)  # read like every other CSV (warehouse/csvfile.py): any encoding and delimiter
 CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code", "code")
@@ -1410,8 +1410,8 @@ def _resolve_code_sets(connection):
 
 def _build_sales(connection, staged: _Staged, marked: bool):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
-    sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
-    each refunded order a row per line item with its share of the refund as negative revenue and no
+    sale (revenue ∝ line value; the order, and its buyer, on the lead line), then for each refunded
+    order a row per line item with its share of the refund as negative revenue and no
     orders. Product and brand stay as written: the import trims and normalises them (build.py).
     An order's first line item is made from its row of the order table, which carries that row's
     product, brand and value (most orders have one line item: no join); only the later line items
@@ -1419,7 +1419,7 @@ def _build_sales(connection, staged: _Staged, marked: bool):
     `marked`, a later line is a row without a total, joined on its order number (`multi_ref`) by a
     scan that runs on every core; else by `store_lines`' `first_row` read beside `store_raw` by
     position (one thread). A parallel hash join returns its rows in no set order, and sorting them
-    cost a tenth of the import's CPU at 10M line items: each row carries its place instead
+    cost ≈ 2 s of CPU at 10M line items (docs/benchmarks.md): each row carries its place instead
     (SALE_ORDER, which build.type_sales reads as `sale_no`: a buyer's first order is the earliest,
     then the first in the file), the line's row in the export(s), refund rows after every line."""
     value = _line_value(staged, "r")
