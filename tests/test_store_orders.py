@@ -163,7 +163,7 @@ def test_staged_sales_are_sale_rows_then_refund_rows_each_in_file_order(store_di
     order, in file order, with its share of the refund (one query makes both: store_orders._build_sales)."""
     rows = (
         staged_connection(store_dir)
-        .execute("SELECT product, orders, revenue FROM store_sales ORDER BY rowid")
+        .execute("SELECT product, orders, revenue FROM store_sales ORDER BY export_position")
         .fetchall()
     )
     assert [(product, orders) for product, orders, _ in rows] == [
@@ -179,6 +179,43 @@ def test_staged_sales_are_sale_rows_then_refund_rows_each_in_file_order(store_di
         ("MuscleBlaze Super Gainer", 0),  # #1009 refunded in full
     ]
     assert [revenue for _, _, revenue in rows] == pytest.approx([540, 360, 1000, 800, 225, 225, 200, 600, -100, -600])
+
+
+def test_the_historys_store_sales_are_read_back_in_file_order(store_dir, tmp_path):
+    """history.save_sources writes a store export's sales as its threads read them, each row with its
+    place (store_orders.SALE_ORDER); an append gives the staged rows their place back (in_sale_order)
+    and writes the live data set's sales in file order: the rows of the test above, whatever order
+    the Parquet holds them in."""
+    from warehouse.append import _write_role
+    from warehouse.sources import load
+    from warehouse.store_orders import SALE_ORDER, in_sale_order
+
+    shuffled = tmp_path / "tracking.parquet"
+    staged_connection(store_dir).execute(
+        f"COPY (SELECT * FROM store_sales ORDER BY hash({SALE_ORDER})) TO '{shuffled}' (FORMAT parquet)"
+    )
+    connection = duckdb.connect()
+    source, problems = load(connection, "tracking", shuffled)
+    assert source is not None and not problems
+    in_file_order = [
+        ("MuscleBlaze Biozyme Whey", 1),
+        ("HKVitals Fish Oil", 0),
+        ("MuscleBlaze Creatine", 1),
+        ("bGreen Plant Protein", 1),
+        ("HKVitals Multivitamin", 1),
+        ("HKVitals Biotin", 0),
+        ("MuscleBlaze High Protein Oats", 1),
+        ("MuscleBlaze Super Gainer", 1),
+        ("MuscleBlaze Creatine", 0),
+        ("MuscleBlaze Super Gainer", 0),
+    ]
+    read = "SELECT product, CAST(orders AS DOUBLE) FROM {} ORDER BY rowid"
+    assert connection.execute(read.format(source.table)).fetchall() != in_file_order  # the file's order
+    in_sale_order(connection, source)
+    merged = tmp_path / "merged.parquet"
+    _write_role(connection, "tracking", source, None, merged)
+    connection.execute(f"CREATE TABLE merged AS SELECT * FROM read_parquet('{merged}')")
+    assert connection.execute(read.format("merged")).fetchall() == in_file_order
 
 
 # --- line items on consecutive rows, or not ---------------------------------------------------------
@@ -316,7 +353,7 @@ def test_staged_sales_are_the_same_rows_whichever_way_line_items_find_their_orde
     """A line item finds its order by order number where the first rows are marked, else by its
     first row read beside it by position (_build_sales): the same rows of `store_sales`, in the same
     file order, with the buyer on the same rows (buyer ids are salted per import: compared as present)."""
-    query = "SELECT * EXCLUDE (user_id), user_id IS NOT NULL FROM store_sales ORDER BY rowid"
+    query = "SELECT * EXCLUDE (user_id), user_id IS NOT NULL FROM store_sales ORDER BY export_position"
     by_number = staged_connection(store_dir).execute(query).fetchall()
     by_position = staged_connection(with_order_fields_repeated(store_dir, tmp_path)).execute(query).fetchall()
     assert by_number == by_position
@@ -1073,7 +1110,9 @@ def test_a_buyer_is_the_e_mail_else_the_customer_id(store_dir, tmp_path):
     errors, warnings = Findings(), Findings()
     source, mapping = stage(connection, files, errors, warnings)
     assert not errors.problems and mapping["guest_orders"] == 1
-    ids = [row[0] for row in connection.execute(f"SELECT user_id FROM {source.table} ORDER BY rowid").fetchall()]
+    ids = [
+        row[0] for row in connection.execute(f"SELECT user_id FROM {source.table} ORDER BY export_position").fetchall()
+    ]
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] is None
     assert len({ids[0], ids[2], ids[5]}) == 3  # e-mail "9" is not customer 9
     assert all(len(i) == 12 and "example" not in i for i in ids if i is not None)

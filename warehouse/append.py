@@ -140,6 +140,8 @@ def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool)
         table = f"{prefix}_{role}"
         connection.execute(f"ALTER TABLE {source.table} RENAME TO {table}")
         source.table = table
+        if role == "tracking" and not check:
+            store_orders.in_sale_order(connection, source)
         if check:
             check_values(connection, source, errors)
         staged[role] = source
@@ -295,7 +297,7 @@ def _write_role(connection, role: str, old: SourceFile | None, new: SourceFile |
             keep = f" WHERE {_new_key_condition(role, old, new)}"
         if source is old and new is not None and role in REPLACED_BY_CREATOR:
             keep = f" WHERE NOT {_replaced_condition(old, new)}"
-        parts.append(f"SELECT {values}, {order} AS part_, rowid AS row_ FROM {source.table}{keep}")
+        parts.append(f"SELECT {values}, {order} AS part_, {source.order_column} AS row_ FROM {source.table}{keep}")
     path = str(target).replace("'", "''")
     connection.execute(
         f"COPY (SELECT {', '.join(columns)} FROM ({' UNION ALL '.join(parts)}) ORDER BY part_, row_) "

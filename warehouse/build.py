@@ -210,7 +210,7 @@ def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
         # On the text path the value rule is work per row: read each value once, not in every query.
         con.execute(f"""
             CREATE TEMP {"VIEW" if tracking.typed else "TABLE"} sales AS SELECT
-                rowid AS sale_no, influencer_id, {_date(tracking, "date")} AS date,
+                {tracking.order_column} AS sale_no, influencer_id, {_date(tracking, "date")} AS date,
                 {_col(tracking, "brand")} AS brand, {_col(tracking, "campaign")} AS campaign,
                 {_col(tracking, "product")} AS product, {_col(tracking, "source")} AS source,
                 NULLIF({_col(tracking, "user_id")}, '') AS user_id,

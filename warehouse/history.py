@@ -98,7 +98,7 @@ def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ())
     file copied byte for byte as `<role><suffix>` (warehouse.append reads it again with the
     importer's own reader, which gives the same staged rows, in file order), and each role in
     `derived` (rows made by the import rather than read from one file: a store export's sales)
-    written from its staged table to `<role>.parquet`.
+    written from its staged table to `<role>.parquet` (in file order, or with each row's place: _write_derived).
 
     Why copies rather than the staged rows as Parquet: a copy costs the kernel about 0.7 s of CPU
     per GB, Parquet encoding 13 s per 10M sales rows whatever the codec (docs/benchmarks.md) — a
@@ -110,13 +110,27 @@ def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ())
     partial.mkdir(parents=True, mode=0o700)
     for source in sources:
         if source.role in derived:
-            target = str(partial / f"{source.role}.parquet").replace("'", "''")
-            # A plain scan keeps the staged order: DuckDB preserves insertion order unless told not to.
-            connection.execute(f"COPY (SELECT * FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})")
+            _write_derived(connection, source, partial / f"{source.role}.parquet")
         else:
             shutil.copyfile(source.path, partial / f"{source.role}{source.path.suffix.lower()}")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(partial, folder)
+
+
+def _write_derived(connection, source, path: Path) -> None:
+    """`source.table` as Parquet. A plain scan keeps the staged order (DuckDB preserves insertion order
+    unless told not to); rows that carry their order (`source.order_column`: a store export's sales,
+    read back in that order by store_orders.in_sale_order) are written as each thread reads them, which
+    costs less CPU than keeping their order (docs/benchmarks.md, eighteenth session, h2)."""
+    target = str(path).replace("'", "''")
+    unordered = source.order_column != "rowid"
+    if unordered:
+        connection.execute("SET preserve_insertion_order = false")
+    try:
+        connection.execute(f"COPY (SELECT * FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})")
+    finally:
+        if unordered:
+            connection.execute("RESET preserve_insertion_order")
 
 
 def keep_previous(db_path: Path) -> str | None:

@@ -288,6 +288,8 @@ class SourceFile:
     # An append's merged sales or payouts: its first rows are the live data set's (this many), the
     # rest the appended folder's (None: not an append), so the appended sales' orders are told apart.
     live_rows: int | None = None
+    # The SQL of each row's place in file order (`sale_no`): its rowid, or a store export's line position.
+    order_column: str = "rowid"
 
 
 @dataclasses.dataclass

@@ -180,6 +180,9 @@ ORDER_LEVEL = (
 )
 MONEY = (*ORDER_AMOUNTS, "refunded", "price", "line_value")
 NUMBERS = MONEY + ("quantity",)
+# Each sales row's place in file order (BIGINT), carried by `store_sales` and the history's copy of it
+# rather than given by their row order (_build_sales, in_sale_order).
+SALE_ORDER = "export_position"
 
 CSV_SUFFIXES = (".csv",)  # read like every other CSV (warehouse/csvfile.py): any encoding and delimiter
 CODE_MAP_CODES = ("tracking_code", "discount_code", "promo_code", "coupon_code", "code")
@@ -418,6 +421,7 @@ def stage(
         first_line=2,
         columns=["influencer_id", "date", "campaign", "product", "brand", "source", "user_id", "orders", "revenue"]
         + ["region"] * ("region" in staged.fields),
+        order_column=SALE_ORDER,
         ignored_columns=[],
         rows=report["line_items"],
         typed=True,
@@ -1412,18 +1416,18 @@ def _resolve_code_sets(connection):
 
 def _build_sales(connection, staged: _Staged, marked: bool):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
-    sale (revenue ∝ line value; the order, and its buyer, on the lead line), in file order, then for
-    each refunded order a row per line item with its share of the refund as negative revenue and no
+    sale (revenue ∝ line value; the order, and its buyer, on the lead line), then for each refunded
+    order a row per line item with its share of the refund as negative revenue and no
     orders. Product and brand stay as written: the import trims and normalises them (build.py).
     An order's first line item is made from its row of the order table, which carries that row's
     product, brand and value (most orders have one line item: no join); only the later line items
     are joined to their order, against the orders of several lines: where the first rows are
     `marked`, a later line is a row without a total, joined on its order number (`multi_ref`) by a
     scan that runs on every core; else by `store_lines`' `first_row` read beside `store_raw` by
-    position (one thread). File order is the order of `ORDER BY`, not of the join: a buyer's first order is
-    the earliest, then the first in the file (build.type_buyers numbers the rows), and a parallel
-    hash join returns its rows in no set order (at 10M line items, neither the join by order number
-    before nor this one did)."""
+    position (one thread). A parallel hash join returns its rows in no set order, and sorting them
+    cost ≈ 2 s of CPU at 10M line items (docs/benchmarks.md): each row carries its place instead
+    (SALE_ORDER, which build.type_sales reads as `sale_no`: a buyer's first order is the earliest,
+    then the first in the file), the line's row in the export(s), refund rows after every line."""
     value = _line_value(staged, "r")
     if marked:
         later = "store_raw r JOIN ({orders}) o ON o.multi_ref = r.order_ref WHERE r.total IS NULL"
@@ -1435,10 +1439,11 @@ def _build_sales(connection, staged: _Staged, marked: bool):
     ):
         sold = f"is_sale AND influencer_id IS NOT NULL{' AND refund > 0' * refunds_only}"
         lead = f"AND NOT {refunds_only}"
+        after = "(SELECT count(*) FROM store_raw) + " * refunds_only
         connection.execute(f"""
             {statement}
-            SELECT * EXCLUDE (position) FROM (
-                SELECT o.row_no AS position, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
+            SELECT * REPLACE ({after}{SALE_ORDER} AS {SALE_ORDER}) FROM (
+                SELECT o.row_no AS {SALE_ORDER}, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
                        CASE WHEN o.row_no = o.lead_row {lead} THEN o.user_id END AS user_id,
                        (o.row_no = o.lead_row {lead})::BIGINT AS orders,
                        {amount} * {_share("o.first_value")} AS revenue, o.region
@@ -1447,8 +1452,23 @@ def _build_sales(connection, staged: _Staged, marked: bool):
                 SELECT r.rowid, o.influencer_id, o.date, o.campaign, r.product, {_brand(staged, "r")}, o.source,
                        CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
                        (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
-                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})
-            ORDER BY position""")
+                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})""")
+
+
+def in_sale_order(connection, source: SourceFile) -> None:
+    """A store export's sales kept by history.save_sources (written in no set order, each row with its
+    SALE_ORDER) as an append reads the live data set's sales: the staged rows get their SALE_ORDER
+    back, which becomes the source's `order_column` (the append sorts by it when it writes them, old
+    then new); a file without that column (a tracking file, or a data set kept before it existed)
+    is in file order already. The staged rows and the Parquet are both in the file's row order."""
+    if SALE_ORDER not in source.ignored_columns:
+        return
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {source.table} AS SELECT s.*, p.{SALE_ORDER} FROM {source.table} s
+            POSITIONAL JOIN (SELECT {SALE_ORDER} FROM read_parquet(?)) p""",
+        [str(source.path)],
+    )
+    source.order_column = SALE_ORDER
 
 
 def _share(value: str) -> str:
