@@ -24,11 +24,11 @@ def platform_table(breakdown: pd.DataFrame, engagement: pd.DataFrame | None) -> 
     return breakdown.merge(extra, on="platform", how="left")
 
 
-def cac_note(frame: pd.DataFrame) -> str | None:
-    """The note under the CAC chart when new customers are estimated (the sales carry no user ids)."""
-    if "new_customers_estimated" in frame.columns and frame["new_customers_estimated"].astype(bool).any():
-        return "Estimated: the sales carry no user ids, so new customers are a share of orders (see METRICS.md)."
-    return None
+def cac_note(frame: pd.DataFrame, settings) -> str | None:
+    """The note under the CAC chart when new customers are estimated: which orders, of the
+    platforms' together (metrics.estimated_new_customers_note)."""
+    note = metrics.estimated_new_customers_note(frame["orders"].sum(), frame["orders_without_user"].sum(), settings)
+    return f"{note} (see METRICS.md)." if note else None
 
 
 def _no_platforms(state) -> tuple:
@@ -58,7 +58,7 @@ def platform_overview(search, pathname):
     return (
         figures.roas_by_platform(frame, height=300),
         figures.dimension_bar(frame, "platform", "cac", height=300),
-        cac_note(frame),
+        cac_note(frame, settings),
         figures.platform_share(frame, height=300),
         records(changes_by(wh, platform_table(frame, engagement), "platform", filters, settings)),
         None,
