@@ -16,7 +16,7 @@ from components.ids.shell import URL
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.cohorts import time_series
-from metrics.comparison import kpis_with_comparison
+from metrics.comparison import kpis_with_comparison, with_every_reason
 from metrics.kpis import share_basis_words
 from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 
@@ -27,12 +27,13 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
     each card shows its change against the comparison period. `by_product`: the selection filters
     products, so the Orders card says on which product an order counts, and the Spend card that its
     posts are not filtered by product."""
+    if comparison is not None:
+        comparison = with_every_reason(comparison, k)
     card = functools.partial(metric_card, comparison=comparison)
     estimated = bool(k.get("new_customers_estimated"))
     nc_formula = (
-        f"Estimated: {fmt.share(settings.new_customer_share, 0)} of orders (the sales carry no user ids)"
-        if estimated
-        else "Buyers (user_id) whose first attributed order falls in the selection"
+        metrics.estimated_new_customers_note(k.get("orders"), k.get("orders_without_user"), settings)
+        or "Buyers (user_id) whose first attributed order falls in the selection"
     )
     roi = fmt.clean(k.get("roi_pct"))
     returns_tone = catalogue.POOR_PERFORMER.tone(k, settings)  # ROAS and ROI never disagree in colour
@@ -68,13 +69,20 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             sub=f"{fmt.counted(influencers, 'influencer')} · {fmt.counted(k.get('posts'), 'post')}"
             + (" (posts carry no product)" if by_product else ""),
         ),
-        card("roas", k.get("roas"), settings, sub="Return on ad spend", tone=returns_tone),
+        card(
+            "roas",
+            k.get("roas"),
+            settings,
+            sub=catalogue.card_note("roas", k) or "Return on ad spend",
+            tone=returns_tone,
+        ),
         card(
             "roi_pct",
             roi,
             settings,
             card_id="roi",
-            sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}",
+            sub=f"Net {fmt.inr_compact((k.get('revenue') or 0) - (k.get('spend') or 0))}"
+            + (f" · {why}" if (why := catalogue.card_note("roi_pct", k)) else ""),
             tone=returns_tone,
         ),
         *incremental_cards(k, settings, comparison=comparison),
@@ -83,7 +91,11 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             k.get("new_customers"),
             settings,
             formula=nc_formula,
-            sub="Estimated from orders" if estimated else "First attributed order",
+            sub=(
+                "Partly estimated" if k.get("orders_without_user", 0) < k.get("orders", 0) else "Estimated from orders"
+            )
+            if estimated
+            else "First attributed order",
             badge=estimated_badge,
         ),
         card(

@@ -27,13 +27,16 @@ def platform_table(breakdown: pd.DataFrame, engagement: pd.DataFrame | None) -> 
     return breakdown.merge(extra, on="platform", how="left")
 
 
-def cac_note(frame: pd.DataFrame) -> str | None:
-    """The note under the CAC chart: estimated when new customers are (the sales carry no user ids),
-    and a platform whose CAC is ₹0.00 at ₹0 spend named with why (catalogue.zero_cost_note, as the
-    cards and its grid cell say): its bar at ₹0 is no cheapest acquisition. None when neither."""
+def cac_note(frame: pd.DataFrame, settings) -> str | None:
+    """The note under the CAC chart: which orders' new customers are estimated, of the platforms'
+    together (metrics.estimated_new_customers_note), and a platform whose CAC is ₹0.00 at ₹0 spend
+    named with why (catalogue.zero_cost_note, as the cards and its grid cell say): its bar at ₹0 is
+    no cheapest acquisition. None when neither."""
     notes = []
-    if "new_customers_estimated" in frame.columns and frame["new_customers_estimated"].astype(bool).any():
-        notes.append("Estimated: the sales carry no user ids, so new customers are a share of orders (see METRICS.md).")
+    if estimated := metrics.estimated_new_customers_note(
+        frame["orders"].sum(), frame["orders_without_user"].sum(), settings
+    ):
+        notes.append(f"{estimated} (see METRICS.md).")
     for row in frame.to_dict("records"):
         if why := catalogue.zero_cost_note("cac", row):
             notes.append(f"{row['platform']}: CAC {fmt.inr(0, 2)} · {why}.")
@@ -68,7 +71,7 @@ def platform_overview(search, pathname):
     return (
         figures.roas_by_platform(frame, height=300),
         figures.dimension_bar(frame, "platform", "cac", height=300),
-        cac_note(table),
+        cac_note(table, settings),
         figures.platform_share(frame, height=300),
         records(changes_by(wh, table, "platform", filters, settings)),
         None,

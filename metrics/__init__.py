@@ -1,6 +1,6 @@
 """Every figure of METRICS.md as plain functions of (warehouse, filters, settings). No Dash here."""
 
-from metrics.aggregate import ratio
+from metrics.aggregate import estimated_new_customers_note, ratio
 from metrics.breakdowns import breakdown, campaign_comparison, timeseries
 from metrics.dataset import (
     buyer_ids_text,
@@ -40,6 +40,7 @@ __all__ = [
     "engagement_by_influencer",
     "engagement_by_platform",
     "engagement_by_post",
+    "estimated_new_customers_note",
     "filter_options",
     "influencer_detail",
     "key_findings",

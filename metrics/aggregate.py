@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER, apply_ratios, ratio_column
 from metrics.filters import Filters
 from metrics.selection import (
@@ -178,6 +179,24 @@ def add_ratios(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     frame["new_customers"] = frame["new_customers"] + settings.new_customer_share * frame["orders_without_user"]
     frame["new_customers_estimated"] = frame["orders_without_user"] > 0
     return apply_ratios(frame)
+
+
+def estimated_new_customers_note(orders, orders_without_user, settings: Settings) -> str | None:
+    """What of a selection's new customers is estimated, for the card, chart note or PDF line that
+    says so: the orders without a buyer id (no user_id or e-mail, a guest or a placeholder) each
+    count as `new_customer_share` of a new customer; the others' buyers are counted. Said as "the
+    sales carry no user ids" only where no order has a buyer. `orders`, `orders_without_user`:
+    counts of the selection (kpis(), or a breakdown's rows summed); None where nothing is estimated."""
+    orders, without = int(orders or 0), int(orders_without_user or 0)
+    if without <= 0:
+        return None
+    share = fmt.share(settings.new_customer_share, 0)
+    if without >= orders:
+        return f"Estimated: {share} of orders (the sales carry no user ids)"
+    return (
+        f"Estimated for the {fmt.count(without)} of {fmt.counted(orders, 'order')} without a buyer id "
+        f"({share} of them counted as new); the buyers of the other {fmt.count(orders - without)} are counted"
+    )
 
 
 def engagement_sums_sql(

@@ -20,6 +20,7 @@ BREAKDOWN_COLUMNS = [
     *SALES_RATIOS,
     "new_customers",
     "new_customers_estimated",
+    "orders_without_user",
     *SHARES,
 ]
 
@@ -31,7 +32,7 @@ def breakdown(
 
     Columns: the `by` columns, then BREAKDOWN_COLUMNS: influencers, followers (counts of known
     creators), revenue, spend, aov, cost_per_order, cac (₹), orders, new_customers (counts;
-    new_customers_estimated when sales carry no user id), roas (×), roi_pct (%), revenue_share and
+    new_customers_estimated when sales carry no user id, orders_without_user those orders), roas (×), roi_pct (%), revenue_share and
     spend_share (0–1). Ratios are None where undefined; `source` has no spend (None). Sorted by
     time for time groups, else by revenue (descending). Raises ValueError for an unknown group.
     """

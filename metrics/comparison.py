@@ -213,6 +213,16 @@ def change_reasons(compared: dict, now: dict, keys=CARD_CHANGE_KEYS) -> dict[str
     }
 
 
+def with_every_reason(compared: dict, now: dict) -> dict:
+    """kpi_comparison's `compared` with a reason for each card's change that is None (change_reasons:
+    "undefined in the selection (₹0 spend)", "0 in the comparison period"), so that no "—" shows
+    without its why on a card or the PDF; a period wholly before the data, or no comparison period,
+    is said once for every change (the notice, the no-date-range tip) and is kept as it is."""
+    if compared.get("undefined") or not compared.get("start"):
+        return compared
+    return {**compared, "reasons": change_reasons(compared, now)}
+
+
 def unlike_methods(now: dict, then: dict | None) -> str | None:
     """Why the incremental figures of two periods are not compared, or None: one measured and the
     other assumed (an assumed share of revenue against a measured lift is no change of anything)."""

@@ -59,7 +59,7 @@ def kpis(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS
     incrementality_verdict, or assumed: incrementality_method and incrementality_reason;
     docs/metrics.md), aov, cost_per_order, cac, cpe, cpm (₹; cpm per 1,000 impressions, else reach:
     cpm_basis); orders, new_customers (estimated from orders where sales carry no user id:
-    new_customers_estimated), engagements, reach, impressions, posts, influencers,
+    new_customers_estimated; orders_without_user those orders), engagements, reach, impressions, posts, influencers,
     poor_performers (counts); roas, incremental_roas (×); roi_pct, engagement_rate_pct (%, basis
     engagement_basis); baseline_share (0–1); recorded_cost (₹, or None: recorded_cost_of). Ratios are None where undefined. Raises
     warehouse.db.WarehouseMissing without a usable data set.
@@ -100,6 +100,7 @@ def _kpis_of(wh, filters: Filters, settings: Settings, row: pd.Series) -> dict:
         "cost_per_order": totals["cost_per_order"],
         "new_customers": float(totals["new_customers"]),
         "new_customers_estimated": bool(totals["new_customers_estimated"]),
+        "orders_without_user": int(totals["orders_without_user"]),
         "cac": totals["cac"],
         **incremental,
         "baseline_share": settings.baseline_share,

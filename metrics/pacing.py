@@ -45,6 +45,15 @@ COLUMNS = [
 ]
 # Statuses that need a person's attention, first in the table.
 ATTENTION = ("over budget", "overpacing", "underspending", "ended under budget")
+# The filters pacing leaves out (only campaign and brand choose campaigns: a whole budget against a
+# whole cost), and what a view filtered by one of them says beside its pacing figures.
+NOT_APPLIED = ("platform", "category", "tier", "product", "start", "end", "period")
+WHOLE_COST = "Each budget against the campaign's whole cost, whatever the other filters: only campaign and brand apply."
+
+
+def filters_not_applied(filters: Filters) -> bool:
+    """True where `filters` narrow the selection by something pacing does not apply (NOT_APPLIED)."""
+    return any(getattr(filters, name) for name in NOT_APPLIED)
 
 
 def campaign_pacing(

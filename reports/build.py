@@ -29,6 +29,7 @@ from metrics.dataset import buyer_ids_text, row_counts, sales_after_export_text
 from metrics.kpis import share_basis_words, with_recorded_cost_by
 from metrics.lift import NO_POST, indistinguishable_note, lift_table, no_post_words
 from metrics.lift.organic import HOW_TO_ADD, NO_FILE, organic_check
+from metrics.pacing import filters_not_applied
 from metrics.planning import PlanError
 from metrics.planning.verdicts import TOO_EARLY, evidence_bar, verdict_label
 from reports import images
@@ -148,8 +149,9 @@ def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
         "revenue": fmt.inr(k.get("revenue"))
         + (f", net of {fmt.inr(k['refunds'])} refunds" if k.get("refunds") else ""),
         "spend": fmt.inr(k.get("spend")),
-        "roas": "revenue ÷ spend",
-        "roi_pct": "(revenue − spend) ÷ spend",
+        # a "—" says why, as its card on the dashboard does
+        "roas": catalogue.card_note("roas", k) or "revenue ÷ spend",
+        "roi_pct": catalogue.card_note("roi_pct", k) or "(revenue − spend) ÷ spend",
         "orders": f"AOV {catalogue.get('aov').text(k.get('aov'))}"
         + (f"; {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
         # a cost per unit of ₹0.00 or "—" says why, as its card on the dashboard does
@@ -808,6 +810,7 @@ def _compute_context(
         recommendations,
         settings,
         verdict_counts,
+        whole_cost=filters_not_applied(filters),
     )
     return {
         "title": TITLE,

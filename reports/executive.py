@@ -13,10 +13,10 @@ from __future__ import annotations
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
-from metrics.comparison import card_changes
+from metrics.comparison import card_changes, with_every_reason
 from metrics.insights import below_poor_bar, too_early_count
 from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
-from metrics.pacing import ATTENTION
+from metrics.pacing import ATTENTION, WHOLE_COST
 from metrics.planning.verdicts import TOO_EARLY, VERDICTS, verdict_label, verdict_phrase
 
 INCREMENTAL_KEYS = ("incremental_revenue", "incremental_roas")  # one reading and badge, as their cards
@@ -30,9 +30,10 @@ def headline(k: dict, compared: dict) -> dict:
     where the selection has some), of `k` (metrics.kpis) with their changes from `compared`
     (metrics.comparison.kpi_comparison); tag "estimated" / "measured" / "assumed" (None otherwise)
     as the overview's badges; note: _note's line under the card's value, else None; a change left
-    out by a rule (`compared["reasons"]`) is "—" with its reason."""
+    out by a rule, or undefined, is "—" with its reason (metrics.comparison.with_every_reason)."""
     boxes = []
-    for key, change, reason in card_changes(k, compared["change"], compared.get("reasons") or {}):
+    reasons = with_every_reason(compared, k).get("reasons") or {}
+    for key, change, reason in card_changes(k, compared["change"], reasons):
         metric = catalogue.get(key)
         boxes.append(
             {
@@ -50,11 +51,13 @@ def headline(k: dict, compared: dict) -> dict:
 
 def _note(key: str, k: dict) -> str | None:
     """What the overview's card says under a headline figure: why a cost per unit is ₹0.00 or "—"
-    (catalogue.cost_note); a measured incremental revenue (and its ROAS) whose interval includes 0 is
+    (catalogue.cost_note), why ROAS or ROI is "—" (catalogue.card_note); a measured incremental revenue (and its ROAS) whose interval includes 0 is
     "not distinguishable from baseline" (metrics.lift.indistinguishable_note), and ₹0 says there is no post
     in the selection (metrics.lift.NO_POST)."""
     if key in catalogue.COST_KEYS:
         return catalogue.cost_note(key, k)
+    if key in catalogue.RETURNS_KEYS:
+        return catalogue.card_note(key, k)
     if key not in INCREMENTAL_KEYS:
         return None
     return NO_POST if no_post_words(k) else indistinguishable_note(k)
@@ -177,10 +180,11 @@ def performers(top: list[dict], poor: list[dict], influencers, settings) -> dict
     }
 
 
-def pacing_alerts(rows: list[dict]) -> dict:
+def pacing_alerts(rows: list[dict], whole_cost: bool = False) -> dict:
     """{alerts [line], more (sentence or None), budgeted (count), calm (sentence where no campaign
-    needs attention)}: campaigns whose pacing status needs attention (metrics.pacing.ATTENTION), in
-    the pacing table's order."""
+    needs attention), scope (metrics.pacing.WHOLE_COST where `whole_cost`: the report's filters
+    include some pacing does not apply, else None)}: campaigns whose pacing status needs attention
+    (metrics.pacing.ATTENTION), in the pacing table's order."""
     used, elapsed = catalogue.get("budget_used_pct"), catalogue.get("elapsed_pct")
     projected = catalogue.get("projected_spend")
     attention = [row for row in rows if row.get("status") in ATTENTION]
@@ -196,6 +200,7 @@ def pacing_alerts(rows: list[dict]) -> dict:
         "more": f"… and {more} more in the Budget pacing table." if more > 0 else None,
         "budgeted": len(rows),
         "calm": _on_pace(len(rows)),
+        "scope": WHOLE_COST if whole_cost and rows else None,
     }
 
 
@@ -238,13 +243,15 @@ def recommendation(
     return {"text": "No recommendation: the selection has no spend to act on.", "note": None}
 
 
-def executive_summary(k, compared, top, poor, pacing, plan, recommendations, settings, verdict_counts=None) -> dict:
+def executive_summary(
+    k, compared, top, poor, pacing, plan, recommendations, settings, verdict_counts=None, whole_cost=False
+) -> dict:
     """The first page's context: headline, incremental, performers, pacing and recommendation (see
-    the functions of this module; `verdict_counts` as recommendation's)."""
+    the functions of this module; `verdict_counts` as recommendation's, `whole_cost` as pacing_alerts')."""
     return {
         "headline": headline(k, compared),
         "incremental": incremental_line(k, settings),
         "performers": performers(top, poor, k.get("influencers"), settings),
-        "pacing": pacing_alerts(pacing),
+        "pacing": pacing_alerts(pacing, whole_cost),
         "recommendation": recommendation(plan, recommendations, verdict_counts),
     }

@@ -18,6 +18,7 @@ import metrics
 from metrics import catalogue
 from metrics import format as fmt
 from metrics.comparison import CARD_CHANGE_KEYS, kpi_comparison
+from metrics.pacing import WHOLE_COST
 from reports import images
 from reports.build import build_context, build_report
 from reports.executive import pacing_alerts, performers, recommendation
@@ -101,7 +102,11 @@ def test_performers_pacing_and_recommendation_rules():
         "more": None,
         "budgeted": 1,
         "calm": "The one budgeted campaign is on pace.",
+        "scope": None,  # no filter pacing leaves out: nothing to say
     }
+    # a view filtered by what pacing does not apply says, on page 1 too, that budgets meet whole costs
+    assert pacing_alerts(rows[1:2], whole_cost=True)["scope"] == WHOLE_COST
+    assert pacing_alerts([], whole_cost=True)["scope"] is None  # no budgeted campaign: no figure to qualify
     plan = {"headline": "Move budget towards X", "verdicts": "Creators' verdicts: 1 to scale."}
     assert recommendation(plan, []) == {"text": "Move budget towards X", "note": "Creators' verdicts: 1 to scale."}
     assert recommendation(None, [{"text": "Drop B: …"}, {"text": "x"}])["text"] == "Drop B: …"

@@ -310,7 +310,7 @@ FIRST_KEY_DATE = """CASE WHEN {key} < CAST(1 AS BIGINT) << 62
 def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     """Each buyer's first order (`first_orders`: the order that makes a user_id a new customer, by
     earliest date, then file order) and the guest or placeholder ids that are no buyer at all
-    (`guest_ids`: values.GUEST_USER_IDS, warned about with their row count; their orders, like
+    (`guest_ids`: values.GUEST_USER_IDS, warned about with their count of rows that place orders; their orders, like
     those without a user_id, count as unknown buyers). A refund row makes no one a new customer,
     nor does a row of 0 orders (no order was placed: a hypothesis example of 0 orders and ₹0 made one).
     """
@@ -321,7 +321,7 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
                    SELECT user_id, min(first_key) FILTER (WHERE orders > 0 AND revenue >= 0) AS first_key,
                           arg_min(influencer_id, first_key) FILTER (WHERE orders > 0 AND revenue >= 0)
                               AS first_influencer_id,
-                          count(*) AS rows
+                          count(*) FILTER (WHERE orders > 0) AS rows
                    FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
     _set_guests_apart(con)
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
@@ -374,6 +374,11 @@ def _set_guests_apart(con):
         con.execute("DELETE FROM first_orders WHERE user_id IN (SELECT user_id FROM guest_ids)")
 
 
+# A row of 0 orders (a refund row, negative revenue) places no order: it is no buyer, known or not,
+# so the warning about unknown buyers leaves it out (docs/metrics.md, new customers).
+PLACES_ORDERS = "orders > 0"
+
+
 def _guest_rows_by_file(con, tracking: SourceFile) -> list[tuple[str, int, list[tuple[str, int]]]]:
     """(file, rows without a user_id, [(guest or placeholder id, rows)]) of each file whose rows are
     warned about: an append over a store export's sales, the rows after the export's (its mapping
@@ -387,8 +392,8 @@ def _guest_rows_by_file(con, tracking: SourceFile) -> list[tuple[str, int, list[
     return [
         (
             tracking.path.name,
-            con.execute("SELECT count(*) FROM sales WHERE user_id IS NULL").fetchone()[0],
-            con.execute("SELECT user_id, rows FROM guest_ids ORDER BY rows DESC, user_id").fetchall(),
+            con.execute(f"SELECT count(*) FROM sales WHERE user_id IS NULL AND {PLACES_ORDERS}").fetchone()[0],
+            con.execute("SELECT user_id, rows FROM guest_ids WHERE rows > 0 ORDER BY rows DESC, user_id").fetchall(),
         )
     ]
 
@@ -398,7 +403,8 @@ def _guests_among(con, first: int, end: int | None = None) -> tuple[int, list[tu
     `end` (excluded; None: to the last) in file order."""
     until = "" if end is None else f" AND sale_no < {int(end)}"
     counts = con.execute(f"""
-        SELECT user_id, count(*) FROM sales WHERE sale_no >= {int(first)}{until} AND {guest_user_sql("user_id")}
+        SELECT user_id, count(*) FROM sales
+        WHERE sale_no >= {int(first)}{until} AND {guest_user_sql("user_id")} AND {PLACES_ORDERS}
         GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
     blank = sum(count for user_id, count in counts if user_id is None)
     return blank, [(user_id, count) for user_id, count in counts if user_id is not None]

@@ -27,6 +27,7 @@ from metrics.dataset import sales_after_export_text
 from warehouse import append as appending
 from warehouse import build, history, store_orders
 from warehouse.audience_tables import build_audience_tables, check_audience
+from warehouse.campaign_check import warn_unknown_campaigns
 from warehouse.customer_tables import build_customer_tables
 from warehouse.db import SCHEMA_VERSION, default_db_path, quiet
 from warehouse.errors import ImportFailed, Problem
@@ -788,6 +789,7 @@ def _stage_and_build_with(
     if errors:
         raise ImportFailed(errors.problems, warnings.problems, errors.total)
     build.add_unknown_influencers(connection, sources, warnings, rows_connection)
+    warn_unknown_campaigns(connection, sources, warnings, on_spark=rows_connection is not None)
     warn_unmatched(connection, sources.get("tracking"), warnings, _on_spark_with(rows_connection, scratch))
     if "tracking" not in sources:
         build.warn_payouts_as_sales(connection, sources["payouts"], warnings)
