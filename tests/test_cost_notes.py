@@ -155,7 +155,10 @@ def test_executive_cac_box_says_no_post_below_its_change(lapsed_db):
     boxes = {box["label"]: box for box in executive["headline"]["kpis"]}
     assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == ("₹0.00", "-100.0%", NO_POST_COST)
     assert boxes["CAC"]["tone"] == "good"  # CAC down is good, as the card colours it
-    assert [label for label, box in boxes.items() if box["note"]] == ["CAC"]
+    # ROAS and ROI are "—" at ₹0 spend and say why with the same words (h9: every "—" says why)
+    assert {label: box["note"] for label, box in boxes.items() if box["note"]} == dict.fromkeys(
+        ["ROAS", "ROI", "CAC"], NO_POST_COST
+    )
 
 
 def test_executive_cac_box_of_a_paid_selection_has_no_note(lapsed_db):
@@ -320,13 +323,13 @@ def test_creator_pdf_tags_an_estimated_cac_as_its_card_does(no_buyer_ids_db, mon
 def test_an_undefined_change_at_zero_spend_is_not_blamed_on_the_data_start(lapsed_db, monkeypatch):
     """February on TikTok: ROAS is "—" (₹0 spend), so its change against January is undefined; the
     comparison period (4–31 Jan) is partial (data from 6 Jan) but January has data, so the card says
-    "— vs previous period (partial)", not "no data before 6 Jan 2025" (kept for a period wholly
-    before the data: tests/test_comparison.py)."""
+    why the change is undefined ("— undefined in the selection (₹0 spend)", the CLI's words), not
+    "no data before 6 Jan 2025" (kept for a period wholly before the data: tests/test_comparison.py)."""
     monkeypatch.setenv("HKDASH_DB", str(lapsed_db))
     cards = overview.overview_kpis("?platform=TikTok&start=2025-02-01&end=2025-02-28", "/")[0]
     for stem in ("roas", "roi"):
         change = find(cards, f"kpi-{stem}").children.children[2]  # the change line: value, words, tip
-        assert text(change.children[:2]).replace("  ", " ") == "— vs previous period (partial)", stem
+        assert text(change.children[:2]).replace("  ", " ") == "— undefined in the selection (₹0 spend)", stem
     assert "no data before" not in text(cards)
 
 

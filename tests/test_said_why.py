@@ -75,7 +75,11 @@ def test_overview_and_platforms_say_the_same_estimate_with_its_count(said):
     cards = text(overview.kpi_cards(k, metrics.DEFAULT_SETTINGS))
     assert said_once in cards and "carry no user ids" not in cards
     frame = metrics.breakdown(wh, "platform")
-    assert platforms.cac_note(frame, metrics.DEFAULT_SETTINGS) == f"{said_once} (see METRICS.md)."
+    # the ₹0-spend platforms' CAC notes (h6's rule) follow the estimate
+    assert platforms.cac_note(frame, metrics.DEFAULT_SETTINGS) == (
+        f"{said_once} (see METRICS.md). Twitter: CAC ₹0.00 · No cost recorded (₹0 spend). "
+        "Unknown: CAC ₹0.00 · No cost recorded (₹0 spend)."
+    )
 
 
 def test_a_refund_row_without_a_user_id_is_no_unknown_buyer(said):
