@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from spark_equality import differences
 import metrics
 from metrics import Filters
 from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
+from warehouse.importer import validate_append
 from warehouse.store_orders import _typed_read_is_finite, is_code_map, store_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -595,9 +597,86 @@ def test_an_append_over_a_store_export_counts_its_guest_checkouts_as_the_import_
     )
     import_dataset(april, db, append=True)
     info = metrics.dataset_info(Warehouse(db))
-    after = {"files": "tracking_data.csv + tracking_data.csv", "rows": 5, "orders": 6, "orders_without_user": 3}
-    assert info["sales_after_export"] == after  # the files as the data set's files list them after the export
+    # each file as warnings name it: two imports' files of one name, by their folders (tester t1, s18)
+    after = {"files": "march/tracking_data.csv + april/tracking_data.csv", "rows": 5, "orders": 6}
+    assert info["sales_after_export"] == after | {"orders_without_user": 3}
     assert info["orders_without_user"] == 2 + 3
+
+
+# A second month appended after MARCH_SALES: D4 (not in influencers), a `guest` buyer of 2 orders in
+# "Atlantis" (no Indian region: warned on its row, line 3 of the file).
+APRIL_SALES = (
+    "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue,state\n"
+    "T4,PromoCode,Summer Shred,D4,U8,MuscleBlaze,Whey,2025-04-02,1,200,Delhi\n"
+    "T5,PromoCode,Summer Shred,A1,guest,MuscleBlaze,Whey,2025-04-03,2,100,Atlantis\n"
+)
+
+
+def test_files_appended_after_a_store_export_are_each_named_by_their_folder(store_dir, tmp_path):
+    """Tester t1 (s18): two tracking_data.csv appended after a store export were said as the merged
+    "tracking_data.csv + tracking_data.csv" (7 rows) in the files, the buyer and unknown-creator
+    warnings and the check. Each import's file is a part of its own (dataset_info.file_parts: the
+    export's 10 sales rows, march's 3, april's 2), named by its folder, with its own rows and counts."""
+    db = tmp_path / "wh.duckdb"
+    sales_rows = import_dataset(store_dir, db).store_orders["sales_rows"]
+    assert sales_rows == 10  # 9 attributed orders' line items and #1002's refund row
+    for month, sales in (("march", MARCH_SALES), ("april", APRIL_SALES)):
+        (tmp_path / month).mkdir()
+        (tmp_path / month / "tracking_data.csv").write_text(sales)
+    import_dataset(tmp_path / "march", db, append=True)
+    checked = validate_append(tmp_path / "april", db)
+    appended = import_dataset(tmp_path / "april", db, append=True)
+    said = [
+        "march/tracking_data.csv, column user_id: 2 rows with a guest, placeholder or blank user_id: counted as "
+        "unknown buyers (their new customers are estimated) (value \"'guest' and blank\")",
+        "april/tracking_data.csv, column user_id: 1 row with a guest, placeholder or blank user_id: counted as "
+        "unknown buyers (their new customers are estimated) (value \"'guest'\")",
+        "april/tracking_data.csv, column influencer_id: unknown influencer (1 row): kept and shown as Unknown "
+        "(value 'D4')",
+        "april/tracking_data.csv, row 3, column region: not a known Indian state, union territory or city "
+        "(warehouse/regions.py): its sales are shown under this name as written, listed as unmatched (1 row, ₹100) "
+        "(value 'Atlantis')",
+    ]
+    for report in (checked, appended):
+        assert [str(w) for w in report.warnings if not w.file.startswith("orders_export")] == said
+    listed = [("tracking", "orders_export_1.csv", 11), ("tracking", "march/tracking_data.csv", 3)]
+    listed += [("tracking", "april/tracking_data.csv", 2)]
+    assert [row for row in appended.file_rows() if row[0] == "tracking"] == listed
+    assert "tracking: april/tracking_data.csv (2 rows)" in appended.summary_lines()
+    info = metrics.dataset_info(Warehouse(db))
+    assert [tuple(row) for row in info["file_rows"] if row[0] == "tracking"] == listed
+    parts = [(p["folder"], p["file"], p["rows"], p["import"]) for p in info["file_parts"]["tracking"]]
+    assert parts == [("store_shopify", "orders_export_1.csv", 10, 1), ("march", "tracking_data.csv", 3, 2)] + [
+        ("april", "tracking_data.csv", 2, 3)
+    ]
+    # T1, T2 (1 order each) and T5 (2 orders) have no buyer
+    after = {"files": "march/tracking_data.csv + april/tracking_data.csv", "rows": 5, "orders": 6}
+    assert info["sales_after_export"] == after | {"orders_without_user": 4}
+
+
+def test_sales_appended_to_a_store_export_before_parts_were_kept_are_one_part(store_dir, tmp_path):
+    """A data set imported from a store export before its sales were recorded as parts (no "tracking"
+    in file_parts) then appended to: the export's sales rows (its mapping's sales_rows) and the
+    earlier append's (its folder's) are told apart from the new file's."""
+    db = tmp_path / "wh.duckdb"
+    import_dataset(store_dir, db)
+    for month, sales in (("march", MARCH_SALES), ("april", APRIL_SALES)):
+        (tmp_path / month).mkdir()
+        (tmp_path / month / "tracking_data.csv").write_text(sales)
+    import_dataset(tmp_path / "march", db, append=True)
+    with duckdb.connect(str(db)) as connection:
+        (value,) = connection.execute("SELECT value FROM dataset_info WHERE key = 'file_parts'").fetchone()
+        parts = json.loads(value)
+        del parts["tracking"]
+        connection.execute("UPDATE dataset_info SET value = ? WHERE key = 'file_parts'", [json.dumps(parts)])
+    appended = import_dataset(tmp_path / "april", db, append=True)
+    assert [w.file for w in appended.warnings if w.column == "user_id"] == ["march/tracking_data.csv"] + [
+        "april/tracking_data.csv"
+    ]
+    listed = [("tracking", "orders_export_1.csv", 11), ("tracking", "march/tracking_data.csv", 3)]
+    assert [row for row in appended.file_rows() if row[0] == "tracking"] == listed + [
+        ("tracking", "april/tracking_data.csv", 2)
+    ]
 
 
 def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, tmp_path):

@@ -381,20 +381,28 @@ PLACES_ORDERS = "orders > 0"
 
 def _guest_rows_by_file(con, tracking: SourceFile) -> list[tuple[str, int, list[tuple[str, int]]]]:
     """(file, rows without a user_id, [(guest or placeholder id, rows)]) of each file whose rows are
-    warned about: an append over a store export's sales, the rows after the export's (its mapping
-    states its guest checkouts in orders per file); an append's merged sales, each import's rows by
-    its own file (SourceFile.parts); otherwise the sales file."""
+    warned about: an append's merged sales, each import's rows by its own file (SourceFile.parts),
+    but for a store export's sales, its first rows (its mapping states its guest checkouts in orders
+    per file: buyers_reported_rows); without parts, the rows after the export's, or the sales file."""
+    if tracking.parts:
+        return [(name, *_guests_among(con, start, start + rows)) for name, start, rows in _user_parts(tracking)]
     if tracking.buyers_reported_rows:
         return [(tracking.after_export or tracking.path.name, *_guests_among(con, tracking.buyers_reported_rows))]
-    if tracking.parts:
-        starts = [sum(rows for _, rows in tracking.parts[:i]) for i in range(len(tracking.parts))]
-        return [(name, *_guests_among(con, start, start + rows)) for (name, rows), start in zip(tracking.parts, starts)]
     return [
         (
             tracking.path.name,
             con.execute(f"SELECT count(*) FROM sales WHERE user_id IS NULL AND {PLACES_ORDERS}").fetchone()[0],
             con.execute("SELECT user_id, rows FROM guest_ids WHERE rows > 0 ORDER BY rows DESC, user_id").fetchall(),
         )
+    ]
+
+
+def _user_parts(source: SourceFile) -> list[tuple[str, int, int]]:
+    """(name, first row, rows) of each part of an append's merged file (SourceFile.parts, in file
+    order) whose rows a warning counts: not a store export's sales (its first buyers_reported_rows)."""
+    starts = [sum(rows for _, rows in source.parts[:i]) for i in range(len(source.parts))]
+    return [
+        (name, start, rows) for (name, rows), start in zip(source.parts, starts) if start >= source.buyers_reported_rows
     ]
 
 
@@ -456,8 +464,7 @@ def _unknown_rows_by_file(rows_con, con, source: SourceFile, unnamed: list) -> l
         connection, table, row = con, source.table, "rowid"
     ids = [influencer_id for influencer_id, _ in unnamed]
     found = []
-    start = 0
-    for name, part_rows in source.parts:
+    for name, start, part_rows in _user_parts(source):
         counts = connection.execute(
             f"""SELECT trim(CAST(influencer_id AS VARCHAR)) AS id, count(DISTINCT {row}) FROM {table}
                 WHERE {row} >= {start} AND {row} < {start + part_rows} AND trim(CAST(influencer_id AS VARCHAR)) IN
@@ -465,7 +472,6 @@ def _unknown_rows_by_file(rows_con, con, source: SourceFile, unnamed: list) -> l
             ids,
         ).fetchall()
         found += [(name, influencer_id, rows) for influencer_id, rows in counts]
-        start += part_rows
     return found
 
 

@@ -86,9 +86,15 @@ class ImportReport:
         return sorted(listed, key=lambda item: item[0])
 
     def _sales_appended_to_store(self) -> list[tuple[str, str, int]]:
-        """("tracking", file names, rows) of the sales files appended to a store export's sales: the
-        sales rows after the export's, named as appended_names names them after the export."""
+        """("tracking", file name, rows) of each sales file appended to a store export's sales, named
+        as warnings name it (`parts`); without parts, the sales rows after the export's as one row,
+        named as appended_names names them after the export."""
         store = self.store_orders or {}
+        if self.parts.get("tracking") and "sales_rows" in store:
+            return [
+                ("tracking", name, rows)
+                for name, rows in _parts_after_export(self.parts["tracking"], store["sales_rows"])
+            ]
         names = store_orders.sales_after_export(store, self.files.get("tracking", ""))
         rows = self.rows.get("tracking", 0) - store.get("sales_rows", 0)
         if names is None or "sales_rows" not in store or rows <= 0:
@@ -249,17 +255,17 @@ class Appended:
         """`problem` as the file its row came from says it: a warning about a row of the merged file
         of a role of PARTED (`<role>.parquet`, whose rows count from 1; `rows` per role) names the
         import's file (part_names) and the row's line in it, or, where that file's lines are not
-        known, its data row; other problems as they are."""
+        known, its data row; other problems (a store export's sales rows among them) as they are."""
         role = problem.file.removesuffix(".parquet")
         if problem.row is None or not problem.file.endswith(".parquet") or role not in self.parts:
-            return problem
-        if role == "tracking" and self.mapping is not None:  # a store export's sales: not its files' rows
             return problem
         parts = self.file_parts(rows)[role]
         index = problem.row - 1
         for name, part in zip(part_names(parts), parts):
             if index >= part["rows"]:
                 index -= part["rows"]
+            elif part.get("store_export"):  # a store export's sales: not its files' rows
+                return problem
             elif part.get("dropped"):  # rows merged or replaced: its rows no longer follow its file's
                 return dataclasses.replace(problem, file=name, row=None)
             elif part.get("first_line") is None:
@@ -324,15 +330,18 @@ def _appended_parts(
 ) -> dict:
     """The file parts of the data set an append makes (Appended.parts): the live data set's, then
     the appended folder's file of each role it appends to (`label`: the folder's, import_dataset),
-    each with the rows the merged file kept of it (`merged`: append.merge_into's); not the sales of a
-    data set imported from a store export (_first_parts). A role the live data set recorded no parts
-    for (imported before they were kept) has its rows as one part (_unrecorded_parts)."""
+    each with the rows the merged file kept of it (`merged`: append.merge_into's). A role the live
+    data set recorded no parts for (imported before they were kept) has its rows as one part
+    (_unrecorded_parts; a store export's sales: _store_sales_parts)."""
     recorded = live.get("file_parts") or {}
     unrecorded = _unrecorded_parts(live)
+    if live.get("store_orders") and "tracking" not in recorded:
+        unrecorded["tracking"] = _store_sales_parts(live)
     number = 1 + max((part["import"] for parts in (recorded or unrecorded).values() for part in parts), default=0)
-    roles = [role for role in PARTED + KEYED if role != "tracking" or not live.get("store_orders")]
     parts = {}
-    for role in roles:
+    for role in PARTED + KEYED:
+        if role == "tracking" and live.get("store_orders") and not (recorded.get(role) or unrecorded.get(role)):
+            continue  # a store export's sales of unknown rows: no part can be told from the others
         if role not in new:
             if live_parts := recorded.get(role) or unrecorded.get(role):
                 parts[role] = list(live_parts)
@@ -420,13 +429,39 @@ def _import_labels(parts: dict[str, list[dict]], imports: int) -> dict[int, str]
 
 
 def _first_parts(report: ImportReport, label: str) -> dict[str, list[dict]]:
-    """The file parts of an import (not an append): each role's file, one part, import 1; not a store
-    export's sales (no file of the user's: the export's warnings name its files, store_orders)."""
-    return {
+    """The file parts of an import (not an append): each role's file, one part, import 1; a store
+    export's sales as its export part (_export_part)."""
+    parts = {
         role: [file_part(label, report.files[role], report.rows[role], 1, report.first_lines.get(role))]
         for role in PARTED + KEYED
         if role in report.files and (role != "tracking" or not report.store_orders)
     }
+    if report.store_orders and "tracking" in report.files and "sales_rows" in report.store_orders:
+        parts["tracking"] = [_export_part(label, report.files["tracking"], report.store_orders["sales_rows"], 1)]
+    return parts
+
+
+def _export_part(folder: str, file: str, sales_rows: int, number: int) -> dict:
+    """A store export's sales as a file part: its sales rows (not its line items) under its first
+    file's name, marked "store_export": the export's warnings name its own files and rows
+    (store_orders), so no row of this part is named by it (Appended.located)."""
+    return file_part(folder, file, sales_rows, number) | {"store_export": True}
+
+
+def _store_sales_parts(live: dict) -> list[dict]:
+    """The sales parts of a data set imported from a store export that recorded none (before session
+    18): the export's sales rows (its mapping's sales_rows), then the sales appended after them as one
+    part of rows not known (Appended.file_parts), named by the appended folders; none where the
+    mapping lacks sales_rows (before session 12: the merged sales stay one file)."""
+    mapping = live["store_orders"]
+    if "sales_rows" not in mapping:
+        return []
+    folders = [_source_label(source) for source in str(live.get("source") or "").split(" + ")]
+    parts = [_export_part(folders[0], mapping["exports"][0], mapping["sales_rows"], 1)]
+    after = store_orders.sales_after_export(mapping, (live.get("files") or {}).get("tracking", ""))
+    if after is not None:
+        parts.append(file_part(" + ".join(folders[1:]) or "data set", after, None, len(folders)))
+    return parts
 
 
 def _first_line(source: SourceFile) -> int | None:
@@ -843,14 +878,14 @@ def _stage_and_build_with(
 def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> None:
     """An append's merged sales, posts and payouts: warnings about their rows name the file each row
     came from, with that file's count (build.type_buyers, build.add_unknown_influencers), not the
-    merged "a.csv + b.csv". Sales after a store export's are named by store_orders (_kept_mapping).
-    The merged sales and payouts know how many of their first rows are the live data set's
+    merged "a.csv + b.csv"; a store export's sales are its first part (_export_part), the files
+    appended after it each a part of its own. The merged sales and payouts know how many of their first rows are the live data set's
     (SourceFile.live_rows), so the appended sales' orders are told apart (build.appended_orders)."""
     for role in ("tracking", "payouts"):
         if role in sources:
             sources[role].live_rows = appended.live_rows.get(role, sources[role].rows)
     for role, source in sources.items():
-        if role not in PARTED or role not in appended.parts or (role == "tracking" and appended.mapping is not None):
+        if role not in PARTED or role not in appended.parts:
             continue
         source.parts = appended.named_parts(role, source.rows)
 
@@ -868,13 +903,30 @@ def _kept_mapping(connection, sources: dict[str, SourceFile], kept: Appended | N
         return None
     # Mappings kept before session 12 lack sales_rows: their rows are then warned about as rows.
     tracking.buyers_reported_rows = int(kept.mapping.get("sales_rows") or 0)
-    tracking.after_export = store_orders.sales_after_export(kept.mapping, kept.names.get("tracking", ""))
+    tracking.after_export = _after_export(tracking, kept)
     tracking.named_creators = tuple(row["influencer_id"] for row in kept.mapping.get("unknown_creators") or [])
     store_orders.mapping_warnings(kept.mapping, warnings)
     if "influencers" in sources:
         shown = kept.names.get("influencers") or sources["influencers"].path.name
         store_orders.kept_creator_warnings(connection, kept.mapping, sources["influencers"], shown, warnings)
     return kept.mapping
+
+
+def _after_export(tracking: SourceFile, kept: Appended) -> str | None:
+    """The files appended after a store export's sales, each as warnings name it (its part's name:
+    "jan/tracking_data.csv + jan2/tracking_data.csv"), else as the data set's files list them."""
+    if tracking.parts:
+        return (
+            " + ".join(name for name, _ in _parts_after_export(tracking.parts, tracking.buyers_reported_rows)) or None
+        )
+    return store_orders.sales_after_export(kept.mapping or {}, kept.names.get("tracking", ""))
+
+
+def _parts_after_export(parts: tuple[tuple[str, int], ...], export_rows: int) -> list[tuple[str, int]]:
+    """The (name, rows) parts of a merged sales file after its first `export_rows` rows (a store
+    export's sales, its first part)."""
+    starts = [sum(rows for _, rows in parts[:i]) for i in range(len(parts))]
+    return [part for part, start in zip(parts, starts) if start >= export_rows]
 
 
 def _add_sales_at(found, sales_at) -> None:
