@@ -838,3 +838,41 @@ def test_payout_rows_that_count_the_orders_before_an_append_are_one_warning(db, 
     ]
     assert [line for line in checked if "column orders" in line] == orders
     assert not [w for w in report.warnings if w.column == "total_payout"]
+
+
+def test_a_payouts_file_is_compared_with_the_sales_there_when_it_came(db, tmp_path, capsys):
+    """Tester t2 (s18): after a month of sales was appended (one warning: the payouts count the orders
+    before it), appending a payouts file alone brought back one warning per payout row of the first
+    file. Each payouts file counts the sales that existed when it came: traps' file (import 1) is
+    explained by march's sales (import 2) as before — A1's commission row 4 = 6 − 2, B2's 1 = 2 − 1,
+    A1's per-post row 3 ≠ 6 − 2 its own warning; april's file (import 3) came after every sale, so
+    its A1 row (2 orders, tracked 6) is its own warning and its B2 row (2, tracked 2) none."""
+    import cli
+
+    march = month(
+        tmp_path,
+        "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,1,30\n"
+        "T21,PromoCode,MB Jan,A1,U10,MuscleBlaze,Whey,2025-03-03,1,30\n"
+        "T22,PromoCode,MB Jan,B2,U11,MuscleBlaze,Whey,2025-03-04,1,300\n",
+    )
+    import_dataset(march, db, append=True)
+    april = tmp_path / "april"
+    april.mkdir()
+    (april / "payouts.csv").write_text(
+        "influencer_id,basis,rate,orders,total_payout,gifted_products_cost\n"
+        "A1,order,₹10/order,2,20,0\n"
+        "B2,order,₹200/order,2,400,0\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["--db", str(db), "validate", "--append", str(april)]) == 0
+    checked = [line.removeprefix("warning: ") for line in capsys.readouterr().out.splitlines()]
+    report = import_dataset(april, db, append=True)
+    orders = sorted(str(w) for w in report.warnings if w.column == "orders")
+    assert orders == [
+        "april/payouts.csv, row 2, column orders: payout orders differ from tracked orders (6) (value '2')",
+        "traps/payouts.csv, column orders: 2 payout rows count the orders before march/tracking_data.csv was "
+        "appended: payouts carry no date, so they cover the earlier period, while tracked orders include the "
+        "appended sales (e.g. A1: 4 in the payouts, 6 tracked, 2 of them appended)",
+        "traps/payouts.csv, row 2, column orders: payout orders differ from tracked orders (6) (value '3')",
+    ]
+    assert sorted(line for line in checked if "column orders" in line) == orders

@@ -510,14 +510,14 @@ def type_payouts(
     has_tracking: bool,
     errors: Findings,
     warnings: Findings,
-    appended: AppendedOrders | None = None,
+    appended: list[AppendedOrders] | None = None,
 ):
     """Payout rows with their parsed terms, the cost they stand for, and its components.
 
     Creates `payouts` (one row per payout row: PAYOUT_COLUMNS, ₹) and `cost_components`
     (influencer_id, label, kind: fixed/orders/revenue, amount ₹). Rows whose cost cannot be told
-    are errors; terms that disagree with the totals are warnings. `appended`: an append's sales
-    after the live data set's (appended_orders), which the live data set's payout rows do not count.
+    are errors; terms that disagree with the totals are warnings. `appended`: the sales appended
+    after each payouts file (appended_orders), which that file's payout rows do not count.
     """
     numbers = ", ".join(f"{_number(payouts, c)} AS {c}" for c in PAYOUT_NUMBERS)
     rows = con.execute(f"""
@@ -534,7 +534,7 @@ def type_payouts(
     }
     post_counts = dict(con.execute("SELECT influencer_id, count(*) FROM posts GROUP BY 1").fetchall())
     issues = _PayoutIssues(payouts.path.name, errors, warnings)
-    orders_check = _PayoutOrders(issues, appended, payouts)
+    orders_check = _PayoutOrders(issues, appended or [])
     records, components = [], []
     for row in rows.itertuples(index=False):
         record = _cost_of_payout(row, tracked, post_counts, has_tracking, issues, orders_check)
@@ -560,55 +560,59 @@ class _PayoutIssues:
 
 @dataclasses.dataclass(frozen=True)
 class AppendedOrders:
-    """An append's sales after the live data set's (appended_orders): the file(s) they came from and
-    their orders per influencer id (trimmed, as sales_by_influencer)."""
+    """The sales appended after one payouts file came (appended_orders): that file's payout rows
+    (places in the merged payouts), its name as warnings name it, the sales file(s) appended after
+    it, and their orders per influencer id (trimmed, as sales_by_influencer)."""
 
+    payout_rows: range
+    payouts_file: str
     files: str
     by_influencer: dict[str, int]
 
 
 class _PayoutOrders:
-    """The check of a payout row's orders against the tracked orders. After an append of sales, a
-    payout row of the live data set (payouts carry no date) counts the orders of the sales before
-    it: where the difference is exactly the creator's appended orders, the rows are said in one
-    warning (warn_appended) rather than one each; any other difference is a row's own warning."""
+    """The check of a payout row's orders against the tracked orders. Payouts carry no date: a
+    payouts file counts the orders of the sales that existed when it came, so where a row's
+    difference is exactly the creator's orders appended after its file, the rows of that file are
+    said in one warning (warn_appended) rather than one each; any other difference is a row's own
+    warning."""
 
-    def __init__(self, issues: _PayoutIssues, appended: AppendedOrders | None, payouts: SourceFile):
+    def __init__(self, issues: _PayoutIssues, appended: list[AppendedOrders]):
         self.issues, self.appended = issues, appended
-        self.live_rows = payouts.live_rows or 0
-        self.live_file = _live_file(payouts)
-        self.explained: list[tuple[str, int, int]] = []  # (influencer id, payout orders, tracked orders)
+        # per AppendedOrders (its index): (influencer id, payout orders, tracked orders) of its rows
+        self.explained: dict[int, list[tuple[str, int, int]]] = {}
 
     def check(self, row, tracked_orders: int):
         payout_orders = int(row.orders)
         if payout_orders == tracked_orders:
             return
-        added = self.appended.by_influencer.get(row.influencer_id, 0) if self.appended else 0
-        if added and row.place < self.live_rows and payout_orders == tracked_orders - added:
-            self.explained.append((row.influencer_id, payout_orders, tracked_orders))
-            return
+        for index, later in enumerate(self.appended):
+            added = later.by_influencer.get(row.influencer_id, 0)
+            if int(row.place) in later.payout_rows and added and payout_orders == tracked_orders - added:
+                self.explained.setdefault(index, []).append((row.influencer_id, payout_orders, tracked_orders))
+                return
         self.issues.warning(
             row, "orders", str(payout_orders), f"payout orders differ from tracked orders ({tracked_orders})"
         )
 
     def warn_appended(self):
-        if not self.explained or self.appended is None:
-            return
-        creator, payout_orders, tracked_orders = self.explained[0]
-        rows = len(self.explained)
-        self.issues.warnings.add(
-            Problem(
-                self.live_file,
-                None,
-                "orders",
-                None,
-                f"{fmt.counted(rows, 'payout row')} {'count' if rows != 1 else 'counts'} the orders before "
-                f"{self.appended.files} "
-                "was appended: payouts carry no date, so they cover the earlier period, while tracked orders "
-                f"include the appended sales (e.g. {creator}: {fmt.count(payout_orders)} in the payouts, "
-                f"{fmt.count(tracked_orders)} tracked, {fmt.count(tracked_orders - payout_orders)} of them appended)",
+        for index, explained in self.explained.items():
+            later = self.appended[index]
+            creator, payout_orders, tracked_orders = explained[0]
+            rows = len(explained)
+            self.issues.warnings.add(
+                Problem(
+                    later.payouts_file,
+                    None,
+                    "orders",
+                    None,
+                    f"{fmt.counted(rows, 'payout row')} {'count' if rows != 1 else 'counts'} the orders before "
+                    f"{later.files} "
+                    "was appended: payouts carry no date, so they cover the earlier period, while tracked orders "
+                    f"include the appended sales (e.g. {creator}: {fmt.count(payout_orders)} in the payouts, "
+                    f"{fmt.count(tracked_orders)} tracked, {fmt.count(tracked_orders - payout_orders)} of them appended)",
+                )
             )
-        )
 
 
 def _live_file(source: SourceFile) -> str:
@@ -619,16 +623,48 @@ def _live_file(source: SourceFile) -> str:
     return " + ".join(live) or source.path.name
 
 
-def appended_orders(con, tracking: SourceFile | None) -> AppendedOrders | None:
-    """The orders per influencer id of the sales rows an append added after the live data set's
-    (SourceFile.live_rows; sale_no is the merged file's row), or None when none were appended."""
-    if tracking is None or tracking.live_rows is None or tracking.live_rows >= tracking.rows:
-        return None
-    counts = con.execute(f"""
-        SELECT trim(CAST(influencer_id AS VARCHAR)), COALESCE(sum(orders), 0) FROM sales
-        WHERE sale_no >= {int(tracking.live_rows)} GROUP BY 1""").fetchall()
+def appended_orders(con, tracking: SourceFile | None, payouts: SourceFile | None) -> list[AppendedOrders]:
+    """For each payouts file of a data set that has sales appended after it, those sales' orders per
+    influencer id (sale_no is the merged sales file's row); none outside an append."""
+    counts = {}
+    appended = []
+    for payout_rows, payouts_file, files, first_sale in _sales_after_payouts(tracking, payouts):
+        if first_sale not in counts:
+            counts[first_sale] = con.execute(f"""
+                SELECT trim(CAST(influencer_id AS VARCHAR)), COALESCE(sum(orders), 0) FROM sales
+                WHERE sale_no >= {int(first_sale)} GROUP BY 1""").fetchall()
+        by_influencer = {influencer_id: int(orders) for influencer_id, orders in counts[first_sale]}
+        appended.append(AppendedOrders(payout_rows, payouts_file, files, by_influencer))
+    return appended
+
+
+def _sales_after_payouts(tracking: SourceFile | None, payouts: SourceFile | None) -> list[tuple[range, str, str, int]]:
+    """(payout rows, payouts file, sales files, first sale_no) of each payouts part with sales parts
+    of a later import after it (SourceFile.part_imports: a file of an earlier append counts the
+    sales before every later one); where no parts were recorded, the live data set's payout rows
+    against the sales the append adds (SourceFile.live_rows)."""
+    if tracking is None or payouts is None or tracking.live_rows is None:
+        return []
+    if tracking.part_imports and payouts.part_imports:
+        sales = _part_spans(tracking)
+        after = []
+        for name, start, rows, number in _part_spans(payouts):
+            later = [part for part in sales if part[3] > number]
+            if later and rows:
+                after.append((range(start, start + rows), name, " + ".join(part[0] for part in later), later[0][1]))
+        return after
+    if tracking.live_rows >= tracking.rows:
+        return []
     files = tracking.parts[-1][0] if tracking.parts else tracking.after_export or tracking.path.name
-    return AppendedOrders(files, {influencer_id: int(orders) for influencer_id, orders in counts})
+    return [(range(payouts.live_rows or 0), _live_file(payouts), files, tracking.live_rows)]
+
+
+def _part_spans(source: SourceFile) -> list[tuple[str, int, int, int]]:
+    """(name, first row, rows, import number) of each part of a merged file, in file order."""
+    starts = [sum(rows for _, rows in source.parts[:i]) for i in range(len(source.parts))]
+    return [
+        (name, start, rows, number) for (name, rows), start, number in zip(source.parts, starts, source.part_imports)
+    ]
 
 
 def _cost_of_payout(

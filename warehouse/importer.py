@@ -809,13 +809,13 @@ def _stage_and_build_with(
             from warehouse.engines import spark
 
             spark.type_sales(rows_connection, connection, sources["tracking"], sources["payouts"], scratch)
-            appended = build.appended_orders(rows_connection, sources["tracking"])
+            appended = build.appended_orders(rows_connection, sources["tracking"], sources.get("payouts"))
             build.type_payouts(connection, sources["payouts"], True, errors, warnings, appended)
             build.type_buyers(rows_connection, sources["tracking"], warnings)
             sales_connection = rows_connection
         else:
             build.type_sales(connection, sources.get("tracking"), sources["payouts"])
-            appended = build.appended_orders(connection, sources.get("tracking"))
+            appended = build.appended_orders(connection, sources.get("tracking"), sources.get("payouts"))
             build.type_payouts(connection, sources["payouts"], "tracking" in sources, errors, warnings, appended)
             build.type_buyers(connection, sources.get("tracking"), warnings)
             sales_connection = connection
@@ -888,6 +888,7 @@ def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> N
         if role not in PARTED or role not in appended.parts:
             continue
         source.parts = appended.named_parts(role, source.rows)
+        source.part_imports = tuple(part["import"] for part in appended.file_parts({role: source.rows})[role])
 
 
 def _kept_mapping(connection, sources: dict[str, SourceFile], kept: Appended | None, warnings: Findings) -> dict | None:

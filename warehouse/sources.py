@@ -285,6 +285,9 @@ class SourceFile:
     # An append's merged sales: (file name, rows) of each import's rows, in file order (old, then new),
     # so warnings about rows name the file they came from, with that file's count (build.type_buyers).
     parts: tuple[tuple[str, int], ...] = ()
+    # ... and the import each part came in (1: the import, 2: the first append, ...), so a payouts
+    # file is compared with the sales that existed when it came (build.appended_orders).
+    part_imports: tuple[int, ...] = ()
     # An append's merged sales or payouts: its first rows are the live data set's (this many), the
     # rest the appended folder's (None: not an append), so the appended sales' orders are told apart.
     live_rows: int | None = None
