@@ -62,12 +62,14 @@
     return fields[field];
   }
   // The unit of a column of follower counts: that of its largest value as lakhCrore picks it
-  // (crore, lakh, or in full below a lakh), every value then in it with two decimals.
+  // (crore, lakh, or in full below a lakh), every value then in it with two decimals; one that would
+  // read 0.00 in it in full (0, 350), as metrics.format.followers_column.
   function followersIn(v, values) {
     var top = Math.max.apply(null, values.map(Math.abs));
     var unit = top >= 1e7 || Math.round((top / 1e5) * 100) / 100 >= 100 ? 1e7 : Math.round(top) >= 1e5 ? 1e5 : 1;
     if (unit === 1) return lakhCrore(v);
     var r = shown(Math.abs(v) / unit, 2);
+    if (r === 0) return lakhCrore(v);
     return (v < 0 && r > 0 ? "-" : "") + numberFormat(2).format(r) + (unit === 1e7 ? "\u00a0Cr" : "\u00a0L");
   }
   // A column of counts with an estimated (not whole) value: every value with two decimals.

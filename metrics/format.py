@@ -190,6 +190,42 @@ def followers(value) -> str:
     return _lakh_crore(value, 2, "", trim=True)
 
 
+def followers_column(values) -> list[str]:
+    """A column of follower counts, one text per value: every value in the unit of the column's
+    largest (crore, lakh, or in full below a lakh) with two decimals ("0.77 L" beside "19.11 L"),
+    as the grids' hkFollowers (docs/metrics.md "Display"). A value that would read 0.00 in that unit
+    reads in full (0, 350): two decimals of a lakh cannot say it. Missing values read "—"."""
+    numbers = [clean(v) for v in values]
+    top = max((abs(n) for n in numbers if n is not None), default=0.0)
+    if top >= CRORE or round(top / LAKH, 2) >= 100:
+        unit, suffix = CRORE, f"{NBSP}Cr"
+    elif round(top) >= LAKH:
+        unit, suffix = LAKH, f"{NBSP}L"
+    else:
+        return [followers(n) for n in numbers]
+    return [_in_unit(n, unit, suffix) for n in numbers]
+
+
+def _in_unit(number: float | None, unit: int, suffix: str) -> str:
+    """`number` in `unit` with two decimals and `suffix`; in full where that would read 0.00."""
+    if number is None:
+        return DASH
+    shown = _rounded(abs(number) / unit, 2)
+    if shown == 0:
+        return followers(number)
+    return ("-" if number < 0 else "") + _decimal(shown, 2) + suffix
+
+
+def counts_column(values) -> list[str]:
+    """A column of counts, one text per value: as `count`, but every value with two decimals when
+    one of them is an estimated (not whole) count ("2,544.70" beside "2,727.16"), as the grids'
+    hkCount. Missing values read "—"."""
+    numbers = [clean(v) for v in values]
+    if all(n is None or _rounded(n, 2).is_integer() for n in numbers):
+        return [count(n) for n in numbers]
+    return [DASH if n is None else _decimal(_rounded(n, 2), 2) for n in numbers]
+
+
 def ratio(value, decimals: int = 2) -> str:
     """ROAS and other multiples: 11.2067 -> '11.21x'; undefined -> '—'."""
     number = clean(value)

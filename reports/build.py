@@ -344,6 +344,21 @@ def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:
     return key, header or key.replace("_", " ").capitalize(), str
 
 
+# Columns read as one (docs/metrics.md "Display"): a unit's formatter of a whole column of values.
+COLUMN_TEXTS = {catalogue.FOLLOWERS.key: fmt.followers_column, catalogue.COUNT.key: fmt.counts_column}
+
+
+def _column_texts(key: str, formatter: Any, rows: list[dict]) -> list[str]:
+    """The texts of column `key` in `rows`: text as it is, a follower or count metric in one format
+    for the whole column (as the grids do), any other metric value by value."""
+    values = [row.get(key) for row in rows]
+    if formatter is str:
+        return ["" if v is None else str(v) for v in values]
+    metric = catalogue.CATALOGUE.get(key)
+    whole_column = COLUMN_TEXTS.get(metric.unit.key) if metric and formatter == metric.short else None
+    return whole_column(values) if whole_column else [formatter(v) for v in values]
+
+
 def _table(
     title: str,
     columns: list[tuple[str, str, Any]],
@@ -368,13 +383,9 @@ def _table(
         "note": note,
         "columns": [c for _, c, _ in columns],
         "numeric": numeric,
-        "rows": [
-            [
-                ("" if row.get(key) is None else str(row.get(key))) if f is str else f(row.get(key))
-                for key, _, f in columns
-            ]
-            for row in shown
-        ],
+        "rows": [list(cells) for cells in zip(*(_column_texts(key, f, shown) for key, _, f in columns))]
+        if shown
+        else [],
         "empty": empty,
         "footnote": " ".join(
             note

@@ -81,6 +81,28 @@ def test_counts():
     assert fmt.followers(950) == "950"
 
 
+def test_a_column_of_followers_reads_in_its_largest_values_unit():
+    # 19,11,000 is the largest: lakh, two decimals for every value (77,012 -> 0.77 L, not "77,012")
+    assert fmt.followers_column([77_012, 1_911_000, 290_000, None]) == [
+        f"0.77{NB}L",
+        f"19.11{NB}L",
+        f"2.90{NB}L",
+        "—",
+    ]
+    assert fmt.followers_column([125_000_000, 485_000]) == [f"12.50{NB}Cr", f"0.05{NB}Cr"]
+    assert fmt.followers_column([8_000, 12_345]) == ["8,000", "12,345"]  # all below a lakh: in full
+    # 0 and 350 would read "0.00 L" (tester t2, s18): in full; 600 is 0.006 L, which reads 0.01 L
+    assert fmt.followers_column([0, 350, 4_522_000, 600]) == ["0", "350", f"45.22{NB}L", f"0.01{NB}L"]
+    # 30,000 of a crore column is 0.003 Cr: 0.00 in two decimals, so in full
+    assert fmt.followers_column([30_000, 20_000_000]) == ["30,000", f"2.00{NB}Cr"]
+
+
+def test_a_column_of_counts_with_an_estimate_has_two_decimals_throughout():
+    assert fmt.counts_column([2544.7, 2727.16, 3000]) == ["2,544.70", "2,727.16", "3,000.00"]
+    assert fmt.counts_column([2544, 2727, 107154, None]) == ["2,544", "2,727", "1,07,154", "—"]
+    assert fmt.counts_column([2.999, 4]) == ["3", "4"]  # within a hundredth of whole: whole
+
+
 def test_ratios_and_percentages():
     assert fmt.ratio(11.206660422495009) == "11.21x"
     assert fmt.ratio(0) == "0.00x"

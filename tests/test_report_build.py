@@ -445,11 +445,11 @@ def test_report_formats_from_the_catalogue(seed1_wh, tmp_path):
     assert re.search(r"Generated \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} IST", flat), flat[:600]
     assert re.search(r"imported \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} IST", flat)
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", flat)  # no ISO dates in the document
-    # Follower counts in lakh / crore (Categories table), never 8.6M / 485K.
+    # Follower counts in lakh / crore (Categories table), never 8.6M / 485K; one unit for the column.
     categories = section(pages, "Tables", "Recommendations")
     followers = metrics.breakdown(seed1_wh, "category")["followers"]
-    for value in followers:
-        assert fmt.followers(value).replace("\u00a0", " ") in re.sub(r"[ \u00a0]+", " ", categories), value
+    for value, text in zip(followers, fmt.followers_column(followers), strict=True):
+        assert text.replace("\u00a0", " ") in re.sub(r"[ \u00a0]+", " ", categories), value
     assert not re.search(r"\b\d+(\.\d+)?[MK]\b", categories)
     # No negative zero anywhere, no fraction of a unit below one on the chart axes (SVG text).
     assert "-₹0.00" not in flat and "-0.0%" not in flat and "−₹0" not in flat

@@ -121,3 +121,35 @@ def test_the_filter_bar_shows_its_values_whole(page, live_server, page_problems,
     )
     assert lines == [["Previous period", 1], ["Same period last year", 1]]
     assert not page_problems, page_problems
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_a_long_chosen_value_wraps_between_words(page, live_server, page_problems, width):
+    """Tester t2 (s18): two categories read "Bodybuildin" / "g, Wellness" at 1440 px. Three chosen
+    categories (the first renamed in the page to the tester's longer word, which broke) wrap onto
+    more lines, each word whole on one line."""
+    page.set_viewport_size({"width": width, "height": 900})
+    goto(page, live_server.url + "/?category=Fitness&category=Health&category=Lifestyle")
+    page.wait_for_selector("#filter-category .dash-dropdown-value-item")
+    words = page.eval_on_selector(
+        "#filter-category .dash-dropdown-value",
+        """value => {
+            value.querySelector(".dash-dropdown-value-item").firstChild.textContent = "Bodybuilding";
+            const walker = document.createTreeWalker(value, NodeFilter.SHOW_TEXT);
+            const found = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const m of node.textContent.matchAll(/\\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    found.push([m[0], tops.size]);
+                }
+            }
+            return [found, value.getBoundingClientRect().height / parseFloat(getComputedStyle(value).lineHeight)];
+        }""",
+    )
+    found, lines = words
+    assert [w for w, _ in found] and all(n == 1 for _, n in found), found
+    assert lines > 1.5 or width == 1280, (found, lines)  # it did have to wrap at 1440
+    assert not page_problems, page_problems

@@ -154,6 +154,8 @@ COLUMN_CASES = [
     ("hkFollowers", [2_740_000, 4_522_000], ["27.40 L", "45.22 L"]),
     ("hkFollowers", [8_000, 12_345], ["8,000", "12,345"]),  # below a lakh: in full
     ("hkFollowers", [125_000_000, 485_000], ["12.50 Cr", "0.05 Cr"]),
+    # tester t2 (s18): "Unknown | 0 | 0.00 L"; what would read 0.00 in the unit reads in full
+    ("hkFollowers", [0, 350, 4_522_000, 499, 600], ["0", "350", "45.22 L", "499", "0.01 L"]),
     ("hkCount", [2544.7, 2727.16, 3000], ["2,544.70", "2,727.16", "3,000.00"]),
     ("hkCount", [2544, 2727, 107154], ["2,544", "2,727", "1,07,154"]),
 ]
@@ -170,6 +172,11 @@ def test_a_grid_column_of_counts_reads_in_one_format(page, live_server, page_pro
         [[name, values] for name, values, _ in COLUMN_CASES],
     )
     assert [[normalise(v) for v in column] for column in shown] == [expected for _, _, expected in COLUMN_CASES]
+    # the PDF's tables read a column by the server's twin of each formatter
+    server = {"hkFollowers": fmt.followers_column, "hkCount": fmt.counts_column}
+    assert [[normalise(v) for v in server[name](values)] for name, values, _ in COLUMN_CASES] == [
+        expected for _, _, expected in COLUMN_CASES
+    ]
     assert not page_problems, page_problems
 
 
