@@ -1669,6 +1669,41 @@ def test_the_pdf_refuses_a_plan_the_page_refuses(planted):
         build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=PlanRequest("segment", -5.0, 0.3))
 
 
+def test_a_view_plan_refuses_is_named_in_terminal_words(planted, monkeypatch, tmp_path, capsys):
+    """Tester t2: `views save pv "/plan?…&max_change=abc"` was accepted, then `report --view pv` exited 2
+    with the page's "type the max change (%) above" (no "above" in a terminal). `views save` refuses
+    it; a view saved from elsewhere (the dashboard's menu) is named with its value by `report`, as is
+    a max change out of range; nothing is written."""
+    from warehouse import saved_views
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_VIEWS_DB", str(tmp_path / "views.sqlite3"))
+    url = "/plan?by=influencer&budget=5000000&max_change=abc"
+    assert cli.main(["views", "save", "pv", url]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"hkdash: view “pv” not saved: max_change=abc is not a number, so /plan makes no plan of {url}"
+    )
+    assert saved_views.list_views() == []
+    assert cli.main(["views", "save", "by tier", "/plan?by=tier"]) == 2
+    assert "by=tier is not a plan mode (segment or influencer)" in capsys.readouterr().err
+
+    saved_views.save_view("pv", url, "asha")
+    saved_views.save_view("wide", "/plan?max_change=150", "asha")
+    out = tmp_path / "pv.pdf"
+    assert cli.main(["--db", str(wh.path), "report", "--out", str(out), "--view", "pv"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"hkdash: the saved view “pv” ({url}): max_change=abc is not a number, so /plan makes no plan of it: "
+        "save the view again with a value /plan takes"
+    )
+    assert cli.main(["--db", str(wh.path), "report", "--out", str(out), "--view", "wide"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "hkdash: the saved view “wide” (/plan?max_change=150): Max change must be between 0 and 100 % of each "
+        "segment's spend today, not 150 %."
+    )
+    assert not out.exists()
+
+
 def test_the_pdf_prints_a_long_plans_largest_moves_in_the_plans_order():
     """A plan by creator has a row per creator (thousands at 10M orders): the PDF prints the ones that
     move most, in the plan's order, and says so."""
