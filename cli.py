@@ -1274,7 +1274,9 @@ def view_plan_request(view):
     where = f"the saved view “{view.name}” ({view.url})"
     refused = plan_value_refused(view.url)
     if refused:
-        raise PlanError(f"{where}: {refused}, so /plan makes no plan of it: save the view again with a value /plan takes")
+        raise PlanError(
+            f"{where}: {refused}, so /plan makes no plan of it: save the view again with a value /plan takes"
+        )
     try:
         return plan_request(view.query)
     except PlanError as error:

@@ -1522,10 +1522,11 @@ def test_a_refused_link_keeps_the_budget_help_of_the_controls(planted, monkeypat
     The box is empty, the help today's spend alone (the budgets allowed need a max change), as for a
     max change typed out of range; under budget=abc the max change box holds 30 and the help is the
     one a valid link gives (today's spend and the budgets ±30 % allows)."""
+    from dash_helpers import find
+
     import app  # noqa: F401
     from callbacks import plan as plan_callbacks
     from components.ids import plan as ids
-    from dash_helpers import find
     from pages import plan as plan_page
 
     wh, _ = planted
@@ -1540,9 +1541,8 @@ def test_a_refused_link_keeps_the_budget_help_of_the_controls(planted, monkeypat
     refused = plan_callbacks.plan_page("?max_change=abc", "segment", None, None, None, "/plan")
     out_of_range = plan_callbacks.plan_page("?max_change=150", "segment", None, 150, None, "/plan")
     spend = valid[12].split(";")[0]
-    assert refused[12] == out_of_range[12] == (
-        f"{spend}; the budgets allowed follow from a max change between 0 and 100 %"
-    )
+    expected = f"{spend}; the budgets allowed follow from a max change between 0 and 100 %"
+    assert refused[12] == out_of_range[12] == expected
 
 
 def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path):

@@ -201,7 +201,9 @@ def test_a_findings_list_never_leaves_one_finding_alone_on_a_page(tmp_path, rows
             "rows": [[f"Creator {i:02d}", f"₹{1000 - i},000"] for i in range(rows)],
         },
     }
-    context["findings"] = [f"Finding {k}: " + "the creators' revenue moved as the spend moved " * 3 for k in range(1, 6)]
+    context["findings"] = [
+        f"Finding {k}: " + "the creators' revenue moved as the spend moved " * 3 for k in range(1, 6)
+    ]
     pages = pdf_page_texts(render_pdf(context), tmp_path)
     on = [page_of(pages, f"Finding {k}:") for k in range(1, 6)]
     assert page_of(pages, "Key findings") == on[0] == on[1] and on[3] == on[4]
