@@ -1266,10 +1266,37 @@ def report_plan_arguments_refused(args) -> str | None:
 
 def view_plan_request(view):
     """The plan request (reports.plan_section.PlanRequest) of a saved view's address, read as the
-    page's Download PDF reads its own (callbacks.plan.plan_request; PlanError where /plan refuses it)."""
+    page's Download PDF reads its own (callbacks.plan.plan_request). Raises PlanError where /plan
+    refuses it, naming the view and the value in terminal words (the page's point to its boxes)."""
     from callbacks.plan import plan_request
+    from metrics.planning import PlanError
 
-    return plan_request(view.query)
+    where = f"the saved view “{view.name}” ({view.url})"
+    refused = plan_value_refused(view.url)
+    if refused:
+        raise PlanError(
+            f"{where}: {refused}, so /plan makes no plan of it: save the view again with a value /plan takes"
+        )
+    try:
+        return plan_request(view.query)
+    except PlanError as error:
+        raise PlanError(f"{where}: {error}") from None
+
+
+def plan_value_refused(url: str) -> str | None:
+    """Why /plan cannot plan the address `url` ("max_change=abc is not a number"),
+    or None where its by, budget and max change (if any) are values /plan's controls hold; any page's
+    address, as its PDF's Budget plan reads them too (a number out of range is the planner's to refuse,
+    on the data)."""
+    from urllib.parse import urlsplit
+
+    from components.page_state import PLAN_VALUE_WANTED, query_of, refused_plan_value
+
+    query = query_of(urlsplit(url).query)
+    key = refused_plan_value(query)
+    if key is None:
+        return None
+    return f"{key}={query[key]} {PLAN_VALUE_WANTED[key][0]}"
 
 
 def view_lift_window(view, given: int | None) -> int | None:
@@ -1450,6 +1477,9 @@ def run_views_save(args) -> int:
 
     from warehouse import saved_views
 
+    refused = plan_value_refused(args.url)
+    if refused:  # its report would exit 2 and the page show no plan: nothing worth keeping
+        return fail(f"view “{args.name}” not saved: {refused}, so /plan makes no plan of {args.url}")
     try:
         view = saved_views.save_view(args.name, args.url, getpass.getuser())
     except saved_views.ViewError as error:

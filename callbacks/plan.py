@@ -258,13 +258,13 @@ def spend_today(chosen) -> str:
 
 def default_budget_help(search, by, max_change) -> str | None:
     """budget_help of the plan at the default budget, so the allowed budgets stay shown beside a
-    refused one; beside a refused max change, today's spend alone (no budgets to allow); None where
-    no plan can be made at all. A link's value no control can hold (max_change=abc) is refused by the
-    page's error, not here: the help is the one of the values the controls show instead."""
-    try:
-        return budget_help(plan_of_controls(search, by, None, max_change)[2])
-    except PlanError:
-        pass
+    refused one; beside a refused max change, typed or in the link (max_change=abc: its box is left
+    empty), today's spend alone (no budgets to allow); None where no plan can be made at all."""
+    if page_state.plan_inputs(page_state.query_of(search))["max_change"] is not None:
+        try:
+            return budget_help(plan_of_controls(search, by, None, max_change)[2])
+        except PlanError:
+            pass
     try:
         chosen = plan_of_controls(search, by, None, None)[2]
     except PlanError:

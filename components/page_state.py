@@ -40,30 +40,47 @@ def _number(value, low: float, high: float) -> float | None:
 
 
 def plan_inputs(query: dict) -> dict:
-    """{by, budget, max_change} of /plan from a query ({key: text}); defaults where missing or not
-    what the control can hold (by: segment / influencer; budget ₹ and max_change % any finite
-    number: the page refuses one out of range with its message, plan_link_error names the rest)."""
+    """{by, budget, max_change} of /plan from a query ({key: text}); defaults where missing, by's
+    default where not a mode; a budget or max change that is not a number leaves its box empty (None),
+    so a refused link shows no valid-looking value beside its error (plan_link_error). Budget ₹ and
+    max_change % are any finite number: the page refuses one out of range with its message."""
     by = query.get("by")
     budget, max_change = (
         _number(query.get("budget"), -math.inf, math.inf),
         _number(query.get("max_change"), -math.inf, math.inf),
     )
-    return {
-        "by": by if by in PLAN_UNITS else PLAN_DEFAULTS["by"],
-        "budget": budget,
-        "max_change": PLAN_DEFAULTS["max_change"] if max_change is None else max_change,
-    }
+    if max_change is None and query.get("max_change") in (None, ""):
+        max_change = PLAN_DEFAULTS["max_change"]
+    return {"by": by if by in PLAN_UNITS else PLAN_DEFAULTS["by"], "budget": budget, "max_change": max_change}
+
+
+# What a /plan link's value is not, and the control that holds it (words for the page and the CLI).
+PLAN_VALUE_WANTED = {
+    "by": ("is not a plan mode (segment or influencer)", "plan mode"),
+    "budget": ("is not a number", "budget (₹)"),
+    "max_change": ("is not a number", "max change (%)"),
+}
+
+
+def refused_plan_value(query: dict) -> str | None:
+    """The first /plan key of a query whose value no control can hold (a `by` that is no mode, a
+    budget or max change that is not a number), or None."""
+    if query.get("by", "segment") not in PLAN_UNITS:
+        return "by"
+    for key in ("budget", "max_change"):
+        if query.get(key) not in (None, "") and _number(query[key], -math.inf, math.inf) is None:
+            return key
+    return None
 
 
 def plan_link_error(query: dict) -> str | None:
-    """Why /plan cannot plan what a link asks (a `by` that is no mode, a budget or max change that is
-    not a number: its controls cannot show them), or None."""
-    if query.get("by", "segment") not in PLAN_UNITS:
-        return f"The link's by={query['by']} is not a plan mode (segment or influencer): pick one above."
-    for key, words in (("budget", "budget (₹)"), ("max_change", "max change (%)")):
-        if query.get(key) not in (None, "") and _number(query[key], -math.inf, math.inf) is None:
-            return f"The link's {key}={query[key]} is not a number: type the {words} above."
-    return None
+    """Why /plan cannot plan what a link asks, in the page's words (its controls are above), or None."""
+    key = refused_plan_value(query)
+    if key is None:
+        return None
+    wrong, words = PLAN_VALUE_WANTED[key]
+    action = "pick one" if key == "by" else f"type the {words}"
+    return f"The link's {key}={query[key]} {wrong}: {action} above."
 
 
 def lift_inputs(query: dict) -> dict:

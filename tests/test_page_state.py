@@ -19,11 +19,16 @@ def test_plan_inputs_are_read_strictly():
     # ±30 % plan in silence); what no control can hold is dropped there and named by plan_link_error.
     bad = {"by": "tier", "budget": "-5", "max_change": "150"}
     assert page_state.plan_inputs(bad) == {"by": "segment", "budget": -5, "max_change": 150}
+    # tester t2: max_change=abc showed 30 in its box beside the refusal; a box a link's value cannot
+    # fill is left empty (an empty max_change in the link is the default's, as a missing one)
     assert page_state.plan_inputs({"budget": "nan", "max_change": "abc"}) == {
         "by": "segment",
         "budget": None,
-        "max_change": 30,
+        "max_change": None,
     }
+    assert page_state.plan_inputs({"max_change": ""})["max_change"] == 30
+    assert page_state.refused_plan_value({"by": "influencer", "max_change": "abc"}) == "max_change"
+    assert page_state.refused_plan_value({"max_change": "0"}) is None
     assert page_state.plan_link_error(bad) == (
         "The link's by=tier is not a plan mode (segment or influencer): pick one above."
     )
@@ -93,7 +98,7 @@ def test_plan_controls_keep_a_links_refused_value_in_the_url_until_a_change():
 
     from callbacks.page_state import plan_inputs_to_url
 
-    assert plan_inputs_to_url("influencer", None, 30, "?by=influencer&max_change=abc") is no_update
+    assert plan_inputs_to_url("influencer", None, None, "?by=influencer&max_change=abc") is no_update
     assert plan_inputs_to_url("segment", None, 30, "?by=tier") is no_update
     assert plan_inputs_to_url("influencer", None, 40, "?by=influencer&max_change=abc") == (
         "?by=influencer&max_change=40"

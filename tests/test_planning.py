@@ -1512,25 +1512,37 @@ def test_a_plan_link_keeps_a_refused_value_and_says_why(planted, monkeypatch):
     search = "?by=influencer&max_change=150"
     error = plan_callbacks.plan_page(search, "influencer", None, 150, None, "/plan")[2]
     assert "not 150 %" in text(error)
-    error = plan_callbacks.plan_page("?max_change=abc", "segment", None, 30, None, "/plan")[2]
+    error = plan_callbacks.plan_page("?max_change=abc", "segment", None, None, None, "/plan")[2]
     assert norm(text(error)) == "The link's max_change=abc is not a number: type the max change (%) above."
 
 
 def test_a_refused_link_keeps_the_budget_help_of_the_controls(planted, monkeypatch):
-    """/plan?max_change=abc showed its error over an empty budget help line: the help is the one a
-    valid link gives for the values the controls show instead (segment, ±30 %): today's spend and the
-    budgets ±30 % allows; the same under a budget=abc link."""
+    """/plan?max_change=abc showed its error over an empty budget help line, then (tester t2) a box
+    showing 30 and a help of the ±30 % plan beside "No plan": a valid-looking value with no plan.
+    The box is empty, the help today's spend alone (the budgets allowed need a max change), as for a
+    max change typed out of range; under budget=abc the max change box holds 30 and the help is the
+    one a valid link gives (today's spend and the budgets ±30 % allows)."""
+    from dash_helpers import find
+
     import app  # noqa: F401
     from callbacks import plan as plan_callbacks
+    from components.ids import plan as ids
+    from pages import plan as plan_page
 
     wh, _ = planted
     monkeypatch.setenv("HKDASH_DB", str(wh.path))
     valid = plan_callbacks.plan_page("?max_change=30", "segment", None, 30, None, "/plan")
     assert valid[2] is None and valid[12].startswith("Today's spend in the selection ₹")
     assert "this max change allows ₹" in valid[12]
-    for link in ("?max_change=abc", "?budget=abc"):
-        refused = plan_callbacks.plan_page(link, "segment", None, 30, None, "/plan")
-        assert refused[2] is not None and refused[12] == valid[12], link
+    refused = plan_callbacks.plan_page("?budget=abc", "segment", None, 30, None, "/plan")
+    assert refused[2] is not None and refused[12] == valid[12]
+
+    assert find(plan_page.layout(max_change="abc"), ids.MAX_CHANGE).value is None
+    refused = plan_callbacks.plan_page("?max_change=abc", "segment", None, None, None, "/plan")
+    out_of_range = plan_callbacks.plan_page("?max_change=150", "segment", None, 150, None, "/plan")
+    spend = valid[12].split(";")[0]
+    expected = f"{spend}; the budgets allowed follow from a max change between 0 and 100 %"
+    assert refused[12] == out_of_range[12] == expected
 
 
 def test_the_pdf_plans_what_the_plan_page_planned(planted, monkeypatch, tmp_path):
@@ -1655,6 +1667,41 @@ def test_the_pdf_refuses_a_plan_the_page_refuses(planted):
     wh, _ = planted
     with pytest.raises(ReportError, match=f"The plan could not be made: Budget {fmt.inr(-5)} is outside"):
         build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=PlanRequest("segment", -5.0, 0.3))
+
+
+def test_a_view_plan_refuses_is_named_in_terminal_words(planted, monkeypatch, tmp_path, capsys):
+    """Tester t2: `views save pv "/plan?…&max_change=abc"` was accepted, then `report --view pv` exited 2
+    with the page's "type the max change (%) above" (no "above" in a terminal). `views save` refuses
+    it; a view saved from elsewhere (the dashboard's menu) is named with its value by `report`, as is
+    a max change out of range; nothing is written."""
+    from warehouse import saved_views
+
+    wh, _ = planted
+    monkeypatch.setenv("HKDASH_VIEWS_DB", str(tmp_path / "views.sqlite3"))
+    url = "/plan?by=influencer&budget=5000000&max_change=abc"
+    assert cli.main(["views", "save", "pv", url]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"hkdash: view “pv” not saved: max_change=abc is not a number, so /plan makes no plan of {url}"
+    )
+    assert saved_views.list_views() == []
+    assert cli.main(["views", "save", "by tier", "/plan?by=tier"]) == 2
+    assert "by=tier is not a plan mode (segment or influencer)" in capsys.readouterr().err
+
+    saved_views.save_view("pv", url, "asha")
+    saved_views.save_view("wide", "/plan?max_change=150", "asha")
+    out = tmp_path / "pv.pdf"
+    assert cli.main(["--db", str(wh.path), "report", "--out", str(out), "--view", "pv"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"hkdash: the saved view “pv” ({url}): max_change=abc is not a number, so /plan makes no plan of it: "
+        "save the view again with a value /plan takes"
+    )
+    assert cli.main(["--db", str(wh.path), "report", "--out", str(out), "--view", "wide"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "hkdash: the saved view “wide” (/plan?max_change=150): Max change must be between 0 and 100 % of each "
+        "segment's spend today, not 150 %."
+    )
+    assert not out.exists()
 
 
 def test_the_pdf_prints_a_long_plans_largest_moves_in_the_plans_order():

@@ -183,6 +183,34 @@ def test_template_escapes_every_user_string():
 
 
 @needs_poppler
+@pytest.mark.parametrize("rows", [57, 62])
+def test_a_findings_list_never_leaves_one_finding_alone_on_a_page(tmp_path, rows):
+    """Tester t2 (s18): page 5 held the last key finding alone (two lines), then white to the Charts.
+    A lift table of `rows` rows pushes the five findings to a page end: at 57 rows the last fell alone
+    on the next page, at 62 the heading and the first finding stayed alone on the table's page. Broken,
+    the list keeps the heading with two findings and the last two together, the Charts on the next page."""
+    context = make_context(figures=False)
+    context["incremental"] = {
+        "title": "Measured lift",
+        "rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
+        "assumption": "Assumes nothing else moved sales.",
+        "table": {
+            "title": "Lift per creator",
+            "columns": ["Name", "Incremental"],
+            "numeric": [1],
+            "rows": [[f"Creator {i:02d}", f"₹{1000 - i},000"] for i in range(rows)],
+        },
+    }
+    context["findings"] = [
+        f"Finding {k}: " + "the creators' revenue moved as the spend moved " * 3 for k in range(1, 6)
+    ]
+    pages = pdf_page_texts(render_pdf(context), tmp_path)
+    on = [page_of(pages, f"Finding {k}:") for k in range(1, 6)]
+    assert page_of(pages, "Key findings") == on[0] == on[1] and on[3] == on[4]
+    assert page_of(pages, "Revenue vs spend ALPHA") == on[4] + 1  # the Charts next: no blank page between
+
+
+@needs_poppler
 @needs_chromium
 def test_pdf_text_kpis_and_page_numbers(tmp_path):
     timings = {}
