@@ -445,6 +445,7 @@ def reference_kpis(wh, filters):
         "cost_per_order": totals["cost_per_order"],
         "new_customers": float(totals["new_customers"]),
         "new_customers_estimated": bool(totals["new_customers_estimated"]),
+        "orders_without_user": int(totals["orders_without_user"]),
         "cac": totals["cac"],
         **incrementality(wh, filters, DEFAULT_SETTINGS, revenue, spend),
         "baseline_share": DEFAULT_SETTINGS.baseline_share,
