@@ -876,3 +876,54 @@ def test_a_payouts_file_is_compared_with_the_sales_there_when_it_came(db, tmp_pa
         "traps/payouts.csv, row 2, column orders: payout orders differ from tracked orders (6) (value '3')",
     ]
     assert sorted(line for line in checked if "column orders" in line) == orders
+
+
+def test_payout_terms_are_measured_on_the_sales_before_an_append(db, tmp_path):
+    """Tester (s19): a commission row's terms counted the appended sales' revenue, so appending a
+    ₹2,100 sale of a 16.2 % creator warned "differs from its terms" by 16.2 % × ₹2,100. A total paid
+    covers the sales there when its payouts file came. traps: A1's "10% commission" row paid ₹700 =
+    10 % of A1's ₹7,000; C3's "₹5,000/post + 5%" row ₹5,350 = 1 post × ₹5,000 + 5 % of ₹7,000.
+    March adds ₹2,100 of A1 (10 % of ₹9,100 = ₹910, 30 % off ₹700) and ₹2,000 of C3 (₹5,450, 1.9 %
+    off ₹5,350): both rows match their terms on the sales before, so one warning with the count and
+    an example, and /payouts shows what they cover (₹7,000 → ₹700; ₹7,000 → ₹5,350), "matches terms".
+    B2's per-order row (1 order ₹200, march adds none) stays as it was."""
+    folder = month(
+        tmp_path,
+        "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,1,2100\n"
+        "T21,PromoCode,MB Jan,C3,U10,MuscleBlaze,Whey,2025-03-03,1,2000\n",
+    )
+    report = import_dataset(folder, db, append=True)
+    terms = [str(w) for w in report.warnings if w.column == "total_payout"]
+    assert terms == [
+        "payouts.csv, column total_payout: 2 payout rows are measured on the sales before "
+        "march/tracking_data.csv was appended: payouts carry no date, so a total paid covers the earlier "
+        "period, while tracked sales include the appended ones (e.g. A1: ₹700.00 paid, its terms ₹700.00 on "
+        "the sales before, ₹910.00 with the appended ones)"
+    ]
+    shown = metrics.payout_reconciliation(Warehouse(db)).set_index("row_no")
+    assert shown.loc[3, ["total_revenue", "terms_cost", "total_payout", "status"]].tolist() == [
+        7000.0,
+        700.0,
+        700.0,
+        "matches terms",
+    ]
+    assert shown.loc[5, ["total_revenue", "terms_cost", "status"]].tolist() == [7000.0, 5350.0, "matches terms"]
+    assert shown.loc[4, ["orders", "terms_cost", "status"]].tolist() == [1.0, 200.0, "matches terms"]
+
+
+def test_a_payout_whose_terms_differed_before_an_append_keeps_its_own_warning(tmp_path, traps_dir):
+    """A payout row off its terms on the sales it covers is warned about on its row, with those terms,
+    never folded into the append's warning: B2's "5% commission" row paid ₹500 for ₹3,000 of sales
+    (terms ₹150); march adds ₹1,000 of B2 (₹200 on every sale): still its own warning at ₹150.00."""
+    data = tmp_path / "traps"
+    shutil.copytree(traps_dir, data)
+    with (data / "payouts.csv").open("a", encoding="utf-8") as payouts:
+        payouts.write("B2,commission,5% commission,1,500,0\n")
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(data, db)
+    folder = month(tmp_path, "T20,PromoCode,MB Jan,B2,U9,MuscleBlaze,Whey,2025-03-02,1,1000\n")
+    report = import_dataset(folder, db, append=True)
+    assert [str(w) for w in report.warnings if w.column == "total_payout"] == [
+        "payouts.csv, row 8, column total_payout: differs from its terms (5% commission → 150.00) by more than "
+        "1 % (value '500.00')"
+    ]
