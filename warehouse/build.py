@@ -9,6 +9,7 @@ describes, so that every figure is a plain SUM over cells.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -128,10 +129,13 @@ def type_influencers(con, influencers: SourceFile):
         FROM {influencers.table} ORDER BY rowid""")
 
 
-def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
+def type_posts(
+    con, posts: SourceFile | None, extras: list[SourceFile], parts: Sequence[tuple[int, int, str, int]] = ()
+):
     """Create `posts`, one row per file row in file order (an empty table without a posts file).
 
-    Columns: post_id ('row N' when blank), influencer_id, platform (the post's, else its
+    Columns: post_id ('row N' when blank: N its line; in an append's merged posts, `parts`, the
+    line in its own import's file: _blank_post_id), influencer_id, platform (the post's, else its
     influencer's, else 'Unknown'), date (DATE), brand, url, caption, the counts reach, impressions,
     likes, comments, shares, saves, views (BIGINT, NULL when not given) and engagements (likes +
     comments + shares + saves, NULL when all four are missing). `extras` (per-platform exports)
@@ -148,7 +152,7 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
         CREATE TEMP TABLE typed_posts AS
         WITH typed AS (
             SELECT rowid AS post_no,
-                COALESCE({_text(posts, "post_id")}, 'row ' || {line_of(posts)}) AS post_id,
+                COALESCE({_text(posts, "post_id")}, {_blank_post_id(posts, parts)}) AS post_id,
                 trim(influencer_id) AS influencer_id,
                 {_col(posts, "platform", PLATFORM_SQL)} AS platform,
                 {_date(posts, "date")} AS date,
@@ -176,6 +180,24 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
     total = " + ".join(f"COALESCE({c}, 0)" for c in engagement_parts)
     con.execute(f"""CREATE TABLE posts AS SELECT * EXCLUDE (post_no), CASE WHEN {any_present} THEN {total} END
                     AS engagements FROM typed_posts ORDER BY post_no""")
+
+
+def _blank_post_id(posts: SourceFile, parts: Sequence[tuple[int, int, str, int]]) -> str:
+    """SQL naming a post without a post_id by its row: 'row ' and its line, or, in an append's merged
+    posts, by its place in its own import's file: (first place, rows, prefix, line of the first) per
+    part (importer._post_parts: "row 3", "feb/posts.csv row 2"), never the merged file's line."""
+    cases = " ".join(
+        f"WHEN rowid >= {int(start)} AND rowid < {int(start) + int(rows)} "
+        f"THEN {_quoted(prefix)} || (rowid - {int(start) - int(first)})"
+        for start, rows, prefix, first in parts
+    )
+    merged = f"'row ' || {line_of(posts)}"
+    return f"CASE {cases} ELSE {merged} END" if cases else merged
+
+
+def _quoted(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 # The distinct values of each text column (cleaned and typed in build_facts), with the sales of
@@ -645,11 +667,11 @@ class _PayoutTerms:
         orders = tracked_orders - sales.by_influencer.get(row.influencer_id, 0)
         return orders, tracked_revenue - sales.revenue_by_influencer.get(row.influencer_id, 0.0)
 
-    def check(self, row, payout: float, terms: float, every: float):
+    def check(self, row, payout: float, terms: float, every: float | None):
         """Record a row whose payout matches its terms on the sales it covers (`terms`, ₹) but not on
         every tracked sale (`every`, ₹): the appended sales explain the difference."""
         later = _appended_after(self.appended, row)
-        if later is not None and abs(every - payout) > TERMS_TOLERANCE * payout:
+        if later is not None and every is not None and abs(every - payout) > TERMS_TOLERANCE * payout:
             self.explained.setdefault(later[0], []).append((row.influencer_id, payout, terms, every))
 
     def warn_appended(self):
