@@ -957,7 +957,14 @@ _declare(
 _declare("gifted_cost", "Gifted", INR, Sum("gifted_cost"), "Gifted products cost")
 _declare("other_cost", "Other", INR, Sum("other_cost"), "Cost beyond payout and gifted products")
 _declare("total_cost", "Total cost", INR, Sum("total_cost"), "Payout + gifted products + other cost", decimals=2)
-_declare("total_revenue", "Revenue", INR, Sum("total_revenue"), "Revenue the payout row states")
+_declare(
+    "total_revenue",
+    "Revenue",
+    INR,
+    Sum("total_revenue"),
+    "Revenue the payout row states, else its creator's tracked revenue it covers (a row with a total paid: "
+    "the sales there when its payouts file came, not those appended after it)",
+)
 _declare(
     "per_order",
     "Per order",

@@ -182,7 +182,8 @@ def test_append_refuses_overlaps_and_bad_rows_and_changes_nothing(db, tmp_path, 
     with pytest.raises(ImportFailed) as failure:
         import_dataset(month(tmp_path, rows), db, append=True)
     problem = failure.value.errors[0]
-    assert (problem.file, problem.row, problem.column, problem.value) == ("tracking_data.csv", 2, column, value)
+    # named as the append's warnings would name it: the live data set has a tracking_data.csv too
+    assert (problem.file, problem.row, problem.column, problem.value) == ("march/tracking_data.csv", 2, column, value)
     assert reason in problem.reason
     assert digest(db) == before and len(history.list_datasets(db)) == entries
 
@@ -200,7 +201,7 @@ def test_append_refuses_a_payout_row_already_there_and_a_changed_influencer(db, 
     with pytest.raises(ImportFailed) as failure:
         import_dataset(folder, db, append=True)
     found = {(p.file, p.row, p.column) for p in failure.value.errors}
-    assert ("payouts.csv", 2, "influencer_id") in found and ("influencers.csv", 2, "influencer_id") in found
+    assert ("march/payouts.csv", 2, "influencer_id") in found and ("march/influencers.csv", 2, "influencer_id") in found
 
 
 def test_append_needs_something_to_append_and_a_live_data_set(db, tmp_path, traps_dir):
@@ -520,11 +521,11 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
     # A warning about one row names its file and its line there, as the import of that file did
     # (sample's payouts.csv, row 2: A1's 3 orders against 4 tracked, now 5 with ap2's T50), not the
     # merged "payouts.csv + payouts.csv, row 1" (sample's 7 rows, then ap2's from row 8). Row 3 (A1's
-    # commission: 4 orders, now 5 tracked with T50) counts the orders before the append: said in one
-    # warning about sample's payouts, not on its row.
+    # commission: 4 orders, now 5 tracked with T50; ₹700 paid, 10 % of ₹7,000, ₹710 with T50's ₹100)
+    # counts the orders and the revenue before the append: said in one warning each about sample's
+    # payouts, not on its row (since session 19 for its terms).
     assert rows_named(printed, "payouts.csv") == [
         ("sample/payouts.csv", 2),
-        ("sample/payouts.csv", 3),
         ("sample/payouts.csv", 8),
         ("sample/payouts.csv", 8),
         ("ap2/payouts.csv", 2),
@@ -538,6 +539,12 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
         "sample/payouts.csv, column orders: 1 payout row counts the orders before ap2/tracking_data.csv was "
         "appended: payouts carry no date, so they cover the earlier period, while tracked orders include the "
         "appended sales (e.g. A1: 4 in the payouts, 5 tracked, 1 of them appended)" in printed
+    )
+    assert (
+        "sample/payouts.csv, column total_payout: 1 payout row is measured on the sales before "
+        "ap2/tracking_data.csv was appended: payouts carry no date, so a total paid covers the earlier period, "
+        "while tracked sales include the appended ones (e.g. A1: ₹700.00 paid, its terms ₹700.00 on the sales "
+        "before, ₹710.00 with the appended ones)" in printed
     )
     # Another "ap2" (a folder of that name elsewhere): the folder no longer tells them apart, the
     # import's number does. Its payouts file has a blank line (read through a repaired copy, whose
@@ -876,3 +883,130 @@ def test_a_payouts_file_is_compared_with_the_sales_there_when_it_came(db, tmp_pa
         "traps/payouts.csv, row 2, column orders: payout orders differ from tracked orders (6) (value '3')",
     ]
     assert sorted(line for line in checked if "column orders" in line) == orders
+
+
+def test_payout_terms_are_measured_on_the_sales_before_an_append(db, tmp_path):
+    """Tester (s19): a commission row's terms counted the appended sales' revenue, so appending a
+    ₹2,100 sale of a 16.2 % creator warned "differs from its terms" by 16.2 % × ₹2,100. A total paid
+    covers the sales there when its payouts file came. traps: A1's "10% commission" row paid ₹700 =
+    10 % of A1's ₹7,000; C3's "₹5,000/post + 5%" row ₹5,350 = 1 post × ₹5,000 + 5 % of ₹7,000.
+    March adds ₹2,100 of A1 (10 % of ₹9,100 = ₹910, 30 % off ₹700) and ₹2,000 of C3 (₹5,450, 1.9 %
+    off ₹5,350): both rows match their terms on the sales before, so one warning with the count and
+    an example, and /payouts shows what they cover (₹7,000 → ₹700; ₹7,000 → ₹5,350), "matches terms".
+    B2's per-order row (1 order ₹200, march adds none) stays as it was."""
+    folder = month(
+        tmp_path,
+        "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,1,2100\n"
+        "T21,PromoCode,MB Jan,C3,U10,MuscleBlaze,Whey,2025-03-03,1,2000\n",
+    )
+    report = import_dataset(folder, db, append=True)
+    terms = [str(w) for w in report.warnings if w.column == "total_payout"]
+    assert terms == [
+        "payouts.csv, column total_payout: 2 payout rows are measured on the sales before "
+        "march/tracking_data.csv was appended: payouts carry no date, so a total paid covers the earlier "
+        "period, while tracked sales include the appended ones (e.g. A1: ₹700.00 paid, its terms ₹700.00 on "
+        "the sales before, ₹910.00 with the appended ones)"
+    ]
+    shown = metrics.payout_reconciliation(Warehouse(db)).set_index("row_no")
+    assert shown.loc[3, ["total_revenue", "terms_cost", "total_payout", "status"]].tolist() == [
+        7000.0,
+        700.0,
+        700.0,
+        "matches terms",
+    ]
+    assert shown.loc[5, ["total_revenue", "terms_cost", "status"]].tolist() == [7000.0, 5350.0, "matches terms"]
+    assert shown.loc[4, ["orders", "terms_cost", "status"]].tolist() == [1.0, 200.0, "matches terms"]
+
+
+def test_a_payout_whose_terms_differed_before_an_append_keeps_its_own_warning(tmp_path, traps_dir):
+    """A payout row off its terms on the sales it covers is warned about on its row, with those terms,
+    never folded into the append's warning: B2's "5% commission" row paid ₹500 for ₹3,000 of sales
+    (terms ₹150); march adds ₹1,000 of B2 (₹200 on every sale): still its own warning at ₹150.00."""
+    data = tmp_path / "traps"
+    shutil.copytree(traps_dir, data)
+    with (data / "payouts.csv").open("a", encoding="utf-8") as payouts:
+        payouts.write("B2,commission,5% commission,1,500,0\n")
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(data, db)
+    folder = month(tmp_path, "T20,PromoCode,MB Jan,B2,U9,MuscleBlaze,Whey,2025-03-02,1,1000\n")
+    report = import_dataset(folder, db, append=True)
+    assert [str(w) for w in report.warnings if w.column == "total_payout"] == [
+        "payouts.csv, row 8, column total_payout: differs from its terms (5% commission → 150.00) by more than "
+        "1 % (value '500.00')"
+    ]
+
+
+def test_a_refused_append_names_its_file_by_its_folder_as_its_warnings_would(db, tmp_path, capsys):
+    """Tester (s19): a refused append named "tracking_data.csv, row 3" where the user appended
+    jan/tracking_data.csv to a data set with a tracking_data.csv, while an accepted append's warnings
+    say "jan/tracking_data.csv" (part_names). jan's row 3 repeats traps' T1: refused by the import and
+    by `validate --append` under its folder's name; a file of another name (sales_feb.csv, a bad date
+    on its row 2) keeps its bare name, as its warnings would."""
+    import cli
+
+    jan = month(
+        tmp_path,
+        "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"
+        "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-07,1,100\n",
+        name="jan",
+    )
+    refused = "jan/tracking_data.csv, row 3, column tracking_id: tracking_id already in the live data set (value 'T1')"
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(jan, db, append=True)
+    assert [str(e) for e in failure.value.errors] == [refused]
+    assert cli.main(["--db", str(db), "validate", "--append", str(jan)]) == 1
+    assert f"error: {refused}\n" in capsys.readouterr().err
+    feb = tmp_path / "feb"
+    feb.mkdir()
+    (feb / "sales_feb.csv").write_text(
+        TRACKING_HEADER + "T60,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-13-07,1,100\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(feb, db, append=True)
+    assert [(e.file, e.row, e.column) for e in failure.value.errors] == [("sales_feb.csv", 2, "date")]
+
+
+def test_posts_without_a_post_id_keep_their_own_files_rows_after_appends(tmp_path, traps_dir):
+    """A post without a post_id is called by its row ("row 6": line 6 of traps' posts.csv). After an
+    append the merged posts' rows counted instead: traps' row became "row 5" (the merged Parquet's
+    5th row) and feb's first post "row 6", as if it were traps'. Each keeps its own file's row: traps'
+    "row 6" as its import called it, feb's "feb/posts.csv row 2" and "row 4" (the live file has the
+    name posts.csv too), a second append's file of another name "posts_mar.csv row 2", and a file
+    read through a repaired copy by its data row, "posts_apr.csv data row 1"."""
+    data = tmp_path / "traps"
+    shutil.copytree(traps_dir, data)
+    posts = (data / "posts.csv").read_text(encoding="utf-8").replace("P5,E5", ",E5")
+    (data / "posts.csv").write_text(posts, encoding="utf-8")
+    db = tmp_path / "wh" / "warehouse.duckdb"
+
+    def ids():
+        return [
+            row[0] for row in duckdb.connect(str(db), read_only=True).execute("SELECT post_id FROM posts").fetchall()
+        ]
+
+    import_dataset(data, db)
+    assert ids() == ["P1", "P2", "P3", "P4", "row 6"]
+    feb = tmp_path / "feb"
+    feb.mkdir()
+    (feb / "posts.csv").write_text(
+        TRAPS_POSTS_HEADER + ",A1,Instagram,2025-03-05,MuscleBlaze,100,8,1,1\nP7,B2,YouTube,2025-03-06,,50,2,0,0\n"
+        ",C3,Instagram,2025-03-07,MuscleBlaze,400,20,0,0\n",
+        encoding="utf-8",
+    )
+    import_dataset(feb, db, append=True)
+    assert ids()[4:] == ["row 6", "feb/posts.csv row 2", "P7", "feb/posts.csv row 4"]
+    mar = tmp_path / "mar"
+    mar.mkdir()
+    (mar / "posts_mar.csv").write_text(
+        TRAPS_POSTS_HEADER + ",E5,Facebook,2025-04-02,Gritzo,10,1,0,0\n", encoding="utf-8"
+    )
+    import_dataset(mar, db, append=True)
+    assert ids()[4:] == ["row 6", "feb/posts.csv row 2", "P7", "feb/posts.csv row 4", "posts_mar.csv row 2"]
+    # A file with a blank line is read through a repaired copy: its lines are not kept, its data row is.
+    apr = tmp_path / "apr"
+    apr.mkdir()
+    (apr / "posts_apr.csv").write_text(
+        TRAPS_POSTS_HEADER + "\n,E5,Facebook,2025-05-02,Gritzo,10,1,0,0\n", encoding="utf-8"
+    )
+    import_dataset(apr, db, append=True)
+    assert ids()[-2:] == ["posts_mar.csv row 2", "posts_apr.csv data row 1"]

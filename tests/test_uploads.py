@@ -305,3 +305,16 @@ def test_folder_label_is_a_single_zips_name():
     assert up.folder_label(["C:\\data\\HK March.ZIP"]) == "HK March"
     assert up.folder_label(["march.zip", "posts.csv"]) == up.folder_label(["posts.csv"]) == up.UPLOAD_LABEL
     assert up.folder_label([".zip"]) == up.folder_label([]) == up.folder_label(None) == up.UPLOAD_LABEL
+
+
+def test_a_refused_appended_upload_names_its_file_as_its_warnings_would(root, traps_dir, tmp_path):
+    """A loose tracking_data.csv appended to traps' (same name) whose row 2 repeats traps' T1: the
+    check and the import refuse it as "upload/tracking_data.csv, row 2", as an accepted one's warnings
+    name it (test_an_appended_upload_is_named_by_its_zip_or_as_an_upload), not "tracking_data.csv"."""
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    import_dataset(traps_dir, db)
+    header = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+    again = header + "T1,PromoCode,MB Jan,A1,U3,MuscleBlaze,Whey,2025-03-06,1,1\n"
+    upload, report, failure = up.accept_upload([data_url(again.encode())], ["tracking_data.csv"], None, db)
+    assert report is None
+    assert [(e.file, e.row, e.column) for e in failure.errors] == [("upload/tracking_data.csv", 2, "tracking_id")]

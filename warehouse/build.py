@@ -9,6 +9,7 @@ describes, so that every figure is a plain SUM over cells.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -128,10 +129,13 @@ def type_influencers(con, influencers: SourceFile):
         FROM {influencers.table} ORDER BY rowid""")
 
 
-def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
+def type_posts(
+    con, posts: SourceFile | None, extras: list[SourceFile], parts: Sequence[tuple[int, int, str, int]] = ()
+):
     """Create `posts`, one row per file row in file order (an empty table without a posts file).
 
-    Columns: post_id ('row N' when blank), influencer_id, platform (the post's, else its
+    Columns: post_id ('row N' when blank: N its line; in an append's merged posts, `parts`, the
+    line in its own import's file: _blank_post_id), influencer_id, platform (the post's, else its
     influencer's, else 'Unknown'), date (DATE), brand, url, caption, the counts reach, impressions,
     likes, comments, shares, saves, views (BIGINT, NULL when not given) and engagements (likes +
     comments + shares + saves, NULL when all four are missing). `extras` (per-platform exports)
@@ -148,7 +152,7 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
         CREATE TEMP TABLE typed_posts AS
         WITH typed AS (
             SELECT rowid AS post_no,
-                COALESCE({_text(posts, "post_id")}, 'row ' || {line_of(posts)}) AS post_id,
+                COALESCE({_text(posts, "post_id")}, {_blank_post_id(posts, parts)}) AS post_id,
                 trim(influencer_id) AS influencer_id,
                 {_col(posts, "platform", PLATFORM_SQL)} AS platform,
                 {_date(posts, "date")} AS date,
@@ -176,6 +180,24 @@ def type_posts(con, posts: SourceFile | None, extras: list[SourceFile]):
     total = " + ".join(f"COALESCE({c}, 0)" for c in engagement_parts)
     con.execute(f"""CREATE TABLE posts AS SELECT * EXCLUDE (post_no), CASE WHEN {any_present} THEN {total} END
                     AS engagements FROM typed_posts ORDER BY post_no""")
+
+
+def _blank_post_id(posts: SourceFile, parts: Sequence[tuple[int, int, str, int]]) -> str:
+    """SQL naming a post without a post_id by its row: 'row ' and its line, or, in an append's merged
+    posts, by its place in its own import's file: (first place, rows, prefix, line of the first) per
+    part (importer._post_parts: "row 3", "feb/posts.csv row 2"), never the merged file's line."""
+    cases = " ".join(
+        f"WHEN rowid >= {int(start)} AND rowid < {int(start) + int(rows)} "
+        f"THEN {_quoted(prefix)} || (rowid - {int(start) - int(first)})"
+        for start, rows, prefix, first in parts
+    )
+    merged = f"'row ' || {line_of(posts)}"
+    return f"CASE {cases} ELSE {merged} END" if cases else merged
+
+
+def _quoted(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 # The distinct values of each text column (cleaned and typed in build_facts), with the sales of
@@ -535,13 +557,15 @@ def type_payouts(
     post_counts = dict(con.execute("SELECT influencer_id, count(*) FROM posts GROUP BY 1").fetchall())
     issues = _PayoutIssues(payouts.path.name, errors, warnings)
     orders_check = _PayoutOrders(issues, appended or [])
+    terms_check = _PayoutTerms(issues, appended or [])
     records, components = [], []
     for row in rows.itertuples(index=False):
-        record = _cost_of_payout(row, tracked, post_counts, has_tracking, issues, orders_check)
+        record = _cost_of_payout(row, tracked, post_counts, has_tracking, issues, (orders_check, terms_check))
         if record is not None:
             records.append(record)
             components.extend(_cost_components(record))
     orders_check.warn_appended()
+    terms_check.warn_appended()
     _write_payouts(con, records, components)
 
 
@@ -562,12 +586,18 @@ class _PayoutIssues:
 class AppendedOrders:
     """The sales appended after one payouts file came (appended_orders): that file's payout rows
     (places in the merged payouts), its name as warnings name it, the sales file(s) appended after
-    it, and their orders per influencer id (trimmed, as sales_by_influencer)."""
+    it, and their orders and revenue (₹) per influencer id (trimmed, as sales_by_influencer)."""
 
     payout_rows: range
     payouts_file: str
     files: str
     by_influencer: dict[str, int]
+    revenue_by_influencer: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def _appended_after(appended: list[AppendedOrders], row) -> tuple[int, AppendedOrders] | None:
+    """(its index, the sales appended after the payouts file a payout row came in), if any."""
+    return next(((i, later) for i, later in enumerate(appended) if int(row.place) in later.payout_rows), None)
 
 
 class _PayoutOrders:
@@ -615,6 +645,64 @@ class _PayoutOrders:
             )
 
 
+class _PayoutTerms:
+    """The sales a stated payout's terms are measured on. Payouts carry no date: a payout row with a
+    total paid (total_payout or total_cost) covers the sales that existed when its file came, so its
+    terms count its creator's tracked orders and revenue less those appended after that file (as
+    _PayoutOrders compares its orders); a row whose total is within tolerance of those terms but not
+    of the terms on every tracked sale is said in one warning per payouts file (warn_appended). A
+    row without a total costs its terms on every tracked sale (cost follows sales)."""
+
+    def __init__(self, issues: _PayoutIssues, appended: list[AppendedOrders]):
+        self.issues, self.appended = issues, appended
+        # per AppendedOrders (its index): (influencer id, paid ₹, terms on the sales before ₹, on every sale ₹)
+        self.explained: dict[int, list[tuple[str, float, float, float]]] = {}
+
+    def covered(self, row, tracked_orders, tracked_revenue) -> tuple:
+        """(orders, revenue ₹) of the creator's tracked sales the row's payout covers (None: untracked)."""
+        later = _appended_after(self.appended, row)
+        if later is None or tracked_orders is None or not (_given(row.total_payout) or _given(row.total_cost)):
+            return tracked_orders, tracked_revenue
+        _, sales = later
+        orders = tracked_orders - sales.by_influencer.get(row.influencer_id, 0)
+        return orders, tracked_revenue - sales.revenue_by_influencer.get(row.influencer_id, 0.0)
+
+    def check(self, row, payout: float, terms: float, every: float | None):
+        """Record a row whose payout matches its terms on the sales it covers (`terms`, ₹) but not on
+        every tracked sale (`every`, ₹): the appended sales explain the difference."""
+        later = _appended_after(self.appended, row)
+        if later is not None and every is not None and abs(every - payout) > TERMS_TOLERANCE * payout:
+            self.explained.setdefault(later[0], []).append((row.influencer_id, payout, terms, every))
+
+    def warn_appended(self):
+        for index, explained in self.explained.items():
+            later = self.appended[index]
+            creator, payout, terms, every = explained[0]
+            rows = len(explained)
+            self.issues.warnings.add(
+                Problem(
+                    later.payouts_file,
+                    None,
+                    "total_payout",
+                    None,
+                    f"{fmt.counted(rows, 'payout row')} {'are' if rows != 1 else 'is'} measured on the sales "
+                    f"before {later.files} was appended: payouts carry no date, so a total paid covers the earlier "
+                    "period, while tracked sales include the appended ones "
+                    f"(e.g. {creator}: {fmt.inr(payout, 2)} paid, its terms {fmt.inr(terms, 2)} on the sales before, "
+                    f"{fmt.inr(every, 2)} with the appended ones)",
+                )
+            )
+
+
+def _terms_of(rate: Rate, posts: float, orders: float, revenue: float) -> float | None:
+    """What a row's terms come to (₹) for its posts, orders and revenue (₹); None without terms."""
+    if rate.is_empty:
+        return None
+    return (
+        (rate.fee_per_post or 0) * posts + (rate.per_order or 0) * orders + (rate.commission_pct or 0) / 100 * revenue
+    )
+
+
 def _live_file(source: SourceFile) -> str:
     """The file(s) of an append's merged file that hold the live data set's rows (SourceFile.parts
     up to live_rows, named as warnings about their rows name them), else the file."""
@@ -624,17 +712,18 @@ def _live_file(source: SourceFile) -> str:
 
 
 def appended_orders(con, tracking: SourceFile | None, payouts: SourceFile | None) -> list[AppendedOrders]:
-    """For each payouts file of a data set that has sales appended after it, those sales' orders per
-    influencer id (sale_no is the merged sales file's row); none outside an append."""
+    """For each payouts file of a data set that has sales appended after it, those sales' orders and
+    revenue per influencer id (sale_no is the merged sales file's row); none outside an append."""
     counts = {}
     appended = []
     for payout_rows, payouts_file, files, first_sale in _sales_after_payouts(tracking, payouts):
         if first_sale not in counts:
             counts[first_sale] = con.execute(f"""
-                SELECT trim(CAST(influencer_id AS VARCHAR)), COALESCE(sum(orders), 0) FROM sales
-                WHERE sale_no >= {int(first_sale)} GROUP BY 1""").fetchall()
-        by_influencer = {influencer_id: int(orders) for influencer_id, orders in counts[first_sale]}
-        appended.append(AppendedOrders(payout_rows, payouts_file, files, by_influencer))
+                SELECT trim(CAST(influencer_id AS VARCHAR)), COALESCE(sum(orders), 0), COALESCE(sum(revenue), 0)
+                FROM sales WHERE sale_no >= {int(first_sale)} GROUP BY 1""").fetchall()
+        by_influencer = {influencer_id: int(orders) for influencer_id, orders, _ in counts[first_sale]}
+        revenue = {influencer_id: float(revenue) for influencer_id, _, revenue in counts[first_sale]}
+        appended.append(AppendedOrders(payout_rows, payouts_file, files, by_influencer, revenue))
     return appended
 
 
@@ -668,23 +757,26 @@ def _part_spans(source: SourceFile) -> list[tuple[str, int, int, int]]:
 
 
 def _cost_of_payout(
-    row, tracked: dict, post_counts: dict, has_tracking: bool, issues: _PayoutIssues, orders_check: _PayoutOrders
+    row,
+    tracked: dict,
+    post_counts: dict,
+    has_tracking: bool,
+    issues: _PayoutIssues,
+    checks: tuple[_PayoutOrders, _PayoutTerms],
 ) -> dict | None:
     """One payout row as a `payouts` record, or None (with an error) when its cost cannot be told."""
+    orders_check, terms_check = checks
     basis = normalise_basis(row.basis)
     rate = _rate_of(row, basis, issues)
     if rate is None:
         return None
     tracked_orders, tracked_revenue = tracked.get(row.influencer_id, (None, None))
+    covered_orders, covered_revenue = terms_check.covered(row, tracked_orders, tracked_revenue)
     posts = _first(row.posts, post_counts.get(row.influencer_id), 0)
-    orders = _first(row.orders, tracked_orders, 0)
-    revenue = _first(row.total_revenue, tracked_revenue, 0)
+    orders = _first(row.orders, covered_orders, 0)
+    revenue = _first(row.total_revenue, covered_revenue, 0)
     fee_part = (rate.fee_per_post or 0) * posts
-    terms = (
-        None
-        if rate.is_empty
-        else fee_part + (rate.per_order or 0) * orders + (rate.commission_pct or 0) / 100 * revenue
-    )
+    terms = _terms_of(rate, posts, orders, revenue)
     gifted, other = _first(row.gifted_products_cost, 0), _first(row.other_cost, 0)
     payout = _stated_payout(row, gifted, other, terms)
     if payout is None:
@@ -698,6 +790,11 @@ def _cost_of_payout(
             f"{payout:.2f}",
             f"differs from its terms ({row.rate} → {terms:.2f}) by more than {TERMS_TOLERANCE_TEXT}",
         )
+    elif terms is not None and payout:
+        every = _terms_of(
+            rate, posts, _first(row.orders, tracked_orders, 0), _first(row.total_revenue, tracked_revenue, 0)
+        )
+        terms_check.check(row, payout, terms, every)
     if has_tracking and _given(row.orders) and tracked_orders is not None:
         orders_check.check(row, int(tracked_orders))
     return {

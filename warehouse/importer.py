@@ -209,7 +209,10 @@ def _merge_append(
     """The live data set's rows and `folder`'s written into `merged` (append.merge_into): (the live data
     set's name, the folder's staged files by role, the audience rows they replace, the Appended the
     rebuild names rows' files by, the merged files' names to show: `<role>.parquet` -> the user's)."""
-    live_name, new, replaced, kept_rows = appending.merge_into(db_path, folder, merged)
+    try:
+        live_name, new, replaced, kept_rows = appending.merge_into(db_path, folder, merged)
+    except ImportFailed as failure:
+        raise _refusal_of_new_files(failure, db_path, folder, file_names, label) from None
     live = history.read_info(db_path)  # merge_into found the live data set
     new_files = {role: (file_names or {}).get(source.path.name, source.path.name) for role, source in new.items()}
     names = appended_names(live.get("files") or {}, new_files)
@@ -333,26 +336,56 @@ def _appended_parts(
     each with the rows the merged file kept of it (`merged`: append.merge_into's). A role the live
     data set recorded no parts for (imported before they were kept) has its rows as one part
     (_unrecorded_parts; a store export's sales: _store_sales_parts)."""
-    recorded = live.get("file_parts") or {}
-    unrecorded = _unrecorded_parts(live)
-    if live.get("store_orders") and "tracking" not in recorded:
-        unrecorded["tracking"] = _store_sales_parts(live)
-    number = 1 + max((part["import"] for parts in (recorded or unrecorded).values() for part in parts), default=0)
+    earlier, number = _live_parts(live)
     parts = {}
     for role in PARTED + KEYED:
-        if role == "tracking" and live.get("store_orders") and not (recorded.get(role) or unrecorded.get(role)):
+        if role == "tracking" and live.get("store_orders") and not earlier[role]:
             continue  # a store export's sales of unknown rows: no part can be told from the others
         if role not in new:
-            if live_parts := recorded.get(role) or unrecorded.get(role):
-                parts[role] = list(live_parts)
+            if earlier[role]:
+                parts[role] = list(earlier[role])
             continue
         kept = merged.get(role)
-        live_parts = _kept_parts(recorded.get(role) or unrecorded.get(role) or [], kept) if kept else []
+        live_parts = _kept_parts(earlier[role], kept) if kept else []
         dropped = kept.new_dropped if kept else 0
         first_line = None if dropped else _first_line(new[role])
         part = file_part(label, new_files[role], new[role].rows - dropped, number, first_line, dropped)
         parts[role] = [*live_parts, part]
     return parts
+
+
+def _live_parts(live: dict) -> tuple[dict[str, list[dict]], int]:
+    """The live data set's file parts per role of PARTED and KEYED (recorded, else _unrecorded_parts;
+    [] for a role it has none of), and the import number an appended folder's files take."""
+    recorded = live.get("file_parts") or {}
+    unrecorded = _unrecorded_parts(live)
+    if live.get("store_orders") and "tracking" not in recorded:
+        unrecorded["tracking"] = _store_sales_parts(live)
+    number = 1 + max((part["import"] for parts in (recorded or unrecorded).values() for part in parts), default=0)
+    return {role: recorded.get(role) or unrecorded.get(role) or [] for role in PARTED + KEYED}, number
+
+
+def _refusal_of_new_files(
+    failure: ImportFailed, db_path: Path, folder: Path, file_names: dict[str, str] | None, label: str
+) -> ImportFailed:
+    """An append refused before the rebuild (append.merge_into: the folder's own rows, overlaps with
+    the live data set) with the folder's files named as the accepted append's warnings name them
+    (part_names: "jan/tracking_data.csv" where the live data set has a tracking_data.csv too), not
+    by their bare names."""
+    if not db_path.exists():
+        return failure
+    earlier, number = _live_parts(history.read_info(db_path))
+    shown = {}
+    for role, path in discover(folder).files.items():
+        if role in earlier:
+            name = (file_names or {}).get(path.name, path.name)
+            shown[path.name] = part_names([*earlier[role], file_part(label, name, None, number)])[-1]
+    return ImportFailed(
+        problems_named(failure.errors, shown),
+        problems_named(failure.warnings, shown),
+        failure.total,
+        store_orders=failure.store_orders,
+    )
 
 
 def _replacement_named(problem: Problem, new: dict[str, SourceFile], parts: dict[str, list[dict]]) -> Problem:
@@ -804,7 +837,7 @@ def _stage_and_build_with(
     with stage("type"):
         build.type_influencers(connection, sources["influencers"])
         extras = [sources[r] for r in ("instagram_insights", "youtube_analytics") if r in sources]
-        build.type_posts(connection, sources.get("posts"), extras)
+        build.type_posts(connection, sources.get("posts"), extras, _post_parts(kept_store, sources.get("posts")))
         if rows_connection is not None and scratch is not None and "tracking" in sources:
             from warehouse.engines import spark
 
@@ -889,6 +922,27 @@ def _name_appended_rows(sources: dict[str, SourceFile], appended: Appended) -> N
             continue
         source.parts = appended.named_parts(role, source.rows)
         source.part_imports = tuple(part["import"] for part in appended.file_parts({role: source.rows})[role])
+
+
+def _post_parts(appended: Appended | None, posts: SourceFile | None) -> list[tuple[int, int, str, int]]:
+    """(first place, rows, prefix, line of the first) of each import's file of an append's merged posts
+    whose lines are known (build.type_posts): a post without a post_id is called by its own file's row,
+    "row 3" in the data set's first file (as its import called it), "feb/posts.csv row 2" in an appended
+    one (part_names), "feb/posts.csv data row 2" in one read through a repaired copy; not by the merged
+    file's rows, which an appended file's share with the first's."""
+    if appended is None or posts is None or "posts" not in appended.parts:
+        return []
+    parts = appended.file_parts({"posts": posts.rows})["posts"]
+    found, start = [], 0
+    for index, (name, part) in enumerate(zip(part_names(parts), parts)):
+        first_line = part.get("first_line")
+        if first_line is not None and index == 0:
+            found.append((start, part["rows"], "row ", first_line))
+        elif index > 0:
+            prefix = f"{name} row " if first_line is not None else f"{name} data row "
+            found.append((start, part["rows"], prefix, 1 if first_line is None else first_line))
+        start += part["rows"]
+    return found
 
 
 def _kept_mapping(connection, sources: dict[str, SourceFile], kept: Appended | None, warnings: Findings) -> dict | None:
