@@ -25,7 +25,7 @@ import metrics
 from metrics import Filters
 from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
 from warehouse.importer import validate_append
-from warehouse.store_orders import _typed_read_is_finite, is_code_map, store_of
+from warehouse.store_orders import SALE_ORDER, _typed_read_is_finite, is_code_map, store_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED1 = Path(__file__).resolve().parent / "data" / "datasets" / "seed1"
@@ -190,7 +190,7 @@ def test_the_historys_store_sales_are_read_back_in_file_order(store_dir, tmp_pat
     the Parquet holds them in."""
     from warehouse.append import _write_role
     from warehouse.sources import load
-    from warehouse.store_orders import SALE_ORDER, in_sale_order
+    from warehouse.store_orders import in_sale_order
 
     shuffled = tmp_path / "tracking.parquet"
     staged_connection(store_dir).execute(
@@ -1256,6 +1256,13 @@ def test_seed1_code_map_joins_its_creators(tmp_path):
     ranked = metrics.ranking(wh).set_index("influencer_id")
     assert ranked["orders"].sum() == 21 and ranked.loc[codes[4]["influencer_id"], "revenue"] == pytest.approx(1400.0)
     assert set(by(wh, "campaign")) == {row["campaign_tag"] for row in codes}
+    # each sale row names its creator, campaign and source as the code map has them (store_attributions)
+    sales = staged_connection(folder).execute(
+        f"SELECT {SALE_ORDER}, influencer_id, campaign, source FROM store_sales ORDER BY {SALE_ORDER}"
+    )
+    assert sales.fetchall() == [
+        (number, row["influencer_id"], row["campaign_tag"], "PromoCode") for number, row in enumerate(codes)
+    ] + [(20, codes[4]["influencer_id"], codes[4]["campaign_tag"], "UTM")]
 
 
 # --- property: a store export and the equivalent tracking_data give the same figures -------------

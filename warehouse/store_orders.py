@@ -1223,10 +1223,12 @@ def _opt(staged: _Staged, field: str, sql: str, default: str = "NULL") -> str:
 
 def _type_orders(connection, staged: _Staged):
     """`store_order_facts`: one typed row per order with its sale status, revenue, refund, buyer and
-    creator: that of its first known code (store_code_sets, by `code_set`), else of its UTM source.
-    One table, so that the orders are written once. Statuses, currencies and code cells are
-    compared as written (their cleaned forms are resolved once per distinct value); the buyer is
-    hashed on attributed sales only, the one place it is read."""
+    `attribution`: the key of its creator, campaign and source in store_attributions (that of its
+    first known code, by `code_set`, else of its UTM source; NULL when not attributed). One table,
+    so that the orders are written once; an integer instead of the three strings, which cost more
+    to write for every order than _build_sales pays to join them back on the attributed sales.
+    Statuses, currencies and code cells are compared as written (their cleaned forms are resolved
+    once per distinct value); the buyer is hashed on attributed sales only, the one place it is read."""
     store = staged.files.store
     status_cells = _status_cells(connection, staged)
     not_sale = f"status IN ({_raw_statuses(status_cells, NOT_SALES[store])})"
@@ -1242,6 +1244,7 @@ def _type_orders(connection, staged: _Staged):
     email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
     customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
     has_utm = "utm_source" in staged.fields or "note_attributes" in staged.fields
+    _stage_attributions(connection)
     connection.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE store_order_facts AS
@@ -1256,12 +1259,9 @@ def _type_orders(connection, staged: _Staged):
             FROM store_first_rows),
         attributed AS (
             SELECT o.* EXCLUDE (utm, codes), c.code_set, COALESCE(c.code_count, 0) AS code_count, c.creators,
-                   COALESCE(c.influencer_id, u.influencer_id) AS influencer_id,
-                   CASE WHEN c.influencer_id IS NOT NULL THEN c.campaign ELSE u.campaign END AS campaign,
-                   CASE WHEN c.influencer_id IS NOT NULL THEN '{CODE_SOURCE}'
-                        WHEN u.influencer_id IS NOT NULL THEN '{UTM_SOURCE}' END AS source
+                   CASE WHEN c.influencer_id IS NOT NULL THEN c.code_set ELSE u.attribution END AS attribution
             FROM typed o LEFT JOIN store_code_sets c USING (codes)
-            LEFT JOIN (SELECT * FROM utm_map WHERE {str(has_utm).lower()}) u ON u.key = o.utm)
+            LEFT JOIN (SELECT * FROM store_utm_keys WHERE {str(has_utm).lower()}) u ON u.key = o.utm)
         SELECT * EXCLUDE (status, created_text, email, customer),
                CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
@@ -1270,12 +1270,28 @@ def _type_orders(connection, staged: _Staged):
                          THEN revenue
                     ELSE 0.0 END AS refund,
                -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
-               CASE WHEN is_sale AND influencer_id IS NOT NULL
+               CASE WHEN is_sale AND attribution IS NOT NULL
                     THEN to_base64(unhex(COALESCE(left(sha256(? || 'e:' || {email}), {BUYER_DIGITS}),
                                                   left(sha256(? || 'c:' || {customer}), {BUYER_DIGITS})))) END AS user_id
         FROM attributed""",
         [salt, salt],
     )
+
+
+def _stage_attributions(connection):
+    """`store_attributions` (attribution, influencer_id, campaign, source): what an order's
+    `attribution` stands for, a code set's number (store_code_sets) for a creator's code, a negative
+    number for a UTM source (`store_utm_keys`: utm_map numbered). A few thousand rows: the orders
+    carry the integer, and _build_sales joins the strings back on the attributed sales only."""
+    connection.execute("""
+        CREATE OR REPLACE TEMP TABLE store_utm_keys AS
+        SELECT key, -(row_number() OVER ())::INTEGER AS attribution, influencer_id, campaign FROM utm_map""")
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_attributions AS
+        SELECT code_set AS attribution, influencer_id, campaign, '{CODE_SOURCE}' AS source
+        FROM store_code_sets WHERE influencer_id IS NOT NULL
+        UNION ALL
+        SELECT attribution, influencer_id, campaign, '{UTM_SOURCE}' FROM store_utm_keys""")
 
 
 def _not_merchandise(connection, staged: _Staged) -> list[str]:
@@ -1437,22 +1453,25 @@ def _build_sales(connection, staged: _Staged, marked: bool):
         ("CREATE OR REPLACE TEMP TABLE store_sales AS", "o.revenue", False),
         ("INSERT INTO store_sales", "-o.refund", True),
     ):
-        sold = f"is_sale AND influencer_id IS NOT NULL{' AND refund > 0' * refunds_only}"
+        sold = f"is_sale AND attribution IS NOT NULL{' AND refund > 0' * refunds_only}"
         lead = f"AND NOT {refunds_only}"
         after = "(SELECT count(*) FROM store_raw) + " * refunds_only
         connection.execute(f"""
             {statement}
-            SELECT * REPLACE ({after}{SALE_ORDER} AS {SALE_ORDER}) FROM (
-                SELECT o.row_no AS {SALE_ORDER}, o.influencer_id, o.date, o.campaign, o.product, o.brand, o.source,
+            SELECT {after}s.{SALE_ORDER} AS {SALE_ORDER}, a.influencer_id, s.date, a.campaign, s.product, s.brand,
+                   a.source, s.user_id, s.orders, s.revenue, s.region
+            FROM (
+                SELECT o.row_no AS {SALE_ORDER}, o.attribution, o.date, o.product, o.brand,
                        CASE WHEN o.row_no = o.lead_row {lead} THEN o.user_id END AS user_id,
                        (o.row_no = o.lead_row {lead})::BIGINT AS orders,
                        {amount} * {_share("o.first_value")} AS revenue, o.region
                 FROM store_order_facts o WHERE {sold}
                 UNION ALL
-                SELECT r.rowid, o.influencer_id, o.date, o.campaign, r.product, {_brand(staged, "r")}, o.source,
+                SELECT r.rowid, o.attribution, o.date, r.product, {_brand(staged, "r")},
                        CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
                        (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
-                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")})""")
+                FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")}) s
+            JOIN store_attributions a USING (attribution)""")
 
 
 def in_sale_order(connection, source: SourceFile) -> None:
@@ -1483,8 +1502,8 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     totals = connection.execute(
         """
         WITH kinds AS (
-            SELECT is_sale, influencer_id IS NOT NULL AS attributed, code_count, creators > 1 AS conflicting,
-                   source = ? AS utm, user_id IS NULL AS guest, refund > 0 AS refunded,
+            SELECT is_sale, attribution IS NOT NULL AS attributed, code_count, creators > 1 AS conflicting,
+                   attribution < 0 AS utm, user_id IS NULL AS guest, refund > 0 AS refunded,
                    count(*) AS orders, sum(revenue - refund) AS net, sum(refund) AS refund
             FROM store_order_facts GROUP BY ALL)
         SELECT COALESCE(sum(orders), 0), COALESCE(sum(orders) FILTER (WHERE NOT is_sale), 0),
@@ -1503,8 +1522,7 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
                COALESCE(sum(orders) FILTER (WHERE is_sale AND utm), 0),
                COALESCE(sum(orders) FILTER (WHERE is_sale AND attributed AND guest), 0),
                COALESCE(sum(orders) FILTER (WHERE is_sale AND attributed AND refunded), 0)
-        FROM kinds""",
-        [UTM_SOURCE],
+        FROM kinds"""
     ).fetchone()
     keys = (
         "orders_read",
@@ -1560,7 +1578,7 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     guests = (
         connection.execute(f"""
             SELECT {_file_no(staged).replace("rowid", "row_no")}, count(*) FROM store_order_facts
-            WHERE is_sale AND influencer_id IS NOT NULL AND user_id IS NULL GROUP BY 1 ORDER BY 1""").fetchall()
+            WHERE is_sale AND attribution IS NOT NULL AND user_id IS NULL GROUP BY 1 ORDER BY 1""").fetchall()
         if len(staged.offsets) > 1
         else [(0, report["guest_orders"])] * bool(report["guest_orders"])  # one file: no second scan of the orders
     )
@@ -1590,7 +1608,7 @@ def _shipping_tax_bound(connection, staged: _Staged) -> dict | None:
     duties = "COALESCE(duties, 0)" if "duties" in staged.fields else "0"
     orders, amount = connection.execute(f"""
         SELECT count(*), sum(taxes * shipping / (total - {duties})) FROM store_order_facts
-        WHERE is_sale AND influencer_id IS NOT NULL AND {included or "taxes > 0 AND shipping > 0"}""").fetchone()
+        WHERE is_sale AND attribution IS NOT NULL AND {included or "taxes > 0 AND shipping > 0"}""").fetchone()
     if not orders:
         return None
     return {"orders": int(orders), "amount": round(float(amount), 2), "subtotal": included is not None}
@@ -1605,7 +1623,7 @@ def _stage_unknown_codes(connection, staged: _Staged) -> None:
         SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, o.row_no, o.revenue - o.refund AS revenue,
                c.several, c.codes_text
         FROM store_order_facts o JOIN store_code_sets c USING (code_set)
-        WHERE o.is_sale AND o.influencer_id IS NULL AND o.code_count > 0""")
+        WHERE o.is_sale AND o.attribution IS NULL AND o.code_count > 0""")
 
 
 def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str, dict]:
