@@ -923,6 +923,14 @@ def _joins_as_written(connection):
         connection.execute("SET disabled_optimizers = ?", [before])
 
 
+# SQL: whether `order_ref` comes after `before`, both order numbers compared as numbers (by length,
+# then text: `#999` comes before `#1000`). Where the two differ, NOT RISES is "comes before".
+RISES = """CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) > length(before)
+                ELSE order_ref > before END"""
+# The rows `store_lines` makes an order's first
+NUMBERED_STARTS = "store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid"
+
+
 def _find_first_rows(connection, staged: _Staged, errors: Findings) -> tuple[bool, list[dict]] | None:
     """How line items find their order's first row: (`marked`, _first_rows_marked: the rows with a
     total, filtered from `store_raw`; else `store_lines`, _number_lines) and the repeated orders of
@@ -977,14 +985,6 @@ def _number_lines(connection):
         connection.execute("""
             CREATE OR REPLACE TEMP TABLE store_lines AS
             SELECT min(rowid) OVER (PARTITION BY order_ref) AS first_row FROM store_raw ORDER BY rowid""")
-
-
-# SQL: whether `order_ref` comes after `before`, both order numbers compared as numbers (by length,
-# then text: `#999` comes before `#1000`). Where the two differ, NOT RISES is "comes before".
-RISES = """CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) > length(before)
-                ELSE order_ref > before END"""
-# The rows `store_lines` makes an order's first
-NUMBERED_STARTS = "store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid"
 
 
 def _starts_sorted(connection) -> bool:
