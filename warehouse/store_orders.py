@@ -934,17 +934,18 @@ NUMBERED_STARTS = "store_raw POSITIONAL JOIN store_lines WHERE first_row = store
 def _find_first_rows(connection, staged: _Staged, errors: Findings) -> tuple[bool, list[dict]] | None:
     """How line items find their order's first row: (`marked`, _first_rows_marked: the rows with a
     total, filtered from `store_raw`; else `store_lines`, _number_lines) and the repeated orders of
-    overlapping exports (_drop_repeated_orders); None when an order differs between files (errors
-    added). One Shopify file whose first rows are marked, checked in one pass, needs no `store_lines`:
-    nothing reads it then (_check_first_rows only where an order's first row lacks its total)."""
-    single = len(staged.offsets) == 1
-    if single and staged.files.store in BLANK_LATER_LINES and _marked_in_one_pass(connection):
+    overlapping exports (_repeated_orders); None when an order differs between files (errors added).
+    Shopify exports whose first rows are marked, checked in one pass, and that repeat no order need
+    no `store_lines`: nothing reads it then (_check_first_rows only where an order's first row lacks
+    its total)."""
+    repeated = _repeated_orders(connection, staged, errors) if len(staged.offsets) > 1 else []
+    if repeated is None:
+        return None
+    if not repeated and staged.files.store in BLANK_LATER_LINES and _marked_in_one_pass(connection):
         return True, []
     _number_lines(connection)
-    before = errors.total
-    repeated = [] if single else _drop_repeated_orders(connection, staged, errors)
-    if errors.total > before:
-        return None
+    if repeated:
+        _drop_repeated_rows(connection, staged)
     # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
     return not repeated and _first_rows_marked(connection), repeated
 
@@ -1018,14 +1019,15 @@ def _file_no(staged: _Staged) -> str:
     )
 
 
-def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list[dict]:
+def _repeated_orders(connection, staged: _Staged, errors: Findings) -> list[dict] | None:
     """Orders whose rows sit in two or more export files (overlapping exports, e.g. January and
     15 January – 15 February). Identical in each file (the same rows, in any order, with the same
     value in every column read): counted once, from the first file — their rows in the later files
-    leave `store_lines` (first_row NULL). An order straddling the cut of a split export (its rows
+    are dropped (_drop_repeated_rows). An order straddling the cut of a split export (its rows
     the last of one file and the first of the next) is one order. Any other order in two files is
-    refused, naming the order, both files, the rows, the column and the values that differ.
-    Returns [{files: [first, other], orders, line_items}] of the rows dropped, per pair of files."""
+    refused, naming the order, both files, the rows, the column and the values that differ (then
+    None). Returns [{files: [first, other], orders, line_items}] of the rows to drop, per pair of
+    files; `store_part_kinds` says which."""
     columns = ", ".join(sorted(staged.fields))
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_parts AS
@@ -1051,15 +1053,7 @@ def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list
         errors.add(_differing_order(connection, staged, order_ref), 0)
     errors.total += len(conflicts)
     if conflicts:
-        return []
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_lines AS
-        SELECT CASE WHEN d.row_no IS NULL THEN l.first_row END AS first_row
-        FROM (SELECT store_raw.rowid AS row_no, first_row FROM store_raw POSITIONAL JOIN store_lines) l
-        LEFT JOIN (SELECT r.rowid AS row_no FROM store_raw r JOIN store_part_kinds k
-                   ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
-                   AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no) d USING (row_no)
-        ORDER BY l.row_no""")
+        return None
     pairs = connection.execute("""
         SELECT kept_file, file_no, count(*), sum(line_items) FROM store_part_kinds
         WHERE identical AND file_no > kept_file GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
@@ -1068,6 +1062,19 @@ def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list
         {"files": [names[kept], names[other]], "orders": int(orders), "line_items": int(lines)}
         for kept, other, orders, lines in pairs
     ]
+
+
+def _drop_repeated_rows(connection, staged: _Staged) -> None:
+    """The rows of the repeated orders of later files (_repeated_orders) leave `store_lines`
+    (first_row NULL)."""
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_lines AS
+        SELECT CASE WHEN d.row_no IS NULL THEN l.first_row END AS first_row
+        FROM (SELECT store_raw.rowid AS row_no, first_row FROM store_raw POSITIONAL JOIN store_lines) l
+        LEFT JOIN (SELECT r.rowid AS row_no FROM store_raw r JOIN store_part_kinds k
+                   ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
+                   AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no) d USING (row_no)
+        ORDER BY l.row_no""")
 
 
 def _differing_order(connection, staged: _Staged, order_ref: str) -> Problem:
