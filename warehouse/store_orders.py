@@ -935,14 +935,15 @@ def _find_first_rows(connection, staged: _Staged, errors: Findings) -> tuple[boo
     """How line items find their order's first row: (`marked`, _first_rows_marked: the rows with a
     total, filtered from `store_raw`; else `store_lines`, _number_lines) and the repeated orders of
     overlapping exports (_repeated_orders); None when an order differs between files (errors added).
-    Shopify exports whose first rows are marked, checked in one pass, and that repeat no order need
-    no `store_lines`: nothing reads it then (_check_first_rows only where an order's first row lacks
-    its total)."""
+    Shopify exports whose first rows are marked, checked in one pass, need no `store_lines` (nothing
+    reads it then: _check_first_rows only where an order's first row lacks its total) and repeat no
+    order: each order's rows are one block of consecutive rows, only its first with a total, so an
+    order in two files is one straddling a cut (never identical in both: one part has the total)."""
+    if staged.files.store in BLANK_LATER_LINES and _marked_in_one_pass(connection):
+        return True, []
     repeated = _repeated_orders(connection, staged, errors) if len(staged.offsets) > 1 else []
     if repeated is None:
         return None
-    if not repeated and staged.files.store in BLANK_LATER_LINES and _marked_in_one_pass(connection):
-        return True, []
     _number_lines(connection)
     if repeated:
         _drop_repeated_rows(connection, staged)
