@@ -277,26 +277,34 @@ def test_orders_are_found_in_one_pass_when_their_numbers_start_once(refs, first_
 
 
 @pytest.mark.parametrize(
-    ("refs", "totals", "marked"),
+    ("refs", "totals", "in_one_pass", "marked"),
     [
-        (["#1", "#1", "#2", "#3", "#3"], [10.0, None, 5.0, 7.0, None], True),  # Shopify: the first row only
-        (["#1", "#1", "#2"], [10.0, 10.0, 5.0], False),  # repeated on every row (WooCommerce)
-        (["#1", "#1", "#2"], [None, 10.0, 5.0], False),  # on a later row: the file was sorted
-        (["#1", "#1", "#2"], [10.0, None, None], False),  # an order without one
-        (["#1", None, None], [10.0, 3.0, None], False),  # rows without an order number (not joinable)
+        (["#1", "#1", "#2", "#3", "#3"], [10.0, None, 5.0, 7.0, None], True, True),  # Shopify: the first row only
+        (["#1000", "#999", "#999", "#998"], [7.0, 5.0, None, 10.0], True, True),  # newest first, as numbers
+        (["#7", "#3", "#3", "#9"], [7.0, 5.0, None, 10.0], True, True),  # not sorted: all different by hash
+        (["#1", "#1", "#2"], [10.0, 10.0, 5.0], False, False),  # repeated on every row (WooCommerce)
+        (["#1", "#1", "#2"], [None, 10.0, 5.0], False, False),  # on a later row: the file was sorted
+        (["#1", "#1", "#2"], [10.0, None, None], False, False),  # an order without one
+        (["#1", None, None], [10.0, 3.0, None], False, False),  # rows without an order number (not joinable)
+        (["#1", "#2", "#1"], [10.0, 5.0, 3.0], False, False),  # #1 starts twice, each time with a total
+        # #1's later line item elsewhere, without a total: the numbering (grouped by number) finds it marked
+        (["#1", "#2", "#1"], [10.0, 5.0, None], False, True),
     ],
 )
-def test_first_rows_are_marked_when_they_alone_carry_the_total(refs, totals, marked):
+def test_first_rows_are_marked_when_they_alone_carry_the_total(refs, totals, in_one_pass, marked):
     """The order table filters the orders' first rows by their total (on every core) only where
-    the rows with a total are exactly the rows that start an order, and every row has a number."""
+    the rows with a total are exactly the rows that start an order, and every row has a number.
+    One streaming pass tells it for an export that lists each order's rows together, without
+    numbering the rows first; it never finds marked rows the numbering would not."""
     import duckdb
 
-    from warehouse.store_orders import _first_rows_marked, _number_lines
+    from warehouse.store_orders import _first_rows_marked, _marked_in_one_pass, _number_lines
 
     connection = duckdb.connect()
     connection.execute(
         "CREATE TEMP TABLE store_raw AS SELECT unnest(?) AS order_ref, unnest(?::DOUBLE[]) AS total", [refs, totals]
     )
+    assert _marked_in_one_pass(connection) == in_one_pass
     _number_lines(connection)
     assert _first_rows_marked(connection) == marked
 
@@ -337,11 +345,17 @@ def test_order_fields_repeated_on_every_line_item_give_the_same_warehouse(store_
     rows with a total as the orders' first rows; an export that repeats them on every line item
     (as WooCommerce does) reads each order's first row by position instead. Both read an order's
     fields from its first row, never summed: every table of the warehouse is the same."""
-    from warehouse.store_orders import _first_rows_marked
+    from warehouse.store_orders import _first_rows_marked, _marked_in_one_pass
 
     folder = with_order_fields_repeated(store_dir, tmp_path)
-    assert _first_rows_marked(staged_connection(store_dir))
-    assert not _first_rows_marked(staged_connection(folder))
+    written_rows = staged_connection(store_dir)
+    assert _marked_in_one_pass(written_rows)
+    # found without numbering the rows: no `store_lines` (_find_first_rows)
+    tables = written_rows.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    assert ("store_lines",) not in tables and ("store_raw",) in tables
+    repeated_rows = staged_connection(folder)
+    assert not _marked_in_one_pass(repeated_rows)
+    assert not _first_rows_marked(repeated_rows)
     repeated = import_dataset(folder, tmp_path / "repeated.duckdb", name="store").db_path
     written = import_dataset(store_dir, tmp_path / "written.duckdb", name="store").db_path
     assert differences(written, repeated) == []
@@ -374,6 +388,11 @@ def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     report = validate_dataset(folder).store_orders
     assert report["exports"] == ["orders_export_1.csv", "orders_export_2.csv"]
     assert report["line_items"] == 11 and report["orders_read"] == 9 and report["attributed_orders"] == 6
+    # the first rows marked, in one pass: neither the rows numbered nor orders of two files compared (_find_first_rows)
+    tables = {
+        name for (name,) in staged_connection(folder).execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    }
+    assert "store_raw" in tables and not tables & {"store_lines", "store_parts"}
     wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
     assert by(wh, "product") == by(Warehouse(import_dataset(store_dir, tmp_path / "one.duckdb").db_path), "product")
     assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)

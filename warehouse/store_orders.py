@@ -99,6 +99,9 @@ WOOCOMMERCE_FIELDS: dict[str, tuple[str, ...]] = {
     "region": ("shipping_state", "state_(shipping)", "shipping_state_name"),
 }
 STORES = {"Shopify": SHOPIFY_FIELDS, "WooCommerce": WOOCOMMERCE_FIELDS}
+# Stores whose exports leave a later line item's order fields blank (WooCommerce repeats them), so
+# that an order's first row is its one row with a total: worth checking in one pass (_marked_in_one_pass).
+BLANK_LATER_LINES = {"Shopify"}
 # What makes a file an export of a store (any of these sets), and what it must then have.
 SIGNATURES = {
     "Shopify": ({"financial_status", "lineitem_quantity"},),
@@ -378,13 +381,10 @@ def stage(
     if _check_lines(connection, staged, errors):
         return None, None
     with _joins_as_written(connection):
-        _number_lines(connection)
-        lines_checked = errors.total
-        repeated = _drop_repeated_orders(connection, staged, errors) if len(files.exports) > 1 else []
-        if errors.total > lines_checked:  # orders that differ between files: their fields would mislead
+        found = _find_first_rows(connection, staged, errors)
+        if found is None:  # orders that differ between files: their fields would mislead
             return None, None
-        # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
-        marked = not repeated and _first_rows_marked(connection)
+        marked, repeated = found
         _group_orders(connection, staged, marked)
         _resolve_code_sets(connection)
         _type_orders(connection, staged)
@@ -923,6 +923,50 @@ def _joins_as_written(connection):
         connection.execute("SET disabled_optimizers = ?", [before])
 
 
+# SQL: whether `order_ref` comes after `before`, both order numbers compared as numbers (by length,
+# then text: `#999` comes before `#1000`). Where the two differ, NOT RISES is "comes before".
+RISES = """CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) > length(before)
+                ELSE order_ref > before END"""
+# The rows `store_lines` makes an order's first
+NUMBERED_STARTS = "store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid"
+
+
+def _find_first_rows(connection, staged: _Staged, errors: Findings) -> tuple[bool, list[dict]] | None:
+    """How line items find their order's first row: (`marked`, _first_rows_marked: the rows with a
+    total, filtered from `store_raw`; else `store_lines`, _number_lines) and the repeated orders of
+    overlapping exports (_repeated_orders); None when an order differs between files (errors added).
+    Shopify exports whose first rows are marked, checked in one pass, need no `store_lines` (nothing
+    reads it then: _check_first_rows only where an order's first row lacks its total) and repeat no
+    order: each order's rows are one block of consecutive rows, only its first with a total, so an
+    order in two files is one straddling a cut (never identical in both: one part has the total)."""
+    if staged.files.store in BLANK_LATER_LINES and _marked_in_one_pass(connection):
+        return True, []
+    repeated = _repeated_orders(connection, staged, errors) if len(staged.offsets) > 1 else []
+    if repeated is None:
+        return None
+    _number_lines(connection)
+    if repeated:
+        _drop_repeated_rows(connection, staged)
+    # rows of repeated orders are dropped from `store_lines` only: a filter of `store_raw` would keep them
+    return not repeated and _first_rows_marked(connection), repeated
+
+
+def _marked_in_one_pass(connection) -> bool:
+    """_first_rows_marked without numbering the rows first, in one streaming pass: every row has an
+    order number, the rows with a total are exactly those whose number differs from the row before
+    (the rows that start an order), and those numbers are all different: they run strictly up or
+    down the file (RISES; the row before an order's first is the previous order's last, which
+    carries its number) or else their hashes differ. False leaves the question to the numbering,
+    which may still find the rows marked (an order's later line item elsewhere, without a total)."""
+    (marked, ordered) = connection.execute(f"""
+        SELECT count(*) = count(order_ref) AND bool_and(starts = (total IS NOT NULL)),
+               bool_and(rises) OR NOT bool_or(rises)
+        FROM (SELECT total, order_ref, starts, CASE WHEN starts THEN {RISES} END AS rises
+              FROM (SELECT total, order_ref, before, order_ref IS DISTINCT FROM before AS starts
+                    FROM (SELECT total, order_ref, lag(order_ref) OVER () AS before FROM store_raw)))""").fetchone()
+    return bool(marked) and (bool(ordered) or _starts_distinct(connection, "store_raw WHERE total IS NOT NULL"))
+
+
 def _number_lines(connection):
     """`store_lines`: for each row of `store_raw`, by position (read beside it with POSITIONAL
     JOIN), the row number of its order's first row (`first_row`), so that joining the orders back to
@@ -947,26 +991,20 @@ def _number_lines(connection):
 
 def _starts_sorted(connection) -> bool:
     """Whether the order numbers of the rows that start an order run strictly up or strictly down
-    the file (numbers compared as numbers: by length, then text, so `#999` comes before `#1000`):
-    then they are all different, found in one streaming pass. Exports list orders by number."""
-    (ordered,) = connection.execute("""
-        SELECT count(*) = count(order_ref) AND (bool_and(rises) OR bool_and(falls)) FROM (
-            SELECT order_ref,
-                   CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) > length(before)
-                        ELSE order_ref > before END AS rises,
-                   CASE WHEN length(order_ref) <> length(before) THEN length(order_ref) < length(before)
-                        ELSE order_ref < before END AS falls
-            FROM (SELECT order_ref, lag(order_ref) OVER () AS before
-                  FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid))""").fetchone()
+    the file (RISES): then they are all different, found in one streaming pass. Exports list orders
+    by number. Each such number differs from the one before (the previous order's, whose last row
+    is the row before)."""
+    (ordered,) = connection.execute(f"""
+        SELECT count(*) = count(order_ref) AND (bool_and(rises) OR NOT bool_or(rises)) FROM (
+            SELECT order_ref, {RISES} AS rises
+            FROM (SELECT order_ref, lag(order_ref) OVER () AS before FROM {NUMBERED_STARTS}))""").fetchone()
     return bool(ordered)
 
 
-def _starts_distinct(connection) -> bool:
-    """Whether the order numbers of the rows that start an order are all different (their 64-bit
-    hashes: different hashes are different numbers)."""
-    (distinct,) = connection.execute("""
-        SELECT count(*) = count(DISTINCT hash(order_ref))
-        FROM store_raw POSITIONAL JOIN store_lines WHERE first_row = store_raw.rowid""").fetchone()
+def _starts_distinct(connection, starts: str = NUMBERED_STARTS) -> bool:
+    """Whether the order numbers of the rows that start an order (`starts`: SQL of the rows, from
+    `store_raw`) are all different (their 64-bit hashes: different hashes are different numbers)."""
+    (distinct,) = connection.execute(f"SELECT count(*) = count(DISTINCT hash(order_ref)) FROM {starts}").fetchone()
     return bool(distinct)
 
 
@@ -982,14 +1020,15 @@ def _file_no(staged: _Staged) -> str:
     )
 
 
-def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list[dict]:
+def _repeated_orders(connection, staged: _Staged, errors: Findings) -> list[dict] | None:
     """Orders whose rows sit in two or more export files (overlapping exports, e.g. January and
     15 January – 15 February). Identical in each file (the same rows, in any order, with the same
     value in every column read): counted once, from the first file — their rows in the later files
-    leave `store_lines` (first_row NULL). An order straddling the cut of a split export (its rows
+    are dropped (_drop_repeated_rows). An order straddling the cut of a split export (its rows
     the last of one file and the first of the next) is one order. Any other order in two files is
-    refused, naming the order, both files, the rows, the column and the values that differ.
-    Returns [{files: [first, other], orders, line_items}] of the rows dropped, per pair of files."""
+    refused, naming the order, both files, the rows, the column and the values that differ (then
+    None). Returns [{files: [first, other], orders, line_items}] of the rows to drop, per pair of
+    files; `store_part_kinds` says which."""
     columns = ", ".join(sorted(staged.fields))
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_parts AS
@@ -1015,15 +1054,7 @@ def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list
         errors.add(_differing_order(connection, staged, order_ref), 0)
     errors.total += len(conflicts)
     if conflicts:
-        return []
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE store_lines AS
-        SELECT CASE WHEN d.row_no IS NULL THEN l.first_row END AS first_row
-        FROM (SELECT store_raw.rowid AS row_no, first_row FROM store_raw POSITIONAL JOIN store_lines) l
-        LEFT JOIN (SELECT r.rowid AS row_no FROM store_raw r JOIN store_part_kinds k
-                   ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
-                   AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no) d USING (row_no)
-        ORDER BY l.row_no""")
+        return None
     pairs = connection.execute("""
         SELECT kept_file, file_no, count(*), sum(line_items) FROM store_part_kinds
         WHERE identical AND file_no > kept_file GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
@@ -1032,6 +1063,19 @@ def _drop_repeated_orders(connection, staged: _Staged, errors: Findings) -> list
         {"files": [names[kept], names[other]], "orders": int(orders), "line_items": int(lines)}
         for kept, other, orders, lines in pairs
     ]
+
+
+def _drop_repeated_rows(connection, staged: _Staged) -> None:
+    """The rows of the repeated orders of later files (_repeated_orders) leave `store_lines`
+    (first_row NULL)."""
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE store_lines AS
+        SELECT CASE WHEN d.row_no IS NULL THEN l.first_row END AS first_row
+        FROM (SELECT store_raw.rowid AS row_no, first_row FROM store_raw POSITIONAL JOIN store_lines) l
+        LEFT JOIN (SELECT r.rowid AS row_no FROM store_raw r JOIN store_part_kinds k
+                   ON k.order_ref = r.order_ref AND k.identical AND k.file_no > k.kept_file
+                   AND {_file_no(staged).replace("rowid", "r.rowid")} = k.file_no) d USING (row_no)
+        ORDER BY l.row_no""")
 
 
 def _differing_order(connection, staged: _Staged, order_ref: str) -> Problem:
