@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
-from metrics.format import NBSP
+from metrics import catalogue
+from metrics import format as fmt
+from metrics.format import NBSP, NEGATIVE
 from reports.build import _column, _table
+from reports.plan_section import _cells
 
 
 def test_a_followers_column_reads_in_its_largest_values_unit():
@@ -33,3 +36,36 @@ def test_a_column_with_its_own_formatter_keeps_it_and_an_empty_table_has_no_rows
     own = _table("T", [_column("name"), ("followers", "Followers", lambda v: f"{v} people")], rows)
     assert [r[1] for r in own["rows"]] == ["5986000 people", "35472 people"]
     assert _table("T", [_column("name"), _column("followers")], [])["rows"] == []
+
+
+def test_a_money_column_reads_in_its_largest_values_unit():
+    """One unit per money column, as per followers: "₹24,120" beside "₹48.01 L" was two units."""
+    rows = [{"name": n, "revenue": v} for n, v in zip("ABCDE", [4_801_000, 24_120, 350, -123_456, None], strict=True)]
+    table = _table("T", [_column("name"), _column("revenue")], rows)
+    # 24,120 / 1,00,000 = 0.2412 -> 0.24 L; 350 -> 0.0035 L would read 0.00 L: in full
+    assert [r[1] for r in table["rows"]] == [f"₹48.01{NBSP}L", f"₹0.24{NBSP}L", "₹350", f"{NEGATIVE}₹1.23{NBSP}L", "—"]
+    crore = _table("T", [_column("revenue")], [{"revenue": v} for v in (123_456_789, 4_000_000, 40_000)])
+    # 40,00,000 / 1,00,00,000 = 0.40 Cr; 40,000 is 0.004 Cr, 0.00 in the unit: in full
+    assert [r[0] for r in crore["rows"]] == [f"₹12.35{NBSP}Cr", f"₹0.40{NBSP}Cr", "₹40,000"]
+    below = _table("T", [_column("revenue")], [{"revenue": v} for v in (99_000, 24_120.4)])
+    assert [r[0] for r in below["rows"]] == ["₹99,000", "₹24,120"]  # all below a lakh: in full
+
+
+def test_short_rupees_of_the_lift_tables_read_in_one_unit():
+    """The lift and organic tables format with fmt.inr_compact (whole rupees below a lakh): their
+    columns read in one unit too (Nisha Jain's Low read "₹56,107" beside "₹7.42 L")."""
+    rows = [{"low": 742_000}, {"low": 56_107}, {"low": -1_25_000}]
+    table = _table("T", [("low", "Low", fmt.inr_compact)], rows)
+    assert [r[0] for r in table["rows"]] == [f"₹7.42{NBSP}L", f"₹0.56{NBSP}L", f"{NEGATIVE}₹1.25{NBSP}L"]
+
+
+def test_a_money_column_with_paise_keeps_them_below_a_lakh():
+    """A figure shown with paise (CPE ₹719.56) keeps them in a column below a lakh; above, the lakh."""
+    assert catalogue.get("cpe").column([719.555, 12.5]) == ["₹719.56", "₹12.50"]
+    assert catalogue.get("cpe").column([719.555, 1_20_000]) == [f"₹0.01{NBSP}L", f"₹1.20{NBSP}L"]
+
+
+def test_the_plans_allocation_columns_read_in_one_unit():
+    """reports.plan_section's table (its own cells): current spend ₹2,40,000 beside ₹10,000 and ₹450."""
+    assert _cells("current_spend", [240_000, 10_000, 450, None]) == [f"₹2.40{NBSP}L", f"₹0.10{NBSP}L", "₹450", "—"]
+    assert _cells("name", ["Asha", None]) == ["Asha", ""]
