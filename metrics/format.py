@@ -222,33 +222,36 @@ def followers_column(values) -> list[str]:
     return [_in_unit(n, unit, suffix) for n in numbers]
 
 
-def _in_unit(number: float | None, unit: int, suffix: str, alone=None, symbol: str = "") -> str:
-    """`symbol` + `number` in `unit` with two decimals and `suffix`; where that would read 0.00,
-    `alone(number)` (default: as a follower count, in full)."""
+def _in_unit(number: float | None, unit: int, suffix: str) -> str:
+    """`number` in `unit` with two decimals and `suffix`; in full where that would read 0.00."""
     if number is None:
         return DASH
     shown = _rounded(abs(number) / unit, 2)
     if shown == 0:
-        return (alone or followers)(number)
-    sign = ("-" if not symbol else NEGATIVE) if number < 0 else ""
-    return sign + symbol + _decimal(shown, 2) + suffix
+        return followers(number)
+    return ("-" if number < 0 else "") + _decimal(shown, 2) + suffix
 
 
 def money_column(values, decimals: int = 0) -> list[str]:
-    """A column of rupee amounts, one text per value, as `followers_column` reads follower counts
-    (docs/metrics.md "Display"): every value in the unit of the column's largest, crore or lakh,
-    with two decimals ("₹0.24 L" beside "₹48.01 L", never "₹24,120" beside it); in full with
-    `decimals` (as `inr`) when every value is below a lakh, and a value that would read ₹0.00 in
-    the unit ("₹350" beside "₹45.22 L"). Missing values read "—"."""
+    """A column of rupee amounts, one text per value, in one unit (docs/metrics.md "Display"): the
+    largest of crore, lakh and rupee that no non-zero value of the column falls below, as a money
+    axis picks its unit, so no amount reads as a fraction of its unit ("₹0.24 L"): "₹48,01,000"
+    beside "₹24,120" (as the grids show money), "₹1.50 L" beside "₹12.35 L", "₹1,234.57 L" beside
+    "₹40.00 L". In lakh or crore with two decimals, in full with `decimals` (as `inr`); missing "—"."""
     numbers = [clean(v) for v in values]
-    top = max((abs(n) for n in numbers if n is not None), default=0.0)
-    if top >= CRORE or half_away(top / LAKH, 2) >= 100:
+    least = min((abs(n) for n in numbers if n), default=0.0)
+    if half_away(least / CRORE, 2) >= 1:
         unit, suffix = CRORE, f"{NBSP}Cr"
-    elif half_away(top) >= LAKH:
+    elif half_away(least / LAKH, 2) >= 1:
         unit, suffix = LAKH, f"{NBSP}L"
     else:
         return [inr(n, decimals) for n in numbers]
-    return [_in_unit(n, unit, suffix, lambda n: inr(n, decimals), RUPEE) for n in numbers]
+    return [inr(n, decimals) if not n else _rupees_in(n, unit, suffix) for n in numbers]
+
+
+def _rupees_in(number: float, unit: int, suffix: str) -> str:
+    """A non-zero amount in `unit` (lakh, crore) with two decimals: -1,23,456 -> "-⁠₹1.23 L"."""
+    return f"{NEGATIVE if number < 0 else ''}{RUPEE}{_decimal(_rounded(abs(number) / unit, 2), 2)}{suffix}"
 
 
 def counts_column(values) -> list[str]:
