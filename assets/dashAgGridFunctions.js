@@ -22,24 +22,31 @@
     return cache[key];
   }
 
-  // The number as shown: rounded half to even like the server (Python's round, Babel), so a
-  // table and the PDF agree on 35.25 -> 35.2; a value that rounds to zero is +0, so no "-₹0.00"
-  // or "-0.0%".
+  // The number as shown, by the server's one rule (metrics.format.half_away): its shortest decimal
+  // (String(v), Python's str alike) rounded half away from zero, so a table and the PDF agree on
+  // 1.525 -> 1.53 and 35.25 -> 35.3 (v * 10^d is another binary number: 0.015 * 100 is 1.5 where
+  // 0.015 lies below it). A value that rounds to zero is +0, so no "-₹0.00" or "-0.0%".
   function shown(v, decimals) {
-    var f = Math.pow(10, decimals);
-    var x = v * f;
-    var r = Math.round(x);
-    if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
-    r = r / f;
-    return r === 0 ? 0 : r;
+    var r = halfAway(Math.abs(v), decimals);
+    return r === 0 ? 0 : v < 0 ? -r : r;
   }
-  function lakhCrore(v) {
-    // Indian units as metrics.format.followers: 86 L, 4.85 L, 12.5 Cr; full grouping below a lakh.
-    var a = Math.abs(v), sign = v < 0 && Math.round(a) > 0 ? "-" : "";
-    var trim = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
-    if (a >= 1e7 || Math.round((a / 1e5) * 100) / 100 >= 100) return sign + trim.format(a / 1e7) + "\u00a0Cr";
-    if (Math.round(a) >= 1e5) return sign + trim.format(a / 1e5) + "\u00a0L";
-    return sign + numberFormat(0).format(Math.round(a));
+  // On the digits themselves: parsing a shifted decimal ("0.44999999999999996e1") rounds it again.
+  function halfAway(a, decimals) {
+    var text = String(a);
+    if (text.indexOf("e") >= 0) return a < 1 ? Number(a.toFixed(decimals)) : a; // below 1e-6, above 1e21
+    var parts = text.split("."), fraction = parts[1] || "";
+    if (fraction.length <= decimals) return a;
+    var kept = Number(parts[0] + fraction.slice(0, decimals)) + (fraction.charAt(decimals) >= "5" ? 1 : 0);
+    return Number(kept + "e-" + decimals);
+  }
+  function lakhCrore(v, keepZeros) {
+    // Indian units as metrics.format.followers: 86 L, 4.85 L, 12.5 Cr; full grouping below a lakh;
+    // `keepZeros`: two decimals always, as inr_compact (₹1.10 L).
+    var a = Math.abs(v), whole = shown(a, 0), sign = v < 0 && whole > 0 ? "-" : "";
+    var trim = keepZeros ? numberFormat(2) : new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
+    if (a >= 1e7 || shown(a / 1e5, 2) >= 100) return sign + trim.format(shown(a / 1e7, 2)) + "\u00a0Cr";
+    if (whole >= 1e5) return sign + trim.format(shown(a / 1e5, 2)) + "\u00a0L";
+    return sign + numberFormat(0).format(whole);
   }
   // One format per column (tester t1, s18): a grid's column of counts reads in the unit and
   // precision its values need together, not each cell its own ("77,012" beside "19.11 L" and
@@ -66,7 +73,7 @@
   // read 0.00 in it in full (0, 350), as metrics.format.followers_column.
   function followersIn(v, values) {
     var top = Math.max.apply(null, values.map(Math.abs));
-    var unit = top >= 1e7 || Math.round((top / 1e5) * 100) / 100 >= 100 ? 1e7 : Math.round(top) >= 1e5 ? 1e5 : 1;
+    var unit = top >= 1e7 || shown(top / 1e5, 2) >= 100 ? 1e7 : shown(top, 0) >= 1e5 ? 1e5 : 1;
     if (unit === 1) return lakhCrore(v);
     var r = shown(Math.abs(v) / unit, 2);
     if (r === 0) return lakhCrore(v);
@@ -91,7 +98,7 @@
     // As metrics.format.inr_small: two significant digits below ₹1 (up to 4 decimals), paise below ₹100.
     if (!finite(v)) return DASH;
     var a = Math.abs(v);
-    if (a >= 1e5) return (v < 0 ? NEGATIVE : "") + "\u20b9" + lakhCrore(a);
+    if (a >= 1e5) return (v < 0 ? NEGATIVE : "") + "\u20b9" + lakhCrore(a, true);
     var d = a >= 100 ? 0 : a >= 1 || a === 0 ? 2 : Math.min(4, Math.max(2, 1 - Math.floor(Math.log10(a))));
     return dagfuncs.hkInr(v, d);
   };

@@ -41,7 +41,9 @@ if TYPE_CHECKING:  # Settings imports this module's tier rule; only its type is 
 class Unit:
     """How a kind of number reads: `text` in tables, hovers and the PDF, `short` on cards and bar
     labels, `grid` the browser formatter (assets/dashAgGridFunctions.js), `file_decimals` the rounding
-    in CSV files (None: as computed), `axis` the kind of chart axis."""
+    in CSV files (None: as computed), `axis` the kind of chart axis, `column` a PDF table's column
+    of values read as one (docs/metrics.md "Display": one unit and precision per column, the grids'
+    hkFollowers and hkCount; None: each value's `short`)."""
 
     key: str
     symbol: str
@@ -51,6 +53,7 @@ class Unit:
     default_decimals: int
     file_decimals: int | None
     axis: str
+    column: Callable[[list, int], list[str]] | None = None
 
 
 INR = Unit(
@@ -62,14 +65,33 @@ INR = Unit(
     0,
     2,
     "money",
+    fmt.money_column,
 )
 # Money that is often below a rupee (revenue per follower): significant digits, full precision in files.
 INR_SMALL = Unit(
     "inr_small", "₹", lambda v, d: fmt.inr_small(v), lambda v, d: fmt.inr_small(v), "hkInrSmall", 2, None, "money"
 )
-COUNT = Unit("count", "count", lambda v, d: fmt.count(v), lambda v, d: fmt.count(v), "hkCount", 0, None, "count")
+COUNT = Unit(
+    "count",
+    "count",
+    lambda v, d: fmt.count(v),
+    lambda v, d: fmt.count(v),
+    "hkCount",
+    0,
+    None,
+    "count",
+    lambda values, d: fmt.counts_column(values),
+)
 FOLLOWERS = Unit(
-    "followers", "count", lambda v, d: fmt.followers(v), lambda v, d: fmt.followers(v), "hkFollowers", 0, None, "count"
+    "followers",
+    "count",
+    lambda v, d: fmt.followers(v),
+    lambda v, d: fmt.followers(v),
+    "hkFollowers",
+    0,
+    None,
+    "count",
+    lambda values, d: fmt.followers_column(values),
 )
 RATIO = Unit("ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, None, "ratio")
 PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, None, "pct")
@@ -269,6 +291,13 @@ class Metric:
     def short(self, value) -> str:
         """Short text (cards, bar labels): ₹17.88 Cr; small amounts in full (₹719.56)."""
         return self.unit.short(value, self.digits)
+
+    def column(self, values: list) -> list[str]:
+        """A PDF table's column of this figure, one text per value in one unit and precision
+        (Unit.column: "₹0.24 L" beside "₹48.01 L"); each value's `short` for units without one."""
+        if self.unit.column is None:
+            return [self.short(v) for v in values]
+        return self.unit.column(values, self.digits)
 
     def formula_for(self, settings: Settings) -> str:
         """The formula text with the settings' thresholds filled in."""

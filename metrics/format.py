@@ -16,7 +16,7 @@ import math
 import numbers
 import os
 import zoneinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.numbers import format_decimal, parse_pattern
@@ -61,16 +61,17 @@ def _pattern(text: str):
 
 def _decimal(value: float, decimals: int) -> str:
     """babel's format_decimal(value, "#,##,##0.00…", locale=en_IN), done in its steps (the decimal
-    of str(value), rounded half-even to `decimals`, grouped 3 then 2 with ",", "-" before a signed
-    value) without its per-call pattern and symbol look-ups: a ranking formats ~15,000 figures per
-    filter change. Non-finite and huge values go to babel itself (its symbols, its errors)."""
+    of str(value), rounded half away from zero to `decimals` as `half_away`, grouped 3 then 2 with
+    ",", "-" before a signed value) without its per-call pattern and symbol look-ups: a ranking
+    formats ~15,000 figures per filter change. Non-finite and huge values go to babel itself (its
+    symbols, its errors; its ties half-even)."""
     if decimals == 0 and _whole(value):  # counts and whole rupees: the digits are the integer's
         return ("-" if math.copysign(1.0, value) < 0 else "") + _grouped(str(abs(int(value))))
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if not number.is_finite() or decimals > 6 or number.adjusted() > 20:
         pattern = "#,##,##0" + ("." + "0" * decimals if decimals > 0 else "")
         return format_decimal(value, format=_pattern(pattern), locale=_LOCALE)
-    whole, _, fraction = f"{abs(number).quantize(_QUANTA[decimals]):f}".partition(".")
+    whole, _, fraction = f"{abs(number).quantize(_QUANTA[decimals], ROUND_HALF_UP):f}".partition(".")
     whole = _grouped(whole)
     return ("-" if number.is_signed() else "") + (f"{whole}.{fraction}" if decimals > 0 else whole)
 
@@ -93,11 +94,35 @@ def _grouped(whole: str) -> str:
 
 
 _QUANTA = tuple(Decimal(1).scaleb(-d) for d in range(7))
+_TENS = tuple(10.0**d for d in range(8))
+
+
+def half_away(number: float, decimals: int = 0) -> float:
+    """The display's one rounding rule (docs/metrics.md "Display"; the grids' `shown` alike): the
+    number's shortest decimal (str(number), what JavaScript's String(number) writes too) rounded half
+    away from zero, as a spreadsheet rounds: 1.525 -> 1.53, 0.015 -> 0.02, -2.5 -> -3.0. Python's
+    round() works on the binary value, half to even (round(1.005, 2) == 1.0), and the browser's
+    arithmetic on another binary product: the grid and the PDF disagreed on about a third of ties."""
+    if decimals == 0 and _whole(number):
+        return float(number)
+    if decimals > 6:  # beyond any figure's decimals (and _QUANTA's)
+        return round(number, decimals)
+    # Only a tie of the digits (a 5 one place past `decimals`, last) rounds otherwise than round():
+    # another decimal and the binary value lie on one side of the half (str is the shortest decimal
+    # that reads back as the number), so round() gives it, at a fifth of str's and Decimal's cost
+    # where the number is not near a half (the float test: most figures).
+    scaled = abs(number) * _TENS[decimals + 1]
+    if abs(scaled % 10 - 5) > 1e-9 * (scaled + 1):
+        return round(number, decimals)
+    text = str(number)
+    if text[-1] != "5" or "e" in text or len(text) - text.find(".") != decimals + 2:
+        return round(number, decimals)
+    return float(Decimal(text).quantize(_QUANTA[decimals], ROUND_HALF_UP))
 
 
 def _rounded(number: float, decimals: int) -> float:
     """The number as it will be shown; a value that shows as zero is +0 (never "-₹0.00", "-0.0%")."""
-    shown = round(number, decimals)
+    shown = half_away(number, decimals)
     return 0.0 if shown == 0 else shown
 
 
@@ -170,14 +195,15 @@ def _lakh_crore(value, decimals: int, symbol: str, trim: bool = False) -> str:
     if number is None:
         return DASH
     magnitude = abs(number)
-    sign = ("-" if not symbol else NEGATIVE) if number < 0 and round(magnitude) > 0 else ""
+    whole = half_away(magnitude)
+    sign = ("-" if not symbol else NEGATIVE) if number < 0 and whole > 0 else ""
     # A value that would round up to 100 L is shown as crore (₹1.00 Cr, not ₹100.00 L).
-    if magnitude >= CRORE or round(magnitude / LAKH, decimals) >= 100:
+    if magnitude >= CRORE or half_away(magnitude / LAKH, decimals) >= 100:
         amount, suffix = magnitude / CRORE, f"{NBSP}Cr"
-    elif round(magnitude) >= LAKH:
+    elif whole >= LAKH:
         amount, suffix = magnitude / LAKH, f"{NBSP}L"
     else:
-        return f"{sign}{symbol}{_decimal(round(magnitude), 0)}"
+        return f"{sign}{symbol}{_decimal(whole, 0)}"
     text = _decimal(amount, decimals)
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -197,9 +223,9 @@ def followers_column(values) -> list[str]:
     reads in full (0, 350): two decimals of a lakh cannot say it. Missing values read "—"."""
     numbers = [clean(v) for v in values]
     top = max((abs(n) for n in numbers if n is not None), default=0.0)
-    if top >= CRORE or round(top / LAKH, 2) >= 100:
+    if top >= CRORE or half_away(top / LAKH, 2) >= 100:
         unit, suffix = CRORE, f"{NBSP}Cr"
-    elif round(top) >= LAKH:
+    elif half_away(top) >= LAKH:
         unit, suffix = LAKH, f"{NBSP}L"
     else:
         return [followers(n) for n in numbers]
@@ -214,6 +240,28 @@ def _in_unit(number: float | None, unit: int, suffix: str) -> str:
     if shown == 0:
         return followers(number)
     return ("-" if number < 0 else "") + _decimal(shown, 2) + suffix
+
+
+def money_column(values, decimals: int = 0) -> list[str]:
+    """A column of rupee amounts, one text per value, in one unit (docs/metrics.md "Display"): the
+    largest of crore, lakh and rupee that no non-zero value of the column falls below, as a money
+    axis picks its unit, so no amount reads as a fraction of its unit ("₹0.24 L"): "₹48,01,000"
+    beside "₹24,120" (as the grids show money), "₹1.50 L" beside "₹12.35 L", "₹1,234.57 L" beside
+    "₹40.00 L". In lakh or crore with two decimals, in full with `decimals` (as `inr`); missing "—"."""
+    numbers = [clean(v) for v in values]
+    least = min((abs(n) for n in numbers if n), default=0.0)
+    if half_away(least / CRORE, 2) >= 1:
+        unit, suffix = CRORE, f"{NBSP}Cr"
+    elif half_away(least / LAKH, 2) >= 1:
+        unit, suffix = LAKH, f"{NBSP}L"
+    else:
+        return [inr(n, decimals) for n in numbers]
+    return [inr(n, decimals) if not n else _rupees_in(n, unit, suffix) for n in numbers]
+
+
+def _rupees_in(number: float, unit: int, suffix: str) -> str:
+    """A non-zero amount in `unit` (lakh, crore) with two decimals: -1,23,456 -> "-⁠₹1.23 L"."""
+    return f"{NEGATIVE if number < 0 else ''}{RUPEE}{_decimal(_rounded(abs(number) / unit, 2), 2)}{suffix}"
 
 
 def counts_column(values) -> list[str]:

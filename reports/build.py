@@ -344,19 +344,19 @@ def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:
     return key, header or key.replace("_", " ").capitalize(), str
 
 
-# Columns read as one (docs/metrics.md "Display"): a unit's formatter of a whole column of values.
-COLUMN_TEXTS = {catalogue.FOLLOWERS.key: fmt.followers_column, catalogue.COUNT.key: fmt.counts_column}
-
-
 def _column_texts(key: str, formatter: Any, rows: list[dict]) -> list[str]:
-    """The texts of column `key` in `rows`: text as it is, a follower or count metric in one format
-    for the whole column (as the grids do), any other metric value by value."""
+    """The texts of column `key` in `rows`: text as it is; a catalogue metric's short text or short
+    rupees (fmt.inr_compact) in one unit and precision for the whole column (docs/metrics.md
+    "Display", as the grids read counts); any other formatter value by value."""
     values = [row.get(key) for row in rows]
     if formatter is str:
         return ["" if v is None else str(v) for v in values]
+    if formatter is fmt.inr_compact:
+        return fmt.money_column(values)
     metric = catalogue.CATALOGUE.get(key)
-    whole_column = COLUMN_TEXTS.get(metric.unit.key) if metric and formatter == metric.short else None
-    return whole_column(values) if whole_column else [formatter(v) for v in values]
+    if metric and formatter == metric.short:
+        return metric.column(values)
+    return [formatter(v) for v in values]
 
 
 def _table(

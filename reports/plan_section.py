@@ -34,8 +34,11 @@ PLAN_COLUMNS = (
 )
 
 
-def _cell(key: str, value) -> str:
-    return catalogue.get(key).short(value) if key in catalogue.CATALOGUE else ("" if value is None else str(value))
+def _cells(key: str, values: list) -> list[str]:
+    """A column of the allocation table: a figure's values in one unit (Metric.column), text as it is."""
+    if key in catalogue.CATALOGUE:
+        return catalogue.get(key).column(values)
+    return ["" if value is None else str(value) for value in values]
 
 
 class PlanRequest(NamedTuple):
@@ -207,7 +210,7 @@ def allocation_table(chosen: Plan) -> dict:
         "title": f"Allocation by {chosen.unit_word}",
         "columns": [header for _, header in columns],
         "numeric": list(range(1, len(columns))),
-        "rows": [[_cell(key, row.get(key)) for key, _ in columns] for row in rows],
+        "rows": [list(cells) for cells in zip(*(_cells(key, [row.get(key) for row in rows]) for key, _ in columns))],
         "footnote": catalogue.undefined_footnote(causes),
         "note": (
             f"The {len(shown)} {chosen.unit_word}s of {len(chosen.rows):,} with the largest planned change, in the "

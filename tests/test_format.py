@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import numpy as np
@@ -282,16 +283,47 @@ def test_inr_is_babels_currency_format(value, decimals):
 )
 def test_decimal_is_babels_format_decimal(value, decimals):
     """_decimal() applies babel's steps itself (every figure of a ranking passes here): the text
-    must stay babel's for any float or int, ties rounded half-even on str(value) as babel does."""
+    must stay babel's for any float or int, with ties of str(value) rounded half away from zero
+    (the display's rule; babel rounds by the decimal context's mode)."""
     from babel.numbers import format_decimal
 
     pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
-    assert fmt._decimal(value, decimals) == format_decimal(value, format=pattern, locale="en_IN")
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):
+        expected = format_decimal(value, format=pattern, locale="en_IN")
+    assert fmt._decimal(value, decimals) == expected
 
 
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
-    [(2.675, 2, "2.68"), (0.125, 2, "0.12"), (-0.001, 2, "-0.00"), (1234567.891, 2, "12,34,567.89"), (999, 0, "999")],
+    [(2.675, 2, "2.68"), (0.125, 2, "0.13"), (-0.001, 2, "-0.00"), (1234567.891, 2, "12,34,567.89"), (999, 0, "999")],
 )
 def test_decimal_by_hand(value, decimals, text):
     assert fmt._decimal(value, decimals) == text
+
+
+# Exact halves of what a figure writes (str(value)), each rounded half away from zero, where the
+# binary value lies below the half (1.005, 0.015, 4.35, 1.535) or the half falls between units.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (fmt.inr(1.005, 2), "₹1.01"),
+        (fmt.inr(0.015, 2), "₹0.02"),
+        (fmt.inr(-0.015, 2), f"{fmt.NEGATIVE}₹0.02"),
+        (fmt.inr(2.5), "₹3"),
+        (fmt.pct(4.35), "4.4%"),
+        (fmt.pct(35.25), "35.3%"),
+        (fmt.pct(0.44999999999999996), "0.4%"),  # not a half: its digits say below
+        (fmt.ratio(1.005), "1.01x"),
+        (fmt.change(0.01235), "+1.2%"),  # 0.01235 × 100 is 1.2349999999999999: below the half
+        (fmt.count(2.675), "2.68"),
+        (fmt.followers(152_500), f"1.53{NB}L"),
+        (fmt.followers(153_500), f"1.54{NB}L"),
+        (fmt.inr_compact(152_500), f"₹1.53{NB}L"),
+        (fmt.inr_compact(99_99_500), f"₹1.00{NB}Cr"),  # 99.995 L rounds to 100 L: crore
+        (fmt.inr_compact(99_999.5), f"₹1.00{NB}L"),
+        (fmt.followers_column([153_500, 80_000])[0], f"1.54{NB}L"),
+        (fmt.paise(1.005), 1.01),
+    ],
+)
+def test_ties_round_half_away_from_zero(text, expected):
+    assert text == expected

@@ -46,10 +46,11 @@ def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
 
 
 def section(pages: list[str], start: str, end: str) -> str:
-    """Text of the pages from the one whose heading is `start` up to (not including) `end`'s."""
-    first = next(i for i, p in enumerate(pages) if re.search(rf"^\s*{re.escape(start)}\s*$", p, re.M))
-    last = next(i for i, p in enumerate(pages) if i > first and re.search(rf"^\s*{re.escape(end)}\s*$", p, re.M))
-    return "\f".join(pages[first:last])
+    """Text from the heading `start` up to (not including) the heading `end` after it: a section may
+    begin on the page where the one before ends (report.css)."""
+    whole = "\f".join(pages)
+    begin = re.search(rf"^\s*{re.escape(start)}\s*$", whole, re.M).start()
+    return whole[begin : re.compile(rf"^\s*{re.escape(end)}\s*$", re.M).search(whole, begin + 1).start()]
 
 
 def text_of(node) -> str:

@@ -190,24 +190,36 @@ def test_a_findings_list_never_leaves_one_finding_alone_on_a_page(tmp_path, rows
     on the next page, at 62 the heading and the first finding stayed alone on the table's page. Broken,
     the list keeps the heading with two findings and the last two together, the Charts on the next page."""
     context = make_context(figures=False)
-    context["incremental"] = {
-        "title": "Measured lift",
-        "rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
-        "assumption": "Assumes nothing else moved sales.",
-        "table": {
-            "title": "Lift per creator",
-            "columns": ["Name", "Incremental"],
-            "numeric": [1],
-            "rows": [[f"Creator {i:02d}", f"₹{1000 - i},000"] for i in range(rows)],
-        },
-    }
+    context["incremental"] = lift_box(rows)
     context["findings"] = [
         f"Finding {k}: " + "the creators' revenue moved as the spend moved " * 3 for k in range(1, 6)
     ]
     pages = pdf_page_texts(render_pdf(context), tmp_path)
     on = [page_of(pages, f"Finding {k}:") for k in range(1, 6)]
     assert page_of(pages, "Key findings") == on[0] == on[1] and on[3] == on[4]
-    assert page_of(pages, "Revenue vs spend ALPHA") == on[4] + 1  # the Charts next: no blank page between
+    # the Charts after them, on their page where the heading and a chart fit, else the next: no blank page
+    charts = page_of(pages, "Revenue vs spend ALPHA")
+    assert charts in (on[4], on[4] + 1) and "Charts" in pages[charts]  # the heading with its chart
+
+
+@needs_poppler
+def test_the_sections_after_the_key_figures_follow_on_the_page_before_them_where_they_fit(tmp_path):
+    """The /plan PDF (s19): every section began a page, so the Key figures' last page stayed half white
+    before the Charts, as did the last chart's before the Tables. Here the Key figures hold three cards
+    and a finding, the one chart is 3:1 (a third of the page): the Charts heading and chart, then the
+    Tables heading and first table, follow on the Key figures' page; the second table does not fit
+    there, and the Recommendations follow it on the next page (it stood alone there, the Recommendations
+    on a page of their own), and the appendix them."""
+    context = make_context(figures=False)
+    context["charts"] = [
+        dict(context["charts"][0], svg=b'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100"/>')
+    ]
+    pages = pdf_page_texts(render_pdf(context), tmp_path)
+    key_figures = page_of(pages, "₹1,78,79,815")  # the revenue card's note
+    assert page_of(pages, "Revenue vs spend ALPHA") == key_figures and "Charts" in pages[key_figures]
+    assert page_of(pages, "Top 10 influencers") == key_figures and "Tables" in pages[key_figures]
+    assert page_of(pages, "Poor performers") == page_of(pages, "Renew ") == key_figures + 1
+    assert page_of(pages, "Settings used") == key_figures + 1
 
 
 @needs_poppler
@@ -237,7 +249,7 @@ def test_pdf_text_kpis_and_page_numbers(tmp_path):
     ):
         assert squash(expected) in flat, expected
     pages = int(re.search(r"Page 1 of (\d+)", text)[1])
-    assert pages >= 5
+    assert pages >= 3  # cover, Key figures (the Charts, Tables, Recommendations, appendix follow where they fit)
     for n in range(1, pages + 1):
         assert f"Page {n} of {pages}" in text
     # Chart text is real (vector) text drawn from the SVG, not pixels.
@@ -279,6 +291,23 @@ def test_hostile_text_printed_literally_nothing_attached_or_fetched(tmp_path, ho
     assert not any("passwd" in u or u.startswith("http") for u, _ in timings["fetched"])
 
 
+def lift_box(rows: int, **table) -> dict:
+    """The Key figures' measured-lift box (context["incremental"]) with a lift table of `rows` creators
+    ("Creator 00" ₹1000,000, "Creator 01" ₹999,000, …); `table`: more keys of the table (its note)."""
+    return {
+        "title": "Measured lift",
+        "rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
+        "assumption": "Assumes nothing else moved sales.",
+        "table": {
+            "title": "Lift per creator",
+            "columns": ["Name", "Incremental"],
+            "numeric": [1],
+            "rows": [[f"Creator {i:02d}", f"₹{1000 - i},000"] for i in range(rows)],
+            **table,
+        },
+    }
+
+
 def pdf_page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
     """pdftotext of each page (form feeds split them)."""
     return pdf_text(pdf, tmp_path).split("\f")[:-1]
@@ -313,18 +342,7 @@ def test_a_long_lift_table_follows_the_key_figures_cards(tmp_path):
     to the next page and left the Key figures page blank below the cards. Its head stays on the cards'
     page and its table breaks between rows, its header repeated."""
     context = make_context(figures=False)
-    context["incremental"] = {
-        "title": "Measured lift",
-        "rows": [{"label": "Incremental revenue", "value": "₹1.75 Cr"}],
-        "assumption": "Assumes nothing else moved sales.",
-        "table": {
-            "title": "Lift per creator (largest first)",
-            "note": "Showing 45 of 45.",
-            "columns": ["Name", "Incremental"],
-            "numeric": [1],
-            "rows": [[f"Creator {i:02d}", f"₹{1000 - i},000"] for i in range(45)],
-        },
-    }
+    context["incremental"] = lift_box(45, note="Showing 45 of 45.")
     pages = pdf_page_texts(render_pdf(context), tmp_path)
     cards = page_of(pages, "₹1,78,79,815")
     assert page_of(pages, "Measured lift") == cards and page_of(pages, "Creator 00") == cards

@@ -129,7 +129,17 @@ GRID_CASES = [
     ("hkRatio", [-0.001], fmt.ratio),
     ("hkRatio", [11.2067], fmt.ratio),
     ("hkPct", [-0.04], fmt.pct),
-    ("hkPct", [35.25], fmt.pct),  # an exact half: half to even on both sides (35.2)
+    # exact halves of the written value, half away from zero on both sides (metrics.format.half_away):
+    # before session 19 the grid and the PDF disagreed on about a third of such ties
+    ("hkPct", [35.25], fmt.pct),  # 35.3
+    ("hkPct", [4.35], fmt.pct),  # 4.4, though the binary 4.35 lies below the half
+    ("hkPct", [0.44999999999999996], fmt.pct),  # 0.4: its digits lie below the half
+    ("hkInr", [0.015, 2], lambda v: fmt.inr(v, 2)),  # ₹0.02 (the grid read ₹0.02, the PDF ₹0.01)
+    ("hkRatio", [1.005], fmt.ratio),  # 1.01x
+    ("hkCount", [-5536705.795], fmt.count),  # -55,36,705.8
+    ("hkFollowers", [152_500], fmt.followers),  # 1.53 L (the grid read 1.53 L, the PDF 1.52 L)
+    ("hkFollowers", [100_500], fmt.followers),  # 1.01 L (the PDF read 1 L)
+    ("hkInrSmall", [109_500], fmt.inr_small),  # ₹1.10 L, two decimals as inr_compact (the grid read ₹1.1 L)
     ("hkInr", [0.125, 2], lambda v: fmt.inr(v, 2)),
     ("hkInr", [2.5, 0], lambda v: fmt.inr(v)),
     ("hkShare", [-0.0004], fmt.share),
@@ -156,6 +166,7 @@ COLUMN_CASES = [
     ("hkFollowers", [125_000_000, 485_000], ["12.50 Cr", "0.05 Cr"]),
     # tester t2 (s18): "Unknown | 0 | 0.00 L"; what would read 0.00 in the unit reads in full
     ("hkFollowers", [0, 350, 4_522_000, 499, 600], ["0", "350", "45.22 L", "499", "0.01 L"]),
+    ("hkFollowers", [153_500, 80_000], ["1.54 L", "0.80 L"]),  # a tie half away from zero on both sides
     ("hkCount", [2544.7, 2727.16, 3000], ["2,544.70", "2,727.16", "3,000.00"]),
     ("hkCount", [2544, 2727, 107154], ["2,544", "2,727", "1,07,154"]),
 ]
