@@ -41,7 +41,9 @@ if TYPE_CHECKING:  # Settings imports this module's tier rule; only its type is 
 class Unit:
     """How a kind of number reads: `text` in tables, hovers and the PDF, `short` on cards and bar
     labels, `grid` the browser formatter (assets/dashAgGridFunctions.js), `file_decimals` the rounding
-    in CSV files (None: as computed), `axis` the kind of chart axis."""
+    in CSV files (None: 12 significant digits), `axis` the kind of chart axis, `file_scale` what a
+    stored value is multiplied by in CSV files (100: a fraction written as a percent; docs/metrics.md,
+    "Exports")."""
 
     key: str
     symbol: str
@@ -51,6 +53,12 @@ class Unit:
     default_decimals: int
     file_decimals: int | None
     axis: str
+    file_scale: float = 1.0
+
+    @property
+    def file_header(self) -> str | None:
+        """The unit a CSV header names in brackets ("ROAS (×)"); None for counts, which have none."""
+        return None if self.symbol == "count" else self.symbol
 
 
 INR = Unit(
@@ -71,14 +79,16 @@ COUNT = Unit("count", "count", lambda v, d: fmt.count(v), lambda v, d: fmt.count
 FOLLOWERS = Unit(
     "followers", "count", lambda v, d: fmt.followers(v), lambda v, d: fmt.followers(v), "hkFollowers", 0, None, "count"
 )
-RATIO = Unit("ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, None, "ratio")
-PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, None, "pct")
-SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(v, d), "hkShare", 1, None, "share")
+RATIO = Unit("ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, 4, "ratio")
+PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, 3, "pct")
+SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(v, d), "hkShare", 1, 3, "share", 100)
 SCORE = Unit(
-    "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None, "count"
+    "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, 3, "count"
 )
 # A relative change against the comparison period (a fraction, shown signed: +12.3%).
-CHANGE = Unit("change", "%", lambda v, d: fmt.change(v, d), lambda v, d: fmt.change(v, d), "hkChange", 1, None, "share")
+CHANGE = Unit(
+    "change", "%", lambda v, d: fmt.change(v, d), lambda v, d: fmt.change(v, d), "hkChange", 1, 3, "share", 100
+)
 UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE, CHANGE)}
 
 
