@@ -26,15 +26,15 @@ from components.ids.shell import DATASET_CHANGED, URL
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
 from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS, row_counts
+from warehouse import sample, uploads
 from warehouse import upload_limits as limits
-from warehouse import uploads
 from warehouse.db import WarehouseOutdated
 from warehouse.importer import source_folders
 
 log = logging.getLogger(__name__)
 
-SAMPLE_ORDERS = 20_000
-SAMPLE_SEED = 42
+SAMPLE_ORDERS = sample.DOWNLOAD_ORDERS
+SAMPLE_SEED = sample.DOWNLOAD_SEED
 
 
 # --- validation / import reports ------------------------------------------------------------------

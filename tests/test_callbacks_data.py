@@ -17,6 +17,7 @@ import metrics
 from callbacks import common
 from callbacks import data as cb
 from warehouse import import_dataset, uploads
+from warehouse.sample import download_text
 
 
 def data_url(payload: bytes, mime: str = "text/csv") -> str:
@@ -264,6 +265,13 @@ def test_sample_download_is_an_importable_zip(app_db, tmp_path):
     report, store, disabled, *_ = cb.handle_upload([data_url(payload, "application/zip")], [sent["filename"]], None)
     assert store and store["valid"] and disabled is False
     assert cb.download_sample(0) is no_update
+    # /data's box says what the zip holds (tester t1, s19: it said "20,000 attributed orders"; the rows
+    # hold more orders than that, and the Shopify sample attributes only some of its 20,000 orders)
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        creators = len(archive.read("influencers.csv").decode().strip().splitlines()) - 1
+        rows = len(archive.read("tracking_data.csv").decode().strip().splitlines()) - 1
+    assert (creators, rows) == (40, 20_000)
+    assert download_text() == "40 creators and 20,000 tracking_data rows"
 
 
 def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
