@@ -307,7 +307,7 @@ def dataset_info(_pathname, _changed=None):
 )
 def options_after_import(_changed, search):
     """The new data set's platforms, brands, campaigns… and dates in the filter bar, without a reload."""
-    options, first, last = load_options(common.filters_from_search(search))
+    options, first, last, _unknown = load_options(common.filters_from_search(search))
     return (*options, first, last)
 
 

@@ -66,6 +66,13 @@ def test_a_link_value_the_data_set_lacks_is_named(traps_env):
     assert all(isinstance(line.children, str) for line in error.children[1].children)  # text, never markup
 
 
+def test_an_import_refreshes_the_options_and_dates(traps_env):
+    out = cb.options_after_import("now", "?platform=Instagram")
+    assert len(out) == N + 2
+    assert [o["value"] for o in out[0]] == metrics.filter_options(traps_env)["platform"]
+    assert out[N:] == tuple(d.isoformat() for d in metrics.date_bounds(traps_env))
+
+
 def test_only_unknown_values_are_named():
     options = {"platform": ["Instagram"], "campaign": [f"C{i}" for i in range(1, 10)]}
     assert cb.unknown_values(metrics.Filters(platform=("Instagram",)), options) is None
