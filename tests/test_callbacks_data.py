@@ -203,7 +203,8 @@ def test_callback_dispatch(app_db, sample_dir):
     with triggered("data-import.n_clicks"):
         out = cb.upload_or_import(None, 1, names, store, "")
     assert out[4] is not no_update
-    assert metrics.dataset_info(common.warehouse())["name"] == "campaigns.csv + 4 more files"  # no name typed
+    named = metrics.dataset_info(common.warehouse())["name"]  # no name typed: the files and the upload's time
+    assert named.startswith("campaigns.csv + 4 more files, ") and named.endswith(" IST"), named
     with triggered("data-upload.contents"):
         assert cb.upload_or_import(None, 1, None, None, "") == (no_update,) * 6
 
@@ -284,10 +285,28 @@ def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
     result = cb.handle_import(store, "")[3]
     # several loose files (a browser sends no folder name): the first one's name and how many more
     assert names == ["campaigns.csv", "influencers.csv", "payouts.csv", "posts.csv", "tracking_data.csv"]
-    expected = "campaigns.csv + 4 more files"
+    expected = store["name"]
+    assert expected.startswith("campaigns.csv + 4 more files, ")  # and the upload's time (tests/test_uploads.py)
     assert f"Imported “{expected}”" in text(result)
     assert db.is_file()
     assert expected in text(cb.dataset_info_card("/data", "now"))
+
+
+def test_an_append_says_appended(tmp_path, monkeypatch):
+    """Tester t1 (s19): an append's result line read "Imported …". The counts are the whole data
+    set's after it: the fixture's sample (5 influencers, 6 posts, 8 sales, 7 payouts) + ap2 (2, 3, 2)."""
+    fixture = Path(__file__).parent / "fixtures" / "append_same_name"
+    db = tmp_path / "app" / "warehouse.duckdb"
+    import_dataset(fixture / "sample", db, name="Sample")
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    contents, names = upload_of(fixture / "ap2")
+    store = cb.handle_upload(contents, names, None, append=True)[1]
+    shown = text(cb.handle_import(store, "", append=True)[3]).strip()
+    assert shown.startswith(
+        "Appended to “Sample”.  It now holds 5 influencers, 8 posts, 11 sales rows, 9 payout rows."
+    ), shown
+    assert "Imported" not in shown
 
 
 def test_an_uploaded_zip_names_the_data_set(tmp_path, monkeypatch, sample_dir):
