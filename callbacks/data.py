@@ -26,15 +26,15 @@ from components.ids.shell import DATASET_CHANGED, URL
 from components.upload import MAX_SHOWN, files_table, problems_table, store_orders_summary
 from metrics import format as fmt
 from metrics.dataset import SALES_ROWS, STORE_SALES_ROWS, row_counts
+from warehouse import sample, uploads
 from warehouse import upload_limits as limits
-from warehouse import uploads
 from warehouse.db import WarehouseOutdated
 from warehouse.importer import source_folders
 
 log = logging.getLogger(__name__)
 
-SAMPLE_ORDERS = 20_000
-SAMPLE_SEED = 42
+SAMPLE_ORDERS = sample.DOWNLOAD_ORDERS
+SAMPLE_SEED = sample.DOWNLOAD_SEED
 
 
 # --- validation / import reports ------------------------------------------------------------------
@@ -147,15 +147,16 @@ def report_children(upload: uploads.Upload, report, failure, append: bool = Fals
     return children
 
 
-def import_success(report, name: str, info: dict | None) -> dbc.Alert:
-    """The green alert after an import: the data set's counts and a link to the overview."""
+def import_success(report, name: str, info: dict | None, append: bool = False) -> dbc.Alert:
+    """The green alert after an import (or an append: "Appended to “name”", the counts then the
+    whole data set's): the data set's counts and a link to the overview."""
     info = info or {}
     counts = ", ".join(row_counts(info))
     return dbc.Alert(
         [
             html.I(className="bi bi-check-circle-fill me-2", **{"aria-hidden": "true"}),
-            html.Strong(f"Imported “{name}”. "),
-            f"{counts}. " if counts else "",
+            html.Strong(f"Appended to “{name}”. " if append else f"Imported “{name}”. "),
+            (f"It now holds {counts}. " if append else f"{counts}. ") if counts else "",
             f"{fmt.counted(report.warning_count, 'warning')}. " if report.warning_count else "",
             "Every page now shows this data set: ",
             html.A("open the overview", href="/", className="alert-link"),
@@ -215,7 +216,7 @@ def run_import(store, name_text, append: bool = False) -> tuple:
         ), no_update
     auth.record(action, f"upload {files}")
     info = _info_after_import()
-    return import_success(report, name or str((info or {}).get("name") or ""), info), dt.datetime.now(
+    return import_success(report, name or str((info or {}).get("name") or ""), info, append), dt.datetime.now(
         dt.UTC
     ).isoformat()
 

@@ -42,8 +42,38 @@ def _options(values: list[str], selected: tuple[str, ...]) -> list[dict]:
     return [{"label": v, "value": v} for v in known] + [{"label": f"{v} (not in data)", "value": v} for v in extra]
 
 
-def load_options(filters: Filters) -> tuple[list[list[dict]], str | None, str | None]:
-    """Options of every dropdown and the date bounds (None when nothing is imported yet)."""
+PLURALS = {"platform": "platforms", "category": "categories", "tier": "tiers", "brand": "brands"}
+SHOWN_KNOWN = 6  # a data set's values listed beside an unknown one (products and campaigns run to hundreds)
+
+
+def unknown_values(filters: Filters, options: dict[str, list[str]]) -> str | None:
+    """What a link selects that the data set does not have, one sentence per filter ("Platform
+    “Nope” is not one of this data set's platforms (Facebook, Instagram, YouTube)"), so "No sales
+    for these filters" is not read as a real empty selection; None when every value is known or
+    nothing is loaded (no options to check against)."""
+    if not options:
+        return None
+    sentences = []
+    for field in FIELDS:
+        known = [str(v) for v in options.get(field, [])]
+        unknown = [v for v in getattr(filters, field) if v not in known]
+        if not unknown:
+            continue
+        names = ", ".join(f"“{v}”" for v in unknown)
+        listed = ", ".join(known[:SHOWN_KNOWN]) + (
+            f" and {len(known) - SHOWN_KNOWN} more" if len(known) > SHOWN_KNOWN else ""
+        )
+        plural = PLURALS.get(field, f"{field}s")
+        verb = "is not one" if len(unknown) == 1 else "are none"
+        sentences.append(f"{LABELS[field]} {names} {verb} of this data set's {plural} ({listed or 'none'})")
+    if not sentences:
+        return None
+    return "; ".join(sentences) + ". No sale matches a value the data set does not have."
+
+
+def load_options(filters: Filters) -> tuple[list[list[dict]], str | None, str | None, str | None]:
+    """Options of every dropdown, the date bounds (None when nothing is imported yet) and what the
+    selection names that the data set does not have (unknown_values)."""
     try:
         wh = common.warehouse()
         options = metrics.filter_options(wh)
@@ -51,7 +81,14 @@ def load_options(filters: Filters) -> tuple[list[list[dict]], str | None, str | 
     except WarehouseMissing:  # no usable data set: keep the selected values selectable
         options, first, last = {}, None, None
     lists = [_options(options.get(field, []), getattr(filters, field)) for field in FIELDS]
-    return lists, _date_text(first), _date_text(last)
+    return lists, _date_text(first), _date_text(last), unknown_values(filters, options)
+
+
+def link_problems(error: str | None, unknown: str | None):
+    """The filter bar's notice of a link: the invalid values it ignored, the unknown ones it kept."""
+    lines = [f"Ignored an invalid value in the link: {error}" if error else None, unknown]
+    shown = [html.Div(line) for line in lines if line]
+    return notice(shown) if shown else None
 
 
 def sync(trigger, search, values: list, start, end, period=None, compare=None) -> tuple:
@@ -78,7 +115,7 @@ def sync(trigger, search, values: list, start, end, period=None, compare=None) -
     if trigger in (None, ids.URL):
         filters = common.filters_from_search(search)
         error = common.filter_error(search)
-        options, first, last = load_options(filters)
+        options, first, last, unknown = load_options(filters)
         return (
             no_update,
             *[list(getattr(filters, f)) for f in FIELDS],
@@ -87,7 +124,7 @@ def sync(trigger, search, values: list, start, end, period=None, compare=None) -
             filters.end.isoformat() if filters.end else None,
             first,
             last,
-            notice(f"Ignored an invalid value in the link: {error}") if error else None,
+            link_problems(error, unknown),
             filters.period,
             filters.compare,
         )
@@ -270,7 +307,7 @@ def dataset_info(_pathname, _changed=None):
 )
 def options_after_import(_changed, search):
     """The new data set's platforms, brands, campaigns… and dates in the filter bar, without a reload."""
-    options, first, last = load_options(common.filters_from_search(search))
+    options, first, last, _unknown = load_options(common.filters_from_search(search))
     return (*options, first, last)
 
 

@@ -1,8 +1,8 @@
 """CSV download of any table built with components.tables (one pattern-matching callback).
 
-The file holds exactly what the grid shows: the rows after the user's sorting, column filters and
-quick search (`virtualRowData`), the visible columns in display order (`columnState`), with raw
-full-precision values and formula-like text neutralised (components.csv_export).
+The file holds the whole table: the rows after the user's sorting, column filters and quick search
+(`virtualRowData`), every column not hidden in display order (`columnState`), numbers in the unit
+their header names and formula-like text neutralised (components.csv_export).
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
-"""CSV of exactly what a table shows: its visible columns in display order, its rows after the
-user's sorting and filtering, values as plain numbers (not ₹ text): money rounded to paise, other
-numbers at full precision.
+"""CSV of a table: every column the grid has (also those scrolled out of view; not those the user
+hid) in display order, its rows after the user's sorting and filtering, values as plain numbers (not
+₹ text) in the unit their header names: "Revenue (₹)" to paise, "ROI (%)" and "Revenue share (%)"
+as percents (a fraction the page stores is multiplied by 100), "ROAS (×)"; at full precision (10 decimals:
+no float noise; metrics.catalogue units; docs/metrics.md, "Exports"). Texts read as the
+grid shows them ("too early to judge").
 
 Spreadsheet formula injection is neutralised: a text cell starting with = + - @ tab or carriage
 return is prefixed with a single quote, so Excel / Sheets show it as text instead of running it.
@@ -12,6 +15,8 @@ import csv
 import io
 import math
 import numbers
+
+from metrics import catalogue
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,7 +33,7 @@ def cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "Yes" if value else "No"  # as the grids' hkYesNo
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
@@ -72,39 +77,75 @@ def columns_shown(column_defs: list[dict] | None, column_state: list[dict] | Non
     return out
 
 
-def file_decimals(column_defs: list[dict] | None) -> dict[str, int]:
-    """{field: decimals} of the columns whose values files round (money: 2, to paise), from the
-    `context.fileDecimals` components.tables puts on them."""
-    out = {}
+def _leaves(column_defs: list[dict] | None):
+    """(field, column definition) of every leaf column (inside column groups too)."""
     for col in column_defs or []:
         for leaf in col.get("children", [col]):
-            decimals = (leaf.get("context") or {}).get("fileDecimals")
-            if decimals is not None and (leaf.get("field") or leaf.get("colId")):
-                out[leaf.get("field") or leaf.get("colId")] = int(decimals)
+            field = leaf.get("field") or leaf.get("colId")
+            if field:
+                yield field, leaf
+
+
+def file_units(column_defs: list[dict] | None) -> dict[str, catalogue.Unit]:
+    """{field: catalogue unit} of the number columns components.tables marked (`context.fileUnit`)."""
+    out = {}
+    for field, leaf in _leaves(column_defs):
+        key = (leaf.get("context") or {}).get("fileUnit")
+        if key in catalogue.UNITS:
+            out[field] = catalogue.UNITS[key]
     return out
 
 
-def _rounded(value, decimals: int | None):
-    if decimals is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+def file_texts(column_defs: list[dict] | None) -> dict[str, dict[str, str]]:
+    """{field: {stored text: shown text}} of the text columns whose grid shows a value in other words
+    (`context.fileText`: the verdict "too early" reads "too early to judge")."""
+    return {
+        field: leaf["context"]["fileText"]
+        for field, leaf in _leaves(column_defs)
+        if "fileText" in (leaf.get("context") or {})
+    }
+
+
+def file_header(header: str, unit: catalogue.Unit | None) -> str:
+    """A CSV header with its unit in brackets: "Revenue (₹)", "Δ ROAS (%)"; counts and texts as they are."""
+    return f"{header} ({unit.file_header})" if unit is not None and unit.file_header else header
+
+
+def file_value(value, unit: catalogue.Unit | None):
+    """A value in its column's file unit: scaled (a fraction to a percent) and rounded to the unit's
+    file decimals, which also drops float noise (a Δ of −2e-16 is 0); no "-0.0"."""
+    if unit is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return value
     number = float(value)
     if not math.isfinite(number):
         return None
-    shown = round(number, decimals)
-    return 0.0 if shown == 0 else shown  # no "-0.0"
+    number *= unit.file_scale
+    if unit.file_decimals is None:
+        return number
+    shown = round(number, unit.file_decimals)
+    return 0.0 if shown == 0 else shown
 
 
-def table_csv(rows: list[dict] | None, columns: list[tuple[str, str]], decimals: dict[str, int] | None = None) -> str:
-    """CSV text (UTF-8, header row first, \\r\\n line ends as RFC 4180 says); `decimals` rounds
-    the named fields (money to paise: 2960740.6700000046 -> 2960740.67)."""
-    decimals = decimals or {}
+def table_csv(
+    rows: list[dict] | None,
+    columns: list[tuple[str, str]],
+    units: dict[str, catalogue.Unit] | None = None,
+    texts: dict[str, dict[str, str]] | None = None,
+) -> str:
+    """CSV text (UTF-8, header row first, \\r\\n line ends as RFC 4180 says); `units` gives the named
+    fields their header unit, scale and rounding (money to paise: 2960740.6700000046 -> 2960740.67),
+    `texts` their shown words."""
+    units, texts = units or {}, texts or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([cell(header) for _, header in columns])
+    writer.writerow([cell(file_header(header, units.get(field))) for field, header in columns])
     for row in rows or []:
-        writer.writerow([cell(_rounded(row.get(field), decimals.get(field))) for field, _ in columns])
+        values = ((field, row.get(field)) for field, _ in columns)
+        writer.writerow(
+            [cell(texts[field].get(v, v) if field in texts else file_value(v, units.get(field))) for field, v in values]
+        )
     return buffer.getvalue()
 
 
 def grid_csv(rows, column_defs, column_state=None) -> str:
-    return table_csv(rows, columns_shown(column_defs, column_state), file_decimals(column_defs))
+    return table_csv(rows, columns_shown(column_defs, column_state), file_units(column_defs), file_texts(column_defs))

@@ -17,8 +17,10 @@ VERDICT_RULE = (
 )
 
 # The verdict as lists print it (metrics.planning.verdicts.verdict_label): "too early to judge"; the
-# value stays "too early" (the CSV, the column filter and influencers_ranked.verdict read it).
+# value stays "too early" (the column filter and influencers_ranked.verdict read it); the CSV writes
+# the shown words (components.csv_export reads VERDICT_FILE_TEXT from the column's context).
 VERDICT_SHOWN = f"params.value === {json.dumps(TOO_EARLY)} ? {json.dumps(verdict_label(TOO_EARLY))} : params.value"
+VERDICT_FILE_TEXT = {TOO_EARLY: verdict_label(TOO_EARLY)}
 
 # Why a flagged creator is poor ("ROAS 1.999x < 2x"): sent with each row for the Poor column's tooltip.
 POOR_REASON = "poor_reason"
@@ -48,6 +50,7 @@ RANKING_COLUMNS = [
         tooltipField="verdict_reason",
         headerTooltip=VERDICT_RULE,
         valueFormatter={"function": VERDICT_SHOWN},
+        context={"fileText": VERDICT_FILE_TEXT},
     ),
     text_col("verdict_reason", "Why", width=320, tooltipField="verdict_reason"),
     metric_col("revenue_change"),

@@ -4,12 +4,12 @@ Every table on every page is built with `data_grid(name, columns)` and gets
 - id {"type": "table", "name": name}           (the AgGrid: rowData, virtualRowData, …)
 - id {"type": "table-csv", "name": name}       (the "CSV" download button)
 - id {"type": "table-download", "name": name}  (the dcc.Download)
-One pattern-matching callback (callbacks/tables.py) turns the button click into a CSV of exactly
-the rows and columns the grid shows (after the user's sort, filters and quick search).
+One pattern-matching callback (callbacks/tables.py) turns the button click into a CSV of the whole
+table: every column the grid has, the rows after the user's sort, filters and quick search.
 
 Column helpers return AG Grid column definitions whose cells show formatted text (₹ Indian
 grouping, "11.21x", "—" for undefined) while the row data keeps raw numbers, so sorting and
-numeric filters work and the CSV keeps full precision. Formatting runs in the browser through the
+numeric filters work and the CSV keeps more precision than the page (components/csv_export.py). Formatting runs in the browser through the
 functions in assets/dashAgGridFunctions.js. Text cells are plain text (AG Grid escapes them).
 """
 
@@ -49,7 +49,9 @@ def _header_width(header: str, minimum: int) -> int:
     return max(minimum, 7 * len(str(header)) + 62)
 
 
-def _num(field, header, formatter, width=None, file_decimals: int | None = None, **extra) -> dict:
+def _num(field, header, formatter, width=None, unit: catalogue.Unit | None = None, **extra) -> dict:
+    """A number column; `unit` (a catalogue unit) tells components.csv_export the column's header
+    unit, scale and rounding in CSV files."""
     col = {
         "field": field,
         "headerName": header,
@@ -58,8 +60,8 @@ def _num(field, header, formatter, width=None, file_decimals: int | None = None,
         "valueFormatter": {"function": formatter},
         "cellDataType": "number",
     }
-    if file_decimals is not None:  # read by components.csv_export (money: paise)
-        col["context"] = {"fileDecimals": file_decimals}
+    if unit is not None:
+        col["context"] = {"fileUnit": unit.key}
     col["minWidth"] = _header_width(header, width or 90)
     col.update(extra)
     return col
@@ -92,7 +94,7 @@ def metric_col(key: str, header: str | None = None, note: str | None = None, **e
         header or metric.column_header,
         formatter,
         width=120 if unit is catalogue.INR else 90,
-        file_decimals=unit.file_decimals,
+        unit=unit,
         **extra,
     )
     col["context"] = {**col.get("context", {}), "metric": key}
@@ -128,27 +130,27 @@ def money_col(field: str, header: str, decimals: int = 0, **extra) -> dict:
         header,
         f"hkInr(params.value, {int(decimals)})",
         width=120,
-        file_decimals=catalogue.INR.file_decimals,
+        unit=catalogue.INR,
         **extra,
     )
 
 
 def ratio_col(field: str, header: str, **extra) -> dict:
-    return _num(field, header, "hkRatio(params.value)", width=90, **extra)
+    return _num(field, header, "hkRatio(params.value)", width=90, unit=catalogue.RATIO, **extra)
 
 
 def pct_col(field: str, header: str, **extra) -> dict:
     """Values already in percent (roi_pct 35.2 -> 35.2%)."""
-    return _num(field, header, "hkPct(params.value)", width=90, **extra)
+    return _num(field, header, "hkPct(params.value)", width=90, unit=catalogue.PCT, **extra)
 
 
 def share_col(field: str, header: str, **extra) -> dict:
     """Fractions shown as percent (revenue_share 0.352 -> 35.2%)."""
-    return _num(field, header, "hkShare(params.value)", width=90, **extra)
+    return _num(field, header, "hkShare(params.value)", width=90, unit=catalogue.SHARE, **extra)
 
 
 def count_col(field: str, header: str, **extra) -> dict:
-    return _num(field, header, "hkCount(params.value, params)", width=90, **extra)
+    return _num(field, header, "hkCount(params.value, params)", width=90, unit=catalogue.COUNT, **extra)
 
 
 def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
@@ -156,7 +158,7 @@ def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
 
 
 def followers_col(field: str = "followers", header: str = "Followers", **extra) -> dict:
-    return _num(field, header, "hkFollowers(params.value, params)", width=110, **extra)
+    return _num(field, header, "hkFollowers(params.value, params)", width=110, unit=catalogue.FOLLOWERS, **extra)
 
 
 def date_col(field: str, header: str = "Date", **extra) -> dict:
@@ -275,7 +277,16 @@ DEFAULT_COL_DEF = {
 }
 
 
-def csv_button(name: str, label: str = "CSV") -> html.Div:
+# The file holds the whole table, not the part of it in view (a ranking has ~34 columns and shows
+# a dozen without scrolling): a CFO downloads a table to have all of it; the button says so.
+CSV_LABEL = "CSV (full table)"
+CSV_TITLE = (
+    "Download the whole table as CSV: every column (also those scrolled out of view), the rows after "
+    "your sort, filters and search; each header names its unit (₹, %, ×)"
+)
+
+
+def csv_button(name: str, label: str = CSV_LABEL) -> html.Div:
     return html.Div(
         [
             dbc.Button(
@@ -285,7 +296,7 @@ def csv_button(name: str, label: str = "CSV") -> html.Div:
                 color="secondary",
                 outline=True,
                 className="hk-csv-btn",
-                title="Download the rows and columns shown as CSV",
+                title=CSV_TITLE,
             ),
             dcc.Download(id=download_id(name)),
         ],

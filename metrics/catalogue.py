@@ -41,9 +41,10 @@ if TYPE_CHECKING:  # Settings imports this module's tier rule; only its type is 
 class Unit:
     """How a kind of number reads: `text` in tables, hovers and the PDF, `short` on cards and bar
     labels, `grid` the browser formatter (assets/dashAgGridFunctions.js), `file_decimals` the rounding
-    in CSV files (None: as computed), `axis` the kind of chart axis, `column` a PDF table's column
-    of values read as one (docs/metrics.md "Display": one unit and precision per column, the grids'
-    hkFollowers and hkCount; None: each value's `short`)."""
+    in CSV files (None: 12 significant digits), `axis` the kind of chart axis, `column` a PDF table's
+    column of values read as one (docs/metrics.md "Display": one unit and precision per column, the
+    grids' hkFollowers and hkCount; None: each value's `short`), `file_scale` what a stored value is
+    multiplied by in CSV files (100: a fraction written as a percent; docs/metrics.md, "Exports")."""
 
     key: str
     symbol: str
@@ -54,7 +55,18 @@ class Unit:
     file_decimals: int | None
     axis: str
     column: Callable[[list, int], list[str]] | None = None
+    file_scale: float = 1.0
 
+    @property
+    def file_header(self) -> str | None:
+        """The unit a CSV header names in brackets ("ROAS (×)"); None for counts, which have none."""
+        return None if self.symbol == "count" else self.symbol
+
+
+# METRICS.md: "Exports keep full precision as plain numbers". Ratios, percents and scores are written
+# to 10 decimals: far below any figure's meaning, and a difference of equal figures (a Δ of −2e-16,
+# summation-order noise) reads 0. Money is written to paise.
+FILE_DECIMALS = 10
 
 INR = Unit(
     "inr",
@@ -93,14 +105,43 @@ FOLLOWERS = Unit(
     "count",
     lambda values, d: fmt.followers_column(values),
 )
-RATIO = Unit("ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, None, "ratio")
-PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, None, "pct")
-SHARE = Unit("share", "%", lambda v, d: fmt.share(v, d), lambda v, d: fmt.share(v, d), "hkShare", 1, None, "share")
+RATIO = Unit(
+    "ratio", "×", lambda v, d: fmt.ratio(v, d), lambda v, d: fmt.ratio(v, d), "hkRatio", 2, FILE_DECIMALS, "ratio"
+)
+PCT = Unit("pct", "%", lambda v, d: fmt.pct(v, d), lambda v, d: fmt.pct(v, d), "hkPct", 1, FILE_DECIMALS, "pct")
+SHARE = Unit(
+    "share",
+    "%",
+    lambda v, d: fmt.share(v, d),
+    lambda v, d: fmt.share(v, d),
+    "hkShare",
+    1,
+    FILE_DECIMALS,
+    "share",
+    file_scale=100,
+)
 SCORE = Unit(
-    "score", "0–100", lambda v, d: fmt.decimal(v, d), lambda v, d: fmt.decimal(v, d), "hkDecimal", 1, None, "count"
+    "score",
+    "0–100",
+    lambda v, d: fmt.decimal(v, d),
+    lambda v, d: fmt.decimal(v, d),
+    "hkDecimal",
+    1,
+    FILE_DECIMALS,
+    "count",
 )
 # A relative change against the comparison period (a fraction, shown signed: +12.3%).
-CHANGE = Unit("change", "%", lambda v, d: fmt.change(v, d), lambda v, d: fmt.change(v, d), "hkChange", 1, None, "share")
+CHANGE = Unit(
+    "change",
+    "%",
+    lambda v, d: fmt.change(v, d),
+    lambda v, d: fmt.change(v, d),
+    "hkChange",
+    1,
+    FILE_DECIMALS,
+    "share",
+    file_scale=100,
+)
 UNITS = {unit.key: unit for unit in (INR, INR_SMALL, COUNT, FOLLOWERS, RATIO, PCT, SHARE, SCORE, CHANGE)}
 
 

@@ -9,6 +9,7 @@ from components.cards import notice, page_header
 from components.history import RESTORED_ID, history_card
 from components.ids import data as ids
 from components.upload import upload_area
+from warehouse.sample import download_text
 
 dash.register_page(
     __name__,
@@ -52,9 +53,17 @@ def layout(**_query):
                                 [
                                     html.H2("Sample data set", className="hk-card-title"),
                                     html.P(
-                                        "A generated year of HealthKart influencer marketing (20,000 attributed orders) in the "
-                                        "import format: use it to try the dashboard or as a template for your own files.",
+                                        [
+                                            "A generated year of HealthKart influencer marketing in the import format "
+                                            f"({download_text()}, every row a creator's sale): use it to try the "
+                                            "dashboard or as a template for your own files. ",
+                                            html.Code("hkdash sample --as shopify"),
+                                            " writes the same sales as a store's order export, where some orders "
+                                            "carry no creator's code (the current data set then says how many were "
+                                            "attributed).",
+                                        ],
                                         className="hk-card-subtitle",
+                                        id=ids.SAMPLE_TEXT,
                                     ),
                                     dbc.Button(
                                         [

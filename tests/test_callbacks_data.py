@@ -17,6 +17,7 @@ import metrics
 from callbacks import common
 from callbacks import data as cb
 from warehouse import import_dataset, uploads
+from warehouse.sample import download_text
 
 
 def data_url(payload: bytes, mime: str = "text/csv") -> str:
@@ -202,7 +203,8 @@ def test_callback_dispatch(app_db, sample_dir):
     with triggered("data-import.n_clicks"):
         out = cb.upload_or_import(None, 1, names, store, "")
     assert out[4] is not no_update
-    assert metrics.dataset_info(common.warehouse())["name"] == "campaigns.csv + 4 more files"  # no name typed
+    named = metrics.dataset_info(common.warehouse())["name"]  # no name typed: the files and the upload's time
+    assert named.startswith("campaigns.csv + 4 more files, ") and named.endswith(" IST"), named
     with triggered("data-upload.contents"):
         assert cb.upload_or_import(None, 1, None, None, "") == (no_update,) * 6
 
@@ -264,6 +266,13 @@ def test_sample_download_is_an_importable_zip(app_db, tmp_path):
     report, store, disabled, *_ = cb.handle_upload([data_url(payload, "application/zip")], [sent["filename"]], None)
     assert store and store["valid"] and disabled is False
     assert cb.download_sample(0) is no_update
+    # /data's box says what the zip holds (tester t1, s19: it said "20,000 attributed orders"; the rows
+    # hold more orders than that, and the Shopify sample attributes only some of its 20,000 orders)
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        creators = len(archive.read("influencers.csv").decode().strip().splitlines()) - 1
+        rows = len(archive.read("tracking_data.csv").decode().strip().splitlines()) - 1
+    assert (creators, rows) == (40, 20_000)
+    assert download_text() == "40 creators and 20,000 tracking_data rows"
 
 
 def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
@@ -276,10 +285,28 @@ def test_first_import_creates_the_warehouse(tmp_path, monkeypatch, sample_dir):
     result = cb.handle_import(store, "")[3]
     # several loose files (a browser sends no folder name): the first one's name and how many more
     assert names == ["campaigns.csv", "influencers.csv", "payouts.csv", "posts.csv", "tracking_data.csv"]
-    expected = "campaigns.csv + 4 more files"
+    expected = store["name"]
+    assert expected.startswith("campaigns.csv + 4 more files, ")  # and the upload's time (tests/test_uploads.py)
     assert f"Imported “{expected}”" in text(result)
     assert db.is_file()
     assert expected in text(cb.dataset_info_card("/data", "now"))
+
+
+def test_an_append_says_appended(tmp_path, monkeypatch):
+    """Tester t1 (s19): an append's result line read "Imported …". The counts are the whole data
+    set's after it: the fixture's sample (5 influencers, 6 posts, 8 sales, 7 payouts) + ap2 (2, 3, 2)."""
+    fixture = Path(__file__).parent / "fixtures" / "append_same_name"
+    db = tmp_path / "app" / "warehouse.duckdb"
+    import_dataset(fixture / "sample", db, name="Sample")
+    monkeypatch.setenv("HKDASH_DB", str(db))
+    monkeypatch.setenv("HKDASH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    contents, names = upload_of(fixture / "ap2")
+    store = cb.handle_upload(contents, names, None, append=True)[1]
+    shown = text(cb.handle_import(store, "", append=True)[3]).strip()
+    assert shown.startswith(
+        "Appended to “Sample”.  It now holds 5 influencers, 8 posts, 11 sales rows, 9 payout rows."
+    ), shown
+    assert "Imported" not in shown
 
 
 def test_an_uploaded_zip_names_the_data_set(tmp_path, monkeypatch, sample_dir):

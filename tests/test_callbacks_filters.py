@@ -52,6 +52,37 @@ def test_a_stale_link_keeps_its_value_selectable(traps_env):
     assert {"label": "Myspace (not in data)", "value": "Myspace"} in options["platform"]
 
 
+def test_a_link_value_the_data_set_lacks_is_named(traps_env):
+    """Tester t1 (s19): /influencers?platform=Nope read "Platform: Nope … No sales for these filters"
+    as if Nope were a platform without sales. Every multi-value filter says so, user text kept as text."""
+    search = "?platform=Nope&platform=Instagram&brand=%3Cb%3EX%3C%2Fb%3E&product=Whey&product=Soap&product=Gel"
+    *_, error = unpack(cb.sync("url", search, [[]] * N, None, None))
+    assert text(error).strip() == (
+        "Platform “Nope” is not one of this data set's platforms (Facebook, Instagram, Twitter, Unknown, YouTube); "
+        "Brand “<b>X</b>” is not one of this data set's brands (Gritzo, HKVitals, MuscleBlaze); "
+        "Product “Gel”, “Soap” are none of this data set's products (Creatine, Multi, Unattributed, Whey). "
+        "No sale matches a value the data set does not have."
+    )
+    assert all(isinstance(line.children, str) for line in error.children[1].children)  # text, never markup
+
+
+def test_an_import_refreshes_the_options_and_dates(traps_env):
+    out = cb.options_after_import("now", "?platform=Instagram")
+    assert len(out) == N + 2
+    assert [o["value"] for o in out[0]] == metrics.filter_options(traps_env)["platform"]
+    assert out[N:] == tuple(d.isoformat() for d in metrics.date_bounds(traps_env))
+
+
+def test_only_unknown_values_are_named():
+    options = {"platform": ["Instagram"], "campaign": [f"C{i}" for i in range(1, 10)]}
+    assert cb.unknown_values(metrics.Filters(platform=("Instagram",)), options) is None
+    assert cb.unknown_values(metrics.Filters(platform=("Nope",)), {}) is None  # nothing loaded: nothing to check
+    assert cb.unknown_values(metrics.Filters(campaign=("C1", "Z")), options) == (
+        "Campaign “Z” is not one of this data set's campaigns (C1, C2, C3, C4, C5, C6 and 3 more). "
+        "No sale matches a value the data set does not have."
+    )
+
+
 def test_invalid_date_in_the_link_is_reported_and_ignored(traps_env):
     _, values, _, start, end, _, _, error = unpack(cb.sync("url", "?platform=X&start=yesterday", [[]] * N, None, None))
     assert values["platform"] == ["X"] and start is None and end is None

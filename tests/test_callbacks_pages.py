@@ -318,7 +318,7 @@ def test_csv_download_is_what_the_grid_shows(dash_app):
     )
     assert download["filename"].startswith("hkdash-influencers-") and download["filename"].endswith(".csv")
     table = list(csv.reader(io.StringIO(download["content"])))
-    assert table[0] == ["Influencer", "Revenue", "ROAS"]
+    assert table[0] == ["Influencer", "Revenue (₹)", "ROAS (×)"]
     assert [r[0] for r in table[1:]] == [
         "<script>alert(1)</script> & Bros",
         '\'=HYPERLINK("http://evil.example")',  # formula neutralised
@@ -333,7 +333,8 @@ def test_csv_without_grid_state_uses_all_visible_columns(dash_app):
     _, _, rows, *_ = campaigns.campaign_overview("", "/campaigns")
     download = tables.download_table_csv(1, None, rows, CAMPAIGN_COLUMNS, None, {"type": "table", "name": "campaigns"})
     table = list(csv.reader(io.StringIO(download["content"])))
-    assert table[0] == [c["headerName"] for c in CAMPAIGN_COLUMNS]
+    assert table[0][:6] == ["Campaign", "Brand", "Starts", "Ends", "Budget (₹)", "Budget used (%)"]
+    assert len(table[0]) == len(CAMPAIGN_COLUMNS)
     assert len(table) == 1 + len(rows)
     assert tables.download_table_csv(0, None, rows, CAMPAIGN_COLUMNS, None, {"name": "x"}) is no_update
 

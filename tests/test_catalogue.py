@@ -268,8 +268,9 @@ def test_csv_headers_and_money_come_from_the_catalogue():
     columns = [metric_col("revenue"), metric_col("roas"), metric_col("cac"), metric_col("revenue_per_follower")]
     rows = [{"revenue": 2960740.6700000046, "roas": 11.206660422495009, "cac": -0.004, "revenue_per_follower": 0.00351}]
     table = list(csv.reader(io.StringIO(grid_csv(rows, columns))))
-    assert table[0] == ["Revenue", "ROAS", "CAC", "Rev./follower"]
-    assert table[1] == ["2960740.67", "11.2066604225", "0", "0.00351"]  # paise; 12 significant digits; no -0.0
+    assert table[0] == ["Revenue (₹)", "ROAS (×)", "CAC (₹)", "Rev./follower (₹)"]
+    # paise; a ratio to 10 decimals (full precision); no -0.0; revenue per follower to 12 significant digits
+    assert table[1] == ["2960740.67", "11.2066604225", "0", "0.00351"]
 
 
 def test_overview_kpi_cards_are_catalogue_metrics(monkeypatch, traps_wh):

@@ -36,7 +36,7 @@ def test_other_values_are_kept():
     assert cell(178798153.3) == "178798153.3"
     assert cell(0.1 + 0.2) == "0.3"  # 12 significant digits: no binary noise
     assert cell(7.0) == "7"
-    assert cell(True) == "yes"
+    assert cell(True) == "Yes" and cell(False) == "No"  # as the grid's hkYesNo
     assert cell("<script>alert(1)</script>") == "<script>alert(1)</script>"
 
 
@@ -77,3 +77,65 @@ def test_numbers_carry_no_binary_noise():
     assert cell(0.0005811627906976744) == "0.000581162790698"
     assert cell(-2.0e-16) == "-2e-16"  # a real tiny value is kept, only the representation is bounded
     assert cell(2960740.67) == "2960740.67"
+
+
+def test_headers_name_units_and_percents_are_percents():
+    """Tester t1 (s19): /campaigns' CSV mixed a percent (Budget used 141.705…), a fraction (Revenue
+    share 0.3318…) and a ratio (Pacing 1.72…) under bare headers, and a creator's Δ ROAS read
+    -2.07833739263e-16 (the same ROAS in both periods). Values are t1's rows."""
+    from components.tables import metric_col
+
+    keys = ["budget_used_pct", "revenue_share", "pacing_index", "elapsed_pct", "revenue_change", "roas_change"]
+    keys += ["roi_pct", "efficiency_score", "orders", "new_customers", "spend"]
+    row = {
+        "budget_used_pct": 141.705402019,
+        "revenue_share": 0.331844682192,
+        "pacing_index": 1.72482057949,
+        "elapsed_pct": 100,
+        "revenue_change": -0.11029338334,
+        "roas_change": -2.07833739263e-16,
+        "roi_pct": 1654.38733853,
+        "efficiency_score": 96.92,
+        "orders": 3663,
+        "new_customers": 736.2,
+        "spend": -0.001,
+    }
+    header, values = parse(grid_csv([row], [metric_col(k) for k in keys]))
+    assert header == [
+        "Budget used (%)",
+        "Revenue share (%)",
+        "Pacing (×)",
+        "Time elapsed (%)",
+        "Δ Revenue (%)",
+        "Δ ROAS (%)",
+        "ROI (%)",
+        "Efficiency (0–100)",
+        "Orders",
+        "New customers",
+        "Spend (₹)",
+    ]
+    # full precision (METRICS.md) to 10 decimals, fractions ×100; float noise (the Δ ROAS) is 0
+    assert values == ["141.705402019", "33.1844682192", "1.7248205795", "100", "-11.029338334", "0"] + [
+        "1654.38733853",
+        "96.92",
+        "3663",
+        "736.2",
+        "0",
+    ]
+
+
+def test_texts_read_as_the_grid_shows_them():
+    from components.ranking_grid import RANKING_COLUMNS
+
+    rows = [
+        {"name": "=HYPERLINK(1)", "verdict": "too early", "poor_performer": True},
+        {"name": "Asha", "verdict": "renew", "poor_performer": False},
+    ]
+    shown = ("name", "verdict", "poor_performer")
+    state = [{"colId": c["field"], "hide": c["field"] not in shown} for c in RANKING_COLUMNS]
+    state.sort(key=lambda s: s["colId"] not in shown)
+    assert parse(grid_csv(rows, RANKING_COLUMNS, state)) == [
+        ["Influencer", "Verdict", "Poor"],
+        ["'=HYPERLINK(1)", "too early to judge", "Yes"],
+        ["Asha", "renew", "No"],
+    ]

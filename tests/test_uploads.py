@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import io
 import os
 import time
@@ -118,14 +119,21 @@ def test_cleanup_removes_only_old_upload_folders(tmp_path):
 
 
 def test_upload_name_follows_the_files_sent():
-    assert up.upload_name(["HK Campaigns Q1.zip"]) == "HK Campaigns Q1"
-    assert up.upload_name(["C:\\Users\\me\\orders_export_1.CSV"]) == "orders_export_1"  # last part only
-    assert up.upload_name(["influencers.csv", "payouts.csv"]) == "influencers.csv + 1 more file"
-    assert up.upload_name(["influencers.csv", "payouts.csv", "posts.csv"]) == "influencers.csv + 2 more files"
-    assert up.upload_name([".zip"]) == ".zip"  # nothing left without the extension: the name as sent
-    assert up.upload_name([]) == up.upload_name(None) == up.upload_name(["\x00"]) == up.DEFAULT_NAME
-    long = up.upload_name(["x" * 200 + ".csv", "y.csv"])
-    assert len(long) == up.MAX_DATASET_NAME_CHARS and long.endswith(" + 1 more file")
+    """Several loose files are named with the upload's time (tester t1, s19: every upload read
+    "influencers.csv + 3 more files" in "Previous data sets", footers and PDFs); 05:30 UTC is 11:00 IST."""
+    at = dt.datetime(2026, 12, 2, 5, 30, tzinfo=dt.UTC)
+    assert up.upload_name(["HK Campaigns Q1.zip"], at) == "HK Campaigns Q1"  # a name the user chose
+    assert up.upload_name(["C:\\Users\\me\\orders_export_1.CSV"], at) == "orders_export_1"  # last part only
+    assert (
+        up.upload_name(["influencers.csv", "payouts.csv"], at) == "influencers.csv + 1 more file, 2 Dec 2026 11:00 IST"
+    )
+    three = up.upload_name(["influencers.csv", "payouts.csv", "posts.csv"], at + dt.timedelta(days=31))
+    assert three == "influencers.csv + 2 more files, 2 Jan 2027 11:00 IST"
+    assert up.upload_name([".zip"], at) == ".zip"  # nothing left without the extension: the name as sent
+    unnamed = up.DEFAULT_NAME + ", 2 Dec 2026 11:00 IST"
+    assert up.upload_name([], at) == up.upload_name(None, at) == up.upload_name(["\x00"], at) == unnamed
+    long = up.upload_name(["x" * 200 + ".csv", "y.csv"], at)
+    assert len(long) == up.MAX_DATASET_NAME_CHARS and long.endswith(" + 1 more file, 2 Dec 2026 11:00 IST")
 
 
 def test_dataset_name():

@@ -523,6 +523,17 @@ def _audiences(seed: int, creators: Creators, out_dir: Path, fmt: str, written: 
     return audiences
 
 
+# The sample /data offers for download (callbacks/data.py builds it on request).
+DOWNLOAD_ORDERS = 20_000
+DOWNLOAD_SEED = 42
+
+
+def download_text(orders: int = DOWNLOAD_ORDERS) -> str:
+    """What the downloadable sample holds, from the numbers generate_sample writes (not a count of
+    orders: a tracking_data row may hold several): "40 creators and 20,000 tracking_data rows"."""
+    return f"{default_influencers(orders):,} creators and {orders:,} tracking_data rows"
+
+
 def default_influencers(orders: int) -> int:
     """About one creator per 2,000 tracked orders, at least 40 and at most 5,000."""
     return int(min(max(round(orders / 2000), 40), 5000))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime as dt
 import io
 import json
 import os
@@ -31,6 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
+from metrics import format as fmt
 from warehouse import upload_limits as limits
 from warehouse.errors import ImportFailed, Problem
 from warehouse.importer import (
@@ -157,17 +159,21 @@ def safe_name(name) -> str | None:
     return base
 
 
-def upload_name(filenames) -> str:
+def upload_name(filenames, when: dt.datetime | None = None) -> str:
     """The default name of an uploaded data set, as `hkdash import DIR` names one after its folder
     (a browser sends no folder name): one file's name without its extension ("campaigns_q1.zip" →
-    "campaigns_q1"); for several, the first one's name and how many more ("influencers.csv + 4 more
-    files"); DEFAULT_NAME when no name is usable."""
+    "campaigns_q1"); for several, the first one's name, how many more and when they came
+    ("influencers.csv + 4 more files, 2 Dec 2026 11:00 IST": every month's export is the same
+    files, and "Previous data sets", page footers and PDFs must tell two uploads apart; `when`
+    defaults to now); DEFAULT_NAME with that time when no name is usable."""
     names = [sent_name(str(n)) for n in _as_list(filenames) if n is not None and sent_name(str(n))]
-    if not names:
-        return DEFAULT_NAME
+    stamp = ", " + fmt.timestamp(when or dt.datetime.now(dt.UTC)).replace(",", "")
     if len(names) == 1:
-        return dataset_name(re.sub(r"\.(csv|parquet|zip)$", "", names[0], flags=re.IGNORECASE) or names[0])
-    more = f" + {len(names) - 1} more file{'s' if len(names) > 2 else ''}"
+        single = dataset_name(re.sub(r"\.(csv|parquet|zip)$", "", names[0], flags=re.IGNORECASE) or names[0])
+        return single if single != DEFAULT_NAME else DEFAULT_NAME + stamp
+    if not names:
+        return DEFAULT_NAME + stamp
+    more = f" + {len(names) - 1} more file{'s' if len(names) > 2 else ''}{stamp}"
     return dataset_name(names[0][: MAX_DATASET_NAME_CHARS - len(more)] + more)
 
 

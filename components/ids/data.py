@@ -7,6 +7,7 @@ IMPORTED = "data-imported"  # time of the last import, so the info card reloads
 INFO = "data-info"
 SAMPLE = "data-sample"
 SAMPLE_DOWNLOAD = "data-sample-download"
+SAMPLE_TEXT = "data-sample-text"
 REPORT = "data-report"
 NAME = "data-name"
 IMPORT = "data-import"

@@ -153,7 +153,7 @@ def test_csv_download_is_what_is_shown(page, live_server, page_problems, traps_w
     assert names == [("'" + n if n.startswith("=") else n) for n in shown]  # same rows, same order
     # Numbers (money to paise), not formatted text.
     ranked = metrics.ranking(traps_wh, metrics.Filters()).set_index("name")
-    revenue = {row[1]: row[header_row.index("Revenue")] for row in table[1:]}
+    revenue = {row[1]: row[header_row.index("Revenue (₹)")] for row in table[1:]}
     assert float(revenue["Asha Rao"]) == ranked.loc["Asha Rao", "revenue"]
     # The quick search narrows the download too.
     page.fill("#inf-search", "HYPERLINK")

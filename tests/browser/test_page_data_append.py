@@ -40,6 +40,7 @@ def test_an_appended_zips_warnings_name_each_file_by_its_folder(page, server, pa
     page.locator("#data-import").click()
     page.locator("#data-import-status").wait_for(state="visible", timeout=60_000)
     wait_for_dash(page)
+    assert page.locator("#data-import-status").inner_text().startswith("Appended to “Sample”.")  # not "Imported"
     # The files table names each import's file as the warnings do, one a row with its own rows (it
     # read "tracking_data.csv + tracking_data.csv"): sample's 8 sales, 6 posts and 7 payouts, ap2's 3, 2, 2.
     page.locator("#data-info-files", has_text="ap2/tracking_data.csv").wait_for(timeout=15_000)

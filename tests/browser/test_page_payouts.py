@@ -68,10 +68,11 @@ def test_filters_follow_the_url(page, live_server, page_problems, traps_wh):
 def test_basis_csv_download(page, live_server, page_problems, traps_wh):
     open_payouts(page, live_server.url + "/payouts")
     table = downloaded_csv(page, csv_selector("payouts-by-basis"))
-    assert table[0] == ["Basis", "Spend", "Spend share", "Per order", "Influencers"]
+    assert table[0] == ["Basis", "Spend (₹)", "Spend share (%)", "Per order (₹)", "Influencers"]
     assert [row[0] for row in table[1:]] == ["post", "order", "commission", "hybrid", "gifted", "other"]
     by_basis = metrics.payouts_by_basis(traps_wh).set_index("basis")
-    assert float(table[1][1]) == pytest.approx(by_basis.loc["post", "spend"])  # plain full-precision numbers
+    assert float(table[1][1]) == pytest.approx(by_basis.loc["post", "spend"])  # plain numbers, to paise
+    assert float(table[1][2]) == pytest.approx(100 * by_basis.loc["post", "spend_share"], abs=5e-4)  # a percent
     rows = downloaded_csv(page, csv_selector("payouts-reconciliation"))
     assert len(rows) == 7 and rows[0][:4] == ["Row", "File", "ID", "Influencer"]
     assert rows[1][:3] == ["2", "payouts.csv", "A1"]  # the file's line 2: its first row after the header

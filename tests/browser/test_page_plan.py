@@ -59,11 +59,11 @@ def test_plan_page(page, server, page_problems, sample_wh):
     assert page.locator("#plan-curves .scatterlayer .trace").count() >= 3
     page.screenshot(path=str(server.log_path.parent / "plan.png"), full_page=True)
 
-    # CSV of the allocation: full-precision numbers under the catalogue's headers.
+    # CSV of the allocation: plain numbers under the catalogue's headers with their units.
     table = downloaded_csv(page, csv_selector("plan-allocation"))
     header = table[0]
-    assert header[:3] == ["Segment / creator", "Tier", "Platform"] and "Planned" in header
-    planned = [float(row[header.index("Planned")]) for row in table[1:]]
+    assert header[:3] == ["Segment / creator", "Tier", "Platform"] and "Planned (₹)" in header
+    planned = [float(row[header.index("Planned (₹)")]) for row in table[1:]]
     assert sum(planned) + chosen.held_back == pytest.approx(chosen.budget)
     # Break-even (tester F4): no segment is raised to where its next rupee returns under 1x; the
     # budget it cannot place is held back, and the page says so.
