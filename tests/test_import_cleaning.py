@@ -72,3 +72,20 @@ def test_blank_sale_text_is_unattributed(tmp_path, traps_dir, traps_wh):
     by_source = metrics.breakdown(blank, "source").set_index("source")
     assert by_source.loc["Unattributed", "revenue"] == pytest.approx(1000)
     assert metrics.kpis(blank) == pytest.approx(metrics.kpis(traps_wh))
+
+
+def test_unattributed_written_and_blank_make_one_cell(tmp_path, traps_dir):
+    """A product written `Unattributed` and a blank product (filled with `Unattributed`) of one
+    influencer, day, brand, campaign and source are one cell: T1 (2 orders, ₹4,000, U1's first order)
+    and T2 (1 order, ₹2,000, U2's first order), both A1 on 6 Jan, PromoCode, MuscleBlaze, MB Jan."""
+    wh = import_edited(
+        tmp_path,
+        traps_dir,
+        {
+            "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,": "T1,PromoCode,MB Jan,A1,U1,MuscleBlaze,,",
+            "T2,Instagram,MB Jan,A1,U2,MuscleBlaze,Whey,2025-01-07": "T2,PromoCode,MB Jan,A1,U2,MuscleBlaze, Unattributed ,2025-01-06",
+        },
+    )
+    cells = wh.query("""SELECT orders, revenue, new_customers FROM facts
+                        WHERE product = 'Unattributed' AND date = DATE '2025-01-06'""")
+    assert cells.values.tolist() == [[3, 6000.0, 2]]

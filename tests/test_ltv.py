@@ -110,19 +110,21 @@ def test_influencers_ranked_carries_ltv(ltv_wh, capsys, traps_wh):
 
 def test_first_orders_give_the_cohort_its_day_and_creator():
     """customer_cohorts from first_orders alone (no sale looked up again), by hand:
-    U1 buys undated with A1 (₹100), then with B2 on 1 Mar 2024 (₹50): the dated order comes first,
-    so U1 is B2's customer of 1 Mar, worth ₹50 (an undated sale is in no window);
+    U1 buys undated with A1 (₹100), then with B2 on 1 Mar 2024 (₹50; the id written ' B2'): the dated
+    order comes first, so U1 is B2's customer of 1 Mar, worth ₹50 (an undated sale is in no window);
     U2 buys only undated: no cohort; U3 buys with A1 on 31 Dec 1969 (₹70, a day before the key's
     epoch) after a ₹10 refund on 1 Dec 1969 (no first order, before the window): A1's cohort of 31 Dec 1969."""
     con = duckdb.connect()
-    con.execute("""CREATE TEMP TABLE sales AS SELECT * FROM (VALUES
-        (0, 'A1', NULL, 'U1', 1, 100.0), (1, 'B2', DATE '2024-03-01', 'U1', 1, 50.0),
+    con.execute("""CREATE TEMP TABLE sales AS SELECT *, NULL::VARCHAR AS brand, NULL::VARCHAR AS campaign,
+        NULL::VARCHAR AS product, NULL::VARCHAR AS source FROM (VALUES
+        (0, 'A1', NULL, 'U1', 1, 100.0), (1, ' B2', DATE '2024-03-01', 'U1', 1, 50.0),
         (2, 'A1', NULL, 'U2', 1, 30.0),
         (3, 'A1', DATE '1969-12-01', 'U3', 0, -10.0), (4, 'A1', DATE '1969-12-31', 'U3', 1, 70.0)
         ) AS t(sale_no, influencer_id, date, user_id, orders, revenue)""")
     con.execute(
         "CREATE TABLE influencers AS SELECT * FROM (VALUES (1, 'A1'), (2, 'B2')) AS t(influencer_key, influencer_id)"
     )
+    con.execute(build.SALE_TEXT_VALUES)
     build.type_buyers(con, None, Findings())
     build_customer_tables(con)
     assert con.execute("SELECT * FROM customer_cohorts").fetchall() == [
