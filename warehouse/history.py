@@ -106,7 +106,8 @@ def _imported_id(path: Path) -> str | None:
     connection = duckdb.connect()
     try:
         connection.execute("ATTACH ? AS d (READ_ONLY)", [str(path)])
-        if not connection.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'd'").fetchone()[0]:
+        tables = connection.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'd'").fetchone()
+        if not (tables and tables[0]):
             return None
         row = connection.execute("SELECT value FROM d.dataset_info WHERE key = 'dataset_id'").fetchone()
         found = json.loads(row[0]) if row else None

@@ -546,7 +546,7 @@ def _temp_beside(db_path: Path) -> Path:
 
 # The file being built is nobody's data until the swap, which fsyncs it whole first (_fsync): DuckDB's
 # own syncs at each commit and checkpoint would only make the build wait for the disk in between.
-BUILD_CONFIG = {"fsync_mode": "NONE"}
+BUILD_CONFIG: dict[str, str | bool | int | float | list[str]] = {"fsync_mode": "NONE"}
 
 
 def _build_and_swap(
