@@ -18,6 +18,7 @@ import os
 import resource
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -568,6 +569,7 @@ def _build_and_swap(
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
+    flushing: threading.Thread | None = None
     try:
         connection = quiet(duckdb.connect(str(temp_path), config=BUILD_CONFIG))
         try:
@@ -606,10 +608,15 @@ def _build_and_swap(
             connection.execute("INSERT INTO dataset_info VALUES ('file_parts', ?)", [json.dumps(parts)])
             with stage("checkpoint"):
                 connection.execute("CHECKPOINT")
+            # the disk takes the file while DuckDB hands its memory back (close: ≈ 0.2 s of CPU per 2M sales)
+            flushing = threading.Thread(target=_fsync, args=(temp_path,))
+            flushing.start()
         finally:
             connection.close()
+            if flushing is not None:
+                flushing.join()
         with stage("swap"):
-            _fsync(temp_path)
+            _fsync(temp_path)  # whatever the close wrote
             _swap_in(temp_path, db_path, dataset_id)
     finally:
         for leftover in (temp_path, Path(str(temp_path) + ".wal")):
