@@ -99,8 +99,8 @@ def _id_or_modified(found, path: Path) -> str:
 
 def _imported_id(path: Path) -> str | None:
     """dataset_id_of a file something was imported into; None for no file or one nothing was imported
-    into (Warehouse.never_imported: 0 bytes, or a database without a table). One opening of the file
-    for both questions (each opening costs a DuckDB instance: ≈ 0.03 s of CPU)."""
+    into (0 bytes, or a database without a table: a file created before a first import). One opening
+    of the file for both questions (each opening costs a DuckDB instance: ≈ 0.03 s of CPU)."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     connection = duckdb.connect()
