@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from spark_equality import differences
 
 import metrics
-from warehouse import ImportFailed, Warehouse, history, import_dataset
+from warehouse import ImportFailed, Warehouse, history, import_dataset, importer
 from warehouse.importer import restore_dataset
 from warehouse.sample import generate_sample
 from warehouse.sources import discover, load
@@ -69,6 +70,40 @@ def test_a_first_import_over_a_file_with_nothing_imported_keeps_no_previous_data
     make(path)
     import_dataset(traps_dir, path, name="first")
     assert [(e["name"], e["live"]) for e in history.list_datasets(path)] == [("first", True)]
+
+
+def test_a_file_that_is_no_readable_warehouse_is_kept_as_a_previous_data_set(tmp_path, traps_dir):
+    """It may hold someone's data: the import keeps its bytes in the history, named by its time."""
+    path = tmp_path / "warehouse.duckdb"
+    path.write_bytes(b"not a DuckDB file")
+    import_dataset(traps_dir, path, name="first")
+    listed = history.list_datasets(path)
+    assert [(e["name"], e["live"]) for e in listed] == [("first", True), ("(unreadable file)", False)]
+    assert history.previous_file(path, listed[1]["id"]).read_bytes() == b"not a DuckDB file"
+
+
+def test_the_built_file_is_synced_before_it_replaces_the_live_one(db, traps_dir, monkeypatch):
+    """DuckDB does not sync the file it builds (importer.BUILD_CONFIG): the swap must, before the rename."""
+    events: list[tuple[str, ...]] = []
+    real_fsync, real_replace = importer._fsync, os.replace
+
+    def fsync(path):
+        events.append(("fsync", str(path)))
+        real_fsync(path)
+
+    def replace(source, target):
+        events.append(("replace", str(source), str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(importer, "_fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    import_dataset(traps_dir, db, name="february")
+    swaps = [i for i, event in enumerate(events) if event[0] == "replace" and event[2] == str(db)]
+    assert len(swaps) == 1
+    built = events[swaps[0]][1]
+    assert Path(built).name.startswith(f".{db.name}.importing-")
+    assert events.index(("fsync", built)) < swaps[0]
+    assert events[swaps[0] + 1 :] == [("fsync", str(db.parent))]  # then the rename itself
 
 
 def test_only_the_newest_previous_data_sets_are_kept(db, traps_dir, monkeypatch):

@@ -219,20 +219,6 @@ class Warehouse:
         except duckdb.Error:
             return False
 
-    def never_imported(self) -> bool:
-        """Whether the file exists but nothing was ever imported into it: 0 bytes, or a DuckDB
-        database without a table (created by hand before a first import). An unreadable file is
-        not: it may hold someone's data."""
-        if not self.exists():
-            return False
-        if self.path.stat().st_size == 0:
-            return True
-        try:
-            with self._attached() as connection:
-                return not _holds_tables(connection)
-        except duckdb.Error:
-            return False
-
     def _attached(self) -> duckdb.DuckDBPyConnection:
         """A new in-memory connection with the file attached read-only as `warehouse` (close it)."""
         connection = quiet(duckdb.connect())

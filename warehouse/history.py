@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import SCHEMA_VERSION, Warehouse
+from warehouse.db import SCHEMA_VERSION
 
 DEFAULT_KEEP = 5
 DB_NAME = "warehouse.duckdb"
@@ -88,9 +88,34 @@ def dataset_id_of(path: Path) -> str:
         found = read_info(path).get("dataset_id")
     except duckdb.Error:
         found = None
+    return _id_or_modified(found, path)
+
+
+def _id_or_modified(found, path: Path) -> str:
     if isinstance(found, str) and ID_RE.match(found):
         return found
     return new_dataset_id(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC))
+
+
+def _imported_id(path: Path) -> str | None:
+    """dataset_id_of a file something was imported into; None for no file or one nothing was imported
+    into (0 bytes, or a database without a table: a file created before a first import). One opening
+    of the file for both questions (each opening costs a DuckDB instance: ≈ 0.03 s of CPU)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    connection = duckdb.connect()
+    try:
+        connection.execute("ATTACH ? AS d (READ_ONLY)", [str(path)])
+        tables = connection.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'd'").fetchone()
+        if not (tables and tables[0]):
+            return None
+        row = connection.execute("SELECT value FROM d.dataset_info WHERE key = 'dataset_id'").fetchone()
+        found = json.loads(row[0]) if row else None
+    except duckdb.Error:  # an unreadable file is kept: it may hold someone's data
+        found = None
+    finally:
+        connection.close()
+    return _id_or_modified(found, path)
 
 
 def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ()) -> None:
@@ -137,9 +162,9 @@ def keep_previous(db_path: Path) -> str | None:
     """Before a swap: link the live file into the history (copy where links are impossible). Returns its id
     (None when there is nothing to keep: no file, or one nothing was imported into, e.g. the file a
     server started on before its first import)."""
-    if not db_path.exists() or Warehouse(db_path).never_imported():
+    dataset_id = _imported_id(db_path)
+    if dataset_id is None:
         return None
-    dataset_id = dataset_id_of(db_path)
     target = history_dir(db_path) / dataset_id / DB_NAME
     if target.exists():  # a restored data set: its history copy is already there
         return dataset_id
@@ -154,14 +179,16 @@ def keep_previous(db_path: Path) -> str | None:
     return dataset_id
 
 
-def prune(db_path: Path, keep: int | None = None) -> list[str]:
+def prune(db_path: Path, keep: int | None = None, live: str | None = None) -> list[str]:
     """Remove all but the newest `keep` previous data sets and any entry left by an interrupted
-    import (no file, not live). Returns the removed ids."""
+    import (no file, not live). `live`: the live file's id when the caller knows it (read from the
+    file otherwise). Returns the removed ids."""
     keep = keep_count() if keep is None else keep
     folder = history_dir(db_path)
     if not folder.is_dir():
         return []
-    live = dataset_id_of(db_path) if db_path.exists() else None
+    if live is None and db_path.exists():
+        live = dataset_id_of(db_path)
     entries = sorted((p for p in folder.iterdir() if p.is_dir() and ID_RE.match(p.name)), key=lambda p: p.name)
     previous = [p for p in entries if p.name != live and (p / DB_NAME).exists()]
     doomed = previous[: max(0, len(previous) - keep)]

@@ -18,6 +18,7 @@ import os
 import resource
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -577,6 +578,11 @@ def _temp_beside(db_path: Path) -> Path:
     return Path(temp_name)
 
 
+# The file being built is nobody's data until the swap, which fsyncs it whole first (_fsync): DuckDB's
+# own syncs at each commit and checkpoint would only make the build wait for the disk in between.
+BUILD_CONFIG: dict[str, str | bool | int | float | list[str]] = {"fsync_mode": "NONE"}
+
+
 def _build_and_swap(
     folder: Path | str,
     db_path: Path,
@@ -596,8 +602,9 @@ def _build_and_swap(
     temp_path = _temp_beside(db_path)
     dataset_id = history.new_dataset_id()
     stage = Stages()
+    flushing: threading.Thread | None = None
     try:
-        connection = quiet(duckdb.connect(str(temp_path)))
+        connection = quiet(duckdb.connect(str(temp_path), config=BUILD_CONFIG))
         try:
             report = _stage_and_build(
                 connection,
@@ -634,11 +641,16 @@ def _build_and_swap(
             connection.execute("INSERT INTO dataset_info VALUES ('file_parts', ?)", [json.dumps(parts)])
             with stage("checkpoint"):
                 connection.execute("CHECKPOINT")
+            # the disk takes the file while DuckDB hands its memory back (close: ≈ 0.2 s of CPU per 2M sales)
+            flushing = threading.Thread(target=_fsync, args=(temp_path,))
+            flushing.start()
         finally:
             connection.close()
+            if flushing is not None:
+                flushing.join()
         with stage("swap"):
-            _fsync(temp_path)
-            _swap_in(temp_path, db_path)
+            _fsync(temp_path)  # whatever the close wrote
+            _swap_in(temp_path, db_path, dataset_id)
     finally:
         for leftover in (temp_path, Path(str(temp_path) + ".wal")):
             if leftover.exists():
@@ -690,15 +702,16 @@ def _show_files(connection, report: ImportReport, shown: dict[str, str]) -> None
     connection.executemany("INSERT INTO dataset_info VALUES (?, ?)", [(k, json.dumps(v)) for k, v in named.items()])
 
 
-def _swap_in(temp_path: Path, db_path: Path) -> None:
-    """Keep the live file in the history, rename the new one over it, drop history beyond the setting."""
+def _swap_in(temp_path: Path, db_path: Path, dataset_id: str | None = None) -> None:
+    """Keep the live file in the history, rename the new one over it, drop history beyond the setting.
+    `dataset_id`: the new file's, when the caller wrote it (else read from the file)."""
     history.keep_previous(db_path)
     wal = Path(str(db_path) + ".wal")
     if wal.exists():  # a stale log of an older file must never be replayed onto the new one
         wal.unlink()
     os.replace(temp_path, db_path)
     _fsync(db_path.parent)
-    history.prune(db_path)
+    history.prune(db_path, live=dataset_id)
 
 
 def _stage_and_build(
