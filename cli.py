@@ -668,11 +668,11 @@ def run_summary(args) -> int:
 def comparison_lines(document: dict) -> list[str]:
     """The text form of `summary --compare`: the comparison window and the changes the overview's
     cards show (metrics.comparison.card_changes), a change left out by a rule with its reason; a
-    partial period (metrics.comparison.partial) says "(partial)" as the cards do, and why in a note;
+    partial period (metrics.comparison.partial) says which ("(selection partial)") as the cards do, and why in a note;
     a period wholly outside the data has no change to list, only why."""
     from metrics import catalogue, periods
     from metrics import format as fmt
-    from metrics.comparison import card_changes, partial
+    from metrics.comparison import card_changes, partial, partial_label
 
     if "comparison" not in document:
         return []
@@ -681,7 +681,7 @@ def comparison_lines(document: dict) -> list[str]:
     if not compared["start"]:
         return ["", f"{label}: none (no date range: all time has no earlier period)"]
     window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
-    head = f"Change against {label.lower()}{' (partial)' if partial(compared) else ''} ({window})"
+    head = f"Change against {label.lower()}{partial_label(compared)} ({window})"
     if compared.get("undefined"):
         return ["", f"{head}: none ({compared['notice']})"]
     changes = ", ".join(

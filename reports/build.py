@@ -331,9 +331,12 @@ def _recommendations(wh, filters, settings, evidence: insights.Evidence, chosen=
     ]
 
 
-def _with_plan_note(item: dict, note: str | None) -> str:
-    """The item's text, with `note` (which plan it is from) after it where the planner made it."""
-    return f"{item['text']} {note}" if note and item["action"] in insights.PLANNER_ACTIONS else item["text"]
+def _with_plan_note(item: dict, note: tuple[str, str] | None) -> str:
+    """The item's text between `note`'s lead and tail (which plan it is from, which plan the report
+    shows: default_plan_note) where the planner made it."""
+    if note and item["action"] in insights.PLANNER_ACTIONS:
+        return f"{note[0]} {item['text']} {note[1]}"
+    return item["text"]
 
 
 def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:

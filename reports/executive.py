@@ -13,7 +13,7 @@ from __future__ import annotations
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
-from metrics.comparison import card_changes, with_every_reason
+from metrics.comparison import card_changes, partial_label, with_every_reason
 from metrics.insights import below_poor_bar, too_early_count
 from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 from metrics.pacing import ATTENTION, WHOLE_COST
@@ -77,7 +77,7 @@ def _comparison_sentence(compared: dict) -> str:
     if not compared.get("start"):
         return "No comparison: the selection covers all dates (choose dates or a period to compare)."
     text = (
-        f"Changes against the {periods.COMPARE_LABELS[compared['mode']].lower()}, "
+        f"Changes against the {periods.COMPARE_LABELS[compared['mode']].lower()}{partial_label(compared)}, "
         f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}."
     )
     return text + (f" {compared['notice']}." if compared.get("notice") else "")

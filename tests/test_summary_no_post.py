@@ -185,14 +185,14 @@ def test_compare_says_partial_where_the_cards_do(spike_wh, monkeypatch):
     assert document["comparison"]["notice"] == notice
     out = cli.format_summary(document)
     assert (
-        "\nChange against previous period (partial) (29 Dec 2024 – 4 Jan 2025): Revenue +75.0%, Orders +75.0%, "
+        "\nChange against previous period (comparison partial) (29 Dec 2024 – 4 Jan 2025): Revenue +75.0%, Orders +75.0%, "
         "Spend +75.0%, " in out
     )
     assert f"\nNote: {notice}.\n" in out
     monkeypatch.setenv("HKDASH_DB", str(spike_wh.path))
     cards = overview.overview_kpis(f"?start={EARLY[0]}&end={EARLY[1]}", "/")[0]
     assert text(find(cards, "kpi-revenue-change")) == "+75.0%"
-    assert "+75.0%  vs previous period (partial)" in text(find(cards, "kpi-revenue"))
+    assert "+75.0%  vs previous period (comparison partial)" in text(find(cards, "kpi-revenue"))
     # a period not partial says neither
     later = cli.format_summary(summary(spike_wh, week(WITHOUT_POST), compare=True))
     assert "(partial)" not in later and "No data before" not in later
