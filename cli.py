@@ -696,7 +696,7 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     selection without any sale, order or spend reads the pages' "No sales for these filters"."""
     from metrics import catalogue
     from metrics.kpis import NO_SALES, NO_SALES_HINT, has_activity
-    from metrics.lift import indistinguishable_note, no_post_words
+    from metrics.lift import NO_POST, indistinguishable_note, no_post_words
 
     estimated = " (estimated)" if document["new_customers_estimated"] else ""
     measured = " (measured)" if document["incrementality_method"] == "event-window" else " (assumed)"
@@ -708,9 +708,10 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
         # read the selection's recorded cost, which the document itself does not carry
         if note := document["notes"].get(key):
             value = f"{value} · {note}"
-        # with no post in the selection the ₹0 has no interval to show: the Incrementality line says why
+        # with no post in the selection the ₹0 has no interval to show: it says why beside it, as the
+        # card does (incremental ROAS reads "—", its why in the footnote)
         if interval and no_post_words(document):
-            return metric.label + label_note, value
+            return metric.label + label_note, value if document[key] is None else f"{value} · {NO_POST}"
         if interval and (bounds := interval_text(document[interval[0]], document[interval[1]], metric.text)):
             # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
             note = indistinguishable_note(document)

@@ -570,7 +570,12 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
         return None
     if key in UNDEFINED_RULES:
         return UNDEFINED_RULES[key](key, row)
-    computed = metric.computed
+    return _ratio_cause(key, row)
+
+
+def _ratio_cause(key: str, row: Mapping) -> str | None:
+    """undefined_cause of a catalogue ratio or share by its operands."""
+    computed = CATALOGUE[key].computed
     if isinstance(computed, Share):
         return f"total {_at_most_zero(computed.column)}"
     if not isinstance(computed, Ratio):
@@ -729,6 +734,8 @@ def _rule_operands(key: str) -> tuple[str, ...]:
     """The row fields an UNDEFINED_RULES rule reads besides the figure and spend."""
     if key in ("efficiency_score", "rank"):
         return ("roas",)
+    if key == "incremental_roas":
+        return ("incrementality_reason",)
     if key == "planned_marginal_roas":
         return ("planned_spend",)
     if key in COST_KEYS:
@@ -793,7 +800,7 @@ _declare(
     "or the assumed baseline where the data cannot support a measurement",
     True,
     header="Incr. ROAS",
-    json="incremental_revenue / spend (`null` when spend is 0)",
+    json="incremental_revenue / spend (`null` when spend is 0, or when measured and the selection holds no post)",
 )
 _declare(
     "incremental_revenue_low",
@@ -822,7 +829,7 @@ _declare(
     Ratio("incremental_revenue_low", "spend"),
     "Low end of the incremental revenue interval ÷ spend",
     True,
-    json="incremental_revenue_low / spend; `null` when assumed or spend is 0",
+    json="incremental_revenue_low / spend; `null` when assumed, spend is 0 or the selection holds no post",
 )
 _declare(
     "incremental_roas_high",
@@ -831,7 +838,7 @@ _declare(
     Ratio("incremental_revenue_high", "spend"),
     "High end of the incremental revenue interval ÷ spend",
     True,
-    json="incremental_revenue_high / spend; `null` when assumed or spend is 0",
+    json="incremental_revenue_high / spend; `null` when assumed, spend is 0 or the selection holds no post",
 )
 _declare(
     "baseline_per_day",
@@ -1504,8 +1511,18 @@ _declare(
 )
 
 
+def _nothing_measured(key: str, row: Mapping) -> str | None:
+    """Incremental ROAS of a measured selection without a post (incrementality_reason NO_POST,
+    metrics.kpis.incrementality): its ₹0 is a sum over no post, not a return on the spend, so "—"
+    says "no post in the selection"; else the ratio's own cause (₹0 spend)."""
+    from metrics.lift import NO_POST
+
+    return NO_POST if row.get("incrementality_reason") == NO_POST else _ratio_cause(key, row)
+
+
 # Figures other than ratios and shares whose "—" has a rule that says why (undefined_cause).
 UNDEFINED_RULES = {
+    "incremental_roas": _nothing_measured,
     "efficiency_score": _unscored,
     "rank": _unscored,  # ranked by ROAS: none where it is undefined (tester t2: the "#" cell said nothing)
     "marginal_roas": _no_response_curve,
