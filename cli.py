@@ -704,6 +704,8 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     def headline_row(key: str, label_note: str = "", interval: tuple[str, str] | None = None) -> tuple[str, str]:
         metric = catalogue.get(key)
         value = metric.text(document[key])
+        if exact := catalogue.exact_note(key, document[key]):  # a headline counts whole customers
+            value = f"{catalogue.headline_text(key, document[key])} ({exact})"
         # ₹0.00 at ₹0 spend says why, as the cards do: the document's notes (metrics.summary.cost_notes)
         # read the selection's recorded cost, which the document itself does not carry
         if note := document["notes"].get(key):

@@ -21,6 +21,7 @@ from metrics.planning.allocate import bounds
 from metrics.planning.curves import exponent_at_bound, exponent_bound_text
 from metrics.planning.plan import (
     TODAY_ON_CURVES,
+    at_todays_budget,
     better_or_worse,
     held_back_text,
     held_text,
@@ -157,8 +158,10 @@ def plan_cards(chosen, settings) -> list:
                 "Held back",
                 fmt.inr_compact(chosen.held_back),
                 "Budget the plan does not spend: no unit's next rupee would return break-even",
-                # against the budget; the net card counts the saving against today's spend: say both
-                sub=f"of the {fmt.inr_compact(chosen.budget)} budget; {spend_change_words(chosen)}",
+                # against the budget; the net card counts the saving against today's spend: at another
+                # budget than today's they differ, so both are said
+                sub=f"of the {fmt.inr_compact(chosen.budget)} budget"
+                + ("" if at_todays_budget(chosen) else f"; {spend_change_words(chosen)}"),
             ),
         ]
     return headline + [

@@ -530,6 +530,29 @@ def card_note(key: str, values: Mapping) -> str | None:
     return zero_spend_note(values) if cause == _none_of("spend") else cause[0].upper() + cause[1:]
 
 
+# Figures a headline (a card, a PDF box, the text summary's line) shows in whole units though an
+# estimate makes them fractional: "New customers 7,599.8" on a card read as an error (tester t1,
+# session 19). Tables, hovers and CSVs keep the exact count (fmt.count: up to two decimals).
+WHOLE_ON_HEADLINES = ("new_customers",)
+
+
+def headline_text(key: str, value) -> str:
+    """The headline text of figure `key` (its short text): an estimated (not whole) count of
+    WHOLE_ON_HEADLINES rounded to whole units and marked "≈" ("≈7,600"; display rounding, half to even)."""
+    number = fmt.clean(value)
+    if key in WHOLE_ON_HEADLINES and number is not None and "." in fmt.count(number):
+        return f"≈{fmt.count(round(number))}"
+    return get(key).short(value)
+
+
+def exact_note(key: str, value) -> str | None:
+    """ "7,599.8 before rounding" beside a headline_text that rounded an estimate, so a ratio built on
+    the exact count (CAC = spend ÷ 7,599.8) can be checked from what is shown; None where it did not."""
+    if headline_text(key, value) == get(key).short(value):
+        return None
+    return f"{fmt.count(value)} before rounding"
+
+
 def with_cost_note(key: str, values: Mapping, text: str) -> str:
     """`text` (the cost figure `key` of `values` as a line shows it: "₹0.00", "Cost per order ₹0.00")
     followed by cost_note's note where there is one ("₹0.00 · No cost recorded (₹0 spend)"), for the

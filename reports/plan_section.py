@@ -18,8 +18,10 @@ from metrics.planning import Plan, PlanError, curve_points, plan, plan_on, selec
 from metrics.planning.curves import exponent_at_bound
 from metrics.planning.plan import (
     TODAY_ON_CURVES,
+    at_todays_budget,
     better_or_worse,
     held_back_text,
+    saving_words,
     spend_change_words,
     total_label,
     unvalued_text,
@@ -265,7 +267,7 @@ def _headline(chosen) -> str:
     if more.empty and chosen.held_back >= 0.5:
         return (
             f"Hold back {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)}, cutting "
-            f"{away}: no {unit}'s next rupee would return break-even; {spend_change_words(chosen)}. Net of that "
+            f"{away}: no {unit}'s next rupee would return break-even{saving_words(chosen)} "
             f"the plan is {better_or_worse(net['value'])} {net_interval}; expected incremental revenue changes by "
             f"{fmt.inr_compact(gain['value'])} {gain_interval}."
         )
@@ -274,8 +276,9 @@ def _headline(chosen) -> str:
     towards = listed([f"{name} (+{fmt.inr_compact(change)})" for name, change in _named_changes(chosen, more)])
     budget = (
         f", with {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)} held back (no {unit}'s next "
-        f"rupee would return break-even beyond that); {spend_change_words(chosen)}: net, the plan is "
-        f"{better_or_worse(net['value'])} "
+        f"rupee would return break-even beyond that)"
+        + ("; net of it" if at_todays_budget(chosen) else f"; {spend_change_words(chosen)}: net")
+        + f" the plan is {better_or_worse(net['value'])} "
         f"{net_interval}"
         if chosen.held_back >= 0.5
         else (

@@ -165,6 +165,22 @@ def spend_today_and_planned(plan_: Plan) -> tuple[float, float]:
     return plan_.totals["current"]["spend"] + kept, plan_.totals["planned"]["spend"] + kept
 
 
+def saving_words(plan_: Plan) -> str:
+    """What leads the net effect in a sentence after the held-back money: at today's budget the
+    held-back money is the spend saved (". Net of the spend saved"); at another budget they differ, so
+    the planned spend against today's is said first ("; it spends ₹62.90 L, ₹25.13 L less than
+    today's ₹88.03 L. Net of that")."""
+    if at_todays_budget(plan_):
+        return ". Net of the spend saved"
+    return f"; {spend_change_words(plan_)}. Net of that"
+
+
+def at_todays_budget(plan_: Plan) -> bool:
+    """Whether the budget is the selection's spend today (to the rupee): then the money held back is
+    the spend saved against today, and one figure says both."""
+    return abs(plan_.budget - spend_today_and_planned(plan_)[0]) < 0.5
+
+
 def spend_change_words(plan_: Plan) -> str:
     """The planned spend against today's, which the held-back budget (measured against the budget, not
     today's spend) does not say: "it spends ₹62.90 L, ₹25.13 L less than today's ₹88.03 L"."""
@@ -296,7 +312,7 @@ def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     held = (
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
         f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
-        f"no money there; {spend_change_words(plan_)}. Net of that the plan is "
+        f"no money there{saving_words(plan_)} the plan is "
         f"{better_or_worse(plan_.totals['net']['value'])} ({net_parts_words(plan_)}"
         + (f"; {label}" if (label := total_label("net", plan_.totals["net"])) else "")
         + ")."
