@@ -92,7 +92,11 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             settings,
             formula=nc_formula,
             sub=(
-                ("Partly estimated" if k.get("orders_without_user", 0) < k.get("orders", 0) else "Estimated from orders")
+                (
+                    "Partly estimated"
+                    if k.get("orders_without_user", 0) < k.get("orders", 0)
+                    else "Estimated from orders"
+                )
                 + (f" · {exact}" if (exact := catalogue.exact_note("new_customers", k.get("new_customers"))) else "")
             )
             if estimated

@@ -194,7 +194,10 @@ def test_a_selection_past_the_last_sale_is_partial_everywhere(traps_env, capsys)
     assert text(find(cards, "kpi-revenue-change")) == "+183.3%"
     # the selection is the partial one, not the comparison (tester t1, session 19): the label says which
     assert "vs previous period (selection partial)" in text(find(cards, "kpi-revenue"))
-    assert text(note).strip() == f"Changes against the previous period (selection partial), 12 Jan 2025 – 31 Jan 2025. {notice}."
+    assert (
+        text(note).strip()
+        == f"Changes against the previous period (selection partial), 12 Jan 2025 – 31 Jan 2025. {notice}."
+    )
     document = run_json(capsys, traps_env, "--start", "2025-02-01", "--end", "2025-02-20", "--compare", "previous")
     assert (document["comparison"]["partial"], document["comparison"]["notice"]) == (True, notice)
     assert document["comparison"]["partial_period"] == "selection"
