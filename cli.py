@@ -668,11 +668,11 @@ def run_summary(args) -> int:
 def comparison_lines(document: dict) -> list[str]:
     """The text form of `summary --compare`: the comparison window and the changes the overview's
     cards show (metrics.comparison.card_changes), a change left out by a rule with its reason; a
-    partial period (metrics.comparison.partial) says "(partial)" as the cards do, and why in a note;
+    partial period (metrics.comparison.partial) says which ("(selection partial)") as the cards do, and why in a note;
     a period wholly outside the data has no change to list, only why."""
     from metrics import catalogue, periods
     from metrics import format as fmt
-    from metrics.comparison import card_changes, partial
+    from metrics.comparison import card_changes, partial, partial_label
 
     if "comparison" not in document:
         return []
@@ -681,7 +681,7 @@ def comparison_lines(document: dict) -> list[str]:
     if not compared["start"]:
         return ["", f"{label}: none (no date range: all time has no earlier period)"]
     window = f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}"
-    head = f"Change against {label.lower()}{' (partial)' if partial(compared) else ''} ({window})"
+    head = f"Change against {label.lower()}{partial_label(compared)} ({window})"
     if compared.get("undefined"):
         return ["", f"{head}: none ({compared['notice']})"]
     changes = ", ".join(
@@ -696,7 +696,7 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     selection without any sale, order or spend reads the pages' "No sales for these filters"."""
     from metrics import catalogue
     from metrics.kpis import NO_SALES, NO_SALES_HINT, has_activity
-    from metrics.lift import indistinguishable_note, no_post_words
+    from metrics.lift import NO_POST, indistinguishable_note, no_post_words
 
     estimated = " (estimated)" if document["new_customers_estimated"] else ""
     measured = " (measured)" if document["incrementality_method"] == "event-window" else " (assumed)"
@@ -704,13 +704,16 @@ def format_summary(document: dict, settings=None, db: str | None = None) -> str:
     def headline_row(key: str, label_note: str = "", interval: tuple[str, str] | None = None) -> tuple[str, str]:
         metric = catalogue.get(key)
         value = metric.text(document[key])
+        if exact := catalogue.exact_note(key, document[key]):  # a headline counts whole customers
+            value = f"{catalogue.headline_text(key, document[key])} ({exact})"
         # ₹0.00 at ₹0 spend says why, as the cards do: the document's notes (metrics.summary.cost_notes)
         # read the selection's recorded cost, which the document itself does not carry
         if note := document["notes"].get(key):
             value = f"{value} · {note}"
-        # with no post in the selection the ₹0 has no interval to show: the Incrementality line says why
+        # with no post in the selection the ₹0 has no interval to show: it says why beside it, as the
+        # card does (incremental ROAS reads "—", its why in the footnote)
         if interval and no_post_words(document):
-            return metric.label + label_note, value
+            return metric.label + label_note, value if document[key] is None else f"{value} · {NO_POST}"
         if interval and (bounds := interval_text(document[interval[0]], document[interval[1]], metric.text)):
             # an interval that includes 0 reads as no measured effect (METRICS.md), whatever the estimate's sign
             note = indistinguishable_note(document)

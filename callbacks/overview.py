@@ -16,7 +16,7 @@ from components.ids.shell import URL
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.cohorts import time_series
-from metrics.comparison import kpis_with_comparison, with_every_reason
+from metrics.comparison import kpis_with_comparison, partial_label, with_every_reason
 from metrics.kpis import share_basis_words
 from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 
@@ -92,7 +92,12 @@ def kpi_cards(k: dict, settings, comparison: dict | None = None, by_product: boo
             settings,
             formula=nc_formula,
             sub=(
-                "Partly estimated" if k.get("orders_without_user", 0) < k.get("orders", 0) else "Estimated from orders"
+                (
+                    "Partly estimated"
+                    if k.get("orders_without_user", 0) < k.get("orders", 0)
+                    else "Estimated from orders"
+                )
+                + (f" · {exact}" if (exact := catalogue.exact_note("new_customers", k.get("new_customers"))) else "")
             )
             if estimated
             else "First attributed order",
@@ -186,7 +191,7 @@ def comparison_note(comparison: dict) -> list | None:
     period = periods.COMPARE_LABELS[comparison["mode"]].lower()
     return [
         html.I(className="bi bi-exclamation-triangle me-1", **{"aria-hidden": "true"}),
-        f"Changes against the {period}, {fmt.date(comparison['start'])} – {fmt.date(comparison['end'])}. "
+        f"Changes against the {period}{partial_label(comparison)}, {fmt.date(comparison['start'])} – {fmt.date(comparison['end'])}. "
         f"{comparison['notice']}.",
     ]
 

@@ -21,11 +21,14 @@ from metrics.planning.allocate import bounds
 from metrics.planning.curves import exponent_at_bound, exponent_bound_text
 from metrics.planning.plan import (
     TODAY_ON_CURVES,
+    at_todays_budget,
     better_or_worse,
     held_back_text,
     held_text,
     margin_at_plan,
+    net_parts_words,
     pooled_text,
+    spend_change_words,
     total_label,
     unit_word,
     unvalued_text,
@@ -147,7 +150,7 @@ def plan_cards(chosen, settings) -> list:
                 ("+" if net["value"] >= 0 else "") + fmt.inr_compact(net["value"]),
                 "Change in expected incremental revenue − (planned − today's spend): what the plan "
                 "leaves better off once the spend it holds back is counted",
-                sub=f"{better_or_worse(net['value'])}; {between('net')}",
+                sub=f"{better_or_worse(net['value'])}: {net_parts_words(chosen)}; {between('net')}",
                 tone="good" if net["low"] > 0 else "bad" if net["high"] < 0 else None,
             ),
             kpi_card(
@@ -155,7 +158,10 @@ def plan_cards(chosen, settings) -> list:
                 "Held back",
                 fmt.inr_compact(chosen.held_back),
                 "Budget the plan does not spend: no unit's next rupee would return break-even",
-                sub=f"of the {fmt.inr_compact(chosen.budget)} budget",
+                # against the budget; the net card counts the saving against today's spend: at another
+                # budget than today's they differ, so both are said
+                sub=f"of the {fmt.inr_compact(chosen.budget)} budget"
+                + ("" if at_todays_budget(chosen) else f"; {spend_change_words(chosen)}"),
             ),
         ]
     return headline + [

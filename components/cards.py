@@ -101,7 +101,7 @@ def metric_card(
     return kpi_card(
         stem,
         label or metric.label,
-        metric.short(value) if value_text is None else value_text,
+        catalogue.headline_text(key, value) if value_text is None else value_text,
         formula or metric.formula_for(settings),
         sub=sub,
         badge=badge,

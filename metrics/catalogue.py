@@ -600,6 +600,29 @@ def card_note(key: str, values: Mapping) -> str | None:
     return zero_spend_note(values) if cause == _none_of("spend") else cause[0].upper() + cause[1:]
 
 
+# Figures a headline (a card, a PDF box, the text summary's line) shows in whole units though an
+# estimate makes them fractional: "New customers 7,599.8" on a card read as an error (tester t1,
+# session 19). Tables, hovers and CSVs keep the exact count (fmt.count: up to two decimals).
+WHOLE_ON_HEADLINES = ("new_customers",)
+
+
+def headline_text(key: str, value) -> str:
+    """The headline text of figure `key` (its short text): an estimated (not whole) count of
+    WHOLE_ON_HEADLINES rounded to whole units and marked "≈" ("≈7,600"; display rounding: fmt.half_away)."""
+    number = fmt.clean(value)
+    if key in WHOLE_ON_HEADLINES and number is not None and "." in fmt.count(number):
+        return f"≈{fmt.count(fmt.half_away(number))}"
+    return get(key).short(value)
+
+
+def exact_note(key: str, value) -> str | None:
+    """ "7,599.8 before rounding" beside a headline_text that rounded an estimate, so a ratio built on
+    the exact count (CAC = spend ÷ 7,599.8) can be checked from what is shown; None where it did not."""
+    if headline_text(key, value) == get(key).short(value):
+        return None
+    return f"{fmt.count(value)} before rounding"
+
+
 def with_cost_note(key: str, values: Mapping, text: str) -> str:
     """`text` (the cost figure `key` of `values` as a line shows it: "₹0.00", "Cost per order ₹0.00")
     followed by cost_note's note where there is one ("₹0.00 · No cost recorded (₹0 spend)"), for the
@@ -640,7 +663,12 @@ def undefined_cause(key: str, row: Mapping) -> str | None:
         return None
     if key in UNDEFINED_RULES:
         return UNDEFINED_RULES[key](key, row)
-    computed = metric.computed
+    return _ratio_cause(key, row)
+
+
+def _ratio_cause(key: str, row: Mapping) -> str | None:
+    """undefined_cause of a catalogue ratio or share by its operands."""
+    computed = CATALOGUE[key].computed
     if isinstance(computed, Share):
         return f"total {_at_most_zero(computed.column)}"
     if not isinstance(computed, Ratio):
@@ -799,6 +827,8 @@ def _rule_operands(key: str) -> tuple[str, ...]:
     """The row fields an UNDEFINED_RULES rule reads besides the figure and spend."""
     if key in ("efficiency_score", "rank"):
         return ("roas",)
+    if key == "incremental_roas":
+        return ("incrementality_reason",)
     if key == "planned_marginal_roas":
         return ("planned_spend",)
     if key in COST_KEYS:
@@ -863,7 +893,7 @@ _declare(
     "or the assumed baseline where the data cannot support a measurement",
     True,
     header="Incr. ROAS",
-    json="incremental_revenue / spend (`null` when spend is 0)",
+    json="incremental_revenue / spend (`null` when spend is 0, or when measured and the selection holds no post)",
 )
 _declare(
     "incremental_revenue_low",
@@ -892,7 +922,7 @@ _declare(
     Ratio("incremental_revenue_low", "spend"),
     "Low end of the incremental revenue interval ÷ spend",
     True,
-    json="incremental_revenue_low / spend; `null` when assumed or spend is 0",
+    json="incremental_revenue_low / spend; `null` when assumed, spend is 0 or the selection holds no post",
 )
 _declare(
     "incremental_roas_high",
@@ -901,7 +931,7 @@ _declare(
     Ratio("incremental_revenue_high", "spend"),
     "High end of the incremental revenue interval ÷ spend",
     True,
-    json="incremental_revenue_high / spend; `null` when assumed or spend is 0",
+    json="incremental_revenue_high / spend; `null` when assumed, spend is 0 or the selection holds no post",
 )
 _declare(
     "baseline_per_day",
@@ -1581,8 +1611,18 @@ _declare(
 )
 
 
+def _nothing_measured(key: str, row: Mapping) -> str | None:
+    """Incremental ROAS of a measured selection without a post (incrementality_reason NO_POST,
+    metrics.kpis.incrementality): its ₹0 is a sum over no post, not a return on the spend, so "—"
+    says "no post in the selection"; else the ratio's own cause (₹0 spend)."""
+    from metrics.lift import NO_POST
+
+    return NO_POST if row.get("incrementality_reason") == NO_POST else _ratio_cause(key, row)
+
+
 # Figures other than ratios and shares whose "—" has a rule that says why (undefined_cause).
 UNDEFINED_RULES = {
+    "incremental_roas": _nothing_measured,
     "efficiency_score": _unscored,
     "rank": _unscored,  # ranked by ROAS: none where it is undefined (tester t2: the "#" cell said nothing)
     "marginal_roas": _no_response_curve,

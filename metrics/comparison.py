@@ -24,6 +24,11 @@ def comparison_filters(wh, filters: Filters) -> Filters | None:
     return filters.comparison(first, last)
 
 
+# The head of coverage_notice's part for each period it finds partly outside the data: the
+# comparison window starting before the first sale, the selection ending after the last.
+PARTIAL_HEADS = {"comparison": "No data before", "selection": "No data after"}
+
+
 def coverage_notice(wh, filters: Filters, other: Filters | None) -> tuple[bool, str | None]:
     """(undefined, notice) of a selection (`filters`) and its comparison selection (`other`) against
     the data's first and last sale dates (docs/metrics.md, "Period comparison"). A period holding no
@@ -44,9 +49,11 @@ def coverage_notice(wh, filters: Filters, other: Filters | None) -> tuple[bool, 
         return True, f"No data after {fmt.date(last)}: the selection holds none"
     parts = []
     if other.start < first:
-        parts.append(f"No data before {fmt.date(first)}: the comparison period is partly before it")
+        parts.append(f"{PARTIAL_HEADS['comparison']} {fmt.date(first)}: the comparison period is partly before it")
     if filters.end is not None and filters.end > last:
-        parts.append(f"No data after {fmt.date(last)}: {_days_after(filters.start, filters.end, last)} are after it")
+        parts.append(
+            f"{PARTIAL_HEADS['selection']} {fmt.date(last)}: {_days_after(filters.start, filters.end, last)} are after it"
+        )
     return False, "; ".join(parts) or None
 
 
@@ -67,18 +74,37 @@ def partial(compared: dict) -> bool:
     return bool(compared.get("notice")) and not compared.get("undefined")
 
 
+def partial_period(compared: dict) -> str | None:
+    """Which period a partial comparison (`partial`) lacks data in: "comparison", "selection" or
+    "both" (coverage_notice's parts); None where it is not partial."""
+    if not partial(compared):
+        return None
+    sides = [side for side, head in PARTIAL_HEADS.items() if head in compared["notice"]]
+    return sides[0] if len(sides) == 1 else "both"
+
+
+def partial_label(compared: dict) -> str:
+    """ "(selection partial)", "(comparison partial)" or "(both periods partial)" after a change of
+    a partial comparison, "" otherwise: a bare "(partial)" read as the comparison period's when the
+    selection was the one running past the data (tester t1, session 19)."""
+    side = partial_period(compared)
+    if side is None:
+        return ""
+    return " (both periods partial)" if side == "both" else f" ({side} partial)"
+
+
 def change_words(compared: dict, change: float | None) -> str:
     """What follows a change under a KPI (the card's change line, the creator PDF's box): "vs
-    previous period" / "vs same period last year", "(partial)" added where the comparison period is
+    previous period" / "vs same period last year", partial_label added where a period is
     partial (`partial`), or the notice's head ("no data before 6 Jan 2025") where a period lies
     wholly outside the data (`compared["undefined"]`: every change is then undefined). A change
     undefined for another reason in a partial period (ROAS "—" now, at ₹0 spend) is not blamed on
-    the data's start: "— vs previous period (partial)"."""
+    the data's start: "— vs previous period (comparison partial)"."""
     words = "vs previous period" if compared["mode"] == "previous" else "vs same period last year"
     if compared.get("undefined") and compared.get("notice"):
         head = compared["notice"].split(":")[0]
         return head[0].lower() + head[1:]
-    return words + " (partial)" if partial(compared) else words
+    return words + partial_label(compared)
 
 
 # The headline figures whose change against the comparison period the overview's cards show

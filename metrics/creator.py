@@ -176,12 +176,14 @@ def _with_creator_lift(wh, row: pd.DataFrame, parts, filters: Filters, settings:
         return with_lift(wh, row, filters, settings, method)
     row = row.copy()
     totals = {"incremental_revenue": 0.0, "incremental_revenue_low": 0.0, "incremental_revenue_high": 0.0}
-    if parts is not None and not parts.empty:
+    no_post = parts is None or parts.empty
+    if not no_post:
         table = summarise(wh, parts.assign(part=parts["influencer_id"]), settings)
         totals = {column: float(table[column].iloc[0]) for column in totals}
     for column, value in totals.items():
         row[column] = value
-    row["incremental_roas"] = ratio_column(row["incremental_revenue"], row["spend"])
+    # no post: ₹0 over no post is no return measured on the spend ("—", as metrics.kpis.incrementality)
+    row["incremental_roas"] = None if no_post else ratio_column(row["incremental_revenue"], row["spend"])
     return row
 
 

@@ -162,7 +162,8 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     """Incremental revenue (₹) and ROAS (×) of the selection with their intervals, measured by
     event windows (metrics.lift) where the data supports it, else the assumed-baseline share of
     METRICS.md (intervals None). Keys: incremental_revenue, incremental_revenue_low/_high,
-    incremental_roas, incremental_roas_low/_high, incremental_share (of incremental_share_revenue, ₹:
+    incremental_roas, incremental_roas_low/_high (None where the selection holds no post: NO_POST),
+    incremental_share (of incremental_share_revenue, ₹:
     the attributed revenue; with a measured lift and a date range, less the range's days in windows
     of posts dated before it and plus its posts' window days after its end (metrics.lift.view.
     RangeEdges); incremental_share_basis names it in words),
@@ -179,13 +180,15 @@ def incrementality(wh, filters: Filters, settings: Settings, revenue: float, spe
     value = lift["incremental_revenue"] if measured else revenue * (1 - settings.baseline_share)
     low = lift["incremental_revenue_low"] if measured else None
     high = lift["incremental_revenue_high"] if measured else None
+    # no post: the ₹0 is a sum over no post, no return measured on the spend ("—", NO_POST says why)
+    per_spend = spend if lift["reason"] != NO_POST else None
     return {
         "incremental_revenue": value,
         "incremental_revenue_low": low,
         "incremental_revenue_high": high,
-        "incremental_roas": ratio(value, spend),
-        "incremental_roas_low": ratio(low, spend),
-        "incremental_roas_high": ratio(high, spend),
+        "incremental_roas": ratio(value, per_spend),
+        "incremental_roas_low": ratio(low, per_spend),
+        "incremental_roas_high": ratio(high, per_spend),
         "incremental_share": ratio(value, share_revenue),
         "incremental_share_revenue": share_revenue,
         "incremental_share_basis": _share_basis(filters, lift.get("posts")) if over_windows else SHARE_OVER_SELECTION,

@@ -86,7 +86,7 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS and notes per platform), by_category (CATEGORY_KEYS),
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
-    `filters.compare`; all None without a date range; notice, undefined and partial: the comparison period
+    `filters.compare`; all None without a date range; notice, undefined, partial and partial_period ("selection", "comparison", "both" or None): the comparison period
     against the data's first and last sale, metrics.comparison.partial), `change` ({metrics.comparison.CARD_CHANGE_KEYS
     key: relative change (fraction) or None}: the figures the overview's cards compare) and
     `change_reasons` ({key: why its change is None} for every None change, metrics.comparison.change_reasons); import_warnings: how many import warnings the live data set keeps (a count,
@@ -123,7 +123,7 @@ def organic_rows(wh, filters: Filters, settings: Settings) -> list[dict] | None:
 
 def comparison_document(wh, filters: Filters, settings: Settings, headline: dict) -> dict:
     """`comparison` and `change` of the summary document (see summary)."""
-    from metrics.comparison import CARD_CHANGE_KEYS, change_reasons, kpi_comparison, partial
+    from metrics.comparison import CARD_CHANGE_KEYS, change_reasons, kpi_comparison, partial, partial_period
 
     compared = kpi_comparison(wh, filters, headline, settings)
     then = compared["kpis"] or {}
@@ -138,6 +138,7 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
             "notice": compared["notice"],
             "undefined": compared["undefined"],
             "partial": partial(compared),
+            "partial_period": partial_period(compared),
         },
         # only the figures the overview's cards compare, each null change with its reason
         "change": {key: plain(compared["change"].get(key)) for key in CARD_CHANGE_KEYS},

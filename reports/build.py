@@ -156,14 +156,17 @@ def _kpis(k: dict, settings, by_product: bool = False) -> list[dict]:
         + (f"; {catalogue.ORDERS_BY_PRODUCT_NOTE}" if by_product else ""),
         # a cost per unit of ₹0.00 or "—" says why, as its card on the dashboard does
         "cost_per_order": catalogue.cost_note("cost_per_order", k) or "spend ÷ orders",
-        "new_customers": "estimated from orders" if estimated else "first attributed order",
+        "new_customers": "estimated from orders"
+        + (f"; {exact}" if (exact := catalogue.exact_note("new_customers", k.get("new_customers"))) else "")
+        if estimated
+        else "first attributed order",
         "cac": catalogue.cost_note("cac", k) or ("estimated" if estimated else "spend ÷ new customers"),
         "incremental_revenue": _incremental_note(k, baseline, fmt.inr_compact, "incremental_revenue"),
         "incremental_roas": _incremental_note(k, baseline, fmt.ratio, "incremental_roas"),
         "engagement_rate_pct": f"engagements ÷ {k.get('engagement_basis') or settings.engagement_basis}",
     }
     boxes = [
-        {"label": catalogue.get(key).label, "value": catalogue.get(key).short(k.get(key)), "note": note}
+        {"label": catalogue.get(key).label, "value": catalogue.headline_text(key, k.get(key)), "note": note}
         for key, note in notes.items()
     ]
     boxes.append(
@@ -331,9 +334,12 @@ def _recommendations(wh, filters, settings, evidence: insights.Evidence, chosen=
     ]
 
 
-def _with_plan_note(item: dict, note: str | None) -> str:
-    """The item's text, with `note` (which plan it is from) after it where the planner made it."""
-    return f"{item['text']} {note}" if note and item["action"] in insights.PLANNER_ACTIONS else item["text"]
+def _with_plan_note(item: dict, note: tuple[str, str] | None) -> str:
+    """The item's text between `note`'s lead and tail (which plan it is from, which plan the report
+    shows: default_plan_note) where the planner made it."""
+    if note and item["action"] in insights.PLANNER_ACTIONS:
+        return f"{note[0]} {item['text']} {note[1]}"
+    return item["text"]
 
 
 def _column(key: str, header: str | None = None) -> tuple[str, str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.catalogue import POOR_PERFORMER
-from metrics.comparison import card_changes, with_every_reason
+from metrics.comparison import card_changes, partial_label, with_every_reason
 from metrics.insights import below_poor_bar, too_early_count
 from metrics.lift import NO_POST, NO_POST_WHY, indistinguishable_note, no_post_words
 from metrics.pacing import ATTENTION, WHOLE_COST
@@ -38,7 +38,7 @@ def headline(k: dict, compared: dict) -> dict:
         boxes.append(
             {
                 "label": metric.label,
-                "value": metric.short(k.get(key)),
+                "value": catalogue.headline_text(key, k.get(key)),
                 # a change left out by a rule says why, as the card's line does
                 "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS) + (f" {reason}" if reason else ""),
                 "tone": periods.change_tone(change, metric.higher_is_better),
@@ -51,11 +51,14 @@ def headline(k: dict, compared: dict) -> dict:
 
 def _note(key: str, k: dict) -> str | None:
     """What the overview's card says under a headline figure: why a cost per unit is ₹0.00 or "—"
-    (catalogue.cost_note), why ROAS or ROI is "—" (catalogue.card_note); a measured incremental revenue (and its ROAS) whose interval includes 0 is
+    (catalogue.cost_note), why ROAS or ROI is "—" (catalogue.card_note), an estimated count rounded to
+    whole customers its exact value (catalogue.exact_note); a measured incremental revenue (and its ROAS) whose interval includes 0 is
     "not distinguishable from baseline" (metrics.lift.indistinguishable_note), and ₹0 says there is no post
     in the selection (metrics.lift.NO_POST)."""
     if key in catalogue.COST_KEYS:
         return catalogue.cost_note(key, k)
+    if key in catalogue.WHOLE_ON_HEADLINES:
+        return catalogue.exact_note(key, k.get(key))
     if key in catalogue.RETURNS_KEYS:
         return catalogue.card_note(key, k)
     if key not in INCREMENTAL_KEYS:
@@ -77,7 +80,7 @@ def _comparison_sentence(compared: dict) -> str:
     if not compared.get("start"):
         return "No comparison: the selection covers all dates (choose dates or a period to compare)."
     text = (
-        f"Changes against the {periods.COMPARE_LABELS[compared['mode']].lower()}, "
+        f"Changes against the {periods.COMPARE_LABELS[compared['mode']].lower()}{partial_label(compared)}, "
         f"{fmt.date(compared['start'])} – {fmt.date(compared['end'])}."
     )
     return text + (f" {compared['notice']}." if compared.get("notice") else "")

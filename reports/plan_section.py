@@ -16,7 +16,16 @@ from metrics import format as fmt
 from metrics.insights import listed
 from metrics.planning import Plan, PlanError, curve_points, plan, plan_on, selection_projection
 from metrics.planning.curves import exponent_at_bound
-from metrics.planning.plan import TODAY_ON_CURVES, better_or_worse, held_back_text, total_label, unvalued_text
+from metrics.planning.plan import (
+    TODAY_ON_CURVES,
+    at_todays_budget,
+    better_or_worse,
+    held_back_text,
+    saving_words,
+    spend_change_words,
+    total_label,
+    unvalued_text,
+)
 from metrics.planning.verdicts import VERDICTS, verdict_phrase
 
 PLAN_TABLE_ROWS = 60  # the allocation table's rows at most (largest_moves)
@@ -176,17 +185,19 @@ def _planned_words(chosen: Plan) -> str:
     )
 
 
-def default_plan_note(default: Plan, asked: Plan) -> str | None:
-    """The sentence a move-budget or hold-back recommendation (metrics.insights.move_budget_item, made
+def default_plan_note(default: Plan, asked: Plan) -> tuple[str, str] | None:
+    """The words a move-budget or hold-back recommendation (metrics.insights.move_budget_item, made
     from `default`, the selection_plan, as /insights makes it) carries where the Budget plan section
-    prints another plan (`asked`, the requested_plan): which plan each is, so two held-back or moved
-    figures cannot be read as one plan's. None where both are the same plan."""
+    prints another plan (`asked`, the requested_plan): (lead, note), the lead before the item naming its
+    plan as not the requested one (a report asked for a plan must not open its recommendations with
+    another's figures unlabelled), the note after it naming the requested plan. None where both are the
+    same plan."""
     if asked is default:
         return None
     held = f", holding back {fmt.inr_compact(asked.held_back)}" if asked.held_back >= 0.5 else ""
     return (
-        f"From the default plan, as /insights makes it (planned {_planned_words(default)}); the Budget plan "
-        f"section shows the requested plan (planned {_planned_words(asked)}{held})."
+        f"Default plan, as /insights makes it (planned {_planned_words(default)}), not the requested one:",
+        f"The Budget plan section shows the requested plan (planned {_planned_words(asked)}{held}).",
     )
 
 
@@ -259,8 +270,8 @@ def _headline(chosen) -> str:
     if more.empty and chosen.held_back >= 0.5:
         return (
             f"Hold back {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)}, cutting "
-            f"{away}: no {unit}'s next rupee would return break-even. Net of the spend saved the plan is "
-            f"{better_or_worse(net['value'])} {net_interval}; expected incremental revenue changes by "
+            f"{away}: no {unit}'s next rupee would return break-even{saving_words(chosen)} "
+            f"the plan is {better_or_worse(net['value'])} {net_interval}; expected incremental revenue changes by "
             f"{fmt.inr_compact(gain['value'])} {gain_interval}."
         )
     if more.empty:
@@ -268,7 +279,9 @@ def _headline(chosen) -> str:
     towards = listed([f"{name} (+{fmt.inr_compact(change)})" for name, change in _named_changes(chosen, more)])
     budget = (
         f", with {fmt.inr_compact(chosen.held_back)} of {_budget_words(chosen)} held back (no {unit}'s next "
-        f"rupee would return break-even beyond that); net of it the plan is {better_or_worse(net['value'])} "
+        f"rupee would return break-even beyond that)"
+        + ("; net of it" if at_todays_budget(chosen) else f"; {spend_change_words(chosen)}: net")
+        + f" the plan is {better_or_worse(net['value'])} "
         f"{net_interval}"
         if chosen.held_back >= 0.5
         else (

@@ -8,6 +8,7 @@ from dash_helpers import find, text
 import metrics
 from callbacks import common
 from callbacks import overview as cb
+from metrics import catalogue
 from metrics import format as fmt
 
 
@@ -42,7 +43,7 @@ def test_kpi_cards_show_the_metrics_of_the_url(traps_env, search):
     assert card_value(cards, "roi") == fmt.pct(k["roi_pct"])
     assert card_value(cards, "incremental-revenue") == fmt.inr_compact(k["incremental_revenue"])
     assert card_value(cards, "incremental-roas") == fmt.ratio(k["incremental_roas"])
-    assert card_value(cards, "new-customers") == fmt.count(k["new_customers"])
+    assert card_value(cards, "new-customers") == catalogue.headline_text("new_customers", k["new_customers"])
     assert card_value(cards, "cac") == fmt.inr(k["cac"], 2)
     assert card_value(cards, "poor-performers") == fmt.count(k["poor_performers"])
 
@@ -84,6 +85,10 @@ def test_new_customers_labelled_estimated_without_user_ids(monkeypatch, seed1_wh
     monkeypatch.setenv("HKDASH_DB", str(seed1_wh.path))
     cards, _, _, _ = cb.overview_kpis("", "/")
     assert "estimated" in text(find(cards, "kpi-new-customers"))
+    # an estimate is not whole: the card counts whole customers, the exact count under it (session 19)
+    exact = metrics.kpis(seed1_wh)["new_customers"]
+    assert card_value(cards, "new-customers") == f"≈{fmt.count(round(exact))}"
+    assert f"{fmt.count(exact)} before rounding" in text(find(cards, "kpi-new-customers"))
     assert card_value(cards, "roas") == "11.21x"  # pooled, not the 11.24x mean of ratios
     assert card_value(cards, "revenue") == "₹17.88\u00a0Cr"
 

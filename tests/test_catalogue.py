@@ -397,3 +397,18 @@ def test_categories_page_offers_revenue_per_follower_by_tier(monkeypatch, traps_
     assert bars["text"][bars["y"].index("Nano")] == "₹0.38"
     # A metric the breakdown lacks falls back to ROAS rather than guessing a unit.
     assert categories.category_dimension("", "tier", "mystery")["data"][0]["text"][-1].endswith("x")
+
+
+def test_an_estimated_count_of_new_customers_is_whole_on_headlines_and_exact_beside_it():
+    """Tester t1 (session 19): "New customers (estimated) 7,599.8" on a card. Headlines show whole
+    customers marked "≈" (half away from zero, as all display rounding), the exact count beside them so CAC
+    can be checked; a whole count and other figures are unchanged; tables keep fmt.count's decimals."""
+    assert catalogue.headline_text("new_customers", 7_599.8) == "≈7,600"
+    assert catalogue.exact_note("new_customers", 7_599.8) == "7,599.8 before rounding"
+    assert catalogue.headline_text("new_customers", 2.5) == "≈3"  # half away from zero (fmt.half_away)
+    assert catalogue.headline_text("new_customers", 1_126.0) == "1,126"
+    assert catalogue.exact_note("new_customers", 1_126.0) is None
+    assert catalogue.headline_text("new_customers", None) == "—"
+    assert catalogue.exact_note("new_customers", None) is None
+    assert catalogue.headline_text("orders", 3_468.14) == catalogue.get("orders").short(3_468.14)
+    assert catalogue.get("new_customers").text(7_599.8) == "7,599.8"  # tables and CSVs: exact

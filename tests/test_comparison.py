@@ -156,9 +156,10 @@ def test_a_partial_comparison_is_said_on_the_page_not_only_in_a_tooltip(traps_en
     from callbacks import overview
 
     cards, note, _, _ = overview.overview_kpis("?start=2025-02-01&end=2025-02-28", "/")
-    assert "vs previous period (partial)" in text(find(cards, "kpi-revenue"))
+    # both periods lack data here: the comparison starts before the first sale, the selection ends after the last
+    assert "vs previous period (both periods partial)" in text(find(cards, "kpi-revenue"))
     assert text(note).strip() == (
-        "Changes against the previous period, 4 Jan 2025 – 31 Jan 2025. "
+        "Changes against the previous period (both periods partial), 4 Jan 2025 – 31 Jan 2025. "
         "No data before 6 Jan 2025: the comparison period is partly before it; "
         "No data after 15 Feb 2025: 13 of the selection's 28 days are after it."
     )
@@ -191,10 +192,15 @@ def test_a_selection_past_the_last_sale_is_partial_everywhere(traps_env, capsys)
     assert compared["change"]["revenue"] == pytest.approx(5_500 / 3_000)
     cards, note, _, _ = overview.overview_kpis("?start=2025-02-01&end=2025-02-20", "/")
     assert text(find(cards, "kpi-revenue-change")) == "+183.3%"
-    assert "vs previous period (partial)" in text(find(cards, "kpi-revenue"))
-    assert text(note).strip() == f"Changes against the previous period, 12 Jan 2025 – 31 Jan 2025. {notice}."
+    # the selection is the partial one, not the comparison (tester t1, session 19): the label says which
+    assert "vs previous period (selection partial)" in text(find(cards, "kpi-revenue"))
+    assert (
+        text(note).strip()
+        == f"Changes against the previous period (selection partial), 12 Jan 2025 – 31 Jan 2025. {notice}."
+    )
     document = run_json(capsys, traps_env, "--start", "2025-02-01", "--end", "2025-02-20", "--compare", "previous")
     assert (document["comparison"]["partial"], document["comparison"]["notice"]) == (True, notice)
+    assert document["comparison"]["partial_period"] == "selection"
     args = [
         "--db",
         str(traps_env.path),
@@ -208,10 +214,12 @@ def test_a_selection_past_the_last_sale_is_partial_everywhere(traps_env, capsys)
     ]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
-    assert "Change against previous period (partial) (12 Jan 2025 – 31 Jan 2025): Revenue +183.3%" in out
+    assert "Change against previous period (selection partial) (12 Jan 2025 – 31 Jan 2025): Revenue +183.3%" in out
     assert f"Note: {notice}." in out
     headline = build_context(traps_env, filters, metrics.DEFAULT_SETTINGS)["executive"]["headline"]
-    assert headline["comparison"].endswith(f"12 Jan 2025 – 31 Jan 2025. {notice}.")
+    assert headline["comparison"] == (
+        f"Changes against the previous period (selection partial), 12 Jan 2025 – 31 Jan 2025. {notice}."
+    )
 
 
 def test_a_selection_after_the_last_sale_has_nothing_to_compare(traps_env, capsys):

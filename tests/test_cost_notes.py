@@ -171,24 +171,24 @@ def test_creator_pdf_boxes_keep_their_change_line_beside_the_note(lapsed_db):
     """As the creator page's cards: CAC ₹0.00 shows −100.0 % against January and the ₹0-spend note
     (F6 has no post in February and its ₹1,000 fee follows its January post: NO_POST_COST, not the
     payouts file's NO_COST); CPE "—" its own "—" change and "No engagements"; revenue (₹3,000
-    against ₹2,000: +50.0 %) no note. The traps' data begin on 6 Jan, so the comparison period
-    (4–31 Jan) is partial, as the cards say."""
+    against ₹2,000: +50.0 %) no note. The traps' data begin on 6 Jan and end on 15 Feb, so the
+    comparison period (4–31 Jan) and February are both partial, as the cards say."""
     boxes = {
         b["label"]: b
         for b in build_creator_context(Warehouse(lapsed_db), "F6", FEBRUARY, metrics.DEFAULT_SETTINGS)["kpis"]
     }
     assert (boxes["CAC"]["value"], boxes["CAC"]["change"], boxes["CAC"]["note"]) == (
         "₹0.00",
-        "-100.0% vs previous period (partial)",
+        "-100.0% vs previous period (both periods partial)",
         NO_POST_COST,
     )
     assert (boxes["CPE"]["value"], boxes["CPE"]["change"], boxes["CPE"]["note"]) == (
         "—",
-        "— vs previous period (partial)",  # undefined by CPE "—" now, not by the data's start (6 Jan)
+        "— vs previous period (both periods partial)",  # undefined by CPE "—" now, not by the data's start (6 Jan)
         "No engagements",
     )
     assert (boxes["Revenue"]["change"], boxes["Revenue"]["tone"], boxes["Revenue"]["note"]) == (
-        "+50.0% vs previous period (partial)",
+        "+50.0% vs previous period (both periods partial)",
         "good",
         None,
     )
@@ -288,7 +288,7 @@ def test_the_pdfs_print_change_and_note(lapsed_db, tmp_path):
     assert cac.index("₹0.00") < cac.index("-100.0%") < cac.index(NO_POST_COST) < cac.index("Changes against")
     summary = page_text(creator_pdf, 2)
     cac = summary[summary.index("CAC") :]
-    assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (partial)") < cac.index(NO_POST_COST)
+    assert cac.index("₹0.00") < cac.index("-100.0% vs previous period (both periods partial)") < cac.index(NO_POST_COST)
     assert "No engagements" in summary and "No posts" in summary  # CPE's and the engagement rate's "—"
     assert "no post in the selection: its fees follow its posts, so none of its ₹1,000 cost falls here" in summary
     assert "payouts file" not in summary

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from metrics import Filters, kpis
+from metrics import Filters, catalogue, kpis
 from metrics.comparison import _compared, unlike_methods
 from metrics.insights import incremental_finding
 from metrics.kpis import (
@@ -89,7 +89,13 @@ def test_a_range_without_a_post_measures_nothing_not_the_assumed_share(flat_wh):
     assert k["incrementality_method"] == "event-window"
     assert k["incrementality_reason"] == NO_POST
     assert (k["incremental_revenue"], k["incremental_revenue_low"], k["incremental_revenue_high"]) == (0, 0, 0)
-    assert k["incremental_roas"] == 0  # ₹0 ÷ ₹70
+    # ₹0 over no post is no return measured on the ₹70: "—" and why, not 0.00x (tester t1, session 19)
+    assert (k["incremental_roas"], k["incremental_roas_low"], k["incremental_roas_high"]) == (None, None, None)
+    assert catalogue.undefined_cause("incremental_roas", k) == NO_POST
+    # a measured range with a post keeps its ratio; ₹0 spend keeps its own cause
+    assert catalogue.undefined_cause("incremental_roas", {**k, "incrementality_reason": None, "spend": 0}) == (
+        "₹0 spend"
+    )
     # no earlier post's window reaches March: the base is the range's revenue
     assert k["incremental_share"] == 0 and k["incremental_share_revenue"] == pytest.approx(4_200)
     assert k["incremental_share_basis"] == SHARE_OUTSIDE_EARLIER_WINDOWS
@@ -175,7 +181,11 @@ def test_the_pdf_and_the_cli_say_no_post(flat_wh):
     assert (box["value"], box["tag"], box["note"]) == ("₹0", "measured", NO_POST)
     out = format_summary(summary(flat_wh, filters))
     assert f"Incrementality: measured, 14-day windows, 90% interval; {NO_POST} (" in out
-    assert "Incremental revenue (measured)  ₹0\n" in out  # no "(₹0 to ₹0)" interval
+    # no "(₹0 to ₹0)" interval: why beside the ₹0, as on the card; incremental ROAS "—" and why below
+    assert f"Incremental revenue (measured)  ₹0 · {NO_POST}\n" in out
+    assert "\nIncremental ROAS                —\n" in out
+    assert f"\n— = undefined: Incremental ROAS ({NO_POST});" in out
+    assert incremental_line(k, None).endswith("; incremental ROAS —.")
 
 
 def test_the_lift_share_card_of_an_assumed_data_set_is_badged(monkeypatch, seed1_wh):

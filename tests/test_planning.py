@@ -283,6 +283,17 @@ def test_creators_plan_holds_those_too_early_to_judge():
     assert "too early" not in set(by_segment.rows["bound"])
 
 
+def _text(component) -> str:
+    """A Dash component's text, its children's joined (what the page shows of it)."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = getattr(component, "children", None)
+    if children is None:
+        return ""
+    parts = children if isinstance(children, list | tuple) else [children]
+    return " ".join(_text(child) for child in parts if child is not None)
+
+
 def test_plan_what_if_and_projection_on_hand_points():
     from metrics.planning.plan import plan_on
 
@@ -312,8 +323,29 @@ def test_plan_what_if_and_projection_on_hand_points():
         assert net[side] == pytest.approx(gain[side] + 720.0)
     assert net["value"] > 0 > gain["value"]
     words = f"{norm(fmt.inr_compact(net['value']))} better than today"
-    assert f"Net of the spend saved the plan is {words}" in norm(_headline(held))
-    assert words in norm(held_back_text(held, DEFAULT_SETTINGS))
+    # at today's budget (₹2,400) the held-back ₹720 is the spend saved: one figure says both
+    assert f"break-even. Net of the spend saved the plan is {words}" in norm(_headline(held))
+    text = norm(held_back_text(held, DEFAULT_SETTINGS))
+    assert f"there. Net of the spend saved the plan is {words}" in text
+    # the net's two parts, so it adds up from what is shown (tester t1, session 19)
+    assert f"(₹720 of spend saved, expected incremental revenue {norm(fmt.inr_compact(gain['value']))}" in text
+    # a budget above today's (tester t1, session 19: "Held back ₹37.10 L" beside "Net +₹20.08 L" did
+    # not reconcile): ₹3,000 − ₹1,680 = ₹1,320 held back against the budget, but ₹720 saved against
+    # today; the net is the ₹720 + the gain, and every surface says the planned spend against today's
+    above = plan_on(curves, "segment", 3_000.0, 0.3, DEFAULT_SETTINGS)
+    assert above.held_back == pytest.approx(1_320.0)
+    assert above.totals["net"]["value"] == pytest.approx(gain["value"] + 720.0)
+    spends = "it spends ₹1,680, ₹720 less than today's ₹2,400"
+    text = norm(held_back_text(above, DEFAULT_SETTINGS))
+    assert text.startswith("₹1,320 of the ₹3,000 budget is held back")
+    assert f"there; {spends}. Net of that the plan is {words} (₹720 of spend saved" in text
+    assert f"break-even; {spends}. Net of that the plan is {words}" in norm(_headline(above))
+    from callbacks.plan import plan_cards
+
+    cards = {c.id: norm(_text(c)) for c in plan_cards(above, DEFAULT_SETTINGS)}
+    assert f"of the ₹3,000 budget; {spends}" in cards["kpi-plan-held-back"]
+    assert norm(_text(plan_cards(held, DEFAULT_SETTINGS)[1])).endswith("of the ₹2,400 budget")
+    assert f"{words}: ₹720 of spend saved, expected incremental revenue" in cards["kpi-plan-net"]
     assert item["numbers"]["net_gain"] == pytest.approx(net["value"])
     assert item["evidence"][0] == f"net +{fmt.inr_compact(net['value'])} vs today"
     assert not any(e.startswith("gain ") for e in item["evidence"])
@@ -1735,13 +1767,18 @@ def test_the_pdf_names_the_plan_of_its_move_budget_recommendation(planted):
     context = build_context(wh, Filters(), DEFAULT_SETTINGS, plan_request=PlanRequest("influencer", None, 0.5))
     today = fmt.inr_compact(default.budget)
     held = f", holding back {fmt.inr_compact(asked.held_back)}" if asked.held_back >= 0.5 else ""
+    # the item leads with the plan it is from, so the report's requested plan is not read in its figures
+    lead = (
+        f"Default plan, as /insights makes it (planned by segment, at today's budget of {today}, each "
+        "segment within ±30% of its spend today), not the requested one:"
+    )
     note = (
-        f"From the default plan, as /insights makes it (planned by segment, at today's budget of {today}, each "
-        "segment within ±30% of its spend today); the Budget plan section shows the requested plan "
+        "The Budget plan section shows the requested plan "
         f"(planned by creator, at today's budget of {fmt.inr_compact(asked.budget)}, each creator within ±50% "
         f"of its spend today{held})."
     )
     assert [r["text"] for r in context["recommendations"]] == [
-        f"{item['text']} {note}" if item["action"] in insights.PLANNER_ACTIONS else item["text"] for item in listed
+        f"{lead} {item['text']} {note}" if item["action"] in insights.PLANNER_ACTIONS else item["text"]
+        for item in listed
     ]
     assert context["plan"]["held_back"] == asked.held_back

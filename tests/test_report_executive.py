@@ -48,9 +48,10 @@ def test_headline_kpis_and_changes_are_the_cards(traps_wh):
     assert revenue["value"] == "₹8,500" and revenue["change"] == "-26.1%" and revenue["tone"] == "bad"
     for key in shown:
         box = boxes[catalogue.get(key).label]
-        assert box["value"] == catalogue.get(key).short(k[key])
+        assert box["value"] == catalogue.headline_text(key, k[key])
         assert box["change"] == fmt.change(compared["change"][key])
-    assert "previous period, 4 Jan 2025 – 31 Jan 2025" in executive["headline"]["comparison"]
+    # the traps start on 6 Jan and end on 15 Feb: 4–31 Jan and February both lack data at an end
+    assert "previous period (both periods partial), 4 Jan 2025 – 31 Jan 2025" in executive["headline"]["comparison"]
     # Lift cannot be measured on traps: the assumed baseline is said, not an interval.
     assert "assumed baseline of 2.0%" in executive["incremental"]
 

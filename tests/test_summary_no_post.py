@@ -96,7 +96,7 @@ def test_the_two_weeks_by_hand(spike_wh):
 def test_the_text_summary_says_why_the_engagement_rate_is_undefined(spike_wh):
     out = cli.format_summary(summary(spike_wh, week(WITHOUT_POST)))
     assert "\nEngagement rate                 —\n" in out
-    assert "\n— = undefined: Engagement rate (no reach).\n" in out
+    assert "\n— = undefined: Incremental ROAS (no post in the selection); Engagement rate (no reach).\n" in out
     # the post's week: 6.0 %, and no headline figure reads "—" (no footnote under the headline)
     with_post = cli.format_summary(summary(spike_wh, week(WITH_POST)))
     assert "\nEngagement rate                 6.0%\n" in with_post
@@ -185,14 +185,14 @@ def test_compare_says_partial_where_the_cards_do(spike_wh, monkeypatch):
     assert document["comparison"]["notice"] == notice
     out = cli.format_summary(document)
     assert (
-        "\nChange against previous period (partial) (29 Dec 2024 – 4 Jan 2025): Revenue +75.0%, Orders +75.0%, "
+        "\nChange against previous period (comparison partial) (29 Dec 2024 – 4 Jan 2025): Revenue +75.0%, Orders +75.0%, "
         "Spend +75.0%, " in out
     )
     assert f"\nNote: {notice}.\n" in out
     monkeypatch.setenv("HKDASH_DB", str(spike_wh.path))
     cards = overview.overview_kpis(f"?start={EARLY[0]}&end={EARLY[1]}", "/")[0]
     assert text(find(cards, "kpi-revenue-change")) == "+75.0%"
-    assert "+75.0%  vs previous period (partial)" in text(find(cards, "kpi-revenue"))
+    assert "+75.0%  vs previous period (comparison partial)" in text(find(cards, "kpi-revenue"))
     # a period not partial says neither
     later = cli.format_summary(summary(spike_wh, week(WITHOUT_POST), compare=True))
     assert "(partial)" not in later and "No data before" not in later
@@ -227,6 +227,7 @@ def test_a_creator_without_a_post_in_the_selection_reads_no_post(spike_wh, monke
     view = creator_view(spike_wh, "C1", week(WITHOUT_POST))
     profile = view["profile"]
     assert profile["incremental_revenue"] == 0 and profile["incremental_revenue_high"] == 0
+    assert profile["incremental_roas"] is None  # nothing measured on its spend: "—", not 0.00x
     assert profile["incrementality_reason"] == NO_POST and profile["incrementality_verdict"] is None
     assert lift_interval(profile) == f"{NO_POST} ({NO_POST_WHY})"
     assert profile["verdict"] == "too early"

@@ -158,6 +158,47 @@ def better_or_worse(value: float) -> str:
     return f"{fmt.inr_compact(abs(value))} {'better' if value >= 0 else 'worse'} than today"
 
 
+def spend_today_and_planned(plan_: Plan) -> tuple[float, float]:
+    """The selection's spend today and the plan's (₹), each with the unvalued creators' kept spend:
+    budget − held back = planned, and today − planned is the saving net_gain counts."""
+    kept = plan_.unvalued_spend
+    return plan_.totals["current"]["spend"] + kept, plan_.totals["planned"]["spend"] + kept
+
+
+def saving_words(plan_: Plan) -> str:
+    """What leads the net effect in a sentence after the held-back money: at today's budget the
+    held-back money is the spend saved (". Net of the spend saved"); at another budget they differ, so
+    the planned spend against today's is said first ("; it spends ₹62.90 L, ₹25.13 L less than
+    today's ₹88.03 L. Net of that")."""
+    if at_todays_budget(plan_):
+        return ". Net of the spend saved"
+    return f"; {spend_change_words(plan_)}. Net of that"
+
+
+def at_todays_budget(plan_: Plan) -> bool:
+    """Whether the budget is the selection's spend today (to the rupee): then the money held back is
+    the spend saved against today, and one figure says both."""
+    return abs(plan_.budget - spend_today_and_planned(plan_)[0]) < 0.5
+
+
+def spend_change_words(plan_: Plan) -> str:
+    """The planned spend against today's, which the held-back budget (measured against the budget, not
+    today's spend) does not say: "it spends ₹62.90 L, ₹25.13 L less than today's ₹88.03 L"."""
+    today, planned = spend_today_and_planned(plan_)
+    if abs(planned - today) < 0.5:
+        return f"it spends {fmt.inr_compact(planned)}, as much as today"
+    more = "more" if planned > today else "less"
+    return f"it spends {fmt.inr_compact(planned)}, {fmt.inr_compact(abs(planned - today))} {more} than today's {fmt.inr_compact(today)}"
+
+
+def net_parts_words(plan_: Plan) -> str:
+    """The two parts of the net effect (net_gain), so a reader can add them up: "₹25.13 L of spend
+    saved, expected incremental revenue -₹5.05 L"."""
+    today, planned = spend_today_and_planned(plan_)
+    spend = f"{fmt.inr_compact(abs(today - planned))} of spend {'saved' if today >= planned else 'added'}"
+    return f"{spend}, expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])}"
+
+
 def margin_at_plan(plan_: Plan) -> tuple[float | None, str]:
     """The plan's marginal incremental ROAS (×) and its basis: "common", the median over the units
     no max-change bound stops (the allocation equalises their next rupee's return); "best", where
@@ -271,8 +312,8 @@ def held_back_text(plan_: Plan, settings: Settings) -> str | None:
     held = (
         f"{fmt.inr(plan_.held_back)} of the {fmt.inr(plan_.budget)} budget is held back: no {unit}'s next rupee "
         f"would return at least {fmt.ratio(settings.plan_min_marginal_roas)} (break-even), so the plan moves "
-        f"no money there. Net of the spend saved the plan is {better_or_worse(plan_.totals['net']['value'])} "
-        f"(expected incremental revenue {fmt.inr_compact(plan_.totals['gain']['value'])}"
+        f"no money there{saving_words(plan_)} the plan is "
+        f"{better_or_worse(plan_.totals['net']['value'])} ({net_parts_words(plan_)}"
         + (f"; {label}" if (label := total_label("net", plan_.totals["net"])) else "")
         + ")."
     )

@@ -21,10 +21,10 @@ def test_partial_comparison_is_visible_on_the_overview(page, server, page_proble
     note = page.locator("#ov-compare-note")
     note.wait_for(state="visible")
     assert normalise(note.inner_text()) == (
-        "Changes against the previous period, 19 Dec 2024 – 9 Jan 2025. "
+        "Changes against the previous period (comparison partial), 19 Dec 2024 – 9 Jan 2025. "
         f"No data before {fmt.date(first)}: the comparison period is partly before it."
     )
-    assert "vs previous period (partial)" in normalise(page.inner_text("#kpi-revenue"))
+    assert "vs previous period (comparison partial)" in normalise(page.inner_text("#kpi-revenue"))
     screenshot(page, server, "overview-partial-comparison")
     goto(page, server.url + "/?start=2025-03-01&end=2025-03-31", timeout=90_000)
     page.wait_for_selector("#kpi-revenue-change")
