@@ -201,29 +201,6 @@ def test_an_overlap_refusal_names_the_period_the_live_data_set_covers(db, tmp_pa
     ]
 
 
-def test_an_unknown_influencer_on_one_appended_row_is_named_by_its_row(db, tmp_path):
-    """Tester (s19): "upload/tracking_data.csv | Row — | influencer_id | INF03" for one row. An id on
-    one row of an appended file names that row (row 3: the file's second data row); an id on two rows
-    names the file (its count says how many); the live data set's rows too."""
-    folder = month(
-        tmp_path,
-        "T60,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"
-        "T61,PromoCode,MB Jan,Q7,U1,MuscleBlaze,Whey,2025-03-07,1,100\n"
-        "T62,PromoCode,MB Jan,Q8,U1,MuscleBlaze,Whey,2025-03-07,1,100\n"
-        "T63,PromoCode,MB Jan,Q8,U1,MuscleBlaze,Whey,2025-03-08,1,100\n",
-    )
-    report = import_dataset(folder, db, append=True)
-    unknown = sorted(str(w) for w in report.warnings if "unknown influencer" in w.reason)
-    assert unknown == [
-        "march/tracking_data.csv, column influencer_id: unknown influencer (2 rows): kept and shown as Unknown "
-        "(value 'Q8')",
-        "march/tracking_data.csv, row 3, column influencer_id: unknown influencer (1 row): kept and shown as Unknown "
-        "(value 'Q7')",
-        "traps/tracking_data.csv, row 9, column influencer_id: unknown influencer (1 row): kept and shown as Unknown "
-        "(value 'Z9')",  # the live data set's T8, its line 9
-    ]
-
-
 def test_append_refuses_a_payout_row_already_there_and_a_changed_influencer(db, tmp_path):
     folder = month(
         tmp_path,

@@ -458,11 +458,11 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
         # A store export's creators were named on its code map's rows (store_orders.warn_unknown_creators),
         # and are again after an append (named_creators): any other unknown id's sales are the appended files'.
         unnamed = [] if source.creators_checked else [o for o in orphans if o[0] not in source.named_creators]
-        for file, row, influencer_id, count in _unknown_rows_by_file(rows_con or con, con, source, unnamed):
+        for file, influencer_id, count in _unknown_rows_by_file(rows_con or con, con, source, unnamed):
             warnings.add(
                 Problem(
                     file,
-                    row,
+                    None,
                     "influencer_id",
                     influencer_id,
                     f"unknown influencer ({fmt.count(count)} row{'s' * (count != 1)}): kept and shown as Unknown",
@@ -474,14 +474,12 @@ def add_unknown_influencers(con, sources: dict[str, SourceFile], warnings: Findi
             FROM {table} t LEFT JOIN influencers i USING (influencer_id) WHERE i.influencer_id IS NULL""")
 
 
-def _unknown_rows_by_file(rows_con, con, source: SourceFile, unnamed: list) -> list[tuple[str, int | None, str, int]]:
-    """(file, row, influencer id, rows) of each unknown id's rows: an append's merged sales, posts and
+def _unknown_rows_by_file(rows_con, con, source: SourceFile, unnamed: list) -> list[tuple[str, str, int]]:
+    """(file, influencer id, rows) of each unknown id's rows: an append's merged sales, posts and
     payouts by the file of each import (SourceFile.parts, their rows in file order: the sales' on
-    `rows_con`), else the file (or the files appended after a store export's sales). An id on one row
-    of an import's file names that row: the merged file and its row (from 1), which the append names
-    as the user's file and line (importer's located); row None otherwise."""
+    `rows_con`), else the file (or the files appended after a store export's sales)."""
     if not source.parts or not unnamed:
-        return [(source.after_export or source.path.name, None, influencer_id, rows) for influencer_id, rows in unnamed]
+        return [(source.after_export or source.path.name, influencer_id, rows) for influencer_id, rows in unnamed]
     if source.role == "tracking":
         connection, table, row = rows_con, "sales", "sale_no"
     else:  # one typed row per staged row: the staged file's rowid is its order
@@ -490,15 +488,12 @@ def _unknown_rows_by_file(rows_con, con, source: SourceFile, unnamed: list) -> l
     found = []
     for name, start, part_rows in _user_parts(source):
         counts = connection.execute(
-            f"""SELECT trim(CAST(influencer_id AS VARCHAR)) AS id, count(DISTINCT {row}), min({row}) FROM {table}
+            f"""SELECT trim(CAST(influencer_id AS VARCHAR)) AS id, count(DISTINCT {row}) FROM {table}
                 WHERE {row} >= {start} AND {row} < {start + part_rows} AND trim(CAST(influencer_id AS VARCHAR)) IN
                 ({", ".join("?" * len(ids))}) GROUP BY 1 ORDER BY 1""",
             ids,
         ).fetchall()
-        found += [
-            (name, None, influencer_id, rows) if rows != 1 else (source.path.name, int(first) + 1, influencer_id, 1)
-            for influencer_id, rows, first in counts
-        ]
+        found += [(name, influencer_id, rows) for influencer_id, rows in counts]
     return found
 
 
