@@ -26,13 +26,16 @@ def payouts_by_basis(wh, filters: Filters = Filters(), settings: Settings = DEFA
     conditions = influencer_conditions(filters, settings)
     join = "JOIN influencers i USING (influencer_key)" if conditions[0] else ""
     where_sql, params = where(conditions, fact_conditions(filters))
+    # rates of a payout covering dated sales only (build._cover_sales) need the sales' dates
+    dated_table = fact_table(filters) if fact_table(filters) != "facts_influencer" else "facts_day"
     frame = wh.query(
         f"""
-        WITH sales AS (SELECT f.influencer_key, sum(f.orders) AS orders, sum(f.revenue) AS revenue
-                       FROM {fact_table(filters)} f {join} {where_sql} GROUP BY 1),
+        WITH sales AS (SELECT f.influencer_key, f.date, sum(f.orders) AS orders, sum(f.revenue) AS revenue
+                       FROM {dated_table} f {join} {where_sql} GROUP BY 1, 2),
              per AS (SELECT basis, influencer_key, sum(spend) AS spend FROM (
                          SELECT r.basis, r.influencer_key, s.orders * r.per_order + s.revenue * r.per_revenue AS spend
-                         FROM spend_rates r JOIN sales s USING (influencer_key)
+                         FROM spend_rates r JOIN sales s ON s.influencer_key = r.influencer_key
+                              AND (r.first_date IS NULL OR s.date BETWEEN r.first_date AND r.last_date)
                          UNION ALL
                          SELECT f.basis, f.influencer_key, f.spend FROM spend_pieces f {join} {where_sql})
                      GROUP BY ALL),

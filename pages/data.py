@@ -127,7 +127,10 @@ def admin_cards() -> list:
                         options=[
                             {"label": "Replace the current data set", "value": "replace"},
                             {
-                                "label": "Append to it (a new month of sales, posts, payouts; overlaps are refused)",
+                                "label": (
+                                    "Append to it (a new month of sales, posts, payouts; overlaps are refused; a store "
+                                    "order export cannot be appended: replace with the store's complete export)"
+                                ),
                                 "value": "append",
                             },
                         ],

@@ -223,6 +223,19 @@ def test_append_refuses_overlaps_and_bad_rows_and_changes_nothing(db, tmp_path, 
     assert digest(db) == before and len(history.list_datasets(db)) == entries
 
 
+def test_an_overlap_refusal_names_the_period_the_live_data_set_covers(db, tmp_path):
+    """Tester (s19): "dated within the period the live data set already covers for this influencer"
+    left the user to find that period. traps' A1 sold on 6 Jan, 7 Jan and 11 Feb 2025."""
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(
+            month(tmp_path, "T30,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-01-20,2,4000\n"), db, append=True
+        )
+    assert [str(e) for e in failure.value.errors] == [
+        "march/tracking_data.csv, row 2, column date: dated within the period the live data set already covers "
+        "for this influencer: A1's sales there run from 6 Jan 2025 to 11 Feb 2025 (value '2025-01-20')"
+    ]
+
+
 def test_append_refuses_a_payout_row_already_there_and_a_changed_influencer(db, tmp_path):
     folder = month(
         tmp_path,
@@ -247,10 +260,19 @@ def test_append_needs_something_to_append_and_a_live_data_set(db, tmp_path, trap
     with pytest.raises(ImportFailed, match="no data set to append to"):
         import_dataset(traps_dir, tmp_path / "none" / "warehouse.duckdb", append=True)
     shutil.rmtree(history.sources_dir(db, history.dataset_id_of(db)))
+    folder = month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n")
     with pytest.raises(ImportFailed, match="before hkdash kept sources"):
-        import_dataset(
-            month(tmp_path, "T50,PromoCode,MB Jan,A1,U1,MuscleBlaze,Whey,2025-03-06,1,100\n"), db, append=True
-        )
+        import_dataset(folder, db, append=True)
+    # a warehouse file copied without its history folder (tester s19)
+    copied = tmp_path / "copy" / "copied.duckdb"
+    copied.parent.mkdir()
+    shutil.copy(db, copied)
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(folder, copied, append=True)
+    assert [e.reason for e in failure.value.errors] == [
+        "no copied.duckdb.history folder beside copied.duckdb, where the live data set's files are kept (a copied "
+        "warehouse file needs its .history folder too): import the complete data set once, then append"
+    ]
 
 
 def test_restore_button_callback(db, traps_dir, monkeypatch):
@@ -419,6 +441,15 @@ def test_a_store_export_is_refused_by_an_append_never_left_out(db, tmp_path):
         (problem,) = [p for p in failure.value.errors if p.file == "orders_export_1.csv"]
         assert "Shopify order export and its code map influencer_tracking_codes.csv cannot be appended" in str(problem)
     assert digest(db) == before
+    # without its code map: the one refusal, not also "needs a code map" (tester s19)
+    (folder / "influencer_tracking_codes.csv").unlink()
+    with pytest.raises(ImportFailed) as failure:
+        validate_append(folder, db)
+    assert [str(p) for p in failure.value.errors] == [
+        "orders_export_1.csv: a Shopify order export cannot be appended: buyers are hashed with a new salt on every "
+        "import, so an appended month could not tell returning buyers. Import the store's complete export (all "
+        "months) with its code map as a new data set instead"
+    ]
 
 
 def test_an_append_records_the_folders_the_user_imported_not_the_merged_one(db, tmp_path, traps_dir, monkeypatch):
@@ -951,6 +982,34 @@ def test_payout_terms_are_measured_on_the_sales_before_an_append(db, tmp_path):
     ]
     assert shown.loc[5, ["total_revenue", "terms_cost", "status"]].tolist() == [7000.0, 5350.0, "matches terms"]
     assert shown.loc[4, ["orders", "terms_cost", "status"]].tolist() == [1.0, 200.0, "matches terms"]
+
+
+def _spend_by_creator_day(db) -> dict[tuple[str, str], float]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""SELECT i.influencer_id, CAST(f.date AS VARCHAR), sum(f.spend)
+            FROM facts_day f JOIN influencers i USING (influencer_key) GROUP BY ALL""").fetchall()
+    return {(creator, day): round(spend, 6) for creator, day, spend in rows}
+
+
+def test_a_paid_total_spreads_over_the_sales_it_covers_not_the_appended_ones(db, tmp_path):
+    """Tester (s19): appending a January sale moved ₹329 of a commission creator's spend out of the
+    year her payouts file covered. A total paid covers the sales there when its file came, and its
+    cost follows those sales only. traps: A1's ₹700 commission on ₹4,000 (6 Jan), ₹2,000 (7 Jan),
+    ₹1,000 (11 Feb) → ₹400, ₹200, ₹100; C3's hybrid ₹350 beyond its post fee on ₹6,000 (2 Feb) and
+    ₹1,000 (3 Feb) → ₹300, ₹50. March adds ₹2,100 of A1 and ₹2,000 of C3: every day keeps its spend,
+    the March days carry none, the total is unchanged."""
+    before = _spend_by_creator_day(db)
+    assert before[("A1", "2025-01-06")] == 400 and before[("C3", "2025-02-02")] == 300
+    folder = month(
+        tmp_path,
+        "T20,PromoCode,MB Jan,A1,U9,MuscleBlaze,Whey,2025-03-02,1,2100\n"
+        "T21,PromoCode,MB Jan,C3,U10,MuscleBlaze,Whey,2025-03-03,1,2000\n",
+    )
+    import_dataset(folder, db, append=True)
+    after = _spend_by_creator_day(db)
+    assert after == {**before, ("A1", "2025-03-02"): 0, ("C3", "2025-03-03"): 0}
+    assert sum(after.values()) == pytest.approx(sum(before.values()))
+    assert metrics.payouts_by_basis(Warehouse(db)).set_index("basis").loc["commission", "spend"] == pytest.approx(700)
 
 
 def test_a_payout_whose_terms_differed_before_an_append_keeps_its_own_warning(tmp_path, traps_dir):

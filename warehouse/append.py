@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics import format as fmt
 from warehouse import history, store_orders
 from warehouse.db import quiet
 from warehouse.errors import MAX_SHOWN, ImportFailed, Problem
@@ -76,20 +77,7 @@ def merge_into(
     live_id = history.dataset_id_of(db_path)
     old_dir = history.sources_dir(db_path, live_id)
     if not old_dir.is_dir():
-        raise ImportFailed(
-            [
-                Problem(
-                    "warehouse",
-                    None,
-                    None,
-                    None,
-                    "the live data set was imported before hkdash "
-                    "kept sources: import the complete data set once, then append",
-                )
-            ],
-            [],
-            1,
-        )
+        raise ImportFailed([Problem("warehouse", None, None, None, _no_sources(db_path))], [], 1)
     connection = quiet(duckdb.connect())
     try:
         errors = Findings()
@@ -125,10 +113,11 @@ def merge_into(
 
 def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool) -> dict[str, SourceFile]:
     found = discover(folder)
-    if check:
-        _refuse_store_exports(folder, found, errors)
+    refused = _refuse_store_exports(folder, found, errors) if check else set()
     for problem in found.errors:
-        if problem.file not in (str(folder), folder.name):  # "no influencers file": an appended month needs none
+        # "no influencers file": an appended month needs none; a refused store export's own problems
+        # (no code map) are moot: it cannot be appended at all
+        if problem.file not in (str(folder), folder.name, *refused):
             errors.add(problem)
     staged: dict[str, SourceFile] = {}
     for role, path in found.files.items():
@@ -148,12 +137,13 @@ def _stage(connection, folder: Path, prefix: str, errors: Findings, check: bool)
     return staged
 
 
-def _refuse_store_exports(folder: Path, found, errors: Findings) -> None:
+def _refuse_store_exports(folder: Path, found, errors: Findings) -> set[str]:
     """A store order export (and its code map) cannot be appended (docs/metrics.md, "Store order
-    exports"): refused by name, never left out in silence while the rest is appended."""
+    exports"): refused by name, never left out in silence while the rest is appended. Returns the
+    refused exports' names."""
     store = store_orders.claim(folder, found)
     if store is None:
-        return
+        return set()
     code_map = f" and its code map {store.code_map.name}" if store.code_map else ""
     for export in store.exports:
         errors.add(
@@ -167,6 +157,7 @@ def _refuse_store_exports(folder: Path, found, errors: Findings) -> None:
                 "store's complete export (all months) with its code map as a new data set instead",
             )
         )
+    return {export.name for export in store.exports}
 
 
 def _text(source: SourceFile, column: str) -> str:
@@ -206,6 +197,18 @@ def _check_overlaps(connection, role: str, old: SourceFile, new: SourceFile, err
         )
 
 
+def _no_sources(db_path: Path) -> str:
+    """Why the live data set's sources, which an append merges with, are not there: a copy of the
+    warehouse file without its history folder, or a data set imported before hkdash kept sources."""
+    folder = history.history_dir(db_path)
+    if not folder.is_dir():
+        return (
+            f"no {folder.name} folder beside {db_path.name}, where the live data set's files are kept (a copied "
+            "warehouse file needs its .history folder too): import the complete data set once, then append"
+        )
+    return "the live data set was imported before hkdash kept sources: import the complete data set once, then append"
+
+
 def _audience_key(source: SourceFile, other: SourceFile) -> str:
     """A row's creator, and its platform when both files name platforms (module doc)."""
     both = "platform" in source.columns and "platform" in other.columns
@@ -241,22 +244,28 @@ def _replaced_rows(connection, old: SourceFile, new: SourceFile) -> Problem | No
 
 
 def _refuse_dated_overlap(connection, old: SourceFile, new: SourceFile, errors: Findings) -> None:
+    """Refuse rows dated within the period the live data set covers for their influencer, naming that
+    period ("INF02's sales in the live data set run from 16 Jan 2025 to 2 Feb 2025")."""
+    what = "sales" if new.role == "tracking" else "posts"
     ranges = (
         f"(SELECT {_text(old, 'influencer_id')} AS influencer, min({_date(old)}) AS first, "
         f"max({_date(old)}) AS last FROM {old.table} GROUP BY 1)"
     )
-    condition = (
-        f"EXISTS (SELECT 1 FROM {ranges} r WHERE r.influencer = {_text(new, 'influencer_id')} "
-        f"AND {_date(new)} BETWEEN r.first AND r.last)"
-    )
-    _refuse(
-        connection,
-        new,
-        "date",
-        condition,
-        "dated within the period the live data set already covers for this influencer",
-        errors,
-    )
+    overlap = f"r.influencer = {_text(new, 'influencer_id')} AND {_date(new)} BETWEEN r.first AND r.last"
+    (total,) = connection.execute(f"SELECT count(*) FROM {new.table} JOIN {ranges} r ON {overlap}").fetchone()
+    if not total:
+        return
+    rows = connection.execute(
+        f"SELECT {line_of(new)}, CAST({new.table}.date AS VARCHAR), r.influencer, r.first, r.last FROM {new.table} "
+        f"JOIN {ranges} r ON {overlap} ORDER BY {new.table}.rowid LIMIT {MAX_SHOWN}"
+    ).fetchall()
+    for line, value, influencer, first, last in rows:
+        reason = (
+            f"dated within the period the live data set already covers for this influencer: {influencer}'s "
+            f"{what} there run from {fmt.date(first)} to {fmt.date(last)}"
+        )
+        errors.add(Problem(new.path.name, int(line), "date", value, reason), 0)
+    errors.total += total
 
 
 def _refuse_changed_rows(connection, role, key, old: SourceFile, new: SourceFile, errors: Findings) -> None:

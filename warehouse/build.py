@@ -591,13 +591,15 @@ class _PayoutIssues:
 class AppendedOrders:
     """The sales appended after one payouts file came (appended_orders): that file's payout rows
     (places in the merged payouts), its name as warnings name it, the sales file(s) appended after
-    it, and their orders and revenue (₹) per influencer id (trimmed, as sales_by_influencer)."""
+    it, and their orders and revenue (₹) per influencer id (trimmed, as sales_by_influencer); `covered`:
+    per influencer id, the first and last date of its sales there when the payouts file came."""
 
     payout_rows: range
     payouts_file: str
     files: str
     by_influencer: dict[str, int]
     revenue_by_influencer: dict[str, float] = dataclasses.field(default_factory=dict)
+    covered: dict[str, tuple] = dataclasses.field(default_factory=dict)
 
 
 def _appended_after(appended: list[AppendedOrders], row) -> tuple[int, AppendedOrders] | None:
@@ -672,6 +674,15 @@ class _PayoutTerms:
         orders = tracked_orders - sales.by_influencer.get(row.influencer_id, 0)
         return orders, tracked_revenue - sales.revenue_by_influencer.get(row.influencer_id, 0.0)
 
+    def covered_dates(self, row) -> tuple:
+        """(first, last) date of the creator's sales the row's payout covers, where sales were appended
+        after its file: its cost follows only the sales dated so (an append refuses sales dated within
+        the live data set's period of a creator, so those dates tell the sales apart); else (None, None)."""
+        later = _appended_after(self.appended, row)
+        if later is None or not (_given(row.total_payout) or _given(row.total_cost)):
+            return None, None
+        return later[1].covered.get(row.influencer_id, (None, None))
+
     def check(self, row, payout: float, terms: float, every: float | None):
         """Record a row whose payout matches its terms on the sales it covers (`terms`, ₹) but not on
         every tracked sale (`every`, ₹): the appended sales explain the difference."""
@@ -719,16 +730,20 @@ def _live_file(source: SourceFile) -> str:
 def appended_orders(con, tracking: SourceFile | None, payouts: SourceFile | None) -> list[AppendedOrders]:
     """For each payouts file of a data set that has sales appended after it, those sales' orders and
     revenue per influencer id (sale_no is the merged sales file's row); none outside an append."""
-    counts = {}
+    counts, covered = {}, {}
     appended = []
     for payout_rows, payouts_file, files, first_sale in _sales_after_payouts(tracking, payouts):
         if first_sale not in counts:
             counts[first_sale] = con.execute(f"""
                 SELECT trim(CAST(influencer_id AS VARCHAR)), COALESCE(sum(orders), 0), COALESCE(sum(revenue), 0)
                 FROM sales WHERE sale_no >= {int(first_sale)} GROUP BY 1""").fetchall()
+            covered[first_sale] = con.execute(f"""
+                SELECT trim(CAST(influencer_id AS VARCHAR)), min(date), max(date)
+                FROM sales WHERE sale_no < {int(first_sale)} AND date IS NOT NULL GROUP BY 1""").fetchall()
         by_influencer = {influencer_id: int(orders) for influencer_id, orders, _ in counts[first_sale]}
         revenue = {influencer_id: float(revenue) for influencer_id, _, revenue in counts[first_sale]}
-        appended.append(AppendedOrders(payout_rows, payouts_file, files, by_influencer, revenue))
+        dates = {influencer_id: (first, last) for influencer_id, first, last in covered[first_sale]}
+        appended.append(AppendedOrders(payout_rows, payouts_file, files, by_influencer, revenue, dates))
     return appended
 
 
@@ -802,6 +817,7 @@ def _cost_of_payout(
         terms_check.check(row, payout, terms, every)
     if has_tracking and _given(row.orders) and tracked_orders is not None:
         orders_check.check(row, int(tracked_orders))
+    first_date, last_date = terms_check.covered_dates(row)
     return {
         "row_no": int(row.line),
         "influencer_id": row.influencer_id,
@@ -819,6 +835,8 @@ def _cost_of_payout(
         "total_cost": payout + gifted + other,
         "terms_cost": terms,
         "fee_part": fee_part,
+        "first_date": first_date,
+        "last_date": last_date,
     }
 
 
@@ -866,14 +884,15 @@ def _reconcile_total_cost(
 
 
 def _cost_components(record: dict) -> list[tuple]:
-    """(influencer_id, label, kind, amount) of a payout record: its payout split by basis, gifted, other."""
+    """(influencer_id, label, kind, amount ₹, first_date, last_date) of a payout record: its payout split
+    by basis, gifted, other; the dates bound the sales its cost may follow (None: every sale)."""
     influencer_id = record["influencer_id"]
     rate = Rate(record["fee_per_post"], record["per_order"], record["commission_pct"])
     components = _components(influencer_id, record["basis"], rate, record["total_payout"], record["fee_part"])
     for label, column in (("gifted", "gifted_cost"), ("other", "other_cost")):
         if record[column]:
             components.append((influencer_id, label, "fixed", record[column]))
-    return components
+    return [(*component, record["first_date"], record["last_date"]) for component in components]
 
 
 def _write_payouts(con, records: list[dict], components: list[tuple]):
@@ -882,12 +901,17 @@ def _write_payouts(con, records: list[dict], components: list[tuple]):
     columns = ", ".join(f"{column}::{sql_type} AS {column}" for column, sql_type in PAYOUT_COLUMNS.items())
     con.execute(f"CREATE TABLE payouts AS SELECT {columns} FROM payout_frame")
     con.unregister("payout_frame")
-    component_frame = pd.DataFrame(components, columns=["influencer_id", "label", "kind", "amount"])
+    component_frame = pd.DataFrame(
+        components, columns=["influencer_id", "label", "kind", "amount", "first_date", "last_date"]
+    ).astype({"first_date": object, "last_date": object})
     con.register("component_frame", component_frame)
+    # span: 0 for cost that follows every sale of its creator, else one number per covered date range
     con.execute("""CREATE TEMP TABLE cost_components AS
         SELECT influencer_id::VARCHAR AS influencer_id, label::VARCHAR AS label, kind::VARCHAR AS kind,
-               sum(amount)::DOUBLE AS amount
-        FROM component_frame WHERE amount <> 0 GROUP BY ALL""")
+               sum(amount)::DOUBLE AS amount, first_date::DATE AS first_date, last_date::DATE AS last_date,
+               (CASE WHEN first_date IS NULL THEN 0
+                     ELSE dense_rank() OVER (ORDER BY influencer_id, first_date, last_date) END)::INTEGER AS span
+        FROM component_frame WHERE amount <> 0 GROUP BY influencer_id, label, kind, first_date, last_date""")
     con.unregister("component_frame")
 
 
@@ -948,6 +972,26 @@ FACTS_SQL = f"""
     UNION ALL
     SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, 0, spend
     FROM spend_pieces"""
+# Cost covering dated sales only (spend_rates' first_date..last_date: _cover_sales) adds to the cells
+# in its dates; a data set without such cost keeps FACTS_SQL's plain per-influencer rates.
+DATED_FACTS_SQL = f"""
+    CREATE TABLE facts AS
+    WITH rates AS (SELECT influencer_key, sum(per_order) AS per_order, sum(per_revenue) AS per_revenue
+                   FROM spend_rates WHERE first_date IS NULL GROUP BY 1),
+         cells AS (SELECT i.influencer_key, c.* FROM sales_cells c JOIN influencers i USING (influencer_id)),
+         dated AS (SELECT c.influencer_key, c.date, c.brand, c.campaign, c.product, c.source,
+                          sum(c.orders * d.per_order + c.revenue * d.per_revenue) AS spend
+                   FROM cells c JOIN spend_rates d ON d.influencer_key = c.influencer_key
+                        AND c.date BETWEEN d.first_date AND d.last_date
+                   GROUP BY ALL)
+    SELECT c.influencer_key, c.date, c.brand, c.campaign, c.product, c.source,
+           c.orders, c.revenue, c.refunds, c.new_customers, c.orders_without_user,
+           COALESCE(c.orders * r.per_order + c.revenue * r.per_revenue, 0) + COALESCE(d.spend, 0) AS spend
+    FROM cells c LEFT JOIN rates r USING (influencer_key)
+    LEFT JOIN dated d USING (influencer_key, date, brand, campaign, product, source)
+    UNION ALL
+    SELECT influencer_key, date, brand, campaign, product, '{UNATTRIBUTED}'::source_value, 0, 0, 0, 0, 0, spend
+    FROM spend_pieces"""
 # The tables build_fact_tables creates from `sales_cells`, in order (the Spark engine loads them so).
 FACT_TABLES = ("spend_rates", "spend_pieces", "facts", *ROLLUP_SOURCES)
 
@@ -958,7 +1002,8 @@ def build_fact_tables(con):
     `spend_pieces`: _allocate_costs), `facts` (MEASURES per cell, ₹ and counts) and its rollups
     (ROLLUPS, each sorted by ROLLUP_ORDER). DuckDB SQL, which the Spark engine runs translated."""
     _allocate_costs(con)
-    con.execute(FACTS_SQL)
+    (dated,) = con.execute("SELECT count(*) FROM spend_rates WHERE first_date IS NOT NULL").fetchone()
+    con.execute(DATED_FACTS_SQL if dated else FACTS_SQL)
     measure_sums = ", ".join(
         f"sum({m})::BIGINT AS {m}" if m in COUNT_MEASURES else f"sum({m}) AS {m}" for m in MEASURES
     )
@@ -1102,23 +1147,26 @@ def _allocate_costs(con):
     # Net revenue is a sum of rupee amounts in floating point: sales and refunds that cancel leave a
     # residue (₹0.10 + ₹0.20 − ₹0.30 = 5.6e-17), and cost divided by a residue lands on cells worth ₹0.
     # Below half a paisa it is no revenue to follow (docs/metrics.md, "Fallbacks").
+    _cover_sales(con)
     con.execute("""
         CREATE TEMP TABLE chosen AS
         WITH available AS (
-            SELECT influencer_id, 'orders' AS basis FROM sales_by_influencer WHERE orders > 0
-            UNION ALL SELECT influencer_id, 'revenue' FROM sales_by_influencer WHERE round(revenue, 2) > 0
-            UNION ALL SELECT DISTINCT influencer_id, 'posts' FROM posts)
-        SELECT c.influencer_id, c.kind, arg_min(p.basis, p.priority) AS basis
-        FROM (SELECT DISTINCT influencer_id, kind FROM cost_components) c
+            SELECT influencer_id, span, 'orders' AS basis FROM covered_sales WHERE orders > 0
+            UNION ALL SELECT influencer_id, span, 'revenue' FROM covered_sales WHERE round(revenue, 2) > 0
+            UNION ALL SELECT DISTINCT influencer_id, span, 'posts' FROM posts JOIN cost_components USING (influencer_id))
+        SELECT c.influencer_id, c.span, c.kind, arg_min(p.basis, p.priority) AS basis
+        FROM (SELECT DISTINCT influencer_id, span, kind FROM cost_components) c
         JOIN preferences p USING (kind)
-        JOIN available ON available.influencer_id = c.influencer_id AND available.basis = p.basis
+        JOIN available ON available.influencer_id = c.influencer_id AND available.span = c.span
+             AND available.basis = p.basis
         GROUP BY ALL""")
     con.execute("""
         CREATE TABLE spend_rates AS
         SELECT i.influencer_key, c.label::basis_value AS basis,
                COALESCE(sum(c.amount / t.orders) FILTER (WHERE chosen.basis = 'orders'), 0) AS per_order,
-               COALESCE(sum(c.amount / t.revenue) FILTER (WHERE chosen.basis = 'revenue'), 0) AS per_revenue
-        FROM cost_components c JOIN chosen USING (influencer_id, kind) JOIN sales_by_influencer t USING (influencer_id)
+               COALESCE(sum(c.amount / t.revenue) FILTER (WHERE chosen.basis = 'revenue'), 0) AS per_revenue,
+               c.first_date, c.last_date
+        FROM cost_components c JOIN chosen USING (influencer_id, span, kind) JOIN covered_sales t USING (influencer_id, span)
         JOIN influencers i USING (influencer_id)
         WHERE chosen.basis IN ('orders', 'revenue')
         GROUP BY ALL ORDER BY ALL""")
@@ -1129,16 +1177,30 @@ def _allocate_costs(con):
         WITH pieces AS (
             SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
             FROM cost_components c
-            JOIN chosen USING (influencer_id, kind)
+            JOIN chosen USING (influencer_id, span, kind)
             JOIN post_weights w USING (influencer_id)
             WHERE chosen.basis = 'posts'
             UNION ALL
             -- nothing to follow: one undated, unattributed cell keeps the cost in every total
             SELECT c.influencer_id, NULL, '{UNATTRIBUTED}', '{UNATTRIBUTED}', '{UNATTRIBUTED}', c.label, c.amount
-            FROM cost_components c ANTI JOIN chosen USING (influencer_id, kind)
+            FROM cost_components c ANTI JOIN chosen USING (influencer_id, span, kind)
         )
         SELECT i.influencer_key, c.date, {typed_dimensions}, c.label::basis_value AS basis, c.amount AS spend
         FROM pieces c JOIN influencers i USING (influencer_id)""")
+
+
+def _cover_sales(con):
+    """`covered_sales`: the orders and revenue (₹) each creator's cost components may follow: every sale
+    (span 0: sales_by_influencer), or the sales dated within a payout's covered dates (span > 0: a
+    payout row with a total paid before sales were appended, _PayoutTerms.covered_dates)."""
+    con.execute("""
+        CREATE TEMP TABLE covered_sales AS
+        SELECT influencer_id, 0 AS span, orders, revenue FROM sales_by_influencer
+        UNION ALL
+        SELECT k.influencer_id, k.span, sum(c.orders) AS orders, sum(c.revenue) AS revenue
+        FROM (SELECT DISTINCT influencer_id, span, first_date, last_date FROM cost_components WHERE span > 0) k
+        JOIN sales_cells c ON c.influencer_id = k.influencer_id AND c.date BETWEEN k.first_date AND k.last_date
+        GROUP BY ALL""")
 
 
 def _build_post_weights(con):

@@ -28,8 +28,9 @@ def default_db_path() -> Path:
 READER_MEMORY_LIMIT = os.environ.get("HKDASH_READER_MEMORY", "256MB")
 
 # Bumped whenever the tables an import builds change; older files must be imported again.
-SCHEMA_VERSION = 16  # 12: lift_info.daily_factor; 13: audience_demographics, audience_geography;
-# 14: sales_regions, audience_geography.state; 15: lift_intervals; 16: lift_draws.noise
+SCHEMA_VERSION = 17  # 12: lift_info.daily_factor; 13: audience_demographics, audience_geography;
+# 14: sales_regions, audience_geography.state; 15: lift_intervals; 16: lift_draws.noise;
+# 17: spend_rates.first_date, last_date (cost covering the sales before an append)
 
 
 def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

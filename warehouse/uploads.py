@@ -385,7 +385,11 @@ def validate_upload(
     import will (Upload.label, import_upload's folder_label)."""
     sent = names_of(folder)
     try:
-        report = validate_append(folder, append_to, folder_label=label) if append_to else validate_dataset(folder)
+        report = (
+            validate_append(folder, append_to, file_names=sent, folder_label=label)
+            if append_to
+            else validate_dataset(folder)
+        )
     except ImportFailed as failure:
         failure = _failure_without_folder(failure, folder)
         return None, ImportFailed(

@@ -456,7 +456,7 @@ def stage_store_sales(con: SparkConnection, duck, store_sales: SourceFile, scrat
 FACT_INPUTS = {
     "influencers": "SELECT influencer_key, influencer_id FROM influencers",
     "posts": "SELECT rowid, influencer_id, date, brand FROM posts",
-    "cost_components": "SELECT influencer_id, label, kind, amount FROM cost_components",
+    "cost_components": "SELECT influencer_id, label, kind, amount, first_date, last_date, span FROM cost_components",
     "sales_by_influencer": "SELECT influencer_id, orders, revenue, rows FROM sales_by_influencer",
 }
 # How each table build.build_fact_tables makes is stored in DuckDB (as that SQL sorts it).
