@@ -124,43 +124,6 @@ def text_col(field: str, header: str, width: int | None = 120, pinned: bool = Fa
     return col
 
 
-def money_col(field: str, header: str, decimals: int = 0, **extra) -> dict:
-    return _num(
-        field,
-        header,
-        f"hkInr(params.value, {int(decimals)})",
-        width=120,
-        unit=catalogue.INR,
-        **extra,
-    )
-
-
-def ratio_col(field: str, header: str, **extra) -> dict:
-    return _num(field, header, "hkRatio(params.value)", width=90, unit=catalogue.RATIO, **extra)
-
-
-def pct_col(field: str, header: str, **extra) -> dict:
-    """Values already in percent (roi_pct 35.2 -> 35.2%)."""
-    return _num(field, header, "hkPct(params.value)", width=90, unit=catalogue.PCT, **extra)
-
-
-def share_col(field: str, header: str, **extra) -> dict:
-    """Fractions shown as percent (revenue_share 0.352 -> 35.2%)."""
-    return _num(field, header, "hkShare(params.value)", width=90, unit=catalogue.SHARE, **extra)
-
-
-def count_col(field: str, header: str, **extra) -> dict:
-    return _num(field, header, "hkCount(params.value, params)", width=90, unit=catalogue.COUNT, **extra)
-
-
-def decimal_col(field: str, header: str, decimals: int = 2, **extra) -> dict:
-    return _num(field, header, f"hkDecimal(params.value, {int(decimals)})", width=90, **extra)
-
-
-def followers_col(field: str = "followers", header: str = "Followers", **extra) -> dict:
-    return _num(field, header, "hkFollowers(params.value, params)", width=110, unit=catalogue.FOLLOWERS, **extra)
-
-
 def date_col(field: str, header: str = "Date", **extra) -> dict:
     """ISO dates in the row data (they sort), shown as '5 Jan 2025' like everywhere else."""
     return text_col(field, header, width=110, valueFormatter={"function": "hkDate(params.value)"}, **extra)
