@@ -159,6 +159,24 @@ def test_the_import_records_the_mapping(store_wh):
     assert info["store_orders"]["attributed_orders"] == 6
 
 
+def test_a_customers_value_sums_whole_orders_net_of_refunds(store_wh):
+    """customer_cohorts from a store export: every line item and refund row carries its order's
+    buyer, so a cohort's realised revenue is the whole order net of its refund, not its lead line."""
+    cohorts = store_wh.query(
+        "SELECT i.influencer_id, c.date::VARCHAR AS day, c.customers, c.revenue_90, c.revenue_365 "
+        "FROM customer_cohorts c JOIN influencers i USING (influencer_key) ORDER BY 1, 2"
+    )
+    assert [tuple(row) for row in cohorts.itertuples(index=False)] == [
+        # a: #1001 (900: 540 whey + 360 fish oil) then #1007 (200) nine days later
+        ("A1", "2025-01-10", 1, pytest.approx(1100.0), pytest.approx(1100.0)),
+        # b: #1002, 1,000 net of the 100 of its 118 refund that was merchandise
+        ("A1", "2025-01-11", 1, pytest.approx(900.0), pytest.approx(900.0)),
+        ("B2", "2025-01-13", 1, pytest.approx(800.0), pytest.approx(800.0)),  # d: #1004
+        # g: #1009 refunded in full: a customer acquired, worth nothing
+        ("B2", "2025-01-15", 1, pytest.approx(0.0), pytest.approx(0.0)),
+    ]
+
+
 def test_staged_sales_are_sale_rows_then_refund_rows_each_in_file_order(store_dir):
     """`store_sales` as the rest of the import reads it: a row per line item of each attributed
     sale in file order (the order on its lead line), then a row per line item of each refunded
@@ -373,8 +391,9 @@ def test_staged_sales_are_the_same_rows_whichever_way_line_items_find_their_orde
     by_number = staged_connection(store_dir).execute(query).fetchall()
     by_position = staged_connection(with_order_fields_repeated(store_dir, tmp_path)).execute(query).fetchall()
     assert by_number == by_position
-    # 8 line items of 6 attributed sales, then #1002's and #1009's refunds; #1006 is a guest's: 5 buyers
-    assert len(by_number) == 10 and sum(row[-1] for row in by_number) == 5
+    # 8 line items of 6 attributed sales, then #1002's and #1009's refunds; every row carries its
+    # order's buyer but #1006's two line items (a guest's)
+    assert len(by_number) == 10 and sum(row[-1] for row in by_number) == 8
 
 
 def test_an_order_split_between_two_export_files(store_dir, tmp_path):

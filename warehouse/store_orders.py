@@ -1476,9 +1476,11 @@ def _resolve_code_sets(connection):
 
 def _build_sales(connection, staged: _Staged, marked: bool):
     """`store_sales`, shaped like a typed tracking_data file: a row per line item of each attributed
-    sale (revenue ∝ line value; the order, and its buyer, on the lead line), then for each refunded
-    order a row per line item with its share of the refund as negative revenue and no
-    orders. Product and brand stay as written: the import trims and normalises them (build.py).
+    sale (revenue ∝ line value; the order on the lead line), then for each refunded order a row per
+    line item with its share of the refund as negative revenue and no orders. Every row carries the
+    order's buyer, as a tracking_data file's rows do: a customer's value (customer_cohorts) sums the
+    whole order net of its refund, while the buyer's first order is still its lead line (the one
+    row placing an order). Product and brand stay as written: the import trims and normalises them (build.py).
     An order's first line item is made from its row of the order table, which carries that row's
     product, brand and value (most orders have one line item: no join); only the later line items
     are joined to their order, against the orders of several lines: where the first rows are
@@ -1506,13 +1508,13 @@ def _build_sales(connection, staged: _Staged, marked: bool):
                    a.source, s.user_id, s.orders, s.revenue, s.region
             FROM (
                 SELECT o.row_no AS {SALE_ORDER}, o.attribution, o.date, o.product, o.brand,
-                       CASE WHEN o.row_no = o.lead_row {lead} THEN o.user_id END AS user_id,
+                       o.user_id,
                        (o.row_no = o.lead_row {lead})::BIGINT AS orders,
                        {amount} * {_share("o.first_value")} AS revenue, o.region
                 FROM store_order_facts o WHERE {sold}
                 UNION ALL
                 SELECT r.rowid, o.attribution, o.date, r.product, {_brand(staged, "r")},
-                       CASE WHEN r.rowid = o.lead_row {lead} THEN o.user_id END,
+                       o.user_id,
                        (r.rowid = o.lead_row {lead})::BIGINT, {amount} * {_share(value)}, o.region
                 FROM {later.format(orders=f"SELECT * FROM store_order_facts WHERE line_rows > 1 AND {sold}")}) s
             JOIN store_attributions a USING (attribution)""")
