@@ -219,7 +219,7 @@ def _holds_no_post(period: dict | None) -> bool:
     """Whether a period's KPIs (metrics.kpis) are measured over no post (metrics.lift.NO_POST)."""
     from metrics.lift import NO_POST
 
-    return bool(period) and period.get("incrementality_reason") == NO_POST
+    return period is not None and period.get("incrementality_reason") == NO_POST
 
 
 def null_change_reason(key: str, now: dict, then: dict | None) -> str:
