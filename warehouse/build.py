@@ -9,6 +9,7 @@ describes, so that every figure is a plain SUM over cells.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
@@ -592,7 +593,8 @@ class AppendedOrders:
     """The sales appended after one payouts file came (appended_orders): that file's payout rows
     (places in the merged payouts), its name as warnings name it, the sales file(s) appended after
     it, and their orders and revenue (₹) per influencer id (trimmed, as sales_by_influencer); `covered`:
-    per influencer id, the first and last date of its sales there when the payouts file came."""
+    per influencer id with sales there when the payouts file came, the first and last date of those
+    sales (None, None where none is dated)."""
 
     payout_rows: range
     payouts_file: str
@@ -600,6 +602,12 @@ class AppendedOrders:
     by_influencer: dict[str, int]
     revenue_by_influencer: dict[str, float] = dataclasses.field(default_factory=dict)
     covered: dict[str, tuple] = dataclasses.field(default_factory=dict)
+
+
+# The covered dates of a payout row whose creator had no sale when its file came: a range holding no
+# date (first after last), so that appended sales take none of its cost, which stays where it was
+# before the append (on its posts, else one undated cell).
+COVERS_NO_SALE = (dt.date(1970, 1, 2), dt.date(1970, 1, 1))
 
 
 def _appended_after(appended: list[AppendedOrders], row) -> tuple[int, AppendedOrders] | None:
@@ -677,11 +685,13 @@ class _PayoutTerms:
     def covered_dates(self, row) -> tuple:
         """(first, last) date of the creator's sales the row's payout covers, where sales were appended
         after its file: its cost follows only the sales dated so (an append refuses sales dated within
-        the live data set's period of a creator, so those dates tell the sales apart); else (None, None)."""
+        the live data set's period of a creator, so those dates tell the sales apart); COVERS_NO_SALE
+        where the creator had no sale then; else (None, None): every sale (no append after its file,
+        no total, or only undated sales then, which no date range can tell apart)."""
         later = _appended_after(self.appended, row)
         if later is None or not (_given(row.total_payout) or _given(row.total_cost)):
             return None, None
-        return later[1].covered.get(row.influencer_id, (None, None))
+        return later[1].covered.get(row.influencer_id, COVERS_NO_SALE)
 
     def check(self, row, payout: float, terms: float, every: float | None):
         """Record a row whose payout matches its terms on the sales it covers (`terms`, ₹) but not on
@@ -739,7 +749,7 @@ def appended_orders(con, tracking: SourceFile | None, payouts: SourceFile | None
                 FROM sales WHERE sale_no >= {int(first_sale)} GROUP BY 1""").fetchall()
             covered[first_sale] = con.execute(f"""
                 SELECT trim(CAST(influencer_id AS VARCHAR)), min(date), max(date)
-                FROM sales WHERE sale_no < {int(first_sale)} AND date IS NOT NULL GROUP BY 1""").fetchall()
+                FROM sales WHERE sale_no < {int(first_sale)} GROUP BY 1""").fetchall()
         by_influencer = {influencer_id: int(orders) for influencer_id, orders, _ in counts[first_sale]}
         revenue = {influencer_id: float(revenue) for influencer_id, _, revenue in counts[first_sale]}
         dates = {influencer_id: (first, last) for influencer_id, first, last in covered[first_sale]}
