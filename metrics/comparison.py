@@ -183,32 +183,43 @@ def _compared(wh, filters: Filters, other: Filters | None, now: dict, then: dict
     }
 
 
-# The incremental figures that are sums over a period's posts (METRICS.md "Incrementality"): a period
-# without a post holds ₹0 of them by the rule, not a measured drop, so their change is undefined.
+# The incremental figures built on a period's posts (METRICS.md "Incrementality"). A period without a
+# post holds ₹0 of incremental revenue (and a 0 % share) by the rule that makes ranges add up: the
+# selection's ₹0 changes like any sum (−100 % against a period with lift, as its ₹0 spend does), but
+# as a comparison period it is no base, and the incremental ROAS of no post is undefined either way.
 OVER_POSTS = ("incremental_revenue", "incremental_roas", "incremental_share")
+UNDEFINED_WITHOUT_POST = ("incremental_roas",)
 NO_POST_THEN = "no post in the comparison period"
 
 
 def ruled_out(now: dict, then: dict | None) -> tuple[tuple[str, ...], str | None]:
-    """(the keys of `now` whose change a rule leaves out, its reason): OVER_POSTS where either
-    period holds no post (no_post_reason), every incremental figure where one period is measured
-    and the other assumed (unlike_methods); ((), None) where no rule applies."""
+    """(the keys of `now` whose change a rule leaves out, its reason): where either period holds no
+    post (no_post_reason), OVER_POSTS if the comparison period has none, else UNDEFINED_WITHOUT_POST;
+    every incremental figure where one period is measured and the other assumed (unlike_methods);
+    ((), None) where no rule applies."""
     if why := no_post_reason(now, then):
-        return OVER_POSTS, why
+        return (OVER_POSTS if _holds_no_post(then) else UNDEFINED_WITHOUT_POST), why
     if why := unlike_methods(now, then):
         return tuple(key for key in now if key.startswith("incremental_")), why
     return (), None
 
 
 def no_post_reason(now: dict, then: dict | None) -> str | None:
-    """Why the changes of OVER_POSTS are undefined, or None: metrics.lift.NO_POST where the
+    """Why ruled_out leaves changes over posts out, or None: metrics.lift.NO_POST where the
     selection (`now`, metrics.kpis) holds no post, NO_POST_THEN where only the comparison period
     (`then`) holds none; the selection's own reason comes first."""
     from metrics.lift import NO_POST
 
-    if now.get("incrementality_reason") == NO_POST:
+    if _holds_no_post(now):
         return NO_POST
-    return NO_POST_THEN if then and then.get("incrementality_reason") == NO_POST else None
+    return NO_POST_THEN if _holds_no_post(then) else None
+
+
+def _holds_no_post(period: dict | None) -> bool:
+    """Whether a period's KPIs (metrics.kpis) are measured over no post (metrics.lift.NO_POST)."""
+    from metrics.lift import NO_POST
+
+    return period is not None and period.get("incrementality_reason") == NO_POST
 
 
 def null_change_reason(key: str, now: dict, then: dict | None) -> str:

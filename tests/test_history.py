@@ -1012,6 +1012,35 @@ def test_a_paid_total_spreads_over_the_sales_it_covers_not_the_appended_ones(db,
     assert metrics.payouts_by_basis(Warehouse(db)).set_index("basis").loc["commission", "spend"] == pytest.approx(700)
 
 
+def _spend_by_campaign(db) -> dict[tuple[str, str, str], float]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""SELECT i.influencer_id, f.campaign::VARCHAR, CAST(f.date AS VARCHAR), sum(f.spend)
+            FROM facts_day_campaign f JOIN influencers i USING (influencer_key) GROUP BY ALL""").fetchall()
+    return {(creator, campaign, str(day)): round(spend, 6) for creator, campaign, day, spend in rows}
+
+
+def test_a_paid_post_fee_splits_over_the_campaigns_of_the_sales_it_covers(db, tmp_path):
+    """Tester t2 (s19): after a January file naming a new campaign, a creator's 2025 post fees were
+    split by the sales mix over every date, so the January campaign carried 2025 fees. traps: A1's
+    post row (₹2,000 paid + ₹500 gifted) covers her sales of 6 Jan–11 Feb 2025; P1 (5 Jan, MuscleBlaze)
+    carries ₹1,250 split over her MuscleBlaze sales: MB Jan's ₹6,000 only. March's ₹2,100 of A1 in
+    "MB Mar" (MuscleBlaze) would take 1,250 × 2,100 / 8,100 = ₹324.07 of it by the mix of every sale;
+    by the mix of the sales the fee covers it takes none: every campaign keeps its spend on every day.
+    E5 (₹3,000 paid for P5, 15 Jan, Gritzo) had no sale when the payouts file came: its fee sits on
+    P5's day with campaign Unattributed, and March's ₹1,000 of E5 in "MB Mar" takes none of it (by
+    every sale's mix it took all ₹3,000)."""
+    before = _spend_by_campaign(db)
+    assert before[("A1", "MB Jan", "2025-01-05")] == 1250 and before[("E5", "Unattributed", "2025-01-15")] == 3000
+    folder = month(
+        tmp_path,
+        "T20,PromoCode,MB Mar,A1,U9,MuscleBlaze,Whey,2025-03-02,1,2100\n"
+        "T21,PromoCode,MB Mar,E5,U10,Gritzo,Bar,2025-03-03,1,1000\n",
+    )
+    import_dataset(folder, db, append=True)
+    after = _spend_by_campaign(db)
+    assert after == {**before, ("A1", "MB Mar", "2025-03-02"): 0, ("E5", "MB Mar", "2025-03-03"): 0}
+
+
 def test_a_payout_whose_terms_differed_before_an_append_keeps_its_own_warning(tmp_path, traps_dir):
     """A payout row off its terms on the sales it covers is warned about on its row, with those terms,
     never folded into the append's warning: B2's "5% commission" row paid ₹500 for ₹3,000 of sales

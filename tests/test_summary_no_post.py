@@ -115,7 +115,10 @@ def test_the_engagement_rates_reason_follows_its_basis():
 
 def test_compare_lists_the_changes_the_overview_cards_show(spike_wh, monkeypatch):
     """Against the post's week: spend ₹70 against ₹1,070 is −93.5 %; the incremental revenue's ₹0
-    against ₹2,800 is no −100 %: the week holds no post (session 17, h11), so that change is "—"."""
+    against ₹2,800 is (0 − 2,800) ÷ 2,800 = −100.0 %: the ₹0 the headline shows (a sum over no post,
+    so that weeks add up) changes like any sum (tester t2, s19: "₹0 · no post in the selection" beside
+    a change "—" contradicted itself; session 17 had made it "—"). The incremental ROAS of no post is
+    undefined ("—"), and its change with it; card and text say the same."""
     from dash_helpers import find, text, walk
 
     from callbacks import overview
@@ -123,11 +126,15 @@ def test_compare_lists_the_changes_the_overview_cards_show(spike_wh, monkeypatch
     document = summary(spike_wh, week(WITHOUT_POST), compare=True)
     out = cli.format_summary(document)
     assert "Change against previous period (20 Jan 2025 – 26 Jan 2025): Revenue 0.0%, Orders 0.0%, Spend -93.5%" in out
-    assert ", Incremental revenue — (no post in the selection), Incremental ROAS — (no post in the selection), " in out
+    assert document["change"]["incremental_revenue"] == -1.0
+    assert "\nIncremental revenue (measured)  ₹0 · no post in the selection\n" in out
+    assert ", Incremental revenue -100.0%, Incremental ROAS — (no post in the selection), " in out
     monkeypatch.setenv("HKDASH_DB", str(spike_wh.path))
     cards = overview.overview_kpis(f"?start={WITHOUT_POST[0]}&end={WITHOUT_POST[1]}", "/")[0]
-    assert text(find(cards, "kpi-incremental-revenue-change")) == "—"
+    assert text(find(cards, "kpi-incremental-revenue-value")) == "₹0"
+    assert text(find(cards, "kpi-incremental-revenue-change")) == "-100.0%"
     assert "no post in the selection" in text(find(cards, "kpi-incremental-revenue"))
+    assert text(find(cards, "kpi-incremental-roas-change")) == "—"
     # every card's change is in the text, in the cards' order (ROI's card is "roi"; no refunds here)
     found = [str(getattr(c, "id", "")) for c in walk(cards)]
     shown = [i.removeprefix("kpi-").removesuffix("-change") for i in found if i.endswith("-change")]
@@ -277,7 +284,6 @@ def test_json_changes_are_the_cards_figures_each_null_with_its_reason(spike_wh, 
     assert {key for key, change in document["change"].items() if change is None} == set(document["change_reasons"])
     assert document["change_reasons"] == {
         "refunds": "₹0 in the comparison period",
-        "incremental_revenue": "no post in the selection",
         "incremental_roas": "no post in the selection",
         "poor_performers": "0 in the comparison period",
     }

@@ -9,6 +9,7 @@ describes, so that every figure is a plain SUM over cells.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
@@ -592,7 +593,8 @@ class AppendedOrders:
     """The sales appended after one payouts file came (appended_orders): that file's payout rows
     (places in the merged payouts), its name as warnings name it, the sales file(s) appended after
     it, and their orders and revenue (₹) per influencer id (trimmed, as sales_by_influencer); `covered`:
-    per influencer id, the first and last date of its sales there when the payouts file came."""
+    per influencer id with sales there when the payouts file came, the first and last date of those
+    sales (None, None where none is dated)."""
 
     payout_rows: range
     payouts_file: str
@@ -600,6 +602,12 @@ class AppendedOrders:
     by_influencer: dict[str, int]
     revenue_by_influencer: dict[str, float] = dataclasses.field(default_factory=dict)
     covered: dict[str, tuple] = dataclasses.field(default_factory=dict)
+
+
+# The covered dates of a payout row whose creator had no sale when its file came: a range holding no
+# date (first after last), so that appended sales take none of its cost, which stays where it was
+# before the append (on its posts, else one undated cell).
+COVERS_NO_SALE = (dt.date(1970, 1, 2), dt.date(1970, 1, 1))
 
 
 def _appended_after(appended: list[AppendedOrders], row) -> tuple[int, AppendedOrders] | None:
@@ -677,11 +685,13 @@ class _PayoutTerms:
     def covered_dates(self, row) -> tuple:
         """(first, last) date of the creator's sales the row's payout covers, where sales were appended
         after its file: its cost follows only the sales dated so (an append refuses sales dated within
-        the live data set's period of a creator, so those dates tell the sales apart); else (None, None)."""
+        the live data set's period of a creator, so those dates tell the sales apart); COVERS_NO_SALE
+        where the creator had no sale then; else (None, None): every sale (no append after its file,
+        no total, or only undated sales then, which no date range can tell apart)."""
         later = _appended_after(self.appended, row)
         if later is None or not (_given(row.total_payout) or _given(row.total_cost)):
             return None, None
-        return later[1].covered.get(row.influencer_id, (None, None))
+        return later[1].covered.get(row.influencer_id, COVERS_NO_SALE)
 
     def check(self, row, payout: float, terms: float, every: float | None):
         """Record a row whose payout matches its terms on the sales it covers (`terms`, ₹) but not on
@@ -739,7 +749,7 @@ def appended_orders(con, tracking: SourceFile | None, payouts: SourceFile | None
                 FROM sales WHERE sale_no >= {int(first_sale)} GROUP BY 1""").fetchall()
             covered[first_sale] = con.execute(f"""
                 SELECT trim(CAST(influencer_id AS VARCHAR)), min(date), max(date)
-                FROM sales WHERE sale_no < {int(first_sale)} AND date IS NOT NULL GROUP BY 1""").fetchall()
+                FROM sales WHERE sale_no < {int(first_sale)} GROUP BY 1""").fetchall()
         by_influencer = {influencer_id: int(orders) for influencer_id, orders, _ in counts[first_sale]}
         revenue = {influencer_id: float(revenue) for influencer_id, _, revenue in counts[first_sale]}
         dates = {influencer_id: (first, last) for influencer_id, first, last in covered[first_sale]}
@@ -1178,7 +1188,7 @@ def _allocate_costs(con):
             SELECT w.influencer_id, w.date, w.brand, w.campaign, w.product, c.label, c.amount * w.weight AS amount
             FROM cost_components c
             JOIN chosen USING (influencer_id, span, kind)
-            JOIN post_weights w USING (influencer_id)
+            JOIN post_weights w USING (influencer_id, span)
             WHERE chosen.basis = 'posts'
             UNION ALL
             -- nothing to follow: one undated, unattributed cell keeps the cost in every total
@@ -1189,72 +1199,91 @@ def _allocate_costs(con):
         FROM pieces c JOIN influencers i USING (influencer_id)""")
 
 
+# The sales cells within each payout's covered dates (`spans`, k; sales cells, c): the sales a cost
+# component with span > 0 follows, by its rates and, for a post fee, by its sales mix.
+SPAN_CELLS = """spans k JOIN sales_cells c
+    ON c.influencer_id = k.influencer_id AND c.date BETWEEN k.first_date AND k.last_date"""
+
+
 def _cover_sales(con):
     """`covered_sales`: the orders and revenue (₹) each creator's cost components may follow: every sale
     (span 0: sales_by_influencer), or the sales dated within a payout's covered dates (span > 0: a
-    payout row with a total paid before sales were appended, _PayoutTerms.covered_dates)."""
-    con.execute("""
+    payout row with a total paid before sales were appended, _PayoutTerms.covered_dates; `spans`
+    holds those dates per influencer_id and span)."""
+    con.execute("""CREATE TEMP TABLE spans AS
+                   SELECT DISTINCT influencer_id, span, first_date, last_date FROM cost_components WHERE span > 0""")
+    con.execute(f"""
         CREATE TEMP TABLE covered_sales AS
         SELECT influencer_id, 0 AS span, orders, revenue FROM sales_by_influencer
         UNION ALL
         SELECT k.influencer_id, k.span, sum(c.orders) AS orders, sum(c.revenue) AS revenue
-        FROM (SELECT DISTINCT influencer_id, span, first_date, last_date FROM cost_components WHERE span > 0) k
-        JOIN sales_cells c ON c.influencer_id = k.influencer_id AND c.date BETWEEN k.first_date AND k.last_date
-        GROUP BY ALL""")
+        FROM {SPAN_CELLS} GROUP BY ALL""")
 
 
 def _build_post_weights(con):
-    """How an influencer's cost that follows posts spreads over cells, summing to 1 per influencer.
+    """How an influencer's cost that follows posts spreads over cells, summing to 1 per influencer
+    and span (_cover_sales): `post_weights` (influencer_id, span, date, brand, campaign, product, weight).
 
-    Each post gets an equal share, on the post's date and brand, spread over the influencer's
-    sales mix for what the post does not name.
+    Each post gets an equal share, on the post's date and brand, spread over the sales mix of the
+    sales its cost covers for what the post does not name: every sale of the influencer (span 0),
+    or those within a payout's covered dates (span > 0), so that a fee paid before sales were
+    appended is not split over the campaigns and products only the appended sales have.
     """
     # The sales mix over brand × campaign × product (share of gross revenue, before refunds, so that
     # a cell of refunds never carries a negative share of fixed cost; orders where there is no revenue).
-    con.execute("""
+    con.execute(f"""
         CREATE TEMP TABLE mix AS
-        WITH cells AS (SELECT influencer_id, brand, campaign, product, sum(revenue + refunds) AS sold,
+        WITH cells AS (SELECT influencer_id, 0 AS span, brand, campaign, product, sum(revenue + refunds) AS sold,
                               sum(orders) AS orders
-                       FROM sales_cells GROUP BY ALL),
-             totals AS (SELECT influencer_id, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY 1)
+                       FROM sales_cells GROUP BY ALL
+                       UNION ALL
+                       SELECT k.influencer_id, k.span, c.brand, c.campaign, c.product,
+                              sum(c.revenue + c.refunds), sum(c.orders)
+                       FROM {SPAN_CELLS} GROUP BY ALL),
+             totals AS (SELECT influencer_id, span, sum(sold) AS sold, sum(orders) AS orders FROM cells GROUP BY ALL)
         SELECT * FROM (
-            SELECT c.influencer_id, brand, campaign, product,
+            SELECT c.influencer_id, span, brand, campaign, product,
                    CASE WHEN t.sold > 0 THEN c.sold / t.sold ELSE c.orders / t.orders END AS share
-            FROM cells c JOIN totals t USING (influencer_id)
+            FROM cells c JOIN totals t USING (influencer_id, span)
             WHERE t.sold > 0 OR t.orders <> 0)
         WHERE share <> 0""")
     con.execute("""
         CREATE TEMP TABLE mix_within_brand AS
-        SELECT influencer_id, brand, campaign, product, share / sum(share) OVER (PARTITION BY influencer_id, brand) AS share
+        SELECT influencer_id, span, brand, campaign, product,
+               share / sum(share) OVER (PARTITION BY influencer_id, span, brand) AS share
         FROM mix""")
     con.execute("""
         CREATE TEMP TABLE mix_any_brand AS
-        SELECT influencer_id, campaign, product, sum(share) AS share FROM mix GROUP BY ALL""")
+        SELECT influencer_id, span, campaign, product, sum(share) AS share FROM mix GROUP BY ALL""")
     _create_post_shares(con)
     con.execute("""
         CREATE TEMP TABLE post_mix AS
-        SELECT influencer_id, date, brand::brand_value AS brand, share,
-               EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id) AS has_mix,
-               EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.brand = p.brand) AS brand_sold
-        FROM post_shares p""")
+        SELECT p.influencer_id, k.span, p.date, p.brand::brand_value AS brand, p.share,
+               EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.span = k.span) AS has_mix,
+               EXISTS (SELECT 1 FROM mix m WHERE m.influencer_id = p.influencer_id AND m.span = k.span
+                                                 AND m.brand = p.brand) AS brand_sold
+        FROM post_shares p
+        JOIN (SELECT DISTINCT influencer_id, 0 AS span FROM post_shares UNION ALL SELECT influencer_id, span FROM spans) k
+             USING (influencer_id)""")
     con.execute(f"""
         CREATE TEMP TABLE post_weights AS
         -- a post naming a brand the influencer sold: that brand's campaign × product mix
-        SELECT p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share AS weight
-        FROM post_mix p JOIN mix_within_brand m ON m.influencer_id = p.influencer_id AND m.brand = p.brand
+        SELECT p.influencer_id, p.span, p.date, p.brand, m.campaign, m.product, p.share * m.share AS weight
+        FROM post_mix p JOIN mix_within_brand m
+             ON m.influencer_id = p.influencer_id AND m.span = p.span AND m.brand = p.brand
         WHERE p.brand_sold
         UNION ALL
         -- a post naming a brand the influencer did not sell: its brand, the overall campaign × product mix
-        SELECT p.influencer_id, p.date, p.brand, m.campaign, m.product, p.share * m.share
-        FROM post_mix p JOIN mix_any_brand m USING (influencer_id)
+        SELECT p.influencer_id, p.span, p.date, p.brand, m.campaign, m.product, p.share * m.share
+        FROM post_mix p JOIN mix_any_brand m USING (influencer_id, span)
         WHERE p.brand IS NOT NULL AND NOT p.brand_sold AND p.has_mix
         UNION ALL
         -- a post naming no brand: the full sales mix
-        SELECT p.influencer_id, p.date, m.brand, m.campaign, m.product, p.share * m.share
-        FROM post_mix p JOIN mix m USING (influencer_id)
+        SELECT p.influencer_id, p.span, p.date, m.brand, m.campaign, m.product, p.share * m.share
+        FROM post_mix p JOIN mix m USING (influencer_id, span)
         WHERE p.brand IS NULL AND p.has_mix
         UNION ALL
-        -- an influencer with no sales: the post's own date and brand
-        SELECT p.influencer_id, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'::brand_value),
+        -- an influencer with no sales (in the span): the post's own date and brand
+        SELECT p.influencer_id, p.span, p.date, COALESCE(p.brand, '{UNATTRIBUTED}'::brand_value),
                '{UNATTRIBUTED}'::campaign_value, '{UNATTRIBUTED}'::product_value, p.share
         FROM post_mix p WHERE NOT p.has_mix""")
