@@ -1012,7 +1012,9 @@ def zero_cost_note(key: str, row: dict) -> str | None:
 def table(rows: list[dict], columns) -> str:
     """`rows` as aligned columns ((field, title, formatter) each), padded to the text the terminal
     gets (plain: a negative amount's word joiner is not written, so it must not count in the width)."""
-    cells = [[title for _, title, _ in columns]] + [[plain(str(fmt(row[key]))) for key, _, fmt in columns] for row in rows]
+    cells = [[title for _, title, _ in columns]] + [
+        [plain(str(fmt(row[key]))) for key, _, fmt in columns] for row in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells)
 
