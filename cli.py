@@ -39,10 +39,15 @@ class PlainText:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(text.replace("\u2060", ""))
+        return self._stream.write(plain(text))
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+def plain(text: str) -> str:
+    """`text` as PlainText writes it: without the word joiner (U+2060) after a negative amount's minus."""
+    return text.replace("\u2060", "")
 
 
 def closed_pipe() -> int:
@@ -1005,7 +1010,11 @@ def zero_cost_note(key: str, row: dict) -> str | None:
 
 
 def table(rows: list[dict], columns) -> str:
-    cells = [[title for _, title, _ in columns]] + [[str(fmt(row[key])) for key, _, fmt in columns] for row in rows]
+    """`rows` as aligned columns ((field, title, formatter) each), padded to the text the terminal
+    gets (plain: a negative amount's word joiner is not written, so it must not count in the width)."""
+    cells = [[title for _, title, _ in columns]] + [
+        [plain(str(fmt(row[key]))) for key, _, fmt in columns] for row in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells)
 

@@ -12,11 +12,13 @@ return is prefixed with a single quote, so Excel / Sheets show it as text instea
 from __future__ import annotations
 
 import csv
+import decimal
 import io
 import math
 import numbers
 
 from metrics import catalogue
+from metrics import format as fmt
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,7 +31,8 @@ def neutralise(value):
 
 
 def cell(value) -> str:
-    """One CSV cell: '' for missing / undefined values, numbers to 12 significant digits, neutralised text."""
+    """One CSV cell: '' for missing / undefined values, numbers to 12 significant digits as plain
+    decimals (0.0000470049, never 4.70049e-05), texts plain and neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -42,10 +45,24 @@ def cell(value) -> str:
             return ""
         # 12 significant digits: beyond what any input carries, short of binary noise (8.8, not 8.799999999999999).
         number = float(f"{number:.12g}")
-        if number.is_integer() and abs(number) < 1e15:
-            return str(int(number)) if number else "0"
-        return repr(number)
-    return neutralise(str(value))
+        if number.is_integer():
+            return str(int(number))
+        return plain_decimal(number)
+    return neutralise(plain_text(str(value)))
+
+
+def plain_decimal(number: float) -> str:
+    """A float's shortest decimal (repr) written without an exponent: a spreadsheet reads
+    "4.70049e-05" as a number too, but METRICS.md asks for plain numbers, and other readers (and
+    people) take the e-notation for text or miss the exponent."""
+    return format(decimal.Decimal(repr(number)), "f")
+
+
+def plain_text(text: str) -> str:
+    """A text cell without the word joiner the display puts between a minus and the ₹
+    (metrics.format.NEGATIVE): "-₹4.10 L" in a "Why" text, not an invisible character that a
+    spreadsheet's search and formulas trip on."""
+    return text.replace(fmt.NEGATIVE, "-")
 
 
 def columns_shown(column_defs: list[dict] | None, column_state: list[dict] | None = None) -> list[tuple[str, str]]:
@@ -107,8 +124,12 @@ def file_texts(column_defs: list[dict] | None) -> dict[str, dict[str, str]]:
 
 
 def file_header(header: str, unit: catalogue.Unit | None) -> str:
-    """A CSV header with its unit in brackets: "Revenue (₹)", "Δ ROAS (%)"; counts and texts as they are."""
-    return f"{header} ({unit.file_header})" if unit is not None and unit.file_header else header
+    """A CSV header with its unit in brackets: "Revenue (₹)", "Δ ROAS (%)"; a header that ends in
+    its unit already says it once, in brackets ("Difference %" → "Difference (%)", not
+    "Difference % (%)"); counts and texts as they are."""
+    if unit is None or not unit.file_header:
+        return header
+    return f"{header.removesuffix(' ' + unit.file_header)} ({unit.file_header})"
 
 
 def file_value(value, unit: catalogue.Unit | None):

@@ -218,7 +218,27 @@ def test_negative_amounts_print_without_the_word_joiner(tmp_path, capsys):
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "-₹1,600" in out and "\u2060" not in out
+    # the column after the negative revenue starts where its header does (no place lost to the joiner)
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("Platform "))
+    negative = next(line for line in lines if line.startswith("Instagram ") and "-₹" in line)
+    assert negative.index("₹0 ") == header.index("Spend")
     assert sys.stdout is not None and not isinstance(sys.stdout, cli.PlainText)  # restored after main
+
+
+def test_columns_after_a_negative_amount_stay_aligned():
+    """Tester (s19): `plan` and `summary` tables shifted every column after a negative amount one
+    place left: its width counted the word joiner that PlainText does not write."""
+    from metrics import format as fmt
+
+    rows = [{"who": "A1", "low": -241000.0, "high": 5.0}, {"who": "B2", "low": 899.0, "high": -3.0}]
+    columns = [("who", "Influencer ID", str), ("low", "Low", fmt.inr), ("high", "High", fmt.inr)]
+    lines = cli.table(rows, columns).splitlines()
+    assert lines == [
+        "Influencer ID  Low         High",
+        "A1             -₹2,41,000  ₹5",
+        "B2             ₹899        -₹3",
+    ]
 
 
 @pytest.mark.parametrize("command", ["import", "validate"])

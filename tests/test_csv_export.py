@@ -75,7 +75,7 @@ def test_numbers_carry_no_binary_noise():
     assert cell(8.799999999999999) == "8.8"
     assert cell(49.99999999999993) == "50"
     assert cell(0.0005811627906976744) == "0.000581162790698"
-    assert cell(-2.0e-16) == "-2e-16"  # a real tiny value is kept, only the representation is bounded
+    assert cell(-2.0e-16) == "-0.0000000000000002"  # a real tiny value is kept, as a plain decimal
     assert cell(2960740.67) == "2960740.67"
 
 
@@ -139,3 +139,46 @@ def test_texts_read_as_the_grid_shows_them():
         ["'=HYPERLINK(1)", "too early to judge", "Yes"],
         ["Asha", "renew", "No"],
     ]
+
+
+def test_numbers_are_plain_decimals_never_e_notation():
+    """Tester (s19): the payouts CSV wrote a Difference % of 4.70049e-05 (repr); METRICS.md: "plain
+    numbers". The shortest decimal, without an exponent, to 12 significant digits."""
+    assert cell(4.70049e-05) == "0.0000470049"
+    assert cell(-1.5e-07) == "-0.00000015"
+    assert cell(1.23456789012345e-05) == "0.0000123456789012"  # 12 significant digits
+    assert cell(2.5e15) == "2500000000000000"
+    assert cell(1e21) == "1000000000000000000000"
+    assert cell(-0.0) == "0"
+
+
+def test_payouts_csv_difference_pct_is_a_plain_percent_under_one_unit():
+    """Tester (s19): "Difference % (%)" doubled the unit and a tiny difference read 4.70049e-05. Paid
+    ₹1,00,000.047005 against terms of ₹1,00,000: (0.047005 ÷ 1,00,000) × 100 = 0.000047005 %."""
+    from components.tables import metric_col
+
+    paid, terms = 100000.047005, 100000.0
+    row = {"difference": paid - terms, "difference_pct": (paid - terms) / terms * 100, "planned_change_pct": -12.5}
+    header, values = parse(grid_csv([row], [metric_col(k) for k in row]))
+    assert header == ["Difference (₹)", "Difference (%)", "Change (%)"]
+    assert values == ["0.05", "0.000047005", "-12.5"]
+
+
+def test_why_texts_carry_no_word_joiner():
+    """The ranking's "Why" shows a negative amount with a word joiner after the minus (fmt.NEGATIVE,
+    so a line never breaks after it); the CSV carries plain text: "-₹4.10 L"."""
+    from components.ranking_grid import RANKING_COLUMNS
+    from metrics import DEFAULT_SETTINGS
+    from metrics.planning.verdicts import verdict_of
+
+    creator = {"posts": 5, "spend": 300000, "revenue": 900000, "roas": 3.0}
+    creator |= {"incremental_revenue_low": -410000, "incremental_revenue_high": 200000}
+    verdict, why = verdict_of(creator, DEFAULT_SETTINGS, measured=True)
+    assert verdict == "review" and "\u2060" in why  # as the grid shows it
+    shown = ("name", "verdict_reason")
+    state = [{"colId": c["field"], "hide": c["field"] not in shown} for c in RANKING_COLUMNS]
+    state.sort(key=lambda s: s["colId"] not in shown)
+    text = grid_csv([{"name": "Asha", "verdict_reason": why}], RANKING_COLUMNS, state)
+    assert "\u2060" not in text
+    # the lakh's no-break space stays: a space, which a spreadsheet shows as one
+    assert parse(text)[1] == ["Asha", "lift -₹4.10\xa0L to ₹2.00\xa0L: not distinguishable from baseline"]

@@ -474,7 +474,8 @@ def test_an_append_records_the_folders_the_user_imported_not_the_merged_one(db, 
 def test_data_names_an_appended_upload_beside_the_folder(db, tmp_path, monkeypatch):
     """Session 17 (h5): after an append from an upload /data said "Imported from: traps", the
     upload's temporary folder left out and nothing in its place. It names each import: the upload by
-    the label its files were recorded under (file_parts): loose files "upload", a .zip its name."""
+    the label its files were recorded under (file_parts): loose files by when they came ("uploaded 2
+    Dec 2026 09:12 IST", session 20; "upload" before), a .zip its name."""
     import base64
     import io
     import zipfile
@@ -491,6 +492,8 @@ def test_data_names_an_appended_upload_beside_the_folder(db, tmp_path, monkeypat
     upload, report, _ = uploads.accept_upload([sent], ["tracking_data.csv"], append_to=db)
     assert report is not None
     uploads.import_upload(upload.token, db, None, append=True, label=upload.label)
+    loose = upload.label
+    assert loose.startswith("uploaded ") and loose.endswith(" IST")
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w") as archive:
         archive.writestr("tracking_data.csv", csv.replace(b"2025-03-06", b"2025-04-06").replace(b"T50", b"T51"))
@@ -500,7 +503,7 @@ def test_data_names_an_appended_upload_beside_the_folder(db, tmp_path, monkeypat
     uploads.import_upload(upload.token, db, None, append=True, label=upload.label)
     monkeypatch.setenv("HKDASH_DB", str(db))
     shown = " ".join(text(cb.dataset_info_card("/data", None)).split())
-    assert "Imported from: traps + upload + april" in shown
+    assert f"Imported from: traps + {loose} + april" in shown
 
 
 def test_source_folders_name_an_upload_by_its_import_only_where_the_numbers_line_up():
@@ -589,7 +592,7 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
     # merged "payouts.csv + payouts.csv, row 1" (sample's 7 rows, then ap2's from row 8). Row 3 (A1's
     # commission: 4 orders, now 5 tracked with T50; ₹700 paid, 10 % of ₹7,000, ₹710 with T50's ₹100)
     # counts the orders and the revenue before the append: said in one warning each about sample's
-    # payouts, not on its row (since session 19 for its terms).
+    # payouts (since session 19 for its terms), which names its row where it is one row (session 20).
     assert rows_named(printed, "payouts.csv") == [
         ("sample/payouts.csv", 2),
         ("sample/payouts.csv", 8),
@@ -597,17 +600,19 @@ def test_appended_files_of_one_name_are_named_by_their_folder(tmp_path, capsys):
         ("ap2/payouts.csv", 2),
         ("ap2/payouts.csv", 3),
         ("ap2/payouts.csv", 3),
+        ("sample/payouts.csv", 3),  # the two warnings of the file's rows, after its rows' own
+        ("sample/payouts.csv", 3),
     ]
     assert (
         "sample/payouts.csv, row 2, column orders: payout orders differ from tracked orders (5) (value '3')" in printed
     )
     assert (
-        "sample/payouts.csv, column orders: 1 payout row counts the orders before ap2/tracking_data.csv was "
+        "sample/payouts.csv, row 3, column orders: 1 payout row counts the orders before ap2/tracking_data.csv was "
         "appended: payouts carry no date, so they cover the earlier period, while tracked orders include the "
         "appended sales (e.g. A1: 4 in the payouts, 5 tracked, 1 of them appended)" in printed
     )
     assert (
-        "sample/payouts.csv, column total_payout: 1 payout row is measured on the sales before "
+        "sample/payouts.csv, row 3, column total_payout: 1 payout row is measured on the sales before "
         "ap2/tracking_data.csv was appended: payouts carry no date, so a total paid covers the earlier period, "
         "while tracked sales include the appended ones (e.g. A1: ₹700.00 paid, its terms ₹700.00 on the sales "
         "before, ₹710.00 with the appended ones)" in printed

@@ -692,6 +692,52 @@ def test_files_appended_after_a_store_export_are_each_named_by_their_folder(stor
     assert info["sales_after_export"] == after | {"orders_without_user": 4}
 
 
+def test_an_unknown_campaign_appended_after_a_store_export_is_named_by_its_file_and_line(store_dir, tmp_path):
+    """Tester (s19): a campaign appended after a store export's sales was warned as "march/tracking_data.csv
+    + april/tracking_data.csv ... (first at data row 5)": which file, and a row counted across both.
+    Each appended file's unknown campaign is named by that file and its line there (T2: march's line
+    3; T6: april's line 4), or by its data row where the file was read through a repaired copy."""
+    folder = copy_of(store_dir, tmp_path)
+    (folder / "campaigns.csv").write_text(
+        "campaign,brand,start_date,end_date,budget\n"
+        "Summer Shred,MuscleBlaze,2025-01-01,2025-12-31,100000\n"
+        "Winter Bulk,MuscleBlaze,2025-01-01,2025-12-31,100000\n"
+    )
+    db = tmp_path / "wh.duckdb"
+    assert not [w for w in import_dataset(folder, db).warnings if w.column == "campaign"]  # the code map's tags
+    header = MARCH_SALES.splitlines(keepends=True)[0]
+    months = {
+        "march": "T1,PromoCode,Summer Shred,A1,U7,MuscleBlaze,Whey,2025-03-02,1,500\n"
+        "T2,PromoCode,Spring X,A1,U8,MuscleBlaze,Whey,2025-03-03,1,400\n",
+        "april": "T4,PromoCode,Summer Shred,A1,U9,MuscleBlaze,Whey,2025-04-02,1,200\n"
+        "T5,PromoCode,Summer Shred,A1,U9,MuscleBlaze,Whey,2025-04-02,1,200\n"
+        "T6,PromoCode,April Y,A1,U9,MuscleBlaze,Whey,2025-04-03,2,100\n",
+    }
+    for month, rows in months.items():
+        (tmp_path / month).mkdir()
+        (tmp_path / month / "tracking_data.csv").write_text(header + rows)
+
+    def unknown(report):
+        return [(w.file, w.row, w.value, w.reason.split(":")[0]) for w in report.warnings if w.column == "campaign"]
+
+    march = import_dataset(tmp_path / "march", db, append=True)
+    assert unknown(march) == [("tracking_data.csv", 3, "Spring X", "unknown campaign (1 row)")]
+    said = [
+        ("march/tracking_data.csv", 3, "Spring X", "unknown campaign (1 row)"),
+        ("april/tracking_data.csv", 4, "April Y", "unknown campaign (1 row)"),
+    ]
+    assert unknown(validate_append(tmp_path / "april", db)) == said
+    assert unknown(import_dataset(tmp_path / "april", db, append=True)) == said
+    # a blank line: read through a repaired copy, whose lines are not the file's: its data row (T8: 2nd)
+    (tmp_path / "may").mkdir()
+    (tmp_path / "may" / "tracking_data.csv").write_text(
+        header + "T7,PromoCode,Summer Shred,A1,U9,MuscleBlaze,Whey,2025-05-02,1,200\n\n"
+        "T8,PromoCode,May Z,A1,U9,MuscleBlaze,Whey,2025-05-03,1,100\n"
+    )
+    (may,) = [w for w in import_dataset(tmp_path / "may", db, append=True).warnings if w.value == "May Z"]
+    assert (may.file, may.row) == ("may/tracking_data.csv", None) and may.reason.endswith("(data row 2)")
+
+
 def test_sales_appended_to_a_store_export_before_parts_were_kept_are_one_part(store_dir, tmp_path):
     """A data set imported from a store export before its sales were recorded as parts (no "tracking"
     in file_parts) then appended to: the export's sales rows (its mapping's sales_rows) and the

@@ -300,19 +300,61 @@ def test_an_appended_upload_is_named_by_its_zip_or_as_an_upload(root, traps_dir,
     assert [str(w) for w in report.warnings] == [str(w) for w in done.warnings]
     loose = header + "T51,PromoCode,MB Jan,Z9,U3,MuscleBlaze,Whey,2025-04-06,1,1\n"
     upload, report, failure = up.accept_upload([data_url(loose.encode())], ["tracking_data.csv"], None, db)
-    assert failure is None and upload.label == up.UPLOAD_LABEL
+    assert failure is None and upload.label.startswith("uploaded ")
     done = up.import_upload(upload.token, db, None, append=True, label=upload.label)
     assert [str(w) for w in report.warnings] == [str(w) for w in done.warnings]
     assert [(w.file, w.reason) for w in done.warnings if w.column == "influencer_id"] == [
-        (f"{folder}/tracking_data.csv", "unknown influencer (1 row): kept and shown as Unknown")
-        for folder in ("traps", "march", "upload")
+        (name, "unknown influencer (1 row): kept and shown as Unknown")
+        for name in ("traps/tracking_data.csv", "march/tracking_data.csv", f"tracking_data.csv ({upload.label})")
     ]
 
 
-def test_folder_label_is_a_single_zips_name():
+def test_folder_label_is_a_single_zips_name_else_when_the_files_came():
     assert up.folder_label(["C:\\data\\HK March.ZIP"]) == "HK March"
-    assert up.folder_label(["march.zip", "posts.csv"]) == up.folder_label(["posts.csv"]) == up.UPLOAD_LABEL
-    assert up.folder_label([".zip"]) == up.folder_label([]) == up.folder_label(None) == up.UPLOAD_LABEL
+    when = dt.datetime(2026, 12, 2, 3, 42, tzinfo=dt.UTC)  # 09:12 in India
+    assert up.folder_label(["march.zip", "posts.csv"], when) == up.folder_label(["posts.csv"], when)
+    assert up.folder_label(["posts.csv"], when) == "uploaded 2 Dec 2026 09:12 IST"
+    assert up.folder_label([".zip"], when) == up.folder_label([], when) == up.folder_label(None, when)
+    assert up.folder_label(None, when) == "uploaded 2 Dec 2026 09:12 IST"
+
+
+def test_loose_uploads_are_named_by_when_they_came_and_a_one_row_payout_warning_by_its_row(
+    root, traps_dir, monkeypatch
+):
+    """Tester (s19): a data set uploaded as loose files, then a tracking_data.csv appended the same
+    way, warned of "upload/tracking_data.csv (import 2)" (no folder "upload" exists; the import number
+    is the data set's, not the person's) and of "1 payout row counts the orders before ..." without
+    naming that row. Each upload is named by when it came, the one payout row by its line: traps'
+    payouts.csv row 3 is A1's commission row, 4 orders, 5 tracked once T51 (A1, 1 order) is appended."""
+    db = root.parent / "wh" / "warehouse.duckdb"
+    names = sorted(p.name for p in traps_dir.iterdir() if p.is_file())
+    contents = [data_url((traps_dir / name).read_bytes()) for name in names]
+    upload, _report, failure = up.accept_upload(contents, names, None, None)
+    first = up.folder_label(names, dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC))
+    assert failure is None and first == "uploaded 1 Dec 2026 09:30 IST"
+    up.import_upload(upload.token, db, "traps", label=first)
+    header = "tracking_id,source,campaign,influencer_id,user_id,brand,product,date,orders,revenue\n"
+
+    second = up.folder_label(["tracking_data.csv"], dt.datetime(2026, 12, 2, 3, 42, tzinfo=dt.UTC))
+    monkeypatch.setattr(up, "folder_label", lambda filenames: second)  # the appended files came then
+
+    def append(row):
+        month = header + row
+        upload, report, failure = up.accept_upload([data_url(month.encode())], ["tracking_data.csv"], None, db)
+        assert failure is None and upload.label == second
+        done = up.import_upload(upload.token, db, None, append=True, label=upload.label)
+        assert [str(w) for w in report.warnings] == [str(w) for w in done.warnings]  # the check said the same
+        return next(w for w in done.warnings if w.column == "orders" and w.file == "payouts.csv" and w.row == 3)
+
+    said = append("T51,PromoCode,MB Jan,A1,U3,MuscleBlaze,Whey,2025-04-06,1,1\n")
+    assert said.reason.startswith(
+        "1 payout row counts the orders before tracking_data.csv (uploaded 2 Dec 2026 09:12 IST) was appended"
+    )
+    assert "A1: 4 in the payouts, 5 tracked, 1 of them appended" in said.reason
+    # a second upload within the same minute: told apart by the data set's import number
+    said = append("T52,PromoCode,MB Jan,A1,U3,MuscleBlaze,Whey,2025-05-06,1,1\n").reason
+    assert "tracking_data.csv (uploaded 2 Dec 2026 09:12 IST, import 2) + " in said
+    assert "+ tracking_data.csv (uploaded 2 Dec 2026 09:12 IST, import 3) was appended" in said
 
 
 def test_a_refused_appended_upload_names_its_file_as_its_warnings_would(root, traps_dir, tmp_path):
@@ -325,4 +367,7 @@ def test_a_refused_appended_upload_names_its_file_as_its_warnings_would(root, tr
     again = header + "T1,PromoCode,MB Jan,A1,U3,MuscleBlaze,Whey,2025-03-06,1,1\n"
     upload, report, failure = up.accept_upload([data_url(again.encode())], ["tracking_data.csv"], None, db)
     assert report is None
-    assert [(e.file, e.row, e.column) for e in failure.errors] == [("upload/tracking_data.csv", 2, "tracking_id")]
+    assert upload.label.startswith("uploaded ")
+    assert [(e.file, e.row, e.column) for e in failure.errors] == [
+        (f"tracking_data.csv ({upload.label})", 2, "tracking_id")
+    ]

@@ -587,6 +587,12 @@ class _PayoutIssues:
     def warning(self, row, column: str, value, reason: str):
         self.warnings.add(Problem(self.file_name, int(row.line), column, value, reason))
 
+    def where(self, later: AppendedOrders, line: int | None) -> tuple[str, int | None]:
+        """(file, row) of a warning about the payout rows of the file `later` follows: a single row's
+        line in the merged file, which the append names by the file it came from and its line there
+        (importer.Appended.located), as a row's own warning; several rows by that file alone."""
+        return (later.payouts_file, None) if line is None else (self.file_name, line)
+
 
 @dataclasses.dataclass(frozen=True)
 class AppendedOrders:
@@ -624,8 +630,8 @@ class _PayoutOrders:
 
     def __init__(self, issues: _PayoutIssues, appended: list[AppendedOrders]):
         self.issues, self.appended = issues, appended
-        # per AppendedOrders (its index): (influencer id, payout orders, tracked orders) of its rows
-        self.explained: dict[int, list[tuple[str, int, int]]] = {}
+        # per AppendedOrders (its index): (influencer id, payout orders, tracked orders, line) of its rows
+        self.explained: dict[int, list[tuple[str, int, int, int]]] = {}
 
     def check(self, row, tracked_orders: int):
         payout_orders = int(row.orders)
@@ -634,7 +640,8 @@ class _PayoutOrders:
         for index, later in enumerate(self.appended):
             added = later.by_influencer.get(row.influencer_id, 0)
             if int(row.place) in later.payout_rows and added and payout_orders == tracked_orders - added:
-                self.explained.setdefault(index, []).append((row.influencer_id, payout_orders, tracked_orders))
+                explained = (row.influencer_id, payout_orders, tracked_orders, int(row.line))
+                self.explained.setdefault(index, []).append(explained)
                 return
         self.issues.warning(
             row, "orders", str(payout_orders), f"payout orders differ from tracked orders ({tracked_orders})"
@@ -643,12 +650,11 @@ class _PayoutOrders:
     def warn_appended(self):
         for index, explained in self.explained.items():
             later = self.appended[index]
-            creator, payout_orders, tracked_orders = explained[0]
+            creator, payout_orders, tracked_orders, line = explained[0]
             rows = len(explained)
             self.issues.warnings.add(
                 Problem(
-                    later.payouts_file,
-                    None,
+                    *self.issues.where(later, line if rows == 1 else None),
                     "orders",
                     None,
                     f"{fmt.counted(rows, 'payout row')} {'count' if rows != 1 else 'counts'} the orders before "
@@ -670,8 +676,9 @@ class _PayoutTerms:
 
     def __init__(self, issues: _PayoutIssues, appended: list[AppendedOrders]):
         self.issues, self.appended = issues, appended
-        # per AppendedOrders (its index): (influencer id, paid ₹, terms on the sales before ₹, on every sale ₹)
-        self.explained: dict[int, list[tuple[str, float, float, float]]] = {}
+        # per AppendedOrders (its index): (influencer id, paid ₹, terms on the sales before ₹, on every
+        # sale ₹, line) of its rows
+        self.explained: dict[int, list[tuple[str, float, float, float, int]]] = {}
 
     def covered(self, row, tracked_orders, tracked_revenue) -> tuple:
         """(orders, revenue ₹) of the creator's tracked sales the row's payout covers (None: untracked)."""
@@ -698,17 +705,16 @@ class _PayoutTerms:
         every tracked sale (`every`, ₹): the appended sales explain the difference."""
         later = _appended_after(self.appended, row)
         if later is not None and every is not None and abs(every - payout) > TERMS_TOLERANCE * payout:
-            self.explained.setdefault(later[0], []).append((row.influencer_id, payout, terms, every))
+            self.explained.setdefault(later[0], []).append((row.influencer_id, payout, terms, every, int(row.line)))
 
     def warn_appended(self):
         for index, explained in self.explained.items():
             later = self.appended[index]
-            creator, payout, terms, every = explained[0]
+            creator, payout, terms, every, line = explained[0]
             rows = len(explained)
             self.issues.warnings.add(
                 Problem(
-                    later.payouts_file,
-                    None,
+                    *self.issues.where(later, line if rows == 1 else None),
                     "total_payout",
                     None,
                     f"{fmt.counted(rows, 'payout row')} {'are' if rows != 1 else 'is'} measured on the sales "

@@ -312,19 +312,27 @@ def file_part(
     return part | {"dropped": dropped} if dropped else part
 
 
+# How a browser upload of loose files is called (uploads.folder_label): by when it came, "uploaded 2
+# Dec 2026 09:12 IST", as it has no folder; its files are named with that time beside them.
+UPLOADED = "uploaded "
+
+
 def part_names(parts: list[dict]) -> list[str]:
     """What each import's file of one role is called in warnings about its rows (docs/metrics.md,
     "Files of one name"): its name; "<folder>/<name>" where another import's file of the role has
-    the same name (an appended month is usually called as the live one); "<folder>/<name> (import N)"
-    where the folder's name is shared too."""
+    the same name (an appended month is usually called as the live one), "<name> (uploaded <time>)"
+    for an upload of loose files (UPLOADED); "(import N)" added where the folder's name is shared too."""
     files = collections.Counter(part["file"] for part in parts)
     paths = collections.Counter((part["folder"], part["file"]) for part in parts)
 
     def name(part: dict) -> str:
         if files[part["file"]] == 1:
             return part["file"]
+        number = f"import {part['import']}" if paths[(part["folder"], part["file"])] > 1 else ""
+        if part["folder"].startswith(UPLOADED):
+            return f"{part['file']} ({', '.join(filter(None, (part['folder'], number)))})"
         path = f"{part['folder']}/{part['file']}"
-        return path if paths[(part["folder"], part["file"])] == 1 else f"{path} (import {part['import']})"
+        return f"{path} ({number})" if number else path
 
     return [name(part) for part in parts]
 

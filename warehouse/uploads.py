@@ -36,6 +36,7 @@ from metrics import format as fmt
 from warehouse import upload_limits as limits
 from warehouse.errors import ImportFailed, Problem
 from warehouse.importer import (
+    UPLOADED,
     ImportReport,
     import_dataset,
     problems_named,
@@ -53,7 +54,8 @@ MAX_NAME_CHARS = 120
 MAX_DATASET_NAME_CHARS = 80
 DEFAULT_NAME = "Uploaded data set"
 NAMES_FILE = ".names.json"  # in an upload folder: Upload.sent
-UPLOAD_LABEL = "upload"  # an upload's folder where files of one name are told apart, unless it is a .zip (folder_label)
+# an upload's folder where files of one name are told apart, where the page gave no label (folder_label)
+UPLOAD_LABEL = "upload"
 
 
 class UploadGone(LookupError):
@@ -177,14 +179,16 @@ def upload_name(filenames, when: dt.datetime | None = None) -> str:
     return dataset_name(names[0][: MAX_DATASET_NAME_CHARS - len(more)] + more)
 
 
-def folder_label(filenames) -> str:
+def folder_label(filenames, when: dt.datetime | None = None) -> str:
     """What an upload's folder is called where two imports' files of one name are told apart
     (importer.part_names): one .zip's name without its extension ("march.zip" → "march": a folder
-    sent zipped), else UPLOAD_LABEL (a browser sends loose files without their folder's name)."""
+    sent zipped), else when the files came ("uploaded 2 Dec 2026 09:12 IST", importer.UPLOADED; `when`
+    defaults to now): a browser sends loose files without their folder's name, and the person knows
+    an upload by when they made it, not by a folder "upload" nor by the data set's import number."""
     names = [sent_name(str(n)) for n in _as_list(filenames) if n is not None]
     if len(names) == 1 and names[0].lower().endswith(".zip") and len(names[0]) > len(".zip"):
         return names[0][: -len(".zip")]
-    return UPLOAD_LABEL
+    return UPLOADED + fmt.timestamp(when or dt.datetime.now(dt.UTC)).replace(",", "")
 
 
 def dataset_name(text) -> str:
