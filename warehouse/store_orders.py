@@ -817,6 +817,15 @@ def _present(column: str) -> str:
     return f"({column} IS NOT NULL AND CASE WHEN {visible} THEN true ELSE trim({column}) <> '' END)"
 
 
+def _trimmed(column: str) -> str:
+    """SQL of trim(column). DuckDB's trim decodes and classifies every character of the cell (it
+    removes Unicode spaces, all of them U+0020 or from U+0080 on); an ASCII cell (as many bytes as
+    characters) that neither starts below '!' nor ends with a space is its own trim, which byte
+    comparisons and the two lengths tell at 0.4 of the cost (1.26M e-mails: 0.09 against 0.22 s)."""
+    as_is = f"{column} >= '!' AND NOT ends_with({column}, ' ') AND strlen({column}) = length({column})"
+    return f"CASE WHEN {as_is} THEN {column} ELSE trim({column}) END"
+
+
 def _line_value(staged: _Staged, table: str = "") -> str:
     """SQL of a line's value (price × quantity, or the export's line subtotal)."""
     prefix = f"{table}." if table else ""
@@ -1285,8 +1294,8 @@ def _type_orders(connection, staged: _Staged):
     # characters (base64, not 32 hex digits): with `e:`, an e-mail of up to 31 bytes (21 before)
     # fits SHA-256's one 64-byte block, so a typical address is hashed in one block, not two.
     salt = secrets.token_urlsafe(16)
-    email = _opt(staged, "email", "NULLIF(lower(trim({col})), '')")
-    customer = _opt(staged, "customer", "NULLIF(NULLIF(trim({col}), ''), '0')")
+    email = _opt(staged, "email", f"NULLIF(lower({_trimmed('{col}')}), '')")
+    customer = _opt(staged, "customer", f"NULLIF(NULLIF({_trimmed('{col}')}, ''), '0')")
     has_utm = "utm_source" in staged.fields or "note_attributes" in staged.fields
     _stage_attributions(connection)
     connection.execute(
@@ -1416,7 +1425,7 @@ def _utm(staged: _Staged) -> str:
     """A utm_source column, else Shopify's note attributes (`utm_source: …` lines), else NULL."""
     parts = []
     if "utm_source" in staged.fields:
-        parts.append("NULLIF(lower(trim(utm_source)), '')")
+        parts.append(f"NULLIF(lower({_trimmed('utm_source')}), '')")
     if "note_attributes" in staged.fields:
         parts.append("NULLIF(lower(trim(regexp_extract(note_attributes, 'utm_source:\\s*([^\\n\\r]+)', 1))), '')")
     return f"COALESCE({', '.join(parts)})" if parts else "CAST(NULL AS VARCHAR)"
