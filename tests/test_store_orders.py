@@ -25,7 +25,7 @@ import metrics
 from metrics import Filters
 from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
 from warehouse.importer import validate_append
-from warehouse.store_orders import SALE_ORDER, _typed_read_is_finite, is_code_map, store_of
+from warehouse.store_orders import SALE_ORDER, _trimmed, _typed_read_is_finite, is_code_map, store_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED1 = Path(__file__).resolve().parent / "data" / "datasets" / "seed1"
@@ -839,6 +839,35 @@ def test_a_non_finite_amount_is_found_in_any_row_group():
                    'x' AS order_ref
             FROM range(300000)""")
         assert _typed_read_is_finite(connection, staged) is (value in ("NULL", "'1e308'")), value
+
+
+def test_a_cell_is_trimmed_as_duckdb_trims_it():
+    """_trimmed, which skips trim for an ASCII cell that neither starts below '!' nor ends with a space,
+    gives what trim gives: Unicode spaces (U+0020, no-break U+00A0, ideographic U+3000) removed at
+    either end, a tab or an inner space kept, non-ASCII letters as they are; blanks become ''."""
+    cells = {
+        "a@b.in": "a@b.in",
+        " a@b.in": "a@b.in",
+        "a@b.in ": "a@b.in",
+        "\u00a0a@b.in": "a@b.in",
+        "a@b.in\u00a0": "a@b.in",
+        "a@b.in\u3000": "a@b.in",
+        "\ta@b.in": "\ta@b.in",
+        "a@b.in\t": "a@b.in\t",
+        "a b@c.in": "a b@c.in",
+        "Ä@b.in": "Ä@b.in",
+        "ä@b.in ": "ä@b.in",
+        "x\u00a0": "x",
+        "": "",
+        " ": "",
+        "\u00a0": "",
+    }
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE cells (cell VARCHAR)")
+    connection.executemany("INSERT INTO cells VALUES (?)", [[cell] for cell in [*cells, None]])
+    got = dict(connection.execute(f"SELECT cell, {_trimmed('cell')} FROM cells").fetchall())
+    assert got == {**cells, None: None}
+    assert not connection.execute(f"SELECT count(*) FROM cells WHERE {_trimmed('cell')} <> trim(cell)").fetchone()[0]
 
 
 def test_an_export_without_a_code_map_is_refused(store_dir, tmp_path):

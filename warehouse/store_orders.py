@@ -1281,7 +1281,9 @@ def _type_orders(connection, staged: _Staged):
     so that the orders are written once; an integer instead of the three strings, which cost more
     to write for every order than _build_sales pays to join them back on the attributed sales.
     Statuses, currencies and code cells are compared as written (their cleaned forms are resolved
-    once per distinct value); the buyer is hashed on attributed sales only, the one place it is read."""
+    once per distinct value; an order keeps its cell's `code_set`, whose codes and creators the
+    report counts from store_code_sets); the buyer is hashed on attributed sales only, the one place
+    it is read."""
     store = staged.files.store
     status_cells = _status_cells(connection, staged)
     not_sale = f"status IN ({_raw_statuses(status_cells, NOT_SALES[store])})"
@@ -1311,7 +1313,7 @@ def _type_orders(connection, staged: _Staged):
                    codes, {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows),
         attributed AS (
-            SELECT o.* EXCLUDE (utm, codes), c.code_set, COALESCE(c.code_count, 0) AS code_count, c.creators,
+            SELECT o.* EXCLUDE (utm, codes), c.code_set,
                    CASE WHEN c.influencer_id IS NOT NULL THEN c.code_set ELSE u.attribution END AS attribution
             FROM typed o LEFT JOIN store_code_sets c USING (codes)
             LEFT JOIN (SELECT * FROM store_utm_keys WHERE {str(has_utm).lower()}) u ON u.key = o.utm)
@@ -1552,15 +1554,19 @@ def _share(value: str) -> str:
 
 
 def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency: str) -> dict:
-    # The orders grouped by what the report tells apart (a few dozen groups), then counted per group:
-    # each column is read once, where 17 filtered aggregates over the orders evaluated 17 conditions each.
+    # The orders grouped by what the report tells apart, then counted per group: each column is read
+    # once, where 17 filtered aggregates over the orders evaluated 17 conditions each. Grouped by code
+    # cell, whose codes and creators are counted per cell (store_code_sets), not kept on every order.
     totals = connection.execute(
         """
-        WITH kinds AS (
-            SELECT is_sale, attribution IS NOT NULL AS attributed, code_count, creators > 1 AS conflicting,
+        WITH grouped AS (
+            SELECT is_sale, attribution IS NOT NULL AS attributed, code_set,
                    attribution < 0 AS utm, user_id IS NULL AS guest, refund > 0 AS refunded,
                    count(*) AS orders, sum(revenue - refund) AS net, sum(refund) AS refund
-            FROM store_order_facts GROUP BY ALL)
+            FROM store_order_facts GROUP BY ALL),
+        kinds AS (
+            SELECT g.* EXCLUDE (code_set), COALESCE(c.code_count, 0) AS code_count, c.creators > 1 AS conflicting
+            FROM grouped g LEFT JOIN store_code_sets c USING (code_set))
         SELECT COALESCE(sum(orders), 0), COALESCE(sum(orders) FILTER (WHERE NOT is_sale), 0),
                COALESCE(sum(orders) FILTER (WHERE is_sale), 0),
                COALESCE(sum(orders) FILTER (WHERE is_sale AND attributed), 0),
@@ -1678,7 +1684,7 @@ def _stage_unknown_codes(connection, staged: _Staged) -> None:
         SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, o.row_no, o.revenue - o.refund AS revenue,
                c.several, c.codes_text
         FROM store_order_facts o JOIN store_code_sets c USING (code_set)
-        WHERE o.is_sale AND o.attribution IS NULL AND o.code_count > 0""")
+        WHERE o.is_sale AND o.attribution IS NULL""")
 
 
 def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str, dict]:
