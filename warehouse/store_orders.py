@@ -390,7 +390,7 @@ def stage(
         _type_orders(connection, staged)
         if not _check_first_rows(connection, staged, errors):
             _check_orders(connection, staged, errors)
-        currency = _refuse_mixed_currencies(connection, staged, errors)
+        currency = _refuse_mixed_currencies(connection, staged, errors, marked)
         if errors.total > before:
             return None, None
         _build_sales(connection, staged, marked)
@@ -1280,10 +1280,10 @@ def _type_orders(connection, staged: _Staged):
     first known code, by `code_set`, else of its UTM source; NULL when not attributed). One table,
     so that the orders are written once; an integer instead of the three strings, which cost more
     to write for every order than _build_sales pays to join them back on the attributed sales.
-    Statuses, currencies and code cells are compared as written (their cleaned forms are resolved
-    once per distinct value; an order keeps its cell's `code_set`, whose codes and creators the
-    report counts from store_code_sets); the buyer is hashed on attributed sales only, the one place
-    it is read."""
+    Statuses and code cells are compared as written (their cleaned forms are resolved once per
+    distinct value; an order keeps its cell's `code_set`, whose codes and creators the report counts
+    from store_code_sets); the currency is not kept (_refuse_mixed_currencies reads it); the buyer is
+    hashed on attributed sales only, the one place it is read."""
     store = staged.files.store
     status_cells = _status_cells(connection, staged)
     not_sale = f"status IN ({_raw_statuses(status_cells, NOT_SALES[store])})"
@@ -1308,7 +1308,7 @@ def _type_orders(connection, staged: _Staged):
                    {_date("created")} AS date,
                    created AS created_text, {", ".join(f for f in MONEY if f in staged.fields and f in ORDER_LEVEL and f != "total")},
                    NOT COALESCE({not_sale}, false) AS is_sale, {_opt(staged, "status", "{col}")} AS status,
-                   {_opt(staged, "currency", "{col}")} AS currency, total, {_revenue(staged, beside)} AS revenue,
+                   total, {_revenue(staged, beside)} AS revenue,
                    {_opt(staged, "email", "{col}")} AS email, {_opt(staged, "customer", "{col}")} AS customer,
                    codes, {_utm(staged)} AS utm, {_opt(staged, "region", "{col}")} AS region
             FROM store_first_rows),
@@ -1433,14 +1433,18 @@ def _utm(staged: _Staged) -> str:
     return f"COALESCE({', '.join(parts)})" if parts else "CAST(NULL AS VARCHAR)"
 
 
-def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings) -> str:
+def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings, marked: bool) -> str:
     """The orders' one currency (upper case; DATA_CURRENCY when no order names one); an error when
-    they name several."""
-    # Orders keep their currency cell as written: the few distinct cells are cleaned, not each order's
-    # (blank ones are dropped here, not by HAVING: DuckDB pushed that filter down to every order's cell).
-    cleaned = connection.execute("""
+    they name several. Read from the orders' first rows in `store_raw` (those with a total where
+    `marked`, else NUMBERED_STARTS): the order table does not carry the cell, one string per order."""
+    if "currency" not in staged.fields:
+        return DATA_CURRENCY
+    firsts = "store_raw WHERE total IS NOT NULL" if marked else NUMBERED_STARTS
+    # The few distinct cells are cleaned, not each order's (blank ones are dropped here, not by
+    # HAVING: DuckDB pushed that filter down to every order's cell).
+    cleaned = connection.execute(f"""
         SELECT NULLIF(upper(trim(currency)), '') AS cleaned, sum(orders)::BIGINT
-        FROM (SELECT currency, count(*) AS orders FROM store_order_facts WHERE currency IS NOT NULL GROUP BY 1)
+        FROM (SELECT currency, count(*) AS orders FROM {firsts} AND currency IS NOT NULL GROUP BY 1)
         GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
     currencies = [(currency, count) for currency, count in cleaned if currency is not None]
     if len(currencies) > 1:
@@ -1684,7 +1688,7 @@ def _stage_unknown_codes(connection, staged: _Staged) -> None:
         SELECT {_file_no(staged).replace("rowid", "row_no")} AS file_no, o.row_no, o.revenue - o.refund AS revenue,
                c.several, c.codes_text
         FROM store_order_facts o JOIN store_code_sets c USING (code_set)
-        WHERE o.is_sale AND o.attribution IS NULL""")
+        WHERE o.is_sale AND o.attribution IS NULL AND o.code_set IS NOT NULL""")
 
 
 def _unattributed_by_file(connection, staged: _Staged, report: dict) -> dict[str, dict]:
