@@ -775,6 +775,25 @@ def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp
     ]
 
 
+def test_a_woocommerce_export_in_two_currencies_counts_orders_not_line_items(store_dir, tmp_path):
+    """WooCommerce writes an order's currency on each of its line items: the refusal counts orders by
+    their first rows (#81's two USD line items are 1 order; #82 and #83 are INR)."""
+    folder = copy_of(store_dir, tmp_path)
+    (folder / "orders_export_1.csv").unlink()
+    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(WOO_HEADER)
+        for number, currency, item in [(81, "USD", "W1"), (81, "USD", "W2"), (82, "INR", "W1"), (83, " inr", "W1")]:
+            writer.writerow(
+                [number, number, "2025-02-01 10:00:00", "completed", 0, 0, 0, 0, 0, 100, 0, currency]
+                + ["", "b@example.com", "Whey", item, 1, 50, 50, "ASHA10"]
+            )
+    assert refused(folder) == [
+        "orders.csv, column order_currency: orders in several currencies: INR (2 orders), USD (1 order); "
+        "one currency per data set"
+    ]
+
+
 def test_cells_of_unicode_spaces_are_blank_and_visible_cells_are_read_trimmed(store_dir, tmp_path):
     """A cell of spaces only (U+0020, no-break U+00A0, ideographic U+3000: what trim removes) is blank:
     #1008's code cell (still an order without a code), #1007's currency (names none); a visible cell
