@@ -25,7 +25,7 @@ import metrics
 from metrics import Filters
 from warehouse import ImportFailed, Warehouse, import_dataset, validate_dataset
 from warehouse.importer import validate_append
-from warehouse.store_orders import SALE_ORDER, _typed_read_is_finite, is_code_map, store_of
+from warehouse.store_orders import SALE_ORDER, _trimmed, _typed_read_is_finite, is_code_map, store_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED1 = Path(__file__).resolve().parent / "data" / "datasets" / "seed1"
@@ -821,6 +821,25 @@ def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp
     ]
 
 
+def test_a_woocommerce_export_in_two_currencies_counts_orders_not_line_items(store_dir, tmp_path):
+    """WooCommerce writes an order's currency on each of its line items: the refusal counts orders by
+    their first rows (#81's two USD line items are 1 order; #82 and #83 are INR)."""
+    folder = copy_of(store_dir, tmp_path)
+    (folder / "orders_export_1.csv").unlink()
+    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(WOO_HEADER)
+        for number, currency, item in [(81, "USD", "W1"), (81, "USD", "W2"), (82, "INR", "W1"), (83, " inr", "W1")]:
+            writer.writerow(
+                [number, number, "2025-02-01 10:00:00", "completed", 0, 0, 0, 0, 0, 100, 0, currency]
+                + ["", "b@example.com", "Whey", item, 1, 50, 50, "ASHA10"]
+            )
+    assert refused(folder) == [
+        "orders.csv, column order_currency: orders in several currencies: INR (2 orders), USD (1 order); "
+        "one currency per data set"
+    ]
+
+
 def test_cells_of_unicode_spaces_are_blank_and_visible_cells_are_read_trimmed(store_dir, tmp_path):
     """A cell of spaces only (U+0020, no-break U+00A0, ideographic U+3000: what trim removes) is blank:
     #1008's code cell (still an order without a code), #1007's currency (names none); a visible cell
@@ -885,6 +904,35 @@ def test_a_non_finite_amount_is_found_in_any_row_group():
                    'x' AS order_ref
             FROM range(300000)""")
         assert _typed_read_is_finite(connection, staged) is (value in ("NULL", "'1e308'")), value
+
+
+def test_a_cell_is_trimmed_as_duckdb_trims_it():
+    """_trimmed, which skips trim for an ASCII cell that neither starts below '!' nor ends with a space,
+    gives what trim gives: Unicode spaces (U+0020, no-break U+00A0, ideographic U+3000) removed at
+    either end, a tab or an inner space kept, non-ASCII letters as they are; blanks become ''."""
+    cells = {
+        "a@b.in": "a@b.in",
+        " a@b.in": "a@b.in",
+        "a@b.in ": "a@b.in",
+        "\u00a0a@b.in": "a@b.in",
+        "a@b.in\u00a0": "a@b.in",
+        "a@b.in\u3000": "a@b.in",
+        "\ta@b.in": "\ta@b.in",
+        "a@b.in\t": "a@b.in\t",
+        "a b@c.in": "a b@c.in",
+        "Ä@b.in": "Ä@b.in",
+        "ä@b.in ": "ä@b.in",
+        "x\u00a0": "x",
+        "": "",
+        " ": "",
+        "\u00a0": "",
+    }
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE cells (cell VARCHAR)")
+    connection.executemany("INSERT INTO cells VALUES (?)", [[cell] for cell in [*cells, None]])
+    got = dict(connection.execute(f"SELECT cell, {_trimmed('cell')} FROM cells").fetchall())
+    assert got == {**cells, None: None}
+    assert not connection.execute(f"SELECT count(*) FROM cells WHERE {_trimmed('cell')} <> trim(cell)").fetchone()[0]
 
 
 def test_an_export_without_a_code_map_is_refused(store_dir, tmp_path):
