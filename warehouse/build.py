@@ -219,6 +219,26 @@ SALES_BY_INFLUENCER = """
     FROM sale_text_values WHERE is_influencer_id GROUP BY 1"""
 
 
+def text_value_types(con, limit: int) -> dict[str, str]:
+    """{column: type name} for each SALE_TEXT column of the sales with at most `limit` distinct
+    values as written (`sale_text_values`, after type_sales): a TEMP ENUM type `written_<column>` of
+    exactly those values, so that a cast of the column to it keeps every value (NULL stays NULL).
+    For writing the sales out (history's Parquet): an ENUM gives the writer each row's dictionary
+    index without hashing its text."""
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE is_{c})" for c in SALE_TEXT)
+        + " FROM sale_text_values WHERE value IS NOT NULL"
+    ).fetchone()
+    types = {}
+    for column, count in zip(SALE_TEXT, counts):
+        if 0 < count <= limit:
+            con.execute(f"""CREATE OR REPLACE TEMP TYPE written_{column} AS ENUM (
+                            SELECT value FROM sale_text_values WHERE is_{column} AND value IS NOT NULL ORDER BY value)""")
+            types[column] = f"written_{column}"
+    return types
+
+
 def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
     """Attributed sales, and their totals per influencer.
 

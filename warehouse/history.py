@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import build
 from warehouse.db import SCHEMA_VERSION
 
 DEFAULT_KEEP = 5
@@ -39,8 +40,10 @@ ID_RE = re.compile(r"^\d{8}T\d{12}Z$")
 # distinct values per row group: creators, campaigns, products, brands and days stay dictionary-encoded
 # (a few thousand at most), while the buyer column, nearly all distinct, gives up after 4096 values
 # instead of hashing each row group's every buyer first (docs/benchmarks.md, seventeenth session, h4).
+DICTIONARY_SIZE_LIMIT = 4096
 DERIVED_PARQUET = (
-    "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 4096"
+    "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2, "
+    f"DICTIONARY_SIZE_LIMIT {DICTIONARY_SIZE_LIMIT}"
 )
 
 
@@ -152,10 +155,30 @@ def _write_derived(connection, source, path: Path) -> None:
     if unordered:
         connection.execute("SET preserve_insertion_order = false")
     try:
-        connection.execute(f"COPY (SELECT * FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})")
+        connection.execute(
+            f"COPY (SELECT {_derived_columns(connection, source)} FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})"
+        )
     finally:
         if unordered:
             connection.execute("RESET preserve_insertion_order")
+
+
+def _derived_columns(connection, source) -> str:
+    """The select list of a derived table's COPY: the import's sales (role tracking, typed by
+    build.type_sales) with each text column of at most DICTIONARY_SIZE_LIMIT distinct values cast to
+    an ENUM of its values as written (build.text_value_types); the same text read back. Parquet's
+    writer then takes each row's dictionary index from the ENUM instead of hashing its text into a
+    dictionary: −20 % of the COPY's CPU at 2M line items (docs/benchmarks.md, twentieth session, hP3)."""
+    if (
+        source.role != "tracking"
+        or not connection.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'sale_text_values'"
+        ).fetchone()[0]
+    ):
+        return "*"
+    types = build.text_value_types(connection, DICTIONARY_SIZE_LIMIT)
+    casts = [f"{column}::{name} AS {column}" for column, name in types.items() if column in source.columns]
+    return f"* REPLACE ({', '.join(casts)})" if casts else "*"
 
 
 def keep_previous(db_path: Path) -> str | None:
