@@ -358,12 +358,13 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     """
     con.execute(f"CREATE TEMP VIEW keyed_sales AS SELECT *, {FIRST_KEY} AS first_key FROM sales")
     # The first order's creator comes along (a sale always has one: a missing influencer_id is an
-    # error), so that the cohorts need not look for each first order among all the sales again.
-    con.execute("""CREATE TEMP TABLE first_orders AS
-                   SELECT user_id, min(first_key) FILTER (WHERE orders > 0 AND revenue >= 0) AS first_key,
-                          arg_min(influencer_id, first_key) FILTER (WHERE orders > 0 AND revenue >= 0)
-                              AS first_influencer_id
-                   FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
+    # error), so that the cohorts need not look for each first order among all the sales again. Only
+    # rows that place orders are grouped: a store export's later line items and refund rows carry
+    # the buyer too (a quarter of its rows), and no one's first order is among them.
+    con.execute(f"""CREATE TEMP TABLE first_orders AS
+                    SELECT user_id, min(first_key) FILTER (WHERE revenue >= 0) AS first_key,
+                           arg_min(influencer_id, first_key) FILTER (WHERE revenue >= 0) AS first_influencer_id
+                    FROM keyed_sales WHERE user_id IS NOT NULL AND {PLACES_ORDERS} GROUP BY user_id""")
     _set_guests_apart(con)
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
@@ -405,15 +406,18 @@ def sales_after_export(con, tracking: SourceFile | None) -> dict | None:
 
 
 def _set_guests_apart(con):
-    """Move the guest and placeholder ids out of `first_orders` (buyers, one row per user_id) into
-    `guest_ids` (user_id, rows: their rows that place orders). The rule trims every id, which costs
-    more than the rest of the step: it runs once, on the distinct ids, and the DELETE (a semi-join
-    on the few guest ids) only when there is a guest to take out. Their rows are counted then, from
-    their own sales: counted for every buyer in `first_orders`, they cost 8 % of that grouping."""
+    """Move the guest and placeholder ids out of `first_orders` (buyers, one row per user_id of the
+    rows that place orders) into `guest_ids` (user_id, rows: their rows that place orders), with the
+    guest ids found only on returns (negative orders: they count as orders without a buyer; rows of
+    0 orders count for nothing). The rule trims every id, which costs more than the rest of the
+    step: it runs once, on the distinct ids, and the DELETE (a semi-join on the few guest ids) only
+    when there is a guest to take out. Their rows are counted then, from their own sales: counted
+    for every buyer in `first_orders`, they cost 8 % of that grouping."""
     is_guest = guest_user_sql("user_id")
-    con.execute(
-        f"CREATE TEMP TABLE guest_ids AS SELECT user_id, CAST(NULL AS BIGINT) AS rows FROM first_orders WHERE {is_guest}"
-    )
+    con.execute(f"""CREATE TEMP TABLE guest_ids AS
+                    SELECT user_id, CAST(NULL AS BIGINT) AS rows FROM first_orders WHERE {is_guest}
+                    UNION
+                    SELECT user_id, NULL FROM sales WHERE orders < 0 AND user_id IS NOT NULL AND {is_guest}""")
     if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0]:
         con.execute("DELETE FROM first_orders WHERE user_id IN (SELECT user_id FROM guest_ids)")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE guest_ids AS
