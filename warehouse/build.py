@@ -203,7 +203,8 @@ def _quoted(text: str) -> str:
 
 # The distinct values of each text column (cleaned and typed in build_facts), with the sales of
 # each influencer id as written (orders, revenue, rows; NULL for the other columns' values, which
-# summed too cost 15 % more than their distinct values alone).
+# summed too cost 15 % more than their distinct values alone). The dimensions' grouping sets run on
+# their distinct combinations (a few hundred): one grouping of the rows instead of one per set.
 SALE_TEXT_VALUES = f"""
     CREATE TEMP TABLE sale_text_values AS
     SELECT true AS is_influencer_id, {", ".join(f"false AS is_{c}" for c in SALE_DIMENSIONS)}, influencer_id AS value,
@@ -212,12 +213,33 @@ SALE_TEXT_VALUES = f"""
     UNION ALL
     SELECT false, {", ".join(f"GROUPING({c}) = 0" for c in SALE_DIMENSIONS)}, COALESCE({", ".join(SALE_DIMENSIONS)}),
            NULL, NULL, NULL
-    FROM sales GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_DIMENSIONS)})"""
+    FROM (SELECT DISTINCT {", ".join(SALE_DIMENSIONS)} FROM sales) AS combinations
+    GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in SALE_DIMENSIONS)})"""
 # Sales per influencer id as written, from sale_text_values (small: one row per distinct value).
 SALES_BY_INFLUENCER = """
     CREATE TEMP TABLE sales_by_influencer AS
     SELECT trim(value) AS influencer_id, sum(orders) AS orders, sum(revenue) AS revenue, sum(rows) AS rows
     FROM sale_text_values WHERE is_influencer_id GROUP BY 1"""
+
+
+def text_value_types(con, limit: int) -> dict[str, str]:
+    """{column: type name} for each SALE_TEXT column of the sales with at most `limit` distinct
+    values as written (`sale_text_values`, after type_sales): a TEMP ENUM type `written_<column>` of
+    exactly those values, so that a cast of the column to it keeps every value (NULL stays NULL).
+    For writing the sales out (history's Parquet): an ENUM gives the writer each row's dictionary
+    index without hashing its text."""
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE is_{c})" for c in SALE_TEXT)
+        + " FROM sale_text_values WHERE value IS NOT NULL"
+    ).fetchone()
+    types = {}
+    for column, count in zip(SALE_TEXT, counts):
+        if 0 < count <= limit:
+            con.execute(f"""CREATE OR REPLACE TEMP TYPE written_{column} AS ENUM (
+                            SELECT value FROM sale_text_values WHERE is_{column} AND value IS NOT NULL ORDER BY value)""")
+            types[column] = f"written_{column}"
+    return types
 
 
 def type_sales(con, tracking: SourceFile | None, payouts: SourceFile):
@@ -339,12 +361,13 @@ def type_buyers(con, tracking: SourceFile | None, warnings: Findings):
     """
     con.execute(f"CREATE TEMP VIEW keyed_sales AS SELECT *, {FIRST_KEY} AS first_key FROM sales")
     # The first order's creator comes along (a sale always has one: a missing influencer_id is an
-    # error), so that the cohorts need not look for each first order among all the sales again.
-    con.execute("""CREATE TEMP TABLE first_orders AS
-                   SELECT user_id, min(first_key) FILTER (WHERE orders > 0 AND revenue >= 0) AS first_key,
-                          arg_min(influencer_id, first_key) FILTER (WHERE orders > 0 AND revenue >= 0)
-                              AS first_influencer_id
-                   FROM keyed_sales WHERE user_id IS NOT NULL GROUP BY user_id""")
+    # error), so that the cohorts need not look for each first order among all the sales again. Only
+    # rows that place orders are grouped: a store export's later line items and refund rows carry
+    # the buyer too (a quarter of its rows), and no one's first order is among them.
+    con.execute(f"""CREATE TEMP TABLE first_orders AS
+                    SELECT user_id, min(first_key) FILTER (WHERE revenue >= 0) AS first_key,
+                           arg_min(influencer_id, first_key) FILTER (WHERE revenue >= 0) AS first_influencer_id
+                    FROM keyed_sales WHERE user_id IS NOT NULL AND {PLACES_ORDERS} GROUP BY user_id""")
     _set_guests_apart(con)
     if tracking is None or "user_id" not in tracking.columns or tracking.buyers_reported:
         return
@@ -386,15 +409,18 @@ def sales_after_export(con, tracking: SourceFile | None) -> dict | None:
 
 
 def _set_guests_apart(con):
-    """Move the guest and placeholder ids out of `first_orders` (buyers, one row per user_id) into
-    `guest_ids` (user_id, rows: their rows that place orders). The rule trims every id, which costs
-    more than the rest of the step: it runs once, on the distinct ids, and the DELETE (a semi-join
-    on the few guest ids) only when there is a guest to take out. Their rows are counted then, from
-    their own sales: counted for every buyer in `first_orders`, they cost 8 % of that grouping."""
+    """Move the guest and placeholder ids out of `first_orders` (buyers, one row per user_id of the
+    rows that place orders) into `guest_ids` (user_id, rows: their rows that place orders), with the
+    guest ids found only on returns (negative orders: they count as orders without a buyer; rows of
+    0 orders count for nothing). The rule trims every id, which costs more than the rest of the
+    step: it runs once, on the distinct ids, and the DELETE (a semi-join on the few guest ids) only
+    when there is a guest to take out. Their rows are counted then, from their own sales: counted
+    for every buyer in `first_orders`, they cost 8 % of that grouping."""
     is_guest = guest_user_sql("user_id")
-    con.execute(
-        f"CREATE TEMP TABLE guest_ids AS SELECT user_id, CAST(NULL AS BIGINT) AS rows FROM first_orders WHERE {is_guest}"
-    )
+    con.execute(f"""CREATE TEMP TABLE guest_ids AS
+                    SELECT user_id, CAST(NULL AS BIGINT) AS rows FROM first_orders WHERE {is_guest}
+                    UNION
+                    SELECT user_id, NULL FROM sales WHERE orders < 0 AND user_id IS NOT NULL AND {is_guest}""")
     if con.execute("SELECT count(*) FROM guest_ids").fetchone()[0]:
         con.execute("DELETE FROM first_orders WHERE user_id IN (SELECT user_id FROM guest_ids)")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE guest_ids AS

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import build
 from warehouse.db import SCHEMA_VERSION
 
 DEFAULT_KEEP = 5
@@ -39,8 +40,10 @@ ID_RE = re.compile(r"^\d{8}T\d{12}Z$")
 # distinct values per row group: creators, campaigns, products, brands and days stay dictionary-encoded
 # (a few thousand at most), while the buyer column, nearly all distinct, gives up after 4096 values
 # instead of hashing each row group's every buyer first (docs/benchmarks.md, seventeenth session, h4).
+DICTIONARY_SIZE_LIMIT = 4096
 DERIVED_PARQUET = (
-    "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 4096"
+    "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2, "
+    f"DICTIONARY_SIZE_LIMIT {DICTIONARY_SIZE_LIMIT}"
 )
 
 
@@ -118,12 +121,14 @@ def _imported_id(path: Path) -> str | None:
     return _id_or_modified(found, path)
 
 
-def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ()) -> None:
+def save_sources(connection, sources, folder: Path, derived: Iterable[str] = (), typed_sales: bool = False) -> None:
     """Keep what the data set was built from in `folder`, all at once or not at all: each source
     file copied byte for byte as `<role><suffix>` (warehouse.append reads it again with the
     importer's own reader, which gives the same staged rows, in file order), and each role in
     `derived` (rows made by the import rather than read from one file: a store export's sales)
     written from its staged table to `<role>.parquet` (in file order, or with each row's place: _write_derived).
+    `typed_sales`: the connection holds the import's typed sales (build.type_sales has run), whose
+    text values make the derived sales cheaper to write (_derived_columns).
 
     Why copies rather than the staged rows as Parquet: a copy costs the kernel about 0.7 s of CPU
     per GB, Parquet encoding 13 s per 10M sales rows whatever the codec (docs/benchmarks.md) — a
@@ -135,14 +140,14 @@ def save_sources(connection, sources, folder: Path, derived: Iterable[str] = ())
     partial.mkdir(parents=True, mode=0o700)
     for source in sources:
         if source.role in derived:
-            _write_derived(connection, source, partial / f"{source.role}.parquet")
+            _write_derived(connection, source, partial / f"{source.role}.parquet", typed_sales)
         else:
             shutil.copyfile(source.path, partial / f"{source.role}{source.path.suffix.lower()}")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(partial, folder)
 
 
-def _write_derived(connection, source, path: Path) -> None:
+def _write_derived(connection, source, path: Path, typed_sales: bool = False) -> None:
     """`source.table` as Parquet. A plain scan keeps the staged order (DuckDB preserves insertion order
     unless told not to); rows that carry their order (`source.order_column`: a store export's sales,
     read back in that order by store_orders.in_sale_order) are written as each thread reads them, which
@@ -152,10 +157,25 @@ def _write_derived(connection, source, path: Path) -> None:
     if unordered:
         connection.execute("SET preserve_insertion_order = false")
     try:
-        connection.execute(f"COPY (SELECT * FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})")
+        connection.execute(
+            f"COPY (SELECT {_derived_columns(connection, source, typed_sales)} FROM {source.table}) TO '{target}' ({DERIVED_PARQUET})"
+        )
     finally:
         if unordered:
             connection.execute("RESET preserve_insertion_order")
+
+
+def _derived_columns(connection, source, typed_sales: bool) -> str:
+    """The select list of a derived table's COPY: the import's sales (role tracking, typed by
+    build.type_sales) with each text column of at most DICTIONARY_SIZE_LIMIT distinct values cast to
+    an ENUM of its values as written (build.text_value_types); the same text read back. Parquet's
+    writer then takes each row's dictionary index from the ENUM instead of hashing its text into a
+    dictionary: −20 % of the COPY's CPU at 2M line items (docs/benchmarks.md, twentieth session, hP3)."""
+    if source.role != "tracking" or not typed_sales:
+        return "*"
+    types = build.text_value_types(connection, DICTIONARY_SIZE_LIMIT)
+    casts = [f"{column}::{name} AS {column}" for column, name in types.items() if column in source.columns]
+    return f"* REPLACE ({', '.join(casts)})" if casts else "*"
 
 
 def keep_previous(db_path: Path) -> str | None:

@@ -915,7 +915,11 @@ def _stage_and_build_with(
         cohorts()
         if keep_sources is not None:
             history.save_sources(
-                connection, sources.values(), keep_sources, derived=("tracking",) if store is not None else ()
+                connection,
+                sources.values(),
+                keep_sources,
+                derived=("tracking",) if store is not None else (),
+                typed_sales="tracking" in sources,
             )
 
     # The lift estimates (numpy, in threads) run while the cohorts' SQL does, then the history's copy of
