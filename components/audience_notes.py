@@ -56,8 +56,12 @@ def segment_note(attrs: dict, empty: bool, dimension: str, files: dict) -> str:
     has_file = files["geography"] if dimension == "region" else files["demographics"]
     if has_file:
         return uncovered_note(attrs, empty, dimension)
-    kind, views = ("geography", "Age band and Gender views") if dimension == "region" else ("demographics", "Place view")
-    missing = f"This data set has no audience {kind} file, so no creator has {segment_rows(dimension)}: see the {views}."
+    kind, views = (
+        ("geography", "Age band and Gender views") if dimension == "region" else ("demographics", "Place view")
+    )
+    missing = (
+        f"This data set has no audience {kind} file, so no creator has {segment_rows(dimension)}: see the {views}."
+    )
     return f"{missing} {uncovered_note(attrs, empty, dimension)}"
 
 

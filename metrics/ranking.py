@@ -131,7 +131,9 @@ def _weighted_percentiles(parts: list[tuple[int, pd.Series]]) -> pd.Series:
     broken by id whichever parts make it (0.4 × ¼ + 0.4 × ¾ is 0.4 × ½ + 0.4 × ½)."""
     ranks = [(weight, pd.to_numeric(values, errors="coerce").rank(method="average")) for weight, values in parts]
     common = math.lcm(*(int(r.count()) or 1 for _, r in ranks))
-    numerator = sum(2 * weight * r.fillna(0.0) * (common // (int(r.count()) or 1)) for weight, r in ranks)
+    numerator = pd.Series(0.0, index=parts[0][1].index)
+    for weight, r in ranks:
+        numerator += 2 * weight * r.fillna(0.0) * (common // (int(r.count()) or 1))
     return numerator / (2 * common)
 
 

@@ -251,7 +251,17 @@ def recommendation(
 
 
 def executive_summary(
-    k, compared, top, poor, pacing, plan, recommendations, settings, verdict_counts=None, whole_cost=False, by_product=False
+    k,
+    compared,
+    top,
+    poor,
+    pacing,
+    plan,
+    recommendations,
+    settings,
+    verdict_counts=None,
+    whole_cost=False,
+    by_product=False,
 ) -> dict:
     """The first page's context: headline, incremental, performers, pacing and recommendation (see
     the functions of this module; `verdict_counts` as recommendation's, `whole_cost` as pacing_alerts',
