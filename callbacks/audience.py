@@ -6,7 +6,7 @@ from dash import Input, Output, callback
 
 from callbacks import common
 from components import audience_figures, figures, page_state
-from components.audience_notes import orders_note, region_note, uncovered_note
+from components.audience_notes import orders_note, region_note, segment_note
 from components.cards import notice
 from components.ids import audience as ids
 from components.ids.shell import URL
@@ -51,8 +51,8 @@ def audience_page(search):
     return (
         None,
         common.SHOW,
-        audience_figures.segment_roas(table, height=max(240, 60 + 34 * len(table))),
-        uncovered_note(table.attrs, table.empty),
+        audience_figures.segment_roas(table, height=max(240, 60 + 34 * len(table)), dimension=inputs["dimension"]),
+        segment_note(table.attrs, table.empty, inputs["dimension"], files),
         records(table.rename(columns={"creators": "segment_creators"})),
         orders_note(inputs["rule"]),
         audience_figures.regions_against_sales(regions, height=regions_height),

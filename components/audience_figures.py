@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from components.audience_notes import segment_rows
 from components.figures import (
     OKABE_ITO,
     _is_empty,
@@ -28,10 +29,14 @@ def audience_shares(frame: pd.DataFrame, height: int = 240, title: str | None = 
     return dimension_bar(bars, "value", "audience_share", height=height, title=title, sort=False)
 
 
-def segment_roas(table: pd.DataFrame, height: int = 320, title: str | None = None) -> dict:
-    """ROAS by audience segment (metrics.audience.audience_segments), break-even marked."""
+def segment_roas(
+    table: pd.DataFrame, height: int = 320, title: str | None = None, dimension: str | None = None
+) -> dict:
+    """ROAS by audience segment (metrics.audience.audience_segments of `dimension`), break-even marked."""
     if _is_empty(table):
-        return empty_figure("No creator with audience rows has sales or spend in the selection", height=height)
+        return empty_figure(
+            f"No creator with {segment_rows(dimension)} has sales or spend in the selection", height=height
+        )
     return dimension_bar(table, "segment", "roas", height=height, title=title, reference=1.0)
 
 

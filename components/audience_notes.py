@@ -18,24 +18,51 @@ HOW_TO_ADD_REGION = (
 NOTHING_SELECTED = "No creator has sales or spend in the selection."
 
 
-def uncovered_note(attrs: dict, empty: bool = False) -> str:
-    """What the segments leave out: the selection's creators without audience rows; `empty`: the
-    segments have no row (then a selection without creators says so, not "every creator")."""
+# The rows a view of one audience dimension (metrics.audience.DIMENSIONS) reads: a creator with only
+# places has no age-band rows, so "without audience rows" would contradict the places chart (tester t1).
+SEGMENT_ROWS = {"age_band": "age-band rows", "gender": "gender rows", "region": "place rows"}
+
+
+def segment_rows(dimension: str | None) -> str:
+    """What a creator of the `dimension` view has or lacks: "age-band rows"; "audience rows" for None."""
+    return SEGMENT_ROWS.get(dimension or "", "audience rows")
+
+
+def uncovered_note(attrs: dict, empty: bool = False, dimension: str | None = None) -> str:
+    """What the segments leave out: the selection's creators without rows of the `dimension`
+    (segment_rows); `empty`: the segments have no row (then a selection without creators says so,
+    not "every creator")."""
+    rows = segment_rows(dimension)
     left = attrs.get("uncovered") or {}
     if not left.get("creators"):
         if empty:
             return NOTHING_SELECTED
-        note = "Every creator of the selection has audience rows."
+        note = f"Every creator of the selection has {rows}."
     else:
         note = (
-            f"Left out: {_creators(left['creators'])} without audience rows "
+            f"Left out: {_creators(left['creators'])} without {rows} "
             f"({fmt.inr_compact(left['revenue'])} revenue, {fmt.inr_compact(left['spend'])} spend)."
         )
     idle = attrs.get("idle_creators") or 0
     if idle:
         has = "has" if idle == 1 else "have"
-        note += f" {_creators(idle).capitalize()} with audience rows {has} no spend or sales in the selection."
+        note += f" {_creators(idle).capitalize()} with {rows} {has} no spend or sales in the selection."
     return note
+
+
+def segment_note(attrs: dict, empty: bool, dimension: str, files: dict) -> str:
+    """The segment chart's note (uncovered_note), led by why a view has no row at all when the data
+    set lacks the file of its `dimension` (`files`: metrics.audience.audience_files)."""
+    has_file = files["geography"] if dimension == "region" else files["demographics"]
+    if has_file:
+        return uncovered_note(attrs, empty, dimension)
+    kind, views = (
+        ("geography", "Age band and Gender views") if dimension == "region" else ("demographics", "Place view")
+    )
+    missing = (
+        f"This data set has no audience {kind} file, so no creator has {segment_rows(dimension)}: see the {views}."
+    )
+    return f"{missing} {uncovered_note(attrs, empty, dimension)}"
 
 
 # Orders under the weighted rule are each creator's orders × its segment weight (metrics.audience):
@@ -77,7 +104,7 @@ def region_note(regions, has_geography: bool = True, one_creator: bool = False) 
             uncovered
         )
     else:
-        parts = [uncovered_note(attrs, regions.empty)]
+        parts = [uncovered_note(attrs, regions.empty, "region")]
     sales = attrs.get("sales") or {}
     if not sales.get("available"):
         parts.append(HOW_TO_ADD_REGION)

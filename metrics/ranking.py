@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -107,21 +109,32 @@ def efficiency_scores(frame: pd.DataFrame) -> pd.Series:
     """40 % ROI + 40 % ROAS + 20 % revenue per follower, each as a percentile rank (0–100).
 
     Ranks are taken among influencers whose ROAS is defined; the others get no score (shown "—"
-    and ranked last). A missing revenue per follower (no follower count) ranks lowest.
+    and ranked last). A missing revenue per follower (no follower count) ranks lowest. Scores keep
+    full precision (exports give 10 decimals: 66.6666666667); only displays round them.
     """
     scored = frame["roas"].notna()
     scores = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     if not scored.any():
         return scores
     subset = frame.loc[scored]
-
-    def percentile(column: str) -> pd.Series:
-        values = pd.to_numeric(subset[column], errors="coerce")
-        return values.rank(pct=True, method="average").fillna(0.0)
-
-    combined = 100 * (0.4 * percentile("roi_pct") + 0.4 * percentile("roas") + 0.2 * percentile("revenue_per_follower"))
-    scores.loc[scored] = combined.round(2).astype(object)
+    scores.loc[scored] = _weighted_percentiles(
+        [(40, subset["roi_pct"]), (40, subset["roas"]), (20, subset["revenue_per_follower"])]
+    ).astype(object)
     return scores
+
+
+def _weighted_percentiles(parts: list[tuple[int, pd.Series]]) -> pd.Series:
+    """Σ weight × percentile rank (pandas rank(pct=True): rank ÷ count of values, ties averaged; a
+    missing value 0) over `parts`, as one fraction divided once: ranks are multiples of ½, so the
+    numerator over the counts' least common multiple is a whole number, exact in a float up to 2⁵³
+    (about 20,000 creators), and creators whose score is the same number get the same float, a tie
+    broken by id whichever parts make it (0.4 × ¼ + 0.4 × ¾ is 0.4 × ½ + 0.4 × ½)."""
+    ranks = [(weight, pd.to_numeric(values, errors="coerce").rank(method="average")) for weight, values in parts]
+    common = math.lcm(*(int(r.count()) or 1 for _, r in ranks))
+    numerator = pd.Series(0.0, index=parts[0][1].index)
+    for weight, r in ranks:
+        numerator += 2 * weight * r.fillna(0.0) * (common // (int(r.count()) or 1))
+    return numerator / (2 * common)
 
 
 def poor_performers(frame: pd.DataFrame, settings: Settings) -> pd.Series:

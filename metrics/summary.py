@@ -6,7 +6,7 @@ import pandas as pd
 
 from metrics.aggregate import plain
 from metrics.breakdowns import breakdown
-from metrics.catalogue import COST_KEYS, cost_note
+from metrics.catalogue import COST_KEYS, ORDERS_BY_PRODUCT_NOTE, cost_note
 from metrics.dataset import dataset_info, sales_coverage, sales_notices
 from metrics.filters import Filters
 from metrics.kpis import kpis, with_recorded_cost_by
@@ -83,7 +83,7 @@ RANKED_KEYS = (
 
 def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTINGS, compare: bool = False) -> dict:
     """The `hkdash summary --json` document: the KPI_KEYS of kpis() (₹ floats, ratios ×, %), filters
-    (Filters.as_dict), notes (cost_notes), by_platform (PLATFORM_KEYS and notes per platform), by_category (CATEGORY_KEYS),
+    (Filters.as_dict), notes (headline_notes), by_platform (PLATFORM_KEYS and notes per platform), by_category (CATEGORY_KEYS),
     influencers_ranked (RANKED_KEYS and notes in ranking order) and organic_check (organic_rows). With
     `compare`, also `comparison` ({start, end (ISO dates), every KPI_KEYS key} of the selection over its comparison window, mode
     `filters.compare`; all None without a date range; notice, undefined, partial and partial_period ("selection", "comparison", "both" or None): the comparison period
@@ -92,7 +92,7 @@ def summary(wh, filters: Filters = Filters(), settings: Settings = DEFAULT_SETTI
     `change_reasons` ({key: why its change is None} for every None change, metrics.comparison.change_reasons); import_warnings: how many import warnings the live data set keeps (a count,
     listed by `hkdash datasets --warnings`). Values are JSON-ready (None where undefined)."""
     headline = kpis(wh, filters, settings)
-    document = {key: plain(headline[key]) for key in KPI_KEYS} | {"notes": cost_notes(headline)}
+    document = {key: plain(headline[key]) for key in KPI_KEYS} | {"notes": headline_notes(headline, filters)}
     if compare:
         document.update(comparison_document(wh, filters, settings, headline))
     document["filters"] = filters.as_dict()
@@ -144,6 +144,13 @@ def comparison_document(wh, filters: Filters, settings: Settings, headline: dict
         "change": {key: plain(compared["change"].get(key)) for key in CARD_CHANGE_KEYS},
         "change_reasons": change_reasons(compared, headline),
     }
+
+
+def headline_notes(figures: dict, filters: Filters) -> dict[str, str]:
+    """The selection's cost_notes and, under a product filter, the orders' (catalogue.ORDERS_BY_PRODUCT_NOTE:
+    an order counts on its main product only, so a product sold beside a larger line has revenue and
+    0 orders), as the Orders card says it."""
+    return cost_notes(figures) | ({"orders": ORDERS_BY_PRODUCT_NOTE} if filters.product else {})
 
 
 def cost_notes(figures: dict, keys=KPI_KEYS) -> dict[str, str]:

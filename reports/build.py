@@ -828,6 +828,7 @@ def _compute_context(
         settings,
         verdict_counts,
         whole_cost=filters_not_applied(filters),
+        by_product=bool(filters.product),
     )
     return {
         "title": TITLE,

@@ -24,13 +24,14 @@ MAX_NAMED = 3  # creators named as top / poor performers
 MAX_ALERTS = 4  # pacing alerts listed (the Budget pacing table has them all)
 
 
-def headline(k: dict, compared: dict) -> dict:
+def headline(k: dict, compared: dict, by_product: bool = False) -> dict:
     """{comparison (sentence), kpis [{label, value, change, tone, tag, note}]}: the figures the
     overview's cards show a change for, in their order (metrics.comparison.card_changes: refunds only
     where the selection has some), of `k` (metrics.kpis) with their changes from `compared`
     (metrics.comparison.kpi_comparison); tag "estimated" / "measured" / "assumed" (None otherwise)
     as the overview's badges; note: _note's line under the card's value, else None; a change left
-    out by a rule, or undefined, is "—" with its reason (metrics.comparison.with_every_reason)."""
+    out by a rule, or undefined, is "—" with its reason (metrics.comparison.with_every_reason).
+    `by_product`: the selection filters products, so the Orders note says on which product an order counts."""
     boxes = []
     reasons = with_every_reason(compared, k).get("reasons") or {}
     for key, change, reason in card_changes(k, compared["change"], reasons):
@@ -43,18 +44,21 @@ def headline(k: dict, compared: dict) -> dict:
                 "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS) + (f" {reason}" if reason else ""),
                 "tone": periods.change_tone(change, metric.higher_is_better),
                 "tag": _tag(key, k),
-                "note": _note(key, k),
+                "note": _note(key, k, by_product),
             }
         )
     return {"comparison": _comparison_sentence(compared), "kpis": boxes}
 
 
-def _note(key: str, k: dict) -> str | None:
+def _note(key: str, k: dict, by_product: bool = False) -> str | None:
     """What the overview's card says under a headline figure: why a cost per unit is ₹0.00 or "—"
     (catalogue.cost_note), why ROAS or ROI is "—" (catalogue.card_note), an estimated count rounded to
     whole customers its exact value (catalogue.exact_note); a measured incremental revenue (and its ROAS) whose interval includes 0 is
     "not distinguishable from baseline" (metrics.lift.indistinguishable_note), and ₹0 says there is no post
-    in the selection (metrics.lift.NO_POST)."""
+    in the selection (metrics.lift.NO_POST); under a product filter (`by_product`) an order counts on
+    its main product (catalogue.ORDERS_BY_PRODUCT_NOTE)."""
+    if key == "orders":
+        return catalogue.ORDERS_BY_PRODUCT_NOTE if by_product else None
     if key in catalogue.COST_KEYS:
         return catalogue.cost_note(key, k)
     if key in catalogue.WHOLE_ON_HEADLINES:
@@ -247,12 +251,23 @@ def recommendation(
 
 
 def executive_summary(
-    k, compared, top, poor, pacing, plan, recommendations, settings, verdict_counts=None, whole_cost=False
+    k,
+    compared,
+    top,
+    poor,
+    pacing,
+    plan,
+    recommendations,
+    settings,
+    verdict_counts=None,
+    whole_cost=False,
+    by_product=False,
 ) -> dict:
     """The first page's context: headline, incremental, performers, pacing and recommendation (see
-    the functions of this module; `verdict_counts` as recommendation's, `whole_cost` as pacing_alerts')."""
+    the functions of this module; `verdict_counts` as recommendation's, `whole_cost` as pacing_alerts',
+    `by_product` as headline's)."""
     return {
-        "headline": headline(k, compared),
+        "headline": headline(k, compared, by_product),
         "incremental": incremental_line(k, settings),
         "performers": performers(top, poor, k.get("influencers"), settings),
         "pacing": pacing_alerts(pacing, whole_cost),

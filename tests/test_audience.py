@@ -268,3 +268,30 @@ def test_weighted_orders_are_estimated_shares_and_the_table_says_so(audience_wh,
     dominant = audience.audience_page("?dimension=age_band&rule=dominant")
     assert {row["segment"]: row["orders"] for row in dominant[4]} == {"25-34": 4, "18-24": 1}
     assert dominant[5] == WHOLE_ORDERS
+
+
+def test_a_places_only_data_set_says_its_age_view_lacks_age_band_rows(tmp_path, monkeypatch):
+    """Tester t1 (s20, D8): with only a places file, the default Age band view said "Left out: 3
+    creators without audience rows" beside a places chart saying "Every creator of the selection has
+    audience rows". Each view names the rows it reads. Traps creators: A1 (₹7,000 revenue, ₹3,200
+    spend) and C3 (₹7,000, ₹5,350) list places; B2 (₹3,000, ₹300), D4, Z9 and E5 (together ₹3,000,
+    ₹3,000) do not: the age view leaves all 6 out (₹20,000, ₹11,850), the places 4 (₹6,000, ₹3,300)."""
+    from callbacks import audience
+
+    folder = folder_with(tmp_path, {"geographic_distribution.csv": GEOGRAPHY})
+    import_dataset(folder, tmp_path / "wh.duckdb")
+    monkeypatch.setenv("HKDASH_DB", str(tmp_path / "wh.duckdb"))
+    ages = audience.audience_page("")  # the default view: age band
+    assert ages[2]["layout"]["annotations"][0]["text"] == (
+        "No creator with age-band rows has sales or spend in the selection"
+    )
+    assert ages[3] == (
+        "This data set has no audience demographics file, so no creator has age-band rows: see the Place view. "
+        "Left out: 6 creators without age-band rows (₹20,000 revenue, ₹11,850 spend)."
+    )
+    places_left = "Left out: 4 creators without place rows (₹6,000 revenue, ₹3,300 spend)."
+    assert ages[8].startswith(places_left)
+    genders = audience.audience_page("?dimension=gender")
+    assert "Left out: 6 creators without gender rows" in genders[3]
+    places = audience.audience_page("?dimension=region")
+    assert places[3] == places_left and "audience rows" not in places[3] + places[8]

@@ -64,6 +64,52 @@ def test_efficiency_score_percentiles(traps_wh):
     assert ranked.loc["D4", "efficiency_score"] is None
 
 
+def _scored(roas_ranks: list[int], per_follower_ranks: list[int]):
+    """A ranking frame of creators C1… whose ROAS (hence ROI: ROAS − 1) and revenue per follower
+    rank as given (1 the lowest)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "roas": [float(r) for r in roas_ranks],
+            "roi_pct": [100.0 * (r - 1) for r in roas_ranks],
+            "revenue_per_follower": [0.01 * r for r in per_follower_ranks],
+        },
+        index=[f"C{n + 1}" for n in range(len(roas_ranks))],
+    )
+
+
+def test_efficiency_scores_keep_full_precision_and_files_their_ten_decimals():
+    """Tester t1 (s20, D11): scores were rounded to 2 decimals at their source, so the CSV and JSON
+    read 66.67 where docs/metrics.md says exports keep 10 decimals. Three creators ranking 1st, 2nd
+    and 3rd on everything: 100 × (0.4 + 0.4 + 0.2) × r ÷ 3 = 100, 200/3, 100/3."""
+    from components.csv_export import grid_csv
+    from components.ranking_grid import RANKING_COLUMNS
+    from metrics.ranking import efficiency_scores
+
+    scores = efficiency_scores(_scored([3, 2, 1], [3, 2, 1]))
+    assert scores.tolist() == [100.0, 200 / 3, 100 / 3]
+    rows = [{"influencer_id": i, "efficiency_score": s} for i, s in scores.items()]
+    state = [{"colId": c["field"], "hide": c["field"] != "efficiency_score"} for c in RANKING_COLUMNS]
+    assert grid_csv(rows, RANKING_COLUMNS, state).split("\r\n")[1:4] == ["100", "66.6666666667", "33.3333333333"]
+    assert metrics.catalogue.get("efficiency_score").text(200 / 3) == "66.7"  # displays round
+
+
+def test_equal_efficiency_scores_are_equal_floats():
+    """Five creators: C3 ranks 3rd by ROAS and 5th per follower, C4 4th and 1st: both score
+    100 × (0.8 × 3 + 0.2 × 5) ÷ 5 = 100 × (0.8 × 4 + 0.2 × 1) ÷ 5 = 68, a tie the top view breaks by
+    id, where summing the float percentiles gives 68.0 and 68.00000000000001 (C4 first)."""
+    from metrics.ranking import efficiency_scores
+
+    scores = efficiency_scores(_scored([1, 2, 3, 4, 5], [2, 3, 5, 1, 4]))
+    assert scores.tolist() == [24.0, 44.0, 68.0, 68.0, 96.0]
+    # C1 without followers: percentile 0 per follower, the others ranked among the 4 that have one
+    # (C4 1st, C2 2nd, C5 3rd, C3 4th): 80 × ROAS rank ÷ 5 + 20 × that rank ÷ 4
+    frame = _scored([1, 2, 3, 4, 5], [2, 3, 5, 1, 4])
+    frame.loc["C1", "revenue_per_follower"] = None
+    assert efficiency_scores(frame).tolist() == [16.0, 32.0 + 10.0, 48.0 + 20.0, 64.0 + 5.0, 80.0 + 15.0]
+
+
 def test_platform_breakdown_adds_up(traps_wh):
     by_platform = metrics.breakdown(traps_wh, "platform").set_index("platform")
     assert by_platform.loc["Instagram", "revenue"] == approx(14000)

@@ -218,3 +218,32 @@ def test_pdf_orders_note_under_a_product_filter():
     assert notes["Orders"] == "AOV —; each order counts once, on its main product (largest line)"
     notes = {box["label"]: box["note"] for box in _kpis(k, metrics.DEFAULT_SETTINGS)}
     assert notes["Orders"] == "AOV —"
+
+
+def test_summary_and_pdf_headline_say_where_orders_count_under_a_product_filter(store_db, capsys):
+    """Tester t1 (s20, D9): under a product filter the Orders card and the PDF's Key figures said
+    "each order counts once, on its main product", but `hkdash summary` (text and --json) and the PDF's
+    executive-summary Orders box showed a bare 0. The Fish Oil of #1001 has ₹360 and 0 orders (above)."""
+    import json
+
+    import cli
+    from metrics.comparison import kpi_comparison
+    from reports.executive import headline
+
+    fish = ["--db", str(store_db), "summary", "--product", "HKVitals Fish Oil"]
+    assert cli.main([*fish, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["revenue"], document["orders"]) == (360.0, 0)
+    assert document["notes"]["orders"] == catalogue.ORDERS_BY_PRODUCT_NOTE
+    assert cli.main(fish) == 0
+    orders = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Orders "))
+    assert orders.split(None, 1)[1].strip() == f"0 · {catalogue.ORDERS_BY_PRODUCT_NOTE}"
+    assert cli.main(["--db", str(store_db), "summary", "--json"]) == 0
+    assert "orders" not in json.loads(capsys.readouterr().out)["notes"]
+
+    wh, fish_oil = Warehouse(store_db), metrics.Filters(product=("HKVitals Fish Oil",))
+    k = metrics.kpis(wh, fish_oil)
+    compared = kpi_comparison(wh, fish_oil, k, metrics.DEFAULT_SETTINGS)
+    boxes = {box["label"]: box for box in headline(k, compared, by_product=True)["kpis"]}
+    assert (boxes["Orders"]["value"], boxes["Orders"]["note"]) == ("0", catalogue.ORDERS_BY_PRODUCT_NOTE)
+    assert {box["label"]: box for box in headline(k, compared)["kpis"]}["Orders"]["note"] is None

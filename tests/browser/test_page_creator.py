@@ -132,7 +132,7 @@ def test_audience_page(page, server, page_problems, seed1_wh):
     table = ".hk-page-audience .hk-grid"
     page.wait_for_selector(table + " .ag-row")
     assert sorted(grid_rows(page, table, "segment")) == ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64"]
-    assert "Every creator of the selection has audience rows" in page.inner_text("#aud-segment-note")
+    assert "Every creator of the selection has age-band rows" in page.inner_text("#aud-segment-note")
     page.click("label:has-text('Place')")
     page.wait_for_function(
         "s => [...document.querySelectorAll(s)].some(e => e.textContent === 'Kolkata')",
