@@ -91,3 +91,21 @@ def _walk_block(order, block_values, block_picked, wanted, block, total, found) 
         for lane in range(len(block)):
             total[sequence, block[lane]] = sums[lane]
             found[sequence, block[lane]] = counts[lane]
+
+
+@numba.njit(cache=True, nogil=True)
+def scaled_rotations(total, found, limit, shifts, columns, out) -> None:
+    """Write each walked column n's sums (`total`, `found`: first_quiet_sums of R sequences),
+    scaled up to its `limit[n]` days (total × limit ÷ found; 0 where nothing was found), to column
+    `columns[n]` of `out` (R, C) float64, starting from sequence `shifts[n]`: out[r, columns[n]] is
+    that of sequence (r + shifts[n]) mod R. The same float64 operations as numpy's
+    `total * np.where(found > 0, limit / found, 0.0)`, without its (R, N) temporaries."""
+    sequences = total.shape[0]
+    for n in range(total.shape[1]):
+        for row in range(sequences):
+            source = row + shifts[n]
+            if source >= sequences:
+                source -= sequences
+            count = found[source, n]
+            scale = limit[n] / count if count > 0 else 0.0
+            out[row, columns[n]] = np.float64(total[source, n]) * scale

@@ -466,7 +466,7 @@ def _window_noise(
     (leave-one-out factors make same-day deviations of different creators negatively correlated;
     one shared resample would let them cancel in a sum).
     Only creators with window days are computed, on the rows a window can need."""
-    from metrics.lift.kernels import first_quiet_sums  # numba: loaded only where draws are made
+    from metrics.lift.kernels import first_quiet_sums, scaled_rotations  # numba: loaded only where draws are made
 
     count = len(resamples)
     out = np.zeros((count, deviations.shape[1]))
@@ -480,13 +480,7 @@ def _window_noise(
     picked, values = np.ascontiguousarray(quiet[:, needed].T), np.ascontiguousarray(deviations[:, needed].T, np.float32)
     limit = window_count[needed]
     total, found = first_quiet_sums(np.ascontiguousarray(resamples[:, :rows]), picked, values, limit)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        noise = total * np.where(found > 0, limit[None, :] / found, 0.0)
-    # noise[(r + shift) % count, column], taken from the flat array: half the time of the two
-    # broadcast index arrays
-    row = np.arange(count)[:, None] + shifts[None, :]
-    row[row >= count] -= count
-    out[:, needed] = noise.ravel().take(row * len(needed) + np.arange(len(needed)))
+    scaled_rotations(total, found, limit, shifts, needed, out)
     return out
 
 
