@@ -498,12 +498,17 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
     sold, weights = np.where(quiet, panel.revenue, 0.0), q * day_weight
     # each resample's quiet-day revenue and weights per creator (R, C): one product each, read by both ratios
     sums, counts = estimation @ sold, estimation @ weights
-    own_star = _resampled_ratio(sums, counts, levels["own"])
     group = panel.group
+    # level* = credibility × own* + (1 − credibility) × (prior* + between), and the deviation below,
+    # worked out in place: each fresh (R, C) array costs its page faults (the same operations)
+    level_star = _resampled_ratio(sums, counts, levels["own"])
+    level_star *= levels["credibility"]
     prior_star = _resampled_group_ratio(sums, counts, group, levels["prior"])
-    between = levels["spread"][None, :] * rng.standard_normal((draws, creators))
-    credibility = levels["credibility"][None, :]
-    level_star = credibility * own_star + (1 - credibility) * (prior_star + between)
+    between = rng.standard_normal((draws, creators))
+    between *= levels["spread"]
+    prior_star += between
+    prior_star *= 1 - levels["credibility"]
+    level_star += prior_star
 
     window_count = in_window.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -520,9 +525,14 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
         relative_sd = _group_relative_sd(adjusted, q, group, levels)
         pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
         window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
-    noise = window_noise * mean_weight[None, :]
-    deviation = -(level_star - levels["level"][None, :]) * window_weight[None, :] - noise
-    return deviation.T, -noise.T
+    noise = window_noise  # a fresh array either way
+    noise *= mean_weight
+    deviation = level_star
+    deviation -= levels["level"]
+    np.negative(deviation, out=deviation)
+    deviation *= window_weight
+    deviation -= noise
+    return deviation.T, np.negative(noise, out=noise).T
 
 
 def _factor_draws(
