@@ -287,15 +287,20 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     q = quiet.astype(float)
     day_weight = np.broadcast_to(index[panel.weekday][:, None], panel.revenue.shape)
     spread = quiet_spread(panel.revenue, quiet, index[panel.weekday])
+    totals = _quiet_totals(panel, quiet, q)
     for _ in range(FACTOR_PASSES):  # levels and the common factor depend on each other: a fixed refinement
-        levels = _pooled_levels(panel, quiet, day_weight)
+        levels = _pooled_levels(totals, day_weight, panel.group)
         factor = common_daily_factor(
             panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
         )
         day_weight = index[panel.weekday][:, None] * factor.value
-    levels = _pooled_levels(panel, quiet, day_weight)
+    levels = _pooled_levels(totals, day_weight, panel.group)
     adjusted = np.where(quiet, panel.revenue / day_weight, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # mean weight-adjusted quiet day: the centre of the deviations resampled
+        levels["center"] = np.nan_to_num(adjusted.sum(axis=0) / levels["quiet_days"])
 
+    daily_low, daily_high = _quiet_quantiles(adjusted, quiet, (0.05, 0.95))
     window_weight = (in_window * day_weight).sum(axis=0)  # Σ weekday index × common factor over window days
     window_revenue = (panel.revenue * in_window).sum(axis=0)
     window_orders = (panel.orders * in_window).sum(axis=0)
@@ -306,8 +311,8 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         "credibility": levels["credibility"],
         "level": levels["level"],
         "level_orders": levels["level_orders"],
-        "daily_low": _quiet_quantile(adjusted, quiet, 0.05),
-        "daily_high": _quiet_quantile(adjusted, quiet, 0.95),
+        "daily_low": daily_low,
+        "daily_high": daily_high,
         "days_in_window": in_window.sum(axis=0),
         "window_revenue": window_revenue,
         "window_orders": window_orders,
@@ -338,28 +343,36 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     )
 
 
-def _pooled_levels(panel: Panel, quiet: np.ndarray, day_weight: np.ndarray) -> dict[str, np.ndarray]:
+def _quiet_totals(panel: Panel, quiet: np.ndarray, q: np.ndarray) -> dict[str, np.ndarray]:
+    """Per creator (C,): its quiet days (`count`) and their revenue (`sold`, ₹) and orders
+    (`sold_orders`); `q` (D, C) its quiet days as 1.0/0.0. What every pass of _pooled_levels reads
+    over one window's quiet days (`quiet`, (D, C) bool), summed once."""
+    return {
+        "q": q,
+        "count": q.sum(axis=0),
+        "sold": np.where(quiet, panel.revenue, 0.0).sum(axis=0),
+        "sold_orders": np.where(quiet, panel.orders, 0.0).sum(axis=0),
+    }
+
+
+def _pooled_levels(totals: dict[str, np.ndarray], day_weight: np.ndarray, group: np.ndarray) -> dict[str, np.ndarray]:
     """Per creator: its own level (quiet-day revenue ÷ the quiet days' weights, a ratio of sums, so
-    noise in a day's weight does not inflate it), its tier's, and the credibility-weighted mix."""
-    q = quiet.astype(float)
-    quiet_count = q.sum(axis=0)
-    weights = (q * day_weight).sum(axis=0)
-    sold = np.where(quiet, panel.revenue, 0.0).sum(axis=0)
-    sold_orders = np.where(quiet, panel.orders, 0.0).sum(axis=0)
+    noise in a day's weight does not inflate it), its tier's, and the credibility-weighted mix;
+    `totals`: _quiet_totals, `group` (C,): Panel.group."""
+    quiet_count, sold, sold_orders = totals["count"], totals["sold"], totals["sold_orders"]
+    weights = (totals["q"] * day_weight).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = np.nan_to_num(sold / weights)
         own_orders = np.nan_to_num(sold_orders / weights)
-        center = np.nan_to_num(np.where(quiet, panel.revenue / day_weight, 0.0).sum(axis=0) / quiet_count)
-    prior = _group_level(sold, weights, panel.group)
-    prior_orders = _group_level(sold_orders, weights, panel.group)
+    prior = _group_level(sold, weights, group)
+    prior_orders = _group_level(sold_orders, weights, group)
     credibility = np.minimum(1.0, quiet_count / FULL_CREDIBILITY_DAYS)
     return {
         "quiet_days": quiet_count,
         "credibility": credibility,
         "own": own,
-        "center": center,  # mean weight-adjusted quiet day: the centre of the deviations resampled
         "prior": prior,
-        "spread": _group_spread(own, quiet_count, panel.group),
+        "spread": _group_spread(own, quiet_count, group),
         "level": credibility * own + (1 - credibility) * prior,
         "level_orders": credibility * own_orders + (1 - credibility) * prior_orders,
     }
@@ -387,14 +400,20 @@ def _group_spread(own: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.
     return spread[group]
 
 
-def _quiet_quantile(adjusted: np.ndarray, quiet: np.ndarray, q: float) -> np.ndarray:
-    """(C,) the q-quantile (linear interpolation) of each creator's quiet-day values; NaN without any."""
+def _quiet_quantiles(adjusted: np.ndarray, quiet: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """(C,) the q-quantile (linear interpolation) of each creator's quiet-day values for each q of
+    `qs`, from one sort; NaN without any."""
     ordered = np.sort(np.where(quiet, adjusted, np.inf), axis=0)  # quiet values first, ascending
     count = quiet.sum(axis=0)
+    return [_sorted_quantile(ordered, count, q) for q in qs]
+
+
+def _sorted_quantile(ordered: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
+    """(C,) the q-quantile of the first `count` values of each column of `ordered` (D, C), sorted."""
     position = np.maximum(count - 1, 0) * q
     below = np.floor(position).astype(np.int64)
     above = np.minimum(below + 1, np.maximum(count - 1, 0))
-    columns = np.arange(adjusted.shape[1])
+    columns = np.arange(ordered.shape[1])
     low, high = ordered[below, columns], ordered[above, columns]
     with np.errstate(invalid="ignore"):
         value = low + (high - low) * (position - below)
