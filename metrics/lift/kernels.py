@@ -117,3 +117,28 @@ def scaled_rotations(total, found, limit, shifts, columns, out) -> None:
             count = found[source, n]
             scale = limit[n] / count if count > 0 else 0.0
             out[row, columns[n]] = np.float64(total[source, n]) * scale
+
+
+@numba.njit(cache=True, nogil=True)
+def window_owners(post_day, post_creator, order, days: int, creators: int, window_days: int) -> np.ndarray:
+    """(D, C) int64: the post whose window holds each day, −1 outside every window (the rule of
+    method.assign_windows). Posts are placed in `order` (later ones overwrite earlier ones on the
+    same day and creator); then each day takes the latest start on or before it, in one pass over
+    the days that carries each creator's latest start, instead of (D, C) index arrays."""
+    pad = window_days  # posts up to window_days before the panel still reach into it
+    starts = np.full((days + pad, creators), -1, np.int64)
+    for post in order:
+        row = post_day[post] + pad
+        if 0 <= row < days + pad:
+            starts[row, post_creator[post]] = post
+    owners = np.full((days, creators), -1, np.int64)
+    latest_row = np.full(creators, -1, np.int64)
+    latest_post = np.full(creators, -1, np.int64)
+    for row in range(days + pad):
+        for creator in range(creators):
+            if starts[row, creator] >= 0:
+                latest_row[creator] = row
+                latest_post[creator] = starts[row, creator]
+            if row >= pad and latest_row[creator] >= 0 and row - latest_row[creator] < window_days:
+                owners[row - pad, creator] = latest_post[creator]
+    return owners

@@ -117,21 +117,12 @@ class Estimate:
 
 def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
     """(D, C) int: the post whose window holds each day (the latest post started on or before it
-    within window_days days), −1 outside every window."""
+    within window_days days; of posts on one day, the last row), −1 outside every window."""
+    from metrics.lift.kernels import window_owners  # numba: loaded only where windows are assigned
+
     days, creators = panel.revenue.shape
-    pad = window_days  # posts up to window_days before the panel still reach into it
-    starts = np.full((days + pad, creators), -1, dtype=np.int64)
     order = np.lexsort((np.arange(len(panel.post_day)), panel.post_day))
-    for post in order:  # later posts (and, on one day, later rows) overwrite earlier ones
-        row = panel.post_day[post] + pad
-        if 0 <= row < days + pad:
-            starts[row, panel.post_creator[post]] = post
-    has_start = starts >= 0
-    start_row = np.where(has_start, np.arange(days + pad)[:, None], -1)
-    last_start = np.maximum.accumulate(start_row, axis=0)
-    within = (last_start >= 0) & (np.arange(days + pad)[:, None] - last_start < window_days)
-    assigned = np.where(within, starts[np.maximum(last_start, 0), np.arange(creators)[None, :]], -1)
-    return assigned[pad:]
+    return window_owners(panel.post_day, panel.post_creator, order, days, creators, window_days)
 
 
 def quiet_days(panel: Panel, window_days: int) -> np.ndarray:
