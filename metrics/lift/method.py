@@ -175,22 +175,40 @@ def common_daily_factor(
     `spread` (C,) ₹²: quiet_spread, the same in every pass over one window's quiet days.
     """
     pooled = _all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders, spread)
-    sold, expected, expected_orders = pooled["sold"], pooled["expected"], pooled["expected_orders"]
-    all_sums, all_means, all_spread = pooled["all_sums"], pooled["all_means"], pooled["all_spread"]
-    trust = pooled["trust"]
-    sums = all_sums[:, None] - sold
-    means = all_means[:, None] - expected
-    counts = quiet.sum(axis=1)[:, None] - quiet
-    orders = expected_orders.sum(axis=1)[:, None] - expected_orders
-    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
+    value, measured, means = _leave_one_out(pooled, quiet)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
-        others_spread = np.maximum(all_spread[:, None] - quiet * spread[None, :], 0.0)
+        others_spread = np.maximum(pooled["all_spread"][:, None] - quiet * spread[None, :], 0.0)
         others_sampling = np.where(measured, others_spread * (weekday_weight[:, None] / means) ** 2, 0.0)
-    kept = np.where(measured, trust[:, None], 0.0)
+    kept = np.where(measured, pooled["trust"][:, None], 0.0)
     noise = kept * kept * others_sampling
     shrinkage = (1 - kept) * kept * others_sampling
     return DailyFactor(value, noise, shrinkage, pooled["everyone"])
+
+
+def leave_one_out_factor(
+    revenue: np.ndarray,
+    quiet: np.ndarray,
+    weekday_weight: np.ndarray,
+    level: np.ndarray,
+    level_orders: np.ndarray,
+    spread: np.ndarray,
+) -> np.ndarray:
+    """(D, C) DailyFactor.value of common_daily_factor alone, without its posterior variance: all
+    that the refinement passes before the last one read."""
+    return _leave_one_out(_all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders, spread), quiet)[0]
+
+
+def _leave_one_out(pooled: dict[str, np.ndarray], quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(D, C) each, from _all_quiet_factor's `pooled` parts: the shrunk leave-one-out factor
+    (DailyFactor.value), whether it is measured, and the other quiet creators' expected revenue (₹)."""
+    sums = pooled["all_sums"][:, None] - pooled["sold"]
+    means = pooled["all_means"][:, None] - pooled["expected"]
+    counts = quiet.sum(axis=1)[:, None] - quiet
+    orders = pooled["expected_orders"].sum(axis=1)[:, None] - pooled["expected_orders"]
+    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(measured, np.maximum(1 + pooled["trust"][:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+    return value, measured, means
 
 
 def _all_quiet_factor(
@@ -279,12 +297,18 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     day_weight = np.broadcast_to(index[panel.weekday][:, None], panel.revenue.shape)
     spread = quiet_spread(panel.revenue, quiet, index[panel.weekday])
     totals = _quiet_totals(panel, quiet, q)
-    for _ in range(FACTOR_PASSES):  # levels and the common factor depend on each other: a fixed refinement
+    for _ in range(FACTOR_PASSES - 1):  # levels and the common factor depend on each other: a fixed refinement
         levels = _pooled_levels(totals, day_weight, panel.group)
-        factor = common_daily_factor(
+        value = leave_one_out_factor(
             panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
         )
-        day_weight = index[panel.weekday][:, None] * factor.value
+        day_weight = index[panel.weekday][:, None] * value
+    levels = _pooled_levels(totals, day_weight, panel.group)
+    # the last pass: the factor's posterior variance too, for its draws (_factor_draws)
+    factor = common_daily_factor(
+        panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
+    )
+    day_weight = index[panel.weekday][:, None] * factor.value
     levels = _pooled_levels(totals, day_weight, panel.group)
     adjusted = np.where(quiet, panel.revenue / day_weight, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
