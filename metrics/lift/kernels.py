@@ -95,10 +95,10 @@ def _walk_block(order, block_values, block_picked, wanted, block, total, found) 
 @numba.njit(cache=True, nogil=True)
 def _all_done(counts: np.ndarray, wanted: np.ndarray) -> bool:
     """Whether every lane has its count (an unused lane wants 0)."""
-    waiting = 0
     for lane in range(LANES):
-        waiting += np.int32(counts[lane] < wanted[lane])
-    return waiting == 0
+        if counts[lane] < wanted[lane]:
+            return False
+    return True
 
 
 @numba.njit(cache=True, nogil=True)
