@@ -1,6 +1,7 @@
 """Compiled loops of the incrementality method (metrics/lift/method.py) that numpy can only do by
-materialising resample × day × creator arrays. Compiled with numba (cached beside this file), and
-imported only where the draws are made, so that pages do not pay for loading the compiler."""
+materialising resample × day × creator arrays, or through several (day × creator, resample × creator)
+temporaries. Compiled with numba (cached beside this file), and imported only where windows are
+assigned and draws made, so that pages do not pay for loading the compiler."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ def first_quiet_sums(order: np.ndarray, picked: np.ndarray, values: np.ndarray, 
     replaced, so draws are bit for bit the same). Columns are walked LANES at a time, those of
     similar expected walk length (limit ÷ picked days) together so that a block's lanes finish
     at about the same position; a lane that has its limit keeps its sum and count unchanged
-    (a select, not a branch) until the whole block is done (seen every 4th position). An unpicked day adds 0 to the count
-    and +0.0 to the sum, which leaves it bit for bit as it was (a sum that starts at +0.0 is never
-    −0.0, and x + 0.0 = x for every other float)."""
+    (a select, not a branch) until the whole block is done (seen every 4th position). An unpicked
+    day adds 0 to the count and +0.0 to the sum, which leaves it bit for bit as it was (a sum that
+    starts at +0.0 is never −0.0, and x + 0.0 = x for every other float)."""
     sequences = order.shape[0]
     columns = picked.shape[0]
     total = np.zeros((sequences, columns), np.float32)
