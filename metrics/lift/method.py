@@ -117,21 +117,12 @@ class Estimate:
 
 def assign_windows(panel: Panel, window_days: int) -> np.ndarray:
     """(D, C) int: the post whose window holds each day (the latest post started on or before it
-    within window_days days), −1 outside every window."""
+    within window_days days; of posts on one day, the last row), −1 outside every window."""
+    from metrics.lift.kernels import window_owners  # numba: loaded only where windows are assigned
+
     days, creators = panel.revenue.shape
-    pad = window_days  # posts up to window_days before the panel still reach into it
-    starts = np.full((days + pad, creators), -1, dtype=np.int64)
     order = np.lexsort((np.arange(len(panel.post_day)), panel.post_day))
-    for post in order:  # later posts (and, on one day, later rows) overwrite earlier ones
-        row = panel.post_day[post] + pad
-        if 0 <= row < days + pad:
-            starts[row, panel.post_creator[post]] = post
-    has_start = starts >= 0
-    start_row = np.where(has_start, np.arange(days + pad)[:, None], -1)
-    last_start = np.maximum.accumulate(start_row, axis=0)
-    within = (last_start >= 0) & (np.arange(days + pad)[:, None] - last_start < window_days)
-    assigned = np.where(within, starts[np.maximum(last_start, 0), np.arange(creators)[None, :]], -1)
-    return assigned[pad:]
+    return window_owners(panel.post_day, panel.post_creator, order, days, creators, window_days)
 
 
 def quiet_days(panel: Panel, window_days: int) -> np.ndarray:
@@ -184,22 +175,40 @@ def common_daily_factor(
     `spread` (C,) ₹²: quiet_spread, the same in every pass over one window's quiet days.
     """
     pooled = _all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders, spread)
-    sold, expected, expected_orders = pooled["sold"], pooled["expected"], pooled["expected_orders"]
-    all_sums, all_means, all_spread = pooled["all_sums"], pooled["all_means"], pooled["all_spread"]
-    trust = pooled["trust"]
-    sums = all_sums[:, None] - sold
-    means = all_means[:, None] - expected
-    counts = quiet.sum(axis=1)[:, None] - quiet
-    orders = expected_orders.sum(axis=1)[:, None] - expected_orders
-    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
+    value, measured, means = _leave_one_out(pooled, quiet)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(measured, np.maximum(1 + trust[:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
-        others_spread = np.maximum(all_spread[:, None] - quiet * spread[None, :], 0.0)
+        others_spread = np.maximum(pooled["all_spread"][:, None] - quiet * spread[None, :], 0.0)
         others_sampling = np.where(measured, others_spread * (weekday_weight[:, None] / means) ** 2, 0.0)
-    kept = np.where(measured, trust[:, None], 0.0)
+    kept = np.where(measured, pooled["trust"][:, None], 0.0)
     noise = kept * kept * others_sampling
     shrinkage = (1 - kept) * kept * others_sampling
     return DailyFactor(value, noise, shrinkage, pooled["everyone"])
+
+
+def leave_one_out_factor(
+    revenue: np.ndarray,
+    quiet: np.ndarray,
+    weekday_weight: np.ndarray,
+    level: np.ndarray,
+    level_orders: np.ndarray,
+    spread: np.ndarray,
+) -> np.ndarray:
+    """(D, C) DailyFactor.value of common_daily_factor alone, without its posterior variance: all
+    that the refinement passes before the last one read."""
+    return _leave_one_out(_all_quiet_factor(revenue, quiet, weekday_weight, level, level_orders, spread), quiet)[0]
+
+
+def _leave_one_out(pooled: dict[str, np.ndarray], quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(D, C) each, from _all_quiet_factor's `pooled` parts: the shrunk leave-one-out factor
+    (DailyFactor.value), whether it is measured, and the other quiet creators' expected revenue (₹)."""
+    sums = pooled["all_sums"][:, None] - pooled["sold"]
+    means = pooled["all_means"][:, None] - pooled["expected"]
+    counts = quiet.sum(axis=1)[:, None] - quiet
+    orders = pooled["expected_orders"].sum(axis=1)[:, None] - pooled["expected_orders"]
+    measured = (counts >= FACTOR_MIN_CREATORS) & (orders >= FACTOR_MIN_ORDERS) & (means > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(measured, np.maximum(1 + pooled["trust"][:, None] * (sums / means - 1), FACTOR_FLOOR), 1.0)
+    return value, measured, means
 
 
 def _all_quiet_factor(
@@ -287,15 +296,26 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     q = quiet.astype(float)
     day_weight = np.broadcast_to(index[panel.weekday][:, None], panel.revenue.shape)
     spread = quiet_spread(panel.revenue, quiet, index[panel.weekday])
-    for _ in range(FACTOR_PASSES):  # levels and the common factor depend on each other: a fixed refinement
-        levels = _pooled_levels(panel, quiet, day_weight)
-        factor = common_daily_factor(
+    totals = _quiet_totals(panel, quiet, q)
+    for _ in range(FACTOR_PASSES - 1):  # levels and the common factor depend on each other: a fixed refinement
+        levels = _pooled_levels(totals, day_weight, panel.group)
+        value = leave_one_out_factor(
             panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
         )
-        day_weight = index[panel.weekday][:, None] * factor.value
-    levels = _pooled_levels(panel, quiet, day_weight)
+        day_weight = index[panel.weekday][:, None] * value
+    levels = _pooled_levels(totals, day_weight, panel.group)
+    # the last pass: the factor's posterior variance too, for its draws (_factor_draws)
+    factor = common_daily_factor(
+        panel.revenue, quiet, index[panel.weekday], levels["level"], levels["level_orders"], spread
+    )
+    day_weight = index[panel.weekday][:, None] * factor.value
+    levels = _pooled_levels(totals, day_weight, panel.group)
     adjusted = np.where(quiet, panel.revenue / day_weight, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # mean weight-adjusted quiet day: the centre of the deviations resampled
+        levels["center"] = np.nan_to_num(adjusted.sum(axis=0) / levels["quiet_days"])
 
+    daily_low, daily_high = _quiet_quantiles(adjusted, quiet, (0.05, 0.95))
     window_weight = (in_window * day_weight).sum(axis=0)  # Σ weekday index × common factor over window days
     window_revenue = (panel.revenue * in_window).sum(axis=0)
     window_orders = (panel.orders * in_window).sum(axis=0)
@@ -306,8 +326,8 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
         "credibility": levels["credibility"],
         "level": levels["level"],
         "level_orders": levels["level_orders"],
-        "daily_low": _quiet_quantile(adjusted, quiet, 0.05),
-        "daily_high": _quiet_quantile(adjusted, quiet, 0.95),
+        "daily_low": daily_low,
+        "daily_high": daily_high,
         "days_in_window": in_window.sum(axis=0),
         "window_revenue": window_revenue,
         "window_orders": window_orders,
@@ -338,28 +358,36 @@ def estimate(panel: Panel, window_days: int = DEFAULT_WINDOW_DAYS, draws: int = 
     )
 
 
-def _pooled_levels(panel: Panel, quiet: np.ndarray, day_weight: np.ndarray) -> dict[str, np.ndarray]:
+def _quiet_totals(panel: Panel, quiet: np.ndarray, q: np.ndarray) -> dict[str, np.ndarray]:
+    """Per creator (C,): its quiet days (`count`) and their revenue (`sold`, ₹) and orders
+    (`sold_orders`); `q` (D, C) its quiet days as 1.0/0.0. What every pass of _pooled_levels reads
+    over one window's quiet days (`quiet`, (D, C) bool), summed once."""
+    return {
+        "q": q,
+        "count": q.sum(axis=0),
+        "sold": np.where(quiet, panel.revenue, 0.0).sum(axis=0),
+        "sold_orders": np.where(quiet, panel.orders, 0.0).sum(axis=0),
+    }
+
+
+def _pooled_levels(totals: dict[str, np.ndarray], day_weight: np.ndarray, group: np.ndarray) -> dict[str, np.ndarray]:
     """Per creator: its own level (quiet-day revenue ÷ the quiet days' weights, a ratio of sums, so
-    noise in a day's weight does not inflate it), its tier's, and the credibility-weighted mix."""
-    q = quiet.astype(float)
-    quiet_count = q.sum(axis=0)
-    weights = (q * day_weight).sum(axis=0)
-    sold = np.where(quiet, panel.revenue, 0.0).sum(axis=0)
-    sold_orders = np.where(quiet, panel.orders, 0.0).sum(axis=0)
+    noise in a day's weight does not inflate it), its tier's, and the credibility-weighted mix;
+    `totals`: _quiet_totals, `group` (C,): Panel.group."""
+    quiet_count, sold, sold_orders = totals["count"], totals["sold"], totals["sold_orders"]
+    weights = (totals["q"] * day_weight).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = np.nan_to_num(sold / weights)
         own_orders = np.nan_to_num(sold_orders / weights)
-        center = np.nan_to_num(np.where(quiet, panel.revenue / day_weight, 0.0).sum(axis=0) / quiet_count)
-    prior = _group_level(sold, weights, panel.group)
-    prior_orders = _group_level(sold_orders, weights, panel.group)
+    prior = _group_level(sold, weights, group)
+    prior_orders = _group_level(sold_orders, weights, group)
     credibility = np.minimum(1.0, quiet_count / FULL_CREDIBILITY_DAYS)
     return {
         "quiet_days": quiet_count,
         "credibility": credibility,
         "own": own,
-        "center": center,  # mean weight-adjusted quiet day: the centre of the deviations resampled
         "prior": prior,
-        "spread": _group_spread(own, quiet_count, panel.group),
+        "spread": _group_spread(own, quiet_count, group),
         "level": credibility * own + (1 - credibility) * prior,
         "level_orders": credibility * own_orders + (1 - credibility) * prior_orders,
     }
@@ -387,14 +415,20 @@ def _group_spread(own: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.
     return spread[group]
 
 
-def _quiet_quantile(adjusted: np.ndarray, quiet: np.ndarray, q: float) -> np.ndarray:
-    """(C,) the q-quantile (linear interpolation) of each creator's quiet-day values; NaN without any."""
+def _quiet_quantiles(adjusted: np.ndarray, quiet: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """(C,) the q-quantile (linear interpolation) of each creator's quiet-day values for each q of
+    `qs`, from one sort; NaN without any."""
     ordered = np.sort(np.where(quiet, adjusted, np.inf), axis=0)  # quiet values first, ascending
     count = quiet.sum(axis=0)
+    return [_sorted_quantile(ordered, count, q) for q in qs]
+
+
+def _sorted_quantile(ordered: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
+    """(C,) the q-quantile of the first `count` values of each column of `ordered` (D, C), sorted."""
     position = np.maximum(count - 1, 0) * q
     below = np.floor(position).astype(np.int64)
     above = np.minimum(below + 1, np.maximum(count - 1, 0))
-    columns = np.arange(adjusted.shape[1])
+    columns = np.arange(ordered.shape[1])
     low, high = ordered[below, columns], ordered[above, columns]
     with np.errstate(invalid="ignore"):
         value = low + (high - low) * (position - below)
@@ -466,7 +500,7 @@ def _window_noise(
     (leave-one-out factors make same-day deviations of different creators negatively correlated;
     one shared resample would let them cancel in a sum).
     Only creators with window days are computed, on the rows a window can need."""
-    from metrics.lift.kernels import first_quiet_sums  # numba: loaded only where draws are made
+    from metrics.lift.kernels import first_quiet_sums, scaled_rotations  # numba: loaded only where draws are made
 
     count = len(resamples)
     out = np.zeros((count, deviations.shape[1]))
@@ -480,13 +514,7 @@ def _window_noise(
     picked, values = np.ascontiguousarray(quiet[:, needed].T), np.ascontiguousarray(deviations[:, needed].T, np.float32)
     limit = window_count[needed]
     total, found = first_quiet_sums(np.ascontiguousarray(resamples[:, :rows]), picked, values, limit)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        noise = total * np.where(found > 0, limit[None, :] / found, 0.0)
-    # noise[(r + shift) % count, column], taken from the flat array: half the time of the two
-    # broadcast index arrays
-    row = np.arange(count)[:, None] + shifts[None, :]
-    row[row >= count] -= count
-    out[:, needed] = noise.ravel().take(row * len(needed) + np.arange(len(needed)))
+    scaled_rotations(total, found, limit, shifts, needed, out)
     return out
 
 
@@ -504,12 +532,17 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
     sold, weights = np.where(quiet, panel.revenue, 0.0), q * day_weight
     # each resample's quiet-day revenue and weights per creator (R, C): one product each, read by both ratios
     sums, counts = estimation @ sold, estimation @ weights
-    own_star = _resampled_ratio(sums, counts, levels["own"])
     group = panel.group
+    # level* = credibility × own* + (1 − credibility) × (prior* + between), and the deviation below,
+    # worked out in place: each fresh (R, C) array costs its page faults (the same operations)
+    level_star = _resampled_ratio(sums, counts, levels["own"])
+    level_star *= levels["credibility"]
     prior_star = _resampled_group_ratio(sums, counts, group, levels["prior"])
-    between = levels["spread"][None, :] * rng.standard_normal((draws, creators))
-    credibility = levels["credibility"][None, :]
-    level_star = credibility * own_star + (1 - credibility) * (prior_star + between)
+    between = rng.standard_normal((draws, creators))
+    between *= levels["spread"]
+    prior_star += between
+    prior_star *= 1 - levels["credibility"]
+    level_star += prior_star
 
     window_count = in_window.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -526,9 +559,14 @@ def _draws(panel: Panel, adjusted, quiet, day_weight, levels, window_weight, in_
         relative_sd = _group_relative_sd(adjusted, q, group, levels)
         pooled_noise = levels["level"] * relative_sd * np.sqrt(window_count)
         window_noise = np.where(few[None, :], pooled_noise[None, :] * rng.standard_normal((draws, creators)), own_noise)
-    noise = window_noise * mean_weight[None, :]
-    deviation = -(level_star - levels["level"][None, :]) * window_weight[None, :] - noise
-    return deviation.T, -noise.T
+    noise = window_noise  # a fresh array either way
+    noise *= mean_weight
+    deviation = level_star
+    deviation -= levels["level"]
+    np.negative(deviation, out=deviation)
+    deviation *= window_weight
+    deviation -= noise
+    return deviation.T, np.negative(noise, out=noise).T
 
 
 def _factor_draws(
