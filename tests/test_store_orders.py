@@ -417,6 +417,34 @@ def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
 
 
+def test_parts_numbered_ten_and_up_are_read_in_number_order(store_dir, tmp_path):
+    """A store numbers the parts of a long export 1, 2, …, 10 (tester t1, session 20): part 10 comes
+    after part 9, not after part 1, so an order split at the 9/10 cut is one order (read in plain name
+    order it was refused as two differing copies), with the same figures as the rows in two parts."""
+    # the orders re-ordered so that #1006 (rows 6–7) straddles the last cut; #1001 (rows 0–1) is part 8
+    rows_in_order = [2, 3, 4, 5, 8, 9, 10, 0, 1, 6, 7]
+    parts = [[2], [3], [4], [5], [8], [9], [10], [0, 1], [6], [7]]
+    ten = copy_of(store_dir, tmp_path / "ten")
+    export = ten / "orders_export_1.csv"
+    with export.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    for number, part in enumerate(parts, start=1):
+        with (ten / f"orders_export_{number}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([header, *(rows[i] for i in part)])
+    two = split_export(store_dir, tmp_path / "two", lambda r: [r[i] for i in rows_in_order[:-1]], lambda r: [r[7]])
+    report = validate_dataset(ten)
+    names = [f"orders_export_{n}.csv" for n in range(1, 11)]
+    assert report.store_orders["exports"] == names
+    assert f"store orders: {', '.join(names)} (Shopify, INR)" in "\n".join(report.summary_lines())
+    assert report.store_orders["orders_read"] == 9 and report.store_orders["repeated"] == []
+    assert report.store_orders["attributed_orders"] == 6 and report.store_orders["attributed_revenue"] == 3250.00
+    wh = Warehouse(import_dataset(ten, tmp_path / "ten.duckdb").db_path)
+    alone = Warehouse(import_dataset(two, tmp_path / "two.duckdb").db_path)
+    assert by(wh, "product") == by(alone, "product") and by(wh, "influencer_id") == by(alone, "influencer_id")
+    assert metrics.kpis(wh) == metrics.kpis(alone)
+    assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
+
+
 def split_export(store_dir: Path, tmp_path: Path, first, second) -> Path:
     """The fixture's export as two files: `first` and `second` map its data rows to each file's."""
     folder = copy_of(store_dir, tmp_path)

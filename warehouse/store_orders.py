@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -261,6 +262,15 @@ def is_code_map(header: list[str]) -> bool:
     )
 
 
+def _in_number_order(path: Path) -> tuple[list[str | int], str]:
+    """A file's sort key in which the numbers of its name compare as numbers: a store numbers the
+    parts of a long export 1, 2, …, 10, and a plain sort would read part 10 before part 2 (an order
+    split at the 9/10 cut would then look like two differing copies)."""
+    parts = re.split(r"([0-9]+)", path.name)
+    # re.split puts the digits at odd places: texts meet texts and numbers numbers; the name breaks ties (01, 1)
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)], path.name
+
+
 def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     """Take a store order export and its code map out of the folder's files (found by their columns).
 
@@ -280,7 +290,7 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     ]
     exports: dict[str, list[tuple[Path, csvfile.Layout]]] = {}
     maps: list[tuple[Path, csvfile.Layout]] = []
-    for path in sorted(set(candidates)):
+    for path in sorted(set(candidates), key=_in_number_order):
         layout = _layout(path)
         if layout is None:
             continue
