@@ -886,6 +886,49 @@ def test_a_code_of_two_creators_is_refused(store_dir, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("row", "first", "error"),
+    [
+        (
+            "A1,asha10 ,,Diwali",
+            False,
+            "row 4, column campaign_tag: code asha10 of A1 with two campaigns: 'Summer Shred' (row 2) and 'Diwali'; "
+            "give each code one campaign (value 'Diwali')",
+        ),
+        (  # the same rows the other way round: refused all the same, not decided by their order
+            "A1,asha10 ,,Diwali",
+            True,
+            "row 3, column campaign_tag: code ASHA10 of A1 with two campaigns: 'Diwali' (row 2) and 'Summer Shred'; "
+            "give each code one campaign (value 'Summer Shred')",
+        ),
+        (
+            "A1,ASHA10,,",
+            False,
+            "row 4, column campaign_tag: code ASHA10 of A1 with two campaigns: 'Summer Shred' (row 2) and blank; "
+            "give each code one campaign",
+        ),
+    ],
+    ids=["later", "earlier", "blank"],
+)
+def test_a_code_of_one_creator_with_two_campaigns_is_refused(store_dir, tmp_path, row, first, error):
+    """Tester t1, session 20: the later row's campaign was ignored in silence, and which one the sales
+    took depended on the rows' order. Both rows are named, like a code of two creators."""
+    folder = copy_of(store_dir, tmp_path)
+    code_map = folder / "influencer_tracking_codes.csv"
+    header, *rows = code_map.read_text(encoding="utf-8").splitlines()
+    rows = [row, *rows] if first else [*rows, row]
+    code_map.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert refused(folder) == [f"influencer_tracking_codes.csv, {error}"]
+
+
+def test_a_code_map_row_given_twice_is_fine(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    with (folder / "influencer_tracking_codes.csv").open("a", encoding="utf-8") as handle:
+        handle.write("A1, asha10 ,healthkart_asha,Summer Shred\n")
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["attributed_orders"] == 6 and mapping["attributed_revenue"] == 3250.00
+
+
 def test_bad_order_fields_are_named_by_row_and_column(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
 

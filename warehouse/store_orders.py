@@ -730,25 +730,8 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
             WHERE influencer_id IS NULL AND (code IS NOT NULL OR utm IS NOT NULL) ORDER BY line LIMIT 20""").fetchall():
         errors.add(Problem(path.name, int(line), "influencer_id", value, "missing value: whose code is this?"))
     for kind, column in (("code", code), ("utm", "utm_source")):
-        if column is None:
-            continue
-        clashes = connection.execute(f"""
-            SELECT line, {kind}, influencer_id, first_line, first_id FROM (
-                SELECT line, {kind}, influencer_id,
-                       arg_min(line, line) OVER w AS first_line, arg_min(influencer_id, line) OVER w AS first_id
-                FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL
-                WINDOW w AS (PARTITION BY lower({kind})))
-            WHERE influencer_id <> first_id ORDER BY line""").fetchall()
-        for line, value, influencer, first_line, first_id in clashes:
-            errors.add(
-                Problem(
-                    path.name,
-                    int(line),
-                    column,
-                    value,
-                    f"code of two creators: {first_id} (row {first_line}) and {influencer}",
-                )
-            )
+        if column is not None:
+            _refuse_ambiguous_codes(connection, path.name, kind, column, campaign, errors)
     if errors.total > before:
         return False
     blank = connection.execute(
@@ -766,6 +749,46 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
                    arg_min(campaign, line) AS campaign
             FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL GROUP BY 1""")
     return True
+
+
+def _refuse_ambiguous_codes(connection, name: str, kind: str, column: str, campaign: str | None, errors: Findings):
+    """An error for each code-map row (of `code_map_raw`) whose code (`kind`: code or utm, compared
+    lower-cased) an earlier row gives to another creator, or to the same creator with another
+    campaign: which row wins would depend on the rows' order. A row repeated exactly is fine.
+    `name`: the code map's file name; `column`, `campaign`: its code and campaign columns."""
+    clashes = connection.execute(f"""
+        SELECT line, {kind}, influencer_id, campaign, first_line, first_id, first_campaign FROM (
+            SELECT line, {kind}, influencer_id, campaign, arg_min(line, line) OVER w AS first_line,
+                   arg_min(influencer_id, line) OVER w AS first_id, arg_min(campaign, line) OVER w AS first_campaign
+            FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL
+            WINDOW w AS (PARTITION BY lower({kind})))
+        WHERE influencer_id <> first_id OR campaign IS DISTINCT FROM first_campaign ORDER BY line""").fetchall()
+    for line, value, influencer, tag, first_line, first_id, first_tag in clashes:
+        if influencer != first_id:
+            errors.add(
+                Problem(
+                    name,
+                    int(line),
+                    column,
+                    value,
+                    f"code of two creators: {first_id} (row {first_line}) and {influencer}",
+                )
+            )
+            continue
+        errors.add(
+            Problem(
+                name,
+                int(line),
+                campaign,
+                tag,
+                f"code {value} of {influencer} with two campaigns: {_said(first_tag)} (row {first_line}) and "
+                f"{_said(tag)}; give each code one campaign",
+            )
+        )
+
+
+def _said(text: str | None) -> str:
+    return "blank" if text is None else repr(text)
 
 
 def warn_unknown_creators(
