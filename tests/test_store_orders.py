@@ -770,6 +770,24 @@ def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, t
     ]
 
 
+@pytest.mark.parametrize("amount", ["0.00", ""])
+def test_an_order_marked_refunded_without_an_amount_is_refunded_in_full(store_dir, tmp_path, amount):
+    """docs/metrics.md: an order marked `refunded` without an amount is refunded in full; an amount
+    of 0.00 says no amount too (tester t1, session 20: it counted as a full sale). #1009 (B2, 600 of
+    merchandise in a 708 total) nets to 0: revenue 3250 and refunds 100 + 600 as with its 708.00."""
+    folder = copy_of(store_dir, tmp_path)
+    rewrite(
+        folder / "orders_export_1.csv",
+        lambda r: r.update({"Refunded Amount": amount}) if r["Name"] == "#1009" else None,
+    )
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["attributed_revenue"] == 3250.00 and mapping["refunded_amount"] == 700.00
+    assert mapping["refunded_orders"] == 2
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    revenue, orders = by(wh, "product")["MuscleBlaze Super Gainer"]
+    assert revenue == pytest.approx(0.0, abs=1e-9) and orders == 1
+
+
 # --- refusals -------------------------------------------------------------------------------------
 
 

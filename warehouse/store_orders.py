@@ -1343,7 +1343,7 @@ def _type_orders(connection, staged: _Staged):
                CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
                     WHEN {refunded} > 0 THEN 0.0
-                    WHEN {refunded} IS NULL AND status IN ({_raw_statuses(status_cells, FULLY_REFUNDED)})
+                    WHEN COALESCE({refunded}, 0) = 0 AND status IN ({_raw_statuses(status_cells, FULLY_REFUNDED)})
                          THEN revenue
                     ELSE 0.0 END AS refund,
                -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
