@@ -816,8 +816,21 @@ def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp
         lambda r: r.update(Currency="USD") if r["Name"] == "#1004" and r["Currency"] else None,
     )
     assert refused(folder) == [
-        "orders_export_1.csv, column Currency: orders in several currencies: INR (8 orders), "
-        "USD (1 order); one currency per data set"
+        "orders_export_1.csv, row 6, column Currency: orders in several currencies: INR (8 orders), "
+        "USD (1 order): order #1004 is the first not in INR; one currency per data set (value 'USD')"
+    ]
+
+
+def test_a_mixed_currency_export_names_the_file_and_row_of_the_other_currency(store_dir, tmp_path):
+    """The error is on the first order in a currency other than the most used one, in whichever part
+    of a split export it is (tester t1, session 20: it always named the first file)."""
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], lambda rows: rows[8:])
+    # #1009 (data row 10) is the third row of the second part, its line 4; #1008 stays blank (no currency)
+    rewrite(folder / "orders_export_2.csv", lambda r: r.update(Currency=" usd") if r["Name"] == "#1009" else None)
+    rewrite(folder / "orders_export_2.csv", lambda r: r.update(Currency="") if r["Name"] == "#1008" else None)
+    assert refused(folder) == [
+        "orders_export_2.csv, row 4, column Currency: orders in several currencies: INR (7 orders), "
+        "USD (1 order): order #1009 is the first not in INR; one currency per data set (value ' usd')"
     ]
 
 

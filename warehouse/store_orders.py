@@ -1467,16 +1467,27 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings) -> s
     currencies = [(currency, count) for currency, count in cleaned if currency is not None]
     if len(currencies) > 1:
         listed = ", ".join(f"{currency} ({_orders(count)})" for currency, count in currencies)
-        errors.add(
-            Problem(
-                staged.files.exports[0].name,
-                None,
-                staged.shown.get("currency"),
-                None,
-                f"orders in several currencies: {listed}; one currency per data set",
-            )
-        )
+        errors.add(_first_order_not_in(connection, staged, currencies[0][0], f"orders in several currencies: {listed}"))
     return currencies[0][0] if currencies else DATA_CURRENCY
+
+
+def _first_order_not_in(connection, staged: _Staged, currency: str, listed: str) -> Problem:
+    """The error of an export in several currencies (`listed`), on the first order (in file order) in
+    another currency than `currency`, the most used: the file, row and cell to look at."""
+    row_no, source_line, cell = connection.execute(
+        """SELECT row_no, source_line, currency FROM store_order_facts
+           WHERE NULLIF(upper(trim(currency)), '') <> ? ORDER BY row_no LIMIT 1""",
+        [currency],
+    ).fetchone()
+    (order_ref,) = connection.execute("SELECT order_ref FROM store_raw WHERE rowid = ?", [row_no]).fetchone()
+    name, line = _where(staged, int(row_no), source_line)
+    return Problem(
+        name,
+        line,
+        staged.shown.get("currency"),
+        cell,
+        f"{listed}: order {order_ref} is the first not in {currency}; one currency per data set",
+    )
 
 
 def _resolve_code_sets(connection):
