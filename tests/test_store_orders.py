@@ -876,6 +876,50 @@ def test_a_code_cell_naming_two_creators_counts_as_conflicting_once(store_dir, t
     assert mapping["unattributed_orders"] == 0 and mapping["top_unknown_codes"] == []
 
 
+def test_the_codes_of_two_creators_warning_names_the_first_such_order(store_dir, tmp_path):
+    """Tester t1, session 20: the warning named no order, row or creator. It is on the first order
+    whose codes name two creators (file, row, the code cell as written), naming its creators in the
+    cell's order, the first being the one it goes to; /data says the count the command line says."""
+    from dash_helpers import find, text
+
+    from callbacks import data as cb
+    from warehouse import uploads
+
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], lambda rows: rows[8:])
+    # #1009 (third row of the second part: line 4) names B2's then A1's code (twice), #1007 A1's twice
+    rewrite(
+        folder / "orders_export_2.csv",
+        lambda r: (
+            r.update({"Discount Code": {"#1009": "bEN15 ; asha10;ASHA10", "#1007": "ASHA10, asha10"}[r["Name"]]})
+            if r["Name"] in ("#1007", "#1009")
+            else None
+        ),
+    )
+    report = validate_dataset(folder)
+    mapping = report.store_orders
+    assert mapping["several_codes_orders"] == 3 and mapping["conflicting_codes_orders"] == 1  # #1004, #1007, #1009
+    assert mapping["conflicting_first"] == {
+        "file": "orders_export_2.csv",
+        "line": 4,
+        "order": "#1009",
+        "codes": "bEN15 ; asha10;ASHA10",
+        "creators": [{"code": "bEN15", "influencer_id": "B2"}, {"code": "asha10", "influencer_id": "A1"}],
+    }
+    (warning,) = [str(w) for w in report.warnings if "two or more creators" in w.reason]
+    assert warning == (
+        "orders_export_2.csv, row 4, column Discount Code: 1 order carries codes of two or more creators: each "
+        "goes to the creator of its first known code (the first: order #1009 names bEN15 of B2 and asha10 of "
+        "A1, and goes to B2) (value 'bEN15 ; asha10;ASHA10')"
+    )
+    assert "  several codes: 3 orders (the first known code wins; 1 named two creators)" in report.summary_lines()
+    upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "orders_export_2.csv"], [])
+    table = text(find(cb.report_children(upload, report, None), "data-store-orders"))
+    assert "Several codes (first known code wins) 3 (1 named two creators)" in table
+    # the import keeps the order in its mapping, which an append's warnings are said again from
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    assert metrics.dataset_info(wh)["store_orders"]["conflicting_first"] == mapping["conflicting_first"]
+
+
 def test_an_order_number_of_spaces_is_missing(store_dir, tmp_path):
     folder = copy_of(store_dir, tmp_path)
     rewrite(folder / "orders_export_1.csv", lambda r: r.update(Name="\u3000 ") if r["Name"] == "#1008" else None)

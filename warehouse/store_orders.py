@@ -372,8 +372,9 @@ def stage(
     attributed_orders, attributed_revenue (₹, net of refunds), attributed_refunds (₹),
     attributed_refunded_orders, refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
     top_unknown_codes ([{code, orders, revenue}]), no_code_orders, no_code_revenue (₹),
-    several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders, guest_orders_by_file
-    ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
+    several_codes_orders, conflicting_codes_orders, conflicting_first ({file, line, order, codes,
+    creators: [{code, influencer_id}]} of the first of those, or None: _first_conflicting_order),
+    utm_orders, guest_orders, guest_orders_by_file ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
     export_rows ({file: rows}), repeated ([{files: [first, other], orders,
     line_items}]: identical orders of overlapping exports, counted once), repeated_orders,
     repeated_line_items, shipping_tax ({orders, amount (₹), subtotal} or None: _shipping_tax_bound),
@@ -1643,6 +1644,9 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     ):
         report[key] = round(float(report[key]), 2)
     report["currency"] = currency
+    report["conflicting_first"] = (
+        _first_conflicting_order(connection, staged) if report["conflicting_codes_orders"] else None
+    )
     report["shipping_tax"] = _shipping_tax_bound(connection, staged)
     report["taxes_products_only"] = any(p in staged.not_merchandise for p in TAX_PARTS[staged.files.store])
     top = []
@@ -1683,6 +1687,31 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
         code_map=staged.files.code_map.name if staged.files.code_map else None,
     )
     return report
+
+
+def _first_conflicting_order(connection, staged: _Staged) -> dict:
+    """{file, line, order, codes (its code cell as written), creators: [{code, influencer_id}]} of the
+    first sale (in file order) whose codes name two or more creators: each creator with its first
+    code in the cell, in the cell's order (the first one is the creator the order goes to)."""
+    row_no, source_line, cell, codes_text = connection.execute("""
+        SELECT o.row_no, o.source_line, c.codes, c.codes_text FROM store_order_facts o JOIN store_code_sets c
+        USING (code_set) WHERE o.is_sale AND o.creators > 1 ORDER BY o.row_no LIMIT 1""").fetchone()
+    (order_ref,) = connection.execute("SELECT order_ref FROM store_raw WHERE rowid = ?", [row_no]).fetchone()
+    creators = connection.execute(
+        f"""SELECT arg_min(l.code, l.position), m.influencer_id FROM (
+                SELECT unnest(list) AS code, generate_subscripts(list, 1) AS position
+                FROM (SELECT {CODE_LIST} AS list FROM (SELECT ?::VARCHAR AS codes_text))) l
+            JOIN code_map m ON m.key = lower(l.code) GROUP BY m.influencer_id ORDER BY min(l.position)""",
+        [codes_text],
+    ).fetchall()
+    name, line = _where(staged, int(row_no), source_line)
+    return {
+        "file": name,
+        "line": line,
+        "order": order_ref,
+        "codes": cell,
+        "creators": [{"code": code, "influencer_id": creator} for code, creator in creators],
+    }
 
 
 def _shipping_tax_bound(connection, staged: _Staged) -> dict | None:
@@ -1811,17 +1840,7 @@ def mapping_warnings(report: dict, warnings: Findings) -> None:
             )
         )
     if report["conflicting_codes_orders"]:
-        warnings.add(
-            Problem(
-                name,
-                None,
-                columns["codes"],
-                None,
-                f"{_orders(report['conflicting_codes_orders'])} "
-                f"{'carries' if report['conflicting_codes_orders'] == 1 else 'carry'} codes of two or more creators: "
-                "each goes to the creator of its first known code",
-            )
-        )
+        _warn_conflicting_codes(report, columns, warnings)
     if report["currency"] != DATA_CURRENCY:
         warnings.add(
             Problem(
@@ -1834,6 +1853,22 @@ def mapping_warnings(report: dict, warnings: Findings) -> None:
         )
     _warn_tax_basis(report, columns, warnings)
     _warn_refunds_above_totals(report, columns, warnings)
+
+
+def _warn_conflicting_codes(report: dict, columns: dict, warnings: Findings) -> None:
+    """The orders whose codes name two or more creators, counted, on the first of them: its file,
+    row and code cell, and the creators it names (mappings kept before session 20 lack that order:
+    the count alone, on the first export file)."""
+    count = report["conflicting_codes_orders"]
+    said = f"{_orders(count)} {'carries' if count == 1 else 'carry'} codes of two or more creators"
+    rule = "each goes to the creator of its first known code"
+    first = report.get("conflicting_first")
+    if not first:
+        warnings.add(Problem(report["exports"][0], None, columns["codes"], None, f"{said}: {rule}"))
+        return
+    named = " and ".join(f"{c['code']} of {c['influencer_id']}" for c in first["creators"])
+    reason = f"{said}: {rule} (the first: order {first['order']} names {named}, and goes to {first['creators'][0]['influencer_id']})"
+    warnings.add(Problem(first["file"], first["line"], columns["codes"], first["codes"], reason))
 
 
 def _warn_tax_basis(report: dict, columns: dict, warnings: Findings) -> None:
