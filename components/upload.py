@@ -143,15 +143,6 @@ def files_table(file_rows: list[tuple[str, str, int]], table_id: str | None = No
     )
 
 
-def _several_codes(mapping: dict) -> str:
-    """The orders with several codes, and of them those naming two creators, as the command line
-    says them (store_orders.mapping_lines): "2 (1 named two creators)"."""
-    several = fmt.count(mapping["several_codes_orders"])
-    if not mapping["several_codes_orders"]:
-        return several
-    return f"{several} ({fmt.count(mapping['conflicting_codes_orders'])} named two creators)"
-
-
 def store_orders_summary(mapping: dict | None, table_id: str | None = None):
     """How a store order export mapped to creators (warehouse.store_orders report), before anything
     is written: orders read, attributed, unattributed (with the top codes), cancelled, refunded."""
@@ -183,7 +174,13 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
             orders_and(mapping["attributed_refunded_orders"], mapping["attributed_refunds"]),
         ),
         ("Refunded, all sales", orders_and(mapping["refunded_orders"], mapping["refunded_amount"])),
-        ("Several codes (first known code wins)", _several_codes(mapping)),
+        ("Several codes (first known code wins)", fmt.count(mapping["several_codes_orders"])),
+        # the command line's "(1 named two creators)" (store_orders.mapping_lines), where it says it
+        *(
+            [("Several codes: of them, naming two creators", fmt.count(mapping["conflicting_codes_orders"]))]
+            if mapping["several_codes_orders"]
+            else []
+        ),
         ("Guest checkouts among the attributed", fmt.count(mapping["guest_orders"])),
     ]
     if "sales_rows" in mapping:  # reports kept by imports before session 12 lack it

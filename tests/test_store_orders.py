@@ -914,7 +914,7 @@ def test_the_codes_of_two_creators_warning_names_the_first_such_order(store_dir,
     assert "  several codes: 3 orders (the first known code wins; 1 named two creators)" in report.summary_lines()
     upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "orders_export_2.csv"], [])
     table = text(find(cb.report_children(upload, report, None), "data-store-orders"))
-    assert "Several codes (first known code wins) 3 (1 named two creators)" in table
+    assert "Several codes (first known code wins) 3 Several codes: of them, naming two creators 1" in table
     # the import keeps the order in its mapping, which an append's warnings are said again from
     wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
     assert metrics.dataset_info(wh)["store_orders"]["conflicting_first"] == mapping["conflicting_first"]
