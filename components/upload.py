@@ -175,6 +175,12 @@ def store_orders_summary(mapping: dict | None, table_id: str | None = None):
         ),
         ("Refunded, all sales", orders_and(mapping["refunded_orders"], mapping["refunded_amount"])),
         ("Several codes (first known code wins)", fmt.count(mapping["several_codes_orders"])),
+        # the command line's "(1 named two creators)" (store_orders.mapping_lines), where it says it
+        *(
+            [("Several codes: of them, naming two creators", fmt.count(mapping["conflicting_codes_orders"]))]
+            if mapping["several_codes_orders"]
+            else []
+        ),
         ("Guest checkouts among the attributed", fmt.count(mapping["guest_orders"])),
     ]
     if "sales_rows" in mapping:  # reports kept by imports before session 12 lack it

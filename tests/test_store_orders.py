@@ -417,6 +417,34 @@ def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
 
 
+def test_parts_numbered_ten_and_up_are_read_in_number_order(store_dir, tmp_path):
+    """A store numbers the parts of a long export 1, 2, …, 10 (tester t1, session 20): part 10 comes
+    after part 9, not after part 1, so an order split at the 9/10 cut is one order (read in plain name
+    order it was refused as two differing copies), with the same figures as the rows in two parts."""
+    # the orders re-ordered so that #1006 (rows 6–7) straddles the last cut; #1001 (rows 0–1) is part 8
+    rows_in_order = [2, 3, 4, 5, 8, 9, 10, 0, 1, 6, 7]
+    parts = [[2], [3], [4], [5], [8], [9], [10], [0, 1], [6], [7]]
+    ten = copy_of(store_dir, tmp_path / "ten")
+    export = ten / "orders_export_1.csv"
+    with export.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    for number, part in enumerate(parts, start=1):
+        with (ten / f"orders_export_{number}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([header, *(rows[i] for i in part)])
+    two = split_export(store_dir, tmp_path / "two", lambda r: [r[i] for i in rows_in_order[:-1]], lambda r: [r[7]])
+    report = validate_dataset(ten)
+    names = [f"orders_export_{n}.csv" for n in range(1, 11)]
+    assert report.store_orders["exports"] == names
+    assert f"store orders: {', '.join(names)} (Shopify, INR)" in "\n".join(report.summary_lines())
+    assert report.store_orders["orders_read"] == 9 and report.store_orders["repeated"] == []
+    assert report.store_orders["attributed_orders"] == 6 and report.store_orders["attributed_revenue"] == 3250.00
+    wh = Warehouse(import_dataset(ten, tmp_path / "ten.duckdb").db_path)
+    alone = Warehouse(import_dataset(two, tmp_path / "two.duckdb").db_path)
+    assert by(wh, "product") == by(alone, "product") and by(wh, "influencer_id") == by(alone, "influencer_id")
+    assert metrics.kpis(wh) == metrics.kpis(alone)
+    assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
+
+
 def split_export(store_dir: Path, tmp_path: Path, first, second) -> Path:
     """The fixture's export as two files: `first` and `second` map its data rows to each file's."""
     folder = copy_of(store_dir, tmp_path)
@@ -788,6 +816,24 @@ def test_unknown_codes_are_reported_in_the_file_their_orders_are_in(store_dir, t
     ]
 
 
+@pytest.mark.parametrize("amount", ["0.00", ""])
+def test_an_order_marked_refunded_without_an_amount_is_refunded_in_full(store_dir, tmp_path, amount):
+    """docs/metrics.md: an order marked `refunded` without an amount is refunded in full; an amount
+    of 0.00 says no amount too (tester t1, session 20: it counted as a full sale). #1009 (B2, 600 of
+    merchandise in a 708 total) nets to 0: revenue 3250 and refunds 100 + 600 as with its 708.00."""
+    folder = copy_of(store_dir, tmp_path)
+    rewrite(
+        folder / "orders_export_1.csv",
+        lambda r: r.update({"Refunded Amount": amount}) if r["Name"] == "#1009" else None,
+    )
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["attributed_revenue"] == 3250.00 and mapping["refunded_amount"] == 700.00
+    assert mapping["refunded_orders"] == 2
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    revenue, orders = by(wh, "product")["MuscleBlaze Super Gainer"]
+    assert revenue == pytest.approx(0.0, abs=1e-9) and orders == 1
+
+
 # --- refusals -------------------------------------------------------------------------------------
 
 
@@ -816,8 +862,21 @@ def test_a_mixed_currency_export_is_refused_naming_the_currencies(store_dir, tmp
         lambda r: r.update(Currency="USD") if r["Name"] == "#1004" and r["Currency"] else None,
     )
     assert refused(folder) == [
-        "orders_export_1.csv, column Currency: orders in several currencies: INR (8 orders), "
-        "USD (1 order); one currency per data set"
+        "orders_export_1.csv, row 6, column Currency: orders in several currencies: INR (8 orders), "
+        "USD (1 order): order #1004 is the first not in INR; one currency per data set (value 'USD')"
+    ]
+
+
+def test_a_mixed_currency_export_names_the_file_and_row_of_the_other_currency(store_dir, tmp_path):
+    """The error is on the first order in a currency other than the most used one, in whichever part
+    of a split export it is (tester t1, session 20: it always named the first file)."""
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], lambda rows: rows[8:])
+    # #1009 (data row 10) is the third row of the second part, its line 4; #1008 stays blank (no currency)
+    rewrite(folder / "orders_export_2.csv", lambda r: r.update(Currency=" usd") if r["Name"] == "#1009" else None)
+    rewrite(folder / "orders_export_2.csv", lambda r: r.update(Currency="") if r["Name"] == "#1008" else None)
+    assert refused(folder) == [
+        "orders_export_2.csv, row 4, column Currency: orders in several currencies: INR (7 orders), "
+        "USD (1 order): order #1009 is the first not in INR; one currency per data set (value ' usd')"
     ]
 
 
@@ -880,6 +939,50 @@ def test_a_code_cell_naming_two_creators_counts_as_conflicting_once(store_dir, t
     # #1005 (300 − 0) now A1's: 3250 + 300; no order is left with only unknown codes
     assert mapping["attributed_orders"] == 7 and mapping["attributed_revenue"] == 3550.00
     assert mapping["unattributed_orders"] == 0 and mapping["top_unknown_codes"] == []
+
+
+def test_the_codes_of_two_creators_warning_names_the_first_such_order(store_dir, tmp_path):
+    """Tester t1, session 20: the warning named no order, row or creator. It is on the first order
+    whose codes name two creators (file, row, the code cell as written), naming its creators in the
+    cell's order, the first being the one it goes to; /data says the count the command line says."""
+    from dash_helpers import find, text
+
+    from callbacks import data as cb
+    from warehouse import uploads
+
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:8], lambda rows: rows[8:])
+    # #1009 (third row of the second part: line 4) names B2's then A1's code (twice), #1007 A1's twice
+    rewrite(
+        folder / "orders_export_2.csv",
+        lambda r: (
+            r.update({"Discount Code": {"#1009": "bEN15 ; asha10;ASHA10", "#1007": "ASHA10, asha10"}[r["Name"]]})
+            if r["Name"] in ("#1007", "#1009")
+            else None
+        ),
+    )
+    report = validate_dataset(folder)
+    mapping = report.store_orders
+    assert mapping["several_codes_orders"] == 3 and mapping["conflicting_codes_orders"] == 1  # #1004, #1007, #1009
+    assert mapping["conflicting_first"] == {
+        "file": "orders_export_2.csv",
+        "line": 4,
+        "order": "#1009",
+        "codes": "bEN15 ; asha10;ASHA10",
+        "creators": [{"code": "bEN15", "influencer_id": "B2"}, {"code": "asha10", "influencer_id": "A1"}],
+    }
+    (warning,) = [str(w) for w in report.warnings if "two or more creators" in w.reason]
+    assert warning == (
+        "orders_export_2.csv, row 4, column Discount Code: 1 order carries codes of two or more creators: each "
+        "goes to the creator of its first known code (the first: order #1009 names bEN15 of B2 and asha10 of "
+        "A1, and goes to B2) (value 'bEN15 ; asha10;ASHA10')"
+    )
+    assert "  several codes: 3 orders (the first known code wins; 1 named two creators)" in report.summary_lines()
+    upload = uploads.Upload("0" * 32, folder, ["orders_export_1.csv", "orders_export_2.csv"], [])
+    table = text(find(cb.report_children(upload, report, None), "data-store-orders"))
+    assert "Several codes (first known code wins) 3 Several codes: of them, naming two creators 1" in table
+    # the import keeps the order in its mapping, which an append's warnings are said again from
+    wh = Warehouse(import_dataset(folder, tmp_path / "wh.duckdb").db_path)
+    assert metrics.dataset_info(wh)["store_orders"]["conflicting_first"] == mapping["conflicting_first"]
 
 
 def test_an_order_number_of_spaces_is_missing(store_dir, tmp_path):
@@ -950,6 +1053,49 @@ def test_a_code_of_two_creators_is_refused(store_dir, tmp_path):
         "influencer_tracking_codes.csv, row 4, column tracking_code: code of two creators: "
         "A1 (row 2) and B2 (value 'asha10')"
     ]
+
+
+@pytest.mark.parametrize(
+    ("row", "first", "error"),
+    [
+        (
+            "A1,asha10 ,,Diwali",
+            False,
+            "row 4, column campaign_tag: code asha10 of A1 with two campaigns: 'Summer Shred' (row 2) and 'Diwali'; "
+            "give each code one campaign (value 'Diwali')",
+        ),
+        (  # the same rows the other way round: refused all the same, not decided by their order
+            "A1,asha10 ,,Diwali",
+            True,
+            "row 3, column campaign_tag: code ASHA10 of A1 with two campaigns: 'Diwali' (row 2) and 'Summer Shred'; "
+            "give each code one campaign (value 'Summer Shred')",
+        ),
+        (
+            "A1,ASHA10,,",
+            False,
+            "row 4, column campaign_tag: code ASHA10 of A1 with two campaigns: 'Summer Shred' (row 2) and blank; "
+            "give each code one campaign",
+        ),
+    ],
+    ids=["later", "earlier", "blank"],
+)
+def test_a_code_of_one_creator_with_two_campaigns_is_refused(store_dir, tmp_path, row, first, error):
+    """Tester t1, session 20: the later row's campaign was ignored in silence, and which one the sales
+    took depended on the rows' order. Both rows are named, like a code of two creators."""
+    folder = copy_of(store_dir, tmp_path)
+    code_map = folder / "influencer_tracking_codes.csv"
+    header, *rows = code_map.read_text(encoding="utf-8").splitlines()
+    rows = [row, *rows] if first else [*rows, row]
+    code_map.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert refused(folder) == [f"influencer_tracking_codes.csv, {error}"]
+
+
+def test_a_code_map_row_given_twice_is_fine(store_dir, tmp_path):
+    folder = copy_of(store_dir, tmp_path)
+    with (folder / "influencer_tracking_codes.csv").open("a", encoding="utf-8") as handle:
+        handle.write("A1, asha10 ,healthkart_asha,Summer Shred\n")
+    mapping = validate_dataset(folder).store_orders
+    assert mapping["attributed_orders"] == 6 and mapping["attributed_revenue"] == 3250.00
 
 
 def test_bad_order_fields_are_named_by_row_and_column(store_dir, tmp_path):
@@ -1638,7 +1784,13 @@ PER_FILE = (
     "repeated_line_items",
     "guest_orders_by_file",
     "unattributed_by_file",
+    "conflicting_first",  # its file and line; the order, cell and creators are compared apart
 )
+
+
+def unplaced(first: dict | None) -> dict | None:
+    """A mapping's first order with codes of two creators without its file and line."""
+    return None if first is None else {k: v for k, v in first.items() if k not in ("file", "line")}
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1665,6 +1817,7 @@ def test_overlapping_exports_give_the_figures_of_one_export(orders, data):
         assert {k: v for k, v in two.items() if k not in PER_FILE} == {
             k: v for k, v in one.items() if k not in PER_FILE
         }
+        assert unplaced(two["conflicting_first"]) == unplaced(one["conflicting_first"])
         lines = sum(len(order.lines) for order in orders[start:end])
         assert (two["repeated_orders"], two["repeated_line_items"]) == (end - start, lines)
         assert sum(two["export_rows"].values()) == two["line_items"] + lines

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -261,6 +262,15 @@ def is_code_map(header: list[str]) -> bool:
     )
 
 
+def _in_number_order(path: Path) -> tuple[list[str | int], str]:
+    """A file's sort key in which the numbers of its name compare as numbers: a store numbers the
+    parts of a long export 1, 2, …, 10, and a plain sort would read part 10 before part 2 (an order
+    split at the 9/10 cut would then look like two differing copies)."""
+    parts = re.split(r"([0-9]+)", path.name)
+    # re.split puts the digits at odd places: texts meet texts and numbers numbers; the name breaks ties (01, 1)
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)], path.name
+
+
 def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     """Take a store order export and its code map out of the folder's files (found by their columns).
 
@@ -280,7 +290,7 @@ def claim(folder: Path, found: Discovery) -> StoreFiles | None:
     ]
     exports: dict[str, list[tuple[Path, csvfile.Layout]]] = {}
     maps: list[tuple[Path, csvfile.Layout]] = []
-    for path in sorted(set(candidates)):
+    for path in sorted(set(candidates), key=_in_number_order):
         layout = _layout(path)
         if layout is None:
             continue
@@ -362,8 +372,9 @@ def stage(
     attributed_orders, attributed_revenue (₹, net of refunds), attributed_refunds (₹),
     attributed_refunded_orders, refunded_orders, refunded_amount (₹, all sales), unattributed_orders, unattributed_revenue (₹),
     top_unknown_codes ([{code, orders, revenue}]), no_code_orders, no_code_revenue (₹),
-    several_codes_orders, conflicting_codes_orders, utm_orders, guest_orders, guest_orders_by_file
-    ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
+    several_codes_orders, conflicting_codes_orders, conflicting_first ({file, line, order, codes,
+    creators: [{code, influencer_id}]} of the first of those, or None: _first_conflicting_order),
+    utm_orders, guest_orders, guest_orders_by_file ({file: orders}), unattributed_by_file ({file: {orders, revenue, codes}}), code_map_rows,
     export_rows ({file: rows}), repeated ([{files: [first, other], orders,
     line_items}]: identical orders of overlapping exports, counted once), repeated_orders,
     repeated_line_items, shipping_tax ({orders, amount (₹), subtotal} or None: _shipping_tax_bound),
@@ -720,25 +731,8 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
             WHERE influencer_id IS NULL AND (code IS NOT NULL OR utm IS NOT NULL) ORDER BY line LIMIT 20""").fetchall():
         errors.add(Problem(path.name, int(line), "influencer_id", value, "missing value: whose code is this?"))
     for kind, column in (("code", code), ("utm", "utm_source")):
-        if column is None:
-            continue
-        clashes = connection.execute(f"""
-            SELECT line, {kind}, influencer_id, first_line, first_id FROM (
-                SELECT line, {kind}, influencer_id,
-                       arg_min(line, line) OVER w AS first_line, arg_min(influencer_id, line) OVER w AS first_id
-                FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL
-                WINDOW w AS (PARTITION BY lower({kind})))
-            WHERE influencer_id <> first_id ORDER BY line""").fetchall()
-        for line, value, influencer, first_line, first_id in clashes:
-            errors.add(
-                Problem(
-                    path.name,
-                    int(line),
-                    column,
-                    value,
-                    f"code of two creators: {first_id} (row {first_line}) and {influencer}",
-                )
-            )
+        if column is not None:
+            _refuse_ambiguous_codes(connection, path.name, kind, column, campaign, errors)
     if errors.total > before:
         return False
     blank = connection.execute(
@@ -756,6 +750,46 @@ def _stage_code_map(connection, files: StoreFiles, errors: Findings, warnings: F
                    arg_min(campaign, line) AS campaign
             FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL GROUP BY 1""")
     return True
+
+
+def _refuse_ambiguous_codes(connection, name: str, kind: str, column: str, campaign: str | None, errors: Findings):
+    """An error for each code-map row (of `code_map_raw`) whose code (`kind`: code or utm, compared
+    lower-cased) an earlier row gives to another creator, or to the same creator with another
+    campaign: which row wins would depend on the rows' order. A row repeated exactly is fine.
+    `name`: the code map's file name; `column`, `campaign`: its code and campaign columns."""
+    clashes = connection.execute(f"""
+        SELECT line, {kind}, influencer_id, campaign, first_line, first_id, first_campaign FROM (
+            SELECT line, {kind}, influencer_id, campaign, arg_min(line, line) OVER w AS first_line,
+                   arg_min(influencer_id, line) OVER w AS first_id, arg_min(campaign, line) OVER w AS first_campaign
+            FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL
+            WINDOW w AS (PARTITION BY lower({kind})))
+        WHERE influencer_id <> first_id OR campaign IS DISTINCT FROM first_campaign ORDER BY line""").fetchall()
+    for line, value, influencer, tag, first_line, first_id, first_tag in clashes:
+        if influencer != first_id:
+            errors.add(
+                Problem(
+                    name,
+                    int(line),
+                    column,
+                    value,
+                    f"code of two creators: {first_id} (row {first_line}) and {influencer}",
+                )
+            )
+            continue
+        errors.add(
+            Problem(
+                name,
+                int(line),
+                campaign,
+                tag,
+                f"code {value} of {influencer} with two campaigns: {_said(first_tag)} (row {first_line}) and "
+                f"{_said(tag)}; give each code one campaign",
+            )
+        )
+
+
+def _said(text: str | None) -> str:
+    return "blank" if text is None else repr(text)
 
 
 def warn_unknown_creators(
@@ -1321,7 +1355,7 @@ def _type_orders(connection, staged: _Staged):
                CASE WHEN date IS NULL AND {_present("created_text")} THEN created_text END AS created,
                CASE WHEN {refunded} > 0 AND total > 0 THEN least({refunded} * revenue / total, revenue)
                     WHEN {refunded} > 0 THEN 0.0
-                    WHEN {refunded} IS NULL AND status IN ({_raw_statuses(status_cells, FULLY_REFUNDED)})
+                    WHEN COALESCE({refunded}, 0) = 0 AND status IN ({_raw_statuses(status_cells, FULLY_REFUNDED)})
                          THEN revenue
                     ELSE 0.0 END AS refund,
                -- `||` is NULL when the e-mail is: each buyer key is cleaned once, not tested then cleaned again
@@ -1449,16 +1483,27 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings, mark
     currencies = [(currency, count) for currency, count in cleaned if currency is not None]
     if len(currencies) > 1:
         listed = ", ".join(f"{currency} ({_orders(count)})" for currency, count in currencies)
-        errors.add(
-            Problem(
-                staged.files.exports[0].name,
-                None,
-                staged.shown.get("currency"),
-                None,
-                f"orders in several currencies: {listed}; one currency per data set",
-            )
-        )
+        errors.add(_first_order_not_in(connection, staged, currencies[0][0], f"orders in several currencies: {listed}"))
     return currencies[0][0] if currencies else DATA_CURRENCY
+
+
+def _first_order_not_in(connection, staged: _Staged, currency: str, listed: str) -> Problem:
+    """The error of an export in several currencies (`listed`), on the first order (in file order) in
+    another currency than `currency`, the most used: the file, row and cell to look at."""
+    row_no, source_line, cell = connection.execute(
+        """SELECT row_no, source_line, currency FROM store_order_facts
+           WHERE NULLIF(upper(trim(currency)), '') <> ? ORDER BY row_no LIMIT 1""",
+        [currency],
+    ).fetchone()
+    (order_ref,) = connection.execute("SELECT order_ref FROM store_raw WHERE rowid = ?", [row_no]).fetchone()
+    name, line = _where(staged, int(row_no), source_line)
+    return Problem(
+        name,
+        line,
+        staged.shown.get("currency"),
+        cell,
+        f"{listed}: order {order_ref} is the first not in {currency}; one currency per data set",
+    )
 
 
 def _resolve_code_sets(connection):
@@ -1618,6 +1663,9 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
     ):
         report[key] = round(float(report[key]), 2)
     report["currency"] = currency
+    report["conflicting_first"] = (
+        _first_conflicting_order(connection, staged) if report["conflicting_codes_orders"] else None
+    )
     report["shipping_tax"] = _shipping_tax_bound(connection, staged)
     report["taxes_products_only"] = any(p in staged.not_merchandise for p in TAX_PARTS[staged.files.store])
     top = []
@@ -1658,6 +1706,31 @@ def _mapping_report(connection, staged: _Staged, repeated: list[dict], currency:
         code_map=staged.files.code_map.name if staged.files.code_map else None,
     )
     return report
+
+
+def _first_conflicting_order(connection, staged: _Staged) -> dict:
+    """{file, line, order, codes (its code cell as written), creators: [{code, influencer_id}]} of the
+    first sale (in file order) whose codes name two or more creators: each creator with its first
+    code in the cell, in the cell's order (the first one is the creator the order goes to)."""
+    row_no, source_line, cell, codes_text = connection.execute("""
+        SELECT o.row_no, o.source_line, c.codes, c.codes_text FROM store_order_facts o JOIN store_code_sets c
+        USING (code_set) WHERE o.is_sale AND o.creators > 1 ORDER BY o.row_no LIMIT 1""").fetchone()
+    (order_ref,) = connection.execute("SELECT order_ref FROM store_raw WHERE rowid = ?", [row_no]).fetchone()
+    creators = connection.execute(
+        f"""SELECT arg_min(l.code, l.position), m.influencer_id FROM (
+                SELECT unnest(list) AS code, generate_subscripts(list, 1) AS position
+                FROM (SELECT {CODE_LIST} AS list FROM (SELECT ?::VARCHAR AS codes_text))) l
+            JOIN code_map m ON m.key = lower(l.code) GROUP BY m.influencer_id ORDER BY min(l.position)""",
+        [codes_text],
+    ).fetchall()
+    name, line = _where(staged, int(row_no), source_line)
+    return {
+        "file": name,
+        "line": line,
+        "order": order_ref,
+        "codes": cell,
+        "creators": [{"code": code, "influencer_id": creator} for code, creator in creators],
+    }
 
 
 def _shipping_tax_bound(connection, staged: _Staged) -> dict | None:
@@ -1786,17 +1859,7 @@ def mapping_warnings(report: dict, warnings: Findings) -> None:
             )
         )
     if report["conflicting_codes_orders"]:
-        warnings.add(
-            Problem(
-                name,
-                None,
-                columns["codes"],
-                None,
-                f"{_orders(report['conflicting_codes_orders'])} "
-                f"{'carries' if report['conflicting_codes_orders'] == 1 else 'carry'} codes of two or more creators: "
-                "each goes to the creator of its first known code",
-            )
-        )
+        _warn_conflicting_codes(report, columns, warnings)
     if report["currency"] != DATA_CURRENCY:
         warnings.add(
             Problem(
@@ -1809,6 +1872,22 @@ def mapping_warnings(report: dict, warnings: Findings) -> None:
         )
     _warn_tax_basis(report, columns, warnings)
     _warn_refunds_above_totals(report, columns, warnings)
+
+
+def _warn_conflicting_codes(report: dict, columns: dict, warnings: Findings) -> None:
+    """The orders whose codes name two or more creators, counted, on the first of them: its file,
+    row and code cell, and the creators it names (mappings kept before session 20 lack that order:
+    the count alone, on the first export file)."""
+    count = report["conflicting_codes_orders"]
+    said = f"{_orders(count)} {'carries' if count == 1 else 'carry'} codes of two or more creators"
+    rule = "each goes to the creator of its first known code"
+    first = report.get("conflicting_first")
+    if not first:
+        warnings.add(Problem(report["exports"][0], None, columns["codes"], None, f"{said}: {rule}"))
+        return
+    named = " and ".join(f"{c['code']} of {c['influencer_id']}" for c in first["creators"])
+    reason = f"{said}: {rule} (the first: order {first['order']} names {named}, and goes to {first['creators'][0]['influencer_id']})"
+    warnings.add(Problem(first["file"], first["line"], columns["codes"], first["codes"], reason))
 
 
 def _warn_tax_basis(report: dict, columns: dict, warnings: Findings) -> None:
