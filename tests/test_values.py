@@ -366,11 +366,11 @@ def test_guest_and_placeholder_user_ids_are_unknown_buyers(tmp_path, path):
     ]
 
 
-def test_a_return_by_a_guest_id_seen_nowhere_else_is_an_order_without_a_buyer(tmp_path, path):
-    """A guest id written only on a return (−1 order, −₹899): the return's −1 is an order without a
-    known buyer, as a blank user_id's would be. New customers: U1…U4 are 4 known buyers, and the
-    orders without a buyer contribute 0.8 × (−1): 4 − 0.8 = 3.2 (not labelled estimated: no order
-    without a buyer is left once the return nets out)."""
+def test_a_return_by_a_guest_id_is_no_buyer(tmp_path, path):
+    """A guest id written only on a return (−1 order, −₹899): a row that places no order is no
+    buyer, known or unknown (docs/metrics.md, new customers), as a known buyer's return does not
+    unmake its first order. New customers: U1…U4 are 4 known buyers and no order is left without a
+    buyer: 4, not estimated (0.8 × (−1) was taken off before)."""
     folder = base_folder(
         tmp_path,
         {
@@ -383,7 +383,25 @@ def test_a_return_by_a_guest_id_seen_nowhere_else_is_an_order_without_a_buyer(tm
     wh, _ = imported(folder, tmp_path)
     k = metrics.kpis(wh)
     assert k["orders"] == 6
-    assert k["new_customers"] == pytest.approx(4 - 0.8) and not k["new_customers_estimated"]
+    assert k["new_customers"] == pytest.approx(4) and not k["new_customers_estimated"]
+
+
+def test_a_guest_order_and_its_return_still_estimate_the_order(tmp_path, path):
+    """A blank user_id's order (+1) and its return (−1): the return is no buyer, the order's buyer is
+    unknown: 0.8 new customers, estimated, as a known buyer who returned an order stays new."""
+    folder = base_folder(
+        tmp_path,
+        {
+            "tracking_data.csv": {
+                "T4,INF02,2025-02-02,Feb,HKVitals,Fish Oil,BioLink,U4,1,899.00\n": "T4,INF02,2025-02-02,Feb,HKVitals,Fish Oil,BioLink,,1,899.00\n"
+                "T5,INF02,2025-02-05,Feb,HKVitals,Fish Oil,BioLink,,-1,-899.00\n"
+            }
+        },
+    )
+    wh, _ = imported(folder, tmp_path)
+    k = metrics.kpis(wh)
+    assert k["orders"] == 6 and k["orders_without_user"] == 1
+    assert k["new_customers"] == pytest.approx(3 + 0.8) and k["new_customers_estimated"]
 
 
 def test_one_guest_row_is_one_row(tmp_path, path):

@@ -1090,7 +1090,9 @@ def sales_cells_sql(dimension: dict[str, str], unknown_buyer: str, first_sales: 
     """The query grouping `keyed_sales` (with `first_orders`) into sales cells: influencer_id,
     date, SALE_DIMENSIONS (as `dimension` gives each: SQL of the cleaned value, blank as NULL or
     already `Unattributed`; blanks are `Unattributed` in the cells), orders, revenue,
-    refunds, new_customers, orders_without_user (`unknown_buyer`: SQL telling a row's buyer is unknown).
+    refunds, new_customers, orders_without_user (the orders of rows that place orders and whose buyer is
+    unknown, `unknown_buyer` telling which: a return (orders < 0) is no buyer, known or unknown, as it
+    unmakes no known buyer's first order either).
     New customers are the sales whose key is a buyer's first (`first_orders`): with `first_sales`
     (_first_sales_bits' range; DuckDB only) looked up in its bits, else joined on the key."""
     if first_sales is None:
@@ -1113,7 +1115,7 @@ def sales_cells_sql(dimension: dict[str, str], unknown_buyer: str, first_sales: 
                    sum(orders)::BIGINT AS orders, sum(revenue) AS revenue,
                    COALESCE(-sum(revenue) FILTER (WHERE revenue < 0), 0) AS refunds,
                    {new_customers}::BIGINT AS new_customers,
-                   COALESCE(sum(orders) FILTER (WHERE {unknown_buyer}), 0)::BIGINT AS orders_without_user
+                   COALESCE(sum(orders) FILTER (WHERE orders > 0 AND ({unknown_buyer})), 0)::BIGINT AS orders_without_user
             FROM keyed_sales s {firsts}
             GROUP BY ALL)"""
 
