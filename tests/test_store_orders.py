@@ -894,8 +894,8 @@ def test_a_woocommerce_export_in_two_currencies_counts_orders_not_line_items(sto
                 + ["", "b@example.com", "Whey", item, 1, 50, 50, "ASHA10"]
             )
     assert refused(folder) == [
-        "orders.csv, column order_currency: orders in several currencies: INR (2 orders), USD (1 order); "
-        "one currency per data set"
+        "orders.csv, row 2, column order_currency: orders in several currencies: INR (2 orders), USD (1 order): "
+        "order 81 is the first not in INR; one currency per data set (value 'USD')"
     ]
 
 

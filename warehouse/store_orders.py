@@ -1483,19 +1483,21 @@ def _refuse_mixed_currencies(connection, staged: _Staged, errors: Findings, mark
     currencies = [(currency, count) for currency, count in cleaned if currency is not None]
     if len(currencies) > 1:
         listed = ", ".join(f"{currency} ({_orders(count)})" for currency, count in currencies)
-        errors.add(_first_order_not_in(connection, staged, currencies[0][0], f"orders in several currencies: {listed}"))
+        errors.add(
+            _first_order_not_in(connection, staged, firsts, currencies[0][0], f"orders in several currencies: {listed}")
+        )
     return currencies[0][0] if currencies else DATA_CURRENCY
 
 
-def _first_order_not_in(connection, staged: _Staged, currency: str, listed: str) -> Problem:
+def _first_order_not_in(connection, staged: _Staged, firsts: str, currency: str, listed: str) -> Problem:
     """The error of an export in several currencies (`listed`), on the first order (in file order) in
-    another currency than `currency`, the most used: the file, row and cell to look at."""
-    row_no, source_line, cell = connection.execute(
-        """SELECT row_no, source_line, currency FROM store_order_facts
-           WHERE NULLIF(upper(trim(currency)), '') <> ? ORDER BY row_no LIMIT 1""",
+    another currency than `currency`, the most used: the file, row and cell to look at. `firsts`: the
+    orders' first rows in `store_raw` (SQL FROM … WHERE, as _refuse_mixed_currencies reads them)."""
+    row_no, source_line, cell, order_ref = connection.execute(
+        f"""SELECT store_raw.rowid, source_line, currency, order_ref FROM {firsts}
+            AND NULLIF(upper(trim(currency)), '') <> ? ORDER BY store_raw.rowid LIMIT 1""",
         [currency],
     ).fetchone()
-    (order_ref,) = connection.execute("SELECT order_ref FROM store_raw WHERE rowid = ?", [row_no]).fetchone()
     name, line = _where(staged, int(row_no), source_line)
     return Problem(
         name,
@@ -1714,7 +1716,7 @@ def _first_conflicting_order(connection, staged: _Staged) -> dict:
     code in the cell, in the cell's order (the first one is the creator the order goes to)."""
     row_no, source_line, cell, codes_text = connection.execute("""
         SELECT o.row_no, o.source_line, c.codes, c.codes_text FROM store_order_facts o JOIN store_code_sets c
-        USING (code_set) WHERE o.is_sale AND o.creators > 1 ORDER BY o.row_no LIMIT 1""").fetchone()
+        USING (code_set) WHERE o.is_sale AND c.creators > 1 ORDER BY o.row_no LIMIT 1""").fetchone()
     (order_ref,) = connection.execute("SELECT order_ref FROM store_raw WHERE rowid = ?", [row_no]).fetchone()
     creators = connection.execute(
         f"""SELECT arg_min(l.code, l.position), m.influencer_id FROM (
