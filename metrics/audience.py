@@ -247,7 +247,8 @@ def region_comparison(
     total = float(sales["sales_revenue"].sum())
     sales["sales_share"] = share_column(sales["sales_revenue"])
     out = audience.merge(sales, on="region", how="outer")
-    out["matched"] = out["audience_matched"].where(out["audience_matched"].notna(), out["sales_matched"])
+    # object dtype: with no unlisted places and no sales regions the column is bool, which refuses None
+    out["matched"] = out["audience_matched"].where(out["audience_matched"].notna(), out["sales_matched"]).astype(object)
     out.loc[out["region"] == OTHER_PLACES, "matched"] = None
     out = out.astype({"audience_share": "object", "sales_share": "object"})
     out = out.where(out.notna(), None)

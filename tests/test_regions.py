@@ -261,3 +261,34 @@ def test_a_single_region_beyond_the_top_is_drawn_as_itself(count):
 
     frame = _comparison(count)
     assert list(top_regions(frame)["region"]) == list(frame["region"])
+
+
+def test_places_that_sum_to_the_whole_audience_without_sales_regions(tmp_path):
+    """Every creator's places sum to 100 % (no unlisted places row) and no sale has a region: the
+    comparison is the audience side alone (tester t2, session 20: pandas refused None in a bool
+    column and /audience fell over). Weights by hand: INF01 ₹7,497 (Mumbai 60 %, Delhi 40 %), INF02
+    ₹3,596 (Pune 100 %) of ₹11,093: Maharashtra (4,498.2 + 3,596) / 11,093, Delhi 2,998.8 / 11,093."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    files = {
+        "influencers.csv": "influencer_id,name,platform,category,gender,follower_count\n"
+        "INF01,Asha Verma,Instagram,Fitness,Female,120000\nINF02,Rohit Nair,YouTube,Nutrition,Male,850000\n",
+        "payouts.csv": "influencer_id,basis,rate,total_payout\nINF01,post,2500,2500\nINF02,post,6000,6000\n",
+        "posts.csv": "post_id,influencer_id,platform,date,reach,likes,comments\n"
+        "P1,INF01,Instagram,2025-01-10,50000,4000,300\nP2,INF02,YouTube,2025-01-15,200000,9000,800\n",
+        "tracking_data.csv": "tracking_id,influencer_id,date,campaign,brand,product,source,user_id,orders,revenue\n"
+        "T1,INF01,2025-01-11,NewYear,MuscleBlaze,Whey,PromoCode,U1,2,4998.00\n"
+        "T2,INF01,2025-01-20,Fit,MuscleBlaze,Whey,PromoCode,U2,1,2499.00\n"
+        "T3,INF02,2025-01-16,NewYear,HKVitals,Multivitamin,BioLink,U3,3,2697.00\n"
+        "T4,INF02,2025-02-02,Feb,HKVitals,Fish Oil,BioLink,U4,1,899.00\n",
+        "geographic_distribution.csv": "influencer_id,city,views_percentage\n"
+        "INF01,Mumbai,60\nINF01,Delhi,40\nINF02,Pune,100\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    wh, _ = _import(folder)
+    out = region_comparison(wh, Filters(), DEFAULT_SETTINGS)
+    assert out["region"].tolist() == ["Maharashtra", "Delhi"]
+    assert out["matched"].tolist() == [True, True]
+    assert out["audience_share"].tolist() == pytest.approx([(4498.2 + 3596) / 11093, 2998.8 / 11093])
+    assert out["sales_share"].tolist() == [None, None]
