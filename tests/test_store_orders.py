@@ -417,6 +417,23 @@ def test_an_order_split_between_two_export_files(store_dir, tmp_path):
     assert metrics.kpis(wh)["new_customers"] == pytest.approx(4.8)
 
 
+def test_two_orders_of_one_number_at_a_cut_are_no_straddling_order(store_dir, tmp_path):
+    """Part 1 ends with #1004; part 2 starts with another order also numbered #1004 (its own e-mail,
+    code, total and product: #1005's row renamed). The rows are consecutive, but an order's later line
+    items carry no order fields: this is two orders, refused as differing copies (tester t2, session 20:
+    the second was read as a line item of the first, its ₹300 total dropped without a word)."""
+
+    def renamed(rows):
+        return [[("#1004" if i == 0 else cell) for i, cell in enumerate(rows[5])], *rows[5:]]
+
+    folder = split_export(store_dir, tmp_path, lambda rows: rows[:5], renamed)
+    assert refused(folder) == [
+        "orders_export_2.csv, row 2, column Vendor: order #1004 is also in orders_export_1.csv (row 6) with "
+        "'bGreen': overlapping exports must hold the same rows of an order (export each order once, or again "
+        "in full) (value 'HKVitals')"
+    ]
+
+
 def test_parts_numbered_ten_and_up_are_read_in_number_order(store_dir, tmp_path):
     """A store numbers the parts of a long export 1, 2, …, 10 (tester t1, session 20): part 10 comes
     after part 9, not after part 1, so an order split at the 9/10 cut is one order (read in plain name
