@@ -174,7 +174,14 @@ def _derived_columns(connection, source, typed_sales: bool) -> str:
     if source.role != "tracking" or not typed_sales:
         return "*"
     types = build.text_value_types(connection, DICTIONARY_SIZE_LIMIT)
-    casts = [f"{column}::{name} AS {column}" for column, name in types.items() if column in source.columns]
+    # A store export's sales hold their campaign and source as ENUMs already (store_orders'
+    # store_attributions): casting them again would convert every row's value through its text.
+    stored = {column: kind for column, kind, *_ in connection.execute(f"DESCRIBE {source.table}").fetchall()}
+    casts = [
+        f"{column}::{name} AS {column}"
+        for column, name in types.items()
+        if column in source.columns and not stored.get(column, "").startswith("ENUM")
+    ]
     return f"* REPLACE ({', '.join(casts)})" if casts else "*"
 
 

@@ -1378,16 +1378,26 @@ def _stage_attributions(connection):
     """`store_attributions` (attribution, influencer_id, campaign, source): what an order's
     `attribution` stands for, a code set's number (store_code_sets) for a creator's code, a negative
     number for a UTM source (`store_utm_keys`: utm_map numbered). A few thousand rows: the orders
-    carry the integer, and _build_sales joins the strings back on the attributed sales only."""
+    carry the integer, and _build_sales joins the strings back on the attributed sales only. Campaign
+    and source are ENUMs of their few values, so that store_sales stores a small integer per row
+    instead of a string (a string write costs more), and the history's Parquet copy writes them
+    without a per-row cast; the creator stays text (as an ENUM its readers cost more than it saved:
+    docs/benchmarks.md)."""
     connection.execute("""
         CREATE OR REPLACE TEMP TABLE store_utm_keys AS
         SELECT key, -(row_number() OVER ())::INTEGER AS attribution, influencer_id, campaign FROM utm_map""")
+    connection.execute("""
+        CREATE OR REPLACE TEMP TYPE store_campaign AS ENUM (
+            SELECT DISTINCT campaign FROM (SELECT campaign FROM store_code_sets UNION ALL SELECT campaign FROM utm_map)
+            WHERE campaign IS NOT NULL ORDER BY 1)""")
+    connection.execute(f"CREATE OR REPLACE TEMP TYPE store_source AS ENUM ('{CODE_SOURCE}', '{UTM_SOURCE}')")
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE store_attributions AS
-        SELECT code_set AS attribution, influencer_id, campaign, '{CODE_SOURCE}' AS source
-        FROM store_code_sets WHERE influencer_id IS NOT NULL
-        UNION ALL
-        SELECT attribution, influencer_id, campaign, '{UTM_SOURCE}' FROM store_utm_keys""")
+        SELECT attribution, influencer_id, campaign::store_campaign AS campaign, source::store_source AS source
+        FROM (SELECT code_set AS attribution, influencer_id, campaign, '{CODE_SOURCE}' AS source
+              FROM store_code_sets WHERE influencer_id IS NOT NULL
+              UNION ALL
+              SELECT attribution, influencer_id, campaign, '{UTM_SOURCE}' FROM store_utm_keys)""")
 
 
 def _not_merchandise(connection, staged: _Staged) -> list[str]:
