@@ -1093,8 +1093,14 @@ def test_a_code_of_two_creators_is_refused(store_dir, tmp_path):
             "row 4, column campaign_tag: code ASHA10 of A1 with two campaigns: 'Summer Shred' (row 2) and blank; "
             "give each code one campaign",
         ),
+        (  # a UTM source is called one (tester t2, session 20: "code hk_asha of A1 …")
+            "A1,,healthkart_asha,Diwali",
+            False,
+            "row 4, column campaign_tag: UTM source healthkart_asha of A1 with two campaigns: 'Summer Shred' "
+            "(row 2) and 'Diwali'; give each UTM source one campaign (value 'Diwali')",
+        ),
     ],
-    ids=["later", "earlier", "blank"],
+    ids=["later", "earlier", "blank", "utm"],
 )
 def test_a_code_of_one_creator_with_two_campaigns_is_refused(store_dir, tmp_path, row, first, error):
     """Tester t1, session 20: the later row's campaign was ignored in silence, and which one the sales

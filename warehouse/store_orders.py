@@ -764,6 +764,7 @@ def _refuse_ambiguous_codes(connection, name: str, kind: str, column: str, campa
             FROM code_map_raw WHERE {kind} IS NOT NULL AND influencer_id IS NOT NULL
             WINDOW w AS (PARTITION BY lower({kind})))
         WHERE influencer_id <> first_id OR campaign IS DISTINCT FROM first_campaign ORDER BY line""").fetchall()
+    noun = "code" if kind == "code" else "UTM source"
     for line, value, influencer, tag, first_line, first_id, first_tag in clashes:
         if influencer != first_id:
             errors.add(
@@ -772,7 +773,7 @@ def _refuse_ambiguous_codes(connection, name: str, kind: str, column: str, campa
                     int(line),
                     column,
                     value,
-                    f"code of two creators: {first_id} (row {first_line}) and {influencer}",
+                    f"{noun} of two creators: {first_id} (row {first_line}) and {influencer}",
                 )
             )
             continue
@@ -782,8 +783,8 @@ def _refuse_ambiguous_codes(connection, name: str, kind: str, column: str, campa
                 int(line),
                 campaign,
                 tag,
-                f"code {value} of {influencer} with two campaigns: {_said(first_tag)} (row {first_line}) and "
-                f"{_said(tag)}; give each code one campaign",
+                f"{noun} {value} of {influencer} with two campaigns: {_said(first_tag)} (row {first_line}) and "
+                f"{_said(tag)}; give each {noun} one campaign",
             )
         )
 
