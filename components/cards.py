@@ -12,6 +12,7 @@ from metrics import catalogue, periods
 from metrics import format as fmt
 from metrics.comparison import change_words
 from metrics.kpis import NO_SALES, NO_SALES_HINT
+from metrics.lift import NO_POST
 from metrics.settings import DEFAULT_SETTINGS
 
 GRAPH_CONFIG = {
@@ -119,7 +120,8 @@ def change_line(stem: str, key: str, comparison: dict) -> html.Div:
     # where the period starts before the data, the why is in the tip and on the page
     mode_text, notice = change_words(comparison, change), comparison.get("notice")
     reason = (comparison.get("reasons") or {}).get(key)
-    mode_text = reason or mode_text
+    # "no post in the selection" is said under the card's value already: the line does not repeat it
+    mode_text = reason if reason and reason != NO_POST else mode_text
     if comparison.get("start"):
         then = (comparison.get("kpis") or {}).get(key)
         tip = (

@@ -40,8 +40,10 @@ def headline(k: dict, compared: dict, by_product: bool = False) -> dict:
             {
                 "label": metric.label,
                 "value": catalogue.headline_text(key, k.get(key)),
-                # a change left out by a rule says why, as the card's line does
-                "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS) + (f" {reason}" if reason else ""),
+                # a change left out by a rule says why, as the card's line does, but not the note under
+                # the value again ("no post in the selection": _note)
+                "change": catalogue.CHANGE.short(change, periods.CHANGE_DECIMALS)
+                + (f" {reason}" if reason and reason != NO_POST else ""),
                 "tone": periods.change_tone(change, metric.higher_is_better),
                 "tag": _tag(key, k),
                 "note": _note(key, k, by_product),

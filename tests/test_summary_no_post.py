@@ -17,9 +17,10 @@ import pytest
 
 import cli
 from metrics import Filters, catalogue, kpis
-from metrics.comparison import CARD_CHANGE_KEYS
+from metrics.comparison import CARD_CHANGE_KEYS, kpi_comparison
 from metrics.lift import NO_POST, NOT_DISTINGUISHABLE
 from metrics.summary import summary
+from reports.executive import headline
 from warehouse import Warehouse, import_dataset
 
 CREATORS = [f"C{n}" for n in range(1, 7)]
@@ -135,6 +136,14 @@ def test_compare_lists_the_changes_the_overview_cards_show(spike_wh, monkeypatch
     assert text(find(cards, "kpi-incremental-revenue-change")) == "-100.0%"
     assert "no post in the selection" in text(find(cards, "kpi-incremental-revenue"))
     assert text(find(cards, "kpi-incremental-roas-change")) == "—"
+    # said once, under the value, not again on the change line (tester t2, session 20)
+    assert text(find(cards, "kpi-incremental-roas")).count("no post in the selection") == 1
+    selection = Filters(start=WITHOUT_POST[0], end=WITHOUT_POST[1], compare="previous")
+    now = kpis(spike_wh, selection)
+    [box] = [
+        b for b in headline(now, kpi_comparison(spike_wh, selection, now))["kpis"] if b["label"] == "Incremental ROAS"
+    ]
+    assert (box["change"], box["note"]) == ("—", NO_POST)
     # every card's change is in the text, in the cards' order (ROI's card is "roi"; no refunds here)
     found = [str(getattr(c, "id", "")) for c in walk(cards)]
     shown = [i.removeprefix("kpi-").removesuffix("-change") for i in found if i.endswith("-change")]
